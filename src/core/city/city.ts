@@ -1,0 +1,48 @@
+import type { Kpi } from '../kpi/kpi.ts';
+import type { Plan } from '../plan/plan.ts';
+import type { TimePoint } from '../time/time-point.ts';
+
+/** A municipality using the system. `id` is an ASCII slug used in URLs and the CLI (`ichinoseki`). */
+export interface City {
+  readonly id: string;
+  readonly name: string;
+  readonly nameEn: string;
+  readonly prefecture: string;
+  readonly prefectureEn: string;
+  readonly sdgsFutureCitySince?: number;
+  readonly population?: number;
+  readonly description?: string;
+}
+
+/** A published document figures were taken from (a progress sheet, a plan). */
+export interface SourceDocument {
+  readonly id: string;
+  readonly title: string;
+  readonly published: string;
+  readonly source?: string;
+}
+
+/** A 達成度 as a document printed it, for one observation of a KPI against one of its targets. */
+export interface PublishedRate {
+  readonly kpiId: string;
+  readonly documentId: string;
+  readonly actualAt: TimePoint;
+  readonly targetId: string;
+  /** The rate in percent as printed (65 for "65%"). */
+  readonly rate: number;
+  /** Decimals it was printed with: the precision reconciliation must match. */
+  readonly decimals: number;
+  /** The rate as printed. */
+  readonly printed: string;
+  /** The actual as that document printed it, when it differs from the stored observation. */
+  readonly actual?: { readonly value: number; readonly decimals: number };
+}
+
+/** Everything the system holds about one city's plans and KPIs. */
+export interface CityData {
+  readonly city: City;
+  readonly documents: readonly SourceDocument[];
+  readonly kpis: readonly Kpi[];
+  readonly plans: readonly Plan[];
+  readonly publishedRates: readonly PublishedRate[];
+}

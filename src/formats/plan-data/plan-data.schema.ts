@@ -1,0 +1,167 @@
+import { z } from 'zod';
+
+/**
+ * The plan data file: one city's plans and KPIs as JSON, with figures and dates written as the
+ * city prints them ("13 人", "2024年3月", "令和５年度", "【2.3,2.4】"), so a secretariat can
+ * transcribe a published sheet without converting anything. The seed cities in data/seeds/
+ * use it, and `michishirube import FILE` loads it.
+ */
+
+/** A figure as printed, e.g. "1,111 社", "-21.7 ％", "74 BDt", or a bare number. */
+const printedFigure = z.union([z.string().min(1), z.number()]);
+/** A time point as printed: "2020年", "2021年度", "2024年3月", "令和6年8月", "2020年～2024年". */
+const printedTime = z.string().min(1);
+
+export const targetRevisionSchema = z.strictObject({
+  old: printedFigure,
+  new: printedFigure,
+  reason: z.string().min(1),
+  /** ISO date the revision was decided. */
+  on: z.string().regex(/^\d{4}-\d{2}(-\d{2})?$/, 'expected YYYY-MM or YYYY-MM-DD'),
+});
+
+export const kpiTargetSchema = z.strictObject({
+  /** Stable within the KPI, e.g. "2025" or "2023-sheet". */
+  id: z.string().min(1),
+  at: printedTime,
+  value: printedFigure,
+  revisions: z.array(targetRevisionSchema).default([]),
+});
+
+export const observationSchema = z.strictObject({
+  at: printedTime,
+  value: printedFigure,
+  note: z.string().optional(),
+  source: z.string().optional(),
+});
+
+/** A rate (達成度) as a document published it, kept to be reconciled with the computed one. */
+export const publishedRateSchema = z.strictObject({
+  /** Id of an entry of `documents`. */
+  document: z.string().min(1),
+  /** Which observation it was computed from (its printed time point). */
+  actualAt: printedTime,
+  /** Which target it was computed against. */
+  target: z.string().min(1),
+  /** As printed: "61.1%", "-683%", "0.0%". */
+  rate: z.string().min(1),
+  /** The actual as printed in that document, when it differs from the observation's figure. */
+  actual: printedFigure.optional(),
+});
+
+export const kpiSchema = z.strictObject({
+  /** ASCII slug, unique within the city. */
+  id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'expected a lower-case ASCII slug'),
+  /** As printed, with flags such as ※累計, (年間), (期間累計). */
+  name: z.string().min(1),
+  nameEn: z.string().optional(),
+  unit: z.string().min(1),
+  department: z.string().optional(),
+  /** As printed: "【2.3,2.4,8.3,8.5】", "[11.1, 11.a]", or a list of ids. */
+  sdgTargets: z.union([z.string(), z.array(z.string())]),
+  side: z.enum(['economy', 'society', 'environment', 'none']).default('none'),
+  /** Inferred from the name's flags when absent (※累計 → cumulative, (年間) → per-year, (期間累計) → period-total). */
+  aggregation: z.enum(['cumulative', 'per-year', 'snapshot', 'period-total']).optional(),
+  direction: z.enum(['up', 'down']).optional(),
+  method: z.enum(['progress-from-baseline', 'ratio']).default('progress-from-baseline'),
+  baseline: z.strictObject({ at: printedTime, value: printedFigure }),
+  observations: z.array(observationSchema).default([]),
+  targets: z.array(kpiTargetSchema).min(1),
+  publishedRates: z.array(publishedRateSchema).default([]),
+  /** Free notes on the transcription (what a garbled source said, which reading was chosen). */
+  notes: z.string().optional(),
+});
+
+export const planKpiRowSchema = z.strictObject({
+  kpi: z.string().min(1),
+  no: z.string().optional(),
+  target: z.string().optional(),
+  weight: z.number().positive().optional(),
+  commentary: z.string().optional(),
+  reflection: z.string().optional(),
+});
+
+export interface PlanNodeInput {
+  code?: string | undefined;
+  kind: 'vision' | 'principle' | 'goal' | 'direction' | 'policy' | 'initiative' | 'project' | 'section';
+  title: string;
+  titleEn?: string | undefined;
+  description?: string | undefined;
+  children: PlanNodeInput[];
+  kpis: z.infer<typeof planKpiRowSchema>[];
+}
+
+export const planNodeSchema: z.ZodType<PlanNodeInput, unknown> = z.lazy(() =>
+  z.strictObject({
+    code: z.string().optional(),
+    kind: z.enum(['vision', 'principle', 'goal', 'direction', 'policy', 'initiative', 'project', 'section']),
+    title: z.string().min(1),
+    titleEn: z.string().optional(),
+    description: z.string().optional(),
+    children: z.array(planNodeSchema).default([]),
+    kpis: z.array(planKpiRowSchema).default([]),
+  }),
+) as z.ZodType<PlanNodeInput, unknown>;
+
+export const planSchema = z.strictObject({
+  id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'expected a lower-case ASCII slug'),
+  kind: z.enum(['basic-concept', 'basic-plan', 'implementation-plan', 'sdgs-future-city', 'other']),
+  title: z.string().min(1),
+  titleEn: z.string().optional(),
+  /** As printed: "2021年～2023年", "2016年度～2025年度". */
+  period: printedTime,
+  parentPlan: z.string().optional(),
+  vision: z.string().optional(),
+  versions: z
+    .array(
+      z.strictObject({
+        label: z.string().min(1),
+        kind: z.enum(['adopted', 'revised']),
+        date: z.string().regex(/^\d{4}-\d{2}(-\d{2})?$/, 'expected YYYY-MM or YYYY-MM-DD'),
+        note: z.string().optional(),
+      }),
+    )
+    .default([]),
+  nodes: z.array(planNodeSchema).default([]),
+  narratives: z
+    .array(
+      z.strictObject({
+        kind: z.enum(['summary', 'results', 'problems', 'outlook', 'expert-evaluation', 'other']),
+        title: z.string().min(1),
+        body: z.string().min(1),
+        year: z.number().int().optional(),
+      }),
+    )
+    .default([]),
+});
+
+export const sourceDocumentSchema = z.strictObject({
+  id: z.string().min(1),
+  title: z.string().min(1),
+  /** YYYY-MM or YYYY-MM-DD. */
+  published: z.string().regex(/^\d{4}-\d{2}(-\d{2})?$/),
+  /** The seed file or URL it was transcribed from. */
+  source: z.string().optional(),
+});
+
+export const cityDataFileSchema = z.strictObject({
+  format: z.literal('michishirube-plan-data/1'),
+  city: z.strictObject({
+    id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'expected a lower-case ASCII slug'),
+    name: z.string().min(1),
+    nameEn: z.string().min(1),
+    prefecture: z.string().min(1),
+    prefectureEn: z.string().min(1),
+    /** e.g. "2021年度選定" as a year. */
+    sdgsFutureCitySince: z.number().int().optional(),
+    population: z.number().int().optional(),
+    description: z.string().optional(),
+  }),
+  documents: z.array(sourceDocumentSchema).default([]),
+  kpis: z.array(kpiSchema).default([]),
+  plans: z.array(planSchema).default([]),
+});
+
+export type CityDataFile = z.infer<typeof cityDataFileSchema>;
+export type KpiInput = z.infer<typeof kpiSchema>;
+export type PlanInput = z.infer<typeof planSchema>;
