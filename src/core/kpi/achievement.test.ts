@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { achievement, progressFromBaseline, ratioToTarget } from './achievement.ts';
+import { roundHalfUp } from './rounding.ts';
+
+describe('achievement rate (達成度)', () => {
+  it('is progress from the baseline by default (新製品 18 → 163, target 60: 345.2 %)', () => {
+    const a = achievement({ baseline: 18, actual: 163, target: 60, method: 'progress-from-baseline', direction: 'up' });
+    expect(roundHalfUp(a.rate!, 1)).toBe(345.2);
+    expect(a.meetsTarget).toBe(true);
+    expect(a.record.explanation.en).toContain('(actual 163 − baseline 18)');
+  });
+
+  it('works unchanged for decreasing and signed indicators', () => {
+    expect(progressFromBaseline(147679, 145000, 142579)).toBeCloseTo(52.53, 2);
+    expect(roundHalfUp(progressFromBaseline(20, 19.1, 30)!, 0)).toBe(-9);
+  });
+
+  it('is undefined when the target equals the baseline, and shows actual / target instead', () => {
+    const a = achievement({ baseline: 16, actual: 17, target: 16, method: 'progress-from-baseline', direction: 'up' });
+    expect(a.rate).toBeNull();
+    expect(a.displayRate).toBeCloseTo(106.25);
+    expect(a.record.explanation.ja).toContain('定義できません');
+  });
+
+  it('uses actual / target for a KPI whose city computes it so', () => {
+    const a = achievement({ baseline: 495, actual: 437, target: 200, method: 'ratio', direction: 'up' });
+    expect(roundHalfUp(a.rate!, 0)).toBe(219);
+  });
+
+  it('inverts the ratio for a decreasing KPI of positive values', () => {
+    expect(ratioToTarget(150000, 142579, 'down')).toBeCloseTo(95.05, 2);
+    expect(ratioToTarget(-21.7, -20.4, 'down')).toBeCloseTo(106.37, 2);
+  });
+});
+
+describe('roundHalfUp (四捨五入)', () => {
+  it('rounds halves away from zero despite binary noise', () => {
+    expect(roundHalfUp((437 / 200) * 100, 0)).toBe(219);
+    expect(roundHalfUp(93.75, 1)).toBe(93.8);
+    expect(roundHalfUp(-682.5, 0)).toBe(-683);
+    expect(roundHalfUp(-0.2, 0)).toBe(0);
+  });
+});

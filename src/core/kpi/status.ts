@@ -1,0 +1,111 @@
+import { timePointEnd } from '../time/time-point.ts';
+import { achievement, type Achievement } from './achievement.ts';
+import { fmt, type CalculationRecord } from './calculation-record.ts';
+import type { AchievementMethod, DatedValue, KpiDirection } from './kpi.ts';
+
+/** Where a KPI stands against one target. */
+export type KpiStatus = 'achieved' | 'on-track' | 'behind' | 'worsening' | 'no-data';
+export const KPI_STATUSES: readonly KpiStatus[] = ['achieved', 'on-track', 'behind', 'worsening', 'no-data'];
+
+export interface StatusInput {
+  readonly baseline: DatedValue;
+  /** The latest actual; undefined when there is none yet. */
+  readonly actual?: DatedValue;
+  readonly target: DatedValue;
+  readonly direction: KpiDirection;
+  readonly method: AchievementMethod;
+}
+
+export interface StatusAssessment {
+  readonly status: KpiStatus;
+  readonly achievement: Achievement | null;
+  /** Where the straight line from baseline to target stands at the actual's time. */
+  readonly expectedValue: number | null;
+  /** The share of the way (0–100 %) the line has covered at the actual's time. */
+  readonly expectedProgress: number | null;
+  readonly record: CalculationRecord;
+}
+
+const THRESHOLDS = { achieved: 100, worsening: 0 } as const;
+
+/**
+ * The status of a KPI against a target: achieved (rate ≥ 100 %), worsening (moved away from
+ * the target since the baseline), on track (at or beyond where a straight line from baseline
+ * to target stands at the actual's time), behind otherwise; no data without an actual.
+ */
+export function assessStatus(input: StatusInput): StatusAssessment {
+  const { baseline, actual, target, direction, method } = input;
+  if (!actual) {
+    return {
+      status: 'no-data',
+      achievement: null,
+      expectedValue: null,
+      expectedProgress: null,
+      record: {
+        method: 'status',
+        inputs: { baseline: baseline.value, target: target.value },
+        intermediate: {},
+        thresholds: THRESHOLDS,
+        explanation: { ja: '実績値がまだありません。', en: 'No actual has been recorded yet.' },
+      },
+    };
+  }
+  const a = achievement({ baseline: baseline.value, actual: actual.value, target: target.value, method, direction });
+  const t0 = timePointEnd(baseline.at);
+  const t1 = timePointEnd(actual.at);
+  const tT = timePointEnd(target.at);
+  const span = tT - t0;
+  const elapsed = span <= 0 ? 1 : Math.min(1, Math.max(0, (t1 - t0) / span));
+  const expectedValue = baseline.value + (target.value - baseline.value) * elapsed;
+  const expectedProgress = elapsed * 100;
+  const progress = a.progressFromBaseline;
+  const rate = a.rate;
+
+  let status: KpiStatus;
+  let ja: string;
+  let en: string;
+  if (progress === null) {
+    // Target equals baseline: the KPI is to be held. Met is achieved, anything else moved away.
+    status = a.meetsTarget ? 'achieved' : 'worsening';
+    ja = a.meetsTarget ? `目標値（＝当初値 ${fmt(target.value)}）を満たしています。` : `目標値（＝当初値 ${fmt(target.value)}）から離れています。`;
+    en = a.meetsTarget ? `The target (equal to the baseline, ${fmt(target.value)}) is met.` : `The value moved away from the target (equal to the baseline, ${fmt(target.value)}).`;
+  } else if ((rate ?? progress) >= THRESHOLDS.achieved || a.meetsTarget) {
+    status = 'achieved';
+    ja = `達成度 ${fmt(rate)}% が ${THRESHOLDS.achieved}% 以上のため「達成」。`;
+    en = `The rate ${fmt(rate)}% is at least ${THRESHOLDS.achieved}%: achieved.`;
+  } else if (progress < THRESHOLDS.worsening) {
+    status = 'worsening';
+    ja = `当初値からの進捗率 ${fmt(progress)}% が 0% 未満（当初値より目標から遠ざかった）ため「悪化」。`;
+    en = `Progress from the baseline is ${fmt(progress)}%, below 0% (further from the target than the baseline): worsening.`;
+  } else if (progress >= expectedProgress - 1e-9) {
+    status = 'on-track';
+    ja = `進捗率 ${fmt(progress)}% が、当初値から目標への直線上の同時点の位置（${fmt(expectedProgress)}%、値 ${fmt(expectedValue)}）以上のため「順調」。`;
+    en = `Progress ${fmt(progress)}% is at or beyond the straight line from baseline to target at that time (${fmt(expectedProgress)}%, value ${fmt(expectedValue)}): on track.`;
+  } else {
+    status = 'behind';
+    ja = `進捗率 ${fmt(progress)}% が、当初値から目標への直線上の同時点の位置（${fmt(expectedProgress)}%、値 ${fmt(expectedValue)}）に届かないため「遅れ」。`;
+    en = `Progress ${fmt(progress)}% falls short of the straight line from baseline to target at that time (${fmt(expectedProgress)}%, value ${fmt(expectedValue)}): behind.`;
+  }
+  return {
+    status,
+    achievement: a,
+    expectedValue,
+    expectedProgress,
+    record: {
+      method: 'status',
+      inputs: {
+        baseline: baseline.value,
+        baselineAt: t0,
+        actual: actual.value,
+        actualAt: t1,
+        target: target.value,
+        targetAt: tT,
+        direction,
+        method,
+      },
+      intermediate: { progressFromBaseline: progress, rate, elapsedShare: elapsed, expectedValue, expectedProgress },
+      thresholds: THRESHOLDS,
+      explanation: { ja, en },
+    },
+  };
+}
