@@ -36,6 +36,8 @@ export interface PublishedRate {
   readonly printed: string;
   /** The actual as that document printed it, when it differs from the stored observation. */
   readonly actual?: { readonly value: number; readonly decimals: number };
+  /** The target as that document used it, when it has been revised since. */
+  readonly targetValue?: { readonly value: number; readonly decimals: number };
 }
 
 /** Everything the system holds about one city's plans and KPIs. */

@@ -1,4 +1,4 @@
-import { fmt, type CalculationRecord } from './calculation-record.ts';
+import { fmt, lazyRecord, type CalculationRecord } from './calculation-record.ts';
 import type { AchievementMethod, KpiDirection } from './kpi.ts';
 
 /** The figures one achievement rate is computed from. */
@@ -56,30 +56,26 @@ export function achievement(input: AchievementInput): Achievement {
   const rate = method === 'ratio' ? ratio : progress;
   const meets = meetsTarget(actual, target, direction);
   const displayRate = rate ?? ratio;
-  let ja: string;
-  let en: string;
-  if (method === 'ratio') {
-    ja = `実績 ${fmt(actual)} ÷ 目標 ${fmt(target)} × 100 = ${fmt(ratio)}%`;
-    en = `actual ${fmt(actual)} / target ${fmt(target)} × 100 = ${fmt(ratio)}%`;
-  } else if (progress === null) {
-    ja = `目標値が当初値と同じ（${fmt(target)}）ため、当初値からの進捗率は定義できません。参考として実績÷目標 = ${fmt(ratio)}% を示します。`;
-    en = `The target equals the baseline (${fmt(target)}), so progress from the baseline is undefined; actual / target = ${fmt(ratio)}% is shown instead.`;
-  } else {
-    ja = `(実績 ${fmt(actual)} − 当初値 ${fmt(baseline)}) ÷ (目標 ${fmt(target)} − 当初値 ${fmt(baseline)}) × 100 = ${fmt(progress)}%`;
-    en = `(actual ${fmt(actual)} − baseline ${fmt(baseline)}) / (target ${fmt(target)} − baseline ${fmt(baseline)}) × 100 = ${fmt(progress)}%`;
-  }
   return {
     rate,
     progressFromBaseline: progress,
     ratio,
     meetsTarget: meets,
     displayRate,
-    record: {
-      method,
-      inputs: { baseline, actual, target, direction },
-      intermediate: { progressFromBaseline: progress, ratio, rate },
-      thresholds: {},
-      explanation: { ja, en },
-    },
+    record: lazyRecord(method, { baseline, actual, target, direction }, { progressFromBaseline: progress, ratio, rate }, {}, () => {
+    let ja: string;
+    let en: string;
+    if (method === 'ratio') {
+      ja = `実績 ${fmt(actual)} ÷ 目標 ${fmt(target)} × 100 = ${fmt(ratio)}%`;
+      en = `actual ${fmt(actual)} / target ${fmt(target)} × 100 = ${fmt(ratio)}%`;
+    } else if (progress === null) {
+      ja = `目標値が当初値と同じ（${fmt(target)}）ため、当初値からの進捗率は定義できません。参考として実績÷目標 = ${fmt(ratio)}% を示します。`;
+      en = `The target equals the baseline (${fmt(target)}), so progress from the baseline is undefined; actual / target = ${fmt(ratio)}% is shown instead.`;
+    } else {
+      ja = `(実績 ${fmt(actual)} − 当初値 ${fmt(baseline)}) ÷ (目標 ${fmt(target)} − 当初値 ${fmt(baseline)}) × 100 = ${fmt(progress)}%`;
+      en = `(actual ${fmt(actual)} − baseline ${fmt(baseline)}) / (target ${fmt(target)} − baseline ${fmt(baseline)}) × 100 = ${fmt(progress)}%`;
+    }
+    return { ja, en };
+  }),
   };
 }

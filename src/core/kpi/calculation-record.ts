@@ -17,3 +17,35 @@ export function fmt(n: number | null, decimals = 2): string {
   const r = Number(n.toFixed(decimals));
   return String(r === 0 ? 0 : r);
 }
+
+/**
+ * A record whose sentence is written only when read: pages read it, while bulk computations
+ * (a national view, the benchmark) never pay for formatting text they do not show. A class,
+ * not an object literal with a getter: V8 keeps one shape for all instances.
+ */
+class LazyRecord implements CalculationRecord {
+  private text: { ja: string; en: string } | undefined;
+  constructor(
+    readonly method: string,
+    readonly inputs: CalculationRecord['inputs'],
+    readonly intermediate: CalculationRecord['intermediate'],
+    readonly thresholds: CalculationRecord['thresholds'],
+    private readonly explain: () => { ja: string; en: string },
+  ) {}
+  get explanation(): { ja: string; en: string } {
+    return (this.text ??= this.explain());
+  }
+  toJSON(): CalculationRecord {
+    return { method: this.method, inputs: this.inputs, intermediate: this.intermediate, thresholds: this.thresholds, explanation: this.explanation };
+  }
+}
+
+export function lazyRecord(
+  method: string,
+  inputs: CalculationRecord['inputs'],
+  intermediate: CalculationRecord['intermediate'],
+  thresholds: CalculationRecord['thresholds'],
+  explain: () => { ja: string; en: string },
+): CalculationRecord {
+  return new LazyRecord(method, inputs, intermediate, thresholds, explain);
+}

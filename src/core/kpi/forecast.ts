@@ -1,6 +1,6 @@
 import { timePointEnd } from '../time/time-point.ts';
 import { meetsTarget } from './achievement.ts';
-import { fmt, type CalculationRecord } from './calculation-record.ts';
+import { fmt, lazyRecord, type CalculationRecord } from './calculation-record.ts';
 import type { DatedValue, KpiDirection } from './kpi.ts';
 
 export type ForecastVerdict = 'reaches' | 'misses' | 'no-data';
@@ -54,30 +54,25 @@ export function forecastAtTarget(points: readonly DatedValue[], target: DatedVal
   }
   const slope = sxx === 0 ? 0 : sxy / sxx;
   const intercept = my - slope * mx;
-  const latestIndex = xs.indexOf(Math.max(...xs));
+  let latestIndex = 0;
+  for (let i = 1; i < n; i++) if (xs[i]! > xs[latestIndex]!) latestIndex = i;
   const final = xs[latestIndex]! >= tT;
   const projected = final ? ys[latestIndex]! : intercept + slope * tT;
   const reaches = meetsTarget(projected, target.value, direction);
   const signed = direction === 'up' ? projected - target.value : target.value - projected;
   const verdict: ForecastVerdict = reaches ? 'reaches' : 'misses';
-  const ja = final
-    ? `目標時点以降の実績 ${fmt(projected)} は目標 ${fmt(target.value)} に${reaches ? '達しています' : `${fmt(Math.abs(signed))} 届きません`}。`
-    : `当初値と実績 ${n - 1} 点の傾向（年 ${fmt(slope)} の変化）を延ばすと、目標時点で ${fmt(projected)}。目標 ${fmt(target.value)} に${reaches ? `${fmt(signed)} 上回って到達する見込み` : `${fmt(Math.abs(signed))} 届かない見込み`}です。`;
-  const en = final
-    ? `The actual at or after the target time, ${fmt(projected)}, ${reaches ? 'meets' : `misses by ${fmt(Math.abs(signed))}`} the target ${fmt(target.value)}.`
-    : `Extending the trend of the baseline and ${n - 1} actual(s) (${fmt(slope)} a year) gives ${fmt(projected)} at the target time: ${reaches ? `reaches the target ${fmt(target.value)} with ${fmt(signed)} to spare` : `misses the target ${fmt(target.value)} by ${fmt(Math.abs(signed))}`}.`;
   return {
     verdict,
     projectedValue: projected,
     margin: signed,
     slopePerYear: slope,
     intercept,
-    record: {
-      method: final ? 'final-actual' : 'linear-trend',
-      inputs,
-      intermediate: { slopePerYear: slope, intercept, projectedValue: projected, margin: signed },
-      thresholds: {},
-      explanation: { ja, en },
-    },
+    record: lazyRecord(final ? 'final-actual' : 'linear-trend', inputs, { slopePerYear: slope, intercept, projectedValue: projected, margin: signed }, {}, () => ({
+    ja: final
+    ? `目標時点以降の実績 ${fmt(projected)} は目標 ${fmt(target.value)} に${reaches ? '達しています' : `${fmt(Math.abs(signed))} 届きません`}。`
+    : `当初値と実績 ${n - 1} 点の傾向（年 ${fmt(slope)} の変化）を延ばすと、目標時点で ${fmt(projected)}。目標 ${fmt(target.value)} に${reaches ? `${fmt(signed)} 上回って到達する見込み` : `${fmt(Math.abs(signed))} 届かない見込み`}です。`,
+    en: final
+    ? `The actual at or after the target time, ${fmt(projected)}, ${reaches ? 'meets' : `misses by ${fmt(Math.abs(signed))}`} the target ${fmt(target.value)}.`
+    : `Extending the trend of the baseline and ${n - 1} actual(s) (${fmt(slope)} a year) gives ${fmt(projected)} at the target time: ${reaches ? `reaches the target ${fmt(target.value)} with ${fmt(signed)} to spare` : `misses the target ${fmt(target.value)} by ${fmt(Math.abs(signed))}`}.` })),
   };
 }

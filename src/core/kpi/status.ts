@@ -1,6 +1,6 @@
 import { timePointEnd } from '../time/time-point.ts';
 import { achievement, type Achievement } from './achievement.ts';
-import { fmt, type CalculationRecord } from './calculation-record.ts';
+import { fmt, lazyRecord, type CalculationRecord } from './calculation-record.ts';
 import type { AchievementMethod, DatedValue, KpiDirection } from './kpi.ts';
 
 /** Where a KPI stands against one target. */
@@ -62,50 +62,56 @@ export function assessStatus(input: StatusInput): StatusAssessment {
   const rate = a.rate;
 
   let status: KpiStatus;
-  let ja: string;
-  let en: string;
   if (progress === null) {
     // Target equals baseline: the KPI is to be held. Met is achieved, anything else moved away.
     status = a.meetsTarget ? 'achieved' : 'worsening';
-    ja = a.meetsTarget ? `目標値（＝当初値 ${fmt(target.value)}）を満たしています。` : `目標値（＝当初値 ${fmt(target.value)}）から離れています。`;
-    en = a.meetsTarget ? `The target (equal to the baseline, ${fmt(target.value)}) is met.` : `The value moved away from the target (equal to the baseline, ${fmt(target.value)}).`;
   } else if ((rate ?? progress) >= THRESHOLDS.achieved || a.meetsTarget) {
     status = 'achieved';
-    ja = `達成度 ${fmt(rate)}% が ${THRESHOLDS.achieved}% 以上のため「達成」。`;
-    en = `The rate ${fmt(rate)}% is at least ${THRESHOLDS.achieved}%: achieved.`;
   } else if (progress < THRESHOLDS.worsening) {
     status = 'worsening';
-    ja = `当初値からの進捗率 ${fmt(progress)}% が 0% 未満（当初値より目標から遠ざかった）ため「悪化」。`;
-    en = `Progress from the baseline is ${fmt(progress)}%, below 0% (further from the target than the baseline): worsening.`;
   } else if (progress >= expectedProgress - 1e-9) {
     status = 'on-track';
-    ja = `進捗率 ${fmt(progress)}% が、当初値から目標への直線上の同時点の位置（${fmt(expectedProgress)}%、値 ${fmt(expectedValue)}）以上のため「順調」。`;
-    en = `Progress ${fmt(progress)}% is at or beyond the straight line from baseline to target at that time (${fmt(expectedProgress)}%, value ${fmt(expectedValue)}): on track.`;
   } else {
     status = 'behind';
-    ja = `進捗率 ${fmt(progress)}% が、当初値から目標への直線上の同時点の位置（${fmt(expectedProgress)}%、値 ${fmt(expectedValue)}）に届かないため「遅れ」。`;
-    en = `Progress ${fmt(progress)}% falls short of the straight line from baseline to target at that time (${fmt(expectedProgress)}%, value ${fmt(expectedValue)}): behind.`;
   }
   return {
     status,
     achievement: a,
     expectedValue,
     expectedProgress,
-    record: {
-      method: 'status',
-      inputs: {
-        baseline: baseline.value,
-        baselineAt: t0,
-        actual: actual.value,
-        actualAt: t1,
-        target: target.value,
-        targetAt: tT,
-        direction,
-        method,
-      },
-      intermediate: { progressFromBaseline: progress, rate, elapsedShare: elapsed, expectedValue, expectedProgress },
-      thresholds: THRESHOLDS,
-      explanation: { ja, en },
-    },
+    record: lazyRecord(
+      'status',
+      { baseline: baseline.value, baselineAt: t0, actual: actual.value, actualAt: t1, target: target.value, targetAt: tT, direction, method },
+      { progressFromBaseline: progress, rate, elapsedShare: elapsed, expectedValue, expectedProgress },
+      THRESHOLDS,
+      (): { ja: string; en: string } => {
+    const line = `（${fmt(expectedProgress)}%、値 ${fmt(expectedValue)}）`;
+    const lineEn = `(${fmt(expectedProgress)}%, value ${fmt(expectedValue)})`;
+    if (progress === null) {
+      return a.meetsTarget
+        ? { ja: `目標値（＝当初値 ${fmt(target.value)}）を満たしています。`, en: `The target (equal to the baseline, ${fmt(target.value)}) is met.` }
+        : { ja: `目標値（＝当初値 ${fmt(target.value)}）から離れています。`, en: `The value moved away from the target (equal to the baseline, ${fmt(target.value)}).` };
+    }
+    switch (status) {
+      case 'achieved':
+        return { ja: `達成度 ${fmt(rate)}% が ${THRESHOLDS.achieved}% 以上のため「達成」。`, en: `The rate ${fmt(rate)}% is at least ${THRESHOLDS.achieved}%: achieved.` };
+      case 'worsening':
+        return {
+          ja: `当初値からの進捗率 ${fmt(progress)}% が 0% 未満（当初値より目標から遠ざかった）ため「悪化」。`,
+          en: `Progress from the baseline is ${fmt(progress)}%, below 0% (further from the target than the baseline): worsening.`,
+        };
+      case 'on-track':
+        return {
+          ja: `進捗率 ${fmt(progress)}% が、当初値から目標への直線上の同時点の位置${line}以上のため「順調」。`,
+          en: `Progress ${fmt(progress)}% is at or beyond the straight line from baseline to target at that time ${lineEn}: on track.`,
+        };
+      default:
+        return {
+          ja: `進捗率 ${fmt(progress)}% が、当初値から目標への直線上の同時点の位置${line}に届かないため「遅れ」。`,
+          en: `Progress ${fmt(progress)}% falls short of the straight line from baseline to target at that time ${lineEn}: behind.`,
+        };
+    }
+  },
+    ),
   };
 }

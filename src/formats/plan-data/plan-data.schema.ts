@@ -47,6 +47,8 @@ export const publishedRateSchema = z.strictObject({
   rate: z.string().min(1),
   /** The actual as printed in that document, when it differs from the observation's figure. */
   actual: printedFigure.optional(),
+  /** The target as that document used it, when it has been revised since (the value before 上方修正). */
+  targetValue: printedFigure.optional(),
 });
 
 export const kpiSchema = z.strictObject({

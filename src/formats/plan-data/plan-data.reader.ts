@@ -1,0 +1,211 @@
+import type { CityData, PublishedRate } from '../../core/city/city.ts';
+import type { Kpi, KpiTarget, Observation } from '../../core/kpi/kpi.ts';
+import { parseKpiName, parseQuantity, parseRate, parseSdgTargetList, parseTimePoint } from '../../core/notation/index.ts';
+import type { Plan, PlanNode } from '../../core/plan/plan.ts';
+import type { Quantity } from '../../core/quantity.ts';
+import { formatTimePointIso, type TimePoint } from '../../core/time/time-point.ts';
+import { cityDataFileSchema, type KpiInput, type PlanNodeInput, type PlanInput } from './plan-data.schema.ts';
+
+/** A problem found in a plan data file, with the JSON path of the value at fault. */
+export interface PlanDataProblem {
+  readonly path: string;
+  readonly message: string;
+}
+
+export type PlanDataResult = { readonly ok: true; readonly data: CityData } | { readonly ok: false; readonly problems: readonly PlanDataProblem[] };
+
+/**
+ * Reads a plan data file (see plan-data.schema.ts): validates its shape, then parses every
+ * printed figure, date and SDG target list and checks the references between KPIs, targets,
+ * plans and documents. Every problem is reported with its path; nothing is half-read.
+ */
+export function readPlanData(json: unknown): PlanDataResult {
+  const parsed = cityDataFileSchema.safeParse(json);
+  if (!parsed.success) {
+    return { ok: false, problems: parsed.error.issues.map((i) => ({ path: i.path.map(String).join('.') || '(root)', message: i.message })) };
+  }
+  const file = parsed.data;
+  const problems: PlanDataProblem[] = [];
+  const problem = (path: string, message: string) => problems.push({ path, message });
+
+  const time = (path: string, s: string): TimePoint | null => {
+    const r = parseTimePoint(s);
+    if (r.ok) return r.value;
+    problem(path, r.error.message);
+    return null;
+  };
+  const figure = (path: string, v: string | number, unit: string): Quantity | null => {
+    const r = parseQuantity(String(v), { expectedUnit: unit });
+    if (r.ok) return r.value;
+    problem(path, r.error.message);
+    return null;
+  };
+
+  const documentIds = new Set(file.documents.map((d) => d.id));
+  const kpis: Kpi[] = [];
+  const publishedRates: PublishedRate[] = [];
+  const seenKpis = new Set<string>();
+  file.kpis.forEach((k, i) => {
+    const at = `kpis.${i}`;
+    if (seenKpis.has(k.id)) problem(`${at}.id`, `duplicate KPI id "${k.id}"`);
+    seenKpis.add(k.id);
+    const kpi = readKpi(file.city.id, k, at, { time, figure, problem });
+    if (!kpi) return;
+    kpis.push(kpi);
+    k.publishedRates.forEach((p, j) => {
+      const pat = `${at}.publishedRates.${j}`;
+      if (!documentIds.has(p.document)) problem(`${pat}.document`, `unknown document "${p.document}"`);
+      if (!kpi.targets.some((t) => t.id === p.target)) problem(`${pat}.target`, `KPI "${k.id}" has no target "${p.target}"`);
+      const actualAt = time(`${pat}.actualAt`, p.actualAt);
+      const rate = parseRate(p.rate);
+      if (!rate.ok) problem(`${pat}.rate`, rate.error.message);
+      const actual = p.actual !== undefined ? figure(`${pat}.actual`, p.actual, kpi.unit) : undefined;
+      const targetValue = p.targetValue !== undefined ? figure(`${pat}.targetValue`, p.targetValue, kpi.unit) : undefined;
+      if (actualAt && rate.ok && actual !== null && targetValue !== null) {
+        if (!actual && !kpi.observations.some((o) => formatTimePointIso(o.at) === formatTimePointIso(actualAt)) && formatTimePointIso(kpi.baseline.at) !== formatTimePointIso(actualAt)) {
+          problem(`${pat}.actualAt`, `KPI "${k.id}" has no actual at ${p.actualAt}`);
+        }
+        publishedRates.push({
+          kpiId: kpi.id,
+          documentId: p.document,
+          actualAt,
+          targetId: p.target,
+          rate: rate.value.value,
+          decimals: rate.value.decimals,
+          printed: p.rate,
+          ...(actual ? { actual: { value: actual.value, decimals: actual.decimals } } : {}),
+          ...(targetValue ? { targetValue: { value: targetValue.value, decimals: targetValue.decimals } } : {}),
+        });
+      }
+    });
+  });
+
+  const kpiById = new Map(kpis.map((k) => [k.id, k]));
+  const planIds = new Set(file.plans.map((p) => p.id));
+  const plans: Plan[] = [];
+  file.plans.forEach((p, i) => {
+    const plan = readPlan(file.city.id, p, `plans.${i}`, { kpiById, planIds, problem });
+    if (plan) plans.push(plan);
+  });
+
+  if (problems.length > 0) return { ok: false, problems };
+  return {
+    ok: true,
+    data: {
+      city: stripUndefined(file.city),
+      documents: file.documents.map(stripUndefined),
+      kpis,
+      plans,
+      publishedRates,
+    },
+  };
+}
+
+interface Readers {
+  time(path: string, s: string): TimePoint | null;
+  figure(path: string, v: string | number, unit: string): Quantity | null;
+  problem(path: string, message: string): void;
+}
+
+function readKpi(cityId: string, k: KpiInput, at: string, r: Readers): Kpi | null {
+  const name = parseKpiName(k.name);
+  const targets = parseSdgTargetList(k.sdgTargets);
+  if (!targets.ok) r.problem(`${at}.sdgTargets`, targets.error.message);
+  const baselineAt = r.time(`${at}.baseline.at`, k.baseline.at);
+  const baseline = r.figure(`${at}.baseline.value`, k.baseline.value, k.unit);
+  const observations: Observation[] = [];
+  const seenObs = new Set<string>();
+  k.observations.forEach((o, j) => {
+    const t = r.time(`${at}.observations.${j}.at`, o.at);
+    const v = r.figure(`${at}.observations.${j}.value`, o.value, k.unit);
+    if (!t || !v) return;
+    const key = formatTimePointIso(t);
+    if (seenObs.has(key)) r.problem(`${at}.observations.${j}.at`, `two actuals for ${o.at}`);
+    seenObs.add(key);
+    observations.push({ at: t, value: v.value, decimals: v.decimals, ...(o.note ? { note: o.note } : {}), ...(o.source ? { source: o.source } : {}) });
+  });
+  const kpiTargets: KpiTarget[] = [];
+  const seenTargets = new Set<string>();
+  k.targets.forEach((t, j) => {
+    const tat = `${at}.targets.${j}`;
+    if (seenTargets.has(t.id)) r.problem(`${tat}.id`, `duplicate target id "${t.id}"`);
+    seenTargets.add(t.id);
+    const when = r.time(`${tat}.at`, t.at);
+    const v = r.figure(`${tat}.value`, t.value, k.unit);
+    const revisions = t.revisions.map((rev, n) => {
+      const o = r.figure(`${tat}.revisions.${n}.old`, rev.old, k.unit);
+      const nv = r.figure(`${tat}.revisions.${n}.new`, rev.new, k.unit);
+      return o && nv ? { oldValue: o.value, newValue: nv.value, reason: rev.reason, revisedOn: rev.on } : null;
+    });
+    if (!when || !v || revisions.some((x) => x === null)) return;
+    const last = revisions.at(-1);
+    if (last && last.newValue !== v.value) r.problem(`${tat}.value`, `the target's value ${t.value} differs from its last revision's new value ${last.newValue}`);
+    kpiTargets.push({ id: t.id, at: when, value: v.value, decimals: v.decimals, revisions: revisions.filter((x) => x !== null) });
+  });
+  if (!baselineAt || !baseline || !targets.ok) return null;
+  return {
+    id: k.id,
+    cityId,
+    name: name.name,
+    ...(k.nameEn ? { nameEn: k.nameEn } : {}),
+    unit: k.unit,
+    ...(k.department ? { department: k.department } : {}),
+    sdgTargets: targets.value,
+    side: k.side,
+    aggregation: k.aggregation ?? name.aggregation ?? 'snapshot',
+    ...(k.direction ? { direction: k.direction } : {}),
+    method: k.method,
+    baseline: { at: baselineAt, value: baseline.value, decimals: baseline.decimals },
+    observations,
+    targets: kpiTargets,
+  };
+}
+
+function readPlan(
+  cityId: string,
+  p: PlanInput,
+  at: string,
+  ctx: { kpiById: Map<string, Kpi>; planIds: Set<string>; problem(path: string, message: string): void },
+): Plan | null {
+  const period = parseTimePoint(p.period);
+  if (!period.ok) {
+    ctx.problem(`${at}.period`, period.error.message);
+    return null;
+  }
+  const [start, end] = period.value.kind === 'period' ? [period.value.from.year, period.value.to.year] : [period.value.year, period.value.year];
+  if (p.parentPlan && !ctx.planIds.has(p.parentPlan)) ctx.problem(`${at}.parentPlan`, `unknown plan "${p.parentPlan}"`);
+  const readNode = (n: PlanNodeInput, path: string, id: string): PlanNode => ({
+    id,
+    kind: n.kind,
+    ...(n.code ? { code: n.code } : {}),
+    title: n.title,
+    ...(n.titleEn ? { titleEn: n.titleEn } : {}),
+    ...(n.description ? { description: n.description } : {}),
+    children: n.children.map((c, i) => readNode(c, `${path}.children.${i}`, `${id}-${i + 1}`)),
+    kpiRows: n.kpis.map((row, i) => {
+      const kpi = ctx.kpiById.get(row.kpi);
+      if (!kpi) ctx.problem(`${path}.kpis.${i}.kpi`, `unknown KPI "${row.kpi}"`);
+      else if (row.target && !kpi.targets.some((t) => t.id === row.target)) ctx.problem(`${path}.kpis.${i}.target`, `KPI "${row.kpi}" has no target "${row.target}"`);
+      return stripUndefined({ kpiId: row.kpi, no: row.no, targetId: row.target, weight: row.weight, commentary: row.commentary, reflection: row.reflection });
+    }),
+  });
+  return {
+    id: p.id,
+    cityId,
+    kind: p.kind,
+    title: p.title,
+    ...(p.titleEn ? { titleEn: p.titleEn } : {}),
+    periodStart: start,
+    periodEnd: end,
+    ...(p.parentPlan ? { parentPlanId: p.parentPlan } : {}),
+    ...(p.vision ? { vision: p.vision } : {}),
+    versions: p.versions.map(stripUndefined),
+    nodes: p.nodes.map((n, i) => readNode(n, `${at}.nodes.${i}`, `n${i + 1}`)),
+    narratives: p.narratives.map(stripUndefined),
+  };
+}
+
+/** Drops keys whose value is undefined, so domain objects compare equal after a round trip. */
+function stripUndefined<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+}
