@@ -97,7 +97,7 @@ export function reconcile(row: PublishedRow): Reconciliation {
         method: found.method,
         text: {
           ja: `${name.ja}が四捨五入前の値で計算されています：${name.ja} ${num(found.value)}（表示 ${num(shown.value, shown.decimals)}${shown.unit}）なら${methodJa}は ${num(found.rate, 2)}% となり、公表値 ${num(publishedRate.value, publishedRate.decimals)}% と一致します。`,
-          en: `Computed from an unrounded figure: ${name.en} of ${num(found.value)}, displayed ${num(shown.value, shown.decimals)}${shown.unit ? ` ${shown.unit}` : ''}, gives ${num(found.rate, 2)}% by ${methodEn}, which matches the published ${num(publishedRate.value, publishedRate.decimals)}%.`,
+          en: `Computed from an unrounded figure: ${name.en} of ${num(found.value)}, displayed ${num(shown.value, shown.decimals)}${shown.unit === '%' || !shown.unit ? shown.unit : ` ${shown.unit}`}, gives ${num(found.rate, 2)}% by ${methodEn}, which matches the published ${num(publishedRate.value, publishedRate.decimals)}%.`,
         },
       },
     };

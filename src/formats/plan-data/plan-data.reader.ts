@@ -1,6 +1,6 @@
 import type { CityData, PublishedRate } from '../../core/city/city.ts';
 import type { Kpi, KpiTarget, Observation } from '../../core/kpi/kpi.ts';
-import { parseKpiName, parseQuantity, parseRate, parseSdgTargetList, parseTimePoint } from '../../core/notation/index.ts';
+import { normalizeUnit, parseKpiName, parseQuantity, parseRate, parseSdgTargetList, parseTimePoint } from '../../core/notation/index.ts';
 import type { Plan, PlanNode } from '../../core/plan/plan.ts';
 import type { Quantity } from '../../core/quantity.ts';
 import { formatTimePointIso, type TimePoint } from '../../core/time/time-point.ts';
@@ -148,7 +148,7 @@ function readKpi(cityId: string, k: KpiInput, at: string, r: Readers): Kpi | nul
     cityId,
     name: name.name,
     ...(k.nameEn ? { nameEn: k.nameEn } : {}),
-    unit: k.unit,
+    unit: normalizeUnit(k.unit),
     ...(k.department ? { department: k.department } : {}),
     sdgTargets: targets.value,
     side: k.side,

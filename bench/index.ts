@@ -1,0 +1,59 @@
+/**
+ * `npm run bench` prints the project's figures; `npm run bench -- --json` prints one JSON
+ * object keyed by figure name. Benchmarks measure; tests never depend on timing.
+ */
+import { performance } from 'node:perf_hooks';
+import { achievement } from '../src/core/kpi/achievement.ts';
+import { forecastAtTarget } from '../src/core/kpi/forecast.ts';
+import { assessStatus } from '../src/core/kpi/status.ts';
+import type { DatedValue } from '../src/core/kpi/kpi.ts';
+import { openAppContext } from '../src/services/app-context.ts';
+
+const json = process.argv.includes('--json');
+const figures: Record<string, number> = {};
+const say = (name: string, value: number, unit: string, goal?: string) => {
+  figures[name] = value;
+  if (!json) console.log(`${name.padEnd(36)} ${value.toLocaleString('en-US', { maximumFractionDigits: 2 }).padStart(14)} ${unit}${goal ? `   (goal: ${goal})` : ''}`);
+};
+
+/** (a) rate + status + forecast for 1,000,000 synthetic KPI series in the pure core. */
+function benchCore(): void {
+  const n = 1_000_000;
+  // Synthetic series built up front so the loop measures the maths, not the allocation.
+  const series: { baseline: DatedValue; actual: DatedValue; target: DatedValue }[] = [];
+  for (let i = 0; i < 1000; i++) {
+    const b = 10 + (i % 97);
+    series.push({
+      baseline: { at: { kind: 'year', year: 2018 + (i % 4) }, value: b },
+      actual: { at: { kind: 'month', year: 2023, month: 1 + (i % 12) }, value: b + ((i * 7) % 50) - 10 },
+      target: { at: { kind: 'fiscal-year', year: 2030 }, value: b + 40 + (i % 13) },
+    });
+  }
+  let sink = 0;
+  const start = performance.now();
+  for (let i = 0; i < n; i++) {
+    const s = series[i % 1000]!;
+    const a = achievement({ baseline: s.baseline.value, actual: s.actual.value, target: s.target.value, method: 'progress-from-baseline', direction: 'up' });
+    const st = assessStatus({ baseline: s.baseline, actual: s.actual, target: s.target, direction: 'up', method: 'progress-from-baseline' });
+    const f = forecastAtTarget([s.baseline, s.actual], s.target, 'up');
+    sink += (a.rate ?? 0) + (st.status === 'behind' ? 1 : 0) + (f.projectedValue ?? 0);
+  }
+  const seconds = (performance.now() - start) / 1000;
+  if (sink === 42) console.log('');
+  say('core.series_per_second', Math.round(n / seconds), 'series/s', '> 1,000,000');
+  say('core.million_series_seconds', seconds, 's');
+}
+
+/** (b) create a fresh database and load the three seed cities. */
+async function benchSeedLoad(): Promise<void> {
+  const start = performance.now();
+  const ctx = await openAppContext({ dataDir: '', databaseUrl: undefined, seed: true, inMemory: true });
+  const seconds = (performance.now() - start) / 1000;
+  await ctx.close();
+  say('storage.fresh_db_and_seed_seconds', seconds, 's', '< 2 s on PGlite');
+  say('storage.seed_cities_loaded', ctx.seededCities, 'cities');
+}
+
+benchCore();
+await benchSeedLoad();
+if (json) console.log(JSON.stringify(figures));

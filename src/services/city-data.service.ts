@@ -1,0 +1,955 @@
+import type { City, CityData, PublishedRate, SourceDocument } from '../core/city/city.ts';
+import type { DatedValue, Kpi, KpiTarget, Observation, TargetRevision } from '../core/kpi/kpi.ts';
+import type { Plan, PlanKpiRow, PlanNarrative, PlanNode, PlanVersion } from '../core/plan/plan.ts';
+import { formatTimePointIso, parseTimePointIso, timePointEnd, type TimePoint } from '../core/time/time-point.ts';
+import { appendChangeLog, type NewChangeLogEntry } from '../storage/change-log.repository.ts';
+import { findCityRow, insertCity, listCityRows, updateCity } from '../storage/city.repository.ts';
+import { toNumber, toNumberOrNull, type JsonValue } from '../storage/columns.ts';
+import { inTransaction, type Executor } from '../storage/database.ts';
+import {
+  deleteKpiSdgTargets,
+  insertKpiSdgTargets,
+  insertKpis,
+  listKpiRows,
+  listKpiSdgTargets,
+  retireKpis,
+  updateKpi,
+} from '../storage/kpi.repository.ts';
+import { listCurrentObservations, recordObservations, type CurrentObservationRow, type ObservationChange } from '../storage/observation.repository.ts';
+import {
+  deletePlanContents,
+  deletePlans,
+  insertPlanKpiRows,
+  insertPlanNarratives,
+  insertPlanNodes,
+  insertPlanVersions,
+  insertPlans,
+  listPlanKpiRows,
+  listPlanNarratives,
+  listPlanNodes,
+  listPlanRows,
+  listPlanVersions,
+  updatePlan,
+  type PlanKpiRowWithPlan,
+} from '../storage/plan.repository.ts';
+import { deletePublishedRates, insertPublishedRates, listPublishedRates } from '../storage/published-rate.repository.ts';
+import {
+  deleteSourceDocuments,
+  insertSourceDocuments,
+  listSourceDocuments,
+  updateSourceDocument,
+} from '../storage/source-document.repository.ts';
+import type { CityRow, NewCityRow, SourceDocumentRow } from '../storage/tables/city.table.ts';
+import type { KpiRow, KpiSdgTargetRow, NewKpiRow } from '../storage/tables/kpi.table.ts';
+import type { NewPlanKpiRowRow, NewPlanNodeRow, NewPlanRow, PlanNarrativeRow, PlanNodeRow, PlanRow, PlanVersionRow } from '../storage/tables/plan.table.ts';
+import type { NewPublishedRateRow, PublishedRateRow } from '../storage/tables/published-rate.table.ts';
+import type { TargetRevisionRow } from '../storage/tables/target.table.ts';
+import {
+  appendTargetRevisions,
+  appendTargetValues,
+  insertTargets,
+  listTargetRevisions,
+  listTargets,
+  updateTarget,
+  type CurrentTargetRow,
+  type NewTargetRevision,
+  type TargetValueChange,
+} from '../storage/target.repository.ts';
+
+/** A CityData that cannot be saved as given (a dangling reference, a duplicate id, history rewritten). */
+export class CityDataError extends Error {
+  override readonly name = 'CityDataError';
+}
+
+/** Options of {@link saveCityData}. */
+export interface SaveCityDataOptions {
+  /** Why the data is saved ("2024 progress sheet import"); kept with every version it appends. */
+  readonly reason?: string;
+}
+
+/** All cities, by id. */
+export async function listCities(db: Executor): Promise<City[]> {
+  return (await listCityRows(db)).map(cityFromRow);
+}
+
+/** Whether a city with this id is stored. */
+export async function cityExists(db: Executor, cityId: string): Promise<boolean> {
+  return (await findCityRow(db, cityId)) !== undefined;
+}
+
+/** Everything stored about a city as domain types (plan trees rebuilt, revisions attached), or null. */
+export async function loadCityData(db: Executor, cityId: string): Promise<CityData | null> {
+  const snapshot = await inTransaction(db, (trx) => readSnapshot(trx, cityId), { isolation: 'repeatable read' });
+  return snapshot ? cityDataFromSnapshot(snapshot) : null;
+}
+
+/**
+ * Saves a whole city in one transaction, all or nothing. Idempotent: saving what is stored
+ * changes nothing. Changed actuals and target values append versions (the old ones stay, with
+ * who, when and why); actuals and targets missing from `data` get tombstones; KPIs missing
+ * from `data` are retired, not deleted. Plans, documents and published rates are replaced
+ * where they differ, with the old content kept in the change log.
+ */
+export async function saveCityData(db: Executor, data: CityData, actor: string, options: SaveCityDataOptions = {}): Promise<void> {
+  if (actor.trim() === '') throw new Error('saveCityData needs an actor (who saves)');
+  checkCityData(data);
+  await inTransaction(db, (trx) => new CityWriter(trx, data, actor, options.reason ?? null).write());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading: rows → domain
+
+/** Every row of one city, read in a fixed number of queries. */
+interface Snapshot {
+  readonly city: CityRow;
+  readonly documents: SourceDocumentRow[];
+  /** Retired ones included: a save may bring one back. */
+  readonly kpis: KpiRow[];
+  readonly sdgTargets: KpiSdgTargetRow[];
+  /** Tombstoned ones included. */
+  readonly targets: CurrentTargetRow[];
+  readonly revisions: TargetRevisionRow[];
+  readonly observations: CurrentObservationRow[];
+  readonly plans: PlanRow[];
+  readonly planVersions: PlanVersionRow[];
+  readonly planNodes: PlanNodeRow[];
+  readonly planKpiRows: PlanKpiRowWithPlan[];
+  readonly planNarratives: PlanNarrativeRow[];
+  readonly rates: PublishedRateRow[];
+}
+
+async function readSnapshot(db: Executor, cityId: string): Promise<Snapshot | null> {
+  const city = await findCityRow(db, cityId);
+  if (!city) return null;
+  const [documents, kpis, plans, rates] = await Promise.all([
+    listSourceDocuments(db, cityId),
+    listKpiRows(db, cityId, { includeRetired: true }),
+    listPlanRows(db, cityId),
+    listPublishedRates(db, cityId),
+  ]);
+  const kpiIds = kpis.map((k) => k.id);
+  const planIds = plans.map((p) => p.id);
+  const [sdgTargets, targets, observations, planVersions, planNodes, planKpiRows, planNarratives] = await Promise.all([
+    listKpiSdgTargets(db, kpiIds),
+    listTargets(db, kpiIds),
+    listCurrentObservations(db, kpiIds),
+    listPlanVersions(db, planIds),
+    listPlanNodes(db, planIds),
+    listPlanKpiRows(db, planIds),
+    listPlanNarratives(db, planIds),
+  ]);
+  const revisions = await listTargetRevisions(db, targets.map((t) => t.id));
+  return { city, documents, kpis, sdgTargets, targets, revisions, observations, plans, planVersions, planNodes, planKpiRows, planNarratives, rates };
+}
+
+/** Slugs by row id, to turn foreign keys back into the domain's ids. */
+class SlugIndex {
+  readonly kpi = new Map<number, string>();
+  readonly target = new Map<number, string>();
+  readonly document = new Map<number, string>();
+  readonly plan = new Map<number, string>();
+
+  constructor(s: Snapshot) {
+    for (const k of s.kpis) this.kpi.set(k.id, k.slug);
+    for (const t of s.targets) this.target.set(t.id, t.slug);
+    for (const d of s.documents) this.document.set(d.id, d.slug);
+    for (const p of s.plans) this.plan.set(p.id, p.slug);
+  }
+}
+
+function cityDataFromSnapshot(s: Snapshot): CityData {
+  const slugs = new SlugIndex(s);
+  const sdg = groupBy(s.sdgTargets, (r) => r.kpi_id);
+  const targets = groupBy(
+    s.targets.filter((t) => t.deleted === false),
+    (t) => t.kpi_id,
+  );
+  const revisions = groupBy(s.revisions, (r) => r.kpi_target_id);
+  const observations = groupBy(s.observations, (o) => o.kpi_id);
+  const kpis = s.kpis
+    .filter((k) => k.retired_at === null)
+    .map((k) => ({
+      ...kpiHeadFromRow(k, (sdg.get(k.id) ?? []).map((r) => r.sdg_target)),
+      observations: (observations.get(k.id) ?? []).map(observationFromRow),
+      targets: (targets.get(k.id) ?? []).map((t) => targetFromRow(t, revisions.get(t.id) ?? [])),
+    }));
+  return {
+    city: cityFromRow(s.city),
+    documents: s.documents.map(documentFromRow),
+    kpis,
+    plans: plansFromSnapshot(s, slugs),
+    publishedRates: s.rates.map((r) => rateFromRow(r, slugs)),
+  };
+}
+
+function cityFromRow(r: CityRow): City {
+  return normalizeCity({
+    id: r.id,
+    name: r.name,
+    nameEn: r.name_en,
+    prefecture: r.prefecture,
+    prefectureEn: r.prefecture_en,
+    ...opt('sdgsFutureCitySince', r.sdgs_future_city_since),
+    ...opt('population', r.population),
+    ...opt('description', r.description),
+  });
+}
+
+function documentFromRow(r: SourceDocumentRow): SourceDocument {
+  return { id: r.slug, title: r.title, published: r.published, ...opt('source', r.source) };
+}
+
+/** A KPI without its actuals and targets: the part stored in `kpis` and `kpi_sdg_targets`. */
+type KpiHead = Omit<Kpi, 'observations' | 'targets'>;
+
+function kpiHeadFromRow(r: KpiRow, sdgTargets: string[]): KpiHead {
+  return {
+    id: r.slug,
+    cityId: r.city_id,
+    name: r.name,
+    ...opt('nameEn', r.name_en),
+    unit: r.unit,
+    ...opt('department', r.department),
+    sdgTargets,
+    side: r.side,
+    aggregation: r.aggregation,
+    ...opt('direction', r.direction),
+    method: r.method,
+    baseline: datedValue(r.baseline_at, r.baseline_value, r.baseline_decimals),
+  };
+}
+
+function observationFromRow(r: CurrentObservationRow): Observation {
+  if (r.value === null) throw new Error(`observation ${r.observation_id} has a current version without a value`);
+  return { ...datedValue(r.at, r.value, r.decimals), ...opt('note', r.note), ...opt('source', r.source) };
+}
+
+function targetFromRow(t: CurrentTargetRow, revisions: TargetRevisionRow[]): KpiTarget {
+  if (t.value === null) throw new Error(`target ${t.id} has no current value`);
+  return { id: t.slug, ...datedValue(t.at, t.value, t.decimals), revisions: revisions.map(revisionFromRow) };
+}
+
+function revisionFromRow(r: TargetRevisionRow): TargetRevision {
+  return { oldValue: toNumber(r.old_value), newValue: toNumber(r.new_value), reason: r.reason, revisedOn: r.revised_on };
+}
+
+function plansFromSnapshot(s: Snapshot, slugs: SlugIndex): Plan[] {
+  const versions = groupBy(s.planVersions, (v) => v.plan_id);
+  const narratives = groupBy(s.planNarratives, (n) => n.plan_id);
+  const nodesByParent = groupBy(s.planNodes, (n) => `${n.plan_id}/${n.parent_id ?? ''}`);
+  const rowsByNode = groupBy(s.planKpiRows, (r) => r.node_id);
+  const tree = (planId: number, parentId: number | null): PlanNode[] =>
+    [...(nodesByParent.get(`${planId}/${parentId ?? ''}`) ?? [])]
+      .sort((a, b) => a.position - b.position)
+      .map((n) => ({
+        id: n.slug,
+        kind: n.kind,
+        ...opt('code', n.code),
+        title: n.title,
+        ...opt('titleEn', n.title_en),
+        ...opt('description', n.description),
+        children: tree(planId, n.id),
+        kpiRows: [...(rowsByNode.get(n.id) ?? [])].sort((a, b) => a.position - b.position).map((r) => planKpiRowFromRow(r, slugs)),
+      }));
+  return s.plans.map((p) => ({
+    id: p.slug,
+    cityId: p.city_id,
+    kind: p.kind,
+    title: p.title,
+    ...opt('titleEn', p.title_en),
+    periodStart: p.period_start,
+    periodEnd: p.period_end,
+    ...opt('parentPlanId', p.parent_plan_id === null ? null : must(slugs.plan.get(p.parent_plan_id), 'parent plan')),
+    ...opt('vision', p.vision),
+    versions: (versions.get(p.id) ?? []).map(
+      (v): PlanVersion => ({ label: v.label, kind: v.kind, date: v.date, ...opt('note', v.note) }),
+    ),
+    nodes: tree(p.id, null),
+    narratives: (narratives.get(p.id) ?? []).map(
+      (n): PlanNarrative => ({ kind: n.kind, title: n.title, body: n.body, ...opt('year', n.year) }),
+    ),
+  }));
+}
+
+function planKpiRowFromRow(r: PlanKpiRowWithPlan, slugs: SlugIndex): PlanKpiRow {
+  return {
+    kpiId: must(slugs.kpi.get(r.kpi_id), 'KPI of a plan row'),
+    ...opt('no', r.no),
+    ...opt('targetId', r.kpi_target_id === null ? null : must(slugs.target.get(r.kpi_target_id), 'target of a plan row')),
+    ...opt('weight', toNumberOrNull(r.weight)),
+    ...opt('commentary', r.commentary),
+    ...opt('reflection', r.reflection),
+  };
+}
+
+function rateFromRow(r: PublishedRateRow, slugs: SlugIndex): PublishedRate {
+  const actual = toNumberOrNull(r.actual_value);
+  const target = toNumberOrNull(r.target_value);
+  return {
+    kpiId: must(slugs.kpi.get(r.kpi_id), 'KPI of a published rate'),
+    documentId: must(slugs.document.get(r.document_id), 'document of a published rate'),
+    actualAt: timePointFromDb(r.actual_at),
+    targetId: must(slugs.target.get(r.kpi_target_id), 'target of a published rate'),
+    rate: toNumber(r.rate),
+    decimals: r.decimals,
+    printed: r.printed,
+    ...(actual !== null && { actual: { value: actual, decimals: must(r.actual_decimals ?? undefined, 'decimals of an actual') } }),
+    ...(target !== null && { targetValue: { value: target, decimals: must(r.target_decimals ?? undefined, 'decimals of a target') } }),
+  };
+}
+
+function datedValue(at: string, value: string | number, decimals: number | null): DatedValue {
+  return { at: timePointFromDb(at), value: toNumber(value), ...opt('decimals', decimals) };
+}
+
+function timePointFromDb(iso: string): TimePoint {
+  const t = parseTimePointIso(iso);
+  if (!t) throw new Error(`unreadable time point in the database: ${iso}`);
+  return t;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Writing: a diff of CityData against what is stored, applied in batches
+
+/** One save of a city: reads what is stored once, then writes only the differences. */
+class CityWriter {
+  private readonly cityId: string;
+  private readonly log: NewChangeLogEntry[] = [];
+  private readonly documentIds = new Map<string, number>();
+  private readonly kpiIds = new Map<string, number>();
+  /** `kpi slug#target slug` → target id, for the targets present in the data. */
+  private readonly targetIds = new Map<string, number>();
+
+  constructor(
+    private readonly db: Executor,
+    private readonly data: CityData,
+    private readonly actor: string,
+    private readonly reason: string | null,
+  ) {
+    this.cityId = data.city.id;
+  }
+
+  async write(): Promise<void> {
+    const stored = await readSnapshot(this.db, this.cityId);
+    const slugs = stored ? new SlugIndex(stored) : null;
+    await this.writeCity(stored?.city);
+    const removedDocuments = await this.writeDocuments(stored?.documents ?? []);
+    await this.writeKpis(stored?.kpis ?? [], stored?.sdgTargets ?? []);
+    await this.writeTargets(stored?.targets ?? [], stored?.revisions ?? []);
+    await this.writeObservations(stored?.observations ?? []);
+    await this.writePlans(stored, slugs);
+    await this.writePublishedRates(stored && slugs ? stored.rates.map((r) => rateFromRow(r, slugs)) : []);
+    await deleteSourceDocuments(this.db, removedDocuments);
+    await appendChangeLog(this.db, this.log);
+  }
+
+  private note(entry: Omit<NewChangeLogEntry, 'actor' | 'cityId' | 'reason'>): void {
+    this.log.push({ ...entry, actor: this.actor, cityId: this.cityId, reason: this.reason });
+  }
+
+  private async writeCity(row: CityRow | undefined): Promise<void> {
+    const wanted = normalizeCity(this.data.city);
+    const values: NewCityRow = {
+      id: wanted.id,
+      name: wanted.name,
+      name_en: wanted.nameEn,
+      prefecture: wanted.prefecture,
+      prefecture_en: wanted.prefectureEn,
+      sdgs_future_city_since: wanted.sdgsFutureCitySince ?? null,
+      population: wanted.population ?? null,
+      description: wanted.description ?? null,
+    };
+    if (!row) {
+      await insertCity(this.db, values);
+      this.note({ action: 'create', entity: 'city', entityId: this.cityId, new: json(wanted) });
+      return;
+    }
+    const current = cityFromRow(row);
+    if (same(current, wanted)) return;
+    const { id: _id, ...patch } = values;
+    await updateCity(this.db, this.cityId, patch);
+    this.note({ action: 'update', entity: 'city', entityId: this.cityId, old: json(current), new: json(wanted) });
+  }
+
+  /** Inserts and updates documents; returns the ids of removed ones, deleted once no rate cites them. */
+  private async writeDocuments(rows: SourceDocumentRow[]): Promise<number[]> {
+    const stored = new Map(rows.map((r) => [r.slug, r]));
+    const inserts: SourceDocument[] = [];
+    const insertPositions: number[] = [];
+    for (const [position, doc] of this.data.documents.entries()) {
+      const wanted = normalizeDocument(doc);
+      const row = stored.get(doc.id);
+      stored.delete(doc.id);
+      if (!row) {
+        inserts.push(wanted);
+        insertPositions.push(position);
+        continue;
+      }
+      this.documentIds.set(doc.id, row.id);
+      const current = documentFromRow(row);
+      if (same(current, wanted) && row.position === position) continue;
+      await updateSourceDocument(this.db, row.id, { title: wanted.title, published: wanted.published, source: wanted.source ?? null, position });
+      if (!same(current, wanted)) this.note({ action: 'update', entity: 'source_document', entityId: doc.id, old: json(current), new: json(wanted) });
+    }
+    const inserted = await insertSourceDocuments(
+      this.db,
+      inserts.map((d, i) => ({ city_id: this.cityId, slug: d.id, position: insertPositions[i]!, title: d.title, published: d.published, source: d.source ?? null })),
+    );
+    for (const row of inserted) this.documentIds.set(row.slug, row.id);
+    for (const d of inserts) this.note({ action: 'create', entity: 'source_document', entityId: d.id, new: json(d) });
+    for (const row of stored.values()) this.note({ action: 'delete', entity: 'source_document', entityId: row.slug, old: json(documentFromRow(row)) });
+    return [...stored.values()].map((r) => r.id);
+  }
+
+  private async writeKpis(rows: KpiRow[], sdgRows: KpiSdgTargetRow[]): Promise<void> {
+    const stored = new Map(rows.map((r) => [r.slug, r]));
+    const sdg = groupBy(sdgRows, (r) => r.kpi_id);
+    const inserts: { head: KpiHead; row: NewKpiRow }[] = [];
+    const sdgReplaced: number[] = [];
+    const sdgInserts: { kpi_id: number; sdg_target: string; position: number }[] = [];
+    for (const [position, kpi] of this.data.kpis.entries()) {
+      const head = kpiHead(kpi);
+      const values = kpiRowValues(head, position);
+      const row = stored.get(kpi.id);
+      stored.delete(kpi.id);
+      if (!row) {
+        inserts.push({ head, row: values });
+        continue;
+      }
+      this.kpiIds.set(kpi.id, row.id);
+      const current = kpiHeadFromRow(row, (sdg.get(row.id) ?? []).map((r) => r.sdg_target));
+      const retired = row.retired_at !== null;
+      if (same(current, head) && row.position === position && !retired) continue;
+      await updateKpi(this.db, row.id, { ...values, retired_at: null });
+      if (!same(current.sdgTargets, head.sdgTargets)) {
+        sdgReplaced.push(row.id);
+        sdgInserts.push(...head.sdgTargets.map((sdg_target, i) => ({ kpi_id: row.id, sdg_target, position: i })));
+      }
+      if (retired) this.note({ action: 'create', entity: 'kpi', entityId: kpi.id, new: json(head) });
+      else if (!same(current, head)) this.note({ action: 'update', entity: 'kpi', entityId: kpi.id, old: json(current), new: json(head) });
+    }
+    const inserted = await insertKpis(
+      this.db,
+      inserts.map((i) => i.row),
+    );
+    for (const [i, row] of inserted.entries()) {
+      const { head } = inserts[i]!;
+      this.kpiIds.set(row.slug, row.id);
+      sdgInserts.push(...head.sdgTargets.map((sdg_target, position) => ({ kpi_id: row.id, sdg_target, position })));
+      this.note({ action: 'create', entity: 'kpi', entityId: head.id, new: json(head) });
+    }
+    await deleteKpiSdgTargets(this.db, sdgReplaced);
+    await insertKpiSdgTargets(this.db, sdgInserts);
+    const retiring = [...stored.values()].filter((r) => r.retired_at === null);
+    await retireKpis(
+      this.db,
+      retiring.map((r) => r.id),
+    );
+    for (const r of retiring) this.note({ action: 'retire', entity: 'kpi', entityId: r.slug, old: json(kpiHeadFromRow(r, (sdg.get(r.id) ?? []).map((s) => s.sdg_target))) });
+  }
+
+  private async writeTargets(rows: CurrentTargetRow[], revisionRows: TargetRevisionRow[]): Promise<void> {
+    const stored = new Map(rows.map((r) => [r.id, r]));
+    const storedBySlug = new Map(rows.map((r) => [targetKey(r.kpi_id, r.slug), r]));
+    const storedRevisions = groupBy(revisionRows, (r) => r.kpi_target_id);
+    const newSlots: { kpiSlug: string; target: KpiTarget; position: number; kpiId: number }[] = [];
+    const valueChanges: TargetValueChange[] = [];
+    const revisions: { kpiSlug: string; targetSlug: string; targetId: number; revision: TargetRevision; loggedAsRevise: boolean }[] = [];
+    const seen = new Set<number>();
+
+    for (const kpi of this.data.kpis) {
+      const kpiId = must(this.kpiIds.get(kpi.id), 'KPI id');
+      for (const [position, target] of kpi.targets.entries()) {
+        const row = storedBySlug.get(targetKey(kpiId, target.id));
+        if (!row) {
+          newSlots.push({ kpiSlug: kpi.id, target, position, kpiId });
+          continue;
+        }
+        seen.add(row.id);
+        this.targetIds.set(`${kpi.id}#${target.id}`, row.id);
+        const at = formatTimePointIso(target.at);
+        if (row.at !== at || row.position !== position) {
+          await updateTarget(this.db, row.id, { at, at_end: timePointEnd(target.at), position });
+          if (row.at !== at) {
+            this.note({ action: 'update', entity: 'kpi_target', entityId: `${kpi.id}#${target.id}`, old: { at: row.at }, new: { at } });
+          }
+        }
+        // Revisions are a record of decisions: the stored ones must be where the data's begin.
+        const before = (storedRevisions.get(row.id) ?? []).map(revisionFromRow);
+        const wanted = target.revisions.map(normalizeRevision);
+        if (!same(before, wanted.slice(0, before.length))) {
+          throw new CityDataError(
+            `target "${target.id}" of KPI "${kpi.id}": its revisions differ from the stored ones; revisions are never rewritten, add a new one instead`,
+          );
+        }
+        const added = wanted.slice(before.length);
+        const live = row.deleted === false && row.value !== null ? { value: toNumber(row.value), decimals: row.decimals } : null;
+        const changed = live === null || live.value !== target.value || live.decimals !== (target.decimals ?? null);
+        const last = added[added.length - 1];
+        const revise = changed && last !== undefined && last.newValue === target.value;
+        if (changed) {
+          valueChanges.push({
+            targetId: row.id,
+            value: target.value,
+            decimals: target.decimals ?? null,
+            reason: revise ? last.reason : this.reason,
+            ...(revise && { kind: 'revise' as const }),
+          });
+        }
+        added.forEach((revision, i) =>
+          revisions.push({ kpiSlug: kpi.id, targetSlug: target.id, targetId: row.id, revision, loggedAsRevise: revise && i === added.length - 1 }),
+        );
+      }
+    }
+
+    // Targets no longer in the data: a tombstone, so the value they had stays in the history.
+    const dataKpiIds = new Set(this.kpiIds.values());
+    for (const row of stored.values()) {
+      if (seen.has(row.id) || row.deleted !== false || !dataKpiIds.has(row.kpi_id)) continue;
+      valueChanges.push({ targetId: row.id, value: null, reason: this.reason });
+    }
+
+    const inserted = await insertTargets(
+      this.db,
+      newSlots.map((s) => ({ kpi_id: s.kpiId, slug: s.target.id, at: formatTimePointIso(s.target.at), at_end: timePointEnd(s.target.at), position: s.position })),
+    );
+    for (const [i, row] of inserted.entries()) {
+      const { kpiSlug, target } = newSlots[i]!;
+      this.targetIds.set(`${kpiSlug}#${target.id}`, row.id);
+      valueChanges.push({ targetId: row.id, value: target.value, decimals: target.decimals ?? null, reason: this.reason });
+      for (const revision of target.revisions) {
+        revisions.push({ kpiSlug, targetSlug: target.id, targetId: row.id, revision: normalizeRevision(revision), loggedAsRevise: false });
+      }
+    }
+
+    await appendTargetValues(this.db, valueChanges, this.actor);
+    await appendTargetRevisions(
+      this.db,
+      revisions.map(
+        (r): NewTargetRevision => ({ targetId: r.targetId, oldValue: r.revision.oldValue, newValue: r.revision.newValue, reason: r.revision.reason, revisedOn: r.revision.revisedOn }),
+      ),
+      this.actor,
+    );
+    for (const r of revisions) {
+      if (r.loggedAsRevise) continue;
+      this.log.push({
+        actor: this.actor,
+        cityId: this.cityId,
+        action: 'add-revision',
+        entity: 'kpi_target',
+        entityId: `${r.kpiSlug}#${r.targetSlug}`,
+        new: json(r.revision),
+        reason: r.revision.reason,
+      });
+    }
+  }
+
+  private async writeObservations(rows: CurrentObservationRow[]): Promise<void> {
+    const current = new Map(rows.map((r) => [`${r.kpi_id} ${r.at}`, r]));
+    const changes: ObservationChange[] = [];
+    for (const kpi of this.data.kpis) {
+      const kpiId = must(this.kpiIds.get(kpi.id), 'KPI id');
+      for (const o of kpi.observations) {
+        const key = `${kpiId} ${formatTimePointIso(o.at)}`;
+        const row = current.get(key);
+        current.delete(key);
+        const wanted = { value: o.value, decimals: o.decimals ?? null, note: o.note ?? null, source: o.source ?? null };
+        if (row && same({ value: toNumberOrNull(row.value), decimals: row.decimals, note: row.note, source: row.source }, wanted)) continue;
+        changes.push({ kpiId, at: o.at, ...wanted });
+      }
+    }
+    // Actuals no longer in the data (of KPIs still in it): a tombstone version each.
+    const dataKpiIds = new Set(this.kpiIds.values());
+    for (const row of current.values()) {
+      if (dataKpiIds.has(row.kpi_id)) changes.push({ kpiId: row.kpi_id, at: timePointFromDb(row.at), value: null });
+    }
+    await recordObservations(this.db, changes, { actor: this.actor, reason: this.reason });
+  }
+
+  private async writePlans(stored: Snapshot | null, slugs: SlugIndex | null): Promise<void> {
+    const storedRows = new Map((stored?.plans ?? []).map((r) => [r.slug, r]));
+    const storedPlans = new Map(stored && slugs ? plansFromSnapshot(stored, slugs).map((p) => [p.id, p]) : []);
+    const planIds = new Map<string, number>();
+    const fill: { planId: number; plan: Plan }[] = [];
+    const replaced: number[] = [];
+    const inserts: { plan: Plan; row: NewPlanRow }[] = [];
+
+    for (const [position, plan] of this.data.plans.entries()) {
+      const wanted = normalizePlan(plan);
+      const values = planRowValues(this.cityId, wanted, position);
+      const row = storedRows.get(plan.id);
+      const current = storedPlans.get(plan.id);
+      if (!row || !current) {
+        inserts.push({ plan: wanted, row: values });
+        continue;
+      }
+      planIds.set(plan.id, row.id);
+      if (same(current, wanted) && row.position === position) continue;
+      if (!same(planHead(current), planHead(wanted)) || row.position !== position) await updatePlan(this.db, row.id, values);
+      if (!same(planContents(current), planContents(wanted))) {
+        replaced.push(row.id);
+        fill.push({ planId: row.id, plan: wanted });
+      }
+      if (!same(current, wanted)) this.note({ action: 'update', entity: 'plan', entityId: plan.id, old: json(current), new: json(wanted) });
+    }
+
+    const inserted = await insertPlans(
+      this.db,
+      inserts.map((i) => i.row),
+    );
+    for (const [i, row] of inserted.entries()) {
+      const { plan } = inserts[i]!;
+      planIds.set(plan.id, row.id);
+      fill.push({ planId: row.id, plan });
+      this.note({ action: 'create', entity: 'plan', entityId: plan.id, new: json(plan) });
+    }
+
+    // Parents once every plan has an id (a plan may name one listed after it).
+    for (const plan of this.data.plans) {
+      const parentId = plan.parentPlanId === undefined ? null : planIds.get(plan.parentPlanId);
+      if (parentId === undefined) throw new CityDataError(`plan "${plan.id}": unknown parent plan "${plan.parentPlanId}"`);
+      const storedParentId = storedRows.get(plan.id)?.parent_plan_id ?? null;
+      if (storedParentId !== parentId) await updatePlan(this.db, must(planIds.get(plan.id), 'plan id'), { parent_plan_id: parentId });
+    }
+
+    await deletePlanContents(this.db, replaced);
+    await this.insertPlanContents(fill);
+
+    const removed = [...storedRows.values()].filter((r) => !planIds.has(r.slug));
+    await deletePlans(
+      this.db,
+      removed.map((r) => r.id),
+    );
+    for (const r of removed) this.note({ action: 'delete', entity: 'plan', entityId: r.slug, old: json(storedPlans.get(r.slug) ?? null) });
+  }
+
+  /** Writes versions, narratives, trees (a level at a time, all plans together) and KPI rows. */
+  private async insertPlanContents(plans: { planId: number; plan: Plan }[]): Promise<void> {
+    await insertPlanVersions(
+      this.db,
+      plans.flatMap(({ planId, plan }) =>
+        plan.versions.map((v, position) => ({ plan_id: planId, position, label: v.label, kind: v.kind, date: v.date, note: v.note ?? null })),
+      ),
+    );
+    await insertPlanNarratives(
+      this.db,
+      plans.flatMap(({ planId, plan }) =>
+        plan.narratives.map((n, position) => ({ plan_id: planId, position, kind: n.kind, title: n.title, body: n.body, year: n.year ?? null })),
+      ),
+    );
+
+    const kpiRows: NewPlanKpiRowRow[] = [];
+    let level = plans.flatMap(({ planId, plan }) => plan.nodes.map((node, position) => ({ planId, plan, node, position, parentId: null as number | null })));
+    while (level.length > 0) {
+      const inserted = await insertPlanNodes(
+        this.db,
+        level.map(
+          ({ planId, node, position, parentId }): NewPlanNodeRow => ({
+            plan_id: planId,
+            parent_id: parentId,
+            slug: node.id,
+            position,
+            kind: node.kind,
+            code: node.code ?? null,
+            title: node.title,
+            title_en: node.titleEn ?? null,
+            description: node.description ?? null,
+          }),
+        ),
+      );
+      const next: typeof level = [];
+      for (const [i, row] of inserted.entries()) {
+        const { planId, plan, node } = level[i]!;
+        for (const [position, r] of node.kpiRows.entries()) kpiRows.push(this.planKpiRowValues(plan, row.id, r, position));
+        next.push(...node.children.map((child, position) => ({ planId, plan, node: child, position, parentId: row.id })));
+      }
+      level = next;
+    }
+    await insertPlanKpiRows(this.db, kpiRows);
+  }
+
+  private planKpiRowValues(plan: Plan, nodeId: number, r: PlanKpiRow, position: number): NewPlanKpiRowRow {
+    const kpiId = this.kpiIds.get(r.kpiId);
+    if (kpiId === undefined) throw new CityDataError(`plan "${plan.id}": a row names unknown KPI "${r.kpiId}"`);
+    let targetId: number | null = null;
+    if (r.targetId !== undefined) {
+      const id = this.targetIds.get(`${r.kpiId}#${r.targetId}`);
+      if (id === undefined) throw new CityDataError(`plan "${plan.id}": a row of KPI "${r.kpiId}" names unknown target "${r.targetId}"`);
+      targetId = id;
+    }
+    return {
+      node_id: nodeId,
+      kpi_id: kpiId,
+      kpi_target_id: targetId,
+      position,
+      no: r.no ?? null,
+      weight: r.weight === undefined ? null : finite(r.weight, `weight of KPI "${r.kpiId}" in plan "${plan.id}"`),
+      commentary: r.commentary ?? null,
+      reflection: r.reflection ?? null,
+    };
+  }
+
+  private async writePublishedRates(current: PublishedRate[]): Promise<void> {
+    const wanted = this.data.publishedRates.map(normalizeRate);
+    if (same(current, wanted)) return;
+    const rows = wanted.map((r, position): NewPublishedRateRow => {
+      const where = `published rate of KPI "${r.kpiId}" at ${formatTimePointIso(r.actualAt)}`;
+      const kpiId = this.kpiIds.get(r.kpiId);
+      if (kpiId === undefined) throw new CityDataError(`${where}: unknown KPI`);
+      const documentId = this.documentIds.get(r.documentId);
+      if (documentId === undefined) throw new CityDataError(`${where}: unknown document "${r.documentId}"`);
+      const targetId = this.targetIds.get(`${r.kpiId}#${r.targetId}`);
+      if (targetId === undefined) throw new CityDataError(`${where}: unknown target "${r.targetId}"`);
+      return {
+        city_id: this.cityId,
+        position,
+        kpi_id: kpiId,
+        document_id: documentId,
+        actual_at: formatTimePointIso(r.actualAt),
+        actual_at_end: timePointEnd(r.actualAt),
+        kpi_target_id: targetId,
+        rate: finite(r.rate, where),
+        decimals: r.decimals,
+        printed: r.printed,
+        actual_value: r.actual ? finite(r.actual.value, where) : null,
+        actual_decimals: r.actual?.decimals ?? null,
+        target_value: r.targetValue ? finite(r.targetValue.value, where) : null,
+        target_decimals: r.targetValue?.decimals ?? null,
+      };
+    });
+    await deletePublishedRates(this.db, this.cityId);
+    await insertPublishedRates(this.db, rows);
+    this.note({ action: 'replace', entity: 'published_rates', entityId: this.cityId, old: json(current), new: json(wanted) });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Domain → row values, and the normal forms both sides are compared in
+
+function kpiRowValues(k: KpiHead, position: number): NewKpiRow {
+  return {
+    city_id: k.cityId,
+    slug: k.id,
+    position,
+    name: k.name,
+    name_en: k.nameEn ?? null,
+    unit: k.unit,
+    department: k.department ?? null,
+    side: k.side,
+    aggregation: k.aggregation,
+    direction: k.direction ?? null,
+    method: k.method,
+    baseline_at: formatTimePointIso(k.baseline.at),
+    baseline_at_end: timePointEnd(k.baseline.at),
+    baseline_value: k.baseline.value,
+    baseline_decimals: k.baseline.decimals ?? null,
+  };
+}
+
+function planRowValues(cityId: string, p: Plan, position: number): NewPlanRow {
+  return {
+    city_id: cityId,
+    slug: p.id,
+    position,
+    kind: p.kind,
+    title: p.title,
+    title_en: p.titleEn ?? null,
+    period_start: p.periodStart,
+    period_end: p.periodEnd,
+    vision: p.vision ?? null,
+  };
+}
+
+/*
+ * The normal forms keep exactly the fields the domain types declare and drop absent optional
+ * ones, so a CityData built by hand, read from a file or loaded from the database compares
+ * equal whenever it says the same thing.
+ */
+
+function normalizeCity(c: City): City {
+  return {
+    id: c.id,
+    name: c.name,
+    nameEn: c.nameEn,
+    prefecture: c.prefecture,
+    prefectureEn: c.prefectureEn,
+    ...opt('sdgsFutureCitySince', c.sdgsFutureCitySince),
+    ...opt('population', c.population),
+    ...opt('description', c.description),
+  };
+}
+
+function normalizeDocument(d: SourceDocument): SourceDocument {
+  return { id: d.id, title: d.title, published: d.published, ...opt('source', d.source) };
+}
+
+function normalizeDated(v: DatedValue, where: string): DatedValue {
+  return { at: v.at, value: finite(v.value, where), ...opt('decimals', v.decimals) };
+}
+
+function kpiHead(k: Kpi): KpiHead {
+  return {
+    id: k.id,
+    cityId: k.cityId,
+    name: k.name,
+    ...opt('nameEn', k.nameEn),
+    unit: k.unit,
+    ...opt('department', k.department),
+    sdgTargets: [...k.sdgTargets],
+    side: k.side,
+    aggregation: k.aggregation,
+    ...opt('direction', k.direction),
+    method: k.method,
+    baseline: normalizeDated(k.baseline, `baseline of KPI "${k.id}"`),
+  };
+}
+
+function normalizeRevision(r: TargetRevision): TargetRevision {
+  return { oldValue: finite(r.oldValue, 'old value of a revision'), newValue: finite(r.newValue, 'new value of a revision'), reason: r.reason, revisedOn: r.revisedOn };
+}
+
+function normalizePlan(p: Plan): Plan {
+  const node = (n: PlanNode): PlanNode => ({
+    id: n.id,
+    kind: n.kind,
+    ...opt('code', n.code),
+    title: n.title,
+    ...opt('titleEn', n.titleEn),
+    ...opt('description', n.description),
+    children: n.children.map(node),
+    kpiRows: n.kpiRows.map((r) => ({
+      kpiId: r.kpiId,
+      ...opt('no', r.no),
+      ...opt('targetId', r.targetId),
+      ...opt('weight', r.weight),
+      ...opt('commentary', r.commentary),
+      ...opt('reflection', r.reflection),
+    })),
+  });
+  return {
+    id: p.id,
+    cityId: p.cityId,
+    kind: p.kind,
+    title: p.title,
+    ...opt('titleEn', p.titleEn),
+    periodStart: p.periodStart,
+    periodEnd: p.periodEnd,
+    ...opt('parentPlanId', p.parentPlanId),
+    ...opt('vision', p.vision),
+    versions: p.versions.map((v) => ({ label: v.label, kind: v.kind, date: v.date, ...opt('note', v.note) })),
+    nodes: p.nodes.map(node),
+    narratives: p.narratives.map((n) => ({ kind: n.kind, title: n.title, body: n.body, ...opt('year', n.year) })),
+  };
+}
+
+/** A plan's own columns (its row in `plans`, parent aside). */
+function planHead(p: Plan) {
+  return { kind: p.kind, title: p.title, titleEn: p.titleEn, periodStart: p.periodStart, periodEnd: p.periodEnd, vision: p.vision };
+}
+
+/** What hangs under a plan: replaced as a whole when it differs. */
+function planContents(p: Plan) {
+  return { versions: p.versions, nodes: p.nodes, narratives: p.narratives };
+}
+
+function normalizeRate(r: PublishedRate): PublishedRate {
+  return {
+    kpiId: r.kpiId,
+    documentId: r.documentId,
+    actualAt: r.actualAt,
+    targetId: r.targetId,
+    rate: r.rate,
+    decimals: r.decimals,
+    printed: r.printed,
+    ...(r.actual && { actual: { value: r.actual.value, decimals: r.actual.decimals } }),
+    ...(r.targetValue && { targetValue: { value: r.targetValue.value, decimals: r.targetValue.decimals } }),
+  };
+}
+
+/** Checks what the schema cannot: ids unique where the data's references need them to be, and one city. */
+function checkCityData(data: CityData): void {
+  const cityId = data.city.id;
+  unique(data.documents.map((d) => d.id), 'document');
+  unique(data.kpis.map((k) => k.id), 'KPI');
+  unique(data.plans.map((p) => p.id), 'plan');
+  for (const k of data.kpis) {
+    if (k.cityId !== cityId) throw new CityDataError(`KPI "${k.id}" belongs to city "${k.cityId}", not "${cityId}"`);
+    unique(k.targets.map((t) => t.id), `target of KPI "${k.id}"`);
+    unique(k.observations.map((o) => formatTimePointIso(o.at)), `observation time point of KPI "${k.id}"`);
+    for (const t of k.targets) finite(t.value, `target "${t.id}" of KPI "${k.id}"`);
+    for (const o of k.observations) finite(o.value, `observation ${formatTimePointIso(o.at)} of KPI "${k.id}"`);
+  }
+  for (const p of data.plans) {
+    if (p.cityId !== cityId) throw new CityDataError(`plan "${p.id}" belongs to city "${p.cityId}", not "${cityId}"`);
+    unique(
+      [...walk(p.nodes)].map((n) => n.id),
+      `node of plan "${p.id}"`,
+    );
+  }
+}
+
+function* walk(nodes: readonly PlanNode[]): Generator<PlanNode> {
+  for (const n of nodes) {
+    yield n;
+    yield* walk(n.children);
+  }
+}
+
+function unique(ids: readonly string[], what: string): void {
+  const seen = new Set<string>();
+  for (const id of ids) {
+    if (seen.has(id)) throw new CityDataError(`duplicate ${what} id "${id}"`);
+    seen.add(id);
+  }
+}
+
+function finite(n: number, where: string): number {
+  if (!Number.isFinite(n)) throw new CityDataError(`${where}: ${n} is not a finite number`);
+  return n;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Small helpers
+
+/** `{ [key]: value }` when there is a value, `{}` when it is null or undefined: optional fields stay absent. */
+function opt<K extends string, V>(key: K, value: V | null | undefined): { [P in K]?: V } {
+  return (value === null || value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
+}
+
+function must<T>(value: T | undefined, what: string): T {
+  if (value === undefined) throw new Error(`dangling reference in the database: ${what}`);
+  return value;
+}
+
+function groupBy<T, K>(items: readonly T[], key: (item: T) => K): Map<K, T[]> {
+  const out = new Map<K, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const list = out.get(k);
+    if (list) list.push(item);
+    else out.set(k, [item]);
+  }
+  return out;
+}
+
+function targetKey(kpiId: number, slug: string): string {
+  return `${kpiId}#${slug}`;
+}
+
+/** Equality of two values as JSON with sorted keys (absent and undefined fields are the same). */
+function same(a: unknown, b: unknown): boolean {
+  return canonicalJson(a) === canonicalJson(b);
+}
+
+function canonicalJson(v: unknown): string {
+  return JSON.stringify(v, (_key, value: unknown) =>
+    value !== null && typeof value === 'object' && !Array.isArray(value)
+      ? Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : value,
+  );
+}
+
+/** A domain value as JSON for the change log. */
+function json(v: unknown): JsonValue {
+  return JSON.parse(JSON.stringify(v ?? null)) as JsonValue;
+}

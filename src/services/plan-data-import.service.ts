@@ -1,0 +1,20 @@
+import type { Kysely } from 'kysely';
+import { readPlanDataFile, readSeedCities } from '../formats/plan-data/plan-data.file.ts';
+import type { PlanDataResult } from '../formats/plan-data/plan-data.reader.ts';
+import type { Database } from '../storage/database.ts';
+import { listCities, saveCityData } from './city-data.service.ts';
+
+/** Imports a plan data file: all of it in one transaction, or nothing. */
+export async function importPlanDataFile(db: Kysely<Database>, path: string, actor: string): Promise<PlanDataResult> {
+  const read = await readPlanDataFile(path);
+  if (read.ok) await saveCityData(db, read.data, actor);
+  return read;
+}
+
+/** Loads the seed cities into an empty database; does nothing when a city exists already. */
+export async function loadSeedCitiesIfEmpty(db: Kysely<Database>): Promise<number> {
+  if ((await listCities(db)).length > 0) return 0;
+  const cities = await readSeedCities();
+  for (const c of cities) await saveCityData(db, c, 'seed');
+  return cities.length;
+}

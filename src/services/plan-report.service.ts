@@ -1,0 +1,71 @@
+import type { CityData } from '../core/city/city.ts';
+import { evaluateKpi, type KpiEvaluation } from '../core/kpi/kpi-evaluation.ts';
+import type { Kpi } from '../core/kpi/kpi.ts';
+import { walkPlanNodes, type Plan, type PlanKpiRow, type PlanNode } from '../core/plan/plan.ts';
+import { rollupNode, type KpiProgress, type NodeRollup } from '../core/plan/rollup.ts';
+
+/** A KPI row of a plan with everything computed for it. */
+export interface PlanReportRow {
+  readonly node: PlanNode;
+  /** Titles of the node and its ancestors, outermost first. */
+  readonly nodePath: readonly PlanNode[];
+  readonly row: PlanKpiRow;
+  readonly kpi: Kpi;
+  readonly evaluation: KpiEvaluation | null;
+}
+
+/** A plan with its KPI rows evaluated and every node rolled up. */
+export interface PlanReport {
+  readonly plan: Plan;
+  readonly rows: readonly PlanReportRow[];
+  readonly rollups: ReadonlyMap<string, NodeRollup>;
+}
+
+/** Evaluates every KPI row of a plan and rolls the results up its tree. */
+export function buildPlanReport(data: CityData, plan: Plan): PlanReport {
+  const kpiById = new Map(data.kpis.map((k) => [k.id, k]));
+  const evaluations = new Map<string, KpiEvaluation | null>();
+  const evaluate = (kpiId: string, targetId?: string): KpiEvaluation | null => {
+    const key = `${kpiId}\u0000${targetId ?? ''}`;
+    if (!evaluations.has(key)) {
+      const kpi = kpiById.get(kpiId);
+      evaluations.set(key, kpi ? evaluateKpi(kpi, targetId) : null);
+    }
+    return evaluations.get(key)!;
+  };
+  const byId = new Map<string, PlanNode>();
+  const rows: PlanReportRow[] = [];
+  for (const { node, path } of walkPlanNodes(plan.nodes)) {
+    byId.set(node.id, node);
+    for (const row of node.kpiRows) {
+      const kpi = kpiById.get(row.kpiId);
+      if (!kpi) continue;
+      rows.push({ node, nodePath: [...path.map((id) => byId.get(id)!), node], row, kpi, evaluation: evaluate(row.kpiId, row.targetId) });
+    }
+  }
+  const progressOf = (kpiId: string, targetId?: string): KpiProgress | undefined => {
+    const e = evaluate(kpiId, targetId);
+    if (!e) return undefined;
+    const a = e.status.achievement;
+    return { status: e.status.status, progress: a ? (a.progressFromBaseline ?? a.displayRate) : null, expectedProgress: e.status.expectedProgress };
+  };
+  const rollups = new Map<string, NodeRollup>();
+  const collect = (r: NodeRollup) => {
+    rollups.set(r.nodeId, r);
+    r.children.forEach(collect);
+  };
+  for (const n of plan.nodes) collect(rollupNode(n, progressOf));
+  return { plan, rows, rollups };
+}
+
+/** The plan's overall roll-up: its top-level nodes as children of one virtual root. */
+export function planRollup(report: PlanReport): NodeRollup {
+  const root: PlanNode = { id: '(plan)', kind: 'section', title: report.plan.title, children: report.plan.nodes, kpiRows: [] };
+  return rollupNode(root, (kpiId, targetId) => {
+    const row = report.rows.find((r) => r.kpi.id === kpiId && r.row.targetId === targetId);
+    const e = row?.evaluation;
+    if (!e) return undefined;
+    const a = e.status.achievement;
+    return { status: e.status.status, progress: a ? (a.progressFromBaseline ?? a.displayRate) : null, expectedProgress: e.status.expectedProgress };
+  });
+}

@@ -1,0 +1,100 @@
+import { mkdir } from 'node:fs/promises';
+import { PGlite } from '@electric-sql/pglite';
+import { Kysely, PGliteDialect, PostgresDialect, type Transaction } from 'kysely';
+import pg from 'pg';
+import type { ChangeLogTable } from './tables/change-log.table.ts';
+import type { CitiesTable, SourceDocumentsTable } from './tables/city.table.ts';
+import type { KpiSdgTargetsTable, KpisTable } from './tables/kpi.table.ts';
+import type { ObservationVersionsTable, ObservationsTable } from './tables/observation.table.ts';
+import type { PlanKpiRowsTable, PlanNarrativesTable, PlanNodesTable, PlanVersionsTable, PlansTable } from './tables/plan.table.ts';
+import type { PublishedRatesTable } from './tables/published-rate.table.ts';
+import type { KpiTargetValuesTable, KpiTargetsTable, TargetRevisionsTable } from './tables/target.table.ts';
+
+/** Every table, as Kysely sees it; the schema itself is defined by the migrations. */
+export interface Database {
+  cities: CitiesTable;
+  source_documents: SourceDocumentsTable;
+  kpis: KpisTable;
+  kpi_sdg_targets: KpiSdgTargetsTable;
+  kpi_targets: KpiTargetsTable;
+  kpi_target_values: KpiTargetValuesTable;
+  target_revisions: TargetRevisionsTable;
+  observations: ObservationsTable;
+  observation_versions: ObservationVersionsTable;
+  plans: PlansTable;
+  plan_versions: PlanVersionsTable;
+  plan_nodes: PlanNodesTable;
+  plan_kpi_rows: PlanKpiRowsTable;
+  plan_narratives: PlanNarrativesTable;
+  published_rates: PublishedRatesTable;
+  change_log: ChangeLogTable;
+}
+
+/** What repositories run on: the database or a transaction, so callers decide the transaction scope. */
+export type Executor = Kysely<Database> | Transaction<Database>;
+
+/** Which engine a database runs on; both speak the same PostgreSQL SQL. */
+export type DialectName = 'pglite' | 'postgres';
+
+/** Where to open the database: a PGlite data dir (default), PGlite in memory, or a PostgreSQL URL. */
+export interface OpenDatabaseOptions {
+  /** PGlite data directory (the default engine), created if missing. Ignored when `inMemory` or `databaseUrl` is set. */
+  dataDir?: string;
+  /** A PostgreSQL connection URL (postgres://user@host:port/db): use a real server. */
+  databaseUrl?: string;
+  /** A throwaway PGlite in memory (tests, demos). */
+  inMemory?: boolean;
+}
+
+/** An open database; `close()` releases the pool or the PGlite instance. */
+export interface OpenedDatabase {
+  readonly db: Kysely<Database>;
+  readonly dialect: DialectName;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the database: a real PostgreSQL when `databaseUrl` is given, else an embedded PGlite
+ * (in memory or in `dataDir`). Does not migrate: call `migrateToLatest` at start.
+ */
+export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<OpenedDatabase> {
+  if (options.databaseUrl) {
+    const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 10 });
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    return { db, dialect: 'postgres', close: () => db.destroy() };
+  }
+  let pglite: PGlite;
+  if (options.inMemory) {
+    pglite = new PGlite();
+  } else {
+    if (!options.dataDir) throw new Error('openDatabase needs a dataDir, a databaseUrl or inMemory: true');
+    await mkdir(options.dataDir, { recursive: true });
+    pglite = new PGlite(options.dataDir);
+  }
+  await pglite.waitReady;
+  const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });
+  return {
+    db,
+    dialect: 'pglite',
+    async close() {
+      await db.destroy();
+      // Kysely only closes an instance it has used; close it ourselves if no query ran.
+      if (!pglite.closed) await pglite.close();
+    },
+  };
+}
+
+/**
+ * Runs `fn` in a transaction: a new one on a database, or the caller's when `db` already is one,
+ * so a repository's several writes are all-or-nothing either way. `repeatable read` gives a
+ * multi-query read one consistent snapshot (it applies only when a new transaction is opened).
+ */
+export function inTransaction<T>(
+  db: Executor,
+  fn: (trx: Transaction<Database>) => Promise<T>,
+  options: { isolation?: 'read committed' | 'repeatable read' | 'serializable' } = {},
+): Promise<T> {
+  if (db.isTransaction) return fn(db as Transaction<Database>);
+  const builder = db.transaction();
+  return (options.isolation ? builder.setIsolationLevel(options.isolation) : builder).execute(fn);
+}

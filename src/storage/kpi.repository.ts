@@ -1,0 +1,51 @@
+import { sql } from 'kysely';
+import type { Executor } from './database.ts';
+import { chunks } from './batch.ts';
+import type { KpiRow, KpiRowUpdate, KpiSdgTargetRow, NewKpiRow, NewKpiSdgTargetRow } from './tables/kpi.table.ts';
+
+/** A city's KPIs in their order; retired ones only when asked for. */
+export async function listKpiRows(db: Executor, cityId: string, options: { includeRetired?: boolean } = {}): Promise<KpiRow[]> {
+  let query = db.selectFrom('kpis').selectAll().where('city_id', '=', cityId);
+  if (!options.includeRetired) query = query.where('retired_at', 'is', null);
+  return query.orderBy('position').orderBy('id').execute();
+}
+
+/** The KPI of a city with this slug (retired or not), if any. */
+export async function findKpiBySlug(db: Executor, cityId: string, slug: string): Promise<KpiRow | undefined> {
+  return db.selectFrom('kpis').selectAll().where('city_id', '=', cityId).where('slug', '=', slug).executeTakeFirst();
+}
+
+/** Inserts KPIs and returns them with their ids. */
+export async function insertKpis(db: Executor, rows: readonly NewKpiRow[]): Promise<KpiRow[]> {
+  const out: KpiRow[] = [];
+  for (const batch of chunks(rows)) out.push(...(await db.insertInto('kpis').values(batch).returningAll().execute()));
+  return out;
+}
+
+/** Updates one KPI's descriptive columns (its values are versioned elsewhere). */
+export async function updateKpi(db: Executor, id: number, patch: KpiRowUpdate): Promise<void> {
+  await db.updateTable('kpis').set(patch).where('id', '=', id).execute();
+}
+
+/** Marks KPIs retired: they stop being loaded, their history stays. */
+export async function retireKpis(db: Executor, ids: readonly number[]): Promise<void> {
+  if (ids.length === 0) return;
+  await db.updateTable('kpis').set({ retired_at: sql<Date>`now()` }).where('id', 'in', ids).execute();
+}
+
+/** The SDG targets of these KPIs, each KPI's in printed order. */
+export async function listKpiSdgTargets(db: Executor, kpiIds: readonly number[]): Promise<KpiSdgTargetRow[]> {
+  if (kpiIds.length === 0) return [];
+  return db.selectFrom('kpi_sdg_targets').selectAll().where('kpi_id', 'in', kpiIds).orderBy('kpi_id').orderBy('position').execute();
+}
+
+/** Inserts SDG target links. */
+export async function insertKpiSdgTargets(db: Executor, rows: readonly NewKpiSdgTargetRow[]): Promise<void> {
+  for (const batch of chunks(rows)) await db.insertInto('kpi_sdg_targets').values(batch).execute();
+}
+
+/** Removes all SDG target links of these KPIs (before writing their new list). */
+export async function deleteKpiSdgTargets(db: Executor, kpiIds: readonly number[]): Promise<void> {
+  if (kpiIds.length === 0) return;
+  await db.deleteFrom('kpi_sdg_targets').where('kpi_id', 'in', kpiIds).execute();
+}

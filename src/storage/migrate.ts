@@ -1,0 +1,38 @@
+import type { Kysely } from 'kysely';
+import { Migrator, type Migration, type MigrationProvider } from 'kysely/migration';
+import type { Database } from './database.ts';
+import * as m20261123_0001 from './migrations/2026_11_23_0001_initial.ts';
+
+/**
+ * Every migration by name. Append a line for each new file in migrations/ (named
+ * YYYY_MM_DD_NNNN_what.ts); never edit or remove an existing one.
+ */
+const MIGRATIONS: Readonly<Record<string, Migration>> = {
+  '2026_11_23_0001_initial': m20261123_0001,
+};
+
+/** The migrations from the static list above: no filesystem scanning, so bundling works. */
+const provider: MigrationProvider = {
+  getMigrations: () => Promise.resolve({ ...MIGRATIONS }),
+};
+
+/** Names of all known migrations, oldest first. */
+export const MIGRATION_NAMES: readonly string[] = Object.keys(MIGRATIONS).sort();
+
+/** Brings the schema up to date; throws with the failing migration's name and cause. */
+export async function migrateToLatest(db: Kysely<Database>): Promise<void> {
+  const { error, results } = await new Migrator({ db, provider }).migrateToLatest();
+  if (error === undefined) return;
+  const failed = results?.find((r) => r.status === 'Error')?.migrationName;
+  const cause = error instanceof Error ? error.message : String(error);
+  throw new Error(
+    failed ? `database migration ${failed} failed: ${cause}` : `database migrations could not run: ${cause}`,
+    { cause: error },
+  );
+}
+
+/** Names of the migrations already applied to this database, oldest first. */
+export async function appliedMigrations(db: Kysely<Database>): Promise<string[]> {
+  const all = await new Migrator({ db, provider }).getMigrations();
+  return all.filter((m) => m.executedAt !== undefined).map((m) => m.name);
+}

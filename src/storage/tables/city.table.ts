@@ -1,0 +1,35 @@
+import type { GeneratedAlways, Insertable, Selectable, Updateable } from 'kysely';
+import type { CreatedAtColumn } from '../columns.ts';
+
+/** `cities`: one row per municipality; `id` is the city's ASCII slug. */
+export interface CitiesTable {
+  id: string;
+  name: string;
+  name_en: string;
+  prefecture: string;
+  prefecture_en: string;
+  sdgs_future_city_since: number | null;
+  population: number | null;
+  description: string | null;
+  created_at: CreatedAtColumn;
+}
+
+/** `source_documents`: the published documents a city's figures were taken from. */
+export interface SourceDocumentsTable {
+  id: GeneratedAlways<number>;
+  city_id: string;
+  /** The document's id within the city (SourceDocument.id). */
+  slug: string;
+  position: number;
+  title: string;
+  /** YYYY-MM or YYYY-MM-DD. */
+  published: string;
+  source: string | null;
+}
+
+export type CityRow = Selectable<CitiesTable>;
+export type NewCityRow = Insertable<CitiesTable>;
+export type CityRowUpdate = Updateable<CitiesTable>;
+export type SourceDocumentRow = Selectable<SourceDocumentsTable>;
+export type NewSourceDocumentRow = Insertable<SourceDocumentsTable>;
+export type SourceDocumentRowUpdate = Updateable<SourceDocumentsTable>;

@@ -1,0 +1,41 @@
+import type { ColumnType, GeneratedAlways, Insertable, Selectable, Updateable } from 'kysely';
+import type { AchievementMethod, KpiAggregation, KpiDirection, KpiSide } from '../../core/kpi/kpi.ts';
+import type { NumericColumn } from '../columns.ts';
+
+/** `kpis`: what a city measures and its baseline; actuals and targets live in their own tables. */
+export interface KpisTable {
+  id: GeneratedAlways<number>;
+  city_id: string;
+  /** The KPI's id within the city (Kpi.id). */
+  slug: string;
+  position: number;
+  name: string;
+  name_en: string | null;
+  unit: string;
+  department: string | null;
+  side: KpiSide;
+  aggregation: KpiAggregation;
+  direction: KpiDirection | null;
+  method: AchievementMethod;
+  /** formatTimePointIso of the baseline's time point. */
+  baseline_at: string;
+  /** timePointEnd of baseline_at, for ordering. */
+  baseline_at_end: number;
+  baseline_value: NumericColumn;
+  baseline_decimals: number | null;
+  /** Set when a saved CityData no longer has the KPI: its history stays, it is just not loaded. */
+  retired_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+}
+
+/** `kpi_sdg_targets`: the SDG targets (2.3, 11.a) a KPI contributes to, in printed order. */
+export interface KpiSdgTargetsTable {
+  kpi_id: number;
+  sdg_target: string;
+  position: number;
+}
+
+export type KpiRow = Selectable<KpisTable>;
+export type NewKpiRow = Insertable<KpisTable>;
+export type KpiRowUpdate = Updateable<KpisTable>;
+export type KpiSdgTargetRow = Selectable<KpiSdgTargetsTable>;
+export type NewKpiSdgTargetRow = Insertable<KpiSdgTargetsTable>;

@@ -1,0 +1,82 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import type { CityData } from '../../core/city/city.ts';
+import type { KpiEvaluation } from '../../core/kpi/kpi-evaluation.ts';
+import type { Kpi } from '../../core/kpi/kpi.ts';
+import { formatTimePointIso } from '../../core/time/time-point.ts';
+import type { CityDataStore } from '../../services/city-data.store.ts';
+import { summarizeCity } from '../../services/city-summary.service.ts';
+import { buildPlanReport } from '../../services/plan-report.service.ts';
+
+/** A problem response (RFC 9457) with a stable type id. */
+function problem(status: 400 | 404, type: string, title: string, detail: string) {
+  return new Response(JSON.stringify({ type: `urn:michishirube:problem:${type}`, title, status, detail }), {
+    status,
+    headers: { 'content-type': 'application/problem+json; charset=utf-8' },
+  });
+}
+
+const kpisQuery = z.object({ city: z.string().regex(/^[a-z0-9-]+$/, 'expected a city id such as ichinoseki') });
+
+/** The JSON API under /api/v1. */
+export function apiRoutes(store: CityDataStore): Hono {
+  const api = new Hono();
+
+  api.get('/cities', async (c) => {
+    const cities = await store.listCities();
+    return c.json({ cities: cities.map((city) => ({ ...city, url: `/api/v1/kpis?city=${city.id}` })) });
+  });
+
+  api.get('/kpis', async (c) => {
+    const q = kpisQuery.safeParse({ city: c.req.query('city') });
+    if (!q.success) return problem(400, 'invalid-query', 'Invalid query', `city: ${q.error.issues[0]!.message}`);
+    const data = await store.get(q.data.city);
+    if (!data) return problem(404, 'unknown-city', 'Unknown city', `no city "${q.data.city}"`);
+    const summary = summarizeCity(data);
+    return c.json({ city: data.city.id, kpis: summary.kpis.map(({ kpi, evaluation }) => kpiJson(kpi, evaluation)) });
+  });
+
+  api.get('/cities/:city/plans/:plan', async (c) => {
+    const data = await store.get(c.req.param('city'));
+    const plan = data?.plans.find((p) => p.id === c.req.param('plan'));
+    if (!data || !plan) return problem(404, 'unknown-plan', 'Unknown plan', `no plan "${c.req.param('plan')}" in city "${c.req.param('city')}"`);
+    return c.json(planJson(data, plan.id));
+  });
+
+  return api;
+}
+
+/** A KPI's figures and computed results as the API publishes them. */
+export function kpiJson(kpi: Kpi, e: KpiEvaluation | null) {
+  const a = e?.status.achievement ?? null;
+  return {
+    id: kpi.id,
+    name: kpi.name,
+    name_en: kpi.nameEn ?? null,
+    unit: kpi.unit,
+    sdg_targets: kpi.sdgTargets,
+    side: kpi.side,
+    baseline: { at: formatTimePointIso(kpi.baseline.at), value: kpi.baseline.value },
+    latest_actual: e?.latest ? { at: formatTimePointIso(e.latest.at), value: e.latest.value } : null,
+    target: e ? { id: e.target.id, at: formatTimePointIso(e.target.at), value: e.target.value } : null,
+    rate: a?.rate ?? null,
+    display_rate: a?.displayRate ?? null,
+    status: e?.status.status ?? 'no-data',
+    status_explanation: e?.status.record.explanation ?? null,
+    forecast: e ? { verdict: e.forecast.verdict, projected_value: e.forecast.projectedValue, margin: e.forecast.margin } : null,
+  };
+}
+
+function planJson(data: CityData, planId: string) {
+  const plan = data.plans.find((p) => p.id === planId)!;
+  const report = buildPlanReport(data, plan);
+  return {
+    city: data.city.id,
+    plan: { id: plan.id, kind: plan.kind, title: plan.title, title_en: plan.titleEn ?? null, period: [plan.periodStart, plan.periodEnd] },
+    rows: report.rows.map((r) => ({
+      node: { id: r.node.id, code: r.node.code ?? null, title: r.node.title },
+      no: r.row.no ?? null,
+      ...kpiJson(r.kpi, r.evaluation),
+    })),
+  };
+}

@@ -1,0 +1,24 @@
+import type { Lang } from '../../i18n/lang.ts';
+import { formatTimePointEn, formatTimePointJa, type TimePoint } from '../../core/time/time-point.ts';
+
+/** A figure with thousands separators and the decimals it was published with. */
+export function formatNumber(value: number, decimals: number | undefined, lang: Lang): string {
+  const d = decimals ?? Math.min(2, (String(value).split('.')[1] ?? '').length);
+  return value.toLocaleString(lang === 'ja' ? 'ja-JP' : 'en-GB', { minimumFractionDigits: d, maximumFractionDigits: d });
+}
+
+/** A figure and its unit: "1,111 社", "-21.7 %". */
+export function formatQuantity(value: number, decimals: number | undefined, unit: string, lang: Lang): string {
+  const n = formatNumber(value, decimals, lang);
+  return unit ? `${n} ${unit}` : n;
+}
+
+/** A rate in percent with one decimal, as the sheets print it. */
+export function formatRate(rate: number | null, lang: Lang): string {
+  if (rate === null || !Number.isFinite(rate)) return '—';
+  return `${formatNumber(Math.round(rate * 10) / 10, 1, lang)}%`;
+}
+
+export function formatTime(t: TimePoint, lang: Lang): string {
+  return lang === 'ja' ? formatTimePointJa(t) : formatTimePointEn(t);
+}

@@ -1,0 +1,166 @@
+import type { City } from '../../core/city/city.ts';
+import type { PlanNode } from '../../core/plan/plan.ts';
+import type { NodeRollup } from '../../core/plan/rollup.ts';
+import type { PlanReport, PlanReportRow } from '../../services/plan-report.service.ts';
+import { formatQuantity, formatRate, formatTime } from './format.ts';
+import { Layout } from './layout.tsx';
+import { RateBar, StatusBadge } from './status-badge.tsx';
+import { localized, type ViewContext } from './view-context.ts';
+
+/** `/cities/:city/plans/:plan`: the plan tree with each KPI's latest actual, target, rate, status and forecast. */
+export function PlanView(props: { ctx: ViewContext; city: City; report: PlanReport; overall: NodeRollup }) {
+  const { ctx, city, report } = props;
+  const plan = report.plan;
+  const title = localized(ctx, plan.title, plan.titleEn);
+  const cityName = localized(ctx, city.name, city.nameEn);
+  return (
+    <Layout
+      ctx={ctx}
+      title={title}
+      breadcrumbs={[
+        { href: ctx.href('/'), label: ctx.t('nav.home') },
+        { href: ctx.href(`/cities/${city.id}`), label: cityName },
+      ]}
+    >
+      <p class="muted">
+        {cityName} ・ {ctx.t(`plan.kind.${plan.kind}`)} ・ {ctx.t('plan.period')} {plan.periodStart}–{plan.periodEnd}
+      </p>
+      <h1>{title}</h1>
+      {plan.vision ? (
+        <section aria-labelledby="vision-h">
+          <h2 id="vision-h">{ctx.t('plan.vision')}</h2>
+          <p class="prewrap">{plan.vision}</p>
+        </section>
+      ) : null}
+      {report.rows.length > 0 ? (
+        <section aria-labelledby="summary-h">
+          <h2 id="summary-h">{ctx.t('plan.summary')}</h2>
+          <p>
+            <StatusBadge ctx={ctx} status={props.overall.status} /> {formatRate(props.overall.progress, ctx.lang)}
+          </p>
+          <p class="status-line">
+            {(['achieved', 'on-track', 'behind', 'worsening', 'no-data'] as const).map((s) => (
+              <span>
+                <StatusBadge ctx={ctx} status={s} /> {props.overall.counts[s]}{' '}
+              </span>
+            ))}
+          </p>
+          <p class="muted small">{props.overall.record.explanation[ctx.lang]}</p>
+        </section>
+      ) : null}
+      <section aria-labelledby="tree-h">
+        <h2 id="tree-h">{ctx.t('plan.tree')}</h2>
+        {report.rows.length === 0 ? <p>{ctx.t('plan.noKpis')}</p> : null}
+        {plan.nodes.map((n) => (
+          <NodeSection ctx={ctx} node={n} depth={0} report={report} />
+        ))}
+      </section>
+      <p>
+        <a href={`/api/v1/cities/${city.id}/plans/${plan.id}`}>{ctx.t('download.json')}</a>
+      </p>
+      {plan.narratives.length > 0 ? (
+        <section aria-labelledby="narr-h">
+          <h2 id="narr-h">{ctx.t('plan.narratives')}</h2>
+          {plan.narratives.map((n) => (
+            <div class="narrative">
+              <h3>{n.title}</h3>
+              <p class="prewrap">{n.body}</p>
+            </div>
+          ))}
+        </section>
+      ) : null}
+    </Layout>
+  );
+}
+
+function NodeSection(props: { ctx: ViewContext; node: PlanNode; depth: number; report: PlanReport }) {
+  const { ctx, node, report } = props;
+  const rows = report.rows.filter((r) => r.node.id === node.id);
+  const rollup = report.rollups.get(node.id);
+  // h3 for top-level nodes, h4 below, never deeper than h6.
+  const level = Math.min(6, 3 + props.depth);
+  const heading = `${node.code ? `${node.code} ` : ''}${localized(ctx, node.title, node.titleEn)}`;
+  const Heading = `h${level}` as 'h3';
+  return (
+    <section class={`node depth-${Math.min(props.depth, 3)}`}>
+      <Heading>
+        {heading}{' '}
+        {rollup && rollup.status !== 'no-data' ? <StatusBadge ctx={ctx} status={rollup.status} title={rollup.record.explanation[ctx.lang]} /> : null}
+      </Heading>
+      {node.description ? <p class="prewrap node-description">{node.description}</p> : null}
+      {rows.length > 0 ? <KpiRowsTable ctx={ctx} rows={rows} /> : null}
+      {node.children.map((c) => (
+        <NodeSection ctx={ctx} node={c} depth={props.depth + 1} report={report} />
+      ))}
+    </section>
+  );
+}
+
+function KpiRowsTable(props: { ctx: ViewContext; rows: PlanReportRow[] }) {
+  const { ctx } = props;
+  return (
+    <div class="table-scroll">
+      <table class="kpi-table">
+        <thead>
+          <tr>
+            <th scope="col">{ctx.t('kpi.no')}</th>
+            <th scope="col">{ctx.t('kpi.name')}</th>
+            <th scope="col">{ctx.t('kpi.baseline')}</th>
+            <th scope="col">{ctx.t('kpi.latest')}</th>
+            <th scope="col">{ctx.t('kpi.target')}</th>
+            <th scope="col">{ctx.t('kpi.rate')}</th>
+            <th scope="col">{ctx.t('kpi.status')}</th>
+            <th scope="col">{ctx.t('kpi.forecast')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {props.rows.map(({ row, kpi, evaluation: e }) => {
+            const a = e?.status.achievement ?? null;
+            const rateLabel = a ? (a.rate === null ? `${formatRate(a.displayRate, ctx.lang)} (${ctx.t('rate.undefined')})` : formatRate(a.rate, ctx.lang)) : '—';
+            return (
+              <tr>
+                <td>{row.no ?? ''}</td>
+                <th scope="row">
+                  {localized(ctx, kpi.name, kpi.nameEn)}
+                  {kpi.sdgTargets.length > 0 ? <span class="sdg-targets">【{kpi.sdgTargets.join(', ')}】</span> : null}
+                </th>
+                <td class="num">
+                  {formatQuantity(kpi.baseline.value, kpi.baseline.decimals, kpi.unit, ctx.lang)}
+                  <br />
+                  <span class="muted small">{formatTime(kpi.baseline.at, ctx.lang)}</span>
+                </td>
+                <td class="num">
+                  {e?.latest ? (
+                    <>
+                      {formatQuantity(e.latest.value, e.latest.decimals, kpi.unit, ctx.lang)}
+                      <br />
+                      <span class="muted small">{formatTime(e.latest.at, ctx.lang)}</span>
+                    </>
+                  ) : (
+                    '—'
+                  )}
+                </td>
+                <td class="num">
+                  {e ? (
+                    <>
+                      {formatQuantity(e.target.value, e.target.decimals, kpi.unit, ctx.lang)}
+                      <br />
+                      <span class="muted small">{formatTime(e.target.at, ctx.lang)}</span>
+                    </>
+                  ) : (
+                    '—'
+                  )}
+                </td>
+                <td>
+                  <RateBar rate={a?.displayRate ?? null} label={rateLabel} />
+                </td>
+                <td>{e ? <StatusBadge ctx={ctx} status={e.status.status} title={e.status.record.explanation[ctx.lang]} /> : null}</td>
+                <td>{e ? <span title={e.forecast.record.explanation[ctx.lang]}>{ctx.t(`forecast.${e.forecast.verdict}`)}</span> : null}</td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
+  );
+}
