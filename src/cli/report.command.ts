@@ -38,9 +38,15 @@ export async function reportCommand(cityId: string, planId: string | undefined, 
     }
     const L = options.lang;
     out(`${plan.title}（${plan.periodStart}–${plan.periodEnd}）`);
-    const rows = report.rows.map(({ row, kpi, evaluation: e }) => {
+    const rows: string[][] = [];
+    let lastNode = '';
+    for (const { node, nodePath, row, kpi, evaluation: e } of report.rows) {
+      if (node.id !== lastNode) {
+        lastNode = node.id;
+        rows.push(['', `■ ${nodePath.map((n) => `${n.code ? `${n.code} ` : ''}${L === 'en' && n.titleEn ? n.titleEn : n.title}`).join(' › ')}`]);
+      }
       const a = e?.status.achievement;
-      return [
+      rows.push([
         row.no ?? '',
         truncateToWidth(L === 'en' && kpi.nameEn ? kpi.nameEn : kpi.name, 34),
         `${formatQuantity(kpi.baseline.value, kpi.baseline.decimals, kpi.unit, L)} (${formatTime(kpi.baseline.at, L)})`,
@@ -49,11 +55,11 @@ export async function reportCommand(cityId: string, planId: string | undefined, 
         a ? (a.rate === null ? `${formatRate(a.displayRate, L)}*` : formatRate(a.rate, L)) : '—',
         t(L, `status.${e?.status.status ?? 'no-data'}`),
         e ? t(L, `forecast.${e.forecast.verdict}`) : '',
-      ];
-    });
+      ]);
+    }
     const header = ['No', t(L, 'kpi.name'), t(L, 'kpi.baseline'), t(L, 'kpi.latest'), t(L, 'kpi.target'), t(L, 'kpi.rate'), t(L, 'kpi.status'), t(L, 'kpi.forecast')];
     out(textTable(header, rows, ['right', 'left', 'right', 'right', 'right', 'right', 'left', 'left']));
-    if (rows.some((r) => r[5]!.endsWith('*'))) out(L === 'ja' ? '* 目標値＝当初値のため実績÷目標で表示' : '* target equals baseline: actual / target shown');
+    if (rows.some((r) => r[5]?.endsWith('*'))) out(L === 'ja' ? '* 目標値＝当初値のため実績÷目標で表示' : '* target equals baseline: actual / target shown');
     return 0;
   } finally {
     await ctx.close();

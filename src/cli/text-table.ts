@@ -7,9 +7,14 @@ export type Align = 'left' | 'right';
  * full-width Japanese characters as two columns.
  */
 export function textTable(header: readonly string[], rows: readonly (readonly string[])[], align: readonly Align[] = []): string {
-  const widths = header.map((h, i) => Math.max(stringWidth(h), ...rows.map((r) => stringWidth(r[i] ?? ''))));
+  // A row of one or two cells is a heading: it spans the table and does not widen columns.
+  const isHeading = (r: readonly string[]) => r.length < header.length;
+  const body = rows.filter((r) => !isHeading(r));
+  const widths = header.map((h, i) => Math.max(stringWidth(h), ...body.map((r) => stringWidth(r[i] ?? ''))));
   const line = (cells: readonly string[]) =>
-    cells
+    isHeading(cells)
+      ? cells.filter(Boolean).join(' ')
+      : cells
       .map((c, i) => {
         const pad = ' '.repeat(widths[i]! - stringWidth(c));
         return align[i] === 'right' ? pad + c : i === cells.length - 1 ? c : c + pad;

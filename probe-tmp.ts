@@ -1,0 +1,20 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { readPlanData } from './src/formats/plan-data/plan-data.reader.ts';
+import { openDatabase } from './src/storage/database.ts';
+import { migrateToLatest } from './src/storage/migrate.ts';
+import { saveCityData, loadCityData } from './src/services/city-data.service.ts';
+import { isDeepStrictEqual } from 'node:util';
+const cities = readdirSync('data/seeds').filter(f => f.endsWith('.json')).map(f => { const r = readPlanData(JSON.parse(readFileSync('data/seeds/' + f, 'utf8'))); if (!r.ok) throw new Error(JSON.stringify(r.problems)); return r.data; });
+console.log(cities.map(c => [c.city.id, c.kpis.length, c.plans.length, c.publishedRates.length, c.kpis.reduce((n,k)=>n+k.observations.length,0)]));
+let t = Date.now();
+const { db, close } = await openDatabase(process.argv[2] ? { databaseUrl: process.argv[2] } : { inMemory: true });
+console.log('open', Date.now()-t); t = Date.now();
+await migrateToLatest(db); console.log('migrate', Date.now()-t); t = Date.now();
+for (const c of cities) await saveCityData(db, c, 'seed');
+console.log('save', Date.now()-t); t = Date.now();
+for (const c of cities) { const l = await loadCityData(db, c.city.id); console.log(c.city.id, 'equal', isDeepStrictEqual(JSON.parse(JSON.stringify(l)), JSON.parse(JSON.stringify(c)))); }
+console.log('load', Date.now()-t); t = Date.now();
+for (const c of cities) await saveCityData(db, c, 'seed');
+console.log('resave', Date.now()-t);
+const n = await db.selectFrom('change_log').select(db.fn.countAll().as('n')).executeTakeFirst(); console.log(n);
+await close();
