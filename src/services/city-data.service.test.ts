@@ -2,7 +2,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { CityData } from '../core/city/city.ts';
 import type { Kpi } from '../core/kpi/kpi.ts';
-import { fiscalYear, month, year } from '../core/time/time-point.ts';
+import { fiscalYear, month, year, type TimePoint } from '../core/time/time-point.ts';
 import { readPlanData } from '../formats/plan-data/plan-data.reader.ts';
 import { listChangeLog } from '../storage/change-log.repository.ts';
 import { toNumber } from '../storage/columns.ts';
@@ -11,6 +11,9 @@ import { observationHistory } from '../storage/observation.repository.ts';
 import { targetHistory } from '../storage/target.repository.ts';
 import { testDatabases, useTestDatabase } from '../storage/test-databases.ts';
 import { CityDataError, cityExists, listCities, loadCityData, saveCityData } from './city-data.service.ts';
+
+/** 2020年～2024年: a period, as period-total KPIs use. */
+const period = (from: number, to: number): TimePoint => ({ kind: 'period', from: { kind: 'year', year: from }, to: { kind: 'year', year: to } });
 
 /**
  * A small city with what makes storage hard: two plans sharing a KPI, a tree three levels deep,
@@ -69,8 +72,8 @@ function richCityData(cityId: string): CityData {
     aggregation: 'period-total',
     method: 'progress-from-baseline',
     baseline: { at: year(2020), value: 420 },
-    observations: [{ at: { kind: 'period', from: year(2021), to: year(2023) }, value: 871 }],
-    targets: [{ id: 'period', at: { kind: 'period', from: year(2020), to: year(2024) }, value: 1111, revisions: [] }],
+    observations: [{ at: period(2021, 2023), value: 871 }],
+    targets: [{ id: 'period', at: period(2020, 2024), value: 1111, revisions: [] }],
   };
   const satisfaction: Kpi = {
     id: 'transit-satisfaction',
@@ -360,14 +363,17 @@ describe.each(testDatabases())('city data service on $name', (database) => {
     expect(await loadCityData(db(), original.city.id)).toStrictEqual(original);
   });
 
-  it('saves nothing of a city whose data fails half-way (a dangling KPI reference)', async () => {
+  it('saves nothing of a new city whose save fails half-way', async () => {
     const data = richCityData(newCityId());
-    const [, sdgs] = data.plans;
+    const [comprehensive] = data.plans;
+    // City, documents, KPIs, targets, actuals, plans and nodes are written before the KPI rows,
+    // where the database refuses a negative weight.
+    const goal2 = comprehensive!.nodes[1]!;
     const bad: CityData = {
       ...data,
-      plans: [data.plans[0]!, { ...sdgs!, nodes: [{ ...sdgs!.nodes[0]!, kpiRows: [...sdgs!.nodes[0]!.kpiRows, { kpiId: 'no-such-kpi' }] }] }],
+      plans: [{ ...comprehensive!, nodes: [comprehensive!.nodes[0]!, { ...goal2, kpiRows: [{ ...goal2.kpiRows[0]!, weight: -1 }] }] }, data.plans[1]!],
     };
-    await expect(saveCityData(db(), bad, 'alice')).rejects.toThrow(/no-such-kpi/);
+    await expect(saveCityData(db(), bad, 'alice')).rejects.toThrow(/plan_kpi_rows_weight/);
     expect(await cityExists(db(), data.city.id)).toBe(false);
     expect(await listKpiRows(db(), data.city.id, { includeRetired: true })).toEqual([]);
     expect(await listChangeLog(db(), { cityId: data.city.id })).toEqual([]);
@@ -391,6 +397,11 @@ describe.each(testDatabases())('city data service on $name', (database) => {
   it('rejects data that contradicts itself before writing anything', async () => {
     const data = richCityData(newCityId());
     await expect(saveCityData(db(), { ...data, kpis: [...data.kpis, data.kpis[0]!] }, 'alice')).rejects.toThrow(/duplicate KPI id "new-farmers"/);
+    const [, sdgs] = data.plans;
+    const dangling = { ...sdgs!, nodes: [{ ...sdgs!.nodes[0]!, kpiRows: [...sdgs!.nodes[0]!.kpiRows, { kpiId: 'no-such-kpi' }] }] };
+    await expect(saveCityData(db(), { ...data, plans: [data.plans[0]!, dangling] }, 'alice')).rejects.toThrow(/unknown KPI "no-such-kpi"/);
+    // A KPI dropped while a plan still lists it.
+    await expect(saveCityData(db(), { ...data, kpis: data.kpis.filter((k) => k.id !== 'founders') }, 'alice')).rejects.toThrow(/unknown KPI "founders"/);
     await expect(saveCityData(db(), { ...data, plans: [{ ...data.plans[1]!, parentPlanId: 'nope' }] }, 'alice')).rejects.toThrow(/unknown parent plan/);
     await expect(
       saveCityData(db(), { ...data, publishedRates: [{ ...data.publishedRates[0]!, targetId: 'nope' }] }, 'alice'),

@@ -1,7 +1,10 @@
+import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PGliteDialect, PostgresDialect, type Transaction } from 'kysely';
 import pg from 'pg';
+import { loadPgliteTemplate, savePgliteTemplate } from './pglite-template.ts';
 import type { ChangeLogTable } from './tables/change-log.table.ts';
 import type { CitiesTable, SourceDocumentsTable } from './tables/city.table.ts';
 import type { KpiSdgTargetsTable, KpisTable } from './tables/kpi.table.ts';
@@ -63,15 +66,15 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<O
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return { db, dialect: 'postgres', close: () => db.destroy() };
   }
-  let pglite: PGlite;
-  if (options.inMemory) {
-    pglite = new PGlite();
-  } else {
-    if (!options.dataDir) throw new Error('openDatabase needs a dataDir, a databaseUrl or inMemory: true');
-    await mkdir(options.dataDir, { recursive: true });
-    pglite = new PGlite(options.dataDir);
-  }
+  if (!options.inMemory && !options.dataDir) throw new Error('openDatabase needs a dataDir, a databaseUrl or inMemory: true');
+  // A new cluster starts from the cached template when there is one (see pglite-template.ts).
+  const fresh = options.inMemory || !existsSync(join(options.dataDir!, 'PG_VERSION'));
+  const template = fresh ? await loadPgliteTemplate() : undefined;
+  if (!options.inMemory) await mkdir(options.dataDir!, { recursive: true });
+  const pgliteOptions = template ? { loadDataDir: template } : {};
+  const pglite = options.inMemory ? new PGlite(pgliteOptions) : new PGlite(options.dataDir!, pgliteOptions);
   await pglite.waitReady;
+  if (fresh && !template) await savePgliteTemplate(pglite);
   const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });
   return {
     db,

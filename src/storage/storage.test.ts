@@ -39,6 +39,22 @@ async function cityWithKpi(db: Executor): Promise<{ cityId: string; kpiId: numbe
   return { cityId, kpiId: kpi!.id };
 }
 
+describe('the databases storage suites run on', () => {
+  it('are PGlite and PostgreSQL by default, narrowed by MICHISHIRUBE_TEST_DATABASES', () => {
+    expect(testDatabases({}, '/bin')).toEqual([
+      { name: 'pglite', skipReason: null },
+      { name: 'postgres', skipReason: null },
+    ]);
+    expect(testDatabases({ MICHISHIRUBE_TEST_DATABASES: 'pglite' }, '/bin')).toEqual([{ name: 'pglite', skipReason: null }]);
+    expect(() => testDatabases({ MICHISHIRUBE_TEST_DATABASES: 'sqlite' }, '/bin')).toThrow(/unknown database "sqlite"/);
+  });
+
+  it('skip PostgreSQL visibly when it is not installed, but not on CI, where its absence must fail', () => {
+    expect(testDatabases({}, null)[1]?.skipReason).toMatch(/no PostgreSQL server binaries/);
+    expect(testDatabases({ CI: 'true' }, null)[1]).toEqual({ name: 'postgres', skipReason: null });
+  });
+});
+
 describe.each(testDatabases())('storage on $name', (database) => {
   if (database.skipReason) {
     it.skip(`skipped: ${database.skipReason}`, () => {});

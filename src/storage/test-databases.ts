@@ -21,8 +21,11 @@ export interface TestDatabase {
 
 const ALL: readonly DialectName[] = ['pglite', 'postgres'];
 
-/** The databases to run storage suites on, from MICHISHIRUBE_TEST_DATABASES and CI. */
-export function testDatabases(env: Readonly<Record<string, string | undefined>> = process.env): TestDatabase[] {
+/** The databases to run storage suites on, from MICHISHIRUBE_TEST_DATABASES, CI and the installed PostgreSQL. */
+export function testDatabases(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+  postgresBinDir: string | null = findPostgresBinDir(),
+): TestDatabase[] {
   const wanted = (env.MICHISHIRUBE_TEST_DATABASES ?? '')
     .split(',')
     .map((s) => s.trim())
@@ -33,7 +36,7 @@ export function testDatabases(env: Readonly<Record<string, string | undefined>> 
   const names = wanted.length > 0 ? ALL.filter((n) => wanted.includes(n)) : ALL;
   const onCi = env.CI !== undefined && env.CI !== '' && env.CI !== 'false' && env.CI !== '0';
   return names.map((name) => {
-    if (name === 'postgres' && !onCi && findPostgresBinDir() === null) {
+    if (name === 'postgres' && !onCi && postgresBinDir === null) {
       const skipReason = 'no PostgreSQL server binaries in /usr/lib/postgresql/*/bin (apt-get install -y postgresql); CI=true makes this a failure';
       console.warn(`[storage tests] skipping PostgreSQL: ${skipReason}`);
       return { name, skipReason };

@@ -22,5 +22,7 @@ export interface ChangeLogTable {
   reason: string | null;
 }
 
+/** A `change_log` row as read. */
 export type ChangeLogRow = Selectable<ChangeLogTable>;
+/** A `change_log` row to insert. */
 export type NewChangeLogRow = Insertable<ChangeLogTable>;

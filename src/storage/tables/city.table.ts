@@ -27,9 +27,15 @@ export interface SourceDocumentsTable {
   source: string | null;
 }
 
+/** A `cities` row as read. */
 export type CityRow = Selectable<CitiesTable>;
+/** A `cities` row to insert. */
 export type NewCityRow = Insertable<CitiesTable>;
+/** A `cities` row as a partial update. */
 export type CityRowUpdate = Updateable<CitiesTable>;
+/** A `source_documents` row as read. */
 export type SourceDocumentRow = Selectable<SourceDocumentsTable>;
+/** A `source_documents` row to insert. */
 export type NewSourceDocumentRow = Insertable<SourceDocumentsTable>;
+/** A `source_documents` row as a partial update. */
 export type SourceDocumentRowUpdate = Updateable<SourceDocumentsTable>;

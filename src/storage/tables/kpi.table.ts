@@ -34,8 +34,13 @@ export interface KpiSdgTargetsTable {
   position: number;
 }
 
+/** A `kpis` row as read. */
 export type KpiRow = Selectable<KpisTable>;
+/** A `kpis` row to insert. */
 export type NewKpiRow = Insertable<KpisTable>;
+/** A `kpis` row as a partial update. */
 export type KpiRowUpdate = Updateable<KpisTable>;
+/** A `kpi_sdg_targets` row as read. */
 export type KpiSdgTargetRow = Selectable<KpiSdgTargetsTable>;
+/** A `kpi_sdg_targets` row to insert. */
 export type NewKpiSdgTargetRow = Insertable<KpiSdgTargetsTable>;

@@ -29,7 +29,11 @@ export interface ObservationVersionsTable {
   recorded_at: CreatedAtColumn;
 }
 
+/** A `observations` row as read. */
 export type ObservationRow = Selectable<ObservationsTable>;
+/** A `observations` row to insert. */
 export type NewObservationRow = Insertable<ObservationsTable>;
+/** A `observation_versions` row as read. */
 export type ObservationVersionRow = Selectable<ObservationVersionsTable>;
+/** A `observation_versions` row to insert. */
 export type NewObservationVersionRow = Insertable<ObservationVersionsTable>;

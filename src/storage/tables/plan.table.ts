@@ -66,14 +66,25 @@ export interface PlanNarrativesTable {
   year: number | null;
 }
 
+/** A `plans` row as read. */
 export type PlanRow = Selectable<PlansTable>;
+/** A `plans` row to insert. */
 export type NewPlanRow = Insertable<PlansTable>;
+/** A `plans` row as a partial update. */
 export type PlanRowUpdate = Updateable<PlansTable>;
+/** A `plan_versions` row as read. */
 export type PlanVersionRow = Selectable<PlanVersionsTable>;
+/** A `plan_versions` row to insert. */
 export type NewPlanVersionRow = Insertable<PlanVersionsTable>;
+/** A `plan_nodes` row as read. */
 export type PlanNodeRow = Selectable<PlanNodesTable>;
+/** A `plan_nodes` row to insert. */
 export type NewPlanNodeRow = Insertable<PlanNodesTable>;
+/** A `plan_kpi_rows` row as read. */
 export type PlanKpiRowRow = Selectable<PlanKpiRowsTable>;
+/** A `plan_kpi_rows` row to insert. */
 export type NewPlanKpiRowRow = Insertable<PlanKpiRowsTable>;
+/** A `plan_narratives` row as read. */
 export type PlanNarrativeRow = Selectable<PlanNarrativesTable>;
+/** A `plan_narratives` row to insert. */
 export type NewPlanNarrativeRow = Insertable<PlanNarrativesTable>;

@@ -21,5 +21,7 @@ export interface PublishedRatesTable {
   target_decimals: number | null;
 }
 
+/** A `published_rates` row as read. */
 export type PublishedRateRow = Selectable<PublishedRatesTable>;
+/** A `published_rates` row to insert. */
 export type NewPublishedRateRow = Insertable<PublishedRatesTable>;

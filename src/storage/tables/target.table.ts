@@ -46,9 +46,15 @@ export interface TargetRevisionsTable {
   recorded_at: CreatedAtColumn;
 }
 
+/** A `kpi_targets` row as read. */
 export type KpiTargetRow = Selectable<KpiTargetsTable>;
+/** A `kpi_targets` row to insert. */
 export type NewKpiTargetRow = Insertable<KpiTargetsTable>;
+/** A `kpi_targets` row as a partial update. */
 export type KpiTargetRowUpdate = Updateable<KpiTargetsTable>;
+/** A `kpi_target_values` row as read. */
 export type KpiTargetValueRow = Selectable<KpiTargetValuesTable>;
+/** A `target_revisions` row as read. */
 export type TargetRevisionRow = Selectable<TargetRevisionsTable>;
+/** A `target_revisions` row to insert. */
 export type NewTargetRevisionRow = Insertable<TargetRevisionsTable>;
