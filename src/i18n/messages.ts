@@ -1,129 +1,24 @@
+import { coreCatalog } from './catalogs/core.ts';
 import type { Lang } from './lang.ts';
 
-/** Japanese, the default; every key must exist in English too (checked by the type below). */
-const ja = {
-  'app.name': '道しるべ',
-  'app.tagline': '自治体の計画・SDGs・KPIをひとつに',
-  'nav.home': 'ホーム',
-  'nav.skip': '本文へ移動',
-  'nav.language': 'Language',
-  'nav.switchTo': 'English',
-  'home.title': '都市一覧',
-  'home.lead': '各都市の総合計画とSDGs未来都市計画、そのKPIの進捗を公開しています。',
-  'home.plans': '計画',
-  'home.kpis': 'KPI',
-  'city.prefecture': '都道府県',
-  'city.sdgsSince': 'SDGs未来都市 選定',
-  'city.plans': '計画',
-  'city.sdgCoverage': 'KPIが対象とするSDGsゴール',
-  'city.covered': '対象',
-  'city.notCovered': '対象外',
-  'plan.kind.basic-concept': '基本構想',
-  'plan.kind.basic-plan': '基本計画',
-  'plan.kind.implementation-plan': '実施計画',
-  'plan.kind.sdgs-future-city': 'SDGs未来都市計画',
-  'plan.kind.other': 'その他の計画',
-  'plan.period': '計画期間',
-  'plan.vision': '将来像・あるべき姿',
-  'plan.tree': '計画の体系とKPI',
-  'plan.noKpis': 'この計画にはKPIが登録されていません。',
-  'plan.summary': '進捗の概要',
-  'plan.versions': '策定・改訂',
-  'plan.narratives': '総括・評価',
-  'kpi.no': 'No',
-  'kpi.name': '指標名',
-  'kpi.baseline': '当初値',
-  'kpi.latest': '最新の実績',
-  'kpi.target': '目標値',
-  'kpi.rate': '達成度',
-  'kpi.status': '状況',
-  'kpi.forecast': '見通し',
-  'kpi.sdgTargets': 'SDGsターゲット',
-  'kpi.side.economy': '経済',
-  'kpi.side.society': '社会',
-  'kpi.side.environment': '環境',
-  'kpi.side.none': '—',
-  'status.achieved': '達成',
-  'status.on-track': '順調',
-  'status.behind': '遅れ',
-  'status.worsening': '悪化',
-  'status.no-data': 'データなし',
-  'forecast.reaches': '到達見込み',
-  'forecast.misses': '未達見込み',
-  'forecast.no-data': '予測不能',
-  'rate.undefined': '目標＝当初値',
-  'download.json': 'JSONで取得',
-  'error.notFound': 'ページが見つかりません',
-  'error.notFoundLead': 'お探しのページは存在しないか、移動しました。',
-  'footer.data': '公開データ',
-  'footer.source': '出典：各市の公表資料（進捗評価シート等）',
-} as const;
+/**
+ * Every user-facing string, one catalog per area (src/i18n/catalogs/): add an area's catalog
+ * to this list. Keys are namespaced by area ("plan.period", "staff.login.title").
+ */
+const areas = [coreCatalog] as const;
 
-export type MessageKey = keyof typeof ja;
+type Area = (typeof areas)[number];
+type KeysOf<A> = A extends { ja: infer J } ? keyof J & string : never;
+export type MessageKey = KeysOf<Area>;
 
-const en: Record<MessageKey, string> = {
-  'app.name': 'Michishirube',
-  'app.tagline': "A city's plans, SDGs and KPIs in one place",
-  'nav.home': 'Home',
-  'nav.skip': 'Skip to main content',
-  'nav.language': '言語',
-  'nav.switchTo': '日本語',
-  'home.title': 'Cities',
-  'home.lead': "Each city's comprehensive plan and SDGs Future City plan, with the progress of their KPIs.",
-  'home.plans': 'Plans',
-  'home.kpis': 'KPIs',
-  'city.prefecture': 'Prefecture',
-  'city.sdgsSince': 'SDGs Future City since',
-  'city.plans': 'Plans',
-  'city.sdgCoverage': 'SDG goals its KPIs address',
-  'city.covered': 'covered',
-  'city.notCovered': 'not covered',
-  'plan.kind.basic-concept': 'Basic concept',
-  'plan.kind.basic-plan': 'Basic plan',
-  'plan.kind.implementation-plan': 'Implementation plan',
-  'plan.kind.sdgs-future-city': 'SDGs Future City plan',
-  'plan.kind.other': 'Other plan',
-  'plan.period': 'Period',
-  'plan.vision': 'Vision',
-  'plan.tree': 'Structure and KPIs',
-  'plan.noKpis': 'No KPI is attached to this plan.',
-  'plan.summary': 'Progress at a glance',
-  'plan.versions': 'Adoption and revisions',
-  'plan.narratives': 'Review and evaluation',
-  'kpi.no': 'No',
-  'kpi.name': 'KPI',
-  'kpi.baseline': 'Baseline',
-  'kpi.latest': 'Latest actual',
-  'kpi.target': 'Target',
-  'kpi.rate': 'Achievement',
-  'kpi.status': 'Status',
-  'kpi.forecast': 'Forecast',
-  'kpi.sdgTargets': 'SDG targets',
-  'kpi.side.economy': 'Economy',
-  'kpi.side.society': 'Society',
-  'kpi.side.environment': 'Environment',
-  'kpi.side.none': '—',
-  'status.achieved': 'Achieved',
-  'status.on-track': 'On track',
-  'status.behind': 'Behind',
-  'status.worsening': 'Worsening',
-  'status.no-data': 'No data',
-  'forecast.reaches': 'Will reach',
-  'forecast.misses': 'Will miss',
-  'forecast.no-data': 'No forecast',
-  'rate.undefined': 'target = baseline',
-  'download.json': 'Download JSON',
-  'error.notFound': 'Page not found',
-  'error.notFoundLead': 'The page does not exist or has moved.',
-  'footer.data': 'Open data',
-  'footer.source': "Source: the cities' published documents (progress evaluation sheets and plans)",
+const catalogs: Record<Lang, Record<string, string>> = {
+  ja: Object.assign({}, ...areas.map((a) => a.ja)),
+  en: Object.assign({}, ...areas.map((a) => a.en)),
 };
-
-const catalogs: Record<Lang, Record<MessageKey, string>> = { ja, en };
 
 /** The message for a key in a language. */
 export function t(lang: Lang, key: MessageKey): string {
-  return catalogs[lang][key];
+  return catalogs[lang][key] ?? key;
 }
 
 /** A translator bound to one language, for views. */

@@ -7,7 +7,7 @@ let app: ReturnType<typeof createApp>;
 
 beforeAll(async () => {
   ctx = await openAppContext({ dataDir: '', databaseUrl: undefined, seed: true, inMemory: true });
-  app = createApp(ctx.store);
+  app = createApp({ db: ctx.db, store: ctx.store });
 });
 afterAll(() => ctx.close());
 

@@ -4,7 +4,7 @@ import type { CityData } from '../../core/city/city.ts';
 import type { KpiEvaluation } from '../../core/kpi/kpi-evaluation.ts';
 import type { Kpi } from '../../core/kpi/kpi.ts';
 import { formatTimePointIso } from '../../core/time/time-point.ts';
-import type { CityDataStore } from '../../services/city-data.store.ts';
+import type { WebDeps } from '../web-deps.ts';
 import { summarizeCity } from '../../services/city-summary.service.ts';
 import { buildPlanReport } from '../../services/plan-report.service.ts';
 
@@ -19,7 +19,7 @@ function problem(status: 400 | 404, type: string, title: string, detail: string)
 const kpisQuery = z.object({ city: z.string().regex(/^[a-z0-9-]+$/, 'expected a city id such as ichinoseki') });
 
 /** The JSON API under /api/v1. */
-export function apiRoutes(store: CityDataStore): Hono {
+export function apiRoutes({ store }: WebDeps): Hono {
   const api = new Hono();
 
   api.get('/cities', async (c) => {

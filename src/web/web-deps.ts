@@ -1,0 +1,9 @@
+import type { Kysely } from 'kysely';
+import type { CityDataStore } from '../services/city-data.store.ts';
+import type { Database } from '../storage/database.ts';
+
+/** What the web layer is given: the database (for services that write) and the cached store. */
+export interface WebDeps {
+  readonly db: Kysely<Database>;
+  readonly store: CityDataStore;
+}
