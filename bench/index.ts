@@ -8,6 +8,7 @@ import { forecastAtTarget } from '../src/core/kpi/forecast.ts';
 import { assessStatus } from '../src/core/kpi/status.ts';
 import type { DatedValue } from '../src/core/kpi/kpi.ts';
 import { openAppContext } from '../src/services/app-context.ts';
+import { benchWeb } from './web-bench.ts';
 
 const json = process.argv.includes('--json');
 const figures: Record<string, number> = {};
@@ -54,6 +55,17 @@ async function benchSeedLoad(): Promise<void> {
   say('storage.seed_cities_loaded', ctx.seededCities, 'cities');
 }
 
+/** Issue 4: the plan page under load, against the same HTML served as a static file. */
+async function benchWebPage(): Promise<void> {
+  const w = await benchWeb(process.argv.includes('--quick') ? 3 : 10);
+  say('web.plan_page_requests_per_second', w.requestsPerSecond, 'req/s');
+  say('web.plan_page_p50_ms', w.p50Ms, 'ms');
+  say('web.plan_page_p95_ms', w.p95Ms, 'ms', '< 50 ms');
+  say('web.static_same_html_requests_per_second', w.staticRequestsPerSecond, 'req/s');
+  say('web.plan_page_to_static_ratio', w.ratio, '', '>= 0.5');
+}
+
 benchCore();
 await benchSeedLoad();
+await benchWebPage();
 if (json) console.log(JSON.stringify(figures));
