@@ -1,4 +1,5 @@
 import type { CityData } from '../core/city/city.ts';
+import type { OpenSdgProgressStatus, UnProgressCategory } from '../core/kpi/international-assessment.ts';
 import { evaluateKpi, type KpiEvaluation } from '../core/kpi/kpi-evaluation.ts';
 import type { Kpi } from '../core/kpi/kpi.ts';
 import { walkPlanNodes, type Plan, type PlanKpiRow, type PlanNode } from '../core/plan/plan.ts';
@@ -68,4 +69,20 @@ export function planRollup(report: PlanReport): NodeRollup {
     const a = e.status.achievement;
     return { status: e.status.status, progress: a ? (a.progressFromBaseline ?? a.displayRate) : null, expectedProgress: e.status.expectedProgress };
   });
+}
+
+/** How a plan's KPI rows fare by the international methods: counts per UN Progress Chart category and Open SDG status. */
+export interface InternationalSummary {
+  readonly un: Readonly<Record<UnProgressCategory, number>>;
+  readonly openSdg: Readonly<Record<OpenSdgProgressStatus, number>>;
+}
+
+export function internationalSummary(report: PlanReport): InternationalSummary {
+  const un: Record<UnProgressCategory, number> = { 'on-track': 0, 'moderate-progress': 0, 'stagnation-or-regression': 0, 'no-data': 0 };
+  const openSdg: Record<OpenSdgProgressStatus, number> = { 'target-achieved': 0, 'on-track': 0, 'acceleration-needed': 0, 'limited-progress': 0, deterioration: 0, 'no-data': 0 };
+  for (const r of report.rows) {
+    un[r.evaluation?.un.category ?? 'no-data']++;
+    openSdg[r.evaluation?.openSdg.status ?? 'no-data']++;
+  }
+  return { un, openSdg };
 }

@@ -64,6 +64,8 @@ export function kpiJson(kpi: Kpi, e: KpiEvaluation | null) {
     status: e?.status.status ?? 'no-data',
     status_explanation: e?.status.record.explanation ?? null,
     forecast: e ? { verdict: e.forecast.verdict, projected_value: e.forecast.projectedValue, margin: e.forecast.margin } : null,
+    un_progress_chart: e ? { category: e.un.category, ratio: e.un.ratio, projected_value: e.un.projectedValue } : null,
+    open_sdg_progress: e ? { status: e.openSdg.status, ratio: Number.isFinite(e.openSdg.ratio) ? e.openSdg.ratio : null } : null,
   };
 }
 

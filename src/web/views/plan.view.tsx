@@ -1,7 +1,7 @@
 import type { City } from '../../core/city/city.ts';
 import type { PlanNode } from '../../core/plan/plan.ts';
 import type { NodeRollup } from '../../core/plan/rollup.ts';
-import type { PlanReport, PlanReportRow } from '../../services/plan-report.service.ts';
+import { internationalSummary, type PlanReport, type PlanReportRow } from '../../services/plan-report.service.ts';
 import { formatQuantity, formatRate, formatTime } from './format.ts';
 import { Layout } from './layout.tsx';
 import { RateBar, StatusBadge } from './status-badge.tsx';
@@ -46,6 +46,7 @@ export function PlanView(props: { ctx: ViewContext; city: City; report: PlanRepo
             ))}
           </p>
           <p class="muted small">{props.overall.record.explanation[ctx.lang]}</p>
+          <InternationalSummary ctx={ctx} report={report} />
         </section>
       ) : null}
       <section aria-labelledby="tree-h">
@@ -162,5 +163,21 @@ function KpiRowsTable(props: { ctx: ViewContext; rows: PlanReportRow[] }) {
         </tbody>
       </table>
     </div>
+  );
+}
+
+/** Counts of the plan's KPI rows by the UN Progress Chart and Open SDG methods. */
+function InternationalSummary(props: { ctx: ViewContext; report: PlanReport }) {
+  const { ctx } = props;
+  const s = internationalSummary(props.report);
+  const un = (['on-track', 'moderate-progress', 'stagnation-or-regression', 'no-data'] as const).filter((k) => s.un[k] > 0);
+  const os = (['target-achieved', 'on-track', 'acceleration-needed', 'limited-progress', 'deterioration', 'no-data'] as const).filter((k) => s.openSdg[k] > 0);
+  return (
+    <dl class="international">
+      <dt>{ctx.t('plan.international.un')}</dt>
+      <dd>{un.map((k) => `${ctx.t(`un.${k}`)} ${s.un[k]}`).join(ctx.lang === 'ja' ? '、' : ', ')}</dd>
+      <dt>{ctx.t('plan.international.openSdg')}</dt>
+      <dd>{os.map((k) => `${ctx.t(`opensdg.${k}`)} ${s.openSdg[k]}`).join(ctx.lang === 'ja' ? '、' : ', ')}</dd>
+    </dl>
   );
 }
