@@ -9,6 +9,7 @@ import { assessStatus } from '../src/core/kpi/status.ts';
 import type { DatedValue } from '../src/core/kpi/kpi.ts';
 import { openAppContext } from '../src/services/app-context.ts';
 import { benchWeb } from './web-bench.ts';
+import { benchSheets } from './sheets-bench.ts';
 
 const json = process.argv.includes('--json');
 const figures: Record<string, number> = {};
@@ -65,7 +66,16 @@ async function benchWebPage(): Promise<void> {
   say('web.plan_page_to_static_ratio', w.ratio, '', '>= 0.5');
 }
 
+/** Issue 5: a 300-KPI plan's sheet as .xlsx and PDF; preview + commit of a 100,000-row CSV. */
+async function benchSheetFigures(): Promise<void> {
+  const skip = (name: string, why: string) => {
+    if (!json) console.log(`${name.padEnd(36)} ${'skipped'.padStart(14)} (${why})`);
+  };
+  await benchSheets({ say, skip });
+}
+
 benchCore();
 await benchSeedLoad();
 await benchWebPage();
+await benchSheetFigures();
 if (json) console.log(JSON.stringify(figures));

@@ -16,7 +16,44 @@ const envSchema = z.object({
   DATABASE_URL: z.string().url().optional(),
   /** Set to "false" to start without loading the seed cities on an empty database. */
   SEED: z.enum(['true', 'false']).default('true'),
+  /** Staff sessions end after this many minutes without a request. */
+  SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
+  /** Staff sessions end this many hours after log-in, however active. */
+  SESSION_ABSOLUTE_HOURS: z.coerce.number().int().min(1).max(24 * 7).default(12),
+  /** "true" when behind a reverse proxy: the client IP is taken from X-Forwarded-For (rate limits, logs). */
+  TRUST_PROXY: z.enum(['true', 'false']).default('false'),
+  /** "true" creates demo staff users for every seed city (never in production). */
+  DEMO: z.enum(['true', 'false']).default('false'),
+  /** The demo users' password (at least 12 characters); when unset a random one is printed at start. */
+  DEMO_PASSWORD: z.string().min(12).optional(),
+  /** SMTP server as a URL (smtp://user:pass@host:587, smtps://…); or the SMTP_HOST… variables. */
+  SMTP_URL: z.string().url().optional(),
+  SMTP_HOST: z.string().min(1).optional(),
+  SMTP_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+  SMTP_USER: z.string().min(1).optional(),
+  SMTP_PASS: z.string().min(1).optional(),
+  /** Sender address of reminder mail ("道しるべ <noreply@city.example.jp>"). */
+  SMTP_FROM: z.string().min(3).optional(),
+  /** Days before a data-entry round's deadline on which reminders are queued, comma-separated. */
+  REMINDER_DAYS: z
+    .string()
+    .regex(/^\d{1,3}(,\d{1,3})*$/, 'a comma-separated list of day counts, e.g. "7,1"')
+    .default('7,1'),
 });
+
+/** How outgoing mail is delivered: an SMTP URL, or host/port/user/pass; absent = mail waits in the outbox. */
+export type SmtpConfig = { readonly url: string; readonly from: string } | { readonly host: string; readonly port: number; readonly user?: string; readonly pass?: string; readonly from: string };
+
+/** Settings of the staff area. */
+export interface StaffConfig {
+  readonly sessionIdleMinutes: number;
+  readonly sessionAbsoluteHours: number;
+  readonly trustProxy: boolean;
+  /** Set when DEMO=true: create demo users with this password (random when DEMO_PASSWORD is unset). */
+  readonly demo: { readonly password: string | undefined } | undefined;
+  readonly smtp: SmtpConfig | undefined;
+  readonly reminderDays: readonly number[];
+}
 
 export interface Config {
   readonly port: number;
@@ -24,6 +61,7 @@ export interface Config {
   readonly dataDir: string;
   readonly databaseUrl: string | undefined;
   readonly seed: boolean;
+  readonly staff: StaffConfig;
 }
 
 export class ConfigError extends Error {}
@@ -37,5 +75,33 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     throw new ConfigError(`configuration: ${issue.path.join('.')} is invalid: ${issue.message}`);
   }
   const e = parsed.data;
-  return { port: e.PORT, host: e.HOST, dataDir: resolve(e.DATA_DIR), databaseUrl: e.DATABASE_URL, seed: e.SEED === 'true' };
+  if (e.SMTP_URL === undefined && e.SMTP_HOST === undefined && (e.SMTP_PORT ?? e.SMTP_USER ?? e.SMTP_PASS) !== undefined) {
+    throw new ConfigError('configuration: SMTP_PORT, SMTP_USER and SMTP_PASS need SMTP_HOST (or use SMTP_URL)');
+  }
+  if ((e.SMTP_URL ?? e.SMTP_HOST) !== undefined && e.SMTP_FROM === undefined) {
+    throw new ConfigError('configuration: SMTP_FROM is required when SMTP_URL or SMTP_HOST is set (the sender address of reminders)');
+  }
+  const smtp: SmtpConfig | undefined = e.SMTP_URL
+    ? { url: e.SMTP_URL, from: e.SMTP_FROM! }
+    : e.SMTP_HOST
+      ? { host: e.SMTP_HOST, port: e.SMTP_PORT ?? 587, ...(e.SMTP_USER && { user: e.SMTP_USER }), ...(e.SMTP_PASS && { pass: e.SMTP_PASS }), from: e.SMTP_FROM! }
+      : undefined;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    dataDir: resolve(e.DATA_DIR),
+    databaseUrl: e.DATABASE_URL,
+    seed: e.SEED === 'true',
+    staff: {
+      sessionIdleMinutes: e.SESSION_IDLE_MINUTES,
+      sessionAbsoluteHours: e.SESSION_ABSOLUTE_HOURS,
+      trustProxy: e.TRUST_PROXY === 'true',
+      demo: e.DEMO === 'true' ? { password: e.DEMO_PASSWORD } : undefined,
+      smtp,
+      reminderDays: [...new Set(e.REMINDER_DAYS.split(',').map(Number))].sort((a, b) => b - a),
+    },
+  };
 }
+
+/** The staff settings when nothing is configured (tests, CLI commands that do not serve). */
+export const DEFAULT_STAFF_CONFIG: StaffConfig = loadConfig({}).staff;

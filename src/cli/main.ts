@@ -3,6 +3,7 @@ import { ConfigError, loadConfig } from '../config.ts';
 import { parseLang } from '../i18n/lang.ts';
 import { checkCommand } from './check.command.ts';
 import { importCommand } from './import.command.ts';
+import { observationImportCommand, templateCommand } from './observation-import.command.ts';
 import { plansCommand, reportCommand } from './report.command.ts';
 import { serveCommand } from './serve.command.ts';
 import { UserError } from './user-error.ts';
@@ -15,8 +16,15 @@ Usage:
                                              recompute the published rates of a CSV of KPI rows
   michishirube report CITY [PLAN] [--json] [--lang en]
                                              a plan's KPI table with rates, status and forecast
+  michishirube report CITY PLAN --format xlsx|pdf|html [--year Y] [--sheet progress|summary] [--lang en] --out FILE
+                                             the progress evaluation sheet (or 様式3-3) of a year
   michishirube plans CITY                    list a city's plans (id, then title)
   michishirube import FILE                   load a plan data file (the format of data/seeds/)
+  michishirube import FILE.xlsx|FILE.csv [--city CITY] [--dry-run]
+                                             import actuals (exported sheet, template or CSV);
+                                             --dry-run prints the preview and writes nothing
+  michishirube template CITY --out FILE.csv|FILE.xlsx
+                                             the import template (one row per actual)
   michishirube help                          this text
 
 Exit codes: 0 ok; 1 a published rate is unexplained; 2 bad input or usage.`;
@@ -31,6 +39,12 @@ export async function main(argv: readonly string[], out: (s: string) => void = (
         json: { type: 'boolean', default: false },
         lang: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
+        format: { type: 'string' },
+        year: { type: 'string' },
+        sheet: { type: 'string' },
+        out: { type: 'string' },
+        city: { type: 'string' },
+        'dry-run': { type: 'boolean', default: false },
       },
     });
     const [command, ...rest] = positionals;
@@ -43,11 +57,20 @@ export async function main(argv: readonly string[], out: (s: string) => void = (
       case 'check':
         return await checkCommand(need(rest[0], 'check needs a FILE'), { json: values.json, lang }, out);
       case 'report':
-        return await reportCommand(need(rest[0], 'report needs a CITY (ichinoseki, tsukuba, kanazawa)'), rest[1], { json: values.json, lang }, loadConfig(), out);
+        return await reportCommand(need(rest[0], 'report needs a CITY (ichinoseki, tsukuba, kanazawa)'), rest[1], { json: values.json, lang, format: values.format, year: values.year, sheet: values.sheet, out: values.out }, loadConfig(), out);
       case 'plans':
         return await plansCommand(need(rest[0], 'plans needs a CITY'), loadConfig(), out);
-      case 'import':
-        return await importCommand(need(rest[0], 'import needs a FILE'), loadConfig(), out);
+      case 'import': {
+        // By file type: .json is plan data; .xlsx and .csv are actuals (exported sheet, template, CSV).
+        const file = need(rest[0], 'import needs a FILE');
+        if (/\.json$/i.test(file)) {
+          if (values['dry-run']) throw new UserError('--dry-run is for .xlsx and .csv imports');
+          return await importCommand(file, loadConfig(), out);
+        }
+        return await observationImportCommand(file, { city: values.city, dryRun: values['dry-run'] }, loadConfig(), out);
+      }
+      case 'template':
+        return await templateCommand(need(rest[0] ?? values.city, 'template needs a CITY'), values.out, loadConfig(), out);
       case 'serve':
         return await serveCommand(loadConfig(), out);
       default:

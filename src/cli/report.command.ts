@@ -6,6 +6,11 @@ import { buildPlanReport } from '../services/plan-report.service.ts';
 import { kpiJson } from '../web/routes/api.routes.ts';
 import { formatQuantity, formatRate, formatTime } from '../web/views/format.ts';
 import { textTable, truncateToWidth } from './text-table.ts';
+import { writeFile } from 'node:fs/promises';
+import { progressSheetXlsxBuffer } from '../formats/xlsx/progress-sheet.xlsx.ts';
+import { PdfPrinter } from '../formats/pdf/pdf-printer.ts';
+import { describeSheetRequestError, prepareSheet } from '../services/progress-sheet.service.ts';
+import { sheetFooter, sheetHtml } from '../web/views/sheet/render.ts';
 import { UserError } from './user-error.ts';
 
 /** `michishirube plans CITY`: one line per plan, id first. */
@@ -22,7 +27,10 @@ export async function plansCommand(cityId: string, config: Config, out: (s: stri
 }
 
 /** `michishirube report CITY [PLAN]`: the KPI table of a plan (its SDGs plan by default). */
-export async function reportCommand(cityId: string, planId: string | undefined, options: { json: boolean; lang: Lang }, config: Config, out: (s: string) => void): Promise<number> {
+export async function reportCommand(cityId: string, planId: string | undefined, options: ReportOptions, config: Config, out: (s: string) => void): Promise<number> {
+  if (options.format !== undefined && !SHEET_FORMATS.includes(options.format as SheetFormat)) throw new UserError(`unknown --format "${options.format}"; expected xlsx, pdf or html`);
+  if ((options.format === 'xlsx' || options.format === 'pdf') && !options.out) throw new UserError(`--format ${options.format} needs --out FILE`);
+  if (options.format === undefined && (options.year !== undefined || options.sheet !== undefined || options.out !== undefined)) throw new UserError('--year, --sheet and --out go with --format xlsx|pdf|html');
   const ctx = await openAppContext(config);
   try {
     const data = await ctx.store.get(cityId);
@@ -31,6 +39,7 @@ export async function reportCommand(cityId: string, planId: string | undefined, 
       ? data.plans.find((p) => p.id === planId)
       : (data.plans.find((p) => p.kind === 'sdgs-future-city') ?? data.plans.find((p) => buildPlanReport(data, p).rows.length > 0) ?? data.plans[0]);
     if (!plan) throw new UserError(`unknown plan "${planId ?? ''}" in ${cityId}; known: ${data.plans.map((p) => p.id).join(', ')}`);
+    if (options.format) return await writeSheet(data, plan.id, options as ReportOptions & { format: SheetFormat }, out);
     const report = buildPlanReport(data, plan);
     if (options.json) {
       for (const r of report.rows) out(JSON.stringify({ node: r.node.code ?? r.node.title, no: r.row.no ?? null, ...kpiJson(r.kpi, r.evaluation) }));
@@ -64,4 +73,43 @@ export async function reportCommand(cityId: string, planId: string | undefined, 
   } finally {
     await ctx.close();
   }
+}
+
+const SHEET_FORMATS = ['xlsx', 'pdf', 'html'] as const;
+type SheetFormat = (typeof SHEET_FORMATS)[number];
+
+/** Options of `report`: without `format` the KPI table; with it, the progress evaluation sheet as a file. */
+export interface ReportOptions {
+  readonly json: boolean;
+  readonly lang: Lang;
+  readonly format?: string | undefined;
+  readonly year?: string | undefined;
+  /** progress (default) or summary (様式3-3). */
+  readonly sheet?: string | undefined;
+  readonly out?: string | undefined;
+}
+
+/** `report CITY PLAN --format xlsx|pdf|html [--year Y] [--sheet progress|summary] --out FILE`. */
+async function writeSheet(data: import('../core/city/city.ts').CityData, planId: string, options: ReportOptions & { format: SheetFormat }, out: (s: string) => void): Promise<number> {
+  const r = prepareSheet(data, { planId, kind: options.sheet, year: options.year });
+  if (!r.ok) throw new UserError(describeSheetRequestError(r.error));
+  const { sheet } = r;
+  let bytes: Uint8Array | string;
+  if (options.format === 'xlsx') bytes = await progressSheetXlsxBuffer(sheet, options.lang);
+  else if (options.format === 'html') bytes = await sheetHtml(sheet, options.lang);
+  else {
+    const printer = new PdfPrinter();
+    try {
+      bytes = await printer.print(await sheetHtml(sheet, options.lang), sheetFooter(sheet, options.lang));
+    } finally {
+      await printer.close();
+    }
+  }
+  if (!options.out) {
+    out(typeof bytes === 'string' ? bytes : Buffer.from(bytes).toString());
+    return 0;
+  }
+  await writeFile(options.out, bytes);
+  out(`wrote ${options.out}: ${sheet.kind === 'progress' ? 'progress evaluation sheet' : 'period summary (様式3-3)'} of ${sheet.plan.id} for ${sheet.year}, ${sheet.tables.reduce((n, t) => n + t.rows.length, 0)} KPI row(s)`);
+  return 0;
 }

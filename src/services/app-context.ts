@@ -1,10 +1,15 @@
+import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import type { Config } from '../config.ts';
+import { DEFAULT_STAFF_CONFIG, type Config, type StaffConfig } from '../config.ts';
 import { openDatabase, type DialectName } from '../storage/database.ts';
 import type { Database } from '../storage/database.ts';
 import { migrateToLatest } from '../storage/migrate.ts';
 import { CityDataStore } from './city-data.store.ts';
+import { seedDepartmentsIfMissing } from './department.service.ts';
 import { loadSeedCitiesIfEmpty } from './plan-data-import.service.ts';
+import { attachPartnerPlatform } from '../partners/partner-platform.ts';
+import { startReminderJob } from './round.service.ts';
+import { ensureInitialAdmin, seedDemoUsers, type OneTimeCredentials } from './user.service.ts';
 
 /** An opened, migrated (and on first start, seeded) database with its data store. */
 export interface AppContext {
@@ -12,18 +17,60 @@ export interface AppContext {
   readonly dialect: DialectName;
   readonly store: CityDataStore;
   readonly seededCities: number;
+  /** Settings of the staff area (sessions, proxy, demo, SMTP, reminders). */
+  readonly staff: StaffConfig;
+  /** The administrator created on this start, with its one-time password (first start only). */
+  readonly initialAdmin: OneTimeCredentials | null;
   close(): Promise<void>;
 }
 
-/** Opens the configured database, applies migrations, loads the seed cities on first start. */
-export async function openAppContext(config: Pick<Config, 'dataDir' | 'databaseUrl' | 'seed'> & { inMemory?: boolean }): Promise<AppContext> {
+/** Options of {@link openAppContext} beyond the configuration. */
+export interface AppContextOptions {
+  /**
+   * Where start-up notices go: the first administrator's one-time password, demo users. The
+   * console (stderr, so a command's stdout stays clean) unless given.
+   */
+  readonly announce?: (line: string) => void;
+}
+
+/**
+ * Opens the configured database, applies migrations, loads the seed cities (and their
+ * departments) on first start, and creates the first administrator when there is no user.
+ */
+export async function openAppContext(
+  config: Pick<Config, 'dataDir' | 'databaseUrl' | 'seed'> & { inMemory?: boolean; staff?: StaffConfig },
+  options: AppContextOptions = {},
+): Promise<AppContext> {
+  const announce = options.announce ?? ((line: string) => console.error(line));
+  const staff = config.staff ?? DEFAULT_STAFF_CONFIG;
   const opened = await openDatabase(
     config.databaseUrl ? { databaseUrl: config.databaseUrl } : config.inMemory ? { inMemory: true } : { dataDir: config.dataDir },
   );
   try {
     await migrateToLatest(opened.db);
     const seededCities = config.seed ? await loadSeedCitiesIfEmpty(opened.db) : 0;
-    return { db: opened.db, dialect: opened.dialect, store: new CityDataStore(opened.db), seededCities, close: opened.close };
+    if (config.seed) await seedDepartmentsIfMissing(opened.db);
+    const initialAdmin = await ensureInitialAdmin(opened.db);
+    if (initialAdmin) {
+      announce(`michishirube: created the administrator "${initialAdmin.username}" with the one-time password ${initialAdmin.password}`);
+      announce('michishirube: log in at /staff/login and choose a new password; this password is not shown again.');
+    }
+    if (staff.demo) {
+      const password = staff.demo.password ?? randomBytes(12).toString('base64url');
+      const created = await seedDemoUsers(opened.db, password);
+      if (created.length > 0) {
+        announce(`michishirube: DEMO=true: created demo users ${created.join(', ')}`);
+        announce(staff.demo.password ? 'michishirube: their password is DEMO_PASSWORD.' : `michishirube: their password (not shown again) is ${password}`);
+      }
+    }
+    const store = new CityDataStore(opened.db);
+    await attachPartnerPlatform(opened.db, store, config.seed);
+    const stopJob = startReminderJob(opened.db, store, { reminderDays: staff.reminderDays, smtp: staff.smtp, log: announce });
+    const close = async () => {
+      stopJob();
+      await opened.close();
+    };
+    return { db: opened.db, dialect: opened.dialect, store, seededCities, staff, initialAdmin, close };
   } catch (e) {
     await opened.close();
     throw e;

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { Kysely, PGliteDialect, PostgresDialect, type Transaction } from 'kysely';
 import pg from 'pg';
 import { loadPgliteTemplate, savePgliteTemplate } from './pglite-template.ts';
@@ -71,7 +72,8 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<O
   const fresh = options.inMemory || !existsSync(join(options.dataDir!, 'PG_VERSION'));
   const template = fresh ? await loadPgliteTemplate() : undefined;
   if (!options.inMemory) await mkdir(options.dataDir!, { recursive: true });
-  const pgliteOptions = template ? { loadDataDir: template } : {};
+  // pg_trgm: the partner search's trigram index (PGlite ships contrib extensions to load here).
+  const pgliteOptions = template ? { loadDataDir: template, extensions: { pg_trgm } } : { extensions: { pg_trgm } };
   const pglite = options.inMemory ? new PGlite(pgliteOptions) : new PGlite(options.dataDir!, pgliteOptions);
   await pglite.waitReady;
   if (fresh && !template) await savePgliteTemplate(pglite);

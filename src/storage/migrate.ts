@@ -2,6 +2,8 @@ import type { Kysely } from 'kysely';
 import { Migrator, type Migration, type MigrationProvider } from 'kysely/migration';
 import type { Database } from './database.ts';
 import * as m20261123_0001 from './migrations/2026_11_23_0001_initial.ts';
+import * as m20261124_0001 from './migrations/2026_11_24_0001_staff.ts';
+import * as m20261125_0001 from './migrations/2026_11_25_0001_partners.ts';
 
 /**
  * Every migration by name. Append a line for each new file in migrations/ (named
@@ -9,6 +11,8 @@ import * as m20261123_0001 from './migrations/2026_11_23_0001_initial.ts';
  */
 const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '2026_11_23_0001_initial': m20261123_0001,
+  '2026_11_24_0001_staff': m20261124_0001,
+  '2026_11_25_0001_partners': m20261125_0001,
 };
 
 /** The migrations from the static list above: no filesystem scanning, so bundling works. */

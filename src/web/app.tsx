@@ -2,7 +2,16 @@ import { readFileSync } from 'node:fs';
 import { Hono } from 'hono';
 import { apiRoutes } from './routes/api.routes.ts';
 import { notFound, publicRoutes } from './routes/public.routes.tsx';
+import { staffRoutes } from './routes/staff.routes.tsx';
+import { compareRoutes } from './routes/compare.routes.tsx';
+import { downloadRoutes } from './routes/download.routes.tsx';
+import { kpiRoutes } from './routes/kpi.routes.tsx';
+import { publicApiRoutes } from './routes/public-api.routes.ts';
+import { sdgRoutes } from './routes/sdg.routes.tsx';
+import { searchRoutes } from './routes/search.routes.tsx';
+import { sheetRoutes } from './routes/sheet.routes.tsx';
 import { pageCache } from './page-cache.ts';
+import { partnerPublicRoutes } from './routes/partner-public.routes.tsx';
 import type { WebDeps } from './web-deps.ts';
 
 const css = readFileSync(new URL('./static/app.css', import.meta.url), 'utf8');
@@ -16,7 +25,16 @@ export function createApp(deps: WebDeps): Hono {
   app.get('/static/app.css', (c) => c.body(css, 200, { 'content-type': 'text/css; charset=utf-8', 'cache-control': 'public, max-age=3600' }));
   app.use('*', pageCache(deps.store));
   app.route('/api/v1', apiRoutes(deps));
+  app.route('/api/v1', publicApiRoutes(deps));
+  app.route('/staff', staffRoutes(deps));
   app.route('/', publicRoutes(deps));
+  app.route('/', kpiRoutes(deps));
+  app.route('/', sdgRoutes(deps));
+  app.route('/', compareRoutes(deps));
+  app.route('/', searchRoutes(deps));
+  app.route('/', downloadRoutes(deps));
+  app.route('/', sheetRoutes(deps));
+  app.route('/', partnerPublicRoutes(deps));
   app.notFound(notFound);
   return app;
 }

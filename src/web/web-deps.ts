@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import type { StaffConfig } from '../config.ts';
 import type { CityDataStore } from '../services/city-data.store.ts';
 import type { Database } from '../storage/database.ts';
 
@@ -6,4 +7,6 @@ import type { Database } from '../storage/database.ts';
 export interface WebDeps {
   readonly db: Kysely<Database>;
   readonly store: CityDataStore;
+  /** Settings of the staff area (sessions, proxy, SMTP); the defaults when absent. */
+  readonly staff?: StaffConfig;
 }

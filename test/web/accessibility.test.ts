@@ -1,3 +1,4 @@
+import { mkdirSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../../src/formats/pdf/chromium.ts';
@@ -32,4 +33,87 @@ describe('JIS X 8341-3 AA (WCAG 2.1 AA): axe-core finds no violations', () => {
       }
     });
   }
+});
+
+/** Every public page type, with real seeded data; each is checked in both languages, on a desktop and a 375-px phone. */
+const PUBLIC_PAGE_TYPES: readonly [name: string, path: string][] = [
+  ['home', '/'],
+  ['city', '/cities/ichinoseki'],
+  ['kpi-list', '/cities/kanazawa/kpis'],
+  ['plan-sdgs', '/cities/ichinoseki/plans/ichinoseki-sdgs-future-city-1'],
+  ['plan-filtered', '/cities/ichinoseki/plans/ichinoseki-sdgs-future-city-1?side=environment&status=achieved'],
+  ['plan-basic', '/cities/ichinoseki/plans/ichinoseki-latter-basic-plan-2021'],
+  ['kpi', '/cities/ichinoseki/kpis/co2-reduction-vs-2013'],
+  ['kpi-forecast', '/cities/tsukuba/kpis/new-business-founders'],
+  ['kpi-revised', '/cities/tsukuba/kpis/local-produce-restaurants-shops'],
+  ['kpi-no-actual', '/cities/kanazawa/kpis/waste-emissions'],
+  ['sdgs', '/sdgs'],
+  ['sdg-goal', '/sdgs/11'],
+  ['compare-form', '/compare'],
+  ['compare', '/compare?cities=ichinoseki&cities=tsukuba&cities=kanazawa'],
+  ['search', `/search?q=${encodeURIComponent('ごみ')}`],
+  ['search-none', `/search?q=${encodeURIComponent('存在しない語句')}`],
+  ['open-data', '/data'],
+  ['not-found', '/cities/atlantis'],
+];
+const VIEWPORTS = [
+  { label: 'desktop', width: 1280, height: 900 },
+  { label: 'phone', width: 375, height: 812 },
+] as const;
+const ARTIFACTS = new URL('../../test-artifacts/public/', import.meta.url);
+
+const withLang = (path: string, lang: 'ja' | 'en') => (lang === 'ja' ? path : `${path}${path.includes('?') ? '&' : '?'}lang=en`);
+
+describe('public page types: axe-clean in Japanese and English, on a desktop and at 375 px, with screenshots', () => {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  for (const [name, path] of PUBLIC_PAGE_TYPES) {
+    for (const lang of ['ja', 'en'] as const) {
+      for (const vp of VIEWPORTS) {
+        it(`${name} ${lang} ${vp.label}`, async () => {
+          const page = await browser.newPage({ viewport: { width: vp.width, height: vp.height } });
+          try {
+            const res = await page.goto(server.url + withLang(path, lang));
+            expect(res?.status()).toBe(name === 'not-found' ? 404 : 200);
+            expect(await page.getAttribute('html', 'lang')).toBe(lang);
+            const violations = await axeViolations(page);
+            expect(violations, JSON.stringify(violations, null, 2)).toEqual([]);
+            // Nothing wider than the screen: tables scroll inside their own region.
+            const overflow = await page.evaluate(() => {
+              const d = (globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } }).document;
+              return d.documentElement.scrollWidth - d.documentElement.clientWidth;
+            });
+            expect(overflow, `${path} is wider than ${vp.width} px`).toBeLessThanOrEqual(0);
+            await page.screenshot({ path: new URL(`${name}-${lang}-${vp.label}.png`, ARTIFACTS).pathname, fullPage: true });
+          } finally {
+            await page.close();
+          }
+        });
+      }
+    }
+  }
+
+  it('print styles: the plan and KPI pages print without navigation, filters or downloads, with the wide chart', async () => {
+    for (const [name, path] of [
+      ['kpi', '/cities/ichinoseki/kpis/co2-reduction-vs-2013'],
+      ['plan', '/cities/ichinoseki/plans/ichinoseki-sdgs-future-city-1'],
+    ] as const) {
+      const page = await browser.newPage({ viewport: { width: 794, height: 1123 } });
+      try {
+        await page.goto(server.url + path);
+        await page.emulateMedia({ media: 'print' });
+        for (const selector of ['.main-nav', '.downloads', '.breadcrumbs', '.filter-panel']) {
+          const el = await page.$(selector);
+          if (el) expect(await el.isVisible(), `${selector} on ${path}`).toBe(false);
+        }
+        if (name === 'kpi') {
+          expect(await page.isVisible('.chart-wide svg')).toBe(true);
+          expect(await page.isVisible('.chart-narrow svg')).toBe(false);
+        }
+        await page.screenshot({ path: new URL(`${name}-print.png`, ARTIFACTS).pathname, fullPage: true });
+        await page.pdf({ path: new URL(`${name}-print.pdf`, ARTIFACTS).pathname, format: 'A4', printBackground: true });
+      } finally {
+        await page.close();
+      }
+    }
+  });
 });

@@ -47,4 +47,27 @@ export interface CityData {
   readonly kpis: readonly Kpi[];
   readonly plans: readonly Plan[];
   readonly publishedRates: readonly PublishedRate[];
+  /**
+   * Statuses the secretariat set instead of the computed ones, each with its justification
+   * (staff area; shown beside the computed status). Absent when there is none.
+   */
+  readonly statusOverrides?: readonly StatusOverride[];
+  /** The yearly commentary per KPI written in the staff area (進捗状況や課題), public years only. */
+  readonly yearlyCommentaries?: readonly YearlyCommentary[];
+}
+
+/** A status set by the secretariat for a KPI, shown beside the computed one with its justification. */
+export interface StatusOverride {
+  readonly kpiId: string;
+  readonly status: 'achieved' | 'on-track' | 'behind' | 'worsening';
+  readonly justification: string;
+  /** When it was decided (ISO date, YYYY-MM-DD). */
+  readonly decidedOn: string;
+}
+
+/** A KPI's commentary for one reporting year. */
+export interface YearlyCommentary {
+  readonly kpiId: string;
+  readonly year: number;
+  readonly body: string;
 }

@@ -7,6 +7,18 @@ import { HomeView } from '../views/home.view.tsx';
 import { NotFoundView } from '../views/not-found.view.tsx';
 import { PlanView } from '../views/plan.view.tsx';
 import type { WebDeps } from '../web-deps.ts';
+import { z } from 'zod';
+import { KPI_STATUSES } from '../../core/kpi/status.ts';
+import { filterPlanReport } from '../../services/plan-filter.service.ts';
+import { cityKpisTable, planReportTable } from '../../services/open-data.service.ts';
+import { cityJson, csvResponse, jsonResponse, requestedFormat } from './public-json.ts';
+
+/** The plan page's filters (GET); a value that is not one of the choices counts as no filter. */
+const planFilterQuery = z.object({
+  side: z.enum(['economy', 'society', 'environment']).optional().catch(undefined),
+  goal: z.string().regex(/^(1[0-7]|[1-9])$/).optional().catch(undefined),
+  status: z.enum(KPI_STATUSES as [string, ...string[]]).optional().catch(undefined),
+});
 
 /** Renders the 404 page. */
 export const notFound = (c: Context) => c.html(<NotFoundView ctx={viewContextOf(c)} />, 404);
@@ -27,16 +39,27 @@ export function publicRoutes({ store }: WebDeps): Hono {
 
   app.get('/cities/:city', async (c) => {
     const data = await store.get(c.req.param('city'));
-    if (!data) return notFound(c);
-    return c.html(<CityView ctx={viewContextOf(c)} data={data} summary={summarizeCity(data)} />);
+    const format = requestedFormat(c);
+    if (!data || !format) return notFound(c);
+    const summary = summarizeCity(data);
+    if (format === 'csv') return csvResponse(cityKpisTable(data), `${data.city.id}-kpis`);
+    if (format === 'json') return jsonResponse(cityJson(data, summary), data.city.id);
+    return c.html(<CityView ctx={viewContextOf(c)} data={data} summary={summary} />);
   });
 
   app.get('/cities/:city/plans/:plan', async (c) => {
     const data = await store.get(c.req.param('city'));
     const plan = data?.plans.find((p) => p.id === c.req.param('plan'));
-    if (!data || !plan) return notFound(c);
+    const format = requestedFormat(c);
+    if (!data || !plan || !format) return notFound(c);
     const report = buildPlanReport(data, plan);
-    return c.html(<PlanView ctx={viewContextOf(c)} city={data.city} report={report} overall={planRollup(report)} />);
+    const q = planFilterQuery.parse({ side: c.req.query('side') || undefined, goal: c.req.query('goal') || undefined, status: c.req.query('status') || undefined });
+    const filter = { ...(q.side ? { side: q.side } : {}), ...(q.goal ? { goal: q.goal } : {}), ...(q.status ? { status: q.status as (typeof KPI_STATUSES)[number] } : {}) };
+    const filtered = filterPlanReport(report, filter);
+    const name = `${data.city.id}-${plan.id}`;
+    if (format === 'csv') return csvResponse(planReportTable(data.city.id, filtered.report), name);
+    if (format === 'json') return jsonResponse({ city: data.city.id, plan: plan.id, filter, rows: planReportTable(data.city.id, filtered.report).rows }, name);
+    return c.html(<PlanView ctx={viewContextOf(c)} city={data.city} report={filtered.report} overall={planRollup(report)} filter={filter} filtered={filtered} />);
   });
 
   return app;

@@ -1,9 +1,10 @@
 import type { CityData } from '../../core/city/city.ts';
 import { sdgGoals, textColourOn } from '../../core/sdg/sdg-framework.ts';
 import type { CitySummary } from '../../services/city-summary.service.ts';
-import { formatQuantity, formatRate } from './format.ts';
+import { headlineKpis } from '../../services/headline-kpis.service.ts';
+import { DownloadLinks, goalPath, KpiTable, kpiPath, quantityLabel, rateLabel, timeLabel } from './public-parts.tsx';
 import { Layout } from './layout.tsx';
-import { StatusBadge } from './status-badge.tsx';
+import { RateBar, StatusBadge } from './status-badge.tsx';
 import { localized, type ViewContext } from './view-context.ts';
 
 /** `/cities/:city`: its plans, the SDG goals its KPIs cover, and its KPIs. */
@@ -11,6 +12,7 @@ export function CityView(props: { ctx: ViewContext; data: CityData; summary: Cit
   const { ctx, data, summary } = props;
   const city = data.city;
   const name = localized(ctx, city.name, city.nameEn);
+  const headline = headlineKpis(data, summary);
   return (
     <Layout ctx={ctx} title={name} breadcrumbs={[{ href: ctx.href('/'), label: ctx.t('nav.home') }]}>
       <h1>{name}</h1>
@@ -45,39 +47,52 @@ export function CityView(props: { ctx: ViewContext; data: CityData; summary: Cit
                 style={covered ? `background:${g.colour};color:${textColourOn(g.colour)}` : undefined}
               >
                 <span class="sdg-no">{g.id}</span>
-                <span class="sdg-name">{ctx.lang === 'ja' ? g.short.ja : g.short.en}</span>
+                <span class="sdg-name">
+                  <a href={ctx.href(goalPath(g.id))}>{ctx.lang === 'ja' ? g.short.ja : g.short.en}</a>
+                </span>
                 <span class="visually-hidden">（{covered ? ctx.t('city.covered') : ctx.t('city.notCovered')}）</span>
               </li>
             );
           })}
         </ul>
       </section>
+      {headline.length > 0 ? (
+        <section aria-labelledby="headline-h">
+          <h2 id="headline-h">{ctx.t('pub.city.headline')}</h2>
+          <p class="muted">{ctx.t('pub.city.headlineLead')}</p>
+          <ul class="headline-grid">
+            {headline.map(({ kpi, evaluation: e }) => (
+              <li class="card headline">
+                <h3>
+                  <a href={ctx.href(kpiPath(city.id, kpi.id))}>{localized(ctx, kpi.name, kpi.nameEn)}</a>
+                </h3>
+                <p class="headline-figure">
+                  {quantityLabel(ctx, e?.latest, kpi.unit)}
+                  <span class="muted small">
+                    {' '}
+                    / {ctx.t('kpi.target')} {quantityLabel(ctx, e?.target, kpi.unit)}
+                    {e ? `（${timeLabel(e.target.at, ctx.lang)}）` : ''}
+                  </span>
+                </p>
+                <p>
+                  <RateBar rate={e?.status.achievement?.displayRate ?? null} label={rateLabel(ctx, e)} /> <StatusBadge ctx={ctx} status={e?.status.status ?? 'no-data'} />
+                </p>
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
       <section aria-labelledby="kpi-h">
-        <h2 id="kpi-h">{ctx.t('home.kpis')}</h2>
-        <div class="table-scroll">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">{ctx.t('kpi.name')}</th>
-                <th scope="col">{ctx.t('kpi.latest')}</th>
-                <th scope="col">{ctx.t('kpi.target')}</th>
-                <th scope="col">{ctx.t('kpi.rate')}</th>
-                <th scope="col">{ctx.t('kpi.status')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {summary.kpis.map(({ kpi, evaluation: e }) => (
-                <tr>
-                  <th scope="row">{localized(ctx, kpi.name, kpi.nameEn)}</th>
-                  <td class="num">{e?.latest ? formatQuantity(e.latest.value, e.latest.decimals, kpi.unit, ctx.lang) : '—'}</td>
-                  <td class="num">{e ? formatQuantity(e.target.value, e.target.decimals, kpi.unit, ctx.lang) : '—'}</td>
-                  <td class="num">{formatRate(e?.status.achievement?.displayRate ?? null, ctx.lang)}</td>
-                  <td>{e ? <StatusBadge ctx={ctx} status={e.status.status} /> : null}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <h2 id="kpi-h">{ctx.t('pub.city.allKpis')}</h2>
+        <DownloadLinks ctx={ctx} base={ctx.href(`/cities/${city.id}/kpis`)} json={`/api/v1/cities/${city.id}/kpis`} />
+        <KpiTable ctx={ctx} items={summary.kpis.map((k) => ({ city, ...k }))} caption={ctx.t('pub.city.allKpis')} />
+        <p>
+          <a href={`/cities/${city.id}/download.zip`} download>
+            {ctx.t('pub.data.zip')}
+          </a>
+          {' ・ '}
+          <a href={ctx.href('/data')}>{ctx.t('pub.nav.data')}</a>
+        </p>
       </section>
     </Layout>
   );

@@ -28,6 +28,17 @@ export function Layout(props: { ctx: ViewContext; title: string; children: Child
               </a>
             </nav>
           </div>
+          <nav class="wrap main-nav" aria-label={ctx.t('pub.nav.main')}>
+            <ul>
+              {MAIN_NAV.map(([path, key]) => (
+                <li>
+                  <a href={ctx.href(path)} aria-current={ctx.path === path ? 'page' : isCurrentSection(ctx.path, path) ? 'true' : undefined}>
+                    {ctx.t(key)}
+                  </a>
+                </li>
+              ))}
+            </ul>
+          </nav>
         </header>
         {props.breadcrumbs && props.breadcrumbs.length > 0 ? (
           <nav class="wrap breadcrumbs" aria-label="breadcrumb">
@@ -48,11 +59,27 @@ export function Layout(props: { ctx: ViewContext; title: string; children: Child
           <div class="wrap">
             <p>{ctx.t('footer.source')}</p>
             <p>
-              <a href="/api/v1/cities">{ctx.t('footer.data')} (JSON API)</a>
+              <a href={ctx.href('/data')}>{ctx.t('footer.data')}</a>
+              {' ・ '}
+              <a href="/api/v1/openapi.json">JSON API (OpenAPI)</a>
             </p>
           </div>
         </footer>
       </body>
     </html>
   );
+}
+
+/** The site's main sections, each a page reachable from every page. */
+const MAIN_NAV = [
+  ['/', 'pub.nav.cities'],
+  ['/sdgs', 'pub.nav.sdgs'],
+  ['/compare', 'pub.nav.compare'],
+  ['/search', 'pub.nav.search'],
+  ['/data', 'pub.nav.data'],
+  ['/partners', 'partners.nav'],
+] as const;
+
+function isCurrentSection(current: string, section: string): boolean {
+  return section === '/' ? current === '/' || current.startsWith('/cities') : current === section || current.startsWith(`${section}/`);
 }

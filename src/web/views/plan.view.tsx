@@ -2,13 +2,16 @@ import type { City } from '../../core/city/city.ts';
 import type { PlanNode } from '../../core/plan/plan.ts';
 import type { NodeRollup } from '../../core/plan/rollup.ts';
 import { internationalSummary, type PlanReport, type PlanReportRow } from '../../services/plan-report.service.ts';
-import { formatQuantity, formatRate, formatTime } from './format.ts';
+import { formatQuantity, formatRate } from './format.ts';
 import { Layout } from './layout.tsx';
 import { RateBar, StatusBadge } from './status-badge.tsx';
 import { localized, type ViewContext } from './view-context.ts';
+import type { FilteredPlanReport, PlanFilter } from '../../services/plan-filter.service.ts';
+import { PlanFilterForm } from './plan-filter.view.tsx';
+import { DownloadLinks, kpiPath, timeLabel } from './public-parts.tsx';
 
 /** `/cities/:city/plans/:plan`: the plan tree with each KPI's latest actual, target, rate, status and forecast. */
-export function PlanView(props: { ctx: ViewContext; city: City; report: PlanReport; overall: NodeRollup }) {
+export function PlanView(props: { ctx: ViewContext; city: City; report: PlanReport; overall: NodeRollup; filter?: PlanFilter; filtered?: FilteredPlanReport }) {
   const { ctx, city, report } = props;
   const plan = report.plan;
   const title = localized(ctx, plan.title, plan.titleEn);
@@ -49,6 +52,9 @@ export function PlanView(props: { ctx: ViewContext; city: City; report: PlanRepo
           <InternationalSummary ctx={ctx} report={report} />
         </section>
       ) : null}
+      {props.filtered && props.filter && props.filtered.total > 0 ? (
+        <PlanFilterForm ctx={ctx} action={`/cities/${city.id}/plans/${plan.id}`} filter={props.filter} filtered={props.filtered} />
+      ) : null}
       <section aria-labelledby="tree-h">
         <h2 id="tree-h">{ctx.t('plan.tree')}</h2>
         {report.rows.length === 0 ? <p>{ctx.t('plan.noKpis')}</p> : null}
@@ -56,9 +62,20 @@ export function PlanView(props: { ctx: ViewContext; city: City; report: PlanRepo
           <NodeSection ctx={ctx} node={n} depth={0} report={report} />
         ))}
       </section>
-      <p>
-        <a href={`/api/v1/cities/${city.id}/plans/${plan.id}`}>{ctx.t('download.json')}</a>
-      </p>
+      <DownloadLinks ctx={ctx} base={ctx.href(`/cities/${city.id}/plans/${plan.id}${filterQuery(props.filter)}`)} />
+      {report.rows.length > 0 ? (
+        <section aria-labelledby="sheet-h" class="sheet-downloads">
+          <h2 id="sheet-h">{ctx.t('sheets.download.heading')}</h2>
+          {(['progress', 'summary'] as const).map((kind) => (
+            <p>
+              {ctx.t(kind === 'progress' ? 'sheets.download.progress' : 'sheets.download.summary')}：{' '}
+              <a href={ctx.href(`/cities/${city.id}/plans/${plan.id}/sheet?kind=${kind}`)}>{ctx.t('sheets.download.view')}</a> ・{' '}
+              <a href={ctx.href(`/cities/${city.id}/plans/${plan.id}/sheet.xlsx?kind=${kind}`)} download>{ctx.t('sheets.download.xlsx')}</a> ・{' '}
+              <a href={ctx.href(`/cities/${city.id}/plans/${plan.id}/sheet.pdf?kind=${kind}`)} download>{ctx.t('sheets.download.pdf')}</a>
+            </p>
+          ))}
+        </section>
+      ) : null}
       {plan.narratives.length > 0 ? (
         <section aria-labelledby="narr-h">
           <h2 id="narr-h">{ctx.t('plan.narratives')}</h2>
@@ -83,7 +100,7 @@ function NodeSection(props: { ctx: ViewContext; node: PlanNode; depth: number; r
   const heading = `${node.code ? `${node.code} ` : ''}${localized(ctx, node.title, node.titleEn)}`;
   const Heading = `h${level}` as 'h3';
   return (
-    <section class={`node depth-${Math.min(props.depth, 3)}`}>
+    <section class={`node depth-${Math.min(props.depth, 3)}`} id={`node-${node.id}`}>
       <Heading>
         {heading}{' '}
         {rollup && rollup.status !== 'no-data' ? <StatusBadge ctx={ctx} status={rollup.status} title={rollup.record.explanation[ctx.lang]} /> : null}
@@ -122,20 +139,20 @@ function KpiRowsTable(props: { ctx: ViewContext; rows: PlanReportRow[] }) {
               <tr>
                 <td>{row.no ?? ''}</td>
                 <th scope="row">
-                  {localized(ctx, kpi.name, kpi.nameEn)}
+                  <a href={ctx.href(kpiPath(kpi.cityId, kpi.id))}>{localized(ctx, kpi.name, kpi.nameEn)}</a>
                   {kpi.sdgTargets.length > 0 ? <span class="sdg-targets">【{kpi.sdgTargets.join(', ')}】</span> : null}
                 </th>
                 <td class="num">
                   {formatQuantity(kpi.baseline.value, kpi.baseline.decimals, kpi.unit, ctx.lang)}
                   <br />
-                  <span class="muted small">{formatTime(kpi.baseline.at, ctx.lang)}</span>
+                  <span class="muted small">{timeLabel(kpi.baseline.at, ctx.lang)}</span>
                 </td>
                 <td class="num">
                   {e?.latest ? (
                     <>
                       {formatQuantity(e.latest.value, e.latest.decimals, kpi.unit, ctx.lang)}
                       <br />
-                      <span class="muted small">{formatTime(e.latest.at, ctx.lang)}</span>
+                      <span class="muted small">{timeLabel(e.latest.at, ctx.lang)}</span>
                     </>
                   ) : (
                     '—'
@@ -146,7 +163,7 @@ function KpiRowsTable(props: { ctx: ViewContext; rows: PlanReportRow[] }) {
                     <>
                       {formatQuantity(e.target.value, e.target.decimals, kpi.unit, ctx.lang)}
                       <br />
-                      <span class="muted small">{formatTime(e.target.at, ctx.lang)}</span>
+                      <span class="muted small">{timeLabel(e.target.at, ctx.lang)}</span>
                     </>
                   ) : (
                     '—'
@@ -180,4 +197,11 @@ function InternationalSummary(props: { ctx: ViewContext; report: PlanReport }) {
       <dd>{os.map((k) => `${ctx.t(`opensdg.${k}`)} ${s.openSdg[k]}`).join(ctx.lang === 'ja' ? '、' : ', ')}</dd>
     </dl>
   );
+}
+
+/** The filter as a query string for the download links ("" without a filter). */
+function filterQuery(filter: PlanFilter | undefined): string {
+  const q = new URLSearchParams(Object.entries(filter ?? {}).filter((e): e is [string, string] => typeof e[1] === 'string'));
+  const s = q.toString();
+  return s ? `?${s}` : '';
 }

@@ -1,0 +1,69 @@
+import { writeFile } from 'node:fs/promises';
+import { basename } from 'node:path';
+import type { Config } from '../config.ts';
+import { formatTimePointJa } from '../core/time/time-point.ts';
+import { templateCsv } from '../formats/csv/observation-rows.ts';
+import { observationTemplateXlsx } from '../formats/xlsx/observation-template.xlsx.ts';
+import { openAppContext } from '../services/app-context.ts';
+import {
+  commitObservationImport,
+  describeImportFileError,
+  previewObservationImport,
+  problemPlace,
+  templateExamples,
+  type ImportPreview,
+} from '../services/observation-import.service.ts';
+import { UserError } from './user-error.ts';
+
+/**
+ * `michishirube import FILE.xlsx|FILE.csv [--city CITY] [--dry-run]`: imports actuals. The
+ * preview lists every problem (row, column, raw value, what is wrong); with problems nothing is
+ * written and the exit code is 2. `--dry-run` prints the preview and writes nothing.
+ */
+export async function observationImportCommand(file: string, options: { city?: string | undefined; dryRun: boolean }, config: Config, out: (s: string) => void): Promise<number> {
+  const ctx = await openAppContext(config);
+  try {
+    const input = { path: file, name: basename(file), ...(options.city ? { cityId: options.city } : {}) };
+    const result = options.dryRun ? await previewObservationImport(ctx.db, input) : await commitObservationImport(ctx.db, input, { actor: 'cli', reason: `import ${basename(file)}` });
+    if (!result.ok && 'error' in result) throw new UserError(`${file}: ${describeImportFileError(result.error).en}; nothing was imported`);
+    const preview = result.preview;
+    printPreview(preview, out);
+    if (preview.problems.length > 0) throw new UserError(`${file}: ${preview.problems.length} problem(s); nothing was imported`);
+    if (options.dryRun) {
+      out(`dry run: nothing was written`);
+      return 0;
+    }
+    ctx.store.invalidate(preview.cityId);
+    out(`imported ${preview.changes.length} actual(s) into ${preview.cityId}`);
+    return 0;
+  } finally {
+    await ctx.close();
+  }
+}
+
+function printPreview(p: ImportPreview, out: (s: string) => void): void {
+  out(`${p.cityId}: ${p.format}${p.encoding ? ` (${p.encoding})` : ''}, ${p.rows} row(s): ${p.changes.filter((c) => c.kind === 'new').length} new, ${p.changes.filter((c) => c.kind === 'correct').length} correction(s), ${p.unchanged} unchanged, ${p.problems.length} problem(s)`);
+  for (const pr of p.problems) out(`problem\t${problemPlace(pr)}\t${JSON.stringify(pr.raw)}\t${pr.kind}\t${pr.message.ja} / ${pr.message.en}`);
+  for (const c of p.changes.slice(0, 200)) out(`${c.kind}\t${c.kpiId}\t${formatTimePointJa(c.at)}\t${c.before ?? ''}\t→ ${c.value} ${c.unit}`);
+  if (p.changes.length > 200) out(`… and ${p.changes.length - 200} more change(s)`);
+}
+
+/** `michishirube template CITY --out FILE.csv|FILE.xlsx`: the import template with a row per KPI of the city. */
+export async function templateCommand(cityId: string, outFile: string | undefined, config: Config, out: (s: string) => void): Promise<number> {
+  if (!outFile || !/\.(csv|xlsx)$/i.test(outFile)) throw new UserError('template needs --out FILE.csv or --out FILE.xlsx');
+  const ctx = await openAppContext(config);
+  try {
+    const data = await ctx.store.get(cityId);
+    if (!data) throw new UserError(`unknown city "${cityId}"; known: ${(await ctx.store.listCities()).map((c) => c.id).join(', ')}`);
+    const examples = templateExamples(data);
+    if (outFile.toLowerCase().endsWith('.csv')) {
+      await writeFile(outFile, templateCsv(examples.map((e) => ({ ...e, at: formatTimePointJa(e.at), value: e.value.toFixed(e.decimals) }))));
+    } else {
+      await writeFile(outFile, await observationTemplateXlsx(examples.map((e) => ({ ...e, at: formatTimePointJa(e.at) }))));
+    }
+    out(`wrote ${outFile}: the import template with ${examples.length} example row(s)`);
+    return 0;
+  } finally {
+    await ctx.close();
+  }
+}

@@ -1,0 +1,31 @@
+import type { CityData } from '../core/city/city.ts';
+import type { Executor } from '../storage/database.ts';
+import { awardApplicationDates, heldActivities, kpiBindingsOfCity } from './activity.repository.ts';
+import { mergePlatformObservations, platformObservations, type PlatformRecords } from './platform-count.ts';
+import { registrationHistory } from './partner.repository.ts';
+import { programmeOfCity } from './partner.service.ts';
+import { kpiBindingSchema } from './programme.ts';
+
+/**
+ * Feeds bound KPIs from the platform: the city's data as stored, with each bound KPI's actuals
+ * from the programme's first year on replaced by platform counts marked `system-computed`.
+ * The store runs this on every load, so an approval (which invalidates the store) shows at once.
+ */
+export async function withPlatformObservations(db: Executor, data: CityData, today: string): Promise<CityData> {
+  const bindings = await kpiBindingsOfCity(db, data.city.id);
+  if (bindings.length === 0) return data;
+  const programme = await programmeOfCity(db, data.city.id);
+  if (!programme) return data;
+  const [partners, held, awardApplications] = await Promise.all([registrationHistory(db, programme.id), heldActivities(db, programme.id), awardApplicationDates(db, programme.id)]);
+  const records: PlatformRecords = { partners, ...held, awardApplications };
+  const firstYear = Number(programme.startedOn.slice(0, 4));
+  const specs = new Map(bindings.map((b) => [kpiBindingSchema.parse(b.spec).kpiId, kpiBindingSchema.parse(b.spec)]));
+  return {
+    ...data,
+    kpis: data.kpis.map((k) => {
+      const binding = specs.get(k.id);
+      if (!binding) return k;
+      return { ...k, observations: mergePlatformObservations(k.observations, platformObservations(binding, records, firstYear, today), firstYear) };
+    }),
+  };
+}

@@ -1,0 +1,398 @@
+import { open, stat } from 'node:fs/promises';
+import type { CityData } from '../core/city/city.ts';
+import type { Kpi } from '../core/kpi/kpi.ts';
+import { normalizeUnit, parseQuantity, parseSdgTargetList, parseTimePoint } from '../core/notation/index.ts';
+import { decimalsOf } from '../core/quantity.ts';
+import { formatTimePointIso, type TimePoint } from '../core/time/time-point.ts';
+import { detectFileEncoding, readObservationCsv, type RawCell, type RawObservationRow } from '../formats/csv/observation-rows.ts';
+import type { TextEncoding } from '../formats/csv/decode-text.ts';
+import { readObservationWorkbook } from '../formats/xlsx/observation-workbook.reader.ts';
+import { inspectXlsxZip } from '../formats/xlsx/zip-guard.ts';
+import { inTransaction, type Executor } from '../storage/database.ts';
+import { listKpiRows } from '../storage/kpi.repository.ts';
+import { recordObservations, type ObservationChange } from '../storage/observation.repository.ts';
+import { loadCityData } from './city-data.service.ts';
+
+/** Files larger than this are refused before they are read (the web refuses them while uploading). */
+export const MAX_IMPORT_BYTES = 50 * 1024 * 1024;
+/** Changes handed to the repository at once. */
+const COMMIT_SLICE = 5000;
+/** Data rows one import may hold. */
+export const MAX_IMPORT_ROWS = 100_000;
+
+/** Why a whole file is refused: nothing in it is looked at further. */
+export type ImportFileError =
+  | { readonly kind: 'empty-file' }
+  | { readonly kind: 'too-large'; readonly bytes: number; readonly limit: number }
+  | { readonly kind: 'unsupported-type'; readonly name: string }
+  | { readonly kind: 'not-xlsx' }
+  | { readonly kind: 'zip-bomb'; readonly detail: string }
+  | { readonly kind: 'corrupt-xlsx'; readonly detail: string }
+  | { readonly kind: 'no-data'; readonly found: readonly string[] }
+  | { readonly kind: 'unreadable-csv'; readonly line: number; readonly message: string }
+  | { readonly kind: 'too-many-rows'; readonly limit: number }
+  | { readonly kind: 'unknown-city'; readonly cityId: string }
+  | { readonly kind: 'city-mismatch'; readonly fileCity: string; readonly cityId: string };
+
+export type ImportProblemKind =
+  | 'unknown-kpi'
+  | 'unknown-sdg-target'
+  | 'sdg-targets-differ'
+  | 'unreadable-date'
+  | 'text-in-number-cell'
+  | 'missing-value'
+  | 'unit-mismatch'
+  | 'duplicate-row'
+  | 'percentage-out-of-range'
+  | 'merged-cells'
+  | 'external-reference'
+  | 'not-importable-change';
+
+/** One problem of one cell: where, what it holds, and what is wrong (both languages). */
+export interface ImportProblem {
+  readonly kind: ImportProblemKind;
+  readonly sheet?: string;
+  readonly row: number;
+  readonly column: string;
+  readonly raw: string;
+  readonly message: { readonly ja: string; readonly en: string };
+}
+
+/** An actual the import would write: new, or a correction of the stored one. */
+export interface ImportChange {
+  readonly kind: 'new' | 'correct';
+  readonly kpiId: string;
+  readonly kpiName: string;
+  readonly at: TimePoint;
+  readonly value: number;
+  readonly decimals: number;
+  readonly unit: string;
+  readonly before: number | null;
+  readonly sheet?: string;
+  readonly row: number;
+  /** For the storage: the KPI's row id, note and source kept or replaced. */
+  readonly change: ObservationChange;
+}
+
+/** Everything the preview shows: the format, every problem, every change, how many rows change nothing. */
+export interface ImportPreview {
+  readonly cityId: string;
+  readonly format: 'sheet' | 'template' | 'csv';
+  readonly encoding?: TextEncoding;
+  readonly rows: number;
+  readonly problems: readonly ImportProblem[];
+  readonly changes: readonly ImportChange[];
+  readonly unchanged: number;
+}
+
+export type PreviewResult = { readonly ok: true; readonly preview: ImportPreview } | { readonly ok: false; readonly error: ImportFileError };
+
+/** What an import file is, given by the caller: its path on disk and the name it was uploaded or given with. */
+export interface ImportFile {
+  readonly path: string;
+  readonly name: string;
+  /** The city the import is for; the CLI may leave it to the workbook's properties. */
+  readonly cityId?: string;
+}
+
+/**
+ * Step 1 of an import: reads the file (the exported sheet, the template as .xlsx or .csv, a CSV
+ * in UTF-8 or Shift_JIS), validates every row against the stored KPIs and lists every problem
+ * and every change. Writes nothing.
+ */
+export async function previewObservationImport(db: Executor, file: ImportFile): Promise<PreviewResult> {
+  const read = await readImportFile(file);
+  if (!read.ok) return read;
+  const cityId = file.cityId ?? read.cityId;
+  if (!cityId) return { ok: false, error: { kind: 'unknown-city', cityId: '' } };
+  if (file.cityId && read.cityId && read.cityId !== file.cityId) return { ok: false, error: { kind: 'city-mismatch', fileCity: read.cityId, cityId: file.cityId } };
+  const data = await loadCityData(db, cityId);
+  if (!data) return { ok: false, error: { kind: 'unknown-city', cityId } };
+  const kpiRowIds = new Map((await listKpiRows(db, cityId)).map((k) => [k.slug, k.id]));
+  return { ok: true, preview: await validate(data, kpiRowIds, read) };
+}
+
+export type CommitResult =
+  | { readonly ok: true; readonly preview: ImportPreview; readonly written: number }
+  | { readonly ok: false; readonly error: ImportFileError }
+  | { readonly ok: false; readonly preview: ImportPreview };
+
+/**
+ * Step 2: validates the file again against the data as it is now, inside one transaction, and
+ * writes every change through `recordObservations` (versions with actor and reason, change log),
+ * or nothing when any problem remains. Importing the same file again writes nothing.
+ */
+export async function commitObservationImport(db: Executor, file: ImportFile, meta: { actor: string; reason: string }): Promise<CommitResult> {
+  const read = await readImportFile(file);
+  if (!read.ok) return read;
+  return inTransaction(db, async (trx) => {
+    const cityId = file.cityId ?? read.cityId;
+    if (!cityId) return { ok: false, error: { kind: 'unknown-city', cityId: '' } } as const;
+    const data = await loadCityData(trx, cityId);
+    if (!data) return { ok: false, error: { kind: 'unknown-city', cityId } } as const;
+    const kpiRowIds = new Map((await listKpiRows(trx, cityId)).map((k) => [k.slug, k.id]));
+    const preview = await validate(data, kpiRowIds, read);
+    if (preview.problems.length > 0) return { ok: false, preview } as const;
+    // In slices: one statement may bind at most 65,535 parameters; the transaction keeps it all-or-nothing.
+    let written = 0;
+    for (let i = 0; i < preview.changes.length; i += COMMIT_SLICE) {
+      written += (await recordObservations(trx, preview.changes.slice(i, i + COMMIT_SLICE).map((c) => c.change), meta)).length;
+    }
+    return { ok: true, preview, written } as const;
+  });
+}
+
+interface ReadFile {
+  readonly ok: true;
+  readonly format: ImportPreview['format'];
+  readonly encoding?: TextEncoding;
+  readonly cityId: string | null;
+  readonly rows: readonly RawObservationRow[];
+  readonly layoutProblems: readonly ImportProblem[];
+}
+
+/** Reads any accepted file into raw rows, refusing whole files that are empty, too large, not what they claim, or hostile. */
+async function readImportFile(file: ImportFile): Promise<ReadFile | { ok: false; error: ImportFileError }> {
+  const size = (await stat(file.path)).size;
+  if (size === 0) return { ok: false, error: { kind: 'empty-file' } };
+  if (size > MAX_IMPORT_BYTES) return { ok: false, error: { kind: 'too-large', bytes: size, limit: MAX_IMPORT_BYTES } };
+  const lower = file.name.toLowerCase();
+  if (lower.endsWith('.csv') || lower.endsWith('.txt')) {
+    const encoding = await detectFileEncoding(file.path);
+    const rows: RawObservationRow[] = [];
+    const it = readObservationCsv(file.path, encoding, MAX_IMPORT_ROWS);
+    for (;;) {
+      const next = await it.next();
+      if (next.done) {
+        const e = next.value;
+        if (e?.kind === 'no-header') return { ok: false, error: { kind: 'no-data', found: e.found } };
+        if (e) return { ok: false, error: e };
+        break;
+      }
+      rows.push(next.value);
+      if (rows.length % 5000 === 0) await new Promise((r) => setImmediate(r));
+    }
+    if (rows.length === 0) return { ok: false, error: { kind: 'no-data', found: [] } };
+    return { ok: true, format: 'csv', encoding, cityId: null, rows, layoutProblems: [] };
+  }
+  if (!lower.endsWith('.xlsx')) return { ok: false, error: { kind: 'unsupported-type', name: file.name } };
+  const bytes = await readWhole(file.path, size);
+  const zip = await inspectXlsxZip(bytes);
+  if (!zip.ok) {
+    if (zip.error.kind === 'not-a-zip') return { ok: false, error: { kind: 'not-xlsx' } };
+    if (zip.error.kind === 'zip-bomb') return { ok: false, error: { kind: 'zip-bomb', detail: zip.error.detail } };
+    return { ok: false, error: { kind: 'corrupt-xlsx', detail: zip.error.detail } };
+  }
+  let wb;
+  try {
+    wb = await readObservationWorkbook(bytes, zip.value, MAX_IMPORT_ROWS);
+  } catch (e) {
+    return { ok: false, error: { kind: 'corrupt-xlsx', detail: e instanceof Error ? e.message : String(e) } };
+  }
+  if (wb.tooManyRows) return { ok: false, error: { kind: 'too-many-rows', limit: MAX_IMPORT_ROWS } };
+  if (!wb.format || wb.rows.length === 0) return { ok: false, error: { kind: 'no-data', found: [] } };
+  const layoutProblems = wb.problems.map(
+    (p): ImportProblem => ({
+      kind: p.kind,
+      sheet: p.sheet,
+      row: p.row,
+      column: p.column,
+      raw: p.raw,
+      message:
+        p.kind === 'merged-cells'
+          ? { ja: `結合セル（${p.raw}）がデータの範囲にあります。結合を解除して、行ごとに値を入れてください`, en: `merged cells (${p.raw}) in the data area: unmerge them and give each row its own value` }
+          : { ja: `他のブックを参照する数式です（${p.raw}）。値に置き換えてください`, en: `a formula referring to another workbook (${p.raw}): replace it with its value` },
+    }),
+  );
+  return { ok: true, format: wb.format, cityId: wb.cityId, rows: wb.rows, layoutProblems };
+}
+
+async function readWhole(path: string, size: number): Promise<Uint8Array> {
+  const handle = await open(path, 'r');
+  try {
+    const buf = Buffer.alloc(size);
+    await handle.read(buf, 0, size, 0);
+    return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Checks every row against the city's KPIs and turns the good ones into changes. */
+async function validate(data: CityData, kpiRowIds: ReadonlyMap<string, number>, read: ReadFile): Promise<ImportPreview> {
+  const kpis = new Map(data.kpis.map((k) => [k.id, k]));
+  const byName = new Map<string, Kpi[]>();
+  for (const k of data.kpis) byName.set(k.name, [...(byName.get(k.name) ?? []), k]);
+  const problems: ImportProblem[] = [...read.layoutProblems];
+  const changes: ImportChange[] = [];
+  const seen = new Map<string, { row: number; sheet?: string; value: number }>();
+  let unchanged = 0;
+  let n = 0;
+  for (const r of read.rows) {
+    if (++n % 2000 === 0) await new Promise((res) => setImmediate(res));
+    const problem = (kind: ImportProblemKind, cell: RawCell | undefined, ja: string, en: string) =>
+      problems.push({ kind, ...(r.sheet ? { sheet: r.sheet } : {}), row: r.row, column: cell?.column ?? '', raw: cell?.raw ?? '', message: { ja, en } });
+    const { kpi: idCell, name: nameCell } = r.cells;
+    let kpi: Kpi | undefined;
+    if (idCell && idCell.raw !== '') kpi = kpis.get(idCell.raw);
+    else if (nameCell && nameCell.raw !== '') {
+      const found = byName.get(nameCell.raw.split('\n')[0]!.trim()) ?? [];
+      if (found.length === 1) kpi = found[0];
+    }
+    if (!kpi) {
+      const cell = idCell && idCell.raw !== '' ? idCell : nameCell;
+      problem('unknown-kpi', cell, `この都市に該当する指標がありません（指標IDまたは指標名を確認してください）`, `no KPI of this city matches (check the KPI id or name)`);
+      continue;
+    }
+    let bad = false;
+    const atCell = r.cells.at;
+    const at = atCell && atCell.raw !== '' ? parseTimePoint(atCell.raw) : null;
+    if (!at || !at.ok) {
+      problem('unreadable-date', atCell, at ? at.error.messageJa : '時点が空です', at ? at.error.message : 'the time point is empty');
+      bad = true;
+    }
+    const valueCell = r.cells.value;
+    let value: number | null = null;
+    let decimals = 0;
+    if (!valueCell || (valueCell.raw === '' && valueCell.number === undefined)) {
+      problem('missing-value', valueCell, '値が空です', 'the value is empty');
+      bad = true;
+    } else if (valueCell.number !== undefined) {
+      value = valueCell.number;
+      decimals = valueCell.decimals ?? decimalsOf(value);
+    } else {
+      const q = parseQuantity(valueCell.raw, { expectedUnit: kpi.unit });
+      if (q.ok) {
+        value = q.value.value;
+        decimals = q.value.decimals;
+      } else {
+        const kind: ImportProblemKind = q.error.kind === 'unit-mismatch' ? 'unit-mismatch' : q.error.kind === 'empty' || q.error.kind === 'not-available' ? 'missing-value' : 'text-in-number-cell';
+        problem(kind, valueCell, `数値のセルに読み取れない値があります：${q.error.messageJa}`, `a number cell holds text: ${q.error.message}`);
+        bad = true;
+      }
+    }
+    const unitCell = r.cells.unit;
+    if (unitCell && unitCell.raw !== '' && normalizeUnit(unitCell.raw) !== normalizeUnit(kpi.unit)) {
+      problem('unit-mismatch', unitCell, `単位「${unitCell.raw}」はこの指標の単位「${kpi.unit}」と異なります`, `the unit "${unitCell.raw}" is not the KPI's unit "${kpi.unit}"`);
+      bad = true;
+    }
+    const sdgCell = r.cells.sdgTargets;
+    if (sdgCell && sdgCell.raw !== '') {
+      const ids = parseSdgTargetList(sdgCell.raw);
+      if (!ids.ok) {
+        problem('unknown-sdg-target', sdgCell, ids.error.messageJa, ids.error.message);
+        bad = true;
+      } else if ([...ids.value].sort().join(',') !== [...kpi.sdgTargets].sort().join(',')) {
+        problem('sdg-targets-differ', sdgCell, `SDGターゲットが登録内容（【${kpi.sdgTargets.join(',')}】）と異なります。ターゲットの変更は計画データで行ってください`, `the SDG targets differ from the stored ones (${kpi.sdgTargets.join(', ') || 'none'}); change targets in the plan data`);
+        bad = true;
+      }
+    }
+    if (value !== null && isPercent(kpi.unit)) {
+      const range = percentRange(kpi);
+      if (value < range.low || value > range.high) {
+        problem('percentage-out-of-range', valueCell, `割合の値 ${value} が範囲（${range.low}～${range.high}）を外れています`, `the percentage ${value} is outside ${range.low}–${range.high}`);
+        bad = true;
+      }
+    }
+    for (const check of r.checks ?? []) {
+      const stored = check.what === 'baseline' ? kpi.baseline : kpi.targets.find((t) => formatTimePointIso(t.at) === (parseTimePoint(check.at.raw).ok ? formatTimePointIso((parseTimePoint(check.at.raw) as { value: TimePoint }).value) : ''));
+      const sameValue = stored && check.value.number !== undefined && Math.abs(stored.value - check.value.number) < 1e-9;
+      if (check.what === 'baseline' ? !sameValue : check.value.number !== undefined && !kpi.targets.some((t) => Math.abs(t.value - check.value.number!) < 1e-9 || t.revisions.some((x) => Math.abs(x.oldValue - check.value.number!) < 1e-9))) {
+        const what = check.what === 'baseline' ? ['当初値', 'baseline'] : ['目標値', 'target'];
+        problem('not-importable-change', check.value, `${what[0]}の変更は取り込めません（実績だけを取り込みます）。${what[0]}は計画データで変更してください`, `a changed ${what[1]} is not imported (only actuals are); change it in the plan data`);
+        bad = true;
+      }
+    }
+    if (bad || value === null || !at || !at.ok) continue;
+    const iso = formatTimePointIso(at.value);
+    const key = `${kpi.id}@${iso}`;
+    const first = seen.get(key);
+    if (first) {
+      // The exported sheet repeats a KPI shown in two tables; only a different figure is a problem there.
+      if (read.format !== 'sheet' || first.value !== value) {
+        problem('duplicate-row', atCell, `同じ指標・時点の行が${first.sheet ? `「${first.sheet}」の` : ''}${first.row}行目にもあります`, `the same KPI and time point is also on row ${first.row}${first.sheet ? ` of "${first.sheet}"` : ''}`);
+      }
+      continue;
+    }
+    seen.set(key, { row: r.row, ...(r.sheet ? { sheet: r.sheet } : {}), value });
+    const current = kpi.observations.find((o) => formatTimePointIso(o.at) === iso);
+    const currentDecimals = current ? (current.decimals ?? decimalsOf(current.value)) : null;
+    const note = r.cells.note && r.cells.note.raw !== '' ? r.cells.note.raw : (current?.note ?? null);
+    const source = r.cells.source && r.cells.source.raw !== '' ? r.cells.source.raw : (current?.source ?? null);
+    if (current && current.value === value && currentDecimals === decimals && (current.note ?? null) === note && (current.source ?? null) === source) {
+      unchanged++;
+      continue;
+    }
+    const kpiRowId = kpiRowIds.get(kpi.id);
+    if (kpiRowId === undefined) throw new Error(`KPI ${kpi.id} has no stored row`);
+    changes.push({
+      kind: current ? 'correct' : 'new',
+      kpiId: kpi.id,
+      kpiName: kpi.name,
+      at: at.value,
+      value,
+      decimals,
+      unit: kpi.unit,
+      before: current?.value ?? null,
+      ...(r.sheet ? { sheet: r.sheet } : {}),
+      row: r.row,
+      change: { kpiId: kpiRowId, at: at.value, value, decimals: current && current.value === value && current.decimals === undefined && decimals === decimalsOf(value) ? null : decimals, note, source },
+    });
+  }
+  return { cityId: data.city.id, format: read.format, ...(read.encoding ? { encoding: read.encoding } : {}), rows: read.rows.length, problems, changes, unchanged };
+}
+
+function isPercent(unit: string): boolean {
+  return normalizeUnit(unit) === '%';
+}
+
+/**
+ * The values a percentage KPI may take: 0–100 for a share; a KPI whose own baseline or targets
+ * are negative (a reduction such as −21.7 % vs 2013) may go down to −100; one whose figures
+ * exceed 100 (a growth rate) has no upper bound.
+ */
+function percentRange(kpi: Kpi): { low: number; high: number } {
+  const own = [kpi.baseline.value, ...kpi.targets.map((t) => t.value)];
+  return { low: own.some((v) => v < 0) ? -100 : 0, high: own.some((v) => v > 100) ? Number.POSITIVE_INFINITY : 100 };
+}
+
+/** Example rows for the template: each KPI of the city with its latest actual (or its baseline). */
+export function templateExamples(data: CityData): { kpi: string; name: string; sdgTargets: string; at: TimePoint; value: number; decimals: number; unit: string }[] {
+  return data.kpis.map((k) => {
+    const latest = [...k.observations].sort((a, b) => (formatTimePointIso(a.at) < formatTimePointIso(b.at) ? -1 : 1)).at(-1) ?? k.baseline;
+    return { kpi: k.id, name: k.name, sdgTargets: k.sdgTargets.length ? `【${k.sdgTargets.join(',')}】` : '', at: latest.at, value: latest.value, decimals: latest.decimals ?? decimalsOf(latest.value), unit: k.unit };
+  });
+}
+
+/** A file error as one line, in both languages' order of the catalog (Japanese first, then English). */
+export function describeImportFileError(e: ImportFileError): { ja: string; en: string } {
+  switch (e.kind) {
+    case 'empty-file':
+      return { ja: 'ファイルが空です', en: 'the file is empty' };
+    case 'too-large':
+      return { ja: `ファイルが大きすぎます（${Math.round(e.bytes / 1048576)} MB。上限は ${e.limit / 1048576} MB）`, en: `the file is too large (${Math.round(e.bytes / 1048576)} MB; the limit is ${e.limit / 1048576} MB)` };
+    case 'unsupported-type':
+      return { ja: `「${e.name}」は取り込めない種類のファイルです（.xlsx または .csv）`, en: `"${e.name}" is not a file type the import reads (.xlsx or .csv)` };
+    case 'not-xlsx':
+      return { ja: '拡張子は .xlsx ですが、Excel（.xlsx）形式のファイルではありません', en: 'the file is named .xlsx but is not an Excel (.xlsx) workbook' };
+    case 'zip-bomb':
+      return { ja: `展開後の大きさが上限を超えるため読み込みません（${e.detail}）`, en: `refused: the workbook expands beyond the limit (${e.detail})` };
+    case 'corrupt-xlsx':
+      return { ja: `Excelファイルが壊れているため読み込めません（${e.detail}）`, en: `the workbook is damaged and cannot be read (${e.detail})` };
+    case 'no-data':
+      return { ja: '取り込める表が見つかりません（テンプレートの見出し「指標ID・時点・値」または本システムの進捗評価シートが必要です）', en: 'no importable table found (the template headings 指標ID/kpi_id, 時点/at, 値/value, or a progress sheet exported by this system)' };
+    case 'unreadable-csv':
+      return { ja: `${e.line}行目がCSVとして読み取れません：${e.message}`, en: `line ${e.line} is not valid CSV: ${e.message}` };
+    case 'too-many-rows':
+      return { ja: `行数が上限（${e.limit.toLocaleString('ja-JP')}行）を超えています。ファイルを分けてください`, en: `more than ${e.limit.toLocaleString('en-US')} rows; split the file` };
+    case 'unknown-city':
+      return e.cityId ? { ja: `都市「${e.cityId}」はありません`, en: `unknown city "${e.cityId}"` } : { ja: '取り込み先の都市を指定してください（--city）', en: 'name the city to import into (--city)' };
+    case 'city-mismatch':
+      return { ja: `このファイルは「${e.fileCity}」のものです（取り込み先：${e.cityId}）`, en: `this workbook belongs to "${e.fileCity}", not "${e.cityId}"` };
+  }
+}
+
+/** Where a problem is: 「シート名」!12行 B列. */
+export function problemPlace(p: Pick<ImportProblem, 'sheet' | 'row' | 'column'>): string {
+  return `${p.sheet ? `${p.sheet}!` : ''}${p.column}${p.row}`;
+}

@@ -1,0 +1,59 @@
+import type { CityData } from '../core/city/city.ts';
+import type { Plan } from '../core/plan/plan.ts';
+import { buildProgressSheet, defaultSheetYear, SHEET_KINDS, type ProgressSheet, type SheetKind } from '../sheets/progress-sheet.ts';
+
+/** What a request for a sheet names: the plan, the sheet kind, the reporting year. */
+export interface SheetRequest {
+  readonly planId: string;
+  /** 'progress' (default) or 'summary'. */
+  readonly kind?: string | undefined;
+  /** A year of the plan period; the period's end (capped at this year) when absent. */
+  readonly year?: string | number | undefined;
+  readonly generatedOn?: string;
+  readonly today?: Date;
+}
+
+export type SheetRequestError =
+  | { readonly kind: 'unknown-plan'; readonly planId: string; readonly known: readonly string[] }
+  | { readonly kind: 'bad-kind'; readonly input: string }
+  | { readonly kind: 'bad-year'; readonly input: string; readonly from: number; readonly to: number };
+
+export type SheetResult = { readonly ok: true; readonly sheet: ProgressSheet } | { readonly ok: false; readonly error: SheetRequestError };
+
+/** Builds the sheet a request names from a city's data, or says what is wrong with the request. */
+export function prepareSheet(data: CityData, request: SheetRequest): SheetResult {
+  const plan = data.plans.find((p) => p.id === request.planId);
+  if (!plan) return { ok: false, error: { kind: 'unknown-plan', planId: request.planId, known: data.plans.map((p) => p.id) } };
+  const kindInput = request.kind ?? 'progress';
+  if (!SHEET_KINDS.includes(kindInput as SheetKind)) return { ok: false, error: { kind: 'bad-kind', input: kindInput } };
+  const year = parseYear(plan, request.year, request.today);
+  if (year === null) return { ok: false, error: { kind: 'bad-year', input: String(request.year), from: plan.periodStart, to: Math.max(plan.periodEnd, plan.periodStart) } };
+  return {
+    ok: true,
+    sheet: buildProgressSheet(data, plan, { kind: kindInput as SheetKind, year, ...(request.generatedOn ? { generatedOn: request.generatedOn } : {}) }),
+  };
+}
+
+/** A message for a request error, in English (the CLI's language for errors). */
+export function describeSheetRequestError(e: SheetRequestError): string {
+  switch (e.kind) {
+    case 'unknown-plan':
+      return `unknown plan "${e.planId}"; known: ${e.known.join(', ')}`;
+    case 'bad-kind':
+      return `unknown sheet "${e.input}"; expected ${SHEET_KINDS.join(' or ')}`;
+    case 'bad-year':
+      return `the year "${e.input}" is not a year of the plan period ${e.from}–${e.to}`;
+  }
+}
+
+/** A download's file name: `ichinoseki-sdgs-future-city-1-2023-progress.xlsx`. */
+export function sheetFileName(sheet: ProgressSheet, extension: 'xlsx' | 'pdf' | 'html'): string {
+  return `${sheet.plan.id}-${sheet.year}-${sheet.kind}.${extension}`;
+}
+
+function parseYear(plan: Plan, input: string | number | undefined, today?: Date): number | null {
+  if (input === undefined || input === '') return defaultSheetYear(plan, today);
+  const year = typeof input === 'number' ? input : /^\d{4}$/.test(input.trim()) ? Number(input.trim()) : NaN;
+  if (!Number.isInteger(year) || year < plan.periodStart || year > Math.max(plan.periodEnd, plan.periodStart)) return null;
+  return year;
+}

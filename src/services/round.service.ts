@@ -1,0 +1,185 @@
+import nodemailer, { type Transporter } from 'nodemailer';
+import type { SmtpConfig } from '../config.ts';
+import type { CityData } from '../core/city/city.ts';
+import { reportingYear } from '../core/time/time-point.ts';
+import { actorName, type StaffUser } from '../auth/user.ts';
+import { t } from '../i18n/messages.ts';
+import type { Executor } from '../storage/database.ts';
+import { listCityRows } from '../storage/city.repository.ts';
+import { closeRound, enqueueMail, findRound, insertRound, listDepartmentEditors, listOpenRounds, listUnsent, markMail } from '../storage/round.repository.ts';
+import { appendStaffChangeLog, inStaffTransaction } from '../storage/staff-database.ts';
+import { appendYearPublication } from '../storage/staff-record.repository.ts';
+import type { EntryRoundRow } from '../storage/tables/staff.table.ts';
+import type { CityDataStore } from './city-data.store.ts';
+import { departmentsOf, type DepartmentWithKpis } from './department.service.ts';
+import { isIsoDate, type FieldProblem, type FormResult } from './staff-entry.service.ts';
+
+/** Completion of one department in a round: its KPIs, and those still without an actual of the year. */
+export interface DepartmentProgress {
+  readonly department: DepartmentWithKpis;
+  readonly total: number;
+  readonly missing: readonly { readonly id: string; readonly name: string }[];
+}
+
+/** Whether a KPI has an actual for a reporting year. */
+export function hasActualFor(data: CityData, kpiId: string, year: number): boolean {
+  return data.kpis.find((k) => k.id === kpiId)?.observations.some((o) => reportingYear(o.at) === year) ?? false;
+}
+
+/** Per department, which of its KPIs still miss an actual for the year (full staff data). */
+export function roundProgress(data: CityData, departments: readonly DepartmentWithKpis[], year: number): DepartmentProgress[] {
+  const names = new Map(data.kpis.map((k) => [k.id, k.name]));
+  return departments.map((department) => {
+    const live = department.kpiSlugs.filter((s) => names.has(s));
+    return { department, total: live.length, missing: live.filter((s) => !hasActualFor(data, s, year)).map((id) => ({ id, name: names.get(id)! })) };
+  });
+}
+
+/**
+ * Opens the data-entry round of a year with a deadline. A year without any actual yet is
+ * unpublished at the same time, so what departments enter stays internal until the secretariat
+ * has reviewed and published it.
+ */
+export async function openRound(db: Executor, store: CityDataStore, user: StaffUser, cityId: string, form: Readonly<Record<string, string>>, today = new Date()): Promise<FormResult<EntryRoundRow>> {
+  const errors: Record<string, FieldProblem> = {};
+  const yearText = (form['year'] ?? '').trim();
+  const deadline = (form['deadline'] ?? '').trim();
+  if (!/^\d{4}$/.test(yearText)) errors['year'] = { kind: yearText === '' ? 'required' : 'invalid' };
+  if (!isIsoDate(deadline) || deadline < today.toISOString().slice(0, 10)) errors['deadline'] = { kind: deadline === '' ? 'required' : 'not-a-date' };
+  if (Object.keys(errors).length > 0) return { ok: false, errors };
+  const year = Number(yearText);
+  if (await findRound(db, cityId, year)) return { ok: false, errors: { year: { kind: 'invalid' } } };
+  const staff = await store.getStaff(cityId);
+  const anyActual = staff?.data.kpis.some((k) => k.observations.some((o) => reportingYear(o.at) === year)) ?? false;
+  const round = await inStaffTransaction(db, async (trx) => {
+    const r = await insertRound(trx, { city_id: cityId, year, deadline, opened_by: actorName(user) });
+    if (!anyActual && !staff?.unpublishedYears.has(year)) {
+      await appendYearPublication(trx, { city_id: cityId, year, published: false, actor: actorName(user), reason: 'data-entry round opened' });
+    }
+    await appendStaffChangeLog(trx, [{ actor: actorName(user), action: 'open', entity: 'entry_round', entityId: `${cityId}@${year}`, cityId, new: { year, deadline, unpublished: !anyActual } }]);
+    return r;
+  });
+  store.invalidate(cityId);
+  return { ok: true, value: round };
+}
+
+/** Closes a round (entry stays possible; reminders stop). */
+export async function closeEntryRound(db: Executor, user: StaffUser, round: EntryRoundRow): Promise<void> {
+  await inStaffTransaction(db, async (trx) => {
+    await closeRound(trx, round.id, actorName(user));
+    await appendStaffChangeLog(trx, [{ actor: actorName(user), action: 'close', entity: 'entry_round', entityId: `${round.city_id}@${round.year}`, cityId: round.city_id }]);
+  });
+}
+
+/** Whole days from `today` to a YYYY-MM-DD deadline (0 on the day itself, negative after). */
+export function daysUntil(deadline: string, today: Date): number {
+  const d = Date.parse(`${deadline}T00:00:00Z`);
+  const t0 = Date.parse(`${today.toISOString().slice(0, 10)}T00:00:00Z`);
+  return Math.round((d - t0) / 86_400_000);
+}
+
+/**
+ * Queues reminders of the open rounds: for each reminder day (days before the deadline) that has
+ * come, one message per department editor whose department still misses actuals. Each message
+ * has a dedupe key, so running this hourly queues each reminder once. `manual` queues one now,
+ * whatever the day (the secretariat's button). Returns how many were queued.
+ */
+export async function queueReminders(
+  db: Executor,
+  store: CityDataStore,
+  options: { reminderDays: readonly number[]; today?: Date; round?: EntryRoundRow; manual?: boolean },
+): Promise<number> {
+  const today = options.today ?? new Date();
+  const rounds = options.round ? [options.round] : await listOpenRounds(db);
+  const cityNames = new Map((await listCityRows(db)).map((c) => [c.id, c.name]));
+  let queued = 0;
+  for (const round of rounds) {
+    if (round.closed_at !== null) continue;
+    const left = daysUntil(round.deadline, today);
+    const dueDays = options.manual ? [`manual-${today.toISOString().slice(0, 10)}`] : options.reminderDays.filter((d) => left >= 0 && left <= d).map((d) => `d${d}`);
+    if (dueDays.length === 0) continue;
+    // Only the most urgent reminder day that has come: no burst of 7- and 1-day reminders at once.
+    const due = dueDays.at(-1)!;
+    const staff = await store.getStaff(round.city_id);
+    if (!staff) continue;
+    const { departments } = await departmentsOf(db, round.city_id);
+    const progress = roundProgress(staff.data, departments, round.year);
+    const editors = await listDepartmentEditors(db, round.city_id);
+    for (const p of progress) {
+      if (p.missing.length === 0) continue;
+      for (const editor of editors.filter((e) => e.department_id === p.department.id)) {
+        const vars = { city: cityNames.get(round.city_id) ?? round.city_id, year: String(round.year), deadline: round.deadline, days: String(left), department: p.department.name, kpis: p.missing.map((k) => `・${k.name}`).join('\n') };
+        const subject = `${fill(t('ja', 'staff.mail.subject'), vars)} / ${fill(t('en', 'staff.mail.subject'), vars)}`;
+        const body = `${fill(t('ja', 'staff.mail.body'), vars)}\n\n----\n\n${fill(t('en', 'staff.mail.body'), vars)}\n`;
+        const ok = await enqueueMail(db, {
+          city_id: round.city_id,
+          round_id: round.id,
+          dedupe_key: `round:${round.id}:${due}:user:${editor.user_id}`,
+          recipient_user_id: editor.user_id,
+          recipient: editor.email,
+          subject,
+          body,
+        });
+        if (ok) queued++;
+      }
+    }
+  }
+  return queued;
+}
+
+/** Failed sends of one message before it is left for a person to look at. */
+export const MAX_SEND_ATTEMPTS = 5;
+
+/** Sends what waits in the outbox through SMTP; returns how many were sent. */
+export async function deliverOutbox(db: Executor, smtp: SmtpConfig, transport = createTransport(smtp)): Promise<number> {
+  let sent = 0;
+  for (const mail of await listUnsent(db, MAX_SEND_ATTEMPTS)) {
+    try {
+      await transport.sendMail({ from: smtp.from, to: mail.recipient, subject: mail.subject, text: mail.body });
+      await markMail(db, mail.id, { sent: true });
+      sent++;
+    } catch (e) {
+      await markMail(db, mail.id, { sent: false, error: e instanceof Error ? e.message : String(e) });
+    }
+  }
+  return sent;
+}
+
+/** The mail transport SMTP settings describe. */
+export function createTransport(smtp: SmtpConfig): Pick<Transporter, 'sendMail'> {
+  if ('url' in smtp) return nodemailer.createTransport(smtp.url);
+  return nodemailer.createTransport({ host: smtp.host, port: smtp.port, secure: smtp.port === 465, ...(smtp.user && { auth: { user: smtp.user, pass: smtp.pass ?? '' } }) });
+}
+
+/**
+ * The background job of the staff area: every `intervalMs`, queues due reminders and, when SMTP
+ * is configured, delivers the outbox. Returns a function that stops it.
+ */
+export function startReminderJob(db: Executor, store: CityDataStore, options: { reminderDays: readonly number[]; smtp: SmtpConfig | undefined; intervalMs?: number; log?: (line: string) => void }): () => void {
+  const log = options.log ?? ((line: string) => console.error(line));
+  let running = false;
+  const tick = async () => {
+    if (running) return;
+    running = true;
+    try {
+      await queueReminders(db, store, { reminderDays: options.reminderDays });
+      if (options.smtp) await deliverOutbox(db, options.smtp);
+    } catch (e) {
+      log(`michishirube: reminder job failed: ${e instanceof Error ? e.message : String(e)}`);
+    } finally {
+      running = false;
+    }
+  };
+  const first = setTimeout(() => void tick(), 10_000);
+  const timer = setInterval(() => void tick(), options.intervalMs ?? 3_600_000);
+  first.unref();
+  timer.unref();
+  return () => {
+    clearTimeout(first);
+    clearInterval(timer);
+  };
+}
+
+function fill(template: string, vars: Record<string, string>): string {
+  return template.replace(/\{(\w+)\}/g, (m, k: string) => vars[k] ?? m);
+}

@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { readSeedCities } from '../formats/plan-data/plan-data.file.ts';
+import { foldForSearch, queryTerms, searchCities } from './search.service.ts';
+
+const marked = (segments: readonly { text: string; mark: boolean }[]) => segments.filter((s) => s.mark).map((s) => s.text);
+
+describe('folding Japanese text for search', () => {
+  it('folds katakana to hiragana, full-width letters and digits, half-width kana and case', () => {
+    expect(foldForSearch('バス停').text).toBe('ばす停');
+    expect(foldForSearch('ﾊﾞｽ').text).toBe('ばす');
+    expect(foldForSearch('ＳＤＧｓ　２０３０').text).toBe('sdgs2030');
+    expect(foldForSearch('金沢 IT 部活').text).toBe('金沢it部活');
+  });
+
+  it('remembers where each folded character came from, so matches can be marked as printed', () => {
+    const f = foldForSearch('ﾊﾞｽ停');
+    // ﾊﾞ is two characters of the original folded into one.
+    expect(f.text).toBe('ばす停');
+    expect([f.starts[0], f.ends[0]]).toEqual([0, 2]);
+    expect([f.starts[2], f.ends[2]]).toEqual([3, 4]);
+  });
+
+  it('splits the query at ASCII and full-width spaces', () => {
+    expect(queryTerms('新規　就農 ')).toEqual(['新規', '就農']);
+    expect(queryTerms('   ')).toEqual([]);
+  });
+});
+
+describe('searching the seed cities', async () => {
+  const cities = await readSeedCities();
+
+  it('finds a KPI by a kanji fragment and marks it', () => {
+    const r = searchCities(cities, '就農', 'ja');
+    const farmers = r.kpis.find((k) => k.kpi?.id === 'new-farmers');
+    expect(farmers?.city.id).toBe('ichinoseki');
+    expect(marked(farmers!.title)).toEqual(['就農']);
+  });
+
+  it('matches katakana text from a hiragana query and the other way round', () => {
+    const hira = searchCities(cities, 'ばす', 'ja');
+    expect(hira.kpis.map((k) => k.kpi?.id)).toContain('bus-stop-coverage');
+    const kata = searchCities(cities, 'パートナー', 'ja');
+    const kata2 = searchCities(cities, 'ぱーとなー', 'ja');
+    expect(kata.total).toBeGreaterThan(0);
+    expect(kata2.total).toBe(kata.total);
+  });
+
+  it('finds plans and plan nodes, and English titles in English', () => {
+    const plans = searchCities(cities, '未来都市', 'ja');
+    expect(plans.plans.map((p) => p.plan?.id)).toContain('kanazawa-sdgs-future-city-2');
+    const nodes = searchCities(cities, '農林水産業', 'ja');
+    expect(nodes.nodes.some((n) => n.node?.code === '1-1')).toBe(true);
+    const en = searchCities(cities, 'FARMERS', 'en');
+    expect(marked(en.kpis.find((k) => k.kpi?.id === 'new-farmers')!.title)).toEqual(['farmers']);
+  });
+
+  it('requires every word of a multi-word query, and falls back to bigrams for near misses', () => {
+    expect(searchCities(cities, '新規 就農', 'ja').kpis.map((k) => k.kpi?.id)).toEqual(['new-farmers']);
+    const near = searchCities(cities, '新規就農者の数', 'ja');
+    const hit = near.kpis.find((k) => k.kpi?.id === 'new-farmers');
+    expect(hit?.approximate).toBe(true);
+  });
+
+  it('finds nothing for text that is nowhere', () => {
+    const r = searchCities(cities, 'ぴょんぴょこ', 'ja');
+    expect(r.total).toBe(0);
+  });
+});

@@ -1,0 +1,202 @@
+import { generateOneTimePassword, hashPassword } from '../auth/password.ts';
+import type { StaffRole, StaffUser } from '../auth/user.ts';
+import { actorName } from '../auth/user.ts';
+import { listCityRows } from '../storage/city.repository.ts';
+import type { Executor } from '../storage/database.ts';
+import { listDepartments } from '../storage/department.repository.ts';
+import { endUserSessions } from '../storage/session.repository.ts';
+import { appendStaffChangeLog, inStaffTransaction } from '../storage/staff-database.ts';
+import type { UserRow } from '../storage/tables/staff.table.ts';
+import {
+  countUsers,
+  findUserById,
+  findUserByUsername,
+  insertUser,
+  listUserRoles,
+  listUsers,
+  removeUserRole,
+  setPasswordHash,
+  setUserDisabled,
+  setUserRole,
+} from '../storage/user.repository.ts';
+import { normalizeUsername, staffUserOf } from './auth.service.ts';
+
+/** The user name of the administrator created at first start. */
+export const INITIAL_ADMIN_USERNAME = 'admin';
+
+/** A user name and the one-time password to hand over (shown once, never stored in clear). */
+export interface OneTimeCredentials {
+  readonly username: string;
+  readonly password: string;
+}
+
+/**
+ * On first start (no user at all) creates the system administrator with a random one-time
+ * password that must be changed at first log-in. Returns the credentials to print, or null when
+ * users already exist. There is no default password anywhere.
+ */
+export async function ensureInitialAdmin(db: Executor): Promise<OneTimeCredentials | null> {
+  if ((await countUsers(db)) > 0) return null;
+  const password = generateOneTimePassword();
+  await inStaffTransaction(db, async (trx) => {
+    await insertUser(trx, {
+      username: INITIAL_ADMIN_USERNAME,
+      display_name: 'Administrator',
+      email: null,
+      password_hash: await hashPassword(password),
+      must_change_password: true,
+      is_system_admin: true,
+    });
+    await appendStaffChangeLog(trx, [{ actor: 'system', action: 'create', entity: 'user', entityId: INITIAL_ADMIN_USERNAME, cityId: null, new: { role: 'system-administrator' }, reason: 'first start' }]);
+  });
+  return { username: INITIAL_ADMIN_USERNAME, password };
+}
+
+/** A new staff account as the administrator enters it. */
+export interface NewUserInput {
+  readonly username: string;
+  readonly displayName: string;
+  readonly email: string | null;
+  readonly cityId: string;
+  readonly role: StaffRole;
+  readonly departmentId: number | null;
+}
+
+/** Why a user cannot be created or given a role. */
+export type UserInputError = 'username-taken' | 'unknown-department' | 'department-required';
+
+/**
+ * Creates a user with a role in one city and a one-time password (to be changed at first log-in);
+ * returns the password to show once to the administrator.
+ */
+export async function createUser(db: Executor, actor: StaffUser, input: NewUserInput): Promise<{ ok: true; value: OneTimeCredentials } | { ok: false; error: UserInputError }> {
+  const username = normalizeUsername(input.username);
+  if (await findUserByUsername(db, username)) return { ok: false, error: 'username-taken' };
+  const check = await checkDepartment(db, input.cityId, input.role, input.departmentId);
+  if (check) return { ok: false, error: check };
+  const password = generateOneTimePassword();
+  const hash = await hashPassword(password);
+  await inStaffTransaction(db, async (trx) => {
+    const row = await insertUser(trx, { username, display_name: input.displayName, email: input.email, password_hash: hash, must_change_password: true });
+    await setUserRole(trx, row.id, input.cityId, input.role, input.role === 'department-editor' ? input.departmentId : null);
+    await appendStaffChangeLog(trx, [
+      {
+        actor: actorName(actor),
+        action: 'create',
+        entity: 'user',
+        entityId: username,
+        cityId: input.cityId,
+        new: { displayName: input.displayName, email: input.email, role: input.role, departmentId: input.departmentId },
+      },
+    ]);
+  });
+  return { ok: true, value: { username, password } };
+}
+
+/** Gives a user a role in a city (or removes it with `role: null`), logged. */
+export async function assignRole(
+  db: Executor,
+  actor: StaffUser,
+  userId: number,
+  cityId: string,
+  role: StaffRole | null,
+  departmentId: number | null,
+): Promise<{ ok: true } | { ok: false; error: UserInputError }> {
+  const user = await findUserById(db, userId);
+  if (!user) throw new Error(`no user ${userId}`);
+  if (role) {
+    const check = await checkDepartment(db, cityId, role, departmentId);
+    if (check) return { ok: false, error: check };
+  }
+  const before = (await listUserRoles(db, [userId])).find((r) => r.city_id === cityId);
+  await inStaffTransaction(db, async (trx) => {
+    if (role) await setUserRole(trx, userId, cityId, role, role === 'department-editor' ? departmentId : null);
+    else await removeUserRole(trx, userId, cityId);
+    await appendStaffChangeLog(trx, [
+      {
+        actor: actorName(actor),
+        action: 'assign',
+        entity: 'user',
+        entityId: user.username,
+        cityId,
+        old: before ? { role: before.role, department: before.department_slug } : null,
+        new: role ? { role, departmentId: role === 'department-editor' ? departmentId : null } : null,
+      },
+    ]);
+  });
+  return { ok: true };
+}
+
+/** Sets a new one-time password for a user (who must change it at next log-in) and ends the user's sessions. */
+export async function resetPassword(db: Executor, actor: StaffUser, userId: number): Promise<OneTimeCredentials> {
+  const user = await findUserById(db, userId);
+  if (!user) throw new Error(`no user ${userId}`);
+  const password = generateOneTimePassword();
+  const hash = await hashPassword(password);
+  await inStaffTransaction(db, async (trx) => {
+    await setPasswordHash(trx, userId, hash, true);
+    await endUserSessions(trx, userId, new Date());
+    await appendStaffChangeLog(trx, [{ actor: actorName(actor), action: 'reset-password', entity: 'user', entityId: user.username, cityId: null }]);
+  });
+  return { username: user.username, password };
+}
+
+/** Disables or re-enables an account; disabling ends its sessions. */
+export async function setDisabled(db: Executor, actor: StaffUser, userId: number, disabled: boolean): Promise<void> {
+  const user = await findUserById(db, userId);
+  if (!user) throw new Error(`no user ${userId}`);
+  await inStaffTransaction(db, async (trx) => {
+    await setUserDisabled(trx, userId, disabled);
+    if (disabled) await endUserSessions(trx, userId, new Date());
+    await appendStaffChangeLog(trx, [{ actor: actorName(actor), action: disabled ? 'disable' : 'enable', entity: 'user', entityId: user.username, cityId: null }]);
+  });
+}
+
+/** Every user with their roles, for the administrator's page. */
+export async function listStaffUsers(db: Executor): Promise<{ row: UserRow; user: StaffUser }[]> {
+  const rows = await listUsers(db);
+  return Promise.all(rows.map(async (row) => ({ row, user: await staffUserOf(db, row) })));
+}
+
+/** The roles a demo user gets in each seed city, with the user name suffix. */
+const DEMO_ROLES: readonly { suffix: string; role: StaffRole; department?: 'first' | 'second' }[] = [
+  { suffix: 'admin', role: 'administrator' },
+  { suffix: 'secretariat', role: 'secretariat' },
+  { suffix: 'editor', role: 'department-editor', department: 'first' },
+  { suffix: 'editor2', role: 'department-editor', department: 'second' },
+  { suffix: 'expert', role: 'expert' },
+  { suffix: 'viewer', role: 'viewer' },
+];
+
+/**
+ * DEMO=true only: creates, for every stored city, one user per role (`ichinoseki-secretariat`,
+ * `ichinoseki-editor` of its first department …) with the given password, unless they exist.
+ * Returns the user names created.
+ */
+export async function seedDemoUsers(db: Executor, password: string): Promise<string[]> {
+  const created: string[] = [];
+  const hash = await hashPassword(password);
+  for (const city of await listCityRows(db)) {
+    const departments = await listDepartments(db, city.id);
+    for (const d of DEMO_ROLES) {
+      const username = `${city.id}-${d.suffix}`;
+      if (await findUserByUsername(db, username)) continue;
+      const department = d.department === 'first' ? departments[0] : d.department === 'second' ? departments[1] : undefined;
+      if (d.department && !department) continue;
+      await inStaffTransaction(db, async (trx) => {
+        const row = await insertUser(trx, { username, display_name: `${city.name} ${d.suffix} (demo)`, email: `${username}@demo.invalid`, password_hash: hash });
+        await setUserRole(trx, row.id, city.id, d.role, department?.id ?? null);
+        await appendStaffChangeLog(trx, [{ actor: 'system', action: 'create', entity: 'user', entityId: username, cityId: city.id, new: { role: d.role, department: department?.slug ?? null }, reason: 'DEMO=true' }]);
+      });
+      created.push(username);
+    }
+  }
+  return created;
+}
+
+async function checkDepartment(db: Executor, cityId: string, role: StaffRole, departmentId: number | null): Promise<UserInputError | null> {
+  if (role !== 'department-editor') return null;
+  if (departmentId === null) return 'department-required';
+  const departments = await listDepartments(db, cityId);
+  return departments.some((d) => d.id === departmentId) ? null : 'unknown-department';
+}

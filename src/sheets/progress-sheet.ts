@@ -1,0 +1,361 @@
+import type { City, CityData } from '../core/city/city.ts';
+import { achievement } from '../core/kpi/achievement.ts';
+import { kpiDirection, type Kpi, type KpiDirection, type KpiSide, type KpiTarget, type Observation } from '../core/kpi/kpi.ts';
+import { roundHalfUp } from '../core/kpi/rounding.ts';
+import type { Plan, PlanKpiRow, PlanNarrative, PlanNode } from '../core/plan/plan.ts';
+import { decimalsOf } from '../core/quantity.ts';
+import { reconcile, type Reconciliation } from '../core/reconciliation/reconcile.ts';
+import { goalOfTarget } from '../core/sdg/sdg-framework.ts';
+import { formatTimePointIso, timePointEnd, type TimePoint } from '../core/time/time-point.ts';
+
+/**
+ * The two sheets a SDGs Future City fills for the Cabinet Office: the yearly progress
+ * evaluation sheet (SDGs未来都市等進捗評価シート, yearly actuals per initiative KPI) and the
+ * period summary (様式3-3: the period's last actual and 次期計画のKPIへの反映状況).
+ */
+export type SheetKind = 'progress' | 'summary';
+export const SHEET_KINDS: readonly SheetKind[] = ['progress', 'summary'];
+
+/** A figure as the sheet prints it: 年, 値 (with its published decimals) and 単位 in three cells. */
+export interface SheetFigure {
+  readonly at: TimePoint;
+  readonly value: number;
+  readonly decimals: number;
+  readonly unit: string;
+}
+
+/**
+ * How the 達成度 of a row is computed, which the Excel formula repeats: progress from the
+ * baseline, actual / target, or target / actual (a decreasing KPI of positive values).
+ */
+export type SheetRateFormula = 'progress' | 'actual-over-target' | 'target-over-actual';
+
+/** The 達成度 of a row in percent, unrounded, as the system computes it. */
+export interface SheetRate {
+  readonly value: number;
+  readonly formula: SheetRateFormula;
+}
+
+/** A rate a city published for the same figures that the system's rate does not reproduce. */
+export interface SheetRateNote {
+  readonly documentId: string;
+  readonly documentTitle: string;
+  readonly published: string;
+  readonly reconciliation: Reconciliation;
+}
+
+/** One KPI row of a table. */
+export interface SheetRow {
+  readonly kpiId: string;
+  readonly no: string;
+  readonly side: KpiSide;
+  readonly name: string;
+  readonly sdgTargets: readonly string[];
+  /** 取組名 (the initiatives between the table's section and the row), '' in a table without them. */
+  readonly initiative: string;
+  readonly baseline: SheetFigure;
+  /** One per year of the table, null where no actual is known for that report. */
+  readonly actuals: readonly (SheetFigure | null)[];
+  /** The target as it stood at the end of the reporting (fiscal) year. */
+  readonly target: SheetFigure;
+  readonly targetId: string;
+  readonly direction: KpiDirection;
+  /** Of the last actual against the target; null without an actual or where undefined. */
+  readonly rate: SheetRate | null;
+  readonly commentary: string;
+  readonly reflection: string;
+  readonly notes: readonly SheetRateNote[];
+}
+
+/** A table of the sheet: one top-level node of the plan ((1) 2030年のあるべき姿…, (2) 自治体SDGs…). */
+export interface SheetTable {
+  readonly code: string;
+  readonly title: string;
+  /** Whether the rows carry a 取組名 (the section's KPIs hang under initiatives). */
+  readonly withInitiatives: boolean;
+  /** The report years of the actual columns, oldest first. */
+  readonly years: readonly number[];
+  readonly rows: readonly SheetRow[];
+}
+
+/** SDG goals of the KPIs towards the vision, by side (経済・社会・環境). */
+export interface PriorityGoals {
+  readonly side: KpiSide;
+  readonly goals: readonly number[];
+}
+
+/** Everything one sheet prints, built from the stored data only. */
+export interface ProgressSheet {
+  readonly kind: SheetKind;
+  readonly city: City;
+  readonly plan: Plan;
+  readonly year: number;
+  /** ISO date the sheet was produced (printed in the footer). */
+  readonly generatedOn: string;
+  readonly tables: readonly SheetTable[];
+  readonly priorityGoals: readonly PriorityGoals[];
+  /** Decimals the city prints its 達成度 with (Ichinoseki 1, Tsukuba 0). */
+  readonly rateDecimals: number;
+  /** Overview sections (地域の特徴, 取組の概要, …): progress sheet only. */
+  readonly overview: readonly PlanNarrative[];
+  /** 特筆すべき事業内容・成果, 課題, 今後の展望: period summary only. */
+  readonly summary: readonly PlanNarrative[];
+  readonly expertEvaluations: readonly PlanNarrative[];
+}
+
+/** Options of {@link buildProgressSheet}. */
+export interface BuildSheetOptions {
+  readonly kind: SheetKind;
+  readonly year: number;
+  /** ISO date (YYYY-MM-DD); today when absent. */
+  readonly generatedOn?: string;
+}
+
+/** At most this many yearly actual columns (the most recent years of the period). */
+export const MAX_YEAR_COLUMNS = 5;
+
+/**
+ * Builds a sheet of a plan for a reporting year. The tables are the plan's top-level nodes;
+ * rows keep the plan's order and numbers. Which actual a year column shows, which target value
+ * applies and how rates are computed is documented on the helpers below.
+ */
+export function buildProgressSheet(data: CityData, plan: Plan, options: BuildSheetOptions): ProgressSheet {
+  const { kind, year } = options;
+  const kpis = new Map(data.kpis.map((k) => [k.id, k]));
+  const documents = new Map(data.documents.map((d) => [d.id, d]));
+  const tables: SheetTable[] = [];
+  for (const section of plan.nodes) {
+    const entries = rowsUnder(section, []);
+    if (entries.length === 0) continue;
+    const withInitiatives = entries.some((e) => e.path.length > 0);
+    const years = kind === 'progress' && withInitiatives ? yearColumns(plan.periodStart, year) : [year];
+    const rows: SheetRow[] = [];
+    for (const { row, path } of entries) {
+      const kpi = kpis.get(row.kpiId);
+      if (!kpi) continue;
+      const built = buildRow(kpi, row, path, years, year, data, documents);
+      if (built) rows.push(built);
+    }
+    tables.push({ code: section.code ?? '', title: section.title, withInitiatives, years, rows });
+  }
+  const ofYear = (n: PlanNarrative) => n.year === undefined || n.year === year;
+  const narratives = plan.narratives.filter(ofYear);
+  return {
+    kind,
+    city: data.city,
+    plan,
+    year,
+    generatedOn: options.generatedOn ?? new Date().toISOString().slice(0, 10),
+    tables,
+    priorityGoals: priorityGoals(tables[0]?.withInitiatives === false ? tables[0] : undefined, kpis),
+    rateDecimals: rateDecimals(data, plan),
+    overview: kind === 'progress' ? narratives.filter((n) => n.kind === 'summary' || (n.kind === 'other' && !mentionsOtherSheet(n, kind))) : [],
+    summary: kind === 'summary' ? narratives.filter((n) => n.kind === 'results' || n.kind === 'problems' || n.kind === 'outlook') : [],
+    expertEvaluations: narratives.filter((n) => n.kind === 'expert-evaluation' && !mentionsOtherSheet(n, kind)),
+  };
+}
+
+/** The reporting years a plan has sheets for: its period, up to the current year. */
+export function sheetYears(plan: Pick<Plan, 'periodStart' | 'periodEnd'>, today = new Date()): number[] {
+  const last = Math.min(plan.periodEnd, today.getFullYear());
+  const out: number[] = [];
+  for (let y = plan.periodStart; y <= last; y++) out.push(y);
+  return out.length > 0 ? out : [plan.periodStart];
+}
+
+/** The default reporting year: the period summary's is the period's end, capped at the current year. */
+export function defaultSheetYear(plan: Pick<Plan, 'periodStart' | 'periodEnd'>, today = new Date()): number {
+  return sheetYears(plan, today).at(-1)!;
+}
+
+function yearColumns(periodStart: number, year: number): number[] {
+  const first = Math.max(periodStart, year - MAX_YEAR_COLUMNS + 1);
+  const out: number[] = [];
+  for (let y = Math.min(first, year); y <= year; y++) out.push(y);
+  return out;
+}
+
+function rowsUnder(node: PlanNode, path: readonly PlanNode[]): { row: PlanKpiRow; path: readonly PlanNode[] }[] {
+  const out = node.kpiRows.map((row) => ({ row, path }));
+  for (const child of node.children) out.push(...rowsUnder(child, [...path, child]));
+  return out;
+}
+
+function buildRow(
+  kpi: Kpi,
+  row: PlanKpiRow,
+  path: readonly PlanNode[],
+  years: readonly number[],
+  year: number,
+  data: CityData,
+  documents: ReadonlyMap<string, { title: string; published: string }>,
+): SheetRow | null {
+  const target = row.targetId ? kpi.targets.find((t) => t.id === row.targetId) : kpi.targets[0];
+  if (!target) return null;
+  const targetValue = targetValueAt(target, `${year + 1}-03-31`);
+  const direction = kpiDirection(kpi, { at: target.at, value: targetValue.value });
+  const unit = kpi.unit;
+  const actualObs = actualsByYear(kpi, years);
+  const actuals = actualObs.map((o) => (o ? { at: o.at, value: o.value, decimals: o.decimals ?? decimalsOf(o.value), unit } : null));
+  const last = actualObs.at(-1) ?? null;
+  const rate = last ? sheetRate(kpi, kpi.baseline.value, last.value, targetValue.value, direction) : null;
+  const notes: SheetRateNote[] = [];
+  if (last && rate) {
+    const at = formatTimePointIso(last.at);
+    for (const p of data.publishedRates) {
+      if (p.kpiId !== kpi.id || p.targetId !== target.id || formatTimePointIso(p.actualAt) !== at) continue;
+      if (roundHalfUp(rate.value, p.decimals) === roundHalfUp(p.rate, p.decimals)) continue;
+      const reconciliation = reconcile({
+        baseline: { value: kpi.baseline.value, decimals: kpi.baseline.decimals ?? decimalsOf(kpi.baseline.value), unit },
+        actual: { value: p.actual?.value ?? last.value, decimals: p.actual?.decimals ?? last.decimals ?? decimalsOf(last.value), unit },
+        target: { value: p.targetValue?.value ?? targetValue.value, decimals: p.targetValue?.decimals ?? targetValue.decimals, unit },
+        publishedRate: { value: p.rate, decimals: p.decimals },
+      });
+      const doc = documents.get(p.documentId);
+      notes.push({ documentId: p.documentId, documentTitle: doc ? `${doc.title}（${doc.published}）` : p.documentId, published: p.printed, reconciliation });
+    }
+  }
+  return {
+    kpiId: kpi.id,
+    no: row.no ?? '',
+    side: kpi.side,
+    name: kpi.name,
+    sdgTargets: kpi.sdgTargets,
+    initiative: path.map((n) => (n.code ? `${n.code} ${n.title}` : n.title)).join(' › '),
+    baseline: { at: kpi.baseline.at, value: kpi.baseline.value, decimals: kpi.baseline.decimals ?? decimalsOf(kpi.baseline.value), unit },
+    actuals,
+    target: { at: target.at, value: targetValue.value, decimals: targetValue.decimals, unit },
+    targetId: target.id,
+    direction,
+    rate,
+    commentary: row.commentary ?? '',
+    reflection: row.reflection ?? '',
+    notes,
+  };
+}
+
+/**
+ * The rate by the KPI's method, as `achievement` computes it; where progress from the baseline
+ * is undefined (target equals baseline) the sheets show actual / target, and so does this.
+ */
+export function sheetRate(kpi: Pick<Kpi, 'method'>, baseline: number, actual: number, target: number, direction: KpiDirection): SheetRate | null {
+  const a = achievement({ baseline, actual, target, method: kpi.method, direction });
+  if (a.displayRate === null) return null;
+  const usesRatio = kpi.method === 'ratio' || a.progressFromBaseline === null;
+  const formula: SheetRateFormula = !usesRatio ? 'progress' : direction === 'down' && actual > 0 && target > 0 ? 'target-over-actual' : 'actual-over-target';
+  return { value: a.displayRate, formula };
+}
+
+/**
+ * The value a target had on a date: revisions decided after it (上方修正 announced in the
+ * sheet itself, as Tsukuba's 150 → 165 店舗 in September 2024) apply from the next sheet on.
+ */
+export function targetValueAt(target: KpiTarget, isoDate: string): { value: number; decimals: number } {
+  const later = [...target.revisions].filter((r) => r.revisedOn.length >= 7 && r.revisedOn > isoDate).sort((a, b) => (a.revisedOn < b.revisedOn ? -1 : 1));
+  const first = later[0];
+  if (first) return { value: first.oldValue, decimals: Math.max(decimalsOf(first.oldValue), 0) };
+  return { value: target.value, decimals: target.decimals ?? decimalsOf(target.value) };
+}
+
+/**
+ * Which actual each report-year column shows. A sheet for year Y is submitted in September
+ * of Y+1 (both seed sheets are dated 2024年9月 for 2023) and prints the latest figure known
+ * by then with its own time point: Tsukuba's "2023年 実績" holds 2024年3月 and 2024年8月
+ * figures, and Ichinoseki's 2021/2022 columns hold the CO₂ figures of 2019 and 2020 (a
+ * two-year statistical lag). So: first every column takes an actual of its own year (calendar,
+ * or fiscal for months January–March); the remaining columns, latest first, take the latest
+ * unused actual known by their submission that lies between their neighbours' actuals.
+ */
+export function actualsByYear(kpi: Pick<Kpi, 'observations' | 'baseline'>, years: readonly number[]): (Observation | null)[] {
+  const baselineEnd = timePointEnd(kpi.baseline.at);
+  const observations = [...kpi.observations].filter((o) => timePointEnd(o.at) > baselineEnd).sort((a, b) => timePointEnd(a.at) - timePointEnd(b.at));
+  const known = (o: Observation, y: number) => timePointEnd(o.at) <= submissionCutoff(y);
+  const out: (Observation | null)[] = years.map((y) => {
+    const own = observations.filter((o) => attributedYear(o.at) === y && known(o, y));
+    return own.at(-1) ?? null;
+  });
+  const used = new Set(out.filter((o): o is Observation => o !== null));
+  for (let i = years.length - 1; i >= 0; i--) {
+    if (out[i]) continue;
+    const later = out.slice(i + 1).find((o): o is Observation => o !== null);
+    const earlier = out.slice(0, i).findLast((o): o is Observation => o !== null);
+    const candidates = observations.filter(
+      (o) =>
+        !used.has(o) &&
+        known(o, years[i]!) &&
+        (!later || timePointEnd(o.at) < timePointEnd(later.at)) &&
+        (!earlier || timePointEnd(o.at) > timePointEnd(earlier.at)),
+    );
+    const pick = candidates.at(-1);
+    if (pick) {
+      out[i] = pick;
+      used.add(pick);
+    }
+  }
+  return out;
+}
+
+/** End of September of the following year, as a fractional year (see timePointEnd). */
+function submissionCutoff(year: number): number {
+  return year + 1 + 9 / 12;
+}
+
+/** The report year a time point belongs to: its year, its fiscal year for January–March months. */
+export function attributedYear(t: TimePoint): number {
+  switch (t.kind) {
+    case 'year':
+    case 'fiscal-year':
+      return t.year;
+    case 'month':
+    case 'day':
+      return t.month <= 3 ? t.year - 1 : t.year;
+    case 'period':
+      return attributedYear(t.to);
+  }
+}
+
+/**
+ * The goals the plan prioritises for its 2030 vision: the goals of the SDG targets of the
+ * KPIs in the vision table, by side. The seeds print them as icons, which the data does not
+ * hold, so they are derived rather than stored.
+ */
+function priorityGoals(table: SheetTable | undefined, kpis: ReadonlyMap<string, Kpi>): PriorityGoals[] {
+  if (!table) return [];
+  const bySide = new Map<KpiSide, Set<number>>();
+  for (const row of table.rows) {
+    const kpi = kpis.get(row.kpiId);
+    if (!kpi) continue;
+    const set = bySide.get(kpi.side) ?? new Set<number>();
+    for (const t of kpi.sdgTargets) {
+      const g = goalOfTarget(t);
+      if (g) set.add(g.number);
+    }
+    bySide.set(kpi.side, set);
+  }
+  const order: KpiSide[] = ['economy', 'society', 'environment', 'none'];
+  return order.filter((s) => (bySide.get(s)?.size ?? 0) > 0).map((side) => ({ side, goals: [...bySide.get(side)!].sort((a, b) => a - b) }));
+}
+
+/** The precision the city publishes rates with: the most common among the plan's KPIs' published rates; 1 when none. */
+function rateDecimals(data: CityData, plan: Plan): number {
+  const ids = new Set<string>();
+  const walk = (nodes: readonly PlanNode[]) => nodes.forEach((n) => (n.kpiRows.forEach((r) => ids.add(r.kpiId)), walk(n.children)));
+  walk(plan.nodes);
+  const counts = new Map<number, number>();
+  for (const p of data.publishedRates) if (ids.has(p.kpiId)) counts.set(p.decimals, (counts.get(p.decimals) ?? 0) + 1);
+  let best = 1;
+  let bestCount = 0;
+  for (const [d, c] of counts) if (c > bestCount || (c === bestCount && d > best)) [best, bestCount] = [d, c];
+  return best;
+}
+
+/**
+ * Where a plan holds the same kind of narrative for both sheets, the transcription names the
+ * sheet in the title (「…（様式3-3）」, 「…（進捗評価シート）」): a narrative naming the other sheet
+ * is left out of this one.
+ */
+function mentionsOtherSheet(n: PlanNarrative, kind: SheetKind): boolean {
+  const summary = /様式\s*3-3|様式３－３/.test(n.title);
+  const progress = /進捗評価シート/.test(n.title);
+  return kind === 'progress' ? summary && !progress : progress && !summary;
+}

@@ -1,0 +1,116 @@
+import type { Executor } from './database.ts';
+import { staffDb, type StaffExecutor } from './staff-database.ts';
+import type { LoginOutcome, NewUserRow, StaffRole, UserRoleRow, UserRow } from './tables/staff.table.ts';
+
+/** A role of a user with its department's slug and name (null unless a department editor). */
+export interface UserRoleWithDepartment extends UserRoleRow {
+  readonly department_slug: string | null;
+  readonly department_name: string | null;
+}
+
+/** The user with this (lower-case) user name, if any. */
+export async function findUserByUsername(db: Executor | StaffExecutor, username: string): Promise<UserRow | undefined> {
+  return staffDb(db).selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst();
+}
+
+/** The user with this id, if any. */
+export async function findUserById(db: Executor | StaffExecutor, id: number): Promise<UserRow | undefined> {
+  return staffDb(db).selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** Every user, by user name. */
+export async function listUsers(db: Executor | StaffExecutor): Promise<UserRow[]> {
+  return staffDb(db).selectFrom('users').selectAll().orderBy('username').execute();
+}
+
+/** How many users exist (zero on first start). */
+export async function countUsers(db: Executor | StaffExecutor): Promise<number> {
+  const row = await staffDb(db).selectFrom('users').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** Inserts a user and returns it with its id. */
+export async function insertUser(db: Executor | StaffExecutor, row: NewUserRow): Promise<UserRow> {
+  return staffDb(db).insertInto('users').values(row).returningAll().executeTakeFirstOrThrow();
+}
+
+/** Sets a new password hash (and whether it must be changed at next log-in). */
+export async function setPasswordHash(db: Executor | StaffExecutor, userId: number, hash: string, mustChange: boolean): Promise<void> {
+  await staffDb(db)
+    .updateTable('users')
+    .set({ password_hash: hash, must_change_password: mustChange, password_changed_at: new Date() })
+    .where('id', '=', userId)
+    .execute();
+}
+
+/** Disables (or re-enables) an account; a disabled account cannot log in. */
+export async function setUserDisabled(db: Executor | StaffExecutor, userId: number, disabled: boolean): Promise<void> {
+  await staffDb(db).updateTable('users').set({ disabled_at: disabled ? new Date() : null }).where('id', '=', userId).execute();
+}
+
+/** The roles of these users, with department slugs. */
+export async function listUserRoles(db: Executor | StaffExecutor, userIds: readonly number[]): Promise<UserRoleWithDepartment[]> {
+  if (userIds.length === 0) return [];
+  return staffDb(db)
+    .selectFrom('user_roles as r')
+    .leftJoin('departments as d', 'd.id', 'r.department_id')
+    .selectAll('r')
+    .select(['d.slug as department_slug', 'd.name as department_name'])
+    .where('r.user_id', 'in', userIds)
+    .orderBy('r.user_id')
+    .orderBy('r.city_id')
+    .execute();
+}
+
+/** Gives a user a role in a city (replacing the one it had there). */
+export async function setUserRole(db: Executor | StaffExecutor, userId: number, cityId: string, role: StaffRole, departmentId: number | null): Promise<void> {
+  await staffDb(db)
+    .insertInto('user_roles')
+    .values({ user_id: userId, city_id: cityId, role, department_id: departmentId })
+    .onConflict((oc) => oc.columns(['user_id', 'city_id']).doUpdateSet({ role, department_id: departmentId }))
+    .execute();
+}
+
+/** Removes a user's role in a city. */
+export async function removeUserRole(db: Executor | StaffExecutor, userId: number, cityId: string): Promise<void> {
+  await staffDb(db).deleteFrom('user_roles').where('user_id', '=', userId).where('city_id', '=', cityId).execute();
+}
+
+/** Logs one log-in attempt. */
+export async function logLoginAttempt(db: Executor | StaffExecutor, attempt: { username: string; ip: string; outcome: LoginOutcome }): Promise<void> {
+  await staffDb(db).insertInto('login_attempts').values(attempt).execute();
+}
+
+/**
+ * Failed attempts (wrong password or unknown user) since `since` for a user name or an IP,
+ * counting only those after the last success of that name or IP, with the oldest one's time.
+ */
+export async function recentFailures(
+  db: Executor | StaffExecutor,
+  by: { username: string } | { ip: string },
+  since: Date,
+): Promise<{ count: number; oldest: Date | null }> {
+  const sdb = staffDb(db);
+  const column = 'username' in by ? 'username' : 'ip';
+  const key = 'username' in by ? by.username : by.ip;
+  const lastSuccess = await sdb
+    .selectFrom('login_attempts')
+    .select((eb) => eb.fn.max('occurred_at').as('at'))
+    .where(column, '=', key)
+    .where('outcome', '=', 'success')
+    .executeTakeFirst();
+  const from = lastSuccess?.at && new Date(lastSuccess.at) > since ? new Date(lastSuccess.at) : since;
+  const row = await sdb
+    .selectFrom('login_attempts')
+    .select((eb) => [eb.fn.countAll<string>().as('n'), eb.fn.min('occurred_at').as('oldest')])
+    .where(column, '=', key)
+    .where('outcome', 'in', ['wrong-password', 'unknown-user'])
+    .where('occurred_at', '>', from)
+    .executeTakeFirstOrThrow();
+  return { count: Number(row.n), oldest: row.oldest ? new Date(row.oldest) : null };
+}
+
+/** The latest log-in attempts (newest first), for the administrator's security log. */
+export async function listLoginAttempts(db: Executor | StaffExecutor, limit = 100) {
+  return staffDb(db).selectFrom('login_attempts').selectAll().orderBy('id', 'desc').limit(limit).execute();
+}

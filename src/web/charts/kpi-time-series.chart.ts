@@ -1,0 +1,156 @@
+import { LineChart, ScatterChart } from 'echarts/charts';
+import { GridComponent, LegendComponent, MarkLineComponent } from 'echarts/components';
+import * as echarts from 'echarts/core';
+import { SVGRenderer } from 'echarts/renderers';
+
+echarts.use([LineChart, ScatterChart, GridComponent, LegendComponent, MarkLineComponent, SVGRenderer]);
+
+/** A point of the chart: x in fractional years (the middle of the span the figure is for). */
+export interface ChartPoint {
+  readonly x: number;
+  readonly value: number;
+}
+
+/**
+ * What the KPI chart draws, already in display terms: the view decides the labels (from the
+ * message catalog) and positions; this module only knows ECharts.
+ */
+export interface KpiChartInput {
+  readonly labels: {
+    readonly baseline: string;
+    readonly actual: string;
+    readonly target: string;
+    readonly line: string;
+    readonly forecast: string;
+    /** Formats an x value (a year) for the axis. */
+    readonly year: (year: number) => string;
+    /** Formats a y value for the axis (thousands separators). */
+    readonly value: (value: number) => string;
+  };
+  readonly unit: string;
+  readonly baseline: ChartPoint;
+  readonly actuals: readonly ChartPoint[];
+  readonly targets: readonly ChartPoint[];
+  /** The straight line from the baseline to the current target. */
+  readonly line: readonly [ChartPoint, ChartPoint] | null;
+  /** The trend from the latest actual to its projected value at the target's time. */
+  readonly forecast: readonly [ChartPoint, ChartPoint] | null;
+}
+
+/** Sizes the page renders: a wide chart for screens and print, a narrow one for phones. */
+export const CHART_SIZES = {
+  wide: { width: 760, height: 380, fontSize: 13 },
+  narrow: { width: 360, height: 340, fontSize: 12 },
+} as const;
+
+/** Series colours: contrast ≥ 3:1 on white (WCAG 1.4.11), told apart by symbol and dash too. */
+const COLOURS = { actual: '#0b5394', baseline: '#4d4d4d', target: '#a33a00', line: '#1b5e20', forecast: '#6a1b9a' } as const;
+const FONT = "'Noto Sans CJK JP', 'Noto Sans JP', sans-serif";
+
+const pair = (p: ChartPoint): [number, number] => [p.x, p.value];
+
+/** Year ticks every 1, 2 or 5 years depending on the span shown. */
+function tickInterval(span: number, narrow: boolean): number {
+  const perTick = narrow ? 6 : 12;
+  if (span <= perTick) return 1;
+  if (span <= perTick * 2) return 2;
+  return 5;
+}
+
+/**
+ * The KPI's time series as an SVG string, rendered on the server by ECharts (no DOM): the
+ * baseline, the actuals joined by a line, the target points, the dashed straight line from
+ * baseline to target and the dotted forecast. The caller wraps it with a text alternative.
+ */
+export function renderKpiChart(input: KpiChartInput, size: keyof typeof CHART_SIZES): string {
+  const { width, height, fontSize } = CHART_SIZES[size];
+  const narrow = size === 'narrow';
+  const xs = [input.baseline, ...input.actuals, ...input.targets, ...(input.forecast ?? [])].map((p) => p.x);
+  const minX = Math.floor(Math.min(...xs));
+  const maxX = Math.ceil(Math.max(...xs));
+  const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width, height });
+  try {
+    chart.setOption({
+      animation: false,
+      aria: { enabled: false },
+      textStyle: { fontFamily: FONT, fontSize, color: '#1a1a1a' },
+      legend: {
+        top: 0,
+        left: 'center',
+        itemGap: narrow ? 8 : 16,
+        textStyle: { fontSize, color: '#1a1a1a' },
+        data: [input.labels.actual, input.labels.baseline, input.labels.target, input.labels.line, input.labels.forecast].filter((name) =>
+          name === input.labels.line ? input.line !== null : name === input.labels.forecast ? input.forecast !== null : true,
+        ),
+      },
+      grid: { left: narrow ? 8 : 16, right: narrow ? 20 : 32, top: narrow ? 84 : 56, bottom: 8 },
+      xAxis: {
+        type: 'value',
+        min: minX,
+        max: maxX === minX ? maxX + 1 : maxX,
+        interval: tickInterval(maxX - minX, narrow),
+        axisLabel: { formatter: (v: number) => input.labels.year(v), color: '#333', fontSize, hideOverlap: true },
+        axisLine: { lineStyle: { color: '#767676' } },
+        splitLine: { show: true, lineStyle: { color: '#e3e3e3' } },
+      },
+      yAxis: {
+        type: 'value',
+        scale: true,
+        name: input.unit,
+        nameTextStyle: { color: '#333', fontSize, align: 'left' },
+        axisLabel: { formatter: (v: number) => input.labels.value(v), color: '#333', fontSize },
+        axisLine: { show: true, lineStyle: { color: '#767676' } },
+        splitLine: { lineStyle: { color: '#e3e3e3' } },
+      },
+      series: [
+        {
+          name: input.labels.actual,
+          type: 'line',
+          data: [pair(input.baseline), ...input.actuals.map(pair)],
+          symbol: 'circle',
+          symbolSize: 9,
+          lineStyle: { color: COLOURS.actual, width: 3 },
+          itemStyle: { color: COLOURS.actual },
+          z: 5,
+        },
+        {
+          name: input.labels.baseline,
+          type: 'scatter',
+          data: [pair(input.baseline)],
+          symbol: 'rect',
+          symbolSize: 12,
+          itemStyle: { color: COLOURS.baseline },
+          z: 6,
+        },
+        {
+          name: input.labels.target,
+          type: 'scatter',
+          data: input.targets.map(pair),
+          symbol: 'diamond',
+          symbolSize: 16,
+          itemStyle: { color: '#fff', borderColor: COLOURS.target, borderWidth: 3 },
+          z: 6,
+        },
+        ...(input.line
+          ? [{ name: input.labels.line, type: 'line', data: input.line.map(pair), symbol: 'none', lineStyle: { color: COLOURS.line, type: 'dashed', width: 2 }, itemStyle: { color: COLOURS.line }, z: 3 }]
+          : []),
+        ...(input.forecast
+          ? [
+              {
+                name: input.labels.forecast,
+                type: 'line',
+                data: input.forecast.map(pair),
+                symbol: 'none',
+                lineStyle: { color: COLOURS.forecast, type: 'dotted', width: 3 },
+                itemStyle: { color: COLOURS.forecast },
+                z: 4,
+              },
+            ]
+          : []),
+      ],
+    });
+    return chart.renderToSVGString();
+  } finally {
+    chart.dispose();
+  }
+}

@@ -1,0 +1,67 @@
+import { getConnInfo } from '@hono/node-server/conninfo';
+import type { Context, MiddlewareHandler } from 'hono';
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import type { Kysely } from 'kysely';
+import { LOGIN_CSRF_COOKIE, newToken, SESSION_COOKIE } from '../../auth/session.ts';
+import { resolveSession } from '../../services/auth.service.ts';
+import type { Database } from '../../storage/database.ts';
+import type { StaffEnv, StaffWebSettings } from './staff-env.ts';
+
+/**
+ * Loads the session named by the cookie (if alive) into `c.var.user` / `c.var.session`, and
+ * the CSRF token forms must carry into `c.var.csrfToken`: the session's, or before log-in a
+ * random token kept in a short-lived cookie (double submit), so the log-in form is protected too.
+ */
+export function sessionMiddleware(db: Kysely<Database>, settings: StaffWebSettings): MiddlewareHandler<StaffEnv> {
+  return async (c, next) => {
+    c.set('clientIp', clientIp(c, settings.trustProxy));
+    const token = getCookie(c, SESSION_COOKIE);
+    const resolved = token ? await resolveSession(db, token, settings.session) : null;
+    if (token && !resolved) deleteCookie(c, SESSION_COOKIE, { path: '/staff' });
+    c.set('user', resolved?.user ?? null);
+    c.set('session', resolved?.session ?? null);
+    if (resolved) {
+      c.set('csrfToken', resolved.session.csrf_token);
+    } else {
+      let pre = getCookie(c, LOGIN_CSRF_COOKIE);
+      if (!pre || pre.length < 32) {
+        pre = newToken();
+        setCookie(c, LOGIN_CSRF_COOKIE, pre, { path: '/staff', httpOnly: true, sameSite: 'Lax', secure: isHttps(c), maxAge: 2 * 3600 });
+      }
+      c.set('csrfToken', pre);
+    }
+    c.header('cache-control', 'no-store');
+    c.header('x-frame-options', 'DENY');
+    c.header('referrer-policy', 'same-origin');
+    await next();
+  };
+}
+
+/** Sets the session cookie: HttpOnly, SameSite=Lax, Secure on https, scoped to the staff area, ending with the session. */
+export function setSessionCookie(c: Context, token: string, expiresAt: Date): void {
+  setCookie(c, SESSION_COOKIE, token, { path: '/staff', httpOnly: true, sameSite: 'Lax', secure: isHttps(c), expires: expiresAt });
+}
+
+/** Removes the session cookie (log-out). */
+export function clearSessionCookie(c: Context): void {
+  deleteCookie(c, SESSION_COOKIE, { path: '/staff', secure: isHttps(c) });
+}
+
+/** Whether the request came over https (directly, or as a trusted proxy says). */
+export function isHttps(c: Context): boolean {
+  return new URL(c.req.url).protocol === 'https:' || c.req.header('x-forwarded-proto') === 'https';
+}
+
+/** The client's IP: the socket's, or the first X-Forwarded-For entry behind a trusted proxy. */
+export function clientIp(c: Context, trustProxy: boolean): string {
+  if (trustProxy) {
+    const forwarded = c.req.header('x-forwarded-for')?.split(',')[0]?.trim();
+    if (forwarded) return forwarded.slice(0, 64);
+  }
+  try {
+    return getConnInfo(c).remote.address ?? 'unknown';
+  } catch {
+    // app.request() in tests has no socket.
+    return 'unknown';
+  }
+}

@@ -1,0 +1,24 @@
+import type { SessionPolicy } from '../../auth/session.ts';
+import type { StaffUser } from '../../auth/user.ts';
+import type { SessionRow } from '../../storage/tables/staff.table.ts';
+
+/** Settings the staff middleware needs. */
+export interface StaffWebSettings {
+  readonly session: SessionPolicy;
+  /** Take the client IP from X-Forwarded-For (only behind a trusted reverse proxy). */
+  readonly trustProxy: boolean;
+}
+
+/** The Hono environment of the staff area: what the middleware puts on the context. */
+export interface StaffEnv {
+  Variables: {
+    /** The logged-in user, or null. */
+    user: StaffUser | null;
+    /** The session row, or null. */
+    session: SessionRow | null;
+    /** The CSRF token forms of this request must carry (the session's, or the pre-session one). */
+    csrfToken: string;
+    /** The client's IP address (for rate limits and the log). */
+    clientIp: string;
+  };
+}

@@ -1,0 +1,38 @@
+import { Hono } from 'hono';
+import { cityArchive } from '../../services/open-data.service.ts';
+import { t } from '../../i18n/messages.ts';
+import { viewContextOf } from '../request-context.ts';
+import { ARCHIVE_FILES, OpenDataView } from '../views/open-data.view.tsx';
+import type { WebDeps } from '../web-deps.ts';
+import { notFound } from './public.routes.tsx';
+
+/** The open data page and each city's archive of all its public data. */
+export function downloadRoutes({ store }: WebDeps): Hono {
+  const app = new Hono();
+
+  app.get('/data', async (c) => c.html(<OpenDataView ctx={viewContextOf(c)} cities={await store.listCities()} />));
+
+  app.get('/cities/:city/download.zip', async (c) => {
+    const data = await store.get(c.req.param('city'));
+    if (!data) return notFound(c);
+    const now = new Date();
+    const readme = (['ja', 'en'] as const)
+      .map((lang) =>
+        [
+          `${lang === 'ja' ? data.city.name : data.city.nameEn} — ${t(lang, 'pub.data.title')}`,
+          t(lang, 'pub.data.format'),
+          '',
+          ...ARCHIVE_FILES.map((f) => `${f}.csv / ${f}.json: ${t(lang, `pub.data.file.${f}`)}`),
+          '',
+          t(lang, 'pub.data.termsText'),
+        ].join('\r\n'),
+      )
+      .join('\r\n\r\n');
+    const zip = cityArchive(data, `${readme}\r\n`, now);
+    return new Response(zip, {
+      headers: { 'content-type': 'application/zip', 'content-disposition': `attachment; filename="${data.city.id}-open-data.zip"` },
+    });
+  });
+
+  return app;
+}

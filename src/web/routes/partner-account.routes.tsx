@@ -1,0 +1,217 @@
+import { Hono, type Context } from 'hono';
+import { z } from 'zod';
+import type { StaffUser } from '../../auth/user.ts';
+import { field, LIMITS, validateApplication } from '../../partners/application.ts';
+import { awardsOf, collaborationsOf, eventsOf, registrationsOf } from '../../partners/activity.repository.ts';
+import { answerCollaboration, enterAward, registerForEvent, requestCollaboration } from '../../partners/activity.service.ts';
+import { matchesFor } from '../../partners/partner-directory.service.ts';
+import { contactOf, submissionsOf } from '../../partners/partner.repository.ts';
+import { exportPartnerData, listProgrammes, loadPartner, partnerOfUser, requestChange, requestRenewal, resubmit, updateContact, withdraw } from '../../partners/partner.service.ts';
+import type { Partner } from '../../partners/partner.ts';
+import type { Programme } from '../../partners/programme.ts';
+import type { MessageKey } from '../../i18n/messages.ts';
+import { currentUser } from '../middleware/require-role.ts';
+import type { StaffEnv } from '../middleware/staff-env.ts';
+import { viewContextOf } from '../request-context.ts';
+import { PartnerHomeView, type CollaborationItem } from '../views/partners/partner-account.view.tsx';
+import type { FormState } from '../views/partners/partner-form.tsx';
+import { PartnerMessageView } from '../views/partners/partner-public.view.tsx';
+import { today } from '../views/partners/partner-parts.tsx';
+import type { WebDeps } from '../web-deps.ts';
+import { postedFields, stateOf } from './partner-public.routes.tsx';
+import { formSizeLimit } from './partner-guard.ts';
+
+/** The profile form's values from a partner's current profile. */
+function profileState(p: Partner): FormState {
+  const values: Record<string, string> = {
+    memberType: p.profile.memberType,
+    name: p.profile.name,
+    nameKana: p.profile.nameKana,
+    area: p.profile.area,
+    website: p.profile.website ?? '',
+    levelId: p.profile.levelId ?? '',
+    consentPublication: p.publicationConsent ? 'on' : '',
+  };
+  for (const g of p.profile.goals) values[`declaration_${g.goal}`] = g.declaration;
+  for (const r of p.profile.resources) values[`${r.kind}_${r.category}`] = r.description;
+  for (const [q, yes] of Object.entries(p.profile.selfCheck)) if (yes) values[`selfcheck_${q}`] = 'yes';
+  return { values, goals: p.profile.goals.map((g) => g.goal), errors: {} };
+}
+
+const contactForm = z.object({
+  representative: z.string().trim().min(1, 'required').max(LIMITS.representative, 'too-long'),
+  email: z.string().trim().min(1, 'required').max(LIMITS.email, 'too-long').email('invalid-email'),
+  phone: z.string().trim().max(LIMITS.phone, 'too-long').regex(/^$|^[0-9０-９+()（）\- ー－]{6,20}$/, 'invalid-phone'),
+});
+
+/**
+ * The partner's own area under /staff/partner (inside the staff area, so the one session and
+ * CSRF mechanism of docs/AUTH.md applies): a partner is a user linked to a partner row; the
+ * partner acted on is always the logged-in user's own, never one named in the URL.
+ */
+export function partnerAccountRoutes(deps: WebDeps): Hono<StaffEnv> {
+  const app = new Hono<StaffEnv>();
+  app.use('*', async (c, next) => (c.req.method === 'POST' ? formSizeLimit((cc) => cc.text('too large', 413))(c, next) : next()));
+
+  const mine = async (c: Context<StaffEnv>): Promise<{ user: StaffUser; partner: Partner; programme: Programme } | Response> => {
+    const user = currentUser(c);
+    const partner = await partnerOfUser(deps.db, user.id);
+    const ctx = viewContextOf(c);
+    if (!partner) return c.html(<PartnerMessageView ctx={ctx} title={ctx.t('partners.myPage')} text={ctx.t('partners.me.notPartner')} />, 403);
+    const programme = (await listProgrammes(deps.db)).find((p) => p.id === partner.programmeId)!;
+    return { user, partner, programme };
+  };
+
+  const home = async (c: Context<StaffEnv>, m: { partner: Partner; programme: Programme }, extra: { notice?: string; profileState?: FormState; contactState?: FormState; status?: 200 | 422 } = {}) => {
+    const { partner, programme } = m;
+    const ctx = viewContextOf(c);
+    const contact = await contactOf(deps.db, partner.id);
+    const collaborations: CollaborationItem[] = [];
+    for (const row of await collaborationsOf(deps.db, partner.id)) {
+      const incoming = row.to_partner_id === partner.id;
+      const otherId = incoming ? row.from_partner_id : row.to_partner_id;
+      // Contact details cross over only once the request is accepted.
+      collaborations.push({ id: row.id, incoming, otherName: incoming ? row.from_name : row.to_name, message: row.message, status: row.status, contact: row.status === 'accepted' ? await contactOf(deps.db, otherId) : null });
+    }
+    const events = [];
+    for (const e of await eventsOf(deps.db, programme.id)) {
+      if (e.status === 'cancelled') continue;
+      const regs = await registrationsOf(deps.db, e.id);
+      const registeredByMe = regs.some((r) => r.partner_id === partner.id);
+      if (e.status === 'announced' || registeredByMe) events.push({ ...e, registeredByMe });
+    }
+    return c.html(
+      <PartnerHomeView
+        ctx={ctx}
+        csrfToken={c.get('csrfToken')}
+        programme={programme}
+        partner={partner}
+        contact={contact}
+        submissions={await submissionsOf(deps.db, partner.id)}
+        profileState={extra.profileState ?? profileState(partner)}
+        contactState={extra.contactState ?? { values: { representative: contact?.representative ?? '', email: contact?.email ?? '', phone: contact?.phone ?? '' }, goals: [], errors: {} }}
+        matches={partner.status === 'approved' ? await matchesFor(deps.db, programme, partner, today()) : []}
+        collaborations={collaborations}
+        events={events}
+        awards={partner.status === 'approved' ? await awardsOf(deps.db, programme.id) : []}
+        notice={extra.notice ?? noticeText(c)}
+      />,
+      extra.status ?? 200,
+    );
+  };
+  const noticeText = (c: Context<StaffEnv>) => {
+    const key = c.req.query('notice');
+    return key && key.startsWith('partners.') ? viewContextOf(c).t(key as MessageKey) : undefined;
+  };
+  const done = (c: Context<StaffEnv>, notice: MessageKey, anchor = '') => c.redirect(`/staff/partner?notice=${encodeURIComponent(notice)}${anchor}`, 303);
+  const actor = (p: Partner) => `partner:${p.id}`;
+
+  app.get('/', async (c) => {
+    const m = await mine(c);
+    return m instanceof Response ? m : home(c, m);
+  });
+
+  app.post('/profile', async (c) => {
+    const m = await mine(c);
+    if (m instanceof Response) return m;
+    const fields = await postedFields(c);
+    const returned = m.partner.status === 'returned';
+    const checked = validateApplication(fields, m.programme.config, { forProfileEdit: !returned });
+    if (!checked.ok) return home(c, m, { profileState: stateOf(fields, checked.errors), status: 422 });
+    if (returned) {
+      await resubmit(deps.db, m.programme, m.partner, { ...checked.value, publicationConsent: field(fields, 'consentPublication') === 'on' }, actor(m.partner));
+      deps.store.invalidate(m.programme.cityId);
+      return done(c, 'partners.applied.pending');
+    }
+    const r = await requestChange(deps.db, m.programme, m.partner, checked.value.profile, checked.value.publicationConsent, actor(m.partner), today());
+    deps.store.invalidate(m.programme.cityId);
+    return done(c, r === 'applied' ? 'partners.me.changeApplied' : 'partners.me.changeRequested');
+  });
+
+  app.post('/contact', async (c) => {
+    const m = await mine(c);
+    if (m instanceof Response) return m;
+    const fields = await postedFields(c);
+    const parsed = contactForm.safeParse({ representative: field(fields, 'representative'), email: field(fields, 'email'), phone: field(fields, 'phone') });
+    if (!parsed.success) {
+      const errors: Record<string, string> = {};
+      for (const i of parsed.error.issues) errors[String(i.path[0])] ??= i.message;
+      return home(c, m, { contactState: stateOf(fields, errors as FormState['errors']), status: 422 });
+    }
+    await updateContact(deps.db, m.programme, m.partner, { ...parsed.data, phone: parsed.data.phone === '' ? null : parsed.data.phone }, actor(m.partner));
+    return done(c, 'partners.me.contactSaved');
+  });
+
+  app.post('/collaborations', async (c) => {
+    const m = await mine(c);
+    if (m instanceof Response) return m;
+    const fields = await postedFields(c);
+    const message = field(fields, 'message').trim().slice(0, LIMITS.message);
+    const to = Number(field(fields, 'to'));
+    if (message === '' || !Number.isInteger(to)) return done(c, 'partners.error.required');
+    const r = await requestCollaboration(deps.db, m.programme, m.partner, to, message);
+    return done(c, r.ok ? 'partners.me.collabSent' : 'partners.error.forbidden', '#collaborations');
+  });
+
+  app.post('/collaborations/:id{[0-9]+}/:answer{accept|decline}', async (c) => {
+    const m = await mine(c);
+    if (m instanceof Response) return m;
+    const r = await answerCollaboration(deps.db, m.programme, m.partner, Number(c.req.param('id')), c.req.param('answer') === 'accept');
+    return done(c, r.ok ? 'partners.admin.saved' : 'partners.error.forbidden', '#collaborations');
+  });
+
+  // The public event page links here: a GET shows the partner page at its events, the POST registers.
+  app.get('/events/:id{[0-9]+}', (c) => c.redirect('/staff/partner#events', 303));
+  app.post('/events/:id{[0-9]+}', async (c) => {
+    const m = await mine(c);
+    if (m instanceof Response) return m;
+    const r = await registerForEvent(deps.db, m.programme, Number(c.req.param('id')), { partner: m.partner }, actor(m.partner));
+    deps.store.invalidate(m.programme.cityId);
+    const notice: MessageKey = r.ok ? 'partners.event.registeredDone' : r.error === 'full' ? 'partners.event.full' : r.error === 'already' ? 'partners.event.already' : 'partners.event.closed';
+    return done(c, notice, '#events');
+  });
+
+  app.get('/awards/:id{[0-9]+}', (c) => c.redirect('/staff/partner#events', 303));
+  app.post('/awards/:id{[0-9]+}', async (c) => {
+    const m = await mine(c);
+    if (m instanceof Response) return m;
+    const fields = await postedFields(c);
+    const title = field(fields, 'title').trim().slice(0, 200);
+    const summary = field(fields, 'summary').trim().slice(0, LIMITS.message);
+    if (title === '' || summary === '') return done(c, 'partners.error.required', '#events');
+    const r = await enterAward(deps.db, m.programme, m.partner, Number(c.req.param('id')), { title, summary }, today());
+    deps.store.invalidate(m.programme.cityId);
+    return done(c, r.ok ? 'partners.award.entered' : 'partners.error.forbidden', '#events');
+  });
+
+  app.post('/renew', async (c) => {
+    const m = await mine(c);
+    if (m instanceof Response) return m;
+    await requestRenewal(deps.db, m.programme, m.partner, actor(m.partner), today());
+    deps.store.invalidate(m.programme.cityId);
+    return done(c, 'partners.me.renewRequested');
+  });
+
+  app.get('/export', async (c) => {
+    const m = await mine(c);
+    if (m instanceof Response) return m;
+    const data = await exportPartnerData(deps.db, (await loadPartner(deps.db, m.partner.id))!);
+    c.header('content-disposition', `attachment; filename="partner-${m.partner.id}.json"`);
+    c.header('cache-control', 'no-store');
+    return c.json(data);
+  });
+
+  app.post('/withdraw', async (c) => {
+    const m = await mine(c);
+    if (m instanceof Response) return m;
+    const fields = await postedFields(c);
+    if (field(fields, 'confirm') !== 'on') return done(c, 'partners.error.consent-required');
+    await withdraw(deps.db, m.programme, m.partner, actor(m.partner), today(), null);
+    deps.store.invalidate(m.programme.cityId);
+    const ctx = viewContextOf(c);
+    // The user row (and with it the session) is gone: the answer is a plain confirmation.
+    return c.html(<PartnerMessageView ctx={ctx} title={ctx.t('partners.me.withdraw')} text={ctx.t('partners.me.withdrawn')} />);
+  });
+
+  return app;
+}

@@ -1,0 +1,76 @@
+import type { Context, MiddlewareHandler } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { getCookie, setCookie } from 'hono/cookie';
+import { newToken, sameToken, CSRF_FIELD } from '../../auth/session.ts';
+import { clientIp, isHttps } from '../middleware/session.ts';
+
+/**
+ * Abuse control of the public partner forms (application, course registration, lecture
+ * request): a size limit on the body, a rate limit per client IP, and CSRF by double submit
+ * (anonymous visitors have no session; the token sits in a cookie and in the form, like the
+ * staff log-in's pre-session token). The honeypot is checked by the route.
+ */
+
+/** Largest accepted form body: an application with 17 declarations fits in a fraction of this. */
+export const MAX_FORM_BYTES = 64 * 1024;
+
+/** The cookie of the public forms' CSRF token. */
+export const PUBLIC_CSRF_COOKIE = 'michishirube_form_csrf';
+
+/** A sliding-window counter per key, in memory (one process serves the app). */
+export class RateLimiter {
+  private readonly hits = new Map<string, number[]>();
+  constructor(
+    readonly limit: number,
+    readonly windowMs: number,
+  ) {}
+
+  /** Counts a hit; false when the key has reached the limit within the window. */
+  take(key: string, now = Date.now()): boolean {
+    const recent = (this.hits.get(key) ?? []).filter((t) => now - t < this.windowMs);
+    if (recent.length >= this.limit) {
+      this.hits.set(key, recent);
+      return false;
+    }
+    recent.push(now);
+    this.hits.set(key, recent);
+    if (this.hits.size > 10_000) for (const k of [...this.hits.keys()].slice(0, 5_000)) this.hits.delete(k);
+    return true;
+  }
+}
+
+/** The CSRF token of this visitor's public forms (set in a cookie on first sight). */
+export function publicCsrfToken(c: Context): string {
+  let token = getCookie(c, PUBLIC_CSRF_COOKIE);
+  if (!token || token.length < 32) {
+    token = newToken();
+    setCookie(c, PUBLIC_CSRF_COOKIE, token, { path: '/', httpOnly: true, sameSite: 'Lax', secure: isHttps(c), maxAge: 4 * 3600 });
+  }
+  c.header('cache-control', 'no-store');
+  return token;
+}
+
+/** Whether a posted form carries this visitor's CSRF token and comes from this site. */
+export function publicCsrfValid(c: Context, fields: Readonly<Record<string, unknown>>): boolean {
+  const origin = c.req.header('origin');
+  if (origin) {
+    try {
+      if (new URL(origin).host !== new URL(c.req.url).host && new URL(origin).host !== c.req.header('host')) return false;
+    } catch {
+      return false;
+    }
+  }
+  const cookie = getCookie(c, PUBLIC_CSRF_COOKIE);
+  const sent = fields[CSRF_FIELD];
+  return typeof cookie === 'string' && typeof sent === 'string' && sameToken(cookie, sent);
+}
+
+/** The body size limit with a plain 413 answer. */
+export function formSizeLimit(onTooLarge: (c: Context) => Response | Promise<Response>): MiddlewareHandler {
+  return bodyLimit({ maxSize: MAX_FORM_BYTES, onError: (c) => onTooLarge(c) });
+}
+
+/** The client IP (behind a trusted proxy, the forwarded one). */
+export function ipOf(c: Context, trustProxy: boolean): string {
+  return clientIp(c, trustProxy);
+}

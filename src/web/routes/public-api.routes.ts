@@ -1,0 +1,80 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { compareCities } from '../../services/city-comparison.service.ts';
+import { summarizeCity } from '../../services/city-summary.service.ts';
+import { buildKpiDetail } from '../../services/kpi-detail.service.ts';
+import { observationsTable, publishedRatesTable } from '../../services/open-data.service.ts';
+import { MAX_QUERY_LENGTH, searchCities } from '../../services/search.service.ts';
+import { goalDetail, goalOverviews } from '../../services/sdg-overview.service.ts';
+import type { WebDeps } from '../web-deps.ts';
+import { chosenCities } from './compare.routes.tsx';
+import { openApiDocument } from './openapi.ts';
+import { cityJson, cityKpiJson, compareJson, goalJson, goalsJson, kpiDetailJson, loadAllCities, problemResponse, searchJson } from './public-json.ts';
+
+const searchQuery = z.object({
+  q: z.string().trim().min(1, 'expected a search text').max(MAX_QUERY_LENGTH, `at most ${MAX_QUERY_LENGTH} characters`),
+  lang: z.enum(['ja', 'en']).default('ja'),
+});
+
+/** The public read API beside the original endpoints: cities, KPIs, SDG goals, comparison, search, and its OpenAPI description. */
+export function publicApiRoutes({ store }: WebDeps): Hono {
+  const api = new Hono();
+  const unknownCity = (id: string) => problemResponse(404, 'unknown-city', 'Unknown city', `no city "${id}"`);
+
+  api.get('/openapi.json', (c) => c.json(openApiDocument));
+
+  api.get('/cities/:city', async (c) => {
+    const data = await store.get(c.req.param('city'));
+    if (!data) return unknownCity(c.req.param('city'));
+    return c.json(cityJson(data, summarizeCity(data)));
+  });
+
+  api.get('/cities/:city/kpis', async (c) => {
+    const data = await store.get(c.req.param('city'));
+    if (!data) return unknownCity(c.req.param('city'));
+    return c.json({ city: data.city.id, kpis: summarizeCity(data).kpis.map((k) => cityKpiJson({ city: data.city, ...k })) });
+  });
+
+  api.get('/cities/:city/kpis/:kpi', async (c) => {
+    const data = await store.get(c.req.param('city'));
+    if (!data) return unknownCity(c.req.param('city'));
+    const detail = buildKpiDetail(data, c.req.param('kpi'));
+    if (!detail) return problemResponse(404, 'unknown-kpi', 'Unknown KPI', `no KPI "${c.req.param('kpi')}" in city "${data.city.id}"`);
+    return c.json(kpiDetailJson(detail));
+  });
+
+  api.get('/cities/:city/observations', async (c) => {
+    const data = await store.get(c.req.param('city'));
+    if (!data) return unknownCity(c.req.param('city'));
+    return c.json({ city: data.city.id, observations: observationsTable(data.city.id, data.kpis).rows });
+  });
+
+  api.get('/cities/:city/published-rates', async (c) => {
+    const data = await store.get(c.req.param('city'));
+    if (!data) return unknownCity(c.req.param('city'));
+    return c.json({ city: data.city.id, published_rates: publishedRatesTable(data).rows });
+  });
+
+  api.get('/sdgs', async (c) => c.json(goalsJson(goalOverviews(await loadAllCities(store)))));
+
+  api.get('/sdgs/:goal', async (c) => {
+    const detail = goalDetail(c.req.param('goal'), await loadAllCities(store));
+    if (!detail) return problemResponse(404, 'unknown-goal', 'Unknown SDG goal', `no goal "${c.req.param('goal')}" (goals are 1 to 17)`);
+    return c.json(goalJson(detail));
+  });
+
+  api.get('/compare', async (c) => {
+    const all = await loadAllCities(store);
+    const selected = chosenCities(c.req.queries('cities') ?? [], all.map((d) => d.city.id));
+    if (selected.length < 2) return problemResponse(400, 'invalid-query', 'Invalid query', 'cities: expected at least two known city ids, e.g. ?cities=ichinoseki&cities=tsukuba');
+    return c.json(compareJson(compareCities(selected.map((id) => all.find((d) => d.city.id === id)!))));
+  });
+
+  api.get('/search', async (c) => {
+    const q = searchQuery.safeParse({ q: c.req.query('q') ?? '', lang: c.req.query('lang') });
+    if (!q.success) return problemResponse(400, 'invalid-query', 'Invalid query', q.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+    return c.json(searchJson(searchCities(await loadAllCities(store), q.data.q, q.data.lang)));
+  });
+
+  return api;
+}

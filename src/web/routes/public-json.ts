@@ -1,0 +1,245 @@
+import type { Context } from 'hono';
+import type { City, CityData } from '../../core/city/city.ts';
+import type { CalculationRecord } from '../../core/kpi/calculation-record.ts';
+import { formatTimePointIso } from '../../core/time/time-point.ts';
+import { toCsv, type DataTable } from '../../formats/csv/write-csv.ts';
+import type { CityComparison } from '../../services/city-comparison.service.ts';
+import type { CitySummary } from '../../services/city-summary.service.ts';
+import type { CityDataStore } from '../../services/city-data.store.ts';
+import type { KpiDetail } from '../../services/kpi-detail.service.ts';
+import type { SearchResults, SearchResult } from '../../services/search.service.ts';
+import type { CityKpi, GoalDetail, GoalOverview } from '../../services/sdg-overview.service.ts';
+import { kpiJson } from './api.routes.ts';
+
+/**
+ * The JSON shapes of the public data, shared by the API (/api/v1) and the `?format=json` form
+ * of each page, and the CSV/JSON response helpers.
+ */
+
+/** Every city's data, in the order the store lists them (cities without data are skipped). */
+export async function loadAllCities(store: CityDataStore): Promise<CityData[]> {
+  const out: CityData[] = [];
+  for (const c of await store.listCities()) {
+    const d = await store.get(c.id);
+    if (d) out.push(d);
+  }
+  return out;
+}
+
+/** What `?format=` asks for: 'csv', 'json', or the HTML page; undefined for anything else. */
+export function requestedFormat(c: Context): 'html' | 'csv' | 'json' | undefined {
+  const f = c.req.query('format');
+  if (f === undefined || f === '' || f === 'html') return 'html';
+  return f === 'csv' || f === 'json' ? f : undefined;
+}
+
+/** A CSV download (UTF-8 with BOM) named `filename`.csv. */
+export function csvResponse(table: DataTable, filename: string): Response {
+  return new Response(toCsv(table), {
+    headers: {
+      'content-type': 'text/csv; charset=utf-8',
+      'content-disposition': `attachment; filename="${filename}.csv"`,
+    },
+  });
+}
+
+/** A JSON body; a download named `filename`.json when a name is given. */
+export function jsonResponse(body: unknown, filename?: string): Response {
+  return new Response(JSON.stringify(body, null, 2) + '\n', {
+    headers: {
+      'content-type': 'application/json; charset=utf-8',
+      ...(filename ? { 'content-disposition': `inline; filename="${filename}.json"` } : {}),
+    },
+  });
+}
+
+/** A problem response (RFC 9457) with a stable type id. */
+export function problemResponse(status: 400 | 404, type: string, title: string, detail: string): Response {
+  return new Response(JSON.stringify({ type: `urn:michishirube:problem:${type}`, title, status, detail }), {
+    status,
+    headers: { 'content-type': 'application/problem+json; charset=utf-8' },
+  });
+}
+
+export function cityHeadJson(city: City) {
+  return {
+    id: city.id,
+    name: city.name,
+    name_en: city.nameEn,
+    prefecture: city.prefecture,
+    prefecture_en: city.prefectureEn,
+    sdgs_future_city_since: city.sdgsFutureCitySince ?? null,
+    population: city.population ?? null,
+  };
+}
+
+/** A city with its plans, status counts and covered goals. */
+export function cityJson(data: CityData, summary: CitySummary) {
+  return {
+    city: cityHeadJson(data.city),
+    plans: data.plans.map((p) => ({ id: p.id, kind: p.kind, title: p.title, title_en: p.titleEn ?? null, period: [p.periodStart, p.periodEnd], url: `/api/v1/cities/${data.city.id}/plans/${p.id}` })),
+    kpi_count: summary.kpiCount,
+    status_counts: summary.statusCounts,
+    covered_goals: [...summary.coveredGoals].sort((a, b) => Number(a) - Number(b)),
+    kpis_url: `/api/v1/cities/${data.city.id}/kpis`,
+    download_url: `/cities/${data.city.id}/download.zip`,
+  };
+}
+
+/** A KPI of some city with its evaluation, as lists across cities publish it. */
+export function cityKpiJson(x: CityKpi) {
+  return { city: x.city.id, ...kpiJson(x.kpi, x.evaluation), url: `/api/v1/cities/${x.city.id}/kpis/${x.kpi.id}` };
+}
+
+const recordJson = (r: CalculationRecord) => ({ method: r.method, inputs: r.inputs, intermediate: r.intermediate, thresholds: r.thresholds, explanation: r.explanation });
+
+/** Everything of the KPI page. */
+export function kpiDetailJson(d: KpiDetail) {
+  const e = d.evaluation;
+  return {
+    city: d.data.city.id,
+    ...kpiJson(d.kpi, e),
+    aggregation: d.kpi.aggregation,
+    method: d.kpi.method,
+    department: d.kpi.department ?? null,
+    observations: d.observations.map((o) => ({ at: formatTimePointIso(o.at), value: o.value, note: o.note ?? null, source: o.source ?? null })),
+    targets: d.kpi.targets.map((t) => ({
+      id: t.id,
+      at: formatTimePointIso(t.at),
+      value: t.value,
+      revisions: t.revisions.map((r) => ({ revised_on: r.revisedOn, old_value: r.oldValue, new_value: r.newValue, reason: r.reason })),
+    })),
+    sdg_targets_detail: d.sdgTargets.map((t) => ({ id: t.id, goal: t.goal?.id ?? null, title: t.target?.title ?? null })),
+    calculation: e
+      ? {
+          target_id: e.target.id,
+          status: recordJson(e.status.record),
+          achievement: e.status.achievement ? recordJson(e.status.achievement.record) : null,
+          forecast: recordJson(e.forecast.record),
+          un_progress_chart: { category: e.un.category, ratio: e.un.ratio, record: recordJson(e.un.record) },
+          open_sdg: { status: e.openSdg.status, ratio: e.openSdg.ratio, record: recordJson(e.openSdg.record) },
+        }
+      : null,
+    by_target: d.byTarget.map(({ target, evaluation }) => ({
+      target_id: target.id,
+      rate: evaluation.status.achievement?.rate ?? null,
+      display_rate: evaluation.status.achievement?.displayRate ?? null,
+      status: evaluation.status.status,
+      forecast: evaluation.forecast.verdict,
+    })),
+    commentary: d.commentary.map((c) => ({ year: c.year, kind: c.kind, text: c.text, plan: c.plan?.id ?? null, observation_at: c.observation ? formatTimePointIso(c.observation.at) : null })),
+    published_rates: d.publishedRates.map(({ published, document, result }) => ({
+      document: published.documentId,
+      document_title: document?.title ?? null,
+      actual_at: formatTimePointIso(published.actualAt),
+      target_id: published.targetId,
+      printed: published.printed,
+      rate: published.rate,
+      recomputed_progress: result?.rate ?? null,
+      recomputed_ratio: result?.ratio ?? null,
+      verdict: result?.verdict ?? null,
+      explanation: result?.explanation ? { kind: result.explanation.kind, text: result.explanation.text } : null,
+    })),
+    plans: d.uses.map((u) => ({ plan: u.plan.id, node: u.nodePath.at(-1)!.id, no: u.row.no ?? null, target_id: u.row.targetId ?? null })),
+    documents: d.documents.map((doc) => ({ id: doc.id, title: doc.title, published: doc.published })),
+  };
+}
+
+export function goalsJson(goals: readonly GoalOverview[]) {
+  return {
+    goals: goals.map((g) => ({
+      id: g.goal.id,
+      title: g.goal.title,
+      short: g.goal.short,
+      colour: g.goal.colour,
+      kpi_count: g.kpiCount,
+      cities: g.cities.map((c) => c.id),
+      url: `/api/v1/sdgs/${g.goal.id}`,
+    })),
+  };
+}
+
+export function goalJson(d: GoalDetail) {
+  return {
+    goal: { id: d.goal.id, title: d.goal.title, short: d.goal.short, colour: d.goal.colour },
+    kpi_count: d.kpiCount,
+    targets: d.targets.map((t) => ({ id: t.target.id, title: t.target.title, kpis: t.kpis.map(cityKpiJson) })),
+    targets_without_kpis: d.untouched.map((t) => t.id),
+  };
+}
+
+export function compareJson(c: CityComparison) {
+  const theme = (columns: CityComparison['sharedGoals'][number]['columns']) => columns.map((col) => ({ city: col.city.id, kpis: col.kpis.map(cityKpiJson) }));
+  return {
+    cities: c.cities.map((x) => x.id),
+    shared_targets: c.sharedTargets.map((t) => ({ id: t.theme.id, title: t.theme.title, columns: theme(t.columns) })),
+    shared_goals: c.sharedGoals.map((g) => ({ id: g.theme.id, short: g.theme.short, columns: theme(g.columns) })),
+  };
+}
+
+/** The KPI rows of a comparison, one per (theme, city, KPI), for CSV. */
+export function compareTable(c: CityComparison): DataTable {
+  const rows = [
+    ...c.sharedTargets.flatMap((t) => t.columns.flatMap((col) => col.kpis.map((k) => ({ theme_kind: 'target', theme_id: t.theme.id, ...cityKpiRow(k) })))),
+    ...c.sharedGoals.flatMap((g) => g.columns.flatMap((col) => col.kpis.map((k) => ({ theme_kind: 'goal', theme_id: g.theme.id, ...cityKpiRow(k) })))),
+  ];
+  return { columns: ['theme_kind', 'theme_id', 'city_id', 'kpi_id', 'name', 'name_en', 'unit', 'latest_at', 'latest', 'target_at', 'target', 'rate', 'status', 'forecast'], rows };
+}
+
+function cityKpiRow(k: CityKpi) {
+  const e = k.evaluation;
+  return {
+    city_id: k.city.id,
+    kpi_id: k.kpi.id,
+    name: k.kpi.name,
+    name_en: k.kpi.nameEn ?? null,
+    unit: k.kpi.unit,
+    latest_at: e?.latest ? formatTimePointIso(e.latest.at) : null,
+    latest: e?.latest?.value ?? null,
+    target_at: e ? formatTimePointIso(e.target.at) : null,
+    target: e?.target.value ?? null,
+    rate: e?.status.achievement?.displayRate ?? null,
+    status: e?.status.status ?? 'no-data',
+    forecast: e?.forecast.verdict ?? 'no-data',
+  };
+}
+
+const segmentsText = (r: SearchResult) => r.title.map((s) => s.text).join('');
+
+/** Where a search hit lives on the site. */
+export function searchHitPath(r: SearchResult): string {
+  if (r.kind === 'kpi') return `/cities/${r.city.id}/kpis/${r.kpi!.id}`;
+  const plan = `/cities/${r.city.id}/plans/${r.plan!.id}`;
+  return r.kind === 'node' ? `${plan}#node-${r.node!.id}` : plan;
+}
+
+export function searchJson(s: SearchResults) {
+  const hit = (r: SearchResult) => ({
+    kind: r.kind,
+    city: r.city.id,
+    plan: r.plan?.id ?? null,
+    node: r.node?.id ?? null,
+    kpi: r.kpi?.id ?? null,
+    title: segmentsText(r),
+    highlights: r.title.filter((x) => x.mark).map((x) => x.text),
+    approximate: r.approximate,
+    path: searchHitPath(r),
+  });
+  return { query: s.query, total: s.total, kpis: s.kpis.map(hit), plans: s.plans.map(hit), nodes: s.nodes.map(hit) };
+}
+
+export function searchTable(s: SearchResults): DataTable {
+  return {
+    columns: ['kind', 'city_id', 'plan_id', 'node_id', 'kpi_id', 'title', 'approximate', 'path'],
+    rows: [...s.kpis, ...s.plans, ...s.nodes].map((r) => ({
+      kind: r.kind,
+      city_id: r.city.id,
+      plan_id: r.plan?.id ?? null,
+      node_id: r.node?.id ?? null,
+      kpi_id: r.kpi?.id ?? null,
+      title: segmentsText(r),
+      approximate: r.approximate,
+      path: searchHitPath(r),
+    })),
+  };
+}

@@ -1,0 +1,64 @@
+import { PassThrough, Readable } from 'node:stream';
+import { Hono, type Context } from 'hono';
+import { writeProgressSheetXlsx } from '../../formats/xlsx/progress-sheet.xlsx.ts';
+import { PdfPrinter } from '../../formats/pdf/pdf-printer.ts';
+import { parseLang } from '../../i18n/lang.ts';
+import { t } from '../../i18n/messages.ts';
+import { prepareSheet, sheetFileName } from '../../services/progress-sheet.service.ts';
+import { sheetYears, type ProgressSheet } from '../../sheets/progress-sheet.ts';
+import { sheetFooter, sheetHtml } from '../views/sheet/render.ts';
+import type { WebDeps } from '../web-deps.ts';
+import { notFound } from './public.routes.tsx';
+
+/**
+ * The progress evaluation sheets of a plan: the print view (`…/sheet?year=2023&kind=summary`),
+ * the Excel workbook (`…/sheet.xlsx`) and the PDF (`…/sheet.pdf`), all built from the same
+ * sheet model.
+ */
+export function sheetRoutes({ store }: WebDeps, printer = new PdfPrinter()): Hono {
+  const app = new Hono();
+
+  const load = async (c: Context): Promise<{ sheet: ProgressSheet } | Response> => {
+    const data = await store.get(c.req.param('city') ?? '');
+    if (!data) return notFound(c);
+    const r = prepareSheet(data, { planId: c.req.param('plan') ?? '', kind: c.req.query('kind'), year: c.req.query('year') });
+    if (!r.ok) {
+      if (r.error.kind === 'unknown-plan') return notFound(c);
+      return c.text(t(parseLang(c.req.query('lang')), 'sheets.unknownYear'), 400);
+    }
+    return { sheet: r.sheet };
+  };
+
+  app.get('/cities/:city/plans/:plan/sheet', async (c) => {
+    const r = await load(c);
+    if (r instanceof Response) return r;
+    const lang = parseLang(c.req.query('lang'));
+    const base = `/cities/${r.sheet.city.id}/plans/${r.sheet.plan.id}`;
+    return c.html(await sheetHtml(r.sheet, lang, { years: sheetYears(r.sheet.plan), base: `${base}/sheet`, planHref: lang === 'en' ? `${base}?lang=en` : base }));
+  });
+
+  app.get('/cities/:city/plans/:plan/sheet.xlsx', async (c) => {
+    const r = await load(c);
+    if (r instanceof Response) return r;
+    const out = new PassThrough();
+    writeProgressSheetXlsx(r.sheet, parseLang(c.req.query('lang')), out).catch((e: unknown) => out.destroy(e instanceof Error ? e : new Error(String(e))));
+    return new Response(Readable.toWeb(out) as ReadableStream, {
+      headers: {
+        'content-type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+        'content-disposition': `attachment; filename="${sheetFileName(r.sheet, 'xlsx')}"`,
+      },
+    });
+  });
+
+  app.get('/cities/:city/plans/:plan/sheet.pdf', async (c) => {
+    const r = await load(c);
+    if (r instanceof Response) return r;
+    const lang = parseLang(c.req.query('lang'));
+    const pdf = await printer.print(await sheetHtml(r.sheet, lang), sheetFooter(r.sheet, lang));
+    return new Response(pdf, {
+      headers: { 'content-type': 'application/pdf', 'content-disposition': `attachment; filename="${sheetFileName(r.sheet, 'pdf')}"` },
+    });
+  });
+
+  return app;
+}

@@ -1,0 +1,152 @@
+import { readFileSync } from 'node:fs';
+import { Hono, type Context } from 'hono';
+import { z } from 'zod';
+import { DEFAULT_STAFF_CONFIG } from '../../config.ts';
+import type { MessageKey } from '../../i18n/messages.ts';
+import { changePassword, login, logout } from '../../services/auth.service.ts';
+import { csrfProtection } from '../middleware/csrf.ts';
+import { requireUser } from '../middleware/require-role.ts';
+import { clearSessionCookie, sessionMiddleware, setSessionCookie } from '../middleware/session.ts';
+import type { StaffEnv } from '../middleware/staff-env.ts';
+import { viewContextOf } from '../request-context.ts';
+import { LoginView, PasswordView } from '../views/staff/auth.view.tsx';
+import { fill, StaffMessageView, type StaffPage } from '../views/staff/staff-layout.tsx';
+import type { WebDeps } from '../web-deps.ts';
+import { staffAdminRoutes } from './staff-admin.routes.tsx';
+import { staffAuditRoutes } from './staff-audit.routes.tsx';
+import { staffCityRoutes } from './staff-city.routes.tsx';
+import { partnerAccountRoutes } from './partner-account.routes.tsx';
+import { partnerSecretariatRoutes } from './partner-secretariat.routes.tsx';
+import { DashboardView } from '../views/staff/dashboard.view.tsx';
+
+const css = readFileSync(new URL('../views/staff/staff.css', import.meta.url), 'utf8');
+
+/** The page context of a staff request: language, user, CSRF token. */
+export function staffPage(c: Context<StaffEnv>): StaffPage {
+  return { ctx: viewContextOf(c), user: c.get('user'), csrfToken: c.get('csrfToken') };
+}
+
+/** A 403 page: the user may not do this. */
+export function forbidden(c: Context<StaffEnv>): Response | Promise<Response> {
+  const page = staffPage(c);
+  return c.html(<StaffMessageView page={page} title={page.ctx.t('staff.error.forbidden')} lead={page.ctx.t('staff.error.forbiddenLead')} />, 403);
+}
+
+/** A 404 page in the staff frame. */
+export function staffNotFound(c: Context<StaffEnv>): Response | Promise<Response> {
+  const page = staffPage(c);
+  return c.html(<StaffMessageView page={page} title={page.ctx.t('staff.error.notFound')} lead={page.ctx.t('error.notFoundLead')} />, 404);
+}
+
+/** Redirects after a successful POST (303, so reload does not resubmit), with a notice key. */
+export function redirectWithNotice(c: Context<StaffEnv>, path: string, notice: MessageKey, vars: Record<string, string> = {}): Response {
+  const url = new URL(path, 'http://x');
+  url.searchParams.set('notice', notice);
+  for (const [k, v] of Object.entries(vars)) url.searchParams.set(k, v);
+  if (new URL(c.req.url).searchParams.get('lang') === 'en') url.searchParams.set('lang', 'en');
+  return c.redirect(url.pathname + url.search, 303);
+}
+
+/** The notice named by `?notice=` (only keys of the staff catalog; placeholders from the query). */
+export function noticeOf(c: Context<StaffEnv>): string | undefined {
+  const url = new URL(c.req.url);
+  const key = url.searchParams.get('notice');
+  if (!key || !key.startsWith('staff.')) return undefined;
+  const text = viewContextOf(c).t(key as MessageKey);
+  if (text === key) return undefined;
+  return fill(text, Object.fromEntries([...url.searchParams.entries()].filter(([k]) => k !== 'notice' && k !== 'lang')));
+}
+
+/** Reads a urlencoded form as strings (files and repeated fields are not used by the staff forms). */
+export async function formOf(c: Context<StaffEnv>): Promise<Record<string, string>> {
+  const body = await c.req.parseBody();
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(body)) if (typeof v === 'string') out[k] = v;
+  return out;
+}
+
+const loginForm = z.object({ username: z.string().trim().min(1).max(200), password: z.string().min(1).max(1000), next: z.string().optional() });
+
+/** Only a path inside the staff area is a valid place to return to after log-in (no open redirect). */
+function safeNext(next: string | undefined): string {
+  return next && /^\/staff(\/[A-Za-z0-9\-._~%/?=&]*)?$/.test(next) && !next.startsWith('//') ? next : '/staff';
+}
+
+/**
+ * The staff area under /staff: log-in, log-out and password change here; the city pages, the
+ * audit log and user management in their modules. Every request passes the session middleware
+ * and CSRF check; everything but the log-in page requires a logged-in user.
+ */
+export function staffRoutes(deps: WebDeps): Hono<StaffEnv> {
+  const settings = deps.staff ?? DEFAULT_STAFF_CONFIG;
+  const policy = { idleMinutes: settings.sessionIdleMinutes, absoluteHours: settings.sessionAbsoluteHours };
+  const app = new Hono<StaffEnv>();
+
+  app.get('/static/staff.css', (c) => c.body(css, 200, { 'content-type': 'text/css; charset=utf-8', 'cache-control': 'public, max-age=3600' }));
+  app.use('*', sessionMiddleware(deps.db, { session: policy, trustProxy: settings.trustProxy }));
+  app.use(
+    '*',
+    csrfProtection((c) => {
+      const page = staffPage(c);
+      return c.html(<StaffMessageView page={page} title={page.ctx.t('staff.error.csrf')} lead={page.ctx.t('staff.error.csrfLead')} />, 403);
+    }),
+  );
+
+  app.get('/login', (c) => {
+    if (c.get('user')) return c.redirect('/staff', 303);
+    const page = staffPage(c);
+    return c.html(<LoginView page={page} values={{}} errors={{}} next={safeNext(c.req.query('next'))} notice={noticeOf(c)} />);
+  });
+
+  app.post('/login', async (c) => {
+    const page = staffPage(c);
+    const t = page.ctx.t;
+    const form = await formOf(c);
+    const parsed = loginForm.safeParse(form);
+    const values = { username: form['username'] ?? '' };
+    const next = safeNext(form['next']);
+    if (!parsed.success) {
+      return c.html(<LoginView page={page} values={values} errors={{ username: t('staff.login.required') }} next={next} />, 422);
+    }
+    const r = await login(deps.db, { username: parsed.data.username, password: parsed.data.password, ip: c.get('clientIp'), userAgent: c.req.header('user-agent') ?? null }, policy);
+    if (!r.ok) {
+      const message = r.error.kind === 'locked' ? fill(t('staff.login.locked'), { minutes: r.error.minutes }) : t('staff.login.invalid');
+      return c.html(<LoginView page={page} values={values} errors={{ password: message }} next={next} />, r.error.kind === 'locked' ? 429 : 401);
+    }
+    setSessionCookie(c, r.value.token, new Date(r.value.session.expires_at));
+    return c.redirect(r.value.user.mustChangePassword ? '/staff/password' : next, 303);
+  });
+
+  app.post('/logout', async (c) => {
+    const session = c.get('session');
+    if (session) await logout(deps.db, session.id);
+    clearSessionCookie(c);
+    return redirectWithNotice(c, '/staff/login', 'staff.logout.done');
+  });
+
+  app.use('*', requireUser());
+
+  app.get('/password', (c) => c.html(<PasswordView page={staffPage(c)} errors={{}} notice={noticeOf(c)} />));
+
+  app.post('/password', async (c) => {
+    const page = staffPage(c);
+    const form = await formOf(c);
+    const user = c.get('user')!;
+    const r = await changePassword(deps.db, user, c.get('session')!.id, { current: form['current'] ?? '', next: form['next'] ?? '', confirm: form['confirm'] ?? '' });
+    if (!r.ok) {
+      const errors = Object.fromEntries(Object.entries(r.errors).map(([field, problem]) => [field, page.ctx.t(`staff.password.error.${problem}` as MessageKey)]));
+      return c.html(<PasswordView page={page} errors={errors} />, 422);
+    }
+    return redirectWithNotice(c, '/staff', 'staff.password.changed');
+  });
+
+  app.get('/', async (c) => c.html(<DashboardView page={staffPage(c)} cities={await deps.store.listCities()} notice={noticeOf(c)} />));
+
+  app.route('/audit', staffAuditRoutes(deps));
+  app.route('/users', staffAdminRoutes(deps));
+  app.route('/cities', staffCityRoutes(deps));
+  app.route('/partner', partnerAccountRoutes(deps));
+  app.route('/partners', partnerSecretariatRoutes(deps));
+  app.notFound(staffNotFound);
+  return app;
+}

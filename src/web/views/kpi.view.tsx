@@ -1,0 +1,526 @@
+import { raw } from 'hono/html';
+import type { CalculationRecord } from '../../core/kpi/calculation-record.ts';
+import type { KpiEvaluation } from '../../core/kpi/kpi-evaluation.ts';
+import type { TimePoint } from '../../core/time/time-point.ts';
+import { formatTimePointWareki } from '../../core/notation/index.ts';
+import { timePointEnd } from '../../core/time/time-point.ts';
+import type { KpiDetail } from '../../services/kpi-detail.service.ts';
+import { kpiChartSeries } from '../charts/kpi-chart-model.ts';
+import { renderKpiChart, type KpiChartInput } from '../charts/kpi-time-series.chart.ts';
+import { formatNumber, formatQuantity, formatRate, formatTime } from './format.ts';
+import { fill } from './fill.ts';
+import { Layout } from './layout.tsx';
+import { DownloadLinks, GoalChip, goalPath, quantityLabel, rateLabel, timeLabel } from './public-parts.tsx';
+import { RateBar, StatusBadge } from './status-badge.tsx';
+import { localized, type ViewContext } from './view-context.ts';
+
+/** The keys of calculation records the page labels; others are shown as named in the record. */
+const CALC_KEYS = [
+  'baseline', 'baselineAt', 'actual', 'actualAt', 'latest', 'latestAt', 'target', 'targetAt', 'direction', 'method', 'points',
+  'progressFromBaseline', 'rate', 'ratio', 'elapsedShare', 'expectedValue', 'expectedProgress', 'slopePerYear', 'intercept', 'projectedValue', 'margin',
+  'growth', 'observedGrowth', 'requiredGrowth', 'achieved', 'worsening', 'onTrack', 'moderate', 'accelerationNeeded', 'limited',
+] as const;
+type CalcKey = (typeof CALC_KEYS)[number];
+const isCalcKey = (k: string): k is CalcKey => (CALC_KEYS as readonly string[]).includes(k);
+
+/** `/cities/:city/kpis/:kpi`: chart, data table, status with how it was reached, targets, commentary, sources. */
+export function KpiView(props: { ctx: ViewContext; detail: KpiDetail }) {
+  const { ctx, detail } = props;
+  const { kpi, data, evaluation: e } = detail;
+  const city = data.city;
+  const name = localized(ctx, kpi.name, kpi.nameEn);
+  const otherName = ctx.lang === 'ja' ? kpi.nameEn : kpi.name;
+  const cityName = localized(ctx, city.name, city.nameEn);
+  const base = `/cities/${city.id}/kpis/${kpi.id}`;
+  return (
+    <Layout
+      ctx={ctx}
+      title={name}
+      breadcrumbs={[
+        { href: ctx.href('/'), label: ctx.t('nav.home') },
+        { href: ctx.href(`/cities/${city.id}`), label: cityName },
+        { href: ctx.href(`/cities/${city.id}/kpis`), label: ctx.t('pub.kpi.list') },
+      ]}
+    >
+      <p class="muted">
+        {cityName} ・ {ctx.t('pub.kpi.kicker')}
+      </p>
+      <h1>{name}</h1>
+      {otherName && otherName !== name ? (
+        <p class="muted" lang={ctx.lang === 'ja' ? 'en' : 'ja'}>
+          {otherName}
+        </p>
+      ) : null}
+      <dl class="facts">
+        <div>
+          <dt>{ctx.t('pub.kpi.unit')}</dt>
+          <dd>{kpi.unit || '—'}</dd>
+        </div>
+        <div>
+          <dt>{ctx.t('pub.kpi.aggregation')}</dt>
+          <dd>{ctx.t(`pub.aggregation.${kpi.aggregation}`)}</dd>
+        </div>
+        <div>
+          <dt>{ctx.t('pub.kpi.direction')}</dt>
+          <dd>{e ? ctx.t(`pub.direction.${e.direction}`) : '—'}</dd>
+        </div>
+        <div>
+          <dt>{ctx.t('pub.kpi.method')}</dt>
+          <dd>{ctx.t(`pub.method.${kpi.method}`)}</dd>
+        </div>
+        {kpi.side !== 'none' ? (
+          <div>
+            <dt>{ctx.t('pub.kpi.side')}</dt>
+            <dd>{ctx.t(`kpi.side.${kpi.side}`)}</dd>
+          </div>
+        ) : null}
+        {kpi.department ? (
+          <div>
+            <dt>{ctx.t('pub.kpi.department')}</dt>
+            <dd>{kpi.department}</dd>
+          </div>
+        ) : null}
+      </dl>
+
+      <section aria-labelledby="now-h" class="panel">
+        <h2 id="now-h">{ctx.t('pub.kpi.now')}</h2>
+        {e ? (
+          <div class="now-grid">
+            <div>
+              <p class="now-label">{ctx.t('kpi.latest')}</p>
+              <p class="now-value">{quantityLabel(ctx, e.latest, kpi.unit)}</p>
+              <p class="muted small">{e.latest ? timeLabel(e.latest.at, ctx.lang) : ctx.t('pub.kpi.noActual')}</p>
+            </div>
+            <div>
+              <p class="now-label">{ctx.t('kpi.target')}</p>
+              <p class="now-value">{quantityLabel(ctx, e.target, kpi.unit)}</p>
+              <p class="muted small">{timeLabel(e.target.at, ctx.lang)}</p>
+            </div>
+            <div>
+              <p class="now-label">{ctx.t('kpi.rate')}</p>
+              <p class="now-value">
+                <RateBar rate={e.status.achievement?.displayRate ?? null} label={rateLabel(ctx, e)} />
+              </p>
+            </div>
+            <div>
+              <p class="now-label">{ctx.t('kpi.status')}</p>
+              <p class="now-value">
+                <StatusBadge ctx={ctx} status={e.status.status} />
+              </p>
+              <p class="now-label">{ctx.t('kpi.forecast')}</p>
+              <p>{ctx.t(`forecast.${e.forecast.verdict}`)}</p>
+            </div>
+          </div>
+        ) : (
+          <p>{ctx.t('pub.kpi.noTarget')}</p>
+        )}
+      </section>
+
+      <section aria-labelledby="chart-h">
+        <h2 id="chart-h">{ctx.t('pub.kpi.chart')}</h2>
+        <KpiChartFigure ctx={ctx} detail={detail} />
+        <SeriesTable ctx={ctx} detail={detail} />
+        <DownloadLinks ctx={ctx} base={ctx.href(base)} json={`/api/v1/cities/${city.id}/kpis/${kpi.id}`} />
+      </section>
+
+      <section aria-labelledby="how-h">
+        <h2 id="how-h">{ctx.t('pub.kpi.how')}</h2>
+        {e ? <HowReached ctx={ctx} detail={detail} e={e} /> : <p>{ctx.t('pub.kpi.noTarget')}</p>}
+        {detail.byTarget.length > 1 ? <ByTargetTable ctx={ctx} detail={detail} /> : null}
+      </section>
+
+      <section aria-labelledby="sdg-h">
+        <h2 id="sdg-h">{ctx.t('kpi.sdgTargets')}</h2>
+        {detail.sdgTargets.length === 0 ? (
+          <p>{ctx.t('pub.kpi.noSdg')}</p>
+        ) : (
+          <ul class="target-list">
+            {detail.sdgTargets.map((t) => (
+              <li>
+                {t.goal ? <GoalChip ctx={ctx} goal={t.goal} /> : null}{' '}
+                {t.goal && t.target ? (
+                  <a href={`${ctx.href(goalPath(t.goal.id))}#target-${t.id}`}>
+                    <strong>{t.id}</strong>
+                  </a>
+                ) : (
+                  <strong>{t.id}</strong>
+                )}{' '}
+                {t.target ? <span>{localized(ctx, t.target.title.ja, t.target.title.en)}</span> : null}
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+
+      <section aria-labelledby="rev-h">
+        <h2 id="rev-h">{ctx.t('pub.kpi.revisions')}</h2>
+        <RevisionTable ctx={ctx} detail={detail} />
+      </section>
+
+      <section aria-labelledby="comment-h">
+        <h2 id="comment-h">{ctx.t('pub.kpi.commentary')}</h2>
+        <Commentary ctx={ctx} detail={detail} />
+      </section>
+
+      <section aria-labelledby="pub-h">
+        <h2 id="pub-h">{ctx.t('pub.kpi.published')}</h2>
+        <PublishedRates ctx={ctx} detail={detail} />
+      </section>
+
+      <section aria-labelledby="plans-h">
+        <h2 id="plans-h">{ctx.t('pub.kpi.inPlans')}</h2>
+        {detail.uses.length === 0 ? (
+          <p>{ctx.t('pub.kpi.inNoPlan')}</p>
+        ) : (
+          <ul>
+            {detail.uses.map((u) => (
+              <li>
+                <a href={ctx.href(`/cities/${city.id}/plans/${u.plan.id}`) + `#node-${u.nodePath.at(-1)!.id}`}>{localized(ctx, u.plan.title, u.plan.titleEn)}</a>
+                {' › '}
+                {u.nodePath.map((n) => `${n.code ? `${n.code} ` : ''}${localized(ctx, n.title, n.titleEn)}`).join(' › ')}
+                {u.row.no ? ` （No. ${u.row.no}）` : ''}
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+
+      <section aria-labelledby="src-h">
+        <h2 id="src-h">{ctx.t('pub.kpi.sources')}</h2>
+        {detail.documents.length > 0 ? (
+          <ul>
+            {detail.documents.map((d) => (
+              <li>
+                {d.title} <span class="muted">（{ctx.t('pub.published')} {d.published}）</span>
+              </li>
+            ))}
+          </ul>
+        ) : (
+          <>
+            <p>{ctx.t('pub.kpi.sourcesCity')}</p>
+            <ul>
+              {data.documents.map((d) => (
+                <li>
+                  {d.title} <span class="muted">（{ctx.t('pub.published')} {d.published}）</span>
+                </li>
+              ))}
+            </ul>
+          </>
+        )}
+      </section>
+    </Layout>
+  );
+}
+
+/** The chart (a wide and a narrow rendering, one shown by CSS) with its text alternative. */
+function KpiChartFigure(props: { ctx: ViewContext; detail: KpiDetail }) {
+  const { ctx, detail } = props;
+  const { kpi, evaluation: e } = detail;
+  const series = kpiChartSeries(detail, e);
+  const input: KpiChartInput = {
+    ...series,
+    unit: kpi.unit,
+    labels: {
+      baseline: ctx.t('kpi.baseline'),
+      actual: ctx.t('pub.chart.actual'),
+      target: ctx.t('kpi.target'),
+      line: ctx.t('pub.chart.line'),
+      forecast: ctx.t('pub.chart.forecast'),
+      year: (y) => (ctx.lang === 'ja' ? `${y}年` : String(y)),
+      value: (v) => formatNumber(v, undefined, ctx.lang),
+    },
+  };
+  const summary = chartSummary(ctx, detail);
+  const a11y = (svg: string) => svg.replace('<svg ', '<svg aria-hidden="true" focusable="false" class="chart-svg" ');
+  return (
+    <figure class="chart">
+      <div role="img" aria-label={summary} class="chart-frame">
+        <div class="chart-wide">{raw(a11y(renderKpiChart(input, 'wide')))}</div>
+        <div class="chart-narrow">{raw(a11y(renderKpiChart(input, 'narrow')))}</div>
+      </div>
+      <figcaption>{summary}</figcaption>
+    </figure>
+  );
+}
+
+/** One or two sentences saying what the chart shows: from where to where, against which target, and the outlook. */
+export function chartSummary(ctx: ViewContext, detail: KpiDetail): string {
+  const { kpi, evaluation: e } = detail;
+  const q = (v: { value: number; decimals?: number; at: TimePoint }) => fill(ctx.t('pub.chart.figureAt'), { value: formatQuantity(v.value, v.decimals, kpi.unit, ctx.lang), at: timeLabel(v.at, ctx.lang) });
+  const parts = [e?.latest ? fill(ctx.t('pub.chart.summaryLatest'), { baseline: q(kpi.baseline), latest: q(e.latest) }) : fill(ctx.t('pub.chart.summaryNoActual'), { baseline: q(kpi.baseline) })];
+  if (e) {
+    parts.push(
+      fill(ctx.t('pub.chart.summaryTarget'), {
+        target: q(e.target),
+        rate: rateLabel(ctx, e),
+        status: ctx.t(`status.${e.status.status}`),
+        forecast: ctx.t(`forecast.${e.forecast.verdict}`),
+      }),
+    );
+  }
+  if (detail.observations.length > 1) parts.push(fill(ctx.t('pub.chart.summaryCount'), { n: String(detail.observations.length) }));
+  return parts.join(ctx.lang === 'ja' ? '' : ' ');
+}
+
+type SeriesRow = { kind: 'baseline' | 'actual' | 'target'; at: TimePoint; value: number; decimals?: number; note?: string };
+
+/** The chart's data as a table: baseline, actuals and targets in time order. */
+function SeriesTable(props: { ctx: ViewContext; detail: KpiDetail }) {
+  const { ctx, detail } = props;
+  const { kpi } = detail;
+  const rows: SeriesRow[] = [
+    { kind: 'baseline' as const, at: kpi.baseline.at, value: kpi.baseline.value, ...(kpi.baseline.decimals !== undefined ? { decimals: kpi.baseline.decimals } : {}) },
+    ...detail.observations.map((o): SeriesRow => ({ kind: 'actual', at: o.at, value: o.value, ...(o.decimals !== undefined ? { decimals: o.decimals } : {}), ...(o.source ? { note: o.source } : {}) })),
+    ...kpi.targets.map((t): SeriesRow => ({ kind: 'target', at: t.at, value: t.value, ...(t.decimals !== undefined ? { decimals: t.decimals } : {}) })),
+  ].sort((a, b) => timePointEnd(a.at) - timePointEnd(b.at) || order(a.kind) - order(b.kind));
+  return (
+    <div class="table-scroll" tabindex={0} role="region" aria-labelledby="series-caption">
+      <table>
+        <caption id="series-caption">{ctx.t('pub.kpi.seriesTable')}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{ctx.t('pub.kpi.when')}</th>
+            {ctx.lang === 'ja' ? <th scope="col">{ctx.t('pub.kpi.wareki')}</th> : null}
+            <th scope="col">{ctx.t('pub.kpi.kind')}</th>
+            <th scope="col">{ctx.t('pub.kpi.value')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((r) => (
+            <tr>
+              <th scope="row">{formatTime(r.at, ctx.lang)}</th>
+              {ctx.lang === 'ja' ? <td>{formatTimePointWareki(r.at)}</td> : null}
+              <td>{ctx.t(`pub.series.${r.kind}`)}</td>
+              <td class="num">{formatQuantity(r.value, r.decimals, kpi.unit, ctx.lang)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+const order = (k: SeriesRow['kind']) => (k === 'baseline' ? 0 : k === 'actual' ? 1 : 2);
+
+/** The status, rate, forecast and international assessments with their calculation records. */
+function HowReached(props: { ctx: ViewContext; detail: KpiDetail; e: KpiEvaluation }) {
+  const { ctx, e } = props;
+  const a = e.status.achievement;
+  return (
+    <div class="how">
+      <p>
+        {ctx.t('pub.kpi.against')} {quantityLabel(ctx, e.target, props.detail.kpi.unit)}（{timeLabel(e.target.at, ctx.lang)}）
+      </p>
+      <h3>
+        {ctx.t('kpi.status')}: <StatusBadge ctx={ctx} status={e.status.status} />
+      </h3>
+      <p>{e.status.record.explanation[ctx.lang]}</p>
+      {a ? <p class="muted">{ctx.t('kpi.rate')}: {a.record.explanation[ctx.lang]}</p> : null}
+      <RecordDetails ctx={ctx} record={e.status.record} />
+      <h3>
+        {ctx.t('kpi.forecast')}: {ctx.t(`forecast.${e.forecast.verdict}`)}
+      </h3>
+      <p>{e.forecast.record.explanation[ctx.lang]}</p>
+      <RecordDetails ctx={ctx} record={e.forecast.record} />
+      <h3>
+        {ctx.t('pub.kpi.un')}: {ctx.t(`pub.un.${e.un.category}`)}
+      </h3>
+      <p>{e.un.record.explanation[ctx.lang]}</p>
+      <RecordDetails ctx={ctx} record={e.un.record} />
+      <h3>
+        {ctx.t('pub.kpi.openSdg')}: {ctx.t(`pub.opensdg.${e.openSdg.status}`)}
+      </h3>
+      <p>{e.openSdg.record.explanation[ctx.lang]}</p>
+      <RecordDetails ctx={ctx} record={e.openSdg.record} />
+    </div>
+  );
+}
+
+/** A calculation record's inputs, intermediate values and thresholds, folded away under a summary. */
+function RecordDetails(props: { ctx: ViewContext; record: CalculationRecord }) {
+  const { ctx, record } = props;
+  const groups = [
+    ['pub.calc.inputs', record.inputs],
+    ['pub.calc.intermediate', record.intermediate],
+    ['pub.calc.thresholds', record.thresholds],
+  ] as const;
+  if (groups.every(([, g]) => Object.keys(g).length === 0)) return null;
+  return (
+    <details class="record">
+      <summary>
+        {ctx.t('pub.calc.details')}（{ctx.t('pub.calc.method')}: <code>{record.method}</code>）
+      </summary>
+      <div class="record-grid">
+        {groups.map(([label, values]) =>
+          Object.keys(values).length === 0 ? null : (
+            <dl>
+              <dt class="record-group">{ctx.t(label)}</dt>
+              {Object.entries(values).map(([k, v]) => (
+                <div>
+                  <dt>{isCalcKey(k) ? ctx.t(`pub.calc.${k}`) : k}</dt>
+                  <dd>{calcValue(ctx, k, v)}</dd>
+                </div>
+              ))}
+            </dl>
+          ),
+        )}
+      </div>
+    </details>
+  );
+}
+
+function calcValue(ctx: ViewContext, key: string, v: number | string | null): string {
+  if (v === null) return '—';
+  if (key === 'direction' && (v === 'up' || v === 'down')) return ctx.t(`pub.direction.${v}`);
+  if (key === 'method' && (v === 'progress-from-baseline' || v === 'ratio')) return ctx.t(`pub.method.${v}`);
+  if (typeof v === 'string') return v;
+  if (!Number.isFinite(v)) return v > 0 ? '∞' : '−∞';
+  // Times are fractional years (2024.25 = end of March 2024): no thousands separator.
+  const d = key.endsWith('At') ? 2 : Math.abs(v) >= 100 ? 2 : 4;
+  return Number(v.toFixed(d)).toLocaleString(ctx.lang === 'ja' ? 'ja-JP' : 'en-GB', { maximumFractionDigits: d, useGrouping: !key.endsWith('At') });
+}
+
+/** Rate and status against every target, when the KPI has several (2023 and 2025). */
+function ByTargetTable(props: { ctx: ViewContext; detail: KpiDetail }) {
+  const { ctx, detail } = props;
+  return (
+    <div class="table-scroll" tabindex={0} role="region" aria-labelledby="bytarget-caption">
+      <table>
+        <caption id="bytarget-caption">{ctx.t('pub.kpi.byTarget')}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{ctx.t('kpi.target')}</th>
+            <th scope="col">{ctx.t('kpi.rate')}</th>
+            <th scope="col">{ctx.t('kpi.status')}</th>
+            <th scope="col">{ctx.t('kpi.forecast')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {detail.byTarget.map(({ target, evaluation }) => (
+            <tr>
+              <th scope="row">
+                {quantityLabel(ctx, target, detail.kpi.unit)}（{timeLabel(target.at, ctx.lang)}）
+              </th>
+              <td class="num">{rateLabel(ctx, evaluation)}</td>
+              <td>
+                <StatusBadge ctx={ctx} status={evaluation.status.status} />
+              </td>
+              <td>{ctx.t(`forecast.${evaluation.forecast.verdict}`)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function RevisionTable(props: { ctx: ViewContext; detail: KpiDetail }) {
+  const { ctx, detail } = props;
+  const { kpi } = detail;
+  const revisions = kpi.targets.flatMap((t) => t.revisions.map((r) => ({ t, r })));
+  if (revisions.length === 0) return <p>{ctx.t('pub.kpi.noRevisions')}</p>;
+  return (
+    <div class="table-scroll" tabindex={0} role="region" aria-labelledby="rev-caption">
+      <table>
+        <caption id="rev-caption" class="visually-hidden">
+          {ctx.t('pub.kpi.revisions')}
+        </caption>
+        <thead>
+          <tr>
+            <th scope="col">{ctx.t('pub.kpi.revisedOn')}</th>
+            <th scope="col">{ctx.t('kpi.target')}</th>
+            <th scope="col">{ctx.t('pub.kpi.oldNew')}</th>
+            <th scope="col">{ctx.t('pub.kpi.reason')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {revisions.map(({ t, r }) => (
+            <tr>
+              <th scope="row">{r.revisedOn}</th>
+              <td>{timeLabel(t.at, ctx.lang)}</td>
+              <td class="num">
+                {formatQuantity(r.oldValue, t.decimals, kpi.unit, ctx.lang)} → {formatQuantity(r.newValue, t.decimals, kpi.unit, ctx.lang)}
+              </td>
+              <td>{r.reason}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function Commentary(props: { ctx: ViewContext; detail: KpiDetail }) {
+  const { ctx, detail } = props;
+  if (detail.commentary.length === 0) return <p>{ctx.t('pub.kpi.noCommentary')}</p>;
+  const years = [...new Set(detail.commentary.map((c) => c.year))];
+  return (
+    <>
+      {years.map((y) => (
+        <div class="commentary-year">
+          <h3>{y === null ? ctx.t('pub.kpi.yearUnknown') : ctx.lang === 'ja' ? `${y}年（${formatTimePointWareki({ kind: 'year', year: y })}）` : String(y)}</h3>
+          {detail.commentary
+            .filter((c) => c.year === y)
+            .map((c) => (
+              <div class="comment">
+                <p class="comment-kind">
+                  {ctx.t(`pub.comment.${c.kind}`)}
+                  {c.plan ? <span class="muted">（{localized(ctx, c.plan.title, c.plan.titleEn)}）</span> : null}
+                  {c.observation ? <span class="muted">（{timeLabel(c.observation.at, ctx.lang)}）</span> : null}
+                </p>
+                <p class="prewrap">{c.text}</p>
+              </div>
+            ))}
+        </div>
+      ))}
+    </>
+  );
+}
+
+function PublishedRates(props: { ctx: ViewContext; detail: KpiDetail }) {
+  const { ctx, detail } = props;
+  if (detail.publishedRates.length === 0) return <p>{ctx.t('pub.kpi.noPublished')}</p>;
+  return (
+    <div class="table-scroll" tabindex={0} role="region" aria-labelledby="pubrate-caption">
+      <table>
+        <caption id="pubrate-caption" class="visually-hidden">
+          {ctx.t('pub.kpi.published')}
+        </caption>
+        <thead>
+          <tr>
+            <th scope="col">{ctx.t('pub.kpi.document')}</th>
+            <th scope="col">{ctx.t('pub.kpi.actualAt')}</th>
+            <th scope="col">{ctx.t('pub.kpi.printed')}</th>
+            <th scope="col">{ctx.t('pub.kpi.recomputed')}</th>
+            <th scope="col">{ctx.t('pub.kpi.verdict')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {detail.publishedRates.map(({ published, document, result }) => {
+            const target = detail.kpi.targets.find((t) => t.id === published.targetId);
+            return (
+              <tr>
+                <th scope="row">
+                  {document?.title ?? published.documentId}
+                  {target ? (
+                    <span class="cell-note">
+                      {ctx.t('kpi.target')} {formatQuantity(published.targetValue?.value ?? target.value, published.targetValue?.decimals ?? target.decimals, detail.kpi.unit, ctx.lang)}（
+                      {timeLabel(target.at, ctx.lang)}）
+                    </span>
+                  ) : null}
+                </th>
+                <td>{timeLabel(published.actualAt, ctx.lang)}</td>
+                <td class="num">{published.printed}</td>
+                <td class="num">{result ? formatRate(result.rate ?? result.ratio, ctx.lang) : '—'}</td>
+                <td>
+                  <span class={`verdict verdict-${result?.verdict ?? 'missing'}`}>{ctx.t(`pub.verdict.${result?.verdict ?? 'missing'}`)}</span>
+                  {result?.explanation ? <p class="small">{result.explanation.text[ctx.lang]}</p> : null}
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
+  );
+}

@@ -1,0 +1,94 @@
+import type { City, CityData } from '../../core/city/city.ts';
+import type { CitySummary } from '../../services/city-summary.service.ts';
+import { Layout } from './layout.tsx';
+import { DownloadLinks, KpiTable } from './public-parts.tsx';
+import { localized, type ViewContext } from './view-context.ts';
+
+/** The files of a city archive, in the order the README lists them. */
+export const ARCHIVE_FILES = ['kpis', 'observations', 'targets', 'target-revisions', 'plans', 'plan-nodes', 'plan-kpi-rows', 'published-rates', 'documents'] as const;
+
+/** `/data`: every city's archive, the per-page downloads and the API description. */
+export function OpenDataView(props: { ctx: ViewContext; cities: readonly City[] }) {
+  const { ctx } = props;
+  return (
+    <Layout ctx={ctx} title={ctx.t('pub.data.title')} breadcrumbs={[{ href: ctx.href('/'), label: ctx.t('nav.home') }]}>
+      <h1>{ctx.t('pub.data.title')}</h1>
+      <p class="lead">{ctx.t('pub.data.lead')}</p>
+      <section aria-labelledby="zip-h">
+        <h2 id="zip-h">{ctx.t('pub.data.archives')}</h2>
+        <ul class="card-list">
+          {props.cities.map((c) => (
+            <li class="card">
+              <h3>{localized(ctx, c.name, c.nameEn)}</h3>
+              <p>
+                <a href={`/cities/${c.id}/download.zip`} download>
+                  {ctx.t('pub.data.zip')}
+                </a>
+              </p>
+              <p>
+                <a href={ctx.href(`/cities/${c.id}/kpis`)}>{ctx.t('pub.kpi.list')}</a>
+              </p>
+            </li>
+          ))}
+        </ul>
+        <h3>{ctx.t('pub.data.contents')}</h3>
+        <dl class="file-list">
+          {ARCHIVE_FILES.map((f) => (
+            <div>
+              <dt>
+                <code>{f}.csv</code> / <code>{f}.json</code>
+              </dt>
+              <dd>{ctx.t(`pub.data.file.${f}`)}</dd>
+            </div>
+          ))}
+        </dl>
+        <p class="muted small">{ctx.t('pub.data.format')}</p>
+      </section>
+      <section aria-labelledby="api-h">
+        <h2 id="api-h">{ctx.t('pub.data.api')}</h2>
+        <p>{ctx.t('pub.data.apiLead')}</p>
+        <ul>
+          <li>
+            <a href="/api/v1/openapi.json">{ctx.t('pub.data.openapi')}</a>
+          </li>
+          <li>
+            <a href="/api/v1/cities">/api/v1/cities</a>
+          </li>
+          <li>
+            <a href="/api/v1/sdgs">/api/v1/sdgs</a>
+          </li>
+        </ul>
+      </section>
+      <section aria-labelledby="licence-h">
+        <h2 id="licence-h">{ctx.t('pub.data.terms')}</h2>
+        <p>{ctx.t('pub.data.termsText')}</p>
+      </section>
+    </Layout>
+  );
+}
+
+/** `/cities/:city/kpis`: every KPI of a city with its downloads. */
+export function KpiListView(props: { ctx: ViewContext; data: CityData; summary: CitySummary }) {
+  const { ctx, data } = props;
+  const cityName = localized(ctx, data.city.name, data.city.nameEn);
+  const title = `${ctx.t('pub.kpi.list')}（${cityName}）`;
+  return (
+    <Layout
+      ctx={ctx}
+      title={title}
+      breadcrumbs={[
+        { href: ctx.href('/'), label: ctx.t('nav.home') },
+        { href: ctx.href(`/cities/${data.city.id}`), label: cityName },
+      ]}
+    >
+      <h1>{title}</h1>
+      <DownloadLinks ctx={ctx} base={ctx.href(`/cities/${data.city.id}/kpis`)} json={`/api/v1/cities/${data.city.id}/kpis`} />
+      <KpiTable ctx={ctx} items={props.summary.kpis.map((k) => ({ city: data.city, ...k }))} caption={title} />
+      <p>
+        <a href={`/cities/${data.city.id}/download.zip`} download>
+          {ctx.t('pub.data.zip')}
+        </a>
+      </p>
+    </Layout>
+  );
+}

@@ -1,0 +1,140 @@
+import type { Child } from 'hono/jsx';
+import { sep } from './staff-layout.tsx';
+import type { ViewContext } from '../view-context.ts';
+
+/**
+ * Accessible form parts: every field has a visible label, an optional hint, and when invalid an
+ * error message next to it, tied by aria-describedby, with aria-invalid; the form starts with an
+ * error summary linking to each invalid field (GOV.UK / デジタル庁 design-system pattern).
+ */
+
+/** Field errors of a submitted form: field name → message (already translated). */
+export type FieldErrors = Readonly<Record<string, string>>;
+
+/** The values a form is (re)rendered with: what the user typed is kept on error. */
+export type FormValues = Readonly<Record<string, string>>;
+
+/** The summary at the top of an invalid form: a heading and links to the invalid fields. */
+export function ErrorSummary(props: { ctx: ViewContext; errors: FieldErrors; labels: Readonly<Record<string, string>>; formId?: string }) {
+  const entries = Object.entries(props.errors);
+  if (entries.length === 0) return null;
+  return (
+    <div class="error-summary" role="alert" aria-labelledby="error-summary-title" tabindex={-1} id="error-summary">
+      <h2 id="error-summary-title">{props.ctx.t('staff.form.errorSummary')}</h2>
+      <ul>
+        {entries.map(([field, message]) => (
+          <li>
+            <a href={`#${fieldId(field, props.formId)}`}>
+              {props.labels[field] ? `${props.labels[field]}${sep(props.ctx)}` : ''}
+              {message}
+            </a>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+/** The id of a field's control (`f-<form>-<name>`), so summary links and labels agree. */
+export function fieldId(name: string, formId?: string): string {
+  return formId ? `f-${formId}-${name}` : `f-${name}`;
+}
+
+interface FieldProps {
+  ctx: ViewContext;
+  name: string;
+  label: string;
+  values: FormValues;
+  errors: FieldErrors;
+  hint?: string | undefined;
+  required?: boolean;
+  formId?: string;
+}
+
+function describedBy(id: string, hint: boolean, error: boolean): string | undefined {
+  const ids = [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean);
+  return ids.length > 0 ? ids.join(' ') : undefined;
+}
+
+function FieldFrame(props: FieldProps & { id: string; children: Child }) {
+  const error = props.errors[props.name];
+  return (
+    <div class={error ? 'field field-error' : 'field'}>
+      <label for={props.id}>
+        {props.label}
+        {props.required ? <span class="required">{props.ctx.lang === 'ja' ? `（${props.ctx.t('staff.form.required')}）` : ` (${props.ctx.t('staff.form.required')})`}</span> : null}
+      </label>
+      {props.hint ? (
+        <p class="hint" id={`${props.id}-hint`}>
+          {props.hint}
+        </p>
+      ) : null}
+      {error ? (
+        <p class="error-message" id={`${props.id}-error`}>
+          {error}
+        </p>
+      ) : null}
+      {props.children}
+    </div>
+  );
+}
+
+/** A one-line text input. */
+export function TextField(props: FieldProps & { type?: 'text' | 'password' | 'email' | 'date'; autocomplete?: string; inputmode?: 'text' | 'decimal' | 'numeric'; size?: number }) {
+  const id = fieldId(props.name, props.formId);
+  const error = props.errors[props.name] !== undefined;
+  return (
+    <FieldFrame {...props} id={id}>
+      <input
+        id={id}
+        name={props.name}
+        type={props.type ?? 'text'}
+        value={props.type === 'password' ? '' : (props.values[props.name] ?? '')}
+        required={props.required}
+        aria-invalid={error ? 'true' : undefined}
+        aria-describedby={describedBy(id, Boolean(props.hint), error)}
+        autocomplete={props.autocomplete}
+        inputmode={props.inputmode}
+        size={props.size}
+      />
+    </FieldFrame>
+  );
+}
+
+/** A multi-line text input. */
+export function TextArea(props: FieldProps & { rows?: number }) {
+  const id = fieldId(props.name, props.formId);
+  const error = props.errors[props.name] !== undefined;
+  return (
+    <FieldFrame {...props} id={id}>
+      <textarea
+        id={id}
+        name={props.name}
+        rows={props.rows ?? 4}
+        required={props.required}
+        aria-invalid={error ? 'true' : undefined}
+        aria-describedby={describedBy(id, Boolean(props.hint), error)}
+      >
+        {props.values[props.name] ?? ''}
+      </textarea>
+    </FieldFrame>
+  );
+}
+
+/** A drop-down list. */
+export function SelectField(props: FieldProps & { options: readonly { value: string; label: string }[] }) {
+  const id = fieldId(props.name, props.formId);
+  const error = props.errors[props.name] !== undefined;
+  const current = props.values[props.name] ?? '';
+  return (
+    <FieldFrame {...props} id={id}>
+      <select id={id} name={props.name} required={props.required} aria-invalid={error ? 'true' : undefined} aria-describedby={describedBy(id, Boolean(props.hint), error)}>
+        {props.options.map((o) => (
+          <option value={o.value} selected={o.value === current}>
+            {o.label}
+          </option>
+        ))}
+      </select>
+    </FieldFrame>
+  );
+}

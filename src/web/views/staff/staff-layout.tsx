@@ -1,0 +1,147 @@
+import type { Child } from 'hono/jsx';
+import { CSRF_FIELD } from '../../../auth/session.ts';
+import type { StaffUser } from '../../../auth/user.ts';
+import { canManageAnyUsers } from '../../../policies/staff.policy.ts';
+import type { ViewContext } from '../view-context.ts';
+
+/** What every staff page knows about its request: the user (if logged in) and the CSRF token for forms. */
+export interface StaffPage {
+  readonly ctx: ViewContext;
+  readonly user: StaffUser | null;
+  readonly csrfToken: string;
+}
+
+/** Fills `{name}` placeholders of a catalog message. */
+export function fill(template: string, vars: Record<string, string | number>): string {
+  return template.replace(/\{(\w+)\}/g, (m, k: string) => (k in vars ? String(vars[k]) : m));
+}
+
+/** The label separator of the page's language: 「：」 in Japanese, ": " in English. */
+export function sep(ctx: Pick<StaffPage['ctx'], 'lang'>): string {
+  return ctx.lang === 'ja' ? '：' : ': ';
+}
+
+/** The hidden CSRF field every state-changing staff form carries. */
+export function CsrfField(props: { token: string }) {
+  return <input type="hidden" name={CSRF_FIELD} value={props.token} />;
+}
+
+/**
+ * The staff page frame: skip link, a header with the user, the staff menu and log-out, the
+ * language switch, an optional notice (role="status") after a successful action, and main.
+ */
+export function StaffLayout(props: {
+  page: StaffPage;
+  title: string;
+  children: Child;
+  breadcrumbs?: { href: string; label: string }[];
+  notice?: string | undefined;
+}) {
+  const { ctx, user, csrfToken } = props.page;
+  const t = ctx.t;
+  return (
+    <html lang={ctx.lang}>
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <meta name="robots" content="noindex" />
+        <title>{`${props.title} | ${t('staff.area')} | ${t('app.name')}`}</title>
+        <link rel="stylesheet" href="/static/app.css" />
+        <link rel="stylesheet" href="/staff/static/staff.css" />
+      </head>
+      <body class="staff">
+        <a class="skip" href="#main">
+          {t('nav.skip')}
+        </a>
+        <header class="site-header staff-header">
+          <div class="wrap header-row">
+            <a class="brand" href={ctx.href(user ? '/staff' : '/staff/login')}>
+              <span class="brand-name">{t('app.name')}</span>
+              <span class="brand-tagline">{t('staff.area')}</span>
+            </a>
+            <nav aria-label={t('nav.language')}>
+              <a href={ctx.otherLangHref()} lang={ctx.lang === 'ja' ? 'en' : 'ja'} hreflang={ctx.lang === 'ja' ? 'en' : 'ja'}>
+                {t('nav.switchTo')}
+              </a>
+            </nav>
+          </div>
+          {user ? (
+            <div class="wrap staff-bar">
+              <p class="staff-user">
+                {t('staff.loggedInAs')}
+                <strong>{user.displayName}</strong> ({user.username})
+              </p>
+              <nav aria-label={t('staff.nav.main')}>
+                <ul class="staff-nav">
+                  <li>
+                    <a href={ctx.href('/staff')}>{t('staff.nav.dashboard')}</a>
+                  </li>
+                  <li>
+                    <a href={ctx.href('/staff/audit')}>{t('staff.nav.audit')}</a>
+                  </li>
+                  {canManageAnyUsers(user) ? (
+                    <li>
+                      <a href={ctx.href('/staff/users')}>{t('staff.nav.users')}</a>
+                    </li>
+                  ) : null}
+                  <li>
+                    <a href={ctx.href('/staff/password')}>{t('staff.nav.password')}</a>
+                  </li>
+                  <li>
+                    <a href={ctx.href('/')}>{t('staff.nav.public')}</a>
+                  </li>
+                  <li>
+                    <form method="post" action={ctx.href('/staff/logout')} class="inline-form">
+                      <CsrfField token={csrfToken} />
+                      <button type="submit" class="link-button">
+                        {t('staff.nav.logout')}
+                      </button>
+                    </form>
+                  </li>
+                </ul>
+              </nav>
+            </div>
+          ) : null}
+        </header>
+        {props.breadcrumbs && props.breadcrumbs.length > 0 ? (
+          <nav class="wrap breadcrumbs" aria-label="breadcrumb">
+            <ol>
+              {props.breadcrumbs.map((b) => (
+                <li>
+                  <a href={b.href}>{b.label}</a>
+                </li>
+              ))}
+              <li aria-current="page">{props.title}</li>
+            </ol>
+          </nav>
+        ) : null}
+        <main id="main" class="wrap">
+          {props.notice ? (
+            <p class="notice" role="status">
+              {props.notice}
+            </p>
+          ) : null}
+          {props.children}
+        </main>
+        <footer class="site-footer">
+          <div class="wrap">
+            <p>{t('app.tagline')}</p>
+          </div>
+        </footer>
+      </body>
+    </html>
+  );
+}
+
+/** A refusal or error page in the staff frame (403, 404, expired form). */
+export function StaffMessageView(props: { page: StaffPage; title: string; lead: string }) {
+  return (
+    <StaffLayout page={props.page} title={props.title}>
+      <h1>{props.title}</h1>
+      <p>{props.lead}</p>
+      <p>
+        <a href={props.page.ctx.href(props.page.user ? '/staff' : '/staff/login')}>{props.page.ctx.t(props.page.user ? 'staff.nav.dashboard' : 'staff.login.title')}</a>
+      </p>
+    </StaffLayout>
+  );
+}

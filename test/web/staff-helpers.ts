@@ -1,0 +1,64 @@
+import type { Hono } from 'hono';
+import { hashPassword } from '../../src/auth/password.ts';
+import type { StaffRole } from '../../src/auth/user.ts';
+import type { AppContext } from '../../src/services/app-context.ts';
+import { listDepartments } from '../../src/storage/department.repository.ts';
+import { insertUser, setUserRole } from '../../src/storage/user.repository.ts';
+
+/** A password for test users, random per run (no fixed password in the code). */
+export const TEST_PASSWORD = `pw-${Math.random().toString(36).slice(2)}-${Date.now()}`;
+
+/** Creates a user with a role in a city (a department editor of the department with this slug). */
+export async function makeUser(ctx: AppContext, username: string, cityId: string, role: StaffRole, departmentSlug?: string): Promise<void> {
+  const departmentId = departmentSlug ? (await listDepartments(ctx.db, cityId)).find((d) => d.slug === departmentSlug)!.id : null;
+  const row = await insertUser(ctx.db, { username, display_name: username, email: `${username}@example.jp`, password_hash: await hashPassword(TEST_PASSWORD) });
+  await setUserRole(ctx.db, row.id, cityId, role, departmentId);
+}
+
+/** A browser-like client of the app: keeps cookies, reads the CSRF token from pages. */
+export class StaffClient {
+  private readonly cookies = new Map<string, string>();
+  csrf = '';
+
+  constructor(private readonly app: Hono) {}
+
+  async request(path: string, init: { method?: string; form?: Record<string, string>; noCsrf?: boolean; headers?: Record<string, string> } = {}): Promise<{ status: number; location: string | null; text: string }> {
+    const headers: Record<string, string> = { ...init.headers };
+    if (this.cookies.size > 0) headers['cookie'] = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+    let body: string | undefined;
+    if (init.form) {
+      headers['content-type'] = 'application/x-www-form-urlencoded';
+      body = new URLSearchParams(init.noCsrf ? init.form : { _csrf: this.csrf, ...init.form }).toString();
+    }
+    const res = await this.app.request(path, { method: init.method ?? (init.form ? 'POST' : 'GET'), headers, ...(body !== undefined && { body }) });
+    for (const c of res.headers.getSetCookie()) {
+      const [pair] = c.split(';');
+      const [name, ...v] = pair!.split('=');
+      const value = v.join('=');
+      if (/max-age=0/i.test(c) || value === '') this.cookies.delete(name!.trim());
+      else this.cookies.set(name!.trim(), value);
+    }
+    const text = await res.text();
+    const token = /name="_csrf" value="([^"]+)"/.exec(text);
+    if (token) this.csrf = token[1]!;
+    return { status: res.status, location: res.headers.get('location'), text };
+  }
+
+  get(path: string) {
+    return this.request(path);
+  }
+
+  post(path: string, form: Record<string, string>, opts: { noCsrf?: boolean } = {}) {
+    return this.request(path, { form, ...opts });
+  }
+
+  /** Logs in (loading the log-in page first for its CSRF token); returns the POST's answer. */
+  async login(username: string, password = TEST_PASSWORD) {
+    await this.get('/staff/login');
+    return this.post('/staff/login', { username, password });
+  }
+
+  hasSession(): boolean {
+    return this.cookies.has('michishirube_session');
+  }
+}
