@@ -42,7 +42,7 @@ export async function reportCommand(cityId: string, planId: string | undefined, 
     if (options.format) return await writeSheet(data, plan.id, options as ReportOptions & { format: SheetFormat }, out);
     const report = buildPlanReport(data, plan);
     if (options.json) {
-      for (const r of report.rows) out(JSON.stringify({ node: r.node.code ?? r.node.title, no: r.row.no ?? null, ...kpiJson(r.kpi, r.evaluation) }));
+      for (const r of report.rows) out(JSON.stringify({ node: r.node.code ?? r.node.title, no: r.row.no ?? null, ...kpiJson(r.kpi, r.evaluation, r.override) }));
       return 0;
     }
     const L = options.lang;

@@ -2,6 +2,7 @@ import type { Executor } from '../storage/database.ts';
 import { inTransaction } from '../storage/database.ts';
 import {
   awardById,
+  awardEntries,
   collaborationById,
   dispatchById,
   eventById,
@@ -50,7 +51,8 @@ async function mail(db: Executor, programme: Programme, partnerId: number | null
 /** The secretariat (or a partner organising a member-run meeting, Kanazawa's model) announces an event. */
 export async function announceEvent(db: Executor, programme: Programme, e: Omit<NewEvent, 'programmeId'>, actor: string): Promise<number> {
   return inTransaction(db, async (trx) => {
-    const id = await insertEvent(trx, { ...e, programmeId: programme.id, certifiesMembership: e.kind === 'course' && e.certifiesMembership });
+    // Only a course of a programme that certifies on attendance (Tsukuba's model) makes members.
+    const id = await insertEvent(trx, { ...e, programmeId: programme.id, certifiesMembership: e.kind === 'course' && e.certifiesMembership && programme.config.courseCertifiesMembership });
     await logPartnerChange(trx, { actor, action: 'announce', entity: 'partner_event', entityId: String(id), cityId: programme.cityId, new: { kind: e.kind, startsAt: e.startsAt } });
     return id;
   });
@@ -194,28 +196,48 @@ export async function enterAward(db: Executor, programme: Programme, partner: Pa
   });
 }
 
-/** A reviewer scores an entry (1–5; scoring again replaces the reviewer's score). */
-export async function scoreEntry(db: Executor, programme: Programme, awardId: number, entryId: number, reviewer: string, score: number, comment: string | null): Promise<void> {
-  await inTransaction(db, async (trx) => {
+/** An award of this programme (a secretariat acts on its own city's calls only). */
+async function awardOf(db: Executor, programme: Programme, awardId: number) {
+  const award = await awardById(db, awardId);
+  return award && award.programme_id === programme.id ? award : null;
+}
+
+/** A reviewer scores an entry of a call under review or still open (1–5; scoring again replaces the reviewer's score). */
+export async function scoreEntry(db: Executor, programme: Programme, awardId: number, entryId: number, reviewer: string, score: number, comment: string | null): Promise<{ ok: true } | { ok: false; error: ActivityError }> {
+  return inTransaction(db, async (trx) => {
+    const award = await awardOf(trx, programme, awardId);
+    if (!award || !(await awardEntries(trx, awardId)).some((e) => e.id === entryId)) return { ok: false, error: 'not-found' };
+    if (award.status === 'decided') return { ok: false, error: 'closed' };
     await saveScore(trx, entryId, reviewer, score, comment);
     await logPartnerChange(trx, { actor: reviewer, action: 'score', entity: 'partner_award', entityId: String(awardId), cityId: programme.cityId, new: { entry: entryId, score } });
+    return { ok: true };
   });
 }
 
 /** Moves an award call on: open → reviewing. */
-export async function closeAwardEntries(db: Executor, programme: Programme, awardId: number, actor: string): Promise<void> {
-  await inTransaction(db, async (trx) => {
+export async function closeAwardEntries(db: Executor, programme: Programme, awardId: number, actor: string): Promise<{ ok: true } | { ok: false; error: ActivityError }> {
+  return inTransaction(db, async (trx) => {
+    const award = await awardOf(trx, programme, awardId);
+    if (!award) return { ok: false, error: 'not-found' };
+    if (award.status !== 'open') return { ok: true };
     await setAwardStatus(trx, awardId, 'reviewing');
     await logPartnerChange(trx, { actor, action: 'update', entity: 'partner_award', entityId: String(awardId), cityId: programme.cityId, new: { status: 'reviewing' } });
+    return { ok: true };
   });
 }
 
-/** Decides the winners and publishes the results. */
-export async function decideAward(db: Executor, programme: Programme, awardId: number, winners: readonly { entryId: number; prize: string }[], actor: string): Promise<void> {
-  await inTransaction(db, async (trx) => {
-    for (const w of winners) await setWinner(trx, w.entryId, true, w.prize);
+/** Decides the winners among the call's entries and publishes the results (once). */
+export async function decideAward(db: Executor, programme: Programme, awardId: number, winners: readonly { entryId: number; prize: string }[], actor: string): Promise<{ ok: true } | { ok: false; error: ActivityError }> {
+  return inTransaction(db, async (trx) => {
+    const award = await awardOf(trx, programme, awardId);
+    if (!award) return { ok: false, error: 'not-found' };
+    if (award.status === 'decided') return { ok: false, error: 'already' };
+    const entryIds = new Set((await awardEntries(trx, awardId)).map((e) => e.id));
+    const chosen = winners.filter((w) => entryIds.has(w.entryId));
+    for (const w of chosen) await setWinner(trx, w.entryId, true, w.prize);
     await setAwardStatus(trx, awardId, 'decided');
-    await logPartnerChange(trx, { actor, action: 'award', entity: 'partner_award', entityId: String(awardId), cityId: programme.cityId, new: { winners: winners.map((w) => w.entryId) } });
+    await logPartnerChange(trx, { actor, action: 'award', entity: 'partner_award', entityId: String(awardId), cityId: programme.cityId, new: { winners: chosen.map((w) => w.entryId) } });
+    return { ok: true };
   });
 }
 

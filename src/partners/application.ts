@@ -42,15 +42,19 @@ const optionalText = (max: number) => z.string().trim().max(max, 'too-long');
 // Katakana, hiragana, the long-vowel mark, spaces, middle dots and ASCII letters/digits (for names like "NPO法人" read as エヌピーオー…).
 const KANA = /^[\p{Script=Katakana}\p{Script=Hiragana}ー・゠\s\u3000A-Za-z0-9.&'-]+$/u;
 
-const schema = z.object({
+const profileSchema = z.object({
   memberType: z.enum(MEMBER_TYPES as [MemberType, ...MemberType[]], { message: 'invalid-choice' }),
   name: text(LIMITS.name),
   nameKana: text(LIMITS.kana).regex(KANA, 'invalid-kana'),
-  representative: text(LIMITS.representative),
   area: text(100),
+  website: optionalText(LIMITS.website).regex(/^$|^https?:\/\/[^\s<>"']+$/, 'invalid-url'),
+});
+
+/** The private contact's fields (the application, a returned application's correction, the contact form). */
+export const contactSchema = z.object({
+  representative: text(LIMITS.representative),
   email: text(LIMITS.email).email('invalid-email'),
   phone: optionalText(LIMITS.phone).regex(/^$|^[0-9０-９+()（）\- ー－]{6,20}$/, 'invalid-phone'),
-  website: optionalText(LIMITS.website).regex(/^$|^https?:\/\/[^\s<>"']+$/, 'invalid-url'),
 });
 
 /** The first value of a field. */
@@ -66,10 +70,17 @@ export function fieldAll(fields: PostedFields, name: string): string[] {
   return Array.isArray(v) ? [...(v as readonly string[])] : [v as string];
 }
 
+/** A validated change of an approved partner's public profile (the contact is kept apart and never reviewed). */
+export interface ProfileChange {
+  readonly profile: PartnerProfile;
+  readonly publicationConsent: boolean;
+}
+
 /**
  * Validates an application against the programme: the member type must be one the programme
  * takes, the area one of its areas, each chosen goal needs a declaration, both consents are
- * required. With `forProfileEdit`, consent to the terms was given before and is not asked again.
+ * required. With `forProfileEdit` (a returned application corrected by its applicant), consent
+ * to the terms was given before and is not asked again; consent to publication is what is ticked.
  */
 export function validateApplication(
   fields: PostedFields,
@@ -77,13 +88,45 @@ export function validateApplication(
   options: { forProfileEdit?: boolean } = {},
 ): { ok: true; value: Application } | { ok: false; errors: FieldErrors } {
   const errors: Record<string, FieldErrorCode> = {};
+  const profile = profileOf(fields, config, errors);
+  const contact = parseInto(contactSchema, fields, errors);
+  const consents = consentsOf(fields, !options.forProfileEdit, errors);
+  if (Object.keys(errors).length > 0 || !profile || !contact) return { ok: false, errors };
+  return { ok: true, value: { profile, contact: { representative: contact.representative, email: contact.email, phone: contact.phone === '' ? null : contact.phone }, publicationConsent: consents } };
+}
+
+/**
+ * Validates a registered partner's profile form: the same rules as the application for the
+ * public profile, no contact fields (the contact has its own form) and no consent to the terms
+ * (given on applying); consent to publication is what is ticked.
+ */
+export function validateProfileChange(fields: PostedFields, config: ProgrammeConfig): { ok: true; value: ProfileChange } | { ok: false; errors: FieldErrors } {
+  const errors: Record<string, FieldErrorCode> = {};
+  const profile = profileOf(fields, config, errors);
+  const publicationConsent = consentsOf(fields, false, errors);
+  if (Object.keys(errors).length > 0 || !profile) return { ok: false, errors };
+  return { ok: true, value: { profile, publicationConsent } };
+}
+
+/** Parses the schema's fields into `errors` (the first error of each field); the value when all passed. */
+function parseInto<S extends z.ZodObject>(schema: S, fields: PostedFields, errors: Record<string, FieldErrorCode>): z.infer<S> | null {
   const parsed = schema.safeParse(Object.fromEntries(Object.keys(schema.shape).map((k) => [k, field(fields, k)])));
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues) {
-      const key = String(issue.path[0]);
-      errors[key] ??= (issue.message as FieldErrorCode) ?? 'required';
-    }
-  }
+  if (parsed.success) return parsed.data;
+  for (const issue of parsed.error.issues) errors[String(issue.path[0])] ??= (issue.message as FieldErrorCode) ?? 'required';
+  return null;
+}
+
+/** The consent to publication; with `required`, both consents must be ticked. */
+function consentsOf(fields: PostedFields, required: boolean, errors: Record<string, FieldErrorCode>): boolean {
+  if (required && field(fields, 'consentTerms') !== 'on') errors.consentTerms = 'consent-required';
+  const publicationConsent = field(fields, 'consentPublication') === 'on';
+  if (required && !publicationConsent) errors.consentPublication = 'consent-required';
+  return publicationConsent;
+}
+
+/** The public profile of a posted form, its errors added to `errors`. */
+function profileOf(fields: PostedFields, config: ProgrammeConfig, errors: Record<string, FieldErrorCode>): PartnerProfile | null {
+  const base = parseInto(profileSchema, fields, errors);
   const memberType = field(fields, 'memberType') as MemberType;
   if (!errors.memberType && !config.memberTypes.includes(memberType)) errors.memberType = 'invalid-choice';
   const area = field(fields, 'area').trim();
@@ -112,31 +155,8 @@ export function validateApplication(
   if (levelId !== '' && !config.levels.some((l) => l.id === levelId)) errors.levelId = 'invalid-choice';
   const selfCheck: Record<string, boolean> = {};
   for (const q of config.selfCheck) selfCheck[q.id] = field(fields, `selfcheck_${q.id}`) === 'yes';
-
-  if (!options.forProfileEdit && field(fields, 'consentTerms') !== 'on') errors.consentTerms = 'consent-required';
-  const publicationConsent = field(fields, 'consentPublication') === 'on';
-  if (!options.forProfileEdit && !publicationConsent) errors.consentPublication = 'consent-required';
-
-  if (Object.keys(errors).length > 0 || !parsed.success) return { ok: false, errors };
-  const v = parsed.data;
-  return {
-    ok: true,
-    value: {
-      profile: {
-        memberType: v.memberType,
-        name: v.name,
-        nameKana: v.nameKana,
-        area,
-        website: v.website === '' ? null : v.website,
-        goals,
-        resources,
-        levelId: levelId === '' ? null : levelId,
-        selfCheck,
-      },
-      contact: { representative: v.representative, email: v.email, phone: v.phone === '' ? null : v.phone },
-      publicationConsent: options.forProfileEdit ? publicationConsent : true,
-    },
-  };
+  if (!base) return null;
+  return { memberType: base.memberType, name: base.name, nameKana: base.nameKana, area, website: base.website === '' ? null : base.website, goals, resources, levelId: levelId === '' ? null : levelId, selfCheck };
 }
 
 /** The honeypot: a field hidden from people that bots fill in. A filled one marks the post as spam. */

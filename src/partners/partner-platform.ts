@@ -1,16 +1,40 @@
 import type { Kysely } from 'kysely';
 import type { CityDataStore } from '../services/city-data.store.ts';
-import type { Database } from '../storage/database.ts';
+import type { Database, Executor } from '../storage/database.ts';
 import { withPlatformObservations } from './partner-kpi.service.ts';
 import { loadPartnerSeedsIfEmpty } from './partner-seed.service.ts';
+import { listProgrammes, sendRenewalReminders } from './partner.service.ts';
 import { isoDate } from './programme.ts';
 
 /**
  * Wires the partner platform into the app at start: loads the programme seeds on a seeded
  * database, and makes the city store feed bound KPIs from platform counts (one call in
- * app-context.ts).
+ * app-context.ts). The staff area's hourly job calls {@link runPartnerHourly}.
  */
+
+/** The day each city's bound KPIs were last counted for, per store: a new day recounts them. */
+const countedOn = new WeakMap<CityDataStore, Map<string, string>>();
+
 export async function attachPartnerPlatform(db: Kysely<Database>, store: CityDataStore, seed: boolean): Promise<void> {
   if (seed) await loadPartnerSeedsIfEmpty(db);
-  store.addDeriver((data) => withPlatformObservations(db, data, isoDate(new Date())));
+  const days = new Map<string, string>();
+  countedOn.set(store, days);
+  store.addDeriver((data) => {
+    const today = isoDate(new Date());
+    days.set(data.city.id, today);
+    return withPlatformObservations(db, data, today);
+  });
+}
+
+/**
+ * The partner platform's part of the hourly staff job: queues the renewal reminders due (once
+ * per registration period, before the outbox is delivered), and drops a city's cached data when
+ * its bound KPIs were counted on an earlier day (registrations run out at midnight without a
+ * write to invalidate the cache). Returns how many reminders were queued.
+ */
+export async function runPartnerHourly(db: Executor, store: CityDataStore, today = isoDate(new Date())): Promise<number> {
+  let queued = 0;
+  for (const programme of await listProgrammes(db)) queued += await sendRenewalReminders(db, programme, today);
+  for (const [cityId, day] of countedOn.get(store) ?? []) if (day !== today) store.invalidate(cityId);
+  return queued;
 }

@@ -301,6 +301,14 @@ export async function erasePersonalData(db: Db, partnerId: number): Promise<void
   const pdb = partnerDb(db);
   await pdb.deleteFrom('partner_contacts').where('partner_id', '=', partnerId).execute();
   await pdb.updateTable('partner_event_registrations').set({ name: null, email: null }).where('partner_id', '=', partnerId).execute();
+  // The public course registration that made it a member (Tsukuba's model) keeps the attendance,
+  // now as the member's own registration, without the name and address typed on the form.
+  await pdb
+    .updateTable('partner_event_registrations')
+    .set({ partner_id: partnerId, name: null, email: null })
+    .where('certified_partner_id', '=', partnerId)
+    .where('partner_id', 'is', null)
+    .execute();
   await pdb.updateTable('partner_dispatches').set({ contact_name: null, contact_email: null }).where('requester_partner_id', '=', partnerId).execute();
 }
 

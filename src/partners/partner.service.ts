@@ -300,8 +300,20 @@ export async function withdraw(db: Executor, programme: Programme, partner: Part
     await updatePartnerRow(trx, partner.id, { status: 'withdrawn', withdrawn_on: today, publication_consent: false });
     await pdb.updateTable('partner_submissions').set({ profile: null }).where('partner_id', '=', partner.id).execute();
     await pdb.updateTable('partner_submissions').set({ status: 'superseded' }).where('partner_id', '=', partner.id).where('status', '=', 'pending').execute();
+    const contact = await contactOf(trx, partner.id);
     await erasePersonalData(trx, partner.id);
     await pdb.deleteFrom('outbox').where('dedupe_key', 'like', `partners:p${partner.id}:%`).execute();
+    if (contact) {
+      // Mail queued before the partner existed (a course registration) or sent to others with its
+      // contact (an accepted collaboration) holds the same personal data.
+      const address = contact.email.replace(/[\\%_]/g, (ch) => `\\${ch}`);
+      await pdb
+        .deleteFrom('outbox')
+        .where('city_id', '=', programme.cityId)
+        .where('dedupe_key', 'like', 'partners:%')
+        .where((eb) => eb.or([eb('recipient', '=', contact.email), eb('body', 'like', `%${address}%`)]))
+        .execute();
+    }
     const userId = await userIdOfPartner(trx, partner.id);
     if (userId !== null) await pdb.deleteFrom('users').where('id', '=', userId).execute();
     if (partner.profile.memberType === 'individual') {

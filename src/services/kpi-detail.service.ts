@@ -1,4 +1,4 @@
-import type { CityData, PublishedRate, SourceDocument } from '../core/city/city.ts';
+import type { CityData, PublishedRate, SourceDocument, StatusOverride } from '../core/city/city.ts';
 import { evaluateKpi, sortedObservations, type KpiEvaluation } from '../core/kpi/kpi-evaluation.ts';
 import type { Kpi, KpiTarget, Observation } from '../core/kpi/kpi.ts';
 import { walkPlanNodes, type Plan, type PlanKpiRow, type PlanNode } from '../core/plan/plan.ts';
@@ -6,6 +6,7 @@ import type { Reconciliation } from '../core/reconciliation/reconcile.ts';
 import { findSdgTarget, goalOfTarget, type SdgGoal, type SdgTarget } from '../core/sdg/sdg-framework.ts';
 import { compareTimePoints, reportingYear } from '../core/time/time-point.ts';
 import { reconcilePublishedRate } from './published-rate.service.ts';
+import { statusOverrideOf, yearlyCommentariesOf } from './staff-notes.service.ts';
 
 /** An SDG target a KPI is tagged with, resolved to its title and goal (unknown ids kept as printed). */
 export interface TaggedSdgTarget {
@@ -25,7 +26,8 @@ export interface KpiPlanUse {
 export interface KpiCommentary {
   /** Null when the source names no year. */
   readonly year: number | null;
-  readonly kind: 'commentary' | 'reflection' | 'observation-note';
+  /** A plan row's printed commentary or reflection, a note on an actual, or the department's yearly commentary (staff area). */
+  readonly kind: 'department' | 'commentary' | 'reflection' | 'observation-note';
   readonly text: string;
   /** The plan the row commentary belongs to. */
   readonly plan?: Plan;
@@ -46,6 +48,8 @@ export interface KpiDetail {
   readonly kpi: Kpi;
   /** The evaluation against the current target (the nearest one ahead of the latest actual). */
   readonly evaluation: KpiEvaluation | null;
+  /** The status the secretariat set instead of the computed one, with its justification; null when none. */
+  readonly override: StatusOverride | null;
   /** One evaluation per target, in time order. */
   readonly byTarget: readonly { readonly target: KpiTarget; readonly evaluation: KpiEvaluation }[];
   readonly observations: readonly Observation[];
@@ -94,7 +98,8 @@ export function buildKpiDetail(data: CityData, kpiId: string): KpiDetail | null 
     }
   }
 
-  const commentary: KpiCommentary[] = [];
+  // The department's own words for a year come first within that year (the sort below is stable).
+  const commentary: KpiCommentary[] = yearlyCommentariesOf(data, kpi.id).map((c) => ({ year: c.year, kind: 'department', text: c.body }));
   const seen = new Set<string>();
   for (const use of uses) {
     const year = commentaryYear(use.plan);
@@ -124,6 +129,7 @@ export function buildKpiDetail(data: CityData, kpiId: string): KpiDetail | null 
     data,
     kpi,
     evaluation: evaluateKpi(kpi),
+    override: statusOverrideOf(data, kpi.id) ?? null,
     byTarget,
     observations,
     sdgTargets: tagSdgTargets(kpi.sdgTargets),

@@ -8,15 +8,15 @@ import { detectFileEncoding, readObservationCsv, type RawCell, type RawObservati
 import type { TextEncoding } from '../formats/csv/decode-text.ts';
 import { readObservationWorkbook } from '../formats/xlsx/observation-workbook.reader.ts';
 import { inspectXlsxZip } from '../formats/xlsx/zip-guard.ts';
+import type { Lang } from '../i18n/lang.ts';
+import { t, type MessageKey } from '../i18n/messages.ts';
 import { inTransaction, type Executor } from '../storage/database.ts';
 import { listKpiRows } from '../storage/kpi.repository.ts';
-import { recordObservations, type ObservationChange } from '../storage/observation.repository.ts';
+import { appendObservationChanges, type ObservationChange } from '../storage/observation.repository.ts';
 import { loadCityData } from './city-data.service.ts';
 
 /** Files larger than this are refused before they are read (the web refuses them while uploading). */
 export const MAX_IMPORT_BYTES = 50 * 1024 * 1024;
-/** Changes handed to the repository at once. */
-const COMMIT_SLICE = 5000;
 /** Data rows one import may hold. */
 export const MAX_IMPORT_ROWS = 100_000;
 
@@ -46,7 +46,8 @@ export type ImportProblemKind =
   | 'percentage-out-of-range'
   | 'merged-cells'
   | 'external-reference'
-  | 'not-importable-change';
+  | 'not-importable-change'
+  | 'kpi-not-permitted';
 
 /** One problem of one cell: where, what it holds, and what is wrong (both languages). */
 export interface ImportProblem {
@@ -95,12 +96,18 @@ export interface ImportFile {
   readonly cityId?: string;
 }
 
+/** What the importing user may change: actuals of the KPIs this allows (all when absent, as for the CLI). */
+export interface ImportPermissions {
+  /** Whether the user may enter actuals of this KPI (a department editor: its department's KPIs). */
+  readonly mayEditKpi?: (kpi: Kpi) => boolean;
+}
+
 /**
  * Step 1 of an import: reads the file (the exported sheet, the template as .xlsx or .csv, a CSV
  * in UTF-8 or Shift_JIS), validates every row against the stored KPIs and lists every problem
  * and every change. Writes nothing.
  */
-export async function previewObservationImport(db: Executor, file: ImportFile): Promise<PreviewResult> {
+export async function previewObservationImport(db: Executor, file: ImportFile, permissions: ImportPermissions = {}): Promise<PreviewResult> {
   const read = await readImportFile(file);
   if (!read.ok) return read;
   const cityId = file.cityId ?? read.cityId;
@@ -109,7 +116,7 @@ export async function previewObservationImport(db: Executor, file: ImportFile): 
   const data = await loadCityData(db, cityId);
   if (!data) return { ok: false, error: { kind: 'unknown-city', cityId } };
   const kpiRowIds = new Map((await listKpiRows(db, cityId)).map((k) => [k.slug, k.id]));
-  return { ok: true, preview: await validate(data, kpiRowIds, read) };
+  return { ok: true, preview: await validate(data, kpiRowIds, read, permissions) };
 }
 
 export type CommitResult =
@@ -122,7 +129,7 @@ export type CommitResult =
  * writes every change through `recordObservations` (versions with actor and reason, change log),
  * or nothing when any problem remains. Importing the same file again writes nothing.
  */
-export async function commitObservationImport(db: Executor, file: ImportFile, meta: { actor: string; reason: string }): Promise<CommitResult> {
+export async function commitObservationImport(db: Executor, file: ImportFile, meta: { actor: string; reason: string }, permissions: ImportPermissions = {}): Promise<CommitResult> {
   const read = await readImportFile(file);
   if (!read.ok) return read;
   return inTransaction(db, async (trx) => {
@@ -131,13 +138,9 @@ export async function commitObservationImport(db: Executor, file: ImportFile, me
     const data = await loadCityData(trx, cityId);
     if (!data) return { ok: false, error: { kind: 'unknown-city', cityId } } as const;
     const kpiRowIds = new Map((await listKpiRows(trx, cityId)).map((k) => [k.slug, k.id]));
-    const preview = await validate(data, kpiRowIds, read);
+    const preview = await validate(data, kpiRowIds, read, permissions);
     if (preview.problems.length > 0) return { ok: false, preview } as const;
-    // In slices: one statement may bind at most 65,535 parameters; the transaction keeps it all-or-nothing.
-    let written = 0;
-    for (let i = 0; i < preview.changes.length; i += COMMIT_SLICE) {
-      written += (await recordObservations(trx, preview.changes.slice(i, i + COMMIT_SLICE).map((c) => c.change), meta)).length;
-    }
+    const written = await appendObservationChanges(trx, preview.changes.map((c) => c.change), meta);
     return { ok: true, preview, written } as const;
   });
 }
@@ -219,13 +222,21 @@ async function readWhole(path: string, size: number): Promise<Uint8Array> {
 }
 
 /** Checks every row against the city's KPIs and turns the good ones into changes. */
-async function validate(data: CityData, kpiRowIds: ReadonlyMap<string, number>, read: ReadFile): Promise<ImportPreview> {
+async function validate(data: CityData, kpiRowIds: ReadonlyMap<string, number>, read: ReadFile, permissions: ImportPermissions): Promise<ImportPreview> {
   const kpis = new Map(data.kpis.map((k) => [k.id, k]));
   const byName = new Map<string, Kpi[]>();
   for (const k of data.kpis) byName.set(k.name, [...(byName.get(k.name) ?? []), k]);
   const problems: ImportProblem[] = [...read.layoutProblems];
   const changes: ImportChange[] = [];
   const seen = new Map<string, { row: number; sheet?: string; value: number }>();
+  // A file repeats the same time points, figures and KPIs on many rows: each is parsed or indexed once.
+  const timePoints = memo((raw: string) => parseTimePoint(raw));
+  const quantities = memo((key: string) => {
+    const [unit, raw] = key.split('\u0000') as [string, string];
+    return parseQuantity(raw, { expectedUnit: unit });
+  });
+  const isoOf = memo((at: TimePoint) => formatTimePointIso(at));
+  const storedOf = memo((k: Kpi) => new Map(k.observations.map((o) => [formatTimePointIso(o.at), o])));
   let unchanged = 0;
   let n = 0;
   for (const r of read.rows) {
@@ -244,9 +255,14 @@ async function validate(data: CityData, kpiRowIds: ReadonlyMap<string, number>, 
       problem('unknown-kpi', cell, `この都市に該当する指標がありません（指標IDまたは指標名を確認してください）`, `no KPI of this city matches (check the KPI id or name)`);
       continue;
     }
+    if (permissions.mayEditKpi && !permissions.mayEditKpi(kpi)) {
+      const cell = idCell && idCell.raw !== '' ? idCell : nameCell;
+      problem('kpi-not-permitted', cell, `この指標（${kpi.name}）の実績を登録する権限がありません（担当課の指標だけを取り込めます）`, `you may not enter actuals of this KPI (${kpi.name}): only your department's KPIs can be imported`);
+      continue;
+    }
     let bad = false;
     const atCell = r.cells.at;
-    const at = atCell && atCell.raw !== '' ? parseTimePoint(atCell.raw) : null;
+    const at = atCell && atCell.raw !== '' ? timePoints(atCell.raw) : null;
     if (!at || !at.ok) {
       problem('unreadable-date', atCell, at ? at.error.messageJa : '時点が空です', at ? at.error.message : 'the time point is empty');
       bad = true;
@@ -261,7 +277,7 @@ async function validate(data: CityData, kpiRowIds: ReadonlyMap<string, number>, 
       value = valueCell.number;
       decimals = valueCell.decimals ?? decimalsOf(value);
     } else {
-      const q = parseQuantity(valueCell.raw, { expectedUnit: kpi.unit });
+      const q = quantities(`${kpi.unit}\u0000${valueCell.raw}`);
       if (q.ok) {
         value = q.value.value;
         decimals = q.value.decimals;
@@ -304,7 +320,7 @@ async function validate(data: CityData, kpiRowIds: ReadonlyMap<string, number>, 
       }
     }
     if (bad || value === null || !at || !at.ok) continue;
-    const iso = formatTimePointIso(at.value);
+    const iso = isoOf(at.value);
     const key = `${kpi.id}@${iso}`;
     const first = seen.get(key);
     if (first) {
@@ -315,7 +331,7 @@ async function validate(data: CityData, kpiRowIds: ReadonlyMap<string, number>, 
       continue;
     }
     seen.set(key, { row: r.row, ...(r.sheet ? { sheet: r.sheet } : {}), value });
-    const current = kpi.observations.find((o) => formatTimePointIso(o.at) === iso);
+    const current = storedOf(kpi).get(iso);
     const currentDecimals = current ? (current.decimals ?? decimalsOf(current.value)) : null;
     const note = r.cells.note && r.cells.note.raw !== '' ? r.cells.note.raw : (current?.note ?? null);
     const source = r.cells.source && r.cells.source.raw !== '' ? r.cells.source.raw : (current?.source ?? null);
@@ -342,6 +358,16 @@ async function validate(data: CityData, kpiRowIds: ReadonlyMap<string, number>, 
   return { cityId: data.city.id, format: read.format, ...(read.encoding ? { encoding: read.encoding } : {}), rows: read.rows.length, problems, changes, unchanged };
 }
 
+/** `fn` remembering its answer per argument (for one validation: the cache dies with it). */
+function memo<K, V>(fn: (key: K) => V): (key: K) => V {
+  const cache = new Map<K, V>();
+  return (key) => {
+    let v = cache.get(key);
+    if (v === undefined && !cache.has(key)) cache.set(key, (v = fn(key)));
+    return v as V;
+  };
+}
+
 function isPercent(unit: string): boolean {
   return normalizeUnit(unit) === '%';
 }
@@ -364,32 +390,43 @@ export function templateExamples(data: CityData): { kpi: string; name: string; s
   });
 }
 
-/** A file error as one line, in both languages' order of the catalog (Japanese first, then English). */
+/** A file error as one line in both languages (the catalog's `import.fileError.*`), Japanese first. */
 export function describeImportFileError(e: ImportFileError): { ja: string; en: string } {
-  switch (e.kind) {
-    case 'empty-file':
-      return { ja: 'ファイルが空です', en: 'the file is empty' };
-    case 'too-large':
-      return { ja: `ファイルが大きすぎます（${Math.round(e.bytes / 1048576)} MB。上限は ${e.limit / 1048576} MB）`, en: `the file is too large (${Math.round(e.bytes / 1048576)} MB; the limit is ${e.limit / 1048576} MB)` };
-    case 'unsupported-type':
-      return { ja: `「${e.name}」は取り込めない種類のファイルです（.xlsx または .csv）`, en: `"${e.name}" is not a file type the import reads (.xlsx or .csv)` };
-    case 'not-xlsx':
-      return { ja: '拡張子は .xlsx ですが、Excel（.xlsx）形式のファイルではありません', en: 'the file is named .xlsx but is not an Excel (.xlsx) workbook' };
-    case 'zip-bomb':
-      return { ja: `展開後の大きさが上限を超えるため読み込みません（${e.detail}）`, en: `refused: the workbook expands beyond the limit (${e.detail})` };
-    case 'corrupt-xlsx':
-      return { ja: `Excelファイルが壊れているため読み込めません（${e.detail}）`, en: `the workbook is damaged and cannot be read (${e.detail})` };
-    case 'no-data':
-      return { ja: '取り込める表が見つかりません（テンプレートの見出し「指標ID・時点・値」または本システムの進捗評価シートが必要です）', en: 'no importable table found (the template headings 指標ID/kpi_id, 時点/at, 値/value, or a progress sheet exported by this system)' };
-    case 'unreadable-csv':
-      return { ja: `${e.line}行目がCSVとして読み取れません：${e.message}`, en: `line ${e.line} is not valid CSV: ${e.message}` };
-    case 'too-many-rows':
-      return { ja: `行数が上限（${e.limit.toLocaleString('ja-JP')}行）を超えています。ファイルを分けてください`, en: `more than ${e.limit.toLocaleString('en-US')} rows; split the file` };
-    case 'unknown-city':
-      return e.cityId ? { ja: `都市「${e.cityId}」はありません`, en: `unknown city "${e.cityId}"` } : { ja: '取り込み先の都市を指定してください（--city）', en: 'name the city to import into (--city)' };
-    case 'city-mismatch':
-      return { ja: `このファイルは「${e.fileCity}」のものです（取り込み先：${e.cityId}）`, en: `this workbook belongs to "${e.fileCity}", not "${e.cityId}"` };
-  }
+  const say = (lang: Lang): string => {
+    const mb = (bytes: number) => (bytes / 1048576).toLocaleString(lang === 'ja' ? 'ja-JP' : 'en-US', { maximumFractionDigits: 1 });
+    const vars: Record<string, string> = {};
+    switch (e.kind) {
+      case 'too-large':
+        Object.assign(vars, { size: mb(e.bytes), limit: mb(e.limit) });
+        break;
+      case 'unsupported-type':
+        vars['name'] = e.name;
+        break;
+      case 'zip-bomb':
+      case 'corrupt-xlsx':
+        vars['detail'] = e.detail;
+        break;
+      case 'unreadable-csv':
+        Object.assign(vars, { line: String(e.line), message: e.message });
+        break;
+      case 'too-many-rows':
+        vars['limit'] = e.limit.toLocaleString(lang === 'ja' ? 'ja-JP' : 'en-US');
+        break;
+      case 'unknown-city':
+        vars['city'] = e.cityId;
+        break;
+      case 'city-mismatch':
+        Object.assign(vars, { fileCity: e.fileCity, city: e.cityId });
+        break;
+      case 'empty-file':
+      case 'not-xlsx':
+      case 'no-data':
+        break;
+    }
+    const key: MessageKey = e.kind === 'unknown-city' && !e.cityId ? 'import.fileError.no-city' : `import.fileError.${e.kind}`;
+    return t(lang, key).replace(/\{(\w+)\}/g, (m, k: string) => vars[k] ?? m);
+  };
+  return { ja: say('ja'), en: say('en') };
 }
 
 /** Where a problem is: 「シート名」!12行 B列. */

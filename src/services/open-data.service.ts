@@ -1,5 +1,5 @@
 import { zipSync, strToU8 } from 'fflate';
-import type { City, CityData } from '../core/city/city.ts';
+import type { City, CityData, StatusOverride } from '../core/city/city.ts';
 import { evaluateKpi, sortedObservations, type KpiEvaluation } from '../core/kpi/kpi-evaluation.ts';
 import type { Kpi } from '../core/kpi/kpi.ts';
 import { walkPlanNodes } from '../core/plan/plan.ts';
@@ -8,6 +8,7 @@ import { formatTimePointIso, type TimePoint } from '../core/time/time-point.ts';
 import { toCsv, type CsvCell, type DataTable } from '../formats/csv/write-csv.ts';
 import type { PlanReport } from './plan-report.service.ts';
 import { reconcileCityRates } from './published-rate.service.ts';
+import { allYearlyCommentaries, expertEvaluationsOf, statusOverridesByKpi } from './staff-notes.service.ts';
 
 /**
  * Open data: every public figure of a city as flat tables, one row per fact, with stable
@@ -25,11 +26,15 @@ const wareki = (t: TimePoint | undefined) => (t ? formatTimePointWareki(t) : nul
 export const KPI_COLUMNS = [
   'city_id', 'kpi_id', 'name', 'name_en', 'unit', 'department', 'side', 'aggregation', 'direction', 'method', 'sdg_targets',
   'baseline_at', 'baseline_at_wareki', 'baseline', 'latest_at', 'latest_at_wareki', 'latest', 'target_id', 'target_at', 'target_at_wareki', 'target',
-  'rate', 'display_rate', 'status', 'forecast', 'forecast_projected_value', 'un_progress_category', 'open_sdg_status',
+  'rate', 'display_rate', 'status', 'status_override', 'status_override_justification', 'status_override_decided_on',
+  'forecast', 'forecast_projected_value', 'un_progress_category', 'open_sdg_status',
 ] as const;
 
-/** A KPI and its evaluation against one target as one flat row. */
-export function kpiRow(cityId: string, kpi: Kpi, e: KpiEvaluation | null): Row {
+/**
+ * A KPI and its evaluation against one target as one flat row. `status` is always the computed
+ * status; a status the secretariat set instead sits beside it with its justification and date.
+ */
+export function kpiRow(cityId: string, kpi: Kpi, e: KpiEvaluation | null, override?: StatusOverride): Row {
   const a = e?.status.achievement ?? null;
   return {
     city_id: cityId,
@@ -56,6 +61,9 @@ export function kpiRow(cityId: string, kpi: Kpi, e: KpiEvaluation | null): Row {
     rate: a?.rate ?? null,
     display_rate: a?.displayRate ?? null,
     status: e?.status.status ?? 'no-data',
+    status_override: override?.status ?? null,
+    status_override_justification: override?.justification ?? null,
+    status_override_decided_on: override?.decidedOn ?? null,
     forecast: e?.forecast.verdict ?? 'no-data',
     forecast_projected_value: e?.forecast.projectedValue ?? null,
     un_progress_category: e?.un.category ?? 'no-data',
@@ -63,14 +71,31 @@ export function kpiRow(cityId: string, kpi: Kpi, e: KpiEvaluation | null): Row {
   };
 }
 
-/** KPIs (each with its current evaluation) as a table. */
-export function kpisTable(items: readonly { city: Pick<City, 'id'>; kpi: Kpi; evaluation: KpiEvaluation | null }[]): DataTable {
-  return { columns: KPI_COLUMNS, rows: items.map((x) => kpiRow(x.city.id, x.kpi, x.evaluation)) };
+/** KPIs (each with its current evaluation and any status override) as a table. */
+export function kpisTable(items: readonly { city: Pick<City, 'id'>; kpi: Kpi; evaluation: KpiEvaluation | null; override?: StatusOverride | undefined }[]): DataTable {
+  return { columns: KPI_COLUMNS, rows: items.map((x) => kpiRow(x.city.id, x.kpi, x.evaluation, x.override)) };
 }
 
 /** Every KPI of a city against its current target. */
 export function cityKpisTable(data: CityData): DataTable {
-  return kpisTable(data.kpis.map((kpi) => ({ city: data.city, kpi, evaluation: evaluateKpi(kpi) })));
+  const overrides = statusOverridesByKpi(data);
+  return kpisTable(data.kpis.map((kpi) => ({ city: data.city, kpi, evaluation: evaluateKpi(kpi), override: overrides.get(kpi.id) })));
+}
+
+/** The departments' yearly commentary per KPI (published years only, as the public view holds them). */
+export function kpiCommentariesTable(data: CityData): DataTable {
+  return {
+    columns: ['city_id', 'kpi_id', 'year', 'commentary'],
+    rows: allYearlyCommentaries(data).map((c) => ({ city_id: data.city.id, kpi_id: c.kpiId, year: c.year, commentary: c.body })),
+  };
+}
+
+/** The expert evaluation (有識者からの評価) of each plan by year (published years only). */
+export function planEvaluationsTable(data: CityData): DataTable {
+  return {
+    columns: ['city_id', 'plan_id', 'year', 'title', 'evaluation'],
+    rows: data.plans.flatMap((p) => expertEvaluationsOf(p).map((n) => ({ city_id: data.city.id, plan_id: p.id, year: n.year ?? null, title: n.title, evaluation: n.body }))),
+  };
 }
 
 /** Every actual (実績) of the given KPIs, oldest first per KPI. */
@@ -196,7 +221,7 @@ export function planReportTable(cityId: string, report: PlanReport): DataTable {
       node_code: r.node.code ?? null,
       node_title: r.node.title,
       no: r.row.no ?? null,
-      ...kpiRow(cityId, r.kpi, r.evaluation),
+      ...kpiRow(cityId, r.kpi, r.evaluation, r.override),
     })),
   };
 }
@@ -245,6 +270,8 @@ export function cityTables(data: CityData): Record<string, DataTable> {
     plans: plansTable(data),
     'plan-nodes': planNodesTable(data),
     'plan-kpi-rows': planKpiRowsTable(data),
+    'kpi-commentaries': kpiCommentariesTable(data),
+    'plan-evaluations': planEvaluationsTable(data),
     'published-rates': publishedRatesTable(data),
     documents: documentsTable(data),
   };

@@ -1,9 +1,10 @@
-import type { CityData } from '../core/city/city.ts';
+import type { CityData, StatusOverride } from '../core/city/city.ts';
 import type { OpenSdgProgressStatus, UnProgressCategory } from '../core/kpi/international-assessment.ts';
 import { evaluateKpi, type KpiEvaluation } from '../core/kpi/kpi-evaluation.ts';
 import type { Kpi } from '../core/kpi/kpi.ts';
 import { walkPlanNodes, type Plan, type PlanKpiRow, type PlanNode } from '../core/plan/plan.ts';
 import { rollupNode, type KpiProgress, type NodeRollup } from '../core/plan/rollup.ts';
+import { statusOverridesByKpi } from './staff-notes.service.ts';
 
 /** A KPI row of a plan with everything computed for it. */
 export interface PlanReportRow {
@@ -13,6 +14,11 @@ export interface PlanReportRow {
   readonly row: PlanKpiRow;
   readonly kpi: Kpi;
   readonly evaluation: KpiEvaluation | null;
+  /**
+   * The status the secretariat set for the KPI, shown beside the computed one. Roll-ups, filters
+   * and counts keep to the computed status: the override is a judgement, not a figure.
+   */
+  readonly override?: StatusOverride;
 }
 
 /** A plan with its KPI rows evaluated and every node rolled up. */
@@ -34,6 +40,7 @@ export function buildPlanReport(data: CityData, plan: Plan): PlanReport {
     }
     return evaluations.get(key)!;
   };
+  const overrides = statusOverridesByKpi(data);
   const byId = new Map<string, PlanNode>();
   const rows: PlanReportRow[] = [];
   for (const { node, path } of walkPlanNodes(plan.nodes)) {
@@ -41,7 +48,8 @@ export function buildPlanReport(data: CityData, plan: Plan): PlanReport {
     for (const row of node.kpiRows) {
       const kpi = kpiById.get(row.kpiId);
       if (!kpi) continue;
-      rows.push({ node, nodePath: [...path.map((id) => byId.get(id)!), node], row, kpi, evaluation: evaluate(row.kpiId, row.targetId) });
+      const override = overrides.get(kpi.id);
+      rows.push({ node, nodePath: [...path.map((id) => byId.get(id)!), node], row, kpi, evaluation: evaluate(row.kpiId, row.targetId), ...(override && { override }) });
     }
   }
   const progressOf = (kpiId: string, targetId?: string): KpiProgress | undefined => {

@@ -23,8 +23,8 @@ export async function loadStaffDecorations(db: Executor, cityId: string): Promis
 }
 
 /**
- * What the public may see of a city: the actuals (and commentaries) of unpublished years are
- * left out; everything else is as stored. Rates, statuses and charts computed from the result
+ * What the public may see of a city: the actuals, the KPI commentaries and the plan narratives
+ * (expert evaluations, reviews) of unpublished years are left out; everything else is as stored. Rates, statuses and charts computed from the result
  * are therefore those of the published data.
  */
 export function publicView(staff: StaffCityData): CityData {
@@ -34,6 +34,7 @@ export function publicView(staff: StaffCityData): CityData {
   return {
     ...d,
     kpis: d.kpis.map((k) => ({ ...k, observations: k.observations.filter((o) => !hidden.has(reportingYear(o.at))) })),
+    plans: d.plans.map((p) => ({ ...p, narratives: p.narratives.filter((n) => n.year === undefined || !hidden.has(n.year)) })),
     ...(d.yearlyCommentaries && { yearlyCommentaries: d.yearlyCommentaries.filter((c) => !hidden.has(c.year)) }),
   };
 }

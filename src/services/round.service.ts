@@ -13,6 +13,7 @@ import type { EntryRoundRow } from '../storage/tables/staff.table.ts';
 import type { CityDataStore } from './city-data.store.ts';
 import { departmentsOf, type DepartmentWithKpis } from './department.service.ts';
 import { isIsoDate, type FieldProblem, type FormResult } from './staff-entry.service.ts';
+import { runPartnerHourly } from '../partners/partner-platform.ts';
 
 /** Completion of one department in a round: its KPIs, and those still without an actual of the year. */
 export interface DepartmentProgress {
@@ -163,6 +164,7 @@ export function startReminderJob(db: Executor, store: CityDataStore, options: { 
     running = true;
     try {
       await queueReminders(db, store, { reminderDays: options.reminderDays });
+      await runPartnerHourly(db, store);
       if (options.smtp) await deliverOutbox(db, options.smtp);
     } catch (e) {
       log(`michishirube: reminder job failed: ${e instanceof Error ? e.message : String(e)}`);

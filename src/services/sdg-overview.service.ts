@@ -1,6 +1,7 @@
-import type { City, CityData } from '../core/city/city.ts';
+import type { City, CityData, StatusOverride } from '../core/city/city.ts';
 import { evaluateKpi, type KpiEvaluation } from '../core/kpi/kpi-evaluation.ts';
 import type { Kpi } from '../core/kpi/kpi.ts';
+import { statusOverridesByKpi } from './staff-notes.service.ts';
 import { findSdgGoal, goalOfTarget, sdgGoals, targetsOfGoal, type SdgGoal, type SdgTarget } from '../core/sdg/sdg-framework.ts';
 
 /** A KPI of some city with its current evaluation. */
@@ -8,6 +9,8 @@ export interface CityKpi {
   readonly city: City;
   readonly kpi: Kpi;
   readonly evaluation: KpiEvaluation | null;
+  /** The status the city's secretariat set instead of the computed one, if any. */
+  readonly override?: StatusOverride | undefined;
 }
 
 /** A goal across all cities: how many KPIs and which cities are tagged with one of its targets. */
@@ -33,7 +36,10 @@ export interface GoalDetail {
 
 /** Every KPI of the given cities, evaluated against its current target. */
 export function cityKpis(cities: readonly CityData[]): CityKpi[] {
-  return cities.flatMap((d) => d.kpis.map((kpi) => ({ city: d.city, kpi, evaluation: evaluateKpi(kpi) })));
+  return cities.flatMap((d) => {
+    const overrides = statusOverridesByKpi(d);
+    return d.kpis.map((kpi) => ({ city: d.city, kpi, evaluation: evaluateKpi(kpi), override: overrides.get(kpi.id) }));
+  });
 }
 
 /** The 17 goals with the number of KPIs (over all cities) tagged with one of their targets. */

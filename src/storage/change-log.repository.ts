@@ -1,6 +1,7 @@
+import { sql } from 'kysely';
 import type { Executor } from './database.ts';
 import { chunks } from './batch.ts';
-import { toJsonb, type JsonValue } from './columns.ts';
+import type { JsonValue } from './columns.ts';
 import type { ChangeAction, ChangeEntity, ChangeLogRow } from './tables/change-log.table.ts';
 
 /** One audit entry to append: who did what to which entity, from what to what, and why. */
@@ -15,25 +16,42 @@ export interface NewChangeLogEntry {
   readonly reason?: string | null;
 }
 
-/** Appends audit entries (several in one statement); the log is never updated or deleted. */
+/** Entries per statement of {@link appendChangeLog} (one JSON parameter each, a few MB). */
+const LOG_ROWS = 20_000;
+
+/**
+ * Appends audit entries, in their order, in one statement per {@link LOG_ROWS} entries; the log
+ * is never updated or deleted. The entries travel as one JSON parameter (see {@link jsonRows}).
+ */
 export async function appendChangeLog(db: Executor, entries: readonly NewChangeLogEntry[]): Promise<void> {
-  for (const batch of chunks(entries)) {
-    await db
-      .insertInto('change_log')
-      .values(
-        batch.map((e) => ({
-          actor: e.actor,
-          action: e.action,
-          entity: e.entity,
-          entity_id: e.entityId,
-          city_id: e.cityId,
-          old: toJsonb(e.old),
-          new: toJsonb(e.new),
-          reason: e.reason ?? null,
-        })),
-      )
-      .execute();
+  for (const batch of chunks(entries, LOG_ROWS)) {
+    const rows = batch.map((e) => ({
+      actor: e.actor,
+      action: e.action,
+      entity: e.entity,
+      entity_id: e.entityId,
+      city_id: e.cityId,
+      old: e.old ?? null,
+      new: e.new ?? null,
+      reason: e.reason ?? null,
+    }));
+    await sql`
+      insert into change_log (actor, action, entity, entity_id, city_id, old, new, reason)
+      select r.actor, r.action, r.entity, r.entity_id, r.city_id, r.old, r.new, r.reason
+      from rows from (json_to_recordset(${jsonRows(rows)}::json) as (actor text, action text, entity text, entity_id text, city_id text, old jsonb, new jsonb, reason text)) with ordinality as r(actor, action, entity, entity_id, city_id, old, new, reason, n)
+      order by r.n`.execute(db);
   }
+}
+
+/**
+ * Rows for a set-based write as one JSON text parameter, read back in SQL with
+ * `json_to_recordset($1::json) as r(col type, …)`. One parameter, whatever the number of rows
+ * (a multi-row VALUES list binds one per cell, at most 65,535 a statement), and the same on
+ * PGlite and on PostgreSQL (`pg` would turn JS arrays into array literals, PGlite not). A JSON
+ * null becomes SQL null, also in jsonb columns.
+ */
+export function jsonRows(rows: readonly object[]): string {
+  return JSON.stringify(rows);
 }
 
 /** Which audit entries to list; every filter is optional and they combine with AND. */

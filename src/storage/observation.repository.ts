@@ -1,8 +1,9 @@
 import { formatTimePointIso, timePointEnd, type TimePoint } from '../core/time/time-point.ts';
+import { sql } from 'kysely';
 import { inTransaction, type Executor } from './database.ts';
 import { chunks, distinct } from './batch.ts';
 import { toNumberOrNull, type JsonValue } from './columns.ts';
-import { appendChangeLog, type NewChangeLogEntry } from './change-log.repository.ts';
+import { appendChangeLog, jsonRows, type NewChangeLogEntry } from './change-log.repository.ts';
 import type { ObservationVersionRow, NewObservationVersionRow } from './tables/observation.table.ts';
 
 /** Who makes a change and why; stored with every version and in the change log. */
@@ -63,66 +64,83 @@ export async function deleteObservation(db: Executor, input: { kpiId: number; at
 }
 
 /**
+ * Rows per statement of a bulk write. Each statement binds one parameter, the rows as a JSON
+ * array (see {@link jsonRows}), so the parameter limit (65,535) does not apply; the slice only
+ * bounds the size of one message (about 2–4 MB) and of the rows returned at once.
+ */
+const BULK_ROWS = 20_000;
+
+/**
  * Applies many observation changes at once (a whole import in a handful of statements): each
  * change whose content differs from the current version appends a version and a change-log
  * entry; unchanged ones are skipped, which makes re-imports idempotent. Returns the new versions.
+ * Use {@link appendObservationChanges} when only their number matters: reading 100,000 rows
+ * back costs more than writing them on PGlite.
  */
 export async function recordObservations(db: Executor, changes: readonly ObservationChange[], meta: ChangeMeta): Promise<ObservationVersionRow[]> {
-  if (changes.length === 0) return [];
+  return (await writeObservationChanges(db, changes, meta, true)).rows;
+}
+
+/** {@link recordObservations} for bulk writes (imports): the same versions and change log; returns how many versions were appended. */
+export async function appendObservationChanges(db: Executor, changes: readonly ObservationChange[], meta: ChangeMeta): Promise<number> {
+  return (await writeObservationChanges(db, changes, meta, false)).count;
+}
+
+/**
+ * Every step is one set-based statement per {@link BULK_ROWS} changes, whatever the number of
+ * KPIs or time points: read the slots that exist with their latest version, create the missing
+ * slots, append the versions (joined to their slots in SQL, so no ids travel back), append the
+ * change log. 100,000 new actuals take about twenty round trips.
+ */
+async function writeObservationChanges(db: Executor, changes: readonly ObservationChange[], meta: ChangeMeta, returning: boolean): Promise<{ rows: ObservationVersionRow[]; count: number }> {
+  if (changes.length === 0) return { rows: [], count: 0 };
   requireActor(meta.actor);
   return inTransaction(db, async (trx) => {
     const kpiIds = distinct(changes.map((c) => c.kpiId));
     const kpis = new Map((await trx.selectFrom('kpis').select(['id', 'slug', 'city_id']).where('id', 'in', kpiIds).execute()).map((k) => [k.id, k]));
     for (const id of kpiIds) if (!kpis.has(id)) throw new Error(`cannot record an observation: no KPI with id ${id}`);
 
-    // The slots (kpi, time point) the versions hang on: create the missing ones.
-    const slots = changes.filter((c) => c.value !== null).map((c) => ({ kpi_id: c.kpiId, at: formatTimePointIso(c.at), at_end: timePointEnd(c.at) }));
-    for (const batch of chunks(slots)) {
-      await trx.insertInto('observations').values(batch).onConflict((oc) => oc.columns(['kpi_id', 'at']).doNothing()).execute();
-    }
-    const ats = distinct(changes.map((c) => formatTimePointIso(c.at)));
-    const observationIds = new Map<string, number>();
-    for (const row of await trx.selectFrom('observations').select(['id', 'kpi_id', 'at']).where('kpi_id', 'in', kpiIds).where('at', 'in', ats).execute()) {
-      observationIds.set(slotKey(row.kpi_id, row.at), row.id);
+    // The slots (kpi, time point) the changes touch.
+    const slots = new Map<string, { kpi_id: number; at: string; at_end: number }>();
+    for (const c of changes) {
+      const at = formatTimePointIso(c.at);
+      const key = slotKey(c.kpiId, at);
+      if (!slots.has(key)) slots.set(key, { kpi_id: c.kpiId, at, at_end: timePointEnd(c.at) });
     }
 
-    const current = new Map<number, Pick<ObservationVersionRow, 'version' | 'value' | 'decimals' | 'note' | 'source' | 'deleted'>>();
-    const ids = [...observationIds.values()];
-    if (ids.length > 0) {
-      const latest = await trx
-        .selectFrom('observation_versions')
-        .select(['observation_id', 'version', 'value', 'decimals', 'note', 'source', 'deleted'])
-        .where('observation_id', 'in', ids)
-        .distinctOn('observation_id')
-        .orderBy('observation_id')
-        .orderBy('version', 'desc')
-        .execute();
-      for (const v of latest) current.set(v.observation_id, v);
+    // Those that exist, with their latest version (none for a slot whose versions were never written).
+    const existing = new Set<string>();
+    const current = new Map<string, Pick<ObservationVersionRow, 'version' | 'value' | 'decimals' | 'note' | 'source' | 'deleted'>>();
+    for (const batch of chunks([...slots.values()].map(({ kpi_id, at }) => ({ kpi_id, at })), BULK_ROWS)) {
+      const found = await sql<SlotWithLatest>`
+        select o.kpi_id, o.at, v.version, v.value, v.decimals, v.note, v.source, v.deleted
+        from json_to_recordset(${jsonRows(batch)}::json) as r(kpi_id integer, at text)
+        join observations o on o.kpi_id = r.kpi_id and o.at = r.at
+        left join lateral (
+          select x.version, x.value, x.decimals, x.note, x.source, x.deleted from observation_versions x
+          where x.observation_id = o.id order by x.version desc limit 1
+        ) v on true`.execute(trx);
+      for (const row of found.rows) {
+        const key = slotKey(row.kpi_id, row.at);
+        existing.add(key);
+        if (row.version !== null) current.set(key, { version: row.version, value: row.value, decimals: row.decimals, note: row.note, source: row.source, deleted: row.deleted ?? false });
+      }
     }
 
-    const versions: NewObservationVersionRow[] = [];
+    const versions: NewVersion[] = [];
+    const newSlots = new Map<string, { kpi_id: number; at: string; at_end: number }>();
     const log: NewChangeLogEntry[] = [];
     for (const change of changes) {
       const at = formatTimePointIso(change.at);
-      const observationId = observationIds.get(slotKey(change.kpiId, at));
-      if (observationId === undefined) continue; // deleting what was never recorded
-      const before = current.get(observationId);
+      const key = slotKey(change.kpiId, at);
+      const before = current.get(key);
       const live = before && !before.deleted ? contentOf(before) : null;
       const after = change.value === null ? null : contentOf(change as ObservationChange & { value: number });
-      if (sameContent(live, after)) continue;
+      if (sameContent(live, after)) continue; // also: deleting what was never recorded
+      if (!existing.has(key)) newSlots.set(key, slots.get(key)!);
       const version = (before?.version ?? 0) + 1;
-      versions.push({
-        observation_id: observationId,
-        version,
-        value: after?.value ?? null,
-        decimals: after?.decimals ?? null,
-        note: after?.note ?? null,
-        source: after?.source ?? null,
-        deleted: after === null,
-        actor: meta.actor,
-        reason: meta.reason ?? null,
-      });
-      current.set(observationId, { version, value: after?.value ?? null, decimals: after?.decimals ?? null, note: after?.note ?? null, source: after?.source ?? null, deleted: after === null });
+      versions.push({ kpi_id: change.kpiId, at, version, value: after?.value ?? null, decimals: after?.decimals ?? null, note: after?.note ?? null, source: after?.source ?? null, deleted: after === null });
+      current.set(key, { version, value: after?.value ?? null, decimals: after?.decimals ?? null, note: after?.note ?? null, source: after?.source ?? null, deleted: after === null });
       const kpi = kpis.get(change.kpiId)!;
       log.push({
         actor: meta.actor,
@@ -136,11 +154,44 @@ export async function recordObservations(db: Executor, changes: readonly Observa
       });
     }
 
-    const appended: ObservationVersionRow[] = [];
-    for (const batch of chunks(versions)) appended.push(...(await trx.insertInto('observation_versions').values(batch).returningAll().execute()));
+    // A slot another transaction created meanwhile is kept (and then found by the join below).
+    for (const batch of chunks([...newSlots.values()], BULK_ROWS)) {
+      await sql`
+        insert into observations (kpi_id, at, at_end)
+        select r.kpi_id, r.at, r.at_end from json_to_recordset(${jsonRows(batch)}::json) as r(kpi_id integer, at text, at_end double precision)
+        on conflict (kpi_id, at) do nothing`.execute(trx);
+    }
+
+    // Versions in the order of the changes (their ids follow the file); actor, reason and time are the same for all.
+    const rows: ObservationVersionRow[] = [];
+    for (const batch of chunks(versions, BULK_ROWS)) {
+      const insert = sql`
+        insert into observation_versions (observation_id, version, value, decimals, note, source, deleted, actor, reason)
+        select o.id, r.version, r.value, r.decimals, r.note, r.source, r.deleted, ${meta.actor}::text, ${meta.reason ?? null}::text
+        from rows from (json_to_recordset(${jsonRows(batch)}::json) as (kpi_id integer, at text, version integer, value numeric, decimals integer, note text, source text, deleted boolean)) with ordinality as r(kpi_id, at, version, value, decimals, note, source, deleted, n)
+        join observations o on o.kpi_id = r.kpi_id and o.at = r.at
+        order by r.n`;
+      if (returning) rows.push(...(await sql<ObservationVersionRow>`${insert} returning *`.execute(trx)).rows);
+      else await insert.execute(trx);
+    }
     await appendChangeLog(trx, log);
-    return appended;
+    return { rows, count: versions.length };
   });
+}
+
+/** A version to append, named by its slot, without what the statement adds for all (slot id, actor, reason, time). */
+type NewVersion = Omit<NewObservationVersionRow, 'observation_id' | 'actor' | 'reason'> & { readonly kpi_id: number; readonly at: string };
+
+/** A slot as read back with its latest version (null columns when it has none yet). */
+interface SlotWithLatest {
+  readonly kpi_id: number;
+  readonly at: string;
+  readonly version: number | null;
+  readonly value: string | number | null;
+  readonly decimals: number | null;
+  readonly note: string | null;
+  readonly source: string | null;
+  readonly deleted: boolean | null;
 }
 
 /** Every version of one observation, oldest first: the full story of who changed what, when and why. */

@@ -10,6 +10,7 @@ import { publicApiRoutes } from './routes/public-api.routes.ts';
 import { sdgRoutes } from './routes/sdg.routes.tsx';
 import { searchRoutes } from './routes/search.routes.tsx';
 import { sheetRoutes } from './routes/sheet.routes.tsx';
+import { importTemplateRoutes } from './routes/import-template.routes.tsx';
 import { pageCache } from './page-cache.ts';
 import { partnerPublicRoutes } from './routes/partner-public.routes.tsx';
 import type { WebDeps } from './web-deps.ts';
@@ -34,6 +35,7 @@ export function createApp(deps: WebDeps): Hono {
   app.route('/', searchRoutes(deps));
   app.route('/', downloadRoutes(deps));
   app.route('/', sheetRoutes(deps));
+  app.route('/', importTemplateRoutes(deps));
   app.route('/', partnerPublicRoutes(deps));
   app.notFound(notFound);
   return app;

@@ -80,7 +80,10 @@ describe('a partner from application to collaboration, in Chromium', () => {
     await page.fill('input[name=representative]', '申請 太郎');
     await page.fill('input[name=email]', 'applicant@example.com');
     await page.selectOption('select[name=area]', '花泉地域');
+    // Declaration fields show only under ticked goals, without script.
+    expect(await page.locator('textarea[name^=declaration_]:visible').count()).toBe(0);
     await page.check('#f-goal-11');
+    expect(await page.locator('textarea[name^=declaration_]:visible').count()).toBe(1);
     await page.fill('textarea[name=declaration_11]', XSS_DECL);
     await page.fill('input[name=offer_skills]', '木工の技術で空き店舗を改装します');
     await page.fill('input[name=seek_venues]', '作業場所');
@@ -92,6 +95,7 @@ describe('a partner from application to collaboration, in Chromium', () => {
     expect(await page.inputValue('input[name=name]')).toBe(XSS_NAME);
     expect(await page.inputValue('textarea[name=declaration_11]')).toBe(XSS_DECL);
     expect(await page.isChecked('#f-goal-11')).toBe(true);
+    expect(await page.isVisible('textarea[name=declaration_11]')).toBe(true);
     await noScriptRan(page);
     await expectAxeClean(page);
     await page.screenshot({ path: `${SHOTS}apply-errors.png`, fullPage: false });

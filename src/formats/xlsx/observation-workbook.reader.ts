@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
+import { strToU8, unzipSync, zipSync } from 'fflate';
 import { columnName, fieldOfHeader, type RawCell, type RawFigure, type RawObservationRow, type TemplateField } from '../csv/observation-rows.ts';
 import { SHEET_KEYWORD_PREFIX } from './progress-sheet.xlsx.ts';
 import type { ZipInspection } from './zip-guard.ts';
@@ -36,7 +37,8 @@ const SUB = { at: ['年', 'Year'], value: ['値', 'Value'], unit: ['単位', 'Un
  * 年/値/単位 under 当初値, "… 実績" and 目標値) and the template (one actual per row).
  */
 export async function readObservationWorkbook(bytes: Uint8Array, zip: ZipInspection, maxRows: number): Promise<WorkbookRows> {
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from([Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)]), {
+  const ascii = asciiXmlWorkbook(bytes);
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from([Buffer.from(ascii.buffer, ascii.byteOffset, ascii.byteLength)]), {
     sharedStrings: 'cache',
     styles: 'cache',
     hyperlinks: 'ignore',
@@ -102,6 +104,26 @@ export async function readObservationWorkbook(bytes: Uint8Array, zip: ZipInspect
   const keywords = zip.keywords ?? '';
   if (keywords.startsWith(SHEET_KEYWORD_PREFIX)) cityId = /;city=([a-z0-9-]+)/.exec(keywords)?.[1] ?? null;
   return { format, cityId, rows, problems, tooManyRows };
+}
+
+/**
+ * The workbook with every non-ASCII character of its XML parts written as a character reference
+ * (日 → &#26085;), which XML readers decode to the same text. ExcelJS 4.4's streaming reader
+ * decodes each inflated chunk on its own (lib/utils/parse-sax.js, exceljs#2063/#2084), so a
+ * Japanese character split across two chunks became U+FFFD in large sheets (1900年6月9日 →
+ * 1900年6月9���); ASCII cannot be split. Only called after the zip guard has bounded the sizes.
+ */
+function asciiXmlWorkbook(bytes: Uint8Array): Uint8Array {
+  const files = unzipSync(bytes);
+  let changed = false;
+  const decoder = new TextDecoder();
+  for (const [name, data] of Object.entries(files)) {
+    if (!/\.(xml|rels)$/i.test(name)) continue;
+    if (!data.some((b) => b > 0x7f)) continue;
+    files[name] = strToU8(decoder.decode(data).replace(/[^\x00-\x7f]/gu, (ch) => `&#${ch.codePointAt(0)!};`));
+    changed = true;
+  }
+  return changed ? zipSync(files, { level: 1 }) : bytes;
 }
 
 interface Layout {

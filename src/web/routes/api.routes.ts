@@ -1,12 +1,13 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import type { CityData } from '../../core/city/city.ts';
+import type { CityData, StatusOverride } from '../../core/city/city.ts';
 import type { KpiEvaluation } from '../../core/kpi/kpi-evaluation.ts';
 import type { Kpi } from '../../core/kpi/kpi.ts';
 import { formatTimePointIso } from '../../core/time/time-point.ts';
 import type { WebDeps } from '../web-deps.ts';
 import { summarizeCity } from '../../services/city-summary.service.ts';
 import { buildPlanReport } from '../../services/plan-report.service.ts';
+import { expertEvaluationsOf, statusOverridesByKpi } from '../../services/staff-notes.service.ts';
 
 /** A problem response (RFC 9457) with a stable type id. */
 function problem(status: 400 | 404, type: string, title: string, detail: string) {
@@ -33,7 +34,8 @@ export function apiRoutes({ store }: WebDeps): Hono {
     const data = await store.get(q.data.city);
     if (!data) return problem(404, 'unknown-city', 'Unknown city', `no city "${q.data.city}"`);
     const summary = summarizeCity(data);
-    return c.json({ city: data.city.id, kpis: summary.kpis.map(({ kpi, evaluation }) => kpiJson(kpi, evaluation)) });
+    const overrides = statusOverridesByKpi(data);
+    return c.json({ city: data.city.id, kpis: summary.kpis.map(({ kpi, evaluation }) => kpiJson(kpi, evaluation, overrides.get(kpi.id))) });
   });
 
   api.get('/cities/:city/plans/:plan', async (c) => {
@@ -46,8 +48,11 @@ export function apiRoutes({ store }: WebDeps): Hono {
   return api;
 }
 
-/** A KPI's figures and computed results as the API publishes them. */
-export function kpiJson(kpi: Kpi, e: KpiEvaluation | null) {
+/**
+ * A KPI's figures and computed results as the API publishes them. `status` is the computed
+ * status; `status_override` the one the secretariat set instead (with its justification), or null.
+ */
+export function kpiJson(kpi: Kpi, e: KpiEvaluation | null, override?: StatusOverride) {
   const a = e?.status.achievement ?? null;
   return {
     id: kpi.id,
@@ -63,6 +68,7 @@ export function kpiJson(kpi: Kpi, e: KpiEvaluation | null) {
     display_rate: a?.displayRate ?? null,
     status: e?.status.status ?? 'no-data',
     status_explanation: e?.status.record.explanation ?? null,
+    status_override: override ? { status: override.status, justification: override.justification, decided_on: override.decidedOn } : null,
     forecast: e ? { verdict: e.forecast.verdict, projected_value: e.forecast.projectedValue, margin: e.forecast.margin } : null,
     un_progress_chart: e ? { category: e.un.category, ratio: e.un.ratio, projected_value: e.un.projectedValue } : null,
     open_sdg_progress: e ? { status: e.openSdg.status, ratio: Number.isFinite(e.openSdg.ratio) ? e.openSdg.ratio : null } : null,
@@ -78,7 +84,8 @@ function planJson(data: CityData, planId: string) {
     rows: report.rows.map((r) => ({
       node: { id: r.node.id, code: r.node.code ?? null, title: r.node.title },
       no: r.row.no ?? null,
-      ...kpiJson(r.kpi, r.evaluation),
+      ...kpiJson(r.kpi, r.evaluation, r.override),
     })),
+    evaluations: expertEvaluationsOf(plan).map((n) => ({ year: n.year ?? null, title: n.title, body: n.body })),
   };
 }

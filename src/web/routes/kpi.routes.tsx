@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import { summarizeCity } from '../../services/city-summary.service.ts';
 import { buildKpiDetail } from '../../services/kpi-detail.service.ts';
 import { cityKpisTable, observationsTable } from '../../services/open-data.service.ts';
+import { statusOverridesByKpi } from '../../services/staff-notes.service.ts';
 import { viewContextOf } from '../request-context.ts';
 import { KpiView } from '../views/kpi.view.tsx';
 import { KpiListView } from '../views/open-data.view.tsx';
@@ -19,7 +20,7 @@ export function kpiRoutes({ store }: WebDeps): Hono {
     if (!data || !format) return notFound(c);
     const summary = summarizeCity(data);
     if (format === 'csv') return csvResponse(cityKpisTable(data), `${data.city.id}-kpis`);
-    if (format === 'json') return jsonResponse({ city: data.city.id, kpis: summary.kpis.map((k) => cityKpiJson({ city: data.city, ...k })) }, `${data.city.id}-kpis`);
+    if (format === 'json') return jsonResponse({ city: data.city.id, kpis: summary.kpis.map((k) => cityKpiJson({ city: data.city, ...k, override: statusOverridesByKpi(data).get(k.kpi.id) })) }, `${data.city.id}-kpis`);
     return c.html(<KpiListView ctx={viewContextOf(c)} data={data} summary={summary} />);
   });
 

@@ -149,6 +149,11 @@ export const openApiDocument = {
           display_rate: nullable('number'),
           status: statusEnum,
           status_explanation: { type: ['object', 'null'], properties: { ja: { type: 'string' }, en: { type: 'string' } } },
+          status_override: {
+            type: ['object', 'null'],
+            description: 'A status the city secretariat set instead of the computed `status`, with its required justification; null when none',
+            properties: { status: { type: 'string', enum: ['achieved', 'on-track', 'behind', 'worsening'] }, justification: { type: 'string' }, decided_on: { type: 'string', format: 'date' } },
+          },
           forecast: { type: ['object', 'null'], properties: { verdict: { type: 'string', enum: ['reaches', 'misses', 'no-data'] }, projected_value: nullable('number'), margin: nullable('number') } },
           url: { type: 'string' },
         },
@@ -193,7 +198,7 @@ export const openApiDocument = {
                   open_sdg: { type: 'object' },
                 },
               },
-              commentary: { type: 'array', items: { type: 'object', properties: { year: nullable('integer'), kind: { type: 'string', enum: ['commentary', 'reflection', 'observation-note'] }, text: { type: 'string' } } } },
+              commentary: { type: 'array', items: { type: 'object', properties: { year: nullable('integer'), kind: { type: 'string', enum: ['department', 'commentary', 'reflection', 'observation-note'], description: 'department: the yearly commentary the responsible department wrote (published years only)' }, text: { type: 'string' } } } },
               published_rates: { type: 'array', items: { $ref: '#/components/schemas/PublishedRate' } },
             },
           },
@@ -217,7 +222,20 @@ export const openApiDocument = {
         },
       },
       PublishedRateList: { type: 'object', properties: { city: { type: 'string' }, published_rates: { type: 'array', items: { type: 'object' } } } },
-      Plan: { type: 'object', required: ['city', 'plan', 'rows'], properties: { city: { type: 'string' }, plan: { type: 'object' }, rows: { type: 'array', items: { $ref: '#/components/schemas/Kpi' } } } },
+      Plan: {
+        type: 'object',
+        required: ['city', 'plan', 'rows'],
+        properties: {
+          city: { type: 'string' },
+          plan: { type: 'object' },
+          rows: { type: 'array', items: { $ref: '#/components/schemas/Kpi' } },
+          evaluations: {
+            type: 'array',
+            description: 'The expert evaluation (有識者からの評価) by year, newest first; published years only',
+            items: { type: 'object', properties: { year: nullable('integer'), title: { type: 'string' }, body: { type: 'string' } } },
+          },
+        },
+      },
       GoalList: {
         type: 'object',
         properties: {

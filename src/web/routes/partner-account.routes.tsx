@@ -1,11 +1,11 @@
-import { Hono, type Context } from 'hono';
-import { z } from 'zod';
+import { Hono, type Context, type MiddlewareHandler } from 'hono';
+import { formSizeLimit } from './partner-guard.ts';
 import type { StaffUser } from '../../auth/user.ts';
-import { field, LIMITS, validateApplication } from '../../partners/application.ts';
+import { contactSchema, field, LIMITS, validateApplication, validateProfileChange } from '../../partners/application.ts';
 import { awardsOf, collaborationsOf, eventsOf, registrationsOf } from '../../partners/activity.repository.ts';
 import { answerCollaboration, enterAward, registerForEvent, requestCollaboration } from '../../partners/activity.service.ts';
 import { matchesFor } from '../../partners/partner-directory.service.ts';
-import { contactOf, submissionsOf } from '../../partners/partner.repository.ts';
+import { contactOf, partnerIdOfUser, submissionsOf } from '../../partners/partner.repository.ts';
 import { exportPartnerData, listProgrammes, loadPartner, partnerOfUser, requestChange, requestRenewal, resubmit, updateContact, withdraw } from '../../partners/partner.service.ts';
 import type { Partner } from '../../partners/partner.ts';
 import type { Programme } from '../../partners/programme.ts';
@@ -19,7 +19,6 @@ import { PartnerMessageView } from '../views/partners/partner-public.view.tsx';
 import { today } from '../views/partners/partner-parts.tsx';
 import type { WebDeps } from '../web-deps.ts';
 import { postedFields, stateOf } from './partner-public.routes.tsx';
-import { formSizeLimit } from './partner-guard.ts';
 
 /** The profile form's values from a partner's current profile. */
 function profileState(p: Partner): FormState {
@@ -38,11 +37,27 @@ function profileState(p: Partner): FormState {
   return { values, goals: p.profile.goals.map((g) => g.goal), errors: {} };
 }
 
-const contactForm = z.object({
-  representative: z.string().trim().min(1, 'required').max(LIMITS.representative, 'too-long'),
-  email: z.string().trim().min(1, 'required').max(LIMITS.email, 'too-long').email('invalid-email'),
-  phone: z.string().trim().max(LIMITS.phone, 'too-long').regex(/^$|^[0-9０-９+()（）\- ー－]{6,20}$/, 'invalid-phone'),
-});
+
+/**
+ * The body size limit of the partner area's forms. It must run before the staff area's CSRF
+ * check reads the body, so staff.routes.tsx mounts it ahead of that middleware.
+ */
+export function partnerAreaSizeLimit(): MiddlewareHandler<StaffEnv> {
+  const limit = formSizeLimit((c) => {
+    const ctx = viewContextOf(c);
+    return c.html(<PartnerMessageView ctx={ctx} title={ctx.t('partners.error.tooLarge')} text={ctx.t('partners.error.tooLarge')} />, 413);
+  });
+  return (c, next) => (c.req.method === 'POST' ? limit(c, next) : next());
+}
+
+/**
+ * Where a user lands after log-in when no page was asked for: a partner (a user with no staff
+ * role, only a partner link) on its own page; null for staff, who land on the dashboard.
+ */
+export async function partnerLanding(db: WebDeps['db'], user: StaffUser): Promise<string | null> {
+  if (user.isSystemAdmin || user.memberships.length > 0) return null;
+  return (await partnerIdOfUser(db, user.id)) === null ? null : '/staff/partner';
+}
 
 /**
  * The partner's own area under /staff/partner (inside the staff area, so the one session and
@@ -51,7 +66,6 @@ const contactForm = z.object({
  */
 export function partnerAccountRoutes(deps: WebDeps): Hono<StaffEnv> {
   const app = new Hono<StaffEnv>();
-  app.use('*', async (c, next) => (c.req.method === 'POST' ? formSizeLimit((cc) => cc.text('too large', 413))(c, next) : next()));
 
   const mine = async (c: Context<StaffEnv>): Promise<{ user: StaffUser; partner: Partner; programme: Programme } | Response> => {
     const user = currentUser(c);
@@ -115,14 +129,17 @@ export function partnerAccountRoutes(deps: WebDeps): Hono<StaffEnv> {
     const m = await mine(c);
     if (m instanceof Response) return m;
     const fields = await postedFields(c);
-    const returned = m.partner.status === 'returned';
-    const checked = validateApplication(fields, m.programme.config, { forProfileEdit: !returned });
-    if (!checked.ok) return home(c, m, { profileState: stateOf(fields, checked.errors), status: 422 });
-    if (returned) {
-      await resubmit(deps.db, m.programme, m.partner, { ...checked.value, publicationConsent: field(fields, 'consentPublication') === 'on' }, actor(m.partner));
+    if (m.partner.status === 'returned') {
+      // A returned application is corrected whole (contact included); the terms were agreed on applying.
+      const corrected = validateApplication(fields, m.programme.config, { forProfileEdit: true });
+      if (!corrected.ok) return home(c, m, { profileState: stateOf(fields, corrected.errors), status: 422 });
+      await resubmit(deps.db, m.programme, m.partner, corrected.value, actor(m.partner));
       deps.store.invalidate(m.programme.cityId);
       return done(c, 'partners.applied.pending');
     }
+    if (m.partner.status !== 'approved') return done(c, 'partners.error.forbidden');
+    const checked = validateProfileChange(fields, m.programme.config);
+    if (!checked.ok) return home(c, m, { profileState: stateOf(fields, checked.errors), status: 422 });
     const r = await requestChange(deps.db, m.programme, m.partner, checked.value.profile, checked.value.publicationConsent, actor(m.partner), today());
     deps.store.invalidate(m.programme.cityId);
     return done(c, r === 'applied' ? 'partners.me.changeApplied' : 'partners.me.changeRequested');
@@ -132,7 +149,7 @@ export function partnerAccountRoutes(deps: WebDeps): Hono<StaffEnv> {
     const m = await mine(c);
     if (m instanceof Response) return m;
     const fields = await postedFields(c);
-    const parsed = contactForm.safeParse({ representative: field(fields, 'representative'), email: field(fields, 'email'), phone: field(fields, 'phone') });
+    const parsed = contactSchema.safeParse({ representative: field(fields, 'representative'), email: field(fields, 'email'), phone: field(fields, 'phone') });
     if (!parsed.success) {
       const errors: Record<string, string> = {};
       for (const i of parsed.error.issues) errors[String(i.path[0])] ??= i.message;

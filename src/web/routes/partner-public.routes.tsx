@@ -7,7 +7,7 @@ import { field, fieldAll, isHoneypotFilled, validateApplication, type PostedFiel
 import { awardEntries, awardsOf, dispatchesOf, eventById, eventsOf, registrationCount, registrationsOf } from '../../partners/activity.repository.ts';
 import { registerForEvent, requestDispatch } from '../../partners/activity.service.ts';
 import { DIRECTORY_PAGE_SIZE, partnerActivities, programmeCounts, searchDirectory } from '../../partners/partner-directory.service.ts';
-import { apply, listProgrammes, loadPartner, programmeOfCity } from '../../partners/partner.service.ts';
+import { apply, listProgrammes, loadPartner, loadPartners, programmeOfCity } from '../../partners/partner.service.ts';
 import { isListed } from '../../partners/partner.ts';
 import { MEMBER_TYPES, type MemberType, type Programme } from '../../partners/programme.ts';
 import { viewContextOf } from '../request-context.ts';
@@ -231,7 +231,10 @@ export function partnerPublicRoutes(deps: WebDeps): Hono {
     const l = await load(c);
     if (!l) return notFound(c);
     const awards = await Promise.all((await awardsOf(deps.db, l.programme.id)).map(async (award) => ({ award, entries: await awardEntries(deps.db, award.id) })));
-    return c.html(<AwardsView ctx={viewContextOf(c)} city={l.city} programme={l.programme} awards={awards} />);
+    // A winner that withdrew (or no longer consents) keeps its place in the results, without a link to a page that is gone.
+    const winnerIds = [...new Set(awards.flatMap((a) => a.entries.filter((e) => e.winner).map((e) => e.partner_id)))];
+    const listed = new Set((await loadPartners(deps.db, winnerIds)).filter((p) => isListed(p, today())).map((p) => p.id));
+    return c.html(<AwardsView ctx={viewContextOf(c)} city={l.city} programme={l.programme} awards={awards} listed={listed} />);
   });
 
   const heldThisYear = async (programme: Programme) => {

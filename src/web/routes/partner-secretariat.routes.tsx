@@ -7,7 +7,7 @@ import { awardEntries, awardsOf, dispatchesOf, eventsOf, partnerMail, registrati
 import { announceEvent, closeAwardEntries, decideAward, openAward, recordAttendance, recordDispatchHeld, scheduleDispatch, scoreEntry } from '../../partners/activity.service.ts';
 import { field, fieldAll } from '../../partners/application.ts';
 import { contactOf, findPartnerIds, partnerLog, submission, submissionsOf } from '../../partners/partner.repository.ts';
-import { loadPartner, loadPartners, programmeOfCity, review, sendRenewalReminders } from '../../partners/partner.service.ts';
+import { loadPartner, loadPartners, programmeOfCity, review, sendRenewalReminders, withdraw } from '../../partners/partner.service.ts';
 import type { Programme } from '../../partners/programme.ts';
 import { pendingSubmissions } from '../../partners/partner.repository.ts';
 import { currentUser } from '../middleware/require-role.ts';
@@ -105,6 +105,21 @@ export function partnerSecretariatRoutes(deps: WebDeps): Hono<StaffEnv> {
     return back(c, `/staff/partners/${p.cityId}/${s.partner_id}`, 'partners.admin.decided');
   });
 
+  // Withdrawal at a member's request, for members without a log-in (a course made them members).
+  app.post('/:city/:id{[0-9]+}/withdraw', async (c) => {
+    const p = await programmeFor(c);
+    if (p instanceof Response) return p;
+    const partner = await loadPartner(deps.db, Number(c.req.param('id')));
+    if (!partner || partner.programmeId !== p.id) return staffNotFound(c);
+    const fields = await postedFields(c);
+    if (field(fields, 'confirm') !== 'on') return back(c, `/staff/partners/${p.cityId}/${partner.id}`, 'partners.error.consent-required');
+    if (partner.status === 'withdrawn') return back(c, `/staff/partners/${p.cityId}/${partner.id}`, 'partners.error.forbidden');
+    // No free-text reason: the append-only log must not receive personal data.
+    await withdraw(deps.db, p, partner, actorName(currentUser(c)), today(), null);
+    deps.store.invalidate(p.cityId);
+    return back(c, `/staff/partners/${p.cityId}/${partner.id}`, 'partners.admin.withdrawn');
+  });
+
   app.post('/:city/reminders', async (c) => {
     const p = await programmeFor(c);
     if (p instanceof Response) return p;
@@ -165,7 +180,8 @@ export function partnerSecretariatRoutes(deps: WebDeps): Hono<StaffEnv> {
     const fields = await postedFields(c);
     const score = z.coerce.number().int().min(1).max(5).safeParse(field(fields, 'score'));
     if (!score.success) return back(c, `/staff/partners/${p.cityId}`, 'partners.error.invalid-choice');
-    await scoreEntry(deps.db, p, Number(c.req.param('id')), Number(c.req.param('entry')), actorName(currentUser(c)), score.data, null);
+    const r = await scoreEntry(deps.db, p, Number(c.req.param('id')), Number(c.req.param('entry')), actorName(currentUser(c)), score.data, null);
+    if (!r.ok) return r.error === 'not-found' ? staffNotFound(c) : back(c, `/staff/partners/${p.cityId}`, 'partners.error.forbidden');
     return back(c, `/staff/partners/${p.cityId}`, 'partners.admin.saved');
   });
 
@@ -176,8 +192,10 @@ export function partnerSecretariatRoutes(deps: WebDeps): Hono<StaffEnv> {
     const awardId = Number(c.req.param('id'));
     const entries = await awardEntries(deps.db, awardId);
     const winners = entries.map((e) => ({ entryId: e.id, prize: field(fields, `prize_${e.id}`).trim().slice(0, 100) })).filter((w) => w.prize !== '');
-    await closeAwardEntries(deps.db, p, awardId, actorName(currentUser(c)));
-    await decideAward(deps.db, p, awardId, winners, actorName(currentUser(c)));
+    const closed = await closeAwardEntries(deps.db, p, awardId, actorName(currentUser(c)));
+    if (!closed.ok) return staffNotFound(c);
+    const decided = await decideAward(deps.db, p, awardId, winners, actorName(currentUser(c)));
+    if (!decided.ok) return back(c, `/staff/partners/${p.cityId}`, 'partners.error.forbidden');
     deps.store.invalidate(p.cityId);
     return back(c, `/staff/partners/${p.cityId}`, 'partners.admin.saved');
   });

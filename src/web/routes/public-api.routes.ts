@@ -6,6 +6,7 @@ import { buildKpiDetail } from '../../services/kpi-detail.service.ts';
 import { observationsTable, publishedRatesTable } from '../../services/open-data.service.ts';
 import { MAX_QUERY_LENGTH, searchCities } from '../../services/search.service.ts';
 import { goalDetail, goalOverviews } from '../../services/sdg-overview.service.ts';
+import { statusOverridesByKpi } from '../../services/staff-notes.service.ts';
 import type { WebDeps } from '../web-deps.ts';
 import { chosenCities } from './compare.routes.tsx';
 import { openApiDocument } from './openapi.ts';
@@ -32,7 +33,8 @@ export function publicApiRoutes({ store }: WebDeps): Hono {
   api.get('/cities/:city/kpis', async (c) => {
     const data = await store.get(c.req.param('city'));
     if (!data) return unknownCity(c.req.param('city'));
-    return c.json({ city: data.city.id, kpis: summarizeCity(data).kpis.map((k) => cityKpiJson({ city: data.city, ...k })) });
+    const overrides = statusOverridesByKpi(data);
+    return c.json({ city: data.city.id, kpis: summarizeCity(data).kpis.map((k) => cityKpiJson({ city: data.city, ...k, override: overrides.get(k.kpi.id) })) });
   });
 
   api.get('/cities/:city/kpis/:kpi', async (c) => {

@@ -88,7 +88,7 @@ export function cityJson(data: CityData, summary: CitySummary) {
 
 /** A KPI of some city with its evaluation, as lists across cities publish it. */
 export function cityKpiJson(x: CityKpi) {
-  return { city: x.city.id, ...kpiJson(x.kpi, x.evaluation), url: `/api/v1/cities/${x.city.id}/kpis/${x.kpi.id}` };
+  return { city: x.city.id, ...kpiJson(x.kpi, x.evaluation, x.override), url: `/api/v1/cities/${x.city.id}/kpis/${x.kpi.id}` };
 }
 
 const recordJson = (r: CalculationRecord) => ({ method: r.method, inputs: r.inputs, intermediate: r.intermediate, thresholds: r.thresholds, explanation: r.explanation });
@@ -98,7 +98,7 @@ export function kpiDetailJson(d: KpiDetail) {
   const e = d.evaluation;
   return {
     city: d.data.city.id,
-    ...kpiJson(d.kpi, e),
+    ...kpiJson(d.kpi, e, d.override ?? undefined),
     aggregation: d.kpi.aggregation,
     method: d.kpi.method,
     department: d.kpi.department ?? null,
@@ -183,7 +183,10 @@ export function compareTable(c: CityComparison): DataTable {
     ...c.sharedTargets.flatMap((t) => t.columns.flatMap((col) => col.kpis.map((k) => ({ theme_kind: 'target', theme_id: t.theme.id, ...cityKpiRow(k) })))),
     ...c.sharedGoals.flatMap((g) => g.columns.flatMap((col) => col.kpis.map((k) => ({ theme_kind: 'goal', theme_id: g.theme.id, ...cityKpiRow(k) })))),
   ];
-  return { columns: ['theme_kind', 'theme_id', 'city_id', 'kpi_id', 'name', 'name_en', 'unit', 'latest_at', 'latest', 'target_at', 'target', 'rate', 'status', 'forecast'], rows };
+  return {
+    columns: ['theme_kind', 'theme_id', 'city_id', 'kpi_id', 'name', 'name_en', 'unit', 'latest_at', 'latest', 'target_at', 'target', 'rate', 'status', 'status_override', 'status_override_justification', 'forecast'],
+    rows,
+  };
 }
 
 function cityKpiRow(k: CityKpi) {
@@ -200,6 +203,8 @@ function cityKpiRow(k: CityKpi) {
     target: e?.target.value ?? null,
     rate: e?.status.achievement?.displayRate ?? null,
     status: e?.status.status ?? 'no-data',
+    status_override: k.override?.status ?? null,
+    status_override_justification: k.override?.justification ?? null,
     forecast: e?.forecast.verdict ?? 'no-data',
   };
 }

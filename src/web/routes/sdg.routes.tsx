@@ -35,7 +35,7 @@ export function sdgRoutes({ store }: WebDeps): Hono {
     const name = `sdg-goal-${detail.goal.id}`;
     if (format === 'csv') {
       // One row per (target, KPI): a KPI tagged with two targets of the goal appears under each.
-      const rows = detail.targets.flatMap((t) => t.kpis.map((k) => ({ sdg_target: t.target.id, ...kpiRow(k.city.id, k.kpi, k.evaluation) })));
+      const rows = detail.targets.flatMap((t) => t.kpis.map((k) => ({ sdg_target: t.target.id, ...kpiRow(k.city.id, k.kpi, k.evaluation, k.override) })));
       return csvResponse({ columns: ['sdg_target', ...KPI_COLUMNS], rows }, name);
     }
     if (format === 'json') return jsonResponse(goalJson(detail), name);

@@ -15,7 +15,8 @@ import type { WebDeps } from '../web-deps.ts';
 import { staffAdminRoutes } from './staff-admin.routes.tsx';
 import { staffAuditRoutes } from './staff-audit.routes.tsx';
 import { staffCityRoutes } from './staff-city.routes.tsx';
-import { partnerAccountRoutes } from './partner-account.routes.tsx';
+import { IMPORT_UPLOAD_PATH, importUploadLimit, staffImportRoutes } from './staff-import.routes.tsx';
+import { partnerAccountRoutes, partnerAreaSizeLimit, partnerLanding } from './partner-account.routes.tsx';
 import { partnerSecretariatRoutes } from './partner-secretariat.routes.tsx';
 import { DashboardView } from '../views/staff/dashboard.view.tsx';
 
@@ -84,6 +85,8 @@ export function staffRoutes(deps: WebDeps): Hono<StaffEnv> {
 
   app.get('/static/staff.css', (c) => c.body(css, 200, { 'content-type': 'text/css; charset=utf-8', 'cache-control': 'public, max-age=3600' }));
   app.use('*', sessionMiddleware(deps.db, { session: policy, trustProxy: settings.trustProxy }));
+  app.use('/partner/*', partnerAreaSizeLimit());
+  app.use(IMPORT_UPLOAD_PATH, importUploadLimit()); // before the CSRF check reads the multipart body
   app.use(
     '*',
     csrfProtection((c) => {
@@ -114,7 +117,8 @@ export function staffRoutes(deps: WebDeps): Hono<StaffEnv> {
       return c.html(<LoginView page={page} values={values} errors={{ password: message }} next={next} />, r.error.kind === 'locked' ? 429 : 401);
     }
     setSessionCookie(c, r.value.token, new Date(r.value.session.expires_at));
-    return c.redirect(r.value.user.mustChangePassword ? '/staff/password' : next, 303);
+    const landing = next === '/staff' ? ((await partnerLanding(deps.db, r.value.user)) ?? next) : next;
+    return c.redirect(r.value.user.mustChangePassword ? '/staff/password' : landing, 303);
   });
 
   app.post('/logout', async (c) => {
@@ -140,11 +144,16 @@ export function staffRoutes(deps: WebDeps): Hono<StaffEnv> {
     return redirectWithNotice(c, '/staff', 'staff.password.changed');
   });
 
-  app.get('/', async (c) => c.html(<DashboardView page={staffPage(c)} cities={await deps.store.listCities()} notice={noticeOf(c)} />));
+  app.get('/', async (c) => {
+    const partnerHome = await partnerLanding(deps.db, c.get('user')!);
+    if (partnerHome) return c.redirect(partnerHome, 303);
+    return c.html(<DashboardView page={staffPage(c)} cities={await deps.store.listCities()} notice={noticeOf(c)} />);
+  });
 
   app.route('/audit', staffAuditRoutes(deps));
   app.route('/users', staffAdminRoutes(deps));
   app.route('/cities', staffCityRoutes(deps));
+  app.route('/cities', staffImportRoutes(deps));
   app.route('/partner', partnerAccountRoutes(deps));
   app.route('/partners', partnerSecretariatRoutes(deps));
   app.notFound(staffNotFound);

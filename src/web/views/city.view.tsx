@@ -2,9 +2,10 @@ import type { CityData } from '../../core/city/city.ts';
 import { sdgGoals, textColourOn } from '../../core/sdg/sdg-framework.ts';
 import type { CitySummary } from '../../services/city-summary.service.ts';
 import { headlineKpis } from '../../services/headline-kpis.service.ts';
-import { DownloadLinks, goalPath, KpiTable, kpiPath, quantityLabel, rateLabel, timeLabel } from './public-parts.tsx';
+import { statusOverridesByKpi } from '../../services/staff-notes.service.ts';
+import { DownloadLinks, goalPath, KpiTable, kpiPath, quantityLabel, rateLabel, StatusWithOverride, timeLabel } from './public-parts.tsx';
 import { Layout } from './layout.tsx';
-import { RateBar, StatusBadge } from './status-badge.tsx';
+import { RateBar } from './status-badge.tsx';
 import { localized, type ViewContext } from './view-context.ts';
 
 /** `/cities/:city`: its plans, the SDG goals its KPIs cover, and its KPIs. */
@@ -13,6 +14,7 @@ export function CityView(props: { ctx: ViewContext; data: CityData; summary: Cit
   const city = data.city;
   const name = localized(ctx, city.name, city.nameEn);
   const headline = headlineKpis(data, summary);
+  const overrides = statusOverridesByKpi(data);
   return (
     <Layout ctx={ctx} title={name} breadcrumbs={[{ href: ctx.href('/'), label: ctx.t('nav.home') }]}>
       <h1>{name}</h1>
@@ -74,8 +76,9 @@ export function CityView(props: { ctx: ViewContext; data: CityData; summary: Cit
                     {e ? `（${timeLabel(e.target.at, ctx.lang)}）` : ''}
                   </span>
                 </p>
-                <p>
-                  <RateBar rate={e?.status.achievement?.displayRate ?? null} label={rateLabel(ctx, e)} /> <StatusBadge ctx={ctx} status={e?.status.status ?? 'no-data'} />
+                <p class="headline-status">
+                  <RateBar rate={e?.status.achievement?.displayRate ?? null} label={rateLabel(ctx, e)} />{' '}
+                  <StatusWithOverride ctx={ctx} status={e?.status.status ?? 'no-data'} override={overrides.get(kpi.id)} reason />
                 </p>
               </li>
             ))}
@@ -85,7 +88,7 @@ export function CityView(props: { ctx: ViewContext; data: CityData; summary: Cit
       <section aria-labelledby="kpi-h">
         <h2 id="kpi-h">{ctx.t('pub.city.allKpis')}</h2>
         <DownloadLinks ctx={ctx} base={ctx.href(`/cities/${city.id}/kpis`)} json={`/api/v1/cities/${city.id}/kpis`} />
-        <KpiTable ctx={ctx} items={summary.kpis.map((k) => ({ city, ...k }))} caption={ctx.t('pub.city.allKpis')} />
+        <KpiTable ctx={ctx} items={summary.kpis.map((k) => ({ city, ...k, override: overrides.get(k.kpi.id) }))} caption={ctx.t('pub.city.allKpis')} />
         <p>
           <a href={`/cities/${city.id}/download.zip`} download>
             {ctx.t('pub.data.zip')}

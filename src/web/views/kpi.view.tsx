@@ -10,7 +10,7 @@ import { renderKpiChart, type KpiChartInput } from '../charts/kpi-time-series.ch
 import { formatNumber, formatQuantity, formatRate, formatTime } from './format.ts';
 import { fill } from './fill.ts';
 import { Layout } from './layout.tsx';
-import { DownloadLinks, GoalChip, goalPath, quantityLabel, rateLabel, timeLabel } from './public-parts.tsx';
+import { DownloadLinks, GoalChip, goalPath, OverrideNote, quantityLabel, rateLabel, StatusWithOverride, timeLabel, yearLabel } from './public-parts.tsx';
 import { RateBar, StatusBadge } from './status-badge.tsx';
 import { localized, type ViewContext } from './view-context.ts';
 
@@ -105,15 +105,20 @@ export function KpiView(props: { ctx: ViewContext; detail: KpiDetail }) {
             <div>
               <p class="now-label">{ctx.t('kpi.status')}</p>
               <p class="now-value">
-                <StatusBadge ctx={ctx} status={e.status.status} />
+                <StatusWithOverride ctx={ctx} status={e.status.status} override={detail.override} />
               </p>
               <p class="now-label">{ctx.t('kpi.forecast')}</p>
               <p>{ctx.t(`forecast.${e.forecast.verdict}`)}</p>
             </div>
           </div>
+        ) : detail.override ? (
+          <p class="now-value">
+            <StatusWithOverride ctx={ctx} status="no-data" override={detail.override} />
+          </p>
         ) : (
           <p>{ctx.t('pub.kpi.noTarget')}</p>
         )}
+        {detail.override ? <OverrideNote ctx={ctx} status={e?.status.status ?? 'no-data'} override={detail.override} /> : null}
       </section>
 
       <section aria-labelledby="chart-h">
@@ -312,7 +317,7 @@ function HowReached(props: { ctx: ViewContext; detail: KpiDetail; e: KpiEvaluati
         {ctx.t('pub.kpi.against')} {quantityLabel(ctx, e.target, props.detail.kpi.unit)}（{timeLabel(e.target.at, ctx.lang)}）
       </p>
       <h3>
-        {ctx.t('kpi.status')}: <StatusBadge ctx={ctx} status={e.status.status} />
+        {ctx.t('kpi.status')}: <StatusWithOverride ctx={ctx} status={e.status.status} override={props.detail.override} />
       </h3>
       <p>{e.status.record.explanation[ctx.lang]}</p>
       {a ? <p class="muted">{ctx.t('kpi.rate')}: {a.record.explanation[ctx.lang]}</p> : null}
@@ -458,7 +463,7 @@ function Commentary(props: { ctx: ViewContext; detail: KpiDetail }) {
     <>
       {years.map((y) => (
         <div class="commentary-year">
-          <h3>{y === null ? ctx.t('pub.kpi.yearUnknown') : ctx.lang === 'ja' ? `${y}年（${formatTimePointWareki({ kind: 'year', year: y })}）` : String(y)}</h3>
+          <h3>{y === null ? ctx.t('pub.kpi.yearUnknown') : yearLabel(y, ctx.lang)}</h3>
           {detail.commentary
             .filter((c) => c.year === y)
             .map((c) => (

@@ -1,11 +1,13 @@
 import type { City, CityData } from '../../core/city/city.ts';
 import type { CitySummary } from '../../services/city-summary.service.ts';
+import { statusOverrideOf } from '../../services/staff-notes.service.ts';
 import { Layout } from './layout.tsx';
+import { PublicImportTemplates } from './staff/import.view.tsx';
 import { DownloadLinks, KpiTable } from './public-parts.tsx';
 import { localized, type ViewContext } from './view-context.ts';
 
 /** The files of a city archive, in the order the README lists them. */
-export const ARCHIVE_FILES = ['kpis', 'observations', 'targets', 'target-revisions', 'plans', 'plan-nodes', 'plan-kpi-rows', 'published-rates', 'documents'] as const;
+export const ARCHIVE_FILES = ['kpis', 'observations', 'targets', 'target-revisions', 'plans', 'plan-nodes', 'plan-kpi-rows', 'kpi-commentaries', 'plan-evaluations', 'published-rates', 'documents'] as const;
 
 /** `/data`: every city's archive, the per-page downloads and the API description. */
 export function OpenDataView(props: { ctx: ViewContext; cities: readonly City[] }) {
@@ -44,6 +46,7 @@ export function OpenDataView(props: { ctx: ViewContext; cities: readonly City[] 
         </dl>
         <p class="muted small">{ctx.t('pub.data.format')}</p>
       </section>
+      <PublicImportTemplates ctx={ctx} cities={props.cities} />
       <section aria-labelledby="api-h">
         <h2 id="api-h">{ctx.t('pub.data.api')}</h2>
         <p>{ctx.t('pub.data.apiLead')}</p>
@@ -83,7 +86,7 @@ export function KpiListView(props: { ctx: ViewContext; data: CityData; summary: 
     >
       <h1>{title}</h1>
       <DownloadLinks ctx={ctx} base={ctx.href(`/cities/${data.city.id}/kpis`)} json={`/api/v1/cities/${data.city.id}/kpis`} />
-      <KpiTable ctx={ctx} items={props.summary.kpis.map((k) => ({ city: data.city, ...k }))} caption={title} />
+      <KpiTable ctx={ctx} items={props.summary.kpis.map((k) => ({ city: data.city, ...k, override: statusOverrideOf(data, k.kpi.id) }))} caption={title} />
       <p>
         <a href={`/cities/${data.city.id}/download.zip`} download>
           {ctx.t('pub.data.zip')}

@@ -8,7 +8,9 @@ import { RateBar, StatusBadge } from './status-badge.tsx';
 import { localized, type ViewContext } from './view-context.ts';
 import type { FilteredPlanReport, PlanFilter } from '../../services/plan-filter.service.ts';
 import { PlanFilterForm } from './plan-filter.view.tsx';
-import { DownloadLinks, kpiPath, timeLabel } from './public-parts.tsx';
+import { DownloadLinks, kpiPath, StatusWithOverride, timeLabel, yearLabel } from './public-parts.tsx';
+import { expertEvaluationsOf, otherNarrativesOf } from '../../services/staff-notes.service.ts';
+import { fill } from './fill.ts';
 
 /** `/cities/:city/plans/:plan`: the plan tree with each KPI's latest actual, target, rate, status and forecast. */
 export function PlanView(props: { ctx: ViewContext; city: City; report: PlanReport; overall: NodeRollup; filter?: PlanFilter; filtered?: FilteredPlanReport }) {
@@ -76,18 +78,48 @@ export function PlanView(props: { ctx: ViewContext; city: City; report: PlanRepo
           ))}
         </section>
       ) : null}
-      {plan.narratives.length > 0 ? (
+      <PlanEvaluations ctx={ctx} report={report} />
+    </Layout>
+  );
+}
+
+/**
+ * The plan's review narratives as printed, then the expert evaluation (有識者からの評価) by year,
+ * newest first. Only published years reach here: the store's public view drops the rest.
+ */
+function PlanEvaluations(props: { ctx: ViewContext; report: PlanReport }) {
+  const { ctx } = props;
+  const plan = props.report.plan;
+  const others = otherNarrativesOf(plan);
+  const evaluations = expertEvaluationsOf(plan);
+  return (
+    <>
+      {others.length > 0 ? (
         <section aria-labelledby="narr-h">
           <h2 id="narr-h">{ctx.t('plan.narratives')}</h2>
-          {plan.narratives.map((n) => (
+          {others.map((n) => (
             <div class="narrative">
-              <h3>{n.title}</h3>
+              <h3>
+                {n.title}
+                {n.year !== undefined ? <span class="muted small"> {yearLabel(n.year, ctx.lang)}</span> : null}
+              </h3>
               <p class="prewrap">{n.body}</p>
             </div>
           ))}
         </section>
       ) : null}
-    </Layout>
+      {evaluations.length > 0 ? (
+        <section aria-labelledby="eval-h">
+          <h2 id="eval-h">{ctx.t('pub.plan.evaluations')}</h2>
+          {evaluations.map((n) => (
+            <div class="narrative evaluation">
+              <h3>{n.year !== undefined ? yearLabel(n.year, ctx.lang) : n.title}</h3>
+              <p class="prewrap">{n.body}</p>
+            </div>
+          ))}
+        </section>
+      ) : null}
+    </>
   );
 }
 
@@ -106,7 +138,7 @@ function NodeSection(props: { ctx: ViewContext; node: PlanNode; depth: number; r
         {rollup && rollup.status !== 'no-data' ? <StatusBadge ctx={ctx} status={rollup.status} title={rollup.record.explanation[ctx.lang]} /> : null}
       </Heading>
       {node.description ? <p class="prewrap node-description">{node.description}</p> : null}
-      {rows.length > 0 ? <KpiRowsTable ctx={ctx} rows={rows} /> : null}
+      {rows.length > 0 ? <KpiRowsTable ctx={ctx} rows={rows} label={fill(ctx.t('pub.plan.kpiTable'), { node: heading })} /> : null}
       {node.children.map((c) => (
         <NodeSection ctx={ctx} node={c} depth={props.depth + 1} report={report} />
       ))}
@@ -114,11 +146,15 @@ function NodeSection(props: { ctx: ViewContext; node: PlanNode; depth: number; r
   );
 }
 
-function KpiRowsTable(props: { ctx: ViewContext; rows: PlanReportRow[] }) {
+/**
+ * A node's KPI rows: a table on wide screens, one labelled card per KPI on phones (the `kpi-cards`
+ * layout of the KPI list), the header row kept for screen readers.
+ */
+function KpiRowsTable(props: { ctx: ViewContext; rows: PlanReportRow[]; label: string }) {
   const { ctx } = props;
   return (
-    <div class="table-scroll">
-      <table class="kpi-table">
+    <div class="table-scroll" tabindex={0} role="region" aria-label={props.label}>
+      <table class="kpi-table kpi-cards plan-kpis">
         <thead>
           <tr>
             <th scope="col">{ctx.t('kpi.no')}</th>
@@ -132,48 +168,51 @@ function KpiRowsTable(props: { ctx: ViewContext; rows: PlanReportRow[] }) {
           </tr>
         </thead>
         <tbody>
-          {props.rows.map(({ row, kpi, evaluation: e }) => {
+          {props.rows.map(({ row, kpi, evaluation: e, override }) => {
             const a = e?.status.achievement ?? null;
             const rateLabel = a ? (a.rate === null ? `${formatRate(a.displayRate, ctx.lang)} (${ctx.t('rate.undefined')})` : formatRate(a.rate, ctx.lang)) : '—';
             return (
               <tr>
-                <td>{row.no ?? ''}</td>
+                <td class="row-no" data-label={ctx.t('kpi.no')}>{row.no ?? ''}</td>
                 <th scope="row">
                   <a href={ctx.href(kpiPath(kpi.cityId, kpi.id))}>{localized(ctx, kpi.name, kpi.nameEn)}</a>
                   {kpi.sdgTargets.length > 0 ? <span class="sdg-targets">【{kpi.sdgTargets.join(', ')}】</span> : null}
                 </th>
-                <td class="num">
+                <td class="num" data-label={ctx.t('kpi.baseline')}>
                   {formatQuantity(kpi.baseline.value, kpi.baseline.decimals, kpi.unit, ctx.lang)}
-                  <br />
-                  <span class="muted small">{timeLabel(kpi.baseline.at, ctx.lang)}</span>
+                  <span class="cell-note">{timeLabel(kpi.baseline.at, ctx.lang)}</span>
                 </td>
-                <td class="num">
+                <td class="num" data-label={ctx.t('kpi.latest')}>
                   {e?.latest ? (
                     <>
                       {formatQuantity(e.latest.value, e.latest.decimals, kpi.unit, ctx.lang)}
-                      <br />
-                      <span class="muted small">{timeLabel(e.latest.at, ctx.lang)}</span>
+                      <span class="cell-note">{timeLabel(e.latest.at, ctx.lang)}</span>
                     </>
                   ) : (
                     '—'
                   )}
                 </td>
-                <td class="num">
+                <td class="num" data-label={ctx.t('kpi.target')}>
                   {e ? (
                     <>
                       {formatQuantity(e.target.value, e.target.decimals, kpi.unit, ctx.lang)}
-                      <br />
-                      <span class="muted small">{timeLabel(e.target.at, ctx.lang)}</span>
+                      <span class="cell-note">{timeLabel(e.target.at, ctx.lang)}</span>
                     </>
                   ) : (
                     '—'
                   )}
                 </td>
-                <td>
+                <td data-label={ctx.t('kpi.rate')}>
                   <RateBar rate={a?.displayRate ?? null} label={rateLabel} />
                 </td>
-                <td>{e ? <StatusBadge ctx={ctx} status={e.status.status} title={e.status.record.explanation[ctx.lang]} /> : null}</td>
-                <td>{e ? <span title={e.forecast.record.explanation[ctx.lang]}>{ctx.t(`forecast.${e.forecast.verdict}`)}</span> : null}</td>
+                <td data-label={ctx.t('kpi.status')}>
+                  {e ? (
+                    <StatusWithOverride ctx={ctx} status={e.status.status} override={override} title={e.status.record.explanation[ctx.lang]} reason />
+                  ) : override ? (
+                    <StatusWithOverride ctx={ctx} status="no-data" override={override} reason />
+                  ) : null}
+                </td>
+                <td data-label={ctx.t('kpi.forecast')}>{e ? <span title={e.forecast.record.explanation[ctx.lang]}>{ctx.t(`forecast.${e.forecast.verdict}`)}</span> : null}</td>
               </tr>
             );
           })}

@@ -1,9 +1,11 @@
-import type { City } from '../../core/city/city.ts';
+import type { City, StatusOverride } from '../../core/city/city.ts';
 import type { KpiEvaluation } from '../../core/kpi/kpi-evaluation.ts';
 import type { Kpi } from '../../core/kpi/kpi.ts';
+import type { KpiStatus } from '../../core/kpi/status.ts';
 import { formatTimePointWareki } from '../../core/notation/index.ts';
 import { textColourOn, type SdgGoal } from '../../core/sdg/sdg-framework.ts';
 import type { TimePoint } from '../../core/time/time-point.ts';
+import { fill } from './fill.ts';
 import { formatQuantity, formatRate, formatTime } from './format.ts';
 import { RateBar, StatusBadge } from './status-badge.tsx';
 import { localized, type ViewContext } from './view-context.ts';
@@ -22,6 +24,63 @@ export function timeLabel(t: TimePoint, lang: 'ja' | 'en'): string {
   if (lang !== 'ja') return western;
   const fy = t.kind === 'fiscal-year' || (t.kind === 'period' && t.to.kind === 'fiscal-year');
   return fy ? `${western}（${formatTimePointWareki(t)}）` : western;
+}
+
+/** A year heading as commentary and evaluations are dated: 「2024年（令和6年）」, "2024". */
+export function yearLabel(year: number, lang: 'ja' | 'en'): string {
+  return lang === 'ja' ? `${year}年（${formatTimePointWareki({ kind: 'year', year })}）` : String(year);
+}
+
+/** An ISO date (YYYY-MM-DD) as readers expect it: 「2026年11月26日」, "26 November 2026". */
+export function dateLabel(iso: string, lang: 'ja' | 'en'): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso);
+  if (!m) return iso;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  if (lang === 'ja') return `${y}年${mo}月${d}日`;
+  return new Date(Date.UTC(y, mo - 1, d)).toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+}
+
+/**
+ * A KPI's status: the computed badge and, when the secretariat set another status, that one
+ * beside it, each labelled so the two are never confused. `reason` adds the justification and
+ * date (table cells and cards; the KPI page shows them in {@link OverrideNote}).
+ */
+export function StatusWithOverride(props: { ctx: ViewContext; status: KpiStatus; override?: StatusOverride | null | undefined; title?: string; reason?: boolean }) {
+  const { ctx, override } = props;
+  if (!override) return <StatusBadge ctx={ctx} status={props.status} title={props.title} />;
+  return (
+    <span class="status-pair">
+      <span class="status-item">
+        <span class="status-role">{ctx.t('pub.override.computed')}</span> <StatusBadge ctx={ctx} status={props.status} title={props.title} />
+      </span>
+      <span class="status-item status-set">
+        <span class="status-role">{ctx.t('pub.override.set')}</span> <StatusBadge ctx={ctx} status={override.status} />
+      </span>
+      {props.reason ? (
+        <span class="override-reason">{fill(ctx.t('pub.override.reasonLine'), { justification: override.justification, date: dateLabel(override.decidedOn, ctx.lang) })}</span>
+      ) : null}
+    </span>
+  );
+}
+
+/** The secretariat's override as a sentence with its justification: "Computed: behind; set by the secretariat: on track (…)". */
+export function OverrideNote(props: { ctx: ViewContext; status: KpiStatus; override: StatusOverride }) {
+  const { ctx, override } = props;
+  return (
+    <div class="override-note">
+      <p>
+        {fill(ctx.t('pub.override.sentence'), {
+          computed: ctx.t(`status.${props.status}`),
+          status: ctx.t(`status.${override.status}`),
+          date: dateLabel(override.decidedOn, ctx.lang),
+        })}
+      </p>
+      <p>
+        <span class="override-reason-label">{ctx.t('pub.override.reason')}</span>
+        <span class="prewrap">{override.justification}</span>
+      </p>
+    </div>
+  );
 }
 
 /** A value with its unit and separators, or a dash. */
@@ -72,6 +131,8 @@ export interface KpiTableItem {
   readonly city: City;
   readonly kpi: Kpi;
   readonly evaluation: KpiEvaluation | null;
+  /** The status the secretariat set instead of the computed one, if any. */
+  readonly override?: StatusOverride | undefined;
 }
 
 /** KPIs with their latest actual, target, achievement bar, status and forecast, each linking to its page. */
@@ -93,7 +154,7 @@ export function KpiTable(props: { ctx: ViewContext; items: readonly KpiTableItem
           </tr>
         </thead>
         <tbody>
-          {props.items.map(({ city, kpi, evaluation: e }) => (
+          {props.items.map(({ city, kpi, evaluation: e, override }) => (
             <tr>
               {props.showCity ? <td data-label={ctx.t('pub.city')}>{localized(ctx, city.name, city.nameEn)}</td> : null}
               <th scope="row">
@@ -111,7 +172,9 @@ export function KpiTable(props: { ctx: ViewContext; items: readonly KpiTableItem
               <td data-label={ctx.t('kpi.rate')}>
                 <RateBar rate={e?.status.achievement?.displayRate ?? null} label={rateLabel(ctx, e)} />
               </td>
-              <td data-label={ctx.t('kpi.status')}>{e ? <StatusBadge ctx={ctx} status={e.status.status} /> : <StatusBadge ctx={ctx} status="no-data" />}</td>
+              <td data-label={ctx.t('kpi.status')}>
+                <StatusWithOverride ctx={ctx} status={e?.status.status ?? 'no-data'} override={override} reason />
+              </td>
               <td data-label={ctx.t('kpi.forecast')}>{e ? ctx.t(`forecast.${e.forecast.verdict}`) : ctx.t('forecast.no-data')}</td>
             </tr>
           ))}

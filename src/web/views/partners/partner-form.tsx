@@ -75,14 +75,18 @@ export function ProfileFields(props: { ctx: ViewContext; programme: Programme; s
           const n = g.number;
           const name = `declaration_${n}`;
           return (
+            // The declaration field opens under its goal once the goal is ticked (CSS :has, no script needed;
+            // a browser without :has shows every field). A ticked goal's field is in the tab order right after it.
             <div class="pt-goal-row">
               <div class="pt-check">
-                <input type="checkbox" id={`f-goal-${n}`} name="goals" value={String(n)} checked={state.goals.includes(n)} />
+                <input type="checkbox" id={`f-goal-${n}`} name="goals" value={String(n)} checked={state.goals.includes(n)} aria-controls={`f-${name}`} />
                 <label for={`f-goal-${n}`}>
                   {n}. {ctx.lang === 'en' ? g.short.en : g.short.ja}
                 </label>
               </div>
-              <TextArea ctx={ctx} name={name} rows={2} label={fillText(ctx.t('partners.form.declarationFor'), { goal: n })} values={v} errors={errors} />
+              <div class="pt-declaration">
+                <TextArea ctx={ctx} name={name} rows={2} label={fillText(ctx.t('partners.form.declarationFor'), { goal: n })} values={v} errors={errors} />
+              </div>
             </div>
           );
         })}

@@ -81,6 +81,15 @@ export function PartnerCard(props: { ctx: ViewContext; cityId: string; partner: 
   );
 }
 
+/** The partner log-in, shown on every public page of a programme (partners keep their profile there). */
+export function PartnerLoginLink(props: { ctx: ViewContext }) {
+  return (
+    <p class="pt-login">
+      <a href={props.ctx.href('/staff/login?next=/staff/partner')}>{props.ctx.t('partners.login')}</a>
+    </p>
+  );
+}
+
 /** The notice after a successful action (role=status so screen readers announce it). */
 export function Notice(props: { text: string | undefined }) {
   return props.text ? (

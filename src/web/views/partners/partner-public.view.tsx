@@ -9,7 +9,7 @@ import { SelectField, TextArea, TextField } from '../staff/form.tsx';
 import type { ViewContext } from '../view-context.ts';
 import { localized } from '../view-context.ts';
 import { Check, ErrorList, errorMessages, goalName, Honeypot, ProfileFields, type FormState } from './partner-form.tsx';
-import { GoalChip, GoalList, Notice, PartnerCard, PartnerLayout, programmeName, resourceLabel, SampleBadge, typeLabel } from './partner-parts.tsx';
+import { GoalChip, GoalList, Notice, PartnerCard, PartnerLayout, PartnerLoginLink, programmeName, resourceLabel, SampleBadge, typeLabel } from './partner-parts.tsx';
 
 const crumbs = (ctx: ViewContext, city: City, programme?: Programme) => [
   { href: ctx.href('/'), label: ctx.t('nav.home') },
@@ -23,6 +23,7 @@ export function PartnersHomeView(props: { ctx: ViewContext; entries: { city: Cit
   return (
     <PartnerLayout ctx={ctx} title={ctx.t('partners.nav')}>
       <h1>{ctx.t('partners.nav')}</h1>
+      <PartnerLoginLink ctx={ctx} />
       <ul class="pt-cards">
         {props.entries.map((e) => (
           <li class="pt-card">
@@ -67,7 +68,7 @@ export function ProgrammeView(props: { ctx: ViewContext; city: City; programme: 
           <a href={ctx.href(`${base}/dispatch`)}>{ctx.t('partners.dispatch')}</a>
         </li>
         <li>
-          <a href="/staff/login?next=/staff/partner">{ctx.t('partners.login')}</a>
+          <a href={ctx.href('/staff/login?next=/staff/partner')}>{ctx.t('partners.login')}</a>
         </li>
       </ul>
       <h2>{ctx.t('partners.stats')}</h2>
@@ -178,6 +179,7 @@ export function DirectoryView(props: {
   return (
     <PartnerLayout ctx={ctx} title={ctx.t('partners.directory')} breadcrumbs={crumbs(ctx, city, programme)}>
       <h1>{ctx.t('partners.directory')}</h1>
+      <PartnerLoginLink ctx={ctx} />
       <form class="pt-search" method="get" action={base} role="search">
         {ctx.lang === 'en' ? <input type="hidden" name="lang" value="en" /> : null}
         <div>
@@ -417,9 +419,7 @@ export function AppliedView(props: { ctx: ViewContext; city: City; programme: Pr
         {ctx.t('partners.applied.username')}: <strong id="login-id">{props.username}</strong>
       </p>
       <p>{ctx.t('partners.applied.keep')}</p>
-      <p>
-        <a href="/staff/login?next=/staff/partner">{ctx.t('partners.login')}</a>
-      </p>
+      <PartnerLoginLink ctx={ctx} />
     </PartnerLayout>
   );
 }
@@ -440,6 +440,7 @@ export function EventsView(props: { ctx: ViewContext; city: City; programme: Pro
   return (
     <PartnerLayout ctx={ctx} title={ctx.t('partners.events')} breadcrumbs={crumbs(ctx, city, props.programme)}>
       <h1>{ctx.t('partners.events')}</h1>
+      <PartnerLoginLink ctx={ctx} />
       {props.events.length === 0 ? <p>{ctx.t('partners.event.none')}</p> : null}
       <ul class="pt-cards">
         {props.events.map((e) => (
@@ -548,11 +549,14 @@ export function AwardsView(props: {
   city: City;
   programme: Programme;
   awards: { award: PartnerAwardRow; entries: { id: number; partner_id: number; partner_name: string; title: string; winner: boolean; prize: string | null }[] }[];
+  /** Partners with a public page (winners are linked to it). */
+  listed: ReadonlySet<number>;
 }) {
   const { ctx, city } = props;
   return (
     <PartnerLayout ctx={ctx} title={ctx.t('partners.awards')} breadcrumbs={crumbs(ctx, city, props.programme)}>
       <h1>{ctx.t('partners.awards')}</h1>
+      <PartnerLoginLink ctx={ctx} />
       {props.awards.length === 0 ? <p>{ctx.t('partners.award.none')}</p> : null}
       {props.awards.map(({ award: a, entries }) => (
         <section class="pt-card">
@@ -580,7 +584,7 @@ export function AwardsView(props: {
                   .filter((e) => e.winner)
                   .map((e) => (
                     <li>
-                      {e.prize ? <strong>{e.prize}</strong> : null} {e.title} — <a href={ctx.href(`/cities/${city.id}/partners/${e.partner_id}`)}>{e.partner_name}</a>
+                      {e.prize ? <strong>{e.prize}</strong> : null} {e.title} — {props.listed.has(e.partner_id) ? <a href={ctx.href(`/cities/${city.id}/partners/${e.partner_id}`)}>{e.partner_name}</a> : e.partner_name}
                     </li>
                   ))}
               </ul>

@@ -454,6 +454,22 @@ export function SecretariatPartnerView(props: {
           </li>
         ))}
       </ul>
+      {p.status !== 'withdrawn' ? (
+        <section>
+          <h2 id="withdraw">{ctx.t('partners.admin.withdrawTitle')}</h2>
+          <p>{ctx.t('partners.admin.withdrawLead')}</p>
+          <form class="pt-form" method="post" action={`${base}/${p.id}/withdraw`}>
+            <CsrfField token={page.csrfToken} />
+            <div class="pt-check">
+              <input type="checkbox" id="withdraw-confirm" name="confirm" required />
+              <label for="withdraw-confirm">{ctx.t('partners.admin.withdrawConfirm')}</label>
+            </div>
+            <button type="submit" class="pt-danger">
+              {ctx.t('partners.me.withdraw')}
+            </button>
+          </form>
+        </section>
+      ) : null}
       <h2>{ctx.t('partners.admin.history')}</h2>
       <ul>
         {props.history.map((h) => (
