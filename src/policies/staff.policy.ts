@@ -29,6 +29,12 @@ export function canEditKpi(user: StaffUser, kpi: KpiOwnership): boolean {
   return m.role === 'department-editor' && kpi.departmentId !== null && m.departmentId === kpi.departmentId;
 }
 
+/** Whether the user may import actuals from a file for the city (rows are then checked KPI by KPI with canEditKpi). */
+export function canImportActuals(user: StaffUser, cityId: string): boolean {
+  const role = roleIn(user, cityId);
+  return role === 'secretariat' || role === 'department-editor';
+}
+
 /** Whether the user may edit the city's plans, nodes and KPI definitions (and assign KPIs to departments). */
 export function canEditPlans(user: StaffUser, cityId: string): boolean {
   return roleIn(user, cityId) === 'secretariat';

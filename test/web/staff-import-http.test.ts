@@ -105,6 +105,7 @@ const csv = (...rows: string[]) => `${HEADER}\n${rows.join('\n')}\n`;
 describe('importing actuals in the staff area', () => {
   it('previews every problem (row, column, raw value, what is wrong; marked in words), writes nothing, then commits the fixed file once', async () => {
     const b = await login('imp-sec');
+    expect((await b.send('/staff/cities/ichinoseki')).text).toContain('href="/staff/cities/ichinoseki/import"');
     const page = await b.send('/staff/cities/ichinoseki/import');
     expect(page.status).toBe(200);
     expect(page.text).toContain('enctype="multipart/form-data"');

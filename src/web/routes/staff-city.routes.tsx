@@ -2,17 +2,7 @@ import { Hono, type Context } from 'hono';
 import { DEFAULT_STAFF_CONFIG } from '../../config.ts';
 import { evaluateKpi } from '../../core/kpi/kpi-evaluation.ts';
 import { formatTimePointIso, formatTimePointJa, parseTimePointIso, reportingYear } from '../../core/time/time-point.ts';
-import {
-  canEditKpi,
-  canEditPlans,
-  canOverrideStatus,
-  canPublishData,
-  canReadAuditLog,
-  canReadCity,
-  canReviseTargets,
-  canRunEntryRounds,
-  canWriteEvaluation,
-} from '../../policies/staff.policy.ts';
+import { canEditKpi, canEditPlans, canImportActuals, canOverrideStatus, canPublishData, canReadAuditLog, canReadCity, canReviseTargets, canRunEntryRounds, canWriteEvaluation } from '../../policies/staff.policy.ts';
 import { departmentsOf } from '../../services/department.service.ts';
 import type { StaffCityData } from '../../services/publication.service.ts';
 import { closeEntryRound, openRound, queueReminders, roundProgress } from '../../services/round.service.ts';
@@ -76,7 +66,7 @@ export function staffCityRoutes(deps: WebDeps): Hono<StaffEnv> {
         unpublishedYears={city.staff.unpublishedYears}
         round={round}
         myProgress={myProgress}
-        tools={{ plans: canEditPlans(user, cityId) || canWriteEvaluation(user, cityId), publication: canPublishData(user, cityId), rounds: canRunEntryRounds(user, cityId), audit: canReadAuditLog(user, cityId) }}
+        tools={{ import: canImportActuals(user, cityId), plans: canEditPlans(user, cityId) || canWriteEvaluation(user, cityId), publication: canPublishData(user, cityId), rounds: canRunEntryRounds(user, cityId), audit: canReadAuditLog(user, cityId) }}
         notice={noticeOf(c)}
       />,
     );

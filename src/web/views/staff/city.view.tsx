@@ -39,7 +39,7 @@ export function CityStaffView(props: {
   unpublishedYears: ReadonlySet<number>;
   round: EntryRoundRow | undefined;
   myProgress: DepartmentProgress | undefined;
-  tools: { plans: boolean; publication: boolean; rounds: boolean; audit: boolean };
+  tools: { import: boolean; plans: boolean; publication: boolean; rounds: boolean; audit: boolean };
   notice?: string | undefined;
 }) {
   const { ctx } = props.page;
@@ -128,6 +128,11 @@ export function CityStaffView(props: {
       <section class="section" aria-labelledby="tools">
         <h2 id="tools">{t('staff.city.tools')}</h2>
         <ul>
+          {props.tools.import ? (
+            <li>
+              <a href={ctx.href(`${base}/import`)}>{t('import.title')}</a>
+            </li>
+          ) : null}
           {props.tools.plans ? (
             <li>
               <a href={ctx.href(`${base}/plans`)}>{t('staff.city.plans')}</a>
