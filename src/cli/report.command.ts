@@ -3,7 +3,7 @@ import type { Lang } from '../i18n/lang.ts';
 import { t } from '../i18n/messages.ts';
 import { openAppContext } from '../services/app-context.ts';
 import { buildPlanReport } from '../services/plan-report.service.ts';
-import { kpiJson } from '../web/routes/api.routes.ts';
+import { kpiJson } from '../formats/json/kpi-json.ts';
 import { formatQuantity, formatRate, formatTime } from '../web/views/format.ts';
 import { textTable, truncateToWidth } from './text-table.ts';
 import { writeFile } from 'node:fs/promises';

@@ -9,7 +9,7 @@ import type { CityDataStore } from '../../services/city-data.store.ts';
 import type { KpiDetail } from '../../services/kpi-detail.service.ts';
 import type { SearchResults, SearchResult } from '../../services/search.service.ts';
 import type { CityKpi, GoalDetail, GoalOverview } from '../../services/sdg-overview.service.ts';
-import { kpiJson } from './api.routes.ts';
+import { kpiJson } from '../../formats/json/kpi-json.ts';
 
 /**
  * The JSON shapes of the public data, shared by the API (/api/v1) and the `?format=json` form
