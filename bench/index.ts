@@ -49,7 +49,7 @@ function benchCore(): void {
 /** (b) create a fresh database and load the three seed cities. */
 async function benchSeedLoad(): Promise<void> {
   const start = performance.now();
-  const ctx = await openAppContext({ dataDir: '', databaseUrl: undefined, seed: true, inMemory: true });
+  const ctx = await openAppContext({ dataDir: '', databaseUrl: undefined, seed: true, inMemory: true }, { announce: () => {} });
   const seconds = (performance.now() - start) / 1000;
   await ctx.close();
   say('storage.fresh_db_and_seed_seconds', seconds, 's', '< 2 s on PGlite');

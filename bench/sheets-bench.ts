@@ -111,7 +111,7 @@ export async function benchSheets({ say, skip }: { say: Say; skip: (name: string
       if (!again.ok || !('written' in again) || again.written !== 0) throw new Error('re-importing the bench file wrote something');
       say(`${name}_reimport_seconds`, (performance.now() - t2) / 1000, 's');
     };
-    const ctx = await openAppContext({ dataDir: '', databaseUrl: undefined, seed: false, inMemory: true });
+    const ctx = await openAppContext({ dataDir: '', databaseUrl: undefined, seed: false, inMemory: true }, { announce: () => {} });
     try {
       await runImport(ctx.db, 'import.pglite_100k_rows', '< 10 s');
     } finally {

@@ -25,7 +25,7 @@ async function load(url: string, seconds: number): Promise<autocannon.Result> {
 
 /** Runs both loads one after the other on one server; bounded in time, loopback only. */
 export async function benchWeb(seconds = 10): Promise<WebFigures> {
-  const ctx = await openAppContext({ dataDir: '', databaseUrl: undefined, seed: true, inMemory: true });
+  const ctx = await openAppContext({ dataDir: '', databaseUrl: undefined, seed: true, inMemory: true }, { announce: () => {} });
   const app = createApp({ db: ctx.db, store: ctx.store });
   const html = await (await app.request(PAGE)).text();
   // The static twin: the same bytes, no rendering, served by the same Node server.

@@ -1,4 +1,14 @@
-/** Run by `npm ci` / `npm install` (prepare): caches an empty PGlite cluster so fresh databases start fast. */
-import { buildPgliteTemplate } from '../src/storage/pglite-template.ts';
+/**
+ * Run by `npm ci` / `npm install` (prepare): caches an empty, migrated PGlite cluster so fresh
+ * databases (first start, tests, benchmarks) start fast. See src/storage/pglite-template.ts.
+ */
+import { openDatabase } from '../src/storage/database.ts';
+import { migrateToLatest } from '../src/storage/migrate.ts';
 
-await buildPgliteTemplate();
+const opened = await openDatabase({ inMemory: true });
+try {
+  await migrateToLatest(opened.db);
+  await opened.saveAsTemplate?.();
+} finally {
+  await opened.close();
+}

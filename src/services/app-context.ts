@@ -48,6 +48,7 @@ export async function openAppContext(
   );
   try {
     await migrateToLatest(opened.db);
+    await opened.saveAsTemplate?.();
     const seededCities = config.seed ? await loadSeedCitiesIfEmpty(opened.db) : 0;
     if (config.seed) await seedDepartmentsIfMissing(opened.db);
     const initialAdmin = await ensureInitialAdmin(opened.db);
@@ -67,7 +68,7 @@ export async function openAppContext(
     await attachPartnerPlatform(opened.db, store, config.seed);
     const stopJob = startReminderJob(opened.db, store, { reminderDays: staff.reminderDays, smtp: staff.smtp, log: announce });
     const close = async () => {
-      stopJob();
+      await stopJob();
       await opened.close();
     };
     return { db: opened.db, dialect: opened.dialect, store, seededCities, staff, initialAdmin, close };

@@ -154,31 +154,35 @@ export function createTransport(smtp: SmtpConfig): Pick<Transporter, 'sendMail'>
 
 /**
  * The background job of the staff area: every `intervalMs`, queues due reminders and, when SMTP
- * is configured, delivers the outbox. Returns a function that stops it.
+ * is configured, delivers the outbox. Returns a function that stops it and waits for a run in
+ * flight, so the database is never closed under it.
  */
-export function startReminderJob(db: Executor, store: CityDataStore, options: { reminderDays: readonly number[]; smtp: SmtpConfig | undefined; intervalMs?: number; log?: (line: string) => void }): () => void {
+export function startReminderJob(db: Executor, store: CityDataStore, options: { reminderDays: readonly number[]; smtp: SmtpConfig | undefined; intervalMs?: number; log?: (line: string) => void }): () => Promise<void> {
   const log = options.log ?? ((line: string) => console.error(line));
-  let running = false;
-  const tick = async () => {
-    if (running) return;
-    running = true;
+  let inFlight: Promise<void> | null = null;
+  let stopped = false;
+  const run = async () => {
     try {
       await queueReminders(db, store, { reminderDays: options.reminderDays });
       await runPartnerHourly(db, store);
       if (options.smtp) await deliverOutbox(db, options.smtp);
     } catch (e) {
-      log(`michishirube: reminder job failed: ${e instanceof Error ? e.message : String(e)}`);
-    } finally {
-      running = false;
+      if (!stopped) log(`michishirube: reminder job failed: ${e instanceof Error ? e.message : String(e)}`);
     }
   };
-  const first = setTimeout(() => void tick(), 10_000);
-  const timer = setInterval(() => void tick(), options.intervalMs ?? 3_600_000);
+  const tick = () => {
+    if (stopped || inFlight) return;
+    inFlight = run().finally(() => (inFlight = null));
+  };
+  const first = setTimeout(tick, 10_000);
+  const timer = setInterval(tick, options.intervalMs ?? 3_600_000);
   first.unref();
   timer.unref();
-  return () => {
+  return async () => {
+    stopped = true;
     clearTimeout(first);
     clearInterval(timer);
+    await inFlight;
   };
 }
 

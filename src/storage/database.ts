@@ -54,6 +54,11 @@ export interface OpenDatabaseOptions {
 export interface OpenedDatabase {
   readonly db: Kysely<Database>;
   readonly dialect: DialectName;
+  /**
+   * Present on a fresh PGlite cluster made without the cached template: call it once migrated
+   * and before any data goes in, and later fresh databases start from this one.
+   */
+  saveAsTemplate?(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -76,11 +81,11 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<O
   const pgliteOptions = template ? { loadDataDir: template, extensions: { pg_trgm } } : { extensions: { pg_trgm } };
   const pglite = options.inMemory ? new PGlite(pgliteOptions) : new PGlite(options.dataDir!, pgliteOptions);
   await pglite.waitReady;
-  if (fresh && !template) await savePgliteTemplate(pglite);
   const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });
   return {
     db,
     dialect: 'pglite',
+    ...(fresh && !template ? { saveAsTemplate: () => savePgliteTemplate(pglite) } : {}),
     async close() {
       await db.destroy();
       // Kysely only closes an instance it has used; close it ourselves if no query ran.

@@ -2,19 +2,23 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PGlite } from '@electric-sql/pglite';
+import { createHash } from 'node:crypto';
+import type { PGlite } from '@electric-sql/pglite';
+import { MIGRATION_NAMES } from './migrate.ts';
 
 /**
  * A fresh PGlite cluster is made by running initdb in WebAssembly, which takes seconds; loading
  * a dump of one takes a fraction of that. Like PostgreSQL's template1, the first fresh cluster
- * on a machine is dumped here (or by `npm ci`'s prepare step) and later fresh databases start
- * from it. The cache is keyed by PGlite's version; a missing or unreadable one just means initdb.
+ * on a machine, once migrated, is dumped here (or by `npm ci`'s prepare step) and later fresh
+ * databases start from it. The cache is keyed by PGlite's version and the list of migrations;
+ * a missing or unreadable one just means initdb and migrating as usual.
  */
 const CACHE_DIR = fileURLToPath(new URL('../../node_modules/.cache/michishirube/', import.meta.url));
 
 async function templatePath(): Promise<string> {
   const pkg = JSON.parse(await readFile(fileURLToPath(new URL('../../node_modules/@electric-sql/pglite/package.json', import.meta.url)), 'utf8')) as { version: string };
-  return join(CACHE_DIR, `pglite-${pkg.version}-template.tar.gz`);
+  const migrations = createHash('sha256').update(MIGRATION_NAMES.join('\n')).digest('hex').slice(0, 12);
+  return join(CACHE_DIR, `pglite-${pkg.version}-${migrations}.tar.gz`);
 }
 
 /** The cached empty cluster, if there is one. */
@@ -28,7 +32,7 @@ export async function loadPgliteTemplate(): Promise<Blob | undefined> {
   }
 }
 
-/** Dumps a just-created, still empty cluster as the template (written atomically). */
+/** Dumps a just-created and migrated, still empty cluster as the template (written atomically). */
 export async function savePgliteTemplate(pglite: PGlite): Promise<void> {
   try {
     const path = await templatePath();
@@ -43,11 +47,3 @@ export async function savePgliteTemplate(pglite: PGlite): Promise<void> {
   }
 }
 
-/** Builds the template ahead of time: `npm ci` runs this through the prepare script. */
-export async function buildPgliteTemplate(): Promise<void> {
-  if (await loadPgliteTemplate()) return;
-  const pglite = new PGlite();
-  await pglite.waitReady;
-  await savePgliteTemplate(pglite);
-  await pglite.close();
-}

@@ -142,7 +142,7 @@ describe('return with a reason, correction and resubmission', () => {
     try {
       await expect.poll(async () => (await outboxTo(email)).filter((m) => m.dedupe_key.includes(':renewal-reminder:')).length, { timeout: 10_000 }).toBe(1);
     } finally {
-      stop();
+      await stop();
     }
     expect(log).toEqual([]);
     const reminder = (await outboxTo(email)).find((m) => m.dedupe_key.includes(':renewal-reminder:'))!;
