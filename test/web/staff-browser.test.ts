@@ -39,12 +39,19 @@ async function loggedIn(username: string): Promise<Page> {
   return page;
 }
 
+/** Symbols ECharts draws for data points in the first chart of a page (actuals, baseline, targets). */
+function chartPoints(html: string): number {
+  const svg = html.slice(html.indexOf('<svg'), html.indexOf('</svg>'));
+  return (svg.match(/<path d="M1 0A1 1 0 1 1 1 -0\.1A/g) ?? []).length;
+}
+
 async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: new URL(`${name}.png`, ARTIFACTS).pathname, fullPage: true });
 }
 
 describe('end to end: a department editor enters an actual and the public sees it', () => {
   it('logs in, enters an actual for its KPI, is refused on another department’s KPI; the public page shows the new rate and status', async () => {
+    const chartBefore = await (await fetch(`${server.url}/cities/ichinoseki/kpis/new-farmers`)).text();
     const page = await loggedIn('e2e-agri');
     await page.goto(`${server.url}/staff/cities/ichinoseki`);
     await page.click('a[aria-label="実績を入力：新規就農者数※累計"]');
@@ -64,14 +71,18 @@ describe('end to end: a department editor enters an actual and the public sees i
     const publicPage = await browser.newPage();
     const plans = (await server.ctx.store.get('ichinoseki'))!.plans;
     const sdgs = plans.find((p) => p.kind === 'sdgs-future-city')!;
-    // The public KPI page exists when its route answers; else the plan page carries rate and status.
+    // The public KPI page: the new rate and status, and the new point in the chart (its text
+    // alternative and the data table beside it are generated from the same series).
+    const pointsBefore = chartPoints(chartBefore);
     const kpiPage = await publicPage.goto(`${server.url}/cities/ichinoseki/kpis/new-farmers`);
-    if (kpiPage?.status() === 200) {
-      const text = (await publicPage.textContent('main')) ?? '';
-      expect(text).toContain('130');
-      expect(text).toContain('81.3%');
-      await shot(publicPage, 'public-kpi-after-entry');
-    }
+    expect(kpiPage?.status()).toBe(200);
+    const text = (await publicPage.textContent('main')) ?? '';
+    expect(text).toContain('81.3%');
+    expect(await publicPage.locator('.chart-frame[role="img"]').first().getAttribute('aria-label')).toContain('130');
+    const svg = await publicPage.locator('.chart-frame svg').first().evaluate((e) => (e as unknown as { outerHTML: string }).outerHTML);
+    expect(chartPoints(svg)).toBeGreaterThan(pointsBefore);
+    expect(await publicPage.locator('table', { hasText: '令和6年' }).first().textContent()).toContain('130');
+    await shot(publicPage, 'public-kpi-after-entry');
     await publicPage.goto(`${server.url}/cities/ichinoseki/plans/${sdgs.id}`);
     const row = publicPage.locator('tr', { hasText: '新規就農者数' }).first();
     const rowText = (await row.textContent()) ?? '';
