@@ -1,4 +1,5 @@
 import { t, type MessageKey } from '../i18n/messages.ts';
+import { fillMessage as fill } from '../i18n/fill.ts';
 
 /**
  * The partner area's outgoing mail: a subject and body per kind, Japanese first and English
@@ -20,10 +21,7 @@ export type MailKind =
   | 'dispatch-received'
   | 'dispatch-scheduled';
 
-/** Replaces {name} placeholders; unknown ones stay visible (a missing variable is a bug to see). */
-export function fill(template: string, vars: Readonly<Record<string, string>>): string {
-  return template.replace(/\{([a-zA-Z]+)\}/g, (m, k: string) => vars[k] ?? m);
-}
+export { fill };
 
 /** The subject and body of a mail of this kind. */
 export function composeMail(kind: MailKind, vars: Readonly<Record<string, string>>): { subject: string; body: string } {

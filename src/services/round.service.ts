@@ -1,3 +1,4 @@
+import { fillMessage as fill } from '../i18n/fill.ts';
 import nodemailer, { type Transporter } from 'nodemailer';
 import type { SmtpConfig } from '../config.ts';
 import type { CityData } from '../core/city/city.ts';
@@ -186,6 +187,3 @@ export function startReminderJob(db: Executor, store: CityDataStore, options: { 
   };
 }
 
-function fill(template: string, vars: Record<string, string>): string {
-  return template.replace(/\{(\w+)\}/g, (m, k: string) => vars[k] ?? m);
-}

@@ -1,4 +1,2 @@
-/** Fills the {name} placeholders of a catalog message (templates keep word order per language). */
-export function fill(template: string, values: Readonly<Record<string, string>>): string {
-  return template.replace(/\{(\w+)\}/g, (m, k: string) => values[k] ?? m);
-}
+/** Fills the {name} placeholders of a catalog message (see src/i18n/fill.ts). */
+export { fillMessage as fill } from '../../i18n/fill.ts';

@@ -23,10 +23,7 @@ export const typeLabel = (ctx: ViewContext, t: MemberType) => ctx.t(`partners.ty
 export const resourceLabel = (ctx: ViewContext, c: ResourceCategory) => ctx.t(`partners.resource.${c}` as MessageKey);
 export const programmeName = (ctx: ViewContext, p: Programme) => localized(ctx, p.name, p.nameEn ?? undefined);
 
-/** Fills {placeholders} of a catalog message. */
-export function fillText(template: string, vars: Record<string, string | number>): string {
-  return template.replace(/\{(\w+)\}/g, (m, k: string) => (k in vars ? String(vars[k]) : m));
-}
+export { fillMessage as fillText } from '../../../i18n/fill.ts';
 
 /** The sample-data badge. */
 export function SampleBadge(props: { ctx: ViewContext; show: boolean }) {

@@ -11,10 +11,7 @@ export interface StaffPage {
   readonly csrfToken: string;
 }
 
-/** Fills `{name}` placeholders of a catalog message. */
-export function fill(template: string, vars: Record<string, string | number>): string {
-  return template.replace(/\{(\w+)\}/g, (m, k: string) => (k in vars ? String(vars[k]) : m));
-}
+export { fillMessage as fill } from '../../../i18n/fill.ts';
 
 /** The label separator of the page's language: 「：」 in Japanese, ": " in English. */
 export function sep(ctx: Pick<StaffPage['ctx'], 'lang'>): string {
