@@ -40,18 +40,7 @@ export function Layout(props: { ctx: ViewContext; title: string; children: Child
             </ul>
           </nav>
         </header>
-        {props.breadcrumbs && props.breadcrumbs.length > 0 ? (
-          <nav class="wrap breadcrumbs" aria-label="breadcrumb">
-            <ol>
-              {props.breadcrumbs.map((b) => (
-                <li>
-                  <a href={b.href}>{b.label}</a>
-                </li>
-              ))}
-              <li aria-current="page">{props.title}</li>
-            </ol>
-          </nav>
-        ) : null}
+        <Breadcrumbs trail={props.breadcrumbs} current={props.title} />
         <main id="main" class="wrap">
           {props.children}
         </main>
@@ -82,4 +71,21 @@ const MAIN_NAV = [
 
 function isCurrentSection(current: string, section: string): boolean {
   return section === '/' ? current === '/' || current.startsWith('/cities') : current === section || current.startsWith(`${section}/`);
+}
+
+/** The trail of links above a page's title, ending with the page itself; nothing on a top page. */
+export function Breadcrumbs(props: { trail: readonly { href: string; label: string }[] | undefined; current: string }) {
+  if (!props.trail || props.trail.length === 0) return null;
+  return (
+    <nav class="wrap breadcrumbs" aria-label="breadcrumb">
+      <ol>
+        {props.trail.map((b) => (
+          <li>
+            <a href={b.href}>{b.label}</a>
+          </li>
+        ))}
+        <li aria-current="page">{props.current}</li>
+      </ol>
+    </nav>
+  );
 }

@@ -366,11 +366,7 @@ export function ActualFormView(props: { page: StaffPage; city: City; kpi: Kpi; v
     <StaffLayout
       page={props.page}
       title={title}
-      breadcrumbs={[
-        { href: ctx.href('/staff'), label: t('staff.nav.dashboard') },
-        { href: ctx.href(`/staff/cities/${props.city.id}`), label: localized(ctx, props.city.name, props.city.nameEn) },
-        { href: ctx.href(base), label: kpiName(ctx, props.kpi) },
-      ]}
+      breadcrumbs={kpiTrail(ctx, props.city, props.kpi)}
     >
       <h1>{title}</h1>
       <ErrorSummary ctx={ctx} errors={props.errors} labels={labels} />
@@ -400,11 +396,7 @@ export function TargetFormView(props: { page: StaffPage; city: City; kpi: Kpi; v
     <StaffLayout
       page={props.page}
       title={title}
-      breadcrumbs={[
-        { href: ctx.href('/staff'), label: t('staff.nav.dashboard') },
-        { href: ctx.href(`/staff/cities/${props.city.id}`), label: localized(ctx, props.city.name, props.city.nameEn) },
-        { href: ctx.href(base), label: kpiName(ctx, props.kpi) },
-      ]}
+      breadcrumbs={kpiTrail(ctx, props.city, props.kpi)}
     >
       <h1>{title}</h1>
       <ErrorSummary ctx={ctx} errors={props.errors} labels={labels} />
@@ -426,4 +418,13 @@ export function TargetFormView(props: { page: StaffPage; city: City; kpi: Kpi; v
       </form>
     </StaffLayout>
   );
+}
+
+/** The breadcrumb trail of a KPI's staff sub-pages: dashboard › city › KPI. */
+function kpiTrail(ctx: StaffPage['ctx'], city: City, kpi: Kpi): { href: string; label: string }[] {
+  return [
+    { href: ctx.href('/staff'), label: ctx.t('staff.nav.dashboard') },
+    { href: ctx.href(`/staff/cities/${city.id}`), label: localized(ctx, city.name, city.nameEn) },
+    { href: ctx.href(`/staff/cities/${city.id}/kpis/${kpi.id}`), label: kpiName(ctx, kpi) },
+  ];
 }

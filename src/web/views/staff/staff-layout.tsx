@@ -3,6 +3,7 @@ import { CSRF_FIELD } from '../../../auth/session.ts';
 import type { StaffUser } from '../../../auth/user.ts';
 import { canManageAnyUsers } from '../../../policies/staff.policy.ts';
 import type { ViewContext } from '../view-context.ts';
+import { Breadcrumbs } from '../layout.tsx';
 
 /** What every staff page knows about its request: the user (if logged in) and the CSRF token for forms. */
 export interface StaffPage {
@@ -100,18 +101,7 @@ export function StaffLayout(props: {
             </div>
           ) : null}
         </header>
-        {props.breadcrumbs && props.breadcrumbs.length > 0 ? (
-          <nav class="wrap breadcrumbs" aria-label="breadcrumb">
-            <ol>
-              {props.breadcrumbs.map((b) => (
-                <li>
-                  <a href={b.href}>{b.label}</a>
-                </li>
-              ))}
-              <li aria-current="page">{props.title}</li>
-            </ol>
-          </nav>
-        ) : null}
+        <Breadcrumbs trail={props.breadcrumbs} current={props.title} />
         <main id="main" class="wrap">
           {props.notice ? (
             <p class="notice" role="status">
