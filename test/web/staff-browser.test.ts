@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../../src/formats/pdf/chromium.ts';
 import { axeViolations } from '../support/axe.ts';
 import { startTestServer, type TestServer } from '../support/web-server.ts';
-import { makeUser, TEST_PASSWORD } from './staff-helpers.ts';
+import { loggedInPage, makeUser } from './staff-helpers.ts';
 
 /*
  * The staff area in a real browser (Debian's Chromium through playwright-core): the end-to-end
@@ -30,14 +30,7 @@ afterAll(async () => {
   await server?.stop();
 });
 
-async function loggedIn(username: string): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
-  await page.goto(`${server.url}/staff/login`);
-  await page.fill('#f-username', username);
-  await page.fill('#f-password', TEST_PASSWORD);
-  await Promise.all([page.waitForURL(/\/staff(\?|$)/), page.click('button[type=submit]:has-text("ログイン")')]);
-  return page;
-}
+const loggedIn = (username: string): Promise<Page> => loggedInPage(browser, server.url, username);
 
 /** Symbols ECharts draws for data points in the first chart of a page (actuals, baseline, targets). */
 function chartPoints(html: string): number {

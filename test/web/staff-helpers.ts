@@ -1,4 +1,5 @@
 import type { Hono } from 'hono';
+import type { Browser, Page } from 'playwright-core';
 import { hashPassword } from '../../src/auth/password.ts';
 import type { StaffRole } from '../../src/auth/user.ts';
 import type { AppContext } from '../../src/services/app-context.ts';
@@ -61,4 +62,14 @@ export class StaffClient {
   hasSession(): boolean {
     return this.cookies.has('michishirube_session');
   }
+}
+
+/** A Chromium page logged in to the staff area at `baseUrl` as `username` (with TEST_PASSWORD). */
+export async function loggedInPage(browser: Browser, baseUrl: string, username: string): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+  await page.goto(`${baseUrl}/staff/login`);
+  await page.fill('#f-username', username);
+  await page.fill('#f-password', TEST_PASSWORD);
+  await Promise.all([page.waitForURL(/\/staff(\?|$)/), page.click('button[type=submit]:has-text("ログイン")')]);
+  return page;
 }

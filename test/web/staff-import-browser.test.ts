@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../../src/formats/pdf/chromium.ts';
 import { axeViolations } from '../support/axe.ts';
 import { startTestServer, type TestServer } from '../support/web-server.ts';
-import { makeUser, TEST_PASSWORD } from './staff-helpers.ts';
+import { loggedInPage, makeUser } from './staff-helpers.ts';
 
 /*
  * The import in a real browser (Debian's Chromium): upload a CSV with a mistake, read the
@@ -28,14 +28,7 @@ afterAll(async () => {
   await server?.stop();
 });
 
-async function loggedIn(username: string): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
-  await page.goto(`${server.url}/staff/login`);
-  await page.fill('#f-username', username);
-  await page.fill('#f-password', TEST_PASSWORD);
-  await Promise.all([page.waitForURL(/\/staff(\?|$)/), page.click('button[type=submit]:has-text("ログイン")')]);
-  return page;
-}
+const loggedIn = (username: string): Promise<Page> => loggedInPage(browser, server.url, username);
 
 async function expectNoAxeViolations(page: Page): Promise<void> {
   const violations = await axeViolations(page);

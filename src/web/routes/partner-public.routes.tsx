@@ -112,6 +112,18 @@ export function partnerPublicRoutes(deps: WebDeps): Hono {
     const text = status === 429 ? ctx.t('partners.error.rateLimited') : ctx.t('partners.error.forbidden');
     return c.html(<PartnerMessageView ctx={ctx} title={text} text={text} />, status);
   };
+  /**
+   * What every public form post goes through before its own checks: the city's programme, the
+   * posted fields, the CSRF token, then the per-IP rate limit. A Response means it stops there.
+   */
+  const acceptPublicForm = async (c: Context, limiter: RateLimiter): Promise<Response | { l: { city: City; programme: Programme }; fields: PostedFields }> => {
+    const l = await load(c);
+    if (!l) return notFound(c);
+    const fields = await postedFields(c);
+    if (!publicCsrfValid(c, fields)) return refuse(c, 403);
+    if (!limiter.take(ipOf(c, settings.trustProxy))) return refuse(c, 429);
+    return { l, fields };
+  };
 
   app.get('/partners', async (c) => {
     const entries = [];
@@ -160,11 +172,9 @@ export function partnerPublicRoutes(deps: WebDeps): Hono {
   });
 
   app.post('/cities/:city/partners/apply', async (c) => {
-    const l = await load(c);
-    if (!l) return notFound(c);
-    const fields = await postedFields(c);
-    if (!publicCsrfValid(c, fields)) return refuse(c, 403);
-    if (!applyLimiter.take(ipOf(c, settings.trustProxy))) return refuse(c, 429);
+    const accepted = await acceptPublicForm(c, applyLimiter);
+    if (accepted instanceof Response) return accepted;
+    const { l, fields } = accepted;
     const ctx = viewContextOf(c);
     const token = publicCsrfToken(c);
     // A bot that filled the honeypot is told the same as a person, and nothing is stored.
@@ -211,11 +221,9 @@ export function partnerPublicRoutes(deps: WebDeps): Hono {
   });
 
   app.post('/cities/:city/partners/events/:id{[0-9]+}/register', async (c) => {
-    const l = await load(c);
-    if (!l) return notFound(c);
-    const fields = await postedFields(c);
-    if (!publicCsrfValid(c, fields)) return refuse(c, 403);
-    if (!formLimiter.take(ipOf(c, settings.trustProxy))) return refuse(c, 429);
+    const accepted = await acceptPublicForm(c, formLimiter);
+    if (accepted instanceof Response) return accepted;
+    const { l, fields } = accepted;
     const ctx = viewContextOf(c);
     const id = Number(c.req.param('id'));
     if (isHoneypotFilled(fields)) return eventPage(c, l, id, { notice: ctx.t('partners.event.registeredDone') });
@@ -249,11 +257,9 @@ export function partnerPublicRoutes(deps: WebDeps): Hono {
   });
 
   app.post('/cities/:city/partners/dispatch', async (c) => {
-    const l = await load(c);
-    if (!l) return notFound(c);
-    const fields = await postedFields(c);
-    if (!publicCsrfValid(c, fields)) return refuse(c, 403);
-    if (!formLimiter.take(ipOf(c, settings.trustProxy))) return refuse(c, 429);
+    const accepted = await acceptPublicForm(c, formLimiter);
+    if (accepted instanceof Response) return accepted;
+    const { l, fields } = accepted;
     const ctx = viewContextOf(c);
     const token = publicCsrfToken(c);
     const held = await heldThisYear(l.programme);
