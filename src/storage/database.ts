@@ -3,7 +3,9 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
-import { Kysely, PGliteDialect, PostgresDialect, type Transaction } from 'kysely';
+import { Kysely, PostgresDialect, type Transaction } from 'kysely';
+// kysely 0.28 (the last line that supports Node 20) has no PGlite dialect of its own.
+import { PGliteDialect } from 'kysely-pglite-dialect';
 import pg from 'pg';
 import { loadPgliteTemplate, savePgliteTemplate } from './pglite-template.ts';
 import type { ChangeLogTable } from './tables/change-log.table.ts';
@@ -81,7 +83,7 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<O
   const pgliteOptions = template ? { loadDataDir: template, extensions: { pg_trgm } } : { extensions: { pg_trgm } };
   const pglite = options.inMemory ? new PGlite(pgliteOptions) : new PGlite(options.dataDir!, pgliteOptions);
   await pglite.waitReady;
-  const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });
+  const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
   return {
     db,
     dialect: 'pglite',

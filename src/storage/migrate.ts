@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { Migrator, type Migration, type MigrationProvider } from 'kysely/migration';
+import { Migrator, type Migration, type MigrationProvider } from 'kysely';
 import type { Database } from './database.ts';
 import * as m20261123_0001 from './migrations/2026_11_23_0001_initial.ts';
 import * as m20261124_0001 from './migrations/2026_11_24_0001_staff.ts';

@@ -32,7 +32,7 @@ interface PrintedRow {
   readonly rate: string;
 }
 async function seedRows(file: string): Promise<PrintedRow[]> {
-  const text = await readFile(new URL(`../../../shared/seeds/${file}`, import.meta.url), 'utf8');
+  const text = await readFile(new URL(`../fixtures/seeds/${file}`, import.meta.url), 'utf8');
   const row = new RegExp(String.raw`((?:${TIME}[\s　]+${FIG}[\s　]+){3,})(-?[\d.]+%)`, 'g');
   return [...text.matchAll(row)].map((m) => ({
     figures: [...m[1]!.matchAll(new RegExp(String.raw`(${TIME})[\s　]+(${FIG})`, 'g'))].map((p) => norm(`${p[1]} ${p[2]}`)),
