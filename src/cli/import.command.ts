@@ -1,11 +1,11 @@
 import type { Config } from '../config.ts';
-import { openAppContext } from '../services/app-context.ts';
+import { openForCommand } from './command-context.ts';
 import { importPlanDataFile } from '../services/plan-data-import.service.ts';
 import { UserError } from './user-error.ts';
 
 /** `michishirube import FILE`: loads a plan data file in one transaction, or reports every problem. */
 export async function importCommand(file: string, config: Config, out: (s: string) => void): Promise<number> {
-  const ctx = await openAppContext(config);
+  const ctx = await openForCommand(config);
   try {
     const r = await importPlanDataFile(ctx.db, file, 'cli');
     if (!r.ok) {

@@ -3,6 +3,7 @@ import { ConfigError, loadConfig } from '../config.ts';
 import { parseLang } from '../i18n/lang.ts';
 import { checkCommand } from './check.command.ts';
 import { importCommand } from './import.command.ts';
+import { initCommand } from './init.command.ts';
 import { observationImportCommand, templateCommand } from './observation-import.command.ts';
 import { plansCommand, reportCommand } from './report.command.ts';
 import { serveCommand } from './serve.command.ts';
@@ -12,6 +13,9 @@ const USAGE = `michishirube — plans, SDGs and KPIs of a municipality
 
 Usage:
   michishirube serve                         serve the web app (PORT, DATA_DIR, DATABASE_URL)
+  michishirube init                          create the database, load the seed cities and print
+                                             the administrator's one-time password (serve does
+                                             this on its first start; other commands never seed)
   michishirube check FILE [--json] [--lang en]
                                              recompute the published rates of a CSV of KPI rows
   michishirube report CITY [PLAN] [--json] [--lang en]
@@ -73,6 +77,8 @@ export async function main(argv: readonly string[], out: (s: string) => void = (
         return await templateCommand(need(rest[0] ?? values.city, 'template needs a CITY'), values.out, loadConfig(), out);
       case 'serve':
         return await serveCommand(loadConfig(), out);
+      case 'init':
+        return await initCommand(loadConfig(), out);
       default:
         throw new UserError(`unknown command "${command}"; run "michishirube help"`);
     }

@@ -4,7 +4,7 @@ import type { Config } from '../config.ts';
 import { formatTimePointJa } from '../core/time/time-point.ts';
 import { templateCsv } from '../formats/csv/observation-rows.ts';
 import { observationTemplateXlsx } from '../formats/xlsx/observation-template.xlsx.ts';
-import { openAppContext } from '../services/app-context.ts';
+import { openForCommand, unknownCityError } from './command-context.ts';
 import {
   commitObservationImport,
   describeImportFileError,
@@ -21,7 +21,7 @@ import { UserError } from './user-error.ts';
  * written and the exit code is 2. `--dry-run` prints the preview and writes nothing.
  */
 export async function observationImportCommand(file: string, options: { city?: string | undefined; dryRun: boolean }, config: Config, out: (s: string) => void): Promise<number> {
-  const ctx = await openAppContext(config);
+  const ctx = await openForCommand(config);
   try {
     const input = { path: file, name: basename(file), ...(options.city ? { cityId: options.city } : {}) };
     const result = options.dryRun ? await previewObservationImport(ctx.db, input) : await commitObservationImport(ctx.db, input, { actor: 'cli', reason: `import ${basename(file)}` });
@@ -51,10 +51,10 @@ function printPreview(p: ImportPreview, out: (s: string) => void): void {
 /** `michishirube template CITY --out FILE.csv|FILE.xlsx`: the import template with a row per KPI of the city. */
 export async function templateCommand(cityId: string, outFile: string | undefined, config: Config, out: (s: string) => void): Promise<number> {
   if (!outFile || !/\.(csv|xlsx)$/i.test(outFile)) throw new UserError('template needs --out FILE.csv or --out FILE.xlsx');
-  const ctx = await openAppContext(config);
+  const ctx = await openForCommand(config);
   try {
     const data = await ctx.store.get(cityId);
-    if (!data) throw new UserError(`unknown city "${cityId}"; known: ${(await ctx.store.listCities()).map((c) => c.id).join(', ')}`);
+    if (!data) throw await unknownCityError(ctx, cityId);
     const examples = templateExamples(data);
     if (outFile.toLowerCase().endsWith('.csv')) {
       await writeFile(outFile, templateCsv(examples.map((e) => ({ ...e, at: formatTimePointJa(e.at), value: e.value.toFixed(e.decimals) }))));

@@ -1,7 +1,7 @@
 import type { Config } from '../config.ts';
 import type { Lang } from '../i18n/lang.ts';
 import { t } from '../i18n/messages.ts';
-import { openAppContext } from '../services/app-context.ts';
+import { openForCommand, unknownCityError } from './command-context.ts';
 import { buildPlanReport } from '../services/plan-report.service.ts';
 import { kpiJson } from '../formats/json/kpi-json.ts';
 import { formatQuantity, formatRate, formatTime } from '../web/views/format.ts';
@@ -15,10 +15,10 @@ import { UserError } from './user-error.ts';
 
 /** `michishirube plans CITY`: one line per plan, id first. */
 export async function plansCommand(cityId: string, config: Config, out: (s: string) => void): Promise<number> {
-  const ctx = await openAppContext(config);
+  const ctx = await openForCommand(config);
   try {
     const data = await ctx.store.get(cityId);
-    if (!data) throw new UserError(`unknown city "${cityId}"; known: ${(await ctx.store.listCities()).map((c) => c.id).join(', ')}`);
+    if (!data) throw await unknownCityError(ctx, cityId);
     for (const p of data.plans) out(`${p.id}\t${p.title}`);
     return 0;
   } finally {
@@ -31,10 +31,10 @@ export async function reportCommand(cityId: string, planId: string | undefined, 
   if (options.format !== undefined && !SHEET_FORMATS.includes(options.format as SheetFormat)) throw new UserError(`unknown --format "${options.format}"; expected xlsx, pdf or html`);
   if ((options.format === 'xlsx' || options.format === 'pdf') && !options.out) throw new UserError(`--format ${options.format} needs --out FILE`);
   if (options.format === undefined && (options.year !== undefined || options.sheet !== undefined || options.out !== undefined)) throw new UserError('--year, --sheet and --out go with --format xlsx|pdf|html');
-  const ctx = await openAppContext(config);
+  const ctx = await openForCommand(config);
   try {
     const data = await ctx.store.get(cityId);
-    if (!data) throw new UserError(`unknown city "${cityId}"; known: ${(await ctx.store.listCities()).map((c) => c.id).join(', ')}`);
+    if (!data) throw await unknownCityError(ctx, cityId);
     const plan = planId
       ? data.plans.find((p) => p.id === planId)
       : (data.plans.find((p) => p.kind === 'sdgs-future-city') ?? data.plans.find((p) => buildPlanReport(data, p).rows.length > 0) ?? data.plans[0]);

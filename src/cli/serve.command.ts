@@ -2,10 +2,18 @@ import { serve } from '@hono/node-server';
 import type { Config } from '../config.ts';
 import { openAppContext } from '../services/app-context.ts';
 import { createApp } from '../web/app.tsx';
+import { DatabaseInUseError } from '../storage/database.ts';
+import { UserError } from './user-error.ts';
 
 /** `michishirube serve` (npm start): opens or creates the database and serves the app until stopped. */
 export async function serveCommand(config: Config, out: (s: string) => void): Promise<number> {
-  const ctx = await openAppContext(config);
+  let ctx;
+  try {
+    ctx = await openAppContext(config, { purpose: 'serve' });
+  } catch (e) {
+    if (e instanceof DatabaseInUseError) throw new UserError(e.message);
+    throw e;
+  }
   if (ctx.seededCities > 0) out(`Loaded ${ctx.seededCities} seed cities into ${ctx.dialect === 'pglite' ? config.dataDir : 'PostgreSQL'}.`);
   const app = createApp({ db: ctx.db, store: ctx.store, staff: ctx.staff });
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {

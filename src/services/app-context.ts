@@ -31,6 +31,15 @@ export interface AppContextOptions {
    * console (stderr, so a command's stdout stays clean) unless given.
    */
   readonly announce?: (line: string) => void;
+  /**
+   * What the process opens the database for, so each starts only what it needs (issue 11.7):
+   * - `serve` (default): seed cities on first start (when `seed`), the first administrator,
+   *   demo users, the partner programmes, and the hourly reminder/outbox job;
+   * - `init`: the same without the job (`michishirube init`, a one-off set-up);
+   * - `command`: migrate only; no seeding, no administrator password, no job (plans, report,
+   *   import, template); an empty database then says so instead of being filled behind the user's back.
+   */
+  readonly purpose?: 'serve' | 'init' | 'command';
 }
 
 /**
@@ -43,20 +52,27 @@ export async function openAppContext(
 ): Promise<AppContext> {
   const announce = options.announce ?? ((line: string) => console.error(line));
   const staff = config.staff ?? DEFAULT_STAFF_CONFIG;
+  const purpose = options.purpose ?? 'serve';
+  const setUp = purpose !== 'command';
   const opened = await openDatabase(
-    config.databaseUrl ? { databaseUrl: config.databaseUrl } : config.inMemory ? { inMemory: true } : { dataDir: config.dataDir },
+    config.databaseUrl
+      ? { databaseUrl: config.databaseUrl }
+      : config.inMemory
+        ? { inMemory: true }
+        : { dataDir: config.dataDir, waitForDataDir: purpose === 'serve' },
   );
   try {
     await migrateToLatest(opened.db);
     await opened.saveAsTemplate?.();
-    const seededCities = config.seed ? await loadSeedCitiesIfEmpty(opened.db) : 0;
-    if (config.seed) await seedDepartmentsIfMissing(opened.db);
-    const initialAdmin = await ensureInitialAdmin(opened.db);
+    const seed = setUp && config.seed;
+    const seededCities = seed ? await loadSeedCitiesIfEmpty(opened.db) : 0;
+    if (seed) await seedDepartmentsIfMissing(opened.db);
+    const initialAdmin = setUp ? await ensureInitialAdmin(opened.db) : null;
     if (initialAdmin) {
       announce(`michishirube: created the administrator "${initialAdmin.username}" with the one-time password ${initialAdmin.password}`);
       announce('michishirube: log in at /staff/login and choose a new password; this password is not shown again.');
     }
-    if (staff.demo) {
+    if (setUp && staff.demo) {
       const password = staff.demo.password ?? randomBytes(12).toString('base64url');
       const created = await seedDemoUsers(opened.db, password);
       if (created.length > 0) {
@@ -65,8 +81,9 @@ export async function openAppContext(
       }
     }
     const store = new CityDataStore(opened.db);
-    await attachPartnerPlatform(opened.db, store, config.seed);
-    const stopJob = startReminderJob(opened.db, store, { reminderDays: staff.reminderDays, smtp: staff.smtp, log: announce });
+    await attachPartnerPlatform(opened.db, store, seed);
+    const stopJob =
+      purpose === 'serve' ? startReminderJob(opened.db, store, { reminderDays: staff.reminderDays, smtp: staff.smtp, log: announce }) : async () => {};
     const close = async () => {
       await stopJob();
       await opened.close();

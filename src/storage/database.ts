@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import lockfile from 'proper-lockfile';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { Kysely, PostgresDialect, type Transaction } from 'kysely';
 // kysely 0.28 (the last line that supports Node 20) has no PGlite dialect of its own.
@@ -50,6 +51,50 @@ export interface OpenDatabaseOptions {
   databaseUrl?: string;
   /** A throwaway PGlite in memory (tests, demos). */
   inMemory?: boolean;
+  /**
+   * When the PGlite folder is held by another process: wait a few seconds for it (the server,
+   * which may restart right after a crash) instead of refusing at once (commands).
+   */
+  waitForDataDir?: boolean;
+}
+
+/**
+ * The PGlite data folder is held by another process (a running server, another command): PGlite
+ * is single-process, and two processes writing one folder corrupt it. Expected, so a value the
+ * CLI prints as one line; PostgreSQL (`DATABASE_URL`) is the way to share data between processes.
+ */
+export class DatabaseInUseError extends Error {
+  constructor(readonly dataDir: string) {
+    super(
+      `the database folder ${dataDir} is in use by another michishirube process (a running server?); ` +
+        'stop it first, or use PostgreSQL (DATABASE_URL) to share one database between processes',
+    );
+    this.name = 'DatabaseInUseError';
+  }
+}
+
+/**
+ * Takes the PGlite folder for this process: a lock directory `<dataDir>.lock` that
+ * proper-lockfile keeps fresh while we run and that goes stale (5 s) if the process dies, so a
+ * crash never leaves the folder locked for good. Retries for a few seconds when `wait` is set
+ * (a server restarting right after a crash), else refuses at once (a command beside a server).
+ */
+async function holdDataDir(dataDir: string, wait: boolean): Promise<() => Promise<void>> {
+  try {
+    return await lockfile.lock(dataDir, {
+      stale: 5_000,
+      realpath: false,
+      retries: wait ? { retries: 8, minTimeout: 250, maxTimeout: 1_000 } : 0,
+      // Lost the lock (the folder was taken after we stalled past `stale`): stop writing at once.
+      onCompromised: (e) => {
+        console.error(`michishirube: lost the lock on ${dataDir}: ${e.message}`);
+        process.exit(70);
+      },
+    });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ELOCKED') throw new DatabaseInUseError(dataDir);
+    throw e;
+  }
 }
 
 /** An open database; `close()` releases the pool or the PGlite instance. */
@@ -79,10 +124,16 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<O
   const fresh = options.inMemory || !existsSync(join(options.dataDir!, 'PG_VERSION'));
   const template = fresh ? await loadPgliteTemplate() : undefined;
   if (!options.inMemory) await mkdir(options.dataDir!, { recursive: true });
+  const release = options.inMemory ? null : await holdDataDir(options.dataDir!, options.waitForDataDir ?? false);
   // pg_trgm: the partner search's trigram index (PGlite ships contrib extensions to load here).
   const pgliteOptions = template ? { loadDataDir: template, extensions: { pg_trgm } } : { extensions: { pg_trgm } };
   const pglite = options.inMemory ? new PGlite(pgliteOptions) : new PGlite(options.dataDir!, pgliteOptions);
-  await pglite.waitReady;
+  try {
+    await pglite.waitReady;
+  } catch (e) {
+    await release?.();
+    throw e;
+  }
   const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
   return {
     db,
@@ -92,6 +143,7 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<O
       await db.destroy();
       // Kysely only closes an instance it has used; close it ourselves if no query ran.
       if (!pglite.closed) await pglite.close();
+      await release?.();
     },
   };
 }

@@ -1,8 +1,9 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../../src/cli/main.ts';
+import { openDatabase } from '../../src/storage/database.ts';
 
 let dir: string;
 const saved = { DATA_DIR: process.env['DATA_DIR'], DATABASE_URL: process.env['DATABASE_URL'] };
@@ -24,6 +25,52 @@ async function run(...args: string[]) {
   const code = await main(args, (s) => out.push(s), (s) => err.push(s));
   return { code, out: out.join('\n'), err: err.join('\n') };
 }
+
+describe('commands start only what they need (issue 11.7)', () => {
+  it('plans and report on an empty database say so, seed nothing and print no password', async () => {
+    const spy = vi.spyOn(console, 'error').mockImplementation(() => {});
+    try {
+      const r = await run('plans', 'ichinoseki');
+      expect(r.code).toBe(2);
+      expect(r.err).toBe('michishirube: unknown city "ichinoseki": the database has no cities yet; run "michishirube init" to load the seed cities (or import a plan data file)');
+      const report = await run('report', 'tsukuba');
+      expect(report.code).toBe(2);
+      expect(spy).not.toHaveBeenCalled();
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
+  it('init loads the seed cities once and prints the administrator password on stderr', async () => {
+    const lines: string[] = [];
+    const spy = vi.spyOn(console, 'error').mockImplementation((l: string) => void lines.push(l));
+    try {
+      const r = await run('init');
+      expect(r.code).toBe(0);
+      expect(r.out).toMatch(/^Loaded 3 seed cities into /);
+      expect(lines.join('\n')).toMatch(/created the administrator "admin" with the one-time password \S{12,}/);
+      lines.length = 0;
+      const again = await run('init');
+      expect(again.out).toMatch(/nothing to load/);
+      expect(lines).toEqual([]);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
+  it('refuses a database folder another process holds, in one line', async () => {
+    const held = await openDatabase({ dataDir: process.env['DATA_DIR']! });
+    try {
+      const r = await run('plans', 'ichinoseki');
+      expect(r.code).toBe(2);
+      expect(r.err).toMatch(/^michishirube: the database folder .* is in use by another michishirube process/);
+      expect(r.err.split('\n')).toHaveLength(1);
+    } finally {
+      await held.close();
+    }
+    expect((await run('plans', 'ichinoseki')).code).toBe(0);
+  });
+});
 
 describe('plans, report and import on the embedded database', () => {
   it('lists plans, id first, one per line', async () => {
