@@ -1,10 +1,11 @@
 import type { Lang } from '../../i18n/lang.ts';
+import { formatDecimal } from '../../i18n/number-format.ts';
 import { formatTimePointEn, formatTimePointJa, type TimePoint } from '../../core/time/time-point.ts';
 
 /** A figure with thousands separators and the decimals it was published with. */
 export function formatNumber(value: number, decimals: number | undefined, lang: Lang): string {
   const d = decimals ?? Math.min(2, (String(value).split('.')[1] ?? '').length);
-  return value.toLocaleString(lang === 'ja' ? 'ja-JP' : 'en-GB', { minimumFractionDigits: d, maximumFractionDigits: d });
+  return formatDecimal(value, lang, { maxDecimals: Math.min(d, 20) });
 }
 
 /** A figure and its unit: "1,111 社", "-21.7 %". */

@@ -1,4 +1,5 @@
 import { raw } from 'hono/html';
+import { formatDecimal } from '../../i18n/number-format.ts';
 import type { CalculationRecord } from '../../core/kpi/calculation-record.ts';
 import type { KpiEvaluation } from '../../core/kpi/kpi-evaluation.ts';
 import type { TimePoint } from '../../core/time/time-point.ts';
@@ -382,7 +383,7 @@ function calcValue(ctx: ViewContext, key: string, v: number | string | null): st
   if (!Number.isFinite(v)) return v > 0 ? '∞' : '−∞';
   // Times are fractional years (2024.25 = end of March 2024): no thousands separator.
   const d = key.endsWith('At') ? 2 : Math.abs(v) >= 100 ? 2 : 4;
-  return Number(v.toFixed(d)).toLocaleString(ctx.lang === 'ja' ? 'ja-JP' : 'en-GB', { maximumFractionDigits: d, useGrouping: !key.endsWith('At') });
+  return formatDecimal(Number(v.toFixed(d)), ctx.lang, { minDecimals: 0, maxDecimals: d, grouping: !key.endsWith('At') });
 }
 
 /** Rate and status against every target, when the KPI has several (2023 and 2025). */

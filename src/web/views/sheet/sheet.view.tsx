@@ -1,4 +1,5 @@
 import { raw } from 'hono/html';
+import { formatDecimal } from '../../../i18n/number-format.ts';
 import type { Child } from 'hono/jsx';
 import { roundHalfUp } from '../../../core/kpi/rounding.ts';
 import { findSdgGoal } from '../../../core/sdg/sdg-framework.ts';
@@ -271,5 +272,5 @@ function Narratives(props: { heading: string; items: readonly PlanNarrative[]; l
 
 /** A number with its decimals (rounded half up as the sheets do) and, for figures, thousands separators. */
 export function formatFixed(value: number, decimals: number, lang: Lang, grouping = false): string {
-  return roundHalfUp(value, decimals).toLocaleString(lang === 'ja' ? 'ja-JP' : 'en-GB', { minimumFractionDigits: decimals, maximumFractionDigits: decimals, useGrouping: grouping });
+  return formatDecimal(roundHalfUp(value, decimals), lang, { maxDecimals: decimals, grouping });
 }

@@ -1,0 +1,20 @@
+import { describe, expect, it } from 'vitest';
+import { formatDecimal } from './number-format.ts';
+
+describe('formatDecimal', () => {
+  it('formats as toLocaleString would, for each shape', () => {
+    const cases: Array<[number, 'ja' | 'en', number | undefined, number, boolean | undefined]> = [
+      [1111, 'ja', undefined, 0, undefined],
+      [-21.75, 'en', undefined, 1, undefined],
+      [163666, 'ja', undefined, 2, false],
+      [0.5, 'en', 0, 4, true],
+      [2024.25, 'ja', 0, 2, false],
+    ];
+    for (const [v, lang, min, max, grouping] of cases) {
+      const expected = v.toLocaleString(lang === 'ja' ? 'ja-JP' : 'en-GB', { minimumFractionDigits: min ?? max, maximumFractionDigits: max, useGrouping: grouping ?? true });
+      expect(formatDecimal(v, lang, { ...(min === undefined ? {} : { minDecimals: min }), maxDecimals: max, ...(grouping === undefined ? {} : { grouping }) })).toBe(expected);
+    }
+    expect(formatDecimal(1234.5, 'ja', { maxDecimals: 1 })).toBe('1,234.5');
+    expect(formatDecimal(1234.5, 'ja', { maxDecimals: 1, grouping: false })).toBe('1234.5');
+  });
+});
