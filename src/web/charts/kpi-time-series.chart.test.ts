@@ -57,3 +57,18 @@ describe('KPI time-series chart (ECharts SSR, SVG)', () => {
     expect(svg).toContain('V-21');
   });
 });
+
+describe('renderKpiChart cache', () => {
+  it('draws the same data once and different data anew', async () => {
+    const { renderKpiChart } = await import('./kpi-time-series.chart.ts');
+    const labels = { baseline: 'b', actual: 'a', target: 't', line: 'l', forecast: 'f', year: (y: number) => `${Math.floor(y)}年`, value: (v: number) => String(v) };
+    const input = { labels, unit: '人', baseline: { x: 2019.5, value: 10 }, actuals: [{ x: 2020.5, value: 12 }], targets: [{ x: 2024.5, value: 20 }], line: null, forecast: null };
+    const first = renderKpiChart(input, 'wide');
+    expect(renderKpiChart({ ...input, labels: { ...labels } }, 'wide')).toBe(first);
+    const other = renderKpiChart({ ...input, actuals: [{ x: 2020.5, value: 13 }] }, 'wide');
+    expect(other).not.toBe(first);
+    const en = renderKpiChart({ ...input, labels: { ...labels, year: (y: number) => `FY${Math.floor(y)}` } }, 'wide');
+    expect(en).toContain('FY2020');
+    expect(first).not.toContain('FY2020');
+  });
+});

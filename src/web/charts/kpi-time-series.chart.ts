@@ -2,6 +2,7 @@ import { LineChart, ScatterChart } from 'echarts/charts';
 import { GridComponent, LegendComponent, MarkLineComponent } from 'echarts/components';
 import * as echarts from 'echarts/core';
 import { SVGRenderer } from 'echarts/renderers';
+import { LRUCache } from 'lru-cache';
 
 echarts.use([LineChart, ScatterChart, GridComponent, LegendComponent, MarkLineComponent, SVGRenderer]);
 
@@ -63,6 +64,48 @@ function tickInterval(span: number, narrow: boolean): number {
  * baseline to target and the dotted forecast. The caller wraps it with a text alternative.
  */
 export function renderKpiChart(input: KpiChartInput, size: keyof typeof CHART_SIZES): string {
+  // Drawing with ECharts was 54 % of a KPI page's CPU (issue 11.4): the same data draws the same
+  // SVG, so each one is drawn once and kept, keyed by everything it is drawn from.
+  const key = chartKey(input, size);
+  const cached = svgCache.get(key);
+  if (cached !== undefined) return cached;
+  const svg = drawKpiChart(input, size);
+  svgCache.set(key, svg);
+  return svg;
+}
+
+/**
+ * Drawn charts by content, bounded in bytes (UTF-16 length × 2): about 8 MB holds a few thousand
+ * charts, the KPIs people actually open; the rest are drawn again when asked.
+ */
+const svgCache = new LRUCache<string, string>({ maxSize: 8 * 1024 * 1024, sizeCalculation: (svg, key) => (svg.length + key.length) * 2 });
+
+/**
+ * Everything a chart is drawn from: the points, unit and labels, with a sample of each label
+ * formatter's output so that a language change (formatters are functions) changes the key.
+ */
+function chartKey(input: KpiChartInput, size: string): string {
+  const { labels } = input;
+  return JSON.stringify([
+    size,
+    labels.baseline,
+    labels.actual,
+    labels.target,
+    labels.line,
+    labels.forecast,
+    labels.year(2024.5),
+    labels.value(-12345.678),
+    input.unit,
+    input.baseline,
+    input.actuals,
+    input.targets,
+    input.line,
+    input.forecast,
+  ]);
+}
+
+/** Draws the chart with ECharts' server-side SVG renderer (no DOM). */
+function drawKpiChart(input: KpiChartInput, size: keyof typeof CHART_SIZES): string {
   const { width, height, fontSize } = CHART_SIZES[size];
   const narrow = size === 'narrow';
   const xs = [input.baseline, ...input.actuals, ...input.targets, ...(input.forecast ?? [])].map((p) => p.x);
