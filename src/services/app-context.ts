@@ -9,6 +9,7 @@ import { seedDepartmentsIfMissing } from './department.service.ts';
 import { loadSeedCitiesIfEmpty } from './plan-data-import.service.ts';
 import { attachPartnerPlatform } from '../partners/partner-platform.ts';
 import { startReminderJob } from './round.service.ts';
+import { listenForChanges } from '../summaries/change-listener.ts';
 import { ensureInitialAdmin, seedDemoUsers, type OneTimeCredentials } from './user.service.ts';
 
 /** An opened, migrated (and on first start, seeded) database with its data store. */
@@ -82,10 +83,21 @@ export async function openAppContext(
     }
     const store = new CityDataStore(opened.db);
     await attachPartnerPlatform(opened.db, store, seed);
+    // The cross-city pages read summaries maintained on write; build those missing or older
+    // than their city (first start, seed cities, a process that stopped before its rebuild).
+    if (setUp) await store.catchUpSummaries();
+    // Several processes behind one PostgreSQL: hear about the cities the others write.
+    const stopListening =
+      purpose === 'serve' && opened.dialect === 'postgres' && config.databaseUrl
+        ? await listenForChanges(config.databaseUrl, (cityId) => store.forget(cityId), () => store.forget())
+        : async () => {};
     const stopJob =
       purpose === 'serve' ? startReminderJob(opened.db, store, { reminderDays: staff.reminderDays, smtp: staff.smtp, log: announce }) : async () => {};
     const close = async () => {
       await stopJob();
+      await stopListening();
+      // The last writes' revisions, summaries and notifications go out before the database closes.
+      await store.settled();
       await opened.close();
     };
     return { db: opened.db, dialect: opened.dialect, store, seededCities, staff, initialAdmin, close };

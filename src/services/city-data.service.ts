@@ -182,7 +182,8 @@ function cityDataFromSnapshot(s: Snapshot): CityData {
   };
 }
 
-function cityFromRow(r: CityRow): City {
+/** A `cities` row as the domain City. */
+export function cityFromRow(r: CityRow): City {
   return normalizeCity({
     id: r.id,
     name: r.name,

@@ -1,8 +1,14 @@
 import type { Kysely } from 'kysely';
 import type { City, CityData } from '../core/city/city.ts';
+import { sql } from 'kysely';
 import type { Database } from '../storage/database.ts';
+import { bumpCityRevision, staleSummaryCityIds } from '../summaries/summary.repository.ts';
+import { refreshCitySummaries } from '../summaries/summary.service.ts';
 import { listCities, loadCityData } from './city-data.service.ts';
 import { loadStaffDecorations, publicView, type StaffCityData } from './publication.service.ts';
+
+/** The PostgreSQL notification channel on which a process announces a written city (payload: its id). */
+export const CHANGE_CHANNEL = 'michishirube_city_changed';
 
 /**
  * Read access to cities for the web and the CLI, cached in memory: a city's data is loaded
@@ -18,6 +24,18 @@ export class CityDataStore {
   private cities: Promise<City[]> | null = null;
   /** Bumped on every invalidation, so caches built on top (rendered pages) know to drop. */
   version = 0;
+  /** Per city: bumped when that city changes (here or, through the database, in another process). */
+  private readonly cityVersions = new Map<string, number>();
+  /**
+   * Bumped when the summaries the cross-city pages read have changed (after they are rebuilt,
+   * never before, so a page rendered in between is dropped too).
+   */
+  crossCityVersion = 0;
+  /** The change signal of each written city, one at a time per store, in write order. */
+  private changes: Promise<void> = Promise.resolve();
+  private readonly pendingCities = new Set<string>();
+  /** What a failed change signal is reported to (the console by default). */
+  onSignalError: (e: unknown) => void = (e) => console.error('michishirube: updating the summaries failed:', e);
 
   /** Steps run on every load after the stored data is read (the partner platform's KPI counts). */
   private readonly derivers: ((data: CityData) => Promise<CityData>)[] = [];
@@ -56,17 +74,72 @@ export class CityDataStore {
     return p;
   }
 
-  /** Forgets what was cached of a city (or of all) after a write. */
+  /** The version of one city's cached pages: changes whenever that city is written. */
+  cityVersion(cityId: string): number {
+    return this.cityVersions.get(cityId) ?? 0;
+  }
+
+  /**
+   * After a write to a city: forgets what was cached of it here, then, in the background and in
+   * write order, bumps its revision in the database, rebuilds its cross-city summaries and tells
+   * other processes (PostgreSQL NOTIFY on {@link CHANGE_CHANNEL}). Without a city, forgets
+   * everything cached here (no database signal). {@link settled} waits for the signals.
+   */
   invalidate(cityId?: string): void {
+    this.forget(cityId);
+    if (cityId) this.signal(cityId);
+  }
+
+  /**
+   * Forgets a city's cached data in this process only: for a change another process made and
+   * announced. Also counts as a cross-city change (that process rebuilt the summaries).
+   */
+  forget(cityId?: string): void {
     if (cityId) {
       this.staffCache.delete(cityId);
       this.publicCache.delete(cityId);
+      this.cityVersions.set(cityId, this.cityVersion(cityId) + 1);
     } else {
       this.staffCache.clear();
       this.publicCache.clear();
+      for (const id of this.cityVersions.keys()) this.cityVersions.set(id, this.cityVersion(id) + 1);
+      this.crossCityVersion++;
     }
     this.cities = null;
     this.version++;
+  }
+
+  /** Resolves once every change signalled so far has reached the database (revision, summaries, notification). */
+  settled(): Promise<void> {
+    return this.changes;
+  }
+
+  /**
+   * Rebuilds the summaries of cities whose data is newer than them (first start after the
+   * migration, a process that stopped mid-way). Returns how many cities were rebuilt.
+   */
+  async catchUpSummaries(): Promise<number> {
+    let n = 0;
+    for (const cityId of await staleSummaryCityIds(this.db)) if (await refreshCitySummaries(this.db, this, cityId)) n++;
+    if (n > 0) this.crossCityVersion++;
+    return n;
+  }
+
+  private signal(cityId: string): void {
+    // Several writes to one city before the signal runs need one rebuild.
+    if (this.pendingCities.has(cityId)) return;
+    this.pendingCities.add(cityId);
+    this.changes = this.changes.then(async () => {
+      this.pendingCities.delete(cityId);
+      try {
+        await bumpCityRevision(this.db, cityId);
+        await refreshCitySummaries(this.db, this, cityId);
+        this.crossCityVersion++;
+        await sql`select pg_notify(${CHANGE_CHANNEL}, ${cityId})`.execute(this.db);
+      } catch (e) {
+        this.onSignalError(e);
+      }
+    });
   }
 
   private async load(cityId: string): Promise<StaffCityData | null> {

@@ -1,0 +1,97 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startPostgresServer, type PostgresServer } from '../../test/support/postgres-server.ts';
+import { openAppContext, type AppContext } from '../services/app-context.ts';
+import { CityDataStore } from '../services/city-data.store.ts';
+import { loadSeedCitiesIfEmpty } from '../services/plan-data-import.service.ts';
+import { testDatabases, useTestDatabase } from '../storage/test-databases.ts';
+import { goalCounts, listCityRevisions, listKpiSummariesPaged, findSearchEntries, cityCounts } from './summary.repository.ts';
+import { summaryDb } from './summary.table.ts';
+
+const PREFECTURES = ['岩手県', '茨城県', '石川県'];
+
+for (const database of testDatabases()) {
+  describe.skipIf(database.skipReason !== null)(`national summaries on ${database.name}`, () => {
+    const db = useTestDatabase(database);
+    let store: CityDataStore;
+
+    beforeAll(async () => {
+      await loadSeedCitiesIfEmpty(db());
+      store = new CityDataStore(db());
+      expect(await store.catchUpSummaries()).toBe(3);
+    });
+
+    it('holds one summary row per public KPI, with SDG goals, counts and search entries', async () => {
+      const kpis = await summaryDb(db()).selectFrom('kpi_summaries').select(['city_id', 'kpi_id', 'status']).execute();
+      const expected = (await Promise.all(['ichinoseki', 'tsukuba', 'kanazawa'].map((id) => store.get(id)))).reduce((n, d) => n + d!.kpis.length, 0);
+      expect(kpis).toHaveLength(expected);
+      const goals = await goalCounts(db());
+      expect(goals.size).toBeGreaterThan(5);
+      expect([...goals.values()].every((g) => g.kpis > 0 && g.cities >= 1 && g.cities <= 3)).toBe(true);
+      const counts = await cityCounts(db(), ['kanazawa']);
+      expect(counts.get('kanazawa')!.statuses['no-data']).toBe((await store.get('kanazawa'))!.kpis.length);
+      expect(counts.get('kanazawa')!.plans).toBeGreaterThan(0);
+      const page = await listKpiSummariesPaged(db(), { goal: 4 }, 0, 5, PREFECTURES);
+      expect(page.rows.length).toBeLessThanOrEqual(5);
+      expect(page.total).toBe(goals.get(4)?.kpis ?? 0);
+      expect(page.rows.every((r) => r.targets.some((t) => t.startsWith('4.')))).toBe(true);
+      const found = await findSearchEntries(db(), ['就農'], 'all', 10);
+      expect(found.rows.map((r) => r.city_id)).toContain('ichinoseki');
+      expect(found.total).toBeGreaterThan(0);
+      expect((await findSearchEntries(db(), ['100%_\\'], 'all', 10)).total).toBe(0);
+    });
+
+    it('rebuilds one city on a write to it, bumps its revision and leaves the others alone', async () => {
+      const before = await listCityRevisions(db());
+      const kpi = await summaryDb(db()).selectFrom('kpis').select(['id', 'slug']).where('city_id', '=', 'tsukuba').orderBy('position').executeTakeFirstOrThrow();
+      await sql`update kpis set name = ${'改名した指標'} where id = ${kpi.id}`.execute(db());
+      const cross = store.crossCityVersion;
+      const tsukuba = store.cityVersion('tsukuba');
+      const kanazawa = store.cityVersion('kanazawa');
+      store.invalidate('tsukuba');
+      expect(store.cityVersion('tsukuba')).toBe(tsukuba + 1);
+      expect(store.cityVersion('kanazawa')).toBe(kanazawa);
+      await store.settled();
+      expect(store.crossCityVersion).toBeGreaterThan(cross);
+      const row = await summaryDb(db()).selectFrom('kpi_summaries').select('name').where('city_id', '=', 'tsukuba').where('kpi_id', '=', kpi.slug).executeTakeFirstOrThrow();
+      expect(row.name).toBe('改名した指標');
+      const after = await listCityRevisions(db());
+      const rev = (list: typeof after, id: string) => list.find((r) => r.cityId === id);
+      expect(rev(after, 'tsukuba')!.revision).toBe((rev(before, 'tsukuba')?.revision ?? 0) + 1);
+      expect(rev(after, 'tsukuba')!.summarizedRevision).toBe(rev(after, 'tsukuba')!.revision);
+      expect(rev(after, 'kanazawa')).toEqual(rev(before, 'kanazawa'));
+      expect((await findSearchEntries(db(), ['改名した'], 'all', 5)).rows.map((r) => r.kpi_id)).toEqual([kpi.slug]);
+    });
+  });
+}
+
+const postgres = testDatabases().find((d) => d.name === 'postgres');
+describe.skipIf(!postgres || postgres.skipReason !== null)('two app processes behind one PostgreSQL', () => {
+  let server: PostgresServer;
+  let a: AppContext;
+  let b: AppContext;
+  beforeAll(async () => {
+    server = await startPostgresServer();
+    const config = { dataDir: '', databaseUrl: server.url, seed: true };
+    a = await openAppContext(config, { announce: () => {} });
+    b = await openAppContext(config, { announce: () => {} });
+  });
+  afterAll(async () => {
+    await a?.close();
+    await b?.close();
+    await server?.stop();
+  });
+
+  it('a write through one is seen by the other within a second', async () => {
+    const cached = await b.store.get('kanazawa');
+    const first = cached!.kpis[0]!;
+    const bVersion = b.store.cityVersion('kanazawa');
+    await sql`update kpis set name = ${'別の名前'} where city_id = 'kanazawa' and slug = ${first.id}`.execute(a.db);
+    a.store.invalidate('kanazawa');
+    await a.store.settled();
+    const deadline = Date.now() + 5_000;
+    while (b.store.cityVersion('kanazawa') === bVersion && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expect(b.store.cityVersion('kanazawa')).toBeGreaterThan(bVersion);
+    expect((await b.store.get('kanazawa'))!.kpis[0]!.name).toBe('別の名前');
+  });
+});

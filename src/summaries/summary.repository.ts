@@ -1,0 +1,230 @@
+import { sql } from 'kysely';
+import type { CityRow } from '../storage/tables/city.table.ts';
+import { inTransaction, type Executor } from '../storage/database.ts';
+import { summaryDb, type KpiSummariesTable, type KpiSummaryRow, type KpiSummaryTargetsTable, type SearchEntriesTable, type SearchEntryRow } from './summary.table.ts';
+
+/**
+ * All SQL of the national summaries (issue 11): city revisions, the per-KPI summaries the
+ * cross-city pages read, and the search entries. Every function takes the executor first.
+ */
+
+/** Rows inserted per statement: well under PostgreSQL's 65,535 bind parameters. */
+const BATCH = 500;
+
+/** A city's revision and the revision its summaries were built from. */
+export interface CityRevision {
+  readonly cityId: string;
+  readonly revision: number;
+  readonly summarizedRevision: number;
+}
+
+/** Bumps a city's revision (creating its row on first write); returns the new revision. */
+export async function bumpCityRevision(db: Executor, cityId: string): Promise<number> {
+  const row = await summaryDb(db)
+    .insertInto('city_revisions')
+    .values({ city_id: cityId, revision: 1 })
+    .onConflict((oc) => oc.column('city_id').doUpdateSet({ revision: sql`city_revisions.revision + 1`, changed_at: sql`now()` }))
+    .returning('revision')
+    .executeTakeFirstOrThrow();
+  return Number(row.revision);
+}
+
+/** Every city's revision; cities never written since the migration are missing (revision 0). */
+export async function listCityRevisions(db: Executor): Promise<CityRevision[]> {
+  const rows = await summaryDb(db).selectFrom('city_revisions').select(['city_id', 'revision', 'summarized_revision']).execute();
+  return rows.map((r) => ({ cityId: r.city_id, revision: Number(r.revision), summarizedRevision: Number(r.summarized_revision) }));
+}
+
+/** Ids of cities whose summaries are missing or older than their data. */
+export async function staleSummaryCityIds(db: Executor): Promise<string[]> {
+  const rows = await summaryDb(db)
+    .selectFrom('cities')
+    .leftJoin('city_revisions', 'city_revisions.city_id', 'cities.id')
+    .select('cities.id')
+    .where((eb) => eb.or([eb('city_revisions.city_id', 'is', null), eb('city_revisions.summarized_revision', '<', eb.ref('city_revisions.revision'))]))
+    .orderBy('cities.id')
+    .execute();
+  return rows.map((r) => r.id);
+}
+
+/** What {@link replaceCitySummaries} writes for one city. */
+export interface CitySummaryRows {
+  readonly kpis: readonly KpiSummariesTable[];
+  readonly targets: readonly KpiSummaryTargetsTable[];
+  readonly entries: readonly SearchEntriesTable[];
+}
+
+/**
+ * Replaces a city's summary rows with those built from its data at `revision`, in one
+ * transaction, unless a newer build already landed (two processes refreshing at once). These
+ * are derived rows, rebuilt whole per city; the data itself is never rewritten this way.
+ * Returns whether the rows were written.
+ */
+export async function replaceCitySummaries(db: Executor, cityId: string, revision: number, rows: CitySummaryRows): Promise<boolean> {
+  return inTransaction(db, async (trx) => {
+    const t = summaryDb(trx);
+    // Lock the city's revision row so concurrent refreshes of one city serialise here.
+    await t.insertInto('city_revisions').values({ city_id: cityId, revision: Math.max(revision, 1) }).onConflict((oc) => oc.column('city_id').doNothing()).execute();
+    const current = await t.selectFrom('city_revisions').select(['summarized_revision']).where('city_id', '=', cityId).forUpdate().executeTakeFirstOrThrow();
+    if (Number(current.summarized_revision) >= revision && revision > 0) return false;
+    await t.deleteFrom('kpi_summary_targets').where('city_id', '=', cityId).execute();
+    await t.deleteFrom('kpi_summaries').where('city_id', '=', cityId).execute();
+    await t.deleteFrom('search_entries').where('city_id', '=', cityId).execute();
+    for (let i = 0; i < rows.kpis.length; i += BATCH) await t.insertInto('kpi_summaries').values(rows.kpis.slice(i, i + BATCH)).execute();
+    for (let i = 0; i < rows.targets.length; i += BATCH) await t.insertInto('kpi_summary_targets').values(rows.targets.slice(i, i + BATCH)).execute();
+    for (let i = 0; i < rows.entries.length; i += BATCH) await t.insertInto('search_entries').values(rows.entries.slice(i, i + BATCH)).execute();
+    await t.updateTable('city_revisions').set({ summarized_revision: revision }).where('city_id', '=', cityId).execute();
+    return true;
+  });
+}
+
+/** Filters of the paged city list (the home page). */
+export interface CityListFilter {
+  readonly prefecture?: string | undefined;
+  /** A fragment of the name in Japanese or English (matched case-insensitively). */
+  readonly name?: string | undefined;
+}
+
+/** One page of cities (by prefecture order, then id) and how many match in all. */
+export async function listCityRowsPaged(db: Executor, filter: CityListFilter, offset: number, limit: number, prefectureOrder: readonly string[]): Promise<{ rows: CityRow[]; total: number }> {
+  const base = summaryDb(db)
+    .selectFrom('cities')
+    .$if(filter.prefecture !== undefined, (q) => q.where('prefecture', '=', filter.prefecture!))
+    .$if(filter.name !== undefined, (q) =>
+      q.where((eb) => eb.or([eb(sql`strpos(lower(cities.name), lower(${filter.name!}))`, '>', 0), eb(sql`strpos(lower(cities.name_en), lower(${filter.name!}))`, '>', 0)])),
+    );
+  const order = sql<number>`array_position(${sql.val(prefectureOrder)}::text[], cities.prefecture)`;
+  const [rows, count] = await Promise.all([
+    base.selectAll('cities').orderBy(sql`${order} nulls last`).orderBy('cities.prefecture').orderBy('cities.id').offset(offset).limit(limit).execute(),
+    base.select((eb) => eb.fn.countAll<string | number>().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return { rows, total: Number(count.n) };
+}
+
+/** Prefectures with how many cities each hosts. */
+export async function prefectureCounts(db: Executor): Promise<{ prefecture: string; prefectureEn: string; cities: number }[]> {
+  const rows = await summaryDb(db)
+    .selectFrom('cities')
+    .select(['prefecture', (eb) => eb.fn.max('prefecture_en').as('prefecture_en'), (eb) => eb.fn.countAll<string | number>().as('n')])
+    .groupBy('prefecture')
+    .execute();
+  return rows.map((r) => ({ prefecture: r.prefecture, prefectureEn: r.prefecture_en ?? r.prefecture, cities: Number(r.n) }));
+}
+
+/** Per city: KPI counts by status and the number of plans. */
+export async function cityCounts(db: Executor, cityIds: readonly string[]): Promise<Map<string, { statuses: Record<string, number>; plans: number }>> {
+  const out = new Map<string, { statuses: Record<string, number>; plans: number }>();
+  if (cityIds.length === 0) return out;
+  for (const id of cityIds) out.set(id, { statuses: {}, plans: 0 });
+  const [statuses, plans] = await Promise.all([
+    summaryDb(db).selectFrom('kpi_summaries').select(['city_id', 'status', (eb) => eb.fn.countAll<string | number>().as('n')]).where('city_id', 'in', cityIds).groupBy(['city_id', 'status']).execute(),
+    summaryDb(db).selectFrom('plans').select(['city_id', (eb) => eb.fn.countAll<string | number>().as('n')]).where('city_id', 'in', cityIds).groupBy('city_id').execute(),
+  ]);
+  for (const r of statuses) out.get(r.city_id)!.statuses[r.status] = Number(r.n);
+  for (const r of plans) out.get(r.city_id)!.plans = Number(r.n);
+  return out;
+}
+
+/** Per SDG goal: KPIs tagged with one of its targets and cities having such KPIs. */
+export async function goalCounts(db: Executor): Promise<Map<number, { kpis: number; cities: number }>> {
+  const rows = await summaryDb(db)
+    .selectFrom('kpi_summary_targets')
+    .select([
+      'goal',
+      sql<string | number>`count(distinct (city_id, kpi_id))`.as('kpis'),
+      sql<string | number>`count(distinct city_id)`.as('cities'),
+    ])
+    .groupBy('goal')
+    .execute();
+  return new Map(rows.map((r) => [r.goal, { kpis: Number(r.kpis), cities: Number(r.cities) }]));
+}
+
+/** Per target of a goal: how many KPIs are tagged with it. */
+export async function targetCounts(db: Executor, goal: number): Promise<Map<string, number>> {
+  const rows = await summaryDb(db)
+    .selectFrom('kpi_summary_targets')
+    .select(['target', (eb) => eb.fn.countAll<string | number>().as('n')])
+    .where('goal', '=', goal)
+    .groupBy('target')
+    .execute();
+  return new Map(rows.map((r) => [r.target, Number(r.n)]));
+}
+
+/** Filters of a paged KPI list across cities. */
+export interface KpiListFilter {
+  readonly goal?: number | undefined;
+  readonly target?: string | undefined;
+  readonly prefecture?: string | undefined;
+  readonly status?: string | undefined;
+  readonly cityIds?: readonly string[] | undefined;
+}
+
+/** A summarised KPI with its city's names and its SDG targets. */
+export type KpiSummaryListRow = KpiSummaryRow & { city_name: string; city_name_en: string; prefecture: string; prefecture_en: string; targets: string[] };
+
+/** One page of KPIs matching the filter (by prefecture order, city, position) and how many match. */
+export async function listKpiSummariesPaged(db: Executor, filter: KpiListFilter, offset: number, limit: number, prefectureOrder: readonly string[]): Promise<{ rows: KpiSummaryListRow[]; total: number }> {
+  const d = summaryDb(db);
+  const byTarget = filter.goal !== undefined || filter.target !== undefined;
+  const base = d
+    .selectFrom('kpi_summaries as k')
+    .innerJoin('cities as c', 'c.id', 'k.city_id')
+    .$if(byTarget, (q) =>
+      q.where(({ exists, selectFrom }) =>
+        exists(
+          selectFrom('kpi_summary_targets as t')
+            .select(sql`1`.as('one'))
+            .whereRef('t.city_id', '=', 'k.city_id')
+            .whereRef('t.kpi_id', '=', 'k.kpi_id')
+            .$if(filter.goal !== undefined, (s) => s.where('t.goal', '=', filter.goal!))
+            .$if(filter.target !== undefined, (s) => s.where('t.target', '=', filter.target!)),
+        ),
+      ),
+    )
+    .$if(filter.prefecture !== undefined, (q) => q.where('c.prefecture', '=', filter.prefecture!))
+    .$if(filter.status !== undefined, (q) => q.where('k.status', '=', filter.status!))
+    .$if(filter.cityIds !== undefined, (q) => q.where('k.city_id', 'in', filter.cityIds!.length > 0 ? [...filter.cityIds!] : ['']));
+  const order = sql`array_position(${sql.val(prefectureOrder)}::text[], c.prefecture)`;
+  const [rows, count] = await Promise.all([
+    base
+      .selectAll('k')
+      .select(['c.name as city_name', 'c.name_en as city_name_en', 'c.prefecture', 'c.prefecture_en'])
+      .select((eb) =>
+        eb
+          .selectFrom('kpi_summary_targets as t2')
+          .select(sql<string[]>`coalesce(array_agg(t2.target order by t2.target), '{}')`.as('ts'))
+          .whereRef('t2.city_id', '=', 'k.city_id')
+          .whereRef('t2.kpi_id', '=', 'k.kpi_id')
+          .as('targets'),
+      )
+      .orderBy(sql`${order} nulls last`)
+      .orderBy('k.city_id')
+      .orderBy('k.position')
+      .offset(offset)
+      .limit(limit)
+      .execute(),
+    base.select((eb) => eb.fn.countAll<string | number>().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return { rows: rows.map((r) => ({ ...r, targets: (r.targets as string[] | null) ?? [] })) as KpiSummaryListRow[], total: Number(count.n) };
+}
+
+/** A search entry with its city's names. */
+export type SearchEntryListRow = SearchEntryRow & { city_name: string; city_name_en: string; prefecture: string; prefecture_en: string };
+
+/**
+ * Entries whose folded text holds every term (or, with `anyOf`, at least one of those
+ * fragments), at most `limit`, in city and document order; and how many match in all.
+ */
+export async function findSearchEntries(db: Executor, terms: readonly string[], mode: 'all' | 'any', limit: number): Promise<{ rows: SearchEntryListRow[]; total: number }> {
+  if (terms.length === 0) return { rows: [], total: 0 };
+  const like = (t: string) => `%${t.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
+  const base = summaryDb(db)
+    .selectFrom('search_entries as e')
+    .innerJoin('cities as c', 'c.id', 'e.city_id')
+    .where((eb) => (mode === 'all' ? eb.and(terms.map((t) => eb('e.folded', 'like', like(t)))) : eb.or(terms.map((t) => eb('e.folded', 'like', like(t))))));
+  const [rows, count] = await Promise.all([
+    base.selectAll('e').select(['c.name as city_name', 'c.name_en as city_name_en', 'c.prefecture', 'c.prefecture_en']).orderBy('e.city_id').orderBy('e.position').limit(limit).execute(),
+    base.select((eb) => eb.fn.countAll<string | number>().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return { rows, total: Number(count.n) };
+}

@@ -1,0 +1,77 @@
+import type { CityData } from '../core/city/city.ts';
+import { evaluateKpi } from '../core/kpi/kpi-evaluation.ts';
+import { walkPlanNodes } from '../core/plan/plan.ts';
+import { goalOfTarget } from '../core/sdg/sdg-framework.ts';
+import { formatTimePointIso } from '../core/time/time-point.ts';
+import { foldForSearch } from '../services/search.service.ts';
+import type { Executor } from '../storage/database.ts';
+import { replaceCitySummaries, listCityRevisions, type CitySummaryRows } from './summary.repository.ts';
+import type { KpiSummariesTable, KpiSummaryTargetsTable, SearchEntriesTable } from './summary.table.ts';
+
+/**
+ * The rows the cross-city pages read for one city, built from its public data (what the city
+ * page shows: unpublished years already left out): per KPI the latest actual, the target it is
+ * measured against, the 達成度 and the computed status (core/kpi/kpi-evaluation.ts, the same
+ * evaluation as the city page); its SDG targets with their goals; and the search entries of its
+ * plans, nodes and KPIs with their texts folded as search.service.ts folds a query.
+ */
+export function citySummaryRows(data: CityData): CitySummaryRows {
+  const cityId = data.city.id;
+  const kpis: KpiSummariesTable[] = [];
+  const targets: KpiSummaryTargetsTable[] = [];
+  data.kpis.forEach((kpi, position) => {
+    const e = evaluateKpi(kpi);
+    kpis.push({
+      city_id: cityId,
+      kpi_id: kpi.id,
+      position,
+      name: kpi.name,
+      name_en: kpi.nameEn ?? null,
+      unit: kpi.unit,
+      direction: e?.direction ?? kpi.direction ?? 'up',
+      latest_at: e?.latest ? formatTimePointIso(e.latest.at) : null,
+      latest_value: e?.latest?.value ?? null,
+      latest_decimals: e?.latest?.decimals ?? null,
+      target_at: e ? formatTimePointIso(e.target.at) : null,
+      target_value: e?.target.value ?? null,
+      target_decimals: e?.target.decimals ?? null,
+      achievement_rate: finite(e?.status.achievement?.rate),
+      status: e?.status.status ?? 'no-data',
+    });
+    for (const target of new Set(kpi.sdgTargets)) {
+      const goal = goalOfTarget(target);
+      if (goal) targets.push({ city_id: cityId, kpi_id: kpi.id, goal: goal.number, target });
+    }
+  });
+
+  const entries: SearchEntriesTable[] = [];
+  const entry = (e: Omit<SearchEntriesTable, 'city_id' | 'position' | 'folded'>) =>
+    entries.push({ ...e, city_id: cityId, position: entries.length, folded: [e.code ? `${e.code} ${e.title}` : e.title, e.title_en, e.more].filter((x): x is string => !!x).map((x) => foldForSearch(x).text).join('\n') });
+  for (const plan of data.plans) {
+    entry({ kind: 'plan', plan_id: plan.id, node_id: null, kpi_id: null, code: null, title: plan.title, title_en: plan.titleEn ?? null, more: plan.vision ?? null });
+    for (const { node } of walkPlanNodes(plan.nodes)) {
+      entry({ kind: 'node', plan_id: plan.id, node_id: node.id, kpi_id: null, code: node.code ?? null, title: node.title, title_en: node.titleEn ?? null, more: node.description ?? null });
+    }
+  }
+  for (const kpi of data.kpis) entry({ kind: 'kpi', plan_id: null, node_id: null, kpi_id: kpi.id, code: null, title: kpi.name, title_en: kpi.nameEn ?? null, more: kpi.department ?? null });
+  return { kpis, targets, entries };
+}
+
+const finite = (x: number | null | undefined): number | null => (x === null || x === undefined || !Number.isFinite(x) ? null : x);
+
+/** Where {@link refreshCitySummaries} reads a city's current public data. */
+export interface PublicCityReader {
+  get(cityId: string): Promise<CityData | null>;
+}
+
+/**
+ * Rebuilds one city's summary rows from its current public data. The revision is read before
+ * the data, so a write landing during the build leaves the summaries marked older than the data
+ * and the next refresh rebuilds them. Returns whether rows were written.
+ */
+export async function refreshCitySummaries(db: Executor, reader: PublicCityReader, cityId: string): Promise<boolean> {
+  const revision = (await listCityRevisions(db)).find((r) => r.cityId === cityId)?.revision ?? 0;
+  const data = await reader.get(cityId);
+  if (!data) return false;
+  return replaceCitySummaries(db, cityId, revision, citySummaryRows(data));
+}

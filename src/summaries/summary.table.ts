@@ -1,0 +1,84 @@
+import type { ColumnType, Kysely, Selectable, Transaction } from 'kysely';
+import type { Database, Executor } from '../storage/database.ts';
+
+/** The tables of migration 2026_11_30_0901_national_summaries, as Kysely sees them. */
+
+/** `city_revisions`: a counter per city bumped by every write to it; summaries record what they were built from. */
+export interface CityRevisionsTable {
+  city_id: string;
+  /** bigint, read as a string by pg and a number by PGlite: convert with Number(). */
+  revision: ColumnType<string | number, number | undefined, number>;
+  summarized_revision: ColumnType<string | number, number | undefined, number>;
+  changed_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+/** `kpi_summaries`: one public KPI as the cross-city pages list it. */
+export interface KpiSummariesTable {
+  city_id: string;
+  kpi_id: string;
+  /** Order of the KPI within its city (as the city lists them). */
+  position: number;
+  name: string;
+  name_en: string | null;
+  unit: string;
+  direction: string;
+  /** ISO time point as the API writes it ("2024", "FY2024", "2024-03"…). */
+  latest_at: string | null;
+  latest_value: number | null;
+  latest_decimals: number | null;
+  target_at: string | null;
+  target_value: number | null;
+  target_decimals: number | null;
+  /** 達成度 in % (progress from the baseline or the KPI's own method), null without data. */
+  achievement_rate: number | null;
+  /** A KpiStatus ('achieved', 'on-track', 'behind', 'worsening', 'no-data', …). */
+  status: string;
+}
+
+/** `kpi_summary_targets`: a summarised KPI's SDG targets, with the goal number for the SDG pages. */
+export interface KpiSummaryTargetsTable {
+  city_id: string;
+  kpi_id: string;
+  goal: number;
+  target: string;
+}
+
+/** `search_entries`: a plan, plan node or KPI as the search finds and shows it. */
+export interface SearchEntriesTable {
+  city_id: string;
+  position: number;
+  kind: 'plan' | 'node' | 'kpi';
+  plan_id: string | null;
+  node_id: string | null;
+  kpi_id: string | null;
+  code: string | null;
+  title: string;
+  title_en: string | null;
+  /** The longer text searched too (a plan's vision, a node's description, a KPI's department). */
+  more: string | null;
+  /** title, title_en and more folded for matching, separated by newlines. */
+  folded: string;
+}
+
+/** The summary tables. */
+export interface SummaryTables {
+  city_revisions: CityRevisionsTable;
+  kpi_summaries: KpiSummariesTable;
+  kpi_summary_targets: KpiSummaryTargetsTable;
+  search_entries: SearchEntriesTable;
+}
+
+/** The database with the summary tables. */
+export type SummaryDatabase = Database & SummaryTables;
+/** An executor over {@link SummaryDatabase}. */
+export type SummaryExecutor = Kysely<SummaryDatabase> | Transaction<SummaryDatabase>;
+
+/** The same executor typed with the summary tables (they are created by the migrations). */
+export function summaryDb(db: Executor | SummaryExecutor): SummaryExecutor {
+  return db as unknown as SummaryExecutor;
+}
+
+/** A `kpi_summaries` row as read. */
+export type KpiSummaryRow = Selectable<KpiSummariesTable>;
+/** A `search_entries` row as read. */
+export type SearchEntryRow = Selectable<SearchEntriesTable>;
