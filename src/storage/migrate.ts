@@ -22,6 +22,16 @@ const provider: MigrationProvider = {
   getMigrations: () => Promise.resolve({ ...MIGRATIONS }),
 };
 
+/**
+ * A fingerprint of every migration's code (names and their `up` functions' source), so a cached
+ * template cluster is never reused after a migration changed under the same name (which only
+ * happens to one not yet landed, while it is being written).
+ */
+export const MIGRATIONS_FINGERPRINT: string = Object.keys(MIGRATIONS)
+  .sort()
+  .map((name) => `${name}\n${String(MIGRATIONS[name]!.up)}`)
+  .join('\n');
+
 /** Names of all known migrations, oldest first. */
 export const MIGRATION_NAMES: readonly string[] = Object.keys(MIGRATIONS).sort();
 

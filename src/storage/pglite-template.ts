@@ -4,20 +4,20 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createHash } from 'node:crypto';
 import type { PGlite } from '@electric-sql/pglite';
-import { MIGRATION_NAMES } from './migrate.ts';
+import { MIGRATIONS_FINGERPRINT } from './migrate.ts';
 
 /**
  * A fresh PGlite cluster is made by running initdb in WebAssembly, which takes seconds; loading
  * a dump of one takes a fraction of that. Like PostgreSQL's template1, the first fresh cluster
  * on a machine, once migrated, is dumped here (or by `npm ci`'s prepare step) and later fresh
- * databases start from it. The cache is keyed by PGlite's version and the list of migrations;
+ * databases start from it. The cache is keyed by PGlite's version and the migrations' code;
  * a missing or unreadable one just means initdb and migrating as usual.
  */
 const CACHE_DIR = fileURLToPath(new URL('../../node_modules/.cache/michishirube/', import.meta.url));
 
 async function templatePath(): Promise<string> {
   const pkg = JSON.parse(await readFile(fileURLToPath(new URL('../../node_modules/@electric-sql/pglite/package.json', import.meta.url)), 'utf8')) as { version: string };
-  const migrations = createHash('sha256').update(MIGRATION_NAMES.join('\n')).digest('hex').slice(0, 12);
+  const migrations = createHash('sha256').update(MIGRATIONS_FINGERPRINT).digest('hex').slice(0, 12);
   return join(CACHE_DIR, `pglite-${pkg.version}-${migrations}.tar.gz`);
 }
 

@@ -4,6 +4,7 @@ import { walkPlanNodes } from '../core/plan/plan.ts';
 import { goalOfTarget } from '../core/sdg/sdg-framework.ts';
 import { formatTimePointIso } from '../core/time/time-point.ts';
 import { foldForSearch } from '../services/search.service.ts';
+import { statusOverridesByKpi } from '../services/staff-notes.service.ts';
 import type { Executor } from '../storage/database.ts';
 import { replaceCitySummaries, listCityRevisions, type CitySummaryRows } from './summary.repository.ts';
 import type { KpiSummariesTable, KpiSummaryTargetsTable, SearchEntriesTable } from './summary.table.ts';
@@ -19,8 +20,10 @@ export function citySummaryRows(data: CityData): CitySummaryRows {
   const cityId = data.city.id;
   const kpis: KpiSummariesTable[] = [];
   const targets: KpiSummaryTargetsTable[] = [];
+  const overrides = statusOverridesByKpi(data);
   data.kpis.forEach((kpi, position) => {
     const e = evaluateKpi(kpi);
+    const override = overrides.get(kpi.id);
     kpis.push({
       city_id: cityId,
       kpi_id: kpi.id,
@@ -36,7 +39,12 @@ export function citySummaryRows(data: CityData): CitySummaryRows {
       target_value: e?.target.value ?? null,
       target_decimals: e?.target.decimals ?? null,
       achievement_rate: finite(e?.status.achievement?.rate),
+      display_rate: finite(e?.status.achievement?.displayRate),
       status: e?.status.status ?? 'no-data',
+      forecast: e?.forecast.verdict ?? null,
+      override_status: override?.status ?? null,
+      override_justification: override?.justification ?? null,
+      override_decided_on: override?.decidedOn ?? null,
     });
     for (const target of new Set(kpi.sdgTargets)) {
       const goal = goalOfTarget(target);

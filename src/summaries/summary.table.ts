@@ -31,8 +31,17 @@ export interface KpiSummariesTable {
   target_decimals: number | null;
   /** 達成度 in % (progress from the baseline or the KPI's own method), null without data. */
   achievement_rate: number | null;
+  /** The rate as the bar shows it (rounded as published). */
+  display_rate: number | null;
   /** A KpiStatus ('achieved', 'on-track', 'behind', 'worsening', 'no-data', …). */
   status: string;
+  /** The forecast verdict ('reach', 'miss', …), null without data. */
+  forecast: string | null;
+  /** The status the secretariat set instead, with its justification (shown beside the computed one). */
+  override_status: string | null;
+  override_justification: string | null;
+  /** ISO date the override was decided. */
+  override_decided_on: string | null;
 }
 
 /** `kpi_summary_targets`: a summarised KPI's SDG targets, with the goal number for the SDG pages. */

@@ -39,7 +39,12 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('target_value', 'double precision')
     .addColumn('target_decimals', 'integer')
     .addColumn('achievement_rate', 'double precision')
+    .addColumn('display_rate', 'double precision')
     .addColumn('status', 'text', (c) => c.notNull())
+    .addColumn('forecast', 'text')
+    .addColumn('override_status', 'text')
+    .addColumn('override_justification', 'text')
+    .addColumn('override_decided_on', 'text')
     .addPrimaryKeyConstraint('kpi_summaries_pk', ['city_id', 'kpi_id'])
     .execute();
   await db.schema.createIndex('kpi_summaries_status').on('kpi_summaries').columns(['status', 'city_id']).execute();

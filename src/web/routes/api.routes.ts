@@ -6,6 +6,8 @@ import type { WebDeps } from '../web-deps.ts';
 import { summarizeCity } from '../../services/city-summary.service.ts';
 import { buildPlanReport } from '../../services/plan-report.service.ts';
 import { expertEvaluationsOf, statusOverridesByKpi } from '../../services/staff-notes.service.ts';
+import { cityDirectory } from '../../summaries/national.service.ts';
+import { cityDirectoryJson, cityFilterOf, pagingOf } from './national-json.ts';
 
 /** A problem response (RFC 9457) with a stable type id. */
 function problem(status: 400 | 404, type: string, title: string, detail: string) {
@@ -18,12 +20,13 @@ function problem(status: 400 | 404, type: string, title: string, detail: string)
 const kpisQuery = z.object({ city: z.string().regex(/^[a-z0-9-]+$/, 'expected a city id such as ichinoseki') });
 
 /** The JSON API under /api/v1. */
-export function apiRoutes({ store }: WebDeps): Hono {
+export function apiRoutes({ store, db }: WebDeps): Hono {
   const api = new Hono();
 
   api.get('/cities', async (c) => {
-    const cities = await store.listCities();
-    return c.json({ cities: cities.map((city) => ({ ...city, url: `/api/v1/kpis?city=${city.id}` })) });
+    const { page, pageSize } = pagingOf(c);
+    const { cities } = await cityDirectory(db, cityFilterOf(c), page, pageSize);
+    return c.json(cityDirectoryJson(cities));
   });
 
   api.get('/kpis', async (c) => {

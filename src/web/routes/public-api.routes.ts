@@ -5,12 +5,13 @@ import { summarizeCity } from '../../services/city-summary.service.ts';
 import { buildKpiDetail } from '../../services/kpi-detail.service.ts';
 import { observationsTable, publishedRatesTable } from '../../services/open-data.service.ts';
 import { MAX_QUERY_LENGTH, searchCities } from '../../services/search.service.ts';
-import { goalDetail, goalOverviews } from '../../services/sdg-overview.service.ts';
+import { goalCountsAll, goalPage } from '../../summaries/national.service.ts';
+import { goalCountsJson, goalFilterOf, goalPageJson, pagingOf } from './national-json.ts';
 import { statusOverridesByKpi } from '../../services/staff-notes.service.ts';
 import type { WebDeps } from '../web-deps.ts';
 import { chosenCities } from './compare.routes.tsx';
 import { openApiDocument } from './openapi.ts';
-import { cityJson, cityKpiJson, compareJson, goalJson, goalsJson, kpiDetailJson, loadAllCities, problemResponse, searchJson } from './public-json.ts';
+import { cityJson, cityKpiJson, compareJson, kpiDetailJson, loadAllCities, problemResponse, searchJson } from './public-json.ts';
 
 const searchQuery = z.object({
   q: z.string().trim().min(1, 'expected a search text').max(MAX_QUERY_LENGTH, `at most ${MAX_QUERY_LENGTH} characters`),
@@ -18,7 +19,8 @@ const searchQuery = z.object({
 });
 
 /** The public read API beside the original endpoints: cities, KPIs, SDG goals, comparison, search, and its OpenAPI description. */
-export function publicApiRoutes({ store }: WebDeps): Hono {
+export function publicApiRoutes(deps: WebDeps): Hono {
+  const { store } = deps;
   const api = new Hono();
   const unknownCity = (id: string) => problemResponse(404, 'unknown-city', 'Unknown city', `no city "${id}"`);
 
@@ -57,12 +59,13 @@ export function publicApiRoutes({ store }: WebDeps): Hono {
     return c.json({ city: data.city.id, published_rates: publishedRatesTable(data).rows });
   });
 
-  api.get('/sdgs', async (c) => c.json(goalsJson(goalOverviews(await loadAllCities(store)))));
+  api.get('/sdgs', async (c) => c.json(goalCountsJson(await goalCountsAll(deps.db))));
 
   api.get('/sdgs/:goal', async (c) => {
-    const detail = goalDetail(c.req.param('goal'), await loadAllCities(store));
-    if (!detail) return problemResponse(404, 'unknown-goal', 'Unknown SDG goal', `no goal "${c.req.param('goal')}" (goals are 1 to 17)`);
-    return c.json(goalJson(detail));
+    const { page, pageSize } = pagingOf(c);
+    const detail = await goalPage(deps.db, c.req.param('goal'), goalFilterOf(c), page, pageSize);
+    if (!detail) return problemResponse(404, 'unknown-goal', 'Unknown SDG goal', `no goal "${c.req.param('goal')}" (goals are 1 to 17; a target filter must be one of the goal's targets)`);
+    return c.json(goalPageJson(detail));
   });
 
   api.get('/compare', async (c) => {

@@ -12,6 +12,8 @@ import { KPI_STATUSES } from '../../core/kpi/status.ts';
 import { filterPlanReport } from '../../services/plan-filter.service.ts';
 import { cityKpisTable, planReportTable } from '../../services/open-data.service.ts';
 import { cityJson, csvResponse, jsonResponse, requestedFormat } from './public-json.ts';
+import { cityDirectory } from '../../summaries/national.service.ts';
+import { cityFilterOf, pagingOf } from './national-json.ts';
 
 /** The plan page's filters (GET); a value that is not one of the choices counts as no filter. */
 const planFilterQuery = z.object({
@@ -24,17 +26,15 @@ const planFilterQuery = z.object({
 export const notFound = (c: Context) => c.html(<NotFoundView ctx={viewContextOf(c)} />, 404);
 
 /** Public pages: home, city, plan. */
-export function publicRoutes({ store }: WebDeps): Hono {
+export function publicRoutes({ store, db }: WebDeps): Hono {
   const app = new Hono();
 
   app.get('/', async (c) => {
-    const cities = await store.listCities();
-    const entries = [];
-    for (const city of cities) {
-      const data = await store.get(city.id);
-      if (data) entries.push({ city, summary: summarizeCity(data) });
-    }
-    return c.html(<HomeView ctx={viewContextOf(c)} cities={entries} />);
+    // The city directory reads the summaries (SQL, one page), never every city's data.
+    const filter = cityFilterOf(c);
+    const { page, pageSize } = pagingOf(c);
+    const { cities, prefectures } = await cityDirectory(db, filter, page, pageSize);
+    return c.html(<HomeView ctx={viewContextOf(c)} cities={cities} prefectures={prefectures} filter={filter} />);
   });
 
   app.get('/cities/:city', async (c) => {

@@ -1,44 +1,42 @@
 import { Hono } from 'hono';
-import { KPI_COLUMNS, kpiRow } from '../../services/open-data.service.ts';
-import { goalDetail, goalOverviews } from '../../services/sdg-overview.service.ts';
+import { goalCountsAll, goalKpisAll, goalPage } from '../../summaries/national.service.ts';
 import { viewContextOf } from '../request-context.ts';
 import { SdgGoalsView, SdgGoalView } from '../views/sdg.view.tsx';
 import type { WebDeps } from '../web-deps.ts';
+import { goalCountsJson, goalCountsTable, goalFilterOf, goalPageJson, pagingOf, summarizedKpiRow, SUMMARY_KPI_COLUMNS } from './national-json.ts';
 import { notFound } from './public.routes.tsx';
-import { csvResponse, goalJson, goalsJson, jsonResponse, loadAllCities, requestedFormat } from './public-json.ts';
+import { csvResponse, jsonResponse, requestedFormat } from './public-json.ts';
 
-/** SDG pages: the 17 goals, and each goal with every city's KPIs grouped by target. */
-export function sdgRoutes({ store }: WebDeps): Hono {
+/**
+ * SDG pages: the 17 goals with counts over all cities, and each goal with one page of every
+ * city's KPIs tagged with its targets (filters: target, prefecture, status). Both read the
+ * summaries maintained on write (SQL), never every city's data.
+ */
+export function sdgRoutes({ db }: WebDeps): Hono {
   const app = new Hono();
 
   app.get('/sdgs', async (c) => {
     const format = requestedFormat(c);
     if (!format) return notFound(c);
-    const goals = goalOverviews(await loadAllCities(store));
-    if (format === 'csv') {
-      return csvResponse(
-        {
-          columns: ['goal', 'title_ja', 'title_en', 'colour', 'kpi_count', 'cities'],
-          rows: goals.map((g) => ({ goal: g.goal.id, title_ja: g.goal.short.ja, title_en: g.goal.short.en, colour: g.goal.colour, kpi_count: g.kpiCount, cities: g.cities.map((x) => x.id).join(' ') })),
-        },
-        'sdg-goals',
-      );
-    }
-    if (format === 'json') return jsonResponse(goalsJson(goals), 'sdg-goals');
+    const goals = await goalCountsAll(db);
+    if (format === 'csv') return csvResponse(goalCountsTable(goals), 'sdg-goals');
+    if (format === 'json') return jsonResponse(goalCountsJson(goals), 'sdg-goals');
     return c.html(<SdgGoalsView ctx={viewContextOf(c)} goals={goals} />);
   });
 
   app.get('/sdgs/:goal', async (c) => {
-    const detail = goalDetail(c.req.param('goal'), await loadAllCities(store));
     const format = requestedFormat(c);
+    const { page, pageSize } = pagingOf(c);
+    const detail = format ? await goalPage(db, c.req.param('goal'), goalFilterOf(c), page, pageSize) : null;
     if (!detail || !format) return notFound(c);
     const name = `sdg-goal-${detail.goal.id}`;
     if (format === 'csv') {
-      // One row per (target, KPI): a KPI tagged with two targets of the goal appears under each.
-      const rows = detail.targets.flatMap((t) => t.kpis.map((k) => ({ sdg_target: t.target.id, ...kpiRow(k.city.id, k.kpi, k.evaluation, k.override) })));
-      return csvResponse({ columns: ['sdg_target', ...KPI_COLUMNS], rows }, name);
+      // Every KPI matching the filters (not only this page), one row each.
+      const rows = [];
+      for await (const k of goalKpisAll(db, detail.goal, detail.filter)) rows.push(summarizedKpiRow(k));
+      return csvResponse({ columns: SUMMARY_KPI_COLUMNS, rows }, name);
     }
-    if (format === 'json') return jsonResponse(goalJson(detail), name);
+    if (format === 'json') return jsonResponse(goalPageJson(detail), name);
     return c.html(<SdgGoalView ctx={viewContextOf(c)} detail={detail} />);
   });
 

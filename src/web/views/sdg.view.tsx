@@ -1,28 +1,25 @@
 import { textColourOn } from '../../core/sdg/sdg-framework.ts';
-import type { GoalDetail, GoalOverview } from '../../services/sdg-overview.service.ts';
+import type { GoalCount, GoalPage } from '../../summaries/national.service.ts';
 import { fill } from './fill.ts';
 import { Layout } from './layout.tsx';
-import { DownloadLinks, goalPath, KpiTable } from './public-parts.tsx';
+import { Pager, PrefectureSelect, StatusSelect, SummaryKpiTable, withQuery } from './national-parts.tsx';
+import { DownloadLinks, goalPath } from './public-parts.tsx';
 import { localized, type ViewContext } from './view-context.ts';
 
-/** `/sdgs`: the 17 goals in their colours, each with the KPIs of all cities that address it. */
-export function SdgGoalsView(props: { ctx: ViewContext; goals: readonly GoalOverview[] }) {
+/** `/sdgs`: the 17 goals in their colours, each with how many KPIs of how many cities address it. */
+export function SdgGoalsView(props: { ctx: ViewContext; goals: readonly GoalCount[] }) {
   const { ctx } = props;
   return (
     <Layout ctx={ctx} title={ctx.t('pub.sdg.title')} breadcrumbs={[{ href: ctx.href('/'), label: ctx.t('nav.home') }]}>
       <h1>{ctx.t('pub.sdg.title')}</h1>
       <p class="lead">{ctx.t('pub.sdg.lead')}</p>
       <ul class="goal-grid">
-        {props.goals.map(({ goal, kpiCount, cities }) => (
+        {props.goals.map(({ goal, kpiCount, cityCount }) => (
           <li>
             <a class="goal-tile" href={ctx.href(goalPath(goal.id))} style={`background:${goal.colour};color:${textColourOn(goal.colour)}`}>
               <span class="goal-no">{goal.id}</span>
               <span class="goal-name">{localized(ctx, goal.short.ja, goal.short.en)}</span>
-              <span class="goal-count">
-                {kpiCount > 0
-                  ? fill(ctx.t('pub.sdg.count'), { kpis: String(kpiCount), cities: cities.map((c) => localized(ctx, c.name, c.nameEn)).join(ctx.lang === 'ja' ? '・' : ', ') })
-                  : ctx.t('pub.sdg.none')}
-              </span>
+              <span class="goal-count">{kpiCount > 0 ? fill(ctx.t('nat.sdg.count'), { kpis: String(kpiCount), cities: String(cityCount) }) : ctx.t('pub.sdg.none')}</span>
             </a>
           </li>
         ))}
@@ -33,11 +30,20 @@ export function SdgGoalsView(props: { ctx: ViewContext; goals: readonly GoalOver
   );
 }
 
-/** `/sdgs/:goal`: the goal's targets, each with every KPI of every city tagged with it. */
-export function SdgGoalView(props: { ctx: ViewContext; detail: GoalDetail }) {
+/**
+ * `/sdgs/:goal`: the goal's targets with their KPI counts (each a filter link), then one page of
+ * the KPIs of every city tagged with one of its targets, filterable by target, prefecture and
+ * status with a GET form (no JavaScript), and the targets no KPI addresses yet.
+ */
+export function SdgGoalView(props: { ctx: ViewContext; detail: GoalPage }) {
   const { ctx, detail } = props;
-  const { goal } = detail;
+  const { goal, filter } = detail;
   const title = `${ctx.t('pub.sdg.goal')} ${goal.id} ${localized(ctx, goal.short.ja, goal.short.en)}`;
+  const path = goalPath(goal.id);
+  const params = { target: filter.target, prefecture: filter.prefecture, status: filter.status };
+  const filtered = filter.target !== undefined || filter.prefecture !== undefined || filter.status !== undefined;
+  const caption = filter.target ? fill(ctx.t('nat.sdg.kpisOfTarget'), { target: filter.target }) : ctx.t('nat.sdg.kpis');
+  const download = withQuery(ctx, path, params);
   return (
     <Layout
       ctx={ctx}
@@ -52,24 +58,58 @@ export function SdgGoalView(props: { ctx: ViewContext; detail: GoalDetail }) {
         <h1>{localized(ctx, goal.short.ja, goal.short.en)}</h1>
       </div>
       <p class="lead">{localized(ctx, goal.title.ja, goal.title.en)}</p>
-      <p>{fill(ctx.t('pub.sdg.goalCount'), { kpis: String(detail.kpiCount), targets: String(detail.targets.length) })}</p>
-      <DownloadLinks ctx={ctx} base={ctx.href(goalPath(goal.id))} json={`/api/v1/sdgs/${goal.id}`} />
+      <p>{fill(ctx.t('nat.sdg.goalCount'), { kpis: String(detail.kpiCount), cities: String(detail.cityCount), targets: String(detail.targets.length) })}</p>
       {detail.targets.length === 0 ? <p>{ctx.t('pub.sdg.noKpis')}</p> : null}
-      {detail.targets.map(({ target, kpis }) => (
-        <section id={`target-${target.id}`} aria-labelledby={`target-${target.id}-h`}>
-          <h2 id={`target-${target.id}-h`}>
-            {ctx.t('pub.sdg.target')} {target.id}
-          </h2>
-          <p>{localized(ctx, target.title.ja, target.title.en)}</p>
-          <KpiTable ctx={ctx} items={kpis} showCity caption={`${ctx.t('pub.sdg.target')} ${target.id}`} />
+      {detail.targets.length > 0 ? (
+        <section aria-labelledby="targets-h">
+          <h2 id="targets-h">{ctx.t('nat.sdg.targets')}</h2>
+          <ul class="target-list">
+            {detail.targets.map(({ target, kpiCount }) => (
+              <li id={`target-${target.id}`}>
+                <a href={withQuery(ctx, path, { target: target.id }) + '#kpis-h'} aria-current={filter.target === target.id ? 'true' : undefined}>
+                  <strong>
+                    {ctx.t('pub.sdg.target')} {target.id}
+                  </strong>
+                </a>{' '}
+                （{fill(ctx.t('nat.sdg.targetCount'), { n: String(kpiCount) })}） {localized(ctx, target.title.ja, target.title.en)}
+              </li>
+            ))}
+          </ul>
         </section>
-      ))}
+      ) : null}
+      {detail.kpiCount > 0 ? (
+        <section aria-labelledby="kpis-h">
+          <h2 id="kpis-h">{caption}</h2>
+          <form method="get" action={path} class="filters">
+            {ctx.lang === 'en' ? <input type="hidden" name="lang" value="en" /> : null}
+            <fieldset>
+              <legend>{ctx.t('nat.filter.legend')}</legend>
+              <label for="f-target">{ctx.t('nat.filter.target')}</label>
+              <select id="f-target" name="target">
+                <option value="">{ctx.t('nat.filter.all')}</option>
+                {detail.targets.map(({ target }) => (
+                  <option value={target.id} selected={target.id === filter.target}>
+                    {target.id}
+                  </option>
+                ))}
+              </select>
+              <PrefectureSelect ctx={ctx} prefectures={detail.prefectures} value={filter.prefecture} id="f-prefecture" />
+              <StatusSelect ctx={ctx} value={filter.status} id="f-status" />
+              <button type="submit">{ctx.t('nat.filter.apply')}</button>
+              {filtered ? <a href={ctx.href(path)}>{ctx.t('nat.filter.clear')}</a> : null}
+            </fieldset>
+          </form>
+          <DownloadLinks ctx={ctx} base={download} json={`/api/v1/sdgs/${goal.id}${download.includes('?') ? download.slice(download.indexOf('?')) : ''}`} />
+          {detail.kpis.total === 0 ? <p role="status">{ctx.t('nat.filter.none')}</p> : <SummaryKpiTable ctx={ctx} items={detail.kpis.items} caption={caption} />}
+          <Pager ctx={ctx} page={detail.kpis} path={path} params={params} />
+        </section>
+      ) : null}
       {detail.untouched.length > 0 ? (
         <section aria-labelledby="untouched-h">
           <h2 id="untouched-h">{ctx.t('pub.sdg.untouched')}</h2>
           <ul class="untouched">
             {detail.untouched.map((t) => (
-              <li>
+              <li id={`target-${t.id}`}>
                 <strong>{t.id}</strong> {localized(ctx, t.title.ja, t.title.en)}
               </li>
             ))}

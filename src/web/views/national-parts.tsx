@@ -1,0 +1,127 @@
+import { KPI_STATUSES } from '../../core/kpi/status.ts';
+import type { Page, PrefectureCount, SummarizedKpi } from '../../summaries/national.service.ts';
+import { formatRate } from './format.ts';
+import { fill } from './fill.ts';
+import { kpiPath, quantityLabel, StatusWithOverride, timeLabel } from './public-parts.tsx';
+import { RateBar } from './status-badge.tsx';
+import { localized, type ViewContext } from './view-context.ts';
+
+/** A link to `path` with `params` (empty values left out), keeping the page's language. */
+export function withQuery(ctx: ViewContext, path: string, params: Readonly<Record<string, string | number | undefined>>): string {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== '') q.set(k, String(v));
+  const s = q.toString();
+  return ctx.href(s ? `${path}?${s}` : path);
+}
+
+/**
+ * Previous / next links and the range shown ("全1,234件中 51～100件目"), as plain links so the
+ * list pages without JavaScript; `params` are the current filters kept on every link.
+ */
+export function Pager<T>(props: { ctx: ViewContext; page: Page<T>; path: string; params: Readonly<Record<string, string | undefined>> }) {
+  const { ctx, page } = props;
+  if (page.total === 0) return null;
+  const from = (page.page - 1) * page.pageSize + 1;
+  const to = Math.min(page.total, from + page.items.length - 1);
+  const link = (n: number) => withQuery(ctx, props.path, { ...props.params, page: n === 1 ? undefined : n });
+  return (
+    <nav class="pager" aria-label={ctx.t('nat.pager.label')}>
+      <p class="pager-range">{fill(ctx.t('nat.pager.range'), { total: page.total.toLocaleString(ctx.lang === 'ja' ? 'ja-JP' : 'en-GB'), from: String(from), to: String(to) })}</p>
+      {page.pageCount > 1 ? (
+        <ul class="pager-links">
+          <li>{page.page > 1 ? <a href={link(page.page - 1)} rel="prev">← {ctx.t('nat.pager.prev')}</a> : null}</li>
+          <li aria-current="page">{fill(ctx.t('nat.pager.page'), { page: String(page.page) })} / {page.pageCount}</li>
+          <li>{page.page < page.pageCount ? <a href={link(page.page + 1)} rel="next">{ctx.t('nat.pager.next')} →</a> : null}</li>
+        </ul>
+      ) : null}
+    </nav>
+  );
+}
+
+/** A select of prefectures (those hosting cities), "all" first. */
+export function PrefectureSelect(props: { ctx: ViewContext; prefectures: readonly PrefectureCount[]; value: string | undefined; id: string }) {
+  const { ctx } = props;
+  return (
+    <>
+      <label for={props.id}>{ctx.t('nat.filter.prefecture')}</label>
+      <select id={props.id} name="prefecture">
+        <option value="">{ctx.t('nat.filter.all')}</option>
+        {props.prefectures.map((p) => (
+          <option value={p.prefecture} selected={p.prefecture === props.value}>
+            {localized(ctx, p.prefecture, p.prefectureEn)}（{p.cities}）
+          </option>
+        ))}
+      </select>
+    </>
+  );
+}
+
+/** A select of KPI statuses, "all" first. */
+export function StatusSelect(props: { ctx: ViewContext; value: string | undefined; id: string }) {
+  const { ctx } = props;
+  return (
+    <>
+      <label for={props.id}>{ctx.t('nat.filter.status')}</label>
+      <select id={props.id} name="status">
+        <option value="">{ctx.t('nat.filter.all')}</option>
+        {KPI_STATUSES.map((s) => (
+          <option value={s} selected={s === props.value}>
+            {ctx.t(`status.${s}`)}
+          </option>
+        ))}
+      </select>
+    </>
+  );
+}
+
+/** The KPIs of a cross-city list from their summaries: city, name with targets, latest, target, 達成度, status, forecast. */
+export function SummaryKpiTable(props: { ctx: ViewContext; items: readonly SummarizedKpi[]; caption: string }) {
+  const { ctx } = props;
+  return (
+    <div class="table-scroll" tabindex={0} role="region" aria-label={props.caption}>
+      <table class="kpi-table kpi-cards">
+        <caption class="visually-hidden">{props.caption}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{ctx.t('pub.city')}</th>
+            <th scope="col">{ctx.t('kpi.name')}</th>
+            <th scope="col">{ctx.t('kpi.latest')}</th>
+            <th scope="col">{ctx.t('kpi.target')}</th>
+            <th scope="col">{ctx.t('kpi.rate')}</th>
+            <th scope="col">{ctx.t('kpi.status')}</th>
+            <th scope="col">{ctx.t('kpi.forecast')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {props.items.map((k) => (
+            <tr>
+              <td data-label={ctx.t('pub.city')}>
+                {localized(ctx, k.city.name, k.city.nameEn)}
+                <span class="cell-note">{localized(ctx, k.city.prefecture, k.city.prefectureEn)}</span>
+              </td>
+              <th scope="row">
+                <a href={ctx.href(kpiPath(k.city.id, k.id))}>{localized(ctx, k.name, k.nameEn)}</a>
+                {k.sdgTargets.length > 0 ? <span class="sdg-targets">【{k.sdgTargets.join(', ')}】</span> : null}
+              </th>
+              <td class="num" data-label={ctx.t('kpi.latest')}>
+                {quantityLabel(ctx, k.latest, k.unit)}
+                {k.latest ? <span class="cell-note">{timeLabel(k.latest.at, ctx.lang)}</span> : null}
+              </td>
+              <td class="num" data-label={ctx.t('kpi.target')}>
+                {quantityLabel(ctx, k.target, k.unit)}
+                {k.target ? <span class="cell-note">{timeLabel(k.target.at, ctx.lang)}</span> : null}
+              </td>
+              <td data-label={ctx.t('kpi.rate')}>
+                <RateBar rate={k.displayRate} label={k.displayRate === null ? '—' : k.rate === null ? `${formatRate(k.displayRate, ctx.lang)} (${ctx.t('rate.undefined')})` : formatRate(k.rate, ctx.lang)} />
+              </td>
+              <td data-label={ctx.t('kpi.status')}>
+                <StatusWithOverride ctx={ctx} status={k.status} override={k.override ? { kpiId: k.id, ...k.override } : undefined} reason />
+              </td>
+              <td data-label={ctx.t('kpi.forecast')}>{ctx.t(`forecast.${k.forecast}`)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
