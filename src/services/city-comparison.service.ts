@@ -18,6 +18,9 @@ export interface CityComparison {
 
 const UN_ORDER = new Map(sdgTargets.map((t, i) => [t.id, i]));
 
+/** At most this many cities are compared side by side (a wider table is read by nobody). */
+export const MAX_COMPARED = 6;
+
 /**
  * Compares cities on shared themes: a target (or goal) is shared when the KPIs of at least
  * two of the cities are tagged with it (with one of its targets, for a goal).

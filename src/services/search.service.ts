@@ -65,13 +65,19 @@ export interface Segment {
 /** What a search result is. */
 export type SearchResultKind = 'plan' | 'node' | 'kpi';
 
+/** What a hit needs of its city, plan, node or KPI to be shown and linked (the full objects qualify). */
+export type SearchCityRef = Pick<City, 'id' | 'name' | 'nameEn'>;
+export type SearchPlanRef = Pick<Plan, 'id' | 'kind' | 'title' | 'titleEn'>;
+export type SearchNodeRef = Pick<PlanNode, 'id' | 'code' | 'title' | 'titleEn'>;
+export type SearchKpiRef = Pick<Kpi, 'id' | 'name' | 'nameEn'>;
+
 /** One hit: what it is, where it lives, its title (highlighted) and, when the match is in a longer text, a snippet. */
 export interface SearchResult {
   readonly kind: SearchResultKind;
-  readonly city: City;
-  readonly plan?: Plan;
-  readonly node?: PlanNode;
-  readonly kpi?: Kpi;
+  readonly city: SearchCityRef;
+  readonly plan?: SearchPlanRef;
+  readonly node?: SearchNodeRef;
+  readonly kpi?: SearchKpiRef;
   readonly title: readonly Segment[];
   readonly snippet: readonly Segment[] | null;
   /** Found by bigram overlap rather than by every word of the query. */
@@ -86,7 +92,10 @@ export interface SearchResults {
   readonly plans: readonly SearchResult[];
   readonly kpis: readonly SearchResult[];
   readonly nodes: readonly SearchResult[];
+  /** Hits in all; more than listed when {@link truncated}. */
   readonly total: number;
+  /** Only the first hits were ranked and listed (a very common word across many cities). */
+  readonly truncated?: boolean;
 }
 
 /** The longest query searched; longer input is cut. */
@@ -100,14 +109,16 @@ interface Field {
   readonly primary: boolean;
 }
 
-interface Candidate {
+/** Something searchable: what it is and where it lives, and its texts, the page language's title first. */
+export interface SearchCandidate {
   readonly kind: SearchResultKind;
-  readonly city: City;
-  readonly plan?: Plan;
-  readonly node?: PlanNode;
-  readonly kpi?: Kpi;
+  readonly city: SearchCityRef;
+  readonly plan?: SearchPlanRef;
+  readonly node?: SearchNodeRef;
+  readonly kpi?: SearchKpiRef;
   readonly fields: readonly Field[];
 }
+type Candidate = SearchCandidate;
 
 function* candidates(cities: readonly CityData[], lang: 'ja' | 'en'): Generator<Candidate> {
   for (const d of cities) {
@@ -123,7 +134,7 @@ function* candidates(cities: readonly CityData[], lang: 'ja' | 'en'): Generator<
 }
 
 /** The title shown first (the page's language) and the other language and longer text after it, all searchable. */
-function localizedFields(lang: 'ja' | 'en', ja: string, en: string | undefined, more: string | undefined): Field[] {
+export function localizedFields(lang: 'ja' | 'en', ja: string, en: string | undefined, more: string | undefined): Field[] {
   const fields: Field[] = lang === 'en' && en ? [{ text: en, primary: true }, { text: ja, primary: false }] : [{ text: ja, primary: true }];
   if (lang === 'ja' && en) fields.push({ text: en, primary: false });
   if (more) fields.push({ text: more, primary: false });
@@ -140,7 +151,8 @@ export function queryTerms(query: string): string[] {
     .filter((t) => t.length > 0);
 }
 
-function bigrams(s: string): string[] {
+/** The distinct two-character pieces of a folded text (how Japanese is matched without word breaks). */
+export function bigrams(s: string): string[] {
   const out: string[] = [];
   for (let i = 0; i + 1 < s.length; i++) out.push(s.slice(i, i + 2));
   return [...new Set(out)];
@@ -193,6 +205,14 @@ function segments(original: string, f: FoldedText, ranges: readonly [number, num
  * Japanese without word breaks) is an approximate hit. Hits are ranked by where they matched.
  */
 export function searchCities(cities: readonly CityData[], query: string, lang: 'ja' | 'en'): SearchResults {
+  return searchCandidates(candidates(cities, lang), query);
+}
+
+/**
+ * The matching and ranking of {@link searchCities} over any candidates (those of loaded cities,
+ * or the search entries the national search preselects with SQL).
+ */
+export function searchCandidates(all: Iterable<SearchCandidate>, query: string): SearchResults {
   const terms = queryTerms(query);
   const plans: SearchResult[] = [];
   const kpis: SearchResult[] = [];
@@ -200,7 +220,7 @@ export function searchCities(cities: readonly CityData[], query: string, lang: '
   const compact = terms.join('');
   const queryBigrams = compact.length >= 3 ? bigrams(compact) : [];
   if (terms.length > 0) {
-    for (const c of candidates(cities, lang)) {
+    for (const c of all) {
       const folded = c.fields.map((f) => ({ field: f, folded: foldForSearch(f.text) }));
       const termRanges = folded.map((x) => terms.flatMap((t) => rangesOf(x.folded.text, t)));
       const allTerms = terms.every((t) => folded.some((x) => x.folded.text.includes(t)));

@@ -56,12 +56,13 @@ export function citySummaryRows(data: CityData): CitySummaryRows {
   const entry = (e: Omit<SearchEntriesTable, 'city_id' | 'position' | 'folded'>) =>
     entries.push({ ...e, city_id: cityId, position: entries.length, folded: [e.code ? `${e.code} ${e.title}` : e.title, e.title_en, e.more].filter((x): x is string => !!x).map((x) => foldForSearch(x).text).join('\n') });
   for (const plan of data.plans) {
-    entry({ kind: 'plan', plan_id: plan.id, node_id: null, kpi_id: null, code: null, title: plan.title, title_en: plan.titleEn ?? null, more: plan.vision ?? null });
+    const inPlan = { plan_id: plan.id, plan_kind: plan.kind, plan_title: plan.title, plan_title_en: plan.titleEn ?? null };
+    entry({ kind: 'plan', ...inPlan, node_id: null, kpi_id: null, code: null, title: plan.title, title_en: plan.titleEn ?? null, more: plan.vision ?? null });
     for (const { node } of walkPlanNodes(plan.nodes)) {
-      entry({ kind: 'node', plan_id: plan.id, node_id: node.id, kpi_id: null, code: node.code ?? null, title: node.title, title_en: node.titleEn ?? null, more: node.description ?? null });
+      entry({ kind: 'node', ...inPlan, node_id: node.id, kpi_id: null, code: node.code ?? null, title: node.title, title_en: node.titleEn ?? null, more: node.description ?? null });
     }
   }
-  for (const kpi of data.kpis) entry({ kind: 'kpi', plan_id: null, node_id: null, kpi_id: kpi.id, code: null, title: kpi.name, title_en: kpi.nameEn ?? null, more: kpi.department ?? null });
+  for (const kpi of data.kpis) entry({ kind: 'kpi', plan_id: null, plan_kind: null, plan_title: null, plan_title_en: null, node_id: null, kpi_id: kpi.id, code: null, title: kpi.name, title_en: kpi.nameEn ?? null, more: kpi.department ?? null });
   return { kpis, targets, entries };
 }
 

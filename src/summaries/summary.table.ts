@@ -58,6 +58,10 @@ export interface SearchEntriesTable {
   position: number;
   kind: 'plan' | 'node' | 'kpi';
   plan_id: string | null;
+  /** The plan's kind, title and English title (for plan and node entries: where a hit lives). */
+  plan_kind: string | null;
+  plan_title: string | null;
+  plan_title_en: string | null;
   node_id: string | null;
   kpi_id: string | null;
   code: string | null;

@@ -1,31 +1,50 @@
 import { Hono } from 'hono';
-import { compareCities } from '../../services/city-comparison.service.ts';
+import { compareCities, MAX_COMPARED } from '../../services/city-comparison.service.ts';
+import { cityDirectory } from '../../summaries/national.service.ts';
+import type { CityData } from '../../core/city/city.ts';
 import { viewContextOf } from '../request-context.ts';
 import { CompareView } from '../views/compare.view.tsx';
 import type { WebDeps } from '../web-deps.ts';
+import { cityFilterOf } from './national-json.ts';
 import { notFound } from './public.routes.tsx';
-import { compareJson, compareTable, csvResponse, jsonResponse, loadAllCities, requestedFormat } from './public-json.ts';
+import { compareJson, compareTable, csvResponse, jsonResponse, requestedFormat } from './public-json.ts';
 
-/** The cities chosen in a compare query (`cities=a&cities=b`, or `cities=a,b`), known ones only, without repeats. */
-export function chosenCities(values: readonly string[], known: readonly string[]): string[] {
-  const ids = values.flatMap((v) => v.split(',')).map((v) => v.trim());
-  return [...new Set(ids)].filter((id) => known.includes(id));
+/** Cities offered as checkboxes at once: the whole list while it is short, else one prefecture's. */
+const CHOOSER_SIZE = 200;
+
+/** The chosen cities' data, loaded one by one (only those: never every city). */
+export async function loadChosen(store: WebDeps['store'], values: readonly string[]): Promise<CityData[]> {
+  const ids = [...new Set(values.flatMap((v) => v.split(',')).map((v) => v.trim()))].filter((id) => /^[a-z0-9-]{1,64}$/.test(id)).slice(0, MAX_COMPARED);
+  const out: CityData[] = [];
+  for (const id of ids) {
+    const d = await store.get(id);
+    if (d) out.push(d);
+  }
+  return out;
 }
 
-/** `/compare`: choose cities (GET form) and see their KPIs side by side on shared targets and goals. */
-export function compareRoutes({ store }: WebDeps): Hono {
+/**
+ * `/compare`: choose cities (GET form: the list, or one prefecture's cities when there are
+ * many) and see the chosen ones' KPIs side by side on shared targets and goals.
+ */
+export function compareRoutes({ store, db }: WebDeps): Hono {
   const app = new Hono();
   app.get('/compare', async (c) => {
     const format = requestedFormat(c);
     if (!format) return notFound(c);
-    const all = await loadAllCities(store);
-    const selected = chosenCities(c.req.queries('cities') ?? [], all.map((d) => d.city.id));
-    const comparison = selected.length >= 2 ? compareCities(selected.map((id) => all.find((d) => d.city.id === id)!)) : null;
+    const chosen = await loadChosen(store, c.req.queries('cities') ?? []);
+    const selected = chosen.map((d) => d.city.id);
+    const comparison = chosen.length >= 2 ? compareCities(chosen) : null;
     if (format !== 'html' && comparison) {
       const name = `compare-${selected.join('-')}`;
       return format === 'csv' ? csvResponse(compareTable(comparison), name) : jsonResponse(compareJson(comparison), name);
     }
-    return c.html(<CompareView ctx={viewContextOf(c)} all={all.map((d) => d.city)} selected={selected} comparison={comparison} />);
+    const filter = cityFilterOf(c);
+    const { cities, prefectures } = await cityDirectory(db, filter, 1, CHOOSER_SIZE);
+    const offered = [...chosen.map((d) => d.city), ...cities.items.map((x) => x.city).filter((city) => !selected.includes(city.id))];
+    return c.html(
+      <CompareView ctx={viewContextOf(c)} all={offered} selected={selected} comparison={comparison} prefectures={prefectures} prefecture={filter.prefecture} more={cities.total > cities.items.length} />,
+    );
   });
   return app;
 }

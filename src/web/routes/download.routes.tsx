@@ -5,12 +5,20 @@ import { viewContextOf } from '../request-context.ts';
 import { ARCHIVE_FILES, OpenDataView } from '../views/open-data.view.tsx';
 import type { WebDeps } from '../web-deps.ts';
 import { notFound } from './public.routes.tsx';
+import { cityDirectory } from '../../summaries/national.service.ts';
+import { cityFilterOf, pagingOf } from './national-json.ts';
 
 /** The open data page and each city's archive of all its public data. */
-export function downloadRoutes({ store }: WebDeps): Hono {
+export function downloadRoutes({ store, db }: WebDeps): Hono {
   const app = new Hono();
 
-  app.get('/data', async (c) => c.html(<OpenDataView ctx={viewContextOf(c)} cities={await store.listCities()} />));
+  app.get('/data', async (c) => {
+    // One page of cities (by prefecture), never the whole country at once.
+    const filter = cityFilterOf(c);
+    const { page } = pagingOf(c);
+    const { cities, prefectures } = await cityDirectory(db, filter, page);
+    return c.html(<OpenDataView ctx={viewContextOf(c)} cities={cities.items.map((x) => x.city)} page={cities} prefectures={prefectures} prefecture={filter.prefecture} />);
+  });
 
   app.get('/cities/:city/download.zip', async (c) => {
     const data = await store.get(c.req.param('city'));

@@ -1,17 +1,18 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { compareCities } from '../../services/city-comparison.service.ts';
+import { compareCities, MAX_COMPARED } from '../../services/city-comparison.service.ts';
 import { summarizeCity } from '../../services/city-summary.service.ts';
 import { buildKpiDetail } from '../../services/kpi-detail.service.ts';
 import { observationsTable, publishedRatesTable } from '../../services/open-data.service.ts';
-import { MAX_QUERY_LENGTH, searchCities } from '../../services/search.service.ts';
+import { MAX_QUERY_LENGTH } from '../../services/search.service.ts';
+import { searchNational } from '../../summaries/national-search.service.ts';
 import { goalCountsAll, goalPage } from '../../summaries/national.service.ts';
 import { goalCountsJson, goalFilterOf, goalPageJson, pagingOf } from './national-json.ts';
 import { statusOverridesByKpi } from '../../services/staff-notes.service.ts';
 import type { WebDeps } from '../web-deps.ts';
-import { chosenCities } from './compare.routes.tsx';
+import { loadChosen } from './compare.routes.tsx';
 import { openApiDocument } from './openapi.ts';
-import { cityJson, cityKpiJson, compareJson, kpiDetailJson, loadAllCities, problemResponse, searchJson } from './public-json.ts';
+import { cityJson, cityKpiJson, compareJson, kpiDetailJson, problemResponse, searchJson } from './public-json.ts';
 
 const searchQuery = z.object({
   q: z.string().trim().min(1, 'expected a search text').max(MAX_QUERY_LENGTH, `at most ${MAX_QUERY_LENGTH} characters`),
@@ -69,16 +70,15 @@ export function publicApiRoutes(deps: WebDeps): Hono {
   });
 
   api.get('/compare', async (c) => {
-    const all = await loadAllCities(store);
-    const selected = chosenCities(c.req.queries('cities') ?? [], all.map((d) => d.city.id));
-    if (selected.length < 2) return problemResponse(400, 'invalid-query', 'Invalid query', 'cities: expected at least two known city ids, e.g. ?cities=ichinoseki&cities=tsukuba');
-    return c.json(compareJson(compareCities(selected.map((id) => all.find((d) => d.city.id === id)!))));
+    const chosen = await loadChosen(store, c.req.queries('cities') ?? []);
+    if (chosen.length < 2) return problemResponse(400, 'invalid-query', 'Invalid query', `cities: expected two to ${MAX_COMPARED} known city ids, e.g. ?cities=ichinoseki&cities=tsukuba`);
+    return c.json(compareJson(compareCities(chosen)));
   });
 
   api.get('/search', async (c) => {
     const q = searchQuery.safeParse({ q: c.req.query('q') ?? '', lang: c.req.query('lang') });
     if (!q.success) return problemResponse(400, 'invalid-query', 'Invalid query', q.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
-    return c.json(searchJson(searchCities(await loadAllCities(store), q.data.q, q.data.lang)));
+    return c.json(searchJson(await searchNational(deps.db, q.data.q, q.data.lang)));
   });
 
   return api;

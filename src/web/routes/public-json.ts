@@ -16,16 +16,6 @@ import { kpiJson } from '../../formats/json/kpi-json.ts';
  * of each page, and the CSV/JSON response helpers.
  */
 
-/** Every city's data, in the order the store lists them (cities without data are skipped). */
-export async function loadAllCities(store: CityDataStore): Promise<CityData[]> {
-  const out: CityData[] = [];
-  for (const c of await store.listCities()) {
-    const d = await store.get(c.id);
-    if (d) out.push(d);
-  }
-  return out;
-}
-
 /** What `?format=` asks for: 'csv', 'json', or the HTML page; undefined for anything else. */
 export function requestedFormat(c: Context): 'html' | 'csv' | 'json' | undefined {
   const f = c.req.query('format');

@@ -1,20 +1,21 @@
 import { Hono } from 'hono';
-import { searchCities } from '../../services/search.service.ts';
+import { searchNational } from '../../summaries/national-search.service.ts';
 import { viewContextOf } from '../request-context.ts';
 import { SearchView } from '../views/search.view.tsx';
 import type { WebDeps } from '../web-deps.ts';
 import { notFound } from './public.routes.tsx';
-import { csvResponse, jsonResponse, loadAllCities, requestedFormat, searchJson, searchTable } from './public-json.ts';
+import { csvResponse, jsonResponse, requestedFormat, searchJson, searchTable } from './public-json.ts';
 
 /** `/search?q=`: plans, KPIs and plan nodes of every city. */
-export function searchRoutes({ store }: WebDeps): Hono {
+export function searchRoutes({ db }: WebDeps): Hono {
   const app = new Hono();
   app.get('/search', async (c) => {
     const format = requestedFormat(c);
     if (!format) return notFound(c);
     const ctx = viewContextOf(c);
     const q = (c.req.query('q') ?? '').trim();
-    const results = q ? searchCities(await loadAllCities(store), q, ctx.lang) : null;
+    // SQL over the search entries of every city (never every city's data), then ranked as before.
+    const results = q ? await searchNational(db, q, ctx.lang) : null;
     if (format === 'csv' && results) return csvResponse(searchTable(results), 'search');
     if (format === 'json' && results) return jsonResponse(searchJson(results));
     return c.html(<SearchView ctx={ctx} results={results} />);

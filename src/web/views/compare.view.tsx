@@ -2,13 +2,26 @@ import type { City } from '../../core/city/city.ts';
 import type { CityComparison, ComparedTheme } from '../../services/city-comparison.service.ts';
 import type { CityKpi } from '../../services/sdg-overview.service.ts';
 import { fill } from './fill.ts';
+import type { PrefectureCount } from '../../summaries/national.service.ts';
+import { PrefectureSelect } from './national-parts.tsx';
+import { MAX_COMPARED } from '../../services/city-comparison.service.ts';
 import { Layout } from './layout.tsx';
 import { DownloadLinks, GoalChip, kpiPath, quantityLabel, rateLabel, timeLabel } from './public-parts.tsx';
 import { RateBar, StatusBadge } from './status-badge.tsx';
 import { localized, type ViewContext } from './view-context.ts';
 
 /** `/compare?cities=a&cities=b`: a GET form of city checkboxes, then the KPIs of the chosen cities on shared targets and goals. */
-export function CompareView(props: { ctx: ViewContext; all: readonly City[]; selected: readonly string[]; comparison: CityComparison | null }) {
+export function CompareView(props: {
+  ctx: ViewContext;
+  all: readonly City[];
+  selected: readonly string[];
+  comparison: CityComparison | null;
+  /** Prefectures to narrow the offered cities to, when there are many. */
+  prefectures?: readonly PrefectureCount[];
+  prefecture?: string | undefined;
+  /** More cities exist than offered: choose a prefecture to see them. */
+  more?: boolean;
+}) {
   const { ctx, comparison } = props;
   const query = props.selected.map((id) => `cities=${encodeURIComponent(id)}`).join('&');
   return (
@@ -17,6 +30,13 @@ export function CompareView(props: { ctx: ViewContext; all: readonly City[]; sel
       <p class="lead">{ctx.t('pub.compare.lead')}</p>
       <form method="get" action="/compare" class="filter-form">
         {ctx.lang === 'en' ? <input type="hidden" name="lang" value="en" /> : null}
+        {props.prefectures && props.prefectures.length > 1 ? (
+          <p class="filters">
+            <PrefectureSelect ctx={ctx} prefectures={props.prefectures} value={props.prefecture} id="f-prefecture" />
+            <button type="submit">{ctx.t('nat.compare.showCities')}</button>
+          </p>
+        ) : null}
+        {props.more ? <p class="muted">{fill(ctx.t('nat.compare.max'), { n: String(MAX_COMPARED) })}</p> : null}
         <fieldset>
           <legend>{ctx.t('pub.compare.choose')}</legend>
           {props.all.map((c) => (

@@ -5,12 +5,14 @@ import { Layout } from './layout.tsx';
 import { PublicImportTemplates } from './staff/import.view.tsx';
 import { DownloadLinks, KpiTable } from './public-parts.tsx';
 import { localized, type ViewContext } from './view-context.ts';
+import type { Page, PrefectureCount } from '../../summaries/national.service.ts';
+import { Pager, PrefectureSelect } from './national-parts.tsx';
 
 /** The files of a city archive, in the order the README lists them. */
 export const ARCHIVE_FILES = ['kpis', 'observations', 'targets', 'target-revisions', 'plans', 'plan-nodes', 'plan-kpi-rows', 'kpi-commentaries', 'plan-evaluations', 'published-rates', 'documents'] as const;
 
 /** `/data`: every city's archive, the per-page downloads and the API description. */
-export function OpenDataView(props: { ctx: ViewContext; cities: readonly City[] }) {
+export function OpenDataView(props: { ctx: ViewContext; cities: readonly City[]; page?: Page<unknown>; prefectures?: readonly PrefectureCount[]; prefecture?: string | undefined }) {
   const { ctx } = props;
   return (
     <Layout ctx={ctx} title={ctx.t('pub.data.title')} breadcrumbs={[{ href: ctx.href('/'), label: ctx.t('nav.home') }]}>
@@ -18,6 +20,13 @@ export function OpenDataView(props: { ctx: ViewContext; cities: readonly City[] 
       <p class="lead">{ctx.t('pub.data.lead')}</p>
       <section aria-labelledby="zip-h">
         <h2 id="zip-h">{ctx.t('pub.data.archives')}</h2>
+        {props.prefectures && props.prefectures.length > 1 ? (
+          <form method="get" action="/data" class="filters">
+            {ctx.lang === 'en' ? <input type="hidden" name="lang" value="en" /> : null}
+            <PrefectureSelect ctx={ctx} prefectures={props.prefectures} value={props.prefecture} id="f-prefecture" />
+            <button type="submit">{ctx.t('nat.filter.apply')}</button>
+          </form>
+        ) : null}
         <ul class="card-list">
           {props.cities.map((c) => (
             <li class="card">
@@ -33,6 +42,7 @@ export function OpenDataView(props: { ctx: ViewContext; cities: readonly City[] 
             </li>
           ))}
         </ul>
+        {props.page ? <Pager ctx={ctx} page={props.page} path="/data" params={{ prefecture: props.prefecture }} /> : null}
         <h3>{ctx.t('pub.data.contents')}</h3>
         <dl class="file-list">
           {ARCHIVE_FILES.map((f) => (

@@ -35,6 +35,7 @@ export function SearchView(props: { ctx: ViewContext; results: SearchResults | n
         ) : (
           <>
             <p role="status">{fill(ctx.t('pub.search.count'), { n: String(results.total), q })}</p>
+            {results.truncated ? <p class="muted">{fill(ctx.t('nat.search.truncated'), { n: String(results.plans.length + results.kpis.length + results.nodes.length) })}</p> : null}
             <DownloadLinks ctx={ctx} base={ctx.href(`/search?q=${encodeURIComponent(q)}`)} json={`/api/v1/search?q=${encodeURIComponent(q)}`} />
             <Group ctx={ctx} id="r-kpis" title={ctx.t('pub.search.kpis')} items={results.kpis} />
             <Group ctx={ctx} id="r-plans" title={ctx.t('pub.search.plans')} items={results.plans} />
