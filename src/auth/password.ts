@@ -1,4 +1,7 @@
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import { ZxcvbnFactory } from '@zxcvbn-ts/core';
+import * as zxcvbnCommon from '@zxcvbn-ts/language-common';
+import * as zxcvbnEn from '@zxcvbn-ts/language-en';
 
 /**
  * Password hashing with scrypt (node:crypto): a random 16-byte salt per password, the cost
@@ -54,14 +57,48 @@ export function dummyPasswordHash(): Promise<string> {
 }
 
 /** Why a new password is refused, as a catalog key suffix (`staff.password.error.<kind>`). */
-export type PasswordProblem = 'too-short' | 'too-long' | 'same-as-username' | 'same-as-current' | 'mismatch';
+export type PasswordProblem = 'too-short' | 'too-long' | 'same-as-username' | 'same-as-current' | 'mismatch' | 'too-weak';
 
-/** Checks a new password against the policy; null when it is acceptable. */
-export function passwordProblem(password: string, confirmation: string, username: string): PasswordProblem | null {
+/**
+ * The lowest zxcvbn score (0-4) accepted: 3 is "safely unguessable" (about 10^8 guesses or more),
+ * so a common password, a keyboard walk, a repeated or sequential run, or a word plus digits is
+ * refused even when it is 12 characters long (issue 9 point 7: `password1234`, `aaaaaaaaaaaa`,
+ * `123456789012`). Scores come from @zxcvbn-ts with its maintained common-password, name and
+ * English word lists (NIST SP 800-63B 5.1.1.2: check against lists of known-bad passwords).
+ */
+export const MIN_PASSWORD_SCORE = 3;
+
+/** How long a one-time password (first start, new user, reset) may be used: it must be changed within this many hours. */
+export const ONE_TIME_PASSWORD_HOURS = 24;
+
+let estimator: ZxcvbnFactory | null = null;
+function strengthEstimator(): ZxcvbnFactory {
+  estimator ??= new ZxcvbnFactory({
+    dictionary: { ...zxcvbnCommon.dictionary, ...zxcvbnEn.dictionary },
+    graphs: zxcvbnCommon.adjacencyGraphs,
+    translations: zxcvbnEn.translations,
+  });
+  return estimator;
+}
+
+/**
+ * The zxcvbn score (0-4) of a password; `userInputs` (user name, display name, city…) count as
+ * words an attacker knows.
+ */
+export function passwordScore(password: string, userInputs: readonly string[] = []): number {
+  return strengthEstimator().check(password, userInputs.filter((w) => w.length > 0).map((w) => w.toLowerCase())).score;
+}
+
+/**
+ * Checks a new password against the policy; null when it is acceptable. Length first (cheap),
+ * then the user name, the confirmation, and the strength estimate (with `userInputs` as known words).
+ */
+export function passwordProblem(password: string, confirmation: string, username: string, userInputs: readonly string[] = []): PasswordProblem | null {
   if (password.length < MIN_PASSWORD_LENGTH) return 'too-short';
   if (password.length > MAX_PASSWORD_LENGTH) return 'too-long';
-  if (password.toLowerCase().includes(username.toLowerCase())) return 'same-as-username';
+  if (username !== '' && password.toLowerCase().includes(username.toLowerCase())) return 'same-as-username';
   if (password !== confirmation) return 'mismatch';
+  if (passwordScore(password, [username, ...userInputs]) < MIN_PASSWORD_SCORE) return 'too-weak';
   return null;
 }
 

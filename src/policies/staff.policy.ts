@@ -66,9 +66,44 @@ export function canWriteEvaluation(user: StaffUser, cityId: string): boolean {
   return role === 'expert' || role === 'secretariat';
 }
 
-/** Whether the user may manage accounts and roles of the city (any city for the system administrator). */
+/** Whether the user may create accounts in the city (any city for the system administrator); see {@link canManageAccount} for existing ones. */
 export function canManageUsers(user: StaffUser, cityId: string): boolean {
   return user.isSystemAdmin || roleIn(user, cityId) === 'administrator';
+}
+
+/**
+ * A user account as the user-management rule sees it: whether it is a system administrator, a
+ * partner's log-in (linked in `partner_accounts`), and its roles per city.
+ */
+export interface ManagedAccount {
+  readonly id: number;
+  readonly isSystemAdmin: boolean;
+  readonly isPartner: boolean;
+  readonly memberships: readonly { readonly cityId: string }[];
+}
+
+/**
+ * Whether `actor` may change, reset, disable or enable the account `target` (issue 9 point 1).
+ * The system administrator may touch every account. Nobody else touches a system administrator
+ * or a partner's account. A city administrator may touch an account only when it has at least
+ * one role and every one of its roles lies in a city the actor administers, so no action on a
+ * user of one's own city reaches a person who also works in another city (an account without
+ * any role, or with a role elsewhere, is the system administrator's to handle).
+ */
+export function canManageAccount(actor: StaffUser, target: ManagedAccount): boolean {
+  if (actor.isSystemAdmin) return true;
+  if (target.isSystemAdmin || target.isPartner) return false;
+  if (target.memberships.length === 0) return false;
+  return target.memberships.every((m) => roleIn(actor, m.cityId) === 'administrator');
+}
+
+/**
+ * Whether `actor` may give `target` a role in `cityId` (or remove it there): the actor manages
+ * the city and the account as it is now ({@link canManageAccount}). An account outside the
+ * actor's cities cannot be drawn in by giving it a role first.
+ */
+export function canAssignRole(actor: StaffUser, target: ManagedAccount, cityId: string): boolean {
+  return canManageUsers(actor, cityId) && canManageAccount(actor, target);
 }
 
 /** Whether the user may manage accounts at all (sees the users page). */

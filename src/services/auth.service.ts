@@ -122,7 +122,7 @@ export async function changePassword(
   const row = await findUserById(db, user.id);
   if (!row) throw new Error(`user ${user.id} vanished`);
   if (!(await verifyPassword(input.current, row.password_hash))) return { ok: false, errors: { current: 'wrong-current' } };
-  const problem = passwordProblem(input.next, input.confirm, user.username);
+  const problem = passwordProblem(input.next, input.confirm, user.username, [user.displayName, user.email ?? '', ...user.memberships.map((m) => m.cityId)]);
   if (problem) return { ok: false, errors: problem === 'mismatch' ? { confirm: problem } : { next: problem } };
   if (input.next === input.current) return { ok: false, errors: { next: 'same-as-current' } };
   const hash = await hashPassword(input.next);

@@ -7,9 +7,13 @@ import { listDepartments } from '../storage/department.repository.ts';
 import { endUserSessions } from '../storage/session.repository.ts';
 import { appendStaffChangeLog, inStaffTransaction } from '../storage/staff-database.ts';
 import type { UserRow } from '../storage/tables/staff.table.ts';
+import type { Transaction } from 'kysely';
+import { canAssignRole, canManageAccount, type ManagedAccount } from '../policies/staff.policy.ts';
+import type { StaffDatabase } from '../storage/staff-database.ts';
 import {
   countUsers,
-  findUserById,
+  findAccountById,
+  partnerUserIds,
   findUserByUsername,
   insertUser,
   listUserRoles,
@@ -63,7 +67,7 @@ export interface NewUserInput {
 }
 
 /** Why a user cannot be created or given a role. */
-export type UserInputError = 'username-taken' | 'unknown-department' | 'department-required';
+export type UserInputError = 'username-taken' | 'unknown-city' | 'unknown-department' | 'department-required';
 
 /**
  * Creates a user with a role in one city and a one-time password (to be changed at first log-in);
@@ -71,6 +75,7 @@ export type UserInputError = 'username-taken' | 'unknown-department' | 'departme
  */
 export async function createUser(db: Executor, actor: StaffUser, input: NewUserInput): Promise<{ ok: true; value: OneTimeCredentials } | { ok: false; error: UserInputError }> {
   const username = normalizeUsername(input.username);
+  if (!(await cityExists(db, input.cityId))) return { ok: false, error: 'unknown-city' };
   if (await findUserByUsername(db, username)) return { ok: false, error: 'username-taken' };
   const check = await checkDepartment(db, input.cityId, input.role, input.departmentId);
   if (check) return { ok: false, error: check };
@@ -93,7 +98,23 @@ export async function createUser(db: Executor, actor: StaffUser, input: NewUserI
   return { ok: true, value: { username, password } };
 }
 
-/** Gives a user a role in a city (or removes it with `role: null`), logged. */
+/** Why an action on an existing account is refused: no such account, or the rule of {@link canManageAccount} says no. */
+export type AccountActionError = 'not-found' | 'forbidden';
+
+/** An account as the user-management rule sees it, read in `trx` with its row locked. */
+async function lockedAccount(trx: Transaction<StaffDatabase>, userId: number): Promise<{ row: UserRow; account: ManagedAccount } | null> {
+  if (!Number.isSafeInteger(userId) || userId <= 0) return null;
+  const row = await findAccountById(trx, userId, { lock: true });
+  if (!row) return null;
+  const roles = await listUserRoles(trx, [userId]);
+  return { row, account: { id: row.id, isSystemAdmin: row.is_system_admin, isPartner: row.is_partner, memberships: roles.map((r) => ({ cityId: r.city_id })) } };
+}
+
+/**
+ * Gives a user a role in a city (or removes it with `role: null`), logged. Refused unless
+ * {@link canAssignRole}: decided on the account as it stands, with its row locked until the
+ * change is written, so two administrators acting at once cannot slip past the rule.
+ */
 export async function assignRole(
   db: Executor,
   actor: StaffUser,
@@ -101,15 +122,17 @@ export async function assignRole(
   cityId: string,
   role: StaffRole | null,
   departmentId: number | null,
-): Promise<{ ok: true } | { ok: false; error: UserInputError }> {
-  const user = await findUserById(db, userId);
-  if (!user) throw new Error(`no user ${userId}`);
+): Promise<{ ok: true } | { ok: false; error: UserInputError | AccountActionError }> {
+  if (!(await cityExists(db, cityId))) return { ok: false, error: 'unknown-city' };
   if (role) {
     const check = await checkDepartment(db, cityId, role, departmentId);
     if (check) return { ok: false, error: check };
   }
-  const before = (await listUserRoles(db, [userId])).find((r) => r.city_id === cityId);
-  await inStaffTransaction(db, async (trx) => {
+  return inStaffTransaction(db, async (trx) => {
+    const target = await lockedAccount(trx, userId);
+    if (!target) return { ok: false, error: 'not-found' } as const;
+    if (!canAssignRole(actor, target.account, cityId)) return { ok: false, error: 'forbidden' } as const;
+    const before = (await listUserRoles(trx, [userId])).find((r) => r.city_id === cityId);
     if (role) await setUserRole(trx, userId, cityId, role, role === 'department-editor' ? departmentId : null);
     else await removeUserRole(trx, userId, cityId);
     await appendStaffChangeLog(trx, [
@@ -117,45 +140,67 @@ export async function assignRole(
         actor: actorName(actor),
         action: 'assign',
         entity: 'user',
-        entityId: user.username,
+        entityId: target.row.username,
         cityId,
         old: before ? { role: before.role, department: before.department_slug } : null,
         new: role ? { role, departmentId: role === 'department-editor' ? departmentId : null } : null,
       },
     ]);
+    return { ok: true } as const;
   });
-  return { ok: true };
 }
 
-/** Sets a new one-time password for a user (who must change it at next log-in) and ends the user's sessions. */
-export async function resetPassword(db: Executor, actor: StaffUser, userId: number): Promise<OneTimeCredentials> {
-  const user = await findUserById(db, userId);
-  if (!user) throw new Error(`no user ${userId}`);
+/**
+ * Sets a new one-time password for a user (who must change it at next log-in, within
+ * {@link ONE_TIME_PASSWORD_HOURS} hours) and ends the user's sessions. Refused unless
+ * {@link canManageAccount}.
+ */
+export async function resetPassword(db: Executor, actor: StaffUser, userId: number): Promise<{ ok: true; value: OneTimeCredentials } | { ok: false; error: AccountActionError }> {
   const password = generateOneTimePassword();
   const hash = await hashPassword(password);
-  await inStaffTransaction(db, async (trx) => {
+  return inStaffTransaction(db, async (trx) => {
+    const target = await lockedAccount(trx, userId);
+    if (!target) return { ok: false, error: 'not-found' } as const;
+    if (!canManageAccount(actor, target.account)) return { ok: false, error: 'forbidden' } as const;
     await setPasswordHash(trx, userId, hash, true);
     await endUserSessions(trx, userId, new Date());
-    await appendStaffChangeLog(trx, [{ actor: actorName(actor), action: 'reset-password', entity: 'user', entityId: user.username, cityId: null }]);
+    await appendStaffChangeLog(trx, [{ actor: actorName(actor), action: 'reset-password', entity: 'user', entityId: target.row.username, cityId: null }]);
+    return { ok: true, value: { username: target.row.username, password } } as const;
   });
-  return { username: user.username, password };
 }
 
-/** Disables or re-enables an account; disabling ends its sessions. */
-export async function setDisabled(db: Executor, actor: StaffUser, userId: number, disabled: boolean): Promise<void> {
-  const user = await findUserById(db, userId);
-  if (!user) throw new Error(`no user ${userId}`);
-  await inStaffTransaction(db, async (trx) => {
+/**
+ * Disables or re-enables an account; disabling ends its sessions. Refused unless
+ * {@link canManageAccount}, and nobody disables their own account (no locking oneself out).
+ */
+export async function setDisabled(db: Executor, actor: StaffUser, userId: number, disabled: boolean): Promise<{ ok: true } | { ok: false; error: AccountActionError }> {
+  return inStaffTransaction(db, async (trx) => {
+    const target = await lockedAccount(trx, userId);
+    if (!target) return { ok: false, error: 'not-found' } as const;
+    if (target.row.id === actor.id || !canManageAccount(actor, target.account)) return { ok: false, error: 'forbidden' } as const;
     await setUserDisabled(trx, userId, disabled);
     if (disabled) await endUserSessions(trx, userId, new Date());
-    await appendStaffChangeLog(trx, [{ actor: actorName(actor), action: disabled ? 'disable' : 'enable', entity: 'user', entityId: user.username, cityId: null }]);
+    await appendStaffChangeLog(trx, [{ actor: actorName(actor), action: disabled ? 'disable' : 'enable', entity: 'user', entityId: target.row.username, cityId: null }]);
+    return { ok: true } as const;
   });
 }
 
-/** Every user with their roles, for the administrator's page. */
-export async function listStaffUsers(db: Executor): Promise<{ row: UserRow; user: StaffUser }[]> {
-  const rows = await listUsers(db);
-  return Promise.all(rows.map(async (row) => ({ row, user: await staffUserOf(db, row) })));
+/** A user of the administrator's page: its row, as policies see it, and whether it is a partner's log-in. */
+export interface ListedUser {
+  readonly row: UserRow;
+  readonly user: StaffUser;
+  readonly account: ManagedAccount;
+}
+
+/** Every user with their roles, for the administrator's page (filter with {@link canManageAccount}). */
+export async function listStaffUsers(db: Executor): Promise<ListedUser[]> {
+  const [rows, partners] = await Promise.all([listUsers(db), partnerUserIds(db)]);
+  return Promise.all(
+    rows.map(async (row) => {
+      const user = await staffUserOf(db, row);
+      return { row, user, account: { id: row.id, isSystemAdmin: row.is_system_admin, isPartner: partners.has(row.id), memberships: user.memberships } };
+    }),
+  );
 }
 
 /** The roles a demo user gets in each seed city, with the user name suffix. */
@@ -192,6 +237,10 @@ export async function seedDemoUsers(db: Executor, password: string): Promise<str
     }
   }
   return created;
+}
+
+async function cityExists(db: Executor, cityId: string): Promise<boolean> {
+  return (await listCityRows(db)).some((c) => c.id === cityId);
 }
 
 async function checkDepartment(db: Executor, cityId: string, role: StaffRole, departmentId: number | null): Promise<UserInputError | null> {

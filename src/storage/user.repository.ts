@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Executor } from './database.ts';
 import { staffDb, type StaffExecutor } from './staff-database.ts';
 import type { LoginOutcome, NewUserRow, StaffRole, UserRoleRow, UserRow } from './tables/staff.table.ts';
@@ -16,6 +17,27 @@ export async function findUserByUsername(db: Executor | StaffExecutor, username:
 /** The user with this id, if any. */
 export async function findUserById(db: Executor | StaffExecutor, id: number): Promise<UserRow | undefined> {
   return staffDb(db).selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/**
+ * A user row with whether it is a partner's log-in (a row in `partner_accounts`, created by
+ * migration 2026_11_25_0001_partners). With `lock`, the row is locked (SELECT … FOR UPDATE) for
+ * the rest of the transaction, so a permission decided on it holds until the change is written.
+ */
+export async function findAccountById(db: Executor | StaffExecutor, id: number, options: { lock?: boolean } = {}): Promise<(UserRow & { is_partner: boolean }) | undefined> {
+  let q = staffDb(db)
+    .selectFrom('users')
+    .selectAll()
+    .select(sql<boolean>`exists (select 1 from partner_accounts pa where pa.user_id = users.id)`.as('is_partner'))
+    .where('id', '=', id);
+  if (options.lock) q = q.forUpdate();
+  return q.executeTakeFirst();
+}
+
+/** The ids of users that are a partner's log-in. */
+export async function partnerUserIds(db: Executor | StaffExecutor): Promise<Set<number>> {
+  const rows = await sql<{ user_id: number }>`select user_id from partner_accounts`.execute(staffDb(db));
+  return new Set(rows.rows.map((r) => Number(r.user_id)));
 }
 
 /** Every user, by user name. */

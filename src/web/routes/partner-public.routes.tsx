@@ -181,7 +181,7 @@ export function partnerPublicRoutes(deps: WebDeps): Hono {
     if (isHoneypotFilled(fields)) return c.html(<AppliedView ctx={ctx} city={l.city} programme={l.programme} username="—" approved={false} />);
     const checked = validateApplication(fields, l.programme.config);
     const password = field(fields, 'password');
-    const badPassword = passwordProblem(password, field(fields, 'passwordConfirm'), 'partner-') !== null;
+    const badPassword = passwordProblem(password, field(fields, 'passwordConfirm'), 'partner-', [field(fields, 'name'), field(fields, 'representative'), field(fields, 'email'), l.city.name, l.programme.name]) !== null;
     if (!checked.ok || badPassword) {
       const errors = { ...(checked.ok ? {} : checked.errors) };
       return c.html(<ApplyView ctx={ctx} city={l.city} programme={l.programme} state={stateOf(fields, errors, badPassword ? ctx.t('partners.error.password') : undefined)} csrfToken={token} />, 422);

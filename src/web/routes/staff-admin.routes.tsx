@@ -2,8 +2,9 @@ import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import { STAFF_ROLES, type StaffRole } from '../../storage/tables/staff.table.ts';
 import type { MessageKey } from '../../i18n/messages.ts';
-import { canManageAnyUsers, canManageUsers } from '../../policies/staff.policy.ts';
-import { assignRole, createUser, listStaffUsers, resetPassword, setDisabled } from '../../services/user.service.ts';
+import { ONE_TIME_PASSWORD_HOURS } from '../../auth/password.ts';
+import { canManageAccount, canManageAnyUsers, canManageUsers } from '../../policies/staff.policy.ts';
+import { assignRole, createUser, listStaffUsers, resetPassword, setDisabled, type AccountActionError } from '../../services/user.service.ts';
 import { listDepartments } from '../../storage/department.repository.ts';
 import { listLoginAttempts } from '../../storage/user.repository.ts';
 import { currentUser } from '../middleware/require-role.ts';
@@ -11,7 +12,7 @@ import type { StaffEnv } from '../middleware/staff-env.ts';
 import { fill } from '../views/staff/staff-layout.tsx';
 import { UsersView } from '../views/staff/users.view.tsx';
 import type { WebDeps } from '../web-deps.ts';
-import { forbidden, formOf, redirectWithNotice, staffPage } from './staff.routes.tsx';
+import { forbidden, formOf, redirectWithNotice, staffNotFound, staffPage } from './staff.routes.tsx';
 
 const newUserForm = z.object({
   username: z.string().trim().toLowerCase().regex(/^[a-z0-9][a-z0-9._-]{2,63}$/),
@@ -23,8 +24,10 @@ const newUserForm = z.object({
 });
 
 /**
- * User management under /staff/users: the system administrator manages every city's users, a
- * city's administrator those of its city (the list shows what the user may manage).
+ * User management under /staff/users: the system administrator manages every account, a city's
+ * administrator creates users in its city and manages only accounts whose every role lies in
+ * cities it administers (canManageAccount; the list shows only those). The services decide again
+ * on the locked row, so a forged form cannot reach another account.
  */
 export function staffAdminRoutes({ db, store }: WebDeps): Hono<StaffEnv> {
   const app = new Hono<StaffEnv>();
@@ -33,7 +36,7 @@ export function staffAdminRoutes({ db, store }: WebDeps): Hono<StaffEnv> {
     const user = currentUser(c);
     const cities = (await store.listCities()).filter((city) => canManageUsers(user, city.id));
     const departments = (await Promise.all(cities.map(async (city) => (await listDepartments(db, city.id)).map((d) => ({ ...d, cityName: city.name }))))).flat();
-    const users = (await listStaffUsers(db)).filter(({ user: u }) => user.isSystemAdmin || u.memberships.some((m) => canManageUsers(user, m.cityId)));
+    const users = (await listStaffUsers(db)).filter(({ account }) => canManageAccount(user, account));
     const attempts = user.isSystemAdmin ? await listLoginAttempts(db, 50) : [];
     return c.html(<UsersView page={staffPage(c)} cities={cities} departments={departments} users={users} attempts={attempts} values={values} errors={errors} oneTime={oneTime} />, status as 200);
   }
@@ -65,37 +68,44 @@ export function staffAdminRoutes({ db, store }: WebDeps): Hono<StaffEnv> {
       departmentId: parsed.data.department ? Number(parsed.data.department) : null,
     });
     if (!r.ok) {
-      const field = r.error === 'username-taken' ? 'username' : 'department';
+      const field = r.error === 'username-taken' ? 'username' : r.error === 'unknown-city' ? 'city' : 'department';
       return render(c, form, { [field]: t(`staff.users.error.${r.error}` as MessageKey) }, undefined, 422);
     }
     // Shown once, in this response only (not stored, not in a URL); the page is no-store.
-    return render(c, {}, {}, fill(t('staff.users.created'), { username: r.value.username, password: r.value.password }));
+    return render(c, {}, {}, fill(t('staff.users.created'), { username: r.value.username, password: r.value.password, hours: ONE_TIME_PASSWORD_HOURS }));
   });
+
+  /** The answer to a refused action on an account: 404 when there is none, 403 when the rule says no. */
+  const refused = (c: Context<StaffEnv>, error: AccountActionError) => (error === 'not-found' ? staffNotFound(c) : forbidden(c));
+  const targetId = (c: Context<StaffEnv>) => (/^[1-9][0-9]{0,9}$/.test(c.req.param('id') ?? '') ? Number(c.req.param('id')) : 0);
 
   app.post('/:id/role', async (c) => {
     const user = currentUser(c);
     const form = await formOf(c);
     const cityId = form['city'] ?? '';
-    if (!canManageUsers(user, cityId)) return forbidden(c);
-    const role = (STAFF_ROLES as readonly string[]).includes(form['role'] ?? '') ? (form['role'] as StaffRole) : null;
-    const r = await assignRole(db, user, Number(c.req.param('id')), cityId, role, form['department'] ? Number(form['department']) : null);
-    if (!r.ok) return render(c, {}, { department: staffPage(c).ctx.t(`staff.users.error.${r.error}` as MessageKey) }, undefined, 422);
+    if (!user.isSystemAdmin && !canManageUsers(user, cityId)) return forbidden(c);
+    const roleText = form['role'] ?? '';
+    if (roleText !== '' && !(STAFF_ROLES as readonly string[]).includes(roleText)) return render(c, {}, { role: staffPage(c).ctx.t('staff.form.error.required') }, undefined, 422);
+    const role = roleText === '' ? null : (roleText as StaffRole);
+    const department = /^[0-9]{1,9}$/.test(form['department'] ?? '') ? Number(form['department']) : null;
+    const r = await assignRole(db, user, targetId(c), cityId, role, department);
+    if (!r.ok) {
+      if (r.error === 'not-found' || r.error === 'forbidden') return refused(c, r.error);
+      const field = r.error === 'unknown-city' ? 'city' : 'department';
+      return render(c, {}, { [field]: staffPage(c).ctx.t(`staff.users.error.${r.error}` as MessageKey) }, undefined, 422);
+    }
     return redirectWithNotice(c, '/staff/users', 'staff.saved');
   });
 
   app.post('/:id/reset', async (c) => {
-    const user = currentUser(c);
-    const target = (await listStaffUsers(db)).find((u) => u.row.id === Number(c.req.param('id')));
-    if (!target || !(user.isSystemAdmin || target.user.memberships.some((m) => canManageUsers(user, m.cityId)))) return forbidden(c);
-    const r = await resetPassword(db, user, target.row.id);
-    return render(c, {}, {}, fill(staffPage(c).ctx.t('staff.users.resetDone'), { username: r.username, password: r.password }));
+    const r = await resetPassword(db, currentUser(c), targetId(c));
+    if (!r.ok) return refused(c, r.error);
+    return render(c, {}, {}, fill(staffPage(c).ctx.t('staff.users.resetDone'), { username: r.value.username, password: r.value.password, hours: ONE_TIME_PASSWORD_HOURS }));
   });
 
   app.post('/:id/:action{disable|enable}', async (c) => {
-    const user = currentUser(c);
-    const target = (await listStaffUsers(db)).find((u) => u.row.id === Number(c.req.param('id')));
-    if (!target || target.row.id === user.id || !(user.isSystemAdmin || target.user.memberships.some((m) => canManageUsers(user, m.cityId)))) return forbidden(c);
-    await setDisabled(db, user, target.row.id, c.req.param('action') === 'disable');
+    const r = await setDisabled(db, currentUser(c), targetId(c), c.req.param('action') === 'disable');
+    if (!r.ok) return refused(c, r.error);
     return redirectWithNotice(c, '/staff/users', 'staff.saved');
   });
 

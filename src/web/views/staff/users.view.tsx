@@ -2,17 +2,20 @@ import type { StaffUser } from '../../../auth/user.ts';
 import type { City } from '../../../core/city/city.ts';
 import type { MessageKey } from '../../../i18n/messages.ts';
 import type { DepartmentRow, UserRow } from '../../../storage/tables/staff.table.ts';
-import { STAFF_ROLES } from '../../../storage/tables/staff.table.ts';
+import { STAFF_ROLES, type StaffRole } from '../../../storage/tables/staff.table.ts';
 import { localized } from '../view-context.ts';
 import { ErrorSummary, SelectField, TextField, type FieldErrors, type FormValues } from './form.tsx';
 import { CsrfField, StaffLayout, type StaffPage, sep } from './staff-layout.tsx';
+
+/** The role the add-user and set-role forms start with: the least privilege, so a slip grants nothing. */
+const LEAST_PRIVILEGE: StaffRole = 'viewer';
 
 /** User management: add a user (one-time password shown once), set roles, reset passwords, disable; recent log-ins. */
 export function UsersView(props: {
   page: StaffPage;
   cities: readonly City[];
   departments: readonly (DepartmentRow & { cityName: string })[];
-  users: readonly { row: UserRow; user: StaffUser }[];
+  users: readonly { row: UserRow; user: StaffUser; account: { isPartner: boolean } }[];
   attempts: readonly { occurred_at: Date; username: string; ip: string; outcome: string }[];
   values: FormValues;
   errors: FieldErrors;
@@ -41,7 +44,7 @@ export function UsersView(props: {
         <TextField ctx={ctx} formId="new" name="displayName" label={labels.displayName} values={props.values} errors={props.errors} required autocomplete="off" />
         <TextField ctx={ctx} formId="new" name="email" type="email" label={labels.email} hint={t('staff.users.emailHint')} values={props.values} errors={props.errors} autocomplete="off" />
         <SelectField ctx={ctx} formId="new" name="city" label={labels.city} values={props.values} errors={props.errors} options={cityOptions} required />
-        <SelectField ctx={ctx} formId="new" name="role" label={labels.role} values={props.values} errors={props.errors} options={roleOptions} required />
+        <SelectField ctx={ctx} formId="new" name="role" label={labels.role} values={{ role: LEAST_PRIVILEGE, ...props.values }} errors={props.errors} options={roleOptions} required />
         <SelectField ctx={ctx} formId="new" name="department" label={labels.department} values={props.values} errors={props.errors} options={departmentOptions} />
         <button type="submit">{t('staff.users.create')}</button>
       </form>
@@ -95,7 +98,7 @@ export function UsersView(props: {
                     <form method="post" action={ctx.href(`/staff/users/${row.id}/role`)} class="stacked" novalidate>
                       <CsrfField token={csrfToken} />
                       <SelectField ctx={ctx} formId={`u${row.id}`} name="city" label={labels.city} values={{}} errors={{}} options={cityOptions} />
-                      <SelectField ctx={ctx} formId={`u${row.id}`} name="role" label={labels.role} values={{}} errors={{}} options={[{ value: '', label: t('staff.users.removeRole') }, ...roleOptions]} />
+                      <SelectField ctx={ctx} formId={`u${row.id}`} name="role" label={labels.role} values={{ role: LEAST_PRIVILEGE }} errors={{}} options={[...roleOptions, { value: '', label: t('staff.users.removeRole') }]} />
                       <SelectField ctx={ctx} formId={`u${row.id}`} name="department" label={labels.department} values={{}} errors={{}} options={departmentOptions} />
                       <button type="submit">{t('staff.users.assign')}</button>
                     </form>
