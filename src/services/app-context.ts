@@ -10,7 +10,7 @@ import { loadSeedCitiesIfEmpty } from './plan-data-import.service.ts';
 import { attachPartnerPlatform } from '../partners/partner-platform.ts';
 import { startReminderJob } from './round.service.ts';
 import { listenForChanges } from '../summaries/change-listener.ts';
-import { ensureInitialAdmin, seedDemoUsers, type OneTimeCredentials } from './user.service.ts';
+import { ensureInitialAdmin, reissueExpiredAdminPasswords, seedDemoUsers, type OneTimeCredentials } from './user.service.ts';
 
 /** An opened, migrated (and on first start, seeded) database with its data store. */
 export interface AppContext {
@@ -72,6 +72,10 @@ export async function openAppContext(
     if (initialAdmin) {
       announce(`michishirube: created the administrator "${initialAdmin.username}" with the one-time password ${initialAdmin.password}`);
       announce('michishirube: log in at /staff/login and choose a new password; this password is not shown again.');
+    }
+    for (const again of setUp ? await reissueExpiredAdminPasswords(opened.db) : []) {
+      announce(`michishirube: the one-time password of the administrator "${again.username}" expired unused; the new one-time password is ${again.password}`);
+      announce('michishirube: log in at /staff/login within 24 hours and choose a new password; this password is not shown again.');
     }
     if (setUp && staff.demo) {
       const password = staff.demo.password ?? randomBytes(12).toString('base64url');

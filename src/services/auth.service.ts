@@ -1,18 +1,26 @@
-import { dummyPasswordHash, hashPassword, passwordProblem, verifyPassword, type PasswordProblem } from '../auth/password.ts';
+import { databaseLoginThrottle, type LoginThrottle } from '../auth/login-throttle.ts';
+import { dummyPasswordHash, hashPassword, ONE_TIME_PASSWORD_HOURS, passwordProblem, verifyPassword, type PasswordProblem } from '../auth/password.ts';
 import { hashToken, newToken, sessionAlive, sessionExpiry, type SessionPolicy } from '../auth/session.ts';
 import type { StaffUser } from '../auth/user.ts';
 import type { Executor } from '../storage/database.ts';
-import { endSession, endUserSessions, findSessionByTokenHash, insertSession, touchSession } from '../storage/session.repository.ts';
+import { endSession, endUserSessions, findSessionByTokenHash, insertSession, purgeSessions, touchSession } from '../storage/session.repository.ts';
+import { purgeRateLimits } from '../storage/rate-limit.store.ts';
 import { appendStaffChangeLog, inStaffTransaction } from '../storage/staff-database.ts';
 import type { SessionRow, UserRow } from '../storage/tables/staff.table.ts';
-import { findUserById, findUserByUsername, listUserRoles, logLoginAttempt, recentFailures, setPasswordHash } from '../storage/user.repository.ts';
+import { findUserById, findUserByUsername, listUserRoles, logLoginAttempt, purgeLoginAttempts, setPasswordHash } from '../storage/user.repository.ts';
 
-/** Failed attempts within this window count towards a lockout. */
-export const LOCKOUT_WINDOW_MINUTES = 15;
-/** Failed attempts on one account within the window that lock it. */
-export const MAX_FAILURES_PER_ACCOUNT = 5;
-/** Failed attempts from one IP within the window that block it (password spraying across accounts). */
-export const MAX_FAILURES_PER_IP = 20;
+/** The throttle of each database (one per opened database, kept while it lives). */
+const throttles = new WeakMap<object, LoginThrottle>();
+function throttleOf(db: Executor): LoginThrottle {
+  let t = throttles.get(db);
+  if (!t) throttles.set(db, (t = databaseLoginThrottle(db)));
+  return t;
+}
+
+/** Whether a one-time password set at `setAt` has run out at `now` ({@link ONE_TIME_PASSWORD_HOURS} hours). */
+export function oneTimePasswordExpired(setAt: Date, now: Date): boolean {
+  return now.getTime() - setAt.getTime() >= ONE_TIME_PASSWORD_HOURS * 3_600_000;
+}
 
 /** Who is logging in, from where. */
 export interface LoginInput {
@@ -29,8 +37,12 @@ export interface StartedSession {
   readonly user: StaffUser;
 }
 
-/** Why a log-in failed: wrong name or password (never saying which), or locked for some minutes. */
-export type LoginFailure = { readonly kind: 'invalid' } | { readonly kind: 'locked'; readonly minutes: number };
+/**
+ * Why a log-in failed: wrong name or password (never saying which); throttled (this account from
+ * this address, or this address, must wait `seconds`); or a right one-time password that ran out
+ * (said only to someone who knows it).
+ */
+export type LoginFailure = { readonly kind: 'invalid' } | { readonly kind: 'locked'; readonly seconds: number } | { readonly kind: 'expired' };
 
 /** An alive session and its user. */
 export interface ResolvedSession {
@@ -44,22 +56,18 @@ export function normalizeUsername(username: string): string {
 }
 
 /**
- * Logs a user in: checks the lockouts (per account and per IP), the password and the account,
+ * Logs a user in: asks the throttle (per account and address, and per address; see
+ * src/auth/login-throttle.ts), checks the password, the account and a one-time password's age,
  * logs the attempt either way, and on success starts a session. An unknown user name costs the
  * same time as a wrong password and gets the same answer.
  */
 export async function login(db: Executor, input: LoginInput, policy: SessionPolicy, now = new Date()): Promise<{ ok: true; value: StartedSession } | { ok: false; error: LoginFailure }> {
   const username = normalizeUsername(input.username).slice(0, 64);
-  const since = new Date(now.getTime() - LOCKOUT_WINDOW_MINUTES * 60_000);
-  const [byAccount, byIp] = await Promise.all([recentFailures(db, { username }, since), recentFailures(db, { ip: input.ip }, since)]);
-  const lock = [
-    byAccount.count >= MAX_FAILURES_PER_ACCOUNT ? byAccount.oldest : null,
-    byIp.count >= MAX_FAILURES_PER_IP ? byIp.oldest : null,
-  ].filter((d): d is Date => d !== null);
-  if (lock.length > 0) {
+  const throttle = throttleOf(db);
+  const wait = await throttle.waitMs(username, input.ip);
+  if (wait > 0) {
     await logLoginAttempt(db, { username, ip: input.ip, outcome: 'locked' });
-    const until = Math.max(...lock.map((d) => d.getTime() + LOCKOUT_WINDOW_MINUTES * 60_000));
-    return { ok: false, error: { kind: 'locked', minutes: Math.max(1, Math.ceil((until - now.getTime()) / 60_000)) } };
+    return { ok: false, error: { kind: 'locked', seconds: Math.ceil(wait / 1000) } };
   }
 
   const user = await findUserByUsername(db, username);
@@ -67,10 +75,16 @@ export async function login(db: Executor, input: LoginInput, policy: SessionPoli
   if (!user || !passwordOk || user.disabled_at !== null) {
     const outcome = !user ? 'unknown-user' : !passwordOk ? 'wrong-password' : 'disabled';
     await logLoginAttempt(db, { username, ip: input.ip, outcome });
+    if (outcome !== 'disabled') await throttle.failed(username, input.ip);
     console.warn(`michishirube: failed staff log-in for "${username}" from ${input.ip} (${outcome})`);
     return { ok: false, error: { kind: 'invalid' } };
   }
+  if (user.must_change_password && oneTimePasswordExpired(new Date(user.password_changed_at), now)) {
+    await logLoginAttempt(db, { username, ip: input.ip, outcome: 'expired' });
+    return { ok: false, error: { kind: 'expired' } };
+  }
 
+  await throttle.succeeded(username, input.ip);
   await logLoginAttempt(db, { username, ip: input.ip, outcome: 'success' });
   const token = newToken();
   const session = await insertSession(db, {
@@ -132,6 +146,21 @@ export async function changePassword(
     await appendStaffChangeLog(trx, [{ actor: user.username, action: 'update', entity: 'user', entityId: user.username, cityId: null, new: { password: 'changed' } }]);
   });
   return { ok: true };
+}
+
+/** How long the log of log-in attempts is kept (the administrator's security log), in days. */
+export const LOGIN_ATTEMPT_RETENTION_DAYS = 90;
+
+/**
+ * Housekeeping of the hourly job: deletes sessions that ended or expired, log-in attempts older
+ * than {@link LOGIN_ATTEMPT_RETENTION_DAYS} days and lapsed throttle counters. Returns how many
+ * rows of each went.
+ */
+export async function purgeAuthRecords(db: Executor, now = new Date()): Promise<{ sessions: number; loginAttempts: number; rateLimits: number }> {
+  const sessions = await purgeSessions(db, now);
+  const loginAttempts = await purgeLoginAttempts(db, new Date(now.getTime() - LOGIN_ATTEMPT_RETENTION_DAYS * 86_400_000));
+  const rateLimits = await purgeRateLimits(db, now);
+  return { sessions, loginAttempts, rateLimits };
 }
 
 /** A user row with its roles, as policies and views see it. */

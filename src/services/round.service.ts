@@ -15,6 +15,7 @@ import type { CityDataStore } from './city-data.store.ts';
 import { departmentsOf, type DepartmentWithKpis } from './department.service.ts';
 import { isIsoDate, type FieldProblem, type FormResult } from './staff-entry.service.ts';
 import { runPartnerHourly } from '../partners/partner-platform.ts';
+import { purgeAuthRecords } from './auth.service.ts';
 
 /** Completion of one department in a round: its KPIs, and those still without an actual of the year. */
 export interface DepartmentProgress {
@@ -154,7 +155,8 @@ export function createTransport(smtp: SmtpConfig): Pick<Transporter, 'sendMail'>
 }
 
 /**
- * The background job of the staff area: every `intervalMs`, queues due reminders and, when SMTP
+ * The background job of the staff area: every `intervalMs`, queues due reminders, purges ended
+ * sessions, old log-in attempts and lapsed throttle counters (purgeAuthRecords) and, when SMTP
  * is configured, delivers the outbox. Returns a function that stops it and waits for a run in
  * flight, so the database is never closed under it.
  */
@@ -163,6 +165,11 @@ export function startReminderJob(db: Executor, store: CityDataStore, options: { 
   let inFlight: Promise<void> | null = null;
   let stopped = false;
   const run = async () => {
+    try {
+      await purgeAuthRecords(db);
+    } catch (e) {
+      if (!stopped) log(`michishirube: purge of sessions and log-in attempts failed: ${e instanceof Error ? e.message : String(e)}`);
+    }
     try {
       await queueReminders(db, store, { reminderDays: options.reminderDays });
       await runPartnerHourly(db, store);

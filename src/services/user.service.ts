@@ -23,7 +23,7 @@ import {
   setUserDisabled,
   setUserRole,
 } from '../storage/user.repository.ts';
-import { normalizeUsername, staffUserOf } from './auth.service.ts';
+import { normalizeUsername, oneTimePasswordExpired, staffUserOf } from './auth.service.ts';
 
 /** The user name of the administrator created at first start. */
 export const INITIAL_ADMIN_USERNAME = 'admin';
@@ -54,6 +54,28 @@ export async function ensureInitialAdmin(db: Executor): Promise<OneTimeCredentia
     await appendStaffChangeLog(trx, [{ actor: 'system', action: 'create', entity: 'user', entityId: INITIAL_ADMIN_USERNAME, cityId: null, new: { role: 'system-administrator' }, reason: 'first start' }]);
   });
   return { username: INITIAL_ADMIN_USERNAME, password };
+}
+
+/**
+ * At start: a system administrator whose one-time password ran out unused (ONE_TIME_PASSWORD_HOURS
+ * after it was issued) gets a new one, returned to print like the first one, so an installation
+ * whose administrator missed the first day is not locked out. Only the person who starts the
+ * server (and so holds the database) sees it.
+ */
+export async function reissueExpiredAdminPasswords(db: Executor, now = new Date()): Promise<OneTimeCredentials[]> {
+  const out: OneTimeCredentials[] = [];
+  for (const row of await listUsers(db)) {
+    if (!row.is_system_admin || !row.must_change_password || row.disabled_at !== null) continue;
+    if (!oneTimePasswordExpired(new Date(row.password_changed_at), now)) continue;
+    const password = generateOneTimePassword();
+    const hash = await hashPassword(password);
+    await inStaffTransaction(db, async (trx) => {
+      await setPasswordHash(trx, row.id, hash, true);
+      await appendStaffChangeLog(trx, [{ actor: 'system', action: 'reset-password', entity: 'user', entityId: row.username, cityId: null, reason: 'one-time password expired unused; reissued at start' }]);
+    });
+    out.push({ username: row.username, password });
+  }
+  return out;
 }
 
 /** A new staff account as the administrator enters it. */

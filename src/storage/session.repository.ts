@@ -43,10 +43,11 @@ export async function endUserSessions(db: Executor | StaffExecutor, userId: numb
   await q.execute();
 }
 
-/** Deletes sessions that ended or expired before `before` (housekeeping). */
-export async function purgeSessions(db: Executor | StaffExecutor, before: Date): Promise<void> {
-  await staffDb(db)
+/** Deletes sessions that ended or expired before `before` (housekeeping, hourly). Returns how many. */
+export async function purgeSessions(db: Executor | StaffExecutor, before: Date): Promise<number> {
+  const r = await staffDb(db)
     .deleteFrom('sessions')
     .where((eb) => eb.or([eb('expires_at', '<', before), eb('ended_at', '<', before)]))
-    .execute();
+    .executeTakeFirst();
+  return Number(r.numDeletedRows);
 }

@@ -103,33 +103,10 @@ export async function logLoginAttempt(db: Executor | StaffExecutor, attempt: { u
   await staffDb(db).insertInto('login_attempts').values(attempt).execute();
 }
 
-/**
- * Failed attempts (wrong password or unknown user) since `since` for a user name or an IP,
- * counting only those after the last success of that name or IP, with the oldest one's time.
- */
-export async function recentFailures(
-  db: Executor | StaffExecutor,
-  by: { username: string } | { ip: string },
-  since: Date,
-): Promise<{ count: number; oldest: Date | null }> {
-  const sdb = staffDb(db);
-  const column = 'username' in by ? 'username' : 'ip';
-  const key = 'username' in by ? by.username : by.ip;
-  const lastSuccess = await sdb
-    .selectFrom('login_attempts')
-    .select((eb) => eb.fn.max('occurred_at').as('at'))
-    .where(column, '=', key)
-    .where('outcome', '=', 'success')
-    .executeTakeFirst();
-  const from = lastSuccess?.at && new Date(lastSuccess.at) > since ? new Date(lastSuccess.at) : since;
-  const row = await sdb
-    .selectFrom('login_attempts')
-    .select((eb) => [eb.fn.countAll<string>().as('n'), eb.fn.min('occurred_at').as('oldest')])
-    .where(column, '=', key)
-    .where('outcome', 'in', ['wrong-password', 'unknown-user'])
-    .where('occurred_at', '>', from)
-    .executeTakeFirstOrThrow();
-  return { count: Number(row.n), oldest: row.oldest ? new Date(row.oldest) : null };
+/** Deletes log-in attempts older than `before` (the hourly purge). Returns how many. */
+export async function purgeLoginAttempts(db: Executor | StaffExecutor, before: Date): Promise<number> {
+  const r = await staffDb(db).deleteFrom('login_attempts').where('occurred_at', '<', before).executeTakeFirst();
+  return Number(r.numDeletedRows);
 }
 
 /** The latest log-in attempts (newest first), for the administrator's security log. */

@@ -11,7 +11,7 @@ export type OverrideStatus = 'achieved' | 'on-track' | 'behind' | 'worsening';
 export const OVERRIDE_STATUSES: readonly OverrideStatus[] = ['achieved', 'on-track', 'behind', 'worsening'];
 
 /** What a log-in attempt came to, as logged in `login_attempts`. */
-export type LoginOutcome = 'success' | 'unknown-user' | 'wrong-password' | 'disabled' | 'locked';
+export type LoginOutcome = 'success' | 'unknown-user' | 'wrong-password' | 'disabled' | 'locked' | 'expired';
 
 /** A nullable timestamptz set by the application. */
 type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
@@ -172,6 +172,15 @@ export interface StaffTables {
   status_overrides: StatusOverridesTable;
   entry_rounds: EntryRoundsTable;
   outbox: OutboxTable;
+  rate_limits: RateLimitsTable;
+}
+
+/** `rate_limits` (migration 2026_11_30_0101_accounts): counters of the log-in throttle, shared by every process. */
+export interface RateLimitsTable {
+  key: string;
+  points: number;
+  /** Milliseconds since the epoch when the counter lapses (null: never); bigint, read back as a string by pg. */
+  expire: ColumnType<string | number | null, number | null, number | null>;
 }
 
 export type UserRow = Selectable<UsersTable>;

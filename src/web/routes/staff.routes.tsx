@@ -113,8 +113,10 @@ export function staffRoutes(deps: WebDeps): Hono<StaffEnv> {
     }
     const r = await login(deps.db, { username: parsed.data.username, password: parsed.data.password, ip: c.get('clientIp'), userAgent: c.req.header('user-agent') ?? null }, policy);
     if (!r.ok) {
-      const message = r.error.kind === 'locked' ? fill(t('staff.login.locked'), { minutes: r.error.minutes }) : t('staff.login.invalid');
-      return c.html(<LoginView page={page} values={values} errors={{ password: message }} next={next} />, r.error.kind === 'locked' ? 429 : 401);
+      const e = r.error;
+      const message = e.kind === 'locked' ? fill(t('staff.login.locked'), { minutes: Math.ceil(e.seconds / 60) }) : e.kind === 'expired' ? t('staff.login.expired') : t('staff.login.invalid');
+      if (e.kind === 'locked') c.header('retry-after', String(e.seconds));
+      return c.html(<LoginView page={page} values={values} errors={{ password: message }} next={next} />, e.kind === 'locked' ? 429 : 401);
     }
     setSessionCookie(c, r.value.token, new Date(r.value.session.expires_at));
     const landing = next === '/staff' ? ((await partnerLanding(deps.db, r.value.user)) ?? next) : next;
