@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { hashPassword } from '../auth/password.ts';
 import type { Database, Executor } from '../storage/database.ts';
@@ -101,9 +102,17 @@ export async function partnerOfUser(db: Executor, userId: number): Promise<Partn
   return id === null ? null : loadPartner(db, id);
 }
 
-/** The log-in name of a partner's account: fixed by its id, as users.username requires ASCII. */
-export function partnerUsername(partnerId: number): string {
-  return `partner-${partnerId}`;
+/** The alphabet of partner log-in ids: lower case (user names are), no look-alikes (0/o, 1/l); 32 letters. */
+const LOGIN_ID_ALPHABET = 'abcdefghijkmnpqrstuvwxyz23456789';
+
+/**
+ * A new, unguessable log-in id for a partner's account: `partner-` and 12 random characters
+ * (60 bits), so knowing one partner's id tells nothing of another's (issue 9 point 7; ids were
+ * `partner-<sequence>` before, and those accounts keep their ids and keep working).
+ */
+export function newPartnerUsername(): string {
+  // 256 is a multiple of 32: every character is equally likely.
+  return `partner-${[...randomBytes(12)].map((b) => LOGIN_ID_ALPHABET[b % 32]).join('')}`;
 }
 
 /** Queues a mail of the partner area (the dedupe key names the partner, so erasure can find it). */
@@ -137,7 +146,9 @@ export async function apply(db: Kysely<Database>, programme: Programme, applicat
       termsConsented: true,
     });
     const submissionId = await insertSubmission(trx, { partnerId, kind: 'application', status: 'pending', profile: application.profile });
-    const username = partnerUsername(partnerId);
+    let username = newPartnerUsername();
+    // A collision in 2^60 is next to impossible; checked anyway, as users.username is unique.
+    while (await partnerDb(trx).selectFrom('users').select('id').where('username', '=', username).executeTakeFirst()) username = newPartnerUsername();
     const user = await partnerDb(trx)
       .insertInto('users')
       .values({ username, display_name: application.profile.name.slice(0, 100), email: null, password_hash: passwordHash, must_change_password: false })

@@ -105,7 +105,13 @@ export async function applyThroughForm(app: Hono, cityId: string, form: Form): P
   const c = new Client(app);
   await c.get(`/cities/${cityId}/partners/apply`);
   const answer = await c.post(`/cities/${cityId}/partners/apply`, form);
-  const loginId = /id="login-id">(partner-(\d+))</.exec(answer.text);
+  const loginId = /id="login-id">(partner-[a-z2-9]{12})</.exec(answer.text);
   if (answer.status !== 200 || !loginId) throw new Error(`application refused (${answer.status}): ${answer.text.slice(0, 2000)}`);
-  return { loginId: loginId[1]!, partnerId: Number(loginId[2]), answer };
+  // The log-in id no longer carries the partner id (issue 9.7): the partner's own data export names it.
+  const me = new Client(app);
+  await me.login(loginId[1]!);
+  const exported = await me.get('/staff/partner/export');
+  const partnerId = /filename="partner-(\d+)\.json"/.exec(exported.headers?.get('content-disposition') ?? '');
+  if (!partnerId) throw new Error(`no partner id for ${loginId[1]} (${exported.status})`);
+  return { loginId: loginId[1]!, partnerId: Number(partnerId[1]), answer };
 }

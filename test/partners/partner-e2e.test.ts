@@ -106,7 +106,7 @@ describe('a partner from application to collaboration, in Chromium', () => {
     await page.click('form.pt-form button[type=submit]');
     await page.waitForSelector('#login-id');
     loginId = (await page.textContent('#login-id'))!.trim();
-    expect(loginId).toMatch(/^partner-\d+$/);
+    expect(loginId).toMatch(/^partner-[a-z2-9]{12}$/);
     await context.close();
   });
 
