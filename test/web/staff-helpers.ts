@@ -23,7 +23,7 @@ export class StaffClient {
 
   constructor(private readonly app: Hono) {}
 
-  async request(path: string, init: { method?: string; form?: Record<string, string>; noCsrf?: boolean; headers?: Record<string, string> } = {}): Promise<{ status: number; location: string | null; text: string }> {
+  async request(path: string, init: { method?: string; form?: Record<string, string>; noCsrf?: boolean; headers?: Record<string, string> } = {}): Promise<{ status: number; location: string | null; text: string; retryAfter: string | null }> {
     const headers: Record<string, string> = { ...init.headers };
     if (this.cookies.size > 0) headers['cookie'] = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
     let body: string | undefined;
@@ -42,7 +42,7 @@ export class StaffClient {
     const text = await res.text();
     const token = /name="_csrf" value="([^"]+)"/.exec(text);
     if (token) this.csrf = token[1]!;
-    return { status: res.status, location: res.headers.get('location'), text };
+    return { status: res.status, location: res.headers.get('location'), text, retryAfter: res.headers.get('retry-after') };
   }
 
   get(path: string) {

@@ -1,3 +1,4 @@
+import { knownNotice, PARTNER_NOTICES, type PartnerNotice } from '../notices.ts';
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { formSizeLimit } from './partner-guard.ts';
 import type { StaffUser } from '../../auth/user.ts';
@@ -9,7 +10,6 @@ import { contactOf, partnerIdOfUser, submissionsOf } from '../../partners/partne
 import { exportPartnerData, listProgrammes, loadPartner, partnerOfUser, requestChange, requestRenewal, resubmit, updateContact, withdraw } from '../../partners/partner.service.ts';
 import type { Partner } from '../../partners/partner.ts';
 import type { Programme } from '../../partners/programme.ts';
-import type { MessageKey } from '../../i18n/messages.ts';
 import { currentUser } from '../middleware/require-role.ts';
 import type { StaffEnv } from '../middleware/staff-env.ts';
 import { viewContextOf } from '../request-context.ts';
@@ -114,10 +114,10 @@ export function partnerAccountRoutes(deps: WebDeps): Hono<StaffEnv> {
     );
   };
   const noticeText = (c: Context<StaffEnv>) => {
-    const key = c.req.query('notice');
-    return key && key.startsWith('partners.') ? viewContextOf(c).t(key as MessageKey) : undefined;
+    const key = knownNotice(PARTNER_NOTICES, c.req.query('notice'));
+    return key ? viewContextOf(c).t(key) : undefined;
   };
-  const done = (c: Context<StaffEnv>, notice: MessageKey, anchor = '') => c.redirect(`/staff/partner?notice=${encodeURIComponent(notice)}${anchor}`, 303);
+  const done = (c: Context<StaffEnv>, notice: PartnerNotice, anchor = '') => c.redirect(`/staff/partner?notice=${encodeURIComponent(notice)}${anchor}`, 303);
   const actor = (p: Partner) => `partner:${p.id}`;
 
   app.get('/', async (c) => {
@@ -184,7 +184,7 @@ export function partnerAccountRoutes(deps: WebDeps): Hono<StaffEnv> {
     if (m instanceof Response) return m;
     const r = await registerForEvent(deps.db, m.programme, Number(c.req.param('id')), { partner: m.partner }, actor(m.partner));
     deps.store.invalidate(m.programme.cityId);
-    const notice: MessageKey = r.ok ? 'partners.event.registeredDone' : r.error === 'full' ? 'partners.event.full' : r.error === 'already' ? 'partners.event.already' : 'partners.event.closed';
+    const notice: PartnerNotice = r.ok ? 'partners.event.registeredDone' : r.error === 'full' ? 'partners.event.full' : r.error === 'already' ? 'partners.event.already' : 'partners.event.closed';
     return done(c, notice, '#events');
   });
 

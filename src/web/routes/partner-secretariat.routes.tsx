@@ -1,3 +1,4 @@
+import { knownNotice, PARTNER_NOTICES, type PartnerNotice } from '../notices.ts';
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import { actorName } from '../../auth/user.ts';
@@ -35,10 +36,10 @@ export function partnerSecretariatRoutes(deps: WebDeps): Hono<StaffEnv> {
     const p = await programmeOfCity(deps.db, cityId);
     return p ?? staffNotFound(c);
   };
-  const back = (c: Context<StaffEnv>, path: string, notice: MessageKey) => c.redirect(`${path}?notice=${encodeURIComponent(notice)}`, 303);
+  const back = (c: Context<StaffEnv>, path: string, notice: PartnerNotice) => c.redirect(`${path}?notice=${encodeURIComponent(notice)}`, 303);
   const noticeOf = (c: Context<StaffEnv>) => {
-    const k = c.req.query('notice');
-    return k && k.startsWith('partners.') ? viewContextOf(c).t(k as MessageKey) : undefined;
+    const k = knownNotice(PARTNER_NOTICES, c.req.query('notice'));
+    return k ? viewContextOf(c).t(k) : undefined;
   };
 
   app.get('/:city', async (c) => {

@@ -3,6 +3,7 @@ import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import { DEFAULT_STAFF_CONFIG } from '../../config.ts';
 import type { MessageKey } from '../../i18n/messages.ts';
+import { knownNotice, noticeSignature, STAFF_NOTICES, validNoticeSignature, type StaffNotice } from '../notices.ts';
 import { changePassword, login, logout } from '../../services/auth.service.ts';
 import { csrfProtection } from '../middleware/csrf.ts';
 import { requireUser } from '../middleware/require-role.ts';
@@ -39,23 +40,34 @@ export function staffNotFound(c: Context<StaffEnv>): Response | Promise<Response
   return c.html(<StaffMessageView page={page} title={page.ctx.t('staff.error.notFound')} lead={page.ctx.t('error.notFoundLead')} />, 404);
 }
 
-/** Redirects after a successful POST (303, so reload does not resubmit), with a notice key. */
-export function redirectWithNotice(c: Context<StaffEnv>, path: string, notice: MessageKey, vars: Record<string, string> = {}): Response {
+/**
+ * Redirects after a successful POST (303, so reload does not resubmit), with a notice id of
+ * STAFF_NOTICES (src/web/notices.ts) and its placeholder values, signed for this session.
+ */
+export function redirectWithNotice(c: Context<StaffEnv>, path: string, notice: StaffNotice, vars: Record<string, string> = {}): Response {
   const url = new URL(path, 'http://x');
   url.searchParams.set('notice', notice);
   for (const [k, v] of Object.entries(vars)) url.searchParams.set(k, v);
+  if (Object.keys(vars).length > 0) url.searchParams.set('sig', noticeSignature(c.get('csrfToken') ?? '', notice, vars));
   if (new URL(c.req.url).searchParams.get('lang') === 'en') url.searchParams.set('lang', 'en');
   return c.redirect(url.pathname + url.search, 303);
 }
 
-/** The notice named by `?notice=` (only keys of the staff catalog; placeholders from the query). */
+/**
+ * The notice named by `?notice=`: only ids of STAFF_NOTICES; its placeholders filled only from
+ * values signed for this session. A notice with placeholders and no valid signature is not shown
+ * (a crafted link cannot put its text into the staff area).
+ */
 export function noticeOf(c: Context<StaffEnv>): string | undefined {
   const url = new URL(c.req.url);
-  const key = url.searchParams.get('notice');
-  if (!key || !key.startsWith('staff.')) return undefined;
-  const text = viewContextOf(c).t(key as MessageKey);
-  if (text === key) return undefined;
-  return fill(text, Object.fromEntries([...url.searchParams.entries()].filter(([k]) => k !== 'notice' && k !== 'lang')));
+  const key = knownNotice(STAFF_NOTICES, url.searchParams.get('notice'));
+  if (!key) return undefined;
+  const text = viewContextOf(c).t(key);
+  const names = [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
+  if (names.length === 0) return text;
+  const vars = Object.fromEntries(names.map((n) => [n, url.searchParams.get(n) ?? '']));
+  if (!validNoticeSignature(c.get('csrfToken') ?? '', key, vars, url.searchParams.get('sig'))) return undefined;
+  return fill(text, vars);
 }
 
 /** Reads a urlencoded form as strings (files and repeated fields are not used by the staff forms). */
