@@ -63,7 +63,7 @@ describe('first start and log-in', () => {
     expect(stored.every((s) => /^[0-9a-f]{64}$/.test(s.token_hash))).toBe(true);
   });
 
-  it('refuses a wrong password with one message, logs it, and locks the account after 5 failures', async () => {
+  it('refuses a wrong password with one message, logs it, and makes that address wait after 5 failures', async () => {
     const c = client();
     for (let i = 0; i < 5; i++) {
       const r = await c.login('lockme', 'wrong password!!');
