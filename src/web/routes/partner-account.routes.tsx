@@ -1,5 +1,4 @@
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
-import { formSizeLimit } from './partner-guard.ts';
 import type { StaffUser } from '../../auth/user.ts';
 import { contactSchema, field, LIMITS, validateApplication, validateProfileChange } from '../../partners/application.ts';
 import { awardsOf, collaborationsOf, eventsOf, registrationsOf } from '../../partners/activity.repository.ts';
@@ -37,18 +36,6 @@ function profileState(p: Partner): FormState {
   return { values, goals: p.profile.goals.map((g) => g.goal), errors: {} };
 }
 
-
-/**
- * The body size limit of the partner area's forms. It must run before the staff area's CSRF
- * check reads the body, so staff.routes.tsx mounts it ahead of that middleware.
- */
-export function partnerAreaSizeLimit(): MiddlewareHandler<StaffEnv> {
-  const limit = formSizeLimit((c) => {
-    const ctx = viewContextOf(c);
-    return c.html(<PartnerMessageView ctx={ctx} title={ctx.t('partners.error.tooLarge')} text={ctx.t('partners.error.tooLarge')} />, 413);
-  });
-  return (c, next) => (c.req.method === 'POST' ? limit(c, next) : next());
-}
 
 /**
  * Where a user lands after log-in when no page was asked for: a partner (a user with no staff

@@ -16,7 +16,7 @@ import { staffAdminRoutes } from './staff-admin.routes.tsx';
 import { staffAuditRoutes } from './staff-audit.routes.tsx';
 import { staffCityRoutes } from './staff-city.routes.tsx';
 import { IMPORT_UPLOAD_PATH, importUploadLimit, staffImportRoutes } from './staff-import.routes.tsx';
-import { partnerAccountRoutes, partnerAreaSizeLimit, partnerLanding } from './partner-account.routes.tsx';
+import { partnerAccountRoutes, partnerLanding } from './partner-account.routes.tsx';
 import { partnerSecretariatRoutes } from './partner-secretariat.routes.tsx';
 import { DashboardView } from '../views/staff/dashboard.view.tsx';
 
@@ -85,7 +85,6 @@ export function staffRoutes(deps: WebDeps): Hono<StaffEnv> {
 
   app.get('/static/staff.css', (c) => c.body(css, 200, { 'content-type': 'text/css; charset=utf-8', 'cache-control': 'public, max-age=3600' }));
   app.use('*', sessionMiddleware(deps.db, { session: policy, trustProxy: settings.trustProxy }));
-  app.use('/partner/*', partnerAreaSizeLimit());
   app.use(IMPORT_UPLOAD_PATH, importUploadLimit()); // before the CSRF check reads the multipart body
   app.use(
     '*',
