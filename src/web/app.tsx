@@ -15,6 +15,8 @@ import { pageCache } from './page-cache.ts';
 import { partnerPublicRoutes } from './routes/partner-public.routes.tsx';
 import type { WebDeps } from './web-deps.ts';
 import { onAppError } from './errors.ts';
+import { securityHeaders } from './middleware/security-headers.ts';
+import { DEFAULT_WEB_CONFIG } from '../config.ts';
 import { MAX_FORM_BYTES } from './routes/partner-guard.ts';
 import { inputGuard, requestBodyLimit, type BodyLimitRule } from './middleware/input-guard.ts';
 
@@ -38,6 +40,7 @@ const css = readFileSync(new URL('./static/app.css', import.meta.url), 'utf8');
 export function createApp(deps: WebDeps): Hono {
   const app = new Hono();
   app.onError(onAppError);
+  app.use('*', securityHeaders(deps.web ?? DEFAULT_WEB_CONFIG));
   app.use('*', requestBodyLimit(BODY_LIMIT_RULES));
   app.use('*', inputGuard(BODY_LIMIT_RULES));
   app.get('/static/app.css', (c) => c.body(css, 200, { 'content-type': 'text/css; charset=utf-8', 'cache-control': 'public, max-age=3600' }));

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { StaffConfig } from '../config.ts';
+import type { StaffConfig, WebConfig } from '../config.ts';
 import type { CityDataStore } from '../services/city-data.store.ts';
 import type { Database } from '../storage/database.ts';
 
@@ -9,4 +9,6 @@ export interface WebDeps {
   readonly store: CityDataStore;
   /** Settings of the staff area (sessions, proxy, SMTP); the defaults when absent. */
   readonly staff?: StaffConfig;
+  /** Settings of every answer (HSTS); the defaults when absent. */
+  readonly web?: WebConfig;
 }
