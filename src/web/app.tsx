@@ -44,7 +44,7 @@ export function createApp(deps: WebDeps): Hono {
   app.use('*', requestBodyLimit(BODY_LIMIT_RULES));
   app.use('*', inputGuard(BODY_LIMIT_RULES));
   app.get('/static/app.css', (c) => c.body(css, 200, { 'content-type': 'text/css; charset=utf-8', 'cache-control': 'public, max-age=3600' }));
-  app.use('*', pageCache(deps.store));
+  app.use('*', pageCache(deps.store, deps.pageCache));
   app.route('/api/v1', apiRoutes(deps));
   app.route('/api/v1', publicApiRoutes(deps));
   app.route('/staff', staffRoutes(deps));

@@ -32,7 +32,8 @@ export type InputProblem =
   | { readonly kind: 'bad-encoding' }
   | { readonly kind: 'too-long'; readonly limit: number }
   | { readonly kind: 'too-many-fields'; readonly limit: number }
-  | { readonly kind: 'unreadable-form' };
+  | { readonly kind: 'unreadable-form' }
+  | { readonly kind: 'not-a-choice' };
 
 /** A failure with its HTTP answer: status, stable id, a detail text per language, extra headers. */
 export class AppError extends Error {
@@ -83,6 +84,8 @@ export const errors = {
           return text('problem.detail.too-many-fields', { limit: problem.limit })(lang);
         case 'unreadable-form':
           return text('problem.detail.unreadable-form')(lang);
+        case 'not-a-choice':
+          return text('problem.detail.not-a-choice', { where: w })(lang);
       }
     });
   },

@@ -163,3 +163,12 @@ export function inputGuard(rules: readonly BodyLimitRule[] = []): MiddlewareHand
     return next();
   };
 }
+
+/**
+ * A form field's text, refused with a 400 naming the field when longer than `max` (never cut
+ * silently: what is stored is what was typed).
+ */
+export function boundedField(name: string, value: string, max: number): string {
+  if (value.length > max) throw errors.invalidInput({ kind: 'field', name }, { kind: 'too-long', limit: max });
+  return value;
+}

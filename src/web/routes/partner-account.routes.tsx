@@ -1,4 +1,5 @@
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
+import { boundedField } from '../middleware/input-guard.ts';
 import type { StaffUser } from '../../auth/user.ts';
 import { contactSchema, field, LIMITS, validateApplication, validateProfileChange } from '../../partners/application.ts';
 import { awardsOf, collaborationsOf, eventsOf, registrationsOf } from '../../partners/activity.repository.ts';
@@ -150,7 +151,7 @@ export function partnerAccountRoutes(deps: WebDeps): Hono<StaffEnv> {
     const m = await mine(c);
     if (m instanceof Response) return m;
     const fields = await postedFields(c);
-    const message = field(fields, 'message').trim().slice(0, LIMITS.message);
+    const message = boundedField('message', field(fields, 'message').trim(), LIMITS.message);
     const to = Number(field(fields, 'to'));
     if (message === '' || !Number.isInteger(to)) return done(c, 'partners.error.required');
     const r = await requestCollaboration(deps.db, m.programme, m.partner, to, message);
@@ -180,8 +181,8 @@ export function partnerAccountRoutes(deps: WebDeps): Hono<StaffEnv> {
     const m = await mine(c);
     if (m instanceof Response) return m;
     const fields = await postedFields(c);
-    const title = field(fields, 'title').trim().slice(0, 200);
-    const summary = field(fields, 'summary').trim().slice(0, LIMITS.message);
+    const title = boundedField('title', field(fields, 'title').trim(), 200);
+    const summary = boundedField('summary', field(fields, 'summary').trim(), LIMITS.message);
     if (title === '' || summary === '') return done(c, 'partners.error.required', '#events');
     const r = await enterAward(deps.db, m.programme, m.partner, Number(c.req.param('id')), { title, summary }, today());
     deps.store.invalidate(m.programme.cityId);
