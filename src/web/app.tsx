@@ -14,7 +14,7 @@ import { importTemplateRoutes } from './routes/import-template.routes.tsx';
 import { pageCache } from './page-cache.ts';
 import { partnerPublicRoutes } from './routes/partner-public.routes.tsx';
 import type { WebDeps } from './web-deps.ts';
-import { onAppError } from './errors.ts';
+import { errors, onAppError, problemResponse } from './errors.ts';
 import { securityHeaders } from './middleware/security-headers.ts';
 import { DEFAULT_WEB_CONFIG } from '../config.ts';
 import { MAX_FORM_BYTES } from './routes/partner-guard.ts';
@@ -57,6 +57,7 @@ export function createApp(deps: WebDeps): Hono {
   app.route('/', sheetRoutes(deps));
   app.route('/', importTemplateRoutes(deps));
   app.route('/', partnerPublicRoutes(deps));
-  app.notFound(notFound);
+  // The API answers an unknown path with a problem body; pages with the 404 page.
+  app.notFound((c) => (c.req.path.startsWith('/api/') ? problemResponse(c, errors.notFound()) : notFound(c)));
   return app;
 }
