@@ -18,6 +18,8 @@ export interface PdfQueueLimits {
   readonly maxWaiting: number;
   /** Bytes of kept PDFs. */
   readonly cache: PageCacheLimits;
+  /** A print taking longer fails (and frees its slot), so a stuck browser cannot hold the queue. */
+  readonly timeoutMs?: number;
 }
 
 export const DEFAULT_PDF_QUEUE_LIMITS: PdfQueueLimits = { concurrency: 2, maxWaiting: 4, cache: { maxBytes: 32 * 1024 * 1024, maxEntryBytes: 8 * 1024 * 1024 } };
@@ -35,7 +37,7 @@ export class PdfQueue {
   printed = 0;
 
   constructor(readonly limits: PdfQueueLimits = DEFAULT_PDF_QUEUE_LIMITS) {
-    this.queue = new PQueue({ concurrency: limits.concurrency });
+    this.queue = new PQueue({ concurrency: limits.concurrency, timeout: limits.timeoutMs ?? 120_000 });
     this.kept = new PageCacheEntries(limits.cache);
   }
 

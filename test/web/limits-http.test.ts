@@ -88,6 +88,11 @@ describe('field length limits', () => {
     const note = await c.post('/staff/cities/ichinoseki/kpis/new-farmers/actuals', { at: '2019年', value: '1 人', note: 'あ'.repeat(TEXT_LIMITS.note + 1), source: '' });
     expect(note.status).toBe(422);
     expect((await ctx.store.get('ichinoseki'))!.kpis.find((k) => k.id === 'new-farmers')!.observations.some((o) => (o.note ?? '').length > TEXT_LIMITS.note)).toBe(false);
+    // The 40 MB note through the form: refused by the body limit before it is read.
+    const forty = await c.post('/staff/cities/ichinoseki/kpis/new-farmers/actuals', { at: '2019年', value: '1 人', note: 'x'.repeat(40 * 1024 * 1024) });
+    expect(forty.status).toBe(413);
+    const publicPage = await app.request('/cities/ichinoseki/kpis/new-farmers');
+    expect((await publicPage.arrayBuffer()).byteLength).toBeLessThan(1024 * 1024);
     // Over the bound of any field: 400 from the guard, whatever the form.
     const huge = await c.post('/staff/cities/ichinoseki/kpis/new-farmers/actuals', { at: '2019年', value: '1 人', note: 'x'.repeat(TEXT_LIMITS.field + 1) });
     expect(huge.status).toBe(400);
