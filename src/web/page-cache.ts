@@ -2,12 +2,14 @@ import type { MiddlewareHandler } from 'hono';
 import type { CityDataStore } from '../services/city-data.store.ts';
 
 /**
- * The query parameters public pages and the API read (`?lang=en`, `?format=csv`, the plan
- * filters, compare's `cities`, search's `q`, the sheet's `kind`/`year`, the partner directory's
- * filters). Anything else in a query changes no page, so it is left out of the cache key, and a
- * page rendered for such a request is not stored: random query strings cannot fill the cache.
+ * The query parameters public pages and the API read (`?lang=en`, `?format=csv`, the plan and
+ * goal filters, paging, compare's `cities`, search's `q`, the sheet's `kind`/`year`, the city
+ * directory's and partner directory's filters). A request with any other parameter is answered
+ * without the cache, neither served from it nor stored: random query strings cannot fill it, and
+ * a parameter a new route reads but this list forgets costs speed, never a wrong page (a test
+ * checks the list against the parameters the code reads).
  */
-export const PAGE_QUERY_PARAMETERS: readonly string[] = ['lang', 'format', 'side', 'goal', 'status', 'cities', 'q', 'kind', 'year', 'type', 'area', 'page'];
+export const PAGE_QUERY_PARAMETERS: readonly string[] = ['lang', 'format', 'side', 'goal', 'status', 'target', 'prefecture', 'name', 'city', 'cities', 'q', 'kind', 'year', 'type', 'area', 'page', 'page_size'];
 
 /** Bounds of the cache. */
 export interface PageCacheLimits {
@@ -76,7 +78,7 @@ export class PageCacheEntries {
 
 /**
  * The cache key of a request: its path and the known query parameters in a fixed order (values
- * in request order), and whether the query held anything else.
+ * in request order), and whether the query held anything else (then it is not cached at all).
  */
 export function pageCacheKey(url: URL, known: readonly string[] = PAGE_QUERY_PARAMETERS): { key: string; unknown: boolean } {
   const params = new URLSearchParams();
@@ -90,20 +92,20 @@ export function pageCacheKey(url: URL, known: readonly string[] = PAGE_QUERY_PAR
 /**
  * Caches rendered public pages and API answers for anonymous GET requests until the next write
  * to the data (the store's version changes), bounded in bytes ({@link PageCacheLimits}) and keyed
- * by {@link pageCacheKey}. A request carrying a cookie (a logged-in user) or a response setting one
+ * by {@link pageCacheKey}; a request with an unknown query parameter passes by. A request carrying a cookie (a logged-in user) or a response setting one
  * is never cached: those pages may be personal.
  */
 export function pageCache(store: CityDataStore, entries = new PageCacheEntries()): MiddlewareHandler {
   return async (c, next) => {
     if (c.req.method !== 'GET' || c.req.header('cookie')) return next();
     const { key, unknown } = pageCacheKey(new URL(c.req.url));
+    if (unknown) return next();
     const hit = entries.get(key, store.version);
     if (hit) return new Response(hit.body, { status: hit.status, headers: hit.headers });
     const version = store.version;
     await next();
     const res = c.res;
-    // A page rendered for a query with unknown parameters may echo them (the language link): not kept.
-    if (unknown || res.status !== 200 || res.headers.has('set-cookie') || res.headers.get('cache-control')?.includes('no-store')) return;
+    if (res.status !== 200 || res.headers.has('set-cookie') || res.headers.get('cache-control')?.includes('no-store')) return;
     const declared = Number(res.headers.get('content-length') ?? NaN);
     if (declared > entries.limits.maxEntryBytes) return;
     const body = await res.clone().arrayBuffer();

@@ -143,6 +143,7 @@ describe('public page cache', () => {
       const res = await app.request(`${path}?${Math.random().toString(36).slice(2)}=${'x'.repeat(1000)}&utm_source=${i}`);
       expect(res.status).toBe(200);
     }
+    // Answered, but neither served from nor added to the cache.
     expect(pageCache.size).toBe(size);
     expect(pageCache.bytes).toBe(bytes);
     expect(pageCache.bytes).toBeLessThanOrEqual(pageCache.limits.maxBytes);
