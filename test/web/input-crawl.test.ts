@@ -219,4 +219,17 @@ describe('junk in every query parameter and form field', () => {
     expect(problem).toMatchObject({ type: 'urn:michishirube:problem:invalid-input', status: 400 });
     expect(problem.detail).toContain('U+0000');
   });
+
+  it('refuses a malformed form body and a NUL in an uploaded file name with 400, the import upload included', async () => {
+    for (const path of ['/staff/login', '/staff/cities/ichinoseki/import', '/cities/ichinoseki/partners/apply', '/staff/cities/ichinoseki/publication']) {
+      for (const type of ['multipart/form-data; boundary=x', 'multipart/form-data']) {
+        const r = await admin.request(path, { method: 'POST', body: '--x\r\njunk', headers: { 'content-type': type } });
+        expect(r.status, `${path} ${type}`).toBe(400);
+      }
+    }
+    const form = new FormData();
+    form.set('_csrf', admin.csrf);
+    form.set('file', new File(['a'], 'bad\u0000name.csv'));
+    expect((await app.request('/staff/cities/ichinoseki/import', { method: 'POST', body: form })).status).toBe(400);
+  });
 });

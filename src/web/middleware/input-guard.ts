@@ -172,3 +172,11 @@ export function boundedField(name: string, value: string, max: number): string {
   if (value.length > max) throw errors.invalidInput({ kind: 'field', name }, { kind: 'too-long', limit: max });
   return value;
 }
+
+/** {@link checkFormBody} as middleware, for a route that limits its own body ('route'): mount it after that limit. */
+export function formGuard(): MiddlewareHandler {
+  return async (c, next) => {
+    await checkFormBody(c);
+    return next();
+  };
+}

@@ -15,7 +15,6 @@ import {
 import { ImportUploads, type UploadOwner } from '../../services/observation-import.uploads.ts';
 import { toCsv } from '../../formats/csv/write-csv.ts';
 import { currentUser, requireCityPermission } from '../middleware/require-role.ts';
-import { checkFormBody } from '../middleware/input-guard.ts';
 import type { StaffEnv } from '../middleware/staff-env.ts';
 import { importBase, ImportPreviewView, ImportUploadView } from '../views/staff/import.view.tsx';
 import { StaffMessageView } from '../views/staff/staff-layout.tsx';
@@ -89,8 +88,6 @@ export function staffImportRoutes(deps: WebDeps, uploads = new ImportUploads()):
     if (!r.ok) return r.res;
     const page = staffPage(c);
     const city = r.city.data.city;
-    // The app's input guard leaves this body to the route (its size limit comes first): check its fields now.
-    await checkFormBody(c);
     // The CSRF check has parsed the body already; Hono keeps the parsed form.
     const body = await c.req.parseBody();
     const file = body['file'];

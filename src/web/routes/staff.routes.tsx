@@ -5,6 +5,7 @@ import { DEFAULT_STAFF_CONFIG } from '../../config.ts';
 import type { MessageKey } from '../../i18n/messages.ts';
 import { changePassword, login, logout } from '../../services/auth.service.ts';
 import { csrfProtection } from '../middleware/csrf.ts';
+import { formGuard } from '../middleware/input-guard.ts';
 import { requireUser } from '../middleware/require-role.ts';
 import { clearSessionCookie, sessionMiddleware, setSessionCookie } from '../middleware/session.ts';
 import type { StaffEnv } from '../middleware/staff-env.ts';
@@ -86,6 +87,7 @@ export function staffRoutes(deps: WebDeps): Hono<StaffEnv> {
   app.get('/static/staff.css', (c) => c.body(css, 200, { 'content-type': 'text/css; charset=utf-8', 'cache-control': 'public, max-age=3600' }));
   app.use('*', sessionMiddleware(deps.db, { session: policy, trustProxy: settings.trustProxy }));
   app.use(IMPORT_UPLOAD_PATH, importUploadLimit()); // before the CSRF check reads the multipart body
+  app.use(IMPORT_UPLOAD_PATH, formGuard()); // the app's input guard left this body to the route's limit
   app.use(
     '*',
     csrfProtection((c) => {
