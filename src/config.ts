@@ -22,6 +22,12 @@ const envSchema = z.object({
   SESSION_ABSOLUTE_HOURS: z.coerce.number().int().min(1).max(24 * 7).default(12),
   /** "true" when behind a reverse proxy: the client IP is taken from X-Forwarded-For (rate limits, logs). */
   TRUST_PROXY: z.enum(['true', 'false']).default('false'),
+  /**
+   * Strict-Transport-Security max-age in seconds, sent on every answer when the app is served over
+   * TLS (directly or behind a TLS-terminating proxy); 0 (the default) sends no HSTS header, so a
+   * plain-http install is never locked out. 31536000 (a year) once https works.
+   */
+  HSTS_MAX_AGE: z.coerce.number().int().min(0).max(2 * 365 * 24 * 3600).default(0),
   /** "true" creates demo staff users for every seed city (never in production). */
   DEMO: z.enum(['true', 'false']).default('false'),
   /** The demo users' password (at least 12 characters); when unset a random one is printed at start. */
@@ -55,6 +61,12 @@ export interface StaffConfig {
   readonly reminderDays: readonly number[];
 }
 
+/** Settings of the HTTP answers of every page. */
+export interface WebConfig {
+  /** Strict-Transport-Security max-age (s); 0 = no HSTS header. */
+  readonly hstsMaxAgeSeconds: number;
+}
+
 export interface Config {
   readonly port: number;
   readonly host: string;
@@ -62,6 +74,7 @@ export interface Config {
   readonly databaseUrl: string | undefined;
   readonly seed: boolean;
   readonly staff: StaffConfig;
+  readonly web: WebConfig;
 }
 
 export class ConfigError extends Error {}
@@ -100,8 +113,12 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
       smtp,
       reminderDays: [...new Set(e.REMINDER_DAYS.split(',').map(Number))].sort((a, b) => b - a),
     },
+    web: { hstsMaxAgeSeconds: e.HSTS_MAX_AGE },
   };
 }
+
+/** The web settings when nothing is configured (tests): no HSTS. */
+export const DEFAULT_WEB_CONFIG: WebConfig = loadConfig({}).web;
 
 /** The staff settings when nothing is configured (tests, CLI commands that do not serve). */
 export const DEFAULT_STAFF_CONFIG: StaffConfig = loadConfig({}).staff;

@@ -3,6 +3,7 @@ import type { CityData } from '../core/city/city.ts';
 import type { Kpi } from '../core/kpi/kpi.ts';
 import { normalizeUnit, parseQuantity, parseSdgTargetList, parseTimePoint } from '../core/notation/index.ts';
 import { decimalsOf } from '../core/quantity.ts';
+import { controlCharacterIn, TEXT_LIMITS } from '../core/text.ts';
 import { formatTimePointIso, type TimePoint } from '../core/time/time-point.ts';
 import { detectFileEncoding, readObservationCsv, type RawCell, type RawObservationRow } from '../formats/csv/observation-rows.ts';
 import type { TextEncoding } from '../formats/csv/decode-text.ts';
@@ -47,7 +48,9 @@ export type ImportProblemKind =
   | 'merged-cells'
   | 'external-reference'
   | 'not-importable-change'
-  | 'kpi-not-permitted';
+  | 'kpi-not-permitted'
+  | 'text-too-long'
+  | 'control-character';
 
 /** One problem of one cell: where, what it holds, and what is wrong (both languages). */
 export interface ImportProblem {
@@ -333,6 +336,23 @@ async function validate(data: CityData, kpiRowIds: ReadonlyMap<string, number>, 
     seen.set(key, { row: r.row, ...(r.sheet ? { sheet: r.sheet } : {}), value });
     const current = storedOf(kpi).get(iso);
     const currentDecimals = current ? (current.decimals ?? decimalsOf(current.value)) : null;
+    // A note or source is stored and shown on public pages as typed: the same rules as the staff form's (core/text.ts).
+    let textBad = false;
+    for (const [cell, limit, ja, en] of [
+      [r.cells.note, TEXT_LIMITS.note, '備考', 'note'],
+      [r.cells.source, TEXT_LIMITS.source, '出典', 'source'],
+    ] as const) {
+      if (!cell || cell.raw === '') continue;
+      const char = controlCharacterIn(cell.raw);
+      if (char) {
+        problem('control-character', { ...cell, raw: cell.raw.slice(0, 200) }, `${ja}に使えない制御文字（${char}）が含まれています`, `the ${en} holds a control character (${char}) that is not allowed`);
+        textBad = true;
+      } else if (cell.raw.length > limit) {
+        problem('text-too-long', { ...cell, raw: `${cell.raw.slice(0, 200)}…` }, `${ja}が長すぎます（${cell.raw.length.toLocaleString('ja-JP')}文字、${limit.toLocaleString('ja-JP')}文字まで）`, `the ${en} is too long (${cell.raw.length.toLocaleString('en')} characters, at most ${limit.toLocaleString('en')})`);
+        textBad = true;
+      }
+    }
+    if (textBad) continue;
     const note = r.cells.note && r.cells.note.raw !== '' ? r.cells.note.raw : (current?.note ?? null);
     const source = r.cells.source && r.cells.source.raw !== '' ? r.cells.source.raw : (current?.source ?? null);
     if (current && current.value === value && currentDecimals === decimals && (current.note ?? null) === note && (current.source ?? null) === source) {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { TEXT_LIMITS } from '../core/text.ts';
 import type { CityData } from '../core/city/city.ts';
 import type { Kpi } from '../core/kpi/kpi.ts';
 import type { NotationError } from '../core/notation/index.ts';
@@ -32,7 +33,8 @@ export type FieldProblem =
 /** A form's field problems by field name, or success with a value. */
 export type FormResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly errors: Readonly<Record<string, FieldProblem>> };
 
-const MAX_TEXT = 2000;
+/** A note typed in a form: the same bound as an imported one (core/text.ts). */
+const MAX_TEXT = TEXT_LIMITS.note;
 
 function text(form: Readonly<Record<string, string>>, name: string, errors: Record<string, FieldProblem>, opts: { required?: boolean; max?: number } = {}): string | null {
   const v = (form[name] ?? '').trim();
@@ -73,7 +75,7 @@ export async function recordActual(
   const atText = text(form, 'at', errors, { required: true, max: 100 });
   const valueText = text(form, 'value', errors, { required: true, max: 100 });
   const note = text(form, 'note', errors);
-  const source = text(form, 'source', errors, { max: 500 });
+  const source = text(form, 'source', errors, { max: TEXT_LIMITS.source });
   const reason = text(form, 'reason', errors, { max: 500 });
   const at = atText === null ? null : parseTimePoint(atText);
   if (at && !at.ok) errors['at'] = { kind: 'notation', error: at.error };

@@ -14,6 +14,22 @@ import { importTemplateRoutes } from './routes/import-template.routes.tsx';
 import { pageCache } from './page-cache.ts';
 import { partnerPublicRoutes } from './routes/partner-public.routes.tsx';
 import type { WebDeps } from './web-deps.ts';
+import { errors, onAppError, problemResponse } from './errors.ts';
+import { securityHeaders } from './middleware/security-headers.ts';
+import { DEFAULT_WEB_CONFIG } from '../config.ts';
+import { MAX_FORM_BYTES } from './routes/partner-guard.ts';
+import { inputGuard, requestBodyLimit, type BodyLimitRule } from './middleware/input-guard.ts';
+
+/**
+ * Routes whose body limit is not the form default: the import upload mounts its own limit (with a
+ * message about the file size) ahead of anything that reads its body.
+ */
+const BODY_LIMIT_RULES: readonly BodyLimitRule[] = [
+  { path: /^\/staff\/cities\/[^/]+\/import$/, maxBytes: 'route' },
+  // The partner forms, public and in the partner area, are small: a tighter bound for anonymous posts.
+  { path: /^\/cities\/[^/]+\/partners\//, maxBytes: MAX_FORM_BYTES },
+  { path: /^\/staff\/partner\//, maxBytes: MAX_FORM_BYTES },
+];
 
 const css = readFileSync(new URL('./static/app.css', import.meta.url), 'utf8');
 
@@ -23,8 +39,12 @@ const css = readFileSync(new URL('./static/app.css', import.meta.url), 'utf8');
  */
 export function createApp(deps: WebDeps): Hono {
   const app = new Hono();
+  app.onError(onAppError);
+  app.use('*', securityHeaders(deps.web ?? DEFAULT_WEB_CONFIG));
+  app.use('*', requestBodyLimit(BODY_LIMIT_RULES));
+  app.use('*', inputGuard(BODY_LIMIT_RULES));
   app.get('/static/app.css', (c) => c.body(css, 200, { 'content-type': 'text/css; charset=utf-8', 'cache-control': 'public, max-age=3600' }));
-  app.use('*', pageCache(deps.store));
+  app.use('*', pageCache(deps.store, deps.pageCache));
   app.route('/api/v1', apiRoutes(deps));
   app.route('/api/v1', publicApiRoutes(deps));
   app.route('/staff', staffRoutes(deps));
@@ -37,6 +57,7 @@ export function createApp(deps: WebDeps): Hono {
   app.route('/', sheetRoutes(deps));
   app.route('/', importTemplateRoutes(deps));
   app.route('/', partnerPublicRoutes(deps));
-  app.notFound(notFound);
+  // The API answers an unknown path with a problem body; pages with the 404 page.
+  app.notFound((c) => (c.req.path.startsWith('/api/') ? problemResponse(c, errors.notFound()) : notFound(c)));
   return app;
 }

@@ -1,19 +1,26 @@
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
 import type { CityDataStore } from '../services/city-data.store.ts';
-import { pageCache } from './page-cache.ts';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PAGE_QUERY_PARAMETERS, pageCache, pageCacheKey, PageCacheEntries } from './page-cache.ts';
 
-function appWithCounter() {
+function appWithCounter(limits = { maxBytes: 1024 * 1024, maxEntryBytes: 256 * 1024 }) {
   const store = { version: 0 } as CityDataStore;
+  const entries = new PageCacheEntries(limits);
   let renders = 0;
   const app = new Hono();
-  app.use('*', pageCache(store, 2));
+  app.use('*', pageCache(store, entries));
   app.get('/page', (c) => c.html(`<p>render ${++renders}</p>`));
+  app.get('/big/:kb', (c) => {
+    renders++;
+    return c.body('x'.repeat(Number(c.req.param('kb')) * 1024), 200, { 'content-type': 'text/plain' });
+  });
   app.get('/private', (c) => {
     c.header('set-cookie', 'a=b');
     return c.html(`<p>render ${++renders}</p>`);
   });
-  return { app, store, renders: () => renders };
+  return { app, store, entries, renders: () => renders };
 }
 
 describe('pageCache', () => {
@@ -35,12 +42,77 @@ describe('pageCache', () => {
     expect(renders()).toBe(4);
   });
 
-  it('keys by the whole URL, language included, and keeps at most maxEntries', async () => {
-    const { app, renders } = appWithCounter();
+  it('keys by path and the known parameters, language included; a request with unknown parameters neither reads nor fills it', async () => {
+    const { app, entries, renders } = appWithCounter();
     await app.request('/page');
     await app.request('/page?lang=en');
-    await app.request('/page?x=1'); // evicts /page
-    await app.request('/page');
-    expect(renders()).toBe(4);
+    await app.request('/page?lang=en');
+    expect(renders()).toBe(2);
+    const before = entries.bytes;
+    for (let i = 0; i < 50; i++) await app.request(`/page?r${i}=${Math.random()}`);
+    // Rendered each time (a parameter the cache does not know might change the page), never kept.
+    expect(renders()).toBe(52);
+    expect(entries.size).toBe(2);
+    expect(entries.bytes).toBe(before);
+  });
+
+  it('orders the key: the same known parameters in another order are the same page', () => {
+    const a = pageCacheKey(new URL('http://x/compare?lang=en&cities=a&cities=b&utm=1'));
+    const b = pageCacheKey(new URL('http://x/compare?cities=a&cities=b&lang=en'));
+    expect(a.key).toBe(b.key);
+    expect(a.unknown).toBe(true);
+    expect(b.unknown).toBe(false);
+    expect(pageCacheKey(new URL('http://x/compare?cities=b&cities=a')).key).not.toBe(b.key);
+  });
+});
+
+describe('PageCacheEntries: bounded in bytes', () => {
+  const page = (kb: number, version = 0) => ({ version, status: 200, body: new ArrayBuffer(kb * 1024), headers: [['content-type', 'text/html']] as [string, string][] });
+
+  it('never holds more than maxBytes, evicting the least recently used', () => {
+    const cache = new PageCacheEntries({ maxBytes: 100 * 1024, maxEntryBytes: 40 * 1024 });
+    for (let i = 0; i < 30; i++) {
+      expect(cache.set(`/p${i}`, page(10))).toBe(true);
+      expect(cache.bytes).toBeLessThanOrEqual(100 * 1024);
+    }
+    expect(cache.size).toBe(9); // 9 × (10 KB + key + headers) fit, a tenth does not
+    expect(cache.get('/p0', 0)).toBeUndefined();
+    // Using an entry keeps it: /p21 is now the most recent and survives the next insertions.
+    expect(cache.get('/p21', 0)).toBeDefined();
+    for (let i = 30; i < 38; i++) cache.set(`/p${i}`, page(10));
+    expect(cache.get('/p21', 0)).toBeDefined();
+    expect(cache.get('/p22', 0)).toBeUndefined();
+  });
+
+  it('refuses an entry over maxEntryBytes and drops one of an older data version', () => {
+    const cache = new PageCacheEntries({ maxBytes: 100 * 1024, maxEntryBytes: 40 * 1024 });
+    expect(cache.set('/huge', page(50))).toBe(false);
+    expect(cache.size).toBe(0);
+    expect(cache.bytes).toBe(0);
+    cache.set('/old', page(10, 1));
+    expect(cache.get('/old', 2)).toBeUndefined();
+    expect(cache.size).toBe(0);
+    expect(cache.bytes).toBe(0);
+  });
+
+  it('through HTTP: large answers are served but the total stays under the bound', async () => {
+    const { app, entries } = appWithCounter({ maxBytes: 200 * 1024, maxEntryBytes: 64 * 1024 });
+    for (let i = 0; i < 20; i++) expect((await app.request(`/big/${30 + i}`)).status).toBe(200);
+    expect(entries.bytes).toBeLessThanOrEqual(200 * 1024);
+    expect(entries.size).toBeGreaterThan(0);
+    await app.request('/big/100'); // 100 KB > maxEntryBytes: not kept
+    expect(entries.bytes).toBeLessThanOrEqual(200 * 1024);
+  });
+});
+
+describe('PAGE_QUERY_PARAMETERS', () => {
+  it('names every query parameter a public route reads (the staff area is never cached)', () => {
+    const walk = (dir: string): string[] => readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(dir, e.name)) : /\.tsx?$/.test(e.name) ? [join(dir, e.name)] : []));
+    const read = new Set<string>();
+    for (const file of walk('src/web/routes').filter((f) => !/staff|partner-account|partner-secretariat/.test(f))) {
+      for (const m of readFileSync(file, 'utf8').matchAll(/\.(?:query|queries)\(\s*'([^']+)'|searchParams\.get\('([^']+)'\)/g)) read.add(m[1] ?? m[2]!);
+    }
+    expect(read.size).toBeGreaterThan(10);
+    expect([...read].filter((n) => !PAGE_QUERY_PARAMETERS.includes(n))).toEqual([]);
   });
 });

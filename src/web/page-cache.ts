@@ -1,36 +1,114 @@
 import type { MiddlewareHandler } from 'hono';
 import type { CityDataStore } from '../services/city-data.store.ts';
 
+/**
+ * The query parameters public pages and the API read (`?lang=en`, `?format=csv`, the plan and
+ * goal filters, paging, compare's `cities`, search's `q`, the sheet's `kind`/`year`, the city
+ * directory's and partner directory's filters). A request with any other parameter is answered
+ * without the cache, neither served from it nor stored: random query strings cannot fill it, and
+ * a parameter a new route reads but this list forgets costs speed, never a wrong page (a test
+ * checks the list against the parameters the code reads).
+ */
+export const PAGE_QUERY_PARAMETERS: readonly string[] = ['lang', 'format', 'side', 'goal', 'status', 'target', 'prefecture', 'name', 'city', 'cities', 'q', 'kind', 'year', 'type', 'area', 'page', 'page_size'];
+
+/** Bounds of the cache. */
+export interface PageCacheLimits {
+  /** Total bytes of the kept bodies, headers and keys (default 64 MB). */
+  readonly maxBytes: number;
+  /** A larger answer is served but not kept (default 4 MB). */
+  readonly maxEntryBytes: number;
+}
+
+export const DEFAULT_PAGE_CACHE_LIMITS: PageCacheLimits = { maxBytes: 64 * 1024 * 1024, maxEntryBytes: 4 * 1024 * 1024 };
+
 interface CachedPage {
   readonly version: number;
   readonly status: number;
   readonly body: ArrayBuffer;
   readonly headers: [string, string][];
+  readonly bytes: number;
+}
+
+/** Kept answers in least-recently-used order, bounded by their total size in bytes. */
+export class PageCacheEntries {
+  private readonly entries = new Map<string, CachedPage>();
+  private total = 0;
+
+  constructor(readonly limits: PageCacheLimits = DEFAULT_PAGE_CACHE_LIMITS) {}
+
+  /** Bytes kept (bodies, headers and keys). */
+  get bytes(): number {
+    return this.total;
+  }
+
+  /** Number of kept answers. */
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /** The answer kept for a key at this data version (refreshing its place), or undefined. */
+  get(key: string, version: number): CachedPage | undefined {
+    const hit = this.entries.get(key);
+    if (!hit) return undefined;
+    this.delete(key);
+    if (hit.version !== version) return undefined;
+    this.entries.set(key, hit);
+    this.total += hit.bytes;
+    return hit;
+  }
+
+  /** Keeps an answer, evicting the least recently used ones until the total fits; false when it is too large to keep. */
+  set(key: string, page: Omit<CachedPage, 'bytes'>): boolean {
+    const bytes = page.body.byteLength + key.length * 2 + page.headers.reduce((n, [k, v]) => n + (k.length + v.length) * 2, 0);
+    this.delete(key);
+    if (bytes > this.limits.maxEntryBytes || bytes > this.limits.maxBytes) return false;
+    while (this.total + bytes > this.limits.maxBytes) this.delete(this.entries.keys().next().value!);
+    this.entries.set(key, { ...page, bytes });
+    this.total += bytes;
+    return true;
+  }
+
+  private delete(key: string): void {
+    const old = this.entries.get(key);
+    if (!old) return;
+    this.entries.delete(key);
+    this.total -= old.bytes;
+  }
 }
 
 /**
- * Caches rendered public pages and API answers for anonymous GET requests, keyed by URL, until
- * the next write to the data (the store's version changes). A request carrying a cookie (a
- * logged-in user) or a response setting one is never cached: those pages may be personal.
+ * The cache key of a request: its path and the known query parameters in a fixed order (values
+ * in request order), and whether the query held anything else (then it is not cached at all).
  */
-export function pageCache(store: CityDataStore, maxEntries = 1000): MiddlewareHandler {
-  const cache = new Map<string, CachedPage>();
+export function pageCacheKey(url: URL, known: readonly string[] = PAGE_QUERY_PARAMETERS): { key: string; unknown: boolean } {
+  const params = new URLSearchParams();
+  for (const name of known) for (const v of url.searchParams.getAll(name)) params.append(name, v);
+  let unknown = false;
+  for (const name of url.searchParams.keys()) if (!known.includes(name)) unknown = true;
+  const query = params.toString();
+  return { key: query ? `${url.pathname}?${query}` : url.pathname, unknown };
+}
+
+/**
+ * Caches rendered public pages and API answers for anonymous GET requests until the next write
+ * to the data (the store's version changes), bounded in bytes ({@link PageCacheLimits}) and keyed
+ * by {@link pageCacheKey}; a request with an unknown query parameter passes by. A request carrying a cookie (a logged-in user) or a response setting one
+ * is never cached: those pages may be personal.
+ */
+export function pageCache(store: CityDataStore, entries = new PageCacheEntries()): MiddlewareHandler {
   return async (c, next) => {
     if (c.req.method !== 'GET' || c.req.header('cookie')) return next();
-    const key = c.req.url;
-    const hit = cache.get(key);
-    if (hit && hit.version === store.version) {
-      // Refresh its place in the LRU order.
-      cache.delete(key);
-      cache.set(key, hit);
-      return new Response(hit.body, { status: hit.status, headers: hit.headers });
-    }
+    const { key, unknown } = pageCacheKey(new URL(c.req.url));
+    if (unknown) return next();
+    const hit = entries.get(key, store.version);
+    if (hit) return new Response(hit.body, { status: hit.status, headers: hit.headers });
     const version = store.version;
     await next();
     const res = c.res;
     if (res.status !== 200 || res.headers.has('set-cookie') || res.headers.get('cache-control')?.includes('no-store')) return;
+    const declared = Number(res.headers.get('content-length') ?? NaN);
+    if (declared > entries.limits.maxEntryBytes) return;
     const body = await res.clone().arrayBuffer();
-    if (cache.size >= maxEntries) cache.delete(cache.keys().next().value!);
-    cache.set(key, { version, status: res.status, body, headers: [...res.headers.entries()] });
+    entries.set(key, { version, status: res.status, body, headers: [...res.headers.entries()] });
   };
 }

@@ -1,7 +1,9 @@
 import type { Kysely } from 'kysely';
-import type { StaffConfig } from '../config.ts';
+import type { StaffConfig, WebConfig } from '../config.ts';
 import type { CityDataStore } from '../services/city-data.store.ts';
 import type { Database } from '../storage/database.ts';
+import type { PageCacheEntries } from './page-cache.ts';
+import type { PdfQueue } from './pdf-queue.ts';
 
 /** What the web layer is given: the database (for services that write) and the cached store. */
 export interface WebDeps {
@@ -9,4 +11,10 @@ export interface WebDeps {
   readonly store: CityDataStore;
   /** Settings of the staff area (sessions, proxy, SMTP); the defaults when absent. */
   readonly staff?: StaffConfig;
+  /** Settings of every answer (HSTS); the defaults when absent. */
+  readonly web?: WebConfig;
+  /** The public page cache (a fresh one, 64 MB, by default); tests pass one to look into it. */
+  readonly pageCache?: PageCacheEntries;
+  /** The PDF print queue (a fresh one with the default bounds by default). */
+  readonly pdfQueue?: PdfQueue;
 }

@@ -117,3 +117,27 @@ describe('public page types: axe-clean in Japanese and English, on a desktop and
     }
   });
 });
+
+describe('Content-Security-Policy: no page needs what the policy refuses', () => {
+  it('loads every public page type, the sheet print view and a problem page without a CSP violation, styles applied', async () => {
+    const paths = [...PUBLIC_PAGE_TYPES.map(([, p]) => p), '/cities/ichinoseki/plans/ichinoseki-sdgs-future-city-1/sheet', '/cities/a%00b', '/staff/login', '/cities/ichinoseki/partners/apply'];
+    for (const path of paths) {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+      const refused: string[] = [];
+      page.on('console', (m) => {
+        if (/Content Security Policy|Refused to/i.test(m.text())) refused.push(m.text());
+      });
+      try {
+        const res = await page.goto(server.url + path);
+        expect(res?.headers()['content-security-policy'], path).toContain("script-src 'none'");
+        // The stylesheet applied: the body's font is not the browser default serif.
+        const font = await page.evaluate(() => (globalThis as unknown as { getComputedStyle(e: unknown): { fontFamily: string }; document: { body: unknown } }).getComputedStyle((globalThis as unknown as { document: { body: unknown } }).document.body).fontFamily);
+        expect(font, path).not.toMatch(/^"?(Times|serif)/);
+        expect(refused, `${path}: ${refused.join('\n')}`).toEqual([]);
+      } finally {
+        await page.close();
+      }
+    }
+  });
+});
+

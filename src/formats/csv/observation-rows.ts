@@ -1,5 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { parse } from 'csv-parse';
+import { unguardFormula } from '../formula-guard.ts';
+import { toCsv } from './write-csv.ts';
 import iconv from 'iconv-lite';
 import type { TextEncoding } from './decode-text.ts';
 
@@ -105,7 +107,7 @@ export async function* readObservationCsv(path: string, encoding: TextEncoding, 
       if (++rows > maxRows) return { kind: 'too-many-rows', limit: maxRows };
       const cells: Partial<Record<TemplateField, RawCell>> = {};
       header.forEach((f, i) => {
-        if (f && record[i] !== undefined) cells[f] = { column: columnName(i), raw: record[i]!.trim() };
+        if (f && record[i] !== undefined) cells[f] = { column: columnName(i), raw: unguardFormula(record[i]!.trim()) };
       });
       yield { row: info.lines, cells };
     }
@@ -125,7 +127,7 @@ export function columnName(index: number): string {
 
 /** The template as CSV (UTF-8 with BOM so Excel opens it in Japanese), with one example row per given KPI. */
 export function templateCsv(examples: readonly { kpi: string; name: string; sdgTargets: string; at: string; value: string; unit: string }[]): string {
-  const q = (s: string) => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
-  const lines = [TEMPLATE_HEADER.join(','), ...examples.map((e) => [e.kpi, e.name, e.sdgTargets, e.at, e.value, e.unit, '', ''].map(q).join(','))];
-  return `\ufeff${lines.join('\r\n')}\r\n`;
+  const columns = [...TEMPLATE_HEADER];
+  const rows = examples.map((e) => Object.fromEntries([e.kpi, e.name, e.sdgTargets, e.at, e.value, e.unit, '', ''].map((v, i) => [columns[i]!, v])));
+  return toCsv({ columns, rows });
 }

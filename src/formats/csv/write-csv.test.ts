@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readCsv } from './read-csv.ts';
 import { csvCell, toCsv } from './write-csv.ts';
+import { guardFormula, unguardFormula } from '../formula-guard.ts';
 
 describe('CSV writing', () => {
   it('starts with a BOM, ends lines with CRLF and quotes what needs quoting', () => {
@@ -25,5 +26,21 @@ describe('CSV writing', () => {
     expect(csvCell(' padded ')).toBe('" padded "');
     expect(csvCell(Number.NaN)).toBe('');
     expect(csvCell(true)).toBe('true');
+  });
+
+  it('guards the payloads that look like negative numbers, tabs, CRs and full-width triggers (issue 9)', () => {
+    expect(csvCell("-2+3+cmd|' /C calc'!A0")).toBe("'-2+3+cmd|' /C calc'!A0");
+    expect(csvCell('-0+HYPERLINK("http://x","y")')).toBe('"\'-0+HYPERLINK(""http://x"",""y"")"');
+    expect(csvCell('+cmd')).toBe("'+cmd");
+    expect(csvCell('\t=1')).toBe("'\t=1");
+    expect(csvCell('\r=1')).toBe('"\'\r=1"');
+    for (const wide of ['＝1+1', '＋1', '－1+cmd', '＠SUM(1)']) expect(csvCell(wide)).toBe(`'${wide}`);
+    // Plain numbers, as text or as numbers, stay numbers.
+    for (const n of ['-0', '+3', '-1.5e3', '.5']) expect(csvCell(n)).toBe(n);
+    expect(csvCell(-0.5)).toBe('-0.5');
+  });
+
+  it('reads back what it guarded: the import takes the original text', () => {
+    for (const s of ['=1', '-2+3', '＠x', '-21.7', "'plain", 'text']) expect(unguardFormula(guardFormula(s))).toBe(s);
   });
 });

@@ -1,3 +1,6 @@
+import { stringify, type Options } from 'csv-stringify/sync';
+import { guardFormula } from '../formula-guard.ts';
+
 /** A cell of a data table: text, a number, a flag, or empty. */
 export type CsvCell = string | number | boolean | null | undefined;
 
@@ -12,28 +15,27 @@ export interface DataTable {
 export const UTF8_BOM = '\uFEFF';
 
 /**
- * One cell as RFC 4180 writes it: quoted when it holds a comma, a quote, a line break or
- * surrounding spaces, quotes doubled. Text that a spreadsheet would run as a formula
- * (=, +, @, or - not starting a number) is prefixed with an apostrophe (CSV injection).
+ * How every CSV of the app is written (csv-stringify): RFC 4180 quoting (a comma, a quote, a line
+ * break or surrounding spaces), CRLF line ends, and one cast per type: text through the formula
+ * guard, numbers as numbers (a non-finite one empty), flags as true/false.
  */
-export function csvCell(value: CsvCell): string {
-  if (value === null || value === undefined) return '';
-  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : '';
-  if (typeof value === 'boolean') return value ? 'true' : 'false';
-  let s = value;
-  if (/^[=+@\t\r]/.test(s) || /^-(?![\d.])/.test(s)) s = `'${s}`;
-  return /[",\r\n]|^\s|\s$/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
+const OPTIONS: Options = {
+  record_delimiter: '\r\n',
+  quoted_match: [/[\r\n]/, /^\s|\s$/],
+  cast: {
+    string: (value: string) => guardFormula(value),
+    number: (value: number) => (Number.isFinite(value) ? String(value) : ''),
+    boolean: (value: boolean) => (value ? 'true' : 'false'),
+  },
+};
 
-/** Yields a table's lines (header first), each ending in CRLF. */
-export function* csvLines(table: DataTable): Generator<string> {
-  yield table.columns.map(csvCell).join(',') + '\r\n';
-  for (const row of table.rows) yield table.columns.map((c) => csvCell(row[c])).join(',') + '\r\n';
+/** One cell as the CSV writer writes it (quoted and guarded as needed). */
+export function csvCell(value: CsvCell): string {
+  return stringify([[value ?? null]], { ...OPTIONS, record_delimiter: '\n' }).replace(/\n$/, '');
 }
 
 /** A whole table as CSV text in UTF-8 with a BOM, so Excel opens it with Japanese intact. */
 export function toCsv(table: DataTable): string {
-  let out = UTF8_BOM;
-  for (const line of csvLines(table)) out += line;
-  return out;
+  const records = [table.columns, ...table.rows.map((row) => table.columns.map((c) => row[c] ?? null))];
+  return UTF8_BOM + stringify(records as unknown[][], OPTIONS);
 }

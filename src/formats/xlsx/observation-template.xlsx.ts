@@ -1,6 +1,7 @@
 import ExcelJS from 'exceljs';
 import { TEMPLATE_HEADER } from '../csv/observation-rows.ts';
 import { numberFormat } from './progress-sheet.xlsx.ts';
+import { guardWorkbookText } from './guard-workbook.ts';
 
 /** One example row of the template: a KPI of the city with its latest actual. */
 export interface TemplateExample {
@@ -28,5 +29,5 @@ export async function observationTemplateXlsx(examples: readonly TemplateExample
     row.getCell(5).numFmt = numberFormat(e.decimals);
   }
   ws.views = [{ state: 'frozen', ySplit: 1 }];
-  return new Uint8Array(await wb.xlsx.writeBuffer());
+  return new Uint8Array(await guardWorkbookText(wb).xlsx.writeBuffer());
 }

@@ -4,6 +4,7 @@ import { strToU8, unzipSync, zipSync } from 'fflate';
 import { columnName, fieldOfHeader, type RawCell, type RawFigure, type RawObservationRow, type TemplateField } from '../csv/observation-rows.ts';
 import { SHEET_KEYWORD_PREFIX } from './progress-sheet.xlsx.ts';
 import type { ZipInspection } from './zip-guard.ts';
+import { unguardFormula } from '../formula-guard.ts';
 
 /** A problem of the workbook's layout, found while reading (merged cells in the data, links to other workbooks). */
 export interface WorkbookLayoutProblem {
@@ -228,7 +229,7 @@ function cellOf(cell: ExcelJS.Cell, col: number): RawCell {
 
 function text(v: unknown): string {
   if (v === null || v === undefined) return '';
-  if (typeof v === 'string') return v.trim();
+  if (typeof v === 'string') return unguardFormula(v.trim());
   if (typeof v === 'number' || typeof v === 'boolean') return String(v);
   if (v instanceof Date) return v.toISOString().slice(0, 10);
   if (typeof v === 'object' && 'richText' in v) return (v as { richText: { text: string }[] }).richText.map((r) => r.text).join('').trim();

@@ -1,5 +1,6 @@
 import type { Writable } from 'node:stream';
 import ExcelJS from 'exceljs';
+import { guardWorkbookText } from './guard-workbook.ts';
 import { findSdgGoal } from '../../core/sdg/sdg-framework.ts';
 import { formatTimePointEn, formatTimePointJa } from '../../core/time/time-point.ts';
 import type { Lang } from '../../i18n/lang.ts';
@@ -53,7 +54,7 @@ export function buildProgressSheetWorkbook(sheet: ProgressSheet, lang: Lang): Ex
   writeOverview(wb, sheet, lang, L);
   sheet.tables.forEach((table, i) => writeTable(wb, sheet, table, i, lang, L));
   writeClosing(wb, sheet, lang, L);
-  return wb;
+  return guardWorkbookText(wb);
 }
 
 /** Streams the workbook to `out` (an HTTP response, a file). */

@@ -192,7 +192,9 @@ function drawKpiChart(input: KpiChartInput, size: keyof typeof CHART_SIZES): str
           : []),
       ],
     });
-    return chart.renderToSVGString();
+    // ECharts adds <style> elements of hover effects for its interactive renderer; a static chart
+    // needs none, and the pages' Content-Security-Policy allows no inline <style> element.
+    return chart.renderToSVGString().replace(/<style\b[^>]*>[\s\S]*?<\/style>/g, '');
   } finally {
     chart.dispose();
   }

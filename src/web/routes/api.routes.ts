@@ -3,19 +3,14 @@ import { z } from 'zod';
 import type { CityData } from '../../core/city/city.ts';
 import { kpiJson } from '../../formats/json/kpi-json.ts';
 import type { WebDeps } from '../web-deps.ts';
+import { problemResponse } from './public-json.ts';
 import { summarizeCity } from '../../services/city-summary.service.ts';
 import { buildPlanReport } from '../../services/plan-report.service.ts';
 import { expertEvaluationsOf, statusOverridesByKpi } from '../../services/staff-notes.service.ts';
 import { cityDirectory } from '../../summaries/national.service.ts';
 import { cityDirectoryJson, cityFilterOf, pagingOf } from './national-json.ts';
 
-/** A problem response (RFC 9457) with a stable type id. */
-function problem(status: 400 | 404, type: string, title: string, detail: string) {
-  return new Response(JSON.stringify({ type: `urn:michishirube:problem:${type}`, title, status, detail }), {
-    status,
-    headers: { 'content-type': 'application/problem+json; charset=utf-8' },
-  });
-}
+const problem = problemResponse;
 
 const kpisQuery = z.object({ city: z.string().regex(/^[a-z0-9-]+$/, 'expected a city id such as ichinoseki') });
 

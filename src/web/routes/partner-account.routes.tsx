@@ -1,6 +1,6 @@
 import { knownNotice, PARTNER_NOTICES, type PartnerNotice } from '../notices.ts';
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
-import { formSizeLimit } from './partner-guard.ts';
+import { boundedField } from '../middleware/input-guard.ts';
 import type { StaffUser } from '../../auth/user.ts';
 import { contactSchema, field, LIMITS, validateApplication, validateProfileChange } from '../../partners/application.ts';
 import { awardsOf, collaborationsOf, eventsOf, registrationsOf } from '../../partners/activity.repository.ts';
@@ -37,18 +37,6 @@ function profileState(p: Partner): FormState {
   return { values, goals: p.profile.goals.map((g) => g.goal), errors: {} };
 }
 
-
-/**
- * The body size limit of the partner area's forms. It must run before the staff area's CSRF
- * check reads the body, so staff.routes.tsx mounts it ahead of that middleware.
- */
-export function partnerAreaSizeLimit(): MiddlewareHandler<StaffEnv> {
-  const limit = formSizeLimit((c) => {
-    const ctx = viewContextOf(c);
-    return c.html(<PartnerMessageView ctx={ctx} title={ctx.t('partners.error.tooLarge')} text={ctx.t('partners.error.tooLarge')} />, 413);
-  });
-  return (c, next) => (c.req.method === 'POST' ? limit(c, next) : next());
-}
 
 /**
  * Where a user lands after log-in when no page was asked for: a partner (a user with no staff
@@ -163,7 +151,7 @@ export function partnerAccountRoutes(deps: WebDeps): Hono<StaffEnv> {
     const m = await mine(c);
     if (m instanceof Response) return m;
     const fields = await postedFields(c);
-    const message = field(fields, 'message').trim().slice(0, LIMITS.message);
+    const message = boundedField('message', field(fields, 'message').trim(), LIMITS.message);
     const to = Number(field(fields, 'to'));
     if (message === '' || !Number.isInteger(to)) return done(c, 'partners.error.required');
     const r = await requestCollaboration(deps.db, m.programme, m.partner, to, message);
@@ -193,8 +181,8 @@ export function partnerAccountRoutes(deps: WebDeps): Hono<StaffEnv> {
     const m = await mine(c);
     if (m instanceof Response) return m;
     const fields = await postedFields(c);
-    const title = field(fields, 'title').trim().slice(0, 200);
-    const summary = field(fields, 'summary').trim().slice(0, LIMITS.message);
+    const title = boundedField('title', field(fields, 'title').trim(), 200);
+    const summary = boundedField('summary', field(fields, 'summary').trim(), LIMITS.message);
     if (title === '' || summary === '') return done(c, 'partners.error.required', '#events');
     const r = await enterAward(deps.db, m.programme, m.partner, Number(c.req.param('id')), { title, summary }, today());
     deps.store.invalidate(m.programme.cityId);

@@ -1,5 +1,4 @@
-import type { Context, MiddlewareHandler } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
+import type { Context } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
 import { newToken, sameToken, CSRF_FIELD } from '../../auth/session.ts';
 import { clientIp, isHttps } from '../middleware/session.ts';
@@ -11,7 +10,10 @@ import { clientIp, isHttps } from '../middleware/session.ts';
  * staff log-in's pre-session token). The honeypot is checked by the route.
  */
 
-/** Largest accepted form body: an application with 17 declarations fits in a fraction of this. */
+/**
+ * Largest accepted form body of the partner forms (public and partner area), applied by the app's
+ * body limit (web/app.tsx): an application with 17 declarations fits in a fraction of this.
+ */
 export const MAX_FORM_BYTES = 64 * 1024;
 
 /** The cookie of the public forms' CSRF token. */
@@ -65,10 +67,6 @@ export function publicCsrfValid(c: Context, fields: Readonly<Record<string, unkn
   return typeof cookie === 'string' && typeof sent === 'string' && sameToken(cookie, sent);
 }
 
-/** The body size limit with a plain 413 answer. */
-export function formSizeLimit(onTooLarge: (c: Context) => Response | Promise<Response>): MiddlewareHandler {
-  return bodyLimit({ maxSize: MAX_FORM_BYTES, onError: (c) => onTooLarge(c) });
-}
 
 /** The client IP (behind a trusted proxy, the forwarded one). */
 export function ipOf(c: Context, trustProxy: boolean): string {

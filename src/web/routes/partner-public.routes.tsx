@@ -28,7 +28,7 @@ import {
 } from '../views/partners/partner-public.view.tsx';
 import type { WebDeps } from '../web-deps.ts';
 import { notFound } from './public.routes.tsx';
-import { formSizeLimit, ipOf, publicCsrfToken, publicCsrfValid, RateLimiter } from './partner-guard.ts';
+import { ipOf, publicCsrfToken, publicCsrfValid, RateLimiter } from './partner-guard.ts';
 import { readFileSync } from 'node:fs';
 
 const css = readFileSync(new URL('../views/partners/partners.css', import.meta.url), 'utf8');
@@ -94,11 +94,6 @@ export function partnerPublicRoutes(deps: WebDeps): Hono {
 
   app.get('/partners/static/partners.css', (c) => c.body(css, 200, { 'content-type': 'text/css; charset=utf-8', 'cache-control': 'public, max-age=3600' }));
 
-  const tooLarge = (c: Context) => {
-    const ctx = viewContextOf(c);
-    return c.html(<PartnerMessageView ctx={ctx} title={ctx.t('partners.error.tooLarge')} text={ctx.t('partners.error.tooLarge')} />, 413);
-  };
-  app.use('/cities/:city/partners/*', async (c, next) => (c.req.method === 'POST' ? formSizeLimit(tooLarge)(c, next) : next()));
 
   /** The city and its programme, or null (→ 404). */
   const load = async (c: Context): Promise<{ city: City; programme: Programme } | null> => {

@@ -6,7 +6,8 @@ import type { MessageKey } from '../../i18n/messages.ts';
 import { canRunPartnerProgramme, canScoreAwards, canSeePartnerContacts } from '../../policies/partner.policy.ts';
 import { awardEntries, awardsOf, dispatchesOf, eventsOf, partnerMail, registrationsOf } from '../../partners/activity.repository.ts';
 import { announceEvent, closeAwardEntries, decideAward, openAward, recordAttendance, recordDispatchHeld, scheduleDispatch, scoreEntry } from '../../partners/activity.service.ts';
-import { field, fieldAll } from '../../partners/application.ts';
+import { field, fieldAll, LIMITS } from '../../partners/application.ts';
+import { boundedField } from '../middleware/input-guard.ts';
 import { contactOf, findPartnerIds, partnerLog, submission, submissionsOf } from '../../partners/partner.repository.ts';
 import { loadPartner, loadPartners, programmeOfCity, review, sendRenewalReminders, withdraw } from '../../partners/partner.service.ts';
 import type { Programme } from '../../partners/programme.ts';
@@ -100,7 +101,7 @@ export function partnerSecretariatRoutes(deps: WebDeps): Hono<StaffEnv> {
     if (decision !== 'approve' && decision !== 'return' && decision !== 'reject') return forbidden(c);
     const s = await submission(deps.db, Number(c.req.param('id')));
     if (!s) return staffNotFound(c);
-    const r = await review(deps.db, p, s.id, decision, field(fields, 'reason').slice(0, 1000), actorName(currentUser(c)), today());
+    const r = await review(deps.db, p, s.id, decision, boundedField('reason', field(fields, 'reason'), LIMITS.reason), actorName(currentUser(c)), today());
     if (!r.ok) return partnerPage(c, p, s.partner_id, viewContextOf(c).t(`partners.admin.error.${r.error.kind}` as MessageKey));
     deps.store.invalidate(p.cityId);
     return back(c, `/staff/partners/${p.cityId}/${s.partner_id}`, 'partners.admin.decided');
@@ -192,7 +193,7 @@ export function partnerSecretariatRoutes(deps: WebDeps): Hono<StaffEnv> {
     const fields = await postedFields(c);
     const awardId = Number(c.req.param('id'));
     const entries = await awardEntries(deps.db, awardId);
-    const winners = entries.map((e) => ({ entryId: e.id, prize: field(fields, `prize_${e.id}`).trim().slice(0, 100) })).filter((w) => w.prize !== '');
+    const winners = entries.map((e) => ({ entryId: e.id, prize: boundedField(`prize_${e.id}`, field(fields, `prize_${e.id}`).trim(), 100) })).filter((w) => w.prize !== '');
     const closed = await closeAwardEntries(deps.db, p, awardId, actorName(currentUser(c)));
     if (!closed.ok) return staffNotFound(c);
     const decided = await decideAward(deps.db, p, awardId, winners, actorName(currentUser(c)));
@@ -206,7 +207,7 @@ export function partnerSecretariatRoutes(deps: WebDeps): Hono<StaffEnv> {
     if (p instanceof Response) return p;
     const fields = await postedFields(c);
     const on = isoDate.safeParse(field(fields, 'scheduledOn'));
-    const lecturer = field(fields, 'lecturer').trim().slice(0, 100);
+    const lecturer = boundedField('lecturer', field(fields, 'lecturer').trim(), 100);
     if (!on.success || lecturer === '') return back(c, `/staff/partners/${p.cityId}`, 'partners.error.required');
     await scheduleDispatch(deps.db, p, Number(c.req.param('id')), on.data, lecturer, actorName(currentUser(c)));
     return back(c, `/staff/partners/${p.cityId}`, 'partners.admin.saved');

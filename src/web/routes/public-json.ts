@@ -10,6 +10,7 @@ import type { KpiDetail } from '../../services/kpi-detail.service.ts';
 import type { SearchResults, SearchResult } from '../../services/search.service.ts';
 import type { CityKpi, GoalDetail, GoalOverview } from '../../services/sdg-overview.service.ts';
 import { kpiJson } from '../../formats/json/kpi-json.ts';
+import { problemJson } from '../errors.ts';
 
 /**
  * The JSON shapes of the public data, shared by the API (/api/v1) and the `?format=json` form
@@ -43,12 +44,9 @@ export function jsonResponse(body: unknown, filename?: string): Response {
   });
 }
 
-/** A problem response (RFC 9457) with a stable type id. */
+/** A problem response (RFC 9457) with a stable type id (the API's own problems, through the one error module). */
 export function problemResponse(status: 400 | 404, type: string, title: string, detail: string): Response {
-  return new Response(JSON.stringify({ type: `urn:michishirube:problem:${type}`, title, status, detail }), {
-    status,
-    headers: { 'content-type': 'application/problem+json; charset=utf-8' },
-  });
+  return problemJson(status, type, title, detail);
 }
 
 export function cityHeadJson(city: City) {

@@ -2,6 +2,8 @@ import { PassThrough, Readable } from 'node:stream';
 import { Hono, type Context } from 'hono';
 import { writeProgressSheetXlsx } from '../../formats/xlsx/progress-sheet.xlsx.ts';
 import { PdfPrinter } from '../../formats/pdf/pdf-printer.ts';
+import { errors } from '../errors.ts';
+import { PdfQueue } from '../pdf-queue.ts';
 import { parseLang } from '../../i18n/lang.ts';
 import { t } from '../../i18n/messages.ts';
 import { prepareSheet, sheetFileName } from '../../services/progress-sheet.service.ts';
@@ -15,8 +17,9 @@ import { notFound } from './public.routes.tsx';
  * the Excel workbook (`…/sheet.xlsx`) and the PDF (`…/sheet.pdf`), all built from the same
  * sheet model.
  */
-export function sheetRoutes({ store }: WebDeps, printer = new PdfPrinter()): Hono {
+export function sheetRoutes({ store, pdfQueue }: WebDeps, printer = new PdfPrinter()): Hono {
   const app = new Hono();
+  const queue = pdfQueue ?? new PdfQueue();
 
   const load = async (c: Context): Promise<{ sheet: ProgressSheet } | Response> => {
     const data = await store.get(c.req.param('city') ?? '');
@@ -54,8 +57,13 @@ export function sheetRoutes({ store }: WebDeps, printer = new PdfPrinter()): Hon
     const r = await load(c);
     if (r instanceof Response) return r;
     const lang = parseLang(c.req.query('lang'));
-    const pdf = await printer.print(await sheetHtml(r.sheet, lang), sheetFooter(r.sheet, lang));
-    return new Response(pdf, {
+    const sheet = r.sheet;
+    // The data version at the request: a print that finishes after a write is kept for the old version only.
+    const key = [sheet.city.id, sheet.plan.id, sheet.kind, sheet.year, lang, sheet.generatedOn].join('|');
+    const result = await queue.get(key, store.version, async () => printer.print(await sheetHtml(sheet, lang), sheetFooter(sheet, lang)));
+    if (!result.ok) throw errors.busy(result.error.retryAfterSeconds);
+    const pdf = result.pdf;
+    return new Response(pdf as Uint8Array<ArrayBuffer>, {
       headers: { 'content-type': 'application/pdf', 'content-disposition': `attachment; filename="${sheetFileName(r.sheet, 'pdf')}"` },
     });
   });

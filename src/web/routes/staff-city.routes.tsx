@@ -1,4 +1,7 @@
 import { Hono, type Context } from 'hono';
+import { boundedField } from '../middleware/input-guard.ts';
+import { errors } from '../errors.ts';
+import { TEXT_LIMITS } from '../../core/text.ts';
 import { DEFAULT_STAFF_CONFIG } from '../../config.ts';
 import { evaluateKpi } from '../../core/kpi/kpi-evaluation.ts';
 import { formatTimePointIso, formatTimePointJa, parseTimePointIso, reportingYear } from '../../core/time/time-point.ts';
@@ -208,8 +211,10 @@ export function staffCityRoutes(deps: WebDeps): Hono<StaffEnv> {
     if (!canPublishData(user, cityId)) return forbidden(c);
     const form = await formOf(c);
     const year = Number(form['year']);
-    if (!/^\d{4}$/.test(form['year'] ?? '') || !['true', 'false'].includes(form['published'] ?? '')) return c.text('bad request', 400);
-    await setYearPublished(db, store, user, cityId, year, form['published'] === 'true', (form['reason'] ?? '').trim() || null);
+    if (!/^\d{4}$/.test(form['year'] ?? '')) throw errors.invalidInput({ kind: 'field', name: 'year' }, { kind: 'not-a-choice' });
+    if (!['true', 'false'].includes(form['published'] ?? '')) throw errors.invalidInput({ kind: 'field', name: 'published' }, { kind: 'not-a-choice' });
+    const reason = boundedField('reason', (form['reason'] ?? '').trim(), TEXT_LIMITS.reason);
+    await setYearPublished(db, store, user, cityId, year, form['published'] === 'true', reason || null);
     return redirectWithNotice(c, `/staff/cities/${cityId}/publication`, 'staff.publication.saved');
   });
 

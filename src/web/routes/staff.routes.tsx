@@ -6,6 +6,7 @@ import type { MessageKey } from '../../i18n/messages.ts';
 import { knownNotice, noticeSignature, STAFF_NOTICES, validNoticeSignature, type StaffNotice } from '../notices.ts';
 import { changePassword, login, logout } from '../../services/auth.service.ts';
 import { csrfProtection } from '../middleware/csrf.ts';
+import { formGuard } from '../middleware/input-guard.ts';
 import { requireUser } from '../middleware/require-role.ts';
 import { clearSessionCookie, sessionMiddleware, setSessionCookie } from '../middleware/session.ts';
 import type { StaffEnv } from '../middleware/staff-env.ts';
@@ -17,7 +18,7 @@ import { staffAdminRoutes } from './staff-admin.routes.tsx';
 import { staffAuditRoutes } from './staff-audit.routes.tsx';
 import { staffCityRoutes } from './staff-city.routes.tsx';
 import { IMPORT_UPLOAD_PATH, importUploadLimit, staffImportRoutes } from './staff-import.routes.tsx';
-import { partnerAccountRoutes, partnerAreaSizeLimit, partnerLanding } from './partner-account.routes.tsx';
+import { partnerAccountRoutes, partnerLanding } from './partner-account.routes.tsx';
 import { partnerSecretariatRoutes } from './partner-secretariat.routes.tsx';
 import { DashboardView } from '../views/staff/dashboard.view.tsx';
 
@@ -97,8 +98,8 @@ export function staffRoutes(deps: WebDeps): Hono<StaffEnv> {
 
   app.get('/static/staff.css', (c) => c.body(css, 200, { 'content-type': 'text/css; charset=utf-8', 'cache-control': 'public, max-age=3600' }));
   app.use('*', sessionMiddleware(deps.db, { session: policy, trustProxy: settings.trustProxy }));
-  app.use('/partner/*', partnerAreaSizeLimit());
   app.use(IMPORT_UPLOAD_PATH, importUploadLimit()); // before the CSRF check reads the multipart body
+  app.use(IMPORT_UPLOAD_PATH, formGuard()); // the app's input guard left this body to the route's limit
   app.use(
     '*',
     csrfProtection((c) => {
