@@ -11,7 +11,8 @@ import type { StaffEnv } from '../middleware/staff-env.ts';
 import { viewContextOf } from '../request-context.ts';
 import { LoginView, PasswordView } from '../views/staff/auth.view.tsx';
 import { fill, StaffMessageView, type StaffPage } from '../views/staff/staff-layout.tsx';
-import type { WebDeps } from '../web-deps.ts';
+import { clockOf, type WebDeps } from '../web-deps.ts';
+import { systemClock } from '../../core/time/clock.ts';
 import { staffAdminRoutes } from './staff-admin.routes.tsx';
 import { staffAuditRoutes } from './staff-audit.routes.tsx';
 import { staffCityRoutes } from './staff-city.routes.tsx';
@@ -24,7 +25,7 @@ const css = readFileSync(new URL('../views/staff/staff.css', import.meta.url), '
 
 /** The page context of a staff request: language, user, CSRF token. */
 export function staffPage(c: Context<StaffEnv>): StaffPage {
-  return { ctx: viewContextOf(c), user: c.get('user'), csrfToken: c.get('csrfToken') };
+  return { ctx: viewContextOf(c), user: c.get('user'), csrfToken: c.get('csrfToken'), today: (c.get('clock') ?? systemClock).todayInTokyo() };
 }
 
 /** A 403 page: the user may not do this. */
@@ -83,6 +84,11 @@ export function staffRoutes(deps: WebDeps): Hono<StaffEnv> {
   const policy = { idleMinutes: settings.sessionIdleMinutes, absoluteHours: settings.sessionAbsoluteHours };
   const app = new Hono<StaffEnv>();
 
+  const clock = clockOf(deps);
+  app.use('*', async (c, next) => {
+    c.set('clock', clock);
+    await next();
+  });
   app.get('/static/staff.css', (c) => c.body(css, 200, { 'content-type': 'text/css; charset=utf-8', 'cache-control': 'public, max-age=3600' }));
   app.use('*', sessionMiddleware(deps.db, { session: policy, trustProxy: settings.trustProxy }));
   app.use('/partner/*', partnerAreaSizeLimit());

@@ -1,3 +1,4 @@
+import { formatTokyoDate } from '../../../core/time/clock.ts';
 import type { MessageKey } from '../../../i18n/messages.ts';
 import type { MatchSuggestion } from '../../../partners/matching.ts';
 import type { Partner, PartnerContact } from '../../../partners/partner.ts';
@@ -236,7 +237,7 @@ export function PartnerHomeView(props: {
         <ul>
           {props.submissions.map((s) => (
             <li>
-              {ctx.t(`partners.submission.${s.kind}` as MessageKey)} ・ {new Date(s.submitted_at).toISOString().slice(0, 10)} ・ {ctx.t(`partners.submission.${s.status}` as MessageKey)}
+              {ctx.t(`partners.submission.${s.kind}` as MessageKey)} ・ {formatTokyoDate(s.submitted_at)} ・ {ctx.t(`partners.submission.${s.status}` as MessageKey)}
               {s.reason ? `: ${s.reason}` : ''}
             </li>
           ))}

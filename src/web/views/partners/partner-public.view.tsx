@@ -9,7 +9,7 @@ import { SelectField, TextArea, TextField } from '../staff/form.tsx';
 import type { ViewContext } from '../view-context.ts';
 import { localized } from '../view-context.ts';
 import { Check, ErrorList, errorMessages, goalName, Honeypot, ProfileFields, type FormState } from './partner-form.tsx';
-import { GoalChip, GoalList, Notice, PartnerCard, PartnerLayout, PartnerLoginLink, programmeName, resourceLabel, SampleBadge, typeLabel } from './partner-parts.tsx';
+import { GoalChip, GoalList, Notice, PartnerCard, PartnerLayout, PartnerLoginLink, programmeName, registeredOnText, resourceLabel, SampleBadge, typeLabel } from './partner-parts.tsx';
 
 const crumbs = (ctx: ViewContext, city: City, programme?: Programme) => [
   { href: ctx.href('/'), label: ctx.t('nav.home') },
@@ -296,7 +296,7 @@ export function PartnerView(props: {
         <dt>{ctx.t('partners.partner.registrationNo')}</dt>
         <dd>{p.registrationNo}</dd>
         <dt>{ctx.t('partners.partner.registeredOn')}</dt>
-        <dd>{p.registeredOn}</dd>
+        <dd>{p.registeredOn ? registeredOnText(ctx, p.registeredOn) : null}</dd>
         {p.validUntil ? (
           <>
             <dt>{ctx.t('partners.partner.validUntil')}</dt>
@@ -597,7 +597,7 @@ export function AwardsView(props: {
 }
 
 /** The lecturer dispatch request form (講師派遣). */
-export function DispatchView(props: { ctx: ViewContext; city: City; programme: Programme; state: FormState; csrfToken: string; heldThisYear: number; done?: boolean }) {
+export function DispatchView(props: { ctx: ViewContext; city: City; programme: Programme; state: FormState; csrfToken: string; heldThisYear: { year: number; count: number }; done?: boolean }) {
   const { ctx, city, state } = props;
   const errors = errorMessages(ctx, state.errors);
   const v = state.values;
@@ -606,7 +606,7 @@ export function DispatchView(props: { ctx: ViewContext; city: City; programme: P
       <h1>{ctx.t('partners.dispatch')}</h1>
       <p>{ctx.t('partners.dispatch.lead')}</p>
       <p>
-        {ctx.t('partners.dispatch.held')} ({new Date().getUTCFullYear()}): {props.heldThisYear}
+        {ctx.t('partners.dispatch.held')} ({props.heldThisYear.year}): {props.heldThisYear.count}
       </p>
       {props.done ? (
         <p class="pt-notice" role="status">

@@ -188,7 +188,7 @@ export function KpiStaffView(props: KpiStaffProps) {
   const base = `/staff/cities/${props.city.id}/kpis/${kpi.id}`;
   const title = fill(t('staff.kpi.title'), { kpi: kpiName(ctx, kpi) });
   const status = (s: string) => t(`status.${s}` as MessageKey);
-  const commentaryForm = props.forms.commentary ?? { values: { year: String(new Date().getFullYear() - 1) }, errors: {} };
+  const commentaryForm = props.forms.commentary ?? { values: { year: String(Number(props.page.today.slice(0, 4)) - 1) }, errors: {} };
   const overrideForm = props.forms.override ?? { values: { status: props.override?.status ?? '', justification: props.override?.justification ?? '' }, errors: {} };
   const defineForm = props.forms.define ?? { values: { name: kpi.name, nameEn: kpi.nameEn ?? '', unit: kpi.unit, department: props.department ? String(props.department.id) : '' }, errors: {} };
   return (
