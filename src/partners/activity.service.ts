@@ -1,3 +1,4 @@
+import { formatTokyoWallClock } from '../core/time/clock.ts';
 import type { Executor } from '../storage/database.ts';
 import { inTransaction } from '../storage/database.ts';
 import {
@@ -76,7 +77,7 @@ export async function registerForEvent(
     const id = await insertRegistration(trx, 'partner' in who ? { eventId, partnerId: who.partner.id, name: null, email: null } : { eventId, partnerId: null, name: who.name, email: who.email });
     if (id === null) return { ok: false, error: 'already' };
     await logPartnerChange(trx, { actor, action: 'register', entity: 'partner_event', entityId: String(eventId), cityId: programme.cityId, new: { registration: id, partner: 'partner' in who ? who.partner.id : null } });
-    const vars = { event: event.title, startsAt: event.starts_at.replace('T', ' '), place: event.place };
+    const vars = { event: event.title, startsAt: formatTokyoWallClock(event.starts_at), place: event.place };
     if ('partner' in who) {
       const contact = await contactOf(trx, who.partner.id);
       if (contact) await mail(trx, programme, who.partner.id, 'event-registered', String(id), contact.email, { ...vars, name: who.partner.profile.name });

@@ -82,6 +82,14 @@ export function formatTokyoDate(instant: Date | string): string {
   return tokyoDateOf(instant);
 }
 
+/**
+ * A local Tokyo date and time as stored for an event ("2025-02-15T14:00", entered on Tokyo's wall
+ * clock) with its zone: "2025-02-15 14:00 JST".
+ */
+export function formatTokyoWallClock(localDateTime: string): string {
+  return `${localDateTime.replace('T', ' ')} ${TOKYO_ZONE_LABEL}`;
+}
+
 /** An ISO date moved by whole days (calendar arithmetic, no zone involved). */
 export function addDaysToDate(date: string, days: number): string {
   const d = new Date(`${date}T00:00:00Z`);

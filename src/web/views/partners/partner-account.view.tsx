@@ -1,4 +1,4 @@
-import { formatTokyoDate } from '../../../core/time/clock.ts';
+import { formatTokyoDate, formatTokyoWallClock } from '../../../core/time/clock.ts';
 import type { MessageKey } from '../../../i18n/messages.ts';
 import type { MatchSuggestion } from '../../../partners/matching.ts';
 import type { Partner, PartnerContact } from '../../../partners/partner.ts';
@@ -164,7 +164,7 @@ export function PartnerHomeView(props: {
           <ul>
             {props.events.map((e) => (
               <li>
-                <a href={ctx.href(`/cities/${programme.cityId}/partners/events/${e.id}`)}>{e.title}</a> ({e.starts_at.replace('T', ' ')}){' '}
+                <a href={ctx.href(`/cities/${programme.cityId}/partners/events/${e.id}`)}>{e.title}</a> ({formatTokyoWallClock(e.starts_at)}){' '}
                 {e.registeredByMe ? (
                   <strong>{ctx.t('partners.event.already')}</strong>
                 ) : e.status === 'announced' ? (

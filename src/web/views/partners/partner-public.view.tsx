@@ -1,3 +1,4 @@
+import { formatTokyoWallClock } from '../../../core/time/clock.ts';
 import type { City } from '../../../core/city/city.ts';
 import type { MessageKey } from '../../../i18n/messages.ts';
 import type { Partner } from '../../../partners/partner.ts';
@@ -450,7 +451,7 @@ export function EventsView(props: { ctx: ViewContext; city: City; programme: Pro
               <SampleBadge ctx={ctx} show={e.is_sample} />
             </h2>
             <p class="pt-meta">
-              {ctx.t(`partners.event.kind.${e.kind}` as MessageKey)} ・ {e.starts_at.replace('T', ' ')} ・ {ctx.t(`partners.event.status.${e.status}` as MessageKey)}
+              {ctx.t(`partners.event.kind.${e.kind}` as MessageKey)} ・ {formatTokyoWallClock(e.starts_at)} ・ {ctx.t(`partners.event.status.${e.status}` as MessageKey)}
             </p>
           </li>
         ))}
@@ -485,7 +486,7 @@ export function EventView(props: {
         <dt>{ctx.t('partners.status')}</dt>
         <dd>{ctx.t(`partners.event.status.${e.status}` as MessageKey)}</dd>
         <dt>{ctx.t('partners.event.startsAt')}</dt>
-        <dd>{e.starts_at.replace('T', ' ')}</dd>
+        <dd>{formatTokyoWallClock(e.starts_at)}</dd>
         <dt>{ctx.t('partners.event.place')}</dt>
         <dd>{e.place}</dd>
         {e.capacity !== null ? (

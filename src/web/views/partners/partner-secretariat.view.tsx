@@ -1,4 +1,4 @@
-import { formatTokyoDateTime } from '../../../core/time/clock.ts';
+import { formatTokyoDateTime, formatTokyoWallClock } from '../../../core/time/clock.ts';
 import type { MessageKey } from '../../../i18n/messages.ts';
 import type { Partner, PartnerContact, PartnerProfile } from '../../../partners/partner.ts';
 import type { PartnerAwardRow, PartnerDispatchRow, PartnerEventRow, PartnerSubmissionRow } from '../../../partners/partner.table.ts';
@@ -104,7 +104,7 @@ export function SecretariatView(props: {
       {props.events.map((e) => (
         <section class="pt-card">
           <h3>
-            {e.title} ({ctx.t(`partners.event.kind.${e.kind}` as MessageKey)}, {e.starts_at.replace('T', ' ')}) — {ctx.t(`partners.event.status.${e.status}` as MessageKey)}
+            {e.title} ({ctx.t(`partners.event.kind.${e.kind}` as MessageKey)}, {formatTokyoWallClock(e.starts_at)}) — {ctx.t(`partners.event.status.${e.status}` as MessageKey)}
           </h3>
           {e.status === 'announced' ? (
             <form class="pt-form" method="post" action={`${base}/events/${e.id}/held`}>
