@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { passwordProblem } from '../../auth/password.ts';
 import { DEFAULT_STAFF_CONFIG } from '../../config.ts';
 import type { City } from '../../core/city/city.ts';
-import { field, fieldAll, isHoneypotFilled, validateApplication, type PostedFields } from '../../partners/application.ts';
+import { field, fieldAll, isHoneypotFilled, normalizeEmail, validateApplication, type PostedFields } from '../../partners/application.ts';
 import { awardEntries, awardsOf, dispatchesOf, eventById, eventsOf, registrationCount, registrationsOf } from '../../partners/activity.repository.ts';
 import { registerForEvent, requestDispatch } from '../../partners/activity.service.ts';
 import { DIRECTORY_PAGE_SIZE, partnerActivities, programmeCounts, searchDirectory } from '../../partners/partner-directory.service.ts';
@@ -70,7 +70,8 @@ const dispatchForm = z.object({
 
 const courseForm = z.object({
   name: z.string().trim().min(1, 'required').max(60, 'too-long'),
-  email: z.string().trim().min(1, 'required').max(254, 'too-long').email('invalid-email'),
+  // Full-width input (ｙａｍａｄａ＠ｅｘａｍｐｌｅ．ｊｐ) is folded before it is checked.
+  email: z.string().transform(normalizeEmail).pipe(z.string().min(1, 'required').max(254, 'too-long').email('invalid-email')),
 });
 
 function zodErrors(issues: readonly { path: PropertyKey[]; message: string }[]): Record<string, never> {
@@ -198,7 +199,7 @@ export function partnerPublicRoutes(deps: WebDeps): Hono {
     return c.html(<EventsView ctx={viewContextOf(c)} city={l.city} programme={l.programme} events={events} />);
   });
 
-  const eventPage = async (c: Context, l: { city: City; programme: Programme }, id: number, extra: { notice?: string; state?: FormState; status?: 200 | 422 } = {}) => {
+  const eventPage = async (c: Context, l: { city: City; programme: Programme }, id: number, extra: { notice?: string; state?: FormState; status?: 200 | 409 | 422 } = {}) => {
     const event = await eventById(deps.db, id);
     if (!event || event.programme_id !== l.programme.id) return notFound(c);
     const regs = await registrationsOf(deps.db, id);
@@ -230,6 +231,7 @@ export function partnerPublicRoutes(deps: WebDeps): Hono {
     const parsed = courseForm.safeParse({ name: field(fields, 'name'), email: field(fields, 'email') });
     if (!parsed.success) return eventPage(c, l, id, { state: stateOf(fields, zodErrors(parsed.error.issues)), status: 422 });
     const r = await registerForEvent(deps.db, l.programme, id, parsed.data, 'public');
+    if (!r.ok && r.error === 'duplicate-email') return eventPage(c, l, id, { state: stateOf(fields, { email: 'duplicate-email' }), status: 409 });
     if (!r.ok) return r.error === 'not-found' ? notFound(c) : eventPage(c, l, id, { notice: ctx.t(r.error === 'full' ? 'partners.event.full' : r.error === 'already' ? 'partners.event.already' : 'partners.event.closed') });
     deps.store.invalidate(l.city.id);
     return eventPage(c, l, id, { notice: ctx.t('partners.event.registeredDone') });

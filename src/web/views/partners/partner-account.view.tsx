@@ -131,7 +131,7 @@ export function PartnerHomeView(props: {
               <p class="pt-meta">
                 {ctx.t(c.incoming ? 'partners.me.collabFrom' : 'partners.me.collabTo')}: <strong>{c.otherName}</strong> ・ {ctx.t(`partners.me.collab.${c.status}` as MessageKey)}
               </p>
-              <p class="prewrap">{c.message}</p>
+              <p class="prewrap">{c.message === '' ? ctx.t('partners.me.collabErased') : c.message}</p>
               {c.contact ? (
                 <p>
                   {ctx.t('partners.me.sharedContact')}: {c.contact.representative} / {c.contact.email}
