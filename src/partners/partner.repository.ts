@@ -1,8 +1,8 @@
-import { sql } from 'kysely';
+import { sql, type ExpressionBuilder } from 'kysely';
 import { chunks } from '../storage/batch.ts';
 import { toJsonb, type JsonValue } from '../storage/columns.ts';
 import type { PartnerContact, PartnerProfile, PartnerStatus, SubmissionKind, SubmissionStatus } from './partner.ts';
-import { partnerDb, type PartnerChangeLogTable, type PartnerChangeEntity, type PartnerExecutor, type PartnerRow, type PartnerSubmissionRow } from './partner.table.ts';
+import { partnerDb, type PartnerDatabase, type PartnerChangeLogTable, type PartnerChangeEntity, type PartnerExecutor, type PartnerRow, type PartnerSubmissionRow } from './partner.table.ts';
 import type { Executor } from '../storage/database.ts';
 import { staffDb } from '../storage/staff-database.ts';
 import type { MemberType, ProgrammeConfig } from './programme.ts';
@@ -345,7 +345,13 @@ export async function erasePersonalData(db: Db, e: Erasure): Promise<void> {
   await pdb.deleteFrom('outbox').where('dedupe_key', 'like', `partners:p${id}:%`).execute();
   if (e.email) {
     const email = e.email;
-    await pdb.updateTable('partner_event_registrations').set({ name: null, email: null }).where(sql<boolean>`lower(email) = ${email}`).execute();
+    // A public sign-up with the address: cancelled while the event is to come (no mail can reach
+    // the person any more); kept without name and address once held, so attendance counts stay.
+    const signedUp = (eb: ExpressionBuilder<PartnerDatabase, 'partner_event_registrations'>) =>
+      eb.and([eb('partner_id', 'is', null), sql<boolean>`lower(email) = ${email}`]);
+    const upcoming = pdb.selectFrom('partner_events').select('id').where('status', '=', 'announced');
+    await pdb.deleteFrom('partner_event_registrations').where(signedUp).where('event_id', 'in', upcoming).execute();
+    await pdb.updateTable('partner_event_registrations').set({ name: '—', email: '' }).where(signedUp).execute();
     await pdb.updateTable('partner_dispatches').set({ contact_name: null, contact_email: null }).where(sql<boolean>`lower(contact_email) = ${email}`).execute();
     await pdb.deleteFrom('outbox').where(sql<boolean>`lower(recipient) = ${email}`).execute();
   }
