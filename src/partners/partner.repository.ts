@@ -335,7 +335,10 @@ export async function erasePersonalData(db: Db, e: Erasure): Promise<void> {
   await pdb.updateTable('partner_event_registrations').set({ name: null, email: null }).where('partner_id', '=', id).execute();
   await pdb.updateTable('partner_event_registrations').set({ partner_id: id, name: null, email: null }).where('certified_partner_id', '=', id).where('partner_id', 'is', null).execute();
   // Messages both ways: private correspondence with a person who has left (the request and its answer stay, for counts).
-  await pdb.updateTable('partner_collaborations').set({ message: '' }).where((eb) => eb.or([eb('from_partner_id', '=', id), eb('to_partner_id', '=', id)])).execute();
+  const involving = (eb: ExpressionBuilder<PartnerDatabase, 'partner_collaborations'>) => eb.or([eb('from_partner_id', '=', id), eb('to_partner_id', '=', id)]);
+  await pdb.updateTable('partner_collaborations').set({ message: '' }).where(involving).execute();
+  // A request still open cannot be answered any more: nobody is there to share a contact with.
+  await pdb.updateTable('partner_collaborations').set({ status: 'declined', decided_at: new Date() }).where(involving).where('status', '=', 'pending').execute();
   const entries = await pdb.selectFrom('partner_award_entries').select('id').where('partner_id', '=', id).execute();
   if (entries.length > 0) await pdb.updateTable('partner_award_scores').set({ comment: null }).where('entry_id', 'in', entries.map((x) => x.id)).execute();
   if (e.individual) await pdb.updateTable('partner_award_entries').set({ title: '—', summary: '' }).where('partner_id', '=', id).execute();

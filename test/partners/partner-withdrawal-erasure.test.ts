@@ -172,6 +172,8 @@ for (const database of testDatabases()) {
       await otherMember.login('other-member');
       const page = (await otherMember.get('/staff/partner')).text;
       expect(page).toContain('（相手の退会により、メッセージは消去されました）');
+      // The person's open request can no longer be accepted (nobody is there to share a contact with).
+      expect(page).not.toMatch(/collaborations\/\d+\/accept/);
       const sec = await secretariat();
       const pages = [page, (await sec.get('/staff/partners/tsukuba')).text, (await sec.get(`/staff/partners/tsukuba/${partnerId}`)).text, await (await app.request('/cities/tsukuba/partners/awards')).text()];
       for (const text of pages) for (const v of searched) expect(text).not.toContain(v);
