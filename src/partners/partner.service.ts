@@ -16,6 +16,7 @@ import {
   partnerIdOfUser,
   partnerRecords,
   partnersDueForReminder,
+  pendingSubmissions,
   programmeRowOfCity,
   replaceProfile,
   saveContact,
@@ -341,6 +342,17 @@ export async function exportPartnerData(db: Executor, partner: Partner) {
     awardEntries,
     lectureRequests: dispatches,
   };
+}
+
+/**
+ * The partner review queue of a city for the staff home and the staff city page: how many
+ * submissions wait, or null when the city runs no programme. The caller checks that the user
+ * may run the programme (canRunPartnerProgramme).
+ */
+export async function reviewQueueOfCity(db: Executor, cityId: string): Promise<{ pending: number } | null> {
+  const programme = await programmeRowOfCity(db, cityId);
+  if (!programme) return null;
+  return { pending: (await pendingSubmissions(db, programme.id)).length };
 }
 
 /** What a review's kind is called in the log and the mail. */

@@ -20,6 +20,8 @@ import { IMPORT_UPLOAD_PATH, importUploadLimit, staffImportRoutes } from './staf
 import { partnerAccountRoutes, partnerAreaSizeLimit, partnerLanding } from './partner-account.routes.tsx';
 import { partnerSecretariatRoutes } from './partner-secretariat.routes.tsx';
 import { DashboardView } from '../views/staff/dashboard.view.tsx';
+import { canRunPartnerProgramme } from '../../policies/partner.policy.ts';
+import { reviewQueueOfCity } from '../../partners/partner.service.ts';
 
 const css = readFileSync(new URL('../views/staff/staff.css', import.meta.url), 'utf8');
 
@@ -153,7 +155,15 @@ export function staffRoutes(deps: WebDeps): Hono<StaffEnv> {
   app.get('/', async (c) => {
     const partnerHome = await partnerLanding(deps.db, c.get('user')!);
     if (partnerHome) return c.redirect(partnerHome, 303);
-    return c.html(<DashboardView page={staffPage(c)} cities={await deps.store.listCities()} notice={noticeOf(c)} />);
+    const user = c.get('user')!;
+    const cities = await deps.store.listCities();
+    const partnerQueues = new Map<string, number>();
+    for (const city of cities) {
+      if (!canRunPartnerProgramme(user, city.id)) continue;
+      const queue = await reviewQueueOfCity(deps.db, city.id);
+      if (queue) partnerQueues.set(city.id, queue.pending);
+    }
+    return c.html(<DashboardView page={staffPage(c)} cities={cities} partnerQueues={partnerQueues} notice={noticeOf(c)} />);
   });
 
   app.route('/audit', staffAuditRoutes(deps));

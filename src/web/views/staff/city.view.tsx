@@ -40,6 +40,8 @@ export function CityStaffView(props: {
   round: EntryRoundRow | undefined;
   myProgress: DepartmentProgress | undefined;
   tools: { import: boolean; plans: boolean; publication: boolean; rounds: boolean; audit: boolean };
+  /** Submissions waiting in the city's partner review queue; null when the user does not review or the city runs no programme. */
+  partnerQueue?: { pending: number } | null;
   notice?: string | undefined;
 }) {
   const { ctx } = props.page;
@@ -156,6 +158,13 @@ export function CityStaffView(props: {
           {props.tools.audit ? (
             <li>
               <a href={ctx.href(`/staff/audit?city=${props.city.id}`)}>{t('staff.city.audit')}</a>
+            </li>
+          ) : null}
+          {props.partnerQueue ? (
+            <li>
+              <a id="partner-queue" href={ctx.href(`/staff/partners/${props.city.id}#queue`)}>
+                {fill(t('staff.partnerQueue'), { count: props.partnerQueue.pending })}
+              </a>
             </li>
           ) : null}
         </ul>
