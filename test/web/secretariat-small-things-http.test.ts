@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { partnerDb } from '../../src/partners/partner.table.ts';
 import { openAppContext, type AppContext } from '../../src/services/app-context.ts';
 import { createApp } from '../../src/web/app.tsx';
+import { testDatabases } from '../../src/storage/test-databases.ts';
+import { startPostgresServer, type PostgresServer } from '../support/postgres-server.ts';
 import { application, applyThroughForm, Client, makeStaff } from '../partners/partner-client.ts';
 
 /*
@@ -165,3 +167,37 @@ describe('Japanese pages show no technical labels and no English notes', () => {
     expect(en).not.toMatch(/<code>linear-trend<\/code>/);
   });
 });
+
+/** Concurrent sign-ups with one address, on both databases: one gets through, the others are refused (the event row is locked). */
+for (const database of testDatabases()) {
+  describe.skipIf(database.skipReason !== null)(`duplicate sign-ups at once (${database.name})`, () => {
+    let server: PostgresServer | null = null;
+    let pctx: AppContext;
+    let papp: ReturnType<typeof createApp>;
+    beforeAll(async () => {
+      if (database.name === 'postgres') server = await startPostgresServer();
+      pctx = await openAppContext({ dataDir: '', databaseUrl: server?.url, seed: true, inMemory: server === null }, { announce: () => {} });
+      papp = createApp({ db: pctx.db, store: pctx.store });
+    }, 120_000);
+    afterAll(async () => {
+      await pctx?.close();
+      await server?.stop();
+    });
+
+    it('six sign-ups with the same address sent together: one registration, five refusals', async () => {
+      const course = await partnerDb(pctx.db).selectFrom('partner_events').select('id').where('title', '=', 'つくばSDGsパートナー講座：防災と気候変動（サンプル）').executeTakeFirstOrThrow();
+      const path = `/cities/tsukuba/partners/events/${course.id}`;
+      const visitors = await Promise.all(
+        Array.from({ length: 6 }, async () => {
+          const v = new Client(papp);
+          await v.get(path);
+          return v;
+        }),
+      );
+      const answers = await Promise.all(visitors.map((v, i) => v.post(`${path}/register`, { name: '同時 申込', email: i % 2 === 0 ? 'same.time@example.com' : 'SAME.TIME@example.com' })));
+      expect(answers.map((a) => a.status).sort()).toEqual([200, 409, 409, 409, 409, 409]);
+      const rows = await partnerDb(pctx.db).selectFrom('partner_event_registrations').select('id').where('event_id', '=', course.id).where('email', '=', 'same.time@example.com').execute();
+      expect(rows).toHaveLength(1);
+    });
+  });
+}
