@@ -15,7 +15,7 @@ export async function serveCommand(config: Config, out: (s: string) => void): Pr
     throw e;
   }
   if (ctx.seededCities > 0) out(`Loaded ${ctx.seededCities} seed cities into ${ctx.dialect === 'pglite' ? config.dataDir : 'PostgreSQL'}.`);
-  const app = createApp({ db: ctx.db, store: ctx.store, staff: ctx.staff, web: config.web });
+  const app = createApp({ db: ctx.db, store: ctx.store, staff: ctx.staff, web: config.web, clock: ctx.clock });
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
     out(`michishirube is serving at http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${info.port}/ (database: ${ctx.dialect})`);
   });

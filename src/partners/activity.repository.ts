@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Executor } from '../storage/database.ts';
 import { partnerDb, type PartnerAwardRow, type PartnerDispatchRow, type PartnerEventRow, type PartnerExecutor } from './partner.table.ts';
 import type { KpiBinding, MemberType } from './programme.ts';
@@ -51,8 +52,16 @@ export async function eventsOf(db: Db, programmeId: string): Promise<PartnerEven
   return partnerDb(db).selectFrom('partner_events').selectAll().where('programme_id', '=', programmeId).orderBy('starts_at', 'desc').orderBy('id', 'desc').execute();
 }
 
-export async function eventById(db: Db, id: number): Promise<PartnerEventRow | undefined> {
-  return partnerDb(db).selectFrom('partner_events').selectAll().where('id', '=', id).executeTakeFirst();
+/** An event; `lock` takes its row for the caller's transaction (sign-ups: capacity and duplicates). */
+export async function eventById(db: Db, id: number, options: { lock?: boolean } = {}): Promise<PartnerEventRow | undefined> {
+  const q = partnerDb(db).selectFrom('partner_events').selectAll().where('id', '=', id);
+  return (options.lock ? q.forUpdate() : q).executeTakeFirst();
+}
+
+/** Whether a public sign-up for the event used this (normalized, lower-case) address. */
+export async function registrationWithEmail(db: Db, eventId: number, normalizedEmail: string): Promise<boolean> {
+  const row = await partnerDb(db).selectFrom('partner_event_registrations').select('id').where('event_id', '=', eventId).where(sql<boolean>`lower(email) = ${normalizedEmail}`).executeTakeFirst();
+  return row !== undefined;
 }
 
 export async function setEventStatus(db: Db, id: number, status: 'announced' | 'held' | 'cancelled', heldOn: string | null): Promise<void> {

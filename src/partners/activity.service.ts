@@ -1,3 +1,4 @@
+import { formatTokyoWallClock } from '../core/time/clock.ts';
 import type { Executor } from '../storage/database.ts';
 import { inTransaction } from '../storage/database.ts';
 import {
@@ -14,6 +15,7 @@ import {
   insertRegistration,
   queueMail,
   registrationCount,
+  registrationWithEmail,
   registrationsOf,
   saveScore,
   setAttendance,
@@ -26,6 +28,7 @@ import {
   type NewEvent,
 } from './activity.repository.ts';
 import { composeMail, type MailKind } from './partner-mail.ts';
+import { normalizeEmail } from './application.ts';
 import { contactOf, insertPartner, logPartnerChange, takeRegistrationSeq } from './partner.repository.ts';
 import { loadPartner } from './partner.service.ts';
 import type { Partner } from './partner.ts';
@@ -39,7 +42,8 @@ import { registrationNumber, validUntil, type Programme } from './programme.ts';
  */
 
 /** A failure a partner or visitor can cause, as a value. */
-export type ActivityError = 'not-found' | 'not-allowed' | 'closed' | 'full' | 'already';
+/** `duplicate-email`: a public sign-up with an address already signed up for the event (normalized, see normalizeEmail). */
+export type ActivityError = 'not-found' | 'not-allowed' | 'closed' | 'full' | 'already' | 'duplicate-email';
 
 async function mail(db: Executor, programme: Programme, partnerId: number | null, kind: MailKind, key: string, recipient: string, vars: Record<string, string>): Promise<void> {
   const m = composeMail(kind, { ...vars, programme: programme.name });
@@ -67,16 +71,19 @@ export async function registerForEvent(
   actor: string,
 ): Promise<{ ok: true } | { ok: false; error: ActivityError }> {
   return inTransaction(db, async (trx) => {
-    const event = await eventById(trx, eventId);
+    // The event row is locked for the sign-up: two sign-ups at once cannot both take the last
+    // place, nor both pass the duplicate check.
+    const event = await eventById(trx, eventId, { lock: true });
     if (!event || event.programme_id !== programme.id) return { ok: false, error: 'not-found' };
     if (event.status !== 'announced') return { ok: false, error: 'closed' };
+    if (!('partner' in who) && (await registrationWithEmail(trx, eventId, normalizeEmail(who.email)))) return { ok: false, error: 'duplicate-email' };
     if ('partner' in who && who.partner.status !== 'approved') return { ok: false, error: 'not-allowed' };
     if (!('partner' in who) && event.kind !== 'course') return { ok: false, error: 'not-allowed' };
     if (event.capacity !== null && (await registrationCount(trx, eventId)) >= event.capacity) return { ok: false, error: 'full' };
-    const id = await insertRegistration(trx, 'partner' in who ? { eventId, partnerId: who.partner.id, name: null, email: null } : { eventId, partnerId: null, name: who.name, email: who.email });
+    const id = await insertRegistration(trx, 'partner' in who ? { eventId, partnerId: who.partner.id, name: null, email: null } : { eventId, partnerId: null, name: who.name, email: normalizeEmail(who.email) });
     if (id === null) return { ok: false, error: 'already' };
     await logPartnerChange(trx, { actor, action: 'register', entity: 'partner_event', entityId: String(eventId), cityId: programme.cityId, new: { registration: id, partner: 'partner' in who ? who.partner.id : null } });
-    const vars = { event: event.title, startsAt: event.starts_at.replace('T', ' '), place: event.place };
+    const vars = { event: event.title, startsAt: formatTokyoWallClock(event.starts_at), place: event.place };
     if ('partner' in who) {
       const contact = await contactOf(trx, who.partner.id);
       if (contact) await mail(trx, programme, who.partner.id, 'event-registered', String(id), contact.email, { ...vars, name: who.partner.profile.name });

@@ -19,13 +19,23 @@ export type FieldErrorCode =
   | 'invalid-choice'
   | 'goal-required'
   | 'declaration-required'
-  | 'consent-required';
+  | 'consent-required'
+  | 'duplicate-email';
 
 /** Field name → the first error of that field. */
 export type FieldErrors = Readonly<Record<string, FieldErrorCode>>;
 
 /** Limits on what one application may hold (a public form: size limits are part of abuse control). */
 export const LIMITS = { name: 100, kana: 100, representative: 60, email: 254, phone: 20, website: 300, declaration: 400, resource: 300, reason: 1000, message: 2000 } as const;
+
+/**
+ * An e-mail address as the platform compares it: full-width forms folded (ＹＡＭＡＤＡ＠… typed
+ * on a Japanese keyboard), spaces trimmed, lower-cased (addresses are case-insensitive in
+ * practice). One person signing up twice with the same address in another spelling is refused.
+ */
+export function normalizeEmail(input: string): string {
+  return input.normalize('NFKC').trim().toLowerCase();
+}
 
 /** A posted form: field → value(s). */
 export type PostedFields = Readonly<Record<string, string | readonly string[] | undefined>>;

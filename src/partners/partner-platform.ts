@@ -4,7 +4,7 @@ import type { Database, Executor } from '../storage/database.ts';
 import { withPlatformObservations } from './partner-kpi.service.ts';
 import { loadPartnerSeedsIfEmpty } from './partner-seed.service.ts';
 import { listProgrammes, sendRenewalReminders } from './partner.service.ts';
-import { isoDate } from './programme.ts';
+import { systemClock, type Clock } from '../core/time/clock.ts';
 
 /**
  * Wires the partner platform into the app at start: loads the programme seeds on a seeded
@@ -15,12 +15,13 @@ import { isoDate } from './programme.ts';
 /** The day each city's bound KPIs were last counted for, per store: a new day recounts them. */
 const countedOn = new WeakMap<CityDataStore, Map<string, string>>();
 
-export async function attachPartnerPlatform(db: Kysely<Database>, store: CityDataStore, seed: boolean): Promise<void> {
+/** `clock` gives the Tokyo date bound KPIs are counted on (injected in tests). */
+export async function attachPartnerPlatform(db: Kysely<Database>, store: CityDataStore, seed: boolean, clock: Clock = systemClock): Promise<void> {
   if (seed) await loadPartnerSeedsIfEmpty(db);
   const days = new Map<string, string>();
   countedOn.set(store, days);
   store.addDeriver((data) => {
-    const today = isoDate(new Date());
+    const today = clock.todayInTokyo();
     days.set(data.city.id, today);
     return withPlatformObservations(db, data, today);
   });
@@ -32,7 +33,7 @@ export async function attachPartnerPlatform(db: Kysely<Database>, store: CityDat
  * its bound KPIs were counted on an earlier day (registrations run out at midnight without a
  * write to invalidate the cache). Returns how many reminders were queued.
  */
-export async function runPartnerHourly(db: Executor, store: CityDataStore, today = isoDate(new Date())): Promise<number> {
+export async function runPartnerHourly(db: Executor, store: CityDataStore, today = systemClock.todayInTokyo()): Promise<number> {
   let queued = 0;
   for (const programme of await listProgrammes(db)) queued += await sendRenewalReminders(db, programme, today);
   for (const [cityId, day] of countedOn.get(store) ?? []) if (day !== today) store.invalidate(cityId);

@@ -1,11 +1,13 @@
-import { sql } from 'kysely';
+import { sql, type ExpressionBuilder } from 'kysely';
 import { chunks } from '../storage/batch.ts';
 import { toJsonb, type JsonValue } from '../storage/columns.ts';
 import type { PartnerContact, PartnerProfile, PartnerStatus, SubmissionKind, SubmissionStatus } from './partner.ts';
-import { partnerDb, type PartnerChangeLogTable, type PartnerChangeEntity, type PartnerExecutor, type PartnerRow, type PartnerSubmissionRow } from './partner.table.ts';
+import { partnerDb, type PartnerDatabase, type PartnerChangeLogTable, type PartnerChangeEntity, type PartnerExecutor, type PartnerRow, type PartnerSubmissionRow } from './partner.table.ts';
 import type { Executor } from '../storage/database.ts';
+import { staffDb } from '../storage/staff-database.ts';
 import type { MemberType, ProgrammeConfig } from './programme.ts';
 import { gramsOfDocument, gramsOfTerm, searchDocument } from './search-text.ts';
+import { REDACTED, redactedColumns } from './personal-data.ts';
 
 /** SQL of the partner registry: programmes, partners, contacts, submissions, the search index, the log. Executor first. */
 
@@ -296,20 +298,86 @@ export async function saveContact(db: Db, partnerId: number, contact: PartnerCon
     .execute();
 }
 
-/** Erases a partner's personal data (APPI, on withdrawal): the contact, the log-in's e-mail, course registrations' names. */
-export async function erasePersonalData(db: Db, partnerId: number): Promise<void> {
+/** Whom {@link erasePersonalData} erases. */
+export interface Erasure {
+  readonly partnerId: number;
+  /** An individual member: the name and the entries are the person's own, not an organisation's public record. */
+  readonly individual: boolean;
+  /** The contact's e-mail (lower-cased), to find sign-ups, requests and mail made before or beside the registration. */
+  readonly email: string | null;
+  /** The partner's log-in id, whose log-in attempts go with the account. */
+  readonly username: string | null;
+  /** The person's values to replace wherever a copy is left (see personal-data.ts). */
+  readonly values: readonly string[];
+}
+
+/**
+ * Erases a withdrawn partner's personal data (APPI) as the data map (personal-data.ts) says: the
+ * contact, the free text of the profile, the copies in submissions and the search index, the
+ * collaboration messages, sign-ups and lecture requests made with the same address, an
+ * individual's name and award entries, the log-in; then the person's values wherever a copy
+ * remains (mail to others, texts others wrote). Run inside the withdrawal's transaction.
+ */
+export async function erasePersonalData(db: Db, e: Erasure): Promise<void> {
   const pdb = partnerDb(db);
-  await pdb.deleteFrom('partner_contacts').where('partner_id', '=', partnerId).execute();
-  await pdb.updateTable('partner_event_registrations').set({ name: null, email: null }).where('partner_id', '=', partnerId).execute();
-  // The public course registration that made it a member (Tsukuba's model) keeps the attendance,
-  // now as the member's own registration, without the name and address typed on the form.
-  await pdb
-    .updateTable('partner_event_registrations')
-    .set({ partner_id: partnerId, name: null, email: null })
-    .where('certified_partner_id', '=', partnerId)
-    .where('partner_id', 'is', null)
-    .execute();
-  await pdb.updateTable('partner_dispatches').set({ contact_name: null, contact_email: null }).where('requester_partner_id', '=', partnerId).execute();
+  const id = e.partnerId;
+  await pdb.deleteFrom('partner_contacts').where('partner_id', '=', id).execute();
+  await pdb.updateTable('partners').set({ return_reason: null, updated_at: new Date() }).where('id', '=', id).execute();
+  if (e.individual) await pdb.updateTable('partners').set({ name: '—', name_kana: '—', website: null }).where('id', '=', id).execute();
+  // The goals stay (they count for bound KPIs); what the person wrote about them does not.
+  await pdb.updateTable('partner_goals').set({ declaration: '' }).where('partner_id', '=', id).execute();
+  await pdb.deleteFrom('partner_resources').where('partner_id', '=', id).execute();
+  await pdb.deleteFrom('partner_search').where('partner_id', '=', id).execute();
+  await pdb.deleteFrom('partner_search_grams').where('partner_id', '=', id).execute();
+  await pdb.updateTable('partner_submissions').set({ profile: null, reason: null }).where('partner_id', '=', id).execute();
+  // Sign-ups: its own, the public course sign-up that made it a member (Tsukuba's model: the
+  // attendance stays, as the member's own registration), and any made with its address.
+  await pdb.updateTable('partner_event_registrations').set({ name: null, email: null }).where('partner_id', '=', id).execute();
+  await pdb.updateTable('partner_event_registrations').set({ partner_id: id, name: null, email: null }).where('certified_partner_id', '=', id).where('partner_id', 'is', null).execute();
+  // Messages both ways: private correspondence with a person who has left (the request and its answer stay, for counts).
+  const involving = (eb: ExpressionBuilder<PartnerDatabase, 'partner_collaborations'>) => eb.or([eb('from_partner_id', '=', id), eb('to_partner_id', '=', id)]);
+  await pdb.updateTable('partner_collaborations').set({ message: '' }).where(involving).execute();
+  // A request still open cannot be answered any more: nobody is there to share a contact with.
+  await pdb.updateTable('partner_collaborations').set({ status: 'declined', decided_at: new Date() }).where(involving).where('status', '=', 'pending').execute();
+  const entries = await pdb.selectFrom('partner_award_entries').select('id').where('partner_id', '=', id).execute();
+  if (entries.length > 0) await pdb.updateTable('partner_award_scores').set({ comment: null }).where('entry_id', 'in', entries.map((x) => x.id)).execute();
+  if (e.individual) await pdb.updateTable('partner_award_entries').set({ title: '—', summary: '' }).where('partner_id', '=', id).execute();
+  await pdb.updateTable('partner_dispatches').set({ contact_name: null, contact_email: null }).where('requester_partner_id', '=', id).execute();
+  if (e.individual) await pdb.updateTable('partner_dispatches').set({ requester_name: '—' }).where('requester_partner_id', '=', id).execute();
+  // Mail for the partner (the dedupe key names it) is deleted whoever it was addressed to.
+  await pdb.deleteFrom('outbox').where('dedupe_key', 'like', `partners:p${id}:%`).execute();
+  if (e.email) {
+    const email = e.email;
+    // A public sign-up with the address: cancelled while the event is to come (no mail can reach
+    // the person any more); kept without name and address once held, so attendance counts stay.
+    const signedUp = (eb: ExpressionBuilder<PartnerDatabase, 'partner_event_registrations'>) =>
+      eb.and([eb('partner_id', 'is', null), sql<boolean>`lower(email) = ${email}`]);
+    const upcoming = pdb.selectFrom('partner_events').select('id').where('status', '=', 'announced');
+    await pdb.deleteFrom('partner_event_registrations').where(signedUp).where('event_id', 'in', upcoming).execute();
+    await pdb.updateTable('partner_event_registrations').set({ name: '—', email: '' }).where(signedUp).execute();
+    await pdb.updateTable('partner_dispatches').set({ contact_name: null, contact_email: null }).where(sql<boolean>`lower(contact_email) = ${email}`).execute();
+    await pdb.deleteFrom('outbox').where(sql<boolean>`lower(recipient) = ${email}`).execute();
+  }
+  if (e.username) await staffDb(db as Executor).deleteFrom('login_attempts').where('username', '=', e.username).execute();
+  await redactValues(db, e.values);
+}
+
+/** A PostgreSQL regular expression matching any of the values literally. */
+function literalAlternation(values: readonly string[]): string {
+  return values.map((v) => v.replace(/[\\.^$|?*+()[\]{}]/g, (ch) => `\\${ch}`)).join('|');
+}
+
+/**
+ * Replaces a person's values (case-insensitively: e-mail addresses) by the redaction mark in
+ * every column the data map marks `redact`. Tables and columns come from the map, never from input.
+ */
+export async function redactValues(db: Db, values: readonly string[]): Promise<void> {
+  if (values.length === 0) return;
+  const pattern = literalAlternation(values);
+  for (const { table, column } of redactedColumns()) {
+    const col = sql.ref(column);
+    await sql`update ${sql.table(table)} set ${col} = regexp_replace(${col}, ${pattern}, ${REDACTED}, 'gi') where ${col} ~* ${pattern}`.execute(partnerDb(db));
+  }
 }
 
 /** Adds a submission (application, change, renewal) and returns its id. */

@@ -17,6 +17,7 @@ import {
   partnerIdOfUser,
   partnerRecords,
   partnersDueForReminder,
+  pendingSubmissions,
   programmeRowOfCity,
   replaceProfile,
   saveContact,
@@ -33,6 +34,7 @@ import { partnerDb } from './partner.table.ts';
 import { addDays, programmeConfigSchema, registrationNumber, validUntil, type Programme } from './programme.ts';
 import { queueMail } from './activity.repository.ts';
 import { composeMail, type MailKind } from './partner-mail.ts';
+import { personalValues } from './personal-data.ts';
 
 /**
  * The registration use cases: apply, review (approve / return / reject), changes and renewals
@@ -221,8 +223,9 @@ export async function review(db: Executor, programme: Programme, submissionId: n
       entityId: String(partner.id),
       cityId: programme.cityId,
       old: { status: partner.status, submission: s.id, kind: s.kind },
-      new: { status, submissionStatus: decided.status, registrationNo },
-      reason: reason.trim() === '' ? null : reason.trim(),
+      // The reason itself stays with the submission (erased on withdrawal): free text typed about a
+      // person never enters the append-only log, which no erasure may rewrite.
+      new: { status, submissionStatus: decided.status, registrationNo, reasonGiven: reason.trim() !== '' },
     });
     const contact = await contactOf(trx, partner.id);
     if (contact) {
@@ -300,38 +303,31 @@ export async function sendRenewalReminders(db: Executor, programme: Programme, t
 }
 
 /**
- * Withdrawal (退会): the registration ends today and the personal data is erased at once (APPI):
- * the contact, the log-in, course registrations' names, the partner's queued and sent mail, the
- * profiles of past submissions; an individual's name too. What stays is the organisation's
- * public record of what it did (events, awards), which holds no personal data.
+ * Withdrawal (退会): the registration ends today and the personal data is erased at once (APPI),
+ * column by column as the data map says (personal-data.ts, docs/PERSONAL-DATA.md): the contact,
+ * the log-in, the free text of the profile, collaboration messages, sign-ups and mail; an
+ * individual's name and award entries too; then the person's values (name, e-mail, phone,
+ * website) wherever a copy is left, such as mail to other partners the secretariat reads. What
+ * stays is an organisation's public record of what it did (its name, events, award entries),
+ * and ids, dates and statuses that keep counts right.
  */
 export async function withdraw(db: Executor, programme: Programme, partner: Partner, actor: string, today: string, reason: string | null): Promise<void> {
   await inTransaction(db, async (trx) => {
     const pdb = partnerDb(trx);
     await updatePartnerRow(trx, partner.id, { status: 'withdrawn', withdrawn_on: today, publication_consent: false });
-    await pdb.updateTable('partner_submissions').set({ profile: null }).where('partner_id', '=', partner.id).execute();
     await pdb.updateTable('partner_submissions').set({ status: 'superseded' }).where('partner_id', '=', partner.id).where('status', '=', 'pending').execute();
     const contact = await contactOf(trx, partner.id);
-    await erasePersonalData(trx, partner.id);
-    await pdb.deleteFrom('outbox').where('dedupe_key', 'like', `partners:p${partner.id}:%`).execute();
-    if (contact) {
-      // Mail queued before the partner existed (a course registration) or sent to others with its
-      // contact (an accepted collaboration) holds the same personal data.
-      const address = contact.email.replace(/[\\%_]/g, (ch) => `\\${ch}`);
-      await pdb
-        .deleteFrom('outbox')
-        .where('city_id', '=', programme.cityId)
-        .where('dedupe_key', 'like', 'partners:%')
-        .where((eb) => eb.or([eb('recipient', '=', contact.email), eb('body', 'like', `%${address}%`)]))
-        .execute();
-    }
     const userId = await userIdOfPartner(trx, partner.id);
+    const user = userId === null ? undefined : await pdb.selectFrom('users').select(['username', 'display_name']).where('id', '=', userId).executeTakeFirst();
+    const individual = partner.profile.memberType === 'individual';
+    const values = personalValues([
+      contact?.representative,
+      contact?.email,
+      contact?.phone,
+      ...(individual ? [partner.profile.name, partner.profile.nameKana, partner.profile.website, user?.display_name] : []),
+    ]);
+    await erasePersonalData(trx, { partnerId: partner.id, individual, email: contact ? contact.email.trim().toLowerCase() : null, username: user?.username ?? null, values });
     if (userId !== null) await pdb.deleteFrom('users').where('id', '=', userId).execute();
-    if (partner.profile.memberType === 'individual') {
-      await pdb.updateTable('partners').set({ name: '—', name_kana: '—', website: null }).where('id', '=', partner.id).execute();
-      await pdb.deleteFrom('partner_search').where('partner_id', '=', partner.id).execute();
-      await pdb.deleteFrom('partner_search_grams').where('partner_id', '=', partner.id).execute();
-    }
     await logPartnerChange(trx, { actor, action: 'withdraw', entity: 'partner', entityId: String(partner.id), cityId: programme.cityId, old: { status: partner.status }, new: { status: 'withdrawn', withdrawnOn: today }, reason });
     await logPartnerChange(trx, { actor, action: 'erase-personal-data', entity: 'partner', entityId: String(partner.id), cityId: programme.cityId });
   });
@@ -357,6 +353,17 @@ export async function exportPartnerData(db: Executor, partner: Partner) {
     awardEntries,
     lectureRequests: dispatches,
   };
+}
+
+/**
+ * The partner review queue of a city for the staff home and the staff city page: how many
+ * submissions wait, or null when the city runs no programme. The caller checks that the user
+ * may run the programme (canRunPartnerProgramme).
+ */
+export async function reviewQueueOfCity(db: Executor, cityId: string): Promise<{ pending: number } | null> {
+  const programme = await programmeRowOfCity(db, cityId);
+  if (!programme) return null;
+  return { pending: (await pendingSubmissions(db, programme.id)).length };
 }
 
 /** What a review's kind is called in the log and the mail. */

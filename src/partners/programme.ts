@@ -111,8 +111,8 @@ export function levelReached(levels: readonly ProgrammeLevel[], yesAnswers: numb
   return reached;
 }
 
-/** An ISO date (YYYY-MM-DD) of a Date, in UTC. */
-export function isoDate(d: Date): string {
+/** An ISO date (YYYY-MM-DD) of a Date built as UTC midnight (date arithmetic only; "today" comes from the clock). */
+function isoDate(d: Date): string {
   return d.toISOString().slice(0, 10);
 }
 

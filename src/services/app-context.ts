@@ -1,3 +1,4 @@
+import { systemClock, type Clock } from '../core/time/clock.ts';
 import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { DEFAULT_STAFF_CONFIG, type Config, type StaffConfig } from '../config.ts';
@@ -22,6 +23,8 @@ export interface AppContext {
   readonly staff: StaffConfig;
   /** The administrator created on this start, with its one-time password (first start only). */
   readonly initialAdmin: OneTimeCredentials | null;
+  /** The clock the app runs on (pass it to createApp with the store). */
+  readonly clock: Clock;
   close(): Promise<void>;
 }
 
@@ -41,6 +44,8 @@ export interface AppContextOptions {
    *   import, template); an empty database then says so instead of being filled behind the user's back.
    */
   readonly purpose?: 'serve' | 'init' | 'command';
+  /** The clock of the app ("today" in Asia/Tokyo for counts and reminders); the system's unless given (tests). */
+  readonly clock?: Clock;
 }
 
 /**
@@ -52,6 +57,7 @@ export async function openAppContext(
   options: AppContextOptions = {},
 ): Promise<AppContext> {
   const announce = options.announce ?? ((line: string) => console.error(line));
+  const clock = options.clock ?? systemClock;
   const staff = config.staff ?? DEFAULT_STAFF_CONFIG;
   const purpose = options.purpose ?? 'serve';
   const setUp = purpose !== 'command';
@@ -86,7 +92,7 @@ export async function openAppContext(
       }
     }
     const store = new CityDataStore(opened.db);
-    await attachPartnerPlatform(opened.db, store, seed);
+    await attachPartnerPlatform(opened.db, store, seed, clock);
     // The cross-city pages read summaries maintained on write; build those missing or older
     // than their city (first start, seed cities, a process that stopped before its rebuild).
     if (setUp) await store.catchUpSummaries();
@@ -96,7 +102,7 @@ export async function openAppContext(
         ? await listenForChanges(config.databaseUrl, (cityId) => store.forget(cityId), () => store.forget())
         : async () => {};
     const stopJob =
-      purpose === 'serve' ? startReminderJob(opened.db, store, { reminderDays: staff.reminderDays, smtp: staff.smtp, log: announce }) : async () => {};
+      purpose === 'serve' ? startReminderJob(opened.db, store, { reminderDays: staff.reminderDays, smtp: staff.smtp, log: announce, clock }) : async () => {};
     const close = async () => {
       await stopJob();
       await stopListening();
@@ -104,7 +110,7 @@ export async function openAppContext(
       await store.settled();
       await opened.close();
     };
-    return { db: opened.db, dialect: opened.dialect, store, seededCities, staff, initialAdmin, close };
+    return { db: opened.db, dialect: opened.dialect, store, seededCities, staff, initialAdmin, clock, close };
   } catch (e) {
     await opened.close();
     throw e;

@@ -1,3 +1,4 @@
+import { tokyoDateOf } from '../core/time/clock.ts';
 import type { CityData, StatusOverride, YearlyCommentary } from '../core/city/city.ts';
 import { reportingYear } from '../core/time/time-point.ts';
 import type { Executor } from '../storage/database.ts';
@@ -44,6 +45,7 @@ export function isPublishedAt(staff: StaffCityData, at: Parameters<typeof report
   return !staff.unpublishedYears.has(reportingYear(at));
 }
 
+/** The Tokyo date a staff decision was recorded on. */
 function isoDate(d: Date | string): string {
-  return new Date(d).toISOString().slice(0, 10);
+  return tokyoDateOf(d);
 }

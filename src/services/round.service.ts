@@ -1,3 +1,4 @@
+import { systemClock, tokyoDateOf, type Clock } from '../core/time/clock.ts';
 import { fillMessage as fill } from '../i18n/fill.ts';
 import nodemailer, { type Transporter } from 'nodemailer';
 import type { SmtpConfig } from '../config.ts';
@@ -43,12 +44,12 @@ export function roundProgress(data: CityData, departments: readonly DepartmentWi
  * unpublished at the same time, so what departments enter stays internal until the secretariat
  * has reviewed and published it.
  */
-export async function openRound(db: Executor, store: CityDataStore, user: StaffUser, cityId: string, form: Readonly<Record<string, string>>, today = new Date()): Promise<FormResult<EntryRoundRow>> {
+export async function openRound(db: Executor, store: CityDataStore, user: StaffUser, cityId: string, form: Readonly<Record<string, string>>, today: Date = systemClock.now()): Promise<FormResult<EntryRoundRow>> {
   const errors: Record<string, FieldProblem> = {};
   const yearText = (form['year'] ?? '').trim();
   const deadline = (form['deadline'] ?? '').trim();
   if (!/^\d{4}$/.test(yearText)) errors['year'] = { kind: yearText === '' ? 'required' : 'invalid' };
-  if (!isIsoDate(deadline) || deadline < today.toISOString().slice(0, 10)) errors['deadline'] = { kind: deadline === '' ? 'required' : 'not-a-date' };
+  if (!isIsoDate(deadline) || deadline < tokyoDateOf(today)) errors['deadline'] = { kind: deadline === '' ? 'required' : 'not-a-date' };
   if (Object.keys(errors).length > 0) return { ok: false, errors };
   const year = Number(yearText);
   if (await findRound(db, cityId, year)) return { ok: false, errors: { year: { kind: 'invalid' } } };
@@ -74,10 +75,10 @@ export async function closeEntryRound(db: Executor, user: StaffUser, round: Entr
   });
 }
 
-/** Whole days from `today` to a YYYY-MM-DD deadline (0 on the day itself, negative after). */
+/** Whole days from `today` (its Tokyo date) to a YYYY-MM-DD deadline (0 on the day itself, negative after). */
 export function daysUntil(deadline: string, today: Date): number {
   const d = Date.parse(`${deadline}T00:00:00Z`);
-  const t0 = Date.parse(`${today.toISOString().slice(0, 10)}T00:00:00Z`);
+  const t0 = Date.parse(`${tokyoDateOf(today)}T00:00:00Z`);
   return Math.round((d - t0) / 86_400_000);
 }
 
@@ -92,14 +93,14 @@ export async function queueReminders(
   store: CityDataStore,
   options: { reminderDays: readonly number[]; today?: Date; round?: EntryRoundRow; manual?: boolean },
 ): Promise<number> {
-  const today = options.today ?? new Date();
+  const today = options.today ?? systemClock.now();
   const rounds = options.round ? [options.round] : await listOpenRounds(db);
   const cityNames = new Map((await listCityRows(db)).map((c) => [c.id, c.name]));
   let queued = 0;
   for (const round of rounds) {
     if (round.closed_at !== null) continue;
     const left = daysUntil(round.deadline, today);
-    const dueDays = options.manual ? [`manual-${today.toISOString().slice(0, 10)}`] : options.reminderDays.filter((d) => left >= 0 && left <= d).map((d) => `d${d}`);
+    const dueDays = options.manual ? [`manual-${tokyoDateOf(today)}`] : options.reminderDays.filter((d) => left >= 0 && left <= d).map((d) => `d${d}`);
     if (dueDays.length === 0) continue;
     // Only the most urgent reminder day that has come: no burst of 7- and 1-day reminders at once.
     const due = dueDays.at(-1)!;
@@ -160,7 +161,8 @@ export function createTransport(smtp: SmtpConfig): Pick<Transporter, 'sendMail'>
  * is configured, delivers the outbox. Returns a function that stops it and waits for a run in
  * flight, so the database is never closed under it.
  */
-export function startReminderJob(db: Executor, store: CityDataStore, options: { reminderDays: readonly number[]; smtp: SmtpConfig | undefined; intervalMs?: number; log?: (line: string) => void }): () => Promise<void> {
+export function startReminderJob(db: Executor, store: CityDataStore, options: { reminderDays: readonly number[]; smtp: SmtpConfig | undefined; intervalMs?: number; log?: (line: string) => void; clock?: Clock }): () => Promise<void> {
+  const clock = options.clock ?? systemClock;
   const log = options.log ?? ((line: string) => console.error(line));
   let inFlight: Promise<void> | null = null;
   let stopped = false;
@@ -171,8 +173,8 @@ export function startReminderJob(db: Executor, store: CityDataStore, options: { 
       if (!stopped) log(`michishirube: purge of sessions and log-in attempts failed: ${e instanceof Error ? e.message : String(e)}`);
     }
     try {
-      await queueReminders(db, store, { reminderDays: options.reminderDays });
-      await runPartnerHourly(db, store);
+      await queueReminders(db, store, { reminderDays: options.reminderDays, today: clock.now() });
+      await runPartnerHourly(db, store, clock.todayInTokyo());
       if (options.smtp) await deliverOutbox(db, options.smtp);
     } catch (e) {
       if (!stopped) log(`michishirube: reminder job failed: ${e instanceof Error ? e.message : String(e)}`);

@@ -104,13 +104,17 @@ export async function reviseKpiTarget(db: Executor, store: CityDataStore, user: 
   const errors: Record<string, FieldProblem> = {};
   const targetSlug = text(form, 'target', errors, { required: true, max: 100 });
   const valueText = text(form, 'newValue', errors, { required: true, max: 100 });
-  const revisedOn = text(form, 'revisedOn', errors, { required: true, max: 10 });
+  const revisedOnText = text(form, 'revisedOn', errors, { required: true, max: 40 });
   const reason = text(form, 'reason', errors, { required: true, max: 1000 });
   const target = kpi.targets.find((t) => t.id === targetSlug);
   if (targetSlug !== null && !target) errors['target'] = { kind: 'unknown-target' };
   const value = valueText === null ? null : parseQuantity(valueText, { expectedUnit: kpi.unit });
   if (value && !value.ok) errors['newValue'] = { kind: 'notation', error: value.error };
-  if (revisedOn !== null && !isIsoDate(revisedOn)) errors['revisedOn'] = { kind: 'not-a-date' };
+  // The decision date as every other date field reads it: 2024-03-31, 2024/3/31, 令和6年3月31日, R6.3.31.
+  const revised = revisedOnText === null ? null : parseTimePoint(revisedOnText);
+  if (revised && !revised.ok) errors['revisedOn'] = { kind: 'notation', error: revised.error };
+  else if (revised?.ok && revised.value.kind !== 'day') errors['revisedOn'] = { kind: 'not-a-date' };
+  const revisedOn = revised?.ok && revised.value.kind === 'day' ? formatTimePointIso(revised.value) : null;
   if (Object.keys(errors).length > 0 || !value?.ok || !target || reason === null || revisedOn === null) return { ok: false, errors };
   const row = await kpiRow(db, kpi.cityId, kpi.id);
   if (!(await findTarget(db, row.id, target.id))) return { ok: false, errors: { target: { kind: 'unknown-target' } } };

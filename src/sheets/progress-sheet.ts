@@ -1,3 +1,4 @@
+import { systemClock, tokyoYearOf } from '../core/time/clock.ts';
 import type { City, CityData } from '../core/city/city.ts';
 import { achievement } from '../core/kpi/achievement.ts';
 import { kpiDirection, type Kpi, type KpiDirection, type KpiSide, type KpiTarget, type Observation } from '../core/kpi/kpi.ts';
@@ -145,7 +146,7 @@ export function buildProgressSheet(data: CityData, plan: Plan, options: BuildShe
     city: data.city,
     plan,
     year,
-    generatedOn: options.generatedOn ?? new Date().toISOString().slice(0, 10),
+    generatedOn: options.generatedOn ?? systemClock.todayInTokyo(),
     tables,
     priorityGoals: priorityGoals(tables[0]?.withInitiatives === false ? tables[0] : undefined, kpis),
     rateDecimals: rateDecimals(data, plan),
@@ -156,15 +157,15 @@ export function buildProgressSheet(data: CityData, plan: Plan, options: BuildShe
 }
 
 /** The reporting years a plan has sheets for: its period, up to the current year. */
-export function sheetYears(plan: Pick<Plan, 'periodStart' | 'periodEnd'>, today = new Date()): number[] {
-  const last = Math.min(plan.periodEnd, today.getFullYear());
+export function sheetYears(plan: Pick<Plan, 'periodStart' | 'periodEnd'>, today: Date = systemClock.now()): number[] {
+  const last = Math.min(plan.periodEnd, tokyoYearOf(today));
   const out: number[] = [];
   for (let y = plan.periodStart; y <= last; y++) out.push(y);
   return out.length > 0 ? out : [plan.periodStart];
 }
 
 /** The default reporting year: the period summary's is the period's end, capped at the current year. */
-export function defaultSheetYear(plan: Pick<Plan, 'periodStart' | 'periodEnd'>, today = new Date()): number {
+export function defaultSheetYear(plan: Pick<Plan, 'periodStart' | 'periodEnd'>, today: Date = systemClock.now()): number {
   return sheetYears(plan, today).at(-1)!;
 }
 

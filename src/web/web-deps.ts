@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { systemClock, type Clock } from '../core/time/clock.ts';
 import type { StaffConfig, WebConfig } from '../config.ts';
 import type { CityDataStore } from '../services/city-data.store.ts';
 import type { Database } from '../storage/database.ts';
@@ -17,4 +18,11 @@ export interface WebDeps {
   readonly pageCache?: PageCacheEntries;
   /** The PDF print queue (a fresh one with the default bounds by default). */
   readonly pdfQueue?: PdfQueue;
+  /** Where "now" and "today" (Asia/Tokyo) come from; the system clock when absent (tests inject a fixed one). */
+  readonly clock?: Clock;
+}
+
+/** The clock of the app: the injected one, else the system's. */
+export function clockOf(deps: Pick<WebDeps, 'clock'>): Clock {
+  return deps.clock ?? systemClock;
 }

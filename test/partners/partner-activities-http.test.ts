@@ -1,9 +1,10 @@
+import { systemClock } from '../../src/core/time/clock.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { awardEntries, eventsOf, registrationsOf, saveKpiBinding } from '../../src/partners/activity.repository.ts';
 import { submissionsOf } from '../../src/partners/partner.repository.ts';
 import { programmeOfCity } from '../../src/partners/partner.service.ts';
 import { partnerDb } from '../../src/partners/partner.table.ts';
-import { addDays, isoDate, type KpiBinding } from '../../src/partners/programme.ts';
+import { addDays, type KpiBinding } from '../../src/partners/programme.ts';
 import { openAppContext, type AppContext } from '../../src/services/app-context.ts';
 import { createApp } from '../../src/web/app.tsx';
 import { application, applyThroughForm, Client, makeStaff } from './partner-client.ts';
@@ -17,7 +18,7 @@ import { application, applyThroughForm, Client, makeStaff } from './partner-clie
 
 let ctx: AppContext;
 let app: ReturnType<typeof createApp>;
-const today = isoDate(new Date());
+const today = systemClock.todayInTokyo();
 /** Ichinoseki KPIs bound, for this test, to each kind of platform count. */
 const BOUND = {
   partnersOfGoal: 'new-products-technologies',

@@ -1,8 +1,9 @@
+import { systemClock } from '../../src/core/time/clock.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { partnerDb } from '../../src/partners/partner.table.ts';
 import { runPartnerHourly } from '../../src/partners/partner-platform.ts';
 import { submissionsOf } from '../../src/partners/partner.repository.ts';
-import { addDays, isoDate, validUntil } from '../../src/partners/programme.ts';
+import { addDays, validUntil } from '../../src/partners/programme.ts';
 import { openAppContext, type AppContext } from '../../src/services/app-context.ts';
 import { startReminderJob } from '../../src/services/round.service.ts';
 import { createApp } from '../../src/web/app.tsx';
@@ -17,7 +18,7 @@ import { application, applyThroughForm, Client, makeStaff } from './partner-clie
 
 let ctx: AppContext;
 let app: ReturnType<typeof createApp>;
-const today = isoDate(new Date());
+const today = systemClock.todayInTokyo();
 
 beforeAll(async () => {
   ctx = await openAppContext({ dataDir: '', databaseUrl: undefined, seed: true, inMemory: true }, { announce: () => {} });

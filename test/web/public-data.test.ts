@@ -48,7 +48,7 @@ describe('KPI page', () => {
     const text = visible(r.text);
     expect(text).toContain('2030年までに、世界のエネルギーミックスにおける再生可能エネルギーの割合を大幅に拡大させる。');
     expect(text).toContain('2023年（令和5年）');
-    expect(text).toContain('Printed in the 2022年実績 column of progress sheet table (2) with the time point 2020年.');
+    expect(text).toContain('進捗評価シート表(2)の「2022年実績」欄に、時点2020年として掲載されている値。');
     expect(text).toContain('SDGs未来都市等進捗評価シート');
   });
 

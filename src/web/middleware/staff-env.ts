@@ -1,5 +1,6 @@
 import type { SessionPolicy } from '../../auth/session.ts';
 import type { StaffUser } from '../../auth/user.ts';
+import type { Clock } from '../../core/time/clock.ts';
 import type { SessionRow } from '../../storage/tables/staff.table.ts';
 
 /** Settings the staff middleware needs. */
@@ -20,5 +21,7 @@ export interface StaffEnv {
     csrfToken: string;
     /** The client's IP address (for rate limits and the log). */
     clientIp: string;
+    /** The app's clock (Asia/Tokyo "today"; injected in tests). */
+    clock: Clock;
   };
 }

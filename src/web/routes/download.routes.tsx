@@ -3,13 +3,14 @@ import { cityArchive } from '../../services/open-data.service.ts';
 import { t } from '../../i18n/messages.ts';
 import { viewContextOf } from '../request-context.ts';
 import { ARCHIVE_FILES, OpenDataView } from '../views/open-data.view.tsx';
-import type { WebDeps } from '../web-deps.ts';
+import { clockOf, type WebDeps } from '../web-deps.ts';
 import { notFound } from './public.routes.tsx';
 import { cityDirectory } from '../../summaries/national.service.ts';
 import { cityFilterOf, pagingOf } from './national-json.ts';
 
 /** The open data page and each city's archive of all its public data. */
-export function downloadRoutes({ store, db }: WebDeps): Hono {
+export function downloadRoutes(deps: WebDeps): Hono {
+  const { store, db } = deps;
   const app = new Hono();
 
   app.get('/data', async (c) => {
@@ -23,7 +24,7 @@ export function downloadRoutes({ store, db }: WebDeps): Hono {
   app.get('/cities/:city/download.zip', async (c) => {
     const data = await store.get(c.req.param('city'));
     if (!data) return notFound(c);
-    const now = new Date();
+    const now = clockOf(deps).now();
     const readme = (['ja', 'en'] as const)
       .map((lang) =>
         [

@@ -16,8 +16,7 @@ import { viewContextOf } from '../request-context.ts';
 import { PartnerHomeView, type CollaborationItem } from '../views/partners/partner-account.view.tsx';
 import type { FormState } from '../views/partners/partner-form.tsx';
 import { PartnerMessageView } from '../views/partners/partner-public.view.tsx';
-import { today } from '../views/partners/partner-parts.tsx';
-import type { WebDeps } from '../web-deps.ts';
+import { clockOf, type WebDeps } from '../web-deps.ts';
 import { postedFields, stateOf } from './partner-public.routes.tsx';
 
 /** The profile form's values from a partner's current profile. */
@@ -53,6 +52,7 @@ export async function partnerLanding(db: WebDeps['db'], user: StaffUser): Promis
  * partner acted on is always the logged-in user's own, never one named in the URL.
  */
 export function partnerAccountRoutes(deps: WebDeps): Hono<StaffEnv> {
+  const clock = clockOf(deps);
   const app = new Hono<StaffEnv>();
 
   const mine = async (c: Context<StaffEnv>): Promise<{ user: StaffUser; partner: Partner; programme: Programme } | Response> => {
@@ -92,7 +92,7 @@ export function partnerAccountRoutes(deps: WebDeps): Hono<StaffEnv> {
         submissions={await submissionsOf(deps.db, partner.id)}
         profileState={extra.profileState ?? profileState(partner)}
         contactState={extra.contactState ?? { values: { representative: contact?.representative ?? '', email: contact?.email ?? '', phone: contact?.phone ?? '' }, goals: [], errors: {} }}
-        matches={partner.status === 'approved' ? await matchesFor(deps.db, programme, partner, today()) : []}
+        matches={partner.status === 'approved' ? await matchesFor(deps.db, programme, partner, clock.todayInTokyo()) : []}
         collaborations={collaborations}
         events={events}
         awards={partner.status === 'approved' ? await awardsOf(deps.db, programme.id) : []}
@@ -128,7 +128,7 @@ export function partnerAccountRoutes(deps: WebDeps): Hono<StaffEnv> {
     if (m.partner.status !== 'approved') return done(c, 'partners.error.forbidden');
     const checked = validateProfileChange(fields, m.programme.config);
     if (!checked.ok) return home(c, m, { profileState: stateOf(fields, checked.errors), status: 422 });
-    const r = await requestChange(deps.db, m.programme, m.partner, checked.value.profile, checked.value.publicationConsent, actor(m.partner), today());
+    const r = await requestChange(deps.db, m.programme, m.partner, checked.value.profile, checked.value.publicationConsent, actor(m.partner), clock.todayInTokyo());
     deps.store.invalidate(m.programme.cityId);
     return done(c, r === 'applied' ? 'partners.me.changeApplied' : 'partners.me.changeRequested');
   });
@@ -184,7 +184,7 @@ export function partnerAccountRoutes(deps: WebDeps): Hono<StaffEnv> {
     const title = boundedField('title', field(fields, 'title').trim(), 200);
     const summary = boundedField('summary', field(fields, 'summary').trim(), LIMITS.message);
     if (title === '' || summary === '') return done(c, 'partners.error.required', '#events');
-    const r = await enterAward(deps.db, m.programme, m.partner, Number(c.req.param('id')), { title, summary }, today());
+    const r = await enterAward(deps.db, m.programme, m.partner, Number(c.req.param('id')), { title, summary }, clock.todayInTokyo());
     deps.store.invalidate(m.programme.cityId);
     return done(c, r.ok ? 'partners.award.entered' : 'partners.error.forbidden', '#events');
   });
@@ -192,7 +192,7 @@ export function partnerAccountRoutes(deps: WebDeps): Hono<StaffEnv> {
   app.post('/renew', async (c) => {
     const m = await mine(c);
     if (m instanceof Response) return m;
-    await requestRenewal(deps.db, m.programme, m.partner, actor(m.partner), today());
+    await requestRenewal(deps.db, m.programme, m.partner, actor(m.partner), clock.todayInTokyo());
     deps.store.invalidate(m.programme.cityId);
     return done(c, 'partners.me.renewRequested');
   });
@@ -211,7 +211,7 @@ export function partnerAccountRoutes(deps: WebDeps): Hono<StaffEnv> {
     if (m instanceof Response) return m;
     const fields = await postedFields(c);
     if (field(fields, 'confirm') !== 'on') return done(c, 'partners.error.consent-required');
-    await withdraw(deps.db, m.programme, m.partner, actor(m.partner), today(), null);
+    await withdraw(deps.db, m.programme, m.partner, actor(m.partner), clock.todayInTokyo(), null);
     deps.store.invalidate(m.programme.cityId);
     const ctx = viewContextOf(c);
     // The user row (and with it the session) is gone: the answer is a plain confirmation.

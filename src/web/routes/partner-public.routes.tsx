@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { passwordProblem } from '../../auth/password.ts';
 import { DEFAULT_STAFF_CONFIG } from '../../config.ts';
 import type { City } from '../../core/city/city.ts';
-import { field, fieldAll, isHoneypotFilled, validateApplication, type PostedFields } from '../../partners/application.ts';
+import { field, fieldAll, isHoneypotFilled, normalizeEmail, validateApplication, type PostedFields } from '../../partners/application.ts';
 import { awardEntries, awardsOf, dispatchesOf, eventById, eventsOf, registrationCount, registrationsOf } from '../../partners/activity.repository.ts';
 import { registerForEvent, requestDispatch } from '../../partners/activity.service.ts';
 import { DIRECTORY_PAGE_SIZE, partnerActivities, programmeCounts, searchDirectory } from '../../partners/partner-directory.service.ts';
@@ -12,7 +12,6 @@ import { isListed } from '../../partners/partner.ts';
 import { MEMBER_TYPES, type MemberType, type Programme } from '../../partners/programme.ts';
 import { viewContextOf } from '../request-context.ts';
 import { emptyForm, type FormState } from '../views/partners/partner-form.tsx';
-import { today } from '../views/partners/partner-parts.tsx';
 import {
   AppliedView,
   ApplyView,
@@ -26,7 +25,7 @@ import {
   PartnerView,
   ProgrammeView,
 } from '../views/partners/partner-public.view.tsx';
-import type { WebDeps } from '../web-deps.ts';
+import { clockOf, type WebDeps } from '../web-deps.ts';
 import { notFound } from './public.routes.tsx';
 import { ipOf, publicCsrfToken, publicCsrfValid, RateLimiter } from './partner-guard.ts';
 import { readFileSync } from 'node:fs';
@@ -71,7 +70,8 @@ const dispatchForm = z.object({
 
 const courseForm = z.object({
   name: z.string().trim().min(1, 'required').max(60, 'too-long'),
-  email: z.string().trim().min(1, 'required').max(254, 'too-long').email('invalid-email'),
+  // Full-width input (ｙａｍａｄａ＠ｅｘａｍｐｌｅ．ｊｐ) is folded before it is checked.
+  email: z.string().transform(normalizeEmail).pipe(z.string().min(1, 'required').max(254, 'too-long').email('invalid-email')),
 });
 
 function zodErrors(issues: readonly { path: PropertyKey[]; message: string }[]): Record<string, never> {
@@ -86,6 +86,7 @@ function zodErrors(issues: readonly { path: PropertyKey[]; message: string }[]):
  * award results and the lecturer request form.
  */
 export function partnerPublicRoutes(deps: WebDeps): Hono {
+  const clock = clockOf(deps);
   const app = new Hono();
   const settings = deps.staff ?? DEFAULT_STAFF_CONFIG;
   // Five applications and ten other posts per IP in ten minutes: people never need more, scripts are stopped.
@@ -125,7 +126,7 @@ export function partnerPublicRoutes(deps: WebDeps): Hono {
     const cities = new Map((await deps.store.listCities()).map((city) => [city.id, city]));
     for (const programme of await listProgrammes(deps.db)) {
       const city = cities.get(programme.cityId);
-      if (city) entries.push({ city, programme, total: (await programmeCounts(deps.db, programme, today())).total });
+      if (city) entries.push({ city, programme, total: (await programmeCounts(deps.db, programme, clock.todayInTokyo())).total });
     }
     return c.html(<PartnersHomeView ctx={viewContextOf(c)} entries={entries} />);
   });
@@ -133,7 +134,7 @@ export function partnerPublicRoutes(deps: WebDeps): Hono {
   app.get('/cities/:city/partners', async (c) => {
     const l = await load(c);
     if (!l) return notFound(c);
-    return c.html(<ProgrammeView ctx={viewContextOf(c)} city={l.city} programme={l.programme} counts={await programmeCounts(deps.db, l.programme, today())} />);
+    return c.html(<ProgrammeView ctx={viewContextOf(c)} city={l.city} programme={l.programme} counts={await programmeCounts(deps.db, l.programme, clock.todayInTokyo())} />);
   });
 
   app.get('/cities/:city/partners/directory', async (c) => {
@@ -146,7 +147,7 @@ export function partnerPublicRoutes(deps: WebDeps): Hono {
       deps.db,
       l.programme,
       { q: q.q, page: q.page, ...(typeof q.goal === 'number' && { goal: q.goal }), ...(q.type && { memberType: q.type }), ...(area && { area }) },
-      today(),
+      clock.todayInTokyo(),
     );
     return c.html(
       <DirectoryView
@@ -181,7 +182,7 @@ export function partnerPublicRoutes(deps: WebDeps): Hono {
       const errors = { ...(checked.ok ? {} : checked.errors) };
       return c.html(<ApplyView ctx={ctx} city={l.city} programme={l.programme} state={stateOf(fields, errors, badPassword ? ctx.t('partners.error.password') : undefined)} csrfToken={token} />, 422);
     }
-    const r = await apply(deps.db, l.programme, checked.value, password, today());
+    const r = await apply(deps.db, l.programme, checked.value, password, clock.todayInTokyo());
     deps.store.invalidate(l.city.id);
     return c.html(<AppliedView ctx={ctx} city={l.city} programme={l.programme} username={r.username} approved={r.status === 'approved'} />);
   });
@@ -193,7 +194,7 @@ export function partnerPublicRoutes(deps: WebDeps): Hono {
     return c.html(<EventsView ctx={viewContextOf(c)} city={l.city} programme={l.programme} events={events} />);
   });
 
-  const eventPage = async (c: Context, l: { city: City; programme: Programme }, id: number, extra: { notice?: string; state?: FormState; status?: 200 | 422 } = {}) => {
+  const eventPage = async (c: Context, l: { city: City; programme: Programme }, id: number, extra: { notice?: string; state?: FormState; status?: 200 | 409 | 422 } = {}) => {
     const event = await eventById(deps.db, id);
     if (!event || event.programme_id !== l.programme.id) return notFound(c);
     const regs = await registrationsOf(deps.db, id);
@@ -201,7 +202,7 @@ export function partnerPublicRoutes(deps: WebDeps): Hono {
     for (const r of regs) {
       if (r.partner_id === null || r.attended === false) continue;
       const p = await loadPartner(deps.db, r.partner_id);
-      if (p && isListed(p, today())) participants.push({ id: p.id, name: p.profile.name });
+      if (p && isListed(p, clock.todayInTokyo())) participants.push({ id: p.id, name: p.profile.name });
     }
     return c.html(
       <EventView ctx={viewContextOf(c)} city={l.city} programme={l.programme} event={event} registered={regs.length} participants={participants} csrfToken={publicCsrfToken(c)} notice={extra.notice} {...(extra.state && { state: extra.state })} />,
@@ -225,6 +226,7 @@ export function partnerPublicRoutes(deps: WebDeps): Hono {
     const parsed = courseForm.safeParse({ name: field(fields, 'name'), email: field(fields, 'email') });
     if (!parsed.success) return eventPage(c, l, id, { state: stateOf(fields, zodErrors(parsed.error.issues)), status: 422 });
     const r = await registerForEvent(deps.db, l.programme, id, parsed.data, 'public');
+    if (!r.ok && r.error === 'duplicate-email') return eventPage(c, l, id, { state: stateOf(fields, { email: 'duplicate-email' }), status: 409 });
     if (!r.ok) return r.error === 'not-found' ? notFound(c) : eventPage(c, l, id, { notice: ctx.t(r.error === 'full' ? 'partners.event.full' : r.error === 'already' ? 'partners.event.already' : 'partners.event.closed') });
     deps.store.invalidate(l.city.id);
     return eventPage(c, l, id, { notice: ctx.t('partners.event.registeredDone') });
@@ -236,13 +238,14 @@ export function partnerPublicRoutes(deps: WebDeps): Hono {
     const awards = await Promise.all((await awardsOf(deps.db, l.programme.id)).map(async (award) => ({ award, entries: await awardEntries(deps.db, award.id) })));
     // A winner that withdrew (or no longer consents) keeps its place in the results, without a link to a page that is gone.
     const winnerIds = [...new Set(awards.flatMap((a) => a.entries.filter((e) => e.winner).map((e) => e.partner_id)))];
-    const listed = new Set((await loadPartners(deps.db, winnerIds)).filter((p) => isListed(p, today())).map((p) => p.id));
+    const listed = new Set((await loadPartners(deps.db, winnerIds)).filter((p) => isListed(p, clock.todayInTokyo())).map((p) => p.id));
     return c.html(<AwardsView ctx={viewContextOf(c)} city={l.city} programme={l.programme} awards={awards} listed={listed} />);
   });
 
+  /** Lectures held in the current (Tokyo) calendar year. */
   const heldThisYear = async (programme: Programme) => {
-    const year = today().slice(0, 4);
-    return (await dispatchesOf(deps.db, programme.id)).filter((d) => d.status === 'held' && d.held_on?.startsWith(year)).length;
+    const year = clock.todayInTokyo().slice(0, 4);
+    return { year: Number(year), count: (await dispatchesOf(deps.db, programme.id)).filter((d) => d.status === 'held' && d.held_on?.startsWith(year)).length };
   };
 
   app.get('/cities/:city/partners/dispatch', async (c) => {
@@ -271,7 +274,7 @@ export function partnerPublicRoutes(deps: WebDeps): Hono {
     if (!l) return notFound(c);
     const partner = await loadPartner(deps.db, Number(c.req.param('id')));
     // Only listed partners have a public page: pending, returned, rejected, withdrawn or non-consenting ones do not exist publicly.
-    if (!partner || partner.programmeId !== l.programme.id || !isListed(partner, today())) return notFound(c);
+    if (!partner || partner.programmeId !== l.programme.id || !isListed(partner, clock.todayInTokyo())) return notFound(c);
     const { events, awards } = await partnerActivities(deps.db, l.programme, partner.id);
     return c.html(<PartnerView ctx={viewContextOf(c)} city={l.city} programme={l.programme} partner={partner} events={events} awards={awards} />);
   });

@@ -15,9 +15,8 @@ import { pendingSubmissions } from '../../partners/partner.repository.ts';
 import { currentUser } from '../middleware/require-role.ts';
 import type { StaffEnv } from '../middleware/staff-env.ts';
 import { viewContextOf } from '../request-context.ts';
-import { today } from '../views/partners/partner-parts.tsx';
 import { SecretariatPartnerView, SecretariatView } from '../views/partners/partner-secretariat.view.tsx';
-import type { WebDeps } from '../web-deps.ts';
+import { clockOf, type WebDeps } from '../web-deps.ts';
 import { postedFields } from './partner-public.routes.tsx';
 import { forbidden, staffNotFound, staffPage } from './staff.routes.tsx';
 
@@ -29,6 +28,7 @@ const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
  * reminders, the outbox, events with attendance, award scoring and winners, lecturer dispatch.
  */
 export function partnerSecretariatRoutes(deps: WebDeps): Hono<StaffEnv> {
+  const clock = clockOf(deps);
   const app = new Hono<StaffEnv>();
 
   const programmeFor = async (c: Context<StaffEnv>, allowed = canRunPartnerProgramme): Promise<Programme | Response> => {
@@ -101,7 +101,7 @@ export function partnerSecretariatRoutes(deps: WebDeps): Hono<StaffEnv> {
     if (decision !== 'approve' && decision !== 'return' && decision !== 'reject') return forbidden(c);
     const s = await submission(deps.db, Number(c.req.param('id')));
     if (!s) return staffNotFound(c);
-    const r = await review(deps.db, p, s.id, decision, boundedField('reason', field(fields, 'reason'), LIMITS.reason), actorName(currentUser(c)), today());
+    const r = await review(deps.db, p, s.id, decision, boundedField('reason', field(fields, 'reason'), LIMITS.reason), actorName(currentUser(c)), clock.todayInTokyo());
     if (!r.ok) return partnerPage(c, p, s.partner_id, viewContextOf(c).t(`partners.admin.error.${r.error.kind}` as MessageKey));
     deps.store.invalidate(p.cityId);
     return back(c, `/staff/partners/${p.cityId}/${s.partner_id}`, 'partners.admin.decided');
@@ -117,7 +117,7 @@ export function partnerSecretariatRoutes(deps: WebDeps): Hono<StaffEnv> {
     if (field(fields, 'confirm') !== 'on') return back(c, `/staff/partners/${p.cityId}/${partner.id}`, 'partners.error.consent-required');
     if (partner.status === 'withdrawn') return back(c, `/staff/partners/${p.cityId}/${partner.id}`, 'partners.error.forbidden');
     // No free-text reason: the append-only log must not receive personal data.
-    await withdraw(deps.db, p, partner, actorName(currentUser(c)), today(), null);
+    await withdraw(deps.db, p, partner, actorName(currentUser(c)), clock.todayInTokyo(), null);
     deps.store.invalidate(p.cityId);
     return back(c, `/staff/partners/${p.cityId}/${partner.id}`, 'partners.admin.withdrawn');
   });
@@ -125,7 +125,7 @@ export function partnerSecretariatRoutes(deps: WebDeps): Hono<StaffEnv> {
   app.post('/:city/reminders', async (c) => {
     const p = await programmeFor(c);
     if (p instanceof Response) return p;
-    await sendRenewalReminders(deps.db, p, today());
+    await sendRenewalReminders(deps.db, p, clock.todayInTokyo());
     return back(c, `/staff/partners/${p.cityId}`, 'partners.admin.saved');
   });
 

@@ -9,7 +9,7 @@ import { t } from '../../i18n/messages.ts';
 import { prepareSheet, sheetFileName } from '../../services/progress-sheet.service.ts';
 import { sheetYears, type ProgressSheet } from '../../sheets/progress-sheet.ts';
 import { sheetFooter, sheetHtml } from '../views/sheet/render.ts';
-import type { WebDeps } from '../web-deps.ts';
+import { clockOf, type WebDeps } from '../web-deps.ts';
 import { notFound } from './public.routes.tsx';
 
 /**
@@ -17,14 +17,16 @@ import { notFound } from './public.routes.tsx';
  * the Excel workbook (`…/sheet.xlsx`) and the PDF (`…/sheet.pdf`), all built from the same
  * sheet model.
  */
-export function sheetRoutes({ store, pdfQueue }: WebDeps, printer = new PdfPrinter()): Hono {
+export function sheetRoutes(deps: WebDeps, printer = new PdfPrinter()): Hono {
+  const { store, pdfQueue } = deps;
+  const clock = clockOf(deps);
   const app = new Hono();
   const queue = pdfQueue ?? new PdfQueue();
 
   const load = async (c: Context): Promise<{ sheet: ProgressSheet } | Response> => {
     const data = await store.get(c.req.param('city') ?? '');
     if (!data) return notFound(c);
-    const r = prepareSheet(data, { planId: c.req.param('plan') ?? '', kind: c.req.query('kind'), year: c.req.query('year') });
+    const r = prepareSheet(data, { planId: c.req.param('plan') ?? '', kind: c.req.query('kind'), year: c.req.query('year'), today: clock.now(), generatedOn: clock.todayInTokyo() });
     if (!r.ok) {
       if (r.error.kind === 'unknown-plan') return notFound(c);
       return c.text(t(parseLang(c.req.query('lang')), 'sheets.unknownYear'), 400);
@@ -37,7 +39,7 @@ export function sheetRoutes({ store, pdfQueue }: WebDeps, printer = new PdfPrint
     if (r instanceof Response) return r;
     const lang = parseLang(c.req.query('lang'));
     const base = `/cities/${r.sheet.city.id}/plans/${r.sheet.plan.id}`;
-    return c.html(await sheetHtml(r.sheet, lang, { years: sheetYears(r.sheet.plan), base: `${base}/sheet`, planHref: lang === 'en' ? `${base}?lang=en` : base }));
+    return c.html(await sheetHtml(r.sheet, lang, { years: sheetYears(r.sheet.plan, clock.now()), base: `${base}/sheet`, planHref: lang === 'en' ? `${base}?lang=en` : base }));
   });
 
   app.get('/cities/:city/plans/:plan/sheet.xlsx', async (c) => {

@@ -1,3 +1,5 @@
+import { canRunPartnerProgramme } from '../../policies/partner.policy.ts';
+import { reviewQueueOfCity } from '../../partners/partner.service.ts';
 import { Hono, type Context } from 'hono';
 import { boundedField } from '../middleware/input-guard.ts';
 import { errors } from '../errors.ts';
@@ -70,6 +72,7 @@ export function staffCityRoutes(deps: WebDeps): Hono<StaffEnv> {
         round={round}
         myProgress={myProgress}
         tools={{ import: canImportActuals(user, cityId), plans: canEditPlans(user, cityId) || canWriteEvaluation(user, cityId), publication: canPublishData(user, cityId), rounds: canRunEntryRounds(user, cityId), audit: canReadAuditLog(user, cityId) }}
+        partnerQueue={canRunPartnerProgramme(user, cityId) ? await reviewQueueOfCity(db, cityId) : null}
         notice={noticeOf(c)}
       />,
     );

@@ -13,7 +13,8 @@ import type { StaffEnv } from '../middleware/staff-env.ts';
 import { viewContextOf } from '../request-context.ts';
 import { LoginView, PasswordView } from '../views/staff/auth.view.tsx';
 import { fill, StaffMessageView, type StaffPage } from '../views/staff/staff-layout.tsx';
-import type { WebDeps } from '../web-deps.ts';
+import { clockOf, type WebDeps } from '../web-deps.ts';
+import { systemClock } from '../../core/time/clock.ts';
 import { staffAdminRoutes } from './staff-admin.routes.tsx';
 import { staffAuditRoutes } from './staff-audit.routes.tsx';
 import { staffCityRoutes } from './staff-city.routes.tsx';
@@ -21,12 +22,14 @@ import { IMPORT_UPLOAD_PATH, importUploadLimit, staffImportRoutes } from './staf
 import { partnerAccountRoutes, partnerLanding } from './partner-account.routes.tsx';
 import { partnerSecretariatRoutes } from './partner-secretariat.routes.tsx';
 import { DashboardView } from '../views/staff/dashboard.view.tsx';
+import { canRunPartnerProgramme } from '../../policies/partner.policy.ts';
+import { reviewQueueOfCity } from '../../partners/partner.service.ts';
 
 const css = readFileSync(new URL('../views/staff/staff.css', import.meta.url), 'utf8');
 
 /** The page context of a staff request: language, user, CSRF token. */
 export function staffPage(c: Context<StaffEnv>): StaffPage {
-  return { ctx: viewContextOf(c), user: c.get('user'), csrfToken: c.get('csrfToken') };
+  return { ctx: viewContextOf(c), user: c.get('user'), csrfToken: c.get('csrfToken'), today: (c.get('clock') ?? systemClock).todayInTokyo() };
 }
 
 /** A 403 page: the user may not do this. */
@@ -96,6 +99,11 @@ export function staffRoutes(deps: WebDeps): Hono<StaffEnv> {
   const policy = { idleMinutes: settings.sessionIdleMinutes, absoluteHours: settings.sessionAbsoluteHours };
   const app = new Hono<StaffEnv>();
 
+  const clock = clockOf(deps);
+  app.use('*', async (c, next) => {
+    c.set('clock', clock);
+    await next();
+  });
   app.get('/static/staff.css', (c) => c.body(css, 200, { 'content-type': 'text/css; charset=utf-8', 'cache-control': 'public, max-age=3600' }));
   app.use('*', sessionMiddleware(deps.db, { session: policy, trustProxy: settings.trustProxy }));
   app.use(IMPORT_UPLOAD_PATH, importUploadLimit()); // before the CSRF check reads the multipart body
@@ -162,7 +170,15 @@ export function staffRoutes(deps: WebDeps): Hono<StaffEnv> {
   app.get('/', async (c) => {
     const partnerHome = await partnerLanding(deps.db, c.get('user')!);
     if (partnerHome) return c.redirect(partnerHome, 303);
-    return c.html(<DashboardView page={staffPage(c)} cities={await deps.store.listCities()} notice={noticeOf(c)} />);
+    const user = c.get('user')!;
+    const cities = await deps.store.listCities();
+    const partnerQueues = new Map<string, number>();
+    for (const city of cities) {
+      if (!canRunPartnerProgramme(user, city.id)) continue;
+      const queue = await reviewQueueOfCity(deps.db, city.id);
+      if (queue) partnerQueues.set(city.id, queue.pending);
+    }
+    return c.html(<DashboardView page={staffPage(c)} cities={cities} partnerQueues={partnerQueues} notice={noticeOf(c)} />);
   });
 
   app.route('/audit', staffAuditRoutes(deps));

@@ -1,3 +1,4 @@
+import type { MessageKey } from '../../i18n/messages.ts';
 import { raw } from 'hono/html';
 import { formatDecimal } from '../../i18n/number-format.ts';
 import type { CalculationRecord } from '../../core/kpi/calculation-record.ts';
@@ -354,7 +355,7 @@ function RecordDetails(props: { ctx: ViewContext; record: CalculationRecord }) {
   return (
     <details class="record">
       <summary>
-        {ctx.t('pub.calc.details')}（{ctx.t('pub.calc.method')}: <code>{record.method}</code>）
+        {ctx.t('pub.calc.details')}（{ctx.t('pub.calc.method')}{ctx.lang === 'ja' ? '：' : ': '}{methodName(ctx, record.method)}）
       </summary>
       <div class="record-grid">
         {groups.map(([label, values]) =>
@@ -373,6 +374,13 @@ function RecordDetails(props: { ctx: ViewContext; record: CalculationRecord }) {
       </div>
     </details>
   );
+}
+
+/** The name of a calculation method in the page's language (the record keeps its stable id for the API). */
+function methodName(ctx: ViewContext, method: string): string {
+  const key = `pub.calc.methodName.${method}` as MessageKey;
+  const text = ctx.t(key);
+  return text === key ? method : text;
 }
 
 function calcValue(ctx: ViewContext, key: string, v: number | string | null): string {

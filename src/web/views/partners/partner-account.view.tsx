@@ -1,3 +1,4 @@
+import { formatTokyoDate, formatTokyoWallClock } from '../../../core/time/clock.ts';
 import type { MessageKey } from '../../../i18n/messages.ts';
 import type { MatchSuggestion } from '../../../partners/matching.ts';
 import type { Partner, PartnerContact } from '../../../partners/partner.ts';
@@ -130,7 +131,7 @@ export function PartnerHomeView(props: {
               <p class="pt-meta">
                 {ctx.t(c.incoming ? 'partners.me.collabFrom' : 'partners.me.collabTo')}: <strong>{c.otherName}</strong> ・ {ctx.t(`partners.me.collab.${c.status}` as MessageKey)}
               </p>
-              <p class="prewrap">{c.message}</p>
+              <p class="prewrap">{c.message === '' ? ctx.t('partners.me.collabErased') : c.message}</p>
               {c.contact ? (
                 <p>
                   {ctx.t('partners.me.sharedContact')}: {c.contact.representative} / {c.contact.email}
@@ -163,7 +164,7 @@ export function PartnerHomeView(props: {
           <ul>
             {props.events.map((e) => (
               <li>
-                <a href={ctx.href(`/cities/${programme.cityId}/partners/events/${e.id}`)}>{e.title}</a> ({e.starts_at.replace('T', ' ')}){' '}
+                <a href={ctx.href(`/cities/${programme.cityId}/partners/events/${e.id}`)}>{e.title}</a> ({formatTokyoWallClock(e.starts_at)}){' '}
                 {e.registeredByMe ? (
                   <strong>{ctx.t('partners.event.already')}</strong>
                 ) : e.status === 'announced' ? (
@@ -236,7 +237,7 @@ export function PartnerHomeView(props: {
         <ul>
           {props.submissions.map((s) => (
             <li>
-              {ctx.t(`partners.submission.${s.kind}` as MessageKey)} ・ {new Date(s.submitted_at).toISOString().slice(0, 10)} ・ {ctx.t(`partners.submission.${s.status}` as MessageKey)}
+              {ctx.t(`partners.submission.${s.kind}` as MessageKey)} ・ {formatTokyoDate(s.submitted_at)} ・ {ctx.t(`partners.submission.${s.status}` as MessageKey)}
               {s.reason ? `: ${s.reason}` : ''}
             </li>
           ))}

@@ -6,6 +6,8 @@ import type { MemberType, Programme, ResourceCategory } from '../../../partners/
 import { Layout } from '../layout.tsx';
 import type { ViewContext } from '../view-context.ts';
 import { localized } from '../view-context.ts';
+import { fiscalYearOf } from '../../../core/time/clock.ts';
+import { fillMessage } from '../../../i18n/fill.ts';
 
 /** Shared parts of the partner pages. Everything user-written is passed as text children: JSX escapes it. */
 
@@ -96,7 +98,9 @@ export function Notice(props: { text: string | undefined }) {
   ) : null;
 }
 
-/** Today's date in ISO form (UTC): the one clock of the partner pages. */
-export function today(): string {
-  return new Date().toISOString().slice(0, 10);
+
+/** A registration date with the fiscal year (年度, April start, Tokyo dates) it counts in: "2025-04-01（2025年度）". */
+export function registeredOnText(ctx: ViewContext, registeredOn: string): string {
+  const fy = fillMessage(ctx.t('partners.partner.fiscalYear'), { year: String(fiscalYearOf(registeredOn)) });
+  return ctx.lang === 'ja' ? `${registeredOn}（${fy}）` : `${registeredOn} (${fy})`;
 }

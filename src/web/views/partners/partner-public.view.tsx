@@ -1,3 +1,4 @@
+import { formatTokyoWallClock } from '../../../core/time/clock.ts';
 import type { City } from '../../../core/city/city.ts';
 import type { MessageKey } from '../../../i18n/messages.ts';
 import type { Partner } from '../../../partners/partner.ts';
@@ -9,7 +10,7 @@ import { SelectField, TextArea, TextField } from '../staff/form.tsx';
 import type { ViewContext } from '../view-context.ts';
 import { localized } from '../view-context.ts';
 import { Check, ErrorList, errorMessages, goalName, Honeypot, ProfileFields, type FormState } from './partner-form.tsx';
-import { GoalChip, GoalList, Notice, PartnerCard, PartnerLayout, PartnerLoginLink, programmeName, resourceLabel, SampleBadge, typeLabel } from './partner-parts.tsx';
+import { GoalChip, GoalList, Notice, PartnerCard, PartnerLayout, PartnerLoginLink, programmeName, registeredOnText, resourceLabel, SampleBadge, typeLabel } from './partner-parts.tsx';
 
 const crumbs = (ctx: ViewContext, city: City, programme?: Programme) => [
   { href: ctx.href('/'), label: ctx.t('nav.home') },
@@ -296,7 +297,7 @@ export function PartnerView(props: {
         <dt>{ctx.t('partners.partner.registrationNo')}</dt>
         <dd>{p.registrationNo}</dd>
         <dt>{ctx.t('partners.partner.registeredOn')}</dt>
-        <dd>{p.registeredOn}</dd>
+        <dd>{p.registeredOn ? registeredOnText(ctx, p.registeredOn) : null}</dd>
         {p.validUntil ? (
           <>
             <dt>{ctx.t('partners.partner.validUntil')}</dt>
@@ -450,7 +451,7 @@ export function EventsView(props: { ctx: ViewContext; city: City; programme: Pro
               <SampleBadge ctx={ctx} show={e.is_sample} />
             </h2>
             <p class="pt-meta">
-              {ctx.t(`partners.event.kind.${e.kind}` as MessageKey)} ・ {e.starts_at.replace('T', ' ')} ・ {ctx.t(`partners.event.status.${e.status}` as MessageKey)}
+              {ctx.t(`partners.event.kind.${e.kind}` as MessageKey)} ・ {formatTokyoWallClock(e.starts_at)} ・ {ctx.t(`partners.event.status.${e.status}` as MessageKey)}
             </p>
           </li>
         ))}
@@ -485,7 +486,7 @@ export function EventView(props: {
         <dt>{ctx.t('partners.status')}</dt>
         <dd>{ctx.t(`partners.event.status.${e.status}` as MessageKey)}</dd>
         <dt>{ctx.t('partners.event.startsAt')}</dt>
-        <dd>{e.starts_at.replace('T', ' ')}</dd>
+        <dd>{formatTokyoWallClock(e.starts_at)}</dd>
         <dt>{ctx.t('partners.event.place')}</dt>
         <dd>{e.place}</dd>
         {e.capacity !== null ? (
@@ -597,7 +598,7 @@ export function AwardsView(props: {
 }
 
 /** The lecturer dispatch request form (講師派遣). */
-export function DispatchView(props: { ctx: ViewContext; city: City; programme: Programme; state: FormState; csrfToken: string; heldThisYear: number; done?: boolean }) {
+export function DispatchView(props: { ctx: ViewContext; city: City; programme: Programme; state: FormState; csrfToken: string; heldThisYear: { year: number; count: number }; done?: boolean }) {
   const { ctx, city, state } = props;
   const errors = errorMessages(ctx, state.errors);
   const v = state.values;
@@ -606,7 +607,7 @@ export function DispatchView(props: { ctx: ViewContext; city: City; programme: P
       <h1>{ctx.t('partners.dispatch')}</h1>
       <p>{ctx.t('partners.dispatch.lead')}</p>
       <p>
-        {ctx.t('partners.dispatch.held')} ({new Date().getUTCFullYear()}): {props.heldThisYear}
+        {ctx.t('partners.dispatch.held')} ({props.heldThisYear.year}): {props.heldThisYear.count}
       </p>
       {props.done ? (
         <p class="pt-notice" role="status">

@@ -1,3 +1,4 @@
+import { formatTokyoDateTime, formatTokyoWallClock } from '../../../core/time/clock.ts';
 import type { MessageKey } from '../../../i18n/messages.ts';
 import type { Partner, PartnerContact, PartnerProfile } from '../../../partners/partner.ts';
 import type { PartnerAwardRow, PartnerDispatchRow, PartnerEventRow, PartnerSubmissionRow } from '../../../partners/partner.table.ts';
@@ -5,7 +6,7 @@ import type { Programme } from '../../../partners/programme.ts';
 import { CsrfField, StaffLayout, type StaffPage } from '../staff/staff-layout.tsx';
 import type { ViewContext } from '../view-context.ts';
 import { goalName } from './partner-form.tsx';
-import { programmeName, resourceLabel, SampleBadge, typeLabel } from './partner-parts.tsx';
+import { programmeName, registeredOnText, resourceLabel, SampleBadge, typeLabel } from './partner-parts.tsx';
 
 /** The secretariat's pages of a programme (staff area): review, partners, outbox, events, awards, dispatch. */
 
@@ -53,7 +54,7 @@ export function SecretariatView(props: {
           <tbody>
             {props.queue.map((s) => (
               <tr>
-                <td>{new Date(s.submitted_at).toISOString().slice(0, 16).replace('T', ' ')}</td>
+                <td>{formatTokyoDateTime(s.submitted_at)}</td>
                 <td>{ctx.t(`partners.submission.${s.kind}` as MessageKey)}</td>
                 <td>
                   <a href={`${base}/${s.partner_id}`}>{s.partner_name}</a>
@@ -103,7 +104,7 @@ export function SecretariatView(props: {
       {props.events.map((e) => (
         <section class="pt-card">
           <h3>
-            {e.title} ({ctx.t(`partners.event.kind.${e.kind}` as MessageKey)}, {e.starts_at.replace('T', ' ')}) — {ctx.t(`partners.event.status.${e.status}` as MessageKey)}
+            {e.title} ({ctx.t(`partners.event.kind.${e.kind}` as MessageKey)}, {formatTokyoWallClock(e.starts_at)}) — {ctx.t(`partners.event.status.${e.status}` as MessageKey)}
           </h3>
           {e.status === 'announced' ? (
             <form class="pt-form" method="post" action={`${base}/events/${e.id}/held`}>
@@ -313,7 +314,7 @@ export function SecretariatView(props: {
                     <div class="pt-mail">{m.body}</div>
                   </details>
                 </td>
-                <td>{m.sent_at ? new Date(m.sent_at).toISOString().slice(0, 16).replace('T', ' ') : ctx.t('partners.admin.unsent')}</td>
+                <td>{m.sent_at ? formatTokyoDateTime(m.sent_at) : ctx.t('partners.admin.unsent')}</td>
               </tr>
             ))}
           </tbody>
@@ -377,7 +378,7 @@ export function SecretariatPartnerView(props: {
       {css}
       <p>
         {ctx.t('partners.status')}: <strong id="partner-status">{ctx.t(`partners.status.${p.status}` as MessageKey)}</strong>
-        {p.registrationNo ? ` ・ ${p.registrationNo} ・ ${p.registeredOn} – ${p.validUntil ?? ''}` : ''}
+        {p.registrationNo ? ` ・ ${p.registrationNo} ・ ${p.registeredOn ? registeredOnText(ctx, p.registeredOn) : ''} – ${p.validUntil ?? ''}` : ''}
       </p>
       <h2>{ctx.t('partners.admin.privateData')}</h2>
       {props.contact ? (
@@ -449,7 +450,7 @@ export function SecretariatPartnerView(props: {
       <ul>
         {props.submissions.map((s) => (
           <li>
-            {ctx.t(`partners.submission.${s.kind}` as MessageKey)} ・ {new Date(s.submitted_at).toISOString().slice(0, 16).replace('T', ' ')} ・ {ctx.t(`partners.submission.${s.status}` as MessageKey)}
+            {ctx.t(`partners.submission.${s.kind}` as MessageKey)} ・ {formatTokyoDateTime(s.submitted_at)} ・ {ctx.t(`partners.submission.${s.status}` as MessageKey)}
             {s.reason ? `: ${s.reason}` : ''}
           </li>
         ))}
@@ -474,7 +475,7 @@ export function SecretariatPartnerView(props: {
       <ul>
         {props.history.map((h) => (
           <li>
-            {new Date(h.occurred_at).toISOString().slice(0, 16).replace('T', ' ')} {h.action} ({h.actor}){h.reason ? `: ${h.reason}` : ''}
+            {formatTokyoDateTime(h.occurred_at)} {h.action} ({h.actor}){h.reason ? `: ${h.reason}` : ''}
           </li>
         ))}
       </ul>

@@ -1,3 +1,4 @@
+import { formatTokyoDateTime } from '../../../core/time/clock.ts';
 import type { City } from '../../../core/city/city.ts';
 import type { StaffChangeLogRow } from '../../../storage/tables/staff.table.ts';
 import { localized } from '../view-context.ts';
@@ -16,7 +17,7 @@ export function AuditView(props: { page: StaffPage; cities: readonly City[]; ent
   const { ctx } = props.page;
   const t = ctx.t;
   const none = {};
-  const time = (d: Date) => new Date(d).toLocaleString(ctx.lang === 'ja' ? 'ja-JP' : 'en-GB', { timeZone: 'Asia/Tokyo' });
+  const time = (d: Date) => formatTokyoDateTime(d);
   return (
     <StaffLayout page={props.page} title={t('staff.audit.title')} breadcrumbs={[{ href: ctx.href('/staff'), label: t('staff.nav.dashboard') }]}>
       <h1>{t('staff.audit.title')}</h1>

@@ -40,6 +40,8 @@ export function CityStaffView(props: {
   round: EntryRoundRow | undefined;
   myProgress: DepartmentProgress | undefined;
   tools: { import: boolean; plans: boolean; publication: boolean; rounds: boolean; audit: boolean };
+  /** Submissions waiting in the city's partner review queue; null when the user does not review or the city runs no programme. */
+  partnerQueue?: { pending: number } | null;
   notice?: string | undefined;
 }) {
   const { ctx } = props.page;
@@ -158,6 +160,13 @@ export function CityStaffView(props: {
               <a href={ctx.href(`/staff/audit?city=${props.city.id}`)}>{t('staff.city.audit')}</a>
             </li>
           ) : null}
+          {props.partnerQueue ? (
+            <li>
+              <a id="partner-queue" href={ctx.href(`/staff/partners/${props.city.id}#queue`)}>
+                {fill(t('staff.partnerQueue'), { count: props.partnerQueue.pending })}
+              </a>
+            </li>
+          ) : null}
         </ul>
       </section>
     </StaffLayout>
@@ -188,7 +197,7 @@ export function KpiStaffView(props: KpiStaffProps) {
   const base = `/staff/cities/${props.city.id}/kpis/${kpi.id}`;
   const title = fill(t('staff.kpi.title'), { kpi: kpiName(ctx, kpi) });
   const status = (s: string) => t(`status.${s}` as MessageKey);
-  const commentaryForm = props.forms.commentary ?? { values: { year: String(new Date().getFullYear() - 1) }, errors: {} };
+  const commentaryForm = props.forms.commentary ?? { values: { year: String(Number(props.page.today.slice(0, 4)) - 1) }, errors: {} };
   const overrideForm = props.forms.override ?? { values: { status: props.override?.status ?? '', justification: props.override?.justification ?? '' }, errors: {} };
   const defineForm = props.forms.define ?? { values: { name: kpi.name, nameEn: kpi.nameEn ?? '', unit: kpi.unit, department: props.department ? String(props.department.id) : '' }, errors: {} };
   return (

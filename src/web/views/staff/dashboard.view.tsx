@@ -1,10 +1,16 @@
 import type { City } from '../../../core/city/city.ts';
 import type { MessageKey } from '../../../i18n/messages.ts';
 import { localized } from '../view-context.ts';
-import { StaffLayout, type StaffPage, sep } from './staff-layout.tsx';
+import { fill, StaffLayout, type StaffPage, sep } from './staff-layout.tsx';
 
 /** The staff home: the cities the user has a role in (all of them for the system administrator). */
-export function DashboardView(props: { page: StaffPage; cities: readonly City[]; notice?: string | undefined }) {
+export function DashboardView(props: {
+  page: StaffPage;
+  cities: readonly City[];
+  /** City id → submissions waiting in its partner review queue (only cities whose programme the user runs). */
+  partnerQueues?: ReadonlyMap<string, number>;
+  notice?: string | undefined;
+}) {
   const { ctx, user } = props.page;
   const t = ctx.t;
   const mine = props.cities.filter((c) => user?.isSystemAdmin || user?.memberships.some((m) => m.cityId === c.id));
@@ -26,6 +32,11 @@ export function DashboardView(props: { page: StaffPage; cities: readonly City[];
                 <p>
                   {t('staff.dashboard.role')}{sep(ctx)}{m ? t(`staff.role.${m.role}` as MessageKey) : t('staff.role.system-admin')}
                 </p>
+                {props.partnerQueues?.has(c.id) ? (
+                  <p>
+                    <a href={ctx.href(`/staff/partners/${c.id}#queue`)}>{fill(t('staff.partnerQueue'), { count: props.partnerQueues.get(c.id)! })}</a>
+                  </p>
+                ) : null}
               </li>
             );
           })}

@@ -1,3 +1,4 @@
+import { formatTokyoDateTime } from '../../../core/time/clock.ts';
 import type { City } from '../../../core/city/city.ts';
 import type { Plan, PlanNode } from '../../../core/plan/plan.ts';
 import { walkPlanNodes } from '../../../core/plan/plan.ts';
@@ -150,7 +151,7 @@ export function RoundsView(props: {
 export function OutboxView(props: { page: StaffPage; city: City; mails: readonly OutboxRow[]; smtp: boolean }) {
   const { ctx } = props.page;
   const t = ctx.t;
-  const time = (d: Date | null) => (d ? new Date(d).toLocaleString(ctx.lang === 'ja' ? 'ja-JP' : 'en-GB', { timeZone: 'Asia/Tokyo' }) : t('staff.outbox.notSent'));
+  const time = (d: Date | null) => (d ? formatTokyoDateTime(d) : t('staff.outbox.notSent'));
   return (
     <StaffLayout page={props.page} title={t('staff.outbox.title')} breadcrumbs={crumbs(ctx, props.city)}>
       <h1>{t('staff.outbox.title')}</h1>
@@ -204,7 +205,7 @@ export function PlanEditView(props: {
   const base = `/staff/cities/${props.city.id}/plans/${p.id}`;
   const title = fill(t('staff.plan.title'), { plan: localized(ctx, p.title, p.titleEn) });
   const head = props.forms.head ?? { values: { title: p.title, titleEn: p.titleEn ?? '', vision: p.vision ?? '' }, errors: {} };
-  const evaluation = props.forms.evaluation ?? { values: { year: String(new Date().getFullYear() - 1) }, errors: {} };
+  const evaluation = props.forms.evaluation ?? { values: { year: String(Number(props.page.today.slice(0, 4)) - 1) }, errors: {} };
   const nodeValues = (n: PlanNode): { values: FormValues; errors: FieldErrors } =>
     props.forms.node?.id === n.id ? props.forms.node : { values: { code: n.code ?? '', title: n.title, titleEn: n.titleEn ?? '', description: n.description ?? '' }, errors: {} };
   return (

@@ -13,7 +13,7 @@ export function problemText(ctx: ViewContext, p: FieldProblem): string {
     case 'reason-required':
       return ctx.t('staff.actual.error.reasonRequired');
     case 'not-a-date':
-      return `${ctx.t('staff.form.error.invalid')}（${ctx.t('staff.target.revisedOnHint')}）`;
+      return ctx.lang === 'ja' ? `${ctx.t('staff.form.error.notADate')}（${ctx.t('staff.target.revisedOnHint')}）` : `${ctx.t('staff.form.error.notADate')} (${ctx.t('staff.target.revisedOnHint')})`;
     case 'unknown-department':
       return ctx.t('staff.users.error.unknown-department');
     case 'invalid':

@@ -10,6 +10,8 @@ export interface StaffPage {
   readonly ctx: ViewContext;
   readonly user: StaffUser | null;
   readonly csrfToken: string;
+  /** Today in Asia/Tokyo (ISO date), from the app's clock: form defaults and deadlines use it. */
+  readonly today: string;
 }
 
 export { fillMessage as fill } from '../../../i18n/fill.ts';

@@ -1,3 +1,4 @@
+import { formatTokyoDateTime } from '../../../core/time/clock.ts';
 import type { StaffUser } from '../../../auth/user.ts';
 import type { City } from '../../../core/city/city.ts';
 import type { MessageKey } from '../../../i18n/messages.ts';
@@ -27,7 +28,7 @@ export function UsersView(props: {
   const cityOptions = props.cities.map((c) => ({ value: c.id, label: localized(ctx, c.name, c.nameEn) }));
   const departmentOptions = [{ value: '', label: t('staff.users.none') }, ...props.departments.map((d) => ({ value: String(d.id), label: `${d.cityName}${sep(ctx)}${localized(ctx, d.name, d.name_en ?? undefined)}` }))];
   const labels = { username: t('staff.users.username'), displayName: t('staff.users.displayName'), email: t('staff.users.email'), city: t('staff.users.city'), role: t('staff.users.role'), department: t('staff.users.department') };
-  const time = (d: Date) => new Date(d).toLocaleString(ctx.lang === 'ja' ? 'ja-JP' : 'en-GB', { timeZone: 'Asia/Tokyo' });
+  const time = (d: Date) => formatTokyoDateTime(d);
   return (
     <StaffLayout page={props.page} title={t('staff.users.title')} breadcrumbs={[{ href: ctx.href('/staff'), label: t('staff.nav.dashboard') }]}>
       <h1>{t('staff.users.title')}</h1>
