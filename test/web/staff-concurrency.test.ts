@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabases } from '../../src/storage/test-databases.ts';
 import { startStaffTestApp, type StaffTestApp } from '../support/staff-app.ts';
-import { makeUser, StaffClient } from './staff-helpers.ts';
+import { hiddenFields, makeUser, StaffClient } from './staff-helpers.ts';
 
 /*
  * Issue 10.4 (no lost updates) and 11.3 (in-place writes), through HTTP with two logged-in
@@ -14,21 +14,6 @@ import { makeUser, StaffClient } from './staff-helpers.ts';
 const TRIES = 20;
 const CITY = 'ichinoseki';
 const KPI = 'new-farmers';
-
-/** The hidden inputs of the form posting to `action` in a page (the CSRF token and the version fields). */
-function hiddenFields(html: string, action: string): Record<string, string> {
-  const start = html.indexOf(`action="${action}"`);
-  if (start < 0) throw new Error(`no form posting to ${action}`);
-  const form = html.slice(start, html.indexOf('</form>', start));
-  const out: Record<string, string> = {};
-  for (const m of form.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"/g)) out[m[1]!] = decode(m[2]!);
-  delete out['_csrf'];
-  return out;
-}
-
-function decode(s: string): string {
-  return s.replaceAll('&quot;', '"').replaceAll('&#39;', "'").replaceAll('&lt;', '<').replaceAll('&gt;', '>').replaceAll('&amp;', '&');
-}
 
 /** What happened to the tries of one scenario. */
 interface Tally {
