@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { staffDb } from '../../src/storage/staff-database.ts';
 import { testDatabases } from '../../src/storage/test-databases.ts';
 import { startStaffTestApp, type StaffTestApp } from '../support/staff-app.ts';
 import { hiddenFields, makeUser, StaffClient } from './staff-helpers.ts';
@@ -159,6 +160,142 @@ for (const database of testDatabases()) {
       }
       record('same-first-actual-concurrent', tl);
       expect(tl).toMatchObject({ tries: TRIES, saved: TRIES, conflicts: TRIES, errors500: 0, other: 0, lostUpdates: 0 });
+    });
+    /**
+     * Both sessions open `page`, then submit the form posting to `action` at the same moment with
+     * their own input: exactly one is saved (303), the other gets the conflict page (409) showing
+     * the winner's input beside its own; `stored` must then be the winner's.
+     */
+    async function oneWins(scenario: string, page: string, action: string, input: (who: 'A' | 'B', i: number) => Record<string, string>, stored: () => Promise<string>, shown: (who: 'A' | 'B', i: number) => string) {
+      const [a, b] = await twoSessions();
+      const tl = tally();
+      for (let i = 0; i < TRIES; i++) {
+        const [pageA, pageB] = [await a.get(page), await b.get(page)];
+        const [ra, rb] = await Promise.all([
+          a.post(action, { ...hiddenFields(pageA.text, action), ...input('A', i) }),
+          b.post(action, { ...hiddenFields(pageB.text, action), ...input('B', i) }),
+        ]);
+        tl.tries++;
+        count(tl, ra.status);
+        count(tl, rb.status);
+        const value = await stored();
+        if (ra.status === 303 && rb.status === 303) tl.lostUpdates++;
+        else if (ra.status === 303 && value !== shown('A', i)) tl.lostUpdates++;
+        else if (rb.status === 303 && value !== shown('B', i)) tl.lostUpdates++;
+        const loser = ra.status === 409 ? ra : rb.status === 409 ? rb : null;
+        if (loser) {
+          const winner = loser === ra ? 'B' : 'A';
+          expect(loser.text).toContain('他の人がこの内容を先に保存しました');
+          expect(loser.text).toContain(shown(winner, i));
+          expect(loser.text).toContain(shown(winner === 'A' ? 'B' : 'A', i));
+          expect(loser.text).toContain('変更した人：sec-');
+        }
+      }
+      record(scenario, tl);
+      expect(tl).toMatchObject({ tries: TRIES, saved: TRIES, conflicts: TRIES, errors500: 0, other: 0, lostUpdates: 0 });
+    }
+
+    it('target revision, status override, commentary, plan head and expert evaluation: one of two simultaneous saves wins, the other gets the conflict page', async () => {
+      const target = (await kpiRow()).targets.at(-1)!;
+      await oneWins(
+        'target-revision-concurrent',
+        `${kpiBase}/target`,
+        `${kpiBase}/target`,
+        (who, i) => ({ target: target.id, newValue: `${who === 'A' ? 300 + i : 500 + i} 人`, revisedOn: '2025-04-01', reason: `上方修正 ${who}${i}` }),
+        async () => String((await kpiRow()).targets.find((x) => x.id === target.id)!.revisions.at(-1)!.reason),
+        (who, i) => `上方修正 ${who}${i}`,
+      );
+      await oneWins(
+        'status-override-concurrent',
+        kpiBase,
+        `${kpiBase}/override`,
+        (who, i) => ({ status: who === 'A' ? 'behind' : 'achieved', justification: `判断 ${who}${i}` }),
+        async () => (await t.ctx.store.getStaff(CITY))!.data.statusOverrides!.find((o) => o.kpiId === KPI)!.justification,
+        (who, i) => `判断 ${who}${i}`,
+      );
+      await oneWins(
+        'commentary-concurrent',
+        kpiBase,
+        `${kpiBase}/commentary`,
+        (who, i) => ({ year: '2030', body: `コメント ${who}${i}` }),
+        async () => (await t.ctx.store.getStaff(CITY))!.data.yearlyCommentaries!.find((x) => x.kpiId === KPI && x.year === 2030)!.body,
+        (who, i) => `コメント ${who}${i}`,
+      );
+      const plan = (await t.ctx.store.getStaff(CITY))!.data.plans.find((p) => p.kind === 'sdgs-future-city')!;
+      const planBase = `/staff/cities/${CITY}/plans/${plan.id}`;
+      const storedPlan = async () => (await t.ctx.store.getStaff(CITY))!.data.plans.find((p) => p.id === plan.id)!;
+      await oneWins(
+        'plan-head-concurrent',
+        planBase,
+        planBase,
+        (who, i) => ({ title: `${plan.title} ${who}${i}`, titleEn: plan.titleEn ?? '', vision: plan.vision ?? '' }),
+        async () => (await storedPlan()).title,
+        (who, i) => `${plan.title} ${who}${i}`,
+      );
+      await oneWins(
+        'evaluation-concurrent',
+        planBase,
+        `${planBase}/evaluation`,
+        (who, i) => ({ year: '2030', body: `講評 ${who}${i}` }),
+        async () => (await storedPlan()).narratives.filter((n) => n.kind === 'expert-evaluation' && n.year === 2030).map((n) => n.body).join('|'),
+        (who, i) => `講評 ${who}${i}`,
+      );
+    });
+
+    it('a node edit updates that node in place: the tree keeps its row ids and KPI rows, and the log names the node', async () => {
+      const [a] = await twoSessions();
+      const plan = (await t.ctx.store.getStaff(CITY))!.data.plans.find((p) => p.kind === 'sdgs-future-city')!;
+      const planBase = `/staff/cities/${CITY}/plans/${plan.id}`;
+      const rows = () => staffDb(t.ctx.db).selectFrom('plan_nodes').innerJoin('plans', 'plans.id', 'plan_nodes.plan_id').select(['plan_nodes.id', 'plan_nodes.slug', 'plan_nodes.title']).where('plans.slug', '=', plan.id).orderBy('plan_nodes.id').execute();
+      const kpiRows = () => staffDb(t.ctx.db).selectFrom('plan_kpi_rows').select(['id', 'node_id', 'kpi_id']).orderBy('id').execute();
+      const [nodesBefore, kpiRowsBefore] = [await rows(), await kpiRows()];
+      const node = plan.nodes[2] ?? plan.nodes[0]!;
+      const r = await a.submit(planBase, `${planBase}/nodes/${node.id}`, { code: node.code ?? '', title: `${node.title}（改）`, titleEn: node.titleEn ?? '', description: node.description ?? '' });
+      expect(r.status).toBe(303);
+      const nodesAfter = await rows();
+      expect(nodesAfter.map((n) => n.id)).toEqual(nodesBefore.map((n) => n.id));
+      expect(nodesAfter.filter((n, i) => n.title !== nodesBefore[i]!.title).map((n) => n.slug)).toEqual([node.id]);
+      expect(await kpiRows()).toEqual(kpiRowsBefore);
+      const log = await staffDb(t.ctx.db).selectFrom('change_log').select(['entity', 'entity_id', 'actor']).orderBy('id', 'desc').limit(1).executeTakeFirstOrThrow();
+      expect(log).toEqual({ entity: 'plan_node', entity_id: `${plan.id}/${node.id}`, actor: 'sec-a (sec-a)' });
+    });
+
+    it('a saved actual conflict offers the form again: re-applying it is a correction with a reason', async () => {
+      const [a, b] = await twoSessions();
+      const [pageA, pageB] = [await a.get(`${kpiBase}/actuals/new`), await b.get(`${kpiBase}/actuals/new`)];
+      const action = `${kpiBase}/actuals`;
+      expect((await a.post(action, { ...hiddenFields(pageA.text, action), at: '2039年', value: '111 人', source: '速報' })).status).toBe(303);
+      const stale = await b.post(action, { ...hiddenFields(pageB.text, action), at: '2039年', value: '222 人', source: '確定' });
+      expect(stale.status).toBe(409);
+      expect(stale.text).toContain('111 人');
+      expect(stale.text).toContain('222 人');
+      // The re-offered form keeps B's input and now knows the 2039 actual: saving it is a correction.
+      expect(stale.text).toMatch(/value="222 人"/);
+      const noReason = await b.post(action, { ...hiddenFields(stale.text, action), at: '2039年', value: '222 人', source: '確定' });
+      expect(noReason.status).toBe(422);
+      const again = await b.post(action, { ...hiddenFields(noReason.text, action), at: '2039年', value: '222 人', source: '確定', reason: '確定値に更新' });
+      expect(again.status).toBe(303);
+      expect((await kpiRow()).observations.find((o) => o.at.kind === 'year' && o.at.year === 2039)!.value).toBe(222);
+    });
+
+    it('an edit form without its version, or with a malformed one, is a 400 and changes nothing', async () => {
+      const [a] = await twoSessions();
+      await a.get(kpiBase);
+      const before = await kpiRow();
+      for (const [action, form] of [
+        [`${kpiBase}/edit`, { name: 'x', nameEn: '', unit: '人' }],
+        [`${kpiBase}/edit`, { name: 'x', nameEn: '', unit: '人', version: 'abc' }],
+        [`${kpiBase}/override`, { status: 'behind', justification: 'x' }],
+        [`${kpiBase}/commentary`, { year: '2030', body: 'x' }],
+        [`${kpiBase}/commentary`, { year: '2030', body: 'x', versions: '2030=%E0%A4%A' }],
+        [`${kpiBase}/actuals`, { at: '2038年', value: '1 人' }],
+        [`${kpiBase}/target`, { target: before.targets[0]!.id, newValue: '1 人', revisedOn: '2025-04-01', reason: 'x' }],
+      ] as const) {
+        const r = await a.post(action, form);
+        expect(r.status, `${action} ${JSON.stringify(form)}`).toBe(400);
+        expect(r.text).toContain('版の情報がありません');
+      }
+      expect(await kpiRow()).toEqual(before);
     });
   });
 }

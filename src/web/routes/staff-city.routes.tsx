@@ -119,6 +119,11 @@ export function staffCityRoutes(deps: WebDeps): Hono<StaffEnv> {
     return { rows, changedBy: await lastChange(db, cityId, conflict.entity, conflict.entityId) };
   }
 
+  /** A KPI as the staff store has it now (after another person's save, the store was invalidated). */
+  async function loadCityKpi(cityId: string, kpiId: string): Promise<Kpi | undefined> {
+    return (await store.getStaff(cityId))?.data.kpis.find((x) => x.id === kpiId);
+  }
+
   /** The edit state of the KPI of the request, fresh from the database (for a conflict page). */
   async function kpiEdit(k: { kpi: Kpi }): Promise<KpiEditState> {
     const edit = await loadKpiEditState(db, k.kpi.cityId, k.kpi.id);
@@ -194,13 +199,16 @@ export function staffCityRoutes(deps: WebDeps): Hono<StaffEnv> {
         const t = page.ctx.t;
         const stored = edit.targets.get(form['target'] ?? '');
         const storedValue = stored && stored.value !== null ? formatQuantity(stored.value, stored.decimals ?? undefined, k.kpi.unit, page.ctx.lang) : '';
+        // The other person's revision: the target's latest one, as stored now.
+        const fresh = (await loadCityKpi(k.kpi.cityId, k.kpi.id)) ?? k.kpi;
+        const revision = fresh.targets.find((x) => x.id === form['target'])?.revisions.at(-1);
         const rows = [
           { label: t('staff.target.which'), theirs: form['target'] ?? '', yours: form['target'] ?? '' },
           { label: t('staff.target.newValue'), theirs: storedValue, yours: form['newValue'] ?? '' },
+          { label: t('staff.target.revisedOn'), theirs: revision?.revisedOn ?? '', yours: (form['revisedOn'] ?? '').trim() },
+          { label: t('staff.target.reason'), theirs: revision?.reason ?? '', yours: (form['reason'] ?? '').trim() },
         ];
-        // Show the revision just made by the other person too (the store is fresh after their save).
         const conflict = await conflictInfo(k.kpi.cityId, r.conflict, rows);
-        const fresh = (await store.getStaff(k.kpi.cityId))?.data.kpis.find((x) => x.id === k.kpi.id) ?? k.kpi;
         return c.html(<TargetFormView page={page} city={k.staff.data.city} kpi={fresh} values={form} errors={{}} edit={edit} conflict={conflict} />, 409);
       }
       return c.html(<TargetFormView page={page} city={k.staff.data.city} kpi={k.kpi} values={form} errors={problemTexts(page.ctx, r.errors)} edit={edit} />, 422);
