@@ -13,6 +13,8 @@ import { hiddenFields, makeUser, StaffClient } from './staff-helpers.ts';
  */
 
 const TRIES = 20;
+/** Per-test timeout of the scenarios: TRIES rounds of four requests each on a shared 2-core machine. */
+const SLOW = 300_000;
 const CITY = 'ichinoseki';
 const KPI = 'new-farmers';
 
@@ -93,7 +95,7 @@ for (const database of testDatabases()) {
       }
       record('kpi-edit-sequential', tl);
       expect(tl).toMatchObject({ tries: TRIES, saved: TRIES, conflicts: TRIES, errors500: 0, other: 0, lostUpdates: 0 });
-    });
+    }, SLOW);
 
     it('KPI edit saved by both at once (Promise.all): one saves, the other gets a conflict', async () => {
       const [a, b] = await twoSessions();
@@ -115,7 +117,7 @@ for (const database of testDatabases()) {
       }
       record('kpi-edit-concurrent', tl);
       expect(tl).toMatchObject({ tries: TRIES, saved: TRIES, conflicts: TRIES, errors500: 0, other: 0, lostUpdates: 0 });
-    });
+    }, SLOW);
 
     it('two people edit different nodes of one plan at once: both saved in place, no 500', async () => {
       const [a, b] = await twoSessions();
@@ -138,7 +140,7 @@ for (const database of testDatabases()) {
       }
       record('different-nodes-concurrent', tl);
       expect(tl).toMatchObject({ tries: TRIES, saved: 2 * TRIES, conflicts: 0, errors500: 0, other: 0, lostUpdates: 0 });
-    });
+    }, SLOW);
 
     it('two people enter the same first actual at once: one saves, the other gets the conflict page', async () => {
       const [a, b] = await twoSessions();
@@ -160,7 +162,7 @@ for (const database of testDatabases()) {
       }
       record('same-first-actual-concurrent', tl);
       expect(tl).toMatchObject({ tries: TRIES, saved: TRIES, conflicts: TRIES, errors500: 0, other: 0, lostUpdates: 0 });
-    });
+    }, SLOW);
     /**
      * Both sessions open `page`, then submit the form posting to `action` at the same moment with
      * their own input: exactly one is saved (303), the other gets the conflict page (409) showing
@@ -195,7 +197,9 @@ for (const database of testDatabases()) {
       expect(tl).toMatchObject({ tries: TRIES, saved: TRIES, conflicts: TRIES, errors500: 0, other: 0, lostUpdates: 0 });
     }
 
-    it('target revision, status override, commentary, plan head and expert evaluation: one of two simultaneous saves wins, the other gets the conflict page', async () => {
+    const planOfCity = async () => (await t.ctx.store.getStaff(CITY))!.data.plans.find((p) => p.kind === 'sdgs-future-city')!;
+
+    it('target revision: one of two simultaneous saves wins, the other gets the conflict page', async () => {
       const target = (await kpiRow()).targets.at(-1)!;
       await oneWins(
         'target-revision-concurrent',
@@ -205,6 +209,9 @@ for (const database of testDatabases()) {
         async () => String((await kpiRow()).targets.find((x) => x.id === target.id)!.revisions.at(-1)!.reason),
         (who, i) => `上方修正 ${who}${i}`,
       );
+    }, SLOW);
+
+    it('status override: one of two simultaneous saves wins, the other gets the conflict page', async () => {
       await oneWins(
         'status-override-concurrent',
         kpiBase,
@@ -213,6 +220,9 @@ for (const database of testDatabases()) {
         async () => (await t.ctx.store.getStaff(CITY))!.data.statusOverrides!.find((o) => o.kpiId === KPI)!.justification,
         (who, i) => `判断 ${who}${i}`,
       );
+    }, SLOW);
+
+    it('commentary: one of two simultaneous saves wins, the other gets the conflict page', async () => {
       await oneWins(
         'commentary-concurrent',
         kpiBase,
@@ -221,26 +231,36 @@ for (const database of testDatabases()) {
         async () => (await t.ctx.store.getStaff(CITY))!.data.yearlyCommentaries!.find((x) => x.kpiId === KPI && x.year === 2030)!.body,
         (who, i) => `コメント ${who}${i}`,
       );
-      const plan = (await t.ctx.store.getStaff(CITY))!.data.plans.find((p) => p.kind === 'sdgs-future-city')!;
+    }, SLOW);
+
+    it('plan head: one of two simultaneous saves wins, the other gets the conflict page', async () => {
+      const plan = await planOfCity();
       const planBase = `/staff/cities/${CITY}/plans/${plan.id}`;
-      const storedPlan = async () => (await t.ctx.store.getStaff(CITY))!.data.plans.find((p) => p.id === plan.id)!;
       await oneWins(
         'plan-head-concurrent',
         planBase,
         planBase,
         (who, i) => ({ title: `${plan.title} ${who}${i}`, titleEn: plan.titleEn ?? '', vision: plan.vision ?? '' }),
-        async () => (await storedPlan()).title,
+        async () => (await planOfCity()).title,
         (who, i) => `${plan.title} ${who}${i}`,
       );
+    }, SLOW);
+
+    it('expert evaluation: one of two simultaneous first evaluations of a year wins, the other gets the conflict page', async () => {
+      const plan = await planOfCity();
+      const planBase = `/staff/cities/${CITY}/plans/${plan.id}`;
       await oneWins(
         'evaluation-concurrent',
         planBase,
         `${planBase}/evaluation`,
-        (who, i) => ({ year: '2030', body: `講評 ${who}${i}` }),
-        async () => (await storedPlan()).narratives.filter((n) => n.kind === 'expert-evaluation' && n.year === 2030).map((n) => n.body).join('|'),
+        (who, i) => ({ year: String(2031 + i), body: `講評 ${who}${i}` }),
+        async () => (await planOfCity()).narratives.filter((n) => n.kind === 'expert-evaluation' && n.year !== undefined && n.year >= 2031).map((n) => n.body).at(-1) ?? '',
         (who, i) => `講評 ${who}${i}`,
       );
-    });
+      // One evaluation per year: the loser's did not add a second one.
+      const years = (await planOfCity()).narratives.filter((n) => n.kind === 'expert-evaluation' && n.year !== undefined && n.year >= 2031).map((n) => n.year);
+      expect(years).toEqual(Array.from({ length: TRIES }, (_, i) => 2031 + i));
+    }, SLOW);
 
     it('a node edit updates that node in place: the tree keeps its row ids and KPI rows, and the log names the node', async () => {
       const [a] = await twoSessions();

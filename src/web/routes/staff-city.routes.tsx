@@ -18,6 +18,7 @@ import type { Kpi } from '../../core/kpi/kpi.ts';
 import type { Plan } from '../../core/plan/plan.ts';
 import { walkPlanNodes } from '../../core/plan/plan.ts';
 import type { MessageKey } from '../../i18n/messages.ts';
+import { StaleVersionError } from '../../storage/edit-version.ts';
 import { lastChange, loadKpiEditState, loadPlanEditState, type KpiEditState, type PlanEditState } from '../../services/edit-state.service.ts';
 import { OutboxView, PlanEditView, PlanListView, PublicationView, RoundsView } from '../views/staff/manage.view.tsx';
 import { problemTexts } from '../views/staff/problems.ts';
@@ -127,7 +128,8 @@ export function staffCityRoutes(deps: WebDeps): Hono<StaffEnv> {
   /** The edit state of the KPI of the request, fresh from the database (for a conflict page). */
   async function kpiEdit(k: { kpi: Kpi }): Promise<KpiEditState> {
     const edit = await loadKpiEditState(db, k.kpi.cityId, k.kpi.id);
-    if (!edit) throw new Error(`KPI ${k.kpi.id} disappeared`);
+    // Removed meanwhile (an import retired it): a conflict for the user, answered by the staff area's onError.
+    if (!edit) throw new StaleVersionError(`KPI "${k.kpi.id}"`);
     return edit;
   }
 
@@ -396,7 +398,8 @@ export function staffCityRoutes(deps: WebDeps): Hono<StaffEnv> {
 
   async function planEdit(plan: Plan): Promise<PlanEditState> {
     const edit = await loadPlanEditState(db, plan.cityId, plan.id);
-    if (!edit) throw new Error(`plan ${plan.id} disappeared`);
+    // Removed meanwhile (an import replaced the plans): a conflict for the user, answered by the staff area's onError.
+    if (!edit) throw new StaleVersionError(`plan "${plan.id}"`);
     return edit;
   }
 
