@@ -4,37 +4,64 @@ import type { CityData } from '../core/city/city.ts';
 import type { Kpi } from '../core/kpi/kpi.ts';
 import type { NotationError } from '../core/notation/index.ts';
 import { parseQuantity, parseTimePoint } from '../core/notation/index.ts';
-import type { Plan, PlanNode } from '../core/plan/plan.ts';
+import type { Plan } from '../core/plan/plan.ts';
 import { formatTimePointIso } from '../core/time/time-point.ts';
 import { actorName, type StaffUser } from '../auth/user.ts';
 import type { Executor } from '../storage/database.ts';
 import { listDepartments, setKpiOwner } from '../storage/department.repository.ts';
-import { findKpiBySlug } from '../storage/kpi.repository.ts';
+import { isConcurrentWriteError, StaleVersionError } from '../storage/edit-version.ts';
+import { findKpiBySlug, lockKpi, updateKpiAtVersion } from '../storage/kpi.repository.ts';
 import { recordObservation } from '../storage/observation.repository.ts';
+import { appendPlanNarrative, findPlanBySlug, findPlanNodeBySlug, listPlanNarratives, lockPlan, updatePlanAtVersion, updatePlanNarrativeAtVersion, updatePlanNodeAtVersion } from '../storage/plan.repository.ts';
 import { appendStaffChangeLog, inStaffTransaction } from '../storage/staff-database.ts';
-import { appendCommentary, appendStatusOverride, appendYearPublication, listYearPublications } from '../storage/staff-record.repository.ts';
+import { appendCommentary, appendStatusOverride, appendYearPublication, latestCommentaries, latestStatusOverride, listYearPublications } from '../storage/staff-record.repository.ts';
 import type { OverrideStatus } from '../storage/tables/staff.table.ts';
 import { findTarget, reviseTarget } from '../storage/target.repository.ts';
-import { loadCityData, saveCityData } from './city-data.service.ts';
 import type { CityDataStore } from './city-data.store.ts';
+import { formVersion, formVersions } from './form-versions.ts';
 
 /**
  * Writes of the staff area: actuals, target revisions, publication, commentary, status
- * overrides, KPI and plan edits, expert evaluations. Each validates, writes in one transaction
- * with the actor in the history and the change log, and invalidates the cached city. Routes check
- * the policy before calling.
+ * overrides, KPI and plan edits, expert evaluations. Each validates, writes only what it edits,
+ * in place, in one transaction with its history row and change-log entry (issue 11.3: never by
+ * rewriting the city or the plan), and invalidates the cached city. Routes check the policy
+ * before calling.
+ *
+ * Every edit carries the version it started from (the form's `version` or `versions` field,
+ * see form-versions.ts); the write checks it under a row lock or in its UPDATE's WHERE clause
+ * and answers `{ ok: false, conflict }` when someone else saved meanwhile (issue 10.4). A write
+ * that loses a race in the database (a unique violation, a serialization failure) is the same
+ * conflict, never an exception.
  */
 
 /** Why one field of a form is not accepted. */
 export type FieldProblem =
-  | { readonly kind: 'required' | 'too-long' | 'invalid' | 'reason-required' | 'not-a-date' | 'unknown-target' | 'unknown-department' }
+  | { readonly kind: 'required' | 'too-long' | 'invalid' | 'reason-required' | 'not-a-date' | 'unknown-target' | 'unknown-department' | 'missing-version' }
   | { readonly kind: 'notation'; readonly error: NotationError };
 
-/** A form's field problems by field name, or success with a value. */
-export type FormResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly errors: Readonly<Record<string, FieldProblem>> };
+/**
+ * A save refused because what it edits changed since the form was opened (or changed at the
+ * same moment): names the thing as the change log does, so the conflict page can say who
+ * changed it and when.
+ */
+export interface EditConflict {
+  readonly kind: 'edit-conflict';
+  /** change_log entity and entity id of what was changed meanwhile. */
+  readonly entity: string;
+  readonly entityId: string;
+}
+
+/** A form's outcome: success with a value, field problems by field name, or an edit conflict. */
+export type FormResult<T> =
+  | { readonly ok: true; readonly value: T }
+  | { readonly ok: false; readonly errors: Readonly<Record<string, FieldProblem>>; readonly conflict?: undefined }
+  | { readonly ok: false; readonly conflict: EditConflict; readonly errors?: undefined };
 
 /** A note typed in a form: the same bound as an imported one (core/text.ts). */
 const MAX_TEXT = TEXT_LIMITS.note;
+
+/** The result of a form without the version field the edit must carry (the route answers 400). */
+const MISSING_VERSION = { ok: false, errors: { version: { kind: 'missing-version' } } } as const;
 
 function text(form: Readonly<Record<string, string>>, name: string, errors: Record<string, FieldProblem>, opts: { required?: boolean; max?: number } = {}): string | null {
   const v = (form[name] ?? '').trim();
@@ -53,6 +80,20 @@ async function kpiRow(db: Executor, cityId: string, slug: string) {
   return row;
 }
 
+/**
+ * Runs a versioned write: its result, or an edit conflict when the version check failed
+ * (StaleVersionError) or the database refused a concurrent write. Anything else is a bug and
+ * propagates.
+ */
+async function versioned<T>(entity: string, entityId: string, write: () => Promise<T>): Promise<FormResult<T>> {
+  try {
+    return { ok: true, value: await write() };
+  } catch (e) {
+    if (isConcurrentWriteError(e)) return { ok: false, conflict: { kind: 'edit-conflict', entity, entityId } };
+    throw e;
+  }
+}
+
 /** The outcome of saving an actual: whether anything changed. */
 export interface RecordedActual {
   readonly changed: boolean;
@@ -62,7 +103,9 @@ export interface RecordedActual {
 /**
  * Enters or corrects an actual from the data-entry form: time point and value as printed (read
  * with the notation parser, the value in the KPI's unit), note, source; a correction of an
- * existing actual needs a reason. The previous version stays in the history.
+ * existing actual needs a reason. The previous version stays in the history. The form's
+ * `versions` field gives the version of each time point's actual when the form was opened:
+ * entering a time point someone else entered meanwhile is a conflict, not a silent correction.
  */
 export async function recordActual(
   db: Executor,
@@ -72,6 +115,8 @@ export async function recordActual(
   form: Readonly<Record<string, string>>,
 ): Promise<FormResult<RecordedActual>> {
   const errors: Record<string, FieldProblem> = {};
+  const versions = formVersions(form);
+  if (versions === null) return MISSING_VERSION;
   const atText = text(form, 'at', errors, { required: true, max: 100 });
   const valueText = text(form, 'value', errors, { required: true, max: 100 });
   const note = text(form, 'note', errors);
@@ -87,21 +132,27 @@ export async function recordActual(
   const iso = formatTimePointIso(at.value);
   const existing = kpi.observations.find((o) => formatTimePointIso(o.at) === iso);
   const differs = existing && (existing.value !== value.value.value || (existing.decimals ?? null) !== value.value.decimals || (existing.note ?? null) !== note || (existing.source ?? null) !== source);
-  if (differs && reason === null) return { ok: false, errors: { reason: { kind: 'reason-required' } } };
+  if (differs && reason === null && (versions.get(iso) ?? 0) > 0) return { ok: false, errors: { reason: { kind: 'reason-required' } } };
 
   const row = await kpiRow(db, kpi.cityId, kpi.id);
-  const version = await recordObservation(
-    db,
-    { kpiId: row.id, at: at.value, value: value.value.value, decimals: value.value.decimals, note, source },
-    { actor: actorName(user), reason },
+  const r = await versioned('observation', `${kpi.id}@${iso}`, () =>
+    recordObservation(
+      db,
+      { kpiId: row.id, at: at.value, value: value.value.value, decimals: value.value.decimals, note, source },
+      { actor: actorName(user), reason },
+      { expectedVersion: versions.get(iso) ?? 0 },
+    ),
   );
+  if (!r.ok) return r;
   store.invalidate(kpi.cityId);
-  return { ok: true, value: { changed: version !== null, at: iso } };
+  return { ok: true, value: { changed: r.value !== null, at: iso } };
 }
 
-/** Revises a target with a required reason and the date it was decided. */
+/** Revises a target with a required reason and the date it was decided; refused when the target's value changed since the form was opened. */
 export async function reviseKpiTarget(db: Executor, store: CityDataStore, user: StaffUser, kpi: Kpi, form: Readonly<Record<string, string>>): Promise<FormResult<null>> {
   const errors: Record<string, FieldProblem> = {};
+  const versions = formVersions(form);
+  if (versions === null) return MISSING_VERSION;
   const targetSlug = text(form, 'target', errors, { required: true, max: 100 });
   const valueText = text(form, 'newValue', errors, { required: true, max: 100 });
   const revisedOnText = text(form, 'revisedOn', errors, { required: true, max: 40 });
@@ -118,7 +169,14 @@ export async function reviseKpiTarget(db: Executor, store: CityDataStore, user: 
   if (Object.keys(errors).length > 0 || !value?.ok || !target || reason === null || revisedOn === null) return { ok: false, errors };
   const row = await kpiRow(db, kpi.cityId, kpi.id);
   if (!(await findTarget(db, row.id, target.id))) return { ok: false, errors: { target: { kind: 'unknown-target' } } };
-  await reviseTarget(db, { kpiId: row.id, targetSlug: target.id, newValue: value.value.value, decimals: value.value.decimals, reason, revisedOn }, actorName(user));
+  const r = await versioned('kpi_target', `${kpi.id}#${target.id}`, () =>
+    reviseTarget(
+      db,
+      { kpiId: row.id, targetSlug: target.id, newValue: value.value.value, decimals: value.value.decimals, reason, revisedOn, expectedVersion: versions.get(target.id) ?? 0 },
+      actorName(user),
+    ),
+  );
+  if (!r.ok) return r;
   store.invalidate(kpi.cityId);
   return { ok: true, value: null };
 }
@@ -135,56 +193,89 @@ export async function setYearPublished(db: Executor, store: CityDataStore, user:
   store.invalidate(cityId);
 }
 
-/** Writes (or with an empty body, withdraws) a KPI's commentary for a reporting year. */
-export async function writeCommentary(db: Executor, store: CityDataStore, user: StaffUser, kpi: Kpi, form: Readonly<Record<string, string>>, current: string | undefined): Promise<FormResult<null>> {
+/**
+ * Writes (or with an empty body, withdraws) a KPI's commentary for a reporting year. The form's
+ * `versions` field gives each year's commentary version when it was opened (the id of its
+ * latest row); a year someone else wrote meanwhile is a conflict.
+ */
+export async function writeCommentary(db: Executor, store: CityDataStore, user: StaffUser, kpi: Kpi, form: Readonly<Record<string, string>>): Promise<FormResult<null>> {
   const errors: Record<string, FieldProblem> = {};
+  const versions = formVersions(form);
+  if (versions === null) return MISSING_VERSION;
   const year = yearOf(form['year'], errors, 'year');
   const body = (form['body'] ?? '').trim();
   if (body.length > 4000) errors['body'] = { kind: 'too-long' };
   if (Object.keys(errors).length > 0 || year === null) return { ok: false, errors };
   const row = await kpiRow(db, kpi.cityId, kpi.id);
-  await inStaffTransaction(db, async (trx) => {
-    await appendCommentary(trx, { kpi_id: row.id, year, body, actor: actorName(user) });
-    await appendStaffChangeLog(trx, [
-      { actor: actorName(user), action: current ? 'update' : 'create', entity: 'commentary', entityId: `${kpi.id}@${year}`, cityId: kpi.cityId, old: current ?? null, new: body === '' ? null : body },
-    ]);
-  });
+  const r = await versioned('commentary', `${kpi.id}@${year}`, () =>
+    inStaffTransaction(db, async (trx) => {
+      await lockKpi(trx, row.id);
+      const current = (await latestCommentaries(trx, row.id)).find((c) => c.year === year);
+      if ((current?.id ?? 0) !== (versions.get(String(year)) ?? 0)) throw new StaleVersionError(`the ${year} commentary of KPI "${kpi.id}"`);
+      if ((current?.body ?? '') === body) return;
+      await appendCommentary(trx, { kpi_id: row.id, year, body, actor: actorName(user) });
+      await appendStaffChangeLog(trx, [
+        { actor: actorName(user), action: current?.body ? 'update' : 'create', entity: 'commentary', entityId: `${kpi.id}@${year}`, cityId: kpi.cityId, old: current?.body || null, new: body === '' ? null : body },
+      ]);
+    }),
+  );
+  if (!r.ok) return r;
   store.invalidate(kpi.cityId);
   return { ok: true, value: null };
 }
 
 const OVERRIDES = ['achieved', 'on-track', 'behind', 'worsening'] as const;
 
-/** Overrides a KPI's computed status (or withdraws the override) with a required justification. */
-export async function overrideStatus(
-  db: Executor,
-  store: CityDataStore,
-  user: StaffUser,
-  kpi: Kpi,
-  form: Readonly<Record<string, string>>,
-  current: { status: string; justification: string } | undefined,
-): Promise<FormResult<null>> {
+/**
+ * Overrides a KPI's computed status (or withdraws the override) with a required justification;
+ * refused when another override was recorded since the form was opened (its `version` is the
+ * id of the override row it showed, 0 for none).
+ */
+export async function overrideStatus(db: Executor, store: CityDataStore, user: StaffUser, kpi: Kpi, form: Readonly<Record<string, string>>): Promise<FormResult<null>> {
   const errors: Record<string, FieldProblem> = {};
+  const version = formVersion(form);
+  if (version === null) return MISSING_VERSION;
   const raw = form['status'] ?? '';
   const status = raw === '' ? null : (OVERRIDES as readonly string[]).includes(raw) ? (raw as OverrideStatus) : undefined;
   if (status === undefined) errors['status'] = { kind: 'invalid' };
   const justification = text(form, 'justification', errors, { required: true, max: 1000 });
   if (Object.keys(errors).length > 0 || status === undefined || justification === null) return { ok: false, errors };
   const row = await kpiRow(db, kpi.cityId, kpi.id);
-  await inStaffTransaction(db, async (trx) => {
-    await appendStatusOverride(trx, { kpi_id: row.id, status, justification, actor: actorName(user) });
-    await appendStaffChangeLog(trx, [
-      { actor: actorName(user), action: status ? 'update' : 'delete', entity: 'status_override', entityId: kpi.id, cityId: kpi.cityId, old: current ?? null, new: status ? { status } : null, reason: justification },
-    ]);
-  });
+  const r = await versioned('status_override', kpi.id, () =>
+    inStaffTransaction(db, async (trx) => {
+      await lockKpi(trx, row.id);
+      const current = await latestStatusOverride(trx, row.id);
+      if ((current?.id ?? 0) !== version) throw new StaleVersionError(`the status override of KPI "${kpi.id}"`);
+      await appendStatusOverride(trx, { kpi_id: row.id, status, justification, actor: actorName(user) });
+      await appendStaffChangeLog(trx, [
+        {
+          actor: actorName(user),
+          action: status ? 'update' : 'delete',
+          entity: 'status_override',
+          entityId: kpi.id,
+          cityId: kpi.cityId,
+          old: current?.status ? { status: current.status, justification: current.justification } : null,
+          new: status ? { status } : null,
+          reason: justification,
+        },
+      ]);
+    }),
+  );
+  if (!r.ok) return r;
   store.invalidate(kpi.cityId);
   return { ok: true, value: null };
 }
 
 const kpiEdit = z.object({ name: z.string().trim().min(1).max(300), nameEn: z.string().trim().max(300), unit: z.string().trim().min(1).max(30) });
 
-/** Edits a KPI's name, English name, unit and owning department (its figures are versioned elsewhere). */
+/**
+ * Edits a KPI's name, English name, unit and owning department (its figures are versioned
+ * elsewhere): one UPDATE of the KPI's row where its version is still the form's, with the
+ * department and a change-log entry in the same transaction.
+ */
 export async function editKpi(db: Executor, store: CityDataStore, user: StaffUser, kpi: Kpi, form: Readonly<Record<string, string>>): Promise<FormResult<null>> {
+  const version = formVersion(form);
+  if (version === null) return MISSING_VERSION;
   const parsed = kpiEdit.safeParse({ name: form['name'] ?? '', nameEn: form['nameEn'] ?? '', unit: form['unit'] ?? '' });
   const errors: Record<string, FieldProblem> = {};
   if (!parsed.success) for (const issue of parsed.error.issues) errors[String(issue.path[0])] = { kind: issue.code === 'too_big' ? 'too-long' : 'required' };
@@ -193,89 +284,141 @@ export async function editKpi(db: Executor, store: CityDataStore, user: StaffUse
   if (departmentId !== null && !departments.some((d) => d.id === departmentId)) errors['department'] = { kind: 'unknown-department' };
   if (!parsed.success || Object.keys(errors).length > 0) return { ok: false, errors };
   const reason = (form['reason'] ?? '').trim() || null;
-  await inStaffTransaction(db, async (trx) => {
-    await updateCity(trx, user, kpi.cityId, reason, (data) => ({
-      ...data,
-      kpis: data.kpis.map((k) => (k.id === kpi.id ? { ...k, name: parsed.data.name, unit: parsed.data.unit, ...(parsed.data.nameEn ? { nameEn: parsed.data.nameEn } : { nameEn: undefined }) } : k)),
-    }));
-    if (departmentId !== null) {
-      const row = await kpiRow(trx, kpi.cityId, kpi.id);
-      await setKpiOwner(trx, row.id, departmentId, 'staff');
-      await appendStaffChangeLog(trx, [
-        { actor: actorName(user), action: 'assign', entity: 'kpi_department', entityId: kpi.id, cityId: kpi.cityId, new: { department: departments.find((d) => d.id === departmentId)!.slug }, reason },
-      ]);
-    }
-  });
+  const actor = actorName(user);
+  const r = await versioned('kpi', kpi.id, () =>
+    inStaffTransaction(db, async (trx) => {
+      const before = await kpiRow(trx, kpi.cityId, kpi.id);
+      const after = await updateKpiAtVersion(trx, before.id, version, { name: parsed.data.name, name_en: parsed.data.nameEn || null, unit: parsed.data.unit });
+      if (!after) throw new StaleVersionError(`KPI "${kpi.id}"`);
+      const old = { name: before.name, nameEn: before.name_en, unit: before.unit };
+      const next = { name: after.name, nameEn: after.name_en, unit: after.unit };
+      if (JSON.stringify(old) !== JSON.stringify(next)) {
+        await appendStaffChangeLog(trx, [{ actor, action: 'update', entity: 'kpi', entityId: kpi.id, cityId: kpi.cityId, old, new: next, reason }]);
+      }
+      if (departmentId !== null) {
+        await setKpiOwner(trx, before.id, departmentId, 'staff');
+        await appendStaffChangeLog(trx, [
+          { actor, action: 'assign', entity: 'kpi_department', entityId: kpi.id, cityId: kpi.cityId, new: { department: departments.find((d) => d.id === departmentId)!.slug }, reason },
+        ]);
+      }
+    }),
+  );
+  if (!r.ok) return r;
   store.invalidate(kpi.cityId);
   return { ok: true, value: null };
 }
 
 const planEdit = z.object({ title: z.string().trim().min(1).max(300), titleEn: z.string().trim().max(300), vision: z.string().trim().max(4000) });
 
-/** Edits a plan's title, English title and vision. */
+/** Edits a plan's title, English title and vision: one UPDATE of the plan's row at the form's version, with its change-log entry. */
 export async function editPlan(db: Executor, store: CityDataStore, user: StaffUser, plan: Plan, form: Readonly<Record<string, string>>): Promise<FormResult<null>> {
+  const version = formVersion(form);
+  if (version === null) return MISSING_VERSION;
   const parsed = planEdit.safeParse({ title: form['title'] ?? '', titleEn: form['titleEn'] ?? '', vision: form['vision'] ?? '' });
   if (!parsed.success) return { ok: false, errors: zodErrors(parsed.error.issues) };
-  await updateCity(db, user, plan.cityId, (form['reason'] ?? '').trim() || null, (data) => ({
-    ...data,
-    plans: data.plans.map((p) =>
-      p.id === plan.id ? { ...p, title: parsed.data.title, titleEn: parsed.data.titleEn || undefined, vision: parsed.data.vision || undefined } : p,
-    ),
-  }));
+  const reason = (form['reason'] ?? '').trim() || null;
+  const r = await versioned('plan', plan.id, () =>
+    inStaffTransaction(db, async (trx) => {
+      const before = await findPlanBySlug(trx, plan.cityId, plan.id);
+      if (!before) throw new StaleVersionError(`plan "${plan.id}"`);
+      const after = await updatePlanAtVersion(trx, before.id, version, { title: parsed.data.title, title_en: parsed.data.titleEn || null, vision: parsed.data.vision || null });
+      if (!after) throw new StaleVersionError(`plan "${plan.id}"`);
+      await appendStaffChangeLog(trx, [
+        {
+          actor: actorName(user),
+          action: 'update',
+          entity: 'plan',
+          entityId: plan.id,
+          cityId: plan.cityId,
+          old: { title: before.title, titleEn: before.title_en, vision: before.vision },
+          new: { title: after.title, titleEn: after.title_en, vision: after.vision },
+          reason,
+        },
+      ]);
+    }),
+  );
+  if (!r.ok) return r;
   store.invalidate(plan.cityId);
   return { ok: true, value: null };
 }
 
 const nodeEdit = z.object({ title: z.string().trim().min(1).max(300), titleEn: z.string().trim().max(300), code: z.string().trim().max(30), description: z.string().trim().max(4000) });
 
-/** Edits a node of a plan's tree: code, title, English title, description. */
+/**
+ * Edits a node of a plan's tree (code, title, English title, description) in place: one UPDATE
+ * of that node's row at the form's version; the rest of the tree, its KPI rows and ids stay.
+ */
 export async function editNode(db: Executor, store: CityDataStore, user: StaffUser, plan: Plan, nodeId: string, form: Readonly<Record<string, string>>): Promise<FormResult<null>> {
+  const version = formVersion(form);
+  if (version === null) return MISSING_VERSION;
   const parsed = nodeEdit.safeParse({ title: form['title'] ?? '', titleEn: form['titleEn'] ?? '', code: form['code'] ?? '', description: form['description'] ?? '' });
   if (!parsed.success) return { ok: false, errors: zodErrors(parsed.error.issues) };
-  const edit = (nodes: readonly PlanNode[]): PlanNode[] =>
-    nodes.map((n) =>
-      n.id === nodeId
-        ? { ...n, title: parsed.data.title, titleEn: parsed.data.titleEn || undefined, code: parsed.data.code || undefined, description: parsed.data.description || undefined, children: edit(n.children) }
-        : { ...n, children: edit(n.children) },
-    );
-  await updateCity(db, user, plan.cityId, (form['reason'] ?? '').trim() || null, (data) => ({
-    ...data,
-    plans: data.plans.map((p) => (p.id === plan.id ? { ...p, nodes: edit(p.nodes) } : p)),
-  }));
-  store.invalidate(plan.cityId);
-  return { ok: true, value: null };
-}
-
-/** Writes the expert evaluation (有識者からの評価) of a plan for a year, replacing that year's. */
-export async function writeEvaluation(db: Executor, store: CityDataStore, user: StaffUser, plan: Plan, form: Readonly<Record<string, string>>, title: string): Promise<FormResult<null>> {
-  const errors: Record<string, FieldProblem> = {};
-  const year = yearOf(form['year'], errors, 'year');
-  const body = text(form, 'body', errors, { required: true, max: 8000 });
-  if (Object.keys(errors).length > 0 || year === null || body === null) return { ok: false, errors };
-  await updateCity(db, user, plan.cityId, null, (data) => ({
-    ...data,
-    plans: data.plans.map((p) => {
-      if (p.id !== plan.id) return p;
-      const others = p.narratives.filter((n) => !(n.kind === 'expert-evaluation' && n.year === year));
-      return { ...p, narratives: [...others, { kind: 'expert-evaluation' as const, title, body, year }] };
+  const reason = (form['reason'] ?? '').trim() || null;
+  const entityId = `${plan.id}/${nodeId}`;
+  const r = await versioned('plan_node', entityId, () =>
+    inStaffTransaction(db, async (trx) => {
+      const planRow = await findPlanBySlug(trx, plan.cityId, plan.id);
+      const before = planRow && (await findPlanNodeBySlug(trx, planRow.id, nodeId));
+      if (!before) throw new StaleVersionError(`node "${nodeId}" of plan "${plan.id}"`);
+      const after = await updatePlanNodeAtVersion(trx, before.id, version, {
+        code: parsed.data.code || null,
+        title: parsed.data.title,
+        title_en: parsed.data.titleEn || null,
+        description: parsed.data.description || null,
+      });
+      if (!after) throw new StaleVersionError(`node "${nodeId}" of plan "${plan.id}"`);
+      await appendStaffChangeLog(trx, [
+        {
+          actor: actorName(user),
+          action: 'update',
+          entity: 'plan_node',
+          entityId,
+          cityId: plan.cityId,
+          old: { code: before.code, title: before.title, titleEn: before.title_en, description: before.description },
+          new: { code: after.code, title: after.title, titleEn: after.title_en, description: after.description },
+          reason,
+        },
+      ]);
     }),
-  }));
-  await appendStaffChangeLog(db, [{ actor: actorName(user), action: 'update', entity: 'plan_evaluation', entityId: `${plan.id}@${year}`, cityId: plan.cityId, new: body }]);
+  );
+  if (!r.ok) return r;
   store.invalidate(plan.cityId);
   return { ok: true, value: null };
 }
 
 /**
- * Applies an edit to the whole stored city and saves the difference: the full data is read fresh
- * from the database (never the public view, which lacks unpublished actuals), so nothing else
- * changes; the save writes the change log with old → new.
+ * Writes the expert evaluation (有識者からの評価) of a plan for a year: that year's narrative is
+ * updated in place (or appended when the year has none), at the version the form's `versions`
+ * field gives for the year (none: 0); the plan's row is locked so two first evaluations of a year
+ * take turns and the second is a conflict.
  */
-async function updateCity(db: Executor, user: StaffUser, cityId: string, reason: string | null, edit: (data: CityData) => CityData): Promise<void> {
-  await inStaffTransaction(db, async (trx) => {
-    const data = await loadCityData(trx, cityId);
-    if (!data) throw new Error(`no city ${cityId}`);
-    await saveCityData(trx, edit(data), actorName(user), reason ? { reason } : {});
-  });
+export async function writeEvaluation(db: Executor, store: CityDataStore, user: StaffUser, plan: Plan, form: Readonly<Record<string, string>>, title: string): Promise<FormResult<null>> {
+  const errors: Record<string, FieldProblem> = {};
+  const versions = formVersions(form);
+  if (versions === null) return MISSING_VERSION;
+  const year = yearOf(form['year'], errors, 'year');
+  const body = text(form, 'body', errors, { required: true, max: 8000 });
+  if (Object.keys(errors).length > 0 || year === null || body === null) return { ok: false, errors };
+  const entityId = `${plan.id}@${year}`;
+  const r = await versioned('plan_evaluation', entityId, () =>
+    inStaffTransaction(db, async (trx) => {
+      const planRow = await findPlanBySlug(trx, plan.cityId, plan.id);
+      if (!planRow) throw new StaleVersionError(`plan "${plan.id}"`);
+      await lockPlan(trx, planRow.id);
+      const current = (await listPlanNarratives(trx, [planRow.id])).filter((n) => n.kind === 'expert-evaluation' && n.year === year).at(-1);
+      const expected = versions.get(String(year)) ?? 0;
+      if ((current?.version ?? 0) !== expected) throw new StaleVersionError(`the ${year} evaluation of plan "${plan.id}"`);
+      if (current) {
+        if (!(await updatePlanNarrativeAtVersion(trx, planRow.id, current.position, expected, { title, body }))) throw new StaleVersionError(`the ${year} evaluation of plan "${plan.id}"`);
+      } else {
+        await appendPlanNarrative(trx, { plan_id: planRow.id, kind: 'expert-evaluation', title, body, year });
+      }
+      await appendStaffChangeLog(trx, [{ actor: actorName(user), action: current ? 'update' : 'create', entity: 'plan_evaluation', entityId, cityId: plan.cityId, old: current?.body ?? null, new: body }]);
+    }),
+  );
+  if (!r.ok) return r;
+  store.invalidate(plan.cityId);
+  return { ok: true, value: null };
 }
 
 function yearOf(raw: string | undefined, errors: Record<string, FieldProblem>, field: string): number | null {

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Executor } from './database.ts';
 import { chunks } from './batch.ts';
+import { nextVersion } from './edit-version.ts';
 import type { KpiRow, KpiRowUpdate, KpiSdgTargetRow, NewKpiRow, NewKpiSdgTargetRow } from './tables/kpi.table.ts';
 
 /** A city's KPIs in their order; retired ones only when asked for. */
@@ -22,9 +23,24 @@ export async function insertKpis(db: Executor, rows: readonly NewKpiRow[]): Prom
   return out;
 }
 
-/** Updates one KPI's descriptive columns (its values are versioned elsewhere). */
+/** Updates one KPI's descriptive columns (its values are versioned elsewhere); the row gets a new version. */
 export async function updateKpi(db: Executor, id: number, patch: KpiRowUpdate): Promise<void> {
-  await db.updateTable('kpis').set(patch).where('id', '=', id).execute();
+  await db.updateTable('kpis').set({ ...patch, version: nextVersion() }).where('id', '=', id).execute();
+}
+
+/**
+ * Updates one KPI in place if it is still at `expectedVersion` (the version the editor's form was
+ * opened on), giving it a new version; returns the updated row, or undefined when the KPI has
+ * changed since (nothing is written). On PostgreSQL a concurrent update of the same row waits
+ * for the other to commit and then finds the version changed.
+ */
+export async function updateKpiAtVersion(db: Executor, id: number, expectedVersion: number, patch: Pick<KpiRowUpdate, 'name' | 'name_en' | 'unit'>): Promise<KpiRow | undefined> {
+  return db.updateTable('kpis').set({ ...patch, version: nextVersion() }).where('id', '=', id).where('version', '=', expectedVersion).returningAll().executeTakeFirst();
+}
+
+/** Locks a KPI's row until the transaction ends: writers of its append-only records (overrides, commentaries) take turns. */
+export async function lockKpi(db: Executor, id: number): Promise<void> {
+  await db.selectFrom('kpis').select('id').where('id', '=', id).forUpdate().execute();
 }
 
 /** Marks KPIs retired: they stop being loaded, their history stays. */

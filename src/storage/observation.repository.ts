@@ -4,6 +4,7 @@ import { inTransaction, type Executor } from './database.ts';
 import { chunks, distinct } from './batch.ts';
 import { toNumberOrNull, type JsonValue } from './columns.ts';
 import { appendChangeLog, jsonRows, type NewChangeLogEntry } from './change-log.repository.ts';
+import { StaleVersionError } from './edit-version.ts';
 import type { ObservationVersionRow, NewObservationVersionRow } from './tables/observation.table.ts';
 
 /** Who makes a change and why; stored with every version and in the change log. */
@@ -52,9 +53,62 @@ export interface CurrentObservationRow {
  * Records an actual: appends a version (the first, or a correction) and a change-log entry
  * with old → new. Returns the new version, or null when the figures are already current.
  */
-export async function recordObservation(db: Executor, input: ObservationInput, meta: ChangeMeta): Promise<ObservationVersionRow | null> {
-  const [version] = await recordObservations(db, [input], meta);
-  return version ?? null;
+export async function recordObservation(db: Executor, input: ObservationInput, meta: ChangeMeta, options: RecordObservationOptions = {}): Promise<ObservationVersionRow | null> {
+  if (options.expectedVersion === undefined) {
+    const [version] = await recordObservations(db, [input], meta);
+    return version ?? null;
+  }
+  const expected = options.expectedVersion;
+  return inTransaction(db, async (trx) => {
+    // Lock the slot (creating it first when this is the first entry): two writers of the same
+    // actual take turns, and the second sees what the first wrote.
+    const at = formatTimePointIso(input.at);
+    await sql`insert into observations (kpi_id, at, at_end) values (${input.kpiId}, ${at}, ${timePointEnd(input.at)}) on conflict (kpi_id, at) do nothing`.execute(trx);
+    const slot = await trx.selectFrom('observations').select('id').where('kpi_id', '=', input.kpiId).where('at', '=', at).forUpdate().executeTakeFirstOrThrow();
+    const latest = await trx.selectFrom('observation_versions').selectAll().where('observation_id', '=', slot.id).orderBy('version', 'desc').limit(1).executeTakeFirst();
+    const live = latest && !latest.deleted ? contentOf(latest) : null;
+    if (sameContent(live, contentOf(input))) return null; // what the editor wants is what is stored
+    if ((latest?.version ?? 0) !== expected) throw new StaleVersionError(`the actual of KPI ${input.kpiId} at ${at}`);
+    const [version] = await recordObservations(trx, [input], meta);
+    return version ?? null;
+  });
+}
+
+/** Options of {@link recordObservation}. */
+export interface RecordObservationOptions {
+  /**
+   * The version of this actual the editor started from (0: none was recorded). When given, the
+   * write is refused with {@link StaleVersionError} if another version was recorded since,
+   * unless the stored figures already are the editor's.
+   */
+  readonly expectedVersion?: number;
+}
+
+/** A KPI's actual slot with its latest version (tombstones included): what an entry form checks its version against. */
+export interface ObservationSlotVersion {
+  readonly at: string;
+  readonly version: number;
+  readonly value: string | number | null;
+  readonly decimals: number | null;
+  readonly note: string | null;
+  readonly source: string | null;
+  readonly deleted: boolean;
+  readonly actor: string;
+  readonly recorded_at: Date;
+}
+
+/** Every actual slot of a KPI that has a version, with its latest version (deleted ones too). */
+export async function listObservationSlotVersions(db: Executor, kpiId: number): Promise<ObservationSlotVersion[]> {
+  return db
+    .selectFrom('observations as o')
+    .innerJoinLateral(
+      (eb) => eb.selectFrom('observation_versions as v').selectAll('v').whereRef('v.observation_id', '=', 'o.id').orderBy('v.version', 'desc').limit(1).as('cur'),
+      (join) => join.onTrue(),
+    )
+    .select(['o.at', 'cur.version', 'cur.value', 'cur.decimals', 'cur.note', 'cur.source', 'cur.deleted', 'cur.actor', 'cur.recorded_at'])
+    .where('o.kpi_id', '=', kpiId)
+    .orderBy('o.at_end')
+    .execute();
 }
 
 /** Deletes an actual by appending a tombstone version; returns it, or null when there was nothing to delete. */

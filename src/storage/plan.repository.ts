@@ -1,5 +1,8 @@
+import type { Updateable } from 'kysely';
 import type { Executor } from './database.ts';
+import { sql } from 'kysely';
 import { chunks } from './batch.ts';
+import { nextVersion } from './edit-version.ts';
 import type {
   NewPlanKpiRowRow,
   NewPlanNarrativeRow,
@@ -8,7 +11,9 @@ import type {
   NewPlanVersionRow,
   PlanKpiRowRow,
   PlanNarrativeRow,
+  PlanNarrativesTable,
   PlanNodeRow,
+  PlanNodesTable,
   PlanRow,
   PlanRowUpdate,
   PlanVersionRow,
@@ -29,9 +34,73 @@ export async function insertPlans(db: Executor, rows: readonly NewPlanRow[]): Pr
   return out;
 }
 
-/** Updates one plan's own columns. */
+/** Updates one plan's own columns; the row gets a new version. */
 export async function updatePlan(db: Executor, id: number, patch: PlanRowUpdate): Promise<void> {
-  await db.updateTable('plans').set(patch).where('id', '=', id).execute();
+  await db.updateTable('plans').set({ ...patch, version: nextVersion() }).where('id', '=', id).execute();
+}
+
+/** The plan of a city with this slug, if any. */
+export async function findPlanBySlug(db: Executor, cityId: string, slug: string): Promise<PlanRow | undefined> {
+  return db.selectFrom('plans').selectAll().where('city_id', '=', cityId).where('slug', '=', slug).executeTakeFirst();
+}
+
+/** Locks a plan's row until the transaction ends (writers of its narratives take turns). */
+export async function lockPlan(db: Executor, id: number): Promise<void> {
+  await db.selectFrom('plans').select('id').where('id', '=', id).forUpdate().execute();
+}
+
+/**
+ * Updates a plan's title, English title and vision in place if it is still at `expectedVersion`;
+ * returns the updated row, or undefined when it changed since (nothing written).
+ */
+export async function updatePlanAtVersion(db: Executor, id: number, expectedVersion: number, patch: Pick<PlanRowUpdate, 'title' | 'title_en' | 'vision'>): Promise<PlanRow | undefined> {
+  return db.updateTable('plans').set({ ...patch, version: nextVersion() }).where('id', '=', id).where('version', '=', expectedVersion).returningAll().executeTakeFirst();
+}
+
+/** The node of a plan with this slug, if any. */
+export async function findPlanNodeBySlug(db: Executor, planId: number, slug: string): Promise<PlanNodeRow | undefined> {
+  return db.selectFrom('plan_nodes').selectAll().where('plan_id', '=', planId).where('slug', '=', slug).executeTakeFirst();
+}
+
+/**
+ * Updates one node of a plan's tree in place (code, titles, description) if it is still at
+ * `expectedVersion`: the rest of the tree, its KPI rows and ids are untouched. Returns the
+ * updated row, or undefined when the node changed since (nothing written).
+ */
+export async function updatePlanNodeAtVersion(
+  db: Executor,
+  id: number,
+  expectedVersion: number,
+  patch: Pick<Updateable<PlanNodesTable>, 'code' | 'title' | 'title_en' | 'description'>,
+): Promise<PlanNodeRow | undefined> {
+  return db.updateTable('plan_nodes').set({ ...patch, version: nextVersion() }).where('id', '=', id).where('version', '=', expectedVersion).returningAll().executeTakeFirst();
+}
+
+/**
+ * Updates one narrative of a plan (at its position) in place if it is still at
+ * `expectedVersion`; returns the updated row, or undefined when it changed since.
+ */
+export async function updatePlanNarrativeAtVersion(db: Executor, planId: number, position: number, expectedVersion: number, patch: Pick<Updateable<PlanNarrativesTable>, 'title' | 'body'>): Promise<PlanNarrativeRow | undefined> {
+  return db
+    .updateTable('plan_narratives')
+    .set({ ...patch, version: nextVersion() })
+    .where('plan_id', '=', planId)
+    .where('position', '=', position)
+    .where('version', '=', expectedVersion)
+    .returningAll()
+    .executeTakeFirst();
+}
+
+/** Appends a narrative after a plan's last one (take {@link lockPlan} first so two appends do not pick the same position). */
+export async function appendPlanNarrative(db: Executor, row: Omit<NewPlanNarrativeRow, 'position' | 'version'>): Promise<PlanNarrativeRow> {
+  return db
+    .insertInto('plan_narratives')
+    .values({
+      ...row,
+      position: sql<number>`(select coalesce(max(position) + 1, 0) from plan_narratives where plan_id = ${row.plan_id})`,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
 }
 
 /** Deletes plans with their trees, versions and narratives. */

@@ -63,3 +63,20 @@ export async function listStatusOverrides(
 export async function appendStatusOverride(db: Executor | StaffExecutor, row: { kpi_id: number; status: OverrideStatus | null; justification: string; actor: string }): Promise<void> {
   await staffDb(db).insertInto('status_overrides').values(row).execute();
 }
+
+/** The latest status-override row of a KPI (its id is the override's version), if any. */
+export async function latestStatusOverride(db: Executor | StaffExecutor, kpiId: number): Promise<{ id: number; status: OverrideStatus | null; justification: string; actor: string; recorded_at: Date } | undefined> {
+  return staffDb(db).selectFrom('status_overrides').select(['id', 'status', 'justification', 'actor', 'recorded_at']).where('kpi_id', '=', kpiId).orderBy('id', 'desc').limit(1).executeTakeFirst();
+}
+
+/** The latest commentary row per year of a KPI (its id is that year's commentary version). */
+export async function latestCommentaries(db: Executor | StaffExecutor, kpiId: number): Promise<{ id: number; year: number; body: string; actor: string; recorded_at: Date }[]> {
+  return staffDb(db)
+    .selectFrom('kpi_commentaries')
+    .select(['id', 'year', 'body', 'actor', 'recorded_at'])
+    .where('kpi_id', '=', kpiId)
+    .distinctOn('year')
+    .orderBy('year')
+    .orderBy('id', 'desc')
+    .execute();
+}

@@ -3,6 +3,7 @@ import { chunks, distinct } from './batch.ts';
 import { toNumber, toNumberOrNull, type JsonValue } from './columns.ts';
 import { appendChangeLog, type NewChangeLogEntry } from './change-log.repository.ts';
 import { requireActor } from './observation.repository.ts';
+import { StaleVersionError } from './edit-version.ts';
 import type {
   KpiTargetRow,
   KpiTargetRowUpdate,
@@ -48,6 +49,11 @@ export interface ReviseTargetInput {
   readonly reason: string;
   /** YYYY-MM or YYYY-MM-DD. */
   readonly revisedOn: string;
+  /**
+   * The value version the editor started from: when given, the revision is refused with
+   * StaleVersionError if the target's value was changed since.
+   */
+  readonly expectedVersion?: number;
 }
 
 /** All targets of these KPIs (tombstoned ones too) with their current value, each KPI's in order. */
@@ -202,10 +208,13 @@ export async function reviseTarget(
   requireReason(input.reason);
   requireActor(actor);
   return inTransaction(db, async (trx) => {
+    // Revisions of one target take turns: the second sees the first's version.
+    await trx.selectFrom('kpi_targets').select('id').where('kpi_id', '=', input.kpiId).where('slug', '=', input.targetSlug).forUpdate().execute();
     const [target] = (await listTargets(trx, [input.kpiId])).filter((t) => t.slug === input.targetSlug);
     if (!target || target.deleted || target.value === null) {
       throw new Error(`cannot revise target "${input.targetSlug}" of KPI ${input.kpiId}: no such target`);
     }
+    if (input.expectedVersion !== undefined && target.version !== input.expectedVersion) throw new StaleVersionError(`target "${input.targetSlug}" of KPI ${input.kpiId}`);
     const oldValue = toNumber(target.value);
     const [version] = await appendTargetValues(
       trx,

@@ -32,15 +32,16 @@ export async function setUpPublicNotes(ctx: AppContext): Promise<void> {
   const base = `/staff/cities/${NOTES_CITY}`;
   // The session's CSRF token comes with the first page after log-in.
   expect((await staff.get(`${base}/kpis/${OVERRIDDEN_KPI}`)).status).toBe(200);
-  const ok = async (path: string, form: Record<string, string>) => {
-    const r = await staff.post(`${base}${path}`, form);
+  // Each edit form is opened first: it carries the version it edits (issue 10.4).
+  const ok = async (page: string, path: string, form: Record<string, string>) => {
+    const r = await staff.submit(`${base}${page}`, `${base}${path}`, form);
     expect(r.status, `${path}: ${r.text.slice(0, 300)}`).toBe(303);
   };
-  await ok(`/kpis/${OVERRIDDEN_KPI}/override`, { status: 'on-track', justification: JUSTIFICATION });
-  await ok(`/kpis/${SECOND_OVERRIDDEN_KPI}/override`, { status: 'behind', justification: SECOND_JUSTIFICATION });
-  await ok(`/kpis/${OVERRIDDEN_KPI}/commentary`, { year: String(PUBLISHED_YEAR), body: COMMENTARY_PUBLISHED });
-  await ok(`/kpis/${OVERRIDDEN_KPI}/commentary`, { year: String(UNPUBLISHED_YEAR), body: COMMENTARY_UNPUBLISHED });
-  await ok(`/plans/${NOTES_PLAN}/evaluation`, { year: String(PUBLISHED_YEAR), body: EVALUATION_PUBLISHED });
-  await ok(`/plans/${NOTES_PLAN}/evaluation`, { year: String(UNPUBLISHED_YEAR), body: EVALUATION_UNPUBLISHED });
-  await ok('/publication', { year: String(UNPUBLISHED_YEAR), published: 'false', reason: '集計中のため' });
+  await ok(`/kpis/${OVERRIDDEN_KPI}`, `/kpis/${OVERRIDDEN_KPI}/override`, { status: 'on-track', justification: JUSTIFICATION });
+  await ok(`/kpis/${SECOND_OVERRIDDEN_KPI}`, `/kpis/${SECOND_OVERRIDDEN_KPI}/override`, { status: 'behind', justification: SECOND_JUSTIFICATION });
+  await ok(`/kpis/${OVERRIDDEN_KPI}`, `/kpis/${OVERRIDDEN_KPI}/commentary`, { year: String(PUBLISHED_YEAR), body: COMMENTARY_PUBLISHED });
+  await ok(`/kpis/${OVERRIDDEN_KPI}`, `/kpis/${OVERRIDDEN_KPI}/commentary`, { year: String(UNPUBLISHED_YEAR), body: COMMENTARY_UNPUBLISHED });
+  await ok(`/plans/${NOTES_PLAN}`, `/plans/${NOTES_PLAN}/evaluation`, { year: String(PUBLISHED_YEAR), body: EVALUATION_PUBLISHED });
+  await ok(`/plans/${NOTES_PLAN}`, `/plans/${NOTES_PLAN}/evaluation`, { year: String(UNPUBLISHED_YEAR), body: EVALUATION_UNPUBLISHED });
+  expect((await staff.post(`${base}/publication`, { year: String(UNPUBLISHED_YEAR), published: 'false', reason: '集計中のため' })).status).toBe(303);
 }

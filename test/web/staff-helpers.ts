@@ -16,6 +16,24 @@ export async function makeUser(ctx: AppContext, username: string, cityId: string
   await setUserRole(ctx.db, row.id, cityId, role, departmentId);
 }
 
+/**
+ * The hidden inputs of the form posting to `action` in a page, without the CSRF token: the
+ * version fields an edit form carries (issue 10.4), so a test posts what a browser would.
+ */
+export function hiddenFields(html: string, action: string): Record<string, string> {
+  const start = html.indexOf(`action="${action}"`);
+  if (start < 0) throw new Error(`no form posting to ${action}`);
+  const form = html.slice(start, html.indexOf('</form>', start));
+  const out: Record<string, string> = {};
+  for (const m of form.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"/g)) out[m[1]!] = decodeEntities(m[2]!);
+  delete out['_csrf'];
+  return out;
+}
+
+function decodeEntities(s: string): string {
+  return s.replaceAll('&quot;', '"').replaceAll('&#39;', "'").replaceAll('&lt;', '<').replaceAll('&gt;', '>').replaceAll('&amp;', '&');
+}
+
 /** A browser-like client of the app: keeps cookies, reads the CSRF token from pages. */
 export class StaffClient {
   private readonly cookies = new Map<string, string>();
@@ -51,6 +69,12 @@ export class StaffClient {
 
   post(path: string, form: Record<string, string>, opts: { noCsrf?: boolean } = {}) {
     return this.request(path, { form, ...opts });
+  }
+
+  /** Opens `page` and submits its form posting to `action` with these fields (and the form's hidden version fields), as a browser would. */
+  async submit(page: string, action: string, fields: Record<string, string>) {
+    const opened = await this.get(page);
+    return this.post(action, { ...hiddenFields(opened.text, action), ...fields });
   }
 
   /** Logs in (loading the log-in page first for its CSRF token); returns the POST's answer. */

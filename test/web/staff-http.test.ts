@@ -1,23 +1,29 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openAppContext, type AppContext } from '../../src/services/app-context.ts';
+import type { AppContext } from '../../src/services/app-context.ts';
 import { staffDb } from '../../src/storage/staff-database.ts';
-import { createApp } from '../../src/web/app.tsx';
-import { makeUser, StaffClient } from './staff-helpers.ts';
+import { testDatabases } from '../../src/storage/test-databases.ts';
+import type { createApp } from '../../src/web/app.tsx';
+import { startStaffTestApp, type StaffTestApp } from '../support/staff-app.ts';
+import { hiddenFields, makeUser, StaffClient } from './staff-helpers.ts';
 
+// The whole suite runs on PGlite and on a real PostgreSQL server (body left at the top level's
+// indentation on purpose: the suite grows in parallel branches, this keeps their merges clean).
+for (const database of testDatabases()) describe.skipIf(database.skipReason !== null)(`the staff area over HTTP on ${database.name}`, () => {
+let started: StaffTestApp;
 let ctx: AppContext;
 let app: ReturnType<typeof createApp>;
 const announced: string[] = [];
 
 beforeAll(async () => {
-  ctx = await openAppContext({ dataDir: '', databaseUrl: undefined, seed: true, inMemory: true }, { announce: (l) => announced.push(l) });
-  app = createApp({ db: ctx.db, store: ctx.store, staff: ctx.staff });
+  started = await startStaffTestApp(database.name, { announce: (l) => announced.push(l) });
+  ({ ctx, app } = started);
   await makeUser(ctx, 'ichi-agri', 'ichinoseki', 'department-editor', 'agriculture');
   await makeUser(ctx, 'ichi-sec', 'ichinoseki', 'secretariat');
   await makeUser(ctx, 'ichi-viewer', 'ichinoseki', 'viewer');
   await makeUser(ctx, 'tsu-sec', 'tsukuba', 'secretariat');
   await makeUser(ctx, 'lockme', 'tsukuba', 'viewer');
 });
-afterAll(() => ctx.close());
+afterAll(() => started?.stop());
 
 const client = () => new StaffClient(app);
 const ichinosekiSdgsPlan = async () => (await ctx.store.get('ichinoseki'))!.plans.find((p) => p.kind === 'sdgs-future-city')!.id;
@@ -110,7 +116,7 @@ describe('roles per city', () => {
     await c.login('ichi-agri');
     const form = await c.get('/staff/cities/ichinoseki/kpis/new-farmers/actuals/new');
     expect(form.status).toBe(200);
-    const r = await c.post('/staff/cities/ichinoseki/kpis/new-farmers/actuals', { at: '2024年', value: '130 人', note: '', source: '令和6年度 進捗評価シート' });
+    const r = await c.post('/staff/cities/ichinoseki/kpis/new-farmers/actuals', { ...hiddenFields(form.text, '/staff/cities/ichinoseki/kpis/new-farmers/actuals'), at: '2024年', value: '130 人', note: '', source: '令和6年度 進捗評価シート' });
     expect(r.status).toBe(303);
     const plan = await app.request(`/cities/ichinoseki/plans/${await ichinosekiSdgsPlan()}`);
     const html = await plan.text();
@@ -121,8 +127,7 @@ describe('roles per city', () => {
   it('an invalid actual comes back with the errors next to the fields and the input kept', async () => {
     const c = client();
     await c.login('ichi-agri');
-    await c.get('/staff/cities/ichinoseki/kpis/new-farmers/actuals/new');
-    const r = await c.post('/staff/cities/ichinoseki/kpis/new-farmers/actuals', { at: '2024年13月', value: '12 件', note: 'メモ', source: '' });
+    const r = await c.submit('/staff/cities/ichinoseki/kpis/new-farmers/actuals/new', '/staff/cities/ichinoseki/kpis/new-farmers/actuals', { at: '2024年13月', value: '12 件', note: 'メモ', source: '' });
     expect(r.status).toBe(422);
     expect(r.text).toContain('class="error-summary"');
     expect(r.text).toContain('href="#f-at"');
@@ -136,8 +141,7 @@ describe('roles per city', () => {
   it('a correction of an existing actual needs a reason', async () => {
     const c = client();
     await c.login('ichi-agri');
-    await c.get('/staff/cities/ichinoseki/kpis/new-farmers/actuals/new?at=2024');
-    const r = await c.post('/staff/cities/ichinoseki/kpis/new-farmers/actuals', { at: '2024年', value: '131 人', source: '令和6年度 進捗評価シート' });
+    const r = await c.submit('/staff/cities/ichinoseki/kpis/new-farmers/actuals/new?at=2024', '/staff/cities/ichinoseki/kpis/new-farmers/actuals', { at: '2024年', value: '131 人', source: '令和6年度 進捗評価シート' });
     expect(r.status).toBe(422);
     expect(r.text).toContain('訂正の理由を入力してください');
   });
@@ -190,11 +194,11 @@ describe('secretariat work', () => {
   it('revises a target only with a reason, and keeps the revision', async () => {
     const c = client();
     await c.login('ichi-sec');
-    await c.get('/staff/cities/ichinoseki/kpis/new-products-technologies/target');
-    const noReason = await c.post('/staff/cities/ichinoseki/kpis/new-products-technologies/target', { target: '2025', newValue: '200', revisedOn: '2024-03-31', reason: '' });
+    const targetPage = '/staff/cities/ichinoseki/kpis/new-products-technologies/target';
+    const noReason = await c.submit(targetPage, targetPage, { target: '2025', newValue: '200', revisedOn: '2024-03-31', reason: '' });
     expect(noReason.status).toBe(422);
     expect(noReason.text).toContain('id="f-reason-error"');
-    const ok = await c.post('/staff/cities/ichinoseki/kpis/new-products-technologies/target', { target: '2025', newValue: '200 件', revisedOn: '2024-03-31', reason: '目標を達成したため上方修正' });
+    const ok = await c.submit(targetPage, targetPage, { target: '2025', newValue: '200 件', revisedOn: '2024-03-31', reason: '目標を達成したため上方修正' });
     expect(ok.status).toBe(303);
     const kpi = (await ctx.store.get('ichinoseki'))!.kpis.find((k) => k.id === 'new-products-technologies')!;
     expect(kpi.targets[0]!.value).toBe(200);
@@ -204,10 +208,10 @@ describe('secretariat work', () => {
   it('overrides a status only with a justification, exposed to public views', async () => {
     const c = client();
     await c.login('ichi-sec');
-    await c.get('/staff/cities/ichinoseki/kpis/fuel-wood-production');
-    const none = await c.post('/staff/cities/ichinoseki/kpis/fuel-wood-production/override', { status: 'behind', justification: '' });
+    const kpiPage = '/staff/cities/ichinoseki/kpis/fuel-wood-production';
+    const none = await c.submit(kpiPage, `${kpiPage}/override`, { status: 'behind', justification: '' });
     expect(none.status).toBe(422);
-    const ok = await c.post('/staff/cities/ichinoseki/kpis/fuel-wood-production/override', { status: 'behind', justification: '2024年度の値は速報値で、確定値では減少する見込み' });
+    const ok = await c.submit(kpiPage, `${kpiPage}/override`, { status: 'behind', justification: '2024年度の値は速報値で、確定値では減少する見込み' });
     expect(ok.status).toBe(303);
     const data = (await ctx.store.get('ichinoseki'))!;
     expect(data.statusOverrides).toEqual([{ kpiId: 'fuel-wood-production', status: 'behind', justification: '2024年度の値は速報値で、確定値では減少する見込み', decidedOn: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/) }]);
@@ -242,8 +246,7 @@ describe('secretariat work', () => {
     const planId = await ichinosekiSdgsPlan();
     const e = client();
     await e.login('ichi-expert');
-    await e.get(`/staff/cities/ichinoseki/plans/${planId}`);
-    expect((await e.post(`/staff/cities/ichinoseki/plans/${planId}/evaluation`, { year: '2024', body: '再生可能エネルギーの取組が着実に進んでいる。' })).status).toBe(303);
+    expect((await e.submit(`/staff/cities/ichinoseki/plans/${planId}`, `/staff/cities/ichinoseki/plans/${planId}/evaluation`, { year: '2024', body: '再生可能エネルギーの取組が着実に進んでいる。' })).status).toBe(303);
     expect((await e.post(`/staff/cities/ichinoseki/plans/${planId}`, { title: 'x', titleEn: '', vision: '' })).status).toBe(403);
     const plan = (await ctx.store.get('ichinoseki'))!.plans.find((p) => p.id === planId)!;
     expect(plan.narratives.some((n) => n.kind === 'expert-evaluation' && n.year === 2024 && n.body.includes('再生可能エネルギー'))).toBe(true);
@@ -251,9 +254,9 @@ describe('secretariat work', () => {
     await sec.login('ichi-sec');
     await sec.get(`/staff/cities/ichinoseki/plans/${planId}`);
     const node = plan.nodes[0]!;
-    const empty = await sec.post(`/staff/cities/ichinoseki/plans/${planId}/nodes/${node.id}`, { code: node.code ?? '', title: '', titleEn: '', description: '' });
+    const empty = await sec.submit(`/staff/cities/ichinoseki/plans/${planId}`, `/staff/cities/ichinoseki/plans/${planId}/nodes/${node.id}`, { code: node.code ?? '', title: '', titleEn: '', description: '' });
     expect(empty.status).toBe(422);
-    expect((await sec.post(`/staff/cities/ichinoseki/plans/${planId}/nodes/${node.id}`, { code: node.code ?? '', title: `${node.title}（改）`, titleEn: node.titleEn ?? '', description: node.description ?? '' })).status).toBe(303);
+    expect((await sec.submit(`/staff/cities/ichinoseki/plans/${planId}`, `/staff/cities/ichinoseki/plans/${planId}/nodes/${node.id}`, { code: node.code ?? '', title: `${node.title}（改）`, titleEn: node.titleEn ?? '', description: node.description ?? '' })).status).toBe(303);
     const edited = (await ctx.store.get('ichinoseki'))!.plans.find((p) => p.id === planId)!;
     expect(edited.nodes[0]!.title).toBe(`${node.title}（改）`);
     // The save kept the evaluation, the KPI rows under the nodes and the unpublished-year actuals.
@@ -261,8 +264,7 @@ describe('secretariat work', () => {
     expect(edited.nodes[0]!.kpiRows.length + edited.nodes[0]!.children.flatMap((c) => c.kpiRows).length).toBe(plan.nodes[0]!.kpiRows.length + plan.nodes[0]!.children.flatMap((c) => c.kpiRows).length);
     const a = client();
     await a.login('ichi-agri');
-    await a.get('/staff/cities/ichinoseki/kpis/new-farmers');
-    expect((await a.post('/staff/cities/ichinoseki/kpis/new-farmers/commentary', { year: '2024', body: '新規就農支援により順調に増加' })).status).toBe(303);
+    expect((await a.submit('/staff/cities/ichinoseki/kpis/new-farmers', '/staff/cities/ichinoseki/kpis/new-farmers/commentary', { year: '2024', body: '新規就農支援により順調に増加' })).status).toBe(303);
     expect((await ctx.store.get('ichinoseki'))!.yearlyCommentaries).toContainEqual({ kpiId: 'new-farmers', year: 2024, body: '新規就農支援により順調に増加' });
   });
 });
@@ -282,4 +284,5 @@ describe('audit log', () => {
     expect((await c.post('/staff/audit', {})).status).toBe(404);
     await expect(staffDb(ctx.db).deleteFrom('change_log').execute()).rejects.toThrow(/append-only/);
   });
+});
 });

@@ -1,4 +1,4 @@
-import type { ColumnType, GeneratedAlways, Insertable, Selectable, Updateable } from 'kysely';
+import type { ColumnType, Generated, GeneratedAlways, Insertable, Selectable, Updateable } from 'kysely';
 import type { AchievementMethod, KpiAggregation, KpiDirection, KpiSide } from '../../core/kpi/kpi.ts';
 import type { NumericColumn } from '../columns.ts';
 
@@ -25,6 +25,8 @@ export interface KpisTable {
   baseline_decimals: number | null;
   /** Set when a saved CityData no longer has the KPI: its history stays, it is just not loaded. */
   retired_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  /** Row version from the `edit_versions` sequence: a new number on every update (optimistic concurrency). */
+  version: Generated<number>;
 }
 
 /** `kpi_sdg_targets`: the SDG targets (2.3, 11.a) a KPI contributes to, in printed order. */

@@ -1,4 +1,4 @@
-import type { GeneratedAlways, Insertable, Selectable, Updateable } from 'kysely';
+import type { Generated, GeneratedAlways, Insertable, Selectable, Updateable } from 'kysely';
 import type { NarrativeKind, PlanKind, PlanNodeKind, PlanVersion } from '../../core/plan/plan.ts';
 import type { NullableNumericColumn } from '../columns.ts';
 
@@ -16,6 +16,8 @@ export interface PlansTable {
   period_end: number;
   parent_plan_id: number | null;
   vision: string | null;
+  /** Row version from the `edit_versions` sequence: a new number on every update (optimistic concurrency). */
+  version: Generated<number>;
 }
 
 /** `plan_versions`: adoption (策定) and revisions (改訂) of a plan. */
@@ -41,6 +43,8 @@ export interface PlanNodesTable {
   title: string;
   title_en: string | null;
   description: string | null;
+  /** Row version from the `edit_versions` sequence: a new number on every update (optimistic concurrency). */
+  version: Generated<number>;
 }
 
 /** `plan_kpi_rows`: a KPI as a row of a plan node's table. */
@@ -64,6 +68,8 @@ export interface PlanNarrativesTable {
   title: string;
   body: string;
   year: number | null;
+  /** Row version from the `edit_versions` sequence: a new number on every update (optimistic concurrency). */
+  version: Generated<number>;
 }
 
 /** A `plans` row as read. */

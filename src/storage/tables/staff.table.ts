@@ -143,7 +143,7 @@ export interface OutboxTable {
 }
 
 /** What the staff area writes to `change_log.entity`, beside the entities of the plan data. */
-export type StaffChangeEntity = 'user' | 'department' | 'kpi_department' | 'publication' | 'commentary' | 'status_override' | 'entry_round' | 'plan_evaluation';
+export type StaffChangeEntity = 'user' | 'department' | 'kpi_department' | 'publication' | 'commentary' | 'status_override' | 'entry_round' | 'plan_evaluation' | 'plan_node';
 
 /** `change_log` as the staff area writes it: the same table, with the staff entities allowed. */
 export interface StaffChangeLogTable {

@@ -11,16 +11,24 @@ import { canEditKpi, canEditPlans, canImportActuals, canOverrideStatus, canPubli
 import { departmentsOf } from '../../services/department.service.ts';
 import type { StaffCityData } from '../../services/publication.service.ts';
 import { closeEntryRound, openRound, queueReminders, roundProgress } from '../../services/round.service.ts';
-import { editKpi, editNode, editPlan, overrideStatus, recordActual, reviseKpiTarget, setYearPublished, writeCommentary, writeEvaluation } from '../../services/staff-entry.service.ts';
+import { editKpi, editNode, editPlan, overrideStatus, recordActual, reviseKpiTarget, setYearPublished, writeCommentary, writeEvaluation, type EditConflict } from '../../services/staff-entry.service.ts';
 import { listCommentaries } from '../../storage/staff-record.repository.ts';
 import { findRound, listOutbox, listRounds } from '../../storage/round.repository.ts';
 import { currentUser, requireCityPermission } from '../middleware/require-role.ts';
 import type { StaffEnv } from '../middleware/staff-env.ts';
-import { ActualFormView, CityStaffView, KpiStaffView, TargetFormView } from '../views/staff/city.view.tsx';
+import { ActualFormView, CityStaffView, KpiStaffView, TargetFormView, type KpiStaffProps } from '../views/staff/city.view.tsx';
+import type { ConflictInfo, ConflictRow } from '../views/staff/form.tsx';
+import { formatQuantity } from '../views/format.ts';
+import type { Kpi } from '../../core/kpi/kpi.ts';
+import type { Plan } from '../../core/plan/plan.ts';
+import { walkPlanNodes } from '../../core/plan/plan.ts';
+import type { MessageKey } from '../../i18n/messages.ts';
+import { StaleVersionError } from '../../storage/edit-version.ts';
+import { lastChange, loadKpiEditState, loadPlanEditState, type KpiEditState, type PlanEditState } from '../../services/edit-state.service.ts';
 import { OutboxView, PlanEditView, PlanListView, PublicationView, RoundsView } from '../views/staff/manage.view.tsx';
 import { problemTexts } from '../views/staff/problems.ts';
 import type { WebDeps } from '../web-deps.ts';
-import { forbidden, formOf, noticeOf, redirectWithNotice, staffNotFound, staffPage } from './staff.routes.tsx';
+import { forbidden, formOf, noticeOf, redirectWithNotice, staffNotFound, staffPage, staleForm } from './staff.routes.tsx';
 
 /**
  * A city's staff pages under /staff/cities/:city: KPI list, KPI page and data entry, target
@@ -79,10 +87,17 @@ export function staffCityRoutes(deps: WebDeps): Hono<StaffEnv> {
   });
 
   // ---- KPI page and its forms
+  //
+  // Every edit form carries the version it was opened on (issue 10.4): a form without one is a
+  // 400; a save from a form opened before someone else's save is a 409 page that shows the other
+  // person's values beside the user's and re-offers the form with the user's input and the
+  // current version, so saving again re-applies it knowingly.
 
-  async function renderKpi(c: Context<StaffEnv>, forms: Parameters<typeof KpiStaffView>[0]['forms'] = {}, status = 200) {
+  async function renderKpi(c: Context<StaffEnv>, forms: KpiStaffProps['forms'] = {}, status = 200) {
     const k = await kpiOf(c);
     if (!k) return staffNotFound(c);
+    const edit = await loadKpiEditState(db, k.kpi.cityId, k.kpi.id);
+    if (!edit) return staffNotFound(c);
     const user = currentUser(c);
     const cityId = k.kpi.cityId;
     const commentaries = (await listCommentaries(db, cityId)).filter((x) => x.kpi_slug === k.kpi.id && x.body.trim() !== '').map((x) => ({ year: x.year, body: x.body }));
@@ -99,10 +114,29 @@ export function staffCityRoutes(deps: WebDeps): Hono<StaffEnv> {
         commentaries={commentaries}
         can={{ edit: canEditKpi(user, k.ownership), revise: canReviseTargets(user, cityId), override: canOverrideStatus(user, cityId), define: canEditPlans(user, cityId) }}
         forms={forms}
+        edit={edit}
         notice={noticeOf(c)}
       />,
       status as 200,
     );
+  }
+
+  /** The conflict panel's content: the rows (stored now vs the user's input) and who changed it, from the change log. */
+  async function conflictInfo(cityId: string, conflict: EditConflict, rows: ConflictRow[]): Promise<ConflictInfo> {
+    return { rows, changedBy: await lastChange(db, cityId, conflict.entity, conflict.entityId) };
+  }
+
+  /** A KPI as the staff store has it now (after another person's save, the store was invalidated). */
+  async function loadCityKpi(cityId: string, kpiId: string): Promise<Kpi | undefined> {
+    return (await store.getStaff(cityId))?.data.kpis.find((x) => x.id === kpiId);
+  }
+
+  /** The edit state of the KPI of the request, fresh from the database (for a conflict page). */
+  async function kpiEdit(k: { kpi: Kpi }): Promise<KpiEditState> {
+    const edit = await loadKpiEditState(db, k.kpi.cityId, k.kpi.id);
+    // Removed meanwhile (an import retired it): a conflict for the user, answered by the staff area's onError.
+    if (!edit) throw new StaleVersionError(`KPI "${k.kpi.id}"`);
+    return edit;
   }
 
   app.get('/:city/kpis/:kpi', (c) => renderKpi(c));
@@ -111,13 +145,14 @@ export function staffCityRoutes(deps: WebDeps): Hono<StaffEnv> {
     const k = await kpiOf(c);
     if (!k) return staffNotFound(c);
     if (!canEditKpi(currentUser(c), k.ownership)) return forbidden(c);
+    const edit = await kpiEdit(k);
     const atIso = c.req.query('at');
     const at = atIso ? parseTimePointIso(atIso) : null;
     const existing = at ? k.kpi.observations.find((o) => formatTimePointIso(o.at) === atIso) : undefined;
     const values: Record<string, string> = existing
       ? { at: formatTimePointJa(existing.at), value: existing.value.toFixed(existing.decimals ?? 0), note: existing.note ?? '', source: existing.source ?? '' }
       : {};
-    return c.html(<ActualFormView page={staffPage(c)} city={k.staff.data.city} kpi={k.kpi} values={values} errors={{}} correcting={existing !== undefined} />);
+    return c.html(<ActualFormView page={staffPage(c)} city={k.staff.data.city} kpi={k.kpi} values={values} errors={{}} correcting={existing !== undefined} edit={edit} />);
   });
 
   app.post('/:city/kpis/:kpi/actuals', async (c) => {
@@ -128,9 +163,24 @@ export function staffCityRoutes(deps: WebDeps): Hono<StaffEnv> {
     const form = await formOf(c);
     const r = await recordActual(db, store, user, k.kpi, form);
     if (!r.ok) {
+      if (r.errors?.['version']) return staleForm(c);
       const page = staffPage(c);
       const values = { at: form['at'] ?? '', value: form['value'] ?? '', note: form['note'] ?? '', source: form['source'] ?? '', reason: form['reason'] ?? '' };
-      return c.html(<ActualFormView page={page} city={k.staff.data.city} kpi={k.kpi} values={values} errors={problemTexts(page.ctx, r.errors)} correcting={'reason' in r.errors} />, 422);
+      const edit = await kpiEdit(k);
+      if (r.conflict) {
+        const t = page.ctx.t;
+        const stored = edit.actuals.get(r.conflict.entityId.slice(r.conflict.entityId.indexOf('@') + 1));
+        const storedValue = stored && stored.value !== null ? formatQuantity(stored.value, stored.decimals ?? undefined, k.kpi.unit, page.ctx.lang) : '';
+        const rows = [
+          { label: t('staff.actual.at'), theirs: values.at, yours: values.at },
+          { label: t('staff.actual.value'), theirs: storedValue, yours: values.value },
+          { label: t('staff.actual.note'), theirs: stored?.note ?? '', yours: values.note },
+          { label: t('staff.actual.source'), theirs: stored?.source ?? '', yours: values.source },
+        ];
+        const conflict = await conflictInfo(k.kpi.cityId, r.conflict, rows);
+        return c.html(<ActualFormView page={page} city={k.staff.data.city} kpi={k.kpi} values={values} errors={{}} correcting={stored !== undefined} edit={edit} conflict={conflict} />, 409);
+      }
+      return c.html(<ActualFormView page={page} city={k.staff.data.city} kpi={k.kpi} values={values} errors={problemTexts(page.ctx, r.errors)} correcting={'reason' in r.errors} edit={edit} />, 422);
     }
     return redirectWithNotice(c, `/staff/cities/${k.kpi.cityId}/kpis/${k.kpi.id}`, r.value.changed ? 'staff.actual.saved' : 'staff.actual.unchanged');
   });
@@ -139,7 +189,7 @@ export function staffCityRoutes(deps: WebDeps): Hono<StaffEnv> {
     const k = await kpiOf(c);
     if (!k) return staffNotFound(c);
     if (!canReviseTargets(currentUser(c), k.kpi.cityId)) return forbidden(c);
-    return c.html(<TargetFormView page={staffPage(c)} city={k.staff.data.city} kpi={k.kpi} values={{ target: k.kpi.targets.at(-1)?.id ?? '' }} errors={{}} />);
+    return c.html(<TargetFormView page={staffPage(c)} city={k.staff.data.city} kpi={k.kpi} values={{ target: k.kpi.targets.at(-1)?.id ?? '' }} errors={{}} edit={await kpiEdit(k)} />);
   });
 
   app.post('/:city/kpis/:kpi/target', async (c) => {
@@ -150,8 +200,26 @@ export function staffCityRoutes(deps: WebDeps): Hono<StaffEnv> {
     const form = await formOf(c);
     const r = await reviseKpiTarget(db, store, user, k.kpi, form);
     if (!r.ok) {
+      if (r.errors?.['version']) return staleForm(c);
       const page = staffPage(c);
-      return c.html(<TargetFormView page={page} city={k.staff.data.city} kpi={k.kpi} values={form} errors={problemTexts(page.ctx, r.errors)} />, 422);
+      const edit = await kpiEdit(k);
+      if (r.conflict) {
+        const t = page.ctx.t;
+        const stored = edit.targets.get(form['target'] ?? '');
+        const storedValue = stored && stored.value !== null ? formatQuantity(stored.value, stored.decimals ?? undefined, k.kpi.unit, page.ctx.lang) : '';
+        // The other person's revision: the target's latest one, as stored now.
+        const fresh = (await loadCityKpi(k.kpi.cityId, k.kpi.id)) ?? k.kpi;
+        const revision = fresh.targets.find((x) => x.id === form['target'])?.revisions.at(-1);
+        const rows = [
+          { label: t('staff.target.which'), theirs: form['target'] ?? '', yours: form['target'] ?? '' },
+          { label: t('staff.target.newValue'), theirs: storedValue, yours: form['newValue'] ?? '' },
+          { label: t('staff.target.revisedOn'), theirs: revision?.revisedOn ?? '', yours: (form['revisedOn'] ?? '').trim() },
+          { label: t('staff.target.reason'), theirs: revision?.reason ?? '', yours: (form['reason'] ?? '').trim() },
+        ];
+        const conflict = await conflictInfo(k.kpi.cityId, r.conflict, rows);
+        return c.html(<TargetFormView page={page} city={k.staff.data.city} kpi={fresh} values={form} errors={{}} edit={edit} conflict={conflict} />, 409);
+      }
+      return c.html(<TargetFormView page={page} city={k.staff.data.city} kpi={k.kpi} values={form} errors={problemTexts(page.ctx, r.errors)} edit={edit} />, 422);
     }
     return redirectWithNotice(c, `/staff/cities/${k.kpi.cityId}/kpis/${k.kpi.id}`, 'staff.target.saved');
   });
@@ -162,9 +230,21 @@ export function staffCityRoutes(deps: WebDeps): Hono<StaffEnv> {
     const user = currentUser(c);
     if (!canEditKpi(user, k.ownership)) return forbidden(c);
     const form = await formOf(c);
-    const current = (await listCommentaries(db, k.kpi.cityId)).find((x) => x.kpi_slug === k.kpi.id && String(x.year) === (form['year'] ?? '').trim())?.body;
-    const r = await writeCommentary(db, store, user, k.kpi, form, current);
-    if (!r.ok) return renderKpi(c, { commentary: { values: form, errors: problemTexts(staffPage(c).ctx, r.errors) } }, 422);
+    const r = await writeCommentary(db, store, user, k.kpi, form);
+    if (!r.ok) {
+      if (r.errors?.['version']) return staleForm(c);
+      if (r.conflict) {
+        const t = staffPage(c).ctx.t;
+        const edit = await kpiEdit(k);
+        const year = (form['year'] ?? '').trim();
+        const rows = [
+          { label: t('staff.kpi.commentaryYear'), theirs: year, yours: year },
+          { label: t('staff.kpi.commentaryBody'), theirs: edit.commentaries.get(Number(year))?.body ?? '', yours: (form['body'] ?? '').trim() },
+        ];
+        return renderKpi(c, { commentary: { values: form, errors: {}, conflict: await conflictInfo(k.kpi.cityId, r.conflict, rows) } }, 409);
+      }
+      return renderKpi(c, { commentary: { values: form, errors: problemTexts(staffPage(c).ctx, r.errors) } }, 422);
+    }
     return redirectWithNotice(c, `/staff/cities/${k.kpi.cityId}/kpis/${k.kpi.id}`, 'staff.saved');
   });
 
@@ -174,9 +254,21 @@ export function staffCityRoutes(deps: WebDeps): Hono<StaffEnv> {
     const user = currentUser(c);
     if (!canOverrideStatus(user, k.kpi.cityId)) return forbidden(c);
     const form = await formOf(c);
-    const current = k.staff.data.statusOverrides?.find((o) => o.kpiId === k.kpi.id);
-    const r = await overrideStatus(db, store, user, k.kpi, form, current && { status: current.status, justification: current.justification });
-    if (!r.ok) return renderKpi(c, { override: { values: form, errors: problemTexts(staffPage(c).ctx, r.errors) } }, 422);
+    const r = await overrideStatus(db, store, user, k.kpi, form);
+    if (!r.ok) {
+      if (r.errors?.['version']) return staleForm(c);
+      if (r.conflict) {
+        const t = staffPage(c).ctx.t;
+        const edit = await kpiEdit(k);
+        const statusLabel = (s: string | null | undefined) => (s ? t(`status.${s}` as MessageKey) : t('staff.kpi.overrideNone'));
+        const rows = [
+          { label: t('staff.kpi.overrideStatus'), theirs: statusLabel(edit.override.status), yours: statusLabel(form['status']) },
+          { label: t('staff.kpi.overrideJustification'), theirs: edit.override.justification, yours: (form['justification'] ?? '').trim() },
+        ];
+        return renderKpi(c, { override: { values: form, errors: {}, conflict: await conflictInfo(k.kpi.cityId, r.conflict, rows) } }, 409);
+      }
+      return renderKpi(c, { override: { values: form, errors: problemTexts(staffPage(c).ctx, r.errors) } }, 422);
+    }
     return redirectWithNotice(c, `/staff/cities/${k.kpi.cityId}/kpis/${k.kpi.id}`, 'staff.saved');
   });
 
@@ -187,7 +279,22 @@ export function staffCityRoutes(deps: WebDeps): Hono<StaffEnv> {
     if (!canEditPlans(user, k.kpi.cityId)) return forbidden(c);
     const form = await formOf(c);
     const r = await editKpi(db, store, user, k.kpi, form);
-    if (!r.ok) return renderKpi(c, { define: { values: form, errors: problemTexts(staffPage(c).ctx, r.errors) } }, 422);
+    if (!r.ok) {
+      if (r.errors?.['version']) return staleForm(c);
+      if (r.conflict) {
+        const t = staffPage(c).ctx.t;
+        const edit = await kpiEdit(k);
+        const department = (id: string | number | null | undefined) => k.departments.find((d) => String(d.id) === String(id ?? ''))?.name ?? '';
+        const rows = [
+          { label: t('staff.kpi.name'), theirs: edit.name, yours: (form['name'] ?? '').trim() },
+          { label: t('staff.kpi.nameEn'), theirs: edit.nameEn, yours: (form['nameEn'] ?? '').trim() },
+          { label: t('staff.kpi.unit'), theirs: edit.unit, yours: (form['unit'] ?? '').trim() },
+          { label: t('staff.kpi.owner'), theirs: department(edit.departmentId), yours: form['department'] ? department(form['department']) : department(edit.departmentId) },
+        ];
+        return renderKpi(c, { define: { values: form, errors: {}, conflict: await conflictInfo(k.kpi.cityId, r.conflict, rows) } }, 409);
+      }
+      return renderKpi(c, { define: { values: form, errors: problemTexts(staffPage(c).ctx, r.errors) } }, 422);
+    }
     return redirectWithNotice(c, `/staff/cities/${k.kpi.cityId}/kpis/${k.kpi.id}`, 'staff.saved');
   });
 
@@ -241,9 +348,9 @@ export function staffCityRoutes(deps: WebDeps): Hono<StaffEnv> {
     const r = await openRound(db, store, user, cityId, form);
     if (!r.ok) {
       const ctx = staffPage(c).ctx;
-      const errors = problemTexts(ctx, r.errors);
-      if (r.errors['year']?.kind === 'invalid') errors['year'] = /^\d{4}$/.test((form['year'] ?? '').trim()) ? ctx.t('staff.round.error.exists') : ctx.t('staff.round.error.year');
-      if (r.errors['deadline']) errors['deadline'] = ctx.t('staff.round.error.deadline');
+      const errors = problemTexts(ctx, r.errors ?? {});
+      if (r.errors?.['year']?.kind === 'invalid') errors['year'] = /^\d{4}$/.test((form['year'] ?? '').trim()) ? ctx.t('staff.round.error.exists') : ctx.t('staff.round.error.year');
+      if (r.errors?.['deadline']) errors['deadline'] = ctx.t('staff.round.error.deadline');
       return renderRounds(c, form, errors, 422);
     }
     return redirectWithNotice(c, `/staff/cities/${cityId}/rounds`, 'staff.round.opened', { year: String(r.value.year) });
@@ -283,10 +390,11 @@ export function staffCityRoutes(deps: WebDeps): Hono<StaffEnv> {
   async function renderPlan(c: Context<StaffEnv>, forms: Parameters<typeof PlanEditView>[0]['forms'] = {}, status = 200) {
     const staff = await store.getStaff(c.req.param('city')!);
     const plan = staff?.data.plans.find((p) => p.id === c.req.param('plan'));
-    if (!staff || !plan) return staffNotFound(c);
+    const edit = plan && (await loadPlanEditState(db, plan.cityId, plan.id));
+    if (!staff || !plan || !edit) return staffNotFound(c);
     const user = currentUser(c);
     return c.html(
-      <PlanEditView page={staffPage(c)} city={staff.data.city} plan={plan} can={{ edit: canEditPlans(user, plan.cityId), evaluate: canWriteEvaluation(user, plan.cityId) }} forms={forms} notice={noticeOf(c)} />,
+      <PlanEditView page={staffPage(c)} city={staff.data.city} plan={plan} can={{ edit: canEditPlans(user, plan.cityId), evaluate: canWriteEvaluation(user, plan.cityId) }} forms={forms} edit={edit} notice={noticeOf(c)} />,
       status as 200,
     );
   }
@@ -294,6 +402,13 @@ export function staffCityRoutes(deps: WebDeps): Hono<StaffEnv> {
   async function planOf(c: Context<StaffEnv>) {
     const staff = await store.getStaff(c.req.param('city')!);
     return staff?.data.plans.find((p) => p.id === c.req.param('plan')) ?? null;
+  }
+
+  async function planEdit(plan: Plan): Promise<PlanEditState> {
+    const edit = await loadPlanEditState(db, plan.cityId, plan.id);
+    // Removed meanwhile (an import replaced the plans): a conflict for the user, answered by the staff area's onError.
+    if (!edit) throw new StaleVersionError(`plan "${plan.id}"`);
+    return edit;
   }
 
   app.get('/:city/plans/:plan', (c) => renderPlan(c));
@@ -305,7 +420,20 @@ export function staffCityRoutes(deps: WebDeps): Hono<StaffEnv> {
     if (!canEditPlans(user, plan.cityId)) return forbidden(c);
     const form = await formOf(c);
     const r = await editPlan(db, store, user, plan, form);
-    if (!r.ok) return renderPlan(c, { head: { values: form, errors: problemTexts(staffPage(c).ctx, r.errors) } }, 422);
+    if (!r.ok) {
+      if (r.errors?.['version']) return staleForm(c);
+      if (r.conflict) {
+        const t = staffPage(c).ctx.t;
+        const edit = await planEdit(plan);
+        const rows = [
+          { label: t('staff.plan.titleField'), theirs: edit.title, yours: (form['title'] ?? '').trim() },
+          { label: t('staff.plan.titleEn'), theirs: edit.titleEn, yours: (form['titleEn'] ?? '').trim() },
+          { label: t('staff.plan.vision'), theirs: edit.vision, yours: (form['vision'] ?? '').trim() },
+        ];
+        return renderPlan(c, { head: { values: form, errors: {}, conflict: await conflictInfo(plan.cityId, r.conflict, rows) } }, 409);
+      }
+      return renderPlan(c, { head: { values: form, errors: problemTexts(staffPage(c).ctx, r.errors) } }, 422);
+    }
     return redirectWithNotice(c, `/staff/cities/${plan.cityId}/plans/${plan.id}`, 'staff.plan.saved');
   });
 
@@ -314,9 +442,25 @@ export function staffCityRoutes(deps: WebDeps): Hono<StaffEnv> {
     if (!plan) return staffNotFound(c);
     const user = currentUser(c);
     if (!canEditPlans(user, plan.cityId)) return forbidden(c);
+    const nodeId = c.req.param('node');
+    if (![...walkPlanNodes(plan.nodes)].some(({ node }) => node.id === nodeId)) return staffNotFound(c);
     const form = await formOf(c);
-    const r = await editNode(db, store, user, plan, c.req.param('node'), form);
-    if (!r.ok) return renderPlan(c, { node: { id: c.req.param('node'), values: form, errors: problemTexts(staffPage(c).ctx, r.errors) } }, 422);
+    const r = await editNode(db, store, user, plan, nodeId, form);
+    if (!r.ok) {
+      if (r.errors?.['version']) return staleForm(c);
+      if (r.conflict) {
+        const t = staffPage(c).ctx.t;
+        const stored = (await planEdit(plan)).nodes.get(nodeId);
+        const rows = [
+          { label: t('staff.plan.nodeCode'), theirs: stored?.code ?? '', yours: (form['code'] ?? '').trim() },
+          { label: t('staff.plan.nodeTitle'), theirs: stored?.title ?? '', yours: (form['title'] ?? '').trim() },
+          { label: t('staff.plan.nodeTitleEn'), theirs: stored?.titleEn ?? '', yours: (form['titleEn'] ?? '').trim() },
+          { label: t('staff.plan.nodeDescription'), theirs: stored?.description ?? '', yours: (form['description'] ?? '').trim() },
+        ];
+        return renderPlan(c, { node: { id: nodeId, values: form, errors: {}, conflict: await conflictInfo(plan.cityId, r.conflict, rows) } }, 409);
+      }
+      return renderPlan(c, { node: { id: nodeId, values: form, errors: problemTexts(staffPage(c).ctx, r.errors) } }, 422);
+    }
     return redirectWithNotice(c, `/staff/cities/${plan.cityId}/plans/${plan.id}`, 'staff.plan.saved');
   });
 
@@ -328,7 +472,18 @@ export function staffCityRoutes(deps: WebDeps): Hono<StaffEnv> {
     const form = await formOf(c);
     const ctx = staffPage(c).ctx;
     const r = await writeEvaluation(db, store, user, plan, form, ctx.t('staff.plan.evaluation'));
-    if (!r.ok) return renderPlan(c, { evaluation: { values: form, errors: problemTexts(ctx, r.errors) } }, 422);
+    if (!r.ok) {
+      if (r.errors?.['version']) return staleForm(c);
+      if (r.conflict) {
+        const year = (form['year'] ?? '').trim();
+        const rows = [
+          { label: ctx.t('staff.plan.evaluationYear'), theirs: year, yours: year },
+          { label: ctx.t('staff.plan.evaluationBody'), theirs: (await planEdit(plan)).evaluations.get(Number(year))?.body ?? '', yours: (form['body'] ?? '').trim() },
+        ];
+        return renderPlan(c, { evaluation: { values: form, errors: {}, conflict: await conflictInfo(plan.cityId, r.conflict, rows) } }, 409);
+      }
+      return renderPlan(c, { evaluation: { values: form, errors: problemTexts(ctx, r.errors) } }, 422);
+    }
     return redirectWithNotice(c, `/staff/cities/${plan.cityId}/plans/${plan.id}`, 'staff.plan.saved');
   });
 

@@ -5,6 +5,7 @@ import { DEFAULT_STAFF_CONFIG } from '../../config.ts';
 import type { MessageKey } from '../../i18n/messages.ts';
 import { knownNotice, noticeSignature, STAFF_NOTICES, validNoticeSignature, type StaffNotice } from '../notices.ts';
 import { changePassword, login, logout } from '../../services/auth.service.ts';
+import { isConcurrentWriteError } from '../../storage/edit-version.ts';
 import { csrfProtection } from '../middleware/csrf.ts';
 import { formGuard } from '../middleware/input-guard.ts';
 import { requireUser } from '../middleware/require-role.ts';
@@ -42,6 +43,12 @@ export function forbidden(c: Context<StaffEnv>): Response | Promise<Response> {
 export function staffNotFound(c: Context<StaffEnv>): Response | Promise<Response> {
   const page = staffPage(c);
   return c.html(<StaffMessageView page={page} title={page.ctx.t('staff.error.notFound')} lead={page.ctx.t('error.notFoundLead')} />, 404);
+}
+
+/** A 400 page: an edit form came without the version it was opened on (not a form of ours, or a page from before an upgrade). */
+export function staleForm(c: Context<StaffEnv>): Response | Promise<Response> {
+  const page = staffPage(c);
+  return c.html(<StaffMessageView page={page} title={page.ctx.t('staff.form.errorSummary')} lead={page.ctx.t('staff.form.error.missingVersion')} />, 400);
 }
 
 /**
@@ -188,5 +195,15 @@ export function staffRoutes(deps: WebDeps): Hono<StaffEnv> {
   app.route('/partner', partnerAccountRoutes(deps));
   app.route('/partners', partnerSecretariatRoutes(deps));
   app.notFound(staffNotFound);
+  // A write that lost a race in the database and was not turned into a conflict page by its
+  // route (a unique violation, a serialization failure) is still a conflict for the user, not a 500.
+  app.onError((err, c) => {
+    if (isConcurrentWriteError(err)) {
+      const page = staffPage(c);
+      return c.html(<StaffMessageView page={page} title={page.ctx.t('staff.conflict.busyTitle')} lead={page.ctx.t('staff.conflict.busyLead')} />, 409);
+    }
+    console.error(err);
+    return c.text('Internal Server Error', 500);
+  });
   return app;
 }

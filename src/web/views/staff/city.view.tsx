@@ -9,7 +9,9 @@ import type { DepartmentProgress } from '../../../services/round.service.ts';
 import type { DepartmentRow, EntryRoundRow } from '../../../storage/tables/staff.table.ts';
 import { formatQuantity, formatTime } from '../format.ts';
 import { localized, type ViewContext } from '../view-context.ts';
-import { ErrorSummary, SelectField, TextArea, TextField, type FieldErrors, type FormValues } from './form.tsx';
+import type { KpiEditState } from '../../../services/edit-state.service.ts';
+import { encodeVersions } from '../../../services/form-versions.ts';
+import { ConflictPanel, ErrorSummary, SelectField, TextArea, TextField, VersionField, type ConflictInfo, type FieldErrors, type FormValues } from './form.tsx';
 import { CsrfField, fill, StaffLayout, type StaffPage, sep } from './staff-layout.tsx';
 
 /** A KPI row of the staff city page. */
@@ -185,8 +187,17 @@ export interface KpiStaffProps {
   override: StatusOverride | undefined;
   commentaries: readonly { year: number; body: string }[];
   can: { edit: boolean; revise: boolean; override: boolean; define: boolean };
-  forms: { commentary?: { values: FormValues; errors: FieldErrors }; override?: { values: FormValues; errors: FieldErrors }; define?: { values: FormValues; errors: FieldErrors } };
+  forms: { commentary?: KpiForm; override?: KpiForm; define?: KpiForm };
+  /** The KPI's editable state as stored now: the forms' default values and the versions they carry. */
+  edit: KpiEditState;
   notice?: string | undefined;
+}
+
+/** A KPI page form re-rendered with the user's input: with field errors, or as a refused stale save. */
+export interface KpiForm {
+  readonly values: FormValues;
+  readonly errors: FieldErrors;
+  readonly conflict?: ConflictInfo;
 }
 
 /** The KPI staff page: actuals with their publication state, targets, commentary, status override, definition. */
@@ -197,9 +208,11 @@ export function KpiStaffView(props: KpiStaffProps) {
   const base = `/staff/cities/${props.city.id}/kpis/${kpi.id}`;
   const title = fill(t('staff.kpi.title'), { kpi: kpiName(ctx, kpi) });
   const status = (s: string) => t(`status.${s}` as MessageKey);
-  const commentaryForm = props.forms.commentary ?? { values: { year: String(Number(props.page.today.slice(0, 4)) - 1) }, errors: {} };
-  const overrideForm = props.forms.override ?? { values: { status: props.override?.status ?? '', justification: props.override?.justification ?? '' }, errors: {} };
-  const defineForm = props.forms.define ?? { values: { name: kpi.name, nameEn: kpi.nameEn ?? '', unit: kpi.unit, department: props.department ? String(props.department.id) : '' }, errors: {} };
+  const commentaryForm: KpiForm = props.forms.commentary ?? { values: { year: String(Number(props.page.today.slice(0, 4)) - 1) }, errors: {} };
+  const edit = props.edit;
+  const overrideForm: KpiForm = props.forms.override ?? { values: { status: edit.override.status ?? '', justification: edit.override.status ? edit.override.justification : '' }, errors: {} };
+  const defineForm: KpiForm = props.forms.define ?? { values: { name: edit.name, nameEn: edit.nameEn, unit: edit.unit, department: edit.departmentId === null ? '' : String(edit.departmentId) }, errors: {} };
+  const commentaryVersions = encodeVersions([...edit.commentaries].map(([year, c]) => [year, c.version] as const));
   return (
     <StaffLayout
       page={props.page}
@@ -306,6 +319,8 @@ export function KpiStaffView(props: KpiStaffProps) {
         {props.can.edit ? (
           <form method="post" action={ctx.href(`${base}/commentary`)} class="stacked" novalidate>
             <CsrfField token={csrfToken} />
+            <VersionField name="versions" value={commentaryVersions} />
+            {commentaryForm.conflict ? <ConflictPanel ctx={ctx} conflict={commentaryForm.conflict} /> : null}
             <ErrorSummary ctx={ctx} errors={commentaryForm.errors} labels={{ year: t('staff.kpi.commentaryYear'), body: t('staff.kpi.commentaryBody') }} formId="commentary" />
             <TextField ctx={ctx} formId="commentary" name="year" label={t('staff.kpi.commentaryYear')} values={commentaryForm.values} errors={commentaryForm.errors} required inputmode="numeric" size={6} />
             <TextArea ctx={ctx} formId="commentary" name="body" label={t('staff.kpi.commentaryBody')} values={commentaryForm.values} errors={commentaryForm.errors} />
@@ -319,6 +334,8 @@ export function KpiStaffView(props: KpiStaffProps) {
           {props.override ? <p>{fill(t('staff.kpi.overrideCurrent'), { status: status(props.override.status), justification: props.override.justification })}</p> : null}
           <form method="post" action={ctx.href(`${base}/override`)} class="stacked" novalidate>
             <CsrfField token={csrfToken} />
+            <VersionField value={edit.override.version} />
+            {overrideForm.conflict ? <ConflictPanel ctx={ctx} conflict={overrideForm.conflict} /> : null}
             <ErrorSummary ctx={ctx} errors={overrideForm.errors} labels={{ status: t('staff.kpi.overrideStatus'), justification: t('staff.kpi.overrideJustification') }} formId="override" />
             <SelectField
               ctx={ctx}
@@ -339,6 +356,8 @@ export function KpiStaffView(props: KpiStaffProps) {
           <h2 id="define">{t('staff.kpi.edit')}</h2>
           <form method="post" action={ctx.href(`${base}/edit`)} class="stacked" novalidate>
             <CsrfField token={csrfToken} />
+            <VersionField value={edit.version} />
+            {defineForm.conflict ? <ConflictPanel ctx={ctx} conflict={defineForm.conflict} /> : null}
             <ErrorSummary ctx={ctx} errors={defineForm.errors} labels={{ name: t('staff.kpi.name'), unit: t('staff.kpi.unit') }} formId="define" />
             <TextField ctx={ctx} formId="define" name="name" label={t('staff.kpi.name')} values={defineForm.values} errors={defineForm.errors} required />
             <TextField ctx={ctx} formId="define" name="nameEn" label={t('staff.kpi.nameEn')} values={defineForm.values} errors={defineForm.errors} />
@@ -365,7 +384,17 @@ export function KpiStaffView(props: KpiStaffProps) {
 }
 
 /** The data-entry form for one actual (new, or a correction when `correcting`). */
-export function ActualFormView(props: { page: StaffPage; city: City; kpi: Kpi; values: FormValues; errors: FieldErrors; correcting: boolean }) {
+export function ActualFormView(props: {
+  page: StaffPage;
+  city: City;
+  kpi: Kpi;
+  values: FormValues;
+  errors: FieldErrors;
+  correcting: boolean;
+  /** The KPI's actuals as stored now: the form carries each time point's version. */
+  edit: KpiEditState;
+  conflict?: ConflictInfo | undefined;
+}) {
   const { ctx, csrfToken } = props.page;
   const t = ctx.t;
   const title = fill(t('staff.actual.title'), { kpi: kpiName(ctx, props.kpi) });
@@ -380,8 +409,10 @@ export function ActualFormView(props: { page: StaffPage; city: City; kpi: Kpi; v
       <h1>{title}</h1>
       <ErrorSummary ctx={ctx} errors={props.errors} labels={labels} />
       <p>{t('staff.actual.lead')}</p>
+      {props.conflict ? <ConflictPanel ctx={ctx} conflict={props.conflict} /> : null}
       <form method="post" action={ctx.href(`${base}/actuals`)} class="stacked" novalidate id="actual-form">
         <CsrfField token={csrfToken} />
+        <VersionField name="versions" value={encodeVersions([...props.edit.actuals].map(([at, a]) => [at, a.version] as const))} />
         <TextField ctx={ctx} name="at" label={labels.at} hint={t('staff.actual.atHint')} values={props.values} errors={props.errors} required size={20} />
         <TextField ctx={ctx} name="value" label={labels.value} hint={fill(t('staff.actual.valueHint'), { unit: props.kpi.unit })} values={props.values} errors={props.errors} required inputmode="decimal" size={20} />
         <TextArea ctx={ctx} name="note" label={labels.note} values={props.values} errors={props.errors} rows={3} />
@@ -395,7 +426,16 @@ export function ActualFormView(props: { page: StaffPage; city: City; kpi: Kpi; v
 }
 
 /** The target revision form. */
-export function TargetFormView(props: { page: StaffPage; city: City; kpi: Kpi; values: FormValues; errors: FieldErrors }) {
+export function TargetFormView(props: {
+  page: StaffPage;
+  city: City;
+  kpi: Kpi;
+  values: FormValues;
+  errors: FieldErrors;
+  /** The KPI's targets as stored now: the form carries each target's value version. */
+  edit: KpiEditState;
+  conflict?: ConflictInfo | undefined;
+}) {
   const { ctx, csrfToken } = props.page;
   const t = ctx.t;
   const title = fill(t('staff.target.title'), { kpi: kpiName(ctx, props.kpi) });
@@ -409,8 +449,10 @@ export function TargetFormView(props: { page: StaffPage; city: City; kpi: Kpi; v
     >
       <h1>{title}</h1>
       <ErrorSummary ctx={ctx} errors={props.errors} labels={labels} />
+      {props.conflict ? <ConflictPanel ctx={ctx} conflict={props.conflict} /> : null}
       <form method="post" action={ctx.href(`${base}/target`)} class="stacked" novalidate>
         <CsrfField token={csrfToken} />
+        <VersionField name="versions" value={encodeVersions([...props.edit.targets].map(([slug, tg]) => [slug, tg.version] as const))} />
         <SelectField
           ctx={ctx}
           name="target"

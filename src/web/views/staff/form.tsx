@@ -1,5 +1,5 @@
 import type { Child } from 'hono/jsx';
-import { sep } from './staff-layout.tsx';
+import { fill, sep } from './staff-layout.tsx';
 import type { ViewContext } from '../view-context.ts';
 
 /**
@@ -137,4 +137,62 @@ export function SelectField(props: FieldProps & { options: readonly { value: str
       </select>
     </FieldFrame>
   );
+}
+
+/** One field of a conflict: what is stored now (the other person's change) beside what this user entered. */
+export interface ConflictRow {
+  readonly label: string;
+  readonly theirs: string;
+  readonly yours: string;
+}
+
+/** What a conflict page shows above the form it refused (issue 10.4). */
+export interface ConflictInfo {
+  readonly rows: readonly ConflictRow[];
+  /** Who saved the change this user's form did not know about, and when (from the change log). */
+  readonly changedBy: { readonly actor: string; readonly at: Date } | null;
+}
+
+/**
+ * The panel of a refused stale save: who changed what since the form was opened, their values
+ * beside the user's (differences marked), above the form re-filled with the user's input and
+ * the current version, so saving again applies the user's input on top of the other change.
+ */
+export function ConflictPanel(props: { ctx: ViewContext; conflict: ConflictInfo }) {
+  const { ctx, conflict } = props;
+  const t = ctx.t;
+  const none = t('staff.conflict.none');
+  const time = (d: Date) => `${d.toLocaleString(ctx.lang === 'ja' ? 'ja-JP' : 'en-GB', { timeZone: 'Asia/Tokyo' })} JST`;
+  return (
+    <div class="error-summary conflict" role="alert" aria-labelledby="conflict-title" tabindex={-1} id="conflict">
+      <h2 id="conflict-title">{t('staff.conflict.title')}</h2>
+      <p>{t('staff.conflict.lead')}</p>
+      {conflict.changedBy ? <p>{fill(t('staff.conflict.by'), { actor: conflict.changedBy.actor, time: time(conflict.changedBy.at) })}</p> : null}
+      <div class="table-scroll">
+        <table class="data">
+          <thead>
+            <tr>
+              <th scope="col">{t('staff.conflict.field')}</th>
+              <th scope="col">{t('staff.conflict.theirs')}</th>
+              <th scope="col">{t('staff.conflict.yours')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {conflict.rows.map((r) => (
+              <tr class={r.theirs === r.yours ? undefined : 'conflict-differs'}>
+                <th scope="row">{r.label}</th>
+                <td>{r.theirs === '' ? none : r.theirs}</td>
+                <td>{r.yours === '' ? none : r.yours}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </div>
+  );
+}
+
+/** The hidden version field(s) of an edit form: the version it was opened on (see services/form-versions.ts). */
+export function VersionField(props: { name?: 'version' | 'versions'; value: string | number }) {
+  return <input type="hidden" name={props.name ?? 'version'} value={String(props.value)} />;
 }

@@ -5,7 +5,9 @@ import { walkPlanNodes } from '../../../core/plan/plan.ts';
 import type { DepartmentProgress } from '../../../services/round.service.ts';
 import type { EntryRoundRow, OutboxRow } from '../../../storage/tables/staff.table.ts';
 import { localized, type ViewContext } from '../view-context.ts';
-import { ErrorSummary, TextArea, TextField, type FieldErrors, type FormValues } from './form.tsx';
+import type { PlanEditState } from '../../../services/edit-state.service.ts';
+import { encodeVersions } from '../../../services/form-versions.ts';
+import { ConflictPanel, ErrorSummary, TextArea, TextField, VersionField, type ConflictInfo, type FieldErrors, type FormValues } from './form.tsx';
 import { CsrfField, fill, StaffLayout, type StaffPage, sep } from './staff-layout.tsx';
 
 function crumbs(ctx: ViewContext, city: City) {
@@ -190,13 +192,22 @@ export function PlanListView(props: { page: StaffPage; city: City; plans: readon
   );
 }
 
+/** A plan page form re-rendered with the user's input: with field errors, or as a refused stale save. */
+export interface PlanForm {
+  readonly values: FormValues;
+  readonly errors: FieldErrors;
+  readonly conflict?: ConflictInfo;
+}
+
 /** Editing a plan: its head, its nodes, and the expert evaluation by year. */
 export function PlanEditView(props: {
   page: StaffPage;
   city: City;
   plan: Plan;
   can: { edit: boolean; evaluate: boolean };
-  forms: { head?: { values: FormValues; errors: FieldErrors }; node?: { id: string; values: FormValues; errors: FieldErrors }; evaluation?: { values: FormValues; errors: FieldErrors } };
+  forms: { head?: PlanForm; node?: PlanForm & { id: string }; evaluation?: PlanForm };
+  /** The plan's editable state as stored now: the forms' default values and the versions they carry. */
+  edit: PlanEditState;
   notice?: string | undefined;
 }) {
   const { ctx, csrfToken } = props.page;
@@ -204,10 +215,14 @@ export function PlanEditView(props: {
   const p = props.plan;
   const base = `/staff/cities/${props.city.id}/plans/${p.id}`;
   const title = fill(t('staff.plan.title'), { plan: localized(ctx, p.title, p.titleEn) });
-  const head = props.forms.head ?? { values: { title: p.title, titleEn: p.titleEn ?? '', vision: p.vision ?? '' }, errors: {} };
-  const evaluation = props.forms.evaluation ?? { values: { year: String(Number(props.page.today.slice(0, 4)) - 1) }, errors: {} };
-  const nodeValues = (n: PlanNode): { values: FormValues; errors: FieldErrors } =>
-    props.forms.node?.id === n.id ? props.forms.node : { values: { code: n.code ?? '', title: n.title, titleEn: n.titleEn ?? '', description: n.description ?? '' }, errors: {} };
+  const edit = props.edit;
+  const head: PlanForm = props.forms.head ?? { values: { title: edit.title, titleEn: edit.titleEn, vision: edit.vision }, errors: {} };
+  const evaluation: PlanForm = props.forms.evaluation ?? { values: { year: String(Number(props.page.today.slice(0, 4)) - 1) }, errors: {} };
+  const nodeValues = (n: PlanNode): PlanForm => {
+    if (props.forms.node?.id === n.id) return props.forms.node;
+    const stored = edit.nodes.get(n.id);
+    return { values: stored ? { code: stored.code, title: stored.title, titleEn: stored.titleEn, description: stored.description } : { code: n.code ?? '', title: n.title, titleEn: n.titleEn ?? '', description: n.description ?? '' }, errors: {} };
+  };
   return (
     <StaffLayout page={props.page} title={title} breadcrumbs={[...crumbs(ctx, props.city), { href: ctx.href(`/staff/cities/${props.city.id}/plans`), label: t('staff.plan.list') }]} notice={props.notice}>
       <h1>{title}</h1>
@@ -215,8 +230,10 @@ export function PlanEditView(props: {
         <section class="section" aria-labelledby="head">
           <h2 id="head">{t('staff.plan.head')}</h2>
           <ErrorSummary ctx={ctx} errors={head.errors} labels={{ title: t('staff.plan.titleField') }} formId="head" />
+          {head.conflict ? <ConflictPanel ctx={ctx} conflict={head.conflict} /> : null}
           <form method="post" action={ctx.href(base)} class="stacked" novalidate>
             <CsrfField token={csrfToken} />
+            <VersionField value={edit.version} />
             <TextField ctx={ctx} formId="head" name="title" label={t('staff.plan.titleField')} values={head.values} errors={head.errors} required />
             <TextField ctx={ctx} formId="head" name="titleEn" label={t('staff.plan.titleEn')} values={head.values} errors={head.errors} />
             <TextArea ctx={ctx} formId="head" name="vision" label={t('staff.plan.vision')} values={head.values} errors={head.errors} />
@@ -235,8 +252,10 @@ export function PlanEditView(props: {
               <details open={props.forms.node?.id === node.id} style={`margin-left:${depth * 1.2}rem`}>
                 <summary>{label}</summary>
                 <ErrorSummary ctx={ctx} errors={f.errors} labels={{ title: t('staff.plan.nodeTitle') }} formId={`node-${node.id}`} />
+                {f.conflict ? <ConflictPanel ctx={ctx} conflict={f.conflict} /> : null}
                 <form method="post" action={ctx.href(`${base}/nodes/${node.id}`)} class="stacked" novalidate>
                   <CsrfField token={csrfToken} />
+                  <VersionField value={edit.nodes.get(node.id)?.version ?? 0} />
                   <TextField ctx={ctx} formId={`node-${node.id}`} name="code" label={t('staff.plan.nodeCode')} values={f.values} errors={f.errors} size={8} />
                   <TextField ctx={ctx} formId={`node-${node.id}`} name="title" label={t('staff.plan.nodeTitle')} values={f.values} errors={f.errors} required />
                   <TextField ctx={ctx} formId={`node-${node.id}`} name="titleEn" label={t('staff.plan.nodeTitleEn')} values={f.values} errors={f.errors} />
@@ -264,6 +283,8 @@ export function PlanEditView(props: {
         {props.can.evaluate ? (
           <form method="post" action={ctx.href(`${base}/evaluation`)} class="stacked" novalidate>
             <CsrfField token={csrfToken} />
+            <VersionField name="versions" value={encodeVersions([...edit.evaluations].map(([year, e]) => [year, e.version] as const))} />
+            {evaluation.conflict ? <ConflictPanel ctx={ctx} conflict={evaluation.conflict} /> : null}
             <ErrorSummary ctx={ctx} errors={evaluation.errors} labels={{ year: t('staff.plan.evaluationYear'), body: t('staff.plan.evaluationBody') }} formId="evaluation" />
             <TextField ctx={ctx} formId="evaluation" name="year" label={t('staff.plan.evaluationYear')} values={evaluation.values} errors={evaluation.errors} required inputmode="numeric" size={6} />
             <TextArea ctx={ctx} formId="evaluation" name="body" label={t('staff.plan.evaluationBody')} values={evaluation.values} errors={evaluation.errors} required rows={6} />

@@ -14,6 +14,8 @@ export function problemText(ctx: ViewContext, p: FieldProblem): string {
       return ctx.t('staff.actual.error.reasonRequired');
     case 'not-a-date':
       return ctx.lang === 'ja' ? `${ctx.t('staff.form.error.notADate')}（${ctx.t('staff.target.revisedOnHint')}）` : `${ctx.t('staff.form.error.notADate')} (${ctx.t('staff.target.revisedOnHint')})`;
+    case 'missing-version':
+      return ctx.t('staff.form.error.missingVersion');
     case 'unknown-department':
       return ctx.t('staff.users.error.unknown-department');
     case 'invalid':
