@@ -1,25 +1,22 @@
-import { open, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import type { CityData } from '../core/city/city.ts';
 import type { Kpi } from '../core/kpi/kpi.ts';
 import { normalizeUnit, parseQuantity, parseSdgTargetList, parseTimePoint } from '../core/notation/index.ts';
 import { decimalsOf } from '../core/quantity.ts';
 import { controlCharacterIn, TEXT_LIMITS } from '../core/text.ts';
 import { formatTimePointIso, type TimePoint } from '../core/time/time-point.ts';
-import { detectFileEncoding, readObservationCsv, type RawCell, type RawObservationRow } from '../formats/csv/observation-rows.ts';
+import type { RawCell } from '../formats/csv/observation-rows.ts';
 import type { TextEncoding } from '../formats/csv/decode-text.ts';
-import { readObservationWorkbook } from '../formats/xlsx/observation-workbook.reader.ts';
-import { inspectXlsxZip } from '../formats/xlsx/zip-guard.ts';
 import type { Lang } from '../i18n/lang.ts';
 import { t, type MessageKey } from '../i18n/messages.ts';
 import { inTransaction, type Executor } from '../storage/database.ts';
 import { listKpiRows } from '../storage/kpi.repository.ts';
 import { appendObservationChanges, type ObservationChange } from '../storage/observation.repository.ts';
 import { loadCityData } from './city-data.service.ts';
+import { readImportFileIsolated } from './observation-import.isolated.ts';
+import { MAX_IMPORT_BYTES, MAX_IMPORT_ROWS, type ImportRead, type ImportReadResult } from './observation-import.read.ts';
 
-/** Files larger than this are refused before they are read (the web refuses them while uploading). */
-export const MAX_IMPORT_BYTES = 50 * 1024 * 1024;
-/** Data rows one import may hold. */
-export const MAX_IMPORT_ROWS = 100_000;
+export { MAX_IMPORT_BYTES, MAX_IMPORT_ROWS };
 
 /** Why a whole file is refused: nothing in it is looked at further. */
 export type ImportFileError =
@@ -33,7 +30,20 @@ export type ImportFileError =
   | { readonly kind: 'unreadable-csv'; readonly line: number; readonly message: string }
   | { readonly kind: 'too-many-rows'; readonly limit: number }
   | { readonly kind: 'unknown-city'; readonly cityId: string }
-  | { readonly kind: 'city-mismatch'; readonly fileCity: string; readonly cityId: string };
+  | { readonly kind: 'city-mismatch'; readonly fileCity: string; readonly cityId: string }
+  /** VBA (xl/vbaProject.bin) or Excel 4.0 macro sheets, whatever the file's extension. */
+  | { readonly kind: 'macro-enabled'; readonly part: string }
+  /** Another workbook linked, a data connection, or a formula such as WEBSERVICE or DDE. */
+  | { readonly kind: 'calls-out'; readonly detail: string }
+  | { readonly kind: 'xml-doctype'; readonly part: string }
+  | { readonly kind: 'xml-too-deep'; readonly part: string; readonly limit: number }
+  | { readonly kind: 'too-many-shared-strings'; readonly limit: number }
+  | { readonly kind: 'too-many-cells'; readonly limit: number }
+  /** `place`: the first cell past the limit (`sheet1!XFD3`, or `AMK2` in a CSV). */
+  | { readonly kind: 'too-many-columns'; readonly place: string; readonly limit: number }
+  | { readonly kind: 'cell-too-long'; readonly place: string; readonly limit: number }
+  /** Reading needed more memory (MB) or time (s) than a file may take; the server carries on. */
+  | { readonly kind: 'read-limit'; readonly what: 'memory' | 'time'; readonly limit: number };
 
 export type ImportProblemKind =
   | 'unknown-kpi'
@@ -111,7 +121,7 @@ export interface ImportPermissions {
  * and every change. Writes nothing.
  */
 export async function previewObservationImport(db: Executor, file: ImportFile, permissions: ImportPermissions = {}): Promise<PreviewResult> {
-  const read = await readImportFile(file);
+  const read = await readImportFileOnce(file);
   if (!read.ok) return read;
   const cityId = file.cityId ?? read.cityId;
   if (!cityId) return { ok: false, error: { kind: 'unknown-city', cityId: '' } };
@@ -133,7 +143,7 @@ export type CommitResult =
  * or nothing when any problem remains. Importing the same file again writes nothing.
  */
 export async function commitObservationImport(db: Executor, file: ImportFile, meta: { actor: string; reason: string }, permissions: ImportPermissions = {}): Promise<CommitResult> {
-  const read = await readImportFile(file);
+  const read = await readImportFileOnce(file);
   if (!read.ok) return read;
   return inTransaction(db, async (trx) => {
     const cityId = file.cityId ?? read.cityId;
@@ -148,84 +158,49 @@ export async function commitObservationImport(db: Executor, file: ImportFile, me
   });
 }
 
-interface ReadFile {
-  readonly ok: true;
-  readonly format: ImportPreview['format'];
-  readonly encoding?: TextEncoding;
-  readonly cityId: string | null;
-  readonly rows: readonly RawObservationRow[];
-  readonly layoutProblems: readonly ImportProblem[];
+/**
+ * Read results kept between the preview, the problems list and the commit of the same file, so
+ * a file is parsed once (re-opening a preview parsed it again). Keyed by the file's path, size,
+ * modification time and inode: a changed file is read again. At most {@link READ_CACHE_ROWS}
+ * rows in all and {@link READ_CACHE_MS} old; the oldest go first.
+ */
+const readCache = new Map<string, { readonly path: string; readonly at: number; readonly rows: number; readonly result: Promise<ImportReadResult> }>();
+/** Rows the cache holds at most (each ~1 kB): two 100,000-row files. */
+const READ_CACHE_ROWS = 200_000;
+/** As long as a kept upload lives (observation-import.uploads.ts). */
+const READ_CACHE_MS = 30 * 60 * 1000;
+
+/** The file's rows, from the cache or read in a worker (observation-import.isolated.ts). */
+async function readImportFileOnce(file: ImportFile): Promise<ImportReadResult> {
+  const s = await stat(file.path).catch(() => null);
+  if (!s) return { ok: false, error: { kind: 'empty-file' } };
+  const key = [file.path, file.name, s.size, s.mtimeMs, s.ino].join('\u0000');
+  const now = Date.now();
+  for (const [k, v] of readCache) if (now - v.at > READ_CACHE_MS) readCache.delete(k);
+  const hit = readCache.get(key);
+  if (hit) return hit.result;
+  const result = readImportFileIsolated(file);
+  const entry = { path: file.path, at: now, rows: 0, result };
+  readCache.set(key, entry);
+  const r = await result;
+  if (readCache.get(key) === entry) readCache.set(key, { ...entry, rows: r.ok ? r.rows.length : 0 });
+  let total = 0;
+  for (const v of readCache.values()) total += v.rows;
+  for (const [k, v] of readCache) {
+    if (total <= READ_CACHE_ROWS || k === key) break;
+    readCache.delete(k);
+    total -= v.rows;
+  }
+  return r;
 }
 
-/** Reads any accepted file into raw rows, refusing whole files that are empty, too large, not what they claim, or hostile. */
-async function readImportFile(file: ImportFile): Promise<ReadFile | { ok: false; error: ImportFileError }> {
-  const size = (await stat(file.path)).size;
-  if (size === 0) return { ok: false, error: { kind: 'empty-file' } };
-  if (size > MAX_IMPORT_BYTES) return { ok: false, error: { kind: 'too-large', bytes: size, limit: MAX_IMPORT_BYTES } };
-  const lower = file.name.toLowerCase();
-  if (lower.endsWith('.csv') || lower.endsWith('.txt')) {
-    const encoding = await detectFileEncoding(file.path);
-    const rows: RawObservationRow[] = [];
-    const it = readObservationCsv(file.path, encoding, MAX_IMPORT_ROWS);
-    for (;;) {
-      const next = await it.next();
-      if (next.done) {
-        const e = next.value;
-        if (e?.kind === 'no-header') return { ok: false, error: { kind: 'no-data', found: e.found } };
-        if (e) return { ok: false, error: e };
-        break;
-      }
-      rows.push(next.value);
-      if (rows.length % 5000 === 0) await new Promise((r) => setImmediate(r));
-    }
-    if (rows.length === 0) return { ok: false, error: { kind: 'no-data', found: [] } };
-    return { ok: true, format: 'csv', encoding, cityId: null, rows, layoutProblems: [] };
-  }
-  if (!lower.endsWith('.xlsx')) return { ok: false, error: { kind: 'unsupported-type', name: file.name } };
-  const bytes = await readWhole(file.path, size);
-  const zip = await inspectXlsxZip(bytes);
-  if (!zip.ok) {
-    if (zip.error.kind === 'not-a-zip') return { ok: false, error: { kind: 'not-xlsx' } };
-    if (zip.error.kind === 'zip-bomb') return { ok: false, error: { kind: 'zip-bomb', detail: zip.error.detail } };
-    return { ok: false, error: { kind: 'corrupt-xlsx', detail: zip.error.detail } };
-  }
-  let wb;
-  try {
-    wb = await readObservationWorkbook(bytes, zip.value, MAX_IMPORT_ROWS);
-  } catch (e) {
-    return { ok: false, error: { kind: 'corrupt-xlsx', detail: e instanceof Error ? e.message : String(e) } };
-  }
-  if (wb.tooManyRows) return { ok: false, error: { kind: 'too-many-rows', limit: MAX_IMPORT_ROWS } };
-  if (!wb.format || wb.rows.length === 0) return { ok: false, error: { kind: 'no-data', found: [] } };
-  const layoutProblems = wb.problems.map(
-    (p): ImportProblem => ({
-      kind: p.kind,
-      sheet: p.sheet,
-      row: p.row,
-      column: p.column,
-      raw: p.raw,
-      message:
-        p.kind === 'merged-cells'
-          ? { ja: `結合セル（${p.raw}）がデータの範囲にあります。結合を解除して、行ごとに値を入れてください`, en: `merged cells (${p.raw}) in the data area: unmerge them and give each row its own value` }
-          : { ja: `他のブックを参照する数式です（${p.raw}）。値に置き換えてください`, en: `a formula referring to another workbook (${p.raw}): replace it with its value` },
-    }),
-  );
-  return { ok: true, format: wb.format, cityId: wb.cityId, rows: wb.rows, layoutProblems };
-}
-
-async function readWhole(path: string, size: number): Promise<Uint8Array> {
-  const handle = await open(path, 'r');
-  try {
-    const buf = Buffer.alloc(size);
-    await handle.read(buf, 0, size, 0);
-    return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
-  } finally {
-    await handle.close();
-  }
+/** Forgets what was read from the file at `path` (its upload was committed or discarded). */
+export function forgetImportRead(path: string): void {
+  for (const [k, v] of readCache) if (v.path === path) readCache.delete(k);
 }
 
 /** Checks every row against the city's KPIs and turns the good ones into changes. */
-async function validate(data: CityData, kpiRowIds: ReadonlyMap<string, number>, read: ReadFile, permissions: ImportPermissions): Promise<ImportPreview> {
+async function validate(data: CityData, kpiRowIds: ReadonlyMap<string, number>, read: ImportRead, permissions: ImportPermissions): Promise<ImportPreview> {
   const kpis = new Map(data.kpis.map((k) => [k.id, k]));
   const byName = new Map<string, Kpi[]>();
   for (const k of data.kpis) byName.set(k.name, [...(byName.get(k.name) ?? []), k]);
@@ -424,7 +399,26 @@ export function describeImportFileError(e: ImportFileError): { ja: string; en: s
         break;
       case 'zip-bomb':
       case 'corrupt-xlsx':
+      case 'calls-out':
         vars['detail'] = e.detail;
+        break;
+      case 'macro-enabled':
+      case 'xml-doctype':
+        vars['part'] = e.part;
+        break;
+      case 'xml-too-deep':
+        Object.assign(vars, { part: e.part, limit: e.limit.toLocaleString('en-US') });
+        break;
+      case 'too-many-shared-strings':
+      case 'too-many-cells':
+        vars['limit'] = e.limit.toLocaleString(lang === 'ja' ? 'ja-JP' : 'en-US');
+        break;
+      case 'too-many-columns':
+      case 'cell-too-long':
+        Object.assign(vars, { place: e.place, limit: e.limit.toLocaleString(lang === 'ja' ? 'ja-JP' : 'en-US') });
+        break;
+      case 'read-limit':
+        vars['limit'] = e.limit.toLocaleString('en-US');
         break;
       case 'unreadable-csv':
         Object.assign(vars, { line: String(e.line), message: e.message });
@@ -443,7 +437,7 @@ export function describeImportFileError(e: ImportFileError): { ja: string; en: s
       case 'no-data':
         break;
     }
-    const key: MessageKey = e.kind === 'unknown-city' && !e.cityId ? 'import.fileError.no-city' : `import.fileError.${e.kind}`;
+    const key: MessageKey = e.kind === 'unknown-city' && !e.cityId ? 'import.fileError.no-city' : e.kind === 'read-limit' ? `import.fileError.read-limit.${e.what}` : `import.fileError.${e.kind}`;
     return t(lang, key).replace(/\{(\w+)\}/g, (m, k: string) => vars[k] ?? m);
   };
   return { ja: say('ja'), en: say('en') };

@@ -7,7 +7,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { z } from 'zod';
-import type { ImportFile } from './observation-import.service.ts';
+import { forgetImportRead, type ImportFile } from './observation-import.service.ts';
 
 /**
  * Uploaded import files kept on the server between the preview and the commit, so the commit
@@ -82,6 +82,7 @@ export class ImportUploads {
   /** Removes an upload (after its commit, or when it was refused). */
   async discard(id: string): Promise<void> {
     if (!ID.test(id)) return;
+    forgetImportRead(this.dataPath(id));
     await rm(this.metaPath(id), { force: true });
     await rm(this.dataPath(id), { force: true });
   }

@@ -59,7 +59,25 @@ export function fieldOfHeader(header: string): TemplateField | undefined {
   return TEMPLATE_FIELD_NAMES.find((f) => (TEMPLATE_FIELDS[f] as readonly string[]).some((a) => a.toLowerCase() === h));
 }
 
-export type CsvRowsError = { readonly kind: 'no-header'; readonly found: readonly string[] } | { readonly kind: 'unreadable-csv'; readonly line: number; readonly message: string } | { readonly kind: 'too-many-rows'; readonly limit: number };
+export type CsvRowsError =
+  | { readonly kind: 'no-header'; readonly found: readonly string[] }
+  | { readonly kind: 'unreadable-csv'; readonly line: number; readonly message: string }
+  | { readonly kind: 'too-many-rows'; readonly limit: number }
+  /** `place` is the cell in spreadsheet notation (column letters, line): `AMK2`. */
+  | { readonly kind: 'too-many-columns'; readonly place: string; readonly limit: number }
+  | { readonly kind: 'cell-too-long'; readonly place: string; readonly limit: number };
+
+/**
+ * Limits of a CSV import beyond its rows: columns of a line (the template has 8) and characters
+ * of a cell (Excel's own limit, 32,767). A line is never read whole past `maxLineChars`.
+ */
+export interface CsvLimits {
+  readonly maxColumns: number;
+  readonly maxCellChars: number;
+  readonly maxLineChars: number;
+}
+
+export const DEFAULT_CSV_LIMITS: CsvLimits = { maxColumns: 1024, maxCellChars: 32_767, maxLineChars: 1024 * 1024 };
 
 /**
  * Detects the encoding of a CSV file without reading it into memory: UTF-8 (with or without
@@ -90,14 +108,17 @@ export async function detectFileEncoding(path: string): Promise<TextEncoding> {
  * English headings). Yields rows as they are parsed, so a large file never sits in memory; stops
  * with an error past `maxRows` data rows.
  */
-export async function* readObservationCsv(path: string, encoding: TextEncoding, maxRows: number): AsyncGenerator<RawObservationRow, CsvRowsError | null> {
+export async function* readObservationCsv(path: string, encoding: TextEncoding, maxRows: number, limits: CsvLimits = DEFAULT_CSV_LIMITS): AsyncGenerator<RawObservationRow, CsvRowsError | null> {
   const source = createReadStream(path).pipe(iconv.decodeStream(encoding === 'shift_jis' ? 'cp932' : 'utf-8', { stripBOM: true }));
-  const parser = source.pipe(parse({ relax_column_count: true, skip_empty_lines: true, info: true, bom: true }));
+  const parser = source.pipe(parse({ relax_column_count: true, skip_empty_lines: true, info: true, bom: true, max_record_size: limits.maxLineChars }));
   let header: (TemplateField | undefined)[] | null = null;
   let rows = 0;
   try {
     for await (const rec of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
       const { record, info } = rec;
+      if (record.length > limits.maxColumns) return { kind: 'too-many-columns', place: `${columnName(limits.maxColumns)}${info.lines}`, limit: limits.maxColumns };
+      const long = record.findIndex((c) => c.length > limits.maxCellChars);
+      if (long >= 0) return { kind: 'cell-too-long', place: `${columnName(long)}${info.lines}`, limit: limits.maxCellChars };
       if (!header) {
         header = record.map(fieldOfHeader);
         if (!header.includes('at') || !header.includes('value') || (!header.includes('kpi') && !header.includes('name'))) return { kind: 'no-header', found: record.slice(0, 12) };
@@ -112,7 +133,8 @@ export async function* readObservationCsv(path: string, encoding: TextEncoding, 
       yield { row: info.lines, cells };
     }
   } catch (e) {
-    const err = e as { lines?: number; message?: string };
+    const err = e as { lines?: number; message?: string; code?: string };
+    if (err.code === 'CSV_MAX_RECORD_SIZE') return { kind: 'unreadable-csv', line: err.lines ?? 0, message: `the line is longer than ${limits.maxLineChars.toLocaleString('en-US')} characters` };
     return { kind: 'unreadable-csv', line: err.lines ?? 0, message: err.message ?? String(e) };
   }
   return header ? null : { kind: 'no-header', found: [] };
