@@ -23,6 +23,9 @@ export const DEFAULT_READ_ISOLATION: ReadIsolation = { maxHeapMb: 768, timeoutMs
 
 const WORKER_ENTRY = new URL('./observation-import.worker.mjs', import.meta.url);
 
+/** How many reads were started in this process (tests check that a kept upload is read once). */
+export const isolatedReads = { started: 0 };
+
 let running = 0;
 const waiting: (() => void)[] = [];
 
@@ -33,6 +36,7 @@ const waiting: (() => void)[] = [];
 export async function readImportFileIsolated(file: ImportFile, isolation: ReadIsolation = DEFAULT_READ_ISOLATION): Promise<ImportReadResult> {
   if (running >= isolation.maxConcurrent) await new Promise<void>((r) => waiting.push(r));
   running++;
+  isolatedReads.started++;
   try {
     return await runWorker(file, isolation);
   } finally {

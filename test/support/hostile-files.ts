@@ -1,5 +1,6 @@
 import ExcelJS from 'exceljs';
-import { Deflate, deflateSync, strToU8, unzipSync, Zip, ZipDeflate, zipSync } from 'fflate';
+import { createDeflateRaw } from 'node:zlib';
+import { deflateSync, strToU8, unzipSync, Zip, ZipDeflate, zipSync } from 'fflate';
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 
@@ -97,11 +98,15 @@ export async function manyCellsWorkbook(cells = 1_200_000): Promise<Uint8Array> 
  * `megabytes` MB (the issue's zip that stalled the server 2–4 s and added 460 MB). Written by hand
  * so the central directory and the local header carry the lie.
  */
-export function lyingZip(megabytes = 1024): Uint8Array {
+export async function lyingZip(megabytes = 1024): Promise<Uint8Array> {
+  // zlib's native deflate: fflate would take a minute over 1 GB.
   const chunks: Uint8Array[] = [];
-  const deflate = new Deflate({ level: 1 }, (chunk) => chunks.push(chunk));
-  const zeros = new Uint8Array(1024 * 1024).fill(0x20);
-  for (let i = 0; i < megabytes; i++) deflate.push(zeros, i === megabytes - 1);
+  const deflate = createDeflateRaw({ level: 9 });
+  deflate.on('data', (c: Buffer) => chunks.push(c));
+  const spaces = Buffer.alloc(1024 * 1024, 0x20);
+  for (let i = 0; i < megabytes; i++) if (!deflate.write(spaces)) await once(deflate, 'drain');
+  deflate.end();
+  await once(deflate, 'end');
   const data = concat(chunks);
   return rawZip([{ name: 'xl/worksheets/sheet1.xml', method: 8, data, declaredSize: 1000, crc: 0 }]);
 }

@@ -36,7 +36,7 @@ export const DEFAULT_ZIP_LIMITS: ZipLimits = {
   maxEntries: 2000,
   maxRatio: 1000,
   maxSharedStrings: 500_000,
-  maxCells: 2_000_000,
+  maxCells: 1_000_000,
   maxColumns: 1024,
   maxCellChars: 32_767,
   maxXmlDepth: 64,
