@@ -19,64 +19,106 @@ export interface ReadIsolation {
  * A 100,000-row workbook reads in ~250 MB of heap and 10–20 s on one busy core; the issue's
  * shared-strings bomb needed more than 4 GB before it crashed the process.
  */
-export const DEFAULT_READ_ISOLATION: ReadIsolation = { maxHeapMb: 768, timeoutMs: 120_000, maxConcurrent: 2 };
+export const DEFAULT_READ_ISOLATION: ReadIsolation = { maxHeapMb: 768, timeoutMs: 180_000, maxConcurrent: 2 };
 
 const WORKER_ENTRY = new URL('./observation-import.worker.mjs', import.meta.url);
+/** A worker reads this many files, then a fresh one takes over (nothing a file left behind stays for long). */
+const READS_PER_WORKER = 50;
 
 /** How many reads were started in this process (tests check that a kept upload is read once). */
 export const isolatedReads = { started: 0 };
 
+interface PooledWorker {
+  readonly worker: Worker;
+  readonly ready: Promise<void>;
+  readonly heapMb: number;
+  reads: number;
+}
+
 let running = 0;
 const waiting: (() => void)[] = [];
+/** Idle workers, kept unreferenced so they never hold a CLI process open. */
+const idle: PooledWorker[] = [];
 
 /**
  * Reads `file` (see `readImportFile`) in a worker with the given limits. Never throws for what
- * the file holds: a worker that runs out of memory or time, or fails, gives a file error.
+ * the file holds: a worker that runs out of memory or time, or fails, gives a file error and
+ * is ended; a worker that answered is kept for the next file (starting one costs seconds).
  */
 export async function readImportFileIsolated(file: ImportFile, isolation: ReadIsolation = DEFAULT_READ_ISOLATION): Promise<ImportReadResult> {
   if (running >= isolation.maxConcurrent) await new Promise<void>((r) => waiting.push(r));
   running++;
   isolatedReads.started++;
   try {
-    return await runWorker(file, isolation);
+    return await runInWorker(file, isolation);
   } finally {
     running--;
     waiting.shift()?.();
   }
 }
 
-function runWorker(file: ImportFile, isolation: ReadIsolation): Promise<ImportReadResult> {
+function startWorker(heapMb: number): PooledWorker {
+  const worker = new Worker(WORKER_ENTRY, {
+    resourceLimits: { maxOldGenerationSizeMb: heapMb, maxYoungGenerationSizeMb: 32, stackSizeMb: 4 },
+    // The worker's output is not the user's: it must not reach the CLI's stdout. The worker
+    // silences its console; these streams are never read (reading them would keep a CLI alive).
+    stdout: true,
+    stderr: true,
+  });
+  const pooled: PooledWorker = {
+    worker,
+    heapMb,
+    reads: 0,
+    ready: new Promise((resolve, reject) => {
+      worker.once('message', () => resolve());
+      worker.once('error', reject);
+      worker.once('exit', () => reject(new Error('the reader stopped before it started')));
+    }),
+  };
+  pooled.ready.catch(() => {});
+  worker.on('exit', () => {
+    const i = idle.indexOf(pooled);
+    if (i >= 0) idle.splice(i, 1);
+  });
+  return pooled;
+}
+
+function runInWorker(file: ImportFile, isolation: ReadIsolation): Promise<ImportReadResult> {
   const xlsx = file.name.toLowerCase().endsWith('.xlsx');
   const failed = (detail: string): ImportReadResult => ({ ok: false, error: xlsx ? { kind: 'corrupt-xlsx', detail } : { kind: 'unreadable-csv', line: 0, message: detail } });
+  const i = idle.findIndex((p) => p.heapMb === isolation.maxHeapMb);
+  const pooled = i >= 0 ? idle.splice(i, 1)[0]! : startWorker(isolation.maxHeapMb);
+  const { worker } = pooled;
+  worker.ref();
   return new Promise((resolve) => {
     let settled = false;
-    const settle = (r: ImportReadResult) => {
+    const onMessage = (r: ImportReadResult) => settle(r, true);
+    const onError = (e: Error & { code?: string }) =>
+      settle(e.code === 'ERR_WORKER_OUT_OF_MEMORY' ? { ok: false, error: { kind: 'read-limit', what: 'memory', limit: isolation.maxHeapMb } } : failed(e.message), false);
+    const onExit = (code: number) => settle(failed(`the reader stopped (exit code ${code})`), false);
+    const settle = (r: ImportReadResult, reusable: boolean) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
+      worker.off('message', onMessage);
+      worker.off('error', onError);
+      worker.off('exit', onExit);
+      if (reusable && ++pooled.reads < READS_PER_WORKER && idle.length < isolation.maxConcurrent) {
+        worker.unref();
+        idle.push(pooled);
+      } else void worker.terminate();
       resolve(r);
     };
-    const worker = new Worker(WORKER_ENTRY, {
-      workerData: { path: file.path, name: file.name },
-      resourceLimits: { maxOldGenerationSizeMb: isolation.maxHeapMb, maxYoungGenerationSizeMb: 32, stackSizeMb: 4 },
-      // The worker's output is not the user's: it must not reach the CLI's stdout.
-      stdout: true,
-      stderr: true,
-    });
-    worker.stdout.resume();
-    worker.stderr.resume();
-    const timer = setTimeout(() => {
-      settle({ ok: false, error: { kind: 'read-limit', what: 'time', limit: Math.round(isolation.timeoutMs / 1000) } });
-      void worker.terminate();
-    }, isolation.timeoutMs);
-    worker.once('message', (r: ImportReadResult) => {
-      settle(r);
-      void worker.terminate();
-    });
-    worker.once('error', (e: Error & { code?: string }) => {
-      if (e.code === 'ERR_WORKER_OUT_OF_MEMORY') settle({ ok: false, error: { kind: 'read-limit', what: 'memory', limit: isolation.maxHeapMb } });
-      else settle(failed(e.message));
-    });
-    worker.once('exit', (code) => settle(failed(`the reader stopped (exit code ${code})`)));
+    const timer = setTimeout(() => settle({ ok: false, error: { kind: 'read-limit', what: 'time', limit: Math.round(isolation.timeoutMs / 1000) } }, false), isolation.timeoutMs);
+    worker.on('error', onError);
+    worker.on('exit', onExit);
+    pooled.ready.then(
+      () => {
+        if (settled) return;
+        worker.on('message', onMessage);
+        worker.postMessage({ path: file.path, name: file.name });
+      },
+      (e: Error & { code?: string }) => onError(e),
+    );
   });
 }

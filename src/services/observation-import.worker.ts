@@ -1,10 +1,16 @@
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import { readImportFile } from './observation-import.read.ts';
 import type { ImportFile } from './observation-import.service.ts';
 
 /*
- * The worker that reads one import file (started by observation-import.isolated.ts through
- * observation-import.worker.mjs, which lets Node load TypeScript). It answers once and ends.
+ * The worker that reads import files (started by observation-import.isolated.ts through
+ * observation-import.worker.mjs, which lets Node load TypeScript): one file per message, one
+ * answer per file. The pool reuses it for the next file while it stays within its limits.
  */
-const file = workerData as ImportFile;
-parentPort!.postMessage(await readImportFile({ path: file.path, name: file.name }));
+// A library's warnings about a hostile file are not for the user's terminal (the answer says what is wrong).
+for (const level of ['log', 'info', 'warn', 'error', 'debug', 'trace'] as const) console[level] = () => {};
+
+parentPort!.on('message', async (file: ImportFile) => {
+  parentPort!.postMessage(await readImportFile({ path: file.path, name: file.name }));
+});
+parentPort!.postMessage('ready');

@@ -147,24 +147,43 @@ export async function inspectXlsxZip(bytes: Uint8Array, limits: ZipLimits = DEFA
     entries.push({ name, method, compressed, uncompressed, local });
   }
 
+  // ExcelJS's unzipper reads the local headers one after another, not the central directory: the
+  // local entries must be exactly the directory's (same names and sizes, end to end, nothing
+  // between or hidden before the directory), or a part the guard never saw would be parsed.
+  const starts = new Map<Entry, number>();
+  let expected = 0;
+  for (const e of [...entries].sort((a, b) => a.local - b.local)) {
+    const bad = (why: string) => ({ ok: false as const, error: { kind: 'corrupt-zip' as const, detail: `${e.name}: ${why}` } });
+    if (e.local !== expected) return bad('the entries do not follow one another (hidden data between them)');
+    if (e.local + 30 > bytes.length || view.getUint32(e.local, true) !== 0x04034b50) return bad('bad local header');
+    const flags = view.getUint16(e.local + 6, true);
+    if ((flags & 0x8) === 0 && (view.getUint32(e.local + 18, true) !== e.compressed || view.getUint32(e.local + 22, true) !== e.uncompressed)) {
+      return bad('the local header and the central directory give different sizes');
+    }
+    const nameLen = view.getUint16(e.local + 26, true);
+    if (decoder.decode(bytes.subarray(e.local + 30, e.local + 30 + nameLen)) !== e.name) return bad('the local header names another file');
+    const start = e.local + 30 + nameLen + view.getUint16(e.local + 28, true);
+    let end = start + e.compressed;
+    if (end > cdOffset) return bad('truncated');
+    // A data descriptor (flag bit 3) follows the data: 12 bytes, or 16 with its signature.
+    if (flags & 0x8) end += end + 4 <= bytes.length && view.getUint32(end, true) === 0x08074b50 ? 16 : 12;
+    starts.set(e, start);
+    expected = end;
+  }
+  if (expected !== cdOffset) return { ok: false, error: { kind: 'corrupt-zip', detail: 'data between the last entry and the central directory' } };
+
   const merges = new Map<string, string[]>();
   let keywords: string | null = null;
   let total = 0;
   const counters = { cells: 0, sharedStrings: 0 };
   for (const e of entries) {
-    if (e.local + 30 > bytes.length || view.getUint32(e.local, true) !== 0x04034b50) return { ok: false, error: { kind: 'corrupt-zip', detail: `${e.name}: bad local header` } };
-    // ExcelJS's unzipper reads the local headers: they must tell the same story as the directory.
-    const flags = view.getUint16(e.local + 6, true);
-    if ((flags & 0x8) === 0 && (view.getUint32(e.local + 18, true) !== e.compressed || view.getUint32(e.local + 22, true) !== e.uncompressed)) {
-      return { ok: false, error: { kind: 'corrupt-zip', detail: `${e.name}: the local header and the central directory give different sizes` } };
-    }
-    const start = e.local + 30 + view.getUint16(e.local + 26, true) + view.getUint16(e.local + 28, true);
-    if (start + e.compressed > bytes.length) return { ok: false, error: { kind: 'corrupt-zip', detail: `${e.name}: truncated` } };
+    const start = starts.get(e)!;
     const data = bytes.subarray(start, start + e.compressed);
-    const isSheet = /^xl\/worksheets\/sheet\d+\.xml$/.test(e.name);
+    // ExcelJS takes any entry whose path contains this (unanchored) as a worksheet: so does the guard.
+    const isSheet = /xl\/worksheets\/sheet\d+[.]xml/.test(e.name);
     const isSharedStrings = e.name === 'xl/sharedStrings.xml';
     const isCore = e.name === 'docProps/core.xml' && e.uncompressed < 65536;
-    const isXml = /\.(xml|rels|vml)$/i.test(e.name);
+    const isXml = isSheet || isSharedStrings || /\.(xml|rels|vml)$/i.test(e.name);
     const scanner = isXml ? new XmlScanner(e.name, isSheet ? 'sheet' : isSharedStrings ? 'shared-strings' : 'other', limits, counters) : null;
     let core = '';
     const textDecoder = new TextDecoder();
@@ -283,7 +302,7 @@ class XmlScanner {
     if (c === 33 /* ! */) return /^<!DOCTYPE|^<!ENTITY/i.test(tag) ? { kind: 'xml-doctype', part: this.part } : null;
     if (c === 47 /* / */) {
       this.depth--;
-      if (tag === '</f>') {
+      if (this.inFormula && localName(tag.slice(2)) === 'f') {
         this.inFormula = false;
         const f = decodeEntities(this.formula);
         if (CALLING_OUT.test(f)) return { kind: 'calls-out', detail: `the formula =${f.slice(0, 80)} in ${this.sheetName}!${this.place}` };
@@ -292,7 +311,7 @@ class XmlScanner {
     }
     const selfClosing = tag.endsWith('/>');
     if (!selfClosing && ++this.depth > this.limits.maxXmlDepth) return { kind: 'xml-too-deep', part: this.part, limit: this.limits.maxXmlDepth };
-    const name = /^<([^\s/>]+)/.exec(tag)?.[1] ?? '';
+    const name = localName(tag.slice(1));
     if (this.kind === 'shared-strings') {
       if (name === 'si') {
         this.textChars = 0;
@@ -303,25 +322,33 @@ class XmlScanner {
     }
     if (this.kind !== 'sheet') return null;
     if (name === 'row') {
-      const r = /\sr="(\d+)"/.exec(tag);
+      const r = /\sr\s*=\s*["'](\d+)["']/.exec(tag);
       this.rowNumber = r ? Number(r[1]) : this.rowNumber + 1;
       this.columnInRow = 0;
     } else if (name === 'c') {
       this.textChars = 0;
       if (++this.counters.cells > this.limits.maxCells) return { kind: 'too-many-cells', limit: this.limits.maxCells };
-      const ref = /\sr="([A-Z]{1,3})(\d+)"/.exec(tag);
-      this.columnInRow = ref ? columnNumber(ref[1]!) : this.columnInRow + 1;
-      this.place = ref ? `${ref[1]}${ref[2]}` : `${columnName(Math.min(this.columnInRow, 20000) - 1)}${this.rowNumber}`;
+      // Any letters: a reader turns "AAAA1" into column 18,279 just the same.
+      const ref = /\sr\s*=\s*["']\$?([A-Za-z]{1,12})\$?(\d+)["']/.exec(tag);
+      const letters = ref?.[1]!.toUpperCase();
+      this.columnInRow = letters ? columnNumber(letters) : this.columnInRow + 1;
+      this.place = letters ? `${letters}${ref![2]}` : `${columnName(Math.min(this.columnInRow, 20000) - 1)}${this.rowNumber}`;
       if (this.columnInRow > this.limits.maxColumns) return { kind: 'too-many-columns', place: `${this.sheetName}!${this.place}`, limit: this.limits.maxColumns };
     } else if (name === 'f' && !selfClosing) {
       this.inFormula = true;
       this.formula = '';
     } else if (name === 'mergeCell') {
-      const ref = /\sref="([A-Z]+\d+(?::[A-Z]+\d+)?)"/.exec(tag)?.[1];
+      const ref = /\sref\s*=\s*["']([A-Z]+\d+(?::[A-Z]+\d+)?)["']/.exec(tag)?.[1];
       if (ref && !this.merges.includes(ref) && this.merges.length < 10_000) this.merges.push(ref);
     }
     return null;
   }
+}
+
+/** The element name at the start of `s` without its namespace prefix (`x:c r="A1"` → `c`). */
+function localName(s: string): string {
+  const name = /^\s*([^\s/>]+)/.exec(s)?.[1] ?? '';
+  return name.slice(name.indexOf(':') + 1);
 }
 
 function columnNumber(letters: string): number {
