@@ -124,6 +124,10 @@ describe('figures: 万 and 億 inside, markers kept as notes', () => {
     expect(r.value.notes[0]!.ja).toContain(marker);
   });
 
+  it('keeps a rank as its unit (3位 is not an approximation)', () => {
+    expect(parseFigure('3位')).toEqual({ ok: true, value: { value: 3, decimals: 0, unit: '位', notes: [] } });
+  });
+
   it.each(['－', '-', '―', '‐', '—', 'ー', '－－', '集計中', '調査中', '未集計', '(集計中)', 'N/A', '…'])('%s means "no figure"', (text) => {
     expect(isNotAvailable(normalizeNotation(text))).toBe(true);
     const r = parseFigure(text);

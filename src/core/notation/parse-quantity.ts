@@ -74,7 +74,7 @@ function stripMarkers(n: string): { core: string; notes: NotationNote[] } {
 type MarkerKind = 'approximate' | 'bound' | 'footnote';
 const MARKERS: readonly (readonly [RegExp, MarkerKind])[] = [
   [/^(約|およそ|概ね|おおむね|凡そ)\s*/, 'approximate'],
-  [/\s*(程度|前後|位|くらい|ぐらい)$/, 'approximate'],
+  [/\s*(程度|前後|くらい|ぐらい)$/, 'approximate'],
   [/\s*(以上|以下|未満|超|強|弱)$/, 'bound'],
   [/^(※\d*|\*\d*|\((?:注|※)\s*\d*\)|注\s*\d*[):]?)\s*/, 'footnote'],
   [/\s*(※\s*\d*|\*\d*|\((?:注|※)\s*\d*\)|注\s*\d*\)?)$/, 'footnote'],

@@ -107,7 +107,7 @@ export interface TableHeader {
 export const LOOKED_FOR_HEADINGS = { kpi: TEMPLATE_FIELDS.kpi.slice(0, 3), name: TEMPLATE_FIELDS.name.slice(0, 3), at: TEMPLATE_FIELDS.at.slice(0, 3), value: TEMPLATE_FIELDS.value.slice(0, 4) };
 
 /** Rows above a table searched for its header (a title, a date, a blank row). */
-export const MAX_ROWS_BEFORE_HEADER = 20;
+export const MAX_ROWS_BEFORE_HEADER = 30;
 
 /**
  * Whether a row is the template's header, alone or with the row above it (a two-row header:

@@ -101,7 +101,12 @@ export async function readObservationWorkbook(bytes: Uint8Array, zip: ZipInspect
       if (layout === NO_TABLE) continue;
       const read = layout.read(row, sheetName);
       if (!read) {
-        if (layout.kind === 'sheet' && dataStarted) layout = null;
+        if (layout.kind === 'sheet' && dataStarted) {
+          // The exported sheet may hold another table further down: look for its header again.
+          layout = null;
+          dataStarted = false;
+          rowsBefore = 0;
+        }
         continue;
       }
       dataStarted = true;
