@@ -7,7 +7,8 @@ import { main } from '../../src/cli/main.ts';
 import { openAppContext, type AppContext } from '../../src/services/app-context.ts';
 import { createApp } from '../../src/web/app.tsx';
 import { makeUser, TEST_PASSWORD } from '../web/staff-helpers.ts';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
+import iconv from 'iconv-lite';
 
 /*
  * The field cases of issue 12 (test/fixtures/spreadsheets, README there): KPI tables and
@@ -161,6 +162,51 @@ describe('check: published KPI tables as other cities print them', () => {
 
   it('11 UTF-16 LE with BOM, tab-separated: read; reproduced', async () => {
     const { lines } = await check('11-check-utf16-tab.csv');
+    expect(lines[0]).toMatchObject({ name: '市民協働事業数', rate: 50, verdict: 'reproduced' });
+  });
+});
+
+describe('check: the same kinds beyond the given files', () => {
+  const HEADER = 'name,baseline_at,baseline,actual_at,actual,target_at,target,published_rate';
+  async function checkText(name: string, bytes: string | Uint8Array) {
+    const path = join(dir, name);
+    await writeFile(path, bytes);
+    const r = await run('check', path, '--json');
+    expect(r.err).toBe('');
+    return { code: r.code, lines: r.out.split('\n').map((l) => JSON.parse(l)) };
+  }
+
+  it('約, 程度 and ※1 keep their number and are reported as notes; 集計中 is no figure; other rows are checked', async () => {
+    const { code, lines } = await checkText('marks.csv', `${HEADER}\nA,2019年,約100人,2023年,150人※1,2025年,200人程度,50%\nB,2019年,10件,集計中,集計中,2025年,20件,\nC,H30.3末現在,1億2000万円,R5.3,1億5000万円,R7.3,2億1000万円,33.3%\n`);
+    expect(code).toBe(0);
+    expect(lines[0]).toMatchObject({ verdict: 'reproduced', rate: 50 });
+    expect(lines[0].notes.join(' ')).toMatch(/baseline: .*約.*actual: .*※1.*target: .*程度/);
+    expect(lines[1]).toMatchObject({ verdict: 'no-figure', problem: { column: 'actual' } });
+    expect(lines[2]).toMatchObject({ verdict: 'reproduced' });
+  });
+
+  it('figures in different units are flagged, never computed across (exit 1)', async () => {
+    const { code, lines } = await checkText('units.csv', `${HEADER}\n観光客数,2019年,10万人,2023年,"123,000人",2025年,15万人,46%\n事業費,2019年,1億2000万円,2023年,1億5000万円,2025年,2億円,37.5%\n`);
+    expect(code).toBe(1);
+    expect(lines[0]).toMatchObject({ verdict: 'mixed-units', rate: null, problem: { kind: 'mixed-units' } });
+    expect(lines[1]).toMatchObject({ verdict: 'mixed-units', problem: { column: 'target' } });
+  });
+
+  it('grades S/A/B and 100%超, a stated method, an era year past its end with a note', async () => {
+    const { lines } = await checkText('grades.csv', `${HEADER},method\nA,2019年,10件,2023年,12件,2025年,20件,S,\nB,2019年,10件,2023年,30件,2025年,20件,100%超,\nC,2019年,16学園,2023年,17学園,2023年,16学園,106%,ratio\nD,平成30年度,10件,令和5年度,15件,平成37年度,20件,50%,\n`);
+    expect(lines.map((l) => l.verdict)).toEqual(['grade', 'grade', 'reproduced', 'reproduced']);
+    expect(lines[2].explanation.kind).toBe('ratio-method');
+    expect(lines[3].notes[0]).toContain('2025年度');
+  });
+
+  it.each([
+    ['UTF-16 BE without BOM', (t: string) => iconv.encode(t, 'utf-16be')],
+    ['UTF-16 LE without BOM', (t: string) => iconv.encode(t, 'utf-16le')],
+    ['UTF-16 BE with BOM', (t: string) => Buffer.concat([Buffer.from([0xfe, 0xff]), iconv.encode(t, 'utf-16be')])],
+    ['Shift_JIS, tab-separated, with a title row', (t: string) => iconv.encode(`令和6年度 KPI一覧\n${t}`, 'cp932')],
+  ])('%s', async (label, encode) => {
+    const text = `${HEADER}\n市民協働事業数,令和元年度,12件,令和5年度,18件,令和7年度,24件,50.0%\n`.replace(/,/g, '\t');
+    const { lines } = await checkText(`${label}.txt`, new Uint8Array(encode(text)));
     expect(lines[0]).toMatchObject({ name: '市民協働事業数', rate: 50, verdict: 'reproduced' });
   });
 });
