@@ -6,7 +6,7 @@ import { strToU8, unzipSync, zipSync } from 'fflate';
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openAppContext, type AppContext } from '../../src/services/app-context.ts';
-import { describeImportFileError, importPreviewJson, previewObservationImport } from '../../src/services/observation-import.service.ts';
+import { commitObservationImport, describeImportFileError, importPreviewJson, previewObservationImport } from '../../src/services/observation-import.service.ts';
 
 /*
  * The kinds behind the field cases of issue 12, beyond the given files: other percent formats,
@@ -205,5 +205,26 @@ describe('placeholders, markers and figures in an import', () => {
     const j = await preview('heisei.csv', '指標ID,時点,値\nusable-open-data,平成36年度,210\n');
     expect('rows' in j && j.rows[0]).toMatchObject({ at: 'FY2024' });
     expect('rows' in j && j.rows[0]!.notes[0]).toContain('2024年度');
+  });
+});
+
+describe('the rest of a file imports', () => {
+  it('placeholder rows are skipped and the other rows are written (commit)', async () => {
+    const path = join(dir, 'commit-dash.xlsx');
+    await writeFile(path, await readFile(new URL('../fixtures/spreadsheets/17-import-dash-placeholders.xlsx', import.meta.url)));
+    const r = await commitObservationImport(ctx.db, { path, name: 'commit-dash.xlsx', cityId: 'tsukuba' }, { actor: 'test', reason: 'field case 17' });
+    expect(r.ok && 'written' in r && r.written).toBe(1);
+    const again = await previewObservationImport(ctx.db, { path, name: 'commit-dash.xlsx', cityId: 'tsukuba' });
+    expect(again.ok && importPreviewJson(again.preview).rows.map((x) => x.action)).toEqual(['unchanged', 'skipped', 'skipped']);
+  });
+
+  it('a workbook with no table names the headings looked for and the closest row of which sheet', async () => {
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('一覧');
+    ws.addRow(['令和6年度 実績']);
+    ws.addRow(['指標名', '数量']);
+    ws.addRow(['利用しやすいオープンデータ件数', 210]);
+    const j = await preview('none.xlsx', new Uint8Array(await wb.xlsx.writeBuffer()));
+    expect('error' in j && j.error!.ja).toMatch(/探した見出し：.*「時点」.*最も近かったのはシート「一覧」の2行目（「指標名」「数量」）/);
   });
 });
