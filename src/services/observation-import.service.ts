@@ -269,6 +269,7 @@ async function validate(data: CityData, kpiRowIds: ReadonlyMap<string, number>, 
     return parseFigure(raw, { expectedUnit: unit });
   });
   const isoOf = memo((at: TimePoint) => formatTimePointIso(at));
+  const nameKey = memo((name: string) => kpiNameKey(name));
   const storedOf = memo((k: Kpi) => new Map(k.observations.map((o) => [formatTimePointIso(o.at), o])));
   const onlyWholePercents = memo((k: Kpi) => [k.baseline.value, ...k.targets.map((t) => t.value), ...k.observations.map((o) => o.value)].every((v) => Math.abs(v) > 1));
   let unchanged = 0;
@@ -283,7 +284,7 @@ async function validate(data: CityData, kpiRowIds: ReadonlyMap<string, number>, 
     let kpi: Kpi | undefined;
     if (idCell && idCell.raw !== '') kpi = kpis.get(idCell.raw.normalize('NFKC').trim());
     else if (nameCell && nameCell.raw !== '') {
-      const found = byName.get(kpiNameKey(nameCell.raw.split('\n')[0]!)) ?? byName.get(kpiNameKey(nameCell.raw)) ?? [];
+      const found = byName.get(nameKey(nameCell.raw.split('\n')[0]!)) ?? byName.get(nameKey(nameCell.raw)) ?? [];
       if (found.length === 1) kpi = found[0];
     }
     if (!kpi) {

@@ -194,6 +194,7 @@ export async function* readObservationCsv(path: string, encoding: TextEncoding, 
   const source = createReadStream(path).pipe(iconv.decodeStream(iconvName(encoding), { stripBOM: true }));
   const parser = source.pipe(parse({ delimiter, relax_column_count: true, relax_quotes: delimiter === '\t', skip_empty_lines: true, info: true, bom: true }));
   let header: TableHeader | null = null;
+  let columns: Omit<RawCell, 'raw'>[] | undefined;
   let above: string[] | undefined;
   let closest: ClosestRow | undefined;
   let closestScore = -1;
@@ -217,12 +218,14 @@ export async function* readObservationCsv(path: string, encoding: TextEncoding, 
       if (record.every((c) => c.trim() === '')) continue;
       if (++rows > maxRows) return { kind: 'too-many-rows', limit: maxRows };
       const cells: Partial<Record<TemplateField, RawCell>> = {};
-      const h = header;
-      h.fields.forEach((f, i) => {
-        if (!f || record[i] === undefined) return;
-        const heading = h.headings[i] ?? '';
+      columns ??= header.fields.map((f, i) => {
+        const heading = header!.headings[i] ?? '';
         const yearKind = f === 'at' ? yearKindOfHeader(heading) : undefined;
-        cells[f] = { column: columnName(i), heading, raw: unguardFormula(record[i]!.trim()), ...(yearKind ? { yearKind } : {}) };
+        return { column: columnName(i), heading, ...(yearKind ? { yearKind } : {}) };
+      });
+      header.fields.forEach((f, i) => {
+        if (!f || record[i] === undefined) return;
+        cells[f] = { ...columns![i]!, raw: unguardFormula(record[i]!.trim()) };
       });
       yield { row: info.lines, cells };
     }

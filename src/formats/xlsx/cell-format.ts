@@ -33,8 +33,20 @@ export const JA_BUILTIN_NUMBER_FORMATS: Readonly<Record<number, string>> = {
   58: '[$-411]ggge"年"m"月"d"日"',
 };
 
+/** Formats seen, by code: a workbook uses a handful of formats over many cells. */
+const TOKENS = new Map<string, { code: string; literals: string }>();
+
 /** The tokens of a format's first section, with literals ("年", \\-escaped, _x, *x) and [..] blocks set apart. */
 function tokens(format: string): { code: string; literals: string } {
+  let t = TOKENS.get(format);
+  if (!t) {
+    t = tokensOf(format);
+    if (TOKENS.size < 1000) TOKENS.set(format, t);
+  }
+  return t;
+}
+
+function tokensOf(format: string): { code: string; literals: string } {
   const section = splitSections(format)[0] ?? '';
   let code = '';
   let literals = '';
@@ -105,6 +117,17 @@ export interface DateFormatShows {
  */
 export function dateFormatShows(format: string | undefined): DateFormatShows {
   if (!format) return { unit: 'none', year: false };
+  let shows = SHOWS.get(format);
+  if (!shows) {
+    shows = dateFormatShowsOf(format);
+    if (SHOWS.size < 1000) SHOWS.set(format, shows);
+  }
+  return shows;
+}
+
+const SHOWS = new Map<string, DateFormatShows>();
+
+function dateFormatShowsOf(format: string): DateFormatShows {
   const { code, literals } = tokens(format);
   const c = code.replace(/General/gi, '').replace(/E[+-]/g, '').replace(/AM\/PM|A\/P/gi, 'h');
   const lower = c.toLowerCase();

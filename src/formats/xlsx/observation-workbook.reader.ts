@@ -193,15 +193,19 @@ interface Layout {
 }
 
 function templateLayout(header: TableHeader): Layout {
-  const columns = header.fields.flatMap((f, i) => (f ? [{ f, col: i + 1, heading: header.headings[i] ?? '' }] : []));
+  const columns = header.fields.flatMap((f, i) => {
+    if (!f) return [];
+    const heading = header.headings[i] ?? '';
+    const yearKind = f === 'at' ? yearKindOfHeader(heading) : undefined;
+    return [{ f, col: i + 1, extra: { heading, ...(yearKind ? { yearKind } : {}) } }];
+  });
   return {
     kind: 'template',
     readColumns: columns.filter((c) => c.f !== 'note' && c.f !== 'source').map((c) => c.col),
     read(row, sheet) {
       const cells: Partial<Record<TemplateField, RawCell>> = {};
-      for (const { f, col, heading } of columns) {
-        const yearKind = f === 'at' ? yearKindOfHeader(heading) : undefined;
-        const c = { ...cellOf(row.getCell(col), col), heading, ...(yearKind ? { yearKind } : {}) };
+      for (const { f, col, extra } of columns) {
+        const c = { ...cellOf(row.getCell(col), col), ...extra };
         if (c.raw !== '' || c.number !== undefined || c.formula !== undefined) cells[f] = c;
       }
       if (Object.keys(cells).length === 0) return null;
