@@ -371,7 +371,7 @@ async function validate(data: CityData, kpiRowIds: ReadonlyMap<string, number>, 
       }
     }
     // 0.901 for a percentage KPI whose figures are all above 1: 0.901 % or 90.1 %? Ask, never guess.
-    if (value !== null && valueCell && valueCell.shownAs !== 'percent' && !normalizeNotation(valueCell.raw).includes('%') && isPercent(kpi.unit) && value !== 0 && Math.abs(value) < 1 && onlyWholePercents(kpi)) {
+    if (value !== null && value !== 0 && Math.abs(value) < 1 && valueCell && valueCell.shownAs !== 'percent' && isPercent(kpi.unit) && onlyWholePercents(kpi) && !normalizeNotation(valueCell.raw).includes('%')) {
       const as100 = Number((value * 100).toPrecision(12));
       problem(
         'percent-as-fraction',

@@ -159,6 +159,20 @@ function asciiXmlWorkbook(bytes: Uint8Array): Uint8Array {
     files[name] = strToU8(decoder.decode(data).replace(/[^\x00-\x7f]/gu, (ch) => `&#${ch.codePointAt(0)!};`));
     changed = true;
   }
+  // Parts the worksheets depend on first: ExcelJS's streaming reader otherwise parks each
+  // worksheet met before workbook.xml or sharedStrings.xml in a temporary file and reads it
+  // after the rest, and under load it was seen to read one before the workbook's sheet list
+  // (「Cannot read properties of undefined (reading 'sheets')」). Tools other than Excel write
+  // xl/workbook.xml last.
+  const names = Object.keys(files);
+  const firstSheet = names.findIndex((n) => /^xl\/worksheets\/sheet\d+\.xml$/.test(n));
+  const needed = names.filter((n) => /^(\[Content_Types\]\.xml|_rels\/\.rels|xl\/_rels\/workbook\.xml\.rels|xl\/workbook\.xml|xl\/sharedStrings\.xml|xl\/styles\.xml)$/.test(n));
+  if (firstSheet >= 0 && needed.some((n) => names.indexOf(n) > firstSheet)) {
+    const ordered: Record<string, Uint8Array> = {};
+    for (const n of needed) ordered[n] = files[n]!;
+    for (const n of names) if (!(n in ordered)) ordered[n] = files[n]!;
+    return zipSync(ordered, { level: 1 });
+  }
   return changed ? zipSync(files, { level: 1 }) : bytes;
 }
 
