@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { rateCheckExitCode, checkPublishedRates, type RateCheck } from '../services/rate-check.service.ts';
+import { rateCheckExitCode, rateCheckVerdict, checkPublishedRates, type RateCheck } from '../services/rate-check.service.ts';
 import { textTable, truncateToWidth } from './text-table.ts';
 import { UserError } from './user-error.ts';
 import type { Lang } from '../i18n/lang.ts';
@@ -9,11 +9,15 @@ const VERDICT_LABEL: Record<string, { ja: string; en: string }> = {
   explained: { ja: '説明可', en: 'explained' },
   unexplained: { ja: '説明不能', en: 'unexplained' },
   'no-published-rate': { ja: '公表値なし', en: 'no published rate' },
+  grade: { ja: '評語', en: 'grade' },
+  'no-figure': { ja: '数値なし', en: 'no figure' },
+  'mixed-units': { ja: '単位不一致', en: 'mixed units' },
 };
 
 /**
  * `michishirube check FILE [--json]`: recomputes the published rates of a CSV of KPI rows.
- * Exit 0 when all are reproduced or explained, 1 when one is unexplained, 2 for bad input.
+ * Exit 0 when all are reproduced, explained, grades or rows without a figure; 1 when one is
+ * unexplained or mixes units; 2 for bad input.
  */
 export async function checkCommand(file: string, options: { json: boolean; lang: Lang }, out: (s: string) => void): Promise<number> {
   let bytes: Uint8Array;
@@ -38,15 +42,20 @@ export async function checkCommand(file: string, options: { json: boolean; lang:
 
 /** One JSON Lines object, as documented in the README. */
 export function jsonLine(c: RateCheck) {
-  const e = c.result.explanation;
+  const r = c.result;
+  const e = r?.explanation;
+  const u = c.line.unchecked;
   return {
     name: c.line.name,
     line: c.line.line,
     // Unrounded, but without binary noise (54.00000000000006 → 54).
-    rate: c.result.rate === null ? null : Number(c.result.rate.toPrecision(12)),
-    published_rate: c.result.publishedRate,
-    verdict: c.result.verdict,
+    rate: r?.rate === null || r === null ? null : Number(r.rate.toPrecision(12)),
+    published_rate: r?.publishedRate ?? null,
+    verdict: rateCheckVerdict(c),
     explanation: e ? { kind: e.kind, text: `${e.text.ja} / ${e.text.en}` } : null,
+    ...(r?.grade !== undefined ? { grade: r.grade } : {}),
+    ...(u ? { problem: { column: u.column, kind: u.kind, message: `${u.message.ja} / ${u.message.en}` } } : {}),
+    notes: c.line.notes.map((n) => `${n.column}: ${n.ja} / ${n.en}`),
   };
 }
 
@@ -55,17 +64,29 @@ function renderTable(checks: readonly RateCheck[], lang: Lang): string {
   const header = ja ? ['行', '指標名', '再計算(%)', '公表(%)', '判定', '説明'] : ['line', 'KPI', 'computed (%)', 'published (%)', 'verdict', 'explanation'];
   const rows = checks.map((c) => {
     const r = c.result;
-    const pub = c.line.row.publishedRate;
+    const pub = c.line.row?.publishedRate;
+    const notes = c.line.notes.map((n) => n[lang]).join(' ');
+    const why = !r
+      ? (c.line.unchecked?.message[lang] ?? '')
+      : r.explanation
+        ? r.explanation.text[lang]
+        : r.grade !== undefined
+          ? ja ? `評語「${r.grade}」で公表` : `published as the grade "${r.grade}"`
+          : r.rate === null
+            ? c.line.row?.baseline === null
+              ? ja ? '当初値がないため進捗率は定義できません' : 'no baseline: progress undefined'
+              : ja ? '目標値＝当初値のため進捗率は定義できません' : 'target equals baseline: progress undefined'
+            : '';
     return [
       String(c.line.line),
       truncateToWidth(c.line.name, 36),
-      r.rate === null ? '—' : r.rate.toFixed(2),
-      pub ? pub.value.toFixed(pub.decimals) : '—',
-      VERDICT_LABEL[r.verdict]![lang],
-      r.explanation ? r.explanation.text[lang] : r.rate === null ? (ja ? '目標値＝当初値のため進捗率は定義できません' : 'target equals baseline: progress undefined') : '',
+      !r || r.rate === null ? '—' : r.rate.toFixed(2),
+      pub ? pub.value.toFixed(pub.decimals) : r?.grade ?? '—',
+      VERDICT_LABEL[rateCheckVerdict(c)]![lang],
+      [why, notes].filter((x) => x !== '').join(' '),
     ];
   });
-  const counts = checks.reduce<Record<string, number>>((acc, c) => ({ ...acc, [c.result.verdict]: (acc[c.result.verdict] ?? 0) + 1 }), {});
+  const counts = checks.reduce<Record<string, number>>((acc, c) => ({ ...acc, [rateCheckVerdict(c)]: (acc[rateCheckVerdict(c)] ?? 0) + 1 }), {});
   const summary = Object.entries(counts)
     .map(([k, n]) => `${VERDICT_LABEL[k]![lang]} ${n}`)
     .join(ja ? '、' : ', ');

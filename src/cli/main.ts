@@ -24,9 +24,10 @@ Usage:
                                              the progress evaluation sheet (or 様式3-3) of a year
   michishirube plans CITY                    list a city's plans (id, then title)
   michishirube import FILE                   load a plan data file (the format of data/seeds/)
-  michishirube import FILE.xlsx|FILE.csv [--city CITY] [--dry-run]
-                                             import actuals (exported sheet, template or CSV);
-                                             --dry-run prints the preview and writes nothing
+  michishirube import FILE.xlsx|FILE.csv|FILE.txt [--city CITY] [--dry-run] [--json]
+                                             import actuals (exported sheet, template, CSV or
+                                             tab-separated text); --dry-run prints the preview and
+                                             writes nothing; --json prints it as { rows, problems }
   michishirube template CITY --out FILE.csv|FILE.xlsx
                                              the import template (one row per actual)
   michishirube help                          this text
@@ -71,7 +72,7 @@ export async function main(argv: readonly string[], out: (s: string) => void = (
           if (values['dry-run']) throw new UserError('--dry-run is for .xlsx and .csv imports');
           return await importCommand(file, loadConfig(), out);
         }
-        return await observationImportCommand(file, { city: values.city, dryRun: values['dry-run'] }, loadConfig(), out);
+        return await observationImportCommand(file, { city: values.city, dryRun: values['dry-run'], json: values.json }, loadConfig(), out);
       }
       case 'template':
         return await templateCommand(need(rest[0] ?? values.city, 'template needs a CITY'), values.out, loadConfig(), out);

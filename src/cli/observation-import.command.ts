@@ -8,6 +8,7 @@ import { openForCommand, unknownCityError } from './command-context.ts';
 import {
   commitObservationImport,
   describeImportFileError,
+  importPreviewJson,
   previewObservationImport,
   problemPlace,
   templateExamples,
@@ -16,17 +17,25 @@ import {
 import { UserError } from './user-error.ts';
 
 /**
- * `michishirube import FILE.xlsx|FILE.csv [--city CITY] [--dry-run]`: imports actuals. The
- * preview lists every problem (row, column, raw value, what is wrong); with problems nothing is
- * written and the exit code is 2. `--dry-run` prints the preview and writes nothing.
+ * `michishirube import FILE.xlsx|FILE.csv|FILE.txt [--city CITY] [--dry-run] [--json]`: imports
+ * actuals. The preview lists every problem (row, column, raw value, what is wrong); with problems
+ * nothing is written and the exit code is 2. `--dry-run` prints the preview and writes nothing.
+ * `--json` prints the preview as one JSON object `{ rows, problems }` (see importPreviewJson),
+ * the same rows and problems the web preview shows.
  */
-export async function observationImportCommand(file: string, options: { city?: string | undefined; dryRun: boolean }, config: Config, out: (s: string) => void): Promise<number> {
+export async function observationImportCommand(file: string, options: { city?: string | undefined; dryRun: boolean; json?: boolean }, config: Config, out: (s: string) => void): Promise<number> {
   const ctx = await openForCommand(config);
   try {
     const input = { path: file, name: basename(file), ...(options.city ? { cityId: options.city } : {}) };
     const result = options.dryRun ? await previewObservationImport(ctx.db, input) : await commitObservationImport(ctx.db, input, { actor: 'cli', reason: `import ${basename(file)}` });
     if (!result.ok && 'error' in result) throw new UserError(`${file}: ${describeImportFileError(result.error).en}; nothing was imported`);
     const preview = result.preview;
+    if (options.json) {
+      out(JSON.stringify(importPreviewJson(preview)));
+      if (preview.problems.length > 0) return 2;
+      if (!options.dryRun) ctx.store.invalidate(preview.cityId);
+      return 0;
+    }
     printPreview(preview, out);
     if (preview.problems.length > 0) throw new UserError(`${file}: ${preview.problems.length} problem(s); nothing was imported`);
     if (options.dryRun) {
@@ -46,6 +55,9 @@ function printPreview(p: ImportPreview, out: (s: string) => void): void {
   for (const pr of p.problems) out(`problem\t${problemPlace(pr)}\t${JSON.stringify(pr.raw)}\t${pr.kind}\t${pr.message.ja} / ${pr.message.en}`);
   for (const c of p.changes.slice(0, 200)) out(`${c.kind}\t${c.kpiId}\t${formatTimePointJa(c.at)}\t${c.before ?? ''}\t→ ${c.value} ${c.unit}`);
   if (p.changes.length > 200) out(`… and ${p.changes.length - 200} more change(s)`);
+  for (const r of p.results.filter((x) => x.action === 'skipped')) out(`skipped\t${r.sheet ? `${r.sheet}!` : ''}${r.row}\t${r.kpiId ?? ''}\t${r.notes.map((n) => n.ja).join(' ')}`);
+  const noted = p.results.filter((x) => x.action !== 'skipped' && x.notes.length > 0);
+  for (const r of noted.slice(0, 200)) out(`note\t${r.sheet ? `${r.sheet}!` : ''}${r.row}\t${r.kpiId ?? ''}\t${r.notes.map((n) => n.ja).join(' ')}`);
 }
 
 /** `michishirube template CITY --out FILE.csv|FILE.xlsx`: the import template with a row per KPI of the city. */

@@ -46,7 +46,7 @@ export async function readImportFile(file: ImportFile): Promise<ImportReadResult
       const next = await it.next();
       if (next.done) {
         const e = next.value;
-        if (e?.kind === 'no-header') return { ok: false, error: { kind: 'no-data', found: e.found } };
+        if (e?.kind === 'no-header') return { ok: false, error: { kind: 'no-data', found: e.found, ...(e.closest ? { closest: e.closest } : {}) } };
         if (e) return { ok: false, error: e };
         break;
       }
@@ -77,7 +77,7 @@ export async function readImportFile(file: ImportFile): Promise<ImportReadResult
     return { ok: false, error: { kind: 'corrupt-xlsx', detail: e instanceof Error ? e.message : String(e) } };
   }
   if (wb.tooManyRows) return { ok: false, error: { kind: 'too-many-rows', limit: MAX_IMPORT_ROWS } };
-  if (!wb.format || wb.rows.length === 0) return { ok: false, error: { kind: 'no-data', found: [] } };
+  if (!wb.format || wb.rows.length === 0) return { ok: false, error: { kind: 'no-data', found: wb.closest?.texts ?? [], ...(wb.closest ? { closest: wb.closest } : {}) } };
   const layoutProblems = wb.problems.map(
     (p): ImportProblem => ({
       kind: p.kind,

@@ -1,11 +1,11 @@
 import { stat } from 'node:fs/promises';
 import type { CityData } from '../core/city/city.ts';
 import type { Kpi } from '../core/kpi/kpi.ts';
-import { normalizeUnit, parseQuantity, parseSdgTargetList, parseTimePoint } from '../core/notation/index.ts';
+import { isNotAvailable, kpiNameKey, normalizeNotation, normalizeUnit, parseFigure, parseSdgTargetList, parseTimePoint, parseTimePointNoted } from '../core/notation/index.ts';
 import { decimalsOf } from '../core/quantity.ts';
 import { controlCharacterIn, TEXT_LIMITS } from '../core/text.ts';
-import { formatTimePointIso, type TimePoint } from '../core/time/time-point.ts';
-import type { RawCell } from '../formats/csv/observation-rows.ts';
+import { formatTimePointIso, formatTimePointJa, type TimePoint } from '../core/time/time-point.ts';
+import { LOOKED_FOR_HEADINGS, type ClosestRow, type RawCell } from '../formats/csv/observation-rows.ts';
 import type { TextEncoding } from '../formats/csv/decode-text.ts';
 import type { Lang } from '../i18n/lang.ts';
 import { t, type MessageKey } from '../i18n/messages.ts';
@@ -26,7 +26,7 @@ export type ImportFileError =
   | { readonly kind: 'not-xlsx' }
   | { readonly kind: 'zip-bomb'; readonly detail: string }
   | { readonly kind: 'corrupt-xlsx'; readonly detail: string }
-  | { readonly kind: 'no-data'; readonly found: readonly string[] }
+  | { readonly kind: 'no-data'; readonly found: readonly string[]; readonly closest?: ClosestRow }
   | { readonly kind: 'unreadable-csv'; readonly line: number; readonly message: string }
   | { readonly kind: 'too-many-rows'; readonly limit: number }
   | { readonly kind: 'unknown-city'; readonly cityId: string }
@@ -60,16 +60,42 @@ export type ImportProblemKind =
   | 'not-importable-change'
   | 'kpi-not-permitted'
   | 'text-too-long'
-  | 'control-character';
+  | 'control-character'
+  /** A fraction (0.901) typed for a percentage KPI whose figures are all above 1: 0.901 % or 90.1 %? */
+  | 'percent-as-fraction'
+  /** A formula whose result was never saved: the cell has no value to import. */
+  | 'formula-without-result';
 
 /** One problem of one cell: where, what it holds, and what is wrong (both languages). */
 export interface ImportProblem {
   readonly kind: ImportProblemKind;
   readonly sheet?: string;
   readonly row: number;
+  /** Column letter. */
   readonly column: string;
+  /** The column's heading as written in the file, when the reader knows it. */
+  readonly heading?: string;
   readonly raw: string;
   readonly message: { readonly ja: string; readonly en: string };
+}
+
+/** A bilingual note on a row: what the reader interpreted (a percent cell, a date cell, 約, an era year). */
+export interface ImportNote {
+  readonly ja: string;
+  readonly en: string;
+}
+
+/** What the import does with one row without a problem: the contract of `import --dry-run --json` and the web preview. */
+export interface ImportRowResult {
+  readonly sheet?: string;
+  readonly row: number;
+  readonly kpiId: string | null;
+  readonly at: TimePoint | null;
+  readonly value: number | null;
+  readonly unit: string;
+  /** `skipped`: a placeholder row (「－」「集計中」), listed with a notice; nothing is written for it. */
+  readonly action: 'new' | 'correction' | 'unchanged' | 'skipped';
+  readonly notes: readonly ImportNote[];
 }
 
 /** An actual the import would write: new, or a correction of the stored one. */
@@ -97,6 +123,8 @@ export interface ImportPreview {
   readonly problems: readonly ImportProblem[];
   readonly changes: readonly ImportChange[];
   readonly unchanged: number;
+  /** Every row without a problem, in file order, with its action and notes. */
+  readonly results: readonly ImportRowResult[];
 }
 
 export type PreviewResult = { readonly ok: true; readonly preview: ImportPreview } | { readonly ok: false; readonly error: ImportFileError };
@@ -202,30 +230,36 @@ export function forgetImportRead(path: string): void {
 /** Checks every row against the city's KPIs and turns the good ones into changes. */
 async function validate(data: CityData, kpiRowIds: ReadonlyMap<string, number>, read: ImportRead, permissions: ImportPermissions): Promise<ImportPreview> {
   const kpis = new Map(data.kpis.map((k) => [k.id, k]));
+  // Names as files type them: NFKC, brackets and case folded (「（年間）」 is 「(年間)」, ＳＤＧｓ is SDGs).
   const byName = new Map<string, Kpi[]>();
-  for (const k of data.kpis) byName.set(k.name, [...(byName.get(k.name) ?? []), k]);
+  for (const k of data.kpis) byName.set(kpiNameKey(k.name), [...(byName.get(kpiNameKey(k.name)) ?? []), k]);
   const problems: ImportProblem[] = [...read.layoutProblems];
   const changes: ImportChange[] = [];
+  const results: ImportRowResult[] = [];
   const seen = new Map<string, { row: number; sheet?: string; value: number }>();
   // A file repeats the same time points, figures and KPIs on many rows: each is parsed or indexed once.
-  const timePoints = memo((raw: string) => parseTimePoint(raw));
-  const quantities = memo((key: string) => {
+  const timePoints = memo((raw: string) => parseTimePointNoted(raw));
+  const figures = memo((key: string) => {
     const [unit, raw] = key.split('\u0000') as [string, string];
-    return parseQuantity(raw, { expectedUnit: unit });
+    return parseFigure(raw, { expectedUnit: unit });
   });
   const isoOf = memo((at: TimePoint) => formatTimePointIso(at));
+  const nameKey = memo((name: string) => kpiNameKey(name));
   const storedOf = memo((k: Kpi) => new Map(k.observations.map((o) => [formatTimePointIso(o.at), o])));
+  const onlyWholePercents = memo((k: Kpi) => [k.baseline.value, ...k.targets.map((t) => t.value), ...k.observations.map((o) => o.value)].every((v) => Math.abs(v) > 1));
   let unchanged = 0;
   let n = 0;
   for (const r of read.rows) {
     if (++n % 2000 === 0) await new Promise((res) => setImmediate(res));
+    const place = (cell: RawCell | undefined) => `${r.sheet ? `${r.sheet}!` : ''}${cell?.column ?? ''}${r.row}`;
     const problem = (kind: ImportProblemKind, cell: RawCell | undefined, ja: string, en: string) =>
-      problems.push({ kind, ...(r.sheet ? { sheet: r.sheet } : {}), row: r.row, column: cell?.column ?? '', raw: cell?.raw ?? '', message: { ja, en } });
+      problems.push({ kind, ...(r.sheet ? { sheet: r.sheet } : {}), row: r.row, column: cell?.column ?? '', ...(cell?.heading ? { heading: cell.heading } : {}), raw: cell?.raw ?? '', message: { ja, en } });
+    const notes: ImportNote[] = [];
     const { kpi: idCell, name: nameCell } = r.cells;
     let kpi: Kpi | undefined;
-    if (idCell && idCell.raw !== '') kpi = kpis.get(idCell.raw);
+    if (idCell && idCell.raw !== '') kpi = kpis.get(idCell.raw.normalize('NFKC').trim());
     else if (nameCell && nameCell.raw !== '') {
-      const found = byName.get(nameCell.raw.split('\n')[0]!.trim()) ?? [];
+      const found = byName.get(nameKey(nameCell.raw.split('\n')[0]!)) ?? byName.get(nameKey(nameCell.raw)) ?? [];
       if (found.length === 1) kpi = found[0];
     }
     if (!kpi) {
@@ -240,30 +274,87 @@ async function validate(data: CityData, kpiRowIds: ReadonlyMap<string, number>, 
     }
     let bad = false;
     const atCell = r.cells.at;
-    const at = atCell && atCell.raw !== '' ? timePoints(atCell.raw) : null;
-    if (!at || !at.ok) {
-      problem('unreadable-date', atCell, at ? at.error.messageJa : '時点が空です', at ? at.error.message : 'the time point is empty');
+    let at: TimePoint | null = null;
+    if (atCell?.noCachedResult) {
+      problem('formula-without-result', atCell, ...formulaMessage(place(atCell), atCell.formula));
       bad = true;
+    } else if (atCell?.displayProblem) {
+      problem('unreadable-date', atCell, atCell.displayProblem.ja, atCell.displayProblem.en);
+      bad = true;
+    } else {
+      // Under a 「年度」 heading a bare year is a fiscal year; the heading never turns 年度 into 年.
+      const text = atCell && atCell.yearKind === 'fiscal-year' && /^\d{4}$/.test(normalizeNotation(atCell.raw)) ? `${normalizeNotation(atCell.raw)}年度` : atCell?.raw;
+      const parsed = atCell && text && text !== '' ? timePoints(text) : null;
+      if (!parsed || !parsed.ok) {
+        const serial = atCell && /^\d{5}(\.\d+)?$/.test(atCell.raw) ? Number(atCell.raw) : NaN;
+        const hint = serial > 20000 && serial < 80000 ? { ja: `（Excelの日付のシリアル値のようです。セルの書式を日付にするか「2024年3月」のように入力してください）`, en: ` (this looks like an Excel date serial: give the cell a date format or type the time point as 2024年3月)` } : { ja: '', en: '' };
+        problem('unreadable-date', atCell, parsed ? parsed.error.messageJa + hint.ja : '時点が空です', parsed ? parsed.error.message + hint.en : 'the time point is empty');
+        bad = true;
+      } else {
+        at = parsed.value.point;
+        notes.push(...parsed.value.notes.map(({ ja, en }) => ({ ja, en })));
+        if (atCell?.shownAs === 'date') {
+          const shown = atCell.shown ?? atCell.raw;
+          notes.push({ ja: `日付セル（表示「${shown}」）を表示どおり${formatTimePointJa(at)}として読みました`, en: `a date cell shown as "${shown}" read as displayed: ${formatTimePointIso(at)}` });
+        }
+      }
     }
     const valueCell = r.cells.value;
+    // 「－」「集計中」: no figure yet. The row is listed as skipped; the rest of the file imports.
+    if (valueCell && valueCell.number === undefined && !valueCell.noCachedResult && valueCell.raw !== '' && isNotAvailable(normalizeNotation(valueCell.raw))) {
+      if (!bad) {
+        results.push({
+          ...(r.sheet ? { sheet: r.sheet } : {}),
+          row: r.row,
+          kpiId: kpi.id,
+          at,
+          value: null,
+          unit: kpi.unit,
+          action: 'skipped',
+          notes: [...notes, { ja: `値「${valueCell.raw}」は数値なしのため、この行は取り込みません`, en: `the value "${valueCell.raw}" means no figure: this row is skipped` }],
+        });
+      }
+      continue;
+    }
     let value: number | null = null;
     let decimals = 0;
-    if (!valueCell || (valueCell.raw === '' && valueCell.number === undefined)) {
+    if (valueCell?.noCachedResult) {
+      problem('formula-without-result', valueCell, ...formulaMessage(place(valueCell), valueCell.formula));
+      bad = true;
+    } else if (!valueCell || (valueCell.raw === '' && valueCell.number === undefined)) {
       problem('missing-value', valueCell, '値が空です', 'the value is empty');
       bad = true;
     } else if (valueCell.number !== undefined) {
       value = valueCell.number;
       decimals = valueCell.decimals ?? decimalsOf(value);
+      if (valueCell.shownAs === 'percent') {
+        if (!isPercent(kpi.unit)) {
+          problem('unit-mismatch', valueCell, `パーセント表示のセル（${value}%）ですが、この指標の単位は「${kpi.unit}」です`, `a percent-formatted cell (${value}%) for a KPI in "${kpi.unit}"`);
+          bad = true;
+        } else notes.push({ ja: `パーセント表示のセル（表示「${value.toFixed(decimals)}%」、セルの値 ${Number((value / 100).toPrecision(12))}）を ${value.toFixed(decimals)} % として読みました`, en: `a percent-formatted cell (shown ${value.toFixed(decimals)}%, stored ${Number((value / 100).toPrecision(12))}) read as ${value.toFixed(decimals)} %` });
+      }
     } else {
-      const q = quantities(`${kpi.unit}\u0000${valueCell.raw}`);
+      const q = figures(`${kpi.unit}\u0000${valueCell.raw}`);
       if (q.ok) {
         value = q.value.value;
         decimals = q.value.decimals;
+        notes.push(...q.value.notes.map(({ ja, en }) => ({ ja, en })));
       } else {
         const kind: ImportProblemKind = q.error.kind === 'unit-mismatch' ? 'unit-mismatch' : q.error.kind === 'empty' || q.error.kind === 'not-available' ? 'missing-value' : 'text-in-number-cell';
         problem(kind, valueCell, `数値のセルに読み取れない値があります：${q.error.messageJa}`, `a number cell holds text: ${q.error.message}`);
         bad = true;
       }
+    }
+    // 0.901 for a percentage KPI whose figures are all above 1: 0.901 % or 90.1 %? Ask, never guess.
+    if (value !== null && value !== 0 && Math.abs(value) < 1 && valueCell && valueCell.shownAs !== 'percent' && isPercent(kpi.unit) && onlyWholePercents(kpi) && !normalizeNotation(valueCell.raw).includes('%')) {
+      const as100 = Number((value * 100).toPrecision(12));
+      problem(
+        'percent-as-fraction',
+        valueCell,
+        `「${valueCell.raw}」は ${value} % ですか、それとも ${as100} % ですか（この指標の値はすべて1を超えています）。${as100} % なら「${as100}」、${value} % なら「${valueCell.raw}%」と書いてください`,
+        `is "${valueCell.raw}" ${value} % or ${as100} % (this KPI's figures are all above 1)? Write "${as100}" for ${as100} %, or "${valueCell.raw}%" for ${value} %`,
+      );
+      bad = true;
     }
     const unitCell = r.cells.unit;
     if (unitCell && unitCell.raw !== '' && normalizeUnit(unitCell.raw) !== normalizeUnit(kpi.unit)) {
@@ -281,7 +372,7 @@ async function validate(data: CityData, kpiRowIds: ReadonlyMap<string, number>, 
         bad = true;
       }
     }
-    if (value !== null && isPercent(kpi.unit)) {
+    if (value !== null && isPercent(kpi.unit) && !bad) {
       const range = percentRange(kpi);
       if (value < range.low || value > range.high) {
         problem('percentage-out-of-range', valueCell, `割合の値 ${value} が範囲（${range.low}～${range.high}）を外れています`, `the percentage ${value} is outside ${range.low}–${range.high}`);
@@ -297,8 +388,8 @@ async function validate(data: CityData, kpiRowIds: ReadonlyMap<string, number>, 
         bad = true;
       }
     }
-    if (bad || value === null || !at || !at.ok) continue;
-    const iso = isoOf(at.value);
+    if (bad || value === null || !at) continue;
+    const iso = isoOf(at);
     const key = `${kpi.id}@${iso}`;
     const first = seen.get(key);
     if (first) {
@@ -330,27 +421,70 @@ async function validate(data: CityData, kpiRowIds: ReadonlyMap<string, number>, 
     if (textBad) continue;
     const note = r.cells.note && r.cells.note.raw !== '' ? r.cells.note.raw : (current?.note ?? null);
     const source = r.cells.source && r.cells.source.raw !== '' ? r.cells.source.raw : (current?.source ?? null);
+    const result = { ...(r.sheet ? { sheet: r.sheet } : {}), row: r.row, kpiId: kpi.id, at, value, unit: kpi.unit, notes };
     if (current && current.value === value && currentDecimals === decimals && (current.note ?? null) === note && (current.source ?? null) === source) {
       unchanged++;
+      results.push({ ...result, action: 'unchanged' });
       continue;
     }
     const kpiRowId = kpiRowIds.get(kpi.id);
     if (kpiRowId === undefined) throw new Error(`KPI ${kpi.id} has no stored row`);
+    results.push({ ...result, action: current ? 'correction' : 'new' });
     changes.push({
       kind: current ? 'correct' : 'new',
       kpiId: kpi.id,
       kpiName: kpi.name,
-      at: at.value,
+      at,
       value,
       decimals,
       unit: kpi.unit,
       before: current?.value ?? null,
       ...(r.sheet ? { sheet: r.sheet } : {}),
       row: r.row,
-      change: { kpiId: kpiRowId, at: at.value, value, decimals: current && current.value === value && current.decimals === undefined && decimals === decimalsOf(value) ? null : decimals, note, source },
+      change: { kpiId: kpiRowId, at, value, decimals: current && current.value === value && current.decimals === undefined && decimals === decimalsOf(value) ? null : decimals, note, source },
     });
   }
-  return { cityId: data.city.id, format: read.format, ...(read.encoding ? { encoding: read.encoding } : {}), rows: read.rows.length, problems, changes, unchanged };
+  return { cityId: data.city.id, format: read.format, ...(read.encoding ? { encoding: read.encoding } : {}), rows: read.rows.length, problems, changes, unchanged, results };
+}
+
+/** The message of a formula with no saved result: it names the cell and says how to get a value. */
+function formulaMessage(place: string, formula: string | undefined): [string, string] {
+  const f = formula ? `=${formula}` : '';
+  return [
+    `セル ${place} の数式（${f}）には計算結果が保存されていません。Excelでファイルを開いて保存し直すか、値を直接入力してください`,
+    `the formula in cell ${place} (${f}) has no saved result: open the file in Excel and save it again, or type the value`,
+  ];
+}
+
+/**
+ * The preview as one JSON object, the contract of `michishirube import FILE --dry-run --json`
+ * and of the web preview's JSON: `rows` (row, kpi_id, at in the API's ISO form, value, unit,
+ * action, notes) and `problems` (row, column as headed in the file, kind, message).
+ */
+export function importPreviewJson(p: ImportPreview) {
+  return {
+    city: p.cityId,
+    format: p.format,
+    rows: p.results.map((r) => ({
+      ...(r.sheet ? { sheet: r.sheet } : {}),
+      row: r.row,
+      kpi_id: r.kpiId,
+      at: r.at ? formatTimePointIso(r.at) : null,
+      value: r.value,
+      unit: r.unit,
+      action: r.action,
+      notes: r.notes.map((n) => `${n.ja} / ${n.en}`),
+    })),
+    problems: p.problems.map((pr) => ({
+      ...(pr.sheet ? { sheet: pr.sheet } : {}),
+      row: pr.row,
+      column: pr.heading ?? pr.column,
+      cell: problemPlace(pr),
+      kind: pr.kind,
+      raw: pr.raw,
+      message: `${pr.message.ja} / ${pr.message.en}`,
+    })),
+  };
 }
 
 /** `fn` remembering its answer per argument (for one validation: the cache dies with it). */
@@ -432,9 +566,19 @@ export function describeImportFileError(e: ImportFileError): { ja: string; en: s
       case 'city-mismatch':
         Object.assign(vars, { fileCity: e.fileCity, city: e.cityId });
         break;
+      case 'no-data': {
+        const looked = Object.values(LOOKED_FOR_HEADINGS).map((names) => names.map((h) => `「${h}」`).join(lang === 'ja' ? '・' : '/'));
+        vars['looked'] = looked.join(lang === 'ja' ? '、' : '; ');
+        const c = e.closest;
+        vars['closest'] = c
+          ? lang === 'ja'
+            ? `。最も近かったのは${c.sheet ? `シート「${c.sheet}」の` : ''}${c.row}行目（${c.texts.filter((x) => x !== '').map((x) => `「${x}」`).join('')}）です`
+            : `. The closest row was ${c.sheet ? `row ${c.row} of "${c.sheet}"` : `line ${c.row}`} (${c.texts.filter((x) => x !== '').map((x) => `"${x}"`).join(', ')})`
+          : '';
+        break;
+      }
       case 'empty-file':
       case 'not-xlsx':
-      case 'no-data':
         break;
     }
     const key: MessageKey = e.kind === 'unknown-city' && !e.cityId ? 'import.fileError.no-city' : e.kind === 'read-limit' ? `import.fileError.read-limit.${e.what}` : `import.fileError.${e.kind}`;

@@ -41,5 +41,7 @@ export function reconcilePublishedRate(kpi: Kpi, published: PublishedRate): Reco
     actual: fig(actual),
     target: fig(targetFigure),
     publishedRate: { value: published.rate, decimals: published.decimals },
+    // A KPI computed as actual / target reproduces its own published ratio; it is not an explanation.
+    method: kpi.method === 'ratio' ? 'ratio-method' : 'progress-from-baseline',
   });
 }

@@ -23,7 +23,7 @@ describe('michishirube check', () => {
     expect(r.code).toBe(0);
     const lines = r.out.split('\n').map((l) => JSON.parse(l));
     expect(lines).toHaveLength(24);
-    expect(lines[0]).toEqual({ name: '新規就農者数※累計', line: 2, rate: 61.1111111111, published_rate: 61.1, verdict: 'reproduced', explanation: null });
+    expect(lines[0]).toEqual({ name: '新規就農者数※累計', line: 2, rate: 61.1111111111, published_rate: 61.1, verdict: 'reproduced', explanation: null, notes: [] });
     const co2 = lines.find((l) => l.published_rate === 106.4);
     expect(co2).toMatchObject({ verdict: 'explained', explanation: { kind: 'ratio-method' } });
     expect(co2.explanation.text).toMatch(/実績÷目標.*actual \/ target/);
@@ -32,7 +32,7 @@ describe('michishirube check', () => {
   it('prints JSON Lines with the documented fields, null rate where target equals baseline', async () => {
     const r = await run('check', fixture('tsukuba-2024-utf8-bom.csv'), '--json');
     const lines = r.out.split('\n').map((l) => JSON.parse(l));
-    expect(Object.keys(lines[0]).sort()).toEqual(['explanation', 'line', 'name', 'published_rate', 'rate', 'verdict']);
+    expect(Object.keys(lines[0]).sort()).toEqual(['explanation', 'line', 'name', 'notes', 'published_rate', 'rate', 'verdict']);
     expect(lines.find((l) => l.name.startsWith('つくばスタイル科'))).toMatchObject({ rate: null, published_rate: 106, verdict: 'explained' });
     expect(lines.find((l) => l.name === '公共交通満足度').explanation.text).toContain('an actual of 41.2, displayed 41');
   });

@@ -30,6 +30,17 @@ export interface NotationError {
 }
 
 /**
+ * Something the reader interpreted and the user should see beside the value: an approximate
+ * figure (約), a footnote marker (※1), an era year past the era's end. `kind` is a stable id;
+ * `ja` and `en` quote the printed text.
+ */
+export interface NotationNote {
+  readonly kind: 'approximate' | 'footnote' | 'bound' | 'era-year-past-end' | 'multiplier-inside';
+  readonly ja: string;
+  readonly en: string;
+}
+
+/**
  * The result of reading a notation: the value, or why it could not be read. Parsers in this
  * folder never throw for bad input and never return NaN; they return this.
  */

@@ -81,3 +81,20 @@ function joinLines(s: string): string {
     .replace(/ {2,}/g, ' ')
     .trim();
 }
+
+/**
+ * The form under which two spellings of one KPI name compare equal: after NFKC (full-width
+ * 「ＳＤＧｓ」「（年間）」「１」 become SDGs, (年間), 1), with every bracket kind folded to one
+ * (（）()［］[] 〔〕 → (), 「」『』 kept), case folded (SDGS, sdgs), spaces and line breaks
+ * removed, and a trailing SDG-target list 【…】 dropped. Not for display: only for matching a
+ * name typed in a file to a stored KPI.
+ */
+export function kpiNameKey(name: string): string {
+  const n = parseKpiName(name.normalize('NFKC')).name.normalize('NFKC');
+  return n
+    .replace(/[［\[〔{｛]/g, '(')
+    .replace(/[］\]〕}｝]/g, ')')
+    .replace(/[‐‑‒–—―−ー－]/g, (ch) => (ch === 'ー' ? ch : '-'))
+    .replace(/[\s\u3000]+/g, '')
+    .toLowerCase();
+}

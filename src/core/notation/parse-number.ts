@@ -70,9 +70,13 @@ export function readNormalizedNumber(n: string): PrintedNumber | NumberProblem {
 }
 
 /**
- * Whether a normalised cell is a placeholder for "no figure": one or more dashes, or the
- * usual 「－」「―」「…」「N/A」. Such a cell is a missing value, not a typo to fix.
+ * Whether a normalised cell is a placeholder for "no figure": one or more dashes of any kind
+ * (「－」「―」「‐」「—」「ー」), 「…」「N/A」, or a word saying the figure is not known yet
+ * (「集計中」「調査中」「未集計」…). Such a cell is a missing value, not a typo to fix.
  */
 export function isNotAvailable(normalized: string): boolean {
-  return /^(?:[-\u2013\u2014\u2015\u30FC]+|\.{3}|n\/a)$/i.test(normalized);
+  return /^(?:[-\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u30FC\uFF70]+|\.{3}|…|n\/a|na|nd)$/i.test(normalized) || NOT_YET.test(normalized);
 }
+
+/** Words cities print for a figure not known yet (being counted, surveyed, not published). */
+const NOT_YET = /^[(]?(?:集計中|調査中|算出中|精査中|確認中|未集計|未確定|未公表|非公表|未把握|把握できず|データなし|速報値なし)[)]?$/;

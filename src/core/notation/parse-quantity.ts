@@ -1,6 +1,6 @@
 import type { Quantity } from '../quantity.ts';
 import { normalizeNotation } from './normalize.ts';
-import { fail, ok, quoteEn, quoteJa, type Parsed } from './notation-error.ts';
+import { fail, ok, quoteEn, quoteJa, type NotationNote, type Parsed } from './notation-error.ts';
 import { isNotAvailable, readNormalizedNumber, type PrintedNumber } from './parse-number.ts';
 
 /** Options of {@link parseQuantity}. */
@@ -29,7 +29,69 @@ export function normalizeUnit(unit: string): string {
  * read like parseNumber, so a bad number gives the same precise reason.
  */
 export function parseQuantity(s: string, opts: ParseQuantityOptions = {}): Parsed<Quantity> {
-  const read = readQuantity(s, QUANTITY);
+  return withExpectedUnit(s, readQuantity(s, QUANTITY), opts);
+}
+
+/** A figure read with what surrounded its number: 「約1,200人」 is 1,200 人 with an 'approximate' note. */
+export interface Figure extends Quantity {
+  readonly notes: readonly NotationNote[];
+}
+
+/**
+ * Reads a figure as cities print it in tables, like {@link parseQuantity}, also accepting the
+ * words and marks printed around the number: approximations (「約1,200人」「1,200人程度」
+ * 「およそ」「概ね」「前後」), bounds (「100人以上」「以下」「未満」「超」) and footnote markers
+ * (「1,234人※1」「※」「注1」「(注2)」「*1」). The number is kept and each marker becomes a note,
+ * never part of the unit. 万 and 億 inside a figure are read as parseQuantity does.
+ */
+export function parseFigure(s: string, opts: ParseQuantityOptions = {}): Parsed<Figure> {
+  const { core, notes } = stripMarkers(normalizeNotation(s));
+  const read = withExpectedUnit(s, readQuantity(core, QUANTITY, s), opts);
+  if (!read.ok) return read;
+  return ok({ ...read.value, notes: [...read.value.notes ?? [], ...notes] });
+}
+
+function stripMarkers(n: string): { core: string; notes: NotationNote[] } {
+  const notes: NotationNote[] = [];
+  let core = n;
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const [re, kind] of MARKERS) {
+      const m = re.exec(core);
+      if (!m || m[1] === undefined) continue;
+      const marker = m[1].trim();
+      const rest = core.replace(re, '').trim();
+      // A marker alone is not a figure (「※1」 with no number): leave it to the number reader's message.
+      if (!/\d/.test(rest)) continue;
+      core = rest;
+      changed = true;
+      notes.push(noteOf(kind, marker));
+    }
+  }
+  return { core, notes };
+}
+
+type MarkerKind = 'approximate' | 'bound' | 'footnote';
+const MARKERS: readonly (readonly [RegExp, MarkerKind])[] = [
+  [/^(約|およそ|概ね|おおむね|凡そ)\s*/, 'approximate'],
+  [/\s*(程度|前後|くらい|ぐらい)$/, 'approximate'],
+  [/\s*(以上|以下|未満|超|強|弱)$/, 'bound'],
+  [/^(※\d*|\*\d*|\((?:注|※)\s*\d*\)|注\s*\d*[):]?)\s*/, 'footnote'],
+  [/\s*(※\s*\d*|\*\d*|\((?:注|※)\s*\d*\)|注\s*\d*\)?)$/, 'footnote'],
+];
+
+function noteOf(kind: MarkerKind, marker: string): NotationNote {
+  switch (kind) {
+    case 'approximate':
+      return { kind, ja: `「${marker}」：概数として公表された値です`, en: `"${marker}": the figure was published as approximate` };
+    case 'bound':
+      return { kind, ja: `「${marker}」：値は境界として書かれています（数値はそのまま読みました）`, en: `"${marker}": the figure was written as a bound (the number is kept as printed)` };
+    case 'footnote':
+      return { kind, ja: `注記「${marker}」があります（出典の注を確認してください）`, en: `footnote marker "${marker}" (see the notes of the source)` };
+  }
+}
+
+function withExpectedUnit<Q extends Quantity>(s: string, read: Parsed<Q>, opts: ParseQuantityOptions): Parsed<Q> {
   if (!read.ok || opts.expectedUnit === undefined) return read;
   const expected = normalizeUnit(opts.expectedUnit);
   const printed = read.value.unit;
@@ -41,6 +103,28 @@ export function parseQuantity(s: string, opts: ParseQuantityOptions = {}): Parse
     `${quoteJa(s)}の単位「${printed}」は期待される単位「${expected}」と異なります`,
   );
 }
+
+/** A published 達成度 as printed: a rate, or a grade (「◎」「A」「100%超」) printed instead of one. */
+export type PublishedRateReading =
+  | { readonly kind: 'rate'; readonly value: number; readonly decimals: number; readonly percentSign: boolean }
+  | { readonly kind: 'grade'; readonly grade: string };
+
+/**
+ * Reads the 達成度 column as cities fill it: a rate as {@link parseRate} reads it (「65%」,
+ * 「-1.25」 with `percentSign` false, for the reconciliation to try it as a fraction), or a
+ * grade printed instead of a rate: marks 「◎」「○」「△」「×」 (Ino), letters 「S」「A」…「E」
+ * (Nagayo, a prefectural library), words 「達成」「未達成」「概ね達成」, and bounds such as
+ * 「100%超」「100%以上」. A dash or 「集計中」 is 'not-available' (no published rate).
+ */
+export function parsePublishedRate(s: string): Parsed<PublishedRateReading> {
+  const n = normalizeNotation(s).replace(/ /g, '');
+  if (n !== '' && !isNotAvailable(n) && GRADE.test(n)) return ok({ kind: 'grade', grade: n });
+  const r = parseRate(s);
+  if (!r.ok) return r;
+  return ok({ kind: 'rate', value: r.value.value, decimals: r.value.decimals, percentSign: n.includes('%') });
+}
+
+const GRADE = /^(?:[◎○〇◯●△▽▲×✕✖☆★]|[SABCDE][+-]?|[SABCDE]評価|(?:概ね|おおむね)?達成(?:見込み)?|未達成?|順調|遅れ|\d+(?:\.\d+)?%(?:超|以上|未満|以下))$/;
 
 /**
  * Reads a published achievement rate (達成度) in percent: 「65%」, 「61.1%」, 「-683%」,
@@ -70,11 +154,13 @@ interface Subject {
 const QUANTITY: Subject = { en: 'quantity', ja: '数量' };
 const RATE: Subject = { en: 'achievement rate', ja: '達成度' };
 
-function readQuantity(s: string, what: Subject): Parsed<Quantity> {
+function readQuantity(s: string, what: Subject, printed: string = s): Parsed<Quantity & { notes?: readonly NotationNote[] }> {
   const n = normalizeNotation(s);
-  if (n === '') return fail('empty', s, `empty ${what.en} ${quoteEn(s)}`, `${what.ja}が空です${quoteJa(s)}`);
+  const inside = readMultipliersInside(n, what, printed);
+  if (inside) return inside;
+  if (n === '') return fail('empty', printed, `empty ${what.en} ${quoteEn(printed)}`, `${what.ja}が空です${quoteJa(printed)}`);
   if (isNotAvailable(n)) {
-    return fail('not-available', s, `no figure ${quoteEn(s)}: the cell marks a missing value`, `${quoteJa(s)}は数値なし（欠測）の記号です`);
+    return fail('not-available', printed, `no figure ${quoteEn(printed)}: the cell marks a missing value`, `${quoteJa(printed)}は数値なし（欠測）の記号です`);
   }
 
   // The number is the leading run of signs, digits, commas and points; the rest is the unit.
@@ -84,14 +170,47 @@ function readQuantity(s: string, what: Subject): Parsed<Quantity> {
   if (numberText === undefined || unitText === undefined || !/\d/.test(numberText)) {
     return fail(
       'unreadable-quantity',
-      s,
-      `unreadable ${what.en} ${quoteEn(s)}: expected a number then a unit, such as "1,111 社" or "41%"`,
-      `${what.ja}${quoteJa(s)}を読み取れません：「1,111 社」「41%」のように数値と単位を書いてください`,
+      printed,
+      `unreadable ${what.en} ${quoteEn(printed)}: expected a number then a unit, such as "1,111 社" or "41%"`,
+      `${what.ja}${quoteJa(printed)}を読み取れません：「1,111 社」「41%」のように数値と単位を書いてください`,
     );
   }
   const number = readNormalizedNumber(numberText.trim());
   if ('reason' in number) {
-    return fail('unreadable-number', s, `unreadable ${what.en} ${quoteEn(s)}: ${number.reason}`, `${what.ja}${quoteJa(s)}を読み取れません：${number.reasonJa}`);
+    return fail('unreadable-number', printed, `unreadable ${what.en} ${quoteEn(printed)}: ${number.reason}`, `${what.ja}${quoteJa(printed)}を読み取れません：${number.reasonJa}`);
   }
   return ok({ value: number.value, decimals: number.decimals, unit: normalizeUnit(unitText) });
+}
+
+/**
+ * 「1万155回」「1万2600回」「3億5000万円」「1億2345万6789人」: 万 or 億 followed by more digits is
+ * part of the number (10,155 回), not of the unit. 「2万人」「1.5万人」 stay 2 and 1.5 in the unit
+ * 万人, as tables print them. undefined when the text has no multiplier inside its number.
+ */
+function readMultipliersInside(n: string, what: Subject, printed: string): Parsed<Quantity & { notes?: readonly NotationNote[] }> | undefined {
+  const m = /^([+\-▲△]?) ?(?:([\d.,]+)億)?(?:([\d.,]+)万)?([\d.,]+)?(\D.*)?$/.exec(n);
+  if (!m) return undefined;
+  const [, sign = '', oku, man, rest, unitText = ''] = m;
+  const inside = (oku !== undefined && (man !== undefined || rest !== undefined)) || (man !== undefined && rest !== undefined);
+  if (!inside) return undefined;
+  const bad = (reason: string, reasonJa: string) =>
+    fail('unreadable-number', printed, `unreadable ${what.en} ${quoteEn(printed)}: ${reason}`, `${what.ja}${quoteJa(printed)}を読み取れません：${reasonJa}`);
+  const parts: { text: string; scale: number; max?: number }[] = [];
+  if (oku !== undefined) parts.push({ text: oku, scale: 1e8 });
+  if (man !== undefined) parts.push({ text: man, scale: 1e4, ...(oku !== undefined ? { max: 1e4 } : {}) });
+  if (rest !== undefined) parts.push({ text: rest, scale: 1, max: man !== undefined ? 1e4 : 1e8 });
+  let value = 0;
+  let decimals = 0;
+  for (const p of parts) {
+    const r = readNormalizedNumber(p.text);
+    if ('reason' in r) return bad(r.reason, r.reasonJa);
+    if (p.max !== undefined && r.value >= p.max) {
+      return bad(`the part "${p.text}" after a 万/億 must be under ${p.max.toLocaleString('en-US')}`, `万・億の後の「${p.text}」は${p.max.toLocaleString('ja-JP')}未満です`);
+    }
+    value += r.value * p.scale;
+    decimals = Math.max(0, r.decimals - Math.round(Math.log10(p.scale)));
+  }
+  value = Number(value.toFixed(decimals));
+  const negative = sign === '-' || sign === '▲' || sign === '△';
+  return ok({ value: negative && value !== 0 ? -value : value, decimals, unit: normalizeUnit(unitText) });
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { SimpleTimePoint, TimePoint } from '../time/time-point.ts';
-import { formatTimePointWareki, parseTimePoint } from './parse-time-point.ts';
+import { formatTimePointWareki, parseTimePoint, parseTimePointNoted } from './parse-time-point.ts';
 
 function time(s: string): TimePoint {
   const r = parseTimePoint(s);
@@ -166,15 +166,27 @@ describe('parseTimePoint: what it rejects, and why', () => {
     expect(timeError('2024年4月31日').kind).toBe('unreadable-time');
   });
 
-  it('rejects an era year past the end of the era, suggesting the right spelling', () => {
-    const e = timeError('平成40年');
+  it('reads an era year past the end of the era as the year it means, with a note; the unit stays as printed', () => {
+    const r = parseTimePointNoted('平成37年度');
+    expect(r.ok && r.value.point).toEqual(fy(2025));
+    expect(r.ok && r.value.notes.map((n) => n.kind)).toEqual(['era-year-past-end']);
+    expect(r.ok && r.value.notes[0]!.ja).toContain('2025年度（令和7年度）');
+    expect(time('平成40年')).toEqual({ kind: 'year', year: 2028 });
+    expect(time('平成32年3月')).toEqual(month(2020, 3));
+    expect(time('昭和65年')).toEqual({ kind: 'year', year: 1990 });
+    // Confirmed by the western year: no note.
+    const dual = parseTimePointNoted('平成37年度(2025年度)');
+    expect(dual.ok && dual.value.notes).toEqual([]);
+  });
+
+  it('rejects an era year far past the end of the era, with a hint that keeps 年度 a fiscal year', () => {
+    const e = timeError('平成80年度');
     expect(e.kind).toBe('unreadable-time');
     expect(e.message).toBe(
-      'unreadable time point "平成40年": 平成 ended in its year 31 (2019); 平成40 would be 2028: write 2028年 or 令和10年, or both as "平成40年(2028年)"',
+      'unreadable time point "平成80年度": 平成 ended in its year 31 (2019); 平成80 would be 2068: write 2068年度 or 令和50年度, or both as "平成80年度(2068年度)"',
     );
-    expect(e.messageJa).toContain('平成は31年（2019年）までです');
-    expect(timeError('平成37年度').kind).toBe('unreadable-time');
-    expect(timeError('昭和65年').kind).toBe('unreadable-time');
+    expect(e.messageJa).not.toMatch(/2068年[^度]/);
+    expect(timeError('平成80年').message).toContain('write 2068年 or 令和50年');
   });
 
   it('rejects era year 0', () => {

@@ -1,6 +1,6 @@
 import { formatTimePointJa, timePointEnd, type SimpleTimePoint, type TimePoint } from '../time/time-point.ts';
 import { normalizeNotation } from './normalize.ts';
-import { fail, ok, quoteEn, quoteJa, type NotationError, type Parsed } from './notation-error.ts';
+import { fail, ok, quoteEn, quoteJa, type NotationError, type NotationNote, type Parsed } from './notation-error.ts';
 
 /** A Japanese era (元号) with the dates it ran; the current one has no end. */
 interface Era {
@@ -29,6 +29,12 @@ const ERAS: readonly Era[] = [
   { name: '明治', letter: 'M', start: { year: 1868, month: 1, day: 1 }, end: { year: 1912, month: 7, day: 29 } },
 ];
 
+/**
+ * How far past its end an era year is read as the year it means: plans written before 2019 name
+ * targets up to 平成62年 (2050). Beyond this the era year is more likely a typo than a plan.
+ */
+const MAX_YEARS_PAST_ERA_END = 40;
+
 /** Western years accepted: wide enough for census baselines and 2100 visions, narrow enough to catch 「2204年」. */
 const MIN_YEAR = 1800;
 const MAX_YEAR = 2199;
@@ -36,20 +42,35 @@ const MAX_YEAR = 2199;
 /**
  * Reads a time point as Japanese sheets print it, in 西暦 or 和暦:
  * 「2020年」「２０２４年」「2021 年度」「2024年3月」「2024/3」「2024-03」「2024年3月31日」
- * 「令和６年８月」「令和元年度」「平成28年度」「R6」「R6.8」「2023」, with the wrappers
+ * 「令和６年８月」「令和元年度」「平成28年度」「R6」「R6.8」「H30.3末現在」「2023」, with the wrappers
  * 「現在(2022 年度)」「令和6年8月時点」「2024年3月末」, periods 「2020年～2024年」「2020～2024年」
- * 「2021～2023年度」「令和3年度-令和7年度」, and both notations at once 「平成28年度(2016年度)」.
+ * 「2021～2023年度」「令和3年度-令和7年度」, and both notations at once, in either order and
+ * with the unit after the brackets or in them: 「平成28年度(2016年度)」「令和5(2023)年度」「2023(令和5)年度」.
  *
- * Era years are checked against the era's span (平成 ran to its year 31, 令和元年 began in
- * May). Plans written before 2019 give later years in 平成 (基本構想: 「平成37年度(2025年度)」);
- * such a year is accepted only with the western year beside it, which confirms it.
+ * Era years are checked against the era's span (令和元年 began in May, so 令和元年4月 is refused).
+ * Plans written before 2019 give later years in 平成 (基本構想: 「平成37年度」): such a year is
+ * read as the year it means (2025年度, never turned into a calendar year) — use
+ * {@link parseTimePointNoted} to get the note that says so.
  */
 export function parseTimePoint(s: string): Parsed<TimePoint> {
+  const r = parseTimePointNoted(s);
+  return r.ok ? ok(r.value.point) : r;
+}
+
+/** A time point read, with what the reader had to interpret (an era year past the era's end). */
+export interface NotedTimePoint {
+  readonly point: TimePoint;
+  readonly notes: readonly NotationNote[];
+}
+
+/** {@link parseTimePoint} with the notes a user should see beside the value (「平成37年度」 read as 2025年度). */
+export function parseTimePointNoted(s: string): Parsed<NotedTimePoint> {
   const n = stripWrappers(normalizeNotation(s).replace(/ /g, ''));
   if (n === '') return fail('empty', s, `empty time point ${quoteEn(s)}`, `時点が空です${quoteJa(s)}`);
-  const result = parsePointOrPeriod(n);
+  const notes: NotationNote[] = [];
+  const result = parsePointOrPeriod(n, notes);
   if ('problem' in result) return toError(s, result.problem);
-  return ok(result.point);
+  return ok({ point: result.point, notes });
 }
 
 /**
@@ -121,15 +142,15 @@ function stripWrappers(n: string): string {
   }
 }
 
-function parsePointOrPeriod(n: string): Read<TimePoint> {
+function parsePointOrPeriod(n: string, notes: NotationNote[]): Read<TimePoint> {
   const sides = splitRange(n);
   if ('problem' in sides) return sides;
-  if (sides.point.length === 1) return parseSingle(n);
+  if (sides.point.length === 1) return parseSingle(n, notes);
   const [fromText, toText] = sides.point;
   if (fromText === undefined || toText === undefined || fromText === '' || toText === '') {
     return problem('a period needs a start and an end, as in 2020年～2024年', '期間は「2020年～2024年」のように始まりと終わりを書いてください');
   }
-  return parsePeriod(fromText, toText);
+  return parsePeriod(fromText, toText, notes);
 }
 
 /** The sides of a period: split at ～, or at '-' / '/' when each side is a whole time point (2021-2023, 令和3年度-令和7年度). */
@@ -164,7 +185,8 @@ const ERA_PATTERN = `(${ERAS.map((e) => e.name).join('|')}|[${ERAS.map((e) => e.
 const MAIN = new RegExp(`^(?:${ERA_PATTERN}(\\d{1,2}|元)|(\\d{4})|(\\d{1,3}))(.*)$`, 'i');
 
 function parseRaw(text: string): Read<RawPoint> {
-  const t = text.replace(/(年度?|月)末$/, '$1');
+  // 「2024年3月末」「令和6年度末」「H30.3末」「R6.3末日」: the end of the month or year names that month or year.
+  const t = text.replace(/(年度?|月|\d)末日?$/, '$1');
   const fy = /^FY(\d{4})$/i.exec(t);
   if (fy) return { point: { text, year: Number(fy[1]), unit: 'fiscal-year' } };
   const yearless = /^(\d{1,2})月(?:(\d{1,2})日)?$/.exec(t);
@@ -219,12 +241,15 @@ function unknownEraOrUnreadable(t: string): { problem: Problem } {
   };
 }
 
-function parseSingle(n: string): Read<TimePoint> {
+function parseSingle(n: string, notes: NotationNote[]): Read<TimePoint> {
+  // 「令和5(2023)年度」「2023(令和5)年度」「令和6(2024)年3月」: the unit after the brackets belongs to both.
+  const inner = /^((?:[^\d()]{1,2})?(?:\d{1,4}|元))\(((?:[^\d()]{1,2})?(?:\d{1,4}|元))\)(年.*)$/.exec(n);
+  if (inner?.[1] !== undefined && inner[2] !== undefined && inner[3] !== undefined) return parseDual(inner[1] + inner[3], inner[2] + inner[3]);
   const dual = /^(.+?)\((.+)\)$/.exec(n);
   if (dual?.[1] !== undefined && dual[2] !== undefined) return parseDual(dual[1], dual[2]);
   const raw = parseRaw(n);
   if ('problem' in raw) return raw;
-  return resolve(raw.point, false);
+  return resolve(raw.point, false, notes);
 }
 
 /**
@@ -238,9 +263,9 @@ function parseDual(first: string, second: string): Read<TimePoint> {
   if ('problem' in b) {
     return problem(`"${second}" in parentheses is not a time point`, `括弧内の「${second}」は時点ではありません`);
   }
-  const ra = resolve(a.point, true);
+  const ra = resolve(a.point, true, []);
   if ('problem' in ra) return ra;
-  const rb = resolve(b.point, true);
+  const rb = resolve(b.point, true, []);
   if ('problem' in rb) return rb;
   const ya = ra.point.year;
   const yb = rb.point.year;
@@ -253,13 +278,13 @@ function parseDual(first: string, second: string): Read<TimePoint> {
   return ra;
 }
 
-function parsePeriod(fromText: string, toText: string): Read<TimePoint> {
-  const dualFrom = /\(.+\)$/.test(fromText);
-  const dualTo = /\(.+\)$/.test(toText);
+function parsePeriod(fromText: string, toText: string, notes: NotationNote[]): Read<TimePoint> {
+  const dualFrom = /\(.+\)/.test(fromText);
+  const dualTo = /\(.+\)/.test(toText);
   if (dualFrom || dualTo) {
-    const from = parseSingle(fromText);
+    const from = parseSingle(fromText, notes);
     if ('problem' in from) return from;
-    const to = parseSingle(toText);
+    const to = parseSingle(toText, notes);
     if ('problem' in to) return to;
     return period(from.point, to.point);
   }
@@ -282,9 +307,9 @@ function parsePeriod(fromText: string, toText: string): Read<TimePoint> {
       to = from.era !== undefined ? { ...to, era: from.era, eraYear: from.eraYear } : { ...to, year: from.year };
     }
   }
-  const rf = resolve(from, false);
+  const rf = resolve(from, false, notes);
   if ('problem' in rf) return rf;
-  const rt = resolve(to, false);
+  const rt = resolve(to, false, notes);
   if ('problem' in rt) return rt;
   return period(rf.point, rt.point);
 }
@@ -302,22 +327,39 @@ function period(from: TimePoint, to: TimePoint): Read<TimePoint> {
 
 /**
  * Settles a raw point into a TimePoint, checking the year, month, day and the era's span.
- * `prospective` accepts an era year past the era's end (平成37), for dual notations only.
+ * `confirmed` accepts an era year past the era's end without a note (a dual notation whose
+ * western year confirms it); otherwise such a year, within {@link MAX_YEARS_PAST_ERA_END}, is
+ * read as the year it means and a note saying so is pushed to `notes`.
  */
-function resolve(raw: RawPoint, prospective: boolean): Read<SimpleTimePoint> {
+function resolve(raw: RawPoint, confirmed: boolean, notes: NotationNote[]): Read<SimpleTimePoint> {
   let year: number;
+  let pastEnd = false;
   if (raw.era !== undefined && raw.eraYear !== undefined) {
     const { era, eraYear } = raw;
     if (eraYear < 1) return problem(`${era.name} years start at 1 (元年), not ${eraYear}`, `${era.name}は元年（1年）からです`);
     year = era.start.year + eraYear - 1;
     const lastEraYear = era.end ? era.end.year - era.start.year + 1 : undefined;
-    if (lastEraYear !== undefined && eraYear > lastEraYear && !prospective) {
+    if (lastEraYear !== undefined && eraYear > lastEraYear) {
+      pastEnd = true;
+      // The hint keeps the unit as printed: a fiscal year stays a fiscal year (年度), never 年.
+      const unitJa = raw.unit === 'fiscal-year' ? '年度' : '年';
       const now = ERAS.find((e) => year >= e.start.year) ?? era;
       const nowYear = year - now.start.year + 1;
-      return problem(
-        `${era.name} ended in its year ${lastEraYear} (${era.end?.year}); ${era.name}${eraYear} would be ${year}: write ${year}年 or ${now.name}${nowYear === 1 ? '元' : nowYear}年, or both as "${era.name}${eraYear}年(${year}年)"`,
-        `${era.name}は${lastEraYear}年（${era.end?.year}年）までです。${era.name}${eraYear}年は${year}年にあたります：「${year}年」「${now.name}${nowYear === 1 ? '元' : nowYear}年」または「${era.name}${eraYear}年(${year}年)」と書いてください`,
-      );
+      const nowName = `${now.name}${nowYear === 1 ? '元' : nowYear}${unitJa}`;
+      if (eraYear > lastEraYear + MAX_YEARS_PAST_ERA_END) {
+        return problem(
+          `${era.name} ended in its year ${lastEraYear} (${era.end?.year}); ${era.name}${eraYear} would be ${year}: write ${year}${unitJa} or ${nowName}, or both as "${era.name}${eraYear}${unitJa}(${year}${unitJa})"`,
+          `${era.name}は${lastEraYear}年（${era.end?.year}年）までです。${era.name}${eraYear}${unitJa}は${year}${unitJa}にあたります：「${year}${unitJa}」「${nowName}」または「${era.name}${eraYear}${unitJa}(${year}${unitJa})」と書いてください`,
+        );
+      }
+      if (!confirmed) {
+        const printed = `${era.name}${eraYear}${unitJa}`;
+        notes.push({
+          kind: 'era-year-past-end',
+          ja: `「${printed}」は${year}${unitJa}（${nowName}）として読みました（${era.name}は${era.end?.year}年${era.end?.month}月${era.end?.day}日までで、改元前に作られた計画の表記です）`,
+          en: `read "${printed}" as ${raw.unit === 'fiscal-year' ? `FY${year}` : year} (${nowName}): ${era.name} ended on ${era.end?.year}-${pad2(era.end?.month ?? 0)}-${pad2(era.end?.day ?? 0)}; plans written before then name later years this way`,
+        });
+      }
     }
   } else if (raw.year !== undefined) {
     year = raw.year;
@@ -339,7 +381,7 @@ function resolve(raw: RawPoint, prospective: boolean): Read<SimpleTimePoint> {
   const month = raw.month ?? 0;
   if (month < 1 || month > 12) return problem(`month ${month} is out of range`, `月は1～12です（${month}月）`);
   if (unit === 'month') {
-    const span = eraSpanProblem(raw, { year, month, day: daysInMonth(year, month) }, { year, month, day: 1 }, prospective);
+    const span = eraSpanProblem(raw, { year, month, day: daysInMonth(year, month) }, { year, month, day: 1 }, confirmed || pastEnd);
     return span ?? { point: { kind: 'month', year, month } };
   }
   const day = raw.day ?? 0;
@@ -348,7 +390,7 @@ function resolve(raw: RawPoint, prospective: boolean): Read<SimpleTimePoint> {
     return problem(`day ${day} does not exist in ${year}-${String(month).padStart(2, '0')} (it has ${days} days)`, `${year}年${month}月に${day}日はありません（${days}日まで）`);
   }
   const date = { year, month, day };
-  return eraSpanProblem(raw, date, date, prospective) ?? { point: { kind: 'day', year, month, day } };
+  return eraSpanProblem(raw, date, date, confirmed || pastEnd) ?? { point: { kind: 'day', year, month, day } };
 }
 
 /**

@@ -1,7 +1,8 @@
 import { Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { strToU8, unzipSync, zipSync } from 'fflate';
-import { columnName, fieldOfHeader, type RawCell, type RawFigure, type RawObservationRow, type TemplateField } from '../csv/observation-rows.ts';
+import { columnName, headerScore, matchHeader, MAX_ROWS_BEFORE_HEADER, yearKindOfHeader, type ClosestRow, type RawCell, type RawFigure, type RawObservationRow, type TableHeader, type TemplateField } from '../csv/observation-rows.ts';
+import { dateFormatShows, decimalsOfFormat, isPercentFormat, JA_BUILTIN_NUMBER_FORMATS, readDateCell, serialOfDate } from './cell-format.ts';
 import { SHEET_KEYWORD_PREFIX } from './progress-sheet.xlsx.ts';
 import type { ZipInspection } from './zip-guard.ts';
 import { unguardFormula } from '../formula-guard.ts';
@@ -23,6 +24,8 @@ export interface WorkbookRows {
   readonly rows: readonly RawObservationRow[];
   readonly problems: readonly WorkbookLayoutProblem[];
   readonly tooManyRows: boolean;
+  /** When no table was found: the row that came closest to a header (for the message). */
+  readonly closest?: ClosestRow;
 }
 
 const SHEET_ID_HEADERS = ['指標ID', 'KPI ID'];
@@ -52,34 +55,58 @@ export async function readObservationWorkbook(bytes: Uint8Array, zip: ZipInspect
   let format: WorkbookRows['format'] = null;
   let tooManyRows = false;
   let count = 0;
+  let closest: ClosestRow | undefined;
+  let closestScore = -1;
   for await (const worksheet of reader as unknown as AsyncIterable<AsyncIterable<ExcelJS.Row> & { id: number; name: string }>) {
     const sheetName = worksheet.name ?? `sheet${worksheet.id}`;
     const merges = (zip.merges.get(`xl/worksheets/sheet${worksheet.id}.xml`) ?? []).map(parseRange);
     let layout: Layout | null = null;
     let pendingSheetHeader: ExcelJS.Row | null = null;
+    let above: { number: number; texts: string[] } | null = null;
     let dataStarted = false;
+    let rowsBefore = 0;
     for await (const row of worksheet) {
       if (tooManyRows) continue;
       if (count % 2000 === 0) await new Promise((r) => setImmediate(r));
       if (!layout) {
+        const texts = rowTexts(row);
         if (pendingSheetHeader) {
-          layout = sheetLayout(pendingSheetHeader, row);
+          // The exported sheet: 指標ID over figure groups 年｜値｜単位; else a two-row template header.
+          const sheet = sheetLayout(pendingSheetHeader, row);
           pendingSheetHeader = null;
-          if (layout) format = 'sheet';
+          if (sheet && sheet.readColumns.length > 1) {
+            layout = sheet;
+            format = 'sheet';
+            continue;
+          }
+        }
+        // The template's header names 時点 and 値 (in one row, or under a merged 「実績」 in two).
+        const header = matchHeader(texts, above && above.number === row.number - 1 ? above.texts : undefined);
+        if (header) {
+          layout = templateLayout(header);
+          format ??= 'template';
           continue;
         }
-        // The template's header names 時点 and 値 in one row; an exported table's 指標ID row does not.
-        const texts = rowTexts(row);
-        const template = templateLayout(texts);
-        if (template) {
-          layout = template;
-          format ??= 'template';
-        } else if (texts.some((t) => SHEET_ID_HEADERS.includes(t))) pendingSheetHeader = row;
+        if (texts.some((t) => SHEET_ID_HEADERS.includes(t))) pendingSheetHeader = row;
+        const score = headerScore(texts);
+        if (score > closestScore && texts.some((t) => t !== '')) {
+          closestScore = score;
+          closest = { sheet: sheetName, row: row.number, texts: texts.slice(0, 12) };
+        }
+        above = { number: row.number, texts };
+        // Past the rows a title can take, this sheet holds no table: skip the rest of it.
+        if (++rowsBefore > MAX_ROWS_BEFORE_HEADER && !pendingSheetHeader) layout = NO_TABLE;
         continue;
       }
+      if (layout === NO_TABLE) continue;
       const read = layout.read(row, sheetName);
       if (!read) {
-        if (layout.kind === 'sheet' && dataStarted) layout = null;
+        if (layout.kind === 'sheet' && dataStarted) {
+          // The exported sheet may hold another table further down: look for its header again.
+          layout = null;
+          dataStarted = false;
+          rowsBefore = 0;
+        }
         continue;
       }
       dataStarted = true;
@@ -104,7 +131,7 @@ export async function readObservationWorkbook(bytes: Uint8Array, zip: ZipInspect
   }
   const keywords = zip.keywords ?? '';
   if (keywords.startsWith(SHEET_KEYWORD_PREFIX)) cityId = /;city=([a-z0-9-]+)/.exec(keywords)?.[1] ?? null;
-  return { format, cityId, rows, problems, tooManyRows };
+  return { format, cityId, rows, problems, tooManyRows, ...(format === null && closest ? { closest } : {}) };
 }
 
 /**
@@ -118,14 +145,58 @@ function asciiXmlWorkbook(bytes: Uint8Array): Uint8Array {
   const files = unzipSync(bytes);
   let changed = false;
   const decoder = new TextDecoder();
+  const styles = files['xl/styles.xml'];
+  if (styles) {
+    const patched = withJapaneseBuiltinFormats(decoder.decode(styles));
+    if (patched !== null) {
+      files['xl/styles.xml'] = strToU8(patched);
+      changed = true;
+    }
+  }
   for (const [name, data] of Object.entries(files)) {
     if (!/\.(xml|rels)$/i.test(name)) continue;
     if (!data.some((b) => b > 0x7f)) continue;
     files[name] = strToU8(decoder.decode(data).replace(/[^\x00-\x7f]/gu, (ch) => `&#${ch.codePointAt(0)!};`));
     changed = true;
   }
+  // Parts the worksheets depend on first: ExcelJS's streaming reader otherwise parks each
+  // worksheet met before workbook.xml or sharedStrings.xml in a temporary file and reads it
+  // after the rest, and under load it was seen to read one before the workbook's sheet list
+  // (「Cannot read properties of undefined (reading 'sheets')」). Tools other than Excel write
+  // xl/workbook.xml last.
+  const names = Object.keys(files);
+  const firstSheet = names.findIndex((n) => /^xl\/worksheets\/sheet\d+\.xml$/.test(n));
+  const needed = names.filter((n) => /^(\[Content_Types\]\.xml|_rels\/\.rels|xl\/_rels\/workbook\.xml\.rels|xl\/workbook\.xml|xl\/sharedStrings\.xml|xl\/styles\.xml)$/.test(n));
+  if (firstSheet >= 0 && needed.some((n) => names.indexOf(n) > firstSheet)) {
+    const ordered: Record<string, Uint8Array> = {};
+    for (const n of needed) ordered[n] = files[n]!;
+    for (const n of names) if (!(n in ordered)) ordered[n] = files[n]!;
+    return zipSync(ordered, { level: 1 });
+  }
   return changed ? zipSync(files, { level: 1 }) : bytes;
 }
+
+/**
+ * styles.xml with a <numFmt> written for each Japanese built-in format id (27–36, 50–58) its
+ * cell formats use without defining: files saved by a Japanese Excel refer to them by id only,
+ * and ExcelJS's streaming reader knows no code for them (the cell then read as its serial,
+ * 「45352」). null when nothing is to add.
+ */
+function withJapaneseBuiltinFormats(xml: string): string | null {
+  const cellXfs = /<cellXfs\b[\s\S]*?<\/cellXfs>/.exec(xml)?.[0] ?? '';
+  const used = new Set([...cellXfs.matchAll(/numFmtId="(\d+)"/g)].map((m) => Number(m[1])));
+  const defined = new Set([...xml.matchAll(/<numFmt\b[^>]*numFmtId="(\d+)"/g)].map((m) => Number(m[1])));
+  const add = [...used].filter((id) => JA_BUILTIN_NUMBER_FORMATS[id] !== undefined && !defined.has(id));
+  if (add.length === 0) return null;
+  const escape = (s: string) => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+  const entries = add.map((id) => `<numFmt numFmtId="${id}" formatCode="${escape(JA_BUILTIN_NUMBER_FORMATS[id]!)}"/>`).join('');
+  if (/<numFmts\b[^>]*\/>/.test(xml)) return xml.replace(/<numFmts\b[^>]*\/>/, `<numFmts count="${add.length}">${entries}</numFmts>`);
+  if (/<numFmts\b/.test(xml)) return xml.replace(/(<numFmts\b[^>]*>)/, `$1${entries}`).replace(/<numFmts\b([^>]*?)count="\d+"/, `<numFmts$1count="${defined.size + add.length}"`);
+  return xml.replace(/(<styleSheet\b[^>]*>)/, `$1<numFmts count="${add.length}">${entries}</numFmts>`);
+}
+
+/** The layout of a sheet that holds no table within its first rows: its other rows are skipped. */
+const NO_TABLE: Layout = { kind: 'template', readColumns: [], read: () => null };
 
 interface Layout {
   readonly kind: 'sheet' | 'template';
@@ -135,18 +206,21 @@ interface Layout {
   read(row: ExcelJS.Row, sheet: string): RawObservationRow[] | null;
 }
 
-function templateLayout(texts: readonly string[]): Layout | null {
-  const fields = texts.map(fieldOfHeader);
-  if (!fields.includes('at') || !fields.includes('value') || (!fields.includes('kpi') && !fields.includes('name'))) return null;
-  const columns = fields.flatMap((f, i) => (f ? [{ f, col: i + 1 }] : []));
+function templateLayout(header: TableHeader): Layout {
+  const columns = header.fields.flatMap((f, i) => {
+    if (!f) return [];
+    const heading = header.headings[i] ?? '';
+    const yearKind = f === 'at' ? yearKindOfHeader(heading) : undefined;
+    return [{ f, col: i + 1, extra: { heading, ...(yearKind ? { yearKind } : {}) } }];
+  });
   return {
     kind: 'template',
     readColumns: columns.filter((c) => c.f !== 'note' && c.f !== 'source').map((c) => c.col),
     read(row, sheet) {
       const cells: Partial<Record<TemplateField, RawCell>> = {};
-      for (const { f, col } of columns) {
-        const c = cellOf(row.getCell(col), col);
-        if (c.raw !== '' || c.number !== undefined) cells[f] = c;
+      for (const { f, col, extra } of columns) {
+        const c = { ...cellOf(row.getCell(col), col), ...extra };
+        if (c.raw !== '' || c.number !== undefined || c.formula !== undefined) cells[f] = c;
       }
       if (Object.keys(cells).length === 0) return null;
       return [{ sheet, row: row.number, cells }];
@@ -213,18 +287,46 @@ function rowTexts(row: ExcelJS.Row): string[] {
   return Array.from(out, (x) => x ?? '');
 }
 
+/**
+ * A cell as the import reads it: text as typed; a number as its format shows it (a percent
+ * cell's fraction as a percentage, with the format's decimals; a date cell as the time point
+ * its format displays); a formula by its saved result, or marked as having none.
+ */
 function cellOf(cell: ExcelJS.Cell, col: number): RawCell {
   const column = columnName(col - 1);
   const v = cell.value;
+  const numFmt = cell.numFmt;
   if (v === null || v === undefined) return { column, raw: '' };
-  if (typeof v === 'number') return { column, raw: String(v), number: v, decimals: decimalsOfFormat(cell.numFmt, v) };
+  if (typeof v === 'number' || v instanceof Date) return { column, ...numberCell(v, numFmt) };
   if (typeof v === 'object' && ('formula' in v || 'sharedFormula' in v)) {
     const f = v as { formula?: string; sharedFormula?: string; result?: unknown };
     const formula = f.formula ?? f.sharedFormula ?? '';
-    if (typeof f.result === 'number') return { column, raw: String(f.result), number: f.result, decimals: decimalsOfFormat(cell.numFmt, f.result), formula };
+    if (typeof f.result === 'number' || f.result instanceof Date) return { column, ...numberCell(f.result, numFmt), formula };
+    if (f.result === undefined || f.result === null) return { column, raw: '', formula, noCachedResult: true };
     return { column, raw: text(f.result), formula };
   }
   return { column, raw: text(v) };
+}
+
+function numberCell(v: number | Date, numFmt: string | undefined): Omit<RawCell, 'column'> {
+  const serial = v instanceof Date ? serialOfDate(v) : v;
+  if (v instanceof Date || dateFormatShows(numFmt).unit !== 'none') {
+    const read = readDateCell(serial, numFmt ?? '');
+    if (!read.ok) return { raw: read.shown, shownAs: 'date', displayProblem: read.problem };
+    return { raw: read.meaning, shownAs: 'date', ...(read.shown !== read.meaning ? { shown: read.shown } : {}) };
+  }
+  if (isPercentFormat(numFmt)) {
+    const decimals = decimalsOfFormat(numFmt) ?? 0;
+    const percent = Number((serial * 100).toFixed(Math.min(decimals + 6, 15)));
+    return { raw: `${percent}%`, number: percent, decimals, shownAs: 'percent' };
+  }
+  return { raw: String(serial), number: serial, decimals: decimalsOfFormat(numFmt) ?? decimalsOfNumber(serial) };
+}
+
+function decimalsOfNumber(value: number): number {
+  const s = String(value);
+  const dot = s.indexOf('.');
+  return dot < 0 ? 0 : s.length - dot - 1;
 }
 
 function text(v: unknown): string {
@@ -236,16 +338,6 @@ function text(v: unknown): string {
   if (typeof v === 'object' && 'text' in v) return String((v as { text: unknown }).text).trim();
   if (typeof v === 'object' && 'error' in v) return String((v as { error: unknown }).error);
   return String(v);
-}
-
-/** Decimals a number format shows ("#,##0.0" → 1); without one, the number's own. */
-function decimalsOfFormat(numFmt: string | undefined, value: number): number {
-  const m = numFmt ? /0\.(0+)/.exec(numFmt) : null;
-  if (m) return m[1]!.length;
-  if (numFmt && /0/.test(numFmt)) return 0;
-  const s = String(value);
-  const dot = s.indexOf('.');
-  return dot < 0 ? 0 : s.length - dot - 1;
 }
 
 function parseRange(ref: string): { ref: string; top: number; bottom: number; left: number; right: number } {

@@ -168,6 +168,7 @@ export const publicCatalog = defineCatalog({
     'pub.verdict.explained': '説明できた',
     'pub.verdict.unexplained': '説明できない',
     'pub.verdict.no-published-rate': '公表値なし',
+    'pub.verdict.grade': '評語・記号で公表（率ではない）',
     'pub.verdict.missing': '照合できない（値が不足）',
 
     'pub.sdg.title': 'SDGsの17のゴール',
@@ -396,6 +397,7 @@ export const publicCatalog = defineCatalog({
     'pub.verdict.explained': 'Explained',
     'pub.verdict.unexplained': 'Unexplained',
     'pub.verdict.no-published-rate': 'No published rate',
+    'pub.verdict.grade': 'Published as a grade (not a rate)',
     'pub.verdict.missing': 'Cannot be checked (figures missing)',
 
     'pub.sdg.title': 'The 17 SDG goals',

@@ -217,7 +217,7 @@ export const openApiDocument = {
           rate: { type: 'number' },
           recomputed_progress: nullable('number'),
           recomputed_ratio: nullable('number'),
-          verdict: { type: ['string', 'null'], enum: ['reproduced', 'explained', 'unexplained', 'no-published-rate', null] },
+          verdict: { type: ['string', 'null'], enum: ['reproduced', 'explained', 'unexplained', 'no-published-rate', 'grade', null] },
           explanation: { type: ['object', 'null'] },
         },
       },

@@ -7,6 +7,7 @@ import { departmentsOf } from '../../services/department.service.ts';
 import {
   commitObservationImport,
   describeImportFileError,
+  importPreviewJson,
   MAX_IMPORT_BYTES,
   previewObservationImport,
   type ImportFileError,
@@ -112,6 +113,17 @@ export function staffImportRoutes(deps: WebDeps, uploads = new ImportUploads()):
     const result = await previewObservationImport(db, kept.file, r.permissions);
     if (!result.ok) return c.html(<ImportUploadView page={page} city={r.city.data.city} errors={[describeImportFileError(result.error)[page.ctx.lang]]} />, 422);
     return c.html(<ImportPreviewView page={page} city={r.city.data.city} upload={{ id: kept.id, name: kept.file.name }} preview={result.preview} />);
+  });
+
+  /** The preview of the kept file as JSON: the same object as `michishirube import --dry-run --json`. */
+  app.get('/:city/import/:id/preview.json', async (c) => {
+    const r = await importer(c);
+    if (!r.ok) return r.res;
+    const kept = await uploads.find(c.req.param('id'), ownerOf(c));
+    if (!kept) return staffNotFound(c);
+    const result = await previewObservationImport(db, kept.file, r.permissions);
+    if (!result.ok) return c.json({ error: describeImportFileError(result.error) }, 422);
+    return c.json(importPreviewJson(result.preview));
   });
 
   /** Every problem of the kept file as CSV (the page shows the first ones). */

@@ -4,6 +4,8 @@ import type { ImportPreview, ImportProblem } from '../../../services/observation
 import { localized, type ViewContext } from '../view-context.ts';
 import { CsrfField, fill, sep, StaffLayout, type StaffPage } from './staff-layout.tsx';
 
+const ENCODING_LABEL: Readonly<Record<string, string>> = { shift_jis: 'Shift_JIS', 'utf-8-bom': 'UTF-8 (BOM)', 'utf-8': 'UTF-8', 'utf-16le': 'UTF-16 LE', 'utf-16be': 'UTF-16 BE' };
+
 /** Problems listed on the page; the CSV download lists every one. */
 export const PROBLEMS_SHOWN = 1000;
 /** Changes listed on the page (the summary counts them all). */
@@ -138,10 +140,15 @@ export function ImportPreviewView(props: { page: StaffPage; city: City; upload: 
         <dt>{t('import.formatLabel')}</dt>
         <dd>
           {t(FORMAT_KEY[p.format])}
-          {p.encoding ? `（${t('import.encoding')}${sep(ctx)}${p.encoding === 'shift_jis' ? 'Shift_JIS' : p.encoding === 'utf-8-bom' ? 'UTF-8 (BOM)' : 'UTF-8'}）` : ''}
+          {p.encoding ? `（${t('import.encoding')}${sep(ctx)}${ENCODING_LABEL[p.encoding]}）` : ''}
         </dd>
       </dl>
       <p id="import-summary">{fill(t('import.summary'), { rows: p.rows.toLocaleString(), new: news.toLocaleString(), correct: (p.changes.length - news).toLocaleString(), unchanged: p.unchanged.toLocaleString(), problems: p.problems.length.toLocaleString() })}</p>
+      <p>
+        <a href={ctx.href(`${base}/${props.upload.id}/preview.json`)} id="preview-json">
+          {t('import.previewJson')}
+        </a>
+      </p>
 
       {p.problems.length > 0 ? (
         <>
@@ -208,6 +215,8 @@ export function ImportPreviewView(props: { page: StaffPage; city: City; upload: 
           {p.changes.length > 0 ? t('import.noProblems') : t('import.nothingToDo')}
         </p>
       )}
+
+      <NotedRows ctx={ctx} preview={p} />
 
       {p.changes.length > 0 ? (
         <div class="table-scroll">
@@ -284,5 +293,52 @@ export function PublicImportTemplates(props: { ctx: ViewContext; cities: readonl
       </ul>
       <p class="hint">{ctx.t('import.csvHint')}</p>
     </section>
+  );
+}
+
+/**
+ * The rows skipped (「－」「集計中」: no figure) and the rows read with a note (a percent cell, a
+ * date cell as displayed, 約, an era year past its end): the same rows `import --json` prints.
+ */
+function NotedRows(props: { ctx: ViewContext; preview: ImportPreview }) {
+  const { ctx, preview: p } = props;
+  const t = ctx.t;
+  const noted = p.results.filter((r) => r.action === 'skipped' || r.notes.length > 0).slice(0, CHANGES_SHOWN);
+  if (noted.length === 0) return null;
+  const skipped = p.results.filter((r) => r.action === 'skipped').length;
+  const action = (a: string) => (a === 'new' ? t('import.new') : a === 'correction' ? t('import.correct') : a === 'skipped' ? t('import.skipped') : t('import.unchanged'));
+  return (
+    <>
+      {skipped > 0 ? (
+        <p class="notice" role="status" id="import-skipped">
+          {fill(t('import.skippedNotice'), { count: skipped.toLocaleString() })}
+        </p>
+      ) : null}
+      <div class="table-scroll">
+        <table class="data" id="noted-rows">
+          <caption>{fill(t('import.notesCaption'), { count: noted.length.toLocaleString() })}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t('import.col.row')}</th>
+              <th scope="col">{t('import.col.status')}</th>
+              <th scope="col">{t('import.col.kpi')}</th>
+              <th scope="col">{t('import.col.at')}</th>
+              <th scope="col">{t('import.col.notes')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {noted.map((r) => (
+              <tr data-action={r.action}>
+                <td class="num">{r.sheet ? `${r.sheet}!${r.row}` : r.row}</td>
+                <td>{action(r.action)}</td>
+                <td>{r.kpiId ?? ''}</td>
+                <td>{r.at ? formatTimePointJa(r.at) : '—'}</td>
+                <td>{r.notes.map((n) => n[ctx.lang]).join(' ')}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </>
   );
 }
