@@ -90,6 +90,7 @@ export const PERSONAL_DATA: readonly PersonalDataColumn[] = [
   { table: 'sessions', column: 'token_hash', holds: 'a hash of the session token', why: 'log-in', onWithdrawal: 'deleted', redact: false },
   { table: 'sessions', column: 'csrf_token', holds: 'the form token of a session', why: 'security', onWithdrawal: 'deleted', redact: false },
   { table: 'login_attempts', column: 'username', holds: 'the log-in id tried', why: 'throttling guesses', onWithdrawal: 'deleted', redact: false },
+  { table: 'rate_limits', column: 'key', holds: 'a throttle key: a log-in id or an IP address', why: 'throttling guesses (expires by itself)', onWithdrawal: 'kept', redact: false },
   { table: 'login_attempts', column: 'ip', holds: 'the IP address of an attempt', why: 'throttling guesses', onWithdrawal: 'deleted', redact: false },
   // The append-only log: ids and statuses only, but a decision's reason is free text.
   { table: 'change_log', column: 'reason', holds: 'a reason typed by staff for a change of plan data; partner decisions log none (their reasons stay with the submission, erased on withdrawal)', why: 'the audit log (append-only: the database refuses any rewrite)', onWithdrawal: 'kept', redact: false },
