@@ -95,8 +95,10 @@ describe('a duplicate public sign-up for an event is refused', () => {
 describe('the target-revision date reads 和暦 like every other date field', () => {
   const revise = async (revisedOn: string) => {
     const sec = await login('small-sec');
-    await sec.get('/staff/cities/ichinoseki/kpis/fuel-wood-production/target');
-    return sec.post('/staff/cities/ichinoseki/kpis/fuel-wood-production/target', { target: (await targetId()), newValue: '100', revisedOn, reason: '和暦の決定日' });
+    const form = await sec.get('/staff/cities/ichinoseki/kpis/fuel-wood-production/target');
+    // The form carries the versions it was opened on (no lost updates).
+    const versions = /name="versions" value="([^"]*)"/.exec(form.text)?.[1]?.replace(/&quot;/g, '"').replace(/&amp;/g, '&') ?? '';
+    return sec.post('/staff/cities/ichinoseki/kpis/fuel-wood-production/target', { target: await targetId(), newValue: '100', revisedOn, reason: '和暦の決定日', versions });
   };
   const targetId = async () => (await ctx.store.get('ichinoseki'))!.kpis.find((k) => k.id === 'fuel-wood-production')!.targets[0]!.id;
   const latestRevisedOn = async () => {
