@@ -1,3 +1,4 @@
+import type { NodeRollup } from '../../core/plan/rollup.ts';
 import type { Context } from 'hono';
 import type { City, CityData } from '../../core/city/city.ts';
 import type { CalculationRecord } from '../../core/kpi/calculation-record.ts';
@@ -234,5 +235,22 @@ export function searchTable(s: SearchResults): DataTable {
       approximate: r.approximate,
       path: searchHitPath(r),
     })),
+  };
+}
+
+/**
+ * A node's roll-up for the JSON API: status, progress (percent, unrounded), the direct parts
+ * with their weights and whether they were counted, and the rule's sentence.
+ */
+export function rollupJson(r: NodeRollup) {
+  return {
+    node: r.nodeId,
+    status: r.status,
+    progress: r.progress,
+    expected_progress: r.expectedProgress,
+    worsening_weight: r.worseningWeight,
+    total_weight: r.totalWeight,
+    parts: r.parts.map((p) => ({ kind: p.kind, id: p.id, target_id: p.targetId ?? null, weight: p.weight, status: p.status, progress: p.progress, expected_progress: p.expectedProgress, counted: p.counted })),
+    rule: recordJson(r.record),
   };
 }
