@@ -1,3 +1,5 @@
+import { endOfIsoDateInJapan } from '../core/time/iso-date.ts';
+import { decimalsOf } from '../core/quantity.ts';
 import type { City, CityData, PublishedRate, SourceDocument } from '../core/city/city.ts';
 import type { DatedValue, Kpi, KpiTarget, Observation, TargetRevision } from '../core/kpi/kpi.ts';
 import type { Plan, PlanKpiRow, PlanNarrative, PlanNode, PlanVersion } from '../core/plan/plan.ts';
@@ -32,7 +34,7 @@ import {
   updatePlan,
   type PlanKpiRowWithPlan,
 } from '../storage/plan.repository.ts';
-import { deletePublishedRates, insertPublishedRates, listPublishedRates } from '../storage/published-rate.repository.ts';
+import { deletePublishedRates, insertPublishedRates, listPublishedActualVersions, listPublishedRates, type PublishedActualVersionRow } from '../storage/published-rate.repository.ts';
 import {
   deleteSourceDocuments,
   insertSourceDocuments,
@@ -43,12 +45,13 @@ import type { CityRow, NewCityRow, SourceDocumentRow } from '../storage/tables/c
 import type { KpiRow, KpiSdgTargetRow, NewKpiRow } from '../storage/tables/kpi.table.ts';
 import type { NewPlanKpiRowRow, NewPlanNodeRow, NewPlanRow, PlanNarrativeRow, PlanNodeRow, PlanRow, PlanVersionRow } from '../storage/tables/plan.table.ts';
 import type { NewPublishedRateRow, PublishedRateRow } from '../storage/tables/published-rate.table.ts';
-import type { TargetRevisionRow } from '../storage/tables/target.table.ts';
+import type { KpiTargetValueRow, TargetRevisionRow } from '../storage/tables/target.table.ts';
 import {
   appendTargetRevisions,
   appendTargetValues,
   insertTargets,
   listTargetRevisions,
+  listTargetValueVersions,
   listTargets,
   updateTarget,
   type CurrentTargetRow,
@@ -116,6 +119,10 @@ interface Snapshot {
   readonly planKpiRows: PlanKpiRowWithPlan[];
   readonly planNarratives: PlanNarrativeRow[];
   readonly rates: PublishedRateRow[];
+  /** Versions of the actuals the published rates refer to (see rateActualAsPublished). */
+  readonly rateActuals: PublishedActualVersionRow[];
+  /** Every stored value of the targets (what the system knew when: sheets and published rates). */
+  readonly targetVersions: KpiTargetValueRow[];
 }
 
 async function readSnapshot(db: Executor, cityId: string): Promise<Snapshot | null> {
@@ -138,8 +145,9 @@ async function readSnapshot(db: Executor, cityId: string): Promise<Snapshot | nu
     listPlanKpiRows(db, planIds),
     listPlanNarratives(db, planIds),
   ]);
-  const revisions = await listTargetRevisions(db, targets.map((t) => t.id));
-  return { city, documents, kpis, sdgTargets, targets, revisions, observations, plans, planVersions, planNodes, planKpiRows, planNarratives, rates };
+  const [revisions, targetVersions] = await Promise.all([listTargetRevisions(db, targets.map((t) => t.id)), listTargetValueVersions(db, targets.map((t) => t.id))]);
+  const rateActuals = rates.length > 0 ? await listPublishedActualVersions(db, cityId) : [];
+  return { city, documents, kpis, sdgTargets, targets, revisions, observations, plans, planVersions, planNodes, planKpiRows, planNarratives, rates, rateActuals, targetVersions };
 }
 
 /** Slugs by row id, to turn foreign keys back into the domain's ids. */
@@ -165,21 +173,43 @@ function cityDataFromSnapshot(s: Snapshot): CityData {
     (t) => t.kpi_id,
   );
   const revisions = groupBy(s.revisions, (r) => r.kpi_target_id);
+  const targetVersions = groupBy(s.targetVersions, (v) => v.kpi_target_id);
   const observations = groupBy(s.observations, (o) => o.kpi_id);
   const kpis = s.kpis
     .filter((k) => k.retired_at === null)
     .map((k) => ({
       ...kpiHeadFromRow(k, (sdg.get(k.id) ?? []).map((r) => r.sdg_target)),
       observations: (observations.get(k.id) ?? []).map(observationFromRow),
-      targets: (targets.get(k.id) ?? []).map((t) => targetFromRow(t, revisions.get(t.id) ?? [])),
+      targets: (targets.get(k.id) ?? []).map((t) => withKnownHistory(targetFromRow(t, revisions.get(t.id) ?? []), targetVersions.get(t.id) ?? [], revisions.get(t.id) ?? [])),
     }));
   return {
     city: cityFromRow(s.city),
     documents: s.documents.map(documentFromRow),
     kpis,
     plans: plansFromSnapshot(s, slugs),
-    publishedRates: s.rates.map((r) => rateFromRow(r, slugs)),
+    publishedRates: s.rates.map((r) => withActualAsPublished(rateFromRow(r, slugs), rateActualAsPublished(s.rateActuals, r))),
   };
+}
+
+function withActualAsPublished(rate: PublishedRate, asPublished: { value: number; decimals: number } | null): PublishedRate {
+  return asPublished ? { ...rate, actualAsPublished: asPublished } : rate;
+}
+
+/**
+ * The actual a published rate was computed from as it stood on the document's date (end of
+ * that day or month, Asia/Tokyo): the latest version recorded by then, else the first version
+ * (figures transcribed from the document itself are recorded after it). Null when the actual
+ * was deleted at that date or never recorded.
+ */
+function rateActualAsPublished(rows: readonly PublishedActualVersionRow[], r: PublishedRateRow): { value: number; decimals: number } | null {
+  const versions = rows.filter((v) => v.kpi_id === r.kpi_id && v.actual_at === r.actual_at && v.document_id === r.document_id);
+  if (versions.length === 0) return null;
+  const end = new Date(endOfIsoDateInJapan(versions[0]!.published)).getTime();
+  const standing = versions.filter((v) => v.recorded_at.getTime() <= end).at(-1) ?? versions.find((v) => !v.deleted);
+  if (!standing || standing.deleted) return null;
+  const value = toNumberOrNull(standing.value);
+  if (value === null) return null;
+  return { value, decimals: standing.decimals ?? decimalsOf(value) };
 }
 
 /** A `cities` row as the domain City. */
@@ -228,6 +258,20 @@ function observationFromRow(r: CurrentObservationRow): Observation {
 function targetFromRow(t: CurrentTargetRow, revisions: TargetRevisionRow[]): KpiTarget {
   if (t.value === null) throw new Error(`target ${t.id} has no current value`);
   return { id: t.slug, ...datedValue(t.at, t.value, t.decimals), revisions: revisions.map(revisionFromRow) };
+}
+
+/**
+ * Adds what the system knew when: the target's stored values and each revision's entry time
+ * (never written back: the writer compares revisions without them).
+ */
+function withKnownHistory(target: KpiTarget, versions: readonly KpiTargetValueRow[], revisions: readonly TargetRevisionRow[]): KpiTarget {
+  return {
+    ...target,
+    revisions: target.revisions.map((r, i) => ({ ...r, recordedAt: revisions[i]!.recorded_at.toISOString() })),
+    versions: versions
+      .filter((v) => !v.deleted && v.value !== null)
+      .map((v) => ({ value: toNumber(v.value!), ...(v.decimals !== null && { decimals: v.decimals }), recordedAt: v.recorded_at.toISOString() })),
+  };
 }
 
 function revisionFromRow(r: TargetRevisionRow): TargetRevision {

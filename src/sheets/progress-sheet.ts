@@ -1,12 +1,14 @@
 import { systemClock, tokyoYearOf } from '../core/time/clock.ts';
 import type { City, CityData } from '../core/city/city.ts';
 import { achievement } from '../core/kpi/achievement.ts';
-import { kpiDirection, type Kpi, type KpiDirection, type KpiSide, type KpiTarget, type Observation } from '../core/kpi/kpi.ts';
+import { kpiDirection, targetValueKnownOn, targetValueOn, type Kpi, type KpiDirection, type KpiSide, type KpiTarget, type Observation } from '../core/kpi/kpi.ts';
 import { roundHalfUp } from '../core/kpi/rounding.ts';
 import type { Plan, PlanKpiRow, PlanNarrative, PlanNode } from '../core/plan/plan.ts';
 import { decimalsOf } from '../core/quantity.ts';
+import { figuresAsPublished } from '../core/reconciliation/as-published.ts';
 import { reconcile, type Reconciliation } from '../core/reconciliation/reconcile.ts';
 import { goalOfTarget } from '../core/sdg/sdg-framework.ts';
+import { endOfIsoDateInJapan } from '../core/time/iso-date.ts';
 import { formatTimePointIso, timePointEnd, type TimePoint } from '../core/time/time-point.ts';
 
 /**
@@ -193,7 +195,7 @@ function buildRow(
 ): SheetRow | null {
   const target = row.targetId ? kpi.targets.find((t) => t.id === row.targetId) : kpi.targets[0];
   if (!target) return null;
-  const targetValue = targetValueAt(target, `${year + 1}-03-31`);
+  const targetValue = targetValueForSheet(target, year);
   const direction = kpiDirection(kpi, { at: target.at, value: targetValue.value });
   const unit = kpi.unit;
   const actualObs = actualsByYear(kpi, years);
@@ -206,13 +208,15 @@ function buildRow(
     for (const p of data.publishedRates) {
       if (p.kpiId !== kpi.id || p.targetId !== target.id || formatTimePointIso(p.actualAt) !== at) continue;
       if (roundHalfUp(rate.value, p.decimals) === roundHalfUp(p.rate, p.decimals)) continue;
+      // Reconciled with the figures as they stood when that document was published (issue 10.6).
+      const doc = documents.get(p.documentId);
+      const asPublished = figuresAsPublished(kpi, p, doc);
       const reconciliation = reconcile({
         baseline: { value: kpi.baseline.value, decimals: kpi.baseline.decimals ?? decimalsOf(kpi.baseline.value), unit },
-        actual: { value: p.actual?.value ?? last.value, decimals: p.actual?.decimals ?? last.decimals ?? decimalsOf(last.value), unit },
-        target: { value: p.targetValue?.value ?? targetValue.value, decimals: p.targetValue?.decimals ?? targetValue.decimals, unit },
+        actual: { ...(asPublished?.actual ?? { value: last.value, decimals: last.decimals ?? decimalsOf(last.value) }), unit },
+        target: { ...(asPublished?.target ?? targetValue), unit },
         publishedRate: { value: p.rate, decimals: p.decimals },
       });
-      const doc = documents.get(p.documentId);
       notes.push({ documentId: p.documentId, documentTitle: doc ? `${doc.title}（${doc.published}）` : p.documentId, published: p.printed, reconciliation });
     }
   }
@@ -250,12 +254,20 @@ export function sheetRate(kpi: Pick<Kpi, 'method'>, baseline: number, actual: nu
 /**
  * The value a target had on a date: revisions decided after it (上方修正 announced in the
  * sheet itself, as Tsukuba's 150 → 165 店舗 in September 2024) apply from the next sheet on.
+ * The rule lives in the core ({@link targetValueOn}); kept here under its sheet name.
  */
 export function targetValueAt(target: KpiTarget, isoDate: string): { value: number; decimals: number } {
-  const later = [...target.revisions].filter((r) => r.revisedOn.length >= 7 && r.revisedOn > isoDate).sort((a, b) => (a.revisedOn < b.revisedOn ? -1 : 1));
-  const first = later[0];
-  if (first) return { value: first.oldValue, decimals: Math.max(decimalsOf(first.oldValue), 0) };
-  return { value: target.value, decimals: target.decimals ?? decimalsOf(target.value) };
+  return targetValueOn(target, isoDate, 'on-or-before');
+}
+
+/**
+ * The target a sheet for reporting year Y uses: as the system knew it when the sheet was due
+ * (end of September of Y+1, Japan), with revisions decided after the reporting year (after
+ * 31 March of Y+1) undone. A revision entered later, even one dated back, does not change a
+ * past year's sheet (issue 10.6); see {@link targetValueKnownOn}.
+ */
+export function targetValueForSheet(target: KpiTarget, year: number): { value: number; decimals: number } {
+  return targetValueKnownOn(target, `${year + 1}-03-31`, endOfIsoDateInJapan(`${year + 1}-09`), 'on-or-before');
 }
 
 /**

@@ -117,9 +117,14 @@ export function kpiDetailJson(d: KpiDetail) {
       forecast: evaluation.forecast.verdict,
     })),
     commentary: d.commentary.map((c) => ({ year: c.year, kind: c.kind, text: c.text, plan: c.plan?.id ?? null, observation_at: c.observation ? formatTimePointIso(c.observation.at) : null })),
-    published_rates: d.publishedRates.map(({ published, document, result }) => ({
+    published_rates: d.publishedRates.map(({ published, document, result, asPublished, today }) => ({
       document: published.documentId,
       document_title: document?.title ?? null,
+      document_published: document?.published ?? null,
+      // The figures the reconciliation used: as they stood when the document was published.
+      as_published: asPublished ? { actual: asPublished.actual.value, target: asPublished.target.value, baseline: asPublished.baseline.value } : null,
+      // The same time point on today's actual and target (the KPI's method), for comparison.
+      today: today ? { rate: today.rate, actual: today.actual.value, target: today.target.value } : null,
       actual_at: formatTimePointIso(published.actualAt),
       target_id: published.targetId,
       printed: published.printed,

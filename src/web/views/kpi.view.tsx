@@ -505,30 +505,57 @@ function PublishedRates(props: { ctx: ViewContext; detail: KpiDetail }) {
             <th scope="col">{ctx.t('pub.kpi.document')}</th>
             <th scope="col">{ctx.t('pub.kpi.actualAt')}</th>
             <th scope="col">{ctx.t('pub.kpi.printed')}</th>
-            <th scope="col">{ctx.t('pub.kpi.recomputed')}</th>
+            <th scope="col">
+              {ctx.t('pub.kpi.recomputed')}
+              <span class="cell-note">{ctx.t('pub.kpi.asPublished')}</span>
+            </th>
             <th scope="col">{ctx.t('pub.kpi.verdict')}</th>
+            <th scope="col">{ctx.t('pub.kpi.today')}</th>
           </tr>
         </thead>
         <tbody>
-          {detail.publishedRates.map(({ published, document, result }) => {
+          {detail.publishedRates.map(({ published, document, result, asPublished, today }) => {
             const target = detail.kpi.targets.find((t) => t.id === published.targetId);
+            const unit = detail.kpi.unit;
             return (
               <tr>
                 <th scope="row">
                   {document?.title ?? published.documentId}
-                  {target ? (
+                  {document ? <span class="cell-note">{document.published}</span> : null}
+                  {target && asPublished ? (
                     <span class="cell-note">
-                      {ctx.t('kpi.target')} {formatQuantity(published.targetValue?.value ?? target.value, published.targetValue?.decimals ?? target.decimals, detail.kpi.unit, ctx.lang)}（
-                      {timeLabel(target.at, ctx.lang)}）
+                      {ctx.t('kpi.target')} {formatQuantity(asPublished.target.value, asPublished.target.decimals, unit, ctx.lang)}（{timeLabel(target.at, ctx.lang)}）
                     </span>
                   ) : null}
                 </th>
                 <td>{timeLabel(published.actualAt, ctx.lang)}</td>
                 <td class="num">{published.printed}</td>
-                <td class="num">{result ? formatRate(result.rate ?? result.ratio, ctx.lang) : '—'}</td>
+                <td class="num">
+                  {result ? formatRate(result.rate ?? result.ratio, ctx.lang) : '—'}
+                  {asPublished && document ? (
+                    <span class="cell-note">
+                      {fill(ctx.t('pub.kpi.asPublishedNote'), {
+                        date: document.published,
+                        actual: formatQuantity(asPublished.actual.value, asPublished.actual.decimals, unit, ctx.lang),
+                        target: formatQuantity(asPublished.target.value, asPublished.target.decimals, unit, ctx.lang),
+                      })}
+                    </span>
+                  ) : null}
+                </td>
                 <td>
                   <span class={`verdict verdict-${result?.verdict ?? 'missing'}`}>{ctx.t(`pub.verdict.${result?.verdict ?? 'missing'}`)}</span>
                   {result?.explanation ? <p class="small">{result.explanation.text[ctx.lang]}</p> : null}
+                </td>
+                <td class="num">
+                  {today ? formatRate(today.rate, ctx.lang) : '—'}
+                  {today ? (
+                    <span class="cell-note">
+                      {fill(ctx.t('pub.kpi.todayNote'), {
+                        actual: formatQuantity(today.actual.value, today.actual.decimals, unit, ctx.lang),
+                        target: formatQuantity(today.target.value, today.target.decimals, unit, ctx.lang),
+                      })}
+                    </span>
+                  ) : null}
                 </td>
               </tr>
             );
