@@ -81,9 +81,21 @@ export async function cityExists(db: Executor, cityId: string): Promise<boolean>
 }
 
 /** Everything stored about a city as domain types (plan trees rebuilt, revisions attached), or null. */
-export async function loadCityData(db: Executor, cityId: string): Promise<CityData | null> {
-  const snapshot = await inTransaction(db, (trx) => readSnapshot(trx, cityId), { isolation: 'repeatable read' });
-  return snapshot ? cityDataFromSnapshot(snapshot) : null;
+export async function loadCityData(db: Executor, cityId: string, options: LoadCityDataOptions = {}): Promise<CityData | null> {
+  const snapshot = await inTransaction(db, (trx) => readSnapshot(trx, cityId, options.withHistory === true), { isolation: 'repeatable read' });
+  return snapshot ? cityDataFromSnapshot(snapshot, options.withHistory === true) : null;
+}
+
+/** Options of {@link loadCityData}. */
+export interface LoadCityDataOptions {
+  /**
+   * Also read what the system knew when: every stored target value and each revision's entry
+   * time (`KpiTarget.versions`, `TargetRevision.recordedAt`), and each published rate's actual
+   * as it stood when its document was published (`PublishedRate.actualAsPublished`). The store
+   * asks for it (published rates and past sheets use it, issue 10.6); a plain load returns
+   * exactly what was saved.
+   */
+  readonly withHistory?: boolean;
 }
 
 /**
@@ -125,7 +137,7 @@ interface Snapshot {
   readonly targetVersions: KpiTargetValueRow[];
 }
 
-async function readSnapshot(db: Executor, cityId: string): Promise<Snapshot | null> {
+async function readSnapshot(db: Executor, cityId: string, withHistory: boolean): Promise<Snapshot | null> {
   const city = await findCityRow(db, cityId);
   if (!city) return null;
   const [documents, kpis, plans, rates] = await Promise.all([
@@ -145,8 +157,8 @@ async function readSnapshot(db: Executor, cityId: string): Promise<Snapshot | nu
     listPlanKpiRows(db, planIds),
     listPlanNarratives(db, planIds),
   ]);
-  const [revisions, targetVersions] = await Promise.all([listTargetRevisions(db, targets.map((t) => t.id)), listTargetValueVersions(db, targets.map((t) => t.id))]);
-  const rateActuals = rates.length > 0 ? await listPublishedActualVersions(db, cityId) : [];
+  const [revisions, targetVersions] = await Promise.all([listTargetRevisions(db, targets.map((t) => t.id)), withHistory ? listTargetValueVersions(db, targets.map((t) => t.id)) : []]);
+  const rateActuals = withHistory && rates.length > 0 ? await listPublishedActualVersions(db, cityId) : [];
   return { city, documents, kpis, sdgTargets, targets, revisions, observations, plans, planVersions, planNodes, planKpiRows, planNarratives, rates, rateActuals, targetVersions };
 }
 
@@ -165,7 +177,7 @@ class SlugIndex {
   }
 }
 
-function cityDataFromSnapshot(s: Snapshot): CityData {
+function cityDataFromSnapshot(s: Snapshot, withHistory = false): CityData {
   const slugs = new SlugIndex(s);
   const sdg = groupBy(s.sdgTargets, (r) => r.kpi_id);
   const targets = groupBy(
@@ -180,7 +192,10 @@ function cityDataFromSnapshot(s: Snapshot): CityData {
     .map((k) => ({
       ...kpiHeadFromRow(k, (sdg.get(k.id) ?? []).map((r) => r.sdg_target)),
       observations: (observations.get(k.id) ?? []).map(observationFromRow),
-      targets: (targets.get(k.id) ?? []).map((t) => withKnownHistory(targetFromRow(t, revisions.get(t.id) ?? []), targetVersions.get(t.id) ?? [], revisions.get(t.id) ?? [])),
+      targets: (targets.get(k.id) ?? []).map((t) => {
+        const target = targetFromRow(t, revisions.get(t.id) ?? []);
+        return withHistory ? withKnownHistory(target, targetVersions.get(t.id) ?? [], revisions.get(t.id) ?? []) : target;
+      }),
     }));
   return {
     city: cityFromRow(s.city),
@@ -375,7 +390,7 @@ class CityWriter {
   }
 
   async write(): Promise<void> {
-    const stored = await readSnapshot(this.db, this.cityId);
+    const stored = await readSnapshot(this.db, this.cityId, false);
     const slugs = stored ? new SlugIndex(stored) : null;
     await this.writeCity(stored?.city);
     const removedDocuments = await this.writeDocuments(stored?.documents ?? []);
