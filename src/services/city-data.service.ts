@@ -34,6 +34,9 @@ import {
   updatePlan,
   type PlanKpiRowWithPlan,
 } from '../storage/plan.repository.ts';
+import { listPreciseFigures, replacePreciseFigures } from '../storage/figures.repository.ts';
+import type { PreciseFigureRow } from '../storage/tables/figures.table.ts';
+import { roundHalfUp } from '../core/kpi/rounding.ts';
 import { deletePublishedRates, insertPublishedRates, listPublishedActualVersions, listPublishedRates, type PublishedActualVersionRow } from '../storage/published-rate.repository.ts';
 import {
   deleteSourceDocuments,
@@ -131,6 +134,8 @@ interface Snapshot {
   readonly planKpiRows: PlanKpiRowWithPlan[];
   readonly planNarratives: PlanNarrativeRow[];
   readonly rates: PublishedRateRow[];
+  /** Unrounded values behind printed baselines, actuals and targets. */
+  readonly precise: PreciseFigureRow[];
   /** Versions of the actuals the published rates refer to (see rateActualAsPublished). */
   readonly rateActuals: PublishedActualVersionRow[];
   /** Every stored value of the targets (what the system knew when: sheets and published rates). */
@@ -140,11 +145,12 @@ interface Snapshot {
 async function readSnapshot(db: Executor, cityId: string, withHistory: boolean): Promise<Snapshot | null> {
   const city = await findCityRow(db, cityId);
   if (!city) return null;
-  const [documents, kpis, plans, rates] = await Promise.all([
+  const [documents, kpis, plans, rates, precise] = await Promise.all([
     listSourceDocuments(db, cityId),
     listKpiRows(db, cityId, { includeRetired: true }),
     listPlanRows(db, cityId),
     listPublishedRates(db, cityId),
+    listPreciseFigures(db, cityId),
   ]);
   const kpiIds = kpis.map((k) => k.id);
   const planIds = plans.map((p) => p.id);
@@ -159,7 +165,7 @@ async function readSnapshot(db: Executor, cityId: string, withHistory: boolean):
   ]);
   const [revisions, targetVersions] = await Promise.all([listTargetRevisions(db, targets.map((t) => t.id)), withHistory ? listTargetValueVersions(db, targets.map((t) => t.id)) : []]);
   const rateActuals = withHistory && rates.length > 0 ? await listPublishedActualVersions(db, cityId) : [];
-  return { city, documents, kpis, sdgTargets, targets, revisions, observations, plans, planVersions, planNodes, planKpiRows, planNarratives, rates, rateActuals, targetVersions };
+  return { city, documents, kpis, sdgTargets, targets, revisions, observations, plans, planVersions, planNodes, planKpiRows, planNarratives, rates, precise, rateActuals, targetVersions };
 }
 
 /** Slugs by row id, to turn foreign keys back into the domain's ids. */
@@ -187,16 +193,17 @@ function cityDataFromSnapshot(s: Snapshot, withHistory = false): CityData {
   const revisions = groupBy(s.revisions, (r) => r.kpi_target_id);
   const targetVersions = groupBy(s.targetVersions, (v) => v.kpi_target_id);
   const observations = groupBy(s.observations, (o) => o.kpi_id);
+  const precise = groupBy(s.precise, (p) => p.kpi_id);
   const kpis = s.kpis
     .filter((k) => k.retired_at === null)
-    .map((k) => ({
+    .map((k) => withPrecise({
       ...kpiHeadFromRow(k, (sdg.get(k.id) ?? []).map((r) => r.sdg_target)),
       observations: (observations.get(k.id) ?? []).map(observationFromRow),
       targets: (targets.get(k.id) ?? []).map((t) => {
         const target = targetFromRow(t, revisions.get(t.id) ?? []);
         return withHistory ? withKnownHistory(target, targetVersions.get(t.id) ?? [], revisions.get(t.id) ?? []) : target;
       }),
-    }));
+    }, precise.get(k.id) ?? []));
   return {
     city: cityFromRow(s.city),
     documents: s.documents.map(documentFromRow),
@@ -273,6 +280,29 @@ function observationFromRow(r: CurrentObservationRow): Observation {
 function targetFromRow(t: CurrentTargetRow, revisions: TargetRevisionRow[]): KpiTarget {
   if (t.value === null) throw new Error(`target ${t.id} has no current value`);
   return { id: t.slug, ...datedValue(t.at, t.value, t.decimals), revisions: revisions.map(revisionFromRow) };
+}
+
+/**
+ * Puts each stored precise value beside its printed figure. One that no longer rounds to the
+ * printed figure (the figure was corrected since) is left out: it was the unrounded value of
+ * another number.
+ */
+function withPrecise(kpi: Kpi, rows: readonly PreciseFigureRow[]): Kpi {
+  if (rows.length === 0) return kpi;
+  const find = (figure: PreciseFigureRow['figure'], ref: string) => rows.find((r) => r.figure === figure && r.ref === ref);
+  const attach = <T extends DatedValue>(d: T, row: PreciseFigureRow | undefined): T => {
+    if (!row) return d;
+    const value = toNumber(row.value);
+    const decimals = d.decimals ?? decimalsOf(d.value);
+    if (roundHalfUp(value, decimals) !== roundHalfUp(d.value, decimals)) return d;
+    return { ...d, precise: { value, source: row.source, basis: row.basis } };
+  };
+  return {
+    ...kpi,
+    baseline: attach(kpi.baseline, find('baseline', '')),
+    observations: kpi.observations.map((o) => attach(o, find('actual', formatTimePointIso(o.at)))),
+    targets: kpi.targets.map((t) => attach(t, find('target', t.id))),
+  };
 }
 
 /**
@@ -399,6 +429,7 @@ class CityWriter {
     await this.writeObservations(stored?.observations ?? []);
     await this.writePlans(stored, slugs);
     await this.writePublishedRates(stored && slugs ? stored.rates.map((r) => rateFromRow(r, slugs)) : []);
+    await this.writePreciseFigures(stored?.precise ?? [], slugs);
     await deleteSourceDocuments(this.db, removedDocuments);
     await appendChangeLog(this.db, this.log);
   }
@@ -747,6 +778,29 @@ class CityWriter {
       commentary: r.commentary ?? null,
       reflection: r.reflection ?? null,
     };
+  }
+
+  /** Replaces the city's precise values when they differ from the stored set, logging old and new. */
+  private async writePreciseFigures(rows: PreciseFigureRow[], slugs: SlugIndex | null): Promise<void> {
+    const key = (p: { kpi: string; figure: string; ref: string }) => `${p.kpi}\u0000${p.figure}\u0000${p.ref}`;
+    const current = rows
+      .map((r) => ({ kpi: slugs?.kpi.get(r.kpi_id) ?? String(r.kpi_id), figure: r.figure, ref: r.ref, value: toNumber(r.value), source: r.source, basis: r.basis }))
+      .sort((a, b) => (key(a) < key(b) ? -1 : 1));
+    const wanted = this.data.kpis
+      .flatMap((k) => [
+        ...(k.baseline.precise ? [{ kpi: k.id, figure: 'baseline' as const, ref: '', ...k.baseline.precise }] : []),
+        ...k.observations.flatMap((o) => (o.precise ? [{ kpi: k.id, figure: 'actual' as const, ref: formatTimePointIso(o.at), ...o.precise }] : [])),
+        ...k.targets.flatMap((t) => (t.precise ? [{ kpi: k.id, figure: 'target' as const, ref: t.id, ...t.precise }] : [])),
+      ])
+      .map((p) => ({ kpi: p.kpi, figure: p.figure, ref: p.ref, value: finite(p.value, `precise value of KPI "${p.kpi}"`), source: p.source, basis: p.basis }))
+      .sort((a, b) => (key(a) < key(b) ? -1 : 1));
+    if (same(current, wanted)) return;
+    await replacePreciseFigures(
+      this.db,
+      this.cityId,
+      wanted.map((p) => ({ city_id: this.cityId, kpi_id: this.kpiIds.get(p.kpi)!, figure: p.figure, ref: p.ref, value: p.value, source: p.source, basis: p.basis, actor: this.actor })),
+    );
+    this.note({ action: 'replace', entity: 'precise_figures', entityId: this.cityId, old: json(current), new: json(wanted) });
   }
 
   private async writePublishedRates(current: PublishedRate[]): Promise<void> {

@@ -1,9 +1,10 @@
 import type { CityData, PublishedRate, SourceDocument } from '../core/city/city.ts';
 import type { Kpi } from '../core/kpi/kpi.ts';
-import { figuresAsPublished, rateOnTodaysData, type RateOnTodaysData } from '../core/reconciliation/as-published.ts';
+import { figuresAsPublished, rateOnTodaysData, type FigureUsed, type RateOnTodaysData } from '../core/reconciliation/as-published.ts';
+import { decimalsOf } from '../core/quantity.ts';
 import { reconcile, type PrintedFigure, type Reconciliation } from '../core/reconciliation/reconcile.ts';
 
-export { figuresAsPublished, rateOnTodaysData, type FiguresAsPublished, type RateOnTodaysData } from '../core/reconciliation/as-published.ts';
+export { figuresAsPublished, rateOnTodaysData, type FigureUsed, type FiguresAsPublished, type RateOnTodaysData } from '../core/reconciliation/as-published.ts';
 
 /** A stored published rate, reconciled with the figures it was printed beside. */
 export interface ReconciledRate {
@@ -38,7 +39,8 @@ export function reconcileCityRates(data: CityData): ReconciledRate[] {
 export function reconcilePublishedRate(kpi: Kpi, published: PublishedRate, document?: Pick<SourceDocument, 'published'>): Reconciliation | null {
   const figures = figuresAsPublished(kpi, published, document);
   if (!figures) return null;
-  const fig = (v: { value: number; decimals: number }): PrintedFigure => ({ value: v.value, decimals: v.decimals, unit: kpi.unit });
+  // A precise value (issue 10.7) stands in for its printed figure, with its own decimals.
+  const fig = (v: FigureUsed): PrintedFigure => (v.precise ? { value: v.precise.value, decimals: decimalsOf(v.precise.value), unit: kpi.unit } : { value: v.value, decimals: v.decimals, unit: kpi.unit });
   return reconcile({
     baseline: fig(figures.baseline),
     actual: fig(figures.actual),

@@ -1,11 +1,11 @@
 import { systemClock, tokyoYearOf } from '../core/time/clock.ts';
 import type { City, CityData } from '../core/city/city.ts';
 import { achievement } from '../core/kpi/achievement.ts';
-import { kpiDirection, targetValueKnownOn, targetValueOn, type Kpi, type KpiDirection, type KpiSide, type KpiTarget, type Observation } from '../core/kpi/kpi.ts';
+import { kpiDirection, targetValueKnownOn, targetValueOn, valueForRates, type Kpi, type KpiDirection, type KpiSide, type KpiTarget, type Observation } from '../core/kpi/kpi.ts';
 import { roundHalfUp } from '../core/kpi/rounding.ts';
 import type { Plan, PlanKpiRow, PlanNarrative, PlanNode } from '../core/plan/plan.ts';
 import { decimalsOf } from '../core/quantity.ts';
-import { figuresAsPublished } from '../core/reconciliation/as-published.ts';
+import { figuresAsPublished, type FigureUsed } from '../core/reconciliation/as-published.ts';
 import { reconcile, type Reconciliation } from '../core/reconciliation/reconcile.ts';
 import { goalOfTarget } from '../core/sdg/sdg-framework.ts';
 import { endOfIsoDateInJapan } from '../core/time/iso-date.ts';
@@ -201,7 +201,9 @@ function buildRow(
   const actualObs = actualsByYear(kpi, years);
   const actuals = actualObs.map((o) => (o ? { at: o.at, value: o.value, decimals: o.decimals ?? decimalsOf(o.value), unit } : null));
   const last = actualObs.at(-1) ?? null;
-  const rate = last ? sheetRate(kpi, kpi.baseline.value, last.value, targetValue.value, direction) : null;
+  // Rates use precise values where known (issue 10.7); the row prints the printed figures.
+  const targetForRate = targetValue.value === target.value ? valueForRates(target) : targetValue.value;
+  const rate = last ? sheetRate(kpi, valueForRates(kpi.baseline), valueForRates(last), targetForRate, direction) : null;
   const notes: SheetRateNote[] = [];
   if (last && rate) {
     const at = formatTimePointIso(last.at);
@@ -212,9 +214,9 @@ function buildRow(
       const doc = documents.get(p.documentId);
       const asPublished = figuresAsPublished(kpi, p, doc);
       const reconciliation = reconcile({
-        baseline: { value: kpi.baseline.value, decimals: kpi.baseline.decimals ?? decimalsOf(kpi.baseline.value), unit },
-        actual: { ...(asPublished?.actual ?? { value: last.value, decimals: last.decimals ?? decimalsOf(last.value) }), unit },
-        target: { ...(asPublished?.target ?? targetValue), unit },
+        baseline: { ...printedOrPrecise(asPublished?.baseline ?? { value: kpi.baseline.value, decimals: kpi.baseline.decimals ?? decimalsOf(kpi.baseline.value) }), unit },
+        actual: { ...printedOrPrecise(asPublished?.actual ?? { value: last.value, decimals: last.decimals ?? decimalsOf(last.value) }), unit },
+        target: { ...printedOrPrecise(asPublished?.target ?? targetValue), unit },
         publishedRate: { value: p.rate, decimals: p.decimals },
       });
       notes.push({ documentId: p.documentId, documentTitle: doc ? `${doc.title}（${doc.published}）` : p.documentId, published: p.printed, reconciliation });
@@ -237,6 +239,11 @@ function buildRow(
     reflection: row.reflection ?? '',
     notes,
   };
+}
+
+/** A figure for reconciliation: its precise value (with that value's decimals) when known. */
+function printedOrPrecise(f: FigureUsed): { value: number; decimals: number } {
+  return f.precise ? { value: f.precise.value, decimals: decimalsOf(f.precise.value) } : { value: f.value, decimals: f.decimals };
 }
 
 /**

@@ -27,6 +27,33 @@ export interface DatedValue {
   readonly value: number;
   /** Decimals as published (41 → 0, 47.4 → 1); bounds the unrounded value for reconciliation. */
   readonly decimals?: number;
+  /**
+   * The unrounded value behind the printed one, when known (Tsukuba computed 567 % from an
+   * actual of 41.2 printed as 41 %): rates use it, pages and sheets print `value`. It always
+   * rounds (half up) to `value` at `decimals`; the loader drops one that no longer does.
+   */
+  readonly precise?: PreciseValue;
+}
+
+/** Where a precise value comes from: a document states it, or reconciliation inferred it from the published rate. */
+export type PreciseBasis = 'stated' | 'inferred-from-published-rate';
+
+/** The unrounded value of a printed figure, with its source (see {@link DatedValue.precise}). */
+export interface PreciseValue {
+  readonly value: number;
+  /** The document (or reasoning) it comes from, as a reader can find it. */
+  readonly source: string;
+  readonly basis: PreciseBasis;
+}
+
+/** The value rates are computed from: the precise one when known, else the printed one. */
+export function valueForRates(d: Pick<DatedValue, 'value' | 'precise'>): number {
+  return d.precise?.value ?? d.value;
+}
+
+/** A dated value with its precise value put in place of the printed one, for computing rates. */
+export function forRates<T extends DatedValue>(d: T): T {
+  return d.precise ? { ...d, value: d.precise.value } : d;
 }
 
 /** A yearly actual (実績). */

@@ -1,6 +1,6 @@
 import type { PublishedRate, SourceDocument } from '../city/city.ts';
 import { achievement } from '../kpi/achievement.ts';
-import { kpiDirection, targetValueKnownOn, type Kpi } from '../kpi/kpi.ts';
+import { kpiDirection, targetValueKnownOn, valueForRates, type DatedValue, type Kpi, type PreciseValue } from '../kpi/kpi.ts';
 import { endOfIsoDateInJapan } from '../time/iso-date.ts';
 import { decimalsOf } from '../quantity.ts';
 import { formatTimePointIso } from '../time/time-point.ts';
@@ -11,18 +11,33 @@ import { formatTimePointIso } from '../time/time-point.ts';
  * published rate into "unexplained" (issue 10.6). Pure: the loader supplies the history.
  */
 
+/** A printed figure (value and decimals as printed) with the precise value behind it, when known. */
+export interface FigureUsed {
+  readonly value: number;
+  readonly decimals: number;
+  readonly precise?: PreciseValue;
+}
+
 /** The figures a published rate is reconciled with: as they stood on the document's date. */
 export interface FiguresAsPublished {
-  readonly baseline: { readonly value: number; readonly decimals: number };
-  readonly actual: { readonly value: number; readonly decimals: number };
-  readonly target: { readonly value: number; readonly decimals: number };
+  readonly baseline: FigureUsed;
+  readonly actual: FigureUsed;
+  readonly target: FigureUsed;
 }
 
 /** The rate (percent, unrounded, by the KPI's method) of a published rate's time point on the current figures. */
 export interface RateOnTodaysData {
   readonly rate: number | null;
-  readonly actual: { readonly value: number; readonly decimals: number };
-  readonly target: { readonly value: number; readonly decimals: number };
+  readonly actual: FigureUsed;
+  readonly target: FigureUsed;
+}
+
+/** The figure as printed with the stored precise value kept when it belongs to the same printed number. */
+function figureOf(d: DatedValue | undefined, printed?: { value: number; decimals: number }): FigureUsed | null {
+  if (!d && !printed) return null;
+  const shown = printed ?? { value: d!.value, decimals: d!.decimals ?? decimalsOf(d!.value) };
+  const precise = d?.precise && d.value === shown.value ? d.precise : undefined;
+  return { ...shown, ...(precise && { precise }) };
 }
 
 /**
@@ -35,10 +50,10 @@ export interface RateOnTodaysData {
 export function figuresAsPublished(kpi: Kpi, published: PublishedRate, document?: Pick<SourceDocument, 'published'>): FiguresAsPublished | null {
   const observation = currentObservation(kpi, published);
   const target = kpi.targets.find((t) => t.id === published.targetId);
-  const actual = published.actual ?? published.actualAsPublished ?? (observation ? { value: observation.value, decimals: observation.decimals ?? decimalsOf(observation.value) } : null);
-  const targetFigure = published.targetValue ?? (target ? (document ? targetValueKnownOn(target, document.published, endOfIsoDateInJapan(document.published), 'before') : { value: target.value, decimals: target.decimals ?? decimalsOf(target.value) }) : null);
+  const actual = (published.actual ?? published.actualAsPublished) ? figureOf(observation, published.actual ?? published.actualAsPublished) : figureOf(observation);
+  const targetFigure = target ? figureOf(target, published.targetValue ?? (document ? targetValueKnownOn(target, document.published, endOfIsoDateInJapan(document.published), 'before') : undefined)) : published.targetValue ? figureOf(undefined, published.targetValue) : null;
   if (!actual || !targetFigure) return null;
-  return { baseline: { value: kpi.baseline.value, decimals: kpi.baseline.decimals ?? decimalsOf(kpi.baseline.value) }, actual, target: targetFigure };
+  return { baseline: figureOf(kpi.baseline)!, actual, target: targetFigure };
 }
 
 /** The rate of the published rate's time point on the current actual and target (the KPI's method); null without them. */
@@ -46,12 +61,8 @@ export function rateOnTodaysData(kpi: Kpi, published: PublishedRate): RateOnToda
   const observation = currentObservation(kpi, published);
   const target = kpi.targets.find((t) => t.id === published.targetId);
   if (!observation || !target) return null;
-  const a = achievement({ baseline: kpi.baseline.value, actual: observation.value, target: target.value, method: kpi.method, direction: kpiDirection(kpi, target) });
-  return {
-    rate: a.displayRate,
-    actual: { value: observation.value, decimals: observation.decimals ?? decimalsOf(observation.value) },
-    target: { value: target.value, decimals: target.decimals ?? decimalsOf(target.value) },
-  };
+  const a = achievement({ baseline: valueForRates(kpi.baseline), actual: valueForRates(observation), target: valueForRates(target), method: kpi.method, direction: kpiDirection(kpi, target) });
+  return { rate: a.displayRate, actual: figureOf(observation)!, target: figureOf(target)! };
 }
 
 /** The current actual at the published rate's time point. */
