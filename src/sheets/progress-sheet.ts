@@ -1,7 +1,7 @@
 import { systemClock, tokyoYearOf } from '../core/time/clock.ts';
 import type { City, CityData } from '../core/city/city.ts';
 import { achievement } from '../core/kpi/achievement.ts';
-import { kpiDirection, targetValueKnownOn, targetValueOn, valueForRates, type Kpi, type KpiDirection, type KpiSide, type KpiTarget, type Observation } from '../core/kpi/kpi.ts';
+import { kpiDirection, targetValueKnownOn, targetValueOn, valueForRates, type PreciseValue, type Kpi, type KpiDirection, type KpiSide, type KpiTarget, type Observation } from '../core/kpi/kpi.ts';
 import { roundHalfUp } from '../core/kpi/rounding.ts';
 import type { Plan, PlanKpiRow, PlanNarrative, PlanNode } from '../core/plan/plan.ts';
 import { decimalsOf } from '../core/quantity.ts';
@@ -25,6 +25,8 @@ export interface SheetFigure {
   readonly value: number;
   readonly decimals: number;
   readonly unit: string;
+  /** The unrounded value the rate used, when known (issue 10.7); the sheet prints `value`. */
+  readonly precise?: PreciseValue;
 }
 
 /**
@@ -199,7 +201,7 @@ function buildRow(
   const direction = kpiDirection(kpi, { at: target.at, value: targetValue.value });
   const unit = kpi.unit;
   const actualObs = actualsByYear(kpi, years);
-  const actuals = actualObs.map((o) => (o ? { at: o.at, value: o.value, decimals: o.decimals ?? decimalsOf(o.value), unit } : null));
+  const actuals = actualObs.map((o) => (o ? { at: o.at, value: o.value, decimals: o.decimals ?? decimalsOf(o.value), unit, ...(o.precise && { precise: o.precise }) } : null));
   const last = actualObs.at(-1) ?? null;
   // Rates use precise values where known (issue 10.7); the row prints the printed figures.
   const targetForRate = targetValue.value === target.value ? valueForRates(target) : targetValue.value;
@@ -229,9 +231,9 @@ function buildRow(
     name: kpi.name,
     sdgTargets: kpi.sdgTargets,
     initiative: path.map((n) => (n.code ? `${n.code} ${n.title}` : n.title)).join(' › '),
-    baseline: { at: kpi.baseline.at, value: kpi.baseline.value, decimals: kpi.baseline.decimals ?? decimalsOf(kpi.baseline.value), unit },
+    baseline: { at: kpi.baseline.at, value: kpi.baseline.value, decimals: kpi.baseline.decimals ?? decimalsOf(kpi.baseline.value), unit, ...(kpi.baseline.precise && { precise: kpi.baseline.precise }) },
     actuals,
-    target: { at: target.at, value: targetValue.value, decimals: targetValue.decimals, unit },
+    target: { at: target.at, value: targetValue.value, decimals: targetValue.decimals, unit, ...(targetValue.value === target.value && target.precise && { precise: target.precise }) },
     targetId: target.id,
     direction,
     rate,

@@ -10,7 +10,7 @@ import type { CityDataStore } from '../../services/city-data.store.ts';
 import type { KpiDetail } from '../../services/kpi-detail.service.ts';
 import type { SearchResults, SearchResult } from '../../services/search.service.ts';
 import type { CityKpi, GoalDetail, GoalOverview } from '../../services/sdg-overview.service.ts';
-import { kpiJson } from '../../formats/json/kpi-json.ts';
+import { kpiJson, preciseJson } from '../../formats/json/kpi-json.ts';
 import { problemJson } from '../errors.ts';
 
 /**
@@ -91,11 +91,12 @@ export function kpiDetailJson(d: KpiDetail) {
     aggregation: d.kpi.aggregation,
     method: d.kpi.method,
     department: d.kpi.department ?? null,
-    observations: d.observations.map((o) => ({ at: formatTimePointIso(o.at), value: o.value, note: o.note ?? null, source: o.source ?? null })),
+    observations: d.observations.map((o) => ({ at: formatTimePointIso(o.at), value: o.value, precise: preciseJson(o.precise), note: o.note ?? null, source: o.source ?? null })),
     targets: d.kpi.targets.map((t) => ({
       id: t.id,
       at: formatTimePointIso(t.at),
       value: t.value,
+      precise: preciseJson(t.precise),
       revisions: t.revisions.map((r) => ({ revised_on: r.revisedOn, old_value: r.oldValue, new_value: r.newValue, reason: r.reason })),
     })),
     sdg_targets_detail: d.sdgTargets.map((t) => ({ id: t.id, goal: t.goal?.id ?? null, title: t.target?.title ?? null })),

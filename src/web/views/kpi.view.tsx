@@ -3,6 +3,7 @@ import { raw } from 'hono/html';
 import { formatDecimal } from '../../i18n/number-format.ts';
 import type { CalculationRecord } from '../../core/kpi/calculation-record.ts';
 import type { KpiEvaluation } from '../../core/kpi/kpi-evaluation.ts';
+import type { PreciseValue } from '../../core/kpi/kpi.ts';
 import type { TimePoint } from '../../core/time/time-point.ts';
 import { formatTimePointWareki } from '../../core/notation/index.ts';
 import { timePointEnd } from '../../core/time/time-point.ts';
@@ -269,16 +270,16 @@ export function chartSummary(ctx: ViewContext, detail: KpiDetail): string {
   return parts.join(ctx.lang === 'ja' ? '' : ' ');
 }
 
-type SeriesRow = { kind: 'baseline' | 'actual' | 'target'; at: TimePoint; value: number; decimals?: number; note?: string };
+type SeriesRow = { kind: 'baseline' | 'actual' | 'target'; at: TimePoint; value: number; decimals?: number; note?: string; precise?: PreciseValue };
 
 /** The chart's data as a table: baseline, actuals and targets in time order. */
 function SeriesTable(props: { ctx: ViewContext; detail: KpiDetail }) {
   const { ctx, detail } = props;
   const { kpi } = detail;
   const rows: SeriesRow[] = [
-    { kind: 'baseline' as const, at: kpi.baseline.at, value: kpi.baseline.value, ...(kpi.baseline.decimals !== undefined ? { decimals: kpi.baseline.decimals } : {}) },
-    ...detail.observations.map((o): SeriesRow => ({ kind: 'actual', at: o.at, value: o.value, ...(o.decimals !== undefined ? { decimals: o.decimals } : {}), ...(o.source ? { note: o.source } : {}) })),
-    ...kpi.targets.map((t): SeriesRow => ({ kind: 'target', at: t.at, value: t.value, ...(t.decimals !== undefined ? { decimals: t.decimals } : {}) })),
+    { kind: 'baseline' as const, at: kpi.baseline.at, value: kpi.baseline.value, ...(kpi.baseline.decimals !== undefined ? { decimals: kpi.baseline.decimals } : {}), ...(kpi.baseline.precise ? { precise: kpi.baseline.precise } : {}) },
+    ...detail.observations.map((o): SeriesRow => ({ kind: 'actual', at: o.at, value: o.value, ...(o.decimals !== undefined ? { decimals: o.decimals } : {}), ...(o.source ? { note: o.source } : {}), ...(o.precise ? { precise: o.precise } : {}) })),
+    ...kpi.targets.map((t): SeriesRow => ({ kind: 'target', at: t.at, value: t.value, ...(t.decimals !== undefined ? { decimals: t.decimals } : {}), ...(t.precise ? { precise: t.precise } : {}) })),
   ].sort((a, b) => timePointEnd(a.at) - timePointEnd(b.at) || order(a.kind) - order(b.kind));
   return (
     <div class="table-scroll" tabindex={0} role="region" aria-labelledby="series-caption">
@@ -298,12 +299,28 @@ function SeriesTable(props: { ctx: ViewContext; detail: KpiDetail }) {
               <th scope="row">{formatTime(r.at, ctx.lang)}</th>
               {ctx.lang === 'ja' ? <td>{formatTimePointWareki(r.at)}</td> : null}
               <td>{ctx.t(`pub.series.${r.kind}`)}</td>
-              <td class="num">{formatQuantity(r.value, r.decimals, kpi.unit, ctx.lang)}</td>
+              <td class="num">
+                {formatQuantity(r.value, r.decimals, kpi.unit, ctx.lang)}
+                {r.precise ? <PreciseNote ctx={ctx} precise={r.precise} unit={kpi.unit} /> : null}
+              </td>
             </tr>
           ))}
         </tbody>
       </table>
     </div>
+  );
+}
+
+/**
+ * The unrounded value behind a printed figure, which rates use (issue 10.7), with where it
+ * comes from: stated by a document, or inferred from the rate the city published.
+ */
+function PreciseNote(props: { ctx: ViewContext; precise: PreciseValue; unit: string }) {
+  const { ctx, precise } = props;
+  return (
+    <span class="cell-note precise" title={precise.source}>
+      {fill(ctx.t(precise.basis === 'stated' ? 'pub.kpi.precise.stated' : 'pub.kpi.precise.inferred'), { value: formatQuantity(precise.value, undefined, props.unit, ctx.lang) })}
+    </span>
   );
 }
 
