@@ -92,8 +92,11 @@ describe('the CLI report counts no sample partner', () => {
   });
 
   it('report ichinoseki shows 22 団体 for the platform KPI', async () => {
+    expect(await main(['init'], () => {}, () => {})).toBe(0);
     const out: string[] = [];
-    const code = await main(['report', 'ichinoseki', '--json'], (s) => out.push(s), () => {});
+    const err: string[] = [];
+    const code = await main(['report', 'ichinoseki', '--json'], (s) => out.push(s), (s) => err.push(s));
+    expect(err.join('\n')).toBe('');
     expect(code).toBe(0);
     const row = out.map((l) => JSON.parse(l) as { id: string; latest_actual: { value: number } | null; display_rate: number }).find((r) => r.id === 'sdgs-platform-groups')!;
     expect(row.latest_actual!.value).toBe(22);
