@@ -18,16 +18,15 @@ beforeAll(async () => {
   await makeUser(ctx, 'asof-sec', 'ichinoseki', 'secretariat');
   const c = new StaffClient(app);
   await c.login('asof-sec');
-  await c.get('/staff/cities/ichinoseki/kpis/new-products-technologies/target');
   // Dated back to before the document on purpose: the document still used 60.
-  const a = await c.post('/staff/cities/ichinoseki/kpis/new-products-technologies/target', { target: '2025', newValue: '200 件', revisedOn: '2024-03-31', reason: '目標を達成したため上方修正' });
+  const products = '/staff/cities/ichinoseki/kpis/new-products-technologies/target';
+  const a = await c.submit(products, products, { target: '2025', newValue: '200 件', revisedOn: '2024-03-31', reason: '目標を達成したため上方修正' });
   expect(a.status).toBe(303);
-  await c.get('/staff/cities/ichinoseki/kpis/women-on-councils/target');
-  const b = await c.post('/staff/cities/ichinoseki/kpis/women-on-councils/target', { target: '2025', newValue: '65.0 ％', revisedOn: '2025-04-01', reason: '第2期計画で目標を見直し' });
+  const women = '/staff/cities/ichinoseki/kpis/women-on-councils/target';
+  const b = await c.submit(women, women, { target: '2025', newValue: '65.0 ％', revisedOn: '2025-04-01', reason: '第2期計画で目標を見直し' });
   expect(b.status).toBe(303);
   // A correction of the 2023 actual after the document was published.
-  await c.get('/staff/cities/ichinoseki/kpis/women-on-councils/actuals/new?at=2023');
-  const d = await c.post('/staff/cities/ichinoseki/kpis/women-on-councils/actuals', { at: '2023年', value: '52.0 ％', source: '確定値', reason: '確定値に訂正' });
+  const d = await c.submit('/staff/cities/ichinoseki/kpis/women-on-councils/actuals/new?at=2023', '/staff/cities/ichinoseki/kpis/women-on-councils/actuals', { at: '2023年', value: '52.0 ％', source: '確定値', reason: '確定値に訂正' });
   expect(d.status).toBe(303);
 });
 afterAll(() => ctx.close());
