@@ -12,10 +12,19 @@ const EXPECTED_EXPLANATIONS: { city: string; kpiName: RegExp; printed: string; k
   // These KPIs state the ratio as their method: computed so, their rates are reproduced (issue 12 point 7).
   { city: 'tsukuba', kpiName: /つくばスタイル科/, printed: '106%', kind: 'ratio-method', stated: true },
   { city: 'tsukuba', kpiName: /STEAM/, printed: '219%', kind: 'ratio-method', stated: true },
-  { city: 'tsukuba', kpiName: /^公共交通満足度/, printed: '567%', kind: 'rounded-figure', figure: 'actual', value: 41.2 },
-  { city: 'tsukuba', kpiName: /バス停圏域/, printed: '-683%', kind: 'rounded-figure', figure: 'actual', value: 79.3 },
-  { city: 'tsukuba', kpiName: /居住誘導区域/, printed: '51%', kind: 'rounded-figure', figure: 'baseline', value: 53.3 },
-  { city: 'tsukuba', kpiName: /低炭素社会/, printed: '-5%', kind: 'rounded-figure', figure: 'baseline', value: 19.6 },
+];
+
+/**
+ * Rates Tsukuba computed from figures more precise than the printed ones (issue 10.7): the seed
+ * stores the precise value reconciliation infers, marked "inferred-from-published-rate", so the
+ * rate is reproduced instead of explained. Without the precise value, reconciliation finds the
+ * same value as a rounded-figure explanation.
+ */
+const PRECISE: { kpiId: string; printed: string; figure: 'baseline' | 'actual'; value: number }[] = [
+  { kpiId: 'public-transport-satisfaction', printed: '567%', figure: 'actual', value: 41.2 },
+  { kpiId: 'bus-stop-coverage', printed: '-683%', figure: 'actual', value: 79.3 },
+  { kpiId: 'population-in-residential-inducement-area', printed: '51%', figure: 'baseline', value: 53.3 },
+  { kpiId: 'low-carbon-satisfaction', printed: '-5%', figure: 'baseline', value: 19.6 },
 ];
 
 const label = (r: ReconciledRate) => `${r.kpi.name} ${formatTimePointIso(r.published.actualAt)}→${r.published.targetId} ${r.published.printed} (${r.published.documentId})`;
@@ -51,4 +60,22 @@ describe('every published rate of the seed cities is reproduced or explained', (
       expect(hits, `${e.city} ${e.kpiName} ${e.printed}`).toHaveLength(1);
     }
   });
+});
+
+describe('precise values inferred from Tsukuba\'s published rates (issue 10.7)', () => {
+  const tsukuba = cities.find((c) => c.city.id === 'tsukuba')!;
+  for (const p of PRECISE) {
+    it(`${p.kpiId} ${p.printed}: reproduced with the ${p.figure} ${p.value}, recorded as inferred`, () => {
+      const r = byCity.get('tsukuba')!.find((x) => x.kpi.id === p.kpiId && x.published.printed === p.printed)!;
+      expect(r.result.verdict).toBe('reproduced');
+      const kpi = tsukuba.kpis.find((k) => k.id === p.kpiId)!;
+      const figure = p.figure === 'baseline' ? kpi.baseline : kpi.observations.find((o) => formatTimePointIso(o.at) === formatTimePointIso(r.published.actualAt))!;
+      expect(figure.precise).toMatchObject({ value: p.value, basis: 'inferred-from-published-rate' });
+      expect(figure.precise!.source).toContain(p.printed);
+      // Without the precise value the same figure is what reconciliation infers.
+      const bare = { ...kpi, baseline: { ...kpi.baseline, precise: undefined }, observations: kpi.observations.map((o) => ({ ...o, precise: undefined })) };
+      const again = reconcileCityRates({ ...tsukuba, kpis: [bare], publishedRates: [r.published] })[0]!;
+      expect(again.result.explanation).toMatchObject({ kind: 'rounded-figure', figure: p.figure, value: p.value });
+    });
+  }
 });

@@ -42,17 +42,26 @@ export async function reportCommand(cityId: string, planId: string | undefined, 
     if (options.format) return await writeSheet(data, plan.id, options as ReportOptions & { format: SheetFormat }, out);
     const report = buildPlanReport(data, plan);
     if (options.json) {
-      for (const r of report.rows) out(JSON.stringify({ node: r.node.code ?? r.node.title, no: r.row.no ?? null, ...kpiJson(r.kpi, r.evaluation, r.override) }));
+      for (const r of report.rows) out(JSON.stringify({ node: r.node.code ?? r.node.title, node_status: report.rollups.get(r.node.id)?.status ?? 'no-data', no: r.row.no ?? null, ...kpiJson(r.kpi, r.evaluation, r.override) }));
       return 0;
     }
     const L = options.lang;
     out(`${plan.title}（${plan.periodStart}–${plan.periodEnd}）`);
     const rows: string[][] = [];
     let lastNode = '';
+    const shownNodes = new Set<string>();
     for (const { node, nodePath, row, kpi, evaluation: e } of report.rows) {
       if (node.id !== lastNode) {
         lastNode = node.id;
-        rows.push(['', `■ ${nodePath.map((n) => `${n.code ? `${n.code} ` : ''}${L === 'en' && n.titleEn ? n.titleEn : n.title}`).join(' › ')}`]);
+        // Every node on the path not shown yet gets its own line with its roll-up status.
+        for (let i = 0; i < nodePath.length; i++) {
+          const n = nodePath[i]!;
+          if (shownNodes.has(n.id)) continue;
+          shownNodes.add(n.id);
+          const r = report.rollups.get(n.id);
+          const status = r && r.status !== 'no-data' ? ` 【${t(L, `status.${r.status}`)} ${formatRate(r.progress, L)}】` : '';
+          rows.push(['', `■ ${nodePath.slice(0, i + 1).map((p) => `${p.code ? `${p.code} ` : ''}${L === 'en' && p.titleEn ? p.titleEn : p.title}`).join(' › ')}${status}`]);
+        }
       }
       const a = e?.status.achievement;
       rows.push([
@@ -69,6 +78,7 @@ export async function reportCommand(cityId: string, planId: string | undefined, 
     const header = ['No', t(L, 'kpi.name'), t(L, 'kpi.baseline'), t(L, 'kpi.latest'), t(L, 'kpi.target'), t(L, 'kpi.rate'), t(L, 'kpi.status'), t(L, 'kpi.forecast')];
     out(textTable(header, rows, ['right', 'left', 'right', 'right', 'right', 'right', 'left', 'left']));
     if (rows.some((r) => r[5]?.endsWith('*'))) out(L === 'ja' ? '* 目標値＝当初値のため実績÷目標で表示' : '* target equals baseline: actual / target shown');
+    out(L === 'ja' ? '【】 施策・目標の状況：直下の指標と下位の施策の加重平均（README「Roll-up」）' : '【】 node status: weighted mean of its direct KPIs and child nodes (README “Roll-up”)');
     return 0;
   } finally {
     await ctx.close();

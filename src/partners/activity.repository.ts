@@ -205,6 +205,7 @@ export async function awardApplicationDates(db: Db, programmeId: string): Promis
     .innerJoin('partner_awards as a', 'a.id', 'e.award_id')
     .select('e.submitted_on')
     .where('a.programme_id', '=', programmeId)
+    .where('a.is_sample', '=', false)
     .execute();
   return rows.map((r) => ({ submittedOn: r.submitted_on }));
 }
@@ -307,8 +308,9 @@ export async function partnerMail(db: Db, cityId: string, limit = 200) {
 /** Held events and dispatches of a programme (KPI counts). */
 export async function heldActivities(db: Db, programmeId: string) {
   const pdb = partnerDb(db);
-  const events = await pdb.selectFrom('partner_events').select(['kind', 'held_on']).where('programme_id', '=', programmeId).where('status', '=', 'held').execute();
-  const dispatches = await pdb.selectFrom('partner_dispatches').select('held_on').where('programme_id', '=', programmeId).where('status', '=', 'held').execute();
+  // Sample events and dispatches are never counted (issue 10.5).
+  const events = await pdb.selectFrom('partner_events').select(['kind', 'held_on']).where('programme_id', '=', programmeId).where('status', '=', 'held').where('is_sample', '=', false).execute();
+  const dispatches = await pdb.selectFrom('partner_dispatches').select('held_on').where('programme_id', '=', programmeId).where('status', '=', 'held').where('is_sample', '=', false).execute();
   return {
     eventsHeld: events.map((e) => ({ kind: e.kind, heldOn: e.held_on! })),
     dispatchesHeld: dispatches.map((d) => ({ heldOn: d.held_on! })),

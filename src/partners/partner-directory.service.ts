@@ -1,7 +1,8 @@
 import type { Executor } from '../storage/database.ts';
 import { awardsOf, awardEntries, eventsOfPartner } from './activity.repository.ts';
 import { suggestMatches, type MatchSuggestion } from './matching.ts';
-import { countListed, findPartnerIds, similarPartnerIds } from './partner.repository.ts';
+import { countListed, countSamplePartners, findPartnerIds, similarPartnerIds } from './partner.repository.ts';
+import { publishedFiguresOf, type PublishedFigure } from './published-figure.ts';
 import { loadPartners } from './partner.service.ts';
 import { goalsOf, type Partner } from './partner.ts';
 import type { MemberType, Programme } from './programme.ts';
@@ -37,9 +38,18 @@ export async function searchDirectory(db: Executor, programme: Programme, query:
   return { partners: await loadPartners(db, ids), total, similar };
 }
 
-/** Counts of listed partners by member type and by goal. */
-export function programmeCounts(db: Executor, programme: Programme, today: string) {
-  return countListed(db, programme.id, today);
+/**
+ * Counts of listed partners by member type and by goal: real registrations only; the sample
+ * partners shown with a badge are counted apart (`samples`) and never in a total (issue 10.5).
+ */
+export async function programmeCounts(db: Executor, programme: Programme, today: string) {
+  const [counts, samples] = await Promise.all([countListed(db, programme.id, today), countSamplePartners(db, programme.id)]);
+  return { ...counts, samples };
+}
+
+/** The figures the city published about its programme, dated and with their source passage. */
+export function programmeFigures(db: Executor, programme: Programme): Promise<PublishedFigure[]> {
+  return publishedFiguresOf(db, programme.cityId);
 }
 
 /** What a partner's public page shows beside its profile: the events it joined and the awards it won. */

@@ -1,7 +1,9 @@
 import type { CityData } from '../core/city/city.ts';
 import type { Executor } from '../storage/database.ts';
 import { awardApplicationDates, heldActivities, kpiBindingsOfCity } from './activity.repository.ts';
-import { mergePlatformObservations, platformObservations, type PlatformRecords } from './platform-count.ts';
+import { mergePlatformObservations, platformObservations, type PlatformRecords, type StartingFigure } from './platform-count.ts';
+import { publishedFigureEnd, publishedFiguresOf, type PublishedFigure } from './published-figure.ts';
+import { formatTimePointJa, type TimePoint } from '../core/time/time-point.ts';
 import { registrationHistory } from './partner.repository.ts';
 import { programmeOfCity } from './partner.service.ts';
 import { kpiBindingSchema } from './programme.ts';
@@ -20,12 +22,22 @@ export async function withPlatformObservations(db: Executor, data: CityData, tod
   const records: PlatformRecords = { partners, ...held, awardApplications };
   const firstYear = Number(programme.startedOn.slice(0, 4));
   const specs = new Map(bindings.map((b) => [kpiBindingSchema.parse(b.spec).kpiId, kpiBindingSchema.parse(b.spec)]));
+  const figures = [...specs.values()].some((b) => b.startFrom) ? await publishedFiguresOf(db, data.city.id) : [];
   return {
     ...data,
     kpis: data.kpis.map((k) => {
       const binding = specs.get(k.id);
       if (!binding) return k;
-      return { ...k, observations: mergePlatformObservations(k.observations, platformObservations(binding, records, firstYear, today), firstYear) };
+      const figure = binding.startFrom ? figures.find((f) => f.id === binding.startFrom) : undefined;
+      const start = figure ? startingFigure(figure) : undefined;
+      return { ...k, observations: mergePlatformObservations(k.observations, platformObservations(binding, records, firstYear, today, start), firstYear) };
     }),
   };
+}
+
+/** A published figure as the start of a platform count. */
+function startingFigure(f: PublishedFigure): StartingFigure {
+  const [y, m, d] = f.asOf.split('-').map(Number) as [number, number | undefined, number | undefined];
+  const at: TimePoint = d !== undefined ? { kind: 'day', year: y, month: m!, day: d } : m !== undefined ? { kind: 'month', year: y, month: m } : { kind: 'year', year: y };
+  return { value: f.value, end: publishedFigureEnd(f), at, document: f.document, label: `${f.value}${f.unit}（${formatTimePointJa(at)}、${f.document}）` };
 }

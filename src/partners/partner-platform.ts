@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { CityDataStore } from '../services/city-data.store.ts';
 import type { Database, Executor } from '../storage/database.ts';
 import { withPlatformObservations } from './partner-kpi.service.ts';
-import { loadPartnerSeedsIfEmpty } from './partner-seed.service.ts';
+import { loadPartnerSeedsIfEmpty, loadPublishedFiguresIfMissing } from './partner-seed.service.ts';
 import { listProgrammes, sendRenewalReminders } from './partner.service.ts';
 import { systemClock, type Clock } from '../core/time/clock.ts';
 
@@ -17,7 +17,10 @@ const countedOn = new WeakMap<CityDataStore, Map<string, string>>();
 
 /** `clock` gives the Tokyo date bound KPIs are counted on (injected in tests). */
 export async function attachPartnerPlatform(db: Kysely<Database>, store: CityDataStore, seed: boolean, clock: Clock = systemClock): Promise<void> {
-  if (seed) await loadPartnerSeedsIfEmpty(db);
+  if (seed) {
+    await loadPartnerSeedsIfEmpty(db);
+    await loadPublishedFiguresIfMissing(db);
+  }
   const days = new Map<string, string>();
   countedOn.set(store, days);
   store.addDeriver((data) => {

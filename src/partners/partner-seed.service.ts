@@ -7,6 +7,7 @@ import { inTransaction } from '../storage/database.ts';
 import { insertAward, insertAwardEntry, insertDispatch, insertEvent, insertRegistration, saveKpiBinding, saveScore, setAttendance, setWinner } from './activity.repository.ts';
 import { insertPartner, logPartnerChange, takeRegistrationSeq, upsertProgramme } from './partner.repository.ts';
 import { partnerDb } from './partner.table.ts';
+import { publishedFigureSchema, publishedFiguresOf, savePublishedFigures } from './published-figure.ts';
 import { kpiBindingSchema, MEMBER_TYPES, programmeConfigSchema, RESOURCE_CATEGORIES, registrationNumber, validUntil, type MemberType, type ResourceCategory } from './programme.ts';
 
 /**
@@ -23,6 +24,8 @@ const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 export const partnerSeedSchema = z.object({
   notes: z.string(),
   programme: z.object({ id: z.string(), name: z.string(), nameEn: z.string().nullable(), startedOn: isoDate, config: programmeConfigSchema }),
+  /** Figures the city published about the programme, with their source passage (issue 10.5). */
+  publishedFigures: z.array(publishedFigureSchema).default([]),
   kpiBindings: z.array(kpiBindingSchema),
   partners: z.array(
     z.object({
@@ -104,7 +107,7 @@ export async function loadPartnerSeedsIfEmpty(db: Kysely<Database>): Promise<num
   const cities = new Set((await db.selectFrom('cities').select('id').execute()).map((c) => c.id));
   let loaded = 0;
   for (const seed of await readPartnerSeeds()) {
-    const cityId = seed.programme.id.startsWith('imagine-kanazawa') ? 'kanazawa' : seed.programme.id.split('-')[0]!;
+    const cityId = seedCityId(seed);
     if (!cities.has(cityId)) continue;
     await inTransaction(db, (trx) => loadSeed(trx, cityId, seed));
     loaded++;
@@ -112,8 +115,31 @@ export async function loadPartnerSeedsIfEmpty(db: Kysely<Database>): Promise<num
   return loaded;
 }
 
+/**
+ * Stores the seed files' published figures for seeded cities that have none yet (databases
+ * seeded before figures existed get them on the next start); returns how many cities got them.
+ */
+export async function loadPublishedFiguresIfMissing(db: Kysely<Database>): Promise<number> {
+  const cities = new Set((await db.selectFrom('cities').select('id').execute()).map((c) => c.id));
+  const programmes = new Set((await partnerDb(db).selectFrom('partner_programmes').select('id').execute()).map((p) => p.id));
+  let loaded = 0;
+  for (const seed of await readPartnerSeeds()) {
+    const cityId = seedCityId(seed);
+    if (!cities.has(cityId) || !programmes.has(seed.programme.id) || seed.publishedFigures.length === 0) continue;
+    if ((await publishedFiguresOf(db, cityId)).length > 0) continue;
+    await inTransaction(db, (trx) => savePublishedFigures(trx, cityId, seed.publishedFigures));
+    loaded++;
+  }
+  return loaded;
+}
+
+function seedCityId(seed: PartnerSeed): string {
+  return seed.programme.id.startsWith('imagine-kanazawa') ? 'kanazawa' : seed.programme.id.split('-')[0]!;
+}
+
 async function loadSeed(trx: Kysely<Database>, cityId: string, seed: PartnerSeed): Promise<void> {
   const p = seed.programme;
+  await savePublishedFigures(trx, cityId, seed.publishedFigures);
   await upsertProgramme(trx, { id: p.id, cityId, name: p.name, nameEn: p.nameEn, startedOn: p.startedOn, config: p.config });
   await logPartnerChange(trx, { actor: 'seed', action: 'create', entity: 'partner_programme', entityId: p.id, cityId });
   for (const b of seed.kpiBindings) {

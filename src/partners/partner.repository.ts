@@ -257,6 +257,8 @@ export async function countListed(db: Db, programmeId: string, listedOn: string)
     .where('p.programme_id', '=', programmeId)
     .where('p.status', '=', 'approved')
     .where('p.publication_consent', '=', true)
+    // Sample records (seeded demo partners) are never counted as real registrations (issue 10.5).
+    .where('p.is_sample', '=', false)
     .where((eb) => eb.or([eb('p.valid_until', 'is', null), eb('p.valid_until', '>=', listedOn)]));
   const types = await base.select(['p.member_type', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('p.member_type').execute();
   const goals = await base.innerJoin('partner_goals as g', 'g.partner_id', 'p.id').select(['g.goal', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('g.goal').execute();
@@ -264,7 +266,7 @@ export async function countListed(db: Db, programmeId: string, listedOn: string)
   return { byType, byGoal: new Map(goals.map((r) => [r.goal, Number(r.n)])), total: [...byType.values()].reduce((a, b) => a + b, 0) };
 }
 
-/** Registration dates and attributes of every partner ever approved (KPI counts). */
+/** Registration dates and attributes of every real partner ever approved (KPI counts; sample records left out). */
 export async function registrationHistory(db: Db, programmeId: string) {
   const pdb = partnerDb(db);
   const rows = await pdb
@@ -272,6 +274,7 @@ export async function registrationHistory(db: Db, programmeId: string) {
     .select(['id', 'member_type', 'registered_on', 'valid_until', 'withdrawn_on'])
     .where('programme_id', '=', programmeId)
     .where('registered_on', 'is not', null)
+    .where('is_sample', '=', false)
     .execute();
   const goals = rows.length === 0 ? [] : await pdb.selectFrom('partner_goals').select(['partner_id', 'goal']).where('partner_id', 'in', rows.map((r) => r.id)).execute();
   return rows.map((r) => ({
@@ -477,4 +480,10 @@ export async function logPartnerChange(db: Db, e: PartnerLogEntry): Promise<void
 /** The log of one entity (a partner's history), oldest first. */
 export async function partnerLog(db: Db, entity: PartnerChangeEntity, entityId: string) {
   return partnerDb(db).selectFrom('change_log').select(['id', 'occurred_at', 'actor', 'action', 'reason']).where('entity', '=', entity).where('entity_id', '=', entityId).orderBy('id').execute();
+}
+
+/** How many sample partners a programme shows (listed with a sample badge, never counted). */
+export async function countSamplePartners(db: Db, programmeId: string): Promise<number> {
+  const row = await partnerDb(db).selectFrom('partners').select((eb) => eb.fn.countAll<number>().as('n')).where('programme_id', '=', programmeId).where('is_sample', '=', true).executeTakeFirst();
+  return Number(row?.n ?? 0);
 }

@@ -56,4 +56,18 @@ describe('platform counts for bound KPIs', () => {
       [2025, 2, SYSTEM_COMPUTED],
     ]);
   });
+
+  it('starts from a published figure while the register is not in the platform (issue 10.5)', () => {
+    const start = { value: 22, end: '2024-08-31', at: { kind: 'month', year: 2024, month: 8 } as const, document: '進捗評価シート', label: '22社・団体（令和6年8月）' };
+    const binding = { kpiId: 'k', metric: 'registered-partners' as const, memberTypes: ['company' as const, 'group' as const, 'school' as const] };
+    const obs = platformObservations(binding, records, 2024, '2025-01-10', start);
+    // The published figure itself, with its document as source; then 22 + own registrations after it.
+    expect(obs[0]).toMatchObject({ at: { kind: 'month', year: 2024, month: 8 }, value: 22, source: '進捗評価シート', note: '公表値 22社・団体（令和6年8月）' });
+    // 2024: the company (2024-04-15) and the group (2024-06-03) were registered before the figure: in it, not added.
+    expect(obs[1]).toMatchObject({ at: { kind: 'year', year: 2024 }, value: 22, source: SYSTEM_COMPUTED, note: '公表値 22社・団体（令和6年8月） ＋ 本システムでの新規登録 0' });
+    const later: PlatformRecords = { ...records, partners: [...records.partners, { memberType: 'school', goals: [4], registeredOn: '2024-10-01', validUntil: null, withdrawnOn: null }] };
+    expect(platformObservations(binding, later, 2024, '2025-01-10', start).at(-1)).toMatchObject({ value: 23, note: '公表値 22社・団体（令和6年8月） ＋ 本システムでの新規登録 1' });
+    // Before the figure's date there is nothing to count from.
+    expect(platformObservations(binding, records, 2024, '2024-07-01', start)).toEqual([]);
+  });
 });

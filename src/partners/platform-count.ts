@@ -44,17 +44,43 @@ export function platformCount(binding: KpiBinding, records: PlatformRecords, dat
 }
 
 /**
+ * A published figure a count starts from (see `startFrom` of a binding): its value, the last
+ * day it stands for, its time point as an observation, and where it was published.
+ */
+export interface StartingFigure {
+  readonly value: number;
+  /** ISO date: registrations after this day are the platform's own. */
+  readonly end: string;
+  readonly at: TimePoint;
+  /** The document that published it (the observation's source). */
+  readonly document: string;
+  /** How the figure reads on a page, e.g. 「22社・団体（2024年8月）」. */
+  readonly label: string;
+}
+
+/**
  * The yearly observations of a bound KPI from the programme's first year to today: a full
  * year is counted at its last day (as 2024年), the current year up to today (as that day).
+ * Sample records never reach here (the repositories leave them out). With a starting figure
+ * (the city's register is not in the platform yet) the figure itself is an observation at its
+ * date with its document as source, and every later count is the figure plus the platform's
+ * registrations after it, with a note saying which is which; years before it are not counted.
  */
-export function platformObservations(binding: KpiBinding, records: PlatformRecords, firstYear: number, today: string): Observation[] {
+export function platformObservations(binding: KpiBinding, records: PlatformRecords, firstYear: number, today: string, start?: StartingFigure): Observation[] {
   const out: Observation[] = [];
+  if (start && start.end <= today) out.push({ at: start.at, value: start.value, decimals: 0, source: start.document, note: `公表値 ${start.label}` });
   const thisYear = Number(today.slice(0, 4));
   for (let y = firstYear; y <= thisYear; y++) {
     const complete = y < thisYear;
     const date = complete ? `${y}-12-31` : today;
     const at: TimePoint = complete ? { kind: 'year', year: y } : { kind: 'day', year: y, month: Number(today.slice(5, 7)), day: Number(today.slice(8, 10)) };
-    out.push({ at, value: platformCount(binding, records, date), decimals: 0, source: SYSTEM_COMPUTED });
+    if (!start) {
+      out.push({ at, value: platformCount(binding, records, date), decimals: 0, source: SYSTEM_COMPUTED });
+      continue;
+    }
+    if (date <= start.end) continue;
+    const own = platformCount(binding, { ...records, partners: records.partners.filter((p) => p.registeredOn !== null && p.registeredOn > start.end) }, date);
+    out.push({ at, value: start.value + own, decimals: 0, source: SYSTEM_COMPUTED, note: `公表値 ${start.label} ＋ 本システムでの新規登録 ${own}` });
   }
   return out;
 }

@@ -45,6 +45,13 @@ export const kpiBindingSchema = z.object({
   goal: z.number().int().min(1).max(17).optional(),
   /** Only meetings or only courses (events-held). */
   eventKind: z.enum(['meeting', 'course']).optional(),
+  /**
+   * The id of a published figure the count starts from, while the city has not moved its
+   * register into the platform: the KPI is that figure at its date, then the figure plus the
+   * platform's own registrations after it (registered-partners). Remove it once the register
+   * is migrated, or the migrated partners would be counted twice.
+   */
+  startFrom: z.string().min(1).optional(),
 });
 export type KpiBinding = z.infer<typeof kpiBindingSchema>;
 

@@ -1,3 +1,5 @@
+import { endOfIsoDateInJapan } from '../core/time/iso-date.ts';
+import { decimalsOf } from '../core/quantity.ts';
 import type { City, CityData, PublishedRate, SourceDocument } from '../core/city/city.ts';
 import type { DatedValue, Kpi, KpiTarget, Observation, TargetRevision } from '../core/kpi/kpi.ts';
 import type { Plan, PlanKpiRow, PlanNarrative, PlanNode, PlanVersion } from '../core/plan/plan.ts';
@@ -32,7 +34,10 @@ import {
   updatePlan,
   type PlanKpiRowWithPlan,
 } from '../storage/plan.repository.ts';
-import { deletePublishedRates, insertPublishedRates, listPublishedRates } from '../storage/published-rate.repository.ts';
+import { listPreciseFigures, replacePreciseFigures } from '../storage/figures.repository.ts';
+import type { PreciseFigureRow } from '../storage/tables/figures.table.ts';
+import { roundHalfUp } from '../core/kpi/rounding.ts';
+import { deletePublishedRates, insertPublishedRates, listPublishedActualVersions, listPublishedRates, type PublishedActualVersionRow } from '../storage/published-rate.repository.ts';
 import {
   deleteSourceDocuments,
   insertSourceDocuments,
@@ -43,12 +48,13 @@ import type { CityRow, NewCityRow, SourceDocumentRow } from '../storage/tables/c
 import type { KpiRow, KpiSdgTargetRow, NewKpiRow } from '../storage/tables/kpi.table.ts';
 import type { NewPlanKpiRowRow, NewPlanNodeRow, NewPlanRow, PlanNarrativeRow, PlanNodeRow, PlanRow, PlanVersionRow } from '../storage/tables/plan.table.ts';
 import type { NewPublishedRateRow, PublishedRateRow } from '../storage/tables/published-rate.table.ts';
-import type { TargetRevisionRow } from '../storage/tables/target.table.ts';
+import type { KpiTargetValueRow, TargetRevisionRow } from '../storage/tables/target.table.ts';
 import {
   appendTargetRevisions,
   appendTargetValues,
   insertTargets,
   listTargetRevisions,
+  listTargetValueVersions,
   listTargets,
   updateTarget,
   type CurrentTargetRow,
@@ -78,9 +84,21 @@ export async function cityExists(db: Executor, cityId: string): Promise<boolean>
 }
 
 /** Everything stored about a city as domain types (plan trees rebuilt, revisions attached), or null. */
-export async function loadCityData(db: Executor, cityId: string): Promise<CityData | null> {
-  const snapshot = await inTransaction(db, (trx) => readSnapshot(trx, cityId), { isolation: 'repeatable read' });
-  return snapshot ? cityDataFromSnapshot(snapshot) : null;
+export async function loadCityData(db: Executor, cityId: string, options: LoadCityDataOptions = {}): Promise<CityData | null> {
+  const snapshot = await inTransaction(db, (trx) => readSnapshot(trx, cityId, options.withHistory === true), { isolation: 'repeatable read' });
+  return snapshot ? cityDataFromSnapshot(snapshot, options.withHistory === true) : null;
+}
+
+/** Options of {@link loadCityData}. */
+export interface LoadCityDataOptions {
+  /**
+   * Also read what the system knew when: every stored target value and each revision's entry
+   * time (`KpiTarget.versions`, `TargetRevision.recordedAt`), and each published rate's actual
+   * as it stood when its document was published (`PublishedRate.actualAsPublished`). The store
+   * asks for it (published rates and past sheets use it, issue 10.6); a plain load returns
+   * exactly what was saved.
+   */
+  readonly withHistory?: boolean;
 }
 
 /**
@@ -116,16 +134,23 @@ interface Snapshot {
   readonly planKpiRows: PlanKpiRowWithPlan[];
   readonly planNarratives: PlanNarrativeRow[];
   readonly rates: PublishedRateRow[];
+  /** Unrounded values behind printed baselines, actuals and targets. */
+  readonly precise: PreciseFigureRow[];
+  /** Versions of the actuals the published rates refer to (see rateActualAsPublished). */
+  readonly rateActuals: PublishedActualVersionRow[];
+  /** Every stored value of the targets (what the system knew when: sheets and published rates). */
+  readonly targetVersions: KpiTargetValueRow[];
 }
 
-async function readSnapshot(db: Executor, cityId: string): Promise<Snapshot | null> {
+async function readSnapshot(db: Executor, cityId: string, withHistory: boolean): Promise<Snapshot | null> {
   const city = await findCityRow(db, cityId);
   if (!city) return null;
-  const [documents, kpis, plans, rates] = await Promise.all([
+  const [documents, kpis, plans, rates, precise] = await Promise.all([
     listSourceDocuments(db, cityId),
     listKpiRows(db, cityId, { includeRetired: true }),
     listPlanRows(db, cityId),
     listPublishedRates(db, cityId),
+    listPreciseFigures(db, cityId),
   ]);
   const kpiIds = kpis.map((k) => k.id);
   const planIds = plans.map((p) => p.id);
@@ -138,8 +163,9 @@ async function readSnapshot(db: Executor, cityId: string): Promise<Snapshot | nu
     listPlanKpiRows(db, planIds),
     listPlanNarratives(db, planIds),
   ]);
-  const revisions = await listTargetRevisions(db, targets.map((t) => t.id));
-  return { city, documents, kpis, sdgTargets, targets, revisions, observations, plans, planVersions, planNodes, planKpiRows, planNarratives, rates };
+  const [revisions, targetVersions] = await Promise.all([listTargetRevisions(db, targets.map((t) => t.id)), withHistory ? listTargetValueVersions(db, targets.map((t) => t.id)) : []]);
+  const rateActuals = withHistory && rates.length > 0 ? await listPublishedActualVersions(db, cityId) : [];
+  return { city, documents, kpis, sdgTargets, targets, revisions, observations, plans, planVersions, planNodes, planKpiRows, planNarratives, rates, precise, rateActuals, targetVersions };
 }
 
 /** Slugs by row id, to turn foreign keys back into the domain's ids. */
@@ -157,7 +183,7 @@ class SlugIndex {
   }
 }
 
-function cityDataFromSnapshot(s: Snapshot): CityData {
+function cityDataFromSnapshot(s: Snapshot, withHistory = false): CityData {
   const slugs = new SlugIndex(s);
   const sdg = groupBy(s.sdgTargets, (r) => r.kpi_id);
   const targets = groupBy(
@@ -165,21 +191,47 @@ function cityDataFromSnapshot(s: Snapshot): CityData {
     (t) => t.kpi_id,
   );
   const revisions = groupBy(s.revisions, (r) => r.kpi_target_id);
+  const targetVersions = groupBy(s.targetVersions, (v) => v.kpi_target_id);
   const observations = groupBy(s.observations, (o) => o.kpi_id);
+  const precise = groupBy(s.precise, (p) => p.kpi_id);
   const kpis = s.kpis
     .filter((k) => k.retired_at === null)
-    .map((k) => ({
+    .map((k) => withPrecise({
       ...kpiHeadFromRow(k, (sdg.get(k.id) ?? []).map((r) => r.sdg_target)),
       observations: (observations.get(k.id) ?? []).map(observationFromRow),
-      targets: (targets.get(k.id) ?? []).map((t) => targetFromRow(t, revisions.get(t.id) ?? [])),
-    }));
+      targets: (targets.get(k.id) ?? []).map((t) => {
+        const target = targetFromRow(t, revisions.get(t.id) ?? []);
+        return withHistory ? withKnownHistory(target, targetVersions.get(t.id) ?? [], revisions.get(t.id) ?? []) : target;
+      }),
+    }, precise.get(k.id) ?? []));
   return {
     city: cityFromRow(s.city),
     documents: s.documents.map(documentFromRow),
     kpis,
     plans: plansFromSnapshot(s, slugs),
-    publishedRates: s.rates.map((r) => rateFromRow(r, slugs)),
+    publishedRates: s.rates.map((r) => withActualAsPublished(rateFromRow(r, slugs), rateActualAsPublished(s.rateActuals, r))),
   };
+}
+
+function withActualAsPublished(rate: PublishedRate, asPublished: { value: number; decimals: number } | null): PublishedRate {
+  return asPublished ? { ...rate, actualAsPublished: asPublished } : rate;
+}
+
+/**
+ * The actual a published rate was computed from as it stood on the document's date (end of
+ * that day or month, Asia/Tokyo): the latest version recorded by then, else the first version
+ * (figures transcribed from the document itself are recorded after it). Null when the actual
+ * was deleted at that date or never recorded.
+ */
+function rateActualAsPublished(rows: readonly PublishedActualVersionRow[], r: PublishedRateRow): { value: number; decimals: number } | null {
+  const versions = rows.filter((v) => v.kpi_id === r.kpi_id && v.actual_at === r.actual_at && v.document_id === r.document_id);
+  if (versions.length === 0) return null;
+  const end = new Date(endOfIsoDateInJapan(versions[0]!.published)).getTime();
+  const standing = versions.filter((v) => v.recorded_at.getTime() <= end).at(-1) ?? versions.find((v) => !v.deleted);
+  if (!standing || standing.deleted) return null;
+  const value = toNumberOrNull(standing.value);
+  if (value === null) return null;
+  return { value, decimals: standing.decimals ?? decimalsOf(value) };
 }
 
 /** A `cities` row as the domain City. */
@@ -228,6 +280,43 @@ function observationFromRow(r: CurrentObservationRow): Observation {
 function targetFromRow(t: CurrentTargetRow, revisions: TargetRevisionRow[]): KpiTarget {
   if (t.value === null) throw new Error(`target ${t.id} has no current value`);
   return { id: t.slug, ...datedValue(t.at, t.value, t.decimals), revisions: revisions.map(revisionFromRow) };
+}
+
+/**
+ * Puts each stored precise value beside its printed figure. One that no longer rounds to the
+ * printed figure (the figure was corrected since) is left out: it was the unrounded value of
+ * another number.
+ */
+function withPrecise(kpi: Kpi, rows: readonly PreciseFigureRow[]): Kpi {
+  if (rows.length === 0) return kpi;
+  const find = (figure: PreciseFigureRow['figure'], ref: string) => rows.find((r) => r.figure === figure && r.ref === ref);
+  const attach = <T extends DatedValue>(d: T, row: PreciseFigureRow | undefined): T => {
+    if (!row) return d;
+    const value = toNumber(row.value);
+    const decimals = d.decimals ?? decimalsOf(d.value);
+    if (roundHalfUp(value, decimals) !== roundHalfUp(d.value, decimals)) return d;
+    return { ...d, precise: { value, source: row.source, basis: row.basis } };
+  };
+  return {
+    ...kpi,
+    baseline: attach(kpi.baseline, find('baseline', '')),
+    observations: kpi.observations.map((o) => attach(o, find('actual', formatTimePointIso(o.at)))),
+    targets: kpi.targets.map((t) => attach(t, find('target', t.id))),
+  };
+}
+
+/**
+ * Adds what the system knew when: the target's stored values and each revision's entry time
+ * (never written back: the writer compares revisions without them).
+ */
+function withKnownHistory(target: KpiTarget, versions: readonly KpiTargetValueRow[], revisions: readonly TargetRevisionRow[]): KpiTarget {
+  return {
+    ...target,
+    revisions: target.revisions.map((r, i) => ({ ...r, recordedAt: revisions[i]!.recorded_at.toISOString() })),
+    versions: versions
+      .filter((v) => !v.deleted && v.value !== null)
+      .map((v) => ({ value: toNumber(v.value!), ...(v.decimals !== null && { decimals: v.decimals }), recordedAt: v.recorded_at.toISOString() })),
+  };
 }
 
 function revisionFromRow(r: TargetRevisionRow): TargetRevision {
@@ -331,7 +420,7 @@ class CityWriter {
   }
 
   async write(): Promise<void> {
-    const stored = await readSnapshot(this.db, this.cityId);
+    const stored = await readSnapshot(this.db, this.cityId, false);
     const slugs = stored ? new SlugIndex(stored) : null;
     await this.writeCity(stored?.city);
     const removedDocuments = await this.writeDocuments(stored?.documents ?? []);
@@ -340,6 +429,7 @@ class CityWriter {
     await this.writeObservations(stored?.observations ?? []);
     await this.writePlans(stored, slugs);
     await this.writePublishedRates(stored && slugs ? stored.rates.map((r) => rateFromRow(r, slugs)) : []);
+    await this.writePreciseFigures(stored?.precise ?? [], slugs);
     await deleteSourceDocuments(this.db, removedDocuments);
     await appendChangeLog(this.db, this.log);
   }
@@ -688,6 +778,29 @@ class CityWriter {
       commentary: r.commentary ?? null,
       reflection: r.reflection ?? null,
     };
+  }
+
+  /** Replaces the city's precise values when they differ from the stored set, logging old and new. */
+  private async writePreciseFigures(rows: PreciseFigureRow[], slugs: SlugIndex | null): Promise<void> {
+    const key = (p: { kpi: string; figure: string; ref: string }) => `${p.kpi}\u0000${p.figure}\u0000${p.ref}`;
+    const current = rows
+      .map((r) => ({ kpi: slugs?.kpi.get(r.kpi_id) ?? String(r.kpi_id), figure: r.figure, ref: r.ref, value: toNumber(r.value), source: r.source, basis: r.basis }))
+      .sort((a, b) => (key(a) < key(b) ? -1 : 1));
+    const wanted = this.data.kpis
+      .flatMap((k) => [
+        ...(k.baseline.precise ? [{ kpi: k.id, figure: 'baseline' as const, ref: '', ...k.baseline.precise }] : []),
+        ...k.observations.flatMap((o) => (o.precise ? [{ kpi: k.id, figure: 'actual' as const, ref: formatTimePointIso(o.at), ...o.precise }] : [])),
+        ...k.targets.flatMap((t) => (t.precise ? [{ kpi: k.id, figure: 'target' as const, ref: t.id, ...t.precise }] : [])),
+      ])
+      .map((p) => ({ kpi: p.kpi, figure: p.figure, ref: p.ref, value: finite(p.value, `precise value of KPI "${p.kpi}"`), source: p.source, basis: p.basis }))
+      .sort((a, b) => (key(a) < key(b) ? -1 : 1));
+    if (same(current, wanted)) return;
+    await replacePreciseFigures(
+      this.db,
+      this.cityId,
+      wanted.map((p) => ({ city_id: this.cityId, kpi_id: this.kpiIds.get(p.kpi)!, figure: p.figure, ref: p.ref, value: p.value, source: p.source, basis: p.basis, actor: this.actor })),
+    );
+    this.note({ action: 'replace', entity: 'precise_figures', entityId: this.cityId, old: json(current), new: json(wanted) });
   }
 
   private async writePublishedRates(current: PublishedRate[]): Promise<void> {

@@ -143,7 +143,7 @@ export class CityDataStore {
   }
 
   private async load(cityId: string): Promise<StaffCityData | null> {
-    let data = await loadCityData(this.db, cityId);
+    let data = await loadCityData(this.db, cityId, { withHistory: true });
     if (!data) return null;
     for (const derive of this.derivers) data = await derive(data);
     const { unpublishedYears, statusOverrides, yearlyCommentaries } = await loadStaffDecorations(this.db, cityId);

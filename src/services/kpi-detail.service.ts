@@ -5,7 +5,7 @@ import { walkPlanNodes, type Plan, type PlanKpiRow, type PlanNode } from '../cor
 import type { Reconciliation } from '../core/reconciliation/reconcile.ts';
 import { findSdgTarget, goalOfTarget, type SdgGoal, type SdgTarget } from '../core/sdg/sdg-framework.ts';
 import { compareTimePoints, reportingYear } from '../core/time/time-point.ts';
-import { reconcilePublishedRate } from './published-rate.service.ts';
+import { figuresAsPublished, rateOnTodaysData, reconcilePublishedRate, type FiguresAsPublished, type RateOnTodaysData } from './published-rate.service.ts';
 import { statusOverrideOf, yearlyCommentariesOf } from './staff-notes.service.ts';
 
 /** An SDG target a KPI is tagged with, resolved to its title and goal (unknown ids kept as printed). */
@@ -39,7 +39,12 @@ export interface KpiCommentary {
 export interface KpiPublishedRate {
   readonly published: PublishedRate;
   readonly document: SourceDocument | undefined;
+  /** Reconciled with the figures as they stood when the document was published. */
   readonly result: Reconciliation | null;
+  /** The figures that reconciliation used (baseline, actual and target as of the document's date). */
+  readonly asPublished: FiguresAsPublished | null;
+  /** The same time point's rate on today's actual and target, labelled as such on the page. */
+  readonly today: RateOnTodaysData | null;
 }
 
 /** Everything the public KPI page shows. */
@@ -119,7 +124,10 @@ export function buildKpiDetail(data: CityData, kpiId: string): KpiDetail | null 
   const docById = new Map(data.documents.map((d) => [d.id, d]));
   const publishedRates = data.publishedRates
     .filter((p) => p.kpiId === kpi.id)
-    .map((published) => ({ published, document: docById.get(published.documentId), result: reconcilePublishedRate(kpi, published) }));
+    .map((published) => {
+      const document = docById.get(published.documentId);
+      return { published, document, result: reconcilePublishedRate(kpi, published, document), asPublished: figuresAsPublished(kpi, published, document), today: rateOnTodaysData(kpi, published) };
+    });
   const documents = [...new Set(publishedRates.map((p) => p.published.documentId))].flatMap((id) => {
     const d = docById.get(id);
     return d ? [d] : [];

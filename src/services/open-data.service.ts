@@ -231,10 +231,12 @@ export function publishedRatesTable(data: CityData, kpiId?: string): DataTable {
   return {
     columns: [
       'city_id', 'kpi_id', 'document_id', 'actual_at', 'target_id', 'printed', 'published_rate', 'recomputed_progress', 'recomputed_ratio', 'verdict', 'explanation_kind', 'explanation_ja', 'explanation_en',
+      // The verdict uses the figures as they stood when the document was published; rate_today is the same time point on today's data.
+      'rate_today',
     ],
     rows: reconcileCityRates(data)
       .filter((r) => !kpiId || r.kpi.id === kpiId)
-      .map(({ kpi, published, result }) => ({
+      .map(({ kpi, published, result, today }) => ({
         city_id: data.city.id,
         kpi_id: kpi.id,
         document_id: published.documentId,
@@ -248,6 +250,7 @@ export function publishedRatesTable(data: CityData, kpiId?: string): DataTable {
         explanation_kind: result.explanation?.kind ?? null,
         explanation_ja: result.explanation?.text.ja ?? null,
         explanation_en: result.explanation?.text.en ?? null,
+        rate_today: today?.rate ?? null,
       })),
   };
 }

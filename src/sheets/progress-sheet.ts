@@ -1,12 +1,14 @@
 import { systemClock, tokyoYearOf } from '../core/time/clock.ts';
 import type { City, CityData } from '../core/city/city.ts';
 import { achievement } from '../core/kpi/achievement.ts';
-import { kpiDirection, type Kpi, type KpiDirection, type KpiSide, type KpiTarget, type Observation } from '../core/kpi/kpi.ts';
+import { kpiDirection, targetValueKnownOn, targetValueOn, valueForRates, type PreciseValue, type Kpi, type KpiDirection, type KpiSide, type KpiTarget, type Observation } from '../core/kpi/kpi.ts';
 import { roundHalfUp } from '../core/kpi/rounding.ts';
 import type { Plan, PlanKpiRow, PlanNarrative, PlanNode } from '../core/plan/plan.ts';
 import { decimalsOf } from '../core/quantity.ts';
+import { figuresAsPublished, type FigureUsed } from '../core/reconciliation/as-published.ts';
 import { reconcile, type Reconciliation } from '../core/reconciliation/reconcile.ts';
 import { goalOfTarget } from '../core/sdg/sdg-framework.ts';
+import { endOfIsoDateInJapan } from '../core/time/iso-date.ts';
 import { formatTimePointIso, timePointEnd, type TimePoint } from '../core/time/time-point.ts';
 
 /**
@@ -23,6 +25,8 @@ export interface SheetFigure {
   readonly value: number;
   readonly decimals: number;
   readonly unit: string;
+  /** The unrounded value the rate used, when known (issue 10.7); the sheet prints `value`. */
+  readonly precise?: PreciseValue;
 }
 
 /**
@@ -193,26 +197,30 @@ function buildRow(
 ): SheetRow | null {
   const target = row.targetId ? kpi.targets.find((t) => t.id === row.targetId) : kpi.targets[0];
   if (!target) return null;
-  const targetValue = targetValueAt(target, `${year + 1}-03-31`);
+  const targetValue = targetValueForSheet(target, year);
   const direction = kpiDirection(kpi, { at: target.at, value: targetValue.value });
   const unit = kpi.unit;
   const actualObs = actualsByYear(kpi, years);
-  const actuals = actualObs.map((o) => (o ? { at: o.at, value: o.value, decimals: o.decimals ?? decimalsOf(o.value), unit } : null));
+  const actuals = actualObs.map((o) => (o ? { at: o.at, value: o.value, decimals: o.decimals ?? decimalsOf(o.value), unit, ...(o.precise && { precise: o.precise }) } : null));
   const last = actualObs.at(-1) ?? null;
-  const rate = last ? sheetRate(kpi, kpi.baseline.value, last.value, targetValue.value, direction) : null;
+  // Rates use precise values where known (issue 10.7); the row prints the printed figures.
+  const targetForRate = targetValue.value === target.value ? valueForRates(target) : targetValue.value;
+  const rate = last ? sheetRate(kpi, valueForRates(kpi.baseline), valueForRates(last), targetForRate, direction) : null;
   const notes: SheetRateNote[] = [];
   if (last && rate) {
     const at = formatTimePointIso(last.at);
     for (const p of data.publishedRates) {
       if (p.kpiId !== kpi.id || p.targetId !== target.id || formatTimePointIso(p.actualAt) !== at) continue;
       if (roundHalfUp(rate.value, p.decimals) === roundHalfUp(p.rate, p.decimals)) continue;
+      // Reconciled with the figures as they stood when that document was published (issue 10.6).
+      const doc = documents.get(p.documentId);
+      const asPublished = figuresAsPublished(kpi, p, doc);
       const reconciliation = reconcile({
-        baseline: { value: kpi.baseline.value, decimals: kpi.baseline.decimals ?? decimalsOf(kpi.baseline.value), unit },
-        actual: { value: p.actual?.value ?? last.value, decimals: p.actual?.decimals ?? last.decimals ?? decimalsOf(last.value), unit },
-        target: { value: p.targetValue?.value ?? targetValue.value, decimals: p.targetValue?.decimals ?? targetValue.decimals, unit },
+        baseline: { ...printedOrPrecise(asPublished?.baseline ?? { value: kpi.baseline.value, decimals: kpi.baseline.decimals ?? decimalsOf(kpi.baseline.value) }), unit },
+        actual: { ...printedOrPrecise(asPublished?.actual ?? { value: last.value, decimals: last.decimals ?? decimalsOf(last.value) }), unit },
+        target: { ...printedOrPrecise(asPublished?.target ?? targetValue), unit },
         publishedRate: { value: p.rate, decimals: p.decimals },
       });
-      const doc = documents.get(p.documentId);
       notes.push({ documentId: p.documentId, documentTitle: doc ? `${doc.title}（${doc.published}）` : p.documentId, published: p.printed, reconciliation });
     }
   }
@@ -223,9 +231,9 @@ function buildRow(
     name: kpi.name,
     sdgTargets: kpi.sdgTargets,
     initiative: path.map((n) => (n.code ? `${n.code} ${n.title}` : n.title)).join(' › '),
-    baseline: { at: kpi.baseline.at, value: kpi.baseline.value, decimals: kpi.baseline.decimals ?? decimalsOf(kpi.baseline.value), unit },
+    baseline: { at: kpi.baseline.at, value: kpi.baseline.value, decimals: kpi.baseline.decimals ?? decimalsOf(kpi.baseline.value), unit, ...(kpi.baseline.precise && { precise: kpi.baseline.precise }) },
     actuals,
-    target: { at: target.at, value: targetValue.value, decimals: targetValue.decimals, unit },
+    target: { at: target.at, value: targetValue.value, decimals: targetValue.decimals, unit, ...(targetValue.value === target.value && target.precise && { precise: target.precise }) },
     targetId: target.id,
     direction,
     rate,
@@ -233,6 +241,11 @@ function buildRow(
     reflection: row.reflection ?? '',
     notes,
   };
+}
+
+/** A figure for reconciliation: its precise value (with that value's decimals) when known. */
+function printedOrPrecise(f: FigureUsed): { value: number; decimals: number } {
+  return f.precise ? { value: f.precise.value, decimals: decimalsOf(f.precise.value) } : { value: f.value, decimals: f.decimals };
 }
 
 /**
@@ -250,12 +263,20 @@ export function sheetRate(kpi: Pick<Kpi, 'method'>, baseline: number, actual: nu
 /**
  * The value a target had on a date: revisions decided after it (上方修正 announced in the
  * sheet itself, as Tsukuba's 150 → 165 店舗 in September 2024) apply from the next sheet on.
+ * The rule lives in the core ({@link targetValueOn}); kept here under its sheet name.
  */
 export function targetValueAt(target: KpiTarget, isoDate: string): { value: number; decimals: number } {
-  const later = [...target.revisions].filter((r) => r.revisedOn.length >= 7 && r.revisedOn > isoDate).sort((a, b) => (a.revisedOn < b.revisedOn ? -1 : 1));
-  const first = later[0];
-  if (first) return { value: first.oldValue, decimals: Math.max(decimalsOf(first.oldValue), 0) };
-  return { value: target.value, decimals: target.decimals ?? decimalsOf(target.value) };
+  return targetValueOn(target, isoDate, 'on-or-before');
+}
+
+/**
+ * The target a sheet for reporting year Y uses: as the system knew it when the sheet was due
+ * (end of September of Y+1, Japan), with revisions decided after the reporting year (after
+ * 31 March of Y+1) undone. A revision entered later, even one dated back, does not change a
+ * past year's sheet (issue 10.6); see {@link targetValueKnownOn}.
+ */
+export function targetValueForSheet(target: KpiTarget, year: number): { value: number; decimals: number } {
+  return targetValueKnownOn(target, `${year + 1}-03-31`, endOfIsoDateInJapan(`${year + 1}-09`), 'on-or-before');
 }
 
 /**

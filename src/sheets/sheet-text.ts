@@ -44,6 +44,22 @@ export function rateNoteText(n: SheetRateNote, lang: Lang): string {
   return `${n.documentTitle} ${t(lang, 'sheets.rateNote.published')} ${n.published}：${why}`;
 }
 
+/**
+ * Which figures of a row its rate took unrounded (issue 10.7), e.g. 「四捨五入前の値で計算：
+ * 実績 41 → 41.2（公表された達成度からの推定値）」; null when the row used printed figures only.
+ */
+export function preciseNoteText(r: Pick<SheetRow, 'baseline' | 'actuals' | 'target'>, lang: Lang): string | null {
+  const figures = [
+    ['sheets.precise.baseline', r.baseline],
+    ['sheets.precise.actual', r.actuals.at(-1)],
+    ['sheets.precise.target', r.target],
+  ] as const;
+  const parts = figures.flatMap(([name, f]) =>
+    f?.precise ? [`${t(lang, name)} ${f.value} → ${f.precise.value}${f.precise.basis === 'inferred-from-published-rate' ? t(lang, 'sheets.precise.inferred') : ''}`] : [],
+  );
+  return parts.length === 0 ? null : `${t(lang, 'sheets.precise.lead')}${parts.join(lang === 'ja' ? '、' : ', ')}`;
+}
+
 /** A figure's time point as the sheet prints it. */
 export function sheetTime(at: Parameters<typeof formatTimePointJa>[0], lang: Lang): string {
   return lang === 'ja' ? formatTimePointJa(at) : formatTimePointEn(at);

@@ -14,6 +14,7 @@ import type { CitiesTable, SourceDocumentsTable } from './tables/city.table.ts';
 import type { KpiSdgTargetsTable, KpisTable } from './tables/kpi.table.ts';
 import type { ObservationVersionsTable, ObservationsTable } from './tables/observation.table.ts';
 import type { PlanKpiRowsTable, PlanNarrativesTable, PlanNodesTable, PlanVersionsTable, PlansTable } from './tables/plan.table.ts';
+import type { PreciseFiguresTable, PublishedFiguresTable } from './tables/figures.table.ts';
 import type { PublishedRatesTable } from './tables/published-rate.table.ts';
 import type { KpiTargetValuesTable, KpiTargetsTable, TargetRevisionsTable } from './tables/target.table.ts';
 
@@ -34,6 +35,8 @@ export interface Database {
   plan_kpi_rows: PlanKpiRowsTable;
   plan_narratives: PlanNarrativesTable;
   published_rates: PublishedRatesTable;
+  precise_figures: PreciseFiguresTable;
+  published_figures: PublishedFiguresTable;
   change_log: ChangeLogTable;
 }
 

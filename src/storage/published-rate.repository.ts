@@ -24,3 +24,37 @@ export async function insertPublishedRates(db: Executor, rows: readonly NewPubli
 export async function deletePublishedRates(db: Executor, cityId: string): Promise<void> {
   await db.deleteFrom('published_rates').where('city_id', '=', cityId).execute();
 }
+
+/**
+ * Every version of the actuals a city's published rates refer to, with the citing document's
+ * publication date (`YYYY-MM` or `YYYY-MM-DD`), oldest version first: the reader picks the one
+ * that stood when the document was published (services/city-data.service.ts).
+ */
+export interface PublishedActualVersionRow {
+  readonly kpi_id: number;
+  readonly actual_at: string;
+  readonly document_id: number;
+  readonly published: string;
+  readonly version: number;
+  readonly value: string | number | null;
+  readonly decimals: number | null;
+  readonly deleted: boolean;
+  readonly recorded_at: Date;
+}
+
+/** The observation versions behind a city's published rates (see {@link PublishedActualVersionRow}). */
+export async function listPublishedActualVersions(db: Executor, cityId: string): Promise<PublishedActualVersionRow[]> {
+  return db
+    .selectFrom('published_rates as pr')
+    .innerJoin('source_documents as d', 'd.id', 'pr.document_id')
+    .innerJoin('observations as o', (j) => j.onRef('o.kpi_id', '=', 'pr.kpi_id').onRef('o.at', '=', 'pr.actual_at'))
+    .innerJoin('observation_versions as v', 'v.observation_id', 'o.id')
+    .select(['pr.kpi_id', 'pr.actual_at', 'pr.document_id', 'd.published', 'v.version', 'v.value', 'v.decimals', 'v.deleted', 'v.recorded_at'])
+    .where('pr.city_id', '=', cityId)
+    .distinct()
+    .orderBy('pr.kpi_id')
+    .orderBy('pr.actual_at')
+    .orderBy('pr.document_id')
+    .orderBy('v.version')
+    .execute();
+}

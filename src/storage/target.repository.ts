@@ -262,3 +262,13 @@ function sameValue(a: TargetValue | null, b: TargetValue | null): boolean {
 function requireReason(reason: string): void {
   if (reason.trim() === '') throw new Error('a target revision needs a reason');
 }
+
+/** Every stored value of these targets, oldest first per target (tombstones included). */
+export async function listTargetValueVersions(db: Executor, targetIds: readonly number[]): Promise<KpiTargetValueRow[]> {
+  if (targetIds.length === 0) return [];
+  const out: KpiTargetValueRow[] = [];
+  for (const batch of chunks(targetIds)) {
+    out.push(...(await db.selectFrom('kpi_target_values').selectAll().where('kpi_target_id', 'in', batch).orderBy('kpi_target_id').orderBy('version').execute()));
+  }
+  return out;
+}

@@ -84,7 +84,7 @@ describe('plans, report and import on the embedded database', () => {
   it('reports a plan with rates, status and forecast', async () => {
     const r = await run('report', 'tsukuba');
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(/公共交通満足度\s+36\.1 % \(2019年\)\s+41 % \(2023年12月\)\s+37\.0 % \(2023年\)\s+544\.4%\s+達成\s+到達見込み/);
+    expect(r.out).toMatch(/公共交通満足度\s+36\.1 % \(2019年\)\s+41 % \(2023年12月\)\s+37\.0 % \(2023年\)\s+566\.7%\s+達成\s+到達見込み/);
     const json = await run('report', 'kanazawa', '--json');
     const rows = json.out.split('\n').map((l) => JSON.parse(l));
     expect(rows.length).toBe(20);

@@ -21,7 +21,9 @@ describe('public partner pages on the seeded programmes', () => {
     const r = await get('/cities/tsukuba/partners');
     expect(r.status).toBe(200);
     expect(r.text).toContain('つくばSDGsパートナーズ');
-    expect(r.text).toMatch(/登録数: <strong>4<\/strong>/);
+    // The 4 sample partners are listed in the directory but never counted (issue 10.5).
+    expect(r.text).toMatch(/登録数: <strong>0<\/strong>/);
+    expect(r.text).toContain('表示例のサンプルデータ 4 件は数えていません。');
   });
 
   it('the directory finds kanji and kana fragments, including two-character words', async () => {
@@ -51,10 +53,12 @@ describe('public partner pages on the seeded programmes', () => {
   it('the bound Ichinoseki KPI takes its actuals from the platform', async () => {
     const data = await ctx.store.get('ichinoseki');
     const kpi = data!.kpis.find((k) => k.id === 'sdgs-platform-groups')!;
+    // Not the sample partners (3 / 4 before issue 10.5): the published 22 at 2024-08, then 22 + own registrations.
+    expect(kpi.observations.find((o) => o.at.kind === 'month' && o.at.year === 2024 && o.at.month === 8)).toMatchObject({ value: 22 });
     const y2024 = kpi.observations.find((o) => o.at.kind === 'year' && o.at.year === 2024)!;
-    expect(y2024).toMatchObject({ value: 3, source: 'system-computed' });
+    expect(y2024).toMatchObject({ value: 22, source: 'system-computed' });
     const latest = kpi.observations.at(-1)!;
-    expect(latest).toMatchObject({ value: 4, source: 'system-computed' });
+    expect(latest).toMatchObject({ value: 22, source: 'system-computed' });
     expect(kpi.observations.find((o) => o.at.kind === 'year' && o.at.year === 2023)!.source).toBeUndefined();
   });
 });

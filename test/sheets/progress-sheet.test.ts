@@ -8,6 +8,7 @@ import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CityData } from '../../src/core/city/city.ts';
 import { formatTimePointJa } from '../../src/core/time/time-point.ts';
+import { preciseNoteText } from '../../src/sheets/sheet-text.ts';
 import { PdfPrinter } from '../../src/formats/pdf/pdf-printer.ts';
 import { progressSheetXlsxBuffer } from '../../src/formats/xlsx/progress-sheet.xlsx.ts';
 import { openAppContext, type AppContext } from '../../src/services/app-context.ts';
@@ -103,12 +104,17 @@ describe('sheets from the seeded data match the seed documents figure for figure
     const printed = await seedRows('002_73bc758f859c448f.txt');
     const sheet = sheetOf(tsukuba, 'summary');
     expect(sheet.rateDecimals).toBe(0);
-    const explained = expectRowsMatch(sheet, printed);
-    expect(explained.map((e) => [e.row.kpiId, e.printed, e.row.notes[0]!.reconciliation.explanation!.kind])).toEqual([
-      ['population-in-residential-inducement-area', '51%', 'rounded-figure'],
-      ['low-carbon-satisfaction', '-5%', 'rounded-figure'],
-      ['public-transport-satisfaction', '567%', 'rounded-figure'],
-      ['bus-stop-coverage', '-683%', 'rounded-figure'],
+    // The four rates Tsukuba computed from unrounded figures are reproduced from the precise
+    // values (issue 10.7); the row prints the printed figure and a note says which was unrounded.
+    expect(expectRowsMatch(sheet, printed)).toEqual([]);
+    const byId = new Map(sheet.tables.flatMap((t) => t.rows).map((r) => [r.kpiId, r]));
+    expect(
+      ['population-in-residential-inducement-area', 'low-carbon-satisfaction', 'public-transport-satisfaction', 'bus-stop-coverage'].map((id) => preciseNoteText(byId.get(id)!, 'ja')),
+    ).toEqual([
+      '四捨五入前の値で計算：当初値 53 → 53.3（公表された達成度からの推定値）',
+      '四捨五入前の値で計算：当初値 20 → 19.6（公表された達成度からの推定値）',
+      '四捨五入前の値で計算：実績 41 → 41.2（公表された達成度からの推定値）',
+      '四捨五入前の値で計算：実績 79 → 79.3（公表された達成度からの推定値）',
     ]);
     // The ratio-method KPIs (つくばスタイル科, STEAM) and the target before its 上方修正 reproduce the printed rates.
     const rows = sheet.tables.flatMap((t) => t.rows);
@@ -212,7 +218,7 @@ describe('sheets from the seeded data match the seed documents figure for figure
     const text = norm((await run('pdftotext', ['-layout', file, '-'])).stdout);
     for (const p of await seedRows('002_73bc758f859c448f.txt')) for (const f of p.figures) expect(text).toContain(f.replace(/^\d{4}年(\d{1,2}月)?(～\d{4}年)?/, ''));
     expect(text).toContain('茨城県つくば市');
-    expect(text).toContain('公表値567%');
+    expect(text).toContain('四捨五入前の値で計算');
   });
 });
 
@@ -270,8 +276,11 @@ function readTables(wb: ExcelJS.Workbook) {
           return norm(`${ws.getCell(n, col - 1).value}${formatFixed(v.value as number, decimals, 'ja', true)}${ws.getCell(n, col + 1).value}`);
         });
       const rate = ws.getCell(n, rateCol);
-      const value = rate.value as { formula: string; result: number };
-      expect(value.formula).toMatch(/^[A-Z]+\d+|^\(/);
+      const raw = rate.value as { formula: string; result: number } | number;
+      // A rate computed from unrounded figures (issue 10.7) is a value, not a formula over the printed cells.
+      const value = typeof raw === 'number' ? { formula: null, result: raw } : raw;
+      if (typeof raw === 'number') expect(JSON.stringify(rate.note)).toContain('四捨五入前の値で計算');
+      else expect(raw.formula).toMatch(/^[A-Z]+\d+|^\(/);
       out.push({ id: String(ws.getCell(n, idCol).value), figures, rate: { result: value.result, numFmt: rate.numFmt } });
     }
   }

@@ -38,6 +38,13 @@ export interface PublishedRate {
   readonly actual?: { readonly value: number; readonly decimals: number };
   /** The target as that document used it, when it has been revised since. */
   readonly targetValue?: { readonly value: number; readonly decimals: number };
+  /**
+   * The stored actual as it stood when the document was published: the version current on its
+   * date, or the first one recorded when every version came later (the seed transcriptions).
+   * Filled by the loader from the version history, never written; absent when the actual is
+   * missing. Lets a published rate stay explained after the actual is corrected (issue 10.6).
+   */
+  readonly actualAsPublished?: { readonly value: number; readonly decimals: number };
 }
 
 /** Everything the system holds about one city's plans and KPIs. */

@@ -1,7 +1,7 @@
 import { compareTimePoints, timePointEnd } from '../time/time-point.ts';
 import { forecastAtTarget, type Forecast } from './forecast.ts';
 import { openSdgProgress, unProgressChart, type OpenSdgAssessment, type UnProgressAssessment } from './international-assessment.ts';
-import { kpiDirection, type Kpi, type KpiDirection, type KpiTarget, type Observation } from './kpi.ts';
+import { forRates, kpiDirection, type Kpi, type KpiDirection, type KpiTarget, type Observation } from './kpi.ts';
 import { assessStatus, type StatusAssessment } from './status.ts';
 
 /** Everything computed for a KPI against one of its targets. */
@@ -44,14 +44,19 @@ export function evaluateKpi(kpi: Kpi, targetId?: string): KpiEvaluation | null {
   const direction = kpiDirection(kpi, target);
   const observations = sortedObservations(kpi).filter((o) => timePointEnd(o.at) > timePointEnd(kpi.baseline.at));
   const latest = observations.at(-1);
+  // Rates and trends use the precise values where known (issue 10.7); `latest` and `target`
+  // stay as printed, for display.
+  const baseline = forRates(kpi.baseline);
+  const actual = latest && forRates(latest);
+  const goal = forRates(target);
   return {
     kpiId: kpi.id,
     target,
     direction,
     latest,
-    status: assessStatus({ baseline: kpi.baseline, actual: latest, target, direction, method: kpi.method }),
-    forecast: forecastAtTarget([kpi.baseline, ...observations], target, direction),
-    un: unProgressChart(kpi.baseline, latest, target),
-    openSdg: openSdgProgress(kpi.baseline, latest, target, direction),
+    status: assessStatus({ baseline, actual, target: goal, direction, method: kpi.method }),
+    forecast: forecastAtTarget([baseline, ...observations.map(forRates)], goal, direction),
+    un: unProgressChart(baseline, actual, goal),
+    openSdg: openSdgProgress(baseline, actual, goal, direction),
   };
 }

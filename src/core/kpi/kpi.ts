@@ -27,6 +27,33 @@ export interface DatedValue {
   readonly value: number;
   /** Decimals as published (41 → 0, 47.4 → 1); bounds the unrounded value for reconciliation. */
   readonly decimals?: number;
+  /**
+   * The unrounded value behind the printed one, when known (Tsukuba computed 567 % from an
+   * actual of 41.2 printed as 41 %): rates use it, pages and sheets print `value`. It always
+   * rounds (half up) to `value` at `decimals`; the loader drops one that no longer does.
+   */
+  readonly precise?: PreciseValue;
+}
+
+/** Where a precise value comes from: a document states it, or reconciliation inferred it from the published rate. */
+export type PreciseBasis = 'stated' | 'inferred-from-published-rate';
+
+/** The unrounded value of a printed figure, with its source (see {@link DatedValue.precise}). */
+export interface PreciseValue {
+  readonly value: number;
+  /** The document (or reasoning) it comes from, as a reader can find it. */
+  readonly source: string;
+  readonly basis: PreciseBasis;
+}
+
+/** The value rates are computed from: the precise one when known, else the printed one. */
+export function valueForRates(d: Pick<DatedValue, 'value' | 'precise'>): number {
+  return d.precise?.value ?? d.value;
+}
+
+/** A dated value with its precise value put in place of the printed one, for computing rates. */
+export function forRates<T extends DatedValue>(d: T): T {
+  return d.precise ? { ...d, value: d.precise.value } : d;
 }
 
 /** A yearly actual (実績). */
@@ -42,12 +69,24 @@ export interface TargetRevision {
   readonly reason: string;
   /** ISO date (YYYY-MM-DD) the revision was decided. */
   readonly revisedOn: string;
+  /** ISO instant it was entered in the system (filled by the loader; absent in data files). */
+  readonly recordedAt?: string;
+}
+
+/** A stored value of a target as it was entered (the loader fills these; absent in data files). */
+export interface TargetValueVersion {
+  readonly value: number;
+  readonly decimals?: number;
+  /** ISO instant it was entered in the system. */
+  readonly recordedAt: string;
 }
 
 /** A target (目標値) for a time point or a period; `value` is its current value. */
 export interface KpiTarget extends DatedValue {
   readonly id: string;
   readonly revisions: readonly TargetRevision[];
+  /** Every stored value, oldest first (deleted ones left out): what the system knew when. */
+  readonly versions?: readonly TargetValueVersion[];
 }
 
 /** A KPI: what is measured, its baseline, actuals and targets. */
@@ -80,4 +119,51 @@ export function kpiDirection(kpi: Pick<Kpi, 'direction' | 'baseline' | 'targets'
 /** Up when the target is at or above the baseline, down when below. */
 export function inferDirection(baseline: number, target: number): KpiDirection {
   return target < baseline ? 'down' : 'up';
+}
+
+/**
+ * Whether a dated decision (a target revision's `revisedOn`) was in force on a date. Both are
+ * ISO dates of any precision (`2024`, `2024-09`, `2024-09-30`), compared at the coarser one.
+ * `on-or-before`: decided on the date or earlier counts (a sheet's cut-off day). `before`:
+ * only strictly earlier counts — a document published in 2024-09 that announces a revision of
+ * 2024-09 computed its rates with the old target (Tsukuba's 150 → 165 店舗).
+ */
+export function decidedBy(decidedOn: string, isoDate: string, mode: 'on-or-before' | 'before' = 'on-or-before'): boolean {
+  const n = Math.min(decidedOn.length, isoDate.length);
+  const a = decidedOn.slice(0, n);
+  const b = isoDate.slice(0, n);
+  return mode === 'before' ? a < b : a <= b;
+}
+
+/**
+ * The value a target had on a date: revisions decided after it are undone (the old value of
+ * the first later revision). Decimals of a revised-away value are those of its number.
+ */
+export function targetValueOn(target: KpiTarget, isoDate: string, mode: 'on-or-before' | 'before' = 'on-or-before'): { value: number; decimals: number } {
+  const later = target.revisions.filter((r) => r.revisedOn.length >= 4 && !decidedBy(r.revisedOn, isoDate, mode)).sort((a, b) => (a.revisedOn < b.revisedOn ? -1 : a.revisedOn > b.revisedOn ? 1 : 0));
+  const first = later[0];
+  if (first) return { value: first.oldValue, decimals: decimalsOfNumber(first.oldValue) };
+  return { value: target.value, decimals: target.decimals ?? decimalsOfNumber(target.value) };
+}
+
+function decimalsOfNumber(n: number): number {
+  const s = String(n);
+  const dot = s.indexOf('.');
+  return dot < 0 || s.includes('e') ? 0 : s.length - dot - 1;
+}
+
+/**
+ * The value a target had for a document or sheet, as the system knew it then: the value
+ * entered by `knownBy` (an ISO instant; the first value when every one was entered later, as
+ * figures transcribed from the documents are), with the revisions already reflected in that
+ * value undone when decided after `decidedBy` (see {@link targetValueOn}). A revision entered
+ * later — even one dated back — does not change what a published document or a past sheet
+ * used (issue 10.6). Without stored versions it is {@link targetValueOn}.
+ */
+export function targetValueKnownOn(target: KpiTarget, decidedBy: string, knownBy: string, mode: 'on-or-before' | 'before' = 'on-or-before'): { value: number; decimals: number } {
+  const versions = target.versions ?? [];
+  if (versions.length === 0) return targetValueOn(target, decidedBy, mode);
+  const known = versions.filter((v) => v.recordedAt <= knownBy).at(-1) ?? versions[0]!;
+  const reflected = target.revisions.filter((r) => r.recordedAt === undefined || r.recordedAt <= known.recordedAt);
+  return targetValueOn({ ...target, value: known.value, ...(known.decimals !== undefined ? { decimals: known.decimals } : { decimals: undefined }), revisions: reflected }, decidedBy, mode);
 }

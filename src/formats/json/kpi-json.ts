@@ -1,6 +1,6 @@
 import type { StatusOverride } from '../../core/city/city.ts';
 import type { KpiEvaluation } from '../../core/kpi/kpi-evaluation.ts';
-import type { Kpi } from '../../core/kpi/kpi.ts';
+import type { Kpi, PreciseValue } from '../../core/kpi/kpi.ts';
 import { formatTimePointIso } from '../../core/time/time-point.ts';
 
 /**
@@ -16,9 +16,9 @@ export function kpiJson(kpi: Kpi, e: KpiEvaluation | null, override?: StatusOver
     unit: kpi.unit,
     sdg_targets: kpi.sdgTargets,
     side: kpi.side,
-    baseline: { at: formatTimePointIso(kpi.baseline.at), value: kpi.baseline.value },
-    latest_actual: e?.latest ? { at: formatTimePointIso(e.latest.at), value: e.latest.value } : null,
-    target: e ? { id: e.target.id, at: formatTimePointIso(e.target.at), value: e.target.value } : null,
+    baseline: { at: formatTimePointIso(kpi.baseline.at), value: kpi.baseline.value, precise: preciseJson(kpi.baseline.precise) },
+    latest_actual: e?.latest ? { at: formatTimePointIso(e.latest.at), value: e.latest.value, precise: preciseJson(e.latest.precise) } : null,
+    target: e ? { id: e.target.id, at: formatTimePointIso(e.target.at), value: e.target.value, precise: preciseJson(e.target.precise) } : null,
     rate: a?.rate ?? null,
     display_rate: a?.displayRate ?? null,
     status: e?.status.status ?? 'no-data',
@@ -28,4 +28,12 @@ export function kpiJson(kpi: Kpi, e: KpiEvaluation | null, override?: StatusOver
     un_progress_chart: e ? { category: e.un.category, ratio: e.un.ratio, projected_value: e.un.projectedValue } : null,
     open_sdg_progress: e ? { status: e.openSdg.status, ratio: Number.isFinite(e.openSdg.ratio) ? e.openSdg.ratio : null } : null,
   };
+}
+
+/**
+ * The unrounded value behind a printed figure (rates use it; `value` is as printed), with its
+ * source and basis ("stated" or "inferred-from-published-rate"); null when there is none.
+ */
+export function preciseJson(p: PreciseValue | undefined) {
+  return p ? { value: p.value, source: p.source, basis: p.basis } : null;
 }

@@ -1,10 +1,11 @@
 import type { CityData, PublishedRate } from '../../core/city/city.ts';
-import type { Kpi, KpiTarget, Observation } from '../../core/kpi/kpi.ts';
+import type { Kpi, KpiTarget, Observation, PreciseValue } from '../../core/kpi/kpi.ts';
+import { roundHalfUp } from '../../core/kpi/rounding.ts';
 import { normalizeUnit, parseKpiName, parseQuantity, parseRate, parseSdgTargetList, parseTimePoint } from '../../core/notation/index.ts';
 import type { Plan, PlanNode } from '../../core/plan/plan.ts';
 import type { Quantity } from '../../core/quantity.ts';
 import { formatTimePointIso, type TimePoint } from '../../core/time/time-point.ts';
-import { cityDataFileSchema, type KpiInput, type PlanNodeInput, type PlanInput } from './plan-data.schema.ts';
+import { cityDataFileSchema, type KpiInput, type PreciseInput, type PlanNodeInput, type PlanInput } from './plan-data.schema.ts';
 
 /** A problem found in a plan data file, with the JSON path of the value at fault. */
 export interface PlanDataProblem {
@@ -107,6 +108,20 @@ interface Readers {
   problem(path: string, message: string): void;
 }
 
+/**
+ * A precise value read and checked: it must round half up (四捨五入) to the printed figure at
+ * the printed decimals, else it is not the unrounded value of that figure.
+ */
+function readPrecise(path: string, input: PreciseInput | undefined, printed: Quantity | null, r: Readers): { precise?: PreciseValue } {
+  if (!input || !printed) return {};
+  const value = Number(input.value);
+  if (roundHalfUp(value, printed.decimals) !== roundHalfUp(printed.value, printed.decimals)) {
+    r.problem(`${path}.value`, `precise value ${input.value} does not round to the printed ${printed.value} (${printed.decimals} decimal(s))`);
+    return {};
+  }
+  return { precise: { value, source: input.source, basis: input.basis } };
+}
+
 function readKpi(cityId: string, k: KpiInput, at: string, r: Readers): Kpi | null {
   const name = parseKpiName(k.name);
   const targets = parseSdgTargetList(k.sdgTargets);
@@ -122,7 +137,7 @@ function readKpi(cityId: string, k: KpiInput, at: string, r: Readers): Kpi | nul
     const key = formatTimePointIso(t);
     if (seenObs.has(key)) r.problem(`${at}.observations.${j}.at`, `two actuals for ${o.at}`);
     seenObs.add(key);
-    observations.push({ at: t, value: v.value, decimals: v.decimals, ...(o.note ? { note: o.note } : {}), ...(o.source ? { source: o.source } : {}) });
+    observations.push({ at: t, value: v.value, decimals: v.decimals, ...readPrecise(`${at}.observations.${j}.precise`, o.precise, v, r), ...(o.note ? { note: o.note } : {}), ...(o.source ? { source: o.source } : {}) });
   });
   const kpiTargets: KpiTarget[] = [];
   const seenTargets = new Set<string>();
@@ -140,7 +155,7 @@ function readKpi(cityId: string, k: KpiInput, at: string, r: Readers): Kpi | nul
     if (!when || !v || revisions.some((x) => x === null)) return;
     const last = revisions.at(-1);
     if (last && last.newValue !== v.value) r.problem(`${tat}.value`, `the target's value ${t.value} differs from its last revision's new value ${last.newValue}`);
-    kpiTargets.push({ id: t.id, at: when, value: v.value, decimals: v.decimals, revisions: revisions.filter((x) => x !== null) });
+    kpiTargets.push({ id: t.id, at: when, value: v.value, decimals: v.decimals, ...readPrecise(`${tat}.precise`, t.precise, v, r), revisions: revisions.filter((x) => x !== null) });
   });
   if (!baselineAt || !baseline || !targets.ok) return null;
   return {
@@ -155,7 +170,7 @@ function readKpi(cityId: string, k: KpiInput, at: string, r: Readers): Kpi | nul
     aggregation: k.aggregation ?? name.aggregation ?? 'snapshot',
     ...(k.direction ? { direction: k.direction } : {}),
     method: k.method,
-    baseline: { at: baselineAt, value: baseline.value, decimals: baseline.decimals },
+    baseline: { at: baselineAt, value: baseline.value, decimals: baseline.decimals, ...readPrecise(`${at}.baseline.precise`, k.baseline.precise, baseline, r) },
     observations,
     targets: kpiTargets,
   };

@@ -20,17 +20,31 @@ export const targetRevisionSchema = z.strictObject({
   on: z.string().regex(/^\d{4}-\d{2}(-\d{2})?$/, 'expected YYYY-MM or YYYY-MM-DD'),
 });
 
+/**
+ * The unrounded value behind a printed figure (issue 10.7): `value` as a number or a numeric
+ * string ("41.2"), `source` where it comes from, `basis` "stated" (a document gives it) or
+ * "inferred-from-published-rate" (reconciliation inferred it from the rate the city printed).
+ * It must round half up to the printed figure.
+ */
+export const preciseSchema = z.strictObject({
+  value: z.union([z.number(), z.string().regex(/^-?\d+(\.\d+)?$/, 'expected a plain number such as 41.2')]),
+  source: z.string().trim().min(1),
+  basis: z.enum(['stated', 'inferred-from-published-rate']).default('stated'),
+});
+
 export const kpiTargetSchema = z.strictObject({
   /** Stable within the KPI, e.g. "2025" or "2023-sheet". */
   id: z.string().min(1),
   at: printedTime,
   value: printedFigure,
+  precise: preciseSchema.optional(),
   revisions: z.array(targetRevisionSchema).default([]),
 });
 
 export const observationSchema = z.strictObject({
   at: printedTime,
   value: printedFigure,
+  precise: preciseSchema.optional(),
   note: z.string().optional(),
   source: z.string().optional(),
 });
@@ -66,7 +80,7 @@ export const kpiSchema = z.strictObject({
   aggregation: z.enum(['cumulative', 'per-year', 'snapshot', 'period-total']).optional(),
   direction: z.enum(['up', 'down']).optional(),
   method: z.enum(['progress-from-baseline', 'ratio']).default('progress-from-baseline'),
-  baseline: z.strictObject({ at: printedTime, value: printedFigure }),
+  baseline: z.strictObject({ at: printedTime, value: printedFigure, precise: preciseSchema.optional() }),
   observations: z.array(observationSchema).default([]),
   targets: z.array(kpiTargetSchema).min(1),
   publishedRates: z.array(publishedRateSchema).default([]),
@@ -166,4 +180,6 @@ export const cityDataFileSchema = z.strictObject({
 
 export type CityDataFile = z.infer<typeof cityDataFileSchema>;
 export type KpiInput = z.infer<typeof kpiSchema>;
+/** A precise value as written in the file. */
+export type PreciseInput = z.infer<typeof preciseSchema>;
 export type PlanInput = z.infer<typeof planSchema>;

@@ -7,7 +7,7 @@ import type { Lang } from '../../i18n/lang.ts';
 import { t } from '../../i18n/messages.ts';
 import type { PlanNarrative } from '../../core/plan/plan.ts';
 import type { ProgressSheet, SheetFigure, SheetRow, SheetTable } from '../../sheets/progress-sheet.ts';
-import { sheetLabels, nameWithTargets, rateNoteText } from '../../sheets/sheet-text.ts';
+import { sheetLabels, nameWithTargets, preciseNoteText, rateNoteText } from '../../sheets/sheet-text.ts';
 
 /** Marks a workbook this system wrote, with what it holds, so an import can recognise it. */
 export const SHEET_KEYWORD_PREFIX = 'michishirube-sheet/1';
@@ -297,9 +297,13 @@ function writeDataRow(ws: ExcelJS.Worksheet, sheet: ProgressSheet, r: SheetRow, 
     const a = ref(lastActual.value);
     const tg = ref(cols.target.value);
     const formula = r.rate.formula === 'progress' ? `(${a}-${b})/(${tg}-${b})` : r.rate.formula === 'actual-over-target' ? `${a}/${tg}` : `${tg}/${a}`;
-    rateCell.value = { formula, result: r.rate.value / 100 };
+    // A rate computed from unrounded figures (issue 10.7) cannot be a formula over the printed
+    // cells: it is written as a value, and the note says which figure was unrounded.
+    const precise = preciseNoteText(r, lang) !== null;
+    rateCell.value = precise ? r.rate.value / 100 : { formula, result: r.rate.value / 100 };
+    if (precise) rateCell.note = preciseNoteText(r, lang)!;
     rateCell.numFmt = sheet.rateDecimals > 0 ? `0.${'0'.repeat(sheet.rateDecimals)}%` : '0%';
-    if (r.notes.length > 0) rateCell.note = r.notes.map((x) => rateNoteText(x, lang)).join('\n');
+    if (r.notes.length > 0) rateCell.note = [...(precise ? [preciseNoteText(r, lang)!] : []), ...r.notes.map((x) => rateNoteText(x, lang))].join('\n');
   }
 }
 

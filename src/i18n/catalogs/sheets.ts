@@ -4,6 +4,11 @@ import { defineCatalog } from './define-catalog.ts';
 export const sheetsCatalog = defineCatalog({
   ja: {
     'sheets.title.progress': 'SDGs未来都市等進捗評価シート',
+    'sheets.precise.lead': '四捨五入前の値で計算：',
+    'sheets.precise.baseline': '当初値',
+    'sheets.precise.actual': '実績',
+    'sheets.precise.target': '目標値',
+    'sheets.precise.inferred': '（公表された達成度からの推定値）',
     'sheets.title.summary': '進捗評価結果報告シート（様式3-3）',
     'sheets.selected': '年度選定',
     'sheets.year': '報告年',
@@ -141,6 +146,11 @@ export const sheetsCatalog = defineCatalog({
   },
   en: {
     'sheets.title.progress': 'SDGs Future City progress evaluation sheet',
+    'sheets.precise.lead': 'Computed from unrounded figures: ',
+    'sheets.precise.baseline': 'baseline',
+    'sheets.precise.actual': 'actual',
+    'sheets.precise.target': 'target',
+    'sheets.precise.inferred': ' (inferred from the published rate)',
     'sheets.title.summary': 'Period summary sheet (Form 3-3)',
     'sheets.selected': ' selection (fiscal year)',
     'sheets.year': 'Reporting year',

@@ -5,7 +5,7 @@ import type { CreatedAtColumn, JsonbColumn } from '../columns.ts';
 export type ChangeAction = 'create' | 'update' | 'correct' | 'revise' | 'add-revision' | 'delete' | 'retire' | 'replace';
 
 /** What kind of thing changed, as written to `change_log.entity`. */
-export type ChangeEntity = 'city' | 'source_document' | 'kpi' | 'kpi_target' | 'observation' | 'plan' | 'published_rates';
+export type ChangeEntity = 'city' | 'source_document' | 'kpi' | 'kpi_target' | 'observation' | 'plan' | 'published_rates' | 'precise_figures';
 
 /** `change_log`: the append-only audit trail: who changed what, when, from what to what, and why. */
 export interface ChangeLogTable {

@@ -6,6 +6,7 @@ import type { WebDeps } from '../web-deps.ts';
 import { problemResponse } from './public-json.ts';
 import { summarizeCity } from '../../services/city-summary.service.ts';
 import { buildPlanReport } from '../../services/plan-report.service.ts';
+import { rollupJson } from './public-json.ts';
 import { expertEvaluationsOf, statusOverridesByKpi } from '../../services/staff-notes.service.ts';
 import { cityDirectory } from '../../summaries/national.service.ts';
 import { cityDirectoryJson, cityFilterOf, pagingOf } from './national-json.ts';
@@ -56,5 +57,7 @@ function planJson(data: CityData, planId: string) {
       ...kpiJson(r.kpi, r.evaluation, r.override),
     })),
     evaluations: expertEvaluationsOf(plan).map((n) => ({ year: n.year ?? null, title: n.title, body: n.body })),
+    // Each node's roll-up with the direct parts and weights the rule used (README: roll-up).
+    nodes: [...report.rollups.values()].map(rollupJson),
   };
 }

@@ -6,7 +6,7 @@ import type { City } from '../../core/city/city.ts';
 import { field, fieldAll, isHoneypotFilled, normalizeEmail, validateApplication, type PostedFields } from '../../partners/application.ts';
 import { awardEntries, awardsOf, dispatchesOf, eventById, eventsOf, registrationCount, registrationsOf } from '../../partners/activity.repository.ts';
 import { registerForEvent, requestDispatch } from '../../partners/activity.service.ts';
-import { DIRECTORY_PAGE_SIZE, partnerActivities, programmeCounts, searchDirectory } from '../../partners/partner-directory.service.ts';
+import { DIRECTORY_PAGE_SIZE, partnerActivities, programmeCounts, programmeFigures, searchDirectory } from '../../partners/partner-directory.service.ts';
 import { apply, listProgrammes, loadPartner, loadPartners, programmeOfCity } from '../../partners/partner.service.ts';
 import { isListed } from '../../partners/partner.ts';
 import { MEMBER_TYPES, type MemberType, type Programme } from '../../partners/programme.ts';
@@ -134,7 +134,8 @@ export function partnerPublicRoutes(deps: WebDeps): Hono {
   app.get('/cities/:city/partners', async (c) => {
     const l = await load(c);
     if (!l) return notFound(c);
-    return c.html(<ProgrammeView ctx={viewContextOf(c)} city={l.city} programme={l.programme} counts={await programmeCounts(deps.db, l.programme, clock.todayInTokyo())} />);
+    const [counts, figures] = await Promise.all([programmeCounts(deps.db, l.programme, clock.todayInTokyo()), programmeFigures(deps.db, l.programme)]);
+    return c.html(<ProgrammeView ctx={viewContextOf(c)} city={l.city} programme={l.programme} counts={counts} figures={figures} />);
   });
 
   app.get('/cities/:city/partners/directory', async (c) => {

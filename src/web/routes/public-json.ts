@@ -1,3 +1,4 @@
+import type { NodeRollup } from '../../core/plan/rollup.ts';
 import type { Context } from 'hono';
 import type { City, CityData } from '../../core/city/city.ts';
 import type { CalculationRecord } from '../../core/kpi/calculation-record.ts';
@@ -9,7 +10,7 @@ import type { CityDataStore } from '../../services/city-data.store.ts';
 import type { KpiDetail } from '../../services/kpi-detail.service.ts';
 import type { SearchResults, SearchResult } from '../../services/search.service.ts';
 import type { CityKpi, GoalDetail, GoalOverview } from '../../services/sdg-overview.service.ts';
-import { kpiJson } from '../../formats/json/kpi-json.ts';
+import { kpiJson, preciseJson } from '../../formats/json/kpi-json.ts';
 import { problemJson } from '../errors.ts';
 
 /**
@@ -90,11 +91,12 @@ export function kpiDetailJson(d: KpiDetail) {
     aggregation: d.kpi.aggregation,
     method: d.kpi.method,
     department: d.kpi.department ?? null,
-    observations: d.observations.map((o) => ({ at: formatTimePointIso(o.at), value: o.value, note: o.note ?? null, source: o.source ?? null })),
+    observations: d.observations.map((o) => ({ at: formatTimePointIso(o.at), value: o.value, precise: preciseJson(o.precise), note: o.note ?? null, source: o.source ?? null })),
     targets: d.kpi.targets.map((t) => ({
       id: t.id,
       at: formatTimePointIso(t.at),
       value: t.value,
+      precise: preciseJson(t.precise),
       revisions: t.revisions.map((r) => ({ revised_on: r.revisedOn, old_value: r.oldValue, new_value: r.newValue, reason: r.reason })),
     })),
     sdg_targets_detail: d.sdgTargets.map((t) => ({ id: t.id, goal: t.goal?.id ?? null, title: t.target?.title ?? null })),
@@ -116,9 +118,14 @@ export function kpiDetailJson(d: KpiDetail) {
       forecast: evaluation.forecast.verdict,
     })),
     commentary: d.commentary.map((c) => ({ year: c.year, kind: c.kind, text: c.text, plan: c.plan?.id ?? null, observation_at: c.observation ? formatTimePointIso(c.observation.at) : null })),
-    published_rates: d.publishedRates.map(({ published, document, result }) => ({
+    published_rates: d.publishedRates.map(({ published, document, result, asPublished, today }) => ({
       document: published.documentId,
       document_title: document?.title ?? null,
+      document_published: document?.published ?? null,
+      // The figures the reconciliation used: as they stood when the document was published.
+      as_published: asPublished ? { actual: asPublished.actual.value, target: asPublished.target.value, baseline: asPublished.baseline.value } : null,
+      // The same time point on today's actual and target (the KPI's method), for comparison.
+      today: today ? { rate: today.rate, actual: today.actual.value, target: today.target.value } : null,
       actual_at: formatTimePointIso(published.actualAt),
       target_id: published.targetId,
       printed: published.printed,
@@ -234,5 +241,22 @@ export function searchTable(s: SearchResults): DataTable {
       approximate: r.approximate,
       path: searchHitPath(r),
     })),
+  };
+}
+
+/**
+ * A node's roll-up for the JSON API: status, progress (percent, unrounded), the direct parts
+ * with their weights and whether they were counted, and the rule's sentence.
+ */
+export function rollupJson(r: NodeRollup) {
+  return {
+    node: r.nodeId,
+    status: r.status,
+    progress: r.progress,
+    expected_progress: r.expectedProgress,
+    worsening_weight: r.worseningWeight,
+    total_weight: r.totalWeight,
+    parts: r.parts.map((p) => ({ kind: p.kind, id: p.id, target_id: p.targetId ?? null, weight: p.weight, status: p.status, progress: p.progress, expected_progress: p.expectedProgress, counted: p.counted })),
+    rule: recordJson(r.record),
   };
 }

@@ -3,6 +3,7 @@ import { raw } from 'hono/html';
 import { formatDecimal } from '../../i18n/number-format.ts';
 import type { CalculationRecord } from '../../core/kpi/calculation-record.ts';
 import type { KpiEvaluation } from '../../core/kpi/kpi-evaluation.ts';
+import type { PreciseValue } from '../../core/kpi/kpi.ts';
 import type { TimePoint } from '../../core/time/time-point.ts';
 import { formatTimePointWareki } from '../../core/notation/index.ts';
 import { timePointEnd } from '../../core/time/time-point.ts';
@@ -269,16 +270,16 @@ export function chartSummary(ctx: ViewContext, detail: KpiDetail): string {
   return parts.join(ctx.lang === 'ja' ? '' : ' ');
 }
 
-type SeriesRow = { kind: 'baseline' | 'actual' | 'target'; at: TimePoint; value: number; decimals?: number; note?: string };
+type SeriesRow = { kind: 'baseline' | 'actual' | 'target'; at: TimePoint; value: number; decimals?: number; note?: string; precise?: PreciseValue };
 
 /** The chart's data as a table: baseline, actuals and targets in time order. */
 function SeriesTable(props: { ctx: ViewContext; detail: KpiDetail }) {
   const { ctx, detail } = props;
   const { kpi } = detail;
   const rows: SeriesRow[] = [
-    { kind: 'baseline' as const, at: kpi.baseline.at, value: kpi.baseline.value, ...(kpi.baseline.decimals !== undefined ? { decimals: kpi.baseline.decimals } : {}) },
-    ...detail.observations.map((o): SeriesRow => ({ kind: 'actual', at: o.at, value: o.value, ...(o.decimals !== undefined ? { decimals: o.decimals } : {}), ...(o.source ? { note: o.source } : {}) })),
-    ...kpi.targets.map((t): SeriesRow => ({ kind: 'target', at: t.at, value: t.value, ...(t.decimals !== undefined ? { decimals: t.decimals } : {}) })),
+    { kind: 'baseline' as const, at: kpi.baseline.at, value: kpi.baseline.value, ...(kpi.baseline.decimals !== undefined ? { decimals: kpi.baseline.decimals } : {}), ...(kpi.baseline.precise ? { precise: kpi.baseline.precise } : {}) },
+    ...detail.observations.map((o): SeriesRow => ({ kind: 'actual', at: o.at, value: o.value, ...(o.decimals !== undefined ? { decimals: o.decimals } : {}), ...(o.source ? { note: o.source } : {}), ...(o.precise ? { precise: o.precise } : {}) })),
+    ...kpi.targets.map((t): SeriesRow => ({ kind: 'target', at: t.at, value: t.value, ...(t.decimals !== undefined ? { decimals: t.decimals } : {}), ...(t.precise ? { precise: t.precise } : {}) })),
   ].sort((a, b) => timePointEnd(a.at) - timePointEnd(b.at) || order(a.kind) - order(b.kind));
   return (
     <div class="table-scroll" tabindex={0} role="region" aria-labelledby="series-caption">
@@ -298,12 +299,28 @@ function SeriesTable(props: { ctx: ViewContext; detail: KpiDetail }) {
               <th scope="row">{formatTime(r.at, ctx.lang)}</th>
               {ctx.lang === 'ja' ? <td>{formatTimePointWareki(r.at)}</td> : null}
               <td>{ctx.t(`pub.series.${r.kind}`)}</td>
-              <td class="num">{formatQuantity(r.value, r.decimals, kpi.unit, ctx.lang)}</td>
+              <td class="num">
+                {formatQuantity(r.value, r.decimals, kpi.unit, ctx.lang)}
+                {r.precise ? <PreciseNote ctx={ctx} precise={r.precise} unit={kpi.unit} /> : null}
+              </td>
             </tr>
           ))}
         </tbody>
       </table>
     </div>
+  );
+}
+
+/**
+ * The unrounded value behind a printed figure, which rates use (issue 10.7), with where it
+ * comes from: stated by a document, or inferred from the rate the city published.
+ */
+function PreciseNote(props: { ctx: ViewContext; precise: PreciseValue; unit: string }) {
+  const { ctx, precise } = props;
+  return (
+    <span class="cell-note precise" title={precise.source}>
+      {fill(ctx.t(precise.basis === 'stated' ? 'pub.kpi.precise.stated' : 'pub.kpi.precise.inferred'), { value: formatQuantity(precise.value, undefined, props.unit, ctx.lang) })}
+    </span>
   );
 }
 
@@ -505,30 +522,57 @@ function PublishedRates(props: { ctx: ViewContext; detail: KpiDetail }) {
             <th scope="col">{ctx.t('pub.kpi.document')}</th>
             <th scope="col">{ctx.t('pub.kpi.actualAt')}</th>
             <th scope="col">{ctx.t('pub.kpi.printed')}</th>
-            <th scope="col">{ctx.t('pub.kpi.recomputed')}</th>
+            <th scope="col">
+              {ctx.t('pub.kpi.recomputed')}
+              <span class="cell-note">{ctx.t('pub.kpi.asPublished')}</span>
+            </th>
             <th scope="col">{ctx.t('pub.kpi.verdict')}</th>
+            <th scope="col">{ctx.t('pub.kpi.today')}</th>
           </tr>
         </thead>
         <tbody>
-          {detail.publishedRates.map(({ published, document, result }) => {
+          {detail.publishedRates.map(({ published, document, result, asPublished, today }) => {
             const target = detail.kpi.targets.find((t) => t.id === published.targetId);
+            const unit = detail.kpi.unit;
             return (
               <tr>
                 <th scope="row">
                   {document?.title ?? published.documentId}
-                  {target ? (
+                  {document ? <span class="cell-note">{document.published}</span> : null}
+                  {target && asPublished ? (
                     <span class="cell-note">
-                      {ctx.t('kpi.target')} {formatQuantity(published.targetValue?.value ?? target.value, published.targetValue?.decimals ?? target.decimals, detail.kpi.unit, ctx.lang)}（
-                      {timeLabel(target.at, ctx.lang)}）
+                      {ctx.t('kpi.target')} {formatQuantity(asPublished.target.value, asPublished.target.decimals, unit, ctx.lang)}（{timeLabel(target.at, ctx.lang)}）
                     </span>
                   ) : null}
                 </th>
                 <td>{timeLabel(published.actualAt, ctx.lang)}</td>
                 <td class="num">{published.printed}</td>
-                <td class="num">{result ? formatRate(result.rate ?? result.ratio, ctx.lang) : '—'}</td>
+                <td class="num">
+                  {result ? formatRate(result.rate ?? result.ratio, ctx.lang) : '—'}
+                  {asPublished && document ? (
+                    <span class="cell-note">
+                      {fill(ctx.t('pub.kpi.asPublishedNote'), {
+                        date: document.published,
+                        actual: formatQuantity(asPublished.actual.value, asPublished.actual.decimals, unit, ctx.lang),
+                        target: formatQuantity(asPublished.target.value, asPublished.target.decimals, unit, ctx.lang),
+                      })}
+                    </span>
+                  ) : null}
+                </td>
                 <td>
                   <span class={`verdict verdict-${result?.verdict ?? 'missing'}`}>{ctx.t(`pub.verdict.${result?.verdict ?? 'missing'}`)}</span>
                   {result?.explanation ? <p class="small">{result.explanation.text[ctx.lang]}</p> : null}
+                </td>
+                <td class="num">
+                  {today ? formatRate(today.rate, ctx.lang) : '—'}
+                  {today ? (
+                    <span class="cell-note">
+                      {fill(ctx.t('pub.kpi.todayNote'), {
+                        actual: formatQuantity(today.actual.value, today.actual.decimals, unit, ctx.lang),
+                        target: formatQuantity(today.target.value, today.target.decimals, unit, ctx.lang),
+                      })}
+                    </span>
+                  ) : null}
                 </td>
               </tr>
             );

@@ -139,10 +139,70 @@ function NodeSection(props: { ctx: ViewContext; node: PlanNode; depth: number; r
       </Heading>
       {node.description ? <p class="prewrap node-description">{node.description}</p> : null}
       {rows.length > 0 ? <KpiRowsTable ctx={ctx} rows={rows} label={fill(ctx.t('pub.plan.kpiTable'), { node: heading })} /> : null}
+      {rollup && rollup.parts.length > 0 ? <RollupRule ctx={ctx} rollup={rollup} node={node} heading={heading} report={report} /> : null}
       {node.children.map((c) => (
         <NodeSection ctx={ctx} node={c} depth={props.depth + 1} report={report} />
       ))}
     </section>
+  );
+}
+
+/**
+ * The roll-up rule and the direct parts it was applied to, with their weights, statuses and
+ * progress as counted, so a citizen can redo the node's status (a `details` element: works
+ * without JavaScript).
+ */
+function RollupRule(props: { ctx: ViewContext; rollup: NodeRollup; node: PlanNode; heading: string; report: PlanReport }) {
+  const { ctx, rollup, node, report } = props;
+  const childById = new Map(node.children.map((c) => [c.id, c]));
+  const kpiName = (id: string) => {
+    const k = report.rows.find((r) => r.kpi.id === id)?.kpi;
+    return k ? localized(ctx, k.name, k.nameEn) : id;
+  };
+  const caption = fill(ctx.t('pub.plan.rollup.caption'), { node: props.heading });
+  return (
+    <details class="rollup-rule">
+      <summary>{ctx.t('pub.plan.rollup.summary')}</summary>
+      <p class="small">{ctx.t('pub.plan.rollup.rule')}</p>
+      <div class="table-scroll" tabindex={0} role="region" aria-label={caption}>
+        <table class="rollup-parts">
+          <caption class="small">{caption}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{ctx.t('pub.plan.rollup.part')}</th>
+              <th scope="col">{ctx.t('pub.plan.rollup.weight')}</th>
+              <th scope="col">{ctx.t('pub.plan.rollup.status')}</th>
+              <th scope="col">{ctx.t('pub.plan.rollup.progress')}</th>
+              <th scope="col">{ctx.t('pub.plan.rollup.expected')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rollup.parts.map((p) => {
+              const child = p.kind === 'node' ? childById.get(p.id) : undefined;
+              const name = child ? `${child.code ? `${child.code} ` : ''}${localized(ctx, child.title, child.titleEn)} ${ctx.t('pub.plan.rollup.node')}` : kpiName(p.id);
+              return (
+                <tr>
+                  <th scope="row">{name}</th>
+                  <td class="num">{p.weight}</td>
+                  <td>{p.status === 'not-applicable' ? ctx.t('pub.plan.rollup.notApplicable') : <StatusBadge ctx={ctx} status={p.status} />}</td>
+                  <td class="num">{p.counted ? formatRate(p.progress, ctx.lang) : ctx.t('pub.plan.rollup.leftOut')}</td>
+                  <td class="num">{p.counted ? formatRate(p.expectedProgress, ctx.lang) : '—'}</td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </div>
+      <p class="small">
+        {fill(ctx.t('pub.plan.rollup.result'), {
+          progress: formatRate(rollup.progress, ctx.lang),
+          expected: formatRate(rollup.expectedProgress, ctx.lang),
+          worsening: String(rollup.worseningWeight),
+          total: String(rollup.totalWeight),
+        })}{' '}
+        → <StatusBadge ctx={ctx} status={rollup.status} />
+      </p>
+    </details>
   );
 }
 

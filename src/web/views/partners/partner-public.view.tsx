@@ -8,6 +8,8 @@ import { sdgGoals } from '../../../core/sdg/sdg-framework.ts';
 import { CsrfField } from '../staff/staff-layout.tsx';
 import { SelectField, TextArea, TextField } from '../staff/form.tsx';
 import type { ViewContext } from '../view-context.ts';
+import type { PublishedFigure } from '../../../partners/published-figure.ts';
+import { fill } from '../fill.ts';
 import { localized } from '../view-context.ts';
 import { Check, ErrorList, errorMessages, goalName, Honeypot, ProfileFields, type FormState } from './partner-form.tsx';
 import { GoalChip, GoalList, Notice, PartnerCard, PartnerLayout, PartnerLoginLink, programmeName, registeredOnText, resourceLabel, SampleBadge, typeLabel } from './partner-parts.tsx';
@@ -41,8 +43,57 @@ export function PartnersHomeView(props: { ctx: ViewContext; entries: { city: Cit
   );
 }
 
+/**
+ * The figures the city published about its programme, each with its date and the document and
+ * passage it comes from: published figures, not counts of the platform's records.
+ */
+function PublishedFigures(props: { ctx: ViewContext; figures: readonly PublishedFigure[] }) {
+  const { ctx } = props;
+  return (
+    <section aria-labelledby="pubfig-h">
+      <h2 id="pubfig-h">{ctx.t('partners.figures.heading')}</h2>
+      <p class="small">{ctx.t('partners.figures.lead')}</p>
+      <div class="table-scroll" tabindex={0} role="region" aria-labelledby="pubfig-h">
+        <table class="published-figures">
+          <thead>
+            <tr>
+              <th scope="col">{ctx.t('partners.figures.item')}</th>
+              <th scope="col">{ctx.t('partners.figures.value')}</th>
+              <th scope="col">{ctx.t('partners.figures.when')}</th>
+              <th scope="col">{ctx.t('partners.figures.source')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {props.figures.map((f) => (
+              <tr>
+                <th scope="row">{ctx.lang === 'en' && f.labelEn ? f.labelEn : f.label}</th>
+                <td class="num">
+                  {f.value.toLocaleString(ctx.lang === 'ja' ? 'ja-JP' : 'en-US')} {f.unit}
+                </td>
+                <td>{fill(ctx.t(f.period === 'year-total' ? 'partners.figures.yearTotal' : 'partners.figures.asOf'), { date: f.asOf })}</td>
+                <td>
+                  {f.document}
+                  <blockquote class="small" lang="ja">
+                    「{f.passage}」
+                  </blockquote>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </section>
+  );
+}
+
 /** The programme page: what it is, the counts by type and goal, terms, logo rules, levels, links. */
-export function ProgrammeView(props: { ctx: ViewContext; city: City; programme: Programme; counts: { byType: Map<MemberType, number>; byGoal: Map<number, number>; total: number } }) {
+export function ProgrammeView(props: {
+  ctx: ViewContext;
+  city: City;
+  programme: Programme;
+  counts: { byType: Map<MemberType, number>; byGoal: Map<number, number>; total: number; samples: number };
+  figures: readonly PublishedFigure[];
+}) {
   const { ctx, city, programme: p, counts } = props;
   const c = p.config;
   const base = `/cities/${city.id}/partners`;
@@ -72,9 +123,14 @@ export function ProgrammeView(props: { ctx: ViewContext; city: City; programme: 
           <a href={ctx.href('/staff/login?next=/staff/partner')}>{ctx.t('partners.login')}</a>
         </li>
       </ul>
+      {props.figures.length > 0 ? <PublishedFigures ctx={ctx} figures={props.figures} /> : null}
       <h2>{ctx.t('partners.stats')}</h2>
       <p>
         {ctx.t('partners.total')}: <strong>{counts.total}</strong> {ctx.t('partners.count')}
+      </p>
+      <p class="muted small">
+        {ctx.t('partners.figures.platformNote')}
+        {counts.samples > 0 ? fill(ctx.t('partners.figures.samplesNote'), { n: String(counts.samples) }) : ''}
       </p>
       <div class="table-scroll">
         <table>

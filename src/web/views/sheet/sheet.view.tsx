@@ -7,7 +7,7 @@ import type { Lang } from '../../../i18n/lang.ts';
 import { t } from '../../../i18n/messages.ts';
 import type { PlanNarrative } from '../../../core/plan/plan.ts';
 import { SHEET_KINDS, type ProgressSheet, type SheetFigure, type SheetRow, type SheetTable } from '../../../sheets/progress-sheet.ts';
-import { nameWithTargets, rateNoteText, sheetLabels, sheetTime } from '../../../sheets/sheet-text.ts';
+import { nameWithTargets, preciseNoteText, rateNoteText, sheetLabels, sheetTime } from '../../../sheets/sheet-text.ts';
 import { SHEET_CSS } from './sheet.css.ts';
 
 /** Links shown above the sheet in the app (not printed); absent in the PDF and the CLI's HTML. */
@@ -152,6 +152,11 @@ function TableSection(props: { sheet: ProgressSheet; table: SheetTable; lang: La
     </th>
   );
   const notes = table.rows.flatMap((r) => r.notes.map((n) => ({ r, n })));
+  // Rows whose rate used unrounded figures (issue 10.7): said below the table, like the notes.
+  const precise = table.rows.flatMap((r) => {
+    const text = preciseNoteText(r, lang);
+    return text ? [{ r, text }] : [];
+  });
   const commented = sheet.kind === 'progress' ? table.rows.filter((r) => r.commentary !== '') : [];
   return (
     <section class="table-section">
@@ -214,6 +219,15 @@ function TableSection(props: { sheet: ProgressSheet; table: SheetTable; lang: La
           {notes.map(({ r, n }) => (
             <p>
               {L.rowRef(r)}：{rateNoteText(n, lang)}
+            </p>
+          ))}
+        </div>
+      ) : null}
+      {precise.length > 0 ? (
+        <div class="notes precise-notes">
+          {precise.map(({ r, text }) => (
+            <p>
+              ※ {L.rowRef(r)}：{text}
             </p>
           ))}
         </div>
