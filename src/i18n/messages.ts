@@ -4,13 +4,14 @@ import { sheetsCatalog } from './catalogs/sheets.ts';
 import { staffCatalog } from './catalogs/staff.ts';
 import { partnersCatalog } from './catalogs/partners.ts';
 import { nationalCatalog } from './catalogs/national.ts';
+import { reviewCatalog } from './catalogs/review.ts';
 import type { Lang } from './lang.ts';
 
 /**
  * Every user-facing string, one catalog per area (src/i18n/catalogs/): add an area's catalog
  * to this list. Keys are namespaced by area ("plan.period", "staff.login.title").
  */
-const areas = [coreCatalog, publicCatalog, sheetsCatalog, staffCatalog, partnersCatalog, nationalCatalog] as const;
+const areas = [coreCatalog, publicCatalog, sheetsCatalog, staffCatalog, partnersCatalog, nationalCatalog, reviewCatalog] as const;
 
 type Area = (typeof areas)[number];
 type KeysOf<A> = A extends { ja: infer J } ? keyof J & string : never;

@@ -29,3 +29,17 @@ export async function withPlatformObservations(db: Executor, data: CityData, tod
     }),
   };
 }
+
+/**
+ * The KPIs of a city the partner platform feeds, with the first year it feeds them (the
+ * programme's first year): a manual entry of such a KPI from that year on is refused unless it
+ * gives a reason for overriding the count (src/actuals/actual-input.ts).
+ */
+export async function platformFedKpis(db: Executor, cityId: string): Promise<Map<string, number>> {
+  const bindings = await kpiBindingsOfCity(db, cityId);
+  if (bindings.length === 0) return new Map();
+  const programme = await programmeOfCity(db, cityId);
+  if (!programme) return new Map();
+  const firstYear = Number(programme.startedOn.slice(0, 4));
+  return new Map(bindings.map((b) => [kpiBindingSchema.parse(b.spec).kpiId, firstYear]));
+}

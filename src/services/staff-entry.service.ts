@@ -9,7 +9,7 @@ import { actorName, type StaffUser } from '../auth/user.ts';
 import type { Executor } from '../storage/database.ts';
 import { listDepartments, setKpiOwner } from '../storage/department.repository.ts';
 import { findKpiBySlug } from '../storage/kpi.repository.ts';
-import { recordObservation } from '../storage/observation.repository.ts';
+import { recordActuals } from '../actuals/record-actual.command.ts';
 import { appendStaffChangeLog, inStaffTransaction } from '../storage/staff-database.ts';
 import { appendCommentary, appendStatusOverride, appendYearPublication, listYearPublications } from '../storage/staff-record.repository.ts';
 import type { OverrideStatus } from '../storage/tables/staff.table.ts';
@@ -27,7 +27,9 @@ import type { CityDataStore } from './city-data.store.ts';
 /** Why one field of a form is not accepted. */
 export type FieldProblem =
   | { readonly kind: 'required' | 'too-long' | 'invalid' | 'reason-required' | 'not-a-date' | 'unknown-target' | 'unknown-department' }
-  | { readonly kind: 'notation'; readonly error: NotationError };
+  | { readonly kind: 'notation'; readonly error: NotationError }
+  /** A problem the shared actual validator found, with its own message in both languages. */
+  | { readonly kind: 'message'; readonly kindOf: string; readonly message: { readonly ja: string; readonly en: string } };
 
 /** A form's field problems by field name, or success with a value. */
 export type FormResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly errors: Readonly<Record<string, FieldProblem>> };
@@ -51,16 +53,18 @@ async function kpiRow(db: Executor, cityId: string, slug: string) {
   return row;
 }
 
-/** The outcome of saving an actual: whether anything changed. */
+/** The outcome of saving an actual: whether anything changed, and the review state it went to. */
 export interface RecordedActual {
   readonly changed: boolean;
   readonly at: string;
+  readonly intent: 'draft' | 'submit';
 }
 
 /**
- * Enters or corrects an actual from the data-entry form: time point and value as printed (read
- * with the notation parser, the value in the KPI's unit), note, source; a correction of an
- * existing actual needs a reason. The previous version stays in the history.
+ * Enters or corrects an actual from the data-entry form through the one command that writes
+ * actuals (src/actuals/record-actual.command.ts): the same validator as the import and the API,
+ * then a review step (draft, or submitted for the secretariat's review). Field problems come
+ * back by form field name.
  */
 export async function recordActual(
   db: Executor,
@@ -69,32 +73,26 @@ export async function recordActual(
   kpi: Kpi,
   form: Readonly<Record<string, string>>,
 ): Promise<FormResult<RecordedActual>> {
-  const errors: Record<string, FieldProblem> = {};
-  const atText = text(form, 'at', errors, { required: true, max: 100 });
-  const valueText = text(form, 'value', errors, { required: true, max: 100 });
-  const note = text(form, 'note', errors);
-  const source = text(form, 'source', errors, { max: 500 });
-  const reason = text(form, 'reason', errors, { max: 500 });
-  const at = atText === null ? null : parseTimePoint(atText);
-  if (at && !at.ok) errors['at'] = { kind: 'notation', error: at.error };
-  const value = valueText === null ? null : parseQuantity(valueText, { expectedUnit: kpi.unit });
-  if (value && !value.ok) errors['value'] = { kind: 'notation', error: value.error };
-  if (at?.ok && at.value.kind === 'period') errors['at'] = { kind: 'invalid' };
-  if (Object.keys(errors).length > 0 || !at?.ok || !value?.ok) return { ok: false, errors };
-
-  const iso = formatTimePointIso(at.value);
-  const existing = kpi.observations.find((o) => formatTimePointIso(o.at) === iso);
-  const differs = existing && (existing.value !== value.value.value || (existing.decimals ?? null) !== value.value.decimals || (existing.note ?? null) !== note || (existing.source ?? null) !== source);
-  if (differs && reason === null) return { ok: false, errors: { reason: { kind: 'reason-required' } } };
-
-  const row = await kpiRow(db, kpi.cityId, kpi.id);
-  const version = await recordObservation(
-    db,
-    { kpiId: row.id, at: at.value, value: value.value.value, decimals: value.value.decimals, note, source },
-    { actor: actorName(user), reason },
-  );
-  store.invalidate(kpi.cityId);
-  return { ok: true, value: { changed: version !== null, at: iso } };
+  const intent = form['intent'] === 'draft' ? 'draft' : 'submit';
+  const r = await recordActuals(db, store, {
+    cityId: kpi.cityId,
+    actor: actorName(user),
+    intent,
+    rows: [
+      {
+        kpiId: kpi.id,
+        input: { at: form['at'] ?? '', value: form['value'] ?? '', note: form['note'], source: form['source'], reason: form['reason'], explanation: form['explanation'], platformOverride: form['platformOverride'] },
+      },
+    ],
+  });
+  if (!r.ok) {
+    const errors: Record<string, FieldProblem> = {};
+    for (const p of r.problems.flatMap((x) => x.problems)) errors[p.field] ??= { kind: 'message', kindOf: p.kind, message: p.message };
+    if (r.unknownKpis.length > 0) errors['kpi'] = { kind: 'invalid' };
+    return { ok: false, errors };
+  }
+  const v = r.results[0]!;
+  return { ok: true, value: { changed: r.written > 0, at: v.atIso, intent } };
 }
 
 /** Revises a target with a required reason and the date it was decided. */

@@ -4,6 +4,7 @@ import type { Database } from './database.ts';
 import * as m20261123_0001 from './migrations/2026_11_23_0001_initial.ts';
 import * as m20261124_0001 from './migrations/2026_11_24_0001_staff.ts';
 import * as m20261125_0001 from './migrations/2026_11_25_0001_partners.ts';
+import * as m20261130_0501 from './migrations/2026_11_30_0501_review.ts';
 import * as m20261130_0901 from './migrations/2026_11_30_0901_national_summaries.ts';
 
 /**
@@ -14,6 +15,7 @@ const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '2026_11_23_0001_initial': m20261123_0001,
   '2026_11_24_0001_staff': m20261124_0001,
   '2026_11_25_0001_partners': m20261125_0001,
+  '2026_11_30_0501_review': m20261130_0501,
   '2026_11_30_0901_national_summaries': m20261130_0901,
 };
 

@@ -52,7 +52,7 @@ export function redirectWithNotice(c: Context<StaffEnv>, path: string, notice: M
 export function noticeOf(c: Context<StaffEnv>): string | undefined {
   const url = new URL(c.req.url);
   const key = url.searchParams.get('notice');
-  if (!key || !key.startsWith('staff.')) return undefined;
+  if (!key || !(key.startsWith('staff.') || key.startsWith('review.'))) return undefined;
   const text = viewContextOf(c).t(key as MessageKey);
   if (text === key) return undefined;
   return fill(text, Object.fromEntries([...url.searchParams.entries()].filter(([k]) => k !== 'notice' && k !== 'lang')));

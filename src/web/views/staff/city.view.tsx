@@ -355,13 +355,22 @@ export function KpiStaffView(props: KpiStaffProps) {
   );
 }
 
-/** The data-entry form for one actual (new, or a correction when `correcting`). */
-export function ActualFormView(props: { page: StaffPage; city: City; kpi: Kpi; values: FormValues; errors: FieldErrors; correcting: boolean }) {
+/** The data-entry form for one actual (new, or a correction when `correcting`): saved as a draft or submitted for review. */
+export function ActualFormView(props: { page: StaffPage; city: City; kpi: Kpi; values: FormValues; errors: FieldErrors; correcting: boolean; platformFed?: boolean; returned?: string | undefined }) {
   const { ctx, csrfToken } = props.page;
   const t = ctx.t;
   const title = fill(t('staff.actual.title'), { kpi: kpiName(ctx, props.kpi) });
   const base = `/staff/cities/${props.city.id}/kpis/${props.kpi.id}`;
-  const labels = { at: t('staff.actual.at'), value: t('staff.actual.value'), note: t('staff.actual.note'), source: t('staff.actual.source'), reason: t('staff.actual.reason') };
+  const labels = {
+    at: t('staff.actual.at'),
+    value: t('staff.actual.value'),
+    note: t('staff.actual.note'),
+    source: t('staff.actual.source'),
+    reason: t('staff.actual.reason'),
+    explanation: t('actual.field.explanation'),
+    platformOverride: t('actual.field.platformOverride'),
+    kpi: t('kpi.name'),
+  };
   return (
     <StaffLayout
       page={props.page}
@@ -370,6 +379,7 @@ export function ActualFormView(props: { page: StaffPage; city: City; kpi: Kpi; v
     >
       <h1>{title}</h1>
       <ErrorSummary ctx={ctx} errors={props.errors} labels={labels} />
+      {props.returned ? <p class="notice notice-warning">{fill(t('review.returnedNotice'), { reason: props.returned })}</p> : null}
       <p>{t('staff.actual.lead')}</p>
       <form method="post" action={ctx.href(`${base}/actuals`)} class="stacked" novalidate id="actual-form">
         <CsrfField token={csrfToken} />
@@ -378,7 +388,12 @@ export function ActualFormView(props: { page: StaffPage; city: City; kpi: Kpi; v
         <TextArea ctx={ctx} name="note" label={labels.note} values={props.values} errors={props.errors} rows={3} />
         <TextField ctx={ctx} name="source" label={labels.source} hint={t('staff.actual.sourceHint')} values={props.values} errors={props.errors} />
         <TextField ctx={ctx} name="reason" label={labels.reason} hint={t('staff.actual.reasonHint')} values={props.values} errors={props.errors} required={props.correcting} />
-        <button type="submit">{t('staff.actual.submit')}</button>{' '}
+        <TextArea ctx={ctx} name="explanation" label={labels.explanation} hint={t('staff.actual.explanationHint')} values={props.values} errors={props.errors} rows={2} />
+        {props.platformFed ? (
+          <TextArea ctx={ctx} name="platformOverride" label={labels.platformOverride} hint={t('actual.problem.platform-fed')} values={props.values} errors={props.errors} rows={2} />
+        ) : null}
+        <button type="submit" name="intent" value="submit">{t('review.submitForReview')}</button>{' '}
+        <button type="submit" name="intent" value="draft" class="secondary">{t('review.draftSave')}</button>{' '}
         <a href={ctx.href(base)}>{t('staff.form.cancel')}</a>
       </form>
     </StaffLayout>

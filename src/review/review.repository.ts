@@ -1,0 +1,87 @@
+import { toJsonb, type JsonValue } from '../storage/columns.ts';
+import type { Executor } from '../storage/database.ts';
+import type { StaffExecutor } from '../storage/staff-database.ts';
+import type { ActualContent, ReviewEntity, ReviewState, ReviewStatus, TextContent } from './review.ts';
+import { reviewDb, type ReviewEntryRow, type ReviewExecutor } from './review.table.ts';
+
+type AnyExecutor = Executor | StaffExecutor | ReviewExecutor;
+
+/** A review step to append. */
+export interface NewReviewEntry {
+  readonly cityId: string;
+  readonly entity: ReviewEntity;
+  readonly key: string;
+  readonly year: number;
+  readonly state: ReviewState;
+  readonly content: ActualContent | TextContent | null;
+  readonly explanation?: string | null;
+  readonly reason?: string | null;
+  readonly platformOverride?: string | null;
+  readonly actor: string;
+}
+
+/** Appends review steps (one statement). */
+export async function appendReviewEntries(db: AnyExecutor, entries: readonly NewReviewEntry[]): Promise<void> {
+  if (entries.length === 0) return;
+  for (let i = 0; i < entries.length; i += 5000) {
+    await reviewDb(db)
+      .insertInto('review_entries')
+      .values(
+        entries.slice(i, i + 5000).map((e) => ({
+          city_id: e.cityId,
+          entity: e.entity,
+          entity_key: e.key,
+          year: e.year,
+          state: e.state,
+          content: toJsonb(e.content as unknown as JsonValue),
+          explanation: e.explanation ?? null,
+          reason: e.reason ?? null,
+          platform_override: e.platformOverride ?? null,
+          actor: e.actor,
+        })),
+      )
+      .execute();
+  }
+}
+
+/**
+ * The review status of every reviewed entry of a city (entries never reviewed are absent: they
+ * were documented before review existed and count as approved). One query; folded in order.
+ */
+export async function listReviewStatuses(db: AnyExecutor, cityId: string, entity?: ReviewEntity): Promise<ReviewStatus[]> {
+  let q = reviewDb(db).selectFrom('review_entries').selectAll().where('city_id', '=', cityId);
+  if (entity) q = q.where('entity', '=', entity);
+  const rows = await q.orderBy('id').execute();
+  return foldReviewRows(rows);
+}
+
+/** The steps of one entry, oldest first (its review history). */
+export async function reviewHistory(db: AnyExecutor, cityId: string, entity: ReviewEntity, key: string): Promise<ReviewEntryRow[]> {
+  return reviewDb(db).selectFrom('review_entries').selectAll().where('city_id', '=', cityId).where('entity', '=', entity).where('entity_key', '=', key).orderBy('id').execute();
+}
+
+/** Folds rows (in id order) into one status per entity and key. */
+export function foldReviewRows(rows: readonly ReviewEntryRow[]): ReviewStatus[] {
+  const out = new Map<string, ReviewStatus>();
+  for (const r of rows) {
+    const id = `${r.entity} ${r.entity_key}`;
+    const before = out.get(id);
+    const content = (r.content ?? null) as ActualContent | TextContent | null;
+    const approvedNow = r.state === 'approved';
+    out.set(id, {
+      entity: r.entity,
+      key: r.entity_key,
+      year: r.year,
+      state: r.state,
+      content,
+      approved: approvedNow ? content : (before?.approved ?? null),
+      everApproved: approvedNow || (before?.everApproved ?? false),
+      explanation: r.explanation,
+      reason: r.reason,
+      platformOverride: r.platform_override,
+      actor: r.actor,
+      recordedAt: new Date(r.recorded_at),
+    });
+  }
+  return [...out.values()];
+}
