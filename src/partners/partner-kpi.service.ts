@@ -5,6 +5,11 @@ import { mergePlatformObservations, platformObservations, type PlatformRecords }
 import { registrationHistory } from './partner.repository.ts';
 import { programmeOfCity } from './partner.service.ts';
 import { kpiBindingSchema } from './programme.ts';
+import { formatTimePointIso } from '../core/time/time-point.ts';
+import { fillMessage } from '../i18n/fill.ts';
+import { t } from '../i18n/messages.ts';
+import { listReviewStatuses } from '../review/review.repository.ts';
+import { actualKey } from '../review/review.ts';
 
 /**
  * Feeds bound KPIs from the platform: the city's data as stored, with each bound KPI's actuals
@@ -20,12 +25,20 @@ export async function withPlatformObservations(db: Executor, data: CityData, tod
   const records: PlatformRecords = { partners, ...held, awardApplications };
   const firstYear = Number(programme.startedOn.slice(0, 4));
   const specs = new Map(bindings.map((b) => [kpiBindingSchema.parse(b.spec).kpiId, kpiBindingSchema.parse(b.spec)]));
+  // Values entered by hand with a reason for overriding the count (src/actuals/): kept, labelled as such.
+  const overrides = new Map<string, string>();
+  for (const r of await listReviewStatuses(db, data.city.id, 'actual')) if (r.platformOverride) overrides.set(r.key, r.platformOverride);
   return {
     ...data,
     kpis: data.kpis.map((k) => {
       const binding = specs.get(k.id);
       if (!binding) return k;
-      return { ...k, observations: mergePlatformObservations(k.observations, platformObservations(binding, records, firstYear, today), firstYear) };
+      const manual = new Map<string, string>();
+      for (const o of k.observations) {
+        const reason = overrides.get(actualKey(k.id, formatTimePointIso(o.at)));
+        if (reason) manual.set(formatTimePointIso(o.at), fillMessage(t('ja', 'actual.override.label'), { reason }));
+      }
+      return { ...k, observations: mergePlatformObservations(k.observations, platformObservations(binding, records, firstYear, today), firstYear, manual) };
     }),
   };
 }

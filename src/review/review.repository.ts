@@ -85,3 +85,17 @@ export function foldReviewRows(rows: readonly ReviewEntryRow[]): ReviewStatus[] 
   }
   return [...out.values()];
 }
+
+/** When each KPI of a city last had an actual written by a person (UTC instants; KPIs never updated are absent). */
+export async function lastActualUpdates(db: AnyExecutor, cityId: string): Promise<Map<string, Date>> {
+  const rows = await reviewDb(db)
+    .selectFrom('observation_versions as v')
+    .innerJoin('observations as o', 'o.id', 'v.observation_id')
+    .innerJoin('kpis as k', 'k.id', 'o.kpi_id')
+    .select(['k.slug'])
+    .select((eb) => eb.fn.max('v.recorded_at').as('last'))
+    .where('k.city_id', '=', cityId)
+    .groupBy('k.slug')
+    .execute();
+  return new Map(rows.map((r) => [r.slug, new Date(r.last as unknown as string)]));
+}

@@ -12,7 +12,12 @@ import type { Lang } from '../i18n/lang.ts';
 import { t, type MessageKey } from '../i18n/messages.ts';
 import { inTransaction, type Executor } from '../storage/database.ts';
 import { listKpiRows } from '../storage/kpi.repository.ts';
-import { appendObservationChanges, type ObservationChange } from '../storage/observation.repository.ts';
+import type { ObservationChange } from '../storage/observation.repository.ts';
+import { validateActuals, type ActualContext, type ActualField, type ActualInput, type ActualProblem } from '../actuals/actual-input.ts';
+import { actualContexts, recordActuals, type ChangeSignal } from '../actuals/record-actual.command.ts';
+
+/** The preview's stand-in for the import's reason (the commit gives the real one): corrections are not refused for lacking one. */
+const IMPORT_REASON_PLACEHOLDER = 'import';
 import { loadCityData } from './city-data.service.ts';
 
 /** Files larger than this are refused before they are read (the web refuses them while uploading). */
@@ -47,7 +52,10 @@ export type ImportProblemKind =
   | 'merged-cells'
   | 'external-reference'
   | 'not-importable-change'
-  | 'kpi-not-permitted';
+  | 'kpi-not-permitted'
+  | 'platform-fed'
+  | 'explanation-required'
+  | 'invalid-text';
 
 /** One problem of one cell: where, what it holds, and what is wrong (both languages). */
 export interface ImportProblem {
@@ -73,6 +81,8 @@ export interface ImportChange {
   readonly row: number;
   /** For the storage: the KPI's row id, note and source kept or replaced. */
   readonly change: ObservationChange;
+  /** The row as the one actual command takes it (src/actuals/record-actual.command.ts). */
+  readonly input: ActualInput;
 }
 
 /** Everything the preview shows: the format, every problem, every change, how many rows change nothing. */
@@ -116,7 +126,7 @@ export async function previewObservationImport(db: Executor, file: ImportFile, p
   const data = await loadCityData(db, cityId);
   if (!data) return { ok: false, error: { kind: 'unknown-city', cityId } };
   const kpiRowIds = new Map((await listKpiRows(db, cityId)).map((k) => [k.slug, k.id]));
-  return { ok: true, preview: await validate(data, kpiRowIds, read, permissions) };
+  return { ok: true, preview: await validate(data, kpiRowIds, read, permissions, await actualContexts(db, cityId), IMPORT_REASON_PLACEHOLDER) };
 }
 
 export type CommitResult =
@@ -129,7 +139,7 @@ export type CommitResult =
  * writes every change through `recordObservations` (versions with actor and reason, change log),
  * or nothing when any problem remains. Importing the same file again writes nothing.
  */
-export async function commitObservationImport(db: Executor, file: ImportFile, meta: { actor: string; reason: string }, permissions: ImportPermissions = {}): Promise<CommitResult> {
+export async function commitObservationImport(db: Executor, file: ImportFile, meta: { actor: string; reason: string }, permissions: ImportPermissions = {}, signal: ChangeSignal = { invalidate: () => {} }): Promise<CommitResult> {
   const read = await readImportFile(file);
   if (!read.ok) return read;
   return inTransaction(db, async (trx) => {
@@ -138,10 +148,18 @@ export async function commitObservationImport(db: Executor, file: ImportFile, me
     const data = await loadCityData(trx, cityId);
     if (!data) return { ok: false, error: { kind: 'unknown-city', cityId } } as const;
     const kpiRowIds = new Map((await listKpiRows(trx, cityId)).map((k) => [k.slug, k.id]));
-    const preview = await validate(data, kpiRowIds, read, permissions);
+    const preview = await validate(data, kpiRowIds, read, permissions, await actualContexts(trx, cityId), meta.reason);
     if (preview.problems.length > 0) return { ok: false, preview } as const;
-    const written = await appendObservationChanges(trx, preview.changes.map((c) => c.change), meta);
-    return { ok: true, preview, written } as const;
+    // The one command writes (and validates again, in this transaction): versions, review steps, change log.
+    const written = await recordActuals(trx, signal, {
+      cityId,
+      actor: meta.actor,
+      reason: meta.reason,
+      rows: preview.changes.map((c) => ({ kpiId: c.kpiId, input: c.input })),
+      ...(permissions.mayEditKpi && { mayEditKpi: permissions.mayEditKpi }),
+    });
+    if (!written.ok) throw new Error('an import row valid in the preview was refused by the command');
+    return { ok: true, preview, written: written.written } as const;
   });
 }
 
@@ -221,23 +239,23 @@ async function readWhole(path: string, size: number): Promise<Uint8Array> {
   }
 }
 
-/** Checks every row against the city's KPIs and turns the good ones into changes. */
-async function validate(data: CityData, kpiRowIds: ReadonlyMap<string, number>, read: ReadFile, permissions: ImportPermissions): Promise<ImportPreview> {
+/**
+ * Checks every row against the city's KPIs and turns the good ones into changes. What a file
+ * alone can get wrong (an unknown KPI, SDG targets, a changed 当初値/目標値, a duplicate row) is
+ * checked here; the actual itself (time point, figure, unit, range, platform feed, explanation,
+ * new or correction) by the one validator every path uses (src/actuals/actual-input.ts).
+ */
+async function validate(data: CityData, kpiRowIds: ReadonlyMap<string, number>, read: ReadFile, permissions: ImportPermissions, contextOf: (kpi: Kpi) => ActualContext, reason: string | null): Promise<ImportPreview> {
   const kpis = new Map(data.kpis.map((k) => [k.id, k]));
   const byName = new Map<string, Kpi[]>();
-  for (const k of data.kpis) byName.set(k.name, [...(byName.get(k.name) ?? []), k]);
+  for (const k of data.kpis) {
+    let list = byName.get(k.name);
+    if (!list) byName.set(k.name, (list = []));
+    list.push(k);
+  }
   const problems: ImportProblem[] = [...read.layoutProblems];
   const changes: ImportChange[] = [];
-  const seen = new Map<string, { row: number; sheet?: string; value: number }>();
-  // A file repeats the same time points, figures and KPIs on many rows: each is parsed or indexed once.
-  const timePoints = memo((raw: string) => parseTimePoint(raw));
-  const quantities = memo((key: string) => {
-    const [unit, raw] = key.split('\u0000') as [string, string];
-    return parseQuantity(raw, { expectedUnit: unit });
-  });
-  const isoOf = memo((at: TimePoint) => formatTimePointIso(at));
-  const storedOf = memo((k: Kpi) => new Map(k.observations.map((o) => [formatTimePointIso(o.at), o])));
-  let unchanged = 0;
+  const items: { kpi: Kpi; input: ActualInput; context: ActualContext; row: RawObservationRow }[] = [];
   let n = 0;
   for (const r of read.rows) {
     if (++n % 2000 === 0) await new Promise((res) => setImmediate(res));
@@ -255,43 +273,7 @@ async function validate(data: CityData, kpiRowIds: ReadonlyMap<string, number>, 
       problem('unknown-kpi', cell, `この都市に該当する指標がありません（指標IDまたは指標名を確認してください）`, `no KPI of this city matches (check the KPI id or name)`);
       continue;
     }
-    if (permissions.mayEditKpi && !permissions.mayEditKpi(kpi)) {
-      const cell = idCell && idCell.raw !== '' ? idCell : nameCell;
-      problem('kpi-not-permitted', cell, `この指標（${kpi.name}）の実績を登録する権限がありません（担当課の指標だけを取り込めます）`, `you may not enter actuals of this KPI (${kpi.name}): only your department's KPIs can be imported`);
-      continue;
-    }
     let bad = false;
-    const atCell = r.cells.at;
-    const at = atCell && atCell.raw !== '' ? timePoints(atCell.raw) : null;
-    if (!at || !at.ok) {
-      problem('unreadable-date', atCell, at ? at.error.messageJa : '時点が空です', at ? at.error.message : 'the time point is empty');
-      bad = true;
-    }
-    const valueCell = r.cells.value;
-    let value: number | null = null;
-    let decimals = 0;
-    if (!valueCell || (valueCell.raw === '' && valueCell.number === undefined)) {
-      problem('missing-value', valueCell, '値が空です', 'the value is empty');
-      bad = true;
-    } else if (valueCell.number !== undefined) {
-      value = valueCell.number;
-      decimals = valueCell.decimals ?? decimalsOf(value);
-    } else {
-      const q = quantities(`${kpi.unit}\u0000${valueCell.raw}`);
-      if (q.ok) {
-        value = q.value.value;
-        decimals = q.value.decimals;
-      } else {
-        const kind: ImportProblemKind = q.error.kind === 'unit-mismatch' ? 'unit-mismatch' : q.error.kind === 'empty' || q.error.kind === 'not-available' ? 'missing-value' : 'text-in-number-cell';
-        problem(kind, valueCell, `数値のセルに読み取れない値があります：${q.error.messageJa}`, `a number cell holds text: ${q.error.message}`);
-        bad = true;
-      }
-    }
-    const unitCell = r.cells.unit;
-    if (unitCell && unitCell.raw !== '' && normalizeUnit(unitCell.raw) !== normalizeUnit(kpi.unit)) {
-      problem('unit-mismatch', unitCell, `単位「${unitCell.raw}」はこの指標の単位「${kpi.unit}」と異なります`, `the unit "${unitCell.raw}" is not the KPI's unit "${kpi.unit}"`);
-      bad = true;
-    }
     const sdgCell = r.cells.sdgTargets;
     if (sdgCell && sdgCell.raw !== '') {
       const ids = parseSdgTargetList(sdgCell.raw);
@@ -300,13 +282,6 @@ async function validate(data: CityData, kpiRowIds: ReadonlyMap<string, number>, 
         bad = true;
       } else if ([...ids.value].sort().join(',') !== [...kpi.sdgTargets].sort().join(',')) {
         problem('sdg-targets-differ', sdgCell, `SDGターゲットが登録内容（【${kpi.sdgTargets.join(',')}】）と異なります。ターゲットの変更は計画データで行ってください`, `the SDG targets differ from the stored ones (${kpi.sdgTargets.join(', ') || 'none'}); change targets in the plan data`);
-        bad = true;
-      }
-    }
-    if (value !== null && isPercent(kpi.unit)) {
-      const range = percentRange(kpi);
-      if (value < range.low || value > range.high) {
-        problem('percentage-out-of-range', valueCell, `割合の値 ${value} が範囲（${range.low}～${range.high}）を外れています`, `the percentage ${value} is outside ${range.low}–${range.high}`);
         bad = true;
       }
     }
@@ -319,43 +294,114 @@ async function validate(data: CityData, kpiRowIds: ReadonlyMap<string, number>, 
         bad = true;
       }
     }
-    if (bad || value === null || !at || !at.ok) continue;
-    const iso = isoOf(at.value);
-    const key = `${kpi.id}@${iso}`;
+    if (bad) continue;
+    const valueCell = r.cells.value;
+    const input: ActualInput = {
+      at: r.cells.at?.raw ?? '',
+      value: valueCell?.number !== undefined ? { number: valueCell.number, decimals: valueCell.decimals } : (valueCell?.raw ?? ''),
+      unit: r.cells.unit?.raw ?? null,
+      note: r.cells.note?.raw ?? null,
+      source: r.cells.source?.raw ?? null,
+      explanation: r.cells.explanation?.raw ?? null,
+      reason,
+    };
+    const context = { ...contextOf(kpi), ...(permissions.mayEditKpi && { permitted: permissions.mayEditKpi(kpi) }) };
+    items.push({ kpi, input, context, row: r });
+  }
+
+  const results = validateActuals(items);
+  const seen = new Map<string, { row: number; sheet?: string; value: number }>();
+  let unchanged = 0;
+  results.forEach((v, i) => {
+    const { kpi, row: r } = items[i]!;
+    const place = { ...(r.sheet ? { sheet: r.sheet } : {}), row: r.row };
+    if (!v.ok) {
+      for (const p of v.problems) {
+        const cell = cellOf(r, p.field);
+        problems.push({ kind: importKindOf(p), ...place, column: cell?.column ?? '', raw: cell?.raw ?? '', message: p.message });
+      }
+      return;
+    }
+    const a = v.value;
+    const key = `${kpi.id}@${a.atIso}`;
     const first = seen.get(key);
     if (first) {
       // The exported sheet repeats a KPI shown in two tables; only a different figure is a problem there.
-      if (read.format !== 'sheet' || first.value !== value) {
-        problem('duplicate-row', atCell, `同じ指標・時点の行が${first.sheet ? `「${first.sheet}」の` : ''}${first.row}行目にもあります`, `the same KPI and time point is also on row ${first.row}${first.sheet ? ` of "${first.sheet}"` : ''}`);
+      if (read.format !== 'sheet' || first.value !== a.value) {
+        const atCell = r.cells.at;
+        problems.push({ kind: 'duplicate-row', ...place, column: atCell?.column ?? '', raw: atCell?.raw ?? '', message: { ja: `同じ指標・時点の行が${first.sheet ? `「${first.sheet}」の` : ''}${first.row}行目にもあります`, en: `the same KPI and time point is also on row ${first.row}${first.sheet ? ` of "${first.sheet}"` : ''}` } });
       }
-      continue;
+      return;
     }
-    seen.set(key, { row: r.row, ...(r.sheet ? { sheet: r.sheet } : {}), value });
-    const current = storedOf(kpi).get(iso);
-    const currentDecimals = current ? (current.decimals ?? decimalsOf(current.value)) : null;
-    const note = r.cells.note && r.cells.note.raw !== '' ? r.cells.note.raw : (current?.note ?? null);
-    const source = r.cells.source && r.cells.source.raw !== '' ? r.cells.source.raw : (current?.source ?? null);
-    if (current && current.value === value && currentDecimals === decimals && (current.note ?? null) === note && (current.source ?? null) === source) {
+    seen.set(key, { ...place, value: a.value });
+    if (a.kind === 'unchanged') {
       unchanged++;
-      continue;
+      return;
     }
     const kpiRowId = kpiRowIds.get(kpi.id);
     if (kpiRowId === undefined) throw new Error(`KPI ${kpi.id} has no stored row`);
     changes.push({
-      kind: current ? 'correct' : 'new',
+      kind: a.kind,
       kpiId: kpi.id,
       kpiName: kpi.name,
-      at: at.value,
-      value,
-      decimals,
+      at: a.at,
+      value: a.value,
+      decimals: a.decimals ?? decimalsOf(a.value),
       unit: kpi.unit,
-      before: current?.value ?? null,
-      ...(r.sheet ? { sheet: r.sheet } : {}),
-      row: r.row,
-      change: { kpiId: kpiRowId, at: at.value, value, decimals: current && current.value === value && current.decimals === undefined && decimals === decimalsOf(value) ? null : decimals, note, source },
+      before: a.before?.value ?? null,
+      ...place,
+      input: items[i]!.input,
+      change: { kpiId: kpiRowId, at: a.at, value: a.value, decimals: a.decimals, note: a.note, source: a.source },
     });
-  }
+  });
   return { cityId: data.city.id, format: read.format, ...(read.encoding ? { encoding: read.encoding } : {}), rows: read.rows.length, problems, changes, unchanged };
+}
+
+/** The cell of a row a validator problem is about (the value cell when the file has no such column). */
+function cellOf(r: RawObservationRow, field: ActualField): RawCell | undefined {
+  switch (field) {
+    case 'kpi':
+      return r.cells.kpi && r.cells.kpi.raw !== '' ? r.cells.kpi : r.cells.name;
+    case 'at':
+      return r.cells.at;
+    case 'unit':
+      return r.cells.unit;
+    case 'note':
+      return r.cells.note;
+    case 'source':
+      return r.cells.source;
+    case 'explanation':
+      return r.cells.explanation ?? r.cells.value;
+    case 'value':
+    case 'reason':
+    case 'platformOverride':
+      return r.cells.value;
+  }
+}
+
+/** The import's problem kind for a validator problem (the preview's filter and CSV use these). */
+function importKindOf(p: ActualProblem): ImportProblemKind {
+  switch (p.kind) {
+    case 'required':
+      return p.field === 'at' ? 'unreadable-date' : 'missing-value';
+    case 'unreadable-date':
+      return 'unreadable-date';
+    case 'unreadable-value':
+      return 'text-in-number-cell';
+    case 'unit-mismatch':
+      return 'unit-mismatch';
+    case 'percentage-out-of-range':
+      return 'percentage-out-of-range';
+    case 'not-permitted':
+      return 'kpi-not-permitted';
+    case 'platform-fed':
+      return 'platform-fed';
+    case 'explanation-required':
+      return 'explanation-required';
+    case 'too-long':
+    case 'reason-required':
+      return 'invalid-text';
+  }
 }
 
 /** `fn` remembering its answer per argument (for one validation: the cache dies with it). */
@@ -366,20 +412,6 @@ function memo<K, V>(fn: (key: K) => V): (key: K) => V {
     if (v === undefined && !cache.has(key)) cache.set(key, (v = fn(key)));
     return v as V;
   };
-}
-
-function isPercent(unit: string): boolean {
-  return normalizeUnit(unit) === '%';
-}
-
-/**
- * The values a percentage KPI may take: 0–100 for a share; a KPI whose own baseline or targets
- * are negative (a reduction such as −21.7 % vs 2013) may go down to −100; one whose figures
- * exceed 100 (a growth rate) has no upper bound.
- */
-function percentRange(kpi: Kpi): { low: number; high: number } {
-  const own = [kpi.baseline.value, ...kpi.targets.map((t) => t.value)];
-  return { low: own.some((v) => v < 0) ? -100 : 0, high: own.some((v) => v > 100) ? Number.POSITIVE_INFINITY : 100 };
 }
 
 /** Example rows for the template: each KPI of the city with its latest actual (or its baseline). */

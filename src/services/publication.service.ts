@@ -3,7 +3,8 @@ import { formatTimePointIso, reportingYear } from '../core/time/time-point.ts';
 import { listReviewStatuses } from '../review/review.repository.ts';
 import { actualKey, yearKey, type ActualContent, type ReviewEntity, type ReviewStatus, type TextContent } from '../review/review.ts';
 import type { Executor } from '../storage/database.ts';
-import { listCommentaries, listStatusOverrides, listYearPublications } from '../storage/staff-record.repository.ts';
+import { appendYearPublication, listCommentaries, listStatusOverrides, listYearPublications } from '../storage/staff-record.repository.ts';
+import { loadCityData } from './city-data.service.ts';
 
 /**
  * A city's data as staff see it (every actual, drafts included), with what decides what the
@@ -119,4 +120,18 @@ export function isPublishedAt(staff: StaffCityData, at: Parameters<typeof report
 
 function isoDate(d: Date | string): string {
   return new Date(d).toISOString().slice(0, 10);
+}
+
+/**
+ * Publishes the years a city's stored data documents and nobody has decided on yet (the seed
+ * cities and plan data files transcribe published documents: their years are public). A year
+ * held by a round or unpublished by the secretariat keeps that decision. Returns the years published.
+ */
+export async function publishDocumentedYears(db: Executor, cityId: string, actor: string): Promise<number[]> {
+  const data = await loadCityData(db, cityId);
+  if (!data) return [];
+  const decided = new Set((await listYearPublications(db, cityId)).map((p) => p.year));
+  const years = [...yearsWithData(data)].filter((y) => !decided.has(y)).sort((a, b) => a - b);
+  for (const year of years) await appendYearPublication(db, { city_id: cityId, year, published: true, actor, reason: 'documented in the source documents' });
+  return years;
 }

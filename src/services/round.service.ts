@@ -9,7 +9,7 @@ import type { Executor } from '../storage/database.ts';
 import { listCityRows } from '../storage/city.repository.ts';
 import { closeRound, enqueueMail, findRound, insertRound, listDepartmentEditors, listOpenRounds, listUnsent, markMail } from '../storage/round.repository.ts';
 import { appendStaffChangeLog, inStaffTransaction } from '../storage/staff-database.ts';
-import { appendYearPublication } from '../storage/staff-record.repository.ts';
+import { appendYearPublication, listYearPublications } from '../storage/staff-record.repository.ts';
 import type { EntryRoundRow } from '../storage/tables/staff.table.ts';
 import type { CityDataStore } from './city-data.store.ts';
 import { departmentsOf, type DepartmentWithKpis } from './department.service.ts';
@@ -38,9 +38,9 @@ export function roundProgress(data: CityData, departments: readonly DepartmentWi
 }
 
 /**
- * Opens the data-entry round of a year with a deadline. A year without any actual yet is
- * unpublished at the same time, so what departments enter stays internal until the secretariat
- * has reviewed and published it.
+ * Opens the data-entry round of a year with a deadline, and holds the year: whatever data it
+ * already has (documented, imported, system-computed) leaves the public pages until the
+ * secretariat has reviewed it and publishes the year again (issue 10, point 1).
  */
 export async function openRound(db: Executor, store: CityDataStore, user: StaffUser, cityId: string, form: Readonly<Record<string, string>>, today = new Date()): Promise<FormResult<EntryRoundRow>> {
   const errors: Record<string, FieldProblem> = {};
@@ -51,14 +51,14 @@ export async function openRound(db: Executor, store: CityDataStore, user: StaffU
   if (Object.keys(errors).length > 0) return { ok: false, errors };
   const year = Number(yearText);
   if (await findRound(db, cityId, year)) return { ok: false, errors: { year: { kind: 'invalid' } } };
-  const staff = await store.getStaff(cityId);
-  const anyActual = staff?.data.kpis.some((k) => k.observations.some((o) => reportingYear(o.at) === year)) ?? false;
   const round = await inStaffTransaction(db, async (trx) => {
     const r = await insertRound(trx, { city_id: cityId, year, deadline, opened_by: actorName(user) });
-    if (!anyActual && !staff?.unpublishedYears.has(year)) {
+    const decision = (await listYearPublications(trx, cityId)).find((p) => p.year === year);
+    const wasPublished = decision?.published ?? false;
+    if (decision === undefined || decision.published) {
       await appendYearPublication(trx, { city_id: cityId, year, published: false, actor: actorName(user), reason: 'data-entry round opened' });
     }
-    await appendStaffChangeLog(trx, [{ actor: actorName(user), action: 'open', entity: 'entry_round', entityId: `${cityId}@${year}`, cityId, new: { year, deadline, unpublished: !anyActual } }]);
+    await appendStaffChangeLog(trx, [{ actor: actorName(user), action: 'open', entity: 'entry_round', entityId: `${cityId}@${year}`, cityId, old: { published: wasPublished }, new: { year, deadline, published: false } }]);
     return r;
   });
   store.invalidate(cityId);

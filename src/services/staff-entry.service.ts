@@ -10,6 +10,7 @@ import type { Executor } from '../storage/database.ts';
 import { listDepartments, setKpiOwner } from '../storage/department.repository.ts';
 import { findKpiBySlug } from '../storage/kpi.repository.ts';
 import { recordActuals } from '../actuals/record-actual.command.ts';
+import { submitTextForReview } from '../review/review.service.ts';
 import { appendStaffChangeLog, inStaffTransaction } from '../storage/staff-database.ts';
 import { appendCommentary, appendStatusOverride, appendYearPublication, listYearPublications } from '../storage/staff-record.repository.ts';
 import type { OverrideStatus } from '../storage/tables/staff.table.ts';
@@ -121,7 +122,7 @@ export async function setYearPublished(db: Executor, store: CityDataStore, user:
   await inStaffTransaction(db, async (trx) => {
     await appendYearPublication(trx, { city_id: cityId, year, published, actor: actorName(user), reason });
     await appendStaffChangeLog(trx, [
-      { actor: actorName(user), action: published ? 'publish' : 'unpublish', entity: 'publication', entityId: `${cityId}@${year}`, cityId, old: { published: before?.published ?? true }, new: { published }, reason },
+      { actor: actorName(user), action: published ? 'publish' : 'unpublish', entity: 'publication', entityId: `${cityId}@${year}`, cityId, old: { published: before?.published ?? false }, new: { published }, reason },
     ]);
   });
   store.invalidate(cityId);
@@ -137,6 +138,7 @@ export async function writeCommentary(db: Executor, store: CityDataStore, user: 
   const row = await kpiRow(db, kpi.cityId, kpi.id);
   await inStaffTransaction(db, async (trx) => {
     await appendCommentary(trx, { kpi_id: row.id, year, body, actor: actorName(user) });
+    await submitTextForReview(trx, { cityId: kpi.cityId, entity: 'commentary', slug: kpi.id, year, content: body === '' ? null : { body }, previous: current ? { body: current } : null, actor: actorName(user) });
     await appendStaffChangeLog(trx, [
       { actor: actorName(user), action: current ? 'update' : 'create', entity: 'commentary', entityId: `${kpi.id}@${year}`, cityId: kpi.cityId, old: current ?? null, new: body === '' ? null : body },
     ]);
@@ -244,15 +246,19 @@ export async function writeEvaluation(db: Executor, store: CityDataStore, user: 
   const year = yearOf(form['year'], errors, 'year');
   const body = text(form, 'body', errors, { required: true, max: 8000 });
   if (Object.keys(errors).length > 0 || year === null || body === null) return { ok: false, errors };
-  await updateCity(db, user, plan.cityId, null, (data) => ({
-    ...data,
-    plans: data.plans.map((p) => {
-      if (p.id !== plan.id) return p;
-      const others = p.narratives.filter((n) => !(n.kind === 'expert-evaluation' && n.year === year));
-      return { ...p, narratives: [...others, { kind: 'expert-evaluation' as const, title, body, year }] };
-    }),
-  }));
-  await appendStaffChangeLog(db, [{ actor: actorName(user), action: 'update', entity: 'plan_evaluation', entityId: `${plan.id}@${year}`, cityId: plan.cityId, new: body }]);
+  const previous = plan.narratives.find((n) => n.kind === 'expert-evaluation' && n.year === year);
+  await inStaffTransaction(db, async (trx) => {
+    await updateCity(trx, user, plan.cityId, null, (data) => ({
+      ...data,
+      plans: data.plans.map((p) => {
+        if (p.id !== plan.id) return p;
+        const others = p.narratives.filter((n) => !(n.kind === 'expert-evaluation' && n.year === year));
+        return { ...p, narratives: [...others, { kind: 'expert-evaluation' as const, title, body, year }] };
+      }),
+    }));
+    await submitTextForReview(trx, { cityId: plan.cityId, entity: 'evaluation', slug: plan.id, year, content: { title, body }, previous: previous ? { title: previous.title, body: previous.body } : null, actor: actorName(user) });
+    await appendStaffChangeLog(trx, [{ actor: actorName(user), action: 'update', entity: 'plan_evaluation', entityId: `${plan.id}@${year}`, cityId: plan.cityId, new: body }]);
+  });
   store.invalidate(plan.cityId);
   return { ok: true, value: null };
 }

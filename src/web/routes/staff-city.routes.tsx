@@ -2,9 +2,11 @@ import { Hono, type Context } from 'hono';
 import { DEFAULT_STAFF_CONFIG } from '../../config.ts';
 import { evaluateKpi } from '../../core/kpi/kpi-evaluation.ts';
 import { formatTimePointIso, formatTimePointJa, parseTimePointIso, reportingYear } from '../../core/time/time-point.ts';
-import { canEditKpi, canEditPlans, canImportActuals, canOverrideStatus, canPublishData, canReadAuditLog, canReadCity, canReviseTargets, canRunEntryRounds, canWriteEvaluation } from '../../policies/staff.policy.ts';
+import { canReviewData, canEditKpi, canEditPlans, canImportActuals, canOverrideStatus, canPublishData, canReadAuditLog, canReadCity, canReviseTargets, canRunEntryRounds, canWriteEvaluation } from '../../policies/staff.policy.ts';
 import { departmentsOf } from '../../services/department.service.ts';
-import type { StaffCityData } from '../../services/publication.service.ts';
+import { reviewId, type StaffCityData } from '../../services/publication.service.ts';
+import { platformFedKpis } from '../../partners/partner-kpi.service.ts';
+import { actualKey } from '../../review/review.ts';
 import { closeEntryRound, openRound, queueReminders, roundProgress } from '../../services/round.service.ts';
 import { editKpi, editNode, editPlan, overrideStatus, recordActual, reviseKpiTarget, setYearPublished, writeCommentary, writeEvaluation } from '../../services/staff-entry.service.ts';
 import { listCommentaries } from '../../storage/staff-record.repository.ts';
@@ -50,7 +52,8 @@ export function staffCityRoutes(deps: WebDeps): Hono<StaffEnv> {
     const user = currentUser(c);
     const cityId = city.staff.data.city.id;
     const rounds = await listRounds(db, cityId);
-    const round = rounds.find((r) => r.closed_at === null);
+    // The open round due soonest: a round of a later year never hides one due earlier.
+    const round = rounds.filter((r) => r.closed_at === null).sort((a, b) => (a.deadline < b.deadline ? -1 : a.deadline > b.deadline ? 1 : 0))[0];
     const m = user.memberships.find((x) => x.cityId === cityId);
     const myDepartment = m?.departmentId != null ? city.departments.find((d) => d.id === m.departmentId) : undefined;
     const myProgress = round && myDepartment ? roundProgress(city.staff.data, [myDepartment], round.year)[0] : undefined;
@@ -66,7 +69,7 @@ export function staffCityRoutes(deps: WebDeps): Hono<StaffEnv> {
         unpublishedYears={city.staff.unpublishedYears}
         round={round}
         myProgress={myProgress}
-        tools={{ import: canImportActuals(user, cityId), plans: canEditPlans(user, cityId) || canWriteEvaluation(user, cityId), publication: canPublishData(user, cityId), rounds: canRunEntryRounds(user, cityId), audit: canReadAuditLog(user, cityId) }}
+        tools={{ review: canReviewData(user, cityId), import: canImportActuals(user, cityId), plans: canEditPlans(user, cityId) || canWriteEvaluation(user, cityId), publication: canPublishData(user, cityId), rounds: canRunEntryRounds(user, cityId), audit: canReadAuditLog(user, cityId) }}
         notice={noticeOf(c)}
       />,
     );
@@ -101,6 +104,13 @@ export function staffCityRoutes(deps: WebDeps): Hono<StaffEnv> {
 
   app.get('/:city/kpis/:kpi', (c) => renderKpi(c));
 
+  /** What the entry form needs beyond the KPI: whether the platform feeds it, a return's reason. */
+  async function entryContext(cityId: string, kpiId: string, atIso: string | null, staff: StaffCityData) {
+    const platformFed = (await platformFedKpis(db, cityId)).has(kpiId);
+    const review = atIso ? staff.reviews.get(reviewId('actual', actualKey(kpiId, atIso))) : undefined;
+    return { platformFed, returned: review?.state === 'returned' ? (review.reason ?? undefined) : undefined, review };
+  }
+
   app.get('/:city/kpis/:kpi/actuals/new', async (c) => {
     const k = await kpiOf(c);
     if (!k) return staffNotFound(c);
@@ -108,10 +118,11 @@ export function staffCityRoutes(deps: WebDeps): Hono<StaffEnv> {
     const atIso = c.req.query('at');
     const at = atIso ? parseTimePointIso(atIso) : null;
     const existing = at ? k.kpi.observations.find((o) => formatTimePointIso(o.at) === atIso) : undefined;
+    const entry = await entryContext(k.kpi.cityId, k.kpi.id, existing ? atIso! : null, k.staff);
     const values: Record<string, string> = existing
-      ? { at: formatTimePointJa(existing.at), value: existing.value.toFixed(existing.decimals ?? 0), note: existing.note ?? '', source: existing.source ?? '' }
+      ? { at: formatTimePointJa(existing.at), value: existing.value.toFixed(existing.decimals ?? 0), note: existing.note ?? '', source: existing.source ?? '', explanation: entry.review?.explanation ?? '', platformOverride: entry.review?.platformOverride ?? '' }
       : {};
-    return c.html(<ActualFormView page={staffPage(c)} city={k.staff.data.city} kpi={k.kpi} values={values} errors={{}} correcting={existing !== undefined} />);
+    return c.html(<ActualFormView page={staffPage(c)} city={k.staff.data.city} kpi={k.kpi} values={values} errors={{}} correcting={existing !== undefined} platformFed={entry.platformFed} returned={entry.returned} />);
   });
 
   app.post('/:city/kpis/:kpi/actuals', async (c) => {
@@ -123,10 +134,12 @@ export function staffCityRoutes(deps: WebDeps): Hono<StaffEnv> {
     const r = await recordActual(db, store, user, k.kpi, form);
     if (!r.ok) {
       const page = staffPage(c);
-      const values = { at: form['at'] ?? '', value: form['value'] ?? '', note: form['note'] ?? '', source: form['source'] ?? '', reason: form['reason'] ?? '' };
-      return c.html(<ActualFormView page={page} city={k.staff.data.city} kpi={k.kpi} values={values} errors={problemTexts(page.ctx, r.errors)} correcting={'reason' in r.errors} />, 422);
+      const values = { at: form['at'] ?? '', value: form['value'] ?? '', note: form['note'] ?? '', source: form['source'] ?? '', reason: form['reason'] ?? '', explanation: form['explanation'] ?? '', platformOverride: form['platformOverride'] ?? '' };
+      const entry = await entryContext(k.kpi.cityId, k.kpi.id, null, k.staff);
+      return c.html(<ActualFormView page={page} city={k.staff.data.city} kpi={k.kpi} values={values} errors={problemTexts(page.ctx, r.errors)} correcting={'reason' in r.errors} platformFed={entry.platformFed || 'platformOverride' in r.errors} />, 422);
     }
-    return redirectWithNotice(c, `/staff/cities/${k.kpi.cityId}/kpis/${k.kpi.id}`, r.value.changed ? 'staff.actual.saved' : 'staff.actual.unchanged');
+    const notice = !r.value.changed ? (r.value.intent === 'submit' ? 'review.submitted' : 'staff.actual.unchanged') : r.value.intent === 'draft' ? 'review.savedDraft' : 'review.savedSubmitted';
+    return redirectWithNotice(c, `/staff/cities/${k.kpi.cityId}/kpis/${k.kpi.id}`, notice);
   });
 
   app.get('/:city/kpis/:kpi/target', async (c) => {

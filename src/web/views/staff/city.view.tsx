@@ -39,7 +39,7 @@ export function CityStaffView(props: {
   unpublishedYears: ReadonlySet<number>;
   round: EntryRoundRow | undefined;
   myProgress: DepartmentProgress | undefined;
-  tools: { import: boolean; plans: boolean; publication: boolean; rounds: boolean; audit: boolean };
+  tools: { review: boolean; import: boolean; plans: boolean; publication: boolean; rounds: boolean; audit: boolean };
   notice?: string | undefined;
 }) {
   const { ctx } = props.page;
@@ -128,6 +128,14 @@ export function CityStaffView(props: {
       <section class="section" aria-labelledby="tools">
         <h2 id="tools">{t('staff.city.tools')}</h2>
         <ul>
+          <li>
+            <a href={ctx.href('/staff/updates')}>{t('myUpdates.title')}</a>
+          </li>
+          {props.tools.review ? (
+            <li>
+              <a href={ctx.href(`${base}/review`)}>{t('review.title')}</a>
+            </li>
+          ) : null}
           {props.tools.import ? (
             <li>
               <a href={ctx.href(`${base}/import`)}>{t('import.title')}</a>
