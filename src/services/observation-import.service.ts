@@ -354,7 +354,12 @@ async function validate(data: CityData, kpiRowIds: ReadonlyMap<string, number>, 
       change: { kpiId: kpiRowId, at: a.at, value: a.value, decimals: a.decimals, note: a.note, source: a.source },
     });
   });
-  return { cityId: data.city.id, format: read.format, ...(read.encoding ? { encoding: read.encoding } : {}), rows: read.rows.length, problems, changes, unchanged };
+  // Problems in file order (the row checks and the validator's run in two passes).
+  const order = new Map<string, number>();
+  read.rows.forEach((r, i) => order.set(`${r.sheet ?? ''}\u0000${r.row}`, i));
+  const rank = (p: ImportProblem) => order.get(`${p.sheet ?? ''}\u0000${p.row}`) ?? -1;
+  const sorted = problems.map((p, i) => ({ p, i, r: rank(p) })).sort((a, b) => a.r - b.r || a.i - b.i).map((x) => x.p);
+  return { cityId: data.city.id, format: read.format, ...(read.encoding ? { encoding: read.encoding } : {}), rows: read.rows.length, problems: sorted, changes, unchanged };
 }
 
 /** The cell of a row a validator problem is about (the value cell when the file has no such column). */
