@@ -8,6 +8,7 @@ import type { Executor } from '../storage/database.ts';
 import { listDepartmentEditors, listRounds } from '../storage/round.repository.ts';
 import type { EntryRoundRow } from '../storage/tables/staff.table.ts';
 import { lastActualUpdates } from './review.repository.ts';
+import { daysBetween, todayInJapan } from './japan-date.ts';
 import { slugOfKey, type ReviewStatus } from './review.ts';
 
 /*
@@ -15,16 +16,6 @@ import { slugOfKey, type ReviewStatus } from './review.ts';
  * personally, so every staff user gets one page with what is theirs to do, and the secretariat
  * sees completion by department over every open round.
  */
-
-/** The calendar date in Japan (YYYY-MM-DD): deadlines and "days since" count in JST. */
-export function todayInJapan(now: Date = new Date()): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Tokyo', year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
-}
-
-/** Whole days from one YYYY-MM-DD date to another (negative when `to` is earlier). */
-export function daysBetween(from: string, to: string): number {
-  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
-}
 
 /** A KPI of the user's with what it lacks. */
 export interface MyKpi {

@@ -15,6 +15,8 @@ import type { CityDataStore } from './city-data.store.ts';
 import { departmentsOf, type DepartmentWithKpis } from './department.service.ts';
 import { isIsoDate, type FieldProblem, type FormResult } from './staff-entry.service.ts';
 import { runPartnerHourly } from '../partners/partner-platform.ts';
+import { daysBetween, todayInJapan } from '../review/japan-date.ts';
+import { lastActualUpdates } from '../review/review.repository.ts';
 
 /** Completion of one department in a round: its KPIs, and those still without an actual of the year. */
 export interface DepartmentProgress {
@@ -129,6 +131,69 @@ export async function queueReminders(
   return queued;
 }
 
+/**
+ * The departments of a round that still miss actuals but have nobody to remind (no enabled
+ * department editor with an e-mail address): the secretariat is told instead of the reminder
+ * silently going nowhere.
+ */
+export async function unremindableDepartments(db: Executor, store: CityDataStore, round: EntryRoundRow): Promise<DepartmentWithKpis[]> {
+  const staff = await store.getStaff(round.city_id);
+  if (!staff) return [];
+  const { departments } = await departmentsOf(db, round.city_id);
+  const editors = new Set((await listDepartmentEditors(db, round.city_id)).map((e) => e.department_id));
+  return roundProgress(staff.data, departments, round.year)
+    .filter((p) => p.missing.length > 0 && !editors.has(p.department.id))
+    .map((p) => p.department);
+}
+
+/** Days without an update after which an open round reminds a KPI's owners again, whatever the deadline. */
+export const STALE_AFTER_DAYS = 30;
+
+/**
+ * Queues reminders by days since the last update: in every open round, a department editor
+ * whose department's missing KPIs were last updated `staleAfterDays` or more days ago (or never)
+ * gets one message per such period (dedupe key per round, period and user). Returns how many were queued.
+ */
+export async function queueStaleReminders(db: Executor, store: CityDataStore, options: { today?: Date; staleAfterDays?: number } = {}): Promise<number> {
+  const now = options.today ?? new Date();
+  const after = options.staleAfterDays ?? STALE_AFTER_DAYS;
+  const today = todayInJapan(now);
+  let queued = 0;
+  for (const round of await listOpenRounds(db)) {
+    const staff = await store.getStaff(round.city_id);
+    if (!staff) continue;
+    const { departments } = await departmentsOf(db, round.city_id);
+    const last = await lastActualUpdates(db, round.city_id);
+    const editors = await listDepartmentEditors(db, round.city_id);
+    const opened = todayInJapan(new Date(round.opened_at));
+    for (const p of roundProgress(staff.data, departments, round.year)) {
+      // Days since the department last touched a missing KPI (since the round opened when never).
+      const stale = p.missing.flatMap((k) => {
+        const at = last.get(k.id);
+        const days = daysBetween(at ? todayInJapan(at) : opened, today);
+        return days >= after ? [{ ...k, days }] : [];
+      });
+      if (stale.length === 0) continue;
+      const days = Math.min(...stale.map((k) => k.days));
+      const period = Math.floor(days / after);
+      for (const editor of editors.filter((e) => e.department_id === p.department.id)) {
+        const vars = { city: staff.data.city.name, department: p.department.name, days: String(days), kpis: stale.map((k) => `・${k.name}`).join('\n') };
+        const ok = await enqueueMail(db, {
+          city_id: round.city_id,
+          round_id: round.id,
+          dedupe_key: `round:${round.id}:stale${period}:user:${editor.user_id}`,
+          recipient_user_id: editor.user_id,
+          recipient: editor.email,
+          subject: fill(t('ja', 'reminder.staleSubject'), vars),
+          body: `${fill(t('ja', 'reminder.staleBody'), vars)}\n----\n\n${fill(t('en', 'reminder.staleBody'), vars)}`,
+        });
+        if (ok) queued++;
+      }
+    }
+  }
+  return queued;
+}
+
 /** Failed sends of one message before it is left for a person to look at. */
 export const MAX_SEND_ATTEMPTS = 5;
 
@@ -165,6 +230,7 @@ export function startReminderJob(db: Executor, store: CityDataStore, options: { 
   const run = async () => {
     try {
       await queueReminders(db, store, { reminderDays: options.reminderDays });
+      await queueStaleReminders(db, store);
       await runPartnerHourly(db, store);
       if (options.smtp) await deliverOutbox(db, options.smtp);
     } catch (e) {

@@ -7,7 +7,7 @@ import { departmentsOf } from '../../services/department.service.ts';
 import { reviewId, type StaffCityData } from '../../services/publication.service.ts';
 import { platformFedKpis } from '../../partners/partner-kpi.service.ts';
 import { actualKey } from '../../review/review.ts';
-import { closeEntryRound, openRound, queueReminders, roundProgress } from '../../services/round.service.ts';
+import { closeEntryRound, openRound, queueReminders, roundProgress, unremindableDepartments } from '../../services/round.service.ts';
 import { editKpi, editNode, editPlan, overrideStatus, recordActual, reviseKpiTarget, setYearPublished, writeCommentary, writeEvaluation } from '../../services/staff-entry.service.ts';
 import { listCommentaries } from '../../storage/staff-record.repository.ts';
 import { findRound, listOutbox, listRounds } from '../../storage/round.repository.ts';
@@ -265,6 +265,9 @@ export function staffCityRoutes(deps: WebDeps): Hono<StaffEnv> {
       return redirectWithNotice(c, `/staff/cities/${cityId}/rounds`, 'staff.round.closed');
     }
     const count = await queueReminders(db, store, { reminderDays: settings.reminderDays, round, manual: true });
+    // Departments nobody could be reminded in: said, not silently skipped.
+    const nobody = await unremindableDepartments(db, store, round);
+    if (nobody.length > 0) return redirectWithNotice(c, `/staff/cities/${cityId}/rounds`, 'review.remindedWithGaps', { count: String(count), departments: nobody.map((d) => d.name).join('、') });
     return redirectWithNotice(c, `/staff/cities/${cityId}/rounds`, 'staff.round.reminded', { count: String(count) });
   });
 

@@ -1,3 +1,4 @@
+import { UnpublishedYearsNote } from './unpublished-note.tsx';
 import { raw } from 'hono/html';
 import { formatDecimal } from '../../i18n/number-format.ts';
 import type { CalculationRecord } from '../../core/kpi/calculation-record.ts';
@@ -47,6 +48,7 @@ export function KpiView(props: { ctx: ViewContext; detail: KpiDetail }) {
         {cityName} ・ {ctx.t('pub.kpi.kicker')}
       </p>
       <h1>{name}</h1>
+      <UnpublishedYearsNote ctx={ctx} years={data.unpublishedYears} />
       {otherName && otherName !== name ? (
         <p class="muted" lang={ctx.lang === 'ja' ? 'en' : 'ja'}>
           {otherName}
