@@ -204,7 +204,12 @@ export function staffCityRoutes(deps: WebDeps): Hono<StaffEnv> {
     const counts = new Map<number, number>();
     for (const k of staff.data.kpis) for (const o of k.observations) counts.set(reportingYear(o.at), (counts.get(reportingYear(o.at)) ?? 0) + 1);
     for (const y of staff.unpublishedYears) if (!counts.has(y)) counts.set(y, 0);
-    return [...counts.entries()].sort((a, b) => b[0] - a[0]).map(([year, actuals]) => ({ year, actuals, published: !staff.unpublishedYears.has(year) }));
+    // What still waits in review per year: publishing shows only approved content.
+    const review = (year: number) => {
+      const all = [...staff.reviews.values()].filter((r) => r.year === year);
+      return { submitted: all.filter((r) => r.state === 'submitted').length, returned: all.filter((r) => r.state === 'returned').length, draft: all.filter((r) => r.state === 'draft').length };
+    };
+    return [...counts.entries()].sort((a, b) => b[0] - a[0]).map(([year, actuals]) => ({ year, actuals, published: staff.publishedYears.has(year), review: review(year) }));
   }
 
   app.get('/:city/publication', async (c) => {
