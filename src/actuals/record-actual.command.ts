@@ -61,6 +61,25 @@ export async function actualContexts(db: Executor, cityId: string, mayEditKpi?: 
  */
 export async function recordActuals(db: Executor, signal: ChangeSignal, props: RecordActualsProps): Promise<RecordActualsResult> {
   if (props.actor.trim() === '') throw new Error('recordActuals needs an actor');
+  // Two people writing the same actual at once: the loser of the race sees a unique violation;
+  // validated again against what the winner wrote, it becomes a correction (or nothing) instead
+  // of an error. Only when this command owns the transaction (an import's is the caller's).
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await recordActualsOnce(db, signal, props);
+    } catch (e) {
+      if (db.isTransaction || attempt >= 3 || !isWriteConflict(e)) throw e;
+    }
+  }
+}
+
+/** A unique violation or serialization failure: another transaction wrote the same slot first. */
+function isWriteConflict(e: unknown): boolean {
+  const code = (e as { code?: unknown } | null)?.code;
+  return code === '23505' || code === '40001';
+}
+
+async function recordActualsOnce(db: Executor, signal: ChangeSignal, props: RecordActualsProps): Promise<RecordActualsResult> {
   const result = await inTransaction(db, async (trx): Promise<RecordActualsResult> => {
     const data = await loadCityData(trx, props.cityId);
     if (!data) throw new Error(`no city ${props.cityId}`);
