@@ -214,7 +214,7 @@ function validateOne(kpi: Kpi, input: ActualInput, context: ActualContext): Actu
   if (problems.length > 0 || at === null || value === null) return { ok: false, problems };
 
   const atIso = formatTimePointIso(at);
-  const before = kpi.observations.find((o) => formatTimePointIso(o.at) === atIso) ?? null;
+  const before = storedByIso(kpi).get(atIso) ?? null;
   const note = noteIn ?? before?.note ?? null;
   const source = sourceIn ?? before?.source ?? null;
   const beforeDecimals = before ? (before.decimals ?? decimalsOf(before.value)) : null;
@@ -241,6 +241,14 @@ function validateOne(kpi: Kpi, input: ActualInput, context: ActualContext): Actu
       statusAfter: null,
     },
   };
+}
+
+/** A KPI's stored actuals by ISO time point, built once per KPI object (an import checks 100,000 rows against it). */
+const storedIndex = new WeakMap<Kpi, Map<string, Observation>>();
+function storedByIso(kpi: Kpi): Map<string, Observation> {
+  let m = storedIndex.get(kpi);
+  if (!m) storedIndex.set(kpi, (m = new Map(kpi.observations.map((o) => [formatTimePointIso(o.at), o]))));
+  return m;
 }
 
 /**
