@@ -1,4 +1,6 @@
-import { toJsonb, type JsonValue } from '../storage/columns.ts';
+import { sql } from 'kysely';
+import { jsonRows } from '../storage/change-log.repository.ts';
+import type { JsonValue } from '../storage/columns.ts';
 import type { Executor } from '../storage/database.ts';
 import type { StaffExecutor } from '../storage/staff-database.ts';
 import type { ActualContent, ReviewEntity, ReviewState, ReviewStatus, TextContent } from './review.ts';
@@ -20,27 +22,29 @@ export interface NewReviewEntry {
   readonly actor: string;
 }
 
-/** Appends review steps (one statement). */
+/**
+ * Appends review steps: one statement per 20,000 steps, the rows bound as one JSON parameter
+ * (an import of 100,000 actuals appends as many steps; see `jsonRows`).
+ */
 export async function appendReviewEntries(db: AnyExecutor, entries: readonly NewReviewEntry[]): Promise<void> {
-  if (entries.length === 0) return;
-  for (let i = 0; i < entries.length; i += 5000) {
-    await reviewDb(db)
-      .insertInto('review_entries')
-      .values(
-        entries.slice(i, i + 5000).map((e) => ({
-          city_id: e.cityId,
-          entity: e.entity,
-          entity_key: e.key,
-          year: e.year,
-          state: e.state,
-          content: toJsonb(e.content as unknown as JsonValue),
-          explanation: e.explanation ?? null,
-          reason: e.reason ?? null,
-          platform_override: e.platformOverride ?? null,
-          actor: e.actor,
-        })),
-      )
-      .execute();
+  for (let i = 0; i < entries.length; i += 20_000) {
+    const rows = entries.slice(i, i + 20_000).map((e) => ({
+      city_id: e.cityId,
+      entity: e.entity,
+      entity_key: e.key,
+      year: e.year,
+      state: e.state,
+      content: (e.content ?? null) as unknown as JsonValue,
+      explanation: e.explanation ?? null,
+      reason: e.reason ?? null,
+      platform_override: e.platformOverride ?? null,
+      actor: e.actor,
+    }));
+    await sql`
+      insert into review_entries (city_id, entity, entity_key, year, state, content, explanation, reason, platform_override, actor)
+      select r.city_id, r.entity, r.entity_key, r.year, r.state, r.content, r.explanation, r.reason, r.platform_override, r.actor
+      from rows from (json_to_recordset(${jsonRows(rows)}::json) as (city_id text, entity text, entity_key text, year integer, state text, content jsonb, explanation text, reason text, platform_override text, actor text)) with ordinality as r(city_id, entity, entity_key, year, state, content, explanation, reason, platform_override, actor, n)
+      order by r.n`.execute(reviewDb(db));
   }
 }
 
