@@ -118,7 +118,14 @@ export const actualInputSchema = z.object({
  * the same KPI and time point after the first are the caller's concern (the import reports them).
  */
 export function validateActuals(items: readonly { readonly kpi: Kpi; readonly input: ActualInput; readonly context?: ActualContext }[]): ActualValidation[] {
-  const results: ActualValidation[] = items.map(({ kpi, input, context }) => validateOne(kpi, input, context ?? {}));
+  // A file repeats the same time points on many rows: each is read once per batch.
+  const timePoints = new Map<string, ReturnType<typeof parseTimePoint>>();
+  const readAt = (raw: string) => {
+    let p = timePoints.get(raw);
+    if (!p) timePoints.set(raw, (p = parseTimePoint(raw)));
+    return p;
+  };
+  const results: ActualValidation[] = items.map(({ kpi, input, context }) => validateOne(kpi, input, context ?? {}, readAt));
   // Per KPI: apply every valid change, compare the status before and after.
   const byKpi = new Map<string, number[]>();
   items.forEach((it, i) => {
@@ -159,7 +166,7 @@ export function validateActual(kpi: Kpi, input: ActualInput, context: ActualCont
   return validateActuals([{ kpi, input, context }])[0]!;
 }
 
-function validateOne(kpi: Kpi, input: ActualInput, context: ActualContext): ActualValidation {
+function validateOne(kpi: Kpi, input: ActualInput, context: ActualContext, readAt: (raw: string) => ReturnType<typeof parseTimePoint> = parseTimePoint): ActualValidation {
   const problems: ActualProblem[] = [];
   if (context.permitted === false) return { ok: false, problems: [problem('kpi', 'not-permitted', { kpi: kpi.name })] };
   const text = (field: keyof typeof ACTUAL_LIMITS, raw: string | null | undefined, required = false): string | null => {
@@ -174,7 +181,7 @@ function validateOne(kpi: Kpi, input: ActualInput, context: ActualContext): Actu
   const atText = text('at', input.at, true);
   let at: TimePoint | null = null;
   if (atText !== null) {
-    const parsed = parseTimePoint(atText);
+    const parsed = readAt(atText);
     if (parsed.ok) at = parsed.value;
     else problems.push(problem('at', 'unreadable-date', { detail: parsed.error.messageJa }, { detail: parsed.error.message }));
   }

@@ -103,8 +103,21 @@ async function recordActualsOnce(db: Executor, signal: ChangeSignal, props: Reco
   return result;
 }
 
+/**
+ * The write half of {@link recordActuals}, for a caller that has just validated the same rows
+ * with {@link validateActuals} against the city as read in the same transaction (the import's
+ * commit, which must list every problem of a file first): appends the versions and review
+ * steps, and signals the change. Returns how many versions were appended.
+ */
+export async function writeValidatedActuals(trx: Executor, signal: ChangeSignal, props: Omit<RecordActualsProps, 'rows' | 'mayEditKpi'>, valid: readonly ValidActual[]): Promise<number> {
+  if (!trx.isTransaction) throw new Error('writeValidatedActuals runs in the transaction the rows were validated in');
+  const written = await writeValid(trx, props, valid);
+  signal.invalidate(props.cityId);
+  return written;
+}
+
 /** Appends the versions and review steps of valid rows; returns how many versions were appended. */
-async function writeValid(trx: Executor, props: RecordActualsProps, valid: readonly ValidActual[]): Promise<number> {
+async function writeValid(trx: Executor, props: Omit<RecordActualsProps, 'rows' | 'mayEditKpi'>, valid: readonly ValidActual[]): Promise<number> {
   const rowIds = new Map((await listKpiRows(trx, props.cityId)).map((k) => [k.slug, k.id]));
   const reviews = new Map((await listReviewStatuses(trx, props.cityId, 'actual')).map((s) => [s.key, s]));
   const state = props.intent === 'draft' ? 'draft' : 'submitted';

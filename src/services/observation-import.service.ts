@@ -13,8 +13,8 @@ import { t, type MessageKey } from '../i18n/messages.ts';
 import { inTransaction, type Executor } from '../storage/database.ts';
 import { listKpiRows } from '../storage/kpi.repository.ts';
 import type { ObservationChange } from '../storage/observation.repository.ts';
-import { validateActuals, type ActualContext, type ActualField, type ActualInput, type ActualProblem } from '../actuals/actual-input.ts';
-import { actualContexts, recordActuals, type ChangeSignal } from '../actuals/record-actual.command.ts';
+import { validateActuals, type ActualContext, type ActualField, type ActualInput, type ActualProblem, type ValidActual } from '../actuals/actual-input.ts';
+import { actualContexts, writeValidatedActuals, type ChangeSignal } from '../actuals/record-actual.command.ts';
 
 /** The preview's stand-in for the import's reason (the commit gives the real one): corrections are not refused for lacking one. */
 const IMPORT_REASON_PLACEHOLDER = 'import';
@@ -83,6 +83,8 @@ export interface ImportChange {
   readonly change: ObservationChange;
   /** The row as the one actual command takes it (src/actuals/record-actual.command.ts). */
   readonly input: ActualInput;
+  /** What the one validator made of it (the commit writes this). */
+  readonly valid: ValidActual;
 }
 
 /** Everything the preview shows: the format, every problem, every change, how many rows change nothing. */
@@ -150,16 +152,10 @@ export async function commitObservationImport(db: Executor, file: ImportFile, me
     const kpiRowIds = new Map((await listKpiRows(trx, cityId)).map((k) => [k.slug, k.id]));
     const preview = await validate(data, kpiRowIds, read, permissions, await actualContexts(trx, cityId), meta.reason);
     if (preview.problems.length > 0) return { ok: false, preview } as const;
-    // The one command writes (and validates again, in this transaction): versions, review steps, change log.
-    const written = await recordActuals(trx, signal, {
-      cityId,
-      actor: meta.actor,
-      reason: meta.reason,
-      rows: preview.changes.map((c) => ({ kpiId: c.kpiId, input: c.input })),
-      ...(permissions.mayEditKpi && { mayEditKpi: permissions.mayEditKpi }),
-    });
-    if (!written.ok) throw new Error('an import row valid in the preview was refused by the command');
-    return { ok: true, preview, written: written.written } as const;
+    // Validated by the one validator in this transaction: the command's write half appends the
+    // versions, review steps and change log.
+    const written = await writeValidatedActuals(trx, signal, { cityId, actor: meta.actor, reason: meta.reason }, preview.changes.map((c) => c.valid));
+    return { ok: true, preview, written } as const;
   });
 }
 
@@ -351,6 +347,7 @@ async function validate(data: CityData, kpiRowIds: ReadonlyMap<string, number>, 
       before: a.before?.value ?? null,
       ...place,
       input: items[i]!.input,
+      valid: a,
       change: { kpiId: kpiRowId, at: a.at, value: a.value, decimals: a.decimals, note: a.note, source: a.source },
     });
   });
