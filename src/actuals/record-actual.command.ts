@@ -118,6 +118,7 @@ export async function writeValidatedActuals(trx: Executor, signal: ChangeSignal,
 
 /** Appends the versions and review steps of valid rows; returns how many versions were appended. */
 async function writeValid(trx: Executor, props: Omit<RecordActualsProps, 'rows' | 'mayEditKpi'>, valid: readonly ValidActual[]): Promise<number> {
+  if (valid.length === 0) return 0;
   const rowIds = new Map((await listKpiRows(trx, props.cityId)).map((k) => [k.slug, k.id]));
   const reviews = new Map((await listReviewStatuses(trx, props.cityId, 'actual')).map((s) => [s.key, s]));
   const state = props.intent === 'draft' ? 'draft' : 'submitted';
