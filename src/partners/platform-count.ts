@@ -1,5 +1,5 @@
 import type { Observation } from '../core/kpi/kpi.ts';
-import type { TimePoint } from '../core/time/time-point.ts';
+import { formatTimePointIso, reportingYear, type TimePoint } from '../core/time/time-point.ts';
 import type { KpiBinding, MemberType } from './programme.ts';
 
 /**
@@ -88,10 +88,14 @@ export function platformObservations(binding: KpiBinding, records: PlatformRecor
 /**
  * Merges platform observations into a KPI's stored ones: from the programme's first year on
  * the platform's figures replace what was typed in; earlier years keep the published record.
+ * A stored value entered by hand with a reason for overriding the count (`manual`: its ISO time
+ * point → the label to show as its source) is kept and replaces the count of its year.
  */
-export function mergePlatformObservations(stored: readonly Observation[], computed: readonly Observation[], firstYear: number): Observation[] {
+export function mergePlatformObservations(stored: readonly Observation[], computed: readonly Observation[], firstYear: number, manual: ReadonlyMap<string, string> = new Map()): Observation[] {
   const kept = stored.filter((o) => startYear(o.at) < firstYear);
-  return [...kept, ...computed];
+  const overridden = stored.filter((o) => startYear(o.at) >= firstYear && manual.has(formatTimePointIso(o.at))).map((o) => ({ ...o, source: manual.get(formatTimePointIso(o.at))! }));
+  const years = new Set(overridden.map((o) => reportingYear(o.at)));
+  return [...kept, ...overridden, ...computed.filter((o) => !years.has(reportingYear(o.at)))];
 }
 
 function startYear(t: TimePoint): number {

@@ -123,3 +123,8 @@ export function auditCities(user: StaffUser): string[] | null {
   if (user.isSystemAdmin) return null;
   return user.memberships.filter((m) => canReadAuditLog(user, m.cityId)).map((m) => m.cityId);
 }
+
+/** Whether the user may approve or return what departments and experts submitted (the review before publishing). */
+export function canReviewData(user: StaffUser, cityId: string): boolean {
+  return roleIn(user, cityId) === 'secretariat';
+}

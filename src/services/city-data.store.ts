@@ -5,7 +5,7 @@ import type { Database } from '../storage/database.ts';
 import { bumpCityRevision, staleSummaryCityIds } from '../summaries/summary.repository.ts';
 import { refreshCitySummaries } from '../summaries/summary.service.ts';
 import { listCities, loadCityData } from './city-data.service.ts';
-import { loadStaffDecorations, publicView, type StaffCityData } from './publication.service.ts';
+import { loadStaffDecorations, publicView, yearsWithData, type StaffCityData } from './publication.service.ts';
 
 /** The PostgreSQL notification channel on which a process announces a written city (payload: its id). */
 export const CHANGE_CHANNEL = 'michishirube_city_changed';
@@ -146,14 +146,13 @@ export class CityDataStore {
     let data = await loadCityData(this.db, cityId, { withHistory: true });
     if (!data) return null;
     for (const derive of this.derivers) data = await derive(data);
-    const { unpublishedYears, statusOverrides, yearlyCommentaries } = await loadStaffDecorations(this.db, cityId);
-    return {
-      data: {
-        ...data,
-        ...(statusOverrides.length > 0 && { statusOverrides }),
-        ...(yearlyCommentaries.length > 0 && { yearlyCommentaries }),
-      },
-      unpublishedYears,
+    const { publishedYears, heldYears, statusOverrides, yearlyCommentaries, reviews } = await loadStaffDecorations(this.db, cityId);
+    const full: CityData = {
+      ...data,
+      ...(statusOverrides.length > 0 && { statusOverrides }),
+      ...(yearlyCommentaries.length > 0 && { yearlyCommentaries }),
     };
+    const unpublishedYears = new Set([...yearsWithData(full), ...heldYears].filter((y) => !publishedYears.has(y)));
+    return { data: full, publishedYears, unpublishedYears, reviews };
   }
 }

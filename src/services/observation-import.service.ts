@@ -5,16 +5,22 @@ import { isNotAvailable, kpiNameKey, normalizeNotation, normalizeUnit, parseFigu
 import { decimalsOf } from '../core/quantity.ts';
 import { controlCharacterIn, TEXT_LIMITS } from '../core/text.ts';
 import { formatTimePointIso, formatTimePointJa, type TimePoint } from '../core/time/time-point.ts';
-import { LOOKED_FOR_HEADINGS, type ClosestRow, type RawCell } from '../formats/csv/observation-rows.ts';
+import { LOOKED_FOR_HEADINGS, type ClosestRow, type RawCell, type RawObservationRow } from '../formats/csv/observation-rows.ts';
 import type { TextEncoding } from '../formats/csv/decode-text.ts';
 import type { Lang } from '../i18n/lang.ts';
 import { t, type MessageKey } from '../i18n/messages.ts';
 import { inTransaction, type Executor } from '../storage/database.ts';
 import { listKpiRows } from '../storage/kpi.repository.ts';
-import { appendObservationChanges, type ObservationChange } from '../storage/observation.repository.ts';
+import type { ObservationChange } from '../storage/observation.repository.ts';
+import { validateActuals, type ActualContext, type ActualField, type ActualInput, type ActualProblem, type ValidActual } from '../actuals/actual-input.ts';
+import { actualContexts, writeValidatedActuals, type ChangeSignal } from '../actuals/record-actual.command.ts';
+
 import { loadCityData } from './city-data.service.ts';
 import { readImportFileIsolated } from './observation-import.isolated.ts';
 import { MAX_IMPORT_BYTES, MAX_IMPORT_ROWS, type ImportRead, type ImportReadResult } from './observation-import.read.ts';
+
+/** The preview's stand-in for the import's reason (the commit gives the real one): corrections are not refused for lacking one. */
+const IMPORT_REASON_PLACEHOLDER = 'import';
 
 export { MAX_IMPORT_BYTES, MAX_IMPORT_ROWS };
 
@@ -64,7 +70,12 @@ export type ImportProblemKind =
   /** A fraction (0.901) typed for a percentage KPI whose figures are all above 1: 0.901 % or 90.1 %? */
   | 'percent-as-fraction'
   /** A formula whose result was never saved: the cell has no value to import. */
-  | 'formula-without-result';
+  | 'formula-without-result'
+  /** A KPI the partner platform counts, entered without a reason for overriding the count. */
+  | 'platform-fed'
+  /** The value turns the KPI's status to behind or worsening and the 説明 column is empty. */
+  | 'explanation-required'
+  | 'invalid-text';
 
 /** One problem of one cell: where, what it holds, and what is wrong (both languages). */
 export interface ImportProblem {
@@ -112,6 +123,10 @@ export interface ImportChange {
   readonly row: number;
   /** For the storage: the KPI's row id, note and source kept or replaced. */
   readonly change: ObservationChange;
+  /** The row as the one actual command takes it (src/actuals/record-actual.command.ts). */
+  readonly input: ActualInput;
+  /** What the one validator made of it (the commit writes this). */
+  readonly valid: ValidActual;
 }
 
 /** Everything the preview shows: the format, every problem, every change, how many rows change nothing. */
@@ -157,7 +172,7 @@ export async function previewObservationImport(db: Executor, file: ImportFile, p
   const data = await loadCityData(db, cityId);
   if (!data) return { ok: false, error: { kind: 'unknown-city', cityId } };
   const kpiRowIds = new Map((await listKpiRows(db, cityId)).map((k) => [k.slug, k.id]));
-  return { ok: true, preview: await validate(data, kpiRowIds, read, permissions) };
+  return { ok: true, preview: await validate(data, kpiRowIds, read, permissions, await actualContexts(db, cityId), IMPORT_REASON_PLACEHOLDER) };
 }
 
 export type CommitResult =
@@ -170,7 +185,7 @@ export type CommitResult =
  * writes every change through `recordObservations` (versions with actor and reason, change log),
  * or nothing when any problem remains. Importing the same file again writes nothing.
  */
-export async function commitObservationImport(db: Executor, file: ImportFile, meta: { actor: string; reason: string }, permissions: ImportPermissions = {}): Promise<CommitResult> {
+export async function commitObservationImport(db: Executor, file: ImportFile, meta: { actor: string; reason: string }, permissions: ImportPermissions = {}, signal: ChangeSignal = { invalidate: () => {} }): Promise<CommitResult> {
   const read = await readImportFileOnce(file);
   if (!read.ok) return read;
   return inTransaction(db, async (trx) => {
@@ -179,9 +194,11 @@ export async function commitObservationImport(db: Executor, file: ImportFile, me
     const data = await loadCityData(trx, cityId);
     if (!data) return { ok: false, error: { kind: 'unknown-city', cityId } } as const;
     const kpiRowIds = new Map((await listKpiRows(trx, cityId)).map((k) => [k.slug, k.id]));
-    const preview = await validate(data, kpiRowIds, read, permissions);
+    const preview = await validate(data, kpiRowIds, read, permissions, await actualContexts(trx, cityId), meta.reason);
     if (preview.problems.length > 0) return { ok: false, preview } as const;
-    const written = await appendObservationChanges(trx, preview.changes.map((c) => c.change), meta);
+    // Validated by the one validator in this transaction: the command's write half appends the
+    // versions, review steps and change log.
+    const written = await writeValidatedActuals(trx, signal, { cityId, actor: meta.actor, reason: meta.reason }, preview.changes.map((c) => c.valid));
     return { ok: true, preview, written } as const;
   });
 }
@@ -227,8 +244,15 @@ export function forgetImportRead(path: string): void {
   for (const [k, v] of readCache) if (v.path === path) readCache.delete(k);
 }
 
-/** Checks every row against the city's KPIs and turns the good ones into changes. */
-async function validate(data: CityData, kpiRowIds: ReadonlyMap<string, number>, read: ImportRead, permissions: ImportPermissions): Promise<ImportPreview> {
+/**
+ * Checks every row against the city's KPIs and turns the good ones into changes. What a file
+ * alone can get wrong (an unknown KPI, a cell's format or formula, SDG targets, a changed
+ * 当初値/目標値, a duplicate row) is checked here, and the cells are read as the file shows them
+ * (a date cell, a percent cell, a bare year under 「年度」); the actual itself (figure against the
+ * KPI, unit, range, texts, platform feed, explanation, new or correction) by the one validator
+ * every path uses (src/actuals/actual-input.ts).
+ */
+async function validate(data: CityData, kpiRowIds: ReadonlyMap<string, number>, read: ImportRead, permissions: ImportPermissions, contextOf: (kpi: Kpi) => ActualContext, reason: string | null): Promise<ImportPreview> {
   const kpis = new Map(data.kpis.map((k) => [k.id, k]));
   // Names as files type them: NFKC, brackets and case folded (「（年間）」 is 「(年間)」, ＳＤＧｓ is SDGs).
   const byName = new Map<string, Kpi[]>();
@@ -236,18 +260,15 @@ async function validate(data: CityData, kpiRowIds: ReadonlyMap<string, number>, 
   const problems: ImportProblem[] = [...read.layoutProblems];
   const changes: ImportChange[] = [];
   const results: ImportRowResult[] = [];
-  const seen = new Map<string, { row: number; sheet?: string; value: number }>();
+  const items: { kpi: Kpi; input: ActualInput; context: ActualContext; row: RawObservationRow; notes: ImportNote[] }[] = [];
   // A file repeats the same time points, figures and KPIs on many rows: each is parsed or indexed once.
   const timePoints = memo((raw: string) => parseTimePointNoted(raw));
   const figures = memo((key: string) => {
     const [unit, raw] = key.split('\u0000') as [string, string];
     return parseFigure(raw, { expectedUnit: unit });
   });
-  const isoOf = memo((at: TimePoint) => formatTimePointIso(at));
   const nameKey = memo((name: string) => kpiNameKey(name));
-  const storedOf = memo((k: Kpi) => new Map(k.observations.map((o) => [formatTimePointIso(o.at), o])));
   const onlyWholePercents = memo((k: Kpi) => [k.baseline.value, ...k.targets.map((t) => t.value), ...k.observations.map((o) => o.value)].every((v) => Math.abs(v) > 1));
-  let unchanged = 0;
   let n = 0;
   for (const r of read.rows) {
     if (++n % 2000 === 0) await new Promise((res) => setImmediate(res));
@@ -265,11 +286,6 @@ async function validate(data: CityData, kpiRowIds: ReadonlyMap<string, number>, 
     if (!kpi) {
       const cell = idCell && idCell.raw !== '' ? idCell : nameCell;
       problem('unknown-kpi', cell, `この都市に該当する指標がありません（指標IDまたは指標名を確認してください）`, `no KPI of this city matches (check the KPI id or name)`);
-      continue;
-    }
-    if (permissions.mayEditKpi && !permissions.mayEditKpi(kpi)) {
-      const cell = idCell && idCell.raw !== '' ? idCell : nameCell;
-      problem('kpi-not-permitted', cell, `この指標（${kpi.name}）の実績を登録する権限がありません（担当課の指標だけを取り込めます）`, `you may not enter actuals of this KPI (${kpi.name}): only your department's KPIs can be imported`);
       continue;
     }
     let bad = false;
@@ -356,11 +372,6 @@ async function validate(data: CityData, kpiRowIds: ReadonlyMap<string, number>, 
       );
       bad = true;
     }
-    const unitCell = r.cells.unit;
-    if (unitCell && unitCell.raw !== '' && normalizeUnit(unitCell.raw) !== normalizeUnit(kpi.unit)) {
-      problem('unit-mismatch', unitCell, `単位「${unitCell.raw}」はこの指標の単位「${kpi.unit}」と異なります`, `the unit "${unitCell.raw}" is not the KPI's unit "${kpi.unit}"`);
-      bad = true;
-    }
     const sdgCell = r.cells.sdgTargets;
     if (sdgCell && sdgCell.raw !== '') {
       const ids = parseSdgTargetList(sdgCell.raw);
@@ -369,13 +380,6 @@ async function validate(data: CityData, kpiRowIds: ReadonlyMap<string, number>, 
         bad = true;
       } else if ([...ids.value].sort().join(',') !== [...kpi.sdgTargets].sort().join(',')) {
         problem('sdg-targets-differ', sdgCell, `SDGターゲットが登録内容（【${kpi.sdgTargets.join(',')}】）と異なります。ターゲットの変更は計画データで行ってください`, `the SDG targets differ from the stored ones (${kpi.sdgTargets.join(', ') || 'none'}); change targets in the plan data`);
-        bad = true;
-      }
-    }
-    if (value !== null && isPercent(kpi.unit) && !bad) {
-      const range = percentRange(kpi);
-      if (value < range.low || value > range.high) {
-        problem('percentage-out-of-range', valueCell, `割合の値 ${value} が範囲（${range.low}～${range.high}）を外れています`, `the percentage ${value} is outside ${range.low}–${range.high}`);
         bad = true;
       }
     }
@@ -389,62 +393,129 @@ async function validate(data: CityData, kpiRowIds: ReadonlyMap<string, number>, 
       }
     }
     if (bad || value === null || !at) continue;
-    const iso = isoOf(at);
-    const key = `${kpi.id}@${iso}`;
+    const input: ActualInput = {
+      at: { point: at },
+      value: { number: value, decimals },
+      unit: r.cells.unit?.raw ?? null,
+      note: r.cells.note?.raw ?? null,
+      source: r.cells.source?.raw ?? null,
+      explanation: r.cells.explanation?.raw ?? null,
+      reason,
+    };
+    const context = { ...contextOf(kpi), ...(permissions.mayEditKpi && { permitted: permissions.mayEditKpi(kpi) }) };
+    items.push({ kpi, input, context, row: r, notes });
+  }
+
+  const validated = validateActuals(items);
+  const seen = new Map<string, { row: number; sheet?: string; value: number }>();
+  let unchanged = 0;
+  validated.forEach((v, i) => {
+    const { kpi, row: r, notes } = items[i]!;
+    const place = { ...(r.sheet ? { sheet: r.sheet } : {}), row: r.row };
+    if (!v.ok) {
+      for (const p of v.problems) {
+        const cell = cellOf(r, p.field);
+        problems.push({ kind: importKindOf(p), ...place, column: cell?.column ?? '', ...(cell?.heading ? { heading: cell.heading } : {}), raw: cell ? clip(cell.raw) : '', message: p.message });
+      }
+      return;
+    }
+    const a = v.value;
+    const key = `${kpi.id}@${a.atIso}`;
     const first = seen.get(key);
     if (first) {
       // The exported sheet repeats a KPI shown in two tables; only a different figure is a problem there.
-      if (read.format !== 'sheet' || first.value !== value) {
-        problem('duplicate-row', atCell, `同じ指標・時点の行が${first.sheet ? `「${first.sheet}」の` : ''}${first.row}行目にもあります`, `the same KPI and time point is also on row ${first.row}${first.sheet ? ` of "${first.sheet}"` : ''}`);
+      if (read.format !== 'sheet' || first.value !== a.value) {
+        const atCell = r.cells.at;
+        problems.push({ kind: 'duplicate-row', ...place, column: atCell?.column ?? '', ...(atCell?.heading ? { heading: atCell.heading } : {}), raw: atCell?.raw ?? '', message: { ja: `同じ指標・時点の行が${first.sheet ? `「${first.sheet}」の` : ''}${first.row}行目にもあります`, en: `the same KPI and time point is also on row ${first.row}${first.sheet ? ` of "${first.sheet}"` : ''}` } });
       }
-      continue;
+      return;
     }
-    seen.set(key, { row: r.row, ...(r.sheet ? { sheet: r.sheet } : {}), value });
-    const current = storedOf(kpi).get(iso);
-    const currentDecimals = current ? (current.decimals ?? decimalsOf(current.value)) : null;
-    // A note or source is stored and shown on public pages as typed: the same rules as the staff form's (core/text.ts).
-    let textBad = false;
-    for (const [cell, limit, ja, en] of [
-      [r.cells.note, TEXT_LIMITS.note, '備考', 'note'],
-      [r.cells.source, TEXT_LIMITS.source, '出典', 'source'],
-    ] as const) {
-      if (!cell || cell.raw === '') continue;
-      const char = controlCharacterIn(cell.raw);
-      if (char) {
-        problem('control-character', { ...cell, raw: cell.raw.slice(0, 200) }, `${ja}に使えない制御文字（${char}）が含まれています`, `the ${en} holds a control character (${char}) that is not allowed`);
-        textBad = true;
-      } else if (cell.raw.length > limit) {
-        problem('text-too-long', { ...cell, raw: `${cell.raw.slice(0, 200)}…` }, `${ja}が長すぎます（${cell.raw.length.toLocaleString('ja-JP')}文字、${limit.toLocaleString('ja-JP')}文字まで）`, `the ${en} is too long (${cell.raw.length.toLocaleString('en')} characters, at most ${limit.toLocaleString('en')})`);
-        textBad = true;
-      }
-    }
-    if (textBad) continue;
-    const note = r.cells.note && r.cells.note.raw !== '' ? r.cells.note.raw : (current?.note ?? null);
-    const source = r.cells.source && r.cells.source.raw !== '' ? r.cells.source.raw : (current?.source ?? null);
-    const result = { ...(r.sheet ? { sheet: r.sheet } : {}), row: r.row, kpiId: kpi.id, at, value, unit: kpi.unit, notes };
-    if (current && current.value === value && currentDecimals === decimals && (current.note ?? null) === note && (current.source ?? null) === source) {
+    seen.set(key, { ...place, value: a.value });
+    const result = { ...place, kpiId: kpi.id, at: a.at, value: a.value, unit: kpi.unit, notes };
+    if (a.kind === 'unchanged') {
       unchanged++;
       results.push({ ...result, action: 'unchanged' });
-      continue;
+      return;
     }
     const kpiRowId = kpiRowIds.get(kpi.id);
     if (kpiRowId === undefined) throw new Error(`KPI ${kpi.id} has no stored row`);
-    results.push({ ...result, action: current ? 'correction' : 'new' });
+    results.push({ ...result, action: a.kind === 'correct' ? 'correction' : 'new' });
     changes.push({
-      kind: current ? 'correct' : 'new',
+      kind: a.kind,
       kpiId: kpi.id,
       kpiName: kpi.name,
-      at,
-      value,
-      decimals,
+      at: a.at,
+      value: a.value,
+      decimals: a.decimals ?? decimalsOf(a.value),
       unit: kpi.unit,
-      before: current?.value ?? null,
-      ...(r.sheet ? { sheet: r.sheet } : {}),
-      row: r.row,
-      change: { kpiId: kpiRowId, at, value, decimals: current && current.value === value && current.decimals === undefined && decimals === decimalsOf(value) ? null : decimals, note, source },
+      before: a.before?.value ?? null,
+      ...place,
+      input: items[i]!.input,
+      valid: a,
+      change: { kpiId: kpiRowId, at: a.at, value: a.value, decimals: a.decimals, note: a.note, source: a.source },
     });
+  });
+  // Problems and rows in file order (the row checks and the validator's run in two passes).
+  const order = new Map<string, number>();
+  read.rows.forEach((r, i) => order.set(`${r.sheet ?? ''}\u0000${r.row}`, i));
+  const rank = (p: { sheet?: string; row: number }) => order.get(`${p.sheet ?? ''}\u0000${p.row}`) ?? -1;
+  const inFileOrder = <T extends { sheet?: string; row: number }>(list: readonly T[]): T[] => list.map((p, i) => ({ p, i, r: rank(p) })).sort((a, b) => a.r - b.r || a.i - b.i).map((x) => x.p);
+  return { cityId: data.city.id, format: read.format, ...(read.encoding ? { encoding: read.encoding } : {}), rows: read.rows.length, problems: inFileOrder(problems), changes, unchanged, results: inFileOrder(results) };
+}
+
+/** A long cell's text cut for a problem list (the message says how long it is). */
+function clip(raw: string): string {
+  return raw.length > 200 ? `${raw.slice(0, 200)}…` : raw;
+}
+
+/** The cell of a row a validator problem is about (the value cell when the file has no such column). */
+function cellOf(r: RawObservationRow, field: ActualField): RawCell | undefined {
+  switch (field) {
+    case 'kpi':
+      return r.cells.kpi && r.cells.kpi.raw !== '' ? r.cells.kpi : r.cells.name;
+    case 'at':
+      return r.cells.at;
+    case 'unit':
+      return r.cells.unit;
+    case 'note':
+      return r.cells.note;
+    case 'source':
+      return r.cells.source;
+    case 'explanation':
+      return r.cells.explanation ?? r.cells.value;
+    case 'value':
+    case 'reason':
+    case 'platformOverride':
+      return r.cells.value;
   }
-  return { cityId: data.city.id, format: read.format, ...(read.encoding ? { encoding: read.encoding } : {}), rows: read.rows.length, problems, changes, unchanged, results };
+}
+
+/** The import's problem kind for a validator problem (the preview's filter and CSV use these). */
+function importKindOf(p: ActualProblem): ImportProblemKind {
+  switch (p.kind) {
+    case 'required':
+      return p.field === 'at' ? 'unreadable-date' : 'missing-value';
+    case 'unreadable-date':
+      return 'unreadable-date';
+    case 'unreadable-value':
+      return 'text-in-number-cell';
+    case 'unit-mismatch':
+      return 'unit-mismatch';
+    case 'percentage-out-of-range':
+      return 'percentage-out-of-range';
+    case 'not-permitted':
+      return 'kpi-not-permitted';
+    case 'platform-fed':
+      return 'platform-fed';
+    case 'explanation-required':
+      return 'explanation-required';
+    case 'too-long':
+      return p.field === 'note' || p.field === 'source' ? 'text-too-long' : 'invalid-text';
+    case 'control-character':
+      return 'control-character';
+    case 'reason-required':
+      return 'invalid-text';
+  }
 }
 
 /** The message of a formula with no saved result: it names the cell and says how to get a value. */
@@ -487,6 +558,10 @@ export function importPreviewJson(p: ImportPreview) {
   };
 }
 
+function isPercent(unit: string): boolean {
+  return normalizeUnit(unit) === '%';
+}
+
 /** `fn` remembering its answer per argument (for one validation: the cache dies with it). */
 function memo<K, V>(fn: (key: K) => V): (key: K) => V {
   const cache = new Map<K, V>();
@@ -495,20 +570,6 @@ function memo<K, V>(fn: (key: K) => V): (key: K) => V {
     if (v === undefined && !cache.has(key)) cache.set(key, (v = fn(key)));
     return v as V;
   };
-}
-
-function isPercent(unit: string): boolean {
-  return normalizeUnit(unit) === '%';
-}
-
-/**
- * The values a percentage KPI may take: 0–100 for a share; a KPI whose own baseline or targets
- * are negative (a reduction such as −21.7 % vs 2013) may go down to −100; one whose figures
- * exceed 100 (a growth rate) has no upper bound.
- */
-function percentRange(kpi: Kpi): { low: number; high: number } {
-  const own = [kpi.baseline.value, ...kpi.targets.map((t) => t.value)];
-  return { low: own.some((v) => v < 0) ? -100 : 0, high: own.some((v) => v > 100) ? Number.POSITIVE_INFINITY : 100 };
 }
 
 /** Example rows for the template: each KPI of the city with its latest actual (or its baseline). */

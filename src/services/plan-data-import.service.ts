@@ -3,11 +3,15 @@ import { readPlanDataFile, readSeedCities } from '../formats/plan-data/plan-data
 import type { PlanDataResult } from '../formats/plan-data/plan-data.reader.ts';
 import type { Database } from '../storage/database.ts';
 import { listCities, saveCityData } from './city-data.service.ts';
+import { publishDocumentedYears } from './publication.service.ts';
 
 /** Imports a plan data file: all of it in one transaction, or nothing. */
 export async function importPlanDataFile(db: Kysely<Database>, path: string, actor: string): Promise<PlanDataResult> {
   const read = await readPlanDataFile(path);
-  if (read.ok) await saveCityData(db, read.data, actor);
+  if (read.ok) {
+    await saveCityData(db, read.data, actor);
+    await publishDocumentedYears(db, read.data.city.id, actor);
+  }
   return read;
 }
 
@@ -15,6 +19,9 @@ export async function importPlanDataFile(db: Kysely<Database>, path: string, act
 export async function loadSeedCitiesIfEmpty(db: Kysely<Database>): Promise<number> {
   if ((await listCities(db)).length > 0) return 0;
   const cities = await readSeedCities();
-  for (const c of cities) await saveCityData(db, c, 'seed');
+  for (const c of cities) {
+    await saveCityData(db, c, 'seed');
+    await publishDocumentedYears(db, c.city.id, 'seed');
+  }
   return cities.length;
 }

@@ -1,4 +1,4 @@
-import { systemClock, tokyoDateOf, type Clock } from '../core/time/clock.ts';
+import { daysBetween, systemClock, tokyoDateOf, type Clock } from '../core/time/clock.ts';
 import { fillMessage as fill } from '../i18n/fill.ts';
 import nodemailer, { type Transporter } from 'nodemailer';
 import type { SmtpConfig } from '../config.ts';
@@ -10,13 +10,14 @@ import type { Executor } from '../storage/database.ts';
 import { listCityRows } from '../storage/city.repository.ts';
 import { closeRound, enqueueMail, findRound, insertRound, listDepartmentEditors, listOpenRounds, listUnsent, markMail } from '../storage/round.repository.ts';
 import { appendStaffChangeLog, inStaffTransaction } from '../storage/staff-database.ts';
-import { appendYearPublication } from '../storage/staff-record.repository.ts';
+import { appendYearPublication, listYearPublications } from '../storage/staff-record.repository.ts';
 import type { EntryRoundRow } from '../storage/tables/staff.table.ts';
 import type { CityDataStore } from './city-data.store.ts';
 import { departmentsOf, type DepartmentWithKpis } from './department.service.ts';
 import { isIsoDate, type FieldProblem, type FormResult } from './staff-entry.service.ts';
 import { runPartnerHourly } from '../partners/partner-platform.ts';
 import { purgeAuthRecords } from './auth.service.ts';
+import { lastActualUpdates } from '../review/review.repository.ts';
 
 /** Completion of one department in a round: its KPIs, and those still without an actual of the year. */
 export interface DepartmentProgress {
@@ -40,9 +41,9 @@ export function roundProgress(data: CityData, departments: readonly DepartmentWi
 }
 
 /**
- * Opens the data-entry round of a year with a deadline. A year without any actual yet is
- * unpublished at the same time, so what departments enter stays internal until the secretariat
- * has reviewed and published it.
+ * Opens the data-entry round of a year with a deadline, and holds the year: whatever data it
+ * already has (documented, imported, system-computed) leaves the public pages until the
+ * secretariat has reviewed it and publishes the year again (issue 10, point 1).
  */
 export async function openRound(db: Executor, store: CityDataStore, user: StaffUser, cityId: string, form: Readonly<Record<string, string>>, today: Date = systemClock.now()): Promise<FormResult<EntryRoundRow>> {
   const errors: Record<string, FieldProblem> = {};
@@ -53,14 +54,14 @@ export async function openRound(db: Executor, store: CityDataStore, user: StaffU
   if (Object.keys(errors).length > 0) return { ok: false, errors };
   const year = Number(yearText);
   if (await findRound(db, cityId, year)) return { ok: false, errors: { year: { kind: 'invalid' } } };
-  const staff = await store.getStaff(cityId);
-  const anyActual = staff?.data.kpis.some((k) => k.observations.some((o) => reportingYear(o.at) === year)) ?? false;
   const round = await inStaffTransaction(db, async (trx) => {
     const r = await insertRound(trx, { city_id: cityId, year, deadline, opened_by: actorName(user) });
-    if (!anyActual && !staff?.unpublishedYears.has(year)) {
+    const decision = (await listYearPublications(trx, cityId)).find((p) => p.year === year);
+    const wasPublished = decision?.published ?? false;
+    if (decision === undefined || decision.published) {
       await appendYearPublication(trx, { city_id: cityId, year, published: false, actor: actorName(user), reason: 'data-entry round opened' });
     }
-    await appendStaffChangeLog(trx, [{ actor: actorName(user), action: 'open', entity: 'entry_round', entityId: `${cityId}@${year}`, cityId, new: { year, deadline, unpublished: !anyActual } }]);
+    await appendStaffChangeLog(trx, [{ actor: actorName(user), action: 'open', entity: 'entry_round', entityId: `${cityId}@${year}`, cityId, old: { published: wasPublished }, new: { year, deadline, published: false } }]);
     return r;
   });
   store.invalidate(cityId);
@@ -131,6 +132,69 @@ export async function queueReminders(
   return queued;
 }
 
+/**
+ * The departments of a round that still miss actuals but have nobody to remind (no enabled
+ * department editor with an e-mail address): the secretariat is told instead of the reminder
+ * silently going nowhere.
+ */
+export async function unremindableDepartments(db: Executor, store: CityDataStore, round: EntryRoundRow): Promise<DepartmentWithKpis[]> {
+  const staff = await store.getStaff(round.city_id);
+  if (!staff) return [];
+  const { departments } = await departmentsOf(db, round.city_id);
+  const editors = new Set((await listDepartmentEditors(db, round.city_id)).map((e) => e.department_id));
+  return roundProgress(staff.data, departments, round.year)
+    .filter((p) => p.missing.length > 0 && !editors.has(p.department.id))
+    .map((p) => p.department);
+}
+
+/** Days without an update after which an open round reminds a KPI's owners again, whatever the deadline. */
+export const STALE_AFTER_DAYS = 30;
+
+/**
+ * Queues reminders by days since the last update: in every open round, a department editor
+ * whose department's missing KPIs were last updated `staleAfterDays` or more days ago (or never)
+ * gets one message per such period (dedupe key per round, period and user). Returns how many were queued.
+ */
+export async function queueStaleReminders(db: Executor, store: CityDataStore, options: { today?: Date; staleAfterDays?: number } = {}): Promise<number> {
+  const now = options.today ?? systemClock.now();
+  const after = options.staleAfterDays ?? STALE_AFTER_DAYS;
+  const today = tokyoDateOf(now);
+  let queued = 0;
+  for (const round of await listOpenRounds(db)) {
+    const staff = await store.getStaff(round.city_id);
+    if (!staff) continue;
+    const { departments } = await departmentsOf(db, round.city_id);
+    const last = await lastActualUpdates(db, round.city_id);
+    const editors = await listDepartmentEditors(db, round.city_id);
+    const opened = tokyoDateOf(new Date(round.opened_at));
+    for (const p of roundProgress(staff.data, departments, round.year)) {
+      // Days since the department last touched a missing KPI (since the round opened when never).
+      const stale = p.missing.flatMap((k) => {
+        const at = last.get(k.id);
+        const days = daysBetween(at ? tokyoDateOf(at) : opened, today);
+        return days >= after ? [{ ...k, days }] : [];
+      });
+      if (stale.length === 0) continue;
+      const days = Math.min(...stale.map((k) => k.days));
+      const period = Math.floor(days / after);
+      for (const editor of editors.filter((e) => e.department_id === p.department.id)) {
+        const vars = { city: staff.data.city.name, department: p.department.name, days: String(days), kpis: stale.map((k) => `・${k.name}`).join('\n') };
+        const ok = await enqueueMail(db, {
+          city_id: round.city_id,
+          round_id: round.id,
+          dedupe_key: `round:${round.id}:stale${period}:user:${editor.user_id}`,
+          recipient_user_id: editor.user_id,
+          recipient: editor.email,
+          subject: fill(t('ja', 'reminder.staleSubject'), vars),
+          body: `${fill(t('ja', 'reminder.staleBody'), vars)}\n----\n\n${fill(t('en', 'reminder.staleBody'), vars)}`,
+        });
+        if (ok) queued++;
+      }
+    }
+  }
+  return queued;
+}
+
 /** Failed sends of one message before it is left for a person to look at. */
 export const MAX_SEND_ATTEMPTS = 5;
 
@@ -174,6 +238,7 @@ export function startReminderJob(db: Executor, store: CityDataStore, options: { 
     }
     try {
       await queueReminders(db, store, { reminderDays: options.reminderDays, today: clock.now() });
+      await queueStaleReminders(db, store, { today: clock.now() });
       await runPartnerHourly(db, store, clock.todayInTokyo());
       if (options.smtp) await deliverOutbox(db, options.smtp);
     } catch (e) {

@@ -11,8 +11,9 @@ import type { Executor } from '../storage/database.ts';
 import { listDepartments, setKpiOwner } from '../storage/department.repository.ts';
 import { isConcurrentWriteError, StaleVersionError } from '../storage/edit-version.ts';
 import { findKpiBySlug, lockKpi, updateKpiAtVersion } from '../storage/kpi.repository.ts';
-import { recordObservation } from '../storage/observation.repository.ts';
 import { appendPlanNarrative, findPlanBySlug, findPlanNodeBySlug, listPlanNarratives, lockPlan, updatePlanAtVersion, updatePlanNarrativeAtVersion, updatePlanNodeAtVersion } from '../storage/plan.repository.ts';
+import { recordActuals } from '../actuals/record-actual.command.ts';
+import { submitTextForReview } from '../review/review.service.ts';
 import { appendStaffChangeLog, inStaffTransaction } from '../storage/staff-database.ts';
 import { appendCommentary, appendStatusOverride, appendYearPublication, latestCommentaries, latestStatusOverride, listYearPublications } from '../storage/staff-record.repository.ts';
 import type { OverrideStatus } from '../storage/tables/staff.table.ts';
@@ -37,7 +38,9 @@ import { formVersion, formVersions } from './form-versions.ts';
 /** Why one field of a form is not accepted. */
 export type FieldProblem =
   | { readonly kind: 'required' | 'too-long' | 'invalid' | 'reason-required' | 'not-a-date' | 'unknown-target' | 'unknown-department' | 'missing-version' }
-  | { readonly kind: 'notation'; readonly error: NotationError };
+  | { readonly kind: 'notation'; readonly error: NotationError }
+  /** A problem the shared actual validator found, with its own message in both languages. */
+  | { readonly kind: 'message'; readonly kindOf: string; readonly message: { readonly ja: string; readonly en: string } };
 
 /**
  * A save refused because what it edits changed since the form was opened (or changed at the
@@ -94,18 +97,20 @@ async function versioned<T>(entity: string, entityId: string, write: () => Promi
   }
 }
 
-/** The outcome of saving an actual: whether anything changed. */
+/** The outcome of saving an actual: whether anything changed, and the review state it went to. */
 export interface RecordedActual {
   readonly changed: boolean;
   readonly at: string;
+  readonly intent: 'draft' | 'submit';
 }
 
 /**
- * Enters or corrects an actual from the data-entry form: time point and value as printed (read
- * with the notation parser, the value in the KPI's unit), note, source; a correction of an
- * existing actual needs a reason. The previous version stays in the history. The form's
- * `versions` field gives the version of each time point's actual when the form was opened:
- * entering a time point someone else entered meanwhile is a conflict, not a silent correction.
+ * Enters or corrects an actual from the data-entry form through the one command that writes
+ * actuals (src/actuals/record-actual.command.ts): the same validator as the import and the API,
+ * then a review step (draft, or submitted for the secretariat's review). Field problems come
+ * back by form field name. The form's `versions` field gives the version of each time point's
+ * actual when the form was opened: entering a time point someone else entered (or corrected)
+ * meanwhile is an edit conflict, not a silent correction.
  */
 export async function recordActual(
   db: Executor,
@@ -114,38 +119,23 @@ export async function recordActual(
   kpi: Kpi,
   form: Readonly<Record<string, string>>,
 ): Promise<FormResult<RecordedActual>> {
-  const errors: Record<string, FieldProblem> = {};
   const versions = formVersions(form);
   if (versions === null) return MISSING_VERSION;
-  const atText = text(form, 'at', errors, { required: true, max: 100 });
-  const valueText = text(form, 'value', errors, { required: true, max: 100 });
-  const note = text(form, 'note', errors);
-  const source = text(form, 'source', errors, { max: TEXT_LIMITS.source });
-  const reason = text(form, 'reason', errors, { max: 500 });
-  const at = atText === null ? null : parseTimePoint(atText);
-  if (at && !at.ok) errors['at'] = { kind: 'notation', error: at.error };
-  const value = valueText === null ? null : parseQuantity(valueText, { expectedUnit: kpi.unit });
-  if (value && !value.ok) errors['value'] = { kind: 'notation', error: value.error };
-  if (at?.ok && at.value.kind === 'period') errors['at'] = { kind: 'invalid' };
-  if (Object.keys(errors).length > 0 || !at?.ok || !value?.ok) return { ok: false, errors };
-
-  const iso = formatTimePointIso(at.value);
-  const existing = kpi.observations.find((o) => formatTimePointIso(o.at) === iso);
-  const differs = existing && (existing.value !== value.value.value || (existing.decimals ?? null) !== value.value.decimals || (existing.note ?? null) !== note || (existing.source ?? null) !== source);
-  if (differs && reason === null && (versions.get(iso) ?? 0) > 0) return { ok: false, errors: { reason: { kind: 'reason-required' } } };
-
-  const row = await kpiRow(db, kpi.cityId, kpi.id);
-  const r = await versioned('observation', `${kpi.id}@${iso}`, () =>
-    recordObservation(
-      db,
-      { kpiId: row.id, at: at.value, value: value.value.value, decimals: value.value.decimals, note, source },
-      { actor: actorName(user), reason },
-      { expectedVersion: versions.get(iso) ?? 0 },
-    ),
-  );
-  if (!r.ok) return r;
-  store.invalidate(kpi.cityId);
-  return { ok: true, value: { changed: r.value !== null, at: iso } };
+  const intent = form['intent'] === 'draft' ? 'draft' : 'submit';
+  const input = { at: form['at'] ?? '', value: form['value'] ?? '', note: form['note'], source: form['source'], reason: form['reason'], explanation: form['explanation'], platformOverride: form['platformOverride'] };
+  // The version the form showed for the time point typed (none listed: 0, no actual then).
+  const at = parseTimePoint(input.at.trim());
+  const expectedVersion = at.ok ? (versions.get(formatTimePointIso(at.value)) ?? 0) : 0;
+  const r = await recordActuals(db, store, { cityId: kpi.cityId, actor: actorName(user), intent, rows: [{ kpiId: kpi.id, input, expectedVersion }] });
+  if (!r.ok) {
+    if (r.conflict) return { ok: false, conflict: { kind: 'edit-conflict', entity: 'observation', entityId: `${r.conflict.kpiId}@${r.conflict.atIso}` } };
+    const errors: Record<string, FieldProblem> = {};
+    for (const p of r.problems.flatMap((x) => x.problems)) errors[p.field] ??= { kind: 'message', kindOf: p.kind, message: p.message };
+    if (r.unknownKpis.length > 0) errors['kpi'] = { kind: 'invalid' };
+    return { ok: false, errors };
+  }
+  const v = r.results[0]!;
+  return { ok: true, value: { changed: r.written > 0, at: v.atIso, intent } };
 }
 
 /** Revises a target with a required reason and the date it was decided; refused when the target's value changed since the form was opened. */
@@ -187,7 +177,7 @@ export async function setYearPublished(db: Executor, store: CityDataStore, user:
   await inStaffTransaction(db, async (trx) => {
     await appendYearPublication(trx, { city_id: cityId, year, published, actor: actorName(user), reason });
     await appendStaffChangeLog(trx, [
-      { actor: actorName(user), action: published ? 'publish' : 'unpublish', entity: 'publication', entityId: `${cityId}@${year}`, cityId, old: { published: before?.published ?? true }, new: { published }, reason },
+      { actor: actorName(user), action: published ? 'publish' : 'unpublish', entity: 'publication', entityId: `${cityId}@${year}`, cityId, old: { published: before?.published ?? false }, new: { published }, reason },
     ]);
   });
   store.invalidate(cityId);
@@ -214,6 +204,8 @@ export async function writeCommentary(db: Executor, store: CityDataStore, user: 
       if ((current?.id ?? 0) !== (versions.get(String(year)) ?? 0)) throw new StaleVersionError(`the ${year} commentary of KPI "${kpi.id}"`);
       if ((current?.body ?? '') === body) return;
       await appendCommentary(trx, { kpi_id: row.id, year, body, actor: actorName(user) });
+      // Reviewed before it is public: the text public now (if any) stays until this one is approved.
+      await submitTextForReview(trx, { cityId: kpi.cityId, entity: 'commentary', slug: kpi.id, year, content: body === '' ? null : { body }, previous: current?.body ? { body: current.body } : null, actor: actorName(user) });
       await appendStaffChangeLog(trx, [
         { actor: actorName(user), action: current?.body ? 'update' : 'create', entity: 'commentary', entityId: `${kpi.id}@${year}`, cityId: kpi.cityId, old: current?.body || null, new: body === '' ? null : body },
       ]);
@@ -413,6 +405,8 @@ export async function writeEvaluation(db: Executor, store: CityDataStore, user: 
       } else {
         await appendPlanNarrative(trx, { plan_id: planRow.id, kind: 'expert-evaluation', title, body, year });
       }
+      // Reviewed before it is public: the evaluation public now (if any) stays until this one is approved.
+      await submitTextForReview(trx, { cityId: plan.cityId, entity: 'evaluation', slug: plan.id, year, content: { title, body }, previous: current ? { title: current.title, body: current.body } : null, actor: actorName(user) });
       await appendStaffChangeLog(trx, [{ actor: actorName(user), action: current ? 'update' : 'create', entity: 'plan_evaluation', entityId, cityId: plan.cityId, old: current?.body ?? null, new: body }]);
     }),
   );

@@ -5,6 +5,7 @@ import * as m20261123_0001 from './migrations/2026_11_23_0001_initial.ts';
 import * as m20261124_0001 from './migrations/2026_11_24_0001_staff.ts';
 import * as m20261125_0001 from './migrations/2026_11_25_0001_partners.ts';
 import * as m20261130_0101 from './migrations/2026_11_30_0101_accounts.ts';
+import * as m20261130_0501 from './migrations/2026_11_30_0501_review.ts';
 import * as m20261130_0601 from './migrations/2026_11_30_0601_edit_versions.ts';
 import * as m20261130_0701 from './migrations/2026_11_30_0701_figures.ts';
 import * as m20261130_0901 from './migrations/2026_11_30_0901_national_summaries.ts';
@@ -18,6 +19,7 @@ const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '2026_11_24_0001_staff': m20261124_0001,
   '2026_11_25_0001_partners': m20261125_0001,
   '2026_11_30_0101_accounts': m20261130_0101,
+  '2026_11_30_0501_review': m20261130_0501,
   '2026_11_30_0601_edit_versions': m20261130_0601,
   '2026_11_30_0701_figures': m20261130_0701,
   '2026_11_30_0901_national_summaries': m20261130_0901,

@@ -26,6 +26,13 @@ export const STAFF_NOTICES = [
   'staff.password.changed',
   'staff.import.committed',
   'staff.import.nothing',
+  // The review cycle (issue 10): entries saved, submitted, approved, returned; reminders with gaps.
+  'review.savedDraft',
+  'review.savedSubmitted',
+  'review.submitted',
+  'review.approved',
+  'review.returned',
+  'review.remindedWithGaps',
 ] as const satisfies readonly MessageKey[];
 export type StaffNotice = (typeof STAFF_NOTICES)[number];
 

@@ -6,7 +6,8 @@ import { makeUser, StaffClient } from './staff-helpers.ts';
 /*
  * What the public pages' override, commentary and evaluation tests set up, through the staff
  * area's HTTP forms as a secretariat would: an overridden status, a department's commentary for
- * a published and an unpublished year, and the expert evaluation for both years.
+ * a published and an unpublished year, and the expert evaluation for both years, approved in
+ * review; the published year is published.
  */
 
 export const NOTES_CITY = 'ichinoseki';
@@ -43,5 +44,16 @@ export async function setUpPublicNotes(ctx: AppContext): Promise<void> {
   await ok(`/kpis/${OVERRIDDEN_KPI}`, `/kpis/${OVERRIDDEN_KPI}/commentary`, { year: String(UNPUBLISHED_YEAR), body: COMMENTARY_UNPUBLISHED });
   await ok(`/plans/${NOTES_PLAN}`, `/plans/${NOTES_PLAN}/evaluation`, { year: String(PUBLISHED_YEAR), body: EVALUATION_PUBLISHED });
   await ok(`/plans/${NOTES_PLAN}`, `/plans/${NOTES_PLAN}/evaluation`, { year: String(UNPUBLISHED_YEAR), body: EVALUATION_UNPUBLISHED });
+  // Nothing is public before review (issue 10): the secretariat approves all four and publishes
+  // the published year only.
+  for (const [entity, key] of [
+    ['commentary', `${OVERRIDDEN_KPI}@${PUBLISHED_YEAR}`],
+    ['commentary', `${OVERRIDDEN_KPI}@${UNPUBLISHED_YEAR}`],
+    ['evaluation', `${NOTES_PLAN}@${PUBLISHED_YEAR}`],
+    ['evaluation', `${NOTES_PLAN}@${UNPUBLISHED_YEAR}`],
+  ] as const) {
+    expect((await staff.post(`${base}/review`, { entity, key, action: 'approve' })).status, `approve ${key}`).toBe(303);
+  }
+  expect((await staff.post(`${base}/publication`, { year: String(PUBLISHED_YEAR), published: 'true', reason: '確認済み' })).status).toBe(303);
   expect((await staff.post(`${base}/publication`, { year: String(UNPUBLISHED_YEAR), published: 'false', reason: '集計中のため' })).status).toBe(303);
 }

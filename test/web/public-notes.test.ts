@@ -74,7 +74,7 @@ describe('the store’s public view', () => {
     return data.then((s) => {
       const plan = s!.data.plans.find((p) => p.id === NOTES_PLAN)!;
       const withUndated = { ...s!.data, plans: [{ ...plan, narratives: [...plan.narratives, { kind: 'other' as const, title: '計画について', body: '年の記載のない本文' }] }] };
-      const view = publicView({ data: withUndated, unpublishedYears: new Set([UNPUBLISHED_YEAR]) });
+      const view = publicView({ data: withUndated, publishedYears: new Set([PUBLISHED_YEAR]), unpublishedYears: new Set([UNPUBLISHED_YEAR]), reviews: new Map() });
       const bodies = view.plans[0]!.narratives.map((n) => n.body);
       expect(bodies).toContain('年の記載のない本文');
       expect(bodies).toContain(EVALUATION_PUBLISHED);

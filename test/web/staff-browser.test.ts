@@ -42,30 +42,76 @@ async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: new URL(`${name}.png`, ARTIFACTS).pathname, fullPage: true });
 }
 
-describe('end to end: a department editor enters an actual and the public sees it', () => {
-  it('logs in, enters an actual for its KPI, is refused on another department’s KPI; the public page shows the new rate and status', async () => {
+describe('end to end: enter → return → correct → approve and publish → public (issue 10)', () => {
+  it('a department enters, the secretariat returns it, the department corrects, the secretariat approves and publishes; the public page changes only then', async () => {
     const chartBefore = await (await fetch(`${server.url}/cities/ichinoseki/kpis/new-farmers`)).text();
+    const publicText = async () => {
+      const p = await browser.newPage();
+      await p.goto(`${server.url}/cities/ichinoseki/kpis/new-farmers`);
+      // The chart's inline CSS numbers its classes per render: compare the text without them.
+      const text = ((await p.textContent('main')) ?? '').replace(/zr\d+-cls-\d+/g, 'zr');
+      await p.close();
+      return text;
+    };
+    const publicBefore = await publicText();
+    // 1. The department enters a provisional figure and submits it.
     const page = await loggedIn('e2e-agri');
     await page.goto(`${server.url}/staff/cities/ichinoseki`);
     await page.click('a[aria-label="実績を入力：新規就農者数※累計"]');
     await page.waitForURL(/new-farmers\/actuals\/new/);
     await page.fill('#f-at', '令和6年');
-    await page.fill('#f-value', '１３０ 人');
-    await page.fill('#f-source', '令和6年度 進捗評価シート');
-    await Promise.all([page.waitForURL(/kpis\/new-farmers\?notice=/), page.click('button:has-text("実績を保存")')]);
-    expect(await page.textContent('.notice')).toContain('実績を保存しました');
+    await page.fill('#f-value', '１２９ 人');
+    await page.fill('#f-note', '速報値');
+    await Promise.all([page.waitForURL(/kpis\/new-farmers\?notice=/), page.click('button:has-text("提出する（事務局の確認へ）")')]);
+    expect(await page.textContent('.notice')).toContain('保存して提出しました');
     await shot(page, 'kpi-after-entry');
+    expect(await publicText()).toBe(publicBefore);
 
     const refused = await page.goto(`${server.url}/staff/cities/ichinoseki/kpis/co2-reduction-vs-2013/actuals/new`);
     expect(refused?.status()).toBe(403);
     expect(await page.textContent('h1')).toContain('権限がありません');
     await shot(page, 'forbidden');
 
+    // 2. The secretariat returns it with a reason.
+    const sec = await loggedIn('e2e-sec');
+    await sec.goto(`${server.url}/staff/cities/ichinoseki`);
+    await Promise.all([sec.waitForURL(/\/review$/), sec.click('a:has-text("確認・承認")')]);
+    const row = sec.locator('tr', { hasText: '新規就農者数' });
+    expect(await row.textContent()).toContain('129 人（速報値）');
+    await row.locator('input[name="reason"]').fill('確定値で入力してください');
+    await Promise.all([sec.waitForURL(/notice=review\.returned/), row.locator('button:has-text("差し戻す")').click()]);
+    await shot(sec, 'review-after-return');
+    expect(await publicText()).toBe(publicBefore);
+
+    // 3. The department sees it on "my updates", corrects it with a reason, and submits again.
+    await page.goto(`${server.url}/staff`);
+    await Promise.all([page.waitForURL(/\/staff\/updates/), page.click('a:has-text("自分の更新")')]);
+    expect(await page.textContent('ul.returned')).toContain('確定値で入力してください');
+    await shot(page, 'my-updates-returned');
+    await Promise.all([page.waitForURL(/actuals\/new\?at=2024/), page.click('ul.returned a:has-text("訂正")')]);
+    expect(await page.textContent('main')).toContain('差し戻されました：確定値で入力してください');
+    await page.fill('#f-value', '130');
+    await page.fill('#f-note', '確定値');
+    await page.fill('#f-source', '令和6年度 進捗評価シート');
+    await page.fill('#f-reason', '確定値に更新');
+    await Promise.all([page.waitForURL(/kpis\/new-farmers\?notice=/), page.click('button:has-text("提出する（事務局の確認へ）")')]);
+    expect(await publicText()).toBe(publicBefore);
+
+    // 4. The secretariat approves; the public page still waits for the year to be published.
+    await sec.goto(`${server.url}/staff/cities/ichinoseki/review`);
+    const again = sec.locator('tr', { hasText: '新規就農者数' });
+    expect(await again.textContent()).toContain('130 人（確定値）');
+    await Promise.all([sec.waitForURL(/notice=review\.approved/), again.locator('button:has-text("承認する")').click()]);
+    expect(await publicText()).toBe(publicBefore);
+    await sec.goto(`${server.url}/staff/cities/ichinoseki/publication`);
+    await Promise.all([sec.waitForURL(/notice=/), sec.click('button[aria-label="2024：公開する"]')]);
+    await shot(sec, 'publication-after-publish');
+    await sec.close();
+
+    // 5. Only now: the public KPI page shows the new rate and the new point in the chart.
     const publicPage = await browser.newPage();
     const plans = (await server.ctx.store.get('ichinoseki'))!.plans;
     const sdgs = plans.find((p) => p.kind === 'sdgs-future-city')!;
-    // The public KPI page: the new rate and status, and the new point in the chart (its text
-    // alternative and the data table beside it are generated from the same series).
     const pointsBefore = chartPoints(chartBefore);
     const kpiPage = await publicPage.goto(`${server.url}/cities/ichinoseki/kpis/new-farmers`);
     expect(kpiPage?.status()).toBe(200);
@@ -77,11 +123,11 @@ describe('end to end: a department editor enters an actual and the public sees i
     expect(await publicPage.locator('table', { hasText: '令和6年' }).first().textContent()).toContain('130');
     await shot(publicPage, 'public-kpi-after-entry');
     await publicPage.goto(`${server.url}/cities/ichinoseki/plans/${sdgs.id}`);
-    const row = publicPage.locator('tr', { hasText: '新規就農者数' }).first();
-    const rowText = (await row.textContent()) ?? '';
+    const planRow = publicPage.locator('tr', { hasText: '新規就農者数' }).first();
+    const rowText = (await planRow.textContent()) ?? '';
     expect(rowText).toContain('130 人');
     expect(rowText).toContain('81.3%');
-    expect(await row.locator('[class*="badge-"]').first().getAttribute('class')).toMatch(/badge-(on-track|achieved)/);
+    expect(await planRow.locator('[class*="badge-"]').first().getAttribute('class')).toMatch(/badge-(on-track|achieved)/);
     await shot(publicPage, 'public-plan-after-entry');
     await publicPage.close();
     await page.close();
@@ -113,7 +159,9 @@ describe('keyboard-only data entry', () => {
     await page.keyboard.press('Tab');
     expect(await focusedId()).toBe('f-reason');
     await page.keyboard.press('Tab');
-    expect(await page.evaluate(() => (globalThis as unknown as { document: { activeElement: { textContent: string } } }).document.activeElement.textContent)).toContain('実績を保存');
+    expect(await focusedId()).toBe('f-explanation');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => (globalThis as unknown as { document: { activeElement: { textContent: string } } }).document.activeElement.textContent)).toContain('提出する（事務局の確認へ）');
     await Promise.all([page.waitForLoadState('load'), page.keyboard.press('Enter')]);
     // Wrong unit: the form comes back with the input kept and the error next to the field.
     expect(await page.inputValue('#f-value')).toBe('-25.0 t');
@@ -127,7 +175,7 @@ describe('keyboard-only data entry', () => {
     await page.keyboard.press('ControlOrMeta+a');
     await page.keyboard.type('-25.0 %');
     await Promise.all([page.waitForURL(/kpis\/co2-reduction-vs-2013\?notice=/), page.keyboard.press('Enter')]);
-    expect(await page.textContent('.notice')).toContain('実績を保存しました');
+    expect(await page.textContent('.notice')).toContain('保存して提出しました');
     await page.close();
   });
 });
@@ -141,6 +189,8 @@ describe('JIS X 8341-3 AA (WCAG 2.1 AA): axe-core finds no violations on staff p
     '/staff/cities/ichinoseki/kpis/new-farmers/actuals/new',
     '/staff/cities/ichinoseki/kpis/new-farmers/target',
     '/staff/cities/ichinoseki/publication',
+    '/staff/cities/ichinoseki/review',
+    '/staff/updates',
     '/staff/cities/ichinoseki/rounds',
     '/staff/cities/ichinoseki/outbox',
     '/staff/cities/ichinoseki/plans',

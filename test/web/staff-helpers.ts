@@ -83,6 +83,11 @@ export class StaffClient {
     return this.post('/staff/login', { username, password });
   }
 
+  /** The Cookie header this client sends (for requests built by hand: JSON, multipart). */
+  cookieHeader(): string {
+    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+  }
+
   hasSession(): boolean {
     return this.cookies.has('michishirube_session');
   }

@@ -118,8 +118,16 @@ describe('roles per city', () => {
     expect(form.status).toBe(200);
     const r = await c.post('/staff/cities/ichinoseki/kpis/new-farmers/actuals', { ...hiddenFields(form.text, '/staff/cities/ichinoseki/kpis/new-farmers/actuals'), at: '2024年', value: '130 人', note: '', source: '令和6年度 進捗評価シート' });
     expect(r.status).toBe(303);
-    const plan = await app.request(`/cities/ichinoseki/plans/${await ichinosekiSdgsPlan()}`);
-    const html = await plan.text();
+    // Submitted, not public: the secretariat approves, then publishes the year (issue 10, point 1).
+    const planPath = `/cities/ichinoseki/plans/${await ichinosekiSdgsPlan()}`;
+    expect(await (await app.request(planPath)).text()).not.toContain('130 人');
+    const sec = client();
+    await sec.login('ichi-sec');
+    await sec.get('/staff/cities/ichinoseki/review');
+    expect((await sec.post('/staff/cities/ichinoseki/review', { entity: 'actual', key: 'new-farmers@2024', action: 'approve' })).status).toBe(303);
+    expect(await (await app.request(planPath)).text()).not.toContain('130 人');
+    expect((await sec.post('/staff/cities/ichinoseki/publication', { year: '2024', published: 'true' })).status).toBe(303);
+    const html = await (await app.request(planPath)).text();
     expect(html).toContain('130 人');
     expect(html).toContain('81.3%');
   });
@@ -248,10 +256,16 @@ describe('secretariat work', () => {
     await e.login('ichi-expert');
     expect((await e.submit(`/staff/cities/ichinoseki/plans/${planId}`, `/staff/cities/ichinoseki/plans/${planId}/evaluation`, { year: '2024', body: '再生可能エネルギーの取組が着実に進んでいる。' })).status).toBe(303);
     expect((await e.post(`/staff/cities/ichinoseki/plans/${planId}`, { title: 'x', titleEn: '', vision: '' })).status).toBe(403);
-    const plan = (await ctx.store.get('ichinoseki'))!.plans.find((p) => p.id === planId)!;
-    expect(plan.narratives.some((n) => n.kind === 'expert-evaluation' && n.year === 2024 && n.body.includes('再生可能エネルギー'))).toBe(true);
+    const isNew = (n: { kind: string; year?: number; body: string }) => n.kind === 'expert-evaluation' && n.year === 2024 && n.body.includes('再生可能エネルギー');
+    // The evaluation is public only once approved (its year 2024 was published above).
+    expect((await ctx.store.get('ichinoseki'))!.plans.find((p) => p.id === planId)!.narratives.some(isNew)).toBe(false);
+    const plan = (await ctx.store.getStaff('ichinoseki'))!.data.plans.find((p) => p.id === planId)!;
+    expect(plan.narratives.some(isNew)).toBe(true);
     const sec = client();
     await sec.login('ichi-sec');
+    await sec.get('/staff/cities/ichinoseki/review');
+    expect((await sec.post('/staff/cities/ichinoseki/review', { entity: 'evaluation', key: `${planId}@2024`, action: 'approve' })).status).toBe(303);
+    expect((await ctx.store.get('ichinoseki'))!.plans.find((p) => p.id === planId)!.narratives.some(isNew)).toBe(true);
     await sec.get(`/staff/cities/ichinoseki/plans/${planId}`);
     const node = plan.nodes[0]!;
     const empty = await sec.submit(`/staff/cities/ichinoseki/plans/${planId}`, `/staff/cities/ichinoseki/plans/${planId}/nodes/${node.id}`, { code: node.code ?? '', title: '', titleEn: '', description: '' });
@@ -265,7 +279,13 @@ describe('secretariat work', () => {
     const a = client();
     await a.login('ichi-agri');
     expect((await a.submit('/staff/cities/ichinoseki/kpis/new-farmers', '/staff/cities/ichinoseki/kpis/new-farmers/commentary', { year: '2024', body: '新規就農支援により順調に増加' })).status).toBe(303);
-    expect((await ctx.store.get('ichinoseki'))!.yearlyCommentaries).toContainEqual({ kpiId: 'new-farmers', year: 2024, body: '新規就農支援により順調に増加' });
+    const commentary = { kpiId: 'new-farmers', year: 2024, body: '新規就農支援により順調に増加' };
+    expect((await ctx.store.get('ichinoseki'))!.yearlyCommentaries ?? []).not.toContainEqual(commentary);
+    // A department cannot approve its own commentary; the secretariat can.
+    expect((await a.post('/staff/cities/ichinoseki/review', { entity: 'commentary', key: 'new-farmers@2024', action: 'approve' })).status).toBe(403);
+    await sec.get('/staff/cities/ichinoseki/review');
+    expect((await sec.post('/staff/cities/ichinoseki/review', { entity: 'commentary', key: 'new-farmers@2024', action: 'approve' })).status).toBe(303);
+    expect((await ctx.store.get('ichinoseki'))!.yearlyCommentaries).toContainEqual(commentary);
   });
 });
 

@@ -113,7 +113,7 @@ describe('importing actuals in the staff area', () => {
     expect(page.text).toContain('/cities/ichinoseki/import-template.csv');
 
     const before = await logSize();
-    const bad = await b.upload('ichinoseki', 'actuals.csv', csv('new-farmers,,,2031年,140,人,,', 'fuel-wood-production,,,2031年,たくさん,BDt,,', 'women-on-councils,,,2031年13月,30,％,,', 'no-such-kpi,,,2031年,1,件,,'));
+    const bad = await b.upload('ichinoseki', 'actuals.csv', csv('new-farmers,,,2031年,240,人,,', 'fuel-wood-production,,,2031年,たくさん,BDt,,', 'women-on-councils,,,2031年13月,30,％,,', 'no-such-kpi,,,2031年,1,件,,'));
     expect(bad.status).toBe(422);
     expect(bad.text).toContain('<caption>問題の一覧（3件）');
     expect(bad.text).toContain('class="error-summary" role="alert"');
@@ -129,7 +129,7 @@ describe('importing actuals in the staff area', () => {
     expect(problemsCsv.headers.get('content-type')).toContain('text/csv');
     expect(problemsCsv.text.split('\r\n').filter(Boolean)).toHaveLength(4);
 
-    const good = await b.upload('ichinoseki', 'actuals.csv', csv('new-farmers,,,2031年,140,人,速報値,農政課', 'fuel-wood-production,,,2031年,"1,234",BDt,,'));
+    const good = await b.upload('ichinoseki', 'actuals.csv', csv('new-farmers,,,2031年,240,人,速報値,農政課', 'fuel-wood-production,,,2031年,"1,234",BDt,,'));
     expect(good.status).toBe(200);
     expect(good.text).toContain('問題はありません');
     expect(good.text).toContain('<caption>登録される変更（2件）</caption>');
@@ -143,7 +143,7 @@ describe('importing actuals in the staff area', () => {
     expect(done.location).toContain('/staff/cities/ichinoseki/import?notice=staff.import.committed');
     const notice = await b.send(done.location!);
     expect(notice.text).toContain('2件の実績を登録しました（actuals.csv）');
-    expect(await actual('new-farmers', 2031)).toMatchObject({ value: 140, note: '速報値', source: '農政課' });
+    expect(await actual('new-farmers', 2031)).toMatchObject({ value: 240, note: '速報値', source: '農政課' });
     expect(await actual('fuel-wood-production', 2031)).toMatchObject({ value: 1234 });
     const log = (await listChangeLog(ctx.db, { cityId: 'ichinoseki' })).slice(before);
     expect(log.map((e) => [e.entity_id, e.actor, e.reason])).toEqual([
@@ -153,7 +153,7 @@ describe('importing actuals in the staff area', () => {
 
     // The kept file is gone after its commit; importing the same file again changes nothing.
     expect((await b.commit('ichinoseki', id)).status).toBe(410);
-    const again = await b.upload('ichinoseki', 'actuals.csv', csv('new-farmers,,,2031年,140,人,速報値,農政課', 'fuel-wood-production,,,2031年,"1,234",BDt,,'));
+    const again = await b.upload('ichinoseki', 'actuals.csv', csv('new-farmers,,,2031年,240,人,速報値,農政課', 'fuel-wood-production,,,2031年,"1,234",BDt,,'));
     expect(again.text).toContain('取り込む変更はありません');
     expect(uploadId(again.text)).toBeNull();
     expect(await logSize()).toBe(before + 2);
@@ -161,7 +161,7 @@ describe('importing actuals in the staff area', () => {
 
   it('binds the kept file to the session and the city that uploaded it', async () => {
     const b = await login('imp-both');
-    const r = await b.upload('ichinoseki', 'bound.csv', csv('new-farmers,,,2032年,150,人,,'));
+    const r = await b.upload('ichinoseki', 'bound.csv', csv('new-farmers,,,2032年,250,人,,'));
     const id = uploadId(r.text)!;
     const other = await login('imp-sec2');
     await other.send('/staff/cities/ichinoseki/import'); // its own CSRF token
@@ -170,7 +170,7 @@ describe('importing actuals in the staff area', () => {
     expect((await b.send(`/staff/cities/ichinoseki/import/${'x'.repeat(32)}`)).status).toBe(410);
     expect(await actual('new-farmers', 2032)).toBeUndefined();
     expect((await b.commit('ichinoseki', id)).status).toBe(303);
-    expect(await actual('new-farmers', 2032)).toMatchObject({ value: 150 });
+    expect(await actual('new-farmers', 2032)).toMatchObject({ value: 250 });
   });
 
   it('is for staff who enter actuals: viewers are refused, a department editor imports only its own KPIs; CSRF is required', async () => {
@@ -185,7 +185,7 @@ describe('importing actuals in the staff area', () => {
     const mixed = await agri.upload('ichinoseki', 'mixed.csv', csv('new-farmers,,,2033年,160,人,,', 'co2-reduction-vs-2013,,,2033年,-30,％,,'));
     expect(mixed.status).toBe(422);
     expect(mixed.text).toContain('data-kind="kpi-not-permitted"');
-    expect(mixed.text).toContain('担当課の指標だけを取り込めます');
+    expect(mixed.text).toContain('担当課の指標だけを入力できます');
     expect(uploadId(mixed.text)).toBeNull();
     const own = await agri.upload('ichinoseki', 'own.csv', csv('new-farmers,,,2033年,160,人,,'));
     const id = uploadId(own.text)!;
@@ -315,13 +315,14 @@ describe('the published template', () => {
     expect(csvRes.status).toBe(200);
     expect(csvRes.headers.get('content-disposition')).toContain('ichinoseki-import-template.csv');
     const text = await csvRes.text();
-    expect(text.split('\r\n')[0]).toBe(HEADER);
+    // The template's last column, 説明, explains a value that turns the status to behind or worsening.
+    expect(text.split('\r\n')[0]).toBe(`${HEADER},説明`);
     expect(text).toContain('new-farmers,新規就農者数※累計');
     const xlsxRes = await app.request('/cities/ichinoseki/import-template.xlsx');
     expect(xlsxRes.headers.get('content-type')).toContain('spreadsheetml');
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(await xlsxRes.arrayBuffer());
-    expect((wb.worksheets[0]!.getRow(1).values as unknown[]).slice(1)).toEqual(HEADER.split(','));
+    expect((wb.worksheets[0]!.getRow(1).values as unknown[]).slice(1)).toEqual([...HEADER.split(','), '説明']);
     expect((await app.request('/cities/nowhere/import-template.csv')).status).toBe(404);
     const data = await (await app.request('/data')).text();
     expect(data).toContain('/cities/ichinoseki/import-template.xlsx');

@@ -61,6 +61,11 @@ export interface CityData {
   readonly statusOverrides?: readonly StatusOverride[];
   /** The yearly commentary per KPI written in the staff area (進捗状況や課題), public years only. */
   readonly yearlyCommentaries?: readonly YearlyCommentary[];
+  /**
+   * Reporting years that hold data the secretariat has not yet reviewed and published (public
+   * view only): pages, the API and downloads say these years are not shown yet.
+   */
+  readonly unpublishedYears?: readonly number[];
 }
 
 /** A status set by the secretariat for a KPI, shown beside the computed one with its justification. */

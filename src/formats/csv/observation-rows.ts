@@ -20,6 +20,8 @@ export const TEMPLATE_FIELDS = {
   unit: ['unit', '単位'],
   note: ['note', '備考', '注記', 'メモ'],
   source: ['source', '出典', '出所', 'データ出典'],
+  /** Why the value turns the KPI's status to behind or worsening (asked then; src/actuals/). */
+  explanation: ['explanation', '説明'],
 } as const;
 export type TemplateField = keyof typeof TEMPLATE_FIELDS;
 export const TEMPLATE_FIELD_NAMES = Object.keys(TEMPLATE_FIELDS) as TemplateField[];

@@ -32,7 +32,7 @@ export function apiRoutes({ store, db }: WebDeps): Hono {
     if (!data) return problem(404, 'unknown-city', 'Unknown city', `no city "${q.data.city}"`);
     const summary = summarizeCity(data);
     const overrides = statusOverridesByKpi(data);
-    return c.json({ city: data.city.id, kpis: summary.kpis.map(({ kpi, evaluation }) => kpiJson(kpi, evaluation, overrides.get(kpi.id))) });
+    return c.json({ city: data.city.id, unpublished_years: data.unpublishedYears ?? [], kpis: summary.kpis.map(({ kpi, evaluation }) => kpiJson(kpi, evaluation, overrides.get(kpi.id))) });
   });
 
   api.get('/cities/:city/plans/:plan', async (c) => {
@@ -50,6 +50,8 @@ function planJson(data: CityData, planId: string) {
   const report = buildPlanReport(data, plan);
   return {
     city: data.city.id,
+    // Years holding figures not yet reviewed and published by the secretariat (left out below).
+    unpublished_years: data.unpublishedYears ?? [],
     plan: { id: plan.id, kind: plan.kind, title: plan.title, title_en: plan.titleEn ?? null, period: [plan.periodStart, plan.periodEnd] },
     rows: report.rows.map((r) => ({
       node: { id: r.node.id, code: r.node.code ?? null, title: r.node.title },

@@ -30,14 +30,14 @@ export function publicApiRoutes(deps: WebDeps): Hono {
   api.get('/cities/:city', async (c) => {
     const data = await store.get(c.req.param('city'));
     if (!data) return unknownCity(c.req.param('city'));
-    return c.json(cityJson(data, summarizeCity(data)));
+    return c.json({ ...cityJson(data, summarizeCity(data)), unpublished_years: data.unpublishedYears ?? [] });
   });
 
   api.get('/cities/:city/kpis', async (c) => {
     const data = await store.get(c.req.param('city'));
     if (!data) return unknownCity(c.req.param('city'));
     const overrides = statusOverridesByKpi(data);
-    return c.json({ city: data.city.id, kpis: summarizeCity(data).kpis.map((k) => cityKpiJson({ city: data.city, ...k, override: overrides.get(k.kpi.id) })) });
+    return c.json({ city: data.city.id, unpublished_years: data.unpublishedYears ?? [], kpis: summarizeCity(data).kpis.map((k) => cityKpiJson({ city: data.city, ...k, override: overrides.get(k.kpi.id) })) });
   });
 
   api.get('/cities/:city/kpis/:kpi', async (c) => {
@@ -51,7 +51,7 @@ export function publicApiRoutes(deps: WebDeps): Hono {
   api.get('/cities/:city/observations', async (c) => {
     const data = await store.get(c.req.param('city'));
     if (!data) return unknownCity(c.req.param('city'));
-    return c.json({ city: data.city.id, observations: observationsTable(data.city.id, data.kpis).rows });
+    return c.json({ city: data.city.id, unpublished_years: data.unpublishedYears ?? [], observations: observationsTable(data.city.id, data.kpis).rows });
   });
 
   api.get('/cities/:city/published-rates', async (c) => {

@@ -59,7 +59,7 @@ export function publicRoutes({ store, db }: WebDeps): Hono {
     const name = `${data.city.id}-${plan.id}`;
     if (format === 'csv') return csvResponse(planReportTable(data.city.id, filtered.report), name);
     if (format === 'json') return jsonResponse({ city: data.city.id, plan: plan.id, filter, rows: planReportTable(data.city.id, filtered.report).rows }, name);
-    return c.html(<PlanView ctx={viewContextOf(c)} city={data.city} report={filtered.report} overall={planRollup(report)} filter={filter} filtered={filtered} />);
+    return c.html(<PlanView ctx={viewContextOf(c)} city={data.city} report={filtered.report} overall={planRollup(report)} filter={filter} filtered={filtered} unpublishedYears={data.unpublishedYears} />);
   });
 
   return app;

@@ -7,10 +7,12 @@ import { TEXT_LIMITS } from '../../core/text.ts';
 import { DEFAULT_STAFF_CONFIG } from '../../config.ts';
 import { evaluateKpi } from '../../core/kpi/kpi-evaluation.ts';
 import { formatTimePointIso, formatTimePointJa, parseTimePointIso, reportingYear } from '../../core/time/time-point.ts';
-import { canEditKpi, canEditPlans, canImportActuals, canOverrideStatus, canPublishData, canReadAuditLog, canReadCity, canReviseTargets, canRunEntryRounds, canWriteEvaluation } from '../../policies/staff.policy.ts';
+import { canReviewData, canEditKpi, canEditPlans, canImportActuals, canOverrideStatus, canPublishData, canReadAuditLog, canReadCity, canReviseTargets, canRunEntryRounds, canWriteEvaluation } from '../../policies/staff.policy.ts';
 import { departmentsOf } from '../../services/department.service.ts';
-import type { StaffCityData } from '../../services/publication.service.ts';
-import { closeEntryRound, openRound, queueReminders, roundProgress } from '../../services/round.service.ts';
+import { reviewId, type StaffCityData } from '../../services/publication.service.ts';
+import { platformFedKpis } from '../../partners/partner-kpi.service.ts';
+import { actualKey } from '../../review/review.ts';
+import { closeEntryRound, openRound, queueReminders, roundProgress, unremindableDepartments } from '../../services/round.service.ts';
 import { editKpi, editNode, editPlan, overrideStatus, recordActual, reviseKpiTarget, setYearPublished, writeCommentary, writeEvaluation, type EditConflict } from '../../services/staff-entry.service.ts';
 import { listCommentaries } from '../../storage/staff-record.repository.ts';
 import { findRound, listOutbox, listRounds } from '../../storage/round.repository.ts';
@@ -63,7 +65,8 @@ export function staffCityRoutes(deps: WebDeps): Hono<StaffEnv> {
     const user = currentUser(c);
     const cityId = city.staff.data.city.id;
     const rounds = await listRounds(db, cityId);
-    const round = rounds.find((r) => r.closed_at === null);
+    // The open round due soonest: a round of a later year never hides one due earlier.
+    const round = rounds.filter((r) => r.closed_at === null).sort((a, b) => (a.deadline < b.deadline ? -1 : a.deadline > b.deadline ? 1 : 0))[0];
     const m = user.memberships.find((x) => x.cityId === cityId);
     const myDepartment = m?.departmentId != null ? city.departments.find((d) => d.id === m.departmentId) : undefined;
     const myProgress = round && myDepartment ? roundProgress(city.staff.data, [myDepartment], round.year)[0] : undefined;
@@ -79,7 +82,7 @@ export function staffCityRoutes(deps: WebDeps): Hono<StaffEnv> {
         unpublishedYears={city.staff.unpublishedYears}
         round={round}
         myProgress={myProgress}
-        tools={{ import: canImportActuals(user, cityId), plans: canEditPlans(user, cityId) || canWriteEvaluation(user, cityId), publication: canPublishData(user, cityId), rounds: canRunEntryRounds(user, cityId), audit: canReadAuditLog(user, cityId) }}
+        tools={{ review: canReviewData(user, cityId), import: canImportActuals(user, cityId), plans: canEditPlans(user, cityId) || canWriteEvaluation(user, cityId), publication: canPublishData(user, cityId), rounds: canRunEntryRounds(user, cityId), audit: canReadAuditLog(user, cityId) }}
         partnerQueue={canRunPartnerProgramme(user, cityId) ? await reviewQueueOfCity(db, cityId) : null}
         notice={noticeOf(c)}
       />,
@@ -141,6 +144,13 @@ export function staffCityRoutes(deps: WebDeps): Hono<StaffEnv> {
 
   app.get('/:city/kpis/:kpi', (c) => renderKpi(c));
 
+  /** What the entry form needs beyond the KPI: whether the platform feeds it, a return's reason. */
+  async function entryContext(cityId: string, kpiId: string, atIso: string | null, staff: StaffCityData) {
+    const platformFed = (await platformFedKpis(db, cityId)).has(kpiId);
+    const review = atIso ? staff.reviews.get(reviewId('actual', actualKey(kpiId, atIso))) : undefined;
+    return { platformFed, returned: review?.state === 'returned' ? (review.reason ?? undefined) : undefined, review };
+  }
+
   app.get('/:city/kpis/:kpi/actuals/new', async (c) => {
     const k = await kpiOf(c);
     if (!k) return staffNotFound(c);
@@ -149,10 +159,11 @@ export function staffCityRoutes(deps: WebDeps): Hono<StaffEnv> {
     const atIso = c.req.query('at');
     const at = atIso ? parseTimePointIso(atIso) : null;
     const existing = at ? k.kpi.observations.find((o) => formatTimePointIso(o.at) === atIso) : undefined;
+    const entry = await entryContext(k.kpi.cityId, k.kpi.id, existing ? atIso! : null, k.staff);
     const values: Record<string, string> = existing
-      ? { at: formatTimePointJa(existing.at), value: existing.value.toFixed(existing.decimals ?? 0), note: existing.note ?? '', source: existing.source ?? '' }
+      ? { at: formatTimePointJa(existing.at), value: existing.value.toFixed(existing.decimals ?? 0), note: existing.note ?? '', source: existing.source ?? '', explanation: entry.review?.explanation ?? '', platformOverride: entry.review?.platformOverride ?? '' }
       : {};
-    return c.html(<ActualFormView page={staffPage(c)} city={k.staff.data.city} kpi={k.kpi} values={values} errors={{}} correcting={existing !== undefined} edit={edit} />);
+    return c.html(<ActualFormView page={staffPage(c)} city={k.staff.data.city} kpi={k.kpi} values={values} errors={{}} correcting={existing !== undefined} edit={edit} platformFed={entry.platformFed} returned={entry.returned} />);
   });
 
   app.post('/:city/kpis/:kpi/actuals', async (c) => {
@@ -165,8 +176,9 @@ export function staffCityRoutes(deps: WebDeps): Hono<StaffEnv> {
     if (!r.ok) {
       if (r.errors?.['version']) return staleForm(c);
       const page = staffPage(c);
-      const values = { at: form['at'] ?? '', value: form['value'] ?? '', note: form['note'] ?? '', source: form['source'] ?? '', reason: form['reason'] ?? '' };
+      const values = { at: form['at'] ?? '', value: form['value'] ?? '', note: form['note'] ?? '', source: form['source'] ?? '', reason: form['reason'] ?? '', explanation: form['explanation'] ?? '', platformOverride: form['platformOverride'] ?? '' };
       const edit = await kpiEdit(k);
+      const entry = await entryContext(k.kpi.cityId, k.kpi.id, null, k.staff);
       if (r.conflict) {
         const t = page.ctx.t;
         const stored = edit.actuals.get(r.conflict.entityId.slice(r.conflict.entityId.indexOf('@') + 1));
@@ -178,11 +190,12 @@ export function staffCityRoutes(deps: WebDeps): Hono<StaffEnv> {
           { label: t('staff.actual.source'), theirs: stored?.source ?? '', yours: values.source },
         ];
         const conflict = await conflictInfo(k.kpi.cityId, r.conflict, rows);
-        return c.html(<ActualFormView page={page} city={k.staff.data.city} kpi={k.kpi} values={values} errors={{}} correcting={stored !== undefined} edit={edit} conflict={conflict} />, 409);
+        return c.html(<ActualFormView page={page} city={k.staff.data.city} kpi={k.kpi} values={values} errors={{}} correcting={stored !== undefined} edit={edit} conflict={conflict} platformFed={entry.platformFed} />, 409);
       }
-      return c.html(<ActualFormView page={page} city={k.staff.data.city} kpi={k.kpi} values={values} errors={problemTexts(page.ctx, r.errors)} correcting={'reason' in r.errors} edit={edit} />, 422);
+      return c.html(<ActualFormView page={page} city={k.staff.data.city} kpi={k.kpi} values={values} errors={problemTexts(page.ctx, r.errors)} correcting={'reason' in r.errors} edit={edit} platformFed={entry.platformFed || 'platformOverride' in r.errors} />, 422);
     }
-    return redirectWithNotice(c, `/staff/cities/${k.kpi.cityId}/kpis/${k.kpi.id}`, r.value.changed ? 'staff.actual.saved' : 'staff.actual.unchanged');
+    const notice = !r.value.changed ? (r.value.intent === 'submit' ? 'review.submitted' : 'staff.actual.unchanged') : r.value.intent === 'draft' ? 'review.savedDraft' : 'review.savedSubmitted';
+    return redirectWithNotice(c, `/staff/cities/${k.kpi.cityId}/kpis/${k.kpi.id}`, notice);
   });
 
   app.get('/:city/kpis/:kpi/target', async (c) => {
@@ -304,7 +317,12 @@ export function staffCityRoutes(deps: WebDeps): Hono<StaffEnv> {
     const counts = new Map<number, number>();
     for (const k of staff.data.kpis) for (const o of k.observations) counts.set(reportingYear(o.at), (counts.get(reportingYear(o.at)) ?? 0) + 1);
     for (const y of staff.unpublishedYears) if (!counts.has(y)) counts.set(y, 0);
-    return [...counts.entries()].sort((a, b) => b[0] - a[0]).map(([year, actuals]) => ({ year, actuals, published: !staff.unpublishedYears.has(year) }));
+    // What still waits in review per year: publishing shows only approved content.
+    const review = (year: number) => {
+      const all = [...staff.reviews.values()].filter((r) => r.year === year);
+      return { submitted: all.filter((r) => r.state === 'submitted').length, returned: all.filter((r) => r.state === 'returned').length, draft: all.filter((r) => r.state === 'draft').length };
+    };
+    return [...counts.entries()].sort((a, b) => b[0] - a[0]).map(([year, actuals]) => ({ year, actuals, published: staff.publishedYears.has(year), review: review(year) }));
   }
 
   app.get('/:city/publication', async (c) => {
@@ -367,6 +385,9 @@ export function staffCityRoutes(deps: WebDeps): Hono<StaffEnv> {
       return redirectWithNotice(c, `/staff/cities/${cityId}/rounds`, 'staff.round.closed');
     }
     const count = await queueReminders(db, store, { reminderDays: settings.reminderDays, round, manual: true });
+    // Departments nobody could be reminded in: said, not silently skipped.
+    const nobody = await unremindableDepartments(db, store, round);
+    if (nobody.length > 0) return redirectWithNotice(c, `/staff/cities/${cityId}/rounds`, 'review.remindedWithGaps', { count: String(count), departments: nobody.map((d) => d.name).join('、') });
     return redirectWithNotice(c, `/staff/cities/${cityId}/rounds`, 'staff.round.reminded', { count: String(count) });
   });
 

@@ -20,6 +20,7 @@ import { staffAdminRoutes } from './staff-admin.routes.tsx';
 import { staffAuditRoutes } from './staff-audit.routes.tsx';
 import { staffCityRoutes } from './staff-city.routes.tsx';
 import { IMPORT_UPLOAD_PATH, importUploadLimit, staffImportRoutes } from './staff-import.routes.tsx';
+import { myUpdatesRoutes, staffReviewRoutes } from './staff-review.routes.tsx';
 import { partnerAccountRoutes, partnerLanding } from './partner-account.routes.tsx';
 import { partnerSecretariatRoutes } from './partner-secretariat.routes.tsx';
 import { DashboardView } from '../views/staff/dashboard.view.tsx';
@@ -192,6 +193,8 @@ export function staffRoutes(deps: WebDeps): Hono<StaffEnv> {
   app.route('/users', staffAdminRoutes(deps));
   app.route('/cities', staffCityRoutes(deps));
   app.route('/cities', staffImportRoutes(deps));
+  app.route('/cities', staffReviewRoutes(deps));
+  app.route('/updates', myUpdatesRoutes(deps));
   app.route('/partner', partnerAccountRoutes(deps));
   app.route('/partners', partnerSecretariatRoutes(deps));
   app.notFound(staffNotFound);

@@ -1,3 +1,4 @@
+import { UnpublishedYearsNote } from './unpublished-note.tsx';
 import type { CityData } from '../../core/city/city.ts';
 import { sdgGoals, textColourOn } from '../../core/sdg/sdg-framework.ts';
 import type { CitySummary } from '../../services/city-summary.service.ts';
@@ -18,6 +19,7 @@ export function CityView(props: { ctx: ViewContext; data: CityData; summary: Cit
   return (
     <Layout ctx={ctx} title={name} breadcrumbs={[{ href: ctx.href('/'), label: ctx.t('nav.home') }]}>
       <h1>{name}</h1>
+      <UnpublishedYearsNote ctx={ctx} years={data.unpublishedYears} />
       <p class="muted">
         {localized(ctx, city.prefecture, city.prefectureEn)}
         {city.sdgsFutureCitySince ? ` ・ ${ctx.t('city.sdgsSince')} ${city.sdgsFutureCitySince}` : ''}

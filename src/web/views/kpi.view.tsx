@@ -1,4 +1,5 @@
 import type { MessageKey } from '../../i18n/messages.ts';
+import { UnpublishedYearsNote } from './unpublished-note.tsx';
 import { raw } from 'hono/html';
 import { formatDecimal } from '../../i18n/number-format.ts';
 import type { CalculationRecord } from '../../core/kpi/calculation-record.ts';
@@ -49,6 +50,7 @@ export function KpiView(props: { ctx: ViewContext; detail: KpiDetail }) {
         {cityName} ・ {ctx.t('pub.kpi.kicker')}
       </p>
       <h1>{name}</h1>
+      <UnpublishedYearsNote ctx={ctx} years={data.unpublishedYears} />
       {otherName && otherName !== name ? (
         <p class="muted" lang={ctx.lang === 'ja' ? 'en' : 'ja'}>
           {otherName}

@@ -1,3 +1,4 @@
+import { UnpublishedYearsNote } from './unpublished-note.tsx';
 import type { City } from '../../core/city/city.ts';
 import type { PlanNode } from '../../core/plan/plan.ts';
 import type { NodeRollup } from '../../core/plan/rollup.ts';
@@ -13,7 +14,7 @@ import { expertEvaluationsOf, otherNarrativesOf } from '../../services/staff-not
 import { fill } from './fill.ts';
 
 /** `/cities/:city/plans/:plan`: the plan tree with each KPI's latest actual, target, rate, status and forecast. */
-export function PlanView(props: { ctx: ViewContext; city: City; report: PlanReport; overall: NodeRollup; filter?: PlanFilter; filtered?: FilteredPlanReport }) {
+export function PlanView(props: { ctx: ViewContext; city: City; report: PlanReport; overall: NodeRollup; filter?: PlanFilter; filtered?: FilteredPlanReport; unpublishedYears?: readonly number[] | undefined }) {
   const { ctx, city, report } = props;
   const plan = report.plan;
   const title = localized(ctx, plan.title, plan.titleEn);
@@ -31,6 +32,7 @@ export function PlanView(props: { ctx: ViewContext; city: City; report: PlanRepo
         {cityName} ・ {ctx.t(`plan.kind.${plan.kind}`)} ・ {ctx.t('plan.period')} {plan.periodStart}–{plan.periodEnd}
       </p>
       <h1>{title}</h1>
+      <UnpublishedYearsNote ctx={ctx} years={props.unpublishedYears} />
       {plan.vision ? (
         <section aria-labelledby="vision-h">
           <h2 id="vision-h">{ctx.t('plan.vision')}</h2>

@@ -41,7 +41,7 @@ export function CityStaffView(props: {
   unpublishedYears: ReadonlySet<number>;
   round: EntryRoundRow | undefined;
   myProgress: DepartmentProgress | undefined;
-  tools: { import: boolean; plans: boolean; publication: boolean; rounds: boolean; audit: boolean };
+  tools: { review: boolean; import: boolean; plans: boolean; publication: boolean; rounds: boolean; audit: boolean };
   /** Submissions waiting in the city's partner review queue; null when the user does not review or the city runs no programme. */
   partnerQueue?: { pending: number } | null;
   notice?: string | undefined;
@@ -132,6 +132,14 @@ export function CityStaffView(props: {
       <section class="section" aria-labelledby="tools">
         <h2 id="tools">{t('staff.city.tools')}</h2>
         <ul>
+          <li>
+            <a href={ctx.href('/staff/updates')}>{t('myUpdates.title')}</a>
+          </li>
+          {props.tools.review ? (
+            <li>
+              <a href={ctx.href(`${base}/review`)}>{t('review.title')}</a>
+            </li>
+          ) : null}
           {props.tools.import ? (
             <li>
               <a href={ctx.href(`${base}/import`)}>{t('import.title')}</a>
@@ -383,7 +391,7 @@ export function KpiStaffView(props: KpiStaffProps) {
   );
 }
 
-/** The data-entry form for one actual (new, or a correction when `correcting`). */
+/** The data-entry form for one actual (new, or a correction when `correcting`): saved as a draft or submitted for review. */
 export function ActualFormView(props: {
   page: StaffPage;
   city: City;
@@ -394,12 +402,25 @@ export function ActualFormView(props: {
   /** The KPI's actuals as stored now: the form carries each time point's version. */
   edit: KpiEditState;
   conflict?: ConflictInfo | undefined;
+  /** The partner platform counts this KPI: a manual value needs a reason for overriding the count. */
+  platformFed?: boolean;
+  /** The reason the secretariat gave when it returned this entry. */
+  returned?: string | undefined;
 }) {
   const { ctx, csrfToken } = props.page;
   const t = ctx.t;
   const title = fill(t('staff.actual.title'), { kpi: kpiName(ctx, props.kpi) });
   const base = `/staff/cities/${props.city.id}/kpis/${props.kpi.id}`;
-  const labels = { at: t('staff.actual.at'), value: t('staff.actual.value'), note: t('staff.actual.note'), source: t('staff.actual.source'), reason: t('staff.actual.reason') };
+  const labels = {
+    at: t('staff.actual.at'),
+    value: t('staff.actual.value'),
+    note: t('staff.actual.note'),
+    source: t('staff.actual.source'),
+    reason: t('staff.actual.reason'),
+    explanation: t('actual.field.explanation'),
+    platformOverride: t('actual.field.platformOverride'),
+    kpi: t('kpi.name'),
+  };
   return (
     <StaffLayout
       page={props.page}
@@ -408,6 +429,7 @@ export function ActualFormView(props: {
     >
       <h1>{title}</h1>
       <ErrorSummary ctx={ctx} errors={props.errors} labels={labels} />
+      {props.returned ? <p class="notice notice-warning">{fill(t('review.returnedNotice'), { reason: props.returned })}</p> : null}
       <p>{t('staff.actual.lead')}</p>
       {props.conflict ? <ConflictPanel ctx={ctx} conflict={props.conflict} /> : null}
       <form method="post" action={ctx.href(`${base}/actuals`)} class="stacked" novalidate id="actual-form">
@@ -418,7 +440,12 @@ export function ActualFormView(props: {
         <TextArea ctx={ctx} name="note" label={labels.note} values={props.values} errors={props.errors} rows={3} />
         <TextField ctx={ctx} name="source" label={labels.source} hint={t('staff.actual.sourceHint')} values={props.values} errors={props.errors} />
         <TextField ctx={ctx} name="reason" label={labels.reason} hint={t('staff.actual.reasonHint')} values={props.values} errors={props.errors} required={props.correcting} />
-        <button type="submit">{t('staff.actual.submit')}</button>{' '}
+        <TextArea ctx={ctx} name="explanation" label={labels.explanation} hint={t('staff.actual.explanationHint')} values={props.values} errors={props.errors} rows={2} />
+        {props.platformFed ? (
+          <TextArea ctx={ctx} name="platformOverride" label={labels.platformOverride} hint={t('actual.problem.platform-fed')} values={props.values} errors={props.errors} rows={2} />
+        ) : null}
+        <button type="submit" name="intent" value="submit">{t('review.submitForReview')}</button>{' '}
+        <button type="submit" name="intent" value="draft" class="secondary">{t('review.draftSave')}</button>{' '}
         <a href={ctx.href(base)}>{t('staff.form.cancel')}</a>
       </form>
     </StaffLayout>

@@ -17,6 +17,13 @@ export function DashboardView(props: {
   return (
     <StaffLayout page={props.page} title={t('staff.dashboard.title')} notice={props.notice}>
       <h1>{t('staff.dashboard.title')}</h1>
+      {mine.length > 0 ? (
+        <p>
+          <a class="button" href={ctx.href('/staff/updates')}>
+            {t('myUpdates.title')}
+          </a>
+        </p>
+      ) : null}
       <h2>{t('staff.dashboard.cities')}</h2>
       {mine.length === 0 ? (
         <p>{t('staff.dashboard.noCities')}</p>

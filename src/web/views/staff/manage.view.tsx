@@ -18,7 +18,7 @@ function crumbs(ctx: ViewContext, city: City) {
 }
 
 /** Publishing and unpublishing a year's actuals. */
-export function PublicationView(props: { page: StaffPage; city: City; years: readonly { year: number; actuals: number; published: boolean }[]; notice?: string | undefined }) {
+export function PublicationView(props: { page: StaffPage; city: City; years: readonly { year: number; actuals: number; published: boolean; review?: { submitted: number; returned: number; draft: number } }[]; notice?: string | undefined }) {
   const { ctx, csrfToken } = props.page;
   const t = ctx.t;
   return (
@@ -41,7 +41,14 @@ export function PublicationView(props: { page: StaffPage; city: City; years: rea
             <tr>
               <th scope="row">{y.year}</th>
               <td class="num">{y.actuals}</td>
-              <td>{y.published ? t('staff.publication.published') : <span class="tag tag-unpublished">{t('staff.publication.unpublished')}</span>}</td>
+              <td>
+                {y.published ? t('staff.publication.published') : <span class="tag tag-unpublished">{t('staff.publication.unpublished')}</span>}
+                {y.review && y.review.submitted + y.review.returned + y.review.draft > 0 ? (
+                  <div class="hint">
+                    <a href={ctx.href(`/staff/cities/${props.city.id}/review`)}>{fill(t('review.pendingInYear'), { year: y.year, ...y.review })}</a>
+                  </div>
+                ) : null}
+              </td>
               <td>
                 <form method="post" action={ctx.href(`/staff/cities/${props.city.id}/publication`)} class="inline-form">
                   <CsrfField token={csrfToken} />

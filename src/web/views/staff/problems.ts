@@ -6,6 +6,8 @@ export function problemText(ctx: ViewContext, p: FieldProblem): string {
   switch (p.kind) {
     case 'notation':
       return ctx.lang === 'ja' ? p.error.messageJa : p.error.message;
+    case 'message':
+      return p.message[ctx.lang];
     case 'required':
       return ctx.t('staff.form.error.required');
     case 'too-long':

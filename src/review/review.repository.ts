@@ -1,0 +1,105 @@
+import { sql } from 'kysely';
+import { jsonRows } from '../storage/change-log.repository.ts';
+import type { JsonValue } from '../storage/columns.ts';
+import type { Executor } from '../storage/database.ts';
+import type { StaffExecutor } from '../storage/staff-database.ts';
+import type { ActualContent, ReviewEntity, ReviewState, ReviewStatus, TextContent } from './review.ts';
+import { reviewDb, type ReviewEntryRow, type ReviewExecutor } from './review.table.ts';
+
+type AnyExecutor = Executor | StaffExecutor | ReviewExecutor;
+
+/** A review step to append. */
+export interface NewReviewEntry {
+  readonly cityId: string;
+  readonly entity: ReviewEntity;
+  readonly key: string;
+  readonly year: number;
+  readonly state: ReviewState;
+  readonly content: ActualContent | TextContent | null;
+  readonly explanation?: string | null;
+  readonly reason?: string | null;
+  readonly platformOverride?: string | null;
+  readonly actor: string;
+}
+
+/**
+ * Appends review steps: one statement per 20,000 steps, the rows bound as one JSON parameter
+ * (an import of 100,000 actuals appends as many steps; see `jsonRows`).
+ */
+export async function appendReviewEntries(db: AnyExecutor, entries: readonly NewReviewEntry[]): Promise<void> {
+  for (let i = 0; i < entries.length; i += 20_000) {
+    const rows = entries.slice(i, i + 20_000).map((e) => ({
+      city_id: e.cityId,
+      entity: e.entity,
+      entity_key: e.key,
+      year: e.year,
+      state: e.state,
+      content: (e.content ?? null) as unknown as JsonValue,
+      explanation: e.explanation ?? null,
+      reason: e.reason ?? null,
+      platform_override: e.platformOverride ?? null,
+      actor: e.actor,
+    }));
+    await sql`
+      insert into review_entries (city_id, entity, entity_key, year, state, content, explanation, reason, platform_override, actor)
+      select r.city_id, r.entity, r.entity_key, r.year, r.state, r.content, r.explanation, r.reason, r.platform_override, r.actor
+      from rows from (json_to_recordset(${jsonRows(rows)}::json) as (city_id text, entity text, entity_key text, year integer, state text, content jsonb, explanation text, reason text, platform_override text, actor text)) with ordinality as r(city_id, entity, entity_key, year, state, content, explanation, reason, platform_override, actor, n)
+      order by r.n`.execute(reviewDb(db));
+  }
+}
+
+/**
+ * The review status of every reviewed entry of a city (entries never reviewed are absent: they
+ * were documented before review existed and count as approved). One query; folded in order.
+ */
+export async function listReviewStatuses(db: AnyExecutor, cityId: string, entity?: ReviewEntity): Promise<ReviewStatus[]> {
+  let q = reviewDb(db).selectFrom('review_entries').selectAll().where('city_id', '=', cityId);
+  if (entity) q = q.where('entity', '=', entity);
+  const rows = await q.orderBy('id').execute();
+  return foldReviewRows(rows);
+}
+
+/** The steps of one entry, oldest first (its review history). */
+export async function reviewHistory(db: AnyExecutor, cityId: string, entity: ReviewEntity, key: string): Promise<ReviewEntryRow[]> {
+  return reviewDb(db).selectFrom('review_entries').selectAll().where('city_id', '=', cityId).where('entity', '=', entity).where('entity_key', '=', key).orderBy('id').execute();
+}
+
+/** Folds rows (in id order) into one status per entity and key. */
+export function foldReviewRows(rows: readonly ReviewEntryRow[]): ReviewStatus[] {
+  const out = new Map<string, ReviewStatus>();
+  for (const r of rows) {
+    const id = `${r.entity} ${r.entity_key}`;
+    const before = out.get(id);
+    const content = (r.content ?? null) as ActualContent | TextContent | null;
+    const approvedNow = r.state === 'approved';
+    out.set(id, {
+      entity: r.entity,
+      key: r.entity_key,
+      year: r.year,
+      state: r.state,
+      content,
+      approved: approvedNow ? content : (before?.approved ?? null),
+      everApproved: approvedNow || (before?.everApproved ?? false),
+      explanation: r.explanation,
+      reason: r.reason,
+      platformOverride: r.platform_override,
+      actor: r.actor,
+      recordedAt: new Date(r.recorded_at),
+    });
+  }
+  return [...out.values()];
+}
+
+/** When each KPI of a city last had an actual written by a person (UTC instants; KPIs never updated are absent). */
+export async function lastActualUpdates(db: AnyExecutor, cityId: string): Promise<Map<string, Date>> {
+  const rows = await reviewDb(db)
+    .selectFrom('observation_versions as v')
+    .innerJoin('observations as o', 'o.id', 'v.observation_id')
+    .innerJoin('kpis as k', 'k.id', 'o.kpi_id')
+    .select(['k.slug'])
+    .select((eb) => eb.fn.max('v.recorded_at').as('last'))
+    .where('k.city_id', '=', cityId)
+    .groupBy('k.slug')
+    .execute();
+  return new Map(rows.map((r) => [r.slug, new Date(r.last as unknown as string)]));
+}

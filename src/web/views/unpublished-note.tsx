@@ -1,0 +1,16 @@
+import { fillMessage } from '../../i18n/fill.ts';
+import type { ViewContext } from './view-context.ts';
+
+/**
+ * Says which reporting years hold figures the secretariat has not yet reviewed and published
+ * (issue 10, point 1): a reader sees that 2025 is missing on purpose, not by neglect.
+ */
+export function UnpublishedYearsNote(props: { ctx: ViewContext; years: readonly number[] | undefined }) {
+  const years = props.years ?? [];
+  if (years.length === 0) return null;
+  return (
+    <p class="notice unpublished-years" data-years={years.join(',')}>
+      {fillMessage(props.ctx.t('publication.unpublishedNote'), { years: years.join(props.ctx.lang === 'ja' ? '・' : ', ') })}
+    </p>
+  );
+}
