@@ -8,6 +8,7 @@ import { formatTimePointIso, formatTimePointJa, type TimePoint } from '../core/t
 import { LOOKED_FOR_HEADINGS, type ClosestRow, type RawCell, type RawObservationRow } from '../formats/csv/observation-rows.ts';
 import type { TextEncoding } from '../formats/csv/decode-text.ts';
 import type { Lang } from '../i18n/lang.ts';
+import { fillMessage } from '../i18n/fill.ts';
 import { t, type MessageKey } from '../i18n/messages.ts';
 import { inTransaction, type Executor } from '../storage/database.ts';
 import { listKpiRows } from '../storage/kpi.repository.ts';
@@ -304,7 +305,9 @@ async function validate(data: CityData, kpiRowIds: ReadonlyMap<string, number>, 
       if (!parsed || !parsed.ok) {
         const serial = atCell && /^\d{5}(\.\d+)?$/.test(atCell.raw) ? Number(atCell.raw) : NaN;
         const hint = serial > 20000 && serial < 80000 ? { ja: `（Excelの日付のシリアル値のようです。セルの書式を日付にするか「2024年3月」のように入力してください）`, en: ` (this looks like an Excel date serial: give the cell a date format or type the time point as 2024年3月)` } : { ja: '', en: '' };
-        problem('unreadable-date', atCell, parsed ? parsed.error.messageJa + hint.ja : '時点が空です', parsed ? parsed.error.message + hint.en : 'the time point is empty');
+        // The validator's own words (src/actuals/actual-input.ts): the form and the API say the same.
+        if (parsed) problem('unreadable-date', atCell, fillMessage(t('ja', 'actual.problem.unreadable-date'), { detail: parsed.error.messageJa + hint.ja }), fillMessage(t('en', 'actual.problem.unreadable-date'), { detail: parsed.error.message + hint.en }));
+        else problem('unreadable-date', atCell, fillMessage(t('ja', 'actual.problem.required'), { field: t('ja', 'actual.field.at') }), fillMessage(t('en', 'actual.problem.required'), { field: t('en', 'actual.field.at') }));
         bad = true;
       } else {
         at = parsed.value.point;
@@ -357,7 +360,9 @@ async function validate(data: CityData, kpiRowIds: ReadonlyMap<string, number>, 
         notes.push(...q.value.notes.map(({ ja, en }) => ({ ja, en })));
       } else {
         const kind: ImportProblemKind = q.error.kind === 'unit-mismatch' ? 'unit-mismatch' : q.error.kind === 'empty' || q.error.kind === 'not-available' ? 'missing-value' : 'text-in-number-cell';
-        problem(kind, valueCell, `数値のセルに読み取れない値があります：${q.error.messageJa}`, `a number cell holds text: ${q.error.message}`);
+        // The validator's own words (src/actuals/actual-input.ts): the form and the API say the same.
+        if (kind === 'unit-mismatch') problem(kind, valueCell, fillMessage(t('ja', 'actual.problem.unit-mismatch'), { unit: valueCell.raw, kpiUnit: kpi.unit }), fillMessage(t('en', 'actual.problem.unit-mismatch'), { unit: valueCell.raw, kpiUnit: kpi.unit }));
+        else problem(kind, valueCell, fillMessage(t('ja', 'actual.problem.unreadable-value'), { detail: q.error.messageJa }), fillMessage(t('en', 'actual.problem.unreadable-value'), { detail: q.error.message }));
         bad = true;
       }
     }

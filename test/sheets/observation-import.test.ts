@@ -61,7 +61,8 @@ describe('importing actuals', () => {
   });
 
   it('a Shift_JIS CSV of the template commits in one go with history, and re-importing it changes nothing', async () => {
-    const csv = `${HEADER}\r\nnew-farmers,新規就農者数※累計,【2.3,2.4,8.3,8.5】,2024年,120 人,人,速報値,農政課\r\nwomen-on-councils,,,令和6年,52.3,％,,\r\n`;
+    // 120 人 turns 新規就農者数 to 遅れ: the 説明 column gives the explanation that asks for (issue 10, point 3).
+    const csv = `${HEADER},説明\r\nnew-farmers,新規就農者数※累計,【2.3,2.4,8.3,8.5】,2024年,120 人,人,速報値,農政課,天候不順で就農時期が遅れた\r\nwomen-on-councils,,,令和6年,52.3,％,,,\r\n`;
     const f = await file('sjis.csv', iconv.encode(csv.replace('【2.3,2.4,8.3,8.5】', '"【2.3,2.4,8.3,8.5】"'), 'cp932'));
     const preview = await previewObservationImport(ctx.db, { ...f, cityId: 'ichinoseki' });
     expect(preview.ok && preview.preview.encoding).toBe('shift_jis');

@@ -60,10 +60,10 @@ describe('point 1: nothing is public until the secretariat publishes it', () => 
 
   it('a department enters 2024年 120人 速報値: explanation asked, not public; returned, corrected, approved, published: public only then', async () => {
     const agri = await client('rv-agri', '/staff/cities/ichinoseki/kpis/new-farmers/actuals/new');
-    const noExplanation = await agri.post('/staff/cities/ichinoseki/kpis/new-farmers/actuals', { at: '2024年', value: '120 人', note: '速報値', source: '' });
+    const noExplanation = await agri.submit('/staff/cities/ichinoseki/kpis/new-farmers/actuals/new', '/staff/cities/ichinoseki/kpis/new-farmers/actuals', { at: '2024年', value: '120 人', note: '速報値', source: '' });
     expect(noExplanation.status).toBe(422);
     expect(noExplanation.text).toContain('この値で状況が「遅れ」になります');
-    const saved = await agri.post('/staff/cities/ichinoseki/kpis/new-farmers/actuals', { at: '2024年', value: '120 人', note: '速報値', source: '', explanation: '天候不順で就農時期が遅れた' });
+    const saved = await agri.submit('/staff/cities/ichinoseki/kpis/new-farmers/actuals/new', '/staff/cities/ichinoseki/kpis/new-farmers/actuals', { at: '2024年', value: '120 人', note: '速報値', source: '', explanation: '天候不順で就農時期が遅れた' });
     expect(saved.status).toBe(303);
     expect(saved.location).toContain('notice=review.savedSubmitted');
     const before = visible(await publicText('/cities/ichinoseki/kpis/new-farmers'));
@@ -87,7 +87,7 @@ describe('point 1: nothing is public until the secretariat publishes it', () => 
     expect(updates).toContain('確定値で入力してください');
     const form = await agri.get('/staff/cities/ichinoseki/kpis/new-farmers/actuals/new?at=2024');
     expect(visible(form.text)).toContain('差し戻されました：確定値で入力してください');
-    const corrected = await agri.post('/staff/cities/ichinoseki/kpis/new-farmers/actuals', { at: '令和6年', value: '125', note: '確定値', source: '農政課', reason: '確定値に更新', explanation: '天候不順で就農時期が遅れた' });
+    const corrected = await agri.submit('/staff/cities/ichinoseki/kpis/new-farmers/actuals/new', '/staff/cities/ichinoseki/kpis/new-farmers/actuals', { at: '令和6年', value: '125', note: '確定値', source: '農政課', reason: '確定値に更新', explanation: '天候不順で就農時期が遅れた' });
     expect(corrected.status).toBe(303);
     expect(visible(await publicText('/cities/ichinoseki/kpis/new-farmers'))).not.toContain('125');
 
@@ -105,7 +105,7 @@ describe('point 1: nothing is public until the secretariat publishes it', () => 
 
   it('a correction of a published actual waits: the public keeps the approved figure until the new one is approved', async () => {
     const agri = await client('rv-agri', '/staff/cities/ichinoseki/kpis/new-farmers/actuals/new');
-    expect((await agri.post('/staff/cities/ichinoseki/kpis/new-farmers/actuals', { at: '2024年', value: '126 人', note: '確定値', source: '農政課', reason: '再集計', explanation: '就農時期の遅れ' })).status).toBe(303);
+    expect((await agri.submit('/staff/cities/ichinoseki/kpis/new-farmers/actuals/new', '/staff/cities/ichinoseki/kpis/new-farmers/actuals', { at: '2024年', value: '126 人', note: '確定値', source: '農政課', reason: '再集計', explanation: '就農時期の遅れ' })).status).toBe(303);
     const page = visible(await publicText('/cities/ichinoseki/kpis/new-farmers'));
     expect(page).toContain('125');
     expect(page).not.toContain('126');
@@ -113,7 +113,7 @@ describe('point 1: nothing is public until the secretariat publishes it', () => 
 
   it('a 2026年3月 value marked 暫定値 is not public: the year is unpublished until published', async () => {
     const sec = await client('rv-sec', '/staff/cities/ichinoseki/kpis/fuel-wood-production/actuals/new');
-    expect((await sec.post('/staff/cities/ichinoseki/kpis/fuel-wood-production/actuals', { at: '2026年3月', value: '9,999', note: '暫定値', source: '', explanation: '暫定' })).status).toBe(303);
+    expect((await sec.submit('/staff/cities/ichinoseki/kpis/fuel-wood-production/actuals/new', '/staff/cities/ichinoseki/kpis/fuel-wood-production/actuals', { at: '2026年3月', value: '9,999', note: '暫定値', source: '', explanation: '暫定' })).status).toBe(303);
     await sec.get('/staff/cities/ichinoseki/review');
     expect((await sec.post('/staff/cities/ichinoseki/review', { entity: 'actual', key: 'fuel-wood-production@2026-03', action: 'approve' })).status).toBe(303);
     const page = visible(await publicText('/cities/ichinoseki/kpis/fuel-wood-production'));
@@ -136,7 +136,7 @@ describe('point 1: nothing is public until the secretariat publishes it', () => 
   it('an expert evaluation is public only after the secretariat approves it', async () => {
     const planId = (await ctx.store.get('ichinoseki'))!.plans.find((p) => p.kind === 'sdgs-future-city')!.id;
     const expert = await client('rv-expert', `/staff/cities/ichinoseki/plans/${planId}`);
-    expect((await expert.post(`/staff/cities/ichinoseki/plans/${planId}/evaluation`, { year: '2023', body: '評価本文（承認前）' })).status).toBe(303);
+    expect((await expert.submit(`/staff/cities/ichinoseki/plans/${planId}`, `/staff/cities/ichinoseki/plans/${planId}/evaluation`, { year: '2023', body: '評価本文（承認前）' })).status).toBe(303);
     expect(await publicText(`/cities/ichinoseki/plans/${planId}`)).not.toContain('評価本文（承認前）');
     expect(JSON.stringify(await json(`/api/v1/cities/ichinoseki/plans/${planId}`))).not.toContain('評価本文（承認前）');
     const sec = await client('rv-sec', '/staff/cities/ichinoseki/review');
@@ -203,7 +203,7 @@ describe('point 3: one way to write an actual', () => {
       const api = await apiPost(sec, `/staff/cities/ichinoseki/api/kpis/${k.kpi}/actuals`, { at: k.at, value: k.value, explanation: '検証', draft: true });
       const apiBody = (await api.json()) as { problems?: { message: { ja: string } }[] };
       await sec.get(`/staff/cities/ichinoseki/kpis/${k.kpi}/actuals/new`);
-      const form = await sec.post(`/staff/cities/ichinoseki/kpis/${k.kpi}/actuals`, { at: k.at, value: k.value, explanation: '検証' });
+      const form = await sec.submit(`/staff/cities/ichinoseki/kpis/${k.kpi}/actuals/new`, `/staff/cities/ichinoseki/kpis/${k.kpi}/actuals`, { at: k.at, value: k.value, explanation: '検証' });
       if (k.ok) {
         expect(imported.status).toBe(200);
         expect([200, 201]).toContain(api.status);
@@ -221,7 +221,7 @@ describe('point 3: one way to write an actual', () => {
 
   it('a KPI the platform feeds refuses manual entry on every path, or takes an override with a reason shown as such', async () => {
     const sec = await client('rv-sec', '/staff/cities/ichinoseki/kpis/sdgs-platform-groups/actuals/new');
-    const refused = await sec.post('/staff/cities/ichinoseki/kpis/sdgs-platform-groups/actuals', { at: '2025年', value: '22 団体' });
+    const refused = await sec.submit('/staff/cities/ichinoseki/kpis/sdgs-platform-groups/actuals/new', '/staff/cities/ichinoseki/kpis/sdgs-platform-groups/actuals', { at: '2025年', value: '22 団体' });
     expect(refused.status).toBe(422);
     expect(refused.text).toContain('SDGsパートナー制度の登録数から自動で集計されます');
     const api = await apiPost(sec, '/staff/cities/ichinoseki/api/kpis/sdgs-platform-groups/actuals', { at: '2025年', value: '22 団体' });
@@ -231,7 +231,7 @@ describe('point 3: one way to write an actual', () => {
     expect(imported.text).toContain('data-kind="platform-fed"');
 
     await sec.get('/staff/cities/ichinoseki/kpis/sdgs-platform-groups/actuals/new');
-    const ok = await sec.post('/staff/cities/ichinoseki/kpis/sdgs-platform-groups/actuals', { at: '2025年', value: '22 団体', platformOverride: '登録簿の移行前の団体数を市の公表値で入力', explanation: '移行中' });
+    const ok = await sec.submit('/staff/cities/ichinoseki/kpis/sdgs-platform-groups/actuals/new', '/staff/cities/ichinoseki/kpis/sdgs-platform-groups/actuals', { at: '2025年', value: '22 団体', platformOverride: '登録簿の移行前の団体数を市の公表値で入力', explanation: '移行中' });
     expect(ok.status).toBe(303);
     const staffPage = visible((await sec.get('/staff/cities/ichinoseki/kpis/sdgs-platform-groups')).text);
     expect(staffPage).toContain('22 団体');

@@ -149,8 +149,9 @@ for (const database of testDatabases()) {
         const at = `${2040 + i}年`;
         const [pageA, pageB] = [await a.get(`${kpiBase}/actuals/new`), await b.get(`${kpiBase}/actuals/new`)];
         const [ra, rb] = await Promise.all([
-          a.post(`${kpiBase}/actuals`, { ...hiddenFields(pageA.text, `${kpiBase}/actuals`), at, value: `${100 + i} 人`, note: '', source: 'A' }),
-          b.post(`${kpiBase}/actuals`, { ...hiddenFields(pageB.text, `${kpiBase}/actuals`), at, value: `${200 + i} 人`, note: '', source: 'B' }),
+          // An explanation each: a value that turns the status to 遅れ asks for one (issue 10, point 3).
+          a.post(`${kpiBase}/actuals`, { ...hiddenFields(pageA.text, `${kpiBase}/actuals`), at, value: `${100 + i} 人`, note: '', source: 'A', explanation: '研修修了者が少ないため' }),
+          b.post(`${kpiBase}/actuals`, { ...hiddenFields(pageB.text, `${kpiBase}/actuals`), at, value: `${200 + i} 人`, note: '', source: 'B', explanation: '研修修了者が少ないため' }),
         ]);
         tl.tries++;
         count(tl, ra.status);

@@ -52,7 +52,7 @@ describe('importing actuals in the browser', () => {
     const problem = page.locator('#problems tbody tr').first();
     expect(await problem.locator('th').textContent()).toBe('2');
     expect(await problem.locator('.problem-cell').textContent()).toContain('⚠ 問題：百二十五');
-    expect(await page.textContent('#error-summary')).toContain('数値のセルに読み取れない値があります');
+    expect(await page.textContent('#error-summary')).toContain('数値を読み取れません');
     expect(await page.locator('button:has-text("この内容で登録する")').count()).toBe(0);
     await expectNoAxeViolations(page);
     await page.screenshot({ path: new URL('preview-problems.png', ARTIFACTS).pathname, fullPage: true });
