@@ -51,7 +51,8 @@ describe('public partner pages on the seeded programmes', () => {
   });
 
   it('the bound Ichinoseki KPI takes its actuals from the platform', async () => {
-    const data = await ctx.store.get('ichinoseki');
+    // The staff view: 2024 is not yet published (issue 10), so the public view holds its counts back.
+    const data = (await ctx.store.getStaff('ichinoseki'))?.data;
     const kpi = data!.kpis.find((k) => k.id === 'sdgs-platform-groups')!;
     // Not the sample partners (3 / 4 before issue 10.5): the published 22 at 2024-08, then 22 + own registrations.
     expect(kpi.observations.find((o) => o.at.kind === 'month' && o.at.year === 2024 && o.at.month === 8)).toMatchObject({ value: 22 });

@@ -28,6 +28,9 @@ beforeAll(async () => {
   // A correction of the 2023 actual after the document was published.
   const d = await c.submit('/staff/cities/ichinoseki/kpis/women-on-councils/actuals/new?at=2023', '/staff/cities/ichinoseki/kpis/women-on-councils/actuals', { at: '2023年', value: '52.0 ％', source: '確定値', reason: '確定値に訂正' });
   expect(d.status).toBe(303);
+  // Public once the secretariat approves it (issue 10: the approved figure stays public until then).
+  await c.get('/staff/cities/ichinoseki/review');
+  expect((await c.post('/staff/cities/ichinoseki/review', { entity: 'actual', key: 'women-on-councils@2023', action: 'approve' })).status).toBe(303);
 });
 afterAll(() => ctx.close());
 
