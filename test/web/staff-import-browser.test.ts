@@ -15,7 +15,8 @@ import { loggedInPage, makeUser } from './staff-helpers.ts';
 let server: TestServer;
 let browser: Browser;
 const ARTIFACTS = new URL('../../test-artifacts/import/', import.meta.url);
-const HEADER = '指標ID,指標名,SDGターゲット,時点,値,単位,備考,出典';
+// 説明: 125 人 turns 新規就農者数 to 遅れ, which asks for an explanation (issue 10, point 3).
+const HEADER = '指標ID,指標名,SDGターゲット,時点,値,単位,備考,出典,説明';
 
 beforeAll(async () => {
   server = await startTestServer();
@@ -45,7 +46,7 @@ describe('importing actuals in the browser', () => {
     await expectNoAxeViolations(page);
     await page.screenshot({ path: new URL('upload.png', ARTIFACTS).pathname, fullPage: true });
 
-    await page.setInputFiles('#f-file', file(['new-farmers,新規就農者数※累計,,2024年,百二十五,人,速報値,農政課', 'fuel-wood-production,,,2024年,2500,BDt,,']));
+    await page.setInputFiles('#f-file', file(['new-farmers,新規就農者数※累計,,2024年,百二十五,人,速報値,農政課,研修修了者が少ない', 'fuel-wood-production,,,2024年,2500,BDt,,,']));
     await Promise.all([page.waitForLoadState('load'), page.click('button:has-text("内容を確認する")')]);
     await page.waitForSelector('#problems');
     expect(await page.textContent('#problems caption')).toContain('問題の一覧（1件）');
@@ -57,7 +58,7 @@ describe('importing actuals in the browser', () => {
     await expectNoAxeViolations(page);
     await page.screenshot({ path: new URL('preview-problems.png', ARTIFACTS).pathname, fullPage: true });
 
-    await page.setInputFiles('#f-file', file(['new-farmers,新規就農者数※累計,,2024年,125,人,速報値,農政課', 'fuel-wood-production,,,2024年,2500,BDt,,']));
+    await page.setInputFiles('#f-file', file(['new-farmers,新規就農者数※累計,,2024年,125,人,速報値,農政課,研修修了者が少ない', 'fuel-wood-production,,,2024年,2500,BDt,,,']));
     await Promise.all([page.waitForLoadState('load'), page.click('button:has-text("内容を確認する")')]);
     await page.waitForSelector('#changes');
     expect(await page.textContent('#changes caption')).toContain('登録される変更（2件）');
@@ -65,6 +66,13 @@ describe('importing actuals in the browser', () => {
     await page.screenshot({ path: new URL('preview-ok.png', ARTIFACTS).pathname, fullPage: true });
     await Promise.all([page.waitForURL(/import\?notice=staff\.import\.committed/), page.click('button:has-text("この内容で登録する")')]);
     expect(await page.textContent('.notice')).toContain('2件の実績を登録しました');
+
+    // Public only after review (issue 10): the secretariat approves both and publishes 2024.
+    await page.goto(`${server.url}/staff/cities/ichinoseki/review`);
+    for (let i = 0; i < 2; i++) await Promise.all([page.waitForLoadState('load'), page.locator('button[value="approve"]').first().click()]);
+    expect(await page.locator('button[value="approve"]').count()).toBe(0);
+    await page.goto(`${server.url}/staff/cities/ichinoseki/publication`);
+    await Promise.all([page.waitForURL(/notice=staff\.publication\.saved/), page.locator('button[aria-label^="2024"]').click()]);
 
     const publicPage = await browser.newPage();
     const res = await publicPage.goto(`${server.url}/cities/ichinoseki/kpis/new-farmers`);
