@@ -246,4 +246,19 @@ describe('point 3: one way to write an actual', () => {
     const noToken = await app.request('/staff/cities/ichinoseki/api/kpis/new-farmers/actuals', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
     expect(noToken.status).toBe(403);
   });
+
+  it('the API with a version: a change since that version is a 409 and writes nothing (issue 10.4)', async () => {
+    const sec = await client('rv-sec');
+    const path = '/staff/cities/ichinoseki/api/kpis/fuel-wood-production/actuals';
+    // First entry of 2031年 expecting none: saved (version 1 now).
+    const first = await apiPost(sec, path, { at: '2031年', value: '3000', explanation: '検証', version: 0, draft: true });
+    expect(first.status).toBe(201);
+    // Another first entry expecting none: someone entered it meanwhile.
+    const stale = await apiPost(sec, path, { at: '2031年', value: '3100', reason: '再集計', explanation: '検証', version: 0 });
+    expect(stale.status).toBe(409);
+    const staff = (await ctx.store.getStaff('ichinoseki'))!.data.kpis.find((k) => k.id === 'fuel-wood-production')!;
+    expect(staff.observations.find((o) => o.at.kind === 'year' && o.at.year === 2031)?.value).toBe(3000);
+    // With the current version the correction goes through.
+    expect((await apiPost(sec, path, { at: '2031年', value: '3100', reason: '再集計', explanation: '検証', version: 1 })).status).toBe(200);
+  });
 });
