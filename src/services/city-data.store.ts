@@ -1,11 +1,15 @@
 import type { Kysely } from 'kysely';
 import type { City, CityData } from '../core/city/city.ts';
 import { sql } from 'kysely';
+import { LRUCache } from 'lru-cache';
 import type { Database } from '../storage/database.ts';
 import { bumpCityRevision, staleSummaryCityIds } from '../summaries/summary.repository.ts';
 import { refreshCitySummaries } from '../summaries/summary.service.ts';
 import { listCities, loadCityData } from './city-data.service.ts';
 import { loadStaffDecorations, publicView, yearsWithData, type StaffCityData } from './publication.service.ts';
+
+/** How many cities each of the store's caches keeps (a city of 300 KPIs with history is a few MB). */
+export const CACHED_CITIES = 64;
 
 /** The PostgreSQL notification channel on which a process announces a written city (payload: its id). */
 export const CHANGE_CHANNEL = 'michishirube_city_changed';
@@ -19,8 +23,10 @@ export const CHANGE_CHANNEL = 'michishirube_city_changed';
  * everything, for the staff area only.
  */
 export class CityDataStore {
-  private readonly staffCache = new Map<string, Promise<StaffCityData | null>>();
-  private readonly publicCache = new Map<string, Promise<CityData | null>>();
+  // Cities kept in memory: the most recently used ones, at most CACHED_CITIES of each view, so
+  // memory stays bounded whatever the number of cities an installation hosts (issue 11.1).
+  private readonly staffCache = new LRUCache<string, Promise<StaffCityData | null>>({ max: CACHED_CITIES });
+  private readonly publicCache = new LRUCache<string, Promise<CityData | null>>({ max: CACHED_CITIES });
   private cities: Promise<City[]> | null = null;
   /** Bumped on every invalidation, so caches built on top (rendered pages) know to drop. */
   version = 0;

@@ -7,6 +7,7 @@ import { controlCharacterIn, TEXT_LIMITS } from '../core/text.ts';
 import { formatTimePointIso, formatTimePointJa, type TimePoint } from '../core/time/time-point.ts';
 import { LOOKED_FOR_HEADINGS, type ClosestRow, type RawCell, type RawObservationRow } from '../formats/csv/observation-rows.ts';
 import type { TextEncoding } from '../formats/csv/decode-text.ts';
+import type { ZipGuardError } from '../formats/xlsx/zip-guard.ts';
 import type { Lang } from '../i18n/lang.ts';
 import { fillMessage } from '../i18n/fill.ts';
 import { t, type MessageKey } from '../i18n/messages.ts';
@@ -38,16 +39,9 @@ export type ImportFileError =
   | { readonly kind: 'too-many-rows'; readonly limit: number }
   | { readonly kind: 'unknown-city'; readonly cityId: string }
   | { readonly kind: 'city-mismatch'; readonly fileCity: string; readonly cityId: string }
-  /** VBA (xl/vbaProject.bin) or Excel 4.0 macro sheets, whatever the file's extension. */
-  | { readonly kind: 'macro-enabled'; readonly part: string }
-  /** Another workbook linked, a data connection, or a formula such as WEBSERVICE or DDE. */
-  | { readonly kind: 'calls-out'; readonly detail: string }
-  | { readonly kind: 'xml-doctype'; readonly part: string }
-  | { readonly kind: 'xml-too-deep'; readonly part: string; readonly limit: number }
-  | { readonly kind: 'too-many-shared-strings'; readonly limit: number }
-  | { readonly kind: 'too-many-cells'; readonly limit: number }
-  /** `place`: the first cell past the limit (`sheet1!XFD3`, or `AMK2` in a CSV). */
-  | { readonly kind: 'too-many-columns'; readonly place: string; readonly limit: number }
+  /** What the workbook guard refuses as hostile (formats/xlsx/zip-guard.ts), the same shapes. */
+  | Extract<ZipGuardError, { readonly kind: 'macro-enabled' | 'calls-out' | 'xml-doctype' | 'xml-too-deep' | 'too-many-shared-strings' | 'too-many-cells' | 'too-many-columns' }>
+  /** `place`: the first cell past the limit (`sheet1!G2`, or `AMK2` in a CSV). */
   | { readonly kind: 'cell-too-long'; readonly place: string; readonly limit: number }
   /** Reading needed more memory (MB) or time (s) than a file may take; the server carries on. */
   | { readonly kind: 'read-limit'; readonly what: 'memory' | 'time'; readonly limit: number };

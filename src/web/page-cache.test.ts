@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { PAGE_QUERY_PARAMETERS, pageCache, pageCacheKey, PageCacheEntries } from './page-cache.ts';
 
 function appWithCounter(limits = { maxBytes: 1024 * 1024, maxEntryBytes: 256 * 1024 }) {
-  const store = { version: 0 } as CityDataStore;
+  const store = { version: 0, crossCityVersion: 0, cityVersion: () => 0 } as unknown as CityDataStore;
   const entries = new PageCacheEntries(limits);
   let renders = 0;
   const app = new Hono();
@@ -29,7 +29,8 @@ describe('pageCache', () => {
     expect(await (await app.request('/page')).text()).toBe('<p>render 1</p>');
     expect(await (await app.request('/page')).text()).toBe('<p>render 1</p>');
     expect(renders()).toBe(1);
-    store.version++;
+    // A page across cities lasts until the cross-city summaries change (issue 11.2).
+    (store as { crossCityVersion: number }).crossCityVersion++;
     expect(await (await app.request('/page')).text()).toBe('<p>render 2</p>');
   });
 
@@ -67,7 +68,7 @@ describe('pageCache', () => {
 });
 
 describe('PageCacheEntries: bounded in bytes', () => {
-  const page = (kb: number, version = 0) => ({ version, status: 200, body: new ArrayBuffer(kb * 1024), headers: [['content-type', 'text/html']] as [string, string][] });
+  const page = (kb: number, version = 0) => ({ version, status: 200, body: new Uint8Array(kb * 1024), gzipped: null, headers: [['content-type', 'text/html']] as [string, string][] });
 
   it('never holds more than maxBytes, evicting the least recently used', () => {
     const cache = new PageCacheEntries({ maxBytes: 100 * 1024, maxEntryBytes: 40 * 1024 });

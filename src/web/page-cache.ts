@@ -1,3 +1,5 @@
+import { promisify } from 'node:util';
+import { gzip as gzipCallback } from 'node:zlib';
 import type { MiddlewareHandler } from 'hono';
 import type { CityDataStore } from '../services/city-data.store.ts';
 
@@ -24,7 +26,10 @@ export const DEFAULT_PAGE_CACHE_LIMITS: PageCacheLimits = { maxBytes: 64 * 1024 
 interface CachedPage {
   readonly version: number;
   readonly status: number;
-  readonly body: ArrayBuffer;
+  /** The body as bytes (a Uint8Array is the Node adapter's fast path, an ArrayBuffer is not). */
+  readonly body: Uint8Array;
+  /** The same body gzipped, for clients that accept it (text answers over 1 kB), else null. */
+  readonly gzipped: Uint8Array | null;
   readonly headers: [string, string][];
   readonly bytes: number;
 }
@@ -59,7 +64,7 @@ export class PageCacheEntries {
 
   /** Keeps an answer, evicting the least recently used ones until the total fits; false when it is too large to keep. */
   set(key: string, page: Omit<CachedPage, 'bytes'>): boolean {
-    const bytes = page.body.byteLength + key.length * 2 + page.headers.reduce((n, [k, v]) => n + (k.length + v.length) * 2, 0);
+    const bytes = page.body.byteLength + (page.gzipped?.byteLength ?? 0) + key.length * 2 + page.headers.reduce((n, [k, v]) => n + (k.length + v.length) * 2, 0);
     this.delete(key);
     if (bytes > this.limits.maxEntryBytes || bytes > this.limits.maxBytes) return false;
     while (this.total + bytes > this.limits.maxBytes) this.delete(this.entries.keys().next().value!);
@@ -98,17 +103,55 @@ export function pageCacheKey(url: URL, known: readonly string[] = PAGE_QUERY_PAR
 export function pageCache(store: CityDataStore, entries = new PageCacheEntries()): MiddlewareHandler {
   return async (c, next) => {
     if (c.req.method !== 'GET' || c.req.header('cookie')) return next();
-    const { key, unknown } = pageCacheKey(new URL(c.req.url));
+    const url = new URL(c.req.url);
+    const { key, unknown } = pageCacheKey(url);
     if (unknown) return next();
-    const hit = entries.get(key, store.version);
-    if (hit) return new Response(hit.body, { status: hit.status, headers: hit.headers });
-    const version = store.version;
+    // Each page is valid until its own data changes: a city's pages until that city is written,
+    // pages across cities until the summaries change (issue 11.2), not until any write anywhere.
+    const cityId = cityOfPage(url);
+    const versionNow = () => (cityId === null ? store.crossCityVersion : store.cityVersion(cityId));
+    const gzipOk = /\bgzip\b/.test(c.req.header('accept-encoding') ?? '');
+    const hit = entries.get(key, versionNow());
+    if (hit) return answer(hit, gzipOk);
+    const version = versionNow();
     await next();
     const res = c.res;
     if (res.status !== 200 || res.headers.has('set-cookie') || res.headers.get('cache-control')?.includes('no-store')) return;
     const declared = Number(res.headers.get('content-length') ?? NaN);
     if (declared > entries.limits.maxEntryBytes) return;
-    const body = await res.clone().arrayBuffer();
-    entries.set(key, { version, status: res.status, body, headers: [...res.headers.entries()] });
+    const body = new Uint8Array(await res.clone().arrayBuffer());
+    const type = res.headers.get('content-type') ?? '';
+    const compressible = body.byteLength > 1024 && /^(text\/|application\/(json|problem\+json|xml)|image\/svg)/.test(type) && !res.headers.has('content-encoding');
+    const gzipped = compressible ? new Uint8Array(await gzip(body, { level: 6 })) : null;
+    const page = { version, status: res.status, body, gzipped, headers: [...res.headers.entries()].filter(([k]) => k !== 'content-length') };
+    entries.set(key, page);
+    // This first answer goes out compressed too when it can.
+    if (gzipped && gzipOk) c.res = answer(page, true);
   };
+}
+
+const gzip = promisify(gzipCallback);
+
+/** A kept page as a response: gzipped when the client accepts it and a gzipped copy exists. */
+function answer(page: Pick<CachedPage, 'status' | 'body' | 'gzipped' | 'headers'>, gzipOk: boolean): Response {
+  const headers = new Headers(page.headers);
+  if (page.gzipped) headers.set('vary', 'accept-encoding');
+  if (page.gzipped && gzipOk) {
+    headers.set('content-encoding', 'gzip');
+    headers.set('content-length', String(page.gzipped.byteLength));
+    return new Response(page.gzipped, { status: page.status, headers });
+  }
+  headers.set('content-length', String(page.body.byteLength));
+  return new Response(page.body, { status: page.status, headers });
+}
+
+/**
+ * The city a page belongs to (`/cities/:id/…`, `/api/v1/cities/:id/…`, `/api/v1/kpis?city=`),
+ * or null for a page across cities (home, SDG goals, compare, search, open data, programmes).
+ */
+export function cityOfPage(url: URL): string | null {
+  const m = /^\/(?:api\/v1\/)?cities\/([a-z0-9-]+)(?:\/|$)/.exec(url.pathname);
+  if (m) return m[1]!;
+  if (url.pathname === '/api/v1/kpis') return url.searchParams.get('city');
+  return null;
 }

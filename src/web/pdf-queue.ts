@@ -67,8 +67,7 @@ export class PdfQueue {
           this.printed++;
           const pdf = await print();
           this.averageMs = (this.averageMs * 3 + (Date.now() - started)) / 4;
-          const body = pdf.buffer.slice(pdf.byteOffset, pdf.byteOffset + pdf.byteLength) as ArrayBuffer;
-          this.kept.set(key, { version, status: 200, body, headers: [] });
+          this.kept.set(key, { version, status: 200, body: new Uint8Array(pdf), gzipped: null, headers: [] });
           return pdf;
         },
         { throwOnTimeout: true },

@@ -14,9 +14,11 @@ const CHOOSER_SIZE = 200;
 
 /** The chosen cities' data, loaded one by one (only those: never every city). */
 export async function loadChosen(store: WebDeps['store'], values: readonly string[]): Promise<CityData[]> {
-  const ids = [...new Set(values.flatMap((v) => v.split(',')).map((v) => v.trim()))].filter((id) => /^[a-z0-9-]{1,64}$/.test(id)).slice(0, MAX_COMPARED);
+  // Unknown ids are skipped; at most 20 ids are looked up, and the first six known ones compared.
+  const ids = [...new Set(values.flatMap((v) => v.split(',')).map((v) => v.trim()))].filter((id) => /^[a-z0-9-]{1,64}$/.test(id)).slice(0, 20);
   const out: CityData[] = [];
   for (const id of ids) {
+    if (out.length >= MAX_COMPARED) break;
     const d = await store.get(id);
     if (d) out.push(d);
   }

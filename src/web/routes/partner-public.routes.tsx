@@ -90,8 +90,8 @@ export function partnerPublicRoutes(deps: WebDeps): Hono {
   const app = new Hono();
   const settings = deps.staff ?? DEFAULT_STAFF_CONFIG;
   // Five applications and ten other posts per IP in ten minutes: people never need more, scripts are stopped.
-  const applyLimiter = new RateLimiter(5, 10 * 60_000);
-  const formLimiter = new RateLimiter(10, 10 * 60_000);
+  const applyLimiter = new RateLimiter(deps.db, 'partner-apply', 5, 10 * 60_000);
+  const formLimiter = new RateLimiter(deps.db, 'partner-form', 10, 10 * 60_000);
 
   app.get('/partners/static/partners.css', (c) => c.body(css, 200, { 'content-type': 'text/css; charset=utf-8', 'cache-control': 'public, max-age=3600' }));
 
@@ -117,7 +117,7 @@ export function partnerPublicRoutes(deps: WebDeps): Hono {
     if (!l) return notFound(c);
     const fields = await postedFields(c);
     if (!publicCsrfValid(c, fields)) return refuse(c, 403);
-    if (!limiter.take(ipOf(c, settings.trustProxy))) return refuse(c, 429);
+    if (!(await limiter.take(ipOf(c, settings.trustProxy)))) return refuse(c, 429);
     return { l, fields };
   };
 

@@ -19,6 +19,7 @@ import { systemClock } from '../../core/time/clock.ts';
 import { staffAdminRoutes } from './staff-admin.routes.tsx';
 import { staffAuditRoutes } from './staff-audit.routes.tsx';
 import { staffCityRoutes } from './staff-city.routes.tsx';
+import { onAppError } from '../errors.ts';
 import { IMPORT_UPLOAD_PATH, importUploadLimit, staffImportRoutes } from './staff-import.routes.tsx';
 import { myUpdatesRoutes, staffReviewRoutes } from './staff-review.routes.tsx';
 import { partnerAccountRoutes, partnerLanding } from './partner-account.routes.tsx';
@@ -205,8 +206,9 @@ export function staffRoutes(deps: WebDeps): Hono<StaffEnv> {
       const page = staffPage(c);
       return c.html(<StaffMessageView page={page} title={page.ctx.t('staff.conflict.busyTitle')} lead={page.ctx.t('staff.conflict.busyLead')} />, 409);
     }
-    console.error(err);
-    return c.text('Internal Server Error', 500);
+    // Everything else (input errors as 400, unexpected ones as a logged problem page) goes to the
+    // app's one error handler: a sub-app's onError would otherwise shadow it.
+    return onAppError(err, c);
   });
   return app;
 }

@@ -24,6 +24,16 @@ export function Pager<T>(props: { ctx: ViewContext; page: Page<T>; path: string;
   const from = (page.page - 1) * page.pageSize + 1;
   const to = Math.min(page.total, from + page.items.length - 1);
   const link = (n: number) => withQuery(ctx, props.path, { ...props.params, page: n === 1 ? undefined : n });
+  if (page.items.length === 0) {
+    // A page number past the end (an old link, a hand-typed URL): say so and lead back.
+    return (
+      <nav class="pager" aria-label={ctx.t('nat.pager.label')}>
+        <p class="pager-range" role="status">
+          {fill(ctx.t('nat.pager.beyond'), { page: String(page.page), pages: String(page.pageCount) })} <a href={link(1)}>{ctx.t('nat.pager.first')}</a>
+        </p>
+      </nav>
+    );
+  }
   return (
     <nav class="pager" aria-label={ctx.t('nat.pager.label')}>
       <p class="pager-range">{fill(ctx.t('nat.pager.range'), { total: page.total.toLocaleString(ctx.lang === 'ja' ? 'ja-JP' : 'en-GB'), from: String(from), to: String(to) })}</p>

@@ -100,7 +100,7 @@ export function SdgGoalView(props: { ctx: ViewContext; detail: GoalPage }) {
             </fieldset>
           </form>
           <DownloadLinks ctx={ctx} base={download} json={`/api/v1/sdgs/${goal.id}${download.includes('?') ? download.slice(download.indexOf('?')) : ''}`} />
-          {detail.kpis.total === 0 ? <p role="status">{ctx.t('nat.filter.none')}</p> : <SummaryKpiTable ctx={ctx} items={detail.kpis.items} caption={caption} />}
+          {detail.kpis.total === 0 ? <p role="status">{ctx.t('nat.filter.none')}</p> : detail.kpis.items.length > 0 ? <SummaryKpiTable ctx={ctx} items={detail.kpis.items} caption={caption} /> : null}
           <Pager ctx={ctx} page={detail.kpis} path={path} params={params} />
         </section>
       ) : null}
