@@ -1,3 +1,4 @@
+import { appendYearPublication, listYearPublications } from '../storage/staff-record.repository.ts';
 import { readdir, readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { Kysely } from 'kysely';
@@ -127,7 +128,15 @@ export async function loadPublishedFiguresIfMissing(db: Kysely<Database>): Promi
     const cityId = seedCityId(seed);
     if (!cities.has(cityId) || !programmes.has(seed.programme.id) || seed.publishedFigures.length === 0) continue;
     if ((await publishedFiguresOf(db, cityId)).length > 0) continue;
-    await inTransaction(db, (trx) => savePublishedFigures(trx, cityId, seed.publishedFigures));
+    await inTransaction(db, async (trx) => {
+      await savePublishedFigures(trx, cityId, seed.publishedFigures);
+      // The figures are documented in the city's published documents, so their years are public
+      // like every documented year (issue 10.1), unless the secretariat already decided otherwise.
+      const decided = new Set((await listYearPublications(trx, cityId)).map((p) => p.year));
+      for (const year of new Set(seed.publishedFigures.map((f) => Number(f.asOf.slice(0, 4))))) {
+        if (!decided.has(year)) await appendYearPublication(trx, { city_id: cityId, year, published: true, actor: 'seed', reason: 'documented in the source documents (published figures)' });
+      }
+    });
     loaded++;
   }
   return loaded;

@@ -108,6 +108,7 @@ export const PERSONAL_DATA: readonly PersonalDataColumn[] = [
   { table: 'observation_versions', column: 'actor', holds: 'a staff user name', why: 'the record', onWithdrawal: 'staff', redact: false },
   { table: 'entry_rounds', column: 'opened_by', holds: 'a staff user name', why: 'the record', onWithdrawal: 'staff', redact: false },
   { table: 'entry_rounds', column: 'closed_by', holds: 'a staff user name', why: 'the record', onWithdrawal: 'staff', redact: false },
+  { table: 'review_entries', column: 'actor', holds: 'a staff user name', why: 'the review record', onWithdrawal: 'staff', redact: false },
   { table: 'precise_figures', column: 'actor', holds: 'a staff user name (or cli/seed)', why: 'the record of who stored a precise value', onWithdrawal: 'staff', redact: false },
 ];
 
@@ -128,6 +129,7 @@ export const NO_PERSONAL_DATA: Readonly<Record<string, readonly string[]>> = {
   kpi_targets: ['slug', 'at'],
   kpi_summaries: ['city_id', 'kpi_id', 'name', 'name_en', 'unit', 'direction', 'latest_at', 'target_at', 'status', 'forecast', 'override_status', 'override_justification', 'override_decided_on'],
   kpi_summary_targets: ['city_id', 'kpi_id', 'target'],
+  review_entries: ['city_id', 'entity', 'entity_key', 'state', 'content', 'explanation', 'reason', 'platform_override'],
   precise_figures: ['basis', 'city_id', 'figure', 'ref', 'source'],
   published_figures: ['as_of', 'city_id', 'document', 'label', 'label_en', 'passage', 'period', 'slug', 'source', 'subject', 'unit'],
   kpis: ['city_id', 'slug', 'name', 'name_en', 'unit', 'department', 'side', 'aggregation', 'direction', 'method', 'baseline_at'],

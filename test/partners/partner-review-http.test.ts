@@ -7,7 +7,7 @@ import { addDays, validUntil } from '../../src/partners/programme.ts';
 import { openAppContext, type AppContext } from '../../src/services/app-context.ts';
 import { startReminderJob } from '../../src/services/round.service.ts';
 import { createApp } from '../../src/web/app.tsx';
-import { application, applyThroughForm, Client, makeStaff } from './partner-client.ts';
+import { application, applyThroughForm, Client, makeStaff, publishCurrentYear } from './partner-client.ts';
 
 /*
  * The secretariat's review through HTTP: return with a reason → correction → resubmission,
@@ -24,6 +24,8 @@ beforeAll(async () => {
   ctx = await openAppContext({ dataDir: '', databaseUrl: undefined, seed: true, inMemory: true }, { announce: () => {} });
   app = createApp({ db: ctx.db, store: ctx.store });
   await makeStaff(ctx, 'ichi-sec', 'ichinoseki', 'secretariat');
+  // This year's live counts are public once the secretariat publishes the year (issue 10.1).
+  await publishCurrentYear(app, 'ichi-sec', 'ichinoseki');
 });
 afterAll(() => ctx.close());
 
