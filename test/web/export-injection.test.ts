@@ -38,16 +38,13 @@ beforeAll(async () => {
   const kpi = data.kpis.find((k) => k.id === KPI)!;
   planId = data.plans.find((p) => p.kind === 'sdgs-future-city')!.id;
   const base = `/staff/cities/ichinoseki/kpis/${KPI}`;
-  await c.get(base);
-  expect((await c.post(`${base}/edit`, { name: PAYLOADS.kpiName, nameEn: PAYLOADS.kpiName, unit: kpi.unit })).status).toBe(303);
-  expect((await c.post(`${base}/actuals`, { at: '2023年度', value: `131 ${kpi.unit}`, note: PAYLOADS.note, source: PAYLOADS.source, reason: PAYLOADS.note })).status).toBe(303);
-  await c.get(base);
-  expect((await c.post(`${base}/override`, { status: 'on-track', justification: PAYLOADS.justification })).status).toBe(303);
-  await c.get(base);
-  expect((await c.post(`${base}/commentary`, { year: '2023', body: PAYLOADS.commentary })).status).toBe(303);
-  await c.get(`/staff/cities/ichinoseki/plans/${planId}`);
+  expect((await c.submit(base, `${base}/edit`, { name: PAYLOADS.kpiName, nameEn: PAYLOADS.kpiName, unit: kpi.unit })).status).toBe(303);
+  expect((await c.submit(`${base}/actuals/new`, `${base}/actuals`, { at: '2023年度', value: `131 ${kpi.unit}`, note: PAYLOADS.note, source: PAYLOADS.source, reason: PAYLOADS.note })).status).toBe(303);
+  expect((await c.submit(base, `${base}/override`, { status: 'on-track', justification: PAYLOADS.justification })).status).toBe(303);
+  expect((await c.submit(base, `${base}/commentary`, { year: '2023', body: PAYLOADS.commentary })).status).toBe(303);
+  const planPage = `/staff/cities/ichinoseki/plans/${planId}`;
   const plan = data.plans.find((p) => p.id === planId)!;
-  expect((await c.post(`/staff/cities/ichinoseki/plans/${planId}`, { title: PAYLOADS.planTitle, titleEn: '', vision: plan.vision ?? '' })).status).toBe(303);
+  expect((await c.submit(planPage, planPage, { title: PAYLOADS.planTitle, titleEn: '', vision: plan.vision ?? '' })).status).toBe(303);
 });
 afterAll(() => ctx.close());
 
