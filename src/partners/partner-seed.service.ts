@@ -130,16 +130,24 @@ export async function loadPublishedFiguresIfMissing(db: Kysely<Database>): Promi
     if ((await publishedFiguresOf(db, cityId)).length > 0) continue;
     await inTransaction(db, async (trx) => {
       await savePublishedFigures(trx, cityId, seed.publishedFigures);
-      // The figures are documented in the city's published documents, so their years are public
-      // like every documented year (issue 10.1), unless the secretariat already decided otherwise.
-      const decided = new Set((await listYearPublications(trx, cityId)).map((p) => p.year));
-      for (const year of new Set(seed.publishedFigures.map((f) => Number(f.asOf.slice(0, 4))))) {
-        if (!decided.has(year)) await appendYearPublication(trx, { city_id: cityId, year, published: true, actor: 'seed', reason: 'documented in the source documents (published figures)' });
-      }
+      await publishFigureYears(trx, cityId, seed.publishedFigures);
     });
     loaded++;
   }
   return loaded;
+}
+
+/**
+ * Publishes the years of a city's published figures: they are documented in the city's own
+ * published documents, so their years are public like every documented year (issue 10.1),
+ * unless the secretariat already decided on a year (published it, unpublished it or holds it
+ * for a round).
+ */
+async function publishFigureYears(trx: Kysely<Database>, cityId: string, figures: PartnerSeed['publishedFigures']): Promise<void> {
+  const decided = new Set((await listYearPublications(trx, cityId)).map((p) => p.year));
+  for (const year of new Set(figures.map((f) => Number(f.asOf.slice(0, 4))))) {
+    if (!decided.has(year)) await appendYearPublication(trx, { city_id: cityId, year, published: true, actor: 'seed', reason: 'documented in the source documents (published figures)' });
+  }
 }
 
 function seedCityId(seed: PartnerSeed): string {
@@ -149,6 +157,7 @@ function seedCityId(seed: PartnerSeed): string {
 async function loadSeed(trx: Kysely<Database>, cityId: string, seed: PartnerSeed): Promise<void> {
   const p = seed.programme;
   await savePublishedFigures(trx, cityId, seed.publishedFigures);
+  await publishFigureYears(trx, cityId, seed.publishedFigures);
   await upsertProgramme(trx, { id: p.id, cityId, name: p.name, nameEn: p.nameEn, startedOn: p.startedOn, config: p.config });
   await logPartnerChange(trx, { actor: 'seed', action: 'create', entity: 'partner_programme', entityId: p.id, cityId });
   for (const b of seed.kpiBindings) {

@@ -1,3 +1,4 @@
+import { systemClock } from '../../src/core/time/clock.ts';
 import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -191,6 +192,12 @@ describe('a partner from application to collaboration, in Chromium', () => {
 
   it('the bound KPI shows the live count, marked as computed by the platform', async () => {
     const { context, page } = await newPage();
+    // This year's count is public once the secretariat publishes the year (issue 10.1): it does so on its page.
+    const year = systemClock.todayInTokyo().slice(0, 4);
+    await login(page, 'ichi-secretariat', '/staff/cities/ichinoseki/publication');
+    await page.click(`form:has(input[name="year"][value="${year}"]):has(input[name="published"][value="true"]) button`);
+    await page.waitForLoadState();
+    expect(await page.textContent('main')).toContain(year);
     const kpi = (await server.ctx.store.get('ichinoseki'))!.kpis.find((k) => k.id === 'sdgs-platform-groups')!;
     const latest = kpi.observations.at(-1)!;
     // The published 22 (2024-08) plus the partner approved above; sample partners never count (issue 10.5).
