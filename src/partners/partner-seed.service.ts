@@ -1,4 +1,3 @@
-import { appendYearPublication, listYearPublications } from '../storage/staff-record.repository.ts';
 import { readdir, readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { Kysely } from 'kysely';
@@ -128,26 +127,10 @@ export async function loadPublishedFiguresIfMissing(db: Kysely<Database>): Promi
     const cityId = seedCityId(seed);
     if (!cities.has(cityId) || !programmes.has(seed.programme.id) || seed.publishedFigures.length === 0) continue;
     if ((await publishedFiguresOf(db, cityId)).length > 0) continue;
-    await inTransaction(db, async (trx) => {
-      await savePublishedFigures(trx, cityId, seed.publishedFigures);
-      await publishFigureYears(trx, cityId, seed.publishedFigures);
-    });
+    await inTransaction(db, (trx) => savePublishedFigures(trx, cityId, seed.publishedFigures));
     loaded++;
   }
   return loaded;
-}
-
-/**
- * Publishes the years of a city's published figures: they are documented in the city's own
- * published documents, so their years are public like every documented year (issue 10.1),
- * unless the secretariat already decided on a year (published it, unpublished it or holds it
- * for a round).
- */
-async function publishFigureYears(trx: Kysely<Database>, cityId: string, figures: PartnerSeed['publishedFigures']): Promise<void> {
-  const decided = new Set((await listYearPublications(trx, cityId)).map((p) => p.year));
-  for (const year of new Set(figures.map((f) => Number(f.asOf.slice(0, 4))))) {
-    if (!decided.has(year)) await appendYearPublication(trx, { city_id: cityId, year, published: true, actor: 'seed', reason: 'documented in the source documents (published figures)' });
-  }
 }
 
 function seedCityId(seed: PartnerSeed): string {
@@ -157,7 +140,6 @@ function seedCityId(seed: PartnerSeed): string {
 async function loadSeed(trx: Kysely<Database>, cityId: string, seed: PartnerSeed): Promise<void> {
   const p = seed.programme;
   await savePublishedFigures(trx, cityId, seed.publishedFigures);
-  await publishFigureYears(trx, cityId, seed.publishedFigures);
   await upsertProgramme(trx, { id: p.id, cityId, name: p.name, nameEn: p.nameEn, startedOn: p.startedOn, config: p.config });
   await logPartnerChange(trx, { actor: 'seed', action: 'create', entity: 'partner_programme', entityId: p.id, cityId });
   for (const b of seed.kpiBindings) {

@@ -68,7 +68,7 @@ export interface StartingFigure {
  */
 export function platformObservations(binding: KpiBinding, records: PlatformRecords, firstYear: number, today: string, start?: StartingFigure): Observation[] {
   const out: Observation[] = [];
-  if (start && start.end <= today) out.push({ at: start.at, value: start.value, decimals: 0, source: start.document, note: `公表値 ${start.label}` });
+  if (start && start.end <= today) out.push({ at: start.at, value: start.value, decimals: 0, source: start.document, note: `公表値 ${start.label}`, documented: true });
   const thisYear = Number(today.slice(0, 4));
   for (let y = firstYear; y <= thisYear; y++) {
     const complete = y < thisYear;

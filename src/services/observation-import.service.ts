@@ -399,6 +399,7 @@ async function validate(data: CityData, kpiRowIds: ReadonlyMap<string, number>, 
       note: r.cells.note?.raw ?? null,
       source: r.cells.source?.raw ?? null,
       explanation: r.cells.explanation?.raw ?? null,
+      platformOverride: r.cells.platformOverride?.raw ?? null,
       reason,
     };
     const context = { ...contextOf(kpi), ...(permissions.mayEditKpi && { permitted: permissions.mayEditKpi(kpi) }) };
@@ -482,9 +483,10 @@ function cellOf(r: RawObservationRow, field: ActualField): RawCell | undefined {
       return r.cells.source;
     case 'explanation':
       return r.cells.explanation ?? r.cells.value;
+    case 'platformOverride':
+      return r.cells.platformOverride ?? r.cells.value;
     case 'value':
     case 'reason':
-    case 'platformOverride':
       return r.cells.value;
   }
 }

@@ -59,7 +59,8 @@ export function yearsWithData(data: CityData): Set<number> {
 
 /**
  * What the public may see of a city (issue 10, point 1): only published years, and of those
- * only approved content. An actual, commentary or evaluation under review shows its last
+ * only approved content; a figure the city printed in a published document (an observation
+ * marked `documented`) is public whatever its year. An actual, commentary or evaluation under review shows its last
  * approved content (a correction waits), or nothing when none was approved; entries never
  * reviewed were documented before review existed and show as stored. Rates, statuses, charts,
  * sheets, downloads and search computed from the result are those of the published data.
@@ -76,7 +77,7 @@ export function publicView(staff: StaffCityData): CityData {
   const kpis = d.kpis.map((k) => ({
     ...k,
     observations: k.observations.flatMap((o) => {
-      if (!published(reportingYear(o.at))) return [];
+      if (!published(reportingYear(o.at))) return o.documented ? [o] : [];
       const a = approvedOf('actual', actualKey(k.id, formatTimePointIso(o.at)));
       if (!a.show) return [];
       if (!a.content) return [o];

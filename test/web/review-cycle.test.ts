@@ -52,8 +52,10 @@ describe('point 1: nothing is public until the secretariat publishes it', () => 
     const kpi = visible(await publicText('/cities/ichinoseki/kpis/new-farmers'));
     expect(kpi).toContain('101');
     const api = await json('/api/v1/cities/ichinoseki/observations');
-    const years = (api['observations'] as { at: string }[]).map((o) => Number(String(o.at).replace(/^FY/, '').slice(0, 4)));
-    expect(Math.max(...years)).toBeLessThanOrEqual(2023);
+    const observations = api['observations'] as { kpi_id?: string; kpi?: string; at: string; value: number }[];
+    const later = observations.filter((o) => Number(String(o.at).replace(/^FY/, '').slice(0, 4)) > 2023);
+    // Of 2024 on, only the figure the city itself published (22 groups, 令和6年8月) is public.
+    expect(later).toEqual([expect.objectContaining({ at: '2024-08', value: 22 })]);
     expect(api['unpublished_years']).toEqual(expect.arrayContaining([2024]));
     expect(kpi).toMatch(/2024[^。]*年の実績等は、事務局の確認・公開前のため表示していません/);
   });
@@ -229,6 +231,10 @@ describe('point 3: one way to write an actual', () => {
     const imported = await importPreview(sec, 'ichinoseki', 'platform.csv', '指標ID,時点,値,単位\nsdgs-platform-groups,2025年,22,団体\n');
     expect(imported.status).toBe(422);
     expect(imported.text).toContain('data-kind="platform-fed"');
+    // The import takes the same override through its own column, stating the reason per row.
+    const overridden = await importPreview(sec, 'ichinoseki', 'platform-override.csv', '指標ID,時点,値,単位,説明,上書きの理由\nsdgs-platform-groups,2025年,22,団体,移行中,登録簿の移行前の団体数を市の公表値で入力\n');
+    expect(overridden.text).not.toContain('data-kind="platform-fed"');
+    expect(overridden.status).toBe(200);
 
     await sec.get('/staff/cities/ichinoseki/kpis/sdgs-platform-groups/actuals/new');
     const ok = await sec.submit('/staff/cities/ichinoseki/kpis/sdgs-platform-groups/actuals/new', '/staff/cities/ichinoseki/kpis/sdgs-platform-groups/actuals', { at: '2025年', value: '22 団体', platformOverride: '登録簿の移行前の団体数を市の公表値で入力', explanation: '移行中' });

@@ -60,6 +60,12 @@ export function forRates<T extends DatedValue>(d: T): T {
 export interface Observation extends DatedValue {
   readonly note?: string;
   readonly source?: string;
+  /**
+   * Printed in a document the city published (a published figure a platform count starts
+   * from): public whatever the publication state of its reporting year, since the city already
+   * made it public (issue 10.1 holds back only what the system or staff produced).
+   */
+  readonly documented?: true;
 }
 
 /** A change of a target's value (上方修正 and the like), never an overwrite. */

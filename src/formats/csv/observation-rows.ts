@@ -22,6 +22,11 @@ export const TEMPLATE_FIELDS = {
   source: ['source', '出典', '出所', 'データ出典'],
   /** Why the value turns the KPI's status to behind or worsening (asked then; src/actuals/). */
   explanation: ['explanation', '説明'],
+  /**
+   * Why a hand-entered value replaces the partner platform's count for a KPI the platform feeds
+   * (issue 10.3: refused without one, shown as an override when given; src/actuals/).
+   */
+  platformOverride: ['platform_override', '集計を上書きする理由', '上書きの理由', 'プラットフォーム集計の上書き理由'],
 } as const;
 export type TemplateField = keyof typeof TEMPLATE_FIELDS;
 export const TEMPLATE_FIELD_NAMES = Object.keys(TEMPLATE_FIELDS) as TemplateField[];
