@@ -99,6 +99,9 @@ export async function lastActualUpdates(db: AnyExecutor, cityId: string): Promis
     .select(['k.slug'])
     .select((eb) => eb.fn.max('v.recorded_at').as('last'))
     .where('k.city_id', '=', cityId)
+    // The seed transcribes published documents: loading it is nobody's update, so a KPI known
+    // only from the seed was never updated here (reminders then count from the round's opening).
+    .where('v.actor', '!=', 'seed')
     .groupBy('k.slug')
     .execute();
   return new Map(rows.map((r) => [r.slug, new Date(r.last as unknown as string)]));

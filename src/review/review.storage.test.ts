@@ -39,6 +39,8 @@ describe.each(testDatabases())('review storage on $name', (database) => {
   it('writes a new actual as submitted, a refused batch writes nothing, a correction keeps the documented figure approved', async () => {
     const { cityId, kpiId } = await cityWithKpi(db());
     await recordObservation(db(), { kpiId, at: { kind: 'year', year: 2023 }, value: 101, decimals: 0 }, { actor: 'seed' });
+    // Loading the seed is nobody's update: the KPI was never updated here.
+    expect((await lastActualUpdates(db(), cityId)).has('new-farmers')).toBe(false);
     const refused = await recordActuals(db(), noSignal, { cityId, actor: 'agri', rows: [{ kpiId: 'new-farmers', input: { at: '2024年', value: '120' } }, { kpiId: 'new-farmers', input: { at: '2024年13月', value: '1' } }] });
     expect(refused.ok).toBe(false);
     expect((await listCurrentObservations(db(), [kpiId])).map((o) => o.at)).toEqual(['2023']);
