@@ -31,8 +31,11 @@ export const TEMPLATE_FIELDS = {
 export type TemplateField = keyof typeof TEMPLATE_FIELDS;
 export const TEMPLATE_FIELD_NAMES = Object.keys(TEMPLATE_FIELDS) as TemplateField[];
 
-/** The template's header as written by the system (Japanese headings; English keys are read too). */
-export const TEMPLATE_HEADER: readonly string[] = TEMPLATE_FIELD_NAMES.map((f) => TEMPLATE_FIELDS[f][1]);
+/**
+ * The template's header as written by the system (Japanese headings; English keys are read too).
+ * 上書きの理由 is read when a file has it but not written: only platform-fed KPIs need it.
+ */
+export const TEMPLATE_HEADER: readonly string[] = TEMPLATE_FIELD_NAMES.filter((f) => f !== 'platformOverride').map((f) => TEMPLATE_FIELDS[f][1]);
 
 /** One cell as found: where, its text, and for a spreadsheet number cell the number and decimals of its format. */
 export interface RawCell {
