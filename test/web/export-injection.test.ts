@@ -42,6 +42,9 @@ beforeAll(async () => {
   expect((await c.submit(`${base}/actuals/new`, `${base}/actuals`, { at: '2023年度', value: `131 ${kpi.unit}`, note: PAYLOADS.note, source: PAYLOADS.source, reason: PAYLOADS.note })).status).toBe(303);
   expect((await c.submit(base, `${base}/override`, { status: 'on-track', justification: PAYLOADS.justification })).status).toBe(303);
   expect((await c.submit(base, `${base}/commentary`, { year: '2023', body: PAYLOADS.commentary })).status).toBe(303);
+  // Nothing is public before the secretariat approves it (issue 10.1): approve the actual and the commentary.
+  await c.get('/staff/cities/ichinoseki/review');
+  for (const [entity, key] of [['actual', `${KPI}@FY2023`], ['commentary', `${KPI}@2023`]] as const) expect((await c.post('/staff/cities/ichinoseki/review', { entity, key, action: 'approve' })).status).toBe(303);
   const planPage = `/staff/cities/ichinoseki/plans/${planId}`;
   const plan = data.plans.find((p) => p.id === planId)!;
   expect((await c.submit(planPage, planPage, { title: PAYLOADS.planTitle, titleEn: '', vision: plan.vision ?? '' })).status).toBe(303);

@@ -180,7 +180,8 @@ describe('hostile uploads through the web import, as a department editor', () =>
   it('reads a kept upload once: re-opening the preview, the problems list and the commit reuse it', async () => {
     const b = await new Client().login('hostile-agri');
     const started = isolatedReads.started;
-    const up = await b.upload('once.csv', '指標ID,時点,値,単位\nnew-farmers,2042年,7,人\n');
+    // 7 人 turns the status to worsening, so the row says why (issue 10.2).
+    const up = await b.upload('once.csv', '指標ID,時点,値,単位,説明\nnew-farmers,2042年,7,人,集計方法の変更\n');
     expect(up.status).toBe(200);
     expect(isolatedReads.started).toBe(started + 1);
     const id = /\/import\/([A-Za-z0-9_-]{32})\/commit"/.exec(up.text)![1]!;
