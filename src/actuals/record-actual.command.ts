@@ -4,7 +4,7 @@ import { parseTimePoint } from '../core/notation/index.ts';
 import { formatTimePointIso, timePointEnd } from '../core/time/time-point.ts';
 import { isConcurrentWriteError } from '../storage/edit-version.ts';
 import { platformFedKpis } from '../partners/partner-kpi.service.ts';
-import { appendReviewEntries, listReviewStatuses, type NewReviewEntry } from '../review/review.repository.ts';
+import { appendReviewEntries, listReviewStatuses, lockCityReview, type NewReviewEntry } from '../review/review.repository.ts';
 import { actualKey, type ActualContent } from '../review/review.ts';
 import { loadCityData } from '../services/city-data.service.ts';
 import { inTransaction, type Executor } from '../storage/database.ts';
@@ -183,6 +183,8 @@ export async function writeValidatedActuals(trx: Executor, signal: ChangeSignal,
 async function writeValid(trx: Executor, props: Omit<RecordActualsProps, 'rows' | 'mayEditKpi'>, valid: readonly ValidActual[]): Promise<number> {
   if (valid.length === 0) return 0;
   const rowIds = new Map((await listKpiRows(trx, props.cityId)).map((k) => [k.slug, k.id]));
+  // A correction racing an approval: whichever takes the lock second sees the other's step.
+  await lockCityReview(trx, props.cityId);
   const reviews = new Map((await listReviewStatuses(trx, props.cityId, 'actual')).map((s) => [s.key, s]));
   const state = props.intent === 'draft' ? 'draft' : 'submitted';
   const steps: NewReviewEntry[] = [];

@@ -49,6 +49,18 @@ export async function appendReviewEntries(db: AnyExecutor, entries: readonly New
 }
 
 /**
+ * Makes the review steps of one city take turns until the caller's transaction ends (a
+ * transaction-scoped advisory lock keyed by the city). Every writer of review steps takes it
+ * before reading the statuses it decides on, so two secretariat users approving or returning
+ * the same entry at once, or an approval racing a correction, never both act on the state they
+ * read: the second sees the first's step (on PostgreSQL's read committed, each statement after
+ * the lock reads what the holder committed). Must run inside a transaction.
+ */
+export async function lockCityReview(db: AnyExecutor, cityId: string): Promise<void> {
+  await sql`select pg_advisory_xact_lock(hashtext(${`review:${cityId}`}))`.execute(reviewDb(db));
+}
+
+/**
  * The review status of every reviewed entry of a city (entries never reviewed are absent: they
  * were documented before review existed and count as approved). One query; folded in order.
  */
@@ -85,6 +97,7 @@ export function foldReviewRows(rows: readonly ReviewEntryRow[]): ReviewStatus[] 
       platformOverride: r.platform_override,
       actor: r.actor,
       recordedAt: new Date(r.recorded_at),
+      step: r.id,
     });
   }
   return [...out.values()];

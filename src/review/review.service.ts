@@ -4,11 +4,11 @@ import type { ChangeSignal } from '../actuals/record-actual.command.ts';
 import { departmentsOf } from '../services/department.service.ts';
 import type { Executor } from '../storage/database.ts';
 import { appendStaffChangeLog, inStaffTransaction } from '../storage/staff-database.ts';
-import { appendReviewEntries, listReviewStatuses } from './review.repository.ts';
+import { appendReviewEntries, listReviewStatuses, lockCityReview } from './review.repository.ts';
 import { canTransition, nextState, slugOfKey, yearKey, type ReviewAction, type ReviewEntity, type ReviewStatus, type TextContent } from './review.ts';
 
 /** Why a review decision was refused. */
-export type ReviewDecisionError = 'unknown' | 'forbidden' | 'state' | 'reason-required' | 'too-long';
+export type ReviewDecisionError = 'unknown' | 'forbidden' | 'state' | 'changed' | 'reason-required' | 'too-long';
 
 /** A decision on one entry: submit (its author), approve or return (the secretariat; returning needs a reason). */
 export interface ReviewDecision {
@@ -16,6 +16,12 @@ export interface ReviewDecision {
   readonly key: string;
   readonly action: ReviewAction;
   readonly reason?: string | null;
+  /**
+   * The step the reviewer was shown ({@link ReviewStatus.step}); when given and the entry has
+   * moved on since (corrected, or decided by another reviewer), the decision is refused as
+   * 'changed' instead of approving content nobody reviewed.
+   */
+  readonly seenStep?: number | null;
 }
 
 /**
@@ -36,9 +42,12 @@ export async function decideReview(
   if (decision.action === 'return' && reason === null) return { ok: false, error: 'reason-required' };
   if (decision.action === 'submit' ? !(await maySubmit(db, user, cityId, decision.entity, decision.key)) : !canReviewData(user, cityId)) return { ok: false, error: 'forbidden' };
   const result = await inStaffTransaction(db, async (trx) => {
+    // Two decisions on one entry at once: the second waits, then sees the first's step.
+    await lockCityReview(trx, cityId);
     const current = (await listReviewStatuses(trx, cityId, decision.entity)).find((s) => s.key === decision.key);
     if (!current) return { ok: false as const, error: 'unknown' as const };
     if (!canTransition(current.state, decision.action)) return { ok: false as const, error: 'state' as const, state: current.state };
+    if (decision.seenStep != null && decision.seenStep !== current.step) return { ok: false as const, error: 'changed' as const, state: current.state };
     const state = nextState(decision.action);
     await appendReviewEntries(trx, [
       {
@@ -80,6 +89,7 @@ export async function submitTextForReview(
   entry: { cityId: string; entity: 'commentary' | 'evaluation'; slug: string; year: number; content: TextContent | null; previous: TextContent | null; actor: string },
 ): Promise<void> {
   const key = yearKey(entry.slug, entry.year);
+  await lockCityReview(db, entry.cityId);
   const known = (await listReviewStatuses(db, entry.cityId, entry.entity)).some((s) => s.key === key);
   await appendReviewEntries(db, [
     ...(!known && entry.previous ? [{ cityId: entry.cityId, entity: entry.entity, key, year: entry.year, state: 'approved' as const, content: entry.previous, actor: 'documented' }] : []),

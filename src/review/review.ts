@@ -53,6 +53,8 @@ export interface ReviewStatus {
   readonly actor: string;
   /** When the latest step was recorded (UTC instant). */
   readonly recordedAt: Date;
+  /** The id of the latest step: a reviewer's decision names the step it was shown, so a change made since is not approved unseen. */
+  readonly step: number;
 }
 
 /** What a reviewer may do next. */

@@ -60,13 +60,15 @@ export function staffReviewRoutes(deps: WebDeps): Hono<StaffEnv> {
     if (!REVIEW_ENTITIES.includes(entity) || !['submit', 'approve', 'return'].includes(action) || !form['key'] || form['key'].length > 400) {
       return c.text('bad request: entity, key and action (submit, approve or return) are required', 400);
     }
-    const r = await decideReview(db, store, user, cityId, { entity, key: form['key'], action, reason: form['reason'] ?? null });
+    const step = form['step'] ?? '';
+    if (step !== '' && !/^\d{1,15}$/.test(step)) return c.text('bad request: step must be the number of the review step shown', 400);
+    const r = await decideReview(db, store, user, cityId, { entity, key: form['key'], action, reason: form['reason'] ?? null, seenStep: step === '' ? null : Number(step) });
     const back = form['next'] === 'updates' ? '/staff/updates' : `/staff/cities/${cityId}/review`;
     if (!r.ok) {
       if (r.error === 'forbidden') return forbidden(c);
       const t = staffPage(c).ctx.t;
       const message =
-        r.error === 'reason-required' ? t('review.error.reason') : r.error === 'state' ? fillMessage(t('review.error.state'), { state: t(`review.state.${r.state}` as Parameters<typeof t>[0]) }) : r.error === 'too-long' ? t('staff.form.error.tooLong') : t('review.error.unknown');
+        r.error === 'reason-required' ? t('review.error.reason') : r.error === 'state' || r.error === 'changed' ? fillMessage(t(r.error === 'state' ? 'review.error.state' : 'review.error.changed'), { state: t(`review.state.${r.state}` as Parameters<typeof t>[0]) }) : r.error === 'too-long' ? t('staff.form.error.tooLong') : t('review.error.unknown');
       if (!canReviewData(user, cityId)) return c.text(message, r.error === 'unknown' ? 404 : 400);
       return renderQueue(c, message, r.error === 'unknown' ? 404 : 400);
     }

@@ -86,6 +86,7 @@ export function ReviewQueueView(props: { page: StaffPage; city: City; rows: read
                         <CsrfField token={csrfToken} />
                         <input type="hidden" name="entity" value={r.status.entity} />
                         <input type="hidden" name="key" value={r.status.key} />
+                        <input type="hidden" name="step" value={String(r.status.step)} />
                         <button type="submit" name="action" value="approve" aria-label={`${t('review.approve')}${sep(ctx)}${name}`}>
                           {t('review.approve')}
                         </button>
@@ -94,6 +95,7 @@ export function ReviewQueueView(props: { page: StaffPage; city: City; rows: read
                         <CsrfField token={csrfToken} />
                         <input type="hidden" name="entity" value={r.status.entity} />
                         <input type="hidden" name="key" value={r.status.key} />
+                        <input type="hidden" name="step" value={String(r.status.step)} />
                         <label for={`reason-${r.status.entity}-${r.status.key}`}>{t('review.returnReason')}</label>
                         <input type="text" id={`reason-${r.status.entity}-${r.status.key}`} name="reason" maxlength={1000} />
                         <button type="submit" name="action" value="return" class="secondary" aria-label={`${t('review.return')}${sep(ctx)}${name}`}>

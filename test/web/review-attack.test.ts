@@ -1,0 +1,119 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testDatabases } from '../../src/storage/test-databases.ts';
+import { startStaffTestApp, type StaffTestApp } from '../support/staff-app.ts';
+import { makeUser, StaffClient } from './staff-helpers.ts';
+
+/*
+ * Issue 10 points 1–3 attacked through HTTP as each role and as an attacker would: nothing
+ * unapproved or of an unpublished year reaches any public output; only the secretariat of the
+ * city decides; two secretariat users deciding the same entry at once get one decision.
+ */
+
+describe.each(testDatabases())('review attacks on $name', (database) => {
+  let t: StaffTestApp;
+  const skip = database.skipReason !== null;
+  beforeAll(async () => {
+    if (skip) return;
+    t = await startStaffTestApp(database.name);
+    await makeUser(t.ctx, 'at-agri', 'ichinoseki', 'department-editor', 'agriculture');
+    await makeUser(t.ctx, 'at-sec', 'ichinoseki', 'secretariat');
+    await makeUser(t.ctx, 'at-sec2', 'ichinoseki', 'secretariat');
+    await makeUser(t.ctx, 'at-expert', 'ichinoseki', 'expert');
+    await makeUser(t.ctx, 'at-viewer', 'ichinoseki', 'viewer');
+    await makeUser(t.ctx, 'at-tsu-admin', 'tsukuba', 'administrator');
+    await makeUser(t.ctx, 'at-tsu-sec', 'tsukuba', 'secretariat');
+  }, 180_000);
+  afterAll(async () => {
+    if (!skip) await t.stop();
+  });
+
+  const client = async (user: string, first = '/staff') => {
+    const c = new StaffClient(t.app);
+    await c.login(user);
+    await c.get(first);
+    return c;
+  };
+  const text = async (path: string) => {
+    const res = await t.app.request(path);
+    const body = Buffer.from(await res.arrayBuffer()).toString('utf8');
+    return { status: res.status, body };
+  };
+  const FORM = '/staff/cities/ichinoseki/kpis/new-farmers/actuals/new';
+  const POST = '/staff/cities/ichinoseki/kpis/new-farmers/actuals';
+
+  it.skipIf(skip)('a submitted 8765 人 of 2024 reaches no public output; nobody but the city’s secretariat approves or publishes it', async () => {
+    const agri = await client('at-agri', FORM);
+    const saved = await agri.submit(FORM, POST, { at: '2024年', value: '8765', note: '速報値', source: '', explanation: '試験' });
+    expect(saved.status).toBe(303);
+    const plans = ((await (await t.app.request('/api/v1/cities/ichinoseki')).json()) as { plans: { id: string }[] }).plans.map((p) => p.id);
+    const paths = [
+      '/cities/ichinoseki', '/cities/ichinoseki/kpis', '/cities/ichinoseki/kpis/new-farmers', '/api/v1/cities/ichinoseki', '/api/v1/cities/ichinoseki/kpis',
+      '/api/v1/cities/ichinoseki/kpis/new-farmers', '/api/v1/cities/ichinoseki/observations', '/api/v1/kpis?city=ichinoseki', '/sdgs', '/sdgs/2', '/sdgs/8', '/compare?cities=ichinoseki,tsukuba', '/search?q=新規就農', '/api/v1/search?q=新規就農', '/data', '/export',
+      ...plans.flatMap((p) => [`/cities/ichinoseki/plans/${p}`, `/cities/ichinoseki/plans/${p}/sheet?year=2024`, `/cities/ichinoseki/plans/${p}/sheet?year=2025`]),
+    ];
+    for (const p of paths) {
+      const { status, body } = await text(p);
+      expect.soft(status, p).toBeLessThan(500);
+      expect.soft(/8,?765/.test(body), p).toBe(false);
+    }
+    // Only the city's secretariat decides; another city's staff and the other roles are refused.
+    for (const user of ['at-agri', 'at-expert', 'at-viewer', 'at-tsu-admin', 'at-tsu-sec']) {
+      const c = await client(user);
+      const r = await c.post('/staff/cities/ichinoseki/review', { entity: 'actual', key: 'new-farmers@2024', action: 'approve' });
+      expect.soft(r.status, user).toBe(403);
+      const p = await c.post('/staff/cities/ichinoseki/publication', { year: '2024', published: 'true' });
+      expect.soft(p.status, user).toBe(403);
+      // Another city's secretariat deciding an Ichinoseki key through its own city.
+      const own = await c.post('/staff/cities/tsukuba/review', { entity: 'actual', key: 'new-farmers@2024', action: 'approve' });
+      expect.soft(own.status, user).not.toBe(303);
+    }
+    expect(/8,?765/.test((await text('/cities/ichinoseki/kpis/new-farmers')).body)).toBe(false);
+  });
+
+  it.skipIf(skip)('approved and published: public; unpublished again: gone from every output, cached pages included', async () => {
+    const sec = await client('at-sec', '/staff/cities/ichinoseki/review');
+    expect((await sec.post('/staff/cities/ichinoseki/review', { entity: 'actual', key: 'new-farmers@2024', action: 'approve' })).status).toBe(303);
+    expect((await sec.post('/staff/cities/ichinoseki/publication', { year: '2024', published: 'true' })).status).toBe(303);
+    const paths = ['/cities/ichinoseki/kpis/new-farmers', '/api/v1/cities/ichinoseki/kpis/new-farmers', '/api/v1/kpis?city=ichinoseki', '/api/v1/cities/ichinoseki/observations'];
+    for (const p of paths) expect.soft(/8,?765/.test((await text(p)).body), p).toBe(true);
+    expect((await sec.post('/staff/cities/ichinoseki/publication', { year: '2024', published: 'false', reason: '誤り' })).status).toBe(303);
+    for (const p of paths) expect.soft(/8,?765/.test((await text(p)).body), p).toBe(false);
+  });
+
+  it.skipIf(skip)('two secretariat users deciding the same entry at once: one decision, the other told, no 500', async () => {
+    const agri = await client('at-agri', FORM);
+    for (let i = 0; i < 5; i++) {
+      const at = `${2010 + i}年`;
+      expect((await agri.submit(FORM, POST, { at, value: String(20 + i), note: '', source: '', explanation: '試験', reason: '再集計' })).status).toBe(303);
+      const a = await client('at-sec', '/staff/cities/ichinoseki/review');
+      const b = await client('at-sec2', '/staff/cities/ichinoseki/review');
+      const key = `new-farmers@${2010 + i}`;
+      const [ra, rb] = await Promise.all([
+        a.post('/staff/cities/ichinoseki/review', { entity: 'actual', key, action: 'approve' }),
+        b.post('/staff/cities/ichinoseki/review', { entity: 'actual', key, action: i % 2 ? 'approve' : 'return', reason: '確認' }),
+      ]);
+      expect([ra.status, rb.status].sort()).toEqual([303, 400]);
+      const steps = await t.ctx.db.selectFrom('change_log' as never).select('id' as never).where('entity_id' as never, '=', `actual:${key}` as never).where('entity' as never, '=', 'review' as never).execute();
+      expect(steps).toHaveLength(1);
+    }
+  });
+
+  it.skipIf(skip)('an approval names the step it was shown: a correction made since is not approved unseen', async () => {
+    const agri = await client('at-agri', FORM);
+    expect((await agri.submit(FORM, POST, { at: '2016年', value: '31', note: '', source: '', explanation: '試験', reason: '再集計' })).status).toBe(303);
+    const sec = await client('at-sec', '/staff/cities/ichinoseki/review');
+    const queue = (await sec.get('/staff/cities/ichinoseki/review')).text;
+    const step = new RegExp('name="key" value="new-farmers@2016"/?>\\s*<input type="hidden" name="step" value="(\\d+)"').exec(queue)?.[1];
+    expect(step).toBeDefined();
+    // The department corrects the figure while the secretariat looks at 31.
+    expect((await agri.submit(FORM, POST, { at: '2016年', value: '9,431', note: '', source: '', explanation: '試験', reason: '再集計' })).status).toBe(303);
+    const stale = await sec.post('/staff/cities/ichinoseki/review', { entity: 'actual', key: 'new-farmers@2016', action: 'approve', step: step! });
+    expect(stale.status).toBe(400);
+    expect(stale.text).toContain('表示後に変更されました');
+    expect((await sec.post('/staff/cities/ichinoseki/review', { entity: 'actual', key: 'new-farmers@2016', action: 'approve', step: 'x' })).status).toBe(400);
+    // Seen afresh, it can be approved.
+    const fresh = new RegExp('name="key" value="new-farmers@2016"/?>\\s*<input type="hidden" name="step" value="(\\d+)"').exec((await sec.get('/staff/cities/ichinoseki/review')).text)?.[1];
+    expect(fresh).not.toBe(step);
+    expect((await sec.post('/staff/cities/ichinoseki/review', { entity: 'actual', key: 'new-farmers@2016', action: 'approve', step: fresh! })).status).toBe(303);
+  });
+});
