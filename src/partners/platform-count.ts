@@ -93,7 +93,12 @@ export function platformObservations(binding: KpiBinding, records: PlatformRecor
  */
 export function mergePlatformObservations(stored: readonly Observation[], computed: readonly Observation[], firstYear: number, manual: ReadonlyMap<string, string> = new Map()): Observation[] {
   const kept = stored.filter((o) => startYear(o.at) < firstYear);
-  const overridden = stored.filter((o) => startYear(o.at) >= firstYear && manual.has(formatTimePointIso(o.at))).map((o) => ({ ...o, source: manual.get(formatTimePointIso(o.at))! }));
+  const overridden = stored
+    .filter((o) => startYear(o.at) >= firstYear && manual.has(formatTimePointIso(o.at)))
+    .map((o): Observation => {
+      const replaces = computed.filter((c) => reportingYear(c.at) === reportingYear(o.at));
+      return { ...o, source: manual.get(formatTimePointIso(o.at))!, ...(replaces.length > 0 && { replaces }) };
+    });
   const years = new Set(overridden.map((o) => reportingYear(o.at)));
   return [...kept, ...overridden, ...computed.filter((o) => !years.has(reportingYear(o.at)))];
 }

@@ -1,5 +1,6 @@
 import { tokyoDateOf } from '../core/time/clock.ts';
 import type { CityData, StatusOverride, YearlyCommentary } from '../core/city/city.ts';
+import type { Observation } from '../core/kpi/kpi.ts';
 import { formatTimePointIso, reportingYear } from '../core/time/time-point.ts';
 import { listReviewStatuses } from '../review/review.repository.ts';
 import { actualKey, yearKey, type ActualContent, type ReviewEntity, type ReviewStatus, type TextContent } from '../review/review.ts';
@@ -76,10 +77,13 @@ export function publicView(staff: StaffCityData): CityData {
   const d = staff.data;
   const kpis = d.kpis.map((k) => ({
     ...k,
-    observations: k.observations.flatMap((o) => {
-      if (!published(reportingYear(o.at))) return o.documented ? [o] : [];
+    observations: k.observations.flatMap((withReplaced): Observation[] => {
+      // A typed-in override of a platform count: while it is not public, the counts it replaces are.
+      const { replaces, ...o } = withReplaced;
+      const instead = (): Observation[] => (replaces ?? []).filter((r) => r.documented || published(reportingYear(r.at)));
+      if (!published(reportingYear(o.at))) return o.documented ? [o] : instead();
       const a = approvedOf('actual', actualKey(k.id, formatTimePointIso(o.at)));
-      if (!a.show) return [];
+      if (!a.show) return instead();
       if (!a.content) return [o];
       const c = a.content as ActualContent;
       const { decimals: _d, note: _n, source: _s, ...rest } = o;

@@ -66,6 +66,13 @@ export interface Observation extends DatedValue {
    * made it public (issue 10.1 holds back only what the system or staff produced).
    */
   readonly documented?: true;
+  /**
+   * On a value typed in to override a platform count: the platform's observations of the same
+   * reporting year it replaces. While the override is not public (waiting in review, or its
+   * year unpublished) the public sees these instead (publication.service.ts), so a pending
+   * override never removes a public count or the city's published figure.
+   */
+  readonly replaces?: readonly Observation[];
 }
 
 /** A change of a target's value (上方修正 and the like), never an overwrite. */
