@@ -10,13 +10,13 @@ import { once } from 'node:events';
  * the test process never holds their expanded content.
  */
 
-const TEMPLATE_HEADER = ['指標ID', '指標名', 'SDGターゲット', '時点', '値', '単位', '備考', '出典'];
+export const TEMPLATE_HEADER = ['指標ID', '指標名', 'SDGターゲット', '時点', '値', '単位', '備考', '出典'];
 
 /** A small valid template workbook (one actual of new-farmers), unzipped into its parts. */
-export async function templateParts(rows: readonly (string | number | { formula: string; result?: number | string })[][] = [['new-farmers', '', '', '2040年', 1, '人']]): Promise<Record<string, Uint8Array>> {
+export async function templateParts(rows: readonly (string | number | { formula: string; result?: number | string })[][] = [['new-farmers', '', '', '2040年', 1, '人']], header: readonly string[] = TEMPLATE_HEADER): Promise<Record<string, Uint8Array>> {
   const wb = new ExcelJS.Workbook();
   const ws = wb.addWorksheet('実績');
-  ws.addRow(TEMPLATE_HEADER);
+  ws.addRow([...header]);
   for (const r of rows) ws.addRow(r as ExcelJS.CellValue[]);
   return unzipSync(new Uint8Array(await wb.xlsx.writeBuffer()));
 }

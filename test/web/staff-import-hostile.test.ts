@@ -131,7 +131,9 @@ describe('hostile uploads through the web import, as a department editor', () =>
     const b = await new Client().login('hostile-agri');
     await expectRefused(b, 'shared-strings.xlsx', bytes, /展開後の大きさが上限を超える/);
     // The server is still up and the same user can import a good file.
-    const good = await b.upload('good.xlsx', hostile.rezip(await hostile.templateParts([['new-farmers', '', '', '2041年', 5, '人']])));
+    // 5 人 turns the status to worsening, so the row says why (issue 10.2).
+    const good = await b.upload('good.xlsx', hostile.rezip(await hostile.templateParts(
+      [['new-farmers', '', '', '2041年', 5, '人', '', '', '集計方法の変更']], [...hostile.TEMPLATE_HEADER, '説明'])));
     expect(good.status).toBe(200);
     expect(good.text).toContain('登録される変更（1件）');
   }, 300_000);
