@@ -183,6 +183,8 @@ describe.each(testDatabases())('creating a city on $name', (database) => {
     const c = new StaffClient(app);
     await c.login('kz-sec');
     const base = '/staff/cities/kanazawa/kpis/machinori-users';
+    // The public page does not claim a direction nobody stated.
+    expect(await (await app.request('/cities/kanazawa/kpis/machinori-users')).text()).toContain('未確認（事務局が確認中。達成状況は暫定）');
     const page = await c.get(base);
     expect(page.status).toBe(200);
     expect(page.text).toContain('方向が未確認です');
@@ -204,5 +206,9 @@ describe.each(testDatabases())('creating a city on $name', (database) => {
     const after = await c.get(base);
     expect(after.text).not.toContain('方向が未確認です');
     expect(after.text).toMatch(/name="direction" value="up" checked/);
+    await ctx.store.settled();
+    const pub = await (await app.request('/cities/kanazawa/kpis/machinori-users')).text();
+    expect(pub).not.toContain('未確認');
+    expect(pub).toContain('増えるほどよい');
   });
 });

@@ -50,6 +50,7 @@ export const citiesCatalog = defineCatalog({
     'kpi.direction.belowBaseline': '目標値（{target}）が当初値（{baseline}）を下回っています。削減をめざす指標なのか、すでに目標を上回っている「多いほどよい」指標なのかをシステムは推測しません。計画の本文に照らして選んでください。',
     'kpi.direction.unconfirmed': '方向が未確認です：目標値が当初値を下回っていますが、多いほどよいか少ないほどよいかが登録されていません。「KPIの定義を編集」で選んでください。それまでの達成状況は暫定です。',
     'kpi.direction.error.required': '多いほどよいか、少ないほどよいかを選んでください。',
+    'kpi.direction.unconfirmedShort': '未確認（事務局が確認中。達成状況は暫定）',
   },
   en: {
     'city.nav.cities': 'Cities',
@@ -96,5 +97,6 @@ export const citiesCatalog = defineCatalog({
     'kpi.direction.belowBaseline': 'The target ({target}) is below the baseline ({baseline}). The system does not guess whether this KPI aims to reduce, or is a "more is better" KPI already beyond its target. Choose from the plan\'s text.',
     'kpi.direction.unconfirmed': 'Direction unconfirmed: the target is below the baseline and nobody has said whether more or less is better. Choose it under "Edit the KPI definition"; until then the status is provisional.',
     'kpi.direction.error.required': 'Choose whether more or less is better.',
+    'kpi.direction.unconfirmedShort': 'unconfirmed (being checked by the secretariat; status provisional)',
   },
 });
