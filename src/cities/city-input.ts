@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { parseLocalGovernmentCode, type LocalGovernmentCodeError } from '../core/city/local-government-code.ts';
 import { PREFECTURES } from '../core/city/prefectures.ts';
+import { controlCharacterIn } from '../core/text.ts';
 
 /*
  * What the system administrator types to create a city (issue 13.1), checked the same way for
@@ -52,7 +53,7 @@ export interface ValidCity {
 
 /** What is wrong with one field (the field names are those of {@link CityCreateInput}). */
 export type CityFieldError =
-  | { readonly kind: 'required' | 'too-long' | 'id' | 'id-reserved' | 'id-taken' | 'prefecture' | 'month' | 'username' | 'username-taken' | 'email' | 'code-taken' }
+  | { readonly kind: 'required' | 'too-long' | 'control' | 'id' | 'id-reserved' | 'id-taken' | 'prefecture' | 'month' | 'username' | 'username-taken' | 'email' | 'code-taken' }
   | { readonly kind: 'code'; readonly error: LocalGovernmentCodeError };
 
 /** Field errors by field name. */
@@ -71,6 +72,7 @@ export function validateCityInput(input: CityCreateInput): { ok: true; value: Va
   const field = (key: 'name' | 'nameEn', max: number): string => {
     const r = text(max).safeParse(input[key]);
     if (!r.success) errors[key] = { kind: input[key].trim() === '' ? 'required' : 'too-long' };
+    else if (controlCharacterIn(r.data, true)) errors[key] = { kind: 'control' };
     return r.success ? r.data : '';
   };
   const name = field('name', 100);
@@ -96,6 +98,7 @@ export function validateCityInput(input: CityCreateInput): { ok: true; value: Va
   if (!USERNAME_PATTERN.test(username)) errors.adminUsername = { kind: 'username' };
   const displayName = (input.adminDisplayName ?? '').trim() || `${name || id} 管理者`;
   if (displayName.length > 100) errors.adminDisplayName = { kind: 'too-long' };
+  else if (controlCharacterIn(displayName, true)) errors.adminDisplayName = { kind: 'control' };
   const emailText = (input.adminEmail ?? '').trim();
   if (emailText !== '' && !z.email().max(200).safeParse(emailText).success) errors.adminEmail = { kind: 'email' };
 
@@ -136,6 +139,8 @@ export function cityFieldErrorText(error: CityFieldError, input: CityCreateInput
       return 'is required';
     case 'too-long':
       return 'is too long (at most 100 characters)';
+    case 'control':
+      return 'contains a control character';
     case 'id':
       return `"${value}" is not a city id (2–40 lower-case letters, digits or "-", starting with a letter or digit)`;
     case 'id-reserved':
