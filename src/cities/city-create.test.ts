@@ -185,6 +185,7 @@ describe.each(testDatabases())('creating a city on $name', (database) => {
     const base = '/staff/cities/kanazawa/kpis/machinori-users';
     // The public page does not claim a direction nobody stated.
     expect(await (await app.request('/cities/kanazawa/kpis/machinori-users')).text()).toContain('未確認（事務局が確認中。達成状況は暫定）');
+    expect((await c.get('/staff/cities/kanazawa')).text).toContain('方向未確認');
     const page = await c.get(base);
     expect(page.status).toBe(200);
     expect(page.text).toContain('方向が未確認です');
@@ -205,6 +206,7 @@ describe.each(testDatabases())('creating a city on $name', (database) => {
     expect([log.old, log.new]).toEqual([expect.objectContaining({ direction: null }), expect.objectContaining({ direction: 'up' })]);
     const after = await c.get(base);
     expect(after.text).not.toContain('方向が未確認です');
+    expect((await c.get('/staff/cities/kanazawa')).text).not.toContain('方向未確認');
     expect(after.text).toMatch(/name="direction" value="up" checked/);
     await ctx.store.settled();
     const pub = await (await app.request('/cities/kanazawa/kpis/machinori-users')).text();

@@ -52,6 +52,7 @@ export const citiesCatalog = defineCatalog({
     'kpi.direction.unconfirmed': '方向が未確認です：目標値が当初値を下回っていますが、多いほどよいか少ないほどよいかが登録されていません。「KPIの定義を編集」で選んでください。それまでの達成状況は暫定です。',
     'kpi.direction.error.required': '多いほどよいか、少ないほどよいかを選んでください。',
     'kpi.direction.unconfirmedShort': '未確認（事務局が確認中。達成状況は暫定）',
+    'kpi.direction.unconfirmedTag': '方向未確認',
   },
   en: {
     'city.nav.cities': 'Cities',
@@ -100,5 +101,6 @@ export const citiesCatalog = defineCatalog({
     'kpi.direction.unconfirmed': 'Direction unconfirmed: the target is below the baseline and nobody has said whether more or less is better. Choose it under "Edit the KPI definition"; until then the status is provisional.',
     'kpi.direction.error.required': 'Choose whether more or less is better.',
     'kpi.direction.unconfirmedShort': 'unconfirmed (being checked by the secretariat; status provisional)',
+    'kpi.direction.unconfirmedTag': 'direction unconfirmed',
   },
 });

@@ -96,6 +96,7 @@ export function CityStaffView(props: {
                   <tr>
                     <td>
                       <a href={ctx.href(`${base}/kpis/${r.kpi.id}`)}>{kpiName(ctx, r.kpi)}</a>
+                      {directionNeedsConfirmation(r.kpi) ? <span class="tag tag-missing"> {t('kpi.direction.unconfirmedTag')}</span> : null}
                     </td>
                     <td>
                       {r.department ? localized(ctx, r.department.name, r.department.name_en ?? undefined) : t('staff.city.noDepartment')}
