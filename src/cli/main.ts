@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config.ts';
 import { parseLang } from '../i18n/lang.ts';
 import { checkCommand } from './check.command.ts';
+import { cityCreateCommand } from './city.command.ts';
 import { importCommand } from './import.command.ts';
 import { initCommand } from './init.command.ts';
 import { observationImportCommand, templateCommand } from './observation-import.command.ts';
@@ -30,6 +31,11 @@ Usage:
                                              writes nothing; --json prints it as { rows, problems }
   michishirube template CITY --out FILE.csv|FILE.xlsx
                                              the import template (one row per actual)
+  michishirube city create ID --name NAME --name-en NAME --prefecture PREF --code CODE
+                     [--fiscal-year-start MONTH] [--admin USER] [--admin-name NAME] [--admin-email E]
+                                             create a city (CODE: the 6-digit 全国地方公共団体コード,
+                                             check digit validated) and its first administrator;
+                                             prints the administrator's log-in and one-time password
   michishirube help                          this text
 
 Exit codes: 0 ok; 1 a published rate is unexplained; 2 bad input or usage.`;
@@ -50,6 +56,14 @@ export async function main(argv: readonly string[], out: (s: string) => void = (
         out: { type: 'string' },
         city: { type: 'string' },
         'dry-run': { type: 'boolean', default: false },
+        name: { type: 'string' },
+        'name-en': { type: 'string' },
+        prefecture: { type: 'string' },
+        code: { type: 'string' },
+        'fiscal-year-start': { type: 'string' },
+        admin: { type: 'string' },
+        'admin-name': { type: 'string' },
+        'admin-email': { type: 'string' },
       },
     });
     const [command, ...rest] = positionals;
@@ -76,6 +90,17 @@ export async function main(argv: readonly string[], out: (s: string) => void = (
       }
       case 'template':
         return await templateCommand(need(rest[0] ?? values.city, 'template needs a CITY'), values.out, loadConfig(), out);
+      case 'city': {
+        if (rest[0] !== 'create') throw new UserError('usage: michishirube city create ID --name NAME --name-en NAME --prefecture PREF --code 6-DIGIT-CODE');
+        const id = need(rest[1], 'city create needs an ID (e.g. ichinoseki)');
+        if (rest.length > 2) throw new UserError(`city create: unexpected argument "${rest[2]}"`);
+        return await cityCreateCommand(
+          id,
+          { name: values.name, nameEn: values['name-en'], prefecture: values.prefecture, code: values.code, fiscalYearStart: values['fiscal-year-start'], admin: values.admin, adminName: values['admin-name'], adminEmail: values['admin-email'] },
+          loadConfig(),
+          out,
+        );
+      }
       case 'serve':
         return await serveCommand(loadConfig(), out);
       case 'init':

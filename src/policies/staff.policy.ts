@@ -128,3 +128,11 @@ export function auditCities(user: StaffUser): string[] | null {
 export function canReviewData(user: StaffUser, cityId: string): boolean {
   return roleIn(user, cityId) === 'secretariat';
 }
+
+/**
+ * Whether the user may create cities (issue 13.1): the system administrator only. A city's
+ * administrator runs one city and never adds another to the installation.
+ */
+export function canCreateCities(user: StaffUser): boolean {
+  return user.isSystemAdmin;
+}

@@ -245,6 +245,8 @@ export function cityFromRow(r: CityRow): City {
     ...opt('sdgsFutureCitySince', r.sdgs_future_city_since),
     ...opt('population', r.population),
     ...opt('description', r.description),
+    ...opt('localGovernmentCode', r.local_government_code),
+    ...(r.fiscal_year_start_month !== 4 ? { fiscalYearStartMonth: r.fiscal_year_start_month } : {}),
   });
 }
 
@@ -439,7 +441,14 @@ class CityWriter {
   }
 
   private async writeCity(row: CityRow | undefined): Promise<void> {
-    const wanted = normalizeCity(this.data.city);
+    // A data file without the code or fiscal year start keeps what the city already has (a file
+    // written before they were kept, or one that leaves them to the system administrator).
+    const stored = row ? cityFromRow(row) : undefined;
+    const wanted = normalizeCity({
+      ...this.data.city,
+      localGovernmentCode: this.data.city.localGovernmentCode ?? stored?.localGovernmentCode,
+      fiscalYearStartMonth: this.data.city.fiscalYearStartMonth ?? stored?.fiscalYearStartMonth,
+    } as City);
     const values: NewCityRow = {
       id: wanted.id,
       name: wanted.name,
@@ -449,6 +458,8 @@ class CityWriter {
       sdgs_future_city_since: wanted.sdgsFutureCitySince ?? null,
       population: wanted.population ?? null,
       description: wanted.description ?? null,
+      local_government_code: wanted.localGovernmentCode ?? null,
+      fiscal_year_start_month: wanted.fiscalYearStartMonth ?? 4,
     };
     if (!row) {
       await insertCity(this.db, values);
@@ -890,6 +901,8 @@ function normalizeCity(c: City): City {
     ...opt('sdgsFutureCitySince', c.sdgsFutureCitySince),
     ...opt('population', c.population),
     ...opt('description', c.description),
+    ...opt('localGovernmentCode', c.localGovernmentCode),
+    ...(c.fiscalYearStartMonth !== undefined && c.fiscalYearStartMonth !== 4 ? { fiscalYearStartMonth: c.fiscalYearStartMonth } : {}),
   };
 }
 

@@ -26,6 +26,8 @@ export interface KpiEditState {
   readonly name: string;
   readonly nameEn: string;
   readonly unit: string;
+  /** As stored; null on a KPI stored before directions were required (see directionNeedsConfirmation). */
+  readonly direction: 'up' | 'down' | null;
   readonly departmentId: number | null;
   /** The latest override row (version 0: none ever set). */
   readonly override: { readonly version: number; readonly status: OverrideStatus | null; readonly justification: string };
@@ -54,6 +56,7 @@ export async function loadKpiEditState(db: Executor, cityId: string, kpiSlug: st
     name: kpi.name,
     nameEn: kpi.name_en ?? '',
     unit: kpi.unit,
+    direction: kpi.direction,
     departmentId: owner?.department_id ?? null,
     override: { version: override?.id ?? 0, status: override?.status ?? null, justification: override?.justification ?? '' },
     commentaries: new Map(commentaries.map((c) => [c.year, { version: c.id, body: c.body }])),

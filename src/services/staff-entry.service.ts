@@ -37,7 +37,7 @@ import { formVersion, formVersions } from './form-versions.ts';
 
 /** Why one field of a form is not accepted. */
 export type FieldProblem =
-  | { readonly kind: 'required' | 'too-long' | 'invalid' | 'reason-required' | 'not-a-date' | 'unknown-target' | 'unknown-department' | 'missing-version' }
+  | { readonly kind: 'required' | 'too-long' | 'invalid' | 'reason-required' | 'not-a-date' | 'unknown-target' | 'unknown-department' | 'missing-version' | 'direction-required' }
   | { readonly kind: 'notation'; readonly error: NotationError }
   /** A problem the shared actual validator found, with its own message in both languages. */
   | { readonly kind: 'message'; readonly kindOf: string; readonly message: { readonly ja: string; readonly en: string } };
@@ -261,8 +261,9 @@ export async function overrideStatus(db: Executor, store: CityDataStore, user: S
 const kpiEdit = z.object({ name: z.string().trim().min(1).max(300), nameEn: z.string().trim().max(300), unit: z.string().trim().min(1).max(30) });
 
 /**
- * Edits a KPI's name, English name, unit and owning department (its figures are versioned
- * elsewhere): one UPDATE of the KPI's row where its version is still the form's, with the
+ * Edits a KPI's name, English name, unit, direction and owning department (its figures are
+ * versioned elsewhere). The direction is a required choice ('up' more is better, 'down' less is
+ * better): never inferred from a target below the baseline (issue 13.3). One UPDATE of the KPI's row where its version is still the form's, with the
  * department and a change-log entry in the same transaction.
  */
 export async function editKpi(db: Executor, store: CityDataStore, user: StaffUser, kpi: Kpi, form: Readonly<Record<string, string>>): Promise<FormResult<null>> {
@@ -274,16 +275,18 @@ export async function editKpi(db: Executor, store: CityDataStore, user: StaffUse
   const departmentId = form['department'] ? Number(form['department']) : null;
   const departments = await listDepartments(db, kpi.cityId);
   if (departmentId !== null && !departments.some((d) => d.id === departmentId)) errors['department'] = { kind: 'unknown-department' };
-  if (!parsed.success || Object.keys(errors).length > 0) return { ok: false, errors };
+  const direction = form['direction'] === 'up' || form['direction'] === 'down' ? form['direction'] : null;
+  if (direction === null) errors['direction'] = { kind: 'direction-required' };
+  if (!parsed.success || direction === null || Object.keys(errors).length > 0) return { ok: false, errors };
   const reason = (form['reason'] ?? '').trim() || null;
   const actor = actorName(user);
   const r = await versioned('kpi', kpi.id, () =>
     inStaffTransaction(db, async (trx) => {
       const before = await kpiRow(trx, kpi.cityId, kpi.id);
-      const after = await updateKpiAtVersion(trx, before.id, version, { name: parsed.data.name, name_en: parsed.data.nameEn || null, unit: parsed.data.unit });
+      const after = await updateKpiAtVersion(trx, before.id, version, { name: parsed.data.name, name_en: parsed.data.nameEn || null, unit: parsed.data.unit, direction });
       if (!after) throw new StaleVersionError(`KPI "${kpi.id}"`);
-      const old = { name: before.name, nameEn: before.name_en, unit: before.unit };
-      const next = { name: after.name, nameEn: after.name_en, unit: after.unit };
+      const old = { name: before.name, nameEn: before.name_en, unit: before.unit, direction: before.direction };
+      const next = { name: after.name, nameEn: after.name_en, unit: after.unit, direction: after.direction };
       if (JSON.stringify(old) !== JSON.stringify(next)) {
         await appendStaffChangeLog(trx, [{ actor, action: 'update', entity: 'kpi', entityId: kpi.id, cityId: kpi.cityId, old, new: next, reason }]);
       }

@@ -38,7 +38,7 @@ beforeAll(async () => {
   const kpi = data.kpis.find((k) => k.id === KPI)!;
   planId = data.plans.find((p) => p.kind === 'sdgs-future-city')!.id;
   const base = `/staff/cities/ichinoseki/kpis/${KPI}`;
-  expect((await c.submit(base, `${base}/edit`, { name: PAYLOADS.kpiName, nameEn: PAYLOADS.kpiName, unit: kpi.unit })).status).toBe(303);
+  expect((await c.submit(base, `${base}/edit`, { name: PAYLOADS.kpiName, nameEn: PAYLOADS.kpiName, unit: kpi.unit, direction: kpi.direction ?? 'up' })).status).toBe(303);
   expect((await c.submit(`${base}/actuals/new`, `${base}/actuals`, { at: '2023年度', value: `131 ${kpi.unit}`, note: PAYLOADS.note, source: PAYLOADS.source, reason: PAYLOADS.note })).status).toBe(303);
   expect((await c.submit(base, `${base}/override`, { status: 'on-track', justification: PAYLOADS.justification })).status).toBe(303);
   expect((await c.submit(base, `${base}/commentary`, { year: '2023', body: PAYLOADS.commentary })).status).toBe(303);

@@ -12,6 +12,10 @@ export interface City {
   readonly sdgsFutureCitySince?: number;
   readonly population?: number;
   readonly description?: string;
+  /** The 6-digit 全国地方公共団体コード with its check digit (032093); absent only for cities stored before codes were kept. */
+  readonly localGovernmentCode?: string;
+  /** First month (1–12) of the city's fiscal year (年度); absent means April (4), the Japanese public sector's. */
+  readonly fiscalYearStartMonth?: number;
 }
 
 /** A published document figures were taken from (a progress sheet, a plan). */

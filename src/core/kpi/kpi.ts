@@ -113,7 +113,10 @@ export interface Kpi {
   readonly sdgTargets: readonly string[];
   readonly side: KpiSide;
   readonly aggregation: KpiAggregation;
-  /** As stated; when absent it is inferred from baseline → target (see {@link kpiDirection}). */
+  /**
+   * As stated ('up': more is better, 'down': less is better). Plan data and staff forms require it
+   * when a target lies below the baseline; absent only on KPIs stored before (see {@link kpiDirection}).
+   */
   readonly direction?: KpiDirection;
   readonly method: AchievementMethod;
   readonly baseline: DatedValue;
@@ -121,17 +124,34 @@ export interface Kpi {
   readonly targets: readonly KpiTarget[];
 }
 
-/** The stated direction, or the one implied by the first target against the baseline (up when equal). */
+/**
+ * The direction a KPI is evaluated in. Stated directions win. A KPI without one is read as
+ * "more is better" only when no target lies below its baseline (nothing to decide then); a
+ * target below the baseline without a stated direction is ambiguous (Kanazawa's まちのり users
+ * 163,666 → 100,000 is still "more is better": the target came from an older plan), so it is
+ * never settled here: {@link directionNeedsConfirmation} flags it, the plan-data reader refuses
+ * it, the staff form asks. Until a person answers, such a legacy row is evaluated as before
+ * (target below baseline → down) and every evaluation says the direction is unconfirmed.
+ */
 export function kpiDirection(kpi: Pick<Kpi, 'direction' | 'baseline' | 'targets'>, target?: DatedValue): KpiDirection {
   if (kpi.direction) return kpi.direction;
   const t = target ?? kpi.targets[0];
   if (!t) return 'up';
-  return inferDirection(kpi.baseline.value, t.value);
+  return t.value < kpi.baseline.value ? 'down' : 'up';
 }
 
-/** Up when the target is at or above the baseline, down when below. */
-export function inferDirection(baseline: number, target: number): KpiDirection {
-  return target < baseline ? 'down' : 'up';
+/**
+ * True when a KPI states no direction and one of its targets lies below its baseline: whether
+ * smaller is better must be asked (issue 13.3), not inferred. Such a KPI is shown to staff as
+ * "direction unconfirmed" until someone chooses.
+ */
+export function directionNeedsConfirmation(kpi: Pick<Kpi, 'direction' | 'baseline' | 'targets'>): boolean {
+  return !kpi.direction && targetBelowBaseline(kpi.baseline.value, kpi.targets.map((t) => t.value));
+}
+
+/** Whether any target value lies below the baseline (the case where direction must be stated). */
+export function targetBelowBaseline(baseline: number, targets: readonly number[]): boolean {
+  return targets.some((t) => t < baseline);
 }
 
 /**

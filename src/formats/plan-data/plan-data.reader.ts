@@ -1,4 +1,5 @@
 import type { CityData, PublishedRate } from '../../core/city/city.ts';
+import { localGovernmentCodeMessage, parseLocalGovernmentCode } from '../../core/city/local-government-code.ts';
 import type { Kpi, KpiTarget, Observation, PreciseValue } from '../../core/kpi/kpi.ts';
 import { roundHalfUp } from '../../core/kpi/rounding.ts';
 import { normalizeUnit, parseKpiName, parseQuantity, parseRate, parseSdgTargetList, parseTimePoint } from '../../core/notation/index.ts';
@@ -41,6 +42,11 @@ export function readPlanData(json: unknown): PlanDataResult {
     problem(path, r.error.message);
     return null;
   };
+
+  if (file.city.localGovernmentCode !== undefined) {
+    const code = parseLocalGovernmentCode(file.city.localGovernmentCode, file.city.prefecture);
+    if (!code.ok) problem('city.localGovernmentCode', localGovernmentCodeMessage(code.error, file.city.localGovernmentCode));
+  }
 
   const documentIds = new Set(file.documents.map((d) => d.id));
   const kpis: Kpi[] = [];
@@ -158,6 +164,15 @@ function readKpi(cityId: string, k: KpiInput, at: string, r: Readers): Kpi | nul
     kpiTargets.push({ id: t.id, at: when, value: v.value, decimals: v.decimals, ...readPrecise(`${tat}.precise`, t.precise, v, r), revisions: revisions.filter((x) => x !== null) });
   });
   if (!baselineAt || !baseline || !targets.ok) return null;
+  // Direction is never guessed (issue 13.3): with a target below the baseline the file must say
+  // whether smaller is better; otherwise "more is better" is the only reading and is stored as such.
+  const below = kpiTargets.filter((t) => t.value < baseline.value);
+  if (!k.direction && below.length > 0) {
+    r.problem(
+      `${at}.direction`,
+      `KPI "${k.id}": the target ${below[0]!.value} is below the baseline ${baseline.value}; state "direction": "down" if smaller is better, or "up" if more is better (the target was then set below a baseline already beyond it)`,
+    );
+  }
   return {
     id: k.id,
     cityId,
@@ -168,7 +183,7 @@ function readKpi(cityId: string, k: KpiInput, at: string, r: Readers): Kpi | nul
     sdgTargets: targets.value,
     side: k.side,
     aggregation: k.aggregation ?? name.aggregation ?? 'snapshot',
-    ...(k.direction ? { direction: k.direction } : {}),
+    direction: k.direction ?? 'up',
     method: k.method,
     baseline: { at: baselineAt, value: baseline.value, decimals: baseline.decimals, ...readPrecise(`${at}.baseline.precise`, k.baseline.precise, baseline, r) },
     observations,

@@ -172,6 +172,10 @@ export const cityDataFileSchema = z.strictObject({
     sdgsFutureCitySince: z.number().int().optional(),
     population: z.number().int().optional(),
     description: z.string().optional(),
+    /** The 6-digit 全国地方公共団体コード with its check digit ("032093"); checked by the reader. */
+    localGovernmentCode: z.string().regex(/^[0-9]{6}$/, 'expected the 6-digit 全国地方公共団体コード').optional(),
+    /** First month (1–12) of the fiscal year; 4 (April) when absent. */
+    fiscalYearStartMonth: z.number().int().min(1).max(12).optional(),
   }),
   documents: z.array(sourceDocumentSchema).default([]),
   kpis: z.array(kpiSchema).default([]),

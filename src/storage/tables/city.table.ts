@@ -1,4 +1,4 @@
-import type { GeneratedAlways, Insertable, Selectable, Updateable } from 'kysely';
+import type { ColumnType, GeneratedAlways, Insertable, Selectable, Updateable } from 'kysely';
 import type { CreatedAtColumn } from '../columns.ts';
 
 /** `cities`: one row per municipality; `id` is the city's ASCII slug. */
@@ -12,6 +12,10 @@ export interface CitiesTable {
   population: number | null;
   description: string | null;
   created_at: CreatedAtColumn;
+  /** The 6-digit 全国地方公共団体コード with its check digit (migration 2026_11_30_1101); null only for rows from before it. */
+  local_government_code: string | null;
+  /** First month (1–12) of the city's fiscal year (年度); 4 (April) unless the body says otherwise. */
+  fiscal_year_start_month: ColumnType<number, number | undefined, number>;
 }
 
 /** `source_documents`: the published documents a city's figures were taken from. */

@@ -302,6 +302,7 @@ export function staffCityRoutes(deps: WebDeps): Hono<StaffEnv> {
           { label: t('staff.kpi.name'), theirs: edit.name, yours: (form['name'] ?? '').trim() },
           { label: t('staff.kpi.nameEn'), theirs: edit.nameEn, yours: (form['nameEn'] ?? '').trim() },
           { label: t('staff.kpi.unit'), theirs: edit.unit, yours: (form['unit'] ?? '').trim() },
+          { label: t('kpi.direction.label'), theirs: edit.direction ? t(`kpi.direction.${edit.direction}`) : '—', yours: form['direction'] === 'up' || form['direction'] === 'down' ? t(`kpi.direction.${form['direction']}`) : '—' },
           { label: t('staff.kpi.owner'), theirs: department(edit.departmentId), yours: form['department'] ? department(form['department']) : department(edit.departmentId) },
         ];
         return renderKpi(c, { define: { values: form, errors: {}, conflict: await conflictInfo(k.kpi.cityId, r.conflict, rows) } }, 409);

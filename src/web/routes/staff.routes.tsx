@@ -17,6 +17,7 @@ import { fill, StaffMessageView, type StaffPage } from '../views/staff/staff-lay
 import { clockOf, type WebDeps } from '../web-deps.ts';
 import { systemClock } from '../../core/time/clock.ts';
 import { staffAdminRoutes } from './staff-admin.routes.tsx';
+import { cityAdminRoutes } from '../../cities/city.routes.tsx';
 import { staffAuditRoutes } from './staff-audit.routes.tsx';
 import { staffCityRoutes } from './staff-city.routes.tsx';
 import { onAppError } from '../errors.ts';
@@ -192,6 +193,7 @@ export function staffRoutes(deps: WebDeps): Hono<StaffEnv> {
 
   app.route('/audit', staffAuditRoutes(deps));
   app.route('/users', staffAdminRoutes(deps));
+  app.route('/system/cities', cityAdminRoutes(deps));
   app.route('/cities', staffCityRoutes(deps));
   app.route('/cities', staffImportRoutes(deps));
   app.route('/cities', staffReviewRoutes(deps));

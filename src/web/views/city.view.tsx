@@ -26,6 +26,7 @@ export function CityView(props: { ctx: ViewContext; data: CityData; summary: Cit
       </p>
       <section aria-labelledby="plans-h">
         <h2 id="plans-h">{ctx.t('city.plans')}</h2>
+        {data.plans.length === 0 ? <p>{ctx.t('city.empty.noPlans')}</p> : null}
         <ul class="card-list">
           {data.plans.map((p) => (
             <li class="card">
@@ -90,7 +91,11 @@ export function CityView(props: { ctx: ViewContext; data: CityData; summary: Cit
       <section aria-labelledby="kpi-h">
         <h2 id="kpi-h">{ctx.t('pub.city.allKpis')}</h2>
         <DownloadLinks ctx={ctx} base={ctx.href(`/cities/${city.id}/kpis`)} json={`/api/v1/cities/${city.id}/kpis`} />
-        <KpiTable ctx={ctx} items={summary.kpis.map((k) => ({ city, ...k, override: overrides.get(k.kpi.id) }))} caption={ctx.t('pub.city.allKpis')} />
+        {summary.kpis.length === 0 ? (
+          <p>{ctx.t('city.empty.noKpis')}</p>
+        ) : (
+          <KpiTable ctx={ctx} items={summary.kpis.map((k) => ({ city, ...k, override: overrides.get(k.kpi.id) }))} caption={ctx.t('pub.city.allKpis')} />
+        )}
         <p>
           <a href={`/cities/${city.id}/download.zip`} download>
             {ctx.t('pub.data.zip')}

@@ -57,16 +57,23 @@ export function HomeView(props: { ctx: ViewContext; cities: Page<CityCard>; pref
                   <a href={ctx.href(`/cities/${city.id}`)}>{localized(ctx, city.name, city.nameEn)}</a>
                 </h3>
                 <p class="muted">{localized(ctx, city.prefecture, city.prefectureEn)}</p>
-                <p>
-                  {ctx.t('home.plans')} {planCount} ・ {ctx.t('home.kpis')} {kpiCount}
-                </p>
-                <p class="status-line">
-                  {(['achieved', 'on-track', 'behind', 'worsening'] as const).map((s) => (
-                    <span>
-                      <StatusBadge ctx={ctx} status={s} /> {statusCounts[s]}{' '}
-                    </span>
-                  ))}
-                </p>
+                {planCount === 0 && kpiCount === 0 ? (
+                  // A city just created has nothing to count yet: say so rather than print zeros.
+                  <p>{ctx.t('city.empty.noPlans')}</p>
+                ) : (
+                  <>
+                    <p>
+                      {ctx.t('home.plans')} {planCount} ・ {ctx.t('home.kpis')} {kpiCount}
+                    </p>
+                    <p class="status-line">
+                      {(['achieved', 'on-track', 'behind', 'worsening'] as const).map((s) => (
+                        <span>
+                          <StatusBadge ctx={ctx} status={s} /> {statusCounts[s]}{' '}
+                        </span>
+                      ))}
+                    </p>
+                  </>
+                )}
               </li>
             ))}
           </ul>

@@ -1,3 +1,4 @@
+import { directionNeedsConfirmation } from '../../core/kpi/kpi.ts';
 import type { MessageKey } from '../../i18n/messages.ts';
 import { UnpublishedYearsNote } from './unpublished-note.tsx';
 import { raw } from 'hono/html';
@@ -67,7 +68,7 @@ export function KpiView(props: { ctx: ViewContext; detail: KpiDetail }) {
         </div>
         <div>
           <dt>{ctx.t('pub.kpi.direction')}</dt>
-          <dd>{e ? ctx.t(`pub.direction.${e.direction}`) : '—'}</dd>
+          <dd>{directionNeedsConfirmation(kpi) ? ctx.t('kpi.direction.unconfirmedShort') : e ? ctx.t(`pub.direction.${e.direction}`) : '—'}</dd>
         </div>
         <div>
           <dt>{ctx.t('pub.kpi.method')}</dt>

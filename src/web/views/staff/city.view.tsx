@@ -1,5 +1,5 @@
 import type { City, StatusOverride } from '../../../core/city/city.ts';
-import type { Kpi } from '../../../core/kpi/kpi.ts';
+import { directionNeedsConfirmation, targetBelowBaseline, type Kpi } from '../../../core/kpi/kpi.ts';
 import type { KpiStatus } from '../../../core/kpi/status.ts';
 import { sortedObservations } from '../../../core/kpi/kpi-evaluation.ts';
 import { formatTimePointWareki } from '../../../core/notation/index.ts';
@@ -11,7 +11,7 @@ import { formatQuantity, formatTime } from '../format.ts';
 import { localized, type ViewContext } from '../view-context.ts';
 import type { KpiEditState } from '../../../services/edit-state.service.ts';
 import { encodeVersions } from '../../../services/form-versions.ts';
-import { ConflictPanel, ErrorSummary, SelectField, TextArea, TextField, VersionField, type ConflictInfo, type FieldErrors, type FormValues } from './form.tsx';
+import { ConflictPanel, ErrorSummary, RadioGroup, SelectField, TextArea, TextField, VersionField, type ConflictInfo, type FieldErrors, type FormValues } from './form.tsx';
 import { CsrfField, fill, StaffLayout, type StaffPage, sep } from './staff-layout.tsx';
 
 /** A KPI row of the staff city page. */
@@ -96,6 +96,7 @@ export function CityStaffView(props: {
                   <tr>
                     <td>
                       <a href={ctx.href(`${base}/kpis/${r.kpi.id}`)}>{kpiName(ctx, r.kpi)}</a>
+                      {directionNeedsConfirmation(r.kpi) ? <span class="tag tag-missing"> {t('kpi.direction.unconfirmedTag')}</span> : null}
                     </td>
                     <td>
                       {r.department ? localized(ctx, r.department.name, r.department.name_en ?? undefined) : t('staff.city.noDepartment')}
@@ -219,7 +220,12 @@ export function KpiStaffView(props: KpiStaffProps) {
   const commentaryForm: KpiForm = props.forms.commentary ?? { values: { year: String(Number(props.page.today.slice(0, 4)) - 1) }, errors: {} };
   const edit = props.edit;
   const overrideForm: KpiForm = props.forms.override ?? { values: { status: edit.override.status ?? '', justification: edit.override.status ? edit.override.justification : '' }, errors: {} };
-  const defineForm: KpiForm = props.forms.define ?? { values: { name: edit.name, nameEn: edit.nameEn, unit: edit.unit, department: edit.departmentId === null ? '' : String(edit.departmentId) }, errors: {} };
+  const below = targetBelowBaseline(kpi.baseline.value, kpi.targets.map((x) => x.value));
+  const lowestTarget = below ? kpi.targets.reduce((m, x) => (x.value < m.value ? x : m)) : undefined;
+  // A stored direction is shown as chosen; without one, "more is better" is offered only when no
+  // target lies below the baseline (nothing to decide); otherwise the user must choose (issue 13.3).
+  const directionValue = edit.direction ?? (below ? '' : 'up');
+  const defineForm: KpiForm = props.forms.define ?? { values: { name: edit.name, nameEn: edit.nameEn, unit: edit.unit, direction: directionValue, department: edit.departmentId === null ? '' : String(edit.departmentId) }, errors: {} };
   const commentaryVersions = encodeVersions([...edit.commentaries].map(([year, c]) => [year, c.version] as const));
   return (
     <StaffLayout
@@ -232,6 +238,11 @@ export function KpiStaffView(props: KpiStaffProps) {
       notice={props.notice}
     >
       <h1>{title}</h1>
+      {directionNeedsConfirmation(kpi) ? (
+        <p class="notice notice-warning" role="status">
+          {t('kpi.direction.unconfirmed')} <a href="#f-define-direction">{t('staff.kpi.edit')}</a>
+        </p>
+      ) : null}
       <p>
         {t('staff.kpi.owner')}{sep(ctx)}{props.department ? localized(ctx, props.department.name, props.department.name_en ?? undefined) : t('staff.city.noDepartment')}
         {' ・ '}
@@ -366,10 +377,22 @@ export function KpiStaffView(props: KpiStaffProps) {
             <CsrfField token={csrfToken} />
             <VersionField value={edit.version} />
             {defineForm.conflict ? <ConflictPanel ctx={ctx} conflict={defineForm.conflict} /> : null}
-            <ErrorSummary ctx={ctx} errors={defineForm.errors} labels={{ name: t('staff.kpi.name'), unit: t('staff.kpi.unit') }} formId="define" />
+            <ErrorSummary ctx={ctx} errors={defineForm.errors} labels={{ name: t('staff.kpi.name'), unit: t('staff.kpi.unit'), direction: t('kpi.direction.label') }} formId="define" />
             <TextField ctx={ctx} formId="define" name="name" label={t('staff.kpi.name')} values={defineForm.values} errors={defineForm.errors} required />
             <TextField ctx={ctx} formId="define" name="nameEn" label={t('staff.kpi.nameEn')} values={defineForm.values} errors={defineForm.errors} />
             <TextField ctx={ctx} formId="define" name="unit" label={t('staff.kpi.unit')} values={defineForm.values} errors={defineForm.errors} required size={10} />
+            <RadioGroup
+              ctx={ctx}
+              formId="define"
+              name="direction"
+              label={t('kpi.direction.label')}
+              hint={t('kpi.direction.hint')}
+              explanation={lowestTarget ? fill(t('kpi.direction.belowBaseline'), { target: `${formatQuantity(lowestTarget.value, lowestTarget.decimals, kpi.unit, ctx.lang)}`, baseline: `${formatQuantity(kpi.baseline.value, kpi.baseline.decimals, kpi.unit, ctx.lang)}` }) : undefined}
+              values={defineForm.values}
+              errors={defineForm.errors}
+              required
+              options={[{ value: 'up', label: t('kpi.direction.up') }, { value: 'down', label: t('kpi.direction.down') }]}
+            />
             <SelectField
               ctx={ctx}
               formId="define"

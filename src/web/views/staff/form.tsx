@@ -139,6 +139,46 @@ export function SelectField(props: FieldProps & { options: readonly { value: str
   );
 }
 
+/**
+ * A required choice among a few options (radio buttons in a fieldset, the legend as the
+ * question): for choices the system must not make on the user's behalf, such as a KPI's
+ * direction. Nothing is preselected unless `values` holds a choice.
+ */
+export function RadioGroup(props: FieldProps & { options: readonly { value: string; label: string }[]; explanation?: string | undefined }) {
+  const id = fieldId(props.name, props.formId);
+  const error = props.errors[props.name];
+  const current = props.values[props.name] ?? '';
+  const described = [props.explanation ? `${id}-explanation` : '', props.hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
+  return (
+    <fieldset class={error ? 'field field-error' : 'field'} id={id} aria-describedby={described}>
+      <legend>
+        {props.label}
+        {props.required ? <span class="required">{props.ctx.lang === 'ja' ? `（${props.ctx.t('staff.form.required')}）` : ` (${props.ctx.t('staff.form.required')})`}</span> : null}
+      </legend>
+      {props.explanation ? (
+        <p class="notice notice-warning" id={`${id}-explanation`}>
+          {props.explanation}
+        </p>
+      ) : null}
+      {props.hint ? (
+        <p class="hint" id={`${id}-hint`}>
+          {props.hint}
+        </p>
+      ) : null}
+      {error ? (
+        <p class="error-message" id={`${id}-error`}>
+          {error}
+        </p>
+      ) : null}
+      {props.options.map((o) => (
+        <label class="choice">
+          <input type="radio" name={props.name} value={o.value} checked={o.value === current} required={props.required} aria-invalid={error ? 'true' : undefined} /> {o.label}
+        </label>
+      ))}
+    </fieldset>
+  );
+}
+
 /** One field of a conflict: what is stored now (the other person's change) beside what this user entered. */
 export interface ConflictRow {
   readonly label: string;

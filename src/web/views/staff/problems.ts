@@ -18,6 +18,8 @@ export function problemText(ctx: ViewContext, p: FieldProblem): string {
       return ctx.lang === 'ja' ? `${ctx.t('staff.form.error.notADate')}（${ctx.t('staff.target.revisedOnHint')}）` : `${ctx.t('staff.form.error.notADate')} (${ctx.t('staff.target.revisedOnHint')})`;
     case 'missing-version':
       return ctx.t('staff.form.error.missingVersion');
+    case 'direction-required':
+      return ctx.t('kpi.direction.error.required');
     case 'unknown-department':
       return ctx.t('staff.users.error.unknown-department');
     case 'invalid':

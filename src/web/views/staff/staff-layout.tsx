@@ -1,7 +1,7 @@
 import type { Child } from 'hono/jsx';
 import { CSRF_FIELD } from '../../../auth/session.ts';
 import type { StaffUser } from '../../../auth/user.ts';
-import { canManageAnyUsers } from '../../../policies/staff.policy.ts';
+import { canCreateCities, canManageAnyUsers } from '../../../policies/staff.policy.ts';
 import type { ViewContext } from '../view-context.ts';
 import { Breadcrumbs } from '../layout.tsx';
 
@@ -82,6 +82,11 @@ export function StaffLayout(props: {
                   {canManageAnyUsers(user) ? (
                     <li>
                       <a href={ctx.href('/staff/users')}>{t('staff.nav.users')}</a>
+                    </li>
+                  ) : null}
+                  {canCreateCities(user) ? (
+                    <li>
+                      <a href={ctx.href('/staff/system/cities')}>{t('city.nav.cities')}</a>
                     </li>
                   ) : null}
                   <li>
