@@ -188,7 +188,7 @@ describe.each(testDatabases())('plan building on $name', (database) => {
     const stalePlan = await planVersion(db(), cityId, 'p');
     expect(await recordPlanVersion(db(), signal, { cityId, actor, planId: 'p', version: stalePlan, kind: 'revised', label: '改訂版', date: '2024-03-31', reason: '第2期に向けた改訂' })).toEqual({ ok: true, value: { number: 2 } });
     // The same form sent again: the plan's version moved on, so it is a conflict, not a third version.
-    expect((await recordPlanVersion(db(), signal, { cityId, actor, planId: 'p', version: stalePlan, kind: 'revised', date: '2024-03-31', reason: 'again' })).conflict?.kind).toBe('edit-conflict');
+    expect(((await recordPlanVersion(db(), signal, { cityId, actor, planId: 'p', version: stalePlan, kind: 'revised', date: '2024-03-31', reason: 'again' })) as { conflict?: { kind: string } }).conflict?.kind).toBe('edit-conflict');
     const diff = await comparePlanVersions(db(), cityId, 'p', 1, 2, 'ja');
     if (!diff.ok) throw new Error(JSON.stringify(diff.problem));
     const rows = diff.diff.rows.map((r) => [r.kind, r.where, r.old.split('\n')[0], r.new.split('\n')[0], r.reason]);
