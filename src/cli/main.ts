@@ -7,6 +7,7 @@ import { initCommand } from './init.command.ts';
 import { observationImportCommand, templateCommand } from './observation-import.command.ts';
 import { plansCommand, reportCommand } from './report.command.ts';
 import { serveCommand } from './serve.command.ts';
+import { planDiffCommand } from './plan.command.ts';
 import { UserError } from './user-error.ts';
 
 const USAGE = `michishirube — plans, SDGs and KPIs of a municipality
@@ -30,6 +31,9 @@ Usage:
                                              writes nothing; --json prints it as { rows, problems }
   michishirube template CITY --out FILE.csv|FILE.xlsx
                                              the import template (one row per actual)
+  michishirube plan diff CITY PLAN --from VERSION --to VERSION --out FILE.xlsx|FILE.docx
+                                             the 新旧対照表 (old / new comparison) of two recorded
+                                             versions of a plan (1 = its 策定)
   michishirube help                          this text
 
 Exit codes: 0 ok; 1 a published rate is unexplained; 2 bad input or usage.`;
@@ -50,6 +54,8 @@ export async function main(argv: readonly string[], out: (s: string) => void = (
         out: { type: 'string' },
         city: { type: 'string' },
         'dry-run': { type: 'boolean', default: false },
+        from: { type: 'string' },
+        to: { type: 'string' },
       },
     });
     const [command, ...rest] = positionals;
@@ -80,6 +86,11 @@ export async function main(argv: readonly string[], out: (s: string) => void = (
         return await serveCommand(loadConfig(), out);
       case 'init':
         return await initCommand(loadConfig(), out);
+      case 'plan': {
+        const sub = need(rest[0], 'plan needs a subcommand: diff');
+        if (sub !== 'diff') throw new UserError(`unknown plan subcommand "${sub}"; expected diff`);
+        return await planDiffCommand(need(rest[1], 'plan diff needs a CITY'), need(rest[2], 'plan diff needs a PLAN'), { from: values.from, to: values.to, out: values.out, lang }, loadConfig(), out);
+      }
       default:
         throw new UserError(`unknown command "${command}"; run "michishirube help"`);
     }
