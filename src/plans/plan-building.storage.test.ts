@@ -7,6 +7,7 @@ import { findKpiBySlug } from '../storage/kpi.repository.ts';
 import { recordObservation } from '../storage/observation.repository.ts';
 import { reviseTarget } from '../storage/target.repository.ts';
 import { testDatabases, useTestDatabase } from '../storage/test-databases.ts';
+import { updatePlanNodeAtVersion } from '../storage/plan.repository.ts';
 import { listAllNodes, lockPlanBySlug } from './plan-building.repository.ts';
 import { comparePlanVersions } from './plan-diff.service.ts';
 import { addNode, attachKpi, createPlan, deleteNode, deletePlan, editPlanHead, moveKpiRowTo, moveNode, recordPlanVersion, reorderNode, setNodeArchived, setPlanArchived } from './plan.commands.ts';
@@ -182,6 +183,8 @@ describe.each(testDatabases())('plan building on $name', (database) => {
     const farmers = (await findKpiBySlug(db(), cityId, 'farmers'))!;
     await reviseTarget(db(), { kpiId: farmers.id, targetSlug: 't1-fy2025', newValue: 200, reason: '目標を達成したため上方修正', revisedOn: '2024-03-31' }, actor);
     await moveKpiRowTo(db(), signal, { cityId, actor, planId: 'p', nodeId: 'g', version: await nodeVersion(db(), cityId, 'p', 'g'), kpiId: 'products', toNodeId: null });
+    const g = (await listAllNodes(db(), (await lockPlanBySlug(db(), cityId, 'p'))!.id)).find((n) => n.slug === 'g')!;
+    await updatePlanNodeAtVersion(db(), g.id, g.version, { code: '1', title: '経済・産業', title_en: null, description: null });
     await createKpi(db(), signal, { cityId, actor, kpi: kpiInput('高校生の地域課題解決プロジェクト数', { kpiId: 'schools', unit: '校', baselineValue: '0', targets: '2026年度 7' }), placeIn: { planId: 'p', nodeId: 'g', version: await nodeVersion(db(), cityId, 'p', 'g') } });
     const noReason = await recordPlanVersion(db(), signal, { cityId, actor, planId: 'p', version: await planVersion(db(), cityId, 'p'), kind: 'revised', date: '2024-03-31' });
     expect((noReason as { errors: Record<string, { kindOf: string }> }).errors['reason']!.kindOf).toBe('plans.error.reasonRequired');
@@ -193,6 +196,7 @@ describe.each(testDatabases())('plan building on $name', (database) => {
     if (!diff.ok) throw new Error(JSON.stringify(diff.problem));
     const rows = diff.diff.rows.map((r) => [r.kind, r.where, r.old.split('\n')[0], r.new.split('\n')[0], r.reason]);
     expect(rows).toContainEqual(['target-changed', '新規就農者数', '157 人（2025年度）', '200 人（2025年度）', '目標を達成したため上方修正（2024-03-31）']);
+    expect(rows).toContainEqual(['node-changed', '1 経済・産業', '経済', '経済・産業', '第2期に向けた改訂']);
     expect(rows).toContainEqual(['kpi-removed', '新製品開発数', '新製品開発数', '', '第2期に向けた改訂']);
     expect(rows).toContainEqual(['kpi-added', '高校生の地域課題解決プロジェクト数', '', '高校生の地域課題解決プロジェクト数', '第2期に向けた改訂']);
     expect(await comparePlanVersions(db(), cityId, 'p', 1, 3, 'ja')).toEqual({ ok: false, problem: { kind: 'unknown-version', which: 'to', known: [1, 2] } });
