@@ -1,7 +1,7 @@
 import type { Executor } from '../storage/database.ts';
 import { listKpiRows } from '../storage/kpi.repository.ts';
 import { listDepartments } from '../storage/department.repository.ts';
-import { listAllNodes, listAllPlanRows, listArchivedKpis, listPlanSnapshots, plansUsingKpi } from './plan-building.repository.ts';
+import { kpiPlansOfCity, listAllNodes, listAllPlanRows, listArchivedKpis, listPlanSnapshots } from './plan-building.repository.ts';
 import type { PlanVersionSummary } from './plan-diff.service.ts';
 
 /*
@@ -55,11 +55,11 @@ export interface PlanBuilderState {
 export async function loadPlanBuilderState(db: Executor, cityId: string, planId: string): Promise<PlanBuilderState | null> {
   const plan = (await listAllPlanRows(db, cityId)).find((p) => p.slug === planId);
   if (!plan) return null;
-  const [nodes, kpis, departments, snapshots] = await Promise.all([listAllNodes(db, plan.id), listKpiRows(db, cityId), listDepartments(db, cityId), listPlanSnapshots(db, plan.id)]);
+  const [nodes, kpis, departments, snapshots, kpiPlans] = await Promise.all([listAllNodes(db, plan.id), listKpiRows(db, cityId), listDepartments(db, cityId), listPlanSnapshots(db, plan.id), kpiPlansOfCity(db, cityId)]);
   const kpiState = new Map<string, { version: number; sharedWith: string[] }>();
   for (const k of kpis) {
-    const plans = await plansUsingKpi(db, k.id);
-    kpiState.set(k.slug, { version: k.version, sharedWith: plans.filter((p) => p.plan_id !== plan.id).map((p) => p.title) });
+    const shared = kpiPlans.filter((p) => p.kpi_id === k.id && p.plan_id !== plan.id).map((p) => p.title);
+    kpiState.set(k.slug, { version: k.version, sharedWith: shared });
   }
   return {
     kind: plan.kind,

@@ -133,14 +133,15 @@ export async function deleteKpiRow(db: Executor, rowId: number): Promise<void> {
   await db.deleteFrom('plan_kpi_rows').where('id', '=', rowId).execute();
 }
 
-/** Slugs of the plans (other than `exceptPlanId`) that have this KPI as a row: a KPI shared between plans. */
-export async function plansUsingKpi(db: Executor, kpiId: number): Promise<{ plan_id: number; slug: string; title: string }[]> {
+/** For every KPI row of a city: the KPI's id, and the plan (id, title) it is a row of — one query for the whole city. */
+export async function kpiPlansOfCity(db: Executor, cityId: string): Promise<{ kpi_id: number; plan_id: number; title: string }[]> {
   return db
     .selectFrom('plan_kpi_rows as r')
     .innerJoin('plan_nodes as n', 'n.id', 'r.node_id')
     .innerJoin('plans as p', 'p.id', 'n.plan_id')
-    .select(['p.id as plan_id', 'p.slug', 'p.title'])
-    .where('r.kpi_id', '=', kpiId)
+    .select(['r.kpi_id', 'p.id as plan_id', 'p.title'])
+    .where('p.city_id', '=', cityId)
+    .where('p.archived_at', 'is', null)
     .distinct()
     .execute();
 }
