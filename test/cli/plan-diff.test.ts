@@ -104,5 +104,5 @@ describe('michishirube plan diff', () => {
     expect((await run('plan', 'diff', 'ichinoseki', PLAN, '--from', '1', '--to', '2', '--out', join(dir, 'x.pdf'))).err).toBe('michishirube: --out must end in .xlsx or .docx, not "' + join(dir, 'x.pdf') + '"');
     expect((await run('plan', 'diff', 'ichinoseki', PLAN, '--from', 'one', '--to', '2', '--out', xlsxPath)).code).toBe(2);
     expect((await run('plan', 'diff', 'ichinoseki', 'nope', '--from', '1', '--to', '2', '--out', xlsxPath)).err).toMatch(/^michishirube: unknown plan "nope" in ichinoseki; known: /);
-  });
+  }, 300_000);
 });

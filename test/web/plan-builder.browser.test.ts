@@ -22,7 +22,7 @@ beforeAll(async () => {
   browser = await launchChromium();
   mkdirSync(ARTIFACTS, { recursive: true });
   await makeUser(server.ctx, 'plan-sec', 'kanazawa', 'secretariat');
-});
+}, 180_000);
 afterAll(async () => {
   await browser?.close();
   await server?.stop();
@@ -119,5 +119,5 @@ describe('a secretariat builds a plan in the browser (issue 13.2, 13.6)', () => 
     expect(await pub.textContent('main')).toContain('金沢産材供給量');
     await pub.close();
     await page.close();
-  });
+  }, 400_000);
 });
