@@ -8,6 +8,7 @@ import { initCommand } from './init.command.ts';
 import { observationImportCommand, templateCommand } from './observation-import.command.ts';
 import { plansCommand, reportCommand } from './report.command.ts';
 import { serveCommand } from './serve.command.ts';
+import { planDiffCommand } from './plan.command.ts';
 import { UserError } from './user-error.ts';
 
 const USAGE = `michishirube — plans, SDGs and KPIs of a municipality
@@ -36,6 +37,9 @@ Usage:
                                              create a city (CODE: the 6-digit 全国地方公共団体コード,
                                              check digit validated) and its first administrator;
                                              prints the administrator's log-in and one-time password
+  michishirube plan diff CITY PLAN --from VERSION --to VERSION --out FILE.xlsx|FILE.docx
+                                             the 新旧対照表 (old / new comparison) of two recorded
+                                             versions of a plan (1 = its 策定)
   michishirube help                          this text
 
 Exit codes: 0 ok; 1 a published rate is unexplained; 2 bad input or usage.`;
@@ -64,6 +68,8 @@ export async function main(argv: readonly string[], out: (s: string) => void = (
         admin: { type: 'string' },
         'admin-name': { type: 'string' },
         'admin-email': { type: 'string' },
+        from: { type: 'string' },
+        to: { type: 'string' },
       },
     });
     const [command, ...rest] = positionals;
@@ -105,6 +111,11 @@ export async function main(argv: readonly string[], out: (s: string) => void = (
         return await serveCommand(loadConfig(), out);
       case 'init':
         return await initCommand(loadConfig(), out);
+      case 'plan': {
+        const sub = need(rest[0], 'plan needs a subcommand: diff');
+        if (sub !== 'diff') throw new UserError(`unknown plan subcommand "${sub}"; expected diff`);
+        return await planDiffCommand(need(rest[1], 'plan diff needs a CITY'), need(rest[2], 'plan diff needs a PLAN'), { from: values.from, to: values.to, out: values.out, lang }, loadConfig(), out);
+      }
       default:
         throw new UserError(`unknown command "${command}"; run "michishirube help"`);
     }

@@ -40,6 +40,16 @@ export function canEditPlans(user: StaffUser, cityId: string): boolean {
   return roleIn(user, cityId) === 'secretariat';
 }
 
+/**
+ * Whether the user may build the city's plans in the app (issue 13.2): create, edit, reorder,
+ * archive and delete plans, their nodes and KPIs, record versions. The secretariat, and the
+ * city's administrator (who sets the city up).
+ */
+export function canBuildPlans(user: StaffUser, cityId: string): boolean {
+  const role = roleIn(user, cityId);
+  return role === 'secretariat' || role === 'administrator';
+}
+
 /** Whether the user may revise targets (with a reason) in the city. */
 export function canReviseTargets(user: StaffUser, cityId: string): boolean {
   return roleIn(user, cityId) === 'secretariat';

@@ -208,7 +208,8 @@ function cityDataFromSnapshot(s: Snapshot, withHistory = false): CityData {
     city: cityFromRow(s.city),
     documents: s.documents.map(documentFromRow),
     kpis,
-    plans: plansFromSnapshot(s, slugs),
+    // An archived plan leaves every page and report; its rows stay for staff to restore (issue 13.2).
+    plans: plansFromSnapshot(s, slugs).filter((p) => !archivedPlanSlugs(s).has(p.id)),
     publishedRates: s.rates.map((r) => withActualAsPublished(rateFromRow(r, slugs), rateActualAsPublished(s.rateActuals, r))),
   };
 }
@@ -325,11 +326,18 @@ function revisionFromRow(r: TargetRevisionRow): TargetRevision {
   return { oldValue: toNumber(r.old_value), newValue: toNumber(r.new_value), reason: r.reason, revisedOn: r.revised_on };
 }
 
+/** Slugs of the archived plans of a snapshot. */
+function archivedPlanSlugs(s: Snapshot): Set<string> {
+  return new Set(s.plans.filter((p) => p.archived_at !== null).map((p) => p.slug));
+}
+
 function plansFromSnapshot(s: Snapshot, slugs: SlugIndex): Plan[] {
   const versions = groupBy(s.planVersions, (v) => v.plan_id);
   const narratives = groupBy(s.planNarratives, (n) => n.plan_id);
-  const nodesByParent = groupBy(s.planNodes, (n) => `${n.plan_id}/${n.parent_id ?? ''}`);
-  const rowsByNode = groupBy(s.planKpiRows, (r) => r.node_id);
+  // Archived nodes (and so their subtrees) and rows of archived (retired) KPIs are not part of the plan as loaded.
+  const nodesByParent = groupBy(s.planNodes.filter((n) => n.archived_at === null), (n) => `${n.plan_id}/${n.parent_id ?? ''}`);
+  const retiredKpis = new Set(s.kpis.filter((k) => k.retired_at !== null).map((k) => k.id));
+  const rowsByNode = groupBy(s.planKpiRows.filter((r) => !retiredKpis.has(r.kpi_id)), (r) => r.node_id);
   const tree = (planId: number, parentId: number | null): PlanNode[] =>
     [...(nodesByParent.get(`${planId}/${parentId ?? ''}`) ?? [])]
       .sort((a, b) => a.position - b.position)

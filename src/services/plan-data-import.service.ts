@@ -4,6 +4,7 @@ import type { PlanDataResult } from '../formats/plan-data/plan-data.reader.ts';
 import type { Database } from '../storage/database.ts';
 import { listCities, saveCityData } from './city-data.service.ts';
 import { publishDocumentedYears } from './publication.service.ts';
+import { recordInitialPlanVersions } from '../plans/plan.commands.ts';
 
 /** Imports a plan data file: all of it in one transaction, or nothing. */
 export async function importPlanDataFile(db: Kysely<Database>, path: string, actor: string): Promise<PlanDataResult> {
@@ -11,6 +12,8 @@ export async function importPlanDataFile(db: Kysely<Database>, path: string, act
   if (read.ok) {
     await saveCityData(db, read.data, actor);
     await publishDocumentedYears(db, read.data.city.id, actor);
+    // Each plan starts with its adoption (策定) recorded, so revisions can be compared with it.
+    await recordInitialPlanVersions(db, read.data.city.id, actor);
   }
   return read;
 }
@@ -22,6 +25,7 @@ export async function loadSeedCitiesIfEmpty(db: Kysely<Database>): Promise<numbe
   for (const c of cities) {
     await saveCityData(db, c, 'seed');
     await publishDocumentedYears(db, c.city.id, 'seed');
+    await recordInitialPlanVersions(db, c.city.id, 'seed');
   }
   return cities.length;
 }

@@ -16,6 +16,7 @@ import type { ObservationVersionsTable, ObservationsTable } from './tables/obser
 import type { PlanKpiRowsTable, PlanNarrativesTable, PlanNodesTable, PlanVersionsTable, PlansTable } from './tables/plan.table.ts';
 import type { PreciseFiguresTable, PublishedFiguresTable } from './tables/figures.table.ts';
 import type { PublishedRatesTable } from './tables/published-rate.table.ts';
+import type { PlanSnapshotsTable } from '../plans/plan-snapshot.table.ts';
 import type { KpiTargetValuesTable, KpiTargetsTable, TargetRevisionsTable } from './tables/target.table.ts';
 
 /** Every table, as Kysely sees it; the schema itself is defined by the migrations. */
@@ -34,6 +35,7 @@ export interface Database {
   plan_nodes: PlanNodesTable;
   plan_kpi_rows: PlanKpiRowsTable;
   plan_narratives: PlanNarrativesTable;
+  plan_snapshots: PlanSnapshotsTable;
   published_rates: PublishedRatesTable;
   precise_figures: PreciseFiguresTable;
   published_figures: PublishedFiguresTable;

@@ -33,6 +33,17 @@ export const STAFF_NOTICES = [
   'review.approved',
   'review.returned',
   'review.remindedWithGaps',
+  // Building plans (issue 13.2, 13.6).
+  'plans.created',
+  'plans.deleted',
+  'plans.archivedNotice',
+  'plans.restored',
+  'plans.moved',
+  'plans.nodeAdded',
+  'plans.kpiCreated',
+  'plans.kpiAttached',
+  'plans.kpiDetached',
+  'plans.versionRecorded',
 ] as const satisfies readonly MessageKey[];
 export type StaffNotice = (typeof STAFF_NOTICES)[number];
 

@@ -25,6 +25,10 @@ export interface KpisTable {
   baseline_decimals: number | null;
   /** Set when a saved CityData no longer has the KPI: its history stays, it is just not loaded. */
   retired_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  /** How the KPI is counted (定義), as the secretariat typed it (migration 2026_11_30_1201). */
+  definition: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Where its figures come from (出典・データソース). */
+  data_source: ColumnType<string | null, string | null | undefined, string | null>;
   /** Row version from the `edit_versions` sequence: a new number on every update (optimistic concurrency). */
   version: Generated<number>;
 }

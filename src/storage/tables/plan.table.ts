@@ -1,4 +1,4 @@
-import type { Generated, GeneratedAlways, Insertable, Selectable, Updateable } from 'kysely';
+import type { ColumnType, Generated, GeneratedAlways, Insertable, Selectable, Updateable } from 'kysely';
 import type { NarrativeKind, PlanKind, PlanNodeKind, PlanVersion } from '../../core/plan/plan.ts';
 import type { NullableNumericColumn } from '../columns.ts';
 
@@ -18,6 +18,8 @@ export interface PlansTable {
   vision: string | null;
   /** Row version from the `edit_versions` sequence: a new number on every update (optimistic concurrency). */
   version: Generated<number>;
+  /** Set when the secretariat archived the plan: it leaves public lists, its rows and history stay (migration 2026_11_30_1201). */
+  archived_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 }
 
 /** `plan_versions`: adoption (策定) and revisions (改訂) of a plan. */
@@ -45,6 +47,8 @@ export interface PlanNodesTable {
   description: string | null;
   /** Row version from the `edit_versions` sequence: a new number on every update (optimistic concurrency). */
   version: Generated<number>;
+  /** Set when the secretariat archived the node (with its subtree): it leaves the plan as loaded, its rows stay. */
+  archived_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 }
 
 /** `plan_kpi_rows`: a KPI as a row of a plan node's table. */

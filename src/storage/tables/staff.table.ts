@@ -143,14 +143,14 @@ export interface OutboxTable {
 }
 
 /** What the staff area writes to `change_log.entity`, beside the entities of the plan data. */
-export type StaffChangeEntity = 'user' | 'department' | 'kpi_department' | 'publication' | 'commentary' | 'status_override' | 'entry_round' | 'plan_evaluation' | 'plan_node' | 'review';
+export type StaffChangeEntity = 'user' | 'department' | 'kpi_department' | 'publication' | 'commentary' | 'status_override' | 'entry_round' | 'plan_evaluation' | 'plan_node' | 'review' | 'plan_version' | 'kpi_row';
 
 /** `change_log` as the staff area writes it: the same table, with the staff entities allowed. */
 export interface StaffChangeLogTable {
   id: GeneratedAlways<number>;
   occurred_at: CreatedAtColumn;
   actor: string;
-  action: ChangeAction | 'publish' | 'unpublish' | 'open' | 'close' | 'assign' | 'disable' | 'enable' | 'reset-password' | 'submit' | 'approve' | 'return';
+  action: ChangeAction | 'publish' | 'unpublish' | 'open' | 'close' | 'assign' | 'disable' | 'enable' | 'reset-password' | 'submit' | 'approve' | 'return' | 'archive' | 'restore' | 'move' | 'reorder' | 'attach' | 'detach';
   entity: ChangeEntity | StaffChangeEntity;
   entity_id: string;
   city_id: string | null;

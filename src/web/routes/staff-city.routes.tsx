@@ -7,7 +7,7 @@ import { TEXT_LIMITS } from '../../core/text.ts';
 import { DEFAULT_STAFF_CONFIG } from '../../config.ts';
 import { evaluateKpi } from '../../core/kpi/kpi-evaluation.ts';
 import { formatTimePointIso, formatTimePointJa, parseTimePointIso, reportingYear } from '../../core/time/time-point.ts';
-import { canReviewData, canEditKpi, canEditPlans, canImportActuals, canOverrideStatus, canPublishData, canReadAuditLog, canReadCity, canReviseTargets, canRunEntryRounds, canWriteEvaluation } from '../../policies/staff.policy.ts';
+import { canBuildPlans, canReviewData, canEditKpi, canEditPlans, canImportActuals, canOverrideStatus, canPublishData, canReadAuditLog, canReadCity, canReviseTargets, canRunEntryRounds, canWriteEvaluation } from '../../policies/staff.policy.ts';
 import { departmentsOf } from '../../services/department.service.ts';
 import { reviewId, type StaffCityData } from '../../services/publication.service.ts';
 import { platformFedKpis } from '../../partners/partner-kpi.service.ts';
@@ -26,8 +26,12 @@ import type { Plan } from '../../core/plan/plan.ts';
 import { walkPlanNodes } from '../../core/plan/plan.ts';
 import type { MessageKey } from '../../i18n/messages.ts';
 import { StaleVersionError } from '../../storage/edit-version.ts';
+import { formVersion } from '../../services/form-versions.ts';
 import { lastChange, loadKpiEditState, loadPlanEditState, type KpiEditState, type PlanEditState } from '../../services/edit-state.service.ts';
-import { OutboxView, PlanEditView, PlanListView, PublicationView, RoundsView } from '../views/staff/manage.view.tsx';
+import { OutboxView, type PlanEditView, PublicationView, RoundsView } from '../views/staff/manage.view.tsx';
+import { headOf, renderPlanPage } from './staff-plans.routes.tsx';
+import { editPlanHead } from '../../plans/plan.commands.ts';
+import { actorName } from '../../auth/user.ts';
 import { problemTexts } from '../views/staff/problems.ts';
 import type { WebDeps } from '../web-deps.ts';
 import { forbidden, formOf, noticeOf, redirectWithNotice, staffNotFound, staffPage, staleForm } from './staff.routes.tsx';
@@ -403,22 +407,9 @@ export function staffCityRoutes(deps: WebDeps): Hono<StaffEnv> {
 
   // ---- Plans
 
-  app.get('/:city/plans', async (c) => {
-    const staff = await store.getStaff(c.req.param('city'));
-    if (!staff) return staffNotFound(c);
-    return c.html(<PlanListView page={staffPage(c)} city={staff.data.city} plans={staff.data.plans} />);
-  });
-
-  async function renderPlan(c: Context<StaffEnv>, forms: Parameters<typeof PlanEditView>[0]['forms'] = {}, status = 200) {
-    const staff = await store.getStaff(c.req.param('city')!);
-    const plan = staff?.data.plans.find((p) => p.id === c.req.param('plan'));
-    const edit = plan && (await loadPlanEditState(db, plan.cityId, plan.id));
-    if (!staff || !plan || !edit) return staffNotFound(c);
-    const user = currentUser(c);
-    return c.html(
-      <PlanEditView page={staffPage(c)} city={staff.data.city} plan={plan} can={{ edit: canEditPlans(user, plan.cityId), evaluate: canWriteEvaluation(user, plan.cityId) }} forms={forms} edit={edit} notice={noticeOf(c)} />,
-      status as 200,
-    );
+  // The plan list and plan page render through the plan builder's routes (staff-plans.routes.tsx).
+  function renderPlan(c: Context<StaffEnv>, forms: Parameters<typeof PlanEditView>[0]['forms'] = {}, status = 200) {
+    return renderPlanPage(c, deps, forms, undefined, status);
   }
 
   async function planOf(c: Context<StaffEnv>) {
@@ -439,9 +430,14 @@ export function staffCityRoutes(deps: WebDeps): Hono<StaffEnv> {
     const plan = await planOf(c);
     if (!plan) return staffNotFound(c);
     const user = currentUser(c);
-    if (!canEditPlans(user, plan.cityId)) return forbidden(c);
+    if (!canEditPlans(user, plan.cityId) && !canBuildPlans(user, plan.cityId)) return forbidden(c);
     const form = await formOf(c);
-    const r = await editPlan(db, store, user, plan, form);
+    // The builder's head form also carries kind and period (issue 13.2); the plain one title and vision.
+    const version = formVersion(form);
+    const r =
+      form['kind'] !== undefined && version !== null
+        ? await editPlanHead(db, { invalidate: (id) => store.invalidate(id) }, { cityId: plan.cityId, actor: actorName(user), planId: plan.id, version, head: headOf(form), reason: (form['reason'] ?? '').trim() || null })
+        : await editPlan(db, store, user, plan, form);
     if (!r.ok) {
       if (r.errors?.['version']) return staleForm(c);
       if (r.conflict) {
@@ -463,7 +459,7 @@ export function staffCityRoutes(deps: WebDeps): Hono<StaffEnv> {
     const plan = await planOf(c);
     if (!plan) return staffNotFound(c);
     const user = currentUser(c);
-    if (!canEditPlans(user, plan.cityId)) return forbidden(c);
+    if (!canEditPlans(user, plan.cityId) && !canBuildPlans(user, plan.cityId)) return forbidden(c);
     const nodeId = c.req.param('node');
     if (![...walkPlanNodes(plan.nodes)].some(({ node }) => node.id === nodeId)) return staffNotFound(c);
     const form = await formOf(c);

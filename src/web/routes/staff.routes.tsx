@@ -20,6 +20,7 @@ import { staffAdminRoutes } from './staff-admin.routes.tsx';
 import { cityAdminRoutes } from '../../cities/city.routes.tsx';
 import { staffAuditRoutes } from './staff-audit.routes.tsx';
 import { staffCityRoutes } from './staff-city.routes.tsx';
+import { staffPlanRoutes } from './staff-plans.routes.tsx';
 import { onAppError } from '../errors.ts';
 import { IMPORT_UPLOAD_PATH, importUploadLimit, staffImportRoutes } from './staff-import.routes.tsx';
 import { myUpdatesRoutes, staffReviewRoutes } from './staff-review.routes.tsx';
@@ -194,6 +195,8 @@ export function staffRoutes(deps: WebDeps): Hono<StaffEnv> {
   app.route('/audit', staffAuditRoutes(deps));
   app.route('/users', staffAdminRoutes(deps));
   app.route('/system/cities', cityAdminRoutes(deps));
+  // The plan builder first: it renders the plan list and plan page (with the builder for who may build).
+  app.route('/cities', staffPlanRoutes(deps));
   app.route('/cities', staffCityRoutes(deps));
   app.route('/cities', staffImportRoutes(deps));
   app.route('/cities', staffReviewRoutes(deps));

@@ -9,6 +9,9 @@ import type { PlanEditState } from '../../../services/edit-state.service.ts';
 import { encodeVersions } from '../../../services/form-versions.ts';
 import { ConflictPanel, ErrorSummary, TextArea, TextField, VersionField, type ConflictInfo, type FieldErrors, type FormValues } from './form.tsx';
 import { CsrfField, fill, StaffLayout, type StaffPage, sep } from './staff-layout.tsx';
+import type { Kpi } from '../../../core/kpi/kpi.ts';
+import type { PlanBuilderState, PlanListState } from '../../../plans/plan-builder.service.ts';
+import { PlanKindPeriodFields, PlanListBuilder, PlanTreeBuilder, PlanVersionsSection, type BuilderForm } from './plan-builder.view.tsx';
 
 function crumbs(ctx: ViewContext, city: City) {
   return [
@@ -182,19 +185,23 @@ export function OutboxView(props: { page: StaffPage; city: City; mails: readonly
 }
 
 /** The plans of a city, to pick one to edit. */
-export function PlanListView(props: { page: StaffPage; city: City; plans: readonly Plan[] }) {
+export function PlanListView(props: { page: StaffPage; city: City; plans: readonly Plan[]; builder?: { state: PlanListState; form?: BuilderForm | undefined } | undefined; notice?: string | undefined }) {
   const { ctx } = props.page;
   const t = ctx.t;
   return (
-    <StaffLayout page={props.page} title={t('staff.plan.list')} breadcrumbs={crumbs(ctx, props.city)}>
+    <StaffLayout page={props.page} title={t('staff.plan.list')} breadcrumbs={crumbs(ctx, props.city)} notice={props.notice}>
       <h1>{t('staff.plan.list')}</h1>
-      <ul>
-        {props.plans.map((p) => (
-          <li>
-            <a href={ctx.href(`/staff/cities/${props.city.id}/plans/${p.id}`)}>{localized(ctx, p.title, p.titleEn)}</a>
-          </li>
-        ))}
-      </ul>
+      {props.builder ? (
+        <PlanListBuilder page={props.page} city={props.city} state={props.builder.state} form={props.builder.form} />
+      ) : (
+        <ul>
+          {props.plans.map((p) => (
+            <li>
+              <a href={ctx.href(`/staff/cities/${props.city.id}/plans/${p.id}`)}>{localized(ctx, p.title, p.titleEn)}</a>
+            </li>
+          ))}
+        </ul>
+      )}
     </StaffLayout>
   );
 }
@@ -216,6 +223,8 @@ export function PlanEditView(props: {
   /** The plan's editable state as stored now: the forms' default values and the versions they carry. */
   edit: PlanEditState;
   notice?: string | undefined;
+  /** The secretariat's plan builder (issue 13.2): tree forms, versions; absent for who may not build. */
+  builder?: { state: PlanBuilderState; kpis: readonly Kpi[]; form?: BuilderForm | undefined } | undefined;
 }) {
   const { ctx, csrfToken } = props.page;
   const t = ctx.t;
@@ -223,12 +232,33 @@ export function PlanEditView(props: {
   const base = `/staff/cities/${props.city.id}/plans/${p.id}`;
   const title = fill(t('staff.plan.title'), { plan: localized(ctx, p.title, p.titleEn) });
   const edit = props.edit;
-  const head: PlanForm = props.forms.head ?? { values: { title: edit.title, titleEn: edit.titleEn, vision: edit.vision }, errors: {} };
+  const b = props.builder;
+  const head: PlanForm = props.forms.head ?? { values: { title: edit.title, titleEn: edit.titleEn, vision: edit.vision, ...(b && { kind: b.state.kind, periodStart: String(b.state.periodStart), periodEnd: String(b.state.periodEnd) }) }, errors: {} };
   const evaluation: PlanForm = props.forms.evaluation ?? { values: { year: String(Number(props.page.today.slice(0, 4)) - 1) }, errors: {} };
   const nodeValues = (n: PlanNode): PlanForm => {
     if (props.forms.node?.id === n.id) return props.forms.node;
     const stored = edit.nodes.get(n.id);
     return { values: stored ? { code: stored.code, title: stored.title, titleEn: stored.titleEn, description: stored.description } : { code: n.code ?? '', title: n.title, titleEn: n.titleEn ?? '', description: n.description ?? '' }, errors: {} };
+  };
+  const nodeEditForm = (node: PlanNode) => {
+    const f = nodeValues(node);
+    const label = `${t('staff.plan.editNode')}：${node.code ? `${node.code} ` : ''}${localized(ctx, node.title, node.titleEn)}`;
+    return (
+              <details open={props.forms.node?.id === node.id}>
+                <summary>{label}</summary>
+                <ErrorSummary ctx={ctx} errors={f.errors} labels={{ title: t('staff.plan.nodeTitle') }} formId={`node-${node.id}`} />
+                {f.conflict ? <ConflictPanel ctx={ctx} conflict={f.conflict} /> : null}
+                <form method="post" action={ctx.href(`${base}/nodes/${node.id}`)} class="stacked" novalidate>
+                  <CsrfField token={csrfToken} />
+                  <VersionField value={edit.nodes.get(node.id)?.version ?? 0} />
+                  <TextField ctx={ctx} formId={`node-${node.id}`} name="code" label={t('staff.plan.nodeCode')} values={f.values} errors={f.errors} size={8} />
+                  <TextField ctx={ctx} formId={`node-${node.id}`} name="title" label={t('staff.plan.nodeTitle')} values={f.values} errors={f.errors} required />
+                  <TextField ctx={ctx} formId={`node-${node.id}`} name="titleEn" label={t('staff.plan.nodeTitleEn')} values={f.values} errors={f.errors} />
+                  <TextArea ctx={ctx} formId={`node-${node.id}`} name="description" label={t('staff.plan.nodeDescription')} values={f.values} errors={f.errors} rows={3} />
+                  <button type="submit">{t('staff.form.save')}</button>
+                </form>
+              </details>
+    );
   };
   return (
     <StaffLayout page={props.page} title={title} breadcrumbs={[...crumbs(ctx, props.city), { href: ctx.href(`/staff/cities/${props.city.id}/plans`), label: t('staff.plan.list') }]} notice={props.notice}>
@@ -243,13 +273,19 @@ export function PlanEditView(props: {
             <VersionField value={edit.version} />
             <TextField ctx={ctx} formId="head" name="title" label={t('staff.plan.titleField')} values={head.values} errors={head.errors} required />
             <TextField ctx={ctx} formId="head" name="titleEn" label={t('staff.plan.titleEn')} values={head.values} errors={head.errors} />
+            {b ? <PlanKindPeriodFields ctx={ctx} formId="head" values={head.values} errors={head.errors} /> : null}
             <TextArea ctx={ctx} formId="head" name="vision" label={t('staff.plan.vision')} values={head.values} errors={head.errors} />
             <TextField ctx={ctx} formId="head" name="reason" label={t('staff.plan.reason')} values={head.values} errors={head.errors} />
             <button type="submit">{t('staff.form.save')}</button>
           </form>
         </section>
       ) : null}
-      {props.can.edit ? (
+      {props.can.edit && b ? (
+        <>
+          <PlanTreeBuilder page={props.page} city={props.city} plan={p} kpis={b.kpis} state={b.state} nodeVersions={new Map([...edit.nodes].map(([id, n]) => [id, n.version]))} form={b.form} nodeEditForm={nodeEditForm} />
+          <PlanVersionsSection page={props.page} city={props.city} plan={p} planVersion={edit.version} state={b.state} form={b.form} />
+        </>
+      ) : props.can.edit ? (
         <section class="section" aria-labelledby="nodes">
           <h2 id="nodes">{t('staff.plan.nodes')}</h2>
           {[...walkPlanNodes(p.nodes)].map(({ node, depth }) => {
