@@ -6,6 +6,7 @@ import { importCommand } from './import.command.ts';
 import { initCommand } from './init.command.ts';
 import { observationImportCommand, templateCommand } from './observation-import.command.ts';
 import { plansCommand, reportCommand } from './report.command.ts';
+import { nextPeriodCommand } from './plan-period.command.ts';
 import { serveCommand } from './serve.command.ts';
 import { UserError } from './user-error.ts';
 
@@ -28,6 +29,12 @@ Usage:
                                              import actuals (exported sheet, template, CSV or
                                              tab-separated text); --dry-run prints the preview and
                                              writes nothing; --json prints it as { rows, problems }
+  michishirube plan next-period CITY PLAN --id NEW --from YEAR --to YEAR --kpis KPI,KPI [--target KPI=TIME:VALUE]… [--title T] [--json]
+                                             start the next period of PLAN: same tree, the KPIs
+                                             carried over, new targets recorded as revisions
+  michishirube plan import FILE.xlsx|FILE.csv --city CITY [--plan PLAN] [--dry-run] [--json]
+                                             import a KPI table (a progress sheet's table or the
+                                             KPI-list template): plan, KPIs, figures, rates
   michishirube template CITY --out FILE.csv|FILE.xlsx
                                              the import template (one row per actual)
   michishirube help                          this text
@@ -50,6 +57,13 @@ export async function main(argv: readonly string[], out: (s: string) => void = (
         out: { type: 'string' },
         city: { type: 'string' },
         'dry-run': { type: 'boolean', default: false },
+        id: { type: 'string' },
+        from: { type: 'string' },
+        to: { type: 'string' },
+        kpis: { type: 'string' },
+        target: { type: 'string', multiple: true },
+        title: { type: 'string' },
+        plan: { type: 'string' },
       },
     });
     const [command, ...rest] = positionals;
@@ -73,6 +87,13 @@ export async function main(argv: readonly string[], out: (s: string) => void = (
           return await importCommand(file, loadConfig(), out);
         }
         return await observationImportCommand(file, { city: values.city, dryRun: values['dry-run'], json: values.json }, loadConfig(), out);
+      }
+      case 'plan': {
+        const [sub, ...args] = rest;
+        if (sub === 'next-period') {
+          return await nextPeriodCommand(need(args[0], 'plan next-period needs a CITY'), need(args[1], 'plan next-period needs the current PLAN'), { id: values.id, from: values.from, to: values.to, kpis: values.kpis, target: values.target, title: values.title, json: values.json }, loadConfig(), out);
+        }
+        throw new UserError(`unknown "plan ${sub ?? ''}"; expected plan next-period or plan import`);
       }
       case 'template':
         return await templateCommand(need(rest[0] ?? values.city, 'template needs a CITY'), values.out, loadConfig(), out);

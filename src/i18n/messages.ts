@@ -6,13 +6,14 @@ import { partnersCatalog } from './catalogs/partners.ts';
 import { nationalCatalog } from './catalogs/national.ts';
 import { errorsCatalog } from './catalogs/errors.ts';
 import { reviewCatalog } from './catalogs/review.ts';
+import { planPeriodCatalog } from './catalogs/plan-period.ts';
 import type { Lang } from './lang.ts';
 
 /**
  * Every user-facing string, one catalog per area (src/i18n/catalogs/): add an area's catalog
  * to this list. Keys are namespaced by area ("plan.period", "staff.login.title").
  */
-const areas = [coreCatalog, publicCatalog, sheetsCatalog, staffCatalog, partnersCatalog, nationalCatalog, errorsCatalog, reviewCatalog] as const;
+const areas = [coreCatalog, publicCatalog, sheetsCatalog, staffCatalog, partnersCatalog, nationalCatalog, errorsCatalog, reviewCatalog, planPeriodCatalog] as const;
 
 type Area = (typeof areas)[number];
 type KeysOf<A> = A extends { ja: infer J } ? keyof J & string : never;

@@ -33,6 +33,8 @@ export const STAFF_NOTICES = [
   'review.approved',
   'review.returned',
   'review.remindedWithGaps',
+  // Issue 13.4: the next period's plan was created.
+  'period.next.created',
 ] as const satisfies readonly MessageKey[];
 export type StaffNotice = (typeof STAFF_NOTICES)[number];
 

@@ -19,6 +19,7 @@ import { systemClock } from '../../core/time/clock.ts';
 import { staffAdminRoutes } from './staff-admin.routes.tsx';
 import { staffAuditRoutes } from './staff-audit.routes.tsx';
 import { staffCityRoutes } from './staff-city.routes.tsx';
+import { staffPeriodRoutes } from './staff-period.routes.tsx';
 import { onAppError } from '../errors.ts';
 import { IMPORT_UPLOAD_PATH, importUploadLimit, staffImportRoutes } from './staff-import.routes.tsx';
 import { myUpdatesRoutes, staffReviewRoutes } from './staff-review.routes.tsx';
@@ -193,6 +194,7 @@ export function staffRoutes(deps: WebDeps): Hono<StaffEnv> {
   app.route('/audit', staffAuditRoutes(deps));
   app.route('/users', staffAdminRoutes(deps));
   app.route('/cities', staffCityRoutes(deps));
+  app.route('/cities', staffPeriodRoutes(deps));
   app.route('/cities', staffImportRoutes(deps));
   app.route('/cities', staffReviewRoutes(deps));
   app.route('/updates', myUpdatesRoutes(deps));

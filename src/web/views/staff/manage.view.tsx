@@ -234,6 +234,11 @@ export function PlanEditView(props: {
     <StaffLayout page={props.page} title={title} breadcrumbs={[...crumbs(ctx, props.city), { href: ctx.href(`/staff/cities/${props.city.id}/plans`), label: t('staff.plan.list') }]} notice={props.notice}>
       <h1>{title}</h1>
       {props.can.edit ? (
+        <p>
+          <a href={ctx.href(`${base}/next-period`)}>{t('period.next.title')}</a>
+        </p>
+      ) : null}
+      {props.can.edit ? (
         <section class="section" aria-labelledby="head">
           <h2 id="head">{t('staff.plan.head')}</h2>
           <ErrorSummary ctx={ctx} errors={head.errors} labels={{ title: t('staff.plan.titleField') }} formId="head" />
