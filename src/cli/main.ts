@@ -6,7 +6,7 @@ import { importCommand } from './import.command.ts';
 import { initCommand } from './init.command.ts';
 import { observationImportCommand, templateCommand } from './observation-import.command.ts';
 import { plansCommand, reportCommand } from './report.command.ts';
-import { nextPeriodCommand } from './plan-period.command.ts';
+import { nextPeriodCommand, planImportCommand } from './plan-period.command.ts';
 import { serveCommand } from './serve.command.ts';
 import { UserError } from './user-error.ts';
 
@@ -92,6 +92,9 @@ export async function main(argv: readonly string[], out: (s: string) => void = (
         const [sub, ...args] = rest;
         if (sub === 'next-period') {
           return await nextPeriodCommand(need(args[0], 'plan next-period needs a CITY'), need(args[1], 'plan next-period needs the current PLAN'), { id: values.id, from: values.from, to: values.to, kpis: values.kpis, target: values.target, title: values.title, json: values.json }, loadConfig(), out);
+        }
+        if (sub === 'import') {
+          return await planImportCommand(need(args[0], 'plan import needs a FILE'), { city: values.city, plan: values.plan, dryRun: values['dry-run'], json: values.json }, loadConfig(), out);
         }
         throw new UserError(`unknown "plan ${sub ?? ''}"; expected plan next-period or plan import`);
       }

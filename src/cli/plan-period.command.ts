@@ -3,6 +3,8 @@ import { describeNextPeriodProblem, startNextPeriod } from '../plans/next-period
 import { parseTargetOption, readNextPeriodFields } from '../plans/next-period-input.ts';
 import { openForCommand, unknownCityError } from './command-context.ts';
 import { UserError } from './user-error.ts';
+import { importKpiTable } from '../plans/kpi-table-import.command.ts';
+import { describeImportFileError } from '../services/observation-import.service.ts';
 
 /** Options of `michishirube plan next-period`. */
 export interface NextPeriodOptions {
@@ -74,4 +76,54 @@ export async function nextPeriodCommand(cityId: string, planId: string, options:
 function optionOf(field: string): string {
   if (field.startsWith('target:')) return `--target ${field.slice('target:'.length)}`;
   return { id: '--id', from: '--from', to: '--to', period: '--from/--to', kpis: '--kpis', title: '--title', fromPlanId: 'PLAN', newPlanId: '--id', periodStart: '--from', periodEnd: '--to' }[field] ?? field;
+}
+
+/** Options of `michishirube plan import`. */
+export interface PlanImportOptions {
+  readonly city?: string | undefined;
+  readonly plan?: string | undefined;
+  readonly dryRun: boolean;
+  readonly json: boolean;
+}
+
+/**
+ * `michishirube plan import FILE --city CITY [--plan PLAN_ID] [--dry-run] [--json]` (issue 13.5):
+ * imports a KPI table (.xlsx, .csv, .txt; a progress sheet's table or the KPI-list template)
+ * through the same command as the staff upload. `--json` prints one object
+ * `{ plan, kpis: [{ row, name, kpi_id, action, baseline, targets, actuals }], problems: [{ row, column, kind, message }] }`.
+ * Exit 2 when the file is refused or any row has a problem (nothing written); 0 otherwise.
+ */
+export async function planImportCommand(file: string, options: PlanImportOptions, config: Config, out: (s: string) => void): Promise<number> {
+  if (!options.city) throw new UserError('plan import needs --city CITY');
+  const { stat } = await import('node:fs/promises');
+  const { basename } = await import('node:path');
+  try {
+    if (!(await stat(file)).isFile()) throw new Error('not a file');
+  } catch {
+    throw new UserError(`${file}: no such file`);
+  }
+  const ctx = await openForCommand(config);
+  try {
+    const r = await importKpiTable(ctx.db, ctx.store, { cityId: options.city, file: { path: file, name: basename(file) }, planId: options.plan, dryRun: options.dryRun, actor: 'cli', now: ctx.clock.now(), today: ctx.clock.todayInTokyo() });
+    if (!r.ok) {
+      if (r.kind === 'unknown-city') throw await unknownCityError(ctx, options.city);
+      if (r.kind === 'conflict') throw new UserError('someone else changed the city at the same moment; nothing was written, run the command again');
+      throw new UserError(`${file}: ${describeImportFileError(r.error).en}; nothing was imported`);
+    }
+    const p = r.preview;
+    const problems = p.problems.map((x) => ({ ...(x.sheet !== undefined && { sheet: x.sheet }), row: x.row, column: x.column, kind: x.kind, message: x.message.en, message_ja: x.message.ja }));
+    if (options.json) {
+      const { nodes, ...plan } = p.plan;
+      out(JSON.stringify({ plan: { ...plan, nodes }, kpis: p.kpis, problems, written: r.written }));
+      return problems.length > 0 ? 2 : 0;
+    }
+    out(`${p.plan.action} plan ${p.plan.id}: ${p.plan.title} (${p.plan.period_start}–${p.plan.period_end})`);
+    for (const k of p.kpis) out(`  row ${k.row}: ${k.action} ${k.kpi_id} ${k.name}`);
+    for (const x of problems) out(`  problem ${x.sheet ? `${x.sheet}!` : ''}${x.column}${x.row}: ${x.kind}: ${x.message}`);
+    if (problems.length > 0) throw new UserError(`${file}: ${problems.length} problem(s); nothing was imported`);
+    out(r.written ? `imported ${p.kpis.length} KPI row(s) into ${p.plan.id}` : options.dryRun ? 'dry run: nothing was written' : 'nothing changed');
+    return 0;
+  } finally {
+    await ctx.close();
+  }
 }
