@@ -35,6 +35,7 @@ export const STAFF_NOTICES = [
   'review.remindedWithGaps',
   // Issue 13.4: the next period's plan was created.
   'period.next.created',
+  'kpiTable.committed',
 ] as const satisfies readonly MessageKey[];
 export type StaffNotice = (typeof STAFF_NOTICES)[number];
 

@@ -195,6 +195,9 @@ export function PlanListView(props: { page: StaffPage; city: City; plans: readon
           </li>
         ))}
       </ul>
+      <p>
+        <a href={ctx.href(`/staff/cities/${props.city.id}/kpi-table`)}>{t('kpiTable.title')}</a>
+      </p>
     </StaffLayout>
   );
 }
