@@ -9,6 +9,7 @@ import { inTransaction, type Executor } from '../storage/database.ts';
 import { isConcurrentWriteError } from '../storage/edit-version.ts';
 import { buildKpiTableImport, type KpiTableImportPreview } from './kpi-table-import.ts';
 import { readKpiTable } from './kpi-table.ts';
+import { PLAN_ID_PATTERN } from './next-period.ts';
 
 /** What {@link importKpiTable} needs. */
 export interface ImportKpiTableProps {
@@ -30,6 +31,8 @@ export type ImportKpiTableResult =
   | { readonly ok: true; readonly preview: KpiTableImportPreview; readonly written: boolean }
   | { readonly ok: false; readonly kind: 'file'; readonly error: ImportFileError }
   | { readonly ok: false; readonly kind: 'unknown-city' }
+  /** The plan id given is not an ASCII id (lower-case letters, digits, hyphens). */
+  | { readonly ok: false; readonly kind: 'bad-plan-id'; readonly planId: string }
   | { readonly ok: false; readonly kind: 'conflict' };
 
 /**
@@ -42,6 +45,7 @@ export type ImportKpiTableResult =
  * file again writes nothing. Signals the change once after a commit that changed something.
  */
 export async function importKpiTable(db: Executor, signal: ChangeSignal, props: ImportKpiTableProps): Promise<ImportKpiTableResult> {
+  if (props.planId !== undefined && !PLAN_ID_PATTERN.test(props.planId)) return { ok: false, kind: 'bad-plan-id', planId: props.planId };
   const read = await readKpiTableFileIsolated(props.file);
   if (!read.ok) return { ok: false, kind: 'file', error: read.error };
   const table = readKpiTable(read.rows, tokyoYearOf(props.now));

@@ -4,6 +4,7 @@ import { normalizeNotation } from '../core/notation/index.ts';
 import { formatTimePointIso, reportingYear, type TimePoint } from '../core/time/time-point.ts';
 import { columnName, type RawCell } from '../formats/csv/observation-rows.ts';
 import type { GridRow } from '../formats/xlsx/observation-workbook.reader.ts';
+import { controlCharacterIn, TEXT_LIMITS } from '../core/text.ts';
 
 /*
  * The KPI table a city already has (issue 13.5), read from displayed cells: the layout of the
@@ -31,6 +32,7 @@ export interface KpiTableProblem {
     | 'unreadable-rate'
     | 'unreadable-sdg-targets'
     | 'conflicting-figures'
+    | 'bad-text'
     | 'no-table';
   readonly message: { readonly ja: string; readonly en: string };
 }
@@ -187,6 +189,9 @@ function layoutOf(top: readonly RawCell[], below: readonly RawCell[] | undefined
   return { layout: { roles, groups }, rows: twoRow ? 2 : 1 };
 }
 
+/** Longest KPI name, 取組名 or title taken from a table (printed ones are under 100 characters). */
+const MAX_NAME = 500;
+
 const PERIOD = /計画期間\s*[:：]?\s*(\d{4})\s*年?(?:度)?\s*[～〜~\-－ー]\s*(\d{4})/;
 
 /**
@@ -216,7 +221,9 @@ export function readKpiTable(rows: readonly GridRow[], todayYear: number): KpiTa
       continue;
     }
     const filled = r.cells.filter((c) => c.raw !== '');
-    const only = filled.length === 1 ? filled[0]!.raw : undefined;
+    const one = filled.length === 1 ? filled[0]!.raw : undefined;
+    // A title is one short line of text (a stray long cell is not the name of a table).
+    const only = one !== undefined && one.length <= MAX_NAME && controlCharacterIn(one) === null ? one : undefined;
     const periodMatch = only ? PERIOD.exec(normalizeNotation(only)) : null;
     if (periodMatch) {
       period = { start: Number(periodMatch[1]), end: Number(periodMatch[2]) };
@@ -256,6 +263,14 @@ function readRow(r: GridRow, layout: Layout, nameCol: number, todayYear: number,
   const before = problems.length;
   const printedName = text('name');
   const nameColumn = get(nameCol)?.column ?? columnOf(nameCol);
+  // Texts that become names and notes: no control characters, a bounded length (core/text.ts).
+  for (const [role, limit] of [['name', MAX_NAME], ['initiative', MAX_NAME], ['no', 20], ['kpiId', 80], ['reflection', TEXT_LIMITS.field], ['commentary', TEXT_LIMITS.field]] as const) {
+    const c = get(layout.roles.get(role));
+    if (!c || c.raw === '') continue;
+    if (c.raw.length > limit) at(c.column, 'bad-text', `${c.raw.length.toLocaleString('ja-JP')}字あります（${limit.toLocaleString('ja-JP')}字まで）`, `${c.raw.length} characters (at most ${limit})`);
+    else if (controlCharacterIn(c.raw) !== null) at(c.column, 'bad-text', '制御文字が含まれています', 'contains a control character');
+    else if (role === 'kpiId' && !/^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/.test(c.raw)) at(c.column, 'bad-text', `指標ID「${c.raw}」は半角の英小文字・数字・ハイフンで書いてください`, `the KPI id "${c.raw}" must be lower-case ASCII letters, digits and hyphens`);
+  }
   if (printedName === '') at(nameColumn, 'missing-name', '指標名がありません', 'the indicator name (指標名) is missing');
   const parsedName = parseKpiName(printedName);
   let sdgTargets: string[] = [];

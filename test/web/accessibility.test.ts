@@ -55,6 +55,8 @@ const PUBLIC_PAGE_TYPES: readonly [name: string, path: string][] = [
   ['search-none', `/search?q=${encodeURIComponent('存在しない語句')}`],
   ['open-data', '/data'],
   ['not-found', '/cities/atlantis'],
+  // Issue 13.4: a sheet year outside the plan's period answers a page linking the plans covering it.
+  ['sheet-year-outside-plan', '/cities/ichinoseki/plans/ichinoseki-sdgs-future-city-1/sheet?year=2024'],
 ];
 const VIEWPORTS = [
   { label: 'desktop', width: 1280, height: 900 },
