@@ -7,6 +7,7 @@ import { importCommand } from './import.command.ts';
 import { initCommand } from './init.command.ts';
 import { observationImportCommand, templateCommand } from './observation-import.command.ts';
 import { plansCommand, reportCommand } from './report.command.ts';
+import { nextPeriodCommand, planImportCommand } from './plan-period.command.ts';
 import { serveCommand } from './serve.command.ts';
 import { planDiffCommand } from './plan.command.ts';
 import { UserError } from './user-error.ts';
@@ -30,6 +31,12 @@ Usage:
                                              import actuals (exported sheet, template, CSV or
                                              tab-separated text); --dry-run prints the preview and
                                              writes nothing; --json prints it as { rows, problems }
+  michishirube plan next-period CITY PLAN --id NEW --from YEAR --to YEAR --kpis KPI,KPI [--target KPI=TIME:VALUE]… [--title T] [--json]
+                                             start the next period of PLAN: same tree, the KPIs
+                                             carried over, new targets recorded as revisions
+  michishirube plan import FILE.xlsx|FILE.csv --city CITY [--plan PLAN] [--dry-run] [--json]
+                                             import a KPI table (a progress sheet's table or the
+                                             KPI-list template): plan, KPIs, figures, rates
   michishirube template CITY --out FILE.csv|FILE.xlsx
                                              the import template (one row per actual)
   michishirube city create ID --name NAME --name-en NAME --prefecture PREF --code CODE
@@ -70,6 +77,11 @@ export async function main(argv: readonly string[], out: (s: string) => void = (
         'admin-email': { type: 'string' },
         from: { type: 'string' },
         to: { type: 'string' },
+        id: { type: 'string' },
+        kpis: { type: 'string' },
+        target: { type: 'string', multiple: true },
+        title: { type: 'string' },
+        plan: { type: 'string' },
       },
     });
     const [command, ...rest] = positionals;
@@ -94,6 +106,19 @@ export async function main(argv: readonly string[], out: (s: string) => void = (
         }
         return await observationImportCommand(file, { city: values.city, dryRun: values['dry-run'], json: values.json }, loadConfig(), out);
       }
+      case 'plan': {
+        const [sub, ...args] = rest;
+        if (sub === 'next-period') {
+          return await nextPeriodCommand(need(args[0], 'plan next-period needs a CITY'), need(args[1], 'plan next-period needs the current PLAN'), { id: values.id, from: values.from, to: values.to, kpis: values.kpis, target: values.target, title: values.title, json: values.json }, loadConfig(), out);
+        }
+        if (sub === 'import') {
+          return await planImportCommand(need(args[0], 'plan import needs a FILE'), { city: values.city, plan: values.plan, dryRun: values['dry-run'], json: values.json }, loadConfig(), out);
+        }
+        if (sub === 'diff') {
+          return await planDiffCommand(need(args[0], 'plan diff needs a CITY'), need(args[1], 'plan diff needs a PLAN'), { from: values.from, to: values.to, out: values.out, lang }, loadConfig(), out);
+        }
+        throw new UserError(`unknown "plan ${sub ?? ''}"; expected plan next-period, plan import or plan diff`);
+      }
       case 'template':
         return await templateCommand(need(rest[0] ?? values.city, 'template needs a CITY'), values.out, loadConfig(), out);
       case 'city': {
@@ -111,11 +136,6 @@ export async function main(argv: readonly string[], out: (s: string) => void = (
         return await serveCommand(loadConfig(), out);
       case 'init':
         return await initCommand(loadConfig(), out);
-      case 'plan': {
-        const sub = need(rest[0], 'plan needs a subcommand: diff');
-        if (sub !== 'diff') throw new UserError(`unknown plan subcommand "${sub}"; expected diff`);
-        return await planDiffCommand(need(rest[1], 'plan diff needs a CITY'), need(rest[2], 'plan diff needs a PLAN'), { from: values.from, to: values.to, out: values.out, lang }, loadConfig(), out);
-      }
       default:
         throw new UserError(`unknown command "${command}"; run "michishirube help"`);
     }

@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import type { ImportReadResult } from './observation-import.read.ts';
 import type { ImportFile } from './observation-import.service.ts';
+import type { KpiTableReadResult } from '../plans/kpi-table.read.ts';
 
 /**
  * Where and with what an import file is read: in a worker thread of its own, so parsing never
@@ -83,7 +84,23 @@ function startWorker(heapMb: number): PooledWorker {
   return pooled;
 }
 
-function runInWorker(file: ImportFile, isolation: ReadIsolation): Promise<ImportReadResult> {
+/**
+ * Reads a KPI table (issue 13.5, src/plans/kpi-table.read.ts) in the same worker pool, with the
+ * same limits and the same turn-taking as the observation import.
+ */
+export async function readKpiTableFileIsolated(file: ImportFile, isolation: ReadIsolation = DEFAULT_READ_ISOLATION): Promise<KpiTableReadResult> {
+  if (running >= isolation.maxConcurrent) await new Promise<void>((r) => waiting.push(r));
+  running++;
+  isolatedReads.started++;
+  try {
+    return (await runInWorker(file, isolation, 'kpi-table')) as unknown as KpiTableReadResult;
+  } finally {
+    running--;
+    waiting.shift()?.();
+  }
+}
+
+function runInWorker(file: ImportFile, isolation: ReadIsolation, task: 'observations' | 'kpi-table' = 'observations'): Promise<ImportReadResult> {
   const xlsx = file.name.toLowerCase().endsWith('.xlsx');
   const failed = (detail: string): ImportReadResult => ({ ok: false, error: xlsx ? { kind: 'corrupt-xlsx', detail } : { kind: 'unreadable-csv', line: 0, message: detail } });
   const i = idle.findIndex((p) => p.heapMb === isolation.maxHeapMb);
@@ -116,7 +133,7 @@ function runInWorker(file: ImportFile, isolation: ReadIsolation): Promise<Import
       () => {
         if (settled) return;
         worker.on('message', onMessage);
-        worker.postMessage({ path: file.path, name: file.name });
+        worker.postMessage({ path: file.path, name: file.name, task });
       },
       (e: Error & { code?: string }) => onError(e),
     );

@@ -46,6 +46,11 @@ export function describeSheetRequestError(e: SheetRequestError): string {
   }
 }
 
+/** The plans whose period holds `year` (a sheet of that year can be made of them), earliest start first. */
+export function plansCoveringYear(data: CityData, year: number): Plan[] {
+  return data.plans.filter((p) => p.periodStart <= year && year <= Math.max(p.periodStart, p.periodEnd)).sort((a, b) => a.periodStart - b.periodStart);
+}
+
 /** A download's file name: `ichinoseki-sdgs-future-city-1-2023-progress.xlsx`. */
 export function sheetFileName(sheet: ProgressSheet, extension: 'xlsx' | 'pdf' | 'html'): string {
   return `${sheet.plan.id}-${sheet.year}-${sheet.kind}.${extension}`;

@@ -26,6 +26,8 @@ import { inputGuard, requestBodyLimit, type BodyLimitRule } from './middleware/i
  */
 const BODY_LIMIT_RULES: readonly BodyLimitRule[] = [
   { path: /^\/staff\/cities\/[^/]+\/import$/, maxBytes: 'route' },
+  // The KPI-table upload (issue 13.5) mounts the import's upload limit too.
+  { path: /^\/staff\/cities\/[^/]+\/kpi-table$/, maxBytes: 'route' },
   // The partner forms, public and in the partner area, are small: a tighter bound for anonymous posts.
   { path: /^\/cities\/[^/]+\/partners\//, maxBytes: MAX_FORM_BYTES },
   { path: /^\/staff\/partner\//, maxBytes: MAX_FORM_BYTES },

@@ -44,6 +44,9 @@ export const STAFF_NOTICES = [
   'plans.kpiAttached',
   'plans.kpiDetached',
   'plans.versionRecorded',
+  // Issue 13.4: the next period's plan was created.
+  'period.next.created',
+  'kpiTable.committed',
 ] as const satisfies readonly MessageKey[];
 export type StaffNotice = (typeof STAFF_NOTICES)[number];
 

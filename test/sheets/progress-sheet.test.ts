@@ -245,7 +245,11 @@ describe('the sheet in the app and the CLI', () => {
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load((await xlsx.arrayBuffer()) as ArrayBuffer);
     expect(readTables(wb)).toHaveLength(12);
-    expect((await app.request(`${base}/sheet?year=1999`)).status).toBe(400);
+    // A year outside the period: 404 with a page in the site's layout linking the plans covering it (issue 13.4).
+    const outside = await app.request(`${base}/sheet?year=1999`);
+    expect(outside.status).toBe(404);
+    expect(outside.headers.get('content-type')).toContain('text/html');
+    expect((await app.request(`${base}/sheet?kind=nope`)).status).toBe(400);
     expect((await app.request('/cities/ichinoseki/plans/nope/sheet')).status).toBe(404);
   });
 });

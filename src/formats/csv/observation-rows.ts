@@ -265,6 +265,34 @@ export async function* readObservationCsv(path: string, encoding: TextEncoding, 
   return header ? null : { kind: 'no-header', found: closest?.texts ?? [], ...(closest ? { closest } : {}) };
 }
 
+/**
+ * Streams every non-empty line of a CSV or tab-separated text file as cells (text as typed,
+ * formula guard undone), with the same decoding, separator detection and limits as
+ * {@link readObservationCsv}: for readers of other table layouts (the KPI-table import).
+ */
+export async function* readCsvGrid(path: string, encoding: TextEncoding, maxRows: number, limits: CsvLimits = DEFAULT_CSV_LIMITS): AsyncGenerator<{ row: number; cells: RawCell[] }, CsvRowsError | null> {
+  const delimiter = detectDelimiter(await headText(path, encoding));
+  const source = createReadStream(path).pipe(iconv.decodeStream(iconvName(encoding), { stripBOM: true }));
+  const parser = source.pipe(parse({ delimiter, relax_column_count: true, relax_quotes: delimiter === '\t', skip_empty_lines: true, info: true, bom: true, max_record_size: limits.maxLineChars }));
+  let rows = 0;
+  try {
+    for await (const rec of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+      const { record, info } = rec;
+      if (record.length > limits.maxColumns) return { kind: 'too-many-columns', place: `${columnName(limits.maxColumns)}${info.lines}`, limit: limits.maxColumns };
+      const long = record.findIndex((c) => c.length > limits.maxCellChars);
+      if (long >= 0) return { kind: 'cell-too-long', place: `${columnName(long)}${info.lines}`, limit: limits.maxCellChars };
+      if (record.every((c) => c.trim() === '')) continue;
+      if (++rows > maxRows) return { kind: 'too-many-rows', limit: maxRows };
+      yield { row: info.lines, cells: record.map((c, i) => ({ column: columnName(i), raw: unguardFormula(c.trim()) })) };
+    }
+  } catch (e) {
+    const err = e as { lines?: number; message?: string; code?: string };
+    if (err.code === 'CSV_MAX_RECORD_SIZE') return { kind: 'unreadable-csv', line: err.lines ?? 0, message: `the line is longer than ${limits.maxLineChars.toLocaleString('en-US')} characters` };
+    return { kind: 'unreadable-csv', line: err.lines ?? 0, message: err.message ?? String(e) };
+  }
+  return null;
+}
+
 /** Spreadsheet column letters for a 0-based index (CSV problems name the column the same way). */
 export function columnName(index: number): string {
   let s = '';

@@ -134,6 +134,60 @@ export async function readObservationWorkbook(bytes: Uint8Array, zip: ZipInspect
   return { format, cityId, rows, problems, tooManyRows, ...(format === null && closest ? { closest } : {}) };
 }
 
+/** One row of a worksheet or CSV file as displayed cells: `cells[i]` is column i (0-based, A = 0). */
+export interface GridRow {
+  readonly sheet?: string;
+  /** 1-based row of the worksheet (line of a CSV file). */
+  readonly row: number;
+  readonly cells: readonly RawCell[];
+}
+
+/** Every non-empty row of a workbook as displayed cells (see {@link readWorkbookGrid}). */
+export interface WorkbookGrid {
+  readonly rows: readonly GridRow[];
+  readonly problems: readonly WorkbookLayoutProblem[];
+  readonly tooManyRows: boolean;
+}
+
+/**
+ * Reads every non-empty row of every worksheet of a workbook that passed {@link inspectXlsxZip}
+ * as the cells Excel displays (the same cell reading as the observation import: percent cells
+ * as percentages, date cells as the time point they show, formulas by their saved result),
+ * for readers of other table layouts (the KPI-table import, src/plans/kpi-table.ts). Streams
+ * the sheets; stops counting past `maxRows`. Formulas referring to another workbook are problems.
+ */
+export async function readWorkbookGrid(bytes: Uint8Array, zip: ZipInspection, maxRows: number): Promise<WorkbookGrid> {
+  const ascii = asciiXmlWorkbook(bytes);
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from([Buffer.from(ascii.buffer, ascii.byteOffset, ascii.byteLength)]), {
+    sharedStrings: 'cache',
+    styles: 'cache',
+    hyperlinks: 'ignore',
+    worksheets: 'emit',
+    entries: 'ignore',
+  });
+  const rows: GridRow[] = [];
+  const problems: WorkbookLayoutProblem[] = [];
+  let tooManyRows = false;
+  for await (const worksheet of reader as unknown as AsyncIterable<AsyncIterable<ExcelJS.Row> & { id: number; name: string }>) {
+    const sheet = worksheet.name ?? `sheet${worksheet.id}`;
+    for await (const row of worksheet) {
+      if (tooManyRows) continue;
+      if (rows.length % 2000 === 0) await new Promise((r) => setImmediate(r));
+      const cells: RawCell[] = [];
+      row.eachCell({ includeEmpty: true }, (c, col) => (cells[col - 1] = cellOf(c, col)));
+      const filled = Array.from(cells, (c, i) => c ?? { column: columnName(i), raw: '' });
+      if (filled.every((c) => c.raw === '' && c.formula === undefined)) continue;
+      for (const c of filled) if (c.formula && /\[[^\]]*\]/.test(c.formula)) problems.push({ kind: 'external-reference', sheet, row: row.number, column: c.column, raw: `=${c.formula}` });
+      if (rows.length >= maxRows) {
+        tooManyRows = true;
+        continue;
+      }
+      rows.push({ sheet, row: row.number, cells: filled });
+    }
+  }
+  return { rows, problems, tooManyRows };
+}
+
 /**
  * The workbook with every non-ASCII character of its XML parts written as a character reference
  * (日 → &#26085;), which XML readers decode to the same text. ExcelJS 4.4's streaming reader

@@ -11,6 +11,10 @@ import { sheetYears, type ProgressSheet } from '../../sheets/progress-sheet.ts';
 import { sheetFooter, sheetHtml } from '../views/sheet/render.ts';
 import { clockOf, type WebDeps } from '../web-deps.ts';
 import { notFound } from './public.routes.tsx';
+import type { CityData } from '../../core/city/city.ts';
+import { plansCoveringYear } from '../../services/progress-sheet.service.ts';
+import { viewContextOf } from '../request-context.ts';
+import { SheetYearView, type SheetYearModel } from '../views/sheet/sheet-year.view.tsx';
 
 /**
  * The progress evaluation sheets of a plan: the print view (`…/sheet?year=2023&kind=summary`),
@@ -29,9 +33,31 @@ export function sheetRoutes(deps: WebDeps, printer = new PdfPrinter()): Hono {
     const r = prepareSheet(data, { planId: c.req.param('plan') ?? '', kind: c.req.query('kind'), year: c.req.query('year'), today: clock.now(), generatedOn: clock.todayInTokyo() });
     if (!r.ok) {
       if (r.error.kind === 'unknown-plan') return notFound(c);
+      if (r.error.kind === 'bad-year') return await yearOutsidePlan(c, data, r.error.input);
       return c.text(t(parseLang(c.req.query('lang')), 'sheets.unknownYear'), 400);
     }
     return { sheet: r.sheet };
+  };
+
+  /**
+   * A year outside the plan's period (or not a year): 404 with a page in the site's layout that
+   * links the plans whose period holds the year (issue 13.4), never a bare text.
+   */
+  const yearOutsidePlan = async (c: Context, data: CityData, input: string): Promise<Response> => {
+    const plan = data.plans.find((p) => p.id === c.req.param('plan'))!;
+    const ctx = viewContextOf(c);
+    const year = /^\d{4}$/.test(input.trim()) ? Number(input.trim()) : null;
+    const sheetHref = (planId: string, y: number) => ctx.href(`/cities/${data.city.id}/plans/${planId}/sheet?year=${y}`);
+    const model: SheetYearModel = {
+      cityId: data.city.id,
+      cityName: ctx.lang === 'en' ? data.city.nameEn : data.city.name,
+      plan: { id: plan.id, title: plan.title, periodStart: plan.periodStart, periodEnd: plan.periodEnd },
+      year,
+      input,
+      covering: year === null ? [] : plansCoveringYear(data, year).map((p) => ({ id: p.id, title: p.title, periodStart: p.periodStart, periodEnd: p.periodEnd, href: sheetHref(p.id, year) })),
+      planYears: sheetYears(plan, clock.now()).map((y) => ({ year: y, href: sheetHref(plan.id, y) })),
+    };
+    return c.html(<SheetYearView ctx={ctx} model={model} />, 404);
   };
 
   app.get('/cities/:city/plans/:plan/sheet', async (c) => {

@@ -21,6 +21,8 @@ import { cityAdminRoutes } from '../../cities/city.routes.tsx';
 import { staffAuditRoutes } from './staff-audit.routes.tsx';
 import { staffCityRoutes } from './staff-city.routes.tsx';
 import { staffPlanRoutes } from './staff-plans.routes.tsx';
+import { staffPeriodRoutes } from './staff-period.routes.tsx';
+import { KPI_TABLE_UPLOAD_PATH, staffKpiTableRoutes } from './staff-kpi-table.routes.tsx';
 import { onAppError } from '../errors.ts';
 import { IMPORT_UPLOAD_PATH, importUploadLimit, staffImportRoutes } from './staff-import.routes.tsx';
 import { myUpdatesRoutes, staffReviewRoutes } from './staff-review.routes.tsx';
@@ -119,6 +121,8 @@ export function staffRoutes(deps: WebDeps): Hono<StaffEnv> {
   app.use('*', sessionMiddleware(deps.db, { session: policy, trustProxy: settings.trustProxy }));
   app.use(IMPORT_UPLOAD_PATH, importUploadLimit()); // before the CSRF check reads the multipart body
   app.use(IMPORT_UPLOAD_PATH, formGuard()); // the app's input guard left this body to the route's limit
+  app.use(KPI_TABLE_UPLOAD_PATH, importUploadLimit());
+  app.use(KPI_TABLE_UPLOAD_PATH, formGuard());
   app.use(
     '*',
     csrfProtection((c) => {
@@ -198,6 +202,8 @@ export function staffRoutes(deps: WebDeps): Hono<StaffEnv> {
   // The plan builder first: it renders the plan list and plan page (with the builder for who may build).
   app.route('/cities', staffPlanRoutes(deps));
   app.route('/cities', staffCityRoutes(deps));
+  app.route('/cities', staffPeriodRoutes(deps));
+  app.route('/cities', staffKpiTableRoutes(deps));
   app.route('/cities', staffImportRoutes(deps));
   app.route('/cities', staffReviewRoutes(deps));
   app.route('/updates', myUpdatesRoutes(deps));

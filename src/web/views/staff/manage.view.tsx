@@ -202,6 +202,9 @@ export function PlanListView(props: { page: StaffPage; city: City; plans: readon
           ))}
         </ul>
       )}
+      <p>
+        <a href={ctx.href(`/staff/cities/${props.city.id}/kpi-table`)}>{t('kpiTable.title')}</a>
+      </p>
     </StaffLayout>
   );
 }
@@ -263,6 +266,11 @@ export function PlanEditView(props: {
   return (
     <StaffLayout page={props.page} title={title} breadcrumbs={[...crumbs(ctx, props.city), { href: ctx.href(`/staff/cities/${props.city.id}/plans`), label: t('staff.plan.list') }]} notice={props.notice}>
       <h1>{title}</h1>
+      {props.can.edit ? (
+        <p>
+          <a href={ctx.href(`${base}/next-period`)}>{t('period.next.title')}</a>
+        </p>
+      ) : null}
       {props.can.edit ? (
         <section class="section" aria-labelledby="head">
           <h2 id="head">{t('staff.plan.head')}</h2>

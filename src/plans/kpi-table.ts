@@ -1,0 +1,396 @@
+import type { KpiAggregation, KpiSide } from '../core/kpi/kpi.ts';
+import { kpiNameKey, normalizeUnit, parseFigure, parseKpiName, parsePublishedRate, parseSdgTargetList, parseTimePoint } from '../core/notation/index.ts';
+import { normalizeNotation } from '../core/notation/index.ts';
+import { formatTimePointIso, reportingYear, type TimePoint } from '../core/time/time-point.ts';
+import { columnName, type RawCell } from '../formats/csv/observation-rows.ts';
+import type { GridRow } from '../formats/xlsx/observation-workbook.reader.ts';
+import { controlCharacterIn, TEXT_LIMITS } from '../core/text.ts';
+
+/*
+ * The KPI table a city already has (issue 13.5), read from displayed cells: the layout of the
+ * progress sheets' tables (4)/(1)/(2) — No, side, 取組名, 指標名 with 【targets】 and flags,
+ * 当初値 年/値, yearly actuals 年/値, 目標値 年/値, 達成度, 反映状況, as the seeds print them and
+ * as the app's own sheet export writes them (a group heading over 年｜値｜単位) — or the one-row
+ * KPI-list template (KPI_LIST_TEMPLATE_HEADER). Pure: the cells come from the file readers
+ * (src/formats, in the import worker); every printed notation is read by core/notation. A
+ * problem names its row and column; nothing here throws for bad input.
+ */
+
+/** A problem of a cell or row of the table; `kind` is stable, the messages quote the cell. */
+export interface KpiTableProblem {
+  readonly sheet?: string;
+  readonly row: number;
+  readonly column: string;
+  readonly kind:
+    | 'missing-name'
+    | 'missing-baseline'
+    | 'missing-unit'
+    | 'unit-mismatch'
+    | 'wrong-year'
+    | 'unreadable-time'
+    | 'unreadable-number'
+    | 'unreadable-rate'
+    | 'unreadable-sdg-targets'
+    | 'conflicting-figures'
+    | 'bad-text'
+    | 'no-table';
+  readonly message: { readonly ja: string; readonly en: string };
+}
+
+/** A figure of a row: where it was printed and what it says. */
+export interface TableFigure {
+  readonly at: TimePoint;
+  readonly value: number;
+  readonly decimals: number;
+  readonly column: string;
+}
+
+/** One KPI row of the table, read. */
+export interface KpiTableRow {
+  readonly sheet?: string;
+  readonly row: number;
+  /** Index of the table in the file (0-based) and its title row, if any (「(1) 2030年のあるべき姿…」). */
+  readonly table: number;
+  /** 取組名 (a merged cell, or blank under the previous row's, continues it). */
+  readonly initiative?: string;
+  readonly no?: string;
+  readonly side: KpiSide;
+  /** 指標ID when the file names it (the app's export, the template). */
+  readonly kpiId?: string;
+  /** The name as printed, flags kept, the SDG bracket removed (parseKpiName). */
+  readonly name: string;
+  readonly nameKey: string;
+  readonly aggregation: KpiAggregation;
+  readonly sdgTargets: readonly string[];
+  readonly unit: string;
+  readonly baseline: TableFigure;
+  readonly actuals: readonly TableFigure[];
+  readonly targets: readonly TableFigure[];
+  /** The 達成度 as printed (a rate in %, not a grade). */
+  readonly rate?: { readonly value: number; readonly decimals: number; readonly printed: string };
+  readonly reflection?: string;
+  readonly commentary?: string;
+}
+
+/** A table of the file: its title row above the header, if any. */
+export interface KpiTableSection {
+  readonly title?: string;
+}
+
+/** The whole file read: the plan's title and period when a title row states them, the tables, rows and problems. */
+export interface KpiTable {
+  /** 「茨城県つくば市 第2期SDGs未来都市計画」 from a row 「…：計画期間2021年～2023年」. */
+  readonly title?: string;
+  readonly period?: { readonly start: number; readonly end: number };
+  readonly sections: readonly KpiTableSection[];
+  readonly rows: readonly KpiTableRow[];
+  readonly problems: readonly KpiTableProblem[];
+}
+
+/**
+ * The KPI-list template's headings (one row; Japanese, as downloaded from the app): a KPI per
+ * row with its baseline, latest actual and target. Extra actual years are more
+ * 「実績の時点｜実績」 pairs.
+ */
+export const KPI_LIST_TEMPLATE_HEADER = ['No', '側面', '施策・取組', '指標名', 'SDGターゲット', '単位', '当初値の時点', '当初値', '実績の時点', '実績', '目標値の時点', '目標値', '達成度', '次期計画への反映状況'] as const;
+
+type GroupKind = 'baseline' | 'actual' | 'target';
+type Role = 'no' | 'side' | 'initiative' | 'name' | 'kpiId' | 'unit' | 'sdg' | 'rate' | 'reflection' | 'commentary';
+
+interface Layout {
+  readonly roles: Map<Role, number>;
+  readonly groups: { kind: GroupKind; label: string; at?: number; value?: number; unit?: number }[];
+}
+
+const SIDES: Readonly<Record<string, KpiSide>> = { 経済: 'economy', 社会: 'society', 環境: 'environment', economy: 'economy', society: 'society', environment: 'environment' };
+
+/** A heading as compared: NFKC, no spaces, brackets and their content after the first word kept. */
+function key(text: string): string {
+  return text.normalize('NFKC').replace(/[\s\u3000]+/g, '').toLowerCase();
+}
+
+function roleOf(heading: string): Role | null {
+  const k = key(heading);
+  if (k === '') return null;
+  if (/^(no\.?|番号|№|#)$/.test(k)) return 'no';
+  if (/^(側面|分野|区分|side)$/.test(k)) return 'side';
+  if (/^(取組名|取組|施策|施策名|施策・取組|取組み|initiative)$/.test(k)) return 'initiative';
+  if (/^(指標id|kpiid|kpi_id)$/.test(k)) return 'kpiId';
+  if (k.startsWith('指標名') || /^(指標|kpi|kpi名|成果指標|indicator)/.test(k)) return 'name';
+  if (/^(単位|unit)$/.test(k)) return 'unit';
+  if (/ターゲット/.test(k) && !k.startsWith('指標名')) return 'sdg';
+  if (k.startsWith('達成度') || k.startsWith('達成率') || k.startsWith('achievement')) return 'rate';
+  if (k.includes('反映状況') || k.startsWith('reflection')) return 'reflection';
+  if (k.startsWith('進捗状況') || k.startsWith('commentary')) return 'commentary';
+  return null;
+}
+
+function groupKindOf(label: string): GroupKind {
+  const k = key(label);
+  if (/当初|基準|baseline/.test(k)) return 'baseline';
+  if (/目標|target/.test(k)) return 'target';
+  return 'actual';
+}
+
+const SUB_AT = /^(年|時点|年月|年度|year)$/;
+const SUB_VALUE = /^(値|数|数値|value)$/;
+const SUB_UNIT = /^(単位|unit)$/;
+/** One-row headings of a figure: 「当初値の時点」「当初値（年）」 and 「当初値」. */
+const ONE_ROW_AT = /^(当初値|基準値|実績|実績値|目標値|現状値)(の)?[(（]?(年|時点|年度|年月)[)）]?$/;
+const ONE_ROW_VALUE = /^(当初値|基準値|実績|実績値|目標値|現状値)[(（]?(値|数)?[)）]?$/;
+
+/** A header row (and its sub-header row below, when figures are split into 年｜値): the columns' roles. */
+function layoutOf(top: readonly RawCell[], below: readonly RawCell[] | undefined): { layout: Layout; rows: 1 | 2 } | null {
+  const texts = top.map((c) => c.raw);
+  if (!texts.some((t) => roleOf(t) === 'name')) return null;
+  const subs = (below ?? []).map((c) => key(c.raw));
+  const twoRow = subs.filter((s) => SUB_AT.test(s) || SUB_VALUE.test(s)).length >= 2;
+  const roles = new Map<Role, number>();
+  const groups: Layout['groups'] = [];
+  let current: Layout['groups'][number] | null = null;
+  const width = Math.max(texts.length, subs.length);
+  for (let i = 0; i < width; i++) {
+    const t = texts[i] ?? '';
+    const sub = twoRow ? (subs[i] ?? '') : '';
+    if (twoRow && (SUB_AT.test(sub) || SUB_VALUE.test(sub) || (SUB_UNIT.test(sub) && current))) {
+      const open = current as Layout['groups'][number] | null;
+      if (t.trim() !== '' || !open || (SUB_AT.test(sub) && open.at !== undefined)) {
+        const label = t.trim() !== '' ? t.trim() : (open?.label ?? '');
+        current = { kind: groupKindOf(label), label };
+        groups.push(current);
+      }
+      const g = current!;
+      if (SUB_AT.test(sub)) g.at = i;
+      else if (SUB_VALUE.test(sub)) g.value = i;
+      else g.unit = i;
+      continue;
+    }
+    if (t.trim() !== '') current = null;
+    const k = key(t);
+    const at = ONE_ROW_AT.exec(k);
+    const value = at ? null : ONE_ROW_VALUE.exec(k);
+    if (at || value) {
+      const word = (at ?? value)![1]!;
+      const kind = groupKindOf(word === '現状値' || word.startsWith('実績') ? '実績' : word);
+      // A new group when this word's previous group already has this part (several actual years).
+      let g = [...groups].reverse().find((x) => x.label === word);
+      if (!g || (at && g.at !== undefined) || (value && g.value !== undefined)) {
+        g = { kind, label: word };
+        groups.push(g);
+      }
+      if (at) g.at = i;
+      else g.value = i;
+      continue;
+    }
+    const role = roleOf(t);
+    if (role && !roles.has(role)) roles.set(role, i);
+  }
+  if (!groups.some((g) => g.kind === 'baseline' && g.value !== undefined)) return null;
+  return { layout: { roles, groups }, rows: twoRow ? 2 : 1 };
+}
+
+/** Longest KPI name, 取組名 or title taken from a table (printed ones are under 100 characters). */
+const MAX_NAME = 500;
+
+const PERIOD = /計画期間\s*[:：]?\s*(\d{4})\s*年?(?:度)?\s*[～〜~\-－ー]\s*(\d{4})/;
+
+/**
+ * Reads the KPI tables of a file. Rows before a header are titles (the last one names the next
+ * table; one stating 「計画期間YYYY年～YYYY年」 gives the plan's title and period); a header is a
+ * row naming 指標名 with a 当初値 figure, over a sub-header 年｜値 (the sheets) or not (the
+ * template). `todayYear` (Asia/Tokyo) bounds actuals: one dated after it is a wrong year.
+ */
+export function readKpiTable(rows: readonly GridRow[], todayYear: number): KpiTable {
+  const problems: KpiTableProblem[] = [];
+  const out: KpiTableRow[] = [];
+  const sections: KpiTableSection[] = [];
+  let title: string | undefined;
+  let period: KpiTable['period'];
+  let pendingTitle: string | undefined;
+  let layout: Layout | null = null;
+  let initiative: string | undefined;
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i]!;
+    const found = layoutOf(r.cells, rows[i + 1]?.sheet === r.sheet ? rows[i + 1]?.cells : undefined);
+    if (found) {
+      layout = found.layout;
+      sections.push(pendingTitle ? { title: pendingTitle } : {});
+      pendingTitle = undefined;
+      initiative = undefined;
+      i += found.rows - 1;
+      continue;
+    }
+    const filled = r.cells.filter((c) => c.raw !== '');
+    const one = filled.length === 1 ? filled[0]!.raw : undefined;
+    // A title is one short line of text (a stray long cell is not the name of a table).
+    const only = one !== undefined && one.length <= MAX_NAME && controlCharacterIn(one) === null ? one : undefined;
+    const periodMatch = only ? PERIOD.exec(normalizeNotation(only)) : null;
+    if (periodMatch) {
+      period = { start: Number(periodMatch[1]), end: Number(periodMatch[2]) };
+      title = only!.split(/[:：]\s*計画期間/)[0]!.trim() || title;
+      continue;
+    }
+    if (!layout) {
+      if (only) pendingTitle = only;
+      continue;
+    }
+    const cell = (i: number | undefined): RawCell | undefined => (i === undefined ? undefined : r.cells[i]);
+    const text = (role: Role) => cell(layout!.roles.get(role))?.raw ?? '';
+    const figureCells = layout.groups.flatMap((g) => [cell(g.at), cell(g.value)]).filter((c): c is RawCell => c !== undefined && c.raw !== '');
+    const nameCol = layout.roles.get('name')!;
+    if (text('name') === '' && figureCells.length === 0) {
+      // A title between two tables (「(2) 自治体SDGsの推進に資する取組の達成状況」) or a blank line.
+      if (only) {
+        pendingTitle = only;
+        layout = null;
+      }
+      continue;
+    }
+    if (text('initiative') !== '') initiative = text('initiative');
+    const read = readRow(r, layout, nameCol, todayYear, problems);
+    if (read) out.push({ ...read, table: sections.length - 1, ...(initiative !== undefined && { initiative }) });
+  }
+  if (sections.length === 0) {
+    problems.push({ row: rows[0]?.row ?? 1, column: 'A', kind: 'no-table', message: { ja: '指標の表が見つかりません。「指標名」と「当初値」（年・値）の見出しがある行を探しました', en: 'no KPI table found: looked for a header row naming 指標名 (indicator) and 当初値 (baseline) with its year and value' } });
+  }
+  return { ...(title !== undefined && { title }), ...(period && { period }), sections, rows: out, problems };
+}
+
+function readRow(r: GridRow, layout: Layout, nameCol: number, todayYear: number, problems: KpiTableProblem[]): Omit<KpiTableRow, 'table' | 'initiative'> | null {
+  const at = (column: string, kind: KpiTableProblem['kind'], ja: string, en: string) => problems.push({ ...(r.sheet !== undefined && { sheet: r.sheet }), row: r.row, column, kind, message: { ja, en } });
+  const get = (i: number | undefined): RawCell | undefined => (i === undefined ? undefined : r.cells[i]);
+  const text = (role: Role) => get(layout.roles.get(role))?.raw ?? '';
+  const before = problems.length;
+  const printedName = text('name');
+  const nameColumn = get(nameCol)?.column ?? columnOf(nameCol);
+  // Texts that become names and notes: no control characters, a bounded length (core/text.ts).
+  for (const [role, limit] of [['name', MAX_NAME], ['initiative', MAX_NAME], ['no', 20], ['kpiId', 80], ['reflection', TEXT_LIMITS.field], ['commentary', TEXT_LIMITS.field]] as const) {
+    const c = get(layout.roles.get(role));
+    if (!c || c.raw === '') continue;
+    if (c.raw.length > limit) at(c.column, 'bad-text', `${c.raw.length.toLocaleString('ja-JP')}字あります（${limit.toLocaleString('ja-JP')}字まで）`, `${c.raw.length} characters (at most ${limit})`);
+    else if (controlCharacterIn(c.raw) !== null) at(c.column, 'bad-text', '制御文字が含まれています', 'contains a control character');
+    else if (role === 'kpiId' && !/^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/.test(c.raw)) at(c.column, 'bad-text', `指標ID「${c.raw}」は半角の英小文字・数字・ハイフンで書いてください`, `the KPI id "${c.raw}" must be lower-case ASCII letters, digits and hyphens`);
+  }
+  if (printedName === '') at(nameColumn, 'missing-name', '指標名がありません', 'the indicator name (指標名) is missing');
+  const parsedName = parseKpiName(printedName);
+  let sdgTargets: string[] = [];
+  const sdgText = text('sdg') || parsedName.sdgTargetsText || '';
+  if (sdgText !== '') {
+    const s = parseSdgTargetList(sdgText);
+    if (s.ok) sdgTargets = s.value;
+    else at(get(layout.roles.get('sdg'))?.column ?? nameColumn, 'unreadable-sdg-targets', s.error.messageJa, s.error.message);
+  }
+  const unitCell = get(layout.roles.get('unit'));
+  let unit: string | null = unitCell && unitCell.raw !== '' ? normalizeUnit(unitCell.raw) : null;
+  let unitFrom = unitCell?.column ?? '';
+  const figures: { kind: GroupKind; figure: TableFigure }[] = [];
+  for (const g of layout.groups) {
+    const atCell = get(g.at);
+    const valueCell = get(g.value);
+    const atText = atCell?.raw ?? '';
+    const valueText = valueCell?.raw ?? '';
+    if (atText === '' && valueText === '') {
+      if (g.kind === 'baseline') at(valueCell?.column ?? columnOf(g.value ?? 0), 'missing-baseline', '当初値（年・値）がありません', 'the baseline (当初値: year and value) is missing');
+      continue;
+    }
+    const point = readTime(atCell, g.label);
+    if (!point.ok) {
+      at(atCell?.column ?? columnOf(g.at ?? 0), 'unreadable-time', point.ja, point.en);
+      continue;
+    }
+    if (valueText === '' && valueCell?.number === undefined) {
+      at(valueCell?.column ?? columnOf(g.value ?? 0), 'unreadable-number', `「${atText}」の値がありません`, `the value for "${atText}" is missing`);
+      continue;
+    }
+    let value: number;
+    let decimals: number;
+    let figureUnit = '';
+    if (valueCell!.number !== undefined) {
+      value = valueCell!.number;
+      decimals = valueCell!.decimals ?? 0;
+      if (valueCell!.shownAs === 'percent') figureUnit = '%';
+    } else {
+      const f = parseFigure(valueText);
+      if (!f.ok) {
+        at(valueCell!.column, f.error.kind === 'unit-mismatch' ? 'unit-mismatch' : 'unreadable-number', f.error.messageJa, f.error.message);
+        continue;
+      }
+      value = f.value.value;
+      decimals = f.value.decimals;
+      figureUnit = f.value.unit;
+    }
+    const unitCellOfGroup = get(g.unit);
+    if (figureUnit === '' && unitCellOfGroup && unitCellOfGroup.raw !== '') figureUnit = normalizeUnit(unitCellOfGroup.raw);
+    if (figureUnit !== '') {
+      if (unit === null) {
+        unit = figureUnit;
+        unitFrom = valueCell!.column;
+      } else if (normalizeUnit(figureUnit) !== normalizeUnit(unit)) {
+        at(valueCell!.column, 'unit-mismatch', `「${valueText}」の単位「${figureUnit}」が、この行の単位「${unit}」（${unitFrom}列）と異なります`, `the unit "${figureUnit}" of "${valueText}" differs from the row's unit "${unit}" (column ${unitFrom})`);
+        continue;
+      }
+    }
+    figures.push({ kind: g.kind, figure: { at: point.value, value, decimals, column: valueCell!.column } });
+  }
+  if (unit === null && printedName !== '') at(nameColumn, 'missing-unit', '単位がわかりません（値に単位を付けるか、「単位」の列に書いてください）', 'the unit is unknown: write it after the values or in a 単位 column');
+  const baseline = figures.find((f) => f.kind === 'baseline')?.figure;
+  const actuals = figures.filter((f) => f.kind === 'actual').map((f) => f.figure);
+  const targets = figures.filter((f) => f.kind === 'target').map((f) => f.figure);
+  for (const a of actuals) {
+    const y = reportingYear(a.at);
+    if (y > todayYear) at(a.column, 'wrong-year', `実績の時点 ${formatTimePointIso(a.at)} が将来です（今年は${todayYear}年）`, `the actual's time point ${formatTimePointIso(a.at)} is in the future (this year is ${todayYear})`);
+    else if (baseline && y < reportingYear(baseline.at)) at(a.column, 'wrong-year', `実績の時点 ${formatTimePointIso(a.at)} が当初値の時点 ${formatTimePointIso(baseline.at)} より前です`, `the actual's time point ${formatTimePointIso(a.at)} lies before the baseline's ${formatTimePointIso(baseline.at)}`);
+  }
+  for (const tg of targets) {
+    if (baseline && reportingYear(tg.at) < reportingYear(baseline.at)) at(tg.column, 'wrong-year', `目標の時点 ${formatTimePointIso(tg.at)} が当初値の時点より前です`, `the target's time point ${formatTimePointIso(tg.at)} lies before the baseline's`);
+  }
+  let rate: KpiTableRow['rate'];
+  const rateCell = get(layout.roles.get('rate'));
+  if (rateCell && rateCell.raw !== '') {
+    if (rateCell.number !== undefined) {
+      rate = { value: rateCell.number, decimals: rateCell.decimals ?? 0, printed: rateCell.shownAs === 'percent' ? rateCell.raw : `${rateCell.raw}%` };
+    } else {
+      const p = parsePublishedRate(rateCell.raw);
+      if (!p.ok) {
+        if (p.error.kind !== 'not-available') at(rateCell.column, 'unreadable-rate', p.error.messageJa, p.error.message);
+      } else if (p.value.kind === 'rate') rate = { value: p.value.value, decimals: p.value.decimals, printed: rateCell.raw };
+    }
+  }
+  if (problems.length > before || !baseline || unit === null) return null;
+  const sideText = key(text('side'));
+  const kpiId = text('kpiId');
+  const reflection = text('reflection');
+  const commentary = text('commentary');
+  const no = text('no');
+  return {
+    ...(r.sheet !== undefined && { sheet: r.sheet }),
+    row: r.row,
+    ...(no !== '' && { no }),
+    side: SIDES[sideText] ?? 'none',
+    ...(kpiId !== '' && { kpiId }),
+    name: parsedName.name,
+    nameKey: kpiNameKey(printedName),
+    aggregation: parsedName.aggregation ?? 'snapshot',
+    sdgTargets,
+    unit,
+    baseline,
+    actuals,
+    targets,
+    ...(rate && { rate }),
+    ...(reflection !== '' && { reflection }),
+    ...(commentary !== '' && { commentary }),
+  };
+}
+
+/** A time cell: a date cell's time point, a bare 4-digit year as a year (「年度」 headings: fiscal), or a printed notation. */
+function readTime(cell: RawCell | undefined, groupLabel: string): { ok: true; value: TimePoint } | { ok: false; ja: string; en: string } {
+  const raw = (cell?.raw ?? '').trim();
+  if (raw === '') return { ok: false, ja: `「${groupLabel}」の時点がありません`, en: `the time point of "${groupLabel}" is missing` };
+  const n = raw.normalize('NFKC');
+  const text = /^\d{4}$/.test(n) ? `${n}${cell?.yearKind === 'fiscal-year' ? '年度' : '年'}` : raw;
+  const p = parseTimePoint(text);
+  return p.ok ? { ok: true, value: p.value } : { ok: false, ja: p.error.messageJa, en: p.error.message };
+}
+
+/** Column letters of a 0-based index (the readers' own naming). */
+const columnOf = columnName;

@@ -1,0 +1,85 @@
+import { z } from 'zod';
+import type { Kpi } from '../core/kpi/kpi.ts';
+import { parseFigure, parseTimePoint } from '../core/notation/index.ts';
+import type { CarriedKpi, NextPeriodInput } from './next-period.ts';
+
+/*
+ * The next period as typed: the staff form's fields or the CLI's options, read into a
+ * NextPeriodInput with a problem per field (zod for the shape; core/notation for the time
+ * points and figures as cities write them: 「2026年」「令和8年度」「200 件」).
+ */
+
+/** The fields as typed; each KPI's target is its time point and figure, both optional. */
+export const nextPeriodFieldsSchema = z.object({
+  fromPlanId: z.string().trim().min(1).max(200),
+  newPlanId: z.string().trim().max(200),
+  title: z.string().trim().max(500).optional(),
+  periodStart: z.string().trim().max(20),
+  periodEnd: z.string().trim().max(20),
+  kpis: z
+    .array(z.object({ kpiId: z.string().trim().min(1).max(200), targetAt: z.string().trim().max(100).optional(), targetValue: z.string().trim().max(100).optional(), reason: z.string().trim().max(2000).optional() }))
+    .max(1000),
+});
+export type NextPeriodFields = z.input<typeof nextPeriodFieldsSchema>;
+
+/** A field the input could not be read from, and why (Japanese, English). */
+export interface NextPeriodFieldProblem {
+  /** `id`, `from`, `to`, `title`, `kpis`, or `target:<kpi id>`. */
+  readonly field: string;
+  readonly ja: string;
+  readonly en: string;
+}
+
+export type NextPeriodFieldsResult = { readonly ok: true; readonly input: NextPeriodInput } | { readonly ok: false; readonly problems: readonly NextPeriodFieldProblem[] };
+
+/**
+ * Reads the typed fields. Years are 4-digit (全角 accepted); a KPI's target needs both its time
+ * point and its value, the value in the KPI's unit (a figure in another unit is refused: 千t
+ * typed for t is a factor of 1,000). `kpiOf` finds the KPI of an id (unknown ids are left to
+ * buildNextPeriod, which says they are not in the plan).
+ */
+export function readNextPeriodFields(fields: NextPeriodFields, kpiOf: (id: string) => Kpi | undefined, decidedOn: string): NextPeriodFieldsResult {
+  const shape = nextPeriodFieldsSchema.safeParse(fields);
+  if (!shape.success) {
+    return { ok: false, problems: shape.error.issues.map((i) => ({ field: String(i.path[0] ?? ''), ja: `入力が正しくありません（${i.path.join('.')}：${i.message}）`, en: `invalid input (${i.path.join('.')}: ${i.message})` })) };
+  }
+  const f = shape.data;
+  const problems: NextPeriodFieldProblem[] = [];
+  const year = (s: string, field: string): number => {
+    const n = s.normalize('NFKC').replace(/年度?$/, '');
+    if (/^\d{4}$/.test(n)) return Number(n);
+    problems.push({ field, ja: `年は4桁の西暦で入力してください（「${s}」）`, en: `give the year as 4 digits ("${s}")` });
+    return NaN;
+  };
+  const periodStart = year(f.periodStart, 'from');
+  const periodEnd = year(f.periodEnd, 'to');
+  const kpis: CarriedKpi[] = [];
+  for (const k of f.kpis) {
+    const at = k.targetAt ?? '';
+    const value = k.targetValue ?? '';
+    const field = `target:${k.kpiId}`;
+    if (at === '' && value === '') {
+      kpis.push({ kpiId: k.kpiId, ...(k.reason && { reason: k.reason }) });
+      continue;
+    }
+    if (at === '' || value === '') {
+      problems.push({ field, ja: `指標「${k.kpiId}」の目標は時点と値の両方を入力してください`, en: `the target of KPI "${k.kpiId}" needs both its time point and its value` });
+      continue;
+    }
+    const t = parseTimePoint(at);
+    if (!t.ok) problems.push({ field, ja: t.error.messageJa, en: t.error.message });
+    const kpi = kpiOf(k.kpiId);
+    const v = parseFigure(value, kpi ? { expectedUnit: kpi.unit } : {});
+    if (!v.ok) problems.push({ field, ja: v.error.messageJa, en: v.error.message });
+    if (t.ok && v.ok) kpis.push({ kpiId: k.kpiId, target: { at: t.value, value: v.value.value, decimals: v.value.decimals }, ...(k.reason && { reason: k.reason }) });
+  }
+  if (problems.length > 0) return { ok: false, problems };
+  return { ok: true, input: { fromPlanId: f.fromPlanId, newPlanId: f.newPlanId, ...(f.title && { title: f.title }), periodStart, periodEnd, kpis, decidedOn } };
+}
+
+/** Reads the CLI's `--target KPI=TIME:VALUE` (e.g. `new-farmers=2026年:200人`) into the form's fields. */
+export function parseTargetOption(option: string): { kpiId: string; targetAt: string; targetValue: string } | null {
+  const m = /^([^=]+)=([^:：]+)[:：](.+)$/.exec(option.trim());
+  if (!m) return null;
+  return { kpiId: m[1]!.trim(), targetAt: m[2]!.trim(), targetValue: m[3]!.trim() };
+}
