@@ -1,11 +1,11 @@
 import type { CityData } from '../core/city/city.ts';
 import type { Plan } from '../core/plan/plan.ts';
-import { buildProgressSheet, defaultSheetYear, SHEET_KINDS, type ProgressSheet, type SheetKind } from '../sheets/progress-sheet.ts';
+import { buildProgressSheet, defaultSheetYear, sheetKindsOf, type ProgressSheet, type SheetKind } from '../sheets/progress-sheet.ts';
 
 /** What a request for a sheet names: the plan, the sheet kind, the reporting year. */
 export interface SheetRequest {
   readonly planId: string;
-  /** 'progress' (default) or 'summary'. */
+  /** One of the plan's layout's sheets: 'progress' (default) or 'summary'; 'report' for the result report. */
   readonly kind?: string | undefined;
   /** A year of the plan period; the period's end (capped at this year) when absent. */
   readonly year?: string | number | undefined;
@@ -15,7 +15,7 @@ export interface SheetRequest {
 
 export type SheetRequestError =
   | { readonly kind: 'unknown-plan'; readonly planId: string; readonly known: readonly string[] }
-  | { readonly kind: 'bad-kind'; readonly input: string }
+  | { readonly kind: 'bad-kind'; readonly input: string; readonly known: readonly string[] }
   | { readonly kind: 'bad-year'; readonly input: string; readonly from: number; readonly to: number };
 
 export type SheetResult = { readonly ok: true; readonly sheet: ProgressSheet } | { readonly ok: false; readonly error: SheetRequestError };
@@ -24,8 +24,9 @@ export type SheetResult = { readonly ok: true; readonly sheet: ProgressSheet } |
 export function prepareSheet(data: CityData, request: SheetRequest): SheetResult {
   const plan = data.plans.find((p) => p.id === request.planId);
   if (!plan) return { ok: false, error: { kind: 'unknown-plan', planId: request.planId, known: data.plans.map((p) => p.id) } };
-  const kindInput = request.kind ?? 'progress';
-  if (!SHEET_KINDS.includes(kindInput as SheetKind)) return { ok: false, error: { kind: 'bad-kind', input: kindInput } };
+  const kinds = sheetKindsOf(plan.sheetLayout);
+  const kindInput = request.kind === undefined || request.kind === '' ? kinds[0]! : request.kind;
+  if (!kinds.includes(kindInput as SheetKind)) return { ok: false, error: { kind: 'bad-kind', input: kindInput, known: kinds } };
   const year = parseYear(plan, request.year, request.today);
   if (year === null) return { ok: false, error: { kind: 'bad-year', input: String(request.year), from: plan.periodStart, to: Math.max(plan.periodEnd, plan.periodStart) } };
   return {
@@ -40,15 +41,15 @@ export function describeSheetRequestError(e: SheetRequestError): string {
     case 'unknown-plan':
       return `unknown plan "${e.planId}"; known: ${e.known.join(', ')}`;
     case 'bad-kind':
-      return `unknown sheet "${e.input}"; expected ${SHEET_KINDS.join(' or ')}`;
+      return `the plan's form has no sheet "${e.input}"; expected ${e.known.join(' or ')}`;
     case 'bad-year':
       return `the year "${e.input}" is not a year of the plan period ${e.from}–${e.to}`;
   }
 }
 
 /** A download's file name: `ichinoseki-sdgs-future-city-1-2023-progress.xlsx`. */
-export function sheetFileName(sheet: ProgressSheet, extension: 'xlsx' | 'pdf' | 'html'): string {
-  return `${sheet.plan.id}-${sheet.year}-${sheet.kind}.${extension}`;
+export function sheetFileName(sheet: ProgressSheet, extension: 'xlsx' | 'pdf' | 'html', purpose: 'submission' | 'reimport' = 'submission'): string {
+  return `${sheet.plan.id}-${sheet.year}-${sheet.kind}${purpose === 'reimport' ? '-reimport' : ''}.${extension}`;
 }
 
 function parseYear(plan: Plan, input: string | number | undefined, today?: Date): number | null {

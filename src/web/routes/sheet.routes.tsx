@@ -29,7 +29,7 @@ export function sheetRoutes(deps: WebDeps, printer = new PdfPrinter()): Hono {
     const r = prepareSheet(data, { planId: c.req.param('plan') ?? '', kind: c.req.query('kind'), year: c.req.query('year'), today: clock.now(), generatedOn: clock.todayInTokyo() });
     if (!r.ok) {
       if (r.error.kind === 'unknown-plan') return notFound(c);
-      return c.text(t(parseLang(c.req.query('lang')), 'sheets.unknownYear'), 400);
+      return c.text(t(parseLang(c.req.query('lang')), r.error.kind === 'bad-kind' ? 'sheets.unknownKind' : 'sheets.unknownYear'), 400);
     }
     return { sheet: r.sheet };
   };
@@ -45,12 +45,14 @@ export function sheetRoutes(deps: WebDeps, printer = new PdfPrinter()): Hono {
   app.get('/cities/:city/plans/:plan/sheet.xlsx', async (c) => {
     const r = await load(c);
     if (r instanceof Response) return r;
+    const purposeInput = c.req.query('purpose') ?? 'submission';
+    if (purposeInput !== 'submission' && purposeInput !== 'reimport') return c.text('purpose: submission or reimport', 400);
     const out = new PassThrough();
-    writeProgressSheetXlsx(r.sheet, parseLang(c.req.query('lang')), out).catch((e: unknown) => out.destroy(e instanceof Error ? e : new Error(String(e))));
+    writeProgressSheetXlsx(r.sheet, parseLang(c.req.query('lang')), out, purposeInput).catch((e: unknown) => out.destroy(e instanceof Error ? e : new Error(String(e))));
     return new Response(Readable.toWeb(out) as ReadableStream, {
       headers: {
         'content-type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-        'content-disposition': `attachment; filename="${sheetFileName(r.sheet, 'xlsx')}"`,
+        'content-disposition': `attachment; filename="${sheetFileName(r.sheet, 'xlsx', purposeInput)}"`,
       },
     });
   });

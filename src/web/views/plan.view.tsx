@@ -1,3 +1,4 @@
+import { sheetKindsOf } from '../../core/plan/plan.ts';
 import { UnpublishedYearsNote } from './unpublished-note.tsx';
 import type { City } from '../../core/city/city.ts';
 import type { PlanNode } from '../../core/plan/plan.ts';
@@ -70,9 +71,9 @@ export function PlanView(props: { ctx: ViewContext; city: City; report: PlanRepo
       {report.rows.length > 0 ? (
         <section aria-labelledby="sheet-h" class="sheet-downloads">
           <h2 id="sheet-h">{ctx.t('sheets.download.heading')}</h2>
-          {(['progress', 'summary'] as const).map((kind) => (
+          {sheetKindsOf(plan.sheetLayout).map((kind) => (
             <p>
-              {ctx.t(kind === 'progress' ? 'sheets.download.progress' : 'sheets.download.summary')}：{' '}
+              {ctx.t(`sheets.download.${kind}`)}：{' '}
               <a href={ctx.href(`/cities/${city.id}/plans/${plan.id}/sheet?kind=${kind}`)}>{ctx.t('sheets.download.view')}</a> ・{' '}
               <a href={ctx.href(`/cities/${city.id}/plans/${plan.id}/sheet.xlsx?kind=${kind}`)} download>{ctx.t('sheets.download.xlsx')}</a> ・{' '}
               <a href={ctx.href(`/cities/${city.id}/plans/${plan.id}/sheet.pdf?kind=${kind}`)} download>{ctx.t('sheets.download.pdf')}</a>
