@@ -137,7 +137,7 @@ function tableColumns(sheet: ProgressSheet, table: SheetTable, lang: Lang, L: La
   const specs: ColumnSpec[] = [];
   const add = (s: ColumnSpec) => (specs.push(s), specs.length);
   // The figure's label spans 年｜値｜単位; the result report names them 年｜数 (数 over value and unit).
-  const report = sheet.layout === 'result-report';
+  const report = sheet.layout === 'result-report' && !withId;
   const figure = (header: string): FigureColumns => ({
     at: add({ key: 'at', header, sub: t(lang, 'sheets.sub.at'), width: 11 }),
     value: add({ key: 'value', header, sub: report ? t(lang, 'sheets.sub.figure') : t(lang, 'sheets.sub.value'), width: 10 }),
@@ -148,8 +148,9 @@ function tableColumns(sheet: ProgressSheet, table: SheetTable, lang: Lang, L: La
   if (table.withInitiatives) add({ key: 'initiative', header: t(lang, 'sheets.col.initiative'), width: 18 });
   add({ key: 'name', header: L.withTargets(table) ? t(lang, 'sheets.col.name') : t(lang, 'sheets.col.nameShort'), width: table.withInitiatives ? 28 : 36 });
   const baseline = figure(t(lang, 'sheets.col.baseline'));
-  const actuals = table.years.map((y) => figure(L.actualHeader(table, y)));
-  const target = figure(L.targetHeader(table));
+  // The re-import export keeps the headers the observation import reads (「2023年 実績」, 「目標値」).
+  const actuals = table.years.map((y) => figure(withId ? `${y}${t(lang, 'sheets.col.actual')}` : L.actualHeader(table, y)));
+  const target = figure(withId ? t(lang, 'sheets.col.target') : L.targetHeader(table));
   const rate = add({ key: 'rate', header: t(lang, 'sheets.col.rate'), width: 9 });
   if (sheet.kind !== 'progress') add({ key: 'reflection', header: L.reflectionHeader, width: 40 });
   const id = withId ? add({ key: 'id', header: t(lang, 'sheets.col.kpiId'), width: 24 }) : null;
@@ -299,7 +300,7 @@ class FormWriter {
       const spec = cols.specs[c - 1]!;
       if (spec.sub) {
         ws.mergeCells(h1.number, c, h1.number, c + 2);
-        if (sheet.layout === 'result-report') ws.mergeCells(h2.number, c + 1, h2.number, c + 2);
+        if (sheet.layout === 'result-report' && !this.withId) ws.mergeCells(h2.number, c + 1, h2.number, c + 2);
         c += 3;
       } else {
         ws.mergeCells(h1.number, c, h2.number, c);
