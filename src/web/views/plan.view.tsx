@@ -47,7 +47,7 @@ export function PlanView(props: { ctx: ViewContext; city: City; report: PlanRepo
             <StatusBadge ctx={ctx} status={props.overall.status} /> {formatRate(props.overall.progress, ctx.lang)}
           </p>
           <p class="status-line">
-            {(['achieved', 'on-track', 'behind', 'worsening', 'no-data'] as const).map((s) => (
+            {(['achieved', 'on-track', 'behind', 'worsening', 'missed', 'no-data'] as const).map((s) => (
               <span>
                 <StatusBadge ctx={ctx} status={s} /> {props.overall.counts[s]}{' '}
               </span>
