@@ -1,6 +1,6 @@
 import type { CityData } from '../core/city/city.ts';
 import type { Plan } from '../core/plan/plan.ts';
-import { buildProgressSheet, defaultSheetYear, sheetKindsOf, type ProgressSheet, type SheetKind } from '../sheets/progress-sheet.ts';
+import { buildProgressSheet, defaultSheetYear, sheetKindsOf, sheetYears, type ProgressSheet, type SheetKind } from '../sheets/progress-sheet.ts';
 
 /** What a request for a sheet names: the plan, the sheet kind, the reporting year. */
 export interface SheetRequest {
@@ -57,4 +57,29 @@ function parseYear(plan: Plan, input: string | number | undefined, today?: Date)
   const year = typeof input === 'number' ? input : /^\d{4}$/.test(input.trim()) ? Number(input.trim()) : NaN;
   if (!Number.isInteger(year) || year < plan.periodStart || year > Math.max(plan.periodEnd, plan.periodStart)) return null;
   return year;
+}
+
+/** The review list of one sheet: where it prints something other than the system's figures or methods. */
+export interface SheetReview {
+  readonly year: number;
+  readonly kind: SheetKind;
+  readonly submittedOn: string | null;
+  readonly documentId: string | null;
+  readonly differences: ProgressSheet['differences'];
+}
+
+/**
+ * Every sheet of a plan (each reporting year of the period so far × each sheet of its layout)
+ * with its differences, for the secretariat's review list (issue 14.4): built from the same data
+ * as the sheets (the public, published figures), so the list speaks of what is submitted.
+ */
+export function sheetReviews(data: CityData, plan: Plan, today?: Date): SheetReview[] {
+  const out: SheetReview[] = [];
+  for (const year of sheetYears(plan, today)) {
+    for (const kind of sheetKindsOf(plan.sheetLayout)) {
+      const sheet = buildProgressSheet(data, plan, { kind, year });
+      out.push({ year, kind, submittedOn: sheet.submittedOn, documentId: sheet.documentId, differences: sheet.differences });
+    }
+  }
+  return out;
 }

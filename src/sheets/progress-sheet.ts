@@ -61,6 +61,8 @@ export interface SheetDifference {
   readonly systemFormula: SheetRateFormula | null;
   /** Published rates of other documents for the same figures that neither reproduces. */
   readonly notes: readonly SheetRateNote[];
+  /** The row itself (its figures, and which of them the rate took unrounded). */
+  readonly row: SheetRow;
 }
 
 /** One KPI row of a table. */
@@ -182,7 +184,10 @@ export function buildProgressSheet(data: CityData, plan: Plan, options: BuildShe
       const built = buildRow(kpi, row, path, years, year, data, documents, documentId);
       if (!built) continue;
       rows.push(built);
-      const differs = built.systemRate !== null || built.notes.length > 0 ? true : false;
+      // The review list: another method or rate than the system's, another document's published
+      // rate, or figures the rate took unrounded (issue 10.7) where the sheet prints rounded ones.
+      const unrounded = [built.baseline, built.actuals.at(-1), built.target].some((f) => f?.precise !== undefined);
+      const differs = built.systemRate !== null || built.notes.length > 0 || unrounded;
       if (differs) {
         differences.push({
           kpiId: built.kpiId,
@@ -194,6 +199,7 @@ export function buildProgressSheet(data: CityData, plan: Plan, options: BuildShe
           systemRate: (built.systemRate ?? built.rate)?.value ?? null,
           systemFormula: (built.systemRate ?? built.rate)?.formula ?? null,
           notes: built.notes,
+          row: built,
         });
       }
     }

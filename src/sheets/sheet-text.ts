@@ -2,7 +2,7 @@ import { formatTimePointEn, formatTimePointJa } from '../core/time/time-point.ts
 import type { Lang } from '../i18n/lang.ts';
 import { fillMessage } from '../i18n/fill.ts';
 import { t, type MessageKey } from '../i18n/messages.ts';
-import type { ProgressSheet, SheetRateNote, SheetRow, SheetTable } from './progress-sheet.ts';
+import type { ProgressSheet, SheetDifference, SheetRateNote, SheetRow, SheetTable } from './progress-sheet.ts';
 
 /**
  * The texts every rendering of a sheet shares (Excel, the print view, the PDF), so the three
@@ -99,4 +99,26 @@ export function preciseNoteText(r: Pick<SheetRow, 'baseline' | 'actuals' | 'targ
 /** A figure's time point as the sheet prints it. */
 export function sheetTime(at: Parameters<typeof formatTimePointJa>[0], lang: Lang): string {
   return lang === 'ja' ? formatTimePointJa(at) : formatTimePointEn(at);
+}
+
+/**
+ * What the secretariat reads for one difference of the review list: the method the published
+ * document used against the KPI's own, the figures the rate took unrounded, and other documents'
+ * published rates with their reconciliation (never printed on the submission).
+ */
+export function differenceTexts(d: SheetDifference, documentTitle: string | null, lang: Lang): string[] {
+  const out: string[] = [];
+  if (d.printedFormula && d.systemFormula && (d.printedFormula !== d.systemFormula || d.printedRate !== d.systemRate)) {
+    out.push(
+      fillMessage(t(lang, 'sheets.diff.method'), {
+        doc: documentTitle ?? '—',
+        printed: t(lang, `sheets.formula.${d.printedFormula}`),
+        system: t(lang, `sheets.formula.${d.systemFormula}`),
+      }),
+    );
+  }
+  const precise = preciseNoteText(d.row, lang);
+  if (precise) out.push(precise);
+  for (const n of d.notes) out.push(rateNoteText(n, lang));
+  return out;
 }
