@@ -197,11 +197,11 @@ function OverviewPage(props: { sheet: ProgressSheet; lang: Lang; L: Labels }) {
               <dd>{L.cityName}</dd>
             </div>
             <div>
-              <dt>{t(lang, 'sheets.head.createdOn')}</dt>
-              <dd class="created-on">{L.createdOn}</dd>
+              <dd>{L.selected}</dd>
             </div>
             <div>
-              <dd>{L.selected}</dd>
+              <dt>{t(lang, 'sheets.head.createdOn')}</dt>
+              <dd class="created-on">{L.createdOn}</dd>
             </div>
           </dl>
           <p class="plan-line">
