@@ -390,7 +390,7 @@ function writeDataRow(ws: ExcelJS.Worksheet, sheet: ProgressSheet, table: SheetT
     set(at.at, f ? timeLabel(f, lang) : null, { horizontal: 'center' });
     const v = set(at.value, f ? f.value : null, { horizontal: 'right', wrapText: false });
     if (f) v.numFmt = numberFormat(f.decimals);
-    set(at.unit, f ? f.unit : null, { horizontal: 'left' });
+    set(at.unit, f ? f.unit : null, { horizontal: 'left', indent: 1 });
   };
   figure(r.baseline, cols.baseline);
   r.actuals.forEach((a, i) => figure(a, cols.actuals[i]!));
