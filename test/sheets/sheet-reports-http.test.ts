@@ -63,7 +63,7 @@ for (const database of testDatabases()) {
         const a = await sec.post(page, bad);
         expect(a.status, JSON.stringify(bad)).toBe(400);
       }
-      expect((await app.request(`/cities/ichinoseki/plans/${plan}/sheet?year=2023&kind=progress`).then((x) => x.text()))).toContain('2024年9月');
+      expect(await (await app.request(`/cities/ichinoseki/plans/${plan}/sheet?year=2023&kind=progress`)).text()).toContain('2024年9月');
       const ok = await sec.post(page, { year: '2022', kind: 'progress', submittedOn: '2023-10' });
       expect(ok.status).toBe(303);
       const view = await (await app.request(`/cities/ichinoseki/plans/${plan}/sheet?year=2022&kind=progress`)).text();
