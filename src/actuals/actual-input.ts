@@ -101,7 +101,7 @@ export interface ActualContext {
 export const ACTUAL_LIMITS = { at: 100, value: 100, note: TEXT_LIMITS.note, source: TEXT_LIMITS.source, reason: TEXT_LIMITS.reason, explanation: 400, platformOverride: 500 } as const;
 
 /** Statuses that ask whoever enters the value for an explanation. */
-const EXPLAIN: readonly KpiStatus[] = ['behind', 'worsening'];
+const EXPLAIN: readonly KpiStatus[] = ['behind', 'worsening', 'missed'];
 
 /** The schema of the staff JSON API's body: the same fields as the form. */
 export const actualInputSchema = z.object({

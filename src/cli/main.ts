@@ -23,7 +23,7 @@ Usage:
                                              recompute the published rates of a CSV of KPI rows
   michishirube report CITY [PLAN] [--json] [--lang en]
                                              a plan's KPI table with rates, status and forecast
-  michishirube report CITY PLAN --format xlsx|pdf|html [--year Y] [--sheet progress|summary] [--lang en] --out FILE
+  michishirube report CITY PLAN --format xlsx|pdf|html [--year Y] [--sheet progress|summary|report] [--lang en] --out FILE
                                              the progress evaluation sheet (or 様式3-3) of a year
   michishirube plans CITY                    list a city's plans (id, then title)
   michishirube import FILE                   load a plan data file (the format of data/seeds/)

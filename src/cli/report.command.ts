@@ -94,12 +94,12 @@ export interface ReportOptions {
   readonly lang: Lang;
   readonly format?: string | undefined;
   readonly year?: string | undefined;
-  /** progress (default) or summary (様式3-3). */
+  /** A sheet of the plan's layout: progress (default) or summary (様式3-3); report for the result-report layout. */
   readonly sheet?: string | undefined;
   readonly out?: string | undefined;
 }
 
-/** `report CITY PLAN --format xlsx|pdf|html [--year Y] [--sheet progress|summary] --out FILE`. */
+/** `report CITY PLAN --format xlsx|pdf|html [--year Y] [--sheet progress|summary|report] --out FILE`. */
 async function writeSheet(data: import('../core/city/city.ts').CityData, planId: string, options: ReportOptions & { format: SheetFormat }, out: (s: string) => void): Promise<number> {
   const r = prepareSheet(data, { planId, kind: options.sheet, year: options.year });
   if (!r.ok) throw new UserError(describeSheetRequestError(r.error));
@@ -120,6 +120,6 @@ async function writeSheet(data: import('../core/city/city.ts').CityData, planId:
     return 0;
   }
   await writeFile(options.out, bytes);
-  out(`wrote ${options.out}: ${sheet.kind === 'progress' ? 'progress evaluation sheet' : 'period summary (様式3-3)'} of ${sheet.plan.id} for ${sheet.year}, ${sheet.tables.reduce((n, t) => n + t.rows.length, 0)} KPI row(s)`);
+  out(`wrote ${options.out}: ${sheet.kind === 'progress' ? 'progress evaluation sheet' : sheet.kind === 'summary' ? 'period summary (様式3-3)' : 'result report'} of ${sheet.plan.id} for ${sheet.year}, ${sheet.tables.reduce((n, t) => n + t.rows.length, 0)} KPI row(s)`);
   return 0;
 }

@@ -2,7 +2,7 @@ import { endOfIsoDateInJapan } from '../core/time/iso-date.ts';
 import { decimalsOf } from '../core/quantity.ts';
 import type { City, CityData, PublishedRate, SourceDocument } from '../core/city/city.ts';
 import type { DatedValue, Kpi, KpiTarget, Observation, TargetRevision } from '../core/kpi/kpi.ts';
-import type { Plan, PlanKpiRow, PlanNarrative, PlanNode, PlanVersion } from '../core/plan/plan.ts';
+import type { Plan, PlanKpiRow, PlanNarrative, PlanNode, PlanVersion, SheetReport } from '../core/plan/plan.ts';
 import { formatTimePointIso, parseTimePointIso, timePointEnd, type TimePoint } from '../core/time/time-point.ts';
 import { appendChangeLog, type NewChangeLogEntry } from '../storage/change-log.repository.ts';
 import { findCityRow, insertCity, listCityRows, updateCity } from '../storage/city.repository.ts';
@@ -23,11 +23,13 @@ import {
   deletePlans,
   insertPlanKpiRows,
   insertPlanNarratives,
+  insertPlanSheetReports,
   insertPlanNodes,
   insertPlanVersions,
   insertPlans,
   listPlanKpiRows,
   listPlanNarratives,
+  listPlanSheetReports,
   listPlanNodes,
   listPlanRows,
   listPlanVersions,
@@ -46,7 +48,7 @@ import {
 } from '../storage/source-document.repository.ts';
 import type { CityRow, NewCityRow, SourceDocumentRow } from '../storage/tables/city.table.ts';
 import type { KpiRow, KpiSdgTargetRow, NewKpiRow } from '../storage/tables/kpi.table.ts';
-import type { NewPlanKpiRowRow, NewPlanNodeRow, NewPlanRow, PlanNarrativeRow, PlanNodeRow, PlanRow, PlanVersionRow } from '../storage/tables/plan.table.ts';
+import type { NewPlanKpiRowRow, NewPlanNodeRow, NewPlanRow, PlanNarrativeRow, PlanNodeRow, PlanRow, PlanSheetReportRow, PlanVersionRow } from '../storage/tables/plan.table.ts';
 import type { NewPublishedRateRow, PublishedRateRow } from '../storage/tables/published-rate.table.ts';
 import type { KpiTargetValueRow, TargetRevisionRow } from '../storage/tables/target.table.ts';
 import {
@@ -133,6 +135,7 @@ interface Snapshot {
   readonly planNodes: PlanNodeRow[];
   readonly planKpiRows: PlanKpiRowWithPlan[];
   readonly planNarratives: PlanNarrativeRow[];
+  readonly planSheetReports: PlanSheetReportRow[];
   readonly rates: PublishedRateRow[];
   /** Unrounded values behind printed baselines, actuals and targets. */
   readonly precise: PreciseFigureRow[];
@@ -154,7 +157,7 @@ async function readSnapshot(db: Executor, cityId: string, withHistory: boolean):
   ]);
   const kpiIds = kpis.map((k) => k.id);
   const planIds = plans.map((p) => p.id);
-  const [sdgTargets, targets, observations, planVersions, planNodes, planKpiRows, planNarratives] = await Promise.all([
+  const [sdgTargets, targets, observations, planVersions, planNodes, planKpiRows, planNarratives, planSheetReports] = await Promise.all([
     listKpiSdgTargets(db, kpiIds),
     listTargets(db, kpiIds),
     listCurrentObservations(db, kpiIds),
@@ -162,10 +165,11 @@ async function readSnapshot(db: Executor, cityId: string, withHistory: boolean):
     listPlanNodes(db, planIds),
     listPlanKpiRows(db, planIds),
     listPlanNarratives(db, planIds),
+    listPlanSheetReports(db, planIds),
   ]);
   const [revisions, targetVersions] = await Promise.all([listTargetRevisions(db, targets.map((t) => t.id)), withHistory ? listTargetValueVersions(db, targets.map((t) => t.id)) : []]);
   const rateActuals = withHistory && rates.length > 0 ? await listPublishedActualVersions(db, cityId) : [];
-  return { city, documents, kpis, sdgTargets, targets, revisions, observations, plans, planVersions, planNodes, planKpiRows, planNarratives, rates, precise, rateActuals, targetVersions };
+  return { city, documents, kpis, sdgTargets, targets, revisions, observations, plans, planVersions, planNodes, planKpiRows, planNarratives, planSheetReports, rates, precise, rateActuals, targetVersions };
 }
 
 /** Slugs by row id, to turn foreign keys back into the domain's ids. */
@@ -334,10 +338,12 @@ function archivedPlanSlugs(s: Snapshot): Set<string> {
 function plansFromSnapshot(s: Snapshot, slugs: SlugIndex): Plan[] {
   const versions = groupBy(s.planVersions, (v) => v.plan_id);
   const narratives = groupBy(s.planNarratives, (n) => n.plan_id);
+  const reports = groupBy(s.planSheetReports, (r) => r.plan_id);
   // Archived nodes (and so their subtrees) and rows of archived (retired) KPIs are not part of the plan as loaded.
   const nodesByParent = groupBy(s.planNodes.filter((n) => n.archived_at === null), (n) => `${n.plan_id}/${n.parent_id ?? ''}`);
   const retiredKpis = new Set(s.kpis.filter((k) => k.retired_at !== null).map((k) => k.id));
   const rowsByNode = groupBy(s.planKpiRows.filter((r) => !retiredKpis.has(r.kpi_id)), (r) => r.node_id);
+
   const tree = (planId: number, parentId: number | null): PlanNode[] =>
     [...(nodesByParent.get(`${planId}/${parentId ?? ''}`) ?? [])]
       .sort((a, b) => a.position - b.position)
@@ -366,9 +372,18 @@ function plansFromSnapshot(s: Snapshot, slugs: SlugIndex): Plan[] {
     ),
     nodes: tree(p.id, null),
     narratives: (narratives.get(p.id) ?? []).map(
-      (n): PlanNarrative => ({ kind: n.kind, title: n.title, body: n.body, ...opt('year', n.year) }),
+      (n): PlanNarrative => ({ kind: n.kind, title: n.title, body: n.body, ...opt('year', n.year), ...opt('section', n.section) }),
     ),
+    ...(p.sheet_layout !== 'cabinet-office' ? { sheetLayout: p.sheet_layout } : {}),
+    ...opt('periodOrdinal', p.period_ordinal),
+    ...sheetReportsOf(reports.get(p.id) ?? []),
   }));
+}
+
+/** The plan's dated sheet reports, absent when there is none (the normal form). */
+function sheetReportsOf(rows: readonly PlanSheetReportRow[]): { sheetReports?: SheetReport[] } {
+  if (rows.length === 0) return {};
+  return { sheetReports: rows.map((r) => ({ year: r.year, kind: r.kind, submittedOn: r.submitted_on, ...opt('documentId', r.document_id) })) };
 }
 
 function planKpiRowFromRow(r: PlanKpiRowWithPlan, slugs: SlugIndex): PlanKpiRow {
@@ -744,7 +759,13 @@ class CityWriter {
     await insertPlanNarratives(
       this.db,
       plans.flatMap(({ planId, plan }) =>
-        plan.narratives.map((n, position) => ({ plan_id: planId, position, kind: n.kind, title: n.title, body: n.body, year: n.year ?? null })),
+        plan.narratives.map((n, position) => ({ plan_id: planId, position, kind: n.kind, title: n.title, body: n.body, year: n.year ?? null, section: n.section ?? null })),
+      ),
+    );
+    await insertPlanSheetReports(
+      this.db,
+      plans.flatMap(({ planId, plan }) =>
+        (plan.sheetReports ?? []).map((r) => ({ plan_id: planId, year: r.year, kind: r.kind, submitted_on: r.submittedOn, document_id: r.documentId ?? null })),
       ),
     );
 
@@ -890,6 +911,8 @@ function planRowValues(cityId: string, p: Plan, position: number): NewPlanRow {
     period_start: p.periodStart,
     period_end: p.periodEnd,
     vision: p.vision ?? null,
+    sheet_layout: p.sheetLayout ?? 'cabinet-office',
+    period_ordinal: p.periodOrdinal ?? null,
   };
 }
 
@@ -973,18 +996,23 @@ function normalizePlan(p: Plan): Plan {
     ...opt('vision', p.vision),
     versions: p.versions.map((v) => ({ label: v.label, kind: v.kind, date: v.date, ...opt('note', v.note) })),
     nodes: p.nodes.map(node),
-    narratives: p.narratives.map((n) => ({ kind: n.kind, title: n.title, body: n.body, ...opt('year', n.year) })),
+    narratives: p.narratives.map((n) => ({ kind: n.kind, title: n.title, body: n.body, ...opt('year', n.year), ...opt('section', n.section) })),
+    ...(p.sheetLayout && p.sheetLayout !== 'cabinet-office' ? { sheetLayout: p.sheetLayout } : {}),
+    ...opt('periodOrdinal', p.periodOrdinal),
+    ...(p.sheetReports && p.sheetReports.length > 0
+      ? { sheetReports: [...p.sheetReports].sort((a, b) => a.year - b.year || a.kind.localeCompare(b.kind)).map((r) => ({ year: r.year, kind: r.kind, submittedOn: r.submittedOn, ...opt('documentId', r.documentId) })) }
+      : {}),
   };
 }
 
 /** A plan's own columns (its row in `plans`, parent aside). */
 function planHead(p: Plan) {
-  return { kind: p.kind, title: p.title, titleEn: p.titleEn, periodStart: p.periodStart, periodEnd: p.periodEnd, vision: p.vision };
+  return { kind: p.kind, title: p.title, titleEn: p.titleEn, periodStart: p.periodStart, periodEnd: p.periodEnd, vision: p.vision, sheetLayout: p.sheetLayout, periodOrdinal: p.periodOrdinal };
 }
 
 /** What hangs under a plan: replaced as a whole when it differs. */
 function planContents(p: Plan) {
-  return { versions: p.versions, nodes: p.nodes, narratives: p.narratives };
+  return { versions: p.versions, nodes: p.nodes, narratives: p.narratives, sheetReports: p.sheetReports };
 }
 
 function normalizeRate(r: PublishedRate): PublishedRate {

@@ -3,7 +3,7 @@ import type { City, CityData } from '../core/city/city.ts';
 import { achievement } from '../core/kpi/achievement.ts';
 import { kpiDirection, targetValueKnownOn, targetValueOn, valueForRates, type PreciseValue, type Kpi, type KpiDirection, type KpiSide, type KpiTarget, type Observation } from '../core/kpi/kpi.ts';
 import { roundHalfUp } from '../core/kpi/rounding.ts';
-import type { Plan, PlanKpiRow, PlanNarrative, PlanNode } from '../core/plan/plan.ts';
+import { narrativeSection, sheetKindsOf, type NarrativeSection, type Plan, type PlanKpiRow, type PlanNarrative, type PlanNode, type SheetKind, type SheetLayout } from '../core/plan/plan.ts';
 import { decimalsOf } from '../core/quantity.ts';
 import { figuresAsPublished, type FigureUsed } from '../core/reconciliation/as-published.ts';
 import { reconcile, type Reconciliation } from '../core/reconciliation/reconcile.ts';
@@ -11,13 +11,7 @@ import { goalOfTarget } from '../core/sdg/sdg-framework.ts';
 import { endOfIsoDateInJapan } from '../core/time/iso-date.ts';
 import { formatTimePointIso, timePointEnd, type TimePoint } from '../core/time/time-point.ts';
 
-/**
- * The two sheets a SDGs Future City fills for the Cabinet Office: the yearly progress
- * evaluation sheet (SDGs未来都市等進捗評価シート, yearly actuals per initiative KPI) and the
- * period summary (様式3-3: the period's last actual and 次期計画のKPIへの反映状況).
- */
-export type SheetKind = 'progress' | 'summary';
-export const SHEET_KINDS: readonly SheetKind[] = ['progress', 'summary'];
+export { SHEET_KINDS, sheetKindsOf, type SheetKind, type SheetLayout } from '../core/plan/plan.ts';
 
 /** A figure as the sheet prints it: 年, 値 (with its published decimals) and 単位 in three cells. */
 export interface SheetFigure {
@@ -49,6 +43,28 @@ export interface SheetRateNote {
   readonly reconciliation: Reconciliation;
 }
 
+/**
+ * A difference between what a sheet prints (the figures and methods as the city published
+ * them) and what the system's data and methods say today: for the secretariat's review list,
+ * never printed on the submission.
+ */
+export interface SheetDifference {
+  readonly kpiId: string;
+  readonly tableCode: string;
+  readonly no: string;
+  readonly name: string;
+  /** The rate the sheet prints, in percent, unrounded. */
+  readonly printedRate: number | null;
+  readonly printedFormula: SheetRateFormula | null;
+  /** The rate by the KPI's own method over the data as it stands, in percent, unrounded. */
+  readonly systemRate: number | null;
+  readonly systemFormula: SheetRateFormula | null;
+  /** Published rates of other documents for the same figures that neither reproduces. */
+  readonly notes: readonly SheetRateNote[];
+  /** The row itself (its figures, and which of them the rate took unrounded). */
+  readonly row: SheetRow;
+}
+
 /** One KPI row of a table. */
 export interface SheetRow {
   readonly kpiId: string;
@@ -69,6 +85,8 @@ export interface SheetRow {
   readonly rate: SheetRate | null;
   readonly commentary: string;
   readonly reflection: string;
+  /** The rate by the KPI's own method over today's data, when the sheet prints another. */
+  readonly systemRate: SheetRate | null;
   readonly notes: readonly SheetRateNote[];
 }
 
@@ -76,6 +94,8 @@ export interface SheetRow {
 export interface SheetTable {
   readonly code: string;
   readonly title: string;
+  /** The form's two tables: the 2030 vision's KPIs (first node) and the municipal SDGs initiatives' (second). */
+  readonly role: 'vision' | 'sdgs';
   /** Whether the rows carry a 取組名 (the section's KPIs hang under initiatives). */
   readonly withInitiatives: boolean;
   /** The report years of the actual columns, oldest first. */
@@ -89,27 +109,43 @@ export interface PriorityGoals {
   readonly goals: readonly number[];
 }
 
+/** One numbered item of the overview page (1.地域の特徴と課題及び目標 … 8.他地域への展開状況); item 2 is the goals. */
+export interface OverviewItem {
+  readonly no: number;
+  /** The texts printed in it, in the plan's order (none: printed empty). */
+  readonly bodies: readonly string[];
+}
+
 /** Everything one sheet prints, built from the stored data only. */
 export interface ProgressSheet {
   readonly kind: SheetKind;
+  readonly layout: SheetLayout;
   readonly city: City;
   readonly plan: Plan;
   readonly year: number;
-  /** ISO date the sheet was produced (printed in the footer). */
+  /** ISO date the sheet was produced (not printed on the submission). */
   readonly generatedOn: string;
+  /** 作成年月 (YYYY-MM) the secretariat set for this report; null while unset (printed empty). */
+  readonly submittedOn: string | null;
+  /** The source document this report was published as, whose rates fix each KPI's method. */
+  readonly documentId: string | null;
+  /** 第N期 of the plan, null when the plan does not say. */
+  readonly ordinal: number | null;
   readonly tables: readonly SheetTable[];
   readonly priorityGoals: readonly PriorityGoals[];
   /** Decimals the city prints its 達成度 with (Ichinoseki 1, Tsukuba 0). */
   readonly rateDecimals: number;
-  /** Overview sections (地域の特徴, 取組の概要, …): progress sheet only. */
-  readonly overview: readonly PlanNarrative[];
-  /** 特筆すべき事業内容・成果, 課題, 今後の展望: period summary only. */
-  readonly summary: readonly PlanNarrative[];
-  readonly expertEvaluations: readonly PlanNarrative[];
+  /** The overview page's items 1, 3–8 (progress sheet and result report). */
+  readonly overview: readonly OverviewItem[];
+  /** The plan's texts for the form's other places, by section (this reporting year's and undated ones). */
+  readonly texts: Readonly<Partial<Record<NarrativeSection, readonly PlanNarrative[]>>>;
+  /** Where the printed rates differ from the system's: the secretariat's review list. */
+  readonly differences: readonly SheetDifference[];
 }
 
 /** Options of {@link buildProgressSheet}. */
 export interface BuildSheetOptions {
+  /** One of the plan's layout's sheets ({@link sheetKindsOf}). */
   readonly kind: SheetKind;
   readonly year: number;
   /** ISO date (YYYY-MM-DD); today when absent. */
@@ -126,37 +162,72 @@ export const MAX_YEAR_COLUMNS = 5;
  */
 export function buildProgressSheet(data: CityData, plan: Plan, options: BuildSheetOptions): ProgressSheet {
   const { kind, year } = options;
+  const layout = plan.sheetLayout ?? 'cabinet-office';
+  if (!sheetKindsOf(layout).includes(kind)) throw new Error(`the ${layout} layout has no ${kind} sheet`);
+  const report = plan.sheetReports?.find((r) => r.year === year && r.kind === kind) ?? null;
+  const documentId = report?.documentId ?? null;
   const kpis = new Map(data.kpis.map((k) => [k.id, k]));
   const documents = new Map(data.documents.map((d) => [d.id, d]));
   const tables: SheetTable[] = [];
-  for (const section of plan.nodes) {
+  const differences: SheetDifference[] = [];
+  // The forms have two tables: the plan's first two top-level nodes, printed even when empty.
+  plan.nodes.slice(0, 2).forEach((section, i) => {
+    const role = i === 0 ? 'vision' : 'sdgs';
     const entries = rowsUnder(section, []);
-    if (entries.length === 0) continue;
-    const withInitiatives = entries.some((e) => e.path.length > 0);
-    const years = kind === 'progress' && withInitiatives ? yearColumns(plan.periodStart, year) : [year];
+    const withInitiatives = role === 'sdgs' || entries.some((e) => e.path.length > 0);
+    // Only the progress sheet's initiatives table has a column per year of the period so far.
+    const years = kind === 'progress' && role === 'sdgs' ? yearColumns(plan.periodStart, year) : [year];
     const rows: SheetRow[] = [];
     for (const { row, path } of entries) {
       const kpi = kpis.get(row.kpiId);
       if (!kpi) continue;
-      const built = buildRow(kpi, row, path, years, year, data, documents);
-      if (built) rows.push(built);
+      const built = buildRow(kpi, row, path, years, year, data, documents, documentId);
+      if (!built) continue;
+      rows.push(built);
+      // The review list: another method or rate than the system's, another document's published
+      // rate, or figures the rate took unrounded (issue 10.7) where the sheet prints rounded ones.
+      const unrounded = [built.baseline, built.actuals.at(-1), built.target].some((f) => f?.precise !== undefined);
+      const differs = built.systemRate !== null || built.notes.length > 0 || unrounded;
+      if (differs) {
+        differences.push({
+          kpiId: built.kpiId,
+          tableCode: section.code ?? '',
+          no: built.no,
+          name: built.name,
+          printedRate: built.rate?.value ?? null,
+          printedFormula: built.rate?.formula ?? null,
+          systemRate: (built.systemRate ?? built.rate)?.value ?? null,
+          systemFormula: (built.systemRate ?? built.rate)?.formula ?? null,
+          notes: built.notes,
+          row: built,
+        });
+      }
     }
-    tables.push({ code: section.code ?? '', title: section.title, withInitiatives, years, rows });
-  }
+    tables.push({ code: section.code ?? '', title: section.title, role, withInitiatives, years, rows });
+  });
   const ofYear = (n: PlanNarrative) => n.year === undefined || n.year === year;
-  const narratives = plan.narratives.filter(ofYear);
+  const texts: Partial<Record<NarrativeSection, PlanNarrative[]>> = {};
+  for (const n of plan.narratives.filter(ofYear)) {
+    const at = narrativeSection(n);
+    if (at) (texts[at] ??= []).push(n);
+  }
+  const overview: OverviewItem[] = [1, 3, 4, 5, 6, 7, 8].map((no) => ({ no, bodies: (texts[`overview-${no}` as NarrativeSection] ?? []).map((n) => n.body) }));
   return {
     kind,
+    layout,
     city: data.city,
     plan,
     year,
     generatedOn: options.generatedOn ?? systemClock.todayInTokyo(),
+    submittedOn: report?.submittedOn ?? null,
+    documentId,
+    ordinal: plan.periodOrdinal ?? null,
     tables,
-    priorityGoals: priorityGoals(tables[0]?.withInitiatives === false ? tables[0] : undefined, kpis),
+    priorityGoals: priorityGoals(tables[0], kpis),
     rateDecimals: rateDecimals(data, plan),
-    overview: kind === 'progress' ? narratives.filter((n) => n.kind === 'summary' || (n.kind === 'other' && !mentionsOtherSheet(n, kind))) : [],
-    summary: kind === 'summary' ? narratives.filter((n) => n.kind === 'results' || n.kind === 'problems' || n.kind === 'outlook') : [],
-    expertEvaluations: narratives.filter((n) => n.kind === 'expert-evaluation' && !mentionsOtherSheet(n, kind)),
+    overview,
+    texts,
+    differences,
   };
 }
 
@@ -194,6 +265,7 @@ function buildRow(
   year: number,
   data: CityData,
   documents: ReadonlyMap<string, { title: string; published: string }>,
+  documentId: string | null,
 ): SheetRow | null {
   const target = row.targetId ? kpi.targets.find((t) => t.id === row.targetId) : kpi.targets[0];
   if (!target) return null;
@@ -205,7 +277,12 @@ function buildRow(
   const last = actualObs.at(-1) ?? null;
   // Rates use precise values where known (issue 10.7); the row prints the printed figures.
   const targetForRate = targetValue.value === target.value ? valueForRates(target) : targetValue.value;
-  const rate = last ? sheetRate(kpi, valueForRates(kpi.baseline), valueForRates(last), targetForRate, direction) : null;
+  const ownRate = last ? sheetRate(kpi, valueForRates(kpi.baseline), valueForRates(last), targetForRate, direction) : null;
+  // The document this report was published as fixes the method of each of its rates (issue 14):
+  // Ichinoseki's 様式3-3 computed CO₂ as actual / target, its progress sheet as progress.
+  const publishedHere = last && documentId ? data.publishedRates.find((p) => p.documentId === documentId && p.kpiId === kpi.id && p.targetId === target.id && formatTimePointIso(p.actualAt) === formatTimePointIso(last.at)) : undefined;
+  const rate = last && ownRate && publishedHere ? (rateAsPublished(valueForRates(kpi.baseline), valueForRates(last), targetForRate, direction, publishedHere) ?? ownRate) : ownRate;
+  const systemRate = ownRate && rate && (ownRate.formula !== rate.formula || ownRate.value !== rate.value) ? ownRate : null;
   const notes: SheetRateNote[] = [];
   if (last && rate) {
     const at = formatTimePointIso(last.at);
@@ -239,8 +316,22 @@ function buildRow(
     rate,
     commentary: row.commentary ?? '',
     reflection: row.reflection ?? '',
+    systemRate,
     notes,
   };
+}
+
+/**
+ * The rate by the method a document used for it: progress from the baseline, actual / target or
+ * target / actual, whichever reproduces the printed rate at its precision (rounded half up);
+ * null when none does (the sheet then prints the system's rate and the review list says so).
+ */
+function rateAsPublished(baseline: number, actual: number, target: number, direction: KpiDirection, p: { rate: number; decimals: number }): SheetRate | null {
+  const candidates: SheetRate[] = [];
+  if (target !== baseline) candidates.push({ value: ((actual - baseline) / (target - baseline)) * 100, formula: 'progress' });
+  if (target !== 0) candidates.push({ value: (actual / target) * 100, formula: 'actual-over-target' });
+  if (actual !== 0 && direction === 'down') candidates.push({ value: (target / actual) * 100, formula: 'target-over-actual' });
+  return candidates.find((c) => roundHalfUp(c.value, p.decimals) === roundHalfUp(p.rate, p.decimals)) ?? null;
 }
 
 /** A figure for reconciliation: its precise value (with that value's decimals) when known. */
@@ -342,7 +433,7 @@ export function attributedYear(t: TimePoint): number {
  * hold, so they are derived rather than stored.
  */
 function priorityGoals(table: SheetTable | undefined, kpis: ReadonlyMap<string, Kpi>): PriorityGoals[] {
-  if (!table) return [];
+  if (!table || table.role !== 'vision') return [];
   const bySide = new Map<KpiSide, Set<number>>();
   for (const row of table.rows) {
     const kpi = kpis.get(row.kpiId);
@@ -369,15 +460,4 @@ function rateDecimals(data: CityData, plan: Plan): number {
   let bestCount = 0;
   for (const [d, c] of counts) if (c > bestCount || (c === bestCount && d > best)) [best, bestCount] = [d, c];
   return best;
-}
-
-/**
- * Where a plan holds the same kind of narrative for both sheets, the transcription names the
- * sheet in the title (「…（様式3-3）」, 「…（進捗評価シート）」): a narrative naming the other sheet
- * is left out of this one.
- */
-function mentionsOtherSheet(n: PlanNarrative, kind: SheetKind): boolean {
-  const summary = /様式\s*3-3|様式３－３/.test(n.title);
-  const progress = /進捗評価シート/.test(n.title);
-  return kind === 'progress' ? summary && !progress : progress && !summary;
 }

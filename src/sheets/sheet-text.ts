@@ -1,36 +1,72 @@
 import { formatTimePointEn, formatTimePointJa } from '../core/time/time-point.ts';
 import type { Lang } from '../i18n/lang.ts';
-import { t } from '../i18n/messages.ts';
-import type { ProgressSheet, SheetRateNote, SheetRow, SheetTable } from './progress-sheet.ts';
+import { fillMessage } from '../i18n/fill.ts';
+import { t, type MessageKey } from '../i18n/messages.ts';
+import type { ProgressSheet, SheetDifference, SheetRateNote, SheetRow, SheetTable } from './progress-sheet.ts';
 
 /**
  * The texts every rendering of a sheet shares (Excel, the print view, the PDF), so the three
- * say the same thing in the same words.
+ * say the same thing in the same words: the form's titles, numbering and column headers as the
+ * Cabinet Office prints them (issue 14), with the period's ordinal and years from the plan.
  */
 export function sheetLabels(sheet: ProgressSheet, lang: Lang) {
   const { city, plan } = sheet;
+  const f = (key: MessageKey, vars: Record<string, string | number> = {}) => fillMessage(t(lang, key), vars);
   const cityName = lang === 'ja' ? `${city.prefecture}${city.name}` : `${city.nameEn}, ${city.prefectureEn}`;
-  const selected = city.sdgsFutureCitySince ? (lang === 'ja' ? `（${city.sdgsFutureCitySince}${t(lang, 'sheets.selected')}）` : ` (${city.sdgsFutureCitySince}${t(lang, 'sheets.selected')})`) : '';
+  const selected = city.sdgsFutureCitySince ? f('sheets.head.selected', { year: city.sdgsFutureCitySince }) : '';
   const period = lang === 'ja' ? `${plan.periodStart}年～${plan.periodEnd}年` : `${plan.periodStart}–${plan.periodEnd}`;
   const planTitle = lang === 'en' && plan.titleEn ? plan.titleEn : plan.title;
-  const date = formatDate(sheet.generatedOn, lang);
+  const n = sheet.ordinal;
+  const span = { from: plan.periodStart, to: plan.periodEnd };
+  const sheetTitle =
+    sheet.kind === 'summary' ? (n !== null ? f('sheets.title.summaryOf', { n, ...span }) : f('sheets.title.summaryPlain', span)) : t(lang, sheet.kind === 'report' ? 'sheets.title.report' : 'sheets.title.progress');
+  const periodPlan = `${n !== null ? f('sheets.head.periodPlan', { n }) : t(lang, 'sheets.head.periodPlanPlain')}${lang === 'ja' ? '：' : ', '}${f('sheets.head.period', span)}`;
+  // The Cabinet Office's form numbers with full-width parentheses and digits; Tsukuba's report with ASCII ones.
+  const wide = sheet.layout === 'cabinet-office' && lang === 'ja';
+  const num = (i: number) => (wide ? `（${String.fromCharCode(0xff10 + i)}）` : `(${i}) `);
   return {
-    sheetTitle: t(lang, `sheets.title.${sheet.kind}`),
-    cityLine: `${cityName}${selected}`,
-    planLine: lang === 'ja' ? `${cityName}　${planTitle}：${t(lang, 'sheets.period')}${period}` : `${cityName}: ${planTitle}, ${t(lang, 'sheets.period').toLowerCase()} ${period}`,
+    sheetTitle,
+    cityName,
+    selected,
+    cityLine: selected ? `${cityName}（${selected}）` : cityName,
+    /** 「岩手県一関市　第１期ＳＤＧｓ未来都市計画：計画期間2021年～2023年」 */
+    planLine: `${cityName}${lang === 'ja' ? '　' : ': '}${periodPlan}`,
+    planTitle,
     period,
-    yearLine: `${t(lang, 'sheets.year')} ${lang === 'ja' ? `${sheet.year}年` : sheet.year}`,
+    /** 作成年月 as printed: 「2024年9月」; empty while the secretariat has not set it. */
+    createdOn: sheet.submittedOn ? formatMonth(sheet.submittedOn, lang) : '',
+    num,
     footerCity: cityName,
-    footerDate: `${t(lang, 'sheets.generatedOn')} ${date}`,
-    date,
     overviewSheetName: lang === 'ja' ? '概要' : 'Overview',
-    closingSheetName: sheet.kind === 'summary' ? (lang === 'ja' ? '総括・評価' : 'Summary and evaluation') : lang === 'ja' ? '有識者評価' : 'Expert evaluation',
+    overviewItem: (no: number) => `${no}.${t(lang, `sheets.overview.${no}` as MessageKey)}`,
+    /** The heading of the period's 総括: 「第１期SDGs未来都市計画の進捗評価結果を踏まえた総括」. */
+    periodSummary: n !== null ? f('sheets.period.summary', { n }) : t(lang, 'sheets.period.summaryPlain'),
+    reflectionHeader: n !== null ? f('sheets.col.reflectionOf', { n: n + 1 }) : t(lang, 'sheets.col.reflection'),
+    /** The header of the column of a reporting year's actuals, as the form names it for that table. */
+    actualHeader: (table: SheetTable, year: number) =>
+      sheet.kind === 'progress' ? (table.role === 'vision' ? f('sheets.col.current', { year }) : f('sheets.col.yearActual', { year })) : table.role === 'vision' ? f('sheets.col.yearOnly', { year }) : f('sheets.col.yearActual', { year }),
+    targetHeader: (table: SheetTable) => (table.role === 'vision' ? t(lang, 'sheets.col.target2030') : f('sheets.col.yearTarget', { year: plan.periodEnd })),
+    /** 「経1」: the 様式3-3 prints the side's first character before the number in table (1). */
+    rowNo: (table: SheetTable, r: SheetRow) => (sheet.kind === 'summary' && table.role === 'vision' && r.side !== 'none' && lang === 'ja' ? `${t(lang, `sheets.side.${r.side}`).slice(0, 1)}${r.no}` : r.no),
+    /** Whether the table has a 側面 column (the progress sheet's vision table). */
+    sideColumn: (table: SheetTable) => sheet.kind === 'progress' && table.role === 'vision' && table.rows.some((r) => r.side !== 'none'),
+    /** Whether names carry their SDG targets (the vision table). */
+    withTargets: (table: SheetTable) => table.role === 'vision',
+    rowRef: (r: SheetRow) => (lang === 'ja' ? `${t(lang, 'sheets.indicator')}${toWide(r.no)}：「${r.name}」` : `${t(lang, 'sheets.indicator')} ${r.no}: "${r.name}"`),
     tableSheetName: (table: SheetTable, i: number) => `${table.code || `(${i + 1})`} ${table.title}`,
-    tableCaption: (table: SheetTable) => `${table.code}${table.title}${t(lang, 'sheets.table.progressOf')}`,
-    commentaryHeading: (table: SheetTable) => `${table.code}${lang === 'ja' ? `「${table.title}${t(lang, 'sheets.table.progressOf')}」を踏まえた` : ''}${t(lang, 'sheets.commentary')}`,
-    actualHeader: (year: number) => (lang === 'ja' ? `${year}${t(lang, 'sheets.col.actual')}` : `${year}${t(lang, 'sheets.col.actual')}`),
-    rowRef: (r: SheetRow) => (lang === 'ja' ? `${t(lang, 'sheets.indicator')}${r.no}：「${r.name}」` : `${t(lang, 'sheets.indicator')} ${r.no}: "${r.name}"`),
   };
+}
+
+/** Full-width digits, as the forms write 「指標２」. */
+function toWide(s: string): string {
+  return s.replace(/[0-9]/g, (d) => String.fromCharCode(d.charCodeAt(0) + 0xfee0));
+}
+
+/** 「2024年9月」 / "September 2024" from YYYY-MM. */
+export function formatMonth(yyyyMm: string, lang: Lang): string {
+  const [y, m] = yyyyMm.split('-').map(Number);
+  if (lang === 'ja') return `${y}年${m}月`;
+  return `${['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'][m! - 1]} ${y}`;
 }
 
 /** 指標名 with its SDG targets on a second line, as the sheets print it: 「新規就農者数※累計\n【2.3,2.4,8.3,8.5】」. */
@@ -65,8 +101,24 @@ export function sheetTime(at: Parameters<typeof formatTimePointJa>[0], lang: Lan
   return lang === 'ja' ? formatTimePointJa(at) : formatTimePointEn(at);
 }
 
-function formatDate(iso: string, lang: Lang): string {
-  const [y, m, d] = iso.split('-').map(Number);
-  if (lang === 'ja') return `${y}年${m}月${d}日`;
-  return iso;
+/**
+ * What the secretariat reads for one difference of the review list: the method the published
+ * document used against the KPI's own, the figures the rate took unrounded, and other documents'
+ * published rates with their reconciliation (never printed on the submission).
+ */
+export function differenceTexts(d: SheetDifference, documentTitle: string | null, lang: Lang): string[] {
+  const out: string[] = [];
+  if (d.printedFormula && d.systemFormula && (d.printedFormula !== d.systemFormula || d.printedRate !== d.systemRate)) {
+    out.push(
+      fillMessage(t(lang, 'sheets.diff.method'), {
+        doc: documentTitle ?? '—',
+        printed: t(lang, `sheets.formula.${d.printedFormula}`),
+        system: t(lang, `sheets.formula.${d.systemFormula}`),
+      }),
+    );
+  }
+  const precise = preciseNoteText(d.row, lang);
+  if (precise) out.push(precise);
+  for (const n of d.notes) out.push(rateNoteText(n, lang));
+  return out;
 }

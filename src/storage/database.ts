@@ -13,7 +13,7 @@ import type { ChangeLogTable } from './tables/change-log.table.ts';
 import type { CitiesTable, SourceDocumentsTable } from './tables/city.table.ts';
 import type { KpiSdgTargetsTable, KpisTable } from './tables/kpi.table.ts';
 import type { ObservationVersionsTable, ObservationsTable } from './tables/observation.table.ts';
-import type { PlanKpiRowsTable, PlanNarrativesTable, PlanNodesTable, PlanVersionsTable, PlansTable } from './tables/plan.table.ts';
+import type { PlanKpiRowsTable, PlanNarrativesTable, PlanSheetReportsTable, PlanNodesTable, PlanVersionsTable, PlansTable } from './tables/plan.table.ts';
 import type { PreciseFiguresTable, PublishedFiguresTable } from './tables/figures.table.ts';
 import type { PublishedRatesTable } from './tables/published-rate.table.ts';
 import type { PlanSnapshotsTable } from '../plans/plan-snapshot.table.ts';
@@ -36,6 +36,8 @@ export interface Database {
   plan_kpi_rows: PlanKpiRowsTable;
   plan_narratives: PlanNarrativesTable;
   plan_snapshots: PlanSnapshotsTable;
+  plan_sheet_reports: PlanSheetReportsTable;
+
   published_rates: PublishedRatesTable;
   precise_figures: PreciseFiguresTable;
   published_figures: PublishedFiguresTable;

@@ -11,6 +11,7 @@ import * as m20261130_0701 from './migrations/2026_11_30_0701_figures.ts';
 import * as m20261130_0901 from './migrations/2026_11_30_0901_national_summaries.ts';
 import * as m20261130_1101 from './migrations/2026_11_30_1101_cities.ts';
 import * as m20261130_1201 from './migrations/2026_11_30_1201_plan_building.ts';
+import * as m20261130_1401 from './migrations/2026_11_30_1401_sheet_forms.ts';
 
 /**
  * Every migration by name. Append a line for each new file in migrations/ (named
@@ -27,6 +28,7 @@ const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '2026_11_30_0901_national_summaries': m20261130_0901,
   '2026_11_30_1101_cities': m20261130_1101,
   '2026_11_30_1201_plan_building': m20261130_1201,
+  '2026_11_30_1401_sheet_forms': m20261130_1401,
 };
 
 /** The migrations from the static list above: no filesystem scanning, so bundling works. */

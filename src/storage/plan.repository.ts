@@ -6,12 +6,14 @@ import { nextVersion } from './edit-version.ts';
 import type {
   NewPlanKpiRowRow,
   NewPlanNarrativeRow,
+  NewPlanSheetReportRow,
   NewPlanNodeRow,
   NewPlanRow,
   NewPlanVersionRow,
   PlanKpiRowRow,
   PlanNarrativeRow,
   PlanNarrativesTable,
+  PlanSheetReportRow,
   PlanNodeRow,
   PlanNodesTable,
   PlanRow,
@@ -115,6 +117,7 @@ export async function deletePlanContents(db: Executor, planIds: readonly number[
   if (planIds.length === 0) return;
   await db.deleteFrom('plan_versions').where('plan_id', 'in', planIds).execute();
   await db.deleteFrom('plan_narratives').where('plan_id', 'in', planIds).execute();
+  await db.deleteFrom('plan_sheet_reports').where('plan_id', 'in', planIds).execute();
   // Children first is not needed: parent_id cascades, and KPI rows cascade from their node.
   await db.deleteFrom('plan_nodes').where('plan_id', 'in', planIds).execute();
 }
@@ -171,4 +174,24 @@ export async function listPlanNarratives(db: Executor, planIds: readonly number[
 /** Inserts plan narratives. */
 export async function insertPlanNarratives(db: Executor, rows: readonly NewPlanNarrativeRow[]): Promise<void> {
   for (const batch of chunks(rows)) await db.insertInto('plan_narratives').values(batch).execute();
+}
+
+/** The dated sheet reports of these plans, by year and sheet. */
+export async function listPlanSheetReports(db: Executor, planIds: readonly number[]): Promise<PlanSheetReportRow[]> {
+  if (planIds.length === 0) return [];
+  return db.selectFrom('plan_sheet_reports').selectAll().where('plan_id', 'in', planIds).orderBy('plan_id').orderBy('year').orderBy('kind').execute();
+}
+
+/** Inserts sheet reports. */
+export async function insertPlanSheetReports(db: Executor, rows: readonly NewPlanSheetReportRow[]): Promise<void> {
+  for (const batch of chunks(rows)) await db.insertInto('plan_sheet_reports').values(batch).execute();
+}
+
+/** Sets (inserts or replaces) the 作成年月 of one sheet report, keeping its document. */
+export async function upsertPlanSheetReport(db: Executor, row: NewPlanSheetReportRow): Promise<void> {
+  await db
+    .insertInto('plan_sheet_reports')
+    .values(row)
+    .onConflict((oc) => oc.columns(['plan_id', 'year', 'kind']).doUpdateSet({ submitted_on: row.submitted_on }))
+    .execute();
 }

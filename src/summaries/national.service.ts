@@ -75,7 +75,7 @@ function summarizedKpi(r: KpiSummaryListRow): SummarizedKpi {
     rate: r.achievement_rate,
     displayRate: r.display_rate,
     status,
-    forecast: r.forecast === 'reaches' || r.forecast === 'misses' ? r.forecast : 'no-data',
+    forecast: r.forecast === 'reaches' || r.forecast === 'misses' || r.forecast === 'missed' ? r.forecast : 'no-data',
     ...(r.override_status ? { override: { status: r.override_status as StatusOverride['status'], justification: r.override_justification ?? '', decidedOn: r.override_decided_on ?? '' } } : {}),
     sdgTargets: r.targets,
   };

@@ -17,6 +17,7 @@ export const STAFF_NOTICES = [
   'staff.actual.saved',
   'staff.actual.unchanged',
   'staff.target.saved',
+  'sheets.submittedOn.saved',
   'staff.publication.saved',
   'staff.round.opened',
   'staff.round.closed',

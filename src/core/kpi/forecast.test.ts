@@ -24,7 +24,8 @@ describe('forecastAtTarget', () => {
 
   it('uses the actual itself once the target time has passed', () => {
     const f = forecastAtTarget([{ at: year(2020), value: 4 }, { at: year(2023), value: 19 }], { at: year(2023), value: 20 }, 'up');
-    expect(f).toMatchObject({ verdict: 'misses', projectedValue: 19, margin: -1 });
+    // Final, not a forecast: 未達成 rather than 未達見込み (issue 14.6).
+    expect(f).toMatchObject({ verdict: 'missed', projectedValue: 19, margin: -1 });
   });
 
   it('needs two points', () => {

@@ -1,9 +1,10 @@
-import { timePointEnd } from '../time/time-point.ts';
+import { reportingYear, timePointEnd } from '../time/time-point.ts';
 import { meetsTarget } from './achievement.ts';
 import { fmt, lazyRecord, type CalculationRecord } from './calculation-record.ts';
 import type { DatedValue, KpiDirection } from './kpi.ts';
 
-export type ForecastVerdict = 'reaches' | 'misses' | 'no-data';
+/** `missed`: an actual at or after the target's time fell short (final, not a forecast: 未達成). */
+export type ForecastVerdict = 'reaches' | 'misses' | 'missed' | 'no-data';
 
 export interface Forecast {
   readonly verdict: ForecastVerdict;
@@ -56,11 +57,13 @@ export function forecastAtTarget(points: readonly DatedValue[], target: DatedVal
   const intercept = my - slope * mx;
   let latestIndex = 0;
   for (let i = 1; i < n; i++) if (xs[i]! > xs[latestIndex]!) latestIndex = i;
-  const final = xs[latestIndex]! >= tT;
+  // An actual of the target's year (or later) is final, as the status counts it (status.ts): no projection.
+  const latestAt = points[latestIndex]!.at;
+  const final = xs[latestIndex]! >= tT || (target.at.kind !== 'period' && reportingYear(latestAt) >= reportingYear(target.at));
   const projected = final ? ys[latestIndex]! : intercept + slope * tT;
   const reaches = meetsTarget(projected, target.value, direction);
   const signed = direction === 'up' ? projected - target.value : target.value - projected;
-  const verdict: ForecastVerdict = reaches ? 'reaches' : 'misses';
+  const verdict: ForecastVerdict = reaches ? 'reaches' : final ? 'missed' : 'misses';
   return {
     verdict,
     projectedValue: projected,

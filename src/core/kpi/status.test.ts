@@ -35,10 +35,24 @@ describe('assessStatus', () => {
     expect(assessStatus({ ...up, baseline: { at: year(2021), value: 0 }, target: { at: year(2030), value: 100 } }).status).toBe('no-data');
   });
 
-  it('handles a target equal to the baseline: met is achieved, moved away is worsening', () => {
-    const base = { ...up, baseline: { at: year(2020), value: 16 }, target: { at: year(2023), value: 16 } };
+  it('handles a target equal to the baseline: met is achieved, moved away is worsening (missed once the target time has come)', () => {
+    const base = { ...up, baseline: { at: year(2020), value: 16 }, target: { at: year(2025), value: 16 } };
     expect(assessStatus({ ...base, actual: { at: year(2023), value: 17 } }).status).toBe('achieved');
     expect(assessStatus({ ...base, actual: { at: year(2023), value: 15 } }).status).toBe('worsening');
+    expect(assessStatus({ ...base, target: { at: year(2023), value: 16 }, actual: { at: year(2023), value: 15 } }).status).toBe('missed');
+  });
+
+  it('reads 未達成 (missed) for a closed target not met, whether it was behind or worsening (issue 14.6)', () => {
+    // Ichinoseki 新規高卒者の管内就職率 against the 2023 target 52.0 %: 47.4 % in 2023 (13.2 %).
+    const graduates = assessStatus({ ...up, baseline: { at: year(2020), value: 46.7 }, actual: { at: year(2023), value: 47.4 }, target: { at: year(2023), value: 52.0 } });
+    expect(graduates.status).toBe('missed');
+    expect(graduates.record.explanation.ja).toContain('未達成');
+    // Tsukuba バス停圏域カバー人口 83.4 → 79 % (October 2023) against 84.0 % in 2023: worsening, and closed.
+    const bus = assessStatus({ ...up, baseline: { at: year(2020), value: 83.4 }, actual: { at: month(2023, 10), value: 79 }, target: { at: year(2023), value: 84.0 } });
+    expect(bus.status).toBe('missed');
+    // Met at the target time stays achieved; the same shortfall before the target time is behind.
+    expect(assessStatus({ ...up, baseline: { at: year(2020), value: 4 }, actual: { at: year(2023), value: 20 }, target: { at: year(2023), value: 20 } }).status).toBe('achieved');
+    expect(assessStatus({ ...up, baseline: { at: year(2020), value: 46.7 }, actual: { at: year(2022), value: 47.4 }, target: { at: year(2023), value: 52.0 } }).status).toBe('behind');
   });
 
   it('treats a decreasing KPI symmetrically (waste 147,679 t → 142,579 t)', () => {

@@ -1,11 +1,16 @@
-import { timePointEnd } from '../time/time-point.ts';
+import { reportingYear, timePointEnd } from '../time/time-point.ts';
 import { achievement, type Achievement } from './achievement.ts';
 import { fmt, lazyRecord, type CalculationRecord } from './calculation-record.ts';
 import type { AchievementMethod, DatedValue, KpiDirection } from './kpi.ts';
 
 /** Where a KPI stands against one target. */
-export type KpiStatus = 'achieved' | 'on-track' | 'behind' | 'worsening' | 'no-data';
-export const KPI_STATUSES: readonly KpiStatus[] = ['achieved', 'on-track', 'behind', 'worsening', 'no-data'];
+/**
+ * Where a KPI stands against one target. `missed` (未達成): the target's year has come (an actual
+ * of that year or later is in: a closed period's target) and the target was not met; it replaces behind and
+ * worsening, which describe a target still ahead (issue 14.6).
+ */
+export type KpiStatus = 'achieved' | 'on-track' | 'behind' | 'worsening' | 'missed' | 'no-data';
+export const KPI_STATUSES: readonly KpiStatus[] = ['achieved', 'on-track', 'behind', 'worsening', 'missed', 'no-data'];
 
 export interface StatusInput {
   readonly baseline: DatedValue;
@@ -62,7 +67,13 @@ export function assessStatus(input: StatusInput): StatusAssessment {
   const rate = a.rate;
 
   let status: KpiStatus;
-  if (progress === null) {
+  // The target is closed (met or missed) once an actual of its year is in: one at or after its
+  // time, or of the same reporting year (2023年10月 for a 2023 target). A period target
+  // (2020年～2024年) closes only at its end.
+  const closed = t1 >= tT || (target.at.kind !== 'period' && reportingYear(actual.at) >= reportingYear(target.at));
+  if (closed && !a.meetsTarget && !((rate ?? progress ?? -Infinity) >= THRESHOLDS.achieved)) {
+    status = 'missed';
+  } else if (progress === null) {
     // Target equals baseline: the KPI is to be held. Met is achieved, anything else moved away.
     status = a.meetsTarget ? 'achieved' : 'worsening';
   } else if ((rate ?? progress) >= THRESHOLDS.achieved || a.meetsTarget) {
@@ -93,6 +104,11 @@ export function assessStatus(input: StatusInput): StatusAssessment {
         : { ja: `目標値（＝当初値 ${fmt(target.value)}）から離れています。`, en: `The value moved away from the target (equal to the baseline, ${fmt(target.value)}).` };
     }
     switch (status) {
+      case 'missed':
+        return {
+          ja: `目標時点（${fmt(tT)}）以降の実績で目標に届いていない（達成度 ${fmt(rate ?? progress)}%）ため「未達成」。`,
+          en: `The actual at or after the target time (${fmt(tT)}) falls short of the target (rate ${fmt(rate ?? progress)}%): missed.`,
+        };
       case 'achieved':
         return { ja: `達成度 ${fmt(rate)}% が ${THRESHOLDS.achieved}% 以上のため「達成」。`, en: `The rate ${fmt(rate)}% is at least ${THRESHOLDS.achieved}%: achieved.` };
       case 'worsening':

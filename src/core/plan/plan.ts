@@ -67,6 +67,45 @@ export interface Plan {
   readonly nodes: readonly PlanNode[];
   /** Free sections as in the sheets: 特筆すべき事業内容・成果, 課題, 今後の展望, 有識者からの評価. */
   readonly narratives: readonly PlanNarrative[];
+  /** Which Cabinet Office form the plan reports on ('cabinet-office' when absent). */
+  readonly sheetLayout?: SheetLayout;
+  /** The plan's period number as the forms print it (第１期 = 1, Tsukuba's 第2期 = 2). */
+  readonly periodOrdinal?: number;
+  /** The reports (sheets) the secretariat has dated: one per reporting year and sheet. */
+  readonly sheetReports?: readonly SheetReport[];
+}
+
+/**
+ * The layout a plan's sheets follow. 'cabinet-office': the Cabinet Office's two forms, the
+ * yearly SDGs未来都市等進捗評価シート and the period's 様式3-3 (Ichinoseki). 'result-report':
+ * one SDGs未来都市進捗状況結果報告シート per period (Tsukuba, 2024年9月): the overview page
+ * followed by the two KPI tables with 当初値｜当該年｜目標値 and the reflection column, the 総括
+ * and the experts' evaluation.
+ */
+export type SheetLayout = 'cabinet-office' | 'result-report';
+export const SHEET_LAYOUTS: readonly SheetLayout[] = ['cabinet-office', 'result-report'];
+
+/** The sheets a city submits: the yearly progress sheet, 様式3-3, or a result report. */
+export type SheetKind = 'progress' | 'summary' | 'report';
+export const SHEET_KINDS: readonly SheetKind[] = ['progress', 'summary', 'report'];
+
+/** The sheets a layout has, the default first. */
+export function sheetKindsOf(layout: SheetLayout | undefined): readonly SheetKind[] {
+  return layout === 'result-report' ? ['report'] : ['progress', 'summary'];
+}
+
+/**
+ * One submitted (or to be submitted) sheet: its 作成年月 as the secretariat sets it, and the
+ * published document it became, whose printed rates fix how each KPI's 達成度 is computed.
+ */
+export interface SheetReport {
+  /** The reporting (fiscal) year the sheet reports on. */
+  readonly year: number;
+  readonly kind: SheetKind;
+  /** 作成年月 printed on the sheet, YYYY-MM (JST calendar month). */
+  readonly submittedOn: string;
+  /** The source document the submitted sheet was published as, when it has been. */
+  readonly documentId?: string;
 }
 
 export type NarrativeKind = 'summary' | 'results' | 'problems' | 'outlook' | 'expert-evaluation' | 'other';
@@ -77,6 +116,76 @@ export interface PlanNarrative {
   readonly body: string;
   /** The reporting year the narrative belongs to, if any. */
   readonly year?: number;
+  /** Where the forms print it; derived from its kind and title when absent ({@link narrativeSection}). */
+  readonly section?: NarrativeSection;
+}
+
+/**
+ * The places of the forms that print free text:
+ * - `overview-1`, `overview-3` … `overview-8`: the overview page's numbered items (1.地域の特徴と課題及び目標 …
+ *   8.他地域への展開状況; item 2 is the goals' icons);
+ * - `vision-progress`: （５） of 全体計画（2030年のあるべき姿）, after the KPIs' commentaries (●行政内部の推進体制);
+ * - `sdgs-cycle`: （２）自律的好循環の形成へ向けた制度の構築等; `sdgs-progress`: （３）, after the commentaries;
+ * - `progress-expert`: （４）有識者からの取組に対する評価 of the progress sheet;
+ * - `period-results`, `period-problems`, `period-outlook`: the bullets of the period's 総括;
+ * - `period-expert`: 有識者からの取組に対する評価 of 様式3-3 or the result report.
+ */
+export type NarrativeSection =
+  | 'overview-1'
+  | 'overview-3'
+  | 'overview-4'
+  | 'overview-5'
+  | 'overview-6'
+  | 'overview-7'
+  | 'overview-8'
+  | 'vision-progress'
+  | 'sdgs-cycle'
+  | 'sdgs-progress'
+  | 'progress-expert'
+  | 'period-results'
+  | 'period-problems'
+  | 'period-outlook'
+  | 'period-expert';
+export const NARRATIVE_SECTIONS: readonly NarrativeSection[] = [
+  'overview-1',
+  'overview-3',
+  'overview-4',
+  'overview-5',
+  'overview-6',
+  'overview-7',
+  'overview-8',
+  'vision-progress',
+  'sdgs-cycle',
+  'sdgs-progress',
+  'progress-expert',
+  'period-results',
+  'period-problems',
+  'period-outlook',
+  'period-expert',
+];
+
+/**
+ * Where a narrative goes on the forms: its `section`, else from its kind and title: a title
+ * numbered like the overview page's items (「1.地域の特徴…」「6. 取組成果：…」) goes to that item;
+ * 特筆すべき事業内容・成果 / 課題 / 今後の展望 to the period's 総括; an expert evaluation to
+ * 様式3-3 when its title names it, else to the progress sheet. Null: printed nowhere.
+ */
+export function narrativeSection(n: Pick<PlanNarrative, 'kind' | 'title' | 'section'>): NarrativeSection | null {
+  if (n.section) return n.section;
+  const numbered = /^\s*([1-8])\s*[.．]/.exec(n.title);
+  if (numbered && numbered[1] !== '2') return `overview-${numbered[1]}` as NarrativeSection;
+  switch (n.kind) {
+    case 'results':
+      return 'period-results';
+    case 'problems':
+      return 'period-problems';
+    case 'outlook':
+      return 'period-outlook';
+    case 'expert-evaluation':
+      return /様式\s*3-3|様式３－３/.test(n.title) ? 'period-expert' : 'progress-expert';
+    default:
+      return null;
+  }
 }
 
 /** Every node of a tree, depth-first, with its depth and ancestors' ids. */

@@ -52,7 +52,7 @@ export interface NodeRollup {
 /** The thresholds of the roll-up rule: progress is capped and floored, and half the weight worsening makes the node worsening. */
 export const ROLLUP_RULE = { cap: 100, floor: 0, worseningShare: 0.5 } as const;
 
-const emptyCounts = (): Record<KpiStatus, number> => ({ achieved: 0, 'on-track': 0, behind: 0, worsening: 0, 'no-data': 0 });
+const emptyCounts = (): Record<KpiStatus, number> => ({ achieved: 0, 'on-track': 0, behind: 0, worsening: 0, missed: 0, 'no-data': 0 });
 
 /**
  * Rolls KPI progress up the plan tree so a goal or a policy has a status too. The rule works

@@ -3,7 +3,7 @@ import { localGovernmentCodeMessage, parseLocalGovernmentCode } from '../../core
 import type { Kpi, KpiTarget, Observation, PreciseValue } from '../../core/kpi/kpi.ts';
 import { roundHalfUp } from '../../core/kpi/rounding.ts';
 import { normalizeUnit, parseKpiName, parseQuantity, parseRate, parseSdgTargetList, parseTimePoint } from '../../core/notation/index.ts';
-import type { Plan, PlanNode } from '../../core/plan/plan.ts';
+import { sheetKindsOf, type Plan, type PlanNode } from '../../core/plan/plan.ts';
 import type { Quantity } from '../../core/quantity.ts';
 import { formatTimePointIso, type TimePoint } from '../../core/time/time-point.ts';
 import { cityDataFileSchema, type KpiInput, type PreciseInput, type PlanNodeInput, type PlanInput } from './plan-data.schema.ts';
@@ -91,7 +91,7 @@ export function readPlanData(json: unknown): PlanDataResult {
   const planIds = new Set(file.plans.map((p) => p.id));
   const plans: Plan[] = [];
   file.plans.forEach((p, i) => {
-    const plan = readPlan(file.city.id, p, `plans.${i}`, { kpiById, planIds, problem });
+    const plan = readPlan(file.city.id, p, `plans.${i}`, { kpiById, planIds, documentIds, problem });
     if (plan) plans.push(plan);
   });
 
@@ -195,7 +195,7 @@ function readPlan(
   cityId: string,
   p: PlanInput,
   at: string,
-  ctx: { kpiById: Map<string, Kpi>; planIds: Set<string>; problem(path: string, message: string): void },
+  ctx: { kpiById: Map<string, Kpi>; planIds: Set<string>; documentIds: ReadonlySet<string>; problem(path: string, message: string): void },
 ): Plan | null {
   const period = parseTimePoint(p.period);
   if (!period.ok) {
@@ -232,6 +232,29 @@ function readPlan(
     versions: p.versions.map(stripUndefined),
     nodes: p.nodes.map((n, i) => readNode(n, `${at}.nodes.${i}`, `n${i + 1}`)),
     narratives: p.narratives.map(stripUndefined),
+    ...readSheets(p, at, start, end, ctx),
+  };
+}
+
+/** The plan's form settings: layout, 第N期, and its dated reports (each a sheet the layout has, a year of the period, a known document, once). */
+function readSheets(p: PlanInput, at: string, start: number, end: number, ctx: { documentIds: ReadonlySet<string>; problem(path: string, message: string): void }): Pick<Plan, 'sheetLayout' | 'periodOrdinal' | 'sheetReports'> {
+  if (!p.sheets) return {};
+  const { layout, ordinal, reports } = p.sheets;
+  const kinds = sheetKindsOf(layout);
+  const seen = new Set<string>();
+  reports.forEach((r, i) => {
+    const path = `${at}.sheets.reports.${i}`;
+    if (!kinds.includes(r.kind)) ctx.problem(`${path}.kind`, `the ${layout} layout has no "${r.kind}" sheet (it has ${kinds.join(', ')})`);
+    if (r.year < start || r.year > end) ctx.problem(`${path}.year`, `${r.year} is not a year of the plan period ${start}–${end}`);
+    if (r.document && !ctx.documentIds.has(r.document)) ctx.problem(`${path}.document`, `unknown document "${r.document}"`);
+    const key = `${r.year}/${r.kind}`;
+    if (seen.has(key)) ctx.problem(path, `a second report for ${r.year} ${r.kind}`);
+    seen.add(key);
+  });
+  return {
+    ...(layout !== 'cabinet-office' ? { sheetLayout: layout } : {}),
+    ...(ordinal !== undefined ? { periodOrdinal: ordinal } : {}),
+    ...(reports.length > 0 ? { sheetReports: reports.map((r) => ({ year: r.year, kind: r.kind, submittedOn: r.submitted, ...(r.document ? { documentId: r.document } : {}) })) } : {}),
   };
 }
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { NARRATIVE_SECTIONS, type NarrativeSection } from '../../core/plan/plan.ts';
 
 /**
  * The plan data file: one city's plans and KPIs as JSON, with figures and dates written as the
@@ -146,9 +147,30 @@ export const planSchema = z.strictObject({
         title: z.string().min(1),
         body: z.string().min(1),
         year: z.number().int().optional(),
+        /** Where the forms print it (issue 14); derived from kind and title when absent. */
+        section: z.enum(NARRATIVE_SECTIONS as unknown as [NarrativeSection, ...NarrativeSection[]]).optional(),
       }),
     )
     .default([]),
+  /** The Cabinet Office form the plan's sheets follow, its 第N期, and the dated reports (issue 14). */
+  sheets: z
+    .strictObject({
+      layout: z.enum(['cabinet-office', 'result-report']).default('cabinet-office'),
+      ordinal: z.number().int().min(1).max(99).optional(),
+      reports: z
+        .array(
+          z.strictObject({
+            year: z.number().int().min(1900).max(2200),
+            kind: z.enum(['progress', 'summary', 'report']),
+            /** 作成年月, YYYY-MM. */
+            submitted: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'expected YYYY-MM'),
+            /** The source document the sheet was published as. */
+            document: z.string().min(1).optional(),
+          }),
+        )
+        .default([]),
+    })
+    .optional(),
 });
 
 export const sourceDocumentSchema = z.strictObject({

@@ -35,106 +35,92 @@ interface FigureColumns {
 }
 
 /**
- * Writes a sheet as an .xlsx workbook: an overview worksheet (title, plan, 2030 vision,
- * priority goals, overview sections), one worksheet per table, and one for the summary and the
- * experts' evaluation. Figures are numbers with number formats, units have their own column,
- * 達成度 is a formula over the row's cells with the system's rate as its cached value, and
- * every worksheet prints on A4 landscape fitted to the width with its header rows repeated.
+ * What a workbook is for. 'submission': the form as the city submits it (no ID column, no cell
+ * comments, nothing but the form). 'reimport': the same tables with the KPI ID column, written
+ * for reading actuals back in (the observation import recognises it by the 指標ID header).
  */
-export function buildProgressSheetWorkbook(sheet: ProgressSheet, lang: Lang): ExcelJS.Workbook {
+export type WorkbookPurpose = 'submission' | 'reimport';
+
+/**
+ * Writes a sheet as an .xlsx workbook laid out as its form (issue 14): one worksheet per page
+ * of the form, sections numbered and titled as the Cabinet Office prints them, empty sections
+ * kept. Figures are numbers with number formats, units have their own column, 達成度 is a
+ * formula over the row's cells (by the method the published document used) with the rate as
+ * its cached value, rows are as tall as their wrapped text, and every worksheet prints on A4
+ * landscape fitted to the width with its table header repeated and manual page breaks that keep
+ * each section heading with the start of its content.
+ */
+export function buildProgressSheetWorkbook(sheet: ProgressSheet, lang: Lang, purpose: WorkbookPurpose = 'submission'): ExcelJS.Workbook {
   const L = sheetLabels(sheet, lang);
   const wb = new ExcelJS.Workbook();
   wb.creator = 'michishirube';
   wb.title = `${L.sheetTitle} ${sheet.city.name} ${sheet.year}`;
   wb.subject = sheet.plan.title;
-  wb.keywords = `${SHEET_KEYWORD_PREFIX};city=${sheet.city.id};plan=${sheet.plan.id};year=${sheet.year};kind=${sheet.kind};lang=${lang}`;
+  wb.keywords = `${SHEET_KEYWORD_PREFIX};city=${sheet.city.id};plan=${sheet.plan.id};year=${sheet.year};kind=${sheet.kind};lang=${lang};purpose=${purpose}`;
   wb.created = new Date(`${sheet.generatedOn}T00:00:00Z`);
   wb.modified = wb.created;
-
-  writeOverview(wb, sheet, lang, L);
-  sheet.tables.forEach((table, i) => writeTable(wb, sheet, table, i, lang, L));
-  writeClosing(wb, sheet, lang, L);
+  const withId = purpose === 'reimport';
+  const [vision, sdgs] = [sheet.tables.find((x) => x.role === 'vision'), sheet.tables.find((x) => x.role === 'sdgs')];
+  const W = new FormWriter(wb, sheet, lang, L, withId);
+  if (sheet.kind === 'progress') {
+    const ws1 = W.page(lang === 'ja' ? '全体計画（あるべき姿）' : 'Vision', vision);
+    W.head(ws1);
+    W.partHeading(ws1, t(lang, 'sheets.part.vision'));
+    W.section(ws1, `${L.num(1)}${t(lang, 'sheets.vision.1')}`, [lang === 'en' && sheet.plan.titleEn ? sheet.plan.titleEn : sheet.plan.title]);
+    W.section(ws1, `${L.num(2)}${t(lang, 'sheets.vision.2')}`, [sheet.plan.vision ?? '']);
+    W.section(ws1, `${L.num(3)}${t(lang, 'sheets.vision.3')}`, [priorityGoalsText(sheet, lang)]);
+    W.tableSection(ws1, `${L.num(4)}${t(lang, 'sheets.vision.4')}`, vision);
+    W.section(ws1, `${L.num(5)}${t(lang, 'sheets.vision.5')}`, [...commentaries(vision, L), ...bulleted(sheet.texts['vision-progress'])]);
+    const ws2 = W.page(lang === 'ja' ? '全体計画（自治体SDGs）' : 'Municipal SDGs', sdgs);
+    W.partHeading(ws2, `${t(lang, 'sheets.part.sdgs')}${lang === 'ja' ? '：計画期間' : ', plan period '}${L.period}`);
+    W.tableSection(ws2, `${L.num(1)}${t(lang, 'sheets.sdgs.1')}`, sdgs);
+    W.section(ws2, `${L.num(2)}${t(lang, 'sheets.sdgs.2')}`, bodies(sheet.texts['sdgs-cycle']));
+    W.section(ws2, `${L.num(3)}${t(lang, 'sheets.sdgs.3')}`, [...commentaries(sdgs, L), ...bulleted(sheet.texts['sdgs-progress'])]);
+    W.section(ws2, `${L.num(4)}${t(lang, 'sheets.expertOf')}`, bodies(sheet.texts['progress-expert']));
+    W.overview();
+  } else {
+    if (sheet.kind === 'report') W.overview();
+    const ws1 = W.page(`${L.num(1).trim()} ${t(lang, 'sheets.vision.4')}`, vision);
+    if (sheet.kind === 'summary') W.head(ws1);
+    else W.partHeading(ws1, L.planLine);
+    W.tableSection(ws1, `${L.num(1)}${t(lang, 'sheets.vision.4')}`, vision);
+    const ws2 = W.page(`${L.num(2).trim()} ${t(lang, 'sheets.sdgs.1')}`, sdgs);
+    W.partHeading(ws2, L.planLine);
+    W.tableSection(ws2, `${L.num(2)}${t(lang, 'sheets.sdgs.1')}`, sdgs);
+    const bullets = (['period-results', 'period-problems', 'period-outlook'] as const).flatMap((at) => {
+      const items = sheet.texts[at] ?? [];
+      const label = t(lang, at === 'period-results' ? 'sheets.period.results' : at === 'period-problems' ? 'sheets.period.problems' : 'sheets.period.outlook');
+      return items.length <= 1 ? [`●${label}${items[0] ? `\n${items[0].body}` : ''}`] : items.map((n) => `●${n.title}\n${n.body}`);
+    });
+    W.section(ws2, `${L.num(3)}${L.periodSummary}`, bullets);
+    W.section(ws2, `${L.num(4)}${t(lang, 'sheets.expertOf')}`, bodies(sheet.texts['period-expert'] ?? (sheet.kind === 'report' ? sheet.texts['progress-expert'] : undefined)));
+  }
   return guardWorkbookText(wb);
 }
 
+function bodies(items: readonly PlanNarrative[] | undefined): string[] {
+  return (items ?? []).map((n) => n.body);
+}
+
+function bulleted(items: readonly PlanNarrative[] | undefined): string[] {
+  return (items ?? []).map((n) => `●${n.title}\n・　${n.body}`);
+}
+
+function commentaries(table: SheetTable | undefined, L: Labels): string[] {
+  return (table?.rows ?? []).filter((r) => r.commentary !== '').map((r) => `●${L.rowRef(r)}\n・　${r.commentary}`);
+}
+
 /** Streams the workbook to `out` (an HTTP response, a file). */
-export async function writeProgressSheetXlsx(sheet: ProgressSheet, lang: Lang, out: Writable): Promise<void> {
-  await buildProgressSheetWorkbook(sheet, lang).xlsx.write(out);
+export async function writeProgressSheetXlsx(sheet: ProgressSheet, lang: Lang, out: Writable, purpose: WorkbookPurpose = 'submission'): Promise<void> {
+  await buildProgressSheetWorkbook(sheet, lang, purpose).xlsx.write(out);
 }
 
 /** The workbook as bytes. */
-export async function progressSheetXlsxBuffer(sheet: ProgressSheet, lang: Lang): Promise<Uint8Array> {
-  return new Uint8Array(await buildProgressSheetWorkbook(sheet, lang).xlsx.writeBuffer());
+export async function progressSheetXlsxBuffer(sheet: ProgressSheet, lang: Lang, purpose: WorkbookPurpose = 'submission'): Promise<Uint8Array> {
+  return new Uint8Array(await buildProgressSheetWorkbook(sheet, lang, purpose).xlsx.writeBuffer());
 }
 
 type Labels = ReturnType<typeof sheetLabels>;
-
-function newWorksheet(wb: ExcelJS.Workbook, name: string, sheet: ProgressSheet, L: Labels): ExcelJS.Worksheet {
-  const ws = wb.addWorksheet(safeSheetName(name, wb), {
-    pageSetup: {
-      paperSize: 9, // A4
-      orientation: 'landscape',
-      fitToPage: true,
-      fitToWidth: 1,
-      fitToHeight: 0,
-      horizontalCentered: true,
-      margins: { left: 0.4, right: 0.4, top: 0.5, bottom: 0.6, header: 0.2, footer: 0.25 },
-    },
-    headerFooter: {
-      oddFooter: `&L${escapeFooter(L.footerCity)}&C&P / &N&R${escapeFooter(L.footerDate)}`,
-      evenFooter: `&L${escapeFooter(L.footerCity)}&C&P / &N&R${escapeFooter(L.footerDate)}`,
-    },
-    views: [{ showGridLines: false }],
-  });
-  ws.properties.defaultRowHeight = 16;
-  return ws;
-}
-
-/** Title rows at the top of every worksheet: the sheet's name, the city and the plan. */
-function writeTitle(ws: ExcelJS.Worksheet, width: number, L: Labels): number {
-  const row = ws.addRow([L.sheetTitle]);
-  ws.mergeCells(row.number, 1, row.number, Math.max(1, width - 2));
-  row.getCell(1).font = { ...FONT, size: 14, bold: true };
-  const right = Math.max(2, width - 1);
-  row.getCell(right).value = L.cityLine;
-  row.getCell(right).font = { ...FONT, bold: true };
-  row.getCell(right).alignment = { horizontal: 'right', vertical: 'middle' };
-  if (right < width) ws.mergeCells(row.number, right, row.number, width);
-  row.height = 24;
-  const sub = ws.addRow([L.planLine]);
-  ws.mergeCells(sub.number, 1, sub.number, width);
-  sub.getCell(1).font = { ...FONT, bold: true };
-  sub.getCell(1).alignment = { wrapText: true, vertical: 'top' };
-  sub.height = estimateHeight(L.planLine, totalWidth(ws, width));
-  ws.addRow([]);
-  return sub.number;
-}
-
-function writeOverview(wb: ExcelJS.Workbook, sheet: ProgressSheet, lang: Lang, L: Labels): void {
-  const ws = newWorksheet(wb, L.overviewSheetName, sheet, L);
-  const widths = [22, 18, 18, 18, 18, 18, 18];
-  widths.forEach((w, i) => (ws.getColumn(i + 1).width = w));
-  const width = widths.length;
-  writeTitle(ws, width, L);
-  const block = (label: string, body: string) => {
-    const head = ws.addRow([label, body]);
-    head.getCell(1).font = { ...FONT, bold: true };
-    head.getCell(1).alignment = { wrapText: true, vertical: 'top' };
-    head.getCell(1).fill = HEADER_FILL;
-    head.getCell(1).border = BORDER;
-    ws.mergeCells(head.number, 2, head.number, width);
-    const cell = head.getCell(2);
-    cell.font = FONT;
-    cell.alignment = { wrapText: true, vertical: 'top' };
-    cell.border = BORDER;
-    head.height = Math.max(estimateHeight(body, totalWidth(ws, width) - widths[0]!), estimateHeight(label, widths[0]!));
-  };
-  block(`（１）${t(lang, 'sheets.planTitle')}`, sheet.plan.title);
-  block(t(lang, 'sheets.period'), L.period);
-  block(`（２）${t(lang, 'sheets.vision')}`, sheet.plan.vision ?? t(lang, 'sheets.none'));
-  block(`（３）${t(lang, 'sheets.priorityGoals')}`, priorityGoalsText(sheet, lang));
-  for (const n of sheet.overview) block(n.title, n.body);
-}
 
 function priorityGoalsText(sheet: ProgressSheet, lang: Lang): string {
   if (sheet.priorityGoals.length === 0) return t(lang, 'sheets.none');
@@ -146,98 +132,224 @@ function priorityGoalsText(sheet: ProgressSheet, lang: Lang): string {
   return `${lines.join('\n')}\n${t(lang, 'sheets.priorityGoals.note')}`;
 }
 
-/** The columns of a table: No, [側面], [取組名], 指標名, 当初値, actuals, 目標値, 達成度, [反映状況], 指標ID. */
-function tableColumns(sheet: ProgressSheet, table: SheetTable, lang: Lang, L: Labels): { specs: ColumnSpec[]; baseline: FigureColumns; actuals: FigureColumns[]; target: FigureColumns; rate: number; id: number } {
+/** The columns of a table: [側面], No, [取組名], 指標名, 当初値, actuals, 目標値, 達成度, [反映状況], [指標ID]. */
+function tableColumns(sheet: ProgressSheet, table: SheetTable, lang: Lang, L: Labels, withId: boolean): { specs: ColumnSpec[]; baseline: FigureColumns; actuals: FigureColumns[]; target: FigureColumns; rate: number; id: number | null } {
   const specs: ColumnSpec[] = [];
   const add = (s: ColumnSpec) => (specs.push(s), specs.length);
+  // The figure's label spans 年｜値｜単位; the result report names them 年｜数 (数 over value and unit).
+  const report = sheet.layout === 'result-report' && !withId;
   const figure = (header: string): FigureColumns => ({
     at: add({ key: 'at', header, sub: t(lang, 'sheets.sub.at'), width: 11 }),
-    value: add({ key: 'value', header, sub: t(lang, 'sheets.sub.value'), width: 10 }),
-    unit: add({ key: 'unit', header, sub: t(lang, 'sheets.sub.unit'), width: 7 }),
+    value: add({ key: 'value', header, sub: report ? t(lang, 'sheets.sub.figure') : t(lang, 'sheets.sub.value'), width: 10 }),
+    unit: add({ key: 'unit', header, sub: report ? t(lang, 'sheets.sub.figure') : t(lang, 'sheets.sub.unit'), width: 7 }),
   });
-  if (!table.withInitiatives && table.rows.some((r) => r.side !== 'none')) add({ key: 'side', header: t(lang, 'sheets.col.side'), width: 6 });
+  if (L.sideColumn(table)) add({ key: 'side', header: '', width: 6 });
   add({ key: 'no', header: t(lang, 'sheets.col.no'), width: 5 });
   if (table.withInitiatives) add({ key: 'initiative', header: t(lang, 'sheets.col.initiative'), width: 18 });
-  add({ key: 'name', header: t(lang, 'sheets.col.name'), width: table.withInitiatives ? 30 : 40 });
+  add({ key: 'name', header: L.withTargets(table) ? t(lang, 'sheets.col.name') : t(lang, 'sheets.col.nameShort'), width: table.withInitiatives ? 28 : 36 });
   const baseline = figure(t(lang, 'sheets.col.baseline'));
-  const actuals = table.years.map((y) => figure(L.actualHeader(y)));
-  const target = figure(t(lang, 'sheets.col.target'));
-  const rate = add({ key: 'rate', header: t(lang, 'sheets.col.rate'), width: 10 });
-  if (sheet.kind === 'summary') add({ key: 'reflection', header: t(lang, 'sheets.col.reflection'), width: 44 });
-  const id = add({ key: 'id', header: t(lang, 'sheets.col.kpiId'), width: 24, hidden: true });
+  // The re-import export keeps the headers the observation import reads (「2023年 実績」, 「目標値」).
+  const actuals = table.years.map((y) => figure(withId ? `${y}${t(lang, 'sheets.col.actual')}` : L.actualHeader(table, y)));
+  const target = figure(withId ? t(lang, 'sheets.col.target') : L.targetHeader(table));
+  const rate = add({ key: 'rate', header: t(lang, 'sheets.col.rate'), width: 9 });
+  if (sheet.kind !== 'progress') add({ key: 'reflection', header: L.reflectionHeader, width: 40 });
+  const id = withId ? add({ key: 'id', header: t(lang, 'sheets.col.kpiId'), width: 24 }) : null;
   return { specs, baseline, actuals, target, rate, id };
 }
 
-function writeTable(wb: ExcelJS.Workbook, sheet: ProgressSheet, table: SheetTable, index: number, lang: Lang, L: Labels): void {
-  const ws = newWorksheet(wb, L.tableSheetName(table, index), sheet, L);
-  const cols = tableColumns(sheet, table, lang, L);
-  cols.specs.forEach((s, i) => {
-    const c = ws.getColumn(i + 1);
-    c.width = s.width;
-    if (s.hidden) c.hidden = true;
-  });
-  const width = cols.specs.length;
-  const visible = cols.specs.filter((s) => !s.hidden).length;
-  writeTitle(ws, visible, L);
+/** Printable height of an A4 landscape page with the margins below, in points (before scaling). */
+const PAGE_HEIGHT_PT = (8.27 - 0.5 - 0.6) * 72;
+/** Printable width, in points. */
+const PAGE_WIDTH_PT = (11.69 - 0.8) * 72;
 
-  const caption = ws.addRow([L.tableCaption(table)]);
-  ws.mergeCells(caption.number, 1, caption.number, visible);
-  caption.getCell(1).font = { ...FONT, bold: true, size: 11 };
+/**
+ * Writes the form's pages as worksheets, tracking each worksheet's printed height (fitted to the
+ * page width) so that a section heading never ends a page: a manual break goes before a heading
+ * whose first content row would not fit under it.
+ */
+class FormWriter {
+  private readonly used = new Map<ExcelJS.Worksheet, { height: number; titleRows: number }>();
+  private readonly widths = new Map<ExcelJS.Worksheet, number>();
 
-  // Two header rows: a figure's label spans its 年/値/単位 cells; other labels span both rows.
-  const h1 = ws.addRow(cols.specs.map((s) => s.header));
-  const h2 = ws.addRow(cols.specs.map((s) => s.sub ?? s.header));
-  for (const row of [h1, h2]) {
-    row.eachCell({ includeEmpty: true }, (cell) => {
-      cell.font = { ...FONT, bold: true };
-      cell.fill = HEADER_FILL;
-      cell.border = BORDER;
-      cell.alignment = { horizontal: 'center', vertical: 'middle', wrapText: true };
+  constructor(
+    private readonly wb: ExcelJS.Workbook,
+    private readonly sheet: ProgressSheet,
+    private readonly lang: Lang,
+    private readonly L: Labels,
+    private readonly withId: boolean,
+  ) {}
+
+  /** A worksheet whose columns fit its table (or a plain text grid). */
+  page(name: string, table: SheetTable | undefined): ExcelJS.Worksheet {
+    const ws = this.wb.addWorksheet(safeSheetName(name, this.wb), {
+      pageSetup: {
+        paperSize: 9, // A4
+        orientation: 'landscape',
+        fitToPage: true,
+        fitToWidth: 1,
+        fitToHeight: 0,
+        horizontalCentered: true,
+        margins: { left: 0.4, right: 0.4, top: 0.5, bottom: 0.6, header: 0.2, footer: 0.25 },
+      },
+      headerFooter: {
+        oddFooter: `&L${escapeFooter(this.L.footerCity)}&C&P / &N`,
+        evenFooter: `&L${escapeFooter(this.L.footerCity)}&C&P / &N`,
+      },
+      views: [{ showGridLines: false }],
     });
+    ws.properties.defaultRowHeight = 16;
+    const specs = table ? tableColumns(this.sheet, table, this.lang, this.L, this.withId).specs : Array.from({ length: 8 }, (_, i) => ({ key: `c${i}`, header: '', width: i === 0 ? 24 : 18 }));
+    specs.forEach((s, i) => (ws.getColumn(i + 1).width = s.width));
+    this.widths.set(ws, specs.length);
+    this.used.set(ws, { height: 0, titleRows: 0 });
+    return ws;
   }
-  h1.height = 30;
-  for (let c = 1; c <= width; ) {
-    const spec = cols.specs[c - 1]!;
-    if (spec.sub) {
-      ws.mergeCells(h1.number, c, h1.number, c + 2);
-      c += 3;
-    } else {
-      ws.mergeCells(h1.number, c, h2.number, c);
-      c += 1;
+
+  private width(ws: ExcelJS.Worksheet): number {
+    return this.widths.get(ws)!;
+  }
+
+  /** Points per printed point: the worksheet is shrunk to the page width. */
+  private scale(ws: ExcelJS.Worksheet): number {
+    const px = [...Array(this.width(ws)).keys()].reduce((n, i) => n + (ws.getColumn(i + 1).width ?? 9) * 7 + 5, 0);
+    return Math.min(1, PAGE_WIDTH_PT / (px * 0.75));
+  }
+
+  /** Adds a row's height to the page count; returns whether `extra` more points still fit on the page. */
+  private account(ws: ExcelJS.Worksheet, height: number): void {
+    const u = this.used.get(ws)!;
+    const page = PAGE_HEIGHT_PT / this.scale(ws);
+    u.height += height;
+    if (u.height > page) u.height = height + u.titleRows;
+  }
+
+  /** Puts a page break before the next row when a heading and `next` points would not fit. */
+  private keepWithNext(ws: ExcelJS.Worksheet, headingHeight: number, next: number): void {
+    const u = this.used.get(ws)!;
+    const page = PAGE_HEIGHT_PT / this.scale(ws);
+    if (u.height > 0 && u.height + headingHeight + next > page) {
+      const last = ws.lastRow;
+      if (last) last.addPageBreak();
+      u.height = u.titleRows;
     }
   }
-  ws.pageSetup.printTitlesRow = `${h1.number}:${h2.number}`;
-  ws.views = [{ state: 'frozen', ySplit: h2.number, showGridLines: false }];
 
-  const firstData = h2.number + 1;
-  for (const r of table.rows) writeDataRow(ws, sheet, r, cols, lang);
-  const lastData = firstData + table.rows.length - 1;
-  if (table.withInitiatives) mergeInitiatives(ws, table, firstData, cols.specs.findIndex((s) => s.key === 'initiative') + 1);
-  if (lastData < firstData) return;
-
-  // Footnotes: published rates the system's rate does not reproduce, with the reason.
-  const notes = table.rows.flatMap((r) => r.notes.map((n) => ({ r, n })));
-  if (notes.length > 0) {
-    ws.addRow([]);
-    const head = ws.addRow([`※ ${t(lang, 'sheets.rateNote')}`]);
-    head.getCell(1).font = { ...FONT, bold: true };
-    ws.mergeCells(head.number, 1, head.number, visible);
-    for (const { r, n } of notes) textBlock(ws, `${L.rowRef(r)}：${rateNoteText(n, lang)}`, visible);
+  private text(ws: ExcelJS.Worksheet, text: string, font: Partial<ExcelJS.Font> = FONT, bordered = false): ExcelJS.Row {
+    const width = this.width(ws);
+    const row = ws.addRow([text]);
+    ws.mergeCells(row.number, 1, row.number, width);
+    const cell = row.getCell(1);
+    cell.font = font;
+    cell.alignment = { wrapText: true, vertical: 'top' };
+    if (bordered) cell.border = BORDER;
+    row.height = estimateHeight(text, totalWidth(ws, width), (font.size ?? 10) / 10);
+    this.account(ws, row.height);
+    return row;
   }
 
-  if (sheet.kind === 'progress') {
-    const withCommentary = table.rows.filter((r) => r.commentary !== '');
-    if (withCommentary.length > 0) {
-      ws.addRow([]);
-      const head = ws.addRow([`${L.commentaryHeading(table)}`]);
-      head.getCell(1).font = { ...FONT, bold: true, size: 11 };
-      ws.mergeCells(head.number, 1, head.number, visible);
-      for (const r of withCommentary) textBlock(ws, `●${L.rowRef(r)}\n・　${r.commentary}`, visible);
+  /** The form's header: title, then the municipality, 選定年度 and 作成年月 on their own row (never cut), then the plan. */
+  head(ws: ExcelJS.Worksheet): void {
+    const title = this.text(ws, this.L.sheetTitle, { ...FONT, size: 14, bold: true });
+    title.height = Math.max(title.height ?? 0, 24);
+    const created = this.L.createdOn ? `${t(this.lang, 'sheets.head.createdOn')}：${this.L.createdOn}` : `${t(this.lang, 'sheets.head.createdOn')}：`;
+    this.text(ws, [this.L.cityName, this.L.selected, created].filter((x) => x !== '').join('　'), { ...FONT, bold: true });
+    this.text(ws, this.sheet.kind === 'progress' ? `${t(this.lang, 'sheets.head.planName')}：${this.L.planTitle}` : this.L.planLine, { ...FONT, bold: true });
+    ws.addRow([]);
+  }
+
+  partHeading(ws: ExcelJS.Worksheet, text: string): void {
+    this.text(ws, text, { ...FONT, size: 12, bold: true });
+  }
+
+  /** A numbered section with its texts (an empty bordered box when there is none). */
+  section(ws: ExcelJS.Worksheet, heading: string, texts: readonly string[]): void {
+    const first = texts[0] ?? '';
+    this.keepWithNext(ws, 18, estimateHeight(first || ' ', totalWidth(ws, this.width(ws))));
+    this.text(ws, heading, { ...FONT, size: 11, bold: true });
+    if (texts.length === 0) this.text(ws, '', FONT, true);
+    for (const x of texts) this.text(ws, x, FONT, true);
+    ws.addRow([]);
+  }
+
+  /** A numbered section holding a KPI table. */
+  tableSection(ws: ExcelJS.Worksheet, heading: string, table: SheetTable | undefined): void {
+    this.keepWithNext(ws, 18, 30 + 16 + 40);
+    this.text(ws, heading, { ...FONT, size: 11, bold: true });
+    if (table) this.table(ws, table);
+    ws.addRow([]);
+  }
+
+  private table(ws: ExcelJS.Worksheet, table: SheetTable): void {
+    const { sheet, lang } = this;
+    const cols = tableColumns(sheet, table, lang, this.L, this.withId);
+    const width = cols.specs.length;
+    // Two header rows: a figure's label spans its cells, 年｜値｜単位 (年｜数) below; other labels span both rows.
+    const h1 = ws.addRow(cols.specs.map((s) => s.header));
+    const h2 = ws.addRow(cols.specs.map((s) => s.sub ?? s.header));
+    for (const row of [h1, h2]) {
+      row.eachCell({ includeEmpty: true }, (cell) => {
+        cell.font = { ...FONT, bold: true };
+        cell.fill = HEADER_FILL;
+        cell.border = BORDER;
+        cell.alignment = { horizontal: 'center', vertical: 'middle', wrapText: true };
+      });
+    }
+    h1.height = Math.max(30, ...cols.specs.map((s) => (s.sub ? estimateHeight(s.header, s.width * 3) : estimateHeight(s.header, s.width))));
+    h2.height = 16;
+    for (let c = 1; c <= width; ) {
+      const spec = cols.specs[c - 1]!;
+      if (spec.sub) {
+        ws.mergeCells(h1.number, c, h1.number, c + 2);
+        if (sheet.layout === 'result-report' && !this.withId) ws.mergeCells(h2.number, c + 1, h2.number, c + 2);
+        c += 3;
+      } else {
+        ws.mergeCells(h1.number, c, h2.number, c);
+        c += 1;
+      }
+    }
+    this.account(ws, h1.height + h2.height);
+    if (!ws.pageSetup.printTitlesRow) {
+      ws.pageSetup.printTitlesRow = `${h1.number}:${h2.number}`;
+      this.used.get(ws)!.titleRows = h1.height + h2.height;
+    }
+    const firstData = h2.number + 1;
+    for (const r of table.rows) {
+      const row = writeDataRow(ws, sheet, table, r, cols, lang, this.L);
+      this.account(ws, row.height ?? 18);
+    }
+    if (table.withInitiatives) mergeInitiatives(ws, table, firstData, cols.specs.findIndex((s) => s.key === 'initiative') + 1);
+  }
+
+  /** The overview page: header, then items 1.–8. as label and text (2. the goals), each printed even when empty. */
+  overview(): void {
+    const ws = this.page(this.L.overviewSheetName, undefined);
+    const { sheet, lang, L } = this;
+    const title = this.text(ws, L.sheetTitle, { ...FONT, size: 14, bold: true });
+    title.height = Math.max(title.height ?? 0, 24);
+    if (sheet.kind === 'report' && sheet.plan.vision) this.text(ws, sheet.plan.vision, { ...FONT, size: 12, bold: true });
+    this.text(ws, [L.cityName, L.selected, `${t(lang, 'sheets.head.createdOn')}：${L.createdOn}`].filter((x) => x !== '').join('　'), { ...FONT, bold: true });
+    this.text(ws, `${t(lang, 'sheets.head.planName')}：${L.planTitle}`, { ...FONT, bold: true });
+    ws.addRow([]);
+    const width = this.width(ws);
+    for (const no of [1, 2, 3, 4, 5, 6, 7, 8]) {
+      const body = no === 2 ? priorityGoalsText(sheet, lang) : (sheet.overview.find((o) => o.no === no)?.bodies ?? []).join('\n');
+      const row = ws.addRow([L.overviewItem(no), body]);
+      ws.mergeCells(row.number, 2, row.number, width);
+      row.getCell(1).font = { ...FONT, bold: true };
+      row.getCell(1).fill = HEADER_FILL;
+      for (const c of [1, 2]) {
+        row.getCell(c).border = BORDER;
+        row.getCell(c).alignment = { wrapText: true, vertical: 'top' };
+      }
+      row.getCell(2).font = FONT;
+      row.height = Math.max(estimateHeight(body || ' ', totalWidth(ws, width) - (ws.getColumn(1).width ?? 24)), estimateHeight(L.overviewItem(no), ws.getColumn(1).width ?? 24), 30);
+      this.keepWithNext(ws, 0, row.height);
+      this.account(ws, row.height);
     }
   }
 }
 
-function writeDataRow(ws: ExcelJS.Worksheet, sheet: ProgressSheet, r: SheetRow, cols: ReturnType<typeof tableColumns>, lang: Lang): void {
+function writeDataRow(ws: ExcelJS.Worksheet, sheet: ProgressSheet, table: SheetTable, r: SheetRow, cols: ReturnType<typeof tableColumns>, lang: Lang, L: Labels): ExcelJS.Row {
   const row = ws.addRow([]);
   const n = row.number;
   const set = (col: number, value: ExcelJS.CellValue, align: Partial<ExcelJS.Alignment> = {}) => {
@@ -248,6 +360,7 @@ function writeDataRow(ws: ExcelJS.Worksheet, sheet: ProgressSheet, r: SheetRow, 
     cell.alignment = { vertical: 'middle', wrapText: true, ...align };
     return cell;
   };
+  const name = L.withTargets(table) ? nameWithTargets(r) : r.name;
   cols.specs.forEach((s, i) => {
     const c = i + 1;
     switch (s.key) {
@@ -255,13 +368,13 @@ function writeDataRow(ws: ExcelJS.Worksheet, sheet: ProgressSheet, r: SheetRow, 
         set(c, t(lang, `sheets.side.${r.side}`), { horizontal: 'center' });
         break;
       case 'no':
-        set(c, r.no, { horizontal: 'center' });
+        set(c, L.rowNo(table, r), { horizontal: 'center' });
         break;
       case 'initiative':
         set(c, r.initiative, { vertical: 'top' });
         break;
       case 'name':
-        set(c, nameWithTargets(r), { vertical: 'top' });
+        set(c, name, { vertical: 'top' });
         break;
       case 'reflection':
         set(c, r.reflection, { vertical: 'top' });
@@ -284,8 +397,9 @@ function writeDataRow(ws: ExcelJS.Worksheet, sheet: ProgressSheet, r: SheetRow, 
   figure(r.target, cols.target);
   // Calc and Excel keep a row's stored height, so it is sized for its longest wrapped text.
   row.height = Math.max(
-    ...cols.specs.map((s, i) => {
-      const text = s.key === 'name' ? nameWithTargets(r) : s.key === 'initiative' ? r.initiative : s.key === 'reflection' ? r.reflection : '';
+    18,
+    ...cols.specs.map((s) => {
+      const text = s.key === 'name' ? name : s.key === 'initiative' ? r.initiative : s.key === 'reflection' ? r.reflection : '';
       return text ? estimateHeight(text, s.width) : 18;
     }),
   );
@@ -298,13 +412,12 @@ function writeDataRow(ws: ExcelJS.Worksheet, sheet: ProgressSheet, r: SheetRow, 
     const tg = ref(cols.target.value);
     const formula = r.rate.formula === 'progress' ? `(${a}-${b})/(${tg}-${b})` : r.rate.formula === 'actual-over-target' ? `${a}/${tg}` : `${tg}/${a}`;
     // A rate computed from unrounded figures (issue 10.7) cannot be a formula over the printed
-    // cells: it is written as a value, and the note says which figure was unrounded.
+    // cells: it is written as the published value (the review list says which figure was unrounded).
     const precise = preciseNoteText(r, lang) !== null;
     rateCell.value = precise ? r.rate.value / 100 : { formula, result: r.rate.value / 100 };
-    if (precise) rateCell.note = preciseNoteText(r, lang)!;
     rateCell.numFmt = sheet.rateDecimals > 0 ? `0.${'0'.repeat(sheet.rateDecimals)}%` : '0%';
-    if (r.notes.length > 0) rateCell.note = [...(precise ? [preciseNoteText(r, lang)!] : []), ...r.notes.map((x) => rateNoteText(x, lang))].join('\n');
   }
+  return row;
 }
 
 /** Merges the 取組名 cells of consecutive rows of one initiative, as the printed sheets do. */
@@ -317,48 +430,21 @@ function mergeInitiatives(ws: ExcelJS.Worksheet, table: SheetTable, firstRow: nu
   }
 }
 
-function writeClosing(wb: ExcelJS.Workbook, sheet: ProgressSheet, lang: Lang, L: Labels): void {
-  const ws = newWorksheet(wb, L.closingSheetName, sheet, L);
-  const width = 8;
-  for (let i = 1; i <= width; i++) ws.getColumn(i).width = 20;
-  writeTitle(ws, width, L);
-  const section = (heading: string, items: readonly PlanNarrative[]) => {
-    const head = ws.addRow([heading]);
-    head.getCell(1).font = { ...FONT, bold: true, size: 11 };
-    ws.mergeCells(head.number, 1, head.number, width);
-    if (items.length === 0) textBlock(ws, t(lang, 'sheets.none'), width);
-    for (const n of items) textBlock(ws, items.length > 1 || sheet.kind === 'summary' ? `●${n.title}\n${n.body}` : n.body, width);
-    ws.addRow([]);
-  };
-  const n = sheet.tables.length;
-  if (sheet.kind === 'summary') section(`（${n + 1}）${t(lang, 'sheets.summaryHeading')}`, sheet.summary);
-  section(`（${n + (sheet.kind === 'summary' ? 2 : 1)}）${t(lang, 'sheets.expert')}`, sheet.expertEvaluations);
-}
-
-/** A paragraph over the worksheet's width, wrapped, with a row height that shows all of it. */
-function textBlock(ws: ExcelJS.Worksheet, text: string, width: number): void {
-  const row = ws.addRow([text]);
-  ws.mergeCells(row.number, 1, row.number, width);
-  const cell = row.getCell(1);
-  cell.font = FONT;
-  cell.alignment = { wrapText: true, vertical: 'top' };
-  cell.border = BORDER;
-  row.height = estimateHeight(text, totalWidth(ws, width));
-}
 
 /**
  * Neither Excel nor Calc grows a merged cell's row to fit wrapped text, so the height is set:
  * a Japanese character takes about two width units, a line 15 points at 10-point type.
  */
-function estimateHeight(text: string, widthChars: number): number {
-  const perLine = Math.max(4, Math.floor(widthChars * 1.05));
+function estimateHeight(text: string, widthChars: number, fontScale = 1): number {
+  // A little under the column's width per line: Calc and Excel wrap at word and glyph edges.
+  const perLine = Math.max(4, Math.floor((widthChars * 0.95) / fontScale));
   let lines = 0;
   for (const para of text.split('\n')) {
     let units = 0;
     for (const ch of para) units += ch.charCodeAt(0) > 0x2e80 ? 2 : 1;
     lines += Math.max(1, Math.ceil(units / perLine));
   }
-  return Math.min(409, Math.max(16, lines * 14 + 4));
+  return Math.min(409, Math.max(16, Math.ceil(lines * 14.5 * fontScale + 5)));
 }
 
 function totalWidth(ws: ExcelJS.Worksheet, width: number): number {

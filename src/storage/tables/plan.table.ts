@@ -1,5 +1,6 @@
 import type { ColumnType, Generated, GeneratedAlways, Insertable, Selectable, Updateable } from 'kysely';
-import type { NarrativeKind, PlanKind, PlanNodeKind, PlanVersion } from '../../core/plan/plan.ts';
+import type { NarrativeKind, NarrativeSection, PlanKind, PlanNodeKind, PlanVersion, SheetKind, SheetLayout } from '../../core/plan/plan.ts';
+
 import type { NullableNumericColumn } from '../columns.ts';
 
 /** `plans`: a city's plans (comprehensive, SDGs Future City ...). */
@@ -16,6 +17,10 @@ export interface PlansTable {
   period_end: number;
   parent_plan_id: number | null;
   vision: string | null;
+  /** The form its sheets follow (issue 14). */
+  sheet_layout: Generated<SheetLayout>;
+  /** 第N期 as the forms print it. */
+  period_ordinal: number | null;
   /** Row version from the `edit_versions` sequence: a new number on every update (optimistic concurrency). */
   version: Generated<number>;
   /** Set when the secretariat archived the plan: it leaves public lists, its rows and history stay (migration 2026_11_30_1201). */
@@ -72,10 +77,26 @@ export interface PlanNarrativesTable {
   title: string;
   body: string;
   year: number | null;
+  /** Where the forms print it; null: derived from kind and title. */
+  section: NarrativeSection | null;
   /** Row version from the `edit_versions` sequence: a new number on every update (optimistic concurrency). */
   version: Generated<number>;
 }
 
+/** `plan_sheet_reports`: a sheet's 作成年月 and the document it was published as. */
+export interface PlanSheetReportsTable {
+  plan_id: number;
+  year: number;
+  kind: SheetKind;
+  /** YYYY-MM. */
+  submitted_on: string;
+  document_id: string | null;
+}
+
+/** A `plan_sheet_reports` row as read. */
+export type PlanSheetReportRow = Selectable<PlanSheetReportsTable>;
+/** A `plan_sheet_reports` row to insert. */
+export type NewPlanSheetReportRow = Insertable<PlanSheetReportsTable>;
 /** A `plans` row as read. */
 export type PlanRow = Selectable<PlansTable>;
 /** A `plans` row to insert. */

@@ -10,7 +10,7 @@ const ok = (description: string, ref: string) => ({ description, content: { 'app
 
 const nullable = (type: string) => ({ type: [type, 'null'] });
 const timePoint = { type: 'string', description: 'Time point: "2020" (year), "FY2021" (fiscal year, April–March), "2024-03" (month), "2024-03-31" (day), "2020/2024" (period)' };
-const statusEnum = { type: 'string', enum: ['achieved', 'on-track', 'behind', 'worsening', 'no-data'] };
+const statusEnum = { type: 'string', enum: ['achieved', 'on-track', 'behind', 'worsening', 'missed', 'no-data'] };
 
 export const openApiDocument = {
   openapi: '3.1.0',
@@ -154,7 +154,7 @@ export const openApiDocument = {
             description: 'A status the city secretariat set instead of the computed `status`, with its required justification; null when none',
             properties: { status: { type: 'string', enum: ['achieved', 'on-track', 'behind', 'worsening'] }, justification: { type: 'string' }, decided_on: { type: 'string', format: 'date' } },
           },
-          forecast: { type: ['object', 'null'], properties: { verdict: { type: 'string', enum: ['reaches', 'misses', 'no-data'] }, projected_value: nullable('number'), margin: nullable('number') } },
+          forecast: { type: ['object', 'null'], properties: { verdict: { type: 'string', enum: ['reaches', 'misses', 'missed', 'no-data'] }, projected_value: nullable('number'), margin: nullable('number') } },
           url: { type: 'string' },
         },
       },

@@ -34,7 +34,8 @@ export function sheetRoutes(deps: WebDeps, printer = new PdfPrinter()): Hono {
     if (!r.ok) {
       if (r.error.kind === 'unknown-plan') return notFound(c);
       if (r.error.kind === 'bad-year') return await yearOutsidePlan(c, data, r.error.input);
-      return c.text(t(parseLang(c.req.query('lang')), 'sheets.unknownYear'), 400);
+      return c.text(t(parseLang(c.req.query('lang')), r.error.kind === 'bad-kind' ? 'sheets.unknownKind' : 'sheets.unknownYear'), 400);
+
     }
     return { sheet: r.sheet };
   };
@@ -71,12 +72,14 @@ export function sheetRoutes(deps: WebDeps, printer = new PdfPrinter()): Hono {
   app.get('/cities/:city/plans/:plan/sheet.xlsx', async (c) => {
     const r = await load(c);
     if (r instanceof Response) return r;
+    const purposeInput = c.req.query('purpose') ?? 'submission';
+    if (purposeInput !== 'submission' && purposeInput !== 'reimport') return c.text('purpose: submission or reimport', 400);
     const out = new PassThrough();
-    writeProgressSheetXlsx(r.sheet, parseLang(c.req.query('lang')), out).catch((e: unknown) => out.destroy(e instanceof Error ? e : new Error(String(e))));
+    writeProgressSheetXlsx(r.sheet, parseLang(c.req.query('lang')), out, purposeInput).catch((e: unknown) => out.destroy(e instanceof Error ? e : new Error(String(e))));
     return new Response(Readable.toWeb(out) as ReadableStream, {
       headers: {
         'content-type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-        'content-disposition': `attachment; filename="${sheetFileName(r.sheet, 'xlsx')}"`,
+        'content-disposition': `attachment; filename="${sheetFileName(r.sheet, 'xlsx', purposeInput)}"`,
       },
     });
   });

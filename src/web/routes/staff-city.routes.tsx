@@ -33,7 +33,13 @@ import { headOf, renderPlanPage } from './staff-plans.routes.tsx';
 import { editPlanHead } from '../../plans/plan.commands.ts';
 import { actorName } from '../../auth/user.ts';
 import { problemTexts } from '../views/staff/problems.ts';
-import type { WebDeps } from '../web-deps.ts';
+import { clockOf, type WebDeps } from '../web-deps.ts';
+import { SheetReviewView } from '../views/staff/sheet-review.view.tsx';
+import { sheetReviews } from '../../services/progress-sheet.service.ts';
+import { buildProgressSheet } from '../../sheets/progress-sheet.ts';
+import { differenceTexts } from '../../sheets/sheet-text.ts';
+import { setSubmissionMonth } from '../../sheets/set-submission-month.command.ts';
+import { toCsv } from '../../formats/csv/write-csv.ts';
 import { forbidden, formOf, noticeOf, redirectWithNotice, staffNotFound, staffPage, staleForm } from './staff.routes.tsx';
 
 /**
@@ -503,6 +509,74 @@ export function staffCityRoutes(deps: WebDeps): Hono<StaffEnv> {
       return renderPlan(c, { evaluation: { values: form, errors: problemTexts(ctx, r.errors) } }, 422);
     }
     return redirectWithNotice(c, `/staff/cities/${plan.cityId}/plans/${plan.id}`, 'staff.plan.saved');
+  });
+
+  // ---- Sheets: 作成年月 per report and the review list of differences (issue 14)
+
+  async function renderSheets(c: Context<StaffEnv>, error?: string, status = 200) {
+    const plan = await planOf(c);
+    const data = plan && (await store.get(plan.cityId));
+    const publicPlan = data?.plans.find((p) => p.id === plan?.id);
+    if (!plan || !data || !publicPlan) return staffNotFound(c);
+    const reviews = sheetReviews(data, publicPlan, clockOf(deps).now());
+    const sheet = reviews[0] ? buildProgressSheet(data, publicPlan, { kind: reviews[0].kind, year: reviews[0].year }) : null;
+    return c.html(
+      <SheetReviewView
+        page={staffPage(c)}
+        city={data.city}
+        plan={publicPlan}
+        reviews={reviews}
+        documents={new Map(data.documents.map((d) => [d.id, `${d.title}（${d.published}）`]))}
+        rateDecimals={sheet?.rateDecimals ?? 1}
+        canEdit={canEditPlans(currentUser(c), plan.cityId)}
+        notice={noticeOf(c)}
+        error={error}
+      />,
+      status as 200,
+    );
+  }
+
+  app.get('/:city/plans/:plan/sheets', (c) => renderSheets(c));
+
+  app.post('/:city/plans/:plan/sheets', async (c) => {
+    const plan = await planOf(c);
+    if (!plan) return staffNotFound(c);
+    const user = currentUser(c);
+    if (!canEditPlans(user, plan.cityId)) return forbidden(c);
+    const form = await formOf(c);
+    const r = await setSubmissionMonth(db, store, actorName(user!), plan, { year: form['year'] ?? '', kind: form['kind'] ?? '', submittedOn: form['submittedOn'] ?? '' });
+    if (!r.ok) {
+      const t = staffPage(c).ctx.t;
+      if (r.error.field === 'plan') return staffNotFound(c);
+      return renderSheets(c, r.error.field === 'submittedOn' ? t('sheets.submittedOn.bad') : r.error.field === 'kind' ? t('sheets.unknownKind') : t('sheets.unknownYear'), 400);
+    }
+    return redirectWithNotice(c, `/staff/cities/${plan.cityId}/plans/${plan.id}/sheets`, 'sheets.submittedOn.saved');
+  });
+
+  app.get('/:city/plans/:plan/sheets/differences.csv', async (c) => {
+    const plan = await planOf(c);
+    const data = plan && (await store.get(plan.cityId));
+    const publicPlan = data?.plans.find((p) => p.id === plan?.id);
+    if (!plan || !data || !publicPlan) return staffNotFound(c);
+    const lang = staffPage(c).ctx.lang;
+    const titles = new Map(data.documents.map((d) => [d.id, `${d.title}（${d.published}）`]));
+    const rows = sheetReviews(data, publicPlan, clockOf(deps).now()).flatMap((r) =>
+      r.differences.map((d) => ({
+        year: r.year,
+        sheet: r.kind,
+        table: d.tableCode,
+        no: d.no,
+        kpi_id: d.kpiId,
+        kpi_name: d.name,
+        printed_rate: d.printedRate,
+        printed_method: d.printedFormula,
+        system_rate: d.systemRate,
+        system_method: d.systemFormula,
+        explanation: differenceTexts(d, r.documentId ? (titles.get(r.documentId) ?? r.documentId) : null, lang).join(' / '),
+      })),
+    );
+    const csv = toCsv({ columns: ['year', 'sheet', 'table', 'no', 'kpi_id', 'kpi_name', 'printed_rate', 'printed_method', 'system_rate', 'system_method', 'explanation'], rows });
+    return c.body(csv, 200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${plan.id}-sheet-differences.csv"` });
   });
 
   return app;

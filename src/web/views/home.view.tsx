@@ -66,7 +66,7 @@ export function HomeView(props: { ctx: ViewContext; cities: Page<CityCard>; pref
                       {ctx.t('home.plans')} {planCount} ・ {ctx.t('home.kpis')} {kpiCount}
                     </p>
                     <p class="status-line">
-                      {(['achieved', 'on-track', 'behind', 'worsening'] as const).map((s) => (
+                      {(['achieved', 'on-track', 'behind', 'worsening', 'missed'] as const).map((s) => (
                         <span>
                           <StatusBadge ctx={ctx} status={s} /> {statusCounts[s]}{' '}
                         </span>
@@ -74,6 +74,7 @@ export function HomeView(props: { ctx: ViewContext; cities: Page<CityCard>; pref
                     </p>
                   </>
                 )}
+
               </li>
             ))}
           </ul>

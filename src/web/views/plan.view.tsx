@@ -1,3 +1,4 @@
+import { sheetKindsOf } from '../../core/plan/plan.ts';
 import { UnpublishedYearsNote } from './unpublished-note.tsx';
 import type { City } from '../../core/city/city.ts';
 import type { PlanNode } from '../../core/plan/plan.ts';
@@ -46,7 +47,7 @@ export function PlanView(props: { ctx: ViewContext; city: City; report: PlanRepo
             <StatusBadge ctx={ctx} status={props.overall.status} /> {formatRate(props.overall.progress, ctx.lang)}
           </p>
           <p class="status-line">
-            {(['achieved', 'on-track', 'behind', 'worsening', 'no-data'] as const).map((s) => (
+            {(['achieved', 'on-track', 'behind', 'worsening', 'missed', 'no-data'] as const).map((s) => (
               <span>
                 <StatusBadge ctx={ctx} status={s} /> {props.overall.counts[s]}{' '}
               </span>
@@ -70,9 +71,9 @@ export function PlanView(props: { ctx: ViewContext; city: City; report: PlanRepo
       {report.rows.length > 0 ? (
         <section aria-labelledby="sheet-h" class="sheet-downloads">
           <h2 id="sheet-h">{ctx.t('sheets.download.heading')}</h2>
-          {(['progress', 'summary'] as const).map((kind) => (
+          {sheetKindsOf(plan.sheetLayout).map((kind) => (
             <p>
-              {ctx.t(kind === 'progress' ? 'sheets.download.progress' : 'sheets.download.summary')}：{' '}
+              {ctx.t(`sheets.download.${kind}`)}：{' '}
               <a href={ctx.href(`/cities/${city.id}/plans/${plan.id}/sheet?kind=${kind}`)}>{ctx.t('sheets.download.view')}</a> ・{' '}
               <a href={ctx.href(`/cities/${city.id}/plans/${plan.id}/sheet.xlsx?kind=${kind}`)} download>{ctx.t('sheets.download.xlsx')}</a> ・{' '}
               <a href={ctx.href(`/cities/${city.id}/plans/${plan.id}/sheet.pdf?kind=${kind}`)} download>{ctx.t('sheets.download.pdf')}</a>

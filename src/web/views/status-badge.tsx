@@ -1,7 +1,7 @@
 import type { KpiStatus } from '../../core/kpi/status.ts';
 import type { ViewContext } from './view-context.ts';
 
-const ICON: Record<KpiStatus, string> = { achieved: '◎', 'on-track': '○', behind: '△', worsening: '×', 'no-data': '－' };
+const ICON: Record<KpiStatus, string> = { achieved: '◎', 'on-track': '○', behind: '△', worsening: '×', missed: '✕', 'no-data': '－' };
 
 /** A status as a badge with a symbol and a word, so it is not told by colour alone. */
 export function StatusBadge(props: { ctx: ViewContext; status: KpiStatus; title?: string }) {

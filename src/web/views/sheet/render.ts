@@ -10,8 +10,8 @@ export async function sheetHtml(sheet: ProgressSheet, lang: Lang, toolbar?: Shee
   return `<!doctype html>${body}`;
 }
 
-/** The printed footer of a sheet: the city on the left, the date it was produced on the right. */
+/** The printed footer of a sheet: the city on the left (the form carries its own 作成年月; no production date is printed). */
 export function sheetFooter(sheet: ProgressSheet, lang: Lang): PdfFooter {
   const L = sheetLabels(sheet, lang);
-  return { left: L.footerCity, right: L.footerDate };
+  return { left: L.footerCity, right: '' };
 }

@@ -11,12 +11,10 @@ body { margin: 0; background: #fff; }
 h1 { font-size: 15pt; margin: 0; }
 h2 { font-size: 11pt; margin: 5mm 0 2mm; break-after: avoid; }
 h3 { font-size: 10pt; margin: 3mm 0 1mm; break-after: avoid; }
-.sheet-head { display: grid; grid-template-columns: 1fr auto; gap: 1mm 4mm; border-bottom: 2px solid #0b5394; padding-bottom: 2mm; }
-.sheet-head .city { margin: 0; font-weight: 700; text-align: right; }
-.sheet-head .plan { grid-column: 1 / 3; margin: 0; font-weight: 700; }
-.sheet-head .meta { grid-column: 1 / 3; margin: 0; color: #444; font-size: 8.5pt; }
+.sheet-head { border-bottom: 2px solid #0b5394; padding-bottom: 2mm; margin-bottom: 2mm; }
 .block { display: grid; grid-template-columns: 48mm 1fr; border: 1px solid #888; border-top: none; break-inside: avoid; }
 .overview .block:first-child { border-top: 1px solid #888; margin-top: 3mm; }
+.overview .block { grid-template-columns: 40mm 1fr; min-height: 10mm; }
 .block .label { background: #e8eef6; padding: 1.5mm 2mm; font-weight: 700; border-right: 1px solid #888; }
 .block .body { padding: 1.5mm 2mm; white-space: pre-wrap; }
 .goals { margin: 0; padding-left: 0; list-style: none; }
@@ -39,6 +37,28 @@ table.kpis td.rate { font-weight: 700; }
 .comment, .narrative { break-inside: avoid; border: 1px solid #bbb; padding: 1mm 2mm; margin: 0 0 1.5mm; }
 .comment p, .narrative p { margin: .5mm 0; }
 .prewrap { white-space: pre-wrap; }
+.page { break-after: page; }
+.page:last-child { break-after: auto; }
+h2.part { font-size: 12pt; margin: 3mm 0 2mm; border-bottom: 1px solid #0b5394; }
+h4 { font-size: 9.5pt; margin: 1.5mm 0 .5mm; break-after: avoid; }
+.form-section { margin: 0 0 3mm; }
+.form-section > h3 { break-after: avoid; page-break-after: avoid; }
+.form-section > .form-body { min-height: 8mm; border: 1px solid #888; padding: 1.5mm 2mm; }
+.form-section > .form-body:has(> table:only-child) { border: none; padding: 0; }
+.head-grid { display: flex; gap: 6mm; margin: 1mm 0; }
+.head-grid div { display: flex; gap: 2mm; }
+.head-grid dt { font-weight: 700; }
+.head-grid dd { margin: 0; min-width: 20mm; }
+.plan-line { margin: 1mm 0; font-weight: 700; }
+.plan-line .k { font-weight: 400; color: #333; margin-right: 2mm; }
+.vision { margin: 1mm 0; font-size: 12pt; font-weight: 700; }
+.goal-icons { margin: 0; padding: 0; list-style: none; display: flex; flex-wrap: wrap; gap: 3mm; }
+.goal-icons .side { display: flex; gap: 1mm; align-items: center; }
+.goal-icons .side-name { font-weight: 700; margin-right: 1mm; }
+.goal-icon { display: inline-flex; flex-direction: column; justify-content: center; width: 17mm; height: 17mm; color: #fff; padding: 1mm; box-sizing: border-box; line-height: 1.1; }
+.goal-icon b { font-size: 12pt; }
+.goal-icon small { font-size: 6pt; }
+.bullet { break-inside: avoid; }
 .toolbar { display: flex; flex-wrap: wrap; gap: 1rem; align-items: center; padding: .6rem 1rem; background: #f5f6f8; border-bottom: 3px solid #0b5394; font-family: sans-serif; font-size: 11pt; }
 .toolbar a { color: #0b5394; }
 .toolbar a:focus-visible, .toolbar button:focus-visible, .toolbar select:focus-visible { outline: 3px solid #e37400; outline-offset: 2px; }

@@ -266,6 +266,11 @@ export function PlanEditView(props: {
   return (
     <StaffLayout page={props.page} title={title} breadcrumbs={[...crumbs(ctx, props.city), { href: ctx.href(`/staff/cities/${props.city.id}/plans`), label: t('staff.plan.list') }]} notice={props.notice}>
       <h1>{title}</h1>
+      {props.plan.kind === 'sdgs-future-city' ? (
+        <p>
+          <a href={ctx.href(`/staff/cities/${props.city.id}/plans/${props.plan.id}/sheets`)}>{t('sheets.diff.title')}</a>
+        </p>
+      ) : null}
       {props.can.edit ? (
         <p>
           <a href={ctx.href(`${base}/next-period`)}>{t('period.next.title')}</a>
