@@ -9,6 +9,7 @@ import * as m20261130_0501 from './migrations/2026_11_30_0501_review.ts';
 import * as m20261130_0601 from './migrations/2026_11_30_0601_edit_versions.ts';
 import * as m20261130_0701 from './migrations/2026_11_30_0701_figures.ts';
 import * as m20261130_0901 from './migrations/2026_11_30_0901_national_summaries.ts';
+import * as m20261130_1601 from './migrations/2026_11_30_1601_search_readings.ts';
 
 /**
  * Every migration by name. Append a line for each new file in migrations/ (named
@@ -23,6 +24,7 @@ const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '2026_11_30_0601_edit_versions': m20261130_0601,
   '2026_11_30_0701_figures': m20261130_0701,
   '2026_11_30_0901_national_summaries': m20261130_0901,
+  '2026_11_30_1601_search_readings': m20261130_1601,
 };
 
 /** The migrations from the static list above: no filesystem scanning, so bundling works. */
