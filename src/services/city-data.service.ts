@@ -1,6 +1,6 @@
 import { endOfIsoDateInJapan } from '../core/time/iso-date.ts';
 import { decimalsOf } from '../core/quantity.ts';
-import type { City, CityData, PublishedRate, SourceDocument } from '../core/city/city.ts';
+import type { City, CityData, OpenDataLicence, PublishedRate, SourceDocument } from '../core/city/city.ts';
 import type { DatedValue, Kpi, KpiTarget, Observation, TargetRevision } from '../core/kpi/kpi.ts';
 import type { Plan, PlanKpiRow, PlanNarrative, PlanNode, PlanVersion } from '../core/plan/plan.ts';
 import { formatTimePointIso, parseTimePointIso, timePointEnd, type TimePoint } from '../core/time/time-point.ts';
@@ -245,6 +245,8 @@ export function cityFromRow(r: CityRow): City {
     ...opt('sdgsFutureCitySince', r.sdgs_future_city_since),
     ...opt('population', r.population),
     ...opt('description', r.description),
+    ...opt('localGovernmentCode', r.local_government_code),
+    ...opt('openDataLicence', r.open_data_licence as OpenDataLicence | null | undefined),
   });
 }
 
@@ -449,6 +451,8 @@ class CityWriter {
       sdgs_future_city_since: wanted.sdgsFutureCitySince ?? null,
       population: wanted.population ?? null,
       description: wanted.description ?? null,
+      local_government_code: wanted.localGovernmentCode ?? null,
+      open_data_licence: wanted.openDataLicence ?? null,
     };
     if (!row) {
       await insertCity(this.db, values);
@@ -890,6 +894,8 @@ function normalizeCity(c: City): City {
     ...opt('sdgsFutureCitySince', c.sdgsFutureCitySince),
     ...opt('population', c.population),
     ...opt('description', c.description),
+    ...opt('localGovernmentCode', c.localGovernmentCode),
+    ...opt('openDataLicence', c.openDataLicence),
   };
 }
 

@@ -10,6 +10,7 @@ import * as m20261130_0601 from './migrations/2026_11_30_0601_edit_versions.ts';
 import * as m20261130_0701 from './migrations/2026_11_30_0701_figures.ts';
 import * as m20261130_0901 from './migrations/2026_11_30_0901_national_summaries.ts';
 import * as m20261130_1601 from './migrations/2026_11_30_1601_search_readings.ts';
+import * as m20261130_1602 from './migrations/2026_11_30_1602_city_code_and_licence.ts';
 
 /**
  * Every migration by name. Append a line for each new file in migrations/ (named
@@ -25,6 +26,7 @@ const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '2026_11_30_0701_figures': m20261130_0701,
   '2026_11_30_0901_national_summaries': m20261130_0901,
   '2026_11_30_1601_search_readings': m20261130_1601,
+  '2026_11_30_1602_city_code_and_licence': m20261130_1602,
 };
 
 /** The migrations from the static list above: no filesystem scanning, so bundling works. */

@@ -12,6 +12,27 @@ export interface City {
   readonly sdgsFutureCitySince?: number;
   readonly population?: number;
   readonly description?: string;
+  /**
+   * 全国地方公共団体コード: six digits, the last a check digit (総務省; 032093 一関市). The first
+   * column of every open-data CSV (自治体標準オープンデータセット).
+   */
+  readonly localGovernmentCode?: string;
+  /** The licence of the city's open data; CC BY 4.0 when not set (issue 15.3). */
+  readonly openDataLicence?: OpenDataLicence;
+}
+
+/** Licences a city can publish its data under: CC BY 4.0, or 公共データ利用規約（第1.0版） (PDL 1.0, CC BY 4.0 compatible). */
+export type OpenDataLicence = 'CC-BY-4.0' | 'PDL-1.0';
+export const OPEN_DATA_LICENCES: readonly OpenDataLicence[] = ['CC-BY-4.0', 'PDL-1.0'];
+
+/**
+ * Whether a 全国地方公共団体コード's check digit holds: the first five digits weighted 6, 5, 4, 3, 2,
+ * summed; the check digit is the last digit of 11 minus the sum modulo 11 (総務省 地方公共団体コード).
+ */
+export function isLocalGovernmentCode(code: string): boolean {
+  if (!/^\d{6}$/.test(code)) return false;
+  const sum = [...code.slice(0, 5)].reduce((s, d, i) => s + Number(d) * (6 - i), 0);
+  return (11 - (sum % 11)) % 10 === Number(code[5]);
 }
 
 /** A published document figures were taken from (a progress sheet, a plan). */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isLocalGovernmentCode } from '../../core/city/city.ts';
 
 /**
  * The plan data file: one city's plans and KPIs as JSON, with figures and dates written as the
@@ -172,6 +173,13 @@ export const cityDataFileSchema = z.strictObject({
     sdgsFutureCitySince: z.number().int().optional(),
     population: z.number().int().optional(),
     description: z.string().optional(),
+    /** 全国地方公共団体コード, six digits with its check digit (032093). */
+    localGovernmentCode: z
+      .string()
+      .refine(isLocalGovernmentCode, 'expected a 全国地方公共団体コード: six digits ending in its check digit (e.g. 032093)')
+      .optional(),
+    /** The open data licence: CC BY 4.0 (default) or 公共データ利用規約 (PDL-1.0). */
+    openDataLicence: z.enum(['CC-BY-4.0', 'PDL-1.0']).optional(),
   }),
   documents: z.array(sourceDocumentSchema).default([]),
   kpis: z.array(kpiSchema).default([]),

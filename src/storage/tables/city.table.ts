@@ -11,6 +11,10 @@ export interface CitiesTable {
   sdgs_future_city_since: number | null;
   population: number | null;
   description: string | null;
+  /** 全国地方公共団体コード (six digits); added by migration 2026_11_30_1602. */
+  local_government_code?: string | null;
+  /** 'CC-BY-4.0' | 'PDL-1.0'; null is CC BY 4.0. Added by migration 2026_11_30_1602. */
+  open_data_licence?: string | null;
   created_at: CreatedAtColumn;
 }
 

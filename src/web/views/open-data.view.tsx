@@ -1,6 +1,7 @@
 import type { City, CityData } from '../../core/city/city.ts';
 import type { CitySummary } from '../../services/city-summary.service.ts';
 import { statusOverrideOf } from '../../services/staff-notes.service.ts';
+import { licenceOf } from '../../open-data/licence.ts';
 import { Layout } from './layout.tsx';
 import { PublicImportTemplates } from './staff/import.view.tsx';
 import { DownloadLinks, KpiTable } from './public-parts.tsx';
@@ -9,7 +10,7 @@ import type { Page, PrefectureCount } from '../../summaries/national.service.ts'
 import { Pager, PrefectureSelect } from './national-parts.tsx';
 
 /** The files of a city archive, in the order the README lists them. */
-export const ARCHIVE_FILES = ['kpis', 'observations', 'targets', 'target-revisions', 'plans', 'plan-nodes', 'plan-kpi-rows', 'kpi-commentaries', 'plan-evaluations', 'published-rates', 'documents'] as const;
+export const ARCHIVE_FILES = ['kpis', 'kpi-series', 'observations', 'targets', 'target-revisions', 'plans', 'plan-nodes', 'plan-kpi-rows', 'kpi-commentaries', 'plan-evaluations', 'published-rates', 'documents'] as const;
 
 /** `/data`: every city's archive, the per-page downloads and the API description. */
 export function OpenDataView(props: { ctx: ViewContext; cities: readonly City[]; page?: Page<unknown>; prefectures?: readonly PrefectureCount[]; prefecture?: string | undefined }) {
@@ -39,6 +40,12 @@ export function OpenDataView(props: { ctx: ViewContext; cities: readonly City[];
               <p>
                 <a href={ctx.href(`/cities/${c.id}/kpis`)}>{ctx.t('pub.kpi.list')}</a>
               </p>
+              <p class="small">
+                {ctx.t('pub.data.licence')}
+                <a href={licenceOf(c).url} rel="license">
+                  {licenceOf(c).title[ctx.lang]}
+                </a>
+              </p>
             </li>
           ))}
         </ul>
@@ -55,6 +62,8 @@ export function OpenDataView(props: { ctx: ViewContext; cities: readonly City[];
           ))}
         </dl>
         <p class="muted small">{ctx.t('pub.data.format')}</p>
+        <h3>{ctx.t('pub.data.standards')}</h3>
+        <p>{ctx.t('pub.data.standardsText')}</p>
       </section>
       <PublicImportTemplates ctx={ctx} cities={props.cities} />
       <section aria-labelledby="api-h">
@@ -74,6 +83,7 @@ export function OpenDataView(props: { ctx: ViewContext; cities: readonly City[];
       </section>
       <section aria-labelledby="licence-h">
         <h2 id="licence-h">{ctx.t('pub.data.terms')}</h2>
+        <p>{ctx.t('pub.data.licenceDefault')}</p>
         <p>{ctx.t('pub.data.termsText')}</p>
       </section>
     </Layout>
