@@ -70,6 +70,8 @@ export function cityHeadJson(city: City) {
     prefecture_en: city.prefectureEn,
     sdgs_future_city_since: city.sdgsFutureCitySince ?? null,
     population: city.population ?? null,
+    local_government_code: city.localGovernmentCode ?? null,
+    licence: { id: licenceOf(city).id, url: licenceOf(city).url },
   };
 }
 
@@ -91,7 +93,9 @@ export function cityKpiJson(x: CityKpi) {
   return { city: x.city.id, ...kpiJson(x.kpi, x.evaluation, x.override), url: `/api/v1/cities/${x.city.id}/kpis/${x.kpi.id}` };
 }
 
-const recordJson = (r: CalculationRecord) => ({ method: r.method, inputs: r.inputs, intermediate: r.intermediate, thresholds: r.thresholds, explanation: r.explanation });
+/** Keys of a calculation record's figures in snake_case, as every API field (baselineAt → baseline_at). */
+const snakeKeys = (o: Readonly<Record<string, unknown>>) => Object.fromEntries(Object.entries(o).map(([k, v]) => [k.replace(/[A-Z]/g, (m) => `_${m.toLowerCase()}`), v]));
+const recordJson = (r: CalculationRecord) => ({ method: r.method, inputs: snakeKeys(r.inputs), intermediate: snakeKeys(r.intermediate), thresholds: snakeKeys(r.thresholds), explanation: r.explanation });
 
 /** Everything of the KPI page. */
 export function kpiDetailJson(d: KpiDetail) {
