@@ -54,6 +54,8 @@ const PUBLIC_PAGE_TYPES: readonly [name: string, path: string][] = [
   ['search', `/search?q=${encodeURIComponent('ごみ')}`],
   ['search-none', `/search?q=${encodeURIComponent('存在しない語句')}`],
   ['open-data', '/data'],
+  ['progress', '/cities/ichinoseki/progress'],
+  ['kpis-filtered', '/cities/ichinoseki/kpis?goal=2&status=achieved'],
   ['not-found', '/cities/atlantis'],
 ];
 const VIEWPORTS = [

@@ -90,6 +90,9 @@ export function CityView(props: { ctx: ViewContext; data: CityData; summary: Cit
       <section aria-labelledby="kpi-h">
         <h2 id="kpi-h">{ctx.t('pub.city.allKpis')}</h2>
         <DownloadLinks ctx={ctx} base={ctx.href(`/cities/${city.id}/kpis`)} json={`/api/v1/cities/${city.id}/kpis`} />
+        <p>
+          <a href={ctx.href(`/cities/${city.id}/progress`)}>{ctx.t('pub.glance.link')}</a>
+        </p>
         <KpiTable ctx={ctx} items={summary.kpis.map((k) => ({ city, ...k, override: overrides.get(k.kpi.id) }))} caption={ctx.t('pub.city.allKpis')} />
         <p>
           <a href={`/cities/${city.id}/download.zip`} download>

@@ -2,6 +2,7 @@ import type { City, CityData } from '../../core/city/city.ts';
 import type { CitySummary } from '../../services/city-summary.service.ts';
 import { statusOverrideOf } from '../../services/staff-notes.service.ts';
 import { licenceOf } from '../../open-data/licence.ts';
+import { fill } from './fill.ts';
 import { Layout } from './layout.tsx';
 import { PublicImportTemplates } from './staff/import.view.tsx';
 import { DownloadLinks, KpiTable } from './public-parts.tsx';
@@ -91,8 +92,9 @@ export function OpenDataView(props: { ctx: ViewContext; cities: readonly City[];
 }
 
 /** `/cities/:city/kpis`: every KPI of a city with its downloads. */
-export function KpiListView(props: { ctx: ViewContext; data: CityData; summary: CitySummary }) {
+export function KpiListView(props: { ctx: ViewContext; data: CityData; summary: CitySummary; filtered?: CitySummary['kpis'] | undefined }) {
   const { ctx, data } = props;
+  const items = props.filtered ?? props.summary.kpis;
   const cityName = localized(ctx, data.city.name, data.city.nameEn);
   const title = `${ctx.t('pub.kpi.list')}（${cityName}）`;
   return (
@@ -106,7 +108,16 @@ export function KpiListView(props: { ctx: ViewContext; data: CityData; summary: 
     >
       <h1>{title}</h1>
       <DownloadLinks ctx={ctx} base={ctx.href(`/cities/${data.city.id}/kpis`)} json={`/api/v1/cities/${data.city.id}/kpis`} />
-      <KpiTable ctx={ctx} items={props.summary.kpis.map((k) => ({ city: data.city, ...k, override: statusOverrideOf(data, k.kpi.id) }))} caption={title} />
+      <p>
+        <a href={ctx.href(`/cities/${data.city.id}/progress`)}>{ctx.t('pub.glance.link')}</a>
+      </p>
+      {props.filtered ? (
+        <p role="status">
+          {fill(ctx.t('pub.glance.filtered'), { n: String(props.filtered.length), total: String(props.summary.kpis.length) })}{' '}
+          <a href={ctx.href(`/cities/${data.city.id}/kpis`)}>{ctx.t('pub.glance.clear')}</a>
+        </p>
+      ) : null}
+      <KpiTable ctx={ctx} items={items.map((k) => ({ city: data.city, ...k, override: statusOverrideOf(data, k.kpi.id) }))} caption={title} />
       <p>
         <a href={`/cities/${data.city.id}/download.zip`} download>
           {ctx.t('pub.data.zip')}
