@@ -5,7 +5,7 @@ import { openAppContext, type AppContext } from '../services/app-context.ts';
 import { CityDataStore } from '../services/city-data.store.ts';
 import { loadSeedCitiesIfEmpty } from '../services/plan-data-import.service.ts';
 import { testDatabases, useTestDatabase } from '../storage/test-databases.ts';
-import { goalCounts, listCityRevisions, listKpiSummariesPaged, findSearchEntries, cityCounts } from './summary.repository.ts';
+import { goalCounts, goalStatusCounts, listCityRevisions, listKpiSummariesPaged, findSearchEntries, cityCounts } from './summary.repository.ts';
 import { searchNational } from './national-search.service.ts';
 import { summaryDb } from './summary.table.ts';
 
@@ -36,6 +36,9 @@ for (const database of testDatabases()) {
       expect(page.rows.length).toBeLessThanOrEqual(5);
       expect(page.total).toBe(goals.get(4)?.kpis ?? 0);
       expect(page.rows.every((r) => r.targets.some((t) => t.startsWith('4.')))).toBe(true);
+      // By status per goal (issue 15.1): each goal's counts add up to its KPIs.
+      const byStatus = await goalStatusCounts(db());
+      for (const [goal, c] of goals) expect(Object.values(byStatus.get(goal) ?? {}).reduce((a, b) => a + b, 0), `goal ${goal}`).toBe(c.kpis);
       const found = await findSearchEntries(db(), ['就農'], 'all', 10);
       expect(found.rows.map((r) => r.city_id)).toContain('ichinoseki');
       expect(found.total).toBeGreaterThan(0);

@@ -139,6 +139,22 @@ export async function goalCounts(db: Executor): Promise<Map<number, { kpis: numb
   return new Map(rows.map((r) => [r.goal, { kpis: Number(r.kpis), cities: Number(r.cities) }]));
 }
 
+/**
+ * Per SDG goal, KPIs across every city counted by computed status (issue 15.1): a KPI tagged
+ * with several targets of one goal counts once for that goal.
+ */
+export async function goalStatusCounts(db: Executor): Promise<Map<number, Record<string, number>>> {
+  const rows = await summaryDb(db)
+    .selectFrom('kpi_summary_targets as t')
+    .innerJoin('kpi_summaries as s', (j) => j.onRef('s.city_id', '=', 't.city_id').onRef('s.kpi_id', '=', 't.kpi_id'))
+    .select(['t.goal', 's.status', sql<string | number>`count(distinct (t.city_id, t.kpi_id))`.as('n')])
+    .groupBy(['t.goal', 's.status'])
+    .execute();
+  const out = new Map<number, Record<string, number>>();
+  for (const r of rows) out.set(r.goal, { ...(out.get(r.goal) ?? {}), [r.status]: Number(r.n) });
+  return out;
+}
+
 /** Per target of a goal: how many KPIs are tagged with it. */
 export async function targetCounts(db: Executor, goal: number): Promise<Map<string, number>> {
   const rows = await summaryDb(db)

@@ -55,6 +55,7 @@ const PUBLIC_PAGE_TYPES: readonly [name: string, path: string][] = [
   ['search-none', `/search?q=${encodeURIComponent('存在しない語句')}`],
   ['open-data', '/data'],
   ['progress', '/cities/ichinoseki/progress'],
+  ['progress-all', '/progress'],
   ['kpis-filtered', '/cities/ichinoseki/kpis?goal=2&status=achieved'],
   ['not-found', '/cities/atlantis'],
 ];

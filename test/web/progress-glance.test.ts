@@ -67,3 +67,19 @@ describe('progress at a glance', () => {
     expect((await get('/cities/atlantis/progress')).status).toBe(404);
   });
 });
+
+describe('progress at a glance across cities', () => {
+  it('counts every city’s KPIs by status per SDG goal; each count equals the filtered goal list’s total', async () => {
+    const page = await get('/progress');
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('全都市の進捗の概要');
+    const links = [...page.text.matchAll(/<a href="\/sdgs\/(\d+)(?:\?status=([a-z-]+))?" aria-label="[^"]*">(\d+)<\/a>/g)];
+    expect(links.length).toBeGreaterThan(10);
+    for (const [, goal, status, shown] of links) {
+      const json = JSON.parse((await get(`/api/v1/sdgs/${goal}${status ? `?status=${status}` : ''}`)).text) as { total: number };
+      expect(json.total, `${goal} ${status}`).toBe(Number(shown));
+    }
+    expect((await get('/progress?lang=en')).text).toContain('Progress at a glance, all cities');
+    expect((await get('/sdgs')).text).toContain('href="/progress"');
+  });
+});

@@ -2,6 +2,7 @@ import type { CityData } from '../../core/city/city.ts';
 import { KPI_STATUSES } from '../../core/kpi/status.ts';
 import { filterQuery, type GlanceRow, type ProgressGlance } from '../../services/progress-glance.service.ts';
 import { fill } from './fill.ts';
+import type { GoalStatusCount } from '../../summaries/national.service.ts';
 import { Layout } from './layout.tsx';
 import { localized, type ViewContext } from './view-context.ts';
 
@@ -93,6 +94,62 @@ export function ProgressView(props: { ctx: ViewContext; data: CityData; glance: 
         <h2 id="g-dept-h">{ctx.t('pub.glance.byDepartment')}</h2>
         <CountTable ctx={ctx} cityId={data.city.id} caption={ctx.t('pub.glance.byDepartment')} rows={glance.byDepartment} headingId="g-dept-h" />
       </section>
+    </Layout>
+  );
+}
+
+/** `/progress`: every city's KPIs by status per SDG goal; each count links to the goal's KPI list filtered by that status. */
+export function NationalProgressView(props: { ctx: ViewContext; goals: readonly GoalStatusCount[] }) {
+  const { ctx } = props;
+  const title = ctx.t('pub.glance.nationalTitle');
+  return (
+    <Layout ctx={ctx} title={title} breadcrumbs={[{ href: ctx.href('/'), label: ctx.t('nav.home') }, { href: ctx.href('/sdgs'), label: ctx.t('pub.nav.sdgs') }]}>
+      <h1>{title}</h1>
+      <p class="lead">{ctx.t('pub.glance.nationalLead')}</p>
+      <div class="table-scroll" tabindex={0} role="region" aria-label={title}>
+        <table class="glance-table">
+          <caption class="visually-hidden">{title}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{ctx.t('pub.glance.bySdgGoal')}</th>
+              {KPI_STATUSES.map((s) => (
+                <th scope="col" class="num">
+                  {ctx.t(`status.${s}`)}
+                </th>
+              ))}
+              <th scope="col" class="num">
+                {ctx.t('pub.glance.total')}
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {props.goals.map(({ goal, counts, total }) => {
+              const label = `${goal.number}. ${goal.short[ctx.lang]}`;
+              return (
+                <tr>
+                  <th scope="row">{label}</th>
+                  {KPI_STATUSES.map((s) => (
+                    <td class="num">
+                      {counts[s] > 0 ? (
+                        <a href={ctx.href(`/sdgs/${goal.id}?status=${s}`)} aria-label={`${label}：${ctx.t(`status.${s}`)} ${counts[s]}`}>
+                          {counts[s]}
+                        </a>
+                      ) : (
+                        '0'
+                      )}
+                    </td>
+                  ))}
+                  <td class="num">
+                    <a href={ctx.href(`/sdgs/${goal.id}`)} aria-label={`${label}：${ctx.t('pub.glance.total')} ${total}`}>
+                      {total}
+                    </a>
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </div>
     </Layout>
   );
 }
