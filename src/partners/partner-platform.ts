@@ -3,7 +3,7 @@ import type { CityDataStore } from '../services/city-data.store.ts';
 import type { Database, Executor } from '../storage/database.ts';
 import { withPlatformObservations } from './partner-kpi.service.ts';
 import { loadPartnerSeedsIfEmpty, loadPublishedFiguresIfMissing } from './partner-seed.service.ts';
-import { listProgrammes, sendRenewalReminders } from './partner.service.ts';
+import { listProgrammes, reindexPartnerSearch, sendRenewalReminders } from './partner.service.ts';
 import { systemClock, type Clock } from '../core/time/clock.ts';
 
 /**
@@ -21,6 +21,8 @@ export async function attachPartnerPlatform(db: Kysely<Database>, store: CityDat
     await loadPartnerSeedsIfEmpty(db);
     await loadPublishedFiguresIfMissing(db);
   }
+  // Search documents written before the Japanese analyser get their readings (issue 15.5).
+  await reindexPartnerSearch(db);
   const days = new Map<string, string>();
   countedOn.set(store, days);
   store.addDeriver((data) => {

@@ -6,6 +6,7 @@ import { partnerDb, type PartnerDatabase, type PartnerChangeLogTable, type Partn
 import type { Executor } from '../storage/database.ts';
 import { staffDb } from '../storage/staff-database.ts';
 import type { MemberType, ProgrammeConfig } from './programme.ts';
+import { loadJapaneseAnalyser } from '../search/japanese-analyser.ts';
 import { gramsOfDocument, gramsOfTerm, searchDocument } from './search-text.ts';
 import { REDACTED, redactedColumns } from './personal-data.ts';
 
@@ -139,14 +140,34 @@ async function writeProfileParts(pdb: PartnerExecutor, id: number, profile: Part
   await indexForSearch(pdb, id, profile);
 }
 
-/** Rebuilds a partner's search document and its n-gram rows. */
-async function indexForSearch(pdb: PartnerExecutor, id: number, profile: PartnerProfile): Promise<void> {
-  const document = searchDocument([profile.name, profile.nameKana, profile.area, ...profile.goals.map((g) => g.declaration), ...profile.resources.map((r) => r.description)]);
-  await pdb.insertInto('partner_search').values({ partner_id: id, document }).onConflict((oc) => oc.column('partner_id').doUpdateSet({ document })).execute();
+/**
+ * Rebuilds a partner's search document and its n-gram rows: the profile's texts and the
+ * analyser's readings and dictionary forms of them, so a kana query finds a kanji name
+ * (「しょくどう」 → 食堂) (issue 15.5).
+ */
+async function indexForSearch(pdb: PartnerExecutor, id: number, profile: Pick<PartnerProfile, 'name' | 'nameKana' | 'area' | 'goals' | 'resources'>): Promise<void> {
+  const texts = [profile.name, profile.nameKana, profile.area, ...profile.goals.map((g) => g.declaration), ...profile.resources.map((r) => r.description)];
+  const analyser = await loadJapaneseAnalyser();
+  const document = searchDocument([...texts, ...texts.map((t) => (t ? analyser.readingText(t) : ''))]);
+  await pdb.insertInto('partner_search').values({ partner_id: id, document, analysed: true }).onConflict((oc) => oc.column('partner_id').doUpdateSet({ document, analysed: true })).execute();
   await pdb.deleteFrom('partner_search_grams').where('partner_id', '=', id).execute();
   for (const batch of chunks(gramsOfDocument(document))) {
     await pdb.insertInto('partner_search_grams').values(batch.map((gram) => ({ gram, partner_id: id }))).execute();
   }
+}
+
+/**
+ * Re-indexes the partners whose search document predates the analyser (issue 15.5; marked by
+ * migration 2026_11_30_1601). Only partners that still have a document: a withdrawn partner's
+ * was deleted with its personal data and is never rebuilt. Returns how many were re-indexed.
+ */
+export async function reindexUnanalysedPartners(db: Db): Promise<number> {
+  const pdb = partnerDb(db);
+  const ids = (await pdb.selectFrom('partner_search').select('partner_id').where('analysed', '=', false).execute()).map((r) => r.partner_id);
+  for (const record of await partnerRecords(db, ids)) {
+    await indexForSearch(pdb, record.row.id, { name: record.row.name, nameKana: record.row.name_kana, area: record.row.area, goals: record.goals, resources: record.resources });
+  }
+  return ids.length;
 }
 
 /** Sets columns of a partner row (status changes, registration, withdrawal). */
@@ -183,8 +204,11 @@ export interface PartnerFilter {
   readonly goal?: number;
   readonly memberType?: MemberType;
   readonly area?: string;
-  /** Normalized query fragments: every fragment must occur in the partner's search document. */
-  readonly terms?: readonly string[];
+  /**
+   * Normalized query terms, every one of which must occur in the partner's search document: a
+   * fragment, or ways to find it (any one suffices), each a list of fragments that must all occur.
+   */
+  readonly terms?: readonly (string | readonly (readonly string[])[])[];
   readonly limit?: number;
   readonly offset?: number;
 }
@@ -205,22 +229,33 @@ export async function findPartnerIds(db: Db, programmeId: string, f: PartnerFilt
   if (f.memberType !== undefined) q = q.where('p.member_type', '=', f.memberType);
   if (f.area !== undefined) q = q.where('p.area', '=', f.area);
   for (const term of f.terms ?? []) {
-    // The n-gram index narrows to partners holding every gram of the fragment; the document check drops the false hits
+    const ways = typeof term === 'string' ? [[term]] : term;
+    // The n-gram index narrows to partners holding every gram of a fragment; the document check drops the false hits
     // (grams present but not adjacent).
-    const grams = gramsOfTerm(term);
     q = q.where((eb) =>
-      eb(
-        'p.id',
-        'in',
-        eb
-          .selectFrom('partner_search_grams as sg')
-          .select('sg.partner_id')
-          .where('sg.gram', 'in', grams)
-          .groupBy('sg.partner_id')
-          .having(sql<number>`count(*)`, '=', grams.length),
+      eb.or(
+        ways.map((fragments) =>
+          eb.and(
+            fragments.flatMap((fragment) => {
+              const grams = gramsOfTerm(fragment);
+              return [
+                eb(
+                  'p.id',
+                  'in',
+                  eb
+                    .selectFrom('partner_search_grams as sg')
+                    .select('sg.partner_id')
+                    .where('sg.gram', 'in', grams)
+                    .groupBy('sg.partner_id')
+                    .having(sql<number>`count(*)`, '=', grams.length),
+                ),
+                eb.exists(eb.selectFrom('partner_search as s').select('s.partner_id').whereRef('s.partner_id', '=', 'p.id').where(sql<boolean>`strpos(s.document, ${fragment}) > 0`)),
+              ];
+            }),
+          ),
+        ),
       ),
     );
-    q = q.where((eb) => eb.exists(eb.selectFrom('partner_search as s').select('s.partner_id').whereRef('s.partner_id', '=', 'p.id').where(sql<boolean>`strpos(s.document, ${term}) > 0`)));
   }
   const total = Number((await q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
   let page = q.select('p.id').orderBy('p.registered_on').orderBy('p.id');

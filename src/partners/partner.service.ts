@@ -6,6 +6,7 @@ import { inTransaction } from '../storage/database.ts';
 import type { Application } from './application.ts';
 import { decide, partnerStatusAfter, type Partner, type PartnerContact, type PartnerProfile, type ReviewDecision, type ReviewError, type SubmissionKind } from './partner.ts';
 import {
+  reindexUnanalysedPartners,
   contactOf,
   decideSubmission,
   erasePersonalData,
@@ -86,6 +87,11 @@ export function toPartner(r: PartnerRecord): Partner {
     returnReason: row.return_reason,
     createdAt: row.created_at,
   };
+}
+
+/** Re-indexes for search the partner profiles indexed before the Japanese analyser (issue 15.5); returns how many. */
+export function reindexPartnerSearch(db: Executor): Promise<number> {
+  return reindexUnanalysedPartners(db);
 }
 
 /** Partners by id (missing ones left out), in the order given. */

@@ -86,6 +86,8 @@ export interface PartnerSubmissionsTable {
 export interface PartnerSearchTable {
   partner_id: number;
   document: string;
+  /** The document holds the analyser's readings and dictionary forms (issue 15.5); false for older rows until re-indexed. */
+  analysed: ColumnType<boolean, boolean | undefined, boolean>;
 }
 
 export interface PartnerSearchGramsTable {

@@ -118,7 +118,7 @@ export const PERSONAL_DATA: readonly PersonalDataColumn[] = [
  */
 export const NO_PERSONAL_DATA: Readonly<Record<string, readonly string[]>> = {
   change_log: ['action', 'entity', 'entity_id', 'city_id'],
-  cities: ['id', 'name', 'name_en', 'prefecture', 'prefecture_en', 'description', 'local_government_code'],
+  cities: ['id', 'name', 'name_en', 'prefecture', 'prefecture_en', 'description', 'local_government_code', 'open_data_licence'],
   city_revisions: ['city_id'],
   departments: ['city_id', 'slug', 'name', 'name_en'],
   entry_rounds: ['city_id', 'deadline'],
@@ -155,7 +155,7 @@ export const NO_PERSONAL_DATA: Readonly<Record<string, readonly string[]>> = {
   plan_versions: ['label', 'kind', 'date', 'note'],
   plans: ['city_id', 'slug', 'kind', 'title', 'title_en', 'vision'],
   published_rates: ['city_id', 'actual_at', 'printed'],
-  search_entries: ['city_id', 'kind', 'plan_id', 'plan_kind', 'plan_title', 'plan_title_en', 'node_id', 'kpi_id', 'code', 'title', 'title_en', 'more', 'folded'],
+  search_entries: ['city_id', 'kind', 'plan_id', 'plan_kind', 'plan_title', 'plan_title_en', 'node_id', 'kpi_id', 'code', 'title', 'title_en', 'more', 'folded', 'readings'],
   source_documents: ['city_id', 'slug', 'title', 'published', 'source'],
   status_overrides: ['status', 'justification'],
   target_revisions: ['reason', 'revised_on'],

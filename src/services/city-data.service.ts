@@ -1,6 +1,6 @@
 import { endOfIsoDateInJapan } from '../core/time/iso-date.ts';
 import { decimalsOf } from '../core/quantity.ts';
-import type { City, CityData, PublishedRate, SourceDocument } from '../core/city/city.ts';
+import type { City, CityData, OpenDataLicence, PublishedRate, SourceDocument } from '../core/city/city.ts';
 import type { DatedValue, Kpi, KpiTarget, Observation, TargetRevision } from '../core/kpi/kpi.ts';
 import type { Plan, PlanKpiRow, PlanNarrative, PlanNode, PlanVersion, SheetReport } from '../core/plan/plan.ts';
 import { formatTimePointIso, parseTimePointIso, timePointEnd, type TimePoint } from '../core/time/time-point.ts';
@@ -252,6 +252,7 @@ export function cityFromRow(r: CityRow): City {
     ...opt('description', r.description),
     ...opt('localGovernmentCode', r.local_government_code),
     ...(r.fiscal_year_start_month !== 4 ? { fiscalYearStartMonth: r.fiscal_year_start_month } : {}),
+    ...opt('openDataLicence', r.open_data_licence as OpenDataLicence | null | undefined),
   });
 }
 
@@ -483,6 +484,7 @@ class CityWriter {
       description: wanted.description ?? null,
       local_government_code: wanted.localGovernmentCode ?? null,
       fiscal_year_start_month: wanted.fiscalYearStartMonth ?? 4,
+      open_data_licence: wanted.openDataLicence ?? null,
     };
     if (!row) {
       await insertCity(this.db, values);
@@ -934,6 +936,7 @@ function normalizeCity(c: City): City {
     ...opt('description', c.description),
     ...opt('localGovernmentCode', c.localGovernmentCode),
     ...(c.fiscalYearStartMonth !== undefined && c.fiscalYearStartMonth !== 4 ? { fiscalYearStartMonth: c.fiscalYearStartMonth } : {}),
+    ...opt('openDataLicence', c.openDataLicence),
   };
 }
 

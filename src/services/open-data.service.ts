@@ -6,6 +6,9 @@ import { walkPlanNodes } from '../core/plan/plan.ts';
 import { formatTimePointWareki } from '../core/notation/index.ts';
 import { formatTimePointIso, type TimePoint } from '../core/time/time-point.ts';
 import { toCsv, type CsvCell, type DataTable } from '../formats/csv/write-csv.ts';
+import { csvwMetadata, dataPackage } from '../open-data/data-package.ts';
+import { isoDateRange, sdmxTimePeriod } from '../open-data/iso-dates.ts';
+import { licenceOf } from '../open-data/licence.ts';
 import type { PlanReport } from './plan-report.service.ts';
 import { reconcileCityRates } from './published-rate.service.ts';
 import { allYearlyCommentaries, expertEvaluationsOf, statusOverridesByKpi } from './staff-notes.service.ts';
@@ -263,10 +266,100 @@ export function documentsTable(data: CityData): DataTable {
   };
 }
 
-/** The tables of a city's archive, by file name (without extension). */
-export function cityTables(data: CityData): Record<string, DataTable> {
+/**
+ * A table with the city's 全国地方公共団体コード as its first column, as the
+ * 自治体標準オープンデータセット rules put it (empty when the city has no code yet).
+ */
+export function withLocalGovernmentCode(city: Pick<City, 'localGovernmentCode'>, table: DataTable): DataTable {
+  if (table.columns[0] === 'local_government_code') return table;
+  return { columns: ['local_government_code', ...table.columns], rows: table.rows.map((r) => ({ local_government_code: city.localGovernmentCode ?? null, ...r })) };
+}
+
+/** The columns of {@link kpiSeriesTable}. */
+export const KPI_SERIES_COLUMNS = [
+  'local_government_code', 'city_id', 'kpi_id', 'kpi_name', 'unit', 'sdg_targets', 'series', 'target_id', 'at', 'at_wareki', 'at_start', 'at_end', 'value', 'decimals', 'note',
+] as const;
+
+/**
+ * A KPI's whole series as data users expect it (issue 15.3): its baseline (基準値), every
+ * published actual (実績値) and every target (目標値, future ones included), one row each, with
+ * the time point as printed in the API form, in 和暦 and as ISO dates (first and last day).
+ */
+export function kpiSeriesTable(city: Pick<City, 'id' | 'localGovernmentCode'>, kpis: readonly Kpi[]): DataTable {
+  const row = (kpi: Kpi, series: 'baseline' | 'actual' | 'target', at: TimePoint, value: number, extra: { target_id?: string; decimals?: number | undefined; note?: string | undefined } = {}) => {
+    const range = isoDateRange(at);
+    return {
+      local_government_code: city.localGovernmentCode ?? null,
+      city_id: city.id,
+      kpi_id: kpi.id,
+      kpi_name: kpi.name,
+      unit: kpi.unit,
+      sdg_targets: kpi.sdgTargets.join(' '),
+      series,
+      target_id: extra.target_id ?? null,
+      at: iso(at),
+      at_wareki: wareki(at),
+      at_start: range.start,
+      at_end: range.end,
+      value,
+      decimals: extra.decimals ?? null,
+      note: extra.note ?? null,
+    };
+  };
   return {
+    columns: KPI_SERIES_COLUMNS,
+    rows: kpis.flatMap((kpi) => [
+      row(kpi, 'baseline', kpi.baseline.at, kpi.baseline.value),
+      ...sortedObservations(kpi).map((o) => row(kpi, 'actual', o.at, o.value, { decimals: o.decimals, note: o.note })),
+      ...kpi.targets.map((t) => row(kpi, 'target', t.at, t.value, { target_id: t.id })),
+    ]),
+  };
+}
+
+/** The SDMX-CSV dataflow of KPI series (agency, id and version as SDMX-CSV 1.0 writes them). */
+export const SDMX_DATAFLOW = 'MICHISHIRUBE:DF_KPI_SERIES(1.0)';
+
+/**
+ * The KPI series of a city as SDMX-CSV (version 1.0: a DATAFLOW column, the dimensions, then
+ * TIME_PERIOD, OBS_VALUE and the attributes), one series per KPI, series kind and SDG target it
+ * is tagged with (SDG_TARGET "_Z" when it has none, the SDMX code for "not applicable"), so UN
+ * SDG tools can group the city's figures by target. REF_AREA is the 全国地方公共団体コード
+ * (the city id when it has none).
+ */
+export function sdmxKpiSeriesTable(city: Pick<City, 'id' | 'localGovernmentCode'>, kpis: readonly Kpi[]): DataTable {
+  const rows: Row[] = [];
+  for (const kpi of kpis) {
+    const points: { type: 'BASELINE' | 'ACTUAL' | 'TARGET'; at: TimePoint; value: number }[] = [
+      { type: 'BASELINE', at: kpi.baseline.at, value: kpi.baseline.value },
+      ...sortedObservations(kpi).map((o) => ({ type: 'ACTUAL' as const, at: o.at, value: o.value })),
+      ...kpi.targets.map((t) => ({ type: 'TARGET' as const, at: t.at, value: t.value })),
+    ];
+    const targets = kpi.sdgTargets.length > 0 ? [...new Set(kpi.sdgTargets)] : ['_Z'];
+    for (const target of targets) {
+      for (const p of points) {
+        rows.push({
+          DATAFLOW: SDMX_DATAFLOW,
+          REF_AREA: city.localGovernmentCode ?? city.id,
+          INDICATOR: kpi.id,
+          SERIES_TYPE: p.type,
+          SDG_TARGET: target,
+          TIME_PERIOD: sdmxTimePeriod(p.at),
+          OBS_VALUE: p.value,
+          UNIT_MEASURE: kpi.unit,
+          REPORTING_YEAR_START_DAY: p.at.kind === 'fiscal-year' ? '--04-01' : null,
+          TITLE: kpi.name,
+        });
+      }
+    }
+  }
+  return { columns: ['DATAFLOW', 'REF_AREA', 'INDICATOR', 'SERIES_TYPE', 'SDG_TARGET', 'TIME_PERIOD', 'OBS_VALUE', 'UNIT_MEASURE', 'REPORTING_YEAR_START_DAY', 'TITLE'], rows };
+}
+
+/** The tables of a city's archive, by file name (without extension), each with the city code first. */
+export function cityTables(data: CityData): Record<string, DataTable> {
+  const tables: Record<string, DataTable> = {
     kpis: cityKpisTable(data),
+    'kpi-series': kpiSeriesTable(data.city, data.kpis),
     observations: observationsTable(data.city.id, data.kpis),
     targets: targetsTable(data.city.id, data.kpis),
     'target-revisions': targetRevisionsTable(data.city.id, data.kpis),
@@ -278,19 +371,27 @@ export function cityTables(data: CityData): Record<string, DataTable> {
     'published-rates': publishedRatesTable(data),
     documents: documentsTable(data),
   };
+  return Object.fromEntries(Object.entries(tables).map(([name, table]) => [name, withLocalGovernmentCode(data.city, table)]));
 }
 
 /**
- * All public data of a city as one zip: each table as CSV (UTF-8 with BOM) and as JSON, and a
- * README (given by the caller, in both languages) describing them.
+ * All public data of a city as one zip (issue 15.3): each table as CSV (UTF-8 with BOM, the
+ * city code first) and as JSON; `datapackage.json` (Frictionless Tabular Data Package) and
+ * `csv-metadata.json` (CSVW) describing the CSVs with their licence; the KPI series as SDMX-CSV
+ * (`kpi-series.sdmx.csv`); and a README (given by the caller, in both languages).
  */
 export function cityArchive(data: CityData, readme: string, modified: Date): Uint8Array {
   const files: Record<string, [Uint8Array, { mtime: Date }]> = {};
   const add = (name: string, text: string) => (files[`${data.city.id}/${name}`] = [strToU8(text), { mtime: modified }]);
   add('README.txt', readme);
-  for (const [name, table] of Object.entries(cityTables(data))) {
+  const tables = cityTables(data);
+  for (const [name, table] of Object.entries(tables)) {
     add(`${name}.csv`, toCsv(table));
     add(`${name}.json`, JSON.stringify(table.rows, null, 2) + '\n');
   }
+  add('datapackage.json', JSON.stringify(dataPackage(data.city, tables, modified), null, 2) + '\n');
+  add('csv-metadata.json', JSON.stringify(csvwMetadata(data.city, tables), null, 2) + '\n');
+  add('kpi-series.sdmx.csv', toCsv(sdmxKpiSeriesTable(data.city, data.kpis)));
+  add('LICENSE.txt', `${licenceOf(data.city).title.ja}\r\n${licenceOf(data.city).title.en}\r\n${licenceOf(data.city).url}\r\n`);
   return zipSync(files, { level: 6 });
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { readSeedCities } from '../formats/plan-data/plan-data.file.ts';
+import { loadJapaneseAnalyser } from '../search/japanese-analyser.ts';
 import { foldForSearch, queryTerms, searchCities } from './search.service.ts';
 
 const marked = (segments: readonly { text: string; mark: boolean }[]) => segments.filter((s) => s.mark).map((s) => s.text);
@@ -64,5 +65,41 @@ describe('searching the seed cities', async () => {
   it('finds nothing for text that is nowhere', () => {
     const r = searchCities(cities, 'ぴょんぴょこ', 'ja');
     expect(r.total).toBe(0);
+  });
+});
+
+describe('finding what people type: readings, words and kanji (issue 15.5)', async () => {
+  const cities = await readSeedCities();
+  const analyser = await loadJapaneseAnalyser();
+  const ids = (r: ReturnType<typeof searchCities>) => [...r.kpis.map((k) => k.kpi?.id), ...r.nodes.map((n) => n.node?.code)];
+
+  it('「農業」 finds 農林水産業 and 新規就農者数 as related hits', () => {
+    const r = searchCities(cities, '農業', 'ja', analyser);
+    const farmers = r.kpis.find((k) => k.kpi?.id === 'new-farmers');
+    expect(farmers?.approximate).toBe(true);
+    expect(marked(farmers!.title)).toEqual(['農']);
+    const node = r.nodes.find((n) => n.city.id === 'ichinoseki' && n.node?.title.includes('農林水産業'));
+    expect(node).toBeDefined();
+    // Without the analyser, nothing (as before issue 15).
+    expect(ids(searchCities(cities, '農業', 'ja'))).not.toContain('new-farmers');
+  });
+
+  it('「しゅうのう」 and 「シュウノウ」 find 就農 by its reading', () => {
+    for (const q of ['しゅうのう', 'シュウノウ', 'ｼｭｳﾉｳ']) {
+      const hit = searchCities(cities, q, 'ja', analyser).kpis.find((k) => k.kpi?.id === 'new-farmers');
+      expect(hit, q).toBeDefined();
+      expect(hit!.approximate).toBe(false);
+    }
+  });
+
+  it('a compound not written as such is found by its words, ranked after exact hits', () => {
+    const r = searchCities(cities, '就農者新規', 'ja', analyser);
+    expect(r.kpis[0]?.kpi?.id).toBe('new-farmers');
+    const exact = searchCities(cities, '就農', 'ja', analyser);
+    expect(exact.kpis[0]?.approximate).toBe(false);
+  });
+
+  it('keeps finding nothing for text that is nowhere', () => {
+    expect(searchCities(cities, 'ぴょんぴょこ', 'ja', analyser).total).toBe(0);
   });
 });

@@ -1,6 +1,7 @@
 import type { City, CityData } from '../core/city/city.ts';
 import type { Kpi } from '../core/kpi/kpi.ts';
 import { walkPlanNodes, type Plan, type PlanNode } from '../core/plan/plan.ts';
+import type { JapaneseAnalyser } from '../search/japanese-analyser.ts';
 
 /**
  * Text folded for matching Japanese and English alike: NFKC (full-width → half-width digits and
@@ -107,6 +108,8 @@ const SNIPPET_RADIUS = 40;
 interface Field {
   readonly text: string;
   readonly primary: boolean;
+  /** Matched but never shown (the readings and dictionary forms the analyser adds). */
+  readonly hidden?: boolean;
 }
 
 /** Something searchable: what it is and where it lives, and its texts, the page language's title first. */
@@ -120,25 +123,98 @@ export interface SearchCandidate {
 }
 type Candidate = SearchCandidate;
 
-function* candidates(cities: readonly CityData[], lang: 'ja' | 'en'): Generator<Candidate> {
+function* candidates(cities: readonly CityData[], lang: 'ja' | 'en', analyser: JapaneseAnalyser | undefined): Generator<Candidate> {
+  const readings = (...texts: (string | undefined)[]) => (analyser ? readingsOf(analyser, texts) : undefined);
   for (const d of cities) {
     for (const plan of d.plans) {
-      yield { kind: 'plan', city: d.city, plan, fields: localizedFields(lang, plan.title, plan.titleEn, plan.vision) };
+      yield { kind: 'plan', city: d.city, plan, fields: localizedFields(lang, plan.title, plan.titleEn, plan.vision, readings(plan.title, plan.vision)) };
       for (const { node } of walkPlanNodes(plan.nodes)) {
         const title = `${node.code ? `${node.code} ` : ''}${node.title}`;
-        yield { kind: 'node', city: d.city, plan, node, fields: localizedFields(lang, title, node.titleEn, node.description) };
+        yield { kind: 'node', city: d.city, plan, node, fields: localizedFields(lang, title, node.titleEn, node.description, readings(node.title, node.description)) };
       }
     }
-    for (const kpi of d.kpis) yield { kind: 'kpi', city: d.city, kpi, fields: localizedFields(lang, kpi.name, kpi.nameEn, kpi.department) };
+    for (const kpi of d.kpis) yield { kind: 'kpi', city: d.city, kpi, fields: localizedFields(lang, kpi.name, kpi.nameEn, kpi.department, readings(kpi.name, kpi.department)) };
   }
 }
 
-/** The title shown first (the page's language) and the other language and longer text after it, all searchable. */
-export function localizedFields(lang: 'ja' | 'en', ja: string, en: string | undefined, more: string | undefined): Field[] {
+/**
+ * The readings and dictionary forms of an entry's Japanese texts (title, description), one line
+ * each: what the search index holds beside the texts so kana finds kanji (issue 15.5).
+ */
+export function readingsOf(analyser: JapaneseAnalyser, texts: readonly (string | null | undefined)[]): string {
+  return texts
+    .filter((t): t is string => !!t)
+    .map((t) => analyser.readingText(t))
+    .filter((r) => r !== '')
+    .join('\n');
+}
+
+/**
+ * The title shown first (the page's language) and the other language and longer text after it,
+ * all searchable; then the analyser's readings, matched but never shown.
+ */
+export function localizedFields(lang: 'ja' | 'en', ja: string, en: string | undefined, more: string | undefined, readings?: string): Field[] {
   const fields: Field[] = lang === 'en' && en ? [{ text: en, primary: true }, { text: ja, primary: false }] : [{ text: ja, primary: true }];
   if (lang === 'ja' && en) fields.push({ text: en, primary: false });
   if (more) fields.push({ text: more, primary: false });
+  if (readings) fields.push({ text: readings, primary: false, hidden: true });
   return fields;
+}
+
+/**
+ * Kanji that mostly end a compound as a generic suffix (農業, 就農者数, 達成率, 観光客): a
+ * query word made of kanji also finds compounds holding its other kanji, so 「農業」 finds
+ * 農林水産業 and 新規就農者数 as related hits (issue 15.5). Source: the suffix kanji that end the
+ * seed cities' KPI and policy names most often.
+ */
+const GENERIC_KANJI = new Set([...'業者数率化性的等量額費件人度所場館金料品物制法用力類別型式員会客分']);
+const ALL_KANJI = /^[\u3400-\u9fff\uf900-\ufaff々]+$/u;
+
+/** One way a query term can be found: every fragment in one text of an entry. */
+export interface TermPattern {
+  /** Folded fragments that must all occur in the same text. */
+  readonly fragments: readonly string[];
+  /** Found through the term's words or kanji rather than the term itself: a related hit. */
+  readonly related: boolean;
+}
+
+/** The kanji of a word that carry its meaning (its non-generic kanji), or null when that is the word itself or nothing. */
+function kanjiRoots(word: string): string[] | null {
+  if (!ALL_KANJI.test(word) || [...word].length < 2) return null;
+  const roots = [...new Set([...word].filter((c) => !GENERIC_KANJI.has(c)))];
+  return roots.length > 0 && roots.length < [...word].length ? roots : null;
+}
+
+/** At most this many ways to find one term (the combinations of its words' forms). */
+const MAX_PATTERNS = 8;
+
+/**
+ * The ways a folded query term is found (issue 15.5): the term itself; its reading in hiragana
+ * (「就農」 also finds an entry written 「しゅうのう」); and, as related hits, its words as the
+ * analyser splits it (「農業振興」 → 農業 + 振興) each by itself, its dictionary form, or its
+ * meaning-carrying kanji (農業 → 農). Without an analyser only the term itself.
+ */
+export function termPatterns(term: string, analyser?: JapaneseAnalyser): TermPattern[] {
+  const patterns: TermPattern[] = [{ fragments: [term], related: false }];
+  if (!analyser || !/[\u3400-\u9fff]/u.test(term)) return patterns;
+  const words = analyser.morphemes(term).filter((m) => m.partOfSpeech !== '助詞' && m.partOfSpeech !== '記号' && m.partOfSpeech !== '助動詞');
+  const reading = foldForSearch(words.map((m) => m.reading).join('')).text;
+  if (reading && reading !== term && /^[\u3041-\u309fー]+$/u.test(reading)) patterns.push({ fragments: [reading], related: false });
+  const options = words.map((m) => {
+    const surface = foldForSearch(m.surface).text;
+    const base = foldForSearch(m.baseForm).text;
+    return [...new Set([surface, ...(base !== surface ? [base] : []), ...(kanjiRoots(surface) ? [kanjiRoots(surface)!.join('\u0000')] : [])])];
+  });
+  // Drop words that are only a generic suffix (者, 数): alone they would match nearly everything.
+  const meaningful = options.filter((o, i) => !(words[i]!.detail === '接尾' && words.length > 1));
+  let combos: string[][] = [[]];
+  for (const option of meaningful) combos = combos.flatMap((c) => option.map((o) => [...c, ...o.split('\u0000')])).slice(0, MAX_PATTERNS);
+  for (const fragments of combos) {
+    const unique = [...new Set(fragments)].filter((f) => f !== '');
+    if (unique.length === 0 || (unique.length === 1 && unique[0] === term)) continue;
+    patterns.push({ fragments: unique, related: true });
+  }
+  return patterns.slice(0, MAX_PATTERNS + 2);
 }
 
 /** Splits a query into folded terms (whitespace, including the full-width space, separates them). */
@@ -204,45 +280,53 @@ function segments(original: string, f: FoldedText, ranges: readonly [number, num
  * text holding most of the query's bigrams (two-character pieces, the usual way to search
  * Japanese without word breaks) is an approximate hit. Hits are ranked by where they matched.
  */
-export function searchCities(cities: readonly CityData[], query: string, lang: 'ja' | 'en'): SearchResults {
-  return searchCandidates(candidates(cities, lang), query);
+export function searchCities(cities: readonly CityData[], query: string, lang: 'ja' | 'en', analyser?: JapaneseAnalyser): SearchResults {
+  return searchCandidates(candidates(cities, lang, analyser), query, analyser);
 }
 
 /**
  * The matching and ranking of {@link searchCities} over any candidates (those of loaded cities,
- * or the search entries the national search preselects with SQL).
+ * or the search entries the national search preselects with SQL). With the analyser, a term is
+ * also found by its reading and, as a related (approximate) hit, by its words or kanji
+ * ({@link termPatterns}).
  */
-export function searchCandidates(all: Iterable<SearchCandidate>, query: string): SearchResults {
+export function searchCandidates(all: Iterable<SearchCandidate>, query: string, analyser?: JapaneseAnalyser): SearchResults {
   const terms = queryTerms(query);
   const plans: SearchResult[] = [];
   const kpis: SearchResult[] = [];
   const nodes: SearchResult[] = [];
   const compact = terms.join('');
   const queryBigrams = compact.length >= 3 ? bigrams(compact) : [];
+  const patterns = terms.map((t) => termPatterns(t, analyser));
   if (terms.length > 0) {
     for (const c of all) {
       const folded = c.fields.map((f) => ({ field: f, folded: foldForSearch(f.text) }));
-      const termRanges = folded.map((x) => terms.flatMap((t) => rangesOf(x.folded.text, t)));
-      const allTerms = terms.every((t) => folded.some((x) => x.folded.text.includes(t)));
-      let approximate = false;
+      // Per term, the first way it is found (the term or its reading before its words or kanji).
+      const found = patterns.map((ways) => ways.find((p) => folded.some((x) => p.fragments.every((f) => x.folded.text.includes(f)))));
+      const allTerms = found.every((p) => p !== undefined);
+      const related = found.some((p) => p?.related === true);
+      const fragments = found.flatMap((p) => p?.fragments ?? []);
+      const termRanges = folded.map((x) => fragments.flatMap((t) => rangesOf(x.folded.text, t)));
+      let approximate = related;
       let ranges = termRanges;
       if (!allTerms) {
         if (queryBigrams.length === 0) continue;
-        const bigramRanges = folded.map((x) => queryBigrams.flatMap((b) => rangesOf(x.folded.text, b)));
-        const best = Math.max(...folded.map((x) => queryBigrams.filter((b) => x.folded.text.includes(b)).length / queryBigrams.length));
+        // Bigrams only in the texts as written: in a long run of readings most kana pairs occur somewhere.
+        const bigramRanges = folded.map((x) => (x.field.hidden ? [] : queryBigrams.flatMap((b) => rangesOf(x.folded.text, b))));
+        const best = Math.max(...folded.map((x) => (x.field.hidden ? 0 : queryBigrams.filter((b) => x.folded.text.includes(b)).length / queryBigrams.length)));
         if (best < BIGRAM_THRESHOLD) continue;
         approximate = true;
         ranges = bigramRanges;
       }
       const primaryIndex = 0;
-      const hitIndex = ranges.findIndex((r, i) => i !== primaryIndex && r.length > 0);
+      const hitIndex = ranges.findIndex((r, i) => i !== primaryIndex && r.length > 0 && !folded[i]!.field.hidden);
       const titleHit = ranges[primaryIndex]!.length > 0;
       const first = folded[primaryIndex]!;
       const title = segments(first.field.text, first.folded, ranges[primaryIndex]!, false);
       const snippetField = titleHit ? null : folded[hitIndex];
       const snippet = snippetField ? segments(snippetField.field.text, snippetField.folded, ranges[hitIndex]!, true) : null;
       const exactTitle = terms.length === 1 && first.folded.text === terms[0];
-      const score = (approximate ? 0 : 10) + (titleHit ? 5 : 0) + (exactTitle ? 5 : 0) - first.folded.text.length / 1000;
+      const score = (!allTerms ? 0 : related ? 6 : 10) + (titleHit ? 5 : 0) + (exactTitle ? 5 : 0) - first.folded.text.length / 1000;
       const result: SearchResult = { kind: c.kind, city: c.city, title, snippet, approximate, score, ...pick(c) };
       (c.kind === 'plan' ? plans : c.kind === 'kpi' ? kpis : nodes).push(result);
     }

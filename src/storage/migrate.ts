@@ -12,6 +12,8 @@ import * as m20261130_0901 from './migrations/2026_11_30_0901_national_summaries
 import * as m20261130_1101 from './migrations/2026_11_30_1101_cities.ts';
 import * as m20261130_1201 from './migrations/2026_11_30_1201_plan_building.ts';
 import * as m20261130_1401 from './migrations/2026_11_30_1401_sheet_forms.ts';
+import * as m20261130_1601 from './migrations/2026_11_30_1601_search_readings.ts';
+import * as m20261130_1602 from './migrations/2026_11_30_1602_city_code_and_licence.ts';
 
 /**
  * Every migration by name. Append a line for each new file in migrations/ (named
@@ -29,6 +31,8 @@ const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '2026_11_30_1101_cities': m20261130_1101,
   '2026_11_30_1201_plan_building': m20261130_1201,
   '2026_11_30_1401_sheet_forms': m20261130_1401,
+  '2026_11_30_1601_search_readings': m20261130_1601,
+  '2026_11_30_1602_city_code_and_licence': m20261130_1602,
 };
 
 /** The migrations from the static list above: no filesystem scanning, so bundling works. */

@@ -1,5 +1,6 @@
 import type { PlanKind } from '../core/plan/plan.ts';
-import { bigrams, localizedFields, queryTerms, searchCandidates, type SearchCandidate, type SearchResults } from '../services/search.service.ts';
+import { loadJapaneseAnalyser } from '../search/japanese-analyser.ts';
+import { bigrams, localizedFields, queryTerms, searchCandidates, termPatterns, type SearchCandidate, type SearchResults } from '../services/search.service.ts';
 import type { Executor } from '../storage/database.ts';
 import { findSearchEntries, type SearchEntryListRow } from './summary.repository.ts';
 
@@ -12,34 +13,36 @@ function candidate(r: SearchEntryListRow, lang: 'ja' | 'en'): SearchCandidate {
   const city = { id: r.city_id, name: r.city_name, nameEn: r.city_name_en };
   const plan = r.plan_id ? { id: r.plan_id, kind: (r.plan_kind ?? 'comprehensive') as PlanKind, title: r.plan_title ?? '', ...(r.plan_title_en ? { titleEn: r.plan_title_en } : {}) } : undefined;
   if (r.kind === 'kpi') {
-    return { kind: 'kpi', city, kpi: { id: r.kpi_id!, name: r.title, ...(r.title_en ? { nameEn: r.title_en } : {}) }, fields: localizedFields(lang, r.title, r.title_en ?? undefined, r.more ?? undefined) };
+    return { kind: 'kpi', city, kpi: { id: r.kpi_id!, name: r.title, ...(r.title_en ? { nameEn: r.title_en } : {}) }, fields: localizedFields(lang, r.title, r.title_en ?? undefined, r.more ?? undefined, r.readings) };
   }
-  if (r.kind === 'plan') return { kind: 'plan', city, plan: plan!, fields: localizedFields(lang, r.title, r.title_en ?? undefined, r.more ?? undefined) };
+  if (r.kind === 'plan') return { kind: 'plan', city, plan: plan!, fields: localizedFields(lang, r.title, r.title_en ?? undefined, r.more ?? undefined, r.readings) };
   const title = `${r.code ? `${r.code} ` : ''}${r.title}`;
   return {
     kind: 'node',
     city,
     plan: plan!,
     node: { id: r.node_id!, title: r.title, ...(r.code ? { code: r.code } : {}), ...(r.title_en ? { titleEn: r.title_en } : {}) },
-    fields: localizedFields(lang, title, r.title_en ?? undefined, r.more ?? undefined),
+    fields: localizedFields(lang, title, r.title_en ?? undefined, r.more ?? undefined, r.readings),
   };
 }
 
 /**
  * Search across every city (issue 11.1): SQL picks the plans, nodes and KPIs whose folded text
- * holds every term (at most {@link RANKED} of them, all counted); failing any, those holding one
+ * (with the readings of issue 15.5) holds every term, by itself, its reading, its words or kanji (at most {@link RANKED} of them, all counted); failing any, those holding one
  * of the query's bigrams; then search.service.ts matches, highlights and ranks them exactly as
  * for one city. Never loads a city's data.
  */
 export async function searchNational(db: Executor, query: string, lang: 'ja' | 'en'): Promise<SearchResults> {
   const terms = queryTerms(query);
-  const exact = await findSearchEntries(db, terms, 'all', RANKED);
+  const analyser = await loadJapaneseAnalyser();
+  const ways = terms.map((t) => termPatterns(t, analyser).map((p) => p.fragments));
+  const exact = await findSearchEntries(db, ways, 'all', RANKED);
   if (exact.total > 0) {
-    const results = searchCandidates(exact.rows.map((r) => candidate(r, lang)), query);
+    const results = searchCandidates(exact.rows.map((r) => candidate(r, lang)), query, analyser);
     return { ...results, total: Math.max(results.total, exact.total), truncated: exact.total > exact.rows.length };
   }
   const compact = terms.join('');
   if (compact.length < 3) return searchCandidates([], query);
   const near = await findSearchEntries(db, bigrams(compact), 'any', APPROXIMATE_POOL);
-  return searchCandidates(near.rows.map((r) => candidate(r, lang)), query);
+  return searchCandidates(near.rows.map((r) => candidate(r, lang)), query, analyser);
 }

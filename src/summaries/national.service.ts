@@ -6,7 +6,7 @@ import { findSdgGoal, findSdgTarget, sdgGoals, targetsOfGoal, type SdgGoal, type
 import { parseTimePointIso, type TimePoint } from '../core/time/time-point.ts';
 import { cityFromRow } from '../services/city-data.service.ts';
 import type { Executor } from '../storage/database.ts';
-import { cityCounts, goalCounts, listCityRowsPaged, listKpiSummariesPaged, prefectureCounts, targetCounts, type KpiListFilter, type KpiSummaryListRow } from './summary.repository.ts';
+import { cityCounts, goalCounts, goalStatusCounts, listCityRowsPaged, listKpiSummariesPaged, prefectureCounts, targetCounts, type KpiListFilter, type KpiSummaryListRow } from './summary.repository.ts';
 
 /**
  * The cross-city pages' reads (home, SDG goals, their APIs), answered from the summaries
@@ -184,4 +184,23 @@ export async function* goalKpisAll(db: Executor, goal: SdgGoal, filter: GoalKpiF
     for (const r of rows) yield summarizedKpi(r);
     if (rows.length < size) return;
   }
+}
+
+/** One SDG goal's KPIs across every city counted by status (issue 15.1, the cross-city progress page). */
+export interface GoalStatusCount {
+  readonly goal: SdgGoal;
+  readonly counts: Readonly<Record<KpiStatus, number>>;
+  readonly total: number;
+}
+
+/** Per SDG goal with KPIs, the KPIs of every city by computed status (from the summaries, never every city's data). */
+export async function goalStatusCountsAll(db: Executor): Promise<GoalStatusCount[]> {
+  const byGoal = await goalStatusCounts(db);
+  return sdgGoals
+    .filter((g) => byGoal.has(g.number))
+    .map((goal) => {
+      const found = byGoal.get(goal.number)!;
+      const counts = Object.fromEntries(KPI_STATUSES.map((s) => [s, found[s] ?? 0])) as Record<KpiStatus, number>;
+      return { goal, counts, total: KPI_STATUSES.reduce((n, s) => n + counts[s], 0) };
+    });
 }

@@ -5,7 +5,8 @@ import { openAppContext, type AppContext } from '../services/app-context.ts';
 import { CityDataStore } from '../services/city-data.store.ts';
 import { loadSeedCitiesIfEmpty } from '../services/plan-data-import.service.ts';
 import { testDatabases, useTestDatabase } from '../storage/test-databases.ts';
-import { goalCounts, listCityRevisions, listKpiSummariesPaged, findSearchEntries, cityCounts } from './summary.repository.ts';
+import { goalCounts, goalStatusCounts, listCityRevisions, listKpiSummariesPaged, findSearchEntries, cityCounts } from './summary.repository.ts';
+import { searchNational } from './national-search.service.ts';
 import { summaryDb } from './summary.table.ts';
 
 const PREFECTURES = ['岩手県', '茨城県', '石川県'];
@@ -35,10 +36,26 @@ for (const database of testDatabases()) {
       expect(page.rows.length).toBeLessThanOrEqual(5);
       expect(page.total).toBe(goals.get(4)?.kpis ?? 0);
       expect(page.rows.every((r) => r.targets.some((t) => t.startsWith('4.')))).toBe(true);
+      // By status per goal (issue 15.1): each goal's counts add up to its KPIs.
+      const byStatus = await goalStatusCounts(db());
+      for (const [goal, c] of goals) expect(Object.values(byStatus.get(goal) ?? {}).reduce((a, b) => a + b, 0), `goal ${goal}`).toBe(c.kpis);
       const found = await findSearchEntries(db(), ['就農'], 'all', 10);
       expect(found.rows.map((r) => r.city_id)).toContain('ichinoseki');
       expect(found.total).toBeGreaterThan(0);
       expect((await findSearchEntries(db(), ['100%_\\'], 'all', 10)).total).toBe(0);
+    });
+
+    it('finds what people type across cities: readings, words and kanji (issue 15.5)', async () => {
+      const kana = await searchNational(db(), 'しゅうのう', 'ja');
+      expect(kana.kpis.map((k) => k.kpi?.id)).toContain('new-farmers');
+      const stored = await summaryDb(db()).selectFrom('search_entries').select('readings').where('city_id', '=', 'ichinoseki').where('kpi_id', '=', 'new-farmers').executeTakeFirstOrThrow();
+      expect(stored.readings).toContain('しんきしゅうのうしゃすう');
+      const farming = await searchNational(db(), '農業', 'ja');
+      expect(farming.kpis.find((k) => k.kpi?.id === 'new-farmers')?.approximate).toBe(true);
+      expect(farming.nodes.some((n) => n.city.id === 'ichinoseki' && n.node?.title.includes('農林水産業'))).toBe(true);
+      const en = await searchNational(db(), 'しゅうのう', 'en');
+      expect(en.kpis.map((k) => k.kpi?.id)).toContain('new-farmers');
+      expect((await searchNational(db(), 'ぴょんぴょこ', 'ja')).total).toBe(0);
     });
 
     it('rebuilds one city on a write to it, bumps its revision and leaves the others alone', async () => {

@@ -139,6 +139,22 @@ export async function goalCounts(db: Executor): Promise<Map<number, { kpis: numb
   return new Map(rows.map((r) => [r.goal, { kpis: Number(r.kpis), cities: Number(r.cities) }]));
 }
 
+/**
+ * Per SDG goal, KPIs across every city counted by computed status (issue 15.1): a KPI tagged
+ * with several targets of one goal counts once for that goal.
+ */
+export async function goalStatusCounts(db: Executor): Promise<Map<number, Record<string, number>>> {
+  const rows = await summaryDb(db)
+    .selectFrom('kpi_summary_targets as t')
+    .innerJoin('kpi_summaries as s', (j) => j.onRef('s.city_id', '=', 't.city_id').onRef('s.kpi_id', '=', 't.kpi_id'))
+    .select(['t.goal', 's.status', sql<string | number>`count(distinct (t.city_id, t.kpi_id))`.as('n')])
+    .groupBy(['t.goal', 's.status'])
+    .execute();
+  const out = new Map<number, Record<string, number>>();
+  for (const r of rows) out.set(r.goal, { ...(out.get(r.goal) ?? {}), [r.status]: Number(r.n) });
+  return out;
+}
+
 /** Per target of a goal: how many KPIs are tagged with it. */
 export async function targetCounts(db: Executor, goal: number): Promise<Map<string, number>> {
   const rows = await summaryDb(db)
@@ -212,16 +228,26 @@ export async function listKpiSummariesPaged(db: Executor, filter: KpiListFilter,
 export type SearchEntryListRow = SearchEntryRow & { city_name: string; city_name_en: string; prefecture: string; prefecture_en: string };
 
 /**
- * Entries whose folded text holds every term (or, with `anyOf`, at least one of those
- * fragments), at most `limit`, in city and document order; and how many match in all.
+ * A term as the search looks it up: a folded fragment, or several ways to find it (any one
+ * suffices), each a list of fragments that must all occur (see search.service.ts termPatterns).
  */
-export async function findSearchEntries(db: Executor, terms: readonly string[], mode: 'all' | 'any', limit: number): Promise<{ rows: SearchEntryListRow[]; total: number }> {
+export type SearchTermQuery = string | readonly (readonly string[])[];
+
+/**
+ * Entries whose folded text holds every term (or, with `any`, at least one of them), at most
+ * `limit`, in city and document order; and how many match in all.
+ */
+export async function findSearchEntries(db: Executor, terms: readonly SearchTermQuery[], mode: 'all' | 'any', limit: number): Promise<{ rows: SearchEntryListRow[]; total: number }> {
   if (terms.length === 0) return { rows: [], total: 0 };
   const like = (t: string) => `%${t.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
   const base = summaryDb(db)
     .selectFrom('search_entries as e')
     .innerJoin('cities as c', 'c.id', 'e.city_id')
-    .where((eb) => (mode === 'all' ? eb.and(terms.map((t) => eb('e.folded', 'like', like(t)))) : eb.or(terms.map((t) => eb('e.folded', 'like', like(t))))));
+    .where((eb) => {
+      const term = (t: SearchTermQuery) =>
+        typeof t === 'string' ? eb('e.folded', 'like', like(t)) : eb.or(t.map((way) => eb.and(way.map((f) => eb('e.folded', 'like', like(f))))));
+      return mode === 'all' ? eb.and(terms.map(term)) : eb.or(terms.map(term));
+    });
   const [rows, count] = await Promise.all([
     base.selectAll('e').select(['c.name as city_name', 'c.name_en as city_name_en', 'c.prefecture', 'c.prefecture_en']).orderBy('e.city_id').orderBy('e.position').limit(limit).execute(),
     base.select((eb) => eb.fn.countAll<string | number>().as('n')).executeTakeFirstOrThrow(),

@@ -3,7 +3,8 @@ import { evaluateKpi } from '../core/kpi/kpi-evaluation.ts';
 import { walkPlanNodes } from '../core/plan/plan.ts';
 import { goalOfTarget } from '../core/sdg/sdg-framework.ts';
 import { formatTimePointIso } from '../core/time/time-point.ts';
-import { foldForSearch } from '../services/search.service.ts';
+import { loadJapaneseAnalyser, type JapaneseAnalyser } from '../search/japanese-analyser.ts';
+import { foldForSearch, readingsOf } from '../services/search.service.ts';
 import { statusOverridesByKpi } from '../services/staff-notes.service.ts';
 import type { Executor } from '../storage/database.ts';
 import { replaceCitySummaries, listCityRevisions, type CitySummaryRows } from './summary.repository.ts';
@@ -14,9 +15,10 @@ import type { KpiSummariesTable, KpiSummaryTargetsTable, SearchEntriesTable } fr
  * page shows: unpublished years already left out): per KPI the latest actual, the target it is
  * measured against, the 達成度 and the computed status (core/kpi/kpi-evaluation.ts, the same
  * evaluation as the city page); its SDG targets with their goals; and the search entries of its
- * plans, nodes and KPIs with their texts folded as search.service.ts folds a query.
+ * plans, nodes and KPIs with their texts folded as search.service.ts folds a query, and with the
+ * analyser's readings and dictionary forms of their Japanese texts when it is given (issue 15.5).
  */
-export function citySummaryRows(data: CityData): CitySummaryRows {
+export function citySummaryRows(data: CityData, analyser?: JapaneseAnalyser): CitySummaryRows {
   const cityId = data.city.id;
   const kpis: KpiSummariesTable[] = [];
   const targets: KpiSummaryTargetsTable[] = [];
@@ -53,8 +55,11 @@ export function citySummaryRows(data: CityData): CitySummaryRows {
   });
 
   const entries: SearchEntriesTable[] = [];
-  const entry = (e: Omit<SearchEntriesTable, 'city_id' | 'position' | 'folded'>) =>
-    entries.push({ ...e, city_id: cityId, position: entries.length, folded: [e.code ? `${e.code} ${e.title}` : e.title, e.title_en, e.more].filter((x): x is string => !!x).map((x) => foldForSearch(x).text).join('\n') });
+  const entry = (e: Omit<SearchEntriesTable, 'city_id' | 'position' | 'folded' | 'readings'>) => {
+    const readings = analyser ? readingsOf(analyser, [e.title, e.more]) : '';
+    const folded = [e.code ? `${e.code} ${e.title}` : e.title, e.title_en, e.more, readings].filter((x): x is string => !!x).map((x) => foldForSearch(x).text).join('\n');
+    entries.push({ ...e, city_id: cityId, position: entries.length, folded, readings });
+  };
   for (const plan of data.plans) {
     const inPlan = { plan_id: plan.id, plan_kind: plan.kind, plan_title: plan.title, plan_title_en: plan.titleEn ?? null };
     entry({ kind: 'plan', ...inPlan, node_id: null, kpi_id: null, code: null, title: plan.title, title_en: plan.titleEn ?? null, more: plan.vision ?? null });
@@ -82,5 +87,5 @@ export async function refreshCitySummaries(db: Executor, reader: PublicCityReade
   const revision = (await listCityRevisions(db)).find((r) => r.cityId === cityId)?.revision ?? 0;
   const data = await reader.get(cityId);
   if (!data) return false;
-  return replaceCitySummaries(db, cityId, revision, citySummaryRows(data));
+  return replaceCitySummaries(db, cityId, revision, citySummaryRows(data, await loadJapaneseAnalyser()));
 }

@@ -69,8 +69,10 @@ export interface SearchEntriesTable {
   title_en: string | null;
   /** The longer text searched too (a plan's vision, a node's description, a KPI's department). */
   more: string | null;
-  /** title, title_en and more folded for matching, separated by newlines. */
+  /** title, title_en, more and readings folded for matching, separated by newlines. */
   folded: string;
+  /** The analyser's hiragana readings and dictionary forms of title and more (issue 15.5); matched, never shown. */
+  readings: string;
 }
 
 /** The summary tables. */

@@ -54,6 +54,9 @@ const PUBLIC_PAGE_TYPES: readonly [name: string, path: string][] = [
   ['search', `/search?q=${encodeURIComponent('ごみ')}`],
   ['search-none', `/search?q=${encodeURIComponent('存在しない語句')}`],
   ['open-data', '/data'],
+  ['progress', '/cities/ichinoseki/progress'],
+  ['progress-all', '/progress'],
+  ['kpis-filtered', '/cities/ichinoseki/kpis?goal=2&status=achieved'],
   ['not-found', '/cities/atlantis'],
   // Issue 13.4: a sheet year outside the plan's period answers a page linking the plans covering it.
   ['sheet-year-outside-plan', '/cities/ichinoseki/plans/ichinoseki-sdgs-future-city-1/sheet?year=2024'],

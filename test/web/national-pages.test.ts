@@ -70,4 +70,13 @@ describe('cross-city pages read the summaries, paged and filtered (issue 11.1)',
     const none = await get('/search?q=%25_');
     expect(none.status).toBe(200);
   });
+
+  it('search finds what people type: 「農業」 finds 農林水産業 and 新規就農者数, 「しゅうのう」 finds 就農 (issue 15.5)', async () => {
+    const farming = await get(`/search?q=${encodeURIComponent('農業')}`);
+    expect(farming.text).toMatch(/1-1 <mark>農<\/mark>林水産業/);
+    expect(farming.text).toMatch(/新規就<mark>農<\/mark>者数/);
+    const kana = await get(`/search?q=${encodeURIComponent('しゅうのう')}`);
+    expect(kana.text).toContain('新規就農者数');
+    expect(JSON.stringify(await json(`/api/v1/search?q=${encodeURIComponent('シュウノウ')}`))).toContain('new-farmers');
+  });
 });

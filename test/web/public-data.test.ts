@@ -72,7 +72,10 @@ describe('KPI page', () => {
     expect(csv.type).toContain('text/csv');
     expect(csv.disposition).toContain('attachment; filename="ichinoseki-co2-reduction-vs-2013.csv"');
     expect([...csv.bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
-    expect(csv.text).toContain('ichinoseki,co2-reduction-vs-2013,二酸化炭素排出削減割合（2013年比）,2019,令和元年,-24.6,');
+    // Baseline, actuals and targets (issue 15.3), the 全国地方公共団体コード first, ISO dates beside 和暦.
+    expect(csv.text).toMatch(/\r\n032093,ichinoseki,co2-reduction-vs-2013,二酸化炭素排出削減割合（2013年比）,[^\r]*,actual,,2019,令和元年,2019-01-01,2019-12-31,-24.6,/);
+    expect(csv.text).toMatch(/,baseline,,2018,平成30年,2018-01-01,2018-12-31,-11.4,/);
+    expect(csv.text).toMatch(/,target,/);
     const json = JSON.parse((await get('/cities/ichinoseki/kpis/co2-reduction-vs-2013?format=json')).text);
     expect(json.published_rates.map((p: { verdict: string }) => p.verdict)).toEqual(['reproduced', 'reproduced', 'explained', 'reproduced']);
     expect(json.calculation.status.thresholds).toEqual({ achieved: 100, worsening: 0 });

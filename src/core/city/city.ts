@@ -16,7 +16,13 @@ export interface City {
   readonly localGovernmentCode?: string;
   /** First month (1–12) of the city's fiscal year (年度); absent means April (4), the Japanese public sector's. */
   readonly fiscalYearStartMonth?: number;
+  /** The licence of the city's open data; CC BY 4.0 when not set (issue 15.3). */
+  readonly openDataLicence?: OpenDataLicence;
 }
+
+/** Licences a city can publish its data under: CC BY 4.0, or 公共データ利用規約（第1.0版） (PDL 1.0, CC BY 4.0 compatible). */
+export type OpenDataLicence = 'CC-BY-4.0' | 'PDL-1.0';
+export const OPEN_DATA_LICENCES: readonly OpenDataLicence[] = ['CC-BY-4.0', 'PDL-1.0'];
 
 /** A published document figures were taken from (a progress sheet, a plan). */
 export interface SourceDocument {

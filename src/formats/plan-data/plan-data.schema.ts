@@ -198,6 +198,8 @@ export const cityDataFileSchema = z.strictObject({
     localGovernmentCode: z.string().regex(/^[0-9]{6}$/, 'expected the 6-digit 全国地方公共団体コード').optional(),
     /** First month (1–12) of the fiscal year; 4 (April) when absent. */
     fiscalYearStartMonth: z.number().int().min(1).max(12).optional(),
+    /** The open data licence: CC BY 4.0 (default) or 公共データ利用規約 (PDL-1.0). */
+    openDataLicence: z.enum(['CC-BY-4.0', 'PDL-1.0']).optional(),
   }),
   documents: z.array(sourceDocumentSchema).default([]),
   kpis: z.array(kpiSchema).default([]),

@@ -11,6 +11,8 @@ export interface CitiesTable {
   sdgs_future_city_since: number | null;
   population: number | null;
   description: string | null;
+  /** 'CC-BY-4.0' | 'PDL-1.0'; null is CC BY 4.0. Added by migration 2026_11_30_1602. */
+  open_data_licence?: string | null;
   created_at: CreatedAtColumn;
   /** The 6-digit 全国地方公共団体コード with its check digit (migration 2026_11_30_1101); null only for rows from before it. */
   local_government_code: string | null;

@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { cityArchive } from '../../services/open-data.service.ts';
 import { t } from '../../i18n/messages.ts';
+import { licenceOf } from '../../open-data/licence.ts';
 import { viewContextOf } from '../request-context.ts';
 import { ARCHIVE_FILES, OpenDataView } from '../views/open-data.view.tsx';
 import { clockOf, type WebDeps } from '../web-deps.ts';
@@ -33,13 +34,16 @@ export function downloadRoutes(deps: WebDeps): Hono {
           '',
           ...ARCHIVE_FILES.map((f) => `${f}.csv / ${f}.json: ${t(lang, `pub.data.file.${f}`)}`),
           '',
+          t(lang, 'pub.data.standardsText'),
+          '',
+          `${t(lang, 'pub.data.licence')}${licenceOf(data.city).title[lang]} ${licenceOf(data.city).url}`,
           t(lang, 'pub.data.termsText'),
         ].join('\r\n'),
       )
       .join('\r\n\r\n');
     const zip = cityArchive(data, `${readme}\r\n`, now);
     return new Response(zip, {
-      headers: { 'content-type': 'application/zip', 'content-disposition': `attachment; filename="${data.city.id}-open-data.zip"` },
+      headers: { 'content-type': 'application/zip', 'content-disposition': `attachment; filename="${data.city.id}-open-data.zip"`, link: `<${licenceOf(data.city).url}>; rel="license"` },
     });
   });
 

@@ -1,14 +1,26 @@
 import { Hono } from 'hono';
 import { summarizeCity } from '../../services/city-summary.service.ts';
 import { buildKpiDetail } from '../../services/kpi-detail.service.ts';
-import { cityKpisTable, observationsTable } from '../../services/open-data.service.ts';
+import { cityKpisTable, kpiSeriesTable } from '../../services/open-data.service.ts';
+import { filterCityKpis, progressAtAGlance, type KpiListFilter } from '../../services/progress-glance.service.ts';
 import { statusOverridesByKpi } from '../../services/staff-notes.service.ts';
+import { KPI_STATUSES, type KpiStatus } from '../../core/kpi/status.ts';
+import { z } from 'zod';
+import { ProgressView } from '../views/progress.view.tsx';
 import { viewContextOf } from '../request-context.ts';
 import { KpiView } from '../views/kpi.view.tsx';
 import { KpiListView } from '../views/open-data.view.tsx';
 import type { WebDeps } from '../web-deps.ts';
 import { notFound } from './public.routes.tsx';
-import { cityKpiJson, csvResponse, jsonResponse, kpiDetailJson, requestedFormat } from './public-json.ts';
+import { cityKpiJson, cityCsvResponse, jsonResponse, kpiDetailJson, requestedFormat } from './public-json.ts';
+
+/** The KPI list's filters (GET); a value that is not one of the choices counts as no filter. */
+const kpiListQuery = z.object({
+  status: z.enum(KPI_STATUSES as [KpiStatus, ...KpiStatus[]]).optional().catch(undefined),
+  goal: z.string().regex(/^(1[0-7]|[1-9])$/).optional().catch(undefined),
+  node: z.string().max(300).regex(/^[^/]+\/[^/]+$/).optional().catch(undefined),
+  department: z.string().max(200).optional().catch(undefined),
+});
 
 /** KPI pages: a city's KPI list and each KPI's page, both with `?format=csv|json`. */
 export function kpiRoutes({ store }: WebDeps): Hono {
@@ -19,9 +31,25 @@ export function kpiRoutes({ store }: WebDeps): Hono {
     const format = requestedFormat(c);
     if (!data || !format) return notFound(c);
     const summary = summarizeCity(data);
-    if (format === 'csv') return csvResponse(cityKpisTable(data), `${data.city.id}-kpis`);
-    if (format === 'json') return jsonResponse({ city: data.city.id, kpis: summary.kpis.map((k) => cityKpiJson({ city: data.city, ...k, override: statusOverridesByKpi(data).get(k.kpi.id) })) }, `${data.city.id}-kpis`);
-    return c.html(<KpiListView ctx={viewContextOf(c)} data={data} summary={summary} />);
+    // The filters a count of the progress page links to (issue 15.1); values not among the choices count as none.
+    const q = kpiListQuery.parse({ status: c.req.query('status') || undefined, goal: c.req.query('goal') || undefined, node: c.req.query('node') || undefined, department: c.req.query('department') });
+    const filter: KpiListFilter = { ...(q.status ? { status: q.status } : {}), ...(q.goal ? { goal: q.goal } : {}), ...(q.node ? { node: q.node } : {}), ...(q.department !== undefined ? { department: q.department } : {}) };
+    const filtered = Object.keys(filter).length > 0 ? filterCityKpis(data, summary, filter) : undefined;
+    const items = filtered ?? summary.kpis;
+    if (format === 'csv') {
+      const ids = new Set(items.map((k) => k.kpi.id));
+      const table = cityKpisTable(data);
+      return cityCsvResponse(data.city, { ...table, rows: table.rows.filter((r) => ids.has(String(r.kpi_id))) }, `${data.city.id}-kpis`);
+    }
+    if (format === 'json') return jsonResponse({ city: data.city.id, kpis: items.map((k) => cityKpiJson({ city: data.city, ...k, override: statusOverridesByKpi(data).get(k.kpi.id) })) }, `${data.city.id}-kpis`);
+    return c.html(<KpiListView ctx={viewContextOf(c)} data={data} summary={summary} filtered={filtered} />);
+  });
+
+  /** Progress at a glance (issue 15.1): counts by status per SDG goal, plan goal and department. */
+  app.get('/cities/:city/progress', async (c) => {
+    const data = await store.get(c.req.param('city'));
+    if (!data) return notFound(c);
+    return c.html(<ProgressView ctx={viewContextOf(c)} data={data} glance={progressAtAGlance(data, summarizeCity(data))} />);
   });
 
   app.get('/cities/:city/kpis/:kpi', async (c) => {
@@ -30,7 +58,8 @@ export function kpiRoutes({ store }: WebDeps): Hono {
     const format = requestedFormat(c);
     if (!data || !detail || !format) return notFound(c);
     const name = `${data.city.id}-${detail.kpi.id}`;
-    if (format === 'csv') return csvResponse(observationsTable(data.city.id, [detail.kpi]), name);
+    // Baseline, every published actual and every target (future ones too), issue 15.3.
+    if (format === 'csv') return cityCsvResponse(data.city, kpiSeriesTable(data.city, [detail.kpi]), name);
     if (format === 'json') return jsonResponse(kpiDetailJson(detail), name);
     return c.html(<KpiView ctx={viewContextOf(c)} detail={detail} />);
   });

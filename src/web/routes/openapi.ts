@@ -11,6 +11,15 @@ const ok = (description: string, ref: string) => ({ description, content: { 'app
 const nullable = (type: string) => ({ type: [type, 'null'] });
 const timePoint = { type: 'string', description: 'Time point: "2020" (year), "FY2021" (fiscal year, April–March), "2024-03" (month), "2024-03-31" (day), "2020/2024" (period)' };
 const statusEnum = { type: 'string', enum: ['achieved', 'on-track', 'behind', 'worsening', 'missed', 'no-data'] };
+const precise = { $ref: '#/components/schemas/Precise' };
+const dated = { type: 'object', properties: { at: timePoint, value: { type: 'number' }, precise } } as const;
+const record = { $ref: '#/components/schemas/CalculationRecord' };
+const bilingual = { type: 'object', properties: { ja: { type: 'string' }, en: { type: 'string' } } } as const;
+/** A map of figures by name (a calculation's inputs): names in snake_case. */
+const snakeMap = { type: 'object', propertyNames: { pattern: '^[a-z][a-z0-9_]*$' } } as const;
+const unpublishedYears = { type: 'array', items: { type: 'integer' }, description: 'Years whose figures are not published yet (left out)' } as const;
+const paging = { page: { type: 'integer' }, page_size: { type: 'integer' }, total: { type: 'integer' }, page_count: { type: 'integer' } } as const;
+const comparisonColumns = { type: 'array', items: { type: 'object', properties: { city: { type: 'string' }, kpis: { type: 'array', items: { $ref: '#/components/schemas/Kpi' } } } } } as const;
 
 export const openApiDocument = {
   openapi: '3.1.0',
@@ -106,7 +115,7 @@ export const openApiDocument = {
       },
       CityHead: {
         type: 'object',
-        required: ['id', 'name', 'name_en'],
+        required: ['id', 'name', 'name_en', 'prefecture', 'prefecture_en', 'local_government_code', 'licence'],
         properties: {
           id: { type: 'string' },
           name: { type: 'string' },
@@ -115,23 +124,61 @@ export const openApiDocument = {
           prefecture_en: { type: 'string' },
           sdgs_future_city_since: nullable('integer'),
           population: nullable('integer'),
+          local_government_code: { type: ['string', 'null'], pattern: '^[0-9]{6}$', description: '全国地方公共団体コード (six digits with check digit)' },
+          licence: { type: 'object', required: ['id', 'url'], properties: { id: { type: 'string', enum: ['CC-BY-4.0', 'PDL-1.0'] }, url: { type: 'string' } }, description: "The licence of the city's open data" },
         },
       },
-      CityList: { type: 'object', required: ['cities'], properties: { cities: { type: 'array', items: { type: 'object', properties: { id: { type: 'string' }, name: { type: 'string' }, url: { type: 'string' } } } } } },
+      StatusCounts: { type: 'object', propertyNames: { enum: ['achieved', 'on-track', 'behind', 'worsening', 'no-data'] }, additionalProperties: { type: 'integer' } },
+      CityList: {
+        type: 'object',
+        required: ['page', 'page_size', 'total', 'page_count', 'cities'],
+        properties: {
+          ...paging,
+          cities: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['id', 'name', 'name_en', 'kpi_count', 'status_counts', 'url'],
+              properties: {
+                id: { type: 'string' },
+                name: { type: 'string' },
+                name_en: { type: 'string' },
+                prefecture: { type: 'string' },
+                prefecture_en: { type: 'string' },
+                sdgs_future_city_since: nullable('integer'),
+                population: nullable('integer'),
+                plan_count: { type: 'integer' },
+                kpi_count: { type: 'integer' },
+                status_counts: { $ref: '#/components/schemas/StatusCounts' },
+                url: { type: 'string' },
+              },
+            },
+          },
+        },
+      },
       City: {
         type: 'object',
         required: ['city', 'plans', 'kpi_count', 'status_counts', 'covered_goals'],
         properties: {
           city: { $ref: '#/components/schemas/CityHead' },
-          plans: { type: 'array', items: { type: 'object', properties: { id: { type: 'string' }, kind: { type: 'string' }, title: { type: 'string' }, period: { type: 'array', items: { type: 'integer' } } } } },
+          plans: {
+            type: 'array',
+            items: { type: 'object', properties: { id: { type: 'string' }, kind: { type: 'string' }, title: { type: 'string' }, title_en: nullable('string'), period: { type: 'array', items: { type: 'integer' } }, url: { type: 'string' } } },
+          },
           kpi_count: { type: 'integer' },
-          status_counts: { type: 'object', additionalProperties: { type: 'integer' } },
+          status_counts: { $ref: '#/components/schemas/StatusCounts' },
           covered_goals: { type: 'array', items: { type: 'string' } },
           kpis_url: { type: 'string' },
-          download_url: { type: 'string', description: 'Zip of every table as CSV (UTF-8 with BOM) and JSON' },
+          download_url: { type: 'string', description: 'Zip of every table as CSV (UTF-8 with BOM) and JSON, with datapackage.json, csv-metadata.json and SDMX-CSV' },
+          unpublished_years: unpublishedYears,
         },
       },
-      Kpi: {
+      Precise: {
+        type: ['object', 'null'],
+        description: 'The unrounded value behind a printed figure, with its source and basis; null when there is none',
+        properties: { value: { type: 'number' }, source: { type: 'string' }, basis: { type: 'string' } },
+      },
+      KpiFields: {
         type: 'object',
         required: ['id', 'name', 'unit', 'sdg_targets', 'baseline', 'status'],
         properties: {
@@ -142,9 +189,9 @@ export const openApiDocument = {
           unit: { type: 'string' },
           sdg_targets: { type: 'array', items: { type: 'string' }, examples: [['2.3', '11.a']] },
           side: { type: 'string', enum: ['economy', 'society', 'environment', 'none'] },
-          baseline: { type: 'object', properties: { at: timePoint, value: { type: 'number' } } },
-          latest_actual: { type: ['object', 'null'], properties: { at: timePoint, value: { type: 'number' } } },
-          target: { type: ['object', 'null'], properties: { id: { type: 'string' }, at: timePoint, value: { type: 'number' } } },
+          baseline: dated,
+          latest_actual: { ...dated, type: ['object', 'null'] },
+          target: { type: ['object', 'null'], properties: { id: { type: 'string' }, at: timePoint, value: { type: 'number' }, precise: precise } },
           rate: { ...nullable('number'), description: "Achievement rate (達成度, %) by the KPI's method, unrounded" },
           display_rate: nullable('number'),
           status: statusEnum,
@@ -155,27 +202,56 @@ export const openApiDocument = {
             properties: { status: { type: 'string', enum: ['achieved', 'on-track', 'behind', 'worsening'] }, justification: { type: 'string' }, decided_on: { type: 'string', format: 'date' } },
           },
           forecast: { type: ['object', 'null'], properties: { verdict: { type: 'string', enum: ['reaches', 'misses', 'missed', 'no-data'] }, projected_value: nullable('number'), margin: nullable('number') } },
+          un_progress_chart: { type: ['object', 'null'], properties: { category: { type: 'string' }, ratio: nullable('number'), projected_value: nullable('number') } },
+          open_sdg_progress: { type: ['object', 'null'], properties: { status: { type: 'string' }, ratio: nullable('number') } },
           url: { type: 'string' },
         },
       },
-      KpiList: { type: 'object', required: ['city', 'kpis'], properties: { city: { type: 'string' }, kpis: { type: 'array', items: { $ref: '#/components/schemas/Kpi' } } } },
+      Kpi: { allOf: [{ $ref: '#/components/schemas/KpiFields' }] },
+      KpiList: { type: 'object', required: ['city', 'kpis'], properties: { city: { type: 'string' }, unpublished_years: unpublishedYears, kpis: { type: 'array', items: { $ref: '#/components/schemas/Kpi' } } } },
+      KpiSummary: {
+        type: 'object',
+        description: "A KPI as the cross-city pages list it (from the summaries kept per city)",
+        required: ['city', 'id', 'name', 'status'],
+        properties: {
+          city: { type: 'string' },
+          id: { type: 'string' },
+          name: { type: 'string' },
+          name_en: nullable('string'),
+          unit: { type: 'string' },
+          sdg_targets: { type: 'array', items: { type: 'string' } },
+          latest_actual: { type: ['object', 'null'], properties: { at: timePoint, value: { type: 'number' } } },
+          target: { type: ['object', 'null'], properties: { at: timePoint, value: { type: 'number' } } },
+          rate: nullable('number'),
+          display_rate: nullable('number'),
+          status: statusEnum,
+          status_override: { type: ['object', 'null'], properties: { status: { type: 'string' }, justification: { type: 'string' }, decided_on: { type: 'string' } } },
+          forecast: nullable('string'),
+          url: { type: 'string' },
+        },
+      },
       CalculationRecord: {
         type: 'object',
+        required: ['method', 'inputs', 'intermediate', 'thresholds', 'explanation'],
         properties: {
           method: { type: 'string' },
-          inputs: { type: 'object' },
-          intermediate: { type: 'object' },
-          thresholds: { type: 'object' },
+          inputs: snakeMap,
+          intermediate: snakeMap,
+          thresholds: snakeMap,
           explanation: { type: 'object', properties: { ja: { type: 'string' }, en: { type: 'string' } } },
         },
       },
       KpiDetail: {
         allOf: [
-          { $ref: '#/components/schemas/Kpi' },
+          { $ref: '#/components/schemas/KpiFields' },
           {
             type: 'object',
+            required: ['observations', 'targets', 'calculation', 'published_rates'],
             properties: {
-              observations: { type: 'array', items: { type: 'object', properties: { at: timePoint, value: { type: 'number' }, note: nullable('string'), source: nullable('string') } } },
+              aggregation: { type: 'string' },
+              method: { type: 'string' },
+              department: nullable('string'),
+              observations: { type: 'array', items: { type: 'object', properties: { at: timePoint, value: { type: 'number' }, precise: precise, note: nullable('string'), source: nullable('string') } } },
               targets: {
                 type: 'array',
                 items: {
@@ -184,82 +260,209 @@ export const openApiDocument = {
                     id: { type: 'string' },
                     at: timePoint,
                     value: { type: 'number' },
+                    precise: precise,
                     revisions: { type: 'array', items: { type: 'object', properties: { revised_on: { type: 'string' }, old_value: { type: 'number' }, new_value: { type: 'number' }, reason: { type: 'string' } } } },
                   },
                 },
               },
+              sdg_targets_detail: {
+                type: 'array',
+                items: { type: 'object', properties: { id: { type: 'string' }, goal: nullable('string'), title: { type: ['object', 'null'], properties: { ja: { type: 'string' }, en: { type: 'string' } } } } },
+              },
               calculation: {
                 type: ['object', 'null'],
                 properties: {
-                  status: { $ref: '#/components/schemas/CalculationRecord' },
-                  achievement: { $ref: '#/components/schemas/CalculationRecord' },
-                  forecast: { $ref: '#/components/schemas/CalculationRecord' },
-                  un_progress_chart: { type: 'object' },
-                  open_sdg: { type: 'object' },
+                  target_id: { type: 'string' },
+                  status: record,
+                  achievement: { oneOf: [record, { type: 'null' }] },
+                  forecast: record,
+                  un_progress_chart: { type: 'object', properties: { category: { type: 'string' }, ratio: nullable('number'), record } },
+                  open_sdg: { type: 'object', properties: { status: { type: 'string' }, ratio: nullable('number'), record } },
                 },
               },
-              commentary: { type: 'array', items: { type: 'object', properties: { year: nullable('integer'), kind: { type: 'string', enum: ['department', 'commentary', 'reflection', 'observation-note'], description: 'department: the yearly commentary the responsible department wrote (published years only)' }, text: { type: 'string' } } } },
+              by_target: {
+                type: 'array',
+                items: { type: 'object', properties: { target_id: { type: 'string' }, rate: nullable('number'), display_rate: nullable('number'), status: statusEnum, forecast: { type: 'string' } } },
+              },
+              commentary: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  properties: {
+                    year: nullable('integer'),
+                    kind: { type: 'string', enum: ['department', 'commentary', 'reflection', 'observation-note'], description: 'department: the yearly commentary the responsible department wrote (published years only)' },
+                    text: { type: 'string' },
+                    plan: nullable('string'),
+                    observation_at: { ...timePoint, type: ['string', 'null'] },
+                  },
+                },
+              },
               published_rates: { type: 'array', items: { $ref: '#/components/schemas/PublishedRate' } },
+              plans: { type: 'array', items: { type: 'object', properties: { plan: { type: 'string' }, node: { type: 'string' }, no: nullable('string'), target_id: nullable('string') } } },
+              documents: { type: 'array', items: { type: 'object', properties: { id: { type: 'string' }, title: { type: 'string' }, published: { type: 'string' } } } },
             },
           },
         ],
       },
       Observation: {
         type: 'object',
-        properties: { city_id: { type: 'string' }, kpi_id: { type: 'string' }, at: timePoint, at_wareki: nullable('string'), value: { type: 'number' }, unit: { type: 'string' }, note: nullable('string') },
+        required: ['city_id', 'kpi_id', 'at', 'value'],
+        properties: {
+          city_id: { type: 'string' },
+          kpi_id: { type: 'string' },
+          kpi_name: { type: 'string' },
+          at: timePoint,
+          at_wareki: nullable('string'),
+          value: { type: 'number' },
+          decimals: nullable('integer'),
+          unit: { type: 'string' },
+          note: nullable('string'),
+          source: nullable('string'),
+        },
       },
-      ObservationList: { type: 'object', properties: { city: { type: 'string' }, observations: { type: 'array', items: { $ref: '#/components/schemas/Observation' } } } },
+      ObservationList: {
+        type: 'object',
+        required: ['city', 'observations'],
+        properties: { city: { type: 'string' }, unpublished_years: unpublishedYears, observations: { type: 'array', items: { $ref: '#/components/schemas/Observation' } } },
+      },
       PublishedRate: {
         type: 'object',
+        required: ['document', 'printed', 'rate', 'verdict'],
         properties: {
           document: { type: 'string' },
+          document_title: nullable('string'),
+          document_published: nullable('string'),
+          as_published: { type: ['object', 'null'], properties: { actual: { type: 'number' }, target: { type: 'number' }, baseline: { type: 'number' } } },
+          today: { type: ['object', 'null'], properties: { rate: nullable('number'), actual: { type: 'number' }, target: { type: 'number' } } },
+          actual_at: timePoint,
+          target_id: { type: 'string' },
           printed: { type: 'string' },
           rate: { type: 'number' },
           recomputed_progress: nullable('number'),
           recomputed_ratio: nullable('number'),
           verdict: { type: ['string', 'null'], enum: ['reproduced', 'explained', 'unexplained', 'no-published-rate', 'grade', null] },
-          explanation: { type: ['object', 'null'] },
+          explanation: { type: ['object', 'null'], properties: { kind: { type: 'string' }, text: { type: 'object', properties: { ja: { type: 'string' }, en: { type: 'string' } } } } },
         },
       },
-      PublishedRateList: { type: 'object', properties: { city: { type: 'string' }, published_rates: { type: 'array', items: { type: 'object' } } } },
+      PublishedRateList: {
+        type: 'object',
+        required: ['city', 'published_rates'],
+        properties: {
+          city: { type: 'string' },
+          published_rates: {
+            type: 'array',
+            items: {
+              type: 'object',
+              properties: {
+                city_id: { type: 'string' },
+                kpi_id: { type: 'string' },
+                document_id: { type: 'string' },
+                actual_at: timePoint,
+                target_id: { type: 'string' },
+                printed: { type: 'string' },
+                published_rate: { type: 'number' },
+                recomputed_progress: nullable('number'),
+                recomputed_ratio: nullable('number'),
+                verdict: nullable('string'),
+                explanation_kind: nullable('string'),
+                explanation_ja: nullable('string'),
+                explanation_en: nullable('string'),
+                rate_today: nullable('number'),
+              },
+            },
+          },
+        },
+      },
+      Rollup: {
+        type: 'object',
+        description: "A plan node's roll-up of its KPIs and sub-nodes",
+        properties: {
+          node: { type: 'string' },
+          status: { type: 'string' },
+          progress: nullable('number'),
+          expected_progress: nullable('number'),
+          worsening_weight: { type: 'number' },
+          total_weight: { type: 'number' },
+          parts: {
+            type: 'array',
+            items: {
+              type: 'object',
+              properties: {
+                kind: { type: 'string' },
+                id: { type: 'string' },
+                target_id: nullable('string'),
+                weight: { type: 'number' },
+                status: { type: 'string' },
+                progress: nullable('number'),
+                expected_progress: nullable('number'),
+                counted: { type: 'boolean' },
+              },
+            },
+          },
+          rule: record,
+        },
+      },
       Plan: {
         type: 'object',
         required: ['city', 'plan', 'rows'],
         properties: {
           city: { type: 'string' },
-          plan: { type: 'object' },
-          rows: { type: 'array', items: { $ref: '#/components/schemas/Kpi' } },
+          unpublished_years: unpublishedYears,
+          plan: { type: 'object', properties: { id: { type: 'string' }, kind: { type: 'string' }, title: { type: 'string' }, title_en: nullable('string'), period: { type: 'array', items: { type: 'integer' } } } },
+          rows: {
+            type: 'array',
+            items: {
+              allOf: [{ $ref: '#/components/schemas/KpiFields' }, { type: 'object', properties: { node: { type: 'object', properties: { id: { type: 'string' }, code: nullable('string'), title: { type: 'string' } } }, no: nullable('string') } }],
+              unevaluatedProperties: false,
+            },
+          },
           evaluations: {
             type: 'array',
             description: 'The expert evaluation (有識者からの評価) by year, newest first; published years only',
             items: { type: 'object', properties: { year: nullable('integer'), title: { type: 'string' }, body: { type: 'string' } } },
           },
+          nodes: { type: 'array', items: { $ref: '#/components/schemas/Rollup' } },
         },
       },
       GoalList: {
         type: 'object',
+        required: ['goals'],
         properties: {
           goals: {
             type: 'array',
-            items: { type: 'object', properties: { id: { type: 'string' }, colour: { type: 'string' }, kpi_count: { type: 'integer' }, cities: { type: 'array', items: { type: 'string' } } } },
+            items: {
+              type: 'object',
+              properties: { id: { type: 'string' }, title: bilingual, short: bilingual, colour: { type: 'string' }, kpi_count: { type: 'integer' }, city_count: { type: 'integer' }, url: { type: 'string' } },
+            },
           },
         },
       },
       Goal: {
         type: 'object',
+        required: ['goal', 'kpi_count', 'targets', 'kpis'],
         properties: {
-          goal: { type: 'object' },
+          goal: { type: 'object', properties: { id: { type: 'string' }, title: bilingual, short: bilingual, colour: { type: 'string' } } },
           kpi_count: { type: 'integer' },
-          targets: { type: 'array', items: { type: 'object', properties: { id: { type: 'string' }, kpis: { type: 'array', items: { $ref: '#/components/schemas/Kpi' } } } } },
+          city_count: { type: 'integer' },
+          targets: { type: 'array', items: { type: 'object', properties: { id: { type: 'string' }, title: bilingual, kpi_count: { type: 'integer' } } } },
           targets_without_kpis: { type: 'array', items: { type: 'string' } },
+          filter: { type: 'object', properties: { target: nullable('string'), prefecture: nullable('string'), status: nullable('string') } },
+          ...paging,
+          kpis: { type: 'array', items: { $ref: '#/components/schemas/KpiSummary' } },
         },
       },
       Comparison: {
         type: 'object',
-        properties: { cities: { type: 'array', items: { type: 'string' } }, shared_targets: { type: 'array', items: { type: 'object' } }, shared_goals: { type: 'array', items: { type: 'object' } } },
+        required: ['cities', 'shared_targets', 'shared_goals'],
+        properties: {
+          cities: { type: 'array', items: { type: 'string' } },
+          shared_targets: { type: 'array', items: { type: 'object', properties: { id: { type: 'string' }, title: bilingual, columns: comparisonColumns } } },
+          shared_goals: { type: 'array', items: { type: 'object', properties: { id: { type: 'string' }, short: bilingual, columns: comparisonColumns } } },
+        },
       },
       SearchResults: {
         type: 'object',
+        required: ['query', 'total', 'kpis', 'plans', 'nodes'],
         properties: {
           query: { type: 'string' },
           total: { type: 'integer' },
@@ -273,9 +476,12 @@ export const openApiDocument = {
         properties: {
           kind: { type: 'string', enum: ['plan', 'node', 'kpi'] },
           city: { type: 'string' },
+          plan: nullable('string'),
+          node: nullable('string'),
+          kpi: nullable('string'),
           title: { type: 'string' },
           highlights: { type: 'array', items: { type: 'string' } },
-          approximate: { type: 'boolean' },
+          approximate: { type: 'boolean', description: 'Found by a related word, the kanji of the query or most of its characters rather than the query itself' },
           path: { type: 'string' },
         },
       },

@@ -12,6 +12,8 @@ import type { SearchResults, SearchResult } from '../../services/search.service.
 import type { CityKpi, GoalDetail, GoalOverview } from '../../services/sdg-overview.service.ts';
 import { kpiJson, preciseJson } from '../../formats/json/kpi-json.ts';
 import { problemJson } from '../errors.ts';
+import { licenceOf, type LicenceInfo } from '../../open-data/licence.ts';
+import { withLocalGovernmentCode } from '../../services/open-data.service.ts';
 
 /**
  * The JSON shapes of the public data, shared by the API (/api/v1) and the `?format=json` form
@@ -25,14 +27,23 @@ export function requestedFormat(c: Context): 'html' | 'csv' | 'json' | undefined
   return f === 'csv' || f === 'json' ? f : undefined;
 }
 
-/** A CSV download (UTF-8 with BOM) named `filename`.csv. */
-export function csvResponse(table: DataTable, filename: string): Response {
+/** A CSV download (UTF-8 with BOM) named `filename`.csv; with a licence, a `Link: <…>; rel="license"` header states it. */
+export function csvResponse(table: DataTable, filename: string, licence?: LicenceInfo): Response {
   return new Response(toCsv(table), {
     headers: {
       'content-type': 'text/csv; charset=utf-8',
       'content-disposition': `attachment; filename="${filename}.csv"`,
+      ...(licence ? { link: `<${licence.url}>; rel="license"` } : {}),
     },
   });
+}
+
+/**
+ * A city's CSV download as the 自治体標準オープンデータセット rules want it (issue 15.3): the
+ * 全国地方公共団体コード as first column, UTF-8 with BOM, and the city's licence in a Link header.
+ */
+export function cityCsvResponse(city: City, table: DataTable, filename: string): Response {
+  return csvResponse(withLocalGovernmentCode(city, table), filename, licenceOf(city));
 }
 
 /** A JSON body; a download named `filename`.json when a name is given. */
@@ -59,6 +70,8 @@ export function cityHeadJson(city: City) {
     prefecture_en: city.prefectureEn,
     sdgs_future_city_since: city.sdgsFutureCitySince ?? null,
     population: city.population ?? null,
+    local_government_code: city.localGovernmentCode ?? null,
+    licence: { id: licenceOf(city).id, url: licenceOf(city).url },
   };
 }
 
@@ -80,7 +93,9 @@ export function cityKpiJson(x: CityKpi) {
   return { city: x.city.id, ...kpiJson(x.kpi, x.evaluation, x.override), url: `/api/v1/cities/${x.city.id}/kpis/${x.kpi.id}` };
 }
 
-const recordJson = (r: CalculationRecord) => ({ method: r.method, inputs: r.inputs, intermediate: r.intermediate, thresholds: r.thresholds, explanation: r.explanation });
+/** Keys of a calculation record's figures in snake_case, as every API field (baselineAt → baseline_at). */
+const snakeKeys = (o: Readonly<Record<string, unknown>>) => Object.fromEntries(Object.entries(o).map(([k, v]) => [k.replace(/[A-Z]/g, (m) => `_${m.toLowerCase()}`), v]));
+const recordJson = (r: CalculationRecord) => ({ method: r.method, inputs: snakeKeys(r.inputs), intermediate: snakeKeys(r.intermediate), thresholds: snakeKeys(r.thresholds), explanation: r.explanation });
 
 /** Everything of the KPI page. */
 export function kpiDetailJson(d: KpiDetail) {

@@ -11,7 +11,7 @@ import { z } from 'zod';
 import { KPI_STATUSES } from '../../core/kpi/status.ts';
 import { filterPlanReport } from '../../services/plan-filter.service.ts';
 import { cityKpisTable, planReportTable } from '../../services/open-data.service.ts';
-import { cityJson, csvResponse, jsonResponse, requestedFormat } from './public-json.ts';
+import { cityJson, cityCsvResponse, csvResponse, jsonResponse, requestedFormat } from './public-json.ts';
 import { cityDirectory } from '../../summaries/national.service.ts';
 import { cityFilterOf, pagingOf } from './national-json.ts';
 
@@ -42,7 +42,7 @@ export function publicRoutes({ store, db }: WebDeps): Hono {
     const format = requestedFormat(c);
     if (!data || !format) return notFound(c);
     const summary = summarizeCity(data);
-    if (format === 'csv') return csvResponse(cityKpisTable(data), `${data.city.id}-kpis`);
+    if (format === 'csv') return cityCsvResponse(data.city, cityKpisTable(data), `${data.city.id}-kpis`);
     if (format === 'json') return jsonResponse(cityJson(data, summary), data.city.id);
     return c.html(<CityView ctx={viewContextOf(c)} data={data} summary={summary} />);
   });
@@ -57,7 +57,7 @@ export function publicRoutes({ store, db }: WebDeps): Hono {
     const filter = { ...(q.side ? { side: q.side } : {}), ...(q.goal ? { goal: q.goal } : {}), ...(q.status ? { status: q.status as (typeof KPI_STATUSES)[number] } : {}) };
     const filtered = filterPlanReport(report, filter);
     const name = `${data.city.id}-${plan.id}`;
-    if (format === 'csv') return csvResponse(planReportTable(data.city.id, filtered.report), name);
+    if (format === 'csv') return cityCsvResponse(data.city, planReportTable(data.city.id, filtered.report), name);
     if (format === 'json') return jsonResponse({ city: data.city.id, plan: plan.id, filter, rows: planReportTable(data.city.id, filtered.report).rows }, name);
     return c.html(<PlanView ctx={viewContextOf(c)} city={data.city} report={filtered.report} overall={planRollup(report)} filter={filter} filtered={filtered} unpublishedYears={data.unpublishedYears} />);
   });

@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
-import { goalCountsAll, goalKpisAll, goalPage } from '../../summaries/national.service.ts';
+import { goalCountsAll, goalKpisAll, goalPage, goalStatusCountsAll } from '../../summaries/national.service.ts';
+import { NationalProgressView } from '../views/progress.view.tsx';
 import { viewContextOf } from '../request-context.ts';
 import { SdgGoalsView, SdgGoalView } from '../views/sdg.view.tsx';
 import type { WebDeps } from '../web-deps.ts';
@@ -23,6 +24,9 @@ export function sdgRoutes({ db }: WebDeps): Hono {
     if (format === 'json') return jsonResponse(goalCountsJson(goals), 'sdg-goals');
     return c.html(<SdgGoalsView ctx={viewContextOf(c)} goals={goals} />);
   });
+
+  /** Progress at a glance across cities (issue 15.1). */
+  app.get('/progress', async (c) => c.html(<NationalProgressView ctx={viewContextOf(c)} goals={await goalStatusCountsAll(db)} />));
 
   app.get('/sdgs/:goal', async (c) => {
     const format = requestedFormat(c);

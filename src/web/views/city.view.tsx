@@ -91,6 +91,9 @@ export function CityView(props: { ctx: ViewContext; data: CityData; summary: Cit
       <section aria-labelledby="kpi-h">
         <h2 id="kpi-h">{ctx.t('pub.city.allKpis')}</h2>
         <DownloadLinks ctx={ctx} base={ctx.href(`/cities/${city.id}/kpis`)} json={`/api/v1/cities/${city.id}/kpis`} />
+        <p>
+          <a href={ctx.href(`/cities/${city.id}/progress`)}>{ctx.t('pub.glance.link')}</a>
+        </p>
         {summary.kpis.length === 0 ? (
           <p>{ctx.t('city.empty.noKpis')}</p>
         ) : (

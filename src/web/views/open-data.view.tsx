@@ -1,6 +1,8 @@
 import type { City, CityData } from '../../core/city/city.ts';
 import type { CitySummary } from '../../services/city-summary.service.ts';
 import { statusOverrideOf } from '../../services/staff-notes.service.ts';
+import { licenceOf } from '../../open-data/licence.ts';
+import { fill } from './fill.ts';
 import { Layout } from './layout.tsx';
 import { PublicImportTemplates } from './staff/import.view.tsx';
 import { DownloadLinks, KpiTable } from './public-parts.tsx';
@@ -9,7 +11,7 @@ import type { Page, PrefectureCount } from '../../summaries/national.service.ts'
 import { Pager, PrefectureSelect } from './national-parts.tsx';
 
 /** The files of a city archive, in the order the README lists them. */
-export const ARCHIVE_FILES = ['kpis', 'observations', 'targets', 'target-revisions', 'plans', 'plan-nodes', 'plan-kpi-rows', 'kpi-commentaries', 'plan-evaluations', 'published-rates', 'documents'] as const;
+export const ARCHIVE_FILES = ['kpis', 'kpi-series', 'observations', 'targets', 'target-revisions', 'plans', 'plan-nodes', 'plan-kpi-rows', 'kpi-commentaries', 'plan-evaluations', 'published-rates', 'documents'] as const;
 
 /** `/data`: every city's archive, the per-page downloads and the API description. */
 export function OpenDataView(props: { ctx: ViewContext; cities: readonly City[]; page?: Page<unknown>; prefectures?: readonly PrefectureCount[]; prefecture?: string | undefined }) {
@@ -39,6 +41,12 @@ export function OpenDataView(props: { ctx: ViewContext; cities: readonly City[];
               <p>
                 <a href={ctx.href(`/cities/${c.id}/kpis`)}>{ctx.t('pub.kpi.list')}</a>
               </p>
+              <p class="small">
+                {ctx.t('pub.data.licence')}
+                <a href={licenceOf(c).url} rel="license">
+                  {licenceOf(c).title[ctx.lang]}
+                </a>
+              </p>
             </li>
           ))}
         </ul>
@@ -55,6 +63,8 @@ export function OpenDataView(props: { ctx: ViewContext; cities: readonly City[];
           ))}
         </dl>
         <p class="muted small">{ctx.t('pub.data.format')}</p>
+        <h3>{ctx.t('pub.data.standards')}</h3>
+        <p>{ctx.t('pub.data.standardsText')}</p>
       </section>
       <PublicImportTemplates ctx={ctx} cities={props.cities} />
       <section aria-labelledby="api-h">
@@ -74,6 +84,7 @@ export function OpenDataView(props: { ctx: ViewContext; cities: readonly City[];
       </section>
       <section aria-labelledby="licence-h">
         <h2 id="licence-h">{ctx.t('pub.data.terms')}</h2>
+        <p>{ctx.t('pub.data.licenceDefault')}</p>
         <p>{ctx.t('pub.data.termsText')}</p>
       </section>
     </Layout>
@@ -81,8 +92,9 @@ export function OpenDataView(props: { ctx: ViewContext; cities: readonly City[];
 }
 
 /** `/cities/:city/kpis`: every KPI of a city with its downloads. */
-export function KpiListView(props: { ctx: ViewContext; data: CityData; summary: CitySummary }) {
+export function KpiListView(props: { ctx: ViewContext; data: CityData; summary: CitySummary; filtered?: CitySummary['kpis'] | undefined }) {
   const { ctx, data } = props;
+  const items = props.filtered ?? props.summary.kpis;
   const cityName = localized(ctx, data.city.name, data.city.nameEn);
   const title = `${ctx.t('pub.kpi.list')}（${cityName}）`;
   return (
@@ -96,7 +108,16 @@ export function KpiListView(props: { ctx: ViewContext; data: CityData; summary: 
     >
       <h1>{title}</h1>
       <DownloadLinks ctx={ctx} base={ctx.href(`/cities/${data.city.id}/kpis`)} json={`/api/v1/cities/${data.city.id}/kpis`} />
-      <KpiTable ctx={ctx} items={props.summary.kpis.map((k) => ({ city: data.city, ...k, override: statusOverrideOf(data, k.kpi.id) }))} caption={title} />
+      <p>
+        <a href={ctx.href(`/cities/${data.city.id}/progress`)}>{ctx.t('pub.glance.link')}</a>
+      </p>
+      {props.filtered ? (
+        <p role="status">
+          {fill(ctx.t('pub.glance.filtered'), { n: String(props.filtered.length), total: String(props.summary.kpis.length) })}{' '}
+          <a href={ctx.href(`/cities/${data.city.id}/kpis`)}>{ctx.t('pub.glance.clear')}</a>
+        </p>
+      ) : null}
+      <KpiTable ctx={ctx} items={items.map((k) => ({ city: data.city, ...k, override: statusOverrideOf(data, k.kpi.id) }))} caption={title} />
       <p>
         <a href={`/cities/${data.city.id}/download.zip`} download>
           {ctx.t('pub.data.zip')}

@@ -25,6 +25,9 @@ export function SdgGoalsView(props: { ctx: ViewContext; goals: readonly GoalCoun
         ))}
       </ul>
       <DownloadLinks ctx={ctx} base={ctx.href('/sdgs')} json="/api/v1/sdgs" />
+      <p>
+        <a href={ctx.href('/progress')}>{ctx.t('pub.glance.nationalTitle')}</a>
+      </p>
       <p class="muted small">{ctx.t('pub.sdg.sourceNote')}</p>
     </Layout>
   );
