@@ -1,6 +1,10 @@
 /**
  * `npm run bench` prints the project's figures; `npm run bench -- --json` prints one JSON
  * object keyed by figure name. Benchmarks measure; tests never depend on timing.
+ *
+ * `npm run bench -- --national[=N]` runs the national benchmark instead (issue 11.5: N generated
+ * cities, 1,741 by default, in a PostgreSQL server it starts) and prints its JSON; progress goes
+ * to stderr. `--seconds=S` sets each page type's load (default 10), `--mixed-seconds=S` the mixed one (default 20).
  */
 import { performance } from 'node:perf_hooks';
 import { achievement } from '../src/core/kpi/achievement.ts';
@@ -10,6 +14,7 @@ import type { DatedValue } from '../src/core/kpi/kpi.ts';
 import { openAppContext } from '../src/services/app-context.ts';
 import { benchWeb } from './web-bench.ts';
 import { benchSheets } from './sheets-bench.ts';
+import { benchNational } from './national/national-bench.ts';
 
 const json = process.argv.includes('--json');
 const figures: Record<string, number> = {};
@@ -72,6 +77,21 @@ async function benchSheetFigures(): Promise<void> {
     if (!json) console.log(`${name.padEnd(36)} ${'skipped'.padStart(14)} (${why})`);
   };
   await benchSheets({ say, skip });
+}
+
+/** `--name=value` of the command line, or undefined. */
+function option(name: string): string | undefined {
+  const arg = process.argv.find((a) => a === `--${name}` || a.startsWith(`--${name}=`));
+  return arg === undefined ? undefined : (arg.split('=')[1] ?? '');
+}
+
+const national = option('national');
+if (national !== undefined) {
+  const cities = national === '' ? 1741 : Number(national);
+  if (!Number.isInteger(cities) || cities < 2) throw new Error(`--national=N: expected a whole number of cities ≥ 2, got "${national}"`);
+  const figures = await benchNational({ cities, seconds: Number(option('seconds') ?? 10), mixedSeconds: Number(option('mixed-seconds') ?? 20) });
+  console.log(JSON.stringify(figures, null, 2));
+  process.exit(0);
 }
 
 benchCore();
