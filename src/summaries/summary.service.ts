@@ -6,7 +6,7 @@ import { formatTimePointIso } from '../core/time/time-point.ts';
 import { foldForSearch } from '../services/search.service.ts';
 import { statusOverridesByKpi } from '../services/staff-notes.service.ts';
 import type { Executor } from '../storage/database.ts';
-import { replaceCitySummaries, listCityRevisions, type CitySummaryRows } from './summary.repository.ts';
+import { replaceCitySummaries, cityRevision, type CitySummaryRows } from './summary.repository.ts';
 import type { KpiSummariesTable, KpiSummaryTargetsTable, SearchEntriesTable } from './summary.table.ts';
 
 /**
@@ -79,7 +79,7 @@ export interface PublicCityReader {
  * and the next refresh rebuilds them. Returns whether rows were written.
  */
 export async function refreshCitySummaries(db: Executor, reader: PublicCityReader, cityId: string): Promise<boolean> {
-  const revision = (await listCityRevisions(db)).find((r) => r.cityId === cityId)?.revision ?? 0;
+  const revision = await cityRevision(db, cityId);
   const data = await reader.get(cityId);
   if (!data) return false;
   return replaceCitySummaries(db, cityId, revision, citySummaryRows(data));
