@@ -1,60 +1,78 @@
 /**
- * Issue 4's web figures: the seeded app serving the Ichinoseki SDGs plan page to 50 concurrent
- * connections for 10 s, against the same server returning the same HTML as a pre-rendered
- * static file (the ceiling of this machine and framework).
+ * Issue 4 and 11.4's web figures: the seeded app (PGlite, its own process: bench-server.ts)
+ * serving the Ichinoseki city, plan and KPI pages, each cached (the page cache's bytes) and
+ * uncached (an unknown query parameter passes the cache by, so every request renders), against
+ * the same bytes served as a static file by the same server. The loads are interleaved, app and
+ * static in alternating one-second rounds (A B A B …), so a machine that slows down or speeds up
+ * meanwhile affects both sides alike; each ratio is app requests over static requests.
  */
-import { serve, type ServerType } from '@hono/node-server';
-import autocannon from 'autocannon';
-import type { AddressInfo } from 'node:net';
-import { openAppContext } from '../src/services/app-context.ts';
-import { createApp } from '../src/web/app.tsx';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runLoad, startBenchServer } from './load.ts';
 
-export interface WebFigures {
-  readonly requestsPerSecond: number;
-  readonly p50Ms: number;
-  readonly p95Ms: number;
-  readonly staticRequestsPerSecond: number;
-  readonly ratio: number;
+/** The figures of one page. */
+export interface PageFigures {
+  readonly cachedRps: number;
+  readonly uncachedRps: number;
+  readonly staticRps: number;
+  readonly cachedP95Ms: number;
+  readonly uncachedP95Ms: number;
+  /** Cached requests/s over static requests/s (goal ≥ 0.9). */
+  readonly cachedRatio: number;
+  /** Static requests/s over uncached requests/s: how many times slower rendering is (goal ≤ 10). */
+  readonly uncachedSlowdown: number;
 }
 
-const PAGE = '/cities/ichinoseki/plans/ichinoseki-sdgs-future-city-1';
+export const WEB_PAGES = {
+  city: '/cities/ichinoseki',
+  plan: '/cities/ichinoseki/plans/ichinoseki-sdgs-future-city-1',
+  kpi: '/cities/ichinoseki/kpis/new-farmers',
+} as const;
 
-async function load(url: string, seconds: number): Promise<autocannon.Result> {
-  return autocannon({ url, connections: 50, duration: seconds });
-}
-
-/** Runs both loads one after the other on one server; bounded in time, loopback only. */
-export async function benchWeb(seconds = 10): Promise<WebFigures> {
-  const ctx = await openAppContext({ dataDir: '', databaseUrl: undefined, seed: true, inMemory: true }, { announce: () => {} });
-  const app = createApp({ db: ctx.db, store: ctx.store });
-  const html = await (await app.request(PAGE)).text();
-  // The static twin: the same bytes, no rendering, served by the same Node server.
-  const fetch = (req: Request) =>
-    new URL(req.url).pathname === '/__bench/static.html' ? new Response(html, { headers: { 'content-type': 'text/html; charset=UTF-8' } }) : app.fetch(req);
-  const server: ServerType = await new Promise((resolve) => {
-    const s = serve({ fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
-  });
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+/** Runs `rounds` rounds of (cached, static, uncached, static) one-second loads per page at 50 connections. */
+export async function benchWeb(rounds = 10): Promise<Record<keyof typeof WEB_PAGES, PageFigures>> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'michishirube-bench-'));
+  const server = await startBenchServer({ DATA_DIR: join(dataDir, 'db'), SEED: 'true' });
   try {
-    await load(base + PAGE, 1); // warm-up
-    const dynamic = await load(base + PAGE, seconds);
-    const fixed = await load(base + '/__bench/static.html', seconds);
-    if (dynamic.non2xx > 0 || fixed.non2xx > 0) throw new Error('the benchmark got non-2xx answers');
-    return {
-      requestsPerSecond: dynamic.requests.average,
-      p50Ms: dynamic.latency.p50,
-      p95Ms: dynamic.latency.p97_5 !== undefined ? percentile95(dynamic) : dynamic.latency.p99,
-      staticRequestsPerSecond: fixed.requests.average,
-      ratio: dynamic.requests.average / fixed.requests.average,
-    };
+    const out = {} as Record<keyof typeof WEB_PAGES, PageFigures>;
+    for (const [name, path] of Object.entries(WEB_PAGES) as [keyof typeof WEB_PAGES, string][]) {
+      const ok = await fetch(server.base + path);
+      if (ok.status !== 200) throw new Error(`${path} answered ${ok.status}: the bench pages must exist`);
+      await ok.arrayBuffer();
+      let n = 0;
+      const kinds = {
+        cached: () => ({ path, tag: 'cached' }),
+        uncached: () => ({ path: `${path}?bench_nocache=${n++}`, tag: 'uncached' }),
+        static: () => ({ path: `/__bench/static${path}`, tag: 'static' }),
+      };
+      const totals = { cached: 0, uncached: 0, static: 0 };
+      const times: Record<'cached' | 'uncached', number[]> = { cached: [], uncached: [] };
+      await runLoad(server.base, 50, 1, kinds.static); // warm-up (and the static twin's bytes)
+      for (let r = 0; r < rounds; r++) {
+        for (const kind of ['cached', 'static', 'uncached', 'static'] as const) {
+          const l = await runLoad(server.base, 50, 1, kinds[kind]);
+          if (Object.keys(l.statuses).some((s) => s !== '200') || l.errors > 0) throw new Error(`${kind} ${path}: non-200 answers ${JSON.stringify(l.statuses)}`);
+          totals[kind] += l.requests;
+          if (kind !== 'static') times[kind].push(l.p95Ms);
+        }
+      }
+      // Static ran twice per round: once beside each app load.
+      const staticRps = totals.static / (2 * rounds);
+      const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+      out[name] = {
+        cachedRps: totals.cached / rounds,
+        uncachedRps: totals.uncached / rounds,
+        staticRps,
+        cachedP95Ms: median(times.cached),
+        uncachedP95Ms: median(times.uncached),
+        cachedRatio: totals.cached / rounds / staticRps,
+        uncachedSlowdown: staticRps / (totals.uncached / rounds),
+      };
+    }
+    return out;
   } finally {
-    await new Promise<void>((r) => server.close(() => r()));
-    await ctx.close();
+    await server.stop();
+    await rm(dataDir, { recursive: true, force: true });
   }
-}
-
-/** autocannon reports p90 and p97.5, not p95: interpolate between them. */
-function percentile95(r: autocannon.Result): number {
-  const { p90, p97_5 } = r.latency;
-  return p90 + ((p97_5 - p90) * (95 - 90)) / (97.5 - 90);
 }

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { readPlanDataFile, readSeedCities } from '../formats/plan-data/plan-data.file.ts';
-import type { PlanDataResult } from '../formats/plan-data/plan-data.reader.ts';
+import { readPlanData, type PlanDataResult } from '../formats/plan-data/plan-data.reader.ts';
 import type { Database } from '../storage/database.ts';
 import { listCities, saveCityData } from './city-data.service.ts';
 import { publishDocumentedYears } from './publication.service.ts';
@@ -8,7 +8,20 @@ import { recordInitialPlanVersions } from '../plans/plan.commands.ts';
 
 /** Imports a plan data file: all of it in one transaction, or nothing. */
 export async function importPlanDataFile(db: Kysely<Database>, path: string, actor: string): Promise<PlanDataResult> {
-  const read = await readPlanDataFile(path);
+  return saveRead(db, await readPlanDataFile(path), actor);
+}
+
+/**
+ * Imports plan data already parsed from JSON (the same checks and writes as a file): for bulk
+ * loads in one process (the national benchmark imports 1,741 cities this way instead of
+ * starting the CLI once per file). The caller signals the change (store.invalidate) or rebuilds
+ * the summaries afterwards (store.catchUpSummaries).
+ */
+export async function importPlanData(db: Kysely<Database>, json: unknown, actor: string): Promise<PlanDataResult> {
+  return saveRead(db, readPlanData(json), actor);
+}
+
+async function saveRead(db: Kysely<Database>, read: PlanDataResult, actor: string): Promise<PlanDataResult> {
   if (read.ok) {
     await saveCityData(db, read.data, actor);
     await publishDocumentedYears(db, read.data.city.id, actor);

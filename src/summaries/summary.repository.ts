@@ -35,6 +35,12 @@ export async function listCityRevisions(db: Executor): Promise<CityRevision[]> {
   return rows.map((r) => ({ cityId: r.city_id, revision: Number(r.revision), summarizedRevision: Number(r.summarized_revision) }));
 }
 
+/** One city's revision (0 when it has none yet): one indexed row, not every city's (each write asks it). */
+export async function cityRevision(db: Executor, cityId: string): Promise<number> {
+  const row = await summaryDb(db).selectFrom('city_revisions').select('revision').where('city_id', '=', cityId).executeTakeFirst();
+  return row ? Number(row.revision) : 0;
+}
+
 /** Ids of cities whose summaries are missing or older than their data. */
 export async function staleSummaryCityIds(db: Executor): Promise<string[]> {
   const rows = await summaryDb(db)

@@ -7,7 +7,7 @@ import { loadJapaneseAnalyser, type JapaneseAnalyser } from '../search/japanese-
 import { foldForSearch, readingsOf } from '../services/search.service.ts';
 import { statusOverridesByKpi } from '../services/staff-notes.service.ts';
 import type { Executor } from '../storage/database.ts';
-import { replaceCitySummaries, listCityRevisions, type CitySummaryRows } from './summary.repository.ts';
+import { replaceCitySummaries, cityRevision, type CitySummaryRows } from './summary.repository.ts';
 import type { KpiSummariesTable, KpiSummaryTargetsTable, SearchEntriesTable } from './summary.table.ts';
 
 /**
@@ -84,7 +84,7 @@ export interface PublicCityReader {
  * and the next refresh rebuilds them. Returns whether rows were written.
  */
 export async function refreshCitySummaries(db: Executor, reader: PublicCityReader, cityId: string): Promise<boolean> {
-  const revision = (await listCityRevisions(db)).find((r) => r.cityId === cityId)?.revision ?? 0;
+  const revision = await cityRevision(db, cityId);
   const data = await reader.get(cityId);
   if (!data) return false;
   return replaceCitySummaries(db, cityId, revision, citySummaryRows(data, await loadJapaneseAnalyser()));
