@@ -320,3 +320,17 @@ function slotKey(kpiId: number, at: string): string {
 export function requireActor(actor: string): void {
   if (actor.trim() === '') throw new Error('a change needs an actor (who makes it)');
 }
+
+/**
+ * Locks the slot of one actual (KPI row id, time point) for the rest of the transaction, creating
+ * it when missing so two first entries of the same actual take turns, and returns the version of
+ * its latest history row (0 when it has none). The record-actual command compares it with the
+ * version the form was opened on.
+ */
+export async function lockObservationSlot(trx: Executor, kpiRowId: number, point: TimePoint): Promise<number> {
+  const at = formatTimePointIso(point);
+  await sql`insert into observations (kpi_id, at, at_end) values (${kpiRowId}, ${at}, ${timePointEnd(point)}) on conflict (kpi_id, at) do nothing`.execute(trx);
+  const slot = await trx.selectFrom('observations').select('id').where('kpi_id', '=', kpiRowId).where('at', '=', at).forUpdate().executeTakeFirstOrThrow();
+  const latest = await trx.selectFrom('observation_versions').select('version').where('observation_id', '=', slot.id).orderBy('version', 'desc').limit(1).executeTakeFirst();
+  return latest?.version ?? 0;
+}

@@ -29,6 +29,14 @@ export async function bumpCityRevision(db: Executor, cityId: string): Promise<nu
   return Number(row.revision);
 }
 
+/**
+ * Tells every process listening on `channel` (PostgreSQL LISTEN, summaries/change-listener.ts)
+ * that a city changed; on PGlite (one process) nobody listens and the call costs nothing.
+ */
+export async function notifyCityChanged(db: Executor, channel: string, cityId: string): Promise<void> {
+  await sql`select pg_notify(${channel}, ${cityId})`.execute(db);
+}
+
 /** Every city's revision; cities never written since the migration are missing (revision 0). */
 export async function listCityRevisions(db: Executor): Promise<CityRevision[]> {
   const rows = await summaryDb(db).selectFrom('city_revisions').select(['city_id', 'revision', 'summarized_revision']).execute();

@@ -18,7 +18,7 @@ import { viewContextOf } from '../request-context.ts';
 import { SecretariatPartnerView, SecretariatView } from '../views/partners/partner-secretariat.view.tsx';
 import { clockOf, type WebDeps } from '../web-deps.ts';
 import { postedFields } from './partner-public.routes.tsx';
-import { forbidden, staffNotFound, staffPage } from './staff.routes.tsx';
+import { forbidden, staffNotFound, staffPage } from './staff-page.tsx';
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 

@@ -12,7 +12,7 @@ import type { StaffEnv } from '../middleware/staff-env.ts';
 import { fill } from '../views/staff/staff-layout.tsx';
 import { UsersView } from '../views/staff/users.view.tsx';
 import type { WebDeps } from '../web-deps.ts';
-import { forbidden, formOf, redirectWithNotice, staffNotFound, staffPage } from './staff.routes.tsx';
+import { forbidden, formOf, redirectWithNotice, staffNotFound, staffPage } from './staff-page.tsx';
 
 const newUserForm = z.object({
   username: z.string().trim().toLowerCase().regex(/^[a-z0-9][a-z0-9._-]{2,63}$/),

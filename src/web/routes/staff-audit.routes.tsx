@@ -6,7 +6,7 @@ import { currentUser } from '../middleware/require-role.ts';
 import type { StaffEnv } from '../middleware/staff-env.ts';
 import { AuditView } from '../views/staff/audit.view.tsx';
 import type { WebDeps } from '../web-deps.ts';
-import { forbidden, staffPage } from './staff.routes.tsx';
+import { forbidden, staffPage } from './staff-page.tsx';
 
 const PAGE_SIZE = 100;
 

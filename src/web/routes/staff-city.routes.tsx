@@ -25,12 +25,12 @@ import type { Kpi } from '../../core/kpi/kpi.ts';
 import type { Plan } from '../../core/plan/plan.ts';
 import { walkPlanNodes } from '../../core/plan/plan.ts';
 import type { MessageKey } from '../../i18n/messages.ts';
-import { StaleVersionError } from '../../storage/edit-version.ts';
+import { StaleVersionError } from '../../core/concurrency.ts';
 import { lastChange, loadKpiEditState, loadPlanEditState, type KpiEditState, type PlanEditState } from '../../services/edit-state.service.ts';
 import { OutboxView, PlanEditView, PlanListView, PublicationView, RoundsView } from '../views/staff/manage.view.tsx';
 import { problemTexts } from '../views/staff/problems.ts';
 import type { WebDeps } from '../web-deps.ts';
-import { forbidden, formOf, noticeOf, redirectWithNotice, staffNotFound, staffPage, staleForm } from './staff.routes.tsx';
+import { forbidden, formOf, noticeOf, redirectWithNotice, staffNotFound, staffPage, staleForm } from './staff-page.tsx';
 
 /**
  * A city's staff pages under /staff/cities/:city: KPI list, KPI page and data entry, target
