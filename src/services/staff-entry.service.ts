@@ -15,7 +15,7 @@ import { appendPlanNarrative, findPlanBySlug, findPlanNodeBySlug, listPlanNarrat
 import { recordActuals } from '../actuals/record-actual.command.ts';
 import { submitTextForReview } from '../review/review.service.ts';
 import { appendStaffChangeLog, inStaffTransaction } from '../storage/staff-database.ts';
-import { appendCommentary, appendStatusOverride, appendYearPublication, latestCommentaries, latestStatusOverride, listYearPublications } from '../storage/staff-record.repository.ts';
+import { appendCommentary, appendStatusOverride, appendYearPublication, latestCommentaries, latestStatusOverride, listCommentaries, listYearPublications } from '../storage/staff-record.repository.ts';
 import type { OverrideStatus } from '../storage/tables/staff.table.ts';
 import { findTarget, reviseTarget } from '../storage/target.repository.ts';
 import type { CityDataStore } from './city-data.store.ts';
@@ -439,4 +439,12 @@ function zodErrors(issues: readonly z.core.$ZodIssue[]): Record<string, FieldPro
   const out: Record<string, FieldProblem> = {};
   for (const i of issues) out[String(i.path[0])] = { kind: i.code === 'too_big' ? 'too-long' : 'required' };
   return out;
+}
+
+/**
+ * The yearly commentaries (年度ごとのコメント) staff wrote on one KPI, every version in the order
+ * written, without blank ones: what the KPI's staff page lists.
+ */
+export async function commentariesOfKpi(db: Executor, cityId: string, kpiId: string): Promise<{ year: number; body: string }[]> {
+  return (await listCommentaries(db, cityId)).filter((x) => x.kpi_slug === kpiId && x.body.trim() !== '').map((x) => ({ year: x.year, body: x.body }));
 }
