@@ -2,6 +2,7 @@ import type { Executor } from '../storage/database.ts';
 import { awardEntries, awardsOf, collaborationsOf, dispatchesOf, eventById, eventsOf, partnerMail, registrationCount, registrationsOf } from './activity.repository.ts';
 import { contactOf, findPartnerIds, partnerIdOfUser, partnerLog, pendingSubmissions, submission, submissionsOf } from './partner.repository.ts';
 import { loadPartner, loadPartners } from './partner.service.ts';
+import { toPartnerAward, toPartnerDispatch, toPartnerEvent, toPartnerSubmission } from './activity.model.ts';
 import { isListed, type Partner } from './partner.ts';
 import type { Programme } from './programme.ts';
 
@@ -40,14 +41,14 @@ export async function partnerHomeData(db: Executor, programme: Programme, partne
     if (e.status === 'cancelled') continue;
     const regs = await registrationsOf(db, e.id);
     const registeredByMe = regs.some((r) => r.partner_id === partner.id);
-    if (e.status === 'announced' || registeredByMe) events.push({ ...e, registeredByMe });
+    if (e.status === 'announced' || registeredByMe) events.push({ ...toPartnerEvent(e), registeredByMe });
   }
   return {
     contact,
     collaborations,
     events,
-    submissions: await submissionsOf(db, partner.id),
-    awards: partner.status === 'approved' ? await awardsOf(db, programme.id) : [],
+    submissions: (await submissionsOf(db, partner.id)).map(toPartnerSubmission),
+    awards: partner.status === 'approved' ? (await awardsOf(db, programme.id)).map(toPartnerAward) : [],
   };
 }
 
@@ -56,18 +57,18 @@ export async function secretariatOverview(db: Executor, programme: Programme) {
   const { ids } = await findPartnerIds(db, programme.id, {});
   const events = await Promise.all(
     (await eventsOf(db, programme.id)).map(async (e) => ({
-      ...e,
+      ...toPartnerEvent(e),
       registrations: (await registrationsOf(db, e.id)).map((r) => ({ id: r.id, label: r.partner_name ?? r.name ?? '—', attended: r.attended })),
     })),
   );
-  const awards = await Promise.all((await awardsOf(db, programme.id)).map(async (a) => ({ ...a, entries: await awardEntries(db, a.id) })));
+  const awards = await Promise.all((await awardsOf(db, programme.id)).map(async (a) => ({ ...toPartnerAward(a), entries: await awardEntries(db, a.id) })));
   return {
-    queue: await pendingSubmissions(db, programme.id),
+    queue: (await pendingSubmissions(db, programme.id)).map((s) => ({ ...toPartnerSubmission(s), partnerName: s.partner_name })),
     partners: await loadPartners(db, ids),
     mail: await partnerMail(db, programme.cityId),
     events,
     awards,
-    dispatches: await dispatchesOf(db, programme.id),
+    dispatches: (await dispatchesOf(db, programme.id)).map(toPartnerDispatch),
   };
 }
 
@@ -75,7 +76,7 @@ export async function secretariatOverview(db: Executor, programme: Programme) {
 export async function secretariatPartnerData(db: Executor, partnerId: number, withContact: boolean) {
   return {
     contact: withContact ? await contactOf(db, partnerId) : null,
-    submissions: await submissionsOf(db, partnerId),
+    submissions: (await submissionsOf(db, partnerId)).map(toPartnerSubmission),
     history: await partnerLog(db, 'partner', String(partnerId)),
   };
 }
@@ -93,7 +94,7 @@ export function entriesOfAward(db: Executor, awardId: number) {
 
 /** The public list of a programme's events, each with its number of registrations. */
 export async function eventsWithCounts(db: Executor, programmeId: string) {
-  return Promise.all((await eventsOf(db, programmeId)).map(async (e) => ({ ...e, registered: await registrationCount(db, e.id) })));
+  return Promise.all((await eventsOf(db, programmeId)).map(async (e) => ({ ...toPartnerEvent(e), registered: await registrationCount(db, e.id) })));
 }
 
 /** A public event page: the event (undefined when not of this programme), its registrations and the listed participants. */
@@ -107,12 +108,12 @@ export async function publicEventData(db: Executor, programmeId: string, eventId
     const p = await loadPartner(db, r.partner_id);
     if (p && isListed(p, today)) participants.push({ id: p.id, name: p.profile.name });
   }
-  return { event, registered: regs.length, participants };
+  return { event: toPartnerEvent(event), registered: regs.length, participants };
 }
 
 /** The public awards page: each award with its entries, and which winners are still listed (a withdrawn winner keeps its place, unlinked). */
 export async function publicAwardsData(db: Executor, programmeId: string, today: string) {
-  const awards = await Promise.all((await awardsOf(db, programmeId)).map(async (award) => ({ award, entries: await awardEntries(db, award.id) })));
+  const awards = await Promise.all((await awardsOf(db, programmeId)).map(async (award) => ({ award: toPartnerAward(award), entries: await awardEntries(db, award.id) })));
   const winnerIds = [...new Set(awards.flatMap((a) => a.entries.filter((e) => e.winner).map((e) => e.partner_id)))];
   const listed = new Set((await loadPartners(db, winnerIds)).filter((p) => isListed(p, today)).map((p) => p.id));
   return { awards, listed };
