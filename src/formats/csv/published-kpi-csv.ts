@@ -1,3 +1,4 @@
+import { ok, type Result } from '../../core/result.ts';
 import { isNotAvailable, normalizeNotation, parseFigure, parsePublishedRate, parseTimePointNoted, type Figure, type NotationNote } from '../../core/notation/index.ts';
 import type { PublishedRow, StatedMethod } from '../../core/reconciliation/reconcile.ts';
 import type { TimePoint } from '../../core/time/time-point.ts';
@@ -55,7 +56,8 @@ export interface CellError {
   readonly message: string;
 }
 
-export type PublishedKpiCsvResult = { readonly ok: true; readonly rows: readonly PublishedKpiLine[] } | { readonly ok: false; readonly error: CellError };
+/** The rows of the file, or the first cell that cannot be read. */
+export type PublishedKpiCsvResult = Result<readonly PublishedKpiLine[], CellError>;
 
 /**
  * Reads a CSV of published KPI rows (UTF-8 with or without BOM, Shift_JIS or UTF-16; comma- or
@@ -163,5 +165,5 @@ export function readPublishedKpiCsv(bytes: Uint8Array): PublishedKpiCsvResult {
       },
     });
   }
-  return { ok: true, rows };
+  return ok(rows);
 }
