@@ -1,3 +1,4 @@
+import type { BilingualText } from '../core/bilingual.ts';
 import { z } from 'zod';
 import { TEXT_LIMITS } from '../core/text.ts';
 import type { CityData } from '../core/city/city.ts';
@@ -40,7 +41,7 @@ export type FieldProblem =
   | { readonly kind: 'required' | 'too-long' | 'invalid' | 'reason-required' | 'not-a-date' | 'unknown-target' | 'unknown-department' | 'missing-version' }
   | { readonly kind: 'notation'; readonly error: NotationError }
   /** A problem the shared actual validator found, with its own message in both languages. */
-  | { readonly kind: 'message'; readonly kindOf: string; readonly message: { readonly ja: string; readonly en: string } };
+  | { readonly kind: 'message'; readonly kindOf: string; readonly message: BilingualText };
 
 /**
  * A save refused because what it edits changed since the form was opened (or changed at the

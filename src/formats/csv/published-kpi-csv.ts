@@ -1,3 +1,4 @@
+import type { BilingualText } from '../../core/bilingual.ts';
 import { ok, type Result } from '../../core/result.ts';
 import { isNotAvailable, normalizeNotation, parseFigure, parsePublishedRate, parseTimePointNoted, type Figure, type NotationNote } from '../../core/notation/index.ts';
 import type { PublishedRow, StatedMethod } from '../../core/reconciliation/reconcile.ts';
@@ -32,7 +33,7 @@ export interface CellNote extends NotationNote {
 export interface UncheckedRow {
   readonly kind: 'no-figure' | 'mixed-units';
   readonly column: string;
-  readonly message: { readonly ja: string; readonly en: string };
+  readonly message: BilingualText;
 }
 
 /** One published KPI row, read. `row` is null when the row cannot be checked (see `unchecked`). */
