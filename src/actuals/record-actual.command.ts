@@ -7,8 +7,8 @@ import { appendReviewEntries, listReviewStatuses, type NewReviewEntry } from '..
 import { actualKey, type ActualContent } from '../review/review.ts';
 import { loadCityData } from '../services/city-data.service.ts';
 import { inTransaction, type Executor } from '../storage/database.ts';
-import { listKpiRows } from '../storage/kpi.repository.ts';
-import { appendObservationChanges, lockObservationSlot, type ObservationChange } from '../storage/observation.repository.ts';
+import { listKpiRows } from '../kpis/kpi.repository.ts';
+import { appendObservationChanges, lockObservationSlot, type ObservationChange } from './observation.repository.ts';
 import { validateActuals, type ActualContext, type ActualInput, type ActualProblem, type ActualValidation, type ValidActual } from './actual-input.ts';
 
 /*

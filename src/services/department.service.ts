@@ -2,10 +2,10 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { SEED_DIR } from '../formats/plan-data/plan-data.file.ts';
-import { findCityRow } from '../storage/city.repository.ts';
+import { findCityRow } from '../cities/city.repository.ts';
 import type { Executor } from '../storage/database.ts';
 import { hasDepartments, insertDepartments, listDepartments, listKpiOwners, setKpiOwner } from '../storage/department.repository.ts';
-import { findKpiBySlug } from '../storage/kpi.repository.ts';
+import { findKpiBySlug } from '../kpis/kpi.repository.ts';
 import { appendStaffChangeLog, inStaffTransaction } from '../storage/staff-database.ts';
 import type { DepartmentRow } from '../storage/tables/staff.table.ts';
 

@@ -7,7 +7,7 @@ import { reportingYear } from '../core/time/time-point.ts';
 import { actorName, type StaffUser } from '../auth/user.ts';
 import { t } from '../i18n/messages.ts';
 import type { Executor } from '../storage/database.ts';
-import { listCityRows } from '../storage/city.repository.ts';
+import { listCityRows } from '../cities/city.repository.ts';
 import { closeRound, enqueueMail, findRound, insertRound, listDepartmentEditors, listOpenRounds, listOutbox, listRounds, listUnsent, markMail } from '../storage/round.repository.ts';
 import { appendStaffChangeLog, inStaffTransaction } from '../storage/staff-database.ts';
 import { appendYearPublication, listYearPublications } from '../storage/staff-record.repository.ts';

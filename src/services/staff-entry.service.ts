@@ -11,14 +11,14 @@ import { actorName, type StaffUser } from '../auth/user.ts';
 import type { Executor } from '../storage/database.ts';
 import { listDepartments, setKpiOwner } from '../storage/department.repository.ts';
 import { isConcurrentWriteError, StaleVersionError } from '../storage/edit-version.ts';
-import { findKpiBySlug, lockKpi, updateKpiAtVersion } from '../storage/kpi.repository.ts';
-import { appendPlanNarrative, findPlanBySlug, findPlanNodeBySlug, listPlanNarratives, lockPlan, updatePlanAtVersion, updatePlanNarrativeAtVersion, updatePlanNodeAtVersion } from '../storage/plan.repository.ts';
+import { findKpiBySlug, lockKpi, updateKpiAtVersion } from '../kpis/kpi.repository.ts';
+import { appendPlanNarrative, findPlanBySlug, findPlanNodeBySlug, listPlanNarratives, lockPlan, updatePlanAtVersion, updatePlanNarrativeAtVersion, updatePlanNodeAtVersion } from '../plans/plan.repository.ts';
 import { recordActuals } from '../actuals/record-actual.command.ts';
 import { submitTextForReview } from '../review/review.service.ts';
 import { appendStaffChangeLog, inStaffTransaction } from '../storage/staff-database.ts';
 import { appendCommentary, appendStatusOverride, appendYearPublication, latestCommentaries, latestStatusOverride, listCommentaries, listYearPublications } from '../storage/staff-record.repository.ts';
 import type { OverrideStatus } from '../storage/tables/staff.table.ts';
-import { findTarget, reviseTarget } from '../storage/target.repository.ts';
+import { findTarget, reviseTarget } from '../kpis/target.repository.ts';
 import type { CityDataStore } from './city-data.store.ts';
 import { formVersion, formVersions } from './form-versions.ts';
 

@@ -1,7 +1,7 @@
 import { generateOneTimePassword, hashPassword } from '../auth/password.ts';
 import type { StaffRole, StaffUser } from '../auth/user.ts';
 import { actorName } from '../auth/user.ts';
-import { listCityRows } from '../storage/city.repository.ts';
+import { listCityRows } from '../cities/city.repository.ts';
 import type { Executor } from '../storage/database.ts';
 import { listDepartments } from '../storage/department.repository.ts';
 import { endUserSessions } from '../storage/session.repository.ts';

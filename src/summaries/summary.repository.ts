@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { CityRow } from '../storage/tables/city.table.ts';
+import type { CityRow } from '../cities/city.table.ts';
 import { inTransaction, type Executor } from '../storage/database.ts';
 import { summaryDb, type KpiSummariesTable, type KpiSummaryRow, type KpiSummaryTargetsTable, type SearchEntriesTable, type SearchEntryRow } from './summary.table.ts';
 

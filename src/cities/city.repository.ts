@@ -1,5 +1,5 @@
-import type { Executor } from './database.ts';
-import type { CityRow, CityRowUpdate, NewCityRow } from './tables/city.table.ts';
+import type { Executor } from '../storage/database.ts';
+import type { CityRow, CityRowUpdate, NewCityRow } from './city.table.ts';
 
 /** The city row with this id, if any. */
 export async function findCityRow(db: Executor, cityId: string): Promise<CityRow | undefined> {

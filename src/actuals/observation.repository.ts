@@ -1,11 +1,11 @@
 import { formatTimePointIso, timePointEnd, type TimePoint } from '../core/time/time-point.ts';
 import { sql } from 'kysely';
-import { inTransaction, type Executor } from './database.ts';
-import { chunks, distinct } from './batch.ts';
-import { toNumberOrNull, type JsonValue } from './columns.ts';
-import { appendChangeLog, jsonRows, type NewChangeLogEntry } from './change-log.repository.ts';
-import { StaleVersionError } from './edit-version.ts';
-import type { ObservationVersionRow, NewObservationVersionRow } from './tables/observation.table.ts';
+import { inTransaction, type Executor } from '../storage/database.ts';
+import { chunks, distinct } from '../storage/batch.ts';
+import { toNumberOrNull, type JsonValue } from '../storage/columns.ts';
+import { appendChangeLog, jsonRows, type NewChangeLogEntry } from '../storage/change-log.repository.ts';
+import { StaleVersionError } from '../storage/edit-version.ts';
+import type { ObservationVersionRow, NewObservationVersionRow } from './observation.table.ts';
 
 /** Who makes a change and why; stored with every version and in the change log. */
 export interface ChangeMeta {

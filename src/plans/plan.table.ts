@@ -1,6 +1,6 @@
 import type { Generated, GeneratedAlways, Insertable, Selectable, Updateable } from 'kysely';
-import type { NarrativeKind, PlanKind, PlanNodeKind, PlanVersion } from '../../core/plan/plan.ts';
-import type { NullableNumericColumn } from '../columns.ts';
+import type { NarrativeKind, PlanKind, PlanNodeKind, PlanVersion } from '../core/plan/plan.ts';
+import type { NullableNumericColumn } from '../storage/columns.ts';
 
 /** `plans`: a city's plans (comprehensive, SDGs Future City ...). */
 export interface PlansTable {
