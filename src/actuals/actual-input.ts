@@ -1,3 +1,4 @@
+import type { BilingualText } from '../core/bilingual.ts';
 import { z } from 'zod';
 import type { Kpi, Observation } from '../core/kpi/kpi.ts';
 import { evaluateKpi } from '../core/kpi/kpi-evaluation.ts';
@@ -62,7 +63,7 @@ export type ActualProblemKind =
 export interface ActualProblem {
   readonly field: ActualField;
   readonly kind: ActualProblemKind;
-  readonly message: { readonly ja: string; readonly en: string };
+  readonly message: BilingualText;
 }
 
 /** A valid input: what to write, and whether it is new, a correction or already current. */

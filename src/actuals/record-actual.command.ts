@@ -1,15 +1,14 @@
-import { sql } from 'kysely';
 import type { Kpi } from '../core/kpi/kpi.ts';
 import { parseTimePoint } from '../core/notation/index.ts';
-import { formatTimePointIso, timePointEnd } from '../core/time/time-point.ts';
-import { isConcurrentWriteError } from '../storage/edit-version.ts';
+import { formatTimePointIso } from '../core/time/time-point.ts';
+import { isConcurrentWriteError } from '../core/concurrency.ts';
 import { platformFedKpis } from '../partners/partner-kpi.service.ts';
 import { appendReviewEntries, listReviewStatuses, lockCityReview, type NewReviewEntry } from '../review/review.repository.ts';
 import { actualKey, type ActualContent } from '../review/review.ts';
 import { loadCityData } from '../services/city-data.service.ts';
 import { inTransaction, type Executor } from '../storage/database.ts';
-import { listKpiRows } from '../storage/kpi.repository.ts';
-import { appendObservationChanges, type ObservationChange } from '../storage/observation.repository.ts';
+import { listKpiRows } from '../kpis/kpi.repository.ts';
+import { appendObservationChanges, lockObservationSlot, type ObservationChange } from './observation.repository.ts';
 import { validateActuals, type ActualContext, type ActualInput, type ActualProblem, type ActualValidation, type ValidActual } from './actual-input.ts';
 
 /*
@@ -126,11 +125,7 @@ async function lockVersionedSlots(trx: Executor, cityId: string, rows: readonly 
     const kpiRowId = rowIds.get(r.kpiId);
     const parsed = typeof r.input.at === 'string' ? parseTimePoint(r.input.at.trim()) : { ok: true as const, value: r.input.at.point };
     if (kpiRowId === undefined || !parsed.ok) continue; // the validator reports it
-    const at = formatTimePointIso(parsed.value);
-    await sql`insert into observations (kpi_id, at, at_end) values (${kpiRowId}, ${at}, ${timePointEnd(parsed.value)}) on conflict (kpi_id, at) do nothing`.execute(trx);
-    const slot = await trx.selectFrom('observations').select('id').where('kpi_id', '=', kpiRowId).where('at', '=', at).forUpdate().executeTakeFirstOrThrow();
-    const latest = await trx.selectFrom('observation_versions').select('version').where('observation_id', '=', slot.id).orderBy('version', 'desc').limit(1).executeTakeFirst();
-    if ((latest?.version ?? 0) !== r.expectedVersion) stale.add(i);
+    if ((await lockObservationSlot(trx, kpiRowId, parsed.value)) !== r.expectedVersion) stale.add(i);
   }
   return stale;
 }

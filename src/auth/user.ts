@@ -1,6 +1,8 @@
-import type { StaffRole } from '../storage/tables/staff.table.ts';
 
-export type { StaffRole } from '../storage/tables/staff.table.ts';
+/** A role a user holds in one city (see src/policies/ for what each may do). */
+export type StaffRole = 'administrator' | 'secretariat' | 'department-editor' | 'expert' | 'viewer';
+/** Every role, least privilege last. */
+export const STAFF_ROLES: readonly StaffRole[] = ['administrator', 'secretariat', 'department-editor', 'expert', 'viewer'];
 
 /** A user's role in one city; a department editor also names the department whose KPIs it edits. */
 export interface Membership {

@@ -4,7 +4,7 @@ import { formatTokyoDateTime } from '../core/time/clock.ts';
 import { canCreateCities } from '../policies/staff.policy.ts';
 import { currentUser } from '../web/middleware/require-role.ts';
 import type { StaffEnv } from '../web/middleware/staff-env.ts';
-import { forbidden, formOf, staffPage } from '../web/routes/staff.routes.tsx';
+import { forbidden, formOf, staffPage } from '../web/routes/staff-page.tsx';
 import { fill } from '../web/views/staff/staff-layout.tsx';
 import type { WebDeps } from '../web/web-deps.ts';
 import { CityAdminView, cityFieldErrorMessage, type AdminCityItem } from './city-admin.view.tsx';

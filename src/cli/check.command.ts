@@ -33,11 +33,11 @@ export async function checkCommand(file: string, options: { json: boolean; lang:
     throw new UserError(`${file}: ${where}: ${message}`);
   }
   if (options.json) {
-    for (const c of result.checks) out(JSON.stringify(jsonLine(c)));
+    for (const c of result.value) out(JSON.stringify(jsonLine(c)));
   } else {
-    out(renderTable(result.checks, options.lang));
+    out(renderTable(result.value, options.lang));
   }
-  return rateCheckExitCode(result.checks);
+  return rateCheckExitCode(result.value);
 }
 
 /** One JSON Lines object, as documented in the README. */

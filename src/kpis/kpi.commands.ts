@@ -9,9 +9,9 @@ import type { FieldProblem, FormResult } from '../services/staff-entry.service.t
 import type { Executor } from '../storage/database.ts';
 import { listDepartments, setKpiOwner } from '../storage/department.repository.ts';
 import { StaleVersionError } from '../storage/edit-version.ts';
-import { findKpiBySlug, insertKpiSdgTargets } from '../storage/kpi.repository.ts';
+import { findKpiBySlug, insertKpiSdgTargets } from './kpi.repository.ts';
 import { appendStaffChangeLog, inStaffTransaction } from '../storage/staff-database.ts';
-import { appendTargetValues, insertTargets } from '../storage/target.repository.ts';
+import { appendTargetValues, insertTargets } from './target.repository.ts';
 import { insertKpiAtEnd, setKpiRetiredAtVersion } from '../plans/plan-building.repository.ts';
 import { attachKpi } from '../plans/plan.commands.ts';
 import { FieldRefusal, optionalText, problem, randomSlug, SLUG, versionedWrite, zodProblems } from '../plans/plan-form.ts';

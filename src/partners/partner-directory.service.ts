@@ -1,6 +1,7 @@
 import { loadJapaneseAnalyser } from '../search/japanese-analyser.ts';
 import { termPatterns } from '../services/search.service.ts';
 import type { Executor } from '../storage/database.ts';
+import { toPartnerEvent } from './activity.model.ts';
 import { awardsOf, awardEntries, eventsOfPartner } from './activity.repository.ts';
 import { suggestMatches, type MatchSuggestion } from './matching.ts';
 import { countListed, countSamplePartners, findPartnerIds, similarPartnerIds } from './partner.repository.ts';
@@ -59,7 +60,7 @@ export function programmeFigures(db: Executor, programme: Programme): Promise<Pu
 
 /** What a partner's public page shows beside its profile: the events it joined and the awards it won. */
 export async function partnerActivities(db: Executor, programme: Programme, partnerId: number) {
-  const events = (await eventsOfPartner(db, partnerId)).filter((e) => e.status !== 'cancelled' && (e.status === 'announced' || e.attended !== false));
+  const events = (await eventsOfPartner(db, partnerId)).filter((e) => e.status !== 'cancelled' && (e.status === 'announced' || e.attended !== false)).map((e) => ({ ...toPartnerEvent(e), attended: e.attended }));
   const awards: { title: string; year: number; prize: string | null; entryTitle: string }[] = [];
   for (const a of (await awardsOf(db, programme.id)).filter((a) => a.status === 'decided')) {
     for (const e of await awardEntries(db, a.id)) if (e.partner_id === partnerId && e.winner) awards.push({ title: a.title, year: a.year, prize: e.prize, entryTitle: e.title });

@@ -1,5 +1,5 @@
 import type { Executor } from '../storage/database.ts';
-import { listKpiRows } from '../storage/kpi.repository.ts';
+import { listKpiRows } from '../kpis/kpi.repository.ts';
 import { listDepartments } from '../storage/department.repository.ts';
 import { kpiPlansOfCity, listAllNodes, listAllPlanRows, listArchivedKpis, listPlanSnapshots } from './plan-building.repository.ts';
 import type { PlanVersionSummary } from './plan-diff.service.ts';

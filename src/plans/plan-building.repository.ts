@@ -1,8 +1,8 @@
 import { sql, type Updateable } from 'kysely';
 import type { Executor } from '../storage/database.ts';
 import { nextVersion } from '../storage/edit-version.ts';
-import type { NewPlanNodeRow, NewPlanRow, PlanNodeRow, PlanNodesTable, PlanRow, PlansTable } from '../storage/tables/plan.table.ts';
-import type { KpiRow, NewKpiRow } from '../storage/tables/kpi.table.ts';
+import type { NewPlanNodeRow, NewPlanRow, PlanNodeRow, PlanNodesTable, PlanRow, PlansTable } from './plan.table.ts';
+import type { KpiRow, NewKpiRow } from '../kpis/kpi.table.ts';
 import type { NewPlanSnapshotRow, PlanSnapshotRow } from './plan-snapshot.table.ts';
 
 /*

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { createKpi, setKpiArchived } from '../kpis/kpi.commands.ts';
 import { loadCityData } from '../services/city-data.service.ts';
-import { insertCity } from '../storage/city.repository.ts';
+import { insertCity } from '../cities/city.repository.ts';
 import type { Executor } from '../storage/database.ts';
-import { findKpiBySlug } from '../storage/kpi.repository.ts';
-import { recordObservation } from '../storage/observation.repository.ts';
-import { reviseTarget } from '../storage/target.repository.ts';
+import { findKpiBySlug } from '../kpis/kpi.repository.ts';
+import { recordObservation } from '../actuals/observation.repository.ts';
+import { reviseTarget } from '../kpis/target.repository.ts';
 import { testDatabases, useTestDatabase } from '../storage/test-databases.ts';
-import { updatePlanNodeAtVersion } from '../storage/plan.repository.ts';
+import { updatePlanNodeAtVersion } from './plan.repository.ts';
 import { listAllNodes, lockPlanBySlug } from './plan-building.repository.ts';
 import { comparePlanVersions } from './plan-diff.service.ts';
 import { addNode, attachKpi, createPlan, deleteNode, deletePlan, editPlanHead, moveKpiRowTo, moveNode, recordPlanVersion, reorderNode, setNodeArchived, setPlanArchived } from './plan.commands.ts';

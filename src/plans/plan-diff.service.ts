@@ -4,7 +4,7 @@ import { listPlanSnapshots } from './plan-building.repository.ts';
 import { diffLabels, planDiffDocx, planDiffXlsx } from './plan-diff.document.ts';
 import { diffPlanVersions, type PlanDiff } from './plan-diff.ts';
 import type { PlanSnapshot } from './plan-snapshot.ts';
-import { findPlanBySlug } from '../storage/plan.repository.ts';
+import { findPlanBySlug } from './plan.repository.ts';
 
 /*
  * Reading plan versions and comparing two of them (issue 13.6), for the staff page and the CLI

@@ -8,8 +8,8 @@ import type { FieldProblem, FormResult } from '../services/staff-entry.service.t
 import type { Executor } from '../storage/database.ts';
 import { StaleVersionError } from '../storage/edit-version.ts';
 import { appendStaffChangeLog, inStaffTransaction } from '../storage/staff-database.ts';
-import type { PlanNodeRow } from '../storage/tables/plan.table.ts';
-import { findKpiBySlug } from '../storage/kpi.repository.ts';
+import type { PlanNodeRow } from './plan.table.ts';
+import { findKpiBySlug } from '../kpis/kpi.repository.ts';
 import {
   appendPlanSnapshot,
   appendPlanVersionLine,

@@ -6,9 +6,9 @@ import { fiscalYear, month, year, type TimePoint } from '../core/time/time-point
 import { readPlanData } from '../formats/plan-data/plan-data.reader.ts';
 import { listChangeLog } from '../storage/change-log.repository.ts';
 import { toNumber } from '../storage/columns.ts';
-import { findKpiBySlug, listKpiRows } from '../storage/kpi.repository.ts';
-import { observationHistory } from '../storage/observation.repository.ts';
-import { targetHistory } from '../storage/target.repository.ts';
+import { findKpiBySlug, listKpiRows } from '../kpis/kpi.repository.ts';
+import { observationHistory } from '../actuals/observation.repository.ts';
+import { targetHistory } from '../kpis/target.repository.ts';
 import { testDatabases, useTestDatabase } from '../storage/test-databases.ts';
 import { CityDataError, cityExists, listCities, loadCityData, saveCityData } from './city-data.service.ts';
 

@@ -5,7 +5,7 @@ import type { DatedValue, Kpi, KpiTarget, Observation, TargetRevision } from '..
 import type { Plan, PlanKpiRow, PlanNarrative, PlanNode, PlanVersion, SheetReport } from '../core/plan/plan.ts';
 import { formatTimePointIso, parseTimePointIso, timePointEnd, type TimePoint } from '../core/time/time-point.ts';
 import { appendChangeLog, type NewChangeLogEntry } from '../storage/change-log.repository.ts';
-import { findCityRow, insertCity, listCityRows, updateCity } from '../storage/city.repository.ts';
+import { findCityRow, insertCity, listCityRows, updateCity } from '../cities/city.repository.ts';
 import { toNumber, toNumberOrNull, type JsonValue } from '../storage/columns.ts';
 import { inTransaction, type Executor } from '../storage/database.ts';
 import {
@@ -16,8 +16,8 @@ import {
   listKpiSdgTargets,
   retireKpis,
   updateKpi,
-} from '../storage/kpi.repository.ts';
-import { listCurrentObservations, recordObservations, type CurrentObservationRow, type ObservationChange } from '../storage/observation.repository.ts';
+} from '../kpis/kpi.repository.ts';
+import { listCurrentObservations, recordObservations, type CurrentObservationRow, type ObservationChange } from '../actuals/observation.repository.ts';
 import {
   deletePlanContents,
   deletePlans,
@@ -35,7 +35,7 @@ import {
   listPlanVersions,
   updatePlan,
   type PlanKpiRowWithPlan,
-} from '../storage/plan.repository.ts';
+} from '../plans/plan.repository.ts';
 import { listPreciseFigures, replacePreciseFigures } from '../storage/figures.repository.ts';
 import type { PreciseFigureRow } from '../storage/tables/figures.table.ts';
 import { roundHalfUp } from '../core/kpi/rounding.ts';
@@ -45,12 +45,12 @@ import {
   insertSourceDocuments,
   listSourceDocuments,
   updateSourceDocument,
-} from '../storage/source-document.repository.ts';
-import type { CityRow, NewCityRow, SourceDocumentRow } from '../storage/tables/city.table.ts';
-import type { KpiRow, KpiSdgTargetRow, NewKpiRow } from '../storage/tables/kpi.table.ts';
-import type { NewPlanKpiRowRow, NewPlanNodeRow, NewPlanRow, PlanNarrativeRow, PlanNodeRow, PlanRow, PlanSheetReportRow, PlanVersionRow } from '../storage/tables/plan.table.ts';
+} from '../cities/source-document.repository.ts';
+import type { CityRow, NewCityRow, SourceDocumentRow } from '../cities/city.table.ts';
+import type { KpiRow, KpiSdgTargetRow, NewKpiRow } from '../kpis/kpi.table.ts';
+import type { NewPlanKpiRowRow, NewPlanNodeRow, NewPlanRow, PlanNarrativeRow, PlanNodeRow, PlanRow, PlanSheetReportRow, PlanVersionRow } from '../plans/plan.table.ts';
 import type { NewPublishedRateRow, PublishedRateRow } from '../storage/tables/published-rate.table.ts';
-import type { KpiTargetValueRow, TargetRevisionRow } from '../storage/tables/target.table.ts';
+import type { KpiTargetValueRow, TargetRevisionRow } from '../kpis/target.table.ts';
 import {
   appendTargetRevisions,
   appendTargetValues,
@@ -62,7 +62,7 @@ import {
   type CurrentTargetRow,
   type NewTargetRevision,
   type TargetValueChange,
-} from '../storage/target.repository.ts';
+} from '../kpis/target.repository.ts';
 
 /** A CityData that cannot be saved as given (a dangling reference, a duplicate id, history rewritten). */
 export class CityDataError extends Error {

@@ -1,9 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { City, CityData } from '../core/city/city.ts';
-import { sql } from 'kysely';
 import { LRUCache } from 'lru-cache';
 import type { Database } from '../storage/database.ts';
-import { bumpCityRevision, staleSummaryCityIds } from '../summaries/summary.repository.ts';
+import { bumpCityRevision, notifyCityChanged, staleSummaryCityIds } from '../summaries/summary.repository.ts';
 import { refreshCitySummaries } from '../summaries/summary.service.ts';
 import { listCities, loadCityData } from './city-data.service.ts';
 import { loadStaffDecorations, publicView, yearsWithData, type StaffCityData } from './publication.service.ts';
@@ -141,7 +140,7 @@ export class CityDataStore {
         await bumpCityRevision(this.db, cityId);
         await refreshCitySummaries(this.db, this, cityId);
         this.crossCityVersion++;
-        await sql`select pg_notify(${CHANGE_CHANNEL}, ${cityId})`.execute(this.db);
+        await notifyCityChanged(this.db, CHANGE_CHANNEL, cityId);
       } catch (e) {
         this.onSignalError(e);
       }

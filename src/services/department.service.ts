@@ -2,10 +2,10 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { SEED_DIR } from '../formats/plan-data/plan-data.file.ts';
-import { findCityRow } from '../storage/city.repository.ts';
+import { findCityRow } from '../cities/city.repository.ts';
 import type { Executor } from '../storage/database.ts';
 import { hasDepartments, insertDepartments, listDepartments, listKpiOwners, setKpiOwner } from '../storage/department.repository.ts';
-import { findKpiBySlug } from '../storage/kpi.repository.ts';
+import { findKpiBySlug } from '../kpis/kpi.repository.ts';
 import { appendStaffChangeLog, inStaffTransaction } from '../storage/staff-database.ts';
 import type { DepartmentRow } from '../storage/tables/staff.table.ts';
 
@@ -66,16 +66,40 @@ export async function seedDepartmentsIfMissing(db: Executor, dir = DEPARTMENT_SE
   return seeded;
 }
 
+/**
+ * A department of a city (庁内関係課) as services and views see it: the view model of a
+ * `departments` row (views never receive rows, docs/ARCHITECTURE.md).
+ */
+export interface Department {
+  readonly id: number;
+  readonly cityId: string;
+  /** The department's id in the plan data file. */
+  readonly slug: string;
+  readonly position: number;
+  readonly name: string;
+  readonly nameEn: string | null;
+}
+
+/** The model of a `departments` row. */
+export function toDepartment(row: DepartmentRow): Department {
+  return { id: row.id, cityId: row.city_id, slug: row.slug, position: row.position, name: row.name, nameEn: row.name_en };
+}
+
+/** A city's departments (in their order). */
+export async function listCityDepartments(db: Executor, cityId: string): Promise<Department[]> {
+  return (await listDepartments(db, cityId)).map(toDepartment);
+}
+
 /** A city's departments with the slugs of the KPIs each owns. */
-export interface DepartmentWithKpis extends DepartmentRow {
+export interface DepartmentWithKpis extends Department {
   readonly kpiSlugs: readonly string[];
 }
 
 /** A city's departments and, per KPI slug, the owning department and whether it was assigned for the demo. */
-export async function departmentsOf(db: Executor, cityId: string): Promise<{ departments: DepartmentWithKpis[]; ownerOf: Map<string, { department: DepartmentRow; demo: boolean }> }> {
-  const [departments, owners] = await Promise.all([listDepartments(db, cityId), listKpiOwners(db, cityId)]);
+export async function departmentsOf(db: Executor, cityId: string): Promise<{ departments: DepartmentWithKpis[]; ownerOf: Map<string, { department: Department; demo: boolean }> }> {
+  const [departments, owners] = await Promise.all([listCityDepartments(db, cityId), listKpiOwners(db, cityId)]);
   const byId = new Map(departments.map((d) => [d.id, d]));
-  const ownerOf = new Map<string, { department: DepartmentRow; demo: boolean }>();
+  const ownerOf = new Map<string, { department: Department; demo: boolean }>();
   for (const o of owners) ownerOf.set(o.kpi_slug, { department: byId.get(o.department_id)!, demo: o.basis === 'demo-assignment' });
   return {
     departments: departments.map((d) => ({ ...d, kpiSlugs: owners.filter((o) => o.department_id === d.id).map((o) => o.kpi_slug) })),

@@ -3,11 +3,11 @@ import { listChangeLog } from '../storage/change-log.repository.ts';
 import { toNumberOrNull } from '../storage/columns.ts';
 import type { Executor } from '../storage/database.ts';
 import { staffDb } from '../storage/staff-database.ts';
-import { findKpiBySlug } from '../storage/kpi.repository.ts';
-import { listObservationSlotVersions } from '../storage/observation.repository.ts';
-import { findPlanBySlug, listPlanNarratives, listPlanNodes } from '../storage/plan.repository.ts';
+import { findKpiBySlug } from '../kpis/kpi.repository.ts';
+import { listObservationSlotVersions } from '../actuals/observation.repository.ts';
+import { findPlanBySlug, listPlanNarratives, listPlanNodes } from '../plans/plan.repository.ts';
 import { latestCommentaries, latestStatusOverride } from '../storage/staff-record.repository.ts';
-import { listTargets } from '../storage/target.repository.ts';
+import { listTargets } from '../kpis/target.repository.ts';
 import type { OverrideStatus } from '../storage/tables/staff.table.ts';
 import type { TimePoint } from '../core/time/time-point.ts';
 

@@ -12,8 +12,8 @@ import type { Lang } from '../i18n/lang.ts';
 import { fillMessage } from '../i18n/fill.ts';
 import { t, type MessageKey } from '../i18n/messages.ts';
 import { inTransaction, type Executor } from '../storage/database.ts';
-import { listKpiRows } from '../storage/kpi.repository.ts';
-import type { ObservationChange } from '../storage/observation.repository.ts';
+import { listKpiRows } from '../kpis/kpi.repository.ts';
+import type { ObservationChange } from '../actuals/observation.repository.ts';
 import { validateActuals, type ActualContext, type ActualField, type ActualInput, type ActualProblem, type ValidActual } from '../actuals/actual-input.ts';
 import { actualContexts, writeValidatedActuals, type ChangeSignal } from '../actuals/record-actual.command.ts';
 

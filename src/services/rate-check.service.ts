@@ -1,3 +1,4 @@
+import { ok, type Result } from '../core/result.ts';
 import { reconcile, type Reconciliation } from '../core/reconciliation/reconcile.ts';
 import { readPublishedKpiCsv, type CellError, type PublishedKpiLine } from '../formats/csv/published-kpi-csv.ts';
 
@@ -7,7 +8,8 @@ export interface RateCheck {
   readonly result: Reconciliation | null;
 }
 
-export type RateCheckResult = { readonly ok: true; readonly checks: readonly RateCheck[] } | { readonly ok: false; readonly error: CellError };
+/** Every row's check, or the first cell of the file that cannot be read. */
+export type RateCheckResult = Result<readonly RateCheck[], CellError>;
 
 /**
  * Recomputes every published rate of a CSV of KPI rows and explains those that differ. A row
@@ -17,7 +19,7 @@ export type RateCheckResult = { readonly ok: true; readonly checks: readonly Rat
 export function checkPublishedRates(bytes: Uint8Array): RateCheckResult {
   const read = readPublishedKpiCsv(bytes);
   if (!read.ok) return read;
-  return { ok: true, checks: read.rows.map((line) => ({ line, result: line.row ? reconcile(line.row) : null })) };
+  return ok(read.value.map((line) => ({ line, result: line.row ? reconcile(line.row) : null })));
 }
 
 /** The verdict of a check: the reconciliation's, or why the row was not checked. */

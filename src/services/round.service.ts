@@ -7,17 +7,65 @@ import { reportingYear } from '../core/time/time-point.ts';
 import { actorName, type StaffUser } from '../auth/user.ts';
 import { t } from '../i18n/messages.ts';
 import type { Executor } from '../storage/database.ts';
-import { listCityRows } from '../storage/city.repository.ts';
-import { closeRound, enqueueMail, findRound, insertRound, listDepartmentEditors, listOpenRounds, listUnsent, markMail } from '../storage/round.repository.ts';
+import { listCityRows } from '../cities/city.repository.ts';
+import { closeRound, enqueueMail, findRound, insertRound, listDepartmentEditors, listOpenRounds, listOutbox, listRounds, listUnsent, markMail } from '../storage/round.repository.ts';
 import { appendStaffChangeLog, inStaffTransaction } from '../storage/staff-database.ts';
 import { appendYearPublication, listYearPublications } from '../storage/staff-record.repository.ts';
-import type { EntryRoundRow } from '../storage/tables/staff.table.ts';
+import type { EntryRoundRow, OutboxRow } from '../storage/tables/staff.table.ts';
 import type { CityDataStore } from './city-data.store.ts';
 import { departmentsOf, type DepartmentWithKpis } from './department.service.ts';
 import { isIsoDate, type FieldProblem, type FormResult } from './staff-entry.service.ts';
 import { runPartnerHourly } from '../partners/partner-platform.ts';
 import { purgeAuthRecords } from './auth.service.ts';
 import { lastActualUpdates } from '../review/review.repository.ts';
+
+/** A yearly data-entry round of a city (the view model of an `entry_rounds` row). */
+export interface EntryRound {
+  readonly id: number;
+  readonly cityId: string;
+  /** The reporting year (年度) whose actuals are entered. */
+  readonly year: number;
+  /** YYYY-MM-DD (JST), the last day of entry. */
+  readonly deadline: string;
+  readonly openedBy: string;
+  readonly openedAt: Date;
+  /** When the secretariat closed it; null while open. */
+  readonly closedAt: Date | null;
+}
+
+/** The model of an `entry_rounds` row. */
+export function toEntryRound(row: EntryRoundRow): EntryRound {
+  return { id: row.id, cityId: row.city_id, year: row.year, deadline: row.deadline, openedBy: row.opened_by, openedAt: row.opened_at, closedAt: row.closed_at };
+}
+
+/** A city's rounds, latest year first (as the repository orders them). */
+export async function roundsOfCity(db: Executor, cityId: string): Promise<EntryRound[]> {
+  return (await listRounds(db, cityId)).map(toEntryRound);
+}
+
+/** The round of a city's year, if opened. */
+export async function roundOfYear(db: Executor, cityId: string, year: number): Promise<EntryRound | undefined> {
+  const row = await findRound(db, cityId, year);
+  return row ? toEntryRound(row) : undefined;
+}
+
+/** A message of the outbox as the staff area lists it. */
+export interface OutboxMail {
+  readonly id: number;
+  readonly recipient: string;
+  readonly subject: string;
+  readonly body: string;
+  readonly createdAt: Date;
+  /** Null while not delivered. */
+  readonly sentAt: Date | null;
+  readonly attempts: number;
+  readonly lastError: string | null;
+}
+
+/** The latest messages queued for a city's staff (at most 200). */
+export async function outboxOfCity(db: Executor, cityId: string): Promise<OutboxMail[]> {
+  return (await listOutbox(db, cityId)).map((m: OutboxRow) => ({ id: m.id, recipient: m.recipient, subject: m.subject, body: m.body, createdAt: m.created_at, sentAt: m.sent_at, attempts: m.attempts, lastError: m.last_error }));
+}
 
 /** Completion of one department in a round: its KPIs, and those still without an actual of the year. */
 export interface DepartmentProgress {
@@ -45,7 +93,7 @@ export function roundProgress(data: CityData, departments: readonly DepartmentWi
  * already has (documented, imported, system-computed) leaves the public pages until the
  * secretariat has reviewed it and publishes the year again (issue 10, point 1).
  */
-export async function openRound(db: Executor, store: CityDataStore, user: StaffUser, cityId: string, form: Readonly<Record<string, string>>, today: Date = systemClock.now()): Promise<FormResult<EntryRoundRow>> {
+export async function openRound(db: Executor, store: CityDataStore, user: StaffUser, cityId: string, form: Readonly<Record<string, string>>, today: Date = systemClock.now()): Promise<FormResult<EntryRound>> {
   const errors: Record<string, FieldProblem> = {};
   const yearText = (form['year'] ?? '').trim();
   const deadline = (form['deadline'] ?? '').trim();
@@ -65,14 +113,14 @@ export async function openRound(db: Executor, store: CityDataStore, user: StaffU
     return r;
   });
   store.invalidate(cityId);
-  return { ok: true, value: round };
+  return { ok: true, value: toEntryRound(round) };
 }
 
 /** Closes a round (entry stays possible; reminders stop). */
-export async function closeEntryRound(db: Executor, user: StaffUser, round: EntryRoundRow): Promise<void> {
+export async function closeEntryRound(db: Executor, user: StaffUser, round: EntryRound): Promise<void> {
   await inStaffTransaction(db, async (trx) => {
     await closeRound(trx, round.id, actorName(user));
-    await appendStaffChangeLog(trx, [{ actor: actorName(user), action: 'close', entity: 'entry_round', entityId: `${round.city_id}@${round.year}`, cityId: round.city_id }]);
+    await appendStaffChangeLog(trx, [{ actor: actorName(user), action: 'close', entity: 'entry_round', entityId: `${round.cityId}@${round.year}`, cityId: round.cityId }]);
   });
 }
 
@@ -92,32 +140,32 @@ export function daysUntil(deadline: string, today: Date): number {
 export async function queueReminders(
   db: Executor,
   store: CityDataStore,
-  options: { reminderDays: readonly number[]; today?: Date; round?: EntryRoundRow; manual?: boolean },
+  options: { reminderDays: readonly number[]; today?: Date; round?: EntryRound; manual?: boolean },
 ): Promise<number> {
   const today = options.today ?? systemClock.now();
-  const rounds = options.round ? [options.round] : await listOpenRounds(db);
+  const rounds = options.round ? [options.round] : (await listOpenRounds(db)).map(toEntryRound);
   const cityNames = new Map((await listCityRows(db)).map((c) => [c.id, c.name]));
   let queued = 0;
   for (const round of rounds) {
-    if (round.closed_at !== null) continue;
+    if (round.closedAt !== null) continue;
     const left = daysUntil(round.deadline, today);
     const dueDays = options.manual ? [`manual-${tokyoDateOf(today)}`] : options.reminderDays.filter((d) => left >= 0 && left <= d).map((d) => `d${d}`);
     if (dueDays.length === 0) continue;
     // Only the most urgent reminder day that has come: no burst of 7- and 1-day reminders at once.
     const due = dueDays.at(-1)!;
-    const staff = await store.getStaff(round.city_id);
+    const staff = await store.getStaff(round.cityId);
     if (!staff) continue;
-    const { departments } = await departmentsOf(db, round.city_id);
+    const { departments } = await departmentsOf(db, round.cityId);
     const progress = roundProgress(staff.data, departments, round.year);
-    const editors = await listDepartmentEditors(db, round.city_id);
+    const editors = await listDepartmentEditors(db, round.cityId);
     for (const p of progress) {
       if (p.missing.length === 0) continue;
       for (const editor of editors.filter((e) => e.department_id === p.department.id)) {
-        const vars = { city: cityNames.get(round.city_id) ?? round.city_id, year: String(round.year), deadline: round.deadline, days: String(left), department: p.department.name, kpis: p.missing.map((k) => `・${k.name}`).join('\n') };
+        const vars = { city: cityNames.get(round.cityId) ?? round.cityId, year: String(round.year), deadline: round.deadline, days: String(left), department: p.department.name, kpis: p.missing.map((k) => `・${k.name}`).join('\n') };
         const subject = `${fill(t('ja', 'staff.mail.subject'), vars)} / ${fill(t('en', 'staff.mail.subject'), vars)}`;
         const body = `${fill(t('ja', 'staff.mail.body'), vars)}\n\n----\n\n${fill(t('en', 'staff.mail.body'), vars)}\n`;
         const ok = await enqueueMail(db, {
-          city_id: round.city_id,
+          city_id: round.cityId,
           round_id: round.id,
           dedupe_key: `round:${round.id}:${due}:user:${editor.user_id}`,
           recipient_user_id: editor.user_id,
@@ -137,11 +185,11 @@ export async function queueReminders(
  * department editor with an e-mail address): the secretariat is told instead of the reminder
  * silently going nowhere.
  */
-export async function unremindableDepartments(db: Executor, store: CityDataStore, round: EntryRoundRow): Promise<DepartmentWithKpis[]> {
-  const staff = await store.getStaff(round.city_id);
+export async function unremindableDepartments(db: Executor, store: CityDataStore, round: EntryRound): Promise<DepartmentWithKpis[]> {
+  const staff = await store.getStaff(round.cityId);
   if (!staff) return [];
-  const { departments } = await departmentsOf(db, round.city_id);
-  const editors = new Set((await listDepartmentEditors(db, round.city_id)).map((e) => e.department_id));
+  const { departments } = await departmentsOf(db, round.cityId);
+  const editors = new Set((await listDepartmentEditors(db, round.cityId)).map((e) => e.department_id));
   return roundProgress(staff.data, departments, round.year)
     .filter((p) => p.missing.length > 0 && !editors.has(p.department.id))
     .map((p) => p.department);

@@ -1,3 +1,4 @@
+import type { BilingualText } from '../core/bilingual.ts';
 import { z } from 'zod';
 import { TEXT_LIMITS } from '../core/text.ts';
 import type { CityData } from '../core/city/city.ts';
@@ -10,14 +11,14 @@ import { actorName, type StaffUser } from '../auth/user.ts';
 import type { Executor } from '../storage/database.ts';
 import { listDepartments, setKpiOwner } from '../storage/department.repository.ts';
 import { isConcurrentWriteError, StaleVersionError } from '../storage/edit-version.ts';
-import { findKpiBySlug, lockKpi, updateKpiAtVersion } from '../storage/kpi.repository.ts';
-import { appendPlanNarrative, findPlanBySlug, findPlanNodeBySlug, listPlanNarratives, lockPlan, updatePlanAtVersion, updatePlanNarrativeAtVersion, updatePlanNodeAtVersion } from '../storage/plan.repository.ts';
+import { findKpiBySlug, lockKpi, updateKpiAtVersion } from '../kpis/kpi.repository.ts';
+import { appendPlanNarrative, findPlanBySlug, findPlanNodeBySlug, listPlanNarratives, lockPlan, updatePlanAtVersion, updatePlanNarrativeAtVersion, updatePlanNodeAtVersion } from '../plans/plan.repository.ts';
 import { recordActuals } from '../actuals/record-actual.command.ts';
 import { submitTextForReview } from '../review/review.service.ts';
 import { appendStaffChangeLog, inStaffTransaction } from '../storage/staff-database.ts';
-import { appendCommentary, appendStatusOverride, appendYearPublication, latestCommentaries, latestStatusOverride, listYearPublications } from '../storage/staff-record.repository.ts';
+import { appendCommentary, appendStatusOverride, appendYearPublication, latestCommentaries, latestStatusOverride, listCommentaries, listYearPublications } from '../storage/staff-record.repository.ts';
 import type { OverrideStatus } from '../storage/tables/staff.table.ts';
-import { findTarget, reviseTarget } from '../storage/target.repository.ts';
+import { findTarget, reviseTarget } from '../kpis/target.repository.ts';
 import type { CityDataStore } from './city-data.store.ts';
 import { formVersion, formVersions } from './form-versions.ts';
 
@@ -40,7 +41,7 @@ export type FieldProblem =
   | { readonly kind: 'required' | 'too-long' | 'invalid' | 'reason-required' | 'not-a-date' | 'unknown-target' | 'unknown-department' | 'missing-version' | 'direction-required' }
   | { readonly kind: 'notation'; readonly error: NotationError }
   /** A problem the shared actual validator found, with its own message in both languages. */
-  | { readonly kind: 'message'; readonly kindOf: string; readonly message: { readonly ja: string; readonly en: string } };
+  | { readonly kind: 'message'; readonly kindOf: string; readonly message: BilingualText };
 
 /**
  * A save refused because what it edits changed since the form was opened (or changed at the
@@ -442,4 +443,12 @@ function zodErrors(issues: readonly z.core.$ZodIssue[]): Record<string, FieldPro
   const out: Record<string, FieldProblem> = {};
   for (const i of issues) out[String(i.path[0])] = { kind: i.code === 'too_big' ? 'too-long' : 'required' };
   return out;
+}
+
+/**
+ * The yearly commentaries (年度ごとのコメント) staff wrote on one KPI, every version in the order
+ * written, without blank ones: what the KPI's staff page lists.
+ */
+export async function commentariesOfKpi(db: Executor, cityId: string, kpiId: string): Promise<{ year: number; body: string }[]> {
+  return (await listCommentaries(db, cityId)).filter((x) => x.kpi_slug === kpiId && x.body.trim() !== '').map((x) => ({ year: x.year, body: x.body }));
 }

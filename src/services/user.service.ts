@@ -1,7 +1,7 @@
 import { generateOneTimePassword, hashPassword } from '../auth/password.ts';
 import type { StaffRole, StaffUser } from '../auth/user.ts';
 import { actorName } from '../auth/user.ts';
-import { listCityRows } from '../storage/city.repository.ts';
+import { listCityRows } from '../cities/city.repository.ts';
 import type { Executor } from '../storage/database.ts';
 import { listDepartments } from '../storage/department.repository.ts';
 import { endUserSessions } from '../storage/session.repository.ts';
@@ -17,12 +17,14 @@ import {
   findUserByUsername,
   insertUser,
   listUserRoles,
+  listLoginAttempts,
   listUsers,
   removeUserRole,
   setPasswordHash,
   setUserDisabled,
   setUserRole,
 } from '../storage/user.repository.ts';
+import { listCityDepartments, type Department } from './department.service.ts';
 import { normalizeUsername, oneTimePasswordExpired, staffUserOf } from './auth.service.ts';
 
 /** The user name of the administrator created at first start. */
@@ -207,9 +209,11 @@ export async function setDisabled(db: Executor, actor: StaffUser, userId: number
   });
 }
 
-/** A user of the administrator's page: its row, as policies see it, and whether it is a partner's log-in. */
+/** A user of the administrator's page: id, whether disabled, as policies see it, and whether it is a partner's log-in. */
 export interface ListedUser {
-  readonly row: UserRow;
+  readonly id: number;
+  /** When the account was disabled; null while it may log in. */
+  readonly disabledAt: Date | null;
   readonly user: StaffUser;
   readonly account: ManagedAccount;
 }
@@ -220,7 +224,7 @@ export async function listStaffUsers(db: Executor): Promise<ListedUser[]> {
   return Promise.all(
     rows.map(async (row) => {
       const user = await staffUserOf(db, row);
-      return { row, user, account: { id: row.id, isSystemAdmin: row.is_system_admin, isPartner: partners.has(row.id), memberships: user.memberships } };
+      return { id: row.id, disabledAt: row.disabled_at, user, account: { id: row.id, isSystemAdmin: row.is_system_admin, isPartner: partners.has(row.id), memberships: user.memberships } };
     }),
   );
 }
@@ -270,4 +274,23 @@ async function checkDepartment(db: Executor, cityId: string, role: StaffRole, de
   if (departmentId === null) return 'department-required';
   const departments = await listDepartments(db, cityId);
   return departments.some((d) => d.id === departmentId) ? null : 'unknown-department';
+}
+
+/** A log-in attempt as the administrator's page lists it. */
+export interface LoginAttempt {
+  readonly occurredAt: Date;
+  readonly username: string;
+  readonly ip: string;
+  /** success, unknown-user, wrong-password, disabled, locked, expired. */
+  readonly outcome: string;
+}
+
+/** The latest log-in attempts, newest first. */
+export async function recentLoginAttempts(db: Executor, limit = 50): Promise<LoginAttempt[]> {
+  return (await listLoginAttempts(db, limit)).map((a) => ({ occurredAt: a.occurred_at, username: a.username, ip: a.ip, outcome: a.outcome }));
+}
+
+/** The departments of the given cities, each with its city's name, for the role form's choices. */
+export async function departmentsOfCities(db: Executor, cities: readonly { id: string; name: string }[]): Promise<(Department & { cityName: string })[]> {
+  return (await Promise.all(cities.map(async (city) => (await listCityDepartments(db, city.id)).map((d) => ({ ...d, cityName: city.name }))))).flat();
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { sheetKindsOf, type Plan, type SheetKind } from '../core/plan/plan.ts';
 import type { Executor } from '../storage/database.ts';
-import { findPlanBySlug, upsertPlanSheetReport } from '../storage/plan.repository.ts';
+import { findPlanBySlug, upsertPlanSheetReport } from '../plans/plan.repository.ts';
 import { appendStaffChangeLog, inStaffTransaction } from '../storage/staff-database.ts';
 
 /** What a change must tell so caches and summaries follow (the city data store). */

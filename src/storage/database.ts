@@ -10,14 +10,14 @@ import { PGliteDialect } from 'kysely-pglite-dialect';
 import pg from 'pg';
 import { loadPgliteTemplate, savePgliteTemplate } from './pglite-template.ts';
 import type { ChangeLogTable } from './tables/change-log.table.ts';
-import type { CitiesTable, SourceDocumentsTable } from './tables/city.table.ts';
-import type { KpiSdgTargetsTable, KpisTable } from './tables/kpi.table.ts';
-import type { ObservationVersionsTable, ObservationsTable } from './tables/observation.table.ts';
-import type { PlanKpiRowsTable, PlanNarrativesTable, PlanSheetReportsTable, PlanNodesTable, PlanVersionsTable, PlansTable } from './tables/plan.table.ts';
+import type { CitiesTable, SourceDocumentsTable } from '../cities/city.table.ts';
+import type { KpiSdgTargetsTable, KpisTable } from '../kpis/kpi.table.ts';
+import type { ObservationVersionsTable, ObservationsTable } from '../actuals/observation.table.ts';
+import type { PlanKpiRowsTable, PlanNarrativesTable, PlanSheetReportsTable, PlanNodesTable, PlanVersionsTable, PlansTable } from '../plans/plan.table.ts';
 import type { PreciseFiguresTable, PublishedFiguresTable } from './tables/figures.table.ts';
 import type { PublishedRatesTable } from './tables/published-rate.table.ts';
+import type { KpiTargetValuesTable, KpiTargetsTable, TargetRevisionsTable } from '../kpis/target.table.ts';
 import type { PlanSnapshotsTable } from '../plans/plan-snapshot.table.ts';
-import type { KpiTargetValuesTable, KpiTargetsTable, TargetRevisionsTable } from './tables/target.table.ts';
 
 /** Every table, as Kysely sees it; the schema itself is defined by the migrations. */
 export interface Database {

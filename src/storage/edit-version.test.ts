@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { year } from '../core/time/time-point.ts';
-import { insertCity } from './city.repository.ts';
+import { insertCity } from '../cities/city.repository.ts';
 import type { Executor } from './database.ts';
 import { isConcurrentWriteError, StaleVersionError } from './edit-version.ts';
-import { findKpiBySlug, insertKpis, updateKpi, updateKpiAtVersion } from './kpi.repository.ts';
-import { listObservationSlotVersions, recordObservation } from './observation.repository.ts';
-import { appendTargetValues, insertTargets, listTargets, reviseTarget } from './target.repository.ts';
+import { findKpiBySlug, insertKpis, updateKpi, updateKpiAtVersion } from '../kpis/kpi.repository.ts';
+import { listObservationSlotVersions, recordObservation } from '../actuals/observation.repository.ts';
+import { appendTargetValues, insertTargets, listTargets, reviseTarget } from '../kpis/target.repository.ts';
 import { testDatabases, useTestDatabase } from './test-databases.ts';
 
 let cities = 0;

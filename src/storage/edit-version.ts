@@ -11,27 +11,6 @@ export function nextVersion() {
   return sql<number>`nextval('edit_versions')`;
 }
 
-/**
- * Thrown inside a write transaction when what is stored is no longer the version the editor
- * started from: it rolls the transaction back, and the command turns it into a conflict value.
- */
-export class StaleVersionError extends Error {
-  override readonly name = 'StaleVersionError';
-  constructor(what: string) {
-    super(`${what} was changed by someone else since the form was opened`);
-  }
-}
-
-/**
- * SQLSTATEs of a write that lost a race with another transaction: unique_violation (two first
- * entries of the same actual), serialization_failure and deadlock_detected. Expected under
- * concurrent writes; answered as an edit conflict, never a 500.
- */
-const CONCURRENT_WRITE_CODES = new Set(['23505', '40001', '40P01']);
-
-/** Whether an error thrown by a write is a lost race (see above), on PostgreSQL (pg) and PGlite alike. */
-export function isConcurrentWriteError(error: unknown): boolean {
-  if (error instanceof StaleVersionError) return true;
-  const code = error !== null && typeof error === 'object' && 'code' in error ? (error as { code: unknown }).code : undefined;
-  return typeof code === 'string' && CONCURRENT_WRITE_CODES.has(code);
-}
+// The conflict error and the lost-race test live in the core (routes and commands use them
+// without importing storage); re-exported for the storage code written against this module.
+export { isConcurrentWriteError, StaleVersionError } from '../core/concurrency.ts';

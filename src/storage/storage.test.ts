@@ -2,13 +2,13 @@ import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { fiscalYear, month, year } from '../core/time/time-point.ts';
 import { listChangeLog } from './change-log.repository.ts';
-import { insertCity } from './city.repository.ts';
+import { insertCity } from '../cities/city.repository.ts';
 import { toNumber } from './columns.ts';
 import { inTransaction, type Executor } from './database.ts';
-import { insertKpis } from './kpi.repository.ts';
+import { insertKpis } from '../kpis/kpi.repository.ts';
 import { appliedMigrations, MIGRATION_NAMES, migrateToLatest } from './migrate.ts';
-import { deleteObservation, listCurrentObservations, observationHistory, recordObservation, recordObservations } from './observation.repository.ts';
-import { appendTargetRevisions, appendTargetValues, insertTargets, listTargetRevisions, listTargets, reviseTarget, targetHistory } from './target.repository.ts';
+import { deleteObservation, listCurrentObservations, observationHistory, recordObservation, recordObservations } from '../actuals/observation.repository.ts';
+import { appendTargetRevisions, appendTargetValues, insertTargets, listTargetRevisions, listTargets, reviseTarget, targetHistory } from '../kpis/target.repository.ts';
 import { testDatabases, useTestDatabase } from './test-databases.ts';
 
 let cities = 0;

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { CityRow } from '../storage/tables/city.table.ts';
+import type { CityRow } from '../cities/city.table.ts';
 import { inTransaction, type Executor } from '../storage/database.ts';
 import { summaryDb, type KpiSummariesTable, type KpiSummaryRow, type KpiSummaryTargetsTable, type SearchEntriesTable, type SearchEntryRow } from './summary.table.ts';
 
@@ -27,6 +27,14 @@ export async function bumpCityRevision(db: Executor, cityId: string): Promise<nu
     .returning('revision')
     .executeTakeFirstOrThrow();
   return Number(row.revision);
+}
+
+/**
+ * Tells every process listening on `channel` (PostgreSQL LISTEN, summaries/change-listener.ts)
+ * that a city changed; on PGlite (one process) nobody listens and the call costs nothing.
+ */
+export async function notifyCityChanged(db: Executor, channel: string, cityId: string): Promise<void> {
+  await sql`select pg_notify(${channel}, ${cityId})`.execute(db);
 }
 
 /** Every city's revision; cities never written since the migration are missing (revision 0). */

@@ -9,9 +9,9 @@ import { addNode, recordPlanVersion } from '../../src/plans/plan.commands.ts';
 import { listPlanVersionSummaries } from '../../src/plans/plan-diff.service.ts';
 import { loadCityData } from '../../src/services/city-data.service.ts';
 import { openDatabase } from '../../src/storage/database.ts';
-import { findKpiBySlug } from '../../src/storage/kpi.repository.ts';
-import { findPlanBySlug } from '../../src/storage/plan.repository.ts';
-import { reviseTarget } from '../../src/storage/target.repository.ts';
+import { findKpiBySlug } from '../../src/kpis/kpi.repository.ts';
+import { findPlanBySlug } from '../../src/plans/plan.repository.ts';
+import { reviseTarget } from '../../src/kpis/target.repository.ts';
 
 /*
  * `michishirube plan diff` (issue 13.6): a seeded plan starts with its 策定 version; after a

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
 import { openAppContext, type AppContext } from '../../src/services/app-context.ts';
-import { deliverOutbox, MAX_SEND_ATTEMPTS, queueReminders } from '../../src/services/round.service.ts';
+import { deliverOutbox, MAX_SEND_ATTEMPTS, queueReminders, toEntryRound } from '../../src/services/round.service.ts';
 import { insertRound, listOutbox } from '../../src/storage/round.repository.ts';
 import { staffDb } from '../../src/storage/staff-database.ts';
 import { startFakeSmtpServer, type FakeSmtpServer } from '../support/fake-smtp-server.ts';
@@ -32,7 +32,7 @@ afterEach(async () => {
 async function queueReminderFor(year: number): Promise<number> {
   const deadline = new Date(Date.now() + 3 * 86_400_000).toISOString().slice(0, 10);
   const round = await insertRound(ctx.db, { city_id: CITY, year, deadline, opened_by: 'test' });
-  expect(await queueReminders(ctx.db, ctx.store, { reminderDays: [7, 1], round, manual: true })).toBe(1);
+  expect(await queueReminders(ctx.db, ctx.store, { reminderDays: [7, 1], round: toEntryRound(round), manual: true })).toBe(1);
   const row = (await listOutbox(ctx.db, CITY)).find((m) => m.round_id === round.id)!;
   expect(row.recipient).toBe('mail-agri@example.jp');
   expect(row.sent_at).toBeNull();

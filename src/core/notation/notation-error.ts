@@ -1,3 +1,4 @@
+import type { Result } from '../result.ts';
 /**
  * Why a printed notation (a cell of a city's sheet: a number, a time point, a list of SDG
  * targets) could not be read. Each kind is a distinct thing the person fixing the import
@@ -44,9 +45,7 @@ export interface NotationNote {
  * The result of reading a notation: the value, or why it could not be read. Parsers in this
  * folder never throw for bad input and never return NaN; they return this.
  */
-export type Parsed<T> =
-  | { readonly ok: true; readonly value: T }
-  | { readonly ok: false; readonly error: NotationError };
+export type Parsed<T> = Result<T, NotationError>;
 
 /** A successful read. */
 export function ok<T>(value: T): Parsed<T> {

@@ -1,3 +1,4 @@
+import type { BilingualText } from '../bilingual.ts';
 import { progressFromBaseline } from '../kpi/achievement.ts';
 import { roundHalfUp, roundingInterval } from '../kpi/rounding.ts';
 import { isCountUnit } from '../quantity.ts';
@@ -52,7 +53,7 @@ export type StatedMethod = 'progress-from-baseline' | Exclude<ExplanationKind, '
 
 export interface Explanation {
   readonly kind: ExplanationKind;
-  readonly text: { readonly ja: string; readonly en: string };
+  readonly text: BilingualText;
   /** For rounded-figure: which figure, the value that reproduces the rate, and by which method. */
   readonly figure?: 'baseline' | 'actual' | 'target';
   readonly value?: number;

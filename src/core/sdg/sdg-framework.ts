@@ -1,11 +1,9 @@
 import data from './sdg-framework.json' with { type: 'json' };
 import { fail, ok, quoteEn, quoteJa, type Parsed } from '../notation/notation-error.ts';
 
-/** Text in both languages the platform shows. */
-export interface BilingualText {
-  readonly ja: string;
-  readonly en: string;
-}
+import type { BilingualText } from '../bilingual.ts';
+// The one bilingual text type lives in core/bilingual.ts; re-exported for the SDG code.
+export type { BilingualText } from '../bilingual.ts';
 
 /** One of the 17 Sustainable Development Goals, with the colour of its UN icon. */
 export interface SdgGoal {

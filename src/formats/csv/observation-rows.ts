@@ -1,3 +1,4 @@
+import type { BilingualText } from '../../core/bilingual.ts';
 import { createReadStream } from 'node:fs';
 import { parse } from 'csv-parse';
 import { unguardFormula } from '../formula-guard.ts';
@@ -60,7 +61,7 @@ export interface RawCell {
   /** How the cell's number format made the reader interpret it: a percent cell, a date cell. */
   readonly shownAs?: 'percent' | 'date';
   /** What a date cell's format does not show (a time of day, no year): the date is not read. */
-  readonly displayProblem?: { readonly ja: string; readonly en: string };
+  readonly displayProblem?: BilingualText;
   /** For a 時点 cell: what the heading says a bare year is (「年度」 heading: a fiscal year). */
   readonly yearKind?: 'fiscal-year' | 'year';
 }

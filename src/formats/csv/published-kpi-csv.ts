@@ -1,3 +1,5 @@
+import type { BilingualText } from '../../core/bilingual.ts';
+import { ok, type Result } from '../../core/result.ts';
 import { isNotAvailable, normalizeNotation, parseFigure, parsePublishedRate, parseTimePointNoted, type Figure, type NotationNote } from '../../core/notation/index.ts';
 import type { PublishedRow, StatedMethod } from '../../core/reconciliation/reconcile.ts';
 import type { TimePoint } from '../../core/time/time-point.ts';
@@ -31,7 +33,7 @@ export interface CellNote extends NotationNote {
 export interface UncheckedRow {
   readonly kind: 'no-figure' | 'mixed-units';
   readonly column: string;
-  readonly message: { readonly ja: string; readonly en: string };
+  readonly message: BilingualText;
 }
 
 /** One published KPI row, read. `row` is null when the row cannot be checked (see `unchecked`). */
@@ -55,7 +57,8 @@ export interface CellError {
   readonly message: string;
 }
 
-export type PublishedKpiCsvResult = { readonly ok: true; readonly rows: readonly PublishedKpiLine[] } | { readonly ok: false; readonly error: CellError };
+/** The rows of the file, or the first cell that cannot be read. */
+export type PublishedKpiCsvResult = Result<readonly PublishedKpiLine[], CellError>;
 
 /**
  * Reads a CSV of published KPI rows (UTF-8 with or without BOM, Shift_JIS or UTF-16; comma- or
@@ -163,5 +166,5 @@ export function readPublishedKpiCsv(bytes: Uint8Array): PublishedKpiCsvResult {
       },
     });
   }
-  return { ok: true, rows };
+  return ok(rows);
 }

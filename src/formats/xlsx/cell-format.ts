@@ -1,3 +1,4 @@
+import type { BilingualText } from '../../core/bilingual.ts';
 /**
  * What a number cell means by its number format, as Excel shows it: a fraction under a percent
  * format is a percentage (0.901 shown 「90.1%」), a serial under a date format is the year,
@@ -163,7 +164,7 @@ export function serialOfDate(date: Date): number {
 /** A date cell read: the time point text it means (西暦, for the time-point reader) and the text Excel shows. */
 export type DateCellReading =
   | { readonly ok: true; readonly meaning: string; readonly shown: string }
-  | { readonly ok: false; readonly shown: string; readonly problem: { readonly ja: string; readonly en: string } };
+  | { readonly ok: false; readonly shown: string; readonly problem: BilingualText };
 
 /**
  * Reads a date cell as its format displays it: 「yyyy"年"m"月"」 over 2024-03-01 is 2024年3月,

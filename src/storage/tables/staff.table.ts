@@ -2,9 +2,9 @@ import type { ColumnType, GeneratedAlways, Insertable, Selectable } from 'kysely
 import type { CreatedAtColumn, JsonbColumn } from '../columns.ts';
 import type { ChangeAction, ChangeEntity } from './change-log.table.ts';
 
-/** A role a user holds in one city (see src/policies/ for what each may do). */
-export type StaffRole = 'administrator' | 'secretariat' | 'department-editor' | 'expert' | 'viewer';
-export const STAFF_ROLES: readonly StaffRole[] = ['administrator', 'secretariat', 'department-editor', 'expert', 'viewer'];
+// The roles are a concept of staff identity (src/auth/user.ts); re-exported for the storage code.
+import type { StaffRole } from '../../auth/user.ts';
+export { STAFF_ROLES, type StaffRole } from '../../auth/user.ts';
 
 /** A status the secretariat may set instead of the computed one. */
 export type OverrideStatus = 'achieved' | 'on-track' | 'behind' | 'worsening';

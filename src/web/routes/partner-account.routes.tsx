@@ -3,17 +3,16 @@ import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { boundedField } from '../middleware/input-guard.ts';
 import type { StaffUser } from '../../auth/user.ts';
 import { contactSchema, field, LIMITS, validateApplication, validateProfileChange } from '../../partners/application.ts';
-import { awardsOf, collaborationsOf, eventsOf, registrationsOf } from '../../partners/activity.repository.ts';
 import { answerCollaboration, enterAward, registerForEvent, requestCollaboration } from '../../partners/activity.service.ts';
 import { matchesFor } from '../../partners/partner-directory.service.ts';
-import { contactOf, partnerIdOfUser, submissionsOf } from '../../partners/partner.repository.ts';
+import { partnerHomeData, partnerIdOf } from '../../partners/partner-pages.service.ts';
 import { exportPartnerData, listProgrammes, loadPartner, partnerOfUser, requestChange, requestRenewal, resubmit, updateContact, withdraw } from '../../partners/partner.service.ts';
 import type { Partner } from '../../partners/partner.ts';
 import type { Programme } from '../../partners/programme.ts';
 import { currentUser } from '../middleware/require-role.ts';
 import type { StaffEnv } from '../middleware/staff-env.ts';
 import { viewContextOf } from '../request-context.ts';
-import { PartnerHomeView, type CollaborationItem } from '../views/partners/partner-account.view.tsx';
+import { PartnerHomeView } from '../views/partners/partner-account.view.tsx';
 import type { FormState } from '../views/partners/partner-form.tsx';
 import { PartnerMessageView } from '../views/partners/partner-public.view.tsx';
 import { clockOf, type WebDeps } from '../web-deps.ts';
@@ -43,7 +42,7 @@ function profileState(p: Partner): FormState {
  */
 export async function partnerLanding(db: WebDeps['db'], user: StaffUser): Promise<string | null> {
   if (user.isSystemAdmin || user.memberships.length > 0) return null;
-  return (await partnerIdOfUser(db, user.id)) === null ? null : '/staff/partner';
+  return (await partnerIdOf(db, user.id)) === null ? null : '/staff/partner';
 }
 
 /**
@@ -67,21 +66,7 @@ export function partnerAccountRoutes(deps: WebDeps): Hono<StaffEnv> {
   const home = async (c: Context<StaffEnv>, m: { partner: Partner; programme: Programme }, extra: { notice?: string; profileState?: FormState; contactState?: FormState; status?: 200 | 422 } = {}) => {
     const { partner, programme } = m;
     const ctx = viewContextOf(c);
-    const contact = await contactOf(deps.db, partner.id);
-    const collaborations: CollaborationItem[] = [];
-    for (const row of await collaborationsOf(deps.db, partner.id)) {
-      const incoming = row.to_partner_id === partner.id;
-      const otherId = incoming ? row.from_partner_id : row.to_partner_id;
-      // Contact details cross over only once the request is accepted.
-      collaborations.push({ id: row.id, incoming, otherName: incoming ? row.from_name : row.to_name, message: row.message, status: row.status, contact: row.status === 'accepted' ? await contactOf(deps.db, otherId) : null });
-    }
-    const events = [];
-    for (const e of await eventsOf(deps.db, programme.id)) {
-      if (e.status === 'cancelled') continue;
-      const regs = await registrationsOf(deps.db, e.id);
-      const registeredByMe = regs.some((r) => r.partner_id === partner.id);
-      if (e.status === 'announced' || registeredByMe) events.push({ ...e, registeredByMe });
-    }
+    const { contact, collaborations, events, submissions, awards } = await partnerHomeData(deps.db, programme, partner);
     return c.html(
       <PartnerHomeView
         ctx={ctx}
@@ -89,13 +74,13 @@ export function partnerAccountRoutes(deps: WebDeps): Hono<StaffEnv> {
         programme={programme}
         partner={partner}
         contact={contact}
-        submissions={await submissionsOf(deps.db, partner.id)}
+        submissions={submissions}
         profileState={extra.profileState ?? profileState(partner)}
         contactState={extra.contactState ?? { values: { representative: contact?.representative ?? '', email: contact?.email ?? '', phone: contact?.phone ?? '' }, goals: [], errors: {} }}
         matches={partner.status === 'approved' ? await matchesFor(deps.db, programme, partner, clock.todayInTokyo()) : []}
         collaborations={collaborations}
         events={events}
-        awards={partner.status === 'approved' ? await awardsOf(deps.db, programme.id) : []}
+        awards={awards}
         notice={extra.notice ?? noticeText(c)}
       />,
       extra.status ?? 200,

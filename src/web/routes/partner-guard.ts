@@ -2,9 +2,6 @@ import type { Context } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
 import { newToken, sameToken, CSRF_FIELD } from '../../auth/session.ts';
 import { clientIp, isHttps } from '../middleware/session.ts';
-import { RateLimiterRes } from 'rate-limiter-flexible';
-import type { Executor } from '../../storage/database.ts';
-import { RateLimiterKysely } from '../../storage/rate-limit.store.ts';
 
 /**
  * Abuse control of the public partner forms (application, course registration, lecture
@@ -22,33 +19,9 @@ export const MAX_FORM_BYTES = 64 * 1024;
 /** The cookie of the public forms' CSRF token. */
 export const PUBLIC_CSRF_COOKIE = 'michishirube_form_csrf';
 
-/**
- * A fixed-window counter per key whose counts live in the database (rate-limiter-flexible over
- * the `rate_limits` table, storage/rate-limit.store.ts), so every app process behind one
- * PostgreSQL shares them (issue 11.2) and a restart does not reset them.
- */
-export class RateLimiter {
-  private readonly limiter: RateLimiterKysely;
-  constructor(
-    db: Executor,
-    keyPrefix: string,
-    readonly limit: number,
-    readonly windowMs: number,
-  ) {
-    this.limiter = new RateLimiterKysely(db, { keyPrefix, points: limit, duration: Math.max(1, Math.round(windowMs / 1000)) });
-  }
-
-  /** Counts a hit; false when the key has reached the limit within the window. A database error propagates. */
-  async take(key: string): Promise<boolean> {
-    try {
-      await this.limiter.consume(key, 1);
-      return true;
-    } catch (e) {
-      if (e instanceof RateLimiterRes) return false;
-      throw e;
-    }
-  }
-}
+// The database-backed counter lives beside the log-in throttle (src/auth/rate-limiter.ts): a
+// route module does not build storage objects. Re-exported for the code that imports it here.
+export { RateLimiter } from '../../auth/rate-limiter.ts';
 
 /** The CSRF token of this visitor's public forms (set in a cookie on first sight). */
 export function publicCsrfToken(c: Context): string {

@@ -4,10 +4,10 @@ import { passwordProblem } from '../../auth/password.ts';
 import { DEFAULT_STAFF_CONFIG } from '../../config.ts';
 import type { City } from '../../core/city/city.ts';
 import { field, fieldAll, isHoneypotFilled, normalizeEmail, validateApplication, type PostedFields } from '../../partners/application.ts';
-import { awardEntries, awardsOf, dispatchesOf, eventById, eventsOf, registrationCount, registrationsOf } from '../../partners/activity.repository.ts';
+import { eventsWithCounts, lecturesHeldIn, publicAwardsData, publicEventData } from '../../partners/partner-pages.service.ts';
 import { registerForEvent, requestDispatch } from '../../partners/activity.service.ts';
 import { DIRECTORY_PAGE_SIZE, partnerActivities, programmeCounts, programmeFigures, searchDirectory } from '../../partners/partner-directory.service.ts';
-import { apply, listProgrammes, loadPartner, loadPartners, programmeOfCity } from '../../partners/partner.service.ts';
+import { apply, listProgrammes, loadPartner, programmeOfCity } from '../../partners/partner.service.ts';
 import { isListed } from '../../partners/partner.ts';
 import { MEMBER_TYPES, type MemberType, type Programme } from '../../partners/programme.ts';
 import { viewContextOf } from '../request-context.ts';
@@ -191,22 +191,16 @@ export function partnerPublicRoutes(deps: WebDeps): Hono {
   app.get('/cities/:city/partners/events', async (c) => {
     const l = await load(c);
     if (!l) return notFound(c);
-    const events = await Promise.all((await eventsOf(deps.db, l.programme.id)).map(async (e) => ({ ...e, registered: await registrationCount(deps.db, e.id) })));
+    const events = await eventsWithCounts(deps.db, l.programme.id);
     return c.html(<EventsView ctx={viewContextOf(c)} city={l.city} programme={l.programme} events={events} />);
   });
 
   const eventPage = async (c: Context, l: { city: City; programme: Programme }, id: number, extra: { notice?: string; state?: FormState; status?: 200 | 409 | 422 } = {}) => {
-    const event = await eventById(deps.db, id);
-    if (!event || event.programme_id !== l.programme.id) return notFound(c);
-    const regs = await registrationsOf(deps.db, id);
-    const participants = [];
-    for (const r of regs) {
-      if (r.partner_id === null || r.attended === false) continue;
-      const p = await loadPartner(deps.db, r.partner_id);
-      if (p && isListed(p, clock.todayInTokyo())) participants.push({ id: p.id, name: p.profile.name });
-    }
+    const data = await publicEventData(deps.db, l.programme.id, id, clock.todayInTokyo());
+    if (!data) return notFound(c);
+    const { event, participants } = data;
     return c.html(
-      <EventView ctx={viewContextOf(c)} city={l.city} programme={l.programme} event={event} registered={regs.length} participants={participants} csrfToken={publicCsrfToken(c)} notice={extra.notice} {...(extra.state && { state: extra.state })} />,
+      <EventView ctx={viewContextOf(c)} city={l.city} programme={l.programme} event={event} registered={data.registered} participants={participants} csrfToken={publicCsrfToken(c)} notice={extra.notice} {...(extra.state && { state: extra.state })} />,
       extra.status ?? 200,
     );
   };
@@ -236,17 +230,15 @@ export function partnerPublicRoutes(deps: WebDeps): Hono {
   app.get('/cities/:city/partners/awards', async (c) => {
     const l = await load(c);
     if (!l) return notFound(c);
-    const awards = await Promise.all((await awardsOf(deps.db, l.programme.id)).map(async (award) => ({ award, entries: await awardEntries(deps.db, award.id) })));
     // A winner that withdrew (or no longer consents) keeps its place in the results, without a link to a page that is gone.
-    const winnerIds = [...new Set(awards.flatMap((a) => a.entries.filter((e) => e.winner).map((e) => e.partner_id)))];
-    const listed = new Set((await loadPartners(deps.db, winnerIds)).filter((p) => isListed(p, clock.todayInTokyo())).map((p) => p.id));
+    const { awards, listed } = await publicAwardsData(deps.db, l.programme.id, clock.todayInTokyo());
     return c.html(<AwardsView ctx={viewContextOf(c)} city={l.city} programme={l.programme} awards={awards} listed={listed} />);
   });
 
   /** Lectures held in the current (Tokyo) calendar year. */
   const heldThisYear = async (programme: Programme) => {
     const year = clock.todayInTokyo().slice(0, 4);
-    return { year: Number(year), count: (await dispatchesOf(deps.db, programme.id)).filter((d) => d.status === 'held' && d.held_on?.startsWith(year)).length };
+    return { year: Number(year), count: await lecturesHeldIn(deps.db, programme.id, year) };
   };
 
   app.get('/cities/:city/partners/dispatch', async (c) => {

@@ -4,21 +4,19 @@ import { z } from 'zod';
 import { actorName } from '../../auth/user.ts';
 import type { MessageKey } from '../../i18n/messages.ts';
 import { canRunPartnerProgramme, canScoreAwards, canSeePartnerContacts } from '../../policies/partner.policy.ts';
-import { awardEntries, awardsOf, dispatchesOf, eventsOf, partnerMail, registrationsOf } from '../../partners/activity.repository.ts';
 import { announceEvent, closeAwardEntries, decideAward, openAward, recordAttendance, recordDispatchHeld, scheduleDispatch, scoreEntry } from '../../partners/activity.service.ts';
 import { field, fieldAll, LIMITS } from '../../partners/application.ts';
 import { boundedField } from '../middleware/input-guard.ts';
-import { contactOf, findPartnerIds, partnerLog, submission, submissionsOf } from '../../partners/partner.repository.ts';
-import { loadPartner, loadPartners, programmeOfCity, review, sendRenewalReminders, withdraw } from '../../partners/partner.service.ts';
+import { entriesOfAward, secretariatOverview, secretariatPartnerData, submissionById } from '../../partners/partner-pages.service.ts';
+import { loadPartner, programmeOfCity, review, sendRenewalReminders, withdraw } from '../../partners/partner.service.ts';
 import type { Programme } from '../../partners/programme.ts';
-import { pendingSubmissions } from '../../partners/partner.repository.ts';
 import { currentUser } from '../middleware/require-role.ts';
 import type { StaffEnv } from '../middleware/staff-env.ts';
 import { viewContextOf } from '../request-context.ts';
 import { SecretariatPartnerView, SecretariatView } from '../views/partners/partner-secretariat.view.tsx';
 import { clockOf, type WebDeps } from '../web-deps.ts';
 import { postedFields } from './partner-public.routes.tsx';
-import { forbidden, staffNotFound, staffPage } from './staff.routes.tsx';
+import { forbidden, staffNotFound, staffPage } from './staff-page.tsx';
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 
@@ -46,24 +44,17 @@ export function partnerSecretariatRoutes(deps: WebDeps): Hono<StaffEnv> {
   app.get('/:city', async (c) => {
     const p = await programmeFor(c);
     if (p instanceof Response) return p;
-    const { ids } = await findPartnerIds(deps.db, p.id, {});
-    const events = await Promise.all(
-      (await eventsOf(deps.db, p.id)).map(async (e) => ({
-        ...e,
-        registrations: (await registrationsOf(deps.db, e.id)).map((r) => ({ id: r.id, label: r.partner_name ?? r.name ?? '—', attended: r.attended })),
-      })),
-    );
-    const awards = await Promise.all((await awardsOf(deps.db, p.id)).map(async (a) => ({ ...a, entries: await awardEntries(deps.db, a.id) })));
+    const overview = await secretariatOverview(deps.db, p);
     return c.html(
       <SecretariatView
         page={staffPage(c)}
         programme={p}
-        queue={await pendingSubmissions(deps.db, p.id)}
-        partners={await loadPartners(deps.db, ids)}
-        mail={await partnerMail(deps.db, p.cityId)}
-        events={events}
-        awards={awards}
-        dispatches={await dispatchesOf(deps.db, p.id)}
+        queue={overview.queue}
+        partners={overview.partners}
+        mail={overview.mail}
+        events={overview.events}
+        awards={overview.awards}
+        dispatches={overview.dispatches}
         notice={noticeOf(c)}
       />,
     );
@@ -72,14 +63,15 @@ export function partnerSecretariatRoutes(deps: WebDeps): Hono<StaffEnv> {
   const partnerPage = async (c: Context<StaffEnv>, p: Programme, id: number, error?: string) => {
     const partner = await loadPartner(deps.db, id);
     if (!partner || partner.programmeId !== p.id) return staffNotFound(c);
+    const data = await secretariatPartnerData(deps.db, id, canSeePartnerContacts(currentUser(c), p.cityId));
     return c.html(
       <SecretariatPartnerView
         page={staffPage(c)}
         programme={p}
         partner={partner}
-        contact={canSeePartnerContacts(currentUser(c), p.cityId) ? await contactOf(deps.db, id) : null}
-        submissions={await submissionsOf(deps.db, id)}
-        history={await partnerLog(deps.db, 'partner', String(id))}
+        contact={data.contact}
+        submissions={data.submissions}
+        history={data.history}
         error={error}
         notice={noticeOf(c)}
       />,
@@ -99,12 +91,12 @@ export function partnerSecretariatRoutes(deps: WebDeps): Hono<StaffEnv> {
     const fields = await postedFields(c);
     const decision = field(fields, 'decision');
     if (decision !== 'approve' && decision !== 'return' && decision !== 'reject') return forbidden(c);
-    const s = await submission(deps.db, Number(c.req.param('id')));
+    const s = await submissionById(deps.db, Number(c.req.param('id')));
     if (!s) return staffNotFound(c);
     const r = await review(deps.db, p, s.id, decision, boundedField('reason', field(fields, 'reason'), LIMITS.reason), actorName(currentUser(c)), clock.todayInTokyo());
-    if (!r.ok) return partnerPage(c, p, s.partner_id, viewContextOf(c).t(`partners.admin.error.${r.error.kind}` as MessageKey));
+    if (!r.ok) return partnerPage(c, p, s.partnerId, viewContextOf(c).t(`partners.admin.error.${r.error.kind}` as MessageKey));
     deps.store.invalidate(p.cityId);
-    return back(c, `/staff/partners/${p.cityId}/${s.partner_id}`, 'partners.admin.decided');
+    return back(c, `/staff/partners/${p.cityId}/${s.partnerId}`, 'partners.admin.decided');
   });
 
   // Withdrawal at a member's request, for members without a log-in (a course made them members).
@@ -192,7 +184,7 @@ export function partnerSecretariatRoutes(deps: WebDeps): Hono<StaffEnv> {
     if (p instanceof Response) return p;
     const fields = await postedFields(c);
     const awardId = Number(c.req.param('id'));
-    const entries = await awardEntries(deps.db, awardId);
+    const entries = await entriesOfAward(deps.db, awardId);
     const winners = entries.map((e) => ({ entryId: e.id, prize: boundedField(`prize_${e.id}`, field(fields, `prize_${e.id}`).trim(), 100) })).filter((w) => w.prize !== '');
     const closed = await closeAwardEntries(deps.db, p, awardId, actorName(currentUser(c)));
     if (!closed.ok) return staffNotFound(c);

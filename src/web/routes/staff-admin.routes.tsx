@@ -1,18 +1,16 @@
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
-import { STAFF_ROLES, type StaffRole } from '../../storage/tables/staff.table.ts';
+import { STAFF_ROLES, type StaffRole } from '../../auth/user.ts';
 import type { MessageKey } from '../../i18n/messages.ts';
 import { ONE_TIME_PASSWORD_HOURS } from '../../auth/password.ts';
 import { canManageAccount, canManageAnyUsers, canManageUsers } from '../../policies/staff.policy.ts';
-import { assignRole, createUser, listStaffUsers, resetPassword, setDisabled, type AccountActionError } from '../../services/user.service.ts';
-import { listDepartments } from '../../storage/department.repository.ts';
-import { listLoginAttempts } from '../../storage/user.repository.ts';
+import { assignRole, createUser, departmentsOfCities, listStaffUsers, recentLoginAttempts, resetPassword, setDisabled, type AccountActionError } from '../../services/user.service.ts';
 import { currentUser } from '../middleware/require-role.ts';
 import type { StaffEnv } from '../middleware/staff-env.ts';
 import { fill } from '../views/staff/staff-layout.tsx';
 import { UsersView } from '../views/staff/users.view.tsx';
 import type { WebDeps } from '../web-deps.ts';
-import { forbidden, formOf, redirectWithNotice, staffNotFound, staffPage } from './staff.routes.tsx';
+import { forbidden, formOf, redirectWithNotice, staffNotFound, staffPage } from './staff-page.tsx';
 
 const newUserForm = z.object({
   username: z.string().trim().toLowerCase().regex(/^[a-z0-9][a-z0-9._-]{2,63}$/),
@@ -35,9 +33,9 @@ export function staffAdminRoutes({ db, store }: WebDeps): Hono<StaffEnv> {
   async function render(c: Context<StaffEnv>, values: Record<string, string>, errors: Record<string, string>, oneTime?: string, status = 200) {
     const user = currentUser(c);
     const cities = (await store.listCities()).filter((city) => canManageUsers(user, city.id));
-    const departments = (await Promise.all(cities.map(async (city) => (await listDepartments(db, city.id)).map((d) => ({ ...d, cityName: city.name }))))).flat();
+    const departments = await departmentsOfCities(db, cities);
     const users = (await listStaffUsers(db)).filter(({ account }) => canManageAccount(user, account));
-    const attempts = user.isSystemAdmin ? await listLoginAttempts(db, 50) : [];
+    const attempts = user.isSystemAdmin ? await recentLoginAttempts(db, 50) : [];
     return c.html(<UsersView page={staffPage(c)} cities={cities} departments={departments} users={users} attempts={attempts} values={values} errors={errors} oneTime={oneTime} />, status as 200);
   }
 

@@ -1,12 +1,12 @@
 import { Hono } from 'hono';
 import { auditCities } from '../../policies/staff.policy.ts';
 import { isIsoDate } from '../../services/staff-entry.service.ts';
-import { listChangeEntities, searchChangeLog } from '../../storage/audit.repository.ts';
+import { auditEntities, searchAuditLog } from '../../services/audit.service.ts';
 import { currentUser } from '../middleware/require-role.ts';
 import type { StaffEnv } from '../middleware/staff-env.ts';
 import { AuditView } from '../views/staff/audit.view.tsx';
 import type { WebDeps } from '../web-deps.ts';
-import { forbidden, staffPage } from './staff.routes.tsx';
+import { forbidden, staffPage } from './staff-page.tsx';
 
 const PAGE_SIZE = 100;
 
@@ -27,7 +27,7 @@ export function staffAuditRoutes({ db, store }: WebDeps): Hono<StaffEnv> {
     const from = isIsoDate(q('from')) ? new Date(`${q('from')}T00:00:00+09:00`) : undefined;
     const until = isIsoDate(q('to')) ? new Date(new Date(`${q('to')}T00:00:00+09:00`).getTime() + 86_400_000) : undefined;
     const before = /^\d+$/.test(q('before')) ? Number(q('before')) : undefined;
-    const rows = await searchChangeLog(db, {
+    const rows = await searchAuditLog(db, {
       cities: allowed,
       ...(cityId && { cityId }),
       ...(q('entity') && { entity: q('entity') }),
@@ -47,7 +47,7 @@ export function staffAuditRoutes({ db, store }: WebDeps): Hono<StaffEnv> {
       if (c.req.query('lang') === 'en') params.set('lang', 'en');
       olderHref = `/staff/audit?${params.toString()}`;
     }
-    return c.html(<AuditView page={staffPage(c)} cities={cities} entities={await listChangeEntities(db)} values={values} rows={rows} olderHref={olderHref} />);
+    return c.html(<AuditView page={staffPage(c)} cities={cities} entities={await auditEntities(db)} values={values} rows={rows} olderHref={olderHref} />);
   });
   return app;
 }

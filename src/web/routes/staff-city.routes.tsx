@@ -12,10 +12,8 @@ import { departmentsOf } from '../../services/department.service.ts';
 import { reviewId, type StaffCityData } from '../../services/publication.service.ts';
 import { platformFedKpis } from '../../partners/partner-kpi.service.ts';
 import { actualKey } from '../../review/review.ts';
-import { closeEntryRound, openRound, queueReminders, roundProgress, unremindableDepartments } from '../../services/round.service.ts';
-import { editKpi, editNode, editPlan, overrideStatus, recordActual, reviseKpiTarget, setYearPublished, writeCommentary, writeEvaluation, type EditConflict } from '../../services/staff-entry.service.ts';
-import { listCommentaries } from '../../storage/staff-record.repository.ts';
-import { findRound, listOutbox, listRounds } from '../../storage/round.repository.ts';
+import { closeEntryRound, openRound, outboxOfCity, queueReminders, roundOfYear, roundProgress, roundsOfCity, unremindableDepartments } from '../../services/round.service.ts';
+import { editKpi, editNode, editPlan, overrideStatus, recordActual, reviseKpiTarget, setYearPublished, writeCommentary, writeEvaluation, commentariesOfKpi, type EditConflict } from '../../services/staff-entry.service.ts';
 import { currentUser, requireCityPermission } from '../middleware/require-role.ts';
 import type { StaffEnv } from '../middleware/staff-env.ts';
 import { ActualFormView, CityStaffView, KpiStaffView, TargetFormView, type KpiStaffProps } from '../views/staff/city.view.tsx';
@@ -25,7 +23,7 @@ import type { Kpi } from '../../core/kpi/kpi.ts';
 import type { Plan } from '../../core/plan/plan.ts';
 import { walkPlanNodes } from '../../core/plan/plan.ts';
 import type { MessageKey } from '../../i18n/messages.ts';
-import { StaleVersionError } from '../../storage/edit-version.ts';
+import { StaleVersionError } from '../../core/concurrency.ts';
 import { formVersion } from '../../services/form-versions.ts';
 import { lastChange, loadKpiEditState, loadPlanEditState, type KpiEditState, type PlanEditState } from '../../services/edit-state.service.ts';
 import { OutboxView, type PlanEditView, PublicationView, RoundsView } from '../views/staff/manage.view.tsx';
@@ -40,7 +38,7 @@ import { buildProgressSheet } from '../../sheets/progress-sheet.ts';
 import { differenceTexts } from '../../sheets/sheet-text.ts';
 import { setSubmissionMonth } from '../../sheets/set-submission-month.command.ts';
 import { toCsv } from '../../formats/csv/write-csv.ts';
-import { forbidden, formOf, noticeOf, redirectWithNotice, staffNotFound, staffPage, staleForm } from './staff.routes.tsx';
+import { forbidden, formOf, noticeOf, redirectWithNotice, staffNotFound, staffPage, staleForm } from './staff-page.tsx';
 
 /**
  * A city's staff pages under /staff/cities/:city: KPI list, KPI page and data entry, target
@@ -74,9 +72,9 @@ export function staffCityRoutes(deps: WebDeps): Hono<StaffEnv> {
     if (!city) return staffNotFound(c);
     const user = currentUser(c);
     const cityId = city.staff.data.city.id;
-    const rounds = await listRounds(db, cityId);
+    const rounds = await roundsOfCity(db, cityId);
     // The open round due soonest: a round of a later year never hides one due earlier.
-    const round = rounds.filter((r) => r.closed_at === null).sort((a, b) => (a.deadline < b.deadline ? -1 : a.deadline > b.deadline ? 1 : 0))[0];
+    const round = rounds.filter((r) => r.closedAt === null).sort((a, b) => (a.deadline < b.deadline ? -1 : a.deadline > b.deadline ? 1 : 0))[0];
     const m = user.memberships.find((x) => x.cityId === cityId);
     const myDepartment = m?.departmentId != null ? city.departments.find((d) => d.id === m.departmentId) : undefined;
     const myProgress = round && myDepartment ? roundProgress(city.staff.data, [myDepartment], round.year)[0] : undefined;
@@ -113,7 +111,7 @@ export function staffCityRoutes(deps: WebDeps): Hono<StaffEnv> {
     if (!edit) return staffNotFound(c);
     const user = currentUser(c);
     const cityId = k.kpi.cityId;
-    const commentaries = (await listCommentaries(db, cityId)).filter((x) => x.kpi_slug === k.kpi.id && x.body.trim() !== '').map((x) => ({ year: x.year, body: x.body }));
+    const commentaries = await commentariesOfKpi(db, cityId, k.kpi.id);
     return c.html(
       <KpiStaffView
         page={staffPage(c)}
@@ -363,7 +361,7 @@ export function staffCityRoutes(deps: WebDeps): Hono<StaffEnv> {
     const cityId = c.req.param('city')!;
     const city = await cityOf(c);
     if (!city) return staffNotFound(c);
-    const rounds = (await listRounds(db, cityId)).map((round) => ({ round, progress: roundProgress(city.staff.data, city.departments, round.year) }));
+    const rounds = (await roundsOfCity(db, cityId)).map((round) => ({ round, progress: roundProgress(city.staff.data, city.departments, round.year) }));
     return c.html(<RoundsView page={staffPage(c)} city={city.staff.data.city} rounds={rounds} reminderDays={settings.reminderDays} values={values} errors={errors} notice={noticeOf(c)} />, status as 200);
   }
 
@@ -389,7 +387,7 @@ export function staffCityRoutes(deps: WebDeps): Hono<StaffEnv> {
     const user = currentUser(c);
     const cityId = c.req.param('city');
     if (!canRunEntryRounds(user, cityId)) return forbidden(c);
-    const round = await findRound(db, cityId, Number(c.req.param('year')));
+    const round = await roundOfYear(db, cityId, Number(c.req.param('year')));
     if (!round) return staffNotFound(c);
     if (c.req.param('action') === 'close') {
       await closeEntryRound(db, user, round);
@@ -408,7 +406,7 @@ export function staffCityRoutes(deps: WebDeps): Hono<StaffEnv> {
     if (!canRunEntryRounds(user, cityId)) return forbidden(c);
     const staff = await store.getStaff(cityId);
     if (!staff) return staffNotFound(c);
-    return c.html(<OutboxView page={staffPage(c)} city={staff.data.city} mails={await listOutbox(db, cityId)} smtp={settings.smtp !== undefined} />);
+    return c.html(<OutboxView page={staffPage(c)} city={staff.data.city} mails={await outboxOfCity(db, cityId)} smtp={settings.smtp !== undefined} />);
   });
 
   // ---- Plans

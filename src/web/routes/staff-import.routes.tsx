@@ -20,7 +20,7 @@ import type { StaffEnv } from '../middleware/staff-env.ts';
 import { importBase, ImportPreviewView, ImportUploadView } from '../views/staff/import.view.tsx';
 import { StaffMessageView } from '../views/staff/staff-layout.tsx';
 import type { WebDeps } from '../web-deps.ts';
-import { forbidden, noticeOf, redirectWithNotice, staffNotFound, staffPage } from './staff.routes.tsx';
+import { forbidden, noticeOf, redirectWithNotice, staffNotFound, staffPage } from './staff-page.tsx';
 
 /** The upload path the body limit guards (before the CSRF check parses the multipart body). */
 export const IMPORT_UPLOAD_PATH = '/cities/:city/import';

@@ -10,7 +10,7 @@ import { currentUser } from '../middleware/require-role.ts';
 import type { StaffEnv } from '../middleware/staff-env.ts';
 import { KpiTablePreviewView, KpiTableUploadView, type KpiTableCity } from '../views/staff/kpi-table.view.tsx';
 import type { WebDeps } from '../web-deps.ts';
-import { forbidden, formOf, redirectWithNotice, staffNotFound, staffPage } from './staff.routes.tsx';
+import { forbidden, formOf, redirectWithNotice, staffNotFound, staffPage } from './staff-page.tsx';
 import { PLAN_ID_PATTERN } from '../../plans/next-period.ts';
 import { systemClock } from '../../core/time/clock.ts';
 

@@ -11,7 +11,7 @@ import type { StaffEnv } from '../middleware/staff-env.ts';
 import { formatQuantity } from '../views/format.ts';
 import { NextPeriodFormView, type NextPeriodFormModel, type NextPeriodKpiModel } from '../views/staff/next-period.view.tsx';
 import type { WebDeps } from '../web-deps.ts';
-import { forbidden, formOf, redirectWithNotice, staffNotFound, staffPage } from './staff.routes.tsx';
+import { forbidden, formOf, redirectWithNotice, staffNotFound, staffPage } from './staff-page.tsx';
 import { actorName } from '../../auth/user.ts';
 
 /**

@@ -17,7 +17,7 @@ import { PlanEditView, PlanListView, type PlanForm } from '../views/staff/manage
 import { PlanDiffView, type BuilderForm } from '../views/staff/plan-builder.view.tsx';
 import { problemTexts } from '../views/staff/problems.ts';
 import type { WebDeps } from '../web-deps.ts';
-import { forbidden, formOf, noticeOf, redirectWithNotice, staffNotFound, staffPage, staleForm } from './staff.routes.tsx';
+import { forbidden, formOf, noticeOf, redirectWithNotice, staffNotFound, staffPage, staleForm } from './staff-page.tsx';
 
 /*
  * The plan builder's routes (issue 13.2, 13.6) under /staff/cities/:city: each validates the

@@ -12,7 +12,7 @@ import { currentUser, requireCityPermission } from '../middleware/require-role.t
 import type { StaffEnv } from '../middleware/staff-env.ts';
 import { MyUpdatesView, ReviewQueueView, type ReviewRow } from '../views/staff/review.view.tsx';
 import type { WebDeps } from '../web-deps.ts';
-import { forbidden, formOf, noticeOf, redirectWithNotice, staffNotFound, staffPage } from './staff.routes.tsx';
+import { forbidden, formOf, noticeOf, redirectWithNotice, staffNotFound, staffPage } from './staff-page.tsx';
 
 /**
  * The review before publishing and the staff JSON API for actuals, under /staff/cities/:city:

@@ -3,19 +3,16 @@ import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import { DEFAULT_STAFF_CONFIG } from '../../config.ts';
 import type { MessageKey } from '../../i18n/messages.ts';
-import { knownNotice, noticeSignature, STAFF_NOTICES, validNoticeSignature, type StaffNotice } from '../notices.ts';
 import { changePassword, login, logout } from '../../services/auth.service.ts';
-import { isConcurrentWriteError } from '../../storage/edit-version.ts';
+import { isConcurrentWriteError } from '../../core/concurrency.ts';
 import { csrfProtection } from '../middleware/csrf.ts';
 import { formGuard } from '../middleware/input-guard.ts';
 import { requireUser } from '../middleware/require-role.ts';
 import { clearSessionCookie, sessionMiddleware, setSessionCookie } from '../middleware/session.ts';
 import type { StaffEnv } from '../middleware/staff-env.ts';
-import { viewContextOf } from '../request-context.ts';
 import { LoginView, PasswordView } from '../views/staff/auth.view.tsx';
-import { fill, StaffMessageView, type StaffPage } from '../views/staff/staff-layout.tsx';
+import { fill, StaffMessageView } from '../views/staff/staff-layout.tsx';
 import { clockOf, type WebDeps } from '../web-deps.ts';
-import { systemClock } from '../../core/time/clock.ts';
 import { staffAdminRoutes } from './staff-admin.routes.tsx';
 import { cityAdminRoutes } from '../../cities/city.routes.tsx';
 import { staffAuditRoutes } from './staff-audit.routes.tsx';
@@ -34,66 +31,11 @@ import { reviewQueueOfCity } from '../../partners/partner.service.ts';
 
 const css = readFileSync(new URL('../views/staff/staff.css', import.meta.url), 'utf8');
 
-/** The page context of a staff request: language, user, CSRF token. */
-export function staffPage(c: Context<StaffEnv>): StaffPage {
-  return { ctx: viewContextOf(c), user: c.get('user'), csrfToken: c.get('csrfToken'), today: (c.get('clock') ?? systemClock).todayInTokyo() };
-}
-
-/** A 403 page: the user may not do this. */
-export function forbidden(c: Context<StaffEnv>): Response | Promise<Response> {
-  const page = staffPage(c);
-  return c.html(<StaffMessageView page={page} title={page.ctx.t('staff.error.forbidden')} lead={page.ctx.t('staff.error.forbiddenLead')} />, 403);
-}
-
-/** A 404 page in the staff frame. */
-export function staffNotFound(c: Context<StaffEnv>): Response | Promise<Response> {
-  const page = staffPage(c);
-  return c.html(<StaffMessageView page={page} title={page.ctx.t('staff.error.notFound')} lead={page.ctx.t('error.notFoundLead')} />, 404);
-}
-
-/** A 400 page: an edit form came without the version it was opened on (not a form of ours, or a page from before an upgrade). */
-export function staleForm(c: Context<StaffEnv>): Response | Promise<Response> {
-  const page = staffPage(c);
-  return c.html(<StaffMessageView page={page} title={page.ctx.t('staff.form.errorSummary')} lead={page.ctx.t('staff.form.error.missingVersion')} />, 400);
-}
-
-/**
- * Redirects after a successful POST (303, so reload does not resubmit), with a notice id of
- * STAFF_NOTICES (src/web/notices.ts) and its placeholder values, signed for this session.
- */
-export function redirectWithNotice(c: Context<StaffEnv>, path: string, notice: StaffNotice, vars: Record<string, string> = {}): Response {
-  const url = new URL(path, 'http://x');
-  url.searchParams.set('notice', notice);
-  for (const [k, v] of Object.entries(vars)) url.searchParams.set(k, v);
-  if (Object.keys(vars).length > 0) url.searchParams.set('sig', noticeSignature(c.get('csrfToken') ?? '', notice, vars));
-  if (new URL(c.req.url).searchParams.get('lang') === 'en') url.searchParams.set('lang', 'en');
-  return c.redirect(url.pathname + url.search, 303);
-}
-
-/**
- * The notice named by `?notice=`: only ids of STAFF_NOTICES; its placeholders filled only from
- * values signed for this session. A notice with placeholders and no valid signature is not shown
- * (a crafted link cannot put its text into the staff area).
- */
-export function noticeOf(c: Context<StaffEnv>): string | undefined {
-  const url = new URL(c.req.url);
-  const key = knownNotice(STAFF_NOTICES, url.searchParams.get('notice'));
-  if (!key) return undefined;
-  const text = viewContextOf(c).t(key);
-  const names = [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
-  if (names.length === 0) return text;
-  const vars = Object.fromEntries(names.map((n) => [n, url.searchParams.get(n) ?? '']));
-  if (!validNoticeSignature(c.get('csrfToken') ?? '', key, vars, url.searchParams.get('sig'))) return undefined;
-  return fill(text, vars);
-}
-
-/** Reads a urlencoded form as strings (files and repeated fields are not used by the staff forms). */
-export async function formOf(c: Context<StaffEnv>): Promise<Record<string, string>> {
-  const body = await c.req.parseBody();
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(body)) if (typeof v === 'string') out[k] = v;
-  return out;
-}
+// The page helpers every staff route module uses live in staff-page.tsx (a route module that
+// imported them from here made a cycle with this module, which mounts it). Re-exported for
+// code written against the old place.
+import { formOf, noticeOf, redirectWithNotice, staffNotFound, staffPage } from './staff-page.tsx';
+export { forbidden, formOf, noticeOf, redirectWithNotice, staffNotFound, staffPage, staleForm } from './staff-page.tsx';
 
 const loginForm = z.object({ username: z.string().trim().min(1).max(200), password: z.string().min(1).max(1000), next: z.string().optional() });
 

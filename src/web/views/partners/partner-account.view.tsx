@@ -2,7 +2,7 @@ import { formatTokyoDate, formatTokyoWallClock } from '../../../core/time/clock.
 import type { MessageKey } from '../../../i18n/messages.ts';
 import type { MatchSuggestion } from '../../../partners/matching.ts';
 import type { Partner, PartnerContact } from '../../../partners/partner.ts';
-import type { PartnerEventRow, PartnerSubmissionRow, PartnerAwardRow } from '../../../partners/partner.table.ts';
+import type { PartnerAward, PartnerEvent, PartnerSubmission } from '../../../partners/activity.model.ts';
 import type { Programme } from '../../../partners/programme.ts';
 import { CsrfField } from '../staff/staff-layout.tsx';
 import { TextArea, TextField } from '../staff/form.tsx';
@@ -27,13 +27,13 @@ export function PartnerHomeView(props: {
   programme: Programme;
   partner: Partner;
   contact: PartnerContact | null;
-  submissions: PartnerSubmissionRow[];
+  submissions: PartnerSubmission[];
   profileState: FormState;
   contactState: FormState;
   matches: MatchSuggestion[];
   collaborations: CollaborationItem[];
-  events: (PartnerEventRow & { registeredByMe: boolean })[];
-  awards: PartnerAwardRow[];
+  events: (PartnerEvent & { registeredByMe: boolean })[];
+  awards: PartnerAward[];
   notice?: string | undefined;
 }) {
   const { ctx, partner: p, programme } = props;
@@ -164,7 +164,7 @@ export function PartnerHomeView(props: {
           <ul>
             {props.events.map((e) => (
               <li>
-                <a href={ctx.href(`/cities/${programme.cityId}/partners/events/${e.id}`)}>{e.title}</a> ({formatTokyoWallClock(e.starts_at)}){' '}
+                <a href={ctx.href(`/cities/${programme.cityId}/partners/events/${e.id}`)}>{e.title}</a> ({formatTokyoWallClock(e.startsAt)}){' '}
                 {e.registeredByMe ? (
                   <strong>{ctx.t('partners.event.already')}</strong>
                 ) : e.status === 'announced' ? (
@@ -237,7 +237,7 @@ export function PartnerHomeView(props: {
         <ul>
           {props.submissions.map((s) => (
             <li>
-              {ctx.t(`partners.submission.${s.kind}` as MessageKey)} ・ {formatTokyoDate(s.submitted_at)} ・ {ctx.t(`partners.submission.${s.status}` as MessageKey)}
+              {ctx.t(`partners.submission.${s.kind}` as MessageKey)} ・ {formatTokyoDate(s.submittedAt)} ・ {ctx.t(`partners.submission.${s.status}` as MessageKey)}
               {s.reason ? `: ${s.reason}` : ''}
             </li>
           ))}

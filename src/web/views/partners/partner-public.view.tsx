@@ -2,7 +2,7 @@ import { formatTokyoWallClock } from '../../../core/time/clock.ts';
 import type { City } from '../../../core/city/city.ts';
 import type { MessageKey } from '../../../i18n/messages.ts';
 import type { Partner } from '../../../partners/partner.ts';
-import type { PartnerAwardRow, PartnerEventRow } from '../../../partners/partner.table.ts';
+import type { PartnerAward, PartnerEvent } from '../../../partners/activity.model.ts';
 import { MEMBER_TYPES, type MemberType, type Programme } from '../../../partners/programme.ts';
 import { sdgGoals } from '../../../core/sdg/sdg-framework.ts';
 import { CsrfField } from '../staff/staff-layout.tsx';
@@ -331,7 +331,7 @@ export function PartnerView(props: {
   city: City;
   programme: Programme;
   partner: Partner;
-  events: (PartnerEventRow & { attended: boolean | null })[];
+  events: (PartnerEvent & { attended: boolean | null })[];
   awards: { title: string; year: number; prize: string | null; entryTitle: string }[];
 }) {
   const { ctx, city, programme, partner: p } = props;
@@ -409,7 +409,7 @@ export function PartnerView(props: {
         <ul>
           {props.events.map((e) => (
             <li>
-              <a href={ctx.href(`/cities/${city.id}/partners/events/${e.id}`)}>{e.title}</a> ({ctx.t(`partners.event.kind.${e.kind}` as MessageKey)}, {e.held_on ?? e.starts_at.slice(0, 10)})
+              <a href={ctx.href(`/cities/${city.id}/partners/events/${e.id}`)}>{e.title}</a> ({ctx.t(`partners.event.kind.${e.kind}` as MessageKey)}, {e.heldOn ?? e.startsAt.slice(0, 10)})
             </li>
           ))}
         </ul>
@@ -492,7 +492,7 @@ export function PartnerMessageView(props: { ctx: ViewContext; title: string; tex
 }
 
 /** The events of a programme. */
-export function EventsView(props: { ctx: ViewContext; city: City; programme: Programme; events: (PartnerEventRow & { registered: number })[] }) {
+export function EventsView(props: { ctx: ViewContext; city: City; programme: Programme; events: (PartnerEvent & { registered: number })[] }) {
   const { ctx, city } = props;
   return (
     <PartnerLayout ctx={ctx} title={ctx.t('partners.events')} breadcrumbs={crumbs(ctx, city, props.programme)}>
@@ -504,10 +504,10 @@ export function EventsView(props: { ctx: ViewContext; city: City; programme: Pro
           <li class="pt-card">
             <h2>
               <a href={ctx.href(`/cities/${city.id}/partners/events/${e.id}`)}>{e.title}</a>
-              <SampleBadge ctx={ctx} show={e.is_sample} />
+              <SampleBadge ctx={ctx} show={e.isSample} />
             </h2>
             <p class="pt-meta">
-              {ctx.t(`partners.event.kind.${e.kind}` as MessageKey)} ・ {formatTokyoWallClock(e.starts_at)} ・ {ctx.t(`partners.event.status.${e.status}` as MessageKey)}
+              {ctx.t(`partners.event.kind.${e.kind}` as MessageKey)} ・ {formatTokyoWallClock(e.startsAt)} ・ {ctx.t(`partners.event.status.${e.status}` as MessageKey)}
             </p>
           </li>
         ))}
@@ -521,7 +521,7 @@ export function EventView(props: {
   ctx: ViewContext;
   city: City;
   programme: Programme;
-  event: PartnerEventRow;
+  event: PartnerEvent;
   registered: number;
   participants: { id: number; name: string }[];
   csrfToken: string;
@@ -535,14 +535,14 @@ export function EventView(props: {
     <PartnerLayout ctx={ctx} title={e.title} breadcrumbs={crumbs(ctx, city, props.programme)}>
       <h1>
         {e.title}
-        <SampleBadge ctx={ctx} show={e.is_sample} />
+        <SampleBadge ctx={ctx} show={e.isSample} />
       </h1>
       <Notice text={props.notice} />
       <dl class="pt-dl">
         <dt>{ctx.t('partners.status')}</dt>
         <dd>{ctx.t(`partners.event.status.${e.status}` as MessageKey)}</dd>
         <dt>{ctx.t('partners.event.startsAt')}</dt>
-        <dd>{formatTokyoWallClock(e.starts_at)}</dd>
+        <dd>{formatTokyoWallClock(e.startsAt)}</dd>
         <dt>{ctx.t('partners.event.place')}</dt>
         <dd>{e.place}</dd>
         {e.capacity !== null ? (
@@ -553,7 +553,7 @@ export function EventView(props: {
         ) : null}
         <dt>{ctx.t('partners.event.registered')}</dt>
         <dd>{props.registered}</dd>
-        {e.certifies_membership ? (
+        {e.certifiesMembership ? (
           <>
             <dt>{ctx.t('partners.event.certifies')}</dt>
             <dd>✓</dd>
@@ -605,7 +605,7 @@ export function AwardsView(props: {
   ctx: ViewContext;
   city: City;
   programme: Programme;
-  awards: { award: PartnerAwardRow; entries: { id: number; partner_id: number; partner_name: string; title: string; winner: boolean; prize: string | null }[] }[];
+  awards: { award: PartnerAward; entries: { id: number; partner_id: number; partner_name: string; title: string; winner: boolean; prize: string | null }[] }[];
   /** Partners with a public page (winners are linked to it). */
   listed: ReadonlySet<number>;
 }) {
@@ -619,10 +619,10 @@ export function AwardsView(props: {
         <section class="pt-card">
           <h2 id={`award-${a.id}`}>
             {a.title}（{a.year}）
-            <SampleBadge ctx={ctx} show={a.is_sample} />
+            <SampleBadge ctx={ctx} show={a.isSample} />
           </h2>
           <p class="pt-meta">
-            {ctx.t(`partners.award.status.${a.status}` as MessageKey)} ・ {ctx.t('partners.award.closesOn')} {a.closes_on} ・ {ctx.t('partners.award.applications')} {entries.length}
+            {ctx.t(`partners.award.status.${a.status}` as MessageKey)} ・ {ctx.t('partners.award.closesOn')} {a.closesOn} ・ {ctx.t('partners.award.applications')} {entries.length}
           </p>
           <p class="prewrap">{a.description}</p>
           {a.status === 'open' ? (

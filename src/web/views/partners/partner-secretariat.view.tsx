@@ -1,7 +1,7 @@
 import { formatTokyoDateTime, formatTokyoWallClock } from '../../../core/time/clock.ts';
 import type { MessageKey } from '../../../i18n/messages.ts';
 import type { Partner, PartnerContact, PartnerProfile } from '../../../partners/partner.ts';
-import type { PartnerAwardRow, PartnerDispatchRow, PartnerEventRow, PartnerSubmissionRow } from '../../../partners/partner.table.ts';
+import type { PartnerAward, PartnerDispatch, PartnerEvent, PartnerSubmission } from '../../../partners/activity.model.ts';
 import type { Programme } from '../../../partners/programme.ts';
 import { CsrfField, StaffLayout, type StaffPage } from '../staff/staff-layout.tsx';
 import type { ViewContext } from '../view-context.ts';
@@ -15,12 +15,12 @@ const css = <link rel="stylesheet" href="/partners/static/partners.css" />;
 export function SecretariatView(props: {
   page: StaffPage;
   programme: Programme;
-  queue: (PartnerSubmissionRow & { partner_name: string })[];
+  queue: (PartnerSubmission & { partnerName: string })[];
   partners: Partner[];
   mail: { id: number; recipient: string; subject: string; body: string; created_at: Date; sent_at: Date | null }[];
-  events: (PartnerEventRow & { registrations: { id: number; label: string; attended: boolean | null }[] })[];
-  awards: (PartnerAwardRow & { entries: { id: number; partner_name: string; title: string; meanScore: number | null; winner: boolean; prize: string | null }[] })[];
-  dispatches: PartnerDispatchRow[];
+  events: (PartnerEvent & { registrations: { id: number; label: string; attended: boolean | null }[] })[];
+  awards: (PartnerAward & { entries: { id: number; partner_name: string; title: string; meanScore: number | null; winner: boolean; prize: string | null }[] })[];
+  dispatches: PartnerDispatch[];
   notice?: string | undefined;
 }) {
   const { page, programme: p } = props;
@@ -54,10 +54,10 @@ export function SecretariatView(props: {
           <tbody>
             {props.queue.map((s) => (
               <tr>
-                <td>{formatTokyoDateTime(s.submitted_at)}</td>
+                <td>{formatTokyoDateTime(s.submittedAt)}</td>
                 <td>{ctx.t(`partners.submission.${s.kind}` as MessageKey)}</td>
                 <td>
-                  <a href={`${base}/${s.partner_id}`}>{s.partner_name}</a>
+                  <a href={`${base}/${s.partnerId}`}>{s.partnerName}</a>
                 </td>
               </tr>
             ))}
@@ -104,7 +104,7 @@ export function SecretariatView(props: {
       {props.events.map((e) => (
         <section class="pt-card">
           <h3>
-            {e.title} ({ctx.t(`partners.event.kind.${e.kind}` as MessageKey)}, {formatTokyoWallClock(e.starts_at)}) — {ctx.t(`partners.event.status.${e.status}` as MessageKey)}
+            {e.title} ({ctx.t(`partners.event.kind.${e.kind}` as MessageKey)}, {formatTokyoWallClock(e.startsAt)}) — {ctx.t(`partners.event.status.${e.status}` as MessageKey)}
           </h3>
           {e.status === 'announced' ? (
             <form class="pt-form" method="post" action={`${base}/events/${e.id}/held`}>
@@ -118,7 +118,7 @@ export function SecretariatView(props: {
                   </div>
                 ))}
                 <label for={`held-${e.id}`}>{ctx.t('partners.admin.heldOn')}</label>
-                <input type="date" id={`held-${e.id}`} name="heldOn" value={e.starts_at.slice(0, 10)} required />
+                <input type="date" id={`held-${e.id}`} name="heldOn" value={e.startsAt.slice(0, 10)} required />
               </fieldset>
               <button type="submit">{ctx.t('partners.admin.attendance')}</button>
             </form>
@@ -257,21 +257,21 @@ export function SecretariatView(props: {
             {props.dispatches.map((d) => (
               <tr>
                 <td>
-                  {d.requester_name} ({typeLabel(ctx, d.requester_type)}){d.contact_email ? ` ・ ${d.contact_name ?? ''} ${d.contact_email}` : ''}
+                  {d.requesterName} ({typeLabel(ctx, d.requesterType)}){d.contactEmail ? ` ・ ${d.contactName ?? ''} ${d.contactEmail}` : ''}
                 </td>
                 <td>{d.topic}</td>
-                <td>{d.preferred_on}</td>
+                <td>{d.preferredOn}</td>
                 <td>
                   {ctx.t(`partners.dispatch.status.${d.status}` as MessageKey)}
-                  {d.scheduled_on ? ` ${d.scheduled_on}` : ''}
-                  {d.held_on ? ` (${d.participants ?? '—'})` : ''}
+                  {d.scheduledOn ? ` ${d.scheduledOn}` : ''}
+                  {d.heldOn ? ` (${d.participants ?? '—'})` : ''}
                 </td>
                 <td>
                   {d.status === 'requested' ? (
                     <form method="post" action={`${base}/dispatches/${d.id}/schedule`}>
                       {tok}
                       <label for={`sch-${d.id}`}>{ctx.t('partners.admin.scheduledOn')}</label>
-                      <input id={`sch-${d.id}`} name="scheduledOn" type="date" value={d.preferred_on} required />
+                      <input id={`sch-${d.id}`} name="scheduledOn" type="date" value={d.preferredOn} required />
                       <label for={`lec-${d.id}`}>{ctx.t('partners.admin.lecturer')}</label>
                       <input id={`lec-${d.id}`} name="lecturer" type="text" required maxlength={100} />
                       <button type="submit">{ctx.t('partners.admin.schedule')}</button>
@@ -280,7 +280,7 @@ export function SecretariatView(props: {
                     <form method="post" action={`${base}/dispatches/${d.id}/held`}>
                       {tok}
                       <label for={`heldd-${d.id}`}>{ctx.t('partners.admin.heldOn')}</label>
-                      <input id={`heldd-${d.id}`} name="heldOn" type="date" value={d.scheduled_on ?? ''} required />
+                      <input id={`heldd-${d.id}`} name="heldOn" type="date" value={d.scheduledOn ?? ''} required />
                       <label for={`part-${d.id}`}>{ctx.t('partners.admin.participants')}</label>
                       <input id={`part-${d.id}`} name="participants" type="number" min={0} />
                       <button type="submit">{ctx.t('partners.admin.recordHeld')}</button>
@@ -364,7 +364,7 @@ export function SecretariatPartnerView(props: {
   programme: Programme;
   partner: Partner;
   contact: PartnerContact | null;
-  submissions: PartnerSubmissionRow[];
+  submissions: PartnerSubmission[];
   history: { occurred_at: Date; actor: string; action: string; reason: string | null }[];
   error?: string | undefined;
   notice?: string | undefined;
@@ -450,7 +450,7 @@ export function SecretariatPartnerView(props: {
       <ul>
         {props.submissions.map((s) => (
           <li>
-            {ctx.t(`partners.submission.${s.kind}` as MessageKey)} ・ {formatTokyoDateTime(s.submitted_at)} ・ {ctx.t(`partners.submission.${s.status}` as MessageKey)}
+            {ctx.t(`partners.submission.${s.kind}` as MessageKey)} ・ {formatTokyoDateTime(s.submittedAt)} ・ {ctx.t(`partners.submission.${s.status}` as MessageKey)}
             {s.reason ? `: ${s.reason}` : ''}
           </li>
         ))}

@@ -1,6 +1,6 @@
 import { formatTokyoDateTime } from '../../../core/time/clock.ts';
 import type { City } from '../../../core/city/city.ts';
-import type { StaffChangeLogRow } from '../../../storage/tables/staff.table.ts';
+import type { AuditEntry } from '../../../services/audit.service.ts';
 import { localized } from '../view-context.ts';
 import { SelectField, TextField, type FormValues } from './form.tsx';
 import { StaffLayout, type StaffPage, sep } from './staff-layout.tsx';
@@ -13,7 +13,7 @@ function show(v: unknown): string {
 }
 
 /** The audit log: filters (GET form) and the entries, newest first, with paging; nothing to edit. */
-export function AuditView(props: { page: StaffPage; cities: readonly City[]; entities: readonly string[]; values: FormValues; rows: readonly StaffChangeLogRow[]; olderHref: string | null }) {
+export function AuditView(props: { page: StaffPage; cities: readonly City[]; entities: readonly string[]; values: FormValues; rows: readonly AuditEntry[]; olderHref: string | null }) {
   const { ctx } = props.page;
   const t = ctx.t;
   const none = {};
@@ -52,12 +52,12 @@ export function AuditView(props: { page: StaffPage; cities: readonly City[]; ent
             <tbody>
               {props.rows.map((r) => (
                 <tr>
-                  <td>{time(r.occurred_at)}</td>
+                  <td>{time(r.occurredAt)}</td>
                   <td>{r.actor}</td>
                   <td>{r.action}</td>
                   <td>
-                    {r.entity}{sep(ctx)}{r.entity_id}
-                    {r.city_id ? `（${r.city_id}）` : ''}
+                    {r.entity}{sep(ctx)}{r.entityId}
+                    {r.cityId ? `（${r.cityId}）` : ''}
                   </td>
                   <td class="audit-change">
                     {show(r.old).slice(0, 400)} → {show(r.new).slice(0, 400)}

@@ -6,7 +6,8 @@ import { formatTimePointWareki } from '../../../core/notation/index.ts';
 import { formatTimePointIso, reportingYear, type TimePoint } from '../../../core/time/time-point.ts';
 import type { MessageKey } from '../../../i18n/messages.ts';
 import type { DepartmentProgress } from '../../../services/round.service.ts';
-import type { DepartmentRow, EntryRoundRow } from '../../../storage/tables/staff.table.ts';
+import type { Department } from '../../../services/department.service.ts';
+import type { EntryRound } from '../../../services/round.service.ts';
 import { formatQuantity, formatTime } from '../format.ts';
 import { localized, type ViewContext } from '../view-context.ts';
 import type { KpiEditState } from '../../../services/edit-state.service.ts';
@@ -17,7 +18,7 @@ import { CsrfField, fill, StaffLayout, type StaffPage, sep } from './staff-layou
 /** A KPI row of the staff city page. */
 export interface StaffKpiRow {
   readonly kpi: Kpi;
-  readonly department: DepartmentRow | undefined;
+  readonly department: Department | undefined;
   readonly demoAssignment: boolean;
   readonly canEdit: boolean;
 }
@@ -39,7 +40,7 @@ export function CityStaffView(props: {
   city: City;
   rows: readonly StaffKpiRow[];
   unpublishedYears: ReadonlySet<number>;
-  round: EntryRoundRow | undefined;
+  round: EntryRound | undefined;
   myProgress: DepartmentProgress | undefined;
   tools: { review: boolean; import: boolean; plans: boolean; publication: boolean; rounds: boolean; audit: boolean };
   /** Submissions waiting in the city's partner review queue; null when the user does not review or the city runs no programme. */
@@ -99,7 +100,7 @@ export function CityStaffView(props: {
                       {directionNeedsConfirmation(r.kpi) ? <span class="tag tag-missing"> {t('kpi.direction.unconfirmedTag')}</span> : null}
                     </td>
                     <td>
-                      {r.department ? localized(ctx, r.department.name, r.department.name_en ?? undefined) : t('staff.city.noDepartment')}
+                      {r.department ? localized(ctx, r.department.name, r.department.nameEn ?? undefined) : t('staff.city.noDepartment')}
                       {r.demoAssignment ? <span class="hint"> {t('staff.city.demoAssignment')}</span> : null}
                     </td>
                     <td>
@@ -189,8 +190,8 @@ export interface KpiStaffProps {
   page: StaffPage;
   city: City;
   kpi: Kpi;
-  department: DepartmentRow | undefined;
-  departments: readonly DepartmentRow[];
+  department: Department | undefined;
+  departments: readonly Department[];
   unpublishedYears: ReadonlySet<number>;
   computedStatus: KpiStatus | null;
   override: StatusOverride | undefined;
@@ -244,7 +245,7 @@ export function KpiStaffView(props: KpiStaffProps) {
         </p>
       ) : null}
       <p>
-        {t('staff.kpi.owner')}{sep(ctx)}{props.department ? localized(ctx, props.department.name, props.department.name_en ?? undefined) : t('staff.city.noDepartment')}
+        {t('staff.kpi.owner')}{sep(ctx)}{props.department ? localized(ctx, props.department.name, props.department.nameEn ?? undefined) : t('staff.city.noDepartment')}
         {' ・ '}
         {t('staff.kpi.computedStatus')}{sep(ctx)}{props.computedStatus ? status(props.computedStatus) : '—'}
         {props.override ? ` ・ ${t('staff.status.override')}${sep(ctx)}${status(props.override.status)}` : ''}
@@ -400,7 +401,7 @@ export function KpiStaffView(props: KpiStaffProps) {
               label={t('staff.kpi.owner')}
               values={defineForm.values}
               errors={defineForm.errors}
-              options={[{ value: '', label: t('staff.city.noDepartment') }, ...props.departments.map((d) => ({ value: String(d.id), label: localized(ctx, d.name, d.name_en ?? undefined) }))]}
+              options={[{ value: '', label: t('staff.city.noDepartment') }, ...props.departments.map((d) => ({ value: String(d.id), label: localized(ctx, d.name, d.nameEn ?? undefined) }))]}
             />
             <TextField ctx={ctx} formId="define" name="reason" label={t('staff.plan.reason')} values={defineForm.values} errors={defineForm.errors} />
             <button type="submit">{t('staff.form.save')}</button>

@@ -3,7 +3,7 @@ import type { City } from '../../../core/city/city.ts';
 import type { Plan, PlanNode } from '../../../core/plan/plan.ts';
 import { walkPlanNodes } from '../../../core/plan/plan.ts';
 import type { DepartmentProgress } from '../../../services/round.service.ts';
-import type { EntryRoundRow, OutboxRow } from '../../../storage/tables/staff.table.ts';
+import type { EntryRound, OutboxMail } from '../../../services/round.service.ts';
 import { localized, type ViewContext } from '../view-context.ts';
 import type { PlanEditState } from '../../../services/edit-state.service.ts';
 import { encodeVersions } from '../../../services/form-versions.ts';
@@ -74,7 +74,7 @@ export function PublicationView(props: { page: StaffPage; city: City; years: rea
 export function RoundsView(props: {
   page: StaffPage;
   city: City;
-  rounds: readonly { round: EntryRoundRow; progress: readonly DepartmentProgress[] }[];
+  rounds: readonly { round: EntryRound; progress: readonly DepartmentProgress[] }[];
   reminderDays: readonly number[];
   values: FormValues;
   errors: FieldErrors;
@@ -100,7 +100,7 @@ export function RoundsView(props: {
       {props.rounds.map(({ round, progress }) => (
         <section class="section" aria-labelledby={`round-${round.year}`}>
           <h3 id={`round-${round.year}`}>
-            {round.year}（{t('staff.round.deadline')} {round.deadline}）：{round.closed_at ? t('staff.round.isClosed') : t('staff.round.isOpen')}
+            {round.year}（{t('staff.round.deadline')} {round.deadline}）：{round.closedAt ? t('staff.round.isClosed') : t('staff.round.isOpen')}
           </h3>
           <table class="data">
             <caption>{t('staff.round.completion')}</caption>
@@ -116,7 +116,7 @@ export function RoundsView(props: {
             <tbody>
               {progress.map((p) => (
                 <tr>
-                  <th scope="row">{localized(ctx, p.department.name, p.department.name_en ?? undefined)}</th>
+                  <th scope="row">{localized(ctx, p.department.name, p.department.nameEn ?? undefined)}</th>
                   <td class="num">
                     {p.total - p.missing.length} / {p.total}
                   </td>
@@ -137,7 +137,7 @@ export function RoundsView(props: {
               ))}
             </tbody>
           </table>
-          {round.closed_at ? null : (
+          {round.closedAt ? null : (
             <p>
               <form method="post" action={ctx.href(`${base}/${round.year}/remind`)} class="inline-form">
                 <CsrfField token={csrfToken} />
@@ -160,7 +160,7 @@ export function RoundsView(props: {
 }
 
 /** The outbox: reminders queued, sent or waiting. */
-export function OutboxView(props: { page: StaffPage; city: City; mails: readonly OutboxRow[]; smtp: boolean }) {
+export function OutboxView(props: { page: StaffPage; city: City; mails: readonly OutboxMail[]; smtp: boolean }) {
   const { ctx } = props.page;
   const t = ctx.t;
   const time = (d: Date | null) => (d ? formatTokyoDateTime(d) : t('staff.outbox.notSent'));
@@ -174,8 +174,8 @@ export function OutboxView(props: { page: StaffPage; city: City; mails: readonly
         <article class="section">
           <h2>{m.subject}</h2>
           <p>
-            {t('staff.outbox.to')}{sep(ctx)}{m.recipient} ・ {t('staff.outbox.created')}{sep(ctx)}{time(m.created_at)} ・ {t('staff.outbox.sent')}{sep(ctx)}{time(m.sent_at)}
-            {m.last_error ? ` ・ ${t('staff.outbox.error')}${sep(ctx)}${m.last_error}` : ''}
+            {t('staff.outbox.to')}{sep(ctx)}{m.recipient} ・ {t('staff.outbox.created')}{sep(ctx)}{time(m.createdAt)} ・ {t('staff.outbox.sent')}{sep(ctx)}{time(m.sentAt)}
+            {m.lastError ? ` ・ ${t('staff.outbox.error')}${sep(ctx)}${m.lastError}` : ''}
           </p>
           <pre class="audit-change">{m.body}</pre>
         </article>

@@ -2,8 +2,9 @@ import { formatTokyoDateTime } from '../../../core/time/clock.ts';
 import type { StaffUser } from '../../../auth/user.ts';
 import type { City } from '../../../core/city/city.ts';
 import type { MessageKey } from '../../../i18n/messages.ts';
-import type { DepartmentRow, UserRow } from '../../../storage/tables/staff.table.ts';
-import { STAFF_ROLES, type StaffRole } from '../../../storage/tables/staff.table.ts';
+import { STAFF_ROLES, type StaffRole } from '../../../auth/user.ts';
+import type { Department } from '../../../services/department.service.ts';
+import type { ListedUser, LoginAttempt } from '../../../services/user.service.ts';
 import { localized } from '../view-context.ts';
 import { ErrorSummary, SelectField, TextField, type FieldErrors, type FormValues } from './form.tsx';
 import { CsrfField, StaffLayout, type StaffPage, sep } from './staff-layout.tsx';
@@ -15,9 +16,9 @@ const LEAST_PRIVILEGE: StaffRole = 'viewer';
 export function UsersView(props: {
   page: StaffPage;
   cities: readonly City[];
-  departments: readonly (DepartmentRow & { cityName: string })[];
-  users: readonly { row: UserRow; user: StaffUser; account: { isPartner: boolean } }[];
-  attempts: readonly { occurred_at: Date; username: string; ip: string; outcome: string }[];
+  departments: readonly (Department & { cityName: string })[];
+  users: readonly ListedUser[];
+  attempts: readonly LoginAttempt[];
   values: FormValues;
   errors: FieldErrors;
   oneTime?: string | undefined;
@@ -26,7 +27,7 @@ export function UsersView(props: {
   const t = ctx.t;
   const roleOptions = STAFF_ROLES.map((r) => ({ value: r, label: t(`staff.role.${r}` as MessageKey) }));
   const cityOptions = props.cities.map((c) => ({ value: c.id, label: localized(ctx, c.name, c.nameEn) }));
-  const departmentOptions = [{ value: '', label: t('staff.users.none') }, ...props.departments.map((d) => ({ value: String(d.id), label: `${d.cityName}${sep(ctx)}${localized(ctx, d.name, d.name_en ?? undefined)}` }))];
+  const departmentOptions = [{ value: '', label: t('staff.users.none') }, ...props.departments.map((d) => ({ value: String(d.id), label: `${d.cityName}${sep(ctx)}${localized(ctx, d.name, d.nameEn ?? undefined)}` }))];
   const labels = { username: t('staff.users.username'), displayName: t('staff.users.displayName'), email: t('staff.users.email'), city: t('staff.users.city'), role: t('staff.users.role'), department: t('staff.users.department') };
   const time = (d: Date) => formatTokyoDateTime(d);
   return (
@@ -61,11 +62,11 @@ export function UsersView(props: {
             </tr>
           </thead>
           <tbody>
-            {props.users.map(({ row, user }) => (
+            {props.users.map(({ id, disabledAt, user }) => (
               <tr>
                 <th scope="row">
                   {user.username}
-                  {row.disabled_at ? <span class="tag tag-missing"> {t('staff.users.disabled')}</span> : null}
+                  {disabledAt ? <span class="tag tag-missing"> {t('staff.users.disabled')}</span> : null}
                 </th>
                 <td>{user.displayName}</td>
                 <td>
@@ -80,27 +81,27 @@ export function UsersView(props: {
                   </ul>
                 </td>
                 <td>
-                  <form method="post" action={ctx.href(`/staff/users/${row.id}/reset`)} class="inline-form">
+                  <form method="post" action={ctx.href(`/staff/users/${id}/reset`)} class="inline-form">
                     <CsrfField token={csrfToken} />
                     <button type="submit" class="secondary" aria-label={`${t('staff.users.reset')}${sep(ctx)}${user.username}`}>
                       {t('staff.users.reset')}
                     </button>
                   </form>{' '}
-                  {row.id !== props.page.user?.id ? (
-                    <form method="post" action={ctx.href(`/staff/users/${row.id}/${row.disabled_at ? 'enable' : 'disable'}`)} class="inline-form">
+                  {id !== props.page.user?.id ? (
+                    <form method="post" action={ctx.href(`/staff/users/${id}/${disabledAt ? 'enable' : 'disable'}`)} class="inline-form">
                       <CsrfField token={csrfToken} />
-                      <button type="submit" class="secondary" aria-label={`${row.disabled_at ? t('staff.users.enable') : t('staff.users.disable')}${sep(ctx)}${user.username}`}>
-                        {row.disabled_at ? t('staff.users.enable') : t('staff.users.disable')}
+                      <button type="submit" class="secondary" aria-label={`${disabledAt ? t('staff.users.enable') : t('staff.users.disable')}${sep(ctx)}${user.username}`}>
+                        {disabledAt ? t('staff.users.enable') : t('staff.users.disable')}
                       </button>
                     </form>
                   ) : null}
                   <details>
                     <summary>{t('staff.users.assign')}</summary>
-                    <form method="post" action={ctx.href(`/staff/users/${row.id}/role`)} class="stacked" novalidate>
+                    <form method="post" action={ctx.href(`/staff/users/${id}/role`)} class="stacked" novalidate>
                       <CsrfField token={csrfToken} />
-                      <SelectField ctx={ctx} formId={`u${row.id}`} name="city" label={labels.city} values={{}} errors={{}} options={cityOptions} />
-                      <SelectField ctx={ctx} formId={`u${row.id}`} name="role" label={labels.role} values={{ role: LEAST_PRIVILEGE }} errors={{}} options={[...roleOptions, { value: '', label: t('staff.users.removeRole') }]} />
-                      <SelectField ctx={ctx} formId={`u${row.id}`} name="department" label={labels.department} values={{}} errors={{}} options={departmentOptions} />
+                      <SelectField ctx={ctx} formId={`u${id}`} name="city" label={labels.city} values={{}} errors={{}} options={cityOptions} />
+                      <SelectField ctx={ctx} formId={`u${id}`} name="role" label={labels.role} values={{ role: LEAST_PRIVILEGE }} errors={{}} options={[...roleOptions, { value: '', label: t('staff.users.removeRole') }]} />
+                      <SelectField ctx={ctx} formId={`u${id}`} name="department" label={labels.department} values={{}} errors={{}} options={departmentOptions} />
                       <button type="submit">{t('staff.users.assign')}</button>
                     </form>
                   </details>
@@ -124,7 +125,7 @@ export function UsersView(props: {
           <tbody>
             {props.attempts.map((a) => (
               <tr>
-                <td>{time(a.occurred_at)}</td>
+                <td>{time(a.occurredAt)}</td>
                 <td>{a.username}</td>
                 <td>{a.ip}</td>
                 <td>{a.outcome}</td>

@@ -1,6 +1,6 @@
-import type { Executor } from './database.ts';
-import { chunks } from './batch.ts';
-import type { NewSourceDocumentRow, SourceDocumentRow, SourceDocumentRowUpdate } from './tables/city.table.ts';
+import type { Executor } from '../storage/database.ts';
+import { chunks } from '../storage/batch.ts';
+import type { NewSourceDocumentRow, SourceDocumentRow, SourceDocumentRowUpdate } from './city.table.ts';
 
 /** A city's source documents in their order. */
 export async function listSourceDocuments(db: Executor, cityId: string): Promise<SourceDocumentRow[]> {

@@ -1,11 +1,11 @@
 import { formatTimePointIso, timePointEnd, type TimePoint } from '../core/time/time-point.ts';
 import { sql } from 'kysely';
-import { inTransaction, type Executor } from './database.ts';
-import { chunks, distinct } from './batch.ts';
-import { toNumberOrNull, type JsonValue } from './columns.ts';
-import { appendChangeLog, jsonRows, type NewChangeLogEntry } from './change-log.repository.ts';
-import { StaleVersionError } from './edit-version.ts';
-import type { ObservationVersionRow, NewObservationVersionRow } from './tables/observation.table.ts';
+import { inTransaction, type Executor } from '../storage/database.ts';
+import { chunks, distinct } from '../storage/batch.ts';
+import { toNumberOrNull, type JsonValue } from '../storage/columns.ts';
+import { appendChangeLog, jsonRows, type NewChangeLogEntry } from '../storage/change-log.repository.ts';
+import { StaleVersionError } from '../storage/edit-version.ts';
+import type { ObservationVersionRow, NewObservationVersionRow } from './observation.table.ts';
 
 /** Who makes a change and why; stored with every version and in the change log. */
 export interface ChangeMeta {
@@ -319,4 +319,18 @@ function slotKey(kpiId: number, at: string): string {
 /** Every version names a person or process; an empty actor is a bug in the caller. */
 export function requireActor(actor: string): void {
   if (actor.trim() === '') throw new Error('a change needs an actor (who makes it)');
+}
+
+/**
+ * Locks the slot of one actual (KPI row id, time point) for the rest of the transaction, creating
+ * it when missing so two first entries of the same actual take turns, and returns the version of
+ * its latest history row (0 when it has none). The record-actual command compares it with the
+ * version the form was opened on.
+ */
+export async function lockObservationSlot(trx: Executor, kpiRowId: number, point: TimePoint): Promise<number> {
+  const at = formatTimePointIso(point);
+  await sql`insert into observations (kpi_id, at, at_end) values (${kpiRowId}, ${at}, ${timePointEnd(point)}) on conflict (kpi_id, at) do nothing`.execute(trx);
+  const slot = await trx.selectFrom('observations').select('id').where('kpi_id', '=', kpiRowId).where('at', '=', at).forUpdate().executeTakeFirstOrThrow();
+  const latest = await trx.selectFrom('observation_versions').select('version').where('observation_id', '=', slot.id).orderBy('version', 'desc').limit(1).executeTakeFirst();
+  return latest?.version ?? 0;
 }

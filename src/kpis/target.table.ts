@@ -1,5 +1,5 @@
 import type { GeneratedAlways, Insertable, Selectable, Updateable } from 'kysely';
-import type { CreatedAtColumn, NullableNumericColumn, NumericColumn } from '../columns.ts';
+import type { CreatedAtColumn, NullableNumericColumn, NumericColumn } from '../storage/columns.ts';
 
 /**
  * `kpi_targets`: a target (目標値) of a KPI, without its value: the value is versioned in

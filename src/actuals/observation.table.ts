@@ -1,5 +1,5 @@
 import type { GeneratedAlways, Insertable, Selectable } from 'kysely';
-import type { CreatedAtColumn, NullableNumericColumn } from '../columns.ts';
+import type { CreatedAtColumn, NullableNumericColumn } from '../storage/columns.ts';
 
 /** `observations`: one actual (実績) slot per KPI and time point; its content is versioned. */
 export interface ObservationsTable {

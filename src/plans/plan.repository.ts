@@ -1,8 +1,8 @@
 import type { Updateable } from 'kysely';
-import type { Executor } from './database.ts';
+import type { Executor } from '../storage/database.ts';
 import { sql } from 'kysely';
-import { chunks } from './batch.ts';
-import { nextVersion } from './edit-version.ts';
+import { chunks } from '../storage/batch.ts';
+import { nextVersion } from '../storage/edit-version.ts';
 import type {
   NewPlanKpiRowRow,
   NewPlanNarrativeRow,
@@ -19,7 +19,7 @@ import type {
   PlanRow,
   PlanRowUpdate,
   PlanVersionRow,
-} from './tables/plan.table.ts';
+} from './plan.table.ts';
 
 /** A plan's KPI row with the plan its node belongs to. */
 export type PlanKpiRowWithPlan = PlanKpiRowRow & { readonly plan_id: number };

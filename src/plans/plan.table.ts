@@ -1,7 +1,6 @@
 import type { ColumnType, Generated, GeneratedAlways, Insertable, Selectable, Updateable } from 'kysely';
-import type { NarrativeKind, NarrativeSection, PlanKind, PlanNodeKind, PlanVersion, SheetKind, SheetLayout } from '../../core/plan/plan.ts';
-
-import type { NullableNumericColumn } from '../columns.ts';
+import type { NarrativeKind, NarrativeSection, PlanKind, PlanNodeKind, PlanVersion, SheetKind, SheetLayout } from '../core/plan/plan.ts';
+import type { NullableNumericColumn } from '../storage/columns.ts';
 
 /** `plans`: a city's plans (comprehensive, SDGs Future City ...). */
 export interface PlansTable {

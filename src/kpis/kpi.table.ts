@@ -1,6 +1,6 @@
 import type { ColumnType, Generated, GeneratedAlways, Insertable, Selectable, Updateable } from 'kysely';
-import type { AchievementMethod, KpiAggregation, KpiDirection, KpiSide } from '../../core/kpi/kpi.ts';
-import type { NumericColumn } from '../columns.ts';
+import type { AchievementMethod, KpiAggregation, KpiDirection, KpiSide } from '../core/kpi/kpi.ts';
+import type { NumericColumn } from '../storage/columns.ts';
 
 /** `kpis`: what a city measures and its baseline; actuals and targets live in their own tables. */
 export interface KpisTable {

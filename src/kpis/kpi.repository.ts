@@ -1,8 +1,8 @@
 import { sql } from 'kysely';
-import type { Executor } from './database.ts';
-import { chunks } from './batch.ts';
-import { nextVersion } from './edit-version.ts';
-import type { KpiRow, KpiRowUpdate, KpiSdgTargetRow, NewKpiRow, NewKpiSdgTargetRow } from './tables/kpi.table.ts';
+import type { Executor } from '../storage/database.ts';
+import { chunks } from '../storage/batch.ts';
+import { nextVersion } from '../storage/edit-version.ts';
+import type { KpiRow, KpiRowUpdate, KpiSdgTargetRow, NewKpiRow, NewKpiSdgTargetRow } from './kpi.table.ts';
 
 /** A city's KPIs in their order; retired ones only when asked for. */
 export async function listKpiRows(db: Executor, cityId: string, options: { includeRetired?: boolean } = {}): Promise<KpiRow[]> {

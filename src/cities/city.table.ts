@@ -1,5 +1,5 @@
 import type { ColumnType, GeneratedAlways, Insertable, Selectable, Updateable } from 'kysely';
-import type { CreatedAtColumn } from '../columns.ts';
+import type { CreatedAtColumn } from '../storage/columns.ts';
 
 /** `cities`: one row per municipality; `id` is the city's ASCII slug. */
 export interface CitiesTable {

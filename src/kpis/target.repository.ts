@@ -1,16 +1,16 @@
-import { inTransaction, type Executor } from './database.ts';
-import { chunks, distinct } from './batch.ts';
-import { toNumber, toNumberOrNull, type JsonValue } from './columns.ts';
-import { appendChangeLog, type NewChangeLogEntry } from './change-log.repository.ts';
-import { requireActor } from './observation.repository.ts';
-import { StaleVersionError } from './edit-version.ts';
+import { inTransaction, type Executor } from '../storage/database.ts';
+import { chunks, distinct } from '../storage/batch.ts';
+import { toNumber, toNumberOrNull, type JsonValue } from '../storage/columns.ts';
+import { appendChangeLog, type NewChangeLogEntry } from '../storage/change-log.repository.ts';
+import { requireActor } from '../actuals/observation.repository.ts';
+import { StaleVersionError } from '../storage/edit-version.ts';
 import type {
   KpiTargetRow,
   KpiTargetRowUpdate,
   KpiTargetValueRow,
   NewKpiTargetRow,
   TargetRevisionRow,
-} from './tables/target.table.ts';
+} from './target.table.ts';
 
 /** A target with its latest value version (a tombstoned target has `deleted` true and no value). */
 export interface CurrentTargetRow extends KpiTargetRow {
