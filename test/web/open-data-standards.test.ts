@@ -139,11 +139,15 @@ describe('single downloads and the licence per city', () => {
     expect(en.text).toContain('Public Data License (Version 1.0)');
   });
 
-  it('refuses a malformed 全国地方公共団体コード in a plan data file', async () => {
+  it('refuses a malformed 全国地方公共団体コード in a plan data file, naming the field', async () => {
+    const { readPlanData } = await import('../../src/formats/plan-data/plan-data.reader.ts');
     const { cityDataFileSchema } = await import('../../src/formats/plan-data/plan-data.schema.ts');
-    const city = { id: 'x', name: 'x', nameEn: 'x', prefecture: 'x', prefectureEn: 'x' };
-    expect(cityDataFileSchema.safeParse({ format: 'michishirube-plan-data/1', city: { ...city, localGovernmentCode: '032094' } }).success).toBe(false);
-    expect(cityDataFileSchema.safeParse({ format: 'michishirube-plan-data/1', city: { ...city, localGovernmentCode: '032093' } }).success).toBe(true);
-    expect(cityDataFileSchema.safeParse({ format: 'michishirube-plan-data/1', city: { ...city, openDataLicence: 'MIT' } }).success).toBe(false);
+    const city = { id: 'x', name: 'x', nameEn: 'x', prefecture: '岩手県', prefectureEn: 'Iwate' };
+    const file = (extra: object) => ({ format: 'michishirube-plan-data/1', city: { ...city, ...extra }, documents: [], kpis: [], plans: [] });
+    const wrong = readPlanData(file({ localGovernmentCode: '032094' }));
+    expect(wrong.ok).toBe(false);
+    if (!wrong.ok) expect(wrong.problems.map((p) => p.path)).toContain('city.localGovernmentCode');
+    expect(readPlanData(file({ localGovernmentCode: '032093' })).ok).toBe(true);
+    expect(cityDataFileSchema.safeParse(file({ openDataLicence: 'MIT' })).success).toBe(false);
   });
 });
