@@ -4,13 +4,16 @@
  * with its parameters' examples and expects 200, so a path cannot be documented and missing.
  */
 
+import { KPI_STATUSES } from '../../core/kpi/status.ts';
+
 const cityParam = { name: 'city', in: 'path', required: true, description: 'City id (ASCII slug)', schema: { type: 'string', pattern: '^[a-z0-9-]+$' }, example: 'ichinoseki' } as const;
 const problem = { description: 'A problem (RFC 9457)', content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } } as const;
 const ok = (description: string, ref: string) => ({ description, content: { 'application/json': { schema: { $ref: `#/components/schemas/${ref}` } } } });
 
 const nullable = (type: string) => ({ type: [type, 'null'] });
 const timePoint = { type: 'string', description: 'Time point: "2020" (year), "FY2021" (fiscal year, April–March), "2024-03" (month), "2024-03-31" (day), "2020/2024" (period)' };
-const statusEnum = { type: 'string', enum: ['achieved', 'on-track', 'behind', 'worsening', 'missed', 'no-data'] };
+// The statuses of the core, so a new one cannot be left out of the document (a drift test checks the answers too).
+const statusEnum = { type: 'string', enum: [...KPI_STATUSES] };
 const precise = { $ref: '#/components/schemas/Precise' };
 const dated = { type: 'object', properties: { at: timePoint, value: { type: 'number' }, precise } } as const;
 const record = { $ref: '#/components/schemas/CalculationRecord' };
@@ -128,7 +131,7 @@ export const openApiDocument = {
           licence: { type: 'object', required: ['id', 'url'], properties: { id: { type: 'string', enum: ['CC-BY-4.0', 'PDL-1.0'] }, url: { type: 'string' } }, description: "The licence of the city's open data" },
         },
       },
-      StatusCounts: { type: 'object', propertyNames: { enum: ['achieved', 'on-track', 'behind', 'worsening', 'no-data'] }, additionalProperties: { type: 'integer' } },
+      StatusCounts: { type: 'object', propertyNames: { enum: [...KPI_STATUSES] }, additionalProperties: { type: 'integer' } },
       CityList: {
         type: 'object',
         required: ['page', 'page_size', 'total', 'page_count', 'cities'],
