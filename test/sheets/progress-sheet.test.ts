@@ -370,6 +370,35 @@ describe('sheets from the seeded data match the seed documents section for secti
   });
 });
 
+describe('the submission .xlsx printed by LibreOffice', () => {
+  it('puts no section heading alone at the bottom of a page (the .xlsx breaks are placed from estimated row heights: LibreOffice prints them)', async () => {
+    if (!has('soffice') || !has('pdftotext')) {
+      if (onCi) throw new Error('soffice or pdftotext missing: apt-get install -y libreoffice-calc poppler-utils');
+      console.warn('[sheets] skipping the LibreOffice print check: soffice or pdftotext not installed');
+      return;
+    }
+    // The sections' titles (the lists also hold a few content lines, such as the lone 「ー」 of an empty evaluation: not titles).
+    const headings = new Set(Object.values(SECTIONS).flat().filter((h) => h.length >= 4 && !h.startsWith('・')).map((h) => flat(h)));
+    const isHeading = (line: string): boolean =>
+      headings.has(flat(line)) || (/^([（(][0-9０-９]+[）)]|●|[0-9]+\.\s?[^0-9])/.test(line) && line.length < 60 && !/[。）」]$/.test(line));
+    let pages = 0;
+    for (const [cityId, data, kind] of cases()) {
+      const base = `${cityId}-${kind}-print`;
+      await writeFile(join(dir, `${base}.xlsx`), Buffer.from(await progressSheetXlsxBuffer(sheetOf(data, kind), 'ja')));
+      await run('soffice', [`-env:UserInstallation=file://${dir}/lo-profile`, '--headless', '--convert-to', 'pdf', '--outdir', dir, join(dir, `${base}.xlsx`)], { timeout: 180_000 });
+      const raw = (await run('pdftotext', [join(dir, `${base}.pdf`), '-'])).stdout;
+      for (const [n, page] of raw.split('\f').entries()) {
+        const lines = page.split('\n').map((l) => l.trim()).filter((l) => l !== '' && !/^(岩手県一関市|茨城県つくば市)$|^\d+ ?\/ ?\d+$/.test(l));
+        if (lines.length === 0) continue;
+        pages++;
+        const last = lines.at(-1)!;
+        expect(isHeading(last) ? last : '', `${kind} page ${n + 1} ends with a heading`).toBe('');
+      }
+    }
+    expect(pages).toBeGreaterThanOrEqual(10);
+  });
+});
+
 describe('the sheet in the app and the CLI', () => {
   it('serves the print view, the workbook and a download block on the plan page', async () => {
     const app = createApp({ db: ctx.db, store: ctx.store });
