@@ -5,10 +5,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKpi, setKpiArchived } from '../kpis/kpi.commands.ts';
 import { toCsv } from '../formats/csv/write-csv.ts';
 import { loadCityData, saveCityData } from '../services/city-data.service.ts';
-import { insertCity } from '../storage/city.repository.ts';
+import { insertCity } from '../cities/city.repository.ts';
 import type { Executor } from '../storage/database.ts';
-import { findKpiBySlug } from '../storage/kpi.repository.ts';
-import { recordObservation } from '../storage/observation.repository.ts';
+import { findKpiBySlug } from '../kpis/kpi.repository.ts';
+import { recordObservation } from '../actuals/observation.repository.ts';
 import { testDatabases, useTestDatabase } from '../storage/test-databases.ts';
 import { importKpiTable } from './kpi-table-import.command.ts';
 import { KPI_LIST_TEMPLATE_HEADER } from './kpi-table.ts';
@@ -146,7 +146,7 @@ describe.each(testDatabases())('archived plans, nodes and KPIs through next peri
     expect(r.ok && r.preview.problems.map((p) => [p.row, p.column, p.kind])).toEqual([[3, 'D', 'archived-kpi']]);
     // Nothing written: the archived KPI is still archived with its figure.
     expect((await findKpiBySlug(db(), cityId, 'k2'))!.retired_at).not.toBeNull();
-    expect((await loadCityData(db(), cityId))!.kpis.map((k) => k.id).sort()).toEqual(['k1', 'k3']);
+    expect((await loadCityData(db(), cityId))!.kpis.map((k) => k.id).sort()).toEqual(['k1', 'k3', 'kold']);
   });
 
   it('a new section never takes the id of an archived node, and a plan data save that omits a plan archives it', async () => {
