@@ -109,6 +109,7 @@ export async function planImportCommand(file: string, options: PlanImportOptions
       if (r.kind === 'unknown-city') throw await unknownCityError(ctx, options.city);
       if (r.kind === 'conflict') throw new UserError('someone else changed the city at the same moment; nothing was written, run the command again');
       if (r.kind === 'bad-plan-id') throw new UserError(`--plan "${r.planId}": a plan id is lower-case ASCII letters, digits and hyphens (at most 80)`);
+      if (r.kind === 'archived-plan') throw new UserError(`plan "${r.planId}" is archived: restore it in the plan builder first, or import into another plan (--plan); nothing was imported`);
       throw new UserError(`${file}: ${describeImportFileError(r.error).en}; nothing was imported`);
     }
     const p = r.preview;

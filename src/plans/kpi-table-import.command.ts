@@ -9,6 +9,7 @@ import { inTransaction, type Executor } from '../storage/database.ts';
 import { isConcurrentWriteError } from '../storage/edit-version.ts';
 import { buildKpiTableImport, type KpiTableImportPreview } from './kpi-table-import.ts';
 import { readKpiTable } from './kpi-table.ts';
+import { listArchivedOfCity } from './plan-building.repository.ts';
 import { PLAN_ID_PATTERN } from './next-period.ts';
 
 /** What {@link importKpiTable} needs. */
@@ -33,6 +34,8 @@ export type ImportKpiTableResult =
   | { readonly ok: false; readonly kind: 'unknown-city' }
   /** The plan id given is not an ASCII id (lower-case letters, digits, hyphens). */
   | { readonly ok: false; readonly kind: 'bad-plan-id'; readonly planId: string }
+  /** The plan named (or `<city>-kpi-table`) is archived: restore it in the builder first; nothing written. */
+  | { readonly ok: false; readonly kind: 'archived-plan'; readonly planId: string }
   | { readonly ok: false; readonly kind: 'conflict' };
 
 /**
@@ -58,7 +61,10 @@ export async function importKpiTable(db: Executor, signal: ChangeSignal, props: 
       async (trx): Promise<ImportKpiTableResult> => {
         const data = await loadCityData(trx, props.cityId);
         if (!data) return { ok: false, kind: 'unknown-city' };
-        const built = buildKpiTableImport(data, { ...table, problems: [...layout, ...table.problems] }, { ...(props.planId && { planId: props.planId }), fileName: props.file.name, fileHash, today: props.today });
+        const archived = await listArchivedOfCity(trx, props.cityId);
+        const planId = props.planId ?? `${props.cityId}-kpi-table`;
+        if (archived.plans.includes(planId)) return { ok: false, kind: 'archived-plan', planId };
+        const built = buildKpiTableImport(data, { ...table, problems: [...layout, ...table.problems] }, { ...(props.planId && { planId: props.planId }), fileName: props.file.name, fileHash, today: props.today, archived });
         if (props.dryRun || !built.data || built.problems.length > 0 || !built.changes) return { ok: true, preview: built, written: false };
         await saveCityData(trx, built.data, props.actor, { reason: `KPI表の取込: ${props.file.name}` });
         await publishDocumentedYears(trx, props.cityId, props.actor);

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { CityData, PublishedRate, SourceDocument } from '../core/city/city.ts';
-import type { Kpi, KpiTarget, Observation } from '../core/kpi/kpi.ts';
+import { directionNeedsConfirmation, type Kpi, type KpiTarget, type Observation } from '../core/kpi/kpi.ts';
 import { kpiNameKey, normalizeUnit } from '../core/notation/index.ts';
 import { walkPlanNodes, type Plan, type PlanKpiRow, type PlanNode } from '../core/plan/plan.ts';
 import { compareTimePoints, formatTimePointIso, formatTimePointJa, reportingYear } from '../core/time/time-point.ts';
@@ -24,6 +24,19 @@ export interface KpiTableImportOptions {
   readonly fileHash: string;
   /** ISO date, Asia/Tokyo. */
   readonly today: string;
+  /**
+   * What the city archived (outside `data`, see loadCityData): KPIs a row must not silently
+   * bring back or overwrite, and the node ids taken in the plan (archived nodes and their
+   * subtrees keep theirs, for staff to restore).
+   */
+  readonly archived?: ArchivedOfCity;
+}
+
+/** The archived things of a city an import must steer clear of. */
+export interface ArchivedOfCity {
+  readonly kpis: readonly { readonly id: string; readonly name: string }[];
+  /** Every node id of the plan (archived ones included) by plan id. */
+  readonly nodeIdsByPlan: ReadonlyMap<string, ReadonlySet<string>>;
 }
 
 /** One KPI of the preview, in the CLI's JSON shape (issue 13.5 contract). */
@@ -90,10 +103,17 @@ export function buildKpiTableImport(data: CityData, table: KpiTable, options: Kp
   const rates: PublishedRate[] = [];
   const placed: { row: KpiTableRow; kpiId: string; targetId?: string }[] = [];
   const touched = new Set<string>();
+  const archivedKpis = options.archived?.kpis ?? [];
 
   for (const row of table.rows) {
     const id = (row.kpiId && kpis.has(row.kpiId) ? row.kpiId : undefined) ?? byName.get(row.nameKey) ?? row.kpiId ?? `k-${createHash('sha256').update(row.nameKey).digest('hex').slice(0, 10)}`;
     const before = kpis.get(id);
+    // An archived KPI is never brought back or overwritten by a table: staff restore it first (or name the row differently).
+    const archivedKpi = before ? undefined : archivedKpis.find((k) => k.id === id || kpiNameKey(k.name) === row.nameKey);
+    if (archivedKpi) {
+      problems.push({ ...(row.sheet !== undefined && { sheet: row.sheet }), row: row.row, column: row.nameColumn ?? row.baseline.column, kind: 'archived-kpi', message: { ja: `指標「${row.name}」（${archivedKpi.id}）はアーカイブされています。計画の編集画面で復元してから取り込むか、別の指標として取り込むなら指標名を変えてください`, en: `the KPI "${row.name}" (${archivedKpi.id}) is archived: restore it in the plan builder before importing, or give the row another name to import it as another KPI` } });
+      continue;
+    }
     if (before && normalizeUnit(before.unit) !== normalizeUnit(row.unit)) {
       problems.push({ ...(row.sheet !== undefined && { sheet: row.sheet }), row: row.row, column: row.baseline.column, kind: 'unit-mismatch', message: { ja: `単位「${row.unit}」が登録済みの指標「${before.name}」の単位「${before.unit}」と異なります`, en: `the unit "${row.unit}" differs from the unit "${before.unit}" of the stored KPI "${before.name}"` } });
       continue;
@@ -116,6 +136,24 @@ export function buildKpiTableImport(data: CityData, table: KpiTable, options: Kp
       kpi = { ...kpi, targets: r.targets };
       targetId ??= r.id;
     }
+    // Direction is never guessed (issue 13.3): stated in the file, else kept from the stored KPI;
+    // a target below the baseline with neither is a problem, not a KPI created as "up".
+    if (row.direction !== undefined && kpi.direction !== row.direction) kpi = { ...kpi, direction: row.direction };
+    if (directionNeedsConfirmation(kpi)) {
+      const below = row.targets.find((t) => t.value < kpi.baseline.value);
+      const shown = below ?? kpi.targets.find((t) => t.value < kpi.baseline.value)!;
+      problems.push({
+        ...(row.sheet !== undefined && { sheet: row.sheet }),
+        row: row.row,
+        column: row.directionColumn ?? below?.column ?? row.baseline.column,
+        kind: 'direction-required',
+        message: {
+          ja: `指標「${row.name}」の目標値 ${shown.value} が当初値 ${kpi.baseline.value} を下回っています。小さいほどよい指標か、方向を推測しません。「方向」の列に「減少」か「増加」を書いてください`,
+          en: `the target ${shown.value} of "${row.name}" is below its baseline ${kpi.baseline.value}: the direction is never guessed; write 減少 (down) or 増加 (up) in a 方向 column`,
+        },
+      });
+      continue;
+    }
     kpis.set(id, kpi);
     byName.set(row.nameKey, id);
     touched.add(id);
@@ -126,7 +164,7 @@ export function buildKpiTableImport(data: CityData, table: KpiTable, options: Kp
     }
   }
 
-  const plan = placeRows(stored, planId, cityId, table, placed, options);
+  const plan = placeRows(stored, planId, cityId, table, placed, options, options.archived?.nodeIdsByPlan.get(planId) ?? new Set());
   const kpiList = [...kpis.values()];
   const newData: CityData = {
     ...data,
@@ -192,7 +230,7 @@ function upsertTarget(list: readonly KpiTarget[], f: TableFigure): { targets: Kp
 }
 
 /** The plan with the rows placed: see {@link buildKpiTableImport}. */
-function placeRows(stored: Plan | undefined, planId: string, cityId: string, table: KpiTable, placed: readonly { row: KpiTableRow; kpiId: string; targetId?: string }[], options: KpiTableImportOptions): Plan {
+function placeRows(stored: Plan | undefined, planId: string, cityId: string, table: KpiTable, placed: readonly { row: KpiTableRow; kpiId: string; targetId?: string }[], options: KpiTableImportOptions, takenNodeIds: ReadonlySet<string>): Plan {
   const years = placed.flatMap((p) => p.row.actuals.map((a) => reportingYear(a.at)));
   const start = table.period?.start ?? (years.length > 0 ? Math.min(...years) : Number(options.today.slice(0, 4)));
   const end = table.period?.end ?? (years.length > 0 ? Math.max(...years) : start);
@@ -210,6 +248,8 @@ function placeRows(stored: Plan | undefined, planId: string, cityId: string, tab
   };
   const nodes: PlanNode[] = plan.nodes.map(clone);
   const all = () => [...walkPlanNodes(nodes)].map((w) => w.node as MutableNode);
+  // A new node never takes the id of an archived one (which the save would then bring back).
+  const taken = (id: string) => takenNodeIds.has(id) || all().some((n) => n.id === id);
   for (const { row, kpiId, targetId } of placed) {
     const planRow: PlanKpiRow = { kpiId, ...(row.no !== undefined && { no: row.no }), ...(targetId !== undefined && { targetId }), ...(row.commentary !== undefined && { commentary: row.commentary }), ...(row.reflection !== undefined && { reflection: row.reflection }) };
     // Already in the plan (this KPI against this target): its row is updated where it stands.
@@ -223,14 +263,16 @@ function placeRows(stored: Plan | undefined, planId: string, cityId: string, tab
     if (!section) {
       section = { id: `t${row.table + 1}`, kind: 'section', title: sectionTitle, children: [], kpiRows: [] } as MutableNode;
       let i = 2;
-      while (all().some((n) => n.id === section!.id)) section.id = `t${row.table + 1}-${i++}`;
+      while (taken(section.id)) section.id = `t${row.table + 1}-${i++}`;
       nodes.push(section);
     }
     let target = section as MutableNode;
     if (row.initiative && section.title !== row.initiative) {
       let child = all().find((n) => n.title === row.initiative) as MutableNode | undefined;
       if (!child) {
-        child = { id: `${section.id}-i${section.children.length + 1}`, kind: 'initiative', title: row.initiative, children: [], kpiRows: [] } as MutableNode;
+        let n = section.children.length + 1;
+        while (taken(`${section.id}-i${n}`)) n++;
+        child = { id: `${section.id}-i${n}`, kind: 'initiative', title: row.initiative, children: [], kpiRows: [] } as MutableNode;
         section.children = [...section.children, child];
       }
       target = child;

@@ -33,7 +33,13 @@ export interface KpiTableProblem {
     | 'unreadable-sdg-targets'
     | 'conflicting-figures'
     | 'bad-text'
-    | 'no-table';
+    | 'no-table'
+    /** A 方向 cell that says neither up nor down. */
+    | 'unreadable-direction'
+    /** A target below the baseline and no direction stated (issue 13.3: never guessed). */
+    | 'direction-required'
+    /** The row names (by 指標ID or name) a KPI the city archived: restore it first. */
+    | 'archived-kpi';
   readonly message: { readonly ja: string; readonly en: string };
 }
 
@@ -60,6 +66,12 @@ export interface KpiTableRow {
   /** The name as printed, flags kept, the SDG bracket removed (parseKpiName). */
   readonly name: string;
   readonly nameKey: string;
+  /** Where the name was printed (problems about the KPI as a whole point there). */
+  readonly nameColumn?: string;
+  /** The 方向 as stated (増加/減少, ↑/↓, up/down); absent when the row does not say. */
+  readonly direction?: 'up' | 'down';
+  /** Where the 方向 column is, when the table has one. */
+  readonly directionColumn?: string;
   readonly aggregation: KpiAggregation;
   readonly sdgTargets: readonly string[];
   readonly unit: string;
@@ -92,14 +104,29 @@ export interface KpiTable {
  * row with its baseline, latest actual and target. Extra actual years are more
  * 「実績の時点｜実績」 pairs.
  */
-export const KPI_LIST_TEMPLATE_HEADER = ['No', '側面', '施策・取組', '指標名', 'SDGターゲット', '単位', '当初値の時点', '当初値', '実績の時点', '実績', '目標値の時点', '目標値', '達成度', '次期計画への反映状況'] as const;
+export const KPI_LIST_TEMPLATE_HEADER = ['No', '側面', '施策・取組', '指標名', 'SDGターゲット', '単位', '当初値の時点', '当初値', '実績の時点', '実績', '目標値の時点', '目標値', '達成度', '次期計画への反映状況', '方向'] as const;
 
 type GroupKind = 'baseline' | 'actual' | 'target';
-type Role = 'no' | 'side' | 'initiative' | 'name' | 'kpiId' | 'unit' | 'sdg' | 'rate' | 'reflection' | 'commentary';
+type Role = 'no' | 'side' | 'initiative' | 'name' | 'kpiId' | 'unit' | 'sdg' | 'rate' | 'reflection' | 'commentary' | 'direction';
 
 interface Layout {
   readonly roles: Map<Role, number>;
   readonly groups: { kind: GroupKind; label: string; at?: number; value?: number; unit?: number }[];
+}
+
+/**
+ * The words a 方向 (direction) cell may hold, as compared (NFKC, no spaces, lower case): larger
+ * is better (増加, 上昇, ↑, up …) or smaller is better (減少, 低下, 削減, ↓, down …).
+ */
+const DIRECTION_UP = /^(↑|⬆|↗|⤴|up|increase|increasing|higher|増|増加|上昇|向上|拡大|増やす|高いほど(よい|良い)|大きいほど(よい|良い)|多いほど(よい|良い))$/;
+const DIRECTION_DOWN = /^(↓|⬇|↘|⤵|down|decrease|decreasing|lower|減|減少|低下|削減|縮小|減らす|低いほど(よい|良い)|小さいほど(よい|良い)|少ないほど(よい|良い))$/;
+
+/** A 方向 cell read: up, down, or null when it says neither. */
+export function readDirection(text: string): 'up' | 'down' | null {
+  const k = key(text);
+  if (DIRECTION_UP.test(k)) return 'up';
+  if (DIRECTION_DOWN.test(k)) return 'down';
+  return null;
 }
 
 const SIDES: Readonly<Record<string, KpiSide>> = { 経済: 'economy', 社会: 'society', 環境: 'environment', economy: 'economy', society: 'society', environment: 'environment' };
@@ -118,6 +145,7 @@ function roleOf(heading: string): Role | null {
   if (/^(指標id|kpiid|kpi_id)$/.test(k)) return 'kpiId';
   if (k.startsWith('指標名') || /^(指標|kpi|kpi名|成果指標|indicator)/.test(k)) return 'name';
   if (/^(単位|unit)$/.test(k)) return 'unit';
+  if (/^(方向|方向性|増減|目標の方向|望ましい方向|指標の方向|direction)$/.test(k)) return 'direction';
   if (/ターゲット/.test(k) && !k.startsWith('指標名')) return 'sdg';
   if (k.startsWith('達成度') || k.startsWith('達成率') || k.startsWith('achievement')) return 'rate';
   if (k.includes('反映状況') || k.startsWith('reflection')) return 'reflection';
@@ -356,6 +384,13 @@ function readRow(r: GridRow, layout: Layout, nameCol: number, todayYear: number,
       } else if (p.value.kind === 'rate') rate = { value: p.value.value, decimals: p.value.decimals, printed: rateCell.raw };
     }
   }
+  const directionCell = get(layout.roles.get('direction'));
+  let direction: 'up' | 'down' | undefined;
+  if (directionCell && directionCell.raw.trim() !== '') {
+    const d = readDirection(directionCell.raw);
+    if (d === null) at(directionCell.column, 'unreadable-direction', `方向「${directionCell.raw}」が読めません（増加・減少、↑・↓、up・down のいずれかを書いてください）`, `the direction "${directionCell.raw}" is not readable: write 増加 or 減少 (↑ or ↓, up or down)`);
+    else direction = d;
+  }
   if (problems.length > before || !baseline || unit === null) return null;
   const sideText = key(text('side'));
   const kpiId = text('kpiId');
@@ -370,6 +405,9 @@ function readRow(r: GridRow, layout: Layout, nameCol: number, todayYear: number,
     ...(kpiId !== '' && { kpiId }),
     name: parsedName.name,
     nameKey: kpiNameKey(printedName),
+    nameColumn,
+    ...(direction && { direction }),
+    ...(layout.roles.has('direction') && { directionColumn: directionCell?.column ?? columnOf(layout.roles.get('direction')!) }),
     aggregation: parsedName.aggregation ?? 'snapshot',
     sdgTargets,
     unit,

@@ -4,6 +4,7 @@ import { inTransaction, type Executor } from '../storage/database.ts';
 import { isConcurrentWriteError } from '../storage/edit-version.ts';
 import { buildNextPeriod, type NextPeriodInput, type NextPeriodProblem, type TargetChange } from './next-period.ts';
 import type { Plan } from '../core/plan/plan.ts';
+import { listArchivedOfCity } from './plan-building.repository.ts';
 
 /** What {@link startNextPeriod} needs: the city, who acts, and the next period (see {@link NextPeriodInput}). */
 export interface StartNextPeriodProps extends NextPeriodInput {
@@ -36,7 +37,8 @@ export async function startNextPeriod(db: Executor, signal: ChangeSignal, props:
       async (trx): Promise<StartNextPeriodResult> => {
         const data = await loadCityData(trx, props.cityId);
         if (!data) return { ok: false, kind: 'unknown-city' };
-        const built = buildNextPeriod(data, props);
+        const archived = await listArchivedOfCity(trx, props.cityId);
+        const built = buildNextPeriod(data, props, { archivedPlanIds: new Set(archived.plans) });
         if (!built.ok) return { ok: false, kind: 'invalid', problems: built.problems };
         await saveCityData(trx, built.data, props.actor, { reason: `次期計画の開始: ${props.fromPlanId} → ${props.newPlanId}` });
         return { ok: true, plan: built.plan, targetChanges: built.targetChanges };
@@ -59,7 +61,7 @@ export function describeNextPeriodProblem(p: NextPeriodProblem): { readonly ja: 
     case 'bad-plan-id':
       return { ja: `計画ID「${p.planId}」は半角の英小文字・数字・ハイフン（80字まで）で指定してください`, en: `the plan id "${p.planId}" must be lower-case ASCII letters, digits and hyphens (at most 80)` };
     case 'plan-id-taken':
-      return { ja: `計画ID「${p.planId}」は既に使われています`, en: `the plan id "${p.planId}" is taken` };
+      return { ja: `計画ID「${p.planId}」は既に使われています（アーカイブした計画を含む）`, en: `the plan id "${p.planId}" is taken (archived plans included)` };
     case 'bad-period':
       return {
         ja: `計画期間 ${p.periodStart}～${p.periodEnd} は正しくありません（開始 ≦ 終了、現計画の開始より後、30年以内）`,

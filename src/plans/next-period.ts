@@ -62,6 +62,12 @@ export type NextPeriodResult =
   | { readonly ok: true; readonly data: CityData; readonly plan: Plan; readonly targetChanges: readonly TargetChange[] }
   | { readonly ok: false; readonly problems: readonly NextPeriodProblem[] };
 
+/** What {@link buildNextPeriod} must know beyond the loaded data. */
+export interface NextPeriodOptions {
+  /** Ids of the city's archived plans (outside the loaded data): taken, as the plans are kept for staff to restore. */
+  readonly archivedPlanIds?: ReadonlySet<string>;
+}
+
 /** The ASCII ids plans, cities and KPIs take in URLs and the CLI. */
 export const PLAN_ID_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,78}[a-z0-9])?$/;
 
@@ -80,12 +86,12 @@ export const PLAN_ID_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,78}[a-z0-9])?$/;
  *   sheet's words: 「第２期計画では目標値を上方修正して取り組む」).
  * - Nothing of other plans changes; the new plan has one version, 策定 on `decidedOn`.
  */
-export function buildNextPeriod(data: CityData, input: NextPeriodInput): NextPeriodResult {
+export function buildNextPeriod(data: CityData, input: NextPeriodInput, options: NextPeriodOptions = {}): NextPeriodResult {
   const problems: NextPeriodProblem[] = [];
   const from = data.plans.find((p) => p.id === input.fromPlanId);
   if (!from) return { ok: false, problems: [{ kind: 'unknown-plan', field: 'from', planId: input.fromPlanId }] };
   if (!PLAN_ID_PATTERN.test(input.newPlanId)) problems.push({ kind: 'bad-plan-id', field: 'id', planId: input.newPlanId });
-  else if (data.plans.some((p) => p.id === input.newPlanId)) problems.push({ kind: 'plan-id-taken', field: 'id', planId: input.newPlanId });
+  else if (data.plans.some((p) => p.id === input.newPlanId) || options.archivedPlanIds?.has(input.newPlanId)) problems.push({ kind: 'plan-id-taken', field: 'id', planId: input.newPlanId });
   const fromEnd = Math.max(from.periodStart, from.periodEnd);
   if (!Number.isInteger(input.periodStart) || !Number.isInteger(input.periodEnd) || input.periodStart > input.periodEnd || input.periodStart <= from.periodStart || input.periodEnd - input.periodStart > 30) {
     problems.push({ kind: 'bad-period', field: 'period', periodStart: input.periodStart, periodEnd: input.periodEnd, fromEnd });

@@ -216,3 +216,24 @@ export async function appendPlanVersionLine(db: Executor, row: { plan_id: number
     .values({ ...row, position: sql<number>`(select coalesce(max(position) + 1, 0) from plan_versions where plan_id = ${row.plan_id})` })
     .execute();
 }
+
+/**
+ * What a city keeps outside the data loadCityData returns (archived, issue 13.2): the ids of
+ * its archived plans and KPIs (with the KPIs' names), and every node id of each plan, archived
+ * ones included. Commands that build new plans, nodes or KPIs from loaded data steer clear of
+ * these ids, so a save never brings an archived thing back or overwrites it unasked.
+ */
+export async function listArchivedOfCity(db: Executor, cityId: string): Promise<{ plans: string[]; kpis: { id: string; name: string }[]; nodeIdsByPlan: Map<string, Set<string>> }> {
+  const [plans, kpis, nodes] = await Promise.all([
+    db.selectFrom('plans').select('slug').where('city_id', '=', cityId).where('archived_at', 'is not', null).execute(),
+    db.selectFrom('kpis').select(['slug', 'name']).where('city_id', '=', cityId).where('retired_at', 'is not', null).execute(),
+    db.selectFrom('plan_nodes as n').innerJoin('plans as p', 'p.id', 'n.plan_id').select(['p.slug as plan', 'n.slug as node']).where('p.city_id', '=', cityId).execute(),
+  ]);
+  const nodeIdsByPlan = new Map<string, Set<string>>();
+  for (const n of nodes) {
+    const set = nodeIdsByPlan.get(n.plan) ?? new Set<string>();
+    set.add(n.node);
+    nodeIdsByPlan.set(n.plan, set);
+  }
+  return { plans: plans.map((p) => p.slug), kpis: kpis.map((k) => ({ id: k.slug, name: k.name })), nodeIdsByPlan };
+}

@@ -112,6 +112,56 @@ export async function deletePlans(db: Executor, ids: readonly number[]): Promise
   await db.deleteFrom('plans').where('id', 'in', ids).execute();
 }
 
+/** Marks plans archived (they leave every page; their rows, trees and snapshots stay for staff to restore). */
+export async function archivePlans(db: Executor, ids: readonly number[]): Promise<void> {
+  if (ids.length === 0) return;
+  await db.updateTable('plans').set({ archived_at: new Date(), version: nextVersion() }).where('id', 'in', ids).execute();
+}
+
+/** Deletes the version lists of plans (before writing the new ones). */
+export async function deletePlanVersions(db: Executor, planIds: readonly number[]): Promise<void> {
+  if (planIds.length === 0) return;
+  await db.deleteFrom('plan_versions').where('plan_id', 'in', planIds).execute();
+}
+
+/** Deletes the narratives of plans (before writing the new ones). */
+export async function deletePlanNarratives(db: Executor, planIds: readonly number[]): Promise<void> {
+  if (planIds.length === 0) return;
+  await db.deleteFrom('plan_narratives').where('plan_id', 'in', planIds).execute();
+}
+
+/** Updates one node in place (its id and slug stay); the row gets a new version, so forms opened on it conflict. */
+export async function updatePlanNode(db: Executor, id: number, patch: Pick<Updateable<PlanNodesTable>, 'parent_id' | 'position' | 'kind' | 'code' | 'title' | 'title_en' | 'description' | 'archived_at'>): Promise<void> {
+  await db.updateTable('plan_nodes').set({ ...patch, version: nextVersion() }).where('id', '=', id).execute();
+}
+
+/** Marks nodes archived (with what is below them); their rows stay for staff to restore. */
+export async function archivePlanNodes(db: Executor, ids: readonly number[]): Promise<void> {
+  if (ids.length === 0) return;
+  await db.updateTable('plan_nodes').set({ archived_at: new Date(), version: nextVersion() }).where('id', 'in', ids).execute();
+}
+
+/** Deletes nodes (their KPI rows and children cascade: call it only for nodes with nothing below). */
+export async function deletePlanNodes(db: Executor, ids: readonly number[]): Promise<void> {
+  if (ids.length === 0) return;
+  await db.deleteFrom('plan_nodes').where('id', 'in', ids).execute();
+}
+
+/** Deletes KPI rows of plan nodes by id (the KPIs stay). */
+export async function deletePlanKpiRows(db: Executor, ids: readonly number[]): Promise<void> {
+  if (ids.length === 0) return;
+  for (const batch of chunks(ids)) await db.deleteFrom('plan_kpi_rows').where('id', 'in', batch).execute();
+}
+
+/**
+ * Moves KPI rows to new positions within their nodes, through positions no row uses (a node's
+ * positions are unique, so two rows trading places would collide half-way).
+ */
+export async function setPlanKpiRowPositions(db: Executor, moves: readonly { readonly id: number; readonly position: number }[]): Promise<void> {
+  for (const m of moves) await db.updateTable('plan_kpi_rows').set({ position: m.position + 1_000_000_000 }).where('id', '=', m.id).execute();
+  for (const m of moves) await db.updateTable('plan_kpi_rows').set({ position: m.position }).where('id', '=', m.id).execute();
+}
+
 /** Deletes what hangs under plans (versions, tree, KPI rows, narratives), keeping the plans. */
 export async function deletePlanContents(db: Executor, planIds: readonly number[]): Promise<void> {
   if (planIds.length === 0) return;

@@ -19,8 +19,12 @@ import {
 } from '../kpis/kpi.repository.ts';
 import { listCurrentObservations, recordObservations, type CurrentObservationRow, type ObservationChange } from '../actuals/observation.repository.ts';
 import {
-  deletePlanContents,
-  deletePlans,
+  archivePlanNodes,
+  archivePlans,
+  deletePlanKpiRows,
+  deletePlanNarratives,
+  deletePlanNodes,
+  deletePlanVersions,
   insertPlanKpiRows,
   insertPlanNarratives,
   insertPlanSheetReports,
@@ -33,7 +37,9 @@ import {
   listPlanNodes,
   listPlanRows,
   listPlanVersions,
+  setPlanKpiRowPositions,
   updatePlan,
+  updatePlanNode,
   type PlanKpiRowWithPlan,
 } from '../plans/plan.repository.ts';
 import { listPreciseFigures, replacePreciseFigures } from '../storage/figures.repository.ts';
@@ -107,8 +113,16 @@ export interface LoadCityDataOptions {
  * Saves a whole city in one transaction, all or nothing. Idempotent: saving what is stored
  * changes nothing. Changed actuals and target values append versions (the old ones stay, with
  * who, when and why); actuals and targets missing from `data` get tombstones; KPIs missing
- * from `data` are retired, not deleted. Plans, documents and published rates are replaced
+ * from `data` are retired (archived), not deleted. Documents and published rates are replaced
  * where they differ, with the old content kept in the change log.
+ *
+ * Archived things are outside the data ({@link loadCityData} leaves them out), so a save never
+ * loses them (issue 13.2: staff can restore what they archived): an archived plan, node (with
+ * its subtree) or KPI that `data` does not mention keeps every row — a KPI its targets,
+ * actuals, plan rows, published rates and precise figures. One that `data` mentions is brought
+ * back with the data's content. Plans and nodes are written in place (their ids, and so the
+ * plan snapshots and what refers to them, stay); a plan `data` omits is archived, a node it
+ * omits is archived when anything hangs under it (children, KPI rows) and deleted when empty.
  */
 export async function saveCityData(db: Executor, data: CityData, actor: string, options: SaveCityDataOptions = {}): Promise<void> {
   if (actor.trim() === '') throw new Error('saveCityData needs an actor (who saves)');
@@ -198,6 +212,7 @@ function cityDataFromSnapshot(s: Snapshot, withHistory = false): CityData {
   const targetVersions = groupBy(s.targetVersions, (v) => v.kpi_target_id);
   const observations = groupBy(s.observations, (o) => o.kpi_id);
   const precise = groupBy(s.precise, (p) => p.kpi_id);
+  const retiredKpis = new Set(s.kpis.filter((k) => k.retired_at !== null).map((k) => k.id));
   const kpis = s.kpis
     .filter((k) => k.retired_at === null)
     .map((k) => withPrecise({
@@ -214,7 +229,8 @@ function cityDataFromSnapshot(s: Snapshot, withHistory = false): CityData {
     kpis,
     // An archived plan leaves every page and report; its rows stay for staff to restore (issue 13.2).
     plans: plansFromSnapshot(s, slugs).filter((p) => !archivedPlanSlugs(s).has(p.id)),
-    publishedRates: s.rates.map((r) => withActualAsPublished(rateFromRow(r, slugs), rateActualAsPublished(s.rateActuals, r))),
+    // The rates of an archived KPI stay stored with it (restored with it).
+    publishedRates: s.rates.filter((r) => !retiredKpis.has(r.kpi_id)).map((r) => withActualAsPublished(rateFromRow(r, slugs), rateActualAsPublished(s.rateActuals, r))),
   };
 }
 
@@ -337,6 +353,7 @@ function archivedPlanSlugs(s: Snapshot): Set<string> {
 }
 
 function plansFromSnapshot(s: Snapshot, slugs: SlugIndex): Plan[] {
+  const archivedPlans = new Set(s.plans.filter((p) => p.archived_at !== null).map((p) => p.id));
   const versions = groupBy(s.planVersions, (v) => v.plan_id);
   const narratives = groupBy(s.planNarratives, (n) => n.plan_id);
   const reports = groupBy(s.planSheetReports, (r) => r.plan_id);
@@ -366,7 +383,8 @@ function plansFromSnapshot(s: Snapshot, slugs: SlugIndex): Plan[] {
     ...opt('titleEn', p.title_en),
     periodStart: p.period_start,
     periodEnd: p.period_end,
-    ...opt('parentPlanId', p.parent_plan_id === null ? null : must(slugs.plan.get(p.parent_plan_id), 'parent plan')),
+    // An archived parent is not part of the data: the link stays stored (the writer keeps it).
+    ...opt('parentPlanId', p.parent_plan_id === null || archivedPlans.has(p.parent_plan_id) ? null : must(slugs.plan.get(p.parent_plan_id), 'parent plan')),
     ...opt('vision', p.vision),
     versions: (versions.get(p.id) ?? []).map(
       (v): PlanVersion => ({ label: v.label, kind: v.kind, date: v.date, ...opt('note', v.note) }),
@@ -435,6 +453,14 @@ class CityWriter {
   private readonly kpiIds = new Map<string, number>();
   /** `kpi slug#target slug` → target id, for the targets present in the data. */
   private readonly targetIds = new Map<string, number>();
+  /**
+   * Stored KPIs the data does not mention (archived, or archived by this save): outside the
+   * data, so their plan rows, published rates and precise figures are left as they are.
+   */
+  private outsideKpiIds = new Set<number>();
+  private slugs: SlugIndex | null = null;
+  /** Documents the data removes: the rates citing them go too, those of archived KPIs included. */
+  private removedDocumentIds: readonly number[] = [];
 
   constructor(
     private readonly db: Executor,
@@ -448,13 +474,20 @@ class CityWriter {
   async write(): Promise<void> {
     const stored = await readSnapshot(this.db, this.cityId, false);
     const slugs = stored ? new SlugIndex(stored) : null;
+    this.slugs = slugs;
+    const dataKpis = new Set(this.data.kpis.map((k) => k.id));
+    this.outsideKpiIds = new Set((stored?.kpis ?? []).filter((k) => !dataKpis.has(k.slug)).map((k) => k.id));
     await this.writeCity(stored?.city);
     const removedDocuments = await this.writeDocuments(stored?.documents ?? []);
+    this.removedDocumentIds = removedDocuments;
     await this.writeKpis(stored?.kpis ?? [], stored?.sdgTargets ?? []);
     await this.writeTargets(stored?.targets ?? [], stored?.revisions ?? []);
     await this.writeObservations(stored?.observations ?? []);
     await this.writePlans(stored, slugs);
-    await this.writePublishedRates(stored && slugs ? stored.rates.map((r) => rateFromRow(r, slugs)) : []);
+    await this.writePublishedRates(
+      stored && slugs ? stored.rates.filter((r) => !this.outsideKpiIds.has(r.kpi_id)).map((r) => rateFromRow(r, slugs)) : [],
+      (stored?.rates ?? []).some((r) => this.outsideKpiIds.has(r.kpi_id) && this.removedDocumentIds.includes(r.document_id)),
+    );
     await this.writePreciseFigures(stored?.precise ?? [], slugs);
     await deleteSourceDocuments(this.db, removedDocuments);
     await appendChangeLog(this.db, this.log);
@@ -698,7 +731,7 @@ class CityWriter {
     const storedPlans = new Map(stored && slugs ? plansFromSnapshot(stored, slugs).map((p) => [p.id, p]) : []);
     const planIds = new Map<string, number>();
     const fill: { planId: number; plan: Plan }[] = [];
-    const replaced: number[] = [];
+    const changed: { planId: number; current: Plan; plan: Plan }[] = [];
     const inserts: { plan: Plan; row: NewPlanRow }[] = [];
 
     for (const [position, plan] of this.data.plans.entries()) {
@@ -711,13 +744,13 @@ class CityWriter {
         continue;
       }
       planIds.set(plan.id, row.id);
-      if (same(current, wanted) && row.position === position) continue;
-      if (!same(planHead(current), planHead(wanted)) || row.position !== position) await updatePlan(this.db, row.id, values);
-      if (!same(planContents(current), planContents(wanted))) {
-        replaced.push(row.id);
-        fill.push({ planId: row.id, plan: wanted });
-      }
-      if (!same(current, wanted)) this.note({ action: 'update', entity: 'plan', entityId: plan.id, old: json(current), new: json(wanted) });
+      const archived = row.archived_at !== null;
+      if (same(current, wanted) && row.position === position && !archived) continue;
+      // An archived plan the data names comes back (as an archived KPI the data names does).
+      if (!same(planHead(current), planHead(wanted)) || row.position !== position || archived) await updatePlan(this.db, row.id, { ...values, archived_at: null });
+      if (!same(planContents(current), planContents(wanted))) changed.push({ planId: row.id, current, plan: wanted });
+      if (archived) this.note({ action: 'restore', entity: 'plan', entityId: plan.id, old: json(current), new: json(wanted) });
+      else if (!same(current, wanted)) this.note({ action: 'update', entity: 'plan', entityId: plan.id, old: json(current), new: json(wanted) });
     }
 
     const inserted = await insertPlans(
@@ -731,23 +764,123 @@ class CityWriter {
       this.note({ action: 'create', entity: 'plan', entityId: plan.id, new: json(plan) });
     }
 
-    // Parents once every plan has an id (a plan may name one listed after it).
+    // Parents once every plan has an id (a plan may name one listed after it). An archived
+    // parent the data does not mention is not in the loaded plan: the stored link stays.
+    const archivedOutside = new Set((stored?.plans ?? []).filter((r) => r.archived_at !== null && !planIds.has(r.slug)).map((r) => r.id));
     for (const plan of this.data.plans) {
       const parentId = plan.parentPlanId === undefined ? null : planIds.get(plan.parentPlanId);
       if (parentId === undefined) throw new CityDataError(`plan "${plan.id}": unknown parent plan "${plan.parentPlanId}"`);
       const storedParentId = storedRows.get(plan.id)?.parent_plan_id ?? null;
+      if (parentId === null && storedParentId !== null && archivedOutside.has(storedParentId)) continue;
       if (storedParentId !== parentId) await updatePlan(this.db, must(planIds.get(plan.id), 'plan id'), { parent_plan_id: parentId });
     }
 
-    await deletePlanContents(this.db, replaced);
+    for (const c of changed) await this.syncPlanContents(c.planId, c.current, c.plan, stored!);
     await this.insertPlanContents(fill);
 
-    const removed = [...storedRows.values()].filter((r) => !planIds.has(r.slug));
-    await deletePlans(
+    // A plan the data omits is archived, never deleted: its snapshots, tree and history stay for staff to restore.
+    const omitted = [...storedRows.values()].filter((r) => !planIds.has(r.slug) && r.archived_at === null);
+    await archivePlans(
       this.db,
-      removed.map((r) => r.id),
+      omitted.map((r) => r.id),
     );
-    for (const r of removed) this.note({ action: 'delete', entity: 'plan', entityId: r.slug, old: json(storedPlans.get(r.slug) ?? null) });
+    for (const r of omitted) this.note({ action: 'archive', entity: 'plan', entityId: r.slug, old: json(storedPlans.get(r.slug) ?? null) });
+  }
+
+  /**
+   * Writes a stored plan's contents where they differ, in place: versions and narratives are
+   * replaced when they differ; nodes are matched by id (slug) and updated, moved or inserted,
+   * so their row ids stay; KPI rows follow {@link syncKpiRows}. Nodes outside the data
+   * (archived ones and everything below them) are left as they are, unless the data names one
+   * (then it comes back where the data puts it). A node the data omits is archived when
+   * anything hangs under it and deleted when it is empty.
+   */
+  private async syncPlanContents(planId: number, current: Plan, plan: Plan, stored: Snapshot): Promise<void> {
+    if (!same(current.versions, plan.versions)) {
+      await deletePlanVersions(this.db, [planId]);
+      await insertPlanVersions(this.db, plan.versions.map((v, position) => ({ plan_id: planId, position, label: v.label, kind: v.kind, date: v.date, note: v.note ?? null })));
+    }
+    if (!same(current.narratives, plan.narratives)) {
+      await deletePlanNarratives(this.db, [planId]);
+      await insertPlanNarratives(this.db, plan.narratives.map((n, position) => ({ plan_id: planId, position, kind: n.kind, title: n.title, body: n.body, year: n.year ?? null })));
+    }
+    if (same(current.nodes, plan.nodes)) return;
+
+    const rows = stored.planNodes.filter((n) => n.plan_id === planId);
+    const byId = new Map(rows.map((n) => [n.id, n]));
+    const bySlug = new Map(rows.map((n) => [n.slug, n]));
+    const hidden = (n: PlanNodeRow): boolean => {
+      for (let x: PlanNodeRow | undefined = n; x; x = x.parent_id === null ? undefined : byId.get(x.parent_id)) if (x.archived_at !== null) return true;
+      return false;
+    };
+    const storedKpiRows = groupBy(stored.planKpiRows.filter((r) => r.plan_id === planId), (r) => r.node_id);
+    const matched = new Set<number>();
+    const newKpiRows: NewPlanKpiRowRow[] = [];
+    let level = plan.nodes.map((node, position) => ({ node, position, parentId: null as number | null }));
+    while (level.length > 0) {
+      const next: typeof level = [];
+      const toInsert: typeof level = [];
+      for (const item of level) {
+        const { node, position, parentId } = item;
+        const row = bySlug.get(node.id);
+        if (!row) {
+          toInsert.push(item);
+          continue;
+        }
+        matched.add(row.id);
+        const values = { parent_id: parentId, position, kind: node.kind, code: node.code ?? null, title: node.title, title_en: node.titleEn ?? null, description: node.description ?? null, archived_at: null };
+        const moved = row.parent_id !== parentId || row.position !== position || row.archived_at !== null;
+        const edited = row.kind !== values.kind || row.code !== values.code || row.title !== values.title || row.title_en !== values.title_en || row.description !== values.description;
+        const rowsChanged = await this.syncKpiRows(plan, row.id, node.kpiRows, storedKpiRows.get(row.id) ?? [], newKpiRows);
+        // A new row version even when only its KPI rows changed: a form opened before the save conflicts.
+        if (moved || edited || rowsChanged) await updatePlanNode(this.db, row.id, values);
+        next.push(...node.children.map((child, i) => ({ node: child, position: i, parentId: row.id })));
+      }
+      const inserted = await insertPlanNodes(
+        this.db,
+        toInsert.map(({ node, position, parentId }) => ({ plan_id: planId, parent_id: parentId, slug: node.id, position, kind: node.kind, code: node.code ?? null, title: node.title, title_en: node.titleEn ?? null, description: node.description ?? null })),
+      );
+      for (const [i, row] of inserted.entries()) {
+        const { node } = toInsert[i]!;
+        for (const [position, r] of node.kpiRows.entries()) newKpiRows.push(this.planKpiRowValues(plan, row.id, r, position));
+        next.push(...node.children.map((child, j) => ({ node: child, position: j, parentId: row.id })));
+      }
+      level = next;
+    }
+    await insertPlanKpiRows(this.db, newKpiRows);
+
+    // Nodes of the plan as loaded that the data omits: the top one of each omitted subtree is
+    // archived when anything still hangs under it (children, archived ones included, or KPI
+    // rows), deleted when it is empty — the builder's rule for deleting a node.
+    const gone = rows.filter((n) => !matched.has(n.id) && !hidden(n));
+    const goneIds = new Set(gone.map((n) => n.id));
+    const tops = gone.filter((n) => n.parent_id === null || !goneIds.has(n.parent_id));
+    const empty = (n: PlanNodeRow) => !rows.some((x) => x.parent_id === n.id && !matched.has(x.id)) && (storedKpiRows.get(n.id) ?? []).length === 0;
+    await deletePlanNodes(this.db, tops.filter(empty).map((n) => n.id));
+    await archivePlanNodes(this.db, tops.filter((n) => !empty(n)).map((n) => n.id));
+  }
+
+  /**
+   * Writes a stored node's KPI rows: the rows of KPIs in the data become the data's rows (in
+   * its order); the rows of KPIs outside the data (archived) stay, at the place they had among
+   * the node's rows. Returns whether anything changed; new rows are added to `inserts` (written
+   * after every node's positions are settled).
+   */
+  private async syncKpiRows(plan: Plan, nodeId: number, wanted: readonly PlanKpiRow[], storedRows: readonly PlanKpiRowWithPlan[], inserts: NewPlanKpiRowRow[]): Promise<boolean> {
+    const slugs = must(this.slugs ?? undefined, 'slugs of a stored city');
+    const inside = storedRows.filter((r) => !this.outsideKpiIds.has(r.kpi_id));
+    if (same(inside.map((r) => planKpiRowFromRow(r, slugs)), wanted)) return false;
+    await deletePlanKpiRows(this.db, inside.map((r) => r.id));
+    const order: ({ kept: PlanKpiRowWithPlan } | { row: PlanKpiRow })[] = wanted.map((row) => ({ row }));
+    for (const [i, r] of storedRows.entries()) if (this.outsideKpiIds.has(r.kpi_id)) order.splice(Math.min(i, order.length), 0, { kept: r });
+    const moves: { id: number; position: number }[] = [];
+    for (const [position, o] of order.entries()) {
+      if ('kept' in o) {
+        if (o.kept.position !== position) moves.push({ id: o.kept.id, position });
+      } else inserts.push(this.planKpiRowValues(plan, nodeId, o.row, position));
+    }
+    await setPlanKpiRowPositions(this.db, moves);
+    return true;
   }
 
   /** Writes versions, narratives, trees (a level at a time, all plans together) and KPI rows. */
@@ -826,6 +959,7 @@ class CityWriter {
   private async writePreciseFigures(rows: PreciseFigureRow[], slugs: SlugIndex | null): Promise<void> {
     const key = (p: { kpi: string; figure: string; ref: string }) => `${p.kpi}\u0000${p.figure}\u0000${p.ref}`;
     const current = rows
+      .filter((r) => !this.outsideKpiIds.has(r.kpi_id))
       .map((r) => ({ kpi: slugs?.kpi.get(r.kpi_id) ?? String(r.kpi_id), figure: r.figure, ref: r.ref, value: toNumber(r.value), source: r.source, basis: r.basis }))
       .sort((a, b) => (key(a) < key(b) ? -1 : 1));
     const wanted = this.data.kpis
@@ -841,13 +975,14 @@ class CityWriter {
       this.db,
       this.cityId,
       wanted.map((p) => ({ city_id: this.cityId, kpi_id: this.kpiIds.get(p.kpi)!, figure: p.figure, ref: p.ref, value: p.value, source: p.source, basis: p.basis, actor: this.actor })),
+      [...this.outsideKpiIds],
     );
     this.note({ action: 'replace', entity: 'precise_figures', entityId: this.cityId, old: json(current), new: json(wanted) });
   }
 
-  private async writePublishedRates(current: PublishedRate[]): Promise<void> {
+  private async writePublishedRates(current: PublishedRate[], keptCiteRemoved: boolean): Promise<void> {
     const wanted = this.data.publishedRates.map(normalizeRate);
-    if (same(current, wanted)) return;
+    if (same(current, wanted) && !keptCiteRemoved) return;
     const rows = wanted.map((r, position): NewPublishedRateRow => {
       const where = `published rate of KPI "${r.kpiId}" at ${formatTimePointIso(r.actualAt)}`;
       const kpiId = this.kpiIds.get(r.kpiId);
@@ -873,7 +1008,7 @@ class CityWriter {
         target_decimals: r.targetValue?.decimals ?? null,
       };
     });
-    await deletePublishedRates(this.db, this.cityId);
+    await deletePublishedRates(this.db, this.cityId, { kpiIds: [...this.outsideKpiIds], exceptDocumentIds: this.removedDocumentIds });
     await insertPublishedRates(this.db, rows);
     this.note({ action: 'replace', entity: 'published_rates', entityId: this.cityId, old: json(current), new: json(wanted) });
   }

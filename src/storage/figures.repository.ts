@@ -9,10 +9,13 @@ export async function listPreciseFigures(db: Executor, cityId: string): Promise<
 
 /**
  * Replaces a city's precise figures as a whole (they are transcriptions of documents, or
- * inferences, kept with the data file; the caller logs the old set in the change log).
+ * inferences, kept with the data file; the caller logs the old set in the change log). Those
+ * of `keepKpiIds` (archived KPIs the new set does not speak of) stay.
  */
-export async function replacePreciseFigures(db: Executor, cityId: string, rows: readonly NewPreciseFigureRow[]): Promise<void> {
-  await db.deleteFrom('precise_figures').where('city_id', '=', cityId).execute();
+export async function replacePreciseFigures(db: Executor, cityId: string, rows: readonly NewPreciseFigureRow[], keepKpiIds: readonly number[] = []): Promise<void> {
+  let q = db.deleteFrom('precise_figures').where('city_id', '=', cityId);
+  if (keepKpiIds.length > 0) q = q.where('kpi_id', 'not in', keepKpiIds);
+  await q.execute();
   for (const batch of chunks(rows)) await db.insertInto('precise_figures').values(batch).execute();
 }
 

@@ -18,11 +18,22 @@ export async function insertPublishedRates(db: Executor, rows: readonly NewPubli
 }
 
 /**
- * Deletes all published rates of a city, before writing the new set: they are transcriptions
- * of printed documents, replaced as a whole (the change log keeps the old set).
+ * Deletes the published rates of a city, before writing the new set: they are transcriptions
+ * of printed documents, replaced as a whole (the change log keeps the old set). The rates of
+ * `keep.kpiIds` (archived KPIs the new set does not speak of) stay, except those citing one of
+ * `keep.exceptDocumentIds` (documents being removed).
  */
-export async function deletePublishedRates(db: Executor, cityId: string): Promise<void> {
-  await db.deleteFrom('published_rates').where('city_id', '=', cityId).execute();
+export async function deletePublishedRates(db: Executor, cityId: string, keep: { readonly kpiIds: readonly number[]; readonly exceptDocumentIds: readonly number[] } = { kpiIds: [], exceptDocumentIds: [] }): Promise<void> {
+  const { kpiIds, exceptDocumentIds } = keep;
+  await db
+    .deleteFrom('published_rates')
+    .where('city_id', '=', cityId)
+    .where((eb) => {
+      if (kpiIds.length === 0) return eb.val(true);
+      const notKept = eb('kpi_id', 'not in', kpiIds);
+      return exceptDocumentIds.length === 0 ? notKept : eb.or([notKept, eb('document_id', 'in', exceptDocumentIds)]);
+    })
+    .execute();
 }
 
 /**

@@ -19,6 +19,7 @@ interface SeedKpi {
   side: string;
   sdgTargets?: string | string[];
   baseline: { at: string; value: string };
+  direction?: 'up' | 'down';
   observations?: { at: string; value: string }[];
   targets: { id: string; at: string; value: string }[];
   publishedRates?: { document: string; actualAt: string; target: string; rate: string }[];
@@ -43,6 +44,8 @@ export interface PrintedRow {
   readonly target: { at: string; value: string };
   readonly rate: string;
   readonly reflection: string;
+  /** The 方向 column the city adds (issue 13.3): 「増加」 or 「減少」 as the seed states, blank when it does not. */
+  readonly direction: string;
 }
 
 export function seed(city: string): Seed {
@@ -62,7 +65,7 @@ export function printedRows(city: string): PrintedRow[] {
     const actual = k.observations?.at(-1);
     const rate = k.publishedRates?.find((p) => p.target === target.id && p.actualAt === actual?.at)?.rate ?? '';
     const sdg = Array.isArray(k.sdgTargets) ? `【${k.sdgTargets.join(',')}】` : (k.sdgTargets ?? '');
-    out.push({ table, tableTitle, ...(initiative && { initiative }), no: r.no ?? '', side: SIDE_JA[k.side] ?? '', kpiId: k.id, name: k.name, sdg, unit: k.unit, baseline: k.baseline, ...(actual && { actual }), target: { at: target.at, value: target.value }, rate, reflection: r.reflection ?? '' });
+    out.push({ table, tableTitle, ...(initiative && { initiative }), no: r.no ?? '', side: SIDE_JA[k.side] ?? '', kpiId: k.id, name: k.name, sdg, unit: k.unit, baseline: k.baseline, ...(actual && { actual }), target: { at: target.at, value: target.value }, rate, reflection: r.reflection ?? '', direction: k.direction === 'down' ? '減少' : k.direction === 'up' ? '増加' : '' });
   };
   plan.nodes.forEach((n, table) => {
     const title = `${n.code ?? ''} ${n.title}`.trim();
@@ -85,10 +88,10 @@ export async function ichinosekiXlsx(rows = printedRows('ichinoseki'), edit?: (w
     const of = rows.filter((r) => r.table === table);
     const withInitiative = of.some((r) => r.initiative);
     ws.addRow([table === 0 ? '（４）2030年のあるべき姿の実現へ向けた取組の達成状況' : '（２）自治体SDGsの推進に資する取組の達成状況']);
-    ws.addRow([...(withInitiative ? ['No', '取組名'] : ['側面', 'No']), '指標名\n※【】内はゴール・ターゲット番号', '当初値', '', '2023年', '', '目標値', '', '達成度\n(%)', '第２期計画のKPIへの反映状況']);
-    ws.addRow(['', '', '', '年', '値', '年', '値', '年', '値', '', '']);
+    ws.addRow([...(withInitiative ? ['No', '取組名'] : ['側面', 'No']), '指標名\n※【】内はゴール・ターゲット番号', '当初値', '', '2023年', '', '目標値', '', '達成度\n(%)', '第２期計画のKPIへの反映状況', '方向']);
+    ws.addRow(['', '', '', '年', '値', '年', '値', '年', '値', '', '', '']);
     for (const r of of) {
-      const row = ws.addRow([...(withInitiative ? [r.no, r.initiative ?? ''] : [r.side, r.no]), `${r.name}\n${r.sdg}`, r.baseline.at, r.baseline.value, r.actual?.at ?? '', r.actual?.value ?? '', r.target.at, r.target.value, r.rate, r.reflection]);
+      const row = ws.addRow([...(withInitiative ? [r.no, r.initiative ?? ''] : [r.side, r.no]), `${r.name}\n${r.sdg}`, r.baseline.at, r.baseline.value, r.actual?.at ?? '', r.actual?.value ?? '', r.target.at, r.target.value, r.rate, r.reflection, r.direction]);
       // Excel habit: a percentage typed as a number under a % format (47.4 % stored as 0.474).
       if (r.kpiId === 'local-employment-new-high-school-graduates' && r.actual && table === 0) {
         row.getCell(7).value = Number.parseFloat(r.actual.value) / 100;
@@ -107,17 +110,17 @@ export function tsukubaCsv(rows = printedRows('tsukuba')): Buffer {
     const of = rows.filter((r) => r.table === table);
     if (table === 0) {
       lines.push(['(1) 2030年のあるべき姿の実現へ向けた取組の達成状況']);
-      lines.push(['No', '指標名 ※[]内はゴール・ターゲット番号', '当初値', '', '2023年', '', '2030年（目標値）', '', '達成度 （%）', '第3期計画（または独自計画）の KPIへの反映状況']);
-      lines.push(['', '', '年', '数', '年', '数', '年', '数', '', '']);
-      for (const r of of) lines.push([r.no, `${r.name} ${r.sdg}`, r.baseline.at, r.baseline.value, r.actual?.at ?? '', r.actual?.value ?? '', r.target.at, r.target.value, r.rate, r.reflection]);
+      lines.push(['No', '指標名 ※[]内はゴール・ターゲット番号', '当初値', '', '2023年', '', '2030年（目標値）', '', '達成度 （%）', '第3期計画（または独自計画）の KPIへの反映状況', '方向']);
+      lines.push(['', '', '年', '数', '年', '数', '年', '数', '', '', '']);
+      for (const r of of) lines.push([r.no, `${r.name} ${r.sdg}`, r.baseline.at, r.baseline.value, r.actual?.at ?? '', r.actual?.value ?? '', r.target.at, r.target.value, r.rate, r.reflection, r.direction]);
     } else {
       lines.push(['(2) 自治体SDGsの推進に資する取組の達成状況']);
-      lines.push(['No', '取組名', '指標名', '当初値', '', '2023年 実績', '', '2023年 目標値', '', '達成度 （%）', '第3期計画（または独自計画）の KPIへの反映状況']);
-      lines.push(['', '', '', '年', '数', '年', '数', '年', '数', '', '']);
+      lines.push(['No', '取組名', '指標名', '当初値', '', '2023年 実績', '', '2023年 目標値', '', '達成度 （%）', '第3期計画（または独自計画）の KPIへの反映状況', '方向']);
+      lines.push(['', '', '', '年', '数', '年', '数', '年', '数', '', '', '']);
       let last = '';
       for (const r of of) {
         // The 取組名 is printed once per initiative (a merged cell), blank below.
-        lines.push([r.no, r.initiative === last ? '' : (r.initiative ?? ''), r.name, r.baseline.at, r.baseline.value, r.actual?.at ?? '', r.actual?.value ?? '', r.target.at, r.target.value, r.rate, r.reflection]);
+        lines.push([r.no, r.initiative === last ? '' : (r.initiative ?? ''), r.name, r.baseline.at, r.baseline.value, r.actual?.at ?? '', r.actual?.value ?? '', r.target.at, r.target.value, r.rate, r.reflection, r.direction]);
         last = r.initiative ?? '';
       }
     }
@@ -129,6 +132,6 @@ export function tsukubaCsv(rows = printedRows('tsukuba')): Buffer {
 /** Kanazawa's KPI list in the app's KPI-list template (UTF-8 CSV with BOM). */
 export function kanazawaTemplateCsv(rows = printedRows('kanazawa')): Buffer {
   const columns = [...KPI_LIST_TEMPLATE_HEADER];
-  const data = rows.map((r, i) => Object.fromEntries(columns.map((c, j) => [c, [String(i + 1), r.side, r.initiative ?? r.tableTitle, r.name, r.sdg, r.unit, r.baseline.at, r.baseline.value, r.actual?.at ?? '', r.actual?.value ?? '', r.target.at, r.target.value, r.rate, r.reflection][j]!])));
+  const data = rows.map((r, i) => Object.fromEntries(columns.map((c, j) => [c, [String(i + 1), r.side, r.initiative ?? r.tableTitle, r.name, r.sdg, r.unit, r.baseline.at, r.baseline.value, r.actual?.at ?? '', r.actual?.value ?? '', r.target.at, r.target.value, r.rate, r.reflection, r.direction][j]!])));
   return Buffer.from(toCsv({ columns, rows: data }), 'utf8');
 }

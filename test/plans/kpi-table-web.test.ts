@@ -2,7 +2,30 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCityData, saveCityData } from '../../src/services/city-data.service.ts';
 import { makeUser, StaffClient } from '../web/staff-helpers.ts';
 import { startStaffTestApp, type StaffTestApp } from '../support/staff-app.ts';
-import { ichinosekiXlsx, printedRows } from './kpi-table-fixtures.ts';
+import ExcelJS from 'exceljs';
+import { ichinosekiXlsx, printedRows, seed } from './kpi-table-fixtures.ts';
+
+/**
+ * The city's own edit of an exported sheet: a 方向 column after each table's last heading, with
+ * 「減少」 on the rows of the smaller-is-better KPIs (the export, in the Cabinet Office layout, has none).
+ */
+async function withDirectionColumn(xlsx: Buffer): Promise<Buffer> {
+  const down = seed('ichinoseki').kpis.filter((k) => k.direction === 'down').map((k) => k.name);
+  const wb = new ExcelJS.Workbook();
+  await wb.xlsx.load(xlsx as unknown as ArrayBuffer);
+  for (const ws of wb.worksheets) {
+    let column = 0;
+    ws.eachRow((row) => {
+      const texts: string[] = [];
+      row.eachCell((c) => texts.push(String(c.text ?? '')));
+      if (texts.some((x) => x.startsWith('指標名'))) {
+        column = row.cellCount + 1;
+        row.getCell(column).value = '方向';
+      } else if (column > 0 && texts.some((x) => down.some((name) => x.startsWith(name)))) row.getCell(column).value = '減少';
+    });
+  }
+  return Buffer.from(await wb.xlsx.writeBuffer());
+}
 
 /*
  * Issue 13.5 through the staff area: the secretariat downloads the KPI-list template, uploads a
@@ -55,7 +78,13 @@ describe('KPI-table import in the staff area', () => {
   });
 
   it('the app’s own exported 2023 sheet of Ichinoseki imports into a fresh city: preview, commit, public page', async () => {
-    const xlsx = Buffer.from(await (await t.app.request('/cities/ichinoseki/plans/ichinoseki-sdgs-future-city-1/sheet.xlsx?year=2023')).arrayBuffer());
+    const exported = Buffer.from(await (await t.app.request('/cities/ichinoseki/plans/ichinoseki-sdgs-future-city-1/sheet.xlsx?year=2023')).arrayBuffer());
+    // As exported (no 方向 column), the CO2 KPI's target below its baseline is refused at its row: direction is never guessed.
+    const refused = await upload(sec, 'web-a', 'ichinoseki-2023.xlsx', exported, 'web-a-sdgs');
+    expect(refused.status).toBe(422);
+    expect(refused.commit).toBeUndefined();
+    expect(visible(refused.text)).toMatch(/目標値 -20\.4 が当初値 -11\.4 を下回っています/);
+    const xlsx = await withDirectionColumn(exported);
     const preview = await upload(sec, 'web-a', 'ichinoseki-2023.xlsx', xlsx, 'web-a-sdgs');
     expect(preview.status).toBe(200);
     const text = visible(preview.text);
@@ -70,6 +99,7 @@ describe('KPI-table import in the staff area', () => {
     const farmers = data.kpis.find((k) => k.name.startsWith('新規就農者数'))!;
     expect(farmers.baseline.value).toBe(13);
     expect(farmers.observations.map((o) => o.value)).toContain(101);
+    expect(data.kpis.filter((k) => k.direction === 'down').map((k) => k.baseline.value)).toEqual([-11.4]);
     const page = visible(await (await t.app.request('/cities/web-a/plans/web-a-sdgs')).text());
     expect(page).toContain('新規就農者数');
     // The same file again: nothing to change, no commit button.

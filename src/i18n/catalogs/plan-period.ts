@@ -56,6 +56,7 @@ export const planPeriodCatalog = defineCatalog({
     'kpiTable.fileRequired': 'ファイルを選んでください',
     'kpiTable.expired': 'アップロードの有効期限が切れました。もう一度アップロードしてください',
     'kpiTable.conflict': '同時に別の変更がありました。何も保存していません。もう一度取り込んでください',
+    'kpiTable.archivedPlan': '計画「{plan}」はアーカイブされています。計画の編集画面で復元してから取り込むか、別の計画IDを指定してください。何も保存していません',
   },
   en: {
     'period.sheetYear.title': 'This plan has no progress sheet for this year',
@@ -111,5 +112,6 @@ export const planPeriodCatalog = defineCatalog({
     'kpiTable.fileRequired': 'Choose a file',
     'kpiTable.expired': 'The upload has expired; upload the file again',
     'kpiTable.conflict': 'Someone else changed the city at the same moment. Nothing was saved; import again.',
+    'kpiTable.archivedPlan': 'The plan "{plan}" is archived. Restore it in the plan builder first, or give another plan id. Nothing was saved.',
   },
 });

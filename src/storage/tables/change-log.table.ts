@@ -2,7 +2,7 @@ import type { GeneratedAlways, Insertable, Selectable } from 'kysely';
 import type { CreatedAtColumn, JsonbColumn } from '../columns.ts';
 
 /** What happened to an entity, as written to `change_log.action`. */
-export type ChangeAction = 'create' | 'update' | 'correct' | 'revise' | 'add-revision' | 'delete' | 'retire' | 'replace';
+export type ChangeAction = 'create' | 'update' | 'correct' | 'revise' | 'add-revision' | 'delete' | 'retire' | 'replace' | 'archive' | 'restore';
 
 /** What kind of thing changed, as written to `change_log.entity`. */
 export type ChangeEntity = 'city' | 'source_document' | 'kpi' | 'kpi_target' | 'observation' | 'plan' | 'published_rates' | 'precise_figures';

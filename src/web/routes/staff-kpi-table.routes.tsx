@@ -1,3 +1,4 @@
+import { fillMessage } from '../../i18n/fill.ts';
 import { Hono, type Context } from 'hono';
 import { actorName } from '../../auth/user.ts';
 import { toCsv } from '../../formats/csv/write-csv.ts';
@@ -72,7 +73,7 @@ export function staffKpiTableRoutes(deps: WebDeps, uploads = new ImportUploads()
     const result = await run(c, r.city.id, kept.file, planId, true);
     if (!result.ok) {
       await uploads.discard(kept.id);
-      const text = result.kind === 'file' ? describeImportFileError(result.error)[page.ctx.lang] : result.kind === 'bad-plan-id' ? page.ctx.t('period.next.id') : page.ctx.t('kpiTable.conflict');
+      const text = result.kind === 'file' ? describeImportFileError(result.error)[page.ctx.lang] : result.kind === 'bad-plan-id' ? page.ctx.t('period.next.id') : result.kind === 'archived-plan' ? fillMessage(page.ctx.t('kpiTable.archivedPlan'), { plan: result.planId }) : page.ctx.t('kpiTable.conflict');
       return c.html(<KpiTableUploadView page={page} city={r.city} errors={[text]} />, 422);
     }
     return c.html(<KpiTablePreviewView page={page} city={r.city} upload={{ id: kept.id, name: kept.file.name }} planId={planId ?? ''} preview={result.preview} />, result.preview.problems.length > 0 ? 422 : 200);
@@ -89,7 +90,7 @@ export function staffKpiTableRoutes(deps: WebDeps, uploads = new ImportUploads()
     if (planId === null) return c.html(<KpiTableUploadView page={page} city={r.city} errors={[page.ctx.t('period.next.id')]} />, 422);
     const result = await run(c, r.city.id, kept.file, planId, false);
     if (!result.ok) {
-      const text = result.kind === 'file' ? describeImportFileError(result.error)[page.ctx.lang] : result.kind === 'bad-plan-id' ? page.ctx.t('period.next.id') : page.ctx.t('kpiTable.conflict');
+      const text = result.kind === 'file' ? describeImportFileError(result.error)[page.ctx.lang] : result.kind === 'bad-plan-id' ? page.ctx.t('period.next.id') : result.kind === 'archived-plan' ? fillMessage(page.ctx.t('kpiTable.archivedPlan'), { plan: result.planId }) : page.ctx.t('kpiTable.conflict');
       return c.html(<KpiTableUploadView page={page} city={r.city} errors={[text]} />, result.kind === 'conflict' ? 409 : 422);
     }
     if (result.preview.problems.length > 0) return c.html(<KpiTablePreviewView page={page} city={r.city} upload={{ id: kept.id, name: kept.file.name }} planId={planId ?? ''} preview={result.preview} />, 422);
