@@ -109,6 +109,7 @@ export const PERSONAL_DATA: readonly PersonalDataColumn[] = [
   { table: 'entry_rounds', column: 'opened_by', holds: 'a staff user name', why: 'the record', onWithdrawal: 'staff', redact: false },
   { table: 'entry_rounds', column: 'closed_by', holds: 'a staff user name', why: 'the record', onWithdrawal: 'staff', redact: false },
   { table: 'review_entries', column: 'actor', holds: 'a staff user name', why: 'the review record', onWithdrawal: 'staff', redact: false },
+  { table: 'plan_snapshots', column: 'actor', holds: 'a staff user name', why: 'the record of who recorded a plan version', onWithdrawal: 'staff', redact: false },
   { table: 'precise_figures', column: 'actor', holds: 'a staff user name (or cli/seed)', why: 'the record of who stored a precise value', onWithdrawal: 'staff', redact: false },
 ];
 
@@ -132,7 +133,7 @@ export const NO_PERSONAL_DATA: Readonly<Record<string, readonly string[]>> = {
   review_entries: ['city_id', 'entity', 'entity_key', 'state', 'content', 'explanation', 'reason', 'platform_override'],
   precise_figures: ['basis', 'city_id', 'figure', 'ref', 'source'],
   published_figures: ['as_of', 'city_id', 'document', 'label', 'label_en', 'passage', 'period', 'slug', 'source', 'subject', 'unit'],
-  kpis: ['city_id', 'slug', 'name', 'name_en', 'unit', 'department', 'side', 'aggregation', 'direction', 'method', 'baseline_at'],
+  kpis: ['city_id', 'slug', 'name', 'name_en', 'unit', 'department', 'side', 'aggregation', 'direction', 'method', 'baseline_at', 'definition', 'data_source'],
   kysely_migration: ['name', 'timestamp'],
   kysely_migration_lock: ['id'],
   login_attempts: ['outcome'],
@@ -150,10 +151,13 @@ export const NO_PERSONAL_DATA: Readonly<Record<string, readonly string[]>> = {
   partner_submissions: ['kind', 'status'],
   partners: ['programme_id', 'status', 'member_type', 'area', 'level_id', 'self_check', 'registration_no', 'registered_on', 'valid_until', 'withdrawn_on', 'renewal_reminded_for'],
   plan_kpi_rows: ['no', 'commentary', 'reflection'],
-  plan_narratives: ['kind', 'title', 'body'],
+  plan_narratives: ['kind', 'title', 'body', 'section'],
+  plan_sheet_reports: ['document_id', 'kind', 'submitted_on'],
+  // A plan version's snapshot is the plan's tree and KPIs (public plan content), its reason the secretariat's note.
+  plan_snapshots: ['date', 'kind', 'label', 'reason', 'snapshot'],
   plan_nodes: ['slug', 'kind', 'code', 'title', 'title_en', 'description'],
   plan_versions: ['label', 'kind', 'date', 'note'],
-  plans: ['city_id', 'slug', 'kind', 'title', 'title_en', 'vision'],
+  plans: ['city_id', 'slug', 'kind', 'title', 'title_en', 'vision', 'sheet_layout'],
   published_rates: ['city_id', 'actual_at', 'printed'],
   search_entries: ['city_id', 'kind', 'plan_id', 'plan_kind', 'plan_title', 'plan_title_en', 'node_id', 'kpi_id', 'code', 'title', 'title_en', 'more', 'folded', 'readings'],
   source_documents: ['city_id', 'slug', 'title', 'published', 'source'],
