@@ -168,7 +168,13 @@ const PAGE_WIDTH_PT = (11.69 - 0.8) * 72;
  * whose first content row would not fit under it.
  */
 class FormWriter {
-  private readonly used = new Map<ExcelJS.Worksheet, { height: number; titleRows: number }>();
+  private readonly used = new Map<ExcelJS.Worksheet, { height: number; titleRows: number; pages: number }>();
+  /**
+   * Where the sections after a table spanning pages go. Excel repeats a worksheet's print titles
+   * on every page of it, so a table whose header repeats must end its worksheet: the texts after
+   * it on the same sheet would print under a header with no table (一関市 p.2 had one above （５）).
+   */
+  private readonly continuation = new Map<ExcelJS.Worksheet, ExcelJS.Worksheet>();
   private readonly widths = new Map<ExcelJS.Worksheet, number>();
 
   constructor(
@@ -201,7 +207,7 @@ class FormWriter {
     const specs = table ? tableColumns(this.sheet, table, this.lang, this.L, this.withId).specs : Array.from({ length: 8 }, (_, i) => ({ key: `c${i}`, header: '', width: i === 0 ? 24 : 18 }));
     specs.forEach((s, i) => (ws.getColumn(i + 1).width = s.width));
     this.widths.set(ws, specs.length);
-    this.used.set(ws, { height: 0, titleRows: 0 });
+    this.used.set(ws, { height: 0, titleRows: 0, pages: 1 });
     return ws;
   }
 
@@ -220,7 +226,10 @@ class FormWriter {
     const u = this.used.get(ws)!;
     const page = PAGE_HEIGHT_PT / this.scale(ws);
     u.height += height;
-    if (u.height > page) u.height = height + u.titleRows;
+    if (u.height > page) {
+      u.height = height + u.titleRows;
+      u.pages++;
+    }
   }
 
   /** Puts a page break before the next row when a heading and `next` points would not fit. */
@@ -231,6 +240,7 @@ class FormWriter {
       const last = ws.lastRow;
       if (last) last.addPageBreak();
       u.height = u.titleRows;
+      u.pages++;
     }
   }
 
@@ -262,7 +272,8 @@ class FormWriter {
   }
 
   /** A numbered section with its texts (an empty bordered box when there is none). */
-  section(ws: ExcelJS.Worksheet, heading: string, texts: readonly string[]): void {
+  section(on: ExcelJS.Worksheet, heading: string, texts: readonly string[]): void {
+    const ws = this.continuation.get(on) ?? on;
     const first = texts[0] ?? '';
     this.keepWithNext(ws, 18, estimateHeight(first || ' ', totalWidth(ws, this.width(ws))));
     this.text(ws, heading, { ...FONT, size: 11, bold: true });
@@ -308,16 +319,23 @@ class FormWriter {
       }
     }
     this.account(ws, h1.height + h2.height);
-    if (!ws.pageSetup.printTitlesRow) {
-      ws.pageSetup.printTitlesRow = `${h1.number}:${h2.number}`;
-      this.used.get(ws)!.titleRows = h1.height + h2.height;
-    }
+    const u = this.used.get(ws)!;
+    const pagesBefore = u.pages;
+    // A page begun inside the table starts with its repeated header.
+    u.titleRows = h1.height + h2.height;
     const firstData = h2.number + 1;
     for (const r of table.rows) {
       const row = writeDataRow(ws, sheet, table, r, cols, lang, this.L);
       this.account(ws, row.height ?? 18);
     }
     if (table.withInitiatives) mergeInitiatives(ws, table, firstData, cols.specs.findIndex((s) => s.key === 'initiative') + 1);
+    if (u.pages > pagesBefore) {
+      // The table runs over a page: its header repeats, and what follows goes on a sheet of its own.
+      ws.pageSetup.printTitlesRow = `${h1.number}:${h2.number}`;
+      this.continuation.set(ws, this.page(`${ws.name.slice(0, 24)}${t(lang, 'sheets.continued')}`, undefined));
+    } else {
+      u.titleRows = 0;
+    }
   }
 
   /** The overview page: header, then items 1.–8. as label and text (2. the goals), each printed even when empty. */
