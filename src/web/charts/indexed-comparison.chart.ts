@@ -66,7 +66,7 @@ function draw(input: IndexedChartInput, size: keyof typeof CHART_SIZES): string 
       aria: { enabled: false },
       textStyle: { fontFamily: FONT, fontSize, color: '#1a1a1a' },
       legend: { top: 0, left: 'center', itemGap: narrow ? 8 : 16, textStyle: { fontSize, color: '#1a1a1a' }, data: input.series.map((s) => s.name) },
-      grid: { left: narrow ? 8 : 16, right: narrow ? 20 : 32, top: narrow ? 96 : 64, bottom: 8, containLabel: true },
+      grid: { left: narrow ? 48 : 64, right: narrow ? 20 : 32, top: narrow ? 96 : 64, bottom: 32 },
       xAxis: {
         type: 'value',
         min: minX,
