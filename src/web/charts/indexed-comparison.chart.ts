@@ -94,7 +94,7 @@ function draw(input: IndexedChartInput, size: keyof typeof CHART_SIZES): string 
           lineStyle: { color: st.colour, width: 3, type: st.dash },
           itemStyle: { color: st.colour },
           ...(i === 0
-            ? { markLine: { silent: true, symbol: 'none', label: { formatter: input.labels.baseline, color: '#333', fontSize }, lineStyle: { color: '#4d4d4d', type: 'dashed', width: 1 }, data: [{ yAxis: 100 }] } }
+            ? { markLine: { silent: true, symbol: 'none', label: { formatter: input.labels.baseline, position: 'insideStartTop', color: '#333', fontSize }, lineStyle: { color: '#4d4d4d', type: 'dashed', width: 1 }, data: [{ yAxis: 100 }] } }
             : {}),
         };
       }),
