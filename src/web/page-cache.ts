@@ -11,7 +11,7 @@ import type { CityDataStore } from '../services/city-data.store.ts';
  * a parameter a new route reads but this list forgets costs speed, never a wrong page (a test
  * checks the list against the parameters the code reads).
  */
-export const PAGE_QUERY_PARAMETERS: readonly string[] = ['lang', 'format', 'side', 'goal', 'status', 'target', 'prefecture', 'name', 'city', 'cities', 'peers', 'q', 'kind', 'year', 'type', 'area', 'page', 'page_size'];
+export const PAGE_QUERY_PARAMETERS: readonly string[] = ['lang', 'format', 'side', 'goal', 'status', 'target', 'prefecture', 'name', 'city', 'cities', 'peers', 'node', 'department', 'purpose', 'q', 'kind', 'year', 'type', 'area', 'page', 'page_size'];
 
 /** Bounds of the cache. */
 export interface PageCacheLimits {
