@@ -29,6 +29,8 @@ export interface KpisTable {
   definition: ColumnType<string | null, string | null | undefined, string | null>;
   /** Where its figures come from (出典・データソース). */
   data_source: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The standard indicator code the KPI declares (Kpi.indicator; migration 2026_12_01_0401). */
+  indicator_code: ColumnType<string | null, string | null | undefined, string | null>;
   /** Row version from the `edit_versions` sequence: a new number on every update (optimistic concurrency). */
   version: Generated<number>;
 }

@@ -3,7 +3,9 @@ import { PREFECTURE_ORDER } from '../core/city/prefectures.ts';
 import type { ForecastVerdict } from '../core/kpi/forecast.ts';
 import { KPI_STATUSES, type KpiStatus } from '../core/kpi/status.ts';
 import { findSdgGoal, findSdgTarget, sdgGoals, targetsOfGoal, type SdgGoal, type SdgTarget } from '../core/sdg/sdg-framework.ts';
-import { parseTimePointIso, type TimePoint } from '../core/time/time-point.ts';
+import { parseTimePointIso, timePointEnd, type TimePoint } from '../core/time/time-point.ts';
+import { indexToBaseline } from '../core/kpi/kpi-definition.ts';
+import type { SummaryTargetJson } from './summary.table.ts';
 import { cityFromRow } from '../services/city-data.service.ts';
 import type { Executor } from '../storage/database.ts';
 import { cityCounts, goalCounts, goalStatusCounts, listCityRowsPaged, listKpiSummariesPaged, prefectureCounts, targetCounts, type KpiListFilter, type KpiSummaryListRow } from './summary.repository.ts';
@@ -27,7 +29,8 @@ export interface Page<T> {
 export const PAGE_SIZE = 50;
 export const MAX_PAGE_SIZE = 200;
 
-function page<T>(items: readonly T[], pageNo: number, pageSize: number, total: number): Page<T> {
+/** A page of `items` (1-based `pageNo`) out of `total`. */
+export function page<T>(items: readonly T[], pageNo: number, pageSize: number, total: number): Page<T> {
   return { items, page: pageNo, pageSize, total, pageCount: Math.max(1, Math.ceil(total / pageSize)) };
 }
 
@@ -40,7 +43,7 @@ export interface SummaryFigure {
 
 /** A KPI as the cross-city lists show it: its city, figures, 達成度, status (and the secretariat's override). */
 export interface SummarizedKpi {
-  readonly city: Pick<City, 'id' | 'name' | 'nameEn' | 'prefecture' | 'prefectureEn'>;
+  readonly city: Pick<City, 'id' | 'name' | 'nameEn' | 'prefecture' | 'prefectureEn' | 'population'>;
   readonly id: string;
   readonly name: string;
   readonly nameEn?: string;
@@ -54,6 +57,13 @@ export interface SummarizedKpi {
   readonly forecast: ForecastVerdict;
   readonly override?: Pick<StatusOverride, 'status' | 'justification' | 'decidedOn'>;
   readonly sdgTargets: readonly string[];
+  /** The baseline, and every target in time order (the page shows the next one after today). */
+  readonly baseline: SummaryFigure | null;
+  readonly targets: readonly SummaryFigure[];
+  /** The KPI's definition key (core/kpi/kpi-definition.ts). */
+  readonly definitionKey: string;
+  /** The latest actual indexed to the baseline (baseline = 100), null where undefined. */
+  readonly latestIndex: number | null;
 }
 
 function figure(at: string | null, value: number | null, decimals: number | null): SummaryFigure | null {
@@ -62,15 +72,31 @@ function figure(at: string | null, value: number | null, decimals: number | null
   return { at: t, value, ...(decimals === null ? {} : { decimals }) };
 }
 
-function summarizedKpi(r: KpiSummaryListRow): SummarizedKpi {
+function parseTargets(json: string): SummaryFigure[] {
+  try {
+    const list = JSON.parse(json) as unknown;
+    if (!Array.isArray(list)) return [];
+    return list.flatMap((t: SummaryTargetJson) => {
+      const f = typeof t?.at === 'string' && typeof t.value === 'number' ? figure(t.at, t.value, typeof t.decimals === 'number' ? t.decimals : null) : null;
+      return f ? [f] : [];
+    });
+  } catch {
+    return [];
+  }
+}
+
+/** A summary row as the cross-city lists show it. */
+export function summarizedKpi(r: KpiSummaryListRow): SummarizedKpi {
+  const baseline = figure(r.baseline_at, r.baseline_value, r.baseline_decimals);
+  const latest = figure(r.latest_at, r.latest_value, r.latest_decimals);
   const status = (KPI_STATUSES as readonly string[]).includes(r.status) ? (r.status as KpiStatus) : 'no-data';
   return {
-    city: { id: r.city_id, name: r.city_name, nameEn: r.city_name_en, prefecture: r.prefecture, prefectureEn: r.prefecture_en },
+    city: { id: r.city_id, name: r.city_name, nameEn: r.city_name_en, prefecture: r.prefecture, prefectureEn: r.prefecture_en, ...(r.population === null ? {} : { population: r.population }) },
     id: r.kpi_id,
     name: r.name,
     ...(r.name_en ? { nameEn: r.name_en } : {}),
     unit: r.unit,
-    latest: figure(r.latest_at, r.latest_value, r.latest_decimals),
+    latest,
     target: figure(r.target_at, r.target_value, r.target_decimals),
     rate: r.achievement_rate,
     displayRate: r.display_rate,
@@ -78,6 +104,10 @@ function summarizedKpi(r: KpiSummaryListRow): SummarizedKpi {
     forecast: r.forecast === 'reaches' || r.forecast === 'misses' || r.forecast === 'missed' ? r.forecast : 'no-data',
     ...(r.override_status ? { override: { status: r.override_status as StatusOverride['status'], justification: r.override_justification ?? '', decidedOn: r.override_decided_on ?? '' } } : {}),
     sdgTargets: r.targets,
+    baseline,
+    targets: parseTargets(r.targets_json),
+    definitionKey: r.definition_key,
+    latestIndex: baseline && latest && timePointEnd(latest.at) > timePointEnd(baseline.at) ? indexToBaseline(latest.value, baseline.value) : null,
   };
 }
 
@@ -111,11 +141,20 @@ export async function cityDirectory(db: Executor, filter: CityDirectoryFilter, p
     const statusCounts = Object.fromEntries(KPI_STATUSES.map((s) => [s, c?.statuses[s] ?? 0])) as Record<KpiStatus, number>;
     return { city: cityFromRow(r), planCount: c?.plans ?? 0, kpiCount: Object.values(c?.statuses ?? {}).reduce((a, b) => a + b, 0), statusCounts };
   });
+  return { cities: page(cards, pageNo, pageSize, total), prefectures: inPrefectureOrder(prefectures) };
+}
+
+function inPrefectureOrder(prefectures: readonly PrefectureCount[]): PrefectureCount[] {
   const order = (p: string) => {
     const i = PREFECTURE_ORDER.indexOf(p);
     return i < 0 ? PREFECTURE_ORDER.length : i;
   };
-  return { cities: page(cards, pageNo, pageSize, total), prefectures: [...prefectures].sort((a, b) => order(a.prefecture) - order(b.prefecture) || a.prefecture.localeCompare(b.prefecture)) };
+  return [...prefectures].sort((a, b) => order(a.prefecture) - order(b.prefecture) || a.prefecture.localeCompare(b.prefecture));
+}
+
+/** The prefectures hosting cities, with how many each (JIS order): the choices of a prefecture filter. */
+export async function prefecturesHostingCities(db: Executor): Promise<PrefectureCount[]> {
+  return inPrefectureOrder(await prefectureCounts(db));
 }
 
 /** A goal across all cities: KPIs tagged with one of its targets, and cities having such KPIs. */
@@ -125,9 +164,9 @@ export interface GoalCount {
   readonly cityCount: number;
 }
 
-/** The 17 goals with their counts over all cities. */
-export async function goalCountsAll(db: Executor): Promise<GoalCount[]> {
-  const counts = await goalCounts(db);
+/** The 17 goals with their counts over all cities, or over one prefecture's cities when given. */
+export async function goalCountsAll(db: Executor, prefecture?: string): Promise<GoalCount[]> {
+  const counts = await goalCounts(db, prefecture);
   return sdgGoals.map((goal) => ({ goal, kpiCount: counts.get(goal.number)?.kpis ?? 0, cityCount: counts.get(goal.number)?.cities ?? 0 }));
 }
 
@@ -193,9 +232,9 @@ export interface GoalStatusCount {
   readonly total: number;
 }
 
-/** Per SDG goal with KPIs, the KPIs of every city by computed status (from the summaries, never every city's data). */
-export async function goalStatusCountsAll(db: Executor): Promise<GoalStatusCount[]> {
-  const byGoal = await goalStatusCounts(db);
+/** Per SDG goal with KPIs, the KPIs of every city (of one prefecture when given) by computed status (from the summaries, never every city's data). */
+export async function goalStatusCountsAll(db: Executor, prefecture?: string): Promise<GoalStatusCount[]> {
+  const byGoal = await goalStatusCounts(db, prefecture);
   return sdgGoals
     .filter((g) => byGoal.has(g.number))
     .map((goal) => {

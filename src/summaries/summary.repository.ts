@@ -139,10 +139,11 @@ export async function cityCounts(db: Executor, cityIds: readonly string[]): Prom
   return out;
 }
 
-/** Per SDG goal: KPIs tagged with one of its targets and cities having such KPIs. */
-export async function goalCounts(db: Executor): Promise<Map<number, { kpis: number; cities: number }>> {
+/** Per SDG goal: KPIs tagged with one of its targets and cities having such KPIs (of one prefecture's cities when given). */
+export async function goalCounts(db: Executor, prefecture?: string): Promise<Map<number, { kpis: number; cities: number }>> {
   const rows = await summaryDb(db)
     .selectFrom('kpi_summary_targets')
+    .$if(prefecture !== undefined, (q) => q.where('city_id', 'in', (eb) => eb.selectFrom('cities').select('cities.id').where('cities.prefecture', '=', prefecture!)))
     .select([
       'goal',
       sql<string | number>`count(distinct (city_id, kpi_id))`.as('kpis'),
@@ -157,10 +158,11 @@ export async function goalCounts(db: Executor): Promise<Map<number, { kpis: numb
  * Per SDG goal, KPIs across every city counted by computed status (issue 15.1): a KPI tagged
  * with several targets of one goal counts once for that goal.
  */
-export async function goalStatusCounts(db: Executor): Promise<Map<number, Record<string, number>>> {
+export async function goalStatusCounts(db: Executor, prefecture?: string): Promise<Map<number, Record<string, number>>> {
   const rows = await summaryDb(db)
     .selectFrom('kpi_summary_targets as t')
     .innerJoin('kpi_summaries as s', (j) => j.onRef('s.city_id', '=', 't.city_id').onRef('s.kpi_id', '=', 't.kpi_id'))
+    .$if(prefecture !== undefined, (q) => q.where('t.city_id', 'in', (eb) => eb.selectFrom('cities').select('cities.id').where('cities.prefecture', '=', prefecture!)))
     .select(['t.goal', 's.status', sql<string | number>`count(distinct (t.city_id, t.kpi_id))`.as('n')])
     .groupBy(['t.goal', 's.status'])
     .execute();
@@ -187,10 +189,12 @@ export interface KpiListFilter {
   readonly prefecture?: string | undefined;
   readonly status?: string | undefined;
   readonly cityIds?: readonly string[] | undefined;
+  /** KPIs of one definition (kpi_summaries.definition_key, core/kpi/kpi-definition.ts). */
+  readonly definitionKey?: string | undefined;
 }
 
-/** A summarised KPI with its city's names and its SDG targets. */
-export type KpiSummaryListRow = KpiSummaryRow & { city_name: string; city_name_en: string; prefecture: string; prefecture_en: string; targets: string[] };
+/** A summarised KPI with its city's names, population and its SDG targets. */
+export type KpiSummaryListRow = KpiSummaryRow & { city_name: string; city_name_en: string; prefecture: string; prefecture_en: string; population: number | null; targets: string[] };
 
 /** One page of KPIs matching the filter (by prefecture order, city, position) and how many match. */
 export async function listKpiSummariesPaged(db: Executor, filter: KpiListFilter, offset: number, limit: number, prefectureOrder: readonly string[]): Promise<{ rows: KpiSummaryListRow[]; total: number }> {
@@ -213,12 +217,13 @@ export async function listKpiSummariesPaged(db: Executor, filter: KpiListFilter,
     )
     .$if(filter.prefecture !== undefined, (q) => q.where('c.prefecture', '=', filter.prefecture!))
     .$if(filter.status !== undefined, (q) => q.where('k.status', '=', filter.status!))
+    .$if(filter.definitionKey !== undefined, (q) => q.where('k.definition_key', '=', filter.definitionKey!))
     .$if(filter.cityIds !== undefined, (q) => q.where('k.city_id', 'in', filter.cityIds!.length > 0 ? [...filter.cityIds!] : ['']));
   const order = sql`array_position(${sql.val(prefectureOrder)}::text[], c.prefecture)`;
   const [rows, count] = await Promise.all([
     base
       .selectAll('k')
-      .select(['c.name as city_name', 'c.name_en as city_name_en', 'c.prefecture', 'c.prefecture_en'])
+      .select(['c.name as city_name', 'c.name_en as city_name_en', 'c.prefecture', 'c.prefecture_en', 'c.population'])
       .select((eb) =>
         eb
           .selectFrom('kpi_summary_targets as t2')
@@ -267,4 +272,83 @@ export async function findSearchEntries(db: Executor, terms: readonly SearchTerm
     base.select((eb) => eb.fn.countAll<string | number>().as('n')).executeTakeFirstOrThrow(),
   ]);
   return { rows, total: Number(count.n) };
+}
+
+/**
+ * Cities whose population lies within a factor `factor` of `population` either way (1.5: from
+ * two thirds to one and a half times; the relation is symmetric), other than `cityId`, nearest
+ * first (by the ratio's distance from 1, then id), at most `limit`; and how many there are.
+ * Cities without a population are never peers.
+ */
+export async function populationPeers(db: Executor, cityId: string, population: number, factor: number, limit: number): Promise<{ rows: CityRow[]; total: number }> {
+  // ln() of the ratio below needs positive populations on both sides.
+  if (!(population > 0) || !(factor >= 1)) return { rows: [], total: 0 };
+  const base = summaryDb(db)
+    .selectFrom('cities')
+    .where('cities.id', '<>', cityId)
+    .where('cities.population', '>', 0)
+    .where('cities.population', '>=', Math.ceil(population / factor))
+    .where('cities.population', '<=', Math.floor(population * factor));
+  const [rows, count] = await Promise.all([
+    base
+      .selectAll('cities')
+      .orderBy(sql`abs(ln(cities.population::double precision / ${population}::double precision))`)
+      .orderBy('cities.id')
+      .limit(limit)
+      .execute(),
+    base.select((eb) => eb.fn.countAll<string | number>().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return { rows, total: Number(count.n) };
+}
+
+/** Per definition key: how many cities have a public KPI of it. */
+export async function definitionCityCounts(db: Executor, keys: readonly string[]): Promise<Map<string, number>> {
+  if (keys.length === 0) return new Map();
+  const rows = await summaryDb(db)
+    .selectFrom('kpi_summaries')
+    .select(['definition_key', sql<string | number>`count(distinct city_id)`.as('n')])
+    .where('definition_key', 'in', [...keys])
+    .groupBy('definition_key')
+    .execute();
+  return new Map(rows.map((r) => [r.definition_key, Number(r.n)]));
+}
+
+/** One summarised KPI (its definition key, name and unit), or undefined. */
+export async function findKpiSummary(db: Executor, cityId: string, kpiId: string): Promise<KpiSummaryRow | undefined> {
+  return summaryDb(db).selectFrom('kpi_summaries').selectAll().where('city_id', '=', cityId).where('kpi_id', '=', kpiId).executeTakeFirst();
+}
+
+/** A city addressing a goal, with its KPIs tagged with the goal counted by status. */
+export interface GoalCityRow {
+  readonly city: CityRow;
+  readonly statuses: Record<string, number>;
+}
+
+/**
+ * One page of the cities having KPIs tagged with a target of `goal` (of one prefecture when
+ * given), in prefecture order then id, each with those KPIs by status; and how many cities.
+ */
+export async function listGoalCitiesPaged(db: Executor, goal: number, prefecture: string | undefined, offset: number, limit: number, prefectureOrder: readonly string[]): Promise<{ rows: GoalCityRow[]; total: number }> {
+  const d = summaryDb(db);
+  const base = d
+    .selectFrom('cities as c')
+    .where(({ exists, selectFrom }) => exists(selectFrom('kpi_summary_targets as t').select(sql`1`.as('one')).whereRef('t.city_id', '=', 'c.id').where('t.goal', '=', goal)))
+    .$if(prefecture !== undefined, (q) => q.where('c.prefecture', '=', prefecture!));
+  const order = sql`array_position(${sql.val(prefectureOrder)}::text[], c.prefecture)`;
+  const [cities, count] = await Promise.all([
+    base.selectAll('c').orderBy(sql`${order} nulls last`).orderBy('c.prefecture').orderBy('c.id').offset(offset).limit(limit).execute(),
+    base.select((eb) => eb.fn.countAll<string | number>().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  if (cities.length === 0) return { rows: [], total: Number(count.n) };
+  const statuses = await d
+    .selectFrom('kpi_summary_targets as t')
+    .innerJoin('kpi_summaries as s', (j) => j.onRef('s.city_id', '=', 't.city_id').onRef('s.kpi_id', '=', 't.kpi_id'))
+    .select(['t.city_id', 's.status', sql<string | number>`count(distinct t.kpi_id)`.as('n')])
+    .where('t.goal', '=', goal)
+    .where('t.city_id', 'in', cities.map((c) => c.id))
+    .groupBy(['t.city_id', 's.status'])
+    .execute();
+  const byCity = new Map<string, Record<string, number>>(cities.map((c) => [c.id, {}]));
+  for (const r of statuses) byCity.get(r.city_id)![r.status] = Number(r.n);
+  return { rows: cities.map((city) => ({ city, statuses: byCity.get(city.id)! })), total: Number(count.n) };
 }

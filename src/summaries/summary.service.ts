@@ -2,13 +2,14 @@ import type { CityData } from '../core/city/city.ts';
 import { evaluateKpi } from '../core/kpi/kpi-evaluation.ts';
 import { walkPlanNodes } from '../core/plan/plan.ts';
 import { goalOfTarget } from '../core/sdg/sdg-framework.ts';
-import { formatTimePointIso } from '../core/time/time-point.ts';
+import { compareTimePoints, formatTimePointIso } from '../core/time/time-point.ts';
+import { kpiDefinitionKey } from '../core/kpi/kpi-definition.ts';
 import { loadJapaneseAnalyser, type JapaneseAnalyser } from '../search/japanese-analyser.ts';
 import { foldForSearch, readingsOf } from '../services/search.service.ts';
 import { statusOverridesByKpi } from '../services/staff-notes.service.ts';
 import type { Executor } from '../storage/database.ts';
 import { replaceCitySummaries, cityRevision, type CitySummaryRows } from './summary.repository.ts';
-import type { KpiSummariesTable, KpiSummaryTargetsTable, SearchEntriesTable } from './summary.table.ts';
+import type { KpiSummariesTable, KpiSummaryTargetsTable, SearchEntriesTable, SummaryTargetJson } from './summary.table.ts';
 
 /**
  * The rows the cross-city pages read for one city, built from its public data (what the city
@@ -47,6 +48,13 @@ export function citySummaryRows(data: CityData, analyser?: JapaneseAnalyser): Ci
       override_status: override?.status ?? null,
       override_justification: override?.justification ?? null,
       override_decided_on: override?.decidedOn ?? null,
+      definition_key: kpiDefinitionKey(kpi),
+      baseline_at: formatTimePointIso(kpi.baseline.at),
+      baseline_value: finite(kpi.baseline.value),
+      baseline_decimals: kpi.baseline.decimals ?? null,
+      targets_json: JSON.stringify(
+        [...kpi.targets].sort((a, b) => compareTimePoints(a.at, b.at)).map((t): SummaryTargetJson => ({ at: formatTimePointIso(t.at), value: t.value, ...(t.decimals === undefined ? {} : { decimals: t.decimals }) })),
+      ),
     });
     for (const target of new Set(kpi.sdgTargets)) {
       const goal = goalOfTarget(target);

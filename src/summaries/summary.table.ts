@@ -42,6 +42,21 @@ export interface KpiSummariesTable {
   override_justification: string | null;
   /** ISO date the override was decided. */
   override_decided_on: string | null;
+  /** The KPI's definition key (core/kpi/kpi-definition.ts): KPIs of several cities with one key compare side by side (migration 2026_12_01_0401). */
+  definition_key: string;
+  /** The baseline (ISO time point, value, decimals), for figures indexed to baseline = 100. */
+  baseline_at: string | null;
+  baseline_value: number | null;
+  baseline_decimals: number | null;
+  /** Every target as JSON ({@link SummaryTargetJson}[], time order): the next one after today is chosen when a page is drawn. */
+  targets_json: string;
+}
+
+/** One target as `kpi_summaries.targets_json` holds it: ISO time point, value, decimals as published. */
+export interface SummaryTargetJson {
+  readonly at: string;
+  readonly value: number;
+  readonly decimals?: number;
 }
 
 /** `kpi_summary_targets`: a summarised KPI's SDG targets, with the goal number for the SDG pages. */

@@ -13,7 +13,7 @@ import { sheetRoutes } from './routes/sheet.routes.tsx';
 import { importTemplateRoutes } from './routes/import-template.routes.tsx';
 import { pageCache } from './page-cache.ts';
 import { partnerPublicRoutes } from './routes/partner-public.routes.tsx';
-import type { WebDeps } from './web-deps.ts';
+import { clockOf, type WebDeps } from './web-deps.ts';
 import { errors, onAppError, problemResponse } from './errors.ts';
 import { securityHeaders } from './middleware/security-headers.ts';
 import { DEFAULT_WEB_CONFIG } from '../config.ts';
@@ -46,7 +46,7 @@ export function createApp(deps: WebDeps): Hono {
   app.use('*', requestBodyLimit(BODY_LIMIT_RULES));
   app.use('*', inputGuard(BODY_LIMIT_RULES));
   app.get('/static/app.css', (c) => c.body(css, 200, { 'content-type': 'text/css; charset=utf-8', 'cache-control': 'public, max-age=3600' }));
-  app.use('*', pageCache(deps.store, deps.pageCache));
+  app.use('*', pageCache(deps.store, deps.pageCache, () => clockOf(deps).todayInTokyo()));
   app.route('/api/v1', apiRoutes(deps));
   app.route('/api/v1', publicApiRoutes(deps));
   app.route('/staff', staffRoutes(deps));

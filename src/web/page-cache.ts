@@ -11,7 +11,7 @@ import type { CityDataStore } from '../services/city-data.store.ts';
  * a parameter a new route reads but this list forgets costs speed, never a wrong page (a test
  * checks the list against the parameters the code reads).
  */
-export const PAGE_QUERY_PARAMETERS: readonly string[] = ['lang', 'format', 'side', 'goal', 'status', 'target', 'prefecture', 'name', 'city', 'cities', 'q', 'kind', 'year', 'type', 'area', 'page', 'page_size'];
+export const PAGE_QUERY_PARAMETERS: readonly string[] = ['lang', 'format', 'side', 'goal', 'status', 'target', 'prefecture', 'name', 'city', 'cities', 'peers', 'node', 'department', 'purpose', 'q', 'kind', 'year', 'type', 'area', 'page', 'page_size'];
 
 /** Bounds of the cache. */
 export interface PageCacheLimits {
@@ -100,11 +100,15 @@ export function pageCacheKey(url: URL, known: readonly string[] = PAGE_QUERY_PAR
  * by {@link pageCacheKey}; a request with an unknown query parameter passes by. A request carrying a cookie (a logged-in user) or a response setting one
  * is never cached: those pages may be personal.
  */
-export function pageCache(store: CityDataStore, entries = new PageCacheEntries()): MiddlewareHandler {
+export function pageCache(store: CityDataStore, entries = new PageCacheEntries(), today?: () => string): MiddlewareHandler {
   return async (c, next) => {
     if (c.req.method !== 'GET' || c.req.header('cookie')) return next();
     const url = new URL(c.req.url);
-    const { key, unknown } = pageCacheKey(url);
+    const found = pageCacheKey(url);
+    const { unknown } = found;
+    // Pages show what is due after today (the next target, Open SDG #1318): a page kept from
+    // yesterday is not served today (the Tokyo date from the one clock is part of the key).
+    const key = today ? `${today()} ${found.key}` : found.key;
     if (unknown) return next();
     // Each page is valid until its own data changes: a city's pages until that city is written,
     // pages across cities until the summaries change (issue 11.2), not until any write anywhere.

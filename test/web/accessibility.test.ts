@@ -4,14 +4,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../../src/formats/pdf/chromium.ts';
 import { axeViolations } from '../support/axe.ts';
 import { startTestServer, type TestServer } from '../support/web-server.ts';
+import { importCompareFixtures } from '../fixtures/compare-cities.ts';
 
 let server: TestServer;
 let browser: Browser;
 
 beforeAll(async () => {
   server = await startTestServer();
+  // Two fixture cities sharing KPI definitions with the seeds, so the comparison's indexed chart shows (issue 15.6).
+  await importCompareFixtures(server.ctx.db, server.ctx.store);
   browser = await launchChromium();
-});
+}, 120_000);
 afterAll(async () => {
   await browser?.close();
   await server?.stop();
@@ -57,6 +60,14 @@ const PUBLIC_PAGE_TYPES: readonly [name: string, path: string][] = [
   ['progress', '/cities/ichinoseki/progress'],
   ['progress-all', '/progress'],
   ['kpis-filtered', '/cities/ichinoseki/kpis?goal=2&status=achieved'],
+  // Issue 15.6: peers by population, one KPI definition across cities (indexed chart), goals by prefecture.
+  ['compare-peers', '/compare?peers=ichinoseki&cities=ichinoseki'],
+  ['compare-same-kpi', '/compare?cities=ichinoseki&cities=hikaku-town'],
+  ['same-kpi-national', '/compare/kpis/ichinoseki/new-farmers'],
+  ['sdgs-prefecture', `/sdgs?prefecture=${encodeURIComponent('岩手県')}`],
+  ['progress-prefecture', `/progress?prefecture=${encodeURIComponent('石川県')}`],
+  ['goal-cities', '/sdgs/12/cities'],
+  ['city-no-population', '/cities/tsukuba'],
   ['not-found', '/cities/atlantis'],
   // Issue 13.4: a sheet year outside the plan's period answers a page linking the plans covering it.
   ['sheet-year-outside-plan', '/cities/ichinoseki/plans/ichinoseki-sdgs-future-city-1/sheet?year=2024'],

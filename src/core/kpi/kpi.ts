@@ -110,6 +110,12 @@ export interface Kpi {
   readonly nameEn?: string;
   readonly unit: string;
   readonly department?: string;
+  /**
+   * A standard indicator code the city declares this KPI measures (an SDG global indicator
+   * such as "12.5.1", or a code of another published list): KPIs of several cities with the same
+   * code compare as one definition (core/kpi/kpi-definition.ts, issue 15.6). Absent for most.
+   */
+  readonly indicator?: string;
   readonly sdgTargets: readonly string[];
   readonly side: KpiSide;
   readonly aggregation: KpiAggregation;

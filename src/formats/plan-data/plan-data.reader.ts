@@ -180,6 +180,7 @@ function readKpi(cityId: string, k: KpiInput, at: string, r: Readers): Kpi | nul
     ...(k.nameEn ? { nameEn: k.nameEn } : {}),
     unit: normalizeUnit(k.unit),
     ...(k.department ? { department: k.department } : {}),
+    ...(k.indicator ? { indicator: k.indicator } : {}),
     sdgTargets: targets.value,
     side: k.side,
     aggregation: k.aggregation ?? name.aggregation ?? 'snapshot',

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { INDICATOR_CODE } from '../../core/kpi/kpi-definition.ts';
 import { NARRATIVE_SECTIONS, type NarrativeSection } from '../../core/plan/plan.ts';
 
 /**
@@ -74,6 +75,11 @@ export const kpiSchema = z.strictObject({
   nameEn: z.string().optional(),
   unit: z.string().min(1),
   department: z.string().optional(),
+  /**
+   * A standard indicator code this KPI measures ("12.5.1", or a code of another published list):
+   * KPIs of several cities with one code compare side by side (issue 15.6).
+   */
+  indicator: z.string().regex(INDICATOR_CODE, 'expected an indicator code: letters, digits and . _ : - (at most 64, no spaces), e.g. "12.5.1"').optional(),
   /** As printed: "【2.3,2.4,8.3,8.5】", "[11.1, 11.a]", or a list of ids. */
   sdgTargets: z.union([z.string(), z.array(z.string())]),
   side: z.enum(['economy', 'society', 'environment', 'none']).default('none'),

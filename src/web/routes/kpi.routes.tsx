@@ -10,7 +10,7 @@ import { ProgressView } from '../views/progress.view.tsx';
 import { viewContextOf } from '../request-context.ts';
 import { KpiView } from '../views/kpi.view.tsx';
 import { KpiListView } from '../views/open-data.view.tsx';
-import type { WebDeps } from '../web-deps.ts';
+import { clockOf, type WebDeps } from '../web-deps.ts';
 import { notFound } from './public.routes.tsx';
 import { cityKpiJson, cityCsvResponse, jsonResponse, kpiDetailJson, requestedFormat } from './public-json.ts';
 
@@ -23,7 +23,8 @@ const kpiListQuery = z.object({
 });
 
 /** KPI pages: a city's KPI list and each KPI's page, both with `?format=csv|json`. */
-export function kpiRoutes({ store }: WebDeps): Hono {
+export function kpiRoutes(deps: WebDeps): Hono {
+  const { store } = deps;
   const app = new Hono();
 
   app.get('/cities/:city/kpis', async (c) => {
@@ -42,7 +43,7 @@ export function kpiRoutes({ store }: WebDeps): Hono {
       return cityCsvResponse(data.city, { ...table, rows: table.rows.filter((r) => ids.has(String(r.kpi_id))) }, `${data.city.id}-kpis`);
     }
     if (format === 'json') return jsonResponse({ city: data.city.id, kpis: items.map((k) => cityKpiJson({ city: data.city, ...k, override: statusOverridesByKpi(data).get(k.kpi.id) })) }, `${data.city.id}-kpis`);
-    return c.html(<KpiListView ctx={viewContextOf(c)} data={data} summary={summary} filtered={filtered} />);
+    return c.html(<KpiListView ctx={viewContextOf(c)} data={data} summary={summary} filtered={filtered} today={clockOf(deps).todayInTokyo()} />);
   });
 
   /** Progress at a glance (issue 15.1): counts by status per SDG goal, plan goal and department. */

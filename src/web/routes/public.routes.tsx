@@ -6,7 +6,8 @@ import { CityView } from '../views/city.view.tsx';
 import { HomeView } from '../views/home.view.tsx';
 import { NotFoundView } from '../views/not-found.view.tsx';
 import { PlanView } from '../views/plan.view.tsx';
-import type { WebDeps } from '../web-deps.ts';
+import { clockOf, type WebDeps } from '../web-deps.ts';
+import { progressAtAGlance } from '../../services/progress-glance.service.ts';
 import { z } from 'zod';
 import { KPI_STATUSES } from '../../core/kpi/status.ts';
 import { filterPlanReport } from '../../services/plan-filter.service.ts';
@@ -26,7 +27,8 @@ const planFilterQuery = z.object({
 export const notFound = (c: Context) => c.html(<NotFoundView ctx={viewContextOf(c)} />, 404);
 
 /** Public pages: home, city, plan. */
-export function publicRoutes({ store, db }: WebDeps): Hono {
+export function publicRoutes(deps: WebDeps): Hono {
+  const { store, db } = deps;
   const app = new Hono();
 
   app.get('/', async (c) => {
@@ -44,7 +46,7 @@ export function publicRoutes({ store, db }: WebDeps): Hono {
     const summary = summarizeCity(data);
     if (format === 'csv') return cityCsvResponse(data.city, cityKpisTable(data), `${data.city.id}-kpis`);
     if (format === 'json') return jsonResponse(cityJson(data, summary), data.city.id);
-    return c.html(<CityView ctx={viewContextOf(c)} data={data} summary={summary} />);
+    return c.html(<CityView ctx={viewContextOf(c)} data={data} summary={summary} glance={progressAtAGlance(data, summary)} today={clockOf(deps).todayInTokyo()} />);
   });
 
   app.get('/cities/:city/plans/:plan', async (c) => {

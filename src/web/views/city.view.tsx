@@ -1,5 +1,9 @@
 import { UnpublishedYearsNote } from './unpublished-note.tsx';
-import type { CityData } from '../../core/city/city.ts';
+import type { City, CityData } from '../../core/city/city.ts';
+import type { ProgressGlance } from '../../services/progress-glance.service.ts';
+import { fill } from './fill.ts';
+import { CountTable } from './progress.view.tsx';
+import { formatCount } from './sdg.view.tsx';
 import { sdgGoals, textColourOn } from '../../core/sdg/sdg-framework.ts';
 import type { CitySummary } from '../../services/city-summary.service.ts';
 import { headlineKpis } from '../../services/headline-kpis.service.ts';
@@ -10,8 +14,8 @@ import { RateBar } from './status-badge.tsx';
 import { localized, type ViewContext } from './view-context.ts';
 
 /** `/cities/:city`: its plans, the SDG goals its KPIs cover, and its KPIs. */
-export function CityView(props: { ctx: ViewContext; data: CityData; summary: CitySummary }) {
-  const { ctx, data, summary } = props;
+export function CityView(props: { ctx: ViewContext; data: CityData; summary: CitySummary; glance: ProgressGlance; today: string }) {
+  const { ctx, data, summary, glance } = props;
   const city = data.city;
   const name = localized(ctx, city.name, city.nameEn);
   const headline = headlineKpis(data, summary);
@@ -88,6 +92,28 @@ export function CityView(props: { ctx: ViewContext; data: CityData; summary: Cit
           </ul>
         </section>
       ) : null}
+      {glance.byPlanGoal.length > 0 || glance.byDepartment.length > 0 ? (
+        <section aria-labelledby="glance-h">
+          <h2 id="glance-h">{ctx.t('cmp.city.glance')}</h2>
+          <p class="muted">{ctx.t('cmp.city.glanceLead')}</p>
+          {glance.byPlanGoal.map((p, i) => {
+            const heading = `${ctx.t('pub.glance.byPlanGoal')}：${localized(ctx, p.plan.title, p.plan.titleEn)}`;
+            return (
+              <>
+                <h3 id={`glance-plan-${i}`}>{heading}</h3>
+                <CountTable ctx={ctx} cityId={city.id} caption={heading} rows={p.rows} headingId={`glance-plan-${i}`} />
+              </>
+            );
+          })}
+          {glance.byDepartment.length > 0 ? (
+            <>
+              <h3 id="glance-dept">{ctx.t('pub.glance.byDepartment')}</h3>
+              <CountTable ctx={ctx} cityId={city.id} caption={ctx.t('pub.glance.byDepartment')} rows={glance.byDepartment} headingId="glance-dept" />
+            </>
+          ) : null}
+        </section>
+      ) : null}
+      <PeersLink ctx={ctx} city={city} />
       <section aria-labelledby="kpi-h">
         <h2 id="kpi-h">{ctx.t('pub.city.allKpis')}</h2>
         <DownloadLinks ctx={ctx} base={ctx.href(`/cities/${city.id}/kpis`)} json={`/api/v1/cities/${city.id}/kpis`} />
@@ -97,7 +123,7 @@ export function CityView(props: { ctx: ViewContext; data: CityData; summary: Cit
         {summary.kpis.length === 0 ? (
           <p>{ctx.t('city.empty.noKpis')}</p>
         ) : (
-          <KpiTable ctx={ctx} items={summary.kpis.map((k) => ({ city, ...k, override: overrides.get(k.kpi.id) }))} caption={ctx.t('pub.city.allKpis')} />
+          <KpiTable ctx={ctx} items={summary.kpis.map((k) => ({ city, ...k, override: overrides.get(k.kpi.id) }))} caption={ctx.t('pub.city.allKpis')} today={props.today} />
         )}
         <p>
           <a href={`/cities/${city.id}/download.zip`} download>
@@ -108,5 +134,28 @@ export function CityView(props: { ctx: ViewContext; data: CityData; summary: Cit
         </p>
       </section>
     </Layout>
+  );
+}
+
+/**
+ * The city's population and a link to the cities of similar size (issue 15.6). The peers are
+ * listed on the compare page (`/compare?peers=`), a cross-city page whose cache follows every
+ * city's changes; the city page shows only what belongs to this city.
+ */
+export function PeersLink(props: { ctx: ViewContext; city: City }) {
+  const { ctx, city } = props;
+  const compare = `/compare?peers=${encodeURIComponent(city.id)}&cities=${encodeURIComponent(city.id)}`;
+  return (
+    <section aria-labelledby="peers-h">
+      <h2 id="peers-h">{ctx.t('cmp.peers.title')}</h2>
+      {city.population !== undefined && city.population > 0 ? (
+        <p>
+          {ctx.t('cmp.population')} {fill(ctx.t('cmp.persons'), { n: formatCount(ctx, city.population) })}{' '}
+          <a href={ctx.href(compare)}>{ctx.t('cmp.peers.find')}</a>
+        </p>
+      ) : (
+        <p>{ctx.t('cmp.peers.noPopulation')}</p>
+      )}
+    </section>
   );
 }

@@ -6,6 +6,10 @@ import type { PrefectureCount } from '../../summaries/national.service.ts';
 import { PrefectureSelect } from './national-parts.tsx';
 import { MAX_COMPARED } from '../../services/city-comparison.service.ts';
 import { Layout } from './layout.tsx';
+import { nextTarget } from '../../core/kpi/kpi-definition.ts';
+import type { CityPeers } from '../../summaries/comparison.service.ts';
+import { SameKpiBlock } from './same-kpi.view.tsx';
+import { formatCount } from './sdg.view.tsx';
 import { DownloadLinks, GoalChip, kpiPath, quantityLabel, rateLabel, timeLabel } from './public-parts.tsx';
 import { RateBar, StatusBadge } from './status-badge.tsx';
 import { localized, type ViewContext } from './view-context.ts';
@@ -21,6 +25,12 @@ export function CompareView(props: {
   prefecture?: string | undefined;
   /** More cities exist than offered: choose a prefecture to see them. */
   more?: boolean;
+  /** The city whose peers by population are offered (`?peers=`), with them. */
+  peersOf?: { city: City; peers: CityPeers } | undefined;
+  /** Per definition key of the same-KPI groups: how many cities measure it nationally. */
+  nationalCounts: ReadonlyMap<string, number>;
+  /** Today in Tokyo (the one clock), for the next targets. */
+  today: string;
 }) {
   const { ctx, comparison } = props;
   const query = props.selected.map((id) => `cities=${encodeURIComponent(id)}`).join('&');
@@ -28,6 +38,7 @@ export function CompareView(props: {
     <Layout ctx={ctx} title={ctx.t('pub.compare.title')} breadcrumbs={[{ href: ctx.href('/'), label: ctx.t('nav.home') }]}>
       <h1>{ctx.t('pub.compare.title')}</h1>
       <p class="lead">{ctx.t('pub.compare.lead')}</p>
+      {props.peersOf ? <PeersList ctx={ctx} city={props.peersOf.city} peers={props.peersOf.peers} /> : null}
       <form method="get" action="/compare" class="filter-form">
         {ctx.lang === 'en' ? <input type="hidden" name="lang" value="en" /> : null}
         {props.prefectures && props.prefectures.length > 1 ? (
@@ -36,6 +47,7 @@ export function CompareView(props: {
             <button type="submit">{ctx.t('nat.compare.showCities')}</button>
           </p>
         ) : null}
+        {props.peersOf ? <input type="hidden" name="peers" value={props.peersOf.city.id} /> : null}
         {props.more ? <p class="muted">{fill(ctx.t('nat.compare.max'), { n: String(MAX_COMPARED) })}</p> : null}
         <fieldset>
           <legend>{ctx.t('pub.compare.choose')}</legend>
@@ -61,6 +73,14 @@ export function CompareView(props: {
             })}
           </p>
           <DownloadLinks ctx={ctx} base={ctx.href(`/compare?${query}`)} json={`/api/v1/compare?${query}`} />
+          <section aria-labelledby="same-h">
+            <h2 id="same-h">{ctx.t('cmp.same.title')}</h2>
+            <p>{ctx.t('cmp.same.lead')}</p>
+            {comparison.sameKpis.length === 0 ? <p>{ctx.t('cmp.same.none')}</p> : null}
+            {comparison.sameKpis.map((group, i) => (
+              <SameKpiBlock ctx={ctx} group={group} index={i} nationalCount={props.nationalCounts.get(group.key)} today={props.today} />
+            ))}
+          </section>
           <section aria-labelledby="targets-h">
             <h2 id="targets-h">{ctx.t('pub.compare.targets')}</h2>
             {comparison.sharedTargets.length === 0 ? <p>{ctx.t('pub.compare.noTargets')}</p> : null}
@@ -71,6 +91,7 @@ export function CompareView(props: {
                 id={`t-${theme.theme.id}`}
                 heading={`${ctx.t('pub.sdg.target')} ${theme.theme.id}`}
                 text={localized(ctx, theme.theme.title.ja, theme.theme.title.en)}
+                today={props.today}
               />
             ))}
           </section>
@@ -84,6 +105,7 @@ export function CompareView(props: {
                 id={`g-${theme.theme.id}`}
                 heading={`${ctx.t('pub.sdg.goal')} ${theme.theme.id} ${localized(ctx, theme.theme.short.ja, theme.theme.short.en)}`}
                 chip={<GoalChip ctx={ctx} goal={theme.theme} />}
+                today={props.today}
               />
             ))}
           </section>
@@ -93,7 +115,7 @@ export function CompareView(props: {
   );
 }
 
-function ThemeBlock<T>(props: { ctx: ViewContext; theme: ComparedTheme<T>; id: string; heading: string; text?: string; chip?: unknown }) {
+function ThemeBlock<T>(props: { ctx: ViewContext; theme: ComparedTheme<T>; id: string; heading: string; text?: string; chip?: unknown; today: string }) {
   const { ctx, theme } = props;
   return (
     <section class="theme" aria-labelledby={`${props.id}-h`}>
@@ -108,7 +130,7 @@ function ThemeBlock<T>(props: { ctx: ViewContext; theme: ComparedTheme<T>; id: s
             ) : (
               <ul class="compare-kpis">
                 {col.kpis.map((k) => (
-                  <CompareKpi ctx={ctx} item={k} />
+                  <CompareKpi ctx={ctx} item={k} today={props.today} />
                 ))}
               </ul>
             )}
@@ -119,9 +141,10 @@ function ThemeBlock<T>(props: { ctx: ViewContext; theme: ComparedTheme<T>; id: s
   );
 }
 
-function CompareKpi(props: { ctx: ViewContext; item: CityKpi }) {
+function CompareKpi(props: { ctx: ViewContext; item: CityKpi; today: string }) {
   const { ctx, item } = props;
   const { kpi, evaluation: e } = item;
+  const next = nextTarget(kpi.targets, props.today);
   return (
     <li>
       <a href={ctx.href(kpiPath(item.city.id, kpi.id))}>{localized(ctx, kpi.name, kpi.nameEn)}</a>
@@ -133,9 +156,51 @@ function CompareKpi(props: { ctx: ViewContext; item: CityKpi }) {
         {ctx.t('kpi.target')} {quantityLabel(ctx, e?.target, kpi.unit)}
         {e ? `（${timeLabel(e.target.at, ctx.lang)}）` : ''}
       </span>
+      <span class="compare-figures">
+        {ctx.t('cmp.nextTarget')} {next ? `${quantityLabel(ctx, next, kpi.unit)}（${timeLabel(next.at, ctx.lang)}）` : ctx.t('cmp.nextTarget.none')}
+      </span>
       <span class="compare-status">
         <RateBar rate={e?.status.achievement?.displayRate ?? null} label={rateLabel(ctx, e)} /> <StatusBadge ctx={ctx} status={e?.status.status ?? 'no-data'} />
       </span>
     </li>
+  );
+}
+
+/**
+ * A city's peers by population (issue 15.6): the band searched, the nearest cities with their
+ * populations and pages, and a link comparing the nearest five with it; or why there are none.
+ */
+function PeersList(props: { ctx: ViewContext; city: City; peers: CityPeers }) {
+  const { ctx, city, peers } = props;
+  const name = localized(ctx, city.name, city.nameEn);
+  const compare = `/compare?${[`peers=${encodeURIComponent(city.id)}`, `cities=${encodeURIComponent(city.id)}`, ...peers.peers.slice(0, MAX_COMPARED - 1).map((p) => `cities=${encodeURIComponent(p.id)}`)].join('&')}`;
+  return (
+    <section aria-labelledby="peers-h">
+      <h2 id="peers-h">{ctx.t('cmp.peers.title')}</h2>
+      {peers.population === null || peers.band === null ? (
+        <p role="status">{ctx.t('cmp.peers.noPopulation')}</p>
+      ) : (
+        <>
+          <p role="status">{fill(ctx.t('cmp.peers.lead'), { city: name, population: formatCount(ctx, peers.population), from: formatCount(ctx, peers.band.from), to: formatCount(ctx, peers.band.to) })}</p>
+          {peers.peers.length === 0 ? (
+            <p>{fill(ctx.t('cmp.peers.none'), { from: formatCount(ctx, peers.band.from), to: formatCount(ctx, peers.band.to) })}</p>
+          ) : (
+            <>
+              <ul class="peer-list">
+                {peers.peers.map((p) => (
+                  <li data-population={String(p.population ?? '')}>
+                    <a href={ctx.href(`/cities/${p.id}`)}>{localized(ctx, p.name, p.nameEn)}</a>（{localized(ctx, p.prefecture, p.prefectureEn)}・{ctx.t('cmp.population')} {fill(ctx.t('cmp.persons'), { n: formatCount(ctx, p.population ?? 0) })}）
+                  </li>
+                ))}
+              </ul>
+              {peers.total > peers.peers.length ? <p class="muted">{fill(ctx.t('cmp.peers.more'), { total: String(peers.total), n: String(peers.peers.length) })}</p> : null}
+              <p>
+                <a href={ctx.href(compare)}>{ctx.t('cmp.peers.compare')}</a>
+              </p>
+            </>
+          )}
+        </>
+      )}
+    </section>
   );
 }

@@ -2,7 +2,7 @@ import { KPI_STATUSES } from '../../core/kpi/status.ts';
 import type { Page, PrefectureCount, SummarizedKpi } from '../../summaries/national.service.ts';
 import { formatRate } from './format.ts';
 import { fill } from './fill.ts';
-import { kpiPath, quantityLabel, StatusWithOverride, timeLabel } from './public-parts.tsx';
+import { kpiPath, NextTargetCell, quantityLabel, StatusWithOverride, timeLabel } from './public-parts.tsx';
 import { RateBar } from './status-badge.tsx';
 import { localized, type ViewContext } from './view-context.ts';
 
@@ -84,8 +84,8 @@ export function StatusSelect(props: { ctx: ViewContext; value: string | undefine
   );
 }
 
-/** The KPIs of a cross-city list from their summaries: city, name with targets, latest, target, 達成度, status, forecast. */
-export function SummaryKpiTable(props: { ctx: ViewContext; items: readonly SummarizedKpi[]; caption: string }) {
+/** The KPIs of a cross-city list from their summaries: city, name with targets, latest, target, next target after `today`, 達成度, status, forecast. */
+export function SummaryKpiTable(props: { ctx: ViewContext; items: readonly SummarizedKpi[]; caption: string; today: string }) {
   const { ctx } = props;
   return (
     <div class="table-scroll" tabindex={0} role="region" aria-label={props.caption}>
@@ -97,6 +97,7 @@ export function SummaryKpiTable(props: { ctx: ViewContext; items: readonly Summa
             <th scope="col">{ctx.t('kpi.name')}</th>
             <th scope="col">{ctx.t('kpi.latest')}</th>
             <th scope="col">{ctx.t('kpi.target')}</th>
+            <th scope="col">{ctx.t('cmp.nextTarget')}</th>
             <th scope="col">{ctx.t('kpi.rate')}</th>
             <th scope="col">{ctx.t('kpi.status')}</th>
             <th scope="col">{ctx.t('kpi.forecast')}</th>
@@ -121,6 +122,7 @@ export function SummaryKpiTable(props: { ctx: ViewContext; items: readonly Summa
                 {quantityLabel(ctx, k.target, k.unit)}
                 {k.target ? <span class="cell-note">{timeLabel(k.target.at, ctx.lang)}</span> : null}
               </td>
+              <NextTargetCell ctx={ctx} targets={k.targets} unit={k.unit} today={props.today} />
               <td data-label={ctx.t('kpi.rate')}>
                 <RateBar rate={k.displayRate} label={k.displayRate === null ? '—' : k.rate === null ? `${formatRate(k.displayRate, ctx.lang)} (${ctx.t('rate.undefined')})` : formatRate(k.rate, ctx.lang)} />
               </td>

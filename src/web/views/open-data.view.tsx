@@ -92,7 +92,7 @@ export function OpenDataView(props: { ctx: ViewContext; cities: readonly City[];
 }
 
 /** `/cities/:city/kpis`: every KPI of a city with its downloads. */
-export function KpiListView(props: { ctx: ViewContext; data: CityData; summary: CitySummary; filtered?: CitySummary['kpis'] | undefined }) {
+export function KpiListView(props: { ctx: ViewContext; data: CityData; summary: CitySummary; filtered?: CitySummary['kpis'] | undefined; today: string }) {
   const { ctx, data } = props;
   const items = props.filtered ?? props.summary.kpis;
   const cityName = localized(ctx, data.city.name, data.city.nameEn);
@@ -117,7 +117,7 @@ export function KpiListView(props: { ctx: ViewContext; data: CityData; summary: 
           <a href={ctx.href(`/cities/${data.city.id}/kpis`)}>{ctx.t('pub.glance.clear')}</a>
         </p>
       ) : null}
-      <KpiTable ctx={ctx} items={items.map((k) => ({ city: data.city, ...k, override: statusOverrideOf(data, k.kpi.id) }))} caption={title} />
+      <KpiTable ctx={ctx} items={items.map((k) => ({ city: data.city, ...k, override: statusOverrideOf(data, k.kpi.id) }))} caption={title} today={props.today} />
       <p>
         <a href={`/cities/${data.city.id}/download.zip`} download>
           {ctx.t('pub.data.zip')}

@@ -2,12 +2,14 @@ import type { CityData } from '../../core/city/city.ts';
 import { KPI_STATUSES } from '../../core/kpi/status.ts';
 import { filterQuery, type GlanceRow, type ProgressGlance } from '../../services/progress-glance.service.ts';
 import { fill } from './fill.ts';
-import type { GoalStatusCount } from '../../summaries/national.service.ts';
+import type { GoalStatusCount, PrefectureCount } from '../../summaries/national.service.ts';
+import { withQuery } from './national-parts.tsx';
+import { prefectureLabel, PrefectureForm } from './sdg.view.tsx';
 import { Layout } from './layout.tsx';
 import { localized, type ViewContext } from './view-context.ts';
 
 /** One count table: a row per group, a column per status and the total; each count links to its KPIs. */
-function CountTable(props: { ctx: ViewContext; cityId: string; caption: string; rows: readonly GlanceRow[]; headingId: string }) {
+export function CountTable(props: { ctx: ViewContext; cityId: string; caption: string; rows: readonly GlanceRow[]; headingId: string }) {
   const { ctx } = props;
   const link = (row: GlanceRow, status?: (typeof KPI_STATUSES)[number]) => {
     const q = filterQuery({ ...row.filter, ...(status ? { status } : {}) });
@@ -99,13 +101,15 @@ export function ProgressView(props: { ctx: ViewContext; data: CityData; glance: 
 }
 
 /** `/progress`: every city's KPIs by status per SDG goal; each count links to the goal's KPI list filtered by that status. */
-export function NationalProgressView(props: { ctx: ViewContext; goals: readonly GoalStatusCount[] }) {
-  const { ctx } = props;
+export function NationalProgressView(props: { ctx: ViewContext; goals: readonly GoalStatusCount[]; prefectures: readonly PrefectureCount[]; prefecture: string | undefined }) {
+  const { ctx, prefecture } = props;
   const title = ctx.t('pub.glance.nationalTitle');
   return (
     <Layout ctx={ctx} title={title} breadcrumbs={[{ href: ctx.href('/'), label: ctx.t('nav.home') }, { href: ctx.href('/sdgs'), label: ctx.t('pub.nav.sdgs') }]}>
       <h1>{title}</h1>
       <p class="lead">{ctx.t('pub.glance.nationalLead')}</p>
+      <PrefectureForm ctx={ctx} action="/progress" prefectures={props.prefectures} prefecture={prefecture} />
+      {prefecture !== undefined ? <p role="status">{fill(ctx.t('cmp.sdg.prefectureNote'), { prefecture: prefectureLabel(ctx, props.prefectures, prefecture) })}</p> : null}
       <div class="table-scroll" tabindex={0} role="region" aria-label={title}>
         <table class="glance-table">
           <caption class="visually-hidden">{title}</caption>
@@ -131,7 +135,7 @@ export function NationalProgressView(props: { ctx: ViewContext; goals: readonly 
                   {KPI_STATUSES.map((s) => (
                     <td class="num">
                       {counts[s] > 0 ? (
-                        <a href={ctx.href(`/sdgs/${goal.id}?status=${s}`)} aria-label={`${label}：${ctx.t(`status.${s}`)} ${counts[s]}`}>
+                        <a href={withQuery(ctx, `/sdgs/${goal.id}`, { status: s, prefecture })} aria-label={`${label}：${ctx.t(`status.${s}`)} ${counts[s]}`}>
                           {counts[s]}
                         </a>
                       ) : (
@@ -140,7 +144,7 @@ export function NationalProgressView(props: { ctx: ViewContext; goals: readonly 
                     </td>
                   ))}
                   <td class="num">
-                    <a href={ctx.href(`/sdgs/${goal.id}`)} aria-label={`${label}：${ctx.t('pub.glance.total')} ${total}`}>
+                    <a href={withQuery(ctx, `/sdgs/${goal.id}`, { prefecture })} aria-label={`${label}：${ctx.t('pub.glance.total')} ${total}`}>
                       {total}
                     </a>
                   </td>

@@ -2,6 +2,7 @@ import type { City, StatusOverride } from '../../core/city/city.ts';
 import type { KpiEvaluation } from '../../core/kpi/kpi-evaluation.ts';
 import type { Kpi } from '../../core/kpi/kpi.ts';
 import type { KpiStatus } from '../../core/kpi/status.ts';
+import { nextTarget } from '../../core/kpi/kpi-definition.ts';
 import { formatTimePointWareki } from '../../core/notation/index.ts';
 import { textColourOn, type SdgGoal } from '../../core/sdg/sdg-framework.ts';
 import type { TimePoint } from '../../core/time/time-point.ts';
@@ -135,8 +136,32 @@ export interface KpiTableItem {
   readonly override?: StatusOverride | undefined;
 }
 
-/** KPIs with their latest actual, target, achievement bar, status and forecast, each linking to its page. */
-export function KpiTable(props: { ctx: ViewContext; items: readonly KpiTableItem[]; showCity?: boolean; caption?: string }) {
+/**
+ * The next target after today with its time (Open SDG #1318: future targets visible in every
+ * table), or a note that no target is still ahead. `today` is the Tokyo date from the one clock.
+ */
+export function NextTargetCell(props: { ctx: ViewContext; targets: readonly { at: TimePoint; value: number; decimals?: number }[]; unit: string; today: string }) {
+  const { ctx } = props;
+  const next = nextTarget(props.targets, props.today);
+  return (
+    <td class="num" data-label={ctx.t('cmp.nextTarget')}>
+      {next ? (
+        <>
+          {quantityLabel(ctx, next, props.unit)}
+          <span class="cell-note">{timeLabel(next.at, ctx.lang)}</span>
+        </>
+      ) : (
+        <span class="muted">{ctx.t('cmp.nextTarget.none')}</span>
+      )}
+    </td>
+  );
+}
+
+/**
+ * KPIs with their latest actual, the target they are measured against, the next target after
+ * `today` (Tokyo date), achievement bar, status and forecast, each linking to its page.
+ */
+export function KpiTable(props: { ctx: ViewContext; items: readonly KpiTableItem[]; showCity?: boolean; caption?: string; today: string }) {
   const { ctx } = props;
   return (
     <div class="table-scroll" tabindex={0} role="region" aria-label={props.caption ?? ctx.t('pub.kpi.list')}>
@@ -148,6 +173,7 @@ export function KpiTable(props: { ctx: ViewContext; items: readonly KpiTableItem
             <th scope="col">{ctx.t('kpi.name')}</th>
             <th scope="col">{ctx.t('kpi.latest')}</th>
             <th scope="col">{ctx.t('kpi.target')}</th>
+            <th scope="col">{ctx.t('cmp.nextTarget')}</th>
             <th scope="col">{ctx.t('kpi.rate')}</th>
             <th scope="col">{ctx.t('kpi.status')}</th>
             <th scope="col">{ctx.t('kpi.forecast')}</th>
@@ -169,6 +195,7 @@ export function KpiTable(props: { ctx: ViewContext; items: readonly KpiTableItem
                 {quantityLabel(ctx, e?.target, kpi.unit)}
                 {e ? <span class="cell-note">{timeLabel(e.target.at, ctx.lang)}</span> : null}
               </td>
+              <NextTargetCell ctx={ctx} targets={kpi.targets} unit={kpi.unit} today={props.today} />
               <td data-label={ctx.t('kpi.rate')}>
                 <RateBar rate={e?.status.achievement?.displayRate ?? null} label={rateLabel(ctx, e)} />
               </td>

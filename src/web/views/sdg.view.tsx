@@ -1,5 +1,7 @@
 import { textColourOn } from '../../core/sdg/sdg-framework.ts';
-import type { GoalCount, GoalPage } from '../../summaries/national.service.ts';
+import { KPI_STATUSES } from '../../core/kpi/status.ts';
+import type { GoalCitiesPage } from '../../summaries/comparison.service.ts';
+import type { GoalCount, GoalPage, PrefectureCount } from '../../summaries/national.service.ts';
 import { fill } from './fill.ts';
 import { Layout } from './layout.tsx';
 import { Pager, PrefectureSelect, StatusSelect, SummaryKpiTable, withQuery } from './national-parts.tsx';
@@ -7,16 +9,19 @@ import { DownloadLinks, goalPath } from './public-parts.tsx';
 import { localized, type ViewContext } from './view-context.ts';
 
 /** `/sdgs`: the 17 goals in their colours, each with how many KPIs of how many cities address it. */
-export function SdgGoalsView(props: { ctx: ViewContext; goals: readonly GoalCount[] }) {
-  const { ctx } = props;
+export function SdgGoalsView(props: { ctx: ViewContext; goals: readonly GoalCount[]; prefectures: readonly PrefectureCount[]; prefecture: string | undefined }) {
+  const { ctx, prefecture } = props;
+  const query = withQuery(ctx, '/sdgs', { prefecture });
   return (
     <Layout ctx={ctx} title={ctx.t('pub.sdg.title')} breadcrumbs={[{ href: ctx.href('/'), label: ctx.t('nav.home') }]}>
       <h1>{ctx.t('pub.sdg.title')}</h1>
       <p class="lead">{ctx.t('pub.sdg.lead')}</p>
+      <PrefectureForm ctx={ctx} action="/sdgs" prefectures={props.prefectures} prefecture={prefecture} />
+      {prefecture !== undefined ? <p role="status">{fill(ctx.t('cmp.sdg.prefectureNote'), { prefecture: prefectureLabel(ctx, props.prefectures, prefecture) })}</p> : null}
       <ul class="goal-grid">
         {props.goals.map(({ goal, kpiCount, cityCount }) => (
           <li>
-            <a class="goal-tile" href={ctx.href(goalPath(goal.id))} style={`background:${goal.colour};color:${textColourOn(goal.colour)}`}>
+            <a class="goal-tile" href={withQuery(ctx, goalPath(goal.id), { prefecture })} style={`background:${goal.colour};color:${textColourOn(goal.colour)}`}>
               <span class="goal-no">{goal.id}</span>
               <span class="goal-name">{localized(ctx, goal.short.ja, goal.short.en)}</span>
               <span class="goal-count">{kpiCount > 0 ? fill(ctx.t('nat.sdg.count'), { kpis: String(kpiCount), cities: String(cityCount) }) : ctx.t('pub.sdg.none')}</span>
@@ -24,9 +29,9 @@ export function SdgGoalsView(props: { ctx: ViewContext; goals: readonly GoalCoun
           </li>
         ))}
       </ul>
-      <DownloadLinks ctx={ctx} base={ctx.href('/sdgs')} json="/api/v1/sdgs" />
+      <DownloadLinks ctx={ctx} base={query} json="/api/v1/sdgs" />
       <p>
-        <a href={ctx.href('/progress')}>{ctx.t('pub.glance.nationalTitle')}</a>
+        <a href={withQuery(ctx, '/progress', { prefecture })}>{ctx.t('pub.glance.nationalTitle')}</a>
       </p>
       <p class="muted small">{ctx.t('pub.sdg.sourceNote')}</p>
     </Layout>
@@ -38,7 +43,7 @@ export function SdgGoalsView(props: { ctx: ViewContext; goals: readonly GoalCoun
  * the KPIs of every city tagged with one of its targets, filterable by target, prefecture and
  * status with a GET form (no JavaScript), and the targets no KPI addresses yet.
  */
-export function SdgGoalView(props: { ctx: ViewContext; detail: GoalPage }) {
+export function SdgGoalView(props: { ctx: ViewContext; detail: GoalPage; today: string }) {
   const { ctx, detail } = props;
   const { goal, filter } = detail;
   const title = `${ctx.t('pub.sdg.goal')} ${goal.id} ${localized(ctx, goal.short.ja, goal.short.en)}`;
@@ -62,6 +67,11 @@ export function SdgGoalView(props: { ctx: ViewContext; detail: GoalPage }) {
       </div>
       <p class="lead">{localized(ctx, goal.title.ja, goal.title.en)}</p>
       <p>{fill(ctx.t('nat.sdg.goalCount'), { kpis: String(detail.kpiCount), cities: String(detail.cityCount), targets: String(detail.targets.length) })}</p>
+      {detail.cityCount > 0 ? (
+        <p>
+          <a href={withQuery(ctx, `${path}/cities`, { prefecture: filter.prefecture })}>{ctx.t('cmp.goalCities.link')}</a>
+        </p>
+      ) : null}
       {detail.targets.length === 0 ? <p>{ctx.t('pub.sdg.noKpis')}</p> : null}
       {detail.targets.length > 0 ? (
         <section aria-labelledby="targets-h">
@@ -103,7 +113,7 @@ export function SdgGoalView(props: { ctx: ViewContext; detail: GoalPage }) {
             </fieldset>
           </form>
           <DownloadLinks ctx={ctx} base={download} json={`/api/v1/sdgs/${goal.id}${download.includes('?') ? download.slice(download.indexOf('?')) : ''}`} />
-          {detail.kpis.total === 0 ? <p role="status">{ctx.t('nat.filter.none')}</p> : detail.kpis.items.length > 0 ? <SummaryKpiTable ctx={ctx} items={detail.kpis.items} caption={caption} /> : null}
+          {detail.kpis.total === 0 ? <p role="status">{ctx.t('nat.filter.none')}</p> : detail.kpis.items.length > 0 ? <SummaryKpiTable ctx={ctx} items={detail.kpis.items} caption={caption} today={props.today} /> : null}
           <Pager ctx={ctx} page={detail.kpis} path={path} params={params} />
         </section>
       ) : null}
@@ -125,4 +135,116 @@ export function SdgGoalView(props: { ctx: ViewContext; detail: GoalPage }) {
       </nav>
     </Layout>
   );
+}
+
+/** The prefecture's name in the page's language (as the filter's choices spell it). */
+export function prefectureLabel(ctx: ViewContext, prefectures: readonly PrefectureCount[], prefecture: string): string {
+  const p = prefectures.find((x) => x.prefecture === prefecture);
+  return p ? localized(ctx, p.prefecture, p.prefectureEn) : prefecture;
+}
+
+/** A GET form narrowing a national page to one prefecture (no JavaScript). */
+export function PrefectureForm(props: { ctx: ViewContext; action: string; prefectures: readonly PrefectureCount[]; prefecture: string | undefined }) {
+  const { ctx } = props;
+  return (
+    <form method="get" action={props.action} class="filters">
+      {ctx.lang === 'en' ? <input type="hidden" name="lang" value="en" /> : null}
+      <fieldset>
+        <legend>{ctx.t('cmp.sdg.filterLegend')}</legend>
+        <PrefectureSelect ctx={ctx} prefectures={props.prefectures} value={props.prefecture} id="f-prefecture" />
+        <button type="submit">{ctx.t('nat.filter.apply')}</button>
+        {props.prefecture !== undefined ? <a href={ctx.href(props.action)}>{ctx.t('nat.filter.clear')}</a> : null}
+      </fieldset>
+    </form>
+  );
+}
+
+/**
+ * `/sdgs/:goal/cities`: one page of the cities working on a goal (their KPIs tagged with one of
+ * its targets) with those KPIs by status, each count linking to the city's KPI list filtered by
+ * goal and status; filterable by prefecture with a GET form, paged (issue 15.6).
+ */
+export function GoalCitiesView(props: { ctx: ViewContext; detail: GoalCitiesPage }) {
+  const { ctx, detail } = props;
+  const { goal, prefecture } = detail;
+  const title = fill(ctx.t('cmp.goalCities.title'), { goal: goal.id });
+  const path = `${goalPath(goal.id)}/cities`;
+  const caption = `${title}（${localized(ctx, goal.short.ja, goal.short.en)}）`;
+  return (
+    <Layout
+      ctx={ctx}
+      title={title}
+      breadcrumbs={[
+        { href: ctx.href('/'), label: ctx.t('nav.home') },
+        { href: ctx.href('/sdgs'), label: ctx.t('pub.sdg.title') },
+        { href: ctx.href(goalPath(goal.id)), label: `${ctx.t('pub.sdg.goal')} ${goal.id}` },
+      ]}
+    >
+      <h1>{caption}</h1>
+      <p class="lead">{ctx.t('cmp.goalCities.lead')}</p>
+      <PrefectureForm ctx={ctx} action={path} prefectures={detail.prefectures} prefecture={prefecture} />
+      {detail.cities.total === 0 ? (
+        <p role="status">{ctx.t('cmp.goalCities.none')}</p>
+      ) : detail.cities.items.length > 0 ? (
+        <div class="table-scroll" tabindex={0} role="region" aria-label={caption}>
+          <table class="glance-table">
+            <caption class="visually-hidden">{caption}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{ctx.t('cmp.goalCities.city')}</th>
+                <th scope="col" class="num">
+                  {ctx.t('cmp.population')}
+                </th>
+                {KPI_STATUSES.map((s) => (
+                  <th scope="col" class="num">
+                    {ctx.t(`status.${s}`)}
+                  </th>
+                ))}
+                <th scope="col" class="num">
+                  {ctx.t('pub.glance.total')}
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {detail.cities.items.map(({ city, counts, total }) => {
+                const label = localized(ctx, city.name, city.nameEn);
+                const list = (status?: string) => withQuery(ctx, `/cities/${city.id}/kpis`, { goal: goal.id, status });
+                return (
+                  <tr>
+                    <th scope="row">
+                      <a href={ctx.href(`/cities/${city.id}`)}>{label}</a>
+                      <span class="cell-note">{localized(ctx, city.prefecture, city.prefectureEn)}</span>
+                    </th>
+                    <td class="num">{city.population !== undefined ? formatCount(ctx, city.population) : '—'}</td>
+                    {KPI_STATUSES.map((s) => (
+                      <td class="num">
+                        {counts[s] > 0 ? (
+                          <a href={list(s)} aria-label={`${label}：${ctx.t(`status.${s}`)} ${counts[s]}`}>
+                            {counts[s]}
+                          </a>
+                        ) : (
+                          '0'
+                        )}
+                      </td>
+                    ))}
+                    <td class="num">
+                      <a href={list()} aria-label={`${label}：${ctx.t('pub.glance.total')} ${total}`}>
+                        {total}
+                      </a>
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
+      ) : null}
+      <Pager ctx={ctx} page={detail.cities} path={path} params={{ prefecture }} />
+    </Layout>
+  );
+}
+
+/** A count of people with the page's separators (110,000 / 110,000). */
+export function formatCount(ctx: ViewContext, n: number): string {
+  return n.toLocaleString(ctx.lang === 'ja' ? 'ja-JP' : 'en-GB');
 }
