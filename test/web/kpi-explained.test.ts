@@ -140,7 +140,7 @@ describe('every KPI explained (issue 15.2)', () => {
       kpi: { kpiId: 'bad-meta', name: 'x', unit: '人', side: 'none', aggregation: 'snapshot', method: 'ratio', baselineAt: '2020年', baselineValue: '1', targets: '2025年 2', updateFrequency: 'hourly', dataProvider: 'x'.repeat(301) },
     });
     expect(r.ok).toBe(false);
-    if (!r.ok && 'errors' in r) expect(Object.keys(r.errors)).toEqual(expect.arrayContaining(['updateFrequency', 'dataProvider']));
+    if (!r.ok && 'errors' in r) expect(Object.keys(r.errors ?? {})).toEqual(expect.arrayContaining(['updateFrequency', 'dataProvider']));
     expect((await page('/cities/ichinoseki/kpis/bad-meta')).status).toBe(404);
   });
 });
