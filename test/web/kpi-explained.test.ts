@@ -1,3 +1,4 @@
+import { SaxesParser } from 'saxes';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordActuals } from '../../src/actuals/record-actual.command.ts';
 import { createKpi } from '../../src/kpis/kpi.commands.ts';
@@ -68,6 +69,29 @@ describe('every KPI explained (issue 15.2)', () => {
     expect(r.text).not.toContain('<script>alert(1)');
     expect(r.text).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
     expect(r.text).toMatch(/<dl class="about">/);
+  });
+
+  it('hostile text in the name stays text in the chart files and the embed page (well-formed SVG, no markup)', async () => {
+    const svg = await (await app.request('/cities/ichinoseki/kpis/explained-kpi/chart.svg')).text();
+    let title = '';
+    let inTitle = false;
+    const parser = new SaxesParser({ xmlns: true });
+    parser.on('error', (e) => {
+      throw e;
+    });
+    parser.on('opentag', (t) => (inTitle = t.local === 'title'));
+    parser.on('text', (t) => {
+      if (inTitle) title += t;
+    });
+    parser.on('closetag', () => (inTitle = false));
+    parser.write(svg).close();
+    expect(title).toBe(`説明つき指標${HOSTILE}（一関市）`);
+    expect(svg).not.toContain('<script');
+    const png = new Uint8Array(await (await app.request('/cities/ichinoseki/kpis/explained-kpi/chart.png')).arrayBuffer());
+    expect([...png.slice(1, 4)]).toEqual([0x50, 0x4e, 0x47]);
+    const embed = await (await app.request('/cities/ichinoseki/kpis/explained-kpi/embed')).text();
+    expect(embed).not.toContain('<script');
+    expect(embed).toContain('&lt;script&gt;');
   });
 
   it('in English too, and says "not stated" where staff left a field empty', async () => {
