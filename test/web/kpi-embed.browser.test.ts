@@ -35,7 +35,7 @@ afterAll(async () => {
   await new Promise<void>((r) => (other ? other.close(() => r()) : r()));
 });
 
-/** Opens the other origin's page framing `src` (JavaScript off); returns the frame's h1 text, or null when nothing loaded. */
+/** Opens the other origin's page framing `src` (JavaScript off); returns the frame's h1 text, or null when our page did not load in it. */
 async function framed(src: string): Promise<string | null> {
   const context = await browser.newContext({ javaScriptEnabled: false });
   try {
@@ -45,6 +45,8 @@ async function framed(src: string): Promise<string | null> {
     await page.waitForTimeout(300);
     if (!frame) return null;
     await frame.waitForLoadState('load').catch(() => undefined);
+    // A refused frame shows Chromium's error page (chrome-error://…, "127.0.0.1 is blocked"), not ours.
+    if (!frame.url().startsWith(server.url)) return null;
     const h1 = frame.locator('h1');
     return (await h1.count()) > 0 ? await h1.first().innerText() : null;
   } finally {
