@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ChangeSignal } from '../actuals/record-actual.command.ts';
-import { ACHIEVEMENT_METHODS, KPI_AGGREGATIONS, KPI_SIDES, type AchievementMethod, type KpiAggregation, type KpiSide } from '../core/kpi/kpi.ts';
+import { ACHIEVEMENT_METHODS, KPI_AGGREGATIONS, KPI_SIDES, KPI_UPDATE_FREQUENCIES, type AchievementMethod, type KpiAggregation, type KpiSide, type KpiUpdateFrequency } from '../core/kpi/kpi.ts';
 import { parseQuantity, parseSdgTargetList, parseTimePoint } from '../core/notation/index.ts';
 import { validateSdgTargetIds } from '../core/sdg/sdg-framework.ts';
 import type { TimePoint } from '../core/time/time-point.ts';
@@ -50,6 +50,10 @@ export interface KpiDefinitionInput {
   readonly targets: string;
   readonly definition?: string;
   readonly dataSource?: string;
+  /** Who provides the figures (提供元), issue 15.2. */
+  readonly dataProvider?: string;
+  /** One of KPI_UPDATE_FREQUENCIES, or empty for not stated. */
+  readonly updateFrequency?: string;
 }
 
 /** A KPI's head as validated. */
@@ -68,6 +72,8 @@ interface ValidKpi {
   readonly targets: readonly { at: TimePoint; value: number; decimals: number }[];
   readonly definition: string | null;
   readonly dataSource: string | null;
+  readonly dataProvider: string | null;
+  readonly updateFrequency: KpiUpdateFrequency | null;
 }
 
 const head = z.object({
@@ -79,6 +85,8 @@ const head = z.object({
   method: z.enum(ACHIEVEMENT_METHODS as [AchievementMethod, ...AchievementMethod[]]),
   definition: optionalText(2000),
   dataSource: optionalText(500),
+  dataProvider: optionalText(300),
+  updateFrequency: z.union([z.literal('').transform(() => null), z.enum(KPI_UPDATE_FREQUENCIES as [KpiUpdateFrequency, ...KpiUpdateFrequency[]])]),
 });
 
 /** "2025年度 157" → time point and value: the longest leading run of words that reads as a time point, the rest as the value. */
@@ -97,7 +105,7 @@ function readTargetLine(line: string, unit: string): { ok: true; at: TimePoint; 
 
 /** Validates a KPI as typed; departments are the city's (for the department field). */
 function validateKpi(input: KpiDefinitionInput, departments: readonly { id: number }[]): { ok: true; value: ValidKpi } | { ok: false; errors: Record<string, FieldProblem> } {
-  const parsed = head.safeParse({ nameEn: '', definition: '', dataSource: '', ...input });
+  const parsed = head.safeParse({ nameEn: '', definition: '', dataSource: '', dataProvider: '', updateFrequency: '', ...input });
   const errors: Record<string, FieldProblem> = parsed.success ? {} : zodProblems(parsed.error.issues);
   const slug = (input.kpiId ?? '').trim() || randomSlug('kpi');
   if (!SLUG.test(slug) || slug.length > 80) errors['kpiId'] = problem('plans.error.slug');
@@ -152,6 +160,8 @@ function validateKpi(input: KpiDefinitionInput, departments: readonly { id: numb
       targets,
       definition: d.definition,
       dataSource: d.dataSource,
+      dataProvider: d.dataProvider,
+      updateFrequency: d.updateFrequency,
     },
   };
 }
@@ -198,6 +208,8 @@ export async function createKpi(db: Executor, signal: ChangeSignal, props: Creat
         baseline_decimals: k.baseline.decimals,
         definition: k.definition,
         data_source: k.dataSource,
+        data_provider: k.dataProvider,
+        update_frequency: k.updateFrequency,
       });
       if (k.sdgTargets.length > 0) await insertKpiSdgTargets(trx, k.sdgTargets.map((sdg_target, position) => ({ kpi_id: row.id, sdg_target, position })));
       const targets = await insertTargets(
@@ -227,6 +239,8 @@ export async function createKpi(db: Executor, signal: ChangeSignal, props: Creat
             targets: k.targets.map((t) => ({ at: formatTimePointIso(t.at), value: t.value })),
             definition: k.definition,
             dataSource: k.dataSource,
+            dataProvider: k.dataProvider,
+            updateFrequency: k.updateFrequency,
           },
           reason: props.reason ?? null,
         },

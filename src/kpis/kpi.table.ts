@@ -1,5 +1,5 @@
 import type { ColumnType, Generated, GeneratedAlways, Insertable, Selectable, Updateable } from 'kysely';
-import type { AchievementMethod, KpiAggregation, KpiDirection, KpiSide } from '../core/kpi/kpi.ts';
+import type { AchievementMethod, KpiAggregation, KpiDirection, KpiSide, KpiUpdateFrequency } from '../core/kpi/kpi.ts';
 import type { NumericColumn } from '../storage/columns.ts';
 
 /** `kpis`: what a city measures and its baseline; actuals and targets live in their own tables. */
@@ -31,6 +31,10 @@ export interface KpisTable {
   data_source: ColumnType<string | null, string | null | undefined, string | null>;
   /** The standard indicator code the KPI declares (Kpi.indicator; migration 2026_12_01_0401). */
   indicator_code: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Who provides the figures (提供元), migration 2026_12_01_0301. */
+  data_provider: ColumnType<string | null, string | null | undefined, string | null>;
+  /** How often the figures are updated (更新頻度), null when not stated. */
+  update_frequency: ColumnType<KpiUpdateFrequency | null, KpiUpdateFrequency | null | undefined, KpiUpdateFrequency | null>;
   /** Row version from the `edit_versions` sequence: a new number on every update (optimistic concurrency). */
   version: Generated<number>;
 }

@@ -133,7 +133,7 @@ export const NO_PERSONAL_DATA: Readonly<Record<string, readonly string[]>> = {
   review_entries: ['city_id', 'entity', 'entity_key', 'state', 'content', 'explanation', 'reason', 'platform_override'],
   precise_figures: ['basis', 'city_id', 'figure', 'ref', 'source'],
   published_figures: ['as_of', 'city_id', 'document', 'label', 'label_en', 'passage', 'period', 'slug', 'source', 'subject', 'unit'],
-  kpis: ['city_id', 'slug', 'name', 'name_en', 'unit', 'department', 'side', 'aggregation', 'direction', 'method', 'baseline_at', 'definition', 'data_source'],
+  kpis: ['city_id', 'slug', 'name', 'name_en', 'unit', 'department', 'side', 'aggregation', 'direction', 'method', 'baseline_at', 'definition', 'data_source', 'data_provider', 'update_frequency'],
   kysely_migration: ['name', 'timestamp'],
   kysely_migration_lock: ['id'],
   login_attempts: ['outcome'],

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { createKpi, setKpiArchived } from '../kpis/kpi.commands.ts';
-import { loadCityData } from '../services/city-data.service.ts';
+import { loadCityData, saveCityData } from '../services/city-data.service.ts';
 import { insertCity } from '../cities/city.repository.ts';
 import type { Executor } from '../storage/database.ts';
-import { findKpiBySlug } from '../kpis/kpi.repository.ts';
+import { findKpiBySlug, updateKpi } from '../kpis/kpi.repository.ts';
 import { recordObservation } from '../actuals/observation.repository.ts';
 import { reviseTarget } from '../kpis/target.repository.ts';
 import { testDatabases, useTestDatabase } from '../storage/test-databases.ts';
@@ -103,6 +103,22 @@ describe.each(testDatabases())('plan building on $name', (database) => {
     expect(errors['targets']!.message!.ja).toMatch(/^2行目：/);
     expect(errors['sdgTargets']!.kind).toBe('notation');
     expect((await loadCityData(db(), cityId))!.kpis.map((k) => k.id)).toEqual(['machinori']);
+  });
+
+  it('keeps what a KPI is (definition, source, provider, update frequency) as created, through a save of the city (issue 15.2)', async () => {
+    const { cityId } = await newCity(db());
+    const signal = { invalidate: () => {} };
+    const meta = { definition: '市内の新規就農者（認定新規就農者を含む）', dataSource: '新規就農者調査', dataProvider: '市農政課', updateFrequency: 'every-5-years' };
+    expect((await createKpi(db(), signal, { cityId, actor, kpi: kpiInput('新規就農者数', { kpiId: 'farmers', ...meta }) })).ok).toBe(true);
+    const loaded = (await loadCityData(db(), cityId))!;
+    expect(loaded.kpis[0]).toMatchObject(meta);
+    // A plan data file carries no metadata: saving the city keeps what staff entered.
+    await saveCityData(db(), { ...loaded, kpis: loaded.kpis.map(({ definition: _d, dataSource: _s, dataProvider: _p, updateFrequency: _u, ...k }) => k) }, actor);
+    expect((await loadCityData(db(), cityId))!.kpis[0]).toMatchObject(meta);
+    // The database refuses a frequency that is not one of the list, whatever path writes it.
+    await expect(updateKpi(db(), (await findKpiBySlug(db(), cityId, 'farmers'))!.id, { update_frequency: 'hourly' as never })).rejects.toThrow();
+    const bad = await createKpi(db(), signal, { cityId, actor, kpi: kpiInput('x', { updateFrequency: 'hourly' }) });
+    expect(Object.keys((bad as { errors: object }).errors)).toEqual(['updateFrequency']);
   });
 
   it('moves, reorders, archives and deletes nodes; a stale version is a conflict; only what has no data is deleted', async () => {

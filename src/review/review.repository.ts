@@ -91,6 +91,7 @@ export function foldReviewRows(rows: readonly ReviewEntryRow[]): ReviewStatus[] 
       state: r.state,
       content,
       approved: approvedNow ? content : (before?.approved ?? null),
+      approvedAt: approvedNow ? new Date(r.recorded_at) : (before?.approvedAt ?? null),
       everApproved: approvedNow || (before?.everApproved ?? false),
       explanation: r.explanation,
       reason: r.reason,

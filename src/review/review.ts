@@ -45,6 +45,8 @@ export interface ReviewStatus {
   readonly content: ActualContent | TextContent | null;
   /** The content last approved (what the public sees), null when none was or it was withdrawn. */
   readonly approved: ActualContent | TextContent | null;
+  /** When the content last approved was approved (UTC instant), null when none was. */
+  readonly approvedAt: Date | null;
   /** Whether some step was ever approved (a withdrawal approved hides the entry too). */
   readonly everApproved: boolean;
   readonly explanation: string | null;

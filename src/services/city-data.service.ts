@@ -1,7 +1,7 @@
 import { endOfIsoDateInJapan } from '../core/time/iso-date.ts';
 import { decimalsOf } from '../core/quantity.ts';
 import type { City, CityData, OpenDataLicence, PublishedRate, SourceDocument } from '../core/city/city.ts';
-import type { DatedValue, Kpi, KpiTarget, Observation, TargetRevision } from '../core/kpi/kpi.ts';
+import type { DatedValue, Kpi, KpiMetadata, KpiTarget, Observation, TargetRevision } from '../core/kpi/kpi.ts';
 import type { Plan, PlanKpiRow, PlanNarrative, PlanNode, PlanVersion, SheetReport } from '../core/plan/plan.ts';
 import { formatTimePointIso, parseTimePointIso, timePointEnd, type TimePoint } from '../core/time/time-point.ts';
 import { appendChangeLog, type NewChangeLogEntry } from '../storage/change-log.repository.ts';
@@ -217,7 +217,8 @@ function cityDataFromSnapshot(s: Snapshot, withHistory = false): CityData {
     .filter((k) => k.retired_at === null)
     .map((k) => withPrecise({
       ...kpiHeadFromRow(k, (sdg.get(k.id) ?? []).map((r) => r.sdg_target)),
-      observations: (observations.get(k.id) ?? []).map(observationFromRow),
+      ...kpiMetadataFromRow(k),
+      observations: (observations.get(k.id) ?? []).map((o) => (withHistory ? { ...observationFromRow(o), recordedAt: o.recorded_at.toISOString() } : observationFromRow(o))),
       targets: (targets.get(k.id) ?? []).map((t) => {
         const target = targetFromRow(t, revisions.get(t.id) ?? []);
         return withHistory ? withKnownHistory(target, targetVersions.get(t.id) ?? [], revisions.get(t.id) ?? []) : target;
@@ -277,7 +278,7 @@ function documentFromRow(r: SourceDocumentRow): SourceDocument {
 }
 
 /** A KPI without its actuals and targets: the part stored in `kpis` and `kpi_sdg_targets`. */
-type KpiHead = Omit<Kpi, 'observations' | 'targets'>;
+type KpiHead = Omit<Kpi, 'observations' | 'targets' | keyof KpiMetadata>;
 
 function kpiHeadFromRow(r: KpiRow, sdgTargets: string[]): KpiHead {
   return {
@@ -294,6 +295,19 @@ function kpiHeadFromRow(r: KpiRow, sdgTargets: string[]): KpiHead {
     ...opt('direction', r.direction),
     method: r.method,
     baseline: datedValue(r.baseline_at, r.baseline_value, r.baseline_decimals),
+  };
+}
+
+/**
+ * What staff typed about a KPI (definition, source, provider, update frequency). Not part of
+ * {@link KpiHead}: plan data files do not carry it, so saving a file keeps it.
+ */
+function kpiMetadataFromRow(r: KpiRow): KpiMetadata {
+  return {
+    ...opt('definition', r.definition?.trim() || null),
+    ...opt('dataSource', r.data_source?.trim() || null),
+    ...opt('dataProvider', r.data_provider?.trim() || null),
+    ...opt('updateFrequency', r.update_frequency),
   };
 }
 

@@ -1,6 +1,9 @@
 import type { CityData, PublishedRate, SourceDocument, StatusOverride } from '../core/city/city.ts';
 import { evaluateKpi, sortedObservations, type KpiEvaluation } from '../core/kpi/kpi-evaluation.ts';
-import type { Kpi, KpiTarget, Observation } from '../core/kpi/kpi.ts';
+import { kpiDirection, type Kpi, type KpiDirection, type KpiMetadata, type KpiTarget, type Observation } from '../core/kpi/kpi.ts';
+import { achievementFormula } from '../core/kpi/achievement.ts';
+import type { BilingualText } from '../core/bilingual.ts';
+import type { TimePoint } from '../core/time/time-point.ts';
 import { walkPlanNodes, type Plan, type PlanKpiRow, type PlanNode } from '../core/plan/plan.ts';
 import type { Reconciliation } from '../core/reconciliation/reconcile.ts';
 import { findSdgTarget, goalOfTarget, type SdgGoal, type SdgTarget } from '../core/sdg/sdg-framework.ts';
@@ -47,6 +50,42 @@ export interface KpiPublishedRate {
   readonly today: RateOnTodaysData | null;
 }
 
+/** A figure of the KPI a document printed: a rate (as printed), an actual or a target (value and decimals as printed). */
+export type PrintedFigure =
+  | { readonly kind: 'rate'; readonly at: TimePoint; readonly printed: string }
+  | { readonly kind: 'actual' | 'target'; readonly at: TimePoint; readonly value: number; readonly decimals: number | undefined };
+
+/** A document that printed figures of the KPI ("as published in"), with the figures it printed. */
+export interface KpiPublication {
+  /** The registered document; undefined when an actual names a source that is not registered (then `title` is that source). */
+  readonly document: SourceDocument | undefined;
+  readonly title: string;
+  readonly figures: readonly PrintedFigure[];
+}
+
+/**
+ * What the KPI's metadata says (issue 15.2, Open SDG's metadata tabs): definition, source,
+ * provider, update frequency as staff typed them, the department, the achievement method and
+ * its formula as the city computes it, how many target revisions there were, and when the
+ * published figures last changed. Built from the public view only.
+ */
+export interface KpiAbout {
+  readonly metadata: KpiMetadata;
+  readonly department: string | undefined;
+  readonly method: Kpi['method'];
+  readonly direction: KpiDirection;
+  readonly formula: BilingualText;
+  readonly revisionCount: number;
+  /**
+   * ISO instant of the latest entry among the figures the public sees: actuals (their entry, or
+   * the approval of the reviewed content shown), target values and target revisions; null when
+   * none is dated (figures loaded without history).
+   */
+  readonly lastUpdated: string | null;
+  /** The documents that printed this KPI's figures, in the city's document order, then unregistered sources. */
+  readonly publishedIn: readonly KpiPublication[];
+}
+
 /** Everything the public KPI page shows. */
 export interface KpiDetail {
   readonly data: CityData;
@@ -64,6 +103,7 @@ export interface KpiDetail {
   readonly publishedRates: readonly KpiPublishedRate[];
   /** Documents the KPI's figures were printed in (its published rates' documents). */
   readonly documents: readonly SourceDocument[];
+  readonly about: KpiAbout;
 }
 
 /** Resolves SDG target ids to their titles and goals. */
@@ -145,5 +185,63 @@ export function buildKpiDetail(data: CityData, kpiId: string): KpiDetail | null 
     commentary,
     publishedRates,
     documents,
+    about: {
+      metadata: { ...(kpi.definition && { definition: kpi.definition }), ...(kpi.dataSource && { dataSource: kpi.dataSource }), ...(kpi.dataProvider && { dataProvider: kpi.dataProvider }), ...(kpi.updateFrequency && { updateFrequency: kpi.updateFrequency }) },
+      department: kpi.department,
+      method: kpi.method,
+      direction: kpiDirection(kpi),
+      formula: achievementFormula(kpi.method, kpiDirection(kpi)),
+      revisionCount: kpi.targets.reduce((n, t) => n + t.revisions.length, 0),
+      lastUpdated: lastUpdated(kpi, observations),
+      publishedIn: publishedIn(kpi, data.documents, publishedRates, observations),
+    },
   };
+}
+
+/** The latest entry time among the shown actuals, target values and revisions (ISO instants compare as text). */
+function lastUpdated(kpi: Kpi, observations: readonly Observation[]): string | null {
+  const times = [
+    ...observations.map((o) => o.recordedAt),
+    ...kpi.targets.flatMap((t) => [...(t.versions ?? []).map((v) => v.recordedAt), ...t.revisions.map((r) => r.recordedAt)]),
+  ].filter((t): t is string => t !== undefined);
+  return times.length === 0 ? null : times.reduce((a, b) => (new Date(a).getTime() >= new Date(b).getTime() ? a : b));
+}
+
+/**
+ * The documents that printed this KPI: each published rate's document with the rate as printed
+ * and the actual and target as that document had them; and each actual taken from a published
+ * document (`documented`, its source naming a registered document by id or title, else shown by
+ * the source's own words).
+ */
+function publishedIn(kpi: Kpi, documents: readonly SourceDocument[], rates: readonly KpiPublishedRate[], observations: readonly Observation[]): KpiPublication[] {
+  const byKey = new Map<string, { document: SourceDocument | undefined; title: string; figures: PrintedFigure[]; seen: Set<string> }>();
+  const entry = (document: SourceDocument | undefined, title: string) => {
+    const key = document ? `doc:${document.id}` : `src:${title}`;
+    let e = byKey.get(key);
+    if (!e) byKey.set(key, (e = { document, title, figures: [], seen: new Set() }));
+    return e;
+  };
+  const add = (e: ReturnType<typeof entry>, f: PrintedFigure) => {
+    const key = JSON.stringify(f);
+    if (e.seen.has(key)) return;
+    e.seen.add(key);
+    e.figures.push(f);
+  };
+  for (const r of rates) {
+    const e = entry(r.document, r.document?.title ?? r.published.documentId);
+    add(e, { kind: 'rate', at: r.published.actualAt, printed: r.published.printed });
+    const actual = r.published.actual ?? r.asPublished?.actual;
+    if (actual) add(e, { kind: 'actual', at: r.published.actualAt, value: actual.value, decimals: actual.decimals });
+    const target = r.published.targetValue ?? r.asPublished?.target;
+    const targetAt = kpi.targets.find((t) => t.id === r.published.targetId)?.at;
+    if (target && targetAt) add(e, { kind: 'target', at: targetAt, value: target.value, decimals: target.decimals });
+  }
+  for (const o of observations) {
+    const source = o.source?.trim();
+    if (!o.documented || !source) continue;
+    const document = documents.find((d) => d.id === source || d.title === source);
+    add(entry(document, document?.title ?? source), { kind: 'actual', at: o.at, value: o.value, decimals: o.decimals });
+  }
+  const order = (e: { document: SourceDocument | undefined }) => (e.document ? documents.indexOf(e.document) : documents.length);
+  return [...byKey.values()].sort((a, b) => order(a) - order(b)).map(({ document, title, figures }) => ({ document, title, figures }));
 }

@@ -69,10 +69,10 @@ export function yearsWithData(data: CityData): Set<number> {
  */
 export function publicView(staff: StaffCityData): CityData {
   const published = (year: number) => staff.publishedYears.has(year);
-  const approvedOf = (entity: ReviewEntity, key: string): { show: boolean; content?: ActualContent | TextContent } => {
+  const approvedOf = (entity: ReviewEntity, key: string): { show: boolean; content?: ActualContent | TextContent; approvedAt?: Date | null } => {
     const r = staff.reviews.get(reviewId(entity, key));
     if (!r) return { show: true };
-    return r.approved ? { show: true, content: r.approved } : { show: false };
+    return r.approved ? { show: true, content: r.approved, approvedAt: r.approvedAt } : { show: false };
   };
   const d = staff.data;
   const kpis = d.kpis.map((k) => ({
@@ -86,8 +86,10 @@ export function publicView(staff: StaffCityData): CityData {
       if (!a.show) return instead();
       if (!a.content) return [o];
       const c = a.content as ActualContent;
-      const { decimals: _d, note: _n, source: _s, ...rest } = o;
-      return [{ ...rest, value: c.value, ...(c.decimals !== null && { decimals: c.decimals }), ...(c.note !== null && { note: c.note }), ...(c.source !== null && { source: c.source }) }];
+      const { decimals: _d, note: _n, source: _s, recordedAt: _r, ...rest } = o;
+      // The time the public content was approved, never that of a correction still waiting.
+      const recordedAt = a.approvedAt ? { recordedAt: a.approvedAt.toISOString() } : {};
+      return [{ ...rest, value: c.value, ...(c.decimals !== null && { decimals: c.decimals }), ...(c.note !== null && { note: c.note }), ...(c.source !== null && { source: c.source }), ...recordedAt }];
     }),
   }));
   const plans = d.plans.map((p) => ({

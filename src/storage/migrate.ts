@@ -14,6 +14,7 @@ import * as m20261130_1201 from './migrations/2026_11_30_1201_plan_building.ts';
 import * as m20261130_1401 from './migrations/2026_11_30_1401_sheet_forms.ts';
 import * as m20261130_1601 from './migrations/2026_11_30_1601_search_readings.ts';
 import * as m20261130_1602 from './migrations/2026_11_30_1602_city_code_and_licence.ts';
+import * as m20261201_0301 from './migrations/2026_12_01_0301_kpi_metadata.ts';
 import * as m20261201_0401 from './migrations/2026_12_01_0401_compare.ts';
 
 /**
@@ -34,6 +35,7 @@ const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '2026_11_30_1401_sheet_forms': m20261130_1401,
   '2026_11_30_1601_search_readings': m20261130_1601,
   '2026_11_30_1602_city_code_and_licence': m20261130_1602,
+  '2026_12_01_0301_kpi_metadata': m20261201_0301,
   '2026_12_01_0401_compare': m20261201_0401,
 };
 

@@ -50,6 +50,8 @@ const PUBLIC_PAGE_TYPES: readonly [name: string, path: string][] = [
   ['kpi-forecast', '/cities/tsukuba/kpis/new-business-founders'],
   ['kpi-revised', '/cities/tsukuba/kpis/local-produce-restaurants-shops'],
   ['kpi-no-actual', '/cities/kanazawa/kpis/waste-emissions'],
+  // Issue 15.4: the embeddable chart page (the chart, its text alternative, its table under details).
+  ['kpi-embed', '/cities/ichinoseki/kpis/co2-reduction-vs-2013/embed'],
   ['sdgs', '/sdgs'],
   ['sdg-goal', '/sdgs/11'],
   ['compare-form', '/compare'],

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { achievement, progressFromBaseline, ratioToTarget } from './achievement.ts';
+import { achievement, achievementFormula, progressFromBaseline, ratioToTarget } from './achievement.ts';
 import { roundHalfUp } from './rounding.ts';
 
 describe('achievement rate (達成度)', () => {
@@ -39,5 +39,14 @@ describe('roundHalfUp (四捨五入)', () => {
     expect(roundHalfUp(93.75, 1)).toBe(93.8);
     expect(roundHalfUp(-682.5, 0)).toBe(-683);
     expect(roundHalfUp(-0.2, 0)).toBe(0);
+  });
+
+  it('writes out the formula each method computes (issue 15.2)', () => {
+    expect(achievementFormula('progress-from-baseline', 'up').ja).toContain('（実績値 − 当初値）÷（目標値 − 当初値）× 100');
+    expect(achievementFormula('progress-from-baseline', 'down').en).toContain('(actual − baseline) / (target − baseline) × 100');
+    expect(achievementFormula('ratio', 'up').en).toBe('achievement (%) = actual / target × 100');
+    // The ratio of a decreasing KPI is target / actual, as ratioToTarget computes it.
+    expect(achievementFormula('ratio', 'down').en).toContain('target / actual × 100');
+    expect(ratioToTarget(50, 40, 'down')).toBe(80);
   });
 });

@@ -1,3 +1,4 @@
+import type { BilingualText } from '../bilingual.ts';
 import { fmt, lazyRecord, type CalculationRecord } from './calculation-record.ts';
 import type { AchievementMethod, KpiDirection } from './kpi.ts';
 
@@ -77,5 +78,23 @@ export function achievement(input: AchievementInput): Achievement {
     }
     return { ja, en };
   }),
+  };
+}
+
+/**
+ * The formula of a KPI's achievement rate (達成度, %) in words, as {@link achievement} computes
+ * it for the KPI's method and direction: the same rule the sheets and pages use, written out for
+ * the KPI's public metadata (issue 15.2). Progress from the baseline falls back to actual /
+ * target when the target equals the baseline; a decreasing KPI's ratio is target / actual.
+ */
+export function achievementFormula(method: AchievementMethod, direction: KpiDirection): BilingualText {
+  if (method === 'ratio') {
+    return direction === 'down'
+      ? { ja: '達成度（％）＝ 目標値 ÷ 実績値 × 100（値が小さいほど良い指標。実績・目標が正の値のとき）', en: 'achievement (%) = target / actual × 100 (smaller is better; for positive actual and target)' }
+      : { ja: '達成度（％）＝ 実績値 ÷ 目標値 × 100', en: 'achievement (%) = actual / target × 100' };
+  }
+  return {
+    ja: '達成度（％）＝（実績値 − 当初値）÷（目標値 − 当初値）× 100（目標値が当初値と同じときは、参考として実績値 ÷ 目標値 × 100）',
+    en: 'achievement (%) = (actual − baseline) / (target − baseline) × 100 (where the target equals the baseline, actual / target × 100 is shown instead)',
   };
 }

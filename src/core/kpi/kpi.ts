@@ -73,6 +73,11 @@ export interface Observation extends DatedValue {
    * override never removes a public count or the city's published figure.
    */
   readonly replaces?: readonly Observation[];
+  /**
+   * ISO instant the shown content was recorded (the version's entry, or its approval when a
+   * reviewed value is shown); filled by the loader with history, absent in data files.
+   */
+  readonly recordedAt?: string;
 }
 
 /** A change of a target's value (上方修正 and the like), never an overwrite. */
@@ -102,8 +107,30 @@ export interface KpiTarget extends DatedValue {
   readonly versions?: readonly TargetValueVersion[];
 }
 
+/**
+ * How often a KPI's figures are updated (更新頻度): every month, quarter, half year, year, every
+ * five years (国勢調査 and other census-based figures), or irregularly.
+ */
+export type KpiUpdateFrequency = 'monthly' | 'quarterly' | 'half-yearly' | 'yearly' | 'every-5-years' | 'irregular';
+export const KPI_UPDATE_FREQUENCIES: readonly KpiUpdateFrequency[] = ['monthly', 'quarterly', 'half-yearly', 'yearly', 'every-5-years', 'irregular'];
+
+/**
+ * What a KPI's metadata says of it (issue 15.2, Open SDG's metadata tabs), as staff typed it;
+ * each absent when not stated. Kept apart from the KPI's head because plan data files do not
+ * carry it: saving a file keeps what staff entered.
+ */
+export interface KpiMetadata {
+  /** How the KPI is counted (定義). */
+  readonly definition?: string;
+  /** Where its figures come from (出典・データソース): a survey, a register, a statistic. */
+  readonly dataSource?: string;
+  /** Who provides the figures (提供元): a ministry, the city's section. */
+  readonly dataProvider?: string;
+  readonly updateFrequency?: KpiUpdateFrequency;
+}
+
 /** A KPI: what is measured, its baseline, actuals and targets. */
-export interface Kpi {
+export interface Kpi extends KpiMetadata {
   readonly id: string;
   readonly cityId: string;
   readonly name: string;

@@ -199,3 +199,24 @@ function drawKpiChart(input: KpiChartInput, size: keyof typeof CHART_SIZES): str
     chart.dispose();
   }
 }
+
+/** Text for XML character data and attribute values. */
+function escapeXml(s: string): string {
+  // Characters XML 1.0 does not allow at all (stored texts refuse them; a file must parse anyway).
+  // eslint-disable-next-line no-control-regex
+  return s.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '').replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[ch]!);
+}
+
+/**
+ * The chart as a file people take away (issue 15.4): a standalone SVG document with an XML
+ * declaration, a white background (a transparent chart is unreadable on a dark slide), and its
+ * title and text alternative as `<title>` and `<desc>`, so the file explains itself when it is
+ * opened, embedded or read aloud. The wide size: a file is not laid out for a phone.
+ */
+export function standaloneKpiChartSvg(input: KpiChartInput, text: { readonly title: string; readonly description: string }): string {
+  const svg = renderKpiChart(input, 'wide');
+  const open = svg.indexOf('>', svg.indexOf('<svg')) + 1;
+  const head = svg.slice(0, open).replace('<svg ', '<svg role="img" aria-labelledby="chart-title chart-desc" ');
+  const body = svg.slice(open).replace(/<rect width="(\d+)" height="(\d+)" x="0" y="0" fill="none"><\/rect>/, '<rect width="$1" height="$2" x="0" y="0" fill="#ffffff"></rect>');
+  return `<?xml version="1.0" encoding="UTF-8"?>\n${head}\n<title id="chart-title">${escapeXml(text.title)}</title>\n<desc id="chart-desc">${escapeXml(text.description)}</desc>${body}`;
+}

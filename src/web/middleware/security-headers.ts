@@ -8,17 +8,21 @@ import { SHEET_CSS } from '../views/sheet/sheet.css.ts';
  * The security headers of every answer (Hono's secureHeaders): a Content-Security-Policy that
  * allows no script at all (the site works without JavaScript) and styles only from the app's own
  * stylesheets, the sheet print view's one inline stylesheet (by its hash) and `style` attributes
- * (goal colours, bar widths: data, not code); no framing by any site (no page is meant to be
- * embedded: to let one be, give its route its own `frame-ancestors`); nosniff; a referrer policy;
+ * (goal colours, bar widths: data, not code); no framing by any site, except the one page made to
+ * be embedded, a KPI chart's embed page ({@link EMBEDDABLE_PAGE}, issue 15.4), which any site may
+ * frame (`frame-ancestors *`, no X-Frame-Options); nosniff; a referrer policy;
  * HSTS when {@link WebConfig.hstsMaxAgeSeconds} is set (served over TLS).
  */
 
 /** The CSP hash of the sheet print view's inline stylesheet (the PDF needs it inline). */
 const SHEET_STYLE_HASH = `'sha256-${createHash('sha256').update(SHEET_CSS).digest('base64')}'`;
 
+/** The only pages other sites may frame: `/cities/:city/kpis/:kpi/embed` (one path segment each). */
+export const EMBEDDABLE_PAGE = /^\/cities\/[^/]+\/kpis\/[^/]+\/embed$/;
+
 /** Security headers for the app; the staff area sends no referrer off the site at all. */
 export function securityHeaders(web: WebConfig): MiddlewareHandler {
-  const common = (referrer: string) =>
+  const common = (referrer: string, framable = false) =>
     secureHeaders({
       contentSecurityPolicy: {
         defaultSrc: ["'self'"],
@@ -32,9 +36,9 @@ export function securityHeaders(web: WebConfig): MiddlewareHandler {
         objectSrc: ["'none'"],
         baseUri: ["'none'"],
         formAction: ["'self'"],
-        frameAncestors: ["'none'"],
+        frameAncestors: framable ? ['*'] : ["'none'"],
       },
-      xFrameOptions: 'DENY',
+      xFrameOptions: framable ? false : 'DENY',
       xContentTypeOptions: true,
       referrerPolicy: referrer,
       strictTransportSecurity: web.hstsMaxAgeSeconds > 0 ? `max-age=${web.hstsMaxAgeSeconds}; includeSubDomains` : false,
@@ -51,5 +55,9 @@ export function securityHeaders(web: WebConfig): MiddlewareHandler {
     });
   const publicHeaders = common('strict-origin-when-cross-origin');
   const staffHeaders = common('same-origin');
-  return (c, next) => (c.req.path === '/staff' || c.req.path.startsWith('/staff/') ? staffHeaders(c, next) : publicHeaders(c, next));
+  const embedHeaders = common('strict-origin-when-cross-origin', true);
+  return (c, next) => {
+    if (c.req.path === '/staff' || c.req.path.startsWith('/staff/')) return staffHeaders(c, next);
+    return EMBEDDABLE_PAGE.test(c.req.path) ? embedHeaders(c, next) : publicHeaders(c, next);
+  };
 }

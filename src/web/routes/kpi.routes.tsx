@@ -1,6 +1,12 @@
 import { Hono } from 'hono';
 import { summarizeCity } from '../../services/city-summary.service.ts';
-import { buildKpiDetail } from '../../services/kpi-detail.service.ts';
+import { buildKpiDetail, type KpiDetail } from '../../services/kpi-detail.service.ts';
+import { svgToPng } from '../charts/chart-png.ts';
+import { standaloneKpiChartSvg } from '../charts/kpi-time-series.chart.ts';
+import { chartSummary, kpiChartInput } from '../views/kpi.view.tsx';
+import { KpiEmbedView } from '../views/kpi-embed.view.tsx';
+import { fill } from '../views/fill.ts';
+import { localized, type ViewContext } from '../views/view-context.ts';
 import { cityKpisTable, kpiSeriesTable } from '../../services/open-data.service.ts';
 import { filterCityKpis, progressAtAGlance, type KpiListFilter } from '../../services/progress-glance.service.ts';
 import { statusOverridesByKpi } from '../../services/staff-notes.service.ts';
@@ -12,7 +18,7 @@ import { KpiView } from '../views/kpi.view.tsx';
 import { KpiListView } from '../views/open-data.view.tsx';
 import { clockOf, type WebDeps } from '../web-deps.ts';
 import { notFound } from './public.routes.tsx';
-import { cityKpiJson, cityCsvResponse, jsonResponse, kpiDetailJson, requestedFormat } from './public-json.ts';
+import { chartFileResponse, cityKpiJson, cityCsvResponse, jsonResponse, kpiDetailJson, requestedFormat } from './public-json.ts';
 
 /** The KPI list's filters (GET); a value that is not one of the choices counts as no filter. */
 const kpiListQuery = z.object({
@@ -65,5 +71,43 @@ export function kpiRoutes(deps: WebDeps): Hono {
     return c.html(<KpiView ctx={viewContextOf(c)} detail={detail} />);
   });
 
+  /**
+   * The KPI's chart to take away (issue 15.4): a standalone SVG (drawn by ECharts on the server)
+   * and a PNG rasterised from it without a browser. Both come from the public view, in the
+   * page's language (`?lang=en`), and are kept by the page cache until the city's data changes.
+   */
+  app.get('/cities/:city/kpis/:kpi/chart.svg', async (c) => {
+    const found = await publicKpi(c.req.param('city'), c.req.param('kpi'));
+    if (!found) return notFound(c);
+    return chartFileResponse(found.data.city, chartSvg(viewContextOf(c), found.detail), 'svg', `${found.data.city.id}-${found.detail.kpi.id}`);
+  });
+
+  app.get('/cities/:city/kpis/:kpi/chart.png', async (c) => {
+    const found = await publicKpi(c.req.param('city'), c.req.param('kpi'));
+    if (!found) return notFound(c);
+    return chartFileResponse(found.data.city, new Uint8Array(svgToPng(chartSvg(viewContextOf(c), found.detail))), 'png', `${found.data.city.id}-${found.detail.kpi.id}`);
+  });
+
+  /** The embeddable page of the chart: framable by any site (its own headers, see security-headers.ts). */
+  app.get('/cities/:city/kpis/:kpi/embed', async (c) => {
+    const found = await publicKpi(c.req.param('city'), c.req.param('kpi'));
+    if (!found) return notFound(c);
+    return c.html(<KpiEmbedView ctx={viewContextOf(c)} detail={found.detail} />);
+  });
+
+  /** A KPI of the city's public view, or null (unknown city, unknown KPI, another city's KPI). */
+  async function publicKpi(cityId: string, kpiId: string) {
+    const data = await store.get(cityId);
+    const detail = data ? buildKpiDetail(data, kpiId) : null;
+    return data && detail ? { data, detail } : null;
+  }
+
   return app;
+}
+
+/** The chart as a standalone SVG file titled with the KPI and city, described by its text alternative. */
+function chartSvg(ctx: ViewContext, detail: KpiDetail): string {
+  const name = localized(ctx, detail.kpi.name, detail.kpi.nameEn);
+  const city = localized(ctx, detail.data.city.name, detail.data.city.nameEn);
+  return standaloneKpiChartSvg(kpiChartInput(ctx, detail), { title: fill(ctx.t('pub.embed.title'), { kpi: name, city }), description: chartSummary(ctx, detail) });
 }

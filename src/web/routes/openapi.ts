@@ -5,6 +5,7 @@
  */
 
 import { KPI_STATUSES } from '../../core/kpi/status.ts';
+import { ACHIEVEMENT_METHODS, KPI_UPDATE_FREQUENCIES } from '../../core/kpi/kpi.ts';
 
 const cityParam = { name: 'city', in: 'path', required: true, description: 'City id (ASCII slug)', schema: { type: 'string', pattern: '^[a-z0-9-]+$' }, example: 'ichinoseki' } as const;
 const problem = { description: 'A problem (RFC 9457)', content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } } as const;
@@ -249,7 +250,7 @@ export const openApiDocument = {
           { $ref: '#/components/schemas/KpiFields' },
           {
             type: 'object',
-            required: ['observations', 'targets', 'calculation', 'published_rates'],
+            required: ['observations', 'targets', 'calculation', 'published_rates', 'about', 'as_published_in'],
             properties: {
               aggregation: { type: 'string' },
               method: { type: 'string' },
@@ -303,6 +304,45 @@ export const openApiDocument = {
               published_rates: { type: 'array', items: { $ref: '#/components/schemas/PublishedRate' } },
               plans: { type: 'array', items: { type: 'object', properties: { plan: { type: 'string' }, node: { type: 'string' }, no: nullable('string'), target_id: nullable('string') } } },
               documents: { type: 'array', items: { type: 'object', properties: { id: { type: 'string' }, title: { type: 'string' }, published: { type: 'string' } } } },
+              about: {
+                type: 'object',
+                description: "What the KPI's metadata says (issue 15.2): as staff stated it (null when not stated), the achievement method and its formula as the city computes it, and when the published figures last changed",
+                required: ['definition', 'data_source', 'data_provider', 'update_frequency', 'department', 'method', 'direction', 'formula', 'revision_count', 'last_updated', 'last_updated_jst'],
+                properties: {
+                  definition: nullable('string'),
+                  data_source: nullable('string'),
+                  data_provider: nullable('string'),
+                  update_frequency: { type: ['string', 'null'], enum: [...KPI_UPDATE_FREQUENCIES, null] },
+                  department: nullable('string'),
+                  method: { type: 'string', enum: [...ACHIEVEMENT_METHODS] },
+                  direction: { type: 'string', enum: ['up', 'down'] },
+                  formula: { type: 'object', required: ['ja', 'en'], properties: { ja: { type: 'string' }, en: { type: 'string' } } },
+                  revision_count: { type: 'integer', minimum: 0 },
+                  last_updated: { type: ['string', 'null'], format: 'date-time', description: 'ISO instant (UTC) of the latest entry or approval of a published actual, target value or revision' },
+                  last_updated_jst: { type: ['string', 'null'], description: 'The same in Asia/Tokyo: "2025-04-01 08:30 JST"' },
+                },
+              },
+              as_published_in: {
+                type: 'array',
+                description: 'The documents that printed figures of this KPI, each with the figures it printed (rates as printed; actuals and targets as the document had them)',
+                items: {
+                  type: 'object',
+                  required: ['document', 'title', 'published', 'figures'],
+                  properties: {
+                    document: nullable('string'),
+                    title: { type: 'string' },
+                    published: nullable('string'),
+                    figures: {
+                      type: 'array',
+                      items: {
+                        type: 'object',
+                        required: ['kind', 'at', 'printed', 'value'],
+                        properties: { kind: { type: 'string', enum: ['rate', 'actual', 'target'] }, at: timePoint, printed: nullable('string'), value: nullable('number') },
+                      },
+                    },
+                  },
+                },
+              },
             },
           },
         ],

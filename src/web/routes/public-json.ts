@@ -1,3 +1,4 @@
+import { formatTokyoDateTime } from '../../core/time/clock.ts';
 import type { NodeRollup } from '../../core/plan/rollup.ts';
 import type { Context } from 'hono';
 import type { City, CityData } from '../../core/city/city.ts';
@@ -44,6 +45,21 @@ export function csvResponse(table: DataTable, filename: string, licence?: Licenc
  */
 export function cityCsvResponse(city: City, table: DataTable, filename: string): Response {
   return csvResponse(withLocalGovernmentCode(city, table), filename, licenceOf(city));
+}
+
+/**
+ * A chart file to take away (issue 15.4): SVG or PNG, a download named `filename` (letters,
+ * digits, `-`, `_` and `.` only, whatever the ids hold), with the city's licence in a Link header.
+ */
+export function chartFileResponse(city: City, body: string | Uint8Array, type: 'svg' | 'png', filename: string): Response {
+  const safe = filename.replace(/[^A-Za-z0-9._-]+/g, '-').slice(0, 120) || 'chart';
+  return new Response(body, {
+    headers: {
+      'content-type': type === 'svg' ? 'image/svg+xml; charset=utf-8' : 'image/png',
+      'content-disposition': `attachment; filename="${safe}.${type}"`,
+      link: `<${licenceOf(city).url}>; rel="license"`,
+    },
+  });
 }
 
 /** A JSON body; a download named `filename`.json when a name is given. */
@@ -152,6 +168,30 @@ export function kpiDetailJson(d: KpiDetail) {
     })),
     plans: d.uses.map((u) => ({ plan: u.plan.id, node: u.nodePath.at(-1)!.id, no: u.row.no ?? null, target_id: u.row.targetId ?? null })),
     documents: d.documents.map((doc) => ({ id: doc.id, title: doc.title, published: doc.published })),
+    about: aboutJson(d.about),
+    as_published_in: d.about.publishedIn.map((p) => ({
+      document: p.document?.id ?? null,
+      title: p.title,
+      published: p.document?.published ?? null,
+      figures: p.figures.map((f) => ({ kind: f.kind, at: formatTimePointIso(f.at), printed: f.kind === 'rate' ? f.printed : null, value: f.kind === 'rate' ? null : f.value })),
+    })),
+  };
+}
+
+/** The KPI's metadata (issue 15.2) in the API's words; the last update as an ISO instant and in JST. */
+function aboutJson(a: KpiDetail['about']) {
+  return {
+    definition: a.metadata.definition ?? null,
+    data_source: a.metadata.dataSource ?? null,
+    data_provider: a.metadata.dataProvider ?? null,
+    update_frequency: a.metadata.updateFrequency ?? null,
+    department: a.department ?? null,
+    method: a.method,
+    direction: a.direction,
+    formula: a.formula,
+    revision_count: a.revisionCount,
+    last_updated: a.lastUpdated,
+    last_updated_jst: a.lastUpdated ? formatTokyoDateTime(a.lastUpdated) : null,
   };
 }
 

@@ -9,7 +9,8 @@ import type { PreciseValue } from '../../core/kpi/kpi.ts';
 import type { TimePoint } from '../../core/time/time-point.ts';
 import { formatTimePointWareki } from '../../core/notation/index.ts';
 import { timePointEnd } from '../../core/time/time-point.ts';
-import type { KpiDetail } from '../../services/kpi-detail.service.ts';
+import type { KpiDetail, PrintedFigure } from '../../services/kpi-detail.service.ts';
+import { formatTokyoDateTime } from '../../core/time/clock.ts';
 import { kpiChartSeries } from '../charts/kpi-chart-model.ts';
 import { renderKpiChart, type KpiChartInput } from '../charts/kpi-time-series.chart.ts';
 import { formatNumber, formatQuantity, formatRate, formatTime } from './format.ts';
@@ -132,6 +133,7 @@ export function KpiView(props: { ctx: ViewContext; detail: KpiDetail }) {
         <KpiChartFigure ctx={ctx} detail={detail} />
         <SeriesTable ctx={ctx} detail={detail} />
         <DownloadLinks ctx={ctx} base={ctx.href(base)} json={`/api/v1/cities/${city.id}/kpis/${kpi.id}`} />
+        <ChartTakeAway ctx={ctx} base={base} />
       </section>
 
       <section aria-labelledby="how-h">
@@ -139,6 +141,8 @@ export function KpiView(props: { ctx: ViewContext; detail: KpiDetail }) {
         {e ? <HowReached ctx={ctx} detail={detail} e={e} /> : <p>{ctx.t('pub.kpi.noTarget')}</p>}
         {detail.byTarget.length > 1 ? <ByTargetTable ctx={ctx} detail={detail} /> : null}
       </section>
+
+      <AboutKpi ctx={ctx} detail={detail} />
 
       <section aria-labelledby="sdg-h">
         <h2 id="sdg-h">{ctx.t('kpi.sdgTargets')}</h2>
@@ -197,38 +201,18 @@ export function KpiView(props: { ctx: ViewContext; detail: KpiDetail }) {
       </section>
 
       <section aria-labelledby="src-h">
-        <h2 id="src-h">{ctx.t('pub.kpi.sources')}</h2>
-        {detail.documents.length > 0 ? (
-          <ul>
-            {detail.documents.map((d) => (
-              <li>
-                {d.title} <span class="muted">（{ctx.t('pub.published')} {d.published}）</span>
-              </li>
-            ))}
-          </ul>
-        ) : (
-          <>
-            <p>{ctx.t('pub.kpi.sourcesCity')}</p>
-            <ul>
-              {data.documents.map((d) => (
-                <li>
-                  {d.title} <span class="muted">（{ctx.t('pub.published')} {d.published}）</span>
-                </li>
-              ))}
-            </ul>
-          </>
-        )}
+        <h2 id="src-h">{ctx.t('pub.about.asPublishedIn')}</h2>
+        <PublishedIn ctx={ctx} detail={detail} />
       </section>
     </Layout>
   );
 }
 
-/** The chart (a wide and a narrow rendering, one shown by CSS) with its text alternative. */
-function KpiChartFigure(props: { ctx: ViewContext; detail: KpiDetail }) {
-  const { ctx, detail } = props;
+/** What the KPI's chart draws, with the labels in the page's language (the page, the downloads and the embed page share it). */
+export function kpiChartInput(ctx: ViewContext, detail: KpiDetail): KpiChartInput {
   const { kpi, evaluation: e } = detail;
   const series = kpiChartSeries(detail, e);
-  const input: KpiChartInput = {
+  return {
     ...series,
     unit: kpi.unit,
     labels: {
@@ -241,6 +225,12 @@ function KpiChartFigure(props: { ctx: ViewContext; detail: KpiDetail }) {
       value: (v) => formatNumber(v, undefined, ctx.lang),
     },
   };
+}
+
+/** The chart (a wide and a narrow rendering, one shown by CSS) with its text alternative. */
+export function KpiChartFigure(props: { ctx: ViewContext; detail: KpiDetail }) {
+  const { ctx, detail } = props;
+  const input = kpiChartInput(ctx, detail);
   const summary = chartSummary(ctx, detail);
   const a11y = (svg: string) => svg.replace('<svg ', '<svg aria-hidden="true" focusable="false" class="chart-svg" ');
   return (
@@ -276,7 +266,7 @@ export function chartSummary(ctx: ViewContext, detail: KpiDetail): string {
 type SeriesRow = { kind: 'baseline' | 'actual' | 'target'; at: TimePoint; value: number; decimals?: number; note?: string; precise?: PreciseValue };
 
 /** The chart's data as a table: baseline, actuals and targets in time order. */
-function SeriesTable(props: { ctx: ViewContext; detail: KpiDetail }) {
+export function SeriesTable(props: { ctx: ViewContext; detail: KpiDetail; captionId?: string }) {
   const { ctx, detail } = props;
   const { kpi } = detail;
   const rows: SeriesRow[] = [
@@ -285,9 +275,9 @@ function SeriesTable(props: { ctx: ViewContext; detail: KpiDetail }) {
     ...kpi.targets.map((t): SeriesRow => ({ kind: 'target', at: t.at, value: t.value, ...(t.decimals !== undefined ? { decimals: t.decimals } : {}), ...(t.precise ? { precise: t.precise } : {}) })),
   ].sort((a, b) => timePointEnd(a.at) - timePointEnd(b.at) || order(a.kind) - order(b.kind));
   return (
-    <div class="table-scroll" tabindex={0} role="region" aria-labelledby="series-caption">
+    <div class="table-scroll" tabindex={0} role="region" aria-labelledby={props.captionId ?? 'series-caption'}>
       <table>
-        <caption id="series-caption">{ctx.t('pub.kpi.seriesTable')}</caption>
+        <caption id={props.captionId ?? 'series-caption'}>{ctx.t('pub.kpi.seriesTable')}</caption>
         <thead>
           <tr>
             <th scope="col">{ctx.t('pub.kpi.when')}</th>
@@ -583,5 +573,153 @@ function PublishedRates(props: { ctx: ViewContext; detail: KpiDetail }) {
         </tbody>
       </table>
     </div>
+  );
+}
+
+/**
+ * Every KPI explained (issue 15.2): definition, source, provider, update frequency, department,
+ * method and formula, revisions and the last update, as a description list. Only what the public
+ * view holds reaches here; a field staff left empty says so rather than disappearing.
+ */
+function AboutKpi(props: { ctx: ViewContext; detail: KpiDetail }) {
+  const { ctx, detail } = props;
+  const { about } = detail;
+  const m = about.metadata;
+  const stated = (v: string | undefined) => (v ? <dd class="prewrap">{v}</dd> : <dd class="muted">{ctx.t('pub.about.notStated')}</dd>);
+  return (
+    <section aria-labelledby="about-h">
+      <h2 id="about-h">{ctx.t('pub.about.title')}</h2>
+      <dl class="about">
+        <div>
+          <dt>{ctx.t('pub.about.definition')}</dt>
+          {stated(m.definition)}
+        </div>
+        <div>
+          <dt>{ctx.t('pub.about.dataSource')}</dt>
+          {stated(m.dataSource)}
+        </div>
+        <div>
+          <dt>{ctx.t('pub.about.dataProvider')}</dt>
+          {stated(m.dataProvider)}
+        </div>
+        <div>
+          <dt>{ctx.t('pub.about.updateFrequency')}</dt>
+          {stated(m.updateFrequency ? ctx.t(`kpi.updateFrequency.${m.updateFrequency}`) : undefined)}
+        </div>
+        <div>
+          <dt>{ctx.t('pub.about.department')}</dt>
+          {stated(about.department)}
+        </div>
+        <div>
+          <dt>{ctx.t('pub.about.method')}</dt>
+          <dd>{ctx.t(`pub.method.${about.method}`)}</dd>
+        </div>
+        <div>
+          <dt>{ctx.t('pub.about.formula')}</dt>
+          <dd>{about.formula[ctx.lang]}</dd>
+        </div>
+        <div>
+          <dt>{ctx.t('pub.about.revisions')}</dt>
+          <dd>{about.revisionCount === 0 ? ctx.t('pub.about.noRevisions') : <a href="#rev-h">{fill(ctx.t('pub.about.revisionCount'), { n: String(about.revisionCount) })}</a>}</dd>
+        </div>
+        <div>
+          <dt>{ctx.t('pub.about.lastUpdated')}</dt>
+          <dd>
+            {about.lastUpdated ? <time datetime={about.lastUpdated}>{formatTokyoDateTime(about.lastUpdated)}</time> : '—'}
+            <span class="about-note">{ctx.t('pub.about.lastUpdatedNote')}</span>
+          </dd>
+        </div>
+      </dl>
+    </section>
+  );
+}
+
+/** The documents that printed this KPI ("as published in"), each with the figures it printed. */
+function PublishedIn(props: { ctx: ViewContext; detail: KpiDetail }) {
+  const { ctx, detail } = props;
+  const { kpi, data } = detail;
+  const list = detail.about.publishedIn;
+  if (list.length === 0) {
+    return (
+      <>
+        <p>{ctx.t('pub.about.asPublishedNone')}</p>
+        {data.documents.length > 0 ? (
+          <>
+            <p>{ctx.t('pub.kpi.sourcesCity')}</p>
+            <ul>
+              {data.documents.map((d) => (
+                <li>
+                  {d.title} <span class="muted">（{ctx.t('pub.published')} {d.published}）</span>
+                </li>
+              ))}
+            </ul>
+          </>
+        ) : null}
+      </>
+    );
+  }
+  const figure = (f: PrintedFigure) =>
+    f.kind === 'rate'
+      ? fill(ctx.t('pub.about.figure.rate'), { printed: f.printed, at: timeLabel(f.at, ctx.lang) })
+      : fill(ctx.t(`pub.about.figure.${f.kind}`), { value: formatQuantity(f.value, f.decimals, kpi.unit, ctx.lang), at: timeLabel(f.at, ctx.lang) });
+  return (
+    <div class="table-scroll" tabindex={0} role="region" aria-labelledby="pubin-caption">
+      <table>
+        <caption id="pubin-caption" class="visually-hidden">
+          {ctx.t('pub.about.asPublishedIn')}
+        </caption>
+        <thead>
+          <tr>
+            <th scope="col">{ctx.t('pub.about.document')}</th>
+            <th scope="col">{ctx.t('pub.about.figures')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {list.map((p) => (
+            <tr>
+              <th scope="row">
+                {p.title}
+                {p.document ? <span class="cell-note">{ctx.t('pub.published')} {p.document.published}</span> : null}
+              </th>
+              <td>
+                <ul class="plain">
+                  {p.figures.map((f) => (
+                    <li>{figure(f)}</li>
+                  ))}
+                </ul>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+/** Links to take the chart away (issue 15.4): SVG and PNG downloads, the embeddable page and its iframe code. */
+function ChartTakeAway(props: { ctx: ViewContext; base: string }) {
+  const { ctx, base } = props;
+  const embed = ctx.href(`${base}/embed`);
+  const code = `<iframe src="${embed}" title="${ctx.t('pub.kpi.chart')}" width="800" height="560" loading="lazy"></iframe>`;
+  return (
+    <>
+      <p class="downloads">
+        <span class="downloads-label">{ctx.t('pub.chart.take')}</span>
+        <a href={ctx.href(`${base}/chart.svg`)} download type="image/svg+xml">
+          {ctx.t('pub.chart.svg')}
+        </a>
+        <a href={ctx.href(`${base}/chart.png`)} download type="image/png">
+          {ctx.t('pub.chart.png')}
+        </a>
+        <a href={embed}>{ctx.t('pub.chart.embedPage')}</a>
+      </p>
+      <details class="embed-code">
+        <summary>{ctx.t('pub.chart.embedCode')}</summary>
+        <p id="embed-hint">{ctx.t('pub.chart.embedHint')}</p>
+        <pre tabindex={0} aria-describedby="embed-hint">
+          <code>{code}</code>
+        </pre>
+      </details>
+    </>
   );
 }
