@@ -190,7 +190,8 @@ describe('city page and city downloads', () => {
     const kpis = JSON.parse(strFromU8(files[`${NOTES_CITY}/kpis.json`]!)) as Record<string, unknown>[];
     expect(kpis.find((k) => k['kpi_id'] === OVERRIDDEN_KPI)).toMatchObject({ status: 'behind', status_override: 'on-track', status_override_justification: JUSTIFICATION });
     const commentaries = JSON.parse(strFromU8(files[`${NOTES_CITY}/kpi-commentaries.json`]!));
-    expect(commentaries).toEqual([{ city_id: NOTES_CITY, kpi_id: OVERRIDDEN_KPI, year: PUBLISHED_YEAR, commentary: COMMENTARY_PUBLISHED }]);
+    // Each row carries the 全国地方公共団体コード (自治体標準オープンデータセット, issue 15.3).
+    expect(commentaries).toEqual([{ local_government_code: '032093', city_id: NOTES_CITY, kpi_id: OVERRIDDEN_KPI, year: PUBLISHED_YEAR, commentary: COMMENTARY_PUBLISHED }]);
     const evaluations = strFromU8(files[`${NOTES_CITY}/plan-evaluations.csv`]!);
     expect(evaluations).toContain(EVALUATION_PUBLISHED);
     expect(evaluations).not.toContain(EVALUATION_UNPUBLISHED);
