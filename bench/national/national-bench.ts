@@ -219,7 +219,7 @@ async function timeWriteVisible(databaseUrl: string, base: string, cityId: strin
     const name = `速報値確認指標${Date.now() % 100000}`;
     const user: StaffUser = { id: 0, username: 'national-bench', displayName: 'national bench', email: null, isSystemAdmin: true, mustChangePassword: false, memberships: [] };
     const start = performance.now();
-    const r = await editKpi(ctx.db, ctx.store, user, kpi, { version: String(state.version), name, nameEn: state.nameEn, unit: state.unit });
+    const r = await editKpi(ctx.db, ctx.store, user, kpi, { version: String(state.version), name, nameEn: state.nameEn, unit: state.unit, direction: kpi.direction ?? 'up' });
     if (!r.ok) throw new Error(`the bench write was refused: ${JSON.stringify(r)}`);
     const until = async (url: string) => {
       for (;;) {

@@ -22,7 +22,7 @@ describe('plan report', () => {
     const top = plan.nodes.map((n) => report.rollups.get(n.id)!);
     expect(top.every((r) => r.status !== 'no-data')).toBe(true);
     const overall = planRollup(report);
-    expect(overall.counts.achieved + overall.counts['on-track'] + overall.counts.behind + overall.counts.worsening).toBe(12);
+    expect(overall.counts.achieved + overall.counts['on-track'] + overall.counts.behind + overall.counts.worsening + overall.counts.missed).toBe(12);
     expect(overall.progress).toBeGreaterThan(0);
   });
 
