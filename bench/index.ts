@@ -75,6 +75,12 @@ async function benchWebPage(): Promise<void> {
     say(`web.${name}_page_uncached_requests_per_second`, w.uncachedRps, 'req/s');
     say(`web.${name}_page_uncached_p95_ms`, w.uncachedP95Ms, 'ms');
     say(`web.${name}_page_uncached_slowdown`, w.uncachedSlowdown, '× static', '<= 10');
+    say(`web.${name}_page_bytes`, w.bytes, 'bytes');
+    say(`web.${name}_page_static_cpu_ms`, w.cpuMs.static, 'ms CPU/req');
+    say(`web.${name}_page_cached_cpu_ms`, w.cpuMs.cached, 'ms CPU/req');
+    say(`web.${name}_page_uncached_cpu_ms`, w.cpuMs.uncached, 'ms CPU/req');
+    say(`web.${name}_page_cached_cpu_to_static`, w.cpuMs.cached / w.cpuMs.static, '× static CPU', '<= 1.1');
+    say(`web.${name}_page_uncached_cpu_to_static`, w.cpuMs.uncached / w.cpuMs.static, '× static CPU', '<= 10');
   }
 }
 

@@ -65,6 +65,19 @@ export function rssMbOf(pid: number): number {
   return m ? Math.round(Number(m[1]) / 1024) : NaN;
 }
 
+/**
+ * CPU time a process has used so far, user + system, in milliseconds (Linux /proc, in clock
+ * ticks of 10 ms). Read before and after a load, it gives the server's CPU per request, a figure
+ * that holds on a shared machine where requests per second drift with the other work.
+ */
+export function cpuMsOf(pid: number): number {
+  // Fields after the command name (which may hold spaces, hence the last ')'): utime is the 12th, stime the 13th.
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
+}
+const TICKS_PER_SECOND = 100;
+
 /** What one load measured. */
 export interface LoadResult {
   readonly requests: number;

@@ -4,12 +4,14 @@
  * uncached (an unknown query parameter passes the cache by, so every request renders), against
  * the same bytes served as a static file by the same server. The loads are interleaved, app and
  * static in alternating one-second rounds (A B A B …), so a machine that slows down or speeds up
- * meanwhile affects both sides alike; each ratio is app requests over static requests.
+ * meanwhile affects both sides alike; each ratio is app requests over static requests. The
+ * server's CPU per request of each kind is read from /proc around each load: on a shared machine
+ * it is the steadier figure.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runLoad, startBenchServer } from './load.ts';
+import { cpuMsOf, runLoad, startBenchServer } from './load.ts';
 
 /** The figures of one page. */
 export interface PageFigures {
@@ -22,6 +24,10 @@ export interface PageFigures {
   readonly cachedRatio: number;
   /** Static requests/s over uncached requests/s: how many times slower rendering is (goal ≤ 10). */
   readonly uncachedSlowdown: number;
+  /** The server's CPU milliseconds per request (user + system, from /proc), each kind. */
+  readonly cpuMs: { readonly cached: number; readonly uncached: number; readonly static: number };
+  /** The page's size in bytes (uncompressed). */
+  readonly bytes: number;
 }
 
 export const WEB_PAGES = {
@@ -39,7 +45,7 @@ export async function benchWeb(rounds = 10): Promise<Record<keyof typeof WEB_PAG
     for (const [name, path] of Object.entries(WEB_PAGES) as [keyof typeof WEB_PAGES, string][]) {
       const ok = await fetch(server.base + path);
       if (ok.status !== 200) throw new Error(`${path} answered ${ok.status}: the bench pages must exist`);
-      await ok.arrayBuffer();
+      const bytes = (await ok.arrayBuffer()).byteLength;
       let n = 0;
       const kinds = {
         cached: () => ({ path, tag: 'cached' }),
@@ -47,11 +53,15 @@ export async function benchWeb(rounds = 10): Promise<Record<keyof typeof WEB_PAG
         static: () => ({ path: `/__bench/static${path}`, tag: 'static' }),
       };
       const totals = { cached: 0, uncached: 0, static: 0 };
+      const cpu = { cached: 0, uncached: 0, static: 0 };
       const times: Record<'cached' | 'uncached', number[]> = { cached: [], uncached: [] };
-      await runLoad(server.base, 50, 1, kinds.static); // warm-up (and the static twin's bytes)
+      // Warm-up of each kind (the static twin's bytes, the JIT on every path), not counted.
+      for (const kind of ['static', 'cached', 'uncached'] as const) await runLoad(server.base, 50, 1, kinds[kind]);
       for (let r = 0; r < rounds; r++) {
         for (const kind of ['cached', 'static', 'uncached', 'static'] as const) {
+          const cpuBefore = cpuMsOf(server.pid);
           const l = await runLoad(server.base, 50, 1, kinds[kind]);
+          cpu[kind] += cpuMsOf(server.pid) - cpuBefore;
           if (Object.keys(l.statuses).some((s) => s !== '200') || l.errors > 0) throw new Error(`${kind} ${path}: non-200 answers ${JSON.stringify(l.statuses)}`);
           totals[kind] += l.requests;
           if (kind !== 'static') times[kind].push(l.p95Ms);
@@ -68,6 +78,8 @@ export async function benchWeb(rounds = 10): Promise<Record<keyof typeof WEB_PAG
         uncachedP95Ms: median(times.uncached),
         cachedRatio: totals.cached / rounds / staticRps,
         uncachedSlowdown: staticRps / (totals.uncached / rounds),
+        cpuMs: { cached: cpu.cached / totals.cached, uncached: cpu.uncached / totals.uncached, static: cpu.static / totals.static },
+        bytes,
       };
     }
     return out;

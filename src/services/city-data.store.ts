@@ -5,6 +5,7 @@ import type { Database } from '../storage/database.ts';
 import { bumpCityRevision, notifyCityChanged, staleSummaryCityIds } from '../summaries/summary.repository.ts';
 import { refreshCitySummaries } from '../summaries/summary.service.ts';
 import { listCities, loadCityData } from './city-data.service.ts';
+import { markStable } from '../cities/city-view-memo.ts';
 import { loadStaffDecorations, publicView, yearsWithData, type StaffCityData } from './publication.service.ts';
 
 /** How many cities each of the store's caches keeps (a city of 300 KPIs with history is a few MB). */
@@ -61,7 +62,8 @@ export class CityDataStore {
   get(cityId: string): Promise<CityData | null> {
     let p = this.publicCache.get(cityId);
     if (!p) {
-      p = this.getStaff(cityId).then((s) => (s ? publicView(s) : null));
+      // Never changed once loaded: pages may keep figures computed from it (city-view-memo.ts).
+      p = this.getStaff(cityId).then((s) => (s ? markStable(publicView(s)) : null));
       this.publicCache.set(cityId, p);
       p.catch(() => this.publicCache.delete(cityId));
     }
@@ -158,6 +160,6 @@ export class CityDataStore {
       ...(yearlyCommentaries.length > 0 && { yearlyCommentaries }),
     };
     const unpublishedYears = new Set([...yearsWithData(full), ...heldYears].filter((y) => !publishedYears.has(y)));
-    return { data: full, publishedYears, unpublishedYears, reviews };
+    return markStable({ data: markStable(full), publishedYears, unpublishedYears, reviews });
   }
 }

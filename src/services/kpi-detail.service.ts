@@ -1,3 +1,4 @@
+import { memoized } from '../cities/city-view-memo.ts';
 import type { CityData, PublishedRate, SourceDocument, StatusOverride } from '../core/city/city.ts';
 import { evaluateKpi, sortedObservations, type KpiEvaluation } from '../core/kpi/kpi-evaluation.ts';
 import { kpiDirection, type Kpi, type KpiDirection, type KpiMetadata, type KpiTarget, type Observation } from '../core/kpi/kpi.ts';
@@ -124,6 +125,12 @@ function commentaryYear(plan: Plan): number | null {
 export function buildKpiDetail(data: CityData, kpiId: string): KpiDetail | null {
   const kpi = data.kpis.find((k) => k.id === kpiId);
   if (!kpi) return null;
+  // Kept per KPI of the city only (an unknown id from a URL is never a key, so the memo stays
+  // bounded by the city's own KPIs).
+  return memoized(data, `kpi-detail\u0000${kpi.id}`, () => computeKpiDetail(data, kpi));
+}
+
+function computeKpiDetail(data: CityData, kpi: Kpi): KpiDetail {
   const observations = sortedObservations(kpi);
   const byTarget = [...kpi.targets]
     .sort((a, b) => compareTimePoints(a.at, b.at))

@@ -1,3 +1,4 @@
+import { memoized } from '../cities/city-view-memo.ts';
 import type { CityData, StatusOverride } from '../core/city/city.ts';
 import type { OpenSdgProgressStatus, UnProgressCategory } from '../core/kpi/international-assessment.ts';
 import { evaluateKpi, type KpiEvaluation } from '../core/kpi/kpi-evaluation.ts';
@@ -28,8 +29,15 @@ export interface PlanReport {
   readonly rollups: ReadonlyMap<string, NodeRollup>;
 }
 
-/** Evaluates every KPI row of a plan and rolls the results up its tree. */
+/**
+ * Evaluates every KPI row of a plan and rolls the results up its tree; computed once per loaded
+ * revision of the city's data (city-view-memo.ts).
+ */
 export function buildPlanReport(data: CityData, plan: Plan): PlanReport {
+  return memoized(data, `plan-report\u0000${plan.id}`, () => computePlanReport(data, plan));
+}
+
+function computePlanReport(data: CityData, plan: Plan): PlanReport {
   const kpiById = new Map(data.kpis.map((k) => [k.id, k]));
   const evaluations = new Map<string, KpiEvaluation | null>();
   const evaluate = (kpiId: string, targetId?: string): KpiEvaluation | null => {
@@ -67,11 +75,21 @@ export function buildPlanReport(data: CityData, plan: Plan): PlanReport {
   return { plan, rows, rollups };
 }
 
-/** The plan's overall roll-up: its top-level nodes as children of one virtual root. */
+/** The plan's overall roll-up: its top-level nodes as children of one virtual root (kept with a kept report). */
 export function planRollup(report: PlanReport): NodeRollup {
+  return memoized(report, 'rollup', () => computePlanRollup(report));
+}
+
+function computePlanRollup(report: PlanReport): NodeRollup {
   const root: PlanNode = { id: '(plan)', kind: 'section', title: report.plan.title, children: report.plan.nodes, kpiRows: [] };
+  // The first row of each KPI and target, as a find() over the rows would give, in one pass.
+  const rowOf = new Map<string, PlanReportRow>();
+  for (const r of report.rows) {
+    const key = `${r.kpi.id}\u0000${r.row.targetId ?? ''}`;
+    if (!rowOf.has(key)) rowOf.set(key, r);
+  }
   return rollupNode(root, (kpiId, targetId) => {
-    const row = report.rows.find((r) => r.kpi.id === kpiId && r.row.targetId === targetId);
+    const row = rowOf.get(`${kpiId}\u0000${targetId ?? ''}`);
     const e = row?.evaluation;
     if (!e) return undefined;
     const a = e.status.achievement;

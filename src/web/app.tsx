@@ -11,7 +11,7 @@ import { sdgRoutes } from './routes/sdg.routes.tsx';
 import { searchRoutes } from './routes/search.routes.tsx';
 import { sheetRoutes } from './routes/sheet.routes.tsx';
 import { importTemplateRoutes } from './routes/import-template.routes.tsx';
-import { pageCache } from './page-cache.ts';
+import { PageCacheEntries, serveWithPageCache } from './page-cache.ts';
 import { partnerPublicRoutes } from './routes/partner-public.routes.tsx';
 import { clockOf, type WebDeps } from './web-deps.ts';
 import { errors, onAppError, problemResponse } from './errors.ts';
@@ -46,7 +46,6 @@ export function createApp(deps: WebDeps): Hono {
   app.use('*', requestBodyLimit(BODY_LIMIT_RULES));
   app.use('*', inputGuard(BODY_LIMIT_RULES));
   app.get('/static/app.css', (c) => c.body(css, 200, { 'content-type': 'text/css; charset=utf-8', 'cache-control': 'public, max-age=3600' }));
-  app.use('*', pageCache(deps.store, deps.pageCache, () => clockOf(deps).todayInTokyo()));
   app.route('/api/v1', apiRoutes(deps));
   app.route('/api/v1', publicApiRoutes(deps));
   app.route('/staff', staffRoutes(deps));
@@ -61,5 +60,8 @@ export function createApp(deps: WebDeps): Hono {
   app.route('/', partnerPublicRoutes(deps));
   // The API answers an unknown path with a problem body; pages with the 404 page.
   app.notFound((c) => (c.req.path.startsWith('/api/') ? problemResponse(c, errors.notFound()) : notFound(c)));
+  // The page cache sits in front of all of the above: a hit is answered before any middleware
+  // runs (the kept bytes, headers included); a miss is kept as the middleware left it.
+  serveWithPageCache(app, deps.store, deps.pageCache ?? new PageCacheEntries(), () => clockOf(deps).todayInTokyo());
   return app;
 }

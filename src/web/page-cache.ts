@@ -1,17 +1,20 @@
+import { createHash } from 'node:crypto';
 import { promisify } from 'node:util';
-import { gzip as gzipCallback } from 'node:zlib';
-import type { MiddlewareHandler } from 'hono';
+import { brotliCompress as brotliCompressCallback, constants as zlibConstants, gzip as gzipCallback } from 'node:zlib';
+import type { Hono, MiddlewareHandler } from 'hono';
+import Negotiator from 'negotiator';
+import { requestTargetProblem } from './middleware/input-guard.ts';
 import type { CityDataStore } from '../services/city-data.store.ts';
 
 /**
  * The query parameters public pages and the API read (`?lang=en`, `?format=csv`, the plan and
  * goal filters, paging, compare's `cities`, search's `q`, the sheet's `kind`/`year`, the city
- * directory's and partner directory's filters). A request with any other parameter is answered
+ * directory's and partner directory's filters, the KPI list's node and department, the sheet's purpose). A request with any other parameter is answered
  * without the cache, neither served from it nor stored: random query strings cannot fill it, and
  * a parameter a new route reads but this list forgets costs speed, never a wrong page (a test
  * checks the list against the parameters the code reads).
  */
-export const PAGE_QUERY_PARAMETERS: readonly string[] = ['lang', 'format', 'side', 'goal', 'status', 'target', 'prefecture', 'name', 'city', 'cities', 'peers', 'node', 'department', 'purpose', 'q', 'kind', 'year', 'type', 'area', 'page', 'page_size'];
+export const PAGE_QUERY_PARAMETERS: readonly string[] = ['lang', 'format', 'side', 'goal', 'status', 'target', 'prefecture', 'name', 'city', 'cities', 'q', 'kind', 'year', 'type', 'area', 'page', 'page_size', 'node', 'department', 'purpose', 'peers'];
 
 /** Bounds of the cache. */
 export interface PageCacheLimits {
@@ -23,16 +26,26 @@ export interface PageCacheLimits {
 
 export const DEFAULT_PAGE_CACHE_LIMITS: PageCacheLimits = { maxBytes: 64 * 1024 * 1024, maxEntryBytes: 4 * 1024 * 1024 };
 
-interface CachedPage {
+/** An answer as the cache keeps it. */
+export interface CachedPage {
   readonly version: number;
   readonly status: number;
   /** The body as bytes (a Uint8Array is the Node adapter's fast path, an ArrayBuffer is not). */
   readonly body: Uint8Array;
   /** The same body gzipped, for clients that accept it (text answers over 1 kB), else null. */
   readonly gzipped: Uint8Array | null;
+  /** The same body compressed with Brotli (smaller than gzip), else null or absent. */
+  readonly brotli?: Uint8Array | null;
   readonly headers: [string, string][];
+  /** The strong validator of the body (`"…"`, a hash of its bytes), else absent. */
+  readonly etag?: string;
   readonly bytes: number;
+  /** The headers of each encoding as plain records, built once (the Node adapter's fast path). */
+  readonly answers: Readonly<Record<Encoding, Record<string, string> | null>>;
 }
+
+/** The content codings the cache may answer with. */
+export type Encoding = 'br' | 'gzip' | 'identity';
 
 /** Kept answers in least-recently-used order, bounded by their total size in bytes. */
 export class PageCacheEntries {
@@ -63,12 +76,14 @@ export class PageCacheEntries {
   }
 
   /** Keeps an answer, evicting the least recently used ones until the total fits; false when it is too large to keep. */
-  set(key: string, page: Omit<CachedPage, 'bytes'>): boolean {
-    const bytes = page.body.byteLength + (page.gzipped?.byteLength ?? 0) + key.length * 2 + page.headers.reduce((n, [k, v]) => n + (k.length + v.length) * 2, 0);
+  set(key: string, page: Omit<CachedPage, 'bytes' | 'answers'>): boolean {
+    const answers = answerHeaders(page);
+    const headerBytes = Object.values(answers).reduce((n, h) => n + (h ? Object.entries(h).reduce((m, [k, v]) => m + (k.length + v.length) * 2, 0) : 0), 0);
+    const bytes = page.body.byteLength + (page.gzipped?.byteLength ?? 0) + (page.brotli?.byteLength ?? 0) + key.length * 2 + headerBytes;
     this.delete(key);
     if (bytes > this.limits.maxEntryBytes || bytes > this.limits.maxBytes) return false;
     while (this.total + bytes > this.limits.maxBytes) this.delete(this.entries.keys().next().value!);
-    this.entries.set(key, { ...page, bytes });
+    this.entries.set(key, { ...page, bytes, answers });
     this.total += bytes;
     return true;
   }
@@ -81,72 +96,213 @@ export class PageCacheEntries {
   }
 }
 
+/** The response headers of each encoding a page has, as plain records (content length, coding, Vary, ETag). */
+function answerHeaders(page: Omit<CachedPage, 'bytes' | 'answers'>): CachedPage['answers'] {
+  const base: Record<string, string> = {};
+  for (const [k, v] of page.headers) if (k !== 'content-length' && k !== 'content-encoding' && k !== 'etag' && k !== 'vary') base[k] = v;
+  const compressed = Boolean(page.gzipped || page.brotli);
+  // Kept header names are lower case (Headers#entries gives them so); a route's own Vary is kept.
+  const vary = [page.headers.find(([k]) => k === 'vary')?.[1], compressed ? 'accept-encoding' : undefined].filter(Boolean).join(', ');
+  const make = (body: Uint8Array | null | undefined, encoding: Encoding): Record<string, string> | null => {
+    if (!body) return null;
+    return {
+      ...base,
+      ...(vary && { vary }),
+      ...(encoding !== 'identity' && { 'content-encoding': encoding }),
+      // One validator per representation (RFC 9110 8.8.3): the coded bytes differ from the plain ones.
+      ...(page.etag && { etag: encoding === 'identity' ? page.etag : `${page.etag.slice(0, -1)}-${encoding}"` }),
+      'content-length': String(body.byteLength),
+    };
+  };
+  return { identity: make(page.body, 'identity'), gzip: make(page.gzipped, 'gzip'), br: make(page.brotli, 'br') };
+}
+
 /**
  * The cache key of a request: its path and the known query parameters in a fixed order (values
  * in request order), and whether the query held anything else (then it is not cached at all).
  */
 export function pageCacheKey(url: URL, known: readonly string[] = PAGE_QUERY_PARAMETERS): { key: string; unknown: boolean } {
-  const params = new URLSearchParams();
-  for (const name of known) for (const v of url.searchParams.getAll(name)) params.append(name, v);
+  return keyOf(url.pathname, url.searchParams, known);
+}
+
+function keyOf(pathname: string, search: URLSearchParams, known: readonly string[]): { key: string; unknown: boolean } {
   let unknown = false;
-  for (const name of url.searchParams.keys()) if (!known.includes(name)) unknown = true;
+  for (const name of search.keys()) if (!known.includes(name)) unknown = true;
+  const params = new URLSearchParams();
+  for (const name of known) for (const v of search.getAll(name)) params.append(name, v);
   const query = params.toString();
-  return { key: query ? `${url.pathname}?${query}` : url.pathname, unknown };
+  return { key: query ? `${pathname}?${query}` : pathname, unknown };
+}
+
+/** Where a cacheable request stands: its key and the city whose version it needs (null: across cities). */
+interface Lookup {
+  readonly key: string;
+  readonly cityId: string | null;
+}
+
+/**
+ * The key and scope of a request, or null when it is not cacheable. Runs on every request ahead
+ * of the app, so it reads the request URL (already normalised by the URL parser) by hand rather
+ * than parsing it again, and creates no closure.
+ */
+function lookupOf(req: Request, today: (() => string) | undefined): Lookup | null {
+  if (req.method !== 'GET' || req.headers.get('cookie')) return null;
+  const url = req.url;
+  const pathStart = url.indexOf('/', url.indexOf('//') + 2);
+  const queryStart = url.indexOf('?', pathStart);
+  const hashStart = url.indexOf('#', pathStart);
+  const pathEnd = queryStart !== -1 ? queryStart : hashStart !== -1 ? hashStart : url.length;
+  const pathname = url.slice(pathStart, pathEnd);
+  // Pages show what is due after today (the next target, Open SDG #1318): a page kept from
+  // yesterday is not served today (the Tokyo date from the one clock is part of the key).
+  const day = today ? `${today()} ` : '';
+  if (queryStart === -1 || queryStart + 1 === (hashStart === -1 ? url.length : hashStart)) return { key: day + pathname, cityId: cityOfPath(pathname, null) };
+  const params = new URLSearchParams(url.slice(queryStart + 1, hashStart === -1 ? url.length : hashStart));
+  const { key, unknown } = keyOf(pathname, params, PAGE_QUERY_PARAMETERS);
+  if (unknown) return null;
+  return { key: day + key, cityId: cityOfPath(pathname, params) };
+}
+
+/** The data version a kept page must match: its city's, or the cross-city one. */
+function versionOf(lookup: Lookup, store: Pick<CityDataStore, 'crossCityVersion' | 'cityVersion'>): number {
+  // Each page is valid until its own data changes: a city's pages until that city is written,
+  // pages across cities until the summaries change (issue 11.2), not until any write anywhere.
+  return lookup.cityId === null ? store.crossCityVersion : store.cityVersion(lookup.cityId);
+}
+
+/**
+ * A cache hit answered as kept bytes, or null (not cacheable, not kept, or a request the input
+ * guard would refuse: the app then answers it).
+ */
+function hitFor(lookup: Lookup, version: number, req: Request, entries: PageCacheEntries): Response | null {
+  const hit = entries.get(lookup.key, version);
+  if (!hit) return null;
+  // A kept page answers only a request the app would have answered (two raw queries, one of
+  // them malformed, can share a key once decoded).
+  if (requestTargetProblem(req.url)) return null;
+  return answer(hit, req);
+}
+
+/**
+ * Puts the whole app behind the page cache: hits are answered before any routing or middleware
+ * runs (the kept bytes and headers, as a static file server would), and a miss is rendered by the
+ * app and kept with every header the app's middleware set (security headers included). Keys,
+ * versions and what is never kept are those of {@link pageCache}.
+ */
+export function serveWithPageCache(app: Hono, store: CityDataStore, entries: PageCacheEntries, today?: () => string): void {
+  const inner = app.fetch;
+  app.fetch = (req, env, executionCtx) => {
+    const lookup = lookupOf(req, today);
+    if (!lookup) return inner(req, env, executionCtx);
+    const version = versionOf(lookup, store);
+    const hit = hitFor(lookup, version, req, entries);
+    if (hit) return hit;
+    return fill(lookup.key, version, inner(req, env, executionCtx), req, entries);
+  };
 }
 
 /**
  * Caches rendered public pages and API answers for anonymous GET requests until the next write
  * to the data (the store's version changes), bounded in bytes ({@link PageCacheLimits}) and keyed
  * by {@link pageCacheKey}; a request with an unknown query parameter passes by. A request carrying a cookie (a logged-in user) or a response setting one
- * is never cached: those pages may be personal.
+ * is never cached: those pages may be personal. Kept answers carry an ETag (a matching
+ * If-None-Match gets a 304) and are kept gzipped and Brotli-compressed too, the coding chosen by
+ * the request's Accept-Encoding (Vary: accept-encoding). The app uses {@link serveWithPageCache},
+ * the same cache in front of its middleware.
  */
 export function pageCache(store: CityDataStore, entries = new PageCacheEntries(), today?: () => string): MiddlewareHandler {
   return async (c, next) => {
-    if (c.req.method !== 'GET' || c.req.header('cookie')) return next();
-    const url = new URL(c.req.url);
-    const found = pageCacheKey(url);
-    const { unknown } = found;
-    // Pages show what is due after today (the next target, Open SDG #1318): a page kept from
-    // yesterday is not served today (the Tokyo date from the one clock is part of the key).
-    const key = today ? `${today()} ${found.key}` : found.key;
-    if (unknown) return next();
-    // Each page is valid until its own data changes: a city's pages until that city is written,
-    // pages across cities until the summaries change (issue 11.2), not until any write anywhere.
-    const cityId = cityOfPage(url);
-    const versionNow = () => (cityId === null ? store.crossCityVersion : store.cityVersion(cityId));
-    const gzipOk = /\bgzip\b/.test(c.req.header('accept-encoding') ?? '');
-    const hit = entries.get(key, versionNow());
-    if (hit) return answer(hit, gzipOk);
-    const version = versionNow();
+    const lookup = lookupOf(c.req.raw, today);
+    if (!lookup) return next();
+    const version = versionOf(lookup, store);
+    const hit = hitFor(lookup, version, c.req.raw, entries);
+    if (hit) return hit;
     await next();
-    const res = c.res;
-    if (res.status !== 200 || res.headers.has('set-cookie') || res.headers.get('cache-control')?.includes('no-store')) return;
-    const declared = Number(res.headers.get('content-length') ?? NaN);
-    if (declared > entries.limits.maxEntryBytes) return;
-    const body = new Uint8Array(await res.clone().arrayBuffer());
-    const type = res.headers.get('content-type') ?? '';
-    const compressible = body.byteLength > 1024 && /^(text\/|application\/(json|problem\+json|xml)|image\/svg)/.test(type) && !res.headers.has('content-encoding');
-    const gzipped = compressible ? new Uint8Array(await gzip(body, { level: 6 })) : null;
-    const page = { version, status: res.status, body, gzipped, headers: [...res.headers.entries()].filter(([k]) => k !== 'content-length') };
-    entries.set(key, page);
-    // This first answer goes out compressed too when it can.
-    if (gzipped && gzipOk) c.res = answer(page, true);
+    c.res = await keep(lookup.key, version, c.res, c.req.raw, entries);
   };
 }
 
-const gzip = promisify(gzipCallback);
+async function fill(key: string, version: number, rendering: Response | Promise<Response>, req: Request, entries: PageCacheEntries): Promise<Response> {
+  return keep(key, version, await rendering, req, entries);
+}
 
-/** A kept page as a response: gzipped when the client accepts it and a gzipped copy exists. */
-function answer(page: Pick<CachedPage, 'status' | 'body' | 'gzipped' | 'headers'>, gzipOk: boolean): Response {
-  const headers = new Headers(page.headers);
-  if (page.gzipped) headers.set('vary', 'accept-encoding');
-  if (page.gzipped && gzipOk) {
-    headers.set('content-encoding', 'gzip');
-    headers.set('content-length', String(page.gzipped.byteLength));
-    return new Response(page.gzipped, { status: page.status, headers });
+/**
+ * Keeps a rendered answer when it may be kept (a 200 without cookie or no-store, within the
+ * entry bound) with its compressed copies and validator, and returns what to send: the kept
+ * answer as a later hit would be (the client's coding, the ETag), else the answer unchanged.
+ */
+async function keep(key: string, version: number, res: Response, req: Request, entries: PageCacheEntries): Promise<Response> {
+  if (res.status !== 200 || res.headers.has('set-cookie') || res.headers.get('cache-control')?.includes('no-store')) return res;
+  const declared = Number(res.headers.get('content-length') ?? NaN);
+  if (declared > entries.limits.maxEntryBytes) return res;
+  const body = new Uint8Array(await res.arrayBuffer());
+  const type = res.headers.get('content-type') ?? '';
+  const compressible = body.byteLength > 1024 && body.byteLength <= entries.limits.maxEntryBytes && /^(text\/|application\/(json|problem\+json|xml)|image\/svg)/.test(type) && !res.headers.has('content-encoding');
+  const [gzipped, brotli] = compressible ? await Promise.all([gzip(body, { level: 6 }), brotliCompress(body, BROTLI_OPTIONS(body.byteLength))]) : [null, null];
+  const page = {
+    version,
+    status: res.status,
+    body,
+    gzipped: gzipped && new Uint8Array(gzipped.buffer, gzipped.byteOffset, gzipped.byteLength),
+    brotli: brotli && new Uint8Array(brotli.buffer, brotli.byteOffset, brotli.byteLength),
+    etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`,
+    headers: [...res.headers.entries()],
+  };
+  entries.set(key, page);
+  // This first answer goes out as later ones will: with its validator and the client's coding.
+  return answer({ ...page, answers: answerHeaders(page) }, req);
+}
+
+const gzip = promisify(gzipCallback);
+const brotliCompress = promisify(brotliCompressCallback);
+/** Brotli quality 5: within a few per cent of the best size at a small fraction of its time (once per kept page). */
+const BROTLI_OPTIONS = (size: number) => ({ params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 5, [zlibConstants.BROTLI_PARAM_SIZE_HINT]: size } });
+
+/**
+ * The content coding a request accepts best among those a page has (Brotli, then gzip, then none),
+ * by its Accept-Encoding with q-values (`negotiator`); the few distinct header values are remembered.
+ */
+export function chooseEncoding(acceptEncoding: string | null, available: readonly Encoding[]): Encoding | null {
+  const header = acceptEncoding ?? '';
+  const key = `${available.length}${available[0]}\u0000${header}`;
+  let chosen = encodingChoices.get(key);
+  if (chosen === undefined) {
+    // negotiator 1.x takes the server's order of preference for equal q-values (its types are 0.6's).
+    const negotiator = new Negotiator({ headers: { 'accept-encoding': header } }) as unknown as { encodings(available: string[], options: { preferred: string[] }): string[] };
+    const best = negotiator.encodings([...available, 'identity'], { preferred: ['br', 'gzip', 'identity'] })[0];
+    chosen = (best as Encoding | undefined) ?? null;
+    if (encodingChoices.size >= 256) encodingChoices.clear();
+    encodingChoices.set(key, chosen);
   }
-  headers.set('content-length', String(page.body.byteLength));
-  return new Response(page.body, { status: page.status, headers });
+  return chosen;
+}
+const encodingChoices = new Map<string, Encoding | null>();
+const BR_GZIP: readonly Encoding[] = ['br', 'gzip'];
+const BR: readonly Encoding[] = ['br'];
+const GZIP: readonly Encoding[] = ['gzip'];
+const NONE: readonly Encoding[] = [];
+
+/** Whether the If-None-Match header names one of the page's validators (or `*`). */
+function notModified(page: Omit<CachedPage, 'bytes'>, ifNoneMatch: string | null): boolean {
+  if (!ifNoneMatch || !page.etag) return false;
+  if (ifNoneMatch.trim() === '*') return true;
+  const tags = Object.values(page.answers).flatMap((h) => (h?.etag ? [h.etag] : []));
+  // Weak comparison (RFC 9110 13.1.2): a W/ prefix does not matter.
+  return ifNoneMatch.split(',').some((t) => tags.includes(t.trim().replace(/^W\//, '')));
+}
+
+/** A kept page as a response: 304 when the client holds it, else the best coding it accepts. */
+function answer(page: Omit<CachedPage, 'bytes'>, req: Request): Response {
+  const available = page.brotli ? (page.gzipped ? BR_GZIP : BR) : page.gzipped ? GZIP : NONE;
+  const encoding = available.length > 0 ? chooseEncoding(req.headers.get('accept-encoding'), available) : 'identity';
+  if (notModified(page, req.headers.get('if-none-match'))) {
+    const h = page.answers[encoding ?? 'identity'] ?? page.answers.identity!;
+    return new Response(null, { status: 304, headers: { ...(h.etag && { etag: h.etag }), ...(h.vary && { vary: h.vary }), ...(h['cache-control'] && { 'cache-control': h['cache-control'] }) } });
+  }
+  // No acceptable coding at all (identity;q=0 with none of ours): the plain bytes still (RFC 9110 12.5.3 allows it).
+  const coding = encoding ?? 'identity';
+  const body = coding === 'br' ? page.brotli! : coding === 'gzip' ? page.gzipped! : page.body;
+  return new Response(body, { status: page.status, headers: page.answers[coding]! });
 }
 
 /**
@@ -154,8 +310,13 @@ function answer(page: Pick<CachedPage, 'status' | 'body' | 'gzipped' | 'headers'
  * or null for a page across cities (home, SDG goals, compare, search, open data, programmes).
  */
 export function cityOfPage(url: URL): string | null {
-  const m = /^\/(?:api\/v1\/)?cities\/([a-z0-9-]+)(?:\/|$)/.exec(url.pathname);
+  return cityOfPath(url.pathname, url.searchParams);
+}
+
+function cityOfPath(pathname: string, params: URLSearchParams | null): string | null {
+  const m = CITY_PAGE.exec(pathname);
   if (m) return m[1]!;
-  if (url.pathname === '/api/v1/kpis') return url.searchParams.get('city');
+  if (pathname === '/api/v1/kpis') return params?.get('city') ?? null;
   return null;
 }
+const CITY_PAGE = /^\/(?:api\/v1\/)?cities\/([a-z0-9-]+)(?:\/|$)/;

@@ -35,6 +35,9 @@ const MAX_SEGMENT = 500;
 /** Longest file name of an upload. */
 const MAX_FILE_NAME = 255;
 
+/** A URL with a query this long cannot break a length or count limit of the guard (all are larger). */
+const SHORT_URL = Math.min(MAX_SEGMENT, MAX_NAME + 1, TEXT_LIMITS.query, MAX_FIELDS);
+
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 /**
@@ -151,17 +154,38 @@ export async function checkFormBody(c: Context): Promise<void> {
  */
 export function inputGuard(rules: readonly BodyLimitRule[] = []): MiddlewareHandler {
   return async (c, next) => {
-    const url = c.req.url;
-    const pathStart = url.indexOf('/', url.indexOf('//') + 2);
-    const hashStart = url.indexOf('#', pathStart);
-    const end = hashStart === -1 ? url.length : hashStart;
-    const queryStart = url.indexOf('?', pathStart);
-    const hasQuery = queryStart !== -1 && queryStart < end;
-    checkPath(url.slice(pathStart, hasQuery ? queryStart : end));
-    if (hasQuery) checkQuery(url.slice(queryStart + 1, end));
+    checkRequestTarget(c.req.url);
     if (rules.find((r) => r.path.test(c.req.path))?.maxBytes !== 'route') await checkFormBody(c);
     return next();
   };
+}
+
+/** Checks a request URL's path and query as {@link inputGuard} does; throws the 400 it would answer. */
+function checkRequestTarget(url: string): void {
+  const pathStart = url.indexOf('/', url.indexOf('//') + 2);
+  const hashStart = url.indexOf('#', pathStart);
+  const end = hashStart === -1 ? url.length : hashStart;
+  const queryStart = url.indexOf('?', pathStart);
+  const hasQuery = queryStart !== -1 && queryStart < end;
+  checkPath(url.slice(pathStart, hasQuery ? queryStart : end));
+  if (hasQuery) checkQuery(url.slice(queryStart + 1, end));
+}
+
+/**
+ * Whether {@link inputGuard} would refuse this request URL (path or query): for a path that
+ * answers before the guard runs (the page cache's hits), which then leaves the request to the app.
+ */
+export function requestTargetProblem(url: string): boolean {
+  // A short URL without a percent sign has no control character (the HTTP parser and the URL
+  // parser let none through unencoded), no segment or value over its limit and few fields.
+  if (!url.includes('%') && url.length <= (url.includes('?') ? SHORT_URL : MAX_SEGMENT)) return false;
+  try {
+    checkRequestTarget(url);
+    return false;
+  } catch (e) {
+    if (e instanceof AppError) return true;
+    throw e;
+  }
 }
 
 /**
