@@ -60,14 +60,17 @@ function syntheticCity(n: number): CityData {
   return { city: { id: 'benchville', name: 'ベンチ市', nameEn: 'Benchville', prefecture: '架空県', prefectureEn: 'Nowhere' }, documents: [], kpis, plans: [plan], publishedRates: [] };
 }
 
-/** 100,000 actuals of the synthetic city's KPIs, one per row, as the template CSV. */
+/**
+ * 100,000 actuals of the synthetic city's KPIs, one per row, as the template CSV. Values from 1.5
+ * up: a figure under 1 among larger ones of a % KPI is refused as ambiguous (0.5 % or 50 %?).
+ */
 function observationCsv(city: CityData, rows: number): string {
   const lines = ['指標ID,指標名,SDGターゲット,時点,値,単位,備考,出典'];
   const n = city.kpis.length;
   for (let i = 0; i < rows; i++) {
     const k = city.kpis[i % n]!;
     const m = Math.floor(i / n);
-    lines.push(`${k.id},,,${formatTimePointJa({ kind: 'month', year: 1990 + Math.floor(m / 12), month: (m % 12) + 1 })},${(i % 90) + 0.5},${k.unit},,`);
+    lines.push(`${k.id},,,${formatTimePointJa({ kind: 'month', year: 1990 + Math.floor(m / 12), month: (m % 12) + 1 })},${(i % 90) + 1.5},${k.unit},,`);
   }
   return lines.join('\n');
 }
