@@ -132,10 +132,28 @@ function validateKpi(input: KpiDefinitionInput, departments: readonly { id: numb
   const lines = input.targets.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '');
   if (lines.length === 0) errors['targets'] = problem('plans.error.targetsRequired');
   if (lines.length > 20) errors['targets'] = { kind: 'too-long' };
+  const targetLine = (i: number, detail: { ja: string; en: string }): FieldProblem => ({ kind: 'message', kindOf: 'plans.error.targetLine', message: { ja: `${i + 1}行目：${detail.ja}`, en: `Line ${i + 1}: ${detail.en}` } });
+  const seenAt = new Map<string, number>();
   for (const [i, line] of lines.slice(0, 20).entries()) {
     const read = readTargetLine(line, unit);
-    if (read.ok) targets.push({ at: read.at, value: read.value, decimals: read.decimals });
-    else if (!errors['targets']) errors['targets'] = { kind: 'message', kindOf: 'plans.error.targetLine', message: { ja: `${i + 1}行目：${read.detail.ja}`, en: `Line ${i + 1}: ${read.detail.en}` } };
+    if (!read.ok) {
+      if (!errors['targets']) errors['targets'] = targetLine(i, read.detail);
+      continue;
+    }
+    // One target per time point: two values for 2025年 would leave the rate's target to chance.
+    const iso = formatTimePointIso(read.at);
+    const earlier = seenAt.get(iso);
+    if (earlier !== undefined) {
+      if (!errors['targets']) errors['targets'] = targetLine(i, { ja: `${earlier + 1}行目と同じ時点の目標値です（一つの時点に一つの目標値）`, en: `the same time point as line ${earlier + 1} (one target per time point)` });
+      continue;
+    }
+    seenAt.set(iso, i);
+    // A target is where the KPI should get to after its baseline: one dated at or before it is a typo.
+    if (baselineAt.ok && timePointEnd(read.at) <= timePointEnd(baselineAt.value)) {
+      if (!errors['targets']) errors['targets'] = targetLine(i, { ja: `目標の時点が当初値の時点（${input.baselineAt.trim()}）以前です`, en: `the target's time point is not after the baseline's (${input.baselineAt.trim()})` });
+      continue;
+    }
+    targets.push({ at: read.at, value: read.value, decimals: read.decimals });
   }
   const direction = input.direction === 'up' || input.direction === 'down' ? input.direction : null;
   if ((input.direction ?? '') !== '' && direction === null) errors['direction'] = { kind: 'invalid' };

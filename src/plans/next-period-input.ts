@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Kpi } from '../core/kpi/kpi.ts';
-import { parseFigure, parseTimePoint } from '../core/notation/index.ts';
+import { parseFigure, parsePeriodYear, parseTimePoint } from '../core/notation/index.ts';
 import type { CarriedKpi, NextPeriodInput } from './next-period.ts';
 
 /*
@@ -45,10 +45,11 @@ export function readNextPeriodFields(fields: NextPeriodFields, kpiOf: (id: strin
   }
   const f = shape.data;
   const problems: NextPeriodFieldProblem[] = [];
+  // 「2024」「２０２４」「2024年度」「令和6年度」 as the plan builder reads a period's year (core/notation).
   const year = (s: string, field: string): number => {
-    const n = s.normalize('NFKC').replace(/年度?$/, '');
-    if (/^\d{4}$/.test(n)) return Number(n);
-    problems.push({ field, ja: `年は4桁の西暦で入力してください（「${s}」）`, en: `give the year as 4 digits ("${s}")` });
+    const read = parsePeriodYear(s);
+    if (read.ok) return read.value;
+    problems.push({ field, ja: `年は「2024」「令和6年度」のように一つの年で入力してください（「${s}」）`, en: `give one year such as 2024 or 令和6年度 ("${s}")` });
     return NaN;
   };
   const periodStart = year(f.periodStart, 'from');

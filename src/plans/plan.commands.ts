@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { ChangeSignal } from '../actuals/record-actual.command.ts';
 import { PLAN_KINDS, type PlanKind, type PlanNodeKind } from '../core/plan/plan.ts';
-import { parseTimePoint } from '../core/notation/index.ts';
+import { parsePeriodYear, parseTimePoint } from '../core/notation/index.ts';
 import { formatTimePointIso } from '../core/time/time-point.ts';
 import { loadCityData } from '../services/city-data.service.ts';
 import type { FieldProblem, FormResult } from '../services/staff-entry.service.ts';
@@ -61,7 +61,16 @@ export interface PlanCommandBase {
   readonly reason?: string | null;
 }
 
-const year = z.coerce.number().int().min(1900).max(2200);
+/**
+ * A year of a plan's period as typed: 「2024」「２０２４」「2024年度」「令和6年度」 (core/notation's
+ * parsePeriodYear), 1900–2200; never a number coerced from 「2.024e3」 or 「0x7E8」.
+ */
+const year = z.union([z.number(), z.string()]).transform((v, ctx) => {
+  const parsed = typeof v === 'number' ? { ok: true as const, value: v } : parsePeriodYear(v.trim());
+  if (parsed.ok && Number.isInteger(parsed.value) && parsed.value >= 1900 && parsed.value <= 2200) return parsed.value;
+  ctx.addIssue({ code: 'custom', message: 'not a year' });
+  return z.NEVER;
+});
 const planHead = z.object({
   title: z.string().trim().min(1).max(300),
   titleEn: optionalText(300),
@@ -176,7 +185,8 @@ export async function reorderPlan(db: Executor, signal: ChangeSignal, props: Reo
       const j = props.direction === 'up' ? i - 1 : i + 1;
       const self = all[i]!;
       const other = all[j];
-      if (!other) return;
+      // Already first (or last): say so rather than answer "moved" for nothing.
+      if (!other) throw new FieldRefusal({ direction: problem(props.direction === 'up' ? 'plans.error.alreadyFirst' : 'plans.error.alreadyLast') });
       // Positions may repeat in imported data: renumber the list, then swap the two.
       const order = all.map((p) => p.id);
       [order[i], order[j]] = [order[j]!, order[i]!];
@@ -345,7 +355,7 @@ export async function reorderNode(db: Executor, signal: ChangeSignal, props: Nod
       const siblings = nodes.filter((x) => x.parent_id === node.parent_id && (x.archived_at === null || x.id === node.id)).sort((a, b) => a.position - b.position || a.id - b.id);
       const i = siblings.findIndex((x) => x.id === node.id);
       const j = props.direction === 'up' ? i - 1 : i + 1;
-      if (!siblings[j]) return;
+      if (!siblings[j]) throw new FieldRefusal({ direction: problem(props.direction === 'up' ? 'plans.error.alreadyFirst' : 'plans.error.alreadyLast') });
       const order = siblings.map((x) => x.id);
       [order[i], order[j]] = [order[j]!, order[i]!];
       const moved = await updateNodeAtVersion(trx, node.id, props.version, { position: j });

@@ -2,7 +2,7 @@ import { endOfIsoDateInJapan } from '../core/time/iso-date.ts';
 import { decimalsOf } from '../core/quantity.ts';
 import type { City, CityData, OpenDataLicence, PublishedRate, SourceDocument } from '../core/city/city.ts';
 import type { DatedValue, Kpi, KpiMetadata, KpiTarget, Observation, TargetRevision } from '../core/kpi/kpi.ts';
-import type { Plan, PlanKpiRow, PlanNarrative, PlanNode, PlanVersion, SheetReport } from '../core/plan/plan.ts';
+import { findParentPlanCycle, type Plan, type PlanKpiRow, type PlanNarrative, type PlanNode, type PlanVersion, type SheetReport } from '../core/plan/plan.ts';
 import { formatTimePointIso, parseTimePointIso, timePointEnd, type TimePoint } from '../core/time/time-point.ts';
 import { appendChangeLog, type NewChangeLogEntry } from '../storage/change-log.repository.ts';
 import { findCityRow, insertCity, listCityRows, updateCity } from '../cities/city.repository.ts';
@@ -1217,6 +1217,8 @@ function checkCityData(data: CityData): void {
       }
     }
   }
+  const cycle = findParentPlanCycle(data.plans);
+  if (cycle) throw new CityDataError(`plan "${cycle[0]}": the parent plans form a cycle (${cycle.join(' → ')})`);
   const documents = new Set(data.documents.map((d) => d.id));
   for (const r of data.publishedRates) {
     const where = `published rate of KPI "${r.kpiId}" at ${formatTimePointIso(r.actualAt)}`;

@@ -57,6 +57,20 @@ export function parseTimePoint(s: string): Parsed<TimePoint> {
   return r.ok ? ok(r.value.point) : r;
 }
 
+/**
+ * Reads one year of a plan's period as staff type it: 「2024」「２０２４」「2024年度」「令和6」
+ * 「令和6年度」「R6」「FY2024」 → 2024 (a plan's period counts whole years; whether calendar or
+ * fiscal is the plan's own convention, so both read as the year's number). Anything else —
+ * a month, a period, 「2.024e3」, 「0x7E8」 — is an `unreadable-time` error quoting the input,
+ * never a number coerced from it.
+ */
+export function parsePeriodYear(s: string): Parsed<number> {
+  const r = parseTimePoint(s);
+  if (!r.ok) return r;
+  if (r.value.kind === 'year' || r.value.kind === 'fiscal-year') return ok(r.value.year);
+  return fail('unreadable-time', s, `give one year such as 2024, 2024年度 or 令和6年度, not ${quoteEn(s)}`, `年は「2024」「2024年度」「令和6年度」のように一つの年で入力してください${quoteJa(s)}`);
+}
+
 /** A time point read, with what the reader had to interpret (an era year past the era's end). */
 export interface NotedTimePoint {
   readonly point: TimePoint;

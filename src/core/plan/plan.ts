@@ -202,3 +202,26 @@ export function planKpiRows(plan: Pick<Plan, 'nodes'>): { node: PlanNode; row: P
   for (const { node } of walkPlanNodes(plan.nodes)) for (const row of node.kpiRows) out.push({ node, row });
   return out;
 }
+
+/**
+ * The first cycle of parent plans among `plans` (a plan that is its own parent, or 基本構想 →
+ * 基本計画 → 基本構想), as the ids along it with the first repeated at the end
+ * (`['a', 'b', 'a']`), or null when the parent links form a forest. Parents outside the list are
+ * ignored (an unknown parent is a separate problem). Every way plans are stored refuses a cycle:
+ * a plan cannot sit below itself, as a node cannot.
+ */
+export function findParentPlanCycle(plans: readonly { readonly id: string; readonly parentPlanId?: string | null | undefined }[]): readonly string[] | null {
+  const parentOf = new Map(plans.map((p) => [p.id, p.parentPlanId ?? null]));
+  const cleared = new Set<string>();
+  for (const start of plans) {
+    const path: string[] = [];
+    const onPath = new Set<string>();
+    for (let id: string | null = start.id; id !== null && parentOf.has(id) && !cleared.has(id); id = parentOf.get(id) ?? null) {
+      if (onPath.has(id)) return [...path.slice(path.indexOf(id)), id];
+      onPath.add(id);
+      path.push(id);
+    }
+    for (const id of path) cleared.add(id);
+  }
+  return null;
+}

@@ -3,7 +3,7 @@ import { localGovernmentCodeMessage, parseLocalGovernmentCode } from '../../core
 import type { Kpi, KpiTarget, Observation, PreciseValue } from '../../core/kpi/kpi.ts';
 import { roundHalfUp } from '../../core/kpi/rounding.ts';
 import { normalizeUnit, parseKpiName, parseQuantity, parseRate, parseSdgTargetList, parseTimePoint } from '../../core/notation/index.ts';
-import { sheetKindsOf, type Plan, type PlanNode } from '../../core/plan/plan.ts';
+import { findParentPlanCycle, sheetKindsOf, type Plan, type PlanNode } from '../../core/plan/plan.ts';
 import type { Quantity } from '../../core/quantity.ts';
 import { formatTimePointIso, type TimePoint } from '../../core/time/time-point.ts';
 import { cityDataFileSchema, type KpiInput, type PreciseInput, type PlanNodeInput, type PlanInput } from './plan-data.schema.ts';
@@ -94,6 +94,8 @@ export function readPlanData(json: unknown): PlanDataResult {
     const plan = readPlan(file.city.id, p, `plans.${i}`, { kpiById, planIds, documentIds, problem });
     if (plan) plans.push(plan);
   });
+  const cycle = findParentPlanCycle(file.plans.map((p) => ({ id: p.id, parentPlanId: p.parentPlan ?? null })));
+  if (cycle) problem(`plans.${file.plans.findIndex((p) => p.id === cycle[0])}.parentPlan`, `the parent plans form a cycle (${cycle.join(' → ')}): a plan cannot be its own parent or ancestor`);
 
   if (problems.length > 0) return { ok: false, problems };
   return {

@@ -15,6 +15,7 @@ import type { StaffEnv } from '../middleware/staff-env.ts';
 import type { StaffNotice } from '../notices.ts';
 import { PlanEditView, PlanListView, type PlanForm } from '../views/staff/manage.view.tsx';
 import { PlanDiffView, type BuilderForm } from '../views/staff/plan-builder.view.tsx';
+import { problem } from '../../plans/plan-form.ts';
 import { problemTexts } from '../views/staff/problems.ts';
 import type { WebDeps } from '../web-deps.ts';
 import { forbidden, formOf, noticeOf, redirectWithNotice, staffNotFound, staffPage, staleForm } from './staff-page.tsx';
@@ -113,7 +114,9 @@ export function staffPlanRoutes(deps: WebDeps): Hono<StaffEnv> {
     return { form, version: version ?? 0, actor: actorName(user), cityId };
   }
   const reasonOf = (form: Record<string, string>) => (form['reason'] ?? '').trim() || null;
-  const directionOf = (form: Record<string, string>): MoveDirection => (form['direction'] === 'up' ? 'up' : 'down');
+  /** The move's direction, or null for anything but up/down (a forged form: refused, never read as "down"). */
+  const directionOf = (form: Record<string, string>): MoveDirection | null => (form['direction'] === 'up' || form['direction'] === 'down' ? form['direction'] : null);
+  const badDirection = { ok: false as const, errors: { direction: problem('plans.error.direction') } };
 
   // ---- Plans
 
@@ -131,8 +134,9 @@ export function staffPlanRoutes(deps: WebDeps): Hono<StaffEnv> {
     if (g instanceof Response) return g;
     const props = { cityId: g.cityId, actor: g.actor, planId: c.req.param('plan'), version: g.version, reason: reasonOf(g.form) };
     const action = c.req.param('action');
+    const direction = directionOf(g.form);
     const r =
-      action === 'reorder' ? await reorderPlan(db, signal, { ...props, direction: directionOf(g.form) })
+      action === 'reorder' ? (direction ? await reorderPlan(db, signal, { ...props, direction }) : badDirection)
       : action === 'delete' ? await deletePlan(db, signal, props)
       : await setPlanArchived(db, signal, { ...props, archived: action === 'archive' });
     const notice: StaffNotice = action === 'reorder' ? 'plans.moved' : action === 'delete' ? 'plans.deleted' : action === 'archive' ? 'plans.archivedNotice' : 'plans.restored';
@@ -162,9 +166,10 @@ export function staffPlanRoutes(deps: WebDeps): Hono<StaffEnv> {
     if (g instanceof Response) return g;
     const props = { cityId: g.cityId, actor: g.actor, planId: c.req.param('plan'), nodeId: c.req.param('node'), version: g.version, reason: reasonOf(g.form) };
     const action = c.req.param('action');
+    const direction = directionOf(g.form);
     const r =
       action === 'move' ? await moveNode(db, signal, { ...props, newParentNodeId: (g.form['parent'] ?? '').trim() || null })
-      : action === 'reorder' ? await reorderNode(db, signal, { ...props, direction: directionOf(g.form) })
+      : action === 'reorder' ? (direction ? await reorderNode(db, signal, { ...props, direction }) : badDirection)
       : action === 'delete' ? await deleteNode(db, signal, props)
       : await setNodeArchived(db, signal, { ...props, archived: action === 'archive' });
     const notice: StaffNotice = action === 'move' || action === 'reorder' ? 'plans.moved' : action === 'delete' ? 'plans.deleted' : action === 'archive' ? 'plans.archivedNotice' : 'plans.restored';
