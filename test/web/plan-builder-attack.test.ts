@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listDepartments } from '../../src/storage/department.repository.ts';
 import { testDatabases } from '../../src/storage/test-databases.ts';
 import { startStaffTestApp, type StaffTestApp } from '../support/staff-app.ts';
 import { hiddenFields, makeUser, StaffClient } from './staff-helpers.ts';
@@ -23,6 +24,7 @@ describe.each(testDatabases())('plan builder attacks on $name', (database) => {
     t = await startStaffTestApp(database.name);
     await makeUser(t.ctx, 'at-sec', 'tsukuba', 'secretariat');
     await makeUser(t.ctx, 'at-viewer', 'tsukuba', 'viewer');
+    await makeUser(t.ctx, 'at-admin', 'tsukuba', 'administrator');
   }, 120_000);
   afterAll(async () => {
     await t?.stop();
@@ -64,7 +66,7 @@ describe.each(testDatabases())('plan builder attacks on $name', (database) => {
     // … and in the form fields: another city's KPI, department, node.
     const attach = await post(a, `${page}/nodes/${plan.nodes[0]!.id}/kpis`, { ...v, kpi: 'new-farmers' });
     expect(attach.status).toBe(422);
-    const otherDepartment = await t.ctx.db.selectFrom('departments').select('id').where('city_id', '=', 'ichinoseki').executeTakeFirst();
+    const otherDepartment = (await listDepartments(t.ctx.db, 'ichinoseki'))[0];
     if (otherDepartment) {
       const dep = await post(a, `${page}/nodes/${plan.nodes[0]!.id}/kpis/new`, { ...v, name: '他市の課', unit: '人', side: 'economy', aggregation: 'snapshot', method: 'progress-from-baseline', baselineAt: '2020年', baselineValue: '10', targets: '2025年 20', departmentId: String(otherDepartment.id) });
       expect(dep.status).toBe(422);
@@ -210,5 +212,26 @@ describe.each(testDatabases())('plan builder attacks on $name', (database) => {
     const positions = await t.ctx.db.selectFrom('plan_nodes').innerJoin('plans', 'plans.id', 'plan_nodes.plan_id').select('plan_nodes.position').where('plans.slug', '=', 'race').where('plans.city_id', '=', 'tsukuba').execute();
     expect(new Set(positions.map((p) => p.position)).size).toBe(positions.length);
     console.log(`concurrent node adds on ${database.name}: ${statuses.filter((s) => s === 303).length} saved, ${statuses.filter((s) => s === 409).length} conflicts`);
+  }, 300_000);
+
+  it("the city's administrator, who may build plans, finds the builder and may use every link it shows", async () => {
+    const admin = new StaffClient(t.app);
+    await admin.login('at-admin');
+    const dashboard = await admin.get('/staff/cities/tsukuba');
+    expect(dashboard.text).toContain('href="/staff/cities/tsukuba/plans"');
+    const list = await admin.get('/staff/cities/tsukuba/plans');
+    expect(list.status).toBe(200);
+    const plan = (await t.ctx.store.getStaff('tsukuba'))!.data.plans[0]!;
+    const page = await admin.get(`/staff/cities/tsukuba/plans/${plan.id}`);
+    // Every staff link the builder pages show answers (no link to a 403).
+    const links = [...new Set([...list.text.matchAll(/href="(\/staff\/cities\/tsukuba\/[^"?#]*)/g), ...page.text.matchAll(/href="(\/staff\/cities\/tsukuba\/[^"?#]*)/g)].map((m) => m[1]!))];
+    expect(links).toContain('/staff/cities/tsukuba/kpi-table');
+    expect(links).toContain(`/staff/cities/tsukuba/plans/${plan.id}/next-period`);
+    const refused: string[] = [];
+    for (const link of links.filter((l) => !/\.(xlsx|docx|csv|pdf)$/.test(l))) {
+      const r = await admin.get(link);
+      if (r.status === 403 || r.status >= 500) refused.push(`${link} ${r.status}`);
+    }
+    expect(refused).toEqual([]);
   }, 300_000);
 });

@@ -90,7 +90,7 @@ export function staffCityRoutes(deps: WebDeps): Hono<StaffEnv> {
         unpublishedYears={city.staff.unpublishedYears}
         round={round}
         myProgress={myProgress}
-        tools={{ review: canReviewData(user, cityId), import: canImportActuals(user, cityId), plans: canEditPlans(user, cityId) || canWriteEvaluation(user, cityId), publication: canPublishData(user, cityId), rounds: canRunEntryRounds(user, cityId), audit: canReadAuditLog(user, cityId) }}
+        tools={{ review: canReviewData(user, cityId), import: canImportActuals(user, cityId), plans: canEditPlans(user, cityId) || canBuildPlans(user, cityId) || canWriteEvaluation(user, cityId), publication: canPublishData(user, cityId), rounds: canRunEntryRounds(user, cityId), audit: canReadAuditLog(user, cityId) }}
         partnerQueue={canRunPartnerProgramme(user, cityId) ? await reviewQueueOfCity(db, cityId) : null}
         notice={noticeOf(c)}
       />,

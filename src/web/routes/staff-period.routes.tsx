@@ -3,7 +3,7 @@ import type { CityData } from '../../core/city/city.ts';
 import type { Plan } from '../../core/plan/plan.ts';
 import { planKpiRows } from '../../core/plan/plan.ts';
 import { formatTimePointJa } from '../../core/time/time-point.ts';
-import { canEditPlans } from '../../policies/staff.policy.ts';
+import { canBuildPlans } from '../../policies/staff.policy.ts';
 import { describeNextPeriodProblem, startNextPeriod } from '../../plans/next-period.command.ts';
 import { readNextPeriodFields, type NextPeriodFields } from '../../plans/next-period-input.ts';
 import { currentUser } from '../middleware/require-role.ts';
@@ -16,7 +16,7 @@ import { actorName } from '../../auth/user.ts';
 
 /**
  * 「次期計画を開始」 (issue 13.4) in the staff area: `GET/POST /staff/cities/:city/plans/:plan/next-period`.
- * The secretariat (policy canEditPlans) chooses the KPIs to carry over and their new targets;
+ * The secretariat or the city's administrator (policy canBuildPlans, as the plan builder) chooses the KPIs to carry over and their new targets;
  * the POST calls the same command as `michishirube plan next-period` and answers 303 to the new
  * plan, 422 with the form and the messages next to the fields, or 409 when someone else wrote
  * the city at the same moment (nothing is written then).
@@ -64,7 +64,7 @@ export function staffPeriodRoutes(deps: WebDeps): Hono<StaffEnv> {
   app.get('/:city/plans/:plan/next-period', async (c) => {
     const found = await planOf(c);
     if (!found) return staffNotFound(c);
-    if (!canEditPlans(currentUser(c), found.data.city.id)) return forbidden(c);
+    if (!canBuildPlans(currentUser(c), found.data.city.id)) return forbidden(c);
     const { plan } = found;
     return render(c, found.data, plan, { from: String(plan.periodEnd + 1), to: String(plan.periodEnd + 1 + (plan.periodEnd - plan.periodStart)), id: nextId(plan.id) }, {}, 200);
   });
@@ -74,7 +74,7 @@ export function staffPeriodRoutes(deps: WebDeps): Hono<StaffEnv> {
     if (!found) return staffNotFound(c);
     const user = currentUser(c);
     const { data, plan } = found;
-    if (!canEditPlans(user, data.city.id)) return forbidden(c);
+    if (!canBuildPlans(user, data.city.id)) return forbidden(c);
     const form = await formOf(c);
     const lang = staffPage(c).ctx.lang;
     const carried = Object.keys(form)
