@@ -1,6 +1,7 @@
 import ExcelJS from 'exceljs';
 import * as docxModule from 'docx';
 import { guardFormula } from '../formats/formula-guard.ts';
+import { estimateHeight } from '../formats/xlsx/progress-sheet.xlsx.ts';
 import { fillMessage } from '../i18n/fill.ts';
 import type { Lang } from '../i18n/lang.ts';
 import { t } from '../i18n/messages.ts';
@@ -77,6 +78,8 @@ export async function planDiffXlsx(diff: PlanDiff, lang: Lang): Promise<Buffer> 
       c.alignment = { wrapText: true, vertical: 'top' };
       c.border = { top: { style: 'thin' }, bottom: { style: 'thin' }, left: { style: 'thin' }, right: { style: 'thin' } };
     });
+    // As tall as its longest wrapped cell: Calc and Excel print one line of a row ExcelJS leaves unsized.
+    row.height = Math.max(...r.map((text, i) => estimateHeight(text, ws.getColumn(i + 1).width ?? 9)));
   }
   if (table.rows.length === 0) ws.addRow([t(lang, 'plans.diffNone')]);
   ws.views = [{ state: 'frozen', ySplit: 4 }];

@@ -497,6 +497,8 @@ export async function recordPlanVersion(db: Executor, signal: ChangeSignal, prop
       if (!plan || plan.version !== props.version) throw new StaleVersionError(`plan "${props.planId}"`);
       const previous = await listPlanSnapshots(trx, plan.id);
       if (previous.length === 0 && kind !== 'adopted') throw new FieldRefusal({ kind: problem('plans.error.firstVersionAdopted') });
+      // A plan is adopted (策定) once; every later version is a revision (改訂) with its reason.
+      if (previous.length > 0 && kind === 'adopted') throw new FieldRefusal({ kind: problem('plans.error.alreadyAdopted') });
       const snap = await snapshotNow(trx, props.cityId, props.planId);
       const shownLabel = label || (kind === 'adopted' ? '策定' : '改訂');
       const row = await appendPlanSnapshot(trx, { plan_id: plan.id, label: shownLabel, kind, date, reason: reason || null, snapshot: JSON.stringify(snap), actor: props.actor });

@@ -66,6 +66,11 @@ describe('michishirube plan diff', () => {
       await addNode(db, signal, { cityId: 'ichinoseki', actor: 'sec', planId: PLAN, parentNodeId: null, nodeId: 'partners', node: { kind: 'initiative', title: 'SDGsパートナー登録制度の推進' } });
       const version = (await findPlanBySlug(db, 'ichinoseki', PLAN))!.version;
       expect(await recordPlanVersion(db, signal, { cityId: 'ichinoseki', actor: 'sec', planId: PLAN, version, kind: 'revised', label: '改訂版', date: '2024-09-30', reason: '第2期計画に向けた改訂' })).toEqual({ ok: true, value: { number: 2 } });
+      // A second 策定 is refused at the kind field: a plan is adopted once, then revised.
+      const again = await recordPlanVersion(db, signal, { cityId: 'ichinoseki', actor: 'sec', planId: PLAN, version: (await findPlanBySlug(db, 'ichinoseki', PLAN))!.version, kind: 'adopted', date: '2024-10-01' });
+      expect(again.ok).toBe(false);
+      expect(!again.ok && again.errors?.['kind']).toMatchObject({ kindOf: 'plans.error.alreadyAdopted' });
+      expect((await listPlanVersionSummaries(db, 'ichinoseki', PLAN)).length).toBe(2);
     } finally {
       await opened.close();
     }
@@ -85,6 +90,12 @@ describe('michishirube plan diff', () => {
     const changed = rows.find((r) => r[0] === '目標値の変更')!;
     expect(changed[1]).toBe(kpiName);
     expect(changed[5]).toBe('目標達成のため上方修正（2024-09-30）');
+    // Every changed row is as tall as its wrapped text (Calc printed one line of each and cut the rest).
+    for (let n = 5; n <= ws.rowCount; n++) {
+      const row = ws.getRow(n);
+      const longest = Math.max(...(row.values as unknown[]).slice(1).map((v, i) => [...String(v ?? '')].reduce((u, ch) => u + (ch.charCodeAt(0) > 0x2e80 ? 2 : 1), 0) / (ws.getColumn(i + 1).width ?? 9)));
+      expect(row.height, `row ${n}`).toBeGreaterThanOrEqual(Math.min(409, 14 * Math.ceil(longest)));
+    }
     expect(rows.find((r) => r[0] === '項目の追加')).toEqual(['項目の追加', 'SDGsパートナー登録制度の推進', '項目', '', 'SDGsパートナー登録制度の推進', '第2期計画に向けた改訂']);
 
     const docxPath = join(dir, 'diff.docx');

@@ -453,7 +453,12 @@ function mergeInitiatives(ws: ExcelJS.Worksheet, table: SheetTable, firstRow: nu
  * Neither Excel nor Calc grows a merged cell's row to fit wrapped text, so the height is set:
  * a Japanese character takes about two width units, a line 15 points at 10-point type.
  */
-function estimateHeight(text: string, widthChars: number, fontScale = 1): number {
+/**
+ * The height (points) a row needs to show `text` wrapped in a cell `widthChars` wide (Excel's
+ * column width units; a full-width glyph counts two), so Calc and Excel print every line:
+ * neither grows a row for wrapped text ExcelJS writes. At least 16, at most Excel's 409.
+ */
+export function estimateHeight(text: string, widthChars: number, fontScale = 1): number {
   // A little under the column's width per line: Calc and Excel wrap at word and glyph edges.
   const perLine = Math.max(4, Math.floor((widthChars * 0.95) / fontScale));
   let lines = 0;

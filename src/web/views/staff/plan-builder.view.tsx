@@ -346,7 +346,7 @@ export function PlanVersionsSection(props: { page: StaffPage; city: City; plan: 
       <form method="post" action={ctx.href(`${base}/versions`)} class="stacked" novalidate>
         <CsrfField token={csrfToken} />
         <VersionField value={props.planVersion} />
-        <SelectField ctx={ctx} formId="version" name="kind" label={t('plans.versionKind')} values={f.values} errors={f.errors} options={[{ value: 'adopted', label: t('plans.versionKind.adopted') }, { value: 'revised', label: t('plans.versionKind.revised') }]} />
+        <SelectField ctx={ctx} formId="version" name="kind" label={t('plans.versionKind')} values={f.values} errors={f.errors} options={versions.length === 0 ? [{ value: 'adopted', label: t('plans.versionKind.adopted') }] : [{ value: 'revised', label: t('plans.versionKind.revised') }]} />
         <TextField ctx={ctx} formId="version" name="label" label={t('plans.versionLabel')} hint={t('plans.versionLabelHint')} values={f.values} errors={f.errors} />
         <TextField ctx={ctx} formId="version" name="date" label={t('plans.versionDate')} values={f.values} errors={f.errors} required />
         <TextArea ctx={ctx} formId="version" name="reason" label={t('plans.versionReason')} values={f.values} errors={f.errors} rows={2} />
