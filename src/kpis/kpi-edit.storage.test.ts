@@ -187,9 +187,9 @@ describe.each(testDatabases())('editing KPIs on $name', (database) => {
     expect((await reorderKpiRow(db(), signal, { cityId, actor, planId: 'p', nodeId: 'g', version: await nodeVersion(), kpiId: 'k1', direction: 'down' })).ok).toBe(true);
     expect(await order()).toEqual(['k3', 'k2', 'k1']);
     // Already last: nothing changes, nothing is logged.
-    const logs = (await listChangeLog(db(), { cityId, entity: 'kpi_row' })).length;
+    const logs = (await listChangeLog(db(), { cityId, entityId: 'p/g#k1' })).length;
     expect((await reorderKpiRow(db(), signal, { cityId, actor, planId: 'p', nodeId: 'g', version: await nodeVersion(), kpiId: 'k1', direction: 'down' })).ok).toBe(true);
-    expect((await listChangeLog(db(), { cityId, entity: 'kpi_row' })).length).toBe(logs);
+    expect((await listChangeLog(db(), { cityId, entityId: 'p/g#k1' })).length).toBe(logs);
     expect(await order()).toEqual(['k3', 'k2', 'k1']);
     // Two reorders of the same node at once: one wins, the other is a conflict.
     const v = await nodeVersion();

@@ -143,7 +143,7 @@ export function partnerAccountRoutes(deps: WebDeps): Hono<StaffEnv> {
     return done(c, r.ok ? 'partners.me.collabSent' : 'partners.error.forbidden', '#collaborations');
   });
 
-  app.post('/collaborations/:id{[0-9]+}/:answer{accept|decline}', async (c) => {
+  app.post('/collaborations/:id{[0-9]+}/:answer{(?:accept|decline)}', async (c) => {
     const m = await mine(c);
     if (m instanceof Response) return m;
     const r = await answerCollaboration(deps.db, m.programme, m.partner, Number(c.req.param('id')), c.req.param('answer') === 'accept');

@@ -101,7 +101,7 @@ export function staffAdminRoutes({ db, store }: WebDeps): Hono<StaffEnv> {
     return render(c, {}, {}, fill(staffPage(c).ctx.t('staff.users.resetDone'), { username: r.value.username, password: r.value.password, hours: ONE_TIME_PASSWORD_HOURS }));
   });
 
-  app.post('/:id/:action{disable|enable}', async (c) => {
+  app.post('/:id/:action{(?:disable|enable)}', async (c) => {
     const r = await setDisabled(db, currentUser(c), targetId(c), c.req.param('action') === 'disable');
     if (!r.ok) return refused(c, r.error);
     return redirectWithNotice(c, '/staff/users', 'staff.saved');

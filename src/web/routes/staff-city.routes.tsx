@@ -401,7 +401,7 @@ export function staffCityRoutes(deps: WebDeps): Hono<StaffEnv> {
     return redirectWithNotice(c, `/staff/cities/${cityId}/rounds`, 'staff.round.opened', { year: String(r.value.year) });
   });
 
-  app.post('/:city/rounds/:year/:action{close|remind}', async (c) => {
+  app.post('/:city/rounds/:year/:action{(?:close|remind)}', async (c) => {
     const user = currentUser(c);
     const cityId = c.req.param('city');
     if (!canRunEntryRounds(user, cityId)) return forbidden(c);

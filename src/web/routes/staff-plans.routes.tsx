@@ -126,7 +126,7 @@ export function staffPlanRoutes(deps: WebDeps): Hono<StaffEnv> {
     return answer(c, r, 'plan-create', g.form, { path: r.ok ? `${base(c)}/plans/${r.value.planId}` : '', notice: 'plans.created' }, 'list');
   });
 
-  app.post('/:city/plans/:plan/:action{reorder|archive|restore|delete}', async (c) => {
+  app.post('/:city/plans/:plan/:action{(?:reorder|archive|restore|delete)}', async (c) => {
     const g = await guarded(c, true);
     if (g instanceof Response) return g;
     const props = { cityId: g.cityId, actor: g.actor, planId: c.req.param('plan'), version: g.version, reason: reasonOf(g.form) };
@@ -157,7 +157,7 @@ export function staffPlanRoutes(deps: WebDeps): Hono<StaffEnv> {
     return answer(c, r, `node-add:${parent ?? 'root'}`, g.form, { path: planBase(c), notice: 'plans.nodeAdded' });
   });
 
-  app.post('/:city/plans/:plan/nodes/:node/:action{move|reorder|archive|restore|delete}', async (c) => {
+  app.post('/:city/plans/:plan/nodes/:node/:action{(?:move|reorder|archive|restore|delete)}', async (c) => {
     const g = await guarded(c, true);
     if (g instanceof Response) return g;
     const props = { cityId: g.cityId, actor: g.actor, planId: c.req.param('plan'), nodeId: c.req.param('node'), version: g.version, reason: reasonOf(g.form) };
@@ -215,7 +215,7 @@ export function staffPlanRoutes(deps: WebDeps): Hono<StaffEnv> {
     return answer(c, r, 'action', g.form, { path: planBase(c), notice: 'plans.moved' });
   });
 
-  app.post('/:city/kpis/:kpi/:action{archive|restore}', async (c) => {
+  app.post('/:city/kpis/:kpi/:action{(?:archive|restore)}', async (c) => {
     const g = await guarded(c, true);
     if (g instanceof Response) return g;
     const archived = c.req.param('action') === 'archive';
