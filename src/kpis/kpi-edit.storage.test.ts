@@ -119,13 +119,23 @@ describe.each(testDatabases())('editing KPIs on $name', (database) => {
     expect(errorsOf(bad)['departmentId']!.kind).toBe('unknown-department');
     expect(await version(db(), cityId, 'farmers')).toBe(v);
     expect((await findKpiBySlug(db(), cityId, 'farmers'))!.name).toBe('新規就農者数');
+    const vBefore = v;
+    // Hostile text: refused at its field or stored as typed, never an exception.
+    for (const input of [
+      { baselineValue: '9'.repeat(400) }, { baselineValue: '-1e309' }, { baselineValue: 'NaN' }, { baselineAt: '99999年' }, { baselineAt: '令和999年度' }, { sdgTargets: '1.1,'.repeat(200) },
+      { sdgTargets: '【】' }, { unit: '👍' }, { name: 'x'.repeat(301) }, { nameEn: '\u202e evil' }, { departmentId: '1 or 1=1' }, { departmentId: '-1' }, { side: '__proto__' }, { definition: "'); drop table kpis; --" },
+    ]) {
+      const r = await editKpiDefinition(db(), signal, { cityId, actor, kpiId: 'farmers', version: await version(db(), cityId, 'farmers'), input, reason: 'test' });
+      expect(r.ok === true || Object.keys(errorsOf(r)).length > 0, JSON.stringify(input)).toBe(true);
+    }
+    expect((await findKpiBySlug(db(), cityId, 'farmers'))!.definition).toBe("'); drop table kpis; --");
     // Another city's KPI id under this city: nothing of theirs is reachable.
     const theirs = await editKpiDefinition(db(), signal, { cityId, actor, kpiId: 'theirs', version: await version(db(), other, 'theirs'), input: { name: '乗っ取り' } });
     expect(theirs).toEqual({ ok: false, conflict: { kind: 'edit-conflict', entity: 'kpi', entityId: 'theirs' } });
     expect((await findKpiBySlug(db(), other, 'theirs'))!.name).toBe('新規就農者数');
     // Stale: the form was opened before another save.
-    expect((await editKpiDefinition(db(), signal, { cityId, actor, kpiId: 'farmers', version: v, input: { name: 'A' } })).ok).toBe(true);
-    expect(await editKpiDefinition(db(), signal, { cityId, actor, kpiId: 'farmers', version: v, input: { name: 'B' } })).toEqual({ ok: false, conflict: { kind: 'edit-conflict', entity: 'kpi', entityId: 'farmers' } });
+    expect(vBefore).not.toBe(await version(db(), cityId, 'farmers'));
+    expect(await editKpiDefinition(db(), signal, { cityId, actor, kpiId: 'farmers', version: vBefore, input: { name: 'B' } })).toEqual({ ok: false, conflict: { kind: 'edit-conflict', entity: 'kpi', entityId: 'farmers' } });
     // Two people at once from the same version: one saves, the other gets a conflict, never an error.
     const now = await version(db(), cityId, 'farmers');
     const both = await Promise.all([
