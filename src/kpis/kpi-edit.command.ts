@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ChangeSignal } from '../actuals/record-actual.command.ts';
-import { ACHIEVEMENT_METHODS, KPI_AGGREGATIONS, KPI_SIDES, targetBelowBaseline, type AchievementMethod, type KpiAggregation, type KpiSide } from '../core/kpi/kpi.ts';
+import { ACHIEVEMENT_METHODS, KPI_AGGREGATIONS, KPI_SIDES, type AchievementMethod, type KpiAggregation, type KpiSide } from '../core/kpi/kpi.ts';
 import { parseQuantity, parseSdgTargetList, parseTimePoint } from '../core/notation/index.ts';
 import { validateSdgTargetIds } from '../core/sdg/sdg-framework.ts';
 import { formatTimePointIso, timePointEnd } from '../core/time/time-point.ts';
@@ -12,7 +12,6 @@ import { appendStaffChangeLog, inStaffTransaction } from '../storage/staff-datab
 import { kpisHaveData } from '../plans/plan-building.repository.ts';
 import { FieldRefusal, optionalText, problem, versionedWrite, zodProblems } from '../plans/plan-form.ts';
 import { deleteKpiSdgTargets, findKpiBySlug, insertKpiSdgTargets, listKpiSdgTargets, updateKpiAtVersion } from './kpi.repository.ts';
-import { listTargets } from './target.repository.ts';
 import type { KpiRowUpdate } from './kpi.table.ts';
 
 /*
@@ -27,8 +26,8 @@ import type { KpiRowUpdate } from './kpi.table.ts';
  * re-stated), but only with a reason, and the recorded actuals and targets are kept as recorded,
  * never converted; the reason goes into the change log next to old → new. Confirming the
  * direction of a KPI that had none stated (issue 13.3) is not a change and needs no reason.
- * The direction is never guessed: the form's answer must be up or down, and a baseline moved
- * above a target with no direction stated is refused at the direction field.
+ * The direction is never guessed: after the edit it must be a stated up or down (a legacy row
+ * without one is asked at the direction field, whatever else the edit changes).
  */
 
 /**
@@ -114,7 +113,7 @@ export async function editKpiDefinition(db: Executor, signal: ChangeSignal, prop
       const row = await findKpiBySlug(trx, props.cityId, props.kpiId);
       // Another city's KPI, an archived one or one deleted meanwhile: nothing to edit at this version.
       if (!row || row.retired_at !== null || row.version !== props.version) throw new StaleVersionError(`KPI "${props.kpiId}"`);
-      const [sdgRows, owners, targets] = await Promise.all([listKpiSdgTargets(trx, [row.id]), listKpiOwners(trx, props.cityId), listTargets(trx, [row.id])]);
+      const [sdgRows, owners] = await Promise.all([listKpiSdgTargets(trx, [row.id]), listKpiOwners(trx, props.cityId)]);
       const ownerId = owners.find((o) => o.kpi_id === row.id)?.department_id ?? null;
       const before: KpiDefinitionRecord = {
         name: row.name,
@@ -180,10 +179,8 @@ export async function editKpiDefinition(db: Executor, signal: ChangeSignal, prop
       // Never guessed (issue 13.3): after the edit the direction is stated, up or down.
       let direction = row.direction;
       if (input.direction !== undefined) direction = input.direction === 'up' || input.direction === 'down' ? input.direction : null;
-      if (direction === null) {
-        const below = targetBelowBaseline(baseline.value, targets.filter((t) => !t.deleted && t.value !== null).map((t) => Number(t.value)));
-        errors['direction'] = input.direction !== undefined && input.direction !== '' ? { kind: 'invalid' } : below ? problem('plans.error.directionRequired') : { kind: 'direction-required' };
-      }
+      // The form's explanation says when a target lies below the baseline; the field asks either way.
+      if (direction === null) errors['direction'] = input.direction !== undefined && input.direction !== '' ? { kind: 'invalid' } : { kind: 'direction-required' };
       if (!parsed.success || Object.keys(errors).length > 0) throw new FieldRefusal(errors);
       const d = parsed.data;
       const after: KpiDefinitionRecord = {

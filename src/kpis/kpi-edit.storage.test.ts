@@ -172,7 +172,7 @@ describe.each(testDatabases())('editing KPIs on $name', (database) => {
     await db().updateTable('kpis').set({ direction: null }).where('id', '=', row.id).execute();
     const v = await version(db(), cityId, 'farmers');
     const asked = await editKpiDefinition(db(), signal, { cityId, actor, kpiId: 'farmers', version: v, input: { direction: '', baselineValue: '200' }, reason: '当初値の訂正' });
-    expect(errorsOf(asked)['direction']!.kindOf).toBe('plans.error.directionRequired');
+    expect(errorsOf(asked)['direction']!.kind).toBe('direction-required');
     // Stating a missing direction is a confirmation, not a change of meaning: no reason needed.
     expect((await editKpiDefinition(db(), signal, { cityId, actor, kpiId: 'farmers', version: v, input: { direction: 'up' } })).ok).toBe(true);
     expect((await findKpiBySlug(db(), cityId, 'farmers'))!.direction).toBe('up');
