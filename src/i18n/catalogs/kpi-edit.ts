@@ -5,7 +5,7 @@ import { defineCatalog } from './define-catalog.ts';
  */
 export const kpiEditCatalog = defineCatalog({
   ja: {
-    'kpiEdit.intro': '指標名、単位、担当課、SDGsのターゲット、三側面、集計方法、望ましい方向、達成度の計算、当初値、定義、出典を編集できます。目標値は上の「目標値の修正」で理由とともに修正してください。',
+    'kpiEdit.intro': '指標名、単位、担当課、SDGsのターゲット、三側面、集計方法、望ましい方向、達成度の計算、当初値、定義、出典を編集できます。目標値は上の「目標値を改訂」から理由とともに改訂してください。',
     'kpiEdit.hasData': 'この指標には実績があります。単位・望ましい方向・達成度の計算・集計方法・当初値を変えるには理由が必要です。記録済みの実績値と目標値は換算されず、記録されたまま残ります。',
     'kpiEdit.reason': '変更の理由',
     'kpiEdit.reasonHint': '変更履歴に残ります。',
@@ -15,7 +15,7 @@ export const kpiEditCatalog = defineCatalog({
     'kpiEdit.moveDown': 'KPIを下へ',
   },
   en: {
-    'kpiEdit.intro': 'Edit the name, unit, department, SDG targets, side, aggregation, direction, achievement method, baseline, definition and data source. Change a target value with its reason in “Revise a target” above.',
+    'kpiEdit.intro': 'Edit the name, unit, department, SDG targets, side, aggregation, direction, achievement method, baseline, definition and data source. Change a target value with its reason through “Revise a target” above.',
     'kpiEdit.hasData': 'This KPI has actuals. Changing its unit, direction, achievement method, aggregation or baseline needs a reason. Recorded actuals and targets are kept as recorded, not converted.',
     'kpiEdit.reason': 'Reason for the change',
     'kpiEdit.reasonHint': 'Kept in the change history.',
