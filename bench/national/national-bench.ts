@@ -15,7 +15,8 @@ import type { StaffUser } from '../../src/auth/user.ts';
 import { openAppContext } from '../../src/services/app-context.ts';
 import { loadKpiEditState } from '../../src/services/edit-state.service.ts';
 import { importPlanData } from '../../src/services/plan-data-import.service.ts';
-import { editKpi } from '../../src/services/staff-entry.service.ts';
+import { actorName } from '../../src/auth/user.ts';
+import { editKpiDefinition } from '../../src/kpis/kpi-edit.command.ts';
 import type { Database } from '../../src/storage/database.ts';
 import { percentile, runLoad, startBenchServer, type LoadResult, type NextRequest } from '../load.ts';
 import { generateCity, seededRandom } from './generate.ts';
@@ -219,7 +220,7 @@ async function timeWriteVisible(databaseUrl: string, base: string, cityId: strin
     const name = `速報値確認指標${Date.now() % 100000}`;
     const user: StaffUser = { id: 0, username: 'national-bench', displayName: 'national bench', email: null, isSystemAdmin: true, mustChangePassword: false, memberships: [] };
     const start = performance.now();
-    const r = await editKpi(ctx.db, ctx.store, user, kpi, { version: String(state.version), name, nameEn: state.nameEn, unit: state.unit, direction: kpi.direction ?? 'up' });
+    const r = await editKpiDefinition(ctx.db, ctx.store, { cityId, actor: actorName(user), kpiId: kpi.id, version: state.version, input: { name, direction: kpi.direction ?? 'up' } });
     if (!r.ok) throw new Error(`the bench write was refused: ${JSON.stringify(r)}`);
     const until = async (url: string) => {
       for (;;) {

@@ -10,13 +10,14 @@ import { citiesCatalog } from './catalogs/cities.ts';
 import { plansCatalog } from './catalogs/plans.ts';
 import { planPeriodCatalog } from './catalogs/plan-period.ts';
 import { compareCatalog } from './catalogs/compare.ts';
+import { kpiEditCatalog } from './catalogs/kpi-edit.ts';
 import type { Lang } from './lang.ts';
 
 /**
  * Every user-facing string, one catalog per area (src/i18n/catalogs/): add an area's catalog
  * to this list. Keys are namespaced by area ("plan.period", "staff.login.title").
  */
-const areas = [coreCatalog, publicCatalog, sheetsCatalog, staffCatalog, partnersCatalog, nationalCatalog, errorsCatalog, reviewCatalog, citiesCatalog, plansCatalog, planPeriodCatalog, compareCatalog] as const;
+const areas = [coreCatalog, publicCatalog, sheetsCatalog, staffCatalog, partnersCatalog, nationalCatalog, errorsCatalog, reviewCatalog, citiesCatalog, plansCatalog, planPeriodCatalog, compareCatalog, kpiEditCatalog] as const;
 
 type Area = (typeof areas)[number];
 type KeysOf<A> = A extends { ja: infer J } ? keyof J & string : never;

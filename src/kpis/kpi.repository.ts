@@ -34,7 +34,7 @@ export async function updateKpi(db: Executor, id: number, patch: KpiRowUpdate): 
  * changed since (nothing is written). On PostgreSQL a concurrent update of the same row waits
  * for the other to commit and then finds the version changed.
  */
-export async function updateKpiAtVersion(db: Executor, id: number, expectedVersion: number, patch: Pick<KpiRowUpdate, 'name' | 'name_en' | 'unit' | 'direction'>): Promise<KpiRow | undefined> {
+export async function updateKpiAtVersion(db: Executor, id: number, expectedVersion: number, patch: Omit<KpiRowUpdate, 'id' | 'city_id' | 'slug' | 'version' | 'retired_at'>): Promise<KpiRow | undefined> {
   return db.updateTable('kpis').set({ ...patch, version: nextVersion() }).where('id', '=', id).where('version', '=', expectedVersion).returningAll().executeTakeFirst();
 }
 

@@ -128,6 +128,16 @@ export async function moveKpiRow(db: Executor, rowId: number, nodeId: number): P
     .execute();
 }
 
+/**
+ * Swaps the places of two KPI rows of one node (a reorder). Positions are unique per node, so
+ * the first row waits at a free place (-1 - its id) while the second takes its place.
+ */
+export async function swapKpiRowPositions(db: Executor, a: { id: number; position: number }, b: { id: number; position: number }): Promise<void> {
+  await db.updateTable('plan_kpi_rows').set({ position: -1 - a.id }).where('id', '=', a.id).execute();
+  await db.updateTable('plan_kpi_rows').set({ position: a.position }).where('id', '=', b.id).execute();
+  await db.updateTable('plan_kpi_rows').set({ position: b.position }).where('id', '=', a.id).execute();
+}
+
 /** Deletes one KPI row of a node (the KPI and its history stay). */
 export async function deleteKpiRow(db: Executor, rowId: number): Promise<void> {
   await db.deleteFrom('plan_kpi_rows').where('id', '=', rowId).execute();

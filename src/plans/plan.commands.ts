@@ -31,6 +31,7 @@ import {
   planHasHistory,
   setNodePosition,
   setPlanPosition,
+  swapKpiRowPositions,
   touchNode,
   updateNodeAtVersion,
   updatePlanRowAtVersion,
@@ -457,6 +458,30 @@ export async function moveKpiRowTo(db: Executor, signal: ChangeSignal, props: No
   );
   if (r.ok) signal.invalidate(props.cityId);
   return r;
+}
+
+/**
+ * Moves a KPI row one place up or down within its node (the node at the form's version), the
+ * order the plan's pages, sheets and tables show. At the top (or bottom) already: nothing changes.
+ */
+export async function reorderKpiRow(db: Executor, signal: ChangeSignal, props: NodeRef & { readonly kpiId: string; readonly direction: MoveDirection }): Promise<FormResult<void>> {
+  const entityId = `${props.planId}/${props.nodeId}#${props.kpiId}`;
+  const r = await versionedWrite('plan_node', `${props.planId}/${props.nodeId}`, () =>
+    inStaffTransaction(db, async (trx) => {
+      const { node } = await lockedNode(trx, props);
+      const rows = await listNodeKpiRows(trx, node.id);
+      const i = rows.findIndex((x) => x.kpi_slug === props.kpiId);
+      if (i < 0) throw new StaleVersionError(`KPI "${props.kpiId}" in node "${props.nodeId}"`);
+      const j = props.direction === 'up' ? i - 1 : i + 1;
+      if (!rows[j]) return false;
+      await swapKpiRowPositions(trx, rows[i]!, rows[j]!);
+      await touchNode(trx, node.id);
+      await appendStaffChangeLog(trx, [{ actor: props.actor, action: 'reorder', entity: 'kpi_row', entityId, cityId: props.cityId, old: { position: i + 1 }, new: { position: j + 1 }, reason: props.reason ?? null }]);
+      return true;
+    }),
+  );
+  if (r.ok && r.value) signal.invalidate(props.cityId);
+  return r.ok ? { ok: true, value: undefined } : r;
 }
 
 /** What {@link recordPlanVersion} needs: the version as typed and the plan's version the form carried. */

@@ -1,9 +1,11 @@
-import { formatTimePointIso } from '../core/time/time-point.ts';
+import { formatTimePointIso, formatTimePointJa, parseTimePointIso } from '../core/time/time-point.ts';
+import type { AchievementMethod, KpiAggregation, KpiSide } from '../core/kpi/kpi.ts';
 import { listChangeLog } from '../storage/change-log.repository.ts';
 import { toNumberOrNull } from '../storage/columns.ts';
 import type { Executor } from '../storage/database.ts';
 import { staffDb } from '../storage/staff-database.ts';
-import { findKpiBySlug } from '../kpis/kpi.repository.ts';
+import { findKpiBySlug, listKpiSdgTargets } from '../kpis/kpi.repository.ts';
+import { kpisHaveData } from '../plans/plan-building.repository.ts';
 import { listObservationSlotVersions } from '../actuals/observation.repository.ts';
 import { findPlanBySlug, listPlanNarratives, listPlanNodes } from '../plans/plan.repository.ts';
 import { latestCommentaries, latestStatusOverride } from '../storage/staff-record.repository.ts';
@@ -29,6 +31,18 @@ export interface KpiEditState {
   /** As stored; null on a KPI stored before directions were required (see directionNeedsConfirmation). */
   readonly direction: 'up' | 'down' | null;
   readonly departmentId: number | null;
+  /** SDG targets as the form shows them ("2.3, 8.5"). */
+  readonly sdgTargets: string;
+  readonly side: KpiSide;
+  readonly aggregation: KpiAggregation;
+  readonly method: AchievementMethod;
+  /** The baseline's time point as the form shows it (2020年, 2020年度) and its value as a plain figure ("1111", "12.5"). */
+  readonly baselineAt: string;
+  readonly baselineValue: string;
+  readonly definition: string;
+  readonly dataSource: string;
+  /** Whether the KPI has actuals, target revisions or published rates (its unit, direction, method, aggregation and baseline then change only with a reason). */
+  readonly hasData: boolean;
   /** The latest override row (version 0: none ever set). */
   readonly override: { readonly version: number; readonly status: OverrideStatus | null; readonly justification: string };
   /** Per reporting year, the latest commentary (absent years: version 0). */
@@ -43,13 +57,17 @@ export interface KpiEditState {
 export async function loadKpiEditState(db: Executor, cityId: string, kpiSlug: string): Promise<KpiEditState | null> {
   const kpi = await findKpiBySlug(db, cityId, kpiSlug);
   if (!kpi || kpi.retired_at !== null) return null;
-  const [owner, override, commentaries, actuals, targets] = await Promise.all([
+  const [owner, override, commentaries, actuals, targets, sdg, hasData] = await Promise.all([
     staffDb(db).selectFrom('kpi_departments').select('department_id').where('kpi_id', '=', kpi.id).executeTakeFirst(),
     latestStatusOverride(db, kpi.id),
     latestCommentaries(db, kpi.id),
     listObservationSlotVersions(db, kpi.id),
     listTargets(db, [kpi.id]),
+    listKpiSdgTargets(db, [kpi.id]),
+    kpisHaveData(db, [kpi.id]),
   ]);
+  const baselineAt = parseTimePointIso(kpi.baseline_at);
+  const baselineValue = Number(kpi.baseline_value);
   return {
     kpiId: kpi.id,
     version: kpi.version,
@@ -58,6 +76,15 @@ export async function loadKpiEditState(db: Executor, cityId: string, kpiSlug: st
     unit: kpi.unit,
     direction: kpi.direction,
     departmentId: owner?.department_id ?? null,
+    sdgTargets: sdg.map((s) => s.sdg_target).join(', '),
+    side: kpi.side,
+    aggregation: kpi.aggregation,
+    method: kpi.method,
+    baselineAt: baselineAt ? formatTimePointJa(baselineAt) : kpi.baseline_at,
+    baselineValue: kpi.baseline_decimals !== null ? baselineValue.toFixed(kpi.baseline_decimals) : String(baselineValue),
+    definition: kpi.definition ?? '',
+    dataSource: kpi.data_source ?? '',
+    hasData,
     override: { version: override?.id ?? 0, status: override?.status ?? null, justification: override?.justification ?? '' },
     commentaries: new Map(commentaries.map((c) => [c.year, { version: c.id, body: c.body }])),
     actuals: new Map(

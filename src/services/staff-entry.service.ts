@@ -259,51 +259,6 @@ export async function overrideStatus(db: Executor, store: CityDataStore, user: S
   return { ok: true, value: null };
 }
 
-const kpiEdit = z.object({ name: z.string().trim().min(1).max(300), nameEn: z.string().trim().max(300), unit: z.string().trim().min(1).max(30) });
-
-/**
- * Edits a KPI's name, English name, unit, direction and owning department (its figures are
- * versioned elsewhere). The direction is a required choice ('up' more is better, 'down' less is
- * better): never inferred from a target below the baseline (issue 13.3). One UPDATE of the KPI's row where its version is still the form's, with the
- * department and a change-log entry in the same transaction.
- */
-export async function editKpi(db: Executor, store: CityDataStore, user: StaffUser, kpi: Kpi, form: Readonly<Record<string, string>>): Promise<FormResult<null>> {
-  const version = formVersion(form);
-  if (version === null) return MISSING_VERSION;
-  const parsed = kpiEdit.safeParse({ name: form['name'] ?? '', nameEn: form['nameEn'] ?? '', unit: form['unit'] ?? '' });
-  const errors: Record<string, FieldProblem> = {};
-  if (!parsed.success) for (const issue of parsed.error.issues) errors[String(issue.path[0])] = { kind: issue.code === 'too_big' ? 'too-long' : 'required' };
-  const departmentId = form['department'] ? Number(form['department']) : null;
-  const departments = await listDepartments(db, kpi.cityId);
-  if (departmentId !== null && !departments.some((d) => d.id === departmentId)) errors['department'] = { kind: 'unknown-department' };
-  const direction = form['direction'] === 'up' || form['direction'] === 'down' ? form['direction'] : null;
-  if (direction === null) errors['direction'] = { kind: 'direction-required' };
-  if (!parsed.success || direction === null || Object.keys(errors).length > 0) return { ok: false, errors };
-  const reason = (form['reason'] ?? '').trim() || null;
-  const actor = actorName(user);
-  const r = await versioned('kpi', kpi.id, () =>
-    inStaffTransaction(db, async (trx) => {
-      const before = await kpiRow(trx, kpi.cityId, kpi.id);
-      const after = await updateKpiAtVersion(trx, before.id, version, { name: parsed.data.name, name_en: parsed.data.nameEn || null, unit: parsed.data.unit, direction });
-      if (!after) throw new StaleVersionError(`KPI "${kpi.id}"`);
-      const old = { name: before.name, nameEn: before.name_en, unit: before.unit, direction: before.direction };
-      const next = { name: after.name, nameEn: after.name_en, unit: after.unit, direction: after.direction };
-      if (JSON.stringify(old) !== JSON.stringify(next)) {
-        await appendStaffChangeLog(trx, [{ actor, action: 'update', entity: 'kpi', entityId: kpi.id, cityId: kpi.cityId, old, new: next, reason }]);
-      }
-      if (departmentId !== null) {
-        await setKpiOwner(trx, before.id, departmentId, 'staff');
-        await appendStaffChangeLog(trx, [
-          { actor, action: 'assign', entity: 'kpi_department', entityId: kpi.id, cityId: kpi.cityId, new: { department: departments.find((d) => d.id === departmentId)!.slug }, reason },
-        ]);
-      }
-    }),
-  );
-  if (!r.ok) return r;
-  store.invalidate(kpi.cityId);
-  return { ok: true, value: null };
-}
-
 const planEdit = z.object({ title: z.string().trim().min(1).max(300), titleEn: z.string().trim().max(300), vision: z.string().trim().max(4000) });
 
 /** Edits a plan's title, English title and vision: one UPDATE of the plan's row at the form's version, with its change-log entry. */

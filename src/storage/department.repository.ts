@@ -40,3 +40,8 @@ export async function setKpiOwner(db: Executor | StaffExecutor, kpiId: number, d
     .onConflict((oc) => oc.column('kpi_id').doUpdateSet({ department_id: departmentId, basis }))
     .execute();
 }
+
+/** Removes the department owning a KPI (the KPI then has none; who may edit it falls back to the city's roles). */
+export async function clearKpiOwner(db: Executor | StaffExecutor, kpiId: number): Promise<void> {
+  await staffDb(db).deleteFrom('kpi_departments').where('kpi_id', '=', kpiId).execute();
+}

@@ -95,21 +95,34 @@ export async function replaceCitySummaries(db: Executor, cityId: string, revisio
 /** Filters of the paged city list (the home page). */
 export interface CityListFilter {
   readonly prefecture?: string | undefined;
-  /** A fragment of the name in Japanese or English (matched case-insensitively). */
+  /** A fragment of the name in Japanese or English, of the prefecture's name, or the 全国地方公共団体コード's digits (matched case-insensitively). */
   readonly name?: string | undefined;
 }
 
-/** One page of cities (by prefecture order, then id) and how many match in all. */
+/**
+ * One page of cities and how many match in all, in the order Japanese lists of municipalities
+ * follow: by prefecture in JIS X 0401 order (from the prefecture's name, else from the first two
+ * digits of the 全国地方公共団体コード), then by that code (政令市, 市, 町村 as the national list
+ * orders them), then by id for cities without a code.
+ */
 export async function listCityRowsPaged(db: Executor, filter: CityListFilter, offset: number, limit: number, prefectureOrder: readonly string[]): Promise<{ rows: CityRow[]; total: number }> {
   const base = summaryDb(db)
     .selectFrom('cities')
     .$if(filter.prefecture !== undefined, (q) => q.where('prefecture', '=', filter.prefecture!))
     .$if(filter.name !== undefined, (q) =>
-      q.where((eb) => eb.or([eb(sql`strpos(lower(cities.name), lower(${filter.name!}))`, '>', 0), eb(sql`strpos(lower(cities.name_en), lower(${filter.name!}))`, '>', 0)])),
+      q.where((eb) =>
+        eb.or([
+          eb(sql`strpos(lower(cities.name), lower(${filter.name!}))`, '>', 0),
+          eb(sql`strpos(lower(cities.name_en), lower(${filter.name!}))`, '>', 0),
+          eb(sql`strpos(cities.prefecture, ${filter.name!})`, '>', 0),
+          eb(sql`strpos(coalesce(cities.local_government_code, ''), ${filter.name!})`, '=', 1),
+        ]),
+      ),
     );
-  const order = sql<number>`array_position(${sql.val(prefectureOrder)}::text[], cities.prefecture)`;
+  const byCode = sql<number>`case when cities.local_government_code ~ '^[0-9]{6}$' then cast(substr(cities.local_government_code, 1, 2) as integer) end`;
+  const order = sql<number>`coalesce(array_position(${sql.val(prefectureOrder)}::text[], cities.prefecture), ${byCode})`;
   const [rows, count] = await Promise.all([
-    base.selectAll('cities').orderBy(sql`${order} nulls last`).orderBy('cities.prefecture').orderBy('cities.id').offset(offset).limit(limit).execute(),
+    base.selectAll('cities').orderBy(sql`${order} nulls last`).orderBy('cities.prefecture').orderBy(sql`cities.local_government_code nulls last`).orderBy('cities.id').offset(offset).limit(limit).execute(),
     base.select((eb) => eb.fn.countAll<string | number>().as('n')).executeTakeFirstOrThrow(),
   ]);
   return { rows, total: Number(count.n) };

@@ -1,9 +1,9 @@
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { StaffUser } from '../../src/auth/user.ts';
+import { actorName, type StaffUser } from '../../src/auth/user.ts';
 import { summarizeCity } from '../../src/services/city-summary.service.ts';
 import { loadKpiEditState } from '../../src/services/edit-state.service.ts';
-import { editKpi } from '../../src/services/staff-entry.service.ts';
+import { editKpiDefinition } from '../../src/kpis/kpi-edit.command.ts';
 import { testDatabases } from '../../src/storage/test-databases.ts';
 import { chooseEncoding } from '../../src/web/page-cache.ts';
 import { startStaffTestApp, type StaffTestApp } from '../support/staff-app.ts';
@@ -21,7 +21,7 @@ async function rename(t: StaffTestApp, name: string): Promise<void> {
   const state = await loadKpiEditState(t.ctx.db, 'ichinoseki', 'new-farmers');
   const kpi = (await t.ctx.store.getStaff('ichinoseki'))?.data.kpis.find((k) => k.id === 'new-farmers');
   if (!state || !kpi) throw new Error('the seed KPI new-farmers is missing');
-  const r = await editKpi(t.ctx.db, t.ctx.store, admin, kpi, { version: String(state.version), name, nameEn: state.nameEn, unit: state.unit, direction: kpi.direction ?? 'up' });
+  const r = await editKpiDefinition(t.ctx.db, t.ctx.store, { cityId: 'ichinoseki', actor: actorName(admin), kpiId: kpi.id, version: state.version, input: { name, direction: kpi.direction ?? 'up' } });
   expect(r.ok).toBe(true);
 }
 

@@ -120,4 +120,45 @@ describe('a secretariat builds a plan in the browser (issue 13.2, 13.6)', () => 
     await pub.close();
     await page.close();
   }, 400_000);
+  it('edits a KPI definition after creation in one form, reorders KPI rows with buttons; axe-clean at 1280 and 375 px', async () => {
+    const page = await loggedInPage(browser, server.url, 'plan-sec');
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.goto(`${server.url}/staff/cities/kanazawa/plans/sdgs-3`);
+    const node = nodeBlock(page, '1-1-1 森林');
+    const names = () => node.locator('table.data tbody th a').allTextContents();
+    const before = await names();
+    // Move the second KPI up with its button (a plain form, no script needed).
+    await Promise.all([page.waitForURL(/notice=plans.moved/), node.locator('tr', { hasText: before[1]! }).locator('button:has-text("KPIを上へ")').click()]);
+    expect(await names()).toEqual([before[1], before[0], ...before.slice(2)]);
+    // Open the edit form from the builder.
+    await Promise.all([page.waitForURL(/\/kpis\/[^/#?]+#define$/), node.locator('tr', { hasText: '金沢産材供給量' }).locator('a:has-text("編集")').click()]);
+    const form = page.locator('section[aria-labelledby=define] form');
+    expect(await page.inputValue('#f-define-baselineAt')).toBe('2021年度');
+    await page.fill('#f-define-definition', '市内の製材所から出荷された金沢産材の材積（年度計）');
+    await page.fill('#f-define-dataSource', '金沢市森林再生課調べ');
+    await page.fill('#f-define-sdgTargets', '15.2, 99.9');
+    await page.selectOption('#f-define-method', 'ratio');
+    await Promise.all([page.waitForEvent('framenavigated'), form.locator('button[type=submit]').click()]);
+    // Refused: the problem next to the field, every input kept.
+    expect(await page.textContent('#f-define-sdgTargets-error')).toBeTruthy();
+    expect(await page.inputValue('#f-define-definition')).toBe('市内の製材所から出荷された金沢産材の材積（年度計）');
+    expect(await page.inputValue('#f-define-method')).toBe('ratio');
+    await axeClean(page, 'kpi-edit-error-1280');
+    await page.setViewportSize({ width: 375, height: 800 });
+    await axeClean(page, 'kpi-edit-error-375');
+    await page.fill('#f-define-sdgTargets', '15.2, 12.5');
+    await page.fill('#f-define-reason', '第3期計画の指標定義書に合わせる');
+    await Promise.all([page.waitForURL(/notice=staff.saved/), page.locator('section[aria-labelledby=define] form button[type=submit]').click()]);
+    expect(await page.inputValue('#f-define-definition')).toBe('市内の製材所から出荷された金沢産材の材積（年度計）');
+    expect(await page.inputValue('#f-define-dataSource')).toBe('金沢市森林再生課調べ');
+    expect(await page.inputValue('#f-define-sdgTargets')).toBe('15.2, 12.5');
+    expect(await page.inputValue('#f-define-method')).toBe('ratio');
+    // The direction stated at creation stays as chosen.
+    expect(await page.isChecked('input[name="direction"][value="down"]')).toBe(true);
+    await axeClean(page, 'kpi-edit-saved-375');
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await axeClean(page, 'kpi-edit-saved-1280');
+    await page.close();
+  }, 300_000);
 });
+

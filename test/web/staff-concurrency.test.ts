@@ -74,7 +74,7 @@ for (const database of testDatabases()) {
         const before = await kpiRow();
         const pageA = await a.get(kpiBase);
         const pageB = await b.get(kpiBase);
-        const base = { name: before.name, nameEn: before.nameEn ?? '', unit: before.unit, direction: before.direction ?? 'up', department: '' };
+        const base = { name: before.name, nameEn: before.nameEn ?? '', unit: before.unit, direction: before.direction ?? 'up' };
         const ra = await a.post(`${kpiBase}/edit`, { ...hiddenFields(pageA.text, `${kpiBase}/edit`), ...base, name: `新規就農者数 A${i}` });
         const rb = await b.post(`${kpiBase}/edit`, { ...hiddenFields(pageB.text, `${kpiBase}/edit`), ...base, nameEn: `New farmers B${i}` });
         tl.tries++;
@@ -87,7 +87,7 @@ for (const database of testDatabases()) {
           // The conflict page shows A's saved name beside B's input, and B can re-apply.
           expect(rb.text).toContain(`新規就農者数 A${i}`);
           expect(rb.text).toContain(`New farmers B${i}`);
-          const again = await b.post(`${kpiBase}/edit`, { ...hiddenFields(rb.text, `${kpiBase}/edit`), name: `新規就農者数 A${i}`, nameEn: `New farmers B${i}`, unit: before.unit, direction: before.direction ?? 'up', department: '' });
+          const again = await b.post(`${kpiBase}/edit`, { ...hiddenFields(rb.text, `${kpiBase}/edit`), name: `新規就農者数 A${i}`, nameEn: `New farmers B${i}`, unit: before.unit, direction: before.direction ?? 'up' });
           expect(again.status).toBe(303);
           const merged = await kpiRow();
           expect([merged.name, merged.nameEn]).toEqual([`新規就農者数 A${i}`, `New farmers B${i}`]);
@@ -103,7 +103,7 @@ for (const database of testDatabases()) {
       for (let i = 0; i < TRIES; i++) {
         const before = await kpiRow();
         const [pageA, pageB] = [await a.get(kpiBase), await b.get(kpiBase)];
-        const base = { name: before.name, nameEn: before.nameEn ?? '', unit: before.unit, direction: before.direction ?? 'up', department: '' };
+        const base = { name: before.name, nameEn: before.nameEn ?? '', unit: before.unit, direction: before.direction ?? 'up' };
         const [ra, rb] = await Promise.all([
           a.post(`${kpiBase}/edit`, { ...hiddenFields(pageA.text, `${kpiBase}/edit`), ...base, name: `同時 A${i}` }),
           b.post(`${kpiBase}/edit`, { ...hiddenFields(pageB.text, `${kpiBase}/edit`), ...base, nameEn: `Both B${i}` }),

@@ -13,7 +13,7 @@ import { reviewId, type StaffCityData } from '../../services/publication.service
 import { platformFedKpis } from '../../partners/partner-kpi.service.ts';
 import { actualKey } from '../../review/review.ts';
 import { closeEntryRound, openRound, outboxOfCity, queueReminders, roundOfYear, roundProgress, roundsOfCity, unremindableDepartments } from '../../services/round.service.ts';
-import { editKpi, editNode, editPlan, overrideStatus, recordActual, reviseKpiTarget, setYearPublished, writeCommentary, writeEvaluation, commentariesOfKpi, type EditConflict } from '../../services/staff-entry.service.ts';
+import { editNode, editPlan, overrideStatus, recordActual, reviseKpiTarget, setYearPublished, writeCommentary, writeEvaluation, commentariesOfKpi, type EditConflict } from '../../services/staff-entry.service.ts';
 import { currentUser, requireCityPermission } from '../middleware/require-role.ts';
 import type { StaffEnv } from '../middleware/staff-env.ts';
 import { ActualFormView, CityStaffView, KpiStaffView, TargetFormView, type KpiStaffProps } from '../views/staff/city.view.tsx';
@@ -29,6 +29,7 @@ import { lastChange, loadKpiEditState, loadPlanEditState, type KpiEditState, typ
 import { OutboxView, type PlanEditView, PublicationView, RoundsView } from '../views/staff/manage.view.tsx';
 import { headOf, renderPlanPage } from './staff-plans.routes.tsx';
 import { editPlanHead } from '../../plans/plan.commands.ts';
+import { editKpiDefinition } from '../../kpis/kpi-edit.command.ts';
 import { actorName } from '../../auth/user.ts';
 import { problemTexts } from '../views/staff/problems.ts';
 import { clockOf, type WebDeps } from '../web-deps.ts';
@@ -299,23 +300,40 @@ export function staffCityRoutes(deps: WebDeps): Hono<StaffEnv> {
     const user = currentUser(c);
     if (!canEditPlans(user, k.kpi.cityId)) return forbidden(c);
     const form = await formOf(c);
-    const r = await editKpi(db, store, user, k.kpi, form);
+    const version = formVersion(form);
+    if (version === null) return staleForm(c);
+    const input = {
+      name: form['name'], nameEn: form['nameEn'], unit: form['unit'], departmentId: form['department'], sdgTargets: form['sdgTargets'], side: form['side'], aggregation: form['aggregation'],
+      direction: form['direction'], method: form['method'], baselineAt: form['baselineAt'], baselineValue: form['baselineValue'], definition: form['definition'], dataSource: form['dataSource'],
+    };
+    const r = await editKpiDefinition(db, { invalidate: (cityId) => store.invalidate(cityId) }, { cityId: k.kpi.cityId, actor: actorName(user), kpiId: k.kpi.id, version, input, reason: form['reason'] ?? null });
     if (!r.ok) {
-      if (r.errors?.['version']) return staleForm(c);
+      // The KPI's field "departmentId" is the form's "department".
+      const errors = r.errors ? Object.fromEntries(Object.entries(r.errors).map(([f, p]) => [f === 'departmentId' ? 'department' : f, p])) : undefined;
       if (r.conflict) {
         const t = staffPage(c).ctx.t;
         const edit = await kpiEdit(k);
         const department = (id: string | number | null | undefined) => k.departments.find((d) => String(d.id) === String(id ?? ''))?.name ?? '';
+        const option = (prefix: string, v: string | undefined) => (v ? t(`${prefix}.${v}` as MessageKey) : '');
+        const typed = (name: string, stored: string) => (form[name] === undefined ? stored : form[name]!.trim());
         const rows = [
-          { label: t('staff.kpi.name'), theirs: edit.name, yours: (form['name'] ?? '').trim() },
-          { label: t('staff.kpi.nameEn'), theirs: edit.nameEn, yours: (form['nameEn'] ?? '').trim() },
-          { label: t('staff.kpi.unit'), theirs: edit.unit, yours: (form['unit'] ?? '').trim() },
+          { label: t('staff.kpi.name'), theirs: edit.name, yours: typed('name', edit.name) },
+          { label: t('staff.kpi.nameEn'), theirs: edit.nameEn, yours: typed('nameEn', edit.nameEn) },
+          { label: t('staff.kpi.unit'), theirs: edit.unit, yours: typed('unit', edit.unit) },
           { label: t('kpi.direction.label'), theirs: edit.direction ? t(`kpi.direction.${edit.direction}`) : '—', yours: form['direction'] === 'up' || form['direction'] === 'down' ? t(`kpi.direction.${form['direction']}`) : '—' },
-          { label: t('staff.kpi.owner'), theirs: department(edit.departmentId), yours: form['department'] ? department(form['department']) : department(edit.departmentId) },
-        ];
+          { label: t('staff.kpi.owner'), theirs: department(edit.departmentId), yours: form['department'] !== undefined ? department(form['department']) : department(edit.departmentId) },
+          { label: t('plans.kpi.sdgTargets'), theirs: edit.sdgTargets, yours: typed('sdgTargets', edit.sdgTargets) },
+          { label: t('plans.kpi.side'), theirs: option('plans.kpi.side', edit.side), yours: option('plans.kpi.side', typed('side', edit.side)) },
+          { label: t('plans.kpi.aggregation'), theirs: option('plans.kpi.aggregation', edit.aggregation), yours: option('plans.kpi.aggregation', typed('aggregation', edit.aggregation)) },
+          { label: t('plans.kpi.method'), theirs: option('plans.kpi.method', edit.method), yours: option('plans.kpi.method', typed('method', edit.method)) },
+          { label: t('plans.kpi.baselineAt'), theirs: edit.baselineAt, yours: typed('baselineAt', edit.baselineAt) },
+          { label: t('plans.kpi.baselineValue'), theirs: edit.baselineValue, yours: typed('baselineValue', edit.baselineValue) },
+          { label: t('plans.kpi.definition'), theirs: edit.definition, yours: typed('definition', edit.definition) },
+          { label: t('plans.kpi.dataSource'), theirs: edit.dataSource, yours: typed('dataSource', edit.dataSource) },
+        ].filter((row) => row.theirs !== row.yours || row.label === t('staff.kpi.name'));
         return renderKpi(c, { define: { values: form, errors: {}, conflict: await conflictInfo(k.kpi.cityId, r.conflict, rows) } }, 409);
       }
-      return renderKpi(c, { define: { values: form, errors: problemTexts(staffPage(c).ctx, r.errors) } }, 422);
+      return renderKpi(c, { define: { values: form, errors: problemTexts(staffPage(c).ctx, errors ?? {}) } }, 422);
     }
     return redirectWithNotice(c, `/staff/cities/${k.kpi.cityId}/kpis/${k.kpi.id}`, 'staff.saved');
   });

@@ -5,7 +5,7 @@ import { actorName } from '../../auth/user.ts';
 import { createKpi, setKpiArchived } from '../../kpis/kpi.commands.ts';
 import { loadPlanBuilderState, loadPlanListState } from '../../plans/plan-builder.service.ts';
 import { comparePlanVersions, planDiffFile } from '../../plans/plan-diff.service.ts';
-import { addNode, attachKpi, createPlan, deleteNode, deletePlan, moveKpiRowTo, moveNode, recordPlanVersion, reorderNode, reorderPlan, setNodeArchived, setPlanArchived, type MoveDirection } from '../../plans/plan.commands.ts';
+import { addNode, attachKpi, createPlan, deleteNode, deletePlan, moveKpiRowTo, moveNode, reorderKpiRow, recordPlanVersion, reorderNode, reorderPlan, setNodeArchived, setPlanArchived, type MoveDirection } from '../../plans/plan.commands.ts';
 import { formVersion } from '../../services/form-versions.ts';
 import { loadPlanEditState } from '../../services/edit-state.service.ts';
 import type { EditConflict, FormResult } from '../../services/staff-entry.service.ts';
@@ -211,6 +211,15 @@ export function staffPlanRoutes(deps: WebDeps): Hono<StaffEnv> {
     const toNode = (g.form['toNode'] ?? '').trim() || null;
     const r = await moveKpiRowTo(db, signal, { cityId: g.cityId, actor: g.actor, planId: c.req.param('plan'), nodeId: c.req.param('node'), version: g.version, kpiId: c.req.param('kpi'), toNodeId: toNode, reason: reasonOf(g.form) });
     return answer(c, r, 'action', g.form, { path: planBase(c), notice: toNode ? 'plans.moved' : 'plans.kpiDetached' });
+  });
+
+  app.post('/:city/plans/:plan/nodes/:node/kpis/:kpi/reorder', async (c) => {
+    const g = await guarded(c, true);
+    if (g instanceof Response) return g;
+    // A forged direction is refused, never read as "down".
+    const direction = directionOf(g.form);
+    const r = direction ? await reorderKpiRow(db, signal, { cityId: g.cityId, actor: g.actor, planId: c.req.param('plan'), nodeId: c.req.param('node'), version: g.version, kpiId: c.req.param('kpi'), direction, reason: reasonOf(g.form) }) : badDirection;
+    return answer(c, r, 'action', g.form, { path: planBase(c), notice: 'plans.moved' });
   });
 
   app.post('/:city/kpis/:kpi/:action{(?:archive|restore)}', async (c) => {

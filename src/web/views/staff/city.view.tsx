@@ -226,7 +226,18 @@ export function KpiStaffView(props: KpiStaffProps) {
   // A stored direction is shown as chosen; without one, "more is better" is offered only when no
   // target lies below the baseline (nothing to decide); otherwise the user must choose (issue 13.3).
   const directionValue = edit.direction ?? (below ? '' : 'up');
-  const defineForm: KpiForm = props.forms.define ?? { values: { name: edit.name, nameEn: edit.nameEn, unit: edit.unit, direction: directionValue, department: edit.departmentId === null ? '' : String(edit.departmentId) }, errors: {} };
+  const defineForm: KpiForm = props.forms.define ?? {
+    values: {
+      name: edit.name, nameEn: edit.nameEn, unit: edit.unit, direction: directionValue, department: edit.departmentId === null ? '' : String(edit.departmentId),
+      sdgTargets: edit.sdgTargets, side: edit.side, aggregation: edit.aggregation, method: edit.method, baselineAt: edit.baselineAt, baselineValue: edit.baselineValue, definition: edit.definition, dataSource: edit.dataSource,
+    },
+    errors: {},
+  };
+  const opts = (prefix: string, values: readonly string[]) => values.map((v) => ({ value: v, label: t(`${prefix}.${v}` as MessageKey) }));
+  const defineLabels = {
+    name: t('staff.kpi.name'), nameEn: t('staff.kpi.nameEn'), unit: t('staff.kpi.unit'), direction: t('kpi.direction.label'), department: t('staff.kpi.owner'), sdgTargets: t('plans.kpi.sdgTargets'), side: t('plans.kpi.side'), aggregation: t('plans.kpi.aggregation'),
+    method: t('plans.kpi.method'), baselineAt: t('plans.kpi.baselineAt'), baselineValue: t('plans.kpi.baselineValue'), definition: t('plans.kpi.definition'), dataSource: t('plans.kpi.dataSource'), reason: t('kpiEdit.reason'),
+  };
   const commentaryVersions = encodeVersions([...edit.commentaries].map(([year, c]) => [year, c.version] as const));
   return (
     <StaffLayout
@@ -374,19 +385,21 @@ export function KpiStaffView(props: KpiStaffProps) {
       {props.can.define ? (
         <section class="section" aria-labelledby="define">
           <h2 id="define">{t('staff.kpi.edit')}</h2>
+          <p class="hint">{t('kpiEdit.intro')}</p>
+          {edit.hasData ? <p class="hint">{t('kpiEdit.hasData')}</p> : null}
           <form method="post" action={ctx.href(`${base}/edit`)} class="stacked" novalidate>
             <CsrfField token={csrfToken} />
             <VersionField value={edit.version} />
             {defineForm.conflict ? <ConflictPanel ctx={ctx} conflict={defineForm.conflict} /> : null}
-            <ErrorSummary ctx={ctx} errors={defineForm.errors} labels={{ name: t('staff.kpi.name'), unit: t('staff.kpi.unit'), direction: t('kpi.direction.label') }} formId="define" />
-            <TextField ctx={ctx} formId="define" name="name" label={t('staff.kpi.name')} values={defineForm.values} errors={defineForm.errors} required />
-            <TextField ctx={ctx} formId="define" name="nameEn" label={t('staff.kpi.nameEn')} values={defineForm.values} errors={defineForm.errors} />
-            <TextField ctx={ctx} formId="define" name="unit" label={t('staff.kpi.unit')} values={defineForm.values} errors={defineForm.errors} required size={10} />
+            <ErrorSummary ctx={ctx} errors={defineForm.errors} labels={defineLabels} formId="define" />
+            <TextField ctx={ctx} formId="define" name="name" label={defineLabels.name} values={defineForm.values} errors={defineForm.errors} required />
+            <TextField ctx={ctx} formId="define" name="nameEn" label={defineLabels.nameEn} values={defineForm.values} errors={defineForm.errors} />
+            <TextField ctx={ctx} formId="define" name="unit" label={defineLabels.unit} values={defineForm.values} errors={defineForm.errors} required size={10} />
             <RadioGroup
               ctx={ctx}
               formId="define"
               name="direction"
-              label={t('kpi.direction.label')}
+              label={defineLabels.direction}
               hint={t('kpi.direction.hint')}
               explanation={lowestTarget ? fill(t('kpi.direction.belowBaseline'), { target: `${formatQuantity(lowestTarget.value, lowestTarget.decimals, kpi.unit, ctx.lang)}`, baseline: `${formatQuantity(kpi.baseline.value, kpi.baseline.decimals, kpi.unit, ctx.lang)}` }) : undefined}
               values={defineForm.values}
@@ -398,12 +411,20 @@ export function KpiStaffView(props: KpiStaffProps) {
               ctx={ctx}
               formId="define"
               name="department"
-              label={t('staff.kpi.owner')}
+              label={defineLabels.department}
               values={defineForm.values}
               errors={defineForm.errors}
               options={[{ value: '', label: t('staff.city.noDepartment') }, ...props.departments.map((d) => ({ value: String(d.id), label: localized(ctx, d.name, d.nameEn ?? undefined) }))]}
             />
-            <TextField ctx={ctx} formId="define" name="reason" label={t('staff.plan.reason')} values={defineForm.values} errors={defineForm.errors} />
+            <TextField ctx={ctx} formId="define" name="sdgTargets" label={defineLabels.sdgTargets} hint={t('plans.kpi.sdgTargetsHint')} values={defineForm.values} errors={defineForm.errors} />
+            <SelectField ctx={ctx} formId="define" name="side" label={defineLabels.side} values={defineForm.values} errors={defineForm.errors} options={opts('plans.kpi.side', ['economy', 'society', 'environment', 'none'])} />
+            <SelectField ctx={ctx} formId="define" name="aggregation" label={defineLabels.aggregation} values={defineForm.values} errors={defineForm.errors} options={opts('plans.kpi.aggregation', ['cumulative', 'per-year', 'snapshot', 'period-total'])} />
+            <SelectField ctx={ctx} formId="define" name="method" label={defineLabels.method} values={defineForm.values} errors={defineForm.errors} options={opts('plans.kpi.method', ['progress-from-baseline', 'ratio'])} />
+            <TextField ctx={ctx} formId="define" name="baselineAt" label={defineLabels.baselineAt} values={defineForm.values} errors={defineForm.errors} size={14} required />
+            <TextField ctx={ctx} formId="define" name="baselineValue" label={defineLabels.baselineValue} values={defineForm.values} errors={defineForm.errors} size={14} required inputmode="decimal" />
+            <TextArea ctx={ctx} formId="define" name="definition" label={defineLabels.definition} values={defineForm.values} errors={defineForm.errors} rows={3} />
+            <TextField ctx={ctx} formId="define" name="dataSource" label={defineLabels.dataSource} values={defineForm.values} errors={defineForm.errors} />
+            <TextField ctx={ctx} formId="define" name="reason" label={defineLabels.reason} hint={t('kpiEdit.reasonHint')} values={defineForm.values} errors={defineForm.errors} />
             <button type="submit">{t('staff.form.save')}</button>
           </form>
         </section>

@@ -256,7 +256,7 @@ export function PlanTreeBuilder(props: {
               <table class="data">
                 <caption>{`${t('plans.kpis')}（${node.title}）`}</caption>
                 <tbody>
-                  {node.kpiRows.map((row) => {
+                  {node.kpiRows.map((row, rowIndex) => {
                     const name = kpiNames.get(row.kpiId) ?? row.kpiId;
                     const k = props.state.kpis.get(row.kpiId);
                     return (
@@ -267,6 +267,9 @@ export function PlanTreeBuilder(props: {
                           {k && k.sharedWith.length > 0 ? <p class="hint">{fill(t('plans.kpiSharedWith'), { plans: k.sharedWith.join('、') })}</p> : null}
                         </th>
                         <td>
+                          <a href={ctx.href(`/staff/cities/${props.city.id}/kpis/${row.kpiId}#define`)} aria-label={`${t('kpiEdit.edit')}：${name}`}>{t('kpiEdit.edit')}</a>
+                          {rowIndex > 0 ? <ActionButton csrf={csrfToken} action={ctx.href(`${base}/nodes/${node.id}/kpis/${row.kpiId}/reorder`)} version={version} label={t('kpiEdit.moveUp')} name={name} fields={{ direction: 'up' }} /> : null}
+                          {rowIndex < node.kpiRows.length - 1 ? <ActionButton csrf={csrfToken} action={ctx.href(`${base}/nodes/${node.id}/kpis/${row.kpiId}/reorder`)} version={version} label={t('kpiEdit.moveDown')} name={name} fields={{ direction: 'down' }} /> : null}
                           <form method="post" action={ctx.href(`${base}/nodes/${node.id}/kpis/${row.kpiId}/move`)} class="inline-action">
                             <CsrfField token={csrfToken} />
                             <VersionField value={version} />
