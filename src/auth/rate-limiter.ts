@@ -1,6 +1,6 @@
 import { RateLimiterRes } from 'rate-limiter-flexible';
 import type { Executor } from '../storage/database.ts';
-import { RateLimiterKysely } from '../storage/rate-limit.store.ts';
+import { RateLimiterKysely } from './rate-limit.repository.ts';
 
 /**
  * A fixed-window counter per key whose counts live in the database (rate-limiter-flexible over

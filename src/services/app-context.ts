@@ -11,7 +11,7 @@ import { loadSeedCitiesIfEmpty } from './plan-data-import.service.ts';
 import { attachPartnerPlatform } from '../partners/partner-platform.ts';
 import { startReminderJob } from './round.service.ts';
 import { listenForChanges } from '../summaries/change-listener.ts';
-import { ensureInitialAdmin, reissueExpiredAdminPasswords, seedDemoUsers, type OneTimeCredentials } from './user.service.ts';
+import { ensureInitialAdmin, reissueExpiredAdminPasswords, seedDemoUsers, type OneTimeCredentials } from '../auth/user.service.ts';
 
 /** An opened, migrated (and on first start, seeded) database with its data store. */
 export interface AppContext {

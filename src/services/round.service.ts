@@ -16,7 +16,7 @@ import type { CityDataStore } from './city-data.store.ts';
 import { departmentsOf, type DepartmentWithKpis } from './department.service.ts';
 import { isIsoDate, type FieldProblem, type FormResult } from './staff-entry.service.ts';
 import { runPartnerHourly } from '../partners/partner-platform.ts';
-import { purgeAuthRecords } from './auth.service.ts';
+import { purgeAuthRecords } from '../auth/auth.service.ts';
 import { lastActualUpdates } from '../review/review.repository.ts';
 
 /** A yearly data-entry round of a city (the view model of an `entry_rounds` row). */

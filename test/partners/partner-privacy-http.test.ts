@@ -4,7 +4,7 @@ import { linkAccount } from '../../src/partners/partner.repository.ts';
 import { partnerDb } from '../../src/partners/partner.table.ts';
 import { submissionsOf } from '../../src/partners/partner.repository.ts';
 import { openAppContext, type AppContext } from '../../src/services/app-context.ts';
-import { insertUser } from '../../src/storage/user.repository.ts';
+import { insertUser } from '../../src/auth/user.repository.ts';
 import { hashPassword } from '../../src/auth/password.ts';
 import { createApp } from '../../src/web/app.tsx';
 import { MAX_FORM_BYTES, RateLimiter } from '../../src/web/routes/partner-guard.ts';

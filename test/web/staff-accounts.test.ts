@@ -11,7 +11,7 @@ import { startReminderJob } from '../../src/services/round.service.ts';
 import { openDatabase, type OpenedDatabase } from '../../src/storage/database.ts';
 import { staffDb } from '../../src/storage/staff-database.ts';
 import { testDatabases } from '../../src/storage/test-databases.ts';
-import { insertUser } from '../../src/storage/user.repository.ts';
+import { insertUser } from '../../src/auth/user.repository.ts';
 import { createApp } from '../../src/web/app.tsx';
 import { applyThroughForm, application, Client } from '../partners/partner-client.ts';
 import { startPostgresServer, type PostgresServer } from '../support/postgres-server.ts';

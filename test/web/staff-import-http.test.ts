@@ -27,7 +27,7 @@ beforeAll(async () => {
   await makeUser(ctx, 'imp-viewer', 'ichinoseki', 'viewer');
   await makeUser(ctx, 'imp-tsu', 'tsukuba', 'secretariat');
   await makeUser(ctx, 'imp-both', 'tsukuba', 'secretariat');
-  const { setUserRole, findUserByUsername } = await import('../../src/storage/user.repository.ts');
+  const { setUserRole, findUserByUsername } = await import('../../src/auth/user.repository.ts');
   const both = await findUserByUsername(ctx.db, 'imp-both');
   await setUserRole(ctx.db, both!.id, 'ichinoseki', 'secretariat', null);
 });

@@ -7,7 +7,7 @@ import { partnerDb } from '../../src/partners/partner.table.ts';
 import { openAppContext, type AppContext } from '../../src/services/app-context.ts';
 import { staffDb } from '../../src/storage/staff-database.ts';
 import { testDatabases } from '../../src/storage/test-databases.ts';
-import { insertUser, setUserRole } from '../../src/storage/user.repository.ts';
+import { insertUser, setUserRole } from '../../src/auth/user.repository.ts';
 import { createApp } from '../../src/web/app.tsx';
 import { startPostgresServer, type PostgresServer } from '../support/postgres-server.ts';
 import { StaffClient, TEST_PASSWORD } from './staff-helpers.ts';

@@ -4,7 +4,7 @@ import { actorName } from '../auth/user.ts';
 import { listCityRows } from '../cities/city.repository.ts';
 import type { Executor } from '../storage/database.ts';
 import { listDepartments } from '../storage/department.repository.ts';
-import { endUserSessions } from '../storage/session.repository.ts';
+import { endUserSessions } from './session.repository.ts';
 import { appendStaffChangeLog, inStaffTransaction } from '../storage/staff-database.ts';
 import type { UserRow } from '../storage/tables/staff.table.ts';
 import type { Transaction } from 'kysely';
@@ -23,8 +23,8 @@ import {
   setPasswordHash,
   setUserDisabled,
   setUserRole,
-} from '../storage/user.repository.ts';
-import { listCityDepartments, type Department } from './department.service.ts';
+} from './user.repository.ts';
+import { listCityDepartments, type Department } from '../services/department.service.ts';
 import { normalizeUsername, oneTimePasswordExpired, staffUserOf } from './auth.service.ts';
 
 /** The user name of the administrator created at first start. */

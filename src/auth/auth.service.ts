@@ -3,11 +3,11 @@ import { dummyPasswordHash, hashPassword, ONE_TIME_PASSWORD_HOURS, passwordProbl
 import { hashToken, newToken, sessionAlive, sessionExpiry, type SessionPolicy } from '../auth/session.ts';
 import type { StaffUser } from '../auth/user.ts';
 import type { Executor } from '../storage/database.ts';
-import { endSession, endUserSessions, findSessionByTokenHash, insertSession, purgeSessions, touchSession } from '../storage/session.repository.ts';
-import { purgeRateLimits } from '../storage/rate-limit.store.ts';
+import { endSession, endUserSessions, findSessionByTokenHash, insertSession, purgeSessions, touchSession } from './session.repository.ts';
+import { purgeRateLimits } from './rate-limit.repository.ts';
 import { appendStaffChangeLog, inStaffTransaction } from '../storage/staff-database.ts';
 import type { SessionRow, UserRow } from '../storage/tables/staff.table.ts';
-import { findUserById, findUserByUsername, listUserRoles, logLoginAttempt, purgeLoginAttempts, setPasswordHash } from '../storage/user.repository.ts';
+import { findUserById, findUserByUsername, listUserRoles, logLoginAttempt, purgeLoginAttempts, setPasswordHash } from './user.repository.ts';
 
 /** The throttle of each database (one per opened database, kept while it lives). */
 const throttles = new WeakMap<object, LoginThrottle>();

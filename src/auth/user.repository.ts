@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
-import type { Executor } from './database.ts';
-import { staffDb, type StaffExecutor } from './staff-database.ts';
-import type { LoginOutcome, NewUserRow, StaffRole, UserRoleRow, UserRow } from './tables/staff.table.ts';
+import type { Executor } from '../storage/database.ts';
+import { staffDb, type StaffExecutor } from '../storage/staff-database.ts';
+import type { LoginOutcome, NewUserRow, StaffRole, UserRoleRow, UserRow } from '../storage/tables/staff.table.ts';
 
 /** A role of a user with its department's slug and name (null unless a department editor). */
 export interface UserRoleWithDepartment extends UserRoleRow {

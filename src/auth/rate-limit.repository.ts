@@ -1,8 +1,8 @@
 import { sql } from 'kysely';
 import { RateLimiterRes, type IRateLimiterOptions } from 'rate-limiter-flexible';
 import RateLimiterStoreAbstract from 'rate-limiter-flexible/lib/RateLimiterStoreAbstract.js';
-import type { Executor } from './database.ts';
-import { staffDb, type StaffExecutor } from './staff-database.ts';
+import type { Executor } from '../storage/database.ts';
+import { staffDb, type StaffExecutor } from '../storage/staff-database.ts';
 
 /**
  * A rate-limiter-flexible limiter whose counters live in the `rate_limits` table (migration

@@ -1,6 +1,6 @@
-import type { Executor } from './database.ts';
-import { staffDb, type StaffExecutor } from './staff-database.ts';
-import type { SessionRow } from './tables/staff.table.ts';
+import type { Executor } from '../storage/database.ts';
+import { staffDb, type StaffExecutor } from '../storage/staff-database.ts';
+import type { SessionRow } from '../storage/tables/staff.table.ts';
 
 /** A new session to store (the token's hash, never the token). */
 export interface NewSession {
