@@ -3,7 +3,7 @@ import type { StaffRole, StaffUser } from '../auth/user.ts';
 import { actorName } from '../auth/user.ts';
 import { listCityRows } from '../cities/city.repository.ts';
 import type { Executor } from '../storage/database.ts';
-import { listDepartments } from '../storage/department.repository.ts';
+import { listDepartments } from '../departments/department.repository.ts';
 import { endUserSessions } from './session.repository.ts';
 import { appendStaffChangeLog, inStaffTransaction } from '../storage/staff-database.ts';
 import type { UserRow } from '../storage/tables/staff.table.ts';
@@ -24,7 +24,7 @@ import {
   setUserDisabled,
   setUserRole,
 } from './user.repository.ts';
-import { listCityDepartments, type Department } from '../services/department.service.ts';
+import { listCityDepartments, type Department } from '../departments/department.service.ts';
 import { normalizeUsername, oneTimePasswordExpired, staffUserOf } from './auth.service.ts';
 
 /** The user name of the administrator created at first start. */

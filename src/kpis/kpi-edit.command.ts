@@ -6,7 +6,7 @@ import { validateSdgTargetIds } from '../core/sdg/sdg-framework.ts';
 import { formatTimePointIso, timePointEnd } from '../core/time/time-point.ts';
 import type { FieldProblem, FormResult } from '../services/staff-entry.service.ts';
 import type { Executor } from '../storage/database.ts';
-import { clearKpiOwner, listDepartments, listKpiOwners, setKpiOwner } from '../storage/department.repository.ts';
+import { clearKpiOwner, listDepartments, listKpiOwners, setKpiOwner } from '../departments/department.repository.ts';
 import { StaleVersionError } from '../storage/edit-version.ts';
 import { appendStaffChangeLog, inStaffTransaction } from '../storage/staff-database.ts';
 import { kpisHaveData } from '../plans/plan-building.repository.ts';

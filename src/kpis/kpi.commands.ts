@@ -7,7 +7,7 @@ import type { TimePoint } from '../core/time/time-point.ts';
 import { formatTimePointIso, timePointEnd } from '../core/time/time-point.ts';
 import type { FieldProblem, FormResult } from '../services/staff-entry.service.ts';
 import type { Executor } from '../storage/database.ts';
-import { listDepartments, setKpiOwner } from '../storage/department.repository.ts';
+import { listDepartments, setKpiOwner } from '../departments/department.repository.ts';
 import { StaleVersionError } from '../storage/edit-version.ts';
 import { findKpiBySlug, insertKpiSdgTargets } from './kpi.repository.ts';
 import { appendStaffChangeLog, inStaffTransaction } from '../storage/staff-database.ts';

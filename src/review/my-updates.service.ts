@@ -2,7 +2,7 @@ import type { CityData } from '../core/city/city.ts';
 import type { StaffUser } from '../auth/user.ts';
 import { canReviewData, canRunEntryRounds } from '../policies/staff.policy.ts';
 import type { CityDataStore } from '../services/city-data.store.ts';
-import { departmentsOf, type DepartmentWithKpis } from '../services/department.service.ts';
+import { departmentsOf, type DepartmentWithKpis } from '../departments/department.service.ts';
 import { roundProgress, type DepartmentProgress } from '../services/round.service.ts';
 import type { Executor } from '../storage/database.ts';
 import { listDepartmentEditors, listRounds } from '../storage/round.repository.ts';

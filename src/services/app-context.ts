@@ -6,7 +6,7 @@ import { openDatabase, type DialectName } from '../storage/database.ts';
 import type { Database } from '../storage/database.ts';
 import { migrateToLatest } from '../storage/migrate.ts';
 import { CityDataStore } from './city-data.store.ts';
-import { seedDepartmentsIfMissing } from './department.service.ts';
+import { seedDepartmentsIfMissing } from '../departments/department.service.ts';
 import { loadSeedCitiesIfEmpty } from './plan-data-import.service.ts';
 import { attachPartnerPlatform } from '../partners/partner-platform.ts';
 import { startReminderJob } from './round.service.ts';

@@ -13,7 +13,7 @@ import { appendStaffChangeLog, inStaffTransaction } from '../storage/staff-datab
 import { appendYearPublication, listYearPublications } from '../storage/staff-record.repository.ts';
 import type { EntryRoundRow, OutboxRow } from '../storage/tables/staff.table.ts';
 import type { CityDataStore } from './city-data.store.ts';
-import { departmentsOf, type DepartmentWithKpis } from './department.service.ts';
+import { departmentsOf, type DepartmentWithKpis } from '../departments/department.service.ts';
 import { isIsoDate, type FieldProblem, type FormResult } from './staff-entry.service.ts';
 import { runPartnerHourly } from '../partners/partner-platform.ts';
 import { purgeAuthRecords } from '../auth/auth.service.ts';

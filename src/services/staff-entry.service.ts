@@ -9,7 +9,7 @@ import type { Plan } from '../core/plan/plan.ts';
 import { formatTimePointIso } from '../core/time/time-point.ts';
 import { actorName, type StaffUser } from '../auth/user.ts';
 import type { Executor } from '../storage/database.ts';
-import { listDepartments, setKpiOwner } from '../storage/department.repository.ts';
+import { listDepartments, setKpiOwner } from '../departments/department.repository.ts';
 import { isConcurrentWriteError, StaleVersionError } from '../storage/edit-version.ts';
 import { findKpiBySlug, lockKpi, updateKpiAtVersion } from '../kpis/kpi.repository.ts';
 import { appendPlanNarrative, findPlanBySlug, findPlanNodeBySlug, listPlanNarratives, lockPlan, updatePlanAtVersion, updatePlanNarrativeAtVersion, updatePlanNodeAtVersion } from '../plans/plan.repository.ts';

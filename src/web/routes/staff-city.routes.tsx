@@ -8,7 +8,7 @@ import { DEFAULT_STAFF_CONFIG } from '../../config.ts';
 import { evaluateKpi } from '../../core/kpi/kpi-evaluation.ts';
 import { formatTimePointIso, formatTimePointJa, parseTimePointIso, reportingYear } from '../../core/time/time-point.ts';
 import { canBuildPlans, canReviewData, canEditKpi, canEditPlans, canImportActuals, canOverrideStatus, canPublishData, canReadAuditLog, canReadCity, canReviseTargets, canRunEntryRounds, canWriteEvaluation } from '../../policies/staff.policy.ts';
-import { departmentsOf } from '../../services/department.service.ts';
+import { departmentsOf } from '../../departments/department.service.ts';
 import { reviewId, type StaffCityData } from '../../services/publication.service.ts';
 import { platformFedKpis } from '../../partners/partner-kpi.service.ts';
 import { actualKey } from '../../review/review.ts';

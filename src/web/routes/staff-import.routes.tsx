@@ -3,7 +3,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { actorName, type StaffUser } from '../../auth/user.ts';
 import type { Kpi } from '../../core/kpi/kpi.ts';
 import { canEditKpi, canReadCity } from '../../policies/staff.policy.ts';
-import { departmentsOf } from '../../services/department.service.ts';
+import { departmentsOf } from '../../departments/department.service.ts';
 import {
   commitObservationImport,
   describeImportFileError,

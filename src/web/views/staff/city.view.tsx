@@ -6,7 +6,7 @@ import { formatTimePointWareki } from '../../../core/notation/index.ts';
 import { formatTimePointIso, reportingYear, type TimePoint } from '../../../core/time/time-point.ts';
 import type { MessageKey } from '../../../i18n/messages.ts';
 import type { DepartmentProgress } from '../../../services/round.service.ts';
-import type { Department } from '../../../services/department.service.ts';
+import type { Department } from '../../../departments/department.service.ts';
 import type { EntryRound } from '../../../services/round.service.ts';
 import { formatQuantity, formatTime } from '../format.ts';
 import { localized, type ViewContext } from '../view-context.ts';

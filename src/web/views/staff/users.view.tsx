@@ -3,7 +3,7 @@ import type { StaffUser } from '../../../auth/user.ts';
 import type { City } from '../../../core/city/city.ts';
 import type { MessageKey } from '../../../i18n/messages.ts';
 import { STAFF_ROLES, type StaffRole } from '../../../auth/user.ts';
-import type { Department } from '../../../services/department.service.ts';
+import type { Department } from '../../../departments/department.service.ts';
 import type { ListedUser, LoginAttempt } from '../../../auth/user.service.ts';
 import { localized } from '../view-context.ts';
 import { ErrorSummary, SelectField, TextField, type FieldErrors, type FormValues } from './form.tsx';

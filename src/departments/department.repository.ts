@@ -1,6 +1,6 @@
-import type { Executor } from './database.ts';
-import { staffDb, type StaffExecutor } from './staff-database.ts';
-import type { DepartmentRow } from './tables/staff.table.ts';
+import type { Executor } from '../storage/database.ts';
+import { staffDb, type StaffExecutor } from '../storage/staff-database.ts';
+import type { DepartmentRow } from '../storage/tables/staff.table.ts';
 
 /** A city's departments in order. */
 export async function listDepartments(db: Executor | StaffExecutor, cityId: string): Promise<DepartmentRow[]> {

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { SEED_DIR } from '../formats/plan-data/plan-data.file.ts';
 import { findCityRow } from '../cities/city.repository.ts';
 import type { Executor } from '../storage/database.ts';
-import { hasDepartments, insertDepartments, listDepartments, listKpiOwners, setKpiOwner } from '../storage/department.repository.ts';
+import { hasDepartments, insertDepartments, listDepartments, listKpiOwners, setKpiOwner } from './department.repository.ts';
 import { findKpiBySlug } from '../kpis/kpi.repository.ts';
 import { appendStaffChangeLog, inStaffTransaction } from '../storage/staff-database.ts';
 import type { DepartmentRow } from '../storage/tables/staff.table.ts';
