@@ -1,7 +1,7 @@
 import type { Executor } from '../storage/database.ts';
-import { listChangeEntities, searchChangeLog, type AuditFilter } from '../storage/audit.repository.ts';
+import { listChangeEntities, searchChangeLog, type AuditFilter } from './audit.repository.ts';
 
-export type { AuditFilter } from '../storage/audit.repository.ts';
+export type { AuditFilter } from './audit.repository.ts';
 
 /** One entry of the audit log as the staff area shows it (the view model of a `change_log` row). */
 export interface AuditEntry {

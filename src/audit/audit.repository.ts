@@ -1,6 +1,6 @@
-import type { Executor } from './database.ts';
-import { staffDb, type StaffExecutor } from './staff-database.ts';
-import type { StaffChangeLogRow } from './tables/staff.table.ts';
+import type { Executor } from '../storage/database.ts';
+import { staffDb, type StaffExecutor } from '../storage/staff-database.ts';
+import type { StaffChangeLogRow } from '../storage/tables/staff.table.ts';
 
 /** Filters of the audit log page; all optional, combined with AND. */
 export interface AuditFilter {
