@@ -15,7 +15,7 @@ const here = new URL('.', import.meta.url).pathname;
 async function one(path: string, name: string): Promise<void> {
   const { openAppContext } = await import('../src/services/app-context.ts');
   const { createApp } = await import('../src/web/app.tsx');
-  const { previewObservationImport, describeImportFileError } = await import('../src/services/observation-import.service.ts');
+  const { previewObservationImport, describeImportFileError } = await import('../src/actuals/observation-import.service.ts');
   const ctx = await openAppContext({ dataDir: '', databaseUrl: undefined, seed: true, inMemory: true }, { announce: () => {} });
   const app = createApp({ db: ctx.db, store: ctx.store, staff: ctx.staff });
   await (await app.request('/cities/ichinoseki')).text();

@@ -13,7 +13,7 @@ import {
   problemPlace,
   templateExamples,
   type ImportPreview,
-} from '../services/observation-import.service.ts';
+} from '../actuals/observation-import.service.ts';
 import { UserError } from './user-error.ts';
 
 /**

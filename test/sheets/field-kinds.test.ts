@@ -6,7 +6,7 @@ import { strToU8, unzipSync, zipSync } from 'fflate';
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openAppContext, type AppContext } from '../../src/services/app-context.ts';
-import { commitObservationImport, describeImportFileError, importPreviewJson, previewObservationImport } from '../../src/services/observation-import.service.ts';
+import { commitObservationImport, describeImportFileError, importPreviewJson, previewObservationImport } from '../../src/actuals/observation-import.service.ts';
 
 /*
  * The kinds behind the field cases of issue 12, beyond the given files: other percent formats,

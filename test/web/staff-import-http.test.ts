@@ -3,7 +3,7 @@ import { zipSync } from 'fflate';
 import type { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openAppContext, type AppContext } from '../../src/services/app-context.ts';
-import { MAX_IMPORT_ROWS } from '../../src/services/observation-import.service.ts';
+import { MAX_IMPORT_ROWS } from '../../src/actuals/observation-import.service.ts';
 import { listChangeLog } from '../../src/storage/change-log.repository.ts';
 import { createApp } from '../../src/web/app.tsx';
 import { makeUser, TEST_PASSWORD } from './staff-helpers.ts';

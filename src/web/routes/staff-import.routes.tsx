@@ -12,8 +12,8 @@ import {
   previewObservationImport,
   type ImportFileError,
   type ImportPermissions,
-} from '../../services/observation-import.service.ts';
-import { ImportUploads, type UploadOwner } from '../../services/observation-import.uploads.ts';
+} from '../../actuals/observation-import.service.ts';
+import { ImportUploads, type UploadOwner } from '../../actuals/observation-import.uploads.ts';
 import { toCsv } from '../../formats/csv/write-csv.ts';
 import { currentUser, requireCityPermission } from '../middleware/require-role.ts';
 import type { StaffEnv } from '../middleware/staff-env.ts';
