@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { rateCheckExitCode, rateCheckVerdict, checkPublishedRates, type RateCheck } from '../services/rate-check.service.ts';
+import { rateCheckExitCode, rateCheckVerdict, checkPublishedRates, type RateCheck } from '../kpis/rate-check.service.ts';
 import { textTable, truncateToWidth } from './text-table.ts';
 import { UserError } from './user-error.ts';
 import type { Lang } from '../i18n/lang.ts';

@@ -42,10 +42,10 @@ import {
   updatePlanNode,
   type PlanKpiRowWithPlan,
 } from '../plans/plan.repository.ts';
-import { listPreciseFigures, replacePreciseFigures } from '../storage/figures.repository.ts';
-import type { PreciseFigureRow } from '../storage/tables/figures.table.ts';
+import { listPreciseFigures, replacePreciseFigures } from '../kpis/figures.repository.ts';
+import type { PreciseFigureRow } from '../kpis/figures.table.ts';
 import { roundHalfUp } from '../core/kpi/rounding.ts';
-import { deletePublishedRates, insertPublishedRates, listPublishedActualVersions, listPublishedRates, type PublishedActualVersionRow } from '../storage/published-rate.repository.ts';
+import { deletePublishedRates, insertPublishedRates, listPublishedActualVersions, listPublishedRates, type PublishedActualVersionRow } from '../kpis/published-rate.repository.ts';
 import {
   deleteSourceDocuments,
   insertSourceDocuments,
@@ -55,7 +55,7 @@ import {
 import type { CityRow, NewCityRow, SourceDocumentRow } from '../cities/city.table.ts';
 import type { KpiRow, KpiSdgTargetRow, NewKpiRow } from '../kpis/kpi.table.ts';
 import type { NewPlanKpiRowRow, NewPlanNodeRow, NewPlanRow, PlanNarrativeRow, PlanNodeRow, PlanRow, PlanSheetReportRow, PlanVersionRow } from '../plans/plan.table.ts';
-import type { NewPublishedRateRow, PublishedRateRow } from '../storage/tables/published-rate.table.ts';
+import type { NewPublishedRateRow, PublishedRateRow } from '../kpis/published-rate.table.ts';
 import type { KpiTargetValueRow, TargetRevisionRow } from '../kpis/target.table.ts';
 import {
   appendTargetRevisions,

@@ -7,7 +7,7 @@ import { recordObservation } from '../actuals/observation.repository.ts';
 import { reviseTarget } from '../kpis/target.repository.ts';
 import { testDatabases, useTestDatabase } from '../storage/test-databases.ts';
 import { loadCityData, saveCityData } from './city-data.service.ts';
-import { reconcileCityRates } from './published-rate.service.ts';
+import { reconcileCityRates } from '../kpis/published-rate.service.ts';
 
 // Issue 10.6 on both databases: what the system knew when (target versions, revision entry
 // times, actual versions) is read back, and published rates and past sheets use it.

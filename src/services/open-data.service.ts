@@ -10,7 +10,7 @@ import { csvwMetadata, dataPackage } from '../open-data/data-package.ts';
 import { isoDateRange, sdmxTimePeriod } from '../open-data/iso-dates.ts';
 import { licenceOf } from '../open-data/licence.ts';
 import type { PlanReport } from './plan-report.service.ts';
-import { reconcileCityRates } from './published-rate.service.ts';
+import { reconcileCityRates } from '../kpis/published-rate.service.ts';
 import { allYearlyCommentaries, expertEvaluationsOf, statusOverridesByKpi } from './staff-notes.service.ts';
 
 /**

@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { summarizeCity } from '../../services/city-summary.service.ts';
-import { buildKpiDetail, type KpiDetail } from '../../services/kpi-detail.service.ts';
+import { buildKpiDetail, type KpiDetail } from '../../kpis/kpi-detail.service.ts';
 import { svgToPng } from '../charts/chart-png.ts';
 import { standaloneKpiChartSvg } from '../charts/kpi-time-series.chart.ts';
 import { chartSummary, kpiChartInput } from '../views/kpi.view.tsx';
@@ -8,7 +8,7 @@ import { KpiEmbedView } from '../views/kpi-embed.view.tsx';
 import { fill } from '../views/fill.ts';
 import { localized, type ViewContext } from '../views/view-context.ts';
 import { cityKpisTable, kpiSeriesTable } from '../../services/open-data.service.ts';
-import { filterCityKpis, progressAtAGlance, type KpiListFilter } from '../../services/progress-glance.service.ts';
+import { filterCityKpis, progressAtAGlance, type KpiListFilter } from '../../kpis/progress-glance.service.ts';
 import { statusOverridesByKpi } from '../../services/staff-notes.service.ts';
 import { KPI_STATUSES, type KpiStatus } from '../../core/kpi/status.ts';
 import { z } from 'zod';

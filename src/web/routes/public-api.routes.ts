@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { compareCities, MAX_COMPARED } from '../../services/city-comparison.service.ts';
 import { summarizeCity } from '../../services/city-summary.service.ts';
-import { buildKpiDetail } from '../../services/kpi-detail.service.ts';
+import { buildKpiDetail } from '../../kpis/kpi-detail.service.ts';
 import { observationsTable, publishedRatesTable } from '../../services/open-data.service.ts';
 import { MAX_QUERY_LENGTH } from '../../services/search.service.ts';
 import { searchNational } from '../../summaries/national-search.service.ts';

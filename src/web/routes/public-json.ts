@@ -8,7 +8,7 @@ import { toCsv, type DataTable } from '../../formats/csv/write-csv.ts';
 import type { CityComparison } from '../../services/city-comparison.service.ts';
 import type { CitySummary } from '../../services/city-summary.service.ts';
 import type { CityDataStore } from '../../services/city-data.store.ts';
-import type { KpiDetail } from '../../services/kpi-detail.service.ts';
+import type { KpiDetail } from '../../kpis/kpi-detail.service.ts';
 import type { SearchResults, SearchResult } from '../../services/search.service.ts';
 import type { CityKpi, GoalDetail, GoalOverview } from '../../services/sdg-overview.service.ts';
 import { kpiJson, preciseJson } from '../../formats/json/kpi-json.ts';

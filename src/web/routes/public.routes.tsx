@@ -7,7 +7,7 @@ import { HomeView } from '../views/home.view.tsx';
 import { NotFoundView } from '../views/not-found.view.tsx';
 import { PlanView } from '../views/plan.view.tsx';
 import { clockOf, type WebDeps } from '../web-deps.ts';
-import { progressAtAGlance } from '../../services/progress-glance.service.ts';
+import { progressAtAGlance } from '../../kpis/progress-glance.service.ts';
 import { z } from 'zod';
 import { KPI_STATUSES } from '../../core/kpi/status.ts';
 import { filterPlanReport } from '../../services/plan-filter.service.ts';

@@ -1,5 +1,5 @@
 import type { GeneratedAlways, Insertable, Selectable } from 'kysely';
-import type { NullableNumericColumn, NumericColumn } from '../columns.ts';
+import type { NullableNumericColumn, NumericColumn } from '../storage/columns.ts';
 
 /** `published_rates`: 達成度 as documents printed them, kept to reconcile with computed rates. */
 export interface PublishedRatesTable {

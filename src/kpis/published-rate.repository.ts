@@ -1,6 +1,6 @@
-import type { Executor } from './database.ts';
-import { chunks } from './batch.ts';
-import type { NewPublishedRateRow, PublishedRateRow } from './tables/published-rate.table.ts';
+import type { Executor } from '../storage/database.ts';
+import { chunks } from '../storage/batch.ts';
+import type { NewPublishedRateRow, PublishedRateRow } from './published-rate.table.ts';
 
 /** A city's published rates in their order. */
 export async function listPublishedRates(db: Executor, cityId: string): Promise<PublishedRateRow[]> {

@@ -1,5 +1,5 @@
 import type { GeneratedAlways, Insertable, Selectable } from 'kysely';
-import type { CreatedAtColumn, NumericColumn } from '../columns.ts';
+import type { CreatedAtColumn, NumericColumn } from '../storage/columns.ts';
 
 /** `precise_figures`: the unrounded value behind a printed baseline, actual or target. */
 export interface PreciseFiguresTable {

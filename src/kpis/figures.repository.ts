@@ -1,6 +1,6 @@
-import type { Executor } from './database.ts';
-import { chunks } from './batch.ts';
-import type { NewPreciseFigureRow, NewPublishedFigureRow, PreciseFigureRow, PublishedFigureRow } from './tables/figures.table.ts';
+import type { Executor } from '../storage/database.ts';
+import { chunks } from '../storage/batch.ts';
+import type { NewPreciseFigureRow, NewPublishedFigureRow, PreciseFigureRow, PublishedFigureRow } from './figures.table.ts';
 
 /** A city's precise figures (the unrounded values behind printed ones), in a stable order. */
 export async function listPreciseFigures(db: Executor, cityId: string): Promise<PreciseFigureRow[]> {
