@@ -2,7 +2,7 @@ import type { Config } from '../config.ts';
 import type { Lang } from '../i18n/lang.ts';
 import { t } from '../i18n/messages.ts';
 import { openForCommand, unknownCityError } from './command-context.ts';
-import { buildPlanReport } from '../services/plan-report.service.ts';
+import { buildPlanReport } from '../plans/plan-report.service.ts';
 import { kpiJson } from '../formats/json/kpi-json.ts';
 import { formatQuantity, formatRate, formatTime } from '../web/views/format.ts';
 import { textTable, truncateToWidth } from './text-table.ts';

@@ -9,7 +9,7 @@ import { toCsv, type CsvCell, type DataTable } from '../formats/csv/write-csv.ts
 import { csvwMetadata, dataPackage } from '../open-data/data-package.ts';
 import { isoDateRange, sdmxTimePeriod } from '../open-data/iso-dates.ts';
 import { licenceOf } from '../open-data/licence.ts';
-import type { PlanReport } from './plan-report.service.ts';
+import type { PlanReport } from '../plans/plan-report.service.ts';
 import { reconcileCityRates } from '../kpis/published-rate.service.ts';
 import { allYearlyCommentaries, expertEvaluationsOf, statusOverridesByKpi } from './staff-notes.service.ts';
 

@@ -1,6 +1,6 @@
 import { Hono, type Context } from 'hono';
 import { summarizeCity } from '../../services/city-summary.service.ts';
-import { buildPlanReport, planRollup } from '../../services/plan-report.service.ts';
+import { buildPlanReport, planRollup } from '../../plans/plan-report.service.ts';
 import { viewContextOf } from '../request-context.ts';
 import { CityView } from '../views/city.view.tsx';
 import { HomeView } from '../views/home.view.tsx';
@@ -10,7 +10,7 @@ import { clockOf, type WebDeps } from '../web-deps.ts';
 import { progressAtAGlance } from '../../kpis/progress-glance.service.ts';
 import { z } from 'zod';
 import { KPI_STATUSES } from '../../core/kpi/status.ts';
-import { filterPlanReport } from '../../services/plan-filter.service.ts';
+import { filterPlanReport } from '../../plans/plan-filter.service.ts';
 import { cityKpisTable, planReportTable } from '../../services/open-data.service.ts';
 import { cityJson, cityCsvResponse, csvResponse, jsonResponse, requestedFormat } from './public-json.ts';
 import { cityDirectory } from '../../summaries/national.service.ts';
