@@ -9,7 +9,7 @@ import { textTable, truncateToWidth } from './text-table.ts';
 import { writeFile } from 'node:fs/promises';
 import { progressSheetXlsxBuffer } from '../formats/xlsx/progress-sheet.xlsx.ts';
 import { PdfPrinter } from '../formats/pdf/pdf-printer.ts';
-import { describeSheetRequestError, prepareSheet } from '../services/progress-sheet.service.ts';
+import { describeSheetRequestError, prepareSheet } from '../sheets/progress-sheet.service.ts';
 import { sheetFooter, sheetHtml } from '../web/views/sheet/render.ts';
 import { UserError } from './user-error.ts';
 

@@ -9,7 +9,7 @@ import { progressSheetXlsxBuffer } from '../../src/formats/xlsx/progress-sheet.x
 import { openAppContext, type AppContext } from '../../src/services/app-context.ts';
 import { loadCityData } from '../../src/services/city-data.service.ts';
 import { commitObservationImport, MAX_IMPORT_ROWS, previewObservationImport } from '../../src/actuals/observation-import.service.ts';
-import { prepareSheet } from '../../src/services/progress-sheet.service.ts';
+import { prepareSheet } from '../../src/sheets/progress-sheet.service.ts';
 import { listChangeLog } from '../../src/storage/change-log.repository.ts';
 
 let ctx: AppContext;

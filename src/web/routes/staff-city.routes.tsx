@@ -34,7 +34,7 @@ import { actorName } from '../../auth/user.ts';
 import { problemTexts } from '../views/staff/problems.ts';
 import { clockOf, type WebDeps } from '../web-deps.ts';
 import { SheetReviewView } from '../views/staff/sheet-review.view.tsx';
-import { sheetReviews } from '../../services/progress-sheet.service.ts';
+import { sheetReviews } from '../../sheets/progress-sheet.service.ts';
 import { buildProgressSheet } from '../../sheets/progress-sheet.ts';
 import { differenceTexts } from '../../sheets/sheet-text.ts';
 import { setSubmissionMonth } from '../../sheets/set-submission-month.command.ts';
