@@ -5,7 +5,7 @@ import { goalOfTarget } from '../core/sdg/sdg-framework.ts';
 import { compareTimePoints, formatTimePointIso } from '../core/time/time-point.ts';
 import { kpiDefinitionKey } from '../core/kpi/kpi-definition.ts';
 import { loadJapaneseAnalyser, type JapaneseAnalyser } from '../search/japanese-analyser.ts';
-import { foldForSearch, readingsOf } from '../services/search.service.ts';
+import { foldForSearch, readingsOf } from '../search/search.service.ts';
 import { statusOverridesByKpi } from '../services/staff-notes.service.ts';
 import type { Executor } from '../storage/database.ts';
 import { replaceCitySummaries, cityRevision, type CitySummaryRows } from './summary.repository.ts';

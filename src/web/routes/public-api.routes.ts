@@ -4,7 +4,7 @@ import { compareCities, MAX_COMPARED } from '../../services/city-comparison.serv
 import { summarizeCity } from '../../services/city-summary.service.ts';
 import { buildKpiDetail } from '../../kpis/kpi-detail.service.ts';
 import { observationsTable, publishedRatesTable } from '../../services/open-data.service.ts';
-import { MAX_QUERY_LENGTH } from '../../services/search.service.ts';
+import { MAX_QUERY_LENGTH } from '../../search/search.service.ts';
 import { searchNational } from '../../summaries/national-search.service.ts';
 import { goalCountsAll, goalPage } from '../../summaries/national.service.ts';
 import { goalCountsJson, goalFilterOf, goalPageJson, pagingOf } from './national-json.ts';

@@ -9,7 +9,7 @@ import type { CityComparison } from '../../services/city-comparison.service.ts';
 import type { CitySummary } from '../../services/city-summary.service.ts';
 import type { CityDataStore } from '../../services/city-data.store.ts';
 import type { KpiDetail } from '../../kpis/kpi-detail.service.ts';
-import type { SearchResults, SearchResult } from '../../services/search.service.ts';
+import type { SearchResults, SearchResult } from '../../search/search.service.ts';
 import type { CityKpi, GoalDetail, GoalOverview } from '../../services/sdg-overview.service.ts';
 import { kpiJson, preciseJson } from '../../formats/json/kpi-json.ts';
 import { problemJson } from '../errors.ts';
