@@ -7,7 +7,7 @@ import { chartSummary, kpiChartInput } from '../views/kpi.view.tsx';
 import { KpiEmbedView } from '../views/kpi-embed.view.tsx';
 import { fill } from '../views/fill.ts';
 import { localized, type ViewContext } from '../views/view-context.ts';
-import { cityKpisTable, kpiSeriesTable } from '../../services/open-data.service.ts';
+import { cityKpisTable, kpiSeriesTable } from '../../open-data/open-data.service.ts';
 import { filterCityKpis, progressAtAGlance, type KpiListFilter } from '../../kpis/progress-glance.service.ts';
 import { statusOverridesByKpi } from '../../services/staff-notes.service.ts';
 import { KPI_STATUSES, type KpiStatus } from '../../core/kpi/status.ts';

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { compareCities, MAX_COMPARED } from '../../services/city-comparison.service.ts';
 import { summarizeCity } from '../../services/city-summary.service.ts';
 import { buildKpiDetail } from '../../kpis/kpi-detail.service.ts';
-import { observationsTable, publishedRatesTable } from '../../services/open-data.service.ts';
+import { observationsTable, publishedRatesTable } from '../../open-data/open-data.service.ts';
 import { MAX_QUERY_LENGTH } from '../../search/search.service.ts';
 import { searchNational } from '../../summaries/national-search.service.ts';
 import { goalCountsAll, goalPage } from '../../summaries/national.service.ts';

@@ -14,7 +14,7 @@ import type { CityKpi, GoalDetail, GoalOverview } from '../../services/sdg-overv
 import { kpiJson, preciseJson } from '../../formats/json/kpi-json.ts';
 import { problemJson } from '../errors.ts';
 import { licenceOf, type LicenceInfo } from '../../open-data/licence.ts';
-import { withLocalGovernmentCode } from '../../services/open-data.service.ts';
+import { withLocalGovernmentCode } from '../../open-data/open-data.service.ts';
 
 /**
  * The JSON shapes of the public data, shared by the API (/api/v1) and the `?format=json` form

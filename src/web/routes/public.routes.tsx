@@ -11,7 +11,7 @@ import { progressAtAGlance } from '../../kpis/progress-glance.service.ts';
 import { z } from 'zod';
 import { KPI_STATUSES } from '../../core/kpi/status.ts';
 import { filterPlanReport } from '../../plans/plan-filter.service.ts';
-import { cityKpisTable, planReportTable } from '../../services/open-data.service.ts';
+import { cityKpisTable, planReportTable } from '../../open-data/open-data.service.ts';
 import { cityJson, cityCsvResponse, csvResponse, jsonResponse, requestedFormat } from './public-json.ts';
 import { cityDirectory } from '../../summaries/national.service.ts';
 import { cityFilterOf, pagingOf } from './national-json.ts';
