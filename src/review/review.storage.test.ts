@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { recordActuals } from '../actuals/record-actual.command.ts';
-import { publishDocumentedYears } from '../services/publication.service.ts';
+import { publishDocumentedYears } from './publication.service.ts';
 import { insertCity } from '../cities/city.repository.ts';
 import type { Executor } from '../storage/database.ts';
 import { insertKpis } from '../kpis/kpi.repository.ts';

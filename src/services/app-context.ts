@@ -9,7 +9,7 @@ import { CityDataStore } from './city-data.store.ts';
 import { seedDepartmentsIfMissing } from '../departments/department.service.ts';
 import { loadSeedCitiesIfEmpty } from './plan-data-import.service.ts';
 import { attachPartnerPlatform } from '../partners/partner-platform.ts';
-import { startReminderJob } from './round.service.ts';
+import { startReminderJob } from '../review/round.service.ts';
 import { listenForChanges } from '../summaries/change-listener.ts';
 import { ensureInitialAdmin, reissueExpiredAdminPasswords, seedDemoUsers, type OneTimeCredentials } from '../auth/user.service.ts';
 

@@ -6,7 +6,7 @@ import { bumpCityRevision, notifyCityChanged, staleSummaryCityIds } from '../sum
 import { refreshCitySummaries } from '../summaries/summary.service.ts';
 import { listCities, loadCityData } from './city-data.service.ts';
 import { markStable } from '../cities/city-view-memo.ts';
-import { loadStaffDecorations, publicView, yearsWithData, type StaffCityData } from './publication.service.ts';
+import { loadStaffDecorations, publicView, yearsWithData, type StaffCityData } from '../review/publication.service.ts';
 
 /** How many cities each of the store's caches keeps (a city of 300 KPIs with history is a few MB). */
 export const CACHED_CITIES = 64;

@@ -3,7 +3,7 @@ import { readPlanDataFile, readSeedCities } from '../formats/plan-data/plan-data
 import { readPlanData, type PlanDataResult } from '../formats/plan-data/plan-data.reader.ts';
 import type { Database } from '../storage/database.ts';
 import { listCities, saveCityData } from './city-data.service.ts';
-import { publishDocumentedYears } from './publication.service.ts';
+import { publishDocumentedYears } from '../review/publication.service.ts';
 import { recordInitialPlanVersions } from '../plans/plan.commands.ts';
 
 /** Imports a plan data file: all of it in one transaction, or nothing. */

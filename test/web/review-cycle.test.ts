@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openAppContext, type AppContext } from '../../src/services/app-context.ts';
 import { todayInJapan } from '../../src/review/japan-date.ts';
-import { queueStaleReminders } from '../../src/services/round.service.ts';
-import { listOutbox } from '../../src/storage/round.repository.ts';
+import { queueStaleReminders } from '../../src/review/round.service.ts';
+import { listOutbox } from '../../src/review/round.repository.ts';
 import { createApp } from '../../src/web/app.tsx';
 import { makeUser, StaffClient } from './staff-helpers.ts';
 

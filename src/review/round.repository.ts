@@ -1,6 +1,6 @@
-import type { Executor } from './database.ts';
-import { staffDb, type StaffExecutor } from './staff-database.ts';
-import type { EntryRoundRow, OutboxRow } from './tables/staff.table.ts';
+import type { Executor } from '../storage/database.ts';
+import { staffDb, type StaffExecutor } from '../storage/staff-database.ts';
+import type { EntryRoundRow, OutboxRow } from '../storage/tables/staff.table.ts';
 
 /** A city's data-entry rounds, newest year first. */
 export async function listRounds(db: Executor | StaffExecutor, cityId: string): Promise<EntryRoundRow[]> {
