@@ -10,7 +10,7 @@ import type { Reconciliation } from '../core/reconciliation/reconcile.ts';
 import { findSdgTarget, goalOfTarget, type SdgGoal, type SdgTarget } from '../core/sdg/sdg-framework.ts';
 import { compareTimePoints, reportingYear } from '../core/time/time-point.ts';
 import { figuresAsPublished, rateOnTodaysData, reconcilePublishedRate, type FiguresAsPublished, type RateOnTodaysData } from './published-rate.service.ts';
-import { statusOverrideOf, yearlyCommentariesOf } from '../services/staff-notes.service.ts';
+import { statusOverrideOf, yearlyCommentariesOf } from '../staff/staff-notes.service.ts';
 
 /** An SDG target a KPI is tagged with, resolved to its title and goal (unknown ids kept as printed). */
 export interface TaggedSdgTarget {

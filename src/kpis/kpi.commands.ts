@@ -5,7 +5,7 @@ import { parseQuantity, parseSdgTargetList, parseTimePoint } from '../core/notat
 import { validateSdgTargetIds } from '../core/sdg/sdg-framework.ts';
 import type { TimePoint } from '../core/time/time-point.ts';
 import { formatTimePointIso, timePointEnd } from '../core/time/time-point.ts';
-import type { FieldProblem, FormResult } from '../services/staff-entry.service.ts';
+import type { FieldProblem, FormResult } from '../staff/staff-entry.service.ts';
 import type { Executor } from '../storage/database.ts';
 import { listDepartments, setKpiOwner } from '../departments/department.repository.ts';
 import { StaleVersionError } from '../storage/edit-version.ts';

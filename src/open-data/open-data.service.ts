@@ -11,7 +11,7 @@ import { isoDateRange, sdmxTimePeriod } from '../open-data/iso-dates.ts';
 import { licenceOf } from '../open-data/licence.ts';
 import type { PlanReport } from '../plans/plan-report.service.ts';
 import { reconcileCityRates } from '../kpis/published-rate.service.ts';
-import { allYearlyCommentaries, expertEvaluationsOf, statusOverridesByKpi } from '../services/staff-notes.service.ts';
+import { allYearlyCommentaries, expertEvaluationsOf, statusOverridesByKpi } from '../staff/staff-notes.service.ts';
 
 /**
  * Open data: every public figure of a city as flat tables, one row per fact, with stable

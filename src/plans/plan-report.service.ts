@@ -5,7 +5,7 @@ import { evaluateKpi, type KpiEvaluation } from '../core/kpi/kpi-evaluation.ts';
 import type { Kpi } from '../core/kpi/kpi.ts';
 import { walkPlanNodes, type Plan, type PlanKpiRow, type PlanNode } from '../core/plan/plan.ts';
 import { rollupNode, type KpiProgress, type NodeRollup } from '../core/plan/rollup.ts';
-import { statusOverridesByKpi } from '../services/staff-notes.service.ts';
+import { statusOverridesByKpi } from '../staff/staff-notes.service.ts';
 
 /** A KPI row of a plan with everything computed for it. */
 export interface PlanReportRow {

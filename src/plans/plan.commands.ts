@@ -4,7 +4,7 @@ import { PLAN_KINDS, type PlanKind, type PlanNodeKind } from '../core/plan/plan.
 import { parsePeriodYear, parseTimePoint } from '../core/notation/index.ts';
 import { formatTimePointIso } from '../core/time/time-point.ts';
 import { loadCityData } from '../services/city-data.service.ts';
-import type { FieldProblem, FormResult } from '../services/staff-entry.service.ts';
+import type { FieldProblem, FormResult } from '../staff/staff-entry.service.ts';
 import type { Executor } from '../storage/database.ts';
 import { StaleVersionError } from '../storage/edit-version.ts';
 import { appendStaffChangeLog, inStaffTransaction } from '../storage/staff-database.ts';

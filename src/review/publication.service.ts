@@ -5,7 +5,7 @@ import { formatTimePointIso, reportingYear } from '../core/time/time-point.ts';
 import { listReviewStatuses } from '../review/review.repository.ts';
 import { actualKey, yearKey, type ActualContent, type ReviewEntity, type ReviewStatus, type TextContent } from '../review/review.ts';
 import type { Executor } from '../storage/database.ts';
-import { appendYearPublication, listCommentaries, listStatusOverrides, listYearPublications } from '../storage/staff-record.repository.ts';
+import { appendYearPublication, listCommentaries, listStatusOverrides, listYearPublications } from '../staff/staff-record.repository.ts';
 import { loadCityData } from '../services/city-data.service.ts';
 
 /**

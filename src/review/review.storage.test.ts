@@ -6,7 +6,7 @@ import { insertCity } from '../cities/city.repository.ts';
 import type { Executor } from '../storage/database.ts';
 import { insertKpis } from '../kpis/kpi.repository.ts';
 import { listCurrentObservations, recordObservation } from '../actuals/observation.repository.ts';
-import { appendYearPublication, listYearPublications } from '../storage/staff-record.repository.ts';
+import { appendYearPublication, listYearPublications } from '../staff/staff-record.repository.ts';
 import { testDatabases, useTestDatabase } from '../storage/test-databases.ts';
 import { appendReviewEntries, lastActualUpdates, listReviewStatuses } from './review.repository.ts';
 

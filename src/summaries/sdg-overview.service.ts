@@ -1,7 +1,7 @@
 import type { City, CityData, StatusOverride } from '../core/city/city.ts';
 import { evaluateKpi, type KpiEvaluation } from '../core/kpi/kpi-evaluation.ts';
 import type { Kpi } from '../core/kpi/kpi.ts';
-import { statusOverridesByKpi } from '../services/staff-notes.service.ts';
+import { statusOverridesByKpi } from '../staff/staff-notes.service.ts';
 import { findSdgGoal, goalOfTarget, sdgGoals, targetsOfGoal, type SdgGoal, type SdgTarget } from '../core/sdg/sdg-framework.ts';
 
 /** A KPI of some city with its current evaluation. */

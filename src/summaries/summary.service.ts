@@ -6,7 +6,7 @@ import { compareTimePoints, formatTimePointIso } from '../core/time/time-point.t
 import { kpiDefinitionKey } from '../core/kpi/kpi-definition.ts';
 import { loadJapaneseAnalyser, type JapaneseAnalyser } from '../search/japanese-analyser.ts';
 import { foldForSearch, readingsOf } from '../search/search.service.ts';
-import { statusOverridesByKpi } from '../services/staff-notes.service.ts';
+import { statusOverridesByKpi } from '../staff/staff-notes.service.ts';
 import type { Executor } from '../storage/database.ts';
 import { replaceCitySummaries, cityRevision, type CitySummaryRows } from './summary.repository.ts';
 import type { KpiSummariesTable, KpiSummaryTargetsTable, SearchEntriesTable, SummaryTargetJson } from './summary.table.ts';

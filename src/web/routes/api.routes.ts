@@ -7,7 +7,7 @@ import { problemResponse } from './public-json.ts';
 import { summarizeCity } from '../../services/city-summary.service.ts';
 import { buildPlanReport } from '../../plans/plan-report.service.ts';
 import { rollupJson } from './public-json.ts';
-import { expertEvaluationsOf, statusOverridesByKpi } from '../../services/staff-notes.service.ts';
+import { expertEvaluationsOf, statusOverridesByKpi } from '../../staff/staff-notes.service.ts';
 import { cityDirectory } from '../../summaries/national.service.ts';
 import { cityDirectoryJson, cityFilterOf, pagingOf } from './national-json.ts';
 

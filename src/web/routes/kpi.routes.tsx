@@ -9,7 +9,7 @@ import { fill } from '../views/fill.ts';
 import { localized, type ViewContext } from '../views/view-context.ts';
 import { cityKpisTable, kpiSeriesTable } from '../../open-data/open-data.service.ts';
 import { filterCityKpis, progressAtAGlance, type KpiListFilter } from '../../kpis/progress-glance.service.ts';
-import { statusOverridesByKpi } from '../../services/staff-notes.service.ts';
+import { statusOverridesByKpi } from '../../staff/staff-notes.service.ts';
 import { KPI_STATUSES, type KpiStatus } from '../../core/kpi/status.ts';
 import { z } from 'zod';
 import { ProgressView } from '../views/progress.view.tsx';

@@ -8,7 +8,7 @@ import { MAX_QUERY_LENGTH } from '../../search/search.service.ts';
 import { searchNational } from '../../summaries/national-search.service.ts';
 import { goalCountsAll, goalPage } from '../../summaries/national.service.ts';
 import { goalCountsJson, goalFilterOf, goalPageJson, pagingOf } from './national-json.ts';
-import { statusOverridesByKpi } from '../../services/staff-notes.service.ts';
+import { statusOverridesByKpi } from '../../staff/staff-notes.service.ts';
 import type { WebDeps } from '../web-deps.ts';
 import { loadChosen } from './compare.routes.tsx';
 import { openApiDocument } from './openapi.ts';

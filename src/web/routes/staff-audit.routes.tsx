@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { auditCities } from '../../policies/staff.policy.ts';
-import { isIsoDate } from '../../services/staff-entry.service.ts';
+import { isIsoDate } from '../../staff/staff-entry.service.ts';
 import { auditEntities, searchAuditLog } from '../../audit/audit.service.ts';
 import { currentUser } from '../middleware/require-role.ts';
 import type { StaffEnv } from '../middleware/staff-env.ts';

@@ -7,7 +7,7 @@ import { formatCount } from './sdg.view.tsx';
 import { sdgGoals, textColourOn } from '../../core/sdg/sdg-framework.ts';
 import type { CitySummary } from '../../services/city-summary.service.ts';
 import { headlineKpis } from '../../kpis/headline-kpis.service.ts';
-import { statusOverridesByKpi } from '../../services/staff-notes.service.ts';
+import { statusOverridesByKpi } from '../../staff/staff-notes.service.ts';
 import { DownloadLinks, goalPath, KpiTable, kpiPath, quantityLabel, rateLabel, StatusWithOverride, timeLabel } from './public-parts.tsx';
 import { Layout } from './layout.tsx';
 import { RateBar } from './status-badge.tsx';

@@ -11,7 +11,7 @@ import { localized, type ViewContext } from './view-context.ts';
 import type { FilteredPlanReport, PlanFilter } from '../../plans/plan-filter.service.ts';
 import { PlanFilterForm } from './plan-filter.view.tsx';
 import { DownloadLinks, kpiPath, StatusWithOverride, timeLabel, yearLabel } from './public-parts.tsx';
-import { expertEvaluationsOf, otherNarrativesOf } from '../../services/staff-notes.service.ts';
+import { expertEvaluationsOf, otherNarrativesOf } from '../../staff/staff-notes.service.ts';
 import { fill } from './fill.ts';
 
 /** `/cities/:city/plans/:plan`: the plan tree with each KPI's latest actual, target, rate, status and forecast. */

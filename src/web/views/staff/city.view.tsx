@@ -10,8 +10,8 @@ import type { Department } from '../../../departments/department.service.ts';
 import type { EntryRound } from '../../../review/round.service.ts';
 import { formatQuantity, formatTime } from '../format.ts';
 import { localized, type ViewContext } from '../view-context.ts';
-import type { KpiEditState } from '../../../services/edit-state.service.ts';
-import { encodeVersions } from '../../../services/form-versions.ts';
+import type { KpiEditState } from '../../../staff/edit-state.service.ts';
+import { encodeVersions } from '../../../staff/form-versions.ts';
 import { ConflictPanel, ErrorSummary, RadioGroup, SelectField, TextArea, TextField, VersionField, type ConflictInfo, type FieldErrors, type FormValues } from './form.tsx';
 import { CsrfField, fill, StaffLayout, type StaffPage, sep } from './staff-layout.tsx';
 

@@ -16,10 +16,10 @@ import { appendPlanNarrative, findPlanBySlug, findPlanNodeBySlug, listPlanNarrat
 import { recordActuals } from '../actuals/record-actual.command.ts';
 import { submitTextForReview } from '../review/review.service.ts';
 import { appendStaffChangeLog, inStaffTransaction } from '../storage/staff-database.ts';
-import { appendCommentary, appendStatusOverride, appendYearPublication, latestCommentaries, latestStatusOverride, listCommentaries, listYearPublications } from '../storage/staff-record.repository.ts';
+import { appendCommentary, appendStatusOverride, appendYearPublication, latestCommentaries, latestStatusOverride, listCommentaries, listYearPublications } from './staff-record.repository.ts';
 import type { OverrideStatus } from '../storage/tables/staff.table.ts';
 import { findTarget, reviseTarget } from '../kpis/target.repository.ts';
-import type { CityDataStore } from './city-data.store.ts';
+import type { CityDataStore } from '../services/city-data.store.ts';
 import { formVersion, formVersions } from './form-versions.ts';
 
 /**

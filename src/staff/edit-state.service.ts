@@ -8,7 +8,7 @@ import { findKpiBySlug, listKpiSdgTargets } from '../kpis/kpi.repository.ts';
 import { kpisHaveData } from '../plans/plan-building.repository.ts';
 import { listObservationSlotVersions } from '../actuals/observation.repository.ts';
 import { findPlanBySlug, listPlanNarratives, listPlanNodes } from '../plans/plan.repository.ts';
-import { latestCommentaries, latestStatusOverride } from '../storage/staff-record.repository.ts';
+import { latestCommentaries, latestStatusOverride } from './staff-record.repository.ts';
 import { listTargets } from '../kpis/target.repository.ts';
 import type { OverrideStatus } from '../storage/tables/staff.table.ts';
 import type { TimePoint } from '../core/time/time-point.ts';

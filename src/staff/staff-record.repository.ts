@@ -1,6 +1,6 @@
-import type { Executor } from './database.ts';
-import { staffDb, type StaffExecutor } from './staff-database.ts';
-import type { OverrideStatus } from './tables/staff.table.ts';
+import type { Executor } from '../storage/database.ts';
+import { staffDb, type StaffExecutor } from '../storage/staff-database.ts';
+import type { OverrideStatus } from '../storage/tables/staff.table.ts';
 
 /*
  * Decisions recorded by the staff area, each append-only (the latest row is current): which
