@@ -14,7 +14,7 @@ import { startPostgresServer } from '../../test/support/postgres-server.ts';
 import type { StaffUser } from '../../src/auth/user.ts';
 import { openAppContext } from '../../src/services/app-context.ts';
 import { loadKpiEditState } from '../../src/staff/edit-state.service.ts';
-import { importPlanData } from '../../src/services/plan-data-import.service.ts';
+import { importPlanData } from '../../src/cities/plan-data-import.service.ts';
 import { actorName } from '../../src/auth/user.ts';
 import { editKpiDefinition } from '../../src/kpis/kpi-edit.command.ts';
 import type { Database } from '../../src/storage/database.ts';

@@ -17,7 +17,7 @@ import type { ObservationChange } from '../actuals/observation.repository.ts';
 import { validateActuals, type ActualContext, type ActualField, type ActualInput, type ActualProblem, type ValidActual } from '../actuals/actual-input.ts';
 import { actualContexts, writeValidatedActuals, type ChangeSignal } from '../actuals/record-actual.command.ts';
 
-import { loadCityData } from '../services/city-data.service.ts';
+import { loadCityData } from '../cities/city-data.service.ts';
 import { readImportFileIsolated } from './observation-import.isolated.ts';
 import { MAX_IMPORT_BYTES, MAX_IMPORT_ROWS, type ImportRead, type ImportReadResult } from './observation-import.read.ts';
 

@@ -6,7 +6,7 @@ import { TEXT_LIMITS } from '../core/text.ts';
 import { readPlanData } from '../formats/plan-data/plan-data.reader.ts';
 import { listChangeLog } from '../storage/change-log.repository.ts';
 import { testDatabases, useTestDatabase } from '../storage/test-databases.ts';
-import { loadCityData, saveCityData } from '../services/city-data.service.ts';
+import { loadCityData, saveCityData } from '../cities/city-data.service.ts';
 import { commitObservationImport } from './observation-import.service.ts';
 
 /*

@@ -1,6 +1,6 @@
 import type { Config } from '../config.ts';
 import { openForCommand } from './command-context.ts';
-import { importPlanDataFile } from '../services/plan-data-import.service.ts';
+import { importPlanDataFile } from '../cities/plan-data-import.service.ts';
 import { UserError } from './user-error.ts';
 
 /** `michishirube import FILE`: loads a plan data file in one transaction, or reports every problem. */

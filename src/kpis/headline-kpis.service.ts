@@ -1,6 +1,6 @@
 import type { CityData } from '../core/city/city.ts';
 import { walkPlanNodes } from '../core/plan/plan.ts';
-import type { CitySummary } from '../services/city-summary.service.ts';
+import type { CitySummary } from '../cities/city-summary.service.ts';
 
 /** How many KPIs the city page puts in front when no plan names its headline ones. */
 const FALLBACK_COUNT = 6;

@@ -4,7 +4,7 @@ import type { Kpi } from '../core/kpi/kpi.ts';
 import { KPI_STATUSES, type KpiStatus } from '../core/kpi/status.ts';
 import { walkPlanNodes, type PlanNode } from '../core/plan/plan.ts';
 import { goalOfTarget, sdgGoals } from '../core/sdg/sdg-framework.ts';
-import type { CitySummary } from '../services/city-summary.service.ts';
+import type { CitySummary } from '../cities/city-summary.service.ts';
 
 /**
  * Progress at a glance (issue 15.1; Open SDG #2212, #2223, #209): a city's KPIs counted by

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { ChangeSignal } from '../actuals/record-actual.command.ts';
 import { tokyoYearOf } from '../core/time/clock.ts';
-import { loadCityData, saveCityData } from '../services/city-data.service.ts';
+import { loadCityData, saveCityData } from '../cities/city-data.service.ts';
 import { readKpiTableFileIsolated } from '../actuals/observation-import.isolated.ts';
 import type { ImportFile, ImportFileError } from '../actuals/observation-import.service.ts';
 import { publishDocumentedYears } from '../review/publication.service.ts';

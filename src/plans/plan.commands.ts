@@ -3,7 +3,7 @@ import type { ChangeSignal } from '../actuals/record-actual.command.ts';
 import { PLAN_KINDS, type PlanKind, type PlanNodeKind } from '../core/plan/plan.ts';
 import { parsePeriodYear, parseTimePoint } from '../core/notation/index.ts';
 import { formatTimePointIso } from '../core/time/time-point.ts';
-import { loadCityData } from '../services/city-data.service.ts';
+import { loadCityData } from '../cities/city-data.service.ts';
 import type { FieldProblem, FormResult } from '../staff/staff-entry.service.ts';
 import type { Executor } from '../storage/database.ts';
 import { StaleVersionError } from '../storage/edit-version.ts';

@@ -1,7 +1,7 @@
 import type { CityData } from '../core/city/city.ts';
 import type { StaffUser } from '../auth/user.ts';
 import { canReviewData, canRunEntryRounds } from '../policies/staff.policy.ts';
-import type { CityDataStore } from '../services/city-data.store.ts';
+import type { CityDataStore } from '../cities/city-data.store.ts';
 import { departmentsOf, type DepartmentWithKpis } from '../departments/department.service.ts';
 import { roundProgress, type DepartmentProgress } from './round.service.ts';
 import type { Executor } from '../storage/database.ts';

@@ -6,7 +6,7 @@ import { listReviewStatuses } from '../review/review.repository.ts';
 import { actualKey, yearKey, type ActualContent, type ReviewEntity, type ReviewStatus, type TextContent } from '../review/review.ts';
 import type { Executor } from '../storage/database.ts';
 import { appendYearPublication, listCommentaries, listStatusOverrides, listYearPublications } from '../staff/staff-record.repository.ts';
-import { loadCityData } from '../services/city-data.service.ts';
+import { loadCityData } from '../cities/city-data.service.ts';
 
 /**
  * A city's data as staff see it (every actual, drafts included), with what decides what the

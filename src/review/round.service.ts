@@ -12,7 +12,7 @@ import { closeRound, enqueueMail, findRound, insertRound, listDepartmentEditors,
 import { appendStaffChangeLog, inStaffTransaction } from '../storage/staff-database.ts';
 import { appendYearPublication, listYearPublications } from '../staff/staff-record.repository.ts';
 import type { EntryRoundRow, OutboxRow } from '../storage/tables/staff.table.ts';
-import type { CityDataStore } from '../services/city-data.store.ts';
+import type { CityDataStore } from '../cities/city-data.store.ts';
 import { departmentsOf, type DepartmentWithKpis } from '../departments/department.service.ts';
 import { isIsoDate, type FieldProblem, type FormResult } from '../staff/staff-entry.service.ts';
 import { runPartnerHourly } from '../partners/partner-platform.ts';

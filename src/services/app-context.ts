@@ -5,9 +5,9 @@ import { DEFAULT_STAFF_CONFIG, type Config, type StaffConfig } from '../config.t
 import { openDatabase, type DialectName } from '../storage/database.ts';
 import type { Database } from '../storage/database.ts';
 import { migrateToLatest } from '../storage/migrate.ts';
-import { CityDataStore } from './city-data.store.ts';
+import { CityDataStore } from '../cities/city-data.store.ts';
 import { seedDepartmentsIfMissing } from '../departments/department.service.ts';
-import { loadSeedCitiesIfEmpty } from './plan-data-import.service.ts';
+import { loadSeedCitiesIfEmpty } from '../cities/plan-data-import.service.ts';
 import { attachPartnerPlatform } from '../partners/partner-platform.ts';
 import { startReminderJob } from '../review/round.service.ts';
 import { listenForChanges } from '../summaries/change-listener.ts';

@@ -19,7 +19,7 @@ import { appendStaffChangeLog, inStaffTransaction } from '../storage/staff-datab
 import { appendCommentary, appendStatusOverride, appendYearPublication, latestCommentaries, latestStatusOverride, listCommentaries, listYearPublications } from './staff-record.repository.ts';
 import type { OverrideStatus } from '../storage/tables/staff.table.ts';
 import { findTarget, reviseTarget } from '../kpis/target.repository.ts';
-import type { CityDataStore } from '../services/city-data.store.ts';
+import type { CityDataStore } from '../cities/city-data.store.ts';
 import { formVersion, formVersions } from './form-versions.ts';
 
 /**

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openAppContext, type AppContext } from '../../src/services/app-context.ts';
-import { loadCityData } from '../../src/services/city-data.service.ts';
+import { loadCityData } from '../../src/cities/city-data.service.ts';
 import { commitObservationImport, MAX_IMPORT_ROWS, previewObservationImport } from '../../src/actuals/observation-import.service.ts';
 import { listChangeLog } from '../../src/storage/change-log.repository.ts';
 

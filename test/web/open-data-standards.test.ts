@@ -6,7 +6,7 @@ import { strFromU8, unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readSeedCities } from '../../src/formats/plan-data/plan-data.file.ts';
 import { openAppContext, type AppContext } from '../../src/services/app-context.ts';
-import { saveCityData } from '../../src/services/city-data.service.ts';
+import { saveCityData } from '../../src/cities/city-data.service.ts';
 import { createApp } from '../../src/web/app.tsx';
 
 /** Issue 15.3: downloads in the standards data users read, with their licence. */

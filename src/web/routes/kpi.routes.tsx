@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import { summarizeCity } from '../../services/city-summary.service.ts';
+import { summarizeCity } from '../../cities/city-summary.service.ts';
 import { buildKpiDetail, type KpiDetail } from '../../kpis/kpi-detail.service.ts';
 import { svgToPng } from '../charts/chart-png.ts';
 import { standaloneKpiChartSvg } from '../charts/kpi-time-series.chart.ts';

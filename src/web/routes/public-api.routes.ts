@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { compareCities, MAX_COMPARED } from '../../summaries/city-comparison.service.ts';
-import { summarizeCity } from '../../services/city-summary.service.ts';
+import { summarizeCity } from '../../cities/city-summary.service.ts';
 import { buildKpiDetail } from '../../kpis/kpi-detail.service.ts';
 import { observationsTable, publishedRatesTable } from '../../open-data/open-data.service.ts';
 import { MAX_QUERY_LENGTH } from '../../search/search.service.ts';

@@ -1,5 +1,5 @@
 import { Hono, type Context } from 'hono';
-import { summarizeCity } from '../../services/city-summary.service.ts';
+import { summarizeCity } from '../../cities/city-summary.service.ts';
 import { buildPlanReport, planRollup } from '../../plans/plan-report.service.ts';
 import { viewContextOf } from '../request-context.ts';
 import { CityView } from '../views/city.view.tsx';

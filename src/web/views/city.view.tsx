@@ -5,7 +5,7 @@ import { fill } from './fill.ts';
 import { CountTable } from './progress.view.tsx';
 import { formatCount } from './sdg.view.tsx';
 import { sdgGoals, textColourOn } from '../../core/sdg/sdg-framework.ts';
-import type { CitySummary } from '../../services/city-summary.service.ts';
+import type { CitySummary } from '../../cities/city-summary.service.ts';
 import { headlineKpis } from '../../kpis/headline-kpis.service.ts';
 import { statusOverridesByKpi } from '../../staff/staff-notes.service.ts';
 import { DownloadLinks, goalPath, KpiTable, kpiPath, quantityLabel, rateLabel, StatusWithOverride, timeLabel } from './public-parts.tsx';
