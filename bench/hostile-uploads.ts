@@ -13,7 +13,7 @@ import { performance } from 'node:perf_hooks';
 const here = new URL('.', import.meta.url).pathname;
 
 async function one(path: string, name: string): Promise<void> {
-  const { openAppContext } = await import('../src/services/app-context.ts');
+  const { openAppContext } = await import('../src/app-context.ts');
   const { createApp } = await import('../src/web/app.tsx');
   const { previewObservationImport, describeImportFileError } = await import('../src/actuals/observation-import.service.ts');
   const ctx = await openAppContext({ dataDir: '', databaseUrl: undefined, seed: true, inMemory: true }, { announce: () => {} });

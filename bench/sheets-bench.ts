@@ -8,7 +8,7 @@ import type { Plan, PlanNode } from '../src/core/plan/plan.ts';
 import { formatTimePointJa } from '../src/core/time/time-point.ts';
 import { PdfPrinter } from '../src/formats/pdf/pdf-printer.ts';
 import { progressSheetXlsxBuffer } from '../src/formats/xlsx/progress-sheet.xlsx.ts';
-import { openAppContext } from '../src/services/app-context.ts';
+import { openAppContext } from '../src/app-context.ts';
 import { saveCityData } from '../src/cities/city-data.service.ts';
 import { commitObservationImport, previewObservationImport } from '../src/actuals/observation-import.service.ts';
 import { buildProgressSheet } from '../src/sheets/progress-sheet.ts';

@@ -12,7 +12,7 @@ import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
 import { startPostgresServer } from '../../test/support/postgres-server.ts';
 import type { StaffUser } from '../../src/auth/user.ts';
-import { openAppContext } from '../../src/services/app-context.ts';
+import { openAppContext } from '../../src/app-context.ts';
 import { loadKpiEditState } from '../../src/staff/edit-state.service.ts';
 import { importPlanData } from '../../src/cities/plan-data-import.service.ts';
 import { actorName } from '../../src/auth/user.ts';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../auth/password.ts';
-import { openAppContext, type AppContext } from '../services/app-context.ts';
+import { openAppContext, type AppContext } from '../app-context.ts';
 import { staffDb } from '../storage/staff-database.ts';
 import { testDatabases } from '../storage/test-databases.ts';
 import { insertUser } from '../auth/user.repository.ts';

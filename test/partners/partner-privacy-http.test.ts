@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { linkAccount } from '../../src/partners/partner.repository.ts';
 import { partnerDb } from '../../src/partners/partner.table.ts';
 import { submissionsOf } from '../../src/partners/partner.repository.ts';
-import { openAppContext, type AppContext } from '../../src/services/app-context.ts';
+import { openAppContext, type AppContext } from '../../src/app-context.ts';
 import { insertUser } from '../../src/auth/user.repository.ts';
 import { hashPassword } from '../../src/auth/password.ts';
 import { createApp } from '../../src/web/app.tsx';

@@ -5,7 +5,7 @@ import ExcelJS from 'exceljs';
 import { strToU8, unzipSync, zipSync } from 'fflate';
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openAppContext, type AppContext } from '../../src/services/app-context.ts';
+import { openAppContext, type AppContext } from '../../src/app-context.ts';
 import { commitObservationImport, describeImportFileError, importPreviewJson, previewObservationImport } from '../../src/actuals/observation-import.service.ts';
 
 /*

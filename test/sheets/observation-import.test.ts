@@ -6,7 +6,7 @@ import { zipSync } from 'fflate';
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { progressSheetXlsxBuffer } from '../../src/formats/xlsx/progress-sheet.xlsx.ts';
-import { openAppContext, type AppContext } from '../../src/services/app-context.ts';
+import { openAppContext, type AppContext } from '../../src/app-context.ts';
 import { loadCityData } from '../../src/cities/city-data.service.ts';
 import { commitObservationImport, MAX_IMPORT_ROWS, previewObservationImport } from '../../src/actuals/observation-import.service.ts';
 import { prepareSheet } from '../../src/sheets/progress-sheet.service.ts';

@@ -11,7 +11,7 @@ import { formatTimePointJa } from '../../src/core/time/time-point.ts';
 import { preciseNoteText } from '../../src/sheets/sheet-text.ts';
 import { PdfPrinter } from '../../src/formats/pdf/pdf-printer.ts';
 import { progressSheetXlsxBuffer } from '../../src/formats/xlsx/progress-sheet.xlsx.ts';
-import { openAppContext, type AppContext } from '../../src/services/app-context.ts';
+import { openAppContext, type AppContext } from '../../src/app-context.ts';
 import { prepareSheet } from '../../src/sheets/progress-sheet.service.ts';
 import type { ProgressSheet, SheetFigure, SheetRow } from '../../src/sheets/progress-sheet.ts';
 import { createApp } from '../../src/web/app.tsx';

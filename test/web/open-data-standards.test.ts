@@ -5,7 +5,7 @@ import { Package } from 'datapackage';
 import { strFromU8, unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readSeedCities } from '../../src/formats/plan-data/plan-data.file.ts';
-import { openAppContext, type AppContext } from '../../src/services/app-context.ts';
+import { openAppContext, type AppContext } from '../../src/app-context.ts';
 import { saveCityData } from '../../src/cities/city-data.service.ts';
 import { createApp } from '../../src/web/app.tsx';
 

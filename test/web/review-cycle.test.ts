@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openAppContext, type AppContext } from '../../src/services/app-context.ts';
+import { openAppContext, type AppContext } from '../../src/app-context.ts';
 import { todayInJapan } from '../../src/review/japan-date.ts';
 import { queueStaleReminders } from '../../src/review/round.service.ts';
 import { listOutbox } from '../../src/review/round.repository.ts';

@@ -6,7 +6,7 @@ import { hashPassword } from '../../src/auth/password.ts';
 import { DEFAULT_STAFF_CONFIG } from '../../src/config.ts';
 import { linkAccount } from '../../src/partners/partner.repository.ts';
 import { partnerDb } from '../../src/partners/partner.table.ts';
-import { openAppContext, type AppContext } from '../../src/services/app-context.ts';
+import { openAppContext, type AppContext } from '../../src/app-context.ts';
 import { startReminderJob } from '../../src/review/round.service.ts';
 import { openDatabase, type OpenedDatabase } from '../../src/storage/database.ts';
 import { staffDb } from '../../src/storage/staff-database.ts';

@@ -2,7 +2,7 @@ import type { Hono } from 'hono';
 import type { Browser, Page } from 'playwright-core';
 import { hashPassword } from '../../src/auth/password.ts';
 import type { StaffRole } from '../../src/auth/user.ts';
-import type { AppContext } from '../../src/services/app-context.ts';
+import type { AppContext } from '../../src/app-context.ts';
 import { listDepartments } from '../../src/departments/department.repository.ts';
 import { insertUser, setUserRole } from '../../src/auth/user.repository.ts';
 

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openAppContext, type AppContext } from '../../src/services/app-context.ts';
+import { openAppContext, type AppContext } from '../../src/app-context.ts';
 import { isolatedReads } from '../../src/actuals/observation-import.isolated.ts';
 import { listChangeLog } from '../../src/storage/change-log.repository.ts';
 import { createApp } from '../../src/web/app.tsx';

@@ -2,7 +2,7 @@ import ExcelJS from 'exceljs';
 import { zipSync } from 'fflate';
 import type { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openAppContext, type AppContext } from '../../src/services/app-context.ts';
+import { openAppContext, type AppContext } from '../../src/app-context.ts';
 import { MAX_IMPORT_ROWS } from '../../src/actuals/observation-import.service.ts';
 import { listChangeLog } from '../../src/storage/change-log.repository.ts';
 import { createApp } from '../../src/web/app.tsx';

@@ -4,7 +4,7 @@ import type { StaffRole } from '../../src/auth/user.ts';
 import { DEFAULT_STAFF_CONFIG } from '../../src/config.ts';
 import { linkAccount } from '../../src/partners/partner.repository.ts';
 import { partnerDb } from '../../src/partners/partner.table.ts';
-import { openAppContext, type AppContext } from '../../src/services/app-context.ts';
+import { openAppContext, type AppContext } from '../../src/app-context.ts';
 import { staffDb } from '../../src/storage/staff-database.ts';
 import { testDatabases } from '../../src/storage/test-databases.ts';
 import { insertUser, setUserRole } from '../../src/auth/user.repository.ts';

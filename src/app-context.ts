@@ -1,17 +1,17 @@
-import { systemClock, type Clock } from '../core/time/clock.ts';
+import { systemClock, type Clock } from './core/time/clock.ts';
 import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import { DEFAULT_STAFF_CONFIG, type Config, type StaffConfig } from '../config.ts';
-import { openDatabase, type DialectName } from '../storage/database.ts';
-import type { Database } from '../storage/database.ts';
-import { migrateToLatest } from '../storage/migrate.ts';
-import { CityDataStore } from '../cities/city-data.store.ts';
-import { seedDepartmentsIfMissing } from '../departments/department.service.ts';
-import { loadSeedCitiesIfEmpty } from '../cities/plan-data-import.service.ts';
-import { attachPartnerPlatform } from '../partners/partner-platform.ts';
-import { startReminderJob } from '../review/round.service.ts';
-import { listenForChanges } from '../summaries/change-listener.ts';
-import { ensureInitialAdmin, reissueExpiredAdminPasswords, seedDemoUsers, type OneTimeCredentials } from '../auth/user.service.ts';
+import { DEFAULT_STAFF_CONFIG, type Config, type StaffConfig } from './config.ts';
+import { openDatabase, type DialectName } from './storage/database.ts';
+import type { Database } from './storage/database.ts';
+import { migrateToLatest } from './storage/migrate.ts';
+import { CityDataStore } from './cities/city-data.store.ts';
+import { seedDepartmentsIfMissing } from './departments/department.service.ts';
+import { loadSeedCitiesIfEmpty } from './cities/plan-data-import.service.ts';
+import { attachPartnerPlatform } from './partners/partner-platform.ts';
+import { startReminderJob } from './review/round.service.ts';
+import { listenForChanges } from './summaries/change-listener.ts';
+import { ensureInitialAdmin, reissueExpiredAdminPasswords, seedDemoUsers, type OneTimeCredentials } from './auth/user.service.ts';
 
 /** An opened, migrated (and on first start, seeded) database with its data store. */
 export interface AppContext {
