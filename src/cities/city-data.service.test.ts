@@ -312,6 +312,28 @@ describe.each(testDatabases())('city data service on $name', (database) => {
     expect(log[1]).toMatchObject({ old: { value: 101 }, new: { value: 103, note: '確定値' }, reason: '2024 sheet' });
   });
 
+  it("keeps a narrative's section and the dated sheet reports when a stored plan's contents change", async () => {
+    const original = richCityData(newCityId());
+    const cityId = original.city.id;
+    await saveCityData(db(), original, 'alice');
+    const sdgs = original.plans[1]!;
+    const dated = {
+      ...sdgs,
+      narratives: [...sdgs.narratives, { kind: 'results' as const, title: '今後の展望', body: '担い手の育成を続ける。', year: 2023, section: 'period-outlook' as const }],
+      sheetReports: [{ year: 2023, kind: 'progress' as const, submittedOn: '2024-09', documentId: 'progress-2024' }],
+    };
+    const changed: CityData = { ...original, plans: [original.plans[0]!, dated] };
+    await saveCityData(db(), changed, 'bob');
+    expect(await loadCityData(db(), cityId)).toStrictEqual(changed);
+
+    // A later file dates another year and drops the first: what the file says is what is stored.
+    const redated: CityData = { ...original, plans: [original.plans[0]!, { ...dated, sheetReports: [{ year: 2022, kind: 'progress', submittedOn: '2023-09' }] }] };
+    await saveCityData(db(), redated, 'carol');
+    expect(await loadCityData(db(), cityId)).toStrictEqual(redated);
+    await saveCityData(db(), original, 'dave');
+    expect(await loadCityData(db(), cityId)).toStrictEqual(original);
+  });
+
   it('updates plans, documents and rates in place of the old ones, and retires removed KPIs', async () => {
     const original = richCityData(newCityId());
     const cityId = original.city.id;

@@ -8,6 +8,7 @@ import {
   deletePlanKpiRows,
   deletePlanNarratives,
   deletePlanNodes,
+  deletePlanSheetReports,
   deletePlanVersions,
   insertPlanKpiRows,
   insertPlanNarratives,
@@ -87,9 +88,9 @@ export async function writePlans(w: CityWrite, stored: Snapshot | null, slugs: S
 }
 
 /**
- * Writes a stored plan's contents where they differ, in place: versions and narratives are
- * replaced when they differ; nodes are matched by id (slug) and updated, moved or inserted,
- * so their row ids stay; KPI rows follow {@link syncKpiRows}. Nodes outside the data
+ * Writes a stored plan's contents where they differ, in place: versions, narratives (with
+ * their sections) and dated sheet reports are replaced when they differ; nodes are matched by
+ * id (slug) and updated, moved or inserted, so their row ids stay; KPI rows follow {@link syncKpiRows}. Nodes outside the data
  * (archived ones and everything below them) are left as they are, unless the data names one
  * (then it comes back where the data puts it). A node the data omits is archived when
  * anything hangs under it and deleted when it is empty.
@@ -101,7 +102,11 @@ export async function syncPlanContents(w: CityWrite, planId: number, current: Pl
   }
   if (!same(current.narratives, plan.narratives)) {
     await deletePlanNarratives(w.db, [planId]);
-    await insertPlanNarratives(w.db, plan.narratives.map((n, position) => ({ plan_id: planId, position, kind: n.kind, title: n.title, body: n.body, year: n.year ?? null })));
+    await insertPlanNarratives(w.db, plan.narratives.map((n, position) => ({ plan_id: planId, position, kind: n.kind, title: n.title, body: n.body, year: n.year ?? null, section: n.section ?? null })));
+  }
+  if (!same(current.sheetReports ?? [], plan.sheetReports ?? [])) {
+    await deletePlanSheetReports(w.db, [planId]);
+    await insertPlanSheetReports(w.db, (plan.sheetReports ?? []).map((r) => ({ plan_id: planId, year: r.year, kind: r.kind, submitted_on: r.submittedOn, document_id: r.documentId ?? null })));
   }
   if (same(current.nodes, plan.nodes)) return;
 
