@@ -32,6 +32,11 @@ export async function listKpiOwners(db: Executor | StaffExecutor, cityId: string
     .execute();
 }
 
+/** The department owning a KPI, if one does. */
+export async function findKpiOwner(db: Executor | StaffExecutor, kpiId: number): Promise<{ department_id: number } | undefined> {
+  return staffDb(db).selectFrom('kpi_departments').select('department_id').where('kpi_id', '=', kpiId).executeTakeFirst();
+}
+
 /** Sets the department owning a KPI. */
 export async function setKpiOwner(db: Executor | StaffExecutor, kpiId: number, departmentId: number, basis: 'demo-assignment' | 'staff'): Promise<void> {
   await staffDb(db)

@@ -3,7 +3,7 @@ import type { AchievementMethod, KpiAggregation, KpiSide } from '../core/kpi/kpi
 import { listChangeLog } from '../storage/change-log.repository.ts';
 import { toNumberOrNull } from '../storage/columns.ts';
 import type { Executor } from '../storage/database.ts';
-import { staffDb } from '../storage/staff-database.ts';
+import { findKpiOwner } from '../departments/department.repository.ts';
 import { findKpiBySlug, listKpiSdgTargets } from '../kpis/kpi.repository.ts';
 import { kpisHaveData } from '../plans/plan-building.repository.ts';
 import { listObservationSlotVersions } from '../actuals/observation.repository.ts';
@@ -58,7 +58,7 @@ export async function loadKpiEditState(db: Executor, cityId: string, kpiSlug: st
   const kpi = await findKpiBySlug(db, cityId, kpiSlug);
   if (!kpi || kpi.retired_at !== null) return null;
   const [owner, override, commentaries, actuals, targets, sdg, hasData] = await Promise.all([
-    staffDb(db).selectFrom('kpi_departments').select('department_id').where('kpi_id', '=', kpi.id).executeTakeFirst(),
+    findKpiOwner(db, kpi.id),
     latestStatusOverride(db, kpi.id),
     latestCommentaries(db, kpi.id),
     listObservationSlotVersions(db, kpi.id),
