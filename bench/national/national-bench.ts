@@ -66,7 +66,7 @@ export async function benchNational(options: NationalOptions): Promise<NationalF
         const city = generateCity(i, seed);
         const t = performance.now();
         const r = await importPlanData(importer.db, city.file, 'national-bench');
-        if (!r.ok) throw new Error(`generated city ${city.id} is invalid: ${r.problems.slice(0, 3).map((p) => `${p.path}: ${p.message}`).join('; ')}`);
+        if (!r.ok) throw new Error(`generated city ${city.id} is invalid: ${r.error.slice(0, 3).map((p) => `${p.path}: ${p.message}`).join('; ')}`);
         importer.store.invalidate(city.id);
         await importer.store.settled();
         importMs.push(performance.now() - t);

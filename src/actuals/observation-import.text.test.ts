@@ -32,7 +32,7 @@ for (const database of testDatabases()) {
     it('refuses a NUL byte, another control character and an over-long note or source at commit, writing nothing', async () => {
       const seed = readPlanData(JSON.parse(readFileSync(new URL('../../data/seeds/ichinoseki.json', import.meta.url), 'utf8')));
       if (!seed.ok) throw new Error('seed unreadable');
-      await saveCityData(db(), seed.data, 'test');
+      await saveCityData(db(), seed.value, 'test');
       const before = (await listChangeLog(db(), {})).length;
       const cases = [
         ['new-farmers,,,2018年,5,人,before\u0000after,', 'control-character', 'G'],

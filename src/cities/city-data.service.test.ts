@@ -436,9 +436,9 @@ describe.each(testDatabases())('city data service on $name', (database) => {
     const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
     for (const file of files) {
       const read = readPlanData(JSON.parse(readFileSync(new URL(file, dir), 'utf8')));
-      if (!read.ok) throw new Error(`${file}: ${JSON.stringify(read.problems)}`);
-      await saveCityData(db(), read.data, 'seed');
-      expect(await loadCityData(db(), read.data.city.id)).toEqual(read.data);
+      if (!read.ok) throw new Error(`${file}: ${JSON.stringify(read.error)}`);
+      await saveCityData(db(), read.value, 'seed');
+      expect(await loadCityData(db(), read.value.city.id)).toEqual(read.value);
     }
   });
 

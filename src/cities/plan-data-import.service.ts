@@ -23,10 +23,10 @@ export async function importPlanData(db: Kysely<Database>, json: unknown, actor:
 
 async function saveRead(db: Kysely<Database>, read: PlanDataResult, actor: string): Promise<PlanDataResult> {
   if (read.ok) {
-    await saveCityData(db, read.data, actor);
-    await publishDocumentedYears(db, read.data.city.id, actor);
+    await saveCityData(db, read.value, actor);
+    await publishDocumentedYears(db, read.value.city.id, actor);
     // Each plan starts with its adoption (策定) recorded, so revisions can be compared with it.
-    await recordInitialPlanVersions(db, read.data.city.id, actor);
+    await recordInitialPlanVersions(db, read.value.city.id, actor);
   }
   return read;
 }

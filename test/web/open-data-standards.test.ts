@@ -146,7 +146,7 @@ describe('single downloads and the licence per city', () => {
     const file = (extra: object) => ({ format: 'michishirube-plan-data/1', city: { ...city, ...extra }, documents: [], kpis: [], plans: [] });
     const wrong = readPlanData(file({ localGovernmentCode: '032094' }));
     expect(wrong.ok).toBe(false);
-    if (!wrong.ok) expect(wrong.problems.map((p) => p.path)).toContain('city.localGovernmentCode');
+    if (!wrong.ok) expect(wrong.error.map((p) => p.path)).toContain('city.localGovernmentCode');
     expect(readPlanData(file({ localGovernmentCode: '032093' })).ok).toBe(true);
     expect(cityDataFileSchema.safeParse(file({ openDataLicence: 'MIT' })).success).toBe(false);
   });
