@@ -20,6 +20,7 @@ import { actualContexts, writeValidatedActuals, type ChangeSignal } from '../act
 import { loadCityData } from '../cities/city-data.service.ts';
 import { readImportFileIsolated } from './observation-import.isolated.ts';
 import { MAX_IMPORT_BYTES, MAX_IMPORT_ROWS, type ImportRead, type ImportReadResult } from './observation-import.read.ts';
+import type { BilingualText } from '../core/bilingual.ts';
 
 /** The preview's stand-in for the import's reason (the commit gives the real one): corrections are not refused for lacking one. */
 const IMPORT_REASON_PLACEHOLDER = 'import';
@@ -82,7 +83,7 @@ export interface ImportProblem {
   /** The column's heading as written in the file, when the reader knows it. */
   readonly heading?: string;
   readonly raw: string;
-  readonly message: { readonly ja: string; readonly en: string };
+  readonly message: BilingualText;
 }
 
 /** A bilingual note on a row: what the reader interpreted (a percent cell, a date cell, 約, an era year). */
@@ -582,7 +583,7 @@ export function templateExamples(data: CityData): { kpi: string; name: string; s
 }
 
 /** A file error as one line in both languages (the catalog's `import.fileError.*`), Japanese first. */
-export function describeImportFileError(e: ImportFileError): { ja: string; en: string } {
+export function describeImportFileError(e: ImportFileError): BilingualText {
   const say = (lang: Lang): string => {
     const mb = (bytes: number) => (bytes / 1048576).toLocaleString(lang === 'ja' ? 'ja-JP' : 'en-US', { maximumFractionDigits: 1 });
     const vars: Record<string, string> = {};
