@@ -39,7 +39,7 @@ export async function deletePublishedRates(db: Executor, cityId: string, keep: {
 /**
  * Every version of the actuals a city's published rates refer to, with the citing document's
  * publication date (`YYYY-MM` or `YYYY-MM-DD`), oldest version first: the reader picks the one
- * that stood when the document was published (services/city-data.service.ts).
+ * that stood when the document was published (kpis/published-rate.mapping.ts).
  */
 export interface PublishedActualVersionRow {
   readonly kpi_id: number;
