@@ -35,7 +35,7 @@ async function one(path: string, name: string): Promise<void> {
   const ms = performance.now() - start;
   done = true;
   await poll;
-  const outcome = r.ok ? `read: ${r.preview.rows} row(s), ${r.preview.problems.length} problem(s)` : describeImportFileError(r.error).en;
+  const outcome = r.ok ? `read: ${r.value.rows} row(s), ${r.value.problems.length} problem(s)` : describeImportFileError(r.error).en;
   console.log(JSON.stringify({ ms: Math.round(ms), worstPublicMs: Math.round(worst), publicAsked: asked, outcome: outcome.slice(0, 160) }));
   await ctx.close();
 }

@@ -105,13 +105,13 @@ export async function benchSheets({ say, skip }: { say: Say; skip: (name: string
       const t1 = performance.now();
       const committed = await commitObservationImport(db, { path, name: 'observations.csv', cityId: 'benchville' }, { actor: 'bench', reason: 'bench' });
       const t2 = performance.now();
-      if (!committed.ok && 'preview' in committed) console.error(JSON.stringify(committed.preview.problems.slice(0, 3)));
-      if (!preview.ok || !committed.ok || !('written' in committed) || committed.written !== 100_000) throw new Error('the bench import did not write 100,000 actuals');
+      if (!committed.ok && committed.error.kind === 'rows') console.error(JSON.stringify(committed.error.preview.problems.slice(0, 3)));
+      if (!preview.ok || !committed.ok || committed.value.written !== 100_000) throw new Error('the bench import did not write 100,000 actuals');
       say(`${name}_preview_seconds`, (t1 - t0) / 1000, 's');
       say(`${name}_preview_and_commit_seconds`, (t2 - t0) / 1000, 's', goal);
       // The same file again: validated against 100,000 stored actuals, nothing written.
       const again = await commitObservationImport(db, { path, name: 'observations.csv', cityId: 'benchville' }, { actor: 'bench', reason: 'bench' });
-      if (!again.ok || !('written' in again) || again.written !== 0) throw new Error('re-importing the bench file wrote something');
+      if (!again.ok || again.value.written !== 0) throw new Error('re-importing the bench file wrote something');
       say(`${name}_reimport_seconds`, (performance.now() - t2) / 1000, 's');
     };
     const ctx = await openAppContext({ dataDir: '', databaseUrl: undefined, seed: false, inMemory: true }, { announce: () => {} });

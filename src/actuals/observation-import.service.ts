@@ -21,6 +21,7 @@ import { loadCityData } from '../cities/city-data.service.ts';
 import { readImportFileIsolated } from './observation-import.isolated.ts';
 import { MAX_IMPORT_BYTES, MAX_IMPORT_ROWS, type ImportRead, type ImportReadResult } from './observation-import.read.ts';
 import type { BilingualText } from '../core/bilingual.ts';
+import { err, ok, type Result } from '../core/result.ts';
 
 /** The preview's stand-in for the import's reason (the commit gives the real one): corrections are not refused for lacking one. */
 const IMPORT_REASON_PLACEHOLDER = 'import';
@@ -138,7 +139,8 @@ export interface ImportPreview {
   readonly results: readonly ImportRowResult[];
 }
 
-export type PreviewResult = { readonly ok: true; readonly preview: ImportPreview } | { readonly ok: false; readonly error: ImportFileError };
+/** What a preview found in the file, or why the whole file is refused. */
+export type PreviewResult = Result<ImportPreview, ImportFileError>;
 
 /** What an import file is, given by the caller: its path on disk and the name it was uploaded or given with. */
 export interface ImportFile {
@@ -161,20 +163,30 @@ export interface ImportPermissions {
  */
 export async function previewObservationImport(db: Executor, file: ImportFile, permissions: ImportPermissions = {}): Promise<PreviewResult> {
   const read = await readImportFileOnce(file);
-  if (!read.ok) return read;
+  if (!read.ok) return err(read.error);
   const cityId = file.cityId ?? read.cityId;
-  if (!cityId) return { ok: false, error: { kind: 'unknown-city', cityId: '' } };
-  if (file.cityId && read.cityId && read.cityId !== file.cityId) return { ok: false, error: { kind: 'city-mismatch', fileCity: read.cityId, cityId: file.cityId } };
+  if (!cityId) return err({ kind: 'unknown-city', cityId: '' });
+  if (file.cityId && read.cityId && read.cityId !== file.cityId) return err({ kind: 'city-mismatch', fileCity: read.cityId, cityId: file.cityId });
   const data = await loadCityData(db, cityId);
-  if (!data) return { ok: false, error: { kind: 'unknown-city', cityId } };
+  if (!data) return err({ kind: 'unknown-city', cityId });
   const kpiRowIds = new Map((await listKpiRows(db, cityId)).map((k) => [k.slug, k.id]));
-  return { ok: true, preview: await validate(data, kpiRowIds, read, permissions, await actualContexts(db, cityId), IMPORT_REASON_PLACEHOLDER) };
+  return ok(await validate(data, kpiRowIds, read, permissions, await actualContexts(db, cityId), IMPORT_REASON_PLACEHOLDER));
 }
 
-export type CommitResult =
-  | { readonly ok: true; readonly preview: ImportPreview; readonly written: number }
-  | { readonly ok: false; readonly error: ImportFileError }
-  | { readonly ok: false; readonly preview: ImportPreview };
+/** A committed import: what was written (the preview as validated in the transaction) and how many actuals. */
+export interface ImportCommitted {
+  readonly preview: ImportPreview;
+  readonly written: number;
+}
+
+/**
+ * Why an import wrote nothing: the whole file is refused (`file`), or rows have problems
+ * (`rows`: the preview, validated against the data as it is now, lists them).
+ */
+export type ImportRefusal = { readonly kind: 'file'; readonly file: ImportFileError } | { readonly kind: 'rows'; readonly preview: ImportPreview };
+
+/** The outcome of a commit (core/result.ts). */
+export type CommitResult = Result<ImportCommitted, ImportRefusal>;
 
 /**
  * Step 2: validates the file again against the data as it is now, inside one transaction, and
@@ -183,19 +195,19 @@ export type CommitResult =
  */
 export async function commitObservationImport(db: Executor, file: ImportFile, meta: { actor: string; reason: string }, permissions: ImportPermissions = {}, signal: ChangeSignal = { invalidate: () => {} }): Promise<CommitResult> {
   const read = await readImportFileOnce(file);
-  if (!read.ok) return read;
-  return inTransaction(db, async (trx) => {
+  if (!read.ok) return err({ kind: 'file', file: read.error });
+  return inTransaction(db, async (trx): Promise<CommitResult> => {
     const cityId = file.cityId ?? read.cityId;
-    if (!cityId) return { ok: false, error: { kind: 'unknown-city', cityId: '' } } as const;
+    if (!cityId) return err({ kind: 'file', file: { kind: 'unknown-city', cityId: '' } });
     const data = await loadCityData(trx, cityId);
-    if (!data) return { ok: false, error: { kind: 'unknown-city', cityId } } as const;
+    if (!data) return err({ kind: 'file', file: { kind: 'unknown-city', cityId } });
     const kpiRowIds = new Map((await listKpiRows(trx, cityId)).map((k) => [k.slug, k.id]));
     const preview = await validate(data, kpiRowIds, read, permissions, await actualContexts(trx, cityId), meta.reason);
-    if (preview.problems.length > 0) return { ok: false, preview } as const;
+    if (preview.problems.length > 0) return err({ kind: 'rows', preview });
     // Validated by the one validator in this transaction: the command's write half appends the
     // versions, review steps and change log.
     const written = await writeValidatedActuals(trx, signal, { cityId, actor: meta.actor, reason: meta.reason }, preview.changes.map((c) => c.valid));
-    return { ok: true, preview, written } as const;
+    return ok({ preview, written });
   });
 }
 

@@ -43,9 +43,9 @@ for (const database of testDatabases()) {
       for (const [row, kind, column] of cases) {
         const r = await commitObservationImport(db(), csvFile([row]), { actor: 'test', reason: 'test' });
         expect(r.ok, kind).toBe(false);
-        if (r.ok || !('preview' in r)) throw new Error(`expected problems for ${kind}`);
-        expect(r.preview.problems.map((p) => [p.kind, p.row, p.column])).toEqual([[kind, 2, column]]);
-        expect(r.preview.problems[0]!.raw.length).toBeLessThanOrEqual(201);
+        if (r.ok || r.error.kind !== 'rows') throw new Error(`expected problems for ${kind}`);
+        expect(r.error.preview.problems.map((p) => [p.kind, p.row, p.column])).toEqual([[kind, 2, column]]);
+        expect(r.error.preview.problems[0]!.raw.length).toBeLessThanOrEqual(201);
       }
       // A note at the limit is fine.
       const ok = await commitObservationImport(db(), csvFile([`new-farmers,,,2018年,5,人,${'z'.repeat(TEXT_LIMITS.note)},出典`]), { actor: 'test', reason: 'test' });
