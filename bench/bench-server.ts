@@ -9,7 +9,7 @@
 import { serve } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
 import { loadConfig } from '../src/config.ts';
-import { openAppContext } from '../src/services/app-context.ts';
+import { openAppContext } from '../src/app-context.ts';
 import { createApp } from '../src/web/app.tsx';
 
 const config = loadConfig();

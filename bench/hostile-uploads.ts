@@ -13,9 +13,9 @@ import { performance } from 'node:perf_hooks';
 const here = new URL('.', import.meta.url).pathname;
 
 async function one(path: string, name: string): Promise<void> {
-  const { openAppContext } = await import('../src/services/app-context.ts');
+  const { openAppContext } = await import('../src/app-context.ts');
   const { createApp } = await import('../src/web/app.tsx');
-  const { previewObservationImport, describeImportFileError } = await import('../src/services/observation-import.service.ts');
+  const { previewObservationImport, describeImportFileError } = await import('../src/actuals/observation-import.service.ts');
   const ctx = await openAppContext({ dataDir: '', databaseUrl: undefined, seed: true, inMemory: true }, { announce: () => {} });
   const app = createApp({ db: ctx.db, store: ctx.store, staff: ctx.staff });
   await (await app.request('/cities/ichinoseki')).text();
@@ -35,7 +35,7 @@ async function one(path: string, name: string): Promise<void> {
   const ms = performance.now() - start;
   done = true;
   await poll;
-  const outcome = r.ok ? `read: ${r.preview.rows} row(s), ${r.preview.problems.length} problem(s)` : describeImportFileError(r.error).en;
+  const outcome = r.ok ? `read: ${r.value.rows} row(s), ${r.value.problems.length} problem(s)` : describeImportFileError(r.error).en;
   console.log(JSON.stringify({ ms: Math.round(ms), worstPublicMs: Math.round(worst), publicAsked: asked, outcome: outcome.slice(0, 160) }));
   await ctx.close();
 }

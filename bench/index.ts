@@ -11,7 +11,7 @@ import { achievement } from '../src/core/kpi/achievement.ts';
 import { forecastAtTarget } from '../src/core/kpi/forecast.ts';
 import { assessStatus } from '../src/core/kpi/status.ts';
 import type { DatedValue } from '../src/core/kpi/kpi.ts';
-import { openAppContext } from '../src/services/app-context.ts';
+import { openAppContext } from '../src/app-context.ts';
 import { benchWeb } from './web-bench.ts';
 import { benchSheets } from './sheets-bench.ts';
 import { benchNational } from './national/national-bench.ts';

@@ -22,8 +22,8 @@ describe('seed KPI directions', () => {
 
   it.each(SEEDS)('every KPI of %s loads with a stated direction and none needs confirmation', (name) => {
     const r = readPlanData(seedJson(name));
-    if (!r.ok) throw new Error(JSON.stringify(r.problems));
-    for (const k of r.data.kpis) {
+    if (!r.ok) throw new Error(JSON.stringify(r.error));
+    for (const k of r.value.kpis) {
       expect(k.direction).toMatch(/^(up|down)$/);
       expect(directionNeedsConfirmation(k)).toBe(false);
     }
@@ -31,9 +31,9 @@ describe('seed KPI directions', () => {
 
   it('Kanazawa まちのり users and 金沢産材供給量 are "more is better" (the plan\'s text), though their targets are below the baseline', () => {
     const r = readPlanData(seedJson('kanazawa'));
-    if (!r.ok) throw new Error(JSON.stringify(r.problems));
-    const machinori = r.data.kpis.find((k) => k.id === 'machinori-users')!;
-    const timber = r.data.kpis.find((k) => k.id === 'kanazawa-timber-supply')!;
+    if (!r.ok) throw new Error(JSON.stringify(r.error));
+    const machinori = r.value.kpis.find((k) => k.id === 'machinori-users')!;
+    const timber = r.value.kpis.find((k) => k.id === 'kanazawa-timber-supply')!;
     expect([machinori.baseline.value, machinori.targets[0]!.value]).toEqual([163666, 100000]);
     expect([timber.baseline.value, timber.targets[0]!.value]).toEqual([6657, 2500]);
     expect(machinori.direction).toBe('up');
@@ -66,7 +66,7 @@ describe('a target below the baseline without a direction', () => {
     const r = readPlanData(fileWith({}));
     expect(r.ok).toBe(false);
     if (r.ok) return;
-    expect(r.problems).toEqual([{ path: 'kpis.0.direction', message: expect.stringContaining('the target 100000 is below the baseline 163666') }]);
+    expect(r.error).toEqual([{ path: 'kpis.0.direction', message: expect.stringContaining('the target 100000 is below the baseline 163666') }]);
   });
 
   it('is flagged as needing confirmation when stored without one (rows from before), and evaluations stay as before until answered', () => {
@@ -79,15 +79,15 @@ describe('a target below the baseline without a direction', () => {
   it.each(['up', 'down'] as const)('loads when the file states %s', (direction) => {
     const r = readPlanData(fileWith({ direction }));
     expect(r.ok).toBe(true);
-    if (r.ok) expect(r.data.kpis[0]!.direction).toBe(direction);
+    if (r.ok) expect(r.value.kpis[0]!.direction).toBe(direction);
   });
 
   it('a target at or above the baseline needs no statement and is stored as "up"', () => {
     const r = readPlanData(fileWith({ baseline: { at: '2021年度', value: '100 人' }, targets: [{ id: 't', at: '2024年度', value: '100 人' }] }));
     expect(r.ok).toBe(true);
     if (r.ok) {
-      expect(r.data.kpis[0]!.direction).toBe('up');
-      expect(directionNeedsConfirmation(r.data.kpis[0]!)).toBe(false);
+      expect(r.value.kpis[0]!.direction).toBe('up');
+      expect(directionNeedsConfirmation(r.value.kpis[0]!)).toBe(false);
     }
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { formatTimePointIso } from '../src/core/time/time-point.ts';
 import { readSeedCities } from '../src/formats/plan-data/plan-data.file.ts';
-import { reconcileCityRates, type ReconciledRate } from '../src/services/published-rate.service.ts';
+import { reconcileCityRates, type ReconciledRate } from '../src/kpis/published-rate.service.ts';
 
 const cities = await readSeedCities();
 const byCity = new Map(cities.map((c) => [c.city.id, reconcileCityRates(c)]));

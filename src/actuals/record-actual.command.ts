@@ -5,7 +5,7 @@ import { isConcurrentWriteError } from '../core/concurrency.ts';
 import { platformFedKpis } from '../partners/partner-kpi.service.ts';
 import { appendReviewEntries, listReviewStatuses, lockCityReview, type NewReviewEntry } from '../review/review.repository.ts';
 import { actualKey, type ActualContent } from '../review/review.ts';
-import { loadCityData } from '../services/city-data.service.ts';
+import { loadCityData } from '../cities/city-data.service.ts';
 import { inTransaction, type Executor } from '../storage/database.ts';
 import { listKpiRows } from '../kpis/kpi.repository.ts';
 import { appendObservationChanges, lockObservationSlot, type ObservationChange } from './observation.repository.ts';

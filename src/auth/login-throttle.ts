@@ -1,5 +1,5 @@
 import type { Executor } from '../storage/database.ts';
-import { RateLimiterKysely } from '../storage/rate-limit.store.ts';
+import { RateLimiterKysely } from './rate-limit.repository.ts';
 
 /**
  * Log-in throttling (issue 9 point 7). Failures are counted per account *and address* (user

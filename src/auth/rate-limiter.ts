@@ -1,10 +1,10 @@
 import { RateLimiterRes } from 'rate-limiter-flexible';
 import type { Executor } from '../storage/database.ts';
-import { RateLimiterKysely } from '../storage/rate-limit.store.ts';
+import { RateLimiterKysely } from './rate-limit.repository.ts';
 
 /**
  * A fixed-window counter per key whose counts live in the database (rate-limiter-flexible over
- * the `rate_limits` table, storage/rate-limit.store.ts), so every app process behind one
+ * the `rate_limits` table, auth/rate-limit.repository.ts), so every app process behind one
  * PostgreSQL shares them (issue 11.2) and a restart does not reset them.
  */
 export class RateLimiter {

@@ -1,11 +1,11 @@
 import { generateOneTimePassword, hashPassword } from '../auth/password.ts';
 import { actorName, type StaffUser } from '../auth/user.ts';
 import { canCreateCities } from '../policies/staff.policy.ts';
-import type { CityDataStore } from '../services/city-data.store.ts';
+import type { CityDataStore } from './city-data.store.ts';
 import type { Executor } from '../storage/database.ts';
 import { isConcurrentWriteError } from '../storage/edit-version.ts';
 import { appendStaffChangeLog, inStaffTransaction } from '../storage/staff-database.ts';
-import { findUserByUsername, insertUser, setUserRole } from '../storage/user.repository.ts';
+import { findUserByUsername, insertUser, setUserRole } from '../auth/user.repository.ts';
 import { validateCityInput, type CityCreateInput, type CityFieldErrors, type ValidCity } from './city-input.ts';
 import { cityIdExists, cityIdWithCode, insertNewCity } from './city.repository.ts';
 

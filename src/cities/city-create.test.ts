@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../auth/password.ts';
-import { openAppContext, type AppContext } from '../services/app-context.ts';
+import { openAppContext, type AppContext } from '../app-context.ts';
 import { staffDb } from '../storage/staff-database.ts';
 import { testDatabases } from '../storage/test-databases.ts';
-import { insertUser } from '../storage/user.repository.ts';
+import { insertUser } from '../auth/user.repository.ts';
 import { createApp } from '../web/app.tsx';
 import { startPostgresServer, type PostgresServer } from '../../test/support/postgres-server.ts';
 import { makeUser, StaffClient, TEST_PASSWORD } from '../../test/web/staff-helpers.ts';

@@ -1,10 +1,11 @@
 import { readFile } from 'node:fs/promises';
-import { rateCheckExitCode, rateCheckVerdict, checkPublishedRates, type RateCheck } from '../services/rate-check.service.ts';
+import { rateCheckExitCode, rateCheckVerdict, checkPublishedRates, type RateCheck } from '../kpis/rate-check.service.ts';
 import { textTable, truncateToWidth } from './text-table.ts';
 import { UserError } from './user-error.ts';
 import type { Lang } from '../i18n/lang.ts';
+import type { BilingualText } from '../core/bilingual.ts';
 
-const VERDICT_LABEL: Record<string, { ja: string; en: string }> = {
+const VERDICT_LABEL: Record<string, BilingualText> = {
   reproduced: { ja: '再現', en: 'reproduced' },
   explained: { ja: '説明可', en: 'explained' },
   unexplained: { ja: '説明不能', en: 'unexplained' },

@@ -1,5 +1,5 @@
 import type { Config } from '../config.ts';
-import { openAppContext, type AppContext } from '../services/app-context.ts';
+import { openAppContext, type AppContext } from '../app-context.ts';
 import { DatabaseInUseError } from '../storage/database.ts';
 import { UserError } from './user-error.ts';
 

@@ -1,6 +1,6 @@
 import type { Config } from '../config.ts';
 import { openForCommand } from './command-context.ts';
-import { importPlanDataFile } from '../services/plan-data-import.service.ts';
+import { importPlanDataFile } from '../cities/plan-data-import.service.ts';
 import { UserError } from './user-error.ts';
 
 /** `michishirube import FILE`: loads a plan data file in one transaction, or reports every problem. */
@@ -9,13 +9,13 @@ export async function importCommand(file: string, config: Config, out: (s: strin
   try {
     const r = await importPlanDataFile(ctx.db, file, 'cli');
     if (!r.ok) {
-      const first = r.problems[0]!;
-      const more = r.problems.length > 1 ? ` (and ${r.problems.length - 1} more problem(s): ${r.problems.slice(1, 4).map((p) => p.path).join(', ')}${r.problems.length > 4 ? ', …' : ''})` : '';
+      const first = r.error[0]!;
+      const more = r.error.length > 1 ? ` (and ${r.error.length - 1} more problem(s): ${r.error.slice(1, 4).map((p) => p.path).join(', ')}${r.error.length > 4 ? ', …' : ''})` : '';
       throw new UserError(`${file}: ${first.path}: ${first.message}${more}; nothing was imported`);
     }
     // Bump the city's revision, rebuild its summaries and tell running servers (PostgreSQL).
-    ctx.store.invalidate(r.data.city.id);
-    out(`imported ${r.data.city.id}: ${r.data.plans.length} plan(s), ${r.data.kpis.length} KPI(s), ${r.data.publishedRates.length} published rate(s)`);
+    ctx.store.invalidate(r.value.city.id);
+    out(`imported ${r.value.city.id}: ${r.value.plans.length} plan(s), ${r.value.kpis.length} KPI(s), ${r.value.publishedRates.length} published rate(s)`);
     return 0;
   } finally {
     await ctx.close();

@@ -12,8 +12,9 @@ import {
   previewObservationImport,
   problemPlace,
   templateExamples,
+  type ImportFileError,
   type ImportPreview,
-} from '../services/observation-import.service.ts';
+} from '../actuals/observation-import.service.ts';
 import { UserError } from './user-error.ts';
 
 /**
@@ -27,9 +28,19 @@ export async function observationImportCommand(file: string, options: { city?: s
   const ctx = await openForCommand(config);
   try {
     const input = { path: file, name: basename(file), ...(options.city ? { cityId: options.city } : {}) };
-    const result = options.dryRun ? await previewObservationImport(ctx.db, input) : await commitObservationImport(ctx.db, input, { actor: 'cli', reason: `import ${basename(file)}` });
-    if (!result.ok && 'error' in result) throw new UserError(`${file}: ${describeImportFileError(result.error).en}; nothing was imported`);
-    const preview = result.preview;
+    const refused = (e: ImportFileError) => new UserError(`${file}: ${describeImportFileError(e).en}; nothing was imported`);
+    let preview: ImportPreview;
+    if (options.dryRun) {
+      const result = await previewObservationImport(ctx.db, input);
+      if (!result.ok) throw refused(result.error);
+      preview = result.value;
+    } else {
+      const result = await commitObservationImport(ctx.db, input, { actor: 'cli', reason: `import ${basename(file)}` });
+      if (result.ok) preview = result.value.preview;
+      else if (result.error.kind === 'file') throw refused(result.error.file);
+      // Rows with problems wrote nothing: the preview lists them (below, or as JSON).
+      else preview = result.error.preview;
+    }
     if (options.json) {
       out(JSON.stringify(importPreviewJson(preview)));
       if (preview.problems.length > 0) return 2;

@@ -4,7 +4,7 @@ import { parseTargetOption, readNextPeriodFields } from '../plans/next-period-in
 import { openForCommand, unknownCityError } from './command-context.ts';
 import { UserError } from './user-error.ts';
 import { importKpiTable } from '../plans/kpi-table-import.command.ts';
-import { describeImportFileError } from '../services/observation-import.service.ts';
+import { describeImportFileError } from '../actuals/observation-import.service.ts';
 
 /** Options of `michishirube plan next-period`. */
 export interface NextPeriodOptions {

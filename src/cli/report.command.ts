@@ -2,14 +2,14 @@ import type { Config } from '../config.ts';
 import type { Lang } from '../i18n/lang.ts';
 import { t } from '../i18n/messages.ts';
 import { openForCommand, unknownCityError } from './command-context.ts';
-import { buildPlanReport } from '../services/plan-report.service.ts';
+import { buildPlanReport } from '../plans/plan-report.service.ts';
 import { kpiJson } from '../formats/json/kpi-json.ts';
 import { formatQuantity, formatRate, formatTime } from '../web/views/format.ts';
 import { textTable, truncateToWidth } from './text-table.ts';
 import { writeFile } from 'node:fs/promises';
 import { progressSheetXlsxBuffer } from '../formats/xlsx/progress-sheet.xlsx.ts';
 import { PdfPrinter } from '../formats/pdf/pdf-printer.ts';
-import { describeSheetRequestError, prepareSheet } from '../services/progress-sheet.service.ts';
+import { describeSheetRequestError, prepareSheet } from '../sheets/progress-sheet.service.ts';
 import { sheetFooter, sheetHtml } from '../web/views/sheet/render.ts';
 import { UserError } from './user-error.ts';
 

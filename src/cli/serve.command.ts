@@ -1,6 +1,6 @@
 import { serve } from '@hono/node-server';
 import type { Config } from '../config.ts';
-import { openAppContext } from '../services/app-context.ts';
+import { openAppContext } from '../app-context.ts';
 import { createApp } from '../web/app.tsx';
 import { DatabaseInUseError } from '../storage/database.ts';
 import { UserError } from './user-error.ts';

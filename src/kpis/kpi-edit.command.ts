@@ -4,9 +4,9 @@ import { ACHIEVEMENT_METHODS, KPI_AGGREGATIONS, KPI_SIDES, type AchievementMetho
 import { parseQuantity, parseSdgTargetList, parseTimePoint } from '../core/notation/index.ts';
 import { validateSdgTargetIds } from '../core/sdg/sdg-framework.ts';
 import { formatTimePointIso, timePointEnd } from '../core/time/time-point.ts';
-import type { FieldProblem, FormResult } from '../services/staff-entry.service.ts';
+import type { FieldProblem, FormResult } from '../staff/staff-entry.service.ts';
 import type { Executor } from '../storage/database.ts';
-import { clearKpiOwner, listDepartments, listKpiOwners, setKpiOwner } from '../storage/department.repository.ts';
+import { clearKpiOwner, listDepartments, listKpiOwners, setKpiOwner } from '../departments/department.repository.ts';
 import { StaleVersionError } from '../storage/edit-version.ts';
 import { appendStaffChangeLog, inStaffTransaction } from '../storage/staff-database.ts';
 import { kpisHaveData } from '../plans/plan-building.repository.ts';

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { recordObservation } from '../actuals/observation.repository.ts';
 import { insertCity } from '../cities/city.repository.ts';
-import { loadCityData } from '../services/city-data.service.ts';
+import { loadCityData } from '../cities/city-data.service.ts';
 import { listChangeLog } from '../storage/change-log.repository.ts';
 import type { Executor } from '../storage/database.ts';
-import { insertDepartments, listKpiOwners } from '../storage/department.repository.ts';
+import { insertDepartments, listKpiOwners } from '../departments/department.repository.ts';
 import { testDatabases, useTestDatabase } from '../storage/test-databases.ts';
 import { listAllNodes, lockPlanBySlug } from '../plans/plan-building.repository.ts';
 import { addNode, createPlan, reorderKpiRow } from '../plans/plan.commands.ts';

@@ -5,9 +5,9 @@ import { parseQuantity, parseSdgTargetList, parseTimePoint } from '../core/notat
 import { validateSdgTargetIds } from '../core/sdg/sdg-framework.ts';
 import type { TimePoint } from '../core/time/time-point.ts';
 import { formatTimePointIso, timePointEnd } from '../core/time/time-point.ts';
-import type { FieldProblem, FormResult } from '../services/staff-entry.service.ts';
+import type { FieldProblem, FormResult } from '../staff/staff-entry.service.ts';
 import type { Executor } from '../storage/database.ts';
-import { listDepartments, setKpiOwner } from '../storage/department.repository.ts';
+import { listDepartments, setKpiOwner } from '../departments/department.repository.ts';
 import { StaleVersionError } from '../storage/edit-version.ts';
 import { findKpiBySlug, insertKpiSdgTargets } from './kpi.repository.ts';
 import { appendStaffChangeLog, inStaffTransaction } from '../storage/staff-database.ts';

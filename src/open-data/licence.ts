@@ -1,11 +1,12 @@
 import type { City, OpenDataLicence } from '../core/city/city.ts';
+import type { BilingualText } from '../core/bilingual.ts';
 
 /** A licence as files and pages state it. */
 export interface LicenceInfo {
   /** SPDX-like identifier ('CC-BY-4.0', 'PDL-1.0'). */
   readonly id: OpenDataLicence;
   /** Its full name, in Japanese and English. */
-  readonly title: { readonly ja: string; readonly en: string };
+  readonly title: BilingualText;
   /** Where the licence text is published. */
   readonly url: string;
 }

@@ -1,5 +1,5 @@
 import { loadJapaneseAnalyser } from '../search/japanese-analyser.ts';
-import { termPatterns } from '../services/search.service.ts';
+import { termPatterns } from '../search/search.service.ts';
 import type { Executor } from '../storage/database.ts';
 import { toPartnerEvent } from './activity.model.ts';
 import { awardsOf, awardEntries, eventsOfPartner } from './activity.repository.ts';

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { CityDataStore } from '../services/city-data.store.ts';
+import type { CityDataStore } from '../cities/city-data.store.ts';
 import type { Database, Executor } from '../storage/database.ts';
 import { withPlatformObservations } from './partner-kpi.service.ts';
 import { loadPartnerSeedsIfEmpty, loadPublishedFiguresIfMissing } from './partner-seed.service.ts';

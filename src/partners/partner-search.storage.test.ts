@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
-import { loadSeedCitiesIfEmpty } from '../services/plan-data-import.service.ts';
+import { loadSeedCitiesIfEmpty } from '../cities/plan-data-import.service.ts';
 import { testDatabases, useTestDatabase } from '../storage/test-databases.ts';
 import { searchDirectory } from './partner-directory.service.ts';
 import { loadPartnerSeedsIfEmpty } from './partner-seed.service.ts';

@@ -5,8 +5,8 @@ import { z } from 'zod';
 import type { Database } from '../storage/database.ts';
 import { inTransaction } from '../storage/database.ts';
 import { insertAward, insertAwardEntry, insertDispatch, insertEvent, insertRegistration, saveKpiBinding, saveScore, setAttendance, setWinner } from './activity.repository.ts';
-import { insertPartner, logPartnerChange, takeRegistrationSeq, upsertProgramme } from './partner.repository.ts';
-import { partnerDb } from './partner.table.ts';
+import { hasProgrammes, insertPartner, logPartnerChange, programmeIds, takeRegistrationSeq, upsertProgramme } from './partner.repository.ts';
+import { listCityRows } from '../cities/city.repository.ts';
 import { publishedFigureSchema, publishedFiguresOf, savePublishedFigures } from './published-figure.ts';
 import { kpiBindingSchema, MEMBER_TYPES, programmeConfigSchema, RESOURCE_CATEGORIES, registrationNumber, validUntil, type MemberType, type ResourceCategory } from './programme.ts';
 
@@ -102,9 +102,8 @@ export async function readPartnerSeeds(dir = SEED_DIR): Promise<PartnerSeed[]> {
 
 /** Loads the partner seeds for the cities present, when no programme exists yet; returns how many programmes were loaded. */
 export async function loadPartnerSeedsIfEmpty(db: Kysely<Database>): Promise<number> {
-  const pdb = partnerDb(db);
-  if ((await pdb.selectFrom('partner_programmes').select('id').limit(1).execute()).length > 0) return 0;
-  const cities = new Set((await db.selectFrom('cities').select('id').execute()).map((c) => c.id));
+  if (await hasProgrammes(db)) return 0;
+  const cities = new Set((await listCityRows(db)).map((c) => c.id));
   let loaded = 0;
   for (const seed of await readPartnerSeeds()) {
     const cityId = seedCityId(seed);
@@ -120,8 +119,8 @@ export async function loadPartnerSeedsIfEmpty(db: Kysely<Database>): Promise<num
  * seeded before figures existed get them on the next start); returns how many cities got them.
  */
 export async function loadPublishedFiguresIfMissing(db: Kysely<Database>): Promise<number> {
-  const cities = new Set((await db.selectFrom('cities').select('id').execute()).map((c) => c.id));
-  const programmes = new Set((await partnerDb(db).selectFrom('partner_programmes').select('id').execute()).map((p) => p.id));
+  const cities = new Set((await listCityRows(db)).map((c) => c.id));
+  const programmes = await programmeIds(db);
   let loaded = 0;
   for (const seed of await readPartnerSeeds()) {
     const cityId = seedCityId(seed);

@@ -487,6 +487,58 @@ export async function userIdOfPartner(db: Db, partnerId: number): Promise<number
   return row?.user_id ?? null;
 }
 
+/** Whether a log-in with this user name exists (a new partner's generated name must be unused). */
+export async function usernameTaken(db: Db, username: string): Promise<boolean> {
+  return (await partnerDb(db).selectFrom('users').select('id').where('username', '=', username).executeTakeFirst()) !== undefined;
+}
+
+/** Creates a partner's log-in (a `users` row without staff roles); returns its id. */
+export async function insertPartnerUser(db: Db, u: { username: string; displayName: string; passwordHash: string }): Promise<number> {
+  const row = await partnerDb(db)
+    .insertInto('users')
+    .values({ username: u.username, display_name: u.displayName, email: null, password_hash: u.passwordHash, must_change_password: false })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
+/** The user name and display name of a log-in, if it exists. */
+export async function userNamesOf(db: Db, userId: number): Promise<{ username: string; display_name: string } | undefined> {
+  return partnerDb(db).selectFrom('users').select(['username', 'display_name']).where('id', '=', userId).executeTakeFirst();
+}
+
+/** Deletes a log-in (a withdrawn partner's; its sessions and roles go with it by cascade). */
+export async function deleteUser(db: Db, userId: number): Promise<void> {
+  await partnerDb(db).deleteFrom('users').where('id', '=', userId).execute();
+}
+
+/** Marks every pending submission of a partner as superseded (withdrawal). */
+export async function supersedeAllPending(db: Db, partnerId: number): Promise<void> {
+  await partnerDb(db).updateTable('partner_submissions').set({ status: 'superseded' }).where('partner_id', '=', partnerId).where('status', '=', 'pending').execute();
+}
+
+/** What a partner did on the platform, for its own download: event sign-ups, collaborations, award entries, lecture requests. */
+export async function partnerActivityExport(db: Db, partnerId: number) {
+  const pdb = partnerDb(db);
+  const [registrations, collaborations, awardEntries, dispatches] = await Promise.all([
+    pdb.selectFrom('partner_event_registrations as r').innerJoin('partner_events as e', 'e.id', 'r.event_id').select(['e.title', 'e.starts_at', 'r.attended', 'r.registered_at']).where('r.partner_id', '=', partnerId).execute(),
+    pdb.selectFrom('partner_collaborations').selectAll().where((eb) => eb.or([eb('from_partner_id', '=', partnerId), eb('to_partner_id', '=', partnerId)])).execute(),
+    pdb.selectFrom('partner_award_entries').select(['award_id', 'title', 'summary', 'submitted_on', 'winner', 'prize']).where('partner_id', '=', partnerId).execute(),
+    pdb.selectFrom('partner_dispatches').select(['topic', 'preferred_on', 'audience_size', 'status', 'scheduled_on', 'held_on', 'contact_name', 'contact_email']).where('requester_partner_id', '=', partnerId).execute(),
+  ]);
+  return { registrations, collaborations, awardEntries, dispatches };
+}
+
+/** Whether any programme is stored (the partner seeds load only into an empty platform). */
+export async function hasProgrammes(db: Db): Promise<boolean> {
+  return (await partnerDb(db).selectFrom('partner_programmes').select('id').limit(1).execute()).length > 0;
+}
+
+/** The ids of every stored programme. */
+export async function programmeIds(db: Db): Promise<Set<string>> {
+  return new Set((await partnerDb(db).selectFrom('partner_programmes').select('id').execute()).map((p) => p.id));
+}
+
 /** Links a user (log-in) to a partner. */
 export async function linkAccount(db: Db, userId: number, partnerId: number): Promise<void> {
   await partnerDb(db).insertInto('partner_accounts').values({ user_id: userId, partner_id: partnerId }).execute();

@@ -9,12 +9,15 @@ import {
   reindexUnanalysedPartners,
   contactOf,
   decideSubmission,
+  deleteUser,
   erasePersonalData,
   insertPartner,
+  insertPartnerUser,
   insertSubmission,
   linkAccount,
   listProgrammeRows,
   logPartnerChange,
+  partnerActivityExport,
   partnerIdOfUser,
   partnerRecords,
   partnersDueForReminder,
@@ -24,14 +27,16 @@ import {
   saveContact,
   submission,
   submissionsOf,
+  supersedeAllPending,
   supersedePending,
   takeRegistrationSeq,
   updatePartnerRow,
   userIdOfPartner,
+  userNamesOf,
+  usernameTaken,
   type PartnerRecord,
   type ProgrammeRecord,
 } from './partner.repository.ts';
-import { partnerDb } from './partner.table.ts';
 import { addDays, programmeConfigSchema, registrationNumber, validUntil, type Programme } from './programme.ts';
 import { queueMail } from './activity.repository.ts';
 import { composeMail, type MailKind } from './partner-mail.ts';
@@ -156,13 +161,9 @@ export async function apply(db: Kysely<Database>, programme: Programme, applicat
     const submissionId = await insertSubmission(trx, { partnerId, kind: 'application', status: 'pending', profile: application.profile });
     let username = newPartnerUsername();
     // A collision in 2^60 is next to impossible; checked anyway, as users.username is unique.
-    while (await partnerDb(trx).selectFrom('users').select('id').where('username', '=', username).executeTakeFirst()) username = newPartnerUsername();
-    const user = await partnerDb(trx)
-      .insertInto('users')
-      .values({ username, display_name: application.profile.name.slice(0, 100), email: null, password_hash: passwordHash, must_change_password: false })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    await linkAccount(trx, user.id, partnerId);
+    while (await usernameTaken(trx, username)) username = newPartnerUsername();
+    const userId = await insertPartnerUser(trx, { username, displayName: application.profile.name.slice(0, 100), passwordHash });
+    await linkAccount(trx, userId, partnerId);
     await logPartnerChange(trx, { actor: 'applicant', action: 'apply', entity: 'partner', entityId: String(partnerId), cityId: programme.cityId, new: { status: 'pending', submission: submissionId } });
     await mail(trx, programme, partnerId, 'receipt', String(submissionId), application.contact.email, { name: application.profile.name, username });
     await mail(trx, programme, partnerId, 'secretariat-notice', String(submissionId), programme.config.secretariatEmail, { name: application.profile.name, kind: 'application' });
@@ -319,12 +320,11 @@ export async function sendRenewalReminders(db: Executor, programme: Programme, t
  */
 export async function withdraw(db: Executor, programme: Programme, partner: Partner, actor: string, today: string, reason: string | null): Promise<void> {
   await inTransaction(db, async (trx) => {
-    const pdb = partnerDb(trx);
     await updatePartnerRow(trx, partner.id, { status: 'withdrawn', withdrawn_on: today, publication_consent: false });
-    await pdb.updateTable('partner_submissions').set({ status: 'superseded' }).where('partner_id', '=', partner.id).where('status', '=', 'pending').execute();
+    await supersedeAllPending(trx, partner.id);
     const contact = await contactOf(trx, partner.id);
     const userId = await userIdOfPartner(trx, partner.id);
-    const user = userId === null ? undefined : await pdb.selectFrom('users').select(['username', 'display_name']).where('id', '=', userId).executeTakeFirst();
+    const user = userId === null ? undefined : await userNamesOf(trx, userId);
     const individual = partner.profile.memberType === 'individual';
     const values = personalValues([
       contact?.representative,
@@ -333,7 +333,7 @@ export async function withdraw(db: Executor, programme: Programme, partner: Part
       ...(individual ? [partner.profile.name, partner.profile.nameKana, partner.profile.website, user?.display_name] : []),
     ]);
     await erasePersonalData(trx, { partnerId: partner.id, individual, email: contact ? contact.email.trim().toLowerCase() : null, username: user?.username ?? null, values });
-    if (userId !== null) await pdb.deleteFrom('users').where('id', '=', userId).execute();
+    if (userId !== null) await deleteUser(trx, userId);
     await logPartnerChange(trx, { actor, action: 'withdraw', entity: 'partner', entityId: String(partner.id), cityId: programme.cityId, old: { status: partner.status }, new: { status: 'withdrawn', withdrawnOn: today }, reason });
     await logPartnerChange(trx, { actor, action: 'erase-personal-data', entity: 'partner', entityId: String(partner.id), cityId: programme.cityId });
   });
@@ -341,14 +341,10 @@ export async function withdraw(db: Executor, programme: Programme, partner: Part
 
 /** Everything the platform holds about a partner, for its own download (APPI: disclosure to the person). */
 export async function exportPartnerData(db: Executor, partner: Partner) {
-  const pdb = partnerDb(db);
-  const [contact, submissions, registrations, collaborations, awardEntries, dispatches] = await Promise.all([
+  const [contact, submissions, { registrations, collaborations, awardEntries, dispatches }] = await Promise.all([
     contactOf(db, partner.id),
     submissionsOf(db, partner.id),
-    pdb.selectFrom('partner_event_registrations as r').innerJoin('partner_events as e', 'e.id', 'r.event_id').select(['e.title', 'e.starts_at', 'r.attended', 'r.registered_at']).where('r.partner_id', '=', partner.id).execute(),
-    pdb.selectFrom('partner_collaborations').selectAll().where((eb) => eb.or([eb('from_partner_id', '=', partner.id), eb('to_partner_id', '=', partner.id)])).execute(),
-    pdb.selectFrom('partner_award_entries').select(['award_id', 'title', 'summary', 'submitted_on', 'winner', 'prize']).where('partner_id', '=', partner.id).execute(),
-    pdb.selectFrom('partner_dispatches').select(['topic', 'preferred_on', 'audience_size', 'status', 'scheduled_on', 'held_on', 'contact_name', 'contact_email']).where('requester_partner_id', '=', partner.id).execute(),
+    partnerActivityExport(db, partner.id),
   ]);
   return {
     exportedAt: new Date().toISOString(),

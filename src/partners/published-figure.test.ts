@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { readSeedCities } from '../formats/plan-data/plan-data.file.ts';
-import { saveCityData } from '../services/city-data.service.ts';
+import { saveCityData } from '../cities/city-data.service.ts';
 import { testDatabases, useTestDatabase } from '../storage/test-databases.ts';
 import { readPartnerSeeds } from './partner-seed.service.ts';
 import { publishedFigureEnd, publishedFiguresOf, savePublishedFigures } from './published-figure.ts';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Executor } from '../storage/database.ts';
-import { listPublishedFigures, replacePublishedFigures } from '../storage/figures.repository.ts';
+import { listPublishedFigures, replacePublishedFigures } from '../kpis/figures.repository.ts';
 import { toNumber } from '../storage/columns.ts';
 
 /**

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKpi, setKpiArchived } from '../kpis/kpi.commands.ts';
 import { toCsv } from '../formats/csv/write-csv.ts';
-import { loadCityData, saveCityData } from '../services/city-data.service.ts';
+import { loadCityData, saveCityData } from '../cities/city-data.service.ts';
 import { insertCity } from '../cities/city.repository.ts';
 import type { Executor } from '../storage/database.ts';
 import { findKpiBySlug } from '../kpis/kpi.repository.ts';

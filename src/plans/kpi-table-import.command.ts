@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { ChangeSignal } from '../actuals/record-actual.command.ts';
 import { tokyoYearOf } from '../core/time/clock.ts';
-import { loadCityData, saveCityData } from '../services/city-data.service.ts';
-import { readKpiTableFileIsolated } from '../services/observation-import.isolated.ts';
-import type { ImportFile, ImportFileError } from '../services/observation-import.service.ts';
-import { publishDocumentedYears } from '../services/publication.service.ts';
+import { loadCityData, saveCityData } from '../cities/city-data.service.ts';
+import { readKpiTableFileIsolated } from '../actuals/observation-import.isolated.ts';
+import type { ImportFile, ImportFileError } from '../actuals/observation-import.service.ts';
+import { publishDocumentedYears } from '../review/publication.service.ts';
 import { inTransaction, type Executor } from '../storage/database.ts';
 import { isConcurrentWriteError } from '../storage/edit-version.ts';
 import { buildKpiTableImport, type KpiTableImportPreview } from './kpi-table-import.ts';

@@ -3,8 +3,8 @@ import type { TextEncoding } from '../formats/csv/decode-text.ts';
 import { DEFAULT_CSV_LIMITS, detectFileEncoding, readCsvGrid } from '../formats/csv/observation-rows.ts';
 import { readWorkbookGrid, type GridRow } from '../formats/xlsx/observation-workbook.reader.ts';
 import { DEFAULT_ZIP_LIMITS, inspectXlsxZip } from '../formats/xlsx/zip-guard.ts';
-import { MAX_IMPORT_BYTES } from '../services/observation-import.read.ts';
-import type { ImportFile, ImportFileError } from '../services/observation-import.service.ts';
+import { MAX_IMPORT_BYTES } from '../actuals/observation-import.read.ts';
+import type { ImportFile, ImportFileError } from '../actuals/observation-import.service.ts';
 
 /*
  * Reading a KPI-table file into displayed cells: the part of the KPI-table import that looks at

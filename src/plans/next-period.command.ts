@@ -1,5 +1,5 @@
 import type { ChangeSignal } from '../actuals/record-actual.command.ts';
-import { loadCityData, saveCityData } from '../services/city-data.service.ts';
+import { loadCityData, saveCityData } from '../cities/city-data.service.ts';
 import { inTransaction, type Executor } from '../storage/database.ts';
 import { isConcurrentWriteError } from '../storage/edit-version.ts';
 import { buildNextPeriod, type NextPeriodInput, type NextPeriodProblem, type TargetChange } from './next-period.ts';

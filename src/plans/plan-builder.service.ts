@@ -1,6 +1,6 @@
 import type { Executor } from '../storage/database.ts';
 import { listKpiRows } from '../kpis/kpi.repository.ts';
-import { listDepartments } from '../storage/department.repository.ts';
+import { listDepartments } from '../departments/department.repository.ts';
 import { kpiPlansOfCity, listAllNodes, listAllPlanRows, listArchivedKpis, listPlanSnapshots } from './plan-building.repository.ts';
 import type { PlanVersionSummary } from './plan-diff.service.ts';
 

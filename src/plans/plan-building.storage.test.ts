@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createKpi, setKpiArchived } from '../kpis/kpi.commands.ts';
-import { loadCityData, saveCityData } from '../services/city-data.service.ts';
+import { loadCityData, saveCityData } from '../cities/city-data.service.ts';
 import { insertCity } from '../cities/city.repository.ts';
 import type { Executor } from '../storage/database.ts';
 import { findKpiBySlug, updateKpi } from '../kpis/kpi.repository.ts';

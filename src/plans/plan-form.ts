@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { FieldProblem, FormResult } from '../services/staff-entry.service.ts';
+import type { FieldProblem, FormResult } from '../staff/staff-entry.service.ts';
 import { isConcurrentWriteError } from '../storage/edit-version.ts';
 import { fillMessage } from '../i18n/fill.ts';
 import { t, type MessageKey } from '../i18n/messages.ts';

@@ -237,6 +237,12 @@ export async function insertPlanSheetReports(db: Executor, rows: readonly NewPla
   for (const batch of chunks(rows)) await db.insertInto('plan_sheet_reports').values(batch).execute();
 }
 
+/** Deletes every sheet report of these plans (a whole-city save replacing them with the data's). */
+export async function deletePlanSheetReports(db: Executor, planIds: readonly number[]): Promise<void> {
+  if (planIds.length === 0) return;
+  await db.deleteFrom('plan_sheet_reports').where('plan_id', 'in', planIds).execute();
+}
+
 /** Sets (inserts or replaces) the 作成年月 of one sheet report, keeping its document. */
 export async function upsertPlanSheetReport(db: Executor, row: NewPlanSheetReportRow): Promise<void> {
   await db

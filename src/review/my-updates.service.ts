@@ -1,14 +1,14 @@
 import type { CityData } from '../core/city/city.ts';
 import type { StaffUser } from '../auth/user.ts';
 import { canReviewData, canRunEntryRounds } from '../policies/staff.policy.ts';
-import type { CityDataStore } from '../services/city-data.store.ts';
-import { departmentsOf, type DepartmentWithKpis } from '../services/department.service.ts';
-import { roundProgress, type DepartmentProgress } from '../services/round.service.ts';
+import type { CityDataStore } from '../cities/city-data.store.ts';
+import { departmentsOf, type DepartmentWithKpis } from '../departments/department.service.ts';
+import { roundProgress, type DepartmentProgress } from './round.service.ts';
 import type { Executor } from '../storage/database.ts';
-import { listDepartmentEditors, listRounds } from '../storage/round.repository.ts';
+import { listDepartmentEditors, listRounds } from './round.repository.ts';
 import type { EntryRoundRow } from '../storage/tables/staff.table.ts';
 import { lastActualUpdates } from './review.repository.ts';
-import { daysBetween, todayInJapan } from './japan-date.ts';
+import { daysBetween, tokyoDateOf } from '../core/time/clock.ts';
 import { slugOfKey, type ReviewStatus } from './review.ts';
 
 /*
@@ -58,7 +58,7 @@ export interface MyCityUpdates {
 
 /** Everything the "my updates" page shows for one user over the cities they have a role in. */
 export async function myUpdates(db: Executor, store: CityDataStore, user: StaffUser, now: Date = new Date()): Promise<MyCityUpdates[]> {
-  const today = todayInJapan(now);
+  const today = tokyoDateOf(now);
   const out: MyCityUpdates[] = [];
   for (const m of user.memberships) {
     const staff = await store.getStaff(m.cityId);
@@ -70,7 +70,7 @@ export async function myUpdates(db: Executor, store: CityDataStore, user: StaffU
     const last = await lastActualUpdates(db, m.cityId);
     const kpiOf = (slug: string): MyKpi => {
       const lastUpdate = last.get(slug) ?? null;
-      return { id: slug, name: staff.data.kpis.find((k) => k.id === slug)?.name ?? slug, lastUpdate, daysSinceUpdate: lastUpdate ? daysBetween(todayInJapan(lastUpdate), today) : null };
+      return { id: slug, name: staff.data.kpis.find((k) => k.id === slug)?.name ?? slug, lastUpdate, daysSinceUpdate: lastUpdate ? daysBetween(tokyoDateOf(lastUpdate), today) : null };
     };
     const rounds = (await listRounds(db, m.cityId))
       .filter((r) => r.closed_at === null)

@@ -1,7 +1,7 @@
 import { actorName, type StaffUser } from '../auth/user.ts';
 import { canEditKpi, canReviewData, canWriteEvaluation } from '../policies/staff.policy.ts';
 import type { ChangeSignal } from '../actuals/record-actual.command.ts';
-import { departmentsOf } from '../services/department.service.ts';
+import { departmentsOf } from '../departments/department.service.ts';
 import type { Executor } from '../storage/database.ts';
 import { appendStaffChangeLog, inStaffTransaction } from '../storage/staff-database.ts';
 import { appendReviewEntries, listReviewStatuses, lockCityReview } from './review.repository.ts';

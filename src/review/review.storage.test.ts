@@ -1,12 +1,12 @@
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { recordActuals } from '../actuals/record-actual.command.ts';
-import { publishDocumentedYears } from '../services/publication.service.ts';
+import { publishDocumentedYears } from './publication.service.ts';
 import { insertCity } from '../cities/city.repository.ts';
 import type { Executor } from '../storage/database.ts';
 import { insertKpis } from '../kpis/kpi.repository.ts';
 import { listCurrentObservations, recordObservation } from '../actuals/observation.repository.ts';
-import { appendYearPublication, listYearPublications } from '../storage/staff-record.repository.ts';
+import { appendYearPublication, listYearPublications } from '../staff/staff-record.repository.ts';
 import { testDatabases, useTestDatabase } from '../storage/test-databases.ts';
 import { appendReviewEntries, lastActualUpdates, listReviewStatuses } from './review.repository.ts';
 

@@ -14,8 +14,8 @@ import type { CitiesTable, SourceDocumentsTable } from '../cities/city.table.ts'
 import type { KpiSdgTargetsTable, KpisTable } from '../kpis/kpi.table.ts';
 import type { ObservationVersionsTable, ObservationsTable } from '../actuals/observation.table.ts';
 import type { PlanKpiRowsTable, PlanNarrativesTable, PlanSheetReportsTable, PlanNodesTable, PlanVersionsTable, PlansTable } from '../plans/plan.table.ts';
-import type { PreciseFiguresTable, PublishedFiguresTable } from './tables/figures.table.ts';
-import type { PublishedRatesTable } from './tables/published-rate.table.ts';
+import type { PreciseFiguresTable, PublishedFiguresTable } from '../kpis/figures.table.ts';
+import type { PublishedRatesTable } from '../kpis/published-rate.table.ts';
 import type { KpiTargetValuesTable, KpiTargetsTable, TargetRevisionsTable } from '../kpis/target.table.ts';
 import type { PlanSnapshotsTable } from '../plans/plan-snapshot.table.ts';
 

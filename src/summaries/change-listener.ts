@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { CHANGE_CHANNEL } from '../services/city-data.store.ts';
+import { CHANGE_CHANNEL } from '../cities/city-data.store.ts';
 
 /**
  * Listens on PostgreSQL for cities written by other processes (app processes behind one

@@ -2,7 +2,7 @@ import type { City } from '../core/city/city.ts';
 import { PREFECTURE_ORDER } from '../core/city/prefectures.ts';
 import { KPI_STATUSES, type KpiStatus } from '../core/kpi/status.ts';
 import { findSdgGoal, type SdgGoal } from '../core/sdg/sdg-framework.ts';
-import { cityFromRow } from '../services/city-data.service.ts';
+import { cityFromRow } from '../cities/city-data.service.ts';
 import type { Executor } from '../storage/database.ts';
 import { page, PAGE_SIZE, prefecturesHostingCities, summarizedKpi, type Page, type PrefectureCount, type SummarizedKpi } from './national.service.ts';
 import { definitionCityCounts, findKpiSummary, listGoalCitiesPaged, listKpiSummariesPaged, populationPeers } from './summary.repository.ts';

@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { generateCity } from '../../bench/national/generate.ts';
 import { goalOfTarget } from '../core/sdg/sdg-framework.ts';
-import { CityDataStore } from '../services/city-data.store.ts';
-import { importPlanData, loadSeedCitiesIfEmpty } from '../services/plan-data-import.service.ts';
+import { CityDataStore } from '../cities/city-data.store.ts';
+import { importPlanData, loadSeedCitiesIfEmpty } from '../cities/plan-data-import.service.ts';
 import { testDatabases, useTestDatabase } from '../storage/test-databases.ts';
 import { createApp } from '../web/app.tsx';
 import { cityPeers, goalCitiesPage, PEER_FACTOR, sameKpiPage } from './comparison.service.ts';

@@ -1,6 +1,6 @@
 import type { PlanKind } from '../core/plan/plan.ts';
 import { loadJapaneseAnalyser } from '../search/japanese-analyser.ts';
-import { bigrams, localizedFields, queryTerms, searchCandidates, termPatterns, type SearchCandidate, type SearchResults } from '../services/search.service.ts';
+import { bigrams, localizedFields, queryTerms, searchCandidates, termPatterns, type SearchCandidate, type SearchResults } from '../search/search.service.ts';
 import type { Executor } from '../storage/database.ts';
 import { findSearchEntries, type SearchEntryListRow } from './summary.repository.ts';
 

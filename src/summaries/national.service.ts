@@ -6,7 +6,7 @@ import { findSdgGoal, findSdgTarget, sdgGoals, targetsOfGoal, type SdgGoal, type
 import { parseTimePointIso, timePointEnd, type TimePoint } from '../core/time/time-point.ts';
 import { indexToBaseline } from '../core/kpi/kpi-definition.ts';
 import type { SummaryTargetJson } from './summary.table.ts';
-import { cityFromRow } from '../services/city-data.service.ts';
+import { cityFromRow } from '../cities/city-data.service.ts';
 import type { Executor } from '../storage/database.ts';
 import { cityCounts, goalCounts, goalStatusCounts, listCityRowsPaged, listKpiSummariesPaged, prefectureCounts, targetCounts, type KpiListFilter, type KpiSummaryListRow } from './summary.repository.ts';
 

@@ -1,9 +1,9 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPostgresServer, type PostgresServer } from '../../test/support/postgres-server.ts';
-import { openAppContext, type AppContext } from '../services/app-context.ts';
-import { CityDataStore } from '../services/city-data.store.ts';
-import { loadSeedCitiesIfEmpty } from '../services/plan-data-import.service.ts';
+import { openAppContext, type AppContext } from '../app-context.ts';
+import { CityDataStore } from '../cities/city-data.store.ts';
+import { loadSeedCitiesIfEmpty } from '../cities/plan-data-import.service.ts';
 import { testDatabases, useTestDatabase } from '../storage/test-databases.ts';
 import { goalCounts, goalStatusCounts, listCityRevisions, listKpiSummariesPaged, findSearchEntries, cityCounts } from './summary.repository.ts';
 import { searchNational } from './national-search.service.ts';

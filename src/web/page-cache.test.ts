@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
-import type { CityDataStore } from '../services/city-data.store.ts';
+import type { CityDataStore } from '../cities/city-data.store.ts';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PAGE_QUERY_PARAMETERS, pageCache, pageCacheKey, PageCacheEntries } from './page-cache.ts';

@@ -4,7 +4,7 @@ import { brotliCompress as brotliCompressCallback, constants as zlibConstants, g
 import type { Hono, MiddlewareHandler } from 'hono';
 import Negotiator from 'negotiator';
 import { requestTargetProblem } from './middleware/input-guard.ts';
-import type { CityDataStore } from '../services/city-data.store.ts';
+import type { CityDataStore } from '../cities/city-data.store.ts';
 
 /**
  * The query parameters public pages and the API read (`?lang=en`, `?format=csv`, the plan and

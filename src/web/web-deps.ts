@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { systemClock, type Clock } from '../core/time/clock.ts';
 import type { StaffConfig, WebConfig } from '../config.ts';
-import type { CityDataStore } from '../services/city-data.store.ts';
+import type { CityDataStore } from '../cities/city-data.store.ts';
 import type { Database } from '../storage/database.ts';
 import type { PageCacheEntries } from './page-cache.ts';
 import type { PdfQueue } from './pdf-queue.ts';

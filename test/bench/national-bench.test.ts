@@ -20,9 +20,9 @@ describe('the national benchmark', () => {
       const read = readPlanData(city.file);
       expect(read.ok).toBe(true);
       if (!read.ok) continue;
-      expect(read.data.kpis.length).toBeGreaterThanOrEqual(50);
-      expect(read.data.kpis.length).toBeLessThanOrEqual(300);
-      for (const k of read.data.kpis) expect(k.observations).toHaveLength(10);
+      expect(read.value.kpis.length).toBeGreaterThanOrEqual(50);
+      expect(read.value.kpis.length).toBeLessThanOrEqual(300);
+      for (const k of read.value.kpis) expect(k.observations).toHaveLength(10);
     }
   });
 

@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { findSqlOutsideRepositories } from '../../scripts/boundaries/sql-scan.ts';
 
 /*
  * The boundary lint (`npm run lint:boundaries`, .dependency-cruiser.cjs) run over a fixture tree
@@ -41,8 +42,13 @@ describe('the boundary lint', () => {
         'no-circular: src/cycle/a.ts → src/cycle/b.ts',
         'only-repositories-hold-sql: src/services/sql.service.ts → node_modules/kysely/dist/esm/index.js',
         'routes-never-import-persistence: src/web/routes/bad.routes.ts → src/storage/thing.repository.ts',
+        'routes-never-import-persistence: src/web/routes/rows.routes.ts → src/storage/tables/thing.table.ts',
         'views-receive-view-models: src/web/views/bad.view.tsx → src/storage/tables/thing.table.ts',
       ].sort(),
     );
   }, 120_000);
+
+  it('finds queries built outside a repository, with or without an import of kysely, and not in comments', () => {
+    expect(findSqlOutsideRepositories(fixture).map((f) => `${f.file}:${f.line}`)).toEqual(['src/services/query.service.ts:6', 'src/services/sql.service.ts:5']);
+  });
 });

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../../src/cli/main.ts';
 import { addNode, recordPlanVersion } from '../../src/plans/plan.commands.ts';
 import { listPlanVersionSummaries } from '../../src/plans/plan-diff.service.ts';
-import { loadCityData } from '../../src/services/city-data.service.ts';
+import { loadCityData } from '../../src/cities/city-data.service.ts';
 import { openDatabase } from '../../src/storage/database.ts';
 import { findKpiBySlug } from '../../src/kpis/kpi.repository.ts';
 import { findPlanBySlug } from '../../src/plans/plan.repository.ts';

@@ -5,7 +5,7 @@ import { submissionsOf } from '../../src/partners/partner.repository.ts';
 import { programmeOfCity } from '../../src/partners/partner.service.ts';
 import { partnerDb } from '../../src/partners/partner.table.ts';
 import { addDays, type KpiBinding } from '../../src/partners/programme.ts';
-import { openAppContext, type AppContext } from '../../src/services/app-context.ts';
+import { openAppContext, type AppContext } from '../../src/app-context.ts';
 import { createApp } from '../../src/web/app.tsx';
 import { application, applyThroughForm, Client, makeStaff, publishCurrentYear } from './partner-client.ts';
 

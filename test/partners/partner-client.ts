@@ -2,8 +2,8 @@ import type { Hono } from 'hono';
 import { systemClock } from '../../src/core/time/clock.ts';
 import { hashPassword } from '../../src/auth/password.ts';
 import type { StaffRole } from '../../src/auth/user.ts';
-import type { AppContext } from '../../src/services/app-context.ts';
-import { insertUser, setUserRole } from '../../src/storage/user.repository.ts';
+import type { AppContext } from '../../src/app-context.ts';
+import { insertUser, setUserRole } from '../../src/auth/user.repository.ts';
 
 /** A password for test log-ins, random per run (no fixed password in the code). */
 export const PASSWORD = `pw-${Math.random().toString(36).slice(2)}-${Date.now()}`;

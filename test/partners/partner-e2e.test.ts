@@ -8,7 +8,7 @@ import { hashPassword } from '../../src/auth/password.ts';
 import { launchChromium } from '../../src/formats/pdf/chromium.ts';
 import { linkAccount } from '../../src/partners/partner.repository.ts';
 import { partnerDb } from '../../src/partners/partner.table.ts';
-import { insertUser, setUserRole } from '../../src/storage/user.repository.ts';
+import { insertUser, setUserRole } from '../../src/auth/user.repository.ts';
 import { axeViolations } from '../support/axe.ts';
 import { startTestServer, type TestServer } from '../support/web-server.ts';
 

@@ -4,8 +4,8 @@ import { partnerDb } from '../../src/partners/partner.table.ts';
 import { runPartnerHourly } from '../../src/partners/partner-platform.ts';
 import { submissionsOf } from '../../src/partners/partner.repository.ts';
 import { addDays, validUntil } from '../../src/partners/programme.ts';
-import { openAppContext, type AppContext } from '../../src/services/app-context.ts';
-import { startReminderJob } from '../../src/services/round.service.ts';
+import { openAppContext, type AppContext } from '../../src/app-context.ts';
+import { startReminderJob } from '../../src/review/round.service.ts';
 import { createApp } from '../../src/web/app.tsx';
 import { application, applyThroughForm, Client, makeStaff, publishCurrentYear } from './partner-client.ts';
 

@@ -7,10 +7,10 @@ import { NO_PERSONAL_DATA, PERSONAL_DATA, REDACTED } from '../../src/partners/pe
 import { linkAccount, submissionsOf } from '../../src/partners/partner.repository.ts';
 import { partnerDb } from '../../src/partners/partner.table.ts';
 import { addDays } from '../../src/partners/programme.ts';
-import { openAppContext, type AppContext } from '../../src/services/app-context.ts';
+import { openAppContext, type AppContext } from '../../src/app-context.ts';
 import type { Database } from '../../src/storage/database.ts';
 import { testDatabases } from '../../src/storage/test-databases.ts';
-import { insertUser } from '../../src/storage/user.repository.ts';
+import { insertUser } from '../../src/auth/user.repository.ts';
 import { createApp } from '../../src/web/app.tsx';
 import { startPostgresServer, type PostgresServer } from '../support/postgres-server.ts';
 import { application, applyThroughForm, Client, makeStaff, PASSWORD } from './partner-client.ts';

@@ -6,8 +6,8 @@ import { main } from '../../src/cli/main.ts';
 import type { City } from '../../src/core/city/city.ts';
 import { formatTimePointIso } from '../../src/core/time/time-point.ts';
 import { importKpiTable } from '../../src/plans/kpi-table-import.command.ts';
-import { loadCityData, saveCityData } from '../../src/services/city-data.service.ts';
-import { buildPlanReport } from '../../src/services/plan-report.service.ts';
+import { loadCityData, saveCityData } from '../../src/cities/city-data.service.ts';
+import { buildPlanReport } from '../../src/plans/plan-report.service.ts';
 import { testDatabases, useTestDatabase } from '../../src/storage/test-databases.ts';
 import { ichinosekiXlsx, kanazawaTemplateCsv, printedRows, tsukubaCsv } from './kpi-table-fixtures.ts';
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadCityData, saveCityData } from '../../src/services/city-data.service.ts';
+import { loadCityData, saveCityData } from '../../src/cities/city-data.service.ts';
 import { makeUser, StaffClient } from '../web/staff-helpers.ts';
 import { startStaffTestApp, type StaffTestApp } from '../support/staff-app.ts';
 import ExcelJS from 'exceljs';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.ts';
-import { loadCityData } from '../../src/services/city-data.service.ts';
+import { loadCityData } from '../../src/cities/city-data.service.ts';
 import { testDatabases } from '../../src/storage/test-databases.ts';
 import { makeUser, StaffClient } from '../web/staff-helpers.ts';
 import { startStaffTestApp, type StaffTestApp } from '../support/staff-app.ts';

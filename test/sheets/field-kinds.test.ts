@@ -5,8 +5,8 @@ import ExcelJS from 'exceljs';
 import { strToU8, unzipSync, zipSync } from 'fflate';
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openAppContext, type AppContext } from '../../src/services/app-context.ts';
-import { commitObservationImport, describeImportFileError, importPreviewJson, previewObservationImport } from '../../src/services/observation-import.service.ts';
+import { openAppContext, type AppContext } from '../../src/app-context.ts';
+import { commitObservationImport, describeImportFileError, importPreviewJson, previewObservationImport } from '../../src/actuals/observation-import.service.ts';
 
 /*
  * The kinds behind the field cases of issue 12, beyond the given files: other percent formats,
@@ -31,7 +31,7 @@ async function preview(name: string, bytes: Uint8Array | string, city = 'tsukuba
   await writeFile(path, bytes);
   const r = await previewObservationImport(ctx.db, { path, name, cityId: city });
   if (!r.ok) return { error: describeImportFileError(r.error) };
-  return importPreviewJson(r.preview);
+  return importPreviewJson(r.value);
 }
 
 /** A template workbook with one data row; `style` sets the number format of the 時点 or 値 cell. */
@@ -214,9 +214,9 @@ describe('the rest of a file imports', () => {
     const path = join(dir, 'commit-dash.xlsx');
     await writeFile(path, await readFile(new URL('../fixtures/spreadsheets/17-import-dash-placeholders.xlsx', import.meta.url)));
     const r = await commitObservationImport(ctx.db, { path, name: 'commit-dash.xlsx', cityId: 'tsukuba' }, { actor: 'test', reason: 'field case 17' });
-    expect(r.ok && 'written' in r && r.written).toBe(1);
+    expect(r.ok && r.value.written).toBe(1);
     const again = await previewObservationImport(ctx.db, { path, name: 'commit-dash.xlsx', cityId: 'tsukuba' });
-    expect(again.ok && importPreviewJson(again.preview).rows.map((x) => x.action)).toEqual(['unchanged', 'skipped', 'skipped']);
+    expect(again.ok && importPreviewJson(again.value).rows.map((x) => x.action)).toEqual(['unchanged', 'skipped', 'skipped']);
   });
 
   it('a workbook with no table names the headings looked for and the closest row of which sheet', async () => {

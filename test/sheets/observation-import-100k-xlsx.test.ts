@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openAppContext, type AppContext } from '../../src/services/app-context.ts';
-import { loadCityData } from '../../src/services/city-data.service.ts';
-import { commitObservationImport, MAX_IMPORT_ROWS, previewObservationImport } from '../../src/services/observation-import.service.ts';
+import { openAppContext, type AppContext } from '../../src/app-context.ts';
+import { loadCityData } from '../../src/cities/city-data.service.ts';
+import { commitObservationImport, MAX_IMPORT_ROWS, previewObservationImport } from '../../src/actuals/observation-import.service.ts';
 import { listChangeLog } from '../../src/storage/change-log.repository.ts';
 
 /*
@@ -54,15 +54,15 @@ describe(`a ${MAX_IMPORT_ROWS.toLocaleString('en-US')}-row workbook`, () => {
     const preview = await previewObservationImport(ctx.db, file);
     expect(preview.ok).toBe(true);
     if (!preview.ok) return;
-    expect(preview.preview.format).toBe('template');
-    expect(preview.preview.rows).toBe(MAX_IMPORT_ROWS);
-    expect(preview.preview.problems.slice(0, 3)).toEqual([]);
-    expect(preview.preview.changes).toHaveLength(MAX_IMPORT_ROWS);
-    expect(preview.preview.changes[1]).toMatchObject({ kind: 'new', decimals: 1, value: 1.5 });
+    expect(preview.value.format).toBe('template');
+    expect(preview.value.rows).toBe(MAX_IMPORT_ROWS);
+    expect(preview.value.problems.slice(0, 3)).toEqual([]);
+    expect(preview.value.changes).toHaveLength(MAX_IMPORT_ROWS);
+    expect(preview.value.changes[1]).toMatchObject({ kind: 'new', decimals: 1, value: 1.5 });
 
     const logBefore = (await listChangeLog(ctx.db, { cityId: 'tsukuba' })).length;
     const committed = await commitObservationImport(ctx.db, file, { actor: 'bulk tester', reason: '100k workbook' });
-    expect(committed.ok && 'written' in committed && committed.written).toBe(MAX_IMPORT_ROWS);
+    expect(committed.ok && committed.value.written).toBe(MAX_IMPORT_ROWS);
     const log = await listChangeLog(ctx.db, { cityId: 'tsukuba' });
     expect(log.length - logBefore).toBe(MAX_IMPORT_ROWS);
     expect(log.at(-1)).toMatchObject({ actor: 'bulk tester', action: 'create', reason: '100k workbook', old: null });
@@ -71,7 +71,7 @@ describe(`a ${MAX_IMPORT_ROWS.toLocaleString('en-US')}-row workbook`, () => {
     expect(first).toMatchObject({ value: 0.5, decimals: 1 });
 
     const again = await commitObservationImport(ctx.db, file, { actor: 'bulk tester', reason: 'again' });
-    expect(again.ok && 'written' in again && again.written).toBe(0);
+    expect(again.ok && again.value.written).toBe(0);
     expect((await listChangeLog(ctx.db, { cityId: 'tsukuba' })).length).toBe(log.length);
 
     const over = join(dir, 'actuals-100k1.xlsx');

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { strToU8 } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_ZIP_LIMITS, inspectXlsxZip } from '../../src/formats/xlsx/zip-guard.ts';
-import { readImportFileIsolated } from '../../src/services/observation-import.isolated.ts';
+import { readImportFileIsolated } from '../../src/actuals/observation-import.isolated.ts';
 import { rawZip, rezip, templateParts } from '../support/hostile-files.ts';
 
 /*

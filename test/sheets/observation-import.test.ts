@@ -6,10 +6,10 @@ import { zipSync } from 'fflate';
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { progressSheetXlsxBuffer } from '../../src/formats/xlsx/progress-sheet.xlsx.ts';
-import { openAppContext, type AppContext } from '../../src/services/app-context.ts';
-import { loadCityData } from '../../src/services/city-data.service.ts';
-import { commitObservationImport, MAX_IMPORT_ROWS, previewObservationImport } from '../../src/services/observation-import.service.ts';
-import { prepareSheet } from '../../src/services/progress-sheet.service.ts';
+import { openAppContext, type AppContext } from '../../src/app-context.ts';
+import { loadCityData } from '../../src/cities/city-data.service.ts';
+import { commitObservationImport, MAX_IMPORT_ROWS, previewObservationImport } from '../../src/actuals/observation-import.service.ts';
+import { prepareSheet } from '../../src/sheets/progress-sheet.service.ts';
 import { listChangeLog } from '../../src/storage/change-log.repository.ts';
 
 let ctx: AppContext;
@@ -51,13 +51,13 @@ describe('importing actuals', () => {
         const f = await file(`${cityId}-${kind}.xlsx`, await exportSheet(cityId, kind));
         const r = await commitObservationImport(ctx.db, f, { actor: 'test', reason: 'round trip' });
         expect(r.ok).toBe(true);
-        if (!r.ok || !('written' in r)) return;
-        expect(r.preview.format).toBe('sheet');
-        expect(r.preview.cityId).toBe(cityId);
-        expect(r.preview.problems).toEqual([]);
-        expect(r.preview.changes).toEqual([]);
-        expect(r.preview.unchanged).toBeGreaterThan(5);
-        expect(r.written).toBe(0);
+        if (!r.ok) return;
+        expect(r.value.preview.format).toBe('sheet');
+        expect(r.value.preview.cityId).toBe(cityId);
+        expect(r.value.preview.problems).toEqual([]);
+        expect(r.value.preview.changes).toEqual([]);
+        expect(r.value.preview.unchanged).toBeGreaterThan(5);
+        expect(r.value.written).toBe(0);
         expect(await loadCityData(ctx.db, cityId)).toEqual(before);
         expect((await listChangeLog(ctx.db, { cityId })).length).toBe(logBefore);
       }
@@ -69,16 +69,16 @@ describe('importing actuals', () => {
     const csv = `${HEADER},説明\r\nnew-farmers,新規就農者数※累計,【2.3,2.4,8.3,8.5】,2024年,120 人,人,速報値,農政課,天候不順で就農時期が遅れた\r\nwomen-on-councils,,,令和6年,52.3,％,,,\r\n`;
     const f = await file('sjis.csv', iconv.encode(csv.replace('【2.3,2.4,8.3,8.5】', '"【2.3,2.4,8.3,8.5】"'), 'cp932'));
     const preview = await previewObservationImport(ctx.db, { ...f, cityId: 'ichinoseki' });
-    expect(preview.ok && preview.preview.encoding).toBe('shift_jis');
+    expect(preview.ok && preview.value.encoding).toBe('shift_jis');
     const r = await commitObservationImport(ctx.db, { ...f, cityId: 'ichinoseki' }, { actor: 'tester', reason: '2024 actuals' });
-    expect(r.ok && 'written' in r && r.written).toBe(2);
+    expect(r.ok && r.value.written).toBe(2);
     const data = (await loadCityData(ctx.db, 'ichinoseki'))!;
     const farmers = data.kpis.find((k) => k.id === 'new-farmers')!.observations.find((o) => o.at.kind === 'year' && o.at.year === 2024)!;
     expect(farmers).toMatchObject({ value: 120, note: '速報値', source: '農政課' });
     const log = await listChangeLog(ctx.db, { cityId: 'ichinoseki' });
     expect(log.some((e) => e.actor === 'tester' && e.reason === '2024 actuals' && e.entity_id === 'new-farmers@2024')).toBe(true);
     const again = await commitObservationImport(ctx.db, { ...f, cityId: 'ichinoseki' }, { actor: 'tester', reason: 'again' });
-    expect(again.ok && 'written' in again && again.written).toBe(0);
+    expect(again.ok && again.value.written).toBe(0);
   });
 
   it('lists every problem with row, column, raw value and what is wrong, and writes nothing', async () => {
@@ -97,7 +97,7 @@ describe('importing actuals', () => {
     const before = await loadCityData(ctx.db, 'ichinoseki');
     const r = await commitObservationImport(ctx.db, { ...f, cityId: 'ichinoseki' }, { actor: 'test', reason: 'bad' });
     expect(r.ok).toBe(false);
-    const problems = !r.ok && 'preview' in r ? r.preview.problems : [];
+    const problems = !r.ok && r.error.kind === 'rows' ? r.error.preview.problems : [];
     expect(problems.map((p) => [p.kind, p.row, p.column, p.raw])).toEqual([
       ['sdg-targets-differ', 2, 'C', '【2.3,2.4】'],
       ['unknown-sdg-target', 3, 'C', '【2.9】'],
@@ -115,8 +115,8 @@ describe('importing actuals', () => {
   it('accepts a signed percentage where the KPI itself is signed (CO₂ −21.7 % vs 2013)', async () => {
     const f = await file('co2.csv', `${HEADER}\nco2-reduction-vs-2013,,,2024年,-23.0,%,,\n`);
     const r = await previewObservationImport(ctx.db, { ...f, cityId: 'ichinoseki' });
-    expect(r.ok && r.preview.problems).toEqual([]);
-    expect(r.ok && r.preview.changes.map((c) => [c.kind, c.value, c.decimals])).toEqual([['new', -23, 1]]);
+    expect(r.ok && r.value.problems).toEqual([]);
+    expect(r.ok && r.value.changes.map((c) => [c.kind, c.value, c.decimals])).toEqual([['new', -23, 1]]);
   });
 
   it('refuses hostile or broken files with a clear message and writes nothing', async () => {
@@ -124,7 +124,7 @@ describe('importing actuals', () => {
     const expectError = async (name: string, bytes: Uint8Array | string, kind: string) => {
       const r = await commitObservationImport(ctx.db, { ...(await file(name, bytes)), cityId }, { actor: 't', reason: 'r' });
       expect(r.ok).toBe(false);
-      expect(!r.ok && 'error' in r ? r.error.kind : 'problems').toBe(kind);
+      expect(!r.ok && r.error.kind === 'file' ? r.error.file.kind : 'problems').toBe(kind);
     };
     await expectError('empty.xlsx', new Uint8Array(0), 'empty-file');
     await expectError('empty.csv', '', 'empty-file');
@@ -153,7 +153,7 @@ describe('importing actuals', () => {
     const f = await file('hostile.xlsx', new Uint8Array(await wb.xlsx.writeBuffer()));
     const r = await previewObservationImport(ctx.db, { ...f, cityId: 'tsukuba' });
     expect(r.ok).toBe(true);
-    const kinds = r.ok ? r.preview.problems.map((p) => [p.kind, p.row, p.column, p.raw]) : [];
+    const kinds = r.ok ? r.value.problems.map((p) => [p.kind, p.row, p.column, p.raw]) : [];
     expect(kinds).toContainEqual(['external-reference', 2, 'E', '=[1]Sheet1!A1']);
     expect(kinds).toContainEqual(['merged-cells', 3, 'E', 'E3:E4']);
     expect(kinds).toContainEqual(['merged-cells', 4, 'E', 'E3:E4']);
@@ -171,7 +171,7 @@ describe('importing actuals', () => {
       return out.join('\n');
     };
     const ok = await previewObservationImport(ctx.db, { ...(await file('100k.csv', lines(MAX_IMPORT_ROWS))), cityId: 'kanazawa' });
-    expect(ok.ok && ok.preview.rows).toBe(MAX_IMPORT_ROWS);
+    expect(ok.ok && ok.value.rows).toBe(MAX_IMPORT_ROWS);
     const tooMany = await previewObservationImport(ctx.db, { ...(await file('100k1.csv', lines(MAX_IMPORT_ROWS + 1))), cityId: 'kanazawa' });
     expect(!tooMany.ok && tooMany.error).toEqual({ kind: 'too-many-rows', limit: MAX_IMPORT_ROWS });
   });

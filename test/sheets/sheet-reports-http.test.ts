@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseCsv } from 'csv-parse/sync';
-import { openAppContext, type AppContext } from '../../src/services/app-context.ts';
+import { openAppContext, type AppContext } from '../../src/app-context.ts';
 import { testDatabases } from '../../src/storage/test-databases.ts';
 import { createApp } from '../../src/web/app.tsx';
 import { startPostgresServer, type PostgresServer } from '../support/postgres-server.ts';

@@ -1,4 +1,4 @@
-import { openAppContext, type AppContext } from '../../src/services/app-context.ts';
+import { openAppContext, type AppContext } from '../../src/app-context.ts';
 import type { DialectName } from '../../src/storage/database.ts';
 import { createApp } from '../../src/web/app.tsx';
 import { startPostgresServer, type PostgresServer } from './postgres-server.ts';

@@ -1,6 +1,6 @@
 import { serve, type ServerType } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
-import { openAppContext, type AppContext } from '../../src/services/app-context.ts';
+import { openAppContext, type AppContext } from '../../src/app-context.ts';
 import { createApp } from '../../src/web/app.tsx';
 
 /** A seeded app on an in-memory database, served on a free loopback port, for browser tests. */

@@ -2,7 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../src/auth/password.ts';
 import { launchChromium } from '../../src/formats/pdf/chromium.ts';
-import { insertUser } from '../../src/storage/user.repository.ts';
+import { insertUser } from '../../src/auth/user.repository.ts';
 import { axeViolations } from '../support/axe.ts';
 import { startTestServer, type TestServer } from '../support/web-server.ts';
 import { loggedInPage, TEST_PASSWORD } from './staff-helpers.ts';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixedClock } from '../../src/core/time/clock.ts';
 import { goalOfTarget } from '../../src/core/sdg/sdg-framework.ts';
-import { openAppContext, type AppContext } from '../../src/services/app-context.ts';
+import { openAppContext, type AppContext } from '../../src/app-context.ts';
 import { createApp } from '../../src/web/app.tsx';
 import { importCompareFixtures } from '../fixtures/compare-cities.ts';
 

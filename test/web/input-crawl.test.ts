@@ -4,8 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../src/auth/password.ts';
 import { linkAccount } from '../../src/partners/partner.repository.ts';
 import { partnerDb } from '../../src/partners/partner.table.ts';
-import { openAppContext, type AppContext } from '../../src/services/app-context.ts';
-import { insertUser } from '../../src/storage/user.repository.ts';
+import { openAppContext, type AppContext } from '../../src/app-context.ts';
+import { insertUser } from '../../src/auth/user.repository.ts';
 import { createApp } from '../../src/web/app.tsx';
 import { Client, makeStaff, PASSWORD, type Form } from '../partners/partner-client.ts';
 

@@ -2,7 +2,7 @@ import { SaxesParser } from 'saxes';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordActuals } from '../../src/actuals/record-actual.command.ts';
 import { createKpi } from '../../src/kpis/kpi.commands.ts';
-import { openAppContext, type AppContext } from '../../src/services/app-context.ts';
+import { openAppContext, type AppContext } from '../../src/app-context.ts';
 import { createApp } from '../../src/web/app.tsx';
 
 /*

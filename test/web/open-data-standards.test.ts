@@ -5,8 +5,8 @@ import { Package } from 'datapackage';
 import { strFromU8, unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readSeedCities } from '../../src/formats/plan-data/plan-data.file.ts';
-import { openAppContext, type AppContext } from '../../src/services/app-context.ts';
-import { saveCityData } from '../../src/services/city-data.service.ts';
+import { openAppContext, type AppContext } from '../../src/app-context.ts';
+import { saveCityData } from '../../src/cities/city-data.service.ts';
 import { createApp } from '../../src/web/app.tsx';
 
 /** Issue 15.3: downloads in the standards data users read, with their licence. */
@@ -146,7 +146,7 @@ describe('single downloads and the licence per city', () => {
     const file = (extra: object) => ({ format: 'michishirube-plan-data/1', city: { ...city, ...extra }, documents: [], kpis: [], plans: [] });
     const wrong = readPlanData(file({ localGovernmentCode: '032094' }));
     expect(wrong.ok).toBe(false);
-    if (!wrong.ok) expect(wrong.problems.map((p) => p.path)).toContain('city.localGovernmentCode');
+    if (!wrong.ok) expect(wrong.error.map((p) => p.path)).toContain('city.localGovernmentCode');
     expect(readPlanData(file({ localGovernmentCode: '032093' })).ok).toBe(true);
     expect(cityDataFileSchema.safeParse(file({ openDataLicence: 'MIT' })).success).toBe(false);
   });

@@ -1,8 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
-import { openAppContext, type AppContext } from '../../src/services/app-context.ts';
-import { deliverOutbox, MAX_SEND_ATTEMPTS, queueReminders, toEntryRound } from '../../src/services/round.service.ts';
-import { insertRound, listOutbox } from '../../src/storage/round.repository.ts';
+import { openAppContext, type AppContext } from '../../src/app-context.ts';
+import { deliverOutbox, MAX_SEND_ATTEMPTS, queueReminders, toEntryRound } from '../../src/review/round.service.ts';
+import { insertRound, listOutbox } from '../../src/review/round.repository.ts';
 import { staffDb } from '../../src/storage/staff-database.ts';
 import { startFakeSmtpServer, type FakeSmtpServer } from '../support/fake-smtp-server.ts';
 import { makeUser } from './staff-helpers.ts';

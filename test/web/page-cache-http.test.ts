@@ -1,8 +1,8 @@
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { actorName, type StaffUser } from '../../src/auth/user.ts';
-import { summarizeCity } from '../../src/services/city-summary.service.ts';
-import { loadKpiEditState } from '../../src/services/edit-state.service.ts';
+import { summarizeCity } from '../../src/cities/city-summary.service.ts';
+import { loadKpiEditState } from '../../src/staff/edit-state.service.ts';
 import { editKpiDefinition } from '../../src/kpis/kpi-edit.command.ts';
 import { testDatabases } from '../../src/storage/test-databases.ts';
 import { chooseEncoding } from '../../src/web/page-cache.ts';

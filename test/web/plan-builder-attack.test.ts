@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listDepartments } from '../../src/storage/department.repository.ts';
+import { listDepartments } from '../../src/departments/department.repository.ts';
 import { testDatabases } from '../../src/storage/test-databases.ts';
 import { startStaffTestApp, type StaffTestApp } from '../support/staff-app.ts';
 import { hiddenFields, makeUser, StaffClient } from './staff-helpers.ts';

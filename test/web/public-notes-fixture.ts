@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import type { AppContext } from '../../src/services/app-context.ts';
+import type { AppContext } from '../../src/app-context.ts';
 import { createApp } from '../../src/web/app.tsx';
 import { makeUser, StaffClient } from './staff-helpers.ts';
 

@@ -1,7 +1,7 @@
 import { strFromU8, unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openAppContext, type AppContext } from '../../src/services/app-context.ts';
-import { publicView } from '../../src/services/publication.service.ts';
+import { openAppContext, type AppContext } from '../../src/app-context.ts';
+import { publicView } from '../../src/review/publication.service.ts';
 import { createApp } from '../../src/web/app.tsx';
 import {
   COMMENTARY_PUBLISHED,

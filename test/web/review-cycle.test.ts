@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openAppContext, type AppContext } from '../../src/services/app-context.ts';
-import { todayInJapan } from '../../src/review/japan-date.ts';
-import { queueStaleReminders } from '../../src/services/round.service.ts';
-import { listOutbox } from '../../src/storage/round.repository.ts';
+import { openAppContext, type AppContext } from '../../src/app-context.ts';
+import { systemClock, tokyoDateOf } from '../../src/core/time/clock.ts';
+import { queueStaleReminders } from '../../src/review/round.service.ts';
+import { listOutbox } from '../../src/review/round.repository.ts';
 import { createApp } from '../../src/web/app.tsx';
 import { makeUser, StaffClient } from './staff-helpers.ts';
 
@@ -151,7 +151,7 @@ describe('point 2: my updates, every open round, reminders', () => {
   it('lists every open round soonest first with the user’s missing KPIs; the secretariat sees completion and departments nobody can be reminded in', async () => {
     const sec = await client('rv-sec', '/staff/cities/ichinoseki/rounds');
     // Deadlines count in Japan (JST), whatever the server's zone.
-    const jst = (days: number) => new Date(Date.parse(`${todayInJapan()}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+    const jst = (days: number) => new Date(Date.parse(`${tokyoDateOf(systemClock.now())}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
     const in5 = jst(5);
     const in60 = jst(60);
     expect((await sec.post('/staff/cities/ichinoseki/rounds', { year: '2027', deadline: in60 })).status).toBe(303);

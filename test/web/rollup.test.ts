@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.ts';
-import { openAppContext, type AppContext } from '../../src/services/app-context.ts';
-import { importPlanDataFile } from '../../src/services/plan-data-import.service.ts';
+import { openAppContext, type AppContext } from '../../src/app-context.ts';
+import { importPlanDataFile } from '../../src/cities/plan-data-import.service.ts';
 import { createApp } from '../../src/web/app.tsx';
 
 // Spreadsheet case 20 (test/fixtures/spreadsheets/README.md): a goal with 3 KPIs at 90 % and a

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { partnerDb } from '../../src/partners/partner.table.ts';
-import { openAppContext, type AppContext } from '../../src/services/app-context.ts';
+import { openAppContext, type AppContext } from '../../src/app-context.ts';
 import { createApp } from '../../src/web/app.tsx';
 import { testDatabases } from '../../src/storage/test-databases.ts';
 import { startPostgresServer, type PostgresServer } from '../support/postgres-server.ts';

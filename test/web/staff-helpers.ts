@@ -2,9 +2,9 @@ import type { Hono } from 'hono';
 import type { Browser, Page } from 'playwright-core';
 import { hashPassword } from '../../src/auth/password.ts';
 import type { StaffRole } from '../../src/auth/user.ts';
-import type { AppContext } from '../../src/services/app-context.ts';
-import { listDepartments } from '../../src/storage/department.repository.ts';
-import { insertUser, setUserRole } from '../../src/storage/user.repository.ts';
+import type { AppContext } from '../../src/app-context.ts';
+import { listDepartments } from '../../src/departments/department.repository.ts';
+import { insertUser, setUserRole } from '../../src/auth/user.repository.ts';
 
 /** A password for test users, random per run (no fixed password in the code). */
 export const TEST_PASSWORD = `pw-${Math.random().toString(36).slice(2)}-${Date.now()}`;

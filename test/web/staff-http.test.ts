@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AppContext } from '../../src/services/app-context.ts';
+import type { AppContext } from '../../src/app-context.ts';
 import { staffDb } from '../../src/storage/staff-database.ts';
 import { testDatabases } from '../../src/storage/test-databases.ts';
 import type { createApp } from '../../src/web/app.tsx';

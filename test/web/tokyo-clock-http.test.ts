@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixedClock } from '../../src/core/time/clock.ts';
 import { submissionsOf } from '../../src/partners/partner.repository.ts';
 import { partnerDb } from '../../src/partners/partner.table.ts';
-import { openAppContext, type AppContext } from '../../src/services/app-context.ts';
+import { openAppContext, type AppContext } from '../../src/app-context.ts';
 import { createApp } from '../../src/web/app.tsx';
 import { application, applyThroughForm, Client, makeStaff } from '../partners/partner-client.ts';
 

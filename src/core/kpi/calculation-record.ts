@@ -1,3 +1,5 @@
+import type { BilingualText } from '../bilingual.ts';
+
 /**
  * How a computed figure or status was reached: its inputs, the intermediate values and the
  * thresholds it was compared with, and a sentence in Japanese and English, so a page can
@@ -8,7 +10,7 @@ export interface CalculationRecord {
   readonly inputs: Readonly<Record<string, number | string | null>>;
   readonly intermediate: Readonly<Record<string, number | string | null>>;
   readonly thresholds: Readonly<Record<string, number>>;
-  readonly explanation: { readonly ja: string; readonly en: string };
+  readonly explanation: BilingualText;
 }
 
 /** A number for an explanation sentence: at most 2 decimals, no binary noise. */
@@ -24,15 +26,15 @@ export function fmt(n: number | null, decimals = 2): string {
  * not an object literal with a getter: V8 keeps one shape for all instances.
  */
 class LazyRecord implements CalculationRecord {
-  private text: { ja: string; en: string } | undefined;
+  private text: BilingualText | undefined;
   constructor(
     readonly method: string,
     readonly inputs: CalculationRecord['inputs'],
     readonly intermediate: CalculationRecord['intermediate'],
     readonly thresholds: CalculationRecord['thresholds'],
-    private readonly explain: () => { ja: string; en: string },
+    private readonly explain: () => BilingualText,
   ) {}
-  get explanation(): { ja: string; en: string } {
+  get explanation(): BilingualText {
     return (this.text ??= this.explain());
   }
   toJSON(): CalculationRecord {
@@ -45,7 +47,7 @@ export function lazyRecord(
   inputs: CalculationRecord['inputs'],
   intermediate: CalculationRecord['intermediate'],
   thresholds: CalculationRecord['thresholds'],
-  explain: () => { ja: string; en: string },
+  explain: () => BilingualText,
 ): CalculationRecord {
   return new LazyRecord(method, inputs, intermediate, thresholds, explain);
 }

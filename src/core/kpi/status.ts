@@ -2,6 +2,7 @@ import { reportingYear, timePointEnd } from '../time/time-point.ts';
 import { achievement, type Achievement } from './achievement.ts';
 import { fmt, lazyRecord, type CalculationRecord } from './calculation-record.ts';
 import type { AchievementMethod, DatedValue, KpiDirection } from './kpi.ts';
+import type { BilingualText } from '../bilingual.ts';
 
 /** Where a KPI stands against one target. */
 /**
@@ -95,7 +96,7 @@ export function assessStatus(input: StatusInput): StatusAssessment {
       { baseline: baseline.value, baselineAt: t0, actual: actual.value, actualAt: t1, target: target.value, targetAt: tT, direction, method },
       { progressFromBaseline: progress, rate, elapsedShare: elapsed, expectedValue, expectedProgress },
       THRESHOLDS,
-      (): { ja: string; en: string } => {
+      (): BilingualText => {
     const line = `（${fmt(expectedProgress)}%、値 ${fmt(expectedValue)}）`;
     const lineEn = `(${fmt(expectedProgress)}%, value ${fmt(expectedValue)})`;
     if (progress === null) {

@@ -24,12 +24,12 @@ describe('parent plans', () => {
     self.plans[1].parentPlan = self.plans[1].id;
     const r = readPlanData(self);
     expect(r.ok).toBe(false);
-    if (!r.ok) expect(r.problems).toEqual([expect.objectContaining({ path: 'plans.1.parentPlan', message: expect.stringContaining('cycle') })]);
+    if (!r.ok) expect(r.error).toEqual([expect.objectContaining({ path: 'plans.1.parentPlan', message: expect.stringContaining('cycle') })]);
     const pair = seed();
     pair.plans[1].parentPlan = pair.plans[2].id;
     pair.plans[2].parentPlan = pair.plans[1].id;
     const p = readPlanData(pair);
     expect(p.ok).toBe(false);
-    if (!p.ok) expect(p.problems[0]!.message).toContain(`${pair.plans[1].id} → ${pair.plans[2].id} → ${pair.plans[1].id}`);
+    if (!p.ok) expect(p.error[0]!.message).toContain(`${pair.plans[1].id} → ${pair.plans[2].id} → ${pair.plans[1].id}`);
   });
 });

@@ -2,6 +2,7 @@ import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CityData } from '../../core/city/city.ts';
+import { err } from '../../core/result.ts';
 import { readPlanData, type PlanDataResult } from './plan-data.reader.ts';
 
 /** The seed cities shipped with the project. */
@@ -14,13 +15,13 @@ export async function readPlanDataFile(path: string): Promise<PlanDataResult> {
     text = await readFile(path, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    return { ok: false, problems: [{ path: '(file)', message: code === 'ENOENT' ? `no such file: ${path}` : `cannot read ${path}: ${(e as Error).message}` }] };
+    return err([{ path: '(file)', message: code === 'ENOENT' ? `no such file: ${path}` : `cannot read ${path}: ${(e as Error).message}` }]);
   }
   let json: unknown;
   try {
     json = JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch (e) {
-    return { ok: false, problems: [{ path: '(file)', message: `${path} is not valid JSON: ${(e as Error).message}` }] };
+    return err([{ path: '(file)', message: `${path} is not valid JSON: ${(e as Error).message}` }]);
   }
   return readPlanData(json);
 }
@@ -31,8 +32,8 @@ export async function readSeedCities(dir = SEED_DIR): Promise<CityData[]> {
   const out: CityData[] = [];
   for (const f of files) {
     const r = await readPlanDataFile(join(dir, f));
-    if (!r.ok) throw new Error(`seed file ${f} is invalid: ${r.problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`);
-    out.push(r.data);
+    if (!r.ok) throw new Error(`seed file ${f} is invalid: ${r.error.map((p) => `${p.path}: ${p.message}`).join('; ')}`);
+    out.push(r.value);
   }
   return out;
 }

@@ -6,6 +6,7 @@ import { normalizeUnit, parseKpiName, parseQuantity, parseRate, parseSdgTargetLi
 import { findParentPlanCycle, sheetKindsOf, type Plan, type PlanNode } from '../../core/plan/plan.ts';
 import type { Quantity } from '../../core/quantity.ts';
 import { formatTimePointIso, type TimePoint } from '../../core/time/time-point.ts';
+import { err, ok, type Result } from '../../core/result.ts';
 import { cityDataFileSchema, type KpiInput, type PreciseInput, type PlanNodeInput, type PlanInput } from './plan-data.schema.ts';
 
 /** A problem found in a plan data file, with the JSON path of the value at fault. */
@@ -14,7 +15,8 @@ export interface PlanDataProblem {
   readonly message: string;
 }
 
-export type PlanDataResult = { readonly ok: true; readonly data: CityData } | { readonly ok: false; readonly problems: readonly PlanDataProblem[] };
+/** The city read from a plan data file, or every problem found in it (core/result.ts). */
+export type PlanDataResult = Result<CityData, readonly PlanDataProblem[]>;
 
 /**
  * Reads a plan data file (see plan-data.schema.ts): validates its shape, then parses every
@@ -24,7 +26,7 @@ export type PlanDataResult = { readonly ok: true; readonly data: CityData } | { 
 export function readPlanData(json: unknown): PlanDataResult {
   const parsed = cityDataFileSchema.safeParse(json);
   if (!parsed.success) {
-    return { ok: false, problems: parsed.error.issues.map((i) => ({ path: i.path.map(String).join('.') || '(root)', message: i.message })) };
+    return err(parsed.error.issues.map((i) => ({ path: i.path.map(String).join('.') || '(root)', message: i.message })));
   }
   const file = parsed.data;
   const problems: PlanDataProblem[] = [];
@@ -97,17 +99,14 @@ export function readPlanData(json: unknown): PlanDataResult {
   const cycle = findParentPlanCycle(file.plans.map((p) => ({ id: p.id, parentPlanId: p.parentPlan ?? null })));
   if (cycle) problem(`plans.${file.plans.findIndex((p) => p.id === cycle[0])}.parentPlan`, `the parent plans form a cycle (${cycle.join(' → ')}): a plan cannot be its own parent or ancestor`);
 
-  if (problems.length > 0) return { ok: false, problems };
-  return {
-    ok: true,
-    data: {
-      city: stripUndefined(file.city),
-      documents: file.documents.map(stripUndefined),
-      kpis,
-      plans,
-      publishedRates,
-    },
-  };
+  if (problems.length > 0) return err(problems);
+  return ok({
+    city: stripUndefined(file.city),
+    documents: file.documents.map(stripUndefined),
+    kpis,
+    plans,
+    publishedRates,
+  });
 }
 
 interface Readers {

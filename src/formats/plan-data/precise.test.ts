@@ -9,9 +9,9 @@ describe('precise values in the plan data file (issue 10.7)', () => {
     const r = readPlanData(tsukuba);
     expect(r.ok).toBe(true);
     if (!r.ok) return;
-    const kpi = r.data.kpis.find((k) => k.id === 'public-transport-satisfaction')!;
+    const kpi = r.value.kpis.find((k) => k.id === 'public-transport-satisfaction')!;
     expect(kpi.observations[0]).toMatchObject({ value: 41, decimals: 0, precise: { value: 41.2, basis: 'inferred-from-published-rate' } });
-    expect(r.data.kpis.find((k) => k.id === 'low-carbon-satisfaction')!.baseline).toMatchObject({ value: 20, precise: { value: 19.6 } });
+    expect(r.value.kpis.find((k) => k.id === 'low-carbon-satisfaction')!.baseline).toMatchObject({ value: 20, precise: { value: 19.6 } });
   });
 
   it('refuses a precise value that does not round to the printed figure, naming where', () => {
@@ -22,7 +22,7 @@ describe('precise values in the plan data file (issue 10.7)', () => {
     expect(r.ok).toBe(false);
     if (r.ok) return;
     const i = bad.kpis.indexOf(k);
-    expect(r.problems).toContainEqual({ path: `kpis.${i}.observations.0.precise.value`, message: 'precise value 41.5 does not round to the printed 41 (0 decimal(s))' });
+    expect(r.error).toContainEqual({ path: `kpis.${i}.observations.0.precise.value`, message: 'precise value 41.5 does not round to the printed 41 (0 decimal(s))' });
   });
 
   it('refuses a precise value that is not a plain number, or without a source', () => {
@@ -32,6 +32,6 @@ describe('precise values in the plan data file (issue 10.7)', () => {
     const r = readPlanData(bad);
     expect(r.ok).toBe(false);
     if (r.ok) return;
-    expect(r.problems.map((p) => p.path)).toEqual(expect.arrayContaining([expect.stringMatching(/baseline\.precise\.value$/), expect.stringMatching(/baseline\.precise\.source$/)]));
+    expect(r.error.map((p) => p.path)).toEqual(expect.arrayContaining([expect.stringMatching(/baseline\.precise\.value$/), expect.stringMatching(/baseline\.precise\.source$/)]));
   });
 });

@@ -9,11 +9,11 @@ describe('the sheet form settings in the plan data file (issue 14)', () => {
     const r = readPlanData(seed('tsukuba'));
     expect(r.ok).toBe(true);
     if (!r.ok) return;
-    const plan = r.data.plans[0]!;
+    const plan = r.value.plans[0]!;
     expect(plan).toMatchObject({ sheetLayout: 'result-report', periodOrdinal: 2, sheetReports: [{ year: 2023, kind: 'report', submittedOn: '2024-09', documentId: 'tsukuba-progress-sheet-2024-09' }] });
     expect(plan.narratives.filter((n) => n.section === 'overview-6')).toHaveLength(2);
     const i = readPlanData(seed('ichinoseki'));
-    expect(i.ok && i.data.plans[0]!.sheetLayout).toBeUndefined();
+    expect(i.ok && i.value.plans[0]!.sheetLayout).toBeUndefined();
   });
 
   it('refuses a report the layout does not have, a year outside the period, an unknown document, a second report, a bad month and an unknown section, naming where', () => {
@@ -28,12 +28,12 @@ describe('the sheet form settings in the plan data file (issue 14)', () => {
     let r = readPlanData(bad);
     expect(r.ok).toBe(false);
     if (r.ok) return;
-    expect(r.problems.map((p) => p.path)).toEqual(expect.arrayContaining(['plans.0.narratives.0.section']));
+    expect(r.error.map((p) => p.path)).toEqual(expect.arrayContaining(['plans.0.narratives.0.section']));
     bad.plans[0].narratives[0].section = 'overview-1';
     r = readPlanData(bad);
     expect(r.ok).toBe(false);
     if (r.ok) return;
-    expect(r.problems).toEqual([
+    expect(r.error).toEqual([
       { path: 'plans.0.sheets.reports.2.kind', message: 'the cabinet-office layout has no "report" sheet (it has progress, summary)' },
       { path: 'plans.0.sheets.reports.3.year', message: '2030 is not a year of the plan period 2021–2023' },
       { path: 'plans.0.sheets.reports.4.document', message: 'unknown document "nope"' },
@@ -43,6 +43,6 @@ describe('the sheet form settings in the plan data file (issue 14)', () => {
     month.plans[0].sheets.reports[0].submitted = '2024-9';
     const m = readPlanData(month);
     expect(m.ok).toBe(false);
-    if (!m.ok) expect(m.problems.map((p) => p.path)).toContain('plans.0.sheets.reports.0.submitted');
+    if (!m.ok) expect(m.error.map((p) => p.path)).toContain('plans.0.sheets.reports.0.submitted');
   });
 });

@@ -1,7 +1,7 @@
 import type { KpiEvaluation } from '../../core/kpi/kpi-evaluation.ts';
 import type { DatedValue } from '../../core/kpi/kpi.ts';
 import { timePointEnd, type TimePoint } from '../../core/time/time-point.ts';
-import type { KpiDetail } from '../../services/kpi-detail.service.ts';
+import type { KpiDetail } from '../../kpis/kpi-detail.service.ts';
 import type { ChartPoint, KpiChartInput } from './kpi-time-series.chart.ts';
 
 /** The start of a time point's span as a fractional year (its end is {@link timePointEnd}). */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { readSeedCities } from '../../formats/plan-data/plan-data.file.ts';
-import { buildKpiDetail } from '../../services/kpi-detail.service.ts';
+import { buildKpiDetail } from '../../kpis/kpi-detail.service.ts';
 import { chartX, kpiChartSeries } from './kpi-chart-model.ts';
 import { renderKpiChart, type KpiChartInput } from './kpi-time-series.chart.ts';
 

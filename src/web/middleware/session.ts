@@ -3,7 +3,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { Kysely } from 'kysely';
 import { LOGIN_CSRF_COOKIE, newToken, SESSION_COOKIE } from '../../auth/session.ts';
-import { resolveSession } from '../../services/auth.service.ts';
+import { resolveSession } from '../../auth/auth.service.ts';
 import type { Database } from '../../storage/database.ts';
 import type { StaffEnv, StaffWebSettings } from './staff-env.ts';
 

@@ -4,10 +4,10 @@ import type { CityData } from '../../core/city/city.ts';
 import { kpiJson } from '../../formats/json/kpi-json.ts';
 import type { WebDeps } from '../web-deps.ts';
 import { problemResponse } from './public-json.ts';
-import { summarizeCity } from '../../services/city-summary.service.ts';
-import { buildPlanReport } from '../../services/plan-report.service.ts';
+import { summarizeCity } from '../../cities/city-summary.service.ts';
+import { buildPlanReport } from '../../plans/plan-report.service.ts';
 import { rollupJson } from './public-json.ts';
-import { expertEvaluationsOf, statusOverridesByKpi } from '../../services/staff-notes.service.ts';
+import { expertEvaluationsOf, statusOverridesByKpi } from '../../staff/staff-notes.service.ts';
 import { cityDirectory } from '../../summaries/national.service.ts';
 import { cityDirectoryJson, cityFilterOf, pagingOf } from './national-json.ts';
 

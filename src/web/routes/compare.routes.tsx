@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import { compareCities, MAX_COMPARED } from '../../services/city-comparison.service.ts';
+import { compareCities, MAX_COMPARED } from '../../summaries/city-comparison.service.ts';
 import { cityDirectory } from '../../summaries/national.service.ts';
 import type { CityData } from '../../core/city/city.ts';
 import { viewContextOf } from '../request-context.ts';

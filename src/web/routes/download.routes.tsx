@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import { cityArchive } from '../../services/open-data.service.ts';
+import { cityArchive } from '../../open-data/open-data.service.ts';
 import { t } from '../../i18n/messages.ts';
 import { licenceOf } from '../../open-data/licence.ts';
 import { viewContextOf } from '../request-context.ts';

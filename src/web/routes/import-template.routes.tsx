@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import { formatTimePointJa } from '../../core/time/time-point.ts';
 import { templateCsv } from '../../formats/csv/observation-rows.ts';
 import { observationTemplateXlsx } from '../../formats/xlsx/observation-template.xlsx.ts';
-import { templateExamples } from '../../services/observation-import.service.ts';
+import { templateExamples } from '../../actuals/observation-import.service.ts';
 import type { WebDeps } from '../web-deps.ts';
 import { notFound } from './public.routes.tsx';
 

@@ -5,16 +5,16 @@ import type { City, CityData } from '../../core/city/city.ts';
 import type { CalculationRecord } from '../../core/kpi/calculation-record.ts';
 import { formatTimePointIso } from '../../core/time/time-point.ts';
 import { toCsv, type DataTable } from '../../formats/csv/write-csv.ts';
-import type { CityComparison } from '../../services/city-comparison.service.ts';
-import type { CitySummary } from '../../services/city-summary.service.ts';
-import type { CityDataStore } from '../../services/city-data.store.ts';
-import type { KpiDetail } from '../../services/kpi-detail.service.ts';
-import type { SearchResults, SearchResult } from '../../services/search.service.ts';
-import type { CityKpi, GoalDetail, GoalOverview } from '../../services/sdg-overview.service.ts';
+import type { CityComparison } from '../../summaries/city-comparison.service.ts';
+import type { CitySummary } from '../../cities/city-summary.service.ts';
+import type { CityDataStore } from '../../cities/city-data.store.ts';
+import type { KpiDetail } from '../../kpis/kpi-detail.service.ts';
+import type { SearchResults, SearchResult } from '../../search/search.service.ts';
+import type { CityKpi, GoalDetail, GoalOverview } from '../../summaries/sdg-overview.service.ts';
 import { kpiJson, preciseJson } from '../../formats/json/kpi-json.ts';
 import { problemJson } from '../errors.ts';
 import { licenceOf, type LicenceInfo } from '../../open-data/licence.ts';
-import { withLocalGovernmentCode } from '../../services/open-data.service.ts';
+import { withLocalGovernmentCode } from '../../open-data/open-data.service.ts';
 
 /**
  * The JSON shapes of the public data, shared by the API (/api/v1) and the `?format=json` form

@@ -6,13 +6,13 @@ import { errors } from '../errors.ts';
 import { PdfQueue } from '../pdf-queue.ts';
 import { parseLang } from '../../i18n/lang.ts';
 import { t } from '../../i18n/messages.ts';
-import { prepareSheet, sheetFileName } from '../../services/progress-sheet.service.ts';
+import { prepareSheet, sheetFileName } from '../../sheets/progress-sheet.service.ts';
 import { sheetYears, type ProgressSheet } from '../../sheets/progress-sheet.ts';
 import { sheetFooter, sheetHtml } from '../views/sheet/render.ts';
 import { clockOf, type WebDeps } from '../web-deps.ts';
 import { notFound } from './public.routes.tsx';
 import type { CityData } from '../../core/city/city.ts';
-import { plansCoveringYear } from '../../services/progress-sheet.service.ts';
+import { plansCoveringYear } from '../../sheets/progress-sheet.service.ts';
 import { viewContextOf } from '../request-context.ts';
 import { SheetYearView, type SheetYearModel } from '../views/sheet/sheet-year.view.tsx';
 

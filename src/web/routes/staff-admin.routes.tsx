@@ -4,7 +4,7 @@ import { STAFF_ROLES, type StaffRole } from '../../auth/user.ts';
 import type { MessageKey } from '../../i18n/messages.ts';
 import { ONE_TIME_PASSWORD_HOURS } from '../../auth/password.ts';
 import { canManageAccount, canManageAnyUsers, canManageUsers } from '../../policies/staff.policy.ts';
-import { assignRole, createUser, departmentsOfCities, listStaffUsers, recentLoginAttempts, resetPassword, setDisabled, type AccountActionError } from '../../services/user.service.ts';
+import { assignRole, createUser, departmentsOfCities, listStaffUsers, recentLoginAttempts, resetPassword, setDisabled, type AccountActionError } from '../../auth/user.service.ts';
 import { currentUser } from '../middleware/require-role.ts';
 import type { StaffEnv } from '../middleware/staff-env.ts';
 import { fill } from '../views/staff/staff-layout.tsx';

@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { auditCities } from '../../policies/staff.policy.ts';
-import { isIsoDate } from '../../services/staff-entry.service.ts';
-import { auditEntities, searchAuditLog } from '../../services/audit.service.ts';
+import { isIsoDate } from '../../staff/staff-entry.service.ts';
+import { auditEntities, searchAuditLog } from '../../audit/audit.service.ts';
 import { currentUser } from '../middleware/require-role.ts';
 import type { StaffEnv } from '../middleware/staff-env.ts';
 import { AuditView } from '../views/staff/audit.view.tsx';

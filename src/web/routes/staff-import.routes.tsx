@@ -3,7 +3,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { actorName, type StaffUser } from '../../auth/user.ts';
 import type { Kpi } from '../../core/kpi/kpi.ts';
 import { canEditKpi, canReadCity } from '../../policies/staff.policy.ts';
-import { departmentsOf } from '../../services/department.service.ts';
+import { departmentsOf } from '../../departments/department.service.ts';
 import {
   commitObservationImport,
   describeImportFileError,
@@ -12,8 +12,8 @@ import {
   previewObservationImport,
   type ImportFileError,
   type ImportPermissions,
-} from '../../services/observation-import.service.ts';
-import { ImportUploads, type UploadOwner } from '../../services/observation-import.uploads.ts';
+} from '../../actuals/observation-import.service.ts';
+import { ImportUploads, type UploadOwner } from '../../actuals/observation-import.uploads.ts';
 import { toCsv } from '../../formats/csv/write-csv.ts';
 import { currentUser, requireCityPermission } from '../middleware/require-role.ts';
 import type { StaffEnv } from '../middleware/staff-env.ts';
@@ -101,7 +101,7 @@ export function staffImportRoutes(deps: WebDeps, uploads = new ImportUploads()):
       await uploads.discard(kept.id);
       return c.html(<ImportUploadView page={page} city={city} errors={[describeImportFileError(result.error)[page.ctx.lang]]} />, 422);
     }
-    return c.html(<ImportPreviewView page={page} city={city} upload={{ id: kept.id, name: kept.file.name }} preview={result.preview} />, result.preview.problems.length > 0 ? 422 : 200);
+    return c.html(<ImportPreviewView page={page} city={city} upload={{ id: kept.id, name: kept.file.name }} preview={result.value} />, result.value.problems.length > 0 ? 422 : 200);
   });
 
   app.get('/:city/import/:id', async (c) => {
@@ -112,7 +112,7 @@ export function staffImportRoutes(deps: WebDeps, uploads = new ImportUploads()):
     if (!kept) return c.html(<ImportUploadView page={page} city={r.city.data.city} errors={[page.ctx.t('import.expired')]} />, 410);
     const result = await previewObservationImport(db, kept.file, r.permissions);
     if (!result.ok) return c.html(<ImportUploadView page={page} city={r.city.data.city} errors={[describeImportFileError(result.error)[page.ctx.lang]]} />, 422);
-    return c.html(<ImportPreviewView page={page} city={r.city.data.city} upload={{ id: kept.id, name: kept.file.name }} preview={result.preview} />);
+    return c.html(<ImportPreviewView page={page} city={r.city.data.city} upload={{ id: kept.id, name: kept.file.name }} preview={result.value} />);
   });
 
   /** The preview of the kept file as JSON: the same object as `michishirube import --dry-run --json`. */
@@ -123,7 +123,7 @@ export function staffImportRoutes(deps: WebDeps, uploads = new ImportUploads()):
     if (!kept) return staffNotFound(c);
     const result = await previewObservationImport(db, kept.file, r.permissions);
     if (!result.ok) return c.json({ error: describeImportFileError(result.error) }, 422);
-    return c.json(importPreviewJson(result.preview));
+    return c.json(importPreviewJson(result.value));
   });
 
   /** Every problem of the kept file as CSV (the page shows the first ones). */
@@ -135,7 +135,7 @@ export function staffImportRoutes(deps: WebDeps, uploads = new ImportUploads()):
     const result = await previewObservationImport(db, kept.file, r.permissions);
     const t = staffPage(c).ctx.t;
     const columns = [t('import.col.sheet'), t('import.col.row'), t('import.col.column'), t('import.col.raw'), 'kind', t('import.col.problem'), 'problem (en)'];
-    const rows = (result.ok ? result.preview.problems : []).map((p) => Object.fromEntries([p.sheet ?? '', p.row, p.column, p.raw, p.kind, p.message.ja, p.message.en].map((v, i) => [columns[i]!, v])));
+    const rows = (result.ok ? result.value.problems : []).map((p) => Object.fromEntries([p.sheet ?? '', p.row, p.column, p.raw, p.kind, p.message.ja, p.message.en].map((v, i) => [columns[i]!, v])));
     return new Response(toCsv({ columns, rows }), {
       headers: { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="import-problems.csv"` },
     });
@@ -151,16 +151,17 @@ export function staffImportRoutes(deps: WebDeps, uploads = new ImportUploads()):
     const user = currentUser(c);
     const result = await commitObservationImport(db, kept.file, { actor: actorName(user), reason: `${page.ctx.t('import.reason')}: ${kept.file.name}` }, r.permissions);
     if (!result.ok) {
-      if ('error' in result) {
+      if (result.error.kind === 'file') {
         await uploads.discard(kept.id);
-        return c.html(<ImportUploadView page={page} city={city} errors={[describeImportFileError(result.error)[page.ctx.lang]]} />, 422);
+        return c.html(<ImportUploadView page={page} city={city} errors={[describeImportFileError(result.error.file)[page.ctx.lang]]} />, 422);
       }
       // The data changed since the preview (or the permissions did): show what is wrong now.
-      return c.html(<ImportPreviewView page={page} city={city} upload={{ id: kept.id, name: kept.file.name }} preview={result.preview} status={page.ctx.t('import.hasProblems')} />, 409);
+      return c.html(<ImportPreviewView page={page} city={city} upload={{ id: kept.id, name: kept.file.name }} preview={result.error.preview} status={page.ctx.t('import.hasProblems')} />, 409);
     }
+    const { written } = result.value;
     await uploads.discard(kept.id);
-    if (result.written > 0) store.invalidate(city.id);
-    return redirectWithNotice(c, importBase(city.id), result.written > 0 ? 'staff.import.committed' : 'staff.import.nothing', { written: result.written.toLocaleString(), file: kept.file.name });
+    if (written > 0) store.invalidate(city.id);
+    return redirectWithNotice(c, importBase(city.id), written > 0 ? 'staff.import.committed' : 'staff.import.nothing', { written: written.toLocaleString(), file: kept.file.name });
   });
 
   return app;

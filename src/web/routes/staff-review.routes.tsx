@@ -7,7 +7,7 @@ import { canEditKpi, canReadCity, canReviewData } from '../../policies/staff.pol
 import { myUpdates } from '../../review/my-updates.service.ts';
 import { decideReview } from '../../review/review.service.ts';
 import { REVIEW_ENTITIES, slugOfKey, type ReviewAction, type ReviewEntity, type ReviewStatus } from '../../review/review.ts';
-import { departmentsOf } from '../../services/department.service.ts';
+import { departmentsOf } from '../../departments/department.service.ts';
 import { currentUser, requireCityPermission } from '../middleware/require-role.ts';
 import type { StaffEnv } from '../middleware/staff-env.ts';
 import { MyUpdatesView, ReviewQueueView, type ReviewRow } from '../views/staff/review.view.tsx';

@@ -3,7 +3,7 @@ import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import { DEFAULT_STAFF_CONFIG } from '../../config.ts';
 import type { MessageKey } from '../../i18n/messages.ts';
-import { changePassword, login, logout } from '../../services/auth.service.ts';
+import { changePassword, login, logout } from '../../auth/auth.service.ts';
 import { isConcurrentWriteError } from '../../core/concurrency.ts';
 import { csrfProtection } from '../middleware/csrf.ts';
 import { formGuard } from '../middleware/input-guard.ts';

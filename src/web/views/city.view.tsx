@@ -1,13 +1,13 @@
 import { UnpublishedYearsNote } from './unpublished-note.tsx';
 import type { City, CityData } from '../../core/city/city.ts';
-import type { ProgressGlance } from '../../services/progress-glance.service.ts';
+import type { ProgressGlance } from '../../kpis/progress-glance.service.ts';
 import { fill } from './fill.ts';
 import { CountTable } from './progress.view.tsx';
 import { formatCount } from './sdg.view.tsx';
 import { sdgGoals, textColourOn } from '../../core/sdg/sdg-framework.ts';
-import type { CitySummary } from '../../services/city-summary.service.ts';
-import { headlineKpis } from '../../services/headline-kpis.service.ts';
-import { statusOverridesByKpi } from '../../services/staff-notes.service.ts';
+import type { CitySummary } from '../../cities/city-summary.service.ts';
+import { headlineKpis } from '../../kpis/headline-kpis.service.ts';
+import { statusOverridesByKpi } from '../../staff/staff-notes.service.ts';
 import { DownloadLinks, goalPath, KpiTable, kpiPath, quantityLabel, rateLabel, StatusWithOverride, timeLabel } from './public-parts.tsx';
 import { Layout } from './layout.tsx';
 import { RateBar } from './status-badge.tsx';

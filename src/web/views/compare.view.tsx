@@ -1,10 +1,10 @@
 import type { City } from '../../core/city/city.ts';
-import type { CityComparison, ComparedTheme } from '../../services/city-comparison.service.ts';
-import type { CityKpi } from '../../services/sdg-overview.service.ts';
+import type { CityComparison, ComparedTheme } from '../../summaries/city-comparison.service.ts';
+import type { CityKpi } from '../../summaries/sdg-overview.service.ts';
 import { fill } from './fill.ts';
 import type { PrefectureCount } from '../../summaries/national.service.ts';
 import { PrefectureSelect } from './national-parts.tsx';
-import { MAX_COMPARED } from '../../services/city-comparison.service.ts';
+import { MAX_COMPARED } from '../../summaries/city-comparison.service.ts';
 import { Layout } from './layout.tsx';
 import { nextTarget } from '../../core/kpi/kpi-definition.ts';
 import type { CityPeers } from '../../summaries/comparison.service.ts';

@@ -1,4 +1,4 @@
-import type { KpiDetail } from '../../services/kpi-detail.service.ts';
+import type { KpiDetail } from '../../kpis/kpi-detail.service.ts';
 import { fill } from './fill.ts';
 import { KpiChartFigure, SeriesTable } from './kpi.view.tsx';
 import { UnpublishedYearsNote } from './unpublished-note.tsx';

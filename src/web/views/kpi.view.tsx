@@ -9,7 +9,7 @@ import type { PreciseValue } from '../../core/kpi/kpi.ts';
 import type { TimePoint } from '../../core/time/time-point.ts';
 import { formatTimePointWareki } from '../../core/notation/index.ts';
 import { timePointEnd } from '../../core/time/time-point.ts';
-import type { KpiDetail, PrintedFigure } from '../../services/kpi-detail.service.ts';
+import type { KpiDetail, PrintedFigure } from '../../kpis/kpi-detail.service.ts';
 import { formatTokyoDateTime } from '../../core/time/clock.ts';
 import { kpiChartSeries } from '../charts/kpi-chart-model.ts';
 import { renderKpiChart, type KpiChartInput } from '../charts/kpi-time-series.chart.ts';

@@ -1,6 +1,6 @@
 import type { City, CityData } from '../../core/city/city.ts';
-import type { CitySummary } from '../../services/city-summary.service.ts';
-import { statusOverrideOf } from '../../services/staff-notes.service.ts';
+import type { CitySummary } from '../../cities/city-summary.service.ts';
+import { statusOverrideOf } from '../../staff/staff-notes.service.ts';
 import { licenceOf } from '../../open-data/licence.ts';
 import { fill } from './fill.ts';
 import { Layout } from './layout.tsx';

@@ -1,6 +1,6 @@
 import { KPI_STATUSES } from '../../core/kpi/status.ts';
 import { sdgGoals } from '../../core/sdg/sdg-framework.ts';
-import type { FilteredPlanReport, PlanFilter } from '../../services/plan-filter.service.ts';
+import type { FilteredPlanReport, PlanFilter } from '../../plans/plan-filter.service.ts';
 import { fill } from './fill.ts';
 import { localized, type ViewContext } from './view-context.ts';
 

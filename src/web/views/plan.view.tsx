@@ -3,15 +3,15 @@ import { UnpublishedYearsNote } from './unpublished-note.tsx';
 import type { City } from '../../core/city/city.ts';
 import type { PlanNode } from '../../core/plan/plan.ts';
 import type { NodeRollup } from '../../core/plan/rollup.ts';
-import { internationalSummary, type PlanReport, type PlanReportRow } from '../../services/plan-report.service.ts';
+import { internationalSummary, type PlanReport, type PlanReportRow } from '../../plans/plan-report.service.ts';
 import { formatQuantity, formatRate } from './format.ts';
 import { Layout } from './layout.tsx';
 import { RateBar, StatusBadge } from './status-badge.tsx';
 import { localized, type ViewContext } from './view-context.ts';
-import type { FilteredPlanReport, PlanFilter } from '../../services/plan-filter.service.ts';
+import type { FilteredPlanReport, PlanFilter } from '../../plans/plan-filter.service.ts';
 import { PlanFilterForm } from './plan-filter.view.tsx';
 import { DownloadLinks, kpiPath, StatusWithOverride, timeLabel, yearLabel } from './public-parts.tsx';
-import { expertEvaluationsOf, otherNarrativesOf } from '../../services/staff-notes.service.ts';
+import { expertEvaluationsOf, otherNarrativesOf } from '../../staff/staff-notes.service.ts';
 import { fill } from './fill.ts';
 
 /** `/cities/:city/plans/:plan`: the plan tree with each KPI's latest actual, target, rate, status and forecast. */

@@ -1,6 +1,6 @@
 import type { CityData } from '../../core/city/city.ts';
 import { KPI_STATUSES } from '../../core/kpi/status.ts';
-import { filterQuery, type GlanceRow, type ProgressGlance } from '../../services/progress-glance.service.ts';
+import { filterQuery, type GlanceRow, type ProgressGlance } from '../../kpis/progress-glance.service.ts';
 import { fill } from './fill.ts';
 import type { GoalStatusCount, PrefectureCount } from '../../summaries/national.service.ts';
 import { withQuery } from './national-parts.tsx';

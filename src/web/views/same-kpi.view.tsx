@@ -1,7 +1,7 @@
 import { raw } from 'hono/html';
 import { chartX } from '../charts/kpi-chart-model.ts';
 import { renderIndexedChart, type IndexedChartInput } from '../charts/indexed-comparison.chart.ts';
-import type { IndexedKpi, SameKpiGroup } from '../../services/city-comparison.service.ts';
+import type { IndexedKpi, SameKpiGroup } from '../../summaries/city-comparison.service.ts';
 import type { SameKpiPage } from '../../summaries/comparison.service.ts';
 import { fill } from './fill.ts';
 import { formatNumber } from './format.ts';

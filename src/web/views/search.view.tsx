@@ -1,5 +1,5 @@
-import type { SearchResult, SearchResults, Segment } from '../../services/search.service.ts';
-import { MAX_QUERY_LENGTH } from '../../services/search.service.ts';
+import type { SearchResult, SearchResults, Segment } from '../../search/search.service.ts';
+import { MAX_QUERY_LENGTH } from '../../search/search.service.ts';
 import { fill } from './fill.ts';
 import { Layout } from './layout.tsx';
 import { DownloadLinks, kpiPath } from './public-parts.tsx';

@@ -1,6 +1,6 @@
 import { formatTokyoDateTime } from '../../../core/time/clock.ts';
 import type { City } from '../../../core/city/city.ts';
-import type { AuditEntry } from '../../../services/audit.service.ts';
+import type { AuditEntry } from '../../../audit/audit.service.ts';
 import { localized } from '../view-context.ts';
 import { SelectField, TextField, type FormValues } from './form.tsx';
 import { StaffLayout, type StaffPage, sep } from './staff-layout.tsx';

@@ -5,13 +5,13 @@ import { sortedObservations } from '../../../core/kpi/kpi-evaluation.ts';
 import { formatTimePointWareki } from '../../../core/notation/index.ts';
 import { formatTimePointIso, reportingYear, type TimePoint } from '../../../core/time/time-point.ts';
 import type { MessageKey } from '../../../i18n/messages.ts';
-import type { DepartmentProgress } from '../../../services/round.service.ts';
-import type { Department } from '../../../services/department.service.ts';
-import type { EntryRound } from '../../../services/round.service.ts';
+import type { DepartmentProgress } from '../../../review/round.service.ts';
+import type { Department } from '../../../departments/department.service.ts';
+import type { EntryRound } from '../../../review/round.service.ts';
 import { formatQuantity, formatTime } from '../format.ts';
 import { localized, type ViewContext } from '../view-context.ts';
-import type { KpiEditState } from '../../../services/edit-state.service.ts';
-import { encodeVersions } from '../../../services/form-versions.ts';
+import type { KpiEditState } from '../../../staff/edit-state.service.ts';
+import { encodeVersions } from '../../../staff/form-versions.ts';
 import { ConflictPanel, ErrorSummary, RadioGroup, SelectField, TextArea, TextField, VersionField, type ConflictInfo, type FieldErrors, type FormValues } from './form.tsx';
 import { CsrfField, fill, StaffLayout, type StaffPage, sep } from './staff-layout.tsx';
 

@@ -232,7 +232,7 @@ export function ConflictPanel(props: { ctx: ViewContext; conflict: ConflictInfo 
   );
 }
 
-/** The hidden version field(s) of an edit form: the version it was opened on (see services/form-versions.ts). */
+/** The hidden version field(s) of an edit form: the version it was opened on (see staff/form-versions.ts). */
 export function VersionField(props: { name?: 'version' | 'versions'; value: string | number }) {
   return <input type="hidden" name={props.name ?? 'version'} value={String(props.value)} />;
 }

@@ -1,6 +1,6 @@
 import type { City } from '../../../core/city/city.ts';
 import { formatTimePointJa } from '../../../core/time/time-point.ts';
-import type { ImportPreview, ImportProblem } from '../../../services/observation-import.service.ts';
+import type { ImportPreview, ImportProblem } from '../../../actuals/observation-import.service.ts';
 import { localized, type ViewContext } from '../view-context.ts';
 import { CsrfField, fill, sep, StaffLayout, type StaffPage } from './staff-layout.tsx';
 

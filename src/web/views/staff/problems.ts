@@ -1,4 +1,4 @@
-import type { FieldProblem } from '../../../services/staff-entry.service.ts';
+import type { FieldProblem } from '../../../staff/staff-entry.service.ts';
 import type { ViewContext } from '../view-context.ts';
 
 /** A field problem as a message in the page's language (the notation parser's own bilingual message for notations). */

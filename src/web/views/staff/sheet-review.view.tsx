@@ -1,6 +1,6 @@
 import type { City } from '../../../core/city/city.ts';
 import type { Plan } from '../../../core/plan/plan.ts';
-import type { SheetReview } from '../../../services/progress-sheet.service.ts';
+import type { SheetReview } from '../../../sheets/progress-sheet.service.ts';
 import { differenceTexts, formatMonth } from '../../../sheets/sheet-text.ts';
 import { formatFixed } from '../sheet/sheet.view.tsx';
 import { localized } from '../view-context.ts';

@@ -1,0 +1,165 @@
+import type { Kysely } from 'kysely';
+import type { City, CityData } from '../core/city/city.ts';
+import { LRUCache } from 'lru-cache';
+import type { Database } from '../storage/database.ts';
+import { bumpCityRevision, notifyCityChanged, staleSummaryCityIds } from '../summaries/summary.repository.ts';
+import { refreshCitySummaries } from '../summaries/summary.service.ts';
+import { listCities, loadCityData } from './city-data.service.ts';
+import { markStable } from '../cities/city-view-memo.ts';
+import { loadStaffDecorations, publicView, yearsWithData, type StaffCityData } from '../review/publication.service.ts';
+
+/** How many cities each of the store's caches keeps (a city of 300 KPIs with history is a few MB). */
+export const CACHED_CITIES = 64;
+
+/** The PostgreSQL notification channel on which a process announces a written city (payload: its id). */
+export const CHANGE_CHANNEL = 'michishirube_city_changed';
+
+/**
+ * Read access to cities for the web and the CLI, cached in memory: a city's data is loaded
+ * once and kept until a write to it calls {@link CityDataStore.invalidate}.
+ *
+ * {@link get} returns what the public may see (the actuals of unpublished years left out, the
+ * secretariat's status overrides and the yearly commentaries attached); {@link getStaff} returns
+ * everything, for the staff area only.
+ */
+export class CityDataStore {
+  // Cities kept in memory: the most recently used ones, at most CACHED_CITIES of each view, so
+  // memory stays bounded whatever the number of cities an installation hosts (issue 11.1).
+  private readonly staffCache = new LRUCache<string, Promise<StaffCityData | null>>({ max: CACHED_CITIES });
+  private readonly publicCache = new LRUCache<string, Promise<CityData | null>>({ max: CACHED_CITIES });
+  private cities: Promise<City[]> | null = null;
+  /** Bumped on every invalidation, so caches built on top (rendered pages) know to drop. */
+  version = 0;
+  /** Per city: bumped when that city changes (here or, through the database, in another process). */
+  private readonly cityVersions = new Map<string, number>();
+  /**
+   * Bumped when the summaries the cross-city pages read have changed (after they are rebuilt,
+   * never before, so a page rendered in between is dropped too).
+   */
+  crossCityVersion = 0;
+  /** The change signal of each written city, one at a time per store, in write order. */
+  private changes: Promise<void> = Promise.resolve();
+  private readonly pendingCities = new Set<string>();
+  /** What a failed change signal is reported to (the console by default). */
+  onSignalError: (e: unknown) => void = (e) => console.error('michishirube: updating the summaries failed:', e);
+
+  /** Steps run on every load after the stored data is read (the partner platform's KPI counts). */
+  private readonly derivers: ((data: CityData) => Promise<CityData>)[] = [];
+
+  constructor(readonly db: Kysely<Database>) {}
+
+  /** Adds a step that completes a city's data on load (e.g. platform-computed actuals of bound KPIs). */
+  addDeriver(derive: (data: CityData) => Promise<CityData>): void {
+    this.derivers.push(derive);
+  }
+
+  listCities(): Promise<City[]> {
+    this.cities ??= listCities(this.db);
+    return this.cities;
+  }
+
+  /** A city's public data (unpublished years removed), or null for an unknown city. */
+  get(cityId: string): Promise<CityData | null> {
+    let p = this.publicCache.get(cityId);
+    if (!p) {
+      // Never changed once loaded: pages may keep figures computed from it (city-view-memo.ts).
+      p = this.getStaff(cityId).then((s) => (s ? markStable(publicView(s)) : null));
+      this.publicCache.set(cityId, p);
+      p.catch(() => this.publicCache.delete(cityId));
+    }
+    return p;
+  }
+
+  /** Everything of a city, unpublished actuals included, with the years withheld: staff pages only. */
+  getStaff(cityId: string): Promise<StaffCityData | null> {
+    let p = this.staffCache.get(cityId);
+    if (!p) {
+      p = this.load(cityId);
+      this.staffCache.set(cityId, p);
+      p.catch(() => this.staffCache.delete(cityId));
+    }
+    return p;
+  }
+
+  /** The version of one city's cached pages: changes whenever that city is written. */
+  cityVersion(cityId: string): number {
+    return this.cityVersions.get(cityId) ?? 0;
+  }
+
+  /**
+   * After a write to a city: forgets what was cached of it here, then, in the background and in
+   * write order, bumps its revision in the database, rebuilds its cross-city summaries and tells
+   * other processes (PostgreSQL NOTIFY on {@link CHANGE_CHANNEL}). Without a city, forgets
+   * everything cached here (no database signal). {@link settled} waits for the signals.
+   */
+  invalidate(cityId?: string): void {
+    this.forget(cityId);
+    if (cityId) this.signal(cityId);
+  }
+
+  /**
+   * Forgets a city's cached data in this process only: for a change another process made and
+   * announced. Also counts as a cross-city change (that process rebuilt the summaries).
+   */
+  forget(cityId?: string): void {
+    if (cityId) {
+      this.staffCache.delete(cityId);
+      this.publicCache.delete(cityId);
+      this.cityVersions.set(cityId, this.cityVersion(cityId) + 1);
+    } else {
+      this.staffCache.clear();
+      this.publicCache.clear();
+      for (const id of this.cityVersions.keys()) this.cityVersions.set(id, this.cityVersion(id) + 1);
+      this.crossCityVersion++;
+    }
+    this.cities = null;
+    this.version++;
+  }
+
+  /** Resolves once every change signalled so far has reached the database (revision, summaries, notification). */
+  settled(): Promise<void> {
+    return this.changes;
+  }
+
+  /**
+   * Rebuilds the summaries of cities whose data is newer than them (first start after the
+   * migration, a process that stopped mid-way). Returns how many cities were rebuilt.
+   */
+  async catchUpSummaries(): Promise<number> {
+    let n = 0;
+    for (const cityId of await staleSummaryCityIds(this.db)) if (await refreshCitySummaries(this.db, this, cityId)) n++;
+    if (n > 0) this.crossCityVersion++;
+    return n;
+  }
+
+  private signal(cityId: string): void {
+    // Several writes to one city before the signal runs need one rebuild.
+    if (this.pendingCities.has(cityId)) return;
+    this.pendingCities.add(cityId);
+    this.changes = this.changes.then(async () => {
+      this.pendingCities.delete(cityId);
+      try {
+        await bumpCityRevision(this.db, cityId);
+        await refreshCitySummaries(this.db, this, cityId);
+        this.crossCityVersion++;
+        await notifyCityChanged(this.db, CHANGE_CHANNEL, cityId);
+      } catch (e) {
+        this.onSignalError(e);
+      }
+    });
+  }
+
+  private async load(cityId: string): Promise<StaffCityData | null> {
+    let data = await loadCityData(this.db, cityId, { withHistory: true });
+    if (!data) return null;
+    for (const derive of this.derivers) data = await derive(data);
+    const { publishedYears, heldYears, statusOverrides, yearlyCommentaries, reviews } = await loadStaffDecorations(this.db, cityId);
+    const full: CityData = {
+      ...data,
+      ...(statusOverrides.length > 0 && { statusOverrides }),
+      ...(yearlyCommentaries.length > 0 && { yearlyCommentaries }),
+    };
+    const unpublishedYears = new Set([...yearsWithData(full), ...heldYears].filter((y) => !publishedYears.has(y)));
+    return markStable({ data: markStable(full), publishedYears, unpublishedYears, reviews });
+  }
+}

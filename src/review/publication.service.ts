@@ -1,0 +1,146 @@
+import { tokyoDateOf } from '../core/time/clock.ts';
+import type { CityData, StatusOverride, YearlyCommentary } from '../core/city/city.ts';
+import type { Observation } from '../core/kpi/kpi.ts';
+import { formatTimePointIso, reportingYear } from '../core/time/time-point.ts';
+import { listReviewStatuses } from '../review/review.repository.ts';
+import { actualKey, yearKey, type ActualContent, type ReviewEntity, type ReviewStatus, type TextContent } from '../review/review.ts';
+import type { Executor } from '../storage/database.ts';
+import { appendYearPublication, listCommentaries, listStatusOverrides, listYearPublications } from '../staff/staff-record.repository.ts';
+import { loadCityData } from '../cities/city-data.service.ts';
+
+/**
+ * A city's data as staff see it (every actual, drafts included), with what decides what the
+ * public sees: the published years and the review state of each reviewed entry.
+ */
+export interface StaffCityData {
+  readonly data: CityData;
+  /** Reporting years the secretariat published (a year is unpublished until it does). */
+  readonly publishedYears: ReadonlySet<number>;
+  /** Years holding data (or held by a round) that are not published. */
+  readonly unpublishedYears: ReadonlySet<number>;
+  /** The review status of every reviewed entry, by {@link reviewId}. */
+  readonly reviews: ReadonlyMap<string, ReviewStatus>;
+}
+
+/** The map key of a review status: entity and key. */
+export function reviewId(entity: ReviewEntity, key: string): string {
+  return `${entity} ${key}`;
+}
+
+/** The staff decisions that decorate a city's data: published years, overrides, commentaries, reviews. */
+export async function loadStaffDecorations(
+  db: Executor,
+  cityId: string,
+): Promise<{ publishedYears: Set<number>; heldYears: Set<number>; statusOverrides: StatusOverride[]; yearlyCommentaries: YearlyCommentary[]; reviews: Map<string, ReviewStatus> }> {
+  const [publications, overrides, commentaries, reviews] = await Promise.all([
+    listYearPublications(db, cityId),
+    listStatusOverrides(db, cityId),
+    listCommentaries(db, cityId),
+    listReviewStatuses(db, cityId),
+  ]);
+  return {
+    publishedYears: new Set(publications.filter((p) => p.published).map((p) => p.year)),
+    heldYears: new Set(publications.filter((p) => !p.published).map((p) => p.year)),
+    statusOverrides: overrides.flatMap((o) =>
+      o.status === null ? [] : [{ kpiId: o.kpi_slug, status: o.status, justification: o.justification, decidedOn: isoDate(o.recorded_at) }],
+    ),
+    yearlyCommentaries: commentaries.filter((c) => c.body.trim() !== '').map((c) => ({ kpiId: c.kpi_slug, year: c.year, body: c.body })),
+    reviews: new Map(reviews.map((r) => [reviewId(r.entity, r.key), r])),
+  };
+}
+
+/** Every reporting year a city's data touches: actuals, commentaries, dated narratives. */
+export function yearsWithData(data: CityData): Set<number> {
+  const years = new Set<number>();
+  for (const k of data.kpis) for (const o of k.observations) years.add(reportingYear(o.at));
+  for (const c of data.yearlyCommentaries ?? []) years.add(c.year);
+  for (const p of data.plans) for (const n of p.narratives) if (n.year !== undefined) years.add(n.year);
+  return years;
+}
+
+/**
+ * What the public may see of a city (issue 10, point 1): only published years, and of those
+ * only approved content; a figure the city printed in a published document (an observation
+ * marked `documented`) is public whatever its year. An actual, commentary or evaluation under review shows its last
+ * approved content (a correction waits), or nothing when none was approved; entries never
+ * reviewed were documented before review existed and show as stored. Rates, statuses, charts,
+ * sheets, downloads and search computed from the result are those of the published data.
+ * `unpublishedYears` lists the years withheld that hold data, so pages can say so.
+ */
+export function publicView(staff: StaffCityData): CityData {
+  const published = (year: number) => staff.publishedYears.has(year);
+  const approvedOf = (entity: ReviewEntity, key: string): { show: boolean; content?: ActualContent | TextContent; approvedAt?: Date | null } => {
+    const r = staff.reviews.get(reviewId(entity, key));
+    if (!r) return { show: true };
+    return r.approved ? { show: true, content: r.approved, approvedAt: r.approvedAt } : { show: false };
+  };
+  const d = staff.data;
+  const kpis = d.kpis.map((k) => ({
+    ...k,
+    observations: k.observations.flatMap((withReplaced): Observation[] => {
+      // A typed-in override of a platform count: while it is not public, the counts it replaces are.
+      const { replaces, ...o } = withReplaced;
+      const instead = (): Observation[] => (replaces ?? []).filter((r) => r.documented || published(reportingYear(r.at)));
+      if (!published(reportingYear(o.at))) return o.documented ? [o] : instead();
+      const a = approvedOf('actual', actualKey(k.id, formatTimePointIso(o.at)));
+      if (!a.show) return instead();
+      if (!a.content) return [o];
+      const c = a.content as ActualContent;
+      const { decimals: _d, note: _n, source: _s, recordedAt: _r, ...rest } = o;
+      // The time the public content was approved, never that of a correction still waiting.
+      const recordedAt = a.approvedAt ? { recordedAt: a.approvedAt.toISOString() } : {};
+      return [{ ...rest, value: c.value, ...(c.decimals !== null && { decimals: c.decimals }), ...(c.note !== null && { note: c.note }), ...(c.source !== null && { source: c.source }), ...recordedAt }];
+    }),
+  }));
+  const plans = d.plans.map((p) => ({
+    ...p,
+    narratives: p.narratives.flatMap((n) => {
+      if (n.year === undefined) return [n];
+      if (!published(n.year)) return [];
+      if (n.kind !== 'expert-evaluation') return [n];
+      const a = approvedOf('evaluation', yearKey(p.id, n.year));
+      if (!a.show) return [];
+      return [a.content ? { ...n, body: (a.content as TextContent).body } : n];
+    }),
+  }));
+  const yearlyCommentaries = (d.yearlyCommentaries ?? []).flatMap((c) => {
+    if (!published(c.year)) return [];
+    const a = approvedOf('commentary', yearKey(c.kpiId, c.year));
+    if (!a.show) return [];
+    const body = a.content ? (a.content as TextContent).body : c.body;
+    return body.trim() === '' ? [] : [{ ...c, body }];
+  });
+  const { yearlyCommentaries: _y, ...rest } = d;
+  const unpublishedYears = [...staff.unpublishedYears].sort((a, b) => a - b);
+  return {
+    ...rest,
+    kpis,
+    plans,
+    ...(yearlyCommentaries.length > 0 && { yearlyCommentaries }),
+    ...(unpublishedYears.length > 0 && { unpublishedYears }),
+  };
+}
+
+/** Whether an actual at this time point is in a published year. */
+export function isPublishedAt(staff: StaffCityData, at: Parameters<typeof reportingYear>[0]): boolean {
+  return staff.publishedYears.has(reportingYear(at));
+}
+
+/** The Tokyo date a staff decision was recorded on. */
+function isoDate(d: Date | string): string {
+  return tokyoDateOf(d);
+}
+
+/**
+ * Publishes the years a city's stored data documents and nobody has decided on yet (the seed
+ * cities and plan data files transcribe published documents: their years are public). A year
+ * held by a round or unpublished by the secretariat keeps that decision. Returns the years published.
+ */
+export async function publishDocumentedYears(db: Executor, cityId: string, actor: string): Promise<number[]> {
+  const data = await loadCityData(db, cityId);
+  if (!data) return [];
+  const decided = new Set((await listYearPublications(db, cityId)).map((p) => p.year));
+  const years = [...yearsWithData(data)].filter((y) => !decided.has(y)).sort((a, b) => a - b);
+  for (const year of years) await appendYearPublication(db, { city_id: cityId, year, published: true, actor, reason: 'documented in the source documents' });
+  return years;
+}
