@@ -122,14 +122,18 @@ export async function progressSheetXlsxBuffer(sheet: ProgressSheet, lang: Lang, 
 
 type Labels = ReturnType<typeof sheetLabels>;
 
+/**
+ * The goals as text (the workbook holds no icons): one line per side, as the print view's
+ * icons. Nothing else: the form prints no note on where they come from, and an empty section
+ * stays empty for the city to fill in (issue 14).
+ */
 function priorityGoalsText(sheet: ProgressSheet, lang: Lang): string {
-  if (sheet.priorityGoals.length === 0) return t(lang, 'sheets.none');
   const lines = sheet.priorityGoals.map((g) => {
     const side = t(lang, `sheets.side.${g.side}`);
     const goals = g.goals.map((n) => `${n} ${findSdgGoal(n)?.short[lang] ?? ''}`.trim()).join('、');
     return side ? `${side}：${goals}` : goals;
   });
-  return `${lines.join('\n')}\n${t(lang, 'sheets.priorityGoals.note')}`;
+  return lines.join('\n');
 }
 
 /** The columns of a table: [側面], No, [取組名], 指標名, 当初値, actuals, 目標値, 達成度, [反映状況], [指標ID]. */

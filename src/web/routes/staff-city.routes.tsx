@@ -38,6 +38,7 @@ import { sheetReviews } from '../../services/progress-sheet.service.ts';
 import { buildProgressSheet } from '../../sheets/progress-sheet.ts';
 import { differenceTexts } from '../../sheets/sheet-text.ts';
 import { setSubmissionMonth } from '../../sheets/set-submission-month.command.ts';
+import { setSheetForm } from '../../sheets/set-sheet-form.command.ts';
 import { toCsv } from '../../formats/csv/write-csv.ts';
 import { forbidden, formOf, noticeOf, redirectWithNotice, staffNotFound, staffPage, staleForm } from './staff-page.tsx';
 
@@ -567,6 +568,22 @@ export function staffCityRoutes(deps: WebDeps): Hono<StaffEnv> {
       return renderSheets(c, r.error.field === 'submittedOn' ? t('sheets.submittedOn.bad') : r.error.field === 'kind' ? t('sheets.unknownKind') : t('sheets.unknownYear'), 400);
     }
     return redirectWithNotice(c, `/staff/cities/${plan.cityId}/plans/${plan.id}/sheets`, 'sheets.submittedOn.saved');
+  });
+
+  // Which form the plan's sheets follow and 第N期: a city built in the app sets them here.
+  app.post('/:city/plans/:plan/sheets/form', async (c) => {
+    const plan = await planOf(c);
+    if (!plan) return staffNotFound(c);
+    const user = currentUser(c);
+    if (!canEditPlans(user, plan.cityId)) return forbidden(c);
+    const form = await formOf(c);
+    const r = await setSheetForm(db, store, actorName(user!), plan, { layout: form['layout'] ?? '', ordinal: form['ordinal'] ?? '' });
+    if (!r.ok) {
+      const t = staffPage(c).ctx.t;
+      if (r.error.field === 'plan') return staffNotFound(c);
+      return renderSheets(c, r.error.field === 'layout' ? t('sheets.form.badLayout') : t('sheets.form.badOrdinal'), 400);
+    }
+    return redirectWithNotice(c, `/staff/cities/${plan.cityId}/plans/${plan.id}/sheets`, 'sheets.form.saved');
   });
 
   app.get('/:city/plans/:plan/sheets/differences.csv', async (c) => {
