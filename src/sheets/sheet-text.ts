@@ -34,6 +34,13 @@ export function sheetLabels(sheet: ProgressSheet, lang: Lang) {
     cityName,
     selected,
     cityLine: selected ? `${cityName}（${selected}）` : cityName,
+    /**
+     * The overview page's title (`overview-title` text; the result report falls back on the
+     * plan's vision, Tsukuba's 「世界のあしたが見えるまち つくば」) and its municipality line:
+     * 「岩手県一関市（2021年度選定）」, Tsukuba's 「自治体名：茨城県つくば市(2018年度選定)」.
+     */
+    overviewTitle: sheet.texts['overview-title']?.[0]?.body ?? (sheet.layout === 'result-report' ? (plan.vision ?? '') : ''),
+    overviewCityLine: wide || lang !== 'ja' ? (selected ? `${cityName}${lang === 'ja' ? `（${selected}）` : ` (${selected})`}` : cityName) : `${t(lang, 'sheets.head.city')}：${cityName}${selected ? `(${selected})` : ''}`,
     /** 「岩手県一関市　第１期ＳＤＧｓ未来都市計画：計画期間2021年～2023年」 */
     planLine: `${cityName}${lang === 'ja' ? (wide ? '　' : ' ') : ': '}${periodPlan}`,
     planTitle,

@@ -122,6 +122,8 @@ export interface PlanNarrative {
 
 /**
  * The places of the forms that print free text:
+ * - `overview-title`: the title of the overview page, above the municipality (Ichinoseki's
+ *   「未来を見つめ、世界が憧れるまち いちのせき」; without it the result report prints the plan's vision);
  * - `overview-1`, `overview-3` … `overview-8`: the overview page's numbered items (1.地域の特徴と課題及び目標 …
  *   8.他地域への展開状況; item 2 is the goals' icons);
  * - `vision-progress`: （５） of 全体計画（2030年のあるべき姿）, after the KPIs' commentaries (●行政内部の推進体制);
@@ -131,6 +133,7 @@ export interface PlanNarrative {
  * - `period-expert`: 有識者からの取組に対する評価 of 様式3-3 or the result report.
  */
 export type NarrativeSection =
+  | 'overview-title'
   | 'overview-1'
   | 'overview-3'
   | 'overview-4'
@@ -147,6 +150,7 @@ export type NarrativeSection =
   | 'period-outlook'
   | 'period-expert';
 export const NARRATIVE_SECTIONS: readonly NarrativeSection[] = [
+  'overview-title',
   'overview-1',
   'overview-3',
   'overview-4',

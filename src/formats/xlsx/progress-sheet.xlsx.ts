@@ -81,8 +81,7 @@ export function buildProgressSheetWorkbook(sheet: ProgressSheet, lang: Lang, pur
   } else {
     if (sheet.kind === 'report') W.overview();
     const ws1 = W.page(`${L.num(1).trim()} ${t(lang, 'sheets.vision.4')}`, vision);
-    if (sheet.kind === 'summary') W.head(ws1);
-    else W.partHeading(ws1, L.planLine);
+    W.head(ws1);
     W.tableSection(ws1, `${L.num(1)}${t(lang, 'sheets.vision.4')}`, vision);
     const ws2 = W.page(`${L.num(2).trim()} ${t(lang, 'sheets.sdgs.1')}`, sdgs);
     W.partHeading(ws2, L.planLine);
@@ -261,13 +260,14 @@ class FormWriter {
     return row;
   }
 
-  /** The form's header: title, then the municipality, 選定年度 and 作成年月 on their own row (never cut), then the plan. */
+  /** The form's header: title, then the municipality, 選定年度 and 作成年月 on their own row (never cut), then 計画名 and/or the period's plan line. */
   head(ws: ExcelJS.Worksheet): void {
     const title = this.text(ws, this.L.sheetTitle, { ...FONT, size: 14, bold: true });
     title.height = Math.max(title.height ?? 0, 24);
     const created = this.L.createdOn ? `${t(this.lang, 'sheets.head.createdOn')}：${this.L.createdOn}` : `${t(this.lang, 'sheets.head.createdOn')}：`;
     this.text(ws, [this.L.cityName, this.L.selected, created].filter((x) => x !== '').join('　'), { ...FONT, bold: true });
-    this.text(ws, this.sheet.kind === 'progress' ? `${t(this.lang, 'sheets.head.planName')}：${this.L.planTitle}` : this.L.planLine, { ...FONT, bold: true });
+    if (this.sheet.kind !== 'summary') this.text(ws, `${t(this.lang, 'sheets.head.planName')}：${this.L.planTitle}`, { ...FONT, bold: true });
+    if (this.sheet.kind !== 'progress') this.text(ws, this.L.planLine, { ...FONT, bold: true });
     ws.addRow([]);
   }
 
@@ -346,11 +346,10 @@ class FormWriter {
   overview(): void {
     const ws = this.page(this.L.overviewSheetName, undefined);
     const { sheet, lang, L } = this;
-    const title = this.text(ws, L.sheetTitle, { ...FONT, size: 14, bold: true });
+    // As both seeds print it: the page's own title and the municipality, not the sheet's header.
+    const title = this.text(ws, L.overviewTitle, { ...FONT, size: 14, bold: true });
     title.height = Math.max(title.height ?? 0, 24);
-    if (sheet.kind === 'report' && sheet.plan.vision) this.text(ws, sheet.plan.vision, { ...FONT, size: 12, bold: true });
-    this.text(ws, [L.cityName, L.selected, `${t(lang, 'sheets.head.createdOn')}：${L.createdOn}`].filter((x) => x !== '').join('　'), { ...FONT, bold: true });
-    this.text(ws, `${t(lang, 'sheets.head.planName')}：${L.planTitle}`, { ...FONT, bold: true });
+    this.text(ws, L.overviewCityLine, { ...FONT, bold: true });
     ws.addRow([]);
     const width = this.width(ws);
     for (const no of [1, 2, 3, 4, 5, 6, 7, 8]) {

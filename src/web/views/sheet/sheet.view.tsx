@@ -115,7 +115,7 @@ function PeriodForm(props: { sheet: ProgressSheet; lang: Lang; L: Labels }) {
   ];
   return (
     <section class="page">
-      {sheet.kind === 'summary' ? <Head sheet={sheet} L={L} lang={lang} /> : <p class="plan-line">{L.planLine}</p>}
+      <Head sheet={sheet} L={L} lang={lang} />
       <Section heading={`${L.num(1)}${t(lang, 'sheets.vision.4')}`}>{vision ? <KpiTable sheet={sheet} table={vision} lang={lang} L={L} /> : null}</Section>
       <Section heading={`${L.num(2)}${t(lang, 'sheets.sdgs.1')}`}>{sdgs ? <KpiTable sheet={sheet} table={sdgs} lang={lang} L={L} /> : null}</Section>
       <Section heading={`${L.num(3)}${L.periodSummary}`}>
@@ -170,52 +170,30 @@ function Head(props: { sheet: ProgressSheet; L: Labels; lang: Lang }) {
           <dd class="created-on">{L.createdOn}</dd>
         </div>
       </dl>
-      {sheet.kind === 'progress' ? (
+      {sheet.kind !== 'summary' ? (
         <p class="plan-line">
           <span class="k">{t(lang, 'sheets.head.planName')}</span> {L.planTitle}
         </p>
-      ) : (
-        <p class="plan-line">{L.planLine}</p>
-      )}
+      ) : null}
+      {sheet.kind !== 'progress' ? <p class="plan-line">{L.planLine}</p> : null}
     </header>
   );
 }
 
-/** The overview page: header and the items 1.–8. (2. the goals' icons), each printed even when empty. */
+/**
+ * The overview page as both seeds print it: its own title (the plan's catchphrase) and the
+ * municipality with its 選定年度 — not the sheet's title or 作成年月, which head the form's other
+ * pages — then the items 1.–8. (2. the goals' icons), each printed even when empty.
+ */
 function OverviewPage(props: { sheet: ProgressSheet; lang: Lang; L: Labels }) {
   const { sheet, lang, L } = props;
   const item = (no: number) => sheet.overview.find((o) => o.no === no)?.bodies ?? [];
   return (
     <section class="page overview">
-      {sheet.kind === 'report' ? (
-        <header class="sheet-head">
-          <h1>{L.sheetTitle}</h1>
-          <p class="vision">{sheet.plan.vision ?? ''}</p>
-          <dl class="head-grid">
-            <div>
-              <dt>{t(lang, 'sheets.head.city')}</dt>
-              <dd>{L.cityName}</dd>
-            </div>
-            <div>
-              <dd>{L.selected}</dd>
-            </div>
-            <div>
-              <dt>{t(lang, 'sheets.head.createdOn')}</dt>
-              <dd class="created-on">{L.createdOn}</dd>
-            </div>
-          </dl>
-          <p class="plan-line">
-            <span class="k">{t(lang, 'sheets.head.planName')}</span> {L.planTitle}
-          </p>
-        </header>
-      ) : (
-        <header class="sheet-head">
-          <h1>{L.sheetTitle}</h1>
-          <p class="plan-line">
-            {L.cityName}　{L.selected}　{L.createdOn}
-          </p>
-        </header>
-      )}
+      <header class="sheet-head">
+        {L.overviewTitle ? <h1 class="overview-title">{L.overviewTitle}</h1> : null}
+        <p class="plan-line">{L.overviewCityLine}</p>
+      </header>
       <div class="items">
         {[1, 2, 3, 4, 5, 6, 7, 8].map((no) => (
           <div class="block">
