@@ -78,6 +78,24 @@ function expectRowsMatch(sheet: ProgressSheet, printed: readonly PrintedRow[]): 
   });
 }
 
+/**
+ * Checks that each step occurs in `text` after the previous one (from 0 each time when not
+ * `ordered`); a group's members in any order, all before the next step. Returns nothing; fails
+ * naming the step.
+ */
+function expectSteps(text: string, steps: readonly (string | readonly string[])[], label: string, ordered = true): void {
+  let at = 0;
+  for (const step of steps) {
+    let end = at;
+    for (const h of typeof step === 'string' ? [step] : step) {
+      const i = findLoose(text, flat(h), ordered ? at : 0);
+      expect(i, `${label}: "${h}" after position ${at}`).toBeGreaterThanOrEqual(0);
+      end = Math.max(end, i + 1);
+    }
+    at = end;
+  }
+}
+
 /** Text for comparing: NFKC (全角 digits and brackets as ASCII), no whitespace. */
 const flat = (s: string) => s.normalize('NFKC').replace(/\s/g, '');
 /** Where `heading` occurs from `from` on, letting other text interleave (a label cell wrapped beside its body). */
@@ -89,8 +107,11 @@ function findLoose(text: string, heading: string, from: number): number {
   return m ? from + m.index : -1;
 }
 
-/** The form's sections in order, as each seed document prints them (numbering, titles, the period from the plan). */
-const SECTIONS = {
+/**
+ * The form's sections in order, as each seed document prints them (numbering, titles, the period
+ * from the plan); a group is printed side by side (any order among themselves).
+ */
+const SECTIONS: Record<'progress' | 'summary' | 'report', readonly (string | readonly string[])[]> = {
   progress: [
     'SDGs未来都市等進捗評価シート',
     '2021年度選定',
@@ -115,10 +136,8 @@ const SECTIONS = {
     '1.地域の特徴と課題及び目標',
     '2.関連するゴール',
     '3.取組の概要',
-    '4.自治体SDGs推進等に向けた取組',
-    '5.取組推進の工夫',
-    '6.取組成果',
-    '7.今後の展開策',
+    // 4 | 6 and 5 | 7 side by side (heading over text): any order between 3 and 8.
+    ['4.自治体SDGs推進等に向けた取組', '6.取組成果', '5.取組推進の工夫', '7.今後の展開策'],
     '8.他地域への展開状況（普及効果）',
   ],
   summary: [
@@ -137,6 +156,7 @@ const SECTIONS = {
     '自治体名：茨城県つくば市(2018年度選定)',
     '1. 地域の特徴と課題及び目標',
     '2. 関連するゴール',
+    ['4. 自治体SDGs推進等に向けた取組', '6. 取組成果', '5. 取組推進の工夫', '7. 今後の展開策'],
     '8. 他地域への展開状況',
     'SDGs未来都市進捗状況結果報告シート',
     '2018年度選定',
@@ -155,7 +175,7 @@ const SECTIONS = {
     '(4) 有識者からの取組に対する評価',
     '・当初掲げたほとんどの指標を達成しているのは大きな成果である',
   ],
-} as const;
+};
 
 /**
  * Words each document writes its own way, compared as printed (only whitespace removed, no NFKC):
@@ -244,12 +264,7 @@ describe('sheets from the seeded data match the seed documents section for secti
       const seed = flat(await readFile(new URL(`../fixtures/seeds/${SEEDS[kind]}`, import.meta.url), 'utf8'));
       // In the seed's own order where its text runs in page order (Tsukuba's report; seed 000's
       // text starts with its overview page, and its 様式3-3 title follows the tables).
-      let at = 0;
-      for (const h of SECTIONS[kind]) {
-        const i = findLoose(seed, flat(h), kind === 'report' ? at : 0);
-        expect(i, `${kind}: ${h}`).toBeGreaterThanOrEqual(0);
-        at = i + 1;
-      }
+      expectSteps(seed, SECTIONS[kind], `${kind} seed`, kind === 'report');
       const seedBare = bare(await readFile(new URL(`../fixtures/seeds/${SEEDS[kind]}`, import.meta.url), 'utf8'));
       for (const w of EXACT[kind]) expect(seedBare, `${kind}: ${w}`).toContain(bare(w));
     }
@@ -272,12 +287,7 @@ describe('sheets from the seeded data match the seed documents section for secti
         expect(info).toMatch(/Page size:\s+841\.\d+ x 59[45]\.\d+ pts \(A4\)/);
         const raw = (await run('pdftotext', [file, '-'])).stdout;
         const text = flat(raw);
-        let at = 0;
-        for (const h of SECTIONS[kind]) {
-          const i = findLoose(text, flat(h), at);
-          expect(i, `${kind}: "${h}" after position ${at}`).toBeGreaterThanOrEqual(0);
-          at = i + 1;
-        }
+        expectSteps(text, SECTIONS[kind], `${kind} pdf`);
         // Words as the document writes them (full-width or ASCII), not only equal under NFKC.
         const rawBare = bare(raw);
         for (const w of EXACT[kind]) expect(findLoose(rawBare, bare(w), 0), `${kind}: "${w}" as printed`).toBeGreaterThanOrEqual(0);
@@ -321,8 +331,8 @@ describe('sheets from the seeded data match the seed documents section for secti
           row.eachCell((cell) => {
             expect(cell.note, `${ws.name}!${cell.address}`).toBeUndefined();
             if (typeof cell.value === 'string') texts.push(cell.value);
-            // A text cell spanning the worksheet: merged over every column, so nothing is cut.
-            if (typeof cell.value === 'string' && cell.value.includes(data.city.name) && Number(cell.col) === 1) {
+            // A header line naming the city (title rows: no border) spans the worksheet: merged over every column, so nothing is cut.
+            if (typeof cell.value === 'string' && cell.value.includes(data.city.name) && Number(cell.col) === 1 && !cell.border?.top) {
               const merges = (ws.model as unknown as { merges: string[] }).merges;
               expect(merges.some((m) => m.startsWith(`A${cell.row}:`) && m.split(':')[1]!.replace(/\d+/, '') === ws.getColumn(ws.columnCount).letter)).toBe(true);
             }
@@ -335,12 +345,8 @@ describe('sheets from the seeded data match the seed documents section for secti
       expect(texts.join('\n'), `${kind} xlsx`).not.toMatch(/記載なし|表\(1\)のKPI/);
       const all = flat(texts.join('\n'));
       expect(all).not.toContain('指標ID');
-      let at = 0;
-      for (const h of SECTIONS[kind].filter((x) => !x.startsWith('・') && !x.startsWith('2024年') && !x.startsWith('2018年') && !x.startsWith('2021年度'))) {
-        const i = findLoose(all, flat(h), at);
-        expect(i, `${kind} xlsx: ${h}`).toBeGreaterThanOrEqual(0);
-        at = i + 1;
-      }
+      const inCells = (x: string | readonly string[]) => typeof x !== 'string' || !(x.startsWith('・') || x.startsWith('2024年') || x.startsWith('2018年') || x.startsWith('2021年度'));
+      expectSteps(all, SECTIONS[kind].filter(inCells), `${kind} xlsx`);
       // Rates: formulas caching the printed rate; Ichinoseki's 0 % has its value.
       const rates = rateCells(wb);
       const rows = sheet.tables.flatMap((t) => t.rows);
@@ -420,7 +426,7 @@ describe('the submission .xlsx printed by LibreOffice', () => {
       return;
     }
     // The sections' titles (the lists also hold a few content lines, such as the lone 「ー」 of an empty evaluation: not titles).
-    const headings = new Set(Object.values(SECTIONS).flat().filter((h) => h.length >= 4 && !h.startsWith('・')).map((h) => flat(h)));
+    const headings = new Set(Object.values(SECTIONS).flat(2).filter((h) => h.length >= 4 && !h.startsWith('・')).map((h) => flat(h)));
     const isHeading = (line: string): boolean =>
       headings.has(flat(line)) || (/^([（(][0-9０-９]+[）)]|●|[0-9]+\.\s?[^0-9])/.test(line) && line.length < 60 && !/[。）」]$/.test(line));
     // Each sheet as generated, and the progress sheet with 4–20 more lines in its first text, so
@@ -505,6 +511,10 @@ describe('the sheet in the app and the CLI', () => {
     expect(body).toContain('61.1%');
     expect(body).toContain("'Noto Sans CJK JP'");
     expect(body).toContain('break-inside: avoid');
+    // The overview in the form's grid: 1 | 2, 3, 4 | 6 and 5 | 7 (heading over text), 8.
+    expect([...body.matchAll(/data-item="(\d)"/g)].map((m) => m[1])).toEqual(['1', '2', '3', '4', '6', '5', '7', '8']);
+    expect(body.match(/<div class="pair">/g)).toHaveLength(3);
+    expect(body.match(/class="block stacked"/g)).toHaveLength(4);
     const xlsx = await app.request(`${base}/sheet.xlsx?year=2023&kind=summary`);
     expect(xlsx.headers.get('content-type')).toContain('spreadsheetml');
     expect(xlsx.headers.get('content-disposition')).toContain(`${plan.id}-2023-summary.xlsx`);

@@ -342,7 +342,7 @@ class FormWriter {
     }
   }
 
-  /** The overview page: header, then items 1.–8. as label and text (2. the goals), each printed even when empty. */
+  /** The overview page: its title and municipality, then items 1.–8. in the form's grid (2. the goals), each printed even when empty. */
   overview(): void {
     const ws = this.page(this.L.overviewSheetName, undefined);
     const { sheet, lang, L } = this;
@@ -351,23 +351,58 @@ class FormWriter {
     title.height = Math.max(title.height ?? 0, 24);
     this.text(ws, L.overviewCityLine, { ...FONT, bold: true });
     ws.addRow([]);
-    const width = this.width(ws);
-    for (const no of [1, 2, 3, 4, 5, 6, 7, 8]) {
-      const body = no === 2 ? priorityGoalsText(sheet, lang) : (sheet.overview.find((o) => o.no === no)?.bodies ?? []).join('\n');
-      const row = ws.addRow([L.overviewItem(no), body]);
-      ws.mergeCells(row.number, 2, row.number, width);
-      row.getCell(1).font = { ...FONT, bold: true };
-      row.getCell(1).fill = HEADER_FILL;
-      for (const c of [1, 2]) {
-        row.getCell(c).border = BORDER;
-        row.getCell(c).alignment = { wrapText: true, vertical: 'top' };
-      }
-      row.getCell(2).font = FONT;
-      row.height = Math.max(estimateHeight(body || ' ', totalWidth(ws, width) - (ws.getColumn(1).width ?? 24)), estimateHeight(L.overviewItem(no), ws.getColumn(1).width ?? 24), 30);
-      this.keepWithNext(ws, 0, row.height);
-      this.account(ws, row.height);
+    // The form's grid over eight columns: 1 | 2 side by side, 3 across, 4 | 6 and 5 | 7 as two
+    // columns with the heading over the text, 8 across (as both seeds print it).
+    [14, 19, 19, 19, 14, 19, 19, 19].forEach((w, i) => (ws.getColumn(i + 1).width = w));
+    const body = (no: number) => (no === 2 ? priorityGoalsText(sheet, lang) : (sheet.overview.find((o) => o.no === no)?.bodies ?? []).join('\n'));
+    const label = (no: number): OverviewCell => ({ from: 1, to: 1, text: L.overviewItem(no), label: true });
+    this.overviewRow(ws, [label(1), { from: 2, to: 4, text: body(1) }, { ...label(2), from: 5, to: 5 }, { from: 6, to: 8, text: body(2) }]);
+    this.overviewRow(ws, [label(3), { from: 2, to: 8, text: body(3) }]);
+    for (const [left, right] of [
+      [4, 6],
+      [5, 7],
+    ] as const) {
+      const texts: OverviewCell[] = [
+        { from: 1, to: 4, text: body(left) },
+        { from: 5, to: 8, text: body(right) },
+      ];
+      this.overviewRow(ws, [{ ...label(left), to: 4 }, { ...label(right), from: 5, to: 8 }], this.overviewHeight(ws, texts));
+      this.overviewRow(ws, texts);
     }
+    this.overviewRow(ws, [label(8), { from: 2, to: 8, text: body(8) }]);
   }
+
+  /** The printed height of a row of the overview's grid: its tallest cell. */
+  private overviewHeight(ws: ExcelJS.Worksheet, cells: readonly OverviewCell[]): number {
+    const span = (c: OverviewCell) => [...Array(c.to - c.from + 1).keys()].reduce((n, i) => n + (ws.getColumn(c.from + i).width ?? 9), 0);
+    return Math.max(24, ...cells.map((c) => estimateHeight(c.text || ' ', span(c))));
+  }
+
+  /** One row of the overview's grid; a row of headings is kept with the texts under it (`next` points). */
+  private overviewRow(ws: ExcelJS.Worksheet, cells: readonly OverviewCell[], next = 0): void {
+    const height = this.overviewHeight(ws, cells);
+    this.keepWithNext(ws, 0, height + next);
+    const row = ws.addRow([]);
+    for (const c of cells) {
+      if (c.to > c.from) ws.mergeCells(row.number, c.from, row.number, c.to);
+      const cell = row.getCell(c.from);
+      cell.value = c.text;
+      cell.font = c.label ? { ...FONT, bold: true } : FONT;
+      if (c.label) cell.fill = HEADER_FILL;
+      cell.border = BORDER;
+      cell.alignment = { wrapText: true, vertical: 'top' };
+    }
+    row.height = height;
+    this.account(ws, height);
+  }
+}
+
+/** A cell of the overview's grid: columns `from`–`to` (merged), a label (shaded, bold) or a text. */
+interface OverviewCell {
+  readonly from: number;
+  readonly to: number;
+  readonly text: string;
+  readonly label?: boolean;
 }
 
 function writeDataRow(ws: ExcelJS.Worksheet, sheet: ProgressSheet, table: SheetTable, r: SheetRow, cols: ReturnType<typeof tableColumns>, lang: Lang, L: Labels): ExcelJS.Row {

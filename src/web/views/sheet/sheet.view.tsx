@@ -183,30 +183,40 @@ function Head(props: { sheet: ProgressSheet; L: Labels; lang: Lang }) {
 /**
  * The overview page as both seeds print it: its own title (the plan's catchphrase) and the
  * municipality with its 選定年度 — not the sheet's title or 作成年月, which head the form's other
- * pages — then the items 1.–8. (2. the goals' icons), each printed even when empty.
+ * pages — then the items 1.–8. in the form's grid (1 | 2; 3; 4 | 6 and 5 | 7, each heading over
+ * its text; 8), each printed even when empty; 2. is the goals' icons.
  */
 function OverviewPage(props: { sheet: ProgressSheet; lang: Lang; L: Labels }) {
   const { sheet, lang, L } = props;
   const item = (no: number) => sheet.overview.find((o) => o.no === no)?.bodies ?? [];
+  const block = (no: number, stacked = false) => (
+    <div class={stacked ? 'block stacked' : 'block'} data-item={String(no)}>
+      <div class="label">{L.overviewItem(no)}</div>
+      <div class="body">{no === 2 ? <GoalIcons sheet={sheet} lang={lang} /> : item(no).map((b) => <p class="prewrap">{b}</p>)}</div>
+    </div>
+  );
   return (
     <section class="page overview">
       <header class="sheet-head">
         {L.overviewTitle ? <h1 class="overview-title">{L.overviewTitle}</h1> : null}
         <p class="plan-line">{L.overviewCityLine}</p>
       </header>
+      {/* The form's grid: 1 | 2 side by side, 3 across, 4 | 6 and 5 | 7 as two columns (heading over text), 8 across. */}
       <div class="items">
-        {[1, 2, 3, 4, 5, 6, 7, 8].map((no) => (
-          <div class="block">
-            <div class="label">{L.overviewItem(no)}</div>
-            <div class="body">
-              {no === 2 ? (
-                <GoalIcons sheet={sheet} lang={lang} />
-              ) : (
-                item(no).map((b) => <p class="prewrap">{b}</p>)
-              )}
-            </div>
-          </div>
-        ))}
+        <div class="pair">
+          {block(1)}
+          {block(2)}
+        </div>
+        {block(3)}
+        <div class="pair">
+          {block(4, true)}
+          {block(6, true)}
+        </div>
+        <div class="pair">
+          {block(5, true)}
+          {block(7, true)}
+        </div>
+        {block(8)}
       </div>
     </section>
   );
