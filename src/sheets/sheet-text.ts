@@ -39,6 +39,8 @@ export function sheetLabels(sheet: ProgressSheet, lang: Lang) {
      * plan's vision, Tsukuba's 「世界のあしたが見えるまち つくば」) and its municipality line:
      * 「岩手県一関市（2021年度選定）」, Tsukuba's 「自治体名：茨城県つくば市(2018年度選定)」.
      */
+    /** The progress sheet's header field 自治体ＳＤＧｓモデル事業又は特に注力する先導的取組: the plan's `model-project` text, else empty. */
+    modelProject: (sheet.texts['model-project'] ?? []).map((n) => n.body).join('\n'),
     overviewTitle: sheet.texts['overview-title']?.[0]?.body ?? (sheet.layout === 'result-report' ? (plan.vision ?? '') : ''),
     overviewCityLine: wide || lang !== 'ja' ? (selected ? `${cityName}${lang === 'ja' ? `（${selected}）` : ` (${selected})`}` : cityName) : `${t(lang, 'sheets.head.city')}：${cityName}${selected ? `(${selected})` : ''}`,
     /** 「岩手県一関市　第１期ＳＤＧｓ未来都市計画：計画期間2021年～2023年」 */

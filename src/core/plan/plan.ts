@@ -122,6 +122,8 @@ export interface PlanNarrative {
 
 /**
  * The places of the forms that print free text:
+ * - `model-project`: the progress sheet's header field 自治体ＳＤＧｓモデル事業又は特に注力する先導的取組
+ *   (empty for a city without one, as Ichinoseki's);
  * - `overview-title`: the title of the overview page, above the municipality (Ichinoseki's
  *   「未来を見つめ、世界が憧れるまち いちのせき」; without it the result report prints the plan's vision);
  * - `overview-1`, `overview-3` … `overview-8`: the overview page's numbered items (1.地域の特徴と課題及び目標 …
@@ -133,6 +135,7 @@ export interface PlanNarrative {
  * - `period-expert`: 有識者からの取組に対する評価 of 様式3-3 or the result report.
  */
 export type NarrativeSection =
+  | 'model-project'
   | 'overview-title'
   | 'overview-1'
   | 'overview-3'
@@ -150,6 +153,7 @@ export type NarrativeSection =
   | 'period-outlook'
   | 'period-expert';
 export const NARRATIVE_SECTIONS: readonly NarrativeSection[] = [
+  'model-project',
   'overview-title',
   'overview-1',
   'overview-3',

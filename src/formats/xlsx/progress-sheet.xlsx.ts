@@ -267,6 +267,7 @@ class FormWriter {
     const created = this.L.createdOn ? `${t(this.lang, 'sheets.head.createdOn')}：${this.L.createdOn}` : `${t(this.lang, 'sheets.head.createdOn')}：`;
     this.text(ws, [this.L.cityName, this.L.selected, created].filter((x) => x !== '').join('　'), { ...FONT, bold: true });
     if (this.sheet.kind !== 'summary') this.text(ws, `${t(this.lang, 'sheets.head.planName')}：${this.L.planTitle}`, { ...FONT, bold: true });
+    if (this.sheet.kind === 'progress') this.text(ws, `${t(this.lang, 'sheets.head.modelProject')}：${this.L.modelProject}`, { ...FONT, bold: true });
     if (this.sheet.kind !== 'progress') this.text(ws, this.L.planLine, { ...FONT, bold: true });
     ws.addRow([]);
   }

@@ -175,6 +175,11 @@ function Head(props: { sheet: ProgressSheet; L: Labels; lang: Lang }) {
           <span class="k">{t(lang, 'sheets.head.planName')}</span> {L.planTitle}
         </p>
       ) : null}
+      {sheet.kind === 'progress' ? (
+        <p class="plan-line">
+          <span class="k">{t(lang, 'sheets.head.modelProject')}</span> <span class="prewrap">{L.modelProject}</span>
+        </p>
+      ) : null}
       {sheet.kind !== 'progress' ? <p class="plan-line">{L.planLine}</p> : null}
     </header>
   );
