@@ -202,6 +202,13 @@ const EXACT = {
 } as const;
 const bare = (s: string) => s.replace(/\s/g, '');
 
+/** Whether a printed line is a heading: a section's title, or a short numbered or ● line not ending a sentence. */
+function isHeading(line: string): boolean {
+  // The sections' titles (the lists also hold a few content lines, such as the lone 「ー」 of an empty evaluation: not titles).
+  const headings = new Set(Object.values(SECTIONS).flat(2).filter((h) => h.length >= 4 && !h.startsWith('・')).map((h) => flat(h)));
+  return headings.has(flat(line)) || (/^([（(][0-9０-９]+[）)]|●|[0-9]+\.\s?[^0-9])/.test(line) && line.length < 60 && !/[。）」]$/.test(line));
+}
+
 const SEEDS = { progress: '000_4151ac16d27bea8a.txt', summary: '000_4151ac16d27bea8a.txt', report: '002_73bc758f859c448f.txt' } as const;
 const cases = () =>
   [
@@ -308,7 +315,7 @@ describe('sheets from the seeded data match the seed documents section for secti
         for (const page of raw.split('\f')) {
           const lines = page.split('\n').map((l) => l.trim()).filter((l) => l !== '' && !/^(岩手県一関市|茨城県つくば市)$|^\d+ \/ \d+$/.test(l));
           const last = lines.at(-1) ?? '';
-          expect(/^[（(][１-９1-9][）)]/.test(last) && !/[。）]$/.test(last.slice(-1)) ? last : '', `${kind}: page ends with "${last}"`).toBe('');
+          expect(isHeading(last) ? last : '', `${kind}: page ends with "${last}"`).toBe('');
         }
       }
     } finally {
@@ -426,10 +433,6 @@ describe('the submission .xlsx printed by LibreOffice', () => {
       console.warn('[sheets] skipping the LibreOffice print check: soffice or pdftotext not installed');
       return;
     }
-    // The sections' titles (the lists also hold a few content lines, such as the lone 「ー」 of an empty evaluation: not titles).
-    const headings = new Set(Object.values(SECTIONS).flat(2).filter((h) => h.length >= 4 && !h.startsWith('・')).map((h) => flat(h)));
-    const isHeading = (line: string): boolean =>
-      headings.has(flat(line)) || (/^([（(][0-9０-９]+[）)]|●|[0-9]+\.\s?[^0-9])/.test(line) && line.length < 60 && !/[。）」]$/.test(line));
     // Each sheet as generated, and the progress sheet with 4–20 more lines in its first text, so
     // that its headings fall at every height of a page once (the seed sheets alone happen to
     // need no break of the writer's own).
