@@ -1,12 +1,9 @@
 import { z } from 'zod';
-import type { Plan, SheetLayout } from '../core/plan/plan.ts';
+import { SHEET_LAYOUTS, type Plan, type SheetLayout } from '../core/plan/plan.ts';
 import type { Executor } from '../storage/database.ts';
 import { findPlanBySlug, lockPlan, updatePlan } from '../plans/plan.repository.ts';
 import { appendStaffChangeLog, inStaffTransaction } from '../storage/staff-database.ts';
 import type { ChangeSignal } from './set-submission-month.command.ts';
-
-/** The forms a plan can report on (the database's check on `plans.sheet_layout`). */
-export const SHEET_LAYOUTS: readonly SheetLayout[] = ['cabinet-office', 'result-report'];
 
 /** A field of the form and what is wrong with it. */
 export type SheetFormProblem = { readonly field: 'layout'; readonly problem: 'unknown-layout' } | { readonly field: 'ordinal'; readonly problem: 'bad-ordinal' } | { readonly field: 'plan'; readonly problem: 'gone' };

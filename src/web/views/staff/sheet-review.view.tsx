@@ -1,8 +1,7 @@
 import type { City } from '../../../core/city/city.ts';
-import type { Plan } from '../../../core/plan/plan.ts';
+import { SHEET_LAYOUTS, type Plan } from '../../../core/plan/plan.ts';
 import type { SheetReview } from '../../../services/progress-sheet.service.ts';
 import { differenceTexts, formatMonth } from '../../../sheets/sheet-text.ts';
-import { SHEET_LAYOUTS } from '../../../sheets/set-sheet-form.command.ts';
 import { formatFixed } from '../sheet/sheet.view.tsx';
 import { localized } from '../view-context.ts';
 import { fillMessage } from '../../../i18n/fill.ts';
