@@ -84,6 +84,8 @@ export const PLAN_ID_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,78}[a-z0-9])?$/;
  *   new target whose revision records the value it replaces (the 1st-period row's target as it
  *   stood on `decidedOn`). The reason is the one given, else the 1st period's 反映状況 (the
  *   sheet's words: 「第２期計画では目標値を上方修正して取り組む」).
+ * - The new plan reports on the same form (layout) as period N+1 (第N+1期) when the current
+ *   plan states its ordinal.
  * - Nothing of other plans changes; the new plan has one version, 策定 on `decidedOn`.
  */
 export function buildNextPeriod(data: CityData, input: NextPeriodInput, options: NextPeriodOptions = {}): NextPeriodResult {
@@ -165,6 +167,10 @@ export function buildNextPeriod(data: CityData, input: NextPeriodInput, options:
     periodEnd: input.periodEnd,
     ...(from.parentPlanId !== undefined && { parentPlanId: from.parentPlanId }),
     ...(from.vision !== undefined && { vision: from.vision }),
+    // The next period reports on the same form, one period on: Ichinoseki's 2nd plan prints
+    // 「第２期…（様式3-3）」 and 「第3期計画…への反映状況」; Tsukuba's 3rd keeps its result report.
+    ...(from.sheetLayout !== undefined && { sheetLayout: from.sheetLayout }),
+    ...(from.periodOrdinal !== undefined && from.periodOrdinal < 99 && { periodOrdinal: from.periodOrdinal + 1 }),
     versions: [{ label: `${input.periodStart}年～${input.periodEnd}年 策定`, kind: 'adopted', date: input.decidedOn, note: `${from.title}（${from.periodStart}年～${from.periodEnd}年）の次期計画` }],
     nodes: from.nodes.map(copyNode),
     narratives: [],

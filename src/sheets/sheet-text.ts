@@ -16,21 +16,35 @@ export function sheetLabels(sheet: ProgressSheet, lang: Lang) {
   const selected = city.sdgsFutureCitySince ? f('sheets.head.selected', { year: city.sdgsFutureCitySince }) : '';
   const period = lang === 'ja' ? `${plan.periodStart}年～${plan.periodEnd}年` : `${plan.periodStart}–${plan.periodEnd}`;
   const planTitle = lang === 'en' && plan.titleEn ? plan.titleEn : plan.title;
-  const n = sheet.ordinal;
+  // The Cabinet Office's form numbers with full-width parentheses and digits and writes
+  // 「第１期」「ＳＤＧｓ」 in its titles (Ichinoseki's 様式3-3); Tsukuba's report writes ASCII
+  // throughout (「(1) 」「第2期SDGs未来都市計画」「1. 地域の特徴…」). Both print the next period's
+  // ordinal of the reflection column in ASCII (「第2期計画」「第3期計画」), as the seeds do.
+  const wide = sheet.layout === 'cabinet-office' && lang === 'ja';
+  const ascii = (s: string) => (lang === 'ja' && !wide ? toAscii(s) : s);
+  const ordinal = sheet.ordinal;
+  const n = ordinal === null ? null : wide ? toWide(String(ordinal)) : String(ordinal);
   const span = { from: plan.periodStart, to: plan.periodEnd };
   const sheetTitle =
     sheet.kind === 'summary' ? (n !== null ? f('sheets.title.summaryOf', { n, ...span }) : f('sheets.title.summaryPlain', span)) : t(lang, sheet.kind === 'report' ? 'sheets.title.report' : 'sheets.title.progress');
-  const periodPlan = `${n !== null ? f('sheets.head.periodPlan', { n }) : t(lang, 'sheets.head.periodPlanPlain')}${lang === 'ja' ? '：' : ', '}${f('sheets.head.period', span)}`;
-  // The Cabinet Office's form numbers with full-width parentheses and digits; Tsukuba's report with ASCII ones.
-  const wide = sheet.layout === 'cabinet-office' && lang === 'ja';
+  const periodPlan = ascii(`${n !== null ? f('sheets.head.periodPlan', { n }) : t(lang, 'sheets.head.periodPlanPlain')}${lang === 'ja' ? '：' : ', '}${f('sheets.head.period', span)}`);
   const num = (i: number) => (wide ? `（${String.fromCharCode(0xff10 + i)}）` : `(${i}) `);
   return {
     sheetTitle,
     cityName,
     selected,
     cityLine: selected ? `${cityName}（${selected}）` : cityName,
+    /**
+     * The overview page's title (`overview-title` text; the result report falls back on the
+     * plan's vision, Tsukuba's 「世界のあしたが見えるまち つくば」) and its municipality line:
+     * 「岩手県一関市（2021年度選定）」, Tsukuba's 「自治体名：茨城県つくば市(2018年度選定)」.
+     */
+    /** The progress sheet's header field 自治体ＳＤＧｓモデル事業又は特に注力する先導的取組: the plan's `model-project` text, else empty. */
+    modelProject: (sheet.texts['model-project'] ?? []).map((n) => n.body).join('\n'),
+    overviewTitle: sheet.texts['overview-title']?.[0]?.body ?? (sheet.layout === 'result-report' ? (plan.vision ?? '') : ''),
+    overviewCityLine: wide || lang !== 'ja' ? (selected ? `${cityName}${lang === 'ja' ? `（${selected}）` : ` (${selected})`}` : cityName) : `${t(lang, 'sheets.head.city')}：${cityName}${selected ? `(${selected})` : ''}`,
     /** 「岩手県一関市　第１期ＳＤＧｓ未来都市計画：計画期間2021年～2023年」 */
-    planLine: `${cityName}${lang === 'ja' ? '　' : ': '}${periodPlan}`,
+    planLine: `${cityName}${lang === 'ja' ? (wide ? '　' : ' ') : ': '}${periodPlan}`,
     planTitle,
     period,
     /** 作成年月 as printed: 「2024年9月」; empty while the secretariat has not set it. */
@@ -38,10 +52,11 @@ export function sheetLabels(sheet: ProgressSheet, lang: Lang) {
     num,
     footerCity: cityName,
     overviewSheetName: lang === 'ja' ? '概要' : 'Overview',
-    overviewItem: (no: number) => `${no}.${t(lang, `sheets.overview.${no}` as MessageKey)}`,
+    /** 「1.地域の特徴と課題及び目標」 (Cabinet Office), 「1. 地域の特徴と課題及び目標」 and 「3. 取組の概要 (三側面…)」 (Tsukuba). */
+    overviewItem: (no: number) => (wide || lang !== 'ja' ? `${no}.${t(lang, `sheets.overview.${no}` as MessageKey)}` : `${no}. ${ascii(t(lang, `sheets.overview.${no}` as MessageKey))}`),
     /** The heading of the period's 総括: 「第１期SDGs未来都市計画の進捗評価結果を踏まえた総括」. */
     periodSummary: n !== null ? f('sheets.period.summary', { n }) : t(lang, 'sheets.period.summaryPlain'),
-    reflectionHeader: n !== null ? f('sheets.col.reflectionOf', { n: n + 1 }) : t(lang, 'sheets.col.reflection'),
+    reflectionHeader: ordinal !== null ? f('sheets.col.reflectionOf', { n: ordinal + 1 }) : t(lang, 'sheets.col.reflection'),
     /** The header of the column of a reporting year's actuals, as the form names it for that table. */
     actualHeader: (table: SheetTable, year: number) =>
       sheet.kind === 'progress' ? (table.role === 'vision' ? f('sheets.col.current', { year }) : f('sheets.col.yearActual', { year })) : table.role === 'vision' ? f('sheets.col.yearOnly', { year }) : f('sheets.col.yearActual', { year }),
@@ -55,6 +70,11 @@ export function sheetLabels(sheet: ProgressSheet, lang: Lang) {
     rowRef: (r: SheetRow) => (lang === 'ja' ? `${t(lang, 'sheets.indicator')}${toWide(r.no)}：「${r.name}」` : `${t(lang, 'sheets.indicator')} ${r.no}: "${r.name}"`),
     tableSheetName: (table: SheetTable, i: number) => `${table.code || `(${i + 1})`} ${table.title}`,
   };
+}
+
+/** Full-width letters and digits as ASCII, full-width brackets as 「 (…)」: Tsukuba's way of writing the form's words. */
+function toAscii(s: string): string {
+  return s.replace(/[Ａ-Ｚａ-ｚ０-９]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0)).replace(/（/g, ' (').replace(/）/g, ')');
 }
 
 /** Full-width digits, as the forms write 「指標２」. */

@@ -18,6 +18,7 @@ export const STAFF_NOTICES = [
   'staff.actual.unchanged',
   'staff.target.saved',
   'sheets.submittedOn.saved',
+  'sheets.form.saved',
   'staff.publication.saved',
   'staff.round.opened',
   'staff.round.closed',

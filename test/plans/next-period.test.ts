@@ -105,6 +105,8 @@ for (const database of testDatabases()) {
       const plan1 = data.plans.find((p) => p.id === PLAN1)!;
       const plan2 = data.plans.find((p) => p.id === PLAN2)!;
       expect(plan2).toMatchObject({ kind: 'sdgs-future-city', periodStart: 2024, periodEnd: 2026, title: '一関市ＳＤＧｓ未来都市計画（第２期）' });
+      // The same form, one period on (issue 14.2): 第２期 in its 様式3-3, 第3期 in the reflection column.
+      expect([plan2.sheetLayout ?? 'cabinet-office', plan2.periodOrdinal]).toEqual(['cabinet-office', 2]);
       expect(plan2.nodes.map((n) => n.id)).toEqual(plan1.nodes.map((n) => n.id));
       expect(plan2.nodes[1]!.children.map((n) => n.title)).toEqual(plan1.nodes[1]!.children.map((n) => n.title));
       const rows = plan2.nodes.flatMap(function all(n): { kpiId: string; targetId?: string | undefined }[] {
@@ -146,6 +148,9 @@ for (const database of testDatabases()) {
       expect(text).toContain('新製品・新技術開発の件数');
       expect(text).toContain('118');
       expect(text).not.toContain('燃料用木材生産量');
+      const summary = visible(await (await t.app.request(`/cities/ichinoseki/plans/${PLAN2}/sheet?year=2024&kind=summary`)).text());
+      expect(summary).toContain('第２期SDGs未来都市計画（2024～2026）の進捗評価結果報告シート（様式3-3）');
+      expect(summary).toContain('第3期計画（または独自計画）のKPIへの反映状況');
       // The 1st plan's 2024 page now links the 2nd plan's sheet.
       const outside = await (await t.app.request(`/cities/ichinoseki/plans/${PLAN1}/sheet?year=2024`)).text();
       expect(outside).toContain(`/cities/ichinoseki/plans/${PLAN2}/sheet?year=2024`);

@@ -78,6 +78,24 @@ function expectRowsMatch(sheet: ProgressSheet, printed: readonly PrintedRow[]): 
   });
 }
 
+/**
+ * Checks that each step occurs in `text` after the previous one (from 0 each time when not
+ * `ordered`); a group's members in any order, all before the next step. Returns nothing; fails
+ * naming the step.
+ */
+function expectSteps(text: string, steps: readonly (string | readonly string[])[], label: string, ordered = true): void {
+  let at = 0;
+  for (const step of steps) {
+    let end = at;
+    for (const h of typeof step === 'string' ? [step] : step) {
+      const i = findLoose(text, flat(h), ordered ? at : 0);
+      expect(i, `${label}: "${h}" after position ${at}`).toBeGreaterThanOrEqual(0);
+      end = Math.max(end, i + 1);
+    }
+    at = end;
+  }
+}
+
 /** Text for comparing: NFKC (全角 digits and brackets as ASCII), no whitespace. */
 const flat = (s: string) => s.normalize('NFKC').replace(/\s/g, '');
 /** Where `heading` occurs from `from` on, letting other text interleave (a label cell wrapped beside its body). */
@@ -89,12 +107,16 @@ function findLoose(text: string, heading: string, from: number): number {
   return m ? from + m.index : -1;
 }
 
-/** The form's sections in order, as each seed document prints them (numbering, titles, the period from the plan). */
-const SECTIONS = {
+/**
+ * The form's sections in order, as each seed document prints them (numbering, titles, the period
+ * from the plan); a group is printed side by side (any order among themselves).
+ */
+const SECTIONS: Record<'progress' | 'summary' | 'report', readonly (string | readonly string[])[]> = {
   progress: [
     'SDGs未来都市等進捗評価シート',
     '2021年度選定',
     '2024年9月',
+    '自治体ＳＤＧｓモデル事業又は特に注力する先導的取組',
     '１．全体計画（2030年のあるべき姿）',
     '（１）計画タイトル',
     '（２）2030年のあるべき姿',
@@ -110,13 +132,13 @@ const SECTIONS = {
     '●指標１：「審議会の女性委員比率」',
     '（４）有識者からの取組に対する評価',
     '・人口流出という状況の下で',
+    '未来を見つめ、世界が憧れるまち いちのせき',
+    '岩手県一関市（2021年度選定）',
     '1.地域の特徴と課題及び目標',
     '2.関連するゴール',
     '3.取組の概要',
-    '4.自治体SDGs推進等に向けた取組',
-    '5.取組推進の工夫',
-    '6.取組成果',
-    '7.今後の展開策',
+    // 4 | 6 and 5 | 7 side by side (heading over text): any order between 3 and 8.
+    ['4.自治体SDGs推進等に向けた取組', '6.取組成果', '5.取組推進の工夫', '7.今後の展開策'],
     '8.他地域への展開状況（普及効果）',
   ],
   summary: [
@@ -131,15 +153,17 @@ const SECTIONS = {
     'ー',
   ],
   report: [
-    'SDGs未来都市進捗状況結果報告シート',
     '世界のあしたが見えるまち つくば',
+    '自治体名：茨城県つくば市(2018年度選定)',
+    '1. 地域の特徴と課題及び目標',
+    '2. 関連するゴール',
+    ['4. 自治体SDGs推進等に向けた取組', '6. 取組成果', '5. 取組推進の工夫', '7. 今後の展開策'],
+    '8. 他地域への展開状況',
+    'SDGs未来都市進捗状況結果報告シート',
     '2018年度選定',
     '2024年9月',
     'SDGs未来都市計画名',
     '第2期 つくば市SDGs未来都市計画（2021～2023）改訂版',
-    '1. 地域の特徴と課題及び目標',
-    '2. 関連するゴール',
-    '8. 他地域への展開状況',
     '茨城県つくば市 第2期SDGs未来都市計画：計画期間2021年～2023年',
     '(1) 2030年のあるべき姿の実現へ向けた取組の達成状況',
     '第3期計画（または独自計画）の KPIへの反映状況',
@@ -152,7 +176,38 @@ const SECTIONS = {
     '(4) 有識者からの取組に対する評価',
     '・当初掲げたほとんどの指標を達成しているのは大きな成果である',
   ],
+};
+
+/**
+ * Words each document writes its own way, compared as printed (only whitespace removed, no NFKC):
+ * the Cabinet Office forms' 「第１期」「ＳＤＧｓ」 and full-width brackets, Tsukuba's ASCII.
+ */
+const EXACT = {
+  progress: ['自治体ＳＤＧｓモデル事業又は特に注力する先導的取組', '１．全体計画（2030年のあるべき姿）', '（４）2030年のあるべき姿の実現へ向けた取組の達成状況', '岩手県一関市（2021年度選定）', '8.他地域への展開状況（普及効果）'],
+  summary: [
+    '第１期SDGs未来都市計画（2021～2023）の進捗評価結果報告シート（様式3-3）',
+    '岩手県一関市　第１期ＳＤＧｓ未来都市計画：計画期間2021年～2023年',
+    '第2期計画（または独自計画）のKPIへの反映状況',
+    '（３）第１期SDGs未来都市計画の進捗評価結果を踏まえた総括',
+  ],
+  report: [
+    '自治体名：茨城県つくば市(2018年度選定)',
+    '1. 地域の特徴と課題及び目標',
+    '3. 取組の概要 (三側面をつなぐ統合的取組概要を含む)',
+    '8. 他地域への展開状況 (普及効果)',
+    '茨城県つくば市 第2期SDGs未来都市計画：計画期間2021年～2023年',
+    '第3期計画（または独自計画）の KPIへの反映状況',
+    '(3) 第2期SDGs未来都市計画の進捗評価結果を踏まえた総括',
+  ],
 } as const;
+const bare = (s: string) => s.replace(/\s/g, '');
+
+/** Whether a printed line is a heading: a section's title, or a short numbered or ● line not ending a sentence. */
+function isHeading(line: string): boolean {
+  // The sections' titles (the lists also hold a few content lines, such as the lone 「ー」 of an empty evaluation: not titles).
+  const headings = new Set(Object.values(SECTIONS).flat(2).filter((h) => h.length >= 4 && !h.startsWith('・')).map((h) => flat(h)));
+  return headings.has(flat(line)) || (/^([（(][0-9０-９]+[）)]|●|[0-9]+\.\s?[^0-9])/.test(line) && line.length < 60 && !/[。）」]$/.test(line));
+}
 
 const SEEDS = { progress: '000_4151ac16d27bea8a.txt', summary: '000_4151ac16d27bea8a.txt', report: '002_73bc758f859c448f.txt' } as const;
 const cases = () =>
@@ -215,7 +270,11 @@ describe('sheets from the seeded data match the seed documents section for secti
   it('the seed documents print the sections the forms are built from (the expectations below are the documents\' own words)', async () => {
     for (const kind of ['progress', 'summary', 'report'] as const) {
       const seed = flat(await readFile(new URL(`../fixtures/seeds/${SEEDS[kind]}`, import.meta.url), 'utf8'));
-      for (const h of SECTIONS[kind]) expect(findLoose(seed, flat(h), 0), `${kind}: ${h}`).toBeGreaterThanOrEqual(0);
+      // In the seed's own order where its text runs in page order (Tsukuba's report; seed 000's
+      // text starts with its overview page, and its 様式3-3 title follows the tables).
+      expectSteps(seed, SECTIONS[kind], `${kind} seed`, kind === 'report');
+      const seedBare = bare(await readFile(new URL(`../fixtures/seeds/${SEEDS[kind]}`, import.meta.url), 'utf8'));
+      for (const w of EXACT[kind]) expect(seedBare, `${kind}: ${w}`).toContain(bare(w));
     }
   });
 
@@ -236,12 +295,10 @@ describe('sheets from the seeded data match the seed documents section for secti
         expect(info).toMatch(/Page size:\s+841\.\d+ x 59[45]\.\d+ pts \(A4\)/);
         const raw = (await run('pdftotext', [file, '-'])).stdout;
         const text = flat(raw);
-        let at = 0;
-        for (const h of SECTIONS[kind]) {
-          const i = findLoose(text, flat(h), at);
-          expect(i, `${kind}: "${h}" after position ${at}`).toBeGreaterThanOrEqual(0);
-          at = i + 1;
-        }
+        expectSteps(text, SECTIONS[kind], `${kind} pdf`);
+        // Words as the document writes them (full-width or ASCII), not only equal under NFKC.
+        const rawBare = bare(raw);
+        for (const w of EXACT[kind]) expect(findLoose(rawBare, bare(w), 0), `${kind}: "${w}" as printed`).toBeGreaterThanOrEqual(0);
         // Every figure and rate of the seed document, in the row's order.
         const layout = norm((await run('pdftotext', ['-layout', file, '-'])).stdout);
         for (const p of await rowsP) {
@@ -258,7 +315,7 @@ describe('sheets from the seeded data match the seed documents section for secti
         for (const page of raw.split('\f')) {
           const lines = page.split('\n').map((l) => l.trim()).filter((l) => l !== '' && !/^(岩手県一関市|茨城県つくば市)$|^\d+ \/ \d+$/.test(l));
           const last = lines.at(-1) ?? '';
-          expect(/^[（(][１-９1-9][）)]/.test(last) && !/[。）]$/.test(last.slice(-1)) ? last : '', `${kind}: page ends with "${last}"`).toBe('');
+          expect(isHeading(last) ? last : '', `${kind}: page ends with "${last}"`).toBe('');
         }
       }
     } finally {
@@ -282,8 +339,8 @@ describe('sheets from the seeded data match the seed documents section for secti
           row.eachCell((cell) => {
             expect(cell.note, `${ws.name}!${cell.address}`).toBeUndefined();
             if (typeof cell.value === 'string') texts.push(cell.value);
-            // A text cell spanning the worksheet: merged over every column, so nothing is cut.
-            if (typeof cell.value === 'string' && cell.value.includes(data.city.name) && Number(cell.col) === 1) {
+            // A header line naming the city (title rows: no border) spans the worksheet: merged over every column, so nothing is cut.
+            if (typeof cell.value === 'string' && cell.value.includes(data.city.name) && Number(cell.col) === 1 && !cell.border?.top) {
               const merges = (ws.model as unknown as { merges: string[] }).merges;
               expect(merges.some((m) => m.startsWith(`A${cell.row}:`) && m.split(':')[1]!.replace(/\d+/, '') === ws.getColumn(ws.columnCount).letter)).toBe(true);
             }
@@ -291,14 +348,13 @@ describe('sheets from the seeded data match the seed documents section for secti
         );
         expect(ws.columns.some((c) => c.hidden)).toBe(false);
       }
+      const allBare = bare(texts.join('\n'));
+      for (const w of EXACT[kind]) expect(allBare, `${kind} xlsx: "${w}" as printed`).toContain(bare(w));
+      expect(texts.join('\n'), `${kind} xlsx`).not.toMatch(/記載なし|表\(1\)のKPI/);
       const all = flat(texts.join('\n'));
       expect(all).not.toContain('指標ID');
-      let at = 0;
-      for (const h of SECTIONS[kind].filter((x) => !x.startsWith('・') && !x.startsWith('2024年') && !x.startsWith('2018年') && !x.startsWith('2021年度'))) {
-        const i = findLoose(all, flat(h), at);
-        expect(i, `${kind} xlsx: ${h}`).toBeGreaterThanOrEqual(0);
-        at = i + 1;
-      }
+      const inCells = (x: string | readonly string[]) => typeof x !== 'string' || !(x.startsWith('・') || x.startsWith('2024年') || x.startsWith('2018年') || x.startsWith('2021年度'));
+      expectSteps(all, SECTIONS[kind].filter(inCells), `${kind} xlsx`);
       // Rates: formulas caching the printed rate; Ichinoseki's 0 % has its value.
       const rates = rateCells(wb);
       const rows = sheet.tables.flatMap((t) => t.rows);
@@ -377,10 +433,6 @@ describe('the submission .xlsx printed by LibreOffice', () => {
       console.warn('[sheets] skipping the LibreOffice print check: soffice or pdftotext not installed');
       return;
     }
-    // The sections' titles (the lists also hold a few content lines, such as the lone 「ー」 of an empty evaluation: not titles).
-    const headings = new Set(Object.values(SECTIONS).flat().filter((h) => h.length >= 4 && !h.startsWith('・')).map((h) => flat(h)));
-    const isHeading = (line: string): boolean =>
-      headings.has(flat(line)) || (/^([（(][0-9０-９]+[）)]|●|[0-9]+\.\s?[^0-9])/.test(line) && line.length < 60 && !/[。）」]$/.test(line));
     // Each sheet as generated, and the progress sheet with 4–20 more lines in its first text, so
     // that its headings fall at every height of a page once (the seed sheets alone happen to
     // need no break of the writer's own).
@@ -399,6 +451,7 @@ describe('the submission .xlsx printed by LibreOffice', () => {
       }
     }
     let pages = 0;
+    let lines = 0;
     for (const [name, sheet] of variants) {
       const kind = name;
       const base = `${name}-print`;
@@ -406,6 +459,11 @@ describe('the submission .xlsx printed by LibreOffice', () => {
       await run('soffice', [`-env:UserInstallation=file://${dir}/lo-profile`, '--headless', '--convert-to', 'pdf', '--outdir', dir, join(dir, `${base}.xlsx`)], { timeout: 180_000 });
       if (process.env.SHOWPAGES) await writeFile(`/tmp/pb/${base}.pdf`, await readFile(join(dir, `${base}.pdf`)));
       const raw = (await run('pdftotext', [join(dir, `${base}.pdf`), '-'])).stdout;
+      // No clipped cell: Calc clips a wrapped text taller than its row, yet draws it, over the
+      // next row's text; so no two printed lines may overlap (by more than 40 % of a line).
+      const boxes = (await run('pdftotext', ['-bbox-layout', join(dir, `${base}.pdf`), '-'], { maxBuffer: 64 << 20 })).stdout;
+      for (const [n, page] of boxes.split('<page ').slice(1).entries()) expect(overlappingLines(page), `${name} page ${n + 1}: text drawn over text (a clipped cell)`).toEqual([]);
+      lines += boxes.split('<line ').length - 1;
       for (const [n, page] of raw.split('\f').entries()) {
         const lines = page.split('\n').map((l) => l.trim()).filter((l) => l !== '' && !/^(岩手県一関市|茨城県つくば市)$|^\d+ ?\/ ?\d+$/.test(l));
         if (lines.length === 0) continue;
@@ -418,6 +476,22 @@ describe('the submission .xlsx printed by LibreOffice', () => {
       }
     }
     expect(pages).toBeGreaterThanOrEqual(30);
+    expect(lines).toBeGreaterThan(1000);
+  });
+
+  it('the overlap check finds a clipped cell (a wrapped text in a row too low for it)', { timeout: 180_000 }, async () => {
+    if (!has('soffice') || !has('pdftotext')) return;
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('clip');
+    ws.getColumn(1).width = 20;
+    const row = ws.addRow(['一行目のテキストです。二行目のテキストです。三行目のテキストです。四行目の末尾']);
+    row.getCell(1).alignment = { wrapText: true, vertical: 'top' };
+    row.height = 15;
+    ws.addRow(['次の行のテキスト']);
+    await wb.xlsx.writeFile(join(dir, 'clip.xlsx'));
+    await run('soffice', [`-env:UserInstallation=file://${dir}/lo-profile`, '--headless', '--convert-to', 'pdf', '--outdir', dir, join(dir, 'clip.xlsx')], { timeout: 180_000 });
+    const boxes = (await run('pdftotext', ['-bbox-layout', join(dir, 'clip.pdf'), '-'])).stdout;
+    expect(overlappingLines(boxes.split('<page ')[1]!).length).toBeGreaterThan(0);
   });
 });
 
@@ -430,6 +504,8 @@ describe('the sheet in the app and the CLI', () => {
     const html = await page.text();
     expect(html).toContain(`href="${base}/sheet.xlsx?kind=summary"`);
     expect(html).toContain(`href="${base}/sheet.pdf?kind=progress"`);
+    // Issue 14.6: the period closed in 2023; its three targets not met read 未達成, not 遅れ / 未達見込み.
+    expect(html).toContain('<span class="badge badge-missed"><span aria-hidden="true">✕</span> 未達成</span> 3');
     const view = await app.request(`${base}/sheet?year=2023`);
     expect(view.status).toBe(200);
     const body = await view.text();
@@ -439,6 +515,10 @@ describe('the sheet in the app and the CLI', () => {
     expect(body).toContain('61.1%');
     expect(body).toContain("'Noto Sans CJK JP'");
     expect(body).toContain('break-inside: avoid');
+    // The overview in the form's grid: 1 | 2, 3, 4 | 6 and 5 | 7 (heading over text), 8.
+    expect([...body.matchAll(/data-item="(\d)"/g)].map((m) => m[1])).toEqual(['1', '2', '3', '4', '6', '5', '7', '8']);
+    expect(body.match(/<div class="pair">/g)).toHaveLength(3);
+    expect(body.match(/class="block stacked"/g)).toHaveLength(4);
     const xlsx = await app.request(`${base}/sheet.xlsx?year=2023&kind=summary`);
     expect(xlsx.headers.get('content-type')).toContain('spreadsheetml');
     expect(xlsx.headers.get('content-disposition')).toContain(`${plan.id}-2023-summary.xlsx`);
@@ -458,6 +538,31 @@ describe('the sheet in the app and the CLI', () => {
     expect((await app.request('/cities/ichinoseki/plans/nope/sheet')).status).toBe(404);
   });
 });
+
+/**
+ * Pairs of printed lines of one page (pdftotext -bbox-layout) drawn over each other: overlapping
+ * horizontally and vertically by more than 40 % of the lower line's height ("text | text").
+ */
+function overlappingLines(page: string): string[] {
+  const lines = [...page.matchAll(/<line xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^]*?)<\/line>/g)].map((m) => ({
+    x0: Number(m[1]),
+    y0: Number(m[2]),
+    x1: Number(m[3]),
+    y1: Number(m[4]),
+    text: [...m[5]!.matchAll(/>([^<]*)<\/word>/g)].map((w) => w[1]).join(''),
+  }));
+  const out: string[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    for (let j = i + 1; j < lines.length; j++) {
+      const a = lines[i]!;
+      const b = lines[j]!;
+      const dx = Math.min(a.x1, b.x1) - Math.max(a.x0, b.x0);
+      const dy = Math.min(a.y1, b.y1) - Math.max(a.y0, b.y0);
+      if (dx > 2 && dy > 0.4 * Math.min(a.y1 - a.y0, b.y1 - b.y0)) out.push(`${a.text} | ${b.text}`);
+    }
+  }
+  return out;
+}
 
 /** The 達成度 cells of a workbook in row order: formulas with their cached result, or values where unrounded figures were used. */
 function rateCells(wb: ExcelJS.Workbook): { value: number; formula: string | null }[] {

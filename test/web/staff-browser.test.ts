@@ -195,6 +195,7 @@ describe('JIS X 8341-3 AA (WCAG 2.1 AA): axe-core finds no violations on staff p
     '/staff/cities/ichinoseki/outbox',
     '/staff/cities/ichinoseki/plans',
     '/staff/cities/ichinoseki/plans/ichinoseki-sdgs-future-city-1',
+    '/staff/cities/ichinoseki/plans/ichinoseki-sdgs-future-city-1/sheets',
     '/staff/audit',
     '/staff/password',
     '/staff/cities/tsukuba',

@@ -122,6 +122,10 @@ export interface PlanNarrative {
 
 /**
  * The places of the forms that print free text:
+ * - `model-project`: the progress sheet's header field 自治体ＳＤＧｓモデル事業又は特に注力する先導的取組
+ *   (empty for a city without one, as Ichinoseki's);
+ * - `overview-title`: the title of the overview page, above the municipality (Ichinoseki's
+ *   「未来を見つめ、世界が憧れるまち いちのせき」; without it the result report prints the plan's vision);
  * - `overview-1`, `overview-3` … `overview-8`: the overview page's numbered items (1.地域の特徴と課題及び目標 …
  *   8.他地域への展開状況; item 2 is the goals' icons);
  * - `vision-progress`: （５） of 全体計画（2030年のあるべき姿）, after the KPIs' commentaries (●行政内部の推進体制);
@@ -131,6 +135,8 @@ export interface PlanNarrative {
  * - `period-expert`: 有識者からの取組に対する評価 of 様式3-3 or the result report.
  */
 export type NarrativeSection =
+  | 'model-project'
+  | 'overview-title'
   | 'overview-1'
   | 'overview-3'
   | 'overview-4'
@@ -147,6 +153,8 @@ export type NarrativeSection =
   | 'period-outlook'
   | 'period-expert';
 export const NARRATIVE_SECTIONS: readonly NarrativeSection[] = [
+  'model-project',
+  'overview-title',
   'overview-1',
   'overview-3',
   'overview-4',

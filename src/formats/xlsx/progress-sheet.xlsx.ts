@@ -81,8 +81,7 @@ export function buildProgressSheetWorkbook(sheet: ProgressSheet, lang: Lang, pur
   } else {
     if (sheet.kind === 'report') W.overview();
     const ws1 = W.page(`${L.num(1).trim()} ${t(lang, 'sheets.vision.4')}`, vision);
-    if (sheet.kind === 'summary') W.head(ws1);
-    else W.partHeading(ws1, L.planLine);
+    W.head(ws1);
     W.tableSection(ws1, `${L.num(1)}${t(lang, 'sheets.vision.4')}`, vision);
     const ws2 = W.page(`${L.num(2).trim()} ${t(lang, 'sheets.sdgs.1')}`, sdgs);
     W.partHeading(ws2, L.planLine);
@@ -122,14 +121,18 @@ export async function progressSheetXlsxBuffer(sheet: ProgressSheet, lang: Lang, 
 
 type Labels = ReturnType<typeof sheetLabels>;
 
+/**
+ * The goals as text (the workbook holds no icons): one line per side, as the print view's
+ * icons. Nothing else: the form prints no note on where they come from, and an empty section
+ * stays empty for the city to fill in (issue 14).
+ */
 function priorityGoalsText(sheet: ProgressSheet, lang: Lang): string {
-  if (sheet.priorityGoals.length === 0) return t(lang, 'sheets.none');
   const lines = sheet.priorityGoals.map((g) => {
     const side = t(lang, `sheets.side.${g.side}`);
     const goals = g.goals.map((n) => `${n} ${findSdgGoal(n)?.short[lang] ?? ''}`.trim()).join('、');
     return side ? `${side}：${goals}` : goals;
   });
-  return `${lines.join('\n')}\n${t(lang, 'sheets.priorityGoals.note')}`;
+  return lines.join('\n');
 }
 
 /** The columns of a table: [側面], No, [取組名], 指標名, 当初値, actuals, 目標値, 達成度, [反映状況], [指標ID]. */
@@ -257,13 +260,15 @@ class FormWriter {
     return row;
   }
 
-  /** The form's header: title, then the municipality, 選定年度 and 作成年月 on their own row (never cut), then the plan. */
+  /** The form's header: title, then the municipality, 選定年度 and 作成年月 on their own row (never cut), then 計画名 and/or the period's plan line. */
   head(ws: ExcelJS.Worksheet): void {
     const title = this.text(ws, this.L.sheetTitle, { ...FONT, size: 14, bold: true });
     title.height = Math.max(title.height ?? 0, 24);
     const created = this.L.createdOn ? `${t(this.lang, 'sheets.head.createdOn')}：${this.L.createdOn}` : `${t(this.lang, 'sheets.head.createdOn')}：`;
     this.text(ws, [this.L.cityName, this.L.selected, created].filter((x) => x !== '').join('　'), { ...FONT, bold: true });
-    this.text(ws, this.sheet.kind === 'progress' ? `${t(this.lang, 'sheets.head.planName')}：${this.L.planTitle}` : this.L.planLine, { ...FONT, bold: true });
+    if (this.sheet.kind !== 'summary') this.text(ws, `${t(this.lang, 'sheets.head.planName')}：${this.L.planTitle}`, { ...FONT, bold: true });
+    if (this.sheet.kind === 'progress') this.text(ws, `${t(this.lang, 'sheets.head.modelProject')}：${this.L.modelProject}`, { ...FONT, bold: true });
+    if (this.sheet.kind !== 'progress') this.text(ws, this.L.planLine, { ...FONT, bold: true });
     ws.addRow([]);
   }
 
@@ -338,33 +343,67 @@ class FormWriter {
     }
   }
 
-  /** The overview page: header, then items 1.–8. as label and text (2. the goals), each printed even when empty. */
+  /** The overview page: its title and municipality, then items 1.–8. in the form's grid (2. the goals), each printed even when empty. */
   overview(): void {
     const ws = this.page(this.L.overviewSheetName, undefined);
     const { sheet, lang, L } = this;
-    const title = this.text(ws, L.sheetTitle, { ...FONT, size: 14, bold: true });
+    // As both seeds print it: the page's own title and the municipality, not the sheet's header.
+    const title = this.text(ws, L.overviewTitle, { ...FONT, size: 14, bold: true });
     title.height = Math.max(title.height ?? 0, 24);
-    if (sheet.kind === 'report' && sheet.plan.vision) this.text(ws, sheet.plan.vision, { ...FONT, size: 12, bold: true });
-    this.text(ws, [L.cityName, L.selected, `${t(lang, 'sheets.head.createdOn')}：${L.createdOn}`].filter((x) => x !== '').join('　'), { ...FONT, bold: true });
-    this.text(ws, `${t(lang, 'sheets.head.planName')}：${L.planTitle}`, { ...FONT, bold: true });
+    this.text(ws, L.overviewCityLine, { ...FONT, bold: true });
     ws.addRow([]);
-    const width = this.width(ws);
-    for (const no of [1, 2, 3, 4, 5, 6, 7, 8]) {
-      const body = no === 2 ? priorityGoalsText(sheet, lang) : (sheet.overview.find((o) => o.no === no)?.bodies ?? []).join('\n');
-      const row = ws.addRow([L.overviewItem(no), body]);
-      ws.mergeCells(row.number, 2, row.number, width);
-      row.getCell(1).font = { ...FONT, bold: true };
-      row.getCell(1).fill = HEADER_FILL;
-      for (const c of [1, 2]) {
-        row.getCell(c).border = BORDER;
-        row.getCell(c).alignment = { wrapText: true, vertical: 'top' };
-      }
-      row.getCell(2).font = FONT;
-      row.height = Math.max(estimateHeight(body || ' ', totalWidth(ws, width) - (ws.getColumn(1).width ?? 24)), estimateHeight(L.overviewItem(no), ws.getColumn(1).width ?? 24), 30);
-      this.keepWithNext(ws, 0, row.height);
-      this.account(ws, row.height);
+    // The form's grid over eight columns: 1 | 2 side by side, 3 across, 4 | 6 and 5 | 7 as two
+    // columns with the heading over the text, 8 across (as both seeds print it).
+    [14, 19, 19, 19, 14, 19, 19, 19].forEach((w, i) => (ws.getColumn(i + 1).width = w));
+    const body = (no: number) => (no === 2 ? priorityGoalsText(sheet, lang) : (sheet.overview.find((o) => o.no === no)?.bodies ?? []).join('\n'));
+    const label = (no: number): OverviewCell => ({ from: 1, to: 1, text: L.overviewItem(no), label: true });
+    this.overviewRow(ws, [label(1), { from: 2, to: 4, text: body(1) }, { ...label(2), from: 5, to: 5 }, { from: 6, to: 8, text: body(2) }]);
+    this.overviewRow(ws, [label(3), { from: 2, to: 8, text: body(3) }]);
+    for (const [left, right] of [
+      [4, 6],
+      [5, 7],
+    ] as const) {
+      const texts: OverviewCell[] = [
+        { from: 1, to: 4, text: body(left) },
+        { from: 5, to: 8, text: body(right) },
+      ];
+      this.overviewRow(ws, [{ ...label(left), to: 4 }, { ...label(right), from: 5, to: 8 }], this.overviewHeight(ws, texts));
+      this.overviewRow(ws, texts);
     }
+    this.overviewRow(ws, [label(8), { from: 2, to: 8, text: body(8) }]);
   }
+
+  /** The printed height of a row of the overview's grid: its tallest cell. */
+  private overviewHeight(ws: ExcelJS.Worksheet, cells: readonly OverviewCell[]): number {
+    const span = (c: OverviewCell) => [...Array(c.to - c.from + 1).keys()].reduce((n, i) => n + (ws.getColumn(c.from + i).width ?? 9), 0);
+    return Math.max(24, ...cells.map((c) => estimateHeight(c.text || ' ', span(c))));
+  }
+
+  /** One row of the overview's grid; a row of headings is kept with the texts under it (`next` points). */
+  private overviewRow(ws: ExcelJS.Worksheet, cells: readonly OverviewCell[], next = 0): void {
+    const height = this.overviewHeight(ws, cells);
+    this.keepWithNext(ws, 0, height + next);
+    const row = ws.addRow([]);
+    for (const c of cells) {
+      if (c.to > c.from) ws.mergeCells(row.number, c.from, row.number, c.to);
+      const cell = row.getCell(c.from);
+      cell.value = c.text;
+      cell.font = c.label ? { ...FONT, bold: true } : FONT;
+      if (c.label) cell.fill = HEADER_FILL;
+      cell.border = BORDER;
+      cell.alignment = { wrapText: true, vertical: 'top' };
+    }
+    row.height = height;
+    this.account(ws, height);
+  }
+}
+
+/** A cell of the overview's grid: columns `from`–`to` (merged), a label (shaded, bold) or a text. */
+interface OverviewCell {
+  readonly from: number;
+  readonly to: number;
+  readonly text: string;
+  readonly label?: boolean;
 }
 
 function writeDataRow(ws: ExcelJS.Worksheet, sheet: ProgressSheet, table: SheetTable, r: SheetRow, cols: ReturnType<typeof tableColumns>, lang: Lang, L: Labels): ExcelJS.Row {

@@ -23,6 +23,7 @@ import type { Kpi } from '../../core/kpi/kpi.ts';
 import type { Plan } from '../../core/plan/plan.ts';
 import { walkPlanNodes } from '../../core/plan/plan.ts';
 import type { MessageKey } from '../../i18n/messages.ts';
+import type { StaffNotice } from '../notices.ts';
 import { StaleVersionError } from '../../core/concurrency.ts';
 import { formVersion } from '../../staff/form-versions.ts';
 import { lastChange, loadKpiEditState, loadPlanEditState, type KpiEditState, type PlanEditState } from '../../staff/edit-state.service.ts';
@@ -38,6 +39,7 @@ import { sheetReviews } from '../../sheets/progress-sheet.service.ts';
 import { buildProgressSheet } from '../../sheets/progress-sheet.ts';
 import { differenceTexts } from '../../sheets/sheet-text.ts';
 import { setSubmissionMonth } from '../../sheets/set-submission-month.command.ts';
+import { setSheetForm } from '../../sheets/set-sheet-form.command.ts';
 import { toCsv } from '../../formats/csv/write-csv.ts';
 import { forbidden, formOf, noticeOf, redirectWithNotice, staffNotFound, staffPage, staleForm } from './staff-page.tsx';
 
@@ -554,20 +556,44 @@ export function staffCityRoutes(deps: WebDeps): Hono<StaffEnv> {
 
   app.get('/:city/plans/:plan/sheets', (c) => renderSheets(c));
 
-  app.post('/:city/plans/:plan/sheets', async (c) => {
+  /**
+   * A setting of the plan's sheets posted by who may edit plans: `write` validates and stores it;
+   * a problem re-renders the page with `message` (400), a plan gone is a 404, success redirects
+   * with `notice`.
+   */
+  async function postSheetSetting<E extends { readonly field: string }>(
+    c: Context<StaffEnv>,
+    write: (actor: string, plan: Plan, form: Readonly<Record<string, string>>) => Promise<{ ok: true } | { ok: false; error: E }>,
+    message: (e: E) => MessageKey,
+    notice: StaffNotice,
+  ): Promise<Response> {
     const plan = await planOf(c);
     if (!plan) return staffNotFound(c);
     const user = currentUser(c);
     if (!canEditPlans(user, plan.cityId)) return forbidden(c);
-    const form = await formOf(c);
-    const r = await setSubmissionMonth(db, store, actorName(user!), plan, { year: form['year'] ?? '', kind: form['kind'] ?? '', submittedOn: form['submittedOn'] ?? '' });
-    if (!r.ok) {
-      const t = staffPage(c).ctx.t;
-      if (r.error.field === 'plan') return staffNotFound(c);
-      return renderSheets(c, r.error.field === 'submittedOn' ? t('sheets.submittedOn.bad') : r.error.field === 'kind' ? t('sheets.unknownKind') : t('sheets.unknownYear'), 400);
-    }
-    return redirectWithNotice(c, `/staff/cities/${plan.cityId}/plans/${plan.id}/sheets`, 'sheets.submittedOn.saved');
-  });
+    const r = await write(actorName(user!), plan, await formOf(c));
+    if (!r.ok) return r.error.field === 'plan' ? staffNotFound(c) : renderSheets(c, staffPage(c).ctx.t(message(r.error)), 400);
+    return redirectWithNotice(c, `/staff/cities/${plan.cityId}/plans/${plan.id}/sheets`, notice);
+  }
+
+  app.post('/:city/plans/:plan/sheets', (c) =>
+    postSheetSetting(
+      c,
+      (actor, plan, form) => setSubmissionMonth(db, store, actor, plan, { year: form['year'] ?? '', kind: form['kind'] ?? '', submittedOn: form['submittedOn'] ?? '' }),
+      (e) => (e.field === 'submittedOn' ? 'sheets.submittedOn.bad' : e.field === 'kind' ? 'sheets.unknownKind' : 'sheets.unknownYear'),
+      'sheets.submittedOn.saved',
+    ),
+  );
+
+  // Which form the plan's sheets follow and 第N期: a city built in the app sets them here.
+  app.post('/:city/plans/:plan/sheets/form', (c) =>
+    postSheetSetting(
+      c,
+      (actor, plan, form) => setSheetForm(db, store, actor, plan, { layout: form['layout'] ?? '', ordinal: form['ordinal'] ?? '' }),
+      (e) => (e.field === 'layout' ? 'sheets.form.badLayout' : 'sheets.form.badOrdinal'),
+      'sheets.form.saved',
+    ),
+  );
 
   app.get('/:city/plans/:plan/sheets/differences.csv', async (c) => {
     const plan = await planOf(c);

@@ -13,8 +13,15 @@ h2 { font-size: 11pt; margin: 5mm 0 2mm; break-after: avoid; }
 h3 { font-size: 10pt; margin: 3mm 0 1mm; break-after: avoid; }
 .sheet-head { border-bottom: 2px solid #0b5394; padding-bottom: 2mm; margin-bottom: 2mm; }
 .block { display: grid; grid-template-columns: 48mm 1fr; border: 1px solid #888; border-top: none; break-inside: avoid; }
-.overview .block:first-child { border-top: 1px solid #888; margin-top: 3mm; }
-.overview .block { grid-template-columns: 40mm 1fr; min-height: 10mm; }
+.overview .items { margin-top: 3mm; border-top: 1px solid #888; }
+.overview .block { grid-template-columns: 34mm 1fr; min-height: 10mm; }
+.overview .pair { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); break-inside: avoid; }
+.overview .goal-icons .side { flex-wrap: wrap; }
+.overview .goal-icon { width: 14mm; height: 14mm; }
+.overview .goal-icon small { font-size: 5pt; }
+.overview .pair > .block + .block { border-left: none; }
+.overview .block.stacked { grid-template-columns: 1fr; grid-template-rows: auto 1fr; }
+.overview .block.stacked .label { border-right: none; border-bottom: 1px solid #888; }
 .block .label { background: #e8eef6; padding: 1.5mm 2mm; font-weight: 700; border-right: 1px solid #888; }
 .block .body { padding: 1.5mm 2mm; white-space: pre-wrap; }
 .goals { margin: 0; padding-left: 0; list-style: none; }

@@ -115,7 +115,7 @@ function PeriodForm(props: { sheet: ProgressSheet; lang: Lang; L: Labels }) {
   ];
   return (
     <section class="page">
-      {sheet.kind === 'summary' ? <Head sheet={sheet} L={L} lang={lang} /> : <p class="plan-line">{L.planLine}</p>}
+      <Head sheet={sheet} L={L} lang={lang} />
       <Section heading={`${L.num(1)}${t(lang, 'sheets.vision.4')}`}>{vision ? <KpiTable sheet={sheet} table={vision} lang={lang} L={L} /> : null}</Section>
       <Section heading={`${L.num(2)}${t(lang, 'sheets.sdgs.1')}`}>{sdgs ? <KpiTable sheet={sheet} table={sdgs} lang={lang} L={L} /> : null}</Section>
       <Section heading={`${L.num(3)}${L.periodSummary}`}>
@@ -170,65 +170,58 @@ function Head(props: { sheet: ProgressSheet; L: Labels; lang: Lang }) {
           <dd class="created-on">{L.createdOn}</dd>
         </div>
       </dl>
-      {sheet.kind === 'progress' ? (
+      {sheet.kind !== 'summary' ? (
         <p class="plan-line">
           <span class="k">{t(lang, 'sheets.head.planName')}</span> {L.planTitle}
         </p>
-      ) : (
-        <p class="plan-line">{L.planLine}</p>
-      )}
+      ) : null}
+      {sheet.kind === 'progress' ? (
+        <p class="plan-line">
+          <span class="k">{t(lang, 'sheets.head.modelProject')}</span> <span class="prewrap">{L.modelProject}</span>
+        </p>
+      ) : null}
+      {sheet.kind !== 'progress' ? <p class="plan-line">{L.planLine}</p> : null}
     </header>
   );
 }
 
-/** The overview page: header and the items 1.–8. (2. the goals' icons), each printed even when empty. */
+/**
+ * The overview page as both seeds print it: its own title (the plan's catchphrase) and the
+ * municipality with its 選定年度 — not the sheet's title or 作成年月, which head the form's other
+ * pages — then the items 1.–8. in the form's grid (1 | 2; 3; 4 | 6 and 5 | 7, each heading over
+ * its text; 8), each printed even when empty; 2. is the goals' icons.
+ */
 function OverviewPage(props: { sheet: ProgressSheet; lang: Lang; L: Labels }) {
   const { sheet, lang, L } = props;
   const item = (no: number) => sheet.overview.find((o) => o.no === no)?.bodies ?? [];
+  const block = (no: number, stacked = false) => (
+    <div class={stacked ? 'block stacked' : 'block'} data-item={String(no)}>
+      <div class="label">{L.overviewItem(no)}</div>
+      <div class="body">{no === 2 ? <GoalIcons sheet={sheet} lang={lang} /> : item(no).map((b) => <p class="prewrap">{b}</p>)}</div>
+    </div>
+  );
   return (
     <section class="page overview">
-      {sheet.kind === 'report' ? (
-        <header class="sheet-head">
-          <h1>{L.sheetTitle}</h1>
-          <p class="vision">{sheet.plan.vision ?? ''}</p>
-          <dl class="head-grid">
-            <div>
-              <dt>{t(lang, 'sheets.head.city')}</dt>
-              <dd>{L.cityName}</dd>
-            </div>
-            <div>
-              <dd>{L.selected}</dd>
-            </div>
-            <div>
-              <dt>{t(lang, 'sheets.head.createdOn')}</dt>
-              <dd class="created-on">{L.createdOn}</dd>
-            </div>
-          </dl>
-          <p class="plan-line">
-            <span class="k">{t(lang, 'sheets.head.planName')}</span> {L.planTitle}
-          </p>
-        </header>
-      ) : (
-        <header class="sheet-head">
-          <h1>{L.sheetTitle}</h1>
-          <p class="plan-line">
-            {L.cityName}　{L.selected}　{L.createdOn}
-          </p>
-        </header>
-      )}
+      <header class="sheet-head">
+        {L.overviewTitle ? <h1 class="overview-title">{L.overviewTitle}</h1> : null}
+        <p class="plan-line">{L.overviewCityLine}</p>
+      </header>
+      {/* The form's grid: 1 | 2 side by side, 3 across, 4 | 6 and 5 | 7 as two columns (heading over text), 8 across. */}
       <div class="items">
-        {[1, 2, 3, 4, 5, 6, 7, 8].map((no) => (
-          <div class="block">
-            <div class="label">{L.overviewItem(no)}</div>
-            <div class="body">
-              {no === 2 ? (
-                <GoalIcons sheet={sheet} lang={lang} />
-              ) : (
-                item(no).map((b) => <p class="prewrap">{b}</p>)
-              )}
-            </div>
-          </div>
-        ))}
+        <div class="pair">
+          {block(1)}
+          {block(2)}
+        </div>
+        {block(3)}
+        <div class="pair">
+          {block(4, true)}
+          {block(6, true)}
+        </div>
+        <div class="pair">
+          {block(5, true)}
+          {block(7, true)}
+        </div>
+        {block(8)}
       </div>
     </section>
   );

@@ -1,9 +1,10 @@
 import type { City } from '../../../core/city/city.ts';
-import type { Plan } from '../../../core/plan/plan.ts';
+import { SHEET_LAYOUTS, type Plan } from '../../../core/plan/plan.ts';
 import type { SheetReview } from '../../../sheets/progress-sheet.service.ts';
 import { differenceTexts, formatMonth } from '../../../sheets/sheet-text.ts';
 import { formatFixed } from '../sheet/sheet.view.tsx';
 import { localized } from '../view-context.ts';
+import { fillMessage } from '../../../i18n/fill.ts';
 import { CsrfField, StaffLayout, type StaffPage } from './staff-layout.tsx';
 
 /**
@@ -45,6 +46,32 @@ export function SheetReviewView(props: {
           {props.error}
         </p>
       ) : null}
+      <section aria-labelledby="sheet-form">
+        <h2 id="sheet-form">{t('sheets.form.heading')}</h2>
+        <p>
+          {t(`sheets.form.layout.${props.plan.sheetLayout ?? 'cabinet-office'}`)}
+          {props.plan.periodOrdinal !== undefined ? `　${fillMessage(t('sheets.form.ordinalShown'), { n: props.plan.periodOrdinal })}` : ''}
+        </p>
+        {props.canEdit ? (
+          <form method="post" action={ctx.href(`${base}/form`)} class="inline-form">
+            <CsrfField token={csrfToken} />
+            <label>
+              {t('sheets.form.layout')}{' '}
+              <select name="layout">
+                {SHEET_LAYOUTS.map((l) => (
+                  <option value={l} selected={l === (props.plan.sheetLayout ?? 'cabinet-office')}>
+                    {t(`sheets.form.layout.${l}`)}
+                  </option>
+                ))}
+              </select>
+            </label>{' '}
+            <label>
+              {t('sheets.form.ordinal')} <input type="text" name="ordinal" value={props.plan.periodOrdinal !== undefined ? String(props.plan.periodOrdinal) : ''} inputmode="numeric" size={4} />
+            </label>{' '}
+            <button type="submit">{t('sheets.form.save')}</button>
+          </form>
+        ) : null}
+      </section>
       {props.reviews.map((r) => {
         const id = `sheet-${r.year}-${r.kind}`;
         const docTitle = r.documentId ? (props.documents.get(r.documentId) ?? r.documentId) : null;
