@@ -8,6 +8,7 @@ import type { FieldProblem, FormResult } from '../services/staff-entry.service.t
 import type { Executor } from '../storage/database.ts';
 import { clearKpiOwner, listDepartments, listKpiOwners, setKpiOwner } from '../storage/department.repository.ts';
 import { StaleVersionError } from '../storage/edit-version.ts';
+import { NotFoundError } from '../core/not-found.ts';
 import { appendStaffChangeLog, inStaffTransaction } from '../storage/staff-database.ts';
 import { kpisHaveData } from '../plans/plan-building.repository.ts';
 import { FieldRefusal, optionalText, problem, versionedWrite, zodProblems } from '../plans/plan-form.ts';
@@ -111,8 +112,9 @@ export async function editKpiDefinition(db: Executor, signal: ChangeSignal, prop
   const r = await versionedWrite('kpi', props.kpiId, () =>
     inStaffTransaction(db, async (trx) => {
       const row = await findKpiBySlug(trx, props.cityId, props.kpiId);
-      // Another city's KPI, an archived one or one deleted meanwhile: nothing to edit at this version.
-      if (!row || row.retired_at !== null || row.version !== props.version) throw new StaleVersionError(`KPI "${props.kpiId}"`);
+      // Another city's KPI (or none): not found, whoever's it is. An archived one or a stale form: nothing to edit at this version.
+      if (!row) throw new NotFoundError('kpi', props.kpiId);
+      if (row.retired_at !== null || row.version !== props.version) throw new StaleVersionError(`KPI "${props.kpiId}"`);
       const [sdgRows, owners] = await Promise.all([listKpiSdgTargets(trx, [row.id]), listKpiOwners(trx, props.cityId)]);
       const ownerId = owners.find((o) => o.kpi_id === row.id)?.department_id ?? null;
       const before: KpiDefinitionRecord = {

@@ -9,6 +9,7 @@ import type { FieldProblem, FormResult } from '../services/staff-entry.service.t
 import type { Executor } from '../storage/database.ts';
 import { listDepartments, setKpiOwner } from '../storage/department.repository.ts';
 import { StaleVersionError } from '../storage/edit-version.ts';
+import { NotFoundError } from '../core/not-found.ts';
 import { findKpiBySlug, insertKpiSdgTargets } from './kpi.repository.ts';
 import { appendStaffChangeLog, inStaffTransaction } from '../storage/staff-database.ts';
 import { appendTargetValues, insertTargets } from './target.repository.ts';
@@ -296,7 +297,7 @@ export async function setKpiArchived(db: Executor, signal: ChangeSignal, props: 
   const r = await versionedWrite('kpi', props.kpiId, () =>
     inStaffTransaction(db, async (trx) => {
       const before = await findKpiBySlug(trx, props.cityId, props.kpiId);
-      if (!before) throw new StaleVersionError(`KPI "${props.kpiId}"`);
+      if (!before) throw new NotFoundError('kpi', props.kpiId);
       if ((before.retired_at !== null) === props.archived) return;
       const after = await setKpiRetiredAtVersion(trx, before.id, props.version, props.archived ? new Date() : null);
       if (!after) throw new StaleVersionError(`KPI "${props.kpiId}"`);
