@@ -7,6 +7,7 @@ import { defineCatalog } from './define-catalog.ts';
 export const plansCatalog = defineCatalog({
   ja: {
     'plans.new': '計画を作成',
+    'plans.needsRole': '計画・KPIの作成と編集、KPI表の取り込みには「{role}」の役割が必要です。',
     'plans.create': '作成する',
     'plans.created': '計画を作成しました。',
     'plans.id': '計画ID（半角英数字とハイフン）',
@@ -172,6 +173,7 @@ export const plansCatalog = defineCatalog({
   },
   en: {
     'plans.new': 'Create a plan',
+    'plans.needsRole': 'Building and editing plans and KPIs, and importing KPI tables, need the role “{role}”.',
     'plans.create': 'Create',
     'plans.created': 'The plan has been created.',
     'plans.id': 'Plan id (lower-case letters, digits and hyphens)',

@@ -7,7 +7,7 @@ import { TEXT_LIMITS } from '../../core/text.ts';
 import { DEFAULT_STAFF_CONFIG } from '../../config.ts';
 import { evaluateKpi } from '../../core/kpi/kpi-evaluation.ts';
 import { formatTimePointIso, formatTimePointJa, parseTimePointIso, reportingYear } from '../../core/time/time-point.ts';
-import { canBuildPlans, canReviewData, canEditKpi, canEditPlans, canImportActuals, canOverrideStatus, canPublishData, canReadAuditLog, canReadCity, canReviseTargets, canRunEntryRounds, canWriteEvaluation } from '../../policies/staff.policy.ts';
+import { canBuildPlans, canReviewData, canEditKpi, canEditPlans, canImportActuals, canOverrideStatus, canPublishData, canReadAuditLog, canReadCity, canReviseTargets, canRunEntryRounds, canWriteEvaluation, PLAN_BUILDER_ROLE } from '../../policies/staff.policy.ts';
 import { departmentsOf } from '../../services/department.service.ts';
 import { reviewId, type StaffCityData } from '../../services/publication.service.ts';
 import { platformFedKpis } from '../../partners/partner-kpi.service.ts';
@@ -39,7 +39,7 @@ import { buildProgressSheet } from '../../sheets/progress-sheet.ts';
 import { differenceTexts } from '../../sheets/sheet-text.ts';
 import { setSubmissionMonth } from '../../sheets/set-submission-month.command.ts';
 import { toCsv } from '../../formats/csv/write-csv.ts';
-import { forbidden, formOf, noticeOf, redirectWithNotice, staffNotFound, staffPage, staleForm } from './staff-page.tsx';
+import { forbidden, forbiddenNeedsRole, formOf, noticeOf, redirectWithNotice, staffNotFound, staffPage, staleForm } from './staff-page.tsx';
 
 /**
  * A city's staff pages under /staff/cities/:city: KPI list, KPI page and data entry, target
@@ -298,7 +298,7 @@ export function staffCityRoutes(deps: WebDeps): Hono<StaffEnv> {
     const k = await kpiOf(c);
     if (!k) return staffNotFound(c);
     const user = currentUser(c);
-    if (!canEditPlans(user, k.kpi.cityId)) return forbidden(c);
+    if (!canEditPlans(user, k.kpi.cityId)) return forbiddenNeedsRole(c, PLAN_BUILDER_ROLE);
     const form = await formOf(c);
     const version = formVersion(form);
     if (version === null) return staleForm(c);
@@ -452,7 +452,7 @@ export function staffCityRoutes(deps: WebDeps): Hono<StaffEnv> {
     const plan = await planOf(c);
     if (!plan) return staffNotFound(c);
     const user = currentUser(c);
-    if (!canEditPlans(user, plan.cityId) && !canBuildPlans(user, plan.cityId)) return forbidden(c);
+    if (!canEditPlans(user, plan.cityId) && !canBuildPlans(user, plan.cityId)) return forbiddenNeedsRole(c, PLAN_BUILDER_ROLE);
     const form = await formOf(c);
     // The builder's head form also carries kind and period (issue 13.2); the plain one title and vision.
     const version = formVersion(form);
@@ -481,7 +481,7 @@ export function staffCityRoutes(deps: WebDeps): Hono<StaffEnv> {
     const plan = await planOf(c);
     if (!plan) return staffNotFound(c);
     const user = currentUser(c);
-    if (!canEditPlans(user, plan.cityId) && !canBuildPlans(user, plan.cityId)) return forbidden(c);
+    if (!canEditPlans(user, plan.cityId) && !canBuildPlans(user, plan.cityId)) return forbiddenNeedsRole(c, PLAN_BUILDER_ROLE);
     const nodeId = c.req.param('node');
     if (![...walkPlanNodes(plan.nodes)].some(({ node }) => node.id === nodeId)) return staffNotFound(c);
     const form = await formOf(c);
