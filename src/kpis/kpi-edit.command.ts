@@ -11,7 +11,7 @@ import { StaleVersionError } from '../storage/edit-version.ts';
 import { NotFoundError } from '../core/not-found.ts';
 import { appendStaffChangeLog, inStaffTransaction } from '../storage/staff-database.ts';
 import { kpisHaveData } from '../plans/plan-building.repository.ts';
-import { FieldRefusal, optionalText, problem, versionedWrite, zodProblems } from '../plans/plan-form.ts';
+import { FieldRefusal, optionalText, problem, requiredText, versionedWrite, zodProblems } from '../plans/plan-form.ts';
 import { deleteKpiSdgTargets, findKpiBySlug, insertKpiSdgTargets, listKpiSdgTargets, updateKpiAtVersion } from './kpi.repository.ts';
 import type { KpiRowUpdate } from './kpi.table.ts';
 
@@ -72,15 +72,15 @@ export interface EditKpiProps {
 export const FIGURE_FIELDS = ['unit', 'direction', 'method', 'aggregation', 'baseline'] as const;
 
 const fields = z.object({
-  name: z.string().trim().min(1).max(300),
+  name: requiredText(300),
   nameEn: optionalText(300),
-  unit: z.string().trim().min(1).max(30),
+  unit: requiredText(30),
   side: z.enum(KPI_SIDES as [KpiSide, ...KpiSide[]]),
   aggregation: z.enum(KPI_AGGREGATIONS as [KpiAggregation, ...KpiAggregation[]]),
   method: z.enum(ACHIEVEMENT_METHODS as [AchievementMethod, ...AchievementMethod[]]),
-  definition: optionalText(2000),
-  dataSource: optionalText(500),
-  reason: optionalText(1000),
+  definition: optionalText(2000, 'multi-line'),
+  dataSource: optionalText(500, 'multi-line'),
+  reason: optionalText(1000, 'multi-line'),
 });
 
 /** The KPI as the change log records it (old and new). */

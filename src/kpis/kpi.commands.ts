@@ -15,7 +15,7 @@ import { appendStaffChangeLog, inStaffTransaction } from '../storage/staff-datab
 import { appendTargetValues, insertTargets } from './target.repository.ts';
 import { insertKpiAtEnd, setKpiRetiredAtVersion } from '../plans/plan-building.repository.ts';
 import { attachKpi } from '../plans/plan.commands.ts';
-import { FieldRefusal, optionalText, problem, randomSlug, SLUG, versionedWrite, zodProblems } from '../plans/plan-form.ts';
+import { FieldRefusal, optionalText, problem, requiredText, randomSlug, SLUG, versionedWrite, zodProblems } from '../plans/plan-form.ts';
 
 /*
  * Defining KPIs in the app (issue 13.2): create a KPI with its baseline and targets (and, when
@@ -78,14 +78,14 @@ interface ValidKpi {
 }
 
 const head = z.object({
-  name: z.string().trim().min(1).max(300),
+  name: requiredText(300),
   nameEn: optionalText(300),
-  unit: z.string().trim().min(1).max(30),
+  unit: requiredText(30),
   side: z.enum(KPI_SIDES as [KpiSide, ...KpiSide[]]),
   aggregation: z.enum(KPI_AGGREGATIONS as [KpiAggregation, ...KpiAggregation[]]),
   method: z.enum(ACHIEVEMENT_METHODS as [AchievementMethod, ...AchievementMethod[]]),
-  definition: optionalText(2000),
-  dataSource: optionalText(500),
+  definition: optionalText(2000, 'multi-line'),
+  dataSource: optionalText(500, 'multi-line'),
   dataProvider: optionalText(300),
   updateFrequency: z.union([z.literal('').transform(() => null), z.enum(KPI_UPDATE_FREQUENCIES as [KpiUpdateFrequency, ...KpiUpdateFrequency[]])]),
 });

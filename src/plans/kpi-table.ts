@@ -4,7 +4,7 @@ import { normalizeNotation } from '../core/notation/index.ts';
 import { formatTimePointIso, reportingYear, type TimePoint } from '../core/time/time-point.ts';
 import { columnName, type RawCell } from '../formats/csv/observation-rows.ts';
 import type { GridRow } from '../formats/xlsx/observation-workbook.reader.ts';
-import { controlCharacterIn, TEXT_LIMITS } from '../core/text.ts';
+import { describeTextProblem, textProblemIn, TEXT_LIMITS } from '../core/text.ts';
 
 /*
  * The KPI table a city already has (issue 13.5), read from displayed cells: the layout of the
@@ -251,7 +251,7 @@ export function readKpiTable(rows: readonly GridRow[], todayYear: number): KpiTa
     const filled = r.cells.filter((c) => c.raw !== '');
     const one = filled.length === 1 ? filled[0]!.raw : undefined;
     // A title is one short line of text (a stray long cell is not the name of a table).
-    const only = one !== undefined && one.length <= MAX_NAME && controlCharacterIn(one) === null ? one : undefined;
+    const only = one !== undefined && one.length <= MAX_NAME && textProblemIn(one) === null ? one : undefined;
     const periodMatch = only ? PERIOD.exec(normalizeNotation(only)) : null;
     if (periodMatch) {
       period = { start: Number(periodMatch[1]), end: Number(periodMatch[2]) };
@@ -291,12 +291,14 @@ function readRow(r: GridRow, layout: Layout, nameCol: number, todayYear: number,
   const before = problems.length;
   const printedName = text('name');
   const nameColumn = get(nameCol)?.column ?? columnOf(nameCol);
-  // Texts that become names and notes: no control characters, a bounded length (core/text.ts).
-  for (const [role, limit] of [['name', MAX_NAME], ['initiative', MAX_NAME], ['no', 20], ['kpiId', 80], ['reflection', TEXT_LIMITS.field], ['commentary', TEXT_LIMITS.field]] as const) {
+  // Texts that become names, codes and notes: no control character and no invisible format
+  // character that could disguise them (bidi override, zero-width…), a bounded length (core/text.ts).
+  for (const [role, limit] of [['name', MAX_NAME], ['initiative', MAX_NAME], ['no', 20], ['kpiId', 80], ['unit', 30], ['reflection', TEXT_LIMITS.field], ['commentary', TEXT_LIMITS.field]] as const) {
     const c = get(layout.roles.get(role));
     if (!c || c.raw === '') continue;
+    const bad = textProblemIn(c.raw);
     if (c.raw.length > limit) at(c.column, 'bad-text', `${c.raw.length.toLocaleString('ja-JP')}字あります（${limit.toLocaleString('ja-JP')}字まで）`, `${c.raw.length} characters (at most ${limit})`);
-    else if (controlCharacterIn(c.raw) !== null) at(c.column, 'bad-text', '制御文字が含まれています', 'contains a control character');
+    else if (bad) at(c.column, 'bad-text', `${r.row}行目・${c.column}列：${describeTextProblem(bad).ja}`, `row ${r.row}, column ${c.column} ${describeTextProblem(bad).en}`);
     else if (role === 'kpiId' && !/^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/.test(c.raw)) at(c.column, 'bad-text', `指標ID「${c.raw}」は半角の英小文字・数字・ハイフンで書いてください`, `the KPI id "${c.raw}" must be lower-case ASCII letters, digits and hyphens`);
   }
   if (printedName === '') at(nameColumn, 'missing-name', '指標名がありません', 'the indicator name (指標名) is missing');

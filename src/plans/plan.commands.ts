@@ -37,7 +37,7 @@ import {
   updateNodeAtVersion,
   updatePlanRowAtVersion,
 } from './plan-building.repository.ts';
-import { FieldRefusal, optionalText, problem, randomSlug, SLUG, versionedWrite, zodProblems } from './plan-form.ts';
+import { FieldRefusal, optionalText, problem, requiredText, randomSlug, SLUG, versionedWrite, zodProblems } from './plan-form.ts';
 import { snapshotOfPlan } from './plan-snapshot.ts';
 
 /*
@@ -74,12 +74,12 @@ const year = z.union([z.number(), z.string()]).transform((v, ctx) => {
   return z.NEVER;
 });
 const planHead = z.object({
-  title: z.string().trim().min(1).max(300),
+  title: requiredText(300),
   titleEn: optionalText(300),
   kind: z.enum(PLAN_KINDS as [PlanKind, ...PlanKind[]]),
   periodStart: year,
   periodEnd: year,
-  vision: optionalText(4000),
+  vision: optionalText(4000, 'multi-line'),
 });
 
 /** The head of a plan as typed: title (ja/en), kind, period (fiscal years), vision. */
@@ -251,9 +251,9 @@ export const PLAN_NODE_KINDS = NODE_KINDS;
 const nodeInput = z.object({
   kind: z.enum(NODE_KINDS as [PlanNodeKind, ...PlanNodeKind[]]),
   code: optionalText(30),
-  title: z.string().trim().min(1).max(300),
+  title: requiredText(300),
   titleEn: optionalText(300),
-  description: optionalText(4000),
+  description: optionalText(4000, 'multi-line'),
 });
 
 /** A node as typed: level kind, printed code ("1-1"), title (ja/en), description. */
