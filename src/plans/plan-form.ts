@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { INDICATOR_CODE } from '../core/kpi/kpi-definition.ts';
 import { describeTextProblem, textProblemIn, type TextProblem } from '../core/text.ts';
 import type { FieldProblem, FormResult } from '../services/staff-entry.service.ts';
 import { isConcurrentWriteError } from '../storage/edit-version.ts';
@@ -25,6 +26,10 @@ export function zodProblems(issues: readonly z.core.$ZodIssue[]): Record<string,
     const text = issue.code === 'custom' ? (issue.params as { textProblem?: TextProblem } | undefined)?.textProblem : undefined;
     if (text) {
       out[field] = textFieldProblem(text);
+      continue;
+    }
+    if (field === 'indicator') {
+      out[field] = problem('plans.error.indicator');
       continue;
     }
     out[field] = issue.code === 'too_big' ? { kind: 'too-long' } : issue.code === 'too_small' && 'minimum' in issue && issue.minimum === 1 && issue.origin === 'string' ? { kind: 'required' } : { kind: 'invalid' };
@@ -89,6 +94,18 @@ export const freeText = (max: number, lines: TextLines) =>
 
 /** A required {@link freeText}. */
 export const requiredText = (max: number, lines: TextLines = 'single-line') => freeText(max, lines).pipe(z.string().min(1));
+
+/**
+ * An optional standard indicator code (Kpi.indicator: "12.5.1", or a code of another published
+ * list; letters, digits and . _ : -, at most 64): KPIs of several cities with one code compare
+ * side by side. Empty → null; anything else not a code is refused (zod issue `invalid_format`).
+ */
+export const indicatorCode = () =>
+  z
+    .string()
+    .trim()
+    .transform((s) => (s === '' ? null : s))
+    .pipe(z.string().regex(INDICATOR_CODE).nullable());
 
 /** An optional {@link freeText}: empty → null. */
 export const optionalText = (max: number, lines: TextLines = 'single-line') => freeText(max, lines).transform((s) => (s === '' ? null : s));

@@ -305,6 +305,7 @@ export function staffCityRoutes(deps: WebDeps): Hono<StaffEnv> {
     const input = {
       name: form['name'], nameEn: form['nameEn'], unit: form['unit'], departmentId: form['department'], sdgTargets: form['sdgTargets'], side: form['side'], aggregation: form['aggregation'],
       direction: form['direction'], method: form['method'], baselineAt: form['baselineAt'], baselineValue: form['baselineValue'], definition: form['definition'], dataSource: form['dataSource'],
+      dataProvider: form['dataProvider'], updateFrequency: form['updateFrequency'], indicator: form['indicator'],
     };
     const r = await editKpiDefinition(db, { invalidate: (cityId) => store.invalidate(cityId) }, { cityId: k.kpi.cityId, actor: actorName(user), kpiId: k.kpi.id, version, input, reason: form['reason'] ?? null });
     if (!r.ok) {
@@ -330,6 +331,9 @@ export function staffCityRoutes(deps: WebDeps): Hono<StaffEnv> {
           { label: t('plans.kpi.baselineValue'), theirs: edit.baselineValue, yours: typed('baselineValue', edit.baselineValue) },
           { label: t('plans.kpi.definition'), theirs: edit.definition, yours: typed('definition', edit.definition) },
           { label: t('plans.kpi.dataSource'), theirs: edit.dataSource, yours: typed('dataSource', edit.dataSource) },
+          { label: t('plans.kpi.dataProvider'), theirs: edit.dataProvider, yours: typed('dataProvider', edit.dataProvider) },
+          { label: t('plans.kpi.updateFrequency'), theirs: option('kpi.updateFrequency', edit.updateFrequency), yours: option('kpi.updateFrequency', typed('updateFrequency', edit.updateFrequency)) },
+          { label: t('plans.kpi.indicator'), theirs: edit.indicator, yours: typed('indicator', edit.indicator) },
         ].filter((row) => row.theirs !== row.yours || row.label === t('staff.kpi.name'));
         return renderKpi(c, { define: { values: form, errors: {}, conflict: await conflictInfo(k.kpi.cityId, r.conflict, rows) } }, 409);
       }

@@ -204,7 +204,7 @@ export function staffPlanRoutes(deps: WebDeps): Hono<StaffEnv> {
       kpi: {
         kpiId: f['kpiId'] ?? '', name: f['name'] ?? '', nameEn: f['nameEn'] ?? '', unit: f['unit'] ?? '', departmentId: f['departmentId'] ?? '', sdgTargets: f['sdgTargets'] ?? '', side: f['side'] ?? '', aggregation: f['aggregation'] ?? '',
         direction: f['direction'] ?? '', method: f['method'] ?? '', baselineAt: f['baselineAt'] ?? '', baselineValue: f['baselineValue'] ?? '', targets: f['targets'] ?? '', definition: f['definition'] ?? '', dataSource: f['dataSource'] ?? '',
-        dataProvider: f['dataProvider'] ?? '', updateFrequency: f['updateFrequency'] ?? '',
+        dataProvider: f['dataProvider'] ?? '', updateFrequency: f['updateFrequency'] ?? '', indicator: f['indicator'] ?? '',
       },
       placeIn: { planId: c.req.param('plan'), nodeId, version: g.version, no: f['no'] ?? null },
     });
