@@ -3,6 +3,7 @@ import type { TextEncoding } from '../formats/csv/decode-text.ts';
 import { DEFAULT_CSV_LIMITS, detectFileEncoding, readCsvGrid } from '../formats/csv/observation-rows.ts';
 import { readWorkbookGrid, type GridRow } from '../formats/xlsx/observation-workbook.reader.ts';
 import { DEFAULT_ZIP_LIMITS, inspectXlsxZip } from '../formats/xlsx/zip-guard.ts';
+import { SHEET_KEYWORD_PREFIX } from '../formats/xlsx/progress-sheet.xlsx.ts';
 import { MAX_IMPORT_BYTES } from '../services/observation-import.read.ts';
 import type { ImportFile, ImportFileError } from '../services/observation-import.service.ts';
 
@@ -22,6 +23,12 @@ export interface KpiTableRead {
   readonly format: 'xlsx' | 'csv';
   readonly encoding?: TextEncoding;
   readonly rows: readonly GridRow[];
+  /**
+   * Whether the workbook is one this system wrote (a progress sheet, submission or re-import:
+   * its keywords start with SHEET_KEYWORD_PREFIX): its 達成度 are the system's own rates, not
+   * rates a document published.
+   */
+  readonly ownExport: boolean;
   /** Layout problems found while reading (a formula referring to another workbook). */
   readonly layoutProblems: readonly { readonly sheet: string; readonly row: number; readonly column: string; readonly raw: string }[];
 }
@@ -48,7 +55,7 @@ export async function readKpiTableFile(file: ImportFile): Promise<KpiTableReadRe
       }
       rows.push(next.value);
     }
-    return { ok: true, format: 'csv', encoding, rows, layoutProblems: [] };
+    return { ok: true, format: 'csv', encoding, rows, ownExport: false, layoutProblems: [] };
   }
   if (!lower.endsWith('.xlsx')) return { ok: false, error: { kind: 'unsupported-type', name: file.name } };
   const handle = await open(file.path, 'r');
@@ -75,7 +82,7 @@ export async function readKpiTableFile(file: ImportFile): Promise<KpiTableReadRe
   try {
     const grid = await readWorkbookGrid(bytes, zip.value, MAX_KPI_TABLE_ROWS);
     if (grid.tooManyRows) return { ok: false, error: { kind: 'too-many-rows', limit: MAX_KPI_TABLE_ROWS } };
-    return { ok: true, format: 'xlsx', rows: grid.rows, layoutProblems: grid.problems };
+    return { ok: true, format: 'xlsx', rows: grid.rows, ownExport: (zip.value.keywords ?? '').startsWith(SHEET_KEYWORD_PREFIX), layoutProblems: grid.problems };
   } catch (e) {
     return { ok: false, error: { kind: 'corrupt-xlsx', detail: e instanceof Error ? e.message : String(e) } };
   }

@@ -189,8 +189,15 @@ function layoutOf(top: readonly RawCell[], below: readonly RawCell[] | undefined
       }
       const g = current!;
       if (SUB_AT.test(sub)) g.at = i;
-      else if (SUB_VALUE.test(sub)) g.value = i;
+      // The result report heads value and unit both 「数」 (年｜数｜数, one merged 数): the second is the unit.
+      else if (SUB_VALUE.test(sub)) g[g.value === undefined ? 'value' : 'unit'] = i;
       else g.unit = i;
+      continue;
+    }
+    // Under a merged 「数」 over value and unit (the result report's 年｜数), the unit column's
+    // headings are both empty: it is the unit of the figure whose value is just before it.
+    if (twoRow && sub === '' && t.trim() === '' && current && current.value === i - 1 && current.unit === undefined) {
+      current.unit = i;
       continue;
     }
     if (t.trim() !== '') current = null;
@@ -394,11 +401,14 @@ function readRow(r: GridRow, layout: Layout, nameCol: number, todayYear: number,
     else direction = d;
   }
   if (problems.length > before || !baseline || unit === null) return null;
-  const sideText = key(text('side'));
   const kpiId = text('kpiId');
   const reflection = text('reflection');
   const commentary = text('commentary');
-  const no = text('no');
+  // The period summary prints the side in the No: 「経1」「社3」「環5」 (as the Cabinet Office's form).
+  const printedNo = text('no');
+  const sideInNo = /^(経|社|環)\s*(\d.*)?$/.exec(printedNo.normalize('NFKC'));
+  const no = sideInNo ? (sideInNo[2] ?? '') : printedNo;
+  const sideText = key(text('side')) || (sideInNo ? { 経: '経済', 社: '社会', 環: '環境' }[sideInNo[1] as '経' | '社' | '環'] : '');
   return {
     ...(r.sheet !== undefined && { sheet: r.sheet }),
     row: r.row,
