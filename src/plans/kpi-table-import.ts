@@ -172,6 +172,21 @@ export function buildKpiTableImport(data: CityData, table: KpiTable, options: Kp
     }
   }
 
+  // A new plan's period is asked, never inferred from the years of the actuals (a table of
+  // 2023's actuals is not a plan for 2023 alone): the file states it, or the import fills a
+  // plan the city has.
+  if (!stored && !table.period && table.rows.length > 0) {
+    problems.push({
+      ...(table.rows[0]!.sheet !== undefined && { sheet: table.rows[0]!.sheet }),
+      row: 1,
+      column: 'A',
+      kind: 'missing-period',
+      message: {
+        ja: `計画「${planId}」の計画期間がありません。表の上（1行目）に「計画期間：2024年～2026年」のように期間の行を加えるか、取り込み先に既存の計画を選んでください`,
+        en: `the plan period of "${planId}" is missing: add a row such as 「計画期間：2024年～2026年」 above the table (row 1), or import into an existing plan`,
+      },
+    });
+  }
   const plan = placeRows(stored, planId, cityId, table, placed, options, options.archived?.nodeIdsByPlan.get(planId) ?? new Set());
   const kpiList = [...kpis.values()];
   const newData: CityData = {

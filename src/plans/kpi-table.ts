@@ -39,7 +39,9 @@ export interface KpiTableProblem {
     /** A target below the baseline and no direction stated (issue 13.3: never guessed). */
     | 'direction-required'
     /** The row names (by 指標ID or name) a KPI the city archived: restore it first. */
-    | 'archived-kpi';
+    | 'archived-kpi'
+    /** A new plan and no 「計画期間YYYY年～YYYY年」 row: the period is asked, never inferred from the actuals' years. */
+    | 'missing-period';
   readonly message: { readonly ja: string; readonly en: string };
 }
 
@@ -100,9 +102,15 @@ export interface KpiTable {
 }
 
 /**
- * The KPI-list template's headings (one row; Japanese, as downloaded from the app): a KPI per
- * row with its baseline, latest actual and target. Extra actual years are more
- * 「実績の時点｜実績」 pairs.
+ * The KPI-list template's first row: the plan's period, which a new plan needs (never inferred
+ * from the actuals' years). The user writes the years; 「<計画名>：計画期間…」 also names the plan.
+ */
+export const KPI_LIST_TEMPLATE_PERIOD_ROW = '計画期間：2024年～2026年';
+
+/**
+ * The KPI-list template's headings (the row under {@link KPI_LIST_TEMPLATE_PERIOD_ROW}; Japanese,
+ * as downloaded from the app): a KPI per row with its baseline, latest actual and target. Extra
+ * actual years are more 「実績の時点｜実績」 pairs.
  */
 export const KPI_LIST_TEMPLATE_HEADER = ['No', '側面', '施策・取組', '指標名', 'SDGターゲット', '単位', '当初値の時点', '当初値', '実績の時点', '実績', '目標値の時点', '目標値', '達成度', '次期計画への反映状況', '方向'] as const;
 
@@ -262,7 +270,8 @@ export function readKpiTable(rows: readonly GridRow[], todayYear: number): KpiTa
     const periodMatch = only ? PERIOD.exec(normalizeNotation(only)) : null;
     if (periodMatch) {
       period = { start: Number(periodMatch[1]), end: Number(periodMatch[2]) };
-      title = only!.split(/[:：]\s*計画期間/)[0]!.trim() || title;
+      // 「<計画名>：計画期間2024年～2026年」; the template's bare 「計画期間：2024年～2026年」 names no plan.
+      title = only!.split(/計画期間/)[0]!.replace(/[\s\u3000:：]+$/, '').trim() || title;
       continue;
     }
     if (!layout) {

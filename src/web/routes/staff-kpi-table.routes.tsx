@@ -3,7 +3,7 @@ import { Hono, type Context } from 'hono';
 import { actorName } from '../../auth/user.ts';
 import { toCsv } from '../../formats/csv/write-csv.ts';
 import { importKpiTable, type ImportKpiTableResult } from '../../plans/kpi-table-import.command.ts';
-import { KPI_LIST_TEMPLATE_HEADER } from '../../plans/kpi-table.ts';
+import { KPI_LIST_TEMPLATE_HEADER, KPI_LIST_TEMPLATE_PERIOD_ROW } from '../../plans/kpi-table.ts';
 import { canBuildPlans, PLAN_BUILDER_ROLE } from '../../policies/staff.policy.ts';
 import { describeImportFileError } from '../../services/observation-import.service.ts';
 import { ImportUploads, type UploadOwner } from '../../services/observation-import.uploads.ts';
@@ -57,7 +57,8 @@ export function staffKpiTableRoutes(deps: WebDeps, uploads = new ImportUploads()
   app.get('/:city/kpi-table/template.csv', async (c) => {
     const r = await cityOf(c);
     if (!r.ok) return r.res;
-    return new Response(toCsv({ columns: [...KPI_LIST_TEMPLATE_HEADER], rows: [] }), { headers: { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': 'attachment; filename="kpi-list-template.csv"' } });
+    // The period row first (a new plan needs it), then the headings.
+    return new Response(`${toCsv({ columns: [KPI_LIST_TEMPLATE_PERIOD_ROW], rows: [] })}${toCsv({ columns: [...KPI_LIST_TEMPLATE_HEADER], rows: [] }).replace(/^\uFEFF/, '')}`, { headers: { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': 'attachment; filename="kpi-list-template.csv"' } });
   });
 
   app.post('/:city/kpi-table', async (c) => {
