@@ -34,7 +34,7 @@ export function staffKpiTableRoutes(deps: WebDeps, uploads = new ImportUploads()
     if (!staff) return { ok: false, res: staffNotFound(c) };
     if (!canBuildPlans(currentUser(c), staff.data.city.id)) return { ok: false, res: forbiddenNeedsRole(c, PLAN_BUILDER_ROLE) };
     const lang = staffPage(c).ctx.lang;
-    return { ok: true, city: { id: staff.data.city.id, name: lang === 'en' ? staff.data.city.nameEn : staff.data.city.name } };
+    return { ok: true, city: { id: staff.data.city.id, name: lang === 'en' ? staff.data.city.nameEn : staff.data.city.name, plans: staff.data.plans.map((p) => ({ id: p.id, title: lang === 'en' && p.titleEn ? p.titleEn : p.title })) } };
   }
   const ownerOf = (c: Context<StaffEnv>): UploadOwner => ({ sessionId: c.get('session')!.id, cityId: c.req.param('city')! });
   const planOf = (input: string | undefined): string | undefined | null => {
