@@ -1,8 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { findKpiBySlug } from '../../src/kpis/kpi.repository.ts';
-import { testDatabases } from '../../src/storage/test-databases.ts';
-import { startStaffTestApp, type StaffTestApp } from '../support/staff-app.ts';
-import { makeUser, StaffClient } from './staff-helpers.ts';
+import { describeStaffApp } from '../support/staff-app.ts';
+import { StaffClient } from './staff-helpers.ts';
 
 /*
  * Issue 13 (gap 5): the staff KPI forms set every metadata field the public pages show about a
@@ -11,24 +10,12 @@ import { makeUser, StaffClient } from './staff-helpers.ts';
  * one is refused at its field) and audited old → new. On PGlite and PostgreSQL.
  */
 
-describe.each(testDatabases())('KPI metadata in the staff forms on $name', (database) => {
-  if (database.skipReason) {
-    it.skip(`skipped: ${database.skipReason}`, () => {});
-    return;
-  }
-  let t: StaffTestApp;
-  beforeAll(async () => {
-    t = await startStaffTestApp(database.name);
-    await makeUser(t.ctx, 'md-sec', 'tsukuba', 'secretariat');
-  }, 120_000);
-  afterAll(async () => {
-    await t?.stop();
-  });
+describeStaffApp('KPI metadata in the staff forms', [['md-sec', 'tsukuba', 'secretariat']], (app) => {
 
   it('creates a KPI with every metadata field, edits each, refuses a bad indicator code, and the public page shows them', async () => {
-    const a = new StaffClient(t.app);
+    const a = new StaffClient(app().app);
     await a.login('md-sec');
-    const plan = (await t.ctx.store.getStaff('tsukuba'))!.data.plans[0]!;
+    const plan = (await app().ctx.store.getStaff('tsukuba'))!.data.plans[0]!;
     const page = `/staff/cities/tsukuba/plans/${plan.id}`;
     const node = plan.nodes[0]!;
     const action = `${page}/nodes/${node.id}/kpis/new`;
@@ -44,7 +31,7 @@ describe.each(testDatabases())('KPI metadata in the staff forms on $name', (data
     expect(bad.text).toContain('指標コードは半角英数字');
     expect(bad.text).toContain('value="一人一日当たりごみ排出量"');
     expect((await a.submit(page, action, kpi)).status).toBe(303);
-    const row = (await findKpiBySlug(t.ctx.db, 'tsukuba', 'md-waste'))!;
+    const row = (await findKpiBySlug(app().ctx.db, 'tsukuba', 'md-waste'))!;
     expect({ definition: row.definition, source: row.data_source, provider: row.data_provider, frequency: row.update_frequency, indicator: row.indicator_code }).toEqual({ definition: kpi.definition, source: kpi.dataSource, provider: '環境省', frequency: 'yearly', indicator: '12.5.1' });
 
     // The edit form shows and changes each, audited old → new.
@@ -55,21 +42,21 @@ describe.each(testDatabases())('KPI metadata in the staff forms on $name', (data
     expect((await a.submit(kpiPage, `${kpiPage}/edit`, { indicator: 'not a code!' })).status).toBe(422);
     const saved = await a.submit(kpiPage, `${kpiPage}/edit`, { dataProvider: 'つくば市環境政策課', updateFrequency: 'monthly', indicator: '11.6.1', dataSource: '市の集計' });
     expect(saved.status).toBe(303);
-    const after = (await findKpiBySlug(t.ctx.db, 'tsukuba', 'md-waste'))!;
+    const after = (await findKpiBySlug(app().ctx.db, 'tsukuba', 'md-waste'))!;
     expect({ provider: after.data_provider, frequency: after.update_frequency, indicator: after.indicator_code, source: after.data_source }).toEqual({ provider: 'つくば市環境政策課', frequency: 'monthly', indicator: '11.6.1', source: '市の集計' });
-    const log = await t.ctx.db.selectFrom('change_log').selectAll().where('city_id', '=', 'tsukuba').where('entity', '=', 'kpi').where('entity_id', '=', 'md-waste').where('action', '=', 'update').execute();
+    const log = await app().ctx.db.selectFrom('change_log').selectAll().where('city_id', '=', 'tsukuba').where('entity', '=', 'kpi').where('entity_id', '=', 'md-waste').where('action', '=', 'update').execute();
     expect(log).toHaveLength(1);
     const parse = (v: unknown) => (typeof v === 'string' ? JSON.parse(v) : v) as Record<string, unknown>;
     expect(parse(log[0]!.old)).toEqual({ dataSource: '一般廃棄物処理実態調査', dataProvider: '環境省', updateFrequency: 'yearly', indicator: '12.5.1' });
     expect(parse(log[0]!.new)).toEqual({ dataSource: '市の集計', dataProvider: 'つくば市環境政策課', updateFrequency: 'monthly', indicator: '11.6.1' });
     // The public 「この指標について」 shows what the secretariat set.
-    const publicPage = await t.app.request('/cities/tsukuba/kpis/md-waste');
+    const publicPage = await app().app.request('/cities/tsukuba/kpis/md-waste');
     const html = await publicPage.text();
     expect(publicPage.status).toBe(200);
     for (const text of ['家庭系と事業系のごみ総排出量÷人口÷日数', '市の集計', 'つくば市環境政策課']) expect(html).toContain(text);
     // Emptied: not stated.
     expect((await a.submit(kpiPage, `${kpiPage}/edit`, { dataProvider: '', updateFrequency: '', indicator: '' })).status).toBe(303);
-    const cleared = (await findKpiBySlug(t.ctx.db, 'tsukuba', 'md-waste'))!;
+    const cleared = (await findKpiBySlug(app().ctx.db, 'tsukuba', 'md-waste'))!;
     expect([cleared.data_provider, cleared.update_frequency, cleared.indicator_code]).toEqual([null, null, null]);
   }, 120_000);
 });

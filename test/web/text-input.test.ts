@@ -1,11 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { validateCityInput } from '../../src/cities/city-input.ts';
 import { readPlanData } from '../../src/formats/plan-data/plan-data.reader.ts';
 import { readKpiTable } from '../../src/plans/kpi-table.ts';
-import { testDatabases } from '../../src/storage/test-databases.ts';
-import { startStaffTestApp, type StaffTestApp } from '../support/staff-app.ts';
-import { hiddenFields, makeUser, StaffClient } from './staff-helpers.ts';
+import { describeStaffApp } from '../support/staff-app.ts';
+import { hiddenFields, StaffClient } from './staff-helpers.ts';
 
 /*
  * Issue 13 (gap 2): titles, names, codes, descriptions refuse C1 controls and the invisible
@@ -21,30 +20,18 @@ const RLO = '\u202E';
 const ZWSP = '\u200B';
 const RLI = '\u2067';
 
-describe.each(testDatabases())('text input rules over HTTP on $name', (database) => {
-  if (database.skipReason) {
-    it.skip(`skipped: ${database.skipReason}`, () => {});
-    return;
-  }
-  let t: StaffTestApp;
-  beforeAll(async () => {
-    t = await startStaffTestApp(database.name);
-    await makeUser(t.ctx, 'tx-sec', 'tsukuba', 'secretariat');
-  }, 120_000);
-  afterAll(async () => {
-    await t?.stop();
-  });
-  const logCount = async () => Number((await sql<{ n: string }>`select count(*)::text as n from change_log`.execute(t.ctx.db)).rows[0]!.n);
+describeStaffApp('text input rules over HTTP', [['tx-sec', 'tsukuba', 'secretariat']], (app) => {
+  const logCount = async () => Number((await sql<{ n: string }>`select count(*)::text as n from change_log`.execute(app().ctx.db)).rows[0]!.n);
 
   it('refuses spoofing characters field by field, keeps the input, writes nothing; accepts Japanese and line breaks in descriptions', async () => {
-    const a = new StaffClient(t.app);
+    const a = new StaffClient(app().app);
     await a.login('tx-sec');
     await a.get('/staff/cities/tsukuba/plans');
     const before = await logCount();
-    const plan = (await t.ctx.store.getStaff('tsukuba'))!.data.plans[0]!;
+    const plan = (await app().ctx.store.getStaff('tsukuba'))!.data.plans[0]!;
     const page = `/staff/cities/tsukuba/plans/${plan.id}`;
     const node = plan.nodes[0]!;
-    const kpi = (await t.ctx.store.getStaff('tsukuba'))!.data.kpis[0]!;
+    const kpi = (await app().ctx.store.getStaff('tsukuba'))!.data.kpis[0]!;
 
     // A plan whose title reads 「2025」 but is stored 「5202」 backwards.
     const created = await a.post('/staff/cities/tsukuba/plans', { planId: 'spoof', title: `計画${RLO}5202${'\u202C'}`, kind: 'sdgs-future-city', periodStart: '2024', periodEnd: '2026' });
@@ -81,7 +68,7 @@ describe.each(testDatabases())('text input rules over HTTP on $name', (database)
     // What cities type passes: Japanese with full-width digits and 【】, a three-line description.
     const ok = await a.post(`${page}/nodes`, { ...nodeForm, code: '１－１', title: '新規就農者の確保【２．３】' });
     expect(ok.status).toBe(303);
-    const saved = (await t.ctx.store.getStaff('tsukuba'))!.data.plans[0]!.nodes.find((n) => n.title === '新規就農者の確保【２．３】')!;
+    const saved = (await app().ctx.store.getStaff('tsukuba'))!.data.plans[0]!.nodes.find((n) => n.title === '新規就農者の確保【２．３】')!;
     expect(saved.description).toBe('一行目\n二行目\n三行目');
   }, 120_000);
 });
