@@ -6,7 +6,7 @@ import type { KpiStatus } from '../core/kpi/status.ts';
 import { normalizeUnit, parseQuantity, parseTimePoint } from '../core/notation/index.ts';
 import { decimalsOf } from '../core/quantity.ts';
 import { formatTimePointIso, reportingYear, timePointEnd, type TimePoint } from '../core/time/time-point.ts';
-import { controlCharacterIn, TEXT_LIMITS } from '../core/text.ts';
+import { textProblemIn, TEXT_LIMITS } from '../core/text.ts';
 import { fillMessage } from '../i18n/fill.ts';
 import { t, type MessageKey } from '../i18n/messages.ts';
 
@@ -50,6 +50,8 @@ export type ActualProblemKind =
   | 'required'
   | 'too-long'
   | 'control-character'
+  /** A bidi override or isolate, a zero-width or other invisible format character (core/text.ts): it can disguise the text. */
+  | 'invisible-character'
   | 'unreadable-date'
   | 'unreadable-value'
   | 'unit-mismatch'
@@ -184,8 +186,8 @@ function validateOne(kpi: Kpi, input: ActualInput, context: ActualContext, readA
       return null;
     }
     // Stored and shown on public pages as typed: no control characters (a NUL byte, a bell…).
-    const char = controlCharacterIn(v);
-    if (char) problems.push(problem(field, 'control-character', { field: fieldLabel('ja', field), char }, { field: fieldLabel('en', field), char }));
+    const bad = textProblemIn(v);
+    if (bad) problems.push(problem(field, bad.kind === 'control' ? 'control-character' : 'invisible-character', { field: fieldLabel('ja', field), char: bad.char }, { field: fieldLabel('en', field), char: bad.char }));
     else if (v.length > ACTUAL_LIMITS[field]) {
       const max = ACTUAL_LIMITS[field];
       problems.push(problem(field, 'too-long', { field: fieldLabel('ja', field), length: v.length.toLocaleString('ja-JP'), max: max.toLocaleString('ja-JP') }, { field: fieldLabel('en', field), length: v.length.toLocaleString('en'), max: max.toLocaleString('en') }));

@@ -1,8 +1,7 @@
-import { open, stat } from 'node:fs/promises';
 import { DEFAULT_CSV_LIMITS, detectFileEncoding, readObservationCsv, type RawObservationRow } from '../formats/csv/observation-rows.ts';
 import type { TextEncoding } from '../formats/csv/decode-text.ts';
 import { readObservationWorkbook } from '../formats/xlsx/observation-workbook.reader.ts';
-import { DEFAULT_ZIP_LIMITS, inspectXlsxZip } from '../formats/xlsx/zip-guard.ts';
+import { drainCsvRows, readGuardedXlsx, uploadFormat, uploadSize } from '../formats/upload-file.ts';
 import type { ImportFile, ImportFileError, ImportPreview, ImportProblem } from './observation-import.service.ts';
 
 /*
@@ -11,8 +10,8 @@ import type { ImportFile, ImportFileError, ImportPreview, ImportProblem } from '
  * started by observation-import.isolated.ts), never on the thread that answers requests.
  */
 
-/** Files larger than this are refused before they are read (the web refuses them while uploading). */
-export const MAX_IMPORT_BYTES = 50 * 1024 * 1024;
+/** Files larger than this are refused before they are read (formats/upload-file.ts). */
+export { MAX_IMPORT_BYTES } from '../formats/upload-file.ts';
 /** Data rows one import may hold. */
 export const MAX_IMPORT_ROWS = 100_000;
 
@@ -30,49 +29,30 @@ export type ImportReadResult = ImportRead | { readonly ok: false; readonly error
 
 /**
  * Reads any accepted file into raw rows, refusing whole files that are empty, too large, not
- * what they claim, or hostile (see {@link DEFAULT_ZIP_LIMITS} and {@link DEFAULT_CSV_LIMITS}).
+ * what they claim, or hostile (formats/upload-file.ts: the zip guard's limits and {@link DEFAULT_CSV_LIMITS}).
  * Call it through `readImportFileIsolated`, not directly, wherever a server is answering.
  */
 export async function readImportFile(file: ImportFile): Promise<ImportReadResult> {
-  const size = (await stat(file.path)).size;
-  if (size === 0) return { ok: false, error: { kind: 'empty-file' } };
-  if (size > MAX_IMPORT_BYTES) return { ok: false, error: { kind: 'too-large', bytes: size, limit: MAX_IMPORT_BYTES } };
-  const lower = file.name.toLowerCase();
-  if (lower.endsWith('.csv') || lower.endsWith('.txt')) {
+  const size = await uploadSize(file.path);
+  if (!size.ok) return size;
+  const format = uploadFormat(file.name);
+  if (format === 'csv') {
     const encoding = await detectFileEncoding(file.path);
-    const rows: RawObservationRow[] = [];
-    const it = readObservationCsv(file.path, encoding, MAX_IMPORT_ROWS, DEFAULT_CSV_LIMITS);
-    for (;;) {
-      const next = await it.next();
-      if (next.done) {
-        const e = next.value;
-        if (e?.kind === 'no-header') return { ok: false, error: { kind: 'no-data', found: e.found, ...(e.closest ? { closest: e.closest } : {}) } };
-        if (e) return { ok: false, error: e };
-        break;
-      }
-      rows.push(next.value);
+    const read = await drainCsvRows(readObservationCsv(file.path, encoding, MAX_IMPORT_ROWS, DEFAULT_CSV_LIMITS));
+    if (!read.ok) {
+      const e = read.error;
+      if (e.kind === 'no-header') return { ok: false, error: { kind: 'no-data', found: e.found, ...(e.closest ? { closest: e.closest } : {}) } };
+      return { ok: false, error: e };
     }
-    if (rows.length === 0) return { ok: false, error: { kind: 'no-data', found: [] } };
-    return { ok: true, format: 'csv', encoding, cityId: null, rows, layoutProblems: [] };
+    if (read.rows.length === 0) return { ok: false, error: { kind: 'no-data', found: [] } };
+    return { ok: true, format: 'csv', encoding, cityId: null, rows: read.rows, layoutProblems: [] };
   }
-  if (!lower.endsWith('.xlsx')) return { ok: false, error: { kind: 'unsupported-type', name: file.name } };
-  const bytes = await readWhole(file.path, size);
-  const zip = await inspectXlsxZip(bytes, DEFAULT_ZIP_LIMITS);
-  if (!zip.ok) {
-    switch (zip.error.kind) {
-      case 'not-a-zip':
-        return { ok: false, error: { kind: 'not-xlsx' } };
-      case 'corrupt-zip':
-        return { ok: false, error: { kind: 'corrupt-xlsx', detail: zip.error.detail } };
-      case 'macro-enabled':
-        return { ok: false, error: { kind: 'macro-enabled', part: zip.error.part } };
-      default:
-        return { ok: false, error: zip.error };
-    }
-  }
+  if (format !== 'xlsx') return { ok: false, error: { kind: 'unsupported-type', name: file.name } };
+  const xlsx = await readGuardedXlsx(file.path, size.size);
+  if (!xlsx.ok) return xlsx;
   let wb;
   try {
-    wb = await readObservationWorkbook(bytes, zip.value, MAX_IMPORT_ROWS);
+    wb = await readObservationWorkbook(xlsx.bytes, xlsx.zip, MAX_IMPORT_ROWS);
   } catch (e) {
     return { ok: false, error: { kind: 'corrupt-xlsx', detail: e instanceof Error ? e.message : String(e) } };
   }
@@ -92,15 +72,4 @@ export async function readImportFile(file: ImportFile): Promise<ImportReadResult
     }),
   );
   return { ok: true, format: wb.format, cityId: wb.cityId, rows: wb.rows, layoutProblems };
-}
-
-async function readWhole(path: string, size: number): Promise<Uint8Array> {
-  const handle = await open(path, 'r');
-  try {
-    const buf = Buffer.alloc(size);
-    await handle.read(buf, 0, size, 0);
-    return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
-  } finally {
-    await handle.close();
-  }
 }

@@ -64,6 +64,8 @@ export type ImportProblemKind =
   | 'kpi-not-permitted'
   | 'text-too-long'
   | 'control-character'
+  /** A bidi override or isolate, a zero-width or other invisible format character in a text cell (core/text.ts). */
+  | 'invisible-character'
   /** A fraction (0.901) typed for a percentage KPI whose figures are all above 1: 0.901 % or 90.1 %? */
   | 'percent-as-fraction'
   /** A formula whose result was never saved: the cell has no value to import. */
@@ -527,6 +529,8 @@ function importKindOf(p: ActualProblem): ImportProblemKind {
       return p.field === 'note' || p.field === 'source' ? 'text-too-long' : 'invalid-text';
     case 'control-character':
       return 'control-character';
+    case 'invisible-character':
+      return 'invisible-character';
     case 'reason-required':
       return 'invalid-text';
   }

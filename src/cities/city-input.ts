@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { parseLocalGovernmentCode, type LocalGovernmentCodeError } from '../core/city/local-government-code.ts';
 import { PREFECTURES } from '../core/city/prefectures.ts';
-import { controlCharacterIn } from '../core/text.ts';
+import { textProblemIn } from '../core/text.ts';
 
 /*
  * What the system administrator types to create a city (issue 13.1), checked the same way for
@@ -53,7 +53,7 @@ export interface ValidCity {
 
 /** What is wrong with one field (the field names are those of {@link CityCreateInput}). */
 export type CityFieldError =
-  | { readonly kind: 'required' | 'too-long' | 'control' | 'id' | 'id-reserved' | 'id-taken' | 'prefecture' | 'month' | 'username' | 'username-taken' | 'email' | 'code-taken' }
+  | { readonly kind: 'required' | 'too-long' | 'control' | 'invisible' | 'id' | 'id-reserved' | 'id-taken' | 'prefecture' | 'month' | 'username' | 'username-taken' | 'email' | 'code-taken' }
   | { readonly kind: 'code'; readonly error: LocalGovernmentCodeError };
 
 /** Field errors by field name. */
@@ -72,7 +72,10 @@ export function validateCityInput(input: CityCreateInput): { ok: true; value: Va
   const field = (key: 'name' | 'nameEn', max: number): string => {
     const r = text(max).safeParse(input[key]);
     if (!r.success) errors[key] = { kind: input[key].trim() === '' ? 'required' : 'too-long' };
-    else if (controlCharacterIn(r.data, true)) errors[key] = { kind: 'control' };
+    else {
+      const bad = textProblemIn(r.data, true);
+      if (bad) errors[key] = { kind: bad.kind };
+    }
     return r.success ? r.data : '';
   };
   const name = field('name', 100);
@@ -98,7 +101,10 @@ export function validateCityInput(input: CityCreateInput): { ok: true; value: Va
   if (!USERNAME_PATTERN.test(username)) errors.adminUsername = { kind: 'username' };
   const displayName = (input.adminDisplayName ?? '').trim() || `${name || id} 管理者`;
   if (displayName.length > 100) errors.adminDisplayName = { kind: 'too-long' };
-  else if (controlCharacterIn(displayName, true)) errors.adminDisplayName = { kind: 'control' };
+  else {
+    const bad = textProblemIn(displayName, true);
+    if (bad) errors.adminDisplayName = { kind: bad.kind };
+  }
   const emailText = (input.adminEmail ?? '').trim();
   if (emailText !== '' && !z.email().max(200).safeParse(emailText).success) errors.adminEmail = { kind: 'email' };
 
@@ -141,6 +147,8 @@ export function cityFieldErrorText(error: CityFieldError, input: CityCreateInput
       return 'is too long (at most 100 characters)';
     case 'control':
       return 'contains a control character';
+    case 'invisible':
+      return 'contains an invisible format character (a bidirectional override, a zero-width character or the like) that could disguise the name';
     case 'id':
       return `"${value}" is not a city id (2–40 lower-case letters, digits or "-", starting with a letter or digit)`;
     case 'id-reserved':

@@ -11,6 +11,7 @@ import { nextPeriodCommand, planImportCommand } from './plan-period.command.ts';
 import { serveCommand } from './serve.command.ts';
 import { planDiffCommand } from './plan.command.ts';
 import { UserError } from './user-error.ts';
+import { NotFoundError } from '../core/not-found.ts';
 
 const USAGE = `michishirube — plans, SDGs and KPIs of a municipality
 
@@ -144,7 +145,7 @@ export async function main(argv: readonly string[], out: (s: string) => void = (
       err(`michishirube: ${e.message}`);
       return e.exitCode;
     }
-    if (e instanceof ConfigError || (e instanceof TypeError && 'code' in e && String(e.code).startsWith('ERR_PARSE_ARGS'))) {
+    if (e instanceof ConfigError || e instanceof NotFoundError || (e instanceof TypeError && 'code' in e && String(e.code).startsWith('ERR_PARSE_ARGS'))) {
       err(`michishirube: ${e.message}`);
       return 2;
     }

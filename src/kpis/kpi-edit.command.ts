@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ChangeSignal } from '../actuals/record-actual.command.ts';
-import { ACHIEVEMENT_METHODS, KPI_AGGREGATIONS, KPI_SIDES, type AchievementMethod, type KpiAggregation, type KpiSide } from '../core/kpi/kpi.ts';
+import { ACHIEVEMENT_METHODS, KPI_AGGREGATIONS, KPI_SIDES, KPI_UPDATE_FREQUENCIES, type AchievementMethod, type KpiAggregation, type KpiSide, type KpiUpdateFrequency } from '../core/kpi/kpi.ts';
 import { parseQuantity, parseSdgTargetList, parseTimePoint } from '../core/notation/index.ts';
 import { validateSdgTargetIds } from '../core/sdg/sdg-framework.ts';
 import { formatTimePointIso, timePointEnd } from '../core/time/time-point.ts';
@@ -8,9 +8,10 @@ import type { FieldProblem, FormResult } from '../staff/staff-entry.service.ts';
 import type { Executor } from '../storage/database.ts';
 import { clearKpiOwner, listDepartments, listKpiOwners, setKpiOwner } from '../departments/department.repository.ts';
 import { StaleVersionError } from '../storage/edit-version.ts';
+import { NotFoundError } from '../core/not-found.ts';
 import { appendStaffChangeLog, inStaffTransaction } from '../storage/staff-database.ts';
 import { kpisHaveData } from '../plans/plan-building.repository.ts';
-import { FieldRefusal, optionalText, problem, versionedWrite, zodProblems } from '../plans/plan-form.ts';
+import { FieldRefusal, indicatorCode, optionalText, problem, requiredText, versionedWrite, zodProblems } from '../plans/plan-form.ts';
 import { deleteKpiSdgTargets, findKpiBySlug, insertKpiSdgTargets, listKpiSdgTargets, updateKpiAtVersion } from './kpi.repository.ts';
 import type { KpiRowUpdate } from './kpi.table.ts';
 
@@ -52,6 +53,12 @@ export interface KpiEditInput {
   readonly baselineValue?: string;
   readonly definition?: string;
   readonly dataSource?: string;
+  /** Who provides the figures (提供元); empty: not stated. */
+  readonly dataProvider?: string;
+  /** One of KPI_UPDATE_FREQUENCIES; empty: not stated. */
+  readonly updateFrequency?: string;
+  /** The standard indicator code for comparison across cities ("12.5.1"); empty: none. */
+  readonly indicator?: string;
 }
 
 /** What {@link editKpiDefinition} needs: the KPI, the version its form carried, the edit and why. */
@@ -71,15 +78,18 @@ export interface EditKpiProps {
 export const FIGURE_FIELDS = ['unit', 'direction', 'method', 'aggregation', 'baseline'] as const;
 
 const fields = z.object({
-  name: z.string().trim().min(1).max(300),
+  name: requiredText(300),
   nameEn: optionalText(300),
-  unit: z.string().trim().min(1).max(30),
+  unit: requiredText(30),
   side: z.enum(KPI_SIDES as [KpiSide, ...KpiSide[]]),
   aggregation: z.enum(KPI_AGGREGATIONS as [KpiAggregation, ...KpiAggregation[]]),
   method: z.enum(ACHIEVEMENT_METHODS as [AchievementMethod, ...AchievementMethod[]]),
-  definition: optionalText(2000),
-  dataSource: optionalText(500),
-  reason: optionalText(1000),
+  definition: optionalText(2000, 'multi-line'),
+  dataSource: optionalText(500, 'multi-line'),
+  dataProvider: optionalText(300),
+  updateFrequency: z.union([z.literal('').transform(() => null), z.enum(KPI_UPDATE_FREQUENCIES as [KpiUpdateFrequency, ...KpiUpdateFrequency[]])]),
+  indicator: indicatorCode(),
+  reason: optionalText(1000, 'multi-line'),
 });
 
 /** The KPI as the change log records it (old and new). */
@@ -96,11 +106,15 @@ interface KpiDefinitionRecord {
   baseline: { at: string; value: number };
   definition: string | null;
   dataSource: string | null;
+  dataProvider: string | null;
+  updateFrequency: KpiUpdateFrequency | null;
+  indicator: string | null;
 }
 
 /**
  * Edits a KPI's definition: name, English name, unit, department, SDG targets, side, aggregation,
- * direction, achievement method, baseline (time point and value), definition and data source.
+ * direction, achievement method, baseline (time point and value), definition, data source, data
+ * provider, update frequency and indicator code (every field the public 「この指標について」 shows).
  * One transaction: the KPI row is updated where its version is still the form's (else an edit
  * conflict), its SDG targets and owner are rewritten when they changed, and one change-log entry
  * holds old → new of the fields that changed and the reason; then the change is signalled.
@@ -111,8 +125,9 @@ export async function editKpiDefinition(db: Executor, signal: ChangeSignal, prop
   const r = await versionedWrite('kpi', props.kpiId, () =>
     inStaffTransaction(db, async (trx) => {
       const row = await findKpiBySlug(trx, props.cityId, props.kpiId);
-      // Another city's KPI, an archived one or one deleted meanwhile: nothing to edit at this version.
-      if (!row || row.retired_at !== null || row.version !== props.version) throw new StaleVersionError(`KPI "${props.kpiId}"`);
+      // Another city's KPI (or none): not found, whoever's it is. An archived one or a stale form: nothing to edit at this version.
+      if (!row) throw new NotFoundError('kpi', props.kpiId);
+      if (row.retired_at !== null || row.version !== props.version) throw new StaleVersionError(`KPI "${props.kpiId}"`);
       const [sdgRows, owners] = await Promise.all([listKpiSdgTargets(trx, [row.id]), listKpiOwners(trx, props.cityId)]);
       const ownerId = owners.find((o) => o.kpi_id === row.id)?.department_id ?? null;
       const before: KpiDefinitionRecord = {
@@ -128,6 +143,9 @@ export async function editKpiDefinition(db: Executor, signal: ChangeSignal, prop
         baseline: { at: row.baseline_at, value: Number(row.baseline_value) },
         definition: row.definition,
         dataSource: row.data_source,
+        dataProvider: row.data_provider,
+        updateFrequency: row.update_frequency,
+        indicator: row.indicator_code,
       };
       const input = props.input;
       const keep = (v: string | undefined, stored: string | null) => (v === undefined ? (stored ?? '') : v);
@@ -140,6 +158,9 @@ export async function editKpiDefinition(db: Executor, signal: ChangeSignal, prop
         method: keep(input.method, row.method),
         definition: keep(input.definition, row.definition),
         dataSource: keep(input.dataSource, row.data_source),
+        dataProvider: keep(input.dataProvider, row.data_provider),
+        updateFrequency: keep(input.updateFrequency, row.update_frequency),
+        indicator: keep(input.indicator, row.indicator_code),
         reason: props.reason ?? '',
       });
       const errors: Record<string, FieldProblem> = parsed.success ? {} : zodProblems(parsed.error.issues);
@@ -196,6 +217,9 @@ export async function editKpiDefinition(db: Executor, signal: ChangeSignal, prop
         baseline: { at: baseline.at, value: baseline.value },
         definition: d.definition,
         dataSource: d.dataSource,
+        dataProvider: d.dataProvider,
+        updateFrequency: d.updateFrequency,
+        indicator: d.indicator,
       };
       const changed = (Object.keys(after) as (keyof KpiDefinitionRecord)[]).filter((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]));
       // A figure-defining field of a KPI with data changes only with a reason; stating a missing direction is no change.
@@ -218,6 +242,9 @@ export async function editKpiDefinition(db: Executor, signal: ChangeSignal, prop
         baseline_decimals: baseline.decimals,
         definition: after.definition,
         data_source: after.dataSource,
+        data_provider: after.dataProvider,
+        update_frequency: after.updateFrequency,
+        indicator_code: after.indicator,
         // The printed 担当課 follows the owner the staff chose; a printed name without an owner stays.
         ...(changed.includes('department') && { department: department?.name ?? null }),
       };

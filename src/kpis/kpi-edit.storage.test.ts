@@ -1,3 +1,4 @@
+import { NotFoundError } from '../core/not-found.ts';
 import { describe, expect, it } from 'vitest';
 import { recordObservation } from '../actuals/observation.repository.ts';
 import { insertCity } from '../cities/city.repository.ts';
@@ -15,7 +16,7 @@ import { findKpiBySlug } from './kpi.repository.ts';
 /*
  * Editing a KPI after creation and ordering KPI rows (issue 13.2) on PGlite and PostgreSQL:
  * every field of the definition is editable at the KPI's version and audited old → new with the
- * reason; a stale form or another city's KPI is a conflict; bad input is refused field by field
+ * reason; a stale form is a conflict, another city's KPI is not found (NotFoundError, the staff area's 404); bad input is refused field by field
  * and writes nothing; the figure-defining fields of a KPI with actuals change only with a reason;
  * the direction is never guessed; KPI rows move up and down within a node and the loaded plan
  * (what public pages show) keeps that order.
@@ -102,7 +103,7 @@ describe.each(testDatabases())('editing KPIs on $name', (database) => {
     expect((await findKpiBySlug(db(), cityId, 'farmers'))!.department).toBeNull();
   });
 
-  it('refuses bad input field by field and writes nothing; a stale form, an archived or another city’s KPI is a conflict', async () => {
+  it('refuses bad input field by field and writes nothing; a stale form or an archived KPI is a conflict, another city’s is not found', async () => {
     const cityId = await newCity(db());
     const other = await newCity(db());
     const signal = { invalidate: () => {} };
@@ -129,9 +130,8 @@ describe.each(testDatabases())('editing KPIs on $name', (database) => {
       expect(r.ok === true || Object.keys(errorsOf(r)).length > 0, JSON.stringify(input)).toBe(true);
     }
     expect((await findKpiBySlug(db(), cityId, 'farmers'))!.definition).toBe("'); drop table kpis; --");
-    // Another city's KPI id under this city: nothing of theirs is reachable.
-    const theirs = await editKpiDefinition(db(), signal, { cityId, actor, kpiId: 'theirs', version: await version(db(), other, 'theirs'), input: { name: '乗っ取り' } });
-    expect(theirs).toEqual({ ok: false, conflict: { kind: 'edit-conflict', entity: 'kpi', entityId: 'theirs' } });
+    // Another city's KPI id under this city: nothing of theirs is reachable, and it is not found (as an id that exists nowhere), not a conflict.
+    await expect(editKpiDefinition(db(), signal, { cityId, actor, kpiId: 'theirs', version: await version(db(), other, 'theirs'), input: { name: '乗っ取り' } })).rejects.toBeInstanceOf(NotFoundError);
     expect((await findKpiBySlug(db(), other, 'theirs'))!.name).toBe('新規就農者数');
     // Stale: the form was opened before another save.
     expect(vBefore).not.toBe(await version(db(), cityId, 'farmers'));

@@ -9,12 +9,13 @@ import type { FieldProblem, FormResult } from '../staff/staff-entry.service.ts';
 import type { Executor } from '../storage/database.ts';
 import { listDepartments, setKpiOwner } from '../departments/department.repository.ts';
 import { StaleVersionError } from '../storage/edit-version.ts';
+import { NotFoundError } from '../core/not-found.ts';
 import { findKpiBySlug, insertKpiSdgTargets } from './kpi.repository.ts';
 import { appendStaffChangeLog, inStaffTransaction } from '../storage/staff-database.ts';
 import { appendTargetValues, insertTargets } from './target.repository.ts';
 import { insertKpiAtEnd, setKpiRetiredAtVersion } from '../plans/plan-building.repository.ts';
 import { attachKpi } from '../plans/plan.commands.ts';
-import { FieldRefusal, optionalText, problem, randomSlug, SLUG, versionedWrite, zodProblems } from '../plans/plan-form.ts';
+import { FieldRefusal, indicatorCode, optionalText, problem, requiredText, randomSlug, SLUG, versionedWrite, zodProblems } from '../plans/plan-form.ts';
 
 /*
  * Defining KPIs in the app (issue 13.2): create a KPI with its baseline and targets (and, when
@@ -54,6 +55,8 @@ export interface KpiDefinitionInput {
   readonly dataProvider?: string;
   /** One of KPI_UPDATE_FREQUENCIES, or empty for not stated. */
   readonly updateFrequency?: string;
+  /** The standard indicator code for comparison across cities ("12.5.1"), or empty (issue 15.6). */
+  readonly indicator?: string;
 }
 
 /** A KPI's head as validated. */
@@ -74,18 +77,20 @@ interface ValidKpi {
   readonly dataSource: string | null;
   readonly dataProvider: string | null;
   readonly updateFrequency: KpiUpdateFrequency | null;
+  readonly indicator: string | null;
 }
 
 const head = z.object({
-  name: z.string().trim().min(1).max(300),
+  name: requiredText(300),
   nameEn: optionalText(300),
-  unit: z.string().trim().min(1).max(30),
+  unit: requiredText(30),
   side: z.enum(KPI_SIDES as [KpiSide, ...KpiSide[]]),
   aggregation: z.enum(KPI_AGGREGATIONS as [KpiAggregation, ...KpiAggregation[]]),
   method: z.enum(ACHIEVEMENT_METHODS as [AchievementMethod, ...AchievementMethod[]]),
-  definition: optionalText(2000),
-  dataSource: optionalText(500),
+  definition: optionalText(2000, 'multi-line'),
+  dataSource: optionalText(500, 'multi-line'),
   dataProvider: optionalText(300),
+  indicator: indicatorCode(),
   updateFrequency: z.union([z.literal('').transform(() => null), z.enum(KPI_UPDATE_FREQUENCIES as [KpiUpdateFrequency, ...KpiUpdateFrequency[]])]),
 });
 
@@ -105,7 +110,7 @@ function readTargetLine(line: string, unit: string): { ok: true; at: TimePoint; 
 
 /** Validates a KPI as typed; departments are the city's (for the department field). */
 function validateKpi(input: KpiDefinitionInput, departments: readonly { id: number }[]): { ok: true; value: ValidKpi } | { ok: false; errors: Record<string, FieldProblem> } {
-  const parsed = head.safeParse({ nameEn: '', definition: '', dataSource: '', dataProvider: '', updateFrequency: '', ...input });
+  const parsed = head.safeParse({ nameEn: '', definition: '', dataSource: '', dataProvider: '', updateFrequency: '', indicator: '', ...input });
   const errors: Record<string, FieldProblem> = parsed.success ? {} : zodProblems(parsed.error.issues);
   const slug = (input.kpiId ?? '').trim() || randomSlug('kpi');
   if (!SLUG.test(slug) || slug.length > 80) errors['kpiId'] = problem('plans.error.slug');
@@ -180,6 +185,7 @@ function validateKpi(input: KpiDefinitionInput, departments: readonly { id: numb
       dataSource: d.dataSource,
       dataProvider: d.dataProvider,
       updateFrequency: d.updateFrequency,
+      indicator: d.indicator,
     },
   };
 }
@@ -228,6 +234,7 @@ export async function createKpi(db: Executor, signal: ChangeSignal, props: Creat
         data_source: k.dataSource,
         data_provider: k.dataProvider,
         update_frequency: k.updateFrequency,
+        indicator_code: k.indicator,
       });
       if (k.sdgTargets.length > 0) await insertKpiSdgTargets(trx, k.sdgTargets.map((sdg_target, position) => ({ kpi_id: row.id, sdg_target, position })));
       const targets = await insertTargets(
@@ -259,6 +266,7 @@ export async function createKpi(db: Executor, signal: ChangeSignal, props: Creat
             dataSource: k.dataSource,
             dataProvider: k.dataProvider,
             updateFrequency: k.updateFrequency,
+            indicator: k.indicator,
           },
           reason: props.reason ?? null,
         },
@@ -296,7 +304,7 @@ export async function setKpiArchived(db: Executor, signal: ChangeSignal, props: 
   const r = await versionedWrite('kpi', props.kpiId, () =>
     inStaffTransaction(db, async (trx) => {
       const before = await findKpiBySlug(trx, props.cityId, props.kpiId);
-      if (!before) throw new StaleVersionError(`KPI "${props.kpiId}"`);
+      if (!before) throw new NotFoundError('kpi', props.kpiId);
       if ((before.retired_at !== null) === props.archived) return;
       const after = await setKpiRetiredAtVersion(trx, before.id, props.version, props.archived ? new Date() : null);
       if (!after) throw new StaleVersionError(`KPI "${props.kpiId}"`);

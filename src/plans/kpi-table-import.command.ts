@@ -64,7 +64,7 @@ export async function importKpiTable(db: Executor, signal: ChangeSignal, props: 
         const archived = await listArchivedOfCity(trx, props.cityId);
         const planId = props.planId ?? `${props.cityId}-kpi-table`;
         if (archived.plans.includes(planId)) return { ok: false, kind: 'archived-plan', planId };
-        const built = buildKpiTableImport(data, { ...table, problems: [...layout, ...table.problems] }, { ...(props.planId && { planId: props.planId }), fileName: props.file.name, fileHash, today: props.today, archived });
+        const built = buildKpiTableImport(data, { ...table, problems: [...layout, ...table.problems] }, { ...(props.planId && { planId: props.planId }), fileName: props.file.name, fileHash, today: props.today, archived, ownExport: read.ownExport });
         if (props.dryRun || !built.data || built.problems.length > 0 || !built.changes) return { ok: true, preview: built, written: false };
         await saveCityData(trx, built.data, props.actor, { reason: `KPI表の取込: ${props.file.name}` });
         await publishDocumentedYears(trx, props.cityId, props.actor);

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { CityData, PublishedRate, SourceDocument } from '../core/city/city.ts';
 import { directionNeedsConfirmation, type Kpi, type KpiTarget, type Observation } from '../core/kpi/kpi.ts';
 import { kpiNameKey, normalizeUnit } from '../core/notation/index.ts';
+import { roundHalfUp } from '../core/kpi/rounding.ts';
 import { walkPlanNodes, type Plan, type PlanKpiRow, type PlanNode } from '../core/plan/plan.ts';
 import { compareTimePoints, formatTimePointIso, formatTimePointJa, reportingYear } from '../core/time/time-point.ts';
 import type { KpiTable, KpiTableProblem, KpiTableRow, TableFigure } from './kpi-table.ts';
@@ -30,6 +31,8 @@ export interface KpiTableImportOptions {
    * subtrees keep theirs, for staff to restore).
    */
   readonly archived?: ArchivedOfCity;
+  /** The file is a workbook this system wrote: its 達成度 are its own rates, recorded as no document's. */
+  readonly ownExport?: boolean;
 }
 
 /** The archived things of a city an import must steer clear of. */
@@ -159,11 +162,31 @@ export function buildKpiTableImport(data: CityData, table: KpiTable, options: Kp
     touched.add(id);
     placed.push({ row, kpiId: id, ...(targetId !== undefined && { targetId }) });
     const latest = [...row.actuals].sort((a, b) => compareTimePoints(a.at, b.at)).at(-1);
-    if (row.rate && latest && targetId !== undefined && !rates.some((x) => x.kpiId === id && x.targetId === targetId && formatTimePointIso(x.actualAt) === formatTimePointIso(latest.at))) {
+    // A printed 達成度 is a published rate of the file's document, unless the file is this system's
+    // own export (its rates are the system's, recomputed from the figures) or the same rate is
+    // already recorded by another document for the same figures (a re-import adds no document; this
+    // file's own rates, recorded by its first import, stay).
+    const known = (r: { kpiId: string; targetId: string; actualAt: Kpi['baseline']['at']; rate: number }, decimals: number, value: number) => r.kpiId === id && r.targetId === targetId && formatTimePointIso(r.actualAt) === formatTimePointIso(latest!.at) && roundHalfUp(r.rate, decimals) === value;
+    if (row.rate && latest && targetId !== undefined && !options.ownExport && !data.publishedRates.some((p) => p.documentId !== docId && known(p, row.rate!.decimals, row.rate!.value)) && !rates.some((x) => x.kpiId === id && x.targetId === targetId && formatTimePointIso(x.actualAt) === formatTimePointIso(latest.at))) {
       rates.push({ kpiId: id, documentId: docId, actualAt: latest.at, targetId, rate: row.rate.value, decimals: row.rate.decimals, printed: row.rate.printed });
     }
   }
 
+  // A new plan's period is asked, never inferred from the years of the actuals (a table of
+  // 2023's actuals is not a plan for 2023 alone): the file states it, or the import fills a
+  // plan the city has.
+  if (!stored && !table.period && table.rows.length > 0) {
+    problems.push({
+      ...(table.rows[0]!.sheet !== undefined && { sheet: table.rows[0]!.sheet }),
+      row: 1,
+      column: 'A',
+      kind: 'missing-period',
+      message: {
+        ja: `計画「${planId}」の計画期間がありません。表の上（1行目）に「計画期間：2024年～2026年」のように期間の行を加えるか、取り込み先に既存の計画を選んでください`,
+        en: `the plan period of "${planId}" is missing: add a row such as 「計画期間：2024年～2026年」 above the table (row 1), or import into an existing plan`,
+      },
+    });
+  }
   const plan = placeRows(stored, planId, cityId, table, placed, options, options.archived?.nodeIdsByPlan.get(planId) ?? new Set());
   const kpiList = [...kpis.values()];
   const newData: CityData = {
@@ -220,6 +243,10 @@ function upsertTarget(list: readonly KpiTarget[], f: TableFigure): { targets: Kp
   const found = list.find((t) => formatTimePointIso(t.at) === iso);
   if (found) {
     if (sameFigure(found, f)) return { targets: [...list], id: found.id };
+    // A table printed before a target revision shows the target as it stood then (this system's
+    // sheet of that year does too): it never undoes a recorded revision. A value the target never
+    // had is a change; a revision back to an old value goes through the target revision form.
+    if (found.revisions.some((r) => r.oldValue === f.value) || (found.versions ?? []).slice(0, -1).some((v) => v.value === f.value)) return { targets: [...list], id: found.id };
     const { precise: _p, ...rest } = found;
     return { targets: list.map((t) => (t.id === found.id ? { ...rest, value: f.value, decimals: f.decimals } : t)), id: found.id };
   }

@@ -4,7 +4,7 @@ import { normalizeNotation } from '../core/notation/index.ts';
 import { formatTimePointIso, reportingYear, type TimePoint } from '../core/time/time-point.ts';
 import { columnName, type RawCell } from '../formats/csv/observation-rows.ts';
 import type { GridRow } from '../formats/xlsx/observation-workbook.reader.ts';
-import { controlCharacterIn, TEXT_LIMITS } from '../core/text.ts';
+import { describeTextProblem, textProblemIn, TEXT_LIMITS } from '../core/text.ts';
 
 /*
  * The KPI table a city already has (issue 13.5), read from displayed cells: the layout of the
@@ -39,7 +39,9 @@ export interface KpiTableProblem {
     /** A target below the baseline and no direction stated (issue 13.3: never guessed). */
     | 'direction-required'
     /** The row names (by 指標ID or name) a KPI the city archived: restore it first. */
-    | 'archived-kpi';
+    | 'archived-kpi'
+    /** A new plan and no 「計画期間YYYY年～YYYY年」 row: the period is asked, never inferred from the actuals' years. */
+    | 'missing-period';
   readonly message: { readonly ja: string; readonly en: string };
 }
 
@@ -100,9 +102,15 @@ export interface KpiTable {
 }
 
 /**
- * The KPI-list template's headings (one row; Japanese, as downloaded from the app): a KPI per
- * row with its baseline, latest actual and target. Extra actual years are more
- * 「実績の時点｜実績」 pairs.
+ * The KPI-list template's first row: the plan's period, which a new plan needs (never inferred
+ * from the actuals' years). The user writes the years; 「<計画名>：計画期間…」 also names the plan.
+ */
+export const KPI_LIST_TEMPLATE_PERIOD_ROW = '計画期間：2024年～2026年';
+
+/**
+ * The KPI-list template's headings (the row under {@link KPI_LIST_TEMPLATE_PERIOD_ROW}; Japanese,
+ * as downloaded from the app): a KPI per row with its baseline, latest actual and target. Extra
+ * actual years are more 「実績の時点｜実績」 pairs.
  */
 export const KPI_LIST_TEMPLATE_HEADER = ['No', '側面', '施策・取組', '指標名', 'SDGターゲット', '単位', '当初値の時点', '当初値', '実績の時点', '実績', '目標値の時点', '目標値', '達成度', '次期計画への反映状況', '方向'] as const;
 
@@ -189,8 +197,15 @@ function layoutOf(top: readonly RawCell[], below: readonly RawCell[] | undefined
       }
       const g = current!;
       if (SUB_AT.test(sub)) g.at = i;
-      else if (SUB_VALUE.test(sub)) g.value = i;
+      // The result report heads value and unit both 「数」 (年｜数｜数, one merged 数): the second is the unit.
+      else if (SUB_VALUE.test(sub)) g[g.value === undefined ? 'value' : 'unit'] = i;
       else g.unit = i;
+      continue;
+    }
+    // Under a merged 「数」 over value and unit (the result report's 年｜数), the unit column's
+    // headings are both empty: it is the unit of the figure whose value is just before it.
+    if (twoRow && sub === '' && t.trim() === '' && current && current.value === i - 1 && current.unit === undefined) {
+      current.unit = i;
       continue;
     }
     if (t.trim() !== '') current = null;
@@ -251,11 +266,12 @@ export function readKpiTable(rows: readonly GridRow[], todayYear: number): KpiTa
     const filled = r.cells.filter((c) => c.raw !== '');
     const one = filled.length === 1 ? filled[0]!.raw : undefined;
     // A title is one short line of text (a stray long cell is not the name of a table).
-    const only = one !== undefined && one.length <= MAX_NAME && controlCharacterIn(one) === null ? one : undefined;
+    const only = one !== undefined && one.length <= MAX_NAME && textProblemIn(one) === null ? one : undefined;
     const periodMatch = only ? PERIOD.exec(normalizeNotation(only)) : null;
     if (periodMatch) {
       period = { start: Number(periodMatch[1]), end: Number(periodMatch[2]) };
-      title = only!.split(/[:：]\s*計画期間/)[0]!.trim() || title;
+      // 「<計画名>：計画期間2024年～2026年」; the template's bare 「計画期間：2024年～2026年」 names no plan.
+      title = only!.split(/計画期間/)[0]!.replace(/[\s\u3000:：]+$/, '').trim() || title;
       continue;
     }
     if (!layout) {
@@ -291,12 +307,14 @@ function readRow(r: GridRow, layout: Layout, nameCol: number, todayYear: number,
   const before = problems.length;
   const printedName = text('name');
   const nameColumn = get(nameCol)?.column ?? columnOf(nameCol);
-  // Texts that become names and notes: no control characters, a bounded length (core/text.ts).
-  for (const [role, limit] of [['name', MAX_NAME], ['initiative', MAX_NAME], ['no', 20], ['kpiId', 80], ['reflection', TEXT_LIMITS.field], ['commentary', TEXT_LIMITS.field]] as const) {
+  // Texts that become names, codes and notes: no control character and no invisible format
+  // character that could disguise them (bidi override, zero-width…), a bounded length (core/text.ts).
+  for (const [role, limit] of [['name', MAX_NAME], ['initiative', MAX_NAME], ['no', 20], ['kpiId', 80], ['unit', 30], ['reflection', TEXT_LIMITS.field], ['commentary', TEXT_LIMITS.field]] as const) {
     const c = get(layout.roles.get(role));
     if (!c || c.raw === '') continue;
+    const bad = textProblemIn(c.raw);
     if (c.raw.length > limit) at(c.column, 'bad-text', `${c.raw.length.toLocaleString('ja-JP')}字あります（${limit.toLocaleString('ja-JP')}字まで）`, `${c.raw.length} characters (at most ${limit})`);
-    else if (controlCharacterIn(c.raw) !== null) at(c.column, 'bad-text', '制御文字が含まれています', 'contains a control character');
+    else if (bad) at(c.column, 'bad-text', `${r.row}行目・${c.column}列：${describeTextProblem(bad).ja}`, `row ${r.row}, column ${c.column} ${describeTextProblem(bad).en}`);
     else if (role === 'kpiId' && !/^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/.test(c.raw)) at(c.column, 'bad-text', `指標ID「${c.raw}」は半角の英小文字・数字・ハイフンで書いてください`, `the KPI id "${c.raw}" must be lower-case ASCII letters, digits and hyphens`);
   }
   if (printedName === '') at(nameColumn, 'missing-name', '指標名がありません', 'the indicator name (指標名) is missing');
@@ -392,11 +410,14 @@ function readRow(r: GridRow, layout: Layout, nameCol: number, todayYear: number,
     else direction = d;
   }
   if (problems.length > before || !baseline || unit === null) return null;
-  const sideText = key(text('side'));
   const kpiId = text('kpiId');
   const reflection = text('reflection');
   const commentary = text('commentary');
-  const no = text('no');
+  // The period summary prints the side in the No: 「経1」「社3」「環5」 (as the Cabinet Office's form).
+  const printedNo = text('no');
+  const sideInNo = /^(経|社|環)\s*(\d.*)?$/.exec(printedNo.normalize('NFKC'));
+  const no = sideInNo ? (sideInNo[2] ?? '') : printedNo;
+  const sideText = key(text('side')) || (sideInNo ? { 経: '経済', 社: '社会', 環: '環境' }[sideInNo[1] as '経' | '社' | '環'] : '');
   return {
     ...(r.sheet !== undefined && { sheet: r.sheet }),
     row: r.row,

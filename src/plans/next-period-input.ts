@@ -2,6 +2,8 @@ import { z } from 'zod';
 import type { Kpi } from '../core/kpi/kpi.ts';
 import { parseFigure, parsePeriodYear, parseTimePoint } from '../core/notation/index.ts';
 import type { CarriedKpi, NextPeriodInput } from './next-period.ts';
+import { describeTextProblem, type TextProblem } from '../core/text.ts';
+import { freeText } from './plan-form.ts';
 
 /*
  * The next period as typed: the staff form's fields or the CLI's options, read into a
@@ -13,11 +15,11 @@ import type { CarriedKpi, NextPeriodInput } from './next-period.ts';
 export const nextPeriodFieldsSchema = z.object({
   fromPlanId: z.string().trim().min(1).max(200),
   newPlanId: z.string().trim().max(200),
-  title: z.string().trim().max(500).optional(),
+  title: freeText(500, 'single-line').optional(),
   periodStart: z.string().trim().max(20),
   periodEnd: z.string().trim().max(20),
   kpis: z
-    .array(z.object({ kpiId: z.string().trim().min(1).max(200), targetAt: z.string().trim().max(100).optional(), targetValue: z.string().trim().max(100).optional(), reason: z.string().trim().max(2000).optional() }))
+    .array(z.object({ kpiId: z.string().trim().min(1).max(200), targetAt: z.string().trim().max(100).optional(), targetValue: z.string().trim().max(100).optional(), reason: freeText(2000, 'multi-line').optional() }))
     .max(1000),
 });
 export type NextPeriodFields = z.input<typeof nextPeriodFieldsSchema>;
@@ -41,7 +43,21 @@ export type NextPeriodFieldsResult = { readonly ok: true; readonly input: NextPe
 export function readNextPeriodFields(fields: NextPeriodFields, kpiOf: (id: string) => Kpi | undefined, decidedOn: string): NextPeriodFieldsResult {
   const shape = nextPeriodFieldsSchema.safeParse(fields);
   if (!shape.success) {
-    return { ok: false, problems: shape.error.issues.map((i) => ({ field: String(i.path[0] ?? ''), ja: `入力が正しくありません（${i.path.join('.')}：${i.message}）`, en: `invalid input (${i.path.join('.')}: ${i.message})` })) };
+    return {
+      ok: false,
+      problems: shape.error.issues.map((i) => {
+        // A KPI's reason is shown next to that KPI's target; the title next to the title.
+        const kpi = i.path[0] === 'kpis' && typeof i.path[1] === 'number' ? fields.kpis[i.path[1]]?.kpiId : undefined;
+        const field = kpi !== undefined ? `target:${kpi}` : String(i.path[0] ?? '');
+        const text = i.code === 'custom' ? (i.params as { textProblem?: TextProblem } | undefined)?.textProblem : undefined;
+        if (text) {
+          const d = describeTextProblem(text);
+          const label = i.path.at(-1) === 'reason' ? { ja: `指標「${kpi}」の見直しの理由`, en: `the reason for KPI "${kpi}"` } : { ja: '計画の名称', en: 'the plan title' };
+          return { field, ja: `${label.ja}に${d.ja}`, en: `${label.en} ${d.en}` };
+        }
+        return { field, ja: `入力が正しくありません（${i.path.join('.')}：${i.message}）`, en: `invalid input (${i.path.join('.')}: ${i.message})` };
+      }),
+    };
   }
   const f = shape.data;
   const problems: NextPeriodFieldProblem[] = [];

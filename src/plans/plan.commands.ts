@@ -7,6 +7,7 @@ import { loadCityData } from '../cities/city-data.service.ts';
 import type { FieldProblem, FormResult } from '../staff/staff-entry.service.ts';
 import type { Executor } from '../storage/database.ts';
 import { StaleVersionError } from '../storage/edit-version.ts';
+import { NotFoundError } from '../core/not-found.ts';
 import { appendStaffChangeLog, inStaffTransaction } from '../storage/staff-database.ts';
 import type { PlanNodeRow } from './plan.table.ts';
 import { findKpiBySlug } from '../kpis/kpi.repository.ts';
@@ -36,7 +37,7 @@ import {
   updateNodeAtVersion,
   updatePlanRowAtVersion,
 } from './plan-building.repository.ts';
-import { FieldRefusal, optionalText, problem, randomSlug, SLUG, versionedWrite, zodProblems } from './plan-form.ts';
+import { FieldRefusal, optionalText, problem, requiredText, randomSlug, SLUG, versionedWrite, zodProblems } from './plan-form.ts';
 import { snapshotOfPlan } from './plan-snapshot.ts';
 
 /*
@@ -73,12 +74,12 @@ const year = z.union([z.number(), z.string()]).transform((v, ctx) => {
   return z.NEVER;
 });
 const planHead = z.object({
-  title: z.string().trim().min(1).max(300),
+  title: requiredText(300),
   titleEn: optionalText(300),
   kind: z.enum(PLAN_KINDS as [PlanKind, ...PlanKind[]]),
   periodStart: year,
   periodEnd: year,
-  vision: optionalText(4000),
+  vision: optionalText(4000, 'multi-line'),
 });
 
 /** The head of a plan as typed: title (ja/en), kind, period (fiscal years), vision. */
@@ -154,7 +155,7 @@ export async function editPlanHead(db: Executor, signal: ChangeSignal, props: Ed
   const r = await versionedWrite('plan', props.planId, () =>
     inStaffTransaction(db, async (trx) => {
       const before = await lockPlanBySlug(trx, props.cityId, props.planId);
-      if (!before) throw new StaleVersionError(`plan "${props.planId}"`);
+      if (!before) throw new NotFoundError('plan', props.planId);
       const after = await updatePlanRowAtVersion(trx, before.id, props.version, { title: h.title, title_en: h.titleEn, kind: h.kind, period_start: h.periodStart, period_end: h.periodEnd, vision: h.vision });
       if (!after) throw new StaleVersionError(`plan "${props.planId}"`);
       const old = headJson(before);
@@ -182,7 +183,7 @@ export async function reorderPlan(db: Executor, signal: ChangeSignal, props: Reo
     inStaffTransaction(db, async (trx) => {
       const all = await listAllPlanRows(trx, props.cityId);
       const i = all.findIndex((p) => p.slug === props.planId);
-      if (i < 0) throw new StaleVersionError(`plan "${props.planId}"`);
+      if (i < 0) throw new NotFoundError('plan', props.planId);
       const j = props.direction === 'up' ? i - 1 : i + 1;
       const self = all[i]!;
       const other = all[j];
@@ -212,7 +213,7 @@ export async function setPlanArchived(db: Executor, signal: ChangeSignal, props:
   const r = await versionedWrite('plan', props.planId, () =>
     inStaffTransaction(db, async (trx) => {
       const before = await lockPlanBySlug(trx, props.cityId, props.planId);
-      if (!before) throw new StaleVersionError(`plan "${props.planId}"`);
+      if (!before) throw new NotFoundError('plan', props.planId);
       if ((before.archived_at !== null) === props.archived) return;
       const after = await updatePlanRowAtVersion(trx, before.id, props.version, { archived_at: props.archived ? new Date() : null });
       if (!after) throw new StaleVersionError(`plan "${props.planId}"`);
@@ -232,7 +233,8 @@ export async function deletePlan(db: Executor, signal: ChangeSignal, props: Plan
   const r = await versionedWrite('plan', props.planId, () =>
     inStaffTransaction(db, async (trx) => {
       const before = await lockPlanBySlug(trx, props.cityId, props.planId);
-      if (!before || before.version !== props.version) throw new StaleVersionError(`plan "${props.planId}"`);
+      if (!before) throw new NotFoundError('plan', props.planId);
+      if (before.version !== props.version) throw new StaleVersionError(`plan "${props.planId}"`);
       if ((await planHasHistory(trx, before.id)) || (await kpisHaveData(trx, await kpiIdsOfPlan(trx, before.id)))) throw new FieldRefusal({ plan: problem('plans.error.hasData') });
       await deletePlanRow(trx, before.id);
       await appendStaffChangeLog(trx, [{ actor: props.actor, action: 'delete', entity: 'plan', entityId: props.planId, cityId: props.cityId, old: headJson(before), reason: props.reason ?? null }]);
@@ -249,9 +251,9 @@ export const PLAN_NODE_KINDS = NODE_KINDS;
 const nodeInput = z.object({
   kind: z.enum(NODE_KINDS as [PlanNodeKind, ...PlanNodeKind[]]),
   code: optionalText(30),
-  title: z.string().trim().min(1).max(300),
+  title: requiredText(300),
   titleEn: optionalText(300),
-  description: optionalText(4000),
+  description: optionalText(4000, 'multi-line'),
 });
 
 /** A node as typed: level kind, printed code ("1-1"), title (ja/en), description. */
@@ -282,7 +284,7 @@ export async function addNode(db: Executor, signal: ChangeSignal, props: AddNode
   const r = await versionedWrite('plan_node', `${props.planId}/${slug}`, () =>
     inStaffTransaction(db, async (trx) => {
       const plan = await lockPlanBySlug(trx, props.cityId, props.planId);
-      if (!plan) throw new StaleVersionError(`plan "${props.planId}"`);
+      if (!plan) throw new NotFoundError('plan', props.planId);
       const nodes = await listAllNodes(trx, plan.id);
       if (nodes.some((x) => x.slug === slug)) throw new FieldRefusal({ nodeId: problem('plans.error.slugTaken') });
       const parent = props.parentNodeId === null ? null : nodes.find((x) => x.slug === props.parentNodeId && x.archived_at === null);
@@ -305,14 +307,42 @@ export interface NodeRef extends PlanCommandBase {
   readonly version: number;
 }
 
-/** The plan (locked) and its nodes, with the node of the request; a stale version or an unknown node is a conflict. */
+/**
+ * The plan (locked) and its nodes, with the node of the request: a plan or node not in the city
+ * is not found (404, whoever's it is); a stale version is a conflict.
+ */
 async function lockedNode(trx: Executor, props: NodeRef) {
+  const found = await resolvedNode(trx, props);
+  checkNodeVersion(found.node, props);
+  return found;
+}
+
+/** The plan (locked), its nodes and the node of the request; a plan or node not in the city is not found. */
+async function resolvedNode(trx: Executor, props: NodeRef) {
   const plan = await lockPlanBySlug(trx, props.cityId, props.planId);
-  if (!plan) throw new StaleVersionError(`plan "${props.planId}"`);
+  if (!plan) throw new NotFoundError('plan', props.planId);
   const nodes = await listAllNodes(trx, plan.id);
   const node = nodes.find((n) => n.slug === props.nodeId);
-  if (!node || node.version !== props.version) throw new StaleVersionError(`node "${props.nodeId}" of plan "${props.planId}"`);
+  if (!node) throw new NotFoundError('plan_node', `${props.planId}/${props.nodeId}`);
   return { plan, nodes, node };
+}
+
+function checkNodeVersion(node: PlanNodeRow, props: NodeRef): void {
+  if (node.version !== props.version) throw new StaleVersionError(`node "${props.nodeId}" of plan "${props.planId}"`);
+}
+
+/**
+ * {@link lockedNode} with the KPI row of the request: every id of the URL (plan, node, KPI) is
+ * resolved before the version is checked, so another city's KPI is not found (404) whatever
+ * version the form carried.
+ */
+async function lockedKpiRow(trx: Executor, props: NodeRef & { readonly kpiId: string }) {
+  const found = await resolvedNode(trx, props);
+  const rows = await listNodeKpiRows(trx, found.node.id);
+  const row = rows.find((x) => x.kpi_slug === props.kpiId);
+  if (!row) throw new NotFoundError('kpi_row', `${props.planId}/${props.nodeId}#${props.kpiId}`);
+  checkNodeVersion(found.node, props);
+  return { ...found, rows, row };
 }
 
 /** Ids of a node and everything below it. */
@@ -437,9 +467,7 @@ export async function moveKpiRowTo(db: Executor, signal: ChangeSignal, props: No
   const entityId = `${props.planId}/${props.nodeId}#${props.kpiId}`;
   const r = await versionedWrite('plan_node', `${props.planId}/${props.nodeId}`, () =>
     inStaffTransaction(db, async (trx) => {
-      const { nodes, node } = await lockedNode(trx, props);
-      const row = (await listNodeKpiRows(trx, node.id)).find((x) => x.kpi_slug === props.kpiId);
-      if (!row) throw new StaleVersionError(`KPI "${props.kpiId}" in node "${props.nodeId}"`);
+      const { nodes, node, row } = await lockedKpiRow(trx, props);
       if (props.toNodeId === null) {
         await deleteKpiRow(trx, row.id);
         await touchNode(trx, node.id);
@@ -468,10 +496,8 @@ export async function reorderKpiRow(db: Executor, signal: ChangeSignal, props: N
   const entityId = `${props.planId}/${props.nodeId}#${props.kpiId}`;
   const r = await versionedWrite('plan_node', `${props.planId}/${props.nodeId}`, () =>
     inStaffTransaction(db, async (trx) => {
-      const { node } = await lockedNode(trx, props);
-      const rows = await listNodeKpiRows(trx, node.id);
-      const i = rows.findIndex((x) => x.kpi_slug === props.kpiId);
-      if (i < 0) throw new StaleVersionError(`KPI "${props.kpiId}" in node "${props.nodeId}"`);
+      const { node, rows, row } = await lockedKpiRow(trx, props);
+      const i = rows.indexOf(row);
       const j = props.direction === 'up' ? i - 1 : i + 1;
       if (!rows[j]) return false;
       await swapKpiRowPositions(trx, rows[i]!, rows[j]!);
@@ -519,7 +545,8 @@ export async function recordPlanVersion(db: Executor, signal: ChangeSignal, prop
   const r = await versionedWrite('plan_version', props.planId, () =>
     inStaffTransaction(db, async (trx) => {
       const plan = await lockPlanBySlug(trx, props.cityId, props.planId);
-      if (!plan || plan.version !== props.version) throw new StaleVersionError(`plan "${props.planId}"`);
+      if (!plan) throw new NotFoundError('plan', props.planId);
+      if (plan.version !== props.version) throw new StaleVersionError(`plan "${props.planId}"`);
       const previous = await listPlanSnapshots(trx, plan.id);
       if (previous.length === 0 && kind !== 'adopted') throw new FieldRefusal({ kind: problem('plans.error.firstVersionAdopted') });
       // A plan is adopted (策定) once; every later version is a revision (改訂) with its reason.

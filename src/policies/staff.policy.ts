@@ -42,13 +42,16 @@ export function canEditPlans(user: StaffUser, cityId: string): boolean {
 
 /**
  * Whether the user may build the city's plans in the app (issue 13.2): create, edit, reorder,
- * archive and delete plans, their nodes and KPIs, record versions. The secretariat, and the
- * city's administrator (who sets the city up).
+ * archive and delete plans, their nodes and KPIs, record versions, start the next period, import
+ * a KPI table. The secretariat only: the city's administrator manages users and settings, not
+ * plans (separation of duties, docs/AUTH.md); it creates a secretariat account for this.
  */
 export function canBuildPlans(user: StaffUser, cityId: string): boolean {
-  const role = roleIn(user, cityId);
-  return role === 'secretariat' || role === 'administrator';
+  return roleIn(user, cityId) === 'secretariat';
 }
+
+/** The role the plan builder, the next period and the KPI-table import need (what their 403 page names). */
+export const PLAN_BUILDER_ROLE = 'secretariat' as const;
 
 /** Whether the user may revise targets (with a reason) in the city. */
 export function canReviseTargets(user: StaffUser, cityId: string): boolean {

@@ -81,6 +81,8 @@ export interface SheetRow {
   readonly target: SheetFigure;
   readonly targetId: string;
   readonly direction: KpiDirection;
+  /** The direction staff stated for the KPI (null: none stated; `direction` is then inferred): what the re-import export's 方向 column prints, never a guess. */
+  readonly statedDirection: 'up' | 'down' | null;
   /** Of the last actual against the target; null without an actual or where undefined. */
   readonly rate: SheetRate | null;
   readonly commentary: string;
@@ -313,6 +315,7 @@ function buildRow(
     target: { at: target.at, value: targetValue.value, decimals: targetValue.decimals, unit, ...(targetValue.value === target.value && target.precise && { precise: target.precise }) },
     targetId: target.id,
     direction,
+    statedDirection: kpi.direction ?? null,
     rate,
     commentary: row.commentary ?? '',
     reflection: row.reflection ?? '',

@@ -41,6 +41,11 @@ export interface KpiEditState {
   readonly baselineValue: string;
   readonly definition: string;
   readonly dataSource: string;
+  readonly dataProvider: string;
+  /** One of KPI_UPDATE_FREQUENCIES, or '' when not stated. */
+  readonly updateFrequency: string;
+  /** The standard indicator code, or ''. */
+  readonly indicator: string;
   /** Whether the KPI has actuals, target revisions or published rates (its unit, direction, method, aggregation and baseline then change only with a reason). */
   readonly hasData: boolean;
   /** The latest override row (version 0: none ever set). */
@@ -84,6 +89,9 @@ export async function loadKpiEditState(db: Executor, cityId: string, kpiSlug: st
     baselineValue: kpi.baseline_decimals !== null ? baselineValue.toFixed(kpi.baseline_decimals) : String(baselineValue),
     definition: kpi.definition ?? '',
     dataSource: kpi.data_source ?? '',
+    dataProvider: kpi.data_provider ?? '',
+    updateFrequency: kpi.update_frequency ?? '',
+    indicator: kpi.indicator_code ?? '',
     hasData,
     override: { version: override?.id ?? 0, status: override?.status ?? null, justification: override?.justification ?? '' },
     commentaries: new Map(commentaries.map((c) => [c.year, { version: c.id, body: c.body }])),

@@ -13,6 +13,7 @@ import { listDepartments, setKpiOwner } from '../departments/department.reposito
 import { isConcurrentWriteError, StaleVersionError } from '../storage/edit-version.ts';
 import { findKpiBySlug, lockKpi, updateKpiAtVersion } from '../kpis/kpi.repository.ts';
 import { appendPlanNarrative, findPlanBySlug, findPlanNodeBySlug, listPlanNarratives, lockPlan, updatePlanAtVersion, updatePlanNarrativeAtVersion, updatePlanNodeAtVersion } from '../plans/plan.repository.ts';
+import { freeText, requiredText, zodProblems } from '../plans/plan-form.ts';
 import { recordActuals } from '../actuals/record-actual.command.ts';
 import { submitTextForReview } from '../review/review.service.ts';
 import { appendStaffChangeLog, inStaffTransaction } from '../storage/staff-database.ts';
@@ -259,7 +260,7 @@ export async function overrideStatus(db: Executor, store: CityDataStore, user: S
   return { ok: true, value: null };
 }
 
-const planEdit = z.object({ title: z.string().trim().min(1).max(300), titleEn: z.string().trim().max(300), vision: z.string().trim().max(4000) });
+const planEdit = z.object({ title: requiredText(300), titleEn: freeText(300, 'single-line'), vision: freeText(4000, 'multi-line') });
 
 /** Edits a plan's title, English title and vision: one UPDATE of the plan's row at the form's version, with its change-log entry. */
 export async function editPlan(db: Executor, store: CityDataStore, user: StaffUser, plan: Plan, form: Readonly<Record<string, string>>): Promise<FormResult<null>> {
@@ -293,7 +294,7 @@ export async function editPlan(db: Executor, store: CityDataStore, user: StaffUs
   return { ok: true, value: null };
 }
 
-const nodeEdit = z.object({ title: z.string().trim().min(1).max(300), titleEn: z.string().trim().max(300), code: z.string().trim().max(30), description: z.string().trim().max(4000) });
+const nodeEdit = z.object({ title: requiredText(300), titleEn: freeText(300, 'single-line'), code: freeText(30, 'single-line'), description: freeText(4000, 'multi-line') });
 
 /**
  * Edits a node of a plan's tree (code, title, English title, description) in place: one UPDATE
@@ -394,9 +395,10 @@ export function isIsoDate(s: string): boolean {
   return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
 }
 
+/** zod issues as field problems: a text's bad character named (plan-form's zodProblems), too long, else required. */
 function zodErrors(issues: readonly z.core.$ZodIssue[]): Record<string, FieldProblem> {
-  const out: Record<string, FieldProblem> = {};
-  for (const i of issues) out[String(i.path[0])] = { kind: i.code === 'too_big' ? 'too-long' : 'required' };
+  const out = zodProblems(issues);
+  for (const [k, v] of Object.entries(out)) if (v.kind === 'invalid') out[k] = { kind: 'required' };
   return out;
 }
 

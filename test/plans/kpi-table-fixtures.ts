@@ -79,11 +79,15 @@ export function printedRows(city: string): PrintedRow[] {
   return out;
 }
 
-/** Ichinoseki's tables (4) and (2) as printed, one sheet, two-row headers; one actual typed as a percent cell. */
-export async function ichinosekiXlsx(rows = printedRows('ichinoseki'), edit?: (ws: ExcelJS.Worksheet) => void): Promise<Buffer> {
+/**
+ * Ichinoseki's tables (4) and (2) as printed, one sheet, two-row headers; one actual typed as a
+ * percent cell; the plan's name and period in a title row (`period: false` leaves it out).
+ */
+export async function ichinosekiXlsx(rows = printedRows('ichinoseki'), edit?: (ws: ExcelJS.Worksheet) => void, options: { period?: boolean } = {}): Promise<Buffer> {
   const wb = new ExcelJS.Workbook();
   const ws = wb.addWorksheet('進捗評価シート');
   ws.addRow(['SDGs未来都市等進捗評価シート']);
+  if (options.period !== false) ws.addRow(['一関市SDGs未来都市計画：計画期間2021年～2023年']);
   for (const table of [...new Set(rows.map((r) => r.table))]) {
     const of = rows.filter((r) => r.table === table);
     const withInitiative = of.some((r) => r.initiative);
@@ -129,9 +133,10 @@ export function tsukubaCsv(rows = printedRows('tsukuba')): Buffer {
   return iconv.encode(text, 'cp932');
 }
 
-/** Kanazawa's KPI list in the app's KPI-list template (UTF-8 CSV with BOM). */
-export function kanazawaTemplateCsv(rows = printedRows('kanazawa')): Buffer {
+/** Kanazawa's KPI list in the app's KPI-list template (UTF-8 CSV with BOM): its period row (unless `period: false`), then the headings and rows. */
+export function kanazawaTemplateCsv(rows = printedRows('kanazawa'), options: { period?: boolean } = {}): Buffer {
   const columns = [...KPI_LIST_TEMPLATE_HEADER];
+  const periodRow = options.period === false ? '' : toCsv({ columns: ['計画期間：2023年～2025年'], rows: [] });
   const data = rows.map((r, i) => Object.fromEntries(columns.map((c, j) => [c, [String(i + 1), r.side, r.initiative ?? r.tableTitle, r.name, r.sdg, r.unit, r.baseline.at, r.baseline.value, r.actual?.at ?? '', r.actual?.value ?? '', r.target.at, r.target.value, r.rate, r.reflection, r.direction][j]!])));
-  return Buffer.from(toCsv({ columns, rows: data }), 'utf8');
+  return Buffer.from(periodRow + toCsv({ columns, rows: data }).replace(periodRow === '' ? /^$/ : /^\uFEFF/, ''), 'utf8');
 }

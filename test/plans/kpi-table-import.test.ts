@@ -55,7 +55,8 @@ for (const database of testDatabases()) {
       if (!r.ok) throw new Error(JSON.stringify(r));
       expect(r.preview.problems).toEqual([]);
       expect(r.written).toBe(true);
-      expect(r.preview.plan).toMatchObject({ id: 'sdgs-1', action: 'new', period_start: 2023, period_end: 2023 });
+      // The period as the title row states it (never inferred from the actuals' year, 2023).
+      expect(r.preview.plan).toMatchObject({ id: 'sdgs-1', action: 'new', period_start: 2021, period_end: 2023 });
       expect(r.preview.plan.nodes.map((n) => n.title)).toEqual(['（４）2030年のあるべき姿の実現へ向けた取組の達成状況', '（２）自治体SDGsの推進に資する取組の達成状況']);
       expect(r.preview.plan.nodes[1]!.children.map((n) => n.title)).toEqual(['多様な人材が活躍するまち', '地域資源が好循環する持続可能なまち', '2030年のその先の未来も見つめるまち']);
       expect(r.preview.kpis).toHaveLength(12);
@@ -124,7 +125,7 @@ for (const database of testDatabases()) {
       const r = await importKpiTable(db(), signal, { cityId: 't-kanazawa', file: f, dryRun: false, actor: 'test', now: NOW, today: TODAY });
       if (!r.ok) throw new Error(JSON.stringify(r));
       expect(r.preview.problems).toEqual([]);
-      expect(r.preview.plan.id).toBe('t-kanazawa-kpi-table');
+      expect(r.preview.plan).toMatchObject({ id: 't-kanazawa-kpi-table', period_start: 2023, period_end: 2025 });
       const data = (await loadCityData(db(), 't-kanazawa'))!;
       const rows = printedRows('kanazawa');
       expect(data.kpis).toHaveLength(new Set(rows.map((x) => x.kpiId)).size);
@@ -147,9 +148,9 @@ for (const database of testDatabases()) {
       if (!r.ok) throw new Error(JSON.stringify(r));
       expect(r.written).toBe(false);
       expect(r.preview.problems.map((p) => [p.row, p.column, p.kind])).toEqual([
-        [5, 'G', 'wrong-year'],
-        [6, 'G', 'unit-mismatch'],
-        [7, 'C', 'missing-name'],
+        [6, 'G', 'wrong-year'],
+        [7, 'G', 'unit-mismatch'],
+        [8, 'C', 'missing-name'],
       ]);
       expect(r.preview.problems[0]!.message.ja).toContain('将来');
       expect(r.preview.problems[1]!.message.en).toContain('"t"');
@@ -161,8 +162,23 @@ for (const database of testDatabases()) {
       const other = rows.slice(0, 1).map((x) => ({ ...x, baseline: { at: '2020年', value: '13 件' }, actual: { at: '2023年', value: '101 件' }, target: { at: '2025年', value: '157 件' } }));
       const r2 = await importKpiTable(db(), signal, { cityId: 't-ichinoseki', file: await file('other-unit.xlsx', await ichinosekiXlsx(other)), planId: 'sdgs-1', dryRun: false, actor: 'test', now: NOW, today: TODAY });
       if (!r2.ok) throw new Error(JSON.stringify(r2));
-      expect(r2.preview.problems.map((p) => [p.row, p.kind])).toEqual([[5, 'unit-mismatch']]);
+      expect(r2.preview.problems.map((p) => [p.row, p.kind])).toEqual([[6, 'unit-mismatch']]);
       expect(r2.written).toBe(false);
+    });
+
+    it('a KPI list without its period row: a new plan is asked for its period at row 1, column A (never inferred from the actuals); an existing plan or the period row lets it through', async () => {
+      const f = await file('kanazawa-no-period.csv', kanazawaTemplateCsv(printedRows('kanazawa'), { period: false }));
+      const asked = await importKpiTable(db(), signal, { cityId: 't-kanazawa', file: f, planId: 'no-period', dryRun: false, actor: 'test', now: NOW, today: TODAY });
+      if (!asked.ok) throw new Error(JSON.stringify(asked));
+      expect(asked.written).toBe(false);
+      expect(asked.preview.problems.map((p) => [p.row, p.column, p.kind])).toEqual([[1, 'A', 'missing-period']]);
+      expect(asked.preview.problems[0]!.message.ja).toContain('計画期間がありません');
+      expect((await loadCityData(db(), 't-kanazawa'))!.plans.map((p) => p.id)).not.toContain('no-period');
+      // Into the plan the template with its period row created: no period needed, nothing to change.
+      const existing = await importKpiTable(db(), signal, { cityId: 't-kanazawa', file: f, planId: 't-kanazawa-kpi-table', dryRun: true, actor: 'test', now: NOW, today: TODAY });
+      if (!existing.ok) throw new Error(JSON.stringify(existing));
+      expect(existing.preview.problems).toEqual([]);
+      expect(existing.preview.plan).toMatchObject({ action: 'unchanged', period_start: 2023, period_end: 2025 });
     });
 
     it('a file that is not a KPI table, or an unknown city, writes nothing', async () => {

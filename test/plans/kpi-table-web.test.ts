@@ -69,6 +69,8 @@ describe('KPI-table import in the staff area', () => {
     const res = await sec.get('/staff/cities/web-a/kpi-table/template.csv');
     expect(res.status).toBe(200);
     expect(res.text).toContain('指標名,SDGターゲット,単位,当初値の時点,当初値');
+    // The period row first: a new plan needs it.
+    expect(res.text.replace(/^\uFEFF/, '').split(/\r?\n/)[0]).toBe('計画期間：2024年～2026年');
   });
 
   it('another city’s secretariat is refused', async () => {
@@ -113,7 +115,7 @@ describe('KPI-table import in the staff area', () => {
     const res = await upload(sec, 'web-a', 'bad.xlsx', await ichinosekiXlsx(rows), 'web-a-bad');
     expect(res.status).toBe(422);
     expect(res.commit).toBeUndefined();
-    expect(visible(res.text)).toMatch(/5 G 実績の時点 2031 が将来です/);
+    expect(visible(res.text)).toMatch(/6 G 実績の時点 2031 が将来です/);
     expect((await loadCityData(t.ctx.db, 'web-a'))!.plans.map((p) => p.id)).not.toContain('web-a-bad');
     const none = await upload(sec, 'web-a', 'empty.csv', Buffer.from(''), '');
     expect(none.status).toBe(422);

@@ -214,24 +214,46 @@ describe.each(testDatabases())('plan builder attacks on $name', (database) => {
     console.log(`concurrent node adds on ${database.name}: ${statuses.filter((s) => s === 303).length} saved, ${statuses.filter((s) => s === 409).length} conflicts`);
   }, 300_000);
 
-  it("the city's administrator, who may build plans, finds the builder and may use every link it shows", async () => {
+  it("the city's administrator manages users, not plans: every builder page answers a 403 naming the secretariat role, and no link leads to one", async () => {
     const admin = new StaffClient(t.app);
     await admin.login('at-admin');
-    const dashboard = await admin.get('/staff/cities/tsukuba');
-    expect(dashboard.text).toContain('href="/staff/cities/tsukuba/plans"');
+    const plan = (await t.ctx.store.getStaff('tsukuba'))!.data.plans[0]!;
+    const before = await changeCount('tsukuba');
     const list = await admin.get('/staff/cities/tsukuba/plans');
     expect(list.status).toBe(200);
-    const plan = (await t.ctx.store.getStaff('tsukuba'))!.data.plans[0]!;
+    // The plan list says who builds, and tells the administrator what to do; it offers no builder form.
+    expect(list.text).toContain('「事務局」の役割が必要です');
+    expect(list.text).toContain('職務の分離');
+    expect(list.text).not.toContain('action="/staff/cities/tsukuba/plans"');
     const page = await admin.get(`/staff/cities/tsukuba/plans/${plan.id}`);
-    // Every staff link the builder pages show answers (no link to a 403).
+    expect(page.status).toBe(200);
+    // Every staff link the plan pages show answers (no link to a 403).
     const links = [...new Set([...list.text.matchAll(/href="(\/staff\/cities\/tsukuba\/[^"?#]*)/g), ...page.text.matchAll(/href="(\/staff\/cities\/tsukuba\/[^"?#]*)/g)].map((m) => m[1]!))];
-    expect(links).toContain('/staff/cities/tsukuba/kpi-table');
-    expect(links).toContain(`/staff/cities/tsukuba/plans/${plan.id}/next-period`);
     const refused: string[] = [];
     for (const link of links.filter((l) => !/\.(xlsx|docx|csv|pdf)$/.test(l))) {
       const r = await admin.get(link);
       if (r.status === 403 || r.status >= 500) refused.push(`${link} ${r.status}`);
     }
     expect(refused).toEqual([]);
+    // Typed by hand: a 403 page in the staff frame that names the role needed, the user's own, and the users page.
+    for (const path of ['/staff/cities/tsukuba/kpi-table', `/staff/cities/tsukuba/plans/${plan.id}/next-period`, `/staff/cities/tsukuba/plans/${plan.id}/diff?from=1&to=2`]) {
+      const r = await admin.get(path);
+      expect(r.status, path).toBe(403);
+      expect(r.text).toContain('このページには「事務局」の役割が必要です。あなたのこの都市での役割：管理者。');
+      expect(r.text).toContain('href="/staff/users"');
+    }
+    for (const path of ['/staff/cities/tsukuba/plans', `/staff/cities/tsukuba/plans/${plan.id}/nodes`, `/staff/cities/tsukuba/kpis/${(await t.ctx.store.getStaff('tsukuba'))!.data.kpis[0]!.id}/edit`]) {
+      const r = await post(admin, path, { version: '1', planId: 'by-admin', title: 'x', kind: 'goal', parent: '', periodStart: '2024', periodEnd: '2026', name: 'x' });
+      expect(r.status, path).toBe(403);
+      expect(r.text).toContain('「事務局」の役割が必要です');
+    }
+    // A viewer is told to ask the administrator instead.
+    const viewer = new StaffClient(t.app);
+    await viewer.login('at-viewer');
+    const refusedViewer = await viewer.get('/staff/cities/tsukuba/kpi-table');
+    expect(refusedViewer.status).toBe(403);
+    expect(refusedViewer.text).toContain('あなたのこの都市での役割：閲覧者');
+    expect(refusedViewer.text).toContain('管理者に依頼してください');
+    expect(await changeCount('tsukuba')).toBe(before);
   }, 300_000);
 });

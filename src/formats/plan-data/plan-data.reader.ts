@@ -7,6 +7,7 @@ import { findParentPlanCycle, sheetKindsOf, type Plan, type PlanNode } from '../
 import type { Quantity } from '../../core/quantity.ts';
 import { formatTimePointIso, type TimePoint } from '../../core/time/time-point.ts';
 import { err, ok, type Result } from '../../core/result.ts';
+import { describeTextProblem, textProblemIn } from '../../core/text.ts';
 import { cityDataFileSchema, type KpiInput, type PreciseInput, type PlanNodeInput, type PlanInput } from './plan-data.schema.ts';
 
 /** A problem found in a plan data file, with the JSON path of the value at fault. */
@@ -24,13 +25,19 @@ export type PlanDataResult = Result<CityData, readonly PlanDataProblem[]>;
  * plans and documents. Every problem is reported with its path; nothing is half-read.
  */
 export function readPlanData(json: unknown): PlanDataResult {
-  const parsed = cityDataFileSchema.safeParse(json);
-  if (!parsed.success) {
-    return err(parsed.error.issues.map((i) => ({ path: i.path.map(String).join('.') || '(root)', message: i.message })));
-  }
-  const file = parsed.data;
   const problems: PlanDataProblem[] = [];
   const problem = (path: string, message: string) => problems.push({ path, message });
+  // Every text of the file (names, titles, codes, descriptions, notes) obeys the text rules of a
+  // form (core/text.ts): no control character, no invisible format character that disguises it.
+  for (const [path, text] of stringsOf(json)) {
+    const bad = textProblemIn(text);
+    if (bad) problem(path, describeTextProblem(bad).en);
+  }
+  const parsed = cityDataFileSchema.safeParse(json);
+  if (!parsed.success) {
+    return err([...problems, ...parsed.error.issues.map((i) => ({ path: i.path.map(String).join('.') || '(root)', message: i.message }))]);
+  }
+  const file = parsed.data;
 
   const time = (path: string, s: string): TimePoint | null => {
     const r = parseTimePoint(s);
@@ -263,4 +270,17 @@ function readSheets(p: PlanInput, at: string, start: number, end: number, ctx: {
 /** Drops keys whose value is undefined, so domain objects compare equal after a round trip. */
 function stripUndefined<T extends object>(o: T): T {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+}
+
+/** Every string of a parsed JSON value with its path (`kpis.3.name`), object keys included. */
+function* stringsOf(value: unknown, path = ''): Generator<[string, string]> {
+  if (typeof value === 'string') yield [path || '(root)', value];
+  else if (Array.isArray(value)) for (const [i, v] of value.entries()) yield* stringsOf(v, path ? `${path}.${i}` : String(i));
+  else if (value !== null && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) {
+      const at = path ? `${path}.${k}` : k;
+      yield* stringsOf(k, `${at} (key)`);
+      yield* stringsOf(v, at);
+    }
+  }
 }

@@ -135,7 +135,7 @@ function priorityGoalsText(sheet: ProgressSheet, lang: Lang): string {
   return lines.join('\n');
 }
 
-/** The columns of a table: [側面], No, [取組名], 指標名, 当初値, actuals, 目標値, 達成度, [反映状況], [指標ID]. */
+/** The columns of a table: [側面], No, [取組名], 指標名, 当初値, actuals, 目標値, 達成度, [反映状況], [方向, 指標ID]. */
 function tableColumns(sheet: ProgressSheet, table: SheetTable, lang: Lang, L: Labels, withId: boolean): { specs: ColumnSpec[]; baseline: FigureColumns; actuals: FigureColumns[]; target: FigureColumns; rate: number; id: number | null } {
   const specs: ColumnSpec[] = [];
   const add = (s: ColumnSpec) => (specs.push(s), specs.length);
@@ -156,6 +156,9 @@ function tableColumns(sheet: ProgressSheet, table: SheetTable, lang: Lang, L: La
   const target = figure(withId ? t(lang, 'sheets.col.target') : L.targetHeader(table));
   const rate = add({ key: 'rate', header: t(lang, 'sheets.col.rate'), width: 9 });
   if (sheet.kind !== 'progress') add({ key: 'reflection', header: L.reflectionHeader, width: 40 });
+  // The re-import export states each KPI's direction, so importing it as a KPI table (issue 13.5)
+  // never has to ask for one (a target below the baseline is never read as "less is better" by guess).
+  if (withId) add({ key: 'direction', header: t(lang, 'sheets.col.direction'), width: 8 });
   const id = withId ? add({ key: 'id', header: t(lang, 'sheets.col.kpiId'), width: 24 }) : null;
   return { specs, baseline, actuals, target, rate, id };
 }
@@ -438,6 +441,9 @@ function writeDataRow(ws: ExcelJS.Worksheet, sheet: ProgressSheet, table: SheetT
         break;
       case 'id':
         set(c, r.kpiId);
+        break;
+      case 'direction':
+        set(c, r.statedDirection ? t(lang, `sheets.direction.${r.statedDirection}`) : null, { horizontal: 'center' });
         break;
       default:
         set(c, null);

@@ -7,6 +7,7 @@ import { defineCatalog } from './define-catalog.ts';
 export const plansCatalog = defineCatalog({
   ja: {
     'plans.new': '計画を作成',
+    'plans.needsRole': '計画・KPIの作成と編集、KPI表の取り込みには「{role}」の役割が必要です。',
     'plans.create': '作成する',
     'plans.created': '計画を作成しました。',
     'plans.id': '計画ID（半角英数字とハイフン）',
@@ -94,6 +95,9 @@ export const plansCatalog = defineCatalog({
     'plans.kpi.dataProviderHint': '例：総務省統計局、市農政課',
     'plans.kpi.updateFrequency': '更新頻度',
     'plans.kpi.updateFrequency.unset': '（記載しない）',
+    'plans.kpi.indicator': '指標コード（都市間の比較用）',
+    'plans.kpi.indicatorHint': 'SDGグローバル指標などの番号。例：12.5.1。同じコードのKPIが他の都市と並べて比較されます。空欄なら比較しません',
+    'plans.error.indicator': '指標コードは半角英数字と . _ : - で、空白なしの64文字までで入力してください（例：12.5.1）。',
     'plans.kpi.no': '表の番号（No）',
     'plans.error.slug': '半角英小文字・数字・ハイフンで、英数字から始めてください',
     'plans.error.slugTaken': 'このIDはすでに使われています',
@@ -172,6 +176,7 @@ export const plansCatalog = defineCatalog({
   },
   en: {
     'plans.new': 'Create a plan',
+    'plans.needsRole': 'Building and editing plans and KPIs, and importing KPI tables, need the role “{role}”.',
     'plans.create': 'Create',
     'plans.created': 'The plan has been created.',
     'plans.id': 'Plan id (lower-case letters, digits and hyphens)',
@@ -259,6 +264,9 @@ export const plansCatalog = defineCatalog({
     'plans.kpi.dataProviderHint': 'E.g. Statistics Bureau, the city\'s agriculture section',
     'plans.kpi.updateFrequency': 'Update frequency',
     'plans.kpi.updateFrequency.unset': '(not stated)',
+    'plans.kpi.indicator': 'Indicator code (for comparison across cities)',
+    'plans.kpi.indicatorHint': 'The number of an SDG global indicator or another published list, e.g. 12.5.1. KPIs with the same code are compared side by side with other cities; leave empty for none',
+    'plans.error.indicator': 'Give the indicator code in ASCII letters, digits and . _ : -, without spaces, at most 64 characters (e.g. 12.5.1).',
     'plans.kpi.no': 'Row number (No)',
     'plans.error.slug': 'Use lower-case letters, digits and hyphens, starting with a letter or digit',
     'plans.error.slugTaken': 'This id is taken',

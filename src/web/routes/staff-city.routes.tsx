@@ -7,7 +7,7 @@ import { TEXT_LIMITS } from '../../core/text.ts';
 import { DEFAULT_STAFF_CONFIG } from '../../config.ts';
 import { evaluateKpi } from '../../core/kpi/kpi-evaluation.ts';
 import { formatTimePointIso, formatTimePointJa, parseTimePointIso, reportingYear } from '../../core/time/time-point.ts';
-import { canBuildPlans, canReviewData, canEditKpi, canEditPlans, canImportActuals, canOverrideStatus, canPublishData, canReadAuditLog, canReadCity, canReviseTargets, canRunEntryRounds, canWriteEvaluation } from '../../policies/staff.policy.ts';
+import { canBuildPlans, canReviewData, canEditKpi, canEditPlans, canImportActuals, canOverrideStatus, canPublishData, canReadAuditLog, canReadCity, canReviseTargets, canRunEntryRounds, canWriteEvaluation, PLAN_BUILDER_ROLE } from '../../policies/staff.policy.ts';
 import { departmentsOf } from '../../departments/department.service.ts';
 import { reviewId, type StaffCityData } from '../../review/publication.service.ts';
 import { platformFedKpis } from '../../partners/partner-kpi.service.ts';
@@ -41,7 +41,7 @@ import { differenceTexts } from '../../sheets/sheet-text.ts';
 import { setSubmissionMonth } from '../../sheets/set-submission-month.command.ts';
 import { setSheetForm } from '../../sheets/set-sheet-form.command.ts';
 import { toCsv } from '../../formats/csv/write-csv.ts';
-import { forbidden, formOf, noticeOf, redirectWithNotice, staffNotFound, staffPage, staleForm } from './staff-page.tsx';
+import { forbidden, forbiddenNeedsRole, formOf, noticeOf, redirectWithNotice, staffNotFound, staffPage, staleForm } from './staff-page.tsx';
 
 /**
  * A city's staff pages under /staff/cities/:city: KPI list, KPI page and data entry, target
@@ -300,13 +300,14 @@ export function staffCityRoutes(deps: WebDeps): Hono<StaffEnv> {
     const k = await kpiOf(c);
     if (!k) return staffNotFound(c);
     const user = currentUser(c);
-    if (!canEditPlans(user, k.kpi.cityId)) return forbidden(c);
+    if (!canEditPlans(user, k.kpi.cityId)) return forbiddenNeedsRole(c, PLAN_BUILDER_ROLE);
     const form = await formOf(c);
     const version = formVersion(form);
     if (version === null) return staleForm(c);
     const input = {
       name: form['name'], nameEn: form['nameEn'], unit: form['unit'], departmentId: form['department'], sdgTargets: form['sdgTargets'], side: form['side'], aggregation: form['aggregation'],
       direction: form['direction'], method: form['method'], baselineAt: form['baselineAt'], baselineValue: form['baselineValue'], definition: form['definition'], dataSource: form['dataSource'],
+      dataProvider: form['dataProvider'], updateFrequency: form['updateFrequency'], indicator: form['indicator'],
     };
     const r = await editKpiDefinition(db, { invalidate: (cityId) => store.invalidate(cityId) }, { cityId: k.kpi.cityId, actor: actorName(user), kpiId: k.kpi.id, version, input, reason: form['reason'] ?? null });
     if (!r.ok) {
@@ -332,6 +333,9 @@ export function staffCityRoutes(deps: WebDeps): Hono<StaffEnv> {
           { label: t('plans.kpi.baselineValue'), theirs: edit.baselineValue, yours: typed('baselineValue', edit.baselineValue) },
           { label: t('plans.kpi.definition'), theirs: edit.definition, yours: typed('definition', edit.definition) },
           { label: t('plans.kpi.dataSource'), theirs: edit.dataSource, yours: typed('dataSource', edit.dataSource) },
+          { label: t('plans.kpi.dataProvider'), theirs: edit.dataProvider, yours: typed('dataProvider', edit.dataProvider) },
+          { label: t('plans.kpi.updateFrequency'), theirs: option('kpi.updateFrequency', edit.updateFrequency), yours: option('kpi.updateFrequency', typed('updateFrequency', edit.updateFrequency)) },
+          { label: t('plans.kpi.indicator'), theirs: edit.indicator, yours: typed('indicator', edit.indicator) },
         ].filter((row) => row.theirs !== row.yours || row.label === t('staff.kpi.name'));
         return renderKpi(c, { define: { values: form, errors: {}, conflict: await conflictInfo(k.kpi.cityId, r.conflict, rows) } }, 409);
       }
@@ -454,7 +458,7 @@ export function staffCityRoutes(deps: WebDeps): Hono<StaffEnv> {
     const plan = await planOf(c);
     if (!plan) return staffNotFound(c);
     const user = currentUser(c);
-    if (!canEditPlans(user, plan.cityId) && !canBuildPlans(user, plan.cityId)) return forbidden(c);
+    if (!canEditPlans(user, plan.cityId) && !canBuildPlans(user, plan.cityId)) return forbiddenNeedsRole(c, PLAN_BUILDER_ROLE);
     const form = await formOf(c);
     // The builder's head form also carries kind and period (issue 13.2); the plain one title and vision.
     const version = formVersion(form);
@@ -483,7 +487,7 @@ export function staffCityRoutes(deps: WebDeps): Hono<StaffEnv> {
     const plan = await planOf(c);
     if (!plan) return staffNotFound(c);
     const user = currentUser(c);
-    if (!canEditPlans(user, plan.cityId) && !canBuildPlans(user, plan.cityId)) return forbidden(c);
+    if (!canEditPlans(user, plan.cityId) && !canBuildPlans(user, plan.cityId)) return forbiddenNeedsRole(c, PLAN_BUILDER_ROLE);
     const nodeId = c.req.param('node');
     if (![...walkPlanNodes(plan.nodes)].some(({ node }) => node.id === nodeId)) return staffNotFound(c);
     const form = await formOf(c);

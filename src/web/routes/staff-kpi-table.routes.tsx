@@ -3,15 +3,15 @@ import { Hono, type Context } from 'hono';
 import { actorName } from '../../auth/user.ts';
 import { toCsv } from '../../formats/csv/write-csv.ts';
 import { importKpiTable, type ImportKpiTableResult } from '../../plans/kpi-table-import.command.ts';
-import { KPI_LIST_TEMPLATE_HEADER } from '../../plans/kpi-table.ts';
-import { canBuildPlans } from '../../policies/staff.policy.ts';
+import { KPI_LIST_TEMPLATE_HEADER, KPI_LIST_TEMPLATE_PERIOD_ROW } from '../../plans/kpi-table.ts';
+import { canBuildPlans, PLAN_BUILDER_ROLE } from '../../policies/staff.policy.ts';
 import { describeImportFileError } from '../../actuals/observation-import.service.ts';
 import { ImportUploads, type UploadOwner } from '../../actuals/observation-import.uploads.ts';
 import { currentUser } from '../middleware/require-role.ts';
 import type { StaffEnv } from '../middleware/staff-env.ts';
 import { KpiTablePreviewView, KpiTableUploadView, type KpiTableCity } from '../views/staff/kpi-table.view.tsx';
 import type { WebDeps } from '../web-deps.ts';
-import { forbidden, formOf, redirectWithNotice, staffNotFound, staffPage } from './staff-page.tsx';
+import { forbiddenNeedsRole, formOf, redirectWithNotice, staffNotFound, staffPage } from './staff-page.tsx';
 import { PLAN_ID_PATTERN } from '../../plans/next-period.ts';
 import { systemClock } from '../../core/time/clock.ts';
 
@@ -23,7 +23,7 @@ export const KPI_TABLE_UPLOAD_PATH = '/cities/:city/kpi-table';
  * preview (plan tree, every KPI with new / update / unchanged, every problem at row and
  * column) → commit (one transaction, or nothing). The file stays on the server between the
  * steps, bound to the session and the city, and is read again in the import worker at the
- * commit. The secretariat and the city's administrator (policy canBuildPlans: importing a table builds a plan). The template downloads from here.
+ * commit. The secretariat (policy canBuildPlans: importing a table builds a plan; an administrator gets the 403 page naming the role). The template downloads from here.
  */
 export function staffKpiTableRoutes(deps: WebDeps, uploads = new ImportUploads()): Hono<StaffEnv> {
   const { db, store } = deps;
@@ -32,9 +32,9 @@ export function staffKpiTableRoutes(deps: WebDeps, uploads = new ImportUploads()
   async function cityOf(c: Context<StaffEnv>): Promise<{ ok: true; city: KpiTableCity } | { ok: false; res: Response | Promise<Response> }> {
     const staff = await store.getStaff(c.req.param('city')!);
     if (!staff) return { ok: false, res: staffNotFound(c) };
-    if (!canBuildPlans(currentUser(c), staff.data.city.id)) return { ok: false, res: forbidden(c) };
+    if (!canBuildPlans(currentUser(c), staff.data.city.id)) return { ok: false, res: forbiddenNeedsRole(c, PLAN_BUILDER_ROLE) };
     const lang = staffPage(c).ctx.lang;
-    return { ok: true, city: { id: staff.data.city.id, name: lang === 'en' ? staff.data.city.nameEn : staff.data.city.name } };
+    return { ok: true, city: { id: staff.data.city.id, name: lang === 'en' ? staff.data.city.nameEn : staff.data.city.name, plans: staff.data.plans.map((p) => ({ id: p.id, title: lang === 'en' && p.titleEn ? p.titleEn : p.title })) } };
   }
   const ownerOf = (c: Context<StaffEnv>): UploadOwner => ({ sessionId: c.get('session')!.id, cityId: c.req.param('city')! });
   const planOf = (input: string | undefined): string | undefined | null => {
@@ -57,7 +57,8 @@ export function staffKpiTableRoutes(deps: WebDeps, uploads = new ImportUploads()
   app.get('/:city/kpi-table/template.csv', async (c) => {
     const r = await cityOf(c);
     if (!r.ok) return r.res;
-    return new Response(toCsv({ columns: [...KPI_LIST_TEMPLATE_HEADER], rows: [] }), { headers: { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': 'attachment; filename="kpi-list-template.csv"' } });
+    // The period row first (a new plan needs it), then the headings.
+    return new Response(`${toCsv({ columns: [KPI_LIST_TEMPLATE_PERIOD_ROW], rows: [] })}${toCsv({ columns: [...KPI_LIST_TEMPLATE_HEADER], rows: [] }).replace(/^\uFEFF/, '')}`, { headers: { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': 'attachment; filename="kpi-list-template.csv"' } });
   });
 
   app.post('/:city/kpi-table', async (c) => {

@@ -4,6 +4,7 @@ import type { StaffEnv } from '../middleware/staff-env.ts';
 import { viewContextOf } from '../request-context.ts';
 import { fill, StaffMessageView, type StaffPage } from '../views/staff/staff-layout.tsx';
 import { systemClock } from '../../core/time/clock.ts';
+import { roleIn, type StaffRole } from '../../auth/user.ts';
 
 /*
  * The page helpers of the staff area, shared by every staff route module: the page context, the
@@ -19,6 +20,22 @@ export function staffPage(c: Context<StaffEnv>): StaffPage {
 export function forbidden(c: Context<StaffEnv>): Response | Promise<Response> {
   const page = staffPage(c);
   return c.html(<StaffMessageView page={page} title={page.ctx.t('staff.error.forbidden')} lead={page.ctx.t('staff.error.forbiddenLead')} />, 403);
+}
+
+/**
+ * A 403 page that names the role the page needs and the user's role in the request's city, and
+ * says what to do: an administrator (who manages users, not plans: separation of duties, see
+ * docs/AUTH.md) is told to create an account with that role on the users page; anyone else to
+ * ask the city's administrator. Grants nothing.
+ */
+export function forbiddenNeedsRole(c: Context<StaffEnv>, needs: StaffRole): Response | Promise<Response> {
+  const page = staffPage(c);
+  const { t } = page.ctx;
+  const cityId = c.req.param('city');
+  const yours = cityId && page.user ? roleIn(page.user, cityId) : undefined;
+  const lead = fill(t('staff.error.needsRole'), { role: t(`staff.role.${needs}`), yours: yours ? t(`staff.role.${yours}`) : t('staff.role.none') });
+  const more = yours === 'administrator' ? [{ text: t('staff.error.needsRoleAdministrator'), href: '/staff/users', link: t('staff.nav.users') }] : [{ text: t('staff.error.needsRoleOther') }];
+  return c.html(<StaffMessageView page={page} title={page.ctx.t('staff.error.forbidden')} lead={lead} more={more} />, 403);
 }
 
 /** A 404 page in the staff frame. */

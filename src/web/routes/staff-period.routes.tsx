@@ -3,7 +3,7 @@ import type { CityData } from '../../core/city/city.ts';
 import type { Plan } from '../../core/plan/plan.ts';
 import { planKpiRows } from '../../core/plan/plan.ts';
 import { formatTimePointJa } from '../../core/time/time-point.ts';
-import { canBuildPlans } from '../../policies/staff.policy.ts';
+import { canBuildPlans, PLAN_BUILDER_ROLE } from '../../policies/staff.policy.ts';
 import { describeNextPeriodProblem, startNextPeriod } from '../../plans/next-period.command.ts';
 import { readNextPeriodFields, type NextPeriodFields } from '../../plans/next-period-input.ts';
 import { currentUser } from '../middleware/require-role.ts';
@@ -11,12 +11,12 @@ import type { StaffEnv } from '../middleware/staff-env.ts';
 import { formatQuantity } from '../views/format.ts';
 import { NextPeriodFormView, type NextPeriodFormModel, type NextPeriodKpiModel } from '../views/staff/next-period.view.tsx';
 import type { WebDeps } from '../web-deps.ts';
-import { forbidden, formOf, redirectWithNotice, staffNotFound, staffPage } from './staff-page.tsx';
+import { forbiddenNeedsRole, formOf, redirectWithNotice, staffNotFound, staffPage } from './staff-page.tsx';
 import { actorName } from '../../auth/user.ts';
 
 /**
  * 「次期計画を開始」 (issue 13.4) in the staff area: `GET/POST /staff/cities/:city/plans/:plan/next-period`.
- * The secretariat or the city's administrator (policy canBuildPlans, as the plan builder) chooses the KPIs to carry over and their new targets;
+ * The secretariat (policy canBuildPlans, as the plan builder; an administrator gets the 403 page naming the role) chooses the KPIs to carry over and their new targets;
  * the POST calls the same command as `michishirube plan next-period` and answers 303 to the new
  * plan, 422 with the form and the messages next to the fields, or 409 when someone else wrote
  * the city at the same moment (nothing is written then).
@@ -64,7 +64,7 @@ export function staffPeriodRoutes(deps: WebDeps): Hono<StaffEnv> {
   app.get('/:city/plans/:plan/next-period', async (c) => {
     const found = await planOf(c);
     if (!found) return staffNotFound(c);
-    if (!canBuildPlans(currentUser(c), found.data.city.id)) return forbidden(c);
+    if (!canBuildPlans(currentUser(c), found.data.city.id)) return forbiddenNeedsRole(c, PLAN_BUILDER_ROLE);
     const { plan } = found;
     return render(c, found.data, plan, { from: String(plan.periodEnd + 1), to: String(plan.periodEnd + 1 + (plan.periodEnd - plan.periodStart)), id: nextId(plan.id) }, {}, 200);
   });
@@ -74,7 +74,7 @@ export function staffPeriodRoutes(deps: WebDeps): Hono<StaffEnv> {
     if (!found) return staffNotFound(c);
     const user = currentUser(c);
     const { data, plan } = found;
-    if (!canBuildPlans(user, data.city.id)) return forbidden(c);
+    if (!canBuildPlans(user, data.city.id)) return forbiddenNeedsRole(c, PLAN_BUILDER_ROLE);
     const form = await formOf(c);
     const lang = staffPage(c).ctx.lang;
     const carried = Object.keys(form)

@@ -1,7 +1,8 @@
 import { Hono, type Context } from 'hono';
 import type { Plan } from '../../core/plan/plan.ts';
-import { canBuildPlans, canReadCity, canWriteEvaluation } from '../../policies/staff.policy.ts';
-import { actorName } from '../../auth/user.ts';
+import { canBuildPlans, canReadCity, canWriteEvaluation, PLAN_BUILDER_ROLE } from '../../policies/staff.policy.ts';
+import { actorName, roleIn } from '../../auth/user.ts';
+import { fill } from '../views/staff/staff-layout.tsx';
 import { createKpi, setKpiArchived } from '../../kpis/kpi.commands.ts';
 import { loadPlanBuilderState, loadPlanListState } from '../../plans/plan-builder.service.ts';
 import { comparePlanVersions, planDiffFile } from '../../plans/plan-diff.service.ts';
@@ -18,7 +19,7 @@ import { PlanDiffView, type BuilderForm } from '../views/staff/plan-builder.view
 import { problem } from '../../plans/plan-form.ts';
 import { problemTexts } from '../views/staff/problems.ts';
 import type { WebDeps } from '../web-deps.ts';
-import { forbidden, formOf, noticeOf, redirectWithNotice, staffNotFound, staffPage, staleForm } from './staff-page.tsx';
+import { forbidden, forbiddenNeedsRole, formOf, noticeOf, redirectWithNotice, staffNotFound, staffPage, staleForm } from './staff-page.tsx';
 
 /*
  * The plan builder's routes (issue 13.2, 13.6) under /staff/cities/:city: each validates the
@@ -33,8 +34,13 @@ export async function renderPlanList(c: Context<StaffEnv>, deps: WebDeps, form?:
   const staff = await deps.store.getStaff(c.req.param('city')!);
   if (!staff) return staffNotFound(c);
   const cityId = staff.data.city.id;
-  const builder = canBuildPlans(currentUser(c), cityId) ? { state: await loadPlanListState(deps.db, cityId), form } : undefined;
-  return c.html(<PlanListView page={staffPage(c)} city={staff.data.city} plans={staff.data.plans} builder={builder} notice={noticeOf(c)} />, status as 200);
+  const user = currentUser(c);
+  const builder = canBuildPlans(user, cityId) ? { state: await loadPlanListState(deps.db, cityId), form } : undefined;
+  const page = staffPage(c);
+  // Who may read but not build is told which role builds (an administrator: separation of duties, docs/AUTH.md).
+  const role = roleIn(user, cityId);
+  const builderNote = builder ? undefined : `${fill(page.ctx.t('plans.needsRole'), { role: page.ctx.t(`staff.role.${PLAN_BUILDER_ROLE}`) })}${role === 'administrator' ? ` ${page.ctx.t('staff.error.needsRoleAdministrator')}` : ''}`;
+  return c.html(<PlanListView page={page} city={staff.data.city} plans={staff.data.plans} builder={builder} notice={noticeOf(c)} builderNote={builderNote} />, status as 200);
 }
 
 /** The plan page (head, tree, evaluation; the builder for who may build), with forms re-rendered after a refusal. */
@@ -107,7 +113,7 @@ export function staffPlanRoutes(deps: WebDeps): Hono<StaffEnv> {
   async function guarded(c: Context<StaffEnv>, needsVersion: boolean): Promise<{ form: Record<string, string>; version: number; actor: string; cityId: string } | Response> {
     const user = currentUser(c);
     const cityId = c.req.param('city')!;
-    if (!canBuildPlans(user, cityId)) return forbidden(c);
+    if (!canBuildPlans(user, cityId)) return forbiddenNeedsRole(c, PLAN_BUILDER_ROLE);
     const form = await formOf(c);
     const version = formVersion(form);
     if (needsVersion && version === null) return staleForm(c);
@@ -198,7 +204,7 @@ export function staffPlanRoutes(deps: WebDeps): Hono<StaffEnv> {
       kpi: {
         kpiId: f['kpiId'] ?? '', name: f['name'] ?? '', nameEn: f['nameEn'] ?? '', unit: f['unit'] ?? '', departmentId: f['departmentId'] ?? '', sdgTargets: f['sdgTargets'] ?? '', side: f['side'] ?? '', aggregation: f['aggregation'] ?? '',
         direction: f['direction'] ?? '', method: f['method'] ?? '', baselineAt: f['baselineAt'] ?? '', baselineValue: f['baselineValue'] ?? '', targets: f['targets'] ?? '', definition: f['definition'] ?? '', dataSource: f['dataSource'] ?? '',
-        dataProvider: f['dataProvider'] ?? '', updateFrequency: f['updateFrequency'] ?? '',
+        dataProvider: f['dataProvider'] ?? '', updateFrequency: f['updateFrequency'] ?? '', indicator: f['indicator'] ?? '',
       },
       placeIn: { planId: c.req.param('plan'), nodeId, version: g.version, no: f['no'] ?? null },
     });
@@ -243,7 +249,7 @@ export function staffPlanRoutes(deps: WebDeps): Hono<StaffEnv> {
   async function diffOf(c: Context<StaffEnv>) {
     const plan = await planOf(c);
     if (!plan) return { response: await staffNotFound(c) };
-    if (!canBuildPlans(currentUser(c), plan.cityId)) return { response: await forbidden(c) };
+    if (!canBuildPlans(currentUser(c), plan.cityId)) return { response: await forbiddenNeedsRole(c, PLAN_BUILDER_ROLE) };
     const from = Number(c.req.query('from'));
     const to = Number(c.req.query('to'));
     const ctx = staffPage(c).ctx;

@@ -1,3 +1,4 @@
+import { NotFoundError } from '../../core/not-found.ts';
 import { readFileSync } from 'node:fs';
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
@@ -155,6 +156,9 @@ export function staffRoutes(deps: WebDeps): Hono<StaffEnv> {
   // A write that lost a race in the database and was not turned into a conflict page by its
   // route (a unique violation, a serialization failure) is still a conflict for the user, not a 500.
   app.onError((err, c) => {
+    // An id of the URL names nothing of the city (another city's plan, node or KPI): the same
+    // 404 as an id that exists nowhere, whatever command found it out.
+    if (err instanceof NotFoundError) return staffNotFound(c);
     if (isConcurrentWriteError(err)) {
       const page = staffPage(c);
       return c.html(<StaffMessageView page={page} title={page.ctx.t('staff.conflict.busyTitle')} lead={page.ctx.t('staff.conflict.busyLead')} />, 409);

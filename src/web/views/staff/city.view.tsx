@@ -1,5 +1,5 @@
 import type { City, StatusOverride } from '../../../core/city/city.ts';
-import { directionNeedsConfirmation, targetBelowBaseline, type Kpi } from '../../../core/kpi/kpi.ts';
+import { directionNeedsConfirmation, KPI_UPDATE_FREQUENCIES, targetBelowBaseline, type Kpi } from '../../../core/kpi/kpi.ts';
 import type { KpiStatus } from '../../../core/kpi/status.ts';
 import { sortedObservations } from '../../../core/kpi/kpi-evaluation.ts';
 import { formatTimePointWareki } from '../../../core/notation/index.ts';
@@ -230,6 +230,7 @@ export function KpiStaffView(props: KpiStaffProps) {
     values: {
       name: edit.name, nameEn: edit.nameEn, unit: edit.unit, direction: directionValue, department: edit.departmentId === null ? '' : String(edit.departmentId),
       sdgTargets: edit.sdgTargets, side: edit.side, aggregation: edit.aggregation, method: edit.method, baselineAt: edit.baselineAt, baselineValue: edit.baselineValue, definition: edit.definition, dataSource: edit.dataSource,
+      dataProvider: edit.dataProvider, updateFrequency: edit.updateFrequency, indicator: edit.indicator,
     },
     errors: {},
   };
@@ -237,6 +238,7 @@ export function KpiStaffView(props: KpiStaffProps) {
   const defineLabels = {
     name: t('staff.kpi.name'), nameEn: t('staff.kpi.nameEn'), unit: t('staff.kpi.unit'), direction: t('kpi.direction.label'), department: t('staff.kpi.owner'), sdgTargets: t('plans.kpi.sdgTargets'), side: t('plans.kpi.side'), aggregation: t('plans.kpi.aggregation'),
     method: t('plans.kpi.method'), baselineAt: t('plans.kpi.baselineAt'), baselineValue: t('plans.kpi.baselineValue'), definition: t('plans.kpi.definition'), dataSource: t('plans.kpi.dataSource'), reason: t('kpiEdit.reason'),
+    dataProvider: t('plans.kpi.dataProvider'), updateFrequency: t('plans.kpi.updateFrequency'), indicator: t('plans.kpi.indicator'),
   };
   const commentaryVersions = encodeVersions([...edit.commentaries].map(([year, c]) => [year, c.version] as const));
   return (
@@ -424,6 +426,9 @@ export function KpiStaffView(props: KpiStaffProps) {
             <TextField ctx={ctx} formId="define" name="baselineValue" label={defineLabels.baselineValue} values={defineForm.values} errors={defineForm.errors} size={14} required inputmode="decimal" />
             <TextArea ctx={ctx} formId="define" name="definition" label={defineLabels.definition} values={defineForm.values} errors={defineForm.errors} rows={3} />
             <TextField ctx={ctx} formId="define" name="dataSource" label={defineLabels.dataSource} values={defineForm.values} errors={defineForm.errors} />
+            <TextField ctx={ctx} formId="define" name="dataProvider" label={defineLabels.dataProvider} hint={t('plans.kpi.dataProviderHint')} values={defineForm.values} errors={defineForm.errors} />
+            <SelectField ctx={ctx} formId="define" name="updateFrequency" label={defineLabels.updateFrequency} values={defineForm.values} errors={defineForm.errors} options={[{ value: '', label: t('plans.kpi.updateFrequency.unset') }, ...opts('kpi.updateFrequency', KPI_UPDATE_FREQUENCIES)]} />
+            <TextField ctx={ctx} formId="define" name="indicator" label={defineLabels.indicator} hint={t('plans.kpi.indicatorHint')} values={defineForm.values} errors={defineForm.errors} size={16} />
             <TextField ctx={ctx} formId="define" name="reason" label={defineLabels.reason} hint={t('kpiEdit.reasonHint')} values={defineForm.values} errors={defineForm.errors} />
             <button type="submit">{t('staff.form.save')}</button>
           </form>

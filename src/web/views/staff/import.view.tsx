@@ -2,6 +2,7 @@ import type { City } from '../../../core/city/city.ts';
 import { formatTimePointJa } from '../../../core/time/time-point.ts';
 import type { ImportPreview, ImportProblem } from '../../../actuals/observation-import.service.ts';
 import { localized, type ViewContext } from '../view-context.ts';
+import { UploadForm as SharedUploadForm } from './upload-form.tsx';
 import { CsrfField, fill, sep, StaffLayout, type StaffPage } from './staff-layout.tsx';
 
 const ENCODING_LABEL: Readonly<Record<string, string>> = { shift_jis: 'Shift_JIS', 'utf-8-bom': 'UTF-8 (BOM)', 'utf-8': 'UTF-8', 'utf-16le': 'UTF-16 LE', 'utf-16be': 'UTF-16 BE' };
@@ -84,23 +85,21 @@ export function ImportUploadView(props: { page: StaffPage; city: City; errors?: 
   );
 }
 
+/** The actuals import's upload form (the shared {@link SharedUploadForm}). */
 function UploadForm(props: { ctx: ViewContext; csrfToken: string; cityId: string; invalid: boolean; secondary?: boolean }) {
   const { ctx } = props;
   return (
-    <form method="post" action={ctx.href(importBase(props.cityId))} enctype="multipart/form-data" class="stacked" aria-labelledby="upload-h">
-      <h2 id="upload-h">{props.secondary ? ctx.t('import.again') : ctx.t('import.uploadTitle')}</h2>
-      <CsrfField token={props.csrfToken} />
-      <div class={props.invalid ? 'field field-error' : 'field'}>
-        <label for="f-file">{ctx.t('import.file')}</label>
-        <p class="hint" id="f-file-hint">
-          {ctx.t('import.fileHint')}
-        </p>
-        <input id="f-file" name="file" type="file" accept=".xlsx,.csv,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" required aria-describedby="f-file-hint" aria-invalid={props.invalid ? 'true' : undefined} />
-      </div>
-      <button type="submit" class={props.secondary ? 'secondary' : undefined}>
-        {ctx.t('import.preview')}
-      </button>
-    </form>
+    <SharedUploadForm
+      ctx={ctx}
+      csrfToken={props.csrfToken}
+      action={importBase(props.cityId)}
+      title={props.secondary ? ctx.t('import.again') : ctx.t('import.uploadTitle')}
+      fileLabel={ctx.t('import.file')}
+      fileHint={ctx.t('import.fileHint')}
+      submitLabel={ctx.t('import.preview')}
+      invalid={props.invalid}
+      {...(props.secondary && { secondary: true })}
+    />
   );
 }
 

@@ -1,11 +1,14 @@
 import type { KpiTableImportNode, KpiTableImportPreview } from '../../../plans/kpi-table-import.ts';
 import type { StaffPage } from './staff-layout.tsx';
 import { CsrfField, StaffLayout } from './staff-layout.tsx';
+import { UploadForm } from './upload-form.tsx';
 
 /** The city a KPI-table page is about (a view model). */
 export interface KpiTableCity {
   readonly id: string;
   readonly name: string;
+  /** The city's plans (id, title) the table may fill: offered in the plan field. */
+  readonly plans?: readonly { readonly id: string; readonly title: string }[];
 }
 
 function crumbs(page: StaffPage, city: KpiTableCity) {
@@ -34,18 +37,21 @@ export function KpiTableUploadView(props: { page: StaffPage; city: KpiTableCity;
           <p>{t('import.nothingWritten')}</p>
         </div>
       ) : null}
-      <form method="post" action={page.ctx.href(`/staff/cities/${city.id}/kpi-table`)} enctype="multipart/form-data" class="stacked">
-        <CsrfField token={page.csrfToken} />
-        <div class="field">
-          <label for="f-file">{t('kpiTable.file')}</label>
-          <input id="f-file" name="file" type="file" accept=".xlsx,.csv,.txt" required aria-invalid={errors.length > 0 ? 'true' : undefined} />
-        </div>
+      <UploadForm ctx={page.ctx} csrfToken={page.csrfToken} action={`/staff/cities/${city.id}/kpi-table`} title={t('import.uploadTitle')} fileLabel={t('kpiTable.file')} fileHint={t('kpiTable.fileHint')} submitLabel={t('kpiTable.preview')} invalid={errors.length > 0}>
         <div class="field">
           <label for="f-plan">{t('kpiTable.plan')}</label>
-          <input id="f-plan" name="plan" type="text" value={props.planId ?? ''} />
+          <p class="hint" id="f-plan-hint">
+            {t('kpiTable.planHint')}
+          </p>
+          {/* An existing plan is picked from the list (its period is known); a new id needs the file's 計画期間 row. */}
+          <input id="f-plan" name="plan" type="text" value={props.planId ?? ''} list="f-plan-list" aria-describedby="f-plan-hint" autocomplete="off" />
+          <datalist id="f-plan-list">
+            {(city.plans ?? []).map((p) => (
+              <option value={p.id}>{p.title}</option>
+            ))}
+          </datalist>
         </div>
-        <button type="submit">{t('kpiTable.preview')}</button>
-      </form>
+      </UploadForm>
       <p>
         <a href={page.ctx.href(`/staff/cities/${city.id}/kpi-table/template.csv`)}>{t('kpiTable.template')}</a>
       </p>

@@ -185,7 +185,7 @@ export function OutboxView(props: { page: StaffPage; city: City; mails: readonly
 }
 
 /** The plans of a city, to pick one to edit. */
-export function PlanListView(props: { page: StaffPage; city: City; plans: readonly Plan[]; builder?: { state: PlanListState; form?: BuilderForm | undefined } | undefined; notice?: string | undefined }) {
+export function PlanListView(props: { page: StaffPage; city: City; plans: readonly Plan[]; builder?: { state: PlanListState; form?: BuilderForm | undefined } | undefined; notice?: string | undefined; builderNote?: string | undefined }) {
   const { ctx } = props.page;
   const t = ctx.t;
   return (
@@ -202,9 +202,13 @@ export function PlanListView(props: { page: StaffPage; city: City; plans: readon
           ))}
         </ul>
       )}
-      <p>
-        <a href={ctx.href(`/staff/cities/${props.city.id}/kpi-table`)}>{t('kpiTable.title')}</a>
-      </p>
+      {props.builder ? (
+        <p>
+          <a href={ctx.href(`/staff/cities/${props.city.id}/kpi-table`)}>{t('kpiTable.title')}</a>
+        </p>
+      ) : props.builderNote ? (
+        <p class="note">{props.builderNote}</p>
+      ) : null}
     </StaffLayout>
   );
 }

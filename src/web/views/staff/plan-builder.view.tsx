@@ -164,7 +164,7 @@ function KpiNewForm(props: { page: StaffPage; base: string; node: PlanNode; node
   const opts = (prefix: string, values: readonly string[]) => values.map((v) => ({ value: v, label: t(`${prefix}.${v}` as MessageKey) }));
   const labels = {
     kpiId: t('plans.kpi.id'), name: t('plans.kpi.name'), unit: t('plans.kpi.unit'), departmentId: t('plans.kpi.department'), sdgTargets: t('plans.kpi.sdgTargets'), side: t('plans.kpi.side'), aggregation: t('plans.kpi.aggregation'),
-    direction: t('plans.kpi.direction'), method: t('plans.kpi.method'), baselineAt: t('plans.kpi.baselineAt'), baselineValue: t('plans.kpi.baselineValue'), targets: t('plans.kpi.targets'), definition: t('plans.kpi.definition'), dataSource: t('plans.kpi.dataSource'), dataProvider: t('plans.kpi.dataProvider'), updateFrequency: t('plans.kpi.updateFrequency'), no: t('plans.kpi.no'),
+    direction: t('plans.kpi.direction'), method: t('plans.kpi.method'), baselineAt: t('plans.kpi.baselineAt'), baselineValue: t('plans.kpi.baselineValue'), targets: t('plans.kpi.targets'), definition: t('plans.kpi.definition'), dataSource: t('plans.kpi.dataSource'), dataProvider: t('plans.kpi.dataProvider'), updateFrequency: t('plans.kpi.updateFrequency'), indicator: t('plans.kpi.indicator'), no: t('plans.kpi.no'),
   };
   return (
     <details open={props.form?.key === key}>
@@ -192,6 +192,7 @@ function KpiNewForm(props: { page: StaffPage; base: string; node: PlanNode; node
         <TextField ctx={ctx} formId={formId} name="dataSource" label={labels.dataSource} values={f.values} errors={f.errors} />
         <TextField ctx={ctx} formId={formId} name="dataProvider" label={labels.dataProvider} hint={t('plans.kpi.dataProviderHint')} values={f.values} errors={f.errors} />
         <SelectField ctx={ctx} formId={formId} name="updateFrequency" label={labels.updateFrequency} values={f.values} errors={f.errors} options={[{ value: '', label: t('plans.kpi.updateFrequency.unset') }, ...opts('kpi.updateFrequency', KPI_UPDATE_FREQUENCIES)]} />
+        <TextField ctx={ctx} formId={formId} name="indicator" label={labels.indicator} hint={t('plans.kpi.indicatorHint')} values={f.values} errors={f.errors} size={16} />
         <button type="submit">{t('plans.kpiNew')}</button>
       </form>
     </details>

@@ -128,11 +128,22 @@ export function StaffLayout(props: {
 }
 
 /** A refusal or error page in the staff frame (403, 404, expired form). */
-export function StaffMessageView(props: { page: StaffPage; title: string; lead: string }) {
+export function StaffMessageView(props: { page: StaffPage; title: string; lead: string; more?: readonly { text: string; href?: string; link?: string }[] }) {
   return (
     <StaffLayout page={props.page} title={props.title}>
       <h1>{props.title}</h1>
       <p>{props.lead}</p>
+      {(props.more ?? []).map((m) => (
+        <p>
+          {m.text}
+          {m.href ? (
+            <>
+              {' '}
+              <a href={props.page.ctx.href(m.href)}>{m.link}</a>
+            </>
+          ) : null}
+        </p>
+      ))}
       <p>
         <a href={props.page.ctx.href(props.page.user ? '/staff' : '/staff/login')}>{props.page.ctx.t(props.page.user ? 'staff.nav.dashboard' : 'staff.login.title')}</a>
       </p>
