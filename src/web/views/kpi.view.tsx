@@ -30,7 +30,12 @@ type CalcKey = (typeof CALC_KEYS)[number];
 const isCalcKey = (k: string): k is CalcKey => (CALC_KEYS as readonly string[]).includes(k);
 
 /** `/cities/:city/kpis/:kpi`: chart, data table, status with how it was reached, targets, commentary, sources. */
-export function KpiView(props: { ctx: ViewContext; detail: KpiDetail }) {
+export function KpiView(props: {
+  ctx: ViewContext;
+  detail: KpiDetail;
+  /** The site's origin (PUBLIC_URL), for the iframe code's absolute URL; undefined when not configured. */
+  publicUrl?: string | undefined;
+}) {
   const { ctx, detail } = props;
   const { kpi, data, evaluation: e } = detail;
   const city = data.city;
@@ -133,7 +138,7 @@ export function KpiView(props: { ctx: ViewContext; detail: KpiDetail }) {
         <KpiChartFigure ctx={ctx} detail={detail} />
         <SeriesTable ctx={ctx} detail={detail} />
         <DownloadLinks ctx={ctx} base={ctx.href(base)} json={`/api/v1/cities/${city.id}/kpis/${kpi.id}`} />
-        <ChartTakeAway ctx={ctx} base={base} />
+        <ChartTakeAway ctx={ctx} base={base} title={fill(ctx.t('pub.embed.title'), { kpi: name, city: cityName })} publicUrl={props.publicUrl} />
       </section>
 
       <section aria-labelledby="how-h">
@@ -696,11 +701,20 @@ function PublishedIn(props: { ctx: ViewContext; detail: KpiDetail }) {
   );
 }
 
-/** Links to take the chart away (issue 15.4): SVG and PNG downloads, the embeddable page and its iframe code. */
-function ChartTakeAway(props: { ctx: ViewContext; base: string }) {
+/** Text made safe inside a double-quoted HTML attribute of code people paste into their pages. */
+const attributeText = (s: string) => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/**
+ * Links to take the chart away (issue 15.4): SVG and PNG downloads, the embeddable page and its
+ * iframe code. The code's src is absolute with the configured site address (PUBLIC_URL); without
+ * it, the path, with a note to put the site's address before it (never the request's Host: see
+ * WebConfig.publicUrl). The iframe is titled with the KPI and city, as the host page's readers need.
+ */
+function ChartTakeAway(props: { ctx: ViewContext; base: string; title: string; publicUrl: string | undefined }) {
   const { ctx, base } = props;
   const embed = ctx.href(`${base}/embed`);
-  const code = `<iframe src="${embed}" title="${ctx.t('pub.kpi.chart')}" width="800" height="560" loading="lazy"></iframe>`;
+  const src = props.publicUrl ? `${props.publicUrl}${embed}` : embed;
+  const code = `<iframe src="${attributeText(src)}" title="${attributeText(props.title)}" width="800" height="560" loading="lazy"></iframe>`;
   return (
     <>
       <p class="downloads">
@@ -715,7 +729,7 @@ function ChartTakeAway(props: { ctx: ViewContext; base: string }) {
       </p>
       <details class="embed-code">
         <summary>{ctx.t('pub.chart.embedCode')}</summary>
-        <p id="embed-hint">{ctx.t('pub.chart.embedHint')}</p>
+        <p id="embed-hint">{ctx.t(props.publicUrl ? 'pub.chart.embedHintAbsolute' : 'pub.chart.embedHint')}</p>
         <pre tabindex={0} aria-describedby="embed-hint">
           <code>{code}</code>
         </pre>
