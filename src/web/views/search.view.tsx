@@ -34,7 +34,7 @@ export function SearchView(props: { ctx: ViewContext; results: SearchResults | n
           </div>
         ) : (
           <>
-            <p role="status">{fill(ctx.t('pub.search.count'), { n: String(results.total), q })}</p>
+            <p role="status">{fill(ctx.t(results.total === 1 ? 'pub.search.countOne' : 'pub.search.count'), { n: String(results.total), q })}</p>
             {results.truncated ? <p class="muted">{fill(ctx.t('nat.search.truncated'), { n: String(results.plans.length + results.kpis.length + results.nodes.length) })}</p> : null}
             <DownloadLinks ctx={ctx} base={ctx.href(`/search?q=${encodeURIComponent(q)}`)} json={`/api/v1/search?q=${encodeURIComponent(q)}`} />
             <Group ctx={ctx} id="r-kpis" title={ctx.t('pub.search.kpis')} items={results.kpis} />
@@ -53,7 +53,7 @@ function Group(props: { ctx: ViewContext; id: string; title: string; items: read
   return (
     <section aria-labelledby={`${props.id}-h`}>
       <h2 id={`${props.id}-h`}>
-        {props.title} <span class="count">（{props.items.length}）</span>
+        {props.title} <span class="count">{ctx.lang === 'ja' ? `（${props.items.length}）` : `(${props.items.length})`}</span>
       </h2>
       <ol class="results">
         {props.items.map((r) => (
