@@ -33,6 +33,8 @@ export function StatusCountTable(props: {
   rows: readonly StatusCountRow[];
 }) {
   const { ctx } = props;
+  // The label before a count: 「農政課：達成 1」, "Agriculture: Achieved 1".
+  const sep = ctx.lang === 'ja' ? '：' : ': ';
   const region = props.labelledBy ? { 'aria-labelledby': props.labelledBy } : { 'aria-label': props.caption };
   return (
     <div class="table-scroll" tabindex={0} role="region" {...region}>
@@ -66,7 +68,7 @@ export function StatusCountTable(props: {
               {KPI_STATUSES.map((s) => (
                 <td class="num">
                   {row.counts[s] > 0 ? (
-                    <a href={row.href(s)} aria-label={`${row.label}：${ctx.t(`status.${s}`)} ${row.counts[s]}`}>
+                    <a href={row.href(s)} aria-label={`${row.label}${sep}${ctx.t(`status.${s}`)} ${row.counts[s]}`}>
                       {row.counts[s]}
                     </a>
                   ) : (
@@ -75,7 +77,7 @@ export function StatusCountTable(props: {
                 </td>
               ))}
               <td class="num">
-                <a href={row.href()} aria-label={`${row.label}：${ctx.t('pub.glance.total')} ${row.total}`}>
+                <a href={row.href()} aria-label={`${row.label}${sep}${ctx.t('pub.glance.total')} ${row.total}`}>
                   {row.total}
                 </a>
               </td>
