@@ -213,6 +213,16 @@ describe('attacks', () => {
     expect((await get('/sdgs/12/cities?page=999999')).text).toContain('999999ページ目はありません');
     expect(text((await get('/sdgs/12/cities?page=-1')).text)).toContain('全4件中 1～4件目');
     expect((await get(`/sdgs/12/cities?prefecture=${encodeURIComponent('存在しない県')}`)).text).toContain('条件に合う自治体はありません');
+    // Downloads of fewer than two known cities, or of hostile ids, are a 400 problem naming the parameter, never the HTML form.
+    for (const path of ['/compare?cities=ichinoseki&format=csv', '/compare?cities=ichinoseki&cities=ichinoseki&format=json', '/compare?cities=%3Cscript%3E&cities=atlantis&format=csv', '/compare?format=json']) {
+      const r = await app.request(path);
+      expect(r.status, path).toBe(400);
+      expect(r.headers.get('content-type'), path).toContain('application/problem+json');
+      const body = await r.text();
+      expect(body, path).toContain('cities: expected two to 6 known city ids');
+      expect(body, path).not.toContain('<script>');
+    }
+    expect((await get('/compare?cities=ichinoseki&cities=hikaku-town&format=xml')).status).toBe(404);
     // A control character anywhere in the query is refused by the input guard with a 400.
     expect((await get('/compare/kpis/ichinoseki/new-farmers?prefecture=%00')).status).toBe(400);
     for (const path of ['/sdgs/99/cities', '/sdgs/0/cities', '/sdgs/01/cities', `/compare/kpis/${'a'.repeat(100)}/x`, '/compare/kpis/ichinoseki/x%27%22%3E']) {
