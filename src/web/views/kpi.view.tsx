@@ -13,7 +13,7 @@ import type { KpiDetail, PrintedFigure } from '../../services/kpi-detail.service
 import { formatTokyoDateTime } from '../../core/time/clock.ts';
 import { kpiChartSeries } from '../charts/kpi-chart-model.ts';
 import { renderKpiChart, type KpiChartInput } from '../charts/kpi-time-series.chart.ts';
-import { formatNumber, formatQuantity, formatRate, formatTime } from './format.ts';
+import { formatNumber, formatQuantity, formatRate, formatTime, parens } from './format.ts';
 import { fill } from './fill.ts';
 import { Layout } from './layout.tsx';
 import { DownloadLinks, GoalChip, goalPath, OverrideNote, quantityLabel, rateLabel, StatusWithOverride, timeLabel, yearLabel } from './public-parts.tsx';
@@ -198,7 +198,7 @@ export function KpiView(props: {
                 <a href={ctx.href(`/cities/${city.id}/plans/${u.plan.id}`) + `#node-${u.nodePath.at(-1)!.id}`}>{localized(ctx, u.plan.title, u.plan.titleEn)}</a>
                 {' › '}
                 {u.nodePath.map((n) => `${n.code ? `${n.code} ` : ''}${localized(ctx, n.title, n.titleEn)}`).join(' › ')}
-                {u.row.no ? ` （No. ${u.row.no}）` : ''}
+                {u.row.no ? parens(`No. ${u.row.no}`, ctx.lang) : ''}
               </li>
             ))}
           </ul>
@@ -331,7 +331,8 @@ function HowReached(props: { ctx: ViewContext; detail: KpiDetail; e: KpiEvaluati
   return (
     <div class="how">
       <p>
-        {ctx.t('pub.kpi.against')} {quantityLabel(ctx, e.target, props.detail.kpi.unit)}（{timeLabel(e.target.at, ctx.lang)}）
+        {ctx.t('pub.kpi.against')} {quantityLabel(ctx, e.target, props.detail.kpi.unit)}
+        {parens(timeLabel(e.target.at, ctx.lang), ctx.lang)}
       </p>
       <h3>
         {ctx.t('kpi.status')}: <StatusWithOverride ctx={ctx} status={e.status.status} override={props.detail.override} />
@@ -370,7 +371,8 @@ function RecordDetails(props: { ctx: ViewContext; record: CalculationRecord }) {
   return (
     <details class="record">
       <summary>
-        {ctx.t('pub.calc.details')}（{ctx.t('pub.calc.method')}{ctx.lang === 'ja' ? '：' : ': '}{methodName(ctx, record.method)}）
+        {ctx.t('pub.calc.details')}
+        {parens(`${ctx.t('pub.calc.method')}${ctx.lang === 'ja' ? '：' : ': '}${methodName(ctx, record.method)}`, ctx.lang)}
       </summary>
       <div class="record-grid">
         {groups.map(([label, values]) =>
@@ -428,7 +430,8 @@ function ByTargetTable(props: { ctx: ViewContext; detail: KpiDetail }) {
           {detail.byTarget.map(({ target, evaluation }) => (
             <tr>
               <th scope="row">
-                {quantityLabel(ctx, target, detail.kpi.unit)}（{timeLabel(target.at, ctx.lang)}）
+                {quantityLabel(ctx, target, detail.kpi.unit)}
+                {parens(timeLabel(target.at, ctx.lang), ctx.lang)}
               </th>
               <td class="num">{rateLabel(ctx, evaluation)}</td>
               <td>
@@ -494,8 +497,8 @@ function Commentary(props: { ctx: ViewContext; detail: KpiDetail }) {
               <div class="comment">
                 <p class="comment-kind">
                   {ctx.t(`pub.comment.${c.kind}`)}
-                  {c.plan ? <span class="muted">（{localized(ctx, c.plan.title, c.plan.titleEn)}）</span> : null}
-                  {c.observation ? <span class="muted">（{timeLabel(c.observation.at, ctx.lang)}）</span> : null}
+                  {c.plan ? <span class="muted">{parens(localized(ctx, c.plan.title, c.plan.titleEn), ctx.lang)}</span> : null}
+                  {c.observation ? <span class="muted">{parens(timeLabel(c.observation.at, ctx.lang), ctx.lang)}</span> : null}
                 </p>
                 <p class="prewrap">{c.text}</p>
               </div>
@@ -539,7 +542,8 @@ function PublishedRates(props: { ctx: ViewContext; detail: KpiDetail }) {
                   {document ? <span class="cell-note">{document.published}</span> : null}
                   {target && asPublished ? (
                     <span class="cell-note">
-                      {ctx.t('kpi.target')} {formatQuantity(asPublished.target.value, asPublished.target.decimals, unit, ctx.lang)}（{timeLabel(target.at, ctx.lang)}）
+                      {ctx.t('kpi.target')} {formatQuantity(asPublished.target.value, asPublished.target.decimals, unit, ctx.lang)}
+                      {parens(timeLabel(target.at, ctx.lang), ctx.lang)}
                     </span>
                   ) : null}
                 </th>
@@ -654,7 +658,7 @@ function PublishedIn(props: { ctx: ViewContext; detail: KpiDetail }) {
             <ul>
               {data.documents.map((d) => (
                 <li>
-                  {d.title} <span class="muted">（{ctx.t('pub.published')} {d.published}）</span>
+                  {d.title} <span class="muted">{parens(`${ctx.t('pub.published')} ${d.published}`, ctx.lang)}</span>
                 </li>
               ))}
             </ul>

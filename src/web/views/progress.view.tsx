@@ -1,6 +1,7 @@
 import type { CityData } from '../../core/city/city.ts';
 import { filterQuery, type GlanceRow, type ProgressGlance } from '../../services/progress-glance.service.ts';
 import { fill } from './fill.ts';
+import { parens } from './format.ts';
 import type { GoalStatusCount, PrefectureCount } from '../../summaries/national.service.ts';
 import { withQuery } from './national-parts.tsx';
 import { prefectureLabel, PrefectureForm } from './sdg.view.tsx';
@@ -29,7 +30,7 @@ export function CountTable(props: { ctx: ViewContext; cityId: string; caption: s
 export function ProgressView(props: { ctx: ViewContext; data: CityData; glance: ProgressGlance }) {
   const { ctx, data, glance } = props;
   const cityName = localized(ctx, data.city.name, data.city.nameEn);
-  const title = `${ctx.t('pub.glance.title')}（${cityName}）`;
+  const title = `${ctx.t('pub.glance.title')}${parens(cityName, ctx.lang)}`;
   return (
     <Layout
       ctx={ctx}

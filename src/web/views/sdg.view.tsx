@@ -2,6 +2,7 @@ import { textColourOn } from '../../core/sdg/sdg-framework.ts';
 import type { GoalCitiesPage } from '../../summaries/comparison.service.ts';
 import type { GoalCount, GoalPage, PrefectureCount } from '../../summaries/national.service.ts';
 import { fill } from './fill.ts';
+import { parens } from './format.ts';
 import { Layout } from './layout.tsx';
 import { StatusCountTable } from './status-count-table.tsx';
 import { Pager, PrefectureSelect, StatusSelect, SummaryKpiTable, withQuery } from './national-parts.tsx';
@@ -84,7 +85,7 @@ export function SdgGoalView(props: { ctx: ViewContext; detail: GoalPage; today: 
                     {ctx.t('pub.sdg.target')} {target.id}
                   </strong>
                 </a>{' '}
-                （{fill(ctx.t('nat.sdg.targetCount'), { n: String(kpiCount) })}） {localized(ctx, target.title.ja, target.title.en)}
+                {parens(fill(ctx.t('nat.sdg.targetCount'), { n: String(kpiCount) }), ctx.lang).trim()} {localized(ctx, target.title.ja, target.title.en)}
               </li>
             ))}
           </ul>
@@ -169,7 +170,7 @@ export function GoalCitiesView(props: { ctx: ViewContext; detail: GoalCitiesPage
   const { goal, prefecture } = detail;
   const title = fill(ctx.t('cmp.goalCities.title'), { goal: goal.id });
   const path = `${goalPath(goal.id)}/cities`;
-  const caption = `${title}（${localized(ctx, goal.short.ja, goal.short.en)}）`;
+  const caption = `${title}${parens(localized(ctx, goal.short.ja, goal.short.en), ctx.lang)}`;
   return (
     <Layout
       ctx={ctx}

@@ -1,6 +1,7 @@
 import type { SearchResult, SearchResults, Segment } from '../../services/search.service.ts';
 import { MAX_QUERY_LENGTH } from '../../services/search.service.ts';
 import { fill } from './fill.ts';
+import { parens } from './format.ts';
 import { Layout } from './layout.tsx';
 import { DownloadLinks, kpiPath } from './public-parts.tsx';
 import { localized, type ViewContext } from './view-context.ts';
@@ -53,7 +54,7 @@ function Group(props: { ctx: ViewContext; id: string; title: string; items: read
   return (
     <section aria-labelledby={`${props.id}-h`}>
       <h2 id={`${props.id}-h`}>
-        {props.title} <span class="count">{ctx.lang === 'ja' ? `（${props.items.length}）` : `(${props.items.length})`}</span>
+        {props.title} <span class="count">{parens(String(props.items.length), ctx.lang).trim()}</span>
       </h2>
       <ol class="results">
         {props.items.map((r) => (
