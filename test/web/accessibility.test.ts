@@ -6,6 +6,7 @@ import { axeViolations } from '../support/axe.ts';
 import { startTestServer, type TestServer } from '../support/web-server.ts';
 import { importCompareFixtures } from '../fixtures/compare-cities.ts';
 import { createKpi } from '../../src/kpis/kpi.commands.ts';
+import { explainedKpi } from '../fixtures/explained-kpi.ts';
 
 let server: TestServer;
 let browser: Browser;
@@ -15,26 +16,7 @@ beforeAll(async () => {
   // Two fixture cities sharing KPI definitions with the seeds, so the comparison's indexed chart shows (issue 15.6).
   await importCompareFixtures(server.ctx.db, server.ctx.store);
   // A KPI whose "About this KPI" section has every field staff can state (issue 15.2).
-  const created = await createKpi(server.ctx.db, server.ctx.store, {
-    cityId: 'ichinoseki',
-    actor: 'test',
-    kpi: {
-      kpiId: 'explained-kpi',
-      name: '説明つき指標',
-      unit: '人',
-      side: 'society',
-      aggregation: 'per-year',
-      method: 'ratio',
-      direction: 'up',
-      baselineAt: '2020年度',
-      baselineValue: '10',
-      targets: '2026年度 40',
-      definition: '市内で新たに就農した人の数（親元就農を含む）',
-      dataSource: '農業委員会の新規就農者調査',
-      dataProvider: '一関市農政課',
-      updateFrequency: 'yearly',
-    },
-  });
+  const created = await createKpi(server.ctx.db, server.ctx.store, explainedKpi());
   expect(created.ok).toBe(true);
   browser = await launchChromium();
 }, 120_000);
