@@ -28,6 +28,21 @@ const envSchema = z.object({
    * plain-http install is never locked out. 31536000 (a year) once https works.
    */
   HSTS_MAX_AGE: z.coerce.number().int().min(0).max(2 * 365 * 24 * 3600).default(0),
+  /**
+   * The site's public address as visitors reach it ("https://sdgs.city.example.jp"): an http(s)
+   * origin, no path, query, fragment or credentials (the app serves from the root path). Used
+   * where a page must print an absolute URL another site will use, the KPI chart's iframe code
+   * (issue 15.4). Unset, that code carries the path and says to put the address before it.
+   */
+  PUBLIC_URL: z
+    .string()
+    .url()
+    .transform((s) => new URL(s))
+    .refine((u) => u.protocol === 'https:' || u.protocol === 'http:', 'must start with https:// (or http://)')
+    .refine((u) => u.username === '' && u.password === '', 'must not hold a user name or password')
+    .refine((u) => u.pathname === '/' && u.search === '' && u.hash === '', 'must be the site\'s address only (scheme://host[:port]), without a path, query or fragment: the app serves from the root path')
+    .transform((u) => u.origin)
+    .optional(),
   /** "true" creates demo staff users for every seed city (never in production). */
   DEMO: z.enum(['true', 'false']).default('false'),
   /** The demo users' password (at least 12 characters); when unset a random one is printed at start. */
@@ -65,6 +80,13 @@ export interface StaffConfig {
 export interface WebConfig {
   /** Strict-Transport-Security max-age (s); 0 = no HSTS header. */
   readonly hstsMaxAgeSeconds: number;
+  /**
+   * The site's origin as visitors reach it (PUBLIC_URL, e.g. "https://sdgs.city.example.jp", no
+   * trailing slash), for absolute URLs other sites use (the embed code); undefined when unset.
+   * Never derived from a request's Host header: public pages are cached by path for every
+   * visitor, so one request with a forged Host would plant that host in the code all others copy.
+   */
+  readonly publicUrl: string | undefined;
 }
 
 export interface Config {
@@ -113,11 +135,11 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
       smtp,
       reminderDays: [...new Set(e.REMINDER_DAYS.split(',').map(Number))].sort((a, b) => b - a),
     },
-    web: { hstsMaxAgeSeconds: e.HSTS_MAX_AGE },
+    web: { hstsMaxAgeSeconds: e.HSTS_MAX_AGE, publicUrl: e.PUBLIC_URL },
   };
 }
 
-/** The web settings when nothing is configured (tests): no HSTS. */
+/** The web settings when nothing is configured (tests): no HSTS, no public address. */
 export const DEFAULT_WEB_CONFIG: WebConfig = loadConfig({}).web;
 
 /** The staff settings when nothing is configured (tests, CLI commands that do not serve). */

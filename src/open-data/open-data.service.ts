@@ -316,6 +316,9 @@ export function kpiSeriesTable(city: Pick<City, 'id' | 'localGovernmentCode'>, k
   };
 }
 
+/** An SDG target (2.3, 11.a) as an SDMX code id: the dot, the series key's separator, becomes "_" (2_3, 11_a). */
+export const sdmxTargetCode = (target: string) => target.replace(/\./g, '_');
+
 /** The SDMX-CSV dataflow of KPI series (agency, id and version as SDMX-CSV 1.0 writes them). */
 export const SDMX_DATAFLOW = 'MICHISHIRUBE:DF_KPI_SERIES(1.0)';
 
@@ -324,7 +327,8 @@ export const SDMX_DATAFLOW = 'MICHISHIRUBE:DF_KPI_SERIES(1.0)';
  * TIME_PERIOD, OBS_VALUE and the attributes), one series per KPI, series kind and SDG target it
  * is tagged with (SDG_TARGET "_Z" when it has none, the SDMX code for "not applicable"), so UN
  * SDG tools can group the city's figures by target. REF_AREA is the 全国地方公共団体コード
- * (the city id when it has none).
+ * (the city id when it has none). Dimension values are SDMX ids (letters, digits, _ @ $ -):
+ * a dot separates dimensions in an SDMX series key, so target 2.3 is the code `2_3` (11.a → `11_a`).
  */
 export function sdmxKpiSeriesTable(city: Pick<City, 'id' | 'localGovernmentCode'>, kpis: readonly Kpi[]): DataTable {
   const rows: Row[] = [];
@@ -334,7 +338,7 @@ export function sdmxKpiSeriesTable(city: Pick<City, 'id' | 'localGovernmentCode'
       ...sortedObservations(kpi).map((o) => ({ type: 'ACTUAL' as const, at: o.at, value: o.value })),
       ...kpi.targets.map((t) => ({ type: 'TARGET' as const, at: t.at, value: t.value })),
     ];
-    const targets = kpi.sdgTargets.length > 0 ? [...new Set(kpi.sdgTargets)] : ['_Z'];
+    const targets = kpi.sdgTargets.length > 0 ? [...new Set(kpi.sdgTargets.map(sdmxTargetCode))] : ['_Z'];
     for (const target of targets) {
       for (const p of points) {
         rows.push({

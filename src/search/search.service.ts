@@ -110,6 +110,8 @@ interface Field {
   readonly primary: boolean;
   /** Matched but never shown (the readings and dictionary forms the analyser adds). */
   readonly hidden?: boolean;
+  /** The Japanese title under an English one: shown as the snippet when only its reading matched. */
+  readonly original?: boolean;
 }
 
 /** Something searchable: what it is and where it lives, and its texts, the page language's title first. */
@@ -154,7 +156,7 @@ export function readingsOf(analyser: JapaneseAnalyser, texts: readonly (string |
  * all searchable; then the analyser's readings, matched but never shown.
  */
 export function localizedFields(lang: 'ja' | 'en', ja: string, en: string | undefined, more: string | undefined, readings?: string): Field[] {
-  const fields: Field[] = lang === 'en' && en ? [{ text: en, primary: true }, { text: ja, primary: false }] : [{ text: ja, primary: true }];
+  const fields: Field[] = lang === 'en' && en ? [{ text: en, primary: true }, { text: ja, primary: false, original: true }] : [{ text: ja, primary: true }];
   if (lang === 'ja' && en) fields.push({ text: en, primary: false });
   if (more) fields.push({ text: more, primary: false });
   if (readings) fields.push({ text: readings, primary: false, hidden: true });
@@ -324,7 +326,9 @@ export function searchCandidates(all: Iterable<SearchCandidate>, query: string, 
       const first = folded[primaryIndex]!;
       const title = segments(first.field.text, first.folded, ranges[primaryIndex]!, false);
       const snippetField = titleHit ? null : folded[hitIndex];
-      const snippet = snippetField ? segments(snippetField.field.text, snippetField.folded, ranges[hitIndex]!, true) : null;
+      // Found by a reading only (しゅうのう → 就農) under an English title: the Japanese title says what matched.
+      const original = titleHit || snippetField ? undefined : folded.find((x) => x.field.original);
+      const snippet = snippetField ? segments(snippetField.field.text, snippetField.folded, ranges[hitIndex]!, true) : original ? segments(original.field.text, original.folded, [], false) : null;
       const exactTitle = terms.length === 1 && first.folded.text === terms[0];
       const score = (!allTerms ? 0 : related ? 6 : 10) + (titleHit ? 5 : 0) + (exactTitle ? 5 : 0) - first.folded.text.length / 1000;
       const result: SearchResult = { kind: c.kind, city: c.city, title, snippet, approximate, score, ...pick(c) };

@@ -5,6 +5,8 @@ import { launchChromium } from '../../src/formats/pdf/chromium.ts';
 import { axeViolations } from '../support/axe.ts';
 import { startTestServer, type TestServer } from '../support/web-server.ts';
 import { importCompareFixtures } from '../fixtures/compare-cities.ts';
+import { createKpi } from '../../src/kpis/kpi.commands.ts';
+import { explainedKpi } from '../fixtures/explained-kpi.ts';
 
 let server: TestServer;
 let browser: Browser;
@@ -13,6 +15,9 @@ beforeAll(async () => {
   server = await startTestServer();
   // Two fixture cities sharing KPI definitions with the seeds, so the comparison's indexed chart shows (issue 15.6).
   await importCompareFixtures(server.ctx.db, server.ctx.store);
+  // A KPI whose "About this KPI" section has every field staff can state (issue 15.2).
+  const created = await createKpi(server.ctx.db, server.ctx.store, explainedKpi());
+  expect(created.ok).toBe(true);
   browser = await launchChromium();
 }, 120_000);
 afterAll(async () => {
@@ -50,6 +55,9 @@ const PUBLIC_PAGE_TYPES: readonly [name: string, path: string][] = [
   ['kpi-forecast', '/cities/tsukuba/kpis/new-business-founders'],
   ['kpi-revised', '/cities/tsukuba/kpis/local-produce-restaurants-shops'],
   ['kpi-no-actual', '/cities/kanazawa/kpis/waste-emissions'],
+  // Issue 15.2: "About this KPI" with every stated field, and the documents that printed a KPI with their figures.
+  ['kpi-about-stated', '/cities/ichinoseki/kpis/explained-kpi'],
+  ['kpi-as-published-in', '/cities/ichinoseki/kpis/new-products-technologies'],
   // Issue 15.4: the embeddable chart page (the chart, its text alternative, its table under details).
   ['kpi-embed', '/cities/ichinoseki/kpis/co2-reduction-vs-2013/embed'],
   ['sdgs', '/sdgs'],
@@ -58,6 +66,10 @@ const PUBLIC_PAGE_TYPES: readonly [name: string, path: string][] = [
   ['compare', '/compare?cities=ichinoseki&cities=tsukuba&cities=kanazawa'],
   ['search', `/search?q=${encodeURIComponent('ごみ')}`],
   ['search-none', `/search?q=${encodeURIComponent('存在しない語句')}`],
+  // Issue 15.5: related hits (農業 → 農林水産業, 新規就農者数) and a hit by reading (しゅうのう → 就農), and the partner directory.
+  ['search-related', `/search?q=${encodeURIComponent('農業')}`],
+  ['search-reading', `/search?q=${encodeURIComponent('しゅうのう')}`],
+  ['partner-search', `/cities/tsukuba/partners/directory?q=${encodeURIComponent('のうか')}`],
   ['open-data', '/data'],
   ['progress', '/cities/ichinoseki/progress'],
   ['progress-all', '/progress'],
@@ -65,10 +77,12 @@ const PUBLIC_PAGE_TYPES: readonly [name: string, path: string][] = [
   // Issue 15.6: peers by population, one KPI definition across cities (indexed chart), goals by prefecture.
   ['compare-peers', '/compare?peers=ichinoseki&cities=ichinoseki'],
   ['compare-same-kpi', '/compare?cities=ichinoseki&cities=hikaku-town'],
+  ['compare-same-indicator', '/compare?cities=hikaku-town&cities=hikaku-city'],
   ['same-kpi-national', '/compare/kpis/ichinoseki/new-farmers'],
   ['sdgs-prefecture', `/sdgs?prefecture=${encodeURIComponent('岩手県')}`],
   ['progress-prefecture', `/progress?prefecture=${encodeURIComponent('石川県')}`],
   ['goal-cities', '/sdgs/12/cities'],
+  ['goal-cities-paged', `/sdgs/12/cities?page_size=1&page=2&prefecture=${encodeURIComponent('石川県')}`],
   ['city-no-population', '/cities/tsukuba'],
   ['not-found', '/cities/atlantis'],
   // Issue 13.4: a sheet year outside the plan's period answers a page linking the plans covering it.

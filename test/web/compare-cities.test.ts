@@ -86,6 +86,43 @@ describe('the same KPI definition across cities, indexed to each baseline (= 100
     expect((await get('/compare?cities=ichinoseki&cities=kanazawa')).text).toContain('同じ定義のKPIはありません');
   });
 
+  it('downloads the same-definition groups with the page’s indices: CSV rows per figure, JSON groups (snake_case)', async () => {
+    const csv = (await get('/compare?cities=ichinoseki&cities=hikaku-town&format=csv')).text.replace(/^\uFEFF/, '').split('\r\n').filter((l) => l !== '');
+    const header = csv[0]!.split(',');
+    expect(header.slice(-5)).toEqual(['indicator', 'figure_kind', 'figure_at', 'figure', 'index']);
+    const col = (line: string, name: string) => line.split(',')[header.indexOf(name)];
+    const definition = csv.slice(1).filter((l) => l.startsWith('definition,'));
+    expect(definition.map((l) => [col(l, 'theme_id'), col(l, 'city_id'), col(l, 'kpi_id'), col(l, 'figure_kind'), col(l, 'figure_at'), col(l, 'figure'), col(l, 'index')])).toEqual([
+      ['name:新規就農者数※累計|人', 'ichinoseki', 'new-farmers', 'baseline', '2020', '13', '100'],
+      ['name:新規就農者数※累計|人', 'ichinoseki', 'new-farmers', 'actual', '2023', '101', '776.9'],
+      ['name:新規就農者数※累計|人', 'hikaku-town', 'farmers', 'baseline', '2020', '20', '100'],
+      ['name:新規就農者数※累計|人', 'hikaku-town', 'farmers', 'actual', '2023', '60', '300'],
+    ]);
+    // The theme rows keep their shape, with the definition columns empty.
+    const goal = csv.slice(1).find((l) => l.startsWith('goal,'))!;
+    expect(goal.endsWith(',,,,,')).toBe(true);
+    const byCode = (await get('/compare?cities=hikaku-town&cities=hikaku-city&format=csv')).text;
+    expect(byCode).toContain('definition,indicator:12.5.1,hikaku-city,recycle-rate,資源リサイクル率');
+    expect(byCode).toMatch(/,12\.5\.1,actual,2024,33,110\r\n/);
+
+    const json = JSON.parse((await get('/compare?cities=hikaku-town&cities=hikaku-city&format=json')).text) as {
+      same_kpis: { key: string; indicator: string | null; all_cities_url: string; kpis: { city: string; id: string; latest_index: number | null; series: { kind: string; at: string; value: number; index: number | null }[] }[] }[];
+    };
+    expect(json.same_kpis).toHaveLength(1);
+    const g = json.same_kpis[0]!;
+    expect([g.key, g.indicator, g.all_cities_url]).toEqual(['indicator:12.5.1', '12.5.1', '/compare/kpis/hikaku-town/recycling']);
+    expect(g.kpis.map((k) => [k.city, k.id, k.latest_index])).toEqual([
+      ['hikaku-town', 'recycling', 125],
+      ['hikaku-city', 'recycle-rate', 110],
+    ]);
+    expect(g.kpis[0]!.series).toEqual([
+      { kind: 'baseline', at: '2019', value: 20, index: 100 },
+      { kind: 'actual', at: '2023', value: 25, index: 125 },
+    ]);
+    // Cities sharing no definition download an empty list, not a missing field.
+    expect(JSON.parse((await get('/compare?cities=ichinoseki&cities=kanazawa&format=json')).text).same_kpis).toEqual([]);
+  });
+
   it('lists every city measuring a definition, paged and by prefecture', async () => {
     const all = await get('/compare/kpis/ichinoseki/new-farmers');
     expect(all.status).toBe(200);
@@ -176,6 +213,16 @@ describe('attacks', () => {
     expect((await get('/sdgs/12/cities?page=999999')).text).toContain('999999ページ目はありません');
     expect(text((await get('/sdgs/12/cities?page=-1')).text)).toContain('全4件中 1～4件目');
     expect((await get(`/sdgs/12/cities?prefecture=${encodeURIComponent('存在しない県')}`)).text).toContain('条件に合う自治体はありません');
+    // Downloads of fewer than two known cities, or of hostile ids, are a 400 problem naming the parameter, never the HTML form.
+    for (const path of ['/compare?cities=ichinoseki&format=csv', '/compare?cities=ichinoseki&cities=ichinoseki&format=json', '/compare?cities=%3Cscript%3E&cities=atlantis&format=csv', '/compare?format=json']) {
+      const r = await app.request(path);
+      expect(r.status, path).toBe(400);
+      expect(r.headers.get('content-type'), path).toContain('application/problem+json');
+      const body = await r.text();
+      expect(body, path).toContain('cities: expected two to 6 known city ids');
+      expect(body, path).not.toContain('<script>');
+    }
+    expect((await get('/compare?cities=ichinoseki&cities=hikaku-town&format=xml')).status).toBe(404);
     // A control character anywhere in the query is refused by the input guard with a 400.
     expect((await get('/compare/kpis/ichinoseki/new-farmers?prefecture=%00')).status).toBe(400);
     for (const path of ['/sdgs/99/cities', '/sdgs/0/cities', '/sdgs/01/cities', `/compare/kpis/${'a'.repeat(100)}/x`, '/compare/kpis/ichinoseki/x%27%22%3E']) {

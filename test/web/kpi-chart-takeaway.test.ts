@@ -2,6 +2,7 @@ import { SaxesParser } from 'saxes';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openAppContext, type AppContext } from '../../src/app-context.ts';
 import { createApp } from '../../src/web/app.tsx';
+import { loadConfig } from '../../src/config.ts';
 
 /*
  * Issue 15.4: charts people can take away — SVG and PNG files with sensible names and types,
@@ -88,6 +89,32 @@ describe('chart files (issue 15.4)', () => {
     expect(html).toContain('href="/cities/ichinoseki/kpis/new-farmers/chart.png?lang=en"');
     expect(html).toContain('href="/cities/ichinoseki/kpis/new-farmers/embed?lang=en"');
     expect(html).toContain('&lt;iframe src=&quot;/cities/ichinoseki/kpis/new-farmers/embed?lang=en&quot;');
+    // Without PUBLIC_URL the code holds the path, with the note to put the site's address before it.
+    expect(html).toContain('(the site&#39;s address is not configured, so only the path is shown)');
+  });
+
+  it('with PUBLIC_URL the iframe code is absolute and titled with the KPI; a forged Host never reaches it', async () => {
+    const web = loadConfig({ PUBLIC_URL: 'https://sdgs.city.example.jp/' }).web;
+    expect(web.publicUrl).toBe('https://sdgs.city.example.jp');
+    const configured = createApp({ db: ctx.db, store: ctx.store, web });
+    const ja = await (await configured.request('/cities/ichinoseki/kpis/new-farmers', { headers: { host: 'evil.example' } })).text();
+    expect(ja).toContain('&lt;iframe src=&quot;https://sdgs.city.example.jp/cities/ichinoseki/kpis/new-farmers/embed&quot; title=&quot;新規就農者数※累計（一関市）&quot;');
+    expect(ja).toContain('次のコードをそのままページに貼り付けてください。');
+    expect(ja).not.toContain('evil.example');
+    const en = await (await configured.request('/cities/ichinoseki/kpis/new-farmers?lang=en')).text();
+    expect(en).toContain('src=&quot;https://sdgs.city.example.jp/cities/ichinoseki/kpis/new-farmers/embed?lang=en&quot;');
+    expect(en).toContain('Paste this code into your page as it is.');
+    // Without it, a request's Host is not used either (the page is cached for every visitor).
+    const plain = await (await app.request('/cities/ichinoseki/kpis/new-farmers', { headers: { host: 'evil.example' } })).text();
+    expect(plain).not.toContain('evil.example');
+  });
+
+  it('PUBLIC_URL must be an http(s) origin: a path, query, credentials or another scheme stop the start with its name', () => {
+    expect(loadConfig({}).web.publicUrl).toBeUndefined();
+    expect(loadConfig({ PUBLIC_URL: 'http://localhost:3000' }).web.publicUrl).toBe('http://localhost:3000');
+    for (const bad of ['javascript:alert(1)', 'ftp://x.example', 'https://x.example/sdgs', 'https://x.example/?a=1', 'https://u:p@x.example', 'x.example']) {
+      expect(() => loadConfig({ PUBLIC_URL: bad }), bad).toThrow(/PUBLIC_URL is invalid/);
+    }
   });
 });
 

@@ -2,6 +2,7 @@ import { SaxesParser } from 'saxes';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordActuals } from '../../src/actuals/record-actual.command.ts';
 import { createKpi } from '../../src/kpis/kpi.commands.ts';
+import { explainedKpi } from '../fixtures/explained-kpi.ts';
 import { openAppContext, type AppContext } from '../../src/app-context.ts';
 import { createApp } from '../../src/web/app.tsx';
 
@@ -19,26 +20,7 @@ const HOSTILE = '<script>alert(1)</script>"\'&';
 beforeAll(async () => {
   ctx = await openAppContext({ dataDir: '', databaseUrl: undefined, seed: true, inMemory: true }, { announce: () => {} });
   app = createApp({ db: ctx.db, store: ctx.store });
-  const created = await createKpi(ctx.db, ctx.store, {
-    cityId: 'ichinoseki',
-    actor: 'test',
-    kpi: {
-      kpiId: 'explained-kpi',
-      name: `説明つき指標${HOSTILE}`,
-      unit: '人',
-      side: 'society',
-      aggregation: 'per-year',
-      method: 'ratio',
-      direction: 'up',
-      baselineAt: '2020年度',
-      baselineValue: '10',
-      targets: '2026年度 40',
-      definition: `市内で新たに就農した人の数${HOSTILE}`,
-      dataSource: '農業委員会の新規就農者調査',
-      dataProvider: '一関市農政課',
-      updateFrequency: 'yearly',
-    },
-  });
+  const created = await createKpi(ctx.db, ctx.store, explainedKpi(HOSTILE));
   expect(created.ok).toBe(true);
 }, 120_000);
 afterAll(() => ctx.close());

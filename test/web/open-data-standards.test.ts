@@ -8,6 +8,7 @@ import { readSeedCities } from '../../src/formats/plan-data/plan-data.file.ts';
 import { openAppContext, type AppContext } from '../../src/app-context.ts';
 import { saveCityData } from '../../src/cities/city-data.service.ts';
 import { createApp } from '../../src/web/app.tsx';
+import { csvwProblems, sdmxCsvProblems } from '../support/open-data-validators.ts';
 
 /** Issue 15.3: downloads in the standards data users read, with their licence. */
 
@@ -53,6 +54,9 @@ describe('the city archive', () => {
     const pkg = await Package.load(path.join(out, 'datapackage.json'));
     expect(pkg.errors.map((e: Error) => e.message)).toEqual([]);
     expect(pkg.valid).toBe(true);
+    // Checked against the Tabular Data Package profile (every resource a tabular resource with a Table Schema).
+    expect((pkg.descriptor as unknown as { profile: string }).profile).toBe('tabular-data-package');
+    expect(pkg.resources.every((r) => (r.descriptor as unknown as { profile: string }).profile === 'tabular-data-resource')).toBe(true);
     expect(pkg.descriptor.licenses).toEqual([{ name: 'CC-BY-4.0', path: 'https://creativecommons.org/licenses/by/4.0/', title: 'Creative Commons Attribution 4.0 International (CC BY 4.0)' }]);
     let checked = 0;
     for (const resource of pkg.resources) {
@@ -76,6 +80,39 @@ describe('the city archive', () => {
     writeFileSync(path.join(out, 'kpi-series.csv'), series);
     const broken = await Package.load(path.join(out, 'datapackage.json'));
     await expect(broken.getResource('kpi-series')!.read({ cast: true })).rejects.toThrow();
+
+    // And a descriptor the profiles refuse: a field type Table Schema does not have, a resource without a path.
+    const descriptor = JSON.parse(strFromU8(files['ichinoseki/datapackage.json']!)) as { resources: { path?: string; schema: { fields: { type: string }[] } }[] };
+    descriptor.resources[0]!.schema.fields[0]!.type = 'text';
+    const wrongType = await Package.load(descriptor, { basePath: out });
+    expect(wrongType.valid).toBe(false);
+    delete descriptor.resources[1]!.path;
+    descriptor.resources[0]!.schema.fields[0]!.type = 'string';
+    const noPath = await Package.load(descriptor, { basePath: out });
+    expect(noPath.valid).toBe(false);
+  });
+
+  it('its CSVW metadata follows the CSVW metadata rules, and every CSV it describes matches its columns and datatypes', async () => {
+    const files = await archive('ichinoseki');
+    const csvFiles = Object.fromEntries(Object.entries(files).filter(([n]) => n.endsWith('.csv') && !n.endsWith('.sdmx.csv')).map(([n, b]) => [n.replace('ichinoseki/', ''), strFromU8(b)]));
+    const metadata = JSON.parse(strFromU8(files['ichinoseki/csv-metadata.json']!)) as { tables: { url: string; tableSchema: { columns: { name: string; datatype: string }[] } }[] };
+    expect(csvwProblems(metadata, csvFiles)).toEqual([]);
+    // Every CSV of the archive (but the SDMX-CSV, which is its own format) is described.
+    expect(metadata.tables.map((t) => t.url).sort()).toEqual(Object.keys(csvFiles).sort());
+    expect(metadata.tables.flatMap((t) => t.tableSchema.columns.map((c) => c.datatype))).toEqual(expect.arrayContaining(['string', 'double', 'date']));
+    // The rules catch what they check: a wrong context, a column name with a space, an unknown datatype, a cell not of its type, a header that differs.
+    const broken = JSON.parse(JSON.stringify(metadata)) as typeof metadata & { '@context': unknown };
+    broken['@context'] = 'http://example.org/context';
+    broken.tables[0]!.tableSchema.columns[1]!.name = 'city id';
+    broken.tables[0]!.tableSchema.columns[2]!.datatype = 'float64';
+    const series = metadata.tables.findIndex((t) => t.url === 'kpi-series.csv');
+    const problems = csvwProblems(broken, { ...csvFiles, 'kpi-series.csv': csvFiles['kpi-series.csv']!.replace(',2020-01-01,', ',2020/01/01,'), 'kpis.csv': csvFiles['kpis.csv']!.replace('local_government_code,', 'code,') });
+    expect(problems.some((p) => p.startsWith('@context'))).toBe(true);
+    expect(problems.some((p) => p.includes('"city id"'))).toBe(true);
+    expect(problems.some((p) => p.includes('"float64" is not a built-in datatype'))).toBe(true);
+    expect(problems.some((p) => p.includes('"2020/01/01" is not a date'))).toBe(true);
+    expect(problems.some((p) => p.startsWith('kpis.csv: header row'))).toBe(true);
+    expect(series).toBeGreaterThanOrEqual(0);
   });
 
   it('holds CSVW metadata, the licence, and the KPI series with baseline, actuals and targets in ISO dates with 和暦', async () => {
@@ -102,10 +139,25 @@ describe('the city archive', () => {
     expect(sdmx[0]).toBe('DATAFLOW,REF_AREA,INDICATOR,SERIES_TYPE,SDG_TARGET,TIME_PERIOD,OBS_VALUE,UNIT_MEASURE,REPORTING_YEAR_START_DAY,TITLE');
     const farmers = sdmx.filter((l) => l.includes(',new-farmers,'));
     expect(farmers).toHaveLength(4 * 3);
-    expect(farmers).toContain('MICHISHIRUBE:DF_KPI_SERIES(1.0),032093,new-farmers,TARGET,8.5,2025,157,人,,新規就農者数※累計');
-    expect(new Set(farmers.map((l) => l.split(',')[4]))).toEqual(new Set(['2.3', '2.4', '8.3', '8.5']));
+    expect(farmers).toContain('MICHISHIRUBE:DF_KPI_SERIES(1.0),032093,new-farmers,TARGET,8_5,2025,157,人,,新規就農者数※累計');
+    // SDG targets as SDMX code ids: a dot would split the series key (2.3 → 2_3).
+    expect(new Set(farmers.map((l) => l.split(',')[4]))).toEqual(new Set(['2_3', '2_4', '8_3', '8_5']));
     // Every row has the same number of cells as the header, and a time period in an SDMX form.
     for (const l of sdmx.slice(1)) expect(l.split(',')[5]).toMatch(/^\d{4}(-\d{2}(-\d{2})?|-A1)?(\/\d{4}-\d{2}-\d{2})?$|^\d{4}-\d{2}-\d{2}\/\d{4}-\d{2}-\d{2}$/);
+    // The SDMX-CSV rules, on every city's file (records parsed as RFC 4180, not split on commas).
+    const dimensions = ['REF_AREA', 'INDICATOR', 'SERIES_TYPE', 'SDG_TARGET'];
+    for (const city of ['ichinoseki', 'tsukuba', 'kanazawa']) {
+      const text = strFromU8((await archive(city))[`${city}/kpi-series.sdmx.csv`]!);
+      expect(sdmxCsvProblems(text, dimensions), city).toEqual([]);
+    }
+    const text = strFromU8(files['ichinoseki/kpi-series.sdmx.csv']!);
+    expect(sdmxCsvProblems(text.replace('DATAFLOW,', 'FLOW,'), dimensions)).toEqual(['header: the first column must be DATAFLOW']);
+    expect(sdmxCsvProblems(text.replace('MICHISHIRUBE:DF_KPI_SERIES(1.0),032093,new-farmers,TARGET,8_5,2025,157', 'MICHISHIRUBE:DF_KPI_SERIES,032093,new farmers,TARGET,8_5,2025年,百五十七'), dimensions)).toEqual([
+      'record 13: DATAFLOW "MICHISHIRUBE:DF_KPI_SERIES" is not AGENCY:ID(VERSION)',
+      'record 13: dimension INDICATOR "new farmers" is not an SDMX id',
+      'record 13: TIME_PERIOD "2025年" is not an SDMX time period',
+      'record 13: OBS_VALUE "百五十七" is not a number',
+    ].map((p) => expect.stringContaining(p.slice(p.indexOf(':') + 2))));
   });
 });
 

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openAppContext, type AppContext } from '../../src/app-context.ts';
 import { createApp } from '../../src/web/app.tsx';
 import { openApiDocument } from '../../src/web/routes/openapi.ts';
+import { importCompareFixtures } from '../fixtures/compare-cities.ts';
 
 /*
  * Issue 15.3: the OpenAPI document and the API's answers cannot drift apart. Every documented
@@ -18,8 +19,10 @@ let ctx: AppContext;
 let app: ReturnType<typeof createApp>;
 beforeAll(async () => {
   ctx = await openAppContext({ dataDir: '', databaseUrl: undefined, seed: true, inMemory: true }, { announce: () => {} });
+  // Two fixture cities sharing KPI definitions with the seeds, so a comparison holds same-definition groups (issue 15.6).
+  await importCompareFixtures(ctx.db, ctx.store);
   app = createApp({ db: ctx.db, store: ctx.store });
-});
+}, 120_000);
 afterAll(() => ctx.close());
 
 type Schema = Record<string, unknown>;
@@ -109,6 +112,24 @@ describe('the OpenAPI document and the answers', () => {
     }
     expect([...new Set(drift)]).toEqual([]);
     expect(validated).toBeGreaterThanOrEqual(12);
+  });
+
+  it('documents the same-KPI-definition groups of a comparison: by name and unit, and by indicator code', async () => {
+    const ajv = new Ajv2020({ allErrors: true, strict: false });
+    addFormats.default(ajv);
+    ajv.addSchema(strictDocument(), 'openapi');
+    const validate = ajv.getSchema('openapi#/components/schemas/Comparison')!;
+    const groups: string[] = [];
+    for (const path of ['/api/v1/compare?cities=ichinoseki&cities=hikaku-town', '/api/v1/compare?cities=hikaku-town&cities=hikaku-city']) {
+      const body = (await (await app.request(path)).json()) as { same_kpis: { key: string }[] };
+      expect(validate(body), `${path} ${JSON.stringify(validate.errors)}`).toBe(true);
+      groups.push(...body.same_kpis.map((g) => g.key));
+    }
+    expect(groups).toEqual(['name:新規就農者数※累計|人', 'indicator:12.5.1']);
+    // A group's KPI losing its index is drift the document catches.
+    const body = (await (await app.request('/api/v1/compare?cities=ichinoseki&cities=hikaku-town')).json()) as { same_kpis: { kpis: Record<string, unknown>[] }[] };
+    delete body.same_kpis[0]!.kpis[0]!.latest_index;
+    expect(validate(body)).toBe(false);
   });
 
   it('fails when the document loses a field the answers hold (the test is not vacuous)', async () => {

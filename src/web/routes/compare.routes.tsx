@@ -9,7 +9,7 @@ import { cityFilterOf, pagingOf } from './national-json.ts';
 import { cityPeers, definitionCounts, sameKpiPage } from '../../summaries/comparison.service.ts';
 import { SameKpiPageView } from '../views/same-kpi.view.tsx';
 import { notFound } from './public.routes.tsx';
-import { compareJson, compareTable, csvResponse, jsonResponse, requestedFormat } from './public-json.ts';
+import { compareJson, compareTable, csvResponse, jsonResponse, problemResponse, requestedFormat } from './public-json.ts';
 
 /** A city id as URLs carry it. */
 const CITY_ID = /^[a-z0-9-]{1,64}$/;
@@ -46,7 +46,9 @@ export function compareRoutes(deps: WebDeps): Hono {
     const chosen = await loadChosen(store, c.req.queries('cities') ?? []);
     const selected = chosen.map((d) => d.city.id);
     const comparison = chosen.length >= 2 ? compareCities(chosen) : null;
-    if (format !== 'html' && comparison) {
+    if (format !== 'html') {
+      // A download of fewer than two known cities is a bad query, said as the API says it (never the HTML form as "CSV").
+      if (!comparison) return problemResponse(400, 'invalid-query', 'Invalid query', `cities: expected two to ${MAX_COMPARED} known city ids, e.g. ?cities=ichinoseki&cities=tsukuba&format=${format}`);
       const name = `compare-${selected.join('-')}`;
       return format === 'csv' ? csvResponse(compareTable(comparison), name) : jsonResponse(compareJson(comparison), name);
     }

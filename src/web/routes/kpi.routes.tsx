@@ -68,7 +68,7 @@ export function kpiRoutes(deps: WebDeps): Hono {
     // Baseline, every published actual and every target (future ones too), issue 15.3.
     if (format === 'csv') return cityCsvResponse(data.city, kpiSeriesTable(data.city, [detail.kpi]), name);
     if (format === 'json') return jsonResponse(kpiDetailJson(detail), name);
-    return c.html(<KpiView ctx={viewContextOf(c)} detail={detail} />);
+    return c.html(<KpiView ctx={viewContextOf(c)} detail={detail} publicUrl={deps.web?.publicUrl} />);
   });
 
   /**

@@ -23,6 +23,27 @@ const bilingual = { type: 'object', properties: { ja: { type: 'string' }, en: { 
 const snakeMap = { type: 'object', propertyNames: { pattern: '^[a-z][a-z0-9_]*$' } } as const;
 const unpublishedYears = { type: 'array', items: { type: 'integer' }, description: 'Years whose figures are not published yet (left out)' } as const;
 const paging = { page: { type: 'integer' }, page_size: { type: 'integer' }, total: { type: 'integer' }, page_count: { type: 'integer' } } as const;
+/**
+ * The fields every KPI answer shares, whether evaluated from the city's data (KpiFields) or read
+ * from the cross-city summaries (KpiSummary): one definition, so the two cannot drift apart.
+ */
+const kpiCommon = {
+  city: { type: 'string' },
+  id: { type: 'string' },
+  name: { type: 'string' },
+  name_en: nullable('string'),
+  unit: { type: 'string' },
+  sdg_targets: { type: 'array', items: { type: 'string' }, examples: [['2.3', '11.a']] },
+  rate: { ...nullable('number'), description: "Achievement rate (達成度, %) by the KPI's method, unrounded" },
+  display_rate: nullable('number'),
+  status: statusEnum,
+  status_override: {
+    type: ['object', 'null'],
+    description: 'A status the city secretariat set instead of the computed `status`, with its required justification; null when none',
+    properties: { status: { type: 'string', enum: ['achieved', 'on-track', 'behind', 'worsening'] }, justification: { type: 'string' }, decided_on: { type: 'string', format: 'date' } },
+  },
+  url: { type: 'string' },
+} as const;
 const comparisonColumns = { type: 'array', items: { type: 'object', properties: { city: { type: 'string' }, kpis: { type: 'array', items: { $ref: '#/components/schemas/Kpi' } } } } } as const;
 
 export const openApiDocument = {
@@ -186,52 +207,28 @@ export const openApiDocument = {
         type: 'object',
         required: ['id', 'name', 'unit', 'sdg_targets', 'baseline', 'status'],
         properties: {
-          city: { type: 'string' },
-          id: { type: 'string' },
-          name: { type: 'string' },
-          name_en: nullable('string'),
-          unit: { type: 'string' },
-          sdg_targets: { type: 'array', items: { type: 'string' }, examples: [['2.3', '11.a']] },
+          ...kpiCommon,
           side: { type: 'string', enum: ['economy', 'society', 'environment', 'none'] },
           baseline: dated,
           latest_actual: { ...dated, type: ['object', 'null'] },
           target: { type: ['object', 'null'], properties: { id: { type: 'string' }, at: timePoint, value: { type: 'number' }, precise: precise } },
-          rate: { ...nullable('number'), description: "Achievement rate (達成度, %) by the KPI's method, unrounded" },
-          display_rate: nullable('number'),
-          status: statusEnum,
           status_explanation: { type: ['object', 'null'], properties: { ja: { type: 'string' }, en: { type: 'string' } } },
-          status_override: {
-            type: ['object', 'null'],
-            description: 'A status the city secretariat set instead of the computed `status`, with its required justification; null when none',
-            properties: { status: { type: 'string', enum: ['achieved', 'on-track', 'behind', 'worsening'] }, justification: { type: 'string' }, decided_on: { type: 'string', format: 'date' } },
-          },
           forecast: { type: ['object', 'null'], properties: { verdict: { type: 'string', enum: ['reaches', 'misses', 'missed', 'no-data'] }, projected_value: nullable('number'), margin: nullable('number') } },
           un_progress_chart: { type: ['object', 'null'], properties: { category: { type: 'string' }, ratio: nullable('number'), projected_value: nullable('number') } },
           open_sdg_progress: { type: ['object', 'null'], properties: { status: { type: 'string' }, ratio: nullable('number') } },
-          url: { type: 'string' },
         },
       },
       Kpi: { allOf: [{ $ref: '#/components/schemas/KpiFields' }] },
       KpiList: { type: 'object', required: ['city', 'kpis'], properties: { city: { type: 'string' }, unpublished_years: unpublishedYears, kpis: { type: 'array', items: { $ref: '#/components/schemas/Kpi' } } } },
       KpiSummary: {
         type: 'object',
-        description: "A KPI as the cross-city pages list it (from the summaries kept per city)",
+        description: 'A KPI as the cross-city pages list it (from the summaries kept per city): the fields of every KPI, figures without their precise values, the forecast as its verdict',
         required: ['city', 'id', 'name', 'status'],
         properties: {
-          city: { type: 'string' },
-          id: { type: 'string' },
-          name: { type: 'string' },
-          name_en: nullable('string'),
-          unit: { type: 'string' },
-          sdg_targets: { type: 'array', items: { type: 'string' } },
+          ...kpiCommon,
           latest_actual: { type: ['object', 'null'], properties: { at: timePoint, value: { type: 'number' } } },
           target: { type: ['object', 'null'], properties: { at: timePoint, value: { type: 'number' } } },
-          rate: nullable('number'),
-          display_rate: nullable('number'),
-          status: statusEnum,
-          status_override: { type: ['object', 'null'], properties: { status: { type: 'string' }, justification: { type: 'string' }, decided_on: { type: 'string' } } },
           forecast: nullable('string'),
-          url: { type: 'string' },
         },
       },
       CalculationRecord: {
@@ -496,11 +493,48 @@ export const openApiDocument = {
       },
       Comparison: {
         type: 'object',
-        required: ['cities', 'shared_targets', 'shared_goals'],
+        required: ['cities', 'shared_targets', 'shared_goals', 'same_kpis'],
         properties: {
           cities: { type: 'array', items: { type: 'string' } },
           shared_targets: { type: 'array', items: { type: 'object', properties: { id: { type: 'string' }, title: bilingual, columns: comparisonColumns } } },
           shared_goals: { type: 'array', items: { type: 'object', properties: { id: { type: 'string' }, short: bilingual, columns: comparisonColumns } } },
+          same_kpis: {
+            type: 'array',
+            description: 'KPIs of one definition that two or more of the cities measure (a shared indicator code, else the same normalised name and unit), each indexed to its own city\'s baseline (= 100)',
+            items: {
+              type: 'object',
+              required: ['key', 'indicator', 'all_cities_url', 'kpis'],
+              properties: {
+                key: { type: 'string', description: 'The definition key: "indicator:<code>" or "name:<normalised name>|<unit>"', examples: ['indicator:12.5.1'] },
+                indicator: nullable('string'),
+                all_cities_url: { type: 'string', description: 'The page listing every city measuring this definition' },
+                kpis: {
+                  type: 'array',
+                  items: {
+                    allOf: [
+                      { $ref: '#/components/schemas/KpiFields' },
+                      {
+                        type: 'object',
+                        required: ['series', 'latest_index'],
+                        properties: {
+                          series: {
+                            type: 'array',
+                            description: 'The baseline, then each public actual after it, in time order',
+                            items: {
+                              type: 'object',
+                              required: ['kind', 'at', 'value', 'index'],
+                              properties: { kind: { type: 'string', enum: ['baseline', 'actual'] }, at: timePoint, value: { type: 'number' }, index: { ...nullable('number'), description: '100 × value / baseline, to 0.1; null when the baseline is 0 or the signs differ' } },
+                            },
+                          },
+                          latest_index: nullable('number'),
+                        },
+                      },
+                    ],
+                  },
+                },
+              },
+            },
+          },
         },
       },
       SearchResults: {

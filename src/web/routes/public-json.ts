@@ -5,7 +5,7 @@ import type { City, CityData } from '../../core/city/city.ts';
 import type { CalculationRecord } from '../../core/kpi/calculation-record.ts';
 import { formatTimePointIso } from '../../core/time/time-point.ts';
 import { toCsv, type DataTable } from '../../formats/csv/write-csv.ts';
-import type { CityComparison } from '../../summaries/city-comparison.service.ts';
+import type { CityComparison, IndexedKpi } from '../../summaries/city-comparison.service.ts';
 import type { CitySummary } from '../../cities/city-summary.service.ts';
 import type { CityDataStore } from '../../cities/city-data.store.ts';
 import type { KpiDetail } from '../../kpis/kpi-detail.service.ts';
@@ -218,23 +218,70 @@ export function goalJson(d: GoalDetail) {
   };
 }
 
+/** An index to the baseline (baseline = 100) rounded to 0.1 as the compare page shows it; null where no ratio exists. */
+const roundedIndex = (index: number | null) => (index === null ? null : Math.round(index * 10) / 10);
+
+/** Where every city measuring a definition is listed (the compare page's link), on the site. */
+const sameKpiSitePath = (k: IndexedKpi) => `/compare/kpis/${encodeURIComponent(k.city.id)}/${encodeURIComponent(k.kpi.id)}`;
+
+/**
+ * The same-KPI-definition groups of a comparison (issue 15.6) as the compare page shows them:
+ * per group its definition key (`indicator:12.5.1` or `name:…|unit`), the shared indicator code,
+ * and each city's KPI with its figures indexed to that city's own baseline (= 100, to 0.1).
+ */
+function sameKpisJson(groups: CityComparison['sameKpis']) {
+  return groups.map((g) => ({
+    key: g.key,
+    indicator: g.indicator ?? null,
+    all_cities_url: sameKpiSitePath(g.kpis[0]!),
+    kpis: g.kpis.map((k) => ({
+      ...cityKpiJson(k),
+      series: k.series.map((f, i) => ({ kind: i === 0 ? 'baseline' : 'actual', at: formatTimePointIso(f.at), value: f.value, index: roundedIndex(f.index) })),
+      latest_index: roundedIndex(k.latestIndex),
+    })),
+  }));
+}
+
 export function compareJson(c: CityComparison) {
   const theme = (columns: CityComparison['sharedGoals'][number]['columns']) => columns.map((col) => ({ city: col.city.id, kpis: col.kpis.map(cityKpiJson) }));
   return {
     cities: c.cities.map((x) => x.id),
     shared_targets: c.sharedTargets.map((t) => ({ id: t.theme.id, title: t.theme.title, columns: theme(t.columns) })),
     shared_goals: c.sharedGoals.map((g) => ({ id: g.theme.id, short: g.theme.short, columns: theme(g.columns) })),
+    same_kpis: sameKpisJson(c.sameKpis),
   };
 }
 
-/** The KPI rows of a comparison, one per (theme, city, KPI), for CSV. */
+/** The columns a same-definition row adds to a comparison's CSV (empty on the theme rows). */
+const SAME_KPI_COLUMNS = ['indicator', 'figure_kind', 'figure_at', 'figure', 'index'] as const;
+
+/**
+ * The KPI rows of a comparison for CSV: one per (shared target or goal, city, KPI), then one
+ * per figure of each same-definition group (theme_kind `definition`, theme_id its key): the
+ * baseline and each actual after it, with its index to that city's baseline (= 100, to 0.1).
+ */
 export function compareTable(c: CityComparison): DataTable {
+  const empty = Object.fromEntries(SAME_KPI_COLUMNS.map((col) => [col, null]));
   const rows = [
-    ...c.sharedTargets.flatMap((t) => t.columns.flatMap((col) => col.kpis.map((k) => ({ theme_kind: 'target', theme_id: t.theme.id, ...cityKpiRow(k) })))),
-    ...c.sharedGoals.flatMap((g) => g.columns.flatMap((col) => col.kpis.map((k) => ({ theme_kind: 'goal', theme_id: g.theme.id, ...cityKpiRow(k) })))),
+    ...c.sharedTargets.flatMap((t) => t.columns.flatMap((col) => col.kpis.map((k) => ({ theme_kind: 'target', theme_id: t.theme.id, ...cityKpiRow(k), ...empty })))),
+    ...c.sharedGoals.flatMap((g) => g.columns.flatMap((col) => col.kpis.map((k) => ({ theme_kind: 'goal', theme_id: g.theme.id, ...cityKpiRow(k), ...empty })))),
+    ...c.sameKpis.flatMap((g) =>
+      g.kpis.flatMap((k) =>
+        k.series.map((f, i) => ({
+          theme_kind: 'definition',
+          theme_id: g.key,
+          ...cityKpiRow(k),
+          indicator: g.indicator ?? null,
+          figure_kind: i === 0 ? 'baseline' : 'actual',
+          figure_at: formatTimePointIso(f.at),
+          figure: f.value,
+          index: roundedIndex(f.index),
+        })),
+      ),
+    ),
   ];
   return {
-    columns: ['theme_kind', 'theme_id', 'city_id', 'kpi_id', 'name', 'name_en', 'unit', 'latest_at', 'latest', 'target_at', 'target', 'rate', 'status', 'status_override', 'status_override_justification', 'forecast'],
+    columns: ['theme_kind', 'theme_id', 'city_id', 'kpi_id', 'name', 'name_en', 'unit', 'latest_at', 'latest', 'target_at', 'target', 'rate', 'status', 'status_override', 'status_override_justification', 'forecast', ...SAME_KPI_COLUMNS],
     rows,
   };
 }

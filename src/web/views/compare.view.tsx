@@ -2,6 +2,7 @@ import type { City } from '../../core/city/city.ts';
 import type { CityComparison, ComparedTheme } from '../../summaries/city-comparison.service.ts';
 import type { CityKpi } from '../../summaries/sdg-overview.service.ts';
 import { fill } from './fill.ts';
+import { parens } from './format.ts';
 import type { PrefectureCount } from '../../summaries/national.service.ts';
 import { PrefectureSelect } from './national-parts.tsx';
 import { MAX_COMPARED } from '../../summaries/city-comparison.service.ts';
@@ -150,14 +151,14 @@ function CompareKpi(props: { ctx: ViewContext; item: CityKpi; today: string }) {
       <a href={ctx.href(kpiPath(item.city.id, kpi.id))}>{localized(ctx, kpi.name, kpi.nameEn)}</a>
       <span class="compare-figures">
         {ctx.t('kpi.latest')} {quantityLabel(ctx, e?.latest, kpi.unit)}
-        {e?.latest ? `（${timeLabel(e.latest.at, ctx.lang)}）` : ''}
+        {e?.latest ? parens(timeLabel(e.latest.at, ctx.lang), ctx.lang) : ''}
       </span>
       <span class="compare-figures">
         {ctx.t('kpi.target')} {quantityLabel(ctx, e?.target, kpi.unit)}
-        {e ? `（${timeLabel(e.target.at, ctx.lang)}）` : ''}
+        {e ? parens(timeLabel(e.target.at, ctx.lang), ctx.lang) : ''}
       </span>
       <span class="compare-figures">
-        {ctx.t('cmp.nextTarget')} {next ? `${quantityLabel(ctx, next, kpi.unit)}（${timeLabel(next.at, ctx.lang)}）` : ctx.t('cmp.nextTarget.none')}
+        {ctx.t('cmp.nextTarget')} {next ? `${quantityLabel(ctx, next, kpi.unit)}${parens(timeLabel(next.at, ctx.lang), ctx.lang)}` : ctx.t('cmp.nextTarget.none')}
       </span>
       <span class="compare-status">
         <RateBar rate={e?.status.achievement?.displayRate ?? null} label={rateLabel(ctx, e)} /> <StatusBadge ctx={ctx} status={e?.status.status ?? 'no-data'} />
@@ -189,7 +190,8 @@ function PeersList(props: { ctx: ViewContext; city: City; peers: CityPeers }) {
               <ul class="peer-list">
                 {peers.peers.map((p) => (
                   <li data-population={String(p.population ?? '')}>
-                    <a href={ctx.href(`/cities/${p.id}`)}>{localized(ctx, p.name, p.nameEn)}</a>（{localized(ctx, p.prefecture, p.prefectureEn)}・{ctx.t('cmp.population')} {fill(ctx.t('cmp.persons'), { n: formatCount(ctx, p.population ?? 0) })}）
+                    <a href={ctx.href(`/cities/${p.id}`)}>{localized(ctx, p.name, p.nameEn)}</a>
+                    {parens(`${localized(ctx, p.prefecture, p.prefectureEn)}${ctx.lang === 'ja' ? '・' : ', '}${ctx.t('cmp.population')} ${fill(ctx.t('cmp.persons'), { n: formatCount(ctx, p.population ?? 0) })}`, ctx.lang)}
                   </li>
                 ))}
               </ul>

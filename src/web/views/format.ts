@@ -23,3 +23,11 @@ export function formatRate(rate: number | null, lang: Lang): string {
 export function formatTime(t: TimePoint, lang: Lang): string {
   return lang === 'ja' ? formatTimePointJa(t) : formatTimePointEn(t);
 }
+
+/**
+ * A parenthetical in the page's typography: full-width brackets in Japanese （…）, a space and
+ * ASCII brackets in English " (…)", so English pages carry no Japanese punctuation.
+ */
+export function parens(text: string, lang: Lang): string {
+  return lang === 'ja' ? `（${text}）` : ` (${text})`;
+}

@@ -13,7 +13,7 @@ import type { KpiDetail, PrintedFigure } from '../../kpis/kpi-detail.service.ts'
 import { formatTokyoDateTime } from '../../core/time/clock.ts';
 import { kpiChartSeries } from '../charts/kpi-chart-model.ts';
 import { renderKpiChart, type KpiChartInput } from '../charts/kpi-time-series.chart.ts';
-import { formatNumber, formatQuantity, formatRate, formatTime } from './format.ts';
+import { formatNumber, formatQuantity, formatRate, formatTime, parens } from './format.ts';
 import { fill } from './fill.ts';
 import { Layout } from './layout.tsx';
 import { DownloadLinks, GoalChip, goalPath, OverrideNote, quantityLabel, rateLabel, StatusWithOverride, timeLabel, yearLabel } from './public-parts.tsx';
@@ -30,7 +30,12 @@ type CalcKey = (typeof CALC_KEYS)[number];
 const isCalcKey = (k: string): k is CalcKey => (CALC_KEYS as readonly string[]).includes(k);
 
 /** `/cities/:city/kpis/:kpi`: chart, data table, status with how it was reached, targets, commentary, sources. */
-export function KpiView(props: { ctx: ViewContext; detail: KpiDetail }) {
+export function KpiView(props: {
+  ctx: ViewContext;
+  detail: KpiDetail;
+  /** The site's origin (PUBLIC_URL), for the iframe code's absolute URL; undefined when not configured. */
+  publicUrl?: string | undefined;
+}) {
   const { ctx, detail } = props;
   const { kpi, data, evaluation: e } = detail;
   const city = data.city;
@@ -133,7 +138,7 @@ export function KpiView(props: { ctx: ViewContext; detail: KpiDetail }) {
         <KpiChartFigure ctx={ctx} detail={detail} />
         <SeriesTable ctx={ctx} detail={detail} />
         <DownloadLinks ctx={ctx} base={ctx.href(base)} json={`/api/v1/cities/${city.id}/kpis/${kpi.id}`} />
-        <ChartTakeAway ctx={ctx} base={base} />
+        <ChartTakeAway ctx={ctx} base={base} title={fill(ctx.t('pub.embed.title'), { kpi: name, city: cityName })} publicUrl={props.publicUrl} />
       </section>
 
       <section aria-labelledby="how-h">
@@ -193,7 +198,7 @@ export function KpiView(props: { ctx: ViewContext; detail: KpiDetail }) {
                 <a href={ctx.href(`/cities/${city.id}/plans/${u.plan.id}`) + `#node-${u.nodePath.at(-1)!.id}`}>{localized(ctx, u.plan.title, u.plan.titleEn)}</a>
                 {' › '}
                 {u.nodePath.map((n) => `${n.code ? `${n.code} ` : ''}${localized(ctx, n.title, n.titleEn)}`).join(' › ')}
-                {u.row.no ? ` （No. ${u.row.no}）` : ''}
+                {u.row.no ? parens(`No. ${u.row.no}`, ctx.lang) : ''}
               </li>
             ))}
           </ul>
@@ -326,7 +331,8 @@ function HowReached(props: { ctx: ViewContext; detail: KpiDetail; e: KpiEvaluati
   return (
     <div class="how">
       <p>
-        {ctx.t('pub.kpi.against')} {quantityLabel(ctx, e.target, props.detail.kpi.unit)}（{timeLabel(e.target.at, ctx.lang)}）
+        {ctx.t('pub.kpi.against')} {quantityLabel(ctx, e.target, props.detail.kpi.unit)}
+        {parens(timeLabel(e.target.at, ctx.lang), ctx.lang)}
       </p>
       <h3>
         {ctx.t('kpi.status')}: <StatusWithOverride ctx={ctx} status={e.status.status} override={props.detail.override} />
@@ -365,7 +371,8 @@ function RecordDetails(props: { ctx: ViewContext; record: CalculationRecord }) {
   return (
     <details class="record">
       <summary>
-        {ctx.t('pub.calc.details')}（{ctx.t('pub.calc.method')}{ctx.lang === 'ja' ? '：' : ': '}{methodName(ctx, record.method)}）
+        {ctx.t('pub.calc.details')}
+        {parens(`${ctx.t('pub.calc.method')}${ctx.lang === 'ja' ? '：' : ': '}${methodName(ctx, record.method)}`, ctx.lang)}
       </summary>
       <div class="record-grid">
         {groups.map(([label, values]) =>
@@ -423,7 +430,8 @@ function ByTargetTable(props: { ctx: ViewContext; detail: KpiDetail }) {
           {detail.byTarget.map(({ target, evaluation }) => (
             <tr>
               <th scope="row">
-                {quantityLabel(ctx, target, detail.kpi.unit)}（{timeLabel(target.at, ctx.lang)}）
+                {quantityLabel(ctx, target, detail.kpi.unit)}
+                {parens(timeLabel(target.at, ctx.lang), ctx.lang)}
               </th>
               <td class="num">{rateLabel(ctx, evaluation)}</td>
               <td>
@@ -489,8 +497,8 @@ function Commentary(props: { ctx: ViewContext; detail: KpiDetail }) {
               <div class="comment">
                 <p class="comment-kind">
                   {ctx.t(`pub.comment.${c.kind}`)}
-                  {c.plan ? <span class="muted">（{localized(ctx, c.plan.title, c.plan.titleEn)}）</span> : null}
-                  {c.observation ? <span class="muted">（{timeLabel(c.observation.at, ctx.lang)}）</span> : null}
+                  {c.plan ? <span class="muted">{parens(localized(ctx, c.plan.title, c.plan.titleEn), ctx.lang)}</span> : null}
+                  {c.observation ? <span class="muted">{parens(timeLabel(c.observation.at, ctx.lang), ctx.lang)}</span> : null}
                 </p>
                 <p class="prewrap">{c.text}</p>
               </div>
@@ -534,7 +542,8 @@ function PublishedRates(props: { ctx: ViewContext; detail: KpiDetail }) {
                   {document ? <span class="cell-note">{document.published}</span> : null}
                   {target && asPublished ? (
                     <span class="cell-note">
-                      {ctx.t('kpi.target')} {formatQuantity(asPublished.target.value, asPublished.target.decimals, unit, ctx.lang)}（{timeLabel(target.at, ctx.lang)}）
+                      {ctx.t('kpi.target')} {formatQuantity(asPublished.target.value, asPublished.target.decimals, unit, ctx.lang)}
+                      {parens(timeLabel(target.at, ctx.lang), ctx.lang)}
                     </span>
                   ) : null}
                 </th>
@@ -649,7 +658,7 @@ function PublishedIn(props: { ctx: ViewContext; detail: KpiDetail }) {
             <ul>
               {data.documents.map((d) => (
                 <li>
-                  {d.title} <span class="muted">（{ctx.t('pub.published')} {d.published}）</span>
+                  {d.title} <span class="muted">{parens(`${ctx.t('pub.published')} ${d.published}`, ctx.lang)}</span>
                 </li>
               ))}
             </ul>
@@ -696,11 +705,20 @@ function PublishedIn(props: { ctx: ViewContext; detail: KpiDetail }) {
   );
 }
 
-/** Links to take the chart away (issue 15.4): SVG and PNG downloads, the embeddable page and its iframe code. */
-function ChartTakeAway(props: { ctx: ViewContext; base: string }) {
+/** Text made safe inside a double-quoted HTML attribute of code people paste into their pages. */
+const attributeText = (s: string) => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/**
+ * Links to take the chart away (issue 15.4): SVG and PNG downloads, the embeddable page and its
+ * iframe code. The code's src is absolute with the configured site address (PUBLIC_URL); without
+ * it, the path, with a note to put the site's address before it (never the request's Host: see
+ * WebConfig.publicUrl). The iframe is titled with the KPI and city, as the host page's readers need.
+ */
+function ChartTakeAway(props: { ctx: ViewContext; base: string; title: string; publicUrl: string | undefined }) {
   const { ctx, base } = props;
   const embed = ctx.href(`${base}/embed`);
-  const code = `<iframe src="${embed}" title="${ctx.t('pub.kpi.chart')}" width="800" height="560" loading="lazy"></iframe>`;
+  const src = props.publicUrl ? `${props.publicUrl}${embed}` : embed;
+  const code = `<iframe src="${attributeText(src)}" title="${attributeText(props.title)}" width="800" height="560" loading="lazy"></iframe>`;
   return (
     <>
       <p class="downloads">
@@ -715,7 +733,7 @@ function ChartTakeAway(props: { ctx: ViewContext; base: string }) {
       </p>
       <details class="embed-code">
         <summary>{ctx.t('pub.chart.embedCode')}</summary>
-        <p id="embed-hint">{ctx.t('pub.chart.embedHint')}</p>
+        <p id="embed-hint">{ctx.t(props.publicUrl ? 'pub.chart.embedHintAbsolute' : 'pub.chart.embedHint')}</p>
         <pre tabindex={0} aria-describedby="embed-hint">
           <code>{code}</code>
         </pre>

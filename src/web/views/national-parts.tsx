@@ -1,6 +1,6 @@
 import { KPI_STATUSES } from '../../core/kpi/status.ts';
 import type { Page, PrefectureCount, SummarizedKpi } from '../../summaries/national.service.ts';
-import { formatRate } from './format.ts';
+import { formatRate, parens } from './format.ts';
 import { fill } from './fill.ts';
 import { kpiPath, NextTargetCell, quantityLabel, StatusWithOverride, timeLabel } from './public-parts.tsx';
 import { RateBar } from './status-badge.tsx';
@@ -58,7 +58,8 @@ export function PrefectureSelect(props: { ctx: ViewContext; prefectures: readonl
         <option value="">{ctx.t('nat.filter.all')}</option>
         {props.prefectures.map((p) => (
           <option value={p.prefecture} selected={p.prefecture === props.value}>
-            {localized(ctx, p.prefecture, p.prefectureEn)}（{p.cities}）
+            {localized(ctx, p.prefecture, p.prefectureEn)}
+            {parens(String(p.cities), ctx.lang)}
           </option>
         ))}
       </select>

@@ -3,6 +3,7 @@ import type { CitySummary } from '../../cities/city-summary.service.ts';
 import { statusOverrideOf } from '../../staff/staff-notes.service.ts';
 import { licenceOf } from '../../open-data/licence.ts';
 import { fill } from './fill.ts';
+import { parens } from './format.ts';
 import { Layout } from './layout.tsx';
 import { PublicImportTemplates } from './staff/import.view.tsx';
 import { DownloadLinks, KpiTable } from './public-parts.tsx';
@@ -96,7 +97,7 @@ export function KpiListView(props: { ctx: ViewContext; data: CityData; summary: 
   const { ctx, data } = props;
   const items = props.filtered ?? props.summary.kpis;
   const cityName = localized(ctx, data.city.name, data.city.nameEn);
-  const title = `${ctx.t('pub.kpi.list')}（${cityName}）`;
+  const title = `${ctx.t('pub.kpi.list')}${parens(cityName, ctx.lang)}`;
   return (
     <Layout
       ctx={ctx}

@@ -4,7 +4,7 @@ import { renderIndexedChart, type IndexedChartInput } from '../charts/indexed-co
 import type { IndexedKpi, SameKpiGroup } from '../../summaries/city-comparison.service.ts';
 import type { SameKpiPage } from '../../summaries/comparison.service.ts';
 import { fill } from './fill.ts';
-import { formatNumber } from './format.ts';
+import { formatNumber, parens } from './format.ts';
 import { Layout } from './layout.tsx';
 import { Pager, SummaryKpiTable } from './national-parts.tsx';
 import { kpiPath, NextTargetCell, quantityLabel, StatusWithOverride, timeLabel } from './public-parts.tsx';
@@ -34,7 +34,7 @@ export function SameKpiBlock(props: { ctx: ViewContext; group: SameKpiGroup; ind
     <section class="theme" aria-labelledby={`${id}-h`}>
       <h3 id={`${id}-h`}>
         {name}
-        {group.indicator ? <span class="muted small">（{fill(ctx.t('cmp.same.indicator'), { code: group.indicator })}）</span> : null}
+        {group.indicator ? <span class="muted small">{parens(fill(ctx.t('cmp.same.indicator'), { code: group.indicator }), ctx.lang)}</span> : null}
       </h3>
       {props.nationalCount !== undefined && props.nationalCount > 0 ? (
         <p>
@@ -113,7 +113,7 @@ export function SameKpiBlock(props: { ctx: ViewContext; group: SameKpiGroup; ind
                     <th scope="row">{localized(ctx, k.city.name, k.city.nameEn)}</th>
                     <td>
                       {timeLabel(f.at, ctx.lang)}
-                      {i === 0 ? `（${ctx.t('cmp.baseline')}）` : ''}
+                      {i === 0 ? parens(ctx.t('cmp.baseline'), ctx.lang) : ''}
                     </td>
                     <td class="num">{quantityLabel(ctx, f, k.kpi.unit)}</td>
                     <td class="num">{indexLabel(ctx, f.index)}</td>

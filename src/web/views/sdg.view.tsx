@@ -1,9 +1,10 @@
 import { textColourOn } from '../../core/sdg/sdg-framework.ts';
-import { KPI_STATUSES } from '../../core/kpi/status.ts';
 import type { GoalCitiesPage } from '../../summaries/comparison.service.ts';
 import type { GoalCount, GoalPage, PrefectureCount } from '../../summaries/national.service.ts';
 import { fill } from './fill.ts';
+import { parens } from './format.ts';
 import { Layout } from './layout.tsx';
+import { StatusCountTable } from './status-count-table.tsx';
 import { Pager, PrefectureSelect, StatusSelect, SummaryKpiTable, withQuery } from './national-parts.tsx';
 import { DownloadLinks, goalPath } from './public-parts.tsx';
 import { localized, type ViewContext } from './view-context.ts';
@@ -84,7 +85,7 @@ export function SdgGoalView(props: { ctx: ViewContext; detail: GoalPage; today: 
                     {ctx.t('pub.sdg.target')} {target.id}
                   </strong>
                 </a>{' '}
-                （{fill(ctx.t('nat.sdg.targetCount'), { n: String(kpiCount) })}） {localized(ctx, target.title.ja, target.title.en)}
+                {parens(fill(ctx.t('nat.sdg.targetCount'), { n: String(kpiCount) }), ctx.lang).trim()} {localized(ctx, target.title.ja, target.title.en)}
               </li>
             ))}
           </ul>
@@ -169,7 +170,7 @@ export function GoalCitiesView(props: { ctx: ViewContext; detail: GoalCitiesPage
   const { goal, prefecture } = detail;
   const title = fill(ctx.t('cmp.goalCities.title'), { goal: goal.id });
   const path = `${goalPath(goal.id)}/cities`;
-  const caption = `${title}（${localized(ctx, goal.short.ja, goal.short.en)}）`;
+  const caption = `${title}${parens(localized(ctx, goal.short.ja, goal.short.en), ctx.lang)}`;
   return (
     <Layout
       ctx={ctx}
@@ -186,58 +187,28 @@ export function GoalCitiesView(props: { ctx: ViewContext; detail: GoalCitiesPage
       {detail.cities.total === 0 ? (
         <p role="status">{ctx.t('cmp.goalCities.none')}</p>
       ) : detail.cities.items.length > 0 ? (
-        <div class="table-scroll" tabindex={0} role="region" aria-label={caption}>
-          <table class="glance-table">
-            <caption class="visually-hidden">{caption}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{ctx.t('cmp.goalCities.city')}</th>
-                <th scope="col" class="num">
-                  {ctx.t('cmp.population')}
-                </th>
-                {KPI_STATUSES.map((s) => (
-                  <th scope="col" class="num">
-                    {ctx.t(`status.${s}`)}
-                  </th>
-                ))}
-                <th scope="col" class="num">
-                  {ctx.t('pub.glance.total')}
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {detail.cities.items.map(({ city, counts, total }) => {
-                const label = localized(ctx, city.name, city.nameEn);
-                const list = (status?: string) => withQuery(ctx, `/cities/${city.id}/kpis`, { goal: goal.id, status });
-                return (
-                  <tr>
-                    <th scope="row">
-                      <a href={ctx.href(`/cities/${city.id}`)}>{label}</a>
-                      <span class="cell-note">{localized(ctx, city.prefecture, city.prefectureEn)}</span>
-                    </th>
-                    <td class="num">{city.population !== undefined ? formatCount(ctx, city.population) : '—'}</td>
-                    {KPI_STATUSES.map((s) => (
-                      <td class="num">
-                        {counts[s] > 0 ? (
-                          <a href={list(s)} aria-label={`${label}：${ctx.t(`status.${s}`)} ${counts[s]}`}>
-                            {counts[s]}
-                          </a>
-                        ) : (
-                          '0'
-                        )}
-                      </td>
-                    ))}
-                    <td class="num">
-                      <a href={list()} aria-label={`${label}：${ctx.t('pub.glance.total')} ${total}`}>
-                        {total}
-                      </a>
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
+        <StatusCountTable
+          ctx={ctx}
+          caption={caption}
+          groupHeader={ctx.t('cmp.goalCities.city')}
+          columnsBefore={[ctx.t('cmp.population')]}
+          rows={detail.cities.items.map(({ city, counts, total }) => {
+            const label = localized(ctx, city.name, city.nameEn);
+            return {
+              label,
+              header: (
+                <>
+                  <a href={ctx.href(`/cities/${city.id}`)}>{label}</a>
+                  <span class="cell-note">{localized(ctx, city.prefecture, city.prefectureEn)}</span>
+                </>
+              ),
+              before: [city.population !== undefined ? formatCount(ctx, city.population) : '—'],
+              counts,
+              total,
+              href: (status) => withQuery(ctx, `/cities/${city.id}/kpis`, { goal: goal.id, status }),
+            };
+          })}
+        />
       ) : null}
       <Pager ctx={ctx} page={detail.cities} path={path} params={{ prefecture }} />
     </Layout>

@@ -1,6 +1,7 @@
 import type { SearchResult, SearchResults, Segment } from '../../search/search.service.ts';
 import { MAX_QUERY_LENGTH } from '../../search/search.service.ts';
 import { fill } from './fill.ts';
+import { parens } from './format.ts';
 import { Layout } from './layout.tsx';
 import { DownloadLinks, kpiPath } from './public-parts.tsx';
 import { localized, type ViewContext } from './view-context.ts';
@@ -34,7 +35,7 @@ export function SearchView(props: { ctx: ViewContext; results: SearchResults | n
           </div>
         ) : (
           <>
-            <p role="status">{fill(ctx.t('pub.search.count'), { n: String(results.total), q })}</p>
+            <p role="status">{fill(ctx.t(results.total === 1 ? 'pub.search.countOne' : 'pub.search.count'), { n: String(results.total), q })}</p>
             {results.truncated ? <p class="muted">{fill(ctx.t('nat.search.truncated'), { n: String(results.plans.length + results.kpis.length + results.nodes.length) })}</p> : null}
             <DownloadLinks ctx={ctx} base={ctx.href(`/search?q=${encodeURIComponent(q)}`)} json={`/api/v1/search?q=${encodeURIComponent(q)}`} />
             <Group ctx={ctx} id="r-kpis" title={ctx.t('pub.search.kpis')} items={results.kpis} />
@@ -53,7 +54,7 @@ function Group(props: { ctx: ViewContext; id: string; title: string; items: read
   return (
     <section aria-labelledby={`${props.id}-h`}>
       <h2 id={`${props.id}-h`}>
-        {props.title} <span class="count">（{props.items.length}）</span>
+        {props.title} <span class="count">{parens(String(props.items.length), ctx.lang).trim()}</span>
       </h2>
       <ol class="results">
         {props.items.map((r) => (
