@@ -1,17 +1,25 @@
 import type { Child } from 'hono/jsx';
 import type { ViewContext } from './view-context.ts';
+import { markup, type Markup, type MarkupPart } from './markup.ts';
+
+/**
+ * A page's `<head>` (charset, viewport, title, one stylesheet) as markup. Written as JSX, a
+ * `<head>` (or `<svg>`) element switches hono/jsx into looking up a namespace context for every
+ * element of every page rendered afterwards (a few per cent of a page's CPU, issue 11.4).
+ */
+export function documentHead(title: string, after: MarkupPart = APP_STYLESHEET, before: MarkupPart = null): Markup {
+  return markup`<head><meta charset="utf-8"/><meta name="viewport" content="width=device-width, initial-scale=1"/>${before}<title>${title}</title>${after}</head>`;
+}
+
+/** The app's stylesheet link, the usual end of a {@link documentHead}. */
+export const APP_STYLESHEET: Markup = markup`<link rel="stylesheet" href="/static/app.css"/>`;
 
 /** The page frame: skip link, header with the language switch, main, footer. */
 export function Layout(props: { ctx: ViewContext; title: string; children: Child; breadcrumbs?: { href: string; label: string }[] }) {
   const { ctx } = props;
   return (
     <html lang={ctx.lang}>
-      <head>
-        <meta charset="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <title>{`${props.title} | ${ctx.t('app.name')}`}</title>
-        <link rel="stylesheet" href="/static/app.css" />
-      </head>
+      {documentHead(`${props.title} | ${ctx.t('app.name')}`)}
       <body>
         <a class="skip" href="#main">
           {ctx.t('nav.skip')}

@@ -6,11 +6,13 @@ import type { NodeRollup } from '../../core/plan/rollup.ts';
 import { internationalSummary, type PlanReport, type PlanReportRow } from '../../services/plan-report.service.ts';
 import { formatQuantity, formatRate } from './format.ts';
 import { Layout } from './layout.tsx';
-import { RateBar, StatusBadge } from './status-badge.tsx';
+import { rateBar, StatusBadge } from './status-badge.tsx';
+import { joinMarkup, markup } from './markup.ts';
+import type { TimePoint } from '../../core/time/time-point.ts';
 import { localized, type ViewContext } from './view-context.ts';
 import type { FilteredPlanReport, PlanFilter } from '../../services/plan-filter.service.ts';
 import { PlanFilterForm } from './plan-filter.view.tsx';
-import { DownloadLinks, kpiPath, StatusWithOverride, timeLabel, yearLabel } from './public-parts.tsx';
+import { DownloadLinks, kpiPath, statusWithOverride, timeLabel, yearLabel } from './public-parts.tsx';
 import { expertEvaluationsOf, otherNarrativesOf } from '../../services/staff-notes.service.ts';
 import { fill } from './fill.ts';
 
@@ -62,7 +64,7 @@ export function PlanView(props: { ctx: ViewContext; city: City; report: PlanRepo
       ) : null}
       <section aria-labelledby="tree-h">
         <h2 id="tree-h">{ctx.t('plan.tree')}</h2>
-        {report.rows.length === 0 ? <p>{ctx.t('plan.noKpis')}</p> : null}
+        {report.rows.length === 0 ? <p>{ctx.t('plan.noKpis')}</p> : <p class="muted small">{ctx.t('pub.plan.whyLead')}</p>}
         {plan.nodes.map((n) => (
           <NodeSection ctx={ctx} node={n} depth={0} report={report} />
         ))}
@@ -211,75 +213,47 @@ function RollupRule(props: { ctx: ViewContext; rollup: NodeRollup; node: PlanNod
 
 /**
  * A node's KPI rows: a table on wide screens, one labelled card per KPI on phones (the `kpi-cards`
- * layout of the KPI list), the header row kept for screen readers.
+ * layout of the KPI list), the header row kept for screen readers. The rows are markup
+ * (markup.ts): a plan can hold 300 KPIs. Each row's status and forecast are explained on the
+ * KPI's page (one line above the tree says so) rather than in a tooltip on every row.
  */
 function KpiRowsTable(props: { ctx: ViewContext; rows: PlanReportRow[]; label: string }) {
   const { ctx } = props;
+  const label = {
+    no: ctx.t('kpi.no'),
+    baseline: ctx.t('kpi.baseline'),
+    latest: ctx.t('kpi.latest'),
+    target: ctx.t('kpi.target'),
+    rate: ctx.t('kpi.rate'),
+    undefinedRate: ctx.t('rate.undefined'),
+    status: ctx.t('kpi.status'),
+    forecast: ctx.t('kpi.forecast'),
+  };
+  const figure = (f: { value: number; decimals?: number | undefined; at: TimePoint } | null | undefined, unit: string) =>
+    f ? markup`${formatQuantity(f.value, f.decimals, unit, ctx.lang)}<span class="cell-note">${timeLabel(f.at, ctx.lang)}</span>` : '—';
+  const body = props.rows.map(({ row, kpi, evaluation: e, override }) => {
+    const a = e?.status.achievement ?? null;
+    const rateLabel = a ? (a.rate === null ? `${formatRate(a.displayRate, ctx.lang)} (${label.undefinedRate})` : formatRate(a.rate, ctx.lang)) : '—';
+    const targets = kpi.sdgTargets.length > 0 ? markup`<span class="sdg-targets">【${kpi.sdgTargets.join(', ')}】</span>` : null;
+    const status = e ? statusWithOverride(ctx, e.status.status, override, undefined, true) : override ? statusWithOverride(ctx, 'no-data', override, undefined, true) : null;
+    return markup`<tr><td class="row-no" data-label="${label.no}">${row.no ?? ''}</td><th scope="row"><a href="${ctx.href(kpiPath(kpi.cityId, kpi.id))}">${localized(ctx, kpi.name, kpi.nameEn)}</a>${targets}</th><td class="num" data-label="${label.baseline}">${figure(kpi.baseline, kpi.unit)}</td><td class="num" data-label="${label.latest}">${figure(e?.latest, kpi.unit)}</td><td class="num" data-label="${label.target}">${figure(e?.target, kpi.unit)}</td><td data-label="${label.rate}">${rateBar(a?.displayRate ?? null, rateLabel)}</td><td data-label="${label.status}">${status}</td><td data-label="${label.forecast}">${e ? ctx.t(`forecast.${e.forecast.verdict}`) : null}</td></tr>`;
+  });
   return (
     <div class="table-scroll" tabindex={0} role="region" aria-label={props.label}>
       <table class="kpi-table kpi-cards plan-kpis">
         <thead>
           <tr>
-            <th scope="col">{ctx.t('kpi.no')}</th>
+            <th scope="col">{label.no}</th>
             <th scope="col">{ctx.t('kpi.name')}</th>
-            <th scope="col">{ctx.t('kpi.baseline')}</th>
-            <th scope="col">{ctx.t('kpi.latest')}</th>
-            <th scope="col">{ctx.t('kpi.target')}</th>
-            <th scope="col">{ctx.t('kpi.rate')}</th>
-            <th scope="col">{ctx.t('kpi.status')}</th>
-            <th scope="col">{ctx.t('kpi.forecast')}</th>
+            <th scope="col">{label.baseline}</th>
+            <th scope="col">{label.latest}</th>
+            <th scope="col">{label.target}</th>
+            <th scope="col">{label.rate}</th>
+            <th scope="col">{label.status}</th>
+            <th scope="col">{label.forecast}</th>
           </tr>
         </thead>
-        <tbody>
-          {props.rows.map(({ row, kpi, evaluation: e, override }) => {
-            const a = e?.status.achievement ?? null;
-            const rateLabel = a ? (a.rate === null ? `${formatRate(a.displayRate, ctx.lang)} (${ctx.t('rate.undefined')})` : formatRate(a.rate, ctx.lang)) : '—';
-            return (
-              <tr>
-                <td class="row-no" data-label={ctx.t('kpi.no')}>{row.no ?? ''}</td>
-                <th scope="row">
-                  <a href={ctx.href(kpiPath(kpi.cityId, kpi.id))}>{localized(ctx, kpi.name, kpi.nameEn)}</a>
-                  {kpi.sdgTargets.length > 0 ? <span class="sdg-targets">【{kpi.sdgTargets.join(', ')}】</span> : null}
-                </th>
-                <td class="num" data-label={ctx.t('kpi.baseline')}>
-                  {formatQuantity(kpi.baseline.value, kpi.baseline.decimals, kpi.unit, ctx.lang)}
-                  <span class="cell-note">{timeLabel(kpi.baseline.at, ctx.lang)}</span>
-                </td>
-                <td class="num" data-label={ctx.t('kpi.latest')}>
-                  {e?.latest ? (
-                    <>
-                      {formatQuantity(e.latest.value, e.latest.decimals, kpi.unit, ctx.lang)}
-                      <span class="cell-note">{timeLabel(e.latest.at, ctx.lang)}</span>
-                    </>
-                  ) : (
-                    '—'
-                  )}
-                </td>
-                <td class="num" data-label={ctx.t('kpi.target')}>
-                  {e ? (
-                    <>
-                      {formatQuantity(e.target.value, e.target.decimals, kpi.unit, ctx.lang)}
-                      <span class="cell-note">{timeLabel(e.target.at, ctx.lang)}</span>
-                    </>
-                  ) : (
-                    '—'
-                  )}
-                </td>
-                <td data-label={ctx.t('kpi.rate')}>
-                  <RateBar rate={a?.displayRate ?? null} label={rateLabel} />
-                </td>
-                <td data-label={ctx.t('kpi.status')}>
-                  {e ? (
-                    <StatusWithOverride ctx={ctx} status={e.status.status} override={override} title={e.status.record.explanation[ctx.lang]} reason />
-                  ) : override ? (
-                    <StatusWithOverride ctx={ctx} status="no-data" override={override} reason />
-                  ) : null}
-                </td>
-                <td data-label={ctx.t('kpi.forecast')}>{e ? <span title={e.forecast.record.explanation[ctx.lang]}>{ctx.t(`forecast.${e.forecast.verdict}`)}</span> : null}</td>
-              </tr>
-            );
-          })}
-        </tbody>
+        <tbody>{joinMarkup(body)}</tbody>
       </table>
     </div>
   );
