@@ -6,7 +6,9 @@ import type { Lang } from './lang.ts';
  * 38 % of a city or plan page's CPU and 58–108× slower than reusing one (issue 11.4). Japanese uses
  * ja-JP; English en-GB (day-month dates and the thousands comma the sheets print).
  */
-const formatters = new Map<string, Intl.NumberFormat>();
+const formatters = new Map<string, { readonly format: Intl.NumberFormat; readonly done: Map<number, string> }>();
+/** Formatted figures kept per shape: pages print the same few thousand figures again and again. */
+const MAX_KEPT_PER_SHAPE = 4096;
 
 /** Options of {@link formatDecimal}: fraction digits (min = max unless `minDecimals` is given) and grouping. */
 export interface DecimalShape {
@@ -23,8 +25,18 @@ export function formatDecimal(value: number, lang: Lang, shape: DecimalShape): s
   let f = formatters.get(key);
   if (!f) {
     // The key space is tiny (2 languages × ≤21 × ≤21 × 2), so the map stays bounded.
-    f = new Intl.NumberFormat(lang === 'ja' ? 'ja-JP' : 'en-GB', { minimumFractionDigits: min, maximumFractionDigits: shape.maxDecimals, useGrouping: grouping });
+    f = { format: new Intl.NumberFormat(lang === 'ja' ? 'ja-JP' : 'en-GB', { minimumFractionDigits: min, maximumFractionDigits: shape.maxDecimals, useGrouping: grouping }), done: new Map() };
     formatters.set(key, f);
   }
-  return f.format(value);
+  // Formatting costs a microsecond or two, a lookup a tenth of that; each shape keeps at most
+  // MAX_KEPT_PER_SHAPE figures (then starts afresh), so memory stays bounded.
+  // A Map does not tell -0 from 0 (Intl prints "-0"): that one is never kept.
+  if (Object.is(value, -0)) return f.format.format(value);
+  let text = f.done.get(value);
+  if (text === undefined) {
+    text = f.format.format(value);
+    if (f.done.size >= MAX_KEPT_PER_SHAPE) f.done.clear();
+    f.done.set(value, text);
+  }
+  return text;
 }

@@ -16,6 +16,7 @@ import { cityJson, cityCsvResponse, csvResponse, jsonResponse, requestedFormat }
 import { cityDirectory } from '../../summaries/national.service.ts';
 import { cityFilterOf, pagingOf } from './national-json.ts';
 import { htmlPage } from '../html-page.ts';
+import { memoized } from '../../cities/city-view-memo.ts';
 
 /** The plan page's filters (GET); a value that is not one of the choices counts as no filter. */
 const planFilterQuery = z.object({
@@ -47,7 +48,7 @@ export function publicRoutes(deps: WebDeps): Hono {
     const summary = summarizeCity(data);
     if (format === 'csv') return cityCsvResponse(data.city, cityKpisTable(data), `${data.city.id}-kpis`);
     if (format === 'json') return jsonResponse(cityJson(data, summary), data.city.id);
-    return htmlPage(c, <CityView ctx={viewContextOf(c)} data={data} summary={summary} glance={progressAtAGlance(data, summary)} today={clockOf(deps).todayInTokyo()} />);
+    return htmlPage(c, <CityView ctx={viewContextOf(c)} data={data} summary={summary} glance={memoized(data, 'progress-glance', () => progressAtAGlance(data, summary))} today={clockOf(deps).todayInTokyo()} />);
   });
 
   app.get('/cities/:city/plans/:plan', async (c) => {
