@@ -3,7 +3,7 @@
  * bench/profile-pages.ts`): the seeded app on an in-memory PGlite plus one generated city of
  * about 280 KPIs (bench/national/generate.ts), each page requested through `app.request` with an
  * unknown query parameter so that every request renders (the page cache passes it by). Prints
- * each page's bytes and mean milliseconds per request (wall clock, one process: a profile aid,
+ * each page's bytes and mean milliseconds per request (wall clock and CPU, one process: a profile aid,
  * not the benchmark; `npm run bench -- --web` measures the server).
  *
  * `--n=N` requests per page (default 300); `--dump=DIR` writes each page's HTML there.
@@ -42,8 +42,11 @@ for (const [name, path] of Object.entries(pages)) {
   if (dump) writeFileSync(`${dump}/${name}.html`, body);
   for (let i = 0; i < 30; i++) await (await app.request(`${path}?warm=${i}`)).arrayBuffer();
   const t = performance.now();
+  const cpu = process.cpuUsage();
   for (let i = 0; i < n; i++) await (await app.request(`${path}?profile=${i}`)).arrayBuffer();
   const ms = (performance.now() - t) / n;
-  console.log(`${name.padEnd(10)} ${String(bytes).padStart(8)} bytes ${ms.toFixed(3).padStart(8)} ms/request`);
+  const used = process.cpuUsage(cpu);
+  const cpuMs = (used.user + used.system) / 1000 / n;
+  console.log(`${name.padEnd(10)} ${String(bytes).padStart(8)} bytes ${ms.toFixed(3).padStart(8)} ms/request ${cpuMs.toFixed(3).padStart(8)} ms CPU/request`);
 }
 await ctx.close();
