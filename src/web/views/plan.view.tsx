@@ -12,7 +12,7 @@ import type { TimePoint } from '../../core/time/time-point.ts';
 import { localized, type ViewContext } from './view-context.ts';
 import type { FilteredPlanReport, PlanFilter } from '../../services/plan-filter.service.ts';
 import { PlanFilterForm } from './plan-filter.view.tsx';
-import { DownloadLinks, kpiPath, statusWithOverride, timeLabel, yearLabel } from './public-parts.tsx';
+import { columnHeads, DownloadLinks, kpiPath, statusWithOverride, timeLabel, yearLabel } from './public-parts.tsx';
 import { expertEvaluationsOf, otherNarrativesOf } from '../../services/staff-notes.service.ts';
 import { fill } from './fill.ts';
 
@@ -241,18 +241,7 @@ function KpiRowsTable(props: { ctx: ViewContext; rows: PlanReportRow[]; label: s
   return (
     <div class="table-scroll" tabindex={0} role="region" aria-label={props.label}>
       <table class="kpi-table kpi-cards plan-kpis">
-        <thead>
-          <tr>
-            <th scope="col">{label.no}</th>
-            <th scope="col">{ctx.t('kpi.name')}</th>
-            <th scope="col">{label.baseline}</th>
-            <th scope="col">{label.latest}</th>
-            <th scope="col">{label.target}</th>
-            <th scope="col">{label.rate}</th>
-            <th scope="col">{label.status}</th>
-            <th scope="col">{label.forecast}</th>
-          </tr>
-        </thead>
+        {columnHeads([label.no, ctx.t('kpi.name'), label.baseline, label.latest, label.target, label.rate, label.status, label.forecast])}
         <tbody>{joinMarkup(body)}</tbody>
       </table>
     </div>

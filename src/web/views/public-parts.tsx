@@ -141,6 +141,11 @@ export function NextTargetCell(props: { ctx: ViewContext; targets: readonly { at
   return nextTargetCell(props.ctx, props.targets, props.unit, props.today);
 }
 
+/** A table's header row: one column heading per label (null: no such column). */
+export function columnHeads(labels: readonly (string | null)[]): Markup {
+  return markup`<thead><tr>${labels.map((l) => (l === null ? null : markup`<th scope="col">${l}</th>`))}</tr></thead>`;
+}
+
 /** A row of a KPI table: a KPI of some city with its current evaluation. */
 export interface KpiTableItem {
   readonly city: City;
@@ -237,18 +242,7 @@ export function KpiTable(props: { ctx: ViewContext; items?: readonly KpiTableIte
     <div class="table-scroll" tabindex={0} role="region" aria-label={props.caption ?? ctx.t('pub.kpi.list')}>
       <table class="kpi-table kpi-cards">
         {props.caption ? <caption class="visually-hidden">{props.caption}</caption> : null}
-        <thead>
-          <tr>
-            {props.showCity ? <th scope="col">{label.city}</th> : null}
-            <th scope="col">{ctx.t('kpi.name')}</th>
-            <th scope="col">{label.latest}</th>
-            <th scope="col">{label.target}</th>
-            <th scope="col">{label.next}</th>
-            <th scope="col">{label.rate}</th>
-            <th scope="col">{label.status}</th>
-            <th scope="col">{label.forecast}</th>
-          </tr>
-        </thead>
+        {columnHeads([props.showCity ? label.city : null, ctx.t('kpi.name'), label.latest, label.target, label.next, label.rate, label.status, label.forecast])}
         <tbody>{joinMarkup(body)}</tbody>
       </table>
     </div>
