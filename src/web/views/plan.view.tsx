@@ -6,7 +6,7 @@ import type { NodeRollup } from '../../core/plan/rollup.ts';
 import { internationalSummary, type PlanReport, type PlanReportRow } from '../../services/plan-report.service.ts';
 import { formatQuantity, formatRate } from './format.ts';
 import { Layout } from './layout.tsx';
-import { rateBar, StatusBadge } from './status-badge.tsx';
+import { rateBar, statusBadge, StatusBadge } from './status-badge.tsx';
 import { joinMarkup, markup } from './markup.ts';
 import type { TimePoint } from '../../core/time/time-point.ts';
 import { localized, type ViewContext } from './view-context.ts';
@@ -128,9 +128,27 @@ function PlanEvaluations(props: { ctx: ViewContext; report: PlanReport }) {
   );
 }
 
+/** A report's rows by node and its KPIs by id, indexed once per report (a 300-KPI plan has 30 nodes). */
+const reportIndexes = new WeakMap<PlanReport, { byNode: Map<string, PlanReportRow[]>; kpis: Map<string, PlanReportRow['kpi']> }>();
+function indexOf(report: PlanReport) {
+  let index = reportIndexes.get(report);
+  if (!index) {
+    index = { byNode: new Map(), kpis: new Map() };
+    for (const r of report.rows) {
+      const list = index.byNode.get(r.node.id);
+      if (list) list.push(r);
+      else index.byNode.set(r.node.id, [r]);
+      if (!index.kpis.has(r.kpi.id)) index.kpis.set(r.kpi.id, r.kpi);
+    }
+    reportIndexes.set(report, index);
+  }
+  return index;
+}
+const kpiOfReport = (report: PlanReport, id: string) => indexOf(report).kpis.get(id);
+
 function NodeSection(props: { ctx: ViewContext; node: PlanNode; depth: number; report: PlanReport }) {
   const { ctx, node, report } = props;
-  const rows = report.rows.filter((r) => r.node.id === node.id);
+  const rows = indexOf(report).byNode.get(node.id) ?? [];
   const rollup = report.rollups.get(node.id);
   // h3 for top-level nodes, h4 below, never deeper than h6.
   const level = Math.min(6, 3 + props.depth);
@@ -161,7 +179,7 @@ function RollupRule(props: { ctx: ViewContext; rollup: NodeRollup; node: PlanNod
   const { ctx, rollup, node, report } = props;
   const childById = new Map(node.children.map((c) => [c.id, c]));
   const kpiName = (id: string) => {
-    const k = report.rows.find((r) => r.kpi.id === id)?.kpi;
+    const k = kpiOfReport(report, id);
     return k ? localized(ctx, k.name, k.nameEn) : id;
   };
   const caption = fill(ctx.t('pub.plan.rollup.caption'), { node: props.heading });
@@ -182,19 +200,14 @@ function RollupRule(props: { ctx: ViewContext; rollup: NodeRollup; node: PlanNod
             </tr>
           </thead>
           <tbody>
-            {rollup.parts.map((p) => {
-              const child = p.kind === 'node' ? childById.get(p.id) : undefined;
-              const name = child ? `${child.code ? `${child.code} ` : ''}${localized(ctx, child.title, child.titleEn)} ${ctx.t('pub.plan.rollup.node')}` : kpiName(p.id);
-              return (
-                <tr>
-                  <th scope="row">{name}</th>
-                  <td class="num">{p.weight}</td>
-                  <td>{p.status === 'not-applicable' ? ctx.t('pub.plan.rollup.notApplicable') : <StatusBadge ctx={ctx} status={p.status} />}</td>
-                  <td class="num">{p.counted ? formatRate(p.progress, ctx.lang) : ctx.t('pub.plan.rollup.leftOut')}</td>
-                  <td class="num">{p.counted ? formatRate(p.expectedProgress, ctx.lang) : '—'}</td>
-                </tr>
-              );
-            })}
+            {joinMarkup(
+              rollup.parts.map((p) => {
+                const child = p.kind === 'node' ? childById.get(p.id) : undefined;
+                const name = child ? `${child.code ? `${child.code} ` : ''}${localized(ctx, child.title, child.titleEn)} ${ctx.t('pub.plan.rollup.node')}` : kpiName(p.id);
+                const status = p.status === 'not-applicable' ? ctx.t('pub.plan.rollup.notApplicable') : statusBadge(ctx, p.status);
+                return markup`<tr><th scope="row">${name}</th><td class="num">${p.weight}</td><td>${status}</td><td class="num">${p.counted ? formatRate(p.progress, ctx.lang) : ctx.t('pub.plan.rollup.leftOut')}</td><td class="num">${p.counted ? formatRate(p.expectedProgress, ctx.lang) : '—'}</td></tr>`;
+              }),
+            )}
           </tbody>
         </table>
       </div>
