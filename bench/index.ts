@@ -5,6 +5,7 @@
  * `npm run bench -- --national[=N]` runs the national benchmark instead (issue 11.5: N generated
  * cities, 1,741 by default, in a PostgreSQL server it starts) and prints its JSON; progress goes
  * to stderr. `--seconds=S` sets each page type's load (default 10), `--mixed-seconds=S` the mixed one (default 20).
+ * `--web` runs only the web pages' figures (city, plan, KPI: cached, uncached, static), `--quick` with 3 rounds instead of 10.
  */
 import { performance } from 'node:perf_hooks';
 import { achievement } from '../src/core/kpi/achievement.ts';
@@ -107,8 +108,13 @@ if (national !== undefined) {
   process.exit(0);
 }
 
-benchCore();
-await benchSeedLoad();
-await benchWebPage();
-await benchSheetFigures();
+// `--web`: only the web pages' figures (the part issue 11.4 tunes), a few minutes instead of many.
+if (process.argv.includes('--web')) {
+  await benchWebPage();
+} else {
+  benchCore();
+  await benchSeedLoad();
+  await benchWebPage();
+  await benchSheetFigures();
+}
 if (json) console.log(JSON.stringify(figures));

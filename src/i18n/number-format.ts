@@ -6,7 +6,10 @@ import type { Lang } from './lang.ts';
  * 38 % of a city or plan page's CPU and 58–108× slower than reusing one (issue 11.4). Japanese uses
  * ja-JP; English en-GB (day-month dates and the thousands comma the sheets print).
  */
-const formatters = new Map<string, Intl.NumberFormat>();
+const formatters = new Map<string, { readonly format: Intl.NumberFormat; readonly done: Map<number, string> }>();
+/** Formatted figures kept, all shapes together: pages print the same few thousand figures again and again. */
+const MAX_KEPT = 16_384;
+let kept = 0;
 
 /** Options of {@link formatDecimal}: fraction digits (min = max unless `minDecimals` is given) and grouping. */
 export interface DecimalShape {
@@ -23,8 +26,22 @@ export function formatDecimal(value: number, lang: Lang, shape: DecimalShape): s
   let f = formatters.get(key);
   if (!f) {
     // The key space is tiny (2 languages × ≤21 × ≤21 × 2), so the map stays bounded.
-    f = new Intl.NumberFormat(lang === 'ja' ? 'ja-JP' : 'en-GB', { minimumFractionDigits: min, maximumFractionDigits: shape.maxDecimals, useGrouping: grouping });
+    f = { format: new Intl.NumberFormat(lang === 'ja' ? 'ja-JP' : 'en-GB', { minimumFractionDigits: min, maximumFractionDigits: shape.maxDecimals, useGrouping: grouping }), done: new Map() };
     formatters.set(key, f);
   }
-  return f.format(value);
+  // Formatting costs a microsecond or two, a lookup a tenth of that; at most MAX_KEPT figures
+  // are kept (then every shape starts afresh), so memory stays bounded (about 2 MB).
+  // A Map does not tell -0 from 0 (Intl prints "-0"): that one is never kept.
+  if (Object.is(value, -0)) return f.format.format(value);
+  let text = f.done.get(value);
+  if (text === undefined) {
+    text = f.format.format(value);
+    if (kept >= MAX_KEPT) {
+      for (const shape of formatters.values()) shape.done.clear();
+      kept = 0;
+    }
+    f.done.set(value, text);
+    kept++;
+  }
+  return text;
 }

@@ -51,6 +51,24 @@ describe('security headers', () => {
     });
   }
 
+  it('pages answered as bytes (issue 11.4: city, plan, KPI list, KPI; rendered or kept) carry the same security headers as any other page', async () => {
+    const SECURITY = /^(content-security-policy|x-|referrer-policy|strict-transport-security|cross-origin-|origin-agent-cluster|permissions-policy)/;
+    const securityOf = (res: Response) => Object.fromEntries([...res.headers].filter(([k]) => SECURITY.test(k)));
+    for (const server of [app, hsts]) {
+      const reference = securityOf(await server.request('/sdgs/11'));
+      expect(Object.keys(reference).length).toBeGreaterThanOrEqual(12);
+      for (const path of ['/cities/ichinoseki', '/cities/ichinoseki/plans/ichinoseki-sdgs-future-city-1', '/cities/ichinoseki/kpis', '/cities/ichinoseki/kpis/new-farmers']) {
+        for (const variant of [path, `${path}?uncached=1`, path]) {
+          const res = await server.request(variant);
+          expect(res.status, variant).toBe(200);
+          expect(res.headers.get('content-type'), variant).toBe('text/html; charset=UTF-8');
+          expect(securityOf(res), variant).toEqual(reference);
+          expect(Number(res.headers.get('content-length')), variant).toBe((await res.arrayBuffer()).byteLength);
+        }
+      }
+    }
+  });
+
   it('sends HSTS on every answer when HSTS_MAX_AGE is set', async () => {
     for (const [, path] of ANSWERS) expect((await hsts.request(path)).headers.get('strict-transport-security'), path).toBe('max-age=31536000; includeSubDomains');
   });

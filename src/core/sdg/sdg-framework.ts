@@ -144,6 +144,17 @@ export function contrastRatio(a: string, b: string): number {
  * cannot happen for an opaque colour: one of the two always reaches 4.58 : 1, kept as a safeguard).
  */
 export function textColourOn(colour: string): '#FFFFFF' | '#000000' {
+  // Pages ask for the 17 goal colours on every render: each colour is worked out once.
+  let chosen = textColours.get(colour);
+  if (chosen === undefined) {
+    chosen = computeTextColourOn(colour);
+    if (textColours.size < 256) textColours.set(colour, chosen);
+  }
+  return chosen;
+}
+const textColours = new Map<string, '#FFFFFF' | '#000000'>();
+
+function computeTextColourOn(colour: string): '#FFFFFF' | '#000000' {
   const white = contrastRatio(colour, '#FFFFFF');
   const black = contrastRatio(colour, '#000000');
   if (white >= WCAG_AA) return '#FFFFFF';

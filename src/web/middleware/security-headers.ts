@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { MiddlewareHandler } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
 import { secureHeaders } from 'hono/secure-headers';
 import type { WebConfig } from '../../config.ts';
 import { SHEET_CSS } from '../views/sheet/sheet.css.ts';
@@ -53,11 +53,59 @@ export function securityHeaders(web: WebConfig): MiddlewareHandler {
       xXssProtection: true,
       permissionsPolicy: { camera: [], microphone: [], geolocation: [], payment: [] },
     });
-  const publicHeaders = common('strict-origin-when-cross-origin');
-  const staffHeaders = common('same-origin');
-  const embedHeaders = common('strict-origin-when-cross-origin', true);
-  return (c, next) => {
-    if (c.req.path === '/staff' || c.req.path.startsWith('/staff/')) return staffHeaders(c, next);
-    return EMBEDDABLE_PAGE.test(c.req.path) ? embedHeaders(c, next) : publicHeaders(c, next);
+  const kinds = {
+    public: common('strict-origin-when-cross-origin'),
+    staff: common('same-origin'),
+    embed: common('strict-origin-when-cross-origin', true),
   };
+  // Each kind's headers as one plain record, read once from Hono's own middleware (so they are
+  // exactly what it sets): a page built as bytes carries them from the start (see html-page.ts),
+  // and the middleware then has nothing left to do on that answer (issue 11.4).
+  let records: Record<keyof typeof kinds, SecurityHeaderSet> | undefined;
+  const loading = Promise.all((Object.keys(kinds) as (keyof typeof kinds)[]).map(async (k) => [k, await headerSetOf(kinds[k])] as const)).then((all) => {
+    records = Object.fromEntries(all) as Record<keyof typeof kinds, SecurityHeaderSet>;
+    return records;
+  });
+  return async (c, next) => {
+    const path = c.req.path;
+    const kind = path === '/staff' || path.startsWith('/staff/') ? 'staff' : EMBEDDABLE_PAGE.test(path) ? 'embed' : 'public';
+    const set = (records ?? (await loading))[kind];
+    headerSets.set(c.req.raw, set);
+    await next();
+    if (securedAnswers.has(c.res)) return;
+    const headers = c.res.headers;
+    for (const name in set) headers.set(name, set[name]!);
+  };
+}
+
+/** The security headers of one kind of answer, lower-case name → value. */
+export type SecurityHeaderSet = Readonly<Record<string, string>>;
+
+/** The header set the middleware chose for each request in flight. */
+const headerSets = new WeakMap<Request, SecurityHeaderSet>();
+/** Answers built with their security headers already (nothing to add). */
+const securedAnswers = new WeakSet<Response>();
+
+/**
+ * The security headers the middleware will give the answer to `req` (null outside the app, e.g.
+ * a view rendered in a test without the middleware), for an answer that carries them from the
+ * start; mark that answer with {@link markSecured}.
+ */
+export function securityHeadersFor(req: Request): SecurityHeaderSet | null {
+  return headerSets.get(req) ?? null;
+}
+
+/** Records that an answer already carries every header of {@link securityHeadersFor}. */
+export function markSecured(res: Response): Response {
+  securedAnswers.add(res);
+  return res;
+}
+
+/** The headers a Hono middleware sets on an empty answer, as a plain record. */
+async function headerSetOf(middleware: MiddlewareHandler): Promise<SecurityHeaderSet> {
+  const probe = new Hono();
+  probe.use(middleware);
+  probe.get('*', (c) => c.body(null, 204));
+  const res = await probe.request('/');
+  return Object.fromEntries(res.headers);
 }

@@ -19,6 +19,7 @@ import { KpiListView } from '../views/open-data.view.tsx';
 import { clockOf, type WebDeps } from '../web-deps.ts';
 import { notFound } from './public.routes.tsx';
 import { chartFileResponse, cityKpiJson, cityCsvResponse, jsonResponse, kpiDetailJson, requestedFormat } from './public-json.ts';
+import { htmlPage } from '../html-page.ts';
 
 /** The KPI list's filters (GET); a value that is not one of the choices counts as no filter. */
 const kpiListQuery = z.object({
@@ -49,7 +50,7 @@ export function kpiRoutes(deps: WebDeps): Hono {
       return cityCsvResponse(data.city, { ...table, rows: table.rows.filter((r) => ids.has(String(r.kpi_id))) }, `${data.city.id}-kpis`);
     }
     if (format === 'json') return jsonResponse({ city: data.city.id, kpis: items.map((k) => cityKpiJson({ city: data.city, ...k, override: statusOverridesByKpi(data).get(k.kpi.id) })) }, `${data.city.id}-kpis`);
-    return c.html(<KpiListView ctx={viewContextOf(c)} data={data} summary={summary} filtered={filtered} today={clockOf(deps).todayInTokyo()} />);
+    return htmlPage(c, <KpiListView ctx={viewContextOf(c)} data={data} summary={summary} filtered={filtered} today={clockOf(deps).todayInTokyo()} />);
   });
 
   /** Progress at a glance (issue 15.1): counts by status per SDG goal, plan goal and department. */
@@ -68,7 +69,7 @@ export function kpiRoutes(deps: WebDeps): Hono {
     // Baseline, every published actual and every target (future ones too), issue 15.3.
     if (format === 'csv') return cityCsvResponse(data.city, kpiSeriesTable(data.city, [detail.kpi]), name);
     if (format === 'json') return jsonResponse(kpiDetailJson(detail), name);
-    return c.html(<KpiView ctx={viewContextOf(c)} detail={detail} publicUrl={deps.web?.publicUrl} />);
+    return htmlPage(c, <KpiView ctx={viewContextOf(c)} detail={detail} publicUrl={deps.web?.publicUrl} />);
   });
 
   /**

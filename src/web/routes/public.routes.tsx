@@ -15,6 +15,8 @@ import { cityKpisTable, planReportTable } from '../../open-data/open-data.servic
 import { cityJson, cityCsvResponse, csvResponse, jsonResponse, requestedFormat } from './public-json.ts';
 import { cityDirectory } from '../../summaries/national.service.ts';
 import { cityFilterOf, pagingOf } from './national-json.ts';
+import { htmlPage } from '../html-page.ts';
+import { memoized } from '../../cities/city-view-memo.ts';
 
 /** The plan page's filters (GET); a value that is not one of the choices counts as no filter. */
 const planFilterQuery = z.object({
@@ -46,7 +48,7 @@ export function publicRoutes(deps: WebDeps): Hono {
     const summary = summarizeCity(data);
     if (format === 'csv') return cityCsvResponse(data.city, cityKpisTable(data), `${data.city.id}-kpis`);
     if (format === 'json') return jsonResponse(cityJson(data, summary), data.city.id);
-    return c.html(<CityView ctx={viewContextOf(c)} data={data} summary={summary} glance={progressAtAGlance(data, summary)} today={clockOf(deps).todayInTokyo()} />);
+    return htmlPage(c, <CityView ctx={viewContextOf(c)} data={data} summary={summary} glance={memoized(data, 'progress-glance', () => progressAtAGlance(data, summary))} today={clockOf(deps).todayInTokyo()} />);
   });
 
   app.get('/cities/:city/plans/:plan', async (c) => {
@@ -61,7 +63,7 @@ export function publicRoutes(deps: WebDeps): Hono {
     const name = `${data.city.id}-${plan.id}`;
     if (format === 'csv') return cityCsvResponse(data.city, planReportTable(data.city.id, filtered.report), name);
     if (format === 'json') return jsonResponse({ city: data.city.id, plan: plan.id, filter, rows: planReportTable(data.city.id, filtered.report).rows }, name);
-    return c.html(<PlanView ctx={viewContextOf(c)} city={data.city} report={filtered.report} overall={planRollup(report)} filter={filter} filtered={filtered} unpublishedYears={data.unpublishedYears} />);
+    return htmlPage(c, <PlanView ctx={viewContextOf(c)} city={data.city} report={filtered.report} overall={planRollup(report)} filter={filter} filtered={filtered} unpublishedYears={data.unpublishedYears} />);
   });
 
   return app;

@@ -12,6 +12,7 @@ import { DownloadLinks, goalPath, KpiTable, kpiPath, quantityLabel, rateLabel, S
 import { Layout } from './layout.tsx';
 import { RateBar } from './status-badge.tsx';
 import { localized, type ViewContext } from './view-context.ts';
+import { joinMarkup, markup, type Markup } from './markup.ts';
 
 /** `/cities/:city`: its plans, the SDG goals its KPIs cover, and its KPIs. */
 export function CityView(props: { ctx: ViewContext; data: CityData; summary: CitySummary; glance: ProgressGlance; today: string }) {
@@ -47,23 +48,7 @@ export function CityView(props: { ctx: ViewContext; data: CityData; summary: Cit
       </section>
       <section aria-labelledby="sdg-h">
         <h2 id="sdg-h">{ctx.t('city.sdgCoverage')}</h2>
-        <ul class="sdg-grid">
-          {sdgGoals.map((g) => {
-            const covered = summary.coveredGoals.has(g.id);
-            return (
-              <li
-                class={covered ? 'sdg covered' : 'sdg'}
-                style={covered ? `background:${g.colour};color:${textColourOn(g.colour)}` : undefined}
-              >
-                <span class="sdg-no">{g.id}</span>
-                <span class="sdg-name">
-                  <a href={ctx.href(goalPath(g.id))}>{ctx.lang === 'ja' ? g.short.ja : g.short.en}</a>
-                </span>
-                <span class="visually-hidden">（{covered ? ctx.t('city.covered') : ctx.t('city.notCovered')}）</span>
-              </li>
-            );
-          })}
-        </ul>
+        <ul class="sdg-grid">{sdgGrid(ctx, summary.coveredGoals)}</ul>
       </section>
       {headline.length > 0 ? (
         <section aria-labelledby="headline-h">
@@ -134,6 +119,19 @@ export function CityView(props: { ctx: ViewContext; data: CityData; summary: Cit
         </p>
       </section>
     </Layout>
+  );
+}
+
+/** The 17 goals, those the city's KPIs cover in their colours, as markup (every city page has them). */
+function sdgGrid(ctx: ViewContext, covered: ReadonlySet<string>): Markup {
+  const coveredText = ctx.t('city.covered');
+  const notCoveredText = ctx.t('city.notCovered');
+  return joinMarkup(
+    sdgGoals.map((g) => {
+      const on = covered.has(g.id);
+      const item = on ? markup`<li class="sdg covered" style="${`background:${g.colour};color:${textColourOn(g.colour)}`}">` : markup`<li class="sdg">`;
+      return markup`${item}<span class="sdg-no">${g.id}</span><span class="sdg-name"><a href="${ctx.href(goalPath(g.id))}">${ctx.lang === 'ja' ? g.short.ja : g.short.en}</a></span><span class="visually-hidden">（${on ? coveredText : notCoveredText}）</span></li>`;
+    }),
   );
 }
 

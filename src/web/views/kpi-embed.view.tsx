@@ -1,5 +1,6 @@
 import type { KpiDetail } from '../../kpis/kpi-detail.service.ts';
 import { fill } from './fill.ts';
+import { documentHead } from './layout.tsx';
 import { KpiChartFigure, SeriesTable } from './kpi.view.tsx';
 import { UnpublishedYearsNote } from './unpublished-note.tsx';
 import { localized, type ViewContext } from './view-context.ts';
@@ -17,12 +18,7 @@ export function KpiEmbedView(props: { ctx: ViewContext; detail: KpiDetail }) {
   const cityName = localized(ctx, data.city.name, data.city.nameEn);
   return (
     <html lang={ctx.lang}>
-      <head>
-        <meta charset="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <title>{`${fill(ctx.t('pub.embed.title'), { kpi: name, city: cityName })} | ${ctx.t('app.name')}`}</title>
-        <link rel="stylesheet" href="/static/app.css" />
-      </head>
+      {documentHead(`${fill(ctx.t('pub.embed.title'), { kpi: name, city: cityName })} | ${ctx.t('app.name')}`)}
       <body class="embed-body">
         <main>
           <h1>{name}</h1>

@@ -19,6 +19,7 @@ import { Layout } from './layout.tsx';
 import { DownloadLinks, GoalChip, goalPath, OverrideNote, quantityLabel, rateLabel, StatusWithOverride, timeLabel, yearLabel } from './public-parts.tsx';
 import { RateBar, StatusBadge } from './status-badge.tsx';
 import { localized, type ViewContext } from './view-context.ts';
+import { joinMarkup, markup, type Markup } from './markup.ts';
 
 /** The keys of calculation records the page labels; others are shown as named in the record. */
 const CALC_KEYS = [
@@ -292,17 +293,12 @@ export function SeriesTable(props: { ctx: ViewContext; detail: KpiDetail; captio
           </tr>
         </thead>
         <tbody>
-          {rows.map((r) => (
-            <tr>
-              <th scope="row">{formatTime(r.at, ctx.lang)}</th>
-              {ctx.lang === 'ja' ? <td>{formatTimePointWareki(r.at)}</td> : null}
-              <td>{ctx.t(`pub.series.${r.kind}`)}</td>
-              <td class="num">
-                {formatQuantity(r.value, r.decimals, kpi.unit, ctx.lang)}
-                {r.precise ? <PreciseNote ctx={ctx} precise={r.precise} unit={kpi.unit} /> : null}
-              </td>
-            </tr>
-          ))}
+          {joinMarkup(
+            rows.map(
+              (r) =>
+                markup`<tr><th scope="row">${formatTime(r.at, ctx.lang)}</th>${ctx.lang === 'ja' ? markup`<td>${formatTimePointWareki(r.at)}</td>` : null}<td>${ctx.t(`pub.series.${r.kind}`)}</td><td class="num">${formatQuantity(r.value, r.decimals, kpi.unit, ctx.lang)}${r.precise ? preciseNote(ctx, r.precise, kpi.unit) : null}</td></tr>`,
+            ),
+          )}
         </tbody>
       </table>
     </div>
@@ -313,13 +309,9 @@ export function SeriesTable(props: { ctx: ViewContext; detail: KpiDetail; captio
  * The unrounded value behind a printed figure, which rates use (issue 10.7), with where it
  * comes from: stated by a document, or inferred from the rate the city published.
  */
-function PreciseNote(props: { ctx: ViewContext; precise: PreciseValue; unit: string }) {
-  const { ctx, precise } = props;
-  return (
-    <span class="cell-note precise" title={precise.source}>
-      {fill(ctx.t(precise.basis === 'stated' ? 'pub.kpi.precise.stated' : 'pub.kpi.precise.inferred'), { value: formatQuantity(precise.value, undefined, props.unit, ctx.lang) })}
-    </span>
-  );
+function preciseNote(ctx: ViewContext, precise: PreciseValue, unit: string): Markup {
+  const text = fill(ctx.t(precise.basis === 'stated' ? 'pub.kpi.precise.stated' : 'pub.kpi.precise.inferred'), { value: formatQuantity(precise.value, undefined, unit, ctx.lang) });
+  return markup`<span class="cell-note precise" title="${precise.source}">${text}</span>`;
 }
 
 const order = (k: SeriesRow['kind']) => (k === 'baseline' ? 0 : k === 'actual' ? 1 : 2);
@@ -368,29 +360,14 @@ function RecordDetails(props: { ctx: ViewContext; record: CalculationRecord }) {
     ['pub.calc.thresholds', record.thresholds],
   ] as const;
   if (groups.every(([, g]) => Object.keys(g).length === 0)) return null;
-  return (
-    <details class="record">
-      <summary>
-        {ctx.t('pub.calc.details')}
-        {parens(`${ctx.t('pub.calc.method')}${ctx.lang === 'ja' ? '：' : ': '}${methodName(ctx, record.method)}`, ctx.lang)}
-      </summary>
-      <div class="record-grid">
-        {groups.map(([label, values]) =>
-          Object.keys(values).length === 0 ? null : (
-            <dl>
-              <dt class="record-group">{ctx.t(label)}</dt>
-              {Object.entries(values).map(([k, v]) => (
-                <div>
-                  <dt>{isCalcKey(k) ? ctx.t(`pub.calc.${k}`) : k}</dt>
-                  <dd>{calcValue(ctx, k, v)}</dd>
-                </div>
-              ))}
-            </dl>
-          ),
-        )}
-      </div>
-    </details>
-  );
+  const sep = ctx.lang === 'ja' ? '：' : ': ';
+  const lists = groups.map(([label, values]) => {
+    const entries = Object.entries(values);
+    if (entries.length === 0) return null;
+    return markup`<dl><dt class="record-group">${ctx.t(label)}</dt>${entries.map(([k, v]) => markup`<div><dt>${isCalcKey(k) ? ctx.t(`pub.calc.${k}`) : k}</dt><dd>${calcValue(ctx, k, v)}</dd></div>`)}</dl>`;
+  });
+  // As markup (markup.ts): the KPI page has four of these, some twenty values each.
+  return markup`<details class="record"><summary>${ctx.t('pub.calc.details')}${parens(`${ctx.t('pub.calc.method')}${sep}${methodName(ctx, record.method)}`, ctx.lang)}</summary><div class="record-grid">${lists}</div></details>`;
 }
 
 /** The name of a calculation method in the page's language (the record keeps its stable id for the API). */

@@ -1,9 +1,8 @@
 import { KPI_STATUSES } from '../../core/kpi/status.ts';
 import type { Page, PrefectureCount, SummarizedKpi } from '../../summaries/national.service.ts';
-import { formatRate, parens } from './format.ts';
+import { parens } from './format.ts';
 import { fill } from './fill.ts';
-import { kpiPath, NextTargetCell, quantityLabel, StatusWithOverride, timeLabel } from './public-parts.tsx';
-import { RateBar } from './status-badge.tsx';
+import { KpiTable } from './public-parts.tsx';
 import { localized, type ViewContext } from './view-context.ts';
 
 /** A link to `path` with `params` (empty values left out), keeping the page's language. */
@@ -85,56 +84,7 @@ export function StatusSelect(props: { ctx: ViewContext; value: string | undefine
   );
 }
 
-/** The KPIs of a cross-city list from their summaries: city, name with targets, latest, target, next target after `today`, 達成度, status, forecast. */
+/** The KPIs of a cross-city list from their summaries: city, name with targets, latest, target, next target after `today`, 達成度, status, forecast ({@link KpiTable} with the city column). */
 export function SummaryKpiTable(props: { ctx: ViewContext; items: readonly SummarizedKpi[]; caption: string; today: string }) {
-  const { ctx } = props;
-  return (
-    <div class="table-scroll" tabindex={0} role="region" aria-label={props.caption}>
-      <table class="kpi-table kpi-cards">
-        <caption class="visually-hidden">{props.caption}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{ctx.t('pub.city')}</th>
-            <th scope="col">{ctx.t('kpi.name')}</th>
-            <th scope="col">{ctx.t('kpi.latest')}</th>
-            <th scope="col">{ctx.t('kpi.target')}</th>
-            <th scope="col">{ctx.t('cmp.nextTarget')}</th>
-            <th scope="col">{ctx.t('kpi.rate')}</th>
-            <th scope="col">{ctx.t('kpi.status')}</th>
-            <th scope="col">{ctx.t('kpi.forecast')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {props.items.map((k) => (
-            <tr>
-              <td data-label={ctx.t('pub.city')}>
-                {localized(ctx, k.city.name, k.city.nameEn)}
-                <span class="cell-note">{localized(ctx, k.city.prefecture, k.city.prefectureEn)}</span>
-              </td>
-              <th scope="row">
-                <a href={ctx.href(kpiPath(k.city.id, k.id))}>{localized(ctx, k.name, k.nameEn)}</a>
-                {k.sdgTargets.length > 0 ? <span class="sdg-targets">【{k.sdgTargets.join(', ')}】</span> : null}
-              </th>
-              <td class="num" data-label={ctx.t('kpi.latest')}>
-                {quantityLabel(ctx, k.latest, k.unit)}
-                {k.latest ? <span class="cell-note">{timeLabel(k.latest.at, ctx.lang)}</span> : null}
-              </td>
-              <td class="num" data-label={ctx.t('kpi.target')}>
-                {quantityLabel(ctx, k.target, k.unit)}
-                {k.target ? <span class="cell-note">{timeLabel(k.target.at, ctx.lang)}</span> : null}
-              </td>
-              <NextTargetCell ctx={ctx} targets={k.targets} unit={k.unit} today={props.today} />
-              <td data-label={ctx.t('kpi.rate')}>
-                <RateBar rate={k.displayRate} label={k.displayRate === null ? '—' : k.rate === null ? `${formatRate(k.displayRate, ctx.lang)} (${ctx.t('rate.undefined')})` : formatRate(k.rate, ctx.lang)} />
-              </td>
-              <td data-label={ctx.t('kpi.status')}>
-                <StatusWithOverride ctx={ctx} status={k.status} override={k.override ? { kpiId: k.id, ...k.override } : undefined} reason />
-              </td>
-              <td data-label={ctx.t('kpi.forecast')}>{ctx.t(`forecast.${k.forecast}`)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
-  );
+  return <KpiTable ctx={props.ctx} rows={props.items.map((k) => ({ ...k, kpiId: k.id }))} showCity caption={props.caption} today={props.today} />;
 }

@@ -6,11 +6,13 @@ import type { NodeRollup } from '../../core/plan/rollup.ts';
 import { internationalSummary, type PlanReport, type PlanReportRow } from '../../plans/plan-report.service.ts';
 import { formatQuantity, formatRate } from './format.ts';
 import { Layout } from './layout.tsx';
-import { RateBar, StatusBadge } from './status-badge.tsx';
+import { rateBar, statusBadge, StatusBadge } from './status-badge.tsx';
+import { joinMarkup, markup } from './markup.ts';
+import type { TimePoint } from '../../core/time/time-point.ts';
 import { localized, type ViewContext } from './view-context.ts';
 import type { FilteredPlanReport, PlanFilter } from '../../plans/plan-filter.service.ts';
 import { PlanFilterForm } from './plan-filter.view.tsx';
-import { DownloadLinks, kpiPath, StatusWithOverride, timeLabel, yearLabel } from './public-parts.tsx';
+import { columnHeads, DownloadLinks, kpiPath, statusWithOverride, timeLabel, yearLabel } from './public-parts.tsx';
 import { expertEvaluationsOf, otherNarrativesOf } from '../../staff/staff-notes.service.ts';
 import { fill } from './fill.ts';
 
@@ -62,7 +64,7 @@ export function PlanView(props: { ctx: ViewContext; city: City; report: PlanRepo
       ) : null}
       <section aria-labelledby="tree-h">
         <h2 id="tree-h">{ctx.t('plan.tree')}</h2>
-        {report.rows.length === 0 ? <p>{ctx.t('plan.noKpis')}</p> : null}
+        {report.rows.length === 0 ? <p>{ctx.t('plan.noKpis')}</p> : <p class="muted small">{ctx.t('pub.plan.whyLead')}</p>}
         {plan.nodes.map((n) => (
           <NodeSection ctx={ctx} node={n} depth={0} report={report} />
         ))}
@@ -126,9 +128,27 @@ function PlanEvaluations(props: { ctx: ViewContext; report: PlanReport }) {
   );
 }
 
+/** A report's rows by node and its KPIs by id, indexed once per report (a 300-KPI plan has 30 nodes). */
+const reportIndexes = new WeakMap<PlanReport, { byNode: Map<string, PlanReportRow[]>; kpis: Map<string, PlanReportRow['kpi']> }>();
+function indexOf(report: PlanReport) {
+  let index = reportIndexes.get(report);
+  if (!index) {
+    index = { byNode: new Map(), kpis: new Map() };
+    for (const r of report.rows) {
+      const list = index.byNode.get(r.node.id);
+      if (list) list.push(r);
+      else index.byNode.set(r.node.id, [r]);
+      if (!index.kpis.has(r.kpi.id)) index.kpis.set(r.kpi.id, r.kpi);
+    }
+    reportIndexes.set(report, index);
+  }
+  return index;
+}
+const kpiOfReport = (report: PlanReport, id: string) => indexOf(report).kpis.get(id);
+
 function NodeSection(props: { ctx: ViewContext; node: PlanNode; depth: number; report: PlanReport }) {
   const { ctx, node, report } = props;
-  const rows = report.rows.filter((r) => r.node.id === node.id);
+  const rows = indexOf(report).byNode.get(node.id) ?? [];
   const rollup = report.rollups.get(node.id);
   // h3 for top-level nodes, h4 below, never deeper than h6.
   const level = Math.min(6, 3 + props.depth);
@@ -159,7 +179,7 @@ function RollupRule(props: { ctx: ViewContext; rollup: NodeRollup; node: PlanNod
   const { ctx, rollup, node, report } = props;
   const childById = new Map(node.children.map((c) => [c.id, c]));
   const kpiName = (id: string) => {
-    const k = report.rows.find((r) => r.kpi.id === id)?.kpi;
+    const k = kpiOfReport(report, id);
     return k ? localized(ctx, k.name, k.nameEn) : id;
   };
   const caption = fill(ctx.t('pub.plan.rollup.caption'), { node: props.heading });
@@ -180,19 +200,14 @@ function RollupRule(props: { ctx: ViewContext; rollup: NodeRollup; node: PlanNod
             </tr>
           </thead>
           <tbody>
-            {rollup.parts.map((p) => {
-              const child = p.kind === 'node' ? childById.get(p.id) : undefined;
-              const name = child ? `${child.code ? `${child.code} ` : ''}${localized(ctx, child.title, child.titleEn)} ${ctx.t('pub.plan.rollup.node')}` : kpiName(p.id);
-              return (
-                <tr>
-                  <th scope="row">{name}</th>
-                  <td class="num">{p.weight}</td>
-                  <td>{p.status === 'not-applicable' ? ctx.t('pub.plan.rollup.notApplicable') : <StatusBadge ctx={ctx} status={p.status} />}</td>
-                  <td class="num">{p.counted ? formatRate(p.progress, ctx.lang) : ctx.t('pub.plan.rollup.leftOut')}</td>
-                  <td class="num">{p.counted ? formatRate(p.expectedProgress, ctx.lang) : '—'}</td>
-                </tr>
-              );
-            })}
+            {joinMarkup(
+              rollup.parts.map((p) => {
+                const child = p.kind === 'node' ? childById.get(p.id) : undefined;
+                const name = child ? `${child.code ? `${child.code} ` : ''}${localized(ctx, child.title, child.titleEn)} ${ctx.t('pub.plan.rollup.node')}` : kpiName(p.id);
+                const status = p.status === 'not-applicable' ? ctx.t('pub.plan.rollup.notApplicable') : statusBadge(ctx, p.status);
+                return markup`<tr><th scope="row">${name}</th><td class="num">${p.weight}</td><td>${status}</td><td class="num">${p.counted ? formatRate(p.progress, ctx.lang) : ctx.t('pub.plan.rollup.leftOut')}</td><td class="num">${p.counted ? formatRate(p.expectedProgress, ctx.lang) : '—'}</td></tr>`;
+              }),
+            )}
           </tbody>
         </table>
       </div>
@@ -211,75 +226,36 @@ function RollupRule(props: { ctx: ViewContext; rollup: NodeRollup; node: PlanNod
 
 /**
  * A node's KPI rows: a table on wide screens, one labelled card per KPI on phones (the `kpi-cards`
- * layout of the KPI list), the header row kept for screen readers.
+ * layout of the KPI list), the header row kept for screen readers. The rows are markup
+ * (markup.ts): a plan can hold 300 KPIs. Each row's status and forecast are explained on the
+ * KPI's page (one line above the tree says so) rather than in a tooltip on every row.
  */
 function KpiRowsTable(props: { ctx: ViewContext; rows: PlanReportRow[]; label: string }) {
   const { ctx } = props;
+  const label = {
+    no: ctx.t('kpi.no'),
+    baseline: ctx.t('kpi.baseline'),
+    latest: ctx.t('kpi.latest'),
+    target: ctx.t('kpi.target'),
+    rate: ctx.t('kpi.rate'),
+    undefinedRate: ctx.t('rate.undefined'),
+    status: ctx.t('kpi.status'),
+    forecast: ctx.t('kpi.forecast'),
+  };
+  const figure = (f: { value: number; decimals?: number | undefined; at: TimePoint } | null | undefined, unit: string) =>
+    f ? markup`${formatQuantity(f.value, f.decimals, unit, ctx.lang)}<span class="cell-note">${timeLabel(f.at, ctx.lang)}</span>` : '—';
+  const body = props.rows.map(({ row, kpi, evaluation: e, override }) => {
+    const a = e?.status.achievement ?? null;
+    const rateLabel = a ? (a.rate === null ? `${formatRate(a.displayRate, ctx.lang)} (${label.undefinedRate})` : formatRate(a.rate, ctx.lang)) : '—';
+    const targets = kpi.sdgTargets.length > 0 ? markup`<span class="sdg-targets">【${kpi.sdgTargets.join(', ')}】</span>` : null;
+    const status = e ? statusWithOverride(ctx, e.status.status, override, undefined, true) : override ? statusWithOverride(ctx, 'no-data', override, undefined, true) : null;
+    return markup`<tr><td class="row-no" data-label="${label.no}">${row.no ?? ''}</td><th scope="row"><a href="${ctx.href(kpiPath(kpi.cityId, kpi.id))}">${localized(ctx, kpi.name, kpi.nameEn)}</a>${targets}</th><td class="num" data-label="${label.baseline}">${figure(kpi.baseline, kpi.unit)}</td><td class="num" data-label="${label.latest}">${figure(e?.latest, kpi.unit)}</td><td class="num" data-label="${label.target}">${figure(e?.target, kpi.unit)}</td><td data-label="${label.rate}">${rateBar(a?.displayRate ?? null, rateLabel)}</td><td data-label="${label.status}">${status}</td><td data-label="${label.forecast}">${e ? ctx.t(`forecast.${e.forecast.verdict}`) : null}</td></tr>`;
+  });
   return (
     <div class="table-scroll" tabindex={0} role="region" aria-label={props.label}>
       <table class="kpi-table kpi-cards plan-kpis">
-        <thead>
-          <tr>
-            <th scope="col">{ctx.t('kpi.no')}</th>
-            <th scope="col">{ctx.t('kpi.name')}</th>
-            <th scope="col">{ctx.t('kpi.baseline')}</th>
-            <th scope="col">{ctx.t('kpi.latest')}</th>
-            <th scope="col">{ctx.t('kpi.target')}</th>
-            <th scope="col">{ctx.t('kpi.rate')}</th>
-            <th scope="col">{ctx.t('kpi.status')}</th>
-            <th scope="col">{ctx.t('kpi.forecast')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {props.rows.map(({ row, kpi, evaluation: e, override }) => {
-            const a = e?.status.achievement ?? null;
-            const rateLabel = a ? (a.rate === null ? `${formatRate(a.displayRate, ctx.lang)} (${ctx.t('rate.undefined')})` : formatRate(a.rate, ctx.lang)) : '—';
-            return (
-              <tr>
-                <td class="row-no" data-label={ctx.t('kpi.no')}>{row.no ?? ''}</td>
-                <th scope="row">
-                  <a href={ctx.href(kpiPath(kpi.cityId, kpi.id))}>{localized(ctx, kpi.name, kpi.nameEn)}</a>
-                  {kpi.sdgTargets.length > 0 ? <span class="sdg-targets">【{kpi.sdgTargets.join(', ')}】</span> : null}
-                </th>
-                <td class="num" data-label={ctx.t('kpi.baseline')}>
-                  {formatQuantity(kpi.baseline.value, kpi.baseline.decimals, kpi.unit, ctx.lang)}
-                  <span class="cell-note">{timeLabel(kpi.baseline.at, ctx.lang)}</span>
-                </td>
-                <td class="num" data-label={ctx.t('kpi.latest')}>
-                  {e?.latest ? (
-                    <>
-                      {formatQuantity(e.latest.value, e.latest.decimals, kpi.unit, ctx.lang)}
-                      <span class="cell-note">{timeLabel(e.latest.at, ctx.lang)}</span>
-                    </>
-                  ) : (
-                    '—'
-                  )}
-                </td>
-                <td class="num" data-label={ctx.t('kpi.target')}>
-                  {e ? (
-                    <>
-                      {formatQuantity(e.target.value, e.target.decimals, kpi.unit, ctx.lang)}
-                      <span class="cell-note">{timeLabel(e.target.at, ctx.lang)}</span>
-                    </>
-                  ) : (
-                    '—'
-                  )}
-                </td>
-                <td data-label={ctx.t('kpi.rate')}>
-                  <RateBar rate={a?.displayRate ?? null} label={rateLabel} />
-                </td>
-                <td data-label={ctx.t('kpi.status')}>
-                  {e ? (
-                    <StatusWithOverride ctx={ctx} status={e.status.status} override={override} title={e.status.record.explanation[ctx.lang]} reason />
-                  ) : override ? (
-                    <StatusWithOverride ctx={ctx} status="no-data" override={override} reason />
-                  ) : null}
-                </td>
-                <td data-label={ctx.t('kpi.forecast')}>{e ? <span title={e.forecast.record.explanation[ctx.lang]}>{ctx.t(`forecast.${e.forecast.verdict}`)}</span> : null}</td>
-              </tr>
-            );
-          })}
-        </tbody>
+        {columnHeads([label.no, ctx.t('kpi.name'), label.baseline, label.latest, label.target, label.rate, label.status, label.forecast])}
+        <tbody>{joinMarkup(body)}</tbody>
       </table>
     </div>
   );

@@ -2,13 +2,15 @@ import type { City, StatusOverride } from '../../core/city/city.ts';
 import type { KpiEvaluation } from '../../core/kpi/kpi-evaluation.ts';
 import type { Kpi } from '../../core/kpi/kpi.ts';
 import type { KpiStatus } from '../../core/kpi/status.ts';
+import type { ForecastVerdict } from '../../core/kpi/forecast.ts';
 import { nextTarget } from '../../core/kpi/kpi-definition.ts';
 import { formatTimePointWareki } from '../../core/notation/index.ts';
 import { textColourOn, type SdgGoal } from '../../core/sdg/sdg-framework.ts';
 import type { TimePoint } from '../../core/time/time-point.ts';
 import { fill } from './fill.ts';
 import { formatQuantity, formatRate, formatTime } from './format.ts';
-import { RateBar, StatusBadge } from './status-badge.tsx';
+import { rateBar, statusBadge } from './status-badge.tsx';
+import { joinMarkup, markup, type Markup } from './markup.ts';
 import { localized, type ViewContext } from './view-context.ts';
 
 /** The public URL of a KPI page. */
@@ -44,24 +46,18 @@ export function dateLabel(iso: string, lang: 'ja' | 'en'): string {
 /**
  * A KPI's status: the computed badge and, when the secretariat set another status, that one
  * beside it, each labelled so the two are never confused. `reason` adds the justification and
- * date (table cells and cards; the KPI page shows them in {@link OverrideNote}).
+ * date (table cells and cards; the KPI page shows them in {@link OverrideNote}). As markup:
+ * every KPI row shows one (markup.ts).
  */
-export function StatusWithOverride(props: { ctx: ViewContext; status: KpiStatus; override?: StatusOverride | null | undefined; title?: string; reason?: boolean }) {
-  const { ctx, override } = props;
-  if (!override) return <StatusBadge ctx={ctx} status={props.status} title={props.title} />;
-  return (
-    <span class="status-pair">
-      <span class="status-item">
-        <span class="status-role">{ctx.t('pub.override.computed')}</span> <StatusBadge ctx={ctx} status={props.status} title={props.title} />
-      </span>
-      <span class="status-item status-set">
-        <span class="status-role">{ctx.t('pub.override.set')}</span> <StatusBadge ctx={ctx} status={override.status} />
-      </span>
-      {props.reason ? (
-        <span class="override-reason">{fill(ctx.t('pub.override.reasonLine'), { justification: override.justification, date: dateLabel(override.decidedOn, ctx.lang) })}</span>
-      ) : null}
-    </span>
-  );
+export function statusWithOverride(ctx: ViewContext, status: KpiStatus, override: Pick<StatusOverride, 'status' | 'justification' | 'decidedOn'> | null | undefined, title?: string, reason = false): Markup {
+  if (!override) return statusBadge(ctx, status, title);
+  const why = reason ? markup`<span class="override-reason">${fill(ctx.t('pub.override.reasonLine'), { justification: override.justification, date: dateLabel(override.decidedOn, ctx.lang) })}</span>` : null;
+  return markup`<span class="status-pair"><span class="status-item"><span class="status-role">${ctx.t('pub.override.computed')}</span> ${statusBadge(ctx, status, title)}</span><span class="status-item status-set"><span class="status-role">${ctx.t('pub.override.set')}</span> ${statusBadge(ctx, override.status)}</span>${why}</span>`;
+}
+
+/** {@link statusWithOverride} as a component. */
+export function StatusWithOverride(props: { ctx: ViewContext; status: KpiStatus; override?: StatusOverride | null | undefined; title?: string | undefined; reason?: boolean }) {
+  return statusWithOverride(props.ctx, props.status, props.override, props.title, props.reason ?? false);
 }
 
 /** The secretariat's override as a sentence with its justification: "Computed: behind; set by the secretariat: on track (…)". */
@@ -127,6 +123,29 @@ export function GoalChip(props: { ctx: ViewContext; goal: SdgGoal; link?: boolea
   );
 }
 
+/**
+ * The next target after today with its time (Open SDG #1318: future targets visible in every
+ * table), or a note that no target is still ahead, as a table cell. `today` is the Tokyo date
+ * from the one clock.
+ */
+export function nextTargetCell(ctx: ViewContext, targets: readonly { at: TimePoint; value: number; decimals?: number | undefined }[], unit: string, today: string): Markup {
+  const next = nextTarget(targets, today);
+  const label = ctx.t('cmp.nextTarget');
+  return next
+    ? markup`<td class="num" data-label="${label}">${quantityLabel(ctx, next, unit)}<span class="cell-note">${timeLabel(next.at, ctx.lang)}</span></td>`
+    : markup`<td class="num" data-label="${label}"><span class="muted">${ctx.t('cmp.nextTarget.none')}</span></td>`;
+}
+
+/** {@link nextTargetCell} as a component. */
+export function NextTargetCell(props: { ctx: ViewContext; targets: readonly { at: TimePoint; value: number; decimals?: number }[]; unit: string; today: string }) {
+  return nextTargetCell(props.ctx, props.targets, props.unit, props.today);
+}
+
+/** A table's header row: one column heading per label (null: no such column). */
+export function columnHeads(labels: readonly (string | null)[]): Markup {
+  return markup`<thead><tr>${labels.map((l) => (l === null ? null : markup`<th scope="col">${l}</th>`))}</tr></thead>`;
+}
+
 /** A row of a KPI table: a KPI of some city with its current evaluation. */
 export interface KpiTableItem {
   readonly city: City;
@@ -136,76 +155,95 @@ export interface KpiTableItem {
   readonly override?: StatusOverride | undefined;
 }
 
+/** A dated figure as the KPI tables show it. */
+interface RowFigure {
+  readonly at: TimePoint;
+  readonly value: number;
+  readonly decimals?: number | undefined;
+}
+
 /**
- * The next target after today with its time (Open SDG #1318: future targets visible in every
- * table), or a note that no target is still ahead. `today` is the Tokyo date from the one clock.
+ * One row of {@link KpiTable}, whatever it was read from (a city's evaluated KPI or a cross-city
+ * summary row): the one shape both tables render.
  */
-export function NextTargetCell(props: { ctx: ViewContext; targets: readonly { at: TimePoint; value: number; decimals?: number }[]; unit: string; today: string }) {
-  const { ctx } = props;
-  const next = nextTarget(props.targets, props.today);
-  return (
-    <td class="num" data-label={ctx.t('cmp.nextTarget')}>
-      {next ? (
-        <>
-          {quantityLabel(ctx, next, props.unit)}
-          <span class="cell-note">{timeLabel(next.at, ctx.lang)}</span>
-        </>
-      ) : (
-        <span class="muted">{ctx.t('cmp.nextTarget.none')}</span>
-      )}
-    </td>
-  );
+export interface KpiTableRow {
+  readonly city: Pick<City, 'id' | 'name' | 'nameEn' | 'prefecture' | 'prefectureEn'>;
+  readonly kpiId: string;
+  readonly name: string;
+  readonly nameEn?: string | undefined;
+  readonly unit: string;
+  readonly sdgTargets: readonly string[];
+  readonly latest: RowFigure | null;
+  readonly target: RowFigure | null;
+  readonly targets: readonly RowFigure[];
+  /** 達成度 in % (unrounded; null where progress is undefined) and as displayed (actual/target then). */
+  readonly rate: number | null;
+  readonly displayRate: number | null;
+  readonly status: KpiStatus;
+  readonly override?: Pick<StatusOverride, 'status' | 'justification' | 'decidedOn'> | undefined;
+  readonly forecast: ForecastVerdict;
+}
+
+/** A city's evaluated KPI as a {@link KpiTableRow}. */
+export function kpiTableRowOf(item: KpiTableItem): KpiTableRow {
+  const { city, kpi, evaluation: e } = item;
+  const a = e?.status.achievement ?? null;
+  return {
+    city,
+    kpiId: kpi.id,
+    name: kpi.name,
+    nameEn: kpi.nameEn,
+    unit: kpi.unit,
+    sdgTargets: kpi.sdgTargets,
+    latest: e?.latest ?? null,
+    target: e?.target ?? null,
+    targets: kpi.targets,
+    rate: a ? a.rate : null,
+    displayRate: a ? a.displayRate : null,
+    status: e?.status.status ?? 'no-data',
+    override: item.override,
+    forecast: e ? e.forecast.verdict : 'no-data',
+  };
 }
 
 /**
  * KPIs with their latest actual, the target they are measured against, the next target after
- * `today` (Tokyo date), achievement bar, status and forecast, each linking to its page.
+ * `today` (Tokyo date), achievement bar, status and forecast, each linking to its page. `items`
+ * are a city's evaluated KPIs, `rows` any rows already in the table's shape (cross-city
+ * summaries); `showCity` adds the city (with its prefecture) as the first column. The rows are
+ * built as markup (markup.ts): a city's list can hold 300 KPIs.
  */
-export function KpiTable(props: { ctx: ViewContext; items: readonly KpiTableItem[]; showCity?: boolean; caption?: string; today: string }) {
+export function KpiTable(props: { ctx: ViewContext; items?: readonly KpiTableItem[]; rows?: readonly KpiTableRow[]; showCity?: boolean; caption?: string; today: string }) {
   const { ctx } = props;
+  const rows = props.rows ?? (props.items ?? []).map(kpiTableRowOf);
+  const label = {
+    city: ctx.t('pub.city'),
+    latest: ctx.t('kpi.latest'),
+    target: ctx.t('kpi.target'),
+    next: ctx.t('cmp.nextTarget'),
+    noNext: ctx.t('cmp.nextTarget.none'),
+    rate: ctx.t('kpi.rate'),
+    undefinedRate: ctx.t('rate.undefined'),
+    status: ctx.t('kpi.status'),
+    forecast: ctx.t('kpi.forecast'),
+  };
+  const figure = (f: RowFigure | null, unit: string) =>
+    f ? markup`${formatQuantity(f.value, f.decimals, unit, ctx.lang)}<span class="cell-note">${timeLabel(f.at, ctx.lang)}</span>` : '—';
+  const body = rows.map((r) => {
+    const next = nextTarget(r.targets, props.today);
+    const rate = r.displayRate === null ? '—' : r.rate === null ? `${formatRate(r.displayRate, ctx.lang)} (${label.undefinedRate})` : formatRate(r.rate, ctx.lang);
+    const city = props.showCity
+      ? markup`<td data-label="${label.city}">${localized(ctx, r.city.name, r.city.nameEn)}<span class="cell-note">${localized(ctx, r.city.prefecture, r.city.prefectureEn)}</span></td>`
+      : null;
+    const targets = r.sdgTargets.length > 0 ? markup`<span class="sdg-targets">【${r.sdgTargets.join(', ')}】</span>` : null;
+    return markup`<tr>${city}<th scope="row"><a href="${ctx.href(kpiPath(r.city.id, r.kpiId))}">${localized(ctx, r.name, r.nameEn)}</a>${targets}</th><td class="num" data-label="${label.latest}">${figure(r.latest, r.unit)}</td><td class="num" data-label="${label.target}">${figure(r.target, r.unit)}</td><td class="num" data-label="${label.next}">${next ? figure(next, r.unit) : markup`<span class="muted">${label.noNext}</span>`}</td><td data-label="${label.rate}">${rateBar(r.displayRate, rate)}</td><td data-label="${label.status}">${statusWithOverride(ctx, r.status, r.override, undefined, true)}</td><td data-label="${label.forecast}">${ctx.t(`forecast.${r.forecast}`)}</td></tr>`;
+  });
   return (
     <div class="table-scroll" tabindex={0} role="region" aria-label={props.caption ?? ctx.t('pub.kpi.list')}>
       <table class="kpi-table kpi-cards">
         {props.caption ? <caption class="visually-hidden">{props.caption}</caption> : null}
-        <thead>
-          <tr>
-            {props.showCity ? <th scope="col">{ctx.t('pub.city')}</th> : null}
-            <th scope="col">{ctx.t('kpi.name')}</th>
-            <th scope="col">{ctx.t('kpi.latest')}</th>
-            <th scope="col">{ctx.t('kpi.target')}</th>
-            <th scope="col">{ctx.t('cmp.nextTarget')}</th>
-            <th scope="col">{ctx.t('kpi.rate')}</th>
-            <th scope="col">{ctx.t('kpi.status')}</th>
-            <th scope="col">{ctx.t('kpi.forecast')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {props.items.map(({ city, kpi, evaluation: e, override }) => (
-            <tr>
-              {props.showCity ? <td data-label={ctx.t('pub.city')}>{localized(ctx, city.name, city.nameEn)}</td> : null}
-              <th scope="row">
-                <a href={ctx.href(kpiPath(city.id, kpi.id))}>{localized(ctx, kpi.name, kpi.nameEn)}</a>
-                {kpi.sdgTargets.length > 0 ? <span class="sdg-targets">【{kpi.sdgTargets.join(', ')}】</span> : null}
-              </th>
-              <td class="num" data-label={ctx.t('kpi.latest')}>
-                {quantityLabel(ctx, e?.latest, kpi.unit)}
-                {e?.latest ? <span class="cell-note">{timeLabel(e.latest.at, ctx.lang)}</span> : null}
-              </td>
-              <td class="num" data-label={ctx.t('kpi.target')}>
-                {quantityLabel(ctx, e?.target, kpi.unit)}
-                {e ? <span class="cell-note">{timeLabel(e.target.at, ctx.lang)}</span> : null}
-              </td>
-              <NextTargetCell ctx={ctx} targets={kpi.targets} unit={kpi.unit} today={props.today} />
-              <td data-label={ctx.t('kpi.rate')}>
-                <RateBar rate={e?.status.achievement?.displayRate ?? null} label={rateLabel(ctx, e)} />
-              </td>
-              <td data-label={ctx.t('kpi.status')}>
-                <StatusWithOverride ctx={ctx} status={e?.status.status ?? 'no-data'} override={override} reason />
-              </td>
-              <td data-label={ctx.t('kpi.forecast')}>{e ? ctx.t(`forecast.${e.forecast.verdict}`) : ctx.t('forecast.no-data')}</td>
-            </tr>
-          ))}
-        </tbody>
+        {columnHeads([props.showCity ? label.city : null, ctx.t('kpi.name'), label.latest, label.target, label.next, label.rate, label.status, label.forecast])}
+        <tbody>{joinMarkup(body)}</tbody>
       </table>
     </div>
   );

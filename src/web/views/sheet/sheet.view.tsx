@@ -9,6 +9,8 @@ import type { NarrativeSection, PlanNarrative } from '../../../core/plan/plan.ts
 import { sheetKindsOf, type ProgressSheet, type SheetFigure, type SheetRow, type SheetTable } from '../../../sheets/progress-sheet.ts';
 import { nameWithTargets, sheetLabels, sheetTime } from '../../../sheets/sheet-text.ts';
 import { SHEET_CSS } from './sheet.css.ts';
+import { documentHead } from '../layout.tsx';
+import { markup } from '../markup.ts';
 
 /** Links shown above the sheet in the app (not printed); absent in the PDF and the CLI's HTML. */
 export interface SheetToolbar {
@@ -33,12 +35,7 @@ export function SheetView(props: { sheet: ProgressSheet; lang: Lang; toolbar?: S
   const L = sheetLabels(sheet, lang);
   return (
     <html lang={lang}>
-      <head>
-        <meta charset="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <title>{`${L.sheetTitle} ${L.cityName} ${sheet.year}`}</title>
-        <style>{raw(SHEET_CSS)}</style>
-      </head>
+      {documentHead(`${L.sheetTitle} ${L.cityName} ${sheet.year}`, markup`<style>${raw(SHEET_CSS)}</style>`)}
       <body>
         {toolbar ? <Toolbar sheet={sheet} lang={lang} toolbar={toolbar} /> : null}
         <main class="sheet">

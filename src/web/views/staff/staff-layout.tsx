@@ -3,7 +3,12 @@ import { CSRF_FIELD } from '../../../auth/session.ts';
 import type { StaffUser } from '../../../auth/user.ts';
 import { canCreateCities, canManageAnyUsers } from '../../../policies/staff.policy.ts';
 import type { ViewContext } from '../view-context.ts';
-import { Breadcrumbs } from '../layout.tsx';
+import { Breadcrumbs, documentHead } from '../layout.tsx';
+import { markup } from '../markup.ts';
+
+/** The staff area's stylesheets and its request that search engines leave it out, for its `<head>`. */
+const STAFF_STYLESHEETS = markup`<link rel="stylesheet" href="/static/app.css"/><link rel="stylesheet" href="/staff/static/staff.css"/>`;
+const NO_INDEX = markup`<meta name="robots" content="noindex"/>`;
 
 /** What every staff page knows about its request: the user (if logged in) and the CSRF token for forms. */
 export interface StaffPage {
@@ -41,14 +46,7 @@ export function StaffLayout(props: {
   const t = ctx.t;
   return (
     <html lang={ctx.lang}>
-      <head>
-        <meta charset="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <meta name="robots" content="noindex" />
-        <title>{`${props.title} | ${t('staff.area')} | ${t('app.name')}`}</title>
-        <link rel="stylesheet" href="/static/app.css" />
-        <link rel="stylesheet" href="/staff/static/staff.css" />
-      </head>
+      {documentHead(`${props.title} | ${t('staff.area')} | ${t('app.name')}`, STAFF_STYLESHEETS, NO_INDEX)}
       <body class="staff">
         <a class="skip" href="#main">
           {t('nav.skip')}

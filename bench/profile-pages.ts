@@ -1,0 +1,52 @@
+/**
+ * An in-process loop over the public pages for profiling (`node --cpu-prof bin/run-ts.mjs
+ * bench/profile-pages.ts`): the seeded app on an in-memory PGlite plus one generated city of
+ * about 280 KPIs (bench/national/generate.ts), each page requested through `app.request` with an
+ * unknown query parameter so that every request renders (the page cache passes it by). Prints
+ * each page's bytes and mean milliseconds per request (wall clock and CPU, one process: a profile aid,
+ * not the benchmark; `npm run bench -- --web` measures the server).
+ *
+ * `--n=N` requests per page (default 300); `--dump=DIR` writes each page's HTML there.
+ */
+import { writeFileSync } from 'node:fs';
+import { openAppContext } from '../src/app-context.ts';
+import { importPlanData } from '../src/cities/plan-data-import.service.ts';
+import { createApp } from '../src/web/app.tsx';
+import { generateCity } from './national/generate.ts';
+
+const dump = process.argv.find((a) => a.startsWith('--dump='))?.slice(7);
+const n = Number(process.argv.find((a) => a.startsWith('--n='))?.slice(4) ?? 300);
+const ctx = await openAppContext({ dataDir: '', databaseUrl: undefined, seed: true, inMemory: true }, { announce: () => {} });
+// City index 6 of the national bench's seed has 281 KPIs (the size the README quotes).
+let big = generateCity(0);
+for (let i = 0; i < 40 && big.kpiIds.length < 270; i++) big = generateCity(i);
+const r = await importPlanData(ctx.db, big.file, 'profile');
+if (!r.ok) throw new Error('the generated city is invalid');
+ctx.store.invalidate(big.id);
+await ctx.store.settled();
+const app = createApp({ db: ctx.db, store: ctx.store, staff: ctx.staff, clock: ctx.clock });
+
+const pages: Record<string, string> = {
+  city: '/cities/ichinoseki',
+  plan: '/cities/ichinoseki/plans/ichinoseki-sdgs-future-city-1',
+  kpi: '/cities/ichinoseki/kpis/new-farmers',
+  [`city_${big.kpiIds.length}`]: `/cities/${big.id}`,
+  [`plan_${big.kpiIds.length}`]: `/cities/${big.id}/plans/${big.planId}`,
+  [`kpi_${big.kpiIds.length}`]: `/cities/${big.id}/kpis/${big.kpiIds[0]}`,
+};
+for (const [name, path] of Object.entries(pages)) {
+  const first = await app.request(path);
+  if (first.status !== 200) throw new Error(`${path}: ${first.status}`);
+  const body = await first.text();
+  const bytes = Buffer.byteLength(body);
+  if (dump) writeFileSync(`${dump}/${name}.html`, body);
+  for (let i = 0; i < 30; i++) await (await app.request(`${path}?warm=${i}`)).arrayBuffer();
+  const t = performance.now();
+  const cpu = process.cpuUsage();
+  for (let i = 0; i < n; i++) await (await app.request(`${path}?profile=${i}`)).arrayBuffer();
+  const ms = (performance.now() - t) / n;
+  const used = process.cpuUsage(cpu);
+  const cpuMs = (used.user + used.system) / 1000 / n;
+  console.log(`${name.padEnd(10)} ${String(bytes).padStart(8)} bytes ${ms.toFixed(3).padStart(8)} ms/request ${cpuMs.toFixed(3).padStart(8)} ms CPU/request`);
+}
+await ctx.close();
