@@ -7,7 +7,7 @@ import { createApp } from '../../src/web/app.tsx';
  * people type — 「農業」 finds 農林水産業 and 新規就農者数, kana finds kanji by its reading
  * (しゅうのう → 就農) — in KPIs, plan items (nodes), plans and the partner directory.
  * The analyser's own cases are in src/search/japanese-analyser.test.ts and
- * src/services/search.service.test.ts; the partner index on both databases in
+ * src/search/search.service.test.ts; the partner index on both databases in
  * src/partners/partner-search.storage.test.ts.
  */
 
