@@ -14,7 +14,7 @@ describe('the sheet year in the query', () => {
   let app: ReturnType<typeof createApp>;
   const base = '/cities/ichinoseki/plans/ichinoseki-sdgs-future-city-1';
   beforeAll(async () => {
-    ctx = await openAppContext({ dataDir: '', seed: true, inMemory: true }, { announce: () => {} });
+    ctx = await openAppContext({ dataDir: '', databaseUrl: undefined, seed: true, inMemory: true }, { announce: () => {} });
     app = createApp({ db: ctx.db, store: ctx.store });
   }, 120_000);
   afterAll(async () => {
