@@ -46,4 +46,21 @@ describe('validateCityInput', () => {
     expect(r.ok).toBe(false);
     if (!r.ok) expect(cityErrorsLine(r.errors, input)).toBe('--name-en is required; --code "032094": wrong check digit 4 (expected 3)');
   });
+
+  it('marks only the field typed wrong, not the empty administrator fields derived from it (attack on issue 13.1)', () => {
+    for (const name of ['盛岡\u202e市', '盛岡\u200b市', '盛岡\u0007市']) {
+      const r = validateCityInput({ ...GOOD, name, adminDisplayName: '' });
+      expect(r.ok ? {} : Object.keys(r.errors)).toEqual(['name']);
+    }
+    const badId = validateCityInput({ ...GOOD, id: 'ab_c', adminUsername: '' });
+    expect(badId.ok ? {} : Object.keys(badId.errors)).toEqual(['id']);
+    // A typed display name or user name is still checked on its own.
+    const typed = validateCityInput({ ...GOOD, adminDisplayName: '管理\u202e者', adminUsername: 'bad name' });
+    expect(typed.ok ? {} : Object.keys(typed.errors).sort()).toEqual(['adminDisplayName', 'adminUsername']);
+  });
+
+  it('a 100-character name with no display name typed gives a valid derived display name', () => {
+    const r = validateCityInput({ ...GOOD, name: '市'.repeat(100) });
+    expect(r.ok && r.value.admin.displayName).toBe(`${'市'.repeat(96)} 管理者`);
+  });
 });

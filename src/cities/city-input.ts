@@ -97,13 +97,19 @@ export function validateCityInput(input: CityCreateInput): { ok: true; value: Va
   const month = /^[0-9]{1,2}$/.test(monthText) ? Number(monthText) : NaN;
   if (!(month >= 1 && month <= 12)) errors.fiscalYearStartMonth = { kind: 'month' };
 
-  const username = ((input.adminUsername ?? '').trim() || `${id}-admin`).toLowerCase();
-  if (!USERNAME_PATTERN.test(username)) errors.adminUsername = { kind: 'username' };
-  const displayName = (input.adminDisplayName ?? '').trim() || `${name || id} 管理者`;
-  if (displayName.length > 100) errors.adminDisplayName = { kind: 'too-long' };
-  else {
-    const bad = textProblemIn(displayName, true);
-    if (bad) errors.adminDisplayName = { kind: bad.kind };
+  // A field left empty takes a value derived from the id or name; a problem in that value is the
+  // id's or name's problem (already reported there), so the empty field is not marked as well.
+  const typedUsername = (input.adminUsername ?? '').trim();
+  const username = (typedUsername || `${id}-admin`).toLowerCase();
+  if (!USERNAME_PATTERN.test(username) && (typedUsername !== '' || !errors.id)) errors.adminUsername = { kind: 'username' };
+  const typedDisplayName = (input.adminDisplayName ?? '').trim();
+  const displayName = typedDisplayName || `${(name || id).slice(0, 96)} 管理者`;
+  if (typedDisplayName !== '' || !errors.name) {
+    if (displayName.length > 100) errors.adminDisplayName = { kind: 'too-long' };
+    else {
+      const bad = textProblemIn(displayName, true);
+      if (bad) errors.adminDisplayName = { kind: bad.kind };
+    }
   }
   const emailText = (input.adminEmail ?? '').trim();
   if (emailText !== '' && !z.email().max(200).safeParse(emailText).success) errors.adminEmail = { kind: 'email' };

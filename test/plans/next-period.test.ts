@@ -58,7 +58,7 @@ for (const database of testDatabases()) {
       expect(html).not.toContain(`/plans/${PLAN2}/`);
       expect(html).toContain(`/cities/ichinoseki/plans/${PLAN1}/sheet?year=2023`);
       const bad = await t.app.request(`/cities/ichinoseki/plans/${PLAN1}/sheet?year=20x4`);
-      expect(bad.status).toBe(404);
+      expect(bad.status).toBe(400);
       expect(visible(await bad.text())).toContain('報告年は4桁の西暦で指定してください');
       const en = await t.app.request(`/cities/ichinoseki/plans/${PLAN1}/sheet?year=2024&lang=en`);
       expect(visible(await en.text())).toContain('is outside the plan period');

@@ -41,8 +41,10 @@ export function sheetRoutes(deps: WebDeps, printer = new PdfPrinter()): Hono {
   };
 
   /**
-   * A year outside the plan's period (or not a year): 404 with a page in the site's layout that
-   * links the plans whose period holds the year (issue 13.4), never a bare text.
+   * A year outside the plan's period: 404 with a page in the site's layout that links the plans
+   * whose period holds the year (issue 13.4), never a bare text. Not a 4-digit year at all
+   * (`20x4`, `1e400`, `-5`): the same page with a 400, since that is an input error (brief:
+   * every input error is a 400 with a clear message), not a missing sheet.
    */
   const yearOutsidePlan = async (c: Context, data: CityData, input: string): Promise<Response> => {
     const plan = data.plans.find((p) => p.id === c.req.param('plan'))!;
@@ -58,7 +60,7 @@ export function sheetRoutes(deps: WebDeps, printer = new PdfPrinter()): Hono {
       covering: year === null ? [] : plansCoveringYear(data, year).map((p) => ({ id: p.id, title: p.title, periodStart: p.periodStart, periodEnd: p.periodEnd, href: sheetHref(p.id, year) })),
       planYears: sheetYears(plan, clock.now()).map((y) => ({ year: y, href: sheetHref(plan.id, y) })),
     };
-    return c.html(<SheetYearView ctx={ctx} model={model} />, 404);
+    return c.html(<SheetYearView ctx={ctx} model={model} />, year === null ? 400 : 404);
   };
 
   app.get('/cities/:city/plans/:plan/sheet', async (c) => {
