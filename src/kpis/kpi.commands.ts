@@ -10,19 +10,20 @@ import type { Executor } from '../storage/database.ts';
 import { listDepartments, setKpiOwner } from '../departments/department.repository.ts';
 import { StaleVersionError } from '../storage/edit-version.ts';
 import { NotFoundError } from '../core/not-found.ts';
-import { findKpiBySlug, insertKpiSdgTargets } from './kpi.repository.ts';
+import { findKpiBySlug, insertKpiSdgTargets, listKpiSdgTargets, lockKpi } from './kpi.repository.ts';
+import { deleteKpiAndDefinition, kpiIdsWithData, nodeIdsWithKpi } from './kpi-delete.repository.ts';
 import { appendStaffChangeLog, inStaffTransaction } from '../storage/staff-database.ts';
-import { appendTargetValues, insertTargets } from './target.repository.ts';
-import { insertKpiAtEnd, setKpiRetiredAtVersion } from '../plans/plan-building.repository.ts';
+import { appendTargetValues, insertTargets, listTargets } from './target.repository.ts';
+import { insertKpiAtEnd, setKpiRetiredAtVersion, touchNode } from '../plans/plan-building.repository.ts';
 import { attachKpi } from '../plans/plan.commands.ts';
 import { FieldRefusal, indicatorCode, optionalText, problem, requiredText, randomSlug, SLUG, versionedWrite, zodProblems } from '../plans/plan-form.ts';
 
 /*
  * Defining KPIs in the app (issue 13.2): create a KPI with its baseline and targets (and, when
- * asked, as a row of a plan node in the same transaction), archive and restore it. A KPI is
- * never deleted: its targets' values are append-only history in the database itself, so a KPI
- * nobody wants any more is archived — it leaves every plan and public page, keeps its history,
- * and staff can restore it.
+ * asked, as a row of a plan node in the same transaction), archive and restore it, and delete
+ * it while it has no data (a KPI created by mistake: what counts as data is listed in
+ * kpi-delete.repository.ts). A KPI with data is never deleted: it is archived — it leaves every
+ * plan and public page, keeps its history, and staff can restore it.
  *
  * Direction is never guessed (issue 13.3): when a target is below the baseline the command
  * refuses until the writer says whether smaller is better.
@@ -309,6 +310,69 @@ export async function setKpiArchived(db: Executor, signal: ChangeSignal, props: 
       const after = await setKpiRetiredAtVersion(trx, before.id, props.version, props.archived ? new Date() : null);
       if (!after) throw new StaleVersionError(`KPI "${props.kpiId}"`);
       await appendStaffChangeLog(trx, [{ actor: props.actor, action: props.archived ? 'archive' : 'restore', entity: 'kpi', entityId: props.kpiId, cityId: props.cityId, old: { archived: !props.archived }, new: { archived: props.archived }, reason: props.reason ?? null }]);
+    }),
+  );
+  if (r.ok) signal.invalidate(props.cityId);
+  return r;
+}
+
+/** What deleting a KPI needs: the KPI and the version its form carried. */
+export interface KpiDeleteProps {
+  readonly cityId: string;
+  readonly actor: string;
+  readonly reason?: string | null;
+  readonly kpiId: string;
+  readonly version: number;
+}
+
+/**
+ * Deletes a KPI that has no data (issue 13.2; see kpi-delete.repository.ts for what counts as
+ * data): its rows in plans, SDG target tags, department and initial targets go with it, in one
+ * transaction, with a change-log row holding the KPI as it was (who, when, old, why). A KPI with
+ * data is refused with the `kpi` field problem `plans.error.kpiHasData` (archive it instead);
+ * another city's or an unknown KPI throws NotFoundError; a stale form version is a conflict.
+ */
+export async function deleteKpi(db: Executor, signal: ChangeSignal, props: KpiDeleteProps): Promise<FormResult<void>> {
+  const r = await versionedWrite('kpi', props.kpiId, () =>
+    inStaffTransaction(db, async (trx) => {
+      const found = await findKpiBySlug(trx, props.cityId, props.kpiId);
+      if (!found) throw new NotFoundError('kpi', props.kpiId);
+      // Locked: an actual recorded meanwhile waits for this transaction (and then finds no KPI).
+      await lockKpi(trx, found.id);
+      const before = await findKpiBySlug(trx, props.cityId, props.kpiId);
+      if (!before) throw new NotFoundError('kpi', props.kpiId);
+      if (before.version !== props.version) throw new StaleVersionError(`KPI "${props.kpiId}"`);
+      if ((await kpiIdsWithData(trx, props.cityId, before.id)).size > 0) throw new FieldRefusal({ kpi: problem('plans.error.kpiHasData') });
+      const [sdg, targets, nodes] = await Promise.all([listKpiSdgTargets(trx, [before.id]), listTargets(trx, [before.id]), nodeIdsWithKpi(trx, before.id)]);
+      await deleteKpiAndDefinition(trx, before.id);
+      for (const node of nodes) await touchNode(trx, node);
+      await appendStaffChangeLog(trx, [
+        {
+          actor: props.actor,
+          action: 'delete',
+          entity: 'kpi',
+          entityId: props.kpiId,
+          cityId: props.cityId,
+          old: {
+            name: before.name,
+            nameEn: before.name_en,
+            unit: before.unit,
+            department: before.department,
+            sdgTargets: sdg.map((s) => s.sdg_target),
+            side: before.side,
+            aggregation: before.aggregation,
+            direction: before.direction,
+            method: before.method,
+            baseline: { at: before.baseline_at, value: before.baseline_value === null ? null : Number(before.baseline_value) },
+            targets: targets.map((t) => ({ at: t.at, value: t.value === null ? null : Number(t.value) })),
+            definition: before.definition,
+            dataSource: before.data_source,
+            archived: before.retired_at !== null,
+            plans: nodes.length,
+          },
+          reason: props.reason ?? null,
+        },
+      ]);
     }),
   );
   if (r.ok) signal.invalidate(props.cityId);

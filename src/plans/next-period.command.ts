@@ -4,7 +4,7 @@ import { inTransaction, type Executor } from '../storage/database.ts';
 import { isConcurrentWriteError } from '../storage/edit-version.ts';
 import { buildNextPeriod, type NextPeriodInput, type NextPeriodProblem, type TargetChange } from './next-period.ts';
 import type { Plan } from '../core/plan/plan.ts';
-import { listArchivedOfCity } from './plan-building.repository.ts';
+import { holdPlanRow, listArchivedOfCity, listOverlappingSuccessors, lockPlanBySlug, markSuccessor } from './plan-building.repository.ts';
 
 /** What {@link startNextPeriod} needs: the city, who acts, and the next period (see {@link NextPeriodInput}). */
 export interface StartNextPeriodProps extends NextPeriodInput {
@@ -40,7 +40,19 @@ export async function startNextPeriod(db: Executor, signal: ChangeSignal, props:
         const archived = await listArchivedOfCity(trx, props.cityId);
         const built = buildNextPeriod(data, props, { archivedPlanIds: new Set(archived.plans) });
         if (!built.ok) return { ok: false, kind: 'invalid', problems: built.problems };
+        // One next period per plan and years: a second "start" for overlapping years (a double
+        // click, two secretariats) is refused, naming the plan made first. The current plan's row
+        // is locked and rewritten unchanged, so a concurrent start waits and then fails to
+        // serialize (a conflict) instead of reading a snapshot without the first one's plan.
+        const from = await lockPlanBySlug(trx, props.cityId, props.fromPlanId);
+        if (!from) return { ok: false, kind: 'invalid', problems: [{ kind: 'unknown-plan', field: 'from', planId: props.fromPlanId }] };
+        const existing = await listOverlappingSuccessors(trx, from.id, props.periodStart, props.periodEnd);
+        if (existing.length > 0) {
+          return { ok: false, kind: 'invalid', problems: existing.map((p) => ({ kind: 'successor-exists' as const, field: 'period' as const, planId: p.slug, title: p.title, periodStart: p.period_start, periodEnd: p.period_end })) };
+        }
+        await holdPlanRow(trx, from.id);
         await saveCityData(trx, built.data, props.actor, { reason: `次期計画の開始: ${props.fromPlanId} → ${props.newPlanId}` });
+        await markSuccessor(trx, props.cityId, props.newPlanId, from.id);
         return { ok: true, plan: built.plan, targetChanges: built.targetChanges };
       },
       { isolation: 'repeatable read' },
@@ -75,5 +87,10 @@ export function describeNextPeriodProblem(p: NextPeriodProblem): { readonly ja: 
       return { ja: '引き継ぐ指標を一つ以上選んでください', en: 'choose at least one KPI to carry over' };
     case 'target-outside-period':
       return { ja: `指標「${p.kpiId}」の目標時点 ${p.at} が新しい計画期間より前です`, en: `the target of KPI "${p.kpiId}" (${p.at}) lies before the new period` };
+    case 'successor-exists':
+      return {
+        ja: `この計画の次期計画「${p.title}」（${p.planId}、${p.periodStart}年～${p.periodEnd}年）が既にあり、期間が重なります。その計画を編集してください（不要ならアーカイブしてから開始してください）`,
+        en: `this plan already has a next-period plan "${p.title}" (${p.planId}, ${p.periodStart}–${p.periodEnd}) for overlapping years: edit that plan (or archive it first)`,
+      };
   }
 }

@@ -48,7 +48,9 @@ export type NextPeriodProblem =
   | { readonly kind: 'kpi-not-in-plan'; readonly field: 'kpis'; readonly kpiId: string }
   | { readonly kind: 'duplicate-kpi'; readonly field: 'kpis'; readonly kpiId: string }
   | { readonly kind: 'no-kpis'; readonly field: 'kpis' }
-  | { readonly kind: 'target-outside-period'; readonly field: 'kpis'; readonly kpiId: string; readonly at: string };
+  | { readonly kind: 'target-outside-period'; readonly field: 'kpis'; readonly kpiId: string; readonly at: string }
+  /** The plan already has a next-period plan (not archived) for overlapping years: starting it twice is refused. */
+  | { readonly kind: 'successor-exists'; readonly field: 'period'; readonly planId: string; readonly title: string; readonly periodStart: number; readonly periodEnd: number };
 
 /** A target change the next period makes: a revision of a target, or a new target recorded with its revision. */
 export interface TargetChange {

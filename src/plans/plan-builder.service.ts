@@ -3,6 +3,7 @@ import { listKpiRows } from '../kpis/kpi.repository.ts';
 import { listDepartments } from '../departments/department.repository.ts';
 import { kpiPlansOfCity, listAllNodes, listAllPlanRows, listArchivedKpis, listPlanSnapshots } from './plan-building.repository.ts';
 import type { PlanVersionSummary } from './plan-diff.service.ts';
+import { kpiIdsWithData } from '../kpis/kpi-delete.repository.ts';
 
 /*
  * What the staff plan pages show beyond the plan as loaded (issue 13.2): the versions forms
@@ -24,15 +25,16 @@ export interface PlanListEntry {
 /** The staff plan list: every plan (archived ones apart) and the archived KPIs of the city. */
 export interface PlanListState {
   readonly plans: readonly PlanListEntry[];
-  readonly archivedKpis: readonly { readonly id: string; readonly name: string; readonly version: number }[];
+  /** `deletable`: it has no data (kpi-delete.repository.ts), so it may be deleted instead of kept archived. */
+  readonly archivedKpis: readonly { readonly id: string; readonly name: string; readonly version: number; readonly deletable: boolean }[];
 }
 
 /** The staff plan list of a city. */
 export async function loadPlanListState(db: Executor, cityId: string): Promise<PlanListState> {
-  const [plans, archived] = await Promise.all([listAllPlanRows(db, cityId), listArchivedKpis(db, cityId)]);
+  const [plans, archived, withData] = await Promise.all([listAllPlanRows(db, cityId), listArchivedKpis(db, cityId), kpiIdsWithData(db, cityId)]);
   return {
     plans: plans.map((p) => ({ id: p.slug, title: p.title, titleEn: p.title_en, periodStart: p.period_start, periodEnd: p.period_end, version: p.version, archived: p.archived_at !== null })),
-    archivedKpis: archived.map((k) => ({ id: k.slug, name: k.name, version: k.version })),
+    archivedKpis: archived.map((k) => ({ id: k.slug, name: k.name, version: k.version, deletable: !withData.has(k.id) })),
   };
 }
 
@@ -43,8 +45,8 @@ export interface PlanBuilderState {
   readonly periodEnd: number;
   /** Archived nodes of the plan (restorable), with their versions. */
   readonly archivedNodes: readonly { readonly id: string; readonly title: string; readonly version: number }[];
-  /** KPI id → its row version (archive forms) and the other plans it is a row of (titles). */
-  readonly kpis: ReadonlyMap<string, { readonly version: number; readonly sharedWith: readonly string[] }>;
+  /** KPI id → its row version (archive forms), the other plans it is a row of (titles), and whether it has no data (may be deleted). */
+  readonly kpis: ReadonlyMap<string, { readonly version: number; readonly sharedWith: readonly string[]; readonly deletable: boolean }>;
   /** The city's KPIs that are not archived, for "add an existing KPI". */
   readonly cityKpis: readonly { readonly id: string; readonly name: string }[];
   readonly departments: readonly { readonly id: number; readonly name: string }[];
@@ -55,11 +57,18 @@ export interface PlanBuilderState {
 export async function loadPlanBuilderState(db: Executor, cityId: string, planId: string): Promise<PlanBuilderState | null> {
   const plan = (await listAllPlanRows(db, cityId)).find((p) => p.slug === planId);
   if (!plan) return null;
-  const [nodes, kpis, departments, snapshots, kpiPlans] = await Promise.all([listAllNodes(db, plan.id), listKpiRows(db, cityId), listDepartments(db, cityId), listPlanSnapshots(db, plan.id), kpiPlansOfCity(db, cityId)]);
-  const kpiState = new Map<string, { version: number; sharedWith: string[] }>();
+  const [nodes, kpis, departments, snapshots, kpiPlans, withData] = await Promise.all([
+    listAllNodes(db, plan.id),
+    listKpiRows(db, cityId),
+    listDepartments(db, cityId),
+    listPlanSnapshots(db, plan.id),
+    kpiPlansOfCity(db, cityId),
+    kpiIdsWithData(db, cityId),
+  ]);
+  const kpiState = new Map<string, { version: number; sharedWith: string[]; deletable: boolean }>();
   for (const k of kpis) {
     const shared = kpiPlans.filter((p) => p.kpi_id === k.id && p.plan_id !== plan.id).map((p) => p.title);
-    kpiState.set(k.slug, { version: k.version, sharedWith: shared });
+    kpiState.set(k.slug, { version: k.version, sharedWith: shared, deletable: !withData.has(k.id) });
   }
   return {
     kind: plan.kind,

@@ -53,6 +53,33 @@ export async function deletePlanRow(db: Executor, id: number): Promise<void> {
   await db.deleteFrom('plans').where('id', '=', id).execute();
 }
 
+/** The plans (not archived) started as the next period of plan `planId` whose years overlap start–end. */
+export async function listOverlappingSuccessors(db: Executor, planId: number, periodStart: number, periodEnd: number): Promise<PlanRow[]> {
+  return db
+    .selectFrom('plans')
+    .selectAll()
+    .where('succeeds_plan_id', '=', planId)
+    .where('archived_at', 'is', null)
+    .where('period_start', '<=', periodEnd)
+    .where('period_end', '>=', periodStart)
+    .orderBy('id')
+    .execute();
+}
+
+/** Records that plan `slug` of the city is the next period of plan `fromPlanId`. */
+export async function markSuccessor(db: Executor, cityId: string, slug: string, fromPlanId: number): Promise<void> {
+  await db.updateTable('plans').set({ succeeds_plan_id: fromPlanId }).where('city_id', '=', cityId).where('slug', '=', slug).execute();
+}
+
+/**
+ * Rewrites a plan row unchanged (same values, same version: open forms stay valid): a concurrent
+ * repeatable-read transaction that locks the row then fails to serialize instead of going on
+ * with a snapshot that misses this transaction's writes.
+ */
+export async function holdPlanRow(db: Executor, id: number): Promise<void> {
+  await db.updateTable('plans').set((eb) => ({ succeeds_plan_id: eb.ref('succeeds_plan_id') })).where('id', '=', id).execute();
+}
+
 /** Every node of a plan (archived ones too), siblings in position order. */
 export async function listAllNodes(db: Executor, planId: number): Promise<PlanNodeRow[]> {
   return db.selectFrom('plan_nodes').selectAll().where('plan_id', '=', planId).orderBy('parent_id').orderBy('position').orderBy('id').execute();

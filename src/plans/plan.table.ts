@@ -15,6 +15,8 @@ export interface PlansTable {
   period_start: number;
   period_end: number;
   parent_plan_id: number | null;
+  /** The plan whose next period this one is ("Start the next period", migration 2026_12_01_0451); null otherwise. */
+  succeeds_plan_id: ColumnType<number | null, number | null | undefined, number | null>;
   vision: string | null;
   /** The form its sheets follow (issue 14). */
   sheet_layout: Generated<SheetLayout>;

@@ -16,6 +16,7 @@ import * as m20261130_1601 from './migrations/2026_11_30_1601_search_readings.ts
 import * as m20261130_1602 from './migrations/2026_11_30_1602_city_code_and_licence.ts';
 import * as m20261201_0301 from './migrations/2026_12_01_0301_kpi_metadata.ts';
 import * as m20261201_0401 from './migrations/2026_12_01_0401_compare.ts';
+import * as m20261201_0451 from './migrations/2026_12_01_0451_kpi_delete_and_successor.ts';
 
 /**
  * Every migration by name. Append a line for each new file in migrations/ (named
@@ -37,6 +38,7 @@ const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '2026_11_30_1602_city_code_and_licence': m20261130_1602,
   '2026_12_01_0301_kpi_metadata': m20261201_0301,
   '2026_12_01_0401_compare': m20261201_0401,
+  '2026_12_01_0451_kpi_delete_and_successor': m20261201_0451,
 };
 
 /** The migrations from the static list above: no filesystem scanning, so bundling works. */

@@ -45,6 +45,7 @@ export const STAFF_NOTICES = [
   'plans.kpiCreated',
   'plans.kpiAttached',
   'plans.kpiDetached',
+  'plans.kpiDeleted',
   'plans.versionRecorded',
   // Issue 13.4: the next period's plan was created.
   'period.next.created',

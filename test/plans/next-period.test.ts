@@ -155,6 +155,25 @@ for (const database of testDatabases()) {
       const outside = await (await t.app.request(`/cities/ichinoseki/plans/${PLAN1}/sheet?year=2024`)).text();
       expect(outside).toContain(`/cities/ichinoseki/plans/${PLAN2}/sheet?year=2024`);
     });
+
+    it('refuses a second next-period plan of the same plan for overlapping years, naming the one made first; later years are allowed', async () => {
+      for (const [from, to] of [['2024', '2026'], ['2025', '2027'], ['2026', '2026']]) {
+        const again = await sec.post(form, fields({ id: `${PLAN2}-again`, from: from!, to: to! }));
+        expect(again.status).toBe(422);
+        expect(visible(again.text)).toContain(`この計画の次期計画「一関市ＳＤＧｓ未来都市計画（第２期）」（${PLAN2}、2024年～2026年）が既にあり、期間が重なります`);
+      }
+      const en = await sec.post(`${form}?lang=en`, fields({ id: `${PLAN2}-again` }));
+      expect(en.status).toBe(422);
+      expect(visible(en.text)).toContain('this plan already has a next-period plan');
+      const data = await loadCityData(t.ctx.db, 'ichinoseki');
+      expect(data!.plans.map((p) => p.id)).not.toContain(`${PLAN2}-again`);
+      // The years after it do not overlap: a 3rd period (2027–2029) may be started from the 1st.
+      const third = await sec.post(form, fields({ id: 'ichinoseki-sdgs-future-city-3', from: '2027', to: '2029', 'at:new-products-technologies': '2029年' }));
+      expect(third.status).toBe(303);
+      const link = await t.ctx.db.selectFrom('plans').select(['slug', 'succeeds_plan_id']).where('city_id', '=', 'ichinoseki').where('slug', 'in', [PLAN2, 'ichinoseki-sdgs-future-city-3']).orderBy('slug').execute();
+      const plan1Id = (await t.ctx.db.selectFrom('plans').select('id').where('city_id', '=', 'ichinoseki').where('slug', '=', PLAN1).executeTakeFirstOrThrow()).id;
+      expect(link.map((l) => [l.slug, l.succeeds_plan_id])).toEqual([[PLAN2, plan1Id], ['ichinoseki-sdgs-future-city-3', plan1Id]]);
+    });
   });
 }
 

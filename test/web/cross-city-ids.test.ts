@@ -74,6 +74,7 @@ describeStaffApp(
         // KPIs: archive, restore, edit, target, actuals, commentary, override.
         [`${base}/kpis/${ichKpi.id}/archive`, v],
         [`${base}/kpis/${ichKpi.id}/restore`, v],
+        [`${base}/kpis/${ichKpi.id}/delete`, v],
         [`${base}/kpis/${ichKpi.id}/edit`, { ...v, name: 'x' }],
         [`${base}/kpis/${ichKpi.id}/target`, { versions: '', target: '1', value: '1', reason: 'x' }],
         [`${base}/kpis/${ichKpi.id}/actuals`, { versions: '', at: '2023年度', value: '1' }],

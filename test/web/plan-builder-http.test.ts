@@ -87,7 +87,7 @@ describe.each(testDatabases())('plan builder over HTTP on $name', (database) => 
     }
     expect(counts.errors500).toBe(0);
   }, 300_000);
-  it('edits every field of a KPI in one form, reorders and moves KPI rows without JavaScript, refuses deleting what has data', async () => {
+  it('edits every field of a KPI in one form, reorders and moves KPI rows without JavaScript, refuses deleting what has data, offers deleting a KPI without data', async () => {
     const a = new StaffClient(t.app);
     const b = new StaffClient(t.app);
     await a.login('pb-sec');
@@ -166,9 +166,13 @@ describe.each(testDatabases())('plan builder over HTTP on $name', (database) => 
     expect(delPlan.status).toBe(422);
     expect(delPlan.text).toContain('実績や履歴があるため削除できません。アーカイブしてください');
     expect(delPlan.text).toContain(`action="${page}/archive"`);
-    // A KPI is archived, never deleted: the builder offers archive, no delete.
+    // A KPI without data may be deleted (issue 13.2); once it has an actual, only archive is offered.
     expect(tree).toContain(`action="/staff/cities/tsukuba/kpis/tk-a/archive"`);
-    expect(tree).not.toContain('/kpis/tk-a/delete');
+    expect(tree).toContain(`action="/staff/cities/tsukuba/kpis/tk-a/delete"`);
+    const withActual = (await a.get(page)).text;
+    expect(withActual).toContain(`action="/staff/cities/tsukuba/kpis/tk-a/archive"`);
+    expect(withActual).not.toContain('/kpis/tk-a/delete');
+    expect(withActual).toContain(`action="/staff/cities/tsukuba/kpis/tk-c/delete"`);
   }, 300_000);
 });
 

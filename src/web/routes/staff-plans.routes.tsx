@@ -3,7 +3,7 @@ import type { Plan } from '../../core/plan/plan.ts';
 import { canBuildPlans, canReadCity, canWriteEvaluation, PLAN_BUILDER_ROLE } from '../../policies/staff.policy.ts';
 import { actorName, roleIn } from '../../auth/user.ts';
 import { fill } from '../views/staff/staff-layout.tsx';
-import { createKpi, setKpiArchived } from '../../kpis/kpi.commands.ts';
+import { createKpi, deleteKpi, setKpiArchived } from '../../kpis/kpi.commands.ts';
 import { loadPlanBuilderState, loadPlanListState } from '../../plans/plan-builder.service.ts';
 import { comparePlanVersions, planDiffFile } from '../../plans/plan-diff.service.ts';
 import { addNode, attachKpi, createPlan, deleteNode, deletePlan, moveKpiRowTo, moveNode, reorderKpiRow, recordPlanVersion, reorderNode, reorderPlan, setNodeArchived, setPlanArchived, type MoveDirection } from '../../plans/plan.commands.ts';
@@ -99,13 +99,13 @@ export function staffPlanRoutes(deps: WebDeps): Hono<StaffEnv> {
    * Answers a command's result on the plan page (or the list): redirect with the notice on
    * success; the form again with its problems (422) or the conflict panel (409).
    */
-  async function answer<T>(c: Context<StaffEnv>, r: FormResult<T>, key: string, form: Readonly<Record<string, string>>, ok: { path: string; notice: StaffNotice }, page: 'plan' | 'list' = 'plan'): Promise<Response> {
+  async function answer<T>(c: Context<StaffEnv>, r: FormResult<T>, key: string, form: Readonly<Record<string, string>>, ok: { path: string; notice: StaffNotice }, page: 'plan' | 'list' = 'plan', refusedStatus = 422): Promise<Response> {
     if (r.ok) return redirectWithNotice(c, ok.path, ok.notice);
     const cityId = c.req.param('city')!;
     const builderForm: BuilderForm = r.conflict
       ? { key, values: form, errors: {}, conflict: await conflictOf(cityId, r.conflict) }
       : { key, values: form, errors: problemTexts(staffPage(c).ctx, r.errors) };
-    const status = r.conflict ? 409 : 422;
+    const status = r.conflict ? 409 : refusedStatus;
     return page === 'list' ? renderPlanList(c, deps, builderForm, status) : renderPlanPage(c, deps, {}, builderForm, status);
   }
 
@@ -234,6 +234,17 @@ export function staffPlanRoutes(deps: WebDeps): Hono<StaffEnv> {
     const archived = c.req.param('action') === 'archive';
     const r = await setKpiArchived(db, signal, { cityId: g.cityId, actor: g.actor, kpiId: c.req.param('kpi'), version: g.version, archived, reason: reasonOf(g.form) });
     return answer(c, r, 'action', g.form, { path: `${base(c)}/plans`, notice: archived ? 'plans.archivedNotice' : 'plans.restored' }, 'list');
+  });
+
+  // Delete a KPI with no data (issue 13.2): another city's or an unknown KPI is a 404 (the
+  // command's NotFoundError); a KPI with data is refused with 409 and the message to archive it.
+  app.post('/:city/kpis/:kpi/delete', async (c) => {
+    const g = await guarded(c, true);
+    if (g instanceof Response) return g;
+    const r = await deleteKpi(db, signal, { cityId: g.cityId, actor: g.actor, kpiId: c.req.param('kpi'), version: g.version, reason: reasonOf(g.form) });
+    // Back to the plan the button was on (an id, never a URL: no open redirect), else the plan list.
+    const back = /^[a-z0-9][a-z0-9-]{0,79}$/.test(g.form['back'] ?? '') ? `${base(c)}/plans/${g.form['back']}` : `${base(c)}/plans`;
+    return answer(c, r, 'action', g.form, { path: back, notice: 'plans.kpiDeleted' }, 'list', 409);
   });
 
   // ---- Versions and the 新旧対照表

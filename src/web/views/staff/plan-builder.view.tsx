@@ -63,6 +63,28 @@ function ActionButton(props: { csrf: string; action: string; version: number; la
   );
 }
 
+/**
+ * Delete a KPI that has no data (issue 13.2): a disclosure holding the confirmation text and the
+ * POST form (works without JavaScript; the server checks again and answers 409 when it has data).
+ */
+function DeleteKpiButton(props: { ctx: StaffPage['ctx']; csrf: string; action: string; version: number; name: string; fields?: Record<string, string> }) {
+  const t = props.ctx.t;
+  return (
+    <details class="inline-action">
+      <summary aria-label={`${t('plans.kpiDelete')}：${props.name}`}>{t('plans.kpiDelete')}</summary>
+      <form method="post" action={props.action}>
+        <CsrfField token={props.csrf} />
+        <VersionField value={props.version} />
+        {Object.entries(props.fields ?? {}).map(([k, v]) => (
+          <input type="hidden" name={k} value={v} />
+        ))}
+        <p>{fill(t('plans.kpiDeleteConfirm'), { name: props.name })}</p>
+        <button type="submit" aria-label={`${t('plans.kpiDeleteSubmit')}：${props.name}`}>{t('plans.kpiDeleteSubmit')}</button>
+      </form>
+    </details>
+  );
+}
+
 /** The plan list's extra sections: create a plan, order and archive plans, archived plans and KPIs to restore. */
 export function PlanListBuilder(props: { page: StaffPage; city: City; state: PlanListState; form?: BuilderForm | undefined }) {
   const { ctx, csrfToken } = props.page;
@@ -120,6 +142,7 @@ export function PlanListBuilder(props: { page: StaffPage; city: City; state: Pla
               <li>
                 {k.name}
                 <ActionButton csrf={csrfToken} action={ctx.href(`${base}/kpis/${k.id}/restore`)} version={k.version} label={t('plans.restore')} name={k.name} />
+                {k.deletable ? <DeleteKpiButton ctx={ctx} csrf={csrfToken} action={ctx.href(`${base}/kpis/${k.id}/delete`)} version={k.version} name={k.name} /> : null}
               </li>
             ))}
           </ul>
@@ -284,6 +307,7 @@ export function PlanTreeBuilder(props: {
                           </form>
                           <ActionButton csrf={csrfToken} action={ctx.href(`${base}/nodes/${node.id}/kpis/${row.kpiId}/move`)} version={version} label={t('plans.kpiDetach')} name={name} fields={{ toNode: '' }} />
                           {k ? <ActionButton csrf={csrfToken} action={ctx.href(`/staff/cities/${props.city.id}/kpis/${row.kpiId}/archive`)} version={k.version} label={t('plans.kpiArchive')} name={name} fields={{ back: props.plan.id }} /> : null}
+                          {k?.deletable ? <DeleteKpiButton ctx={ctx} csrf={csrfToken} action={ctx.href(`/staff/cities/${props.city.id}/kpis/${row.kpiId}/delete`)} version={k.version} name={name} fields={{ back: props.plan.id }} /> : null}
                         </td>
                       </tr>
                     );

@@ -1,0 +1,63 @@
+import { sql } from 'kysely';
+import type { Executor } from '../storage/database.ts';
+
+/*
+ * The SQL of deleting a KPI that has no data (issue 13.2: "Deleting is allowed only for what
+ * has no data; otherwise archive"). What counts as data is decided here, in one place:
+ *
+ * - an actual (an `observations` row: any version, withdrawn ones too);
+ * - a published achievement rate, a commentary, a status override, a precise figure;
+ * - a target revision (改訂, `target_revisions`), or a target value changed after it was first
+ *   written (`kpi_target_values` beyond version 1): the targets typed when the KPI was created
+ *   are its definition, every later change is history;
+ * - a plan row of it with a commentary or a 反映状況 text;
+ * - a review entry (draft, submitted, approved or returned actual or commentary) of it;
+ * - a partner programme bound to it (the platform feeds its figures).
+ *
+ * SDG target tags, the owning department, initial targets and plan rows without text are the
+ * KPI's definition and go with it. Tables of other areas (staff, review, partners) are named in
+ * raw SQL so this file needs no other area's table types.
+ */
+
+/** Ids of the city's KPIs (archived ones too) that have data (see above); only `kpiId` when given. */
+export async function kpiIdsWithData(db: Executor, cityId: string, kpiId?: number): Promise<Set<number>> {
+  const one = kpiId === undefined ? sql`` : sql`and k.id = ${kpiId}`;
+  const r = await sql<{ id: number }>`
+    select k.id from kpis k
+    where k.city_id = ${cityId} ${one} and (
+      exists (select 1 from observations o where o.kpi_id = k.id)
+      or exists (select 1 from published_rates r where r.kpi_id = k.id)
+      or exists (select 1 from kpi_commentaries c where c.kpi_id = k.id)
+      or exists (select 1 from status_overrides s where s.kpi_id = k.id)
+      or exists (select 1 from precise_figures f where f.kpi_id = k.id)
+      or exists (select 1 from kpi_targets t join target_revisions v on v.kpi_target_id = t.id where t.kpi_id = k.id)
+      or exists (select 1 from kpi_targets t join kpi_target_values v on v.kpi_target_id = t.id where t.kpi_id = k.id and v.version > 1)
+      or exists (select 1 from plan_kpi_rows p where p.kpi_id = k.id and (coalesce(btrim(p.commentary), '') <> '' or coalesce(btrim(p.reflection), '') <> ''))
+      or exists (select 1 from review_entries e where e.city_id = k.city_id and e.entity in ('actual', 'commentary') and split_part(e.entity_key, '@', 1) = k.slug)
+      or exists (select 1 from partner_kpi_bindings b where b.city_id = k.city_id and b.kpi_slug = k.slug)
+    )`.execute(db);
+  return new Set(r.rows.map((x) => Number(x.id)));
+}
+
+/** The nodes (ids) holding a row of this KPI, for their versions to change. */
+export async function nodeIdsWithKpi(db: Executor, kpiId: number): Promise<number[]> {
+  const rows = await db.selectFrom('plan_kpi_rows').select('node_id').where('kpi_id', '=', kpiId).distinct().execute();
+  return rows.map((r) => r.node_id);
+}
+
+/**
+ * Deletes a KPI and its definition: its plan rows, SDG target tags, department, targets and
+ * their initial values. Call only inside the transaction that checked {@link kpiIdsWithData}
+ * with the KPI row locked: the values' append-only trigger lets the delete through only for
+ * this transaction (`set_config(..., true)`: local to it).
+ */
+export async function deleteKpiAndDefinition(db: Executor, kpiId: number): Promise<void> {
+  await sql`select set_config('michishirube.delete_unused_kpi', 'on', true)`.execute(db);
+  await db.deleteFrom('plan_kpi_rows').where('kpi_id', '=', kpiId).execute();
+  await db.deleteFrom('kpi_sdg_targets').where('kpi_id', '=', kpiId).execute();
+  await sql`delete from kpi_departments where kpi_id = ${kpiId}`.execute(db);
+  await sql`delete from kpi_target_values where kpi_target_id in (select id from kpi_targets where kpi_id = ${kpiId})`.execute(db);
+  await db.deleteFrom('kpi_targets').where('kpi_id', '=', kpiId).execute();
+  await db.deleteFrom('kpis').where('id', '=', kpiId).execute();
+  await sql`select set_config('michishirube.delete_unused_kpi', 'off', true)`.execute(db);
+}
