@@ -24,7 +24,7 @@ import type { BilingualText } from '../core/bilingual.ts';
 import { err, ok, type Result } from '../core/result.ts';
 
 /** The preview's stand-in for the import's reason (the commit gives the real one): corrections are not refused for lacking one. */
-const IMPORT_REASON_PLACEHOLDER = 'import';
+const PREVIEW_REASON = 'import';
 
 export { MAX_IMPORT_BYTES, MAX_IMPORT_ROWS };
 
@@ -172,7 +172,7 @@ export async function previewObservationImport(db: Executor, file: ImportFile, p
   const data = await loadCityData(db, cityId);
   if (!data) return err({ kind: 'unknown-city', cityId });
   const kpiRowIds = new Map((await listKpiRows(db, cityId)).map((k) => [k.slug, k.id]));
-  return ok(await validate(data, kpiRowIds, read, permissions, await actualContexts(db, cityId), IMPORT_REASON_PLACEHOLDER));
+  return ok(await validate(data, kpiRowIds, read, permissions, await actualContexts(db, cityId), PREVIEW_REASON));
 }
 
 /** A committed import: what was written (the preview as validated in the transaction) and how many actuals. */
