@@ -4,7 +4,7 @@
  *
  * `npm run bench -- --national[=N]` runs the national benchmark instead (issue 11.5: N generated
  * cities, 1,741 by default, in a PostgreSQL server it starts) and prints its JSON; progress goes
- * to stderr. `--seconds=S` sets each page type's load (default 10), `--mixed-seconds=S` the mixed one (default 20).
+ * to stderr. `--keep=DIR` keeps the PostgreSQL server and its cities in DIR: a second run skips the import. `--seconds=S` sets each page type's load (default 10), `--mixed-seconds=S` the mixed one (default 20).
  * `--web` runs only the web pages' figures (city, plan, KPI: cached, uncached, static), `--quick` with 3 rounds instead of 10.
  */
 import { performance } from 'node:perf_hooks';
@@ -103,7 +103,7 @@ const national = option('national');
 if (national !== undefined) {
   const cities = national === '' ? 1741 : Number(national);
   if (!Number.isInteger(cities) || cities < 2) throw new Error(`--national=N: expected a whole number of cities ≥ 2, got "${national}"`);
-  const figures = await benchNational({ cities, seconds: Number(option('seconds') ?? 10), mixedSeconds: Number(option('mixed-seconds') ?? 20) });
+  const figures = await benchNational({ cities, seconds: Number(option('seconds') ?? 10), mixedSeconds: Number(option('mixed-seconds') ?? 20), ...(option('keep') ? { keepDir: option('keep')! } : {}) });
   console.log(JSON.stringify(figures, null, 2));
   process.exit(0);
 }

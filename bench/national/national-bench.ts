@@ -8,6 +8,8 @@
  * years → the change signal that bumps the city's revision and rebuilds its summaries), all in
  * one process (the bulk path), not one CLI process per file.
  */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
 import { startPostgresServer } from '../../test/support/postgres-server.ts';
@@ -33,6 +35,12 @@ export interface NationalOptions {
   readonly log?: (line: string) => void;
   /** The generator's seed (same seed, same cities). */
   readonly seed?: number;
+  /**
+   * A directory to keep the PostgreSQL server in: the first run imports into it, a later run
+   * with the same cities and seed skips the import and measures the pages again (the import of
+   * 1,741 cities takes most of an hour; the load, minutes).
+   */
+  readonly keepDir?: string;
 }
 
 /** The page types measured, each with how its paths are drawn. */
@@ -52,153 +60,188 @@ export async function benchNational(options: NationalOptions): Promise<NationalF
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const n = options.cities;
   const seed = options.seed ?? 20261130;
-  const pg = await startPostgresServer();
+  const pg = await startPostgresServer(options.keepDir ? { keepDir: options.keepDir } : {});
   try {
-    // ---- Import
-    log(`national: importing ${n} generated cities into PostgreSQL…`);
-    const cities: { id: string; planId: string; kpis: number }[] = [];
-    const importMs: number[] = [];
-    const importStart = performance.now();
-    const importer = await openAppContext({ dataDir: '', databaseUrl: pg.url, seed: false }, { purpose: 'command', announce: () => {} });
-    let kpiTotal = 0;
-    try {
-      for (let i = 0; i < n; i++) {
-        const city = generateCity(i, seed);
-        const t = performance.now();
-        const r = await importPlanData(importer.db, city.file, 'national-bench');
-        if (!r.ok) throw new Error(`generated city ${city.id} is invalid: ${r.error.slice(0, 3).map((p) => `${p.path}: ${p.message}`).join('; ')}`);
-        importer.store.invalidate(city.id);
-        await importer.store.settled();
-        importMs.push(performance.now() - t);
-        cities.push({ id: city.id, planId: city.planId, kpis: city.kpiIds.length });
-        kpiTotal += city.kpiIds.length;
-        if ((i + 1) % 100 === 0) log(`national: ${i + 1}/${n} cities imported (${((performance.now() - importStart) / 1000).toFixed(0)} s)`);
-      }
-    } finally {
-      await importer.close();
-    }
-    const importSeconds = (performance.now() - importStart) / 1000;
-
-    // ---- Start (as after a restart: nothing cached, summaries already in the database)
-    log('national: starting the app server…');
-    const server = await startBenchServer({ DATABASE_URL: pg.url, SEED: 'false' });
-    try {
-      const rnd = seededRandom(seed + 1);
-      const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
-      const anyCity = () => pick(cities);
-      const prefectures = [...new Set(cities.map((c) => c.id))].length;
-      void prefectures;
-      const paths: Record<PageType, () => string> = {
-        home: () => '/',
-        city: () => `/cities/${anyCity().id}`,
-        plan: () => {
-          const c = anyCity();
-          return `/cities/${c.id}/plans/${c.planId}`;
-        },
-        kpi: () => {
-          const c = anyCity();
-          return `/cities/${c.id}/kpis/kpi-${1 + Math.floor(rnd() * c.kpis)}`;
-        },
-        sdg_goal: () => `/sdgs/${1 + Math.floor(rnd() * 17)}?page=${1 + Math.floor(rnd() * 5)}`,
-        compare: () => `/compare?cities=${anyCity().id}&cities=${anyCity().id}`,
-        search: () => `/search?q=${encodeURIComponent(rnd() < 0.3 ? `試験市${anyCity().id.slice(5)}` : pick(SEARCH_TERMS))}`,
-        open_data: () => `/data?page=${1 + Math.floor(rnd() * Math.max(1, Math.ceil(cities.length / 50)))}`,
-        api_city_kpis: () => `/api/v1/cities/${anyCity().id}/kpis`,
-        api_sdg_goal: () => `/api/v1/sdgs/${1 + Math.floor(rnd() * 17)}?page=${1 + Math.floor(rnd() * 5)}`,
-        api_search: () => `/api/v1/search?q=${encodeURIComponent(pick(SEARCH_TERMS))}`,
-      };
-      const ofType = (type: PageType) => (): NextRequest => ({ path: paths[type](), tag: type });
-      const mixTotal = PAGE_TYPES.reduce((s, t) => s + MIX[t], 0);
-      const mixed = (): NextRequest => {
-        let x = rnd() * mixTotal;
-        for (const t of PAGE_TYPES) if ((x -= MIX[t]) < 0) return ofType(t)();
-        return ofType('kpi')();
-      };
-
-      // First requests after the start: each page type once (the slowest is the figure), each
-      // checked to answer 200 (a load too slow to complete a request in its window still has this).
-      const firstRequests: Record<string, number> = {};
-      const badAnswers: string[] = [];
-      for (const type of PAGE_TYPES) {
-        const path = paths[type]();
-        const t = performance.now();
-        const res = await fetch(server.base + path);
-        await res.arrayBuffer();
-        firstRequests[type] = round(performance.now() - t);
-        if (res.status !== 200) badAnswers.push(`${res.status} ${path}`);
-      }
-
-      log('national: warm-up…');
-      const loads: LoadResult[] = [];
-      loads.push(await runLoad(server.base, 10, Math.max(1, Math.round(options.seconds)), mixed));
-      const rssAfterWarmUp = server.rssMb();
-
-      const p50At10: Record<string, number> = {};
-      const p95At10: Record<string, number> = {};
-      const p50At50: Record<string, number> = {};
-      const p95At50: Record<string, number> = {};
-      const rpsAt10: Record<string, number> = {};
-      for (const type of PAGE_TYPES) {
-        log(`national: ${type} at 10 and 50 connections…`);
-        const at10 = await runLoad(server.base, 10, options.seconds, ofType(type));
-        const at50 = await runLoad(server.base, 50, options.seconds, ofType(type));
-        loads.push(at10, at50);
-        p50At10[type] = at10.p50Ms;
-        p95At10[type] = at10.p95Ms;
-        rpsAt10[type] = round(at10.rps);
-        p50At50[type] = at50.p50Ms;
-        p95At50[type] = at50.p95Ms;
-      }
-
-      log('national: mixed load at 50 connections…');
-      const mix = await runLoad(server.base, 50, options.mixedSeconds, mixed);
-      loads.push(mix);
-      const rssAfterMixed = server.rssMb();
-
-      log('national: one staff write until its public pages show it…');
-      const writeVisible = await timeWriteVisible(pg.url, server.base, cities[Math.floor(cities.length / 2)]!.id);
-
-      const dbBytes = await databaseSize(pg.url);
-
-      // Every answer of every load: anything but 200 is a failure of the run.
-      const statuses: Record<string, number> = {};
-      let errors = 0;
-      for (const l of loads) {
-        errors += l.errors;
-        for (const [code, count] of Object.entries(l.statuses)) statuses[code] = (statuses[code] ?? 0) + count;
-      }
-      const sortedImport = [...importMs].sort((a, b) => a - b);
-      return {
-        'national.cities': n,
-        'national.kpis': kpiTotal,
-        'national.import_seconds': round(importSeconds),
-        'national.import_ms_per_city': { mean: round(importMs.reduce((s, x) => s + x, 0) / n), p50: percentile(sortedImport, 50), p95: percentile(sortedImport, 95), max: round(sortedImport.at(-1) ?? NaN) },
-        'national.server_start_ms': round(server.startMs),
-        'national.first_request_ms': Math.max(...Object.values(firstRequests)),
-        'national.first_requests_ms': firstRequests,
-        'national.p50_ms_10': p50At10,
-        'national.p95_ms_10': p95At10,
-        'national.rps_10': rpsAt10,
-        'national.p50_ms_50': p50At50,
-        'national.p95_ms_50': p95At50,
-        'national.mixed_50.rps': round(mix.rps),
-        'national.mixed_50.p50_ms': mix.p50Ms,
-        'national.mixed_50.p95_ms': mix.p95Ms,
-        'national.rss_mb': Math.max(rssAfterWarmUp, rssAfterMixed),
-        'national.rss_mb_after_warm_up': rssAfterWarmUp,
-        'national.rss_mb_after_mixed': rssAfterMixed,
-        'national.write_visible_ms': Math.max(writeVisible.kpiPageMs, writeVisible.searchMs),
-        'national.write_visible': writeVisible,
-        'national.db_mb': Math.round(dbBytes / 1024 / 1024),
-        'national.statuses': statuses,
-        'national.errors': errors,
-        'national.bad_first_answers': badAnswers,
-      };
-    } finally {
-      await server.stop();
-    }
+    // ---- Import (or the kept one of an earlier run)
+    const kept = options.keepDir ? join(options.keepDir, 'national-import.json') : undefined;
+    const previous = kept && existsSync(kept) ? (JSON.parse(readFileSync(kept, 'utf8')) as KeptImport) : undefined;
+    if (previous && (previous.n !== n || previous.seed !== seed)) throw new Error(`${options.keepDir} holds ${previous.n} cities of seed ${previous.seed}, not ${n} of seed ${seed}: choose another --keep directory`);
+    const done = previous ?? (await importCities(pg.url, n, seed, log));
+    if (kept && !previous) writeFileSync(kept, JSON.stringify(done));
+    if (previous) log(`national: reusing the ${n} cities imported into ${options.keepDir}`);
+    const { cities, importMs, importSeconds, kpiTotal } = done;
+    return await measure(pg.url, n, seed, options, log, cities, importMs, importSeconds, kpiTotal);
   } finally {
     await pg.stop();
+  }
+}
+
+/** What the import leaves for the load (kept as JSON beside a kept server). */
+interface KeptImport {
+  readonly n: number;
+  readonly seed: number;
+  readonly cities: { id: string; planId: string; kpis: number }[];
+  readonly importMs: number[];
+  readonly importSeconds: number;
+  readonly kpiTotal: number;
+}
+
+async function importCities(url: string, n: number, seed: number, log: (line: string) => void): Promise<KeptImport> {
+  log(`national: importing ${n} generated cities into PostgreSQL…`);
+  const cities: { id: string; planId: string; kpis: number }[] = [];
+  const importMs: number[] = [];
+  const importStart = performance.now();
+  const importer = await openAppContext({ dataDir: '', databaseUrl: url, seed: false }, { purpose: 'command', announce: () => {} });
+  let kpiTotal = 0;
+  try {
+    for (let i = 0; i < n; i++) {
+      const city = generateCity(i, seed);
+      const t = performance.now();
+      const r = await importPlanData(importer.db, city.file, 'national-bench');
+      if (!r.ok) throw new Error(`generated city ${city.id} is invalid: ${r.error.slice(0, 3).map((p) => `${p.path}: ${p.message}`).join('; ')}`);
+      importer.store.invalidate(city.id);
+      await importer.store.settled();
+      importMs.push(performance.now() - t);
+      cities.push({ id: city.id, planId: city.planId, kpis: city.kpiIds.length });
+      kpiTotal += city.kpiIds.length;
+      if ((i + 1) % 100 === 0) log(`national: ${i + 1}/${n} cities imported (${((performance.now() - importStart) / 1000).toFixed(0)} s)`);
+    }
+  } finally {
+    await importer.close();
+  }
+  const importSeconds = (performance.now() - importStart) / 1000;
+  return { n, seed, cities, importMs, importSeconds, kpiTotal };
+}
+
+async function measure(
+  url: string,
+  n: number,
+  seed: number,
+  options: NationalOptions,
+  log: (line: string) => void,
+  cities: KeptImport['cities'],
+  importMs: readonly number[],
+  importSeconds: number,
+  kpiTotal: number,
+): Promise<NationalFigures> {
+  const pg = { url };
+  // ---- Start (as after a restart: nothing cached, summaries already in the database)
+  log('national: starting the app server…');
+  const server = await startBenchServer({ DATABASE_URL: pg.url, SEED: 'false' });
+  try {
+    const rnd = seededRandom(seed + 1);
+    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
+    const anyCity = () => pick(cities);
+    const prefectures = [...new Set(cities.map((c) => c.id))].length;
+    void prefectures;
+    const paths: Record<PageType, () => string> = {
+      home: () => '/',
+      city: () => `/cities/${anyCity().id}`,
+      plan: () => {
+        const c = anyCity();
+        return `/cities/${c.id}/plans/${c.planId}`;
+      },
+      kpi: () => {
+        const c = anyCity();
+        return `/cities/${c.id}/kpis/kpi-${1 + Math.floor(rnd() * c.kpis)}`;
+      },
+      sdg_goal: () => `/sdgs/${1 + Math.floor(rnd() * 17)}?page=${1 + Math.floor(rnd() * 5)}`,
+      compare: () => `/compare?cities=${anyCity().id}&cities=${anyCity().id}`,
+      search: () => `/search?q=${encodeURIComponent(rnd() < 0.3 ? `試験市${anyCity().id.slice(5)}` : pick(SEARCH_TERMS))}`,
+      open_data: () => `/data?page=${1 + Math.floor(rnd() * Math.max(1, Math.ceil(cities.length / 50)))}`,
+      api_city_kpis: () => `/api/v1/cities/${anyCity().id}/kpis`,
+      api_sdg_goal: () => `/api/v1/sdgs/${1 + Math.floor(rnd() * 17)}?page=${1 + Math.floor(rnd() * 5)}`,
+      api_search: () => `/api/v1/search?q=${encodeURIComponent(pick(SEARCH_TERMS))}`,
+    };
+    const ofType = (type: PageType) => (): NextRequest => ({ path: paths[type](), tag: type });
+    const mixTotal = PAGE_TYPES.reduce((s, t) => s + MIX[t], 0);
+    const mixed = (): NextRequest => {
+      let x = rnd() * mixTotal;
+      for (const t of PAGE_TYPES) if ((x -= MIX[t]) < 0) return ofType(t)();
+      return ofType('kpi')();
+    };
+
+    // First requests after the start: each page type once (the slowest is the figure), each
+    // checked to answer 200 (a load too slow to complete a request in its window still has this).
+    const firstRequests: Record<string, number> = {};
+    const badAnswers: string[] = [];
+    for (const type of PAGE_TYPES) {
+      const path = paths[type]();
+      const t = performance.now();
+      const res = await fetch(server.base + path);
+      await res.arrayBuffer();
+      firstRequests[type] = round(performance.now() - t);
+      if (res.status !== 200) badAnswers.push(`${res.status} ${path}`);
+    }
+
+    log('national: warm-up…');
+    const loads: LoadResult[] = [];
+    loads.push(await runLoad(server.base, 10, Math.max(1, Math.round(options.seconds)), mixed));
+    const rssAfterWarmUp = server.rssMb();
+
+    const p50At10: Record<string, number> = {};
+    const p95At10: Record<string, number> = {};
+    const p50At50: Record<string, number> = {};
+    const p95At50: Record<string, number> = {};
+    const rpsAt10: Record<string, number> = {};
+    for (const type of PAGE_TYPES) {
+      log(`national: ${type} at 10 and 50 connections…`);
+      const at10 = await runLoad(server.base, 10, options.seconds, ofType(type));
+      const at50 = await runLoad(server.base, 50, options.seconds, ofType(type));
+      loads.push(at10, at50);
+      p50At10[type] = at10.p50Ms;
+      p95At10[type] = at10.p95Ms;
+      rpsAt10[type] = round(at10.rps);
+      p50At50[type] = at50.p50Ms;
+      p95At50[type] = at50.p95Ms;
+    }
+
+    log('national: mixed load at 50 connections…');
+    const mix = await runLoad(server.base, 50, options.mixedSeconds, mixed);
+    loads.push(mix);
+    const rssAfterMixed = server.rssMb();
+
+    log('national: one staff write until its public pages show it…');
+    const writeVisible = await timeWriteVisible(pg.url, server.base, cities[Math.floor(cities.length / 2)]!.id);
+
+    const dbBytes = await databaseSize(pg.url);
+
+    // Every answer of every load: anything but 200 is a failure of the run.
+    const statuses: Record<string, number> = {};
+    let errors = 0;
+    for (const l of loads) {
+      errors += l.errors;
+      for (const [code, count] of Object.entries(l.statuses)) statuses[code] = (statuses[code] ?? 0) + count;
+    }
+    const sortedImport = [...importMs].sort((a, b) => a - b);
+    return {
+      'national.cities': n,
+      'national.kpis': kpiTotal,
+      'national.import_seconds': round(importSeconds),
+      'national.import_ms_per_city': { mean: round(importMs.reduce((s, x) => s + x, 0) / n), p50: percentile(sortedImport, 50), p95: percentile(sortedImport, 95), max: round(sortedImport.at(-1) ?? NaN) },
+      'national.server_start_ms': round(server.startMs),
+      'national.first_request_ms': Math.max(...Object.values(firstRequests)),
+      'national.first_requests_ms': firstRequests,
+      'national.p50_ms_10': p50At10,
+      'national.p95_ms_10': p95At10,
+      'national.rps_10': rpsAt10,
+      'national.p50_ms_50': p50At50,
+      'national.p95_ms_50': p95At50,
+      'national.mixed_50.rps': round(mix.rps),
+      'national.mixed_50.p50_ms': mix.p50Ms,
+      'national.mixed_50.p95_ms': mix.p95Ms,
+      'national.rss_mb': Math.max(rssAfterWarmUp, rssAfterMixed),
+      'national.rss_mb_after_warm_up': rssAfterWarmUp,
+      'national.rss_mb_after_mixed': rssAfterMixed,
+      'national.write_visible_ms': Math.max(writeVisible.kpiPageMs, writeVisible.searchMs),
+      'national.write_visible': writeVisible,
+      'national.db_mb': Math.round(dbBytes / 1024 / 1024),
+      'national.statuses': statuses,
+      'national.errors': errors,
+      'national.bad_first_answers': badAnswers,
+    };
+  } finally {
+    await server.stop();
   }
 }
 

@@ -1,6 +1,6 @@
 import { execFile, spawnSync } from 'node:child_process';
-import { accessSync, constants, readdirSync } from 'node:fs';
-import { chmod, chown, mkdtemp, rm } from 'node:fs/promises';
+import { accessSync, constants, existsSync, readdirSync } from 'node:fs';
+import { chmod, chown, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -48,12 +48,18 @@ export function findPostgresBinDir(): string | null {
  * creates a database and returns its URL. PostgreSQL refuses to run as root, so when we are root
  * the server runs as the `postgres` system user, which then owns the temp dir.
  */
-export async function startPostgresServer(): Promise<PostgresServer> {
+export async function startPostgresServer(options: { keepDir?: string } = {}): Promise<PostgresServer> {
   const bin = findPostgresBinDir();
   if (!bin) throw new Error(`no PostgreSQL server binaries under ${POSTGRES_ROOT}/*/bin (apt-get install -y postgresql)`);
 
-  const dir = await mkdtemp(join(tmpdir(), 'michishirube-pg-'));
+  // keepDir: a server kept between runs (the national bench's imported cities): created when
+  // missing, started again when present, never removed.
+  const keep = options.keepDir;
+  if (keep) await mkdir(keep, { recursive: true });
+  const dir = keep ?? (await mkdtemp(join(tmpdir(), 'michishirube-pg-')));
   const dataDir = join(dir, 'data');
+  const existing = keep !== undefined && existsSync(join(dataDir, 'PG_VERSION'));
+  const removeDir = () => (keep ? Promise.resolve() : rm(dir, { recursive: true, force: true }));
   const logFile = join(dir, 'server.log');
   const asRoot = process.getuid?.() === 0;
   if (asRoot) {
@@ -76,7 +82,7 @@ export async function startPostgresServer(): Promise<PostgresServer> {
   process.once('exit', stopSync);
 
   try {
-    await exec('initdb', ['-D', dataDir, '-U', 'postgres', '--auth=trust', '--encoding=UTF8', '--no-locale', '--no-sync']);
+    if (!existing) await exec('initdb', ['-D', dataDir, '-U', 'postgres', '--auth=trust', '--encoding=UTF8', '--no-locale', '--no-sync']);
     const port = await freePort();
     const serverOptions = [
       `-p ${port}`,
@@ -93,7 +99,7 @@ export async function startPostgresServer(): Promise<PostgresServer> {
     const admin = new pg.Client({ host: '127.0.0.1', port, user: 'postgres', database: 'postgres' });
     await admin.connect();
     try {
-      await admin.query(`CREATE DATABASE ${DATABASE_NAME}`);
+      if (!existing) await admin.query(`CREATE DATABASE ${DATABASE_NAME}`);
     } finally {
       await admin.end();
     }
@@ -106,13 +112,13 @@ export async function startPostgresServer(): Promise<PostgresServer> {
           started = false;
         }
         process.removeListener('exit', stopSync);
-        await rm(dir, { recursive: true, force: true });
+        await removeDir();
       },
     };
   } catch (error) {
     stopSync();
     process.removeListener('exit', stopSync);
-    await rm(dir, { recursive: true, force: true });
+    await removeDir();
     throw new Error(`could not start a test PostgreSQL with ${bin}: ${describe(error)}`, { cause: error });
   }
 }
