@@ -15,4 +15,23 @@ describe('the Japanese analyser (dictionary shipped in the npm package)', async 
     expect(analyser.readingText('地域で取り組んだ活動').split(' ')).toContain('取り組む');
     expect(analyser.readingText('Number of new farmers')).toBe('');
   });
+
+  it('splits kana into dictionary words with their spellings (kana → kanji, issue 15.5)', () => {
+    const words = (q: string) => analyser.kanaWords(q).map((w) => [w.reading, w.spellings[0]]);
+    expect(words('のうぎょう')).toEqual([['のうぎょう', '農業']]);
+    expect(words('かんこうきゃく')).toEqual([
+      ['かんこう', '観光'],
+      ['きゃく', '客'],
+    ]);
+    expect(words('のうぎょうしんこう')).toEqual([
+      ['のうぎょう', '農業'],
+      ['しんこう', '振興'],
+    ]);
+    expect(words('さいせいかのうえねるぎー').map(([r]) => r)).toEqual(['さいせい', 'かのう', 'えねるぎー']);
+    expect(analyser.kanaWords('しゅうのう')[0]!.spellings).toEqual(expect.arrayContaining(['収納', '就農']));
+    expect(analyser.kanaWords('こうえん')[0]!.spellings).toContain('公園');
+    expect(analyser.kanaWords('こうえん')[0]!.spellings.length).toBeLessThanOrEqual(8);
+    // Not words, too short to say which, or not hiragana: nothing.
+    for (const q of ['ぴょんぴょこ', 'のう', '', 'ノウギョウ', '農業', 'farming']) expect(analyser.kanaWords(q), q).toEqual([]);
+  });
 });

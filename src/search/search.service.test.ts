@@ -99,6 +99,37 @@ describe('finding what people type: readings, words and kanji (issue 15.5)', asy
     expect(exact.kpis[0]?.approximate).toBe(false);
   });
 
+  it('kana for a word no text writes finds what its kanji finds: のうぎょう → 農業 → 農林水産業, 新規就農者数', () => {
+    for (const q of ['のうぎょう', 'ノウギョウ', 'ﾉｳｷﾞｮｳ']) {
+      const r = searchCities(cities, q, 'ja', analyser);
+      const farmers = r.kpis.find((k) => k.kpi?.id === 'new-farmers');
+      expect(farmers?.approximate, q).toBe(true);
+      expect(marked(farmers!.title), q).toEqual(['農']);
+      expect(r.nodes.some((n) => n.city.id === 'ichinoseki' && n.node?.title.includes('農林水産業')), q).toBe(true);
+      // The same hits as the kanji, in the same order.
+      const kanji = searchCities(cities, '農業', 'ja', analyser);
+      expect(ids(r), q).toEqual(ids(kanji));
+    }
+    // Without the analyser, kana is only itself.
+    expect(searchCities(cities, 'のうぎょう', 'ja').total).toBe(0);
+  });
+
+  it('a compound in kana is found by its words, each by its reading or its kanji, ranked after exact hits', () => {
+    const r = searchCities(cities, 'しゅうのうしんき', 'ja', analyser);
+    expect(r.kpis[0]?.kpi?.id).toBe('new-farmers');
+    expect(r.kpis[0]?.approximate).toBe(true);
+    const exact = searchCities(cities, 'しんきしゅうのう', 'ja', analyser);
+    expect(exact.kpis[0]?.kpi?.id).toBe('new-farmers');
+    expect(exact.kpis[0]?.approximate).toBe(false);
+  });
+
+  it('in the English UI, kana finds the same KPIs and shows the Japanese title that matched', () => {
+    const r = searchCities(cities, 'のうぎょう', 'en', analyser);
+    const farmers = r.kpis.find((k) => k.kpi?.id === 'new-farmers');
+    expect(farmers).toBeDefined();
+    expect(JSON.stringify(farmers!.snippet ?? farmers!.title)).toContain('就');
+  });
+
   it('keeps finding nothing for text that is nowhere', () => {
     expect(searchCities(cities, 'ぴょんぴょこ', 'ja', analyser).total).toBe(0);
   });

@@ -172,9 +172,9 @@ export function localizedFields(lang: 'ja' | 'en', ja: string, en: string | unde
 const GENERIC_KANJI = new Set([...'業者数率化性的等量額費件人度所場館金料品物制法用力類別型式員会客分']);
 const ALL_KANJI = /^[\u3400-\u9fff\uf900-\ufaff々]+$/u;
 
-/** One way a query term can be found: every fragment in one text of an entry. */
+/** One way a query term can be found: every fragment in the texts of an entry. */
 export interface TermPattern {
-  /** Folded fragments that must all occur in the same text. */
+  /** Folded fragments that must all occur in the entry's texts (its titles, description and readings). */
   readonly fragments: readonly string[];
   /** Found through the term's words or kanji rather than the term itself: a related hit. */
   readonly related: boolean;
@@ -194,11 +194,14 @@ const MAX_PATTERNS = 8;
  * The ways a folded query term is found (issue 15.5): the term itself; its reading in hiragana
  * (「就農」 also finds an entry written 「しゅうのう」); and, as related hits, its words as the
  * analyser splits it (「農業振興」 → 農業 + 振興) each by itself, its dictionary form, or its
- * meaning-carrying kanji (農業 → 農). Without an analyser only the term itself.
+ * meaning-carrying kanji (農業 → 農). A term in kana is also searched as its kanji spellings
+ * («のうぎょう» → 農業 and so on, {@link JapaneseAnalyser.spellings}). Without an analyser only
+ * the term itself.
  */
 export function termPatterns(term: string, analyser?: JapaneseAnalyser): TermPattern[] {
   const patterns: TermPattern[] = [{ fragments: [term], related: false }];
-  if (!analyser || !/[\u3400-\u9fff]/u.test(term)) return patterns;
+  if (!analyser) return patterns;
+  if (!/[\u3400-\u9fff]/u.test(term)) return [...patterns, ...kanaPatterns(term, analyser)];
   const words = analyser.morphemes(term).filter((m) => m.partOfSpeech !== '助詞' && m.partOfSpeech !== '記号' && m.partOfSpeech !== '助動詞');
   const reading = foldForSearch(words.map((m) => m.reading).join('')).text;
   if (reading && reading !== term && /^[\u3041-\u309fー]+$/u.test(reading)) patterns.push({ fragments: [reading], related: false });
@@ -217,6 +220,27 @@ export function termPatterns(term: string, analyser?: JapaneseAnalyser): TermPat
     patterns.push({ fragments: unique, related: true });
   }
   return patterns.slice(0, MAX_PATTERNS + 2);
+}
+
+/**
+ * The related ways to find a term typed in kana (issue 15.5): the texts' readings already hold
+ * every word written in kanji (「しゅうのう」 finds 就農), so what kana adds is what kanji adds
+ * for a word the texts do not hold as such: 「のうぎょう」 is read as 農業, whose meaning-carrying
+ * kanji 農 finds 農林水産業 and 新規就農者数, as 「農業」 does. A compound is split into its
+ * words (「のうぎょうしんこう」 → のうぎょう + しんこう), each found by its reading or by the kanji
+ * of its most common spelling, anywhere in the entry.
+ */
+function kanaPatterns(term: string, analyser: JapaneseAnalyser): TermPattern[] {
+  const words = analyser.kanaWords(term);
+  if (words.length === 0) return [];
+  // Only the most common spelling's kanji: the rarer homophones' (化膿 → 膿) would find noise.
+  const options = words.map((w) => [w.reading, ...(w.spellings[0] && kanjiRoots(w.spellings[0]) ? [kanjiRoots(w.spellings[0])!.join('\u0000')] : [])]);
+  let combos: string[][] = [[]];
+  for (const option of options) combos = combos.flatMap((c) => option.map((o) => [...c, ...o.split('\u0000')])).slice(0, MAX_PATTERNS);
+  return combos
+    .map((fragments) => [...new Set(fragments)])
+    .filter((fragments) => !(fragments.length === 1 && fragments[0] === term))
+    .map((fragments) => ({ fragments, related: true }));
 }
 
 /** Splits a query into folded terms (whitespace, including the full-width space, separates them). */
@@ -304,7 +328,9 @@ export function searchCandidates(all: Iterable<SearchCandidate>, query: string, 
     for (const c of all) {
       const folded = c.fields.map((f) => ({ field: f, folded: foldForSearch(f.text) }));
       // Per term, the first way it is found (the term or its reading before its words or kanji).
-      const found = patterns.map((ways) => ways.find((p) => folded.some((x) => p.fragments.every((f) => x.folded.text.includes(f)))));
+      // A way's fragments may lie in different texts of the entry (a word in the title, another
+      // word's reading in the readings), as the cross-city search's SQL finds them in one column.
+      const found = patterns.map((ways) => ways.find((p) => p.fragments.every((f) => folded.some((x) => x.folded.text.includes(f)))));
       const allTerms = found.every((p) => p !== undefined);
       const related = found.some((p) => p?.related === true);
       const fragments = found.flatMap((p) => p?.fragments ?? []);

@@ -56,6 +56,12 @@ for (const database of testDatabases()) {
       const en = await searchNational(db(), 'しゅうのう', 'en');
       expect(en.kpis.map((k) => k.kpi?.id)).toContain('new-farmers');
       expect((await searchNational(db(), 'ぴょんぴょこ', 'ja')).total).toBe(0);
+      // Kana for a word no text writes (のうぎょう → 農業): the SQL preselection finds what the kanji finds.
+      for (const lang of ['ja', 'en'] as const) {
+        const kanaFarming = await searchNational(db(), 'のうぎょう', lang);
+        expect(kanaFarming.kpis.find((k) => k.kpi?.id === 'new-farmers')?.approximate, lang).toBe(true);
+        expect(kanaFarming.nodes.some((n) => n.city.id === 'ichinoseki' && n.node?.title.includes('農林水産業')), lang).toBe(true);
+      }
     });
 
     it('rebuilds one city on a write to it, bumps its revision and leaves the others alone', async () => {

@@ -69,6 +69,7 @@ const PUBLIC_PAGE_TYPES: readonly [name: string, path: string][] = [
   // Issue 15.5: related hits (農業 → 農林水産業, 新規就農者数) and a hit by reading (しゅうのう → 就農), and the partner directory.
   ['search-related', `/search?q=${encodeURIComponent('農業')}`],
   ['search-reading', `/search?q=${encodeURIComponent('しゅうのう')}`],
+  ['search-kana-related', `/search?q=${encodeURIComponent('のうぎょう')}`],
   ['partner-search', `/cities/tsukuba/partners/directory?q=${encodeURIComponent('のうか')}`],
   ['open-data', '/data'],
   ['progress', '/cities/ichinoseki/progress'],

@@ -78,5 +78,8 @@ describe('cross-city pages read the summaries, paged and filtered (issue 11.1)',
     const kana = await get(`/search?q=${encodeURIComponent('しゅうのう')}`);
     expect(kana.text).toContain('新規就農者数');
     expect(JSON.stringify(await json(`/api/v1/search?q=${encodeURIComponent('シュウノウ')}`))).toContain('new-farmers');
+    const kanaFarming = await get(`/search?q=${encodeURIComponent('のうぎょう')}`);
+    expect(kanaFarming.text).toMatch(/1-1 <mark>農<\/mark>林水産業/);
+    expect(kanaFarming.text).toMatch(/新規就<mark>農<\/mark>者数/);
   });
 });

@@ -58,6 +58,21 @@ describe('cross-city search (/search, /api/v1/search)', () => {
     });
   }
 
+  for (const [lang, suffix] of LANGS) {
+    it(`kana for a word no text writes finds what its kanji finds: のうぎょう/ノウギョウ → 農業 → 新規就農者数, 1-1 農林水産業 (${lang})`, async () => {
+      const kanji = await api('農業', lang);
+      for (const q of ['のうぎょう', 'ノウギョウ']) {
+        const r = await api(q, lang);
+        expect(r.kpis.map((h) => `${h.city}/${h.kpi}`), q).toContain('ichinoseki/new-farmers');
+        expect(r.nodes.map((h) => `${h.plan}/${h.node}`), q).toContain(FARMING_NODE);
+        expect(r.total, q).toBe(kanji.total);
+      }
+      const html = await page(`/search?q=${encodeURIComponent('のうぎょう')}${suffix}`);
+      expect(html).toContain('新規就農者数');
+      expect(html).toContain('1-1 農林水産業');
+    });
+  }
+
   it('a reading that is no word of the data finds nothing, said so in both languages', async () => {
     expect((await api('ぴょんぴょこ')).total).toBe(0);
     expect(await page(`/search?q=${encodeURIComponent('ぴょんぴょこ')}`)).toContain('見つかりませんでした');
@@ -67,8 +82,8 @@ describe('cross-city search (/search, /api/v1/search)', () => {
 
 describe('the partner directory (/cities/:city/partners/directory)', () => {
   for (const [lang, suffix] of LANGS) {
-    it(`「農業」, 「のうか」 and 「たいひ」 find the partner seeking 農家 and making 堆肥 (${lang})`, async () => {
-      for (const q of ['農業', 'のうか', 'ノウカ', 'たいひ']) {
+    it(`「農業」, 「のうぎょう」, 「のうか」 and 「たいひ」 find the partner seeking 農家 and making 堆肥 (${lang})`, async () => {
+      for (const q of ['農業', 'のうぎょう', 'のうか', 'ノウカ', 'たいひ']) {
         const html = await page(`/cities/tsukuba/partners/directory?q=${encodeURIComponent(q)}${suffix}`);
         expect(html, q).toContain('つくばコンポストネット（サンプル）');
         expect(html, q).not.toContain('研究学園サイエンスラボ株式会社（サンプル）');
