@@ -1,8 +1,5 @@
-import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { promisify } from 'node:util';
-import { gunzip } from 'node:zlib';
 import kuromoji, { type IpadicFeatures, type Tokenizer } from '@sglkc/kuromoji';
 
 /**
@@ -74,44 +71,63 @@ const JAPANESE = /[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]/u;
 /** Texts analysed at most once per process while the cache holds them (plans are re-indexed often). */
 const CACHE_LIMIT = 20_000;
 
+/**
+ * The two buffers of kuromoji's TokenInfoDictionary (src/dict/TokenInfoDictionary.js: `dictionary`
+ * and `pos_buffer`, ByteBuffers over Uint8Arrays). Not a public API: the lockfile pins the
+ * version and src/search/japanese-analyser.test.ts fails if an upgrade moves them.
+ */
+function dictionaryBuffers(tokenizer: Tokenizer<IpadicFeatures>): { tid: Buffer; pos: Buffer } {
+  type ByteBuffer = { buffer?: unknown };
+  const dictionary = (tokenizer as unknown as { token_info_dictionary?: { dictionary?: ByteBuffer; pos_buffer?: ByteBuffer } }).token_info_dictionary;
+  const tid = dictionary?.dictionary?.buffer;
+  const pos = dictionary?.pos_buffer?.buffer;
+  if (!(tid instanceof Uint8Array) || !(pos instanceof Uint8Array)) throw new Error('the kuromoji package no longer holds its word dictionary where this version expects it (token_info_dictionary)');
+  const view = (a: Uint8Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+  return { tid: view(tid), pos: view(pos) };
+}
+
 /** Reading (hiragana) → its kanji spellings, most common (lowest IPADIC word cost) first. */
 type SpellingIndex = ReadonlyMap<string, readonly string[]>;
 
 /** The IPADIC noun classes whose words a kana query may mean (not names, numerals or suffixes). */
-const SPELLING_CLASSES = /^[^,]+,名詞,(?:一般|サ変接続|形容動詞語幹),/u;
+const SPELLING_CLASS_BYTES = ['名詞,一般,', '名詞,サ変接続,', '名詞,形容動詞語幹,'].map((c) => Buffer.from(c, 'utf8'));
+const COMMA = 0x2c;
 /** Words written in kanji or katakana: a word written in hiragana is its own reading. */
 const KANJI_OR_KATAKANA = /[\u3400-\u9fff\u30a1-\u30fa]/u;
 const HIRAGANA_ONLY = /^[\u3041-\u3096ー]+$/u;
 
 /**
- * Builds the reading → spelling index from the dictionary files of the kuromoji package:
- * `tid_pos.dat` holds one NUL-terminated feature line per word (surface, part of speech, …,
- * reading, pronunciation: the IPADIC CSV columns), and `tid.dat` ten bytes per word in the same
- * order (left id, right id, word cost as little-endian int16, feature offset). About 40,000
+ * Builds the reading → spelling index from the word dictionary the tokenizer has loaded (no
+ * second copy): its feature buffer (`tid_pos.dat`) holds one NUL-terminated line per word
+ * (surface, part of speech, …, reading, pronunciation: the IPADIC CSV columns), its entry buffer
+ * (`tid.dat`) ten bytes per word in the same order (left id, right id, word cost as
+ * little-endian int16, feature offset). About 40,000
  * readings, about 10 MB, half a second once per process. Source: kuromoji's TokenInfoDictionary.
  */
-async function readSpellingIndex(dicPath: string): Promise<SpellingIndex> {
-  const unzip = promisify(gunzip);
-  const [tid, pos] = await Promise.all(['tid.dat.gz', 'tid_pos.dat.gz'].map(async (f) => unzip(await readFile(path.join(dicPath, f)))));
-  let end = pos!.length;
-  while (end > 0 && pos![end - 1] === 0) end--;
-  const text = pos!.toString('utf8', 0, end);
+function readSpellingIndex(tokenizer: Tokenizer<IpadicFeatures>): SpellingIndex {
+  const { tid, pos } = dictionaryBuffers(tokenizer);
   const costs = new DataView(tid!.buffer, tid!.byteOffset, tid!.byteLength);
   const found = new Map<string, [spelling: string, cost: number][]>();
-  for (let i = 0, start = 0; start <= text.length; i++) {
-    const nul = text.indexOf('\0', start);
-    const line = text.slice(start, nul < 0 ? text.length : nul);
-    start = nul < 0 ? text.length + 1 : nul + 1;
-    if (!SPELLING_CLASSES.test(line)) continue;
-    const f = line.split(',');
-    const surface = f[0]!;
-    const reading = f[8];
-    if (!KANJI_OR_KATAKANA.test(surface) || !reading || reading === '*' || (i + 1) * 10 > tid!.length) continue;
-    const key = toHiragana(reading);
-    const cost = costs.getInt16(i * 10 + 4, true);
-    const list = found.get(key);
-    if (!list) found.set(key, [[surface, cost]]);
-    else if (!list.some(([s]) => s === surface)) list.push([surface, cost]);
+  // Scanned as bytes, each line decoded only when its class is one searched: decoding the whole
+  // 36 MB at once would keep a 15-million-character string alive through the words cut from it.
+  for (let i = 0, start = 0; start < pos!.length; i++) {
+    let end = pos!.indexOf(0, start);
+    if (end < 0) end = pos!.length;
+    if (end === start) break; // the zero padding after the last line
+    const comma = pos!.indexOf(COMMA, start);
+    if (comma > 0 && comma < end && SPELLING_CLASS_BYTES.some((c) => pos!.compare(c, 0, c.length, comma + 1, comma + 1 + c.length) === 0)) {
+      const f = pos!.toString('utf8', start, end).split(',');
+      const surface = f[0]!;
+      const reading = f[8];
+      if (KANJI_OR_KATAKANA.test(surface) && reading && reading !== '*' && (i + 1) * 10 <= tid!.length) {
+        const key = toHiragana(reading);
+        const cost = costs.getInt16(i * 10 + 4, true);
+        const list = found.get(key);
+        if (!list) found.set(key, [[surface, cost]]);
+        else if (!list.some(([s]) => s === surface)) list.push([surface, cost]);
+      }
+    }
+    start = end + 1;
   }
   const index = new Map<string, readonly string[]>();
   for (const [reading, list] of found) index.set(reading, list.sort((a, b) => a[1] - b[1]).slice(0, MAX_SPELLINGS).map(([s]) => s));
@@ -188,17 +204,16 @@ let loading: Promise<JapaneseAnalyser> | null = null;
 
 /** The process's analyser, built on first call from the dictionary in the npm package. */
 export function loadJapaneseAnalyser(): Promise<JapaneseAnalyser> {
-  loading ??= new Promise<JapaneseAnalyser>((resolve, reject) => {
+  loading ??= (async () => {
     const require = createRequire(import.meta.url);
     const dicPath = path.join(path.dirname(require.resolve('@sglkc/kuromoji/package.json')), 'dict');
-    const tokenizer = new Promise<Tokenizer<IpadicFeatures>>((ok, fail) => kuromoji.builder({ dicPath }).build((error, t) => (error ? fail(error) : ok(t))));
-    Promise.all([tokenizer, readSpellingIndex(dicPath)]).then(
-      ([t, index]) => resolve(wrap(t, index)),
-      (error: Error) => {
-        loading = null;
-        reject(new Error(`the Japanese dictionary could not be read from ${dicPath}: ${error.message}`, { cause: error }));
-      },
-    );
-  });
+    try {
+      const tokenizer = await new Promise<Tokenizer<IpadicFeatures>>((ok, fail) => kuromoji.builder({ dicPath }).build((error, t) => (error ? fail(error) : ok(t))));
+      return wrap(tokenizer, readSpellingIndex(tokenizer));
+    } catch (error) {
+      loading = null;
+      throw new Error(`the Japanese dictionary could not be read from ${dicPath}: ${(error as Error).message}`, { cause: error });
+    }
+  })();
   return loading;
 }
