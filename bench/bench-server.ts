@@ -10,10 +10,13 @@ import { serve } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
 import { loadConfig } from '../src/config.ts';
 import { openAppContext } from '../src/app-context.ts';
+import { loadJapaneseAnalyser } from '../src/search/japanese-analyser.ts';
 import { createApp } from '../src/web/app.tsx';
 
 const config = loadConfig();
 const ctx = await openAppContext(config, { purpose: 'serve', announce: () => {} });
+// As `michishirube serve`: the Japanese analyser is built before the server listens.
+await loadJapaneseAnalyser();
 const app = createApp({ db: ctx.db, store: ctx.store, staff: ctx.staff, web: config.web, clock: ctx.clock });
 
 const STATIC_PREFIX = '/__bench/static';
