@@ -130,6 +130,7 @@ export const NO_PERSONAL_DATA: Readonly<Record<string, readonly string[]>> = {
   kpi_targets: ['slug', 'at'],
   kpi_summaries: ['city_id', 'kpi_id', 'name', 'name_en', 'unit', 'direction', 'latest_at', 'target_at', 'status', 'forecast', 'override_status', 'override_justification', 'override_decided_on', 'baseline_at', 'definition_key', 'targets_json'],
   kpi_summary_targets: ['city_id', 'kpi_id', 'target'],
+  goal_city_counts: ['city_id', 'status'],
   review_entries: ['city_id', 'entity', 'entity_key', 'state', 'content', 'explanation', 'reason', 'platform_override'],
   precise_figures: ['basis', 'city_id', 'figure', 'ref', 'source'],
   published_figures: ['as_of', 'city_id', 'document', 'label', 'label_en', 'passage', 'period', 'slug', 'source', 'subject', 'unit'],

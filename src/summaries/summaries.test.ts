@@ -45,6 +45,38 @@ for (const database of testDatabases()) {
       expect((await findSearchEntries(db(), ['100%_\\'], 'all', 10)).total).toBe(0);
     });
 
+    it('counts and pages a goal from goal_city_counts exactly as from every tag, across page and city boundaries (issue 11.1)', async () => {
+      // The counts by goal and status equal those counted over kpi_summary_targets directly.
+      const direct = await sql<{ goal: number; status: string; n: string | number }>`
+        select t.goal, s.status, count(distinct (t.city_id, t.kpi_id)) as n from kpi_summary_targets t
+        join kpi_summaries s on s.city_id = t.city_id and s.kpi_id = t.kpi_id group by t.goal, s.status`.execute(db());
+      const byStatus = await goalStatusCounts(db());
+      expect(direct.rows.length).toBeGreaterThan(5);
+      for (const r of direct.rows) expect(byStatus.get(r.goal)?.[r.status], `goal ${r.goal} ${r.status}`).toBe(Number(r.n));
+      const everyCity = ['ichinoseki', 'tsukuba', 'kanazawa'];
+      for (const goal of [...(await goalCounts(db())).keys()]) {
+        for (const status of [undefined, 'no-data']) {
+          // The general path (a city filter) is the reference: same rows, same order, same total.
+          const reference = await listKpiSummariesPaged(db(), { goal, status, cityIds: everyCity }, 0, 10_000, PREFECTURES);
+          for (const size of [1, 3, 7]) {
+            const pages: string[] = [];
+            for (let offset = 0; offset < reference.total + size; offset += size) {
+              const page = await listKpiSummariesPaged(db(), { goal, status }, offset, size, PREFECTURES);
+              expect(page.total, `goal ${goal} ${status} size ${size}`).toBe(reference.total);
+              pages.push(...page.rows.map((r) => `${r.city_id}/${r.kpi_id}`));
+            }
+            expect(pages, `goal ${goal} ${status} size ${size}`).toEqual(reference.rows.map((r) => `${r.city_id}/${r.kpi_id}`));
+          }
+        }
+      }
+      // A prefecture filter, and a prefecture order that puts Ishikawa first.
+      const ishikawa = await listKpiSummariesPaged(db(), { goal: 11, prefecture: '石川県' }, 0, 10_000, PREFECTURES);
+      expect(new Set(ishikawa.rows.map((r) => r.city_id))).toEqual(new Set(ishikawa.total > 0 ? ['kanazawa'] : []));
+      const reversed = await listKpiSummariesPaged(db(), { goal: 11 }, 0, 10_000, [...PREFECTURES].reverse());
+      const cityOrder = [...new Set(reversed.rows.map((r) => r.city_id))];
+      expect(cityOrder).toEqual(everyCity.reverse().filter((c) => cityOrder.includes(c)));
+    });
+
     it('finds what people type across cities: readings, words and kanji (issue 15.5)', async () => {
       const kana = await searchNational(db(), 'しゅうのう', 'ja');
       expect(kana.kpis.map((k) => k.kpi?.id)).toContain('new-farmers');
@@ -84,6 +116,17 @@ for (const database of testDatabases()) {
       expect(rev(after, 'tsukuba')!.summarizedRevision).toBe(rev(after, 'tsukuba')!.revision);
       expect(rev(after, 'kanazawa')).toEqual(rev(before, 'kanazawa'));
       expect((await findSearchEntries(db(), ['改名した'], 'all', 5)).rows.map((r) => r.kpi_id)).toEqual([kpi.slug]);
+      // The goal counts follow the write: the KPI's SDG targets removed, its goals count one KPI less.
+      const tagged = await summaryDb(db()).selectFrom('kpi_summary_targets').select('goal').distinct().where('city_id', '=', 'tsukuba').where('kpi_id', '=', kpi.slug).execute();
+      expect(tagged.length).toBeGreaterThan(0);
+      const goalsBefore = await goalCounts(db());
+      await sql`delete from kpi_sdg_targets where kpi_id = ${kpi.id}`.execute(db());
+      store.invalidate('tsukuba');
+      await store.settled();
+      const goalsAfter = await goalCounts(db());
+      for (const { goal } of tagged) expect(goalsAfter.get(goal)?.kpis ?? 0, `goal ${goal}`).toBe(goalsBefore.get(goal)!.kpis - 1);
+      const kanazawaCounts = await summaryDb(db()).selectFrom('goal_city_counts').selectAll().where('city_id', '=', 'kanazawa').orderBy(['goal', 'status']).execute();
+      expect(kanazawaCounts.length).toBeGreaterThan(0);
     });
   });
 }

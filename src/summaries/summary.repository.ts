@@ -87,6 +87,15 @@ export async function replaceCitySummaries(db: Executor, cityId: string, revisio
     for (let i = 0; i < rows.kpis.length; i += BATCH) await t.insertInto('kpi_summaries').values(rows.kpis.slice(i, i + BATCH)).execute();
     for (let i = 0; i < rows.targets.length; i += BATCH) await t.insertInto('kpi_summary_targets').values(rows.targets.slice(i, i + BATCH)).execute();
     for (let i = 0; i < rows.entries.length; i += BATCH) await t.insertInto('search_entries').values(rows.entries.slice(i, i + BATCH)).execute();
+    // The SDG pages' counts (issue 11.1): per goal and status, this city's KPIs, each once per goal.
+    await t.deleteFrom('goal_city_counts').where('city_id', '=', cityId).execute();
+    await sql`
+      insert into goal_city_counts (goal, city_id, status, kpis)
+      select t.goal, t.city_id, s.status, count(distinct t.kpi_id)
+      from kpi_summary_targets t
+      join kpi_summaries s on s.city_id = t.city_id and s.kpi_id = t.kpi_id
+      where t.city_id = ${cityId}
+      group by t.goal, t.city_id, s.status`.execute(trx);
     await t.updateTable('city_revisions').set({ summarized_revision: revision }).where('city_id', '=', cityId).execute();
     return true;
   });
@@ -155,13 +164,9 @@ export async function cityCounts(db: Executor, cityIds: readonly string[]): Prom
 /** Per SDG goal: KPIs tagged with one of its targets and cities having such KPIs (of one prefecture's cities when given). */
 export async function goalCounts(db: Executor, prefecture?: string): Promise<Map<number, { kpis: number; cities: number }>> {
   const rows = await summaryDb(db)
-    .selectFrom('kpi_summary_targets')
+    .selectFrom('goal_city_counts')
     .$if(prefecture !== undefined, (q) => q.where('city_id', 'in', (eb) => eb.selectFrom('cities').select('cities.id').where('cities.prefecture', '=', prefecture!)))
-    .select([
-      'goal',
-      sql<string | number>`count(distinct (city_id, kpi_id))`.as('kpis'),
-      sql<string | number>`count(distinct city_id)`.as('cities'),
-    ])
+    .select(['goal', sql<string | number>`sum(kpis)`.as('kpis'), sql<string | number>`count(distinct city_id)`.as('cities')])
     .groupBy('goal')
     .execute();
   return new Map(rows.map((r) => [r.goal, { kpis: Number(r.kpis), cities: Number(r.cities) }]));
@@ -173,11 +178,10 @@ export async function goalCounts(db: Executor, prefecture?: string): Promise<Map
  */
 export async function goalStatusCounts(db: Executor, prefecture?: string): Promise<Map<number, Record<string, number>>> {
   const rows = await summaryDb(db)
-    .selectFrom('kpi_summary_targets as t')
-    .innerJoin('kpi_summaries as s', (j) => j.onRef('s.city_id', '=', 't.city_id').onRef('s.kpi_id', '=', 't.kpi_id'))
-    .$if(prefecture !== undefined, (q) => q.where('t.city_id', 'in', (eb) => eb.selectFrom('cities').select('cities.id').where('cities.prefecture', '=', prefecture!)))
-    .select(['t.goal', 's.status', sql<string | number>`count(distinct (t.city_id, t.kpi_id))`.as('n')])
-    .groupBy(['t.goal', 's.status'])
+    .selectFrom('goal_city_counts')
+    .$if(prefecture !== undefined, (q) => q.where('city_id', 'in', (eb) => eb.selectFrom('cities').select('cities.id').where('cities.prefecture', '=', prefecture!)))
+    .select(['goal', 'status', sql<string | number>`sum(kpis)`.as('n')])
+    .groupBy(['goal', 'status'])
     .execute();
   const out = new Map<number, Record<string, number>>();
   for (const r of rows) out.set(r.goal, { ...(out.get(r.goal) ?? {}), [r.status]: Number(r.n) });
@@ -211,6 +215,9 @@ export type KpiSummaryListRow = KpiSummaryRow & { city_name: string; city_name_e
 
 /** One page of KPIs matching the filter (by prefecture order, city, position) and how many match. */
 export async function listKpiSummariesPaged(db: Executor, filter: KpiListFilter, offset: number, limit: number, prefectureOrder: readonly string[]): Promise<{ rows: KpiSummaryListRow[]; total: number }> {
+  if (filter.goal !== undefined && filter.target === undefined && filter.cityIds === undefined && filter.definitionKey === undefined) {
+    return listGoalKpisPaged(db, { ...filter, goal: filter.goal }, offset, limit, prefectureOrder);
+  }
   const d = summaryDb(db);
   const byTarget = filter.goal !== undefined || filter.target !== undefined;
   const base = d
@@ -254,6 +261,43 @@ export async function listKpiSummariesPaged(db: Executor, filter: KpiListFilter,
     base.select((eb) => eb.fn.countAll<string | number>().as('n')).executeTakeFirstOrThrow(),
   ]);
   return { rows: rows.map((r) => ({ ...r, targets: (r.targets as string[] | null) ?? [] })) as KpiSummaryListRow[], total: Number(count.n) };
+}
+
+/**
+ * {@link listKpiSummariesPaged} for a goal (and status, prefecture): the per-city counts of
+ * `goal_city_counts` say how many KPIs each city has on the list, so the page's few cities are
+ * found in order without sorting every KPI of the goal (100,000 of them at 1,741 cities), and
+ * only their KPIs are read. Same rows, same order, same total.
+ */
+async function listGoalKpisPaged(db: Executor, filter: KpiListFilter & { goal: number }, offset: number, limit: number, prefectureOrder: readonly string[]): Promise<{ rows: KpiSummaryListRow[]; total: number }> {
+  const perCity = await summaryDb(db)
+    .selectFrom('goal_city_counts as g')
+    .innerJoin('cities as c', 'c.id', 'g.city_id')
+    .select(['g.city_id', 'c.prefecture', sql<string | number>`sum(g.kpis)`.as('n')])
+    .where('g.goal', '=', filter.goal)
+    .$if(filter.status !== undefined, (q) => q.where('g.status', '=', filter.status!))
+    .$if(filter.prefecture !== undefined, (q) => q.where('c.prefecture', '=', filter.prefecture!))
+    .groupBy(['g.city_id', 'c.prefecture'])
+    .execute();
+  // The list's order: prefectures in the given order (others after them), then city id.
+  const rank = new Map(prefectureOrder.map((p, i) => [p, i]));
+  const cities = perCity
+    .map((r) => ({ id: r.city_id, rank: rank.get(r.prefecture) ?? Number.MAX_SAFE_INTEGER, n: Number(r.n) }))
+    .sort((a, b) => a.rank - b.rank || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const total = cities.reduce((sum, c) => sum + c.n, 0);
+  const onPage: string[] = [];
+  let before = 0;
+  let seen = 0;
+  for (const c of cities) {
+    if (seen + c.n > offset && seen < offset + limit) {
+      if (onPage.length === 0) before = seen;
+      onPage.push(c.id);
+    }
+    seen += c.n;
+  }
+  if (onPage.length === 0) return { rows: [], total };
+  const { rows } = await listKpiSummariesPaged(db, { ...filter, cityIds: onPage }, offset - before, limit, prefectureOrder);
+  return { rows, total };
 }
 
 /** A search entry with its city's names. */
@@ -345,7 +389,7 @@ export async function listGoalCitiesPaged(db: Executor, goal: number, prefecture
   const d = summaryDb(db);
   const base = d
     .selectFrom('cities as c')
-    .where(({ exists, selectFrom }) => exists(selectFrom('kpi_summary_targets as t').select(sql`1`.as('one')).whereRef('t.city_id', '=', 'c.id').where('t.goal', '=', goal)))
+    .where(({ exists, selectFrom }) => exists(selectFrom('goal_city_counts as g').select(sql`1`.as('one')).whereRef('g.city_id', '=', 'c.id').where('g.goal', '=', goal)))
     .$if(prefecture !== undefined, (q) => q.where('c.prefecture', '=', prefecture!));
   const order = sql`array_position(${sql.val(prefectureOrder)}::text[], c.prefecture)`;
   const [cities, count] = await Promise.all([
@@ -354,14 +398,12 @@ export async function listGoalCitiesPaged(db: Executor, goal: number, prefecture
   ]);
   if (cities.length === 0) return { rows: [], total: Number(count.n) };
   const statuses = await d
-    .selectFrom('kpi_summary_targets as t')
-    .innerJoin('kpi_summaries as s', (j) => j.onRef('s.city_id', '=', 't.city_id').onRef('s.kpi_id', '=', 't.kpi_id'))
-    .select(['t.city_id', 's.status', sql<string | number>`count(distinct t.kpi_id)`.as('n')])
-    .where('t.goal', '=', goal)
-    .where('t.city_id', 'in', cities.map((c) => c.id))
-    .groupBy(['t.city_id', 's.status'])
+    .selectFrom('goal_city_counts')
+    .select(['city_id', 'status', 'kpis'])
+    .where('goal', '=', goal)
+    .where('city_id', 'in', cities.map((c) => c.id))
     .execute();
   const byCity = new Map<string, Record<string, number>>(cities.map((c) => [c.id, {}]));
-  for (const r of statuses) byCity.get(r.city_id)![r.status] = Number(r.n);
+  for (const r of statuses) byCity.get(r.city_id)![r.status] = Number(r.kpis);
   return { rows: cities.map((city) => ({ city, statuses: byCity.get(city.id)! })), total: Number(count.n) };
 }

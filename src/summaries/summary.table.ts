@@ -67,6 +67,17 @@ export interface KpiSummaryTargetsTable {
   target: string;
 }
 
+/**
+ * `goal_city_counts`: per SDG goal, city and computed status, the city's KPIs tagged with one of
+ * the goal's targets (each KPI once per goal); rebuilt with the city's other summaries.
+ */
+export interface GoalCityCountsTable {
+  goal: number;
+  city_id: string;
+  status: string;
+  kpis: number;
+}
+
 /** `search_entries`: a plan, plan node or KPI as the search finds and shows it. */
 export interface SearchEntriesTable {
   city_id: string;
@@ -95,6 +106,7 @@ export interface SummaryTables {
   city_revisions: CityRevisionsTable;
   kpi_summaries: KpiSummariesTable;
   kpi_summary_targets: KpiSummaryTargetsTable;
+  goal_city_counts: GoalCityCountsTable;
   search_entries: SearchEntriesTable;
 }
 
