@@ -18,6 +18,7 @@ import * as m20261201_0301 from './migrations/2026_12_01_0301_kpi_metadata.ts';
 import * as m20261201_0401 from './migrations/2026_12_01_0401_compare.ts';
 import * as m20261201_0451 from './migrations/2026_12_01_0451_kpi_delete_and_successor.ts';
 import * as m20261201_0705 from './migrations/2026_12_01_0705_goal_city_counts.ts';
+import * as m20261201_0710 from './migrations/2026_12_01_0710_goal_target_index.ts';
 
 /**
  * Every migration by name. Append a line for each new file in migrations/ (named
@@ -41,6 +42,7 @@ const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '2026_12_01_0401_compare': m20261201_0401,
   '2026_12_01_0451_kpi_delete_and_successor': m20261201_0451,
   '2026_12_01_0705_goal_city_counts': m20261201_0705,
+  '2026_12_01_0710_goal_target_index': m20261201_0710,
 };
 
 /** The migrations from the static list above: no filesystem scanning, so bundling works. */
