@@ -230,3 +230,46 @@ describe('attacks', () => {
     }
   });
 });
+
+describe('a comparison a person can read (issue 11.1: no page shows more than a person reads)', () => {
+  for (const lang of ['ja', 'en'] as const) {
+    it(`shows shared targets as one table of counts and at most five KPIs per city and goal, the rest one link away (${lang})`, async () => {
+      const suffix = lang === 'en' ? '&lang=en' : '';
+      const r = await get(`/compare?cities=ichinoseki&cities=tsukuba&cities=kanazawa${suffix}`);
+      expect(r.status).toBe(200);
+      const json = JSON.parse((await get('/compare?cities=ichinoseki&cities=tsukuba&cities=kanazawa&format=json')).text) as {
+        shared_targets: { id: string; columns: { city: { id: string } | string; kpis: unknown[] }[] }[];
+        shared_goals: { id: string; columns: { city: { id: string } | string; kpis: unknown[] }[] }[];
+      };
+      expect(json.shared_targets.length).toBeGreaterThan(0);
+      const targets = r.text.slice(r.text.indexOf('id="targets-h"'), r.text.indexOf('id="goals-h"'));
+      // One row per shared target, one count per city, each linking to the city's KPIs on the target's goal.
+      for (const t of json.shared_targets) {
+        const row = targets.slice(targets.indexOf(`id="t-${t.id}"`), targets.indexOf('</tr>', targets.indexOf(`id="t-${t.id}"`)));
+        expect(row, t.id).not.toBe('');
+        const counts = [...row.matchAll(/<td>(?:<a href="([^"]+)"[^>]*>)?(\d+)/g)].map((m) => [m[1], Number(m[2])] as const);
+        expect(counts.map(([, n]) => n), t.id).toEqual(t.columns.map((c) => c.kpis.length));
+        for (const [href, n] of counts) if (n > 0) expect(href, t.id).toMatch(new RegExp(`^/cities/[a-z-]+/kpis\\?goal=${goalOfTarget(t.id)!.number}${lang === 'en' ? '&amp;lang=en' : ''}$`));
+      }
+      expect(targets).not.toContain('<li>');
+      // Per shared goal and city: at most five KPIs listed; a longer list says how many more, with its link.
+      const goals = r.text.slice(r.text.indexOf('id="goals-h"'));
+      let capped = 0;
+      for (const g of json.shared_goals) {
+        const block = goals.slice(goals.indexOf(`id="g-${g.id}-h"`), goals.indexOf('</section>', goals.indexOf(`id="g-${g.id}-h"`)));
+        const columns = block.split('class="compare-col"').slice(1);
+        expect(columns).toHaveLength(g.columns.length);
+        columns.forEach((col, i) => {
+          const total = g.columns[i]!.kpis.length;
+          expect((col.match(/<li>/g) ?? []).length, `goal ${g.id}`).toBe(Math.min(total, 5));
+          if (total > 5) {
+            capped++;
+            expect(text(col)).toContain(lang === 'ja' ? `ほか ${total - 5} 件（全 ${total} 件）` : `${total - 5} more (${total} in all)`);
+            expect(col).toMatch(new RegExp(`href="/cities/[a-z-]+/kpis\\?goal=${g.id}`));
+          }
+        });
+      }
+      expect(capped, 'the seeds have a goal with more than five KPIs in a city').toBeGreaterThan(0);
+    });
+  }
+});

@@ -264,6 +264,9 @@ export const publicCatalog = defineCatalog({
     'pub.compare.noTargets': '選んだ都市のKPIに共通するターゲットはありません。',
     'pub.compare.noGoals': '選んだ都市のKPIに共通するゴールはありません。',
     'pub.compare.noKpiHere': 'このテーマのKPIはありません',
+    'pub.compare.more': 'ほか {n} 件（全 {total} 件）：この都市のゴール{goal}のKPI一覧へ',
+    'pub.compare.targetsCaption': '共通するターゲットごとの各都市のKPI数（数字から、その都市のそのゴールのKPI一覧へ）',
+    'pub.compare.targetCell': '{city}：ターゲット{target}のKPI {n} 件（ゴール{goal}のKPI一覧へ）',
 
     'pub.search.title': '検索',
     'pub.search.titleFor': '「{q}」の検索結果',
@@ -569,6 +572,9 @@ export const publicCatalog = defineCatalog({
     'pub.compare.noTargets': "The chosen cities' KPIs share no target.",
     'pub.compare.noGoals': "The chosen cities' KPIs share no goal.",
     'pub.compare.noKpiHere': 'No KPI on this theme',
+    'pub.compare.more': '{n} more ({total} in all): this city\'s KPIs on goal {goal}',
+    'pub.compare.targetsCaption': "KPIs of each city per shared target (each number links to that city's KPIs on the target's goal)",
+    'pub.compare.targetCell': '{city}: {n} KPIs on target {target} (to its KPIs on goal {goal})',
 
     'pub.search.title': 'Search',
     'pub.search.titleFor': 'Search results for "{q}"',

@@ -85,16 +85,7 @@ export function CompareView(props: {
           <section aria-labelledby="targets-h">
             <h2 id="targets-h">{ctx.t('pub.compare.targets')}</h2>
             {comparison.sharedTargets.length === 0 ? <p>{ctx.t('pub.compare.noTargets')}</p> : null}
-            {comparison.sharedTargets.map((theme) => (
-              <ThemeBlock
-                ctx={ctx}
-                theme={theme}
-                id={`t-${theme.theme.id}`}
-                heading={`${ctx.t('pub.sdg.target')} ${theme.theme.id}`}
-                text={localized(ctx, theme.theme.title.ja, theme.theme.title.en)}
-                today={props.today}
-              />
-            ))}
+            {comparison.sharedTargets.length > 0 ? <SharedTargetsTable ctx={ctx} comparison={comparison} /> : null}
           </section>
           <section aria-labelledby="goals-h">
             <h2 id="goals-h">{ctx.t('pub.compare.goals')}</h2>
@@ -104,6 +95,7 @@ export function CompareView(props: {
                 ctx={ctx}
                 theme={theme}
                 id={`g-${theme.theme.id}`}
+                goal={theme.theme.number}
                 heading={`${ctx.t('pub.sdg.goal')} ${theme.theme.id} ${localized(ctx, theme.theme.short.ja, theme.theme.short.en)}`}
                 chip={<GoalChip ctx={ctx} goal={theme.theme} />}
                 today={props.today}
@@ -116,7 +108,60 @@ export function CompareView(props: {
   );
 }
 
-function ThemeBlock<T>(props: { ctx: ViewContext; theme: ComparedTheme<T>; id: string; heading: string; text?: string; chip?: unknown; today: string }) {
+/**
+ * The shared targets as one table of counts (a row per target, a column per city, each count
+ * linking to the city's KPIs on the target's goal): cities of 200 KPIs share a hundred targets
+ * or more, and a list of KPIs under each made the page 0.5–1.9 MB (issue 11.1). The KPIs
+ * themselves are listed per shared goal below, and in the comparison's CSV and JSON.
+ */
+function SharedTargetsTable(props: { ctx: ViewContext; comparison: CityComparison }) {
+  const { ctx, comparison } = props;
+  return (
+    <div class="table-scroll" tabindex={0} role="region" aria-labelledby="targets-caption">
+      <table>
+        <caption id="targets-caption">{ctx.t('pub.compare.targetsCaption')}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{ctx.t('pub.sdg.target')}</th>
+            {comparison.cities.map((c) => (
+              <th scope="col">{localized(ctx, c.name, c.nameEn)}</th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {comparison.sharedTargets.map((theme) => (
+            <tr id={`t-${theme.theme.id}`}>
+              <th scope="row">
+                {theme.theme.id} <span class="small">{localized(ctx, theme.theme.title.ja, theme.theme.title.en)}</span>
+              </th>
+              {theme.columns.map((col) => (
+                <td>
+                  {col.kpis.length === 0 ? (
+                    '0'
+                  ) : (
+                    <a href={ctx.href(`/cities/${encodeURIComponent(col.city.id)}/kpis?goal=${Number(theme.theme.goal)}`)} aria-label={fill(ctx.t('pub.compare.targetCell'), { n: String(col.kpis.length), city: localized(ctx, col.city.name, col.city.nameEn), target: theme.theme.id, goal: theme.theme.goal })}>
+                      {String(col.kpis.length)}
+                    </a>
+                  )}
+                </td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+/**
+ * KPIs shown per city and theme: two 200-KPI cities share dozens of targets, and listing every
+ * KPI under each made a 0.9 MB page (issue 11.1: no page shows more than a person reads). The
+ * rest are one link away, on the city's KPI list filtered by the theme's goal; the CSV and JSON
+ * of the comparison keep every KPI.
+ */
+const KPIS_SHOWN_PER_THEME = 5;
+
+function ThemeBlock<T>(props: { ctx: ViewContext; theme: ComparedTheme<T>; id: string; heading: string; goal: number; text?: string; chip?: unknown; today: string }) {
   const { ctx, theme } = props;
   return (
     <section class="theme" aria-labelledby={`${props.id}-h`}>
@@ -129,11 +174,20 @@ function ThemeBlock<T>(props: { ctx: ViewContext; theme: ComparedTheme<T>; id: s
             {col.kpis.length === 0 ? (
               <p class="muted small">{ctx.t('pub.compare.noKpiHere')}</p>
             ) : (
-              <ul class="compare-kpis">
-                {col.kpis.map((k) => (
-                  <CompareKpi ctx={ctx} item={k} today={props.today} />
-                ))}
-              </ul>
+              <>
+                <ul class="compare-kpis">
+                  {col.kpis.slice(0, KPIS_SHOWN_PER_THEME).map((k) => (
+                    <CompareKpi ctx={ctx} item={k} today={props.today} />
+                  ))}
+                </ul>
+                {col.kpis.length > KPIS_SHOWN_PER_THEME ? (
+                  <p class="small">
+                    <a href={ctx.href(`/cities/${encodeURIComponent(col.city.id)}/kpis?goal=${props.goal}`)}>
+                      {fill(ctx.t('pub.compare.more'), { n: String(col.kpis.length - KPIS_SHOWN_PER_THEME), total: String(col.kpis.length), goal: String(props.goal) })}
+                    </a>
+                  </p>
+                ) : null}
+              </>
             )}
           </div>
         ))}
