@@ -34,4 +34,16 @@ describe('the Japanese analyser (dictionary shipped in the npm package)', async 
     // Not words, too short to say which, or not hiragana: nothing.
     for (const q of ['ぴょんぴょこ', 'のう', '', 'ノウギョウ', '農業', 'farming']) expect(analyser.kanaWords(q), q).toEqual([]);
   });
+
+  it('splits kana into common words first: こうれいしゃ → こうれい (高齢) + しゃ, not こう + れいしゃ (礼者)', () => {
+    expect(analyser.kanaWords('こうれいしゃ').map((w) => w.reading)).toEqual(['こうれい', 'しゃ']);
+    expect(analyser.kanaWords('こうれいしゃ')[0]!.spellings[0]).toBe('高齢');
+  });
+
+  it('gives each word its reading and where it is in the text as written, half-width kana included', () => {
+    const words = (t: string) => analyser.wordReadings(t).map((p) => p.map((w) => `${w.reading}:${t.slice(w.start, w.end)}`));
+    expect(words('新規就農者数※累計')).toEqual([['しんき:新規', 'しゅうのう:就農', 'しゃ:者', 'すう:数'], ['るいけい:累計']]);
+    expect(words('ｶﾞｲﾄﾞﾗｲﾝの認定住宅数')).toEqual([['がいどらいん:ｶﾞｲﾄﾞﾗｲﾝ', 'の:の', 'にんてい:認定', 'じゅうたく:住宅', 'すう:数']]);
+    expect(analyser.wordReadings('Number of new farmers')).toEqual([]);
+  });
 });

@@ -44,6 +44,21 @@ export interface JapaneseAnalyser {
    * hiragana, shorter than {@link MIN_SPELLING_LENGTH}, or not made of known words.
    */
   kanaWords(reading: string): readonly KanaWord[];
+  /**
+   * The readings of a text's words in hiragana, one list per phrase (as {@link readingText}
+   * runs them), each with where the word is in the text: 新規就農者数 → [[しんき 0–2,
+   * しゅうのう 2–4, しゃ 4–5, すう 5–6]]. Search uses the word boundaries so a reading is found
+   * only as whole words (「いじゅう」 is not in にんてい|じゅうたく, 認定住宅), and marks the
+   * words it found. Empty for text without Japanese.
+   */
+  wordReadings(text: string): readonly (readonly WordReading[])[];
+}
+
+/** One word of a text, by its reading: where it is in the text as given (UTF-16 offsets, end exclusive). */
+export interface WordReading {
+  readonly reading: string;
+  readonly start: number;
+  readonly end: number;
 }
 
 /** One word of a kana query: its reading and how it is written. */
@@ -86,8 +101,8 @@ function dictionaryBuffers(tokenizer: Tokenizer<IpadicFeatures>): { tid: Buffer;
   return { tid: view(tid), pos: view(pos) };
 }
 
-/** Reading (hiragana) → its kanji spellings, most common (lowest IPADIC word cost) first. */
-type SpellingIndex = ReadonlyMap<string, readonly string[]>;
+/** Reading (hiragana) → its kanji spellings, most common (lowest IPADIC word cost) first, and that lowest cost. */
+type SpellingIndex = ReadonlyMap<string, { readonly spellings: readonly string[]; readonly cost: number }>;
 
 /** The IPADIC noun classes whose words a kana query may mean (not names, numerals or suffixes). */
 const SPELLING_CLASS_BYTES = ['名詞,一般,', '名詞,サ変接続,', '名詞,形容動詞語幹,'].map((c) => Buffer.from(c, 'utf8'));
@@ -129,32 +144,41 @@ function readSpellingIndex(tokenizer: Tokenizer<IpadicFeatures>): SpellingIndex 
     }
     start = end + 1;
   }
-  const index = new Map<string, readonly string[]>();
-  for (const [reading, list] of found) index.set(reading, list.sort((a, b) => a[1] - b[1]).slice(0, MAX_SPELLINGS).map(([s]) => s));
+  const index = new Map<string, { spellings: readonly string[]; cost: number }>();
+  for (const [reading, list] of found) {
+    list.sort((a, b) => a[1] - b[1]);
+    index.set(reading, { spellings: list.slice(0, MAX_SPELLINGS).map(([s]) => s), cost: list[0]![1] });
+  }
   return index;
 }
 
 /**
  * A hiragana text split into the fewest words of the index (dynamic programming over the text;
  * words of two kana or more, so particles are not taken for words), each with its spellings.
+ * Among splits into as many words, the one of common words (the lowest sum of the IPADIC word
+ * costs, as the tokenizer itself weighs words): こうれいしゃ → こうれい (高齢) + しゃ (社), not
+ * こう + れいしゃ (礼者).
  */
 function kanaWordsOf(index: SpellingIndex, reading: string): KanaWord[] {
   if (reading.length < MIN_SPELLING_LENGTH || !HIRAGANA_ONLY.test(reading)) return [];
   const n = reading.length;
   // best[i]: the fewest words covering reading[0, i), and where the last of them starts.
-  const best: ({ words: number; from: number } | undefined)[] = [{ words: 0, from: -1 }];
+  const best: ({ words: number; cost: number; from: number } | undefined)[] = [{ words: 0, cost: 0, from: -1 }];
   for (let i = 2; i <= n; i++) {
     for (let j = Math.max(0, i - MAX_WORD_LENGTH); j <= i - 2; j++) {
       const before = best[j];
-      if (!before || !index.has(reading.slice(j, i))) continue;
-      if (!best[i] || before.words + 1 < best[i]!.words) best[i] = { words: before.words + 1, from: j };
+      const word = before && index.get(reading.slice(j, i));
+      if (!word) continue;
+      const here = { words: before.words + 1, cost: before.cost + word.cost, from: j };
+      const now = best[i];
+      if (!now || here.words < now.words || (here.words === now.words && here.cost < now.cost)) best[i] = here;
     }
   }
   if (!best[n]) return [];
   const words: KanaWord[] = [];
   for (let i = n; i > 0; i = best[i]!.from) {
     const word = reading.slice(best[i]!.from, i);
-    words.unshift({ reading: word, spellings: index.get(word)! });
+    words.unshift({ reading: word, spellings: index.get(word)!.spellings });
   }
   return words;
 }
@@ -162,8 +186,35 @@ function kanaWordsOf(index: SpellingIndex, reading: string): KanaWord[] {
 /** The longest word looked up, in kana (longer dictionary nouns are rare and compounds anyway). */
 const MAX_WORD_LENGTH = 12;
 
+/** Remembers at most {@link CACHE_LIMIT} texts' results, the oldest forgotten first. */
+function remember<T>(cache: Map<string, T>, text: string, value: T): T {
+  if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value!);
+  cache.set(text, value);
+  return value;
+}
+
+/** A base character and the marks that compose with it (ｶﾞ, か + U+3099): NFKC may join them, never text across two. */
+const CLUSTER = /\P{M}[\p{M}\uff9e\uff9f\u309b\u309c]*|[\p{M}\uff9e\uff9f\u309b\u309c]+/gsu;
+
+/** A text in NFKC, and for each of its UTF-16 units the span of the text as given it came from. */
+function normalizeWithOffsets(text: string): { text: string; starts: number[]; ends: number[] } {
+  let out = '';
+  const starts: number[] = [];
+  const ends: number[] = [];
+  for (const m of text.matchAll(CLUSTER)) {
+    const n = m[0].normalize('NFKC');
+    out += n;
+    for (let i = 0; i < n.length; i++) {
+      starts.push(m.index);
+      ends.push(m.index + m[0].length);
+    }
+  }
+  return { text: out, starts, ends };
+}
+
 function wrap(tokenizer: Tokenizer<IpadicFeatures>, spellingIndex: SpellingIndex): JapaneseAnalyser {
   const cache = new Map<string, string>();
+  const wordCache = new Map<string, readonly (readonly WordReading[])[]>();
   const morphemes = (text: string): Morpheme[] =>
     tokenizer.tokenize(text.normalize('NFKC')).map((t) => ({
       surface: t.surface_form,
@@ -172,6 +223,32 @@ function wrap(tokenizer: Tokenizer<IpadicFeatures>, spellingIndex: SpellingIndex
       partOfSpeech: t.pos,
       detail: t.pos_detail_1,
     }));
+  /** The phrases of a text (runs between symbols and spaces) as its words' readings, and its inflected words' dictionary forms. */
+  const analyse = (text: string): { phrases: WordReading[][]; bases: Set<string> } => {
+    const phrases: WordReading[][] = [];
+    const bases = new Set<string>();
+    const normalized = normalizeWithOffsets(text);
+    let phrase: WordReading[] = [];
+    let at = 0;
+    for (const t of tokenizer.tokenize(normalized.text)) {
+      const surface = t.surface_form;
+      const found = normalized.text.startsWith(surface, at) ? at : normalized.text.indexOf(surface, at);
+      const from = found < 0 ? at : found;
+      at = from + surface.length;
+      if (t.pos === '記号' || /^\s+$/u.test(surface)) {
+        if (phrase.length > 0) phrases.push(phrase);
+        phrase = [];
+        continue;
+      }
+      const reading = toHiragana(t.reading && t.reading !== '*' ? t.reading : surface);
+      const last = Math.min(at, normalized.text.length) - 1;
+      phrase.push({ reading, start: normalized.starts[from] ?? text.length, end: last >= from ? normalized.ends[last]! : (normalized.starts[from] ?? text.length) });
+      const base = t.basic_form && t.basic_form !== '*' ? t.basic_form : surface;
+      if (base !== surface && JAPANESE.test(base)) bases.add(base);
+    }
+    if (phrase.length > 0) phrases.push(phrase);
+    return { phrases, bases };
+  };
   return {
     morphemes,
     kanaWords: (reading) => kanaWordsOf(spellingIndex, reading),
@@ -179,23 +256,12 @@ function wrap(tokenizer: Tokenizer<IpadicFeatures>, spellingIndex: SpellingIndex
       if (!JAPANESE.test(text)) return '';
       const hit = cache.get(text);
       if (hit !== undefined) return hit;
-      const phrases: string[] = [];
-      const bases = new Set<string>();
-      let phrase = '';
-      for (const m of morphemes(text)) {
-        if (m.partOfSpeech === '記号' || /^\s+$/u.test(m.surface)) {
-          if (phrase) phrases.push(phrase);
-          phrase = '';
-          continue;
-        }
-        phrase += m.reading;
-        if (m.baseForm !== m.surface && JAPANESE.test(m.baseForm)) bases.add(m.baseForm);
-      }
-      if (phrase) phrases.push(phrase);
-      const out = [...phrases, ...bases].join(' ');
-      if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value!);
-      cache.set(text, out);
-      return out;
+      const { phrases, bases } = analyse(text);
+      return remember(cache, text, [...phrases.map((p) => p.map((w) => w.reading).join('')), ...bases].join(' '));
+    },
+    wordReadings(text) {
+      if (!JAPANESE.test(text)) return [];
+      return wordCache.get(text) ?? remember(wordCache, text, analyse(text).phrases);
     },
   };
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readSeedCities } from '../formats/plan-data/plan-data.file.ts';
 import { loadJapaneseAnalyser } from '../search/japanese-analyser.ts';
-import { foldForSearch, queryTerms, searchCities } from './search.service.ts';
+import { foldForSearch, localizedFields, queryTerms, readingsOf, searchCandidates, searchCities, termPatterns, type SearchCandidate } from './search.service.ts';
 
 const marked = (segments: readonly { text: string; mark: boolean }[]) => segments.filter((s) => s.mark).map((s) => s.text);
 
@@ -132,5 +132,53 @@ describe('finding what people type: readings, words and kanji (issue 15.5)', asy
 
   it('keeps finding nothing for text that is nowhere', () => {
     expect(searchCities(cities, 'ぴょんぴょこ', 'ja', analyser).total).toBe(0);
+  });
+});
+
+describe('readings found as whole words, homophones and marks (issue 15.5, attacked)', async () => {
+  const cities = await readSeedCities();
+  const analyser = await loadJapaneseAnalyser();
+  const titles = (r: ReturnType<typeof searchCities>) => [...r.plans, ...r.kpis, ...r.nodes].map((h) => h.title.map((s) => s.text).join(''));
+
+  it('a reading is found only as whole words, not across two (いじゅう is not in 認定住宅, ぜっかん重量)', () => {
+    for (const q of ['いじゅう', 'イジュウ', '移住']) {
+      expect(titles(searchCities(cities, q, 'ja', analyser)), q).toEqual(['2-6 移住定住、関係人口、結婚支援']);
+    }
+    // Two or three kana read across words in many texts (はし: 〜は + 支援; せいか: 〜せい + 化): nothing.
+    for (const q of ['はし', 'せいか']) expect(searchCities(cities, q, 'ja', analyser).total, q).toBe(0);
+    // Whole words still found inside a compound: こうつう in 公共交通, しゅうのう in 新規就農者数.
+    expect(titles(searchCities(cities, 'こうつう', 'ja', analyser))).toContain('2-3 公共交通');
+  });
+
+  it('a word read in kana is marked where it is written in kanji, in the title or a snippet, in both languages', () => {
+    const ja = searchCities(cities, 'しゅうのう', 'ja', analyser).kpis.find((k) => k.kpi?.id === 'new-farmers')!;
+    expect(marked(ja.title)).toEqual(['就農']);
+    const en = searchCities(cities, 'しゅうのう', 'en', analyser).kpis.find((k) => k.kpi?.id === 'new-farmers')!;
+    expect(en.title.map((s) => s.text).join('')).toBe('New farmers (cumulative)');
+    expect(marked(en.snippet!)).toEqual(['就農']);
+    // Found in a description only: the snippet shows the word that was read.
+    const node = searchCities(cities, 'こうれい', 'ja', analyser).nodes.find((n) => n.node?.title === '広域連携の推進')!;
+    expect(marked(node.snippet!)).toEqual(['高齢']);
+  });
+
+  it('a kanji word is found by its meaning-carrying kanji as written together (図書館 → 図書, not 図 and 書 apart)', () => {
+    expect(termPatterns('図書館', analyser).filter((p) => p.related && !/^[ぁ-ゟ]+$/u.test(p.fragments[0]!)).map((p) => p.fragments)).toEqual([['図書']]);
+    for (const q of ['図書館', 'としょかん']) expect(searchCities(cities, q, 'ja', analyser).total, q).toBe(0);
+  });
+
+  it('a kanji query finds its homophones by their reading only as related hits, after what writes it (公園, not 講演)', () => {
+    const entry = (id: string, title: string): SearchCandidate => ({
+      kind: 'kpi',
+      city: { id: 'c', name: '市', nameEn: 'City' },
+      kpi: { id, name: title },
+      fields: localizedFields('ja', title, undefined, undefined, readingsOf(analyser, [title])),
+    });
+    const r = searchCandidates([entry('lecture', '講演会の開催数'), entry('park', '公園の利用者数')], '公園', analyser);
+    expect(r.kpis.map((k) => [k.kpi?.id, k.approximate])).toEqual([
+      ['park', false],
+      ['lecture', true],
+    ]);
+    // Typed in kana, both are what was typed.
+    expect(searchCandidates([entry('lecture', '講演会の開催数'), entry('park', '公園の利用者数')], 'こうえん', analyser).kpis.every((k) => !k.approximate)).toBe(true);
   });
 });

@@ -180,12 +180,20 @@ export interface TermPattern {
   readonly related: boolean;
 }
 
-/** The kanji of a word that carry its meaning (its non-generic kanji), or null when that is the word itself or nothing. */
+/**
+ * The kanji of a word that carry its meaning: its runs of non-generic kanji, kept together as
+ * written (図書館 → 図書, not 図 and 書 anywhere in the entry; 就農者数 → 就農); null when that
+ * is the word itself or nothing.
+ */
 function kanjiRoots(word: string): string[] | null {
   if (!ALL_KANJI.test(word) || [...word].length < 2) return null;
-  const roots = [...new Set([...word].filter((c) => !GENERIC_KANJI.has(c)))];
-  return roots.length > 0 && roots.length < [...word].length ? roots : null;
+  const roots = [...new Set(word.split(GENERIC_RUN).filter((r) => r !== ''))];
+  return roots.length > 0 && roots.join('') !== word ? roots : null;
 }
+const GENERIC_RUN = new RegExp(`[${[...GENERIC_KANJI].join('')}]+`, 'u');
+
+/** A fragment in hiragana: found in the hidden readings only as whole words ({@link inWholeWords}). */
+const KANA_ONLY = /^[\u3041-\u309fー]+$/u;
 
 /** At most this many ways to find one term (the combinations of its words' forms). */
 const MAX_PATTERNS = 8;
@@ -204,7 +212,9 @@ export function termPatterns(term: string, analyser?: JapaneseAnalyser): TermPat
   if (!/[\u3400-\u9fff]/u.test(term)) return [...patterns, ...kanaPatterns(term, analyser)];
   const words = analyser.morphemes(term).filter((m) => m.partOfSpeech !== '助詞' && m.partOfSpeech !== '記号' && m.partOfSpeech !== '助動詞');
   const reading = foldForSearch(words.map((m) => m.reading).join('')).text;
-  if (reading && reading !== term && /^[\u3041-\u309fー]+$/u.test(reading)) patterns.push({ fragments: [reading], related: false });
+  // The reading of a term with kanji is also that of its homophones (公園 and 講演 are both
+  // こうえん): a text found by it alone is a related hit, after those writing the term.
+  if (reading && reading !== term && KANA_ONLY.test(reading)) patterns.push({ fragments: [reading], related: true });
   const options = words.map((m) => {
     const surface = foldForSearch(m.surface).text;
     const base = foldForSearch(m.baseForm).text;
@@ -241,6 +251,63 @@ function kanaPatterns(term: string, analyser: JapaneseAnalyser): TermPattern[] {
     .map((fragments) => [...new Set(fragments)])
     .filter((fragments) => !(fragments.length === 1 && fragments[0] === term))
     .map((fragments) => ({ fragments, related: true }));
+}
+
+/**
+ * A phrase's word readings run together (folded), and where its words start and end in it,
+ * each with the offset of the text as written it stands for.
+ */
+interface WordReadings {
+  readonly text: string;
+  readonly bounds: ReadonlyMap<number, number>;
+}
+
+const wordReadingsCache = new Map<string, WordReadings[]>();
+/** Texts whose word readings are kept folded (the analyser caches the analysis itself). */
+const WORD_READINGS_CACHE_LIMIT = 20_000;
+
+/** The folded word readings of a text's phrases ({@link JapaneseAnalyser.wordReadings}). */
+function wordReadingsOf(analyser: JapaneseAnalyser, text: string): WordReadings[] {
+  const hit = wordReadingsCache.get(text);
+  if (hit) return hit;
+  const out = analyser.wordReadings(text).map((phrase) => {
+    let folded = '';
+    const bounds = new Map<number, number>();
+    for (const word of phrase) {
+      if (!bounds.has(folded.length)) bounds.set(folded.length, word.start);
+      folded += foldForSearch(word.reading).text;
+      bounds.set(folded.length, word.end);
+    }
+    return { text: folded, bounds };
+  });
+  if (wordReadingsCache.size >= WORD_READINGS_CACHE_LIMIT) wordReadingsCache.delete(wordReadingsCache.keys().next().value!);
+  wordReadingsCache.set(text, out);
+  return out;
+}
+
+/**
+ * Where a reading occurs in the phrases as whole words (starting and ending at word
+ * boundaries): the spans of the text as written, [start, end).
+ */
+function inWholeWords(reading: string, phrases: readonly WordReadings[]): [number, number][] {
+  const out: [number, number][] = [];
+  for (const p of phrases) {
+    for (let i = p.text.indexOf(reading); i >= 0; i = p.text.indexOf(reading, i + 1)) {
+      const start = p.bounds.get(i);
+      const end = p.bounds.get(i + reading.length);
+      if (start !== undefined && end !== undefined && end > start) out.push([start, end]);
+    }
+  }
+  return out;
+}
+
+/** The folded range of a span of the text as written (the folded units that came from it). */
+function foldedRange(f: FoldedText, [start, end]: [number, number]): [number, number] | null {
+  let a = 0;
+  while (a < f.starts.length && f.starts[a]! < start) a++;
+  let b = a;
+  while (b < f.ends.length && f.ends[b]! <= end) b++;
+  return b > a ? [a, b] : null;
 }
 
 /** Splits a query into folded terms (whitespace, including the full-width space, separates them). */
@@ -327,14 +394,32 @@ export function searchCandidates(all: Iterable<SearchCandidate>, query: string, 
   if (terms.length > 0) {
     for (const c of all) {
       const folded = c.fields.map((f) => ({ field: f, folded: foldForSearch(f.text) }));
+      // A reading in kana is found in the hidden readings only as whole words: the readings run
+      // words together, and a run such as にんていじゅうたく (認定住宅) holds いじゅう (移住).
+      // Found so, the words it reads are marked in the texts as written (しゅうのう → 就農).
+      const words = new Map<string, [number, number][][]>();
+      const readingSpans = (f: string) => {
+        let spans = words.get(f);
+        if (!spans) words.set(f, (spans = folded.map((x) => (x.field.hidden || !analyser ? [] : wordReadingsOf(analyser, x.field.text).flatMap((p) => inWholeWords(f, [p]))))));
+        return spans;
+      };
+      const checked = (f: string) => !!analyser && KANA_ONLY.test(f);
+      const occurs = (f: string, x: (typeof folded)[number]) =>
+        x.folded.text.includes(f) && (!x.field.hidden || !checked(f) || readingSpans(f).some((s) => s.length > 0));
       // Per term, the first way it is found (the term or its reading before its words or kanji).
       // A way's fragments may lie in different texts of the entry (a word in the title, another
       // word's reading in the readings), as the cross-city search's SQL finds them in one column.
-      const found = patterns.map((ways) => ways.find((p) => p.fragments.every((f) => folded.some((x) => x.folded.text.includes(f)))));
+      const found = patterns.map((ways) => ways.find((p) => p.fragments.every((f) => folded.some((x) => occurs(f, x)))));
       const allTerms = found.every((p) => p !== undefined);
       const related = found.some((p) => p?.related === true);
       const fragments = found.flatMap((p) => p?.fragments ?? []);
-      const termRanges = folded.map((x) => fragments.flatMap((t) => rangesOf(x.folded.text, t)));
+      const termRanges = folded.map((x, i): [number, number][] => [
+        ...fragments.flatMap((t) => rangesOf(x.folded.text, t)),
+        ...fragments.filter(checked).flatMap((t) => readingSpans(t)[i]!.flatMap((span) => {
+          const range = foldedRange(x.folded, span);
+          return range ? [range] : [];
+        })),
+      ]);
       let approximate = related;
       let ranges = termRanges;
       if (!allTerms) {

@@ -39,7 +39,11 @@ export async function searchNational(db: Executor, query: string, lang: 'ja' | '
   const exact = await findSearchEntries(db, ways, 'all', RANKED);
   if (exact.total > 0) {
     const results = searchCandidates(exact.rows.map((r) => candidate(r, lang)), query, analyser);
-    return { ...results, total: Math.max(results.total, exact.total), truncated: exact.total > exact.rows.length };
+    const truncated = exact.total > exact.rows.length;
+    // SQL's LIKE is the wider net (a reading inside a run of words, にんていじゅうたく for
+    // いじゅう): the count is what the matching kept, SQL's count only when not all were ranked.
+    if (truncated) return { ...results, total: Math.max(results.total, exact.total), truncated };
+    if (results.total > 0) return { ...results, truncated };
   }
   const compact = terms.join('');
   if (compact.length < 3) return searchCandidates([], query);

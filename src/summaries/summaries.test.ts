@@ -94,6 +94,14 @@ for (const database of testDatabases()) {
         expect(kanaFarming.kpis.find((k) => k.kpi?.id === 'new-farmers')?.approximate, lang).toBe(true);
         expect(kanaFarming.nodes.some((n) => n.city.id === 'ichinoseki' && n.node?.title.includes('農林水産業')), lang).toBe(true);
       }
+      // SQL's LIKE also finds a reading across two words (いじゅう in にんていじゅうたく, 認定住宅):
+      // the count is what the matching kept, and none kept falls back like nothing found.
+      for (const lang of ['ja', 'en'] as const) {
+        const moving = await searchNational(db(), 'いじゅう', lang);
+        expect(moving.nodes.map((n) => n.node?.title), lang).toEqual(['移住定住、関係人口、結婚支援']);
+        expect([moving.total, moving.kpis.length, moving.plans.length], lang).toEqual([1, 0, 0]);
+        expect((await searchNational(db(), 'はし', lang)).total, lang).toBe(0);
+      }
     });
 
     it('rebuilds one city on a write to it, bumps its revision and leaves the others alone', async () => {

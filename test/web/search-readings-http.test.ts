@@ -73,6 +73,25 @@ describe('cross-city search (/search, /api/v1/search)', () => {
     });
   }
 
+  for (const [lang, suffix] of LANGS) {
+    it(`a reading is found as whole words only, counted as listed, and marked where it is written (${lang})`, async () => {
+      // いじゅう is also in にんていじゅうたく (認定住宅) and ぜっかんじゅうりょう… read across words: not hits.
+      for (const q of ['いじゅう', '移住']) {
+        const r = await api(q, lang);
+        expect([r.total, r.kpis.length, r.plans.length, r.nodes.map((h) => h.node)], q).toEqual([1, 0, 0, ['n2-2-6']]);
+        const html = await page(`/search?q=${encodeURIComponent(q)}${suffix}`);
+        expect(html, q).toContain(lang === 'ja' ? `「${q}」に 1 件見つかりました。` : `1 result for &quot;${q}&quot;.`);
+        expect(html, q).not.toContain('認定住宅数');
+      }
+      // Two kana read only across words in the seed texts: nothing, said so.
+      expect((await api('はし', lang)).total).toBe(0);
+      expect(await page(`/search?q=${encodeURIComponent('はし')}${suffix}`)).toContain(lang === 'ja' ? '見つかりませんでした' : 'Nothing matches &quot;はし&quot;.');
+      // The word read in kana is marked in the Japanese title (the snippet under the English title).
+      const html = await (await app.request(`/search?q=${encodeURIComponent('しゅうのう')}${suffix}`)).text();
+      expect(html).toContain('新規<mark>就農</mark>者数');
+    });
+  }
+
   it('a reading that is no word of the data finds nothing, said so in both languages', async () => {
     expect((await api('ぴょんぴょこ')).total).toBe(0);
     expect(await page(`/search?q=${encodeURIComponent('ぴょんぴょこ')}`)).toContain('見つかりませんでした');
