@@ -1,5 +1,5 @@
 import { loadJapaneseAnalyser } from '../search/japanese-analyser.ts';
-import { termPatterns } from '../search/search.service.ts';
+import { termPatterns, withoutParticles } from '../search/search.service.ts';
 import type { Executor } from '../storage/database.ts';
 import { toPartnerEvent } from './activity.model.ts';
 import { awardsOf, awardEntries, eventsOfPartner } from './activity.repository.ts';
@@ -26,9 +26,11 @@ export const DIRECTORY_PAGE_SIZE = 20;
 
 /** A page of listed partners matching the query, and close matches when nothing matches exactly. */
 export async function searchDirectory(db: Executor, programme: Programme, query: DirectoryQuery, today: string): Promise<{ partners: Partner[]; total: number; similar: Partner[] }> {
-  const terms = query.q ? queryTerms(query.q) : [];
-  // Each term by itself, its reading, or its words and kanji (「農業」 finds 農林水産業, issue 15.5).
-  const analyser = terms.length > 0 ? await loadJapaneseAnalyser() : undefined;
+  const typed = query.q ? queryTerms(query.q) : [];
+  // Each term by itself, its reading, or its words and kanji (「農業」 finds 農林水産業, issue 15.5);
+  // particles typed between words (「たいひ の のうか」) are not looked for.
+  const analyser = typed.length > 0 ? await loadJapaneseAnalyser() : undefined;
+  const terms = withoutParticles(typed, analyser);
   const ways = terms.map((t) => termPatterns(t, analyser).map((p) => p.fragments));
   const page = Math.max(1, query.page ?? 1);
   const { ids, total } = await findPartnerIds(db, programme.id, {

@@ -181,4 +181,26 @@ describe('readings found as whole words, homophones and marks (issue 15.5, attac
     // Typed in kana, both are what was typed.
     expect(searchCandidates([entry('lecture', '講演会の開催数'), entry('park', '公園の利用者数')], 'こうえん', analyser).kpis.every((k) => !k.approximate)).toBe(true);
   });
+
+  it('brackets, marks and emoji typed around a word do not hide it (「のうぎょう」, 農業？, 🌾のうぎょう🌾)', () => {
+    const kanji = searchCities(cities, '農業', 'ja', analyser);
+    for (const q of ['「のうぎょう」', 'のうぎょう？', '農業？', '🌾のうぎょう🌾', '（しゅうのう）']) {
+      const r = searchCities(cities, q, 'ja', analyser);
+      expect(r.total, q).toBeGreaterThan(0);
+      if (!q.includes('しゅうのう')) expect(titles(r), q).toEqual(titles(kanji));
+    }
+    expect(marked(searchCities(cities, '（しゅうのう）', 'ja', analyser).kpis[0]!.title)).toEqual(['就農']);
+    // Codes keep their marks: 1-1 is not 11.
+    expect(termPatterns('1-1', analyser).map((p) => p.fragments)).toEqual([['1-1']]);
+  });
+
+  it('particles typed between words are not searched for (こそだて の しえん = こそだて しえん); particles alone are', () => {
+    expect(titles(searchCities(cities, 'こそだて の しえん', 'ja', analyser))).toEqual(titles(searchCities(cities, 'こそだて しえん', 'ja', analyser)));
+    expect(titles(searchCities(cities, 'こそだて の しえん', 'ja', analyser))).toEqual(['公園の再生とさらなる活用']);
+    expect(searchCities(cities, 'ちいき で', 'ja', analyser).total).toBe(searchCities(cities, 'ちいき', 'ja', analyser).total);
+    // The snippet marks the words, not every の in it.
+    const hit = searchCities(cities, 'こそだて の しえん', 'ja', analyser).nodes[0]!;
+    expect(marked(hit.snippet!)).toEqual(['子育て支援']);
+    expect(searchCities(cities, 'の', 'ja', analyser).total).toBeGreaterThan(0);
+  });
 });

@@ -192,6 +192,33 @@ function kanjiRoots(word: string): string[] | null {
 }
 const GENERIC_RUN = new RegExp(`[${[...GENERIC_KANJI].join('')}]+`, 'u');
 
+/** What is not part of a word: punctuation, brackets, symbols, emoji. */
+const NOT_A_LETTER = /[^\p{L}\p{N}\p{M}]/gu;
+/** Kana or kanji. */
+const JAPANESE_LETTER = /[\u3041-\u30ff\u3400-\u9fff\uf900-\ufaff]/u;
+
+/** The particles people type between words (格助詞, 係助詞, 並立助詞), in hiragana as folded. */
+const PARTICLES = new Set(['の', 'を', 'に', 'は', 'が', 'と', 'で', 'へ', 'や', 'も', 'か', 'から', 'まで', 'より', 'など', 'および', 'または', 'とか']);
+
+/**
+ * The terms of a query as search looks them up ({@link queryTerms}), without the particles
+ * typed between words (「こそだて の しえん」, 「子育て と 教育」): alone in a term, の, と, は
+ * occur in nearly every text and would be marked all over it. A query of particles only is
+ * searched as typed. Works on the partner directory's terms as well (any folded terms).
+ */
+export function withoutParticles(terms: readonly string[], analyser?: JapaneseAnalyser): string[] {
+  if (!analyser || terms.length < 2) return [...terms];
+  // A fixed list: the analyser, given a particle alone, often takes it for another word (が, と).
+  const particle = (t: string) => PARTICLES.has(t);
+  const kept = terms.filter((t) => !particle(t));
+  return kept.length > 0 ? kept : [...terms];
+}
+
+/** The query's terms with the analyser: {@link queryTerms} {@link withoutParticles}. */
+export function searchTerms(query: string, analyser?: JapaneseAnalyser): string[] {
+  return withoutParticles(queryTerms(query), analyser);
+}
+
 /** A fragment in hiragana: found in the hidden readings only as whole words ({@link inWholeWords}). */
 const KANA_ONLY = /^[\u3041-\u309fー]+$/u;
 
@@ -209,6 +236,13 @@ const MAX_PATTERNS = 8;
 export function termPatterns(term: string, analyser?: JapaneseAnalyser): TermPattern[] {
   const patterns: TermPattern[] = [{ fragments: [term], related: false }];
   if (!analyser) return patterns;
+  // Brackets, marks and emoji typed around a word (「のうぎょう」, 農業？, 🌾のうぎょう): the word
+  // without them is what is meant (the analyser takes an ASCII ? or ( for a noun).
+  const core = term.replace(NOT_A_LETTER, '');
+  if (core !== term && JAPANESE_LETTER.test(core)) {
+    const seen = new Set([term]);
+    return [...patterns, ...termPatterns(core, analyser).filter((p) => !seen.has(p.fragments.join('\u0000')) && seen.add(p.fragments.join('\u0000')))].slice(0, MAX_PATTERNS + 3);
+  }
   if (!/[\u3400-\u9fff]/u.test(term)) return [...patterns, ...kanaPatterns(term, analyser)];
   const words = analyser.morphemes(term).filter((m) => m.partOfSpeech !== '助詞' && m.partOfSpeech !== '記号' && m.partOfSpeech !== '助動詞');
   const reading = foldForSearch(words.map((m) => m.reading).join('')).text;
@@ -384,7 +418,7 @@ export function searchCities(cities: readonly CityData[], query: string, lang: '
  * ({@link termPatterns}).
  */
 export function searchCandidates(all: Iterable<SearchCandidate>, query: string, analyser?: JapaneseAnalyser): SearchResults {
-  const terms = queryTerms(query);
+  const terms = searchTerms(query, analyser);
   const plans: SearchResult[] = [];
   const kpis: SearchResult[] = [];
   const nodes: SearchResult[] = [];

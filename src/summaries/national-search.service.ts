@@ -1,6 +1,6 @@
 import type { PlanKind } from '../core/plan/plan.ts';
 import { loadJapaneseAnalyser } from '../search/japanese-analyser.ts';
-import { bigrams, localizedFields, queryTerms, searchCandidates, termPatterns, type SearchCandidate, type SearchResults } from '../search/search.service.ts';
+import { bigrams, localizedFields, searchCandidates, searchTerms, termPatterns, type SearchCandidate, type SearchResults } from '../search/search.service.ts';
 import type { Executor } from '../storage/database.ts';
 import { findSearchEntries, type SearchEntryListRow } from './summary.repository.ts';
 
@@ -33,8 +33,8 @@ function candidate(r: SearchEntryListRow, lang: 'ja' | 'en'): SearchCandidate {
  * for one city. Never loads a city's data.
  */
 export async function searchNational(db: Executor, query: string, lang: 'ja' | 'en'): Promise<SearchResults> {
-  const terms = queryTerms(query);
   const analyser = await loadJapaneseAnalyser();
+  const terms = searchTerms(query, analyser);
   const ways = terms.map((t) => termPatterns(t, analyser).map((p) => p.fragments));
   const exact = await findSearchEntries(db, ways, 'all', RANKED);
   if (exact.total > 0) {

@@ -83,6 +83,8 @@ describe('cross-city search (/search, /api/v1/search)', () => {
         expect(html, q).toContain(lang === 'ja' ? `「${q}」に 1 件見つかりました。` : `1 result for &quot;${q}&quot;.`);
         expect(html, q).not.toContain('認定住宅数');
       }
+      // Brackets and marks around the word, particles between words: as without them.
+      for (const q of ['「いじゅう」', 'いじゅう？', 'いじゅう の']) expect((await api(q, lang)).nodes.map((h) => h.node), q).toEqual(['n2-2-6']);
       // Two kana read only across words in the seed texts: nothing, said so.
       expect((await api('はし', lang)).total).toBe(0);
       expect(await page(`/search?q=${encodeURIComponent('はし')}${suffix}`)).toContain(lang === 'ja' ? '見つかりませんでした' : 'Nothing matches &quot;はし&quot;.');
@@ -102,7 +104,7 @@ describe('cross-city search (/search, /api/v1/search)', () => {
 describe('the partner directory (/cities/:city/partners/directory)', () => {
   for (const [lang, suffix] of LANGS) {
     it(`「農業」, 「のうぎょう」, 「のうか」 and 「たいひ」 find the partner seeking 農家 and making 堆肥 (${lang})`, async () => {
-      for (const q of ['農業', 'のうぎょう', 'のうか', 'ノウカ', 'たいひ']) {
+      for (const q of ['農業', 'のうぎょう', 'のうか', 'ノウカ', 'たいひ', '「のうぎょう」', 'たいひ？', 'たいひ の のうか']) {
         const html = await page(`/cities/tsukuba/partners/directory?q=${encodeURIComponent(q)}${suffix}`);
         expect(html, q).toContain('つくばコンポストネット（サンプル）');
         expect(html, q).not.toContain('研究学園サイエンスラボ株式会社（サンプル）');
