@@ -76,7 +76,7 @@ describe('cross-city pages read the summaries, paged and filtered (issue 11.1)',
     expect(farming.text).toMatch(/1-1 <mark>農<\/mark>林水産業/);
     expect(farming.text).toMatch(/新規就<mark>農<\/mark>者数/);
     const kana = await get(`/search?q=${encodeURIComponent('しゅうのう')}`);
-    expect(kana.text).toContain('新規就農者数');
+    expect(kana.text).toContain('新規<mark>就農</mark>者数'); // the word read, marked where written
     expect(JSON.stringify(await json(`/api/v1/search?q=${encodeURIComponent('シュウノウ')}`))).toContain('new-farmers');
     const kanaFarming = await get(`/search?q=${encodeURIComponent('のうぎょう')}`);
     expect(kanaFarming.text).toMatch(/1-1 <mark>農<\/mark>林水産業/);
