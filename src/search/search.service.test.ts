@@ -203,4 +203,16 @@ describe('readings found as whole words, homophones and marks (issue 15.5, attac
     expect(marked(hit.snippet!)).toEqual(['子育て支援']);
     expect(searchCities(cities, 'の', 'ja', analyser).total).toBeGreaterThan(0);
   });
+
+  it('a reading inside one dictionary word is found where the text writes it (かんきょう in 住環境), marked there', () => {
+    const kana = searchCities(cities, 'かんきょう', 'ja', analyser);
+    expect(titles(kana).sort()).toEqual(titles(searchCities(cities, '環境', 'ja', analyser)).sort());
+    const home = kana.nodes.find((n) => n.node?.title === '住環境、景観')!;
+    expect(marked(home.title)).toEqual(['環境']);
+  });
+
+  it('a near miss shares three characters in a row with the query: としょ is not として + しょう', () => {
+    expect(searchCities(cities, 'としょ', 'ja', analyser).total).toBe(0);
+    expect(searchCities(cities, '新規就農者の数', 'ja', analyser).kpis.map((k) => [k.kpi?.id, k.approximate])).toEqual([['new-farmers', true]]);
+  });
 });

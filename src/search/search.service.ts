@@ -219,7 +219,7 @@ export function searchTerms(query: string, analyser?: JapaneseAnalyser): string[
   return withoutParticles(queryTerms(query), analyser);
 }
 
-/** A fragment in hiragana: found in the hidden readings only as whole words ({@link inWholeWords}). */
+/** A fragment in hiragana: found in the hidden readings only as words ({@link inWords}). */
 const KANA_ONLY = /^[\u3041-\u309fー]+$/u;
 
 /** At most this many ways to find one term (the combinations of its words' forms). */
@@ -288,12 +288,12 @@ function kanaPatterns(term: string, analyser: JapaneseAnalyser): TermPattern[] {
 }
 
 /**
- * A phrase's word readings run together (folded), and where its words start and end in it,
- * each with the offset of the text as written it stands for.
+ * A phrase's word readings run together (folded), and each word's place in that run (`from`,
+ * `to`) and in the text as written (`start`, `end`).
  */
 interface WordReadings {
   readonly text: string;
-  readonly bounds: ReadonlyMap<number, number>;
+  readonly words: readonly { readonly from: number; readonly to: number; readonly start: number; readonly end: number }[];
 }
 
 const wordReadingsCache = new Map<string, WordReadings[]>();
@@ -306,13 +306,13 @@ function wordReadingsOf(analyser: JapaneseAnalyser, text: string): WordReadings[
   if (hit) return hit;
   const out = analyser.wordReadings(text).map((phrase) => {
     let folded = '';
-    const bounds = new Map<number, number>();
+    const words: WordReadings['words'][number][] = [];
     for (const word of phrase) {
-      if (!bounds.has(folded.length)) bounds.set(folded.length, word.start);
+      const from = folded.length;
       folded += foldForSearch(word.reading).text;
-      bounds.set(folded.length, word.end);
+      if (folded.length > from) words.push({ from, to: folded.length, start: word.start, end: word.end });
     }
-    return { text: folded, bounds };
+    return { text: folded, words };
   });
   if (wordReadingsCache.size >= WORD_READINGS_CACHE_LIMIT) wordReadingsCache.delete(wordReadingsCache.keys().next().value!);
   wordReadingsCache.set(text, out);
@@ -320,16 +320,31 @@ function wordReadingsOf(analyser: JapaneseAnalyser, text: string): WordReadings[
 }
 
 /**
- * Where a reading occurs in the phrases as whole words (starting and ending at word
- * boundaries): the spans of the text as written, [start, end).
+ * Where a reading occurs in a text's phrases as words (the spans of the text as written,
+ * [start, end)): where it starts and ends at word boundaries (しゅうのう in しんき|しゅうのう|…),
+ * or, inside or across words, where the text there writes it in one of its `spellings`
+ * (かんきょう in じゅうかんきょう, 住環境, one word of the dictionary). Not a run across
+ * words that writes something else (いじゅう in にんてい|じゅうたく, 認定住宅).
  */
-function inWholeWords(reading: string, phrases: readonly WordReadings[]): [number, number][] {
+function inWords(reading: string, phrases: readonly WordReadings[], text: string, spellings: readonly string[]): [number, number][] {
   const out: [number, number][] = [];
   for (const p of phrases) {
     for (let i = p.text.indexOf(reading); i >= 0; i = p.text.indexOf(reading, i + 1)) {
-      const start = p.bounds.get(i);
-      const end = p.bounds.get(i + reading.length);
-      if (start !== undefined && end !== undefined && end > start) out.push([start, end]);
+      const j = i + reading.length;
+      const first = p.words.find((w) => w.to > i);
+      const last = p.words.findLast((w) => w.from < j);
+      if (!first || !last || last.end <= first.start) continue;
+      if (first.from === i && last.to === j) {
+        out.push([first.start, last.end]);
+        continue;
+      }
+      const written = foldForSearch(text.slice(first.start, last.end));
+      for (const spelling of spellings) {
+        const k = written.text.indexOf(spelling);
+        if (k < 0) continue;
+        out.push([first.start + written.starts[k]!, first.start + written.ends[k + spelling.length - 1]!]);
+        break;
+      }
     }
   }
   return out;
@@ -424,17 +439,35 @@ export function searchCandidates(all: Iterable<SearchCandidate>, query: string, 
   const nodes: SearchResult[] = [];
   const compact = terms.join('');
   const queryBigrams = compact.length >= 3 ? bigrams(compact) : [];
+  // A near miss shares at least three characters in a row with the query: kana pairs such as
+  // とし and しょ occur apart in most texts (として, しょう), and 「としょ」 is not about those.
+  const queryTrigrams = compact.length >= 3 ? [...new Set([...compact].slice(2).map((_, i) => [...compact].slice(i, i + 3).join('')))] : [];
   const patterns = terms.map((t) => termPatterns(t, analyser));
+  // The spellings of a kana fragment that is one dictionary word (folded), looked up once per search.
+  const spellingCache = new Map<string, string[]>();
+  const spellingsOf = (f: string) => {
+    let out = spellingCache.get(f);
+    if (!out) {
+      const words = analyser?.kanaWords(f) ?? [];
+      out = words.length === 1 ? words[0]!.spellings.map((s) => foldForSearch(s).text) : [];
+      spellingCache.set(f, out);
+    }
+    return out;
+  };
   if (terms.length > 0) {
     for (const c of all) {
       const folded = c.fields.map((f) => ({ field: f, folded: foldForSearch(f.text) }));
-      // A reading in kana is found in the hidden readings only as whole words: the readings run
-      // words together, and a run such as にんていじゅうたく (認定住宅) holds いじゅう (移住).
-      // Found so, the words it reads are marked in the texts as written (しゅうのう → 就農).
+      // A reading in kana is found in the hidden readings only as words ({@link inWords}): the
+      // readings run words together, and a run such as にんていじゅうたく (認定住宅) holds いじゅう
+      // (移住). Found so, the words it reads are marked in the texts as written (しゅうのう → 就農).
       const words = new Map<string, [number, number][][]>();
       const readingSpans = (f: string) => {
         let spans = words.get(f);
-        if (!spans) words.set(f, (spans = folded.map((x) => (x.field.hidden || !analyser ? [] : wordReadingsOf(analyser, x.field.text).flatMap((p) => inWholeWords(f, [p]))))));
+        if (!spans) {
+          const spellings = spellingsOf(f);
+          spans = folded.map((x) => (x.field.hidden || !analyser ? [] : inWords(f, wordReadingsOf(analyser, x.field.text), x.field.text, spellings)));
+          words.set(f, spans);
+        }
         return spans;
       };
       const checked = (f: string) => !!analyser && KANA_ONLY.test(f);
@@ -460,7 +493,9 @@ export function searchCandidates(all: Iterable<SearchCandidate>, query: string, 
         if (queryBigrams.length === 0) continue;
         // Bigrams only in the texts as written: in a long run of readings most kana pairs occur somewhere.
         const bigramRanges = folded.map((x) => (x.field.hidden ? [] : queryBigrams.flatMap((b) => rangesOf(x.folded.text, b))));
-        const best = Math.max(...folded.map((x) => (x.field.hidden ? 0 : queryBigrams.filter((b) => x.folded.text.includes(b)).length / queryBigrams.length)));
+        const best = Math.max(
+          ...folded.map((x) => (x.field.hidden || !queryTrigrams.some((t) => x.folded.text.includes(t)) ? 0 : queryBigrams.filter((b) => x.folded.text.includes(b)).length / queryBigrams.length)),
+        );
         if (best < BIGRAM_THRESHOLD) continue;
         approximate = true;
         ranges = bigramRanges;
