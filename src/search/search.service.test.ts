@@ -215,4 +215,22 @@ describe('readings found as whole words, homophones and marks (issue 15.5, attac
     expect(searchCities(cities, 'としょ', 'ja', analyser).total).toBe(0);
     expect(searchCities(cities, '新規就農者の数', 'ja', analyser).kpis.map((k) => [k.kpi?.id, k.approximate])).toEqual([['new-farmers', true]]);
   });
+
+  it('ranks every exact hit before every related one, wherever it matched (農業 in a description before 農 in a title)', () => {
+    const entry = (id: string, title: string, more?: string): SearchCandidate => ({
+      kind: 'node',
+      city: { id: 'c', name: '市', nameEn: 'City' },
+      plan: { id: 'p', kind: 'basic-plan', title: '計画' },
+      node: { id, title },
+      fields: localizedFields('ja', title, undefined, more, readingsOf(analyser, [title, more])),
+    });
+    const all = [entry('related-title', '農林水産業の振興'), entry('exact-more', '地域の担い手', '農業の担い手を育てる'), entry('exact-title', '農業の振興')];
+    for (const q of ['農業', 'のうぎょう']) {
+      expect(searchCandidates(all, q, analyser).nodes.map((n) => [n.node?.id, n.approximate]), q).toEqual([
+        ['exact-title', false],
+        ['exact-more', false],
+        ['related-title', true],
+      ]);
+    }
+  });
 });

@@ -338,6 +338,7 @@ function inWords(reading: string, phrases: readonly WordReadings[], text: string
         out.push([first.start, last.end]);
         continue;
       }
+      if (spellings.length === 0) continue;
       const written = foldForSearch(text.slice(first.start, last.end));
       for (const spelling of spellings) {
         const k = written.text.indexOf(spelling);
@@ -510,7 +511,9 @@ export function searchCandidates(all: Iterable<SearchCandidate>, query: string, 
       const original = titleHit || snippetField ? undefined : folded.find((x) => x.field.original);
       const snippet = snippetField ? segments(snippetField.field.text, snippetField.folded, ranges[hitIndex]!, true) : original ? segments(original.field.text, original.folded, [], false) : null;
       const exactTitle = terms.length === 1 && first.folded.text === terms[0];
-      const score = (!allTerms ? 0 : related ? 6 : 10) + (titleHit ? 5 : 0) + (exactTitle ? 5 : 0) - first.folded.text.length / 1000;
+      // Bands of 20: every exact hit before every related one (農業 written in a description
+      // before 農 in a title), every related one before a near miss; within a band, title hits first.
+      const score = (!allTerms ? 0 : related ? 20 : 40) + (titleHit ? 5 : 0) + (exactTitle ? 5 : 0) - Math.min(first.folded.text.length, 9_000) / 1000;
       const result: SearchResult = { kind: c.kind, city: c.city, title, snippet, approximate, score, ...pick(c) };
       (c.kind === 'plan' ? plans : c.kind === 'kpi' ? kpis : nodes).push(result);
     }
