@@ -217,6 +217,15 @@ export async function kpisHaveData(db: Executor, kpiIds: readonly number[]): Pro
   return rate !== undefined;
 }
 
+/** The recorded versions (label) of a plan whose snapshot lists this node (by id), oldest first. */
+export async function recordedVersionsWithNode(db: Executor, planId: number, nodeSlug: string): Promise<string[]> {
+  const r = await sql<{ label: string }>`
+    select s.label from plan_snapshots s
+    where s.plan_id = ${planId} and exists (select 1 from jsonb_array_elements(s.snapshot -> 'nodes') e where e ->> 'id' = ${nodeSlug})
+    order by s.number`.execute(db);
+  return r.rows.map((x) => x.label);
+}
+
 /** Whether a plan has a recorded version (snapshot) or a narrative (an evaluation, results …): its history. */
 export async function planHasHistory(db: Executor, planId: number): Promise<boolean> {
   const snap = await db.selectFrom('plan_snapshots').select('id').where('plan_id', '=', planId).limit(1).executeTakeFirst();
