@@ -1,7 +1,6 @@
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { recordObservation, recordObservations } from '../actuals/observation.repository.ts';
-import { insertCity } from '../cities/city.repository.ts';
 import { loadCityData } from '../cities/city-data.service.ts';
 import { NotFoundError } from '../core/not-found.ts';
 import { insertDepartments } from '../departments/department.repository.ts';
@@ -13,6 +12,7 @@ import { testDatabases, useTestDatabase } from '../storage/test-databases.ts';
 import { createKpi, deleteKpi, setKpiArchived } from './kpi.commands.ts';
 import { kpiIdsWithData } from './kpi-delete.repository.ts';
 import { findKpiBySlug } from './kpi.repository.ts';
+import { kpiFormInput, kpiVersion, newTestCity } from '../../test/support/kpi-city.ts';
 import { reviseTarget } from './target.repository.ts';
 
 /*
@@ -24,31 +24,11 @@ import { reviseTarget } from './target.repository.ts';
  * stale form is a conflict; the target values stay append-only for every other write.
  */
 
-let cities = 0;
 const actor = 'sec (事務局)';
-
-async function newCity(db: Executor): Promise<string> {
-  const cityId = `kpi-delete-city-${++cities}`;
-  await insertCity(db, { id: cityId, name: '一関市', name_en: 'Ichinoseki', prefecture: '岩手県', prefecture_en: 'Iwate', sdgs_future_city_since: null, population: null, description: null });
-  return cityId;
-}
-
-const kpiInput = (kpiId: string, extra: Record<string, string> = {}) => ({
-  kpiId,
-  name: `誤って作成した指標 ${kpiId}`,
-  unit: '人',
-  side: 'economy',
-  aggregation: 'cumulative',
-  method: 'progress-from-baseline',
-  baselineAt: '2020年',
-  baselineValue: '13',
-  targets: '2025年度 157\n2026年度 170',
-  direction: 'up',
-  sdgTargets: '2.3, 8.5',
-  ...extra,
-});
-
-const version = async (db: Executor, cityId: string, kpiId: string) => (await findKpiBySlug(db, cityId, kpiId))!.version;
+const newCity = (db: Executor) => newTestCity(db, 'kpi-delete-city');
+/** A KPI created by mistake: two targets, two SDG targets. */
+const kpiInput = (kpiId: string, extra: Record<string, string> = {}) => kpiFormInput(kpiId, { name: `誤って作成した指標 ${kpiId}`, targets: '2025年度 157\n2026年度 170', sdgTargets: '2.3, 8.5', ...extra });
+const version = kpiVersion;
 
 /** Counts of every table a KPI's definition lives in, for one KPI id (rows of the KPI). */
 async function footprint(db: Executor, kpiId: number) {
