@@ -12,7 +12,7 @@ import type { Lang } from '../i18n/lang.ts';
 import { fillMessage } from '../i18n/fill.ts';
 import { t, type MessageKey } from '../i18n/messages.ts';
 import { inTransaction, type Executor } from '../storage/database.ts';
-import { listKpiRows } from '../kpis/kpi.repository.ts';
+import { listKpiRows, lockKpisForKeyShare } from '../kpis/kpi.repository.ts';
 import type { ObservationChange } from '../actuals/observation.repository.ts';
 import { validateActuals, type ActualContext, type ActualField, type ActualInput, type ActualProblem, type ValidActual } from '../actuals/actual-input.ts';
 import { actualContexts, writeValidatedActuals, type ChangeSignal } from '../actuals/record-actual.command.ts';
@@ -201,6 +201,8 @@ export async function commitObservationImport(db: Executor, file: ImportFile, me
   return inTransaction(db, async (trx): Promise<CommitResult> => {
     const cityId = file.cityId ?? read.cityId;
     if (!cityId) return err({ kind: 'file', file: { kind: 'unknown-city', cityId: '' } });
+    // KPIs deleted at the same moment are waited for and then unknown rows of the file, never a foreign-key failure.
+    await lockKpisForKeyShare(trx, cityId);
     const data = await loadCityData(trx, cityId);
     if (!data) return err({ kind: 'file', file: { kind: 'unknown-city', cityId } });
     const kpiRowIds = new Map((await listKpiRows(trx, cityId)).map((k) => [k.slug, k.id]));

@@ -7,7 +7,7 @@ import { appendReviewEntries, listReviewStatuses, lockCityReview, type NewReview
 import { actualKey, type ActualContent } from '../review/review.ts';
 import { loadCityData } from '../cities/city-data.service.ts';
 import { inTransaction, type Executor } from '../storage/database.ts';
-import { listKpiRows } from '../kpis/kpi.repository.ts';
+import { listKpiRows, lockKpisForKeyShare } from '../kpis/kpi.repository.ts';
 import { appendObservationChanges, lockObservationSlot, type ObservationChange } from './observation.repository.ts';
 import { validateActuals, type ActualContext, type ActualInput, type ActualProblem, type ActualValidation, type ValidActual } from './actual-input.ts';
 
@@ -132,6 +132,8 @@ async function lockVersionedSlots(trx: Executor, cityId: string, rows: readonly 
 
 async function recordActualsOnce(db: Executor, signal: ChangeSignal, props: RecordActualsProps): Promise<RecordActualsResult> {
   const result = await inTransaction(db, async (trx): Promise<RecordActualsResult> => {
+    // A KPI deleted at the same moment is waited for, then missing (an unknown KPI), never a foreign-key failure.
+    await lockKpisForKeyShare(trx, props.cityId, props.rows.map((r) => r.kpiId));
     const stale = await lockVersionedSlots(trx, props.cityId, props.rows);
     const data = await loadCityData(trx, props.cityId);
     if (!data) throw new Error(`no city ${props.cityId}`);

@@ -6,6 +6,7 @@ import { bumpCityRevision, notifyCityChanged, staleSummaryCityIds } from '../sum
 import { refreshCitySummaries } from '../summaries/summary.service.ts';
 import { listCities, loadCityData } from './city-data.service.ts';
 import { markStable } from '../cities/city-view-memo.ts';
+import { kpisHiddenByArchive } from '../plans/archived-visibility.service.ts';
 import { loadStaffDecorations, publicView, yearsWithData, type StaffCityData } from '../review/publication.service.ts';
 
 /** How many cities each of the store's caches keeps (a city of 300 KPIs with history is a few MB). */
@@ -154,12 +155,13 @@ export class CityDataStore {
     if (!data) return null;
     for (const derive of this.derivers) data = await derive(data);
     const { publishedYears, heldYears, statusOverrides, yearlyCommentaries, reviews } = await loadStaffDecorations(this.db, cityId);
+    const hiddenKpiIds = await kpisHiddenByArchive(this.db, cityId);
     const full: CityData = {
       ...data,
       ...(statusOverrides.length > 0 && { statusOverrides }),
       ...(yearlyCommentaries.length > 0 && { yearlyCommentaries }),
     };
     const unpublishedYears = new Set([...yearsWithData(full), ...heldYears].filter((y) => !publishedYears.has(y)));
-    return markStable({ data: markStable(full), publishedYears, unpublishedYears, reviews });
+    return markStable({ data: markStable(full), publishedYears, unpublishedYears, reviews, ...(hiddenKpiIds.size > 0 && { hiddenKpiIds }) });
   }
 }

@@ -44,7 +44,8 @@ describe('validateCityInput', () => {
     const input = { ...GOOD, code: '032094', nameEn: '' };
     const r = validateCityInput(input);
     expect(r.ok).toBe(false);
-    if (!r.ok) expect(cityErrorsLine(r.errors, input)).toBe('--name-en is required; --code "032094": wrong check digit 4 (expected 3)');
+    if (!r.ok) expect(cityErrorsLine(r.errors, input, 'en')).toBe('--name-en is required; --code "032094": wrong check digit 4 (expected 3)');
+    if (!r.ok) expect(cityErrorsLine(r.errors, input, 'ja')).toBe('--name-enを指定してください；--code「032094」：検査数字 4 が違います（正しくは 3）');
   });
 
   it('marks only the field typed wrong, not the empty administrator fields derived from it (attack on issue 13.1)', () => {

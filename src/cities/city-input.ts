@@ -2,6 +2,9 @@ import { z } from 'zod';
 import { parseLocalGovernmentCode, type LocalGovernmentCodeError } from '../core/city/local-government-code.ts';
 import { PREFECTURES } from '../core/city/prefectures.ts';
 import { textProblemIn } from '../core/text.ts';
+import { fillMessage } from '../i18n/fill.ts';
+import type { Lang } from '../i18n/lang.ts';
+import { t, type MessageKey } from '../i18n/messages.ts';
 
 /*
  * What the system administrator types to create a city (issue 13.1), checked the same way for
@@ -143,51 +146,35 @@ export const CITY_CLI_OPTIONS: Readonly<Record<keyof CityCreateInput, string>> =
   adminEmail: '--admin-email',
 };
 
-/** One English sentence for a field problem, as the CLI prints it (the staff form uses the message catalog). */
-export function cityFieldErrorText(error: CityFieldError, input: CityCreateInput, field: keyof CityCreateInput): string {
-  const value = String(input[field] ?? '');
+/**
+ * One line for a field problem, as the CLI prints it, in the language asked (`--lang`; the
+ * message catalog's 'city.cli.*' texts): the option (ID, --code …), the value as typed and what
+ * is wrong. The staff form says the same next to each field (city-admin.view.tsx).
+ */
+export function cityFieldErrorText(lang: Lang, error: CityFieldError, input: CityCreateInput, field: keyof CityCreateInput): string {
+  // The administrator's user name left empty is the default one (「都市ID-admin」): name it.
+  const raw = field === 'adminUsername' && String(input[field] ?? '').trim() === '' ? `${input.id.trim().toLowerCase()}-admin` : String(input[field] ?? '');
+  const vars: Record<string, string | number> = { option: CITY_CLI_OPTIONS[field], value: error.kind === 'id-taken' ? raw.trim().toLowerCase() : error.kind === 'code-taken' ? raw.trim() : raw };
+  const say = (key: MessageKey, more: Record<string, string | number> = {}) => fillMessage(t(lang, key), { ...vars, ...more });
   switch (error.kind) {
-    case 'required':
-      return 'is required';
-    case 'too-long':
-      return 'is too long (at most 100 characters)';
-    case 'control':
-      return 'contains a control character';
-    case 'invisible':
-      return 'contains an invisible format character (a bidirectional override, a zero-width character or the like) that could disguise the name';
-    case 'id':
-      return `"${value}" is not a city id (2–40 lower-case letters, digits or "-", starting with a letter or digit)`;
-    case 'id-reserved':
-      return `"${value}" is used by the system`;
-    case 'id-taken':
-      return `a city "${value.trim().toLowerCase()}" already exists`;
-    case 'prefecture':
-      return `"${value}" is not a prefecture (a name such as 岩手県 or Iwate)`;
-    case 'month':
-      return `"${value}" is not a month (1–12)`;
-    case 'username':
-      return `"${value}" is not a user name (3–64 lower-case letters, digits, ".", "-" or "_")`;
-    case 'username-taken':
-      return 'this user name is taken';
-    case 'email':
-      return `"${value}" is not an e-mail address`;
-    case 'code-taken':
-      return `a city with the code ${value.trim()} already exists`;
     case 'code':
       switch (error.error.kind) {
         case 'format':
-          return `"${value}" is not a 6-digit 全国地方公共団体コード`;
+          return say('city.cli.code-format');
         case 'prefecture':
-          return `"${value}": the first two digits ${error.error.digits} are no prefecture code (01–47)`;
+          return say('city.cli.code-prefecture', { digits: error.error.digits });
         case 'check-digit':
-          return `"${value}": wrong check digit ${error.error.given} (expected ${error.error.expected})`;
+          return say('city.cli.code-check-digit', { given: error.error.given, expected: error.error.expected });
         case 'prefecture-mismatch':
-          return `"${value}" is a code of ${error.error.codePrefecture}, not of ${error.error.given}`;
+          return say('city.cli.code-prefecture-mismatch', { codePrefecture: error.error.codePrefecture, given: error.error.given });
       }
+    // eslint-disable-next-line no-fallthrough
+    default:
+      return say(`city.cli.${error.kind}` as MessageKey);
   }
 }
 
-/** Every field problem on one line ("--code "032094": wrong check digit 4 (expected 3); ID …"). */
-export function cityErrorsLine(errors: CityFieldErrors, input: CityCreateInput): string {
-  return (Object.entries(errors) as [keyof CityCreateInput, CityFieldError][]).map(([field, e]) => `${CITY_CLI_OPTIONS[field]} ${cityFieldErrorText(e, input, field)}`).join('; ');
+/** Every field problem on one line (en: "--code "032094": wrong check digit 4 (expected 3); ID …"; ja: 「--code「032094」：検査数字…；ID…」). */
+export function cityErrorsLine(errors: CityFieldErrors, input: CityCreateInput, lang: Lang = 'en'): string {
+  return (Object.entries(errors) as [keyof CityCreateInput, CityFieldError][]).map(([field, e]) => cityFieldErrorText(lang, e, input, field)).join(lang === 'ja' ? '；' : '; ');
 }

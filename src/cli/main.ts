@@ -41,10 +41,11 @@ Usage:
   michishirube template CITY --out FILE.csv|FILE.xlsx
                                              the import template (one row per actual)
   michishirube city create ID --name NAME --name-en NAME --prefecture PREF --code CODE
-                     [--fiscal-year-start MONTH] [--admin USER] [--admin-name NAME] [--admin-email E]
+                     [--fiscal-year-start MONTH] [--admin USER] [--admin-name NAME] [--admin-email E] [--lang en]
                                              create a city (CODE: the 6-digit 全国地方公共団体コード,
                                              check digit validated) and its first administrator;
-                                             prints the administrator's log-in and one-time password
+                                             prints the administrator's log-in and one-time password;
+                                             refusals in Japanese (--lang en: English)
   michishirube plan diff CITY PLAN --from VERSION --to VERSION --out FILE.xlsx|FILE.docx
                                              the 新旧対照表 (old / new comparison) of two recorded
                                              versions of a plan (1 = its 策定)
@@ -131,6 +132,7 @@ export async function main(argv: readonly string[], out: (s: string) => void = (
           { name: values.name, nameEn: values['name-en'], prefecture: values.prefecture, code: values.code, fiscalYearStart: values['fiscal-year-start'], admin: values.admin, adminName: values['admin-name'], adminEmail: values['admin-email'] },
           loadConfig(),
           out,
+          lang,
         );
       }
       case 'serve':

@@ -17,10 +17,12 @@ export class StaleVersionError extends Error {
 
 /**
  * SQLSTATEs of a write that lost a race with another transaction: unique_violation (two first
- * entries of the same actual), serialization_failure and deadlock_detected. Expected under
- * concurrent writes; answered as an edit conflict, never a 500.
+ * entries of the same actual), foreign_key_violation (a row written for a KPI, target or node
+ * someone deleted at the same moment: every write refers to rows it has just read),
+ * serialization_failure and deadlock_detected. Expected under concurrent writes; answered as an
+ * edit conflict, never a 500.
  */
-const CONCURRENT_WRITE_CODES = new Set(['23505', '40001', '40P01']);
+const CONCURRENT_WRITE_CODES = new Set(['23505', '23503', '40001', '40P01']);
 
 /** Whether an error thrown by a write is a lost race (see above), on PostgreSQL (pg) and PGlite alike. */
 export function isConcurrentWriteError(error: unknown): boolean {

@@ -12,7 +12,9 @@ import type { Executor } from '../storage/database.ts';
  *   are its definition, every later change is history;
  * - a plan row of it with a commentary or a 反映状況 text;
  * - a review entry (draft, submitted, approved or returned actual or commentary) of it;
- * - a partner programme bound to it (the platform feeds its figures).
+ * - a partner programme bound to it (the platform feeds its figures);
+ * - a recorded plan version (策定 / 改訂: a `plan_snapshots` row) listing it: the 新旧対照表 of
+ *   that version names the KPI by its id, which a deletion would free for another KPI.
  *
  * SDG target tags, the owning department, initial targets and plan rows without text are the
  * KPI's definition and go with it. Tables of other areas (staff, review, partners) are named in
@@ -35,8 +37,21 @@ export async function kpiIdsWithData(db: Executor, cityId: string, kpiId?: numbe
       or exists (select 1 from plan_kpi_rows p where p.kpi_id = k.id and (coalesce(btrim(p.commentary), '') <> '' or coalesce(btrim(p.reflection), '') <> ''))
       or exists (select 1 from review_entries e where e.city_id = k.city_id and e.entity in ('actual', 'commentary') and split_part(e.entity_key, '@', 1) = k.slug)
       or exists (select 1 from partner_kpi_bindings b where b.city_id = k.city_id and b.kpi_slug = k.slug)
+      or exists (select 1 from plan_snapshots s join plans p on p.id = s.plan_id cross join lateral jsonb_array_elements(s.snapshot -> 'kpis') e where p.city_id = k.city_id and e ->> 'id' = k.slug)
     )`.execute(db);
   return new Set(r.rows.map((x) => Number(x.id)));
+}
+
+/**
+ * The recorded plan versions (策定 / 改訂) whose snapshot lists this KPI of the city: plan title
+ * and version label, oldest first. A KPI in one is never deleted (archive it instead).
+ */
+export async function recordedVersionsWithKpi(db: Executor, cityId: string, kpiSlug: string): Promise<{ plan: string; label: string; number: number }[]> {
+  const r = await sql<{ plan: string; label: string; number: number }>`
+    select p.title as plan, s.label, s.number from plan_snapshots s join plans p on p.id = s.plan_id
+    where p.city_id = ${cityId} and exists (select 1 from jsonb_array_elements(s.snapshot -> 'kpis') e where e ->> 'id' = ${kpiSlug})
+    order by s.recorded_at, s.id`.execute(db);
+  return r.rows.map((x) => ({ plan: x.plan, label: x.label, number: Number(x.number) }));
 }
 
 /** The nodes (ids) holding a row of this KPI, for their versions to change. */

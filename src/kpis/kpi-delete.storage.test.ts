@@ -1,17 +1,18 @@
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { recordObservation, recordObservations } from '../actuals/observation.repository.ts';
-import { insertCity } from '../cities/city.repository.ts';
 import { loadCityData } from '../cities/city-data.service.ts';
 import { NotFoundError } from '../core/not-found.ts';
 import { insertDepartments } from '../departments/department.repository.ts';
-import { addNode, createPlan } from '../plans/plan.commands.ts';
+import { addNode, createPlan, deleteNode, recordPlanVersion } from '../plans/plan.commands.ts';
 import { listAllNodes, lockPlanBySlug } from '../plans/plan-building.repository.ts';
 import { listChangeLog } from '../storage/change-log.repository.ts';
 import type { Executor } from '../storage/database.ts';
 import { testDatabases, useTestDatabase } from '../storage/test-databases.ts';
 import { createKpi, deleteKpi, setKpiArchived } from './kpi.commands.ts';
+import { kpiIdsWithData } from './kpi-delete.repository.ts';
 import { findKpiBySlug } from './kpi.repository.ts';
+import { kpiFormInput, kpiVersion, newTestCity } from '../../test/support/kpi-city.ts';
 import { reviseTarget } from './target.repository.ts';
 
 /*
@@ -23,31 +24,11 @@ import { reviseTarget } from './target.repository.ts';
  * stale form is a conflict; the target values stay append-only for every other write.
  */
 
-let cities = 0;
 const actor = 'sec (事務局)';
-
-async function newCity(db: Executor): Promise<string> {
-  const cityId = `kpi-delete-city-${++cities}`;
-  await insertCity(db, { id: cityId, name: '一関市', name_en: 'Ichinoseki', prefecture: '岩手県', prefecture_en: 'Iwate', sdgs_future_city_since: null, population: null, description: null });
-  return cityId;
-}
-
-const kpiInput = (kpiId: string, extra: Record<string, string> = {}) => ({
-  kpiId,
-  name: `誤って作成した指標 ${kpiId}`,
-  unit: '人',
-  side: 'economy',
-  aggregation: 'cumulative',
-  method: 'progress-from-baseline',
-  baselineAt: '2020年',
-  baselineValue: '13',
-  targets: '2025年度 157\n2026年度 170',
-  direction: 'up',
-  sdgTargets: '2.3, 8.5',
-  ...extra,
-});
-
-const version = async (db: Executor, cityId: string, kpiId: string) => (await findKpiBySlug(db, cityId, kpiId))!.version;
+const newCity = (db: Executor) => newTestCity(db, 'kpi-delete-city');
+/** A KPI created by mistake: two targets, two SDG targets. */
+const kpiInput = (kpiId: string, extra: Record<string, string> = {}) => kpiFormInput(kpiId, { name: `誤って作成した指標 ${kpiId}`, targets: '2025年度 157\n2026年度 170', sdgTargets: '2.3, 8.5', ...extra });
+const version = kpiVersion;
 
 /** Counts of every table a KPI's definition lives in, for one KPI id (rows of the KPI). */
 async function footprint(db: Executor, kpiId: number) {
@@ -132,6 +113,36 @@ describe.each(testDatabases())('deleting KPIs on $name', (database) => {
     expect((await setKpiArchived(db(), signal, { cityId, actor, kpiId: 'archived-unused', version: archived.version, archived: true })).ok).toBe(true);
     expect((await deleteKpi(db(), signal, { cityId, actor, kpiId: 'archived-unused', version: await version(db(), cityId, 'archived-unused') })).ok).toBe(true);
     expect(await findKpiBySlug(db(), cityId, 'archived-unused')).toBeUndefined();
+  });
+
+  it('refuses a KPI (and a node) listed in a recorded plan version: archive it; one added after the version may still be deleted', async () => {
+    const { cityId, signal, make } = await cityWithPlan();
+    const inVersion = await make('in-version');
+    const planVersion = async () => (await lockPlanBySlug(db(), cityId, 'p'))!.version;
+    await addNode(db(), signal, { cityId, actor, planId: 'p', parentNodeId: null, nodeId: 'empty', node: { kind: 'goal', title: '空の項目' } });
+    expect((await recordPlanVersion(db(), signal, { cityId, actor, planId: 'p', version: await planVersion(), kind: 'adopted', label: '第1版', date: '2024-03-31' })).ok).toBe(true);
+    const after = await make('after-version');
+    const fp = await footprint(db(), inVersion.id);
+    const refused = await deleteKpi(db(), signal, { cityId, actor, kpiId: 'in-version', version: await version(db(), cityId, 'in-version') });
+    expect(refused).toEqual({ ok: false, errors: { kpi: { kind: 'message', kindOf: 'plans.error.kpiInRecordedVersion', message: expect.anything() } } });
+    expect(JSON.stringify(refused)).toContain('このKPIは記録済みの計画の版（計画 第1版）に含まれているため削除できません（新旧対照表がこのKPIを指し続けるように）。アーカイブしてください');
+    expect(await footprint(db(), inVersion.id)).toEqual(fp);
+    // Detached from every node and archived, it is still in the version: still refused.
+    expect((await setKpiArchived(db(), signal, { cityId, actor, kpiId: 'in-version', version: await version(db(), cityId, 'in-version'), archived: true })).ok).toBe(true);
+    expect((await deleteKpi(db(), signal, { cityId, actor, kpiId: 'in-version', version: await version(db(), cityId, 'in-version') })).ok).toBe(false);
+    expect(await findKpiBySlug(db(), cityId, 'in-version')).toBeDefined();
+    // The builder offers no delete button for it (the same rule).
+    expect((await kpiIdsWithData(db(), cityId)).has(inVersion.id)).toBe(true);
+    expect((await kpiIdsWithData(db(), cityId)).has(after.id)).toBe(false);
+    expect((await deleteKpi(db(), signal, { cityId, actor, kpiId: 'after-version', version: after.version })).ok).toBe(true);
+    // The sibling: an empty node listed in the version is refused too; one added after may go.
+    const nodes = async () => listAllNodes(db(), (await lockPlanBySlug(db(), cityId, 'p'))!.id);
+    const emptyNode = (await nodes()).find((n) => n.slug === 'empty')!;
+    const node = await deleteNode(db(), signal, { cityId, actor, planId: 'p', nodeId: 'empty', version: emptyNode.version });
+    expect(node).toEqual({ ok: false, errors: { node: { kind: 'message', kindOf: 'plans.error.nodeInRecordedVersion', message: expect.anything() } } });
+    await addNode(db(), signal, { cityId, actor, planId: 'p', parentNodeId: null, nodeId: 'later', node: { kind: 'goal', title: '後の項目' } });
+    expect((await deleteNode(db(), signal, { cityId, actor, planId: 'p', nodeId: 'later', version: (await nodes()).find((n) => n.slug === 'later')!.version })).ok).toBe(true);
+    expect((await nodes()).map((n) => n.slug).sort()).toEqual(['empty', 'g']);
   });
 
   it('another city’s KPI is not found, a stale form is a conflict, and target values stay append-only for any other write', async () => {

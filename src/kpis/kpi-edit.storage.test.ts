@@ -1,7 +1,6 @@
 import { NotFoundError } from '../core/not-found.ts';
 import { describe, expect, it } from 'vitest';
 import { recordObservation } from '../actuals/observation.repository.ts';
-import { insertCity } from '../cities/city.repository.ts';
 import { loadCityData } from '../cities/city-data.service.ts';
 import { listChangeLog } from '../storage/change-log.repository.ts';
 import type { Executor } from '../storage/database.ts';
@@ -12,6 +11,7 @@ import { addNode, createPlan, reorderKpiRow } from '../plans/plan.commands.ts';
 import { editKpiDefinition } from './kpi-edit.command.ts';
 import { createKpi, setKpiArchived } from './kpi.commands.ts';
 import { findKpiBySlug } from './kpi.repository.ts';
+import { kpiFormInput, kpiVersion, newTestCity } from '../../test/support/kpi-city.ts';
 
 /*
  * Editing a KPI after creation and ordering KPI rows (issue 13.2) on PGlite and PostgreSQL:
@@ -22,31 +22,12 @@ import { findKpiBySlug } from './kpi.repository.ts';
  * (what public pages show) keeps that order.
  */
 
-let cities = 0;
 const actor = 'sec (事務局)';
-
-async function newCity(db: Executor): Promise<string> {
-  const cityId = `kpi-edit-city-${++cities}`;
-  await insertCity(db, { id: cityId, name: '一関市', name_en: 'Ichinoseki', prefecture: '岩手県', prefecture_en: 'Iwate', sdgs_future_city_since: null, population: null, description: null });
-  return cityId;
-}
-
-const kpiInput = (kpiId: string, extra: Record<string, string> = {}) => ({
-  kpiId,
-  name: '新規就農者数',
-  unit: '人',
-  side: 'economy',
-  aggregation: 'cumulative',
-  method: 'progress-from-baseline',
-  baselineAt: '2020年',
-  baselineValue: '13',
-  targets: '2025年度 157',
-  direction: 'up',
-  ...extra,
-});
+const newCity = (db: Executor) => newTestCity(db, 'kpi-edit-city');
+const kpiInput = kpiFormInput;
 
 const errorsOf = (r: unknown) => (r as { errors: Record<string, { kind: string; kindOf?: string }> }).errors;
-const version = async (db: Executor, cityId: string, kpiId: string) => (await findKpiBySlug(db, cityId, kpiId))!.version;
+const version = kpiVersion;
 
 describe.each(testDatabases())('editing KPIs on $name', (database) => {
   if (database.skipReason) {

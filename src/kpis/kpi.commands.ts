@@ -11,7 +11,7 @@ import { listDepartments, setKpiOwner } from '../departments/department.reposito
 import { StaleVersionError } from '../storage/edit-version.ts';
 import { NotFoundError } from '../core/not-found.ts';
 import { findKpiBySlug, insertKpiSdgTargets, listKpiSdgTargets, lockKpi } from './kpi.repository.ts';
-import { deleteKpiAndDefinition, kpiIdsWithData, nodeIdsWithKpi } from './kpi-delete.repository.ts';
+import { deleteKpiAndDefinition, kpiIdsWithData, nodeIdsWithKpi, recordedVersionsWithKpi } from './kpi-delete.repository.ts';
 import { appendStaffChangeLog, inStaffTransaction } from '../storage/staff-database.ts';
 import { appendTargetValues, insertTargets, listTargets } from './target.repository.ts';
 import { insertKpiAtEnd, setKpiRetiredAtVersion, touchNode } from '../plans/plan-building.repository.ts';
@@ -342,6 +342,9 @@ export async function deleteKpi(db: Executor, signal: ChangeSignal, props: KpiDe
       const before = await findKpiBySlug(trx, props.cityId, props.kpiId);
       if (!before) throw new NotFoundError('kpi', props.kpiId);
       if (before.version !== props.version) throw new StaleVersionError(`KPI "${props.kpiId}"`);
+      // A recorded plan version (策定 / 改訂) names it: its 新旧対照表 must keep meaning this KPI.
+      const versions = await recordedVersionsWithKpi(trx, props.cityId, props.kpiId);
+      if (versions.length > 0) throw new FieldRefusal({ kpi: problem('plans.error.kpiInRecordedVersion', { versions: versions.map((v) => `${v.plan} ${v.label}`).join('、') }) });
       if ((await kpiIdsWithData(trx, props.cityId, before.id)).size > 0) throw new FieldRefusal({ kpi: problem('plans.error.kpiHasData') });
       const [sdg, targets, nodes] = await Promise.all([listKpiSdgTargets(trx, [before.id]), listTargets(trx, [before.id]), nodeIdsWithKpi(trx, before.id)]);
       await deleteKpiAndDefinition(trx, before.id);

@@ -43,6 +43,19 @@ export async function lockKpi(db: Executor, id: number): Promise<void> {
   await db.selectFrom('kpis').select('id').where('id', '=', id).forUpdate().execute();
 }
 
+/**
+ * Takes a key-share lock on the city's KPI rows (those of `slugs`, or all): a KPI being deleted
+ * (its row locked FOR UPDATE by deleteKpi) is waited for and then no longer found, so a write
+ * that refers to it (an actual) sees it gone instead of failing on the foreign key; a KPI locked
+ * here cannot be deleted until the write commits. Edits of a KPI's fields do not wait.
+ */
+export async function lockKpisForKeyShare(db: Executor, cityId: string, slugs?: readonly string[]): Promise<void> {
+  if (slugs !== undefined && slugs.length === 0) return;
+  let query = db.selectFrom('kpis').select('id').where('city_id', '=', cityId);
+  if (slugs !== undefined) query = query.where('slug', 'in', [...new Set(slugs)]);
+  await query.forKeyShare().execute();
+}
+
 /** Marks KPIs retired: they stop being loaded, their history stays. */
 export async function retireKpis(db: Executor, ids: readonly number[]): Promise<void> {
   if (ids.length === 0) return;

@@ -34,6 +34,8 @@ export interface KpiTableProblem {
     | 'conflicting-figures'
     | 'bad-text'
     | 'no-table'
+    /** A KPI row (name and baseline) under a title that ended the table above, with no header row of its own. */
+    | 'outside-table'
     /** A 方向 cell that says neither up nor down. */
     | 'unreadable-direction'
     /** A target below the baseline and no direction stated (issue 13.3: never guessed). */
@@ -124,16 +126,22 @@ interface Layout {
 
 /**
  * The words a 方向 (direction) cell may hold, as compared (NFKC, no spaces, lower case): larger
- * is better (増加, 上昇, ↑, up …) or smaller is better (減少, 低下, 削減, ↓, down …).
+ * is better (上, 増, 増加, 上昇, 向上, ↑, 高い方が良い, up …) or smaller is better (下, 減, 減少,
+ * 低下, 削減, ↓, 低い方が良い, down …). The spellings are those of cities' KPI tables and of
+ * 「高いほどよい／低いほどよい」 notes in plans; anything else is refused, never guessed.
  */
-const DIRECTION_UP = /^(↑|⬆|↗|⤴|up|increase|increasing|higher|増|増加|上昇|向上|拡大|増やす|高いほど(よい|良い)|大きいほど(よい|良い)|多いほど(よい|良い))$/;
-const DIRECTION_DOWN = /^(↓|⬇|↘|⤵|down|decrease|decreasing|lower|減|減少|低下|削減|縮小|減らす|低いほど(よい|良い)|小さいほど(よい|良い)|少ないほど(よい|良い))$/;
+const BETTER = '(?:方|ほう)?が?(?:よい|良い|いい|望ましい)|ほど(?:よい|良い|いい|望ましい)';
+const DIRECTION_UP = new RegExp(`^(?:↑|⬆|↗|⤴|up|upward|increase|increasing|higher|higherisbetter|上|増|増加|上昇|向上|拡大|増やす|増加傾向|(?:高い|大きい|多い)(?:${BETTER}))$`);
+const DIRECTION_DOWN = new RegExp(`^(?:↓|⬇|↘|⤵|down|downward|decrease|decreasing|lower|lowerisbetter|下|減|減少|低下|削減|縮小|減らす|減少傾向|(?:低い|小さい|少ない)(?:${BETTER}))$`);
+/** Words meaning "as close to the target as possible" or "keep": a direction the app cannot evaluate. */
+const DIRECTION_TARGET = new RegExp(`^(?:→|維持|現状維持|横ばい|目標値?|target|maintain|keep|(?:目標値?に)?近い(?:${BETTER}))$`);
 
-/** A 方向 cell read: up, down, or null when it says neither. */
-export function readDirection(text: string): 'up' | 'down' | null {
+/** A 方向 cell read: up, down, 'target' (keep / closest to the target: not evaluable), or null when it says neither. */
+export function readDirection(text: string): 'up' | 'down' | 'target' | null {
   const k = key(text);
   if (DIRECTION_UP.test(k)) return 'up';
   if (DIRECTION_DOWN.test(k)) return 'down';
+  if (DIRECTION_TARGET.test(k)) return 'target';
   return null;
 }
 
@@ -251,12 +259,15 @@ export function readKpiTable(rows: readonly GridRow[], todayYear: number): KpiTa
   let period: KpiTable['period'];
   let pendingTitle: string | undefined;
   let layout: Layout | null = null;
+  /** The last header read and its sheet: rows under a title that ended its table are checked against it. */
+  let lastLayout: { layout: Layout; sheet: string | undefined } | undefined;
   let initiative: string | undefined;
   for (let i = 0; i < rows.length; i++) {
     const r = rows[i]!;
     const found = layoutOf(r.cells, rows[i + 1]?.sheet === r.sheet ? rows[i + 1]?.cells : undefined);
     if (found) {
       layout = found.layout;
+      lastLayout = { layout: found.layout, sheet: r.sheet };
       sections.push(pendingTitle ? { title: pendingTitle } : {});
       pendingTitle = undefined;
       initiative = undefined;
@@ -276,6 +287,9 @@ export function readKpiTable(rows: readonly GridRow[], todayYear: number): KpiTa
     }
     if (!layout) {
       if (only) pendingTitle = only;
+      // Narrative rows of other sheets (an overview's 「1.地域の特徴…」) are no table. A KPI row
+      // under a title that ended the table above, with no header of its own, is refused, never skipped.
+      else if (filled.length > 1 && lastLayout && r.sheet === lastLayout.sheet && looksLikeKpiRow(r, lastLayout.layout)) problems.push(outsideTable(r, filled));
       continue;
     }
     const cell = (i: number | undefined): RawCell | undefined => (i === undefined ? undefined : r.cells[i]);
@@ -283,11 +297,18 @@ export function readKpiTable(rows: readonly GridRow[], todayYear: number): KpiTa
     const figureCells = layout.groups.flatMap((g) => [cell(g.at), cell(g.value)]).filter((c): c is RawCell => c !== undefined && c.raw !== '');
     const nameCol = layout.roles.get('name')!;
     if (text('name') === '' && figureCells.length === 0) {
-      // A title between two tables (「(2) 自治体SDGsの推進に資する取組の達成状況」) or a blank line.
-      if (only) {
+      if (filled.length === 0) continue;
+      // A title between two tables (「(2) 自治体SDGsの推進に資する取組の達成状況」): one line of text
+      // outside the columns of a KPI's figures, codes and unit, and not a bare No.
+      if (only && isTitleCell(filled[0]!, layout)) {
         pendingTitle = only;
         layout = null;
+        continue;
       }
+      // Anything else is a KPI row without its name: never skipped silently (issue 13 attack pass).
+      const nameColumn = r.cells[nameCol]?.column ?? columnOf(nameCol);
+      const held = heldCells(filled);
+      problems.push({ ...(r.sheet !== undefined && { sheet: r.sheet }), row: r.row, column: nameColumn, kind: 'missing-name', message: { ja: `指標名がありません（この行には ${held} があります）。指標名を書くか、この行を削除してください`, en: `the indicator name (指標名) is missing (the row holds ${held}): write the name or delete the row` } });
       continue;
     }
     if (text('initiative') !== '') initiative = text('initiative');
@@ -298,6 +319,59 @@ export function readKpiTable(rows: readonly GridRow[], todayYear: number): KpiTa
     problems.push({ row: rows[0]?.row ?? 1, column: 'A', kind: 'no-table', message: { ja: '指標の表が見つかりません。「指標名」と「当初値」（年・値）の見出しがある行を探しました', en: 'no KPI table found: looked for a header row naming 指標名 (indicator) and 当初値 (baseline) with its year and value' } });
   }
   return { ...(title !== undefined && { title }), ...(period && { period }), sections, rows: out, problems };
+}
+
+/** Roles whose lone cell on a row is part of a KPI row, never the title of a table. */
+const KPI_ROW_ROLES: readonly Role[] = ['kpiId', 'unit', 'sdg', 'rate', 'direction'];
+
+/**
+ * Whether a row's only cell is a table's title (「（２）自治体SDGsの推進に資する取組の達成状況」,
+ * printed in the first column, which may be the side's): not in a column of a KPI's codes, unit
+ * or figures, not a bare No (「5」「経1」) and not a side word alone.
+ */
+function isTitleCell(c: RawCell, layout: Layout): boolean {
+  const index = columnIndexOf(c.column);
+  if (KPI_ROW_ROLES.some((role) => layout.roles.get(role) === index)) return false;
+  if (layout.groups.some((g) => g.at === index || g.value === index || g.unit === index)) return false;
+  const k = key(c.raw);
+  if (layout.roles.get('side') === index && SIDES[k] !== undefined) return false;
+  return !/^[経社環]?[\d.\-]+$/.test(k);
+}
+
+/** Whether a row, read with a table's header, has a KPI's name and a baseline figure. */
+function looksLikeKpiRow(r: GridRow, layout: Layout): boolean {
+  const filledAt = (i: number | undefined) => i !== undefined && (r.cells[i]?.raw ?? '') !== '';
+  return filledAt(layout.roles.get('name')) && layout.groups.some((g) => g.kind === 'baseline' && (filledAt(g.at) || filledAt(g.value)));
+}
+
+/** 0-based index of column letters (A → 0, AA → 26). */
+function columnIndexOf(column: string): number {
+  let n = 0;
+  for (const ch of column) n = n * 26 + (ch.charCodeAt(0) - 64);
+  return n - 1;
+}
+
+/** What a row holds, for a message: its first cells with their columns. */
+function heldCells(filled: readonly RawCell[]): string {
+  return filled
+    .slice(0, 4)
+    .map((c) => `${c.column}「${c.raw.length > 20 ? `${c.raw.slice(0, 20)}…` : c.raw}」`)
+    .join('、');
+}
+
+/** A KPI row under a title that ended the table above it, with no header of its own: refused with its row, never skipped. */
+function outsideTable(r: GridRow, filled: readonly RawCell[]): KpiTableProblem {
+  const held = heldCells(filled);
+  return {
+    ...(r.sheet !== undefined && { sheet: r.sheet }),
+    row: r.row,
+    column: filled[0]!.column,
+    kind: 'outside-table',
+    message: {
+      ja: `この行（${held}）は表の題の下にあり、見出し行がないため読めません。題の下に「指標名」と「当初値」の見出し行を置くか、題の行を削除してください`,
+      en: `this row (${held}) follows a table title with no header row under it: put a header row naming 指標名 and 当初値 under the title, or delete the title row`,
+    },
+  };
 }
 
 function readRow(r: GridRow, layout: Layout, nameCol: number, todayYear: number, problems: KpiTableProblem[]): Omit<KpiTableRow, 'table' | 'initiative'> | null {
@@ -406,7 +480,8 @@ function readRow(r: GridRow, layout: Layout, nameCol: number, todayYear: number,
   let direction: 'up' | 'down' | undefined;
   if (directionCell && directionCell.raw.trim() !== '') {
     const d = readDirection(directionCell.raw);
-    if (d === null) at(directionCell.column, 'unreadable-direction', `方向「${directionCell.raw}」が読めません（増加・減少、↑・↓、up・down のいずれかを書いてください）`, `the direction "${directionCell.raw}" is not readable: write 増加 or 減少 (↑ or ↓, up or down)`);
+    if (d === 'target') at(directionCell.column, 'unreadable-direction', `方向「${directionCell.raw}」（維持・目標値に近いほど良い）は扱えません。大きいほど良いなら「増加」（上・↑）、小さいほど良いなら「減少」（下・↓）を書いてください`, `the direction "${directionCell.raw}" (keep / closest to the target) cannot be evaluated: write 増加 (up, ↑) if larger is better or 減少 (down, ↓) if smaller is better`);
+    else if (d === null) at(directionCell.column, 'unreadable-direction', `方向「${directionCell.raw}」が読めません。大きいほど良いなら「増加」（上・増・上昇・↑・up）、小さいほど良いなら「減少」（下・減・低下・↓・down）を書いてください`, `the direction "${directionCell.raw}" is not readable: write 増加 (上, 増, 上昇, ↑, up) if larger is better or 減少 (下, 減, 低下, ↓, down) if smaller is better`);
     else direction = d;
   }
   if (problems.length > before || !baseline || unit === null) return null;

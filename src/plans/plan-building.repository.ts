@@ -183,6 +183,29 @@ export async function kpiPlansOfCity(db: Executor, cityId: string): Promise<{ kp
     .execute();
 }
 
+/**
+ * The plan rows of a city's live KPIs with the node each sits in, and every node of the city's
+ * plans with whether it (or its plan) is archived: what {@link kpisShownOnlyUnderArchived} needs.
+ */
+export async function kpiRowPlacesOfCity(db: Executor, cityId: string): Promise<{ rows: { kpi: string; node_id: number }[]; nodes: { id: number; parent_id: number | null; archived: boolean }[] }> {
+  const [rows, nodes] = await Promise.all([
+    db
+      .selectFrom('plan_kpi_rows as r')
+      .innerJoin('kpis as k', 'k.id', 'r.kpi_id')
+      .select(['k.slug as kpi', 'r.node_id'])
+      .where('k.city_id', '=', cityId)
+      .where('k.retired_at', 'is', null)
+      .execute(),
+    db
+      .selectFrom('plan_nodes as n')
+      .innerJoin('plans as p', 'p.id', 'n.plan_id')
+      .select(['n.id', 'n.parent_id', 'n.archived_at', 'p.archived_at as plan_archived_at'])
+      .where('p.city_id', '=', cityId)
+      .execute(),
+  ]);
+  return { rows, nodes: nodes.map((n) => ({ id: n.id, parent_id: n.parent_id, archived: n.archived_at !== null || n.plan_archived_at !== null })) };
+}
+
 /** Whether any of these KPIs has data: an actual (any version), a target revision or a published rate. */
 export async function kpisHaveData(db: Executor, kpiIds: readonly number[]): Promise<boolean> {
   if (kpiIds.length === 0) return false;
@@ -192,6 +215,15 @@ export async function kpisHaveData(db: Executor, kpiIds: readonly number[]): Pro
   if (revision) return true;
   const rate = await db.selectFrom('published_rates').select('kpi_id').where('kpi_id', 'in', kpiIds).limit(1).executeTakeFirst();
   return rate !== undefined;
+}
+
+/** The recorded versions (label) of a plan whose snapshot lists this node (by id), oldest first. */
+export async function recordedVersionsWithNode(db: Executor, planId: number, nodeSlug: string): Promise<string[]> {
+  const r = await sql<{ label: string }>`
+    select s.label from plan_snapshots s
+    where s.plan_id = ${planId} and exists (select 1 from jsonb_array_elements(s.snapshot -> 'nodes') e where e ->> 'id' = ${nodeSlug})
+    order by s.number`.execute(db);
+  return r.rows.map((x) => x.label);
 }
 
 /** Whether a plan has a recorded version (snapshot) or a narrative (an evaluation, results …): its history. */

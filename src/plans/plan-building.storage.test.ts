@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createKpi, setKpiArchived } from '../kpis/kpi.commands.ts';
 import { loadCityData, saveCityData } from '../cities/city-data.service.ts';
-import { insertCity } from '../cities/city.repository.ts';
+import { kpiFormInput, newTestCity } from '../../test/support/kpi-city.ts';
 import type { Executor } from '../storage/database.ts';
 import { findKpiBySlug, updateKpi } from '../kpis/kpi.repository.ts';
 import { recordObservation } from '../actuals/observation.repository.ts';
@@ -19,26 +19,14 @@ import { addNode, attachKpi, createPlan, deleteNode, deletePlan, editPlanHead, m
  * once), deletes only what has no data, and records versions whose 新旧対照表 lists the changes.
  */
 
-let cities = 0;
 const actor = 'sec (事務局)';
 
 async function newCity(db: Executor): Promise<{ cityId: string; signals: string[] }> {
-  const cityId = `plans-city-${++cities}`;
-  await insertCity(db, { id: cityId, name: '一関市', name_en: 'Ichinoseki', prefecture: '岩手県', prefecture_en: 'Iwate', sdgs_future_city_since: null, population: null, description: null });
-  return { cityId, signals: [] };
+  return { cityId: await newTestCity(db, 'plans-city'), signals: [] };
 }
 
-const kpiInput = (name: string, extra: Record<string, string> = {}) => ({
-  name,
-  unit: '人',
-  side: 'economy',
-  aggregation: 'cumulative',
-  method: 'progress-from-baseline',
-  baselineAt: '2020年',
-  baselineValue: '13',
-  targets: '2025年度 157',
-  ...extra,
-});
+/** A KPI as typed, its id made up and no direction stated (the tests state them). */
+const kpiInput = (name: string, extra: Record<string, string> = {}) => kpiFormInput('', { name, direction: '', ...extra });
 
 async function nodeVersion(db: Executor, cityId: string, planId: string, nodeId: string): Promise<number> {
   const plan = await lockPlanBySlug(db, cityId, planId);

@@ -16,6 +16,7 @@ import {
   appendPlanVersionLine,
   countKpiRows,
   deleteKpiRow,
+  recordedVersionsWithNode,
   deleteNodeRow,
   deletePlanRow,
   insertKpiRowAtEnd,
@@ -422,6 +423,9 @@ export async function deleteNode(db: Executor, signal: ChangeSignal, props: Node
     inStaffTransaction(db, async (trx) => {
       const { nodes, node } = await lockedNode(trx, props);
       if (nodes.some((x) => x.parent_id === node.id) || (await countKpiRows(trx, [node.id])) > 0) throw new FieldRefusal({ node: problem('plans.error.notEmpty') });
+      // A recorded version (策定 / 改訂) lists it: its 新旧対照表 must keep meaning this node.
+      const versions = await recordedVersionsWithNode(trx, node.plan_id, node.slug);
+      if (versions.length > 0) throw new FieldRefusal({ node: problem('plans.error.nodeInRecordedVersion', { versions: versions.join('、') }) });
       await deleteNodeRow(trx, node.id);
       await appendStaffChangeLog(trx, [{ actor: props.actor, action: 'delete', entity: 'plan_node', entityId, cityId: props.cityId, old: { code: node.code, title: node.title, titleEn: node.title_en, description: node.description }, reason: props.reason ?? null }]);
     }),

@@ -20,6 +20,11 @@ export interface StaffCityData {
   readonly unpublishedYears: ReadonlySet<number>;
   /** The review status of every reviewed entry, by {@link reviewId}. */
   readonly reviews: ReadonlyMap<string, ReviewStatus>;
+  /**
+   * KPIs held only by archived plan nodes or plans (src/plans/archived-visibility.service.ts):
+   * staff still see them (to restore the node); the public view leaves them out.
+   */
+  readonly hiddenKpiIds?: ReadonlySet<string>;
 }
 
 /** The map key of a review status: entity and key. */
@@ -74,7 +79,10 @@ export function publicView(staff: StaffCityData): CityData {
     if (!r) return { show: true };
     return r.approved ? { show: true, content: r.approved, approvedAt: r.approvedAt } : { show: false };
   };
-  const d = staff.data;
+  const hidden = staff.hiddenKpiIds ?? new Set<string>();
+  const shown = (kpiId: string) => !hidden.has(kpiId);
+  // A KPI held only by archived nodes leaves the public pages with them, its rates and notes too.
+  const d = hidden.size === 0 ? staff.data : { ...staff.data, kpis: staff.data.kpis.filter((k) => shown(k.id)), publishedRates: staff.data.publishedRates.filter((r) => shown(r.kpiId)), ...(staff.data.statusOverrides && { statusOverrides: staff.data.statusOverrides.filter((o) => shown(o.kpiId)) }) };
   const kpis = d.kpis.map((k) => ({
     ...k,
     observations: k.observations.flatMap((withReplaced): Observation[] => {
@@ -104,7 +112,7 @@ export function publicView(staff: StaffCityData): CityData {
     }),
   }));
   const yearlyCommentaries = (d.yearlyCommentaries ?? []).flatMap((c) => {
-    if (!published(c.year)) return [];
+    if (!published(c.year) || !shown(c.kpiId)) return [];
     const a = approvedOf('commentary', yearKey(c.kpiId, c.year));
     if (!a.show) return [];
     const body = a.content ? (a.content as TextContent).body : c.body;

@@ -133,7 +133,8 @@ export async function recordActual(
     if (r.conflict) return { ok: false, conflict: { kind: 'edit-conflict', entity: 'observation', entityId: `${r.conflict.kpiId}@${r.conflict.atIso}` } };
     const errors: Record<string, FieldProblem> = {};
     for (const p of r.problems.flatMap((x) => x.problems)) errors[p.field] ??= { kind: 'message', kindOf: p.kind, message: p.message };
-    if (r.unknownKpis.length > 0) errors['kpi'] = { kind: 'invalid' };
+    // The form's KPI was found when the request came in: missing now, it was deleted meanwhile (a conflict, 409).
+    if (r.unknownKpis.length > 0) return { ok: false, conflict: { kind: 'edit-conflict', entity: 'kpi', entityId: kpi.id } };
     return { ok: false, errors };
   }
   const v = r.results[0]!;

@@ -66,17 +66,21 @@ describe.each(testDatabases())('city create on $name', (database) => {
   it.skipIf(skip)('a wrong check digit exits 2 with one line naming --code and the expected digit; nothing is written', async () => {
     const r = await run(...TSURUGA.slice(0, -1), '182027');
     expect(r.code).toBe(2);
-    expect(r.err).toBe('michishirube: city create: --code "182027": wrong check digit 7 (expected 8)');
+    expect(r.err).toBe('michishirube: city create: --code「182027」：検査数字 7 が違います（正しくは 8）');
+    const en = await run(...TSURUGA.slice(0, -1), '182027', '--lang', 'en');
+    expect([en.code, en.err]).toEqual([2, 'michishirube: city create: --code "182027": wrong check digit 7 (expected 8)']);
     expect(r.out).toBe('');
     expect(await db((d) => d.selectFrom('cities').select('id').where('id', '=', 'tsuruga').execute())).toEqual([]);
   });
 
   it.skipIf(skip)('other mistakes, each on one line with exit 2', async () => {
     const cases: readonly [string[], string][] = [
-      [['city', 'create', 'x', '--name', 'x'], 'michishirube: city create: ID "x" is not a city id (2–40 lower-case letters, digits or "-", starting with a letter or digit); --name-en is required; --prefecture is required; --code is required'],
-      [[...TSURUGA.slice(0, -1), '1820'], 'michishirube: city create: --code "1820" is not a 6-digit 全国地方公共団体コード'],
-      [[...TSURUGA.slice(0, 8), '石川県', '--code', '182028'], 'michishirube: city create: --code "182028" is a code of 福井県, not of 石川県'],
-      [[...TSURUGA.slice(0, 8), 'Narnia', '--code', '182028'], 'michishirube: city create: --prefecture "Narnia" is not a prefecture (a name such as 岩手県 or Iwate)'],
+      [['city', 'create', 'x', '--name', 'x', '--lang', 'en'], 'michishirube: city create: ID "x" is not a city id (2–40 lower-case letters, digits or "-", starting with a letter or digit); --name-en is required; --prefecture is required; --code is required'],
+      [['city', 'create', 'x', '--name', 'x'], 'michishirube: city create: ID「x」は都市IDにできません（半角英小文字・数字・「-」で2～40文字、英数字で始める）；--name-enを指定してください；--prefectureを指定してください；--codeを指定してください'],
+      [[...TSURUGA.slice(0, -1), '1820', '--lang', 'en'], 'michishirube: city create: --code "1820" is not a 6-digit 全国地方公共団体コード (local government code)'],
+      [[...TSURUGA.slice(0, 8), '石川県', '--code', '182028', '--lang', 'en'], 'michishirube: city create: --code "182028" is a code of 福井県, not of 石川県'],
+      [[...TSURUGA.slice(0, 8), '石川県', '--code', '182028'], 'michishirube: city create: --code「182028」は福井県のコードで、石川県のものではありません'],
+      [[...TSURUGA.slice(0, 8), 'Narnia', '--code', '182028', '--lang', 'en'], 'michishirube: city create: --prefecture "Narnia" is not a prefecture (a name such as 岩手県 or Iwate)'],
       [['city', 'create'], 'michishirube: city create needs an ID (e.g. ichinoseki)'],
       [['city', 'delete', 'ichinoseki'], 'michishirube: usage: michishirube city create ID --name NAME --name-en NAME --prefecture PREF --code 6-DIGIT-CODE'],
     ];
@@ -111,10 +115,17 @@ describe.each(testDatabases())('city create on $name', (database) => {
   it.skipIf(skip)('a taken id (or code) exits 2 with one line', async () => {
     const r = await run(...TSURUGA);
     expect(r.code).toBe(2);
-    expect(r.err).toBe('michishirube: city create: ID a city "tsuruga" already exists; --code a city with the code 182028 already exists; --admin this user name is taken');
+    expect(r.err).toBe('michishirube: city create: ID「tsuruga」の都市はすでにあります；--code「182028」のコードの都市はすでにあります；--admin「tsuruga-admin」のユーザー名はすでに使われています');
+    const en = await run(...TSURUGA, '--lang', 'en');
+    expect(en.err).toBe('michishirube: city create: ID "tsuruga": a city with this id already exists; --code "182028": a city with this code already exists; --admin "tsuruga-admin": this user name is taken');
     const seed = await run('city', 'create', 'ichinoseki', '--name', '一関市', '--name-en', 'Ichinoseki', '--prefecture', '岩手県', '--code', '032093');
     expect(seed.code).toBe(2);
     expect(seed.err.split('\n')).toHaveLength(1);
-    expect(seed.err).toMatch(/^michishirube: city create: ID a city "ichinoseki" already exists; --code a city with the code 032093 already exists/);
+    expect(seed.err).toMatch(/^michishirube: city create: ID「ichinoseki」の都市はすでにあります；--code「032093」のコードの都市はすでにあります/);
+    // Each language whole: no Latin sentence in the Japanese line, no kana in the English one.
+    const seedEn = await run('city', 'create', 'ichinoseki', '--name', '一関市', '--name-en', 'Ichinoseki', '--prefecture', '岩手県', '--code', '032093', '--lang', 'en');
+    expect(seedEn.err).toMatch(/^michishirube: city create: ID "ichinoseki": a city with this id already exists; --code "032093": a city with this code already exists/);
+    expect(seed.err.replace(/^michishirube: city create: /, '')).not.toMatch(/[a-z]{3,} [a-z]{3,}/);
+    expect(seedEn.err).not.toMatch(/[\u3040-\u30ff]/);
   });
 });

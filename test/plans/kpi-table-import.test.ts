@@ -6,6 +6,7 @@ import { main } from '../../src/cli/main.ts';
 import type { City } from '../../src/core/city/city.ts';
 import { formatTimePointIso } from '../../src/core/time/time-point.ts';
 import { importKpiTable } from '../../src/plans/kpi-table-import.command.ts';
+import { KPI_LIST_TEMPLATE_HEADER } from '../../src/plans/kpi-table.ts';
 import { loadCityData, saveCityData } from '../../src/cities/city-data.service.ts';
 import { buildPlanReport } from '../../src/plans/plan-report.service.ts';
 import { testDatabases, useTestDatabase } from '../../src/storage/test-databases.ts';
@@ -181,6 +182,49 @@ for (const database of testDatabases()) {
       expect(existing.preview.plan).toMatchObject({ action: 'unchanged', period_start: 2023, period_end: 2025 });
     });
 
+    it('attack pass: 1e20, a nameless row and a direction it cannot read are refused at row and column, nothing written; 下 and 上 import as down and up', async () => {
+      const header = KPI_LIST_TEMPLATE_HEADER.join(',');
+      const csv = (...rows: string[]) => Buffer.from(`計画期間：2024年～2026年\n${header}\n${rows.join('\n')}\n`, 'utf8');
+      const before = await changeLogCount();
+      const bad = await importKpiTable(db(), signal, {
+        cityId: 't-bad',
+        file: await file('attack.csv', csv('1,経済,取組A,指標A,,人,2023年,1e20,,,2026年,200,,,上', '2,経済,取組A,,,人,,,,,,,,,', '3,経済,取組A,指標C,,人,2023年,100,,,2026年,50,,,維持', '4,経済,取組A,指標D,,人,2023年,"1,234.5",,,2026年,△12,,,右')),
+        dryRun: false,
+        actor: 'test',
+        now: NOW,
+        today: TODAY,
+      });
+      if (!bad.ok) throw new Error(JSON.stringify(bad));
+      expect(bad.written).toBe(false);
+      expect(bad.preview.problems.map((p) => [p.row, p.column, p.kind])).toEqual([
+        [3, 'H', 'unreadable-number'],
+        [4, 'D', 'missing-name'],
+        [5, 'O', 'unreadable-direction'],
+        [6, 'O', 'unreadable-direction'],
+      ]);
+      expect(bad.preview.problems[0]!.message.ja).toContain('指数表記');
+      expect((await loadCityData(db(), 't-bad'))!.kpis).toEqual([]);
+      expect(await changeLogCount()).toBe(before);
+      const good = await importKpiTable(db(), signal, {
+        cityId: 't-bad',
+        file: await file('attack-fixed.csv', csv('1,経済,取組A,指標A,,人,2023年,"100,000,000,000,000,000,000",,,2026年,"200,000,000,000,000,000,000",,,上', '3,経済,取組A,指標C,,人,2023年,１００,,,2026年,50,,,下', '4,経済,取組A,指標D,,人,2023年,"1,234.5",,,2026年,△12,,,下')),
+        planId: 'attack',
+        dryRun: false,
+        actor: 'test',
+        now: NOW,
+        today: TODAY,
+      });
+      if (!good.ok) throw new Error(JSON.stringify(good));
+      expect(good.preview.problems).toEqual([]);
+      expect(good.written).toBe(true);
+      const kpis = (await loadCityData(db(), 't-bad'))!.kpis;
+      expect(kpis.map((k) => [k.name, k.direction, k.baseline.value, k.targets[0]!.value])).toEqual([
+        ['指標A', 'up', 1e20, 2e20],
+        ['指標C', 'down', 100, 50],
+        ['指標D', 'down', 1234.5, -12],
+      ]);
+    });
+
     it('a file that is not a KPI table, or an unknown city, writes nothing', async () => {
       const r = await importKpiTable(db(), signal, { cityId: 't-bad', file: await file('notes.csv', Buffer.from('メモ,内容\na,b\n')), dryRun: false, actor: 'test', now: NOW, today: TODAY });
       if (!r.ok) throw new Error(JSON.stringify(r));
@@ -240,4 +284,25 @@ describe('michishirube plan import (CLI contract)', () => {
     expect(bad.code).toBe(2);
     expect(bad.err).toContain('no such file');
   }, 180_000);
+
+  it('every --dry-run exits 2 (as the refused commit does) when it lists problems, in JSON and text; 0 when it lists none', async () => {
+    const header = KPI_LIST_TEMPLATE_HEADER.join(',');
+    const problems = await file('problems.csv', Buffer.from(`計画期間：2024年～2026年\n${header}\n1,経済,取組A,指標A,,人,2023年,1e20,,,2026年,200,,,下\n2,経済,取組A,,,人,,,,,,,,,\n`, 'utf8'));
+    const answers: string[] = [];
+    for (const mode of [['--dry-run', '--json'], ['--dry-run'], ['--json'], []]) {
+      const r = await run('plan', 'import', problems.path, '--city', 'newtown', '--plan', 'attack-cli', ...mode);
+      answers.push(`${mode.join(' ') || 'commit'}: ${r.code}`);
+      if (mode.includes('--json')) expect((JSON.parse(r.out) as { problems: { row: number; column: string }[] }).problems.map((p) => `${p.column}${p.row}`)).toEqual(['H3', 'D4']);
+      else expect(`${r.out}\n${r.err}`).toContain('2 problem(s); nothing was imported');
+    }
+    expect(answers).toEqual(['--dry-run --json: 2', '--dry-run: 2', '--json: 2', 'commit: 2']);
+    expect((await run('plans', 'newtown')).out).not.toContain('attack-cli');
+    // The observation import's --dry-run: the same exit code as its refused commit.
+    const actuals = await file('actuals.csv', Buffer.from('指標ID,時点,値,単位,説明\nno-such-kpi,2024年,1e20,人,検証\n', 'utf8'));
+    const observed: string[] = [];
+    for (const mode of [['--dry-run', '--json'], ['--dry-run'], ['--json'], []]) observed.push(`${mode.join(' ') || 'commit'}: ${(await run('import', actuals.path, '--city', 'newtown', ...mode)).code}`);
+    expect(observed).toEqual(['--dry-run --json: 2', '--dry-run: 2', '--json: 2', 'commit: 2']);
+    const clean = await run('plan', 'import', (await file('tsukuba-again.csv', tsukubaCsv())).path, '--city', 'newtown', '--plan', 'newtown-sdgs-2', '--dry-run', '--json');
+    expect(clean.code).toBe(0);
+  }, 120_000);
 });

@@ -223,6 +223,10 @@ describe('attacks', () => {
       expect(body, path).not.toContain('<script>');
     }
     expect((await get('/compare?cities=ichinoseki&cities=hikaku-town&format=xml')).status).toBe(404);
+    // The same city twice (issue 13 attack pass): the problem says so, and names an unknown id.
+    const twice = await app.request('/api/v1/compare?cities=ichinoseki&cities=ichinoseki&cities=atlantis');
+    expect(twice.status).toBe(400);
+    expect(((await twice.json()) as { detail: string }).detail).toBe('cities: expected two to 6 known city ids, each once, e.g. ?cities=ichinoseki&cities=tsukuba; named more than once (each city counts once): "ichinoseki"; no such city: "atlantis"');
     // A control character anywhere in the query is refused by the input guard with a 400.
     expect((await get('/compare/kpis/ichinoseki/new-farmers?prefecture=%00')).status).toBe(400);
     for (const path of ['/sdgs/99/cities', '/sdgs/0/cities', '/sdgs/01/cities', `/compare/kpis/${'a'.repeat(100)}/x`, '/compare/kpis/ichinoseki/x%27%22%3E']) {
@@ -272,4 +276,22 @@ describe('a comparison a person can read (issue 11.1: no page shows more than a 
       expect(capped, 'the seeds have a goal with more than five KPIs in a city').toBeGreaterThan(0);
     });
   }
+});
+
+describe('the same city named twice on /compare (issue 13 attack pass)', () => {
+  it('says the city was chosen twice and asks for one more, in ja and en; with a second city it compares the two once each', async () => {
+    const ja = text((await get('/compare?cities=ichinoseki&cities=ichinoseki')).text);
+    expect(ja).toContain('一関市が2回以上選ばれています（1つとして数えます）。');
+    expect(ja).toContain('一関市のほかに、比較する都市をもう1つ以上選んでください。');
+    const en = text((await get('/compare?cities=ichinoseki&cities=ichinoseki&lang=en')).text);
+    expect(en).toContain('Ichinoseki was chosen more than once (it counts once).');
+    expect(en).toContain('Choose at least one more city to compare with Ichinoseki.');
+    const unknown = text((await get('/compare?cities=ichinoseki&cities=atlantis')).text);
+    expect(unknown).toContain('見つからない都市ID：atlantis');
+    const both = await get('/compare?cities=ichinoseki&cities=ichinoseki&cities=hikaku-town');
+    expect(both.status).toBe(200);
+    expect(text(both.text)).toContain('一関市が2回以上選ばれています');
+    expect(both.text.match(/name="cities" value="ichinoseki" checked/g)).toHaveLength(1);
+    expect(both.text).toContain('href="/api/v1/compare?cities=ichinoseki&amp;cities=hikaku-town"');
+  });
 });

@@ -1,5 +1,6 @@
 import { expect, it } from 'vitest';
 import { recordObservation } from '../../src/actuals/observation.repository.ts';
+import { deleteKpi } from '../../src/kpis/kpi.commands.ts';
 import { findKpiBySlug } from '../../src/kpis/kpi.repository.ts';
 import { describeStaffApp } from '../support/staff-app.ts';
 import { hiddenFields, StaffClient } from './staff-helpers.ts';
@@ -86,4 +87,32 @@ describeStaffApp('deleting a KPI over HTTP', [['kd-sec', 'tsukuba', 'secretariat
     expect([fromList.status, fromList.location]).toEqual([303, `${list}?notice=plans.kpiDeleted`]);
     expect(await findKpiBySlug(t.ctx.db, 'tsukuba', 'kd-archived')).toBeUndefined();
   }, 300_000);
+
+  it('an actual for a KPI deleted meanwhile (the delete won the race): 409 with the reason on the form and the API, nothing written', async () => {
+    const t = app();
+    const a = new StaffClient(t.app);
+    await a.login('kd-sec');
+    const page = '/staff/cities/tsukuba/plans/tsukuba-del';
+    const node = /<h3 id="node-([^"]+)">/.exec((await a.get(page)).text)![1]!;
+    const kpi = { unit: '人', side: 'economy', aggregation: 'snapshot', method: 'progress-from-baseline', baselineAt: '2023年度', baselineValue: '100', targets: '2026年度 150', direction: 'up' };
+    for (const id of ['kd-race-form', 'kd-race-api']) expect((await a.submit(page, `${page}/nodes/${node}/kpis/new`, { ...kpi, kpiId: id, name: `指標${id}` })).status).toBe(303);
+    const formPage = '/staff/cities/tsukuba/kpis/kd-race-form/actuals/new';
+    const opened = await a.get(formPage);
+    expect(opened.status).toBe(200);
+    await a.get('/staff/cities/tsukuba/kpis/kd-race-api/actuals/new');
+    // Deleted by someone else in the instant between this request finding the KPI and writing:
+    // the delete's change signal has not reached the cache yet (a no-op signal here).
+    for (const id of ['kd-race-form', 'kd-race-api']) {
+      const row = (await findKpiBySlug(t.ctx.db, 'tsukuba', id))!;
+      expect((await deleteKpi(t.ctx.db, { invalidate: () => {} }, { cityId: 'tsukuba', actor: 'other', kpiId: id, version: row.version })).ok).toBe(true);
+    }
+    const form = await a.post('/staff/cities/tsukuba/kpis/kd-race-form/actuals', { ...hiddenFields(opened.text, '/staff/cities/tsukuba/kpis/kd-race-form/actuals'), at: '2024年度', value: '120', explanation: '検証' });
+    expect(form.status).toBe(409);
+    expect(visible(form.text)).toContain('このKPIは削除されたため保存できませんでした');
+    const api = await t.app.request('/staff/cities/tsukuba/api/kpis/kd-race-api/actuals', { method: 'POST', headers: { 'content-type': 'application/json', 'x-csrf-token': a.csrf, cookie: a.cookieHeader() }, body: JSON.stringify({ at: '2024年度', value: '120', explanation: '検証' }) });
+    expect(api.status).toBe(409);
+    expect(((await api.json()) as { title: string }).title).toBe('this KPI was deleted by someone else meanwhile; nothing was written');
+    t.ctx.store.invalidate('tsukuba');
+    for (const id of ['kd-race-form', 'kd-race-api']) expect((await t.app.request(`/staff/cities/tsukuba/kpis/${id}/actuals/new`, { headers: { cookie: a.cookieHeader() } })).status).toBe(404);
+  }, 120_000);
 });

@@ -1,8 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { listDepartments } from '../../src/departments/department.repository.ts';
-import { testDatabases } from '../../src/storage/test-databases.ts';
-import { startStaffTestApp, type StaffTestApp } from '../support/staff-app.ts';
-import { hiddenFields, makeUser, StaffClient } from './staff-helpers.ts';
+import { describeStaffApp, type StaffTestApp } from '../support/staff-app.ts';
+import { hiddenFields, StaffClient } from './staff-helpers.ts';
 
 /*
  * Issue 13 attacked as a new user and as an attacker would (PGlite and PostgreSQL): another
@@ -14,21 +13,13 @@ import { hiddenFields, makeUser, StaffClient } from './staff-helpers.ts';
 
 const counts = { tried: 0, refused: 0, saved: 0, errors500: 0 };
 
-describe.each(testDatabases())('plan builder attacks on $name', (database) => {
-  if (database.skipReason) {
-    it.skip(`skipped: ${database.skipReason}`, () => {});
-    return;
-  }
+describeStaffApp('plan builder attacks', [['at-sec', 'tsukuba', 'secretariat'], ['at-viewer', 'tsukuba', 'viewer'], ['at-admin', 'tsukuba', 'administrator']], (app, databaseName) => {
   let t: StaffTestApp;
-  beforeAll(async () => {
-    t = await startStaffTestApp(database.name);
-    await makeUser(t.ctx, 'at-sec', 'tsukuba', 'secretariat');
-    await makeUser(t.ctx, 'at-viewer', 'tsukuba', 'viewer');
-    await makeUser(t.ctx, 'at-admin', 'tsukuba', 'administrator');
-  }, 120_000);
+  beforeAll(() => {
+    t = app();
+  });
   afterAll(async () => {
-    await t?.stop();
-    console.log(`plan builder attacks on ${database.name}: ${JSON.stringify(counts)}`);
+    console.log(`plan builder attacks on ${databaseName}: ${JSON.stringify(counts)}`);
   });
 
   /** Posts and counts; returns status, location and the page's text. */
@@ -211,7 +202,7 @@ describe.each(testDatabases())('plan builder attacks on $name', (database) => {
     expect(nodes.length).toBe(statuses.filter((s) => s === 303).length);
     const positions = await t.ctx.db.selectFrom('plan_nodes').innerJoin('plans', 'plans.id', 'plan_nodes.plan_id').select('plan_nodes.position').where('plans.slug', '=', 'race').where('plans.city_id', '=', 'tsukuba').execute();
     expect(new Set(positions.map((p) => p.position)).size).toBe(positions.length);
-    console.log(`concurrent node adds on ${database.name}: ${statuses.filter((s) => s === 303).length} saved, ${statuses.filter((s) => s === 409).length} conflicts`);
+    console.log(`concurrent node adds on ${databaseName}: ${statuses.filter((s) => s === 303).length} saved, ${statuses.filter((s) => s === 409).length} conflicts`);
   }, 300_000);
 
   it("the city's administrator manages users, not plans: every builder page answers a 403 naming the secretariat role, and no link leads to one", async () => {

@@ -1,9 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { recordObservation } from '../../src/actuals/observation.repository.ts';
 import { findKpiBySlug } from '../../src/kpis/kpi.repository.ts';
-import { testDatabases } from '../../src/storage/test-databases.ts';
-import { startStaffTestApp, type StaffTestApp } from '../support/staff-app.ts';
-import { hiddenFields, makeUser, StaffClient } from './staff-helpers.ts';
+import { describeStaffApp, type StaffTestApp } from '../support/staff-app.ts';
+import { hiddenFields, StaffClient } from './staff-helpers.ts';
 
 /*
  * The plan builder through HTTP on PGlite and PostgreSQL (issue 13.2): forms carry versions; a
@@ -15,20 +14,13 @@ import { hiddenFields, makeUser, StaffClient } from './staff-helpers.ts';
 const TRIES = 8;
 let counts = { saved: 0, conflicts: 0, errors500: 0 };
 
-describe.each(testDatabases())('plan builder over HTTP on $name', (database) => {
-  if (database.skipReason) {
-    it.skip(`skipped: ${database.skipReason}`, () => {});
-    return;
-  }
+describeStaffApp('plan builder over HTTP', [['pb-sec', 'tsukuba', 'secretariat'], ['pb-viewer', 'tsukuba', 'viewer']], (app, databaseName) => {
   let t: StaffTestApp;
-  beforeAll(async () => {
-    t = await startStaffTestApp(database.name);
-    await makeUser(t.ctx, 'pb-sec', 'tsukuba', 'secretariat');
-    await makeUser(t.ctx, 'pb-viewer', 'tsukuba', 'viewer');
-  }, 120_000);
+  beforeAll(() => {
+    t = app();
+  });
   afterAll(async () => {
-    await t?.stop();
-    console.log(`plan builder HTTP on ${database.name}: ${JSON.stringify(counts)}`);
+    console.log(`plan builder HTTP on ${databaseName}: ${JSON.stringify(counts)}`);
     counts = { saved: 0, conflicts: 0, errors500: 0 };
   });
 

@@ -131,6 +131,11 @@ describe.each(testDatabases())('review attacks on $name', (database) => {
       { kpi: 'fuel-wood-production', at: '2006年', value: '' },
       { kpi: 'women-on-councils', at: '2007年', value: '-1' },
       { kpi: 'women-on-councils', at: '2008年', value: '100.0001' },
+      // Text after the number that is more of the number, never a unit (issue 13 attack pass): refused everywhere.
+      { kpi: 'fuel-wood-production', at: '2009年', value: '1e20', refused: true },
+      { kpi: 'fuel-wood-production', at: '2010年', value: '1 2', refused: true },
+      { kpi: 'fuel-wood-production', at: '2011年', value: '12-15', refused: true },
+      { kpi: 'fuel-wood-production', at: '2012年', value: '1234567890123456', refused: true },
     ];
     const sec = await client('at-sec');
     const answers: string[] = [];
@@ -147,6 +152,7 @@ describe.each(testDatabases())('review attacks on $name', (database) => {
       const line = `${k.kpi} ${k.at} ${k.value}: import ${imported === 200 ? 'ok' : 'refused'}, api ${api === 409 ? 'ok' : 'refused'}, form ${posted === 303 ? 'ok' : 'refused'}`;
       answers.push(line);
       expect.soft([imported, api, posted].every((x) => x < 500), line).toBe(true);
+      if ('refused' in k) expect.soft(line).toContain('import refused, api refused, form refused');
     }
     for (const line of answers) {
       const [, imp, api, form] = /import (\w+), api (\w+), form (\w+)/.exec(line)!;

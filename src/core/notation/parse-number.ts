@@ -61,6 +61,12 @@ export function readNormalizedNumber(n: string): PrintedNumber | NumberProblem {
     return bad('thousands separators must group the digits in threes', '桁区切りのカンマは3桁ごとです');
   }
 
+  const digits = intPart.replace(/,/g, '') + (fraction ?? '');
+  // A double keeps 15 significant digits exactly: more would be stored as another number
+  // (zeros before the first and after the last other digit are not significant: 1e20 is exact).
+  if (digits.replace(/^0+/, '').replace(/0+$/, '').length > MAX_SIGNIFICANT_DIGITS) {
+    return bad(`more than ${MAX_SIGNIFICANT_DIGITS} significant digits cannot be kept exactly`, `有効数字が${MAX_SIGNIFICANT_DIGITS}桁を超えるため正確に記録できません`);
+  }
   const magnitude = Number(intPart.replace(/,/g, '') + (fraction === undefined ? '' : `.${fraction}`));
   if (!Number.isFinite(magnitude)) return bad('too large', '大きすぎます');
   const negative = signs === '-' || signs === '▲' || signs === '△';
@@ -68,6 +74,9 @@ export function readNormalizedNumber(n: string): PrintedNumber | NumberProblem {
   const value = negative && magnitude !== 0 ? -magnitude : magnitude;
   return { value, decimals: fraction?.length ?? 0 };
 }
+
+/** Significant digits a figure may have: what a double (and PostgreSQL's double precision) keeps exactly. */
+export const MAX_SIGNIFICANT_DIGITS = 15;
 
 /**
  * Whether a normalised cell is a placeholder for "no figure": one or more dashes of any kind

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { normalizeUnit, parseQuantity, parseRate, type ParseQuantityOptions } from './parse-quantity.ts';
+import { normalizeUnit, parseFigure, parseQuantity, parseRate, type ParseQuantityOptions } from './parse-quantity.ts';
 
 function quantity(s: string, opts?: ParseQuantityOptions) {
   const r = parseQuantity(s, opts);
@@ -147,5 +147,34 @@ describe('parseRate: published achievement rates (達成度)', () => {
     expect(rateError('').kind).toBe('empty');
     expect(rateError('1.2.3%').message).toBe('unreadable achievement rate "1.2.3%": more than one decimal point');
     expect(rateError('1.2.3%').messageJa).toBe('達成度「1.2.3%」を読み取れません：小数点が複数あります');
+  });
+});
+
+describe('parseQuantity / parseFigure: text after the number that continues it is never a unit (issue 13 attack pass)', () => {
+  const refused = ['1e20', '1E+5', '1.5e-3', '12 e5', '1e20人', '1 2', '12 34人', '12-15人', '12～15', '12/15', '0x10', '1_000', '1万2e5'];
+  it.each(refused)('refuses %j as unreadable-number with the reason', (s) => {
+    for (const parse of [parseQuantity, parseFigure]) {
+      const r = parse(s);
+      expect(r.ok).toBe(false);
+      if (!r.ok) expect(r.error.kind).toBe('unreadable-number');
+    }
+  });
+  it('says what is wrong', () => {
+    const e = parseQuantity('1e20');
+    expect(!e.ok && e.error.messageJa).toBe('数量「1e20」を読み取れません：指数表記（1e20 など）は読めません。数値を桁どおりに書いてください');
+    const two = parseQuantity('1 2');
+    expect(!two.ok && two.error.message).toBe('unreadable quantity "1 2": a second number "2" follows the first: write one figure per cell');
+  });
+  it('refuses more than 15 significant digits (a double would store another number)', () => {
+    const r = parseQuantity('1234567890123456');
+    expect(!r.ok && r.error.messageJa).toContain('有効数字が15桁を超える');
+    expect(parseQuantity('123456789012345')).toMatchObject({ ok: true, value: { value: 123456789012345 } });
+    expect(parseQuantity('0.000000000000001')).toMatchObject({ ok: true, value: { value: 1e-15 } });
+  });
+  it('keeps units that start with a letter or symbol, digits inside them too', () => {
+    expect(parseQuantity('12 t-CO2')).toMatchObject({ ok: true, value: { unit: 't-CO2' } });
+    expect(parseQuantity('3 km2')).toMatchObject({ ok: true, value: { unit: 'km²' } });
+    expect(parseQuantity('25℃')).toMatchObject({ ok: true, value: { unit: '°C' } });
+    expect(parseQuantity('4 人/日')).toMatchObject({ ok: true, value: { unit: '人/日' } });
   });
 });

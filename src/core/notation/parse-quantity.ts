@@ -179,7 +179,32 @@ function readQuantity(s: string, what: Subject, printed: string = s): Parsed<Qua
   if ('reason' in number) {
     return fail('unreadable-number', printed, `unreadable ${what.en} ${quoteEn(printed)}: ${number.reason}`, `${what.ja}${quoteJa(printed)}を読み取れません：${number.reasonJa}`);
   }
-  return ok({ value: number.value, decimals: number.decimals, unit: normalizeUnit(unitText) });
+  const unit = normalizeUnit(unitText);
+  const wrongUnit = unitContinuingNumber(unit);
+  if (wrongUnit) {
+    return fail('unreadable-number', printed, `unreadable ${what.en} ${quoteEn(printed)}: ${wrongUnit.reason}`, `${what.ja}${quoteJa(printed)}を読み取れません：${wrongUnit.reasonJa}`);
+  }
+  return ok({ value: number.value, decimals: number.decimals, unit });
+}
+
+/**
+ * Why the text after a figure's number is not a unit but more of the number, or null when it
+ * can be a unit. A unit starts with a letter of any script (人, 件, km, t-CO2), a symbol (%, ℃,
+ * m² as ㎡) or a degree sign; text that continues the number would otherwise be read silently
+ * as a unit: 「1e20」 (exponent: 1 in the unit "e20"), 「1 2」 or 「12 34人」 (two numbers),
+ * 「12-15」「12～15」「12/15」 (a range or a fraction), 「0x10」, 「1_000」.
+ */
+export function unitContinuingNumber(unit: string): { readonly reason: string; readonly reasonJa: string } | null {
+  if (unit === '') return null;
+  if (/^[eE][+-]?\d*$/.test(unit) || /^[eE][+-]?\d/.test(unit)) {
+    return { reason: 'scientific notation (such as 1e20) is not read: write the number in full', reasonJa: '指数表記（1e20 など）は読めません。数値を桁どおりに書いてください' };
+  }
+  if (/^\d/.test(unit)) return { reason: `a second number "${unit}" follows the first: write one figure per cell`, reasonJa: `数値の後に別の数字「${unit}」があります。1つのセルに1つの数値を書いてください` };
+  if (/^[-～/.,_:;+*^×xX]/.test(unit) && /\d/.test(unit)) {
+    return { reason: `"${unit}" after the number is not a unit (a range, a fraction or another number): write one figure per cell`, reasonJa: `数値の後の「${unit}」は単位ではありません（範囲・分数・別の数値）。1つのセルに1つの数値を書いてください` };
+  }
+  if (!/^[\p{L}\p{So}%‰°(（]/u.test(unit)) return { reason: `"${unit}" after the number is not a unit`, reasonJa: `数値の後の「${unit}」は単位ではありません` };
+  return null;
 }
 
 /**
@@ -212,5 +237,8 @@ function readMultipliersInside(n: string, what: Subject, printed: string): Parse
   }
   value = Number(value.toFixed(decimals));
   const negative = sign === '-' || sign === '▲' || sign === '△';
-  return ok({ value: negative && value !== 0 ? -value : value, decimals, unit: normalizeUnit(unitText) });
+  const unit = normalizeUnit(unitText);
+  const wrongUnit = unitContinuingNumber(unit);
+  if (wrongUnit) return bad(wrongUnit.reason, wrongUnit.reasonJa);
+  return ok({ value: negative && value !== 0 ? -value : value, decimals, unit });
 }

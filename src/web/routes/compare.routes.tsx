@@ -20,17 +20,44 @@ const PEER_LIST_SIZE = 20;
 /** Cities offered as checkboxes at once: the whole list while it is short, else one prefecture's. */
 const CHOOSER_SIZE = 200;
 
+/** The cities a compare query names: those found (in order, each once) and what the query named wrongly. */
+export interface ChosenCities {
+  readonly chosen: CityData[];
+  /** Ids named more than once (each is compared once). */
+  readonly repeated: readonly string[];
+  /** Well-formed ids that name no city (at most 5). */
+  readonly unknown: readonly string[];
+  /** How many values were no city id at all (not echoed: they may be anything). */
+  readonly malformed: number;
+}
+
 /** The chosen cities' data, loaded one by one (only those: never every city). */
-export async function loadChosen(store: WebDeps['store'], values: readonly string[]): Promise<CityData[]> {
-  // Unknown ids are skipped; at most 20 ids are looked up, and the first six known ones compared.
-  const ids = [...new Set(values.flatMap((v) => v.split(',')).map((v) => v.trim()))].filter((id) => /^[a-z0-9-]{1,64}$/.test(id)).slice(0, 20);
-  const out: CityData[] = [];
+export async function loadChosen(store: WebDeps['store'], values: readonly string[]): Promise<ChosenCities> {
+  // Unknown ids are skipped and named; at most 20 ids are looked up, and the first six known ones compared.
+  const named = values.flatMap((v) => v.split(',')).map((v) => v.trim()).filter((v) => v !== '');
+  const seen = new Set<string>();
+  const repeated = new Set<string>();
+  for (const id of named) (seen.has(id) ? repeated : seen).add(id);
+  const ids = [...seen].filter((id) => /^[a-z0-9-]{1,64}$/.test(id)).slice(0, 20);
+  const malformed = [...seen].filter((id) => !/^[a-z0-9-]{1,64}$/.test(id)).length;
+  const unknown: string[] = [];
+  const chosen: CityData[] = [];
   for (const id of ids) {
-    if (out.length >= MAX_COMPARED) break;
+    if (chosen.length >= MAX_COMPARED) break;
     const d = await store.get(id);
-    if (d) out.push(d);
+    if (d) chosen.push(d);
+    else unknown.push(id);
   }
-  return out;
+  return { chosen, repeated: [...repeated].filter((id) => chosen.some((d) => d.city.id === id)), unknown: unknown.slice(0, 5), malformed };
+}
+
+/** What a download or the API says when fewer than two known cities are named: which were repeated or unknown. */
+export function compareQueryProblem(q: ChosenCities, example: string): string {
+  const parts = [`cities: expected two to ${MAX_COMPARED} known city ids, each once, e.g. ${example}`];
+  if (q.repeated.length > 0) parts.push(`named more than once (each city counts once): ${q.repeated.map((id) => `"${id}"`).join(', ')}`);
+  if (q.unknown.length > 0) parts.push(`no such city: ${q.unknown.map((id) => `"${id}"`).join(', ')}`);
+  if (q.malformed > 0) parts.push(`${q.malformed} value(s) are no city id (lower-case letters, digits and "-")`);
+  return parts.join('; ');
 }
 
 /**
@@ -43,12 +70,13 @@ export function compareRoutes(deps: WebDeps): Hono {
   app.get('/compare', async (c) => {
     const format = requestedFormat(c);
     if (!format) return notFound(c);
-    const chosen = await loadChosen(store, c.req.queries('cities') ?? []);
+    const query = await loadChosen(store, c.req.queries('cities') ?? []);
+    const { chosen } = query;
     const selected = chosen.map((d) => d.city.id);
     const comparison = chosen.length >= 2 ? compareCities(chosen) : null;
     if (format !== 'html') {
       // A download of fewer than two known cities is a bad query, said as the API says it (never the HTML form as "CSV").
-      if (!comparison) return problemResponse(400, 'invalid-query', 'Invalid query', `cities: expected two to ${MAX_COMPARED} known city ids, e.g. ?cities=ichinoseki&cities=tsukuba&format=${format}`);
+      if (!comparison) return problemResponse(400, 'invalid-query', 'Invalid query', compareQueryProblem(query, `?cities=ichinoseki&cities=tsukuba&format=${format}`));
       const name = `compare-${selected.join('-')}`;
       return format === 'csv' ? csvResponse(compareTable(comparison), name) : jsonResponse(compareJson(comparison), name);
     }
@@ -67,6 +95,8 @@ export function compareRoutes(deps: WebDeps): Hono {
         all={offered}
         selected={selected}
         comparison={comparison}
+        repeated={chosen.filter((d) => query.repeated.includes(d.city.id)).map((d) => d.city)}
+        unknown={query.unknown}
         prefectures={prefectures}
         prefecture={filter.prefecture}
         more={!peers && cities.total > cities.items.length}

@@ -10,7 +10,7 @@ import { goalCountsAll, goalPage } from '../../summaries/national.service.ts';
 import { goalCountsJson, goalFilterOf, goalPageJson, pagingOf } from './national-json.ts';
 import { statusOverridesByKpi } from '../../staff/staff-notes.service.ts';
 import type { WebDeps } from '../web-deps.ts';
-import { loadChosen } from './compare.routes.tsx';
+import { compareQueryProblem, loadChosen } from './compare.routes.tsx';
 import { openApiDocument } from './openapi.ts';
 import { cityJson, cityKpiJson, compareJson, kpiDetailJson, problemResponse, searchJson } from './public-json.ts';
 
@@ -70,9 +70,9 @@ export function publicApiRoutes(deps: WebDeps): Hono {
   });
 
   api.get('/compare', async (c) => {
-    const chosen = await loadChosen(store, c.req.queries('cities') ?? []);
-    if (chosen.length < 2) return problemResponse(400, 'invalid-query', 'Invalid query', `cities: expected two to ${MAX_COMPARED} known city ids, e.g. ?cities=ichinoseki&cities=tsukuba`);
-    return c.json(compareJson(compareCities(chosen)));
+    const query = await loadChosen(store, c.req.queries('cities') ?? []);
+    if (query.chosen.length < 2) return problemResponse(400, 'invalid-query', 'Invalid query', compareQueryProblem(query, '?cities=ichinoseki&cities=tsukuba'));
+    return c.json(compareJson(compareCities(query.chosen)));
   });
 
   api.get('/search', async (c) => {

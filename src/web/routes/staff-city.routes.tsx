@@ -35,6 +35,7 @@ import { actorName } from '../../auth/user.ts';
 import { problemTexts } from '../views/staff/problems.ts';
 import { clockOf, type WebDeps } from '../web-deps.ts';
 import { SheetReviewView } from '../views/staff/sheet-review.view.tsx';
+import { StaffMessageView } from '../views/staff/staff-layout.tsx';
 import { sheetReviews } from '../../sheets/progress-sheet.service.ts';
 import { buildProgressSheet } from '../../sheets/progress-sheet.ts';
 import { differenceTexts } from '../../sheets/sheet-text.ts';
@@ -187,6 +188,8 @@ export function staffCityRoutes(deps: WebDeps): Hono<StaffEnv> {
     if (!r.ok) {
       if (r.errors?.['version']) return staleForm(c);
       const page = staffPage(c);
+      // Deleted by someone else while this actual was being saved: nothing was written.
+      if (r.conflict?.entity === 'kpi') return c.html(<StaffMessageView page={page} title={page.ctx.t('staff.conflict.kpiGoneTitle')} lead={page.ctx.t('staff.conflict.kpiGoneLead')} />, 409);
       const values = { at: form['at'] ?? '', value: form['value'] ?? '', note: form['note'] ?? '', source: form['source'] ?? '', reason: form['reason'] ?? '', explanation: form['explanation'] ?? '', platformOverride: form['platformOverride'] ?? '' };
       const edit = await kpiEdit(k);
       const entry = await entryContext(k.kpi.cityId, k.kpi.id, null, k.staff);

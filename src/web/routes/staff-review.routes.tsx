@@ -96,6 +96,8 @@ export function staffReviewRoutes(deps: WebDeps): Hono<StaffEnv> {
     const { draft, version, ...input } = parsed.data;
     const r = await recordActuals(db, store, { cityId, actor: actorName(user), intent: draft ? 'draft' : 'submit', rows: [{ kpiId: kpi.id, input, ...(version !== undefined && { expectedVersion: version }) }] });
     if (!r.ok && r.conflict) return problem(409, 'this actual was changed by someone else since the given version', { kpi: r.conflict.kpiId, at: r.conflict.atIso });
+    // The KPI was found when the request came in: missing now, someone deleted it meanwhile.
+    if (!r.ok && r.unknownKpis.length > 0) return problem(409, 'this KPI was deleted by someone else meanwhile; nothing was written', { kpi: kpi.id });
     if (!r.ok) return problem(400, 'the actual was not accepted', { problems: r.problems.flatMap((p) => p.problems) });
     const v = r.results[0]!;
     return c.json({ kpi: kpi.id, at: v.atIso, value: v.value, kind: v.kind, written: r.written, state: v.kind === 'unchanged' ? null : draft ? 'draft' : 'submitted', statusBefore: v.statusBefore, statusAfter: v.statusAfter }, v.kind === 'new' ? 201 : 200);

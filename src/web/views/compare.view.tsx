@@ -21,6 +21,10 @@ export function CompareView(props: {
   all: readonly City[];
   selected: readonly string[];
   comparison: CityComparison | null;
+  /** Cities the query named more than once (each compared once): said, so a repeated id is not a puzzle. */
+  repeated?: readonly City[];
+  /** Ids of the query that name no city, as typed. */
+  unknown?: readonly string[];
   /** Prefectures to narrow the offered cities to, when there are many. */
   prefectures?: readonly PrefectureCount[];
   prefecture?: string | undefined;
@@ -60,9 +64,15 @@ export function CompareView(props: {
         </fieldset>
         <button type="submit">{ctx.t('pub.compare.submit')}</button>
       </form>
+      {(props.repeated ?? []).length > 0 || (props.unknown ?? []).length > 0 ? (
+        <ul class="notice" role="status">
+          {(props.repeated ?? []).length > 0 ? <li>{fill(ctx.t('pub.compare.repeated'), { cities: (props.repeated ?? []).map((c) => localized(ctx, c.name, c.nameEn)).join(ctx.lang === 'ja' ? '・' : ', ') })}</li> : null}
+          {(props.unknown ?? []).length > 0 ? <li>{fill(ctx.t('pub.compare.unknown'), { ids: (props.unknown ?? []).join(ctx.lang === 'ja' ? '、' : ', ') })}</li> : null}
+        </ul>
+      ) : null}
       {comparison === null ? (
         <p class="notice" role="status">
-          {ctx.t('pub.compare.needTwo')}
+          {props.selected.length === 1 ? fill(ctx.t('pub.compare.needOneMore'), { city: localized(ctx, props.all[0]!.name, props.all[0]!.nameEn) }) : ctx.t('pub.compare.needTwo')}
         </p>
       ) : (
         <>
