@@ -133,8 +133,10 @@ describe('compare and search', () => {
     const r = await get('/compare?cities=ichinoseki&cities=tsukuba');
     expect(r.text).toContain('name="cities" value="tsukuba" checked');
     const text = visible(r.text);
-    expect(text).toContain('ターゲット 9.5');
-    expect(text).toContain('ターゲット 7.2');
+    // Shared targets are one table of counts (a row per target, a count per city).
+    expect(r.text).toContain('id="t-9.5"');
+    expect(r.text).toMatch(/id="t-7\.2"><th scope="row">7\.2 .*?<\/th><td><a [^>]*>2<\/a><\/td><td><a [^>]*>1<\/a><\/td><\/tr>/);
+    expect(text).toContain('共通するターゲットごとの各都市のKPI数');
     const json = JSON.parse((await get('/api/v1/compare?cities=ichinoseki&cities=tsukuba')).text);
     const t72 = json.shared_targets.find((t: { id: string }) => t.id === '7.2');
     expect(t72.columns.map((c: { city: string; kpis: unknown[] }) => [c.city, c.kpis.length])).toEqual([
