@@ -7,6 +7,7 @@ import { goalOfTarget } from '../../src/core/sdg/sdg-framework.ts';
 import { createApp } from '../../src/web/app.tsx';
 import { PageCacheEntries } from '../../src/web/page-cache.ts';
 import { generateCity, type GeneratedCity } from '../../bench/national/generate.ts';
+import { importLargeCity, largeCity, largeCityDepartmentOf, largeCityFile, LARGE_CITY_DEPARTMENTS } from '../fixtures/large-city.ts';
 
 /*
  * Issue 11.1: the public city page shows what a citizen reads, not every KPI of the city. It keeps
@@ -21,30 +22,18 @@ let app: ReturnType<typeof createApp>;
 let cache: PageCacheEntries;
 let big: GeneratedCity;
 let other: GeneratedCity;
-const DEPARTMENTS = ['企画政策課', '環境保全課', '農林振興課'];
-/** Every fourth KPI has no department; the others one of three, in turn. */
-const departmentOf = (k: number) => (k % 4 === 3 ? undefined : DEPARTMENTS[k % 3]);
+const DEPARTMENTS = LARGE_CITY_DEPARTMENTS;
+const departmentOf = largeCityDepartmentOf;
 
 beforeAll(async () => {
   ctx = await openAppContext({ dataDir: '', databaseUrl: undefined, seed: true, inMemory: true }, { announce: () => {} });
-  // The generated city of 272 KPIs the README quotes (bench/profile-pages.ts picks it the same way).
-  big = generateCity(0);
-  for (let i = 0; i < 40 && big.kpiIds.length < 270; i++) big = generateCity(i);
+  big = largeCity();
   expect(big.kpiIds.length).toBe(272);
-  const file = structuredClone(big.file);
-  file.kpis.forEach((k, i) => {
-    const d = departmentOf(i);
-    if (d) (k as { department?: string }).department = d;
-  });
+  await importLargeCity(ctx.db, ctx.store, big);
   other = generateCity(big.id === generateCity(1).id ? 2 : 1);
-  for (const [id, f] of [
-    [big.id, file],
-    [other.id, other.file],
-  ] as const) {
-    const r = await importPlanData(ctx.db, f, 'test');
-    expect(r.ok, JSON.stringify(!r.ok && r.error.slice(0, 3))).toBe(true);
-    ctx.store.invalidate(id);
-  }
+  const r = await importPlanData(ctx.db, other.file, 'test');
+  expect(r.ok).toBe(true);
+  ctx.store.invalidate(other.id);
   await ctx.store.settled();
   cache = new PageCacheEntries();
   app = createApp({ db: ctx.db, store: ctx.store, pageCache: cache });
@@ -342,16 +331,7 @@ describe('the page cache and the list (issue 11.2)', () => {
     const path = `/cities/${big.id}/kpis?department=-`;
     const before = await get(path);
     expect(kpiRows(before.text)[0]).toBe('kpi-4');
-    const file = structuredClone(big.file);
-    file.kpis.forEach((k, i) => {
-      const d = departmentOf(i);
-      if (d) (k as { department?: string }).department = d;
-    });
-    (file.kpis[3] as { department?: string }).department = DEPARTMENTS[0];
-    const r = await importPlanData(ctx.db, file, 'test');
-    expect(r.ok).toBe(true);
-    ctx.store.invalidate(big.id);
-    await ctx.store.settled();
+    await importLargeCity(ctx.db, ctx.store, big, largeCityFile(big, (file) => ((file.kpis[3] as { department?: string }).department = DEPARTMENTS[0])));
     const after = await get(path);
     expect(kpiRows(after.text)[0]).toBe('kpi-8');
     expect(range(after.text)!.total).toBe(range(before.text)!.total - 1);
