@@ -111,6 +111,18 @@ describe('the city page of a 272-KPI city (issue 11.1)', () => {
     }
   });
 
+  it('shows at most 12 headline KPIs, linking the rest as the section’s filtered list', async () => {
+    const page = await get(`/cities/${big.id}`);
+    const headline = page.text.slice(page.text.indexOf('id="headline-h"'), page.text.indexOf('id="glance-h"'));
+    expect([...headline.matchAll(/<li class="card headline">/g)]).toHaveLength(12);
+    const link = /<a href="([^"]+)">この項目のKPIすべて（(\d+)件）を一覧で見る<\/a>/.exec(headline);
+    expect(link).not.toBeNull();
+    const list = await get(decode(link![1]!));
+    expect(list.status).toBe(200);
+    expect(range(list.text)?.total).toBe(Number(link![2]));
+    expect(Number(link![2])).toBeGreaterThan(12);
+  });
+
   it('takes only lang and format: a list parameter or junk is a 400 naming it; unknown parameters are ignored', async () => {
     for (const q of ['page=2', 'status=achieved', 'q=abc', 'year=2024', 'lang=fr', 'lang=ja&lang=en']) {
       const r = await get(`/cities/${big.id}?${q}`);
@@ -323,6 +335,11 @@ describe('the page cache and the list (issue 11.2)', () => {
       const typed = await get(`/cities/${big.id}/kpis?q=${encodeURIComponent(`語${i}`)}`);
       expect(typed.status).toBe(200);
       expect(typed.headers.get('cache-control')).toBe('private');
+      // Spaces of every width normalise to no filter, but are free text too.
+      const spaces = await get(`/cities/${big.id}/kpis?q=${encodeURIComponent(' \u3000'.repeat(i + 1))}`);
+      expect(spaces.status).toBe(200);
+      expect(kpiRows(spaces.text)).toEqual(big.kpiIds.slice(0, 50));
+      expect(spaces.headers.get('cache-control')).toBe('private');
     }
     expect({ size: cache.size, bytes: cache.bytes }).toEqual(kept);
   });

@@ -39,6 +39,7 @@ export const publicCatalog = defineCatalog({
     'pub.plan.rollup.result': '加重平均 {progress}（想定 {expected}）、悪化の重み {worsening} / {total}',
     'pub.city.headline': '主要KPI',
     'pub.city.headlineLead': 'SDGs未来都市計画の「2030年のあるべき姿」に向けたKPIです。',
+    'pub.city.headlineAll': 'この項目のKPIすべて（{n}件）を一覧で見る',
     'pub.city.goalLink': 'ゴール{goal}のページへ',
 
     'pub.filter.title': 'KPIの絞り込み',
@@ -349,6 +350,7 @@ export const publicCatalog = defineCatalog({
     'pub.plan.rollup.result': 'Weighted mean {progress} (expected {expected}), worsening weight {worsening} of {total}',
     'pub.city.headline': 'Headline KPIs',
     'pub.city.headlineLead': "The KPIs of the SDGs Future City plan's 2030 vision.",
+    'pub.city.headlineAll': 'All {n} KPIs of this section in the list',
     'pub.city.goalLink': 'Goal {goal} page',
 
     'pub.filter.title': 'Filter KPIs',

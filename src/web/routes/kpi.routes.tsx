@@ -55,9 +55,10 @@ export function kpiRoutes(deps: WebDeps): Hono {
     // A page number past the last page is a 404 (the page says so and links the first page), not
     // the last page: a 404 is never kept by the page cache, where a last-page answer would be kept
     // once under every number a client makes up; it also tells a crawler the address does not exist.
-    // A name fragment is free text: the answer is `private`, so the shared page cache does not keep
-    // one copy per fragment typed (the filters with choices are a finite set and are kept).
-    return filter.text !== undefined ? withHeader(await page, 'cache-control', 'private') : page;
+    // A name fragment is free text (even one that normalises to nothing, such as spaces): the answer
+    // is `private`, so the shared page cache does not keep one copy per fragment typed (the filters
+    // with choices are a finite set and are kept).
+    return checked.query.q ? withHeader(await page, 'cache-control', 'private') : page;
   });
 
   /** Progress at a glance (issue 15.1): counts by status per SDG goal, plan goal and department. */

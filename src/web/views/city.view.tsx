@@ -56,12 +56,12 @@ export function CityView(props: { ctx: ViewContext; data: CityData; summary: Cit
         <h2 id="sdg-h">{ctx.t('city.sdgCoverage')}</h2>
         <ul class="sdg-grid">{sdgGrid(ctx, summary.coveredGoals)}</ul>
       </section>
-      {headline.length > 0 ? (
+      {headline.items.length > 0 ? (
         <section aria-labelledby="headline-h">
           <h2 id="headline-h">{ctx.t('pub.city.headline')}</h2>
           <p class="muted">{ctx.t('pub.city.headlineLead')}</p>
           <ul class="headline-grid">
-            {headline.map(({ kpi, evaluation: e }) => (
+            {headline.items.map(({ kpi, evaluation: e }) => (
               <li class="card headline">
                 <h3>
                   <a href={ctx.href(kpiPath(city.id, kpi.id))}>{localized(ctx, kpi.name, kpi.nameEn)}</a>
@@ -81,6 +81,11 @@ export function CityView(props: { ctx: ViewContext; data: CityData; summary: Cit
               </li>
             ))}
           </ul>
+          {headline.node && headline.total > headline.items.length ? (
+            <p>
+              <a href={ctx.href(`/cities/${city.id}/kpis?${new URLSearchParams({ node: headline.node }).toString()}`)}>{fill(ctx.t('pub.city.headlineAll'), { n: String(headline.total) })}</a>
+            </p>
+          ) : null}
         </section>
       ) : null}
       {glance.byPlanGoal.length > 0 || glance.byDepartment.length > 0 ? (
