@@ -24,14 +24,12 @@ export function Pager<T>(props: {
   params: Readonly<Record<string, string | undefined>>;
   /** Also link each page by number (first, last and two either side of the current one), for short lists such as a city's KPIs. */
   numbered?: boolean;
-  /** Where page 1 lives when it is another page (the city page shows its KPI list's first page). */
-  firstPath?: string;
 }) {
   const { ctx, page } = props;
   if (page.total === 0) return null;
   const from = (page.page - 1) * page.pageSize + 1;
   const to = Math.min(page.total, from + page.items.length - 1);
-  const link = (n: number) => withQuery(ctx, n === 1 && props.firstPath ? props.firstPath : props.path, { ...props.params, page: n === 1 ? undefined : n });
+  const link = (n: number) => withQuery(ctx, props.path, { ...props.params, page: n === 1 ? undefined : n });
   if (page.items.length === 0) {
     // A page number past the end (an old link, a hand-typed URL): say so and lead back.
     return (
