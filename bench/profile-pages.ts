@@ -33,6 +33,9 @@ const pages: Record<string, string> = {
   [`city_${big.kpiIds.length}`]: `/cities/${big.id}`,
   [`plan_${big.kpiIds.length}`]: `/cities/${big.id}/plans/${big.planId}`,
   [`kpi_${big.kpiIds.length}`]: `/cities/${big.id}/kpis/${big.kpiIds[0]}`,
+  // The city's KPI list (paged since issue 11.1) and one filtered page of it.
+  [`kpis_${big.kpiIds.length}`]: `/cities/${big.id}/kpis`,
+  [`kpis_achieved_${big.kpiIds.length}`]: `/cities/${big.id}/kpis?status=achieved`,
 };
 for (const [name, path] of Object.entries(pages)) {
   const first = await app.request(path);
@@ -40,13 +43,13 @@ for (const [name, path] of Object.entries(pages)) {
   const body = await first.text();
   const bytes = Buffer.byteLength(body);
   if (dump) writeFileSync(`${dump}/${name}.html`, body);
-  for (let i = 0; i < 30; i++) await (await app.request(`${path}?warm=${i}`)).arrayBuffer();
+  for (let i = 0; i < 30; i++) await (await app.request(`${path}${path.includes('?') ? '&' : '?'}warm=${i}`)).arrayBuffer();
   const t = performance.now();
   const cpu = process.cpuUsage();
-  for (let i = 0; i < n; i++) await (await app.request(`${path}?profile=${i}`)).arrayBuffer();
+  for (let i = 0; i < n; i++) await (await app.request(`${path}${path.includes('?') ? '&' : '?'}profile=${i}`)).arrayBuffer();
   const ms = (performance.now() - t) / n;
   const used = process.cpuUsage(cpu);
   const cpuMs = (used.user + used.system) / 1000 / n;
-  console.log(`${name.padEnd(10)} ${String(bytes).padStart(8)} bytes ${ms.toFixed(3).padStart(8)} ms/request ${cpuMs.toFixed(3).padStart(8)} ms CPU/request`);
+  console.log(`${name.padEnd(16)} ${String(bytes).padStart(8)} bytes ${ms.toFixed(3).padStart(8)} ms/request ${cpuMs.toFixed(3).padStart(8)} ms CPU/request`);
 }
 await ctx.close();

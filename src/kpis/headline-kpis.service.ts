@@ -6,14 +6,30 @@ import type { CitySummary } from '../cities/city-summary.service.ts';
 const FALLBACK_COUNT = 6;
 
 /**
+ * The most headline KPIs the city page shows as cards (issue 11.1: the page stays bounded
+ * whatever a plan's first section holds); the rest are one link away, the section's filtered list.
+ */
+export const MAX_HEADLINE_KPIS = 12;
+
+/** The KPIs a city page leads with, at most {@link MAX_HEADLINE_KPIS}, and where all of them are listed. */
+export interface HeadlineKpis {
+  readonly items: CitySummary['kpis'];
+  /** How many KPIs the section holds (more than `items` when cut). */
+  readonly total: number;
+  /** The section as the KPI list's `node` filter (`plan-id/node-id`), when the KPIs come from a plan section. */
+  readonly node?: string;
+}
+
+/**
  * The KPIs a city page leads with: those of the first section carrying KPIs in the city's
  * latest SDGs Future City plan (the KPIs of its 2030 vision, section (1) of the sheets); else
  * the first KPIs of the city.
  */
-export function headlineKpis(data: CityData, summary: CitySummary): CitySummary['kpis'] {
+export function headlineKpis(data: CityData, summary: CitySummary): HeadlineKpis {
   const plan = [...data.plans].filter((p) => p.kind === 'sdgs-future-city').sort((a, b) => b.periodEnd - a.periodEnd)[0];
   const first = plan ? [...walkPlanNodes(plan.nodes)].find(({ node }) => node.kpiRows.length > 0)?.node : undefined;
-  if (!first) return summary.kpis.slice(0, FALLBACK_COUNT);
-  const ids = [...new Set(first.kpiRows.map((r) => r.kpiId))];
-  return ids.flatMap((id) => summary.kpis.filter((k) => k.kpi.id === id));
+  if (!plan || !first) return { items: summary.kpis.slice(0, FALLBACK_COUNT), total: Math.min(FALLBACK_COUNT, summary.kpis.length) };
+  const byId = new Map(summary.kpis.map((k) => [k.kpi.id, k]));
+  const all = [...new Set(first.kpiRows.map((r) => r.kpiId))].flatMap((id) => byId.get(id) ?? []);
+  return { items: all.slice(0, MAX_HEADLINE_KPIS), total: all.length, node: `${plan.id}/${first.id}` };
 }

@@ -1,10 +1,8 @@
 import type { CityData } from '../core/city/city.ts';
-import type { KpiEvaluation } from '../core/kpi/kpi-evaluation.ts';
-import type { Kpi } from '../core/kpi/kpi.ts';
 import { KPI_STATUSES, type KpiStatus } from '../core/kpi/status.ts';
-import { walkPlanNodes, type PlanNode } from '../core/plan/plan.ts';
-import { goalOfTarget, sdgGoals } from '../core/sdg/sdg-framework.ts';
+import { sdgGoals } from '../core/sdg/sdg-framework.ts';
 import type { CitySummary } from '../cities/city-summary.service.ts';
+import { departmentKey, kpiIdsUnder, matchingKpis, NO_DEPARTMENT } from './city-kpi-list.service.ts';
 
 /**
  * Progress at a glance (issue 15.1; Open SDG #2212, #2223, #209): a city's KPIs counted by
@@ -20,8 +18,10 @@ export interface KpiListFilter {
   readonly goal?: string;
   /** A plan node as `plan-id/node-id`: the KPI sits in that node or below it. */
   readonly node?: string;
-  /** The department as written on the KPI; "" for KPIs without one. */
+  /** The department as written on the KPI; "" for KPIs without one (`department=-` in a URL). */
   readonly department?: string;
+  /** A fragment of the KPI's name (Japanese or English), normalised (city-kpi-list.service.ts `normaliseNameFilter`). */
+  readonly text?: string;
 }
 
 /** One row of a count table: what it groups by, the counts by status, the total and its filter. */
@@ -43,29 +43,9 @@ export interface ProgressGlance {
 type Item = CitySummary['kpis'][number];
 const statusOf = (x: Item): KpiStatus => x.evaluation?.status.status ?? 'no-data';
 
-function kpiIdsUnder(node: PlanNode): Set<string> {
-  const ids = new Set<string>();
-  for (const { node: n } of walkPlanNodes([node])) for (const r of n.kpiRows) ids.add(r.kpiId);
-  return ids;
-}
-
-/** Whether a KPI passes the filter (see {@link KpiListFilter}). */
-export function kpiMatches(data: CityData, kpi: Kpi, evaluation: KpiEvaluation | null, f: KpiListFilter): boolean {
-  if (f.status && (evaluation?.status.status ?? 'no-data') !== f.status) return false;
-  if (f.goal && !kpi.sdgTargets.some((t) => goalOfTarget(t)?.id === f.goal)) return false;
-  if (f.department !== undefined && (kpi.department ?? '') !== f.department) return false;
-  if (f.node) {
-    const [planId, nodeId] = f.node.split('/');
-    const plan = data.plans.find((p) => p.id === planId);
-    const node = plan ? [...walkPlanNodes(plan.nodes)].find(({ node: n }) => n.id === nodeId)?.node : undefined;
-    if (!node || !kpiIdsUnder(node).has(kpi.id)) return false;
-  }
-  return true;
-}
-
-/** The KPIs of a city passing the filter, in the city's order. */
-export function filterCityKpis(data: CityData, summary: CitySummary, f: KpiListFilter): Item[] {
-  return summary.kpis.filter((x) => kpiMatches(data, x.kpi, x.evaluation, f));
+/** The KPIs of a city passing the filter, in the city's order (the one query of the KPI list, city-kpi-list.service.ts). */
+export function filterCityKpis(data: CityData, summary: CitySummary, f: KpiListFilter): readonly Item[] {
+  return matchingKpis(data, summary, f);
 }
 
 function row(label: GlanceRow['label'], filter: KpiListFilter, items: readonly Item[]): GlanceRow {
@@ -90,7 +70,7 @@ export function progressAtAGlance(data: CityData, summary: CitySummary): Progres
         .filter((r) => r.total > 0),
     }))
     .filter((p) => p.rows.length > 0);
-  const departments = [...new Set(summary.kpis.map((x) => x.kpi.department ?? ''))].sort((a, b) => (a === '' ? 1 : b === '' ? -1 : a.localeCompare(b, 'ja')));
+  const departments = [...new Set(summary.kpis.map((x) => departmentKey(x.kpi.department)))].sort((a, b) => (a === '' ? 1 : b === '' ? -1 : a.localeCompare(b, 'ja')));
   const byDepartment = departments.map((d) => row({ ja: d }, { department: d }, filterCityKpis(data, summary, { department: d })));
   return { bySdgGoal, byPlanGoal, byDepartment, total: summary.kpis.length };
 }
@@ -101,6 +81,7 @@ export function filterQuery(f: KpiListFilter): string {
   if (f.status) q.set('status', f.status);
   if (f.goal) q.set('goal', f.goal);
   if (f.node) q.set('node', f.node);
-  if (f.department !== undefined) q.set('department', f.department);
+  if (f.department !== undefined) q.set('department', f.department === '' ? NO_DEPARTMENT : f.department);
+  if (f.text) q.set('q', f.text);
   return q.toString();
 }

@@ -33,7 +33,13 @@ export type InputProblem =
   | { readonly kind: 'too-long'; readonly limit: number }
   | { readonly kind: 'too-many-fields'; readonly limit: number }
   | { readonly kind: 'unreadable-form' }
-  | { readonly kind: 'not-a-choice' };
+  | { readonly kind: 'not-a-choice' }
+  /** A page number that is not a whole number from 1 (`?page=0`, `?page=abc`). */
+  | { readonly kind: 'not-a-page-number' }
+  /** A parameter given more than once where the page reads one value. */
+  | { readonly kind: 'repeated' }
+  /** A parameter other pages read but this one does not (it would only make another copy of the page). */
+  | { readonly kind: 'not-taken' };
 
 /** A failure with its HTTP answer: status, stable id, a detail text per language, extra headers. */
 export class AppError extends Error {
@@ -86,6 +92,12 @@ export const errors = {
           return text('problem.detail.unreadable-form')(lang);
         case 'not-a-choice':
           return text('problem.detail.not-a-choice', { where: w })(lang);
+        case 'not-a-page-number':
+          return text('problem.detail.not-a-page-number', { where: w })(lang);
+        case 'repeated':
+          return text('problem.detail.repeated', { where: w })(lang);
+        case 'not-taken':
+          return text('problem.detail.not-taken', { where: w })(lang);
       }
     });
   },

@@ -204,8 +204,8 @@ export function serveWithPageCache(app: Hono, store: CityDataStore, entries: Pag
 /**
  * Caches rendered public pages and API answers for anonymous GET requests until the next write
  * to the data (the store's version changes), bounded in bytes ({@link PageCacheLimits}) and keyed
- * by {@link pageCacheKey}; a request with an unknown query parameter passes by. A request carrying a cookie (a logged-in user) or a response setting one
- * is never cached: those pages may be personal. Kept answers carry an ETag (a matching
+ * by {@link pageCacheKey}; a request with an unknown query parameter passes by. A request carrying a cookie (a logged-in user), a response setting one
+ * or a `private` or `no-store` response is never cached: those pages may be personal. Kept answers carry an ETag (a matching
  * If-None-Match gets a 304) and are kept gzipped and Brotli-compressed too, the coding chosen by
  * the request's Accept-Encoding (Vary: accept-encoding). The app uses {@link serveWithPageCache},
  * the same cache in front of its middleware.
@@ -232,7 +232,9 @@ async function fill(key: string, version: number, rendering: Response | Promise<
  * answer as a later hit would be (the client's coding, the ETag), else the answer unchanged.
  */
 async function keep(key: string, version: number, res: Response, req: Request, entries: PageCacheEntries): Promise<Response> {
-  if (res.status !== 200 || res.headers.has('set-cookie') || res.headers.get('cache-control')?.includes('no-store')) return res;
+  // A shared cache keeps neither `no-store` nor `private` answers (RFC 9111 3, 5.2.2.7): a KPI list
+  // filtered by a typed name fragment is private, so made-up fragments cannot crowd out the pages.
+  if (res.status !== 200 || res.headers.has('set-cookie') || /no-store|private/.test(res.headers.get('cache-control') ?? '')) return res;
   const declared = Number(res.headers.get('content-length') ?? NaN);
   if (declared > entries.limits.maxEntryBytes) return res;
   const body = new Uint8Array(await res.arrayBuffer());

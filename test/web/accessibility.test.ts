@@ -7,9 +7,12 @@ import { startTestServer, type TestServer } from '../support/web-server.ts';
 import { importCompareFixtures } from '../fixtures/compare-cities.ts';
 import { createKpi } from '../../src/kpis/kpi.commands.ts';
 import { explainedKpi } from '../fixtures/explained-kpi.ts';
+import { importLargeCity, largeCity, LARGE_CITY_DEPARTMENTS } from '../fixtures/large-city.ts';
 
 let server: TestServer;
 let browser: Browser;
+/** A city of 272 KPIs: its city page shows the first page of its list, the list pages and filters (issue 11.1). */
+const big = largeCity();
 
 beforeAll(async () => {
   server = await startTestServer();
@@ -18,6 +21,7 @@ beforeAll(async () => {
   // A KPI whose "About this KPI" section has every field staff can state (issue 15.2).
   const created = await createKpi(server.ctx.db, server.ctx.store, explainedKpi());
   expect(created.ok).toBe(true);
+  await importLargeCity(server.ctx.db, server.ctx.store, big);
   browser = await launchChromium();
 }, 120_000);
 afterAll(async () => {
@@ -85,6 +89,12 @@ const PUBLIC_PAGE_TYPES: readonly [name: string, path: string][] = [
   ['goal-cities', '/sdgs/12/cities'],
   ['goal-cities-paged', `/sdgs/12/cities?page_size=1&page=2&prefecture=${encodeURIComponent('石川県')}`],
   ['city-no-population', '/cities/tsukuba'],
+  // Issue 11.1: a large city's page (first page of its KPIs, the filter form, a numbered pager), a filtered
+  // list's middle page, a filter matching nothing, and a page past the end (404).
+  ['city-large', `/cities/${big.id}`],
+  ['kpis-paged-filtered', `/cities/${big.id}/kpis?department=${encodeURIComponent(LARGE_CITY_DEPARTMENTS[0])}&page=2`],
+  ['kpis-filtered-none', `/cities/${big.id}/kpis?q=${encodeURIComponent('該当なし')}`],
+  ['kpis-page-beyond', `/cities/${big.id}/kpis?page=9`],
   ['not-found', '/cities/atlantis'],
   // Issue 13.4: a sheet year outside the plan's period answers a page linking the plans covering it.
   ['sheet-year-outside-plan', '/cities/ichinoseki/plans/ichinoseki-sdgs-future-city-1/sheet?year=2024'],
@@ -106,7 +116,7 @@ describe('public page types: axe-clean in Japanese and English, on a desktop and
           const page = await browser.newPage({ viewport: { width: vp.width, height: vp.height } });
           try {
             const res = await page.goto(server.url + withLang(path, lang));
-            expect(res?.status()).toBe(name === 'not-found' || name === 'sheet-year-outside-plan' ? 404 : 200);
+            expect(res?.status()).toBe(name === 'not-found' || name === 'sheet-year-outside-plan' || name === 'kpis-page-beyond' ? 404 : 200);
             expect(await page.getAttribute('html', 'lang')).toBe(lang);
             const violations = await axeViolations(page);
             expect(violations, JSON.stringify(violations, null, 2)).toEqual([]);

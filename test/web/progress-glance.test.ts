@@ -48,7 +48,7 @@ describe('progress at a glance', () => {
   it('the new-farmers KPI is counted under goal 2, under 1-1 農林水産業 and its status; the filtered list shows its target', async () => {
     const list = await get('/cities/ichinoseki/kpis?goal=2');
     expect(kpiLinks(list.text)).toContain('new-farmers');
-    expect(list.text).toContain('絞り込み中');
+    expect(list.text).toContain('条件に一致するKPI：');
     const tsukuba = await get('/cities/tsukuba/kpis?goal=2');
     expect(kpiLinks(tsukuba.text)).not.toContain('new-farmers');
     const byNode = (await get('/cities/ichinoseki/progress')).text.match(/href="([^"]*node=ichinoseki-latter-basic-plan-2021[^"&]*)"/);
@@ -60,10 +60,17 @@ describe('progress at a glance', () => {
     expect(list.text).toContain('157');
   });
 
-  it('ignores filters that are not among the choices, and another city’s ids', async () => {
-    const all = kpiLinks((await get('/cities/ichinoseki/kpis')).text).length;
-    expect(kpiLinks((await get('/cities/ichinoseki/kpis?status=bogus&goal=99')).text)).toHaveLength(all);
-    expect(kpiLinks((await get('/cities/ichinoseki/kpis?node=tsukuba-plan/n1')).text)).toHaveLength(0);
+  it('refuses filters that are not among the choices, and another city’s ids, with a 400 naming the parameter (issue 11.1)', async () => {
+    for (const [query, param] of [
+      ['status=bogus', 'status'],
+      ['goal=99', 'goal'],
+      ['node=tsukuba-plan/n1', 'node'],
+      ['node=tsukuba-sdgs-future-city-2/n1', 'node'],
+    ] as const) {
+      const r = await get(`/cities/ichinoseki/kpis?${query}`);
+      expect(r.status, query).toBe(400);
+      expect(r.text).toContain(`URLのパラメータ「${param}」の値は選択肢にありません`);
+    }
     expect((await get('/cities/atlantis/progress')).status).toBe(404);
   });
 });

@@ -8,26 +8,19 @@ import { KpiEmbedView } from '../views/kpi-embed.view.tsx';
 import { fill } from '../views/fill.ts';
 import { localized, type ViewContext } from '../views/view-context.ts';
 import { cityKpisTable, kpiSeriesTable } from '../../open-data/open-data.service.ts';
-import { filterCityKpis, progressAtAGlance, type KpiListFilter } from '../../kpis/progress-glance.service.ts';
+import { filterCityKpis, progressAtAGlance } from '../../kpis/progress-glance.service.ts';
+import { cityKpiList, kpiListChoices, resolveKpiListFilter } from '../../kpis/city-kpi-list.service.ts';
+import { kpiListQueryOf } from './kpi-list-query.ts';
+import { errors } from '../errors.ts';
 import { statusOverridesByKpi } from '../../staff/staff-notes.service.ts';
-import { KPI_STATUSES, type KpiStatus } from '../../core/kpi/status.ts';
-import { z } from 'zod';
 import { ProgressView } from '../views/progress.view.tsx';
 import { viewContextOf } from '../request-context.ts';
 import { KpiView } from '../views/kpi.view.tsx';
-import { KpiListView } from '../views/open-data.view.tsx';
+import { KpiListView } from '../views/city-kpi-list.view.tsx';
 import { clockOf, type WebDeps } from '../web-deps.ts';
 import { notFound } from './public.routes.tsx';
 import { chartFileResponse, cityKpiJson, cityCsvResponse, jsonResponse, kpiDetailJson, requestedFormat } from './public-json.ts';
 import { htmlPage } from '../html-page.ts';
-
-/** The KPI list's filters (GET); a value that is not one of the choices counts as no filter. */
-const kpiListQuery = z.object({
-  status: z.enum(KPI_STATUSES as [KpiStatus, ...KpiStatus[]]).optional().catch(undefined),
-  goal: z.string().regex(/^(1[0-7]|[1-9])$/).optional().catch(undefined),
-  node: z.string().max(300).regex(/^[^/]+\/[^/]+$/).optional().catch(undefined),
-  department: z.string().max(200).optional().catch(undefined),
-});
 
 /** KPI pages: a city's KPI list and each KPI's page, both with `?format=csv|json`. */
 export function kpiRoutes(deps: WebDeps): Hono {
@@ -36,21 +29,36 @@ export function kpiRoutes(deps: WebDeps): Hono {
 
   app.get('/cities/:city/kpis', async (c) => {
     const data = await store.get(c.req.param('city'));
+    if (!data) return notFound(c);
+    // Shape first (zod, 400 naming the parameter), then the values against this city (another city's node or department is a 400 too).
+    const checked = kpiListQueryOf(c);
     const format = requestedFormat(c);
-    if (!data || !format) return notFound(c);
+    if (!format) return notFound(c);
     const summary = summarizeCity(data);
-    // The filters a count of the progress page links to (issue 15.1); values not among the choices count as none.
-    const q = kpiListQuery.parse({ status: c.req.query('status') || undefined, goal: c.req.query('goal') || undefined, node: c.req.query('node') || undefined, department: c.req.query('department') });
-    const filter: KpiListFilter = { ...(q.status ? { status: q.status } : {}), ...(q.goal ? { goal: q.goal } : {}), ...(q.node ? { node: q.node } : {}), ...(q.department !== undefined ? { department: q.department } : {}) };
-    const filtered = Object.keys(filter).length > 0 ? filterCityKpis(data, summary, filter) : undefined;
-    const items = filtered ?? summary.kpis;
-    if (format === 'csv') {
-      const ids = new Set(items.map((k) => k.kpi.id));
-      const table = cityKpisTable(data);
-      return cityCsvResponse(data.city, { ...table, rows: table.rows.filter((r) => ids.has(String(r.kpi_id))) }, `${data.city.id}-kpis`);
+    const resolved = resolveKpiListFilter(data, summary, checked.query);
+    if (!resolved.ok) throw errors.invalidInput({ kind: 'query', name: resolved.error.param }, { kind: 'not-a-choice' });
+    const filter = resolved.value;
+    if (format !== 'html') {
+      // A download holds every KPI the filter matches: one answer per filter, so a page number is refused rather than ignored.
+      if (checked.page !== undefined) throw errors.invalidInput({ kind: 'query', name: 'page' }, { kind: 'not-taken' });
+      const items = filterCityKpis(data, summary, filter);
+      if (format === 'csv') {
+        const ids = new Set(items.map((k) => k.kpi.id));
+        const table = cityKpisTable(data);
+        return cityCsvResponse(data.city, { ...table, rows: table.rows.filter((r) => ids.has(String(r.kpi_id))) }, `${data.city.id}-kpis`);
+      }
+      const overrides = statusOverridesByKpi(data);
+      return jsonResponse({ city: data.city.id, kpis: items.map((k) => cityKpiJson({ city: data.city, ...k, override: overrides.get(k.kpi.id) })) }, `${data.city.id}-kpis`);
     }
-    if (format === 'json') return jsonResponse({ city: data.city.id, kpis: items.map((k) => cityKpiJson({ city: data.city, ...k, override: statusOverridesByKpi(data).get(k.kpi.id) })) }, `${data.city.id}-kpis`);
-    return htmlPage(c, <KpiListView ctx={viewContextOf(c)} data={data} summary={summary} filtered={filtered} today={clockOf(deps).todayInTokyo()} />);
+    const list = cityKpiList(data, summary, filter, checked.page ?? 1);
+    const page = htmlPage(c, <KpiListView ctx={viewContextOf(c)} data={data} list={list} choices={kpiListChoices(data, summary)} today={clockOf(deps).todayInTokyo()} />, list.beyond ? 404 : 200);
+    // A page number past the last page is a 404 (the page says so and links the first page), not
+    // the last page: a 404 is never kept by the page cache, where a last-page answer would be kept
+    // once under every number a client makes up; it also tells a crawler the address does not exist.
+    // A name fragment is free text (even one that normalises to nothing, such as spaces): the answer
+    // is `private`, so the shared page cache does not keep one copy per fragment typed (the filters
+    // with choices are a finite set and are kept).
+    return checked.query.q ? withHeader(await page, 'cache-control', 'private') : page;
   });
 
   /** Progress at a glance (issue 15.1): counts by status per SDG goal, plan goal and department. */
@@ -111,4 +119,10 @@ function chartSvg(ctx: ViewContext, detail: KpiDetail): string {
   const name = localized(ctx, detail.kpi.name, detail.kpi.nameEn);
   const city = localized(ctx, detail.data.city.name, detail.data.city.nameEn);
   return standaloneKpiChartSvg(kpiChartInput(ctx, detail), { title: fill(ctx.t('pub.embed.title'), { kpi: name, city }), description: chartSummary(ctx, detail) });
+}
+
+/** The response with one more header (a rendered page's headers are its own, so they can be set). */
+function withHeader(res: Response, name: string, value: string): Response {
+  res.headers.set(name, value);
+  return res;
 }

@@ -17,6 +17,8 @@ import { cityDirectory } from '../../summaries/national.service.ts';
 import { cityFilterOf, pagingOf } from './national-json.ts';
 import { htmlPage } from '../html-page.ts';
 import { memoized } from '../../cities/city-view-memo.ts';
+import { cityKpiList, kpiListChoices } from '../../kpis/city-kpi-list.service.ts';
+import { checkCityPageQuery } from './kpi-list-query.ts';
 
 /** The plan page's filters (GET); a value that is not one of the choices counts as no filter. */
 const planFilterQuery = z.object({
@@ -43,12 +45,20 @@ export function publicRoutes(deps: WebDeps): Hono {
 
   app.get('/cities/:city', async (c) => {
     const data = await store.get(c.req.param('city'));
+    if (!data) return notFound(c);
+    // Only `lang` and `format`: the filters and pages of its KPI list live at /cities/:city/kpis (400 here, naming the parameter).
+    checkCityPageQuery(c);
     const format = requestedFormat(c);
-    if (!data || !format) return notFound(c);
+    if (!format) return notFound(c);
     const summary = summarizeCity(data);
     if (format === 'csv') return cityCsvResponse(data.city, cityKpisTable(data), `${data.city.id}-kpis`);
     if (format === 'json') return jsonResponse(cityJson(data, summary), data.city.id);
-    return htmlPage(c, <CityView ctx={viewContextOf(c)} data={data} summary={summary} glance={memoized(data, 'progress-glance', () => progressAtAGlance(data, summary))} today={clockOf(deps).todayInTokyo()} />);
+    // The overview and the first page of the KPI list (issue 11.1): the page is bounded by the page size, not the city's size.
+    const list = cityKpiList(data, summary, {}, 1);
+    return htmlPage(
+      c,
+      <CityView ctx={viewContextOf(c)} data={data} summary={summary} glance={memoized(data, 'progress-glance', () => progressAtAGlance(data, summary))} list={list} choices={kpiListChoices(data, summary)} today={clockOf(deps).todayInTokyo()} />,
+    );
   });
 
   app.get('/cities/:city/plans/:plan', async (c) => {

@@ -8,14 +8,20 @@ import { sdgGoals, textColourOn } from '../../core/sdg/sdg-framework.ts';
 import type { CitySummary } from '../../cities/city-summary.service.ts';
 import { headlineKpis } from '../../kpis/headline-kpis.service.ts';
 import { statusOverridesByKpi } from '../../staff/staff-notes.service.ts';
-import { DownloadLinks, goalPath, KpiTable, kpiPath, quantityLabel, rateLabel, StatusWithOverride, timeLabel } from './public-parts.tsx';
+import { DownloadLinks, goalPath, kpiPath, quantityLabel, rateLabel, StatusWithOverride, timeLabel } from './public-parts.tsx';
 import { Layout } from './layout.tsx';
 import { RateBar } from './status-badge.tsx';
 import { localized, type ViewContext } from './view-context.ts';
 import { joinMarkup, markup, type Markup } from './markup.ts';
+import type { CityKpiListPage, KpiListChoices } from '../../kpis/city-kpi-list.service.ts';
+import { KpiListSection } from './city-kpi-list.view.tsx';
 
-/** `/cities/:city`: its plans, the SDG goals its KPIs cover, and its KPIs. */
-export function CityView(props: { ctx: ViewContext; data: CityData; summary: CitySummary; glance: ProgressGlance; today: string }) {
+/**
+ * `/cities/:city`: its plans, the SDG goals its KPIs cover, its headline KPIs, progress at a
+ * glance (each count a link to the filtered list) and the first page of its KPI list with the
+ * list's filter form (issue 11.1: the page is bounded by the page size, whatever the city's size).
+ */
+export function CityView(props: { ctx: ViewContext; data: CityData; summary: CitySummary; glance: ProgressGlance; list: CityKpiListPage; choices: KpiListChoices; today: string }) {
   const { ctx, data, summary, glance } = props;
   const city = data.city;
   const name = localized(ctx, city.name, city.nameEn);
@@ -50,12 +56,12 @@ export function CityView(props: { ctx: ViewContext; data: CityData; summary: Cit
         <h2 id="sdg-h">{ctx.t('city.sdgCoverage')}</h2>
         <ul class="sdg-grid">{sdgGrid(ctx, summary.coveredGoals)}</ul>
       </section>
-      {headline.length > 0 ? (
+      {headline.items.length > 0 ? (
         <section aria-labelledby="headline-h">
           <h2 id="headline-h">{ctx.t('pub.city.headline')}</h2>
           <p class="muted">{ctx.t('pub.city.headlineLead')}</p>
           <ul class="headline-grid">
-            {headline.map(({ kpi, evaluation: e }) => (
+            {headline.items.map(({ kpi, evaluation: e }) => (
               <li class="card headline">
                 <h3>
                   <a href={ctx.href(kpiPath(city.id, kpi.id))}>{localized(ctx, kpi.name, kpi.nameEn)}</a>
@@ -75,6 +81,11 @@ export function CityView(props: { ctx: ViewContext; data: CityData; summary: Cit
               </li>
             ))}
           </ul>
+          {headline.node && headline.total > headline.items.length ? (
+            <p>
+              <a href={ctx.href(`/cities/${city.id}/kpis?${new URLSearchParams({ node: headline.node }).toString()}`)}>{fill(ctx.t('pub.city.headlineAll'), { n: String(headline.total) })}</a>
+            </p>
+          ) : null}
         </section>
       ) : null}
       {glance.byPlanGoal.length > 0 || glance.byDepartment.length > 0 ? (
@@ -100,16 +111,12 @@ export function CityView(props: { ctx: ViewContext; data: CityData; summary: Cit
       ) : null}
       <PeersLink ctx={ctx} city={city} />
       <section aria-labelledby="kpi-h">
-        <h2 id="kpi-h">{ctx.t('pub.city.allKpis')}</h2>
-        <DownloadLinks ctx={ctx} base={ctx.href(`/cities/${city.id}/kpis`)} json={`/api/v1/cities/${city.id}/kpis`} />
+        <h2 id="kpi-h">{ctx.t('pub.kpi.list')}</h2>
+        <DownloadLinks ctx={ctx} base={ctx.href(`/cities/${city.id}/kpis`)} json={`/api/v1/cities/${city.id}/kpis`} label={ctx.t('pub.kpiList.downloadAll')} />
         <p>
           <a href={ctx.href(`/cities/${city.id}/progress`)}>{ctx.t('pub.glance.link')}</a>
         </p>
-        {summary.kpis.length === 0 ? (
-          <p>{ctx.t('city.empty.noKpis')}</p>
-        ) : (
-          <KpiTable ctx={ctx} items={summary.kpis.map((k) => ({ city, ...k, override: overrides.get(k.kpi.id) }))} caption={ctx.t('pub.city.allKpis')} today={props.today} />
-        )}
+        <KpiListSection ctx={ctx} data={data} list={props.list} choices={props.choices} caption={ctx.t('pub.kpi.list')} today={props.today} />
         <p>
           <a href={`/cities/${city.id}/download.zip`} download>
             {ctx.t('pub.data.zip')}

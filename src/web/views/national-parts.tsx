@@ -17,7 +17,14 @@ export function withQuery(ctx: ViewContext, path: string, params: Readonly<Recor
  * Previous / next links and the range shown ("全1,234件中 51～100件目"), as plain links so the
  * list pages without JavaScript; `params` are the current filters kept on every link.
  */
-export function Pager<T>(props: { ctx: ViewContext; page: Page<T>; path: string; params: Readonly<Record<string, string | undefined>> }) {
+export function Pager<T>(props: {
+  ctx: ViewContext;
+  page: Page<T>;
+  path: string;
+  params: Readonly<Record<string, string | undefined>>;
+  /** Also link each page by number (first, last and two either side of the current one), for short lists such as a city's KPIs. */
+  numbered?: boolean;
+}) {
   const { ctx, page } = props;
   if (page.total === 0) return null;
   const from = (page.page - 1) * page.pageSize + 1;
@@ -39,12 +46,40 @@ export function Pager<T>(props: { ctx: ViewContext; page: Page<T>; path: string;
       {page.pageCount > 1 ? (
         <ul class="pager-links">
           <li>{page.page > 1 ? <a href={link(page.page - 1)} rel="prev">← {ctx.t('nat.pager.prev')}</a> : null}</li>
-          <li aria-current="page">{fill(ctx.t('nat.pager.page'), { page: String(page.page) })} / {page.pageCount}</li>
+          {props.numbered ? (
+            pageNumbers(page.page, page.pageCount).map((n) =>
+              n === null ? (
+                <li aria-hidden="true">…</li>
+              ) : n === page.page ? (
+                <li aria-current="page">{fill(ctx.t('nat.pager.page'), { page: String(n) })}</li>
+              ) : (
+                <li>
+                  <a href={link(n)} aria-label={fill(ctx.t('nat.pager.page'), { page: String(n) })}>
+                    {n}
+                  </a>
+                </li>
+              ),
+            )
+          ) : (
+            <li aria-current="page">
+              {fill(ctx.t('nat.pager.page'), { page: String(page.page) })} / {page.pageCount}
+            </li>
+          )}
           <li>{page.page < page.pageCount ? <a href={link(page.page + 1)} rel="next">{ctx.t('nat.pager.next')} →</a> : null}</li>
         </ul>
       ) : null}
     </nav>
   );
+}
+
+/** The page numbers a numbered pager links: the first, the last and two either side of `current`, null for a gap. */
+export function pageNumbers(current: number, count: number): (number | null)[] {
+  const out: (number | null)[] = [];
+  for (let n = 1; n <= count; n++) {
+    if (n === 1 || n === count || Math.abs(n - current) <= 2) out.push(n);
+    else if (out[out.length - 1] !== null) out.push(null);
+  }
+  return out;
 }
 
 /** A select of prefectures (those hosting cities), "all" first. */

@@ -91,39 +91,3 @@ export function OpenDataView(props: { ctx: ViewContext; cities: readonly City[];
     </Layout>
   );
 }
-
-/** `/cities/:city/kpis`: every KPI of a city with its downloads. */
-export function KpiListView(props: { ctx: ViewContext; data: CityData; summary: CitySummary; filtered?: CitySummary['kpis'] | undefined; today: string }) {
-  const { ctx, data } = props;
-  const items = props.filtered ?? props.summary.kpis;
-  const cityName = localized(ctx, data.city.name, data.city.nameEn);
-  const title = `${ctx.t('pub.kpi.list')}${parens(cityName, ctx.lang)}`;
-  return (
-    <Layout
-      ctx={ctx}
-      title={title}
-      breadcrumbs={[
-        { href: ctx.href('/'), label: ctx.t('nav.home') },
-        { href: ctx.href(`/cities/${data.city.id}`), label: cityName },
-      ]}
-    >
-      <h1>{title}</h1>
-      <DownloadLinks ctx={ctx} base={ctx.href(`/cities/${data.city.id}/kpis`)} json={`/api/v1/cities/${data.city.id}/kpis`} />
-      <p>
-        <a href={ctx.href(`/cities/${data.city.id}/progress`)}>{ctx.t('pub.glance.link')}</a>
-      </p>
-      {props.filtered ? (
-        <p role="status">
-          {fill(ctx.t('pub.glance.filtered'), { n: String(props.filtered.length), total: String(props.summary.kpis.length) })}{' '}
-          <a href={ctx.href(`/cities/${data.city.id}/kpis`)}>{ctx.t('pub.glance.clear')}</a>
-        </p>
-      ) : null}
-      <KpiTable ctx={ctx} items={items.map((k) => ({ city: data.city, ...k, override: statusOverrideOf(data, k.kpi.id) }))} caption={title} today={props.today} />
-      <p>
-        <a href={`/cities/${data.city.id}/download.zip`} download>
-          {ctx.t('pub.data.zip')}
-        </a>
-      </p>
-    </Layout>
-  );
-}

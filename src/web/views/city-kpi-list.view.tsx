@@ -1,0 +1,166 @@
+import type { CityData } from '../../core/city/city.ts';
+import { NO_DEPARTMENT, type CityKpiListPage, type KpiListChoices } from '../../kpis/city-kpi-list.service.ts';
+import type { KpiListFilter } from '../../kpis/progress-glance.service.ts';
+import { statusOverridesByKpi } from '../../staff/staff-notes.service.ts';
+import { fill } from './fill.ts';
+import { parens } from './format.ts';
+import { Layout } from './layout.tsx';
+import { Pager } from './national-parts.tsx';
+import { DownloadLinks, KpiTable } from './public-parts.tsx';
+import { localized, type ViewContext } from './view-context.ts';
+
+/**
+ * A city's KPI list, one page of it (issue 11.1): the filter form (a GET form, no JavaScript),
+ * what the filter matched, the table of this page's KPIs and the pager ("1–50 of 272", numbered
+ * links with rel="prev"/"next"). The city page shows it with the first page; the form and the
+ * pager lead to `/cities/:city/kpis`, the one address of every filtered and paged list.
+ */
+export function KpiListSection(props: { ctx: ViewContext; data: CityData; list: CityKpiListPage; choices: KpiListChoices; caption: string; today: string }) {
+  const { ctx, data, list } = props;
+  const city = data.city;
+  const path = `/cities/${city.id}/kpis`;
+  const params = filterParams(list.filter);
+  const overrides = statusOverridesByKpi(data);
+  const matched = list.page.total;
+  return (
+    <>
+      <KpiFilterForm ctx={ctx} action={path} filter={list.filter} choices={props.choices} />
+      {list.active ? (
+        <p role="status" class={matched === 0 ? 'notice' : undefined}>
+          {matched === 0 ? ctx.t('pub.filter.none') : fill(ctx.t('pub.filter.result'), { n: String(matched), total: String(list.cityTotal) })}{' '}
+          <a href={ctx.href(path)}>{ctx.t('pub.filter.clear')}</a>
+        </p>
+      ) : null}
+      {list.cityTotal === 0 ? <p>{ctx.t('city.empty.noKpis')}</p> : null}
+      {list.page.items.length > 0 ? (
+        <KpiTable ctx={ctx} items={list.page.items.map((k) => ({ city, ...k, override: overrides.get(k.kpi.id) }))} caption={props.caption} today={props.today} />
+      ) : null}
+      <Pager ctx={ctx} page={list.page} path={path} params={params} numbered />
+    </>
+  );
+}
+
+/** The query parameters of a filter, as the form sends them (`department=-`: without a department). */
+export function filterParams(f: KpiListFilter): Record<string, string | undefined> {
+  return {
+    status: f.status,
+    goal: f.goal,
+    node: f.node,
+    department: f.department === undefined ? undefined : f.department === '' ? NO_DEPARTMENT : f.department,
+    q: f.text,
+  };
+}
+
+/** The list's filter form: status, SDG goal, plan goal, department and a fragment of the name; "all" sends "". */
+function KpiFilterForm(props: { ctx: ViewContext; action: string; filter: KpiListFilter; choices: KpiListChoices }) {
+  const { ctx, filter, choices } = props;
+  const all = ctx.t('pub.filter.all');
+  return (
+    <form method="get" action={props.action} class="filter-form filter-panel kpi-filter" role="search" aria-label={ctx.t('pub.filter.title')}>
+      {ctx.lang === 'en' ? <input type="hidden" name="lang" value="en" /> : null}
+      <div class="filter-fields">
+        <div class="field">
+          <label for="kl-status">{ctx.t('pub.filter.status')}</label>
+          <select id="kl-status" name="status">
+            <option value="">{all}</option>
+            {choices.statuses.map((s) => (
+              <option value={s} selected={filter.status === s}>
+                {ctx.t(`status.${s}`)}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div class="field">
+          <label for="kl-goal">{ctx.t('pub.filter.goal')}</label>
+          <select id="kl-goal" name="goal">
+            <option value="">{all}</option>
+            {choices.goals.map((g) => (
+              <option value={g.id} selected={filter.goal === g.id}>
+                {g.id}. {localized(ctx, g.short.ja, g.short.en)}
+              </option>
+            ))}
+          </select>
+        </div>
+        {choices.planGoals.length > 0 ? (
+          <div class="field">
+            <label for="kl-node">{ctx.t('pub.kpiList.planGoal')}</label>
+            <select id="kl-node" name="node">
+              <option value="">{all}</option>
+              {choices.planGoals.map((p) => (
+                <optgroup label={localized(ctx, p.plan.title, p.plan.titleEn)}>
+                  {p.nodes.map((n) => (
+                    <option value={n.value} selected={filter.node === n.value}>
+                      {localized(ctx, n.label.ja, n.label.en)}
+                    </option>
+                  ))}
+                </optgroup>
+              ))}
+              {filter.node !== undefined && !choices.planGoals.some((p) => p.nodes.some((n) => n.value === filter.node)) ? (
+                // A deeper node from a link (its KPIs are listed): kept selected so "apply" keeps it.
+                <option value={filter.node} selected>
+                  {filter.node}
+                </option>
+              ) : null}
+            </select>
+          </div>
+        ) : null}
+        {choices.departments.length > 0 || choices.hasKpisWithoutDepartment ? (
+          <div class="field">
+            <label for="kl-department">{ctx.t('pub.kpiList.department')}</label>
+            <select id="kl-department" name="department">
+              <option value="">{all}</option>
+              {choices.departments.map((d) => (
+                <option value={d} selected={filter.department === d}>
+                  {d}
+                </option>
+              ))}
+              {choices.hasKpisWithoutDepartment ? (
+                <option value={NO_DEPARTMENT} selected={filter.department === ''}>
+                  {ctx.t('pub.glance.noDepartment')}
+                </option>
+              ) : null}
+            </select>
+          </div>
+        ) : null}
+        <div class="field">
+          <label for="kl-q">{ctx.t('pub.kpiList.name')}</label>
+          <input type="search" id="kl-q" name="q" value={filter.text ?? ''} maxlength={100} />
+        </div>
+      </div>
+      <div class="filter-actions">
+        <button type="submit">{ctx.t('pub.filter.apply')}</button>
+      </div>
+    </form>
+  );
+}
+
+/** `/cities/:city/kpis`: a page of the city's KPIs, filtered, with the downloads of the whole filtered list. */
+export function KpiListView(props: { ctx: ViewContext; data: CityData; list: CityKpiListPage; choices: KpiListChoices; today: string }) {
+  const { ctx, data, list } = props;
+  const cityName = localized(ctx, data.city.name, data.city.nameEn);
+  const title = `${ctx.t('pub.kpi.list')}${parens(cityName, ctx.lang)}`;
+  const query = new URLSearchParams(Object.entries(filterParams(list.filter)).filter((e): e is [string, string] => e[1] !== undefined)).toString();
+  const base = `/cities/${data.city.id}/kpis${query ? `?${query}` : ''}`;
+  return (
+    <Layout
+      ctx={ctx}
+      title={title}
+      breadcrumbs={[
+        { href: ctx.href('/'), label: ctx.t('nav.home') },
+        { href: ctx.href(`/cities/${data.city.id}`), label: cityName },
+      ]}
+    >
+      <h1>{title}</h1>
+      <DownloadLinks ctx={ctx} base={ctx.href(base)} json={list.active ? undefined : `/api/v1/cities/${data.city.id}/kpis`} label={ctx.t(list.active ? 'pub.kpiList.downloadFiltered' : 'pub.kpiList.downloadAll')} />
+      <p>
+        <a href={ctx.href(`/cities/${data.city.id}/progress`)}>{ctx.t('pub.glance.link')}</a>
+      </p>
+      <KpiListSection ctx={ctx} data={data} list={list} choices={props.choices} caption={title} today={props.today} />
+      <p>
+        <a href={`/cities/${data.city.id}/download.zip`} download>
+          {ctx.t('pub.data.zip')}
+        </a>
+      </p>
+    </Layout>
+  );
+}
