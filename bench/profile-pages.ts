@@ -6,15 +6,21 @@
  * each page's bytes and mean milliseconds per request (wall clock and CPU, one process: a profile aid,
  * not the benchmark; `npm run bench -- --web` measures the server).
  *
- * `--n=N` requests per page (default 300); `--dump=DIR` writes each page's HTML there.
+ * `--n=N` requests per page (default 300); `--dump=DIR` writes each page's HTML there;
+ * `--only=plan,kpi` measures only the named pages; `--cpu-prof=DIR` writes a V8 CPU profile of each
+ * page's measured requests alone (`DIR/<page>.cpuprofile`, without start-up and seeding), for
+ * Chrome DevTools or speedscope.
  */
 import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { openAppContext } from '../src/app-context.ts';
 import { importPlanData } from '../src/cities/plan-data-import.service.ts';
 import { createApp } from '../src/web/app.tsx';
 import { generateCity } from './national/generate.ts';
 
 const dump = process.argv.find((a) => a.startsWith('--dump='))?.slice(7);
+const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7).split(',');
+const profileDir = process.argv.find((a) => a.startsWith('--cpu-prof='))?.slice(11);
 const n = Number(process.argv.find((a) => a.startsWith('--n='))?.slice(4) ?? 300);
 const ctx = await openAppContext({ dataDir: '', databaseUrl: undefined, seed: true, inMemory: true }, { announce: () => {} });
 // City index 6 of the national bench's seed has 281 KPIs (the size the README quotes).
@@ -35,17 +41,29 @@ const pages: Record<string, string> = {
   [`kpi_${big.kpiIds.length}`]: `/cities/${big.id}/kpis/${big.kpiIds[0]}`,
 };
 for (const [name, path] of Object.entries(pages)) {
+  if (only && !only.includes(name)) continue;
   const first = await app.request(path);
   if (first.status !== 200) throw new Error(`${path}: ${first.status}`);
   const body = await first.text();
   const bytes = Buffer.byteLength(body);
   if (dump) writeFileSync(`${dump}/${name}.html`, body);
   for (let i = 0; i < 30; i++) await (await app.request(`${path}?warm=${i}`)).arrayBuffer();
+  const session = profileDir ? new Session() : undefined;
+  if (session) {
+    session.connect();
+    await session.post('Profiler.enable');
+    await session.post('Profiler.start');
+  }
   const t = performance.now();
   const cpu = process.cpuUsage();
   for (let i = 0; i < n; i++) await (await app.request(`${path}?profile=${i}`)).arrayBuffer();
   const ms = (performance.now() - t) / n;
   const used = process.cpuUsage(cpu);
+  if (session) {
+    const { profile } = await session.post('Profiler.stop');
+    writeFileSync(`${profileDir}/${name}.cpuprofile`, JSON.stringify(profile));
+    session.disconnect();
+  }
   const cpuMs = (used.user + used.system) / 1000 / n;
   console.log(`${name.padEnd(10)} ${String(bytes).padStart(8)} bytes ${ms.toFixed(3).padStart(8)} ms/request ${cpuMs.toFixed(3).padStart(8)} ms CPU/request`);
 }

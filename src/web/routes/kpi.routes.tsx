@@ -14,7 +14,7 @@ import { KPI_STATUSES, type KpiStatus } from '../../core/kpi/status.ts';
 import { z } from 'zod';
 import { ProgressView } from '../views/progress.view.tsx';
 import { viewContextOf } from '../request-context.ts';
-import { KpiView } from '../views/kpi.view.tsx';
+import { kpiPage } from '../views/kpi.view.tsx';
 import { KpiListView } from '../views/open-data.view.tsx';
 import { clockOf, type WebDeps } from '../web-deps.ts';
 import { notFound } from './public.routes.tsx';
@@ -69,7 +69,7 @@ export function kpiRoutes(deps: WebDeps): Hono {
     // Baseline, every published actual and every target (future ones too), issue 15.3.
     if (format === 'csv') return cityCsvResponse(data.city, kpiSeriesTable(data.city, [detail.kpi]), name);
     if (format === 'json') return jsonResponse(kpiDetailJson(detail), name);
-    return htmlPage(c, <KpiView ctx={viewContextOf(c)} detail={detail} publicUrl={deps.web?.publicUrl} />);
+    return htmlPage(c, kpiPage({ ctx: viewContextOf(c), detail, publicUrl: deps.web?.publicUrl, owner: data }));
   });
 
   /**
