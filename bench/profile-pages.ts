@@ -4,7 +4,8 @@
  * about 280 KPIs (bench/national/generate.ts), each page requested through `app.request` with an
  * unknown query parameter so that every request renders (the page cache passes it by). Prints
  * each page's bytes and mean milliseconds per request (wall clock and CPU, one process: a profile aid,
- * not the benchmark; `npm run bench -- --web` measures the server).
+ * not the benchmark; `npm run bench -- --web` measures the server), and the CPU of a cold request
+ * (every kept fragment dropped first, as after a write to the city).
  *
  * `--n=N` requests per page (default 300); `--dump=DIR` writes each page's HTML there;
  * `--only=plan,kpi` measures only the named pages; `--cpu-prof=DIR` writes a V8 CPU profile of each
@@ -16,6 +17,7 @@ import { Session } from 'node:inspector/promises';
 import { openAppContext } from '../src/app-context.ts';
 import { importPlanData } from '../src/cities/plan-data-import.service.ts';
 import { createApp } from '../src/web/app.tsx';
+import { fragments } from '../src/web/views/fragment-cache.ts';
 import { generateCity } from './national/generate.ts';
 
 const dump = process.argv.find((a) => a.startsWith('--dump='))?.slice(7);
@@ -65,6 +67,15 @@ for (const [name, path] of Object.entries(pages)) {
     session.disconnect();
   }
   const cpuMs = (used.user + used.system) / 1000 / n;
-  console.log(`${name.padEnd(10)} ${String(bytes).padStart(8)} bytes ${ms.toFixed(3).padStart(8)} ms/request ${cpuMs.toFixed(3).padStart(8)} ms CPU/request`);
+  // Cold: every kept fragment dropped before each request, as the first render after a write.
+  const coldN = Math.max(1, Math.floor(n / 3));
+  const coldCpu = process.cpuUsage();
+  for (let i = 0; i < coldN; i++) {
+    fragments.clear();
+    await (await app.request(`${path}?cold=${i}`)).arrayBuffer();
+  }
+  const coldUsed = process.cpuUsage(coldCpu);
+  const coldMs = (coldUsed.user + coldUsed.system) / 1000 / coldN;
+  console.log(`${name.padEnd(10)} ${String(bytes).padStart(8)} bytes ${ms.toFixed(3).padStart(8)} ms/request ${cpuMs.toFixed(3).padStart(8)} ms CPU/request ${coldMs.toFixed(3).padStart(8)} ms CPU/cold request`);
 }
 await ctx.close();
