@@ -27,20 +27,18 @@ const encoder = new TextEncoder();
 /** Scratch space for encoding: a page's only allocation is then its exact bytes. */
 const scratch = new Uint8Array(1024 * 1024);
 
-/** The parts of a page as one buffer: each text encoded (into the scratch space), each byte part copied. */
+/** The parts of a page as one buffer: each text encoded into it, each byte part copied (no zero fill first). */
 function joinParts(parts: PageParts): Uint8Array {
   let length = 0;
-  const encoded: Uint8Array[] = [];
-  for (const p of parts) {
-    const bytes = typeof p === 'string' ? encoder.encode(p) : p;
-    encoded.push(bytes);
-    length += bytes.byteLength;
-  }
-  const out = new Uint8Array(length);
+  for (const p of parts) length += typeof p === 'string' ? Buffer.byteLength(p, 'utf8') : p.byteLength;
+  const out = Buffer.allocUnsafe(length);
   let at = 0;
-  for (const bytes of encoded) {
-    out.set(bytes, at);
-    at += bytes.byteLength;
+  for (const p of parts) {
+    if (typeof p === 'string') at += out.write(p, at, 'utf8');
+    else {
+      out.set(p, at);
+      at += p.byteLength;
+    }
   }
   return out;
 }
