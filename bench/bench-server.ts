@@ -3,9 +3,10 @@
  * measured apart from the load generator's: the same set-up as `michishirube serve` (config
  * from the environment: DATABASE_URL or DATA_DIR, PORT, SEED), plus a static twin of any page
  * at `/__bench/static/<path>`: the bytes that page answered first, served again without any
- * work (the ceiling of this machine, Node and Hono), and a cold twin at `/__bench/cold/<path>`:
- * that page rendered after dropping every kept fragment (src/web/views/fragment-cache.ts), as
- * the first request after a write to its city renders it. Prints one JSON line on stdout once it
+ * work (the ceiling of this machine, Node and Hono). A request whose query holds `bench_cold=`
+ * (an unknown parameter: the page cache passes it by) is rendered after dropping every kept
+ * fragment (src/web/views/fragment-cache.ts), as the first request after a write to its city
+ * renders it. Prints one JSON line on stdout once it
  * listens: `{"port": …, "pid": …}`.
  */
 import { serve } from '@hono/node-server';
@@ -23,14 +24,10 @@ await loadJapaneseAnalyser();
 const app = createApp({ db: ctx.db, store: ctx.store, staff: ctx.staff, web: config.web, clock: ctx.clock });
 
 const STATIC_PREFIX = '/__bench/static';
-const COLD_PREFIX = '/__bench/cold';
 const twins = new Map<string, { body: Uint8Array; type: string }>();
 async function fetchBench(req: Request): Promise<Response> {
+  if (req.url.includes('bench_cold=')) fragments.clear();
   const url = new URL(req.url);
-  if (url.pathname.startsWith(COLD_PREFIX)) {
-    fragments.clear();
-    return app.fetch(new Request(url.origin + url.pathname.slice(COLD_PREFIX.length) + url.search, { headers: req.headers }));
-  }
   if (!url.pathname.startsWith(STATIC_PREFIX)) return app.fetch(req);
   const path = url.pathname.slice(STATIC_PREFIX.length) + url.search;
   let twin = twins.get(path);

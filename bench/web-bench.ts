@@ -56,7 +56,7 @@ export async function benchWeb(rounds = 10): Promise<Record<keyof typeof WEB_PAG
       const kinds = {
         cached: () => ({ path, tag: 'cached' }),
         uncached: () => ({ path: `${path}?bench_nocache=${n++}`, tag: 'uncached' }),
-        cold: () => ({ path: `/__bench/cold${path}?bench_nocache=${n++}`, tag: 'cold' }),
+        cold: () => ({ path: `${path}?bench_cold=${n++}`, tag: 'cold' }),
         static: () => ({ path: `/__bench/static${path}`, tag: 'static' }),
       };
       const totals = { cached: 0, uncached: 0, cold: 0, static: 0 };

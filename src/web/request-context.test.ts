@@ -9,7 +9,7 @@ describe('viewContextOf', () => {
     const ctx = viewContextOf(c);
     return c.json({ lang: ctx.lang, path: ctx.path, other: ctx.otherLangHref(), home: ctx.href('/cities/x') });
   });
-  const of = async (url: string) => (await app.request(url)).json();
+  const of = async (url: string) => (await (await app.request(url)).json()) as { lang: string; path: string; other: string; home: string };
 
   it('keeps the page and its other parameters in the language switch, without lang', async () => {
     expect(await of('/cities/a')).toEqual({ lang: 'ja', path: '/cities/a', other: '/cities/a?lang=en', home: '/cities/x' });
