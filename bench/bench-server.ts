@@ -3,7 +3,10 @@
  * measured apart from the load generator's: the same set-up as `michishirube serve` (config
  * from the environment: DATABASE_URL or DATA_DIR, PORT, SEED), plus a static twin of any page
  * at `/__bench/static/<path>`: the bytes that page answered first, served again without any
- * work (the ceiling of this machine, Node and Hono). Prints one JSON line on stdout once it
+ * work (the ceiling of this machine, Node and Hono). A request whose query holds `bench_cold=`
+ * (an unknown parameter: the page cache passes it by) is rendered after dropping every kept
+ * fragment (src/web/views/fragment-cache.ts), as the first request after a write to its city
+ * renders it. Prints one JSON line on stdout once it
  * listens: `{"port": …, "pid": …}`.
  */
 import { serve } from '@hono/node-server';
@@ -12,6 +15,7 @@ import { loadConfig } from '../src/config.ts';
 import { openAppContext } from '../src/app-context.ts';
 import { loadJapaneseAnalyser } from '../src/search/japanese-analyser.ts';
 import { createApp } from '../src/web/app.tsx';
+import { fragments } from '../src/web/views/fragment-cache.ts';
 
 const config = loadConfig();
 const ctx = await openAppContext(config, { purpose: 'serve', announce: () => {} });
@@ -22,6 +26,7 @@ const app = createApp({ db: ctx.db, store: ctx.store, staff: ctx.staff, web: con
 const STATIC_PREFIX = '/__bench/static';
 const twins = new Map<string, { body: Uint8Array; type: string }>();
 async function fetchBench(req: Request): Promise<Response> {
+  if (req.url.includes('bench_cold=')) fragments.clear();
   const url = new URL(req.url);
   if (!url.pathname.startsWith(STATIC_PREFIX)) return app.fetch(req);
   const path = url.pathname.slice(STATIC_PREFIX.length) + url.search;

@@ -63,7 +63,7 @@ async function benchSeedLoad(): Promise<void> {
 }
 
 /**
- * Issues 4 and 11.4: city, plan and KPI pages cached and uncached, each interleaved with the same
+ * Issues 4 and 11.4: city, plan and KPI pages cached, uncached and cold, each interleaved with the same
  * bytes served static (A B A B), the server in its own process.
  */
 async function benchWebPage(): Promise<void> {
@@ -76,12 +76,17 @@ async function benchWebPage(): Promise<void> {
     say(`web.${name}_page_uncached_requests_per_second`, w.uncachedRps, 'req/s');
     say(`web.${name}_page_uncached_p95_ms`, w.uncachedP95Ms, 'ms');
     say(`web.${name}_page_uncached_slowdown`, w.uncachedSlowdown, '× static', '<= 10');
+    say(`web.${name}_page_cold_requests_per_second`, w.coldRps, 'req/s');
+    say(`web.${name}_page_cold_p95_ms`, w.coldP95Ms, 'ms');
+    say(`web.${name}_page_cold_slowdown`, w.coldSlowdown, '× static');
     say(`web.${name}_page_bytes`, w.bytes, 'bytes');
     say(`web.${name}_page_static_cpu_ms`, w.cpuMs.static, 'ms CPU/req');
     say(`web.${name}_page_cached_cpu_ms`, w.cpuMs.cached, 'ms CPU/req');
     say(`web.${name}_page_uncached_cpu_ms`, w.cpuMs.uncached, 'ms CPU/req');
+    say(`web.${name}_page_cold_cpu_ms`, w.cpuMs.cold, 'ms CPU/req');
     say(`web.${name}_page_cached_cpu_to_static`, w.cpuMs.cached / w.cpuMs.static, '× static CPU', '<= 1.1');
     say(`web.${name}_page_uncached_cpu_to_static`, w.cpuMs.uncached / w.cpuMs.static, '× static CPU', '<= 10');
+    say(`web.${name}_page_cold_cpu_to_static`, w.cpuMs.cold / w.cpuMs.static, '× static CPU');
   }
 }
 

@@ -4,17 +4,25 @@
  * about 280 KPIs (bench/national/generate.ts), each page requested through `app.request` with an
  * unknown query parameter so that every request renders (the page cache passes it by). Prints
  * each page's bytes and mean milliseconds per request (wall clock and CPU, one process: a profile aid,
- * not the benchmark; `npm run bench -- --web` measures the server).
+ * not the benchmark; `npm run bench -- --web` measures the server), and the CPU of a cold request
+ * (every kept fragment dropped first, as after a write to the city).
  *
- * `--n=N` requests per page (default 300); `--dump=DIR` writes each page's HTML there.
+ * `--n=N` requests per page (default 300); `--dump=DIR` writes each page's HTML there;
+ * `--only=plan,kpi` measures only the named pages; `--cpu-prof=DIR` writes a V8 CPU profile of each
+ * page's measured requests alone (`DIR/<page>.cpuprofile`, without start-up and seeding), for
+ * Chrome DevTools or speedscope.
  */
 import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { openAppContext } from '../src/app-context.ts';
 import { importPlanData } from '../src/cities/plan-data-import.service.ts';
 import { createApp } from '../src/web/app.tsx';
+import { fragments } from '../src/web/views/fragment-cache.ts';
 import { generateCity } from './national/generate.ts';
 
 const dump = process.argv.find((a) => a.startsWith('--dump='))?.slice(7);
+const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7).split(',');
+const profileDir = process.argv.find((a) => a.startsWith('--cpu-prof='))?.slice(11);
 const n = Number(process.argv.find((a) => a.startsWith('--n='))?.slice(4) ?? 300);
 const ctx = await openAppContext({ dataDir: '', databaseUrl: undefined, seed: true, inMemory: true }, { announce: () => {} });
 // City index 6 of the national bench's seed has 281 KPIs (the size the README quotes).
@@ -38,18 +46,39 @@ const pages: Record<string, string> = {
   [`kpis_achieved_${big.kpiIds.length}`]: `/cities/${big.id}/kpis?status=achieved`,
 };
 for (const [name, path] of Object.entries(pages)) {
+  if (only && !only.includes(name)) continue;
   const first = await app.request(path);
   if (first.status !== 200) throw new Error(`${path}: ${first.status}`);
   const body = await first.text();
   const bytes = Buffer.byteLength(body);
   if (dump) writeFileSync(`${dump}/${name}.html`, body);
   for (let i = 0; i < 30; i++) await (await app.request(`${path}${path.includes('?') ? '&' : '?'}warm=${i}`)).arrayBuffer();
+  const session = profileDir ? new Session() : undefined;
+  if (session) {
+    session.connect();
+    await session.post('Profiler.enable');
+    await session.post('Profiler.start');
+  }
   const t = performance.now();
   const cpu = process.cpuUsage();
   for (let i = 0; i < n; i++) await (await app.request(`${path}${path.includes('?') ? '&' : '?'}profile=${i}`)).arrayBuffer();
   const ms = (performance.now() - t) / n;
   const used = process.cpuUsage(cpu);
+  if (session) {
+    const { profile } = await session.post('Profiler.stop');
+    writeFileSync(`${profileDir}/${name}.cpuprofile`, JSON.stringify(profile));
+    session.disconnect();
+  }
   const cpuMs = (used.user + used.system) / 1000 / n;
-  console.log(`${name.padEnd(16)} ${String(bytes).padStart(8)} bytes ${ms.toFixed(3).padStart(8)} ms/request ${cpuMs.toFixed(3).padStart(8)} ms CPU/request`);
+  // Cold: every kept fragment dropped before each request, as the first render after a write.
+  const coldN = Math.max(1, Math.floor(n / 3));
+  const coldCpu = process.cpuUsage();
+  for (let i = 0; i < coldN; i++) {
+    fragments.clear();
+    await (await app.request(`${path}${path.includes('?') ? '&' : '?'}cold=${i}`)).arrayBuffer();
+  }
+  const coldUsed = process.cpuUsage(coldCpu);
+  const coldMs = (coldUsed.user + coldUsed.system) / 1000 / coldN;
+  console.log(`${name.padEnd(16)} ${String(bytes).padStart(8)} bytes ${ms.toFixed(3).padStart(8)} ms/request ${cpuMs.toFixed(3).padStart(8)} ms CPU/request ${coldMs.toFixed(3).padStart(8)} ms CPU/cold request`);
 }
 await ctx.close();

@@ -23,6 +23,11 @@ export function markStable<T extends object>(data: T): T {
   return data;
 }
 
+/** Whether an object was marked by {@link markStable} (or is a memoised result): never changed afterwards. */
+export function isStable(owner: object): boolean {
+  return stable.has(owner);
+}
+
 /**
  * `compute()` for `owner` and `key`, computed once per stable owner (see {@link markStable})
  * and afresh for any other object. A result that is an object counts as stable too: it is

@@ -1,5 +1,6 @@
 import type { Context } from 'hono';
 import type { HtmlEscapedString } from 'hono/utils/html';
+import type { PageParts } from './views/layout.tsx';
 import { markSecured, securityHeadersFor } from './middleware/security-headers.ts';
 
 /**
@@ -9,12 +10,13 @@ import { markSecured, securityHeadersFor } from './middleware/security-headers.t
  * page that was a third of the server's CPU per request. Here the text is encoded once, into a
  * reused buffer, and the answer carries its security headers from the start (the middleware's
  * set for this request, security-headers.ts), so nothing rebuilds its headers afterwards.
+ * A page given as {@link PageParts} (text around kept bytes, fragment-cache.ts) is encoded and
+ * joined into one buffer.
  * Answers `status` (default 200) with `text/html; charset=UTF-8`.
  */
-export async function htmlPage(c: Context, page: HtmlEscapedString | Promise<HtmlEscapedString>, status: 200 | 404 = 200): Promise<Response> {
+export async function htmlPage(c: Context, page: HtmlEscapedString | Promise<HtmlEscapedString> | PageParts, status: 200 | 404 = 200): Promise<Response> {
   // A JSX element renders on toString(); views here are synchronous, but await what it gives anyway.
-  const html = String(await (await page).toString());
-  const body = encodeUtf8(html);
+  const body = Array.isArray(page) ? joinParts(page as PageParts) : encodeUtf8(String(await (await (page as HtmlEscapedString | Promise<HtmlEscapedString>)).toString()));
   const security = securityHeadersFor(c.req.raw);
   const headers: Record<string, string> = { ...security, 'content-type': 'text/html; charset=UTF-8', 'content-length': String(body.byteLength) };
   const res = new Response(body, { status, headers });
@@ -24,6 +26,22 @@ export async function htmlPage(c: Context, page: HtmlEscapedString | Promise<Htm
 const encoder = new TextEncoder();
 /** Scratch space for encoding: a page's only allocation is then its exact bytes. */
 const scratch = new Uint8Array(1024 * 1024);
+
+/** The parts of a page as one buffer: each text encoded into it, each byte part copied (no zero fill first). */
+function joinParts(parts: PageParts): Uint8Array {
+  let length = 0;
+  for (const p of parts) length += typeof p === 'string' ? Buffer.byteLength(p, 'utf8') : p.byteLength;
+  const out = Buffer.allocUnsafe(length);
+  let at = 0;
+  for (const p of parts) {
+    if (typeof p === 'string') at += out.write(p, at, 'utf8');
+    else {
+      out.set(p, at);
+      at += p.byteLength;
+    }
+  }
+  return out;
+}
 
 /** The UTF-8 bytes of a text (at most 3 bytes per UTF-16 code unit; larger pages are encoded directly, the scratch stays 1 MB). */
 function encodeUtf8(text: string): Uint8Array {

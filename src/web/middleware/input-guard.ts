@@ -154,10 +154,21 @@ export async function checkFormBody(c: Context): Promise<void> {
  */
 export function inputGuard(rules: readonly BodyLimitRule[] = []): MiddlewareHandler {
   return async (c, next) => {
-    checkRequestTarget(c.req.url);
-    if (rules.find((r) => r.path.test(c.req.path))?.maxBytes !== 'route') await checkFormBody(c);
+    const url = c.req.url;
+    if (!surelyWithinRules(url)) checkRequestTarget(url);
+    // Only a request with a body has form fields to check (GET, the public pages, has none).
+    if (BODY_METHODS.has(c.req.method) && rules.find((r) => r.path.test(c.req.path))?.maxBytes !== 'route') await checkFormBody(c);
     return next();
   };
+}
+
+/**
+ * Whether a request URL passes the guard's checks without decoding it: a short URL without a
+ * percent sign has no control character (the HTTP parser and the URL parser let none through
+ * unencoded), no segment or value over its limit and few fields. Most requests are such.
+ */
+function surelyWithinRules(url: string): boolean {
+  return !url.includes('%') && url.length <= (url.includes('?') ? SHORT_URL : MAX_SEGMENT);
 }
 
 /** Checks a request URL's path and query as {@link inputGuard} does; throws the 400 it would answer. */
@@ -176,9 +187,7 @@ function checkRequestTarget(url: string): void {
  * answers before the guard runs (the page cache's hits), which then leaves the request to the app.
  */
 export function requestTargetProblem(url: string): boolean {
-  // A short URL without a percent sign has no control character (the HTTP parser and the URL
-  // parser let none through unencoded), no segment or value over its limit and few fields.
-  if (!url.includes('%') && url.length <= (url.includes('?') ? SHORT_URL : MAX_SEGMENT)) return false;
+  if (surelyWithinRules(url)) return false;
   try {
     checkRequestTarget(url);
     return false;

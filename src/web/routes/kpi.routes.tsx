@@ -15,7 +15,7 @@ import { errors } from '../errors.ts';
 import { statusOverridesByKpi } from '../../staff/staff-notes.service.ts';
 import { ProgressView } from '../views/progress.view.tsx';
 import { viewContextOf } from '../request-context.ts';
-import { KpiView } from '../views/kpi.view.tsx';
+import { kpiPage } from '../views/kpi.view.tsx';
 import { KpiListView } from '../views/city-kpi-list.view.tsx';
 import { clockOf, type WebDeps } from '../web-deps.ts';
 import { notFound } from './public.routes.tsx';
@@ -77,7 +77,7 @@ export function kpiRoutes(deps: WebDeps): Hono {
     // Baseline, every published actual and every target (future ones too), issue 15.3.
     if (format === 'csv') return cityCsvResponse(data.city, kpiSeriesTable(data.city, [detail.kpi]), name);
     if (format === 'json') return jsonResponse(kpiDetailJson(detail), name);
-    return htmlPage(c, <KpiView ctx={viewContextOf(c)} detail={detail} publicUrl={deps.web?.publicUrl} />);
+    return htmlPage(c, kpiPage({ ctx: viewContextOf(c), detail, publicUrl: deps.web?.publicUrl, owner: data }));
   });
 
   /**

@@ -5,7 +5,7 @@ import { viewContextOf } from '../request-context.ts';
 import { CityView } from '../views/city.view.tsx';
 import { HomeView } from '../views/home.view.tsx';
 import { NotFoundView } from '../views/not-found.view.tsx';
-import { PlanView } from '../views/plan.view.tsx';
+import { planPage } from '../views/plan.view.tsx';
 import { clockOf, type WebDeps } from '../web-deps.ts';
 import { progressAtAGlance } from '../../kpis/progress-glance.service.ts';
 import { z } from 'zod';
@@ -73,7 +73,7 @@ export function publicRoutes(deps: WebDeps): Hono {
     const name = `${data.city.id}-${plan.id}`;
     if (format === 'csv') return cityCsvResponse(data.city, planReportTable(data.city.id, filtered.report), name);
     if (format === 'json') return jsonResponse({ city: data.city.id, plan: plan.id, filter, rows: planReportTable(data.city.id, filtered.report).rows }, name);
-    return htmlPage(c, <PlanView ctx={viewContextOf(c)} city={data.city} report={filtered.report} overall={planRollup(report)} filter={filter} filtered={filtered} unpublishedYears={data.unpublishedYears} />);
+    return htmlPage(c, planPage({ ctx: viewContextOf(c), city: data.city, report: filtered.report, overall: planRollup(report), filter, filtered, unpublishedYears: data.unpublishedYears, owner: data }));
   });
 
   return app;

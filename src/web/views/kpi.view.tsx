@@ -15,11 +15,12 @@ import { kpiChartSeries } from '../charts/kpi-chart-model.ts';
 import { renderKpiChart, type KpiChartInput } from '../charts/kpi-time-series.chart.ts';
 import { formatNumber, formatQuantity, formatRate, formatTime, parens } from './format.ts';
 import { fill } from './fill.ts';
-import { Layout } from './layout.tsx';
+import { layoutPage, type PageParts } from './layout.tsx';
+import { fragments } from './fragment-cache.ts';
 import { DownloadLinks, GoalChip, goalPath, OverrideNote, quantityLabel, rateLabel, StatusWithOverride, timeLabel, yearLabel } from './public-parts.tsx';
 import { RateBar, StatusBadge } from './status-badge.tsx';
 import { localized, type ViewContext } from './view-context.ts';
-import { joinMarkup, markup, type Markup } from './markup.ts';
+import { joinMarkup, markup, renderToString, type Markup } from './markup.ts';
 
 /** The keys of calculation records the page labels; others are shown as named in the record. */
 const CALC_KEYS = [
@@ -30,13 +31,34 @@ const CALC_KEYS = [
 type CalcKey = (typeof CALC_KEYS)[number];
 const isCalcKey = (k: string): k is CalcKey => (CALC_KEYS as readonly string[]).includes(k);
 
-/** `/cities/:city/kpis/:kpi`: chart, data table, status with how it was reached, targets, commentary, sources. */
-export function KpiView(props: {
+/** What the KPI page shows. */
+export interface KpiViewProps {
   ctx: ViewContext;
   detail: KpiDetail;
   /** The site's origin (PUBLIC_URL), for the iframe code's absolute URL; undefined when not configured. */
   publicUrl?: string | undefined;
-}) {
+}
+
+/**
+ * `/cities/:city/kpis/:kpi`: chart, data table, status with how it was reached, targets,
+ * commentary, sources. The page frame is rendered per request; the main content is kept per data
+ * version (fragment-cache.ts): `owner` is the city's data as the store handed it out, from which
+ * the detail was computed (the key adds the KPI, the language and the public URL).
+ */
+export function kpiPage(props: KpiViewProps & { owner: object }): PageParts {
+  const { ctx, detail } = props;
+  const { kpi, data } = detail;
+  const city = data.city;
+  const main = fragments.get(props.owner, `kpi\u0000${kpi.id}\u0000${ctx.lang}\u0000${props.publicUrl ?? ''}`, () => renderToString(<KpiMain {...props} />));
+  return layoutPage(ctx, localized(ctx, kpi.name, kpi.nameEn), [
+    { href: ctx.href('/'), label: ctx.t('nav.home') },
+    { href: ctx.href(`/cities/${city.id}`), label: localized(ctx, city.name, city.nameEn) },
+    { href: ctx.href(`/cities/${city.id}/kpis`), label: ctx.t('pub.kpi.list') },
+  ], main);
+}
+
+/** The KPI page's main content: what the city's data and the language decide. */
+function KpiMain(props: KpiViewProps) {
   const { ctx, detail } = props;
   const { kpi, data, evaluation: e } = detail;
   const city = data.city;
@@ -45,15 +67,7 @@ export function KpiView(props: {
   const cityName = localized(ctx, city.name, city.nameEn);
   const base = `/cities/${city.id}/kpis/${kpi.id}`;
   return (
-    <Layout
-      ctx={ctx}
-      title={name}
-      breadcrumbs={[
-        { href: ctx.href('/'), label: ctx.t('nav.home') },
-        { href: ctx.href(`/cities/${city.id}`), label: cityName },
-        { href: ctx.href(`/cities/${city.id}/kpis`), label: ctx.t('pub.kpi.list') },
-      ]}
-    >
+    <>
       <p class="muted">
         {cityName} ・ {ctx.t('pub.kpi.kicker')}
       </p>
@@ -210,7 +224,7 @@ export function KpiView(props: {
         <h2 id="src-h">{ctx.t('pub.about.asPublishedIn')}</h2>
         <PublishedIn ctx={ctx} detail={detail} />
       </section>
-    </Layout>
+    </>
   );
 }
 

@@ -1,6 +1,7 @@
 import type { Child } from 'hono/jsx';
-import type { ViewContext } from './view-context.ts';
+import { viewContext, type ViewContext } from './view-context.ts';
 import { markup, type Markup, type MarkupPart } from './markup.ts';
+import type { Lang } from '../../i18n/lang.ts';
 
 /**
  * A page's `<head>` (charset, viewport, title, one stylesheet) as markup. Written as JSX, a
@@ -18,19 +19,39 @@ export const APP_STYLESHEET: Markup = markup`<link rel="stylesheet" href="/stati
 export function Layout(props: { ctx: ViewContext; title: string; children: Child; breadcrumbs?: { href: string; label: string }[] }) {
   const { ctx } = props;
   return (
-    <html lang={ctx.lang}>
-      {documentHead(`${props.title} | ${ctx.t('app.name')}`)}
-      <body>
-        {siteHeader(ctx)}
-        <Breadcrumbs trail={props.breadcrumbs} current={props.title} />
-        <main id="main" class="wrap">
-          {props.children}
-        </main>
-        {siteFooter(ctx)}
-      </body>
-    </html>
+    <>
+      {layoutOpening(ctx, props.title, props.breadcrumbs)}
+      {props.children}
+      {layoutClosing(ctx)}
+    </>
   );
 }
+
+/**
+ * A page of {@link Layout} as pieces to send: the frame rendered for this request (its header's
+ * language switch links to this very URL) around a main content kept as UTF-8 bytes
+ * (fragment-cache.ts). The same HTML as `<Layout>` with that content as its children.
+ */
+export function layoutPage(ctx: ViewContext, title: string, breadcrumbs: readonly { href: string; label: string }[] | undefined, main: Uint8Array): PageParts {
+  return [layoutOpening(ctx, title, breadcrumbs).toString(), main, closingBytes[ctx.lang]];
+}
+
+/** A page as the text and bytes to send in order (html-page.ts encodes the text and joins them). */
+export type PageParts = readonly (string | Uint8Array)[];
+
+/** The frame up to the main content's start tag. */
+function layoutOpening(ctx: ViewContext, title: string, breadcrumbs: readonly { href: string; label: string }[] | undefined): Markup {
+  return markup`<html lang="${ctx.lang}">${documentHead(`${title} | ${ctx.t('app.name')}`)}<body>${siteHeader(ctx)}${Breadcrumbs({ trail: breadcrumbs, current: title })}<main id="main" class="wrap">`;
+}
+
+/** The frame after the main content (the same for every page of a language). */
+function layoutClosing(ctx: ViewContext): Markup {
+  return markup`</main>${siteFooter(ctx)}</body></html>`;
+}
+const closingBytes: Readonly<Record<Lang, Uint8Array>> = {
+  ja: new TextEncoder().encode(layoutClosing(viewContext('ja', '/')).toString()),
+  en: new TextEncoder().encode(layoutClosing(viewContext('en', '/')).toString()),
+};
 
 /** The skip link and the site header (brand, language switch, main sections), as markup: every page has it. */
 function siteHeader(ctx: ViewContext): Markup {

@@ -54,3 +54,13 @@ function partHtml(part: MarkupPart | undefined): string {
   if (part instanceof String && (part as { isEscaped?: unknown }).isEscaped === true) return part.toString();
   throw new TypeError('markup: an interpolated object is neither markup nor a list');
 }
+
+/**
+ * The HTML of a JSX element rendered now, for a fragment kept as text or bytes. Throws (a bug)
+ * when the element renders asynchronously: the public views are synchronous.
+ */
+export function renderToString(node: unknown): string {
+  const html = (node as { toString(): string | Promise<string> }).toString();
+  if (typeof html !== 'string' && !(html instanceof String)) throw new TypeError('renderToString: an element rendered asynchronously');
+  return String(html);
+}

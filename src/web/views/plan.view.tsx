@@ -5,7 +5,9 @@ import type { PlanNode } from '../../core/plan/plan.ts';
 import type { NodeRollup } from '../../core/plan/rollup.ts';
 import { internationalSummary, type PlanReport, type PlanReportRow } from '../../plans/plan-report.service.ts';
 import { formatQuantity, formatRate } from './format.ts';
-import { Layout } from './layout.tsx';
+import { layoutPage, type PageParts } from './layout.tsx';
+import { fragments } from './fragment-cache.ts';
+import { renderToString } from './markup.ts';
 import { rateBar, statusBadge, StatusBadge } from './status-badge.tsx';
 import { joinMarkup, markup } from './markup.ts';
 import type { TimePoint } from '../../core/time/time-point.ts';
@@ -16,21 +18,43 @@ import { columnHeads, DownloadLinks, kpiPath, statusWithOverride, timeLabel, yea
 import { expertEvaluationsOf, otherNarrativesOf } from '../../staff/staff-notes.service.ts';
 import { fill } from './fill.ts';
 
-/** `/cities/:city/plans/:plan`: the plan tree with each KPI's latest actual, target, rate, status and forecast. */
-export function PlanView(props: { ctx: ViewContext; city: City; report: PlanReport; overall: NodeRollup; filter?: PlanFilter; filtered?: FilteredPlanReport; unpublishedYears?: readonly number[] | undefined }) {
+/** What the plan page shows. */
+export interface PlanViewProps {
+  ctx: ViewContext;
+  city: City;
+  report: PlanReport;
+  overall: NodeRollup;
+  filter?: PlanFilter;
+  filtered?: FilteredPlanReport;
+  unpublishedYears?: readonly number[] | undefined;
+}
+
+/**
+ * `/cities/:city/plans/:plan`: the plan tree with each KPI's latest actual, target, rate, status
+ * and forecast. The page frame is rendered per request; the main content is kept per data
+ * version (fragment-cache.ts): `owner` is the city's data as the store handed it out, from which
+ * every other prop was computed (the key adds the plan, the language and the filter).
+ */
+export function planPage(props: PlanViewProps & { owner: object }): PageParts {
+  const { ctx } = props;
+  const main = fragments.get(props.owner, `plan\u0000${props.report.plan.id}\u0000${ctx.lang}\u0000${filterQuery(props.filter)}`, () => renderToString(<PlanMain {...props} />));
+  return layoutPage(ctx, planTitle(props), planBreadcrumbs(props), main);
+}
+
+const planTitle = ({ ctx, report }: PlanViewProps) => localized(ctx, report.plan.title, report.plan.titleEn);
+const planBreadcrumbs = ({ ctx, city }: PlanViewProps) => [
+  { href: ctx.href('/'), label: ctx.t('nav.home') },
+  { href: ctx.href(`/cities/${city.id}`), label: localized(ctx, city.name, city.nameEn) },
+];
+
+/** The plan page's main content: what the plan's data, the language and the filter decide. */
+function PlanMain(props: PlanViewProps) {
   const { ctx, city, report } = props;
   const plan = report.plan;
-  const title = localized(ctx, plan.title, plan.titleEn);
+  const title = planTitle(props);
   const cityName = localized(ctx, city.name, city.nameEn);
   return (
-    <Layout
-      ctx={ctx}
-      title={title}
-      breadcrumbs={[
-        { href: ctx.href('/'), label: ctx.t('nav.home') },
-        { href: ctx.href(`/cities/${city.id}`), label: cityName },
-      ]}
-    >
+    <>
       <p class="muted">
         {cityName} ・ {ctx.t(`plan.kind.${plan.kind}`)} ・ {ctx.t('plan.period')} {plan.periodStart}–{plan.periodEnd}
       </p>
@@ -84,7 +108,7 @@ export function PlanView(props: { ctx: ViewContext; city: City; report: PlanRepo
         </section>
       ) : null}
       <PlanEvaluations ctx={ctx} report={report} />
-    </Layout>
+    </>
   );
 }
 

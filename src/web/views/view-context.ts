@@ -14,21 +14,29 @@ export interface ViewContext {
 }
 
 export function viewContext(lang: Lang, path: string, search = ''): ViewContext {
-  const params = new URLSearchParams(search);
-  params.delete('lang');
-  const withLang = (p: string, l: Lang) => {
-    if (l === 'ja') return p;
-    return p + (p.includes('?') ? '&' : '?') + 'lang=en';
-  };
-  const rest = params.toString();
-  const current = rest ? `${path}?${rest}` : path;
   return {
     lang,
     t: translator(lang),
     path,
-    href: (p) => withLang(p, lang),
-    otherLangHref: () => withLang(current, lang === 'ja' ? 'en' : 'ja'),
+    href: lang === 'ja' ? (p) => p : (p) => withLang(p, lang),
+    otherLangHref: () => {
+      // The current page without its `lang`: only the language switch needs it (once a page).
+      let current = path;
+      if (search !== '' && search !== '?') {
+        const params = new URLSearchParams(search);
+        params.delete('lang');
+        const rest = params.toString();
+        if (rest) current = `${path}?${rest}`;
+      }
+      return withLang(current, lang === 'ja' ? 'en' : 'ja');
+    },
   };
+}
+
+/** A link in a language: Japanese is the default (no parameter), English adds `lang=en`. */
+function withLang(p: string, l: Lang): string {
+  if (l === 'ja') return p;
+  return p + (p.includes('?') ? '&' : '?') + 'lang=en';
 }
 
 /** The text in the page's language, falling back to Japanese where no English exists. */
