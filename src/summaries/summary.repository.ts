@@ -218,6 +218,13 @@ export async function listKpiSummariesPaged(db: Executor, filter: KpiListFilter,
   if (filter.goal !== undefined && filter.target === undefined && filter.cityIds === undefined && filter.definitionKey === undefined) {
     return listGoalKpisPaged(db, { ...filter, goal: filter.goal }, offset, limit, prefectureOrder);
   }
+  const base = kpiSummaryQuery(db, filter);
+  const [rows, count] = await Promise.all([kpiSummaryPage(base, offset, limit, prefectureOrder), base.select((eb) => eb.fn.countAll<string | number>().as('n')).executeTakeFirstOrThrow()]);
+  return { rows, total: Number(count.n) };
+}
+
+/** The KPI summaries matching a filter, joined with their cities (no order, no columns yet). */
+function kpiSummaryQuery(db: Executor, filter: KpiListFilter) {
   const d = summaryDb(db);
   const byTarget = filter.goal !== undefined || filter.target !== undefined;
   const base = d
@@ -239,28 +246,30 @@ export async function listKpiSummariesPaged(db: Executor, filter: KpiListFilter,
     .$if(filter.status !== undefined, (q) => q.where('k.status', '=', filter.status!))
     .$if(filter.definitionKey !== undefined, (q) => q.where('k.definition_key', '=', filter.definitionKey!))
     .$if(filter.cityIds !== undefined, (q) => q.where('k.city_id', 'in', filter.cityIds!.length > 0 ? [...filter.cityIds!] : ['']));
+  return base;
+}
+
+/** One page of a {@link kpiSummaryQuery} in the lists' order (prefecture order, city, position), with each KPI's targets. */
+async function kpiSummaryPage(base: ReturnType<typeof kpiSummaryQuery>, offset: number, limit: number, prefectureOrder: readonly string[]): Promise<KpiSummaryListRow[]> {
   const order = sql`array_position(${sql.val(prefectureOrder)}::text[], c.prefecture)`;
-  const [rows, count] = await Promise.all([
-    base
-      .selectAll('k')
-      .select(['c.name as city_name', 'c.name_en as city_name_en', 'c.prefecture', 'c.prefecture_en', 'c.population'])
-      .select((eb) =>
-        eb
-          .selectFrom('kpi_summary_targets as t2')
-          .select(sql<string[]>`coalesce(array_agg(t2.target order by t2.target), '{}')`.as('ts'))
-          .whereRef('t2.city_id', '=', 'k.city_id')
-          .whereRef('t2.kpi_id', '=', 'k.kpi_id')
-          .as('targets'),
-      )
-      .orderBy(sql`${order} nulls last`)
-      .orderBy('k.city_id')
-      .orderBy('k.position')
-      .offset(offset)
-      .limit(limit)
-      .execute(),
-    base.select((eb) => eb.fn.countAll<string | number>().as('n')).executeTakeFirstOrThrow(),
-  ]);
-  return { rows: rows.map((r) => ({ ...r, targets: (r.targets as string[] | null) ?? [] })) as KpiSummaryListRow[], total: Number(count.n) };
+  const rows = await base
+    .selectAll('k')
+    .select(['c.name as city_name', 'c.name_en as city_name_en', 'c.prefecture', 'c.prefecture_en', 'c.population'])
+    .select((eb) =>
+      eb
+        .selectFrom('kpi_summary_targets as t2')
+        .select(sql<string[]>`coalesce(array_agg(t2.target order by t2.target), '{}')`.as('ts'))
+        .whereRef('t2.city_id', '=', 'k.city_id')
+        .whereRef('t2.kpi_id', '=', 'k.kpi_id')
+        .as('targets'),
+    )
+    .orderBy(sql`${order} nulls last`)
+    .orderBy('k.city_id')
+    .orderBy('k.position')
+    .offset(offset)
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({ ...r, targets: (r.targets as string[] | null) ?? [] })) as KpiSummaryListRow[];
 }
 
 /**
@@ -296,7 +305,8 @@ async function listGoalKpisPaged(db: Executor, filter: KpiListFilter & { goal: n
     seen += c.n;
   }
   if (onPage.length === 0) return { rows: [], total };
-  const { rows } = await listKpiSummariesPaged(db, { ...filter, cityIds: onPage }, offset - before, limit, prefectureOrder);
+  // Only the rows of those cities: the total is already known, so no count is run.
+  const rows = await kpiSummaryPage(kpiSummaryQuery(db, { ...filter, cityIds: onPage }), offset - before, limit, prefectureOrder);
   return { rows, total };
 }
 
