@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import kuromoji, { type IpadicFeatures, type Tokenizer } from '@sglkc/kuromoji';
+import { LRUCache } from 'lru-cache';
 
 /**
  * Japanese morphological analysis for search (issue 15.5): readings and base forms of the texts
@@ -83,7 +84,7 @@ export function toHiragana(s: string): string {
 /** Any hiragana, katakana or CJK ideograph: texts without one are not analysed. */
 const JAPANESE = /[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]/u;
 
-/** Texts analysed at most once per process while the cache holds them (plans are re-indexed often). */
+/** The readings of this many texts are kept, the least recently used forgotten first (plans are re-indexed often). */
 const CACHE_LIMIT = 20_000;
 
 /**
@@ -186,13 +187,6 @@ function kanaWordsOf(index: SpellingIndex, reading: string): KanaWord[] {
 /** The longest word looked up, in kana (longer dictionary nouns are rare and compounds anyway). */
 const MAX_WORD_LENGTH = 12;
 
-/** Remembers at most {@link CACHE_LIMIT} texts' results, the oldest forgotten first. */
-function remember<T>(cache: Map<string, T>, text: string, value: T): T {
-  if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value!);
-  cache.set(text, value);
-  return value;
-}
-
 /** A base character and the marks that compose with it (ｶﾞ, か + U+3099): NFKC may join them, never text across two. */
 const CLUSTER = /\P{M}[\p{M}\uff9e\uff9f\u309b\u309c]*|[\p{M}\uff9e\uff9f\u309b\u309c]+/gsu;
 
@@ -212,14 +206,18 @@ function normalizeWithOffsets(text: string): { text: string; starts: number[]; e
   return { text: out, starts, ends };
 }
 
+/** A token's reading in hiragana; its surface when the dictionary does not know it. */
+const readingOf = (t: IpadicFeatures): string => toHiragana(t.reading && t.reading !== '*' ? t.reading : t.surface_form);
+/** A token's dictionary form; its surface when it does not inflect. */
+const baseFormOf = (t: IpadicFeatures): string => (t.basic_form && t.basic_form !== '*' ? t.basic_form : t.surface_form);
+
 function wrap(tokenizer: Tokenizer<IpadicFeatures>, spellingIndex: SpellingIndex): JapaneseAnalyser {
-  const cache = new Map<string, string>();
-  const wordCache = new Map<string, readonly (readonly WordReading[])[]>();
+  const cache = new LRUCache<string, string>({ max: CACHE_LIMIT });
   const morphemes = (text: string): Morpheme[] =>
     tokenizer.tokenize(text.normalize('NFKC')).map((t) => ({
       surface: t.surface_form,
-      reading: toHiragana(t.reading && t.reading !== '*' ? t.reading : t.surface_form),
-      baseForm: t.basic_form && t.basic_form !== '*' ? t.basic_form : t.surface_form,
+      reading: readingOf(t),
+      baseForm: baseFormOf(t),
       partOfSpeech: t.pos,
       detail: t.pos_detail_1,
     }));
@@ -240,10 +238,10 @@ function wrap(tokenizer: Tokenizer<IpadicFeatures>, spellingIndex: SpellingIndex
         phrase = [];
         continue;
       }
-      const reading = toHiragana(t.reading && t.reading !== '*' ? t.reading : surface);
+      const reading = readingOf(t);
       const last = Math.min(at, normalized.text.length) - 1;
       phrase.push({ reading, start: normalized.starts[from] ?? text.length, end: last >= from ? normalized.ends[last]! : (normalized.starts[from] ?? text.length) });
-      const base = t.basic_form && t.basic_form !== '*' ? t.basic_form : surface;
+      const base = baseFormOf(t);
       if (base !== surface && JAPANESE.test(base)) bases.add(base);
     }
     if (phrase.length > 0) phrases.push(phrase);
@@ -257,12 +255,12 @@ function wrap(tokenizer: Tokenizer<IpadicFeatures>, spellingIndex: SpellingIndex
       const hit = cache.get(text);
       if (hit !== undefined) return hit;
       const { phrases, bases } = analyse(text);
-      return remember(cache, text, [...phrases.map((p) => p.map((w) => w.reading).join('')), ...bases].join(' '));
+      const out = [...phrases.map((p) => p.map((w) => w.reading).join('')), ...bases].join(' ');
+      cache.set(text, out);
+      return out;
     },
-    wordReadings(text) {
-      if (!JAPANESE.test(text)) return [];
-      return wordCache.get(text) ?? remember(wordCache, text, analyse(text).phrases);
-    },
+    // Not kept here: search.service.ts keeps each text's word readings folded, as it uses them.
+    wordReadings: (text) => (JAPANESE.test(text) ? analyse(text).phrases : []),
   };
 }
 

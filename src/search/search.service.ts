@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import type { City, CityData } from '../core/city/city.ts';
 import type { Kpi } from '../core/kpi/kpi.ts';
 import { walkPlanNodes, type Plan, type PlanNode } from '../core/plan/plan.ts';
@@ -296,9 +297,8 @@ interface WordReadings {
   readonly words: readonly { readonly from: number; readonly to: number; readonly start: number; readonly end: number }[];
 }
 
-const wordReadingsCache = new Map<string, WordReadings[]>();
-/** Texts whose word readings are kept folded (the analyser caches the analysis itself). */
-const WORD_READINGS_CACHE_LIMIT = 20_000;
+/** Texts whose word readings are kept folded, the least recently used forgotten first. */
+const wordReadingsCache = new LRUCache<string, WordReadings[]>({ max: 20_000 });
 
 /** The folded word readings of a text's phrases ({@link JapaneseAnalyser.wordReadings}). */
 function wordReadingsOf(analyser: JapaneseAnalyser, text: string): WordReadings[] {
@@ -314,7 +314,6 @@ function wordReadingsOf(analyser: JapaneseAnalyser, text: string): WordReadings[
     }
     return { text: folded, words };
   });
-  if (wordReadingsCache.size >= WORD_READINGS_CACHE_LIMIT) wordReadingsCache.delete(wordReadingsCache.keys().next().value!);
   wordReadingsCache.set(text, out);
   return out;
 }
