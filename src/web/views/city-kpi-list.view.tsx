@@ -4,7 +4,7 @@ import type { KpiListFilter } from '../../kpis/progress-glance.service.ts';
 import { statusOverridesByKpi } from '../../staff/staff-notes.service.ts';
 import { fill } from './fill.ts';
 import { parens } from './format.ts';
-import { Layout } from './layout.tsx';
+import { cityBreadcrumbs, Layout } from './layout.tsx';
 import { Pager } from './national-parts.tsx';
 import { DownloadLinks, KpiTable } from './public-parts.tsx';
 import { localized, type ViewContext } from './view-context.ts';
@@ -145,10 +145,7 @@ export function KpiListView(props: { ctx: ViewContext; data: CityData; list: Cit
     <Layout
       ctx={ctx}
       title={title}
-      breadcrumbs={[
-        { href: ctx.href('/'), label: ctx.t('nav.home') },
-        { href: ctx.href(`/cities/${data.city.id}`), label: cityName },
-      ]}
+      breadcrumbs={cityBreadcrumbs(ctx, data.city)}
     >
       <h1>{title}</h1>
       <DownloadLinks ctx={ctx} base={ctx.href(base)} json={list.active ? undefined : `/api/v1/cities/${data.city.id}/kpis`} label={ctx.t(list.active ? 'pub.kpiList.downloadFiltered' : 'pub.kpiList.downloadAll')} />

@@ -2,6 +2,7 @@ import type { City } from '../../core/city/city.ts';
 import type { CityComparison, ComparedTheme } from '../../summaries/city-comparison.service.ts';
 import type { CityKpi } from '../../summaries/sdg-overview.service.ts';
 import { fill } from './fill.ts';
+import { CountCell } from './status-count-table.tsx';
 import { parens } from './format.ts';
 import type { PrefectureCount } from '../../summaries/national.service.ts';
 import { PrefectureSelect } from './national-parts.tsx';
@@ -145,15 +146,11 @@ function SharedTargetsTable(props: { ctx: ViewContext; comparison: CityCompariso
                 {theme.theme.id} <span class="small">{localized(ctx, theme.theme.title.ja, theme.theme.title.en)}</span>
               </th>
               {theme.columns.map((col) => (
-                <td>
-                  {col.kpis.length === 0 ? (
-                    '0'
-                  ) : (
-                    <a href={ctx.href(`/cities/${encodeURIComponent(col.city.id)}/kpis?goal=${Number(theme.theme.goal)}`)} aria-label={fill(ctx.t('pub.compare.targetCell'), { n: String(col.kpis.length), city: localized(ctx, col.city.name, col.city.nameEn), target: theme.theme.id, goal: theme.theme.goal })}>
-                      {String(col.kpis.length)}
-                    </a>
-                  )}
-                </td>
+                <CountCell
+                  n={col.kpis.length}
+                  href={ctx.href(`/cities/${encodeURIComponent(col.city.id)}/kpis?goal=${Number(theme.theme.goal)}`)}
+                  label={fill(ctx.t('pub.compare.targetCell'), { n: String(col.kpis.length), city: localized(ctx, col.city.name, col.city.nameEn), target: theme.theme.id, goal: theme.theme.goal })}
+                />
               ))}
             </tr>
           ))}

@@ -15,7 +15,7 @@ import { kpiChartSeries } from '../charts/kpi-chart-model.ts';
 import { renderKpiChart, type KpiChartInput } from '../charts/kpi-time-series.chart.ts';
 import { formatNumber, formatQuantity, formatRate, formatTime, parens } from './format.ts';
 import { fill } from './fill.ts';
-import { layoutPage, type PageParts } from './layout.tsx';
+import { cityBreadcrumbs, layoutPage, type PageParts } from './layout.tsx';
 import { fragments } from './fragment-cache.ts';
 import { DownloadLinks, GoalChip, goalPath, OverrideNote, quantityLabel, rateLabel, StatusWithOverride, timeLabel, yearLabel } from './public-parts.tsx';
 import { RateBar, StatusBadge } from './status-badge.tsx';
@@ -50,11 +50,7 @@ export function kpiPage(props: KpiViewProps & { owner: object }): PageParts {
   const { kpi, data } = detail;
   const city = data.city;
   const main = fragments.get(props.owner, `kpi\u0000${kpi.id}\u0000${ctx.lang}\u0000${props.publicUrl ?? ''}`, () => renderToString(<KpiMain {...props} />));
-  return layoutPage(ctx, localized(ctx, kpi.name, kpi.nameEn), [
-    { href: ctx.href('/'), label: ctx.t('nav.home') },
-    { href: ctx.href(`/cities/${city.id}`), label: localized(ctx, city.name, city.nameEn) },
-    { href: ctx.href(`/cities/${city.id}/kpis`), label: ctx.t('pub.kpi.list') },
-  ], main);
+  return layoutPage(ctx, localized(ctx, kpi.name, kpi.nameEn), [...cityBreadcrumbs(ctx, city), { href: ctx.href(`/cities/${city.id}/kpis`), label: ctx.t('pub.kpi.list') }], main);
 }
 
 /** The KPI page's main content: what the city's data and the language decide. */

@@ -1,5 +1,5 @@
 import type { Child } from 'hono/jsx';
-import { viewContext, type ViewContext } from './view-context.ts';
+import { localized, viewContext, type ViewContext } from './view-context.ts';
 import { markup, type Markup, type MarkupPart } from './markup.ts';
 import type { Lang } from '../../i18n/lang.ts';
 
@@ -14,6 +14,20 @@ export function documentHead(title: string, after: MarkupPart = APP_STYLESHEET, 
 
 /** The app's stylesheet link, the usual end of a {@link documentHead}. */
 export const APP_STYLESHEET: Markup = markup`<link rel="stylesheet" href="/static/app.css"/>`;
+
+/** A breadcrumb: where it links and what it says. */
+export interface Breadcrumb {
+  readonly href: string;
+  readonly label: string;
+}
+
+/** The breadcrumbs of a page of one city: home, then the city (in the page's language). */
+export function cityBreadcrumbs(ctx: ViewContext, city: { readonly id: string; readonly name: string; readonly nameEn?: string | undefined }): Breadcrumb[] {
+  return [
+    { href: ctx.href('/'), label: ctx.t('nav.home') },
+    { href: ctx.href(`/cities/${city.id}`), label: localized(ctx, city.name, city.nameEn) },
+  ];
+}
 
 /** The page frame: skip link, header with the language switch, main, footer. */
 export function Layout(props: { ctx: ViewContext; title: string; children: Child; breadcrumbs?: { href: string; label: string }[] }) {

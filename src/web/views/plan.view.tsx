@@ -5,7 +5,7 @@ import type { PlanNode } from '../../core/plan/plan.ts';
 import type { NodeRollup } from '../../core/plan/rollup.ts';
 import { internationalSummary, type PlanReport, type PlanReportRow } from '../../plans/plan-report.service.ts';
 import { formatQuantity, formatRate } from './format.ts';
-import { layoutPage, type PageParts } from './layout.tsx';
+import { cityBreadcrumbs, layoutPage, type PageParts } from './layout.tsx';
 import { fragments } from './fragment-cache.ts';
 import { renderToString } from './markup.ts';
 import { rateBar, statusBadge, StatusBadge } from './status-badge.tsx';
@@ -42,10 +42,7 @@ export function planPage(props: PlanViewProps & { owner: object }): PageParts {
 }
 
 const planTitle = ({ ctx, report }: PlanViewProps) => localized(ctx, report.plan.title, report.plan.titleEn);
-const planBreadcrumbs = ({ ctx, city }: PlanViewProps) => [
-  { href: ctx.href('/'), label: ctx.t('nav.home') },
-  { href: ctx.href(`/cities/${city.id}`), label: localized(ctx, city.name, city.nameEn) },
-];
+const planBreadcrumbs = ({ ctx, city }: PlanViewProps) => cityBreadcrumbs(ctx, city);
 
 /** The plan page's main content: what the plan's data, the language and the filter decide. */
 function PlanMain(props: PlanViewProps) {

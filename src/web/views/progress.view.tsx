@@ -5,7 +5,7 @@ import { parens } from './format.ts';
 import type { GoalStatusCount, PrefectureCount } from '../../summaries/national.service.ts';
 import { withQuery } from './national-parts.tsx';
 import { prefectureLabel, PrefectureForm } from './sdg.view.tsx';
-import { Layout } from './layout.tsx';
+import { cityBreadcrumbs, Layout } from './layout.tsx';
 import { StatusCountTable, type StatusCountRow } from './status-count-table.tsx';
 import { localized, type ViewContext } from './view-context.ts';
 
@@ -35,10 +35,7 @@ export function ProgressView(props: { ctx: ViewContext; data: CityData; glance: 
     <Layout
       ctx={ctx}
       title={title}
-      breadcrumbs={[
-        { href: ctx.href('/'), label: ctx.t('nav.home') },
-        { href: ctx.href(`/cities/${data.city.id}`), label: cityName },
-      ]}
+      breadcrumbs={cityBreadcrumbs(ctx, data.city)}
     >
       <h1>{title}</h1>
       <p class="lead">{fill(ctx.t('pub.glance.lead'), { n: String(glance.total) })}</p>

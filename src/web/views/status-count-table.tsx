@@ -17,6 +17,24 @@ export interface StatusCountRow {
 }
 
 /**
+ * A table cell holding a count of KPIs: a link to exactly those KPIs, named by `label` for
+ * screen readers, or a plain 0 (nothing to link to).
+ */
+export function CountCell(props: { n: number; href: string; label: string; class?: string }) {
+  return (
+    <td class={props.class}>
+      {props.n > 0 ? (
+        <a href={props.href} aria-label={props.label}>
+          {props.n}
+        </a>
+      ) : (
+        '0'
+      )}
+    </td>
+  );
+}
+
+/**
  * The table of KPI counts by status (issue 15.1: progress at a glance, per city and across
  * cities; issue 15.6: a goal's cities): a row per group, a column per status and the total,
  * every non-zero count a link to exactly the KPIs it counts. Scrolls in its own region on a
@@ -66,15 +84,7 @@ export function StatusCountTable(props: {
                 <td class="num">{cell}</td>
               ))}
               {KPI_STATUSES.map((s) => (
-                <td class="num">
-                  {row.counts[s] > 0 ? (
-                    <a href={row.href(s)} aria-label={`${row.label}${sep}${ctx.t(`status.${s}`)} ${row.counts[s]}`}>
-                      {row.counts[s]}
-                    </a>
-                  ) : (
-                    '0'
-                  )}
-                </td>
+                <CountCell class="num" n={row.counts[s]} href={row.href(s)} label={`${row.label}${sep}${ctx.t(`status.${s}`)} ${row.counts[s]}`} />
               ))}
               <td class="num">
                 <a href={row.href()} aria-label={`${row.label}${sep}${ctx.t('pub.glance.total')} ${row.total}`}>

@@ -6,6 +6,7 @@ import type { PartnerAward, PartnerEvent } from '../../../partners/activity.mode
 import { MEMBER_TYPES, type MemberType, type Programme } from '../../../partners/programme.ts';
 import { sdgGoals } from '../../../core/sdg/sdg-framework.ts';
 import { CsrfField } from '../staff/staff-layout.tsx';
+import { cityBreadcrumbs } from '../layout.tsx';
 import { SelectField, TextArea, TextField } from '../staff/form.tsx';
 import type { ViewContext } from '../view-context.ts';
 import type { PublishedFigure } from '../../../partners/published-figure.ts';
@@ -15,8 +16,7 @@ import { Check, ErrorList, errorMessages, goalName, Honeypot, ProfileFields, typ
 import { GoalChip, GoalList, Notice, PartnerCard, PartnerLayout, PartnerLoginLink, programmeName, registeredOnText, resourceLabel, SampleBadge, typeLabel } from './partner-parts.tsx';
 
 const crumbs = (ctx: ViewContext, city: City, programme?: Programme) => [
-  { href: ctx.href('/'), label: ctx.t('nav.home') },
-  { href: ctx.href(`/cities/${city.id}`), label: localized(ctx, city.name, city.nameEn) },
+  ...cityBreadcrumbs(ctx, city),
   ...(programme ? [{ href: ctx.href(`/cities/${city.id}/partners`), label: programmeName(ctx, programme) }] : []),
 ];
 
