@@ -4,7 +4,7 @@ import { recordObservation, recordObservations } from '../actuals/observation.re
 import { loadCityData } from '../cities/city-data.service.ts';
 import { NotFoundError } from '../core/not-found.ts';
 import { insertDepartments } from '../departments/department.repository.ts';
-import { addNode, createPlan, deleteNode, recordPlanVersion } from '../plans/plan.commands.ts';
+import { addNode, deleteNode, recordPlanVersion } from '../plans/plan.commands.ts';
 import { listAllNodes, lockPlanBySlug } from '../plans/plan-building.repository.ts';
 import { listChangeLog } from '../storage/change-log.repository.ts';
 import type { Executor } from '../storage/database.ts';
@@ -12,7 +12,7 @@ import { testDatabases, useTestDatabase } from '../storage/test-databases.ts';
 import { createKpi, deleteKpi, setKpiArchived } from './kpi.commands.ts';
 import { kpiIdsWithData } from './kpi-delete.repository.ts';
 import { findKpiBySlug } from './kpi.repository.ts';
-import { kpiFormInput, kpiVersion, newTestCity } from '../../test/support/kpi-city.ts';
+import { cityWithGoalNode, kpiFormInput, kpiVersion, newTestCity } from '../../test/support/kpi-city.ts';
 import { reviseTarget } from './target.repository.ts';
 
 /*
@@ -50,12 +50,7 @@ describe.each(testDatabases())('deleting KPIs on $name', (database) => {
   const db = useTestDatabase(database);
 
   async function cityWithPlan() {
-    const cityId = await newCity(db());
-    const signals: string[] = [];
-    const signal = { invalidate: (c: string) => void signals.push(c) };
-    await createPlan(db(), signal, { cityId, actor, planId: 'p', head: { title: '計画', kind: 'other', periodStart: 2024, periodEnd: 2026 } });
-    await addNode(db(), signal, { cityId, actor, planId: 'p', parentNodeId: null, nodeId: 'g', node: { kind: 'goal', title: '目標' } });
-    const nodeVersion = async () => (await listAllNodes(db(), (await lockPlanBySlug(db(), cityId, 'p'))!.id))[0]!.version;
+    const { cityId, signals, signal, nodeVersion } = await cityWithGoalNode(db(), 'kpi-delete-city', actor);
     const [agri] = await insertDepartments(db(), [{ city_id: cityId, slug: 'agri', position: 0, name: '農政課', name_en: null }]);
     const make = async (id: string) => {
       const r = await createKpi(db(), signal, { cityId, actor, kpi: kpiInput(id, { departmentId: String(agri!.id) }), placeIn: { planId: 'p', nodeId: 'g', version: await nodeVersion() } });

@@ -6,12 +6,11 @@ import { listChangeLog } from '../storage/change-log.repository.ts';
 import type { Executor } from '../storage/database.ts';
 import { insertDepartments, listKpiOwners } from '../departments/department.repository.ts';
 import { testDatabases, useTestDatabase } from '../storage/test-databases.ts';
-import { listAllNodes, lockPlanBySlug } from '../plans/plan-building.repository.ts';
-import { addNode, createPlan, reorderKpiRow } from '../plans/plan.commands.ts';
+import { reorderKpiRow } from '../plans/plan.commands.ts';
 import { editKpiDefinition } from './kpi-edit.command.ts';
 import { createKpi, setKpiArchived } from './kpi.commands.ts';
 import { findKpiBySlug } from './kpi.repository.ts';
-import { kpiFormInput, kpiVersion, newTestCity } from '../../test/support/kpi-city.ts';
+import { cityWithGoalNode, kpiFormInput, kpiVersion, newTestCity } from '../../test/support/kpi-city.ts';
 
 /*
  * Editing a KPI after creation and ordering KPI rows (issue 13.2) on PGlite and PostgreSQL:
@@ -160,12 +159,7 @@ describe.each(testDatabases())('editing KPIs on $name', (database) => {
   });
 
   it('KPI rows move up and down within a node; the loaded plan keeps the order; a stale node form is a conflict', async () => {
-    const cityId = await newCity(db());
-    const signals: string[] = [];
-    const signal = { invalidate: (c: string) => void signals.push(c) };
-    await createPlan(db(), signal, { cityId, actor, planId: 'p', head: { title: '計画', kind: 'other', periodStart: 2024, periodEnd: 2026 } });
-    await addNode(db(), signal, { cityId, actor, planId: 'p', parentNodeId: null, nodeId: 'g', node: { kind: 'goal', title: '目標' } });
-    const nodeVersion = async () => (await listAllNodes(db(), (await lockPlanBySlug(db(), cityId, 'p'))!.id))[0]!.version;
+    const { cityId, signals, signal, nodeVersion } = await cityWithGoalNode(db(), 'kpi-edit-city', actor);
     for (const id of ['k1', 'k2', 'k3']) expect((await createKpi(db(), signal, { cityId, actor, kpi: kpiInput(id, { name: id }), placeIn: { planId: 'p', nodeId: 'g', version: await nodeVersion() } })).ok).toBe(true);
     const order = async () => (await loadCityData(db(), cityId))!.plans[0]!.nodes[0]!.kpiRows.map((r) => r.kpiId);
     const stale = await nodeVersion();

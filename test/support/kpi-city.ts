@@ -1,6 +1,8 @@
 import { insertCity } from '../../src/cities/city.repository.ts';
 import { findKpiBySlug } from '../../src/kpis/kpi.repository.ts';
 import type { KpiDefinitionInput } from '../../src/kpis/kpi.commands.ts';
+import { addNode, createPlan } from '../../src/plans/plan.commands.ts';
+import { listAllNodes, lockPlanBySlug } from '../../src/plans/plan-building.repository.ts';
 import type { Executor } from '../../src/storage/database.ts';
 
 /*
@@ -38,4 +40,19 @@ export function kpiFormInput(kpiId: string, extra: Partial<Record<keyof KpiDefin
 /** The KPI's stored version (the optimistic-concurrency token its forms carry). */
 export async function kpiVersion(db: Executor, cityId: string, kpiId: string): Promise<number> {
   return (await findKpiBySlug(db, cityId, kpiId))!.version;
+}
+
+/**
+ * A fresh city with a plan `p` holding one goal node `g`, built through the builder's commands
+ * by `actor`; the cities each write signalled (`signals`), the signal to pass on, and the goal
+ * node's current version (what a placing form carries).
+ */
+export async function cityWithGoalNode(db: Executor, prefix: string, actor: string) {
+  const cityId = await newTestCity(db, prefix);
+  const signals: string[] = [];
+  const signal = { invalidate: (c: string) => void signals.push(c) };
+  await createPlan(db, signal, { cityId, actor, planId: 'p', head: { title: '計画', kind: 'other', periodStart: 2024, periodEnd: 2026 } });
+  await addNode(db, signal, { cityId, actor, planId: 'p', parentNodeId: null, nodeId: 'g', node: { kind: 'goal', title: '目標' } });
+  const nodeVersion = async () => (await listAllNodes(db, (await lockPlanBySlug(db, cityId, 'p'))!.id))[0]!.version;
+  return { cityId, signals, signal, nodeVersion };
 }
