@@ -5,9 +5,10 @@
  * unknown query parameter so that every request renders (the page cache passes it by). Prints
  * each page's bytes and mean milliseconds per request (wall clock and CPU, one process: a profile aid,
  * not the benchmark; `npm run bench -- --web` measures the server), and the CPU of a cold request
- * (every kept fragment dropped first, as after a write to the city).
+ * (every kept fragment dropped first, as after a write to the city), and of a miss (the city out of
+ * the store as well, as for most requests at national scale).
  *
- * `--n=N` requests per page (default 300); `--dump=DIR` writes each page's HTML there;
+ * `--n=N` requests per page (default 300); `--postgres` runs on a throw-away PostgreSQL server; `--dump=DIR` writes each page's HTML there;
  * `--only=plan,kpi` measures only the named pages; `--cpu-prof=DIR` writes a V8 CPU profile of each
  * page's measured requests alone (`DIR/<page>.cpuprofile`, without start-up and seeding), for
  * Chrome DevTools or speedscope.
@@ -19,12 +20,16 @@ import { importPlanData } from '../src/cities/plan-data-import.service.ts';
 import { createApp } from '../src/web/app.tsx';
 import { fragments } from '../src/web/views/fragment-cache.ts';
 import { generateCity } from './national/generate.ts';
+import { startPostgresServer } from '../test/support/postgres-server.ts';
 
 const dump = process.argv.find((a) => a.startsWith('--dump='))?.slice(7);
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7).split(',');
 const profileDir = process.argv.find((a) => a.startsWith('--cpu-prof='))?.slice(11);
 const n = Number(process.argv.find((a) => a.startsWith('--n='))?.slice(4) ?? 300);
-const ctx = await openAppContext({ dataDir: '', databaseUrl: undefined, seed: true, inMemory: true }, { announce: () => {} });
+// `--postgres`: a throw-away PostgreSQL server instead of the in-process PGlite (the national
+// deployment's database: query work in another process, as the national bench measures it).
+const postgres = process.argv.includes('--postgres') ? await startPostgresServer() : undefined;
+const ctx = await openAppContext({ dataDir: '', databaseUrl: postgres?.url, seed: true, inMemory: !postgres }, { announce: () => {} });
 // City index 6 of the national bench's seed has 281 KPIs (the size the README quotes).
 let big = generateCity(0);
 for (let i = 0; i < 40 && big.kpiIds.length < 270; i++) big = generateCity(i);
@@ -35,6 +40,8 @@ await ctx.store.settled();
 const app = createApp({ db: ctx.db, store: ctx.store, staff: ctx.staff, clock: ctx.clock });
 
 const pages: Record<string, string> = {
+  compare: `/compare?cities=ichinoseki&cities=${big.id}`,
+  [`api_city_${big.kpiIds.length}`]: `/api/v1/cities/${big.id}/kpis`,
   city: '/cities/ichinoseki',
   plan: '/cities/ichinoseki/plans/ichinoseki-sdgs-future-city-1',
   kpi: '/cities/ichinoseki/kpis/new-farmers',
@@ -79,6 +86,18 @@ for (const [name, path] of Object.entries(pages)) {
   }
   const coldUsed = process.cpuUsage(coldCpu);
   const coldMs = (coldUsed.user + coldUsed.system) / 1000 / coldN;
-  console.log(`${name.padEnd(16)} ${String(bytes).padStart(8)} bytes ${ms.toFixed(3).padStart(8)} ms/request ${cpuMs.toFixed(3).padStart(8)} ms CPU/request ${coldMs.toFixed(3).padStart(8)} ms CPU/cold request`);
+  // Miss: the city out of the store too (as for one of 1,741 cities at national scale, issue 11).
+  const missCpu = process.cpuUsage();
+  const missT = performance.now();
+  for (let i = 0; i < coldN; i++) {
+    fragments.clear();
+    ctx.store.forget();
+    await (await app.request(`${path}${path.includes('?') ? '&' : '?'}miss=${i}`)).arrayBuffer();
+  }
+  const missUsed = process.cpuUsage(missCpu);
+  const missMs = (missUsed.user + missUsed.system) / 1000 / coldN;
+  const missWall = (performance.now() - missT) / coldN;
+  console.log(`${name.padEnd(16)} ${String(bytes).padStart(8)} bytes ${ms.toFixed(3).padStart(8)} ms/request ${cpuMs.toFixed(3).padStart(8)} ms CPU/request ${coldMs.toFixed(3).padStart(8)} ms CPU/cold ${missMs.toFixed(1).padStart(7)} ms CPU/miss (${missWall.toFixed(1)} ms wall)`);
 }
 await ctx.close();
+await postgres?.stop();
