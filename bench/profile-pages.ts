@@ -10,7 +10,7 @@
  *
  * `--n=N` requests per page (default 300); `--postgres` runs on a throw-away PostgreSQL server; `--dump=DIR` writes each page's HTML there;
  * `--only=plan,kpi` measures only the named pages; `--cpu-prof=DIR` writes a V8 CPU profile of each
- * page's measured requests alone (`DIR/<page>.cpuprofile`, without start-up and seeding), for
+ * page's measured requests alone (`DIR/<page>.cpuprofile`; its misses in `DIR/<page>-miss.cpuprofile`; without start-up and seeding), for
  * Chrome DevTools or speedscope.
  */
 import { writeFileSync } from 'node:fs';
@@ -87,6 +87,12 @@ for (const [name, path] of Object.entries(pages)) {
   const coldUsed = process.cpuUsage(coldCpu);
   const coldMs = (coldUsed.user + coldUsed.system) / 1000 / coldN;
   // Miss: the city out of the store too (as for one of 1,741 cities at national scale, issue 11).
+  const missSession = profileDir ? new Session() : undefined;
+  if (missSession) {
+    missSession.connect();
+    await missSession.post('Profiler.enable');
+    await missSession.post('Profiler.start');
+  }
   const missCpu = process.cpuUsage();
   const missT = performance.now();
   for (let i = 0; i < coldN; i++) {
@@ -95,6 +101,11 @@ for (const [name, path] of Object.entries(pages)) {
     await (await app.request(`${path}${path.includes('?') ? '&' : '?'}miss=${i}`)).arrayBuffer();
   }
   const missUsed = process.cpuUsage(missCpu);
+  if (missSession) {
+    const { profile } = await missSession.post('Profiler.stop');
+    writeFileSync(`${profileDir}/${name}-miss.cpuprofile`, JSON.stringify(profile));
+    missSession.disconnect();
+  }
   const missMs = (missUsed.user + missUsed.system) / 1000 / coldN;
   const missWall = (performance.now() - missT) / coldN;
   console.log(`${name.padEnd(16)} ${String(bytes).padStart(8)} bytes ${ms.toFixed(3).padStart(8)} ms/request ${cpuMs.toFixed(3).padStart(8)} ms CPU/request ${coldMs.toFixed(3).padStart(8)} ms CPU/cold ${missMs.toFixed(1).padStart(7)} ms CPU/miss (${missWall.toFixed(1)} ms wall)`);
