@@ -6,11 +6,19 @@ import { bumpCityRevision, notifyCityChanged, staleSummaryCityIds } from '../sum
 import { refreshCitySummaries } from '../summaries/summary.service.ts';
 import { listCities, loadCityData } from './city-data.service.ts';
 import { markStable } from '../cities/city-view-memo.ts';
+import { approximateCityBytes } from '../core/city/city-size.ts';
 import { kpisHiddenByArchive } from '../plans/archived-visibility.service.ts';
 import { loadStaffDecorations, publicView, yearsWithData, type StaffCityData } from '../review/publication.service.ts';
 
-/** How many cities each of the store's caches keeps (a city of 300 KPIs with history is a few MB). */
-export const CACHED_CITIES = 64;
+/**
+ * The bytes of heap each of the store's two caches (staff and public views) may hold, by
+ * {@link approximateCityBytes}: a generated city of 258 KPIs with ten years of actuals is about
+ * 1.7 MB, so each holds some 30–40 such cities, and every city of a one-city installation.
+ */
+export const CITY_CACHE_BYTES = 48 * 1024 * 1024;
+
+/** What a city counts while it is being read (its size is known once it is loaded). */
+const LOADING_BYTES = 64 * 1024;
 
 /** The PostgreSQL notification channel on which a process announces a written city (payload: its id). */
 export const CHANGE_CHANNEL = 'michishirube_city_changed';
@@ -24,10 +32,11 @@ export const CHANGE_CHANNEL = 'michishirube_city_changed';
  * everything, for the staff area only.
  */
 export class CityDataStore {
-  // Cities kept in memory: the most recently used ones, at most CACHED_CITIES of each view, so
-  // memory stays bounded whatever the number of cities an installation hosts (issue 11.1).
-  private readonly staffCache = new LRUCache<string, Promise<StaffCityData | null>>({ max: CACHED_CITIES });
-  private readonly publicCache = new LRUCache<string, Promise<CityData | null>>({ max: CACHED_CITIES });
+  // Cities kept in memory: the most recently used ones, at most CITY_CACHE_BYTES of each view, so
+  // memory stays bounded whatever the number and size of the cities an installation hosts
+  // (issue 11.1). A city counts LOADING_BYTES while it is read, then its estimated size.
+  private readonly staffCache: LRUCache<string, Promise<StaffCityData | null>>;
+  private readonly publicCache: LRUCache<string, Promise<CityData | null>>;
   private cities: Promise<City[]> | null = null;
   /** Bumped on every invalidation, so caches built on top (rendered pages) know to drop. */
   version = 0;
@@ -47,7 +56,15 @@ export class CityDataStore {
   /** Steps run on every load after the stored data is read (the partner platform's KPI counts). */
   private readonly derivers: ((data: CityData) => Promise<CityData>)[] = [];
 
-  constructor(readonly db: Kysely<Database>) {}
+  /** `cacheBytes`: the budget of each view's cache ({@link CITY_CACHE_BYTES} by default; tests pass less). */
+  constructor(
+    readonly db: Kysely<Database>,
+    options: { readonly cacheBytes?: number } = {},
+  ) {
+    const bounds = { maxSize: options.cacheBytes ?? CITY_CACHE_BYTES, sizeCalculation: () => LOADING_BYTES };
+    this.staffCache = new LRUCache(bounds);
+    this.publicCache = new LRUCache(bounds);
+  }
 
   /** Adds a step that completes a city's data on load (e.g. platform-computed actuals of bound KPIs). */
   addDeriver(derive: (data: CityData) => Promise<CityData>): void {
@@ -66,7 +83,7 @@ export class CityDataStore {
       // Never changed once loaded: pages may keep figures computed from it (city-view-memo.ts).
       p = this.getStaff(cityId).then((s) => (s ? markStable(publicView(s)) : null));
       this.publicCache.set(cityId, p);
-      p.catch(() => this.publicCache.delete(cityId));
+      sizeOnLoad(this.publicCache, cityId, p, (d) => d);
     }
     return p;
   }
@@ -77,7 +94,7 @@ export class CityDataStore {
     if (!p) {
       p = this.load(cityId);
       this.staffCache.set(cityId, p);
-      p.catch(() => this.staffCache.delete(cityId));
+      sizeOnLoad(this.staffCache, cityId, p, (s) => s.data);
     }
     return p;
   }
@@ -164,4 +181,20 @@ export class CityDataStore {
     const unpublishedYears = new Set([...yearsWithData(full), ...heldYears].filter((y) => !publishedYears.has(y)));
     return markStable({ data: markStable(full), publishedYears, unpublishedYears, reviews, ...(hiddenKpiIds.size > 0 && { hiddenKpiIds }) });
   }
+}
+
+/**
+ * Once a cached city has loaded, counts it at its estimated size (the cache may then drop the
+ * least recently used cities); a failed load is dropped so the next request tries again. Only
+ * while the entry is still this load (a write may have replaced or dropped it meanwhile).
+ */
+function sizeOnLoad<T>(cache: LRUCache<string, Promise<T | null>>, cityId: string, p: Promise<T | null>, dataOf: (loaded: T) => CityData): void {
+  p.then(
+    (loaded) => {
+      if (loaded && cache.peek(cityId) === p) cache.set(cityId, p, { size: approximateCityBytes(dataOf(loaded)) });
+    },
+    () => {
+      if (cache.peek(cityId) === p) cache.delete(cityId);
+    },
+  );
 }

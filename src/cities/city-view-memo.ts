@@ -7,7 +7,7 @@
  * revision and never changes it afterwards, and a write gives the next request a new object
  * (the store forgets the old one), so what is kept here can never be older than the data it is
  * read with. The memo is keyed by that object in a WeakMap: it lives exactly as long as the
- * store (bounded to its most recently used cities, `CACHED_CITIES`) or a request still holds the
+ * store (bounded in bytes to its most recently used cities, `CITY_CACHE_BYTES`) or a request still holds the
  * city, and is dropped with it. Objects not marked (data a command is building, a preview, a
  * test's literal) are computed afresh every time.
  */
