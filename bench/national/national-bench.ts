@@ -125,6 +125,10 @@ async function measure(
   kpiTotal: number,
 ): Promise<NationalFigures> {
   const pg = { url };
+  // Statistics for the planner, as an operator runs after a bulk load (autovacuum would too, in
+  // its own time): a run right after the import would otherwise measure plans made blind.
+  log('national: analysing the database…');
+  await analyzeDatabase(pg.url);
   // ---- Start (as after a restart: nothing cached, summaries already in the database)
   log('national: starting the app server…');
   const server = await startBenchServer({ DATABASE_URL: pg.url, SEED: 'false' });
@@ -276,6 +280,15 @@ async function timeWriteVisible(databaseUrl: string, base: string, cityId: strin
     const kpiPageMs = await until(page);
     const searchMs = await until(`${base}/search?q=${encodeURIComponent(name)}`);
     return { kpiPageMs, searchMs };
+  } finally {
+    await ctx.close();
+  }
+}
+
+async function analyzeDatabase(databaseUrl: string): Promise<void> {
+  const ctx = await openAppContext({ dataDir: '', databaseUrl, seed: false }, { purpose: 'command', announce: () => {} });
+  try {
+    await sql`analyze`.execute(ctx.db);
   } finally {
     await ctx.close();
   }
