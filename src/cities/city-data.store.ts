@@ -116,8 +116,8 @@ export class CityDataStore {
   }
 
   /**
-   * Forgets a city's cached data in this process only: for a change another process made and
-   * announced. Also counts as a cross-city change (that process rebuilt the summaries).
+   * Forgets a city's cached data in this process only. Without a city, forgets everything (a
+   * lost notification connection may have lost changes).
    */
   forget(cityId?: string): void {
     if (cityId) {
@@ -132,6 +132,16 @@ export class CityDataStore {
     }
     this.cities = null;
     this.version++;
+  }
+
+  /**
+   * A change another process made and announced (PostgreSQL NOTIFY): forgets the city here, and
+   * counts as a cross-city change too, since that process rebuilt the summaries before it
+   * announced the change (the cross-city pages cached here are dropped).
+   */
+  changedElsewhere(cityId: string): void {
+    this.forget(cityId);
+    this.crossCityVersion++;
   }
 
   /** Resolves once every change signalled so far has reached the database (revision, summaries, notification). */

@@ -1,0 +1,75 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startPostgresServer, type PostgresServer } from '../support/postgres-server.ts';
+import { openAppContext, type AppContext } from '../../src/app-context.ts';
+import { createApp } from '../../src/web/app.tsx';
+import { editKpiDefinition } from '../../src/kpis/kpi-edit.command.ts';
+import { loadKpiEditState } from '../../src/staff/edit-state.service.ts';
+import { testDatabases } from '../../src/storage/test-databases.ts';
+
+/*
+ * Issue 11.2: several app processes serve one PostgreSQL; a write through either is seen by the
+ * other's pages, a city's own pages and the cross-city pages built from the summaries, even when
+ * the other had them in its page cache. Two app contexts stand for the two processes: each has
+ * its own store, page cache version and LISTEN connection.
+ */
+const postgres = testDatabases().find((d) => d.name === 'postgres');
+describe.skipIf(!postgres || postgres.skipReason !== null)('two app processes behind one PostgreSQL, through their pages', () => {
+  let server: PostgresServer;
+  let a: AppContext;
+  let b: AppContext;
+  beforeAll(async () => {
+    server = await startPostgresServer();
+    const config = { dataDir: '', databaseUrl: server.url, seed: true };
+    a = await openAppContext(config, { announce: () => {} });
+    b = await openAppContext(config, { announce: () => {} });
+  });
+  afterAll(async () => {
+    await a?.close();
+    await b?.close();
+    await server?.stop();
+  });
+
+  /** Renames a Kanazawa KPI through the staff command in one process (as its form would). */
+  async function rename(writer: AppContext, kpiId: string, name: string): Promise<void> {
+    const state = await loadKpiEditState(writer.db, 'kanazawa', kpiId);
+    const kpi = (await writer.store.getStaff('kanazawa'))!.data.kpis.find((k) => k.id === kpiId)!;
+    const r = await editKpiDefinition(writer.db, writer.store, { cityId: 'kanazawa', actor: 'テスト 担当', kpiId, version: state!.version, input: { name, direction: kpi.direction ?? 'up' } });
+    expect(r.ok).toBe(true);
+    await writer.store.settled();
+  }
+
+  /** The page's body once it shows `text` (polled: the other process hears of the write asynchronously), or a failure after 5 s. */
+  async function until(app: ReturnType<typeof createApp>, path: string, text: string): Promise<string> {
+    const deadline = Date.now() + 5_000;
+    for (;;) {
+      const body = await (await app.request(path)).text();
+      if (body.includes(text) || Date.now() > deadline) return body;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  }
+
+  it('a KPI renamed through either process shows on the other one’s cached KPI, city and SDG goal pages', async () => {
+    const appA = createApp({ db: a.db, store: a.store, staff: a.staff, clock: a.clock });
+    const appB = createApp({ db: b.db, store: b.store, staff: b.staff, clock: b.clock });
+    const data = (await b.store.get('kanazawa'))!;
+    const kpi = data.kpis.find((k) => k.sdgTargets.length > 0)!;
+    const goal = kpi.sdgTargets[0]!.split('.')[0];
+    const pages = [`/cities/kanazawa/kpis/${kpi.id}`, `/cities/kanazawa`, `/sdgs/${goal}?prefecture=${encodeURIComponent('石川県')}`, `/api/v1/cities/kanazawa/kpis`];
+    for (const [writer, reader, readerApp, name] of [
+      [a, b, appB, '金沢テスト指標甲'],
+      [b, a, appA, '金沢テスト指標乙'],
+    ] as const) {
+      // The reader's pages are cached first (each requested twice).
+      for (const p of pages) {
+        for (let i = 0; i < 2; i++) {
+          const res = await readerApp.request(p);
+          expect(res.status, p).toBe(200);
+          expect(await res.text(), p).not.toContain(name);
+        }
+      }
+      await rename(writer, kpi.id, name);
+      for (const p of pages) expect(await until(readerApp, p, name), `${p} in the other process`).toContain(name);
+      expect(reader.store.crossCityVersion).toBeGreaterThan(0);
+    }
+  });
+});
