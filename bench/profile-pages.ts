@@ -52,15 +52,12 @@ const pages: Record<string, string> = {
   [`kpis_${big.kpiIds.length}`]: `/cities/${big.id}/kpis`,
   [`kpis_achieved_${big.kpiIds.length}`]: `/cities/${big.id}/kpis?status=achieved`,
 };
-for (const [name, path] of Object.entries(pages)) {
-  if (only && !only.includes(name)) continue;
-  const first = await app.request(path);
-  if (first.status !== 200) throw new Error(`${path}: ${first.status}`);
-  const body = await first.text();
-  const bytes = Buffer.byteLength(body);
-  if (dump) writeFileSync(`${dump}/${name}.html`, body);
-  for (let i = 0; i < 30; i++) await (await app.request(`${path}${path.includes('?') ? '&' : '?'}warm=${i}`)).arrayBuffer();
-  const session = profileDir ? new Session() : undefined;
+/**
+ * Runs `request(i)` for i < n and returns the mean CPU and wall milliseconds per request; with
+ * `--cpu-prof`, writes a V8 CPU profile of exactly those requests to `profileDir/file`.
+ */
+async function measured(file: string | null, n: number, request: (i: number) => Promise<void>): Promise<{ cpuMs: number; wallMs: number }> {
+  const session = profileDir && file ? new Session() : undefined;
   if (session) {
     session.connect();
     await session.post('Profiler.enable');
@@ -68,46 +65,41 @@ for (const [name, path] of Object.entries(pages)) {
   }
   const t = performance.now();
   const cpu = process.cpuUsage();
-  for (let i = 0; i < n; i++) await (await app.request(`${path}${path.includes('?') ? '&' : '?'}profile=${i}`)).arrayBuffer();
-  const ms = (performance.now() - t) / n;
+  for (let i = 0; i < n; i++) await request(i);
   const used = process.cpuUsage(cpu);
+  const wallMs = (performance.now() - t) / n;
   if (session) {
     const { profile } = await session.post('Profiler.stop');
-    writeFileSync(`${profileDir}/${name}.cpuprofile`, JSON.stringify(profile));
+    writeFileSync(`${profileDir}/${file}`, JSON.stringify(profile));
     session.disconnect();
   }
-  const cpuMs = (used.user + used.system) / 1000 / n;
+  return { cpuMs: (used.user + used.system) / 1000 / n, wallMs };
+}
+
+for (const [name, path] of Object.entries(pages)) {
+  if (only && !only.includes(name)) continue;
+  const first = await app.request(path);
+  if (first.status !== 200) throw new Error(`${path}: ${first.status}`);
+  const body = await first.text();
+  const bytes = Buffer.byteLength(body);
+  if (dump) writeFileSync(`${dump}/${name}.html`, body);
+  const suffix = (key: string, i: number) => `${path}${path.includes('?') ? '&' : '?'}${key}=${i}`;
+  for (let i = 0; i < 30; i++) await (await app.request(suffix('warm', i))).arrayBuffer();
+  const { cpuMs, wallMs: ms } = await measured(`${name}.cpuprofile`, n, async (i) => {
+    await (await app.request(suffix('profile', i))).arrayBuffer();
+  });
   // Cold: every kept fragment dropped before each request, as the first render after a write.
   const coldN = Math.max(1, Math.floor(n / 3));
-  const coldCpu = process.cpuUsage();
-  for (let i = 0; i < coldN; i++) {
+  const { cpuMs: coldMs } = await measured(null, coldN, async (i) => {
     fragments.clear();
-    await (await app.request(`${path}${path.includes('?') ? '&' : '?'}cold=${i}`)).arrayBuffer();
-  }
-  const coldUsed = process.cpuUsage(coldCpu);
-  const coldMs = (coldUsed.user + coldUsed.system) / 1000 / coldN;
+    await (await app.request(suffix('cold', i))).arrayBuffer();
+  });
   // Miss: the city out of the store too (as for one of 1,741 cities at national scale, issue 11).
-  const missSession = profileDir ? new Session() : undefined;
-  if (missSession) {
-    missSession.connect();
-    await missSession.post('Profiler.enable');
-    await missSession.post('Profiler.start');
-  }
-  const missCpu = process.cpuUsage();
-  const missT = performance.now();
-  for (let i = 0; i < coldN; i++) {
+  const { cpuMs: missMs, wallMs: missWall } = await measured(`${name}-miss.cpuprofile`, coldN, async (i) => {
     fragments.clear();
     ctx.store.forget();
-    await (await app.request(`${path}${path.includes('?') ? '&' : '?'}miss=${i}`)).arrayBuffer();
-  }
-  const missUsed = process.cpuUsage(missCpu);
-  if (missSession) {
-    const { profile } = await missSession.post('Profiler.stop');
-    writeFileSync(`${profileDir}/${name}-miss.cpuprofile`, JSON.stringify(profile));
-    missSession.disconnect();
-  }
-  const missMs = (missUsed.user + missUsed.system) / 1000 / coldN;
-  const missWall = (performance.now() - missT) / coldN;
+    await (await app.request(suffix('miss', i))).arrayBuffer();
+  });
   console.log(`${name.padEnd(16)} ${String(bytes).padStart(8)} bytes ${ms.toFixed(3).padStart(8)} ms/request ${cpuMs.toFixed(3).padStart(8)} ms CPU/request ${coldMs.toFixed(3).padStart(8)} ms CPU/cold ${missMs.toFixed(1).padStart(7)} ms CPU/miss (${missWall.toFixed(1)} ms wall)`);
 }
 await ctx.close();

@@ -138,34 +138,3 @@ for (const database of testDatabases()) {
     });
   });
 }
-
-const postgres = testDatabases().find((d) => d.name === 'postgres');
-describe.skipIf(!postgres || postgres.skipReason !== null)('two app processes behind one PostgreSQL', () => {
-  let server: PostgresServer;
-  let a: AppContext;
-  let b: AppContext;
-  beforeAll(async () => {
-    server = await startPostgresServer();
-    const config = { dataDir: '', databaseUrl: server.url, seed: true };
-    a = await openAppContext(config, { announce: () => {} });
-    b = await openAppContext(config, { announce: () => {} });
-  });
-  afterAll(async () => {
-    await a?.close();
-    await b?.close();
-    await server?.stop();
-  });
-
-  it('a write through one is seen by the other within a second', async () => {
-    const cached = await b.store.get('kanazawa');
-    const first = cached!.kpis[0]!;
-    const bVersion = b.store.cityVersion('kanazawa');
-    await sql`update kpis set name = ${'別の名前'} where city_id = 'kanazawa' and slug = ${first.id}`.execute(a.db);
-    a.store.invalidate('kanazawa');
-    await a.store.settled();
-    const deadline = Date.now() + 5_000;
-    while (b.store.cityVersion('kanazawa') === bVersion && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-    expect(b.store.cityVersion('kanazawa')).toBeGreaterThan(bVersion);
-    expect((await b.store.get('kanazawa'))!.kpis[0]!.name).toBe('別の名前');
-  });
-});
