@@ -50,6 +50,8 @@ export class CityDataStore {
   /** The change signal of each written city, one at a time per store, in write order. */
   private changes: Promise<void> = Promise.resolve();
   private readonly pendingCities = new Set<string>();
+  /** Per city: change signals queued or running (the summaries are older than the data until they finish). */
+  private readonly unsettled = new Map<string, number>();
   /** What a failed change signal is reported to (the console by default). */
   onSignalError: (e: unknown) => void = (e) => console.error('michishirube: updating the summaries failed:', e);
 
@@ -86,6 +88,11 @@ export class CityDataStore {
       sizeOnLoad(this.publicCache, cityId, p, (d) => d);
     }
     return p;
+  }
+
+  /** Whether this process holds the city's public data (loaded or loading): a read of it costs no query. Does not touch its recency. */
+  holds(cityId: string): boolean {
+    return this.publicCache.has(cityId);
   }
 
   /** Everything of a city, unpublished actuals included, with the years withheld: staff pages only. */
@@ -160,10 +167,21 @@ export class CityDataStore {
     return n;
   }
 
+  /**
+   * Whether a write to the city made in this process has not yet reached its summaries (its
+   * change signal is queued or running): a page read from the summaries now could miss it, so
+   * the city's own pages take the full-city path (cities/city-pages.service.ts). Writes of other
+   * processes show as `summarized_revision < revision` in the database instead.
+   */
+  summariesPending(cityId: string): boolean {
+    return this.unsettled.has(cityId);
+  }
+
   private signal(cityId: string): void {
     // Several writes to one city before the signal runs need one rebuild.
     if (this.pendingCities.has(cityId)) return;
     this.pendingCities.add(cityId);
+    this.unsettled.set(cityId, (this.unsettled.get(cityId) ?? 0) + 1);
     this.changes = this.changes.then(async () => {
       this.pendingCities.delete(cityId);
       try {
@@ -173,6 +191,10 @@ export class CityDataStore {
         await notifyCityChanged(this.db, CHANGE_CHANNEL, cityId);
       } catch (e) {
         this.onSignalError(e);
+      } finally {
+        const n = (this.unsettled.get(cityId) ?? 1) - 1;
+        if (n > 0) this.unsettled.set(cityId, n);
+        else this.unsettled.delete(cityId);
       }
     });
   }

@@ -96,9 +96,7 @@ export function kpiListChoices(data: CityData, summary: CitySummary): KpiListCho
       if (d === '') hasKpisWithoutDepartment = true;
       else departments.add(d);
     }
-    return {
-      statuses: KPI_STATUSES,
-      goals: sdgGoals.map((g) => ({ id: g.id, short: g.short })),
+    return withFixedChoices({
       planGoals: data.plans
         .filter((p) => p.nodes.length > 0)
         .map((plan) => ({
@@ -107,8 +105,15 @@ export function kpiListChoices(data: CityData, summary: CitySummary): KpiListCho
         })),
       departments: [...departments].sort((a, b) => a.localeCompare(b, 'ja')),
       hasKpisWithoutDepartment,
-    };
+    });
   });
+}
+
+const GOAL_CHOICES = sdgGoals.map((g) => ({ id: g.id, short: g.short }));
+
+/** A city's own choices completed with those every city has (the statuses, the 17 goals). */
+export function withFixedChoices(own: Pick<KpiListChoices, 'planGoals' | 'departments' | 'hasKpisWithoutDepartment'>): KpiListChoices {
+  return { statuses: KPI_STATUSES, goals: GOAL_CHOICES, ...own };
 }
 
 function nodeLabel(n: PlanNode): { ja: string; en?: string | undefined } {
@@ -135,7 +140,15 @@ function findNode(data: CityData, value: string): PlanNode | undefined {
  * a node or department of another city never silently lists nothing.
  */
 export function resolveKpiListFilter(data: CityData, summary: CitySummary, q: KpiListQuery): Result<KpiListFilter, KpiListQueryProblem> {
-  const choices = kpiListChoices(data, summary);
+  return resolveKpiListFilterIn(kpiListChoices(data, summary), (value) => findNode(data, value) !== undefined, q);
+}
+
+/**
+ * {@link resolveKpiListFilter} against a city's choices and a test of its plan nodes (`hasNode`:
+ * whether a `plan-id/node-id` value names a node of the city at any depth), wherever they were
+ * read from (the loaded city or its summaries).
+ */
+export function resolveKpiListFilterIn(choices: KpiListChoices, hasNode: (value: string) => boolean, q: KpiListQuery): Result<KpiListFilter, KpiListQueryProblem> {
   const filter: { -readonly [K in keyof KpiListFilter]: KpiListFilter[K] } = {};
   if (q.status) {
     if (!(choices.statuses as readonly string[]).includes(q.status)) return err({ param: 'status' });
@@ -146,7 +159,7 @@ export function resolveKpiListFilter(data: CityData, summary: CitySummary, q: Kp
     filter.goal = q.goal;
   }
   if (q.node) {
-    if (!findNode(data, q.node)) return err({ param: 'node' });
+    if (!hasNode(q.node)) return err({ param: 'node' });
     filter.node = q.node;
   }
   if (q.department) {

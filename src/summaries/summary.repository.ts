@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { CityRow } from '../cities/city.table.ts';
 import { inTransaction, type Executor } from '../storage/database.ts';
-import { summaryDb, type KpiSummariesTable, type KpiSummaryRow, type KpiSummaryTargetsTable, type SearchEntriesTable, type SearchEntryRow } from './summary.table.ts';
+import { summaryDb, type CityPageSummariesTable, type KpiSummaryNodesTable, type KpiSummariesTable, type KpiSummaryRow, type KpiSummaryTargetsTable, type SearchEntriesTable, type SearchEntryRow } from './summary.table.ts';
 
 /**
  * All SQL of the national summaries (issue 11): city revisions, the per-KPI summaries the
@@ -66,6 +66,10 @@ export interface CitySummaryRows {
   readonly kpis: readonly KpiSummariesTable[];
   readonly targets: readonly KpiSummaryTargetsTable[];
   readonly entries: readonly SearchEntriesTable[];
+  /** The KPI list's node filter: per plan node, the KPIs in it or below it. */
+  readonly nodes: readonly KpiSummaryNodesTable[];
+  /** The city's overview as its pages show it. */
+  readonly page: CityPageSummariesTable;
 }
 
 /**
@@ -78,7 +82,7 @@ export async function replaceCitySummaries(db: Executor, cityId: string, revisio
   return inTransaction(db, async (trx) => {
     const t = summaryDb(trx);
     // Lock the city's revision row so concurrent refreshes of one city serialise here.
-    await t.insertInto('city_revisions').values({ city_id: cityId, revision: Math.max(revision, 1) }).onConflict((oc) => oc.column('city_id').doNothing()).execute();
+    const created = await t.insertInto('city_revisions').values({ city_id: cityId, revision: Math.max(revision, 1) }).onConflict((oc) => oc.column('city_id').doNothing()).returning('city_id').executeTakeFirst();
     const current = await t.selectFrom('city_revisions').select(['summarized_revision']).where('city_id', '=', cityId).forUpdate().executeTakeFirstOrThrow();
     if (Number(current.summarized_revision) >= revision && revision > 0) return false;
     await t.deleteFrom('kpi_summary_targets').where('city_id', '=', cityId).execute();
@@ -87,6 +91,10 @@ export async function replaceCitySummaries(db: Executor, cityId: string, revisio
     for (let i = 0; i < rows.kpis.length; i += BATCH) await t.insertInto('kpi_summaries').values(rows.kpis.slice(i, i + BATCH)).execute();
     for (let i = 0; i < rows.targets.length; i += BATCH) await t.insertInto('kpi_summary_targets').values(rows.targets.slice(i, i + BATCH)).execute();
     for (let i = 0; i < rows.entries.length; i += BATCH) await t.insertInto('search_entries').values(rows.entries.slice(i, i + BATCH)).execute();
+    // The city's own pages (kpi_summary_nodes went with its KPIs: on delete cascade).
+    for (let i = 0; i < rows.nodes.length; i += BATCH) await t.insertInto('kpi_summary_nodes').values(rows.nodes.slice(i, i + BATCH)).execute();
+    await t.deleteFrom('city_page_summaries').where('city_id', '=', cityId).execute();
+    await t.insertInto('city_page_summaries').values(rows.page).execute();
     // The SDG pages' counts (issue 11.1): per goal and status, this city's KPIs, each once per goal.
     await t.deleteFrom('goal_city_counts').where('city_id', '=', cityId).execute();
     await sql`
@@ -96,7 +104,9 @@ export async function replaceCitySummaries(db: Executor, cityId: string, revisio
       join kpi_summaries s on s.city_id = t.city_id and s.kpi_id = t.kpi_id
       where t.city_id = ${cityId}
       group by t.goal, t.city_id, s.status`.execute(trx);
-    await t.updateTable('city_revisions').set({ summarized_revision: revision }).where('city_id', '=', cityId).execute();
+    // A city never written since the summaries began (revision 0) gets its first revision here:
+    // the rows are built from the data as it is at that revision, so they count as fresh.
+    await t.updateTable('city_revisions').set({ summarized_revision: created ? Math.max(revision, 1) : revision }).where('city_id', '=', cityId).execute();
     return true;
   });
 }
@@ -416,4 +426,74 @@ export async function listGoalCitiesPaged(db: Executor, goal: number, prefecture
   const byCity = new Map<string, Record<string, number>>(cities.map((c) => [c.id, {}]));
   for (const r of statuses) byCity.get(r.city_id)![r.status] = Number(r.kpis);
   return { rows: cities.map((city) => ({ city, statuses: byCity.get(city.id)! })), total: Number(count.n) };
+}
+
+/**
+ * A city's overview JSON (`city_page_summaries`) when its summaries are as new as its data
+ * (summarized_revision ≥ revision); undefined when they are older (a write whose rebuild has not
+ * landed yet, here or in another process), missing (a city never summarised, an unknown city).
+ */
+export async function freshCityPageSummary(db: Executor, cityId: string): Promise<string | undefined> {
+  const row = await summaryDb(db)
+    .selectFrom('city_page_summaries as p')
+    .innerJoin('city_revisions as r', 'r.city_id', 'p.city_id')
+    .select('p.page_json')
+    .where('p.city_id', '=', cityId)
+    .whereRef('r.summarized_revision', '>=', 'r.revision')
+    .executeTakeFirst();
+  return row?.page_json;
+}
+
+/** What a city's KPI list is narrowed to, as its summaries are queried (every given criterion must hold). */
+export interface CityKpiSummaryFilter {
+  readonly status?: string | undefined;
+  /** An SDG goal number: the KPI is tagged with one of its targets. */
+  readonly goal?: number | undefined;
+  /** A plan node `plan-id/node-id`: the KPI sits in it or below it. */
+  readonly node?: string | undefined;
+  /** `kpi_summaries.department_key` ("" for none). */
+  readonly department?: string | undefined;
+  /** A fragment of `kpi_summaries.name_folded`. */
+  readonly text?: string | undefined;
+}
+
+/** A city's KPI as its own pages read it: the row of its table, its API object or its CSV row (JSON text). */
+export type CityKpiJsonColumn = 'row_json' | 'api_json' | 'csv_json';
+
+/**
+ * A city's summarised KPIs matching `filter`, in the city's order: one page (`offset`, `limit`)
+ * with how many match in all, or every match when no page is given (total = rows). Only the
+ * asked JSON column is read; the count is one indexed aggregate over the city's rows.
+ */
+export async function listCityKpiSummaries(db: Executor, cityId: string, filter: CityKpiSummaryFilter, column: CityKpiJsonColumn, page?: { offset: number; limit: number }): Promise<{ rows: string[]; total: number }> {
+  const base = summaryDb(db)
+    .selectFrom('kpi_summaries as k')
+    .where('k.city_id', '=', cityId)
+    .$if(filter.status !== undefined, (q) => q.where('k.status', '=', filter.status!))
+    .$if(filter.department !== undefined, (q) => q.where('k.department_key', '=', filter.department!))
+    .$if(filter.text !== undefined, (q) => q.where(sql<number>`strpos(k.name_folded, ${filter.text!})`, '>', 0))
+    .$if(filter.goal !== undefined, (q) =>
+      q.where(({ exists, selectFrom }) =>
+        exists(selectFrom('kpi_summary_targets as t').select(sql`1`.as('one')).whereRef('t.city_id', '=', 'k.city_id').whereRef('t.kpi_id', '=', 'k.kpi_id').where('t.goal', '=', filter.goal!)),
+      ),
+    )
+    .$if(filter.node !== undefined, (q) =>
+      q.where(({ exists, selectFrom }) =>
+        exists(selectFrom('kpi_summary_nodes as n').select(sql`1`.as('one')).whereRef('n.city_id', '=', 'k.city_id').whereRef('n.kpi_id', '=', 'k.kpi_id').where('n.node', '=', filter.node!)),
+      ),
+    );
+  const rows = base.select(`k.${column} as json`).orderBy('k.position');
+  if (!page) {
+    const all = await rows.execute();
+    return { rows: all.map((r) => r.json), total: all.length };
+  }
+  const [found, count] = await Promise.all([rows.offset(page.offset).limit(page.limit).execute(), base.select((eb) => eb.fn.countAll<string | number>().as('n')).executeTakeFirstOrThrow()]);
+  return { rows: found.map((r) => r.json), total: Number(count.n) };
+}
+
+/** Some of a city's summarised KPIs by id (the headline cards), as their table rows' JSON, in no particular order. */
+export async function cityKpiRowsById(db: Executor, cityId: string, kpiIds: readonly string[]): Promise<{ kpiId: string; json: string }[]> {
+  if (kpiIds.length === 0) return [];
+  const rows = await summaryDb(db).selectFrom('kpi_summaries').select(['kpi_id', 'row_json']).where('city_id', '=', cityId).where('kpi_id', 'in', [...kpiIds]).execute();
+  return rows.map((r) => ({ kpiId: r.kpi_id, json: r.row_json }));
 }

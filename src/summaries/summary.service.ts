@@ -1,5 +1,10 @@
 import type { CityData } from '../core/city/city.ts';
-import { evaluateKpi } from '../core/kpi/kpi-evaluation.ts';
+import { summarizeCity } from '../cities/city-summary.service.ts';
+import { departmentKey, normaliseNameFilter } from '../kpis/city-kpi-list.service.ts';
+import { kpiTableRowJson, kpiTableRowOf } from '../kpis/kpi-table-row.model.ts';
+import { kpiJson } from '../formats/json/kpi-json.ts';
+import { kpiRow } from '../open-data/open-data.service.ts';
+import { cityPageSummaryOf, nodeKpis } from './city-page.model.ts';
 import { walkPlanNodes } from '../core/plan/plan.ts';
 import { goalOfTarget } from '../core/sdg/sdg-framework.ts';
 import { compareTimePoints, formatTimePointIso } from '../core/time/time-point.ts';
@@ -9,7 +14,7 @@ import { foldForSearch, readingsOf } from '../search/search.service.ts';
 import { statusOverridesByKpi } from '../staff/staff-notes.service.ts';
 import type { Executor } from '../storage/database.ts';
 import { replaceCitySummaries, cityRevision, type CitySummaryRows } from './summary.repository.ts';
-import type { KpiSummariesTable, KpiSummaryTargetsTable, SearchEntriesTable, SummaryTargetJson } from './summary.table.ts';
+import type { KpiSummariesTable, KpiSummaryNodesTable, KpiSummaryTargetsTable, SearchEntriesTable, SummaryTargetJson } from './summary.table.ts';
 
 /**
  * The rows the cross-city pages read for one city, built from its public data (what the city
@@ -24,9 +29,9 @@ export function citySummaryRows(data: CityData, analyser?: JapaneseAnalyser): Ci
   const kpis: KpiSummariesTable[] = [];
   const targets: KpiSummaryTargetsTable[] = [];
   const overrides = statusOverridesByKpi(data);
-  data.kpis.forEach((kpi, position) => {
-    const e = evaluateKpi(kpi);
+  summarizeCity(data).kpis.forEach(({ kpi, evaluation: e }, position) => {
     const override = overrides.get(kpi.id);
+    const row = kpiTableRowJson(kpiTableRowOf({ city: data.city, kpi, evaluation: e, override }));
     kpis.push({
       city_id: cityId,
       kpi_id: kpi.id,
@@ -55,6 +60,11 @@ export function citySummaryRows(data: CityData, analyser?: JapaneseAnalyser): Ci
       targets_json: JSON.stringify(
         [...kpi.targets].sort((a, b) => compareTimePoints(a.at, b.at)).map((t): SummaryTargetJson => ({ at: formatTimePointIso(t.at), value: t.value, ...(t.decimals === undefined ? {} : { decimals: t.decimals }) })),
       ),
+      department_key: departmentKey(kpi.department),
+      name_folded: normaliseNameFilter(`${kpi.name}\n${kpi.nameEn ?? ''}`),
+      row_json: JSON.stringify(row),
+      api_json: JSON.stringify(kpiJson(kpi, e, override)),
+      csv_json: JSON.stringify(kpiRow(cityId, kpi, e, override)),
     });
     for (const target of new Set(kpi.sdgTargets)) {
       const goal = goalOfTarget(target);
@@ -76,7 +86,11 @@ export function citySummaryRows(data: CityData, analyser?: JapaneseAnalyser): Ci
     }
   }
   for (const kpi of data.kpis) entry({ kind: 'kpi', plan_id: null, plan_kind: null, plan_title: null, plan_title_en: null, node_id: null, kpi_id: kpi.id, code: null, title: kpi.name, title_en: kpi.nameEn ?? null, more: kpi.department ?? null });
-  return { kpis, targets, entries };
+  // The KPI list's node filter: each node with the public KPIs in it or below it.
+  const publicIds = new Set(data.kpis.map((k) => k.id));
+  const nodes: KpiSummaryNodesTable[] = [];
+  for (const [node, ids] of nodeKpis(data)) for (const kpiId of ids) if (publicIds.has(kpiId)) nodes.push({ city_id: cityId, node, kpi_id: kpiId });
+  return { kpis, targets, entries, nodes, page: { city_id: cityId, page_json: JSON.stringify(cityPageSummaryOf(data)) } };
 }
 
 const finite = (x: number | null | undefined): number | null => (x === null || x === undefined || !Number.isFinite(x) ? null : x);

@@ -50,6 +50,29 @@ export interface KpiSummariesTable {
   baseline_decimals: number | null;
   /** Every target as JSON ({@link SummaryTargetJson}[], time order): the next one after today is chosen when a page is drawn. */
   targets_json: string;
+  /** The department as the city's KPI list filters it: "" for none (kpis/city-kpi-list.service.ts departmentKey); migration 2026_12_01_1201. */
+  department_key: string;
+  /** The Japanese and English names normalised as the list's name filter compares them (normaliseNameFilter). */
+  name_folded: string;
+  /** The KPI as a row of the city's KPI table (kpis/kpi-table-row.model.ts KpiTableRowJson). */
+  row_json: string;
+  /** The KPI as the API publishes it (formats/json/kpi-json.ts kpiJson). */
+  api_json: string;
+  /** The KPI's row of the city's KPI CSV (open-data/open-data.service.ts kpisTable), as a JSON object. */
+  csv_json: string;
+}
+
+/** `kpi_summary_nodes`: per plan node (`plan-id/node-id`), the public KPIs in it or below it (migration 2026_12_01_1201). */
+export interface KpiSummaryNodesTable {
+  city_id: string;
+  node: string;
+  kpi_id: string;
+}
+
+/** `city_page_summaries`: a city's overview as its pages show it, JSON (CityPageSummary, summaries/city-page.model.ts). */
+export interface CityPageSummariesTable {
+  city_id: string;
+  page_json: string;
 }
 
 /** One target as `kpi_summaries.targets_json` holds it: ISO time point, value, decimals as published. */
@@ -107,6 +130,8 @@ export interface SummaryTables {
   kpi_summaries: KpiSummariesTable;
   kpi_summary_targets: KpiSummaryTargetsTable;
   goal_city_counts: GoalCityCountsTable;
+  kpi_summary_nodes: KpiSummaryNodesTable;
+  city_page_summaries: CityPageSummariesTable;
   search_entries: SearchEntriesTable;
 }
 

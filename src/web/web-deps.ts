@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import { systemClock, type Clock } from '../core/time/clock.ts';
 import type { StaffConfig, WebConfig } from '../config.ts';
 import type { CityDataStore } from '../cities/city-data.store.ts';
+import type { CityPagesMode } from '../cities/city-pages.service.ts';
 import type { Database } from '../storage/database.ts';
 import type { PageCacheEntries } from './page-cache.ts';
 import type { PdfQueue } from './pdf-queue.ts';
@@ -20,6 +21,12 @@ export interface WebDeps {
   readonly pdfQueue?: PdfQueue;
   /** Where "now" and "today" (Asia/Tokyo) come from; the system clock when absent (tests inject a fixed one). */
   readonly clock?: Clock;
+  /**
+   * Where a city's own pages read it (cities/city-pages.service.ts): `auto` by default (the held
+   * city, else its fresh summaries, else the loaded city); tests pass `data` or `summaries` to
+   * compare the two paths.
+   */
+  readonly cityPages?: CityPagesMode;
 }
 
 /** The clock of the app: the injected one, else the system's. */

@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import { summarizeCity } from '../../cities/city-summary.service.ts';
+import { openCityPages } from '../../cities/city-pages.service.ts';
 import { buildKpiDetail, type KpiDetail } from '../../kpis/kpi-detail.service.ts';
 import { svgToPng } from '../charts/chart-png.ts';
 import { standaloneKpiChartSvg } from '../charts/kpi-time-series.chart.ts';
@@ -7,19 +7,16 @@ import { chartSummary, kpiChartInput } from '../views/kpi.view.tsx';
 import { KpiEmbedView } from '../views/kpi-embed.view.tsx';
 import { fill } from '../views/fill.ts';
 import { localized, type ViewContext } from '../views/view-context.ts';
-import { cityKpisTable, kpiSeriesTable } from '../../open-data/open-data.service.ts';
-import { filterCityKpis, progressAtAGlance } from '../../kpis/progress-glance.service.ts';
-import { cityKpiList, kpiListChoices, resolveKpiListFilter } from '../../kpis/city-kpi-list.service.ts';
+import { kpiSeriesTable } from '../../open-data/open-data.service.ts';
 import { kpiListQueryOf } from './kpi-list-query.ts';
 import { errors } from '../errors.ts';
-import { statusOverridesByKpi } from '../../staff/staff-notes.service.ts';
 import { ProgressView } from '../views/progress.view.tsx';
 import { viewContextOf } from '../request-context.ts';
 import { kpiPage } from '../views/kpi.view.tsx';
 import { KpiListView } from '../views/city-kpi-list.view.tsx';
 import { clockOf, type WebDeps } from '../web-deps.ts';
 import { notFound } from './public.routes.tsx';
-import { chartFileResponse, cityKpiJson, cityCsvResponse, jsonResponse, kpiDetailJson, requestedFormat } from './public-json.ts';
+import { chartFileResponse, cityKpiJsonOf, cityCsvResponse, jsonResponse, kpiDetailJson, requestedFormat } from './public-json.ts';
 import { htmlPage } from '../html-page.ts';
 
 /** KPI pages: a city's KPI list and each KPI's page, both with `?format=csv|json`. */
@@ -28,30 +25,25 @@ export function kpiRoutes(deps: WebDeps): Hono {
   const app = new Hono();
 
   app.get('/cities/:city/kpis', async (c) => {
-    const data = await store.get(c.req.param('city'));
-    if (!data) return notFound(c);
+    // From the city's summaries when they are fresh, else its loaded data (cities/city-pages.service.ts).
+    const pages = await openCityPages(deps.db, store, c.req.param('city'), deps.cityPages);
+    if (!pages) return notFound(c);
+    const city = pages.overview.city;
     // Shape first (zod, 400 naming the parameter), then the values against this city (another city's node or department is a 400 too).
     const checked = kpiListQueryOf(c);
     const format = requestedFormat(c);
     if (!format) return notFound(c);
-    const summary = summarizeCity(data);
-    const resolved = resolveKpiListFilter(data, summary, checked.query);
+    const resolved = pages.resolveFilter(checked.query);
     if (!resolved.ok) throw errors.invalidInput({ kind: 'query', name: resolved.error.param }, { kind: 'not-a-choice' });
     const filter = resolved.value;
     if (format !== 'html') {
       // A download holds every KPI the filter matches: one answer per filter, so a page number is refused rather than ignored.
       if (checked.page !== undefined) throw errors.invalidInput({ kind: 'query', name: 'page' }, { kind: 'not-taken' });
-      const items = filterCityKpis(data, summary, filter);
-      if (format === 'csv') {
-        const ids = new Set(items.map((k) => k.kpi.id));
-        const table = cityKpisTable(data);
-        return cityCsvResponse(data.city, { ...table, rows: table.rows.filter((r) => ids.has(String(r.kpi_id))) }, `${data.city.id}-kpis`);
-      }
-      const overrides = statusOverridesByKpi(data);
-      return jsonResponse({ city: data.city.id, kpis: items.map((k) => cityKpiJson({ city: data.city, ...k, override: overrides.get(k.kpi.id) })) }, `${data.city.id}-kpis`);
+      if (format === 'csv') return cityCsvResponse(city, await pages.kpiTable(filter), `${city.id}-kpis`);
+      return jsonResponse({ city: city.id, kpis: (await pages.kpiJsons(filter)).map((k) => cityKpiJsonOf(city.id, k)) }, `${city.id}-kpis`);
     }
-    const list = cityKpiList(data, summary, filter, checked.page ?? 1);
-    const page = htmlPage(c, <KpiListView ctx={viewContextOf(c)} data={data} list={list} choices={kpiListChoices(data, summary)} today={clockOf(deps).todayInTokyo()} />, list.beyond ? 404 : 200);
+    const list = await pages.listPage(filter, checked.page ?? 1);
+    const page = htmlPage(c, <KpiListView ctx={viewContextOf(c)} city={city} list={list} choices={pages.choices} today={clockOf(deps).todayInTokyo()} />, list.beyond ? 404 : 200);
     // A page number past the last page is a 404 (the page says so and links the first page), not
     // the last page: a 404 is never kept by the page cache, where a last-page answer would be kept
     // once under every number a client makes up; it also tells a crawler the address does not exist.
@@ -63,9 +55,9 @@ export function kpiRoutes(deps: WebDeps): Hono {
 
   /** Progress at a glance (issue 15.1): counts by status per SDG goal, plan goal and department. */
   app.get('/cities/:city/progress', async (c) => {
-    const data = await store.get(c.req.param('city'));
-    if (!data) return notFound(c);
-    return c.html(<ProgressView ctx={viewContextOf(c)} data={data} glance={progressAtAGlance(data, summarizeCity(data))} />);
+    const pages = await openCityPages(deps.db, store, c.req.param('city'), deps.cityPages);
+    if (!pages) return notFound(c);
+    return c.html(<ProgressView ctx={viewContextOf(c)} city={pages.overview.city} glance={pages.overview.glance} />);
   });
 
   app.get('/cities/:city/kpis/:kpi', async (c) => {

@@ -1,18 +1,17 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { compareCities, MAX_COMPARED } from '../../summaries/city-comparison.service.ts';
-import { summarizeCity } from '../../cities/city-summary.service.ts';
+import { openCityPages } from '../../cities/city-pages.service.ts';
 import { buildKpiDetail } from '../../kpis/kpi-detail.service.ts';
 import { observationsTable, publishedRatesTable } from '../../open-data/open-data.service.ts';
 import { MAX_QUERY_LENGTH } from '../../search/search.service.ts';
 import { searchNational } from '../../summaries/national-search.service.ts';
 import { goalCountsAll, goalPage } from '../../summaries/national.service.ts';
 import { goalCountsJson, goalFilterOf, goalPageJson, pagingOf } from './national-json.ts';
-import { statusOverridesByKpi } from '../../staff/staff-notes.service.ts';
 import type { WebDeps } from '../web-deps.ts';
 import { compareQueryProblem, loadChosen } from './compare.routes.tsx';
 import { openApiDocument } from './openapi.ts';
-import { cityJson, cityKpiJson, compareJson, kpiDetailJson, problemResponse, searchJson } from './public-json.ts';
+import { cityJson, cityKpiJsonOf, compareJson, kpiDetailJson, problemResponse, searchJson } from './public-json.ts';
 
 const searchQuery = z.object({
   q: z.string().trim().min(1, 'expected a search text').max(MAX_QUERY_LENGTH, `at most ${MAX_QUERY_LENGTH} characters`),
@@ -28,16 +27,17 @@ export function publicApiRoutes(deps: WebDeps): Hono {
   api.get('/openapi.json', (c) => c.json(openApiDocument));
 
   api.get('/cities/:city', async (c) => {
-    const data = await store.get(c.req.param('city'));
-    if (!data) return unknownCity(c.req.param('city'));
-    return c.json({ ...cityJson(data, summarizeCity(data)), unpublished_years: data.unpublishedYears ?? [] });
+    // From the city's summaries when they are fresh, else its loaded data (cities/city-pages.service.ts).
+    const pages = await openCityPages(deps.db, store, c.req.param('city'), deps.cityPages);
+    if (!pages) return unknownCity(c.req.param('city'));
+    return c.json({ ...cityJson(pages.overview), unpublished_years: pages.overview.unpublishedYears ?? [] });
   });
 
   api.get('/cities/:city/kpis', async (c) => {
-    const data = await store.get(c.req.param('city'));
-    if (!data) return unknownCity(c.req.param('city'));
-    const overrides = statusOverridesByKpi(data);
-    return c.json({ city: data.city.id, unpublished_years: data.unpublishedYears ?? [], kpis: summarizeCity(data).kpis.map((k) => cityKpiJson({ city: data.city, ...k, override: overrides.get(k.kpi.id) })) });
+    const pages = await openCityPages(deps.db, store, c.req.param('city'), deps.cityPages);
+    if (!pages) return unknownCity(c.req.param('city'));
+    const { city, unpublishedYears } = pages.overview;
+    return c.json({ city: city.id, unpublished_years: unpublishedYears ?? [], kpis: (await pages.kpiJsons({})).map((k) => cityKpiJsonOf(city.id, k)) });
   });
 
   api.get('/cities/:city/kpis/:kpi', async (c) => {

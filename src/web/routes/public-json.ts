@@ -1,12 +1,12 @@
 import { formatTokyoDateTime } from '../../core/time/clock.ts';
 import type { NodeRollup } from '../../core/plan/rollup.ts';
 import type { Context } from 'hono';
-import type { City, CityData } from '../../core/city/city.ts';
+import type { City } from '../../core/city/city.ts';
 import type { CalculationRecord } from '../../core/kpi/calculation-record.ts';
 import { formatTimePointIso } from '../../core/time/time-point.ts';
 import { toCsv, type DataTable } from '../../formats/csv/write-csv.ts';
 import type { CityComparison, IndexedKpi } from '../../summaries/city-comparison.service.ts';
-import type { CitySummary } from '../../cities/city-summary.service.ts';
+import type { CityPageSummary } from '../../summaries/city-page.model.ts';
 import type { CityDataStore } from '../../cities/city-data.store.ts';
 import type { KpiDetail } from '../../kpis/kpi-detail.service.ts';
 import type { SearchResults, SearchResult } from '../../search/search.service.ts';
@@ -92,21 +92,26 @@ export function cityHeadJson(city: City) {
 }
 
 /** A city with its plans, status counts and covered goals. */
-export function cityJson(data: CityData, summary: CitySummary) {
+export function cityJson(o: Pick<CityPageSummary, 'city' | 'plans' | 'kpiCount' | 'statusCounts' | 'coveredGoals'>) {
   return {
-    city: cityHeadJson(data.city),
-    plans: data.plans.map((p) => ({ id: p.id, kind: p.kind, title: p.title, title_en: p.titleEn ?? null, period: [p.periodStart, p.periodEnd], url: `/api/v1/cities/${data.city.id}/plans/${p.id}` })),
-    kpi_count: summary.kpiCount,
-    status_counts: summary.statusCounts,
-    covered_goals: [...summary.coveredGoals].sort((a, b) => Number(a) - Number(b)),
-    kpis_url: `/api/v1/cities/${data.city.id}/kpis`,
-    download_url: `/cities/${data.city.id}/download.zip`,
+    city: cityHeadJson(o.city),
+    plans: o.plans.map((p) => ({ id: p.id, kind: p.kind, title: p.title, title_en: p.titleEn ?? null, period: [p.periodStart, p.periodEnd], url: `/api/v1/cities/${o.city.id}/plans/${p.id}` })),
+    kpi_count: o.kpiCount,
+    status_counts: o.statusCounts,
+    covered_goals: [...o.coveredGoals].sort((a, b) => Number(a) - Number(b)),
+    kpis_url: `/api/v1/cities/${o.city.id}/kpis`,
+    download_url: `/cities/${o.city.id}/download.zip`,
   };
 }
 
 /** A KPI of some city with its evaluation, as lists across cities publish it. */
 export function cityKpiJson(x: CityKpi) {
-  return { city: x.city.id, ...kpiJson(x.kpi, x.evaluation, x.override), url: `/api/v1/cities/${x.city.id}/kpis/${x.kpi.id}` };
+  return cityKpiJsonOf(x.city.id, kpiJson(x.kpi, x.evaluation, x.override));
+}
+
+/** {@link cityKpiJson} from the KPI's API object already made (the city's pages read it from the summaries). */
+export function cityKpiJsonOf(cityId: string, k: ReturnType<typeof kpiJson>) {
+  return { city: cityId, ...k, url: `/api/v1/cities/${cityId}/kpis/${k.id}` };
 }
 
 /** Keys of a calculation record's figures in snake_case, as every API field (baselineAt → baseline_at). */

@@ -1,5 +1,5 @@
 import { Hono, type Context } from 'hono';
-import { summarizeCity } from '../../cities/city-summary.service.ts';
+import { openCityPages } from '../../cities/city-pages.service.ts';
 import { buildPlanReport, planRollup } from '../../plans/plan-report.service.ts';
 import { viewContextOf } from '../request-context.ts';
 import { CityView } from '../views/city.view.tsx';
@@ -7,17 +7,14 @@ import { HomeView } from '../views/home.view.tsx';
 import { NotFoundView } from '../views/not-found.view.tsx';
 import { planPage } from '../views/plan.view.tsx';
 import { clockOf, type WebDeps } from '../web-deps.ts';
-import { progressAtAGlance } from '../../kpis/progress-glance.service.ts';
 import { z } from 'zod';
 import { KPI_STATUSES } from '../../core/kpi/status.ts';
 import { filterPlanReport } from '../../plans/plan-filter.service.ts';
-import { cityKpisTable, planReportTable } from '../../open-data/open-data.service.ts';
+import { planReportTable } from '../../open-data/open-data.service.ts';
 import { cityJson, cityCsvResponse, csvResponse, jsonResponse, requestedFormat } from './public-json.ts';
 import { cityDirectory } from '../../summaries/national.service.ts';
 import { cityFilterOf, pagingOf } from './national-json.ts';
 import { htmlPage } from '../html-page.ts';
-import { memoized } from '../../cities/city-view-memo.ts';
-import { cityKpiList, kpiListChoices } from '../../kpis/city-kpi-list.service.ts';
 import { checkCityPageQuery } from './kpi-list-query.ts';
 
 /** The plan page's filters (GET); a value that is not one of the choices counts as no filter. */
@@ -44,21 +41,19 @@ export function publicRoutes(deps: WebDeps): Hono {
   });
 
   app.get('/cities/:city', async (c) => {
-    const data = await store.get(c.req.param('city'));
-    if (!data) return notFound(c);
+    // From the city's summaries when they are fresh, else its loaded data (cities/city-pages.service.ts).
+    const pages = await openCityPages(db, store, c.req.param('city'), deps.cityPages);
+    if (!pages) return notFound(c);
     // Only `lang` and `format`: the filters and pages of its KPI list live at /cities/:city/kpis (400 here, naming the parameter).
     checkCityPageQuery(c);
     const format = requestedFormat(c);
     if (!format) return notFound(c);
-    const summary = summarizeCity(data);
-    if (format === 'csv') return cityCsvResponse(data.city, cityKpisTable(data), `${data.city.id}-kpis`);
-    if (format === 'json') return jsonResponse(cityJson(data, summary), data.city.id);
+    const { overview } = pages;
+    if (format === 'csv') return cityCsvResponse(overview.city, await pages.kpiTable({}), `${overview.city.id}-kpis`);
+    if (format === 'json') return jsonResponse(cityJson(overview), overview.city.id);
     // The overview and the first page of the KPI list (issue 11.1): the page is bounded by the page size, not the city's size.
-    const list = cityKpiList(data, summary, {}, 1);
-    return htmlPage(
-      c,
-      <CityView ctx={viewContextOf(c)} data={data} summary={summary} glance={memoized(data, 'progress-glance', () => progressAtAGlance(data, summary))} list={list} choices={kpiListChoices(data, summary)} today={clockOf(deps).todayInTokyo()} />,
-    );
+    const [headline, list] = await Promise.all([pages.headline(), pages.listPage({}, 1)]);
+    return htmlPage(c, <CityView ctx={viewContextOf(c)} overview={overview} headline={headline} list={list} choices={pages.choices} today={clockOf(deps).todayInTokyo()} />);
   });
 
   app.get('/cities/:city/plans/:plan', async (c) => {

@@ -1,7 +1,7 @@
-import type { CityData } from '../../core/city/city.ts';
-import { NO_DEPARTMENT, type CityKpiListPage, type KpiListChoices } from '../../kpis/city-kpi-list.service.ts';
+import type { City } from '../../core/city/city.ts';
+import type { CityKpiListView } from '../../cities/city-pages.service.ts';
+import { NO_DEPARTMENT, type KpiListChoices } from '../../kpis/city-kpi-list.service.ts';
 import type { KpiListFilter } from '../../kpis/progress-glance.service.ts';
-import { statusOverridesByKpi } from '../../staff/staff-notes.service.ts';
 import { fill } from './fill.ts';
 import { parens } from './format.ts';
 import { cityBreadcrumbs, Layout } from './layout.tsx';
@@ -15,12 +15,10 @@ import { localized, type ViewContext } from './view-context.ts';
  * links with rel="prev"/"next"). The city page shows it with the first page; the form and the
  * pager lead to `/cities/:city/kpis`, the one address of every filtered and paged list.
  */
-export function KpiListSection(props: { ctx: ViewContext; data: CityData; list: CityKpiListPage; choices: KpiListChoices; caption: string; today: string }) {
-  const { ctx, data, list } = props;
-  const city = data.city;
+export function KpiListSection(props: { ctx: ViewContext; city: City; list: CityKpiListView; choices: KpiListChoices; caption: string; today: string }) {
+  const { ctx, city, list } = props;
   const path = `/cities/${city.id}/kpis`;
   const params = filterParams(list.filter);
-  const overrides = statusOverridesByKpi(data);
   const matched = list.page.total;
   return (
     <>
@@ -33,7 +31,7 @@ export function KpiListSection(props: { ctx: ViewContext; data: CityData; list: 
       ) : null}
       {list.cityTotal === 0 ? <p>{ctx.t('city.empty.noKpis')}</p> : null}
       {list.page.items.length > 0 ? (
-        <KpiTable ctx={ctx} items={list.page.items.map((k) => ({ city, ...k, override: overrides.get(k.kpi.id) }))} caption={props.caption} today={props.today} />
+        <KpiTable ctx={ctx} rows={list.page.items} caption={props.caption} today={props.today} />
       ) : null}
       <Pager ctx={ctx} page={list.page} path={path} params={params} numbered />
     </>
@@ -135,8 +133,9 @@ function KpiFilterForm(props: { ctx: ViewContext; action: string; filter: KpiLis
 }
 
 /** `/cities/:city/kpis`: a page of the city's KPIs, filtered, with the downloads of the whole filtered list. */
-export function KpiListView(props: { ctx: ViewContext; data: CityData; list: CityKpiListPage; choices: KpiListChoices; today: string }) {
-  const { ctx, data, list } = props;
+export function KpiListView(props: { ctx: ViewContext; city: City; list: CityKpiListView; choices: KpiListChoices; today: string }) {
+  const { ctx, list } = props;
+  const data = { city: props.city };
   const cityName = localized(ctx, data.city.name, data.city.nameEn);
   const title = `${ctx.t('pub.kpi.list')}${parens(cityName, ctx.lang)}`;
   const query = new URLSearchParams(Object.entries(filterParams(list.filter)).filter((e): e is [string, string] => e[1] !== undefined)).toString();
@@ -152,7 +151,7 @@ export function KpiListView(props: { ctx: ViewContext; data: CityData; list: Cit
       <p>
         <a href={ctx.href(`/cities/${data.city.id}/progress`)}>{ctx.t('pub.glance.link')}</a>
       </p>
-      <KpiListSection ctx={ctx} data={data} list={list} choices={props.choices} caption={title} today={props.today} />
+      <KpiListSection ctx={ctx} city={props.city} list={list} choices={props.choices} caption={title} today={props.today} />
       <p>
         <a href={`/cities/${data.city.id}/download.zip`} download>
           {ctx.t('pub.data.zip')}

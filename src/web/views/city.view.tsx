@@ -1,19 +1,17 @@
 import { UnpublishedYearsNote } from './unpublished-note.tsx';
-import type { City, CityData } from '../../core/city/city.ts';
-import type { ProgressGlance } from '../../kpis/progress-glance.service.ts';
+import type { City } from '../../core/city/city.ts';
 import { fill } from './fill.ts';
 import { CountTable } from './progress.view.tsx';
 import { formatCount } from './sdg.view.tsx';
 import { sdgGoals, textColourOn } from '../../core/sdg/sdg-framework.ts';
-import type { CitySummary } from '../../cities/city-summary.service.ts';
-import { headlineKpis } from '../../kpis/headline-kpis.service.ts';
-import { statusOverridesByKpi } from '../../staff/staff-notes.service.ts';
-import { DownloadLinks, goalPath, kpiPath, quantityLabel, rateLabel, StatusWithOverride, timeLabel } from './public-parts.tsx';
+import type { CityPageSummary } from '../../summaries/city-page.model.ts';
+import type { CityKpiListView, HeadlineRows } from '../../cities/city-pages.service.ts';
+import { DownloadLinks, goalPath, kpiPath, quantityLabel, rowRateLabel, StatusWithOverride, timeLabel } from './public-parts.tsx';
 import { Layout } from './layout.tsx';
 import { RateBar } from './status-badge.tsx';
 import { localized, type ViewContext } from './view-context.ts';
 import { joinMarkup, markup, type Markup } from './markup.ts';
-import type { CityKpiListPage, KpiListChoices } from '../../kpis/city-kpi-list.service.ts';
+import type { KpiListChoices } from '../../kpis/city-kpi-list.service.ts';
 import { KpiListSection } from './city-kpi-list.view.tsx';
 
 /**
@@ -21,12 +19,10 @@ import { KpiListSection } from './city-kpi-list.view.tsx';
  * glance (each count a link to the filtered list) and the first page of its KPI list with the
  * list's filter form (issue 11.1: the page is bounded by the page size, whatever the city's size).
  */
-export function CityView(props: { ctx: ViewContext; data: CityData; summary: CitySummary; glance: ProgressGlance; list: CityKpiListPage; choices: KpiListChoices; today: string }) {
-  const { ctx, data, summary, glance } = props;
-  const city = data.city;
+export function CityView(props: { ctx: ViewContext; overview: CityPageSummary; headline: HeadlineRows; list: CityKpiListView; choices: KpiListChoices; today: string }) {
+  const { ctx, overview: data, headline } = props;
+  const { city, glance } = data;
   const name = localized(ctx, city.name, city.nameEn);
-  const headline = headlineKpis(data, summary);
-  const overrides = statusOverridesByKpi(data);
   return (
     <Layout ctx={ctx} title={name} breadcrumbs={[{ href: ctx.href('/'), label: ctx.t('nav.home') }]}>
       <h1>{name}</h1>
@@ -54,29 +50,29 @@ export function CityView(props: { ctx: ViewContext; data: CityData; summary: Cit
       </section>
       <section aria-labelledby="sdg-h">
         <h2 id="sdg-h">{ctx.t('city.sdgCoverage')}</h2>
-        <ul class="sdg-grid">{sdgGrid(ctx, summary.coveredGoals)}</ul>
+        <ul class="sdg-grid">{sdgGrid(ctx, new Set(data.coveredGoals))}</ul>
       </section>
       {headline.items.length > 0 ? (
         <section aria-labelledby="headline-h">
           <h2 id="headline-h">{ctx.t('pub.city.headline')}</h2>
           <p class="muted">{ctx.t('pub.city.headlineLead')}</p>
           <ul class="headline-grid">
-            {headline.items.map(({ kpi, evaluation: e }) => (
+            {headline.items.map((k) => (
               <li class="card headline">
                 <h3>
-                  <a href={ctx.href(kpiPath(city.id, kpi.id))}>{localized(ctx, kpi.name, kpi.nameEn)}</a>
+                  <a href={ctx.href(kpiPath(city.id, k.kpiId))}>{localized(ctx, k.name, k.nameEn)}</a>
                 </h3>
                 <p class="headline-figure">
-                  {quantityLabel(ctx, e?.latest, kpi.unit)}
+                  {quantityLabel(ctx, k.latest, k.unit)}
                   <span class="muted small">
                     {' '}
-                    / {ctx.t('kpi.target')} {quantityLabel(ctx, e?.target, kpi.unit)}
-                    {e ? `（${timeLabel(e.target.at, ctx.lang)}）` : ''}
+                    / {ctx.t('kpi.target')} {quantityLabel(ctx, k.target, k.unit)}
+                    {k.target ? `（${timeLabel(k.target.at, ctx.lang)}）` : ''}
                   </span>
                 </p>
                 <p class="headline-status">
-                  <RateBar rate={e?.status.achievement?.displayRate ?? null} label={rateLabel(ctx, e)} />{' '}
-                  <StatusWithOverride ctx={ctx} status={e?.status.status ?? 'no-data'} override={overrides.get(kpi.id)} reason />
+                  <RateBar rate={k.displayRate} label={rowRateLabel(ctx, k)} />{' '}
+                  <StatusWithOverride ctx={ctx} status={k.status} override={k.override} reason />
                 </p>
               </li>
             ))}
@@ -116,7 +112,7 @@ export function CityView(props: { ctx: ViewContext; data: CityData; summary: Cit
         <p>
           <a href={ctx.href(`/cities/${city.id}/progress`)}>{ctx.t('pub.glance.link')}</a>
         </p>
-        <KpiListSection ctx={ctx} data={data} list={props.list} choices={props.choices} caption={ctx.t('pub.kpi.list')} today={props.today} />
+        <KpiListSection ctx={ctx} city={city} list={props.list} choices={props.choices} caption={ctx.t('pub.kpi.list')} today={props.today} />
         <p>
           <a href={`/cities/${city.id}/download.zip`} download>
             {ctx.t('pub.data.zip')}

@@ -1,4 +1,4 @@
-import type { CityData } from '../../core/city/city.ts';
+import type { City } from '../../core/city/city.ts';
 import { filterQuery, type GlanceRow, type ProgressGlance } from '../../kpis/progress-glance.service.ts';
 import { fill } from './fill.ts';
 import { parens } from './format.ts';
@@ -27,8 +27,9 @@ export function CountTable(props: { ctx: ViewContext; cityId: string; caption: s
 }
 
 /** `/cities/:city/progress`: a city's KPIs counted by status per SDG goal, plan goal and department. */
-export function ProgressView(props: { ctx: ViewContext; data: CityData; glance: ProgressGlance }) {
-  const { ctx, data, glance } = props;
+export function ProgressView(props: { ctx: ViewContext; city: City; glance: ProgressGlance }) {
+  const { ctx, glance } = props;
+  const data = { city: props.city };
   const cityName = localized(ctx, data.city.name, data.city.nameEn);
   const title = `${ctx.t('pub.glance.title')}${parens(cityName, ctx.lang)}`;
   return (

@@ -1,8 +1,6 @@
-import type { City, StatusOverride } from '../../core/city/city.ts';
+import type { StatusOverride } from '../../core/city/city.ts';
 import type { KpiEvaluation } from '../../core/kpi/kpi-evaluation.ts';
-import type { Kpi } from '../../core/kpi/kpi.ts';
 import type { KpiStatus } from '../../core/kpi/status.ts';
-import type { ForecastVerdict } from '../../core/kpi/forecast.ts';
 import { nextTarget } from '../../core/kpi/kpi-definition.ts';
 import { formatTimePointWareki } from '../../core/notation/index.ts';
 import { textColourOn, type SdgGoal } from '../../core/sdg/sdg-framework.ts';
@@ -12,6 +10,7 @@ import { formatQuantity, formatRate, formatTime } from './format.ts';
 import { rateBar, statusBadge } from './status-badge.tsx';
 import { joinMarkup, markup, type Markup } from './markup.ts';
 import { localized, type ViewContext } from './view-context.ts';
+import { kpiTableRowOf, type KpiTableItem, type KpiTableRow, type RowFigure } from '../../kpis/kpi-table-row.model.ts';
 
 /** The public URL of a KPI page. */
 export const kpiPath = (cityId: string, kpiId: string) => `/cities/${cityId}/kpis/${kpiId}`;
@@ -56,7 +55,7 @@ export function statusWithOverride(ctx: ViewContext, status: KpiStatus, override
 }
 
 /** {@link statusWithOverride} as a component. */
-export function StatusWithOverride(props: { ctx: ViewContext; status: KpiStatus; override?: StatusOverride | null | undefined; title?: string | undefined; reason?: boolean }) {
+export function StatusWithOverride(props: { ctx: ViewContext; status: KpiStatus; override?: Pick<StatusOverride, 'status' | 'justification' | 'decidedOn'> | null | undefined; title?: string | undefined; reason?: boolean }) {
   return statusWithOverride(props.ctx, props.status, props.override, props.title, props.reason ?? false);
 }
 
@@ -90,6 +89,12 @@ export function rateLabel(ctx: ViewContext, e: KpiEvaluation | null): string {
   const a = e?.status.achievement ?? null;
   if (!a) return '—';
   return a.rate === null ? `${formatRate(a.displayRate, ctx.lang)} (${ctx.t('rate.undefined')})` : formatRate(a.rate, ctx.lang);
+}
+
+/** {@link rateLabel} of a table row: the same label read from the row's rates. */
+export function rowRateLabel(ctx: ViewContext, r: Pick<KpiTableRow, 'rate' | 'displayRate'>): string {
+  if (r.displayRate === null) return '—';
+  return r.rate === null ? `${formatRate(r.displayRate, ctx.lang)} (${ctx.t('rate.undefined')})` : formatRate(r.rate, ctx.lang);
 }
 
 /** Links to the CSV and JSON form of the current page (`?format=`), announced as downloads. */
@@ -146,66 +151,6 @@ export function columnHeads(labels: readonly (string | null)[]): Markup {
   return markup`<thead><tr>${labels.map((l) => (l === null ? null : markup`<th scope="col">${l}</th>`))}</tr></thead>`;
 }
 
-/** A row of a KPI table: a KPI of some city with its current evaluation. */
-export interface KpiTableItem {
-  readonly city: City;
-  readonly kpi: Kpi;
-  readonly evaluation: KpiEvaluation | null;
-  /** The status the secretariat set instead of the computed one, if any. */
-  readonly override?: StatusOverride | undefined;
-}
-
-/** A dated figure as the KPI tables show it. */
-interface RowFigure {
-  readonly at: TimePoint;
-  readonly value: number;
-  readonly decimals?: number | undefined;
-}
-
-/**
- * One row of {@link KpiTable}, whatever it was read from (a city's evaluated KPI or a cross-city
- * summary row): the one shape both tables render.
- */
-export interface KpiTableRow {
-  readonly city: Pick<City, 'id' | 'name' | 'nameEn' | 'prefecture' | 'prefectureEn'>;
-  readonly kpiId: string;
-  readonly name: string;
-  readonly nameEn?: string | undefined;
-  readonly unit: string;
-  readonly sdgTargets: readonly string[];
-  readonly latest: RowFigure | null;
-  readonly target: RowFigure | null;
-  readonly targets: readonly RowFigure[];
-  /** 達成度 in % (unrounded; null where progress is undefined) and as displayed (actual/target then). */
-  readonly rate: number | null;
-  readonly displayRate: number | null;
-  readonly status: KpiStatus;
-  readonly override?: Pick<StatusOverride, 'status' | 'justification' | 'decidedOn'> | undefined;
-  readonly forecast: ForecastVerdict;
-}
-
-/** A city's evaluated KPI as a {@link KpiTableRow}. */
-export function kpiTableRowOf(item: KpiTableItem): KpiTableRow {
-  const { city, kpi, evaluation: e } = item;
-  const a = e?.status.achievement ?? null;
-  return {
-    city,
-    kpiId: kpi.id,
-    name: kpi.name,
-    nameEn: kpi.nameEn,
-    unit: kpi.unit,
-    sdgTargets: kpi.sdgTargets,
-    latest: e?.latest ?? null,
-    target: e?.target ?? null,
-    targets: kpi.targets,
-    rate: a ? a.rate : null,
-    displayRate: a ? a.displayRate : null,
-    status: e?.status.status ?? 'no-data',
-    override: item.override,
-    forecast: e ? e.forecast.verdict : 'no-data',
-  };
-}
-
 /**
  * KPIs with their latest actual, the target they are measured against, the next target after
  * `today` (Tokyo date), achievement bar, status and forecast, each linking to its page. `items`
@@ -231,7 +176,7 @@ export function KpiTable(props: { ctx: ViewContext; items?: readonly KpiTableIte
     f ? markup`${formatQuantity(f.value, f.decimals, unit, ctx.lang)}<span class="cell-note">${timeLabel(f.at, ctx.lang)}</span>` : '—';
   const body = rows.map((r) => {
     const next = nextTarget(r.targets, props.today);
-    const rate = r.displayRate === null ? '—' : r.rate === null ? `${formatRate(r.displayRate, ctx.lang)} (${label.undefinedRate})` : formatRate(r.rate, ctx.lang);
+    const rate = rowRateLabel(ctx, r);
     const city = props.showCity
       ? markup`<td data-label="${label.city}">${localized(ctx, r.city.name, r.city.nameEn)}<span class="cell-note">${localized(ctx, r.city.prefecture, r.city.prefectureEn)}</span></td>`
       : null;

@@ -1,0 +1,193 @@
+import { sql } from 'kysely';
+import { expect, it } from 'vitest';
+import { openCityPages } from '../../src/cities/city-pages.service.ts';
+import { KPI_STATUSES } from '../../src/core/kpi/status.ts';
+import { listAllNodes, lockPlanBySlug } from '../../src/plans/plan-building.repository.ts';
+import { setNodeArchived } from '../../src/plans/plan.commands.ts';
+import { createApp } from '../../src/web/app.tsx';
+import { importLargeCity, largeCity } from '../fixtures/large-city.ts';
+import { describeStaffApp, type StaffTestApp } from '../support/staff-app.ts';
+import { setUpPublicNotes } from './public-notes-fixture.ts';
+import { makeUser, StaffClient } from './staff-helpers.ts';
+
+/*
+ * Issue 11 (national scale): a city's own pages — /cities/:city (HTML, CSV, JSON), its KPI list
+ * /cities/:city/kpis (every filter, pages, CSV, JSON), /cities/:city/progress and
+ * /api/v1/cities/:city[/kpis] — read from the city's summaries when they are fresh give the same
+ * bytes as the full-city path, for the seed cities and a generated city of 272 KPIs, in Japanese
+ * and English, in the states that change what the public sees (unpublished and held years,
+ * review states, status overrides, an archived node hiding KPIs, the partner-platform-bound
+ * KPIs of the seeds), and unknown cities and other cities' filter values alike. After a staff
+ * write the page shows it at once (the summaries are stale: the full-city path answers), and
+ * once rebuilt the summaries answer with it. On PGlite and PostgreSQL.
+ */
+
+const big = largeCity();
+const SEEDS = ['ichinoseki', 'tsukuba', 'kanazawa'];
+
+/** The states: notes and years (fixture), review states of actuals, an archived node of the generated city. */
+async function setUp(t: StaffTestApp): Promise<void> {
+  await makeUser(t.ctx, 'cp-agri', 'ichinoseki', 'department-editor', 'agriculture');
+  await makeUser(t.ctx, 'cp-sec', 'ichinoseki', 'secretariat');
+  await importLargeCity(t.ctx.db, t.ctx.store, big);
+  await setUpPublicNotes(t.ctx);
+  const app = createApp({ db: t.ctx.db, store: t.ctx.store, staff: t.ctx.staff });
+  const client = async (user: string, first: string) => {
+    const c = new StaffClient(app);
+    expect((await c.login(user)).status).toBe(303);
+    await c.get(first);
+    return c;
+  };
+  const base = '/staff/cities/ichinoseki/kpis';
+  const agri = await client('cp-agri', `${base}/new-farmers/actuals/new`);
+  const sec = await client('cp-sec', `${base}/new-farmers/actuals/new`);
+  const submit = async (c: StaffClient, kpi: string, fields: Record<string, string>) => {
+    const r = await c.submit(`${base}/${kpi}/actuals/new`, `${base}/${kpi}/actuals`, fields);
+    expect(r.status, r.text.slice(0, 400)).toBe(303);
+  };
+  const review = async (key: string, action: 'approve' | 'return', reason = '') => expect((await sec.post('/staff/cities/ichinoseki/review', { entity: 'actual', key, action, ...(reason && { reason }) })).status, `${action} ${key}`).toBe(303);
+  // Submitted, then returned: never public.
+  await submit(agri, 'new-farmers', { at: '2024年', value: '120 人', note: '速報値', source: '', explanation: '天候不順で就農時期が遅れた' });
+  await review('new-farmers@2024', 'return', '確定値で入力してください');
+  // Approved, then a correction submitted: the approved value stays public.
+  await submit(agri, 'new-farmers', { at: '2022年', value: '95 人', note: '確定値', source: '農政課', explanation: '就農時期の遅れ' });
+  await review('new-farmers@2022', 'approve');
+  await submit(agri, 'new-farmers', { at: '2022年', value: '96 人', note: '再集計', source: '農政課', reason: '再集計', explanation: '就農時期の遅れ' });
+  // Submitted and waiting.
+  await submit(sec, 'fuel-wood-production', { at: '2026年3月', value: '9,999', note: '暫定値', source: '', explanation: '暫定' });
+  // An archived policy of the generated city: the KPIs only it holds leave the public pages.
+  const plan = (await lockPlanBySlug(t.ctx.db, big.id, big.planId))!;
+  const nodes = await listAllNodes(t.ctx.db, plan.id);
+  const leaf = nodes.find((n) => n.parent_id !== null && !nodes.some((m) => m.parent_id === n.id))!;
+  const archived = await setNodeArchived(t.ctx.db, t.ctx.store, { cityId: big.id, actor: 'test', planId: big.planId, nodeId: leaf.slug, version: leaf.version, archived: true });
+  expect(archived.ok).toBe(true);
+  await t.ctx.store.settled();
+}
+
+/** Every address of a city's own pages the comparison requests, with the filters the city offers. */
+async function addresses(t: StaffTestApp, cityId: string): Promise<string[]> {
+  const pages = (await openCityPages(t.ctx.db, t.ctx.store, cityId, 'data'))!;
+  const { overview, choices } = pages;
+  const list = `/cities/${cityId}/kpis`;
+  const filters = [
+    '',
+    'page=2',
+    'page=6',
+    'page=99',
+    ...KPI_STATUSES.map((s) => `status=${s}`),
+    ...choices.goals.map((g) => `goal=${g.id}`),
+    ...overview.nodes.map((n) => `node=${encodeURIComponent(n)}`),
+    ...choices.departments.map((d) => `department=${encodeURIComponent(d)}`),
+    ...(choices.hasKpisWithoutDepartment ? ['department=-'] : []),
+    `q=${encodeURIComponent('数')}`,
+    `q=${encodeURIComponent('ＣＯ２')}`,
+    'q=energy',
+    `status=no-data&goal=${choices.goals[2]!.id}`,
+    ...(overview.nodes[0] ? [`node=${encodeURIComponent(overview.nodes[0])}&status=on-track&page=1`] : []),
+    // Values this city does not have: 400 naming the parameter, on both paths.
+    'node=nowhere/none',
+    `department=${encodeURIComponent('存在しない課')}`,
+  ];
+  const withFormats = filters.flatMap((f) => (f.startsWith('page=') ? [f] : [f, `${f}${f ? '&' : ''}format=csv`, `${f}${f ? '&' : ''}format=json`]));
+  const lists = withFormats.map((f) => (f ? `${list}?${f}` : list));
+  const own = [`/cities/${cityId}`, `/cities/${cityId}?format=csv`, `/cities/${cityId}?format=json`, `/cities/${cityId}/progress`, `/api/v1/cities/${cityId}`, `/api/v1/cities/${cityId}/kpis`, ...lists];
+  return own.flatMap((p) => (p.startsWith('/api/') ? [p] : [p, `${p}${p.includes('?') ? '&' : '?'}lang=en`]));
+}
+
+/** The two apps compared: the full-city path, and the summaries whenever they are fresh. */
+function apps(t: StaffTestApp) {
+  return {
+    data: createApp({ db: t.ctx.db, store: t.ctx.store, cityPages: 'data' }),
+    summaries: createApp({ db: t.ctx.db, store: t.ctx.store, cityPages: 'summaries' }),
+  };
+}
+
+async function answer(app: ReturnType<typeof createApp>, path: string) {
+  const r = await app.request(path);
+  const headers = [...r.headers].filter(([k]) => k !== 'date').sort(([a], [b]) => (a < b ? -1 : 1));
+  return { status: r.status, headers, body: Buffer.from(await r.arrayBuffer()).toString('base64') };
+}
+
+/** Compares every address of the cities on both paths; returns how many answers were compared. */
+async function compare(t: StaffTestApp, cityIds: readonly string[]): Promise<number> {
+  const { data, summaries } = apps(t);
+  let n = 0;
+  for (const cityId of cityIds) {
+    // The summaries are fresh: the summaries app reads them (not the loaded city).
+    expect((await openCityPages(t.ctx.db, t.ctx.store, cityId, 'summaries'))?.from, cityId).toBe('summaries');
+    for (const path of await addresses(t, cityId)) {
+      const [a, b] = [await answer(data, path), await answer(summaries, path)];
+      expect(b.status, path).toBe(a.status);
+      expect(b.headers, path).toEqual(a.headers);
+      if (b.body !== a.body) expect(Buffer.from(b.body, 'base64').toString('utf8'), path).toBe(Buffer.from(a.body, 'base64').toString('utf8'));
+      n++;
+    }
+  }
+  return n;
+}
+
+describeStaffApp(
+  "a city's own pages from its summaries",
+  [],
+  (t) => {
+    it('serve the same bytes as the full-city path for the seed cities (notes, years, review states, platform-bound KPIs)', async () => {
+      expect(await compare(t(), SEEDS)).toBeGreaterThan(300);
+    }, 240_000);
+
+    it('serve the same bytes for a generated city of 272 KPIs with an archived policy, every filter and page', async () => {
+      const pages = (await openCityPages(t().ctx.db, t().ctx.store, big.id, 'summaries'))!;
+      // The archived policy hid some KPIs: the list counts fewer than the file holds.
+      expect(pages.overview.kpiCount).toBeLessThan(big.kpiIds.length);
+      expect(pages.overview.kpiCount).toBeGreaterThan(200);
+      expect(await compare(t(), [big.id])).toBeGreaterThan(200);
+    }, 240_000);
+
+    it('answer 404 for an unknown city and another city’s KPI list filters with 400, on both paths', async () => {
+      const { data, summaries } = apps(t());
+      for (const path of ['/cities/no-such-city', '/cities/no-such-city/kpis', '/cities/no-such-city/progress', '/cities/no-such-city?format=json', '/api/v1/cities/no-such-city', '/api/v1/cities/no-such-city/kpis']) {
+        const [a, b] = [await answer(data, path), await answer(summaries, path)];
+        expect(a.status, path).toBe(404);
+        expect(b, path).toEqual(a);
+      }
+      const other = (await openCityPages(t().ctx.db, t().ctx.store, 'tsukuba', 'data'))!.overview.nodes[0]!;
+      const path = `/cities/ichinoseki/kpis?node=${encodeURIComponent(other)}`;
+      const [a, b] = [await answer(data, path), await answer(summaries, path)];
+      expect(a.status).toBe(400);
+      expect(b).toEqual(a);
+    });
+
+    it('show a staff write at once (the summaries are stale until rebuilt, the full-city path answers), then from the rebuilt summaries', async () => {
+      const { ctx } = t();
+      const { summaries } = apps(t());
+      const staff = new StaffClient(createApp({ db: ctx.db, store: ctx.store, staff: ctx.staff }));
+      expect((await staff.login('cp-sec')).status).toBe(303);
+      const base = '/staff/cities/ichinoseki/kpis/women-on-councils';
+      await staff.get(base);
+      const justification = '書き込み直後の表示を確かめるための理由。';
+      const r = await staff.submit(base, `${base}/override`, { status: 'achieved', justification });
+      expect(r.status, r.text.slice(0, 300)).toBe(303);
+      // Right after the response: the rebuild has not run yet (it waits for this turn to end).
+      expect(ctx.store.summariesPending('ichinoseki')).toBe(true);
+      expect((await openCityPages(ctx.db, ctx.store, 'ichinoseki', 'summaries'))!.from).toBe('data');
+      for (const path of ['/cities/ichinoseki', '/cities/ichinoseki/kpis?status=behind', '/api/v1/cities/ichinoseki/kpis']) {
+        const text = await (await summaries.request(path)).text();
+        expect(text, path).toContain(justification);
+      }
+      await ctx.store.settled();
+      expect(ctx.store.summariesPending('ichinoseki')).toBe(false);
+      expect((await openCityPages(ctx.db, ctx.store, 'ichinoseki', 'summaries'))!.from).toBe('summaries');
+      expect(await (await summaries.request('/cities/ichinoseki/kpis?status=behind')).text()).toContain(justification);
+      expect(await compare(t(), ['ichinoseki'])).toBeGreaterThan(100);
+    }, 240_000);
+
+    it('fall back to the full-city path while another process’s write is not summarised (summarized_revision < revision)', async () => {
+      const { ctx } = t();
+      // What another process's write leaves until its rebuild lands: the revision moved on.
+      await sql`update city_revisions set revision = revision + 1 where city_id = 'kanazawa'`.execute(ctx.db);
+      expect((await openCityPages(ctx.db, ctx.store, 'kanazawa', 'summaries'))!.from).toBe('data');
+      expect(await ctx.store.catchUpSummaries()).toBeGreaterThanOrEqual(1);
+      expect((await openCityPages(ctx.db, ctx.store, 'kanazawa', 'summaries'))!.from).toBe('summaries');
+    });
+  },
+  setUp,
+);
