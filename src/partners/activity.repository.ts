@@ -282,6 +282,12 @@ export async function kpiBindingsOfCity(db: Db, cityId: string): Promise<{ progr
   return partnerDb(db).selectFrom('partner_kpi_bindings').select(['programme_id', 'spec']).where('city_id', '=', cityId).orderBy('id').execute();
 }
 
+/** Ids of the cities having KPIs the platform counts (any binding), in id order. */
+export async function citiesWithKpiBindings(db: Db): Promise<string[]> {
+  const rows = await partnerDb(db).selectFrom('partner_kpi_bindings').select('city_id').distinct().orderBy('city_id').execute();
+  return rows.map((r) => r.city_id);
+}
+
 // ── the outbox (shared with the staff area: migration 2026_11_24_0001_staff) ──
 
 /** Queues a message; the dedupe key makes queuing the same message twice a no-op. */

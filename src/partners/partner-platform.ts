@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { CityDataStore } from '../cities/city-data.store.ts';
 import type { Database, Executor } from '../storage/database.ts';
 import { withPlatformObservations } from './partner-kpi.service.ts';
+import { citiesWithKpiBindings } from './activity.repository.ts';
 import { loadPartnerSeedsIfEmpty, loadPublishedFiguresIfMissing } from './partner-seed.service.ts';
 import { listProgrammes, reindexPartnerSearch, sendRenewalReminders } from './partner.service.ts';
 import { systemClock, type Clock } from '../core/time/clock.ts';
@@ -14,6 +15,8 @@ import { systemClock, type Clock } from '../core/time/clock.ts';
 
 /** The day each city's bound KPIs were last counted for, per store: a new day recounts them. */
 const countedOn = new WeakMap<CityDataStore, Map<string, string>>();
+/** The day of each store's last hourly run. */
+const lastRunOn = new WeakMap<CityDataStore, string>();
 
 /** `clock` gives the Tokyo date bound KPIs are counted on (injected in tests). */
 export async function attachPartnerPlatform(db: Kysely<Database>, store: CityDataStore, seed: boolean, clock: Clock = systemClock): Promise<void> {
@@ -36,11 +39,18 @@ export async function attachPartnerPlatform(db: Kysely<Database>, store: CityDat
  * The partner platform's part of the hourly staff job: queues the renewal reminders due (once
  * per registration period, before the outbox is delivered), and drops a city's cached data when
  * its bound KPIs were counted on an earlier day (registrations run out at midnight without a
- * write to invalidate the cache). Returns how many reminders were queued.
+ * write to invalidate the cache). On the first run of a day (and the first of the process), every
+ * city with bound KPIs is recounted, held here or not: its summaries (which the city's own pages
+ * and the cross-city pages read) may have been counted on an earlier day by any process.
+ * Returns how many reminders were queued.
  */
 export async function runPartnerHourly(db: Executor, store: CityDataStore, today = systemClock.todayInTokyo()): Promise<number> {
   let queued = 0;
   for (const programme of await listProgrammes(db)) queued += await sendRenewalReminders(db, programme, today);
-  for (const [cityId, day] of countedOn.get(store) ?? []) if (day !== today) store.invalidate(cityId);
+  const recount = new Set<string>();
+  for (const [cityId, day] of countedOn.get(store) ?? []) if (day !== today) recount.add(cityId);
+  if (lastRunOn.get(store) !== today) for (const cityId of await citiesWithKpiBindings(db)) recount.add(cityId);
+  lastRunOn.set(store, today);
+  for (const cityId of recount) store.invalidate(cityId);
   return queued;
 }

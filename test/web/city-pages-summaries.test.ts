@@ -1,9 +1,11 @@
 import { sql } from 'kysely';
-import { expect, it } from 'vitest';
+import { expect, it, vi } from 'vitest';
+import { CityDataStore } from '../../src/cities/city-data.store.ts';
 import { openCityPages } from '../../src/cities/city-pages.service.ts';
 import { KPI_STATUSES } from '../../src/core/kpi/status.ts';
 import { listAllNodes, lockPlanBySlug } from '../../src/plans/plan-building.repository.ts';
 import { setNodeArchived } from '../../src/plans/plan.commands.ts';
+import { runPartnerHourly } from '../../src/partners/partner-platform.ts';
 import { createApp } from '../../src/web/app.tsx';
 import { importLargeCity, largeCity } from '../fixtures/large-city.ts';
 import { describeStaffApp, type StaffTestApp } from '../support/staff-app.ts';
@@ -187,6 +189,21 @@ describeStaffApp(
       expect((await openCityPages(ctx.db, ctx.store, 'kanazawa', 'summaries'))!.from).toBe('data');
       expect(await ctx.store.catchUpSummaries()).toBeGreaterThanOrEqual(1);
       expect((await openCityPages(ctx.db, ctx.store, 'kanazawa', 'summaries'))!.from).toBe('summaries');
+    });
+
+    it('recount the platform-bound KPIs on a new day: the hourly job rebuilds every city having them, held in this process or not', async () => {
+      const { ctx } = t();
+      // A process that holds no city (a second app process, a restart after midnight).
+      const other = new CityDataStore(ctx.db);
+      const invalidated: string[] = [];
+      vi.spyOn(other, 'invalidate').mockImplementation((cityId?: string) => void invalidated.push(cityId ?? '*'));
+      await runPartnerHourly(ctx.db, other, '2099-01-01');
+      expect(invalidated).toContain('ichinoseki');
+      expect(invalidated).not.toContain(big.id);
+      // Within the day, no more.
+      invalidated.length = 0;
+      await runPartnerHourly(ctx.db, other, '2099-01-01');
+      expect(invalidated).toEqual([]);
     });
   },
   setUp,
