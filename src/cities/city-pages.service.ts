@@ -72,6 +72,8 @@ export interface CityPageSource {
   listPage(filter: KpiListFilter, pageNo: number): Promise<CityKpiListView>;
   /** Every KPI matching `filter`, as the API publishes it, in the city's order. */
   kpiJsons(filter: KpiListFilter): Promise<readonly KpiJson[]>;
+  /** {@link kpiJsons} as compact JSON texts (`JSON.stringify` of each) with their KPI ids, for an answer spliced from them without parsing. */
+  kpiJsonTexts(filter: KpiListFilter): Promise<readonly { readonly kpiId: string; readonly json: string }[]>;
   /** Every KPI matching `filter` as the KPI CSV's rows (open-data/open-data.service.ts kpisTable). */
   kpiTable(filter: KpiListFilter): Promise<DataTable>;
 }
@@ -126,14 +128,17 @@ function summarySource(db: Kysely<Database>, overview: CityPageSummary): CityPag
       const { rows, total } = await listCityKpiSummaries(db, cityId, summaryFilter(filter), 'row_json', { offset: (pageNo - 1) * pageSize, limit: pageSize });
       const pageCount = Math.max(1, Math.ceil(total / pageSize));
       const beyond = pageNo > pageCount;
-      return { filter, active: isActive(filter), page: { items: beyond ? [] : rows.map(row), page: pageNo, pageSize, total, pageCount }, cityTotal: overview.kpiCount, beyond };
+      return { filter, active: isActive(filter), page: { items: beyond ? [] : rows.map((r) => row(r.json)), page: pageNo, pageSize, total, pageCount }, cityTotal: overview.kpiCount, beyond };
     },
     async kpiJsons(filter) {
-      return (await listCityKpiSummaries(db, cityId, summaryFilter(filter), 'api_json')).rows.map((json) => JSON.parse(json) as KpiJson);
+      return (await this.kpiJsonTexts(filter)).map((k) => JSON.parse(k.json) as KpiJson);
+    },
+    async kpiJsonTexts(filter) {
+      return (await listCityKpiSummaries(db, cityId, summaryFilter(filter), 'api_json')).rows;
     },
     async kpiTable(filter) {
       const { rows } = await listCityKpiSummaries(db, cityId, summaryFilter(filter), 'csv_json');
-      return { columns: KPI_COLUMNS, rows: rows.map((json) => JSON.parse(json) as DataTable['rows'][number]) };
+      return { columns: KPI_COLUMNS, rows: rows.map((r) => JSON.parse(r.json) as DataTable['rows'][number]) };
     },
   };
 }
@@ -161,6 +166,9 @@ function dataSource(data: CityData): CityPageSource {
     },
     async kpiJsons(filter) {
       return matchingKpis(data, summary, filter).map((x) => kpiJson(x.kpi, x.evaluation, overrides.get(x.kpi.id)));
+    },
+    async kpiJsonTexts(filter) {
+      return (await this.kpiJsons(filter)).map((k) => ({ kpiId: k.id, json: JSON.stringify(k) }));
     },
     async kpiTable(filter) {
       return kpisTable(matchingKpis(data, summary, filter).map((x) => ({ city: data.city, ...x, override: overrides.get(x.kpi.id) })));

@@ -457,7 +457,7 @@ export interface CityKpiSummaryFilter {
   readonly text?: string | undefined;
 }
 
-/** A city's KPI as its own pages read it: the row of its table, its API object or its CSV row (JSON text). */
+/** A city's KPI as its own pages read it: the row of its table, its API object or its CSV row (JSON text, with the KPI's id). */
 export type CityKpiJsonColumn = 'row_json' | 'api_json' | 'csv_json';
 
 /**
@@ -465,7 +465,7 @@ export type CityKpiJsonColumn = 'row_json' | 'api_json' | 'csv_json';
  * with how many match in all, or every match when no page is given (total = rows). Only the
  * asked JSON column is read; the count is one indexed aggregate over the city's rows.
  */
-export async function listCityKpiSummaries(db: Executor, cityId: string, filter: CityKpiSummaryFilter, column: CityKpiJsonColumn, page?: { offset: number; limit: number }): Promise<{ rows: string[]; total: number }> {
+export async function listCityKpiSummaries(db: Executor, cityId: string, filter: CityKpiSummaryFilter, column: CityKpiJsonColumn, page?: { offset: number; limit: number }): Promise<{ rows: { kpiId: string; json: string }[]; total: number }> {
   const base = summaryDb(db)
     .selectFrom('kpi_summaries as k')
     .where('k.city_id', '=', cityId)
@@ -482,13 +482,14 @@ export async function listCityKpiSummaries(db: Executor, cityId: string, filter:
         exists(selectFrom('kpi_summary_nodes as n').select(sql`1`.as('one')).whereRef('n.city_id', '=', 'k.city_id').whereRef('n.kpi_id', '=', 'k.kpi_id').where('n.node', '=', filter.node!)),
       ),
     );
-  const rows = base.select(`k.${column} as json`).orderBy('k.position');
+  const rows = base.select(['k.kpi_id', `k.${column} as json`]).orderBy('k.position');
+  const of = (r: { kpi_id: string; json: string }) => ({ kpiId: r.kpi_id, json: r.json });
   if (!page) {
     const all = await rows.execute();
-    return { rows: all.map((r) => r.json), total: all.length };
+    return { rows: all.map(of), total: all.length };
   }
   const [found, count] = await Promise.all([rows.offset(page.offset).limit(page.limit).execute(), base.select((eb) => eb.fn.countAll<string | number>().as('n')).executeTakeFirstOrThrow()]);
-  return { rows: found.map((r) => r.json), total: Number(count.n) };
+  return { rows: found.map(of), total: Number(count.n) };
 }
 
 /** Some of a city's summarised KPIs by id (the headline cards), as their table rows' JSON, in no particular order. */

@@ -7,6 +7,7 @@ import { listAllNodes, lockPlanBySlug } from '../../src/plans/plan-building.repo
 import { setNodeArchived } from '../../src/plans/plan.commands.ts';
 import { runPartnerHourly } from '../../src/partners/partner-platform.ts';
 import { createApp } from '../../src/web/app.tsx';
+import { cityKpiJsonOf, cityKpisJsonText } from '../../src/web/routes/public-json.ts';
 import { importLargeCity, largeCity } from '../fixtures/large-city.ts';
 import { describeStaffApp, type StaffTestApp } from '../support/staff-app.ts';
 import { setUpPublicNotes } from './public-notes-fixture.ts';
@@ -143,6 +144,17 @@ describeStaffApp(
       expect(pages.overview.kpiCount).toBeGreaterThan(200);
       expect(await compare(t(), [big.id])).toBeGreaterThan(200);
     }, 240_000);
+
+    it('splice the API list from each KPI’s JSON text exactly as JSON.stringify writes the objects', async () => {
+      for (const cityId of [...SEEDS, big.id]) {
+        for (const mode of ['data', 'summaries'] as const) {
+          const pages = (await openCityPages(t().ctx.db, t().ctx.store, cityId, mode))!;
+          const years = pages.overview.unpublishedYears ?? [];
+          const objects = { city: cityId, unpublished_years: years, kpis: (await pages.kpiJsons({})).map((k) => cityKpiJsonOf(cityId, k)) };
+          expect(cityKpisJsonText(cityId, years, await pages.kpiJsonTexts({})), `${cityId} ${mode}`).toBe(JSON.stringify(objects));
+        }
+      }
+    });
 
     it('answer 404 for an unknown city and another city’s KPI list filters with 400, on both paths', async () => {
       const { data, summaries } = apps(t());

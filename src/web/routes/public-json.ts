@@ -109,6 +109,18 @@ export function cityKpiJson(x: CityKpi) {
   return cityKpiJsonOf(x.city.id, kpiJson(x.kpi, x.evaluation, x.override));
 }
 
+/**
+ * The API's list of a city's KPIs (`{"city", "unpublished_years", "kpis": [cityKpiJson…]}`) as
+ * compact JSON, spliced from each KPI's API object already as text (`kpiJsons`: JSON.stringify
+ * of a {@link kpiJson}): byte for byte `JSON.stringify` of the object, without parsing 300 KPIs'
+ * JSON to write it again.
+ */
+export function cityKpisJsonText(cityId: string, unpublishedYears: readonly number[], kpiJsons: readonly { readonly kpiId: string; readonly json: string }[]): string {
+  const city = JSON.stringify(cityId);
+  const kpis = kpiJsons.map((k) => `{"city":${city},${k.json.slice(1, -1)},"url":${JSON.stringify(`/api/v1/cities/${cityId}/kpis/${k.kpiId}`)}}`);
+  return `{"city":${city},"unpublished_years":${JSON.stringify(unpublishedYears)},"kpis":[${kpis.join(',')}]}`;
+}
+
 /** {@link cityKpiJson} from the KPI's API object already made (the city's pages read it from the summaries). */
 export function cityKpiJsonOf(cityId: string, k: ReturnType<typeof kpiJson>) {
   return { city: cityId, ...k, url: `/api/v1/cities/${cityId}/kpis/${k.id}` };
