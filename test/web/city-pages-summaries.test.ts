@@ -7,7 +7,7 @@ import { listAllNodes, lockPlanBySlug } from '../../src/plans/plan-building.repo
 import { setNodeArchived } from '../../src/plans/plan.commands.ts';
 import { runPartnerHourly } from '../../src/partners/partner-platform.ts';
 import { createApp } from '../../src/web/app.tsx';
-import { cityKpiJsonOf, cityKpisJsonText } from '../../src/web/routes/public-json.ts';
+import { cityKpiJsonOf, cityKpisJsonBytes } from '../../src/web/routes/public-json.ts';
 import { importLargeCity, largeCity } from '../fixtures/large-city.ts';
 import { describeStaffApp, type StaffTestApp } from '../support/staff-app.ts';
 import { setUpPublicNotes } from './public-notes-fixture.ts';
@@ -151,7 +151,7 @@ describeStaffApp(
           const pages = (await openCityPages(t().ctx.db, t().ctx.store, cityId, mode))!;
           const years = pages.overview.unpublishedYears ?? [];
           const objects = { city: cityId, unpublished_years: years, kpis: (await pages.kpiJsons({})).map((k) => cityKpiJsonOf(cityId, k)) };
-          expect(cityKpisJsonText(cityId, years, await pages.kpiJsonTexts({})), `${cityId} ${mode}`).toBe(JSON.stringify(objects));
+          expect(Buffer.from(cityKpisJsonBytes(cityId, years, await pages.kpiJsonTexts({}))).toString('utf8'), `${cityId} ${mode}`).toBe(JSON.stringify(objects));
         }
       }
     });

@@ -11,7 +11,7 @@ import { goalCountsJson, goalFilterOf, goalPageJson, pagingOf } from './national
 import type { WebDeps } from '../web-deps.ts';
 import { compareQueryProblem, loadChosen } from './compare.routes.tsx';
 import { openApiDocument } from './openapi.ts';
-import { cityJson, cityKpisJsonText, compareJson, kpiDetailJson, problemResponse, searchJson } from './public-json.ts';
+import { cityJson, cityKpisJsonBytes, compareJson, kpiDetailJson, problemResponse, searchJson } from './public-json.ts';
 
 const searchQuery = z.object({
   q: z.string().trim().min(1, 'expected a search text').max(MAX_QUERY_LENGTH, `at most ${MAX_QUERY_LENGTH} characters`),
@@ -37,8 +37,8 @@ export function publicApiRoutes(deps: WebDeps): Hono {
     const pages = await openCityPages(deps.db, store, c.req.param('city'), deps.cityPages);
     if (!pages) return unknownCity(c.req.param('city'));
     const { city, unpublishedYears } = pages.overview;
-    // As c.json would write it, spliced from each KPI's JSON text (cityKpisJsonText).
-    return c.newResponse(cityKpisJsonText(city.id, unpublishedYears ?? [], await pages.kpiJsonTexts({})), undefined, { 'Content-Type': 'application/json' });
+    // As c.json would write it, spliced from each KPI's JSON text (cityKpisJsonBytes).
+    return c.newResponse(cityKpisJsonBytes(city.id, unpublishedYears ?? [], await pages.kpiJsonTexts({})), undefined, { 'Content-Type': 'application/json' });
   });
 
   api.get('/cities/:city/kpis/:kpi', async (c) => {

@@ -111,14 +111,24 @@ export function cityKpiJson(x: CityKpi) {
 
 /**
  * The API's list of a city's KPIs (`{"city", "unpublished_years", "kpis": [cityKpiJson…]}`) as
- * compact JSON, spliced from each KPI's API object already as text (`kpiJsons`: JSON.stringify
- * of a {@link kpiJson}): byte for byte `JSON.stringify` of the object, without parsing 300 KPIs'
- * JSON to write it again.
+ * the UTF-8 bytes of its compact JSON, spliced from each KPI's API object already as text
+ * (`JSON.stringify` of a {@link kpiJson}, with its id): byte for byte `JSON.stringify` of the
+ * objects, without parsing 300 KPIs' JSON to write it again, nor building one 300 kB string that
+ * the response would flatten and check again (html-page.ts does the same for pages).
  */
-export function cityKpisJsonText(cityId: string, unpublishedYears: readonly number[], kpiJsons: readonly { readonly kpiId: string; readonly json: string }[]): string {
+export function cityKpisJsonBytes(cityId: string, unpublishedYears: readonly number[], kpiJsons: readonly { readonly kpiId: string; readonly json: string }[]): Uint8Array<ArrayBuffer> {
   const city = JSON.stringify(cityId);
-  const kpis = kpiJsons.map((k) => `{"city":${city},${k.json.slice(1, -1)},"url":${JSON.stringify(`/api/v1/cities/${cityId}/kpis/${k.kpiId}`)}}`);
-  return `{"city":${city},"unpublished_years":${JSON.stringify(unpublishedYears)},"kpis":[${kpis.join(',')}]}`;
+  const parts: string[] = [`{"city":${city},"unpublished_years":${JSON.stringify(unpublishedYears)},"kpis":[`];
+  kpiJsons.forEach((k, i) => {
+    parts.push(`${i > 0 ? ',' : ''}{"city":${city},`, k.json.slice(1, -1), `,"url":${JSON.stringify(`/api/v1/cities/${cityId}/kpis/${k.kpiId}`)}}`);
+  });
+  parts.push(']}');
+  let length = 0;
+  for (const p of parts) length += Buffer.byteLength(p, 'utf8');
+  const out = Buffer.allocUnsafe(length);
+  let at = 0;
+  for (const p of parts) at += out.write(p, at, 'utf8');
+  return out;
 }
 
 /** {@link cityKpiJson} from the KPI's API object already made (the city's pages read it from the summaries). */
