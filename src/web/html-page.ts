@@ -27,8 +27,8 @@ const encoder = new TextEncoder();
 /** Scratch space for encoding: a page's only allocation is then its exact bytes. */
 const scratch = new Uint8Array(1024 * 1024);
 
-/** The parts of a page as one buffer: each text encoded into it, each byte part copied (no zero fill first). */
-function joinParts(parts: PageParts): Uint8Array {
+/** The parts of a page (or any answer) as one buffer: each text encoded into it as UTF-8, each byte part copied (no zero fill first). */
+export function joinParts(parts: PageParts): Uint8Array<ArrayBuffer> {
   let length = 0;
   for (const p of parts) length += typeof p === 'string' ? Buffer.byteLength(p, 'utf8') : p.byteLength;
   const out = Buffer.allocUnsafe(length);

@@ -13,6 +13,7 @@ import type { SearchResults, SearchResult } from '../../search/search.service.ts
 import type { CityKpi, GoalDetail, GoalOverview } from '../../summaries/sdg-overview.service.ts';
 import { kpiJson, preciseJson } from '../../formats/json/kpi-json.ts';
 import { problemJson } from '../errors.ts';
+import { joinParts } from '../html-page.ts';
 import { licenceOf, type LicenceInfo } from '../../open-data/licence.ts';
 import { withLocalGovernmentCode } from '../../open-data/open-data.service.ts';
 
@@ -123,12 +124,7 @@ export function cityKpisJsonBytes(cityId: string, unpublishedYears: readonly num
     parts.push(`${i > 0 ? ',' : ''}{"city":${city},`, k.json.slice(1, -1), `,"url":${JSON.stringify(`/api/v1/cities/${cityId}/kpis/${k.kpiId}`)}}`);
   });
   parts.push(']}');
-  let length = 0;
-  for (const p of parts) length += Buffer.byteLength(p, 'utf8');
-  const out = Buffer.allocUnsafe(length);
-  let at = 0;
-  for (const p of parts) at += out.write(p, at, 'utf8');
-  return out;
+  return joinParts(parts);
 }
 
 /** {@link cityKpiJson} from the KPI's API object already made (the city's pages read it from the summaries). */
