@@ -19,6 +19,7 @@ import * as m20261201_0401 from './migrations/2026_12_01_0401_compare.ts';
 import * as m20261201_0451 from './migrations/2026_12_01_0451_kpi_delete_and_successor.ts';
 import * as m20261201_0705 from './migrations/2026_12_01_0705_goal_city_counts.ts';
 import * as m20261201_0710 from './migrations/2026_12_01_0710_goal_target_index.ts';
+import * as m20261201_1301 from './migrations/2026_12_01_1301_compare_summaries.ts';
 
 /**
  * Every migration by name. Append a line for each new file in migrations/ (named
@@ -43,6 +44,7 @@ const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '2026_12_01_0451_kpi_delete_and_successor': m20261201_0451,
   '2026_12_01_0705_goal_city_counts': m20261201_0705,
   '2026_12_01_0710_goal_target_index': m20261201_0710,
+  '2026_12_01_1301_compare_summaries': m20261201_1301,
 };
 
 /** The migrations from the static list above: no filesystem scanning, so bundling works. */

@@ -1,15 +1,15 @@
 import type { CityData } from '../core/city/city.ts';
-import { evaluateKpi } from '../core/kpi/kpi-evaluation.ts';
+import { evaluateKpi, sortedObservations } from '../core/kpi/kpi-evaluation.ts';
 import { walkPlanNodes } from '../core/plan/plan.ts';
 import { goalOfTarget } from '../core/sdg/sdg-framework.ts';
-import { compareTimePoints, formatTimePointIso } from '../core/time/time-point.ts';
+import { compareTimePoints, formatTimePointIso, timePointEnd } from '../core/time/time-point.ts';
 import { kpiDefinitionKey } from '../core/kpi/kpi-definition.ts';
 import { loadJapaneseAnalyser, type JapaneseAnalyser } from '../search/japanese-analyser.ts';
 import { foldForSearch, readingsOf } from '../search/search.service.ts';
 import { statusOverridesByKpi } from '../staff/staff-notes.service.ts';
 import type { Executor } from '../storage/database.ts';
 import { replaceCitySummaries, cityRevision, type CitySummaryRows } from './summary.repository.ts';
-import type { KpiSummariesTable, KpiSummaryTargetsTable, SearchEntriesTable, SummaryTargetJson } from './summary.table.ts';
+import type { KpiSummariesTable, KpiSummaryTargetsTable, SearchEntriesTable, SummarySeriesJson, SummaryTargetJson } from './summary.table.ts';
 
 /**
  * The rows the cross-city pages read for one city, built from its public data (what the city
@@ -55,6 +55,8 @@ export function citySummaryRows(data: CityData, analyser?: JapaneseAnalyser): Ci
       targets_json: JSON.stringify(
         [...kpi.targets].sort((a, b) => compareTimePoints(a.at, b.at)).map((t): SummaryTargetJson => ({ at: formatTimePointIso(t.at), value: t.value, ...(t.decimals === undefined ? {} : { decimals: t.decimals }) })),
       ),
+      series_json: JSON.stringify(seriesAfterBaseline(kpi)),
+      has_achievement: Boolean(e?.status.achievement),
     });
     for (const target of new Set(kpi.sdgTargets)) {
       const goal = goalOfTarget(target);
@@ -77,6 +79,14 @@ export function citySummaryRows(data: CityData, analyser?: JapaneseAnalyser): Ci
   }
   for (const kpi of data.kpis) entry({ kind: 'kpi', plan_id: null, plan_kind: null, plan_title: null, plan_title_en: null, node_id: null, kpi_id: kpi.id, code: null, title: kpi.name, title_en: kpi.nameEn ?? null, more: kpi.department ?? null });
   return { kpis, targets, entries };
+}
+
+/** The public actuals after the baseline, in time order (what the compare page indexes to the baseline). */
+function seriesAfterBaseline(kpi: CityData['kpis'][number]): SummarySeriesJson {
+  const base = timePointEnd(kpi.baseline.at);
+  return sortedObservations(kpi)
+    .filter((o) => timePointEnd(o.at) > base)
+    .map((o) => (o.decimals === undefined ? [formatTimePointIso(o.at), o.value] : [formatTimePointIso(o.at), o.value, o.decimals]));
 }
 
 const finite = (x: number | null | undefined): number | null => (x === null || x === undefined || !Number.isFinite(x) ? null : x);
