@@ -7,7 +7,7 @@ import type { TimePoint } from '../core/time/time-point.ts';
 import { parseTimePointIso, timePointEnd } from '../core/time/time-point.ts';
 import type { Executor } from '../storage/database.ts';
 import { cityKpis, type CityKpi } from './sdg-overview.service.ts';
-import { firstKpisPerGoal, sharedDefinitionKpis, targetCountsOfCities } from './summary.repository.ts';
+import { firstKpisPerGoal, sharedDefinitionKpis, targetCountsOfCities, type GoalKpiRow } from './summary.repository.ts';
 import type { KpiSummaryRow, SummarySeriesJson, SummaryTargetJson } from './summary.table.ts';
 
 /** A theme (an SDG goal or target) two or more of the compared cities address, with each city's KPIs on it. */
@@ -262,7 +262,7 @@ function summaryFigure(at: string | null, value: number | null, decimals: number
 }
 
 /** A summary row as the compare page shows it. */
-function comparedKpiFromSummary(city: City, r: KpiSummaryRow): ComparedKpi {
+function comparedKpiFromSummary(city: City, r: GoalKpiRow | KpiSummaryRow): ComparedKpi {
   const targets = (JSON.parse(r.targets_json) as SummaryTargetJson[]).flatMap((t) => summaryFigure(t.at, t.value, t.decimals ?? null) ?? []);
   return {
     city,

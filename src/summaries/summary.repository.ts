@@ -436,8 +436,14 @@ export async function targetCountsOfCities(db: Executor, cityIds: readonly strin
   return rows.map((r) => ({ city_id: r.city_id, target: r.target, n: Number(r.n) }));
 }
 
+/** The columns of a summarised KPI the compare page shows under a goal (not its series, search or definition columns). */
+const GOAL_KPI_COLUMNS = [
+  'city_id', 'kpi_id', 'position', 'name', 'name_en', 'unit', 'latest_at', 'latest_value', 'latest_decimals', 'target_at', 'target_value', 'target_decimals',
+  'achievement_rate', 'display_rate', 'has_achievement', 'status', 'override_status', 'override_justification', 'override_decided_on', 'baseline_at', 'baseline_value', 'baseline_decimals', 'targets_json',
+] as const satisfies readonly (keyof KpiSummaryRow)[];
+
 /** A summarised KPI as the compare page shows it under a goal, with its goal and its city's count of KPIs on that goal. */
-export type GoalKpiRow = KpiSummaryRow & { goal: number; goal_total: number };
+export type GoalKpiRow = Pick<KpiSummaryRow, (typeof GOAL_KPI_COLUMNS)[number]> & { goal: number; goal_total: number };
 
 /**
  * Per SDG goal and city (of `cityIds`): the city's first `limit` KPIs tagged with one of the
@@ -447,9 +453,9 @@ export type GoalKpiRow = KpiSummaryRow & { goal: number; goal_total: number };
  */
 export async function firstKpisPerGoal(db: Executor, cityIds: readonly string[], limit: number): Promise<GoalKpiRow[]> {
   if (cityIds.length === 0) return [];
-  const { rows } = await sql<KpiSummaryRow & { goal: number; goal_total: string | number; rn: string | number }>`
+  const { rows } = await sql<GoalKpiRow & { goal_total: string | number; rn: string | number }>`
     select * from (
-      select k.*, g.goal,
+      select ${sql.join(GOAL_KPI_COLUMNS.map((c) => sql.ref(`k.${c}`)))}, g.goal,
         row_number() over (partition by k.city_id, g.goal order by k.position) as rn,
         count(*) over (partition by k.city_id, g.goal) as goal_total
       from (select distinct city_id, kpi_id, goal from kpi_summary_targets where city_id in (${sql.join([...cityIds])})) g
