@@ -1,30 +1,25 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateCity } from '../../bench/national/generate.ts';
 import { openAppContext, type AppContext } from '../../src/app-context.ts';
-import { importPlanData } from '../../src/cities/plan-data-import.service.ts';
 import { createApp } from '../../src/web/app.tsx';
 import { PLAN_ROWS_ON_ONE_PAGE } from '../../src/web/views/plan.view.tsx';
+import { importLargeCity, largeCity } from '../fixtures/large-city.ts';
 
 /*
  * Issue 11.1 (no page shows more than a person reads): a plan of more than PLAN_ROWS_ON_ONE_PAGE
- * KPI rows (a generated city of about 270 KPIs, bench/national/generate.ts) shows its KPI tables
+ * KPI rows (the large city of test/fixtures/large-city.ts, 272 KPIs) shows its KPI tables
  * one top-level node per page (`?node=`): the plan page keeps every node's status, roll-up and
  * anchor with a link to its table, every KPI row is on exactly one node page, the CSV and JSON
  * stay whole, and a small plan (the seeds) is unchanged.
  */
 
-let big = generateCity(0);
-for (let i = 0; i < 40 && big.kpiIds.length < 250; i++) big = generateCity(i);
+const big = largeCity();
 const ROW = /<tr><td class="row-no" data-label="[^"]*">([^<]*)<\/td><th scope="row"><a href="\/cities\/[^/]+\/kpis\/([^"?]+)[^"]*">/g;
 
 let ctx: AppContext;
 let app: ReturnType<typeof createApp>;
 beforeAll(async () => {
   ctx = await openAppContext({ dataDir: '', databaseUrl: undefined, seed: true, inMemory: true }, { announce: () => {} });
-  const r = await importPlanData(ctx.db, big.file, 'test');
-  if (!r.ok) throw new Error('the generated city is invalid');
-  ctx.store.invalidate(big.id);
-  await ctx.store.settled();
+  await importLargeCity(ctx.db, ctx.store, big);
   app = createApp({ db: ctx.db, store: ctx.store });
 }, 120_000);
 afterAll(() => ctx.close());
