@@ -29,7 +29,7 @@ import { StaffClient } from './staff-helpers.ts';
  * (compareCities, mapped below as the page showed it), for the seeds, the comparison fixtures
  * and generated cities (bench/national/generate.ts), in the public states that change what is
  * shown: status overrides, a published and an unpublished year, an actual submitted and not yet
- * approved, KPIs hidden by an archived node. Compared as view models and as the rendered HTML
+ * approved, KPIs hidden by an archived node, a partner-platform-bound KPI (Ichinoseki's). Compared as view models and as the rendered HTML
  * of the comparison in ja and en, on PGlite and PostgreSQL; then a staff write shows on the
  * page once the summaries are rebuilt, although the page before it was kept by the page cache.
  */
@@ -142,6 +142,9 @@ describeStaffApp(
       const seeds = await fromSummaries(['ichinoseki', 'hikaku-town']);
       const farmers = seeds.sameKpis.flatMap((g) => g.kpis).find((k) => k.id === SECOND_OVERRIDDEN_KPI)!;
       expect(farmers.override?.status).toBe('behind');
+      // Ichinoseki's partner-platform-bound KPI shows the figure the platform derives (its published 22 groups).
+      const bound = pages.flatMap((p) => p.sharedGoals.flatMap((g) => g.columns.flatMap((c) => c.kpis))).find((k) => k.id === 'sdgs-platform-groups');
+      expect(bound?.latest?.value).toBe(22);
       // The unapproved 2024 actual (140 人) is in no series.
       expect(farmers.series.map((f) => f.value)).not.toContain(140);
     });
