@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { compareCities, comparisonPage, MAX_COMPARED } from '../../summaries/city-comparison.service.ts';
-import { cityDirectory } from '../../summaries/national.service.ts';
+import { cityChoices } from '../../summaries/national.service.ts';
 import type { CityData } from '../../core/city/city.ts';
 import { viewContextOf } from '../request-context.ts';
 import { CompareView } from '../views/compare.view.tsx';
@@ -102,8 +102,8 @@ export function compareRoutes(deps: WebDeps): Hono {
     // `?peers=<city>` offers that city's peers by population (issue 15.6) instead of the directory.
     const peerCity = peersId ? (found.get(peersId) ?? null) : null;
     const [comparison, peers] = await Promise.all([chosen.length >= 2 ? comparisonPage(db, chosen) : null, peerCity ? cityPeers(db, peerCity, PEER_LIST_SIZE) : null]);
-    const { cities, prefectures } = await cityDirectory(db, filter, 1, peers ? 1 : CHOOSER_SIZE);
-    const candidates = peers && peerCity ? [peerCity, ...peers.peers] : cities.items.map((x) => x.city);
+    const { cities, total, prefectures } = await cityChoices(db, filter, peers ? 1 : CHOOSER_SIZE);
+    const candidates = peers && peerCity ? [peerCity, ...peers.peers] : cities;
     const offered = [...chosen, ...candidates.filter((city) => !selected.includes(city.id))];
     const counts = comparison ? await definitionCounts(db, comparison.sameKpis.map((g) => g.key)) : new Map<string, number>();
     return c.html(
@@ -116,7 +116,7 @@ export function compareRoutes(deps: WebDeps): Hono {
         unknown={query.unknown}
         prefectures={prefectures}
         prefecture={filter.prefecture}
-        more={!peers && cities.total > cities.items.length}
+        more={!peers && total > cities.length}
         peersOf={peerCity && peers ? { city: peerCity, peers } : undefined}
         nationalCounts={counts}
         today={clockOf(deps).todayInTokyo()}
