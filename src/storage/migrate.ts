@@ -20,6 +20,7 @@ import * as m20261201_0451 from './migrations/2026_12_01_0451_kpi_delete_and_suc
 import * as m20261201_0705 from './migrations/2026_12_01_0705_goal_city_counts.ts';
 import * as m20261201_0710 from './migrations/2026_12_01_0710_goal_target_index.ts';
 import * as m20261201_1201 from './migrations/2026_12_01_1201_city_page_summaries.ts';
+import * as m20261201_1301 from './migrations/2026_12_01_1301_compare_summaries.ts';
 
 /**
  * Every migration by name. Append a line for each new file in migrations/ (named
@@ -45,6 +46,7 @@ const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '2026_12_01_0705_goal_city_counts': m20261201_0705,
   '2026_12_01_0710_goal_target_index': m20261201_0710,
   '2026_12_01_1201_city_page_summaries': m20261201_1201,
+  '2026_12_01_1301_compare_summaries': m20261201_1301,
 };
 
 /** The migrations from the static list above: no filesystem scanning, so bundling works. */

@@ -5,7 +5,7 @@ import { findSdgGoal, type SdgGoal } from '../core/sdg/sdg-framework.ts';
 import { cityFromRow } from '../cities/city-data.service.ts';
 import type { Executor } from '../storage/database.ts';
 import { page, PAGE_SIZE, prefecturesHostingCities, summarizedKpi, type Page, type PrefectureCount, type SummarizedKpi } from './national.service.ts';
-import { definitionCityCounts, findKpiSummary, listGoalCitiesPaged, listKpiSummariesPaged, populationPeers } from './summary.repository.ts';
+import { cityRowsByIds, definitionCityCounts, findKpiSummary, listGoalCitiesPaged, listKpiSummariesPaged, populationPeers } from './summary.repository.ts';
 
 /**
  * Comparing cities across the country by more than a shared SDG target (issue 15.6), answered by
@@ -37,6 +37,11 @@ export async function cityPeers(db: Executor, city: Pick<City, 'id' | 'populatio
   if (population === null || !(population > 0)) return { population, band: null, peers: [], total: 0 };
   const { rows, total } = await populationPeers(db, city.id, population, PEER_FACTOR, limit);
   return { population, band: { from: Math.ceil(population / PEER_FACTOR), to: Math.floor(population * PEER_FACTOR) }, peers: rows.map(cityFromRow), total };
+}
+
+/** The cities of the given ids that exist, by id (one query; the compare page's chosen cities without loading them). */
+export async function citiesById(db: Executor, ids: readonly string[]): Promise<ReadonlyMap<string, City>> {
+  return new Map((await cityRowsByIds(db, [...new Set(ids)])).map((r) => [r.id, cityFromRow(r)]));
 }
 
 /** How many cities measure each definition (keys of kpi_summaries.definition_key). */

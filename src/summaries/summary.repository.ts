@@ -498,3 +498,74 @@ export async function cityKpiRowsById(db: Executor, cityId: string, kpiIds: read
   const rows = await summaryDb(db).selectFrom('kpi_summaries').select(['kpi_id', 'row_json']).where('city_id', '=', cityId).where('kpi_id', 'in', [...kpiIds]).execute();
   return rows.map((r) => ({ kpiId: r.kpi_id, json: r.row_json }));
 }
+
+/** The cities of the given ids that exist (any order; none for an empty list). */
+export async function cityRowsByIds(db: Executor, ids: readonly string[]): Promise<CityRow[]> {
+  if (ids.length === 0) return [];
+  return summaryDb(db).selectFrom('cities').selectAll().where('id', 'in', [...ids]).execute();
+}
+
+/** Per city and SDG target: how many of the city's summarised KPIs are tagged with it (the chosen cities' only). */
+export async function targetCountsOfCities(db: Executor, cityIds: readonly string[]): Promise<{ city_id: string; target: string; n: number }[]> {
+  if (cityIds.length === 0) return [];
+  const rows = await summaryDb(db)
+    .selectFrom('kpi_summary_targets')
+    .select(['city_id', 'target', (eb) => eb.fn.countAll<string | number>().as('n')])
+    .where('city_id', 'in', [...cityIds])
+    .groupBy(['city_id', 'target'])
+    .execute();
+  return rows.map((r) => ({ city_id: r.city_id, target: r.target, n: Number(r.n) }));
+}
+
+/** The columns of a summarised KPI the compare page shows under a goal (not its series, search or definition columns). */
+const GOAL_KPI_COLUMNS = [
+  'city_id', 'kpi_id', 'position', 'name', 'name_en', 'unit', 'latest_at', 'latest_value', 'latest_decimals', 'target_at', 'target_value', 'target_decimals',
+  'achievement_rate', 'display_rate', 'has_achievement', 'status', 'override_status', 'override_justification', 'override_decided_on', 'baseline_at', 'baseline_value', 'baseline_decimals', 'targets_json',
+] as const satisfies readonly (keyof KpiSummaryRow)[];
+
+/** A summarised KPI as the compare page shows it under a goal, with its goal and its city's count of KPIs on that goal. */
+export type GoalKpiRow = Pick<KpiSummaryRow, (typeof GOAL_KPI_COLUMNS)[number]> & { goal: number; goal_total: number };
+
+/**
+ * Per SDG goal and city (of `cityIds`): the city's first `limit` KPIs tagged with one of the
+ * goal's targets, in the city's KPI order, each with how many KPIs the city has on the goal
+ * (each KPI once per goal). One query over the chosen cities' own tags (the primary key's city
+ * prefix); at most 17 × cities × `limit` rows come back.
+ */
+export async function firstKpisPerGoal(db: Executor, cityIds: readonly string[], limit: number): Promise<GoalKpiRow[]> {
+  if (cityIds.length === 0) return [];
+  const { rows } = await sql<GoalKpiRow & { goal_total: string | number; rn: string | number }>`
+    select * from (
+      select ${sql.join(GOAL_KPI_COLUMNS.map((c) => sql.ref(`k.${c}`)))}, g.goal,
+        row_number() over (partition by k.city_id, g.goal order by k.position) as rn,
+        count(*) over (partition by k.city_id, g.goal) as goal_total
+      from (select distinct city_id, kpi_id, goal from kpi_summary_targets where city_id in (${sql.join([...cityIds])})) g
+      join kpi_summaries k on k.city_id = g.city_id and k.kpi_id = g.kpi_id
+    ) ranked
+    where rn <= ${limit}
+    order by city_id, goal, rn`.execute(db);
+  return rows.map(({ rn: _rn, ...r }) => ({ ...r, goal: Number(r.goal), goal_total: Number(r.goal_total) }));
+}
+
+/**
+ * The summarised KPIs of `cityIds` whose definition key (core/kpi/kpi-definition.ts) two or more
+ * of those cities share, in no particular order: the compare page's same-definition groups.
+ */
+export async function sharedDefinitionKpis(db: Executor, cityIds: readonly string[]): Promise<KpiSummaryRow[]> {
+  if (cityIds.length < 2) return [];
+  const d = summaryDb(db);
+  return d
+    .selectFrom('kpi_summaries')
+    .selectAll()
+    .where('city_id', 'in', [...cityIds])
+    .where('definition_key', 'in', (eb) =>
+      eb
+        .selectFrom('kpi_summaries as s')
+        .select('s.definition_key')
+        .where('s.city_id', 'in', [...cityIds])
+        .where('s.definition_key', '<>', '')
+        .groupBy('s.definition_key')
+        .having(sql`count(distinct s.city_id)`, '>=', 2),
+    )
+    .execute();
+}

@@ -5,16 +5,17 @@ import { kpiTableRowJson, kpiTableRowOf } from '../kpis/kpi-table-row.model.ts';
 import { kpiJson } from '../formats/json/kpi-json.ts';
 import { kpiRow } from '../open-data/open-data.service.ts';
 import { cityPageSummaryOf, nodeKpis } from './city-page.model.ts';
+import { evaluateKpi, sortedObservations } from '../core/kpi/kpi-evaluation.ts';
 import { walkPlanNodes } from '../core/plan/plan.ts';
 import { goalOfTarget } from '../core/sdg/sdg-framework.ts';
-import { compareTimePoints, formatTimePointIso } from '../core/time/time-point.ts';
+import { compareTimePoints, formatTimePointIso, timePointEnd } from '../core/time/time-point.ts';
 import { kpiDefinitionKey } from '../core/kpi/kpi-definition.ts';
 import { loadJapaneseAnalyser, type JapaneseAnalyser } from '../search/japanese-analyser.ts';
 import { foldForSearch, readingsOf } from '../search/search.service.ts';
 import { statusOverridesByKpi } from '../staff/staff-notes.service.ts';
 import type { Executor } from '../storage/database.ts';
 import { replaceCitySummaries, cityRevision, type CitySummaryRows } from './summary.repository.ts';
-import type { KpiSummariesTable, KpiSummaryNodesTable, KpiSummaryTargetsTable, SearchEntriesTable, SummaryTargetJson } from './summary.table.ts';
+import type { KpiSummariesTable, KpiSummaryNodesTable, KpiSummaryTargetsTable, SearchEntriesTable, SummarySeriesJson, SummaryTargetJson } from './summary.table.ts';
 
 /**
  * The rows the cross-city pages read for one city, built from its public data (what the city
@@ -65,6 +66,8 @@ export function citySummaryRows(data: CityData, analyser?: JapaneseAnalyser): Ci
       row_json: JSON.stringify(row),
       api_json: JSON.stringify(kpiJson(kpi, e, override)),
       csv_json: JSON.stringify(kpiRow(cityId, kpi, e, override)),
+      series_json: JSON.stringify(seriesAfterBaseline(kpi)),
+      has_achievement: Boolean(e?.status.achievement),
     });
     for (const target of new Set(kpi.sdgTargets)) {
       const goal = goalOfTarget(target);
@@ -91,6 +94,14 @@ export function citySummaryRows(data: CityData, analyser?: JapaneseAnalyser): Ci
   const nodes: KpiSummaryNodesTable[] = [];
   for (const [node, ids] of nodeKpis(data)) for (const kpiId of ids) if (publicIds.has(kpiId)) nodes.push({ city_id: cityId, node, kpi_id: kpiId });
   return { kpis, targets, entries, nodes, page: { city_id: cityId, page_json: JSON.stringify(cityPageSummaryOf(data)) } };
+}
+
+/** The public actuals after the baseline, in time order (what the compare page indexes to the baseline). */
+function seriesAfterBaseline(kpi: CityData['kpis'][number]): SummarySeriesJson {
+  const base = timePointEnd(kpi.baseline.at);
+  return sortedObservations(kpi)
+    .filter((o) => timePointEnd(o.at) > base)
+    .map((o) => (o.decimals === undefined ? [formatTimePointIso(o.at), o.value] : [formatTimePointIso(o.at), o.value, o.decimals]));
 }
 
 const finite = (x: number | null | undefined): number | null => (x === null || x === undefined || !Number.isFinite(x) ? null : x);

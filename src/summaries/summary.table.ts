@@ -50,6 +50,13 @@ export interface KpiSummariesTable {
   baseline_decimals: number | null;
   /** Every target as JSON ({@link SummaryTargetJson}[], time order): the next one after today is chosen when a page is drawn. */
   targets_json: string;
+  /**
+   * The public actuals after the baseline in time order, as compact JSON ({@link SummarySeriesJson}):
+   * the compare page's figures indexed to the baseline (migration 2026_12_01_1301).
+   */
+  series_json: string;
+  /** Whether the KPI has an achievement rate at all (both rates may still be null: target = baseline = 0). */
+  has_achievement: boolean;
   /** The department as the city's KPI list filters it: "" for none (kpis/city-kpi-list.service.ts departmentKey); migration 2026_12_01_1201. */
   department_key: string;
   /** The Japanese and English names normalised as the list's name filter compares them (normaliseNameFilter). */
@@ -74,6 +81,9 @@ export interface CityPageSummariesTable {
   city_id: string;
   page_json: string;
 }
+
+/** `kpi_summaries.series_json`: per actual [ISO time point, value] or [ISO time point, value, decimals]. */
+export type SummarySeriesJson = readonly (readonly [string, number] | readonly [string, number, number])[];
 
 /** One target as `kpi_summaries.targets_json` holds it: ISO time point, value, decimals as published. */
 export interface SummaryTargetJson {

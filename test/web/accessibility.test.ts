@@ -95,6 +95,9 @@ const PUBLIC_PAGE_TYPES: readonly [name: string, path: string][] = [
   ['kpis-paged-filtered', `/cities/${big.id}/kpis?department=${encodeURIComponent(LARGE_CITY_DEPARTMENTS[0])}&page=2`],
   ['kpis-filtered-none', `/cities/${big.id}/kpis?q=${encodeURIComponent('該当なし')}`],
   ['kpis-page-beyond', `/cities/${big.id}/kpis?page=9`],
+  // A plan of more KPI rows than one page shows: folded by top-level node, and one node's page.
+  ['plan-large-folded', `/cities/${big.id}/plans/${big.planId}`],
+  ['plan-large-node', `/cities/${big.id}/plans/${big.planId}?node=n1`],
   ['not-found', '/cities/atlantis'],
   // Issue 13.4: a sheet year outside the plan's period answers a page linking the plans covering it.
   ['sheet-year-outside-plan', '/cities/ichinoseki/plans/ichinoseki-sdgs-future-city-1/sheet?year=2024'],

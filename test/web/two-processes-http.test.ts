@@ -48,13 +48,14 @@ describe.skipIf(!postgres || postgres.skipReason !== null)('two app processes be
     }
   }
 
-  it('a KPI renamed through either process shows on the other one’s cached KPI, city and SDG goal pages', async () => {
+  it('a KPI renamed through either process shows on the other one’s cached KPI, city, SDG goal and compare pages', async () => {
     const appA = createApp({ db: a.db, store: a.store, staff: a.staff, clock: a.clock });
     const appB = createApp({ db: b.db, store: b.store, staff: b.staff, clock: b.clock });
     const data = (await b.store.get('kanazawa'))!;
     const kpi = data.kpis.find((k) => k.sdgTargets.length > 0)!;
     const goal = kpi.sdgTargets[0]!.split('.')[0];
-    const pages = [`/cities/kanazawa/kpis/${kpi.id}`, `/cities/kanazawa`, `/sdgs/${goal}?prefecture=${encodeURIComponent('石川県')}`, `/api/v1/cities/kanazawa/kpis`];
+    // The compare page too: answered from the summaries (the KPI is Kanazawa's first on its goal, shared with Ichinoseki).
+    const pages = [`/cities/kanazawa/kpis/${kpi.id}`, `/cities/kanazawa`, `/sdgs/${goal}?prefecture=${encodeURIComponent('石川県')}`, `/api/v1/cities/kanazawa/kpis`, '/compare?cities=ichinoseki&cities=kanazawa&cities=tsukuba'];
     for (const [writer, reader, readerApp, name] of [
       [a, b, appB, '金沢テスト指標甲'],
       [b, a, appA, '金沢テスト指標乙'],

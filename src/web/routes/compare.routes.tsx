@@ -1,12 +1,12 @@
 import { Hono } from 'hono';
-import { compareCities, MAX_COMPARED } from '../../summaries/city-comparison.service.ts';
-import { cityDirectory } from '../../summaries/national.service.ts';
+import { compareCities, comparisonPage, MAX_COMPARED } from '../../summaries/city-comparison.service.ts';
+import { cityChoices } from '../../summaries/national.service.ts';
 import type { CityData } from '../../core/city/city.ts';
 import { viewContextOf } from '../request-context.ts';
 import { CompareView } from '../views/compare.view.tsx';
 import { clockOf, type WebDeps } from '../web-deps.ts';
 import { cityFilterOf, pagingOf } from './national-json.ts';
-import { cityPeers, definitionCounts, sameKpiPage } from '../../summaries/comparison.service.ts';
+import { citiesById, cityPeers, definitionCounts, sameKpiPage } from '../../summaries/comparison.service.ts';
 import { SameKpiPageView } from '../views/same-kpi.view.tsx';
 import { notFound } from './public.routes.tsx';
 import { compareJson, compareTable, csvResponse, jsonResponse, problemResponse, requestedFormat } from './public-json.ts';
@@ -21,8 +21,8 @@ const PEER_LIST_SIZE = 20;
 const CHOOSER_SIZE = 200;
 
 /** The cities a compare query names: those found (in order, each once) and what the query named wrongly. */
-export interface ChosenCities {
-  readonly chosen: CityData[];
+export interface ChosenCities<T = CityData> {
+  readonly chosen: T[];
   /** Ids named more than once (each is compared once). */
   readonly repeated: readonly string[];
   /** Well-formed ids that name no city (at most 5). */
@@ -31,24 +31,35 @@ export interface ChosenCities {
   readonly malformed: number;
 }
 
-/** The chosen cities' data, loaded one by one (only those: never every city). */
-export async function loadChosen(store: WebDeps['store'], values: readonly string[]): Promise<ChosenCities> {
-  // Unknown ids are skipped and named; at most 20 ids are looked up, and the first six known ones compared.
+/** The distinct well-formed ids a compare query names (at most 20 are looked up), those repeated, and how many values are no id. */
+function namedIds(values: readonly string[]): { ids: string[]; repeated: Set<string>; malformed: number } {
   const named = values.flatMap((v) => v.split(',')).map((v) => v.trim()).filter((v) => v !== '');
   const seen = new Set<string>();
   const repeated = new Set<string>();
   for (const id of named) (seen.has(id) ? repeated : seen).add(id);
-  const ids = [...seen].filter((id) => /^[a-z0-9-]{1,64}$/.test(id)).slice(0, 20);
-  const malformed = [...seen].filter((id) => !/^[a-z0-9-]{1,64}$/.test(id)).length;
+  return { ids: [...seen].filter((id) => CITY_ID.test(id)).slice(0, 20), repeated, malformed: [...seen].filter((id) => !CITY_ID.test(id)).length };
+}
+
+/**
+ * The chosen cities of a compare query, looked up one by one with `find` in the order named until
+ * {@link MAX_COMPARED} are found: unknown ids are skipped and named (at most 5).
+ */
+async function chooseCities<T>(values: readonly string[], find: (id: string) => Promise<T | null>, idOf: (t: T) => string): Promise<ChosenCities<T>> {
+  const { ids, repeated, malformed } = namedIds(values);
   const unknown: string[] = [];
-  const chosen: CityData[] = [];
+  const chosen: T[] = [];
   for (const id of ids) {
     if (chosen.length >= MAX_COMPARED) break;
-    const d = await store.get(id);
-    if (d) chosen.push(d);
+    const found = await find(id);
+    if (found) chosen.push(found);
     else unknown.push(id);
   }
-  return { chosen, repeated: [...repeated].filter((id) => chosen.some((d) => d.city.id === id)), unknown: unknown.slice(0, 5), malformed };
+  return { chosen, repeated: [...repeated].filter((id) => chosen.some((t) => idOf(t) === id)), unknown: unknown.slice(0, 5), malformed };
+}
+
+/** The chosen cities' data, loaded one by one (only those: never every city), for the downloads and the API. */
+export async function loadChosen(store: WebDeps['store'], values: readonly string[]): Promise<ChosenCities> {
+  return chooseCities(values, (id) => store.get(id), (d) => d.city.id);
 }
 
 /** What a download or the API says when fewer than two known cities are named: which were repeated or unknown. */
@@ -70,24 +81,30 @@ export function compareRoutes(deps: WebDeps): Hono {
   app.get('/compare', async (c) => {
     const format = requestedFormat(c);
     if (!format) return notFound(c);
-    const query = await loadChosen(store, c.req.queries('cities') ?? []);
-    const { chosen } = query;
-    const selected = chosen.map((d) => d.city.id);
-    const comparison = chosen.length >= 2 ? compareCities(chosen) : null;
+    const values = c.req.queries('cities') ?? [];
     if (format !== 'html') {
+      // The downloads list every KPI with every computed figure: they compare the cities loaded whole.
+      const query = await loadChosen(store, values);
       // A download of fewer than two known cities is a bad query, said as the API says it (never the HTML form as "CSV").
-      if (!comparison) return problemResponse(400, 'invalid-query', 'Invalid query', compareQueryProblem(query, `?cities=ichinoseki&cities=tsukuba&format=${format}`));
-      const name = `compare-${selected.join('-')}`;
+      if (query.chosen.length < 2) return problemResponse(400, 'invalid-query', 'Invalid query', compareQueryProblem(query, `?cities=ichinoseki&cities=tsukuba&format=${format}`));
+      const comparison = compareCities(query.chosen);
+      const name = `compare-${query.chosen.map((d) => d.city.id).join('-')}`;
       return format === 'csv' ? csvResponse(compareTable(comparison), name) : jsonResponse(compareJson(comparison), name);
     }
+    // The page: the chosen cities' rows (one query) and their KPI summaries; no city is loaded.
+    const peersOf = c.req.query('peers');
+    const peersId = peersOf && CITY_ID.test(peersOf) ? peersOf : null;
+    const found = await citiesById(db, [...namedIds(values).ids, ...(peersId ? [peersId] : [])]);
+    const query = await chooseCities(values, async (id) => found.get(id) ?? null, (city) => city.id);
+    const { chosen } = query;
+    const selected = chosen.map((city) => city.id);
     const filter = cityFilterOf(c);
     // `?peers=<city>` offers that city's peers by population (issue 15.6) instead of the directory.
-    const peersOf = c.req.query('peers');
-    const peerCity = peersOf && CITY_ID.test(peersOf) ? (chosen.find((d) => d.city.id === peersOf) ?? (await store.get(peersOf))) : null;
-    const peers = peerCity ? await cityPeers(db, peerCity.city, PEER_LIST_SIZE) : null;
-    const { cities, prefectures } = await cityDirectory(db, filter, 1, peers ? 1 : CHOOSER_SIZE);
-    const candidates = peers && peerCity ? [peerCity.city, ...peers.peers] : cities.items.map((x) => x.city);
-    const offered = [...chosen.map((d) => d.city), ...candidates.filter((city) => !selected.includes(city.id))];
+    const peerCity = peersId ? (found.get(peersId) ?? null) : null;
+    const [comparison, peers] = await Promise.all([chosen.length >= 2 ? comparisonPage(db, chosen) : null, peerCity ? cityPeers(db, peerCity, PEER_LIST_SIZE) : null]);
+    const { cities, total, prefectures } = await cityChoices(db, filter, peers ? 1 : CHOOSER_SIZE);
+    const candidates = peers && peerCity ? [peerCity, ...peers.peers] : cities;
+    const offered = [...chosen, ...candidates.filter((city) => !selected.includes(city.id))];
     const counts = comparison ? await definitionCounts(db, comparison.sameKpis.map((g) => g.key)) : new Map<string, number>();
     return c.html(
       <CompareView
@@ -95,12 +112,12 @@ export function compareRoutes(deps: WebDeps): Hono {
         all={offered}
         selected={selected}
         comparison={comparison}
-        repeated={chosen.filter((d) => query.repeated.includes(d.city.id)).map((d) => d.city)}
+        repeated={chosen.filter((city) => query.repeated.includes(city.id))}
         unknown={query.unknown}
         prefectures={prefectures}
         prefecture={filter.prefecture}
-        more={!peers && cities.total > cities.items.length}
-        peersOf={peerCity && peers ? { city: peerCity.city, peers } : undefined}
+        more={!peers && total > cities.length}
+        peersOf={peerCity && peers ? { city: peerCity, peers } : undefined}
         nationalCounts={counts}
         today={clockOf(deps).todayInTokyo()}
       />,

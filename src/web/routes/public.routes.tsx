@@ -61,6 +61,9 @@ export function publicRoutes(deps: WebDeps): Hono {
     const plan = data?.plans.find((p) => p.id === c.req.param('plan'));
     const format = requestedFormat(c);
     if (!data || !plan || !format) return notFound(c);
+    // `?node=` names the top-level node whose KPI tables a large plan's page shows (plan.view.tsx PLAN_ROWS_ON_ONE_PAGE).
+    const unfolded = c.req.query('node');
+    if (unfolded !== undefined && !plan.nodes.some((n) => n.id === unfolded)) return notFound(c);
     const report = buildPlanReport(data, plan);
     const q = planFilterQuery.parse({ side: c.req.query('side') || undefined, goal: c.req.query('goal') || undefined, status: c.req.query('status') || undefined });
     const filter = { ...(q.side ? { side: q.side } : {}), ...(q.goal ? { goal: q.goal } : {}), ...(q.status ? { status: q.status as (typeof KPI_STATUSES)[number] } : {}) };
@@ -68,7 +71,7 @@ export function publicRoutes(deps: WebDeps): Hono {
     const name = `${data.city.id}-${plan.id}`;
     if (format === 'csv') return cityCsvResponse(data.city, planReportTable(data.city.id, filtered.report), name);
     if (format === 'json') return jsonResponse({ city: data.city.id, plan: plan.id, filter, rows: planReportTable(data.city.id, filtered.report).rows }, name);
-    return htmlPage(c, planPage({ ctx: viewContextOf(c), city: data.city, report: filtered.report, overall: planRollup(report), filter, filtered, unpublishedYears: data.unpublishedYears, owner: data }));
+    return htmlPage(c, planPage({ ctx: viewContextOf(c), city: data.city, report: filtered.report, overall: planRollup(report), filter, filtered, unpublishedYears: data.unpublishedYears, unfolded, owner: data }));
   });
 
   return app;

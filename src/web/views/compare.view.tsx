@@ -1,18 +1,17 @@
 import type { City } from '../../core/city/city.ts';
-import type { CityComparison, ComparedTheme } from '../../summaries/city-comparison.service.ts';
-import type { CityKpi } from '../../summaries/sdg-overview.service.ts';
+import type { ComparedColumn, ComparedKpi, ComparisonPage } from '../../summaries/city-comparison.service.ts';
 import { fill } from './fill.ts';
 import { CountCell } from './status-count-table.tsx';
 import { parens } from './format.ts';
 import type { PrefectureCount } from '../../summaries/national.service.ts';
 import { PrefectureSelect } from './national-parts.tsx';
-import { MAX_COMPARED } from '../../summaries/city-comparison.service.ts';
+import { KPIS_SHOWN_PER_THEME, MAX_COMPARED } from '../../summaries/city-comparison.service.ts';
 import { Layout } from './layout.tsx';
 import { nextTarget } from '../../core/kpi/kpi-definition.ts';
 import type { CityPeers } from '../../summaries/comparison.service.ts';
 import { SameKpiBlock } from './same-kpi.view.tsx';
 import { formatCount } from './sdg.view.tsx';
-import { DownloadLinks, GoalChip, kpiPath, quantityLabel, rateLabel, timeLabel } from './public-parts.tsx';
+import { achievementLabel, DownloadLinks, GoalChip, kpiPath, quantityLabel, timeLabel } from './public-parts.tsx';
 import { RateBar, StatusBadge } from './status-badge.tsx';
 import { localized, type ViewContext } from './view-context.ts';
 
@@ -21,7 +20,7 @@ export function CompareView(props: {
   ctx: ViewContext;
   all: readonly City[];
   selected: readonly string[];
-  comparison: CityComparison | null;
+  comparison: ComparisonPage | null;
   /** Cities the query named more than once (each compared once): said, so a repeated id is not a puzzle. */
   repeated?: readonly City[];
   /** Ids of the query that name no city, as typed. */
@@ -104,11 +103,11 @@ export function CompareView(props: {
             {comparison.sharedGoals.map((theme) => (
               <ThemeBlock
                 ctx={ctx}
-                theme={theme}
-                id={`g-${theme.theme.id}`}
-                goal={theme.theme.number}
-                heading={`${ctx.t('pub.sdg.goal')} ${theme.theme.id} ${localized(ctx, theme.theme.short.ja, theme.theme.short.en)}`}
-                chip={<GoalChip ctx={ctx} goal={theme.theme} />}
+                columns={theme.columns}
+                id={`g-${theme.goal.id}`}
+                goal={theme.goal.number}
+                heading={`${ctx.t('pub.sdg.goal')} ${theme.goal.id} ${localized(ctx, theme.goal.short.ja, theme.goal.short.en)}`}
+                chip={<GoalChip ctx={ctx} goal={theme.goal} />}
                 today={props.today}
               />
             ))}
@@ -125,7 +124,7 @@ export function CompareView(props: {
  * or more, and a list of KPIs under each made the page 0.5–1.9 MB (issue 11.1). The KPIs
  * themselves are listed per shared goal below, and in the comparison's CSV and JSON.
  */
-function SharedTargetsTable(props: { ctx: ViewContext; comparison: CityComparison }) {
+function SharedTargetsTable(props: { ctx: ViewContext; comparison: ComparisonPage }) {
   const { ctx, comparison } = props;
   return (
     <div class="table-scroll" tabindex={0} role="region" aria-labelledby="targets-caption">
@@ -141,15 +140,15 @@ function SharedTargetsTable(props: { ctx: ViewContext; comparison: CityCompariso
         </thead>
         <tbody>
           {comparison.sharedTargets.map((theme) => (
-            <tr id={`t-${theme.theme.id}`}>
+            <tr id={`t-${theme.target.id}`}>
               <th scope="row">
-                {theme.theme.id} <span class="small">{localized(ctx, theme.theme.title.ja, theme.theme.title.en)}</span>
+                {theme.target.id} <span class="small">{localized(ctx, theme.target.title.ja, theme.target.title.en)}</span>
               </th>
               {theme.columns.map((col) => (
                 <CountCell
-                  n={col.kpis.length}
-                  href={ctx.href(`/cities/${encodeURIComponent(col.city.id)}/kpis?goal=${Number(theme.theme.goal)}`)}
-                  label={fill(ctx.t('pub.compare.targetCell'), { n: String(col.kpis.length), city: localized(ctx, col.city.name, col.city.nameEn), target: theme.theme.id, goal: theme.theme.goal })}
+                  n={col.total}
+                  href={ctx.href(`/cities/${encodeURIComponent(col.city.id)}/kpis?goal=${Number(theme.target.goal)}`)}
+                  label={fill(ctx.t('pub.compare.targetCell'), { n: String(col.total), city: localized(ctx, col.city.name, col.city.nameEn), target: theme.target.id, goal: theme.target.goal })}
                 />
               ))}
             </tr>
@@ -161,36 +160,34 @@ function SharedTargetsTable(props: { ctx: ViewContext; comparison: CityCompariso
 }
 
 /**
- * KPIs shown per city and theme: two 200-KPI cities share dozens of targets, and listing every
- * KPI under each made a 0.9 MB page (issue 11.1: no page shows more than a person reads). The
- * rest are one link away, on the city's KPI list filtered by the theme's goal; the CSV and JSON
- * of the comparison keep every KPI.
+ * A shared goal: per city the first {@link KPIS_SHOWN_PER_THEME} KPIs on it. Two 200-KPI cities
+ * share dozens of targets, and listing every KPI under each made a 0.9 MB page (issue 11.1: no
+ * page shows more than a person reads). The rest are one link away, on the city's KPI list
+ * filtered by the goal; the CSV and JSON of the comparison keep every KPI.
  */
-const KPIS_SHOWN_PER_THEME = 5;
-
-function ThemeBlock<T>(props: { ctx: ViewContext; theme: ComparedTheme<T>; id: string; heading: string; goal: number; text?: string; chip?: unknown; today: string }) {
-  const { ctx, theme } = props;
+function ThemeBlock(props: { ctx: ViewContext; columns: readonly ComparedColumn[]; id: string; heading: string; goal: number; text?: string; chip?: unknown; today: string }) {
+  const { ctx } = props;
   return (
     <section class="theme" aria-labelledby={`${props.id}-h`}>
       <h3 id={`${props.id}-h`}>{props.heading}</h3>
       {props.text ? <p class="small">{props.text}</p> : null}
-      <div class="compare-grid" style={`--cols:${theme.columns.length}`}>
-        {theme.columns.map((col) => (
+      <div class="compare-grid" style={`--cols:${props.columns.length}`}>
+        {props.columns.map((col) => (
           <div class="compare-col">
             <h4>{localized(ctx, col.city.name, col.city.nameEn)}</h4>
-            {col.kpis.length === 0 ? (
+            {col.total === 0 ? (
               <p class="muted small">{ctx.t('pub.compare.noKpiHere')}</p>
             ) : (
               <>
                 <ul class="compare-kpis">
-                  {col.kpis.slice(0, KPIS_SHOWN_PER_THEME).map((k) => (
+                  {col.kpis.map((k) => (
                     <CompareKpi ctx={ctx} item={k} today={props.today} />
                   ))}
                 </ul>
-                {col.kpis.length > KPIS_SHOWN_PER_THEME ? (
+                {col.total > KPIS_SHOWN_PER_THEME ? (
                   <p class="small">
                     <a href={ctx.href(`/cities/${encodeURIComponent(col.city.id)}/kpis?goal=${props.goal}`)}>
-                      {fill(ctx.t('pub.compare.more'), { n: String(col.kpis.length - KPIS_SHOWN_PER_THEME), total: String(col.kpis.length), goal: String(props.goal) })}
+                      {fill(ctx.t('pub.compare.more'), { n: String(col.total - KPIS_SHOWN_PER_THEME), total: String(col.total), goal: String(props.goal) })}
                     </a>
                   </p>
                 ) : null}
@@ -203,26 +200,25 @@ function ThemeBlock<T>(props: { ctx: ViewContext; theme: ComparedTheme<T>; id: s
   );
 }
 
-function CompareKpi(props: { ctx: ViewContext; item: CityKpi; today: string }) {
+function CompareKpi(props: { ctx: ViewContext; item: ComparedKpi; today: string }) {
   const { ctx, item } = props;
-  const { kpi, evaluation: e } = item;
-  const next = nextTarget(kpi.targets, props.today);
+  const next = nextTarget(item.targets, props.today);
   return (
     <li>
-      <a href={ctx.href(kpiPath(item.city.id, kpi.id))}>{localized(ctx, kpi.name, kpi.nameEn)}</a>
+      <a href={ctx.href(kpiPath(item.city.id, item.id))}>{localized(ctx, item.name, item.nameEn)}</a>
       <span class="compare-figures">
-        {ctx.t('kpi.latest')} {quantityLabel(ctx, e?.latest, kpi.unit)}
-        {e?.latest ? parens(timeLabel(e.latest.at, ctx.lang), ctx.lang) : ''}
+        {ctx.t('kpi.latest')} {quantityLabel(ctx, item.latest, item.unit)}
+        {item.latest ? parens(timeLabel(item.latest.at, ctx.lang), ctx.lang) : ''}
       </span>
       <span class="compare-figures">
-        {ctx.t('kpi.target')} {quantityLabel(ctx, e?.target, kpi.unit)}
-        {e ? parens(timeLabel(e.target.at, ctx.lang), ctx.lang) : ''}
+        {ctx.t('kpi.target')} {quantityLabel(ctx, item.target, item.unit)}
+        {item.target ? parens(timeLabel(item.target.at, ctx.lang), ctx.lang) : ''}
       </span>
       <span class="compare-figures">
-        {ctx.t('cmp.nextTarget')} {next ? `${quantityLabel(ctx, next, kpi.unit)}${parens(timeLabel(next.at, ctx.lang), ctx.lang)}` : ctx.t('cmp.nextTarget.none')}
+        {ctx.t('cmp.nextTarget')} {next ? `${quantityLabel(ctx, next, item.unit)}${parens(timeLabel(next.at, ctx.lang), ctx.lang)}` : ctx.t('cmp.nextTarget.none')}
       </span>
       <span class="compare-status">
-        <RateBar rate={e?.status.achievement?.displayRate ?? null} label={rateLabel(ctx, e)} /> <StatusBadge ctx={ctx} status={e?.status.status ?? 'no-data'} />
+        <RateBar rate={item.achievement?.displayRate ?? null} label={achievementLabel(ctx, item.achievement)} /> <StatusBadge ctx={ctx} status={item.status} />
       </span>
     </li>
   );

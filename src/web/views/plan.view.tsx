@@ -1,7 +1,7 @@
 import { sheetKindsOf } from '../../core/plan/plan.ts';
 import { UnpublishedYearsNote } from './unpublished-note.tsx';
 import type { City } from '../../core/city/city.ts';
-import type { PlanNode } from '../../core/plan/plan.ts';
+import { walkPlanNodes, type PlanNode } from '../../core/plan/plan.ts';
 import type { NodeRollup } from '../../core/plan/rollup.ts';
 import { internationalSummary, type PlanReport, type PlanReportRow } from '../../plans/plan-report.service.ts';
 import { formatQuantity, formatRate } from './format.ts';
@@ -27,6 +27,22 @@ export interface PlanViewProps {
   filter?: PlanFilter;
   filtered?: FilteredPlanReport;
   unpublishedYears?: readonly number[] | undefined;
+  /** On a plan of more than {@link PLAN_ROWS_ON_ONE_PAGE} KPI rows: the top-level node whose KPI tables are shown (`?node=`). */
+  unfolded?: string | undefined;
+}
+
+/**
+ * A plan page shows every KPI table while the plan (as filtered) has at most this many KPI rows;
+ * above it (a generated 272-KPI plan made a 352 kB page that nobody reads through), each
+ * top-level node's KPI tables move to a page of their own (`?node=<id>`): the plan page keeps the
+ * summary, every node's status, roll-up rule and an outline of the nodes below it, each linking
+ * to its table. Every figure stays one link away without JavaScript; CSV and JSON stay whole.
+ */
+export const PLAN_ROWS_ON_ONE_PAGE = 100;
+
+/** Whether a plan page folds its KPI tables by top-level node (see {@link PLAN_ROWS_ON_ONE_PAGE}). */
+export function plansFolded(report: PlanReport): boolean {
+  return report.rows.length > PLAN_ROWS_ON_ONE_PAGE;
 }
 
 /**
@@ -37,7 +53,8 @@ export interface PlanViewProps {
  */
 export function planPage(props: PlanViewProps & { owner: object }): PageParts {
   const { ctx } = props;
-  const main = fragments.get(props.owner, `plan\u0000${props.report.plan.id}\u0000${ctx.lang}\u0000${filterQuery(props.filter)}`, () => renderToString(<PlanMain {...props} />));
+  const unfolded = plansFolded(props.report) ? (props.unfolded ?? '') : '';
+  const main = fragments.get(props.owner, `plan\u0000${props.report.plan.id}\u0000${ctx.lang}\u0000${filterQuery(props.filter)}\u0000${unfolded}`, () => renderToString(<PlanMain {...props} />));
   return layoutPage(ctx, planTitle(props), planBreadcrumbs(props), main);
 }
 
@@ -86,9 +103,14 @@ function PlanMain(props: PlanViewProps) {
       <section aria-labelledby="tree-h">
         <h2 id="tree-h">{ctx.t('plan.tree')}</h2>
         {report.rows.length === 0 ? <p>{ctx.t('plan.noKpis')}</p> : <p class="muted small">{ctx.t('pub.plan.whyLead')}</p>}
-        {plan.nodes.map((n) => (
-          <NodeSection ctx={ctx} node={n} depth={0} report={report} />
-        ))}
+        {plansFolded(report) ? <p class="muted small">{fill(ctx.t('pub.plan.foldedLead'), { total: String(report.rows.length) })}</p> : null}
+        {plan.nodes.map((n) =>
+          plansFolded(report) && n.id !== props.unfolded ? (
+            <FoldedNodeSection ctx={ctx} node={n} report={report} href={(id) => ctx.href(`/cities/${city.id}/plans/${plan.id}${filterQuery(props.filter, n.id)}`) + `#node-${id}`} />
+          ) : (
+            <NodeSection ctx={ctx} node={n} depth={0} report={report} />
+          ),
+        )}
       </section>
       <DownloadLinks ctx={ctx} base={ctx.href(`/cities/${city.id}/plans/${plan.id}${filterQuery(props.filter)}`)} />
       {report.rows.length > 0 ? (
@@ -173,7 +195,7 @@ function NodeSection(props: { ctx: ViewContext; node: PlanNode; depth: number; r
   const rollup = report.rollups.get(node.id);
   // h3 for top-level nodes, h4 below, never deeper than h6.
   const level = Math.min(6, 3 + props.depth);
-  const heading = `${node.code ? `${node.code} ` : ''}${localized(ctx, node.title, node.titleEn)}`;
+  const heading = nodeHeading(ctx, node);
   const Heading = `h${level}` as 'h3';
   return (
     <section class={`node depth-${Math.min(props.depth, 3)}`} id={`node-${node.id}`}>
@@ -190,6 +212,47 @@ function NodeSection(props: { ctx: ViewContext; node: PlanNode; depth: number; r
     </section>
   );
 }
+
+/**
+ * A top-level node of a large plan without its KPI tables: its heading and status, how many KPI
+ * rows lie under it with a link to its own page, the roll-up rule, and an outline of the nodes
+ * below it (each keeps its `node-…` anchor, so links from search and KPI pages still land here,
+ * one link away from the table).
+ */
+function FoldedNodeSection(props: { ctx: ViewContext; node: PlanNode; report: PlanReport; href: (nodeId: string) => string }) {
+  const { ctx, node, report } = props;
+  const byNode = indexOf(report).byNode;
+  const rowsUnder = (n: PlanNode): number => (byNode.get(n.id)?.length ?? 0) + n.children.reduce((sum, c) => sum + rowsUnder(c), 0);
+  const rollup = report.rollups.get(node.id);
+  const heading = nodeHeading(ctx, node);
+  const below = [...walkPlanNodes(node.children)];
+  return (
+    <section class="node depth-0 folded" id={`node-${node.id}`}>
+      <h3>
+        {heading}{' '}
+        {rollup && rollup.status !== 'no-data' ? <StatusBadge ctx={ctx} status={rollup.status} title={rollup.record.explanation[ctx.lang]} /> : null}
+      </h3>
+      {node.description ? <p class="prewrap node-description">{node.description}</p> : null}
+      <p>
+        {fill(ctx.t('pub.plan.folded'), { n: String(rowsUnder(node)) })} <a href={props.href(node.id)}>{ctx.t('pub.plan.unfold')}</a>
+      </p>
+      {rollup && rollup.parts.length > 0 ? <RollupRule ctx={ctx} rollup={rollup} node={node} heading={heading} report={report} /> : null}
+      {below.length > 0 ? (
+        <ul class="node-outline" aria-label={fill(ctx.t('pub.plan.outline'), { node: heading })}>
+          {joinMarkup(
+            below.map(({ node: n }) => {
+              const status = report.rollups.get(n.id)?.status;
+              return markup`<li id="node-${n.id}"><a href="${props.href(n.id)}">${nodeHeading(ctx, n)}</a>${fill(ctx.t('pub.plan.outlineCount'), { n: String(rowsUnder(n)) })}${status && status !== 'no-data' ? markup` ${statusBadge(ctx, status)}` : null}</li>`;
+            }),
+          )}
+        </ul>
+      ) : null}
+    </section>
+  );
+}
+
+/** A node's heading: its code, then its title in the page's language. */
+const nodeHeading = (ctx: ViewContext, node: PlanNode) => `${node.code ? `${node.code} ` : ''}${localized(ctx, node.title, node.titleEn)}`;
 
 /**
  * The roll-up rule and the direct parts it was applied to, with their weights, statuses and
@@ -298,9 +361,10 @@ function InternationalSummary(props: { ctx: ViewContext; report: PlanReport }) {
   );
 }
 
-/** The filter as a query string for the download links ("" without a filter). */
-function filterQuery(filter: PlanFilter | undefined): string {
+/** The filter (and a top-level node to unfold) as a query string for links ("" without either). */
+function filterQuery(filter: PlanFilter | undefined, node?: string): string {
   const q = new URLSearchParams(Object.entries(filter ?? {}).filter((e): e is [string, string] => typeof e[1] === 'string'));
+  if (node !== undefined) q.set('node', node);
   const s = q.toString();
   return s ? `?${s}` : '';
 }

@@ -86,7 +86,11 @@ export function quantityLabel(ctx: ViewContext, v: { value: number; decimals?: n
 
 /** The rate label a table shows: the KPI's rate, or actual/target marked where progress is undefined. */
 export function rateLabel(ctx: ViewContext, e: KpiEvaluation | null): string {
-  const a = e?.status.achievement ?? null;
+  return achievementLabel(ctx, e?.status.achievement ?? null);
+}
+
+/** {@link rateLabel} of an achievement's two rates (null: the KPI has no achievement). */
+export function achievementLabel(ctx: ViewContext, a: { readonly rate: number | null; readonly displayRate: number | null } | null): string {
   if (!a) return '—';
   return a.rate === null ? `${formatRate(a.displayRate, ctx.lang)} (${ctx.t('rate.undefined')})` : formatRate(a.rate, ctx.lang);
 }

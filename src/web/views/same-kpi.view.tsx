@@ -1,7 +1,7 @@
 import { raw } from 'hono/html';
 import { chartX } from '../charts/kpi-chart-model.ts';
 import { renderIndexedChart, type IndexedChartInput } from '../charts/indexed-comparison.chart.ts';
-import type { IndexedKpi, SameKpiGroup } from '../../summaries/city-comparison.service.ts';
+import type { ComparisonPage, IndexedComparedKpi } from '../../summaries/city-comparison.service.ts';
 import type { SameKpiPage } from '../../summaries/comparison.service.ts';
 import { fill } from './fill.ts';
 import { formatNumber, parens } from './format.ts';
@@ -24,10 +24,10 @@ export const sameKpiPath = (cityId: string, kpiId: string) => `/compare/kpis/${e
  * a table (baseline, latest, index, target, next target, status), the indexed chart (baseline =
  * 100, server-side SVG) with its text alternative, and the chart's data as a table.
  */
-export function SameKpiBlock(props: { ctx: ViewContext; group: SameKpiGroup; index: number; nationalCount: number | undefined; today: string }) {
+export function SameKpiBlock(props: { ctx: ViewContext; group: ComparisonPage['sameKpis'][number]; index: number; nationalCount: number | undefined; today: string }) {
   const { ctx, group } = props;
   const first = group.kpis[0]!;
-  const name = localized(ctx, first.kpi.name, first.kpi.nameEn);
+  const name = localized(ctx, first.name, first.nameEn);
   const id = `same-${props.index}`;
   const caption = fill(ctx.t('cmp.same.caption'), { name });
   return (
@@ -38,7 +38,7 @@ export function SameKpiBlock(props: { ctx: ViewContext; group: SameKpiGroup; ind
       </h3>
       {props.nationalCount !== undefined && props.nationalCount > 0 ? (
         <p>
-          <a href={ctx.href(sameKpiPath(first.city.id, first.kpi.id))}>{fill(ctx.t('cmp.same.all'), { n: String(props.nationalCount) })}</a>
+          <a href={ctx.href(sameKpiPath(first.city.id, first.id))}>{fill(ctx.t('cmp.same.all'), { n: String(props.nationalCount) })}</a>
         </p>
       ) : null}
       <div class="table-scroll" tabindex={0} role="region" aria-label={caption}>
@@ -58,33 +58,32 @@ export function SameKpiBlock(props: { ctx: ViewContext; group: SameKpiGroup; ind
           <tbody>
             {group.kpis.map((k) => {
               const latest = k.series.length > 1 ? k.series.at(-1)! : null;
-              const e = k.evaluation;
               return (
                 <tr>
                   <th scope="row">
                     {localized(ctx, k.city.name, k.city.nameEn)}
                     <span class="cell-note">
-                      <a href={ctx.href(kpiPath(k.city.id, k.kpi.id))}>{localized(ctx, k.kpi.name, k.kpi.nameEn)}</a>
+                      <a href={ctx.href(kpiPath(k.city.id, k.id))}>{localized(ctx, k.name, k.nameEn)}</a>
                     </span>
                   </th>
                   <td class="num" data-label={ctx.t('cmp.baseline')}>
-                    {quantityLabel(ctx, k.kpi.baseline, k.kpi.unit)}
-                    <span class="cell-note">{timeLabel(k.kpi.baseline.at, ctx.lang)}</span>
+                    {quantityLabel(ctx, k.baseline, k.unit)}
+                    {k.baseline ? <span class="cell-note">{timeLabel(k.baseline.at, ctx.lang)}</span> : null}
                   </td>
                   <td class="num" data-label={ctx.t('kpi.latest')}>
-                    {quantityLabel(ctx, latest, k.kpi.unit)}
+                    {quantityLabel(ctx, latest, k.unit)}
                     {latest ? <span class="cell-note">{timeLabel(latest.at, ctx.lang)}</span> : null}
                   </td>
                   <td class="num" data-label={ctx.t('cmp.index')}>
                     {indexLabel(ctx, k.latestIndex)}
                   </td>
                   <td class="num" data-label={ctx.t('kpi.target')}>
-                    {quantityLabel(ctx, e?.target, k.kpi.unit)}
-                    {e ? <span class="cell-note">{timeLabel(e.target.at, ctx.lang)}</span> : null}
+                    {quantityLabel(ctx, k.target, k.unit)}
+                    {k.target ? <span class="cell-note">{timeLabel(k.target.at, ctx.lang)}</span> : null}
                   </td>
-                  <NextTargetCell ctx={ctx} targets={k.kpi.targets} unit={k.kpi.unit} today={props.today} />
+                  <NextTargetCell ctx={ctx} targets={k.targets} unit={k.unit} today={props.today} />
                   <td data-label={ctx.t('kpi.status')}>
-                    <StatusWithOverride ctx={ctx} status={e?.status.status ?? 'no-data'} override={k.override} reason />
+                    <StatusWithOverride ctx={ctx} status={k.status} override={k.override} reason />
                   </td>
                 </tr>
               );
@@ -115,7 +114,7 @@ export function SameKpiBlock(props: { ctx: ViewContext; group: SameKpiGroup; ind
                       {timeLabel(f.at, ctx.lang)}
                       {i === 0 ? parens(ctx.t('cmp.baseline'), ctx.lang) : ''}
                     </td>
-                    <td class="num">{quantityLabel(ctx, f, k.kpi.unit)}</td>
+                    <td class="num">{quantityLabel(ctx, f, k.unit)}</td>
                     <td class="num">{indexLabel(ctx, f.index)}</td>
                   </tr>
                 )),
@@ -129,9 +128,9 @@ export function SameKpiBlock(props: { ctx: ViewContext; group: SameKpiGroup; ind
 }
 
 /** The indexed chart (a wide and a narrow rendering, one shown by CSS) with its text alternative, a sentence per city. */
-function IndexedChart(props: { ctx: ViewContext; name: string; kpis: readonly IndexedKpi[] }) {
+function IndexedChart(props: { ctx: ViewContext; name: string; kpis: readonly IndexedComparedKpi[] }) {
   const { ctx } = props;
-  const cityName = (k: IndexedKpi) => localized(ctx, k.city.name, k.city.nameEn);
+  const cityName = (k: IndexedComparedKpi) => localized(ctx, k.city.name, k.city.nameEn);
   const input: IndexedChartInput = {
     labels: {
       baseline: ctx.t('cmp.same.baselineLine'),
@@ -147,12 +146,12 @@ function IndexedChart(props: { ctx: ViewContext; name: string; kpis: readonly In
       ? fill(ctx.t('cmp.same.chartPart'), {
           city: cityName(k),
           from: timeLabel(base.at, ctx.lang),
-          baseline: quantityLabel(ctx, base, k.kpi.unit),
+          baseline: quantityLabel(ctx, base, k.unit),
           at: timeLabel(latest.at, ctx.lang),
-          latest: quantityLabel(ctx, latest, k.kpi.unit),
+          latest: quantityLabel(ctx, latest, k.unit),
           index: indexLabel(ctx, latest.index),
         })
-      : fill(ctx.t('cmp.same.chartPartNoActual'), { city: cityName(k), baseline: quantityLabel(ctx, base, k.kpi.unit), from: timeLabel(base.at, ctx.lang) });
+      : fill(ctx.t('cmp.same.chartPartNoActual'), { city: cityName(k), baseline: quantityLabel(ctx, base, k.unit), from: timeLabel(base.at, ctx.lang) });
   });
   const summary = [fill(ctx.t('cmp.same.chartLead'), { name: props.name }), ...parts].join(ctx.lang === 'ja' ? '' : ' ');
   const a11y = (svg: string) => svg.replace('<svg ', '<svg aria-hidden="true" focusable="false" class="chart-svg" ');
