@@ -32,6 +32,22 @@ for (const database of testDatabases()) {
       expect(again).toEqual(held);
     });
 
+    it('counts each city at its loaded size, not at what it counted while loading', async () => {
+      const sizes = new Map<string, number>();
+      const roomy = new CityDataStore(db());
+      for (const id of ['ichinoseki', 'tsukuba', 'kanazawa']) sizes.set(id, approximateCityBytes((await roomy.getStaff(id))!.data));
+      const total = [...sizes.values()].reduce((a, b) => a + b, 0);
+      expect(roomy.heldBytes().staff).toBe(total);
+      // A budget for all but the smallest: the least recently used city leaves, and what is held fits.
+      const budget = total - Math.min(...sizes.values()) + 1;
+      const tight = new CityDataStore(db(), { cacheBytes: budget });
+      for (const id of ['ichinoseki', 'tsukuba', 'kanazawa']) await tight.get(id);
+      const held = tight.heldBytes();
+      expect(held.staff).toBeLessThanOrEqual(budget);
+      expect(held.public).toBeLessThanOrEqual(budget);
+      expect(held.staff).toBeLessThan(total);
+    });
+
     it('estimates a city by its rows: more actuals, more bytes', async () => {
       const store = new CityDataStore(db());
       const data = (await store.getStaff('ichinoseki'))!.data;

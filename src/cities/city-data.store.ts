@@ -106,6 +106,11 @@ export class CityDataStore {
     return p;
   }
 
+  /** The estimated bytes each view's cache holds now (at most the budget given to the constructor). */
+  heldBytes(): { staff: number; public: number } {
+    return { staff: this.staffCache.calculatedSize, public: this.publicCache.calculatedSize };
+  }
+
   /** The version of one city's cached pages: changes whenever that city is written. */
   cityVersion(cityId: string): number {
     return this.cityVersions.get(cityId) ?? 0;
@@ -223,7 +228,11 @@ export class CityDataStore {
 function sizeOnLoad<T>(cache: LRUCache<string, Promise<T | null>>, cityId: string, p: Promise<T | null>, dataOf: (loaded: T) => CityData): void {
   p.then(
     (loaded) => {
-      if (loaded && cache.peek(cityId) === p) cache.set(cityId, p, { size: approximateCityBytes(dataOf(loaded)) });
+      if (!loaded || cache.peek(cityId) !== p) return;
+      // Set again as a new entry: lru-cache keeps an entry's size when the same value is set
+      // again, so only a delete and an add count the loaded size.
+      cache.delete(cityId);
+      cache.set(cityId, p, { size: approximateCityBytes(dataOf(loaded)) });
     },
     () => {
       if (cache.peek(cityId) === p) cache.delete(cityId);
