@@ -298,6 +298,31 @@ export async function listCurrentObservations(db: Executor, kpiIds: readonly num
     .execute();
 }
 
+/**
+ * The distinct time points (ISO form, as stored) of a city's current actuals, retired KPIs and
+ * the KPIs of `exceptKpiSlugs` left out: the years a city holds data in without reading its
+ * actuals (`CityDataStore.getKpi`; the excepted KPIs are those a deriver recomputes).
+ */
+export async function listObservationTimePointsOfCity(db: Executor, cityId: string, exceptKpiSlugs: readonly string[] = []): Promise<string[]> {
+  const rows = await db
+    .selectFrom('observations as o')
+    .innerJoin('kpis as k', 'k.id', 'o.kpi_id')
+    .select('o.at')
+    .distinct()
+    .where('k.city_id', '=', cityId)
+    .where('k.retired_at', 'is', null)
+    .$if(exceptKpiSlugs.length > 0, (q) => q.where('k.slug', 'not in', exceptKpiSlugs))
+    .where((eb) =>
+      eb(
+        eb.selectFrom('observation_versions as v').select('v.deleted').whereRef('v.observation_id', '=', 'o.id').orderBy('v.version', 'desc').limit(1),
+        '=',
+        false,
+      ),
+    )
+    .execute();
+  return rows.map((r) => r.at);
+}
+
 /** What a version says, as compared between versions and written to the change log. */
 type ObservationContent = { value: number; decimals: number | null; note: string | null; source: string | null } & { [key: string]: JsonValue };
 

@@ -16,6 +16,7 @@ import { writePublishedRates } from '../kpis/published-rate.save.ts';
 import { observationFromRow } from '../actuals/observation.mapping.ts';
 import { writeObservations } from '../actuals/observation.save.ts';
 import { archivedPlanSlugs, plansFromSnapshot } from '../plans/plan.mapping.ts';
+import { kpisOnlyUnderArchived } from '../plans/archived-visibility.service.ts';
 import { writePlans } from '../plans/plan.save.ts';
 
 /*
@@ -49,6 +50,27 @@ export async function cityExists(db: Executor, cityId: string): Promise<boolean>
 export async function loadCityData(db: Executor, cityId: string, options: LoadCityDataOptions = {}): Promise<CityData | null> {
   const snapshot = await inTransaction(db, (trx) => readSnapshot(trx, cityId, options.withHistory === true), { isolation: 'repeatable read' });
   return snapshot ? cityDataFromSnapshot(snapshot, options.withHistory === true) : null;
+}
+
+/**
+ * Some KPIs of a city (by slug) as {@link loadCityData} gives them, read without the rest of the
+ * city (`KpiScope` in city-snapshot.ts): the city, its documents, these KPIs with their rates,
+ * and each plan with only the nodes leading to these KPIs' rows (plan versions and sheet reports
+ * empty). `hiddenKpiIds`: those of the KPIs held only by archived nodes or plans, as
+ * `kpisHiddenByArchive` finds for the whole city. Null for an unknown city; an unknown slug is
+ * simply absent from `data.kpis`. For pages about one KPI only (its page, chart and API).
+ */
+export async function loadCityKpiData(db: Executor, cityId: string, kpiSlugs: readonly string[], options: LoadCityDataOptions = {}): Promise<{ data: CityData; hiddenKpiIds: Set<string> } | null> {
+  const withHistory = options.withHistory === true;
+  const snapshot = await inTransaction(db, (trx) => readSnapshot(trx, cityId, withHistory, { kpiSlugs }), { isolation: 'repeatable read' });
+  if (!snapshot) return null;
+  const live = new Map(snapshot.kpis.filter((k) => k.retired_at === null).map((k) => [k.id, k.slug]));
+  const archivedPlans = new Set(snapshot.plans.filter((p) => p.archived_at !== null).map((p) => p.id));
+  const hiddenKpiIds = kpisOnlyUnderArchived(
+    snapshot.planKpiRows.flatMap((r) => (live.has(r.kpi_id) ? [{ kpi: live.get(r.kpi_id)!, node_id: r.node_id }] : [])),
+    snapshot.planNodes.map((n) => ({ id: n.id, parent_id: n.parent_id, archived: n.archived_at !== null || archivedPlans.has(n.plan_id) })),
+  );
+  return { data: cityDataFromSnapshot(snapshot, withHistory), hiddenKpiIds };
 }
 
 /** Options of {@link loadCityData}. */

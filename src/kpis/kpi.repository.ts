@@ -4,10 +4,14 @@ import { chunks } from '../storage/batch.ts';
 import { nextVersion } from '../storage/edit-version.ts';
 import type { KpiRow, KpiRowUpdate, KpiSdgTargetRow, NewKpiRow, NewKpiSdgTargetRow } from './kpi.table.ts';
 
-/** A city's KPIs in their order; retired ones only when asked for. */
-export async function listKpiRows(db: Executor, cityId: string, options: { includeRetired?: boolean } = {}): Promise<KpiRow[]> {
+/** A city's KPIs in their order (only those of `slugs` when given); retired ones only when asked for. */
+export async function listKpiRows(db: Executor, cityId: string, options: { includeRetired?: boolean; slugs?: readonly string[] } = {}): Promise<KpiRow[]> {
   let query = db.selectFrom('kpis').selectAll().where('city_id', '=', cityId);
   if (!options.includeRetired) query = query.where('retired_at', 'is', null);
+  if (options.slugs) {
+    if (options.slugs.length === 0) return [];
+    query = query.where('slug', 'in', options.slugs);
+  }
   return query.orderBy('position').orderBy('id').execute();
 }
 

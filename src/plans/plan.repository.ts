@@ -189,6 +189,30 @@ export async function listPlanNodes(db: Executor, planIds: readonly number[]): P
   return db.selectFrom('plan_nodes').selectAll().where('plan_id', 'in', planIds).orderBy('plan_id').orderBy('parent_id').orderBy('position').execute();
 }
 
+/**
+ * These nodes and every node above them (archived ones included), siblings in position order:
+ * the paths down to a KPI's rows, without the rest of the tree (the KPI page of a city that is not
+ * in memory, see `readSnapshot`'s KPI scope).
+ */
+export async function listPlanNodesAbove(db: Executor, nodeIds: readonly number[]): Promise<PlanNodeRow[]> {
+  if (nodeIds.length === 0) return [];
+  return db
+    .withRecursive('up(id)', (q) =>
+      q
+        .selectFrom('plan_nodes')
+        .select('id')
+        .where('id', 'in', nodeIds)
+        .union(q.selectFrom('plan_nodes as n').innerJoin('up', 'up.id', 'n.id').select((eb) => eb.fn.coalesce('n.parent_id', 'n.id').as('id'))),
+    )
+    .selectFrom('plan_nodes')
+    .selectAll()
+    .where('id', 'in', (eb) => eb.selectFrom('up').select('id'))
+    .orderBy('plan_id')
+    .orderBy('parent_id')
+    .orderBy('position')
+    .execute();
+}
+
 /** Inserts plan nodes (parents before their children) and returns them with ids. */
 export async function insertPlanNodes(db: Executor, rows: readonly NewPlanNodeRow[]): Promise<PlanNodeRow[]> {
   const out: PlanNodeRow[] = [];
@@ -208,6 +232,35 @@ export async function listPlanKpiRows(db: Executor, planIds: readonly number[]):
     .orderBy('r.node_id')
     .orderBy('r.position')
     .execute();
+}
+
+/** The plan rows of these KPIs, each node's in position order (as {@link listPlanKpiRows} orders them). */
+export async function listPlanKpiRowsOfKpis(db: Executor, kpiIds: readonly number[]): Promise<PlanKpiRowWithPlan[]> {
+  if (kpiIds.length === 0) return [];
+  return db
+    .selectFrom('plan_kpi_rows as r')
+    .innerJoin('plan_nodes as n', 'n.id', 'r.node_id')
+    .selectAll('r')
+    .select('n.plan_id')
+    .where('r.kpi_id', 'in', kpiIds)
+    .orderBy('r.node_id')
+    .orderBy('r.position')
+    .execute();
+}
+
+/** The years the dated narratives of a city's plans (archived plans left out) speak of, ascending. */
+export async function listNarrativeYearsOfCity(db: Executor, cityId: string): Promise<number[]> {
+  const rows = await db
+    .selectFrom('plan_narratives as n')
+    .innerJoin('plans as p', 'p.id', 'n.plan_id')
+    .select('n.year')
+    .distinct()
+    .where('p.city_id', '=', cityId)
+    .where('p.archived_at', 'is', null)
+    .where('n.year', 'is not', null)
+    .orderBy('n.year')
+    .execute();
+  return rows.map((r) => r.year!);
 }
 
 /** Inserts KPI rows of plan nodes. */
