@@ -53,16 +53,17 @@ export async function loadCityData(db: Executor, cityId: string, options: LoadCi
 }
 
 /**
- * Some KPIs of a city (by slug) as {@link loadCityData} gives them, read without the rest of the
- * city (`KpiScope` in city-snapshot.ts): the city, its documents, these KPIs with their rates,
- * and each plan with only the nodes leading to these KPIs' rows (plan versions and sheet reports
- * empty). `hiddenKpiIds`: those of the KPIs held only by archived nodes or plans, as
- * `kpisHiddenByArchive` finds for the whole city. Null for an unknown city; an unknown slug is
- * simply absent from `data.kpis`. For pages about one KPI only (its page, chart and API).
+ * What the city store loads: a city as {@link loadCityData} gives it, and the KPIs held only by
+ * archived nodes or plans (`hiddenKpiIds`, see archived-visibility.service.ts), found from the
+ * same rows. With `kpiSlugs`, only those KPIs are read (`KpiScope` in city-snapshot.ts): the
+ * city, its documents, these KPIs with their rates, and each plan with only the nodes leading to
+ * their rows (plan versions and sheet reports empty), for pages about one KPI; an unknown slug is
+ * simply absent. Null for an unknown city.
  */
-export async function loadCityKpiData(db: Executor, cityId: string, kpiSlugs: readonly string[], options: LoadCityDataOptions = {}): Promise<{ data: CityData; hiddenKpiIds: Set<string> } | null> {
+export async function loadCityView(db: Executor, cityId: string, options: LoadCityDataOptions & { readonly kpiSlugs?: readonly string[] } = {}): Promise<{ data: CityData; hiddenKpiIds: Set<string> } | null> {
   const withHistory = options.withHistory === true;
-  const snapshot = await inTransaction(db, (trx) => readSnapshot(trx, cityId, withHistory, { kpiSlugs }), { isolation: 'repeatable read' });
+  const scope = options.kpiSlugs ? { kpiSlugs: options.kpiSlugs } : undefined;
+  const snapshot = await inTransaction(db, (trx) => readSnapshot(trx, cityId, withHistory, scope), { isolation: 'repeatable read' });
   if (!snapshot) return null;
   const live = new Map(snapshot.kpis.filter((k) => k.retired_at === null).map((k) => [k.id, k.slug]));
   const archivedPlans = new Set(snapshot.plans.filter((p) => p.archived_at !== null).map((p) => p.id));

@@ -4,10 +4,9 @@ import { LRUCache } from 'lru-cache';
 import type { Database } from '../storage/database.ts';
 import { bumpCityRevision, notifyCityChanged, staleSummaryCityIds } from '../summaries/summary.repository.ts';
 import { refreshCitySummaries } from '../summaries/summary.service.ts';
-import { listCities, loadCityData, loadCityKpiData } from './city-data.service.ts';
+import { listCities, loadCityView } from './city-data.service.ts';
 import { markStable } from '../cities/city-view-memo.ts';
 import { approximateCityBytes } from '../core/city/city-size.ts';
-import { kpisHiddenByArchive } from '../plans/archived-visibility.service.ts';
 import { cityYearsWithData, loadStaffDecorations, loadStaffDecorationsOfKpi, publicView, yearsWithData, type StaffCityData } from '../review/publication.service.ts';
 
 /**
@@ -124,7 +123,7 @@ export class CityDataStore {
   /**
    * The public view of a city for the pages of one KPI (its page, chart, embed and API): the
    * city's public data when it is held here (as {@link get}), else a view read for that KPI only
-   * (see `loadCityKpiData`): the city, its documents and published years, the KPI with exactly
+   * (see `loadCityView` with `kpiSlugs`): the city, its documents and published years, the KPI with exactly
    * what {@link get} would give it (reviews, overrides, yearly commentaries, deriver results, its
    * plan uses and their narratives), and `unpublishedYears` of the whole city; the other KPIs are
    * absent. Null for an unknown city; a KPI the public cannot see (unknown, another city's,
@@ -250,7 +249,7 @@ export class CityDataStore {
   /** {@link getKpi}'s view read from the database: the KPI and the KPIs derivers change (for the city's years), then cut to the KPI. */
   private async loadKpi(cityId: string, kpiId: string): Promise<CityData | null> {
     const derivedIds = new Set((await Promise.all(this.derivers.map((d) => d.kpisOf!(cityId)))).flat());
-    const loaded = await loadCityKpiData(this.db, cityId, [kpiId, ...[...derivedIds].filter((id) => id !== kpiId)], { withHistory: true });
+    const loaded = await loadCityView(this.db, cityId, { withHistory: true, kpiSlugs: [kpiId, ...[...derivedIds].filter((id) => id !== kpiId)] });
     if (!loaded) return null;
     let data = loaded.data;
     for (const d of this.derivers) data = await d.derive(data);
@@ -270,11 +269,12 @@ export class CityDataStore {
   }
 
   private async load(cityId: string): Promise<StaffCityData | null> {
-    let data = await loadCityData(this.db, cityId, { withHistory: true });
-    if (!data) return null;
+    const loaded = await loadCityView(this.db, cityId, { withHistory: true });
+    if (!loaded) return null;
+    let data = loaded.data;
     for (const d of this.derivers) data = await d.derive(data);
     const { publishedYears, heldYears, statusOverrides, yearlyCommentaries, reviews } = await loadStaffDecorations(this.db, cityId);
-    const hiddenKpiIds = await kpisHiddenByArchive(this.db, cityId);
+    const hiddenKpiIds = loaded.hiddenKpiIds;
     const full: CityData = {
       ...data,
       ...(statusOverrides.length > 0 && { statusOverrides }),

@@ -68,27 +68,30 @@ export async function readSnapshot(db: Executor, cityId: string, withHistory: bo
   const city = await findCityRow(db, cityId);
   if (!city) return null;
   if (scope) return readKpiSnapshot(db, city, withHistory, scope);
-  const [documents, kpis, plans, rates, precise] = await Promise.all([
+  // The KPIs' rows are selected by a join on the city, not by their ids as parameters (a city
+  // has hundreds: sending and parsing that text was a large share of a load, issue 11).
+  const ofCity = { cityId };
+  const [documents, kpis, plans, rates, precise, sdgTargets, targets, observations, revisions, targetVersions, rateActuals] = await Promise.all([
     listSourceDocuments(db, cityId),
     listKpiRows(db, cityId, { includeRetired: true }),
     listPlanRows(db, cityId),
     listPublishedRates(db, cityId),
     listPreciseFigures(db, cityId),
+    listKpiSdgTargets(db, ofCity),
+    listTargets(db, ofCity),
+    listCurrentObservations(db, ofCity),
+    listTargetRevisions(db, ofCity),
+    withHistory ? listTargetValueVersions(db, ofCity) : [],
+    withHistory ? listPublishedActualVersions(db, cityId) : [],
   ]);
-  const kpiIds = kpis.map((k) => k.id);
   const planIds = plans.map((p) => p.id);
-  const [sdgTargets, targets, observations, planVersions, planNodes, planKpiRows, planNarratives, planSheetReports] = await Promise.all([
-    listKpiSdgTargets(db, kpiIds),
-    listTargets(db, kpiIds),
-    listCurrentObservations(db, kpiIds),
+  const [planVersions, planNodes, planKpiRows, planNarratives, planSheetReports] = await Promise.all([
     listPlanVersions(db, planIds),
     listPlanNodes(db, planIds),
     listPlanKpiRows(db, planIds),
     listPlanNarratives(db, planIds),
     listPlanSheetReports(db, planIds),
   ]);
-  const [revisions, targetVersions] = await Promise.all([listTargetRevisions(db, targets.map((t) => t.id)), withHistory ? listTargetValueVersions(db, targets.map((t) => t.id)) : []]);
-  const rateActuals = withHistory && rates.length > 0 ? await listPublishedActualVersions(db, cityId) : [];
   return { city, documents, kpis, sdgTargets, targets, revisions, observations, plans, planVersions, planNodes, planKpiRows, planNarratives, planSheetReports, rates, precise, rateActuals, targetVersions };
 }
 
