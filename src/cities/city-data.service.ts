@@ -148,7 +148,7 @@ function cityDataFromSnapshot(s: Snapshot, withHistory = false): CityData {
     .map((k) => withPrecise({
       ...kpiHeadFromRow(k, (sdg.get(k.id) ?? []).map((r) => r.sdg_target)),
       ...kpiMetadataFromRow(k),
-      observations: (observations.get(k.id) ?? []).map((o) => (withHistory ? { ...observationFromRow(o), recordedAt: o.recorded_at.toISOString() } : observationFromRow(o))),
+      observations: (observations.get(k.id) ?? []).map((o) => observationFromRow(o, withHistory)),
       targets: (targets.get(k.id) ?? []).map((t) => {
         const target = targetFromRow(t, revisions.get(t.id) ?? []);
         return withHistory ? withKnownHistory(target, targetVersions.get(t.id) ?? [], revisions.get(t.id) ?? []) : target;

@@ -151,7 +151,9 @@ export function publicView(staff: StaffCityData): CityData {
     ...k,
     observations: k.observations.flatMap((withReplaced): Observation[] => {
       // A typed-in override of a platform count: while it is not public, the counts it replaces are.
-      const { replaces, ...o } = withReplaced;
+      // (Most actuals replace nothing: they are kept as they are, not copied.)
+      const replaces = withReplaced.replaces;
+      const o: Observation = 'replaces' in withReplaced ? withoutReplaces(withReplaced) : withReplaced;
       const instead = (): Observation[] => (replaces ?? []).filter((r) => r.documented || published(reportingYear(r.at)));
       if (!published(reportingYear(o.at))) return o.documented ? [o] : instead();
       const a = approvedOf('actual', actualKey(k.id, formatTimePointIso(o.at)));
@@ -191,6 +193,12 @@ export function publicView(staff: StaffCityData): CityData {
     ...(yearlyCommentaries.length > 0 && { yearlyCommentaries }),
     ...(unpublishedYears.length > 0 && { unpublishedYears }),
   };
+}
+
+/** The actual without the counts it replaces (what the public view shows of an override). */
+function withoutReplaces(withReplaced: Observation): Observation {
+  const { replaces: _r, ...o } = withReplaced;
+  return o;
 }
 
 /** Whether an actual at this time point is in a published year. */
