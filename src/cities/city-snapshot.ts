@@ -14,7 +14,6 @@ import { listCurrentObservations, type CurrentObservationRow } from '../actuals/
 import type { PlanNarrativeRow, PlanNodeRow, PlanRow, PlanSheetReportRow, PlanVersionRow } from '../plans/plan.table.ts';
 import {
   listPlanKpiRows,
-  listPlanKpiRowsOfKpis,
   listPlanNarratives,
   listPlanNodes,
   listPlanNodesAbove,
@@ -102,7 +101,7 @@ async function readKpiSnapshot(db: Executor, city: CityRow, withHistory: boolean
     listKpiSdgTargets(db, kpiIds),
     listTargets(db, kpiIds),
     listCurrentObservations(db, kpiIds),
-    listPlanKpiRowsOfKpis(db, kpiIds),
+    listPlanKpiRows(db, { kpiIds }),
     listPublishedRates(db, city.id, kpiIds),
     listPreciseFigures(db, city.id, kpiIds),
   ]);

@@ -220,29 +220,20 @@ export async function insertPlanNodes(db: Executor, rows: readonly NewPlanNodeRo
   return out;
 }
 
-/** The KPI rows of these plans' nodes, each node's in position order. */
-export async function listPlanKpiRows(db: Executor, planIds: readonly number[]): Promise<PlanKpiRowWithPlan[]> {
-  if (planIds.length === 0) return [];
+/**
+ * The KPI rows of these plans' nodes (`planIds`), or the plan rows of these KPIs wherever they
+ * sit (`{ kpiIds }`: a KPI's page), each node's in position order.
+ */
+export async function listPlanKpiRows(db: Executor, of: readonly number[] | { readonly kpiIds: readonly number[] }): Promise<PlanKpiRowWithPlan[]> {
+  const byKpi = 'kpiIds' in of;
+  const ids = 'kpiIds' in of ? of.kpiIds : (of as readonly number[]);
+  if (ids.length === 0) return [];
   return db
     .selectFrom('plan_kpi_rows as r')
     .innerJoin('plan_nodes as n', 'n.id', 'r.node_id')
     .selectAll('r')
     .select('n.plan_id')
-    .where('n.plan_id', 'in', planIds)
-    .orderBy('r.node_id')
-    .orderBy('r.position')
-    .execute();
-}
-
-/** The plan rows of these KPIs, each node's in position order (as {@link listPlanKpiRows} orders them). */
-export async function listPlanKpiRowsOfKpis(db: Executor, kpiIds: readonly number[]): Promise<PlanKpiRowWithPlan[]> {
-  if (kpiIds.length === 0) return [];
-  return db
-    .selectFrom('plan_kpi_rows as r')
-    .innerJoin('plan_nodes as n', 'n.id', 'r.node_id')
-    .selectAll('r')
-    .select('n.plan_id')
-    .where('r.kpi_id', 'in', kpiIds)
+    .where(byKpi ? 'r.kpi_id' : 'n.plan_id', 'in', ids)
     .orderBy('r.node_id')
     .orderBy('r.position')
     .execute();
