@@ -1,11 +1,12 @@
 import { formatTimePointIso, timePointEnd, type TimePoint } from '../core/time/time-point.ts';
-import { sql } from 'kysely';
-import { inTransaction, type Executor } from '../storage/database.ts';
+import { sql, type SelectQueryBuilder } from 'kysely';
+import { inTransaction, type Database, type Executor } from '../storage/database.ts';
 import { chunks, distinct } from '../storage/batch.ts';
 import { toNumberOrNull, type JsonValue } from '../storage/columns.ts';
 import { appendChangeLog, jsonRows, type NewChangeLogEntry } from '../storage/change-log.repository.ts';
 import { StaleVersionError } from '../storage/edit-version.ts';
 import type { ObservationVersionRow, NewObservationVersionRow } from './observation.table.ts';
+import { cityOfSelection, type KpiSelection } from '../kpis/kpi.table.ts';
 
 /** Who makes a change and why; stored with every version and in the change log. */
 export interface ChangeMeta {
@@ -38,14 +39,11 @@ export interface CurrentObservationRow {
   readonly observation_id: number;
   readonly kpi_id: number;
   readonly at: string;
-  readonly at_end: number;
-  readonly version: number;
   readonly value: string | number | null;
   readonly decimals: number | null;
   readonly note: string | null;
   readonly source: string | null;
-  readonly actor: string;
-  readonly reason: string | null;
+  /** When the current version was written (what the public "last updated" shows). */
   readonly recorded_at: Date;
 }
 
@@ -260,42 +258,58 @@ export async function observationHistory(db: Executor, kpiId: number, at: TimePo
     .execute();
 }
 
-/** The current actuals of these KPIs (deleted ones left out), each KPI's in time order. */
-export async function listCurrentObservations(db: Executor, kpiIds: readonly number[]): Promise<CurrentObservationRow[]> {
-  if (kpiIds.length === 0) return [];
+/** The current actuals of these KPIs (ids, or a whole city's; deleted ones left out), each KPI's in time order. */
+export async function listCurrentObservations(db: Executor, kpis: KpiSelection): Promise<CurrentObservationRow[]> {
+  const cityId = cityOfSelection(kpis);
+  if (cityId === null && (kpis as readonly number[]).length === 0) return [];
   return db
     .selectFrom('observations as o')
     .innerJoinLateral(
       (eb) =>
         eb
           .selectFrom('observation_versions as v')
-          .selectAll('v')
+          .select(['v.value', 'v.decimals', 'v.note', 'v.source', 'v.recorded_at', 'v.deleted'])
           .whereRef('v.observation_id', '=', 'o.id')
           .orderBy('v.version', 'desc')
           .limit(1)
           .as('cur'),
       (join) => join.onTrue(),
     )
-    .select([
-      'o.id as observation_id',
-      'o.kpi_id',
-      'o.at',
-      'o.at_end',
-      'cur.version',
-      'cur.value',
-      'cur.decimals',
-      'cur.note',
-      'cur.source',
-      'cur.actor',
-      'cur.reason',
-      'cur.recorded_at',
-    ])
-    .where('o.kpi_id', 'in', kpiIds)
+    // Only what loading and saving a city read: each column costs parsing on every row (a city
+    // has thousands of actuals), so the version's number, actor and reason are left out.
+    .select(['o.id as observation_id', 'o.kpi_id', 'o.at', 'cur.value', 'cur.decimals', 'cur.note', 'cur.source', 'cur.recorded_at'])
+    .$if(cityId !== null, (q) => q.innerJoin('kpis as k', 'k.id', 'o.kpi_id').where('k.city_id', '=', cityId!))
+    .$if(cityId === null, (q) => q.where('o.kpi_id', 'in', kpis as readonly number[]))
     .where('cur.deleted', '=', false)
     .orderBy('o.kpi_id')
     .orderBy('o.at_end')
     .orderBy('o.id')
     .execute();
+}
+
+/**
+ * The distinct time points (ISO form, as stored) of a city's current actuals, retired KPIs and
+ * the KPIs of `exceptKpiSlugs` left out: the years a city holds data in without reading its
+ * actuals (`CityDataStore.getKpi`; the excepted KPIs are those a deriver recomputes).
+ */
+export async function listObservationTimePointsOfCity(db: Executor, cityId: string, exceptKpiSlugs: readonly string[] = []): Promise<string[]> {
+  // The distinct time points first (a scan of the city's actuals), then, per time point, whether
+  // one actual there is current (not deleted): one look-up each instead of one per actual.
+  const liveKpis = (q: SelectQueryBuilder<Database, 'observations' | 'kpis', object>) =>
+    q.where('kpis.city_id', '=', cityId).where('kpis.retired_at', 'is', null).$if(exceptKpiSlugs.length > 0, (w) => w.where('kpis.slug', 'not in', exceptKpiSlugs));
+  const rows = await db
+    .selectFrom((eb) => liveKpis(eb.selectFrom('observations').innerJoin('kpis', 'kpis.id', 'observations.kpi_id')).select('observations.at').distinct().as('a'))
+    .select('a.at')
+    .where(({ exists, selectFrom }) =>
+      exists(
+        liveKpis(selectFrom('observations').innerJoin('kpis', 'kpis.id', 'observations.kpi_id'))
+          .where('observations.at', '=', sql.ref<string>('a.at'))
+          .where((eb) => eb(eb.selectFrom('observation_versions as v').select('v.deleted').whereRef('v.observation_id', '=', 'observations.id').orderBy('v.version', 'desc').limit(1), '=', false))
+          .select(sql<number>`1`.as('one')),
+      ),
+    )
+    .execute();
+  return rows.map((r) => r.at);
 }
 
 /** What a version says, as compared between versions and written to the change log. */

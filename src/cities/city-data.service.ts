@@ -16,6 +16,7 @@ import { writePublishedRates } from '../kpis/published-rate.save.ts';
 import { observationFromRow } from '../actuals/observation.mapping.ts';
 import { writeObservations } from '../actuals/observation.save.ts';
 import { archivedPlanSlugs, plansFromSnapshot } from '../plans/plan.mapping.ts';
+import { kpisOnlyUnderArchived } from '../plans/archived-visibility.service.ts';
 import { writePlans } from '../plans/plan.save.ts';
 
 /*
@@ -49,6 +50,28 @@ export async function cityExists(db: Executor, cityId: string): Promise<boolean>
 export async function loadCityData(db: Executor, cityId: string, options: LoadCityDataOptions = {}): Promise<CityData | null> {
   const snapshot = await inTransaction(db, (trx) => readSnapshot(trx, cityId, options.withHistory === true), { isolation: 'repeatable read' });
   return snapshot ? cityDataFromSnapshot(snapshot, options.withHistory === true) : null;
+}
+
+/**
+ * What the city store loads: a city as {@link loadCityData} gives it, and the KPIs held only by
+ * archived nodes or plans (`hiddenKpiIds`, see archived-visibility.service.ts), found from the
+ * same rows. With `kpiSlugs`, only those KPIs are read (`KpiScope` in city-snapshot.ts): the
+ * city, its documents, these KPIs with their rates, and each plan with only the nodes leading to
+ * their rows (plan versions and sheet reports empty), for pages about one KPI; an unknown slug is
+ * simply absent. Null for an unknown city.
+ */
+export async function loadCityView(db: Executor, cityId: string, options: LoadCityDataOptions & { readonly kpiSlugs?: readonly string[] } = {}): Promise<{ data: CityData; hiddenKpiIds: Set<string> } | null> {
+  const withHistory = options.withHistory === true;
+  const scope = options.kpiSlugs ? { kpiSlugs: options.kpiSlugs } : undefined;
+  const snapshot = await inTransaction(db, (trx) => readSnapshot(trx, cityId, withHistory, scope), { isolation: 'repeatable read' });
+  if (!snapshot) return null;
+  const live = new Map(snapshot.kpis.filter((k) => k.retired_at === null).map((k) => [k.id, k.slug]));
+  const archivedPlans = new Set(snapshot.plans.filter((p) => p.archived_at !== null).map((p) => p.id));
+  const hiddenKpiIds = kpisOnlyUnderArchived(
+    snapshot.planKpiRows.flatMap((r) => (live.has(r.kpi_id) ? [{ kpi: live.get(r.kpi_id)!, node_id: r.node_id }] : [])),
+    snapshot.planNodes.map((n) => ({ id: n.id, parent_id: n.parent_id, archived: n.archived_at !== null || archivedPlans.has(n.plan_id) })),
+  );
+  return { data: cityDataFromSnapshot(snapshot, withHistory), hiddenKpiIds };
 }
 
 /** Options of {@link loadCityData}. */
@@ -125,7 +148,7 @@ function cityDataFromSnapshot(s: Snapshot, withHistory = false): CityData {
     .map((k) => withPrecise({
       ...kpiHeadFromRow(k, (sdg.get(k.id) ?? []).map((r) => r.sdg_target)),
       ...kpiMetadataFromRow(k),
-      observations: (observations.get(k.id) ?? []).map((o) => (withHistory ? { ...observationFromRow(o), recordedAt: o.recorded_at.toISOString() } : observationFromRow(o))),
+      observations: (observations.get(k.id) ?? []).map((o) => observationFromRow(o, withHistory)),
       targets: (targets.get(k.id) ?? []).map((t) => {
         const target = targetFromRow(t, revisions.get(t.id) ?? []);
         return withHistory ? withKnownHistory(target, targetVersions.get(t.id) ?? [], revisions.get(t.id) ?? []) : target;

@@ -4,11 +4,10 @@ import { LRUCache } from 'lru-cache';
 import type { Database } from '../storage/database.ts';
 import { bumpCityRevision, notifyCityChanged, staleSummaryCityIds } from '../summaries/summary.repository.ts';
 import { refreshCitySummaries } from '../summaries/summary.service.ts';
-import { listCities, loadCityData } from './city-data.service.ts';
+import { listCities, loadCityView } from './city-data.service.ts';
 import { markStable } from '../cities/city-view-memo.ts';
 import { approximateCityBytes } from '../core/city/city-size.ts';
-import { kpisHiddenByArchive } from '../plans/archived-visibility.service.ts';
-import { loadStaffDecorations, publicView, yearsWithData, type StaffCityData } from '../review/publication.service.ts';
+import { cityYearsWithData, loadStaffDecorations, loadStaffDecorationsOfKpi, publicView, yearsWithData, type StaffCityData } from '../review/publication.service.ts';
 
 /**
  * The bytes of heap each of the store's two caches (staff and public views) may hold, by
@@ -19,6 +18,23 @@ export const CITY_CACHE_BYTES = 48 * 1024 * 1024;
 
 /** What a city counts while it is being read (its size is known once it is loaded). */
 const LOADING_BYTES = 64 * 1024;
+
+/**
+ * Bytes (estimated) of one-KPI views kept by {@link CityDataStore.getKpi}: a KPI with ten years
+ * of actuals and its city's documents is some tens of KB, so a few hundred KPI pages of cities
+ * not held in memory answer again without reading the database.
+ */
+export const KPI_VIEW_BYTES = 32 * 1024 * 1024;
+
+/**
+ * A step that completes a city's data on load (e.g. platform-computed actuals of bound KPIs).
+ * `kpisOf` names the KPIs (slugs) it may change in a city, so a one-KPI view can run it over
+ * just those; a deriver without it makes every one-KPI view load the whole city.
+ */
+export interface CityDeriver {
+  readonly derive: (data: CityData) => Promise<CityData>;
+  readonly kpisOf?: (cityId: string) => Promise<readonly string[]>;
+}
 
 /** The PostgreSQL notification channel on which a process announces a written city (payload: its id). */
 export const CHANGE_CHANNEL = 'michishirube_city_changed';
@@ -56,7 +72,13 @@ export class CityDataStore {
   onSignalError: (e: unknown) => void = (e) => console.error('michishirube: updating the summaries failed:', e);
 
   /** Steps run on every load after the stored data is read (the partner platform's KPI counts). */
-  private readonly derivers: ((data: CityData) => Promise<CityData>)[] = [];
+  private readonly derivers: CityDeriver[] = [];
+  /**
+   * One-KPI public views of cities not held here ({@link getKpi}), keyed by city, KPI and the
+   * city's version (a write bumps the version, so an entry of older data is never asked for
+   * again and ages out). Bounded in estimated bytes.
+   */
+  private readonly kpiViews = new LRUCache<string, CityData>({ maxSize: KPI_VIEW_BYTES, maxEntrySize: KPI_VIEW_BYTES / 8 });
 
   /** `cacheBytes`: the budget of each view's cache ({@link CITY_CACHE_BYTES} by default; tests pass less). */
   constructor(
@@ -68,9 +90,12 @@ export class CityDataStore {
     this.publicCache = new LRUCache(bounds);
   }
 
-  /** Adds a step that completes a city's data on load (e.g. platform-computed actuals of bound KPIs). */
-  addDeriver(derive: (data: CityData) => Promise<CityData>): void {
-    this.derivers.push(derive);
+  /**
+   * Adds a step that completes a city's data on load (e.g. platform-computed actuals of bound
+   * KPIs): a function, or a {@link CityDeriver} that names the KPIs it changes.
+   */
+  addDeriver(derive: CityDeriver | ((data: CityData) => Promise<CityData>)): void {
+    this.derivers.push(typeof derive === 'function' ? { derive } : derive);
   }
 
   listCities(): Promise<City[]> {
@@ -93,6 +118,27 @@ export class CityDataStore {
   /** Whether this process holds the city's public data (loaded or loading): a read of it costs no query. Does not touch its recency. */
   holds(cityId: string): boolean {
     return this.publicCache.has(cityId);
+  }
+
+  /**
+   * The public view of a city for the pages of one KPI (its page, chart, embed and API): the
+   * city's public data when it is held here (as {@link get}), else a view read for that KPI only
+   * (see `loadCityView` with `kpiSlugs`): the city, its documents and published years, the KPI with exactly
+   * what {@link get} would give it (reviews, overrides, yearly commentaries, deriver results, its
+   * plan uses and their narratives), and `unpublishedYears` of the whole city; the other KPIs are
+   * absent. Null for an unknown city; a KPI the public cannot see (unknown, another city's,
+   * retired, hidden by an archived node) is absent from `kpis`. A view is kept per city version
+   * (bounded, {@link KPI_VIEW_BYTES}) and never changed (pages may memoise on it).
+   */
+  async getKpi(cityId: string, kpiId: string): Promise<CityData | null> {
+    if (this.publicCache.has(cityId) || this.staffCache.has(cityId) || this.derivers.some((d) => !d.kpisOf)) return this.get(cityId);
+    const key = `${cityId}\u0000${kpiId}\u0000${this.cityVersion(cityId)}`;
+    const kept = this.kpiViews.get(key);
+    if (kept) return kept;
+    const view = await this.loadKpi(cityId, kpiId);
+    // Only views of a KPI the public sees are kept: made-up ids in URLs never fill the cache.
+    if (view && view.kpis.length > 0) this.kpiViews.set(key, view, { size: approximateCityBytes(view) + key.length * 2 });
+    return view;
   }
 
   /** Everything of a city, unpublished actuals included, with the years withheld: staff pages only. */
@@ -139,6 +185,7 @@ export class CityDataStore {
     } else {
       this.staffCache.clear();
       this.publicCache.clear();
+      this.kpiViews.clear();
       for (const id of this.cityVersions.keys()) this.cityVersions.set(id, this.cityVersion(id) + 1);
       this.crossCityVersion++;
     }
@@ -204,12 +251,35 @@ export class CityDataStore {
     });
   }
 
+  /** {@link getKpi}'s view read from the database: the KPI and the KPIs derivers change (for the city's years), then cut to the KPI. */
+  private async loadKpi(cityId: string, kpiId: string): Promise<CityData | null> {
+    const derivedIds = new Set((await Promise.all(this.derivers.map((d) => d.kpisOf!(cityId)))).flat());
+    const loaded = await loadCityView(this.db, cityId, { withHistory: true, kpiSlugs: [kpiId, ...[...derivedIds].filter((id) => id !== kpiId)] });
+    if (!loaded) return null;
+    let data = loaded.data;
+    for (const d of this.derivers) data = await d.derive(data);
+    const planIds = data.plans.filter((p) => p.nodes.length > 0 || p.narratives.length > 0).map((p) => p.id);
+    const { publishedYears, heldYears, statusOverrides, yearlyCommentaries, reviews, commentaryYears } = await loadStaffDecorationsOfKpi(this.db, cityId, kpiId, planIds);
+    const years = await cityYearsWithData(this.db, cityId, data.kpis.filter((k) => derivedIds.has(k.id)), commentaryYears);
+    const kpi: CityData = {
+      ...data,
+      kpis: data.kpis.filter((k) => k.id === kpiId),
+      publishedRates: data.publishedRates.filter((r) => r.kpiId === kpiId),
+      ...(statusOverrides.length > 0 && { statusOverrides }),
+      ...(yearlyCommentaries.length > 0 && { yearlyCommentaries }),
+    };
+    const unpublishedYears = new Set([...years, ...heldYears].filter((y) => !publishedYears.has(y)));
+    const hiddenKpiIds = new Set([...loaded.hiddenKpiIds].filter((id) => id === kpiId));
+    return markStable(publicView({ data: kpi, publishedYears, unpublishedYears, reviews, ...(hiddenKpiIds.size > 0 && { hiddenKpiIds }) }));
+  }
+
   private async load(cityId: string): Promise<StaffCityData | null> {
-    let data = await loadCityData(this.db, cityId, { withHistory: true });
-    if (!data) return null;
-    for (const derive of this.derivers) data = await derive(data);
+    const loaded = await loadCityView(this.db, cityId, { withHistory: true });
+    if (!loaded) return null;
+    let data = loaded.data;
+    for (const d of this.derivers) data = await d.derive(data);
     const { publishedYears, heldYears, statusOverrides, yearlyCommentaries, reviews } = await loadStaffDecorations(this.db, cityId);
-    const hiddenKpiIds = await kpisHiddenByArchive(this.db, cityId);
+    const hiddenKpiIds = loaded.hiddenKpiIds;
     const full: CityData = {
       ...data,
       ...(statusOverrides.length > 0 && { statusOverrides }),

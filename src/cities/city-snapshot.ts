@@ -16,6 +16,7 @@ import {
   listPlanKpiRows,
   listPlanNarratives,
   listPlanNodes,
+  listPlanNodesAbove,
   listPlanRows,
   listPlanSheetReports,
   listPlanVersions,
@@ -48,31 +49,71 @@ export interface Snapshot {
   readonly targetVersions: KpiTargetValueRow[];
 }
 
-export async function readSnapshot(db: Executor, cityId: string, withHistory: boolean): Promise<Snapshot | null> {
+/**
+ * Narrows a snapshot to some KPIs of the city (by slug): their rows (targets, revisions, values,
+ * actuals, precise figures, published rates and the actuals behind them), the city and all its
+ * documents and plans, and of the plans only what leads to these KPIs: the nodes on the paths
+ * down to their rows (archived ones included, so mapping drops them as for the whole city), their
+ * rows, and the narratives of the plans holding them. Plan versions and sheet reports are left
+ * out (nothing about one KPI shows them). Mapped by the same code as a whole city
+ * (`cityDataFromSnapshot`), it gives those KPIs and their plan uses exactly as the whole city does.
+ */
+export interface KpiScope {
+  readonly kpiSlugs: readonly string[];
+}
+
+/** Every row of one city (or of the KPIs of `scope`, see {@link KpiScope}), or null for an unknown city. */
+export async function readSnapshot(db: Executor, cityId: string, withHistory: boolean, scope?: KpiScope): Promise<Snapshot | null> {
   const city = await findCityRow(db, cityId);
   if (!city) return null;
-  const [documents, kpis, plans, rates, precise] = await Promise.all([
+  if (scope) return readKpiSnapshot(db, city, withHistory, scope);
+  // The KPIs' rows are selected by a join on the city, not by their ids as parameters (a city
+  // has hundreds: sending and parsing that text was a large share of a load, issue 11).
+  const ofCity = { cityId };
+  const [documents, kpis, plans, rates, precise, sdgTargets, targets, observations, revisions, targetVersions, rateActuals] = await Promise.all([
     listSourceDocuments(db, cityId),
     listKpiRows(db, cityId, { includeRetired: true }),
     listPlanRows(db, cityId),
     listPublishedRates(db, cityId),
     listPreciseFigures(db, cityId),
+    listKpiSdgTargets(db, ofCity),
+    listTargets(db, ofCity),
+    listCurrentObservations(db, ofCity),
+    listTargetRevisions(db, ofCity),
+    withHistory ? listTargetValueVersions(db, ofCity) : [],
+    withHistory ? listPublishedActualVersions(db, cityId) : [],
   ]);
-  const kpiIds = kpis.map((k) => k.id);
   const planIds = plans.map((p) => p.id);
-  const [sdgTargets, targets, observations, planVersions, planNodes, planKpiRows, planNarratives, planSheetReports] = await Promise.all([
-    listKpiSdgTargets(db, kpiIds),
-    listTargets(db, kpiIds),
-    listCurrentObservations(db, kpiIds),
+  const [planVersions, planNodes, planKpiRows, planNarratives, planSheetReports] = await Promise.all([
     listPlanVersions(db, planIds),
     listPlanNodes(db, planIds),
     listPlanKpiRows(db, planIds),
     listPlanNarratives(db, planIds),
     listPlanSheetReports(db, planIds),
   ]);
-  const [revisions, targetVersions] = await Promise.all([listTargetRevisions(db, targets.map((t) => t.id)), withHistory ? listTargetValueVersions(db, targets.map((t) => t.id)) : []]);
-  const rateActuals = withHistory && rates.length > 0 ? await listPublishedActualVersions(db, cityId) : [];
   return { city, documents, kpis, sdgTargets, targets, revisions, observations, plans, planVersions, planNodes, planKpiRows, planNarratives, planSheetReports, rates, precise, rateActuals, targetVersions };
+}
+
+async function readKpiSnapshot(db: Executor, city: CityRow, withHistory: boolean, scope: KpiScope): Promise<Snapshot> {
+  const [documents, kpis, plans] = await Promise.all([listSourceDocuments(db, city.id), listKpiRows(db, city.id, { includeRetired: true, slugs: scope.kpiSlugs }), listPlanRows(db, city.id)]);
+  const kpiIds = kpis.map((k) => k.id);
+  const [sdgTargets, targets, observations, planKpiRows, rates, precise] = await Promise.all([
+    listKpiSdgTargets(db, kpiIds),
+    listTargets(db, kpiIds),
+    listCurrentObservations(db, kpiIds),
+    listPlanKpiRows(db, { kpiIds }),
+    listPublishedRates(db, city.id, kpiIds),
+    listPreciseFigures(db, city.id, kpiIds),
+  ]);
+  const targetIds = targets.map((t) => t.id);
+  const [planNodes, planNarratives, revisions, targetVersions, rateActuals] = await Promise.all([
+    listPlanNodesAbove(db, [...new Set(planKpiRows.map((r) => r.node_id))]),
+    listPlanNarratives(db, [...new Set(planKpiRows.map((r) => r.plan_id))]),
+    listTargetRevisions(db, targetIds),
+    withHistory ? listTargetValueVersions(db, targetIds) : [],
+    withHistory && rates.length > 0 ? listPublishedActualVersions(db, city.id, kpiIds) : [],
+  ]);
+  return { city, documents, kpis, sdgTargets, targets, revisions, observations, plans, planVersions: [], planNodes, planKpiRows, planNarratives, planSheetReports: [], rates, precise, rateActuals, targetVersions };
 }
 
 /** Slugs by row id, to turn foreign keys back into the domain's ids. */

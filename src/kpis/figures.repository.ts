@@ -2,9 +2,12 @@ import type { Executor } from '../storage/database.ts';
 import { chunks } from '../storage/batch.ts';
 import type { NewPreciseFigureRow, NewPublishedFigureRow, PreciseFigureRow, PublishedFigureRow } from './figures.table.ts';
 
-/** A city's precise figures (the unrounded values behind printed ones), in a stable order. */
-export async function listPreciseFigures(db: Executor, cityId: string): Promise<PreciseFigureRow[]> {
-  return db.selectFrom('precise_figures').selectAll().where('city_id', '=', cityId).orderBy('kpi_id').orderBy('figure').orderBy('ref').execute();
+/** A city's precise figures (the unrounded values behind printed ones; only those of `kpiIds` when given), in a stable order. */
+export async function listPreciseFigures(db: Executor, cityId: string, kpiIds?: readonly number[]): Promise<PreciseFigureRow[]> {
+  if (kpiIds?.length === 0) return [];
+  let q = db.selectFrom('precise_figures').selectAll().where('city_id', '=', cityId);
+  if (kpiIds) q = q.where('kpi_id', 'in', kpiIds);
+  return q.orderBy('kpi_id').orderBy('figure').orderBy('ref').execute();
 }
 
 /**

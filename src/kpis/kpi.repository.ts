@@ -2,12 +2,16 @@ import { sql } from 'kysely';
 import type { Executor } from '../storage/database.ts';
 import { chunks } from '../storage/batch.ts';
 import { nextVersion } from '../storage/edit-version.ts';
-import type { KpiRow, KpiRowUpdate, KpiSdgTargetRow, NewKpiRow, NewKpiSdgTargetRow } from './kpi.table.ts';
+import { cityOfSelection, type KpiRow, type KpiRowUpdate, type KpiSdgTargetRow, type KpiSelection, type NewKpiRow, type NewKpiSdgTargetRow } from './kpi.table.ts';
 
-/** A city's KPIs in their order; retired ones only when asked for. */
-export async function listKpiRows(db: Executor, cityId: string, options: { includeRetired?: boolean } = {}): Promise<KpiRow[]> {
+/** A city's KPIs in their order (only those of `slugs` when given); retired ones only when asked for. */
+export async function listKpiRows(db: Executor, cityId: string, options: { includeRetired?: boolean; slugs?: readonly string[] } = {}): Promise<KpiRow[]> {
   let query = db.selectFrom('kpis').selectAll().where('city_id', '=', cityId);
   if (!options.includeRetired) query = query.where('retired_at', 'is', null);
+  if (options.slugs) {
+    if (options.slugs.length === 0) return [];
+    query = query.where('slug', 'in', options.slugs);
+  }
   return query.orderBy('position').orderBy('id').execute();
 }
 
@@ -62,10 +66,18 @@ export async function retireKpis(db: Executor, ids: readonly number[]): Promise<
   await db.updateTable('kpis').set({ retired_at: sql<Date>`now()` }).where('id', 'in', ids).execute();
 }
 
-/** The SDG targets of these KPIs, each KPI's in printed order. */
-export async function listKpiSdgTargets(db: Executor, kpiIds: readonly number[]): Promise<KpiSdgTargetRow[]> {
-  if (kpiIds.length === 0) return [];
-  return db.selectFrom('kpi_sdg_targets').selectAll().where('kpi_id', 'in', kpiIds).orderBy('kpi_id').orderBy('position').execute();
+/** The SDG targets of these KPIs (ids, or a whole city's), each KPI's in printed order. */
+export async function listKpiSdgTargets(db: Executor, kpis: KpiSelection): Promise<KpiSdgTargetRow[]> {
+  const cityId = cityOfSelection(kpis);
+  if (cityId === null && (kpis as readonly number[]).length === 0) return [];
+  return db
+    .selectFrom('kpi_sdg_targets as s')
+    .selectAll('s')
+    .$if(cityId !== null, (q) => q.innerJoin('kpis as k', 'k.id', 's.kpi_id').where('k.city_id', '=', cityId!))
+    .$if(cityId === null, (q) => q.where('s.kpi_id', 'in', kpis as readonly number[]))
+    .orderBy('s.kpi_id')
+    .orderBy('s.position')
+    .execute();
 }
 
 /** Inserts SDG target links. */

@@ -56,3 +56,15 @@ export type KpiRowUpdate = Updateable<KpisTable>;
 export type KpiSdgTargetRow = Selectable<KpiSdgTargetsTable>;
 /** A `kpi_sdg_targets` row to insert. */
 export type NewKpiSdgTargetRow = Insertable<KpiSdgTargetsTable>;
+
+/**
+ * Which KPIs a read is about: these row ids, or every KPI of a city (retired ones included). A
+ * whole city is selected by a join on the city, not by listing its hundreds of ids as
+ * parameters (issue 11: a long `in (…)` list is query text to send and parse on every load).
+ */
+export type KpiSelection = readonly number[] | { readonly cityId: string };
+
+/** The city of a {@link KpiSelection}, or null when it lists ids. */
+export function cityOfSelection(kpis: KpiSelection): string | null {
+  return 'cityId' in kpis ? kpis.cityId : null;
+}

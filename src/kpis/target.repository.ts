@@ -3,6 +3,7 @@ import { chunks, distinct } from '../storage/batch.ts';
 import { toNumber, toNumberOrNull, type JsonValue } from '../storage/columns.ts';
 import { appendChangeLog, type NewChangeLogEntry } from '../storage/change-log.repository.ts';
 import { requireActor } from '../actuals/observation.repository.ts';
+import { cityOfSelection, type KpiSelection } from './kpi.table.ts';
 import { StaleVersionError } from '../storage/edit-version.ts';
 import type {
   KpiTargetRow,
@@ -56,9 +57,10 @@ export interface ReviseTargetInput {
   readonly expectedVersion?: number;
 }
 
-/** All targets of these KPIs (tombstoned ones too) with their current value, each KPI's in order. */
-export async function listTargets(db: Executor, kpiIds: readonly number[]): Promise<CurrentTargetRow[]> {
-  if (kpiIds.length === 0) return [];
+/** All targets of these KPIs (ids, or a whole city's; tombstoned ones too) with their current value, each KPI's in order. */
+export async function listTargets(db: Executor, kpis: KpiSelection): Promise<CurrentTargetRow[]> {
+  const cityId = cityOfSelection(kpis);
+  if (cityId === null && (kpis as readonly number[]).length === 0) return [];
   return db
     .selectFrom('kpi_targets as t')
     .leftJoinLateral(
@@ -74,7 +76,8 @@ export async function listTargets(db: Executor, kpiIds: readonly number[]): Prom
     )
     .selectAll('t')
     .select(['cur.version', 'cur.value', 'cur.decimals', 'cur.deleted'])
-    .where('t.kpi_id', 'in', kpiIds)
+    .$if(cityId !== null, (q) => q.innerJoin('kpis as k', 'k.id', 't.kpi_id').where('k.city_id', '=', cityId!))
+    .$if(cityId === null, (q) => q.where('t.kpi_id', 'in', kpis as readonly number[]))
     .orderBy('t.kpi_id')
     .orderBy('t.position')
     .orderBy('t.id')
@@ -162,10 +165,18 @@ export async function appendTargetValues(db: Executor, changes: readonly TargetV
   });
 }
 
-/** The decided revisions of these targets, each target's in the order they were recorded. */
-export async function listTargetRevisions(db: Executor, targetIds: readonly number[]): Promise<TargetRevisionRow[]> {
-  if (targetIds.length === 0) return [];
-  return db.selectFrom('target_revisions').selectAll().where('kpi_target_id', 'in', targetIds).orderBy('kpi_target_id').orderBy('position').execute();
+/** The decided revisions of these targets (ids, or those of a whole city's KPIs), each target's in the order they were recorded. */
+export async function listTargetRevisions(db: Executor, targets: readonly number[] | { readonly cityId: string }): Promise<TargetRevisionRow[]> {
+  const cityId = 'cityId' in targets ? targets.cityId : null;
+  if (cityId === null && (targets as readonly number[]).length === 0) return [];
+  return db
+    .selectFrom('target_revisions as r')
+    .selectAll('r')
+    .$if(cityId !== null, (q) => q.innerJoin('kpi_targets as t', 't.id', 'r.kpi_target_id').innerJoin('kpis as k', 'k.id', 't.kpi_id').where('k.city_id', '=', cityId!))
+    .$if(cityId === null, (q) => q.where('r.kpi_target_id', 'in', targets as readonly number[]))
+    .orderBy('r.kpi_target_id')
+    .orderBy('r.position')
+    .execute();
 }
 
 /** Appends decided revisions after each target's existing ones (revisions are never rewritten). */
@@ -263,8 +274,20 @@ function requireReason(reason: string): void {
   if (reason.trim() === '') throw new Error('a target revision needs a reason');
 }
 
-/** Every stored value of these targets, oldest first per target (tombstones included). */
-export async function listTargetValueVersions(db: Executor, targetIds: readonly number[]): Promise<KpiTargetValueRow[]> {
+/** Every stored value of these targets (ids, or those of a whole city's KPIs), oldest first per target (tombstones included). */
+export async function listTargetValueVersions(db: Executor, targets: readonly number[] | { readonly cityId: string }): Promise<KpiTargetValueRow[]> {
+  if ('cityId' in targets) {
+    return db
+      .selectFrom('kpi_target_values as v')
+      .innerJoin('kpi_targets as t', 't.id', 'v.kpi_target_id')
+      .innerJoin('kpis as k', 'k.id', 't.kpi_id')
+      .selectAll('v')
+      .where('k.city_id', '=', targets.cityId)
+      .orderBy('v.kpi_target_id')
+      .orderBy('v.version')
+      .execute();
+  }
+  const targetIds = targets as readonly number[];
   if (targetIds.length === 0) return [];
   const out: KpiTargetValueRow[] = [];
   for (const batch of chunks(targetIds)) {

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { CityDataStore } from '../cities/city-data.store.ts';
 import type { Database, Executor } from '../storage/database.ts';
-import { withPlatformObservations } from './partner-kpi.service.ts';
+import { platformFedKpis, withPlatformObservations } from './partner-kpi.service.ts';
 import { citiesWithKpiBindings } from './activity.repository.ts';
 import { loadPartnerSeedsIfEmpty, loadPublishedFiguresIfMissing } from './partner-seed.service.ts';
 import { listProgrammes, reindexPartnerSearch, sendRenewalReminders } from './partner.service.ts';
@@ -28,10 +28,14 @@ export async function attachPartnerPlatform(db: Kysely<Database>, store: CityDat
   await reindexPartnerSearch(db);
   const days = new Map<string, string>();
   countedOn.set(store, days);
-  store.addDeriver((data) => {
-    const today = clock.todayInTokyo();
-    days.set(data.city.id, today);
-    return withPlatformObservations(db, data, today);
+  store.addDeriver({
+    derive: (data) => {
+      const today = clock.todayInTokyo();
+      days.set(data.city.id, today);
+      return withPlatformObservations(db, data, today);
+    },
+    // Only bound KPIs get platform counts.
+    kpisOf: async (cityId) => [...(await platformFedKpis(db, cityId)).keys()],
   });
 }
 

@@ -1,6 +1,3 @@
-import type { Executor } from '../storage/database.ts';
-import { kpiRowPlacesOfCity } from './plan-building.repository.ts';
-
 /*
  * What an archived plan node hides from the public (issue 13.2: "archived items leave public
  * lists but keep their history"; issue 13 attack pass). An archived node — and its subtree, and
@@ -35,10 +32,4 @@ export function kpisOnlyUnderArchived(rows: readonly { kpi: string; node_id: num
     if (!isHidden(r.node_id)) live.add(r.kpi);
   }
   return new Set([...placed].filter((k) => !live.has(k)));
-}
-
-/** {@link kpisOnlyUnderArchived} of a city, read from storage. */
-export async function kpisHiddenByArchive(db: Executor, cityId: string): Promise<Set<string>> {
-  const { rows, nodes } = await kpiRowPlacesOfCity(db, cityId);
-  return kpisOnlyUnderArchived(rows, nodes);
 }

@@ -183,29 +183,6 @@ export async function kpiPlansOfCity(db: Executor, cityId: string): Promise<{ kp
     .execute();
 }
 
-/**
- * The plan rows of a city's live KPIs with the node each sits in, and every node of the city's
- * plans with whether it (or its plan) is archived: what {@link kpisShownOnlyUnderArchived} needs.
- */
-export async function kpiRowPlacesOfCity(db: Executor, cityId: string): Promise<{ rows: { kpi: string; node_id: number }[]; nodes: { id: number; parent_id: number | null; archived: boolean }[] }> {
-  const [rows, nodes] = await Promise.all([
-    db
-      .selectFrom('plan_kpi_rows as r')
-      .innerJoin('kpis as k', 'k.id', 'r.kpi_id')
-      .select(['k.slug as kpi', 'r.node_id'])
-      .where('k.city_id', '=', cityId)
-      .where('k.retired_at', 'is', null)
-      .execute(),
-    db
-      .selectFrom('plan_nodes as n')
-      .innerJoin('plans as p', 'p.id', 'n.plan_id')
-      .select(['n.id', 'n.parent_id', 'n.archived_at', 'p.archived_at as plan_archived_at'])
-      .where('p.city_id', '=', cityId)
-      .execute(),
-  ]);
-  return { rows, nodes: nodes.map((n) => ({ id: n.id, parent_id: n.parent_id, archived: n.archived_at !== null || n.plan_archived_at !== null })) };
-}
-
 /** Whether any of these KPIs has data: an actual (any version), a target revision or a published rate. */
 export async function kpisHaveData(db: Executor, kpiIds: readonly number[]): Promise<boolean> {
   if (kpiIds.length === 0) return false;

@@ -189,6 +189,30 @@ export async function listPlanNodes(db: Executor, planIds: readonly number[]): P
   return db.selectFrom('plan_nodes').selectAll().where('plan_id', 'in', planIds).orderBy('plan_id').orderBy('parent_id').orderBy('position').execute();
 }
 
+/**
+ * These nodes and every node above them (archived ones included), siblings in position order:
+ * the paths down to a KPI's rows, without the rest of the tree (the KPI page of a city that is not
+ * in memory, see `readSnapshot`'s KPI scope).
+ */
+export async function listPlanNodesAbove(db: Executor, nodeIds: readonly number[]): Promise<PlanNodeRow[]> {
+  if (nodeIds.length === 0) return [];
+  return db
+    .withRecursive('up(id)', (q) =>
+      q
+        .selectFrom('plan_nodes')
+        .select('id')
+        .where('id', 'in', nodeIds)
+        .union(q.selectFrom('plan_nodes as n').innerJoin('up', 'up.id', 'n.id').select((eb) => eb.fn.coalesce('n.parent_id', 'n.id').as('id'))),
+    )
+    .selectFrom('plan_nodes')
+    .selectAll()
+    .where('id', 'in', (eb) => eb.selectFrom('up').select('id'))
+    .orderBy('plan_id')
+    .orderBy('parent_id')
+    .orderBy('position')
+    .execute();
+}
+
 /** Inserts plan nodes (parents before their children) and returns them with ids. */
 export async function insertPlanNodes(db: Executor, rows: readonly NewPlanNodeRow[]): Promise<PlanNodeRow[]> {
   const out: PlanNodeRow[] = [];
@@ -196,18 +220,38 @@ export async function insertPlanNodes(db: Executor, rows: readonly NewPlanNodeRo
   return out;
 }
 
-/** The KPI rows of these plans' nodes, each node's in position order. */
-export async function listPlanKpiRows(db: Executor, planIds: readonly number[]): Promise<PlanKpiRowWithPlan[]> {
-  if (planIds.length === 0) return [];
+/**
+ * The KPI rows of these plans' nodes (`planIds`), or the plan rows of these KPIs wherever they
+ * sit (`{ kpiIds }`: a KPI's page), each node's in position order.
+ */
+export async function listPlanKpiRows(db: Executor, of: readonly number[] | { readonly kpiIds: readonly number[] }): Promise<PlanKpiRowWithPlan[]> {
+  const byKpi = 'kpiIds' in of;
+  const ids = 'kpiIds' in of ? of.kpiIds : (of as readonly number[]);
+  if (ids.length === 0) return [];
   return db
     .selectFrom('plan_kpi_rows as r')
     .innerJoin('plan_nodes as n', 'n.id', 'r.node_id')
     .selectAll('r')
     .select('n.plan_id')
-    .where('n.plan_id', 'in', planIds)
+    .where(byKpi ? 'r.kpi_id' : 'n.plan_id', 'in', ids)
     .orderBy('r.node_id')
     .orderBy('r.position')
     .execute();
+}
+
+/** The years the dated narratives of a city's plans (archived plans left out) speak of, ascending. */
+export async function listNarrativeYearsOfCity(db: Executor, cityId: string): Promise<number[]> {
+  const rows = await db
+    .selectFrom('plan_narratives as n')
+    .innerJoin('plans as p', 'p.id', 'n.plan_id')
+    .select('n.year')
+    .distinct()
+    .where('p.city_id', '=', cityId)
+    .where('p.archived_at', 'is', null)
+    .where('n.year', 'is not', null)
+    .orderBy('n.year')
+    .execute();
+  return rows.map((r) => r.year!);
 }
 
 /** Inserts KPI rows of plan nodes. */

@@ -1,9 +1,12 @@
 import { tokyoDateOf } from '../core/time/clock.ts';
 import type { CityData, StatusOverride, YearlyCommentary } from '../core/city/city.ts';
-import type { Observation } from '../core/kpi/kpi.ts';
+import type { Kpi, Observation } from '../core/kpi/kpi.ts';
 import { formatTimePointIso, reportingYear } from '../core/time/time-point.ts';
-import { listReviewStatuses } from '../review/review.repository.ts';
-import { actualKey, yearKey, type ActualContent, type ReviewEntity, type ReviewStatus, type TextContent } from '../review/review.ts';
+import { listReviewStatuses, listReviewStatusesWithKeyPrefix } from '../review/review.repository.ts';
+import { actualKey, slugOfKey, yearKey, type ActualContent, type ReviewEntity, type ReviewStatus, type TextContent } from '../review/review.ts';
+import { listObservationTimePointsOfCity } from '../actuals/observation.repository.ts';
+import { listNarrativeYearsOfCity } from '../plans/plan.repository.ts';
+import { parseTimePointIso } from '../core/time/time-point.ts';
 import type { Executor } from '../storage/database.ts';
 import { appendYearPublication, listCommentaries, listStatusOverrides, listYearPublications } from '../staff/staff-record.repository.ts';
 import { loadCityData } from '../cities/city-data.service.ts';
@@ -32,17 +35,78 @@ export function reviewId(entity: ReviewEntity, key: string): string {
   return `${entity} ${key}`;
 }
 
+/** The staff decisions that decorate a city's data (see {@link loadStaffDecorations}). */
+export interface StaffDecorations {
+  readonly publishedYears: Set<number>;
+  readonly heldYears: Set<number>;
+  readonly statusOverrides: StatusOverride[];
+  readonly yearlyCommentaries: YearlyCommentary[];
+  readonly reviews: Map<string, ReviewStatus>;
+}
+
 /** The staff decisions that decorate a city's data: published years, overrides, commentaries, reviews. */
-export async function loadStaffDecorations(
-  db: Executor,
-  cityId: string,
-): Promise<{ publishedYears: Set<number>; heldYears: Set<number>; statusOverrides: StatusOverride[]; yearlyCommentaries: YearlyCommentary[]; reviews: Map<string, ReviewStatus> }> {
+export async function loadStaffDecorations(db: Executor, cityId: string): Promise<StaffDecorations> {
   const [publications, overrides, commentaries, reviews] = await Promise.all([
     listYearPublications(db, cityId),
     listStatusOverrides(db, cityId),
     listCommentaries(db, cityId),
     listReviewStatuses(db, cityId),
   ]);
+  return decorationsOf(publications, overrides, commentaries, reviews);
+}
+
+/**
+ * {@link loadStaffDecorations} for one KPI: the city's published and held years, and of the
+ * overrides, commentaries and review statuses only those of this KPI (actuals, commentaries) and
+ * of the expert evaluations of `planSlugs` (the plans holding it, whose narratives its page
+ * dates commentary by). `commentaryYears` are the years of every commentary of the city (what
+ * {@link yearsWithData} counts), read with them.
+ */
+export async function loadStaffDecorationsOfKpi(db: Executor, cityId: string, kpiSlug: string, planSlugs: readonly string[]): Promise<StaffDecorations & { commentaryYears: Set<number> }> {
+  const [publications, overrides, commentaries, reviews] = await Promise.all([
+    listYearPublications(db, cityId),
+    listStatusOverrides(db, cityId),
+    listCommentaries(db, cityId),
+    listReviewStatusesWithKeyPrefix(db, cityId, [
+      { entity: 'actual', prefix: `${kpiSlug}@` },
+      { entity: 'commentary', prefix: `${kpiSlug}@` },
+      ...planSlugs.map((p) => ({ entity: 'evaluation' as const, prefix: `${p}@` })),
+    ]),
+  ]);
+  const plans = new Set(planSlugs);
+  const all = decorationsOf(
+    publications,
+    overrides.filter((o) => o.kpi_slug === kpiSlug),
+    commentaries,
+    reviews.filter((r) => (r.entity === 'evaluation' ? plans.has(slugOfKey(r.key)) : slugOfKey(r.key) === kpiSlug)),
+  );
+  return { ...all, yearlyCommentaries: all.yearlyCommentaries.filter((c) => c.kpiId === kpiSlug), commentaryYears: new Set(all.yearlyCommentaries.map((c) => c.year)) };
+}
+
+/**
+ * {@link yearsWithData} of a whole city without loading it: the years of its stored actuals (of
+ * live KPIs, less those of `derived`, read as distinct time points), of `derived`'s actuals as
+ * given (KPIs a deriver recomputes, with the deriver's result), of `commentaryYears`, and of the
+ * dated narratives of its live plans.
+ */
+export async function cityYearsWithData(db: Executor, cityId: string, derived: readonly Pick<Kpi, 'id' | 'observations'>[], commentaryYears: ReadonlySet<number>): Promise<Set<number>> {
+  const [points, narrativeYears] = await Promise.all([listObservationTimePointsOfCity(db, cityId, derived.map((k) => k.id)), listNarrativeYearsOfCity(db, cityId)]);
+  const years = new Set<number>(commentaryYears);
+  for (const at of points) {
+    const point = parseTimePointIso(at);
+    if (point) years.add(reportingYear(point));
+  }
+  for (const k of derived) for (const o of k.observations) years.add(reportingYear(o.at));
+  for (const y of narrativeYears) years.add(y);
+  return years;
+}
+
+function decorationsOf(
+  publications: readonly { year: number; published: boolean }[],
+  overrides: readonly { kpi_slug: string; status: StatusOverride['status'] | null; justification: string; recorded_at: Date }[],
+  commentaries: readonly { kpi_slug: string; year: number; body: string }[],
+  reviews: readonly ReviewStatus[],
+): StaffDecorations {
   return {
     publishedYears: new Set(publications.filter((p) => p.published).map((p) => p.year)),
     heldYears: new Set(publications.filter((p) => !p.published).map((p) => p.year)),
@@ -87,7 +151,9 @@ export function publicView(staff: StaffCityData): CityData {
     ...k,
     observations: k.observations.flatMap((withReplaced): Observation[] => {
       // A typed-in override of a platform count: while it is not public, the counts it replaces are.
-      const { replaces, ...o } = withReplaced;
+      // (Most actuals replace nothing: they are kept as they are, not copied.)
+      const replaces = withReplaced.replaces;
+      const o: Observation = 'replaces' in withReplaced ? withoutReplaces(withReplaced) : withReplaced;
       const instead = (): Observation[] => (replaces ?? []).filter((r) => r.documented || published(reportingYear(r.at)));
       if (!published(reportingYear(o.at))) return o.documented ? [o] : instead();
       const a = approvedOf('actual', actualKey(k.id, formatTimePointIso(o.at)));
@@ -127,6 +193,12 @@ export function publicView(staff: StaffCityData): CityData {
     ...(yearlyCommentaries.length > 0 && { yearlyCommentaries }),
     ...(unpublishedYears.length > 0 && { unpublishedYears }),
   };
+}
+
+/** The actual without the counts it replaces (what the public view shows of an override). */
+function withoutReplaces(withReplaced: Observation): Observation {
+  const { replaces: _r, ...o } = withReplaced;
+  return o;
 }
 
 /** Whether an actual at this time point is in a published year. */

@@ -71,6 +71,24 @@ export async function listReviewStatuses(db: AnyExecutor, cityId: string, entity
   return foldReviewRows(rows);
 }
 
+/**
+ * The review statuses of a city's entries whose key starts with one of these prefixes (per
+ * entity), e.g. every actual and commentary of one KPI (`slug@`): what the public view of one
+ * KPI needs without the city's other entries. A prefix may match more (a slug `a` matches `a@b@…`):
+ * the caller checks the key's slug ({@link slugOfKey}).
+ */
+export async function listReviewStatusesWithKeyPrefix(db: AnyExecutor, cityId: string, prefixes: readonly { readonly entity: ReviewEntity; readonly prefix: string }[]): Promise<ReviewStatus[]> {
+  if (prefixes.length === 0) return [];
+  const rows = await reviewDb(db)
+    .selectFrom('review_entries')
+    .selectAll()
+    .where('city_id', '=', cityId)
+    .where((eb) => eb.or(prefixes.map((p) => eb.and([eb('entity', '=', p.entity), eb.fn<boolean>('starts_with', ['entity_key', eb.val(p.prefix)])]))))
+    .orderBy('id')
+    .execute();
+  return foldReviewRows(rows);
+}
+
 /** The steps of one entry, oldest first (its review history). */
 export async function reviewHistory(db: AnyExecutor, cityId: string, entity: ReviewEntity, key: string): Promise<ReviewEntryRow[]> {
   return reviewDb(db).selectFrom('review_entries').selectAll().where('city_id', '=', cityId).where('entity', '=', entity).where('entity_key', '=', key).orderBy('id').execute();

@@ -61,7 +61,8 @@ export function kpiRoutes(deps: WebDeps): Hono {
   });
 
   app.get('/cities/:city/kpis/:kpi', async (c) => {
-    const data = await store.get(c.req.param('city'));
+    // The city's view for this KPI: read for it alone when the city is not in memory (national scale, issue 11).
+    const data = await store.getKpi(c.req.param('city'), c.req.param('kpi'));
     const detail = data ? buildKpiDetail(data, c.req.param('kpi')) : null;
     const format = requestedFormat(c);
     if (!data || !detail || !format) return notFound(c);
@@ -98,7 +99,7 @@ export function kpiRoutes(deps: WebDeps): Hono {
 
   /** A KPI of the city's public view, or null (unknown city, unknown KPI, another city's KPI). */
   async function publicKpi(cityId: string, kpiId: string) {
-    const data = await store.get(cityId);
+    const data = await store.getKpi(cityId, kpiId);
     const detail = data ? buildKpiDetail(data, kpiId) : null;
     return data && detail ? { data, detail } : null;
   }

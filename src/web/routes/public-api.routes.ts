@@ -42,7 +42,7 @@ export function publicApiRoutes(deps: WebDeps): Hono {
   });
 
   api.get('/cities/:city/kpis/:kpi', async (c) => {
-    const data = await store.get(c.req.param('city'));
+    const data = await store.getKpi(c.req.param('city'), c.req.param('kpi'));
     if (!data) return unknownCity(c.req.param('city'));
     const detail = buildKpiDetail(data, c.req.param('kpi'));
     if (!detail) return problemResponse(404, 'unknown-kpi', 'Unknown KPI', `no KPI "${c.req.param('kpi')}" in city "${data.city.id}"`);
