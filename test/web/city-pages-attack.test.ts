@@ -1,7 +1,9 @@
+import { parse } from 'csv-parse/sync';
 import { expect, it } from 'vitest';
 import { openCityPages } from '../../src/cities/city-pages.service.ts';
 import { createApp } from '../../src/web/app.tsx';
 import { describeStaffApp, type StaffTestApp } from '../support/staff-app.ts';
+import { hiddenFields, StaffClient } from './staff-helpers.ts';
 
 /*
  * Issue 11, attacked: a city's own pages read from its summaries answer hostile and unusual
@@ -46,7 +48,7 @@ async function hostileQueries(t: StaffTestApp, cityId: string, otherId: string):
   return out.flatMap((f) => [f, `${f}&format=csv`, `${f}&format=json`, `${f}&lang=en`]);
 }
 
-describeStaffApp("a city's own pages from its summaries, attacked", [], (t) => {
+describeStaffApp("a city's own pages from its summaries, attacked", [['ca-sec', 'ichinoseki', 'secretariat']], (t) => {
   it('answer hostile and unusual parameters exactly as the full-city path does', async () => {
     const data = createApp({ db: t().ctx.db, store: t().ctx.store, cityPages: 'data' });
     const summaries = createApp({ db: t().ctx.db, store: t().ctx.store, cityPages: 'summaries' });
@@ -79,5 +81,63 @@ describeStaffApp("a city's own pages from its summaries, attacked", [], (t) => {
       }
     }
     expect(n).toBeGreaterThan(500);
+  }, 600_000);
+  it('show each kind of staff write at once and, once rebuilt, from the summaries with the same bytes; other cities stay on their summaries', async () => {
+    const { ctx } = t();
+    const data = createApp({ db: ctx.db, store: ctx.store, cityPages: 'data' });
+    const summaries = createApp({ db: ctx.db, store: ctx.store, cityPages: 'summaries' });
+    const staff = new StaffClient(createApp({ db: ctx.db, store: ctx.store, staff: ctx.staff }));
+    expect((await staff.login('ca-sec')).status).toBe(303);
+    await ctx.store.settled();
+    const city = (await ctx.store.get('ichinoseki'))!;
+    const [kpi, gone] = [city.kpis.find((k) => k.id === 'new-farmers')!, city.kpis.find((k) => k.id === 'sixth-industry-products')!];
+    const base = `/staff/cities/ichinoseki/kpis/${kpi.id}`;
+    const plan = city.plans.find((p) => p.kind === 'sdgs-future-city')!;
+    const planPage = `/staff/cities/ichinoseki/plans/${plan.id}`;
+    const name = `=cmd|' /C calc'!A0 <b>指標</b>`;
+    const writes: [what: string, shows: string, write: () => Promise<number>][] = [
+      ['KPI renamed (formula, markup)', '&lt;b&gt;指標&lt;/b&gt;', async () => (await staff.submit(base, `${base}/edit`, { name, nameEn: name, unit: kpi.unit, direction: kpi.direction ?? 'up' })).status],
+      ['status override', '攻撃テストの理由', async () => (await staff.submit(base, `${base}/override`, { status: 'achieved', justification: '攻撃テストの理由' })).status],
+      ['plan retitled', '攻撃テストの計画名', async () => (await staff.submit(planPage, planPage, { title: '攻撃テストの計画名', titleEn: '', vision: plan.vision ?? '' })).status],
+      [
+        'KPI archived',
+        '',
+        async () => {
+          // The archive button sits on the staff page of a plan listing the KPI.
+          const action = `/staff/cities/ichinoseki/kpis/${gone.id}/archive`;
+          for (const p of city.plans) {
+            const page = await staff.get(`/staff/cities/ichinoseki/plans/${p.id}`);
+            if (page.text.includes(`action="${action}"`)) return (await staff.post(action, { ...hiddenFields(page.text, action), reason: '攻撃テスト' })).status;
+          }
+          throw new Error(`no plan page archives ${gone.id}`);
+        },
+      ],
+    ];
+    const paths = ['/cities/ichinoseki', '/cities/ichinoseki?format=csv', '/cities/ichinoseki?format=json', '/cities/ichinoseki/kpis', '/cities/ichinoseki/kpis?format=csv', '/cities/ichinoseki/kpis?status=achieved&lang=en', `/cities/ichinoseki/kpis?q=${encodeURIComponent('指標')}`, '/cities/ichinoseki/progress', '/api/v1/cities/ichinoseki', '/api/v1/cities/ichinoseki/kpis'];
+    const same = async (when: string) => {
+      for (const path of paths) {
+        const [a, b] = [await answer(data, path), await answer(summaries, path)];
+        expect(b.status, `${when}: ${path}`).toBe(a.status);
+        expect(b.body, `${when}: ${path}`).toBe(a.body);
+      }
+    };
+    for (const [what, shows, write] of writes) {
+      expect(await write(), what).toBe(303);
+      // At once: the city's pages show the write; another city still reads its own summaries.
+      expect(ctx.store.summariesPending('ichinoseki'), what).toBe(true);
+      expect((await openCityPages(ctx.db, ctx.store, 'tsukuba', 'summaries'))!.from, what).toBe('summaries');
+      if (shows) expect((await answer(summaries, '/cities/ichinoseki/kpis')).body, what).toContain(shows);
+      await same(`${what}, right after`);
+      await ctx.store.settled();
+      expect((await openCityPages(ctx.db, ctx.store, 'ichinoseki', 'summaries'))!.from, what).toBe('summaries');
+      await same(`${what}, rebuilt`);
+    }
+    // The archived KPI left every page; the formula name is text in both CSVs (the guard's apostrophe).
+    for (const path of paths) expect((await answer(summaries, path)).body, path).not.toContain(gone.id);
+    for (const path of ['/cities/ichinoseki?format=csv', '/cities/ichinoseki/kpis?format=csv']) {
+      const cells = (parse((await answer(summaries, path)).body.replace(/^\uFEFF/, ''), { relax_column_count: true }) as string[][]).flat();
+      expect(cells.some((c) => c.startsWith("'=cmd")), path).toBe(true);
+      expect(cells.some((c) => c.startsWith('=')), path).toBe(false);
+    }
   }, 600_000);
 });
