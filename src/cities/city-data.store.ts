@@ -65,6 +65,8 @@ export class CityDataStore {
   crossCityVersion = 0;
   /** The change signal of each written city, one at a time per store, in write order. */
   private changes: Promise<void> = Promise.resolve();
+  /** The revision bumps of every write so far (each started at once, never queued behind a rebuild). */
+  private bumps: Promise<void> = Promise.resolve();
   private readonly pendingCities = new Set<string>();
   /** Per city: change signals queued or running (the summaries are older than the data until they finish). */
   private readonly unsettled = new Map<string, number>();
@@ -163,9 +165,9 @@ export class CityDataStore {
   }
 
   /**
-   * After a write to a city: forgets what was cached of it here, then, in the background and in
-   * write order, bumps its revision in the database, rebuilds its cross-city summaries and tells
-   * other processes (PostgreSQL NOTIFY on {@link CHANGE_CHANNEL}). Without a city, forgets
+   * After a write to a city: forgets what was cached of it here, bumps its revision in the
+   * database at once ({@link revisionsBumped}), then, in the background and in write order,
+   * rebuilds its summaries and tells other processes (PostgreSQL NOTIFY on {@link CHANGE_CHANNEL}). Without a city, forgets
    * everything cached here (no database signal). {@link settled} waits for the signals.
    */
   invalidate(cityId?: string): void {
@@ -209,6 +211,19 @@ export class CityDataStore {
   }
 
   /**
+   * Resolves once the revision of every city written so far in this process has been bumped in
+   * the database (one statement per write, never queued behind a rebuild; failures are reported
+   * to {@link onSignalError}, never thrown). From then on every process sees the city's
+   * summaries as older than its data (`summarized_revision < revision`) and answers its own
+   * pages from the data until the rebuild lands, so a write's response waits for this before it
+   * is returned (web/app.tsx): another process never shows a page older than a write whose
+   * response was returned.
+   */
+  revisionsBumped(): Promise<void> {
+    return this.bumps;
+  }
+
+  /**
    * Rebuilds the summaries of cities whose data is newer than them (first start after the
    * migration, a process that stopped mid-way). Returns how many cities were rebuilt.
    */
@@ -230,6 +245,13 @@ export class CityDataStore {
   }
 
   private signal(cityId: string): void {
+    // Every write bumps its city's revision at once (the data is committed already): other
+    // processes stop reading the city's summaries now, not after the rebuilds queued before it.
+    const bumped = bumpCityRevision(this.db, cityId).then(
+      () => undefined,
+      (e: unknown) => this.onSignalError(e),
+    );
+    this.bumps = Promise.all([this.bumps, bumped]).then(() => undefined);
     // Several writes to one city before the signal runs need one rebuild.
     if (this.pendingCities.has(cityId)) return;
     this.pendingCities.add(cityId);
@@ -237,7 +259,8 @@ export class CityDataStore {
     this.changes = this.changes.then(async () => {
       this.pendingCities.delete(cityId);
       try {
-        await bumpCityRevision(this.db, cityId);
+        // The rebuild reads the revision after every bump so far (those of writes it covers too).
+        await this.bumps;
         await refreshCitySummaries(this.db, this, cityId);
         this.crossCityVersion++;
         await notifyCityChanged(this.db, CHANGE_CHANNEL, cityId);

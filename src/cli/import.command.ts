@@ -15,6 +15,8 @@ export async function importCommand(file: string, config: Config, out: (s: strin
     }
     // Bump the city's revision, rebuild its summaries and tell running servers (PostgreSQL).
     ctx.store.invalidate(r.value.city.id);
+    // Running servers stop reading the city's summaries before the import is reported done.
+    await ctx.store.revisionsBumped();
     out(`imported ${r.value.city.id}: ${r.value.plans.length} plan(s), ${r.value.kpis.length} KPI(s), ${r.value.publishedRates.length} published rate(s)`);
     return 0;
   } finally {

@@ -42,10 +42,13 @@ export async function observationImportCommand(file: string, options: { city?: s
       else preview = result.error.preview;
     }
     if (options.json) {
+      // Written: running servers stop reading the city's summaries before the answer is printed.
+      if (preview.problems.length === 0 && !options.dryRun) {
+        ctx.store.invalidate(preview.cityId);
+        await ctx.store.revisionsBumped();
+      }
       out(JSON.stringify(importPreviewJson(preview)));
-      if (preview.problems.length > 0) return 2;
-      if (!options.dryRun) ctx.store.invalidate(preview.cityId);
-      return 0;
+      return preview.problems.length > 0 ? 2 : 0;
     }
     printPreview(preview, out);
     if (preview.problems.length > 0) throw new UserError(`${file}: ${preview.problems.length} problem(s); nothing was imported`);
@@ -54,6 +57,7 @@ export async function observationImportCommand(file: string, options: { city?: s
       return 0;
     }
     ctx.store.invalidate(preview.cityId);
+    await ctx.store.revisionsBumped();
     out(`imported ${preview.changes.length} actual(s) into ${preview.cityId}`);
     return 0;
   } finally {

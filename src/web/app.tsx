@@ -45,6 +45,12 @@ export function createApp(deps: WebDeps): Hono {
   app.use('*', securityHeaders(deps.web ?? DEFAULT_WEB_CONFIG));
   app.use('*', requestBodyLimit(BODY_LIMIT_RULES));
   app.use('*', inputGuard(BODY_LIMIT_RULES));
+  // A write's response waits until the revisions of the cities it wrote are bumped: from then on
+  // every app process answers those cities' pages from their data, not their older summaries.
+  app.use('*', async (c, next) => {
+    await next();
+    if (c.req.method !== 'GET' && c.req.method !== 'HEAD') await deps.store.revisionsBumped();
+  });
   app.get('/static/app.css', (c) => c.body(css, 200, { 'content-type': 'text/css; charset=utf-8', 'cache-control': 'public, max-age=3600' }));
   app.route('/api/v1', apiRoutes(deps));
   app.route('/api/v1', publicApiRoutes(deps));

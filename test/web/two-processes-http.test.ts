@@ -5,6 +5,8 @@ import { createApp } from '../../src/web/app.tsx';
 import { editKpiDefinition } from '../../src/kpis/kpi-edit.command.ts';
 import { loadKpiEditState } from '../../src/staff/edit-state.service.ts';
 import { testDatabases } from '../../src/storage/test-databases.ts';
+import { openCityPages } from '../../src/cities/city-pages.service.ts';
+import { makeUser, StaffClient } from './staff-helpers.ts';
 
 /*
  * Issue 11.2: several app processes serve one PostgreSQL; a write through either is seen by the
@@ -73,4 +75,42 @@ describe.skipIf(!postgres || postgres.skipReason !== null)('two app processes be
       expect(reader.store.crossCityVersion).toBeGreaterThan(0);
     }
   });
+
+  it('a staff write shows at once on the other process’s pages of a city it does not hold, though the writer is still rebuilding another city', async () => {
+    // Once a write's response is back, the other process never reads the city's summaries from
+    // before it (its revision is bumped before the response), even while the writer's rebuilds
+    // (one at a time) are busy with another city.
+    await makeUser(a, 'tp-sec', 'ichinoseki', 'secretariat');
+    // The writer's rebuild of another city is slow (held here until the test lets it go).
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    a.store.addDeriver(async (d) => {
+      if (d.city.id === 'tsukuba') await gate;
+      return d;
+    });
+    a.store.invalidate('tsukuba');
+    try {
+      // The reader holds nothing of the city and its summaries are fresh: it would read them.
+      expect(b.store.holds('ichinoseki')).toBe(false);
+      expect((await openCityPages(b.db, b.store, 'ichinoseki'))!.from).toBe('summaries');
+      const appB = createApp({ db: b.db, store: b.store, staff: b.staff, clock: b.clock });
+      const staff = new StaffClient(createApp({ db: a.db, store: a.store, staff: a.staff, clock: a.clock }));
+      expect((await staff.login('tp-sec')).status).toBe(303);
+      const base = '/staff/cities/ichinoseki/kpis/women-on-councils';
+      await staff.get(base);
+      const justification = '別プロセスの書き込み直後の表示を確かめる理由。';
+      const r = await staff.submit(base, `${base}/override`, { status: 'achieved', justification });
+      expect(r.status, r.text.slice(0, 300)).toBe(303);
+      // The response is back: the other process's pages show the write, on every page of the city.
+      for (const path of ['/cities/ichinoseki', '/cities/ichinoseki/kpis?status=behind', '/cities/ichinoseki/kpis?format=csv', '/api/v1/cities/ichinoseki/kpis']) {
+        expect((await (await appB.request(path)).text()).includes(justification), path).toBe(true);
+      }
+    } finally {
+      release();
+      await a.store.settled();
+    }
+    // Once rebuilt, the other process reads the summaries again, with the write.
+    expect((await openCityPages(b.db, b.store, 'ichinoseki', 'summaries'))!.from).toBe('summaries');
+    expect(await (await createApp({ db: b.db, store: b.store, cityPages: 'summaries' }).request('/cities/ichinoseki/kpis?status=behind')).text()).toContain('別プロセスの書き込み直後');
+  }, 120_000);
 });
