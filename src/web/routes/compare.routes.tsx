@@ -9,6 +9,7 @@ import { cityFilterOf, pagingOf } from './national-json.ts';
 import { citiesById, cityPeers, definitionCounts, sameKpiPage } from '../../summaries/comparison.service.ts';
 import { SameKpiPageView } from '../views/same-kpi.view.tsx';
 import { notFound } from './public.routes.tsx';
+import { htmlPage } from '../html-page.ts';
 import { compareJson, compareTable, csvResponse, jsonResponse, problemResponse, requestedFormat } from './public-json.ts';
 
 /** A city id as URLs carry it. */
@@ -101,12 +102,17 @@ export function compareRoutes(deps: WebDeps): Hono {
     const filter = cityFilterOf(c);
     // `?peers=<city>` offers that city's peers by population (issue 15.6) instead of the directory.
     const peerCity = peersId ? (found.get(peersId) ?? null) : null;
-    const [comparison, peers] = await Promise.all([chosen.length >= 2 ? comparisonPage(db, chosen) : null, peerCity ? cityPeers(db, peerCity, PEER_LIST_SIZE) : null]);
-    const { cities, total, prefectures } = await cityChoices(db, filter, peers ? 1 : CHOOSER_SIZE);
+    // Independent reads in one round (the chooser's size depends only on whether peers were asked).
+    const [comparison, peers, { cities, total, prefectures }] = await Promise.all([
+      chosen.length >= 2 ? comparisonPage(db, chosen) : null,
+      peerCity ? cityPeers(db, peerCity, PEER_LIST_SIZE) : null,
+      cityChoices(db, filter, peerCity ? 1 : CHOOSER_SIZE),
+    ]);
     const candidates = peers && peerCity ? [peerCity, ...peers.peers] : cities;
     const offered = [...chosen, ...candidates.filter((city) => !selected.includes(city.id))];
     const counts = comparison ? await definitionCounts(db, comparison.sameKpis.map((g) => g.key)) : new Map<string, number>();
-    return c.html(
+    return htmlPage(
+      c,
       <CompareView
         ctx={viewContextOf(c)}
         all={offered}
