@@ -15,6 +15,7 @@ import type { DatedValue } from '../src/core/kpi/kpi.ts';
 import { openAppContext } from '../src/app-context.ts';
 import { benchWeb } from './web-bench.ts';
 import { benchSheets } from './sheets-bench.ts';
+import { benchKpiChart } from './kpi-chart-bench.ts';
 import { benchNational } from './national/national-bench.ts';
 
 const json = process.argv.includes('--json');
@@ -91,6 +92,12 @@ async function benchWebPage(): Promise<void> {
 }
 
 /** Issue 5: a 300-KPI plan's sheet as .xlsx and PDF; preview + commit of a 100,000-row CSV. */
+/** The KPI chart (wide + narrow SVG) drawn for every seed KPI in both languages: CPU per page. */
+async function benchKpiChartFigure(): Promise<void> {
+  const { msPerPage } = await benchKpiChart(process.argv.includes('--quick') ? 20 : 200);
+  say('web.kpi_chart_draw_cpu_ms', msPerPage, 'ms CPU/page', '< 1');
+}
+
 async function benchSheetFigures(): Promise<void> {
   const skip = (name: string, why: string) => {
     if (!json) console.log(`${name.padEnd(36)} ${'skipped'.padStart(14)} (${why})`);
@@ -115,10 +122,12 @@ if (national !== undefined) {
 
 // `--web`: only the web pages' figures (the part issue 11.4 tunes), a few minutes instead of many.
 if (process.argv.includes('--web')) {
+  await benchKpiChartFigure();
   await benchWebPage();
 } else {
   benchCore();
   await benchSeedLoad();
+  await benchKpiChartFigure();
   await benchWebPage();
   await benchSheetFigures();
 }

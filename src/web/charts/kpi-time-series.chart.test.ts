@@ -1,3 +1,4 @@
+import { SaxesParser } from 'saxes';
 import { describe, expect, it } from 'vitest';
 import { readSeedCities } from '../../formats/plan-data/plan-data.file.ts';
 import { buildKpiDetail } from '../../kpis/kpi-detail.service.ts';
@@ -14,7 +15,7 @@ const labels: KpiChartInput['labels'] = {
   value: (v) => `V${v}`,
 };
 
-describe('KPI time-series chart (ECharts SSR, SVG)', () => {
+describe('KPI time-series chart (server-drawn SVG)', () => {
   it('renders on the server without a DOM', () => {
     expect(typeof (globalThis as { document?: unknown }).document).toBe('undefined');
   });
@@ -58,17 +59,80 @@ describe('KPI time-series chart (ECharts SSR, SVG)', () => {
   });
 });
 
-describe('renderKpiChart cache', () => {
-  it('draws the same data once and different data anew', async () => {
-    const { renderKpiChart } = await import('./kpi-time-series.chart.ts');
-    const labels = { baseline: 'b', actual: 'a', target: 't', line: 'l', forecast: 'f', year: (y: number) => `${Math.floor(y)}年`, value: (v: number) => String(v) };
-    const input = { labels, unit: '人', baseline: { x: 2019.5, value: 10 }, actuals: [{ x: 2020.5, value: 12 }], targets: [{ x: 2024.5, value: 20 }], line: null, forecast: null };
-    const first = renderKpiChart(input, 'wide');
-    expect(renderKpiChart({ ...input, labels: { ...labels } }, 'wide')).toBe(first);
-    const other = renderKpiChart({ ...input, actuals: [{ x: 2020.5, value: 13 }] }, 'wide');
-    expect(other).not.toBe(first);
-    const en = renderKpiChart({ ...input, labels: { ...labels, year: (y: number) => `FY${Math.floor(y)}` } }, 'wide');
+describe('the chart for any series (generated and edge-case KPIs)', () => {
+  const plain = { baseline: 'b', actual: 'a', target: 't', line: 'l', forecast: 'f', year: (y: number) => `${y}年`, value: (v: number) => v.toLocaleString('en-US') };
+  const base = { labels: plain, unit: '人', baseline: { x: 2019.5, value: 10 }, actuals: [{ x: 2020.5, value: 12 }], targets: [{ x: 2024.5, value: 20 }], line: null, forecast: null };
+
+  /** Parses the SVG as XML (throws on the first error) and returns its texts and the y of each value label. */
+  function parse(svg: string): { texts: string[]; valueLabels: { text: string; y: number }[] } {
+    const parser = new SaxesParser();
+    const texts: string[] = [];
+    const valueLabels: { text: string; y: number }[] = [];
+    let current: { anchor: string | undefined; y: number } | null = null;
+    parser.on('error', (e) => {
+      throw e;
+    });
+    parser.on('opentag', (tag) => {
+      current = tag.name === 'text' ? { anchor: tag.attributes['text-anchor'] as string | undefined, y: Number(tag.attributes['y']) } : null;
+    });
+    parser.on('text', (t) => {
+      if (!current) return;
+      texts.push(t);
+      if (current.anchor === 'end') valueLabels.push({ text: t, y: current.y });
+    });
+    parser.write(svg).close();
+    return { texts, valueLabels };
+  }
+
+  it('the same data draws the same SVG; other data, language or size draws another', () => {
+    const first = renderKpiChart(base, 'wide');
+    expect(renderKpiChart({ ...base, labels: { ...plain } }, 'wide')).toBe(first);
+    expect(renderKpiChart({ ...base, actuals: [{ x: 2020.5, value: 13 }] }, 'wide')).not.toBe(first);
+    const en = renderKpiChart({ ...base, labels: { ...plain, year: (y: number) => `FY${y}` } }, 'wide');
     expect(en).toContain('FY2020');
     expect(first).not.toContain('FY2020');
+    expect(renderKpiChart(base, 'narrow')).toContain('viewBox="0 0 360 340"');
+  });
+
+  it('value ticks are round steps covering every value drawn, in order, with no floating-point noise or NaN', () => {
+    const cases: { name: string; values: number[] }[] = [
+      { name: 'small fractions', values: [0.1, 0.2, 0.7] },
+      { name: 'negative', values: [-24.6, -11.4, -18.2] },
+      { name: 'crossing zero', values: [-3, 4.5, 2] },
+      { name: 'large', values: [1_234_567, 9_876_543, 5_000_000] },
+      { name: 'all equal', values: [50, 50, 50] },
+      { name: 'all zero', values: [0, 0, 0] },
+    ];
+    for (const { name, values } of cases) {
+      const [b, a, t] = values as [number, number, number];
+      const svg = renderKpiChart({ ...base, labels: { ...plain, value: (v: number) => String(v) }, baseline: { x: 2019.5, value: b }, actuals: [{ x: 2020.5, value: a }], targets: [{ x: 2024.5, value: t }], line: [{ x: 2019.5, value: b }, { x: 2024.5, value: t }] }, 'wide');
+      expect(svg, name).not.toMatch(/NaN|Infinity|undefined/);
+      const ticks = parse(svg).valueLabels.map((l) => Number(l.text));
+      expect(ticks.length, name).toBeGreaterThanOrEqual(3);
+      expect(ticks.length, name).toBeLessThanOrEqual(11);
+      expect(Math.min(...ticks), name).toBeLessThanOrEqual(Math.min(...values));
+      expect(Math.max(...ticks), name).toBeGreaterThanOrEqual(Math.max(...values));
+      const steps = ticks.slice(1).map((v, i) => Number((v - ticks[i]!).toPrecision(6)));
+      expect(new Set(steps).size, `${name}: equal steps ${steps}`).toBe(1);
+      expect(String(steps[0]), name).toMatch(/^[1235](0*|\.?)$|^0\.0*[1235]$/);
+      for (const t of ticks) expect(String(t), name).not.toMatch(/\.\d{6,}|e-/);
+    }
+  });
+
+  it('one year, many years: a year axis with ticks every 1, 2 or 5 years and labels that do not overlap', () => {
+    const single = renderKpiChart({ ...base, baseline: { x: 2020.5, value: 1 }, actuals: [], targets: [{ x: 2020.5, value: 2 }] }, 'narrow');
+    expect(parse(single).texts).toEqual(expect.arrayContaining(['2020年', '2021年']));
+    const long = renderKpiChart({ ...base, baseline: { x: 1990.5, value: 1 }, actuals: [{ x: 2000.5, value: 3 }], targets: [{ x: 2050.5, value: 2 }] }, 'narrow');
+    const years = parse(long).texts.filter((t) => t.endsWith('年')).map((t) => Number(t.slice(0, -1)));
+    expect(years[0]).toBe(1990);
+    expect(years.slice(1).every((y, i) => (y - years[i]!) % 5 === 0)).toBe(true);
+  });
+
+  it('escapes the unit and the labels (a stored, user-entered text) and stays well-formed XML', () => {
+    const svg = renderKpiChart({ ...base, unit: '<script>&"\'', labels: { ...plain, actual: 'A&B <i>' } }, 'wide');
+    const { texts } = parse(svg);
+    expect(texts).toContain('<script>&"\'');
+    expect(texts).toContain('A&B <i>');
+    expect(svg).not.toContain('<script>');
   });
 });
