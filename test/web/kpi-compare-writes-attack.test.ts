@@ -1,0 +1,85 @@
+import { expect, it } from 'vitest';
+import { fixedClock } from '../../src/core/time/clock.ts';
+import { createApp } from '../../src/web/app.tsx';
+import { importCompareFixtures } from '../fixtures/compare-cities.ts';
+import { describeStaffApp } from '../support/staff-app.ts';
+import { hiddenFields, StaffClient } from './staff-helpers.ts';
+
+/*
+ * Issue 11, attacked: a KPI's pages answered from a read of that KPI alone (CityDataStore.getKpi)
+ * and the compare page answered from the KPI summaries, read at once after each kind of staff
+ * write through HTTP (an actual entered and approved, a target revised, a commentary, a status
+ * override, a rename, a year held and published again, a KPI archived and restored), each
+ * page asked for before the write too (so the page cache and the one-KPI cache hold the old
+ * answer). Right after the write's response, every page must be what the same request gives
+ * once everything has settled, from the whole city (store.get) and a fresh page cache: never
+ * data older than a write whose response was returned. Another city's pages are unchanged.
+ */
+
+const CLOCK = fixedClock('2026-12-01T03:00:00Z');
+const CITY = 'ichinoseki';
+
+function kpiPaths(kpiId: string): string[] {
+  const base = `/cities/${CITY}/kpis/${kpiId}`;
+  return [base, `${base}?lang=en`, `${base}?format=csv`, `${base}?format=json`, `${base}/chart.svg`, `${base}/embed?lang=en`, `/api/v1${base}`];
+}
+
+const COMPARE = [`/compare?cities=${CITY}&cities=hikaku-town`, `/compare?cities=${CITY}&cities=kanazawa&cities=tsukuba&lang=en`];
+
+async function body(app: { request: (p: string) => Response | Promise<Response> }, path: string): Promise<string> {
+  const r = await app.request(path);
+  return `${r.status} ${r.headers.get('content-type')}\n${Buffer.from(await r.arrayBuffer()).toString('utf8')}`;
+}
+
+describeStaffApp('KPI pages and the compare page right after staff writes, attacked', [['akw-sec', CITY, 'secretariat']], (t) => {
+  it('show each kind of staff write at once, as the whole city gives it once settled', async () => {
+    const { ctx } = t();
+    await importCompareFixtures(ctx.db, ctx.store);
+    await ctx.store.settled();
+    const app = createApp({ db: ctx.db, store: ctx.store, staff: ctx.staff, clock: CLOCK });
+    const staff = new StaffClient(app);
+    expect((await staff.login('akw-sec')).status).toBe(303);
+    const kpiBase = (id: string) => `/staff/cities/${CITY}/kpis/${id}`;
+    const city = (await ctx.store.get(CITY))!;
+    const archiveForm = async (id: string, action: 'archive' | 'restore') => {
+      const url = `/staff/cities/${CITY}/kpis/${id}/${action}`;
+      for (const page of [await staff.get(`/staff/cities/${CITY}/plans`), ...(await Promise.all(city.plans.map((p) => staff.get(`/staff/cities/${CITY}/plans/${p.id}`))))]) {
+        if (page.text.includes(`action="${url}"`)) return (await staff.post(url, { ...hiddenFields(page.text, url), reason: '攻撃テスト' })).status;
+      }
+      throw new Error(`no plan page ${action}s ${id}`);
+    };
+    const writes: [what: string, kpis: string[], write: () => Promise<number>][] = [
+      ['year 2024 published', ['new-farmers', 'women-on-councils'], async () => (await staff.get(`/staff/cities/${CITY}/publication`), await staff.post(`/staff/cities/${CITY}/publication`, { year: '2024', published: 'true', reason: '確認済み' })).status],
+      ['actual entered', ['new-farmers'], async () => (await staff.submit(`${kpiBase('new-farmers')}/actuals/new`, `${kpiBase('new-farmers')}/actuals`, { at: '2024年', value: '140 人', explanation: '攻撃テスト' })).status],
+      ['actual approved', ['new-farmers'], async () => (await staff.get(kpiBase('new-farmers')), await staff.post(`/staff/cities/${CITY}/review`, { entity: 'actual', key: 'new-farmers@2024', action: 'approve' })).status],
+      ['target revised', ['new-products-technologies'], async () => (await staff.submit(`${kpiBase('new-products-technologies')}/target`, `${kpiBase('new-products-technologies')}/target`, { target: '2025', newValue: '200 件', revisedOn: '2024-03-31', reason: '上方修正' })).status],
+      ['commentary', ['new-farmers'], async () => (await staff.submit(kpiBase('new-farmers'), `${kpiBase('new-farmers')}/commentary`, { year: '2024', body: '攻撃テストのコメント' })).status],
+      ['status override', ['new-farmers'], async () => (await staff.submit(kpiBase('new-farmers'), `${kpiBase('new-farmers')}/override`, { status: 'achieved', justification: '攻撃テストの理由' })).status],
+      ['KPI renamed', ['new-farmers'], async () => (await staff.submit(kpiBase('new-farmers'), `${kpiBase('new-farmers')}/edit`, { name: '攻撃テストの指標名', nameEn: 'Attack name', unit: '人', direction: 'up' })).status],
+      ['year 2024 held', ['new-farmers', 'women-on-councils'], async () => (await staff.get(`/staff/cities/${CITY}/publication`), await staff.post(`/staff/cities/${CITY}/publication`, { year: '2024', published: 'false', reason: '保留' })).status],
+      ['year 2024 published again', ['new-farmers', 'women-on-councils'], async () => (await staff.get(`/staff/cities/${CITY}/publication`), await staff.post(`/staff/cities/${CITY}/publication`, { year: '2024', published: 'true', reason: '確認済み' })).status],
+      ['KPI archived', ['sixth-industry-products'], () => archiveForm('sixth-industry-products', 'archive')],
+      ['KPI restored', ['sixth-industry-products'], () => archiveForm('sixth-industry-products', 'restore')],
+    ];
+    const other = ['/cities/tsukuba/kpis/' + (await ctx.store.get('tsukuba'))!.kpis[0]!.id];
+    const otherBefore = await Promise.all(other.map((p) => body(app, p)));
+    const stale: string[] = [];
+    for (const [what, kpis, write] of writes) {
+      const paths = [...kpis.flatMap(kpiPaths), ...COMPARE];
+      // Asked before the write: the page cache and the one-KPI cache hold the answers.
+      ctx.store.forget(CITY);
+      for (const p of paths) await body(app, p);
+      expect(await write(), what).toBe(303);
+      expect(ctx.store.holds(CITY), what).toBe(false);
+      const right = new Map<string, string>();
+      for (const p of paths) right.set(p, await body(app, p));
+      // Settled: the summaries rebuilt, the whole city loaded, a fresh page cache.
+      await ctx.store.settled();
+      await ctx.store.get(CITY);
+      const reference = createApp({ db: ctx.db, store: ctx.store, clock: CLOCK });
+      for (const p of paths) if (right.get(p) !== (await body(reference, p))) stale.push(`${what}: ${p}`);
+    }
+    expect(stale).toEqual([]);
+    expect(await Promise.all(other.map((p) => body(app, p)))).toEqual(otherBefore);
+  }, 600_000);
+});
