@@ -59,8 +59,9 @@ export class CityDataStore {
   /** Per city: bumped when that city changes (here or, through the database, in another process). */
   private readonly cityVersions = new Map<string, number>();
   /**
-   * Bumped when the summaries the cross-city pages read have changed (after they are rebuilt,
-   * never before, so a page rendered in between is dropped too).
+   * Bumped when what the cross-city pages show may have changed: when a city is forgotten (a
+   * write; the compare page then reads that city whole until its summaries are rebuilt) and again
+   * once its summaries are rebuilt (never only before, so a page rendered in between is dropped too).
    */
   crossCityVersion = 0;
   /** The change signal of each written city, one at a time per store, in write order. */
@@ -184,6 +185,9 @@ export class CityDataStore {
       this.staffCache.delete(cityId);
       this.publicCache.delete(cityId);
       this.cityVersions.set(cityId, this.cityVersion(cityId) + 1);
+      // Cross-city pages kept before now may show this city (the compare page of its data): they
+      // are dropped too, not only once its summaries are rebuilt (see crossCityVersion).
+      this.crossCityVersion++;
     } else {
       this.staffCache.clear();
       this.publicCache.clear();

@@ -7,7 +7,7 @@ import type { TimePoint } from '../core/time/time-point.ts';
 import { parseTimePointIso, timePointEnd } from '../core/time/time-point.ts';
 import type { Executor } from '../storage/database.ts';
 import { cityKpis, type CityKpi } from './sdg-overview.service.ts';
-import { firstKpisPerGoal, sharedDefinitionKpis, targetCountsOfCities, type GoalKpiRow } from './summary.repository.ts';
+import { citiesWithFreshSummaries, firstKpisPerGoal, sharedDefinitionKpis, targetCountsOfCities, type GoalKpiRow } from './summary.repository.ts';
 import type { KpiSummaryRow, SummarySeriesJson, SummaryTargetJson } from './summary.table.ts';
 
 /** A theme (an SDG goal or target) two or more of the compared cities address, with each city's KPIs on it. */
@@ -250,6 +250,36 @@ export async function comparisonPage(db: Executor, cities: readonly City[]): Pro
   }
   const sameKpis = [...groups.entries()].map(([key, kpis]) => ({ key, ...(key.startsWith(INDICATOR_KEY) ? { indicator: key.slice(INDICATOR_KEY.length) } : {}), kpis }));
   return { cities, sharedTargets, sharedGoals, sameKpis };
+}
+
+/** What {@link currentComparisonPage} needs of the city store (CityDataStore). */
+export interface ComparedCitySource {
+  /** Whether a write to the city made in this process has not reached its summaries yet. */
+  summariesPending(cityId: string): boolean;
+  /** The city's public data, loaded whole (null for an unknown city). */
+  get(cityId: string): Promise<CityData | null>;
+}
+
+/**
+ * The compare page's content for `cities` that never shows data older than a write whose
+ * response was returned: {@link comparisonPage} (the KPI summaries) when every chosen city's
+ * summaries hold every write to it, else, while a write's rebuild has not landed (here:
+ * `summariesPending`; in another process: `summarized_revision < revision`, bumped before the
+ * writer answers), the chosen cities loaded whole and compared ({@link comparisonPageOf}), the
+ * same content as the summaries give once rebuilt. At most {@link MAX_COMPARED} cities, one
+ * small indexed read to decide.
+ */
+export async function currentComparisonPage(db: Executor, source: ComparedCitySource, cities: readonly City[]): Promise<ComparisonPage> {
+  const ids = cities.map((c) => c.id);
+  if (!ids.some((id) => source.summariesPending(id))) {
+    const fresh = await citiesWithFreshSummaries(db, ids);
+    // Checked again after the read: a write of this process may have started meanwhile.
+    if (ids.every((id) => fresh.has(id) && !source.summariesPending(id))) return comparisonPage(db, cities);
+  }
+  const loaded = await Promise.all(ids.map((id) => source.get(id)));
+  // A city deleted since it was chosen: compared from what remains, as the summaries would.
+  const found = loaded.filter((d): d is CityData => d !== null);
+  return comparisonPageOf(compareCities(found));
 }
 
 /** The prefix of a definition key made from an indicator code (kpiDefinitionKey). */

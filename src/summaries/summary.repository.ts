@@ -49,6 +49,17 @@ export async function cityRevision(db: Executor, cityId: string): Promise<number
   return row ? Number(row.revision) : 0;
 }
 
+/**
+ * Of `cityIds`, those whose summaries hold every write to their data (`summarized_revision ≥
+ * revision`): one indexed read of at most a few rows. A city written and not yet summarised (here
+ * or in another process), never summarised or unknown is absent.
+ */
+export async function citiesWithFreshSummaries(db: Executor, cityIds: readonly string[]): Promise<Set<string>> {
+  if (cityIds.length === 0) return new Set();
+  const rows = await summaryDb(db).selectFrom('city_revisions').select('city_id').where('city_id', 'in', [...new Set(cityIds)]).whereRef('summarized_revision', '>=', 'revision').execute();
+  return new Set(rows.map((r) => r.city_id));
+}
+
 /** Ids of cities whose summaries are missing or older than their data. */
 export async function staleSummaryCityIds(db: Executor): Promise<string[]> {
   const rows = await summaryDb(db)

@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import { compareCities, comparisonPage, MAX_COMPARED } from '../../summaries/city-comparison.service.ts';
+import { compareCities, currentComparisonPage, MAX_COMPARED } from '../../summaries/city-comparison.service.ts';
 import { cityChoices } from '../../summaries/national.service.ts';
 import type { CityData } from '../../core/city/city.ts';
 import { viewContextOf } from '../request-context.ts';
@@ -92,7 +92,8 @@ export function compareRoutes(deps: WebDeps): Hono {
       const name = `compare-${query.chosen.map((d) => d.city.id).join('-')}`;
       return format === 'csv' ? csvResponse(compareTable(comparison), name) : jsonResponse(compareJson(comparison), name);
     }
-    // The page: the chosen cities' rows (one query) and their KPI summaries; no city is loaded.
+    // The page: the chosen cities' rows (one query) and their KPI summaries; no city is loaded
+    // unless a write to one of them has not reached its summaries yet (currentComparisonPage).
     const peersOf = c.req.query('peers');
     const peersId = peersOf && CITY_ID.test(peersOf) ? peersOf : null;
     const found = await citiesById(db, [...namedIds(values).ids, ...(peersId ? [peersId] : [])]);
@@ -104,7 +105,7 @@ export function compareRoutes(deps: WebDeps): Hono {
     const peerCity = peersId ? (found.get(peersId) ?? null) : null;
     // Independent reads in one round (the chooser's size depends only on whether peers were asked).
     const [comparison, peers, { cities, total, prefectures }] = await Promise.all([
-      chosen.length >= 2 ? comparisonPage(db, chosen) : null,
+      chosen.length >= 2 ? currentComparisonPage(db, store, chosen) : null,
       peerCity ? cityPeers(db, peerCity, PEER_LIST_SIZE) : null,
       cityChoices(db, filter, peerCity ? 1 : CHOOSER_SIZE),
     ]);
