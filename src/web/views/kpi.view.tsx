@@ -204,9 +204,10 @@ function KpiMain(props: KpiViewProps) {
           <p>{ctx.t('pub.kpi.inNoPlan')}</p>
         ) : (
           <ul>
+            {/* The plan's page unfolded at the KPI's top-level node: a large plan shows that node's KPI tables only there (plan.view.tsx), a small one shows every table whatever node is named. */}
             {detail.uses.map((u) => (
               <li>
-                <a href={ctx.href(`/cities/${city.id}/plans/${u.plan.id}`) + `#node-${u.nodePath.at(-1)!.id}`}>{localized(ctx, u.plan.title, u.plan.titleEn)}</a>
+                <a href={ctx.href(`/cities/${city.id}/plans/${u.plan.id}?node=${encodeURIComponent(u.nodePath[0]!.id)}`) + `#node-${u.nodePath.at(-1)!.id}`}>{localized(ctx, u.plan.title, u.plan.titleEn)}</a>
                 {' › '}
                 {u.nodePath.map((n) => `${n.code ? `${n.code} ` : ''}${localized(ctx, n.title, n.titleEn)}`).join(' › ')}
                 {u.row.no ? parens(`No. ${u.row.no}`, ctx.lang) : ''}
