@@ -8,8 +8,11 @@ import { hiddenFields, StaffClient } from './staff-helpers.ts';
 /*
  * Issue 11, attacked: a KPI's pages answered from a read of that KPI alone (CityDataStore.getKpi)
  * and the compare page answered from the KPI summaries, read at once after each kind of staff
- * write through HTTP (an actual entered and approved, a target revised, a commentary, a status
- * override, a rename, a year held and published again, a KPI archived and restored), each
+ * write through HTTP (a year published, held and published again; an actual entered in a year no
+ * KPI had, so every KPI page lists it as unpublished; a KPI attached to a node of a second plan;
+ * the node holding a KPI archived and restored; an actual and a commentary entered (invisible
+ * until approved) and approved; a target revised; a status override; a rename; a KPI archived
+ * and restored), each
  * page asked for before the write too (so the page cache and the one-KPI cache hold the old
  * answer). Right after the write's response, every page must be what the same request gives
  * once everything has settled, from the whole city (store.get) and a fresh page cache: never
@@ -23,6 +26,9 @@ function kpiPaths(kpiId: string): string[] {
   const base = `/cities/${CITY}/kpis/${kpiId}`;
   return [base, `${base}?lang=en`, `${base}?format=csv`, `${base}?format=json`, `${base}/chart.svg`, `${base}/embed?lang=en`, `/api/v1${base}`];
 }
+
+/** Writes that wait for review: the public pages must not change. */
+const PENDING_REVIEW = new Set(['actual entered', 'commentary']);
 
 const COMPARE = [`/compare?cities=${CITY}&cities=hikaku-town`, `/compare?cities=${CITY}&cities=kanazawa&cities=tsukuba&lang=en`];
 
@@ -48,12 +54,35 @@ describeStaffApp('KPI pages and the compare page right after staff writes, attac
       }
       throw new Error(`no plan page ${action}s ${id}`);
     };
+    // Plan structure: a node holding women-on-councils (archived, then restored), and a node of another plan than new-farmers' (it is attached there).
+    type Node = (typeof city.plans)[number]['nodes'][number];
+    const walk = (nodes: readonly Node[]): Node[] => nodes.flatMap((n) => [n, ...walk(n.children)]);
+    const nodesOf = city.plans.map((p) => ({ plan: p.id, nodes: walk(p.nodes) }));
+    const holding = (kpi: string) => nodesOf.flatMap(({ plan, nodes }) => nodes.filter((n) => n.kpiRows.some((r) => r.kpiId === kpi)).map((n) => ({ plan, node: n.id })));
+    const farmersPlans = new Set(holding('new-farmers').map((h) => h.plan));
+    const elsewhere = nodesOf.flatMap(({ plan, nodes }) => nodes.map((n) => ({ plan, node: n.id, far: !farmersPlans.has(plan) }))).filter((n) => !holding('new-farmers').some((h) => h.node === n.node)).sort((a, b) => Number(b.far) - Number(a.far))[0]!;
+    const womenNode = holding('women-on-councils')[0]!;
+    const planForm = async (plan: string, action: string, fields: Record<string, string>) => {
+      const page = await staff.get(`/staff/cities/${CITY}/plans/${plan}`);
+      return (await staff.post(action, { ...hiddenFields(page.text, action), ...fields })).status;
+    };
+    const nodeAction = (h: { plan: string; node: string }, what: string) => `/staff/cities/${CITY}/plans/${h.plan}/nodes/${h.node}/${what}`;
     const writes: [what: string, kpis: string[], write: () => Promise<number>][] = [
+      ['actual entered in a year no KPI had (shown as unpublished on every KPI)', ['new-farmers', 'women-on-councils'], async () => (await staff.submit(`${kpiBase('new-farmers')}/actuals/new`, `${kpiBase('new-farmers')}/actuals`, { at: '2016年', value: '3 人', explanation: '攻撃テスト' })).status],
+      [`KPI attached to a second node (${elsewhere.plan}/${elsewhere.node})`, ['new-farmers'], () => planForm(elsewhere.plan, nodeAction(elsewhere, 'kpis'), { kpi: 'new-farmers', no: '99' })],
+      ['node holding women-on-councils archived', ['women-on-councils'], () => planForm(womenNode.plan, nodeAction(womenNode, 'archive'), { reason: '攻撃テスト' })],
+      ['node restored', ['women-on-councils'], async () => {
+        const page = await staff.get(`/staff/cities/${CITY}/plans/${womenNode.plan}`);
+        const action = nodeAction(womenNode, 'restore');
+        if (page.text.includes(`action="${action}"`)) return (await staff.post(action, { ...hiddenFields(page.text, action), reason: '攻撃テスト' })).status;
+        return planForm('', action, {});
+      }],
       ['year 2024 published', ['new-farmers', 'women-on-councils'], async () => (await staff.get(`/staff/cities/${CITY}/publication`), await staff.post(`/staff/cities/${CITY}/publication`, { year: '2024', published: 'true', reason: '確認済み' })).status],
       ['actual entered', ['new-farmers'], async () => (await staff.submit(`${kpiBase('new-farmers')}/actuals/new`, `${kpiBase('new-farmers')}/actuals`, { at: '2024年', value: '140 人', explanation: '攻撃テスト' })).status],
       ['actual approved', ['new-farmers'], async () => (await staff.get(kpiBase('new-farmers')), await staff.post(`/staff/cities/${CITY}/review`, { entity: 'actual', key: 'new-farmers@2024', action: 'approve' })).status],
       ['target revised', ['new-products-technologies'], async () => (await staff.submit(`${kpiBase('new-products-technologies')}/target`, `${kpiBase('new-products-technologies')}/target`, { target: '2025', newValue: '200 件', revisedOn: '2024-03-31', reason: '上方修正' })).status],
       ['commentary', ['new-farmers'], async () => (await staff.submit(kpiBase('new-farmers'), `${kpiBase('new-farmers')}/commentary`, { year: '2024', body: '攻撃テストのコメント' })).status],
+      ['commentary approved', ['new-farmers'], async () => (await staff.get(kpiBase('new-farmers')), await staff.post(`/staff/cities/${CITY}/review`, { entity: 'commentary', key: 'new-farmers@2024', action: 'approve' })).status],
       ['status override', ['new-farmers'], async () => (await staff.submit(kpiBase('new-farmers'), `${kpiBase('new-farmers')}/override`, { status: 'achieved', justification: '攻撃テストの理由' })).status],
       ['KPI renamed', ['new-farmers'], async () => (await staff.submit(kpiBase('new-farmers'), `${kpiBase('new-farmers')}/edit`, { name: '攻撃テストの指標名', nameEn: 'Attack name', unit: '人', direction: 'up' })).status],
       ['year 2024 held', ['new-farmers', 'women-on-councils'], async () => (await staff.get(`/staff/cities/${CITY}/publication`), await staff.post(`/staff/cities/${CITY}/publication`, { year: '2024', published: 'false', reason: '保留' })).status],
@@ -64,15 +93,20 @@ describeStaffApp('KPI pages and the compare page right after staff writes, attac
     const other = ['/cities/tsukuba/kpis/' + (await ctx.store.get('tsukuba'))!.kpis[0]!.id];
     const otherBefore = await Promise.all(other.map((p) => body(app, p)));
     const stale: string[] = [];
+    const unseen: string[] = [];
     for (const [what, kpis, write] of writes) {
       const paths = [...kpis.flatMap(kpiPaths), ...COMPARE];
       // Asked before the write: the page cache and the one-KPI cache hold the answers.
       ctx.store.forget(CITY);
-      for (const p of paths) await body(app, p);
+      const before = new Map<string, string>();
+      for (const p of paths) before.set(p, await body(app, p));
       expect(await write(), what).toBe(303);
       expect(ctx.store.holds(CITY), what).toBe(false);
       const right = new Map<string, string>();
       for (const p of paths) right.set(p, await body(app, p));
+      // Each write shows somewhere (else this would test nothing).
+      // (An actual or commentary entered waits for review: it must not show until approved.)
+      if (paths.every((p) => right.get(p) === before.get(p)) !== PENDING_REVIEW.has(what)) unseen.push(what);
       // Settled: the summaries rebuilt, the whole city loaded, a fresh page cache.
       await ctx.store.settled();
       await ctx.store.get(CITY);
@@ -80,6 +114,7 @@ describeStaffApp('KPI pages and the compare page right after staff writes, attac
       for (const p of paths) if (right.get(p) !== (await body(reference, p))) stale.push(`${what}: ${p}`);
     }
     expect(stale).toEqual([]);
+    expect(unseen).toEqual([]);
     expect(await Promise.all(other.map((p) => body(app, p)))).toEqual(otherBefore);
   }, 600_000);
 });
