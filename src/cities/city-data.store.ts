@@ -82,6 +82,12 @@ export class CityDataStore {
    * again and ages out). Bounded in estimated bytes.
    */
   private readonly kpiViews = new LRUCache<string, CityData>({ maxSize: KPI_VIEW_BYTES, maxEntrySize: KPI_VIEW_BYTES / 8 });
+  /**
+   * One-KPI reads in flight, by the same key as {@link kpiViews}: concurrent first requests for a
+   * KPI (a link shared widely) share one read. Each entry leaves when its read ends, so at most
+   * one per request in flight.
+   */
+  private readonly kpiLoads = new Map<string, Promise<CityData | null>>();
 
   /** `cacheBytes`: the budget of each view's cache ({@link CITY_CACHE_BYTES} by default; tests pass less). */
   constructor(
@@ -138,10 +144,22 @@ export class CityDataStore {
     const key = `${cityId}\u0000${kpiId}\u0000${this.cityVersion(cityId)}`;
     const kept = this.kpiViews.get(key);
     if (kept) return kept;
-    const view = await this.loadKpi(cityId, kpiId);
-    // Only views of a KPI the public sees are kept: made-up ids in URLs never fill the cache.
-    if (view && view.kpis.length > 0) this.kpiViews.set(key, view, { size: approximateCityBytes(view) + key.length * 2 });
-    return view;
+    let loading = this.kpiLoads.get(key);
+    if (!loading) {
+      // The key names the city's version when the read starts: a write landing meanwhile bumps
+      // it, so what this read saw is never asked for after the write.
+      loading = this.loadKpi(cityId, kpiId).then((view) => {
+        // Only views of a KPI the public sees are kept: made-up ids in URLs never fill the cache.
+        if (view && view.kpis.length > 0) this.kpiViews.set(key, view, { size: approximateCityBytes(view) + key.length * 2 });
+        return view;
+      });
+      this.kpiLoads.set(key, loading);
+      const done = () => {
+        if (this.kpiLoads.get(key) === loading) this.kpiLoads.delete(key);
+      };
+      loading.then(done, done);
+    }
+    return loading;
   }
 
   /** Everything of a city, unpublished actuals included, with the years withheld: staff pages only. */
