@@ -47,4 +47,20 @@ describeStaffApp('the one-KPI view cache, attacked', [], (t) => {
       expect(JSON.stringify(json)).toContain(String(value));
     }
   });
+
+  it('never keeps a view read before everything was forgotten (a lost notification connection) for a city it never wrote', async () => {
+    const { db } = t().ctx;
+    const store = new CityDataStore(db);
+    const id = (await t().ctx.store.get('kanazawa'))!.kpis[0]!.id;
+    const kpi = (await findKpiBySlug(db, 'kanazawa', id))!;
+    await appendYearPublication(db, { city_id: 'kanazawa', year: 2019, published: true, actor: 'test', reason: null });
+    for (const [i, value] of [8881, 8882].entries()) {
+      const inFlight = store.getKpi('kanazawa', id);
+      await recordObservation(db, { kpiId: kpi.id, at: { kind: 'fiscal-year', year: 2019 }, value }, { actor: 'test', reason: `write ${i}` });
+      store.forget();
+      await inFlight;
+      const after = (await store.getKpi('kanazawa', id))!;
+      expect(after.kpis[0]!.observations.find((o) => o.at.kind === 'fiscal-year' && o.at.year === 2019)?.value, `write ${i}`).toBe(value);
+    }
+  });
 });
