@@ -88,6 +88,12 @@ export class CityDataStore {
    * one per request in flight.
    */
   private readonly kpiLoads = new Map<string, Promise<CityData | null>>();
+  /**
+   * Bumped when everything is forgotten ({@link forget} without a city), and part of the one-KPI
+   * views' keys: a city never written here has no version to bump, so a read in flight then
+   * would otherwise be kept under a key still asked for.
+   */
+  private forgottenAll = 0;
 
   /** `cacheBytes`: the budget of each view's cache ({@link CITY_CACHE_BYTES} by default; tests pass less). */
   constructor(
@@ -141,13 +147,13 @@ export class CityDataStore {
    */
   async getKpi(cityId: string, kpiId: string): Promise<CityData | null> {
     if (this.publicCache.has(cityId) || this.staffCache.has(cityId) || this.derivers.some((d) => !d.kpisOf)) return this.get(cityId);
-    const key = `${cityId}\u0000${kpiId}\u0000${this.cityVersion(cityId)}`;
+    const key = `${cityId}\u0000${kpiId}\u0000${this.cityVersion(cityId)}\u0000${this.forgottenAll}`;
     const kept = this.kpiViews.get(key);
     if (kept) return kept;
     let loading = this.kpiLoads.get(key);
     if (!loading) {
-      // The key names the city's version when the read starts: a write landing meanwhile bumps
-      // it, so what this read saw is never asked for after the write.
+      // The key names the city's version (and forgottenAll) when the read starts: a write landing
+      // meanwhile bumps it, so what this read saw is never asked for after the write.
       loading = this.loadKpi(cityId, kpiId).then((view) => {
         // Only views of a KPI the public sees are kept: made-up ids in URLs never fill the cache.
         if (view && view.kpis.length > 0) this.kpiViews.set(key, view, { size: approximateCityBytes(view) + key.length * 2 });
@@ -210,6 +216,7 @@ export class CityDataStore {
       this.staffCache.clear();
       this.publicCache.clear();
       this.kpiViews.clear();
+      this.forgottenAll++;
       for (const id of this.cityVersions.keys()) this.cityVersions.set(id, this.cityVersion(id) + 1);
       this.crossCityVersion++;
     }

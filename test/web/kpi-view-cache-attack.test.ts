@@ -62,5 +62,12 @@ describeStaffApp('the one-KPI view cache, attacked', [], (t) => {
       const after = (await store.getKpi('kanazawa', id))!;
       expect(after.kpis[0]!.observations.find((o) => o.at.kind === 'fiscal-year' && o.at.year === 2019)?.value, `write ${i}`).toBe(value);
     }
+    // Nor does the page cache serve a page of such a city kept before.
+    const app = createApp({ db, store });
+    const path = `/api/v1/cities/kanazawa/kpis/${id}`;
+    expect(await (await app.request(path)).text()).toContain('8882');
+    await recordObservation(db, { kpiId: kpi.id, at: { kind: 'fiscal-year', year: 2019 }, value: 8883 }, { actor: 'test', reason: 'write 3' });
+    store.forget();
+    expect(await (await app.request(path)).text()).toContain('8883');
   });
 });
