@@ -89,11 +89,11 @@ export class CityDataStore {
    */
   private readonly kpiLoads = new Map<string, Promise<CityData | null>>();
   /**
-   * Bumped when everything is forgotten ({@link forget} without a city), and part of the one-KPI
-   * views' keys: a city never written here has no version to bump, so a read in flight then
-   * would otherwise be kept under a key still asked for.
+   * The version of every city not in `cityVersions` (never written here): bumped when everything
+   * is forgotten ({@link forget} without a city), so the pages and one-KPI views kept of such a
+   * city before then (or read while it happened) are never asked for again.
    */
-  private forgottenAll = 0;
+  private unwrittenVersion = 0;
 
   /** `cacheBytes`: the budget of each view's cache ({@link CITY_CACHE_BYTES} by default; tests pass less). */
   constructor(
@@ -147,12 +147,12 @@ export class CityDataStore {
    */
   async getKpi(cityId: string, kpiId: string): Promise<CityData | null> {
     if (this.publicCache.has(cityId) || this.staffCache.has(cityId) || this.derivers.some((d) => !d.kpisOf)) return this.get(cityId);
-    const key = `${cityId}\u0000${kpiId}\u0000${this.cityVersion(cityId)}\u0000${this.forgottenAll}`;
+    const key = `${cityId}\u0000${kpiId}\u0000${this.cityVersion(cityId)}`;
     const kept = this.kpiViews.get(key);
     if (kept) return kept;
     let loading = this.kpiLoads.get(key);
     if (!loading) {
-      // The key names the city's version (and forgottenAll) when the read starts: a write landing
+      // The key names the city's version when the read starts: a write (or a forget) landing
       // meanwhile bumps it, so what this read saw is never asked for after the write.
       loading = this.loadKpi(cityId, kpiId).then((view) => {
         // Only views of a KPI the public sees are kept: made-up ids in URLs never fill the cache.
@@ -186,7 +186,7 @@ export class CityDataStore {
 
   /** The version of one city's cached pages: changes whenever that city is written. */
   cityVersion(cityId: string): number {
-    return this.cityVersions.get(cityId) ?? 0;
+    return this.cityVersions.get(cityId) ?? this.unwrittenVersion;
   }
 
   /**
@@ -216,7 +216,8 @@ export class CityDataStore {
       this.staffCache.clear();
       this.publicCache.clear();
       this.kpiViews.clear();
-      this.forgottenAll++;
+      // Every city's version moves, those never written here too (a version only ever grows).
+      this.unwrittenVersion++;
       for (const id of this.cityVersions.keys()) this.cityVersions.set(id, this.cityVersion(id) + 1);
       this.crossCityVersion++;
     }
