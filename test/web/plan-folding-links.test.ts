@@ -47,4 +47,26 @@ describe("a KPI page's links into its plans", () => {
       expect(lost).toEqual([]);
     }, 300_000);
   }
+
+  it('answers hostile and foreign ?node= values with a 404 or 400 page that does not echo them, never a 500', async () => {
+    const app = createApp({ db: ctx.db, store: ctx.store });
+    const plan = `/cities/${big.id}/plans/${big.planId}`;
+    const small = '/cities/ichinoseki/plans/ichinoseki-sdgs-future-city-1';
+    // Node ids are a plan's own: a nested node's id, or a top-level id of another plan only, is no top-level node here.
+    const bigPage = await (await app.request(plan)).text();
+    const bigTops = new Set([...bigPage.matchAll(/<section class="node depth-0[^"]*" id="node-([^"]+)"/g)].map((m) => m[1]!));
+    const nested = /<li id="node-([^"]+)"/.exec(bigPage)![1]!;
+    const bigTop = [...bigTops][0]!;
+    const smallOnly = [...(await (await app.request(small)).text()).matchAll(/<section class="node depth-0" id="node-([^"]+)"/g)].map((m) => m[1]!).find((id) => !bigTops.has(id));
+    const values = ['', '%00', '%3Cscript%3Ealert(1)%3C%2Fscript%3E', 'x'.repeat(5000), '%EF%BC%91', '..%2F..%2Fetc', '%FF%FE', nested, ...(smallOnly ? [smallOnly] : []), `${bigTop}&node=${bigTop}`, `${encodeURIComponent(bigTop)}%20`];
+    for (const v of values) {
+      const r = await app.request(`${plan}?node=${v}`);
+      const text = await r.text();
+      expect([200, 400, 404], v.slice(0, 40)).toContain(r.status);
+      expect(text).not.toContain('<script>alert(1)');
+      if (!v.startsWith(encodeURIComponent(bigTop)) && !v.startsWith(bigTop)) expect(r.status, v.slice(0, 40)).not.toBe(200);
+    }
+    // A small plan answers made-up nodes with a 404 too.
+    expect((await app.request(`${small}?node=${'x'.repeat(300)}`)).status).toBe(404);
+  });
 });
