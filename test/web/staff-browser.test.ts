@@ -32,7 +32,7 @@ afterAll(async () => {
 
 const loggedIn = (username: string): Promise<Page> => loggedInPage(browser, server.url, username);
 
-/** Symbols ECharts draws for data points in the first chart of a page (actuals, baseline, targets). */
+/** Data points the KPI chart draws in the first chart of a page (each actual a circle; the legend adds one). */
 function chartPoints(html: string): number {
   const svg = html.slice(html.indexOf('<svg'), html.indexOf('</svg>'));
   // Each actual is a circle (the legend's sample adds one, the same before and after).
