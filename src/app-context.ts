@@ -99,7 +99,7 @@ export async function openAppContext(
     // Several processes behind one PostgreSQL: hear about the cities the others write.
     const stopListening =
       purpose === 'serve' && opened.dialect === 'postgres' && config.databaseUrl
-        ? await listenForChanges(config.databaseUrl, (cityId) => store.changedElsewhere(cityId), () => store.forget())
+        ? await listenForChanges(config.databaseUrl, (cityId) => store.forget(cityId), () => store.forget())
         : async () => {};
     const stopJob =
       purpose === 'serve' ? startReminderJob(opened.db, store, { reminderDays: staff.reminderDays, smtp: staff.smtp, log: announce, clock }) : async () => {};

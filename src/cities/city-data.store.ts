@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { City, CityData } from '../core/city/city.ts';
+import type { City, CityData, StatusOverride, YearlyCommentary } from '../core/city/city.ts';
 import { LRUCache } from 'lru-cache';
 import type { Database } from '../storage/database.ts';
 import { bumpCityRevision, notifyCityChanged, staleSummaryCityIds } from '../summaries/summary.repository.ts';
@@ -201,8 +201,9 @@ export class CityDataStore {
   }
 
   /**
-   * Forgets a city's cached data in this process only. Without a city, forgets everything (a
-   * lost notification connection may have lost changes).
+   * Forgets a city's cached data in this process only: after a write here, or one another
+   * process announced (PostgreSQL NOTIFY, its summaries already rebuilt). Without a city,
+   * forgets everything (a lost notification connection may have lost changes).
    */
   forget(cityId?: string): void {
     if (cityId) {
@@ -223,16 +224,6 @@ export class CityDataStore {
     }
     this.cities = null;
     this.version++;
-  }
-
-  /**
-   * A change another process made and announced (PostgreSQL NOTIFY): forgets the city here, and
-   * counts as a cross-city change too, since that process rebuilt the summaries before it
-   * announced the change (the cross-city pages cached here are dropped).
-   */
-  changedElsewhere(cityId: string): void {
-    this.forget(cityId);
-    this.crossCityVersion++;
   }
 
   /** Resolves once every change signalled so far has reached the database (revision, summaries, notification). */
@@ -274,6 +265,20 @@ export class CityDataStore {
     return this.unsettled.has(cityId);
   }
 
+  /**
+   * `read()` of what the summaries hold for `cityIds`, or undefined when a write of this process
+   * to one of them has not reached its summaries, before the read or by its end (the caller then
+   * reads the cities' data). `read` itself answers undefined for summaries other processes left
+   * stale (`summarized_revision < revision`).
+   */
+  async whileSummarised<T>(cityIds: readonly string[], read: () => Promise<T | undefined>): Promise<T | undefined> {
+    const pending = () => cityIds.some((id) => this.summariesPending(id));
+    if (pending()) return undefined;
+    const found = await read();
+    // A write of this process may have started while it read: then the data decide.
+    return pending() ? undefined : found;
+  }
+
   private signal(cityId: string): void {
     // Every write bumps its city's revision at once (the data is committed already): other
     // processes stop reading the city's summaries now, not after the rebuilds queued before it.
@@ -304,24 +309,23 @@ export class CityDataStore {
     });
   }
 
+  /** The data as every deriver completes it, in the order they were added. */
+  private async derived(data: CityData): Promise<CityData> {
+    for (const d of this.derivers) data = await d.derive(data);
+    return data;
+  }
+
   /** {@link getKpi}'s view read from the database: the KPI and the KPIs derivers change (for the city's years), then cut to the KPI. */
   private async loadKpi(cityId: string, kpiId: string): Promise<CityData | null> {
     const derivedIds = new Set((await Promise.all(this.derivers.map((d) => d.kpisOf!(cityId)))).flat());
     const loaded = await loadCityView(this.db, cityId, { withHistory: true, kpiSlugs: [kpiId, ...[...derivedIds].filter((id) => id !== kpiId)] });
     if (!loaded) return null;
-    let data = loaded.data;
-    for (const d of this.derivers) data = await d.derive(data);
+    const data = await this.derived(loaded.data);
     const planIds = data.plans.filter((p) => p.nodes.length > 0 || p.narratives.length > 0).map((p) => p.id);
     const { publishedYears, heldYears, statusOverrides, yearlyCommentaries, reviews, commentaryYears } = await loadStaffDecorationsOfKpi(this.db, cityId, kpiId, planIds);
     const years = await cityYearsWithData(this.db, cityId, data.kpis.filter((k) => derivedIds.has(k.id)), commentaryYears);
-    const kpi: CityData = {
-      ...data,
-      kpis: data.kpis.filter((k) => k.id === kpiId),
-      publishedRates: data.publishedRates.filter((r) => r.kpiId === kpiId),
-      ...(statusOverrides.length > 0 && { statusOverrides }),
-      ...(yearlyCommentaries.length > 0 && { yearlyCommentaries }),
-    };
-    const unpublishedYears = new Set([...years, ...heldYears].filter((y) => !publishedYears.has(y)));
+    const kpi = withNotes({ ...data, kpis: data.kpis.filter((k) => k.id === kpiId), publishedRates: data.publishedRates.filter((r) => r.kpiId === kpiId) }, statusOverrides, yearlyCommentaries);
+    const unpublishedYears = unpublished(years, heldYears, publishedYears);
     const hiddenKpiIds = new Set([...loaded.hiddenKpiIds].filter((id) => id === kpiId));
     return markStable(publicView({ data: kpi, publishedYears, unpublishedYears, reviews, ...(hiddenKpiIds.size > 0 && { hiddenKpiIds }) }));
   }
@@ -329,18 +333,23 @@ export class CityDataStore {
   private async load(cityId: string): Promise<StaffCityData | null> {
     const loaded = await loadCityView(this.db, cityId, { withHistory: true });
     if (!loaded) return null;
-    let data = loaded.data;
-    for (const d of this.derivers) data = await d.derive(data);
+    const data = await this.derived(loaded.data);
     const { publishedYears, heldYears, statusOverrides, yearlyCommentaries, reviews } = await loadStaffDecorations(this.db, cityId);
     const hiddenKpiIds = loaded.hiddenKpiIds;
-    const full: CityData = {
-      ...data,
-      ...(statusOverrides.length > 0 && { statusOverrides }),
-      ...(yearlyCommentaries.length > 0 && { yearlyCommentaries }),
-    };
-    const unpublishedYears = new Set([...yearsWithData(full), ...heldYears].filter((y) => !publishedYears.has(y)));
+    const full = withNotes(data, statusOverrides, yearlyCommentaries);
+    const unpublishedYears = unpublished(yearsWithData(full), heldYears, publishedYears);
     return markStable({ data: markStable(full), publishedYears, unpublishedYears, reviews, ...(hiddenKpiIds.size > 0 && { hiddenKpiIds }) });
   }
+}
+
+/** The data with the secretariat's status overrides and yearly commentaries attached (each absent when there is none). */
+function withNotes(data: CityData, statusOverrides: readonly StatusOverride[], yearlyCommentaries: readonly YearlyCommentary[]): CityData {
+  return { ...data, ...(statusOverrides.length > 0 && { statusOverrides }), ...(yearlyCommentaries.length > 0 && { yearlyCommentaries }) };
+}
+
+/** The years withheld from the public that hold data or are held by a round: those not published. */
+function unpublished(yearsWithData: Iterable<number>, heldYears: ReadonlySet<number>, publishedYears: ReadonlySet<number>): Set<number> {
+  return new Set([...yearsWithData, ...heldYears].filter((y) => !publishedYears.has(y)));
 }
 
 /**

@@ -91,10 +91,9 @@ export type CityPagesMode = 'auto' | 'data' | 'summaries';
  * process is still being summarised; falls back to the store's full-city load otherwise.
  */
 export async function openCityPages(db: Kysely<Database>, store: CityDataStore, cityId: string, mode: CityPagesMode = 'auto'): Promise<CityPageSource | null> {
-  if (mode !== 'data' && !(mode === 'auto' && store.holds(cityId)) && !store.summariesPending(cityId)) {
-    const json = await freshCityPageSummary(db, cityId);
-    // A write of this process may have started while the row was read: then the data decide.
-    if (json !== undefined && !store.summariesPending(cityId)) return summarySource(db, JSON.parse(json) as CityPageSummary);
+  if (mode !== 'data' && !(mode === 'auto' && store.holds(cityId))) {
+    const json = await store.whileSummarised([cityId], () => freshCityPageSummary(db, cityId));
+    if (json !== undefined) return summarySource(db, JSON.parse(json) as CityPageSummary);
   }
   const data = await store.get(cityId);
   return data ? dataSource(data) : null;

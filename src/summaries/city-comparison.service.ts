@@ -254,8 +254,8 @@ export async function comparisonPage(db: Executor, cities: readonly City[]): Pro
 
 /** What {@link currentComparisonPage} needs of the city store (CityDataStore). */
 export interface ComparedCitySource {
-  /** Whether a write to the city made in this process has not reached its summaries yet. */
-  summariesPending(cityId: string): boolean;
+  /** `read()` unless a write of this process to one of `cityIds` has not reached its summaries (CityDataStore.whileSummarised). */
+  whileSummarised<T>(cityIds: readonly string[], read: () => Promise<T | undefined>): Promise<T | undefined>;
   /** The city's public data, loaded whole (null for an unknown city). */
   get(cityId: string): Promise<CityData | null>;
 }
@@ -271,11 +271,11 @@ export interface ComparedCitySource {
  */
 export async function currentComparisonPage(db: Executor, source: ComparedCitySource, cities: readonly City[]): Promise<ComparisonPage> {
   const ids = cities.map((c) => c.id);
-  if (!ids.some((id) => source.summariesPending(id))) {
+  const current = await source.whileSummarised(ids, async () => {
     const fresh = await citiesWithFreshSummaries(db, ids);
-    // Checked again after the read: a write of this process may have started meanwhile.
-    if (ids.every((id) => fresh.has(id) && !source.summariesPending(id))) return comparisonPage(db, cities);
-  }
+    return ids.every((id) => fresh.has(id)) ? true : undefined;
+  });
+  if (current) return comparisonPage(db, cities);
   const loaded = await Promise.all(ids.map((id) => source.get(id)));
   // A city deleted since it was chosen: compared from what remains, as the summaries would.
   const found = loaded.filter((d): d is CityData => d !== null);
