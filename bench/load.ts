@@ -100,9 +100,9 @@ export interface NextRequest {
 
 /**
  * Runs `connections` connections for `seconds` against `base`, each request's path drawn from
- * `next()`. Every answer is timed and counted under its tag.
+ * `next()` and sent with `headers`. Every answer is timed and counted under its tag.
  */
-export async function runLoad(base: string, connections: number, seconds: number, next: () => NextRequest): Promise<LoadResult> {
+export async function runLoad(base: string, connections: number, seconds: number, next: () => NextRequest, headers: Record<string, string> = {}): Promise<LoadResult> {
   const all: number[] = [];
   const tags = new Map<string, { times: number[]; statuses: Record<string, number> }>();
   const statuses: Record<string, number> = {};
@@ -111,6 +111,7 @@ export async function runLoad(base: string, connections: number, seconds: number
     connections,
     duration: seconds,
     timeout: 30,
+    headers,
     requests: [
       {
         setupRequest: (req, context: object) => {

@@ -1,3 +1,4 @@
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
 import type { CityDataStore } from '../cities/city-data.store.ts';
@@ -103,6 +104,74 @@ describe('PageCacheEntries: bounded in bytes', () => {
     expect(entries.size).toBeGreaterThan(0);
     await app.request('/big/100'); // 100 KB > maxEntryBytes: not kept
     expect(entries.bytes).toBeLessThanOrEqual(200 * 1024);
+  });
+});
+
+describe('pageCache: each coding made once, when a client first asks for it (issue 11.5)', () => {
+  const text = (kb: number) => 'x'.repeat(kb * 1024);
+
+  it('keeps a miss for a client taking no coding uncompressed, and adds Brotli and gzip on first demand', async () => {
+    const { app, entries, renders } = appWithCounter();
+    const plain = await app.request('/big/20');
+    expect(plain.headers.get('content-encoding')).toBeNull();
+    expect(plain.headers.get('vary')).toMatch(/accept-encoding/i);
+    const plainBytes = entries.bytes;
+    // Nothing but the plain body (20 KB) and its headers and key is kept.
+    expect(plainBytes).toBeLessThan(21 * 1024);
+
+    const br = await app.request('/big/20', { headers: { 'accept-encoding': 'gzip, deflate, br' } });
+    expect(br.headers.get('content-encoding')).toBe('br');
+    expect(brotliDecompressSync(new Uint8Array(await br.arrayBuffer())).toString()).toBe(text(20));
+    const withBr = entries.bytes;
+    expect(withBr).toBeGreaterThan(plainBytes);
+
+    // Made once: a second Brotli client adds nothing.
+    await app.request('/big/20', { headers: { 'accept-encoding': 'br' } });
+    expect(entries.bytes).toBe(withBr);
+
+    const gz = await app.request('/big/20', { headers: { 'accept-encoding': 'gzip' } });
+    expect(gz.headers.get('content-encoding')).toBe('gzip');
+    expect(gunzipSync(new Uint8Array(await gz.arrayBuffer())).toString()).toBe(text(20));
+    expect(entries.bytes).toBeGreaterThan(withBr);
+    expect(new Set([plain.headers.get('etag'), br.headers.get('etag'), gz.headers.get('etag')]).size).toBe(3);
+    expect(renders()).toBe(1);
+    expect(entries.size).toBe(1);
+  });
+
+  it('answers a first Brotli client with Brotli, keeping no gzip copy until asked', async () => {
+    const { app, entries } = appWithCounter();
+    const br = await app.request('/big/20', { headers: { 'accept-encoding': 'br' } });
+    expect(br.headers.get('content-encoding')).toBe('br');
+    const brOnly = entries.bytes;
+    const plain = await app.request('/big/20');
+    expect(await plain.text()).toBe(text(20));
+    expect(entries.bytes).toBe(brOnly);
+  });
+
+  it("answers 304 to a coding's validator before that coding is made again, naming the coding the client takes", async () => {
+    const { app, store } = appWithCounter();
+    const gz = await app.request('/big/20', { headers: { 'accept-encoding': 'gzip' } });
+    const etag = gz.headers.get('etag')!;
+    // Another version of the data, with the same bytes: kept again from a plain request.
+    (store as { crossCityVersion: number }).crossCityVersion++;
+    await app.request('/big/20');
+    const again = await app.request('/big/20', { headers: { 'accept-encoding': 'gzip', 'if-none-match': etag } });
+    expect(again.status).toBe(304);
+    expect(again.headers.get('etag')).toBe(etag);
+  });
+
+  it('a page with a newer version kept meanwhile is not replaced by an older one with a coding added', async () => {
+    const { app, store } = appWithCounter();
+    await app.request('/page');
+    const [br] = await Promise.all([
+      app.request('/page', { headers: { 'accept-encoding': 'br' } }),
+      (async () => {
+        (store as { crossCityVersion: number }).crossCityVersion++;
+        return app.request('/page');
+      })(),
+    ]);
+    expect(br.status).toBe(200);
+    expect(await (await app.request('/page')).text()).toBe('<p>render 2</p>');
   });
 });
 

@@ -32,9 +32,16 @@ export interface CachedPage {
   readonly status: number;
   /** The body as bytes (a Uint8Array is the Node adapter's fast path, an ArrayBuffer is not). */
   readonly body: Uint8Array;
-  /** The same body gzipped, for clients that accept it (text answers over 1 kB), else null. */
+  /**
+   * Whether the body may be sent compressed (text over 1 kB without a coding of its own). Its
+   * codings are made when a client first asks for one, once each per kept page: most pages of a
+   * national deployment are asked for once, and compressing each miss twice (gzip and Brotli) for
+   * clients that may accept neither cost a core of a 2-core server (issue 11.5).
+   */
+  readonly compressible?: boolean;
+  /** The same body gzipped, once a client accepting gzip (and not Brotli) has asked, else null. */
   readonly gzipped: Uint8Array | null;
-  /** The same body compressed with Brotli (smaller than gzip), else null or absent. */
+  /** The same body compressed with Brotli (smaller than gzip), once a client accepting it has asked, else null or absent. */
   readonly brotli?: Uint8Array | null;
   readonly headers: [string, string][];
   /** The strong validator of the body (`"…"`, a hash of its bytes), else absent. */
@@ -88,6 +95,15 @@ export class PageCacheEntries {
     return true;
   }
 
+  /**
+   * Puts a page with a coding added in place of the kept one it was made from, if that one is
+   * still kept (a newer version or an eviction in the meantime wins); its place in the order is
+   * refreshed as a hit refreshes it.
+   */
+  addCoding(key: string, from: CachedPage, page: Omit<CachedPage, 'bytes' | 'answers'>): void {
+    if (this.entries.get(key) === from) this.set(key, page);
+  }
+
   private delete(key: string): void {
     const old = this.entries.get(key);
     if (!old) return;
@@ -100,7 +116,7 @@ export class PageCacheEntries {
 function answerHeaders(page: Omit<CachedPage, 'bytes' | 'answers'>): CachedPage['answers'] {
   const base: Record<string, string> = {};
   for (const [k, v] of page.headers) if (k !== 'content-length' && k !== 'content-encoding' && k !== 'etag' && k !== 'vary') base[k] = v;
-  const compressed = Boolean(page.gzipped || page.brotli);
+  const compressed = Boolean(page.compressible || page.gzipped || page.brotli);
   // Kept header names are lower case (Headers#entries gives them so); a route's own Vary is kept.
   const vary = [page.headers.find(([k]) => k === 'vary')?.[1], compressed ? 'accept-encoding' : undefined].filter(Boolean).join(', ');
   const make = (body: Uint8Array | null | undefined, encoding: Encoding): Record<string, string> | null => {
@@ -110,12 +126,15 @@ function answerHeaders(page: Omit<CachedPage, 'bytes' | 'answers'>): CachedPage[
       ...(vary && { vary }),
       ...(encoding !== 'identity' && { 'content-encoding': encoding }),
       // One validator per representation (RFC 9110 8.8.3): the coded bytes differ from the plain ones.
-      ...(page.etag && { etag: encoding === 'identity' ? page.etag : `${page.etag.slice(0, -1)}-${encoding}"` }),
+      ...(page.etag && { etag: etagOf(page.etag, encoding) }),
       'content-length': String(body.byteLength),
     };
   };
   return { identity: make(page.body, 'identity'), gzip: make(page.gzipped, 'gzip'), br: make(page.brotli, 'br') };
 }
+
+/** The validator of one coding of a page (RFC 9110 8.8.3: the coded bytes differ from the plain ones). */
+const etagOf = (etag: string, encoding: Encoding): string => (encoding === 'identity' ? etag : `${etag.slice(0, -1)}-${encoding}"`);
 
 /**
  * The cache key of a request: its path and the known query parameters in a fixed order (values
@@ -174,13 +193,40 @@ function versionOf(lookup: Lookup, store: Pick<CityDataStore, 'crossCityVersion'
  * A cache hit answered as kept bytes, or null (not cacheable, not kept, or a request the input
  * guard would refuse: the app then answers it).
  */
-function hitFor(lookup: Lookup, version: number, req: Request, entries: PageCacheEntries): Response | null {
+function hitFor(lookup: Lookup, version: number, req: Request, entries: PageCacheEntries): Response | Promise<Response> | null {
   const hit = entries.get(lookup.key, version);
   if (!hit) return null;
   // A kept page answers only a request the app would have answered (two raw queries, one of
   // them malformed, can share a key once decoded).
   if (requestTargetProblem(req.url)) return null;
-  return answer(hit, req);
+  const missing = missingCoding(hit, req);
+  if (!missing) return answer(hit, req);
+  return withCoding(hit, missing).then((coded) => {
+    entries.addCoding(lookup.key, hit, coded);
+    return answer({ ...coded, answers: answerHeaders(coded) }, req);
+  });
+}
+
+/**
+ * The coding a request accepts best that a compressible page has not made yet (null: none to
+ * make). A request the client's copy answers (304) needs none.
+ */
+function missingCoding(page: Omit<CachedPage, 'bytes' | 'answers'>, req: Request): 'br' | 'gzip' | null {
+  if (!page.compressible || notModified(page, req.headers.get('if-none-match'))) return null;
+  const wanted = chooseEncoding(req.headers.get('accept-encoding'), BR_GZIP);
+  if (wanted === 'br' && !page.brotli) return 'br';
+  if (wanted === 'gzip' && !page.gzipped) return 'gzip';
+  return null;
+}
+
+/** The page with one more coding of its body. */
+async function withCoding<P extends Omit<CachedPage, 'bytes' | 'answers'>>(page: P, coding: 'br' | 'gzip'): Promise<P> {
+  if (coding === 'gzip') {
+    const z = await gzip(page.body, { level: 6 });
+    return { ...page, gzipped: new Uint8Array(z.buffer, z.byteOffset, z.byteLength) };
+  }
+  const b = await brotliCompress(page.body, BROTLI_OPTIONS(page.body.byteLength));
+  return { ...page, brotli: new Uint8Array(b.buffer, b.byteOffset, b.byteLength) };
 }
 
 /**
@@ -240,16 +286,19 @@ async function keep(key: string, version: number, res: Response, req: Request, e
   const body = new Uint8Array(await res.arrayBuffer());
   const type = res.headers.get('content-type') ?? '';
   const compressible = body.byteLength > 1024 && body.byteLength <= entries.limits.maxEntryBytes && /^(text\/|application\/(json|problem\+json|xml)|image\/svg)/.test(type) && !res.headers.has('content-encoding');
-  const [gzipped, brotli] = compressible ? await Promise.all([gzip(body, { level: 6 }), brotliCompress(body, BROTLI_OPTIONS(body.byteLength))]) : [null, null];
-  const page = {
+  const plain = {
     version,
     status: res.status,
     body,
-    gzipped: gzipped && new Uint8Array(gzipped.buffer, gzipped.byteOffset, gzipped.byteLength),
-    brotli: brotli && new Uint8Array(brotli.buffer, brotli.byteOffset, brotli.byteLength),
+    compressible,
+    gzipped: null,
+    brotli: null,
     etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`,
     headers: [...res.headers.entries()],
   };
+  // Only the coding this client takes; another is made when a client first asks for it.
+  const missing = missingCoding(plain, req);
+  const page = missing ? await withCoding(plain, missing) : plain;
   entries.set(key, page);
   // This first answer goes out as later ones will: with its validator and the client's coding.
   return answer({ ...page, answers: answerHeaders(page) }, req);
@@ -285,10 +334,12 @@ const GZIP: readonly Encoding[] = ['gzip'];
 const NONE: readonly Encoding[] = [];
 
 /** Whether the If-None-Match header names one of the page's validators (or `*`). */
-function notModified(page: Omit<CachedPage, 'bytes'>, ifNoneMatch: string | null): boolean {
+function notModified(page: Omit<CachedPage, 'bytes' | 'answers'>, ifNoneMatch: string | null): boolean {
   if (!ifNoneMatch || !page.etag) return false;
   if (ifNoneMatch.trim() === '*') return true;
-  const tags = Object.values(page.answers).flatMap((h) => (h?.etag ? [h.etag] : []));
+  // Every coding's validator, made or not yet: the client's copy may be a coding this kept page has not made again.
+  const etag = page.etag;
+  const tags = page.compressible || page.gzipped || page.brotli ? (['identity', 'gzip', 'br'] as const).map((e) => etagOf(etag, e)) : [etag];
   // Weak comparison (RFC 9110 13.1.2): a W/ prefix does not matter.
   return ifNoneMatch.split(',').some((t) => tags.includes(t.trim().replace(/^W\//, '')));
 }
@@ -298,8 +349,11 @@ function answer(page: Omit<CachedPage, 'bytes'>, req: Request): Response {
   const available = page.brotli ? (page.gzipped ? BR_GZIP : BR) : page.gzipped ? GZIP : NONE;
   const encoding = available.length > 0 ? chooseEncoding(req.headers.get('accept-encoding'), available) : 'identity';
   if (notModified(page, req.headers.get('if-none-match'))) {
-    const h = page.answers[encoding ?? 'identity'] ?? page.answers.identity!;
-    return new Response(null, { status: 304, headers: { ...(h.etag && { etag: h.etag }), ...(h.vary && { vary: h.vary }), ...(h['cache-control'] && { 'cache-control': h['cache-control'] }) } });
+    // The validator of the coding this client would get, made or not yet.
+    const held = page.compressible ? (chooseEncoding(req.headers.get('accept-encoding'), BR_GZIP) ?? 'identity') : (encoding ?? 'identity');
+    const h = page.answers.identity!;
+    const etag = page.etag && etagOf(page.etag, held);
+    return new Response(null, { status: 304, headers: { ...(etag && { etag }), ...(h.vary && { vary: h.vary }), ...(h['cache-control'] && { 'cache-control': h['cache-control'] }) } });
   }
   // No acceptable coding at all (identity;q=0 with none of ours): the plain bytes still (RFC 9110 12.5.3 allows it).
   const coding = encoding ?? 'identity';
