@@ -111,4 +111,19 @@ describe('the partner directory (/cities/:city/partners/directory)', () => {
       }
     });
   }
+
+  it('a query over 100 characters: the page searches its first 100 and says so; the API refuses it naming the field', async () => {
+    const long = `新規就農${'あ'.repeat(96)}ゑ${'い'.repeat(20)}`;
+    for (const [lang, suffix] of LANGS) {
+      const html = await page(`/search?q=${encodeURIComponent(long)}${suffix}`);
+      expect(html).toContain(lang === 'ja' ? '検索語は100文字までです。先頭の100文字で検索しました。' : 'A search is at most 100 characters: these are the results for the first 100.');
+      expect(html).not.toContain('ゑ');
+    }
+    // Exactly 100 characters: searched whole, no note.
+    const exact = await page(`/search?q=${encodeURIComponent('あ'.repeat(100))}`);
+    expect(exact).not.toContain('100文字まで');
+    const r = await app.request(`/api/v1/search?q=${encodeURIComponent(long)}`);
+    expect(r.status).toBe(400);
+    expect(((await r.json()) as { detail: string }).detail).toBe('q: at most 100 characters');
+  });
 });

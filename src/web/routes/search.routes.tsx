@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import { searchNational } from '../../summaries/national-search.service.ts';
+import { MAX_QUERY_LENGTH } from '../../search/search.service.ts';
 import { viewContextOf } from '../request-context.ts';
 import { SearchView } from '../views/search.view.tsx';
 import type { WebDeps } from '../web-deps.ts';
@@ -18,7 +19,7 @@ export function searchRoutes({ db }: WebDeps): Hono {
     const results = q ? await searchNational(db, q, ctx.lang) : null;
     if (format === 'csv' && results) return csvResponse(searchTable(results), 'search');
     if (format === 'json' && results) return jsonResponse(searchJson(results));
-    return c.html(<SearchView ctx={ctx} results={results} />);
+    return c.html(<SearchView ctx={ctx} results={results} shortened={q.length > MAX_QUERY_LENGTH} />);
   });
   return app;
 }

@@ -6,8 +6,12 @@ import { Layout } from './layout.tsx';
 import { DownloadLinks, kpiPath } from './public-parts.tsx';
 import { localized, type ViewContext } from './view-context.ts';
 
-/** `/search?q=`: a GET search form and the hits grouped into plans, KPIs and plan nodes, matches marked. */
-export function SearchView(props: { ctx: ViewContext; results: SearchResults | null }) {
+/**
+ * `/search?q=`: a GET search form and the hits grouped into plans, KPIs and plan nodes, matches
+ * marked. `shortened`: the query was longer than {@link MAX_QUERY_LENGTH} (a typed link; the form
+ * stops there) and its first characters were searched, which the page says.
+ */
+export function SearchView(props: { ctx: ViewContext; results: SearchResults | null; shortened?: boolean }) {
   const { ctx, results } = props;
   const q = results?.query ?? '';
   const title = q ? fill(ctx.t('pub.search.titleFor'), { q }) : ctx.t('pub.search.title');
@@ -25,6 +29,11 @@ export function SearchView(props: { ctx: ViewContext; results: SearchResults | n
           {ctx.t('pub.search.hint')}
         </p>
       </form>
+      {props.shortened ? (
+        <p class="notice" role="status">
+          {fill(ctx.t('pub.search.shortened'), { max: String(MAX_QUERY_LENGTH) })}
+        </p>
+      ) : null}
       {results && results.terms.length > 0 ? (
         results.total === 0 ? (
           <div class="notice" role="status">
