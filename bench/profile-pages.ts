@@ -49,6 +49,8 @@ const pages: Record<string, string> = {
   compare: `/compare?cities=ichinoseki&cities=${big.id}`,
   // Two generated cities (~280 and ~200 KPIs): the comparison at national scale.
   compare_gen: `/compare?cities=${big.id}&cities=${second.id}`,
+  // One shared goal's page of that comparison (the folded page links to each).
+  compare_gen_goal: `/compare?cities=${big.id}&cities=${second.id}&goal=11`,
   [`api_city_${big.kpiIds.length}`]: `/api/v1/cities/${big.id}/kpis`,
   city: '/cities/ichinoseki',
   plan: '/cities/ichinoseki/plans/ichinoseki-sdgs-future-city-1',

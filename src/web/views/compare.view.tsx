@@ -189,9 +189,10 @@ function GoalsOverview(props: { ctx: ViewContext; comparison: ComparisonPage; sh
 
 /**
  * `/compare?cities=a&cities=b&goal=N`: one goal the cities share: its shared targets (a table of
- * counts) and each city's first {@link KPIS_SHOWN_PER_THEME} KPIs on it, with links to the other
- * shared goals and back to the comparison. Served for any shared goal, whether or not the
- * comparison folds (so a link to it never breaks when the cities' KPIs change).
+ * counts) and each city's first {@link KPIS_SHOWN_PER_THEME} KPIs on it; a link back to the
+ * comparison first, the other shared goals' pages last (after what the page is about). Served
+ * for any shared goal, whether or not the comparison folds (so a link to it never breaks when
+ * the cities' KPIs change).
  */
 export function CompareGoalView(props: { ctx: ViewContext; page: ComparisonGoalPage; today: string }) {
   const { ctx, page } = props;
@@ -218,6 +219,14 @@ export function CompareGoalView(props: { ctx: ViewContext; page: ComparisonGoalP
       <p>
         <a href={overview}>{ctx.t('pub.compare.backToOverview')}</a>
       </p>
+      <section aria-labelledby="targets-h">
+        <h2 id="targets-h">{fill(ctx.t('pub.compare.goalTargets'), { goal: page.goal.id })}</h2>
+        {page.sharedTargets.length === 0 ? <p>{ctx.t('pub.compare.noGoalTargets')}</p> : <SharedTargetsTable ctx={ctx} cities={page.cities} targets={page.sharedTargets} />}
+      </section>
+      <section aria-labelledby="goal-kpis-h">
+        <h2 id="goal-kpis-h">{fill(ctx.t('pub.compare.goalKpis'), { goal: page.goal.id })}</h2>
+        <ThemeColumns ctx={ctx} columns={page.columns} goal={page.goal.number} level={3} today={props.today} />
+      </section>
       <nav aria-labelledby="goal-pages-h">
         <h2 id="goal-pages-h">{ctx.t('pub.compare.goals')}</h2>
         <ul class="goal-pages">
@@ -230,14 +239,6 @@ export function CompareGoalView(props: { ctx: ViewContext; page: ComparisonGoalP
           ))}
         </ul>
       </nav>
-      <section aria-labelledby="targets-h">
-        <h2 id="targets-h">{fill(ctx.t('pub.compare.goalTargets'), { goal: page.goal.id })}</h2>
-        {page.sharedTargets.length === 0 ? <p>{ctx.t('pub.compare.noGoalTargets')}</p> : <SharedTargetsTable ctx={ctx} cities={page.cities} targets={page.sharedTargets} />}
-      </section>
-      <section aria-labelledby="goal-kpis-h">
-        <h2 id="goal-kpis-h">{fill(ctx.t('pub.compare.goalKpis'), { goal: page.goal.id })}</h2>
-        <ThemeColumns ctx={ctx} columns={page.columns} goal={page.goal.number} level={3} today={props.today} />
-      </section>
     </Layout>
   );
 }
@@ -303,31 +304,31 @@ function ThemeBlock(props: { ctx: ViewContext; columns: readonly ComparedColumn[
 function ThemeColumns(props: { ctx: ViewContext; columns: readonly ComparedColumn[]; goal: number; level: 3 | 4; today: string }) {
   const { ctx } = props;
   return (
-      <div class="compare-grid" style={`--cols:${props.columns.length}`}>
-        {props.columns.map((col) => (
-          <div class="compare-col">
-            {props.level === 3 ? <h3>{localized(ctx, col.city.name, col.city.nameEn)}</h3> : <h4>{localized(ctx, col.city.name, col.city.nameEn)}</h4>}
-            {col.total === 0 ? (
-              <p class="muted small">{ctx.t('pub.compare.noKpiHere')}</p>
-            ) : (
-              <>
-                <ul class="compare-kpis">
-                  {col.kpis.map((k) => (
-                    <CompareKpi ctx={ctx} item={k} today={props.today} />
-                  ))}
-                </ul>
-                {col.total > KPIS_SHOWN_PER_THEME ? (
-                  <p class="small">
-                    <a href={ctx.href(`/cities/${encodeURIComponent(col.city.id)}/kpis?goal=${props.goal}`)}>
-                      {fill(ctx.t('pub.compare.more'), { n: String(col.total - KPIS_SHOWN_PER_THEME), total: String(col.total), goal: String(props.goal) })}
-                    </a>
-                  </p>
-                ) : null}
-              </>
-            )}
-          </div>
-        ))}
-      </div>
+    <div class="compare-grid" style={`--cols:${props.columns.length}`}>
+      {props.columns.map((col) => (
+        <div class="compare-col">
+          {props.level === 3 ? <h3>{localized(ctx, col.city.name, col.city.nameEn)}</h3> : <h4>{localized(ctx, col.city.name, col.city.nameEn)}</h4>}
+          {col.total === 0 ? (
+            <p class="muted small">{ctx.t('pub.compare.noKpiHere')}</p>
+          ) : (
+            <>
+              <ul class="compare-kpis">
+                {col.kpis.map((k) => (
+                  <CompareKpi ctx={ctx} item={k} today={props.today} />
+                ))}
+              </ul>
+              {col.total > KPIS_SHOWN_PER_THEME ? (
+                <p class="small">
+                  <a href={ctx.href(`/cities/${encodeURIComponent(col.city.id)}/kpis?goal=${props.goal}`)}>
+                    {fill(ctx.t('pub.compare.more'), { n: String(col.total - KPIS_SHOWN_PER_THEME), total: String(col.total), goal: String(props.goal) })}
+                  </a>
+                </p>
+              ) : null}
+            </>
+          )}
+        </div>
+      ))}
+    </div>
   );
 }
 
