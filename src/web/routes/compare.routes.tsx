@@ -97,8 +97,9 @@ export function compareQueryProblem(q: ChosenCities, example: string): string {
 }
 
 /**
- * `/compare`: choose cities (GET form: the list, or one prefecture's cities when there are
- * many) and see the chosen ones' KPIs side by side on shared targets and goals.
+ * `/compare`: choose cities (GET form: every city while there are few, else the chosen ones and
+ * those of a prefecture or a name) and see the chosen ones' KPIs side by side on shared targets
+ * and goals; a large comparison folds into its shared goals, each on `?goal=N`.
  */
 export function compareRoutes(deps: WebDeps): Hono {
   const { store, db } = deps;
