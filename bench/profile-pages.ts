@@ -1,7 +1,7 @@
 /**
  * An in-process loop over the public pages for profiling (`node --cpu-prof bin/run-ts.mjs
  * bench/profile-pages.ts`): the seeded app on an in-memory PGlite plus one generated city of
- * about 280 KPIs (bench/national/generate.ts), each page requested through `app.request` with an
+ * about 280 KPIs and one of about 200 (bench/national/generate.ts), each page requested through `app.request` with an
  * unknown query parameter so that every request renders (the page cache passes it by). Prints
  * each page's bytes and mean milliseconds per request (wall clock and CPU, one process: a profile aid,
  * not the benchmark; `npm run bench -- --web` measures the server), and the CPU of a cold request
@@ -36,11 +36,21 @@ for (let i = 0; i < 40 && big.kpiIds.length < 270; i++) big = generateCity(i);
 const r = await importPlanData(ctx.db, big.file, 'profile');
 if (!r.ok) throw new Error('the generated city is invalid');
 ctx.store.invalidate(big.id);
+// A second generated city of about 200 KPIs: two such cities are the compare page's national case.
+let second = generateCity(1);
+for (let i = 1; i < 80 && (second.kpiIds.length < 190 || second.kpiIds.length > 240 || second.id === big.id); i++) second = generateCity(i);
+const r2 = await importPlanData(ctx.db, second.file, 'profile');
+if (!r2.ok) throw new Error('the second generated city is invalid');
+ctx.store.invalidate(second.id);
 await ctx.store.settled();
 const app = createApp({ db: ctx.db, store: ctx.store, staff: ctx.staff, clock: ctx.clock });
 
 const pages: Record<string, string> = {
   compare: `/compare?cities=ichinoseki&cities=${big.id}`,
+  // Two generated cities (~280 and ~200 KPIs): the comparison at national scale.
+  compare_gen: `/compare?cities=${big.id}&cities=${second.id}`,
+  // One shared goal's page of that comparison (the folded page links to each).
+  compare_gen_goal: `/compare?cities=${big.id}&cities=${second.id}&goal=11`,
   [`api_city_${big.kpiIds.length}`]: `/api/v1/cities/${big.id}/kpis`,
   city: '/cities/ichinoseki',
   plan: '/cities/ichinoseki/plans/ichinoseki-sdgs-future-city-1',

@@ -161,6 +161,7 @@ async function measure(
       compare: () => `/compare?cities=${anyCity().id}&cities=${anyCity().id}`,
       search: () => `/search?q=${encodeURIComponent(rnd() < 0.3 ? `試験市${anyCity().id.slice(5)}` : pick(SEARCH_TERMS))}`,
       open_data: () => `/data?page=${1 + Math.floor(rnd() * Math.max(1, Math.ceil(cities.length / 50)))}`,
+      // The first page of a city's KPIs (50; the list is paged as every API list).
       api_city_kpis: () => `/api/v1/cities/${anyCity().id}/kpis`,
       api_sdg_goal: () => `/api/v1/sdgs/${1 + Math.floor(rnd() * 17)}?page=${1 + Math.floor(rnd() * 5)}`,
       api_search: () => `/api/v1/search?q=${encodeURIComponent(pick(SEARCH_TERMS))}`,

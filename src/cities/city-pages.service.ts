@@ -57,6 +57,12 @@ export interface HeadlineRows {
 /** A KPI as the API publishes it (formats/json/kpi-json.ts), without its city and URL. */
 export type KpiJson = ReturnType<typeof kpiJson>;
 
+/** A window of a list: from `offset` (0-based), at most `limit` items. */
+export interface KpiWindow {
+  readonly offset: number;
+  readonly limit: number;
+}
+
 /** What a city's own pages read, from its summaries or its loaded data (see the module comment). */
 export interface CityPageSource {
   /** Where it reads: for tests and profiles, never shown. */
@@ -72,8 +78,13 @@ export interface CityPageSource {
   listPage(filter: KpiListFilter, pageNo: number): Promise<CityKpiListView>;
   /** Every KPI matching `filter`, as the API publishes it, in the city's order. */
   kpiJsons(filter: KpiListFilter): Promise<readonly KpiJson[]>;
-  /** {@link kpiJsons} as compact JSON texts (`JSON.stringify` of each) with their KPI ids, for an answer spliced from them without parsing. */
-  kpiJsonTexts(filter: KpiListFilter): Promise<readonly { readonly kpiId: string; readonly json: string }[]>;
+  /**
+   * The KPIs matching `filter` from `window.offset` (at most `window.limit` of them; every one
+   * without a window) as {@link kpiJsons} gives them, as compact JSON texts (`JSON.stringify` of
+   * each) with their KPI ids, and how many match in all: for an answer spliced from them without
+   * parsing (the API's paged list of a city's KPIs).
+   */
+  kpiJsonTexts(filter: KpiListFilter, window?: KpiWindow): Promise<{ readonly items: readonly { readonly kpiId: string; readonly json: string }[]; readonly total: number }>;
   /** Every KPI matching `filter` as the KPI CSV's rows (open-data/open-data.service.ts kpisTable). */
   kpiTable(filter: KpiListFilter): Promise<DataTable>;
 }
@@ -130,10 +141,11 @@ function summarySource(db: Kysely<Database>, overview: CityPageSummary): CityPag
       return { filter, active: isActive(filter), page: { items: beyond ? [] : rows.map((r) => row(r.json)), page: pageNo, pageSize, total, pageCount }, cityTotal: overview.kpiCount, beyond };
     },
     async kpiJsons(filter) {
-      return (await this.kpiJsonTexts(filter)).map((k) => JSON.parse(k.json) as KpiJson);
+      return (await this.kpiJsonTexts(filter)).items.map((k) => JSON.parse(k.json) as KpiJson);
     },
-    async kpiJsonTexts(filter) {
-      return (await listCityKpiSummaries(db, cityId, summaryFilter(filter), 'api_json')).rows;
+    async kpiJsonTexts(filter, window) {
+      const { rows, total } = await listCityKpiSummaries(db, cityId, summaryFilter(filter), 'api_json', window);
+      return { items: rows, total };
     },
     async kpiTable(filter) {
       const { rows } = await listCityKpiSummaries(db, cityId, summaryFilter(filter), 'csv_json');
@@ -166,8 +178,10 @@ function dataSource(data: CityData): CityPageSource {
     async kpiJsons(filter) {
       return matchingKpis(data, summary, filter).map((x) => kpiJson(x.kpi, x.evaluation, overrides.get(x.kpi.id)));
     },
-    async kpiJsonTexts(filter) {
-      return (await this.kpiJsons(filter)).map((k) => ({ kpiId: k.id, json: JSON.stringify(k) }));
+    async kpiJsonTexts(filter, window) {
+      const all = matchingKpis(data, summary, filter);
+      const shown = window ? all.slice(window.offset, window.offset + window.limit) : all;
+      return { items: shown.map((x) => ({ kpiId: x.kpi.id, json: JSON.stringify(kpiJson(x.kpi, x.evaluation, overrides.get(x.kpi.id))) })), total: all.length };
     },
     async kpiTable(filter) {
       return kpisTable(matchingKpis(data, summary, filter).map((x) => ({ city: data.city, ...x, override: overrides.get(x.kpi.id) })));

@@ -7,7 +7,7 @@ import type { TimePoint } from '../core/time/time-point.ts';
 import { parseTimePointIso, timePointEnd } from '../core/time/time-point.ts';
 import type { Executor } from '../storage/database.ts';
 import { cityKpis, type CityKpi } from './sdg-overview.service.ts';
-import { citiesWithFreshSummaries, firstKpisPerGoal, sharedDefinitionKpis, targetCountsOfCities, type GoalKpiRow } from './summary.repository.ts';
+import { citiesWithFreshSummaries, firstKpisPerGoal, goalTotalsOfCities, sharedDefinitionKpis, targetCountsOfCities, type GoalKpiRow } from './summary.repository.ts';
 import type { KpiSummaryRow, SummarySeriesJson, SummaryTargetJson } from './summary.table.ts';
 
 /** A theme (an SDG goal or target) two or more of the compared cities address, with each city's KPIs on it. */
@@ -148,22 +148,93 @@ export interface IndexedComparedKpi extends ComparedKpi {
 /** KPIs at most shown per city and shared goal (the rest are one link away on the city's KPI list). */
 export const KPIS_SHOWN_PER_THEME = 5;
 
-/** One city's column under a shared goal: how many of its KPIs are on the goal, and the first few. */
-export interface ComparedColumn {
+/**
+ * The compare page lists every shared target and each shared goal's first KPIs per city while
+ * they make at most this many rows (shared targets + KPIs listed under the goals). Above it (two
+ * generated cities of 130–280 KPIs share about 100 targets and list 170 KPIs: a 215 kB page
+ * nobody reads through), the page folds, as a large plan's page does (plan.view.tsx): it keeps
+ * the overview (each shared goal with its shared targets and each city's KPI count, the
+ * same-definition groups) and each goal's targets and KPIs move to a page of their own
+ * (`?goal=N`). The seed cities' comparisons (at most about 50 rows) stay on one page; the CSV and
+ * JSON stay whole.
+ */
+export const COMPARE_ROWS_ON_ONE_PAGE = 100;
+
+/** A city's count of KPIs on a shared theme (an SDG target or goal). */
+export interface ThemeCount {
   readonly city: City;
   readonly total: number;
+}
+
+/** One city's column under a shared goal: how many of its KPIs are on the goal, and the first few. */
+export interface ComparedColumn extends ThemeCount {
   /** The first {@link KPIS_SHOWN_PER_THEME} in the city's KPI order. */
   readonly kpis: readonly ComparedKpi[];
 }
 
-/** The compare page's content for two to {@link MAX_COMPARED} cities. */
-export interface ComparisonPage {
+/** A target two or more of the compared cities address, with each city's count of KPIs on it. */
+export interface SharedTarget {
+  readonly target: SdgTarget;
+  /** One per compared city, in the order chosen (0 where the city has none). */
+  readonly columns: readonly ThemeCount[];
+}
+
+/** A goal two or more of the compared cities address, with each city's count of KPIs on it. */
+export interface SharedGoalCount {
+  readonly goal: SdgGoal;
+  readonly columns: readonly ThemeCount[];
+}
+
+/** A shared goal with each city's first KPIs on it. */
+export interface SharedGoal {
+  readonly goal: SdgGoal;
+  readonly columns: readonly ComparedColumn[];
+}
+
+/** KPIs of one definition that two or more of the compared cities measure, indexed to each baseline. */
+export interface SameDefinitionGroup {
+  readonly key: string;
+  readonly indicator?: string;
+  readonly kpis: readonly IndexedComparedKpi[];
+}
+
+/**
+ * The compare page's content for two to {@link MAX_COMPARED} cities: the whole comparison on one
+ * page (`folded: false`), or, above {@link COMPARE_ROWS_ON_ONE_PAGE}, its overview (`folded:
+ * true`: each shared goal's counts; its targets and KPIs are on {@link ComparisonGoalPage}).
+ */
+export type ComparisonPage = {
   readonly cities: readonly City[];
   /** Targets two or more of the cities address (UN order), with each city's count of KPIs on it. */
-  readonly sharedTargets: readonly { readonly target: SdgTarget; readonly columns: readonly { readonly city: City; readonly total: number }[] }[];
-  readonly sharedGoals: readonly { readonly goal: SdgGoal; readonly columns: readonly ComparedColumn[] }[];
+  readonly sharedTargets: readonly SharedTarget[];
   /** Definitions two or more of the cities measure, in order of first appearance (city order, then KPI order). */
-  readonly sameKpis: readonly { readonly key: string; readonly indicator?: string; readonly kpis: readonly IndexedComparedKpi[] }[];
+  readonly sameKpis: readonly SameDefinitionGroup[];
+} & ({ readonly folded: false; readonly sharedGoals: readonly SharedGoal[] } | { readonly folded: true; readonly sharedGoals: readonly SharedGoalCount[] });
+
+/** `/compare?cities=…&goal=N`: one shared goal of a comparison, its shared targets and each city's first KPIs on it. */
+export interface ComparisonGoalPage {
+  readonly cities: readonly City[];
+  readonly goal: SdgGoal;
+  /** Every goal the cities share (in goal order, this one included): the pages to move between. */
+  readonly sharedGoals: readonly SdgGoal[];
+  /** The goal's targets two or more of the cities address (UN order). */
+  readonly sharedTargets: readonly SharedTarget[];
+  readonly columns: readonly ComparedColumn[];
+}
+
+/**
+ * Whether a comparison of these shared targets and goals folds ({@link COMPARE_ROWS_ON_ONE_PAGE}):
+ * its rows are the shared targets and the KPIs each city's column lists under each shared goal.
+ */
+export function comparisonFolds(sharedTargets: number, sharedGoals: readonly SharedGoalCount[]): boolean {
+  let rows = sharedTargets;
+  for (const g of sharedGoals) for (const c of g.columns) rows += Math.min(c.total, KPIS_SHOWN_PER_THEME);
+  return rows > COMPARE_ROWS_ON_ONE_PAGE;
+}
+
+/** An SDG goal by its number, if it is one (1–17). */
+export function sdgGoalNumbered(n: number): SdgGoal | undefined {
+  return sdgGoals.find((g) => g.number === n);
 }
 
 /** A city's evaluated KPI as the compare page shows it. */
@@ -188,68 +259,125 @@ function comparedKpiOf(item: CityKpi): ComparedKpi {
   };
 }
 
+/** The counts of a loaded comparison's shared targets. */
+function sharedTargetsOf(c: CityComparison): SharedTarget[] {
+  return c.sharedTargets.map((t) => ({ target: t.theme, columns: t.columns.map((col) => ({ city: col.city, total: col.kpis.length })) }));
+}
+
+/** A loaded comparison's shared goal as the page lists it: each city's count and first KPIs. */
+function sharedGoalOf(g: ComparedTheme<SdgGoal>): SharedGoal {
+  return { goal: g.theme, columns: g.columns.map((col) => ({ city: col.city, total: col.kpis.length, kpis: col.kpis.slice(0, KPIS_SHOWN_PER_THEME).map(comparedKpiOf) })) };
+}
+
 /** The compare page's content from cities already loaded and compared whole. */
 export function comparisonPageOf(c: CityComparison): ComparisonPage {
-  return {
-    cities: c.cities,
-    sharedTargets: c.sharedTargets.map((t) => ({ target: t.theme, columns: t.columns.map((col) => ({ city: col.city, total: col.kpis.length })) })),
-    sharedGoals: c.sharedGoals.map((g) => ({
-      goal: g.theme,
-      columns: g.columns.map((col) => ({ city: col.city, total: col.kpis.length, kpis: col.kpis.slice(0, KPIS_SHOWN_PER_THEME).map(comparedKpiOf) })),
-    })),
-    sameKpis: c.sameKpis.map((g) => ({
-      key: g.key,
-      ...(g.indicator ? { indicator: g.indicator } : {}),
-      kpis: g.kpis.map((k) => ({ ...comparedKpiOf(k), series: k.series, latestIndex: k.latestIndex })),
-    })),
-  };
+  const sharedTargets = sharedTargetsOf(c);
+  const counts = c.sharedGoals.map((g) => ({ goal: g.theme, columns: g.columns.map((col) => ({ city: col.city, total: col.kpis.length })) }));
+  const sameKpis = c.sameKpis.map((g) => ({
+    key: g.key,
+    ...(g.indicator ? { indicator: g.indicator } : {}),
+    kpis: g.kpis.map((k) => ({ ...comparedKpiOf(k), series: k.series, latestIndex: k.latestIndex })),
+  }));
+  if (comparisonFolds(sharedTargets.length, counts)) return { cities: c.cities, sharedTargets, sameKpis, folded: true, sharedGoals: counts };
+  return { cities: c.cities, sharedTargets, sameKpis, folded: false, sharedGoals: c.sharedGoals.map(sharedGoalOf) };
+}
+
+/** One shared goal's page from cities already loaded and compared whole; null when the cities do not share goal `goalNumber`. */
+export function comparisonGoalPageOf(c: CityComparison, goalNumber: number): ComparisonGoalPage | null {
+  const theme = c.sharedGoals.find((g) => g.theme.number === goalNumber);
+  if (!theme) return null;
+  const { columns } = sharedGoalOf(theme);
+  return { cities: c.cities, goal: theme.theme, sharedGoals: c.sharedGoals.map((g) => g.theme), sharedTargets: sharedTargetsOf(c).filter((t) => t.target.goal === theme.theme.id), columns };
+}
+
+/** Each city's count per key (`count(key)` of each row), as `[key → city id → n]`. */
+function countsBy<R extends { city_id: string; n: number }, K>(rows: readonly R[], key: (r: R) => K): Map<K, Map<string, number>> {
+  const out = new Map<K, Map<string, number>>();
+  for (const r of rows) {
+    const k = key(r);
+    out.set(k, (out.get(k) ?? new Map<string, number>()).set(r.city_id, r.n));
+  }
+  return out;
+}
+
+/** A column per city (in the order chosen) when two or more cities have a count above 0, else null. */
+function sharedColumns(cities: readonly City[], counts: ReadonlyMap<string, number> | undefined): ThemeCount[] | null {
+  if (!counts || cities.filter((c) => (counts.get(c.id) ?? 0) > 0).length < 2) return null;
+  return cities.map((city) => ({ city, total: counts.get(city.id) ?? 0 }));
+}
+
+/** The shared targets (UN order) of per-target counts. */
+function sharedTargetsFrom(cities: readonly City[], rows: readonly { city_id: string; target: string; n: number }[]): SharedTarget[] {
+  const perTarget = countsBy(rows, (r) => r.target);
+  return [...perTarget.keys()]
+    .sort((a, b) => (UN_ORDER.get(a) ?? 1e9) - (UN_ORDER.get(b) ?? 1e9))
+    .flatMap((id) => {
+      const target = findSdgTarget(id);
+      const columns = target ? sharedColumns(cities, perTarget.get(id)) : null;
+      return target && columns ? [{ target, columns }] : [];
+    });
+}
+
+/** The shared goals (goal order) of per-goal counts. */
+function sharedGoalsFrom(cities: readonly City[], rows: readonly { city_id: string; goal: number; n: number }[]): SharedGoalCount[] {
+  const perGoal = countsBy(rows, (r) => r.goal);
+  return sdgGoals.flatMap((goal) => {
+    const columns = sharedColumns(cities, perGoal.get(goal.number));
+    return columns ? [{ goal, columns }] : [];
+  });
+}
+
+/** The shared goals' counts with each city's first KPIs on them (rows of {@link firstKpisPerGoal}). */
+function withFirstKpis(cities: readonly City[], goals: readonly SharedGoalCount[], rows: readonly GoalKpiRow[]): SharedGoal[] {
+  const cityById = new Map(cities.map((c) => [c.id, c]));
+  const kpis = new Map<string, ComparedKpi[]>();
+  for (const r of rows) {
+    const key = `${r.goal} ${r.city_id}`;
+    kpis.set(key, [...(kpis.get(key) ?? []), comparedKpiFromSummary(cityById.get(r.city_id)!, r)]);
+  }
+  return goals.map(({ goal, columns }) => ({ goal, columns: columns.map((col) => ({ ...col, kpis: kpis.get(`${goal.number} ${col.city.id}`) ?? [] })) }));
 }
 
 /**
  * The compare page's content for `cities` (two to {@link MAX_COMPARED}, in the order chosen)
- * from their KPI summaries: counts per shared target, the first KPIs per shared goal and the
- * same-definition groups with their series, in three indexed queries over the chosen cities'
- * rows. The summaries are rebuilt in the background after a write (CityDataStore.signal), as
- * for the SDG pages; the page cache keys this page by the cross-city version, which moves only
- * once they are rebuilt, so a page drawn in between is not kept past it.
+ * from their KPI summaries: counts per shared target and goal and the same-definition groups
+ * with their series (three indexed queries over the chosen cities' rows), then, unless the
+ * comparison folds ({@link COMPARE_ROWS_ON_ONE_PAGE}), the first KPIs per shared goal (a fourth).
+ * The summaries are rebuilt in the background after a write (CityDataStore.signal), as for the
+ * SDG pages; the page cache keys this page by the cross-city version, which moves only once they
+ * are rebuilt, so a page drawn in between is not kept past it.
  */
 export async function comparisonPage(db: Executor, cities: readonly City[]): Promise<ComparisonPage> {
   const ids = cities.map((c) => c.id);
-  const [targetRows, goalRows, sameRows] = await Promise.all([targetCountsOfCities(db, ids), firstKpisPerGoal(db, ids, KPIS_SHOWN_PER_THEME), sharedDefinitionKpis(db, ids)]);
+  const [targetRows, goalRows, sameRows] = await Promise.all([targetCountsOfCities(db, ids), goalTotalsOfCities(db, ids), sharedDefinitionKpis(db, ids)]);
+  const sharedTargets = sharedTargetsFrom(cities, targetRows);
+  const counts = sharedGoalsFrom(cities, goalRows);
+
   const cityById = new Map(cities.map((c) => [c.id, c]));
-  const shared = <T>(counts: ReadonlyMap<string, number>, make: (city: City, total: number) => T): T[] | null =>
-    cities.filter((c) => (counts.get(c.id) ?? 0) > 0).length >= 2 ? cities.map((c) => make(c, counts.get(c.id) ?? 0)) : null;
-
-  const perTarget = new Map<string, Map<string, number>>();
-  for (const r of targetRows) perTarget.set(r.target, (perTarget.get(r.target) ?? new Map()).set(r.city_id, r.n));
-  const sharedTargets = [...perTarget.keys()]
-    .sort((a, b) => (UN_ORDER.get(a) ?? 1e9) - (UN_ORDER.get(b) ?? 1e9))
-    .flatMap((id) => {
-      const target = findSdgTarget(id);
-      const columns = target ? shared(perTarget.get(id)!, (city, total) => ({ city, total })) : null;
-      return target && columns ? [{ target, columns }] : [];
-    });
-
-  const perGoal = new Map<number, { totals: Map<string, number>; kpis: Map<string, ComparedKpi[]> }>();
-  for (const r of goalRows) {
-    const g = perGoal.get(r.goal) ?? { totals: new Map<string, number>(), kpis: new Map<string, ComparedKpi[]>() };
-    perGoal.set(r.goal, g);
-    g.totals.set(r.city_id, r.goal_total);
-    g.kpis.set(r.city_id, [...(g.kpis.get(r.city_id) ?? []), comparedKpiFromSummary(cityById.get(r.city_id)!, r)]);
-  }
-  const sharedGoals = sdgGoals.flatMap((goal) => {
-    const g = perGoal.get(goal.number);
-    const columns = g ? shared(g.totals, (city, total) => ({ city, total, kpis: g.kpis.get(city.id) ?? [] })) : null;
-    return columns ? [{ goal, columns }] : [];
-  });
-
   const order = new Map(ids.map((id, i) => [id, i]));
   const groups = new Map<string, IndexedComparedKpi[]>();
   for (const r of [...sameRows].sort((a, b) => order.get(a.city_id)! - order.get(b.city_id)! || a.position - b.position)) {
     groups.set(r.definition_key, [...(groups.get(r.definition_key) ?? []), indexedFromSummary(comparedKpiFromSummary(cityById.get(r.city_id)!, r), r)]);
   }
   const sameKpis = [...groups.entries()].map(([key, kpis]) => ({ key, ...(key.startsWith(INDICATOR_KEY) ? { indicator: key.slice(INDICATOR_KEY.length) } : {}), kpis }));
-  return { cities, sharedTargets, sharedGoals, sameKpis };
+  if (comparisonFolds(sharedTargets.length, counts)) return { cities, sharedTargets, sameKpis, folded: true, sharedGoals: counts };
+  const first = await firstKpisPerGoal(db, ids, KPIS_SHOWN_PER_THEME);
+  return { cities, sharedTargets, sameKpis, folded: false, sharedGoals: withFirstKpis(cities, counts, first) };
+}
+
+/**
+ * One shared goal's page (`?goal=N`) for `cities` from their KPI summaries: the goal's shared
+ * targets, every shared goal (to move between them) and each city's first KPIs on the goal, in
+ * three indexed queries over the chosen cities' rows; null when the cities do not share the goal.
+ */
+export async function comparisonGoalPage(db: Executor, cities: readonly City[], goalNumber: number): Promise<ComparisonGoalPage | null> {
+  const ids = cities.map((c) => c.id);
+  const [targetRows, goalRows, first] = await Promise.all([targetCountsOfCities(db, ids, goalNumber), goalTotalsOfCities(db, ids), firstKpisPerGoal(db, ids, KPIS_SHOWN_PER_THEME, [goalNumber])]);
+  const goals = sharedGoalsFrom(cities, goalRows);
+  const here = goals.find((g) => g.goal.number === goalNumber);
+  if (!here) return null;
+  const [shared] = withFirstKpis(cities, [here], first);
+  return { cities, goal: here.goal, sharedGoals: goals.map((g) => g.goal), sharedTargets: sharedTargetsFrom(cities, targetRows), columns: shared!.columns };
 }
 
 /** What {@link currentComparisonPage} needs of the city store (CityDataStore). */
@@ -261,25 +389,34 @@ export interface ComparedCitySource {
 }
 
 /**
- * The compare page's content for `cities` that never shows data older than a write whose
- * response was returned: {@link comparisonPage} (the KPI summaries) when every chosen city's
- * summaries hold every write to it, else, while a write's rebuild has not landed (here:
- * `summariesPending`; in another process: `summarized_revision < revision`, bumped before the
- * writer answers), the chosen cities loaded whole and compared ({@link comparisonPageOf}), the
- * same content as the summaries give once rebuilt. At most {@link MAX_COMPARED} cities, one
- * small indexed read to decide.
+ * A compare page's content for `cities` that never shows data older than a write whose response
+ * was returned: `fromSummaries` when every chosen city's summaries hold every write to it, else,
+ * while a write's rebuild has not landed (here: `summariesPending`; in another process:
+ * `summarized_revision < revision`, bumped before the writer answers), `fromLoaded` of the chosen
+ * cities loaded whole and compared, the same content as the summaries give once rebuilt. At most
+ * {@link MAX_COMPARED} cities, one small indexed read to decide.
  */
-export async function currentComparisonPage(db: Executor, source: ComparedCitySource, cities: readonly City[]): Promise<ComparisonPage> {
+async function currentComparison<T>(db: Executor, source: ComparedCitySource, cities: readonly City[], fromSummaries: () => Promise<T>, fromLoaded: (c: CityComparison) => T): Promise<T> {
   const ids = cities.map((c) => c.id);
   const current = await source.whileSummarised(ids, async () => {
     const fresh = await citiesWithFreshSummaries(db, ids);
     return ids.every((id) => fresh.has(id)) ? true : undefined;
   });
-  if (current) return comparisonPage(db, cities);
+  if (current) return fromSummaries();
   const loaded = await Promise.all(ids.map((id) => source.get(id)));
   // A city deleted since it was chosen: compared from what remains, as the summaries would.
   const found = loaded.filter((d): d is CityData => d !== null);
-  return comparisonPageOf(compareCities(found));
+  return fromLoaded(compareCities(found));
+}
+
+/** The compare page's content, current ({@link currentComparison}): {@link comparisonPage} or {@link comparisonPageOf}. */
+export function currentComparisonPage(db: Executor, source: ComparedCitySource, cities: readonly City[]): Promise<ComparisonPage> {
+  return currentComparison(db, source, cities, () => comparisonPage(db, cities), comparisonPageOf);
+}
+
+/** One shared goal's page, current ({@link currentComparison}): {@link comparisonGoalPage} or {@link comparisonGoalPageOf}; null when the goal is not shared. */
+export function currentComparisonGoalPage(db: Executor, source: ComparedCitySource, cities: readonly City[], goalNumber: number): Promise<ComparisonGoalPage | null> {
+  return currentComparison(db, source, cities, () => comparisonGoalPage(db, cities, goalNumber), (c) => comparisonGoalPageOf(c, goalNumber));
 }
 
 /** The prefix of a definition key made from an indicator code (kpiDefinitionKey). */

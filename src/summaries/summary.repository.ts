@@ -516,16 +516,35 @@ export async function cityRowsByIds(db: Executor, ids: readonly string[]): Promi
   return summaryDb(db).selectFrom('cities').selectAll().where('id', 'in', [...ids]).execute();
 }
 
-/** Per city and SDG target: how many of the city's summarised KPIs are tagged with it (the chosen cities' only). */
-export async function targetCountsOfCities(db: Executor, cityIds: readonly string[]): Promise<{ city_id: string; target: string; n: number }[]> {
+/**
+ * Per city and SDG target: how many of the city's summarised KPIs are tagged with it (the chosen
+ * cities' only; with `goal`, that goal's targets only).
+ */
+export async function targetCountsOfCities(db: Executor, cityIds: readonly string[], goal?: number): Promise<{ city_id: string; target: string; n: number }[]> {
   if (cityIds.length === 0) return [];
   const rows = await summaryDb(db)
     .selectFrom('kpi_summary_targets')
     .select(['city_id', 'target', (eb) => eb.fn.countAll<string | number>().as('n')])
     .where('city_id', 'in', [...cityIds])
+    .$if(goal !== undefined, (q) => q.where('goal', '=', goal!))
     .groupBy(['city_id', 'target'])
     .execute();
   return rows.map((r) => ({ city_id: r.city_id, target: r.target, n: Number(r.n) }));
+}
+
+/**
+ * Per city (of `cityIds`) and SDG goal: how many of the city's summarised KPIs are tagged with one
+ * of the goal's targets (each KPI once per goal), from `goal_city_counts` (a few rows per city).
+ */
+export async function goalTotalsOfCities(db: Executor, cityIds: readonly string[]): Promise<{ city_id: string; goal: number; n: number }[]> {
+  if (cityIds.length === 0) return [];
+  const rows = await summaryDb(db)
+    .selectFrom('goal_city_counts')
+    .select(['city_id', 'goal', sql<string | number>`sum(kpis)`.as('n')])
+    .where('city_id', 'in', [...cityIds])
+    .groupBy(['city_id', 'goal'])
+    .execute();
+  return rows.map((r) => ({ city_id: r.city_id, goal: Number(r.goal), n: Number(r.n) }));
 }
 
 /** The columns of a summarised KPI the compare page shows under a goal (not its series, search or definition columns). */
@@ -534,28 +553,28 @@ const GOAL_KPI_COLUMNS = [
   'achievement_rate', 'display_rate', 'has_achievement', 'status', 'override_status', 'override_justification', 'override_decided_on', 'baseline_at', 'baseline_value', 'baseline_decimals', 'targets_json',
 ] as const satisfies readonly (keyof KpiSummaryRow)[];
 
-/** A summarised KPI as the compare page shows it under a goal, with its goal and its city's count of KPIs on that goal. */
-export type GoalKpiRow = Pick<KpiSummaryRow, (typeof GOAL_KPI_COLUMNS)[number]> & { goal: number; goal_total: number };
+/** A summarised KPI as the compare page shows it under a goal, with its goal. */
+export type GoalKpiRow = Pick<KpiSummaryRow, (typeof GOAL_KPI_COLUMNS)[number]> & { goal: number };
 
 /**
- * Per SDG goal and city (of `cityIds`): the city's first `limit` KPIs tagged with one of the
- * goal's targets, in the city's KPI order, each with how many KPIs the city has on the goal
- * (each KPI once per goal). One query over the chosen cities' own tags (the primary key's city
- * prefix); at most 17 × cities × `limit` rows come back.
+ * Per SDG goal (of `goals`, every goal when absent) and city (of `cityIds`): the city's first
+ * `limit` KPIs tagged with one of the goal's targets, in the city's KPI order. One query over
+ * the chosen cities' own tags (the primary key's city prefix); at most goals × cities × `limit`
+ * rows come back. How many KPIs each city has on a goal: {@link goalTotalsOfCities}.
  */
-export async function firstKpisPerGoal(db: Executor, cityIds: readonly string[], limit: number): Promise<GoalKpiRow[]> {
-  if (cityIds.length === 0) return [];
-  const { rows } = await sql<GoalKpiRow & { goal_total: string | number; rn: string | number }>`
+export async function firstKpisPerGoal(db: Executor, cityIds: readonly string[], limit: number, goals?: readonly number[]): Promise<GoalKpiRow[]> {
+  if (cityIds.length === 0 || goals?.length === 0) return [];
+  const onGoals = goals ? sql`and goal in (${sql.join([...goals])})` : sql``;
+  const { rows } = await sql<GoalKpiRow & { rn: string | number }>`
     select * from (
       select ${sql.join(GOAL_KPI_COLUMNS.map((c) => sql.ref(`k.${c}`)))}, g.goal,
-        row_number() over (partition by k.city_id, g.goal order by k.position) as rn,
-        count(*) over (partition by k.city_id, g.goal) as goal_total
-      from (select distinct city_id, kpi_id, goal from kpi_summary_targets where city_id in (${sql.join([...cityIds])})) g
+        row_number() over (partition by k.city_id, g.goal order by k.position) as rn
+      from (select distinct city_id, kpi_id, goal from kpi_summary_targets where city_id in (${sql.join([...cityIds])}) ${onGoals}) g
       join kpi_summaries k on k.city_id = g.city_id and k.kpi_id = g.kpi_id
     ) ranked
     where rn <= ${limit}
     order by city_id, goal, rn`.execute(db);
-  return rows.map(({ rn: _rn, ...r }) => ({ ...r, goal: Number(r.goal), goal_total: Number(r.goal_total) }));
+  return rows.map(({ rn: _rn, ...r }) => ({ ...r, goal: Number(r.goal) }));
 }
 
 /**

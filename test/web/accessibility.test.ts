@@ -98,6 +98,9 @@ const PUBLIC_PAGE_TYPES: readonly [name: string, path: string][] = [
   // A plan of more KPI rows than one page shows: folded by top-level node, and one node's page.
   ['plan-large-folded', `/cities/${big.id}/plans/${big.planId}`],
   ['plan-large-node', `/cities/${big.id}/plans/${big.planId}?node=n1`],
+  // A comparison of more rows than one page shows (the large city and three seeds): folded to a table of shared goals, and one goal's page.
+  ['compare-large-folded', `/compare?cities=${big.id}&cities=ichinoseki&cities=kanazawa&cities=tsukuba`],
+  ['compare-large-goal', `/compare?cities=${big.id}&cities=ichinoseki&cities=kanazawa&cities=tsukuba&goal=7`],
   ['not-found', '/cities/atlantis'],
   // Issue 13.4: a sheet year outside the plan's period answers a page linking the plans covering it.
   ['sheet-year-outside-plan', '/cities/ichinoseki/plans/ichinoseki-sdgs-future-city-1/sheet?year=2024'],

@@ -93,7 +93,9 @@ async function addresses(t: StaffTestApp, cityId: string): Promise<string[]> {
   ];
   const withFormats = filters.flatMap((f) => (f.startsWith('page=') ? [f] : [f, `${f}${f ? '&' : ''}format=csv`, `${f}${f ? '&' : ''}format=json`]));
   const lists = withFormats.map((f) => (f ? `${list}?${f}` : list));
-  const own = [`/cities/${cityId}`, `/cities/${cityId}?format=csv`, `/cities/${cityId}?format=json`, `/cities/${cityId}/progress`, `/api/v1/cities/${cityId}`, `/api/v1/cities/${cityId}/kpis`, ...lists];
+  // The API's list is paged as every list of the API (default 50, at most 200; junk falls back to the defaults; past the last page an empty list).
+  const api = ['', '?page=2', '?page_size=200', '?page=2&page_size=7', '?page=99', '?page=abc&page_size=0', '?page_size=201'].map((q) => `/api/v1/cities/${cityId}/kpis${q}`);
+  const own = [`/cities/${cityId}`, `/cities/${cityId}?format=csv`, `/cities/${cityId}?format=json`, `/cities/${cityId}/progress`, `/api/v1/cities/${cityId}`, ...api, ...lists];
   return own.flatMap((p) => (p.startsWith('/api/') ? [p] : [p, `${p}${p.includes('?') ? '&' : '?'}lang=en`]));
 }
 
@@ -145,13 +147,26 @@ describeStaffApp(
       expect(await compare(t(), [big.id])).toBeGreaterThan(200);
     }, 240_000);
 
-    it('splice the API list from each KPI’s JSON text exactly as JSON.stringify writes the objects', async () => {
+    it('splice each page of the API list from each KPI’s JSON text exactly as JSON.stringify writes the objects, every KPI on one page', async () => {
       for (const cityId of [...SEEDS, big.id]) {
         for (const mode of ['data', 'summaries'] as const) {
           const pages = (await openCityPages(t().ctx.db, t().ctx.store, cityId, mode))!;
           const years = pages.overview.unpublishedYears ?? [];
-          const objects = { city: cityId, unpublished_years: years, kpis: (await pages.kpiJsons({})).map((k) => cityKpiJsonOf(cityId, k)) };
-          expect(Buffer.from(cityKpisJsonBytes(cityId, years, await pages.kpiJsonTexts({}))).toString('utf8'), `${cityId} ${mode}`).toBe(JSON.stringify(objects));
+          const all = (await pages.kpiJsons({})).map((k) => cityKpiJsonOf(cityId, k));
+          for (const pageSize of [7, 50, 200]) {
+            const pageCount = Math.max(1, Math.ceil(all.length / pageSize));
+            const seen: unknown[] = [];
+            for (let page = 1; page <= pageCount + 1; page++) {
+              const { items, total } = await pages.kpiJsonTexts({}, { offset: (page - 1) * pageSize, limit: pageSize });
+              expect(total).toBe(all.length);
+              const kpis = all.slice((page - 1) * pageSize, page * pageSize);
+              const objects = { city: cityId, unpublished_years: years, page, page_size: pageSize, total, page_count: pageCount, kpis };
+              const bytes = cityKpisJsonBytes(cityId, years, { items, page, pageSize, total, pageCount });
+              expect(Buffer.from(bytes).toString('utf8'), `${cityId} ${mode} ${pageSize} ${page}`).toBe(JSON.stringify(objects));
+              seen.push(...(JSON.parse(Buffer.from(bytes).toString('utf8')) as { kpis: unknown[] }).kpis);
+            }
+            expect(seen).toEqual(all);
+          }
         }
       }
     });

@@ -6,17 +6,23 @@ import { importPlanData } from '../../src/cities/plan-data-import.service.ts';
 import { listAllNodes, lockPlanBySlug } from '../../src/plans/plan-building.repository.ts';
 import { setNodeArchived } from '../../src/plans/plan.commands.ts';
 import {
+  COMPARE_ROWS_ON_ONE_PAGE,
   compareCities,
+  comparisonGoalPage,
   comparisonPage,
+  currentComparisonGoalPage,
+  currentComparisonPage,
   KPIS_SHOWN_PER_THEME,
   type CityComparison,
   type ComparedKpi,
+  type ComparisonGoalPage,
   type ComparisonPage,
 } from '../../src/summaries/city-comparison.service.ts';
+import { sdgGoals } from '../../src/core/sdg/sdg-framework.ts';
 import { citiesById } from '../../src/summaries/comparison.service.ts';
 import type { CityKpi } from '../../src/summaries/sdg-overview.service.ts';
 import { createApp } from '../../src/web/app.tsx';
-import { CompareView } from '../../src/web/views/compare.view.tsx';
+import { CompareGoalView, CompareView } from '../../src/web/views/compare.view.tsx';
 import { viewContext } from '../../src/web/views/view-context.ts';
 import { importCompareFixtures } from '../fixtures/compare-cities.ts';
 import { describeStaffApp, type StaffTestApp } from '../support/staff-app.ts';
@@ -44,7 +50,7 @@ const gens = [generateCity(0), generateCity(1)].map((g) => {
 const [A, B] = gens.map((g) => g.id) as [string, string];
 
 /** The compare page's content as it was drawn from the cities loaded whole (the reference). */
-function referencePage(c: CityComparison): ComparisonPage {
+function referencePage(c: CityComparison, unfolded = false): ComparisonPage {
   const item = (k: CityKpi): ComparedKpi => {
     const e = k.evaluation;
     const a = e?.status.achievement ?? null;
@@ -65,18 +71,42 @@ function referencePage(c: CityComparison): ComparisonPage {
       ...(k.override ? { override: { status: k.override.status, justification: k.override.justification, decidedOn: k.override.decidedOn } } : {}),
     };
   };
+  const sharedTargets = c.sharedTargets.map((t) => ({ target: t.theme, columns: t.columns.map((col) => ({ city: col.city, total: col.kpis.length })) }));
+  const sameKpis = c.sameKpis.map((g) => ({ key: g.key, ...(g.indicator ? { indicator: g.indicator } : {}), kpis: g.kpis.map((k) => ({ ...item(k), series: k.series, latestIndex: k.latestIndex })) }));
+  // Folded (issue 11.1) when the shared targets and the KPIs listed under the goals are more than a page holds.
+  const rows = sharedTargets.length + c.sharedGoals.reduce((n, g) => n + g.columns.reduce((m, col) => m + Math.min(col.kpis.length, KPIS_SHOWN_PER_THEME), 0), 0);
+  if (!unfolded && rows > COMPARE_ROWS_ON_ONE_PAGE) {
+    return { cities: c.cities, sharedTargets, sameKpis, folded: true, sharedGoals: c.sharedGoals.map((g) => ({ goal: g.theme, columns: g.columns.map((col) => ({ city: col.city, total: col.kpis.length })) })) };
+  }
+  const sharedGoals = c.sharedGoals.map((g) => ({ goal: g.theme, columns: g.columns.map((col) => ({ city: col.city, total: col.kpis.length, kpis: col.kpis.slice(0, KPIS_SHOWN_PER_THEME).map(item) })) }));
+  return { cities: c.cities, sharedTargets, sameKpis, folded: false, sharedGoals };
+}
+
+/** One shared goal's page (`?goal=N`) as drawn from the cities loaded whole (the reference), null for a goal they do not share. */
+function referenceGoalPage(c: CityComparison, goal: number): ComparisonGoalPage | null {
+  const whole = referencePage(c, true);
+  if (whole.folded) throw new Error('asked unfolded');
+  const theme = whole.sharedGoals.find((g) => g.goal.number === goal);
+  if (!theme) return null;
   return {
     cities: c.cities,
-    sharedTargets: c.sharedTargets.map((t) => ({ target: t.theme, columns: t.columns.map((col) => ({ city: col.city, total: col.kpis.length })) })),
-    sharedGoals: c.sharedGoals.map((g) => ({ goal: g.theme, columns: g.columns.map((col) => ({ city: col.city, total: col.kpis.length, kpis: col.kpis.slice(0, KPIS_SHOWN_PER_THEME).map(item) })) })),
-    sameKpis: c.sameKpis.map((g) => ({ key: g.key, ...(g.indicator ? { indicator: g.indicator } : {}), kpis: g.kpis.map((k) => ({ ...item(k), series: k.series, latestIndex: k.latestIndex })) })),
+    goal: theme.goal,
+    sharedGoals: c.sharedGoals.map((g) => g.theme),
+    sharedTargets: c.sharedTargets.filter((t) => t.theme.goal === theme.goal.id).map((t) => ({ target: t.theme, columns: t.columns.map((col) => ({ city: col.city, total: col.kpis.length })) })),
+    columns: theme.columns,
   };
 }
 
-/** The comparison part of the page (same-KPI groups, shared targets and goals) as HTML. */
+/** The comparison part of the page (same-KPI groups, shared targets and goals, or the goals' overview) as HTML. */
 function comparisonHtml(page: ComparisonPage, lang: 'ja' | 'en'): string {
   const html = String(CompareView({ ctx: viewContext(lang, '/compare'), all: page.cities, selected: page.cities.map((c) => c.id), comparison: page, nationalCounts: new Map(), today: '2025-06-01' }));
   return html.slice(html.indexOf('<section aria-labelledby="same-h">'), html.indexOf('</main>'));
+}
+
+/** A goal page's main content as HTML. */
+function goalHtml(page: ComparisonGoalPage, lang: 'ja' | 'en'): string {
+  const html = String(CompareGoalView({ ctx: viewContext(lang, '/compare'), page, today: '2025-06-01' }));
+  return html.slice(html.indexOf('<main'), html.indexOf('</main>'));
 }
 
 const SETS: readonly (readonly string[])[] = [
@@ -127,26 +157,126 @@ describeStaffApp(
       const ich = (await t().ctx.store.get('ichinoseki'))!;
       expect(ich.statusOverrides?.map((o) => o.kpiId).sort()).toEqual([SECOND_OVERRIDDEN_KPI, OVERRIDDEN_KPI].sort());
       const pages: ComparisonPage[] = [];
+      const goalPages: ComparisonGoalPage[] = [];
       for (const ids of SETS) {
-        const reference = referencePage(compareCities(await loaded(ids)));
+        const whole = compareCities(await loaded(ids));
+        const reference = referencePage(whole);
         const summary = await fromSummaries(ids);
         pages.push(summary);
         expect(summary, ids.join(',')).toEqual(reference);
         for (const lang of ['ja', 'en'] as const) expect(comparisonHtml(summary, lang), `${ids.join(',')} ${lang}`).toBe(comparisonHtml(reference, lang));
+        // Every goal's page (`?goal=N`), folded or not: the same from the summaries; none for a goal not shared.
+        const found = await citiesById(t().ctx.db, ids);
+        for (const goal of sdgGoals) {
+          const want = referenceGoalPage(whole, goal.number);
+          const got = await comparisonGoalPage(t().ctx.db, ids.map((id) => found.get(id)!), goal.number);
+          expect(got, `${ids.join(',')} goal ${goal.number}`).toEqual(want);
+          if (!got || !want) continue;
+          goalPages.push(got);
+          for (const lang of ['ja', 'en'] as const) expect(goalHtml(got, lang), `${ids.join(',')} goal ${goal.number} ${lang}`).toBe(goalHtml(want, lang));
+        }
+      }
+      // Large comparisons fold (the generated cities), the seeds' do not; each folded one's goals all have a page.
+      expect(pages.filter((p) => p.folded).map((p) => p.cities.map((c) => c.id).join(','))).toEqual([[A, B].join(','), [A, 'ichinoseki', B, 'hikaku-town', 'kanazawa', 'tsukuba'].join(',')]);
+      for (const p of pages.filter((p) => p.folded)) {
+        const ids = p.cities.map((c) => c.id).join(',');
+        expect(goalPages.filter((g) => g.cities.map((c) => c.id).join(',') === ids).map((g) => g.goal.number), ids).toEqual(p.sharedGoals.map((g) => g.goal.number));
       }
       // The sets above exercise every part: same-definition groups with series, more KPIs on a goal than shown, overrides.
       const groups = pages.flatMap((p) => p.sameKpis);
       expect(groups.some((g) => g.kpis.some((k) => k.series.length > 2)), JSON.stringify(groups.map((g) => [g.key, g.kpis.map((k) => k.series.length)]))).toBe(true);
       expect(groups.some((g) => g.indicator !== undefined)).toBe(true);
-      expect(pages.some((p) => p.sharedGoals.some((g) => g.columns.some((c) => c.total > KPIS_SHOWN_PER_THEME)))).toBe(true);
+      expect(goalPages.some((p) => p.columns.some((c) => c.total > KPIS_SHOWN_PER_THEME))).toBe(true);
       const seeds = await fromSummaries(['ichinoseki', 'hikaku-town']);
       const farmers = seeds.sameKpis.flatMap((g) => g.kpis).find((k) => k.id === SECOND_OVERRIDDEN_KPI)!;
       expect(farmers.override?.status).toBe('behind');
       // Ichinoseki's partner-platform-bound KPI shows the figure the platform derives (its published 22 groups).
-      const bound = pages.flatMap((p) => p.sharedGoals.flatMap((g) => g.columns.flatMap((c) => c.kpis))).find((k) => k.id === 'sdgs-platform-groups');
+      const bound = goalPages.flatMap((p) => p.columns.flatMap((c) => c.kpis)).find((k) => k.id === 'sdgs-platform-groups');
       expect(bound?.latest?.value).toBe(22);
       // The unapproved 2024 actual (140 人) is in no series.
       expect(farmers.series.map((f) => f.value)).not.toContain(140);
+    });
+
+    it('draws the folded page and each goal page the same from the summaries and from the cities loaded while a write is not yet summarised', async () => {
+      const { ctx } = t();
+      await ctx.store.settled();
+      // A source whose summaries lag a write (CityDataStore.whileSummarised answers undefined): the cities are loaded and compared.
+      const lagging = { whileSummarised: async () => undefined, get: (id: string) => ctx.store.get(id) };
+      // The real source, noting the sets it answered from the summaries (the partner platform's hourly run may write Ichinoseki at any time: then its sets are loaded, the fallback working).
+      const summarised = new Set<string>();
+      const fresh = {
+        whileSummarised: async <T,>(ids: readonly string[], read: () => Promise<T | undefined>) => {
+          const r = await ctx.store.whileSummarised(ids, read);
+          if (r !== undefined) summarised.add(ids.join(','));
+          return r;
+        },
+        get: (id: string) => ctx.store.get(id),
+      };
+      for (const ids of SETS) {
+        const found = await citiesById(ctx.db, ids);
+        const cities = ids.map((id) => found.get(id)!);
+        const fromLoaded = await currentComparisonPage(ctx.db, lagging, cities);
+        const fromSummaries = await currentComparisonPage(ctx.db, fresh, cities);
+        expect(fromSummaries, ids.join(',')).toEqual(fromLoaded);
+        for (const goal of sdgGoals) {
+          const a = await currentComparisonGoalPage(ctx.db, lagging, cities, goal.number);
+          const b = await currentComparisonGoalPage(ctx.db, fresh, cities, goal.number);
+          expect(b, `${ids.join(',')} goal ${goal.number}`).toEqual(a);
+          if (a && b) for (const lang of ['ja', 'en'] as const) expect(goalHtml(b, lang)).toBe(goalHtml(a, lang));
+        }
+        for (const lang of ['ja', 'en'] as const) expect(comparisonHtml(fromSummaries, lang)).toBe(comparisonHtml(fromLoaded, lang));
+      }
+      expect(summarised.has([A, B].join(',')), 'the generated cities were compared from their summaries').toBe(true);
+      expect(summarised.has(['hikaku-town', 'hikaku-city'].join(','))).toBe(true);
+    });
+
+    it('serves the folded overview and the goal pages over HTTP: links, anchors, 400 for a bad goal, 404 for a goal not shared', async () => {
+      const { ctx } = t();
+      const app = createApp({ db: ctx.db, store: ctx.store, clock: fixedClock(TODAY) });
+      const base = `/compare?cities=${A}&cities=${B}`;
+      for (const lang of ['ja', 'en'] as const) {
+        const suffix = lang === 'en' ? '&lang=en' : '';
+        const r = await app.request(base + suffix);
+        expect(r.status).toBe(200);
+        const html = await r.text();
+        const json = JSON.parse(await (await app.request(`${base}&format=json`)).text()) as { shared_goals: { id: string; columns: { kpis: unknown[] }[] }[]; shared_targets: unknown[] };
+        // The overview: a row per shared goal (its anchor kept) linking to its page, each city's count; no KPI listed, no target table.
+        const goals = json.shared_goals.map((g) => g.id);
+        expect([...html.matchAll(/<tr id="g-(\d+)">/g)].map((m) => m[1])).toEqual(goals);
+        for (const g of json.shared_goals) {
+          expect(html).toContain(`href="${base.replaceAll('&', '&amp;')}&amp;goal=${g.id}${suffix.replace('&', '&amp;')}"`);
+          const row = html.slice(html.indexOf(`<tr id="g-${g.id}">`), html.indexOf('</tr>', html.indexOf(`<tr id="g-${g.id}">`)));
+          expect([...row.matchAll(/<td>(?:<a [^>]*>)?(\d+)/g)].slice(1).map((m) => Number(m[1])), `goal ${g.id}`).toEqual(g.columns.map((c) => c.kpis.length));
+        }
+        expect(html).not.toContain('class="compare-kpis"');
+        expect(html).not.toContain('id="targets-h"');
+        // Bounded whatever the cities' size: the page less its same-definition groups (two here, each with its chart) is the form, the summary and the goals' table.
+        const same = html.slice(html.indexOf('<section aria-labelledby="same-h">'), html.indexOf('<section aria-labelledby="goals-h">'));
+        expect(Buffer.byteLength(html) - Buffer.byteLength(same)).toBeLessThan(20_000);
+        // Each goal page: its targets with their text, each city's first KPIs, the way back; together every shared target once.
+        const seen: string[] = [];
+        for (const g of goals) {
+          const page = await app.request(`${base}&goal=${g}${suffix}`);
+          expect(page.status, g).toBe(200);
+          const text = await page.text();
+          seen.push(...[...text.matchAll(/<tr id="t-([^"]+)">/g)].map((m) => m[1]!));
+          expect(text).toContain('class="compare-grid"');
+          expect(text).toContain(`href="${base.replaceAll('&', '&amp;')}${suffix.replace('&', '&amp;')}"`);
+          expect(text).toContain('aria-current="page"');
+          expect(Buffer.byteLength(text)).toBeLessThan(40_000);
+        }
+        expect(seen.length).toBe(json.shared_targets.length);
+      }
+      // The downloads stay whole whatever goal is asked.
+      expect(await (await app.request(`${base}&format=json&goal=3`)).text()).toBe(await (await app.request(`${base}&format=json`)).text());
+      // A goal that is no goal number is a 400 naming the parameter; a goal not shared, or fewer than two cities, a 404.
+      for (const bad of ['0', '18', '03', 'x', '1.2', '']) expect((await app.request(`${base}&goal=${bad}`)).status, bad).toBe(400);
+      expect((await app.request(`${base}&goal=1&goal=2`)).status).toBe(400);
+      const small = (await (await app.request('/compare?cities=ichinoseki&cities=hikaku-town&format=json')).json()) as { shared_goals: { id: string }[] };
+      const notShared = sdgGoals.find((g) => !small.shared_goals.some((s) => s.id === g.id))!;
+      expect((await app.request(`/compare?cities=ichinoseki&cities=hikaku-town&goal=${notShared.number}`)).status).toBe(404);
+      expect((await app.request(`/compare?cities=ichinoseki&cities=hikaku-town&goal=${small.shared_goals[0]!.id}`)).status).toBe(200);
+      expect((await app.request(`/compare?cities=ichinoseki&goal=2`)).status).toBe(404);
     });
 
     it('serves the page without loading any chosen city', async () => {
@@ -166,6 +296,10 @@ describeStaffApp(
         const html = await r.text();
         expect(html).toContain('id="same-h"');
         expect(html).toContain('nowhere');
+        // The folded overview of the two generated cities and one goal's page load no city either.
+        const folded = await (await app.request(`/compare?cities=${A}&cities=${B}`)).text();
+        const goal = /&amp;goal=(\d+)"/.exec(folded)![1];
+        expect((await app.request(`/compare?cities=${A}&cities=${B}&goal=${goal}`)).status).toBe(200);
       } finally {
         ctx.store.get = get;
       }

@@ -106,4 +106,27 @@ describe.each(testDatabases())('the home page with 300 cities on $name', (databa
       expect(r.text).not.toContain('<script>alert(1)');
     }
   });
+
+  it('the compare picker offers the chosen cities, a prefecture’s or those a name finds, never 200 arbitrary ones (issue 11.1)', async () => {
+    const boxes = (html: string) => [...html.matchAll(/name="cities" value="([^"]+)"/g)].map((m) => m[1]!);
+    // No prefecture, no name: nothing but the form and what to do (ja, en).
+    const bare = await get('/compare');
+    expect(bare.status).toBe(200);
+    expect(boxes(bare.text)).toEqual([]);
+    expect(bare.text).toContain('都道府県を選ぶか自治体名を入れて');
+    expect((await get('/compare?lang=en')).text).toContain('choose a prefecture or type a name');
+    // Chosen cities stay offered (checked), in the order chosen.
+    const chosen = await get('/compare?cities=gen-000&cities=ichinoseki');
+    expect(boxes(chosen.text)).toEqual(['gen-000', 'ichinoseki']);
+    expect(chosen.bytes).toBeLessThan(30_000);
+    // A prefecture: the chosen city, then that prefecture's cities.
+    const iwate = await get(`/compare?cities=gen-000&prefecture=${encodeURIComponent('岩手県')}`);
+    const inIwate = Array.from({ length: COUNT }, (_, i) => cityOf(i)).filter((c) => c.pref.ja === '岩手県').map((c) => c.id);
+    expect(boxes(iwate.text)[0]).toBe('gen-000');
+    expect(boxes(iwate.text).slice(1).sort()).toEqual([...inIwate, 'ichinoseki'].sort());
+    // A name: the cities it finds (第12市 and 第120–129市).
+    const byName = await get(`/compare?name=${encodeURIComponent('第12')}`);
+    expect(boxes(byName.text).sort()).toEqual(Array.from({ length: COUNT }, (_, i) => cityOf(i)).filter((c) => c.name.includes('第12')).map((c) => c.id).sort());
+    expect(byName.text).toContain(`value="第12"`);
+  });
 });

@@ -2,6 +2,9 @@ import { expect, it } from 'vitest';
 import { fixedClock } from '../../src/core/time/clock.ts';
 import { createApp } from '../../src/web/app.tsx';
 import { importCompareFixtures } from '../fixtures/compare-cities.ts';
+import { generateCity } from '../../bench/national/generate.ts';
+import { importPlanData } from '../../src/cities/plan-data-import.service.ts';
+import { goalOfTarget } from '../../src/core/sdg/sdg-framework.ts';
 import { describeStaffApp } from '../support/staff-app.ts';
 import { hiddenFields, StaffClient } from './staff-helpers.ts';
 
@@ -13,7 +16,8 @@ import { hiddenFields, StaffClient } from './staff-helpers.ts';
  * the node holding a KPI archived and restored; an actual and a commentary entered (invisible
  * until approved) and approved; a target revised; a status override; a rename; a KPI archived
  * and restored), each
- * page asked for before the write too (so the page cache and the one-KPI cache hold the old
+ * page (and a comparison large enough to fold, with the pages of the written KPIs' goals)
+ * asked for before the write too (so the page cache and the one-KPI cache hold the old
  * answer). Right after the write's response, every page must be what the same request gives
  * once everything has settled, from the whole city (store.get) and a fresh page cache: never
  * data older than a write whose response was returned. Another city's pages are unchanged.
@@ -31,6 +35,9 @@ function kpiPaths(kpiId: string): string[] {
 const PENDING_REVIEW = new Set(['actual entered', 'commentary']);
 
 const COMPARE = [`/compare?cities=${CITY}&cities=hikaku-town`, `/compare?cities=${CITY}&cities=kanazawa&cities=tsukuba&lang=en`];
+/** Two generated cities (131 and 142 KPIs): their comparison with Ichinoseki folds, each goal on a page of its own (`?goal=N`). */
+const GENERATED = [generateCity(0), generateCity(1)];
+const FOLDED = `/compare?cities=${GENERATED[0]!.id}&cities=${CITY}&cities=${GENERATED[1]!.id}`;
 
 async function body(app: { request: (p: string) => Response | Promise<Response> }, path: string): Promise<string> {
   const r = await app.request(path);
@@ -41,6 +48,10 @@ describeStaffApp('KPI pages and the compare page right after staff writes, attac
   it('show each kind of staff write at once, as the whole city gives it once settled', async () => {
     const { ctx } = t();
     await importCompareFixtures(ctx.db, ctx.store);
+    for (const g of GENERATED) {
+      expect((await importPlanData(ctx.db, g.file, 'test')).ok).toBe(true);
+      ctx.store.invalidate(g.id);
+    }
     await ctx.store.settled();
     const app = createApp({ db: ctx.db, store: ctx.store, staff: ctx.staff, clock: CLOCK });
     const staff = new StaffClient(app);
@@ -94,8 +105,12 @@ describeStaffApp('KPI pages and the compare page right after staff writes, attac
     const otherBefore = await Promise.all(other.map((p) => body(app, p)));
     const stale: string[] = [];
     const unseen: string[] = [];
+    // The folded comparison and the pages of the goals each written KPI is on (ja, and en for one).
+    const goalsOf = (kpi: string) => [...new Set(city.kpis.find((k) => k.id === kpi)!.sdgTargets.flatMap((t) => goalOfTarget(t)?.number ?? []))];
+    const folded = (kpis: readonly string[]) => [FOLDED, ...[...new Set(kpis.flatMap(goalsOf))].flatMap((g, i) => [`${FOLDED}&goal=${g}`, ...(i === 0 ? [`${FOLDED}&goal=${g}&lang=en`] : [])])];
+    expect((await body(app, FOLDED)).includes('&amp;goal='), 'the comparison folds').toBe(true);
     for (const [what, kpis, write] of writes) {
-      const paths = [...kpis.flatMap(kpiPaths), ...COMPARE];
+      const paths = [...kpis.flatMap(kpiPaths), ...COMPARE, ...folded(kpis)];
       // Asked before the write: the page cache and the one-KPI cache hold the answers.
       ctx.store.forget(CITY);
       const before = new Map<string, string>();

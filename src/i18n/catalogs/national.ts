@@ -31,8 +31,8 @@ export const nationalCatalog = defineCatalog({
     'nat.sdg.kpis': 'このゴールのKPI',
     'nat.sdg.kpisOfTarget': 'ターゲット{target}のKPI',
     'nat.kpi.targets': 'SDGsターゲット',
-    'nat.compare.showCities': 'この都道府県の自治体を表示',
-    'nat.compare.max': '自治体が多いため、都道府県を選んでから比べる自治体（{n}まで）を選んでください。',
+    'nat.compare.showCities': '自治体を表示',
+    'nat.compare.max': '自治体が多いため、都道府県を選ぶか自治体名を入れて表示してから、比べる自治体（{n}まで）を選んでください。',
     'nat.search.truncated': '一致が多いため、最初の{n}件から関連の高い順に表示しています。言葉を足すと絞り込めます。',
   },
   en: {
@@ -64,8 +64,8 @@ export const nationalCatalog = defineCatalog({
     'nat.sdg.kpis': 'KPIs of this goal',
     'nat.sdg.kpisOfTarget': 'KPIs of target {target}',
     'nat.kpi.targets': 'SDG targets',
-    'nat.compare.showCities': "Show this prefecture's municipalities",
-    'nat.compare.max': 'There are many municipalities: choose a prefecture, then up to {n} municipalities to compare.',
+    'nat.compare.showCities': 'Show municipalities',
+    'nat.compare.max': 'There are many municipalities: choose a prefecture or type a name and show them, then choose up to {n} municipalities to compare.',
     'nat.search.truncated': 'Many matches: the first {n} are ranked and shown. Add a word to narrow the search.',
   },
 });

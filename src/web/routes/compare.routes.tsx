@@ -1,9 +1,10 @@
 import { Hono } from 'hono';
-import { compareCities, currentComparisonPage, MAX_COMPARED } from '../../summaries/city-comparison.service.ts';
+import { compareCities, currentComparisonGoalPage, currentComparisonPage, MAX_COMPARED } from '../../summaries/city-comparison.service.ts';
 import { cityChoices } from '../../summaries/national.service.ts';
 import type { CityData } from '../../core/city/city.ts';
 import { viewContextOf } from '../request-context.ts';
-import { CompareView } from '../views/compare.view.tsx';
+import { CompareGoalView, CompareView } from '../views/compare.view.tsx';
+import { errors } from '../errors.ts';
 import { clockOf, type WebDeps } from '../web-deps.ts';
 import { cityFilterOf, pagingOf } from './national-json.ts';
 import { citiesById, cityPeers, definitionCounts, sameKpiPage } from '../../summaries/comparison.service.ts';
@@ -18,8 +19,31 @@ const CITY_ID = /^[a-z0-9-]{1,64}$/;
 /** Peers listed (and offered as checkboxes) at most, nearest in size first. */
 const PEER_LIST_SIZE = 20;
 
-/** Cities offered as checkboxes at once: the whole list while it is short, else one prefecture's. */
+/**
+ * Cities offered as checkboxes without a prefecture or name: every city while there are at most
+ * this many (a prefecture's or a one-city installation, the seeds); above it only the chosen ones,
+ * and the form asks for a prefecture or a name first (200 checkboxes of arbitrary cities out of
+ * 1,741 were 21 kB that helped nobody choose, issue 11.1).
+ */
+const WHOLE_LIST_SIZE = 50;
+
+/** Cities offered at most for a prefecture or a name (Hokkaido, the largest prefecture, has 179). */
 const CHOOSER_SIZE = 200;
+
+/** `?goal=`: an SDG goal number, 1 to 17, written without a leading zero. */
+const GOAL_NUMBER = /^(1[0-7]|[1-9])$/;
+
+/**
+ * The goal page a compare query asks for (`?goal=N`), or undefined for the main page; a value
+ * that is no goal number, or a repeated one, is a 400 naming the parameter (as the KPI list's
+ * `?goal=`), never the main page under another cache key.
+ */
+function goalOf(values: readonly string[] | undefined): number | undefined {
+  if (values === undefined) return undefined;
+  if (values.length > 1) throw errors.invalidInput({ kind: 'query', name: 'goal' }, { kind: 'repeated' });
+  if (!GOAL_NUMBER.test(values[0]!)) throw errors.invalidInput({ kind: 'query', name: 'goal' }, { kind: 'not-a-choice' });
+  return Number(values[0]);
+}
 
 /** The cities a compare query names: those found (in order, each once) and what the query named wrongly. */
 export interface ChosenCities<T = CityData> {
@@ -73,8 +97,9 @@ export function compareQueryProblem(q: ChosenCities, example: string): string {
 }
 
 /**
- * `/compare`: choose cities (GET form: the list, or one prefecture's cities when there are
- * many) and see the chosen ones' KPIs side by side on shared targets and goals.
+ * `/compare`: choose cities (GET form: every city while there are few, else the chosen ones and
+ * those of a prefecture or a name) and see the chosen ones' KPIs side by side on shared targets
+ * and goals; a large comparison folds into its shared goals, each on `?goal=N`.
  */
 export function compareRoutes(deps: WebDeps): Hono {
   const { store, db } = deps;
@@ -94,22 +119,32 @@ export function compareRoutes(deps: WebDeps): Hono {
     }
     // The page: the chosen cities' rows (one query) and their KPI summaries; no city is loaded
     // unless a write to one of them has not reached its summaries yet (currentComparisonPage).
+    const goal = goalOf(c.req.queries('goal'));
     const peersOf = c.req.query('peers');
     const peersId = peersOf && CITY_ID.test(peersOf) ? peersOf : null;
     const found = await citiesById(db, [...namedIds(values).ids, ...(peersId ? [peersId] : [])]);
     const query = await chooseCities(values, async (id) => found.get(id) ?? null, (city) => city.id);
     const { chosen } = query;
+    if (goal !== undefined) {
+      // `?goal=N`: that shared goal's targets and each city's KPIs on it (a large comparison's overview links here).
+      const page = chosen.length >= 2 ? await currentComparisonGoalPage(db, store, chosen, goal) : null;
+      if (!page) return notFound(c);
+      return htmlPage(c, <CompareGoalView ctx={viewContextOf(c)} page={page} today={clockOf(deps).todayInTokyo()} />);
+    }
     const selected = chosen.map((city) => city.id);
     const filter = cityFilterOf(c);
     // `?peers=<city>` offers that city's peers by population (issue 15.6) instead of the directory.
     const peerCity = peersId ? (found.get(peersId) ?? null) : null;
+    // Without a prefecture or a name, the whole list only while it is short (WHOLE_LIST_SIZE).
+    const narrowed = filter.prefecture !== undefined || filter.name !== undefined;
     // Independent reads in one round (the chooser's size depends only on whether peers were asked).
     const [comparison, peers, { cities, total, prefectures }] = await Promise.all([
       chosen.length >= 2 ? currentComparisonPage(db, store, chosen) : null,
       peerCity ? cityPeers(db, peerCity, PEER_LIST_SIZE) : null,
-      cityChoices(db, filter, peerCity ? 1 : CHOOSER_SIZE),
+      cityChoices(db, filter, peerCity ? 1 : narrowed ? CHOOSER_SIZE : WHOLE_LIST_SIZE),
     ]);
-    const candidates = peers && peerCity ? [peerCity, ...peers.peers] : cities;
+    const listed = narrowed || total <= WHOLE_LIST_SIZE ? cities : [];
+    const candidates = peers && peerCity ? [peerCity, ...peers.peers] : listed;
     const offered = [...chosen, ...candidates.filter((city) => !selected.includes(city.id))];
     const counts = comparison ? await definitionCounts(db, comparison.sameKpis.map((g) => g.key)) : new Map<string, number>();
     return htmlPage(
@@ -123,7 +158,8 @@ export function compareRoutes(deps: WebDeps): Hono {
         unknown={query.unknown}
         prefectures={prefectures}
         prefecture={filter.prefecture}
-        more={!peers && total > cities.length}
+        name={filter.name}
+        more={!peers && total > listed.length}
         peersOf={peerCity && peers ? { city: peerCity, peers } : undefined}
         nationalCounts={counts}
         today={clockOf(deps).todayInTokyo()}

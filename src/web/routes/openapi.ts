@@ -23,6 +23,11 @@ const bilingual = { type: 'object', properties: { ja: { type: 'string' }, en: { 
 const snakeMap = { type: 'object', propertyNames: { pattern: '^[a-z][a-z0-9_]*$' } } as const;
 const unpublishedYears = { type: 'array', items: { type: 'integer' }, description: 'Years whose figures are not published yet (left out)' } as const;
 const paging = { page: { type: 'integer' }, page_size: { type: 'integer' }, total: { type: 'integer' }, page_count: { type: 'integer' } } as const;
+/** The query parameters of every paged list (national-json.ts pagingOf): a value out of range falls back to the default. */
+const pagingParams = [
+  { name: 'page', in: 'query', required: false, description: '1-based page; past the last page the list is empty', schema: { type: 'integer', minimum: 1, default: 1 }, example: 1 },
+  { name: 'page_size', in: 'query', required: false, description: 'Items per page', schema: { type: 'integer', minimum: 1, maximum: 200, default: 50 }, example: 50 },
+] as const;
 /**
  * The fields every KPI answer shares, whether evaluated from the city's data (KpiFields) or read
  * from the cross-city summaries (KpiSummary): one definition, so the two cannot drift apart.
@@ -57,12 +62,17 @@ export const openApiDocument = {
   },
   servers: [{ url: '/api/v1' }],
   paths: {
-    '/cities': { get: { summary: 'The cities', operationId: 'listCities', responses: { 200: ok('The cities', 'CityList') } } },
+    '/cities': { get: { summary: 'The cities, one page at a time', operationId: 'listCities', parameters: [...pagingParams], responses: { 200: ok('The cities', 'CityList') } } },
     '/cities/{city}': {
       get: { summary: 'A city: plans, KPI status counts, covered SDG goals', operationId: 'getCity', parameters: [cityParam], responses: { 200: ok('The city', 'City'), 404: problem } },
     },
     '/cities/{city}/kpis': {
-      get: { summary: "A city's KPIs against their current targets", operationId: 'listCityKpis', parameters: [cityParam], responses: { 200: ok('KPIs', 'KpiList'), 404: problem } },
+      get: {
+        summary: "A city's KPIs against their current targets, one page at a time (50 by default, at most 200; `total` and `page_count` say how many)",
+        operationId: 'listCityKpis',
+        parameters: [cityParam, ...pagingParams],
+        responses: { 200: ok('One page of KPIs', 'KpiPage'), 404: problem },
+      },
     },
     '/cities/{city}/kpis/{kpi}': {
       get: {
@@ -104,7 +114,7 @@ export const openApiDocument = {
       get: {
         summary: "A goal's targets, each with every city's KPIs tagged with it",
         operationId: 'getGoal',
-        parameters: [{ name: 'goal', in: 'path', required: true, schema: { type: 'string', pattern: '^([1-9]|1[0-7])$' }, example: '7' }],
+        parameters: [{ name: 'goal', in: 'path', required: true, schema: { type: 'string', pattern: '^([1-9]|1[0-7])$' }, example: '7' }, ...pagingParams],
         responses: { 200: ok('The goal', 'Goal'), 404: problem },
       },
     },
@@ -220,6 +230,11 @@ export const openApiDocument = {
       },
       Kpi: { allOf: [{ $ref: '#/components/schemas/KpiFields' }] },
       KpiList: { type: 'object', required: ['city', 'kpis'], properties: { city: { type: 'string' }, unpublished_years: unpublishedYears, kpis: { type: 'array', items: { $ref: '#/components/schemas/Kpi' } } } },
+      KpiPage: {
+        type: 'object',
+        required: ['city', 'unpublished_years', 'page', 'page_size', 'total', 'page_count', 'kpis'],
+        properties: { city: { type: 'string' }, unpublished_years: unpublishedYears, ...paging, kpis: { type: 'array', items: { $ref: '#/components/schemas/Kpi' } } },
+      },
       KpiSummary: {
         type: 'object',
         description: 'A KPI as the cross-city pages list it (from the summaries kept per city): the fields of every KPI, figures without their precise values, the forecast as its verdict',

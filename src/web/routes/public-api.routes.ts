@@ -6,7 +6,7 @@ import { buildKpiDetail } from '../../kpis/kpi-detail.service.ts';
 import { observationsTable, publishedRatesTable } from '../../open-data/open-data.service.ts';
 import { MAX_QUERY_LENGTH } from '../../search/search.service.ts';
 import { searchNational } from '../../summaries/national-search.service.ts';
-import { goalCountsAll, goalPage } from '../../summaries/national.service.ts';
+import { goalCountsAll, goalPage, page as pageOf } from '../../summaries/national.service.ts';
 import { goalCountsJson, goalFilterOf, goalPageJson, pagingOf } from './national-json.ts';
 import type { WebDeps } from '../web-deps.ts';
 import { compareQueryProblem, loadChosen } from './compare.routes.tsx';
@@ -33,12 +33,19 @@ export function publicApiRoutes(deps: WebDeps): Hono {
     return c.json({ ...cityJson(pages.overview), unpublished_years: pages.overview.unpublishedYears ?? [] });
   });
 
+  /**
+   * A city's KPIs, one page at a time as every list of the API (`?page=`, `?page_size=` 50 by
+   * default, at most 200; the answer says `total` and `page_count`): a 272-KPI city answered
+   * 270 kB at once. A page past the last is an empty list, as on `/sdgs/:goal`.
+   */
   api.get('/cities/:city/kpis', async (c) => {
+    const { page, pageSize } = pagingOf(c);
     const pages = await openCityPages(deps.db, store, c.req.param('city'), deps.cityPages);
     if (!pages) return unknownCity(c.req.param('city'));
     const { city, unpublishedYears } = pages.overview;
+    const { items, total } = await pages.kpiJsonTexts({}, { offset: (page - 1) * pageSize, limit: pageSize });
     // As c.json would write it, spliced from each KPI's JSON text (cityKpisJsonBytes).
-    return c.newResponse(cityKpisJsonBytes(city.id, unpublishedYears ?? [], await pages.kpiJsonTexts({})), undefined, { 'Content-Type': 'application/json' });
+    return c.newResponse(cityKpisJsonBytes(city.id, unpublishedYears ?? [], pageOf(items, page, pageSize, total)), undefined, { 'Content-Type': 'application/json' });
   });
 
   api.get('/cities/:city/kpis/:kpi', async (c) => {

@@ -14,6 +14,8 @@ import type { CityKpi, GoalDetail, GoalOverview } from '../../summaries/sdg-over
 import { kpiJson, preciseJson } from '../../formats/json/kpi-json.ts';
 import { problemJson } from '../errors.ts';
 import { joinParts } from '../html-page.ts';
+import type { Page } from '../../summaries/national.service.ts';
+import { pageJson } from './national-json.ts';
 import { licenceOf, type LicenceInfo } from '../../open-data/licence.ts';
 import { withLocalGovernmentCode } from '../../open-data/open-data.service.ts';
 
@@ -111,16 +113,19 @@ export function cityKpiJson(x: CityKpi) {
 }
 
 /**
- * The API's list of a city's KPIs (`{"city", "unpublished_years", "kpis": [cityKpiJson…]}`) as
- * the UTF-8 bytes of its compact JSON, spliced from each KPI's API object already as text
- * (`JSON.stringify` of a {@link kpiJson}, with its id): byte for byte `JSON.stringify` of the
- * objects, without parsing 300 KPIs' JSON to write it again, nor building one 300 kB string that
- * the response would flatten and check again (html-page.ts does the same for pages).
+ * One page of the API's list of a city's KPIs (`{"city", "unpublished_years", "page",
+ * "page_size", "total", "page_count", "kpis": [cityKpiJson…]}`, the paging fields as every paged
+ * list of the API writes them, national-json.ts `pageJson`) as the UTF-8 bytes of its compact
+ * JSON, spliced from each KPI's API object already as text (`JSON.stringify` of a {@link kpiJson},
+ * with its id; the summaries store it): byte for byte `JSON.stringify` of the objects, without
+ * parsing each KPI's JSON to write it again, nor building one long string that the response
+ * would flatten and check again (html-page.ts does the same for pages).
  */
-export function cityKpisJsonBytes(cityId: string, unpublishedYears: readonly number[], kpiJsons: readonly { readonly kpiId: string; readonly json: string }[]): Uint8Array<ArrayBuffer> {
+export function cityKpisJsonBytes(cityId: string, unpublishedYears: readonly number[], page: Page<{ readonly kpiId: string; readonly json: string }>): Uint8Array<ArrayBuffer> {
   const city = JSON.stringify(cityId);
-  const parts: string[] = [`{"city":${city},"unpublished_years":${JSON.stringify(unpublishedYears)},"kpis":[`];
-  kpiJsons.forEach((k, i) => {
+  const paging = JSON.stringify(pageJson(page));
+  const parts: string[] = [`{"city":${city},"unpublished_years":${JSON.stringify(unpublishedYears)},${paging.slice(1, -1)},"kpis":[`];
+  page.items.forEach((k, i) => {
     parts.push(`${i > 0 ? ',' : ''}{"city":${city},`, k.json.slice(1, -1), `,"url":${JSON.stringify(`/api/v1/cities/${cityId}/kpis/${k.kpiId}`)}}`);
   });
   parts.push(']}');

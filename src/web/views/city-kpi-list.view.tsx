@@ -147,7 +147,7 @@ export function KpiListView(props: { ctx: ViewContext; city: City; list: CityKpi
       breadcrumbs={cityBreadcrumbs(ctx, data.city)}
     >
       <h1>{title}</h1>
-      <DownloadLinks ctx={ctx} base={ctx.href(base)} json={list.active ? undefined : `/api/v1/cities/${data.city.id}/kpis`} label={ctx.t(list.active ? 'pub.kpiList.downloadFiltered' : 'pub.kpiList.downloadAll')} />
+      <DownloadLinks ctx={ctx} base={ctx.href(base)} label={ctx.t(list.active ? 'pub.kpiList.downloadFiltered' : 'pub.kpiList.downloadAll')} />
       <p>
         <a href={ctx.href(`/cities/${data.city.id}/progress`)}>{ctx.t('pub.glance.link')}</a>
       </p>

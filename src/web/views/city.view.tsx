@@ -108,7 +108,8 @@ export function CityView(props: { ctx: ViewContext; overview: CityPageSummary; h
       <PeersLink ctx={ctx} city={city} />
       <section aria-labelledby="kpi-h">
         <h2 id="kpi-h">{ctx.t('pub.kpi.list')}</h2>
-        <DownloadLinks ctx={ctx} base={ctx.href(`/cities/${city.id}/kpis`)} json={`/api/v1/cities/${city.id}/kpis`} label={ctx.t('pub.kpiList.downloadAll')} />
+        {/* Every KPI as CSV and JSON (the list's downloads; the API's list is paged). */}
+        <DownloadLinks ctx={ctx} base={ctx.href(`/cities/${city.id}/kpis`)} label={ctx.t('pub.kpiList.downloadAll')} />
         <p>
           <a href={ctx.href(`/cities/${city.id}/progress`)}>{ctx.t('pub.glance.link')}</a>
         </p>

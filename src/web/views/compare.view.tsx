@@ -1,11 +1,12 @@
 import type { City } from '../../core/city/city.ts';
-import type { ComparedColumn, ComparedKpi, ComparisonPage } from '../../summaries/city-comparison.service.ts';
+import type { ComparedColumn, ComparedKpi, ComparisonGoalPage, ComparisonPage, SharedGoalCount, SharedTarget } from '../../summaries/city-comparison.service.ts';
 import { fill } from './fill.ts';
 import { CountCell } from './status-count-table.tsx';
 import { parens } from './format.ts';
 import type { PrefectureCount } from '../../summaries/national.service.ts';
 import { PrefectureSelect } from './national-parts.tsx';
 import { KPIS_SHOWN_PER_THEME, MAX_COMPARED } from '../../summaries/city-comparison.service.ts';
+import type { SdgGoal } from '../../core/sdg/sdg-framework.ts';
 import { Layout } from './layout.tsx';
 import { nextTarget } from '../../core/kpi/kpi-definition.ts';
 import type { CityPeers } from '../../summaries/comparison.service.ts';
@@ -15,7 +16,11 @@ import { achievementLabel, DownloadLinks, GoalChip, kpiPath, quantityLabel, time
 import { RateBar, StatusBadge } from './status-badge.tsx';
 import { localized, type ViewContext } from './view-context.ts';
 
-/** `/compare?cities=a&cities=b`: a GET form of city checkboxes, then the KPIs of the chosen cities on shared targets and goals. */
+/**
+ * `/compare?cities=a&cities=b`: a GET form of city checkboxes, then the KPIs of the chosen cities
+ * on shared targets and goals; a large comparison (`comparison.folded`) shows each shared goal's
+ * counts instead, each linking to its own page ({@link CompareGoalView}).
+ */
 export function CompareView(props: {
   ctx: ViewContext;
   all: readonly City[];
@@ -28,7 +33,9 @@ export function CompareView(props: {
   /** Prefectures to narrow the offered cities to, when there are many. */
   prefectures?: readonly PrefectureCount[];
   prefecture?: string | undefined;
-  /** More cities exist than offered: choose a prefecture to see them. */
+  /** The name fragment the offered cities were found by, if any. */
+  name?: string | undefined;
+  /** More cities exist than offered: choose a prefecture or type a name to see them. */
   more?: boolean;
   /** The city whose peers by population are offered (`?peers=`), with them. */
   peersOf?: { city: City; peers: CityPeers } | undefined;
@@ -49,6 +56,8 @@ export function CompareView(props: {
         {props.prefectures && props.prefectures.length > 1 ? (
           <p class="filters">
             <PrefectureSelect ctx={ctx} prefectures={props.prefectures} value={props.prefecture} id="f-prefecture" />
+            <label for="f-name">{ctx.t('nat.home.name')}</label>
+            <input id="f-name" name="name" type="search" value={props.name ?? ''} maxlength={40} />
             <button type="submit">{ctx.t('nat.compare.showCities')}</button>
           </p>
         ) : null}
@@ -92,28 +101,144 @@ export function CompareView(props: {
               <SameKpiBlock ctx={ctx} group={group} index={i} nationalCount={props.nationalCounts.get(group.key)} today={props.today} />
             ))}
           </section>
-          <section aria-labelledby="targets-h">
-            <h2 id="targets-h">{ctx.t('pub.compare.targets')}</h2>
-            {comparison.sharedTargets.length === 0 ? <p>{ctx.t('pub.compare.noTargets')}</p> : null}
-            {comparison.sharedTargets.length > 0 ? <SharedTargetsTable ctx={ctx} comparison={comparison} /> : null}
-          </section>
-          <section aria-labelledby="goals-h">
-            <h2 id="goals-h">{ctx.t('pub.compare.goals')}</h2>
-            {comparison.sharedGoals.length === 0 ? <p>{ctx.t('pub.compare.noGoals')}</p> : null}
-            {comparison.sharedGoals.map((theme) => (
-              <ThemeBlock
-                ctx={ctx}
-                columns={theme.columns}
-                id={`g-${theme.goal.id}`}
-                goal={theme.goal.number}
-                heading={`${ctx.t('pub.sdg.goal')} ${theme.goal.id} ${localized(ctx, theme.goal.short.ja, theme.goal.short.en)}`}
-                chip={<GoalChip ctx={ctx} goal={theme.goal} />}
-                today={props.today}
-              />
-            ))}
-          </section>
+          {comparison.folded ? (
+            <GoalsOverview ctx={ctx} comparison={comparison} sharedGoals={comparison.sharedGoals} query={query} />
+          ) : (
+            <>
+              <section aria-labelledby="targets-h">
+                <h2 id="targets-h">{ctx.t('pub.compare.targets')}</h2>
+                {comparison.sharedTargets.length === 0 ? <p>{ctx.t('pub.compare.noTargets')}</p> : null}
+                {comparison.sharedTargets.length > 0 ? <SharedTargetsTable ctx={ctx} cities={comparison.cities} targets={comparison.sharedTargets} /> : null}
+              </section>
+              <section aria-labelledby="goals-h">
+                <h2 id="goals-h">{ctx.t('pub.compare.goals')}</h2>
+                {comparison.sharedGoals.length === 0 ? <p>{ctx.t('pub.compare.noGoals')}</p> : null}
+                {comparison.sharedGoals.map((theme) => (
+                  <ThemeBlock
+                    ctx={ctx}
+                    columns={theme.columns}
+                    id={`g-${theme.goal.id}`}
+                    goal={theme.goal.number}
+                    heading={goalHeading(ctx, theme.goal)}
+                    chip={<GoalChip ctx={ctx} goal={theme.goal} />}
+                    today={props.today}
+                  />
+                ))}
+              </section>
+            </>
+          )}
         </>
       )}
+    </Layout>
+  );
+}
+
+/** A goal as the compare pages name it: 「ゴール 7 エネルギーをみんなに そしてクリーンに」. */
+const goalHeading = (ctx: ViewContext, goal: SdgGoal) => `${ctx.t('pub.sdg.goal')} ${goal.id} ${localized(ctx, goal.short.ja, goal.short.en)}`;
+
+/** The compare query of these cities (`cities=a&cities=b`), as the page's links carry it. */
+const citiesQuery = (cities: readonly City[]) => cities.map((c) => `cities=${encodeURIComponent(c.id)}`).join('&');
+
+/**
+ * A large comparison's goals ({@link COMPARE_ROWS_ON_ONE_PAGE} in city-comparison.service.ts): one
+ * table, a row per shared goal with its count of shared targets and each city's count of KPIs on
+ * it (linking to that city's KPI list on the goal); the goal's name links to its own page
+ * (`?goal=N`) with those targets and each city's first KPIs. The row keeps the goal's anchor
+ * (`#g-N`) of the page that fits on one screen.
+ */
+function GoalsOverview(props: { ctx: ViewContext; comparison: ComparisonPage; sharedGoals: readonly SharedGoalCount[]; query: string }) {
+  const { ctx, comparison } = props;
+  return (
+    <section aria-labelledby="goals-h">
+      <h2 id="goals-h">{ctx.t('pub.compare.goals')}</h2>
+      <p>{fill(ctx.t('pub.compare.foldedLead'), { targets: String(comparison.sharedTargets.length), goals: String(props.sharedGoals.length) })}</p>
+      <div class="table-scroll" tabindex={0} role="region" aria-labelledby="goals-caption">
+        <table>
+          <caption id="goals-caption">{ctx.t('pub.compare.goalsCaption')}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{ctx.t('pub.sdg.goal')}</th>
+              <th scope="col">{ctx.t('pub.compare.targetsColumn')}</th>
+              {comparison.cities.map((c) => (
+                <th scope="col">{localized(ctx, c.name, c.nameEn)}</th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {props.sharedGoals.map((g) => (
+              <tr id={`g-${g.goal.id}`}>
+                <th scope="row">
+                  <a href={ctx.href(`/compare?${props.query}&goal=${g.goal.number}`)}>{goalHeading(ctx, g.goal)}</a>
+                </th>
+                <td>{comparison.sharedTargets.filter((t) => t.target.goal === g.goal.id).length}</td>
+                {g.columns.map((col) => (
+                  <CountCell
+                    n={col.total}
+                    href={ctx.href(`/cities/${encodeURIComponent(col.city.id)}/kpis?goal=${g.goal.number}`)}
+                    label={fill(ctx.t('pub.compare.goalCell'), { n: String(col.total), city: localized(ctx, col.city.name, col.city.nameEn), goal: g.goal.id })}
+                  />
+                ))}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </section>
+  );
+}
+
+/**
+ * `/compare?cities=a&cities=b&goal=N`: one goal the cities share: its shared targets (a table of
+ * counts) and each city's first {@link KPIS_SHOWN_PER_THEME} KPIs on it; a link back to the
+ * comparison first, the other shared goals' pages last (after what the page is about). Served
+ * for any shared goal, whether or not the comparison folds (so a link to it never breaks when
+ * the cities' KPIs change).
+ */
+export function CompareGoalView(props: { ctx: ViewContext; page: ComparisonGoalPage; today: string }) {
+  const { ctx, page } = props;
+  const query = citiesQuery(page.cities);
+  const overview = ctx.href(`/compare?${query}`);
+  const title = fill(ctx.t('pub.compare.goalTitle'), { goal: goalHeading(ctx, page.goal) });
+  return (
+    <Layout
+      ctx={ctx}
+      title={title}
+      breadcrumbs={[
+        { href: ctx.href('/'), label: ctx.t('nav.home') },
+        { href: overview, label: ctx.t('pub.compare.title') },
+      ]}
+    >
+      <h1>{title}</h1>
+      <p role="status">
+        {fill(ctx.t('pub.compare.goalSummary'), {
+          cities: page.cities.map((c) => localized(ctx, c.name, c.nameEn)).join(ctx.lang === 'ja' ? '・' : ', '),
+          goal: page.goal.id,
+          targets: String(page.sharedTargets.length),
+        })}
+      </p>
+      <p>
+        <a href={overview}>{ctx.t('pub.compare.backToOverview')}</a>
+      </p>
+      <section aria-labelledby="targets-h">
+        <h2 id="targets-h">{fill(ctx.t('pub.compare.goalTargets'), { goal: page.goal.id })}</h2>
+        {page.sharedTargets.length === 0 ? <p>{ctx.t('pub.compare.noGoalTargets')}</p> : <SharedTargetsTable ctx={ctx} cities={page.cities} targets={page.sharedTargets} />}
+      </section>
+      <section aria-labelledby="goal-kpis-h">
+        <h2 id="goal-kpis-h">{fill(ctx.t('pub.compare.goalKpis'), { goal: page.goal.id })}</h2>
+        <ThemeColumns ctx={ctx} columns={page.columns} goal={page.goal.number} level={3} today={props.today} />
+      </section>
+      <nav aria-labelledby="goal-pages-h">
+        <h2 id="goal-pages-h">{ctx.t('pub.compare.goals')}</h2>
+        <ul class="goal-pages">
+          {page.sharedGoals.map((g) => (
+            <li>
+              <a href={ctx.href(`/compare?${query}&goal=${g.number}`)} aria-current={g.number === page.goal.number ? 'page' : undefined}>
+                {goalHeading(ctx, g)}
+              </a>
+            </li>
+          ))}
+        </ul>
+      </nav>
     </Layout>
   );
 }
@@ -124,8 +249,8 @@ export function CompareView(props: {
  * or more, and a list of KPIs under each made the page 0.5–1.9 MB (issue 11.1). The KPIs
  * themselves are listed per shared goal below, and in the comparison's CSV and JSON.
  */
-function SharedTargetsTable(props: { ctx: ViewContext; comparison: ComparisonPage }) {
-  const { ctx, comparison } = props;
+function SharedTargetsTable(props: { ctx: ViewContext; cities: readonly City[]; targets: readonly SharedTarget[] }) {
+  const { ctx } = props;
   return (
     <div class="table-scroll" tabindex={0} role="region" aria-labelledby="targets-caption">
       <table>
@@ -133,13 +258,13 @@ function SharedTargetsTable(props: { ctx: ViewContext; comparison: ComparisonPag
         <thead>
           <tr>
             <th scope="col">{ctx.t('pub.sdg.target')}</th>
-            {comparison.cities.map((c) => (
+            {props.cities.map((c) => (
               <th scope="col">{localized(ctx, c.name, c.nameEn)}</th>
             ))}
           </tr>
         </thead>
         <tbody>
-          {comparison.sharedTargets.map((theme) => (
+          {props.targets.map((theme) => (
             <tr id={`t-${theme.target.id}`}>
               <th scope="row">
                 {theme.target.id} <span class="small">{localized(ctx, theme.target.title.ja, theme.target.title.en)}</span>
@@ -166,37 +291,44 @@ function SharedTargetsTable(props: { ctx: ViewContext; comparison: ComparisonPag
  * filtered by the goal; the CSV and JSON of the comparison keep every KPI.
  */
 function ThemeBlock(props: { ctx: ViewContext; columns: readonly ComparedColumn[]; id: string; heading: string; goal: number; text?: string; chip?: unknown; today: string }) {
-  const { ctx } = props;
   return (
     <section class="theme" aria-labelledby={`${props.id}-h`}>
       <h3 id={`${props.id}-h`}>{props.heading}</h3>
       {props.text ? <p class="small">{props.text}</p> : null}
-      <div class="compare-grid" style={`--cols:${props.columns.length}`}>
-        {props.columns.map((col) => (
-          <div class="compare-col">
-            <h4>{localized(ctx, col.city.name, col.city.nameEn)}</h4>
-            {col.total === 0 ? (
-              <p class="muted small">{ctx.t('pub.compare.noKpiHere')}</p>
-            ) : (
-              <>
-                <ul class="compare-kpis">
-                  {col.kpis.map((k) => (
-                    <CompareKpi ctx={ctx} item={k} today={props.today} />
-                  ))}
-                </ul>
-                {col.total > KPIS_SHOWN_PER_THEME ? (
-                  <p class="small">
-                    <a href={ctx.href(`/cities/${encodeURIComponent(col.city.id)}/kpis?goal=${props.goal}`)}>
-                      {fill(ctx.t('pub.compare.more'), { n: String(col.total - KPIS_SHOWN_PER_THEME), total: String(col.total), goal: String(props.goal) })}
-                    </a>
-                  </p>
-                ) : null}
-              </>
-            )}
-          </div>
-        ))}
-      </div>
+      <ThemeColumns ctx={props.ctx} columns={props.columns} goal={props.goal} level={4} today={props.today} />
     </section>
+  );
+}
+
+/** Each city's column of a shared goal: its first KPIs, and how many more with their link; city names as headings of `level`. */
+function ThemeColumns(props: { ctx: ViewContext; columns: readonly ComparedColumn[]; goal: number; level: 3 | 4; today: string }) {
+  const { ctx } = props;
+  return (
+    <div class="compare-grid" style={`--cols:${props.columns.length}`}>
+      {props.columns.map((col) => (
+        <div class="compare-col">
+          {props.level === 3 ? <h3>{localized(ctx, col.city.name, col.city.nameEn)}</h3> : <h4>{localized(ctx, col.city.name, col.city.nameEn)}</h4>}
+          {col.total === 0 ? (
+            <p class="muted small">{ctx.t('pub.compare.noKpiHere')}</p>
+          ) : (
+            <>
+              <ul class="compare-kpis">
+                {col.kpis.map((k) => (
+                  <CompareKpi ctx={ctx} item={k} today={props.today} />
+                ))}
+              </ul>
+              {col.total > KPIS_SHOWN_PER_THEME ? (
+                <p class="small">
+                  <a href={ctx.href(`/cities/${encodeURIComponent(col.city.id)}/kpis?goal=${props.goal}`)}>
+                    {fill(ctx.t('pub.compare.more'), { n: String(col.total - KPIS_SHOWN_PER_THEME), total: String(col.total), goal: String(props.goal) })}
+                  </a>
+                </p>
+              ) : null}
+            </>
+          )}
+        </div>
+      ))}
+    </div>
   );
 }
 
