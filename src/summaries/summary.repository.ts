@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { CityRow } from '../cities/city.table.ts';
 import { inTransaction, type Executor } from '../storage/database.ts';
-import { summaryDb, type CityPageSummariesTable, type KpiSummaryNodesTable, type KpiSummariesTable, type KpiSummaryRow, type KpiSummaryTargetsTable, type SearchEntriesTable, type SearchEntryRow } from './summary.table.ts';
+import { summaryDb, type CityPageSummariesTable, type PlanPageSummariesTable, type KpiSummaryNodesTable, type KpiSummariesTable, type KpiSummaryRow, type KpiSummaryTargetsTable, type SearchEntriesTable, type SearchEntryRow } from './summary.table.ts';
 
 /**
  * All SQL of the national summaries (issue 11): city revisions, the per-KPI summaries the
@@ -81,6 +81,8 @@ export interface CitySummaryRows {
   readonly nodes: readonly KpiSummaryNodesTable[];
   /** The city's overview as its pages show it. */
   readonly page: CityPageSummariesTable;
+  /** Each plan's public page (plans/plan-page.model.ts). */
+  readonly plans: readonly PlanPageSummariesTable[];
 }
 
 /**
@@ -106,6 +108,9 @@ export async function replaceCitySummaries(db: Executor, cityId: string, revisio
     for (let i = 0; i < rows.nodes.length; i += BATCH) await t.insertInto('kpi_summary_nodes').values(rows.nodes.slice(i, i + BATCH)).execute();
     await t.deleteFrom('city_page_summaries').where('city_id', '=', cityId).execute();
     await t.insertInto('city_page_summaries').values(rows.page).execute();
+    await t.deleteFrom('plan_page_summaries').where('city_id', '=', cityId).execute();
+    // One plan a statement: a plan's page model is some hundreds of kB for a plan of 300 KPIs.
+    for (const plan of rows.plans) await t.insertInto('plan_page_summaries').values(plan).execute();
     // The SDG pages' counts (issue 11.1): per goal and status, this city's KPIs, each once per goal.
     await t.deleteFrom('goal_city_counts').where('city_id', '=', cityId).execute();
     await sql`
@@ -453,6 +458,35 @@ export async function freshCityPageSummary(db: Executor, cityId: string): Promis
     .whereRef('r.summarized_revision', '>=', 'r.revision')
     .executeTakeFirst();
   return row?.page_json;
+}
+
+/** What {@link freshPlanPageSummary} reads of a plan's page. */
+export type PlanPageSummary =
+  /** The city's summaries are fresh: its plan's model (and its table when asked), or none for a plan the city does not have. */
+  | { readonly summarizedRevision: number; readonly modelJson: string; readonly tableJson?: string }
+  | { readonly summarizedRevision: number; readonly modelJson: null };
+
+/**
+ * A plan's page (`plan_page_summaries`) when the city's summaries are as new as its data
+ * (summarized_revision ≥ revision), with the revision they were built at; `modelJson: null`
+ * when they are fresh and hold no such plan (an unknown plan or another city's: every plan of a
+ * summarised city has its row). Undefined when the summaries are older than the data or the city
+ * was never summarised (or is unknown). One indexed row; `table` adds the CSV's KPI columns.
+ */
+export async function freshPlanPageSummary(db: Executor, cityId: string, planId: string, table: boolean): Promise<PlanPageSummary | undefined> {
+  const row = await summaryDb(db)
+    .selectFrom('city_revisions as r')
+    .leftJoin('plan_page_summaries as p', (j) => j.onRef('p.city_id', '=', 'r.city_id').on('p.plan_id', '=', planId))
+    .select(['r.summarized_revision', 'p.model_json'])
+    .$if(table, (q) => q.select('p.table_json'))
+    .where('r.city_id', '=', cityId)
+    .whereRef('r.summarized_revision', '>=', 'r.revision')
+    .executeTakeFirst();
+  if (!row) return undefined;
+  const summarizedRevision = Number(row.summarized_revision);
+  if (row.model_json === null) return { summarizedRevision, modelJson: null };
+  const tableJson = (row as { table_json?: string | null }).table_json;
+  return { summarizedRevision, modelJson: row.model_json, ...(typeof tableJson === 'string' && { tableJson }) };
 }
 
 /** What a city's KPI list is narrowed to, as its summaries are queried (every given criterion must hold). */

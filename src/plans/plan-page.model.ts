@@ -1,0 +1,213 @@
+import { memoized } from '../cities/city-view-memo.ts';
+import type { BilingualText } from '../core/bilingual.ts';
+import type { City, CityData, StatusOverride } from '../core/city/city.ts';
+import type { ForecastVerdict } from '../core/kpi/forecast.ts';
+import type { OpenSdgProgressStatus, UnProgressCategory } from '../core/kpi/international-assessment.ts';
+import type { KpiSide } from '../core/kpi/kpi.ts';
+import type { KpiStatus } from '../core/kpi/status.ts';
+import type { Plan, PlanKind, PlanNarrative, PlanNode, SheetLayout } from '../core/plan/plan.ts';
+import type { NodeRollup, RollupPart } from '../core/plan/rollup.ts';
+import type { TimePoint } from '../core/time/time-point.ts';
+import type { DataTable } from '../formats/csv/write-csv.ts';
+import { kpiRow } from '../open-data/open-data.service.ts';
+import { buildPlanReport, planRollup, type PlanReport } from './plan-report.service.ts';
+
+/**
+ * The public plan page (`/cities/:city/plans/:plan`, its filters, `?node=` pages, CSV and JSON)
+ * as plain data (issue 11): what {@link buildPlanReport} computes from the whole city, reduced to
+ * the facts the page, its filters, the international summary, the roll-up rules and the
+ * downloads read. {@link planPageModelOf} builds it from a city's public data; the summaries keep
+ * it as JSON per plan (`plan_page_summaries.model_json`, rebuilt on every write with the city's
+ * other summaries), so a page of a city the store does not hold reads one row instead of loading
+ * and evaluating the city. Both paths hand the same model to one view (web/views/plan.view.tsx),
+ * filter (plan-filter.service.ts) and table (open-data.service.ts planPageTable), so they serve
+ * the same bytes. Only JSON values: no `undefined` fields, no class instances, no shared objects.
+ */
+export interface PlanPageModel {
+  readonly city: City;
+  /** Years with data not yet published (absent when none), as the public view has them. */
+  readonly unpublishedYears?: readonly number[];
+  readonly plan: PlanPagePlan;
+  /** The plan's KPI rows in tree order (rows naming a KPI the public does not see are left out). */
+  readonly rows: readonly PlanPageRow[];
+  /** Every node's roll-up, in tree order. */
+  readonly rollups: readonly PlanPageRollup[];
+  /** The plan's overall roll-up (its top-level nodes as parts). */
+  readonly overall: PlanPageRollup;
+}
+
+/** A plan as its page shows it: texts, tree and narratives (expert evaluations among them). */
+export interface PlanPagePlan {
+  readonly id: string;
+  readonly kind: PlanKind;
+  readonly title: string;
+  readonly titleEn?: string;
+  readonly periodStart: number;
+  readonly periodEnd: number;
+  readonly vision?: string;
+  readonly sheetLayout?: SheetLayout;
+  readonly nodes: readonly PlanPageNode[];
+  readonly narratives: readonly PlanNarrative[];
+}
+
+/** A node of the plan tree as the page shows it (its KPI rows are the {@link PlanPageRow}s naming it). */
+export interface PlanPageNode {
+  readonly id: string;
+  readonly code?: string;
+  readonly title: string;
+  readonly titleEn?: string;
+  readonly description?: string;
+  readonly children: readonly PlanPageNode[];
+}
+
+/** A figure with its time point: a baseline, an actual or a target as printed. */
+export interface PlanPageFigure {
+  readonly value: number;
+  readonly decimals?: number;
+  readonly at: TimePoint;
+}
+
+/** A KPI as a row of the plan page shows it and filters it. */
+export interface PlanPageKpi {
+  readonly id: string;
+  readonly cityId: string;
+  readonly name: string;
+  readonly nameEn?: string;
+  readonly unit: string;
+  readonly baseline: PlanPageFigure;
+  readonly sdgTargets: readonly string[];
+  readonly side: KpiSide;
+}
+
+/**
+ * A KPI row's evaluation as the page shows it (the fields of core/kpi/kpi-evaluation.ts
+ * `KpiEvaluation` it reads, in the same places): latest actual, target, 達成度, status, forecast
+ * and the international methods' verdicts.
+ */
+export interface PlanPageEvaluation {
+  readonly latest?: PlanPageFigure;
+  readonly target: PlanPageFigure;
+  readonly status: { readonly status: KpiStatus; readonly achievement: { readonly rate: number | null; readonly displayRate: number | null } | null };
+  readonly forecast: { readonly verdict: ForecastVerdict };
+  readonly un: { readonly category: UnProgressCategory };
+  readonly openSdg: { readonly status: OpenSdgProgressStatus };
+}
+
+/** One KPI row of the plan: where it sits, its number as printed, its KPI evaluated against the row's target. */
+export interface PlanPageRow {
+  readonly nodeId: string;
+  readonly no?: string;
+  /** The target the row measures against, when it names one (else the KPI's chosen target). */
+  readonly targetId?: string;
+  readonly kpi: PlanPageKpi;
+  /** Null when the KPI has no target to be evaluated against. */
+  readonly evaluation: PlanPageEvaluation | null;
+  /** The status the secretariat set, shown beside the computed one (filters and counts keep the computed one). */
+  readonly override?: StatusOverride;
+}
+
+/** A node's roll-up (core/plan/rollup.ts `NodeRollup` without its children, its record reduced to the sentence). */
+export interface PlanPageRollup {
+  readonly nodeId: string;
+  readonly status: KpiStatus;
+  readonly progress: number | null;
+  readonly expectedProgress: number | null;
+  readonly counts: Readonly<Record<KpiStatus, number>>;
+  readonly parts: readonly RollupPart[];
+  readonly worseningWeight: number;
+  readonly totalWeight: number;
+  /** How the status came about, in both languages. */
+  readonly explanation: BilingualText;
+}
+
+/**
+ * The plan page's model of one plan of a city's public data (see {@link PlanPageModel}),
+ * computed once per loaded revision of the data (city-view-memo.ts).
+ */
+export function planPageModelOf(data: CityData, plan: Plan): PlanPageModel {
+  return memoized(data, `plan-page\u0000${plan.id}`, () => computePlanPageModel(data, buildPlanReport(data, plan)));
+}
+
+/**
+ * The plan's KPI rows as the plan CSV's KPI columns (open-data.service.ts `kpiRow`, each
+ * evaluated against its row's target), in the order of {@link PlanPageModel.rows}: kept beside
+ * the model (`plan_page_summaries.table_json`) and read only for `?format=csv|json`.
+ */
+export function planPageKpiRowsOf(data: CityData, plan: Plan): readonly DataTable['rows'][number][] {
+  return memoized(data, `plan-page-kpi-rows\u0000${plan.id}`, () => buildPlanReport(data, plan).rows.map((r) => kpiRow(data.city.id, r.kpi, r.evaluation, r.override)));
+}
+
+function computePlanPageModel(data: CityData, report: PlanReport): PlanPageModel {
+  const plan = report.plan;
+  const rollups: PlanPageRollup[] = [];
+  const collect = (r: NodeRollup) => {
+    rollups.push(rollupOf(r));
+    r.children.forEach(collect);
+  };
+  for (const n of plan.nodes) {
+    const r = report.rollups.get(n.id);
+    if (r) collect(r);
+  }
+  return {
+    city: data.city,
+    ...(data.unpublishedYears && { unpublishedYears: data.unpublishedYears }),
+    plan: {
+      id: plan.id,
+      kind: plan.kind,
+      title: plan.title,
+      ...(plan.titleEn !== undefined && { titleEn: plan.titleEn }),
+      periodStart: plan.periodStart,
+      periodEnd: plan.periodEnd,
+      ...(plan.vision !== undefined && { vision: plan.vision }),
+      ...(plan.sheetLayout !== undefined && { sheetLayout: plan.sheetLayout }),
+      nodes: plan.nodes.map(nodeOf),
+      narratives: plan.narratives,
+    },
+    rows: report.rows.map(({ node, row, kpi, evaluation: e, override }): PlanPageRow => ({
+      nodeId: node.id,
+      ...(row.no !== undefined && { no: row.no }),
+      ...(row.targetId !== undefined && { targetId: row.targetId }),
+      kpi: {
+        id: kpi.id,
+        cityId: kpi.cityId,
+        name: kpi.name,
+        ...(kpi.nameEn !== undefined && { nameEn: kpi.nameEn }),
+        unit: kpi.unit,
+        baseline: figureOf(kpi.baseline),
+        sdgTargets: kpi.sdgTargets,
+        side: kpi.side,
+      },
+      evaluation: e
+        ? {
+            ...(e.latest && { latest: figureOf(e.latest) }),
+            target: figureOf(e.target),
+            status: { status: e.status.status, achievement: e.status.achievement ? { rate: e.status.achievement.rate, displayRate: e.status.achievement.displayRate } : null },
+            forecast: { verdict: e.forecast.verdict },
+            un: { category: e.un.category },
+            openSdg: { status: e.openSdg.status },
+          }
+        : null,
+      ...(override && { override }),
+    })),
+    rollups,
+    overall: rollupOf(planRollup(report)),
+  };
+}
+
+function nodeOf(n: PlanNode): PlanPageNode {
+  return {
+    id: n.id,
+    ...(n.code !== undefined && { code: n.code }),
+    title: n.title,
+    ...(n.titleEn !== undefined && { titleEn: n.titleEn }),
+    ...(n.description !== undefined && { description: n.description }),
+    children: n.children.map(nodeOf),
+  };
+}
+
+const figureOf = (f: { readonly value: number; readonly decimals?: number | undefined; readonly at: TimePoint }): PlanPageFigure => ({ value: f.value, ...(f.decimals !== undefined && { decimals: f.decimals }), at: f.at });
+
+function rollupOf(r: NodeRollup): PlanPageRollup {
+  const { ja, en } = r.record.explanation;
+  return { nodeId: r.nodeId, status: r.status, progress: r.progress, expectedProgress: r.expectedProgress, counts: r.counts, parts: r.parts, worseningWeight: r.worseningWeight, totalWeight: r.totalWeight, explanation: { ja, en } };
+}
