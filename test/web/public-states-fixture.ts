@@ -1,6 +1,7 @@
 import { expect } from 'vitest';
 import { listAllNodes, lockPlanBySlug } from '../../src/plans/plan-building.repository.ts';
 import { setNodeArchived } from '../../src/plans/plan.commands.ts';
+import { runPartnerHourly } from '../../src/partners/partner-platform.ts';
 import { createApp } from '../../src/web/app.tsx';
 import type { GeneratedCity } from '../../bench/national/generate.ts';
 import { importLargeCity } from '../fixtures/large-city.ts';
@@ -15,7 +16,7 @@ import { makeUser, StaffClient } from './staff-helpers.ts';
  * years of public-notes-fixture.ts (overrides, commentaries, expert evaluations, a published and
  * an unpublished year), actuals submitted, returned, approved and then corrected, and the
  * generated city `big` imported with a leaf policy archived (the KPIs only it holds leave the
- * public pages). Once per context (user names are unique).
+ * public pages), and today's recount of the platform-bound KPIs done. Once per context (user names are unique).
  */
 /** Sets the states up on `t` (see the module comment). */
 export async function setUpPublicStates(t: StaffTestApp, big: GeneratedCity): Promise<void> {
@@ -53,6 +54,10 @@ export async function setUpPublicStates(t: StaffTestApp, big: GeneratedCity): Pr
   const leaf = nodes.find((n) => n.parent_id !== null && !nodes.some((m) => m.parent_id === n.id))!;
   const archived = await setNodeArchived(t.ctx.db, t.ctx.store, { cityId: big.id, actor: 'test', planId: big.planId, nodeId: leaf.slug, version: leaf.version, archived: true });
   expect(archived.ok).toBe(true);
+  // Today's recount of the platform-bound KPIs, which the staff job would start some seconds
+  // after start-up (invalidating those cities while a test compares their pages); its own run
+  // then finds the day counted.
+  await runPartnerHourly(t.ctx.db, t.ctx.store, t.ctx.clock.todayInTokyo());
   await t.ctx.store.settled();
 }
 
