@@ -67,10 +67,9 @@ export interface PlanPageFigure {
   readonly at: TimePoint;
 }
 
-/** A KPI as a row of the plan page shows it and filters it. */
+/** A KPI as a row of the plan page shows it and filters it (a KPI of the page's city). */
 export interface PlanPageKpi {
   readonly id: string;
-  readonly cityId: string;
   readonly name: string;
   readonly nameEn?: string;
   readonly unit: string;
@@ -169,7 +168,6 @@ function computePlanPageModel(data: CityData, report: PlanReport): PlanPageModel
       ...(row.targetId !== undefined && { targetId: row.targetId }),
       kpi: {
         id: kpi.id,
-        cityId: kpi.cityId,
         name: kpi.name,
         ...(kpi.nameEn !== undefined && { nameEn: kpi.nameEn }),
         unit: kpi.unit,

@@ -52,14 +52,25 @@ export interface PlanPageSource {
 export async function openPlanPage(db: Kysely<Database>, store: CityDataStore, cityId: string, planId: string, options: { readonly mode?: CityPagesMode; readonly table?: boolean } = {}): Promise<PlanPageSource | null> {
   const mode = options.mode ?? 'auto';
   if (mode !== 'data' && !(mode === 'auto' && store.holds(cityId))) {
-    const found = await store.whileSummarised([cityId], () => freshPlanPageSummary(db, cityId, planId, options.table ?? false));
-    if (found?.modelJson === null) return null;
-    if (found !== undefined) {
+    const cache = modelCache(db);
+    const key = `${cityId}\u0000${planId}`;
+    const held = cache.get(key);
+    const found = await store.whileSummarised([cityId], () => freshPlanPageSummary(db, cityId, planId, { table: options.table ?? false, unlessRevision: held?.revision }));
+    if (found && !found.found) return null;
+    if (found) {
+      const revision = found.summarizedRevision;
+      // The model is left out only when the summaries are still at the revision of the one held.
+      let model = found.modelJson === undefined && held?.revision === revision ? held.model : undefined;
+      if (!model) {
+        if (found.modelJson === undefined) throw new Error(`plan page ${cityId}/${planId}: the summaries left out a model not held`);
+        model = JSON.parse(found.modelJson) as PlanPageModel;
+        cache.set(key, { revision, model }, { size: found.modelJson.length * 3 + key.length * 2 });
+      }
       const { tableJson } = found;
       return {
         from: 'summaries',
-        model: JSON.parse(found.modelJson) as PlanPageModel,
-        owner: summaryOwner(db, cityId, found.summarizedRevision),
+        model,
+        owner: summaryOwner(db, cityId, revision),
         kpiRows: () => {
           if (tableJson === undefined) throw new Error(`plan page ${cityId}/${planId}: opened without its table`);
           return JSON.parse(tableJson) as DataTable['rows'][number][];
@@ -71,6 +82,27 @@ export async function openPlanPage(db: Kysely<Database>, store: CityDataStore, c
   const plan = data?.plans.find((p) => p.id === planId);
   if (!data || !plan) return null;
   return { from: 'data', model: planPageModelOf(data, plan), owner: data, kpiRows: () => planPageKpiRowsOf(data, plan) };
+}
+
+/**
+ * The bytes (estimated: three per character of the JSON) of plan page models read from the
+ * summaries and kept per database, plan and summarised revision: a page read again while its
+ * city is unchanged asks the database whether the revision still holds and parses nothing. A
+ * 300-KPI plan's model is about 240 kB of JSON, so some tens of the most read large plans.
+ */
+export const PLAN_MODEL_BYTES = 24 * 1024 * 1024;
+
+const models = new WeakMap<object, LRUCache<string, { readonly revision: number; readonly model: PlanPageModel }>>();
+
+function modelCache(db: object): LRUCache<string, { readonly revision: number; readonly model: PlanPageModel }> {
+  let cache = models.get(db);
+  if (!cache) models.set(db, (cache = new LRUCache({ maxSize: PLAN_MODEL_BYTES, maxEntrySize: PLAN_MODEL_BYTES / 8 })));
+  return cache;
+}
+
+/** Drops the plan page models kept for `db` (a profile's first read of a page after a write; tests). */
+export function forgetPlanPageModels(db: object): void {
+  models.get(db)?.clear();
 }
 
 /**

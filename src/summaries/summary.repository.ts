@@ -460,33 +460,44 @@ export async function freshCityPageSummary(db: Executor, cityId: string): Promis
   return row?.page_json;
 }
 
-/** What {@link freshPlanPageSummary} reads of a plan's page. */
-export type PlanPageSummary =
-  /** The city's summaries are fresh: its plan's model (and its table when asked), or none for a plan the city does not have. */
-  | { readonly summarizedRevision: number; readonly modelJson: string; readonly tableJson?: string }
-  | { readonly summarizedRevision: number; readonly modelJson: null };
+/** What {@link freshPlanPageSummary} reads of a plan's page while the city's summaries are fresh. */
+export interface PlanPageSummary {
+  /** The revision of the city's data the summaries were built from. */
+  readonly summarizedRevision: number;
+  /** Whether the summaries hold the plan (every plan of a summarised city has its row: else it is not the city's). */
+  readonly found: boolean;
+  /** The plan's model (`model_json`), unless it was built at `unlessRevision` (the caller holds it) or the plan is not found. */
+  readonly modelJson?: string;
+  /** The CSV's KPI columns (`table_json`) when asked for and found. */
+  readonly tableJson?: string;
+}
 
 /**
  * A plan's page (`plan_page_summaries`) when the city's summaries are as new as its data
- * (summarized_revision ≥ revision), with the revision they were built at; `modelJson: null`
- * when they are fresh and hold no such plan (an unknown plan or another city's: every plan of a
- * summarised city has its row). Undefined when the summaries are older than the data or the city
- * was never summarised (or is unknown). One indexed row; `table` adds the CSV's KPI columns.
+ * (summarized_revision ≥ revision), with the revision they were built at; undefined when they
+ * are older than the data (a write not yet summarised, here or in another process) or the city
+ * was never summarised (or is unknown). One indexed row. `table` adds the CSV's KPI columns;
+ * `unlessRevision` leaves the model out when the summaries are still at that revision (the
+ * caller holds the model read then), so a page read again costs a few bytes.
  */
-export async function freshPlanPageSummary(db: Executor, cityId: string, planId: string, table: boolean): Promise<PlanPageSummary | undefined> {
+export async function freshPlanPageSummary(db: Executor, cityId: string, planId: string, options: { readonly table: boolean; readonly unlessRevision?: number | undefined }): Promise<PlanPageSummary | undefined> {
+  const known = options.unlessRevision ?? -1;
   const row = await summaryDb(db)
     .selectFrom('city_revisions as r')
     .leftJoin('plan_page_summaries as p', (j) => j.onRef('p.city_id', '=', 'r.city_id').on('p.plan_id', '=', planId))
-    .select(['r.summarized_revision', 'p.model_json'])
-    .$if(table, (q) => q.select('p.table_json'))
+    .select(['r.summarized_revision', 'p.plan_id', sql<string | null>`case when r.summarized_revision = ${known} then null else p.model_json end`.as('model_json')])
+    .$if(options.table, (q) => q.select('p.table_json'))
     .where('r.city_id', '=', cityId)
     .whereRef('r.summarized_revision', '>=', 'r.revision')
     .executeTakeFirst();
   if (!row) return undefined;
-  const summarizedRevision = Number(row.summarized_revision);
-  if (row.model_json === null) return { summarizedRevision, modelJson: null };
   const tableJson = (row as { table_json?: string | null }).table_json;
-  return { summarizedRevision, modelJson: row.model_json, ...(typeof tableJson === 'string' && { tableJson }) };
+  return {
+    summarizedRevision: Number(row.summarized_revision),
+    found: row.plan_id !== null,
+    ...(typeof row.model_json === 'string' && { modelJson: row.model_json }),
+    ...(typeof tableJson === 'string' && { tableJson }),
+  };
 }
 
 /** What a city's KPI list is narrowed to, as its summaries are queried (every given criterion must hold). */

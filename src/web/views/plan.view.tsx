@@ -207,7 +207,7 @@ function NodeSection(props: { ctx: ViewContext; node: PlanPageNode; depth: numbe
         {rollup && rollup.status !== 'no-data' ? <StatusBadge ctx={ctx} status={rollup.status} title={rollup.explanation[ctx.lang]} /> : null}
       </Heading>
       {node.description ? <p class="prewrap node-description">{node.description}</p> : null}
-      {rows.length > 0 ? <KpiRowsTable ctx={ctx} rows={rows} label={fill(ctx.t('pub.plan.kpiTable'), { node: heading })} /> : null}
+      {rows.length > 0 ? <KpiRowsTable ctx={ctx} cityId={report.city.id} rows={rows} label={fill(ctx.t('pub.plan.kpiTable'), { node: heading })} /> : null}
       {rollup && rollup.parts.length > 0 ? <RollupRule ctx={ctx} rollup={rollup} node={node} heading={heading} report={report} /> : null}
       {node.children.map((c) => (
         <NodeSection ctx={ctx} node={c} depth={props.depth + 1} report={report} />
@@ -317,7 +317,7 @@ function RollupRule(props: { ctx: ViewContext; rollup: PlanPageRollup; node: Pla
  * (markup.ts): a plan can hold 300 KPIs. Each row's status and forecast are explained on the
  * KPI's page (one line above the tree says so) rather than in a tooltip on every row.
  */
-function KpiRowsTable(props: { ctx: ViewContext; rows: readonly PlanPageRow[]; label: string }) {
+function KpiRowsTable(props: { ctx: ViewContext; cityId: string; rows: readonly PlanPageRow[]; label: string }) {
   const { ctx } = props;
   const label = {
     no: ctx.t('kpi.no'),
@@ -336,7 +336,7 @@ function KpiRowsTable(props: { ctx: ViewContext; rows: readonly PlanPageRow[]; l
     const rateLabel = a ? (a.rate === null ? `${formatRate(a.displayRate, ctx.lang)} (${label.undefinedRate})` : formatRate(a.rate, ctx.lang)) : '—';
     const targets = kpi.sdgTargets.length > 0 ? markup`<span class="sdg-targets">【${kpi.sdgTargets.join(', ')}】</span>` : null;
     const status = e ? statusWithOverride(ctx, e.status.status, override, undefined, true) : override ? statusWithOverride(ctx, 'no-data', override, undefined, true) : null;
-    return markup`<tr><td class="row-no" data-label="${label.no}">${no ?? ''}</td><th scope="row"><a href="${ctx.href(kpiPath(kpi.cityId, kpi.id))}">${localized(ctx, kpi.name, kpi.nameEn)}</a>${targets}</th><td class="num" data-label="${label.baseline}">${figure(kpi.baseline, kpi.unit)}</td><td class="num" data-label="${label.latest}">${figure(e?.latest, kpi.unit)}</td><td class="num" data-label="${label.target}">${figure(e?.target, kpi.unit)}</td><td data-label="${label.rate}">${rateBar(a?.displayRate ?? null, rateLabel)}</td><td data-label="${label.status}">${status}</td><td data-label="${label.forecast}">${e ? ctx.t(`forecast.${e.forecast.verdict}`) : null}</td></tr>`;
+    return markup`<tr><td class="row-no" data-label="${label.no}">${no ?? ''}</td><th scope="row"><a href="${ctx.href(kpiPath(props.cityId, kpi.id))}">${localized(ctx, kpi.name, kpi.nameEn)}</a>${targets}</th><td class="num" data-label="${label.baseline}">${figure(kpi.baseline, kpi.unit)}</td><td class="num" data-label="${label.latest}">${figure(e?.latest, kpi.unit)}</td><td class="num" data-label="${label.target}">${figure(e?.target, kpi.unit)}</td><td data-label="${label.rate}">${rateBar(a?.displayRate ?? null, rateLabel)}</td><td data-label="${label.status}">${status}</td><td data-label="${label.forecast}">${e ? ctx.t(`forecast.${e.forecast.verdict}`) : null}</td></tr>`;
   });
   return (
     <div class="table-scroll" tabindex={0} role="region" aria-label={props.label}>
