@@ -1,5 +1,4 @@
 import { memoized } from '../cities/city-view-memo.ts';
-import type { BilingualText } from '../core/bilingual.ts';
 import type { City, CityData, StatusOverride } from '../core/city/city.ts';
 import type { ForecastVerdict } from '../core/kpi/forecast.ts';
 import type { OpenSdgProgressStatus, UnProgressCategory } from '../core/kpi/international-assessment.ts';
@@ -105,7 +104,7 @@ export interface PlanPageRow {
   readonly override?: StatusOverride;
 }
 
-/** A node's roll-up (core/plan/rollup.ts `NodeRollup` without its children, its record reduced to the sentence). */
+/** A node's roll-up (core/plan/rollup.ts `NodeRollup` without its children and record: `explainRollup` explains it from these figures). */
 export interface PlanPageRollup {
   readonly nodeId: string;
   readonly status: KpiStatus;
@@ -115,8 +114,6 @@ export interface PlanPageRollup {
   readonly parts: readonly RollupPart[];
   readonly worseningWeight: number;
   readonly totalWeight: number;
-  /** How the status came about, in both languages. */
-  readonly explanation: BilingualText;
 }
 
 /**
@@ -206,6 +203,76 @@ function nodeOf(n: PlanNode): PlanPageNode {
 const figureOf = (f: { readonly value: number; readonly decimals?: number | undefined; readonly at: TimePoint }): PlanPageFigure => ({ value: f.value, ...(f.decimals !== undefined && { decimals: f.decimals }), at: f.at });
 
 function rollupOf(r: NodeRollup): PlanPageRollup {
-  const { ja, en } = r.record.explanation;
-  return { nodeId: r.nodeId, status: r.status, progress: r.progress, expectedProgress: r.expectedProgress, counts: r.counts, parts: r.parts, worseningWeight: r.worseningWeight, totalWeight: r.totalWeight, explanation: { ja, en } };
+  return { nodeId: r.nodeId, status: r.status, progress: r.progress, expectedProgress: r.expectedProgress, counts: r.counts, parts: r.parts, worseningWeight: r.worseningWeight, totalWeight: r.totalWeight };
+}
+
+/*
+ * The model as the summaries store it: the same JSON, except each KPI row and each part of a
+ * roll-up as an array of its fields in a fixed order (keys were half of their bytes; a 272-row
+ * plan's rows and parts are most of its model, and their bytes are what a page read from the
+ * summaries decodes and parses: 126 kB instead of 232 kB).
+ */
+type FigureTuple = readonly [value: number, decimals: number | null, at: TimePoint];
+type EvaluationTuple = readonly [latest: FigureTuple | null, target: FigureTuple, status: KpiStatus, achievement: readonly [rate: number | null, displayRate: number | null] | null, forecast: ForecastVerdict, un: UnProgressCategory, openSdg: OpenSdgProgressStatus];
+type RowTuple = readonly [nodeId: string, no: string | null, targetId: string | null, kpiId: string, name: string, nameEn: string | null, unit: string, baseline: FigureTuple, sdgTargets: readonly string[], side: KpiSide, evaluation: EvaluationTuple | null, override: StatusOverride | null];
+type PartTuple = readonly [kind: RollupPart['kind'], id: string, targetId: string | null, weight: number, status: RollupPart['status'], progress: number | null, expectedProgress: number | null, counted: boolean];
+type StoredRollup = Omit<PlanPageRollup, 'parts'> & { readonly parts: readonly PartTuple[] };
+type StoredModel = Omit<PlanPageModel, 'rows' | 'rollups' | 'overall'> & { readonly rows: readonly RowTuple[]; readonly rollups: readonly StoredRollup[]; readonly overall: StoredRollup };
+
+const storedRollup = (r: PlanPageRollup): StoredRollup => ({ ...r, parts: r.parts.map((p) => [p.kind, p.id, p.targetId ?? null, p.weight, p.status, p.progress, p.expectedProgress, p.counted]) });
+const rollupFrom = (r: StoredRollup): PlanPageRollup => ({
+  ...r,
+  parts: r.parts.map(([kind, id, targetId, weight, status, progress, expectedProgress, counted]) => ({ kind, id, targetId: targetId ?? undefined, weight, status, progress, expectedProgress, counted })),
+});
+
+const figureTuple = (f: PlanPageFigure): FigureTuple => [f.value, f.decimals ?? null, f.at];
+const figureFrom = (t: FigureTuple): PlanPageFigure => ({ value: t[0], decimals: t[1] ?? undefined, at: t[2] });
+
+/** A plan page model as `plan_page_summaries.model_json` keeps it ({@link parsePlanPageModel} reads it back equal). */
+export function planPageModelJson(model: PlanPageModel): string {
+  const rows = model.rows.map(({ nodeId, no, targetId, kpi, evaluation: e, override }): RowTuple => [
+    nodeId,
+    no ?? null,
+    targetId ?? null,
+    kpi.id,
+    kpi.name,
+    kpi.nameEn ?? null,
+    kpi.unit,
+    figureTuple(kpi.baseline),
+    kpi.sdgTargets,
+    kpi.side,
+    e ? [e.latest ? figureTuple(e.latest) : null, figureTuple(e.target), e.status.status, e.status.achievement ? [e.status.achievement.rate, e.status.achievement.displayRate] : null, e.forecast.verdict, e.un.category, e.openSdg.status] : null,
+    override ?? null,
+  ]);
+  return JSON.stringify({ ...model, rows, rollups: model.rollups.map(storedRollup), overall: storedRollup(model.overall) } satisfies StoredModel);
+}
+
+/**
+ * The model {@link planPageModelJson} wrote. Its objects have one shape each (an absent optional
+ * field reads as undefined, as the view reads it), which V8 builds faster than objects spread
+ * field by field.
+ */
+export function parsePlanPageModel(json: string): PlanPageModel {
+  const stored = JSON.parse(json) as StoredModel;
+  const rows = stored.rows.map((t): PlanPageRow => {
+    const e = t[10];
+    return {
+      nodeId: t[0],
+      no: t[1] ?? undefined,
+      targetId: t[2] ?? undefined,
+      kpi: { id: t[3], name: t[4], nameEn: t[5] ?? undefined, unit: t[6], baseline: figureFrom(t[7]), sdgTargets: t[8], side: t[9] },
+      evaluation: e
+        ? {
+            latest: e[0] ? figureFrom(e[0]) : undefined,
+            target: figureFrom(e[1]),
+            status: { status: e[2], achievement: e[3] ? { rate: e[3][0], displayRate: e[3][1] } : null },
+            forecast: { verdict: e[4] },
+            un: { category: e[5] },
+            openSdg: { status: e[6] },
+          }
+        : null,
+      override: t[11] ?? undefined,
+    };
+  });
+  return { ...stored, rows, rollups: stored.rollups.map(rollupFrom), overall: rollupFrom(stored.overall) };
 }

@@ -6,7 +6,7 @@ import type { CityPagesMode } from '../cities/city-pages.service.ts';
 import type { DataTable } from '../formats/csv/write-csv.ts';
 import type { Database } from '../storage/database.ts';
 import { freshPlanPageSummary } from '../summaries/summary.repository.ts';
-import { planPageKpiRowsOf, planPageModelOf, type PlanPageModel } from './plan-page.model.ts';
+import { parsePlanPageModel, planPageKpiRowsOf, planPageModelOf, type PlanPageModel } from './plan-page.model.ts';
 
 /**
  * The public plan page at national scale (issue 11): `/cities/:city/plans/:plan` (HTML in both
@@ -63,7 +63,7 @@ export async function openPlanPage(db: Kysely<Database>, store: CityDataStore, c
       let model = found.modelJson === undefined && held?.revision === revision ? held.model : undefined;
       if (!model) {
         if (found.modelJson === undefined) throw new Error(`plan page ${cityId}/${planId}: the summaries left out a model not held`);
-        model = JSON.parse(found.modelJson) as PlanPageModel;
+        model = parsePlanPageModel(found.modelJson);
         cache.set(key, { revision, model }, { size: found.modelJson.length * 3 + key.length * 2 });
       }
       const { tableJson } = found;

@@ -4,7 +4,7 @@ import { CityDataStore } from '../../src/cities/city-data.store.ts';
 import { KPI_STATUSES } from '../../src/core/kpi/status.ts';
 import { walkPlanNodes } from '../../src/core/plan/plan.ts';
 import { openPlanPage } from '../../src/plans/plan-page.service.ts';
-import { planPageModelOf } from '../../src/plans/plan-page.model.ts';
+import { parsePlanPageModel, planPageModelJson, planPageModelOf } from '../../src/plans/plan-page.model.ts';
 import { createApp } from '../../src/web/app.tsx';
 import { PLAN_ROWS_ON_ONE_PAGE } from '../../src/web/views/plan.view.tsx';
 import { largeCity } from '../fixtures/large-city.ts';
@@ -121,6 +121,8 @@ describeStaffApp(
         for (const plan of data.plans) {
           const model = planPageModelOf(data, plan);
           expect(JSON.parse(JSON.stringify(model)), plan.id).toStrictEqual(model);
+          // The stored form reads back equal, its absent fields as undefined.
+          expect(parsePlanPageModel(planPageModelJson(model)), plan.id).toEqual(model);
         }
       }
     });

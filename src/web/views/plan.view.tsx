@@ -1,6 +1,7 @@
 import { sheetKindsOf } from '../../core/plan/plan.ts';
 import { UnpublishedYearsNote } from './unpublished-note.tsx';
 import { walkPlanNodes } from '../../core/plan/plan.ts';
+import { explainRollup } from '../../core/plan/rollup.ts';
 import { internationalSummary } from '../../plans/plan-report.service.ts';
 import type { PlanPageKpi, PlanPageModel, PlanPageNode, PlanPageRollup, PlanPageRow } from '../../plans/plan-page.model.ts';
 import { formatQuantity, formatRate } from './format.ts';
@@ -95,7 +96,7 @@ function PlanMain(props: PlanViewProps) {
               </span>
             ))}
           </p>
-          <p class="muted small">{overall.explanation[ctx.lang]}</p>
+          <p class="muted small">{explainRollup(overall)[ctx.lang]}</p>
           <InternationalSummary ctx={ctx} report={report} />
         </section>
       ) : null}
@@ -204,7 +205,7 @@ function NodeSection(props: { ctx: ViewContext; node: PlanPageNode; depth: numbe
     <section class={`node depth-${Math.min(props.depth, 3)}`} id={`node-${node.id}`}>
       <Heading>
         {heading}{' '}
-        {rollup && rollup.status !== 'no-data' ? <StatusBadge ctx={ctx} status={rollup.status} title={rollup.explanation[ctx.lang]} /> : null}
+        {rollup && rollup.status !== 'no-data' ? <StatusBadge ctx={ctx} status={rollup.status} title={explainRollup(rollup)[ctx.lang]} /> : null}
       </Heading>
       {node.description ? <p class="prewrap node-description">{node.description}</p> : null}
       {rows.length > 0 ? <KpiRowsTable ctx={ctx} cityId={report.city.id} rows={rows} label={fill(ctx.t('pub.plan.kpiTable'), { node: heading })} /> : null}
@@ -233,7 +234,7 @@ function FoldedNodeSection(props: { ctx: ViewContext; node: PlanPageNode; report
     <section class="node depth-0 folded" id={`node-${node.id}`}>
       <h3>
         {heading}{' '}
-        {rollup && rollup.status !== 'no-data' ? <StatusBadge ctx={ctx} status={rollup.status} title={rollup.explanation[ctx.lang]} /> : null}
+        {rollup && rollup.status !== 'no-data' ? <StatusBadge ctx={ctx} status={rollup.status} title={explainRollup(rollup)[ctx.lang]} /> : null}
       </h3>
       {node.description ? <p class="prewrap node-description">{node.description}</p> : null}
       <p>
