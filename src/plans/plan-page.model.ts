@@ -4,7 +4,7 @@ import type { ForecastVerdict } from '../core/kpi/forecast.ts';
 import type { OpenSdgProgressStatus, UnProgressCategory } from '../core/kpi/international-assessment.ts';
 import type { KpiSide } from '../core/kpi/kpi.ts';
 import type { KpiStatus } from '../core/kpi/status.ts';
-import type { Plan, PlanKind, PlanNarrative, PlanNode, SheetLayout } from '../core/plan/plan.ts';
+import type { Plan, PlanNode } from '../core/plan/plan.ts';
 import type { NodeRollup, RollupPart } from '../core/plan/rollup.ts';
 import type { TimePoint } from '../core/time/time-point.ts';
 import type { DataTable } from '../formats/csv/write-csv.ts';
@@ -36,26 +36,12 @@ export interface PlanPageModel {
 }
 
 /** A plan as its page shows it: texts, tree and narratives (expert evaluations among them). */
-export interface PlanPagePlan {
-  readonly id: string;
-  readonly kind: PlanKind;
-  readonly title: string;
-  readonly titleEn?: string;
-  readonly periodStart: number;
-  readonly periodEnd: number;
-  readonly vision?: string;
-  readonly sheetLayout?: SheetLayout;
+export interface PlanPagePlan extends Pick<Plan, 'id' | 'kind' | 'title' | 'titleEn' | 'periodStart' | 'periodEnd' | 'vision' | 'sheetLayout' | 'narratives'> {
   readonly nodes: readonly PlanPageNode[];
-  readonly narratives: readonly PlanNarrative[];
 }
 
 /** A node of the plan tree as the page shows it (its KPI rows are the {@link PlanPageRow}s naming it). */
-export interface PlanPageNode {
-  readonly id: string;
-  readonly code?: string;
-  readonly title: string;
-  readonly titleEn?: string;
-  readonly description?: string;
+export interface PlanPageNode extends Pick<PlanNode, 'id' | 'code' | 'title' | 'titleEn' | 'description'> {
   readonly children: readonly PlanPageNode[];
 }
 
@@ -105,16 +91,7 @@ export interface PlanPageRow {
 }
 
 /** A node's roll-up (core/plan/rollup.ts `NodeRollup` without its children and record: `explainRollup` explains it from these figures). */
-export interface PlanPageRollup {
-  readonly nodeId: string;
-  readonly status: KpiStatus;
-  readonly progress: number | null;
-  readonly expectedProgress: number | null;
-  readonly counts: Readonly<Record<KpiStatus, number>>;
-  readonly parts: readonly RollupPart[];
-  readonly worseningWeight: number;
-  readonly totalWeight: number;
-}
+export type PlanPageRollup = Omit<NodeRollup, 'children' | 'record'>;
 
 /**
  * The plan page's model of one plan of a city's public data (see {@link PlanPageModel}),

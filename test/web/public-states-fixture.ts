@@ -68,3 +68,17 @@ export async function answer(app: ReturnType<typeof createApp>, path: string): P
   return { status: r.status, headers, body: Buffer.from(await r.arrayBuffer()).toString('base64') };
 }
 
+
+/**
+ * Asks both apps for each path and expects the same answer (status, headers, bytes; the body
+ * shown as text when it differs). Returns how many paths were compared.
+ */
+export async function expectSameAnswers(data: ReturnType<typeof createApp>, summaries: ReturnType<typeof createApp>, paths: readonly string[]): Promise<number> {
+  for (const path of paths) {
+    const [a, b] = [await answer(data, path), await answer(summaries, path)];
+    expect(b.status, path).toBe(a.status);
+    expect(b.headers, path).toEqual(a.headers);
+    if (b.body !== a.body) expect(Buffer.from(b.body, 'base64').toString('utf8'), path).toBe(Buffer.from(a.body, 'base64').toString('utf8'));
+  }
+  return paths.length;
+}
