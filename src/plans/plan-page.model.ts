@@ -1,4 +1,5 @@
 import { memoized } from '../cities/city-view-memo.ts';
+import { summarizeCity } from '../cities/city-summary.service.ts';
 import type { City, CityData, StatusOverride } from '../core/city/city.ts';
 import type { ForecastVerdict } from '../core/kpi/forecast.ts';
 import type { OpenSdgProgressStatus, UnProgressCategory } from '../core/kpi/international-assessment.ts';
@@ -103,11 +104,28 @@ export function planPageModelOf(data: CityData, plan: Plan): PlanPageModel {
 
 /**
  * The plan's KPI rows as the plan CSV's KPI columns (open-data.service.ts `kpiRow`, each
- * evaluated against its row's target), in the order of {@link PlanPageModel.rows}: kept beside
- * the model (`plan_page_summaries.table_json`) and read only for `?format=csv|json`.
+ * evaluated against its row's target), in the order of {@link PlanPageModel.rows}; read only for
+ * `?format=csv|json`.
  */
 export function planPageKpiRowsOf(data: CityData, plan: Plan): readonly DataTable['rows'][number][] {
   return memoized(data, `plan-page-kpi-rows\u0000${plan.id}`, () => buildPlanReport(data, plan).rows.map((r) => kpiRow(data.city.id, r.kpi, r.evaluation, r.override)));
+}
+
+/**
+ * {@link planPageKpiRowsOf} as the summaries keep it (`plan_page_summaries.table_json`): null for
+ * a row whose columns are its KPI's own row of the KPI CSV (the KPI evaluated against its chosen
+ * target: `kpi_summaries.csv_json`, built from the same data in the same rebuild), the columns
+ * otherwise (a row measured against another target). Most rows measure their KPI's chosen
+ * target, so a 300-KPI plan keeps some bytes here, not 200 kB.
+ */
+export function planPageOwnRowsOf(data: CityData, plan: Plan): readonly (DataTable['rows'][number] | null)[] {
+  const report = buildPlanReport(data, plan);
+  const evaluations = new Map(summarizeCity(data).kpis.map((x) => [x.kpi.id, x.evaluation]));
+  return planPageKpiRowsOf(data, plan).map((columns, i) => {
+    const { kpi, override } = report.rows[i]!;
+    const own = kpiRow(data.city.id, kpi, evaluations.get(kpi.id) ?? null, override);
+    return JSON.stringify(columns) === JSON.stringify(own) ? null : columns;
+  });
 }
 
 function computePlanPageModel(data: CityData, report: PlanReport): PlanPageModel {

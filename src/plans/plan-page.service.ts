@@ -66,14 +66,22 @@ export async function openPlanPage(db: Kysely<Database>, store: CityDataStore, c
         model = parsePlanPageModel(found.modelJson);
         cache.set(key, { revision, model }, { size: found.modelJson.length * 3 + key.length * 2 });
       }
-      const { tableJson } = found;
+      const { tableJson, kpiCsvJson } = found;
+      const rows = model.rows;
       return {
         from: 'summaries',
         model,
         owner: summaryOwner(db, cityId, revision),
         kpiRows: () => {
-          if (tableJson === undefined) throw new Error(`plan page ${cityId}/${planId}: opened without its table`);
-          return JSON.parse(tableJson) as DataTable['rows'][number][];
+          if (tableJson === undefined || kpiCsvJson === undefined) throw new Error(`plan page ${cityId}/${planId}: opened without its table`);
+          // A row measured against another target than its KPI's has its own columns; any other row its KPI's row of the KPI CSV.
+          const own = JSON.parse(tableJson) as (DataTable['rows'][number] | null)[];
+          const byKpi = new Map(Object.entries(JSON.parse(kpiCsvJson) as Record<string, DataTable['rows'][number]>));
+          return rows.map((r, i) => {
+            const columns = own[i] ?? byKpi.get(r.kpi.id);
+            if (!columns) throw new Error(`plan page ${cityId}/${planId}: no CSV row of KPI ${r.kpi.id} in the summaries`);
+            return columns;
+          });
         },
       };
     }
@@ -85,12 +93,13 @@ export async function openPlanPage(db: Kysely<Database>, store: CityDataStore, c
 }
 
 /**
- * The bytes (estimated: three per character of the JSON) of plan page models read from the
- * summaries and kept per database, plan and summarised revision: a page read again while its
+ * The bytes (estimated: three per character of the stored JSON) of plan page models read from
+ * the summaries and kept per database, plan and summarised revision: a page read again while its
  * city is unchanged asks the database whether the revision still holds and parses nothing. A
- * 300-KPI plan's model is about 240 kB of JSON, so some tens of the most read large plans.
+ * 272-KPI plan's stored model is about 126 kB, so some 40 of the most read large plans, hundreds
+ * of small ones.
  */
-export const PLAN_MODEL_BYTES = 24 * 1024 * 1024;
+export const PLAN_MODEL_BYTES = 16 * 1024 * 1024;
 
 const models = new WeakMap<object, LRUCache<string, { readonly revision: number; readonly model: PlanPageModel }>>();
 

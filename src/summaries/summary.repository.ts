@@ -468,15 +468,21 @@ export interface PlanPageSummary {
   readonly found: boolean;
   /** The plan's model (`model_json`), unless it was built at `unlessRevision` (the caller holds it) or the plan is not found. */
   readonly modelJson?: string;
-  /** The CSV's KPI columns (`table_json`) when asked for and found. */
+  /** The CSV's KPI columns of the rows measured against another target than their KPI's (`table_json`), when asked for and found. */
   readonly tableJson?: string;
+  /**
+   * With `table`: every KPI's row of the city's KPI CSV (`kpi_summaries.csv_json`) as one JSON
+   * object by KPI id, read in the same statement (so at the same revision as the model).
+   */
+  readonly kpiCsvJson?: string;
 }
 
 /**
  * A plan's page (`plan_page_summaries`) when the city's summaries are as new as its data
  * (summarized_revision ≥ revision), with the revision they were built at; undefined when they
  * are older than the data (a write not yet summarised, here or in another process) or the city
- * was never summarised (or is unknown). One indexed row. `table` adds the CSV's KPI columns;
+ * was never summarised (or is unknown). One indexed row. `table` adds the CSV's KPI columns
+ * (those of rows measured against another target, and every KPI's own);
  * `unlessRevision` leaves the model out when the summaries are still at that revision (the
  * caller holds the model read then), so a page read again costs a few bytes.
  */
@@ -486,17 +492,23 @@ export async function freshPlanPageSummary(db: Executor, cityId: string, planId:
     .selectFrom('city_revisions as r')
     .leftJoin('plan_page_summaries as p', (j) => j.onRef('p.city_id', '=', 'r.city_id').on('p.plan_id', '=', planId))
     .select(['r.summarized_revision', 'p.plan_id', sql<string | null>`case when r.summarized_revision = ${known} then null else p.model_json end`.as('model_json')])
-    .$if(options.table, (q) => q.select('p.table_json'))
+    .$if(options.table, (q) =>
+      q.select([
+        'p.table_json',
+        sql<string>`(select coalesce('{' || string_agg(to_json(k.kpi_id)::text || ':' || k.csv_json, ',') || '}', '{}') from kpi_summaries k where k.city_id = r.city_id)`.as('kpi_csv_json'),
+      ]),
+    )
     .where('r.city_id', '=', cityId)
     .whereRef('r.summarized_revision', '>=', 'r.revision')
     .executeTakeFirst();
   if (!row) return undefined;
-  const tableJson = (row as { table_json?: string | null }).table_json;
+  const { table_json: tableJson, kpi_csv_json: kpiCsvJson } = row as { table_json?: string | null; kpi_csv_json?: string };
   return {
     summarizedRevision: Number(row.summarized_revision),
     found: row.plan_id !== null,
     ...(typeof row.model_json === 'string' && { modelJson: row.model_json }),
     ...(typeof tableJson === 'string' && { tableJson }),
+    ...(typeof kpiCsvJson === 'string' && { kpiCsvJson }),
   };
 }
 

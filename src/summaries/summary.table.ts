@@ -85,7 +85,8 @@ export interface CityPageSummariesTable {
 /**
  * `plan_page_summaries`: per plan of a city, its public page as the summaries keep it (migration
  * 2026_12_02_1401): `model_json` the page's model (plans/plan-page.model.ts PlanPageModel),
- * `table_json` the KPI columns of its CSV per row of the model (planPageKpiRowsOf).
+ * `table_json` per row of the model the KPI columns of its CSV when the row is measured against
+ * another target than its KPI's, else null (its KPI's `kpi_summaries.csv_json`; planPageOwnRowsOf).
  */
 export interface PlanPageSummariesTable {
   city_id: string;

@@ -7,7 +7,9 @@ import { sql, type Kysely } from 'kysely';
  *
  * - `plan_page_summaries`: one row per plan of a city: `model_json` the page's model
  *   (plans/plan-page.model.ts: the plan's tree and texts, each KPI row's facts as the page shows
- *   them, the roll-ups), `table_json` the KPI columns of the plan's CSV per row of the model.
+ *   them, the roll-ups), `table_json` the KPI columns of the plan's CSV for each row of the
+ *   model measured against another target than its KPI's (null for the others: their KPI's
+ *   `kpi_summaries.csv_json`).
  *
  * Existing summaries lack these rows: they are marked older than their data (summarized_revision
  * 0), so `catchUpSummaries` rebuilds them at start and until then the plan pages (and every page
