@@ -5,7 +5,7 @@
  * unknown query parameter so that every request renders (the page cache passes it by). Prints
  * each page's bytes and mean milliseconds per request (wall clock and CPU, one process: a profile aid,
  * not the benchmark; `npm run bench -- --web` measures the server), and the CPU of a cold request
- * (every kept fragment dropped first, as after a write to the city), and of a miss (the city out of
+ * (every kept fragment and plan page model dropped first, as after a write to the city), and of a miss (the city out of
  * the store as well, as for most requests at national scale).
  *
  * `--n=N` requests per page (default 300); `--postgres` runs on a throw-away PostgreSQL server; `--dump=DIR` writes each page's HTML there;
@@ -19,6 +19,7 @@ import { openAppContext } from '../src/app-context.ts';
 import { importPlanData } from '../src/cities/plan-data-import.service.ts';
 import { createApp } from '../src/web/app.tsx';
 import { fragments } from '../src/web/views/fragment-cache.ts';
+import { forgetPlanPageModels } from '../src/plans/plan-page.service.ts';
 import { generateCity } from './national/generate.ts';
 import { startPostgresServer } from '../test/support/postgres-server.ts';
 
@@ -98,15 +99,17 @@ for (const [name, path] of Object.entries(pages)) {
   const { cpuMs, wallMs: ms } = await measured(`${name}.cpuprofile`, n, async (i) => {
     await (await app.request(suffix('profile', i))).arrayBuffer();
   });
-  // Cold: every kept fragment dropped before each request, as the first render after a write.
+  // Cold: every kept fragment (and plan page model) dropped before each request, as the first render after a write.
   const coldN = Math.max(1, Math.floor(n / 3));
   const { cpuMs: coldMs } = await measured(null, coldN, async (i) => {
     fragments.clear();
+    forgetPlanPageModels(ctx.db);
     await (await app.request(suffix('cold', i))).arrayBuffer();
   });
   // Miss: the city out of the store too (as for one of 1,741 cities at national scale, issue 11).
   const { cpuMs: missMs, wallMs: missWall } = await measured(`${name}-miss.cpuprofile`, coldN, async (i) => {
     fragments.clear();
+    forgetPlanPageModels(ctx.db);
     ctx.store.forget();
     await (await app.request(suffix('miss', i))).arrayBuffer();
   });

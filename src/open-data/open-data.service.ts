@@ -9,7 +9,7 @@ import { toCsv, type CsvCell, type DataTable } from '../formats/csv/write-csv.ts
 import { csvwMetadata, dataPackage } from '../open-data/data-package.ts';
 import { isoDateRange, sdmxTimePeriod } from '../open-data/iso-dates.ts';
 import { licenceOf } from '../open-data/licence.ts';
-import type { PlanReport } from '../plans/plan-report.service.ts';
+import type { PlanPageModel } from '../plans/plan-page.model.ts';
 import { reconcileCityRates } from '../kpis/published-rate.service.ts';
 import { allYearlyCommentaries, expertEvaluationsOf, statusOverridesByKpi } from '../staff/staff-notes.service.ts';
 
@@ -214,18 +214,27 @@ export function planKpiRowsTable(data: CityData): DataTable {
   };
 }
 
-/** One plan's KPI rows, evaluated, as its page shows them. */
-export function planReportTable(cityId: string, report: PlanReport): DataTable {
+/**
+ * One plan's KPI rows, evaluated, as its page shows them (`shown`: the page's model, narrowed by
+ * its filter): the row's place in the plan, then the KPI's columns (`kpiRows`: per row of the
+ * whole model `page`, in its order, plan-page.model.ts planPageKpiRowsOf).
+ */
+export function planPageTable(page: PlanPageModel, kpiRows: readonly DataTable['rows'][number][], shown: PlanPageModel = page): DataTable {
+  const nodes = new Map([...walkPlanNodes(page.plan.nodes)].map(({ node }) => [node.id, node]));
+  const position = new Map(page.rows.map((r, i) => [r, i]));
   return {
     columns: ['plan_id', 'node_id', 'node_code', 'node_title', 'no', ...KPI_COLUMNS],
-    rows: report.rows.map((r) => ({
-      plan_id: report.plan.id,
-      node_id: r.node.id,
-      node_code: r.node.code ?? null,
-      node_title: r.node.title,
-      no: r.row.no ?? null,
-      ...kpiRow(cityId, r.kpi, r.evaluation, r.override),
-    })),
+    rows: shown.rows.map((r) => {
+      const node = nodes.get(r.nodeId)!;
+      return {
+        plan_id: page.plan.id,
+        node_id: r.nodeId,
+        node_code: node.code ?? null,
+        node_title: node.title,
+        no: r.no ?? null,
+        ...kpiRows[position.get(r)!],
+      };
+    }),
   };
 }
 

@@ -1,8 +1,7 @@
 import type { KpiSide } from '../core/kpi/kpi.ts';
 import type { KpiStatus } from '../core/kpi/status.ts';
-import type { PlanNode } from '../core/plan/plan.ts';
 import { goalOfTarget } from '../core/sdg/sdg-framework.ts';
-import type { PlanReport, PlanReportRow } from './plan-report.service.ts';
+import type { PlanPageModel, PlanPageNode, PlanPageRow } from './plan-page.model.ts';
 
 /** What a plan page can be narrowed to: a side (経済・社会・環境), an SDG goal, a status. */
 export interface PlanFilter {
@@ -11,16 +10,17 @@ export interface PlanFilter {
   readonly status?: KpiStatus;
 }
 
-/** A plan report narrowed by a filter, with how many KPI rows matched out of all. */
-export interface FilteredPlanReport {
-  readonly report: PlanReport;
+/** A plan page narrowed by a filter, with how many KPI rows matched out of all. */
+export interface FilteredPlanPage {
+  /** The page with only the matching rows and the nodes on the way to them (roll-ups and the overall roll-up unchanged). */
+  readonly page: PlanPageModel;
   readonly matched: number;
   readonly total: number;
   readonly active: boolean;
 }
 
-/** Whether one KPI row passes the filter. */
-export function rowMatches(row: PlanReportRow, filter: PlanFilter): boolean {
+/** Whether one KPI row passes the filter (the computed status counts, not an override). */
+export function rowMatches(row: PlanPageRow, filter: PlanFilter): boolean {
   if (filter.side && row.kpi.side !== filter.side) return false;
   if (filter.goal && !row.kpi.sdgTargets.some((t) => goalOfTarget(t)?.id === filter.goal)) return false;
   if (filter.status && (row.evaluation?.status.status ?? 'no-data') !== filter.status) return false;
@@ -29,19 +29,18 @@ export function rowMatches(row: PlanReportRow, filter: PlanFilter): boolean {
 
 /**
  * Keeps the KPI rows that pass the filter and the nodes on the way to them; with no filter the
- * report is returned as it is (nodes without KPIs stay, they are the plan's structure).
+ * page is returned as it is (nodes without KPIs stay, they are the plan's structure).
  */
-export function filterPlanReport(report: PlanReport, filter: PlanFilter): FilteredPlanReport {
+export function filterPlanPage(page: PlanPageModel, filter: PlanFilter): FilteredPlanPage {
   const active = Boolean(filter.side || filter.goal || filter.status);
-  const total = report.rows.length;
-  if (!active) return { report, matched: total, total, active };
-  const rows = report.rows.filter((r) => rowMatches(r, filter));
-  const keep = new Set(rows.map((r) => `${r.node.id}\u0000${r.row.kpiId}\u0000${r.row.targetId ?? ''}`));
-  const prune = (nodes: readonly PlanNode[]): PlanNode[] =>
+  const total = page.rows.length;
+  if (!active) return { page, matched: total, total, active };
+  const rows = page.rows.filter((r) => rowMatches(r, filter));
+  const keep = new Set(rows.map((r) => r.nodeId));
+  const prune = (nodes: readonly PlanPageNode[]): PlanPageNode[] =>
     nodes.flatMap((n) => {
       const children = prune(n.children);
-      const kpiRows = n.kpiRows.filter((r) => keep.has(`${n.id}\u0000${r.kpiId}\u0000${r.targetId ?? ''}`));
-      return children.length > 0 || kpiRows.length > 0 ? [{ ...n, children, kpiRows }] : [];
+      return children.length > 0 || keep.has(n.id) ? [{ ...n, children }] : [];
     });
-  return { report: { ...report, plan: { ...report.plan, nodes: prune(report.plan.nodes) }, rows }, matched: rows.length, total, active };
+  return { page: { ...page, plan: { ...page.plan, nodes: prune(page.plan.nodes) }, rows }, matched: rows.length, total, active };
 }

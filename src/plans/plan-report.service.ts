@@ -103,7 +103,8 @@ export interface InternationalSummary {
   readonly openSdg: Readonly<Record<OpenSdgProgressStatus, number>>;
 }
 
-export function internationalSummary(report: PlanReport): InternationalSummary {
+/** Counts the rows of a plan report or plan page model (plan-page.model.ts) by their evaluation's UN category and Open SDG status (no evaluation: no data). */
+export function internationalSummary(report: { readonly rows: readonly { readonly evaluation: { readonly un: { readonly category: UnProgressCategory }; readonly openSdg: { readonly status: OpenSdgProgressStatus } } | null }[] }): InternationalSummary {
   const un: Record<UnProgressCategory, number> = { 'on-track': 0, 'moderate-progress': 0, 'stagnation-or-regression': 0, 'no-data': 0 };
   const openSdg: Record<OpenSdgProgressStatus, number> = { 'target-achieved': 0, 'on-track': 0, 'acceleration-needed': 0, 'limited-progress': 0, deterioration: 0, 'no-data': 0 };
   for (const r of report.rows) {

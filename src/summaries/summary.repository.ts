@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { CityRow } from '../cities/city.table.ts';
 import { inTransaction, type Executor } from '../storage/database.ts';
-import { summaryDb, type CityPageSummariesTable, type KpiSummaryNodesTable, type KpiSummariesTable, type KpiSummaryRow, type KpiSummaryTargetsTable, type SearchEntriesTable, type SearchEntryRow } from './summary.table.ts';
+import { summaryDb, type CityPageSummariesTable, type PlanPageSummariesTable, type KpiSummaryNodesTable, type KpiSummariesTable, type KpiSummaryRow, type KpiSummaryTargetsTable, type SearchEntriesTable, type SearchEntryRow } from './summary.table.ts';
 
 /**
  * All SQL of the national summaries (issue 11): city revisions, the per-KPI summaries the
@@ -81,6 +81,8 @@ export interface CitySummaryRows {
   readonly nodes: readonly KpiSummaryNodesTable[];
   /** The city's overview as its pages show it. */
   readonly page: CityPageSummariesTable;
+  /** Each plan's public page (plans/plan-page.model.ts). */
+  readonly plans: readonly PlanPageSummariesTable[];
 }
 
 /**
@@ -106,6 +108,9 @@ export async function replaceCitySummaries(db: Executor, cityId: string, revisio
     for (let i = 0; i < rows.nodes.length; i += BATCH) await t.insertInto('kpi_summary_nodes').values(rows.nodes.slice(i, i + BATCH)).execute();
     await t.deleteFrom('city_page_summaries').where('city_id', '=', cityId).execute();
     await t.insertInto('city_page_summaries').values(rows.page).execute();
+    await t.deleteFrom('plan_page_summaries').where('city_id', '=', cityId).execute();
+    // One plan a statement: a plan's page model is some hundreds of kB for a plan of 300 KPIs.
+    for (const plan of rows.plans) await t.insertInto('plan_page_summaries').values(plan).execute();
     // The SDG pages' counts (issue 11.1): per goal and status, this city's KPIs, each once per goal.
     await t.deleteFrom('goal_city_counts').where('city_id', '=', cityId).execute();
     await sql`
@@ -453,6 +458,58 @@ export async function freshCityPageSummary(db: Executor, cityId: string): Promis
     .whereRef('r.summarized_revision', '>=', 'r.revision')
     .executeTakeFirst();
   return row?.page_json;
+}
+
+/** What {@link freshPlanPageSummary} reads of a plan's page while the city's summaries are fresh. */
+export interface PlanPageSummary {
+  /** The revision of the city's data the summaries were built from. */
+  readonly summarizedRevision: number;
+  /** Whether the summaries hold the plan (every plan of a summarised city has its row: else it is not the city's). */
+  readonly found: boolean;
+  /** The plan's model (`model_json`), unless it was built at `unlessRevision` (the caller holds it) or the plan is not found. */
+  readonly modelJson?: string;
+  /** The CSV's KPI columns of the rows measured against another target than their KPI's (`table_json`), when asked for and found. */
+  readonly tableJson?: string;
+  /**
+   * With `table`: every KPI's row of the city's KPI CSV (`kpi_summaries.csv_json`) as one JSON
+   * object by KPI id, read in the same statement (so at the same revision as the model).
+   */
+  readonly kpiCsvJson?: string;
+}
+
+/**
+ * A plan's page (`plan_page_summaries`) when the city's summaries are as new as its data
+ * (summarized_revision ≥ revision), with the revision they were built at; undefined when they
+ * are older than the data (a write not yet summarised, here or in another process) or the city
+ * was never summarised (or is unknown). One indexed row. `table` adds the CSV's KPI columns
+ * (those of rows measured against another target, and every KPI's own);
+ * `unlessRevision` leaves the model out when the summaries are still at that revision (the
+ * caller holds the model read then), so a page read again costs a few bytes.
+ */
+export async function freshPlanPageSummary(db: Executor, cityId: string, planId: string, options: { readonly table: boolean; readonly unlessRevision?: number | undefined }): Promise<PlanPageSummary | undefined> {
+  const known = options.unlessRevision ?? -1;
+  const row = await summaryDb(db)
+    .selectFrom('city_revisions as r')
+    .leftJoin('plan_page_summaries as p', (j) => j.onRef('p.city_id', '=', 'r.city_id').on('p.plan_id', '=', planId))
+    .select(['r.summarized_revision', 'p.plan_id', sql<string | null>`case when r.summarized_revision = ${known} then null else p.model_json end`.as('model_json')])
+    .$if(options.table, (q) =>
+      q.select([
+        'p.table_json',
+        sql<string>`(select coalesce('{' || string_agg(to_json(k.kpi_id)::text || ':' || k.csv_json, ',') || '}', '{}') from kpi_summaries k where k.city_id = r.city_id)`.as('kpi_csv_json'),
+      ]),
+    )
+    .where('r.city_id', '=', cityId)
+    .whereRef('r.summarized_revision', '>=', 'r.revision')
+    .executeTakeFirst();
+  if (!row) return undefined;
+  const { table_json: tableJson, kpi_csv_json: kpiCsvJson } = row as { table_json?: string | null; kpi_csv_json?: string };
+  return {
+    summarizedRevision: Number(row.summarized_revision),
+    found: row.plan_id !== null,
+    ...(typeof row.model_json === 'string' && { modelJson: row.model_json }),
+    ...(typeof tableJson === 'string' && { tableJson }),
+    ...(typeof kpiCsvJson === 'string' && { kpiCsvJson }),
+  };
 }
 
 /** What a city's KPI list is narrowed to, as its summaries are queried (every given criterion must hold). */

@@ -5,6 +5,7 @@ import { kpiTableRowJson, kpiTableRowOf } from '../kpis/kpi-table-row.model.ts';
 import { kpiJson } from '../formats/json/kpi-json.ts';
 import { kpiRow } from '../open-data/open-data.service.ts';
 import { cityPageSummaryOf, nodeKpis } from './city-page.model.ts';
+import { planPageModelJson, planPageModelOf, planPageOwnRowsOf } from '../plans/plan-page.model.ts';
 import { evaluateKpi, sortedObservations } from '../core/kpi/kpi-evaluation.ts';
 import { walkPlanNodes } from '../core/plan/plan.ts';
 import { goalOfTarget } from '../core/sdg/sdg-framework.ts';
@@ -93,7 +94,9 @@ export function citySummaryRows(data: CityData, analyser?: JapaneseAnalyser): Ci
   const publicIds = new Set(data.kpis.map((k) => k.id));
   const nodes: KpiSummaryNodesTable[] = [];
   for (const [node, ids] of nodeKpis(data)) for (const kpiId of ids) if (publicIds.has(kpiId)) nodes.push({ city_id: cityId, node, kpi_id: kpiId });
-  return { kpis, targets, entries, nodes, page: { city_id: cityId, page_json: JSON.stringify(cityPageSummaryOf(data)) } };
+  // Each plan's public page (plans/plan-page.model.ts): the model, and apart (read for downloads only) the CSV's KPI columns of its rows measured against another target than their KPI's.
+  const plans = data.plans.map((plan) => ({ city_id: cityId, plan_id: plan.id, model_json: planPageModelJson(planPageModelOf(data, plan)), table_json: JSON.stringify(planPageOwnRowsOf(data, plan)) }));
+  return { kpis, targets, entries, nodes, page: { city_id: cityId, page_json: JSON.stringify(cityPageSummaryOf(data)) }, plans };
 }
 
 /** The public actuals after the baseline, in time order (what the compare page indexes to the baseline). */

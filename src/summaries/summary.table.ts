@@ -82,6 +82,19 @@ export interface CityPageSummariesTable {
   page_json: string;
 }
 
+/**
+ * `plan_page_summaries`: per plan of a city, its public page as the summaries keep it (migration
+ * 2026_12_02_1401): `model_json` the page's model (plans/plan-page.model.ts PlanPageModel),
+ * `table_json` per row of the model the KPI columns of its CSV when the row is measured against
+ * another target than its KPI's, else null (its KPI's `kpi_summaries.csv_json`; planPageOwnRowsOf).
+ */
+export interface PlanPageSummariesTable {
+  city_id: string;
+  plan_id: string;
+  model_json: string;
+  table_json: string;
+}
+
 /** `kpi_summaries.series_json`: per actual [ISO time point, value] or [ISO time point, value, decimals]. */
 export type SummarySeriesJson = readonly (readonly [string, number] | readonly [string, number, number])[];
 
@@ -142,6 +155,7 @@ export interface SummaryTables {
   goal_city_counts: GoalCityCountsTable;
   kpi_summary_nodes: KpiSummaryNodesTable;
   city_page_summaries: CityPageSummariesTable;
+  plan_page_summaries: PlanPageSummariesTable;
   search_entries: SearchEntriesTable;
 }
 

@@ -1,55 +1,19 @@
-import { readdirSync } from 'node:fs';
-import { Migrator, sql, type Migration, type MigrationProvider } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { CityDataStore } from '../../src/cities/city-data.store.ts';
 import { openCityPages } from '../../src/cities/city-pages.service.ts';
-import { loadSeedCitiesIfEmpty } from '../../src/cities/plan-data-import.service.ts';
-import { openDatabase, type OpenedDatabase } from '../../src/storage/database.ts';
-import { migrateToLatest } from '../../src/storage/migrate.ts';
-import { testDatabases } from '../../src/storage/test-databases.ts';
 import { staleSummaryCityIds } from '../../src/summaries/summary.repository.ts';
 import { createApp } from '../../src/web/app.tsx';
-import { startPostgresServer, type PostgresServer } from '../support/postgres-server.ts';
+import { describeMigratedDatabase, MIGRATED_SEEDS as SEEDS } from '../support/migrated-database.ts';
 
 /*
  * Issue 11, attacked: migration 2026_12_01_1201 (city page summaries) on a database that already
  * holds cities and summaries built before it. Those summaries are marked older than their data,
  * so until they are rebuilt a city's own pages take the full-city path; the rebuild at start
  * (catchUpSummaries) builds them all, and the pages read them afterwards with the same bytes.
- * PostgreSQL only: a PGlite in memory starts from the cached, fully migrated template.
  */
-const BEFORE = '2026_12_01_0710_goal_target_index';
-const MIGRATIONS_DIR = new URL('../../src/storage/migrations/', import.meta.url);
-/** The migrations up to {@link BEFORE}, as the app's own list names them (file names). */
-const earlier: MigrationProvider = {
-  async getMigrations() {
-    const names = readdirSync(MIGRATIONS_DIR).filter((f) => f.endsWith('.ts')).map((f) => f.slice(0, -3)).filter((name) => name <= BEFORE);
-    return Object.fromEntries(await Promise.all(names.map(async (name) => [name, (await import(new URL(`${name}.ts`, MIGRATIONS_DIR).href)) as Migration] as const)));
-  },
-};
-const SEEDS = ['ichinoseki', 'tsukuba', 'kanazawa'];
-
-const postgres = testDatabases().find((d) => d.name === 'postgres');
-describe.skipIf(!postgres || postgres.skipReason !== null)('the city page summaries migration on a database holding cities', () => {
-  let server: PostgresServer;
-  let opened: OpenedDatabase;
-  beforeAll(async () => {
-    server = await startPostgresServer();
-    opened = await openDatabase({ databaseUrl: server.url });
-  }, 120_000);
-  afterAll(async () => {
-    await opened?.close();
-    await server?.stop();
-  });
-
+describeMigratedDatabase('the city page summaries migration on a database holding cities', '2026_12_01_0710_goal_target_index', (database) => {
   it('marks the old summaries stale, answers from the data until the rebuild, then from the rebuilt summaries with the same bytes', async () => {
-    const db = opened.db;
-    const { error } = await new Migrator({ db, provider: earlier, allowUnorderedMigrations: true }).migrateTo(BEFORE);
-    expect(error).toBeUndefined();
-    expect(await loadSeedCitiesIfEmpty(db)).toBe(3);
-    // Summaries built before the migration: two cities looked fresh, one was never summarised.
-    await sql`insert into city_revisions (city_id, revision, summarized_revision) values ('ichinoseki', 4, 4), ('tsukuba', 1, 1)`.execute(db);
-    await migrateToLatest(db);
+    const db = database();
     expect(await staleSummaryCityIds(db)).toEqual([...SEEDS].sort());
 
     const store = new CityDataStore(db);

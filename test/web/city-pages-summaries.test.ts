@@ -3,15 +3,13 @@ import { expect, it, vi } from 'vitest';
 import { CityDataStore } from '../../src/cities/city-data.store.ts';
 import { openCityPages } from '../../src/cities/city-pages.service.ts';
 import { KPI_STATUSES } from '../../src/core/kpi/status.ts';
-import { listAllNodes, lockPlanBySlug } from '../../src/plans/plan-building.repository.ts';
-import { setNodeArchived } from '../../src/plans/plan.commands.ts';
 import { runPartnerHourly } from '../../src/partners/partner-platform.ts';
 import { createApp } from '../../src/web/app.tsx';
 import { cityKpiJsonOf, cityKpisJsonBytes } from '../../src/web/routes/public-json.ts';
-import { importLargeCity, largeCity } from '../fixtures/large-city.ts';
+import { largeCity } from '../fixtures/large-city.ts';
 import { describeStaffApp, type StaffTestApp } from '../support/staff-app.ts';
-import { setUpPublicNotes } from './public-notes-fixture.ts';
-import { makeUser, StaffClient } from './staff-helpers.ts';
+import { answer, expectSameAnswers, setUpPublicStates } from './public-states-fixture.ts';
+import { StaffClient } from './staff-helpers.ts';
 
 /*
  * Issue 11 (national scale): a city's own pages — /cities/:city (HTML, CSV, JSON), its KPI list
@@ -27,45 +25,6 @@ import { makeUser, StaffClient } from './staff-helpers.ts';
 
 const big = largeCity();
 const SEEDS = ['ichinoseki', 'tsukuba', 'kanazawa'];
-
-/** The states: notes and years (fixture), review states of actuals, an archived node of the generated city. */
-async function setUp(t: StaffTestApp): Promise<void> {
-  await makeUser(t.ctx, 'cp-agri', 'ichinoseki', 'department-editor', 'agriculture');
-  await makeUser(t.ctx, 'cp-sec', 'ichinoseki', 'secretariat');
-  await importLargeCity(t.ctx.db, t.ctx.store, big);
-  await setUpPublicNotes(t.ctx);
-  const app = createApp({ db: t.ctx.db, store: t.ctx.store, staff: t.ctx.staff });
-  const client = async (user: string, first: string) => {
-    const c = new StaffClient(app);
-    expect((await c.login(user)).status).toBe(303);
-    await c.get(first);
-    return c;
-  };
-  const base = '/staff/cities/ichinoseki/kpis';
-  const agri = await client('cp-agri', `${base}/new-farmers/actuals/new`);
-  const sec = await client('cp-sec', `${base}/new-farmers/actuals/new`);
-  const submit = async (c: StaffClient, kpi: string, fields: Record<string, string>) => {
-    const r = await c.submit(`${base}/${kpi}/actuals/new`, `${base}/${kpi}/actuals`, fields);
-    expect(r.status, r.text.slice(0, 400)).toBe(303);
-  };
-  const review = async (key: string, action: 'approve' | 'return', reason = '') => expect((await sec.post('/staff/cities/ichinoseki/review', { entity: 'actual', key, action, ...(reason && { reason }) })).status, `${action} ${key}`).toBe(303);
-  // Submitted, then returned: never public.
-  await submit(agri, 'new-farmers', { at: '2024年', value: '120 人', note: '速報値', source: '', explanation: '天候不順で就農時期が遅れた' });
-  await review('new-farmers@2024', 'return', '確定値で入力してください');
-  // Approved, then a correction submitted: the approved value stays public.
-  await submit(agri, 'new-farmers', { at: '2022年', value: '95 人', note: '確定値', source: '農政課', explanation: '就農時期の遅れ' });
-  await review('new-farmers@2022', 'approve');
-  await submit(agri, 'new-farmers', { at: '2022年', value: '96 人', note: '再集計', source: '農政課', reason: '再集計', explanation: '就農時期の遅れ' });
-  // Submitted and waiting.
-  await submit(sec, 'fuel-wood-production', { at: '2026年3月', value: '9,999', note: '暫定値', source: '', explanation: '暫定' });
-  // An archived policy of the generated city: the KPIs only it holds leave the public pages.
-  const plan = (await lockPlanBySlug(t.ctx.db, big.id, big.planId))!;
-  const nodes = await listAllNodes(t.ctx.db, plan.id);
-  const leaf = nodes.find((n) => n.parent_id !== null && !nodes.some((m) => m.parent_id === n.id))!;
-  const archived = await setNodeArchived(t.ctx.db, t.ctx.store, { cityId: big.id, actor: 'test', planId: big.planId, nodeId: leaf.slug, version: leaf.version, archived: true });
-  expect(archived.ok).toBe(true);
-  await t.ctx.store.settled();
-}
 
 /** Every address of a city's own pages the comparison requests, with the filters the city offers. */
 async function addresses(t: StaffTestApp, cityId: string): Promise<string[]> {
@@ -107,12 +66,6 @@ function apps(t: StaffTestApp) {
   };
 }
 
-async function answer(app: ReturnType<typeof createApp>, path: string) {
-  const r = await app.request(path);
-  const headers = [...r.headers].filter(([k]) => k !== 'date').sort(([a], [b]) => (a < b ? -1 : 1));
-  return { status: r.status, headers, body: Buffer.from(await r.arrayBuffer()).toString('base64') };
-}
-
 /** Compares every address of the cities on both paths; returns how many answers were compared. */
 async function compare(t: StaffTestApp, cityIds: readonly string[]): Promise<number> {
   const { data, summaries } = apps(t);
@@ -120,13 +73,7 @@ async function compare(t: StaffTestApp, cityIds: readonly string[]): Promise<num
   for (const cityId of cityIds) {
     // The summaries are fresh: the summaries app reads them (not the loaded city).
     expect((await openCityPages(t.ctx.db, t.ctx.store, cityId, 'summaries'))?.from, cityId).toBe('summaries');
-    for (const path of await addresses(t, cityId)) {
-      const [a, b] = [await answer(data, path), await answer(summaries, path)];
-      expect(b.status, path).toBe(a.status);
-      expect(b.headers, path).toEqual(a.headers);
-      if (b.body !== a.body) expect(Buffer.from(b.body, 'base64').toString('utf8'), path).toBe(Buffer.from(a.body, 'base64').toString('utf8'));
-      n++;
-    }
+    n += await expectSameAnswers(data, summaries, await addresses(t, cityId));
   }
   return n;
 }
@@ -233,5 +180,5 @@ describeStaffApp(
       expect(invalidated).toEqual([]);
     });
   },
-  setUp,
+  (t) => setUpPublicStates(t, big),
 );

@@ -6,11 +6,13 @@ import { editKpiDefinition } from '../../src/kpis/kpi-edit.command.ts';
 import { loadKpiEditState } from '../../src/staff/edit-state.service.ts';
 import { testDatabases } from '../../src/storage/test-databases.ts';
 import { openCityPages } from '../../src/cities/city-pages.service.ts';
+import { walkPlanNodes } from '../../src/core/plan/plan.ts';
+import { openPlanPage } from '../../src/plans/plan-page.service.ts';
 import { makeUser, StaffClient } from './staff-helpers.ts';
 
 /*
  * Issue 11.2: several app processes serve one PostgreSQL; a write through either is seen by the
- * other's pages, a city's own pages and the cross-city pages built from the summaries, even when
+ * other's pages, a city's own pages (its plan pages too) and the cross-city pages built from the summaries, even when
  * the other had them in its page cache. Two app contexts stand for the two processes: each has
  * its own store, page cache version and LISTEN connection.
  */
@@ -57,7 +59,9 @@ describe.skipIf(!postgres || postgres.skipReason !== null)('two app processes be
     const kpi = data.kpis.find((k) => k.sdgTargets.length > 0)!;
     const goal = kpi.sdgTargets[0]!.split('.')[0];
     // The compare page too: answered from the summaries (the KPI is Kanazawa's first on its goal, shared with Ichinoseki).
-    const pages = [`/cities/kanazawa/kpis/${kpi.id}`, `/cities/kanazawa`, `/sdgs/${goal}?prefecture=${encodeURIComponent('石川県')}`, `/api/v1/cities/kanazawa/kpis`, '/compare?cities=ichinoseki&cities=kanazawa&cities=tsukuba'];
+    // The plan page holding the KPI too: answered from its plan's summary in a process not holding the city.
+    const plan = data.plans.find((p) => [...walkPlanNodes(p.nodes)].some(({ node }) => node.kpiRows.some((r) => r.kpiId === kpi.id)))!;
+    const pages = [`/cities/kanazawa/kpis/${kpi.id}`, `/cities/kanazawa`, `/cities/kanazawa/plans/${plan.id}`, `/cities/kanazawa/plans/${plan.id}?format=csv`, `/sdgs/${goal}?prefecture=${encodeURIComponent('石川県')}`, `/api/v1/cities/kanazawa/kpis`, '/compare?cities=ichinoseki&cities=kanazawa&cities=tsukuba'];
     for (const [writer, reader, readerApp, name] of [
       [a, b, appB, '金沢テスト指標甲'],
       [b, a, appA, '金沢テスト指標乙'],
@@ -93,6 +97,7 @@ describe.skipIf(!postgres || postgres.skipReason !== null)('two app processes be
       // The reader holds nothing of the city and its summaries are fresh: it would read them.
       expect(b.store.holds('ichinoseki')).toBe(false);
       expect((await openCityPages(b.db, b.store, 'ichinoseki'))!.from).toBe('summaries');
+      expect((await openPlanPage(b.db, b.store, 'ichinoseki', 'ichinoseki-sdgs-future-city-1'))!.from).toBe('summaries');
       const appB = createApp({ db: b.db, store: b.store, staff: b.staff, clock: b.clock });
       const staff = new StaffClient(createApp({ db: a.db, store: a.store, staff: a.staff, clock: a.clock }));
       expect((await staff.login('tp-sec')).status).toBe(303);
@@ -102,7 +107,7 @@ describe.skipIf(!postgres || postgres.skipReason !== null)('two app processes be
       const r = await staff.submit(base, `${base}/override`, { status: 'achieved', justification });
       expect(r.status, r.text.slice(0, 300)).toBe(303);
       // The response is back: the other process's pages show the write, on every page of the city.
-      for (const path of ['/cities/ichinoseki', '/cities/ichinoseki/kpis?status=behind', '/cities/ichinoseki/kpis?format=csv', '/api/v1/cities/ichinoseki/kpis']) {
+      for (const path of ['/cities/ichinoseki', '/cities/ichinoseki/kpis?status=behind', '/cities/ichinoseki/kpis?format=csv', '/api/v1/cities/ichinoseki/kpis', '/cities/ichinoseki/plans/ichinoseki-sdgs-future-city-1', '/cities/ichinoseki/plans/ichinoseki-sdgs-future-city-1?format=json']) {
         expect((await (await appB.request(path)).text()).includes(justification), path).toBe(true);
       }
     } finally {
@@ -112,5 +117,7 @@ describe.skipIf(!postgres || postgres.skipReason !== null)('two app processes be
     // Once rebuilt, the other process reads the summaries again, with the write.
     expect((await openCityPages(b.db, b.store, 'ichinoseki', 'summaries'))!.from).toBe('summaries');
     expect(await (await createApp({ db: b.db, store: b.store, cityPages: 'summaries' }).request('/cities/ichinoseki/kpis?status=behind')).text()).toContain('別プロセスの書き込み直後');
+    expect((await openPlanPage(b.db, b.store, 'ichinoseki', 'ichinoseki-sdgs-future-city-1'))!.from).toBe('summaries');
+    expect(await (await createApp({ db: b.db, store: b.store }).request('/cities/ichinoseki/plans/ichinoseki-sdgs-future-city-1?lang=en')).text()).toContain('別プロセスの書き込み直後');
   }, 120_000);
 });

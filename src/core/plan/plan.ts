@@ -197,7 +197,7 @@ export function narrativeSection(n: Pick<PlanNarrative, 'kind' | 'title' | 'sect
 }
 
 /** Every node of a tree, depth-first, with its depth and ancestors' ids. */
-export function* walkPlanNodes(nodes: readonly PlanNode[], depth = 0, path: readonly string[] = []): Generator<{ node: PlanNode; depth: number; path: readonly string[] }> {
+export function* walkPlanNodes<N extends { readonly id: string; readonly children: readonly N[] } = PlanNode>(nodes: readonly N[], depth = 0, path: readonly string[] = []): Generator<{ node: N; depth: number; path: readonly string[] }> {
   for (const node of nodes) {
     yield { node, depth, path };
     yield* walkPlanNodes(node.children, depth + 1, [...path, node.id]);

@@ -1,6 +1,7 @@
 import { fmt, type CalculationRecord } from '../kpi/calculation-record.ts';
 import type { KpiStatus } from '../kpi/status.ts';
 import type { PlanNode } from './plan.ts';
+import type { BilingualText } from '../bilingual.ts';
 
 /** One KPI's contribution to its node: its progress and where the straight line says it should be. */
 export interface KpiProgress {
@@ -105,8 +106,6 @@ export function rollupNode(node: PlanNode, kpiProgress: (kpiId: string, targetId
   else if (worseningWeight > 0 && worseningWeight >= total * ROLLUP_RULE.worseningShare - 1e-9) status = 'worsening';
   else if (progress >= expected - 1e-9) status = 'on-track';
   else status = 'behind';
-  const left = parts.length - used.length;
-  const weighted = used.some((p) => p.weight !== 1);
   return {
     nodeId: node.id,
     status,
@@ -119,20 +118,34 @@ export function rollupNode(node: PlanNode, kpiProgress: (kpiId: string, targetId
     children,
     record: {
       method: 'direct-parts-weighted-mean',
-      inputs: { parts: used.length, leftOut: left, totalWeight: total },
+      inputs: { parts: used.length, leftOut: parts.length - used.length, totalWeight: total },
       intermediate: { progress, expectedProgress: expected, worseningWeight },
       thresholds: { cap: ROLLUP_RULE.cap, floor: ROLLUP_RULE.floor, worseningShare: ROLLUP_RULE.worseningShare },
-      explanation: {
-        ja:
-          progress === null
-            ? 'データのある直下の指標・施策がありません。'
-            : `直下の ${used.length} 件（指標と下位の施策、各100%上限・0%下限${weighted ? '、重み付き' : ''}）の加重平均 ${fmt(progress)}%、直線上の想定 ${fmt(expected)}%。悪化の重み ${fmt(worseningWeight)} / ${fmt(total)}（半分以上なら「悪化」）。${left > 0 ? `データなし・対象外の ${left} 件は除外。` : ''}`,
-        en:
-          progress === null
-            ? 'No direct KPI or child node has data.'
-            : `Weighted mean of ${used.length} direct parts (KPIs and child nodes, each capped at 100%, floored at 0%${weighted ? ', weighted' : ''}): ${fmt(progress)}%, against ${fmt(expected)}% expected on the straight line. Worsening weight ${fmt(worseningWeight)} of ${fmt(total)} (half or more makes it worsening).${left > 0 ? ` ${left} part(s) without data or not applicable left out.` : ''}`,
-      },
+      explanation: explainRollup({ parts, progress, expectedProgress: expected, worseningWeight, totalWeight: total }),
     },
+  };
+}
+
+/**
+ * How a node's roll-up came about, in both languages (its record's explanation): the parts
+ * counted, the weighted mean against the straight-line expectation, the worsening weight and the
+ * parts left out. A function of the roll-up's own figures, so a roll-up kept without its record
+ * (the plan page's summary) explains itself the same way.
+ */
+export function explainRollup(r: Pick<NodeRollup, 'parts' | 'progress' | 'expectedProgress' | 'worseningWeight' | 'totalWeight'>): BilingualText {
+  const { progress, expectedProgress: expected, worseningWeight, totalWeight: total } = r;
+  const used = r.parts.filter((p) => p.counted);
+  const left = r.parts.length - used.length;
+  const weighted = used.some((p) => p.weight !== 1);
+  return {
+    ja:
+      progress === null
+        ? 'データのある直下の指標・施策がありません。'
+        : `直下の ${used.length} 件（指標と下位の施策、各100%上限・0%下限${weighted ? '、重み付き' : ''}）の加重平均 ${fmt(progress)}%、直線上の想定 ${fmt(expected)}%。悪化の重み ${fmt(worseningWeight)} / ${fmt(total)}（半分以上なら「悪化」）。${left > 0 ? `データなし・対象外の ${left} 件は除外。` : ''}`,
+    en:
+      progress === null
+        ? 'No direct KPI or child node has data.'
+        : `Weighted mean of ${used.length} direct parts (KPIs and child nodes, each capped at 100%, floored at 0%${weighted ? ', weighted' : ''}): ${fmt(progress)}%, against ${fmt(expected)}% expected on the straight line. Worsening weight ${fmt(worseningWeight)} of ${fmt(total)} (half or more makes it worsening).${left > 0 ? ` ${left} part(s) without data or not applicable left out.` : ''}`,
   };
 }
 

@@ -1,6 +1,6 @@
 import { Hono, type Context } from 'hono';
 import { openCityPages } from '../../cities/city-pages.service.ts';
-import { buildPlanReport, planRollup } from '../../plans/plan-report.service.ts';
+import { openPlanPage } from '../../plans/plan-page.service.ts';
 import { viewContextOf } from '../request-context.ts';
 import { CityView } from '../views/city.view.tsx';
 import { HomeView } from '../views/home.view.tsx';
@@ -9,8 +9,8 @@ import { planPage } from '../views/plan.view.tsx';
 import { clockOf, type WebDeps } from '../web-deps.ts';
 import { z } from 'zod';
 import { KPI_STATUSES } from '../../core/kpi/status.ts';
-import { filterPlanReport } from '../../plans/plan-filter.service.ts';
-import { planReportTable } from '../../open-data/open-data.service.ts';
+import { filterPlanPage } from '../../plans/plan-filter.service.ts';
+import { planPageTable } from '../../open-data/open-data.service.ts';
 import { cityJson, cityCsvResponse, csvResponse, jsonResponse, requestedFormat } from './public-json.ts';
 import { cityDirectory } from '../../summaries/national.service.ts';
 import { cityFilterOf, pagingOf } from './national-json.ts';
@@ -57,21 +57,22 @@ export function publicRoutes(deps: WebDeps): Hono {
   });
 
   app.get('/cities/:city/plans/:plan', async (c) => {
-    const data = await store.get(c.req.param('city'));
-    const plan = data?.plans.find((p) => p.id === c.req.param('plan'));
     const format = requestedFormat(c);
-    if (!data || !plan || !format) return notFound(c);
+    if (!format) return notFound(c);
+    // From the plan's summary when the city's summaries are fresh, else the city's loaded data (plans/plan-page.service.ts).
+    const source = await openPlanPage(db, store, c.req.param('city'), c.req.param('plan'), { mode: deps.cityPages, table: format !== 'html' });
+    if (!source) return notFound(c);
+    const { model } = source;
     // `?node=` names the top-level node whose KPI tables a large plan's page shows (plan.view.tsx PLAN_ROWS_ON_ONE_PAGE).
     const unfolded = c.req.query('node');
-    if (unfolded !== undefined && !plan.nodes.some((n) => n.id === unfolded)) return notFound(c);
-    const report = buildPlanReport(data, plan);
+    if (unfolded !== undefined && !model.plan.nodes.some((n) => n.id === unfolded)) return notFound(c);
     const q = planFilterQuery.parse({ side: c.req.query('side') || undefined, goal: c.req.query('goal') || undefined, status: c.req.query('status') || undefined });
     const filter = { ...(q.side ? { side: q.side } : {}), ...(q.goal ? { goal: q.goal } : {}), ...(q.status ? { status: q.status as (typeof KPI_STATUSES)[number] } : {}) };
-    const filtered = filterPlanReport(report, filter);
-    const name = `${data.city.id}-${plan.id}`;
-    if (format === 'csv') return cityCsvResponse(data.city, planReportTable(data.city.id, filtered.report), name);
-    if (format === 'json') return jsonResponse({ city: data.city.id, plan: plan.id, filter, rows: planReportTable(data.city.id, filtered.report).rows }, name);
-    return htmlPage(c, planPage({ ctx: viewContextOf(c), city: data.city, report: filtered.report, overall: planRollup(report), filter, filtered, unpublishedYears: data.unpublishedYears, unfolded, owner: data }));
+    const filtered = filterPlanPage(model, filter);
+    const name = `${model.city.id}-${model.plan.id}`;
+    if (format === 'csv') return cityCsvResponse(model.city, planPageTable(model, source.kpiRows(), filtered.page), name);
+    if (format === 'json') return jsonResponse({ city: model.city.id, plan: model.plan.id, filter, rows: planPageTable(model, source.kpiRows(), filtered.page).rows }, name);
+    return htmlPage(c, planPage({ ctx: viewContextOf(c), filter, filtered, unfolded, owner: source.owner }));
   });
 
   return app;

@@ -11,8 +11,11 @@ import { isStable } from '../../cities/city-view-memo.ts';
  * **Never stale:** a fragment is keyed by the identity of the object it was rendered from, the
  * city's data as the store hands it out (`CityDataStore.get`), which is never changed once loaded
  * (`markStable`). A write makes the store forget that object, so the next request reads a new one
- * and finds no fragment of it; the old fragments are never asked for again and age out. An owner
- * that is not marked stable (a test's literal, data being built) is rendered afresh each time.
+ * and finds no fragment of it; the old fragments are never asked for again and age out. A page
+ * read from the city's summaries instead (the plan page, plans/plan-page.service.ts) is owned by
+ * an object standing for the summaries of one city revision: a write moves the revision, so the
+ * same holds. An owner that is not marked stable (a test's literal, data being built) is rendered
+ * afresh each time.
  *
  * **Bounded in bytes:** least recently used fragments are dropped beyond
  * {@link FragmentCache.maxBytes} (bodies and keys counted); a fragment larger than a quarter of

@@ -1,13 +1,13 @@
 import { KPI_STATUSES } from '../../core/kpi/status.ts';
 import { sdgGoals } from '../../core/sdg/sdg-framework.ts';
-import type { FilteredPlanReport, PlanFilter } from '../../plans/plan-filter.service.ts';
+import type { FilteredPlanPage, PlanFilter } from '../../plans/plan-filter.service.ts';
 import { fill } from './fill.ts';
 import { localized, type ViewContext } from './view-context.ts';
 
 const SIDES = ['economy', 'society', 'environment'] as const;
 
 /** The plan page's filter form: a GET form (works without JavaScript) by side, SDG goal and status. */
-export function PlanFilterForm(props: { ctx: ViewContext; action: string; filter: PlanFilter; filtered: FilteredPlanReport }) {
+export function PlanFilterForm(props: { ctx: ViewContext; action: string; filter: PlanFilter; filtered: FilteredPlanPage }) {
   const { ctx, filter, filtered } = props;
   return (
     <section aria-labelledby="filter-h" class="filter-panel">

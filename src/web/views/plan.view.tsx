@@ -1,9 +1,9 @@
 import { sheetKindsOf } from '../../core/plan/plan.ts';
 import { UnpublishedYearsNote } from './unpublished-note.tsx';
-import type { City } from '../../core/city/city.ts';
-import { walkPlanNodes, type PlanNode } from '../../core/plan/plan.ts';
-import type { NodeRollup } from '../../core/plan/rollup.ts';
-import { internationalSummary, type PlanReport, type PlanReportRow } from '../../plans/plan-report.service.ts';
+import { walkPlanNodes } from '../../core/plan/plan.ts';
+import { explainRollup } from '../../core/plan/rollup.ts';
+import { internationalSummary } from '../../plans/plan-report.service.ts';
+import type { PlanPageKpi, PlanPageModel, PlanPageNode, PlanPageRollup, PlanPageRow } from '../../plans/plan-page.model.ts';
 import { formatQuantity, formatRate } from './format.ts';
 import { cityBreadcrumbs, layoutPage, type PageParts } from './layout.tsx';
 import { fragments } from './fragment-cache.ts';
@@ -12,21 +12,18 @@ import { rateBar, statusBadge, StatusBadge } from './status-badge.tsx';
 import { joinMarkup, markup } from './markup.ts';
 import type { TimePoint } from '../../core/time/time-point.ts';
 import { localized, type ViewContext } from './view-context.ts';
-import type { FilteredPlanReport, PlanFilter } from '../../plans/plan-filter.service.ts';
+import type { FilteredPlanPage, PlanFilter } from '../../plans/plan-filter.service.ts';
 import { PlanFilterForm } from './plan-filter.view.tsx';
 import { columnHeads, DownloadLinks, kpiPath, statusWithOverride, timeLabel, yearLabel } from './public-parts.tsx';
 import { expertEvaluationsOf, otherNarrativesOf } from '../../staff/staff-notes.service.ts';
 import { fill } from './fill.ts';
 
-/** What the plan page shows. */
+/** What the plan page shows: the plan's model (plans/plan-page.model.ts) as its filter narrowed it. */
 export interface PlanViewProps {
   ctx: ViewContext;
-  city: City;
-  report: PlanReport;
-  overall: NodeRollup;
-  filter?: PlanFilter;
-  filtered?: FilteredPlanReport;
-  unpublishedYears?: readonly number[] | undefined;
+  filter: PlanFilter;
+  /** The filtered page: its `page` is drawn (rows and nodes narrowed; roll-ups, overall roll-up, city and years as the whole plan has them). */
+  filtered: FilteredPlanPage;
   /** On a plan of more than {@link PLAN_ROWS_ON_ONE_PAGE} KPI rows: the top-level node whose KPI tables are shown (`?node=`). */
   unfolded?: string | undefined;
 }
@@ -41,29 +38,35 @@ export interface PlanViewProps {
 export const PLAN_ROWS_ON_ONE_PAGE = 100;
 
 /** Whether a plan page folds its KPI tables by top-level node (see {@link PLAN_ROWS_ON_ONE_PAGE}). */
-export function plansFolded(report: PlanReport): boolean {
+export function plansFolded(report: { readonly rows: readonly unknown[] }): boolean {
   return report.rows.length > PLAN_ROWS_ON_ONE_PAGE;
 }
 
 /**
  * `/cities/:city/plans/:plan`: the plan tree with each KPI's latest actual, target, rate, status
  * and forecast. The page frame is rendered per request; the main content is kept per data
- * version (fragment-cache.ts): `owner` is the city's data as the store handed it out, from which
- * every other prop was computed (the key adds the plan, the language and the filter).
+ * version (fragment-cache.ts): `owner` stands for the version of the data the model was built
+ * from (the city's data as the store handed it out, or the version of the city's summaries the
+ * model was read from: plans/plan-page.service.ts); the key adds the plan, the language, the
+ * filter and the unfolded node.
  */
 export function planPage(props: PlanViewProps & { owner: object }): PageParts {
   const { ctx } = props;
-  const unfolded = plansFolded(props.report) ? (props.unfolded ?? '') : '';
-  const main = fragments.get(props.owner, `plan\u0000${props.report.plan.id}\u0000${ctx.lang}\u0000${filterQuery(props.filter)}\u0000${unfolded}`, () => renderToString(<PlanMain {...props} />));
+  const report = props.filtered.page;
+  const unfolded = plansFolded(report) ? (props.unfolded ?? '') : '';
+  const main = fragments.get(props.owner, `plan\u0000${report.plan.id}\u0000${ctx.lang}\u0000${filterQuery(props.filter)}\u0000${unfolded}`, () => renderToString(<PlanMain {...props} />));
   return layoutPage(ctx, planTitle(props), planBreadcrumbs(props), main);
 }
 
-const planTitle = ({ ctx, report }: PlanViewProps) => localized(ctx, report.plan.title, report.plan.titleEn);
-const planBreadcrumbs = ({ ctx, city }: PlanViewProps) => cityBreadcrumbs(ctx, city);
+const planTitle = ({ ctx, filtered }: PlanViewProps) => localized(ctx, filtered.page.plan.title, filtered.page.plan.titleEn);
+const planBreadcrumbs = ({ ctx, filtered }: PlanViewProps) => cityBreadcrumbs(ctx, filtered.page.city);
 
 /** The plan page's main content: what the plan's data, the language and the filter decide. */
 function PlanMain(props: PlanViewProps) {
-  const { ctx, city, report } = props;
+  const { ctx } = props;
+  const report = props.filtered.page;
+  const city = report.city;
+  const overall = report.overall;
   const plan = report.plan;
   const title = planTitle(props);
   const cityName = localized(ctx, city.name, city.nameEn);
@@ -73,7 +76,7 @@ function PlanMain(props: PlanViewProps) {
         {cityName} ・ {ctx.t(`plan.kind.${plan.kind}`)} ・ {ctx.t('plan.period')} {plan.periodStart}–{plan.periodEnd}
       </p>
       <h1>{title}</h1>
-      <UnpublishedYearsNote ctx={ctx} years={props.unpublishedYears} />
+      <UnpublishedYearsNote ctx={ctx} years={report.unpublishedYears} />
       {plan.vision ? (
         <section aria-labelledby="vision-h">
           <h2 id="vision-h">{ctx.t('plan.vision')}</h2>
@@ -84,20 +87,20 @@ function PlanMain(props: PlanViewProps) {
         <section aria-labelledby="summary-h">
           <h2 id="summary-h">{ctx.t('plan.summary')}</h2>
           <p>
-            <StatusBadge ctx={ctx} status={props.overall.status} /> {formatRate(props.overall.progress, ctx.lang)}
+            <StatusBadge ctx={ctx} status={overall.status} /> {formatRate(overall.progress, ctx.lang)}
           </p>
           <p class="status-line">
             {(['achieved', 'on-track', 'behind', 'worsening', 'missed', 'no-data'] as const).map((s) => (
               <span>
-                <StatusBadge ctx={ctx} status={s} /> {props.overall.counts[s]}{' '}
+                <StatusBadge ctx={ctx} status={s} /> {overall.counts[s]}{' '}
               </span>
             ))}
           </p>
-          <p class="muted small">{props.overall.record.explanation[ctx.lang]}</p>
+          <p class="muted small">{explainRollup(overall)[ctx.lang]}</p>
           <InternationalSummary ctx={ctx} report={report} />
         </section>
       ) : null}
-      {props.filtered && props.filter && props.filtered.total > 0 ? (
+      {props.filtered.total > 0 ? (
         <PlanFilterForm ctx={ctx} action={`/cities/${city.id}/plans/${plan.id}`} filter={props.filter} filtered={props.filtered} />
       ) : null}
       <section aria-labelledby="tree-h">
@@ -135,7 +138,7 @@ function PlanMain(props: PlanViewProps) {
  * The plan's review narratives as printed, then the expert evaluation (有識者からの評価) by year,
  * newest first. Only published years reach here: the store's public view drops the rest.
  */
-function PlanEvaluations(props: { ctx: ViewContext; report: PlanReport }) {
+function PlanEvaluations(props: { ctx: ViewContext; report: PlanPageModel }) {
   const { ctx } = props;
   const plan = props.report.plan;
   const others = otherNarrativesOf(plan);
@@ -171,28 +174,29 @@ function PlanEvaluations(props: { ctx: ViewContext; report: PlanReport }) {
   );
 }
 
-/** A report's rows by node and its KPIs by id, indexed once per report (a 300-KPI plan has 30 nodes). */
-const reportIndexes = new WeakMap<PlanReport, { byNode: Map<string, PlanReportRow[]>; kpis: Map<string, PlanReportRow['kpi']> }>();
-function indexOf(report: PlanReport) {
+/** A page's rows by node, its KPIs by id and its roll-ups by node, indexed once per page model (a 300-KPI plan has 30 nodes). */
+const reportIndexes = new WeakMap<PlanPageModel, { byNode: Map<string, PlanPageRow[]>; kpis: Map<string, PlanPageKpi>; rollups: Map<string, PlanPageRollup> }>();
+function indexOf(report: PlanPageModel) {
   let index = reportIndexes.get(report);
   if (!index) {
-    index = { byNode: new Map(), kpis: new Map() };
+    index = { byNode: new Map(), kpis: new Map(), rollups: new Map(report.rollups.map((r) => [r.nodeId, r])) };
     for (const r of report.rows) {
-      const list = index.byNode.get(r.node.id);
+      const list = index.byNode.get(r.nodeId);
       if (list) list.push(r);
-      else index.byNode.set(r.node.id, [r]);
+      else index.byNode.set(r.nodeId, [r]);
       if (!index.kpis.has(r.kpi.id)) index.kpis.set(r.kpi.id, r.kpi);
     }
     reportIndexes.set(report, index);
   }
   return index;
 }
-const kpiOfReport = (report: PlanReport, id: string) => indexOf(report).kpis.get(id);
+const kpiOfReport = (report: PlanPageModel, id: string) => indexOf(report).kpis.get(id);
+const rollupOf = (report: PlanPageModel, nodeId: string) => indexOf(report).rollups.get(nodeId);
 
-function NodeSection(props: { ctx: ViewContext; node: PlanNode; depth: number; report: PlanReport }) {
+function NodeSection(props: { ctx: ViewContext; node: PlanPageNode; depth: number; report: PlanPageModel }) {
   const { ctx, node, report } = props;
   const rows = indexOf(report).byNode.get(node.id) ?? [];
-  const rollup = report.rollups.get(node.id);
+  const rollup = rollupOf(report, node.id);
   // h3 for top-level nodes, h4 below, never deeper than h6.
   const level = Math.min(6, 3 + props.depth);
   const heading = nodeHeading(ctx, node);
@@ -201,10 +205,10 @@ function NodeSection(props: { ctx: ViewContext; node: PlanNode; depth: number; r
     <section class={`node depth-${Math.min(props.depth, 3)}`} id={`node-${node.id}`}>
       <Heading>
         {heading}{' '}
-        {rollup && rollup.status !== 'no-data' ? <StatusBadge ctx={ctx} status={rollup.status} title={rollup.record.explanation[ctx.lang]} /> : null}
+        {rollup && rollup.status !== 'no-data' ? <StatusBadge ctx={ctx} status={rollup.status} title={explainRollup(rollup)[ctx.lang]} /> : null}
       </Heading>
       {node.description ? <p class="prewrap node-description">{node.description}</p> : null}
-      {rows.length > 0 ? <KpiRowsTable ctx={ctx} rows={rows} label={fill(ctx.t('pub.plan.kpiTable'), { node: heading })} /> : null}
+      {rows.length > 0 ? <KpiRowsTable ctx={ctx} cityId={report.city.id} rows={rows} label={fill(ctx.t('pub.plan.kpiTable'), { node: heading })} /> : null}
       {rollup && rollup.parts.length > 0 ? <RollupRule ctx={ctx} rollup={rollup} node={node} heading={heading} report={report} /> : null}
       {node.children.map((c) => (
         <NodeSection ctx={ctx} node={c} depth={props.depth + 1} report={report} />
@@ -219,18 +223,18 @@ function NodeSection(props: { ctx: ViewContext; node: PlanNode; depth: number; r
  * below it (each keeps its `node-…` anchor, so links from search and KPI pages still land here,
  * one link away from the table).
  */
-function FoldedNodeSection(props: { ctx: ViewContext; node: PlanNode; report: PlanReport; href: (nodeId: string) => string }) {
+function FoldedNodeSection(props: { ctx: ViewContext; node: PlanPageNode; report: PlanPageModel; href: (nodeId: string) => string }) {
   const { ctx, node, report } = props;
   const byNode = indexOf(report).byNode;
-  const rowsUnder = (n: PlanNode): number => (byNode.get(n.id)?.length ?? 0) + n.children.reduce((sum, c) => sum + rowsUnder(c), 0);
-  const rollup = report.rollups.get(node.id);
+  const rowsUnder = (n: PlanPageNode): number => (byNode.get(n.id)?.length ?? 0) + n.children.reduce((sum, c) => sum + rowsUnder(c), 0);
+  const rollup = rollupOf(report, node.id);
   const heading = nodeHeading(ctx, node);
   const below = [...walkPlanNodes(node.children)];
   return (
     <section class="node depth-0 folded" id={`node-${node.id}`}>
       <h3>
         {heading}{' '}
-        {rollup && rollup.status !== 'no-data' ? <StatusBadge ctx={ctx} status={rollup.status} title={rollup.record.explanation[ctx.lang]} /> : null}
+        {rollup && rollup.status !== 'no-data' ? <StatusBadge ctx={ctx} status={rollup.status} title={explainRollup(rollup)[ctx.lang]} /> : null}
       </h3>
       {node.description ? <p class="prewrap node-description">{node.description}</p> : null}
       <p>
@@ -241,7 +245,7 @@ function FoldedNodeSection(props: { ctx: ViewContext; node: PlanNode; report: Pl
         <ul class="node-outline" aria-label={fill(ctx.t('pub.plan.outline'), { node: heading })}>
           {joinMarkup(
             below.map(({ node: n }) => {
-              const status = report.rollups.get(n.id)?.status;
+              const status = rollupOf(report, n.id)?.status;
               return markup`<li id="node-${n.id}"><a href="${props.href(n.id)}">${nodeHeading(ctx, n)}</a>${fill(ctx.t('pub.plan.outlineCount'), { n: String(rowsUnder(n)) })}${status && status !== 'no-data' ? markup` ${statusBadge(ctx, status)}` : null}</li>`;
             }),
           )}
@@ -252,14 +256,14 @@ function FoldedNodeSection(props: { ctx: ViewContext; node: PlanNode; report: Pl
 }
 
 /** A node's heading: its code, then its title in the page's language. */
-const nodeHeading = (ctx: ViewContext, node: PlanNode) => `${node.code ? `${node.code} ` : ''}${localized(ctx, node.title, node.titleEn)}`;
+const nodeHeading = (ctx: ViewContext, node: PlanPageNode) => `${node.code ? `${node.code} ` : ''}${localized(ctx, node.title, node.titleEn)}`;
 
 /**
  * The roll-up rule and the direct parts it was applied to, with their weights, statuses and
  * progress as counted, so a citizen can redo the node's status (a `details` element: works
  * without JavaScript).
  */
-function RollupRule(props: { ctx: ViewContext; rollup: NodeRollup; node: PlanNode; heading: string; report: PlanReport }) {
+function RollupRule(props: { ctx: ViewContext; rollup: PlanPageRollup; node: PlanPageNode; heading: string; report: PlanPageModel }) {
   const { ctx, rollup, node, report } = props;
   const childById = new Map(node.children.map((c) => [c.id, c]));
   const kpiName = (id: string) => {
@@ -314,7 +318,7 @@ function RollupRule(props: { ctx: ViewContext; rollup: NodeRollup; node: PlanNod
  * (markup.ts): a plan can hold 300 KPIs. Each row's status and forecast are explained on the
  * KPI's page (one line above the tree says so) rather than in a tooltip on every row.
  */
-function KpiRowsTable(props: { ctx: ViewContext; rows: PlanReportRow[]; label: string }) {
+function KpiRowsTable(props: { ctx: ViewContext; cityId: string; rows: readonly PlanPageRow[]; label: string }) {
   const { ctx } = props;
   const label = {
     no: ctx.t('kpi.no'),
@@ -328,12 +332,12 @@ function KpiRowsTable(props: { ctx: ViewContext; rows: PlanReportRow[]; label: s
   };
   const figure = (f: { value: number; decimals?: number | undefined; at: TimePoint } | null | undefined, unit: string) =>
     f ? markup`${formatQuantity(f.value, f.decimals, unit, ctx.lang)}<span class="cell-note">${timeLabel(f.at, ctx.lang)}</span>` : '—';
-  const body = props.rows.map(({ row, kpi, evaluation: e, override }) => {
+  const body = props.rows.map(({ no, kpi, evaluation: e, override }) => {
     const a = e?.status.achievement ?? null;
     const rateLabel = a ? (a.rate === null ? `${formatRate(a.displayRate, ctx.lang)} (${label.undefinedRate})` : formatRate(a.rate, ctx.lang)) : '—';
     const targets = kpi.sdgTargets.length > 0 ? markup`<span class="sdg-targets">【${kpi.sdgTargets.join(', ')}】</span>` : null;
     const status = e ? statusWithOverride(ctx, e.status.status, override, undefined, true) : override ? statusWithOverride(ctx, 'no-data', override, undefined, true) : null;
-    return markup`<tr><td class="row-no" data-label="${label.no}">${row.no ?? ''}</td><th scope="row"><a href="${ctx.href(kpiPath(kpi.cityId, kpi.id))}">${localized(ctx, kpi.name, kpi.nameEn)}</a>${targets}</th><td class="num" data-label="${label.baseline}">${figure(kpi.baseline, kpi.unit)}</td><td class="num" data-label="${label.latest}">${figure(e?.latest, kpi.unit)}</td><td class="num" data-label="${label.target}">${figure(e?.target, kpi.unit)}</td><td data-label="${label.rate}">${rateBar(a?.displayRate ?? null, rateLabel)}</td><td data-label="${label.status}">${status}</td><td data-label="${label.forecast}">${e ? ctx.t(`forecast.${e.forecast.verdict}`) : null}</td></tr>`;
+    return markup`<tr><td class="row-no" data-label="${label.no}">${no ?? ''}</td><th scope="row"><a href="${ctx.href(kpiPath(props.cityId, kpi.id))}">${localized(ctx, kpi.name, kpi.nameEn)}</a>${targets}</th><td class="num" data-label="${label.baseline}">${figure(kpi.baseline, kpi.unit)}</td><td class="num" data-label="${label.latest}">${figure(e?.latest, kpi.unit)}</td><td class="num" data-label="${label.target}">${figure(e?.target, kpi.unit)}</td><td data-label="${label.rate}">${rateBar(a?.displayRate ?? null, rateLabel)}</td><td data-label="${label.status}">${status}</td><td data-label="${label.forecast}">${e ? ctx.t(`forecast.${e.forecast.verdict}`) : null}</td></tr>`;
   });
   return (
     <div class="table-scroll" tabindex={0} role="region" aria-label={props.label}>
@@ -346,7 +350,7 @@ function KpiRowsTable(props: { ctx: ViewContext; rows: PlanReportRow[]; label: s
 }
 
 /** Counts of the plan's KPI rows by the UN Progress Chart and Open SDG methods. */
-function InternationalSummary(props: { ctx: ViewContext; report: PlanReport }) {
+function InternationalSummary(props: { ctx: ViewContext; report: PlanPageModel }) {
   const { ctx } = props;
   const s = internationalSummary(props.report);
   const un = (['on-track', 'moderate-progress', 'stagnation-or-regression', 'no-data'] as const).filter((k) => s.un[k] > 0);
