@@ -56,12 +56,10 @@ export async function loadCityData(db: Executor, cityId: string, options: LoadCi
 /**
  * What the city store loads: a city as {@link loadCityData} gives it, and the KPIs held only by
  * archived nodes or plans (`hiddenKpiIds`, see archived-visibility.service.ts), found from the
- * same rows. With `kpiSlugs`, only those KPIs are read, as {@link loadKpiView} does. Null for an
- * unknown city.
+ * same rows ({@link loadKpiView} reads some KPIs of a city). Null for an unknown city.
  */
-export async function loadCityView(db: Executor, cityId: string, options: LoadCityDataOptions & { readonly kpiSlugs?: readonly string[] } = {}): Promise<CityView | null> {
+export async function loadCityView(db: Executor, cityId: string, options: LoadCityDataOptions = {}): Promise<CityView | null> {
   const withHistory = options.withHistory === true;
-  if (options.kpiSlugs) return loadKpiView(db, cityId, options.kpiSlugs, withHistory);
   const snapshot = await inTransaction(db, (trx) => readSnapshot(trx, cityId, withHistory), { isolation: 'repeatable read' });
   return snapshot ? viewOfSnapshot(snapshot, withHistory) : null;
 }

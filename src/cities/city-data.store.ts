@@ -138,7 +138,7 @@ export class CityDataStore {
   /**
    * The public view of a city for the pages of one KPI (its page, chart, embed and API): the
    * city's public data when it is held here (as {@link get}), else a view read for that KPI only
-   * (see `loadCityView` with `kpiSlugs`): the city, its documents and published years, the KPI with exactly
+   * (see `loadKpiView`): the city, its documents and published years, the KPI with exactly
    * what {@link get} would give it (reviews, overrides, yearly commentaries, deriver results, its
    * plan uses and their narratives), and `unpublishedYears` of the whole city; the other KPIs are
    * absent. Null for an unknown city; a KPI the public cannot see (unknown, another city's,

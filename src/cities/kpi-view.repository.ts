@@ -1,6 +1,8 @@
-import { sql } from 'kysely';
+import { CompiledQuery, sql } from 'kysely';
+import { LRUCache } from 'lru-cache';
 import { jsonArrayFrom, jsonObjectFrom } from 'kysely/helpers/postgres';
 import type { Executor } from '../storage/database.ts';
+import { usePreparedStatement } from '../storage/prepared-statements.ts';
 import { cityRowQuery } from './city.repository.ts';
 import { sourceDocumentsQuery } from './source-document.repository.ts';
 import { kpiRowsQuery, kpiSdgTargetsQuery } from '../kpis/kpi.repository.ts';
@@ -17,7 +19,7 @@ import type { Snapshot } from './city-snapshot.ts';
 
 /** The rows of some KPIs of a city and of what decorates them, as {@link readKpiViewRows} reads them. */
 export interface KpiViewRows {
-  /** The KPIs' snapshot (see `KpiScope` in city-snapshot.ts: plan versions and sheet reports empty). */
+  /** The KPIs' snapshot: the city, its documents and plans, the KPIs' rows, the plan nodes and narratives that lead to them (plan versions and sheet reports empty). */
   readonly snapshot: Snapshot;
   /** The city's latest publication decision per year. */
   readonly publications: Awaited<ReturnType<typeof listYearPublications>>;
@@ -49,32 +51,7 @@ export interface KpiViewRows {
  */
 export async function readKpiViewRows(db: Executor, cityId: string, slugs: readonly string[], withHistory: boolean): Promise<KpiViewRows | null> {
   if (slugs.length === 0) throw new Error('readKpiViewRows needs at least one KPI slug');
-  const kpis = { cityId, slugs };
-  const none = sql<never[]>`'[]'::json`;
-  const row = await db
-    .selectNoFrom([
-      jsonObjectFrom(cityRowQuery(db, cityId)).as('city'),
-      jsonArrayFrom(sourceDocumentsQuery(db, cityId)).as('documents'),
-      jsonArrayFrom(kpiRowsQuery(db, cityId, { includeRetired: true, slugs })).as('kpis'),
-      jsonArrayFrom(planRowsQuery(db, cityId)).as('plans'),
-      jsonArrayFrom(kpiSdgTargetsQuery(db, kpis)).as('sdgTargets'),
-      jsonArrayFrom(targetsQuery(db, kpis)).as('targets'),
-      jsonArrayFrom(targetRevisionsQuery(db, kpis)).as('revisions'),
-      (withHistory ? jsonArrayFrom(targetValueVersionsQuery(db, kpis)) : none).as('targetVersions'),
-      jsonArrayFrom(currentObservationsQuery(db, kpis)).as('observations'),
-      jsonArrayFrom(planKpiRowsQuery(db, kpis)).as('planKpiRows'),
-      jsonArrayFrom(planNodesAboveKpisQuery(db, kpis)).as('planNodes'),
-      jsonArrayFrom(planNarrativesOfKpisQuery(db, kpis)).as('planNarratives'),
-      jsonArrayFrom(publishedRatesQuery(db, cityId, slugs)).as('rates'),
-      (withHistory ? jsonArrayFrom(publishedActualVersionsQuery(db, cityId, slugs)) : none).as('rateActuals'),
-      jsonArrayFrom(preciseFiguresQuery(db, cityId, slugs)).as('precise'),
-      jsonArrayFrom(yearPublicationsQuery(db, cityId)).as('publications'),
-      jsonArrayFrom(statusOverridesQuery(db, cityId, slugs)).as('overrides'),
-      jsonArrayFrom(commentariesQuery(db, cityId, slugs)).as('commentaries'),
-      jsonArrayFrom(reviewEntriesOfKpisQuery(db, cityId, slugs)).as('reviewEntries'),
-      freshUnpublishedYearsQuery(db, cityId).as('summaryUnpublishedYears'),
-    ])
-    .executeTakeFirstOrThrow();
+  const row = (await db.executeQuery(compiledKpiView(db, cityId, slugs, withHistory))).rows[0]!;
   if (!row.city) return null;
   // JSON carries timestamps as ISO text: each becomes the Date the driver gives for the column
   // (both truncate to the millisecond), so the rows are those of the queries run alone.
@@ -106,6 +83,66 @@ export async function readKpiViewRows(db: Executor, cityId: string, slugs: reado
     // The subquery's value is JSON: pg parses it, PGlite too (a string only if a driver did not).
     summaryUnpublishedYears: row.summaryUnpublishedYears === null ? null : (typeof row.summaryUnpublishedYears === 'string' ? (JSON.parse(row.summaryUnpublishedYears) as number[]) : row.summaryUnpublishedYears),
   };
+}
+
+/** The statement of {@link readKpiViewRows}. */
+export function kpiViewQuery(db: Executor, cityId: string, slugs: readonly string[], withHistory: boolean) {
+  const kpis = { cityId, slugs };
+  const none = sql<never[]>`'[]'::json`;
+  return db
+    .selectNoFrom([
+      jsonObjectFrom(cityRowQuery(db, cityId)).as('city'),
+      jsonArrayFrom(sourceDocumentsQuery(db, cityId)).as('documents'),
+      jsonArrayFrom(kpiRowsQuery(db, cityId, { includeRetired: true, slugs })).as('kpis'),
+      jsonArrayFrom(planRowsQuery(db, cityId)).as('plans'),
+      jsonArrayFrom(kpiSdgTargetsQuery(db, kpis)).as('sdgTargets'),
+      jsonArrayFrom(targetsQuery(db, kpis)).as('targets'),
+      jsonArrayFrom(targetRevisionsQuery(db, kpis)).as('revisions'),
+      (withHistory ? jsonArrayFrom(targetValueVersionsQuery(db, kpis)) : none).as('targetVersions'),
+      jsonArrayFrom(currentObservationsQuery(db, kpis)).as('observations'),
+      jsonArrayFrom(planKpiRowsQuery(db, kpis)).as('planKpiRows'),
+      jsonArrayFrom(planNodesAboveKpisQuery(db, kpis)).as('planNodes'),
+      jsonArrayFrom(planNarrativesOfKpisQuery(db, kpis)).as('planNarratives'),
+      jsonArrayFrom(publishedRatesQuery(db, cityId, slugs)).as('rates'),
+      (withHistory ? jsonArrayFrom(publishedActualVersionsQuery(db, cityId, slugs)) : none).as('rateActuals'),
+      jsonArrayFrom(preciseFiguresQuery(db, cityId, slugs)).as('precise'),
+      jsonArrayFrom(yearPublicationsQuery(db, cityId)).as('publications'),
+      jsonArrayFrom(statusOverridesQuery(db, cityId, slugs)).as('overrides'),
+      jsonArrayFrom(commentariesQuery(db, cityId, slugs)).as('commentaries'),
+      jsonArrayFrom(reviewEntriesOfKpisQuery(db, cityId, slugs)).as('reviewEntries'),
+      freshUnpublishedYearsQuery(db, cityId).as('summaryUnpublishedYears'),
+    ]);
+}
+
+type KpiViewRow = Awaited<ReturnType<ReturnType<typeof kpiViewQuery>['executeTakeFirstOrThrow']>>;
+
+/**
+ * The statement compiled once per shape (how many slugs, with history or not) and database
+ * handle, with markers for the city and the slugs that each read replaces by its own values:
+ * building and compiling the nested queries cost about as much CPU as the rest of a page.
+ * Bounded in bytes (a shape's SQL is some 7 KB; a handle holds a few shapes). On PostgreSQL the
+ * statement is prepared (storage/prepared-statements.ts).
+ */
+const compiled = new WeakMap<object, LRUCache<string, CompiledQuery<KpiViewRow>>>();
+
+/** A parameter marker: NUL never occurs in a PostgreSQL text value, so no real value holds one. */
+const marker = (name: string) => `\u0000${name}\u0000`;
+
+function compiledKpiView(db: Executor, cityId: string, slugs: readonly string[], withHistory: boolean): CompiledQuery<KpiViewRow> {
+  let shapes = compiled.get(db);
+  if (!shapes) compiled.set(db, (shapes = new LRUCache({ maxSize: 256 * 1024, sizeCalculation: (q) => q.sql.length * 2 + 64 })));
+  const shape = `${slugs.length}:${withHistory}`;
+  let template = shapes.get(shape);
+  if (!template) {
+    template = kpiViewQuery(db, marker('city'), slugs.map((_, i) => marker(`slug${i}`)), withHistory).compile();
+    shapes.set(shape, template);
+    // Planning this statement costs the server several times what running it does.
+    usePreparedStatement(template.sql);
+  }
+  const values = new Map<string, string>([[marker('city'), cityId], ...slugs.map((s, i) => [marker(`slug${i}`), s] as const)]);
+  // A marker may stand inside a parameter (a review key prefix is the slug and '@').
+  const parameters = template.parameters.map((p) => (typeof p === 'string' && p.includes('\u0000') ? p.replace(/\u0000[a-z0-9]+\u0000/g, (m) => values.get(m)!) : p));
+  return CompiledQuery.raw(template.sql, parameters) as CompiledQuery<KpiViewRow>;
 }
 
 /** A row read as JSON with its timestamp `columns` (ISO text or null) turned into Dates, typed as the row the query gives alone. */
