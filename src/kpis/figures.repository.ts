@@ -1,8 +1,9 @@
 import type { Executor } from '../storage/database.ts';
+import { kpiIdsBySlugQuery } from './kpi.repository.ts';
 import { chunks } from '../storage/batch.ts';
 import type { NewPreciseFigureRow, NewPublishedFigureRow, PreciseFigureRow, PublishedFigureRow } from './figures.table.ts';
 
-/** A city's precise figures (the unrounded values behind printed ones; only those of `kpiIds` when given), in a stable order. */
+/** A city's precise figures (the unrounded values behind printed ones), in a stable order. */
 export async function listPreciseFigures(db: Executor, cityId: string): Promise<PreciseFigureRow[]> {
   return preciseFiguresQuery(db, cityId).execute();
 }
@@ -13,7 +14,7 @@ export function preciseFiguresQuery(db: Executor, cityId: string, slugs?: readon
     .selectFrom('precise_figures')
     .selectAll()
     .where('city_id', '=', cityId)
-    .$if(slugs !== undefined, (q) => q.where('kpi_id', 'in', (eb) => eb.selectFrom('kpis').select('id').where('city_id', '=', cityId).where('slug', 'in', slugs!)))
+    .$if(slugs !== undefined, (q) => q.where('kpi_id', 'in', kpiIdsBySlugQuery(db, cityId, slugs!)))
     .orderBy('kpi_id')
     .orderBy('figure')
     .orderBy('ref');

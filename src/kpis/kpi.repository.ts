@@ -10,6 +10,11 @@ export async function listKpiRows(db: Executor, cityId: string, options: { inclu
   return kpiRowsQuery(db, cityId, options).execute();
 }
 
+/** The row ids of a city's KPIs with these slugs (non-empty), as a subquery (`where kpi_id in …`) of a larger read. */
+export function kpiIdsBySlugQuery(db: Executor, cityId: string, slugs: readonly string[]) {
+  return db.selectFrom('kpis').select('id').where('city_id', '=', cityId).where('slug', 'in', slugs);
+}
+
 /** The query of {@link listKpiRows} (`slugs`, when given, must not be empty), to run or to nest in a larger read. */
 export function kpiRowsQuery(db: Executor, cityId: string, options: { includeRetired?: boolean; slugs?: readonly string[] } = {}) {
   let query = db.selectFrom('kpis').selectAll().where('city_id', '=', cityId);

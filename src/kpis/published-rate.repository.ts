@@ -1,8 +1,9 @@
 import type { Executor } from '../storage/database.ts';
+import { kpiIdsBySlugQuery } from './kpi.repository.ts';
 import { chunks } from '../storage/batch.ts';
 import type { NewPublishedRateRow, PublishedRateRow } from './published-rate.table.ts';
 
-/** A city's published rates in their order (only those of `kpiIds` when given). */
+/** A city's published rates in their order. */
 export async function listPublishedRates(db: Executor, cityId: string): Promise<PublishedRateRow[]> {
   return publishedRatesQuery(db, cityId).execute();
 }
@@ -13,7 +14,7 @@ export function publishedRatesQuery(db: Executor, cityId: string, slugs?: readon
     .selectFrom('published_rates')
     .selectAll()
     .where('city_id', '=', cityId)
-    .$if(slugs !== undefined, (q) => q.where('kpi_id', 'in', (eb) => eb.selectFrom('kpis').select('id').where('city_id', '=', cityId).where('slug', 'in', slugs!)))
+    .$if(slugs !== undefined, (q) => q.where('kpi_id', 'in', kpiIdsBySlugQuery(db, cityId, slugs!)))
     .orderBy('position')
     .orderBy('id');
 }
@@ -64,7 +65,7 @@ export interface PublishedActualVersionRow {
   readonly recorded_at: Date;
 }
 
-/** The observation versions behind a city's published rates (see {@link PublishedActualVersionRow}); only those of `kpiIds` when given. */
+/** The observation versions behind a city's published rates (see {@link PublishedActualVersionRow}). */
 export async function listPublishedActualVersions(db: Executor, cityId: string): Promise<PublishedActualVersionRow[]> {
   return publishedActualVersionsQuery(db, cityId).execute();
 }
@@ -78,7 +79,7 @@ export function publishedActualVersionsQuery(db: Executor, cityId: string, slugs
     .innerJoin('observation_versions as v', 'v.observation_id', 'o.id')
     .select(['pr.kpi_id', 'pr.actual_at', 'pr.document_id', 'd.published', 'v.version', 'v.value', 'v.decimals', 'v.deleted', 'v.recorded_at'])
     .where('pr.city_id', '=', cityId)
-    .$if(slugs !== undefined, (q) => q.where('pr.kpi_id', 'in', (eb) => eb.selectFrom('kpis').select('id').where('city_id', '=', cityId).where('slug', 'in', slugs!)))
+    .$if(slugs !== undefined, (q) => q.where('pr.kpi_id', 'in', kpiIdsBySlugQuery(db, cityId, slugs!)))
     .distinct()
     .orderBy('pr.kpi_id')
     .orderBy('pr.actual_at')
