@@ -89,6 +89,12 @@ export class CityDataStore {
    */
   private readonly kpiLoads = new Map<string, Promise<CityData | null>>();
   /**
+   * Per city and version (the key of {@link kpiViews} without the KPI): the KPIs the derivers feed
+   * ({@link CityDeriver.kpisOf}), so another KPI page of the city reads them no more. A write
+   * bumps the version, as for the views. Bounded in estimated bytes (a city binds a few KPIs).
+   */
+  private readonly derivedKpis = new LRUCache<string, Promise<ReadonlySet<string>>>({ maxSize: 1024 * 1024, sizeCalculation: (_v, key) => key.length * 2 + 256 });
+  /**
    * The version of every city not in `cityVersions` (never written here): bumped when everything
    * is forgotten ({@link forget} without a city), so the pages and one-KPI views kept of such a
    * city before then (or read while it happened) are never asked for again.
@@ -217,6 +223,7 @@ export class CityDataStore {
       this.staffCache.clear();
       this.publicCache.clear();
       this.kpiViews.clear();
+      this.derivedKpis.clear();
       // Every city's version moves, those never written here too (a version only ever grows).
       this.unwrittenVersion++;
       for (const id of this.cityVersions.keys()) this.cityVersions.set(id, this.cityVersion(id) + 1);
@@ -325,10 +332,7 @@ export class CityDataStore {
    */
   private async loadKpi(cityId: string, kpiId: string): Promise<CityData | null> {
     const pendingBefore = this.summariesPending(cityId);
-    const [derivedIds, first] = await Promise.all([
-      Promise.all(this.derivers.map((d) => d.kpisOf!(cityId))).then((ids) => new Set(ids.flat())),
-      loadKpiView(this.db, cityId, [kpiId], true),
-    ]);
+    const [derivedIds, first] = await Promise.all([this.derivedKpisOf(cityId), loadKpiView(this.db, cityId, [kpiId], true)]);
     if (!first) return null;
     const summaryYears = pendingBefore || this.summariesPending(cityId) ? null : first.rows.summaryUnpublishedYears;
     const others = [...derivedIds].filter((id) => id !== kpiId);
@@ -345,6 +349,22 @@ export class CityDataStore {
     const kpi = withNotes({ ...data, kpis: data.kpis.filter((k) => k.id === kpiId), publishedRates: data.publishedRates.filter((r) => r.kpiId === kpiId) }, statusOverrides, yearlyCommentaries);
     const hiddenKpiIds = new Set([...loaded.hiddenKpiIds].filter((id) => id === kpiId));
     return markStable(publicView({ data: kpi, publishedYears, unpublishedYears, reviews, ...(hiddenKpiIds.size > 0 && { hiddenKpiIds }) }));
+  }
+
+  /** The KPIs (slugs) the derivers feed in a city, kept per city version (see {@link derivedKpis}); a failed read is not kept. */
+  private derivedKpisOf(cityId: string): Promise<ReadonlySet<string>> {
+    if (this.derivers.length === 0) return Promise.resolve(new Set());
+    const key = `${cityId}\u0000${this.cityVersion(cityId)}`;
+    let ids = this.derivedKpis.get(key);
+    if (!ids) {
+      const read = Promise.all(this.derivers.map((d) => d.kpisOf!(cityId))).then((lists): ReadonlySet<string> => new Set(lists.flat()));
+      this.derivedKpis.set(key, read);
+      read.catch(() => {
+        if (this.derivedKpis.peek(key) === read) this.derivedKpis.delete(key);
+      });
+      ids = read;
+    }
+    return ids;
   }
 
   private async load(cityId: string): Promise<StaffCityData | null> {

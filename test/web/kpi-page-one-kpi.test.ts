@@ -191,19 +191,30 @@ for (const database of testDatabases()) {
           return Promise.resolve(args.result);
         },
       });
+      // As the app runs: the partner platform's deriver (which reads the city's bound KPIs) attached.
       const store = new CityDataStore(counted);
+      await attachPartnerPlatform(counted, store, false, CLOCK);
       const app = createApp({ db: ctx.db, store, clock: CLOCK });
-      for (const cityId of [GENERATED.id, NOTES_CITY]) {
-        statements = 0;
-        expect(await store.getKpi(cityId, 'kpi-99999')).not.toBeNull();
-        expect(statements).toBe(1);
-        expect((await app.request(`/cities/${cityId}/kpis/kpi-99999`)).status).toBe(404);
-        expect((await app.request(`/api/v1/cities/${cityId}/kpis/kpi-99999`)).status).toBe(404);
-      }
-      // A KPI the public sees is read in one statement too (its city's summaries are fresh).
+      const cityId = GENERATED.id;
+      // The city's first KPI page also reads which KPIs the platform feeds there (none), kept per city version.
       statements = 0;
-      expect((await store.getKpi(GENERATED.id, reviewedKpi))!.kpis).toHaveLength(1);
+      expect((await store.getKpi(cityId, reviewedKpi))!.kpis).toHaveLength(1);
+      expect(statements).toBe(2);
+      for (const path of [`/cities/${cityId}/kpis/kpi-99999`, `/api/v1/cities/${cityId}/kpis/kpi-99999`]) {
+        statements = 0;
+        expect((await app.request(path)).status).toBe(404);
+        expect(statements).toBe(1);
+      }
+      // Another KPI of the city: one statement (its city's summaries are fresh).
+      const other = (await ctx.store.get(cityId))!.kpis.find((k) => k.id !== reviewedKpi)!.id;
+      statements = 0;
+      expect((await store.getKpi(cityId, other))!.kpis).toHaveLength(1);
       expect(statements).toBe(1);
+      // A write bumps the city's version: the bound KPIs are read again with the next page.
+      store.forget(cityId);
+      statements = 0;
+      await store.getKpi(cityId, other);
+      expect(statements).toBe(2);
     });
 
     it('answers an unknown city with a 404 page and a problem', async () => {
