@@ -11,9 +11,12 @@
  * `--n=N` requests per page (default 300); `--postgres` runs on a throw-away PostgreSQL server; `--dump=DIR` writes each page's HTML there;
  * `--only=plan,kpi` measures only the named pages; `--cpu-prof=DIR` writes a V8 CPU profile of each
  * page's measured requests alone (`DIR/<page>.cpuprofile`; its misses in `DIR/<page>-miss.cpuprofile`; without start-up and seeding), for
- * Chrome DevTools or speedscope.
+ * Chrome DevTools or speedscope. With `--postgres`, a miss also prints its queries (statements
+ * sent, BEGIN/COMMIT included) and the PostgreSQL server's CPU per miss (every process of the
+ * server, read from /proc: on a 2-core machine the database's CPU is the app's too).
  */
-import { writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import pg from 'pg';
 import { Session } from 'node:inspector/promises';
 import { openAppContext } from '../src/app-context.ts';
 import { importPlanData } from '../src/cities/plan-data-import.service.ts';
@@ -44,6 +47,46 @@ const r2 = await importPlanData(ctx.db, second.file, 'profile');
 if (!r2.ok) throw new Error('the second generated city is invalid');
 ctx.store.invalidate(second.id);
 await ctx.store.settled();
+/** Statements sent to PostgreSQL so far (every `pg` client query: the pool's connections). */
+let statements = 0;
+if (postgres) {
+  const query = pg.Client.prototype.query as (...args: unknown[]) => unknown;
+  pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+    statements++;
+    return query.apply(this, args);
+  } as typeof pg.Client.prototype.query;
+}
+/** The postmaster's pid (the parent of a backend), to sum the CPU of the server's processes. */
+const postmaster = postgres ? await postmasterPid(postgres.url) : 0;
+async function postmasterPid(url: string): Promise<number> {
+  const client = new pg.Client(url);
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ pid: number }>('select pg_backend_pid() as pid');
+    return Number(readFileSync(`/proc/${rows[0]!.pid}/stat`, 'utf8').split(') ')[1]!.split(' ')[1]);
+  } finally {
+    await client.end();
+  }
+}
+/** CPU milliseconds used by the PostgreSQL server so far: its live processes and those it has reaped. */
+function serverCpuMs(): number {
+  const ticks = (pid: string, fields: number[]) => {
+    try {
+      const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      return { ppid: Number(f[1]), sum: fields.reduce((n, i) => n + Number(f[i]), 0) };
+    } catch {
+      return { ppid: -1, sum: 0 };
+    }
+  };
+  // Fields after the command: utime 11, stime 12, cutime 13, cstime 14 (0-based from the state).
+  let total = ticks(String(postmaster), [11, 12, 13, 14]).sum;
+  for (const pid of readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    const t = ticks(pid, [11, 12]);
+    if (t.ppid === postmaster) total += t.sum;
+  }
+  return (total * 1000) / 100;
+}
 const app = createApp({ db: ctx.db, store: ctx.store, staff: ctx.staff, clock: ctx.clock });
 
 const pages: Record<string, string> = {
@@ -107,13 +150,15 @@ for (const [name, path] of Object.entries(pages)) {
     await (await app.request(suffix('cold', i))).arrayBuffer();
   });
   // Miss: the city out of the store too (as for one of 1,741 cities at national scale, issue 11).
+  const [sent, serverCpu] = [statements, serverCpuMs()];
   const { cpuMs: missMs, wallMs: missWall } = await measured(`${name}-miss.cpuprofile`, coldN, async (i) => {
     fragments.clear();
     forgetPlanPageModels(ctx.db);
     ctx.store.forget();
     await (await app.request(suffix('miss', i))).arrayBuffer();
   });
-  console.log(`${name.padEnd(16)} ${String(bytes).padStart(8)} bytes ${ms.toFixed(3).padStart(8)} ms/request ${cpuMs.toFixed(3).padStart(8)} ms CPU/request ${coldMs.toFixed(3).padStart(8)} ms CPU/cold ${missMs.toFixed(1).padStart(7)} ms CPU/miss (${missWall.toFixed(1)} ms wall)`);
+  const database = postgres ? ` ${((statements - sent) / coldN).toFixed(1)} queries/miss, ${((serverCpuMs() - serverCpu) / coldN).toFixed(1)} ms PostgreSQL CPU/miss` : '';
+  console.log(`${name.padEnd(16)} ${String(bytes).padStart(8)} bytes ${ms.toFixed(3).padStart(8)} ms/request ${cpuMs.toFixed(3).padStart(8)} ms CPU/request ${coldMs.toFixed(3).padStart(8)} ms CPU/cold ${missMs.toFixed(1).padStart(7)} ms CPU/miss (${missWall.toFixed(1)} ms wall)${database}`);
 }
 await ctx.close();
 await postgres?.stop();

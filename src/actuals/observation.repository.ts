@@ -6,7 +6,7 @@ import { toNumberOrNull, type JsonValue } from '../storage/columns.ts';
 import { appendChangeLog, jsonRows, type NewChangeLogEntry } from '../storage/change-log.repository.ts';
 import { StaleVersionError } from '../storage/edit-version.ts';
 import type { ObservationVersionRow, NewObservationVersionRow } from './observation.table.ts';
-import { cityOfSelection, type KpiSelection } from '../kpis/kpi.table.ts';
+import { cityOfSelection, slugsOfSelection, type KpiSelection } from '../kpis/kpi.table.ts';
 
 /** Who makes a change and why; stored with every version and in the change log. */
 export interface ChangeMeta {
@@ -260,8 +260,14 @@ export async function observationHistory(db: Executor, kpiId: number, at: TimePo
 
 /** The current actuals of these KPIs (ids, or a whole city's; deleted ones left out), each KPI's in time order. */
 export async function listCurrentObservations(db: Executor, kpis: KpiSelection): Promise<CurrentObservationRow[]> {
+  if (cityOfSelection(kpis) === null && (kpis as readonly number[]).length === 0) return [];
+  return currentObservationsQuery(db, kpis).execute();
+}
+
+/** The query of {@link listCurrentObservations} (a non-empty selection), to run or to nest in a larger read. */
+export function currentObservationsQuery(db: Executor, kpis: KpiSelection) {
   const cityId = cityOfSelection(kpis);
-  if (cityId === null && (kpis as readonly number[]).length === 0) return [];
+  const slugs = slugsOfSelection(kpis);
   return db
     .selectFrom('observations as o')
     .innerJoinLateral(
@@ -278,13 +284,12 @@ export async function listCurrentObservations(db: Executor, kpis: KpiSelection):
     // Only what loading and saving a city read: each column costs parsing on every row (a city
     // has thousands of actuals), so the version's number, actor and reason are left out.
     .select(['o.id as observation_id', 'o.kpi_id', 'o.at', 'cur.value', 'cur.decimals', 'cur.note', 'cur.source', 'cur.recorded_at'])
-    .$if(cityId !== null, (q) => q.innerJoin('kpis as k', 'k.id', 'o.kpi_id').where('k.city_id', '=', cityId!))
+    .$if(cityId !== null, (q) => q.innerJoin('kpis as k', 'k.id', 'o.kpi_id').where('k.city_id', '=', cityId!).$if(slugs !== null, (w) => w.where('k.slug', 'in', slugs!)))
     .$if(cityId === null, (q) => q.where('o.kpi_id', 'in', kpis as readonly number[]))
     .where('cur.deleted', '=', false)
     .orderBy('o.kpi_id')
     .orderBy('o.at_end')
-    .orderBy('o.id')
-    .execute();
+    .orderBy('o.id');
 }
 
 /**

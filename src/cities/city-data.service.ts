@@ -5,6 +5,7 @@ import { findCityRow, listCityRows } from './city.repository.ts';
 import { deleteSourceDocuments } from './source-document.repository.ts';
 import { cityFromRow, documentFromRow } from './city.mapping.ts';
 import { readSnapshot, SlugIndex, type Snapshot } from './city-snapshot.ts';
+import { readKpiViewRows, type KpiViewRows } from './kpi-view.repository.ts';
 import { checkCityData } from './city-data.check.ts';
 import { groupBy } from './city-data.support.ts';
 import { CityWrite } from './city-write.ts';
@@ -55,16 +56,37 @@ export async function loadCityData(db: Executor, cityId: string, options: LoadCi
 /**
  * What the city store loads: a city as {@link loadCityData} gives it, and the KPIs held only by
  * archived nodes or plans (`hiddenKpiIds`, see archived-visibility.service.ts), found from the
- * same rows. With `kpiSlugs`, only those KPIs are read (`KpiScope` in city-snapshot.ts): the
- * city, its documents, these KPIs with their rates, and each plan with only the nodes leading to
- * their rows (plan versions and sheet reports empty), for pages about one KPI; an unknown slug is
- * simply absent. Null for an unknown city.
+ * same rows ({@link loadKpiView} reads some KPIs of a city). Null for an unknown city.
  */
-export async function loadCityView(db: Executor, cityId: string, options: LoadCityDataOptions & { readonly kpiSlugs?: readonly string[] } = {}): Promise<{ data: CityData; hiddenKpiIds: Set<string> } | null> {
+export async function loadCityView(db: Executor, cityId: string, options: LoadCityDataOptions = {}): Promise<CityView | null> {
   const withHistory = options.withHistory === true;
-  const scope = options.kpiSlugs ? { kpiSlugs: options.kpiSlugs } : undefined;
-  const snapshot = await inTransaction(db, (trx) => readSnapshot(trx, cityId, withHistory, scope), { isolation: 'repeatable read' });
-  if (!snapshot) return null;
+  const snapshot = await inTransaction(db, (trx) => readSnapshot(trx, cityId, withHistory), { isolation: 'repeatable read' });
+  return snapshot ? viewOfSnapshot(snapshot, withHistory) : null;
+}
+
+/** A city's data as the store holds it, with the KPIs only archived nodes or plans hold (see {@link loadCityView}). */
+export interface CityView {
+  readonly data: CityData;
+  readonly hiddenKpiIds: Set<string>;
+}
+
+/**
+ * {@link loadCityView} of some KPIs of a city (by slug, at least one; an unknown slug is simply
+ * absent), read in one statement (`readKpiViewRows`, kpi-view.repository.ts), for pages about
+ * one KPI: the city, its documents, these KPIs with their rates, and each plan with only the
+ * nodes leading to their rows and, for the plans holding them, their narratives (plan versions
+ * and sheet reports empty). Mapped by the same code as a whole city, it gives those KPIs and
+ * their plan uses exactly as the whole city does. With it, the `rows` that decorate these KPIs
+ * (publications, overrides, commentaries, reviews, the summaries' unpublished years). Null for
+ * an unknown city.
+ */
+export async function loadKpiView(db: Executor, cityId: string, kpiSlugs: readonly string[], withHistory: boolean): Promise<(CityView & { readonly rows: KpiViewRows }) | null> {
+  const rows = await readKpiViewRows(db, cityId, kpiSlugs, withHistory);
+  return rows ? { ...viewOfSnapshot(rows.snapshot, withHistory), rows } : null;
+}
+
+/** The mapped data of a snapshot, and the KPIs held only by archived nodes or plans. */
+function viewOfSnapshot(snapshot: Snapshot, withHistory: boolean): CityView {
   const live = new Map(snapshot.kpis.filter((k) => k.retired_at === null).map((k) => [k.id, k.slug]));
   const archivedPlans = new Set(snapshot.plans.filter((p) => p.archived_at !== null).map((p) => p.id));
   const hiddenKpiIds = kpisOnlyUnderArchived(

@@ -4,10 +4,10 @@ import { LRUCache } from 'lru-cache';
 import type { Database } from '../storage/database.ts';
 import { bumpCityRevision, notifyCityChanged, staleSummaryCityIds } from '../summaries/summary.repository.ts';
 import { refreshCitySummaries } from '../summaries/summary.service.ts';
-import { listCities, loadCityView } from './city-data.service.ts';
+import { listCities, loadCityView, loadKpiView } from './city-data.service.ts';
 import { markStable } from '../cities/city-view-memo.ts';
 import { approximateCityBytes } from '../core/city/city-size.ts';
-import { cityYearsWithData, loadStaffDecorations, loadStaffDecorationsOfKpi, publicView, yearsWithData, type StaffCityData } from '../review/publication.service.ts';
+import { cityYearsWithData, kpiDecorations, loadStaffDecorations, publicView, yearsWithData, type StaffCityData } from '../review/publication.service.ts';
 
 /**
  * The bytes of heap each of the store's two caches (staff and public views) may hold, by
@@ -89,6 +89,12 @@ export class CityDataStore {
    */
   private readonly kpiLoads = new Map<string, Promise<CityData | null>>();
   /**
+   * Per city and version (the key of {@link kpiViews} without the KPI): the KPIs the derivers feed
+   * ({@link CityDeriver.kpisOf}), so another KPI page of the city reads them no more. A write
+   * bumps the version, as for the views. Bounded in estimated bytes (a city binds a few KPIs).
+   */
+  private readonly derivedKpis = new LRUCache<string, Promise<ReadonlySet<string>>>({ maxSize: 1024 * 1024, sizeCalculation: (_v, key) => key.length * 2 + 256 });
+  /**
    * The version of every city not in `cityVersions` (never written here): bumped when everything
    * is forgotten ({@link forget} without a city), so the pages and one-KPI views kept of such a
    * city before then (or read while it happened) are never asked for again.
@@ -138,7 +144,7 @@ export class CityDataStore {
   /**
    * The public view of a city for the pages of one KPI (its page, chart, embed and API): the
    * city's public data when it is held here (as {@link get}), else a view read for that KPI only
-   * (see `loadCityView` with `kpiSlugs`): the city, its documents and published years, the KPI with exactly
+   * (see `loadKpiView`): the city, its documents and published years, the KPI with exactly
    * what {@link get} would give it (reviews, overrides, yearly commentaries, deriver results, its
    * plan uses and their narratives), and `unpublishedYears` of the whole city; the other KPIs are
    * absent. Null for an unknown city; a KPI the public cannot see (unknown, another city's,
@@ -217,6 +223,7 @@ export class CityDataStore {
       this.staffCache.clear();
       this.publicCache.clear();
       this.kpiViews.clear();
+      this.derivedKpis.clear();
       // Every city's version moves, those never written here too (a version only ever grows).
       this.unwrittenVersion++;
       for (const id of this.cityVersions.keys()) this.cityVersions.set(id, this.cityVersion(id) + 1);
@@ -315,19 +322,49 @@ export class CityDataStore {
     return data;
   }
 
-  /** {@link getKpi}'s view read from the database: the KPI and the KPIs derivers change (for the city's years), then cut to the KPI. */
+  /**
+   * {@link getKpi}'s view read from the database: the KPI, what decorates it and the city's years
+   * in one statement (`loadKpiView`), the unpublished years from the city's summaries when they
+   * are as new as its data and no write of this process is still reaching them. When they are
+   * not, or a deriver feeds some KPIs of the city (the partner platform's bound ones, which also
+   * need today's counts), those KPIs are read too and the years are found from the stored data
+   * ({@link cityYearsWithData}), as the whole city would give them.
+   */
   private async loadKpi(cityId: string, kpiId: string): Promise<CityData | null> {
-    const derivedIds = new Set((await Promise.all(this.derivers.map((d) => d.kpisOf!(cityId)))).flat());
-    const loaded = await loadCityView(this.db, cityId, { withHistory: true, kpiSlugs: [kpiId, ...[...derivedIds].filter((id) => id !== kpiId)] });
+    const pendingBefore = this.summariesPending(cityId);
+    const [derivedIds, first] = await Promise.all([this.derivedKpisOf(cityId), loadKpiView(this.db, cityId, [kpiId], true)]);
+    if (!first) return null;
+    const summaryYears = pendingBefore || this.summariesPending(cityId) ? null : first.rows.summaryUnpublishedYears;
+    const others = [...derivedIds].filter((id) => id !== kpiId);
+    const loaded = others.length === 0 ? first : await loadKpiView(this.db, cityId, [kpiId, ...others], true);
     if (!loaded) return null;
-    const data = await this.derived(loaded.data);
+    // A deriver changes only the KPIs it names (CityDeriver.kpisOf): with none here, it has nothing to do.
+    const data = derivedIds.size > 0 ? await this.derived(loaded.data) : loaded.data;
     const planIds = data.plans.filter((p) => p.nodes.length > 0 || p.narratives.length > 0).map((p) => p.id);
-    const { publishedYears, heldYears, statusOverrides, yearlyCommentaries, reviews, commentaryYears } = await loadStaffDecorationsOfKpi(this.db, cityId, kpiId, planIds);
-    const years = await cityYearsWithData(this.db, cityId, data.kpis.filter((k) => derivedIds.has(k.id)), commentaryYears);
+    const { publishedYears, heldYears, statusOverrides, yearlyCommentaries, reviews } = kpiDecorations(loaded.rows, kpiId, planIds);
+    const unpublishedYears =
+      summaryYears !== null && derivedIds.size === 0
+        ? new Set(summaryYears)
+        : unpublished(await cityYearsWithData(this.db, cityId, data.kpis.filter((k) => derivedIds.has(k.id))), heldYears, publishedYears);
     const kpi = withNotes({ ...data, kpis: data.kpis.filter((k) => k.id === kpiId), publishedRates: data.publishedRates.filter((r) => r.kpiId === kpiId) }, statusOverrides, yearlyCommentaries);
-    const unpublishedYears = unpublished(years, heldYears, publishedYears);
     const hiddenKpiIds = new Set([...loaded.hiddenKpiIds].filter((id) => id === kpiId));
     return markStable(publicView({ data: kpi, publishedYears, unpublishedYears, reviews, ...(hiddenKpiIds.size > 0 && { hiddenKpiIds }) }));
+  }
+
+  /** The KPIs (slugs) the derivers feed in a city, kept per city version (see {@link derivedKpis}); a failed read is not kept. */
+  private derivedKpisOf(cityId: string): Promise<ReadonlySet<string>> {
+    if (this.derivers.length === 0) return Promise.resolve(new Set());
+    const key = `${cityId}\u0000${this.cityVersion(cityId)}`;
+    let ids = this.derivedKpis.get(key);
+    if (!ids) {
+      const read = Promise.all(this.derivers.map((d) => d.kpisOf!(cityId))).then((lists): ReadonlySet<string> => new Set(lists.flat()));
+      this.derivedKpis.set(key, read);
+      read.catch(() => {
+        if (this.derivedKpis.peek(key) === read) this.derivedKpis.delete(key);
+      });
+      ids = read;
+    }
+    return ids;
   }
 
   private async load(cityId: string): Promise<StaffCityData | null> {

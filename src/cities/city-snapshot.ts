@@ -16,7 +16,6 @@ import {
   listPlanKpiRows,
   listPlanNarratives,
   listPlanNodes,
-  listPlanNodesAbove,
   listPlanRows,
   listPlanSheetReports,
   listPlanVersions,
@@ -49,24 +48,10 @@ export interface Snapshot {
   readonly targetVersions: KpiTargetValueRow[];
 }
 
-/**
- * Narrows a snapshot to some KPIs of the city (by slug): their rows (targets, revisions, values,
- * actuals, precise figures, published rates and the actuals behind them), the city and all its
- * documents and plans, and of the plans only what leads to these KPIs: the nodes on the paths
- * down to their rows (archived ones included, so mapping drops them as for the whole city), their
- * rows, and the narratives of the plans holding them. Plan versions and sheet reports are left
- * out (nothing about one KPI shows them). Mapped by the same code as a whole city
- * (`cityDataFromSnapshot`), it gives those KPIs and their plan uses exactly as the whole city does.
- */
-export interface KpiScope {
-  readonly kpiSlugs: readonly string[];
-}
-
-/** Every row of one city (or of the KPIs of `scope`, see {@link KpiScope}), or null for an unknown city. */
-export async function readSnapshot(db: Executor, cityId: string, withHistory: boolean, scope?: KpiScope): Promise<Snapshot | null> {
+/** Every row of one city, or null for an unknown city (some KPIs of it: `readKpiViewRows` in kpi-view.repository.ts). */
+export async function readSnapshot(db: Executor, cityId: string, withHistory: boolean): Promise<Snapshot | null> {
   const city = await findCityRow(db, cityId);
   if (!city) return null;
-  if (scope) return readKpiSnapshot(db, city, withHistory, scope);
   // The KPIs' rows are selected by a join on the city, not by their ids as parameters (a city
   // has hundreds: sending and parsing that text was a large share of a load, issue 11).
   const ofCity = { cityId };
@@ -92,28 +77,6 @@ export async function readSnapshot(db: Executor, cityId: string, withHistory: bo
     listPlanSheetReports(db, planIds),
   ]);
   return { city, documents, kpis, sdgTargets, targets, revisions, observations, plans, planVersions, planNodes, planKpiRows, planNarratives, planSheetReports, rates, precise, rateActuals, targetVersions };
-}
-
-async function readKpiSnapshot(db: Executor, city: CityRow, withHistory: boolean, scope: KpiScope): Promise<Snapshot> {
-  const [documents, kpis, plans] = await Promise.all([listSourceDocuments(db, city.id), listKpiRows(db, city.id, { includeRetired: true, slugs: scope.kpiSlugs }), listPlanRows(db, city.id)]);
-  const kpiIds = kpis.map((k) => k.id);
-  const [sdgTargets, targets, observations, planKpiRows, rates, precise] = await Promise.all([
-    listKpiSdgTargets(db, kpiIds),
-    listTargets(db, kpiIds),
-    listCurrentObservations(db, kpiIds),
-    listPlanKpiRows(db, { kpiIds }),
-    listPublishedRates(db, city.id, kpiIds),
-    listPreciseFigures(db, city.id, kpiIds),
-  ]);
-  const targetIds = targets.map((t) => t.id);
-  const [planNodes, planNarratives, revisions, targetVersions, rateActuals] = await Promise.all([
-    listPlanNodesAbove(db, [...new Set(planKpiRows.map((r) => r.node_id))]),
-    listPlanNarratives(db, [...new Set(planKpiRows.map((r) => r.plan_id))]),
-    listTargetRevisions(db, targetIds),
-    withHistory ? listTargetValueVersions(db, targetIds) : [],
-    withHistory && rates.length > 0 ? listPublishedActualVersions(db, city.id, kpiIds) : [],
-  ]);
-  return { city, documents, kpis, sdgTargets, targets, revisions, observations, plans, planVersions: [], planNodes, planKpiRows, planNarratives, planSheetReports: [], rates, precise, rateActuals, targetVersions };
 }
 
 /** Slugs by row id, to turn foreign keys back into the domain's ids. */

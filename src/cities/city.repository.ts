@@ -3,7 +3,12 @@ import type { CityRow, CityRowUpdate, NewCityRow } from './city.table.ts';
 
 /** The city row with this id, if any. */
 export async function findCityRow(db: Executor, cityId: string): Promise<CityRow | undefined> {
-  return db.selectFrom('cities').selectAll().where('id', '=', cityId).executeTakeFirst();
+  return cityRowQuery(db, cityId).executeTakeFirst();
+}
+
+/** The query of {@link findCityRow}, to run or to nest in a larger read. */
+export function cityRowQuery(db: Executor, cityId: string) {
+  return db.selectFrom('cities').selectAll().where('id', '=', cityId);
 }
 
 /** All city rows, by id. */

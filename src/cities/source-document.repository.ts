@@ -4,7 +4,12 @@ import type { NewSourceDocumentRow, SourceDocumentRow, SourceDocumentRowUpdate }
 
 /** A city's source documents in their order. */
 export async function listSourceDocuments(db: Executor, cityId: string): Promise<SourceDocumentRow[]> {
-  return db.selectFrom('source_documents').selectAll().where('city_id', '=', cityId).orderBy('position').orderBy('id').execute();
+  return sourceDocumentsQuery(db, cityId).execute();
+}
+
+/** The query of {@link listSourceDocuments}, to run or to nest in a larger read. */
+export function sourceDocumentsQuery(db: Executor, cityId: string) {
+  return db.selectFrom('source_documents').selectAll().where('city_id', '=', cityId).orderBy('position').orderBy('id');
 }
 
 /** Inserts documents and returns them with their ids. */

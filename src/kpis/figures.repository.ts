@@ -1,13 +1,23 @@
 import type { Executor } from '../storage/database.ts';
+import { kpiIdsBySlugQuery } from './kpi.repository.ts';
 import { chunks } from '../storage/batch.ts';
 import type { NewPreciseFigureRow, NewPublishedFigureRow, PreciseFigureRow, PublishedFigureRow } from './figures.table.ts';
 
-/** A city's precise figures (the unrounded values behind printed ones; only those of `kpiIds` when given), in a stable order. */
-export async function listPreciseFigures(db: Executor, cityId: string, kpiIds?: readonly number[]): Promise<PreciseFigureRow[]> {
-  if (kpiIds?.length === 0) return [];
-  let q = db.selectFrom('precise_figures').selectAll().where('city_id', '=', cityId);
-  if (kpiIds) q = q.where('kpi_id', 'in', kpiIds);
-  return q.orderBy('kpi_id').orderBy('figure').orderBy('ref').execute();
+/** A city's precise figures (the unrounded values behind printed ones), in a stable order. */
+export async function listPreciseFigures(db: Executor, cityId: string): Promise<PreciseFigureRow[]> {
+  return preciseFiguresQuery(db, cityId).execute();
+}
+
+/** The query of {@link listPreciseFigures}, of the city's KPIs with these `slugs` only when given (non-empty): to run or to nest in a larger read. */
+export function preciseFiguresQuery(db: Executor, cityId: string, slugs?: readonly string[]) {
+  return db
+    .selectFrom('precise_figures')
+    .selectAll()
+    .where('city_id', '=', cityId)
+    .$if(slugs !== undefined, (q) => q.where('kpi_id', 'in', kpiIdsBySlugQuery(db, cityId, slugs!)))
+    .orderBy('kpi_id')
+    .orderBy('figure')
+    .orderBy('ref');
 }
 
 /**

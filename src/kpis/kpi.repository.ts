@@ -2,17 +2,25 @@ import { sql } from 'kysely';
 import type { Executor } from '../storage/database.ts';
 import { chunks } from '../storage/batch.ts';
 import { nextVersion } from '../storage/edit-version.ts';
-import { cityOfSelection, type KpiRow, type KpiRowUpdate, type KpiSdgTargetRow, type KpiSelection, type NewKpiRow, type NewKpiSdgTargetRow } from './kpi.table.ts';
+import { cityOfSelection, slugsOfSelection, type KpiRow, type KpiRowUpdate, type KpiSdgTargetRow, type KpiSelection, type NewKpiRow, type NewKpiSdgTargetRow } from './kpi.table.ts';
 
 /** A city's KPIs in their order (only those of `slugs` when given); retired ones only when asked for. */
 export async function listKpiRows(db: Executor, cityId: string, options: { includeRetired?: boolean; slugs?: readonly string[] } = {}): Promise<KpiRow[]> {
+  if (options.slugs?.length === 0) return [];
+  return kpiRowsQuery(db, cityId, options).execute();
+}
+
+/** The row ids of a city's KPIs with these slugs (non-empty), as a subquery (`where kpi_id in …`) of a larger read. */
+export function kpiIdsBySlugQuery(db: Executor, cityId: string, slugs: readonly string[]) {
+  return db.selectFrom('kpis').select('id').where('city_id', '=', cityId).where('slug', 'in', slugs);
+}
+
+/** The query of {@link listKpiRows} (`slugs`, when given, must not be empty), to run or to nest in a larger read. */
+export function kpiRowsQuery(db: Executor, cityId: string, options: { includeRetired?: boolean; slugs?: readonly string[] } = {}) {
   let query = db.selectFrom('kpis').selectAll().where('city_id', '=', cityId);
   if (!options.includeRetired) query = query.where('retired_at', 'is', null);
-  if (options.slugs) {
-    if (options.slugs.length === 0) return [];
-    query = query.where('slug', 'in', options.slugs);
-  }
-  return query.orderBy('position').orderBy('id').execute();
+  if (options.slugs) query = query.where('slug', 'in', options.slugs);
+  return query.orderBy('position').orderBy('id');
 }
 
 /** The KPI of a city with this slug (retired or not), if any. */
@@ -68,16 +76,21 @@ export async function retireKpis(db: Executor, ids: readonly number[]): Promise<
 
 /** The SDG targets of these KPIs (ids, or a whole city's), each KPI's in printed order. */
 export async function listKpiSdgTargets(db: Executor, kpis: KpiSelection): Promise<KpiSdgTargetRow[]> {
+  if (cityOfSelection(kpis) === null && (kpis as readonly number[]).length === 0) return [];
+  return kpiSdgTargetsQuery(db, kpis).execute();
+}
+
+/** The query of {@link listKpiSdgTargets} (a non-empty selection), to run or to nest in a larger read. */
+export function kpiSdgTargetsQuery(db: Executor, kpis: KpiSelection) {
   const cityId = cityOfSelection(kpis);
-  if (cityId === null && (kpis as readonly number[]).length === 0) return [];
+  const slugs = slugsOfSelection(kpis);
   return db
     .selectFrom('kpi_sdg_targets as s')
     .selectAll('s')
-    .$if(cityId !== null, (q) => q.innerJoin('kpis as k', 'k.id', 's.kpi_id').where('k.city_id', '=', cityId!))
+    .$if(cityId !== null, (q) => q.innerJoin('kpis as k', 'k.id', 's.kpi_id').where('k.city_id', '=', cityId!).$if(slugs !== null, (w) => w.where('k.slug', 'in', slugs!)))
     .$if(cityId === null, (q) => q.where('s.kpi_id', 'in', kpis as readonly number[]))
     .orderBy('s.kpi_id')
-    .orderBy('s.position')
-    .execute();
+    .orderBy('s.position');
 }
 
 /** Inserts SDG target links. */

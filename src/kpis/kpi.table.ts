@@ -58,13 +58,20 @@ export type KpiSdgTargetRow = Selectable<KpiSdgTargetsTable>;
 export type NewKpiSdgTargetRow = Insertable<KpiSdgTargetsTable>;
 
 /**
- * Which KPIs a read is about: these row ids, or every KPI of a city (retired ones included). A
- * whole city is selected by a join on the city, not by listing its hundreds of ids as
- * parameters (issue 11: a long `in (…)` list is query text to send and parse on every load).
+ * Which KPIs a read is about: these row ids, or every KPI of a city (retired ones included), or
+ * those of a city's KPIs with these `slugs` (retired ones included; at least one slug). A city's
+ * KPIs are selected by a join on the city, not by listing their ids as parameters (issue 11: a
+ * long `in (…)` list is query text to send and parse on every load; and a KPI's page reads its
+ * rows in one statement, before it knows the KPI's row id).
  */
-export type KpiSelection = readonly number[] | { readonly cityId: string };
+export type KpiSelection = readonly number[] | { readonly cityId: string; readonly slugs?: readonly string[] };
 
 /** The city of a {@link KpiSelection}, or null when it lists ids. */
 export function cityOfSelection(kpis: KpiSelection): string | null {
   return 'cityId' in kpis ? kpis.cityId : null;
+}
+
+/** The slugs a {@link KpiSelection} narrows its city to, or null (ids, or the whole city). */
+export function slugsOfSelection(kpis: KpiSelection): readonly string[] | null {
+  return 'cityId' in kpis ? (kpis.slugs ?? null) : null;
 }

@@ -1,13 +1,22 @@
 import type { Executor } from '../storage/database.ts';
+import { kpiIdsBySlugQuery } from './kpi.repository.ts';
 import { chunks } from '../storage/batch.ts';
 import type { NewPublishedRateRow, PublishedRateRow } from './published-rate.table.ts';
 
-/** A city's published rates in their order (only those of `kpiIds` when given). */
-export async function listPublishedRates(db: Executor, cityId: string, kpiIds?: readonly number[]): Promise<PublishedRateRow[]> {
-  if (kpiIds?.length === 0) return [];
-  let q = db.selectFrom('published_rates').selectAll().where('city_id', '=', cityId);
-  if (kpiIds) q = q.where('kpi_id', 'in', kpiIds);
-  return q.orderBy('position').orderBy('id').execute();
+/** A city's published rates in their order. */
+export async function listPublishedRates(db: Executor, cityId: string): Promise<PublishedRateRow[]> {
+  return publishedRatesQuery(db, cityId).execute();
+}
+
+/** The query of {@link listPublishedRates}, of the city's KPIs with these `slugs` only when given (non-empty): to run or to nest in a larger read. */
+export function publishedRatesQuery(db: Executor, cityId: string, slugs?: readonly string[]) {
+  return db
+    .selectFrom('published_rates')
+    .selectAll()
+    .where('city_id', '=', cityId)
+    .$if(slugs !== undefined, (q) => q.where('kpi_id', 'in', kpiIdsBySlugQuery(db, cityId, slugs!)))
+    .orderBy('position')
+    .orderBy('id');
 }
 
 /** The published rates of one KPI, in their order. */
@@ -56,9 +65,13 @@ export interface PublishedActualVersionRow {
   readonly recorded_at: Date;
 }
 
-/** The observation versions behind a city's published rates (see {@link PublishedActualVersionRow}); only those of `kpiIds` when given. */
-export async function listPublishedActualVersions(db: Executor, cityId: string, kpiIds?: readonly number[]): Promise<PublishedActualVersionRow[]> {
-  if (kpiIds?.length === 0) return [];
+/** The observation versions behind a city's published rates (see {@link PublishedActualVersionRow}). */
+export async function listPublishedActualVersions(db: Executor, cityId: string): Promise<PublishedActualVersionRow[]> {
+  return publishedActualVersionsQuery(db, cityId).execute();
+}
+
+/** The query of {@link listPublishedActualVersions}, of the city's KPIs with these `slugs` only when given (non-empty): to run or to nest in a larger read. */
+export function publishedActualVersionsQuery(db: Executor, cityId: string, slugs?: readonly string[]) {
   return db
     .selectFrom('published_rates as pr')
     .innerJoin('source_documents as d', 'd.id', 'pr.document_id')
@@ -66,11 +79,10 @@ export async function listPublishedActualVersions(db: Executor, cityId: string, 
     .innerJoin('observation_versions as v', 'v.observation_id', 'o.id')
     .select(['pr.kpi_id', 'pr.actual_at', 'pr.document_id', 'd.published', 'v.version', 'v.value', 'v.decimals', 'v.deleted', 'v.recorded_at'])
     .where('pr.city_id', '=', cityId)
-    .$if(kpiIds !== undefined, (q) => q.where('pr.kpi_id', 'in', kpiIds!))
+    .$if(slugs !== undefined, (q) => q.where('pr.kpi_id', 'in', kpiIdsBySlugQuery(db, cityId, slugs!)))
     .distinct()
     .orderBy('pr.kpi_id')
     .orderBy('pr.actual_at')
     .orderBy('pr.document_id')
-    .orderBy('v.version')
-    .execute();
+    .orderBy('v.version');
 }

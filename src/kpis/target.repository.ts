@@ -3,7 +3,7 @@ import { chunks, distinct } from '../storage/batch.ts';
 import { toNumber, toNumberOrNull, type JsonValue } from '../storage/columns.ts';
 import { appendChangeLog, type NewChangeLogEntry } from '../storage/change-log.repository.ts';
 import { requireActor } from '../actuals/observation.repository.ts';
-import { cityOfSelection, type KpiSelection } from './kpi.table.ts';
+import { cityOfSelection, slugsOfSelection, type KpiSelection } from './kpi.table.ts';
 import { StaleVersionError } from '../storage/edit-version.ts';
 import type {
   KpiTargetRow,
@@ -59,8 +59,14 @@ export interface ReviseTargetInput {
 
 /** All targets of these KPIs (ids, or a whole city's; tombstoned ones too) with their current value, each KPI's in order. */
 export async function listTargets(db: Executor, kpis: KpiSelection): Promise<CurrentTargetRow[]> {
+  if (cityOfSelection(kpis) === null && (kpis as readonly number[]).length === 0) return [];
+  return targetsQuery(db, kpis).execute();
+}
+
+/** The query of {@link listTargets} (a non-empty selection), to run or to nest in a larger read. */
+export function targetsQuery(db: Executor, kpis: KpiSelection) {
   const cityId = cityOfSelection(kpis);
-  if (cityId === null && (kpis as readonly number[]).length === 0) return [];
+  const slugs = slugsOfSelection(kpis);
   return db
     .selectFrom('kpi_targets as t')
     .leftJoinLateral(
@@ -76,12 +82,11 @@ export async function listTargets(db: Executor, kpis: KpiSelection): Promise<Cur
     )
     .selectAll('t')
     .select(['cur.version', 'cur.value', 'cur.decimals', 'cur.deleted'])
-    .$if(cityId !== null, (q) => q.innerJoin('kpis as k', 'k.id', 't.kpi_id').where('k.city_id', '=', cityId!))
+    .$if(cityId !== null, (q) => q.innerJoin('kpis as k', 'k.id', 't.kpi_id').where('k.city_id', '=', cityId!).$if(slugs !== null, (w) => w.where('k.slug', 'in', slugs!)))
     .$if(cityId === null, (q) => q.where('t.kpi_id', 'in', kpis as readonly number[]))
     .orderBy('t.kpi_id')
     .orderBy('t.position')
-    .orderBy('t.id')
-    .execute();
+    .orderBy('t.id');
 }
 
 /** Inserts target slots (their values go through {@link appendTargetValues}); returns them with ids. */
@@ -89,6 +94,19 @@ export async function insertTargets(db: Executor, rows: readonly NewKpiTargetRow
   const out: KpiTargetRow[] = [];
   for (const batch of chunks(rows)) out.push(...(await db.insertInto('kpi_targets').values(batch).returningAll().execute()));
   return out;
+}
+
+/** The query of {@link listTargetValueVersions} for a city's KPIs (those with `slugs` only, when given). */
+export function targetValueVersionsQuery(db: Executor, kpis: { readonly cityId: string; readonly slugs?: readonly string[] }) {
+  return db
+    .selectFrom('kpi_target_values as v')
+    .innerJoin('kpi_targets as t', 't.id', 'v.kpi_target_id')
+    .innerJoin('kpis as k', 'k.id', 't.kpi_id')
+    .selectAll('v')
+    .where('k.city_id', '=', kpis.cityId)
+    .$if(kpis.slugs !== undefined, (q) => q.where('k.slug', 'in', kpis.slugs!))
+    .orderBy('v.kpi_target_id')
+    .orderBy('v.version');
 }
 
 /** Updates a target's time point or position (not its value: that is versioned). */
@@ -166,17 +184,27 @@ export async function appendTargetValues(db: Executor, changes: readonly TargetV
 }
 
 /** The decided revisions of these targets (ids, or those of a whole city's KPIs), each target's in the order they were recorded. */
-export async function listTargetRevisions(db: Executor, targets: readonly number[] | { readonly cityId: string }): Promise<TargetRevisionRow[]> {
+export async function listTargetRevisions(db: Executor, targets: readonly number[] | { readonly cityId: string; readonly slugs?: readonly string[] }): Promise<TargetRevisionRow[]> {
+  if (!('cityId' in targets) && targets.length === 0) return [];
+  return targetRevisionsQuery(db, targets).execute();
+}
+
+/**
+ * The query of {@link listTargetRevisions}: the revisions of these targets (ids, non-empty), or
+ * of the targets of a city's KPIs (those with `slugs` only, when given).
+ */
+export function targetRevisionsQuery(db: Executor, targets: readonly number[] | { readonly cityId: string; readonly slugs?: readonly string[] }) {
   const cityId = 'cityId' in targets ? targets.cityId : null;
-  if (cityId === null && (targets as readonly number[]).length === 0) return [];
+  const slugs = 'cityId' in targets ? (targets.slugs ?? null) : null;
   return db
     .selectFrom('target_revisions as r')
     .selectAll('r')
-    .$if(cityId !== null, (q) => q.innerJoin('kpi_targets as t', 't.id', 'r.kpi_target_id').innerJoin('kpis as k', 'k.id', 't.kpi_id').where('k.city_id', '=', cityId!))
+    .$if(cityId !== null, (q) =>
+      q.innerJoin('kpi_targets as t', 't.id', 'r.kpi_target_id').innerJoin('kpis as k', 'k.id', 't.kpi_id').where('k.city_id', '=', cityId!).$if(slugs !== null, (w) => w.where('k.slug', 'in', slugs!)),
+    )
     .$if(cityId === null, (q) => q.where('r.kpi_target_id', 'in', targets as readonly number[]))
     .orderBy('r.kpi_target_id')
-    .orderBy('r.position')
-    .execute();
+    .orderBy('r.position');
 }
 
 /** Appends decided revisions after each target's existing ones (revisions are never rewritten). */
@@ -275,18 +303,8 @@ function requireReason(reason: string): void {
 }
 
 /** Every stored value of these targets (ids, or those of a whole city's KPIs), oldest first per target (tombstones included). */
-export async function listTargetValueVersions(db: Executor, targets: readonly number[] | { readonly cityId: string }): Promise<KpiTargetValueRow[]> {
-  if ('cityId' in targets) {
-    return db
-      .selectFrom('kpi_target_values as v')
-      .innerJoin('kpi_targets as t', 't.id', 'v.kpi_target_id')
-      .innerJoin('kpis as k', 'k.id', 't.kpi_id')
-      .selectAll('v')
-      .where('k.city_id', '=', targets.cityId)
-      .orderBy('v.kpi_target_id')
-      .orderBy('v.version')
-      .execute();
-  }
+export async function listTargetValueVersions(db: Executor, targets: readonly number[] | { readonly cityId: string; readonly slugs?: readonly string[] }): Promise<KpiTargetValueRow[]> {
+  if ('cityId' in targets) return targetValueVersionsQuery(db, targets).execute();
   const targetIds = targets as readonly number[];
   if (targetIds.length === 0) return [];
   const out: KpiTargetValueRow[] = [];

@@ -26,7 +26,12 @@ export type PlanKpiRowWithPlan = PlanKpiRowRow & { readonly plan_id: number };
 
 /** A city's plans in their order. */
 export async function listPlanRows(db: Executor, cityId: string): Promise<PlanRow[]> {
-  return db.selectFrom('plans').selectAll().where('city_id', '=', cityId).orderBy('position').orderBy('id').execute();
+  return planRowsQuery(db, cityId).execute();
+}
+
+/** The query of {@link listPlanRows}, to run or to nest in a larger read. */
+export function planRowsQuery(db: Executor, cityId: string) {
+  return db.selectFrom('plans').selectAll().where('city_id', '=', cityId).orderBy('position').orderBy('id');
 }
 
 /** Inserts plans (without their trees) and returns them with ids. */
@@ -190,18 +195,19 @@ export async function listPlanNodes(db: Executor, planIds: readonly number[]): P
 }
 
 /**
- * These nodes and every node above them (archived ones included), siblings in position order:
- * the paths down to a KPI's rows, without the rest of the tree (the KPI page of a city that is not
- * in memory, see `readSnapshot`'s KPI scope).
+ * The plan nodes on the paths from the roots down to the rows of a city's KPIs with these slugs
+ * (the nodes holding them and every ancestor, archived ones included): what a KPI's page shows
+ * of the plans. A query to nest in a larger read (see cities/kpi-view.repository.ts).
  */
-export async function listPlanNodesAbove(db: Executor, nodeIds: readonly number[]): Promise<PlanNodeRow[]> {
-  if (nodeIds.length === 0) return [];
+export function planNodesAboveKpisQuery(db: Executor, kpis: { readonly cityId: string; readonly slugs: readonly string[] }) {
   return db
     .withRecursive('up(id)', (q) =>
       q
-        .selectFrom('plan_nodes')
-        .select('id')
-        .where('id', 'in', nodeIds)
+        .selectFrom('plan_kpi_rows as r')
+        .innerJoin('kpis as k', 'k.id', 'r.kpi_id')
+        .select('r.node_id as id')
+        .where('k.city_id', '=', kpis.cityId)
+        .where('k.slug', 'in', kpis.slugs)
         .union(q.selectFrom('plan_nodes as n').innerJoin('up', 'up.id', 'n.id').select((eb) => eb.fn.coalesce('n.parent_id', 'n.id').as('id'))),
     )
     .selectFrom('plan_nodes')
@@ -209,8 +215,7 @@ export async function listPlanNodesAbove(db: Executor, nodeIds: readonly number[
     .where('id', 'in', (eb) => eb.selectFrom('up').select('id'))
     .orderBy('plan_id')
     .orderBy('parent_id')
-    .orderBy('position')
-    .execute();
+    .orderBy('position');
 }
 
 /** Inserts plan nodes (parents before their children) and returns them with ids. */
@@ -224,19 +229,22 @@ export async function insertPlanNodes(db: Executor, rows: readonly NewPlanNodeRo
  * The KPI rows of these plans' nodes (`planIds`), or the plan rows of these KPIs wherever they
  * sit (`{ kpiIds }`: a KPI's page), each node's in position order.
  */
-export async function listPlanKpiRows(db: Executor, of: readonly number[] | { readonly kpiIds: readonly number[] }): Promise<PlanKpiRowWithPlan[]> {
-  const byKpi = 'kpiIds' in of;
-  const ids = 'kpiIds' in of ? of.kpiIds : (of as readonly number[]);
-  if (ids.length === 0) return [];
+export async function listPlanKpiRows(db: Executor, of: readonly number[] | { readonly cityId: string; readonly slugs: readonly string[] }): Promise<PlanKpiRowWithPlan[]> {
+  if (!('cityId' in of) && of.length === 0) return [];
+  return planKpiRowsQuery(db, of).execute();
+}
+
+/** The query of {@link listPlanKpiRows} (plan ids, non-empty, or a city's KPIs by slug), to run or to nest in a larger read. */
+export function planKpiRowsQuery(db: Executor, of: readonly number[] | { readonly cityId: string; readonly slugs: readonly string[] }) {
   return db
     .selectFrom('plan_kpi_rows as r')
     .innerJoin('plan_nodes as n', 'n.id', 'r.node_id')
     .selectAll('r')
     .select('n.plan_id')
-    .where(byKpi ? 'r.kpi_id' : 'n.plan_id', 'in', ids)
+    .$if('cityId' in of, (q) => q.innerJoin('kpis as k', 'k.id', 'r.kpi_id').where('k.city_id', '=', (of as { cityId: string }).cityId).where('k.slug', 'in', (of as { slugs: readonly string[] }).slugs))
+    .$if(!('cityId' in of), (q) => q.where('n.plan_id', 'in', of as readonly number[]))
     .orderBy('r.node_id')
-    .orderBy('r.position')
-    .execute();
+    .orderBy('r.position');
 }
 
 /** The years the dated narratives of a city's plans (archived plans left out) speak of, ascending. */
@@ -263,6 +271,24 @@ export async function insertPlanKpiRows(db: Executor, rows: readonly NewPlanKpiR
 export async function listPlanNarratives(db: Executor, planIds: readonly number[]): Promise<PlanNarrativeRow[]> {
   if (planIds.length === 0) return [];
   return db.selectFrom('plan_narratives').selectAll().where('plan_id', 'in', planIds).orderBy('plan_id').orderBy('position').execute();
+}
+
+/** The narratives of the plans holding a row of a city's KPIs with these slugs, each plan's in order: a query to nest in a larger read. */
+export function planNarrativesOfKpisQuery(db: Executor, kpis: { readonly cityId: string; readonly slugs: readonly string[] }) {
+  return db
+    .selectFrom('plan_narratives')
+    .selectAll()
+    .where('plan_id', 'in', (eb) =>
+      eb
+        .selectFrom('plan_kpi_rows as r')
+        .innerJoin('plan_nodes as n', 'n.id', 'r.node_id')
+        .innerJoin('kpis as k', 'k.id', 'r.kpi_id')
+        .select('n.plan_id')
+        .where('k.city_id', '=', kpis.cityId)
+        .where('k.slug', 'in', kpis.slugs),
+    )
+    .orderBy('plan_id')
+    .orderBy('position');
 }
 
 /** Inserts plan narratives. */

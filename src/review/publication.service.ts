@@ -2,7 +2,8 @@ import { tokyoDateOf } from '../core/time/clock.ts';
 import type { CityData, StatusOverride, YearlyCommentary } from '../core/city/city.ts';
 import type { Kpi, Observation } from '../core/kpi/kpi.ts';
 import { formatTimePointIso, reportingYear } from '../core/time/time-point.ts';
-import { listReviewStatuses, listReviewStatusesWithKeyPrefix } from '../review/review.repository.ts';
+import { foldReviewRows, listReviewStatuses } from '../review/review.repository.ts';
+import type { ReviewEntryRow } from '../review/review.table.ts';
 import { actualKey, slugOfKey, yearKey, type ActualContent, type ReviewEntity, type ReviewStatus, type TextContent } from '../review/review.ts';
 import { listObservationTimePointsOfCity } from '../actuals/observation.repository.ts';
 import { listNarrativeYearsOfCity } from '../plans/plan.repository.ts';
@@ -55,43 +56,41 @@ export async function loadStaffDecorations(db: Executor, cityId: string): Promis
   return decorationsOf(publications, overrides, commentaries, reviews);
 }
 
+/** The rows that decorate some KPIs of a city, as read with them (cities/kpi-view.repository.ts `KpiViewRows`). */
+export interface KpiDecorationRows {
+  readonly publications: readonly { year: number; published: boolean }[];
+  readonly overrides: readonly { kpi_slug: string; status: StatusOverride['status'] | null; justification: string; recorded_at: Date }[];
+  readonly commentaries: readonly { kpi_slug: string; year: number; body: string }[];
+  /** Review entries in id order (folded here). */
+  readonly reviewEntries: readonly ReviewEntryRow[];
+}
+
 /**
- * {@link loadStaffDecorations} for one KPI: the city's published and held years, and of the
- * overrides, commentaries and review statuses only those of this KPI (actuals, commentaries) and
- * of the expert evaluations of `planSlugs` (the plans holding it, whose narratives its page
- * dates commentary by). `commentaryYears` are the years of every commentary of the city (what
- * {@link yearsWithData} counts), read with them.
+ * {@link loadStaffDecorations} for one KPI, from rows read for it: the city's published and held
+ * years, and of the overrides, commentaries and review statuses only those of this KPI
+ * (actuals, commentaries) and of the expert evaluations of `planSlugs` (the plans holding it,
+ * whose narratives its page dates commentary by).
  */
-export async function loadStaffDecorationsOfKpi(db: Executor, cityId: string, kpiSlug: string, planSlugs: readonly string[]): Promise<StaffDecorations & { commentaryYears: Set<number> }> {
-  const [publications, overrides, commentaries, reviews] = await Promise.all([
-    listYearPublications(db, cityId),
-    listStatusOverrides(db, cityId),
-    listCommentaries(db, cityId),
-    listReviewStatusesWithKeyPrefix(db, cityId, [
-      { entity: 'actual', prefix: `${kpiSlug}@` },
-      { entity: 'commentary', prefix: `${kpiSlug}@` },
-      ...planSlugs.map((p) => ({ entity: 'evaluation' as const, prefix: `${p}@` })),
-    ]),
-  ]);
+export function kpiDecorations(rows: KpiDecorationRows, kpiSlug: string, planSlugs: readonly string[]): StaffDecorations {
   const plans = new Set(planSlugs);
-  const all = decorationsOf(
-    publications,
-    overrides.filter((o) => o.kpi_slug === kpiSlug),
-    commentaries,
-    reviews.filter((r) => (r.entity === 'evaluation' ? plans.has(slugOfKey(r.key)) : slugOfKey(r.key) === kpiSlug)),
+  return decorationsOf(
+    rows.publications,
+    rows.overrides.filter((o) => o.kpi_slug === kpiSlug),
+    rows.commentaries.filter((c) => c.kpi_slug === kpiSlug),
+    foldReviewRows(rows.reviewEntries).filter((r) => (r.entity === 'evaluation' ? plans.has(slugOfKey(r.key)) : slugOfKey(r.key) === kpiSlug)),
   );
-  return { ...all, yearlyCommentaries: all.yearlyCommentaries.filter((c) => c.kpiId === kpiSlug), commentaryYears: new Set(all.yearlyCommentaries.map((c) => c.year)) };
 }
 
 /**
  * {@link yearsWithData} of a whole city without loading it: the years of its stored actuals (of
  * live KPIs, less those of `derived`, read as distinct time points), of `derived`'s actuals as
- * given (KPIs a deriver recomputes, with the deriver's result), of `commentaryYears`, and of the
- * dated narratives of its live plans.
+ * given (KPIs a deriver recomputes, with the deriver's result), of its yearly commentaries, and
+ * of the dated narratives of its live plans.
  */
-export async function cityYearsWithData(db: Executor, cityId: string, derived: readonly Pick<Kpi, 'id' | 'observations'>[], commentaryYears: ReadonlySet<number>): Promise<Set<number>> {
-  const [points, narrativeYears] = await Promise.all([listObservationTimePointsOfCity(db, cityId, derived.map((k) => k.id)), listNarrativeYearsOfCity(db, cityId)]);
-  const years = new Set<number>(commentaryYears);
+export async function cityYearsWithData(db: Executor, cityId: string, derived: readonly Pick<Kpi, 'id' | 'observations'>[]): Promise<Set<number>> {
+  const [points, narrativeYears, commentaries] = await Promise.all([listObservationTimePointsOfCity(db, cityId, derived.map((k) => k.id)), listNarrativeYearsOfCity(db, cityId), listCommentaries(db, cityId)]);
+  const years = new Set<number>();
+  for (const c of commentaries) if (c.body.trim() !== '') years.add(c.year);
   for (const at of points) {
     const point = parseTimePointIso(at);
     if (point) years.add(reportingYear(point));

@@ -72,21 +72,37 @@ export async function listReviewStatuses(db: AnyExecutor, cityId: string, entity
 }
 
 /**
- * The review statuses of a city's entries whose key starts with one of these prefixes (per
- * entity), e.g. every actual and commentary of one KPI (`slug@`): what the public view of one
- * KPI needs without the city's other entries. A prefix may match more (a slug `a` matches `a@b@…`):
- * the caller checks the key's slug ({@link slugOfKey}).
+ * The review entries (in id order, to fold with {@link foldReviewRows}) of the actuals and
+ * commentaries of a city's KPIs with these slugs (non-empty), and of the expert evaluations of
+ * the plans holding a row of them: what the public view of those KPIs needs without the city's
+ * other entries. A query to nest in a larger read. A key may match more (a slug `a` matches
+ * `a@b@…`): the caller checks the key's slug (`slugOfKey`, review.ts).
  */
-export async function listReviewStatusesWithKeyPrefix(db: AnyExecutor, cityId: string, prefixes: readonly { readonly entity: ReviewEntity; readonly prefix: string }[]): Promise<ReviewStatus[]> {
-  if (prefixes.length === 0) return [];
-  const rows = await reviewDb(db)
-    .selectFrom('review_entries')
-    .selectAll()
-    .where('city_id', '=', cityId)
-    .where((eb) => eb.or(prefixes.map((p) => eb.and([eb('entity', '=', p.entity), eb.fn<boolean>('starts_with', ['entity_key', eb.val(p.prefix)])]))))
-    .orderBy('id')
-    .execute();
-  return foldReviewRows(rows);
+export function reviewEntriesOfKpisQuery(db: AnyExecutor, cityId: string, slugs: readonly string[]) {
+  return reviewDb(db)
+    .selectFrom('review_entries as e')
+    .selectAll('e')
+    .where('e.city_id', '=', cityId)
+    .where((eb) =>
+      eb.or([
+        eb.and([eb('e.entity', 'in', ['actual', 'commentary']), eb.or(slugs.map((s) => eb.fn<boolean>('starts_with', ['e.entity_key', eb.val(`${s}@`)])))]),
+        eb.and([
+          eb('e.entity', '=', 'evaluation'),
+          eb.exists(
+            eb
+              .selectFrom('plan_kpi_rows as r')
+              .innerJoin('plan_nodes as n', 'n.id', 'r.node_id')
+              .innerJoin('plans as p', 'p.id', 'n.plan_id')
+              .innerJoin('kpis as k', 'k.id', 'r.kpi_id')
+              .select(sql<number>`1`.as('one'))
+              .where('k.city_id', '=', cityId)
+              .where('k.slug', 'in', slugs)
+              .where(sql<boolean>`starts_with(${sql.ref('e.entity_key')}, ${sql.ref('p.slug')} || '@')`),
+          ),
+        ]),
+      ]),
+    )
+    .orderBy('e.id');
 }
 
 /** The steps of one entry, oldest first (its review history). */

@@ -9,14 +9,18 @@ import type { OverrideStatus } from '../storage/tables/staff.table.ts';
 
 /** The latest publication decision per year of a city (years never decided are absent: published). */
 export async function listYearPublications(db: Executor | StaffExecutor, cityId: string): Promise<{ year: number; published: boolean; actor: string; recorded_at: Date; reason: string | null }[]> {
+  return yearPublicationsQuery(db, cityId).execute();
+}
+
+/** The query of {@link listYearPublications}, to run or to nest in a larger read. */
+export function yearPublicationsQuery(db: Executor | StaffExecutor, cityId: string) {
   return staffDb(db)
     .selectFrom('year_publications')
     .select(['year', 'published', 'actor', 'recorded_at', 'reason'])
     .where('city_id', '=', cityId)
     .distinctOn('year')
     .orderBy('year')
-    .orderBy('id', 'desc')
-    .execute();
+    .orderBy('id', 'desc');
 }
 
 /** Records that a year of a city is (un)published. */
@@ -26,16 +30,21 @@ export async function appendYearPublication(db: Executor | StaffExecutor, row: {
 
 /** The current commentary per KPI and year of a city's KPIs. */
 export async function listCommentaries(db: Executor | StaffExecutor, cityId: string): Promise<{ kpi_id: number; kpi_slug: string; year: number; body: string; actor: string; recorded_at: Date }[]> {
+  return commentariesQuery(db, cityId).execute();
+}
+
+/** The query of {@link listCommentaries}, of the city's KPIs with these `slugs` only when given (non-empty): to run or to nest in a larger read. */
+export function commentariesQuery(db: Executor | StaffExecutor, cityId: string, slugs?: readonly string[]) {
   return staffDb(db)
     .selectFrom('kpi_commentaries as c')
     .innerJoin('kpis as k', 'k.id', 'c.kpi_id')
     .select(['c.kpi_id', 'k.slug as kpi_slug', 'c.year', 'c.body', 'c.actor', 'c.recorded_at'])
     .where('k.city_id', '=', cityId)
+    .$if(slugs !== undefined, (q) => q.where('k.slug', 'in', slugs!))
     .distinctOn(['c.kpi_id', 'c.year'])
     .orderBy('c.kpi_id')
     .orderBy('c.year')
-    .orderBy('c.id', 'desc')
-    .execute();
+    .orderBy('c.id', 'desc');
 }
 
 /** Appends a commentary version (an empty body withdraws it). */
@@ -48,15 +57,20 @@ export async function listStatusOverrides(
   db: Executor | StaffExecutor,
   cityId: string,
 ): Promise<{ kpi_id: number; kpi_slug: string; status: OverrideStatus | null; justification: string; actor: string; recorded_at: Date }[]> {
+  return statusOverridesQuery(db, cityId).execute();
+}
+
+/** The query of {@link listStatusOverrides}, of the city's KPIs with these `slugs` only when given (non-empty): to run or to nest in a larger read. */
+export function statusOverridesQuery(db: Executor | StaffExecutor, cityId: string, slugs?: readonly string[]) {
   return staffDb(db)
     .selectFrom('status_overrides as o')
     .innerJoin('kpis as k', 'k.id', 'o.kpi_id')
     .select(['o.kpi_id', 'k.slug as kpi_slug', 'o.status', 'o.justification', 'o.actor', 'o.recorded_at'])
     .where('k.city_id', '=', cityId)
+    .$if(slugs !== undefined, (q) => q.where('k.slug', 'in', slugs!))
     .distinctOn('o.kpi_id')
     .orderBy('o.kpi_id')
-    .orderBy('o.id', 'desc')
-    .execute();
+    .orderBy('o.id', 'desc');
 }
 
 /** Appends a status override (status null withdraws it). */

@@ -9,6 +9,7 @@ import { Kysely, PostgresDialect, type Transaction } from 'kysely';
 import { PGliteDialect } from 'kysely-pglite-dialect';
 import pg from 'pg';
 import { loadPgliteTemplate, savePgliteTemplate } from './pglite-template.ts';
+import { withPreparedStatements } from './prepared-statements.ts';
 import type { ChangeLogTable } from './tables/change-log.table.ts';
 import type { CitiesTable, SourceDocumentsTable } from '../cities/city.table.ts';
 import type { KpiSdgTargetsTable, KpisTable } from '../kpis/kpi.table.ts';
@@ -123,7 +124,8 @@ export interface OpenedDatabase {
 export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<OpenedDatabase> {
   if (options.databaseUrl) {
     const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 10 });
-    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    // The few statements a repository names are sent as prepared statements (prepared-statements.ts).
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: withPreparedStatements(pool) }) });
     return { db, dialect: 'postgres', close: () => db.destroy() };
   }
   if (!options.inMemory && !options.dataDir) throw new Error('openDatabase needs a dataDir, a databaseUrl or inMemory: true');

@@ -512,6 +512,21 @@ export async function freshPlanPageSummary(db: Executor, cityId: string, planId:
   };
 }
 
+/**
+ * The years with data a city's public view withholds (`CityPageSummary.unpublishedYears`, [] when
+ * none) as its overview summary has them, read only when the summaries are as new as the data
+ * (as {@link freshCityPageSummary}): a query of one row and one column, none when they are older
+ * or missing, to nest in a larger read (a KPI page of a city not in memory, cities/kpi-view.repository.ts).
+ */
+export function freshUnpublishedYearsQuery(db: Executor, cityId: string) {
+  return summaryDb(db)
+    .selectFrom('city_page_summaries as p')
+    .innerJoin('city_revisions as r', 'r.city_id', 'p.city_id')
+    .select(sql<number[]>`coalesce((p.page_json::json) -> 'unpublishedYears', '[]'::json)`.as('years'))
+    .where('p.city_id', '=', cityId)
+    .whereRef('r.summarized_revision', '>=', 'r.revision');
+}
+
 /** What a city's KPI list is narrowed to, as its summaries are queried (every given criterion must hold). */
 export interface CityKpiSummaryFilter {
   readonly status?: string | undefined;

@@ -15,6 +15,7 @@ import { appendReviewEntries } from '../../src/review/review.repository.ts';
 import { actualKey } from '../../src/review/review.ts';
 import { appendYearPublication } from '../../src/staff/staff-record.repository.ts';
 import { testDatabases } from '../../src/storage/test-databases.ts';
+import { bumpCityRevision, citiesWithFreshSummaries } from '../../src/summaries/summary.repository.ts';
 import { createApp } from '../../src/web/app.tsx';
 import { startPostgresServer, type PostgresServer } from '../support/postgres-server.ts';
 import { setUpPublicNotes, NOTES_CITY, OVERRIDDEN_KPI } from './public-notes-fixture.ts';
@@ -102,8 +103,10 @@ for (const database of testDatabases()) {
         });
         await appendReviewEntries(db, [entry(a, 'submitted', a!.value), entry(b, 'approved', b!.value + 1), entry(b, 'submitted', b!.value), entry(c, 'returned', c!.value)]);
       }
-      // Written past the commands (no signal): the store forgets what it read before.
-      ctx.store.forget();
+      // Written past the commands: signalled as a command would (the store forgets what it read
+      // before, the revisions move and the summaries are rebuilt), so the one-KPI path reads the
+      // city's unpublished years from fresh summaries (a test below makes them stale).
+      for (const id of [cityId, ...SEED_CITIES]) ctx.store.invalidate(id);
       await ctx.store.settled();
 
       full = createApp({ db, store: ctx.store, clock: CLOCK });
@@ -116,8 +119,13 @@ for (const database of testDatabases()) {
       await server?.stop();
     });
 
-    /** Every KPI of the city (hidden and archived ones included), an unknown id and another city's KPI, compared path by path. */
-    async function compareCity(cityId: string, png: boolean): Promise<number> {
+    /**
+     * Every KPI of the city (hidden and archived ones included), an unknown id and another city's
+     * KPI, compared path by path; the city's summaries are as new as its data (the one-KPI path
+     * reads its unpublished years there) unless `stale`.
+     */
+    async function compareCity(cityId: string, png: boolean, stale = false): Promise<number> {
+      expect((await citiesWithFreshSummaries(ctx.db, [cityId])).has(cityId)).toBe(!stale);
       const staff = (await ctx.store.getStaff(cityId))!;
       await ctx.store.get(cityId);
       const ids = [...staff.data.kpis.map((k) => k.id), 'no-such-kpi', cityId === NOTES_CITY ? 'kpi-1' : OVERRIDDEN_KPI];
@@ -141,7 +149,7 @@ for (const database of testDatabases()) {
     for (const cityId of SEED_CITIES) {
       it(`serves every KPI of ${cityId} with the same bytes either way`, async () => {
         expect(await compareCity(cityId, true)).toBeGreaterThan(50);
-      });
+      }, 300_000);
     }
 
     it('serves every KPI of a generated city with the same bytes either way (held years, reviews, an archived node and KPI)', async () => {
@@ -155,6 +163,59 @@ for (const database of testDatabases()) {
       expect((await one.request(`/cities/${cityId}/kpis/${reviewedKpi}`)).status).toBe(200);
       expect(await compareCity(cityId, false)).toBeGreaterThan(400);
     }, 300_000);
+
+    it('serves every KPI with the same bytes while a write has not reached the summaries (the years read from the data)', async () => {
+      const cityId = GENERATED.id;
+      // Another process's write: its revision is bumped at once, its summaries rebuilt later.
+      await appendYearPublication(ctx.db, { city_id: cityId, year: 2023, published: false, actor: 'test', reason: null });
+      await bumpCityRevision(ctx.db, cityId);
+      ctx.store.forget(cityId);
+      oneStore.forget(cityId);
+      try {
+        expect((await ctx.store.get(cityId))!.unpublishedYears).toEqual([2023, 2024, 2026]);
+        expect(await compareCity(cityId, false, true)).toBeGreaterThan(400);
+      } finally {
+        await appendYearPublication(ctx.db, { city_id: cityId, year: 2023, published: true, actor: 'test', reason: null });
+        ctx.store.invalidate(cityId);
+        await ctx.store.settled();
+        oneStore.forget(cityId);
+      }
+    }, 300_000);
+
+    it('answers a made-up KPI id of a real city with a 404 after one statement', async () => {
+      let statements = 0;
+      const counted = ctx.db.withPlugin({
+        transformQuery: (args) => args.node,
+        transformResult: (args) => {
+          statements++;
+          return Promise.resolve(args.result);
+        },
+      });
+      // As the app runs: the partner platform's deriver (which reads the city's bound KPIs) attached.
+      const store = new CityDataStore(counted);
+      await attachPartnerPlatform(counted, store, false, CLOCK);
+      const app = createApp({ db: ctx.db, store, clock: CLOCK });
+      const cityId = GENERATED.id;
+      // The city's first KPI page also reads which KPIs the platform feeds there (none), kept per city version.
+      statements = 0;
+      expect((await store.getKpi(cityId, reviewedKpi))!.kpis).toHaveLength(1);
+      expect(statements).toBe(2);
+      for (const path of [`/cities/${cityId}/kpis/kpi-99999`, `/api/v1/cities/${cityId}/kpis/kpi-99999`]) {
+        statements = 0;
+        expect((await app.request(path)).status).toBe(404);
+        expect(statements).toBe(1);
+      }
+      // Another KPI of the city: one statement (its city's summaries are fresh).
+      const other = (await ctx.store.get(cityId))!.kpis.find((k) => k.id !== reviewedKpi)!.id;
+      statements = 0;
+      expect((await store.getKpi(cityId, other))!.kpis).toHaveLength(1);
+      expect(statements).toBe(1);
+      // A write bumps the city's version: the bound KPIs are read again with the next page.
+      store.forget(cityId);
+      statements = 0;
+      await store.getKpi(cityId, other);
+      expect(statements).toBe(2);
+    });
 
     it('answers an unknown city with a 404 page and a problem', async () => {
       for (const path of kpiPaths('no-such-city', 'kpi-1', true)) {
@@ -172,8 +233,11 @@ for (const database of testDatabases()) {
       const kpi = (await findKpiBySlug(ctx.db, cityId, reviewedKpi))!;
       // A new actual in a published year, written as another process would: this store hears of it (forget).
       await recordObservation(ctx.db, { kpiId: kpi.id, at: { kind: 'fiscal-year', year: 2025 }, value: 4242 }, { actor: 'test', reason: null });
+      // As that process does: its revision bumped (the summaries are older than the data from then on), then told.
+      await bumpCityRevision(ctx.db, cityId);
       store.forget(cityId);
       await appendYearPublication(ctx.db, { city_id: cityId, year: 2025, published: true, actor: 'test', reason: null });
+      await bumpCityRevision(ctx.db, cityId);
       store.forget(cityId);
       const after = (await store.getKpi(cityId, reviewedKpi))!;
       expect(after).not.toBe(first);
