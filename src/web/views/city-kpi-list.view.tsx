@@ -54,7 +54,7 @@ export function filterParams(f: KpiListFilter): Record<string, string | undefine
  * A select's options as markup (a city's departments and plan goals can run to dozens):
  * each `[value, label]`, the one whose value is `selected` marked so, as the JSX gave it.
  */
-function options(items: readonly (readonly [string, string])[], selected: string | undefined): Markup {
+export function selectOptions(items: readonly (readonly [string, string])[], selected: string | undefined): Markup {
   return joinMarkup(items.map(([value, label]) => (value === selected ? markup`<option value="${value}" selected="">${label}</option>` : markup`<option value="${value}">${label}</option>`)));
 }
 
@@ -70,14 +70,14 @@ function KpiFilterForm(props: { ctx: ViewContext; action: string; filter: KpiLis
           <label for="kl-status">{ctx.t('pub.filter.status')}</label>
           <select id="kl-status" name="status">
             <option value="">{all}</option>
-            {options(choices.statuses.map((s) => [s, ctx.t(`status.${s}`)]), filter.status)}
+            {selectOptions(choices.statuses.map((s) => [s, ctx.t(`status.${s}`)]), filter.status)}
           </select>
         </div>
         <div class="field">
           <label for="kl-goal">{ctx.t('pub.filter.goal')}</label>
           <select id="kl-goal" name="goal">
             <option value="">{all}</option>
-            {options(choices.goals.map((g) => [g.id, `${g.id}. ${localized(ctx, g.short.ja, g.short.en)}`]), filter.goal)}
+            {selectOptions(choices.goals.map((g) => [g.id, `${g.id}. ${localized(ctx, g.short.ja, g.short.en)}`]), filter.goal)}
           </select>
         </div>
         {choices.planGoals.length > 0 ? (
@@ -85,7 +85,7 @@ function KpiFilterForm(props: { ctx: ViewContext; action: string; filter: KpiLis
             <label for="kl-node">{ctx.t('pub.kpiList.planGoal')}</label>
             <select id="kl-node" name="node">
               <option value="">{all}</option>
-              {choices.planGoals.map((p) => markup`<optgroup label="${localized(ctx, p.plan.title, p.plan.titleEn)}">${options(p.nodes.map((n) => [n.value, localized(ctx, n.label.ja, n.label.en)]), filter.node)}</optgroup>`)}
+              {choices.planGoals.map((p) => markup`<optgroup label="${localized(ctx, p.plan.title, p.plan.titleEn)}">${selectOptions(p.nodes.map((n) => [n.value, localized(ctx, n.label.ja, n.label.en)]), filter.node)}</optgroup>`)}
               {filter.node !== undefined && !choices.planGoals.some((p) => p.nodes.some((n) => n.value === filter.node)) ? (
                 // A deeper node from a link (its KPIs are listed): kept selected so "apply" keeps it.
                 <option value={filter.node} selected>
@@ -100,7 +100,7 @@ function KpiFilterForm(props: { ctx: ViewContext; action: string; filter: KpiLis
             <label for="kl-department">{ctx.t('pub.kpiList.department')}</label>
             <select id="kl-department" name="department">
               <option value="">{all}</option>
-              {options(choices.departments.map((d) => [d, d]), filter.department)}
+              {selectOptions(choices.departments.map((d) => [d, d]), filter.department)}
               {choices.hasKpisWithoutDepartment ? (
                 <option value={NO_DEPARTMENT} selected={filter.department === ''}>
                   {ctx.t('pub.glance.noDepartment')}

@@ -110,7 +110,7 @@ export function CityView(props: { ctx: ViewContext; overview: CityPageSummary; h
  * The headline KPIs as cards (name, latest and target figures, rate bar, status with any
  * override), as markup: the same HTML the JSX gave, written as text (markup.ts).
  */
-function headlineCards(ctx: ViewContext, cityId: string, headline: HeadlineRows): Markup {
+export function headlineCards(ctx: ViewContext, cityId: string, headline: HeadlineRows): Markup {
   const target = ctx.t('kpi.target');
   return joinMarkup(
     headline.items.map(
