@@ -8,6 +8,7 @@ import { cityBreadcrumbs, Layout } from './layout.tsx';
 import { Pager } from './national-parts.tsx';
 import { DownloadLinks, KpiTable } from './public-parts.tsx';
 import { localized, type ViewContext } from './view-context.ts';
+import { joinMarkup, markup, type Markup } from './markup.ts';
 
 /**
  * A city's KPI list, one page of it (issue 11.1): the filter form (a GET form, no JavaScript),
@@ -49,6 +50,14 @@ export function filterParams(f: KpiListFilter): Record<string, string | undefine
   };
 }
 
+/**
+ * A select's options as markup (a city's departments and plan goals can run to dozens):
+ * each `[value, label]`, the one whose value is `selected` marked so, as the JSX gave it.
+ */
+export function selectOptions(items: readonly (readonly [string, string])[], selected: string | undefined): Markup {
+  return joinMarkup(items.map(([value, label]) => (value === selected ? markup`<option value="${value}" selected="">${label}</option>` : markup`<option value="${value}">${label}</option>`)));
+}
+
 /** The list's filter form: status, SDG goal, plan goal, department and a fragment of the name; "all" sends "". */
 function KpiFilterForm(props: { ctx: ViewContext; action: string; filter: KpiListFilter; choices: KpiListChoices }) {
   const { ctx, filter, choices } = props;
@@ -61,22 +70,14 @@ function KpiFilterForm(props: { ctx: ViewContext; action: string; filter: KpiLis
           <label for="kl-status">{ctx.t('pub.filter.status')}</label>
           <select id="kl-status" name="status">
             <option value="">{all}</option>
-            {choices.statuses.map((s) => (
-              <option value={s} selected={filter.status === s}>
-                {ctx.t(`status.${s}`)}
-              </option>
-            ))}
+            {selectOptions(choices.statuses.map((s) => [s, ctx.t(`status.${s}`)]), filter.status)}
           </select>
         </div>
         <div class="field">
           <label for="kl-goal">{ctx.t('pub.filter.goal')}</label>
           <select id="kl-goal" name="goal">
             <option value="">{all}</option>
-            {choices.goals.map((g) => (
-              <option value={g.id} selected={filter.goal === g.id}>
-                {g.id}. {localized(ctx, g.short.ja, g.short.en)}
-              </option>
-            ))}
+            {selectOptions(choices.goals.map((g) => [g.id, `${g.id}. ${localized(ctx, g.short.ja, g.short.en)}`]), filter.goal)}
           </select>
         </div>
         {choices.planGoals.length > 0 ? (
@@ -84,15 +85,7 @@ function KpiFilterForm(props: { ctx: ViewContext; action: string; filter: KpiLis
             <label for="kl-node">{ctx.t('pub.kpiList.planGoal')}</label>
             <select id="kl-node" name="node">
               <option value="">{all}</option>
-              {choices.planGoals.map((p) => (
-                <optgroup label={localized(ctx, p.plan.title, p.plan.titleEn)}>
-                  {p.nodes.map((n) => (
-                    <option value={n.value} selected={filter.node === n.value}>
-                      {localized(ctx, n.label.ja, n.label.en)}
-                    </option>
-                  ))}
-                </optgroup>
-              ))}
+              {choices.planGoals.map((p) => markup`<optgroup label="${localized(ctx, p.plan.title, p.plan.titleEn)}">${selectOptions(p.nodes.map((n) => [n.value, localized(ctx, n.label.ja, n.label.en)]), filter.node)}</optgroup>`)}
               {filter.node !== undefined && !choices.planGoals.some((p) => p.nodes.some((n) => n.value === filter.node)) ? (
                 // A deeper node from a link (its KPIs are listed): kept selected so "apply" keeps it.
                 <option value={filter.node} selected>
@@ -107,11 +100,7 @@ function KpiFilterForm(props: { ctx: ViewContext; action: string; filter: KpiLis
             <label for="kl-department">{ctx.t('pub.kpiList.department')}</label>
             <select id="kl-department" name="department">
               <option value="">{all}</option>
-              {choices.departments.map((d) => (
-                <option value={d} selected={filter.department === d}>
-                  {d}
-                </option>
-              ))}
+              {selectOptions(choices.departments.map((d) => [d, d]), filter.department)}
               {choices.hasKpisWithoutDepartment ? (
                 <option value={NO_DEPARTMENT} selected={filter.department === ''}>
                   {ctx.t('pub.glance.noDepartment')}

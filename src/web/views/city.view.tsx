@@ -6,9 +6,9 @@ import { formatCount } from './sdg.view.tsx';
 import { sdgGoals, textColourOn } from '../../core/sdg/sdg-framework.ts';
 import type { CityPageSummary } from '../../summaries/city-page.model.ts';
 import type { CityKpiListView, HeadlineRows } from '../../cities/city-pages.service.ts';
-import { DownloadLinks, goalPath, kpiPath, quantityLabel, rowRateLabel, StatusWithOverride, timeLabel } from './public-parts.tsx';
+import { DownloadLinks, goalPath, kpiPath, quantityLabel, rowRateLabel, statusWithOverride, timeLabel } from './public-parts.tsx';
 import { Layout } from './layout.tsx';
-import { RateBar } from './status-badge.tsx';
+import { rateBar } from './status-badge.tsx';
 import { localized, type ViewContext } from './view-context.ts';
 import { joinMarkup, markup, type Markup } from './markup.ts';
 import type { KpiListChoices } from '../../kpis/city-kpi-list.service.ts';
@@ -56,27 +56,7 @@ export function CityView(props: { ctx: ViewContext; overview: CityPageSummary; h
         <section aria-labelledby="headline-h">
           <h2 id="headline-h">{ctx.t('pub.city.headline')}</h2>
           <p class="muted">{ctx.t('pub.city.headlineLead')}</p>
-          <ul class="headline-grid">
-            {headline.items.map((k) => (
-              <li class="card headline">
-                <h3>
-                  <a href={ctx.href(kpiPath(city.id, k.kpiId))}>{localized(ctx, k.name, k.nameEn)}</a>
-                </h3>
-                <p class="headline-figure">
-                  {quantityLabel(ctx, k.latest, k.unit)}
-                  <span class="muted small">
-                    {' '}
-                    / {ctx.t('kpi.target')} {quantityLabel(ctx, k.target, k.unit)}
-                    {k.target ? `（${timeLabel(k.target.at, ctx.lang)}）` : ''}
-                  </span>
-                </p>
-                <p class="headline-status">
-                  <RateBar rate={k.displayRate} label={rowRateLabel(ctx, k)} />{' '}
-                  <StatusWithOverride ctx={ctx} status={k.status} override={k.override} reason />
-                </p>
-              </li>
-            ))}
-          </ul>
+          <ul class="headline-grid">{headlineCards(ctx, city.id, headline)}</ul>
           {headline.node && headline.total > headline.items.length ? (
             <p>
               <a href={ctx.href(`/cities/${city.id}/kpis?${new URLSearchParams({ node: headline.node }).toString()}`)}>{fill(ctx.t('pub.city.headlineAll'), { n: String(headline.total) })}</a>
@@ -123,6 +103,20 @@ export function CityView(props: { ctx: ViewContext; overview: CityPageSummary; h
         </p>
       </section>
     </Layout>
+  );
+}
+
+/**
+ * The headline KPIs as cards (name, latest and target figures, rate bar, status with any
+ * override), as markup: the same HTML the JSX gave, written as text (markup.ts).
+ */
+export function headlineCards(ctx: ViewContext, cityId: string, headline: HeadlineRows): Markup {
+  const target = ctx.t('kpi.target');
+  return joinMarkup(
+    headline.items.map(
+      (k) =>
+        markup`<li class="card headline"><h3><a href="${ctx.href(kpiPath(cityId, k.kpiId))}">${localized(ctx, k.name, k.nameEn)}</a></h3><p class="headline-figure">${quantityLabel(ctx, k.latest, k.unit)}<span class="muted small"> / ${target} ${quantityLabel(ctx, k.target, k.unit)}${k.target ? `（${timeLabel(k.target.at, ctx.lang)}）` : ''}</span></p><p class="headline-status">${rateBar(k.displayRate, rowRateLabel(ctx, k))} ${statusWithOverride(ctx, k.status, k.override, undefined, true)}</p></li>`,
+    ),
   );
 }
 

@@ -18,7 +18,7 @@ import { fill } from './fill.ts';
 import { cityBreadcrumbs, layoutPage, type PageParts } from './layout.tsx';
 import { fragments } from './fragment-cache.ts';
 import { DownloadLinks, GoalChip, goalPath, OverrideNote, quantityLabel, rateLabel, StatusWithOverride, timeLabel, yearLabel } from './public-parts.tsx';
-import { RateBar, StatusBadge } from './status-badge.tsx';
+import { RateBar, statusBadge } from './status-badge.tsx';
 import { localized, type ViewContext } from './view-context.ts';
 import { joinMarkup, markup, renderToString, type Markup } from './markup.ts';
 
@@ -415,19 +415,10 @@ function ByTargetTable(props: { ctx: ViewContext; detail: KpiDetail }) {
           </tr>
         </thead>
         <tbody>
-          {detail.byTarget.map(({ target, evaluation }) => (
-            <tr>
-              <th scope="row">
-                {quantityLabel(ctx, target, detail.kpi.unit)}
-                {parens(timeLabel(target.at, ctx.lang), ctx.lang)}
-              </th>
-              <td class="num">{rateLabel(ctx, evaluation)}</td>
-              <td>
-                <StatusBadge ctx={ctx} status={evaluation.status.status} />
-              </td>
-              <td>{ctx.t(`forecast.${evaluation.forecast.verdict}`)}</td>
-            </tr>
-          ))}
+          {detail.byTarget.map(
+            ({ target, evaluation }) =>
+              markup`<tr><th scope="row">${quantityLabel(ctx, target, detail.kpi.unit)}${parens(timeLabel(target.at, ctx.lang), ctx.lang)}</th><td class="num">${rateLabel(ctx, evaluation)}</td><td>${statusBadge(ctx, evaluation.status.status)}</td><td>${ctx.t(`forecast.${evaluation.forecast.verdict}`)}</td></tr>`,
+          )}
         </tbody>
       </table>
     </div>
@@ -454,16 +445,10 @@ function RevisionTable(props: { ctx: ViewContext; detail: KpiDetail }) {
           </tr>
         </thead>
         <tbody>
-          {revisions.map(({ t, r }) => (
-            <tr>
-              <th scope="row">{r.revisedOn}</th>
-              <td>{timeLabel(t.at, ctx.lang)}</td>
-              <td class="num">
-                {formatQuantity(r.oldValue, t.decimals, kpi.unit, ctx.lang)} → {formatQuantity(r.newValue, t.decimals, kpi.unit, ctx.lang)}
-              </td>
-              <td>{r.reason}</td>
-            </tr>
-          ))}
+          {revisions.map(
+            ({ t, r }) =>
+              markup`<tr><th scope="row">${r.revisedOn}</th><td>${timeLabel(t.at, ctx.lang)}</td><td class="num">${formatQuantity(r.oldValue, t.decimals, kpi.unit, ctx.lang)} → ${formatQuantity(r.newValue, t.decimals, kpi.unit, ctx.lang)}</td><td>${r.reason}</td></tr>`,
+          )}
         </tbody>
       </table>
     </div>
@@ -578,57 +563,26 @@ function PublishedRates(props: { ctx: ViewContext; detail: KpiDetail }) {
  * method and formula, revisions and the last update, as a description list. Only what the public
  * view holds reaches here; a field staff left empty says so rather than disappearing.
  */
-function AboutKpi(props: { ctx: ViewContext; detail: KpiDetail }) {
+function AboutKpi(props: { ctx: ViewContext; detail: KpiDetail }): Markup {
   const { ctx, detail } = props;
   const { about } = detail;
   const m = about.metadata;
-  const stated = (v: string | undefined) => (v ? <dd class="prewrap">{v}</dd> : <dd class="muted">{ctx.t('pub.about.notStated')}</dd>);
-  return (
-    <section aria-labelledby="about-h">
-      <h2 id="about-h">{ctx.t('pub.about.title')}</h2>
-      <dl class="about">
-        <div>
-          <dt>{ctx.t('pub.about.definition')}</dt>
-          {stated(m.definition)}
-        </div>
-        <div>
-          <dt>{ctx.t('pub.about.dataSource')}</dt>
-          {stated(m.dataSource)}
-        </div>
-        <div>
-          <dt>{ctx.t('pub.about.dataProvider')}</dt>
-          {stated(m.dataProvider)}
-        </div>
-        <div>
-          <dt>{ctx.t('pub.about.updateFrequency')}</dt>
-          {stated(m.updateFrequency ? ctx.t(`kpi.updateFrequency.${m.updateFrequency}`) : undefined)}
-        </div>
-        <div>
-          <dt>{ctx.t('pub.about.department')}</dt>
-          {stated(about.department)}
-        </div>
-        <div>
-          <dt>{ctx.t('pub.about.method')}</dt>
-          <dd>{ctx.t(`pub.method.${about.method}`)}</dd>
-        </div>
-        <div>
-          <dt>{ctx.t('pub.about.formula')}</dt>
-          <dd>{about.formula[ctx.lang]}</dd>
-        </div>
-        <div>
-          <dt>{ctx.t('pub.about.revisions')}</dt>
-          <dd>{about.revisionCount === 0 ? ctx.t('pub.about.noRevisions') : <a href="#rev-h">{fill(ctx.t('pub.about.revisionCount'), { n: String(about.revisionCount) })}</a>}</dd>
-        </div>
-        <div>
-          <dt>{ctx.t('pub.about.lastUpdated')}</dt>
-          <dd>
-            {about.lastUpdated ? <time datetime={about.lastUpdated}>{formatTokyoDateTime(about.lastUpdated)}</time> : '—'}
-            <span class="about-note">{ctx.t('pub.about.lastUpdatedNote')}</span>
-          </dd>
-        </div>
-      </dl>
-    </section>
-  );
+  const stated = (v: string | undefined) => (v ? markup`<dd class="prewrap">${v}</dd>` : markup`<dd class="muted">${ctx.t('pub.about.notStated')}</dd>`);
+  const item = (label: MessageKey, dd: Markup) => markup`<div><dt>${ctx.t(label)}</dt>${dd}</div>`;
+  const revisions = about.revisionCount === 0 ? ctx.t('pub.about.noRevisions') : markup`<a href="#rev-h">${fill(ctx.t('pub.about.revisionCount'), { n: String(about.revisionCount) })}</a>`;
+  const updated = about.lastUpdated ? markup`<time datetime="${about.lastUpdated}">${formatTokyoDateTime(about.lastUpdated)}</time>` : '—';
+  // As markup (markup.ts): nine fields on every KPI page, the same HTML the JSX gave.
+  return markup`<section aria-labelledby="about-h"><h2 id="about-h">${ctx.t('pub.about.title')}</h2><dl class="about">${[
+    item('pub.about.definition', stated(m.definition)),
+    item('pub.about.dataSource', stated(m.dataSource)),
+    item('pub.about.dataProvider', stated(m.dataProvider)),
+    item('pub.about.updateFrequency', stated(m.updateFrequency ? ctx.t(`kpi.updateFrequency.${m.updateFrequency}`) : undefined)),
+    item('pub.about.department', stated(about.department)),
+    item('pub.about.method', markup`<dd>${ctx.t(`pub.method.${about.method}`)}</dd>`),
+    item('pub.about.formula', markup`<dd>${about.formula[ctx.lang]}</dd>`),
+    item('pub.about.revisions', markup`<dd>${revisions}</dd>`),
+    item('pub.about.lastUpdated', markup`<dd>${updated}<span class="about-note">${ctx.t('pub.about.lastUpdatedNote')}</span></dd>`),
+  ]}</dl></section>`;
 }
 
 /** The documents that printed this KPI ("as published in"), each with the figures it printed. */

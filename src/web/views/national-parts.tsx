@@ -1,6 +1,7 @@
 import { KPI_STATUSES } from '../../core/kpi/status.ts';
 import type { Page, PrefectureCount, SummarizedKpi } from '../../summaries/national.service.ts';
 import { parens } from './format.ts';
+import { formatDecimal } from '../../i18n/number-format.ts';
 import { fill } from './fill.ts';
 import { KpiTable } from './public-parts.tsx';
 import { localized, type ViewContext } from './view-context.ts';
@@ -42,7 +43,7 @@ export function Pager<T>(props: {
   }
   return (
     <nav class="pager" aria-label={ctx.t('nat.pager.label')}>
-      <p class="pager-range">{fill(ctx.t('nat.pager.range'), { total: page.total.toLocaleString(ctx.lang === 'ja' ? 'ja-JP' : 'en-GB'), from: String(from), to: String(to) })}</p>
+      <p class="pager-range">{fill(ctx.t('nat.pager.range'), { total: formatDecimal(page.total, ctx.lang, { minDecimals: 0, maxDecimals: 3 }), from: String(from), to: String(to) })}</p>
       {page.pageCount > 1 ? (
         <ul class="pager-links">
           <li>{page.page > 1 ? <a href={link(page.page - 1)} rel="prev">← {ctx.t('nat.pager.prev')}</a> : null}</li>

@@ -1,4 +1,5 @@
 import type { City } from '../../core/city/city.ts';
+import type { KpiStatus } from '../../core/kpi/status.ts';
 import { filterQuery, type GlanceRow, type ProgressGlance } from '../../kpis/progress-glance.service.ts';
 import { fill } from './fill.ts';
 import { parens } from './format.ts';
@@ -15,14 +16,21 @@ import { localized, type ViewContext } from './view-context.ts';
  */
 export function CountTable(props: { ctx: ViewContext; cityId: string; caption: string; rows: readonly GlanceRow[]; headingId: string }) {
   const { ctx } = props;
-  const rows = props.rows.map(
-    (row): StatusCountRow => ({
+  const path = `/cities/${props.cityId}/kpis?`;
+  const rows = props.rows.map((row): StatusCountRow => {
+    // The row's query once; a status goes first (filterQuery's order), so each count's link adds it in front.
+    const query = filterQuery(row.filter);
+    const href =
+      !row.filter.status
+        ? (status?: KpiStatus) => ctx.href(path + (status ? (query ? `status=${status}&${query}` : `status=${status}`) : query))
+        : (status?: KpiStatus) => ctx.href(path + filterQuery({ ...row.filter, ...(status ? { status } : {}) }));
+    return {
       label: row.label.ja === '' ? ctx.t('pub.glance.noDepartment') : localized(ctx, row.label.ja, row.label.en),
       counts: row.counts,
       total: row.total,
-      href: (status) => ctx.href(`/cities/${props.cityId}/kpis?${filterQuery({ ...row.filter, ...(status ? { status } : {}) })}`),
-    }),
-  );
+      href,
+    };
+  });
   return <StatusCountTable ctx={ctx} caption={props.caption} labelledBy={props.headingId} groupHeader={ctx.t('pub.glance.group')} rows={rows} />;
 }
 

@@ -8,6 +8,7 @@ import { StatusCountTable } from './status-count-table.tsx';
 import { Pager, PrefectureSelect, StatusSelect, SummaryKpiTable, withQuery } from './national-parts.tsx';
 import { DownloadLinks, goalPath } from './public-parts.tsx';
 import { localized, type ViewContext } from './view-context.ts';
+import { markup } from './markup.ts';
 
 /** `/sdgs`: the 17 goals in their colours, each with how many KPIs of how many cities address it. */
 export function SdgGoalsView(props: { ctx: ViewContext; goals: readonly GoalCount[]; prefectures: readonly PrefectureCount[]; prefecture: string | undefined }) {
@@ -196,12 +197,7 @@ export function GoalCitiesView(props: { ctx: ViewContext; detail: GoalCitiesPage
             const label = localized(ctx, city.name, city.nameEn);
             return {
               label,
-              header: (
-                <>
-                  <a href={ctx.href(`/cities/${city.id}`)}>{label}</a>
-                  <span class="cell-note">{localized(ctx, city.prefecture, city.prefectureEn)}</span>
-                </>
-              ),
+              header: markup`<a href="${ctx.href(`/cities/${city.id}`)}">${label}</a><span class="cell-note">${localized(ctx, city.prefecture, city.prefectureEn)}</span>`,
               before: [city.population !== undefined ? formatCount(ctx, city.population) : '—'],
               counts,
               total,
