@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { City, CityData, StatusOverride, YearlyCommentary } from '../core/city/city.ts';
 import { LRUCache } from 'lru-cache';
 import type { Database } from '../storage/database.ts';
-import { bumpCityRevision, notifyCityChanged, staleSummaryCityIds } from '../summaries/summary.repository.ts';
+import { bumpCityRevision, cityRevision, notifyCityChanged, staleSummaryCityIds } from '../summaries/summary.repository.ts';
 import { refreshCitySummaries } from '../summaries/summary.service.ts';
 import { listCities, loadCityView, loadKpiView } from './city-data.service.ts';
 import { markStable } from '../cities/city-view-memo.ts';
@@ -100,6 +100,13 @@ export class CityDataStore {
    * city before then (or read while it happened) are never asked for again.
    */
   private unwrittenVersion = 0;
+  /**
+   * The city's revision in the database (`city_revisions.revision`) read before each staff and
+   * public view held here was loaded: the view holds every write up to it (a write bumps the
+   * revision after its data is committed). A rebuild of the summaries marks them with a revision
+   * only from a view that holds it ({@link getAtRevision}).
+   */
+  private readonly loadedRevisions = new WeakMap<object, number>();
 
   /** `cacheBytes`: the budget of each view's cache ({@link CITY_CACHE_BYTES} by default; tests pass less). */
   constructor(
@@ -129,11 +136,37 @@ export class CityDataStore {
     let p = this.publicCache.get(cityId);
     if (!p) {
       // Never changed once loaded: pages may keep figures computed from it (city-view-memo.ts).
-      p = this.getStaff(cityId).then((s) => (s ? markStable(publicView(s)) : null));
+      p = this.getStaff(cityId).then((s) => {
+        if (!s) return null;
+        const view = markStable(publicView(s));
+        this.loadedRevisions.set(view, this.loadedRevisions.get(s) ?? 0);
+        return view;
+      });
       this.publicCache.set(cityId, p);
       sizeOnLoad(this.publicCache, cityId, p, (d) => d);
     }
     return p;
+  }
+
+  /**
+   * A city's public data (as {@link get}) holding every write up to `revision` of the city
+   * (`city_revisions.revision`), or null for an unknown city: the view held here when it was
+   * loaded at that revision or later, else the city read again (and held instead). A process
+   * holds a city until another process's write is announced to it (after that process rebuilt
+   * the city's summaries), so a rebuild here must not take the held view for the revision it
+   * read: it would mark summaries fresh that miss the other write, and the other process's
+   * rebuild of that revision would then be refused as not newer.
+   */
+  async getAtRevision(cityId: string, revision: number): Promise<CityData | null> {
+    const p = this.get(cityId);
+    const data = await p;
+    if (!data || (this.loadedRevisions.get(data) ?? 0) >= revision) return data;
+    // Loaded before that revision: drop it (unless a newer load replaced it meanwhile) and read the city again.
+    if (this.publicCache.peek(cityId) === p) {
+      this.publicCache.delete(cityId);
+      this.staffCache.delete(cityId);
+    }
+    return this.get(cityId);
   }
 
   /** Whether this process holds the city's public data (loaded or loading): a read of it costs no query. Does not touch its recency. */
@@ -368,6 +401,8 @@ export class CityDataStore {
   }
 
   private async load(cityId: string): Promise<StaffCityData | null> {
+    // Read before the data: the data then holds every write up to it (getAtRevision).
+    const revision = await cityRevision(this.db, cityId);
     const loaded = await loadCityView(this.db, cityId, { withHistory: true });
     if (!loaded) return null;
     const data = await this.derived(loaded.data);
@@ -375,7 +410,9 @@ export class CityDataStore {
     const hiddenKpiIds = loaded.hiddenKpiIds;
     const full = withNotes(data, statusOverrides, yearlyCommentaries);
     const unpublishedYears = unpublished(yearsWithData(full), heldYears, publishedYears);
-    return markStable({ data: markStable(full), publishedYears, unpublishedYears, reviews, ...(hiddenKpiIds.size > 0 && { hiddenKpiIds }) });
+    const staff = markStable({ data: markStable(full), publishedYears, unpublishedYears, reviews, ...(hiddenKpiIds.size > 0 && { hiddenKpiIds }) });
+    this.loadedRevisions.set(staff, revision);
+    return staff;
   }
 }
 

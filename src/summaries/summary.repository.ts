@@ -565,14 +565,24 @@ export async function listCityKpiSummaries(db: Executor, cityId: string, filter:
         exists(selectFrom('kpi_summary_nodes as n').select(sql`1`.as('one')).whereRef('n.city_id', '=', 'k.city_id').whereRef('n.kpi_id', '=', 'k.kpi_id').where('n.node', '=', filter.node!)),
       ),
     );
-  const rows = base.select(['k.kpi_id', `k.${column} as json`]).orderBy('k.position');
   const of = (r: { kpi_id: string; json: string }) => ({ kpiId: r.kpi_id, json: r.json });
   if (!page) {
-    const all = await rows.execute();
+    const all = await base.select(['k.kpi_id', `k.${column} as json`]).orderBy('k.position').execute();
     return { rows: all.map(of), total: all.length };
   }
-  const [found, count] = await Promise.all([rows.offset(page.offset).limit(page.limit).execute(), base.select((eb) => eb.fn.countAll<string | number>().as('n')).executeTakeFirstOrThrow()]);
-  return { rows: found.map(of), total: Number(count.n) };
+  // The page and the count of every match in one statement (one snapshot: a rebuild of the
+  // city's summaries landing between two statements gave a total the page did not match).
+  const found = await base
+    .select(['k.kpi_id', `k.${column} as json`, sql<string | number>`count(*) over ()`.as('total')])
+    .orderBy('k.position')
+    .offset(page.offset)
+    .limit(page.limit)
+    .execute();
+  if (found.length > 0) return { rows: found.map(of), total: Number(found[0]!.total) };
+  // No row on this page: none match (from the first row), or the page lies past the last one.
+  if (page.offset === 0) return { rows: [], total: 0 };
+  const count = await base.select((eb) => eb.fn.countAll<string | number>().as('n')).executeTakeFirstOrThrow();
+  return { rows: [], total: Number(count.n) };
 }
 
 /** Some of a city's summarised KPIs by id (the headline cards), as their table rows' JSON, in no particular order. */

@@ -111,17 +111,20 @@ const finite = (x: number | null | undefined): number | null => (x === null || x
 
 /** Where {@link refreshCitySummaries} reads a city's current public data. */
 export interface PublicCityReader {
-  get(cityId: string): Promise<CityData | null>;
+  /** The city's public data holding every write up to `revision` (a view held from before it is read again); null for an unknown city. */
+  getAtRevision(cityId: string, revision: number): Promise<CityData | null>;
 }
 
 /**
  * Rebuilds one city's summary rows from its current public data. The revision is read before
- * the data, so a write landing during the build leaves the summaries marked older than the data
- * and the next refresh rebuilds them. Returns whether rows were written.
+ * the data, and the data must hold it (a city held in memory since before another process's
+ * write is read again), so the summaries are never marked as new as a write they miss; a write
+ * landing during the build leaves them marked older than the data and the next refresh rebuilds
+ * them. Returns whether rows were written.
  */
 export async function refreshCitySummaries(db: Executor, reader: PublicCityReader, cityId: string): Promise<boolean> {
   const revision = await cityRevision(db, cityId);
-  const data = await reader.get(cityId);
+  const data = await reader.getAtRevision(cityId, revision);
   if (!data) return false;
   return replaceCitySummaries(db, cityId, revision, citySummaryRows(data, await loadJapaneseAnalyser()));
 }

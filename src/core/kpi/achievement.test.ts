@@ -33,6 +33,18 @@ describe('achievement rate (達成度)', () => {
   });
 });
 
+describe('achievement rate of no change', () => {
+  it('is +0, never −0 (JSON, the summaries and the database carry no −0: a page read from them printed "0.0%" where the loaded city printed "-0.0%")', () => {
+    // An actual still at the baseline of a decreasing target: 0 / (80 − 100) is −0 in IEEE arithmetic.
+    expect(Object.is(progressFromBaseline(100, 100, 80), 0)).toBe(true);
+    // Nothing yet of a negative target (a signed reduction): 0 / −5 is −0.
+    expect(Object.is(ratioToTarget(0, -5), 0)).toBe(true);
+    const a = achievement({ baseline: 100, actual: 100, target: 80, method: 'progress-from-baseline', direction: 'down' });
+    expect(Object.is(a.rate, 0) && Object.is(a.displayRate, 0) && Object.is(a.progressFromBaseline, 0)).toBe(true);
+    expect(Object.is(achievement({ baseline: 3, actual: 0, target: -5, method: 'ratio', direction: 'down' }).rate, 0)).toBe(true);
+  });
+});
+
 describe('roundHalfUp (四捨五入)', () => {
   it('rounds halves away from zero despite binary noise', () => {
     expect(roundHalfUp((437 / 200) * 100, 0)).toBe(219);

@@ -26,11 +26,19 @@ export interface Achievement {
   readonly record: CalculationRecord;
 }
 
-/** (actual − baseline) / (target − baseline) × 100, or null when the denominator is 0. */
+/**
+ * A rate of exactly nothing as +0: IEEE arithmetic gives −0 for 0 divided by a negative number
+ * (an actual still at the baseline of a decreasing target), which a formatter prints as "-0.0%"
+ * and JSON (the summaries, the API) writes as 0, so the pages read from the summaries printed
+ * another figure than those computed from the loaded city.
+ */
+const unsignedZero = (x: number): number => (x === 0 ? 0 : x);
+
+/** (actual − baseline) / (target − baseline) × 100, or null when the denominator is 0; never −0. */
 export function progressFromBaseline(baseline: number, actual: number, target: number): number | null {
   const gap = target - baseline;
   if (gap === 0) return null;
-  return ((actual - baseline) / gap) * 100;
+  return unsignedZero(((actual - baseline) / gap) * 100);
 }
 
 /**
@@ -41,7 +49,7 @@ export function progressFromBaseline(baseline: number, actual: number, target: n
 export function ratioToTarget(actual: number, target: number, direction: KpiDirection = 'up'): number | null {
   if (direction === 'down' && actual > 0 && target > 0) return (target / actual) * 100;
   if (target === 0) return null;
-  return (actual / target) * 100;
+  return unsignedZero((actual / target) * 100);
 }
 
 /** Whether `actual` has reached `target` in the given direction. */
