@@ -187,6 +187,6 @@ describe('Content-Security-Policy: no page needs what the policy refuses', () =>
         await page.close();
       }
     }
-  });
+  }, 180_000); // one Chromium page per page type (46 and more): past the 60 s default on a loaded 2-core machine
 });
 
