@@ -270,7 +270,10 @@ describeStaffApp(
       // The downloads stay whole whatever goal is asked.
       expect(await (await app.request(`${base}&format=json&goal=3`)).text()).toBe(await (await app.request(`${base}&format=json`)).text());
       // A goal that is no goal number is a 400 naming the parameter; a goal not shared, or fewer than two cities, a 404.
-      for (const bad of ['0', '18', '03', 'x', '1.2', '']) expect((await app.request(`${base}&goal=${bad}`)).status, bad).toBe(400);
+      for (const bad of ['0', '18', '03', 'x', '1.2', '']) {
+        expect((await app.request(`${base}&goal=${bad}`)).status, bad).toBe(400);
+        for (const format of ['csv', 'json']) expect((await app.request(`${base}&format=${format}&goal=${bad}`)).status, `${format} ${bad}`).toBe(400);
+      }
       expect((await app.request(`${base}&goal=1&goal=2`)).status).toBe(400);
       const small = (await (await app.request('/compare?cities=ichinoseki&cities=hikaku-town&format=json')).json()) as { shared_goals: { id: string }[] };
       const notShared = sdgGoals.find((g) => !small.shared_goals.some((s) => s.id === g.id))!;

@@ -108,6 +108,8 @@ export function compareRoutes(deps: WebDeps): Hono {
     const format = requestedFormat(c);
     if (!format) return notFound(c);
     const values = c.req.queries('cities') ?? [];
+    // Checked for every format: a junk goal is a 400 on a download too, never the whole file under another cache key.
+    const goal = goalOf(c.req.queries('goal'));
     if (format !== 'html') {
       // The downloads list every KPI with every computed figure: they compare the cities loaded whole.
       const query = await loadChosen(store, values);
@@ -119,7 +121,6 @@ export function compareRoutes(deps: WebDeps): Hono {
     }
     // The page: the chosen cities' rows (one query) and their KPI summaries; no city is loaded
     // unless a write to one of them has not reached its summaries yet (currentComparisonPage).
-    const goal = goalOf(c.req.queries('goal'));
     const peersOf = c.req.query('peers');
     const peersId = peersOf && CITY_ID.test(peersOf) ? peersOf : null;
     const found = await citiesById(db, [...namedIds(values).ids, ...(peersId ? [peersId] : [])]);
