@@ -116,7 +116,7 @@ export class PageCacheEntries {
 function answerHeaders(page: Omit<CachedPage, 'bytes' | 'answers'>): CachedPage['answers'] {
   const base: Record<string, string> = {};
   for (const [k, v] of page.headers) if (k !== 'content-length' && k !== 'content-encoding' && k !== 'etag' && k !== 'vary') base[k] = v;
-  const compressed = Boolean(page.compressible || page.gzipped || page.brotli);
+  const compressed = hasCodings(page);
   // Kept header names are lower case (Headers#entries gives them so); a route's own Vary is kept.
   const vary = [page.headers.find(([k]) => k === 'vary')?.[1], compressed ? 'accept-encoding' : undefined].filter(Boolean).join(', ');
   const make = (body: Uint8Array | null | undefined, encoding: Encoding): Record<string, string> | null => {
@@ -132,6 +132,9 @@ function answerHeaders(page: Omit<CachedPage, 'bytes' | 'answers'>): CachedPage[
   };
   return { identity: make(page.body, 'identity'), gzip: make(page.gzipped, 'gzip'), br: make(page.brotli, 'br') };
 }
+
+/** Whether a kept page is, or may be made, sent compressed (a pdf-queue page sets only `gzipped: null`). */
+const hasCodings = (page: Pick<CachedPage, 'compressible' | 'gzipped' | 'brotli'>): boolean => Boolean(page.compressible || page.gzipped || page.brotli);
 
 /** The validator of one coding of a page (RFC 9110 8.8.3: the coded bytes differ from the plain ones). */
 const etagOf = (etag: string, encoding: Encoding): string => (encoding === 'identity' ? etag : `${etag.slice(0, -1)}-${encoding}"`);
@@ -339,7 +342,7 @@ function notModified(page: Omit<CachedPage, 'bytes' | 'answers'>, ifNoneMatch: s
   if (ifNoneMatch.trim() === '*') return true;
   // Every coding's validator, made or not yet: the client's copy may be a coding this kept page has not made again.
   const etag = page.etag;
-  const tags = page.compressible || page.gzipped || page.brotli ? (['identity', 'gzip', 'br'] as const).map((e) => etagOf(etag, e)) : [etag];
+  const tags = hasCodings(page) ? (['identity', 'gzip', 'br'] as const).map((e) => etagOf(etag, e)) : [etag];
   // Weak comparison (RFC 9110 13.1.2): a W/ prefix does not matter.
   return ifNoneMatch.split(',').some((t) => tags.includes(t.trim().replace(/^W\//, '')));
 }
