@@ -72,7 +72,7 @@ describe('PageCacheEntries: bounded in bytes', () => {
   const page = (kb: number, version = 0) => ({ version, status: 200, body: new Uint8Array(kb * 1024), gzipped: null, headers: [['content-type', 'text/html']] as [string, string][] });
 
   it('never holds more than maxBytes, evicting the least recently used', () => {
-    const cache = new PageCacheEntries({ maxBytes: 100 * 1024, maxEntryBytes: 40 * 1024 });
+    const cache = new PageCacheEntries({ maxBytes: 100 * 1024, maxEntryBytes: 40 * 1024, crossCityBytes: 0 });
     for (let i = 0; i < 30; i++) {
       expect(cache.set(`/p${i}`, page(10))).toBe(true);
       expect(cache.bytes).toBeLessThanOrEqual(100 * 1024);
@@ -95,6 +95,37 @@ describe('PageCacheEntries: bounded in bytes', () => {
     expect(cache.get('/old', 2)).toBeUndefined();
     expect(cache.size).toBe(0);
     expect(cache.bytes).toBe(0);
+  });
+
+  it('keeps pages across cities on their own shelf: city pages never evict them, nor they city pages', () => {
+    const cache = new PageCacheEntries({ maxBytes: 100 * 1024, maxEntryBytes: 40 * 1024, crossCityBytes: 40 * 1024 });
+    for (let i = 0; i < 3; i++) expect(cache.set(`/sdgs/${i}`, page(10), 'crossCity')).toBe(true);
+    for (let i = 0; i < 100; i++) cache.set(`/cities/c${i}`, page(10));
+    for (let i = 0; i < 3; i++) expect(cache.get(`/sdgs/${i}`, 0, 'crossCity')).toBeDefined();
+    expect(cache.bytesOn('city')).toBeLessThanOrEqual(60 * 1024);
+    expect(cache.get('/cities/c99', 0)).toBeDefined();
+    // A flood of pages across cities (made-up searches) stays on its shelf too.
+    for (let i = 0; i < 100; i++) cache.set(`/search?q=${i}`, page(10), 'crossCity');
+    expect(cache.get('/cities/c99', 0)).toBeDefined();
+    expect(cache.bytesOn('crossCity')).toBeLessThanOrEqual(40 * 1024);
+    expect(cache.bytes).toBeLessThanOrEqual(100 * 1024);
+    // A key is looked up on its own shelf only.
+    expect(cache.get('/cities/c99', 0, 'crossCity')).toBeUndefined();
+  });
+
+  it('through HTTP: a city page flood leaves the pages across cities kept', async () => {
+    const store = { crossCityVersion: 0, cityVersion: () => 0 } as unknown as CityDataStore;
+    const entries = new PageCacheEntries({ maxBytes: 200 * 1024, maxEntryBytes: 64 * 1024 });
+    let renders = 0;
+    const app = new Hono();
+    app.use('*', pageCache(store, entries));
+    app.get('/sdgs/:goal', (c) => c.body(`goal ${c.req.param('goal')} render ${++renders}`, 200, { 'content-type': 'text/plain' }));
+    app.get('/cities/:city/kpis/:kpi', (c) => c.body('x'.repeat(10 * 1024), 200, { 'content-type': 'text/plain' }));
+    await app.request('/sdgs/3');
+    for (let i = 0; i < 60; i++) await app.request(`/cities/c${i}/kpis/k`);
+    expect(await (await app.request('/sdgs/3')).text()).toBe('goal 3 render 1');
+    expect(entries.bytesOn('city')).toBeGreaterThan(100 * 1024);
+    expect(entries.bytes).toBeLessThanOrEqual(200 * 1024);
   });
 
   it('through HTTP: large answers are served but the total stays under the bound', async () => {

@@ -22,6 +22,11 @@ export interface PageCacheLimits {
   readonly maxBytes: number;
   /** A larger answer is served but not kept (default 4 MB). */
   readonly maxEntryBytes: number;
+  /**
+   * The part of `maxBytes` kept for pages across cities (default 3/8 of it): their shelf is
+   * apart, so a stream of city and KPI pages asked for once each cannot evict them.
+   */
+  readonly crossCityBytes?: number;
 }
 
 export const DEFAULT_PAGE_CACHE_LIMITS: PageCacheLimits = { maxBytes: 64 * 1024 * 1024, maxEntryBytes: 4 * 1024 * 1024 };
@@ -54,24 +59,73 @@ export interface CachedPage {
 /** The content codings the cache may answer with. */
 export type Encoding = 'br' | 'gzip' | 'identity';
 
-/** Kept answers in least-recently-used order, bounded by their total size in bytes. */
-export class PageCacheEntries {
-  private readonly entries = new Map<string, CachedPage>();
-  private total = 0;
+/**
+ * Where a kept answer lives: `city` for a city's pages (and anything else), `crossCity` for pages
+ * across cities. At national scale (issue 11.5) almost every city, plan and KPI page is asked for
+ * once between writes, and with one shelf they pushed out the home, SDG goal, open data and
+ * search pages, whose miss reads the summaries of every city (40–600 ms of PostgreSQL each, against
+ * 2–3 ms for a city page): those were rendered again and again under a mixed load.
+ */
+export type PageShelf = 'city' | 'crossCity';
 
-  constructor(readonly limits: PageCacheLimits = DEFAULT_PAGE_CACHE_LIMITS) {}
+/**
+ * Kept answers on two shelves ({@link PageShelf}), each in least-recently-used order and
+ * bounded by its total size in bytes: `crossCityBytes` for pages across cities, the rest of
+ * `maxBytes` for the others.
+ */
+export class PageCacheEntries {
+  private readonly shelves: Readonly<Record<PageShelf, LruShelf>>;
+
+  constructor(readonly limits: PageCacheLimits = DEFAULT_PAGE_CACHE_LIMITS) {
+    const crossCity = Math.min(limits.maxBytes, limits.crossCityBytes ?? Math.floor((limits.maxBytes * 3) / 8));
+    this.shelves = { city: new LruShelf(limits.maxBytes - crossCity, limits.maxEntryBytes), crossCity: new LruShelf(crossCity, limits.maxEntryBytes) };
+  }
+
+  /** Bytes kept (bodies, headers and keys) on both shelves, or on one. */
+  bytesOn(shelf?: PageShelf): number {
+    return shelf ? this.shelves[shelf].total : this.shelves.city.total + this.shelves.crossCity.total;
+  }
 
   /** Bytes kept (bodies, headers and keys). */
   get bytes(): number {
-    return this.total;
+    return this.bytesOn();
   }
 
   /** Number of kept answers. */
   get size(): number {
-    return this.entries.size;
+    return this.shelves.city.entries.size + this.shelves.crossCity.entries.size;
   }
 
   /** The answer kept for a key at this data version (refreshing its place), or undefined. */
+  get(key: string, version: number, shelf: PageShelf = 'city'): CachedPage | undefined {
+    return this.shelves[shelf].get(key, version);
+  }
+
+  /** Keeps an answer, evicting the least recently used ones of its shelf until the total fits; false when it is too large to keep. */
+  set(key: string, page: Omit<CachedPage, 'bytes' | 'answers'>, shelf: PageShelf = 'city'): boolean {
+    return this.shelves[shelf].set(key, page);
+  }
+
+  /**
+   * Puts a page with a coding added in place of the kept one it was made from, if that one is
+   * still kept (a newer version or an eviction in the meantime wins); its place in the order is
+   * refreshed as a hit refreshes it.
+   */
+  addCoding(key: string, from: CachedPage, page: Omit<CachedPage, 'bytes' | 'answers'>, shelf: PageShelf = 'city'): void {
+    if (this.shelves[shelf].entries.get(key) === from) this.set(key, page, shelf);
+  }
+}
+
+/** One shelf: kept answers in least-recently-used order (a Map's insertion order), bounded in bytes. */
+class LruShelf {
+  readonly entries = new Map<string, CachedPage>();
+  total = 0;
+
+  constructor(
+    private readonly maxBytes: number,
+    private readonly maxEntryBytes: number,
+  ) {}
+
   get(key: string, version: number): CachedPage | undefined {
     const hit = this.entries.get(key);
     if (!hit) return undefined;
@@ -82,26 +136,16 @@ export class PageCacheEntries {
     return hit;
   }
 
-  /** Keeps an answer, evicting the least recently used ones until the total fits; false when it is too large to keep. */
   set(key: string, page: Omit<CachedPage, 'bytes' | 'answers'>): boolean {
     const answers = answerHeaders(page);
     const headerBytes = Object.values(answers).reduce((n, h) => n + (h ? Object.entries(h).reduce((m, [k, v]) => m + (k.length + v.length) * 2, 0) : 0), 0);
     const bytes = page.body.byteLength + (page.gzipped?.byteLength ?? 0) + (page.brotli?.byteLength ?? 0) + key.length * 2 + headerBytes;
     this.delete(key);
-    if (bytes > this.limits.maxEntryBytes || bytes > this.limits.maxBytes) return false;
-    while (this.total + bytes > this.limits.maxBytes) this.delete(this.entries.keys().next().value!);
+    if (bytes > this.maxEntryBytes || bytes > this.maxBytes) return false;
+    while (this.total + bytes > this.maxBytes) this.delete(this.entries.keys().next().value!);
     this.entries.set(key, { ...page, bytes, answers });
     this.total += bytes;
     return true;
-  }
-
-  /**
-   * Puts a page with a coding added in place of the kept one it was made from, if that one is
-   * still kept (a newer version or an eviction in the meantime wins); its place in the order is
-   * refreshed as a hit refreshes it.
-   */
-  addCoding(key: string, from: CachedPage, page: Omit<CachedPage, 'bytes' | 'answers'>): void {
-    if (this.entries.get(key) === from) this.set(key, page);
   }
 
   private delete(key: string): void {
@@ -162,6 +206,9 @@ interface Lookup {
   readonly cityId: string | null;
 }
 
+/** The shelf of a lookup's page: across cities, or a city's. */
+const shelfOf = (lookup: Lookup): PageShelf => (lookup.cityId === null ? 'crossCity' : 'city');
+
 /**
  * The key and scope of a request, or null when it is not cacheable. Runs on every request ahead
  * of the app, so it reads the request URL (already normalised by the URL parser) by hand rather
@@ -197,7 +244,7 @@ function versionOf(lookup: Lookup, store: Pick<CityDataStore, 'crossCityVersion'
  * guard would refuse: the app then answers it).
  */
 function hitFor(lookup: Lookup, version: number, req: Request, entries: PageCacheEntries): Response | Promise<Response> | null {
-  const hit = entries.get(lookup.key, version);
+  const hit = entries.get(lookup.key, version, shelfOf(lookup));
   if (!hit) return null;
   // A kept page answers only a request the app would have answered (two raw queries, one of
   // them malformed, can share a key once decoded).
@@ -205,7 +252,7 @@ function hitFor(lookup: Lookup, version: number, req: Request, entries: PageCach
   const missing = missingCoding(hit, req);
   if (!missing) return answer(hit, req);
   return withCoding(hit, missing).then((coded) => {
-    entries.addCoding(lookup.key, hit, coded);
+    entries.addCoding(lookup.key, hit, coded, shelfOf(lookup));
     return answer({ ...coded, answers: answerHeaders(coded) }, req);
   });
 }
@@ -246,7 +293,7 @@ export function serveWithPageCache(app: Hono, store: CityDataStore, entries: Pag
     const version = versionOf(lookup, store);
     const hit = hitFor(lookup, version, req, entries);
     if (hit) return hit;
-    return fill(lookup.key, version, inner(req, env, executionCtx), req, entries);
+    return fill(lookup, version, inner(req, env, executionCtx), req, entries);
   };
 }
 
@@ -267,12 +314,12 @@ export function pageCache(store: CityDataStore, entries = new PageCacheEntries()
     const hit = hitFor(lookup, version, c.req.raw, entries);
     if (hit) return hit;
     await next();
-    c.res = await keep(lookup.key, version, c.res, c.req.raw, entries);
+    c.res = await keep(lookup, version, c.res, c.req.raw, entries);
   };
 }
 
-async function fill(key: string, version: number, rendering: Response | Promise<Response>, req: Request, entries: PageCacheEntries): Promise<Response> {
-  return keep(key, version, await rendering, req, entries);
+async function fill(lookup: Lookup, version: number, rendering: Response | Promise<Response>, req: Request, entries: PageCacheEntries): Promise<Response> {
+  return keep(lookup, version, await rendering, req, entries);
 }
 
 /**
@@ -280,7 +327,7 @@ async function fill(key: string, version: number, rendering: Response | Promise<
  * entry bound) with its compressed copies and validator, and returns what to send: the kept
  * answer as a later hit would be (the client's coding, the ETag), else the answer unchanged.
  */
-async function keep(key: string, version: number, res: Response, req: Request, entries: PageCacheEntries): Promise<Response> {
+async function keep(lookup: Lookup, version: number, res: Response, req: Request, entries: PageCacheEntries): Promise<Response> {
   // A shared cache keeps neither `no-store` nor `private` answers (RFC 9111 3, 5.2.2.7): a KPI list
   // filtered by a typed name fragment is private, so made-up fragments cannot crowd out the pages.
   if (res.status !== 200 || res.headers.has('set-cookie') || /no-store|private/.test(res.headers.get('cache-control') ?? '')) return res;
@@ -302,7 +349,7 @@ async function keep(key: string, version: number, res: Response, req: Request, e
   // Only the coding this client takes; another is made when a client first asks for it.
   const missing = missingCoding(plain, req);
   const page = missing ? await withCoding(plain, missing) : plain;
-  entries.set(key, page);
+  entries.set(lookup.key, page, shelfOf(lookup));
   // This first answer goes out as later ones will: with its validator and the client's coding.
   return answer({ ...page, answers: answerHeaders(page) }, req);
 }

@@ -22,7 +22,7 @@ export interface PdfQueueLimits {
   readonly timeoutMs?: number;
 }
 
-export const DEFAULT_PDF_QUEUE_LIMITS: PdfQueueLimits = { concurrency: 2, maxWaiting: 4, cache: { maxBytes: 32 * 1024 * 1024, maxEntryBytes: 8 * 1024 * 1024 } };
+export const DEFAULT_PDF_QUEUE_LIMITS: PdfQueueLimits = { concurrency: 2, maxWaiting: 4, cache: { maxBytes: 32 * 1024 * 1024, maxEntryBytes: 8 * 1024 * 1024, crossCityBytes: 0 } };
 
 /** The outcome of asking for a PDF: its bytes, or "busy" with the seconds after which to try again. */
 export type PdfResult = { readonly ok: true; readonly pdf: Uint8Array; readonly cached: boolean } | { readonly ok: false; readonly error: { readonly kind: 'busy'; readonly retryAfterSeconds: number } };
