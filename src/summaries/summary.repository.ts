@@ -1,7 +1,8 @@
-import { sql } from 'kysely';
+import { sql, type RawBuilder, type SelectQueryBuilder } from 'kysely';
 import type { CityRow } from '../cities/city.table.ts';
 import { inTransaction, type Executor } from '../storage/database.ts';
-import { summaryDb, type CityPageSummariesTable, type PlanPageSummariesTable, type KpiSummaryNodesTable, type KpiSummariesTable, type KpiSummaryRow, type KpiSummaryTargetsTable, type SearchEntriesTable, type SearchEntryRow } from './summary.table.ts';
+import { usePreparedStatement } from '../storage/prepared-statements.ts';
+import { summaryDb, type SummaryDatabase, type CityPageSummariesTable, type PlanPageSummariesTable, type KpiSummaryNodesTable, type KpiSummariesTable, type KpiSummaryRow, type KpiSummaryTargetsTable, type SearchEntriesTable, type SearchEntryRow } from './summary.table.ts';
 
 /**
  * All SQL of the national summaries (issue 11): city revisions, the per-KPI summaries the
@@ -141,7 +142,14 @@ export interface CityListFilter {
  * orders them), then by id for cities without a code.
  */
 export async function listCityRowsPaged(db: Executor, filter: CityListFilter, offset: number, limit: number, prefectureOrder: readonly string[]): Promise<{ rows: CityRow[]; total: number }> {
-  const base = summaryDb(db)
+  const base = cityListQuery(db, filter);
+  const [rows, count] = await Promise.all([inCityListOrder(base.selectAll('cities'), prefectureOrder).offset(offset).limit(limit).execute(), base.select((eb) => eb.fn.countAll<string | number>().as('n')).executeTakeFirstOrThrow()]);
+  return { rows, total: Number(count.n) };
+}
+
+/** The cities matching a {@link CityListFilter} (no columns, no order yet). */
+function cityListQuery(db: Executor, filter: CityListFilter) {
+  return summaryDb(db)
     .selectFrom('cities')
     .$if(filter.prefecture !== undefined, (q) => q.where('prefecture', '=', filter.prefecture!))
     .$if(filter.name !== undefined, (q) =>
@@ -154,13 +162,68 @@ export async function listCityRowsPaged(db: Executor, filter: CityListFilter, of
         ]),
       ),
     );
+}
+
+/** A query of cities rows in the order of {@link listCityRowsPaged}. */
+function inCityListOrder<Q extends SelectQueryBuilder<SummaryDatabase, 'cities', CityRow>>(q: Q, prefectureOrder: readonly string[]): Q {
   const byCode = sql<number>`case when cities.local_government_code ~ '^[0-9]{6}$' then cast(substr(cities.local_government_code, 1, 2) as integer) end`;
   const order = sql<number>`coalesce(array_position(${sql.val(prefectureOrder)}::text[], cities.prefecture), ${byCode})`;
-  const [rows, count] = await Promise.all([
-    base.selectAll('cities').orderBy(sql`${order} nulls last`).orderBy('cities.prefecture').orderBy(sql`cities.local_government_code nulls last`).orderBy('cities.id').offset(offset).limit(limit).execute(),
-    base.select((eb) => eb.fn.countAll<string | number>().as('n')).executeTakeFirstOrThrow(),
-  ]);
-  return { rows, total: Number(count.n) };
+  return q.orderBy(sql`${order} nulls last`).orderBy('cities.prefecture').orderBy(sql`cities.local_government_code nulls last`).orderBy('cities.id') as Q;
+}
+
+/** Which cities {@link readCityChoiceRows} lists besides the asked ones. */
+export type CityChoiceList =
+  /** Those matching a filter, at most `limit` (in the order of {@link listCityRowsPaged}), and how many match. */
+  | { readonly filter: CityListFilter; readonly limit: number }
+  /** Every city while there are at most `whole` (none above), and how many there are. */
+  | { readonly whole: number };
+
+/** What {@link readCityChoiceRows} reads. */
+export interface CityChoiceRows {
+  /** The cities of the asked ids that exist, in no particular order. */
+  readonly found: CityRow[];
+  /** The prefectures hosting cities with how many each ({@link prefectureCounts}); null when not asked. */
+  readonly prefectures: { prefecture: string; prefectureEn: string; cities: number }[] | null;
+  /** The cities listed ({@link CityChoiceList}); none when no list was asked. */
+  readonly listed: CityRow[];
+  /** How many cities the list's filter matches (every city for `whole`); 0 when no list was asked. */
+  readonly total: number;
+}
+
+/**
+ * The cities of `ids` and, when asked, the choices offered beside them (the compare page's
+ * form: prefectures with their counts, a list of cities and how many match), in one statement
+ * (issue 11.5: four before, one of them ordering every city for a list a national page never
+ * shows). A `whole` list is read only while the prefectures' counts add up to at most its size.
+ * Sent as a prepared statement on PostgreSQL.
+ */
+export async function readCityChoiceRows(db: Executor, ids: readonly string[], choices: { readonly prefectures: boolean; readonly list: CityChoiceList | null }, prefectureOrder: readonly string[]): Promise<CityChoiceRows> {
+  const list = choices.list;
+  const withCounts = choices.prefectures || (list !== null && 'whole' in list);
+  const all = summaryDb(db).selectFrom('cities');
+  const listed =
+    list === null
+      ? null
+      : 'whole' in list
+        ? inCityListOrder(all.selectAll('cities'), prefectureOrder).where(sql<boolean>`(select coalesce(sum(n), 0) from p) <= ${literal(list.whole)}`).limit(literal(list.whole))
+        : inCityListOrder(cityListQuery(db, list.filter).selectAll('cities'), prefectureOrder).limit(literal(list.limit));
+  const total = list === null ? sql`0` : 'whole' in list ? sql`(select coalesce(sum(n), 0) from p)` : sql`(${cityListQuery(db, list.filter).select((eb) => eb.fn.countAll().as('n'))})`;
+  const query = sql<{ found: unknown; prefectures: unknown; listed: unknown; total: string | number }>`
+    ${withCounts ? sql`with p as (select prefecture, max(prefecture_en) as prefecture_en, count(*) as n from cities group by prefecture)` : sql``}
+    select
+      (select coalesce(json_agg(c), '[]') from cities c where ${ids.length > 0 ? sql`c.id in ${valuesOf(ids, 'text')}` : sql`false`}) as found,
+      ${choices.prefectures ? sql`(select coalesce(json_agg(json_build_array(prefecture, prefecture_en, n)), '[]') from p)` : sql`null::json`} as prefectures,
+      ${listed ? sql`(select coalesce(json_agg(l), '[]') from (${listed}) l)` : sql`'[]'::json`} as listed,
+      ${total} as total`.compile(db);
+  usePreparedStatement(query.sql);
+  const row = (await db.executeQuery(query)).rows[0]!;
+  const cityRows = (value: unknown) => jsonOf<CityRow[]>(value).map((r) => ({ ...r, created_at: new Date(r.created_at) }));
+  return {
+    found: cityRows(row.found),
+    prefectures: row.prefectures === null ? null : jsonOf<[string, string | null, number | string][]>(row.prefectures).map(([prefecture, en, n]) => ({ prefecture, prefectureEn: en ?? prefecture, cities: Number(n) })),
+    listed: cityRows(row.listed),
+    total: Number(row.total),
+  };
 }
 
 /** Prefectures with how many cities each hosts. */
@@ -598,37 +661,6 @@ export async function cityRowsByIds(db: Executor, ids: readonly string[]): Promi
   return summaryDb(db).selectFrom('cities').selectAll().where('id', 'in', [...ids]).execute();
 }
 
-/**
- * Per city and SDG target: how many of the city's summarised KPIs are tagged with it (the chosen
- * cities' only; with `goal`, that goal's targets only).
- */
-export async function targetCountsOfCities(db: Executor, cityIds: readonly string[], goal?: number): Promise<{ city_id: string; target: string; n: number }[]> {
-  if (cityIds.length === 0) return [];
-  const rows = await summaryDb(db)
-    .selectFrom('kpi_summary_targets')
-    .select(['city_id', 'target', (eb) => eb.fn.countAll<string | number>().as('n')])
-    .where('city_id', 'in', [...cityIds])
-    .$if(goal !== undefined, (q) => q.where('goal', '=', goal!))
-    .groupBy(['city_id', 'target'])
-    .execute();
-  return rows.map((r) => ({ city_id: r.city_id, target: r.target, n: Number(r.n) }));
-}
-
-/**
- * Per city (of `cityIds`) and SDG goal: how many of the city's summarised KPIs are tagged with one
- * of the goal's targets (each KPI once per goal), from `goal_city_counts` (a few rows per city).
- */
-export async function goalTotalsOfCities(db: Executor, cityIds: readonly string[]): Promise<{ city_id: string; goal: number; n: number }[]> {
-  if (cityIds.length === 0) return [];
-  const rows = await summaryDb(db)
-    .selectFrom('goal_city_counts')
-    .select(['city_id', 'goal', sql<string | number>`sum(kpis)`.as('n')])
-    .where('city_id', 'in', [...cityIds])
-    .groupBy(['city_id', 'goal'])
-    .execute();
-  return rows.map((r) => ({ city_id: r.city_id, goal: Number(r.goal), n: Number(r.n) }));
-}
-
 /** The columns of a summarised KPI the compare page shows under a goal (not its series, search or definition columns). */
 const GOAL_KPI_COLUMNS = [
   'city_id', 'kpi_id', 'position', 'name', 'name_en', 'unit', 'latest_at', 'latest_value', 'latest_decimals', 'target_at', 'target_value', 'target_decimals',
@@ -638,46 +670,179 @@ const GOAL_KPI_COLUMNS = [
 /** A summarised KPI as the compare page shows it under a goal, with its goal. */
 export type GoalKpiRow = Pick<KpiSummaryRow, (typeof GOAL_KPI_COLUMNS)[number]> & { goal: number };
 
+/** A summarised KPI of a same-definition group on the compare page: what it shows under a goal, its definition and its series. */
+export type SameDefinitionRow = Pick<KpiSummaryRow, (typeof GOAL_KPI_COLUMNS)[number] | 'definition_key' | 'series_json'>;
+
+/** A city's count of KPIs on one SDG target or goal (`key`), as {@link readComparisonRows} gives it. */
+export interface ThemeCountRow<K> {
+  readonly city_id: string;
+  readonly key: K;
+  readonly n: number;
+}
+
+/** What {@link readComparisonRows} reads of the chosen cities' summaries, in one statement (one snapshot). */
+export interface ComparisonRows {
+  /** Whether every city's summaries held every write to it (`summarized_revision ≥ revision`) as the statement read them. */
+  readonly fresh: boolean;
+  /** Per SDG target two or more of the cities have KPIs on (only the asked goal's on a goal page): each of those cities' count. */
+  readonly targets: readonly ThemeCountRow<string>[];
+  /** Per SDG goal two or more of the cities have KPIs on: each of those cities' count (a KPI once per goal). */
+  readonly goals: readonly ThemeCountRow<number>[];
+  /** Overview: the cities' KPIs of a definition key two or more of them share (no particular order); [] on a goal page. */
+  readonly same: readonly SameDefinitionRow[];
+  /** Overview: per definition key of `same`, how many cities measure it across the country. */
+  readonly nationalCounts: ReadonlyMap<string, number>;
+  /**
+   * Each city's first KPIs (in its KPI order) on each shared goal (the asked goal on a goal page);
+   * null when the statement left them out: an overview whose shared targets and goals make more
+   * rows than `foldAbove` (it folds, and would show none of them).
+   */
+  readonly first: readonly GoalKpiRow[] | null;
+}
+
+/** Which compare page {@link readComparisonRows} reads for. */
+export type ComparisonPart =
+  /** The overview: same-definition groups and, unless it folds above `foldAbove` rows, the first `limit` KPIs per shared goal. */
+  | { readonly page: 'overview'; readonly limit: number; readonly foldAbove: number }
+  /** One shared goal's page: that goal's shared targets and each city's first `limit` KPIs on it. */
+  | { readonly page: 'goal'; readonly goal: number; readonly limit: number };
+
 /**
- * Per SDG goal (of `goals`, every goal when absent) and city (of `cityIds`): the city's first
- * `limit` KPIs tagged with one of the goal's targets, in the city's KPI order. One query over
- * the chosen cities' own tags (the primary key's city prefix); at most goals × cities × `limit`
- * rows come back. How many KPIs each city has on a goal: {@link goalTotalsOfCities}.
+ * The compare page's rows for `cityIds` (two or more distinct ids, in any order) from their
+ * summaries, in one statement (issue 11.5: eight statements and 9 ms of PostgreSQL CPU per miss
+ * before): whether the summaries are fresh, the per-city counts of the SDG targets and goals two
+ * or more of the cities share (one indexed aggregate each over the cities' own rows: the
+ * primary key of `kpi_summary_targets`, `goal_city_counts_city`), and for the overview the
+ * same-definition KPIs (the shared keys found on `kpi_summaries_city_definition` without reading
+ * the wide summary rows) with each key's national count of cities (`kpi_summaries_definition`),
+ * and the first KPIs per shared goal unless the page folds (the fold is counted here as the
+ * service counts it, from the same rows; unknown target ids, which the page drops, only make this
+ * count larger, so a page this statement leaves folded may still unfold: the service then reads
+ * {@link firstKpisOfGoals}). Sent as a prepared statement on PostgreSQL (its text depends only
+ * on the number of cities and the part: one parameter per city, see below).
  */
-export async function firstKpisPerGoal(db: Executor, cityIds: readonly string[], limit: number, goals?: readonly number[]): Promise<GoalKpiRow[]> {
-  if (cityIds.length === 0 || goals?.length === 0) return [];
-  const onGoals = goals ? sql`and goal in (${sql.join([...goals])})` : sql``;
-  const { rows } = await sql<GoalKpiRow & { rn: string | number }>`
-    select * from (
-      select ${sql.join(GOAL_KPI_COLUMNS.map((c) => sql.ref(`k.${c}`)))}, g.goal,
-        row_number() over (partition by k.city_id, g.goal order by k.position) as rn
-      from (select distinct city_id, kpi_id, goal from kpi_summary_targets where city_id in (${sql.join([...cityIds])}) ${onGoals}) g
-      join kpi_summaries k on k.city_id = g.city_id and k.kpi_id = g.kpi_id
-    ) ranked
-    where rn <= ${limit}
-    order by city_id, goal, rn`.execute(db);
-  return rows.map(({ rn: _rn, ...r }) => ({ ...r, goal: Number(r.goal) }));
+export async function readComparisonRows(db: Executor, cityIds: readonly string[], part: ComparisonPart): Promise<ComparisonRows> {
+  const ids = valuesOf(cityIds, 'text');
+  const onGoal = part.page === 'goal' ? sql`and goal in ${valuesOf([part.goal], 'int')}` : sql``;
+  const shared = sql`
+    t as (
+      select city_id, target, n from (
+        select city_id, target, count(*) as n, count(*) over (partition by target) as cities
+        from kpi_summary_targets where city_id in ${ids} ${onGoal} group by city_id, target) x
+      where cities >= 2),
+    g as (
+      select city_id, goal, n from (
+        select city_id, goal, sum(kpis) as n, count(*) over (partition by goal) as cities
+        from goal_city_counts where city_id in ${ids} group by city_id, goal) x
+      where cities >= 2)`;
+  const common = sql`
+    (select count(*) from city_revisions r where r.city_id in ${ids} and r.summarized_revision >= r.revision) as fresh,
+    (select coalesce(json_agg(json_build_array(city_id, target, n)), '[]') from t) as targets,
+    (select coalesce(json_agg(json_build_array(city_id, goal, n)), '[]') from g) as goals`;
+  const query =
+    part.page === 'goal'
+      ? sql<RawComparisonRow>`
+    with ${shared}
+    select ${common},
+      '[]'::json as same, '[]'::json as national,
+      ${firstKpisJson(ids, sql`in ${valuesOf([part.goal], 'int')}`, part.limit)} as first`
+      : sql<RawComparisonRow>`
+    with ${shared},
+    d as (
+      select definition_key from kpi_summaries
+      where city_id in ${ids} and definition_key <> ''
+      -- Two cities or more (min < max: a hash aggregate, where count(distinct) sorts).
+      group by definition_key having min(city_id) < max(city_id))
+    select ${common},
+      (select coalesce(json_agg(s), '[]') from (
+        select ${sql.join([...GOAL_KPI_COLUMNS, 'definition_key', 'series_json'].map((c) => sql.ref(`k.${c}`)))}
+        from kpi_summaries k where k.city_id in ${ids} and k.definition_key in (select definition_key from d)) s) as same,
+      (select coalesce(json_agg(json_build_array(definition_key, n)), '[]') from (
+        select definition_key, count(distinct city_id) as n from kpi_summaries
+        where definition_key in (select definition_key from d) group by definition_key) c) as national,
+      case when (select count(distinct target) from t) + (select coalesce(sum(least(n, ${literal(part.limit)})), 0) from g) <= ${literal(part.foldAbove)}
+        then ${firstKpisJson(ids, sql`in (select goal from g)`, part.limit)} end as first`;
+  const compiled = query.compile(db);
+  usePreparedStatement(compiled.sql);
+  const row = (await db.executeQuery(compiled)).rows[0]!;
+  return {
+    fresh: Number(row.fresh) === new Set(cityIds).size,
+    targets: jsonOf<[string, string, number | string][]>(row.targets).map(([city_id, key, n]) => ({ city_id, key, n: Number(n) })),
+    goals: jsonOf<[string, number, number | string][]>(row.goals).map(([city_id, key, n]) => ({ city_id, key: Number(key), n: Number(n) })),
+    same: jsonOf<SameDefinitionRow[]>(row.same).map(summaryNumbers),
+    nationalCounts: new Map(jsonOf<[string, number | string][]>(row.national).map(([key, n]) => [key, Number(n)])),
+    first: row.first === null ? null : firstRows(row.first),
+  };
 }
 
 /**
- * The summarised KPIs of `cityIds` whose definition key (core/kpi/kpi-definition.ts) two or more
- * of those cities share, in no particular order: the compare page's same-definition groups.
+ * Per SDG goal (of `goals`) and city (of `cityIds`): the city's first `limit` KPIs tagged with
+ * one of the goal's targets, in the city's KPI order: what {@link readComparisonRows} leaves out
+ * of an overview it counts as folded when the page, knowing the SDG targets, does not fold.
  */
-export async function sharedDefinitionKpis(db: Executor, cityIds: readonly string[]): Promise<KpiSummaryRow[]> {
-  if (cityIds.length < 2) return [];
-  const d = summaryDb(db);
-  return d
-    .selectFrom('kpi_summaries')
-    .selectAll()
-    .where('city_id', 'in', [...cityIds])
-    .where('definition_key', 'in', (eb) =>
-      eb
-        .selectFrom('kpi_summaries as s')
-        .select('s.definition_key')
-        .where('s.city_id', 'in', [...cityIds])
-        .where('s.definition_key', '<>', '')
-        .groupBy('s.definition_key')
-        .having(sql`count(distinct s.city_id)`, '>=', 2),
-    )
-    .execute();
+export async function firstKpisOfGoals(db: Executor, cityIds: readonly string[], goals: readonly number[], limit: number): Promise<GoalKpiRow[]> {
+  if (cityIds.length === 0 || goals.length === 0) return [];
+  const query = sql<{ first: unknown }>`select ${firstKpisJson(valuesOf(cityIds, 'text'), sql`in ${valuesOf(goals, 'int')}`, limit)} as first`.compile(db);
+  usePreparedStatement(query.sql);
+  return firstRows((await db.executeQuery(query)).rows[0]!.first);
+}
+
+/** The row {@link readComparisonRows} reads: JSON columns (parsed by the driver, or text) and a count. */
+interface RawComparisonRow {
+  fresh: string | number;
+  targets: unknown;
+  goals: unknown;
+  same: unknown;
+  national: unknown;
+  first: unknown;
+}
+
+/**
+ * The first `limit` KPIs of each city of `ids` on each goal matching `goalIs` (`= 3`, `in (…)`),
+ * in the city's KPI order, with their goal, as one JSON array: the cities' tags of those goals
+ * (`kpi_summary_targets_goal`, index only), each KPI's summary row once per goal.
+ */
+function firstKpisJson(ids: RawBuilder<unknown>, goalIs: RawBuilder<unknown>, limit: number) {
+  return sql`(select coalesce(json_agg(f order by f.city_id, f.goal, f.rn), '[]') from (
+      select * from (
+        select ${sql.join(GOAL_KPI_COLUMNS.map((c) => sql.ref(`k.${c}`)))}, tg.goal,
+          row_number() over (partition by k.city_id, tg.goal order by k.position) as rn
+        from (select distinct city_id, kpi_id, goal from kpi_summary_targets where city_id in ${ids} and goal ${goalIs}) tg
+        join kpi_summaries k on k.city_id = tg.city_id and k.kpi_id = tg.kpi_id) ranked
+      where rn <= ${literal(limit)}) f)`;
+}
+
+/**
+ * `(select unnest(array[$1, $2, …]))`: a set of values, one parameter each, as a prepared
+ * statement should see them. Compared with `in ($1, $2)`, the planner cannot look up each value's
+ * own statistics (the most common cities, goals) in the plans it makes for given values, so they
+ * cost what the plan for any values costs, and PostgreSQL keeps that generic plan after five runs
+ * instead of planning each run anew (some tenths of a ms for the compare page's statements,
+ * about what running them costs). The set has as many parameters as values: one statement text
+ * per count.
+ */
+function valuesOf(values: readonly (string | number)[], type: 'text' | 'int') {
+  return sql`(select unnest(array[${sql.join([...new Set(values)])}]::${sql.raw(type)}[]))`;
+}
+
+/** A count or limit of the code (never user input) written into a statement's text, so its plan is made for it. */
+function literal(n: number) {
+  if (!Number.isSafeInteger(n) || n < 0) throw new Error(`not a count: ${n}`);
+  return sql.lit(n);
+}
+
+/** A JSON column as the driver gives it: parsed (pg, PGlite) or, from a driver that does not, text. */
+function jsonOf<T>(value: unknown): T {
+  return (typeof value === 'string' ? JSON.parse(value) : value) as T;
+}
+
+/** The first KPIs' rows of a JSON column, their goal a number. */
+function firstRows(value: unknown): GoalKpiRow[] {
+  return jsonOf<(GoalKpiRow & { rn?: unknown })[]>(value).map(({ rn: _rn, ...r }) => ({ ...summaryNumbers(r), goal: Number(r.goal) }));
+}
+
+/** The float columns of a summary row read as JSON: a number, as the driver reads the column (JSON writes NaN and infinities as text). */
+function summaryNumbers<R extends Pick<KpiSummaryRow, 'latest_value' | 'target_value' | 'baseline_value' | 'achievement_rate' | 'display_rate'>>(r: R): R {
+  const num = (v: number | string | null) => (typeof v === 'string' ? Number(v) : v);
+  return { ...r, latest_value: num(r.latest_value), target_value: num(r.target_value), baseline_value: num(r.baseline_value), achievement_rate: num(r.achievement_rate), display_rate: num(r.display_rate) };
 }

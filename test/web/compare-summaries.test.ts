@@ -224,7 +224,7 @@ describeStaffApp(
           expect(b, `${ids.join(',')} goal ${goal.number}`).toEqual(a);
           if (a && b) for (const lang of ['ja', 'en'] as const) expect(goalHtml(b, lang)).toBe(goalHtml(a, lang));
         }
-        for (const lang of ['ja', 'en'] as const) expect(comparisonHtml(fromSummaries, lang)).toBe(comparisonHtml(fromLoaded, lang));
+        for (const lang of ['ja', 'en'] as const) expect(comparisonHtml(fromSummaries.page, lang)).toBe(comparisonHtml(fromLoaded.page, lang));
       }
       expect(summarised.has([A, B].join(',')), 'the generated cities were compared from their summaries').toBe(true);
       expect(summarised.has(['hikaku-town', 'hikaku-city'].join(','))).toBe(true);
