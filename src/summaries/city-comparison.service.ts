@@ -7,7 +7,10 @@ import type { TimePoint } from '../core/time/time-point.ts';
 import { parseTimePointIso, timePointEnd } from '../core/time/time-point.ts';
 import type { Executor } from '../storage/database.ts';
 import { cityKpis, type CityKpi } from './sdg-overview.service.ts';
-import { definitionCityCounts, firstKpisOfGoals, readComparisonRows, type ComparisonRows, type GoalKpiRow, type SameDefinitionRow, type ThemeCountRow } from './summary.repository.ts';
+import { definitionCityCounts, firstKpisOfGoals, readCompareRows, readComparisonRows, type CityListFilter, type ComparisonPart, type ComparisonRows, type CompareRows, type CompareRowsQuery, type GoalKpiRow, type SameDefinitionRow, type ThemeCountRow } from './summary.repository.ts';
+import { cityFromRow } from '../cities/city-data.service.ts';
+import { PREFECTURE_ORDER } from '../core/city/prefectures.ts';
+import { inPrefectureOrder, type PrefectureCount } from './national.service.ts';
 import type { SummarySeriesJson, SummaryTargetJson } from './summary.table.ts';
 
 /** A theme (an SDG goal or target) two or more of the compared cities address, with each city's KPIs on it. */
@@ -324,7 +327,7 @@ function sharedGoalsFrom(cities: readonly City[], rows: readonly ThemeCountRow<n
   });
 }
 
-/** The shared goals' counts with each city's first KPIs on them (rows of {@link readComparisonRows} or {@link firstKpisOfGoals}). */
+/** The shared goals' counts with each city's first KPIs on them (rows of {@link readCompareRows} or {@link firstKpisOfGoals}). */
 function withFirstKpis(cities: readonly City[], goals: readonly SharedGoalCount[], rows: readonly GoalKpiRow[]): SharedGoal[] {
   const cityById = new Map(cities.map((c) => [c.id, c]));
   const kpis = new Map<string, ComparedKpi[]>();
@@ -338,26 +341,32 @@ function withFirstKpis(cities: readonly City[], goals: readonly SharedGoalCount[
   return goals.map(({ goal, columns }) => ({ goal, columns: columns.map((col) => ({ ...col, kpis: kpis.get(`${goal.number} ${col.city.id}`) ?? [] })) }));
 }
 
-/** The overview's rows for `cities` ({@link readComparisonRows}). */
+/** What the overview reads of the compared cities' summaries ({@link readCompareRows}). */
+const OVERVIEW: ComparisonPart = { page: 'overview', limit: KPIS_SHOWN_PER_THEME, foldAbove: COMPARE_ROWS_ON_ONE_PAGE };
+
+/** What goal `goal`'s page reads of the compared cities' summaries ({@link readCompareRows}). */
+const goalPart = (goal: number): ComparisonPart => ({ page: 'goal', goal, limit: KPIS_SHOWN_PER_THEME });
+
+/** The overview's rows for `cities`. */
 function overviewRows(db: Executor, cities: readonly City[]): Promise<ComparisonRows> {
   return readComparisonRows(
     db,
     cities.map((c) => c.id),
-    { page: 'overview', limit: KPIS_SHOWN_PER_THEME, foldAbove: COMPARE_ROWS_ON_ONE_PAGE },
+    OVERVIEW,
   );
 }
 
-/** A goal page's rows for `cities` ({@link readComparisonRows}). */
+/** A goal page's rows for `cities`. */
 function goalRows(db: Executor, cities: readonly City[], goalNumber: number): Promise<ComparisonRows> {
   return readComparisonRows(
     db,
     cities.map((c) => c.id),
-    { page: 'goal', goal: goalNumber, limit: KPIS_SHOWN_PER_THEME },
+    goalPart(goalNumber),
   );
 }
 
 /**
- * The compare page's content from the rows of {@link readComparisonRows}: the counts per shared
+ * The compare page's content from the rows of {@link readCompareRows}: the counts per shared
  * target and goal, the same-definition groups with their series, and unless the comparison folds
  * ({@link COMPARE_ROWS_ON_ONE_PAGE}) the first KPIs per shared goal (read with the rows; in a
  * second statement only when the rows counted a fold the SDG targets known here do not make).
@@ -387,7 +396,7 @@ async function pageFromRows(db: Executor, cities: readonly City[], rows: Compari
   return { cities, sharedTargets, sameKpis, folded: false, sharedGoals: withFirstKpis(cities, counts, first) };
 }
 
-/** One shared goal's page from the rows of {@link readComparisonRows}; null when the cities do not share the goal. */
+/** One shared goal's page from the rows of {@link readCompareRows}; null when the cities do not share the goal. */
 function goalPageFromRows(cities: readonly City[], goalNumber: number, rows: ComparisonRows): ComparisonGoalPage | null {
   const goals = sharedGoalsFrom(cities, rows.goals);
   const here = goals.find((g) => g.goal.number === goalNumber);
@@ -466,8 +475,7 @@ export interface ComparisonPageRead {
 export async function currentComparisonPage(db: Executor, source: ComparedCitySource, cities: readonly City[]): Promise<ComparisonPageRead> {
   const rows = await freshRows(source, cities, () => overviewRows(db, cities));
   if (rows) return { page: await pageFromRows(db, cities, rows), nationalCounts: rows.nationalCounts };
-  const page = comparisonPageOf(await loadedComparison(source, cities));
-  return { page, nationalCounts: await definitionCityCounts(db, [...new Set(page.sameKpis.map((g) => g.key))]) };
+  return loadedPage(db, source, cities);
 }
 
 /** One shared goal's page, current (as {@link currentComparisonPage}): {@link comparisonGoalPage} or {@link comparisonGoalPageOf}; null when the goal is not shared. */
@@ -475,6 +483,80 @@ export async function currentComparisonGoalPage(db: Executor, source: ComparedCi
   const rows = await freshRows(source, cities, () => goalRows(db, cities, goalNumber));
   if (rows) return goalPageFromRows(cities, goalNumber, rows);
   return comparisonGoalPageOf(await loadedComparison(source, cities), goalNumber);
+}
+
+/** What the compare page (`/compare`, routes/compare.routes.tsx) asks to read. */
+export interface CompareRequest {
+  /** Well-formed city ids as the query names them, in order, each once: the first {@link MAX_COMPARED} that exist are compared. */
+  readonly named: readonly string[];
+  /** The city whose peers by population are offered (`?peers=`): looked up, never compared. */
+  readonly peersId: string | null;
+  /**
+   * The form's choices (the overview's; a goal page has no form): with a prefecture or a name,
+   * the first `narrowedSize` matching cities; without, every city while there are at most
+   * `wholeSize` (none above: at national scale the form asks for a prefecture or a name first).
+   */
+  readonly offer: { readonly filter: CityListFilter; readonly narrowedSize: number; readonly wholeSize: number } | null;
+  /** `?goal=N`: that shared goal's page instead of the overview. */
+  readonly goal?: number | undefined;
+}
+
+/** What {@link readComparePage} gives the compare page. */
+export interface ComparePageRead {
+  /** The named cities (and the peers' city) that exist, by id. */
+  readonly found: ReadonlyMap<string, City>;
+  /** The cities compared: the first {@link MAX_COMPARED} named that exist, in the order named. */
+  readonly chosen: readonly City[];
+  /** The cities offered to choose from, how many match the form's filter (every city without one), every prefecture (JIS order); none without `offer`. */
+  readonly choices: { readonly cities: readonly City[]; readonly total: number; readonly prefectures: readonly PrefectureCount[] };
+  /** The overview's content, when two or more cities are chosen and no goal is asked. */
+  readonly comparison: ComparisonPageRead | null;
+  /** Goal `goal`'s page, when asked, two or more cities are chosen and they share it. */
+  readonly goalPage: ComparisonGoalPage | null;
+}
+
+/**
+ * Everything a compare page shows, in one statement on a miss ({@link readCompareRows}: the
+ * named cities, the form's choices and the chosen cities' summaries, issue 11.5), never older
+ * than a write whose response was returned: the summaries are used only when no write of this
+ * process to a named city is pending (`source.whileSummarised`, before and after the read) and
+ * the statement found every chosen city's summaries as new as its data; else the chosen cities
+ * are loaded whole and compared ({@link currentComparisonPage}'s fallback), the same content.
+ */
+export async function readComparePage(db: Executor, source: ComparedCitySource, request: CompareRequest): Promise<ComparePageRead> {
+  const { offer } = request;
+  const narrowed = offer !== null && (offer.filter.prefecture !== undefined || offer.filter.name !== undefined);
+  const query: CompareRowsQuery = {
+    named: request.named,
+    max: MAX_COMPARED,
+    also: request.peersId ? [request.peersId] : [],
+    ...(offer ? { choices: { prefectures: true, list: narrowed ? { filter: offer.filter, limit: offer.narrowedSize } : { whole: offer.wholeSize } } } : {}),
+    part: request.goal === undefined ? OVERVIEW : goalPart(request.goal),
+  };
+  let read: CompareRows | undefined;
+  const summarised = await source.whileSummarised(request.named, async () => {
+    read = await readCompareRows(db, query, PREFECTURE_ORDER);
+    return read.comparison?.fresh ? read.comparison : undefined;
+  });
+  // A write of this process to a named city is pending: the cities and choices alone (the summaries are not used).
+  const rows = read ?? (await readCompareRows(db, { ...query, part: undefined }, PREFECTURE_ORDER));
+  const found = new Map(rows.found.map((r) => [r.id, cityFromRow(r)]));
+  const chosen = rows.chosen.map((id) => found.get(id)!);
+  const choices = { cities: rows.listed.map(cityFromRow), total: rows.total, prefectures: rows.prefectures ? inPrefectureOrder(rows.prefectures) : [] };
+  const base = { found, chosen, choices, comparison: null, goalPage: null };
+  if (chosen.length < 2) return base;
+  if (request.goal !== undefined) {
+    const goalPage = summarised ? goalPageFromRows(chosen, request.goal, summarised) : comparisonGoalPageOf(await loadedComparison(source, chosen), request.goal);
+    return { ...base, goalPage };
+  }
+  if (summarised) return { ...base, comparison: { page: await pageFromRows(db, chosen, summarised), nationalCounts: summarised.nationalCounts } };
+  return { ...base, comparison: await loadedPage(db, source, chosen) };
+}
+
+/** The overview of `cities` loaded whole and compared, with the national counts of its same-definition groups. */
+async function loadedPage(db: Executor, source: ComparedCitySource, cities: readonly City[]): Promise<ComparisonPageRead> {
+  const page = comparisonPageOf(await loadedComparison(source, cities));
+  return { page, nationalCounts: await definitionCityCounts(db, [...new Set(page.sameKpis.map((g) => g.key))]) };
 }
 
 /** The prefix of a definition key made from an indicator code (kpiDefinitionKey). */

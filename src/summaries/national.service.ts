@@ -8,7 +8,7 @@ import { indexToBaseline } from '../core/kpi/kpi-definition.ts';
 import type { SummaryTargetJson } from './summary.table.ts';
 import { cityFromRow } from '../cities/city-data.service.ts';
 import type { Executor } from '../storage/database.ts';
-import { cityCounts, goalCounts, goalStatusCounts, listCityRowsPaged, listKpiSummariesPaged, prefectureCounts, readCityChoiceRows, targetCounts, type KpiListFilter, type KpiSummaryListRow } from './summary.repository.ts';
+import { cityCounts, goalCounts, goalStatusCounts, listCityRowsPaged, listKpiSummariesPaged, prefectureCounts, targetCounts, type KpiListFilter, type KpiSummaryListRow } from './summary.repository.ts';
 
 /**
  * The cross-city pages' reads (home, SDG goals, their APIs), answered from the summaries
@@ -144,40 +144,8 @@ export async function cityDirectory(db: Executor, filter: CityDirectoryFilter, p
   return { cities: page(cards, pageNo, pageSize, total), prefectures: inPrefectureOrder(prefectures) };
 }
 
-/** The compare page's cities: those its query names, and the choices its form offers. */
-export interface CompareChoices {
-  /** The named cities (and the peers' city) that exist, by id. */
-  readonly found: ReadonlyMap<string, City>;
-  /** The cities offered to choose from ({@link compareChoices}); none when not asked. */
-  readonly cities: readonly City[];
-  /** How many cities match the form's filter (every city without one); 0 when not asked. */
-  readonly total: number;
-  /** Every prefecture hosting cities, in JIS order; none when not asked. */
-  readonly prefectures: readonly PrefectureCount[];
-}
-
-/**
- * The cities of `ids` (at most some twenty: a compare query's and its peers' city) and, with
- * `offer`, the compare form's choices: with a prefecture or a name, the first `narrowedSize`
- * matching cities in the directory's order and how many match; without, every city while there
- * are at most `wholeSize` (none above: at national scale the form asks for a prefecture or a name
- * first) and how many cities there are; and every prefecture. Unlike {@link cityDirectory} it
- * counts no city's KPIs (200 cities' counts read 35,000 summary rows at national scale). One
- * statement (issue 11.5).
- */
-export async function compareChoices(db: Executor, ids: readonly string[], offer: { readonly filter: CityDirectoryFilter; readonly narrowedSize: number; readonly wholeSize: number } | null): Promise<CompareChoices> {
-  const narrowed = offer !== null && (offer.filter.prefecture !== undefined || offer.filter.name !== undefined);
-  const list = offer === null ? null : narrowed ? { filter: offer.filter, limit: offer.narrowedSize } : { whole: offer.wholeSize };
-  const rows = await readCityChoiceRows(db, ids, { prefectures: offer !== null, list }, PREFECTURE_ORDER);
-  return {
-    found: new Map(rows.found.map((r) => [r.id, cityFromRow(r)])),
-    cities: rows.listed.map(cityFromRow),
-    total: rows.total,
-    prefectures: rows.prefectures ? inPrefectureOrder(rows.prefectures) : [],
-  };
-}
-
-function inPrefectureOrder(prefectures: readonly PrefectureCount[]): PrefectureCount[] {
+/** Prefectures in JIS order (those unknown last, by name): how every prefecture filter lists them. */
+export function inPrefectureOrder(prefectures: readonly PrefectureCount[]): PrefectureCount[] {
   const order = (p: string) => {
     const i = PREFECTURE_ORDER.indexOf(p);
     return i < 0 ? PREFECTURE_ORDER.length : i;

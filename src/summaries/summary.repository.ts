@@ -171,61 +171,6 @@ function inCityListOrder<Q extends SelectQueryBuilder<SummaryDatabase, 'cities',
   return q.orderBy(sql`${order} nulls last`).orderBy('cities.prefecture').orderBy(sql`cities.local_government_code nulls last`).orderBy('cities.id') as Q;
 }
 
-/** Which cities {@link readCityChoiceRows} lists besides the asked ones. */
-export type CityChoiceList =
-  /** Those matching a filter, at most `limit` (in the order of {@link listCityRowsPaged}), and how many match. */
-  | { readonly filter: CityListFilter; readonly limit: number }
-  /** Every city while there are at most `whole` (none above), and how many there are. */
-  | { readonly whole: number };
-
-/** What {@link readCityChoiceRows} reads. */
-export interface CityChoiceRows {
-  /** The cities of the asked ids that exist, in no particular order. */
-  readonly found: CityRow[];
-  /** The prefectures hosting cities with how many each ({@link prefectureCounts}); null when not asked. */
-  readonly prefectures: { prefecture: string; prefectureEn: string; cities: number }[] | null;
-  /** The cities listed ({@link CityChoiceList}); none when no list was asked. */
-  readonly listed: CityRow[];
-  /** How many cities the list's filter matches (every city for `whole`); 0 when no list was asked. */
-  readonly total: number;
-}
-
-/**
- * The cities of `ids` and, when asked, the choices offered beside them (the compare page's
- * form: prefectures with their counts, a list of cities and how many match), in one statement
- * (issue 11.5: four before, one of them ordering every city for a list a national page never
- * shows). A `whole` list is read only while the prefectures' counts add up to at most its size.
- * Sent as a prepared statement on PostgreSQL.
- */
-export async function readCityChoiceRows(db: Executor, ids: readonly string[], choices: { readonly prefectures: boolean; readonly list: CityChoiceList | null }, prefectureOrder: readonly string[]): Promise<CityChoiceRows> {
-  const list = choices.list;
-  const withCounts = choices.prefectures || (list !== null && 'whole' in list);
-  const all = summaryDb(db).selectFrom('cities');
-  const listed =
-    list === null
-      ? null
-      : 'whole' in list
-        ? inCityListOrder(all.selectAll('cities'), prefectureOrder).where(sql<boolean>`(select coalesce(sum(n), 0) from p) <= ${literal(list.whole)}`).limit(literal(list.whole))
-        : inCityListOrder(cityListQuery(db, list.filter).selectAll('cities'), prefectureOrder).limit(literal(list.limit));
-  const total = list === null ? sql`0` : 'whole' in list ? sql`(select coalesce(sum(n), 0) from p)` : sql`(${cityListQuery(db, list.filter).select((eb) => eb.fn.countAll().as('n'))})`;
-  const query = sql<{ found: unknown; prefectures: unknown; listed: unknown; total: string | number }>`
-    ${withCounts ? sql`with p as (select prefecture, max(prefecture_en) as prefecture_en, count(*) as n from cities group by prefecture)` : sql``}
-    select
-      (select coalesce(json_agg(c), '[]') from cities c where ${ids.length > 0 ? sql`c.id in ${valuesOf(ids, 'text')}` : sql`false`}) as found,
-      ${choices.prefectures ? sql`(select coalesce(json_agg(json_build_array(prefecture, prefecture_en, n)), '[]') from p)` : sql`null::json`} as prefectures,
-      ${listed ? sql`(select coalesce(json_agg(l), '[]') from (${listed}) l)` : sql`'[]'::json`} as listed,
-      ${total} as total`.compile(db);
-  usePreparedStatement(query.sql);
-  const row = (await db.executeQuery(query)).rows[0]!;
-  const cityRows = (value: unknown) => jsonOf<CityRow[]>(value).map((r) => ({ ...r, created_at: new Date(r.created_at) }));
-  return {
-    found: cityRows(row.found),
-    prefectures: row.prefectures === null ? null : jsonOf<[string, string | null, number | string][]>(row.prefectures).map(([prefecture, en, n]) => ({ prefecture, prefectureEn: en ?? prefecture, cities: Number(n) })),
-    listed: cityRows(row.listed),
-    total: Number(row.total),
-  };
-}
-
 /** Prefectures with how many cities each hosts. */
 export async function prefectureCounts(db: Executor): Promise<{ prefecture: string; prefectureEn: string; cities: number }[]> {
   const rows = await summaryDb(db)
@@ -673,14 +618,14 @@ export type GoalKpiRow = Pick<KpiSummaryRow, (typeof GOAL_KPI_COLUMNS)[number]> 
 /** A summarised KPI of a same-definition group on the compare page: what it shows under a goal, its definition and its series. */
 export type SameDefinitionRow = Pick<KpiSummaryRow, (typeof GOAL_KPI_COLUMNS)[number] | 'definition_key' | 'series_json'>;
 
-/** A city's count of KPIs on one SDG target or goal (`key`), as {@link readComparisonRows} gives it. */
+/** A city's count of KPIs on one SDG target or goal (`key`), as {@link readCompareRows} gives it. */
 export interface ThemeCountRow<K> {
   readonly city_id: string;
   readonly key: K;
   readonly n: number;
 }
 
-/** What {@link readComparisonRows} reads of the chosen cities' summaries, in one statement (one snapshot). */
+/** What {@link readCompareRows} reads of the compared cities' summaries (in the statement's one snapshot). */
 export interface ComparisonRows {
   /** Whether every city's summaries held every write to it (`summarized_revision ≥ revision`) as the statement read them. */
   readonly fresh: boolean;
@@ -700,84 +645,172 @@ export interface ComparisonRows {
   readonly first: readonly GoalKpiRow[] | null;
 }
 
-/** Which compare page {@link readComparisonRows} reads for. */
+/** Which compare page {@link readCompareRows} reads for. */
 export type ComparisonPart =
   /** The overview: same-definition groups and, unless it folds above `foldAbove` rows, the first `limit` KPIs per shared goal. */
   | { readonly page: 'overview'; readonly limit: number; readonly foldAbove: number }
   /** One shared goal's page: that goal's shared targets and each city's first `limit` KPIs on it. */
   | { readonly page: 'goal'; readonly goal: number; readonly limit: number };
 
+/** Which cities {@link readCompareRows} lists to choose from. */
+export type CityChoiceList =
+  /** Those matching a filter, at most `limit` (in the order of {@link listCityRowsPaged}), and how many match. */
+  | { readonly filter: CityListFilter; readonly limit: number }
+  /** Every city while there are at most `whole` (none above), and how many there are. */
+  | { readonly whole: number };
+
+/** What {@link readCompareRows} is asked. */
+export interface CompareRowsQuery {
+  /** City ids as a compare query names them, in order, each once: the first `max` of them that exist are compared. */
+  readonly named: readonly string[];
+  readonly max: number;
+  /** Other ids to look up, never compared (the city whose peers are offered). */
+  readonly also?: readonly string[];
+  /** The compare form's choices: every prefecture with its count of cities, and a list of cities; none when absent. */
+  readonly choices?: { readonly prefectures: boolean; readonly list: CityChoiceList | null };
+  /** The comparison's rows ({@link ComparisonRows}) for this page; none when absent. */
+  readonly part?: ComparisonPart;
+}
+
+/** What {@link readCompareRows} reads. */
+export interface CompareRows {
+  /** The cities of `named` and `also` that exist, in no particular order. */
+  readonly found: CityRow[];
+  /** The ids compared: the first `max` of `named` that exist, in the order named. */
+  readonly chosen: string[];
+  /** The prefectures hosting cities with how many each ({@link prefectureCounts}); null when not asked. */
+  readonly prefectures: { prefecture: string; prefectureEn: string; cities: number }[] | null;
+  /** The cities listed ({@link CityChoiceList}); none when no list was asked. */
+  readonly listed: CityRow[];
+  /** How many cities the list's filter matches (every city for `whole`); 0 when no list was asked. */
+  readonly total: number;
+  /** The chosen cities' summary rows for the asked part; null when none was asked. */
+  readonly comparison: ComparisonRows | null;
+}
+
 /**
- * The compare page's rows for `cityIds` (two or more distinct ids, in any order) from their
- * summaries, in one statement (issue 11.5: eight statements and 9 ms of PostgreSQL CPU per miss
- * before): whether the summaries are fresh, the per-city counts of the SDG targets and goals two
- * or more of the cities share (one indexed aggregate each over the cities' own rows: the
- * primary key of `kpi_summary_targets`, `goal_city_counts_city`), and for the overview the
- * same-definition KPIs (the shared keys found on `kpi_summaries_city_definition` without reading
- * the wide summary rows) with each key's national count of cities (`kpi_summaries_definition`),
- * and the first KPIs per shared goal unless the page folds (the fold is counted here as the
- * service counts it, from the same rows; unknown target ids, which the page drops, only make this
- * count larger, so a page this statement leaves folded may still unfold: the service then reads
- * {@link firstKpisOfGoals}). Sent as a prepared statement on PostgreSQL (its text depends only
- * on the number of cities and the part: one parameter per city, see below).
+ * Everything a compare page reads, in one statement (issue 11.5: eight statements and 9 ms of
+ * PostgreSQL CPU per miss of two generated cities before), so in one snapshot:
+ *
+ * - the named cities that exist and which of them are compared (the first `max`, in order);
+ * - with `choices`, the form's: prefectures with their counts, and a list of cities (with a
+ *   filter, its first `limit` matches and how many match; `whole`, every city only while the
+ *   prefectures' counts add up to at most that many, so a national page orders no city);
+ * - with `part`, the compared cities' summaries ({@link ComparisonRows}): whether they hold every
+ *   write, the per-city counts of the SDG targets and goals two or more of the cities share (an
+ *   indexed aggregate each over the cities' own rows: the primary key of `kpi_summary_targets`,
+ *   `goal_city_counts_city`); for the overview the same-definition KPIs (the shared keys found on
+ *   `kpi_summaries_city_definition` without reading the wide summary rows) with each key's
+ *   national count of cities (`kpi_summaries_definition`) and the first KPIs per shared goal
+ *   unless the page folds (counted here as the service counts it from the same rows; unknown
+ *   target ids, which the page drops, only make this count larger, so a page this statement
+ *   leaves folded may still unfold: the service then reads {@link firstKpisOfGoals}); for a goal
+ *   page that goal's shared targets and each city's first KPIs on it.
+ *
+ * Sent as a prepared statement on PostgreSQL: its text depends on the number of ids, the choices
+ * and the part, never on the ids ({@link valuesOf}).
  */
-export async function readComparisonRows(db: Executor, cityIds: readonly string[], part: ComparisonPart): Promise<ComparisonRows> {
-  const ids = valuesOf(cityIds, 'text');
+export async function readCompareRows(db: Executor, q: CompareRowsQuery, prefectureOrder: readonly string[]): Promise<CompareRows> {
+  const named = [...new Set(q.named)];
+  const list = q.choices?.list ?? null;
+  const withCounts = q.choices !== undefined && (q.choices.prefectures || (list !== null && 'whole' in list));
+  const ctes = [sql`chosen as (select c.id, u.ord from unnest(array[${sql.join(named)}]::text[]) with ordinality as u(id, ord) join cities c on c.id = u.id order by u.ord limit ${literal(q.max)})`];
+  const columns = [
+    sql`(select coalesce(json_agg(c), '[]') from cities c where c.id in ${valuesOf([...named, ...(q.also ?? [])], 'text')}) as found`,
+    sql`(select coalesce(json_agg(id order by ord), '[]') from chosen) as chosen`,
+  ];
+  if (withCounts) ctes.push(sql`p as (select prefecture, max(prefecture_en) as prefecture_en, count(*) as n from cities group by prefecture)`);
+  if (q.choices?.prefectures) columns.push(sql`(select coalesce(json_agg(json_build_array(prefecture, prefecture_en, n)), '[]') from p) as prefectures`);
+  if (list !== null) {
+    const all = summaryDb(db).selectFrom('cities');
+    const listed =
+      'whole' in list
+        ? inCityListOrder(all.selectAll('cities'), prefectureOrder).where(sql<boolean>`(select coalesce(sum(n), 0) from p) <= ${literal(list.whole)}`).limit(literal(list.whole))
+        : inCityListOrder(cityListQuery(db, list.filter).selectAll('cities'), prefectureOrder).limit(literal(list.limit));
+    const total = 'whole' in list ? sql`(select coalesce(sum(n), 0) from p)` : sql`(${cityListQuery(db, list.filter).select((eb) => eb.fn.countAll().as('n'))})`;
+    columns.push(sql`(select coalesce(json_agg(l), '[]') from (${listed}) l) as listed`, sql`${total} as total`);
+  }
+  if (q.part) {
+    const { ctes: partCtes, columns: partColumns } = comparisonParts(sql`(select id from chosen)`, q.part);
+    ctes.push(...partCtes);
+    columns.push(...partColumns);
+  }
+  const query = sql<RawCompareRow>`with ${sql.join(ctes)} select ${sql.join(columns)}`.compile(db);
+  usePreparedStatement(query.sql);
+  const row = (await db.executeQuery(query)).rows[0]!;
+  const cityRows = (value: unknown) => jsonOf<CityRow[]>(value).map((r) => ({ ...r, created_at: new Date(r.created_at) }));
+  return {
+    found: cityRows(row.found),
+    chosen: jsonOf<string[]>(row.chosen),
+    prefectures: row.prefectures === undefined ? null : jsonOf<[string, string | null, number | string][]>(row.prefectures).map(([prefecture, en, n]) => ({ prefecture, prefectureEn: en ?? prefecture, cities: Number(n) })),
+    listed: row.listed === undefined ? [] : cityRows(row.listed),
+    total: row.total === undefined ? 0 : Number(row.total),
+    comparison: q.part
+      ? {
+          fresh: row.fresh === true,
+          targets: jsonOf<[string, string, number | string][]>(row.targets).map(([city_id, key, n]) => ({ city_id, key, n: Number(n) })),
+          goals: jsonOf<[string, number, number | string][]>(row.goals).map(([city_id, key, n]) => ({ city_id, key: Number(key), n: Number(n) })),
+          same: row.same === undefined ? [] : jsonOf<SameDefinitionRow[]>(row.same).map(summaryNumbers),
+          nationalCounts: new Map(row.national === undefined ? [] : jsonOf<[string, number | string][]>(row.national).map(([key, n]) => [key, Number(n)])),
+          first: row.first === null || row.first === undefined ? null : firstRows(row.first),
+        }
+      : null,
+  };
+}
+
+/** The CTEs and columns of {@link readCompareRows} that read the summaries of the cities `ids` (a set expression) for one page. */
+function comparisonParts(ids: RawBuilder<unknown>, part: ComparisonPart): { ctes: RawBuilder<unknown>[]; columns: RawBuilder<unknown>[] } {
   const onGoal = part.page === 'goal' ? sql`and goal in ${valuesOf([part.goal], 'int')}` : sql``;
-  const shared = sql`
-    t as (
+  const ctes = [
+    sql`t as (
       select city_id, target, n from (
         select city_id, target, count(*) as n, count(*) over (partition by target) as cities
         from kpi_summary_targets where city_id in ${ids} ${onGoal} group by city_id, target) x
-      where cities >= 2),
-    g as (
+      where cities >= 2)`,
+    sql`g as (
       select city_id, goal, n from (
         select city_id, goal, sum(kpis) as n, count(*) over (partition by goal) as cities
         from goal_city_counts where city_id in ${ids} group by city_id, goal) x
-      where cities >= 2)`;
-  const common = sql`
-    (select count(*) from city_revisions r where r.city_id in ${ids} and r.summarized_revision >= r.revision) as fresh,
-    (select coalesce(json_agg(json_build_array(city_id, target, n)), '[]') from t) as targets,
-    (select coalesce(json_agg(json_build_array(city_id, goal, n)), '[]') from g) as goals`;
-  const query =
-    part.page === 'goal'
-      ? sql<RawComparisonRow>`
-    with ${shared}
-    select ${common},
-      '[]'::json as same, '[]'::json as national,
-      ${firstKpisJson(ids, sql`in ${valuesOf([part.goal], 'int')}`, part.limit)} as first`
-      : sql<RawComparisonRow>`
-    with ${shared},
-    d as (
+      where cities >= 2)`,
+  ];
+  const columns = [
+    sql`(select count(*) from city_revisions r where r.city_id in ${ids} and r.summarized_revision >= r.revision) = (select count(*) from chosen) as fresh`,
+    sql`(select coalesce(json_agg(json_build_array(city_id, target, n)), '[]') from t) as targets`,
+    sql`(select coalesce(json_agg(json_build_array(city_id, goal, n)), '[]') from g) as goals`,
+  ];
+  if (part.page === 'goal') {
+    columns.push(sql`${firstKpisJson(ids, sql`in ${valuesOf([part.goal], 'int')}`, part.limit)} as first`);
+    return { ctes, columns };
+  }
+  ctes.push(sql`d as (
       select definition_key from kpi_summaries
       where city_id in ${ids} and definition_key <> ''
       -- Two cities or more (min < max: a hash aggregate, where count(distinct) sorts).
-      group by definition_key having min(city_id) < max(city_id))
-    select ${common},
-      (select coalesce(json_agg(s), '[]') from (
+      group by definition_key having min(city_id) < max(city_id))`);
+  columns.push(
+    sql`(select coalesce(json_agg(s), '[]') from (
         select ${sql.join([...GOAL_KPI_COLUMNS, 'definition_key', 'series_json'].map((c) => sql.ref(`k.${c}`)))}
-        from kpi_summaries k where k.city_id in ${ids} and k.definition_key in (select definition_key from d)) s) as same,
-      (select coalesce(json_agg(json_build_array(definition_key, n)), '[]') from (
+        from kpi_summaries k where k.city_id in ${ids} and k.definition_key in (select definition_key from d)) s) as same`,
+    sql`(select coalesce(json_agg(json_build_array(definition_key, n)), '[]') from (
         select definition_key, count(distinct city_id) as n from kpi_summaries
-        where definition_key in (select definition_key from d) group by definition_key) c) as national,
-      case when (select count(distinct target) from t) + (select coalesce(sum(least(n, ${literal(part.limit)})), 0) from g) <= ${literal(part.foldAbove)}
-        then ${firstKpisJson(ids, sql`in (select goal from g)`, part.limit)} end as first`;
-  const compiled = query.compile(db);
-  usePreparedStatement(compiled.sql);
-  const row = (await db.executeQuery(compiled)).rows[0]!;
-  return {
-    fresh: Number(row.fresh) === new Set(cityIds).size,
-    targets: jsonOf<[string, string, number | string][]>(row.targets).map(([city_id, key, n]) => ({ city_id, key, n: Number(n) })),
-    goals: jsonOf<[string, number, number | string][]>(row.goals).map(([city_id, key, n]) => ({ city_id, key: Number(key), n: Number(n) })),
-    same: jsonOf<SameDefinitionRow[]>(row.same).map(summaryNumbers),
-    nationalCounts: new Map(jsonOf<[string, number | string][]>(row.national).map(([key, n]) => [key, Number(n)])),
-    first: row.first === null ? null : firstRows(row.first),
-  };
+        where definition_key in (select definition_key from d) group by definition_key) c) as national`,
+    sql`case when (select count(distinct target) from t) + (select coalesce(sum(least(n, ${literal(part.limit)})), 0) from g) <= ${literal(part.foldAbove)}
+        then ${firstKpisJson(ids, sql`in (select goal from g)`, part.limit)} end as first`,
+  );
+  return { ctes, columns };
+}
+
+/**
+ * The summary rows of {@link readCompareRows} for `cityIds` (distinct ids; those that exist are
+ * compared): the compare page's content for cities already chosen.
+ */
+export async function readComparisonRows(db: Executor, cityIds: readonly string[], part: ComparisonPart): Promise<ComparisonRows> {
+  return (await readCompareRows(db, { named: cityIds, max: Math.max(cityIds.length, 1), part }, []))!.comparison!;
 }
 
 /**
  * Per SDG goal (of `goals`) and city (of `cityIds`): the city's first `limit` KPIs tagged with
- * one of the goal's targets, in the city's KPI order: what {@link readComparisonRows} leaves out
+ * one of the goal's targets, in the city's KPI order: what {@link readCompareRows} leaves out
  * of an overview it counts as folded when the page, knowing the SDG targets, does not fold.
  */
 export async function firstKpisOfGoals(db: Executor, cityIds: readonly string[], goals: readonly number[], limit: number): Promise<GoalKpiRow[]> {
@@ -787,14 +820,19 @@ export async function firstKpisOfGoals(db: Executor, cityIds: readonly string[],
   return firstRows((await db.executeQuery(query)).rows[0]!.first);
 }
 
-/** The row {@link readComparisonRows} reads: JSON columns (parsed by the driver, or text) and a count. */
-interface RawComparisonRow {
-  fresh: string | number;
-  targets: unknown;
-  goals: unknown;
-  same: unknown;
-  national: unknown;
-  first: unknown;
+/** The row {@link readCompareRows} reads: JSON columns (parsed by the driver, or text), a count and a flag; those not asked are absent. */
+interface RawCompareRow {
+  found: unknown;
+  chosen: unknown;
+  prefectures?: unknown;
+  listed?: unknown;
+  total?: string | number;
+  fresh?: boolean;
+  targets?: unknown;
+  goals?: unknown;
+  same?: unknown;
+  national?: unknown;
+  first?: unknown;
 }
 
 /**

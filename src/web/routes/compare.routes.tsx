@@ -1,6 +1,5 @@
 import { Hono } from 'hono';
-import { compareCities, currentComparisonGoalPage, currentComparisonPage, MAX_COMPARED } from '../../summaries/city-comparison.service.ts';
-import { compareChoices } from '../../summaries/national.service.ts';
+import { compareCities, MAX_COMPARED, readComparePage } from '../../summaries/city-comparison.service.ts';
 import type { CityData } from '../../core/city/city.ts';
 import { viewContextOf } from '../request-context.ts';
 import { CompareGoalView, CompareView } from '../views/compare.view.tsx';
@@ -119,31 +118,30 @@ export function compareRoutes(deps: WebDeps): Hono {
       const name = `compare-${query.chosen.map((d) => d.city.id).join('-')}`;
       return format === 'csv' ? csvResponse(compareTable(comparison), name) : jsonResponse(compareJson(comparison), name);
     }
-    // The page: the named cities' rows with the form's choices (one statement), then the chosen
-    // cities' KPI summaries (one more); no city is loaded unless a write to one of them has not
-    // reached its summaries yet (currentComparisonPage).
+    // The page: the named cities, the form's choices and the chosen cities' KPI summaries in one
+    // statement (readComparePage); no city is loaded unless a write to one of them has not
+    // reached its summaries yet.
     const peersOf = c.req.query('peers');
     const peersId = peersOf && CITY_ID.test(peersOf) ? peersOf : null;
     const filter = cityFilterOf(c);
-    const named = [...namedIds(values).ids, ...(peersId ? [peersId] : [])];
     // Without a prefecture or a name, the whole list only while it is short (WHOLE_LIST_SIZE).
     const narrowed = filter.prefecture !== undefined || filter.name !== undefined;
-    const choices = await compareChoices(db, named, goal === undefined ? { filter, narrowedSize: CHOOSER_SIZE, wholeSize: WHOLE_LIST_SIZE } : null);
-    const { found } = choices;
+    const read = await readComparePage(db, store, { named: namedIds(values).ids, peersId, offer: goal === undefined ? { filter, narrowedSize: CHOOSER_SIZE, wholeSize: WHOLE_LIST_SIZE } : null, goal });
+    const { found } = read;
+    // The same cities as read.chosen (the first MAX_COMPARED found, in the order named), with those repeated and unknown.
     const query = await chooseCities(values, async (id) => found.get(id) ?? null, (city) => city.id);
     const { chosen } = query;
     if (goal !== undefined) {
       // `?goal=N`: that shared goal's targets and each city's KPIs on it (a large comparison's overview links here).
-      const page = chosen.length >= 2 ? await currentComparisonGoalPage(db, store, chosen, goal) : null;
-      if (!page) return notFound(c);
-      return htmlPage(c, <CompareGoalView ctx={viewContextOf(c)} page={page} today={clockOf(deps).todayInTokyo()} />);
+      if (!read.goalPage) return notFound(c);
+      return htmlPage(c, <CompareGoalView ctx={viewContextOf(c)} page={read.goalPage} today={clockOf(deps).todayInTokyo()} />);
     }
     const selected = chosen.map((city) => city.id);
     // `?peers=<city>` offers that city's peers by population (issue 15.6) instead of the directory.
     const peerCity = peersId ? (found.get(peersId) ?? null) : null;
-    // Independent reads in one round.
-    const [comparison, peers] = await Promise.all([chosen.length >= 2 ? currentComparisonPage(db, store, chosen) : null, peerCity ? cityPeers(db, peerCity, PEER_LIST_SIZE) : null]);
-    const { cities, total, prefectures } = choices;
+    const peers = peerCity ? await cityPeers(db, peerCity, PEER_LIST_SIZE) : null;
+    const comparison = read.comparison;
+    const { cities, total, prefectures } = read.choices;
     const listed = narrowed || total <= WHOLE_LIST_SIZE ? cities : [];
     const candidates = peers && peerCity ? [peerCity, ...peers.peers] : listed;
     const offered = [...chosen, ...candidates.filter((city) => !selected.includes(city.id))];
