@@ -407,7 +407,7 @@ function goalPageFromRows(cities: readonly City[], goalNumber: number, rows: Com
 
 /**
  * The compare page's content for `cities` (two to {@link MAX_COMPARED}, in the order chosen)
- * from their KPI summaries, whether or not they hold every write ({@link currentComparisonPage}
+ * from their KPI summaries, whether or not they hold every write ({@link readComparePage}
  * checks that): one statement ({@link readComparisonRows}), rarely two.
  */
 export async function comparisonPage(db: Executor, cities: readonly City[]): Promise<ComparisonPage> {
@@ -423,29 +423,12 @@ export async function comparisonGoalPage(db: Executor, cities: readonly City[], 
   return goalPageFromRows(cities, goalNumber, await goalRows(db, cities, goalNumber));
 }
 
-/** What {@link currentComparisonPage} needs of the city store (CityDataStore). */
+/** What {@link readComparePage} needs of the city store (CityDataStore). */
 export interface ComparedCitySource {
   /** `read()` unless a write of this process to one of `cityIds` has not reached its summaries (CityDataStore.whileSummarised). */
   whileSummarised<T>(cityIds: readonly string[], read: () => Promise<T | undefined>): Promise<T | undefined>;
   /** The city's public data, loaded whole (null for an unknown city). */
   get(cityId: string): Promise<CityData | null>;
-}
-
-/**
- * The chosen cities' summary rows when they hold every write whose response was returned, else
- * undefined: `read` unless a write of this process to one of them has not reached its summaries
- * (`source.whileSummarised`), and only if the statement found every city's summaries as new as
- * its data (`summarized_revision ≥ revision`, bumped before a writer in another process answers),
- * in the same snapshot as the rows.
- */
-function freshRows(source: ComparedCitySource, cities: readonly City[], read: () => Promise<ComparisonRows>): Promise<ComparisonRows | undefined> {
-  return source.whileSummarised(
-    cities.map((c) => c.id),
-    async () => {
-      const rows = await read();
-      return rows.fresh ? rows : undefined;
-    },
-  );
 }
 
 /**
@@ -463,26 +446,6 @@ export interface ComparisonPageRead {
   readonly page: ComparisonPage;
   /** Per definition key of `page.sameKpis`: the cities measuring it nationally (from the summaries). */
   readonly nationalCounts: ReadonlyMap<string, number>;
-}
-
-/**
- * The compare page's content for `cities` that never shows data older than a write whose response
- * was returned: from the summaries ({@link comparisonPage}, with the national counts, in one
- * statement) when every chosen city's summaries hold every write to it ({@link freshRows}), else
- * ({@link comparisonPageOf} of the cities loaded whole and compared, and the national counts of
- * its groups). At most {@link MAX_COMPARED} cities.
- */
-export async function currentComparisonPage(db: Executor, source: ComparedCitySource, cities: readonly City[]): Promise<ComparisonPageRead> {
-  const rows = await freshRows(source, cities, () => overviewRows(db, cities));
-  if (rows) return { page: await pageFromRows(db, cities, rows), nationalCounts: rows.nationalCounts };
-  return loadedPage(db, source, cities);
-}
-
-/** One shared goal's page, current (as {@link currentComparisonPage}): {@link comparisonGoalPage} or {@link comparisonGoalPageOf}; null when the goal is not shared. */
-export async function currentComparisonGoalPage(db: Executor, source: ComparedCitySource, cities: readonly City[], goalNumber: number): Promise<ComparisonGoalPage | null> {
-  const rows = await freshRows(source, cities, () => goalRows(db, cities, goalNumber));
-  if (rows) return goalPageFromRows(cities, goalNumber, rows);
-  return comparisonGoalPageOf(await loadedComparison(source, cities), goalNumber);
 }
 
 /** What the compare page (`/compare`, routes/compare.routes.tsx) asks to read. */
@@ -521,7 +484,7 @@ export interface ComparePageRead {
  * than a write whose response was returned: the summaries are used only when no write of this
  * process to a named city is pending (`source.whileSummarised`, before and after the read) and
  * the statement found every chosen city's summaries as new as its data; else the chosen cities
- * are loaded whole and compared ({@link currentComparisonPage}'s fallback), the same content.
+ * are loaded whole and compared ({@link comparisonPageOf}, {@link comparisonGoalPageOf}), the same content.
  */
 export async function readComparePage(db: Executor, source: ComparedCitySource, request: CompareRequest): Promise<ComparePageRead> {
   const { offer } = request;

@@ -10,8 +10,8 @@ import {
   compareCities,
   comparisonGoalPage,
   comparisonPage,
-  currentComparisonGoalPage,
-  currentComparisonPage,
+  readComparePage,
+  type ComparedCitySource,
   KPIS_SHOWN_PER_THEME,
   MAX_COMPARED,
   type CityComparison,
@@ -215,15 +215,14 @@ describeStaffApp(
         },
         get: (id: string) => ctx.store.get(id),
       };
+      const read = (source: ComparedCitySource, ids: readonly string[], goal?: number) => readComparePage(ctx.db, source, { named: ids, peersId: null, offer: null, goal });
       for (const ids of SETS) {
-        const found = await citiesById(ctx.db, ids);
-        const cities = ids.map((id) => found.get(id)!);
-        const fromLoaded = await currentComparisonPage(ctx.db, lagging, cities);
-        const fromSummaries = await currentComparisonPage(ctx.db, fresh, cities);
+        const fromLoaded = (await read(lagging, ids)).comparison!;
+        const fromSummaries = (await read(fresh, ids)).comparison!;
         expect(fromSummaries, ids.join(',')).toEqual(fromLoaded);
         for (const goal of sdgGoals) {
-          const a = await currentComparisonGoalPage(ctx.db, lagging, cities, goal.number);
-          const b = await currentComparisonGoalPage(ctx.db, fresh, cities, goal.number);
+          const a = (await read(lagging, ids, goal.number)).goalPage;
+          const b = (await read(fresh, ids, goal.number)).goalPage;
           expect(b, `${ids.join(',')} goal ${goal.number}`).toEqual(a);
           if (a && b) for (const lang of ['ja', 'en'] as const) expect(goalHtml(b, lang)).toBe(goalHtml(a, lang));
         }

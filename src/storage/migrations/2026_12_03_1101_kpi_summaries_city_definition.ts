@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 
 /*
  * Issue 11.5: the compare page finds the definition keys two or more of the chosen cities share
- * (summary.repository.ts readComparisonRows). Without this index that read every chosen city's
+ * (summary.repository.ts readCompareRows). Without this index that read every chosen city's
  * wide summary rows (some 70 heap pages for two cities of 170 KPIs, most of them off the shared
  * buffers at national scale: 3.8 ms of PostgreSQL CPU per compare miss); with it, an index-only
  * scan of the cities' own keys (a few pages).
