@@ -31,6 +31,7 @@ import { importCompareFixtures } from '../fixtures/compare-cities.ts';
 import { describeStaffApp, type StaffTestApp } from '../support/staff-app.ts';
 import { OVERRIDDEN_KPI, SECOND_OVERRIDDEN_KPI, setUpPublicNotes } from './public-notes-fixture.ts';
 import { StaffClient } from './staff-helpers.ts';
+import { countingStatements } from '../support/statement-counter.ts';
 
 /*
  * Issue 11.1: the compare page is answered from the KPI summaries (comparisonPage), never by
@@ -314,17 +315,10 @@ describeStaffApp(
     it('answers each compare page from one statement with the bytes the cities loaded whole give: every set in ja and en, its overview and all 17 goal pages, odd queries, a city another process wrote', async () => {
       const { ctx } = t();
       await ctx.store.settled();
-      let statements = 0;
-      const counted = ctx.db.withPlugin({
-        transformQuery: (args) => args.node,
-        transformResult: (args) => {
-          statements++;
-          return Promise.resolve(args.result);
-        },
-      });
+      const counted = countingStatements(ctx.db);
       // Two apps, each with its own page cache: one as served, one whose store says its summaries lag a write of this process on every read (each page compares the cities loaded whole).
       const apps = () => ({
-        fresh: createApp({ db: counted, store: ctx.store, clock: fixedClock(TODAY) }),
+        fresh: createApp({ db: counted.db, store: ctx.store, clock: fixedClock(TODAY) }),
         lagging: createApp({ db: ctx.db, store: Object.create(ctx.store, { whileSummarised: { value: async () => undefined } }) as typeof ctx.store, clock: fixedClock(TODAY) }),
       });
       let { fresh, lagging } = apps();
@@ -346,7 +340,7 @@ describeStaffApp(
       const loads: string[] = [];
       const get = ctx.store.get.bind(ctx.store);
       const same = async (path: string) => {
-        statements = 0;
+        counted.reset();
         loads.length = 0;
         ctx.store.get = (id: string) => (loads.push(id), get(id));
         let a: Response;
@@ -358,7 +352,7 @@ describeStaffApp(
         const b = await lagging.request(path);
         expect(a.status, path).toBe(b.status);
         expect(await a.text(), path).toBe(await b.text());
-        return statements;
+        return counted.count();
       };
       for (const ids of SETS) {
         for (const path of pathsOf(ids)) {
