@@ -1,7 +1,7 @@
 import { sql, type RawBuilder, type SelectQueryBuilder } from 'kysely';
 import type { CityRow } from '../cities/city.table.ts';
 import { inTransaction, type Executor } from '../storage/database.ts';
-import { usePreparedStatement } from '../storage/prepared-statements.ts';
+import { StatementTemplates, templateMarker, usePreparedStatement } from '../storage/prepared-statements.ts';
 import { summaryDb, type SummaryDatabase, type CityPageSummariesTable, type PlanPageSummariesTable, type KpiSummaryNodesTable, type KpiSummariesTable, type KpiSummaryRow, type KpiSummaryTargetsTable, type SearchEntriesTable, type SearchEntryRow } from './summary.table.ts';
 
 /**
@@ -164,8 +164,8 @@ function cityListQuery(db: Executor, filter: CityListFilter) {
     );
 }
 
-/** A query of cities rows in the order of {@link listCityRowsPaged}. */
-function inCityListOrder<Q extends SelectQueryBuilder<SummaryDatabase, 'cities', CityRow>>(q: Q, prefectureOrder: readonly string[]): Q {
+/** A query of cities rows in the order of {@link listCityRowsPaged} (`prefectureOrder`: the prefectures' names in order, or a statement marker for them). */
+function inCityListOrder<Q extends SelectQueryBuilder<SummaryDatabase, 'cities', CityRow>>(q: Q, prefectureOrder: readonly string[] | string): Q {
   const byCode = sql<number>`case when cities.local_government_code ~ '^[0-9]{6}$' then cast(substr(cities.local_government_code, 1, 2) as integer) end`;
   const order = sql<number>`coalesce(array_position(${sql.val(prefectureOrder)}::text[], cities.prefecture), ${byCode})`;
   return q.orderBy(sql`${order} nulls last`).orderBy('cities.prefecture').orderBy(sql`cities.local_government_code nulls last`).orderBy('cities.id') as Q;
@@ -712,31 +712,37 @@ export interface CompareRows {
  */
 export async function readCompareRows(db: Executor, q: CompareRowsQuery, prefectureOrder: readonly string[]): Promise<CompareRows> {
   const named = [...new Set(q.named)];
+  const also = q.also ?? [];
   const list = q.choices?.list ?? null;
-  const withCounts = q.choices !== undefined && (q.choices.prefectures || (list !== null && 'whole' in list));
-  const ctes = [sql`chosen as (select c.id, u.ord from unnest(array[${sql.join(named)}]::text[]) with ordinality as u(id, ord) join cities c on c.id = u.id order by u.ord limit ${literal(q.max)})`];
-  const columns = [
-    sql`(select coalesce(json_agg(c), '[]') from cities c where c.id in ${valuesOf([...named, ...(q.also ?? [])], 'text')}) as found`,
-    sql`(select coalesce(json_agg(id order by ord), '[]') from chosen) as chosen`,
-  ];
-  if (withCounts) ctes.push(sql`p as (select prefecture, max(prefecture_en) as prefecture_en, count(*) as n from cities group by prefecture)`);
-  if (q.choices?.prefectures) columns.push(sql`(select coalesce(json_agg(json_build_array(prefecture, prefecture_en, n)), '[]') from p) as prefectures`);
-  if (list !== null) {
-    const all = summaryDb(db).selectFrom('cities');
-    const listed =
-      'whole' in list
-        ? inCityListOrder(all.selectAll('cities'), prefectureOrder).where(sql<boolean>`(select coalesce(sum(n), 0) from p) <= ${literal(list.whole)}`).limit(literal(list.whole))
-        : inCityListOrder(cityListQuery(db, list.filter).selectAll('cities'), prefectureOrder).limit(literal(list.limit));
-    const total = 'whole' in list ? sql`(select coalesce(sum(n), 0) from p)` : sql`(${cityListQuery(db, list.filter).select((eb) => eb.fn.countAll().as('n'))})`;
-    columns.push(sql`(select coalesce(json_agg(l), '[]') from (${listed}) l) as listed`, sql`${total} as total`);
-  }
-  if (q.part) {
-    const { ctes: partCtes, columns: partColumns } = comparisonParts(sql`(select id from chosen)`, q.part);
-    ctes.push(...partCtes);
-    columns.push(...partColumns);
-  }
-  const query = sql<RawCompareRow>`with ${sql.join(ctes)} select ${sql.join(columns)}`.compile(db);
-  usePreparedStatement(query.sql);
+  const filter = list !== null && 'filter' in list ? list.filter : undefined;
+  const part = q.part;
+  // Everything that changes the statement's text; the values go in at each run.
+  const shape = JSON.stringify([
+    named.length,
+    also.length,
+    q.max,
+    q.choices?.prefectures ?? null,
+    list === null ? null : 'whole' in list ? ['whole', list.whole] : ['filter', list.limit, filter!.prefecture !== undefined, filter!.name !== undefined],
+    part === undefined ? null : part.page === 'goal' ? ['goal', part.limit] : ['overview', part.limit, part.foldAbove],
+  ]);
+  const values: Record<string, unknown> = { order: prefectureOrder, prefecture: filter?.prefecture, name: filter?.name, goal: part?.page === 'goal' ? part.goal : undefined };
+  named.forEach((id, i) => (values[`n${i}`] = id));
+  also.forEach((id, i) => (values[`a${i}`] = id));
+  const marked: MarkedCompareQuery = {
+    named: named.map((_, i) => templateMarker(`n${i}`)),
+    also: also.map((_, i) => templateMarker(`a${i}`)),
+    max: q.max,
+    ...(q.choices
+      ? {
+          choices: {
+            prefectures: q.choices.prefectures,
+            list: list === null ? null : 'whole' in list ? list : { filter: { prefecture: filter!.prefecture === undefined ? undefined : templateMarker('prefecture'), name: filter!.name === undefined ? undefined : templateMarker('name') }, limit: list.limit },
+          },
+        }
+      : {}),
+    ...(part ? { part: part.page === 'goal' ? { ...part, goal: templateMarker('goal') } : part } : {}),
+  };
+  const query = compareTemplates.get(db, shape, () => compareRowsStatement(db, marked, templateMarker('order')).compile(db), values);
   const row = (await db.executeQuery(query)).rows[0]!;
   const cityRows = (value: unknown) => jsonOf<CityRow[]>(value).map((r) => ({ ...r, created_at: new Date(r.created_at) }));
   return {
@@ -758,8 +764,45 @@ export async function readCompareRows(db: Executor, q: CompareRowsQuery, prefect
   };
 }
 
+/** Statements of {@link readCompareRows}, compiled once per shape (some 4–6 kB of SQL each; a page asks a few shapes). */
+const compareTemplates = new StatementTemplates<RawCompareRow>(512 * 1024);
+
+/** A {@link CompareRowsQuery} with {@link templateMarker}s where its values go (the goal's too). */
+type MarkedCompareQuery = Omit<CompareRowsQuery, 'part'> & { readonly part?: MarkedPart };
+
+/** A {@link ComparisonPart} whose goal may be a marker. */
+type MarkedPart = Exclude<ComparisonPart, { page: 'goal' }> | { readonly page: 'goal'; readonly goal: number | string; readonly limit: number };
+
+/** The statement of {@link readCompareRows} (see there), built from a query with markers (`prefectureOrder` one too). */
+function compareRowsStatement(db: Executor, q: MarkedCompareQuery, prefectureOrder: string) {
+  const list = q.choices?.list ?? null;
+  const withCounts = q.choices !== undefined && (q.choices.prefectures || (list !== null && 'whole' in list));
+  const ctes = [sql`chosen as (select c.id, u.ord from unnest(array[${sql.join(q.named)}]::text[]) with ordinality as u(id, ord) join cities c on c.id = u.id order by u.ord limit ${literal(q.max)})`];
+  const columns = [
+    sql`(select coalesce(json_agg(c), '[]') from cities c where c.id in ${valuesOf([...q.named, ...(q.also ?? [])], 'text')}) as found`,
+    sql`(select coalesce(json_agg(id order by ord), '[]') from chosen) as chosen`,
+  ];
+  if (withCounts) ctes.push(sql`p as (select prefecture, max(prefecture_en) as prefecture_en, count(*) as n from cities group by prefecture)`);
+  if (q.choices?.prefectures) columns.push(sql`(select coalesce(json_agg(json_build_array(prefecture, prefecture_en, n)), '[]') from p) as prefectures`);
+  if (list !== null) {
+    const all = summaryDb(db).selectFrom('cities');
+    const listed =
+      'whole' in list
+        ? inCityListOrder(all.selectAll('cities'), prefectureOrder).where(sql<boolean>`(select coalesce(sum(n), 0) from p) <= ${literal(list.whole)}`).limit(literal(list.whole))
+        : inCityListOrder(cityListQuery(db, list.filter).selectAll('cities'), prefectureOrder).limit(literal(list.limit));
+    const total = 'whole' in list ? sql`(select coalesce(sum(n), 0) from p)` : sql`(${cityListQuery(db, list.filter).select((eb) => eb.fn.countAll().as('n'))})`;
+    columns.push(sql`(select coalesce(json_agg(l), '[]') from (${listed}) l) as listed`, sql`${total} as total`);
+  }
+  if (q.part) {
+    const { ctes: partCtes, columns: partColumns } = comparisonParts(sql`(select id from chosen)`, q.part);
+    ctes.push(...partCtes);
+    columns.push(...partColumns);
+  }
+  return sql<RawCompareRow>`with ${sql.join(ctes)} select ${sql.join(columns)}`;
+}
+
 /** The CTEs and columns of {@link readCompareRows} that read the summaries of the cities `ids` (a set expression) for one page. */
-function comparisonParts(ids: RawBuilder<unknown>, part: ComparisonPart): { ctes: RawBuilder<unknown>[]; columns: RawBuilder<unknown>[] } {
+function comparisonParts(ids: RawBuilder<unknown>, part: MarkedPart): { ctes: RawBuilder<unknown>[]; columns: RawBuilder<unknown>[] } {
   const onGoal = part.page === 'goal' ? sql`and goal in ${valuesOf([part.goal], 'int')}` : sql``;
   const ctes = [
     sql`t as (
