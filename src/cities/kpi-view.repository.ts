@@ -1,8 +1,7 @@
-import { CompiledQuery, sql } from 'kysely';
-import { LRUCache } from 'lru-cache';
+import { sql, type CompiledQuery } from 'kysely';
 import { jsonArrayFrom, jsonObjectFrom } from 'kysely/helpers/postgres';
 import type { Executor } from '../storage/database.ts';
-import { usePreparedStatement } from '../storage/prepared-statements.ts';
+import { StatementTemplates, templateMarker } from '../storage/prepared-statements.ts';
 import { cityRowQuery } from './city.repository.ts';
 import { sourceDocumentsQuery } from './source-document.repository.ts';
 import { kpiRowsQuery, kpiSdgTargetsQuery } from '../kpis/kpi.repository.ts';
@@ -123,26 +122,13 @@ type KpiViewRow = Awaited<ReturnType<ReturnType<typeof kpiViewQuery>['executeTak
  * Bounded in bytes (a shape's SQL is some 7 KB; a handle holds a few shapes). On PostgreSQL the
  * statement is prepared (storage/prepared-statements.ts).
  */
-const compiled = new WeakMap<object, LRUCache<string, CompiledQuery<KpiViewRow>>>();
-
-/** A parameter marker: NUL never occurs in a PostgreSQL text value, so no real value holds one. */
-const marker = (name: string) => `\u0000${name}\u0000`;
+const templates = new StatementTemplates<KpiViewRow>(256 * 1024);
 
 function compiledKpiView(db: Executor, cityId: string, slugs: readonly string[], withHistory: boolean): CompiledQuery<KpiViewRow> {
-  let shapes = compiled.get(db);
-  if (!shapes) compiled.set(db, (shapes = new LRUCache({ maxSize: 256 * 1024, sizeCalculation: (q) => q.sql.length * 2 + 64 })));
-  const shape = `${slugs.length}:${withHistory}`;
-  let template = shapes.get(shape);
-  if (!template) {
-    template = kpiViewQuery(db, marker('city'), slugs.map((_, i) => marker(`slug${i}`)), withHistory).compile();
-    shapes.set(shape, template);
-    // Planning this statement costs the server several times what running it does.
-    usePreparedStatement(template.sql);
-  }
-  const values = new Map<string, string>([[marker('city'), cityId], ...slugs.map((s, i) => [marker(`slug${i}`), s] as const)]);
+  const values: Record<string, string> = { city: cityId };
+  slugs.forEach((s, i) => (values[`slug${i}`] = s));
   // A marker may stand inside a parameter (a review key prefix is the slug and '@').
-  const parameters = template.parameters.map((p) => (typeof p === 'string' && p.includes('\u0000') ? p.replace(/\u0000[a-z0-9]+\u0000/g, (m) => values.get(m)!) : p));
-  return CompiledQuery.raw(template.sql, parameters) as CompiledQuery<KpiViewRow>;
+  return templates.get(db, `${slugs.length}:${withHistory}`, () => kpiViewQuery(db, templateMarker('city'), slugs.map((_, i) => templateMarker(`slug${i}`)), withHistory).compile(), values);
 }
 
 /** A row read as JSON with its timestamp `columns` (ISO text or null) turned into Dates, typed as the row the query gives alone. */

@@ -1,4 +1,4 @@
-import type { PostgresPool, PostgresPoolClient } from 'kysely';
+import { CompiledQuery, type PostgresPool, type PostgresPoolClient } from 'kysely';
 import { LRUCache } from 'lru-cache';
 
 /*
@@ -44,4 +44,56 @@ function preparing(client: PostgresPoolClient): PostgresPoolClient {
       };
     },
   });
+}
+
+/**
+ * A marker standing for a value in a statement compiled once ({@link StatementTemplates}): NUL
+ * never occurs in a PostgreSQL text value, so no real value holds one. `name` is lower-case
+ * letters and digits.
+ */
+export function templateMarker(name: string): string {
+  return `\u0000${name}\u0000`;
+}
+
+/**
+ * Statements compiled once per shape and database handle, with {@link templateMarker}s where each
+ * run's values go: building and compiling a statement of many nested queries costs the app about
+ * as much CPU as reading its answer (the KPI page's, the compare page's). Each shape's SQL is
+ * registered as a prepared statement ({@link usePreparedStatement}). Bounded in bytes per handle.
+ */
+export class StatementTemplates<R> {
+  private readonly byDb = new WeakMap<object, LRUCache<string, CompiledQuery<R>>>();
+
+  /** `maxBytes`: the SQL kept per database handle (a shape is some kilobytes of text). */
+  constructor(private readonly maxBytes: number) {}
+
+  /**
+   * The statement of `shape` (everything that changes its text) on `db` with `values` by marker
+   * name: `build` compiles it with {@link templateMarker}s as values, once per shape. A parameter
+   * that is a marker becomes its value (of any type); a text parameter holding markers gets each
+   * replaced by its value's text (a key prefix made of a slug and '@').
+   */
+  get(db: object, shape: string, build: () => CompiledQuery<R>, values: Readonly<Record<string, unknown>>): CompiledQuery<R> {
+    let shapes = this.byDb.get(db);
+    if (!shapes) this.byDb.set(db, (shapes = new LRUCache({ maxSize: this.maxBytes, sizeCalculation: (q) => q.sql.length * 2 + 64 })));
+    let template = shapes.get(shape);
+    if (!template) {
+      template = build();
+      shapes.set(shape, template);
+    }
+    // Every run (a no-op once registered): the registry may have let the text go since.
+    usePreparedStatement(template.sql);
+    const parameters = template.parameters.map((p) => {
+      if (typeof p !== 'string' || !p.includes('\u0000')) return p;
+      const whole = /^\u0000([a-z0-9]+)\u0000$/.exec(p);
+      if (whole) return valueOf(values, whole[1]!);
+      return p.replace(/\u0000([a-z0-9]+)\u0000/g, (_, name: string) => String(valueOf(values, name)));
+    });
+    return CompiledQuery.raw(template.sql, parameters) as CompiledQuery<R>;
+  }
+}
+
+function valueOf(values: Readonly<Record<string, unknown>>, name: string): unknown {
+  if (!Object.hasOwn(values, name)) throw new Error(`no value for the statement marker "${name}"`);
+  return values[name];
 }

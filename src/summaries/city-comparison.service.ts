@@ -7,8 +7,11 @@ import type { TimePoint } from '../core/time/time-point.ts';
 import { parseTimePointIso, timePointEnd } from '../core/time/time-point.ts';
 import type { Executor } from '../storage/database.ts';
 import { cityKpis, type CityKpi } from './sdg-overview.service.ts';
-import { citiesWithFreshSummaries, firstKpisPerGoal, goalTotalsOfCities, sharedDefinitionKpis, targetCountsOfCities, type GoalKpiRow } from './summary.repository.ts';
-import type { KpiSummaryRow, SummarySeriesJson, SummaryTargetJson } from './summary.table.ts';
+import { definitionCityCounts, firstKpisOfGoals, readCompareRows, readComparisonRows, type CityListFilter, type ComparisonPart, type ComparisonRows, type CompareRows, type CompareRowsQuery, type GoalKpiRow, type SameDefinitionRow, type ThemeCountRow } from './summary.repository.ts';
+import { cityFromRow } from '../cities/city-data.service.ts';
+import { PREFECTURE_ORDER } from '../core/city/prefectures.ts';
+import { inPrefectureOrder, type PrefectureCount } from './national.service.ts';
+import type { SummarySeriesJson, SummaryTargetJson } from './summary.table.ts';
 
 /** A theme (an SDG goal or target) two or more of the compared cities address, with each city's KPIs on it. */
 export interface ComparedTheme<T> {
@@ -290,13 +293,10 @@ export function comparisonGoalPageOf(c: CityComparison, goalNumber: number): Com
   return { cities: c.cities, goal: theme.theme, sharedGoals: c.sharedGoals.map((g) => g.theme), sharedTargets: sharedTargetsOf(c).filter((t) => t.target.goal === theme.theme.id), columns };
 }
 
-/** Each city's count per key (`count(key)` of each row), as `[key → city id → n]`. */
-function countsBy<R extends { city_id: string; n: number }, K>(rows: readonly R[], key: (r: R) => K): Map<K, Map<string, number>> {
+/** Each city's count per key, as `[key → city id → n]`. */
+function countsBy<K>(rows: readonly ThemeCountRow<K>[]): Map<K, Map<string, number>> {
   const out = new Map<K, Map<string, number>>();
-  for (const r of rows) {
-    const k = key(r);
-    out.set(k, (out.get(k) ?? new Map<string, number>()).set(r.city_id, r.n));
-  }
+  for (const r of rows) out.set(r.key, (out.get(r.key) ?? new Map<string, number>()).set(r.city_id, r.n));
   return out;
 }
 
@@ -307,8 +307,8 @@ function sharedColumns(cities: readonly City[], counts: ReadonlyMap<string, numb
 }
 
 /** The shared targets (UN order) of per-target counts. */
-function sharedTargetsFrom(cities: readonly City[], rows: readonly { city_id: string; target: string; n: number }[]): SharedTarget[] {
-  const perTarget = countsBy(rows, (r) => r.target);
+function sharedTargetsFrom(cities: readonly City[], rows: readonly ThemeCountRow<string>[]): SharedTarget[] {
+  const perTarget = countsBy(rows);
   return [...perTarget.keys()]
     .sort((a, b) => (UN_ORDER.get(a) ?? 1e9) - (UN_ORDER.get(b) ?? 1e9))
     .flatMap((id) => {
@@ -319,68 +319,111 @@ function sharedTargetsFrom(cities: readonly City[], rows: readonly { city_id: st
 }
 
 /** The shared goals (goal order) of per-goal counts. */
-function sharedGoalsFrom(cities: readonly City[], rows: readonly { city_id: string; goal: number; n: number }[]): SharedGoalCount[] {
-  const perGoal = countsBy(rows, (r) => r.goal);
+function sharedGoalsFrom(cities: readonly City[], rows: readonly ThemeCountRow<number>[]): SharedGoalCount[] {
+  const perGoal = countsBy(rows);
   return sdgGoals.flatMap((goal) => {
     const columns = sharedColumns(cities, perGoal.get(goal.number));
     return columns ? [{ goal, columns }] : [];
   });
 }
 
-/** The shared goals' counts with each city's first KPIs on them (rows of {@link firstKpisPerGoal}). */
+/** The shared goals' counts with each city's first KPIs on them (rows of {@link readCompareRows} or {@link firstKpisOfGoals}). */
 function withFirstKpis(cities: readonly City[], goals: readonly SharedGoalCount[], rows: readonly GoalKpiRow[]): SharedGoal[] {
   const cityById = new Map(cities.map((c) => [c.id, c]));
   const kpis = new Map<string, ComparedKpi[]>();
   for (const r of rows) {
     const key = `${r.goal} ${r.city_id}`;
-    kpis.set(key, [...(kpis.get(key) ?? []), comparedKpiFromSummary(cityById.get(r.city_id)!, r)]);
+    const list = kpis.get(key);
+    const item = comparedKpiFromSummary(cityById.get(r.city_id)!, r);
+    if (list) list.push(item);
+    else kpis.set(key, [item]);
   }
   return goals.map(({ goal, columns }) => ({ goal, columns: columns.map((col) => ({ ...col, kpis: kpis.get(`${goal.number} ${col.city.id}`) ?? [] })) }));
 }
 
-/**
- * The compare page's content for `cities` (two to {@link MAX_COMPARED}, in the order chosen)
- * from their KPI summaries: counts per shared target and goal and the same-definition groups
- * with their series (three indexed queries over the chosen cities' rows), then, unless the
- * comparison folds ({@link COMPARE_ROWS_ON_ONE_PAGE}), the first KPIs per shared goal (a fourth).
- * The summaries are rebuilt in the background after a write (CityDataStore.signal), as for the
- * SDG pages; the page cache keys this page by the cross-city version, which moves only once they
- * are rebuilt, so a page drawn in between is not kept past it.
- */
-export async function comparisonPage(db: Executor, cities: readonly City[]): Promise<ComparisonPage> {
-  const ids = cities.map((c) => c.id);
-  const [targetRows, goalRows, sameRows] = await Promise.all([targetCountsOfCities(db, ids), goalTotalsOfCities(db, ids), sharedDefinitionKpis(db, ids)]);
-  const sharedTargets = sharedTargetsFrom(cities, targetRows);
-  const counts = sharedGoalsFrom(cities, goalRows);
+/** What the overview reads of the compared cities' summaries ({@link readCompareRows}). */
+const OVERVIEW: ComparisonPart = { page: 'overview', limit: KPIS_SHOWN_PER_THEME, foldAbove: COMPARE_ROWS_ON_ONE_PAGE };
 
+/** What goal `goal`'s page reads of the compared cities' summaries ({@link readCompareRows}). */
+const goalPart = (goal: number): ComparisonPart => ({ page: 'goal', goal, limit: KPIS_SHOWN_PER_THEME });
+
+/** The overview's rows for `cities`. */
+function overviewRows(db: Executor, cities: readonly City[]): Promise<ComparisonRows> {
+  return readComparisonRows(
+    db,
+    cities.map((c) => c.id),
+    OVERVIEW,
+  );
+}
+
+/** A goal page's rows for `cities`. */
+function goalRows(db: Executor, cities: readonly City[], goalNumber: number): Promise<ComparisonRows> {
+  return readComparisonRows(
+    db,
+    cities.map((c) => c.id),
+    goalPart(goalNumber),
+  );
+}
+
+/**
+ * The compare page's content from the rows of {@link readCompareRows}: the counts per shared
+ * target and goal, the same-definition groups with their series, and unless the comparison folds
+ * ({@link COMPARE_ROWS_ON_ONE_PAGE}) the first KPIs per shared goal (read with the rows; in a
+ * second statement only when the rows counted a fold the SDG targets known here do not make).
+ */
+async function pageFromRows(db: Executor, cities: readonly City[], rows: ComparisonRows): Promise<ComparisonPage> {
+  const sharedTargets = sharedTargetsFrom(cities, rows.targets);
+  const counts = sharedGoalsFrom(cities, rows.goals);
   const cityById = new Map(cities.map((c) => [c.id, c]));
-  const order = new Map(ids.map((id, i) => [id, i]));
+  const order = new Map(cities.map((c, i) => [c.id, i]));
   const groups = new Map<string, IndexedComparedKpi[]>();
-  for (const r of [...sameRows].sort((a, b) => order.get(a.city_id)! - order.get(b.city_id)! || a.position - b.position)) {
-    groups.set(r.definition_key, [...(groups.get(r.definition_key) ?? []), indexedFromSummary(comparedKpiFromSummary(cityById.get(r.city_id)!, r), r)]);
+  for (const r of [...rows.same].sort((a, b) => order.get(a.city_id)! - order.get(b.city_id)! || a.position - b.position)) {
+    const item = indexedFromSummary(comparedKpiFromSummary(cityById.get(r.city_id)!, r), r);
+    const group = groups.get(r.definition_key);
+    if (group) group.push(item);
+    else groups.set(r.definition_key, [item]);
   }
   const sameKpis = [...groups.entries()].map(([key, kpis]) => ({ key, ...(key.startsWith(INDICATOR_KEY) ? { indicator: key.slice(INDICATOR_KEY.length) } : {}), kpis }));
   if (comparisonFolds(sharedTargets.length, counts)) return { cities, sharedTargets, sameKpis, folded: true, sharedGoals: counts };
-  const first = await firstKpisPerGoal(db, ids, KPIS_SHOWN_PER_THEME);
+  const first =
+    rows.first ??
+    (await firstKpisOfGoals(
+      db,
+      cities.map((c) => c.id),
+      counts.map((g) => g.goal.number),
+      KPIS_SHOWN_PER_THEME,
+    ));
   return { cities, sharedTargets, sameKpis, folded: false, sharedGoals: withFirstKpis(cities, counts, first) };
+}
+
+/** One shared goal's page from the rows of {@link readCompareRows}; null when the cities do not share the goal. */
+function goalPageFromRows(cities: readonly City[], goalNumber: number, rows: ComparisonRows): ComparisonGoalPage | null {
+  const goals = sharedGoalsFrom(cities, rows.goals);
+  const here = goals.find((g) => g.goal.number === goalNumber);
+  if (!here) return null;
+  const [shared] = withFirstKpis(cities, [here], rows.first ?? []);
+  return { cities, goal: here.goal, sharedGoals: goals.map((g) => g.goal), sharedTargets: sharedTargetsFrom(cities, rows.targets), columns: shared!.columns };
+}
+
+/**
+ * The compare page's content for `cities` (two to {@link MAX_COMPARED}, in the order chosen)
+ * from their KPI summaries, whether or not they hold every write ({@link readComparePage}
+ * checks that): one statement ({@link readComparisonRows}), rarely two.
+ */
+export async function comparisonPage(db: Executor, cities: readonly City[]): Promise<ComparisonPage> {
+  return pageFromRows(db, cities, await overviewRows(db, cities));
 }
 
 /**
  * One shared goal's page (`?goal=N`) for `cities` from their KPI summaries: the goal's shared
  * targets, every shared goal (to move between them) and each city's first KPIs on the goal, in
- * three indexed queries over the chosen cities' rows; null when the cities do not share the goal.
+ * one statement; null when the cities do not share the goal.
  */
 export async function comparisonGoalPage(db: Executor, cities: readonly City[], goalNumber: number): Promise<ComparisonGoalPage | null> {
-  const ids = cities.map((c) => c.id);
-  const [targetRows, goalRows, first] = await Promise.all([targetCountsOfCities(db, ids, goalNumber), goalTotalsOfCities(db, ids), firstKpisPerGoal(db, ids, KPIS_SHOWN_PER_THEME, [goalNumber])]);
-  const goals = sharedGoalsFrom(cities, goalRows);
-  const here = goals.find((g) => g.goal.number === goalNumber);
-  if (!here) return null;
-  const [shared] = withFirstKpis(cities, [here], first);
-  return { cities, goal: here.goal, sharedGoals: goals.map((g) => g.goal), sharedTargets: sharedTargetsFrom(cities, targetRows), columns: shared!.columns };
+  return goalPageFromRows(cities, goalNumber, await goalRows(db, cities, goalNumber));
 }
 
-/** What {@link currentComparisonPage} needs of the city store (CityDataStore). */
+/** What {@link readComparePage} needs of the city store (CityDataStore). */
 export interface ComparedCitySource {
   /** `read()` unless a write of this process to one of `cityIds` has not reached its summaries (CityDataStore.whileSummarised). */
   whileSummarised<T>(cityIds: readonly string[], read: () => Promise<T | undefined>): Promise<T | undefined>;
@@ -389,34 +432,94 @@ export interface ComparedCitySource {
 }
 
 /**
- * A compare page's content for `cities` that never shows data older than a write whose response
- * was returned: `fromSummaries` when every chosen city's summaries hold every write to it, else,
- * while a write's rebuild has not landed (here: `summariesPending`; in another process:
- * `summarized_revision < revision`, bumped before the writer answers), `fromLoaded` of the chosen
- * cities loaded whole and compared, the same content as the summaries give once rebuilt. At most
- * {@link MAX_COMPARED} cities, one small indexed read to decide.
+ * The chosen cities loaded whole and compared, for a page whose summaries lag a write (the same
+ * content as the summaries give once rebuilt). A city deleted since it was chosen: compared from
+ * what remains, as the summaries would.
  */
-async function currentComparison<T>(db: Executor, source: ComparedCitySource, cities: readonly City[], fromSummaries: () => Promise<T>, fromLoaded: (c: CityComparison) => T): Promise<T> {
-  const ids = cities.map((c) => c.id);
-  const current = await source.whileSummarised(ids, async () => {
-    const fresh = await citiesWithFreshSummaries(db, ids);
-    return ids.every((id) => fresh.has(id)) ? true : undefined;
+async function loadedComparison(source: ComparedCitySource, cities: readonly City[]): Promise<CityComparison> {
+  const loaded = await Promise.all(cities.map((c) => source.get(c.id)));
+  return compareCities(loaded.filter((d): d is CityData => d !== null));
+}
+
+/** The compare page's content and, per same-definition group, how many cities across the country measure its definition. */
+export interface ComparisonPageRead {
+  readonly page: ComparisonPage;
+  /** Per definition key of `page.sameKpis`: the cities measuring it nationally (from the summaries). */
+  readonly nationalCounts: ReadonlyMap<string, number>;
+}
+
+/** What the compare page (`/compare`, routes/compare.routes.tsx) asks to read. */
+export interface CompareRequest {
+  /** Well-formed city ids as the query names them, in order, each once: the first {@link MAX_COMPARED} that exist are compared. */
+  readonly named: readonly string[];
+  /** The city whose peers by population are offered (`?peers=`): looked up, never compared. */
+  readonly peersId: string | null;
+  /**
+   * The form's choices (the overview's; a goal page has no form): with a prefecture or a name,
+   * the first `narrowedSize` matching cities; without, every city while there are at most
+   * `wholeSize` (none above: at national scale the form asks for a prefecture or a name first).
+   */
+  readonly offer: { readonly filter: CityListFilter; readonly narrowedSize: number; readonly wholeSize: number } | null;
+  /** `?goal=N`: that shared goal's page instead of the overview. */
+  readonly goal?: number | undefined;
+}
+
+/** What {@link readComparePage} gives the compare page. */
+export interface ComparePageRead {
+  /** The named cities (and the peers' city) that exist, by id. */
+  readonly found: ReadonlyMap<string, City>;
+  /** The cities compared: the first {@link MAX_COMPARED} named that exist, in the order named. */
+  readonly chosen: readonly City[];
+  /** The cities offered to choose from, how many match the form's filter (every city without one), every prefecture (JIS order); none without `offer`. */
+  readonly choices: { readonly cities: readonly City[]; readonly total: number; readonly prefectures: readonly PrefectureCount[] };
+  /** The overview's content, when two or more cities are chosen and no goal is asked. */
+  readonly comparison: ComparisonPageRead | null;
+  /** Goal `goal`'s page, when asked, two or more cities are chosen and they share it. */
+  readonly goalPage: ComparisonGoalPage | null;
+}
+
+/**
+ * Everything a compare page shows, in one statement on a miss ({@link readCompareRows}: the
+ * named cities, the form's choices and the chosen cities' summaries, issue 11.5), never older
+ * than a write whose response was returned: the summaries are used only when no write of this
+ * process to a named city is pending (`source.whileSummarised`, before and after the read) and
+ * the statement found every chosen city's summaries as new as its data; else the chosen cities
+ * are loaded whole and compared ({@link comparisonPageOf}, {@link comparisonGoalPageOf}), the same content.
+ */
+export async function readComparePage(db: Executor, source: ComparedCitySource, request: CompareRequest): Promise<ComparePageRead> {
+  const { offer } = request;
+  const narrowed = offer !== null && (offer.filter.prefecture !== undefined || offer.filter.name !== undefined);
+  const query: CompareRowsQuery = {
+    named: request.named,
+    max: MAX_COMPARED,
+    also: request.peersId ? [request.peersId] : [],
+    ...(offer ? { choices: { prefectures: true, list: narrowed ? { filter: offer.filter, limit: offer.narrowedSize } : { whole: offer.wholeSize } } } : {}),
+    part: request.goal === undefined ? OVERVIEW : goalPart(request.goal),
+  };
+  let read: CompareRows | undefined;
+  const summarised = await source.whileSummarised(request.named, async () => {
+    read = await readCompareRows(db, query, PREFECTURE_ORDER);
+    return read.comparison?.fresh ? read.comparison : undefined;
   });
-  if (current) return fromSummaries();
-  const loaded = await Promise.all(ids.map((id) => source.get(id)));
-  // A city deleted since it was chosen: compared from what remains, as the summaries would.
-  const found = loaded.filter((d): d is CityData => d !== null);
-  return fromLoaded(compareCities(found));
+  // A write of this process to a named city is pending: the cities and choices alone (the summaries are not used).
+  const rows = read ?? (await readCompareRows(db, { ...query, part: undefined }, PREFECTURE_ORDER));
+  const found = new Map(rows.found.map((r) => [r.id, cityFromRow(r)]));
+  const chosen = rows.chosen.map((id) => found.get(id)!);
+  const choices = { cities: rows.listed.map(cityFromRow), total: rows.total, prefectures: rows.prefectures ? inPrefectureOrder(rows.prefectures) : [] };
+  const base = { found, chosen, choices, comparison: null, goalPage: null };
+  if (chosen.length < 2) return base;
+  if (request.goal !== undefined) {
+    const goalPage = summarised ? goalPageFromRows(chosen, request.goal, summarised) : comparisonGoalPageOf(await loadedComparison(source, chosen), request.goal);
+    return { ...base, goalPage };
+  }
+  if (summarised) return { ...base, comparison: { page: await pageFromRows(db, chosen, summarised), nationalCounts: summarised.nationalCounts } };
+  return { ...base, comparison: await loadedPage(db, source, chosen) };
 }
 
-/** The compare page's content, current ({@link currentComparison}): {@link comparisonPage} or {@link comparisonPageOf}. */
-export function currentComparisonPage(db: Executor, source: ComparedCitySource, cities: readonly City[]): Promise<ComparisonPage> {
-  return currentComparison(db, source, cities, () => comparisonPage(db, cities), comparisonPageOf);
-}
-
-/** One shared goal's page, current ({@link currentComparison}): {@link comparisonGoalPage} or {@link comparisonGoalPageOf}; null when the goal is not shared. */
-export function currentComparisonGoalPage(db: Executor, source: ComparedCitySource, cities: readonly City[], goalNumber: number): Promise<ComparisonGoalPage | null> {
-  return currentComparison(db, source, cities, () => comparisonGoalPage(db, cities, goalNumber), (c) => comparisonGoalPageOf(c, goalNumber));
+/** The overview of `cities` loaded whole and compared, with the national counts of its same-definition groups. */
+async function loadedPage(db: Executor, source: ComparedCitySource, cities: readonly City[]): Promise<ComparisonPageRead> {
+  const page = comparisonPageOf(await loadedComparison(source, cities));
+  return { page, nationalCounts: await definitionCityCounts(db, [...new Set(page.sameKpis.map((g) => g.key))]) };
 }
 
 /** The prefix of a definition key made from an indicator code (kpiDefinitionKey). */
@@ -429,7 +532,7 @@ function summaryFigure(at: string | null, value: number | null, decimals: number
 }
 
 /** A summary row as the compare page shows it. */
-function comparedKpiFromSummary(city: City, r: GoalKpiRow | KpiSummaryRow): ComparedKpi {
+function comparedKpiFromSummary(city: City, r: Omit<GoalKpiRow, 'goal'>): ComparedKpi {
   const targets = (JSON.parse(r.targets_json) as SummaryTargetJson[]).flatMap((t) => summaryFigure(t.at, t.value, t.decimals ?? null) ?? []);
   return {
     city,
@@ -448,7 +551,7 @@ function comparedKpiFromSummary(city: City, r: GoalKpiRow | KpiSummaryRow): Comp
 }
 
 /** A summarised KPI's baseline and public actuals after it (series_json), indexed to the baseline. */
-function indexedFromSummary(k: ComparedKpi, r: KpiSummaryRow): IndexedComparedKpi {
+function indexedFromSummary(k: ComparedKpi, r: SameDefinitionRow): IndexedComparedKpi {
   const base = k.baseline;
   if (!base) return { ...k, series: [], latestIndex: null };
   const after = (JSON.parse(r.series_json) as SummarySeriesJson).flatMap(([at, value, decimals]) => summaryFigure(at, value, decimals ?? null) ?? []);

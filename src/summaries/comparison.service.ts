@@ -39,14 +39,9 @@ export async function cityPeers(db: Executor, city: Pick<City, 'id' | 'populatio
   return { population, band: { from: Math.ceil(population / PEER_FACTOR), to: Math.floor(population * PEER_FACTOR) }, peers: rows.map(cityFromRow), total };
 }
 
-/** The cities of the given ids that exist, by id (one query; the compare page's chosen cities without loading them). */
+/** The cities of the given ids that exist, by id (one query, no city loaded). */
 export async function citiesById(db: Executor, ids: readonly string[]): Promise<ReadonlyMap<string, City>> {
   return new Map((await cityRowsByIds(db, [...new Set(ids)])).map((r) => [r.id, cityFromRow(r)]));
-}
-
-/** How many cities measure each definition (keys of kpi_summaries.definition_key). */
-export async function definitionCounts(db: Executor, keys: readonly string[]): Promise<ReadonlyMap<string, number>> {
-  return definitionCityCounts(db, [...new Set(keys)]);
 }
 
 /** Filters of the same-KPI page. */

@@ -144,17 +144,8 @@ export async function cityDirectory(db: Executor, filter: CityDirectoryFilter, p
   return { cities: page(cards, pageNo, pageSize, total), prefectures: inPrefectureOrder(prefectures) };
 }
 
-/**
- * Cities to choose from (the compare page's checkboxes): the first `limit` of the directory's
- * order matching the filter, how many match, and every prefecture. Unlike {@link cityDirectory}
- * it counts no city's KPIs (200 cities' counts read 35,000 summary rows at national scale).
- */
-export async function cityChoices(db: Executor, filter: CityDirectoryFilter, limit: number): Promise<{ cities: readonly City[]; total: number; prefectures: readonly PrefectureCount[] }> {
-  const [{ rows, total }, prefectures] = await Promise.all([listCityRowsPaged(db, filter, 0, limit, PREFECTURE_ORDER), prefectureCounts(db)]);
-  return { cities: rows.map(cityFromRow), total, prefectures: inPrefectureOrder(prefectures) };
-}
-
-function inPrefectureOrder(prefectures: readonly PrefectureCount[]): PrefectureCount[] {
+/** Prefectures in JIS order (those unknown last, by name): how every prefecture filter lists them. */
+export function inPrefectureOrder(prefectures: readonly PrefectureCount[]): PrefectureCount[] {
   const order = (p: string) => {
     const i = PREFECTURE_ORDER.indexOf(p);
     return i < 0 ? PREFECTURE_ORDER.length : i;

@@ -1,7 +1,8 @@
-import { sql } from 'kysely';
+import { sql, type RawBuilder, type SelectQueryBuilder } from 'kysely';
 import type { CityRow } from '../cities/city.table.ts';
 import { inTransaction, type Executor } from '../storage/database.ts';
-import { summaryDb, type CityPageSummariesTable, type PlanPageSummariesTable, type KpiSummaryNodesTable, type KpiSummariesTable, type KpiSummaryRow, type KpiSummaryTargetsTable, type SearchEntriesTable, type SearchEntryRow } from './summary.table.ts';
+import { StatementTemplates, templateMarker, usePreparedStatement } from '../storage/prepared-statements.ts';
+import { summaryDb, type SummaryDatabase, type CityPageSummariesTable, type PlanPageSummariesTable, type KpiSummaryNodesTable, type KpiSummariesTable, type KpiSummaryRow, type KpiSummaryTargetsTable, type SearchEntriesTable, type SearchEntryRow } from './summary.table.ts';
 
 /**
  * All SQL of the national summaries (issue 11): city revisions, the per-KPI summaries the
@@ -141,7 +142,14 @@ export interface CityListFilter {
  * orders them), then by id for cities without a code.
  */
 export async function listCityRowsPaged(db: Executor, filter: CityListFilter, offset: number, limit: number, prefectureOrder: readonly string[]): Promise<{ rows: CityRow[]; total: number }> {
-  const base = summaryDb(db)
+  const base = cityListQuery(db, filter);
+  const [rows, count] = await Promise.all([inCityListOrder(base.selectAll('cities'), prefectureOrder).offset(offset).limit(limit).execute(), base.select((eb) => eb.fn.countAll<string | number>().as('n')).executeTakeFirstOrThrow()]);
+  return { rows, total: Number(count.n) };
+}
+
+/** The cities matching a {@link CityListFilter} (no columns, no order yet). */
+function cityListQuery(db: Executor, filter: CityListFilter) {
+  return summaryDb(db)
     .selectFrom('cities')
     .$if(filter.prefecture !== undefined, (q) => q.where('prefecture', '=', filter.prefecture!))
     .$if(filter.name !== undefined, (q) =>
@@ -154,13 +162,13 @@ export async function listCityRowsPaged(db: Executor, filter: CityListFilter, of
         ]),
       ),
     );
+}
+
+/** A query of cities rows in the order of {@link listCityRowsPaged} (`prefectureOrder`: the prefectures' names in order, or a statement marker for them). */
+function inCityListOrder<Q extends SelectQueryBuilder<SummaryDatabase, 'cities', CityRow>>(q: Q, prefectureOrder: readonly string[] | string): Q {
   const byCode = sql<number>`case when cities.local_government_code ~ '^[0-9]{6}$' then cast(substr(cities.local_government_code, 1, 2) as integer) end`;
   const order = sql<number>`coalesce(array_position(${sql.val(prefectureOrder)}::text[], cities.prefecture), ${byCode})`;
-  const [rows, count] = await Promise.all([
-    base.selectAll('cities').orderBy(sql`${order} nulls last`).orderBy('cities.prefecture').orderBy(sql`cities.local_government_code nulls last`).orderBy('cities.id').offset(offset).limit(limit).execute(),
-    base.select((eb) => eb.fn.countAll<string | number>().as('n')).executeTakeFirstOrThrow(),
-  ]);
-  return { rows, total: Number(count.n) };
+  return q.orderBy(sql`${order} nulls last`).orderBy('cities.prefecture').orderBy(sql`cities.local_government_code nulls last`).orderBy('cities.id') as Q;
 }
 
 /** Prefectures with how many cities each hosts. */
@@ -598,37 +606,6 @@ export async function cityRowsByIds(db: Executor, ids: readonly string[]): Promi
   return summaryDb(db).selectFrom('cities').selectAll().where('id', 'in', [...ids]).execute();
 }
 
-/**
- * Per city and SDG target: how many of the city's summarised KPIs are tagged with it (the chosen
- * cities' only; with `goal`, that goal's targets only).
- */
-export async function targetCountsOfCities(db: Executor, cityIds: readonly string[], goal?: number): Promise<{ city_id: string; target: string; n: number }[]> {
-  if (cityIds.length === 0) return [];
-  const rows = await summaryDb(db)
-    .selectFrom('kpi_summary_targets')
-    .select(['city_id', 'target', (eb) => eb.fn.countAll<string | number>().as('n')])
-    .where('city_id', 'in', [...cityIds])
-    .$if(goal !== undefined, (q) => q.where('goal', '=', goal!))
-    .groupBy(['city_id', 'target'])
-    .execute();
-  return rows.map((r) => ({ city_id: r.city_id, target: r.target, n: Number(r.n) }));
-}
-
-/**
- * Per city (of `cityIds`) and SDG goal: how many of the city's summarised KPIs are tagged with one
- * of the goal's targets (each KPI once per goal), from `goal_city_counts` (a few rows per city).
- */
-export async function goalTotalsOfCities(db: Executor, cityIds: readonly string[]): Promise<{ city_id: string; goal: number; n: number }[]> {
-  if (cityIds.length === 0) return [];
-  const rows = await summaryDb(db)
-    .selectFrom('goal_city_counts')
-    .select(['city_id', 'goal', sql<string | number>`sum(kpis)`.as('n')])
-    .where('city_id', 'in', [...cityIds])
-    .groupBy(['city_id', 'goal'])
-    .execute();
-  return rows.map((r) => ({ city_id: r.city_id, goal: Number(r.goal), n: Number(r.n) }));
-}
-
 /** The columns of a summarised KPI the compare page shows under a goal (not its series, search or definition columns). */
 const GOAL_KPI_COLUMNS = [
   'city_id', 'kpi_id', 'position', 'name', 'name_en', 'unit', 'latest_at', 'latest_value', 'latest_decimals', 'target_at', 'target_value', 'target_decimals',
@@ -638,46 +615,315 @@ const GOAL_KPI_COLUMNS = [
 /** A summarised KPI as the compare page shows it under a goal, with its goal. */
 export type GoalKpiRow = Pick<KpiSummaryRow, (typeof GOAL_KPI_COLUMNS)[number]> & { goal: number };
 
-/**
- * Per SDG goal (of `goals`, every goal when absent) and city (of `cityIds`): the city's first
- * `limit` KPIs tagged with one of the goal's targets, in the city's KPI order. One query over
- * the chosen cities' own tags (the primary key's city prefix); at most goals × cities × `limit`
- * rows come back. How many KPIs each city has on a goal: {@link goalTotalsOfCities}.
- */
-export async function firstKpisPerGoal(db: Executor, cityIds: readonly string[], limit: number, goals?: readonly number[]): Promise<GoalKpiRow[]> {
-  if (cityIds.length === 0 || goals?.length === 0) return [];
-  const onGoals = goals ? sql`and goal in (${sql.join([...goals])})` : sql``;
-  const { rows } = await sql<GoalKpiRow & { rn: string | number }>`
-    select * from (
-      select ${sql.join(GOAL_KPI_COLUMNS.map((c) => sql.ref(`k.${c}`)))}, g.goal,
-        row_number() over (partition by k.city_id, g.goal order by k.position) as rn
-      from (select distinct city_id, kpi_id, goal from kpi_summary_targets where city_id in (${sql.join([...cityIds])}) ${onGoals}) g
-      join kpi_summaries k on k.city_id = g.city_id and k.kpi_id = g.kpi_id
-    ) ranked
-    where rn <= ${limit}
-    order by city_id, goal, rn`.execute(db);
-  return rows.map(({ rn: _rn, ...r }) => ({ ...r, goal: Number(r.goal) }));
+/** A summarised KPI of a same-definition group on the compare page: what it shows under a goal, its definition and its series. */
+export type SameDefinitionRow = Pick<KpiSummaryRow, (typeof GOAL_KPI_COLUMNS)[number] | 'definition_key' | 'series_json'>;
+
+/** A city's count of KPIs on one SDG target or goal (`key`), as {@link readCompareRows} gives it. */
+export interface ThemeCountRow<K> {
+  readonly city_id: string;
+  readonly key: K;
+  readonly n: number;
+}
+
+/** What {@link readCompareRows} reads of the compared cities' summaries (in the statement's one snapshot). */
+export interface ComparisonRows {
+  /** Whether every city's summaries held every write to it (`summarized_revision ≥ revision`) as the statement read them. */
+  readonly fresh: boolean;
+  /** Per SDG target two or more of the cities have KPIs on (only the asked goal's on a goal page): each of those cities' count. */
+  readonly targets: readonly ThemeCountRow<string>[];
+  /** Per SDG goal two or more of the cities have KPIs on: each of those cities' count (a KPI once per goal). */
+  readonly goals: readonly ThemeCountRow<number>[];
+  /** Overview: the cities' KPIs of a definition key two or more of them share (no particular order); [] on a goal page. */
+  readonly same: readonly SameDefinitionRow[];
+  /** Overview: per definition key of `same`, how many cities measure it across the country. */
+  readonly nationalCounts: ReadonlyMap<string, number>;
+  /**
+   * Each city's first KPIs (in its KPI order) on each shared goal (the asked goal on a goal page);
+   * null when the statement left them out: an overview whose shared targets and goals make more
+   * rows than `foldAbove` (it folds, and would show none of them).
+   */
+  readonly first: readonly GoalKpiRow[] | null;
+}
+
+/** Which compare page {@link readCompareRows} reads for. */
+export type ComparisonPart =
+  /** The overview: same-definition groups and, unless it folds above `foldAbove` rows, the first `limit` KPIs per shared goal. */
+  | { readonly page: 'overview'; readonly limit: number; readonly foldAbove: number }
+  /** One shared goal's page: that goal's shared targets and each city's first `limit` KPIs on it. */
+  | { readonly page: 'goal'; readonly goal: number; readonly limit: number };
+
+/** Which cities {@link readCompareRows} lists to choose from. */
+export type CityChoiceList =
+  /** Those matching a filter, at most `limit` (in the order of {@link listCityRowsPaged}), and how many match. */
+  | { readonly filter: CityListFilter; readonly limit: number }
+  /** Every city while there are at most `whole` (none above), and how many there are. */
+  | { readonly whole: number };
+
+/** What {@link readCompareRows} is asked. */
+export interface CompareRowsQuery {
+  /** City ids as a compare query names them, in order, each once: the first `max` of them that exist are compared. */
+  readonly named: readonly string[];
+  readonly max: number;
+  /** Other ids to look up, never compared (the city whose peers are offered). */
+  readonly also?: readonly string[];
+  /** The compare form's choices: every prefecture with its count of cities, and a list of cities; none when absent. */
+  readonly choices?: { readonly prefectures: boolean; readonly list: CityChoiceList | null };
+  /** The comparison's rows ({@link ComparisonRows}) for this page; none when absent. */
+  readonly part?: ComparisonPart;
+}
+
+/** What {@link readCompareRows} reads. */
+export interface CompareRows {
+  /** The cities of `named` and `also` that exist, in no particular order. */
+  readonly found: CityRow[];
+  /** The ids compared: the first `max` of `named` that exist, in the order named. */
+  readonly chosen: string[];
+  /** The prefectures hosting cities with how many each ({@link prefectureCounts}); null when not asked. */
+  readonly prefectures: { prefecture: string; prefectureEn: string; cities: number }[] | null;
+  /** The cities listed ({@link CityChoiceList}); none when no list was asked. */
+  readonly listed: CityRow[];
+  /** How many cities the list's filter matches (every city for `whole`); 0 when no list was asked. */
+  readonly total: number;
+  /** The chosen cities' summary rows for the asked part; null when none was asked. */
+  readonly comparison: ComparisonRows | null;
 }
 
 /**
- * The summarised KPIs of `cityIds` whose definition key (core/kpi/kpi-definition.ts) two or more
- * of those cities share, in no particular order: the compare page's same-definition groups.
+ * Everything a compare page reads, in one statement (issue 11.5: eight statements and 9 ms of
+ * PostgreSQL CPU per miss of two generated cities before), so in one snapshot:
+ *
+ * - the named cities that exist and which of them are compared (the first `max`, in order);
+ * - with `choices`, the form's: prefectures with their counts, and a list of cities (with a
+ *   filter, its first `limit` matches and how many match; `whole`, every city only while the
+ *   prefectures' counts add up to at most that many, so a national page orders no city);
+ * - with `part`, the compared cities' summaries ({@link ComparisonRows}): whether they hold every
+ *   write, the per-city counts of the SDG targets and goals two or more of the cities share (an
+ *   indexed aggregate each over the cities' own rows: the primary key of `kpi_summary_targets`,
+ *   `goal_city_counts_city`); for the overview the same-definition KPIs (the shared keys found on
+ *   `kpi_summaries_city_definition` without reading the wide summary rows) with each key's
+ *   national count of cities (`kpi_summaries_definition`) and the first KPIs per shared goal
+ *   unless the page folds (counted here as the service counts it from the same rows; unknown
+ *   target ids, which the page drops, only make this count larger, so a page this statement
+ *   leaves folded may still unfold: the service then reads {@link firstKpisOfGoals}); for a goal
+ *   page that goal's shared targets and each city's first KPIs on it.
+ *
+ * Sent as a prepared statement on PostgreSQL: its text depends on the number of ids, the choices
+ * and the part, never on the ids ({@link valuesOf}).
  */
-export async function sharedDefinitionKpis(db: Executor, cityIds: readonly string[]): Promise<KpiSummaryRow[]> {
-  if (cityIds.length < 2) return [];
-  const d = summaryDb(db);
-  return d
-    .selectFrom('kpi_summaries')
-    .selectAll()
-    .where('city_id', 'in', [...cityIds])
-    .where('definition_key', 'in', (eb) =>
-      eb
-        .selectFrom('kpi_summaries as s')
-        .select('s.definition_key')
-        .where('s.city_id', 'in', [...cityIds])
-        .where('s.definition_key', '<>', '')
-        .groupBy('s.definition_key')
-        .having(sql`count(distinct s.city_id)`, '>=', 2),
-    )
-    .execute();
+export async function readCompareRows(db: Executor, q: CompareRowsQuery, prefectureOrder: readonly string[]): Promise<CompareRows> {
+  const named = [...new Set(q.named)];
+  const also = q.also ?? [];
+  const list = q.choices?.list ?? null;
+  const filter = list !== null && 'filter' in list ? list.filter : undefined;
+  const part = q.part;
+  // Everything that changes the statement's text; the values go in at each run.
+  const shape = JSON.stringify([
+    named.length,
+    also.length,
+    q.max,
+    q.choices?.prefectures ?? null,
+    list === null ? null : 'whole' in list ? ['whole', list.whole] : ['filter', list.limit, filter!.prefecture !== undefined, filter!.name !== undefined],
+    part === undefined ? null : part.page === 'goal' ? ['goal', part.limit] : ['overview', part.limit, part.foldAbove],
+  ]);
+  const values: Record<string, unknown> = { order: prefectureOrder, prefecture: filter?.prefecture, name: filter?.name, goal: part?.page === 'goal' ? part.goal : undefined };
+  named.forEach((id, i) => (values[`n${i}`] = id));
+  also.forEach((id, i) => (values[`a${i}`] = id));
+  const marked: MarkedCompareQuery = {
+    named: named.map((_, i) => templateMarker(`n${i}`)),
+    also: also.map((_, i) => templateMarker(`a${i}`)),
+    max: q.max,
+    ...(q.choices
+      ? {
+          choices: {
+            prefectures: q.choices.prefectures,
+            list: list === null ? null : 'whole' in list ? list : { filter: { prefecture: filter!.prefecture === undefined ? undefined : templateMarker('prefecture'), name: filter!.name === undefined ? undefined : templateMarker('name') }, limit: list.limit },
+          },
+        }
+      : {}),
+    ...(part ? { part: part.page === 'goal' ? { ...part, goal: templateMarker('goal') } : part } : {}),
+  };
+  const query = compareTemplates.get(db, shape, () => compareRowsStatement(db, marked, templateMarker('order')).compile(db), values);
+  const row = (await db.executeQuery(query)).rows[0]!;
+  const cityRows = (value: unknown) => jsonOf<CityRow[]>(value).map((r) => ({ ...r, created_at: new Date(r.created_at) }));
+  return {
+    found: cityRows(row.found),
+    chosen: jsonOf<string[]>(row.chosen),
+    prefectures: row.prefectures === undefined ? null : jsonOf<[string, string | null, number | string][]>(row.prefectures).map(([prefecture, en, n]) => ({ prefecture, prefectureEn: en ?? prefecture, cities: Number(n) })),
+    listed: row.listed === undefined ? [] : cityRows(row.listed),
+    total: row.total === undefined ? 0 : Number(row.total),
+    comparison: q.part
+      ? {
+          fresh: row.fresh === true,
+          targets: jsonOf<[string, string, number | string][]>(row.targets).map(([city_id, key, n]) => ({ city_id, key, n: Number(n) })),
+          goals: jsonOf<[string, number, number | string][]>(row.goals).map(([city_id, key, n]) => ({ city_id, key: Number(key), n: Number(n) })),
+          same: row.same === undefined ? [] : jsonOf<SameDefinitionRow[]>(row.same).map(summaryNumbers),
+          nationalCounts: new Map(row.national === undefined ? [] : jsonOf<[string, number | string][]>(row.national).map(([key, n]) => [key, Number(n)])),
+          first: row.first === null || row.first === undefined ? null : firstRows(row.first),
+        }
+      : null,
+  };
+}
+
+/** Statements of {@link readCompareRows}, compiled once per shape (some 4–6 kB of SQL each; a page asks a few shapes). */
+const compareTemplates = new StatementTemplates<RawCompareRow>(512 * 1024);
+
+/** A {@link CompareRowsQuery} with {@link templateMarker}s where its values go (the goal's too). */
+type MarkedCompareQuery = Omit<CompareRowsQuery, 'part'> & { readonly part?: MarkedPart };
+
+/** A {@link ComparisonPart} whose goal may be a marker. */
+type MarkedPart = Exclude<ComparisonPart, { page: 'goal' }> | { readonly page: 'goal'; readonly goal: number | string; readonly limit: number };
+
+/** The statement of {@link readCompareRows} (see there), built from a query with markers (`prefectureOrder` one too). */
+function compareRowsStatement(db: Executor, q: MarkedCompareQuery, prefectureOrder: string) {
+  const list = q.choices?.list ?? null;
+  const withCounts = q.choices !== undefined && (q.choices.prefectures || (list !== null && 'whole' in list));
+  const ctes = [sql`chosen as (select c.id, u.ord from unnest(array[${sql.join(q.named)}]::text[]) with ordinality as u(id, ord) join cities c on c.id = u.id order by u.ord limit ${literal(q.max)})`];
+  const columns = [
+    sql`(select coalesce(json_agg(c), '[]') from cities c where c.id in ${valuesOf([...q.named, ...(q.also ?? [])], 'text')}) as found`,
+    sql`(select coalesce(json_agg(id order by ord), '[]') from chosen) as chosen`,
+  ];
+  if (withCounts) ctes.push(sql`p as (select prefecture, max(prefecture_en) as prefecture_en, count(*) as n from cities group by prefecture)`);
+  if (q.choices?.prefectures) columns.push(sql`(select coalesce(json_agg(json_build_array(prefecture, prefecture_en, n)), '[]') from p) as prefectures`);
+  if (list !== null) {
+    const all = summaryDb(db).selectFrom('cities');
+    const listed =
+      'whole' in list
+        ? inCityListOrder(all.selectAll('cities'), prefectureOrder).where(sql<boolean>`(select coalesce(sum(n), 0) from p) <= ${literal(list.whole)}`).limit(literal(list.whole))
+        : inCityListOrder(cityListQuery(db, list.filter).selectAll('cities'), prefectureOrder).limit(literal(list.limit));
+    const total = 'whole' in list ? sql`(select coalesce(sum(n), 0) from p)` : sql`(${cityListQuery(db, list.filter).select((eb) => eb.fn.countAll().as('n'))})`;
+    columns.push(sql`(select coalesce(json_agg(l), '[]') from (${listed}) l) as listed`, sql`${total} as total`);
+  }
+  if (q.part) {
+    const { ctes: partCtes, columns: partColumns } = comparisonParts(sql`(select id from chosen)`, q.part);
+    ctes.push(...partCtes);
+    columns.push(...partColumns);
+  }
+  return sql<RawCompareRow>`with ${sql.join(ctes)} select ${sql.join(columns)}`;
+}
+
+/** The CTEs and columns of {@link readCompareRows} that read the summaries of the cities `ids` (a set expression) for one page. */
+function comparisonParts(ids: RawBuilder<unknown>, part: MarkedPart): { ctes: RawBuilder<unknown>[]; columns: RawBuilder<unknown>[] } {
+  const onGoal = part.page === 'goal' ? sql`and goal in ${valuesOf([part.goal], 'int')}` : sql``;
+  const ctes = [
+    sql`t as (
+      select city_id, target, n from (
+        select city_id, target, count(*) as n, count(*) over (partition by target) as cities
+        from kpi_summary_targets where city_id in ${ids} ${onGoal} group by city_id, target) x
+      where cities >= 2)`,
+    sql`g as (
+      select city_id, goal, n from (
+        select city_id, goal, sum(kpis) as n, count(*) over (partition by goal) as cities
+        from goal_city_counts where city_id in ${ids} group by city_id, goal) x
+      where cities >= 2)`,
+  ];
+  const columns = [
+    sql`(select count(*) from city_revisions r where r.city_id in ${ids} and r.summarized_revision >= r.revision) = (select count(*) from chosen) as fresh`,
+    sql`(select coalesce(json_agg(json_build_array(city_id, target, n)), '[]') from t) as targets`,
+    sql`(select coalesce(json_agg(json_build_array(city_id, goal, n)), '[]') from g) as goals`,
+  ];
+  if (part.page === 'goal') {
+    columns.push(sql`${firstKpisJson(ids, sql`in ${valuesOf([part.goal], 'int')}`, part.limit)} as first`);
+    return { ctes, columns };
+  }
+  ctes.push(sql`d as (
+      select definition_key from kpi_summaries
+      where city_id in ${ids} and definition_key <> ''
+      -- Two cities or more (min < max: a hash aggregate, where count(distinct) sorts).
+      group by definition_key having min(city_id) < max(city_id))`);
+  columns.push(
+    sql`(select coalesce(json_agg(s), '[]') from (
+        select ${sql.join([...GOAL_KPI_COLUMNS, 'definition_key', 'series_json'].map((c) => sql.ref(`k.${c}`)))}
+        from kpi_summaries k where k.city_id in ${ids} and k.definition_key in (select definition_key from d)) s) as same`,
+    sql`(select coalesce(json_agg(json_build_array(definition_key, n)), '[]') from (
+        select definition_key, count(distinct city_id) as n from kpi_summaries
+        where definition_key in (select definition_key from d) group by definition_key) c) as national`,
+    sql`case when (select count(distinct target) from t) + (select coalesce(sum(least(n, ${literal(part.limit)})), 0) from g) <= ${literal(part.foldAbove)}
+        then ${firstKpisJson(ids, sql`in (select goal from g)`, part.limit)} end as first`,
+  );
+  return { ctes, columns };
+}
+
+/**
+ * The summary rows of {@link readCompareRows} for `cityIds` (distinct ids; those that exist are
+ * compared): the compare page's content for cities already chosen.
+ */
+export async function readComparisonRows(db: Executor, cityIds: readonly string[], part: ComparisonPart): Promise<ComparisonRows> {
+  return (await readCompareRows(db, { named: cityIds, max: Math.max(cityIds.length, 1), part }, []))!.comparison!;
+}
+
+/**
+ * Per SDG goal (of `goals`) and city (of `cityIds`): the city's first `limit` KPIs tagged with
+ * one of the goal's targets, in the city's KPI order: what {@link readCompareRows} leaves out
+ * of an overview it counts as folded when the page, knowing the SDG targets, does not fold.
+ */
+export async function firstKpisOfGoals(db: Executor, cityIds: readonly string[], goals: readonly number[], limit: number): Promise<GoalKpiRow[]> {
+  if (cityIds.length === 0 || goals.length === 0) return [];
+  const query = sql<{ first: unknown }>`select ${firstKpisJson(valuesOf(cityIds, 'text'), sql`in ${valuesOf(goals, 'int')}`, limit)} as first`.compile(db);
+  usePreparedStatement(query.sql);
+  return firstRows((await db.executeQuery(query)).rows[0]!.first);
+}
+
+/** The row {@link readCompareRows} reads: JSON columns (parsed by the driver, or text), a count and a flag; those not asked are absent. */
+interface RawCompareRow {
+  found: unknown;
+  chosen: unknown;
+  prefectures?: unknown;
+  listed?: unknown;
+  total?: string | number;
+  fresh?: boolean;
+  targets?: unknown;
+  goals?: unknown;
+  same?: unknown;
+  national?: unknown;
+  first?: unknown;
+}
+
+/**
+ * The first `limit` KPIs of each city of `ids` on each goal matching `goalIs` (`= 3`, `in (…)`),
+ * in the city's KPI order, with their goal, as one JSON array: the cities' tags of those goals
+ * (`kpi_summary_targets_goal`, index only), each KPI's summary row once per goal.
+ */
+function firstKpisJson(ids: RawBuilder<unknown>, goalIs: RawBuilder<unknown>, limit: number) {
+  return sql`(select coalesce(json_agg(f order by f.city_id, f.goal, f.rn), '[]') from (
+      select * from (
+        select ${sql.join(GOAL_KPI_COLUMNS.map((c) => sql.ref(`k.${c}`)))}, tg.goal,
+          row_number() over (partition by k.city_id, tg.goal order by k.position) as rn
+        from (select distinct city_id, kpi_id, goal from kpi_summary_targets where city_id in ${ids} and goal ${goalIs}) tg
+        join kpi_summaries k on k.city_id = tg.city_id and k.kpi_id = tg.kpi_id) ranked
+      where rn <= ${literal(limit)}) f)`;
+}
+
+/**
+ * `(select unnest(array[$1, $2, …]))`: a set of values, one parameter each, as a prepared
+ * statement should see them. Compared with `in ($1, $2)`, the planner cannot look up each value's
+ * own statistics (the most common cities, goals) in the plans it makes for given values, so they
+ * cost what the plan for any values costs, and PostgreSQL keeps that generic plan after five runs
+ * instead of planning each run anew (some tenths of a ms for the compare page's statements,
+ * about what running them costs). The set has as many parameters as values: one statement text
+ * per count.
+ */
+function valuesOf(values: readonly (string | number)[], type: 'text' | 'int') {
+  return sql`(select unnest(array[${sql.join([...new Set(values)])}]::${sql.raw(type)}[]))`;
+}
+
+/** A count or limit of the code (never user input) written into a statement's text, so its plan is made for it. */
+function literal(n: number) {
+  if (!Number.isSafeInteger(n) || n < 0) throw new Error(`not a count: ${n}`);
+  return sql.lit(n);
+}
+
+/** A JSON column as the driver gives it: parsed (pg, PGlite) or, from a driver that does not, text. */
+function jsonOf<T>(value: unknown): T {
+  return (typeof value === 'string' ? JSON.parse(value) : value) as T;
+}
+
+/** The first KPIs' rows of a JSON column, their goal a number. */
+function firstRows(value: unknown): GoalKpiRow[] {
+  return jsonOf<(GoalKpiRow & { rn?: unknown })[]>(value).map(({ rn: _rn, ...r }) => ({ ...summaryNumbers(r), goal: Number(r.goal) }));
+}
+
+/** The float columns of a summary row read as JSON: a number, as the driver reads the column (JSON writes NaN and infinities as text). */
+function summaryNumbers<R extends Pick<KpiSummaryRow, 'latest_value' | 'target_value' | 'baseline_value' | 'achievement_rate' | 'display_rate'>>(r: R): R {
+  const num = (v: number | string | null) => (typeof v === 'string' ? Number(v) : v);
+  return { ...r, latest_value: num(r.latest_value), target_value: num(r.target_value), baseline_value: num(r.baseline_value), achievement_rate: num(r.achievement_rate), display_rate: num(r.display_rate) };
 }

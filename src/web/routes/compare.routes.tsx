@@ -1,13 +1,12 @@
 import { Hono } from 'hono';
-import { compareCities, currentComparisonGoalPage, currentComparisonPage, MAX_COMPARED } from '../../summaries/city-comparison.service.ts';
-import { cityChoices } from '../../summaries/national.service.ts';
+import { compareCities, MAX_COMPARED, readComparePage } from '../../summaries/city-comparison.service.ts';
 import type { CityData } from '../../core/city/city.ts';
 import { viewContextOf } from '../request-context.ts';
 import { CompareGoalView, CompareView } from '../views/compare.view.tsx';
 import { errors } from '../errors.ts';
 import { clockOf, type WebDeps } from '../web-deps.ts';
 import { cityFilterOf, pagingOf } from './national-json.ts';
-import { citiesById, cityPeers, definitionCounts, sameKpiPage } from '../../summaries/comparison.service.ts';
+import { cityPeers, sameKpiPage } from '../../summaries/comparison.service.ts';
 import { SameKpiPageView } from '../views/same-kpi.view.tsx';
 import { notFound } from './public.routes.tsx';
 import { htmlPage } from '../html-page.ts';
@@ -119,42 +118,40 @@ export function compareRoutes(deps: WebDeps): Hono {
       const name = `compare-${query.chosen.map((d) => d.city.id).join('-')}`;
       return format === 'csv' ? csvResponse(compareTable(comparison), name) : jsonResponse(compareJson(comparison), name);
     }
-    // The page: the chosen cities' rows (one query) and their KPI summaries; no city is loaded
-    // unless a write to one of them has not reached its summaries yet (currentComparisonPage).
+    // The page: the named cities, the form's choices and the chosen cities' KPI summaries in one
+    // statement (readComparePage); no city is loaded unless a write to one of them has not
+    // reached its summaries yet.
     const peersOf = c.req.query('peers');
     const peersId = peersOf && CITY_ID.test(peersOf) ? peersOf : null;
-    const found = await citiesById(db, [...namedIds(values).ids, ...(peersId ? [peersId] : [])]);
+    const filter = cityFilterOf(c);
+    // Without a prefecture or a name, the whole list only while it is short (WHOLE_LIST_SIZE).
+    const narrowed = filter.prefecture !== undefined || filter.name !== undefined;
+    const read = await readComparePage(db, store, { named: namedIds(values).ids, peersId, offer: goal === undefined ? { filter, narrowedSize: CHOOSER_SIZE, wholeSize: WHOLE_LIST_SIZE } : null, goal });
+    const { found } = read;
+    // The same cities as read.chosen (the first MAX_COMPARED found, in the order named), with those repeated and unknown.
     const query = await chooseCities(values, async (id) => found.get(id) ?? null, (city) => city.id);
     const { chosen } = query;
     if (goal !== undefined) {
       // `?goal=N`: that shared goal's targets and each city's KPIs on it (a large comparison's overview links here).
-      const page = chosen.length >= 2 ? await currentComparisonGoalPage(db, store, chosen, goal) : null;
-      if (!page) return notFound(c);
-      return htmlPage(c, <CompareGoalView ctx={viewContextOf(c)} page={page} today={clockOf(deps).todayInTokyo()} />);
+      if (!read.goalPage) return notFound(c);
+      return htmlPage(c, <CompareGoalView ctx={viewContextOf(c)} page={read.goalPage} today={clockOf(deps).todayInTokyo()} />);
     }
     const selected = chosen.map((city) => city.id);
-    const filter = cityFilterOf(c);
     // `?peers=<city>` offers that city's peers by population (issue 15.6) instead of the directory.
     const peerCity = peersId ? (found.get(peersId) ?? null) : null;
-    // Without a prefecture or a name, the whole list only while it is short (WHOLE_LIST_SIZE).
-    const narrowed = filter.prefecture !== undefined || filter.name !== undefined;
-    // Independent reads in one round (the chooser's size depends only on whether peers were asked).
-    const [comparison, peers, { cities, total, prefectures }] = await Promise.all([
-      chosen.length >= 2 ? currentComparisonPage(db, store, chosen) : null,
-      peerCity ? cityPeers(db, peerCity, PEER_LIST_SIZE) : null,
-      cityChoices(db, filter, peerCity ? 1 : narrowed ? CHOOSER_SIZE : WHOLE_LIST_SIZE),
-    ]);
+    const peers = peerCity ? await cityPeers(db, peerCity, PEER_LIST_SIZE) : null;
+    const comparison = read.comparison;
+    const { cities, total, prefectures } = read.choices;
     const listed = narrowed || total <= WHOLE_LIST_SIZE ? cities : [];
     const candidates = peers && peerCity ? [peerCity, ...peers.peers] : listed;
     const offered = [...chosen, ...candidates.filter((city) => !selected.includes(city.id))];
-    const counts = comparison ? await definitionCounts(db, comparison.sameKpis.map((g) => g.key)) : new Map<string, number>();
     return htmlPage(
       c,
       <CompareView
         ctx={viewContextOf(c)}
         all={offered}
         selected={selected}
-        comparison={comparison}
+        comparison={comparison?.page ?? null}
         repeated={chosen.filter((city) => query.repeated.includes(city.id))}
         unknown={query.unknown}
         prefectures={prefectures}
@@ -162,7 +159,7 @@ export function compareRoutes(deps: WebDeps): Hono {
         name={filter.name}
         more={!peers && total > listed.length}
         peersOf={peerCity && peers ? { city: peerCity, peers } : undefined}
-        nationalCounts={counts}
+        nationalCounts={comparison?.nationalCounts ?? new Map<string, number>()}
         today={clockOf(deps).todayInTokyo()}
       />,
     );
