@@ -42,7 +42,8 @@ export function publicRoutes(deps: WebDeps): Hono {
 
   app.get('/cities/:city', async (c) => {
     // From the city's summaries when they are fresh, else its loaded data (cities/city-pages.service.ts).
-    const pages = await openCityPages(db, store, c.req.param('city'), deps.cityPages);
+    // The HTML page's rows are read with the overview (one statement); a download reads its own.
+    const pages = await openCityPages(db, store, c.req.param('city'), deps.cityPages, { cityPage: requestedFormat(c) === 'html' });
     if (!pages) return notFound(c);
     // Only `lang` and `format`: the filters and pages of its KPI list live at /cities/:city/kpis (400 here, naming the parameter).
     checkCityPageQuery(c);
