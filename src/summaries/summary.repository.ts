@@ -514,8 +514,12 @@ export interface PlanPageSummary {
   readonly summarizedRevision: number;
   /** Whether the summaries hold the plan (every plan of a summarised city has its row: else it is not the city's). */
   readonly found: boolean;
-  /** The plan's model (`model_json`), unless it was built at `unlessRevision` (the caller holds it) or the plan is not found. */
+  /** The plan's model (`model_json`), unless it was built at `unlessRevision` (the caller holds it), the plan is not found, or its outline was asked for and is kept. */
   readonly modelJson?: string;
+  /** With `outline`: whether the summaries keep the plan's outline (`outline_json`: a folded plan summarised since migration 2026_12_03_1201). */
+  readonly hasOutline?: boolean;
+  /** With `outline`: the outline (`outline_json`) when kept, unless it was built at `unlessOutlineRevision` (the caller holds it). */
+  readonly outlineJson?: string;
   /** The CSV's KPI columns of the rows measured against another target than their KPI's (`table_json`), when asked for and found. */
   readonly tableJson?: string;
   /**
@@ -532,14 +536,31 @@ export interface PlanPageSummary {
  * was never summarised (or is unknown). One indexed row. `table` adds the CSV's KPI columns
  * (those of rows measured against another target, and every KPI's own);
  * `unlessRevision` leaves the model out when the summaries are still at that revision (the
- * caller holds the model read then), so a page read again costs a few bytes.
+ * caller holds the model read then), so a page read again costs a few bytes. `outline` (a folded
+ * page without filter nor node) reads the plan's outline instead of its model when the
+ * summaries keep one (`unlessOutlineRevision` as `unlessRevision`), the model otherwise.
  */
-export async function freshPlanPageSummary(db: Executor, cityId: string, planId: string, options: { readonly table: boolean; readonly unlessRevision?: number | undefined }): Promise<PlanPageSummary | undefined> {
+export async function freshPlanPageSummary(
+  db: Executor,
+  cityId: string,
+  planId: string,
+  options: { readonly table: boolean; readonly unlessRevision?: number | undefined; readonly outline?: boolean; readonly unlessOutlineRevision?: number | undefined },
+): Promise<PlanPageSummary | undefined> {
   const known = options.unlessRevision ?? -1;
+  const knownOutline = options.unlessOutlineRevision ?? -1;
+  const outline = options.outline ?? false;
   const row = await summaryDb(db)
     .selectFrom('city_revisions as r')
     .leftJoin('plan_page_summaries as p', (j) => j.onRef('p.city_id', '=', 'r.city_id').on('p.plan_id', '=', planId))
-    .select(['r.summarized_revision', 'p.plan_id', sql<string | null>`case when r.summarized_revision = ${known} then null else p.model_json end`.as('model_json')])
+    .select(['r.summarized_revision', 'p.plan_id'])
+    .$if(!outline, (q) => q.select(sql<string | null>`case when r.summarized_revision = ${known} then null else p.model_json end`.as('model_json')))
+    .$if(outline, (q) =>
+      q.select([
+        sql<string | null>`case when p.outline_json is not null or r.summarized_revision = ${known} then null else p.model_json end`.as('model_json'),
+        sql<string | null>`case when r.summarized_revision = ${knownOutline} then null else p.outline_json end`.as('outline_json'),
+        sql<boolean | null>`p.outline_json is not null`.as('has_outline'),
+      ]),
+    )
     .$if(options.table, (q) =>
       q.select([
         'p.table_json',
@@ -550,11 +571,19 @@ export async function freshPlanPageSummary(db: Executor, cityId: string, planId:
     .whereRef('r.summarized_revision', '>=', 'r.revision')
     .executeTakeFirst();
   if (!row) return undefined;
-  const { table_json: tableJson, kpi_csv_json: kpiCsvJson } = row as { table_json?: string | null; kpi_csv_json?: string };
+  const { table_json: tableJson, kpi_csv_json: kpiCsvJson, model_json: modelJson, outline_json: outlineJson, has_outline: hasOutline } = row as {
+    table_json?: string | null;
+    kpi_csv_json?: string;
+    model_json: string | null;
+    outline_json?: string | null;
+    has_outline?: boolean | null;
+  };
   return {
     summarizedRevision: Number(row.summarized_revision),
     found: row.plan_id !== null,
-    ...(typeof row.model_json === 'string' && { modelJson: row.model_json }),
+    ...(typeof modelJson === 'string' && { modelJson }),
+    ...(outline && { hasOutline: hasOutline === true }),
+    ...(typeof outlineJson === 'string' && { outlineJson }),
     ...(typeof tableJson === 'string' && { tableJson }),
     ...(typeof kpiCsvJson === 'string' && { kpiCsvJson }),
   };
