@@ -1,3 +1,4 @@
+import { htmlPageBody } from './html-page.ts';
 import { createHash } from 'node:crypto';
 import { promisify } from 'node:util';
 import { brotliCompress as brotliCompressCallback, constants as zlibConstants, gzip as gzipCallback } from 'node:zlib';
@@ -333,7 +334,8 @@ async function keep(lookup: Lookup, version: number, res: Response, req: Request
   if (res.status !== 200 || res.headers.has('set-cookie') || /no-store|private/.test(res.headers.get('cache-control') ?? '')) return res;
   const declared = Number(res.headers.get('content-length') ?? NaN);
   if (declared > entries.limits.maxEntryBytes) return res;
-  const body = new Uint8Array(await res.arrayBuffer());
+  // A page of htmlPage hands its bytes over as they are (its stream is never read: the answer sent is a new one).
+  const body = htmlPageBody(res) ?? new Uint8Array(await res.arrayBuffer());
   const type = res.headers.get('content-type') ?? '';
   const compressible = body.byteLength > 1024 && body.byteLength <= entries.limits.maxEntryBytes && /^(text\/|application\/(json|problem\+json|xml)|image\/svg)/.test(type) && !res.headers.has('content-encoding');
   const plain = {
