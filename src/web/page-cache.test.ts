@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { CityDataStore } from '../cities/city-data.store.ts';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PAGE_QUERY_PARAMETERS, pageCache, pageCacheKey, PageCacheEntries } from './page-cache.ts';
+import { brotliWindowBits, PAGE_QUERY_PARAMETERS, pageCache, pageCacheKey, PageCacheEntries } from './page-cache.ts';
 import { htmlPage, htmlPageBody } from './html-page.ts';
 
 function appWithCounter(limits = { maxBytes: 1024 * 1024, maxEntryBytes: 256 * 1024 }) {
@@ -82,6 +82,22 @@ describe('pageCache', () => {
     }
     // Served again from the cache: the same bytes.
     expect(Buffer.from(await (await app.request('/html')).arrayBuffer()).toString()).toBe(`<!doctype html>${text}`);
+  });
+
+  it('compresses with a Brotli window that holds the body whole, never more than the default, and the body reads back equal', async () => {
+    expect(brotliWindowBits(0)).toBe(10);
+    expect(brotliWindowBits(1008)).toBe(10);
+    expect(brotliWindowBits(1009)).toBe(11);
+    expect(brotliWindowBits(23_000)).toBe(15);
+    expect(brotliWindowBits(65_520)).toBe(16);
+    expect(brotliWindowBits(65_521)).toBe(17);
+    expect(brotliWindowBits(50 * 1024 * 1024)).toBe(22);
+    const { app } = appWithCounter();
+    for (const kb of [2, 63, 64, 200]) {
+      const res = await app.request(`/big/${kb}`, { headers: { 'accept-encoding': 'br' } });
+      expect(res.headers.get('content-encoding'), String(kb)).toBe('br');
+      expect(brotliDecompressSync(new Uint8Array(await res.arrayBuffer())).toString(), String(kb)).toBe('x'.repeat(kb * 1024));
+    }
   });
 
   it('orders the key: the same known parameters in another order are the same page', () => {
