@@ -11,7 +11,7 @@ import { statusOverridesByKpi } from '../staff/staff-notes.service.ts';
 import type { Database } from '../storage/database.ts';
 import { cityPageSummaryOf, nodeKpis, type CityPageSummary } from '../summaries/city-page.model.ts';
 import type { Page } from '../summaries/national.service.ts';
-import { cityKpiRowsById, freshCityPageSummary, listCityKpiSummaries, type CityKpiSummaryFilter } from '../summaries/summary.repository.ts';
+import { cityKpiRowsById, freshCityPageSummary, freshCityPageWithRows, listCityKpiSummaries, type CityKpiSummaryFilter, type CityPageRows } from '../summaries/summary.repository.ts';
 import { summarizeCity } from './city-summary.service.ts';
 import type { CityDataStore } from './city-data.store.ts';
 
@@ -96,15 +96,30 @@ export interface CityPageSource {
  */
 export type CityPagesMode = 'auto' | 'data' | 'summaries';
 
+/** What a caller of {@link openCityPages} is about to read. */
+export interface CityPagesOptions {
+  /**
+   * The city page itself (its headline cards and the first page of its unfiltered KPI list): from
+   * the summaries, those rows are read in the same statement as the overview
+   * (summary.repository.ts `freshCityPageWithRows`), so the page costs one statement, not three.
+   */
+  readonly cityPage?: boolean;
+}
+
 /**
  * The source of a city's own pages, or null for an unknown city. Reads the overview row of the
  * city's summaries (one indexed query) unless the store holds the city or a write of this
  * process is still being summarised; falls back to the store's full-city load otherwise.
  */
-export async function openCityPages(db: Kysely<Database>, store: CityDataStore, cityId: string, mode: CityPagesMode = 'auto'): Promise<CityPageSource | null> {
+export async function openCityPages(db: Kysely<Database>, store: CityDataStore, cityId: string, mode: CityPagesMode = 'auto', options: CityPagesOptions = {}): Promise<CityPageSource | null> {
   if (mode !== 'data' && !(mode === 'auto' && store.holds(cityId))) {
-    const json = await store.whileSummarised([cityId], () => freshCityPageSummary(db, cityId));
-    if (json !== undefined) return summarySource(db, JSON.parse(json) as CityPageSummary);
+    if (options.cityPage) {
+      const read = await store.whileSummarised([cityId], () => freshCityPageWithRows(db, cityId, CITY_KPI_PAGE_SIZE));
+      if (read !== undefined) return summarySource(db, JSON.parse(read.pageJson) as CityPageSummary, read);
+    } else {
+      const json = await store.whileSummarised([cityId], () => freshCityPageSummary(db, cityId));
+      if (json !== undefined) return summarySource(db, JSON.parse(json) as CityPageSummary);
+    }
   }
   const data = await store.get(cityId);
   return data ? dataSource(data) : null;
@@ -115,7 +130,7 @@ function summaryFilter(f: KpiListFilter): CityKpiSummaryFilter {
   return { status: f.status, goal: f.goal === undefined ? undefined : Number(f.goal), node: f.node, department: f.department, text: f.text };
 }
 
-function summarySource(db: Kysely<Database>, overview: CityPageSummary): CityPageSource {
+function summarySource(db: Kysely<Database>, overview: CityPageSummary, read?: CityPageRows): CityPageSource {
   const cityId = overview.city.id;
   const choices = withFixedChoices(overview.choices);
   const nodes = new Set(overview.nodes);
@@ -126,6 +141,7 @@ function summarySource(db: Kysely<Database>, overview: CityPageSummary): CityPag
     choices,
     resolveFilter: (q) => resolveKpiListFilterIn(choices, (value) => nodes.has(value), q),
     async headline() {
+      if (read) return { items: read.headline.map(row), total: overview.headline.total, node: overview.headline.node };
       const found = new Map((await cityKpiRowsById(db, cityId, overview.headline.kpiIds)).map((r) => [r.kpiId, r.json]));
       const items = overview.headline.kpiIds.flatMap((id) => {
         const json = found.get(id);
@@ -135,10 +151,15 @@ function summarySource(db: Kysely<Database>, overview: CityPageSummary): CityPag
     },
     async listPage(filter, pageNo) {
       const pageSize = CITY_KPI_PAGE_SIZE;
-      const { rows, total } = await listCityKpiSummaries(db, cityId, summaryFilter(filter), 'row_json', { offset: (pageNo - 1) * pageSize, limit: pageSize });
+      if (read && pageNo === 1 && !isActive(filter)) {
+        // Read with the overview: every KPI of the city matches, as many as the overview counts.
+        const total = overview.kpiCount;
+        return { filter, active: false, page: { items: read.first.map(row), page: 1, pageSize, total, pageCount: Math.max(1, Math.ceil(total / pageSize)) }, cityTotal: total, beyond: false };
+      }
+      const { rows: found, total } = await listCityKpiSummaries(db, cityId, summaryFilter(filter), 'row_json', { offset: (pageNo - 1) * pageSize, limit: pageSize });
       const pageCount = Math.max(1, Math.ceil(total / pageSize));
       const beyond = pageNo > pageCount;
-      return { filter, active: isActive(filter), page: { items: beyond ? [] : rows.map((r) => row(r.json)), page: pageNo, pageSize, total, pageCount }, cityTotal: overview.kpiCount, beyond };
+      return { filter, active: isActive(filter), page: { items: beyond ? [] : found.map((r) => row(r.json)), page: pageNo, pageSize, total, pageCount }, cityTotal: overview.kpiCount, beyond };
     },
     async kpiJsons(filter) {
       return (await this.kpiJsonTexts(filter)).items.map((k) => JSON.parse(k.json) as KpiJson);

@@ -10,7 +10,8 @@ import type { NodeRollup, RollupPart } from '../core/plan/rollup.ts';
 import type { TimePoint } from '../core/time/time-point.ts';
 import type { DataTable } from '../formats/csv/write-csv.ts';
 import { kpiRow } from '../open-data/open-data.service.ts';
-import { buildPlanReport, planRollup, type PlanReport } from './plan-report.service.ts';
+import { walkPlanNodes } from '../core/plan/plan.ts';
+import { buildPlanReport, internationalSummary, planRollup, type InternationalSummary, type PlanReport } from './plan-report.service.ts';
 
 /**
  * The public plan page (`/cities/:city/plans/:plan`, its filters, `?node=` pages, CSV and JSON)
@@ -93,6 +94,74 @@ export interface PlanPageRow {
 
 /** A node's roll-up (core/plan/rollup.ts `NodeRollup` without its children and record: `explainRollup` explains it from these figures). */
 export type PlanPageRollup = Omit<NodeRollup, 'children' | 'record'>;
+
+/**
+ * A plan page shows every KPI table while the plan (as filtered) has at most this many KPI rows;
+ * above it (a generated 272-KPI plan made a 352 kB page that nobody reads through), each
+ * top-level node's KPI tables move to a page of their own (`?node=<id>`): the plan page keeps the
+ * summary, every node's status, roll-up rule and an outline of the nodes below it, each linking
+ * to its table (web/views/plan.view.tsx).
+ */
+export const PLAN_ROWS_ON_ONE_PAGE = 100;
+
+/** Whether a plan page folds its KPI tables by top-level node (see {@link PLAN_ROWS_ON_ONE_PAGE}). */
+export function plansFolded(page: { readonly rowCount: number } | { readonly rows: readonly unknown[] }): boolean {
+  return ('rowCount' in page ? page.rowCount : page.rows.length) > PLAN_ROWS_ON_ONE_PAGE;
+}
+
+/**
+ * What a folded plan page reads of its model ({@link planPageOutlineOf}): everything but the KPI
+ * rows and the roll-ups below the top-level nodes, which only its `?node=` pages, filters and
+ * downloads show. The summaries keep it beside the model (`plan_page_summaries.outline_json`, for
+ * folded plans), so the most requested page of a large plan parses some kB instead of the
+ * model's 126 kB (issue 11.5). Only JSON values, as the model.
+ */
+export interface PlanPageOutline {
+  readonly city: City;
+  readonly unpublishedYears?: readonly number[];
+  readonly plan: PlanPagePlan;
+  /** How many KPI rows the page holds. */
+  readonly rowCount: number;
+  readonly overall: PlanPageRollup;
+  /** The roll-up of each top-level node that has one, in tree order. */
+  readonly topRollups: readonly PlanPageRollup[];
+  /** Every node of the tree in tree order: its id, how many KPI rows sit directly in it, and its roll-up's status (null without a roll-up). */
+  readonly nodes: readonly (readonly [nodeId: string, rows: number, status: PlanPageRollup['status'] | null])[];
+  /** The rows counted by the international methods (plan-report.service.ts internationalSummary). */
+  readonly international: InternationalSummary;
+  /** The name of each KPI a top-level roll-up names as a part, as the page's rows have it (absent when no row holds it). */
+  readonly kpiNames: readonly (readonly [kpiId: string, name: string, nameEn: string | null])[];
+}
+
+/** The outline of a plan page model (or of a filtered one), as {@link PlanPageOutline} says. */
+export function planPageOutlineOf(page: PlanPageModel): PlanPageOutline {
+  const rowsIn = new Map<string, number>();
+  const kpis = new Map<string, PlanPageKpi>();
+  for (const r of page.rows) {
+    rowsIn.set(r.nodeId, (rowsIn.get(r.nodeId) ?? 0) + 1);
+    if (!kpis.has(r.kpi.id)) kpis.set(r.kpi.id, r.kpi);
+  }
+  const rollups = new Map(page.rollups.map((r) => [r.nodeId, r]));
+  const topRollups = page.plan.nodes.flatMap((n) => rollups.get(n.id) ?? []);
+  const kpiNames = new Map<string, readonly [string, string, string | null]>();
+  for (const r of topRollups) {
+    for (const part of r.parts) {
+      const k = part.kind === 'kpi' ? kpis.get(part.id) : undefined;
+      if (k && !kpiNames.has(k.id)) kpiNames.set(k.id, [k.id, k.name, k.nameEn ?? null]);
+    }
+  }
+  return {
+    city: page.city,
+    ...(page.unpublishedYears && { unpublishedYears: page.unpublishedYears }),
+    plan: page.plan,
+    rowCount: page.rows.length,
+    overall: page.overall,
+    topRollups,
+    nodes: [...walkPlanNodes(page.plan.nodes)].map(({ node }) => [node.id, rowsIn.get(node.id) ?? 0, rollups.get(node.id)?.status ?? null]),
+    international: internationalSummary(page),
+    kpiNames: [...kpiNames.values()],
+  };
+}
 
 /**
  * The plan page's model of one plan of a city's public data (see {@link PlanPageModel}),

@@ -6,7 +6,7 @@ import type { CityPagesMode } from '../cities/city-pages.service.ts';
 import type { DataTable } from '../formats/csv/write-csv.ts';
 import type { Database } from '../storage/database.ts';
 import { freshPlanPageSummary } from '../summaries/summary.repository.ts';
-import { parsePlanPageModel, planPageKpiRowsOf, planPageModelOf, type PlanPageModel } from './plan-page.model.ts';
+import { parsePlanPageModel, planPageKpiRowsOf, planPageModelOf, type PlanPageModel, type PlanPageOutline } from './plan-page.model.ts';
 
 /**
  * The public plan page at national scale (issue 11): `/cities/:city/plans/:plan` (HTML in both
@@ -41,6 +41,31 @@ export interface PlanPageSource {
   kpiRows(): readonly DataTable['rows'][number][];
 }
 
+/** How {@link openPlanPage} reads a plan's page. */
+export interface PlanPageOptions {
+  /** As for the city's other pages (cities/city-pages.service.ts): 'data' always loads the city, 'summaries' reads fresh summaries even when the city is held. */
+  readonly mode?: CityPagesMode;
+  /** A download: the CSV's KPI columns are read too. */
+  readonly table?: boolean;
+  /**
+   * The page is drawn without filter nor `?node=`: from fresh summaries that keep the plan's
+   * outline (a folded plan), the outline alone is read ({@link PlanOutlineSource}), else the model.
+   */
+  readonly outline?: boolean;
+}
+
+/**
+ * A folded plan page read from its outline alone (plans/plan-page.model.ts PlanPageOutline):
+ * drawn by web/views/plan.view.tsx `planOutlinePage`, the same bytes as from the whole model.
+ */
+export interface PlanOutlineSource {
+  readonly from: 'summaries';
+  readonly outline: PlanPageOutline;
+  /** As {@link PlanPageSource.owner}: the same object for the outline and the model of one summarised revision. */
+  readonly owner: object;
+  readonly model?: undefined;
+}
+
 /**
  * The source of a plan's public page, or null for an unknown city or a plan the city does not
  * have. Reads the plan's row of the city's summaries (one indexed query, with the CSV's columns
@@ -49,14 +74,30 @@ export interface PlanPageSource {
  * as for the city's other pages (cities/city-pages.service.ts): 'data' always loads the city,
  * 'summaries' reads fresh summaries even when the city is held.
  */
-export async function openPlanPage(db: Kysely<Database>, store: CityDataStore, cityId: string, planId: string, options: { readonly mode?: CityPagesMode; readonly table?: boolean } = {}): Promise<PlanPageSource | null> {
+export async function openPlanPage(db: Kysely<Database>, store: CityDataStore, cityId: string, planId: string, options?: PlanPageOptions & { readonly outline?: false }): Promise<PlanPageSource | null>;
+export async function openPlanPage(db: Kysely<Database>, store: CityDataStore, cityId: string, planId: string, options: PlanPageOptions): Promise<PlanPageSource | PlanOutlineSource | null>;
+export async function openPlanPage(db: Kysely<Database>, store: CityDataStore, cityId: string, planId: string, options: PlanPageOptions = {}): Promise<PlanPageSource | PlanOutlineSource | null> {
   const mode = options.mode ?? 'auto';
   if (mode !== 'data' && !(mode === 'auto' && store.holds(cityId))) {
     const cache = modelCache(db);
     const key = `${cityId}\u0000${planId}`;
     const held = cache.get(key);
-    const found = await store.whileSummarised([cityId], () => freshPlanPageSummary(db, cityId, planId, { table: options.table ?? false, unlessRevision: held?.revision }));
+    const outline = options.outline ?? false;
+    const heldOutline = outline ? outlineCache(db).get(key) : undefined;
+    const found = await store.whileSummarised([cityId], () =>
+      freshPlanPageSummary(db, cityId, planId, { table: options.table ?? false, unlessRevision: held?.revision, outline, unlessOutlineRevision: heldOutline?.revision }),
+    );
     if (found && !found.found) return null;
+    if (found?.hasOutline) {
+      const revision = found.summarizedRevision;
+      let kept = found.outlineJson === undefined && heldOutline?.revision === revision ? heldOutline.outline : undefined;
+      if (!kept) {
+        if (found.outlineJson === undefined) throw new Error(`plan page ${cityId}/${planId}: the summaries left out an outline not held`);
+        kept = JSON.parse(found.outlineJson) as PlanPageOutline;
+        outlineCache(db).set(key, { revision, outline: kept }, { size: found.outlineJson.length * 3 + key.length * 2 });
+      }
+      return { from: 'summaries', outline: kept, owner: summaryOwner(db, cityId, revision) };
+    }
     if (found) {
       const revision = found.summarizedRevision;
       // The model is left out only when the summaries are still at the revision of the one held.
@@ -109,9 +150,25 @@ function modelCache(db: object): LRUCache<string, { readonly revision: number; r
   return cache;
 }
 
-/** Drops the plan page models kept for `db` (a profile's first read of a page after a write; tests). */
+/** Drops the plan page models and outlines kept for `db` (a profile's first read of a page after a write; tests). */
 export function forgetPlanPageModels(db: object): void {
   models.get(db)?.clear();
+  outlines.get(db)?.clear();
+}
+
+/**
+ * The bytes (estimated as for {@link PLAN_MODEL_BYTES}) of folded plan pages' outlines read from
+ * the summaries, kept per database, plan and summarised revision like the models: a 272-KPI
+ * plan's outline is some kB, so thousands of plans.
+ */
+export const PLAN_OUTLINE_BYTES = 8 * 1024 * 1024;
+
+const outlines = new WeakMap<object, LRUCache<string, { readonly revision: number; readonly outline: PlanPageOutline }>>();
+
+function outlineCache(db: object): LRUCache<string, { readonly revision: number; readonly outline: PlanPageOutline }> {
+  let cache = outlines.get(db);
+  if (!cache) outlines.set(db, (cache = new LRUCache({ maxSize: PLAN_OUTLINE_BYTES, maxEntrySize: PLAN_OUTLINE_BYTES / 8 })));
+  return cache;
 }
 
 /**

@@ -23,6 +23,7 @@ import * as m20261201_1201 from './migrations/2026_12_01_1201_city_page_summarie
 import * as m20261201_1301 from './migrations/2026_12_01_1301_compare_summaries.ts';
 import * as m20261202_1401 from './migrations/2026_12_02_1401_plan_page_summaries.ts';
 import * as m20261203_1101 from './migrations/2026_12_03_1101_kpi_summaries_city_definition.ts';
+import * as m20261203_1201 from './migrations/2026_12_03_1201_plan_page_outline.ts';
 
 /**
  * Every migration by name. Append a line for each new file in migrations/ (named
@@ -51,6 +52,7 @@ const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '2026_12_01_1301_compare_summaries': m20261201_1301,
   '2026_12_02_1401_plan_page_summaries': m20261202_1401,
   '2026_12_03_1101_kpi_summaries_city_definition': m20261203_1101,
+  '2026_12_03_1201_plan_page_outline': m20261203_1201,
 };
 
 /** The migrations from the static list above: no filesystem scanning, so bundling works. */

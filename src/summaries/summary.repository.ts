@@ -468,14 +468,65 @@ export async function freshCityPageSummary(db: Executor, cityId: string): Promis
   return row?.page_json;
 }
 
+/** What {@link freshCityPageWithRows} reads: the overview and the two lists of KPI rows the city page shows, as JSON texts. */
+export interface CityPageRows {
+  /** The overview (`city_page_summaries.page_json`). */
+  readonly pageJson: string;
+  /** The headline KPIs' table rows (`kpi_summaries.row_json`), in the overview's `headline.kpiIds` order (ids without a row left out). */
+  readonly headline: readonly string[];
+  /** The table rows of the city's first `limit` KPIs, in the city's order. */
+  readonly first: readonly string[];
+}
+
+/**
+ * The city page's reads of a city's summaries in one statement (one snapshot, one round trip,
+ * issue 11.5): the overview as {@link freshCityPageSummary} reads it, its headline KPIs' rows and
+ * the first `limit` rows of the unfiltered KPI list, or undefined when the summaries are older
+ * than the data or missing. The list's total is the overview's `kpiCount` (one summary row per
+ * KPI, written in the same transaction), so no count reads every row of a city of 300 KPIs. The
+ * rows come back as rows (one JSON text each): splicing them into one text on the server
+ * (`string_agg`) cost it more CPU than the three statements it replaced. Prepared on PostgreSQL.
+ */
+export async function freshCityPageWithRows(db: Executor, cityId: string, limit: number): Promise<CityPageRows | undefined> {
+  // Part 0: the overview, only while the summaries are fresh; 1: the first rows; 2: the headline
+  // rows, the ids read from the overview in the same snapshot (as an array, so the rows are found
+  // by the primary key: a set-returning function in a join is planned as 100 rows, a hash over
+  // every row of the city).
+  const query = sql<{ page_json: string | null; row_json: string | null; part: number }>`
+    select p.page_json, null::text as row_json, 0 as part, 0 as ord
+      from city_page_summaries p join city_revisions r on r.city_id = p.city_id
+      where p.city_id = ${cityId} and r.summarized_revision >= r.revision
+    union all
+    select null, f.row_json, 1, f.position
+      from (select k.row_json, k.position from kpi_summaries k where k.city_id = ${cityId} order by k.position limit ${limit}) f
+    union all
+    select null, k.row_json, 2, array_position(h.ids, k.kpi_id)
+      from (select array(select json_array_elements_text((select s.page_json::json from city_page_summaries s where s.city_id = ${cityId}) -> 'headline' -> 'kpiIds')) as ids) h
+      join kpi_summaries k on k.city_id = ${cityId} and k.kpi_id = any(h.ids)
+    order by part, ord`.compile(summaryDb(db));
+  // Planning it costs the server several times what running it does.
+  usePreparedStatement(query.sql);
+  const rows = (await db.executeQuery(query)).rows;
+  const overview = rows[0];
+  if (overview?.part !== 0 || overview.page_json === null) return undefined;
+  const first: string[] = [];
+  const headline: string[] = [];
+  for (const r of rows) if (r.part !== 0) (r.part === 1 ? first : headline).push(r.row_json!);
+  return { pageJson: overview.page_json, headline, first };
+}
+
 /** What {@link freshPlanPageSummary} reads of a plan's page while the city's summaries are fresh. */
 export interface PlanPageSummary {
   /** The revision of the city's data the summaries were built from. */
   readonly summarizedRevision: number;
   /** Whether the summaries hold the plan (every plan of a summarised city has its row: else it is not the city's). */
   readonly found: boolean;
-  /** The plan's model (`model_json`), unless it was built at `unlessRevision` (the caller holds it) or the plan is not found. */
+  /** The plan's model (`model_json`), unless it was built at `unlessRevision` (the caller holds it), the plan is not found, or its outline was asked for and is kept. */
   readonly modelJson?: string;
+  /** With `outline`: whether the summaries keep the plan's outline (`outline_json`: a folded plan summarised since migration 2026_12_03_1201). */
+  readonly hasOutline?: boolean;
+  /** With `outline`: the outline (`outline_json`) when kept, unless it was built at `unlessOutlineRevision` (the caller holds it). */
+  readonly outlineJson?: string;
   /** The CSV's KPI columns of the rows measured against another target than their KPI's (`table_json`), when asked for and found. */
   readonly tableJson?: string;
   /**
@@ -492,14 +543,31 @@ export interface PlanPageSummary {
  * was never summarised (or is unknown). One indexed row. `table` adds the CSV's KPI columns
  * (those of rows measured against another target, and every KPI's own);
  * `unlessRevision` leaves the model out when the summaries are still at that revision (the
- * caller holds the model read then), so a page read again costs a few bytes.
+ * caller holds the model read then), so a page read again costs a few bytes. `outline` (a folded
+ * page without filter nor node) reads the plan's outline instead of its model when the
+ * summaries keep one (`unlessOutlineRevision` as `unlessRevision`), the model otherwise.
  */
-export async function freshPlanPageSummary(db: Executor, cityId: string, planId: string, options: { readonly table: boolean; readonly unlessRevision?: number | undefined }): Promise<PlanPageSummary | undefined> {
+export async function freshPlanPageSummary(
+  db: Executor,
+  cityId: string,
+  planId: string,
+  options: { readonly table: boolean; readonly unlessRevision?: number | undefined; readonly outline?: boolean; readonly unlessOutlineRevision?: number | undefined },
+): Promise<PlanPageSummary | undefined> {
   const known = options.unlessRevision ?? -1;
+  const knownOutline = options.unlessOutlineRevision ?? -1;
+  const outline = options.outline ?? false;
   const row = await summaryDb(db)
     .selectFrom('city_revisions as r')
     .leftJoin('plan_page_summaries as p', (j) => j.onRef('p.city_id', '=', 'r.city_id').on('p.plan_id', '=', planId))
-    .select(['r.summarized_revision', 'p.plan_id', sql<string | null>`case when r.summarized_revision = ${known} then null else p.model_json end`.as('model_json')])
+    .select(['r.summarized_revision', 'p.plan_id'])
+    .$if(!outline, (q) => q.select(sql<string | null>`case when r.summarized_revision = ${known} then null else p.model_json end`.as('model_json')))
+    .$if(outline, (q) =>
+      q.select([
+        sql<string | null>`case when p.outline_json is not null or r.summarized_revision = ${known} then null else p.model_json end`.as('model_json'),
+        sql<string | null>`case when r.summarized_revision = ${knownOutline} then null else p.outline_json end`.as('outline_json'),
+        sql<boolean | null>`p.outline_json is not null`.as('has_outline'),
+      ]),
+    )
     .$if(options.table, (q) =>
       q.select([
         'p.table_json',
@@ -510,11 +578,19 @@ export async function freshPlanPageSummary(db: Executor, cityId: string, planId:
     .whereRef('r.summarized_revision', '>=', 'r.revision')
     .executeTakeFirst();
   if (!row) return undefined;
-  const { table_json: tableJson, kpi_csv_json: kpiCsvJson } = row as { table_json?: string | null; kpi_csv_json?: string };
+  const { table_json: tableJson, kpi_csv_json: kpiCsvJson, model_json: modelJson, outline_json: outlineJson, has_outline: hasOutline } = row as {
+    table_json?: string | null;
+    kpi_csv_json?: string;
+    model_json: string | null;
+    outline_json?: string | null;
+    has_outline?: boolean | null;
+  };
   return {
     summarizedRevision: Number(row.summarized_revision),
     found: row.plan_id !== null,
-    ...(typeof row.model_json === 'string' && { modelJson: row.model_json }),
+    ...(typeof modelJson === 'string' && { modelJson }),
+    ...(outline && { hasOutline: hasOutline === true }),
+    ...(typeof outlineJson === 'string' && { outlineJson }),
     ...(typeof tableJson === 'string' && { tableJson }),
     ...(typeof kpiCsvJson === 'string' && { kpiCsvJson }),
   };

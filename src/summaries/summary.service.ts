@@ -5,7 +5,7 @@ import { kpiTableRowJson, kpiTableRowOf } from '../kpis/kpi-table-row.model.ts';
 import { kpiJson } from '../formats/json/kpi-json.ts';
 import { kpiRow } from '../open-data/open-data.service.ts';
 import { cityPageSummaryOf, nodeKpis } from './city-page.model.ts';
-import { planPageModelJson, planPageModelOf, planPageOwnRowsOf } from '../plans/plan-page.model.ts';
+import { planPageModelJson, planPageModelOf, planPageOutlineOf, planPageOwnRowsOf, plansFolded } from '../plans/plan-page.model.ts';
 import { evaluateKpi, sortedObservations } from '../core/kpi/kpi-evaluation.ts';
 import { walkPlanNodes } from '../core/plan/plan.ts';
 import { goalOfTarget } from '../core/sdg/sdg-framework.ts';
@@ -95,7 +95,11 @@ export function citySummaryRows(data: CityData, analyser?: JapaneseAnalyser): Ci
   const nodes: KpiSummaryNodesTable[] = [];
   for (const [node, ids] of nodeKpis(data)) for (const kpiId of ids) if (publicIds.has(kpiId)) nodes.push({ city_id: cityId, node, kpi_id: kpiId });
   // Each plan's public page (plans/plan-page.model.ts): the model, and apart (read for downloads only) the CSV's KPI columns of its rows measured against another target than their KPI's.
-  const plans = data.plans.map((plan) => ({ city_id: cityId, plan_id: plan.id, model_json: planPageModelJson(planPageModelOf(data, plan)), table_json: JSON.stringify(planPageOwnRowsOf(data, plan)) }));
+  // A folded page (the most requested of a large plan) reads only its outline.
+  const plans = data.plans.map((plan) => {
+    const model = planPageModelOf(data, plan);
+    return { city_id: cityId, plan_id: plan.id, model_json: planPageModelJson(model), table_json: JSON.stringify(planPageOwnRowsOf(data, plan)), outline_json: plansFolded(model) ? JSON.stringify(planPageOutlineOf(model)) : null };
+  });
   return { kpis, targets, entries, nodes, page: { city_id: cityId, page_json: JSON.stringify(cityPageSummaryOf(data)) }, plans };
 }
 

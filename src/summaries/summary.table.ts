@@ -93,6 +93,8 @@ export interface PlanPageSummariesTable {
   plan_id: string;
   model_json: string;
   table_json: string;
+  /** The outline of a folded plan's model (plan-page.model.ts PlanPageOutline, migration 2026_12_03_1201); null when the page is not folded, or the row was summarised before the migration. */
+  outline_json: string | null;
 }
 
 /** `kpi_summaries.series_json`: per actual [ISO time point, value] or [ISO time point, value, decimals]. */

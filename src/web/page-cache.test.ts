@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import type { CityDataStore } from '../cities/city-data.store.ts';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PAGE_QUERY_PARAMETERS, pageCache, pageCacheKey, PageCacheEntries } from './page-cache.ts';
+import { brotliWindowBits, PAGE_QUERY_PARAMETERS, pageCache, pageCacheKey, PageCacheEntries } from './page-cache.ts';
+import { htmlPage, htmlPageBody } from './html-page.ts';
 
 function appWithCounter(limits = { maxBytes: 1024 * 1024, maxEntryBytes: 256 * 1024 }) {
   const store = { version: 0, crossCityVersion: 0, cityVersion: () => 0 } as unknown as CityDataStore;
@@ -56,6 +57,47 @@ describe('pageCache', () => {
     expect(renders()).toBe(52);
     expect(entries.size).toBe(2);
     expect(entries.bytes).toBe(before);
+  });
+
+  it('keeps an htmlPage answer from the bytes it was made of (its stream unread), the same bytes and headers as read back, compressed alike', async () => {
+    const store = { version: 0, crossCityVersion: 0, cityVersion: () => 0 } as unknown as CityDataStore;
+    const entries = new PageCacheEntries({ maxBytes: 1024 * 1024, maxEntryBytes: 256 * 1024 });
+    const text = `<p>${'日本語のページ '.repeat(400)}</p>`;
+    const app = new Hono();
+    app.use('*', pageCache(store, entries));
+    app.get('/html', (c) => htmlPage(c, [`<!doctype html>${text}`]));
+    // The same bytes from a plain answer, read back through its stream.
+    app.get('/plain', (c) => new Response(Buffer.from(`<!doctype html>${text}`), { headers: { 'content-type': 'text/html; charset=UTF-8' } }));
+    const made = await htmlPage({ req: { raw: new Request('http://x/html') } } as never, [`<!doctype html>${text}`]);
+    expect(Buffer.from(htmlPageBody(made)!).toString()).toBe(`<!doctype html>${text}`);
+    expect(htmlPageBody(new Response('x'))).toBeUndefined();
+    for (const coding of ['identity', 'gzip', 'br']) {
+      const [a, b] = [await app.request('/html', { headers: { 'accept-encoding': coding } }), await app.request('/plain', { headers: { 'accept-encoding': coding } })];
+      expect(a.headers.get('content-encoding'), coding).toBe(b.headers.get('content-encoding'));
+      expect(a.headers.get('etag'), coding).toBe(b.headers.get('etag'));
+      const body = Buffer.from(await a.arrayBuffer());
+      expect(body.equals(Buffer.from(await b.arrayBuffer())), coding).toBe(true);
+      const plain = coding === 'br' ? brotliDecompressSync(body) : coding === 'gzip' ? gunzipSync(body) : body;
+      expect(plain.toString(), coding).toBe(`<!doctype html>${text}`);
+    }
+    // Served again from the cache: the same bytes.
+    expect(Buffer.from(await (await app.request('/html')).arrayBuffer()).toString()).toBe(`<!doctype html>${text}`);
+  });
+
+  it('compresses with a Brotli window that holds the body whole, never more than the default, and the body reads back equal', async () => {
+    expect(brotliWindowBits(0)).toBe(10);
+    expect(brotliWindowBits(1008)).toBe(10);
+    expect(brotliWindowBits(1009)).toBe(11);
+    expect(brotliWindowBits(23_000)).toBe(15);
+    expect(brotliWindowBits(65_520)).toBe(16);
+    expect(brotliWindowBits(65_521)).toBe(17);
+    expect(brotliWindowBits(50 * 1024 * 1024)).toBe(22);
+    const { app } = appWithCounter();
+    for (const kb of [2, 63, 64, 200]) {
+      const res = await app.request(`/big/${kb}`, { headers: { 'accept-encoding': 'br' } });
+      expect(res.headers.get('content-encoding'), String(kb)).toBe('br');
+      expect(brotliDecompressSync(new Uint8Array(await res.arrayBuffer())).toString(), String(kb)).toBe('x'.repeat(kb * 1024));
+    }
   });
 
   it('orders the key: the same known parameters in another order are the same page', () => {

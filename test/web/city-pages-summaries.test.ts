@@ -118,6 +118,38 @@ describeStaffApp(
       }
     });
 
+    it('read the city page from the summaries in one statement (overview, headline cards and first list page), its download as before', async () => {
+      const { ctx } = t();
+      let statements = 0;
+      const counted = ctx.db.withPlugin({
+        transformQuery: (args) => args.node,
+        transformResult: (args) => {
+          statements++;
+          return Promise.resolve(args.result);
+        },
+      });
+      const app = createApp({ db: counted, store: new CityDataStore(counted), cityPages: 'summaries' });
+      const data = createApp({ db: ctx.db, store: ctx.store, cityPages: 'data' });
+      for (const cityId of [...SEEDS, big.id]) {
+        for (const path of [`/cities/${cityId}`, `/cities/${cityId}?lang=en`]) {
+          statements = 0;
+          const [a, b] = [await answer(data, path), await answer(app, path)];
+          expect(statements, path).toBe(1);
+          expect(b, path).toEqual(a);
+          expect(b.status, path).toBe(200);
+        }
+        // A download reads the overview, then its rows.
+        const csv = `/cities/${cityId}?format=csv`;
+        statements = 0;
+        expect(await answer(app, csv), csv).toEqual(await answer(data, csv));
+        expect(statements, csv).toBe(2);
+      }
+      statements = 0;
+      expect((await app.request('/cities/no-such-city')).status).toBe(404);
+      // The one statement finds no fresh summaries; the full-city path then finds no city.
+      expect(statements).toBeGreaterThanOrEqual(1);
+    });
+
     it('answer 404 for an unknown city and another city’s KPI list filters with 400, on both paths', async () => {
       const { data, summaries } = apps(t());
       for (const path of ['/cities/no-such-city', '/cities/no-such-city/kpis', '/cities/no-such-city/progress', '/cities/no-such-city?format=json', '/api/v1/cities/no-such-city', '/api/v1/cities/no-such-city/kpis']) {

@@ -3,8 +3,9 @@ import { expect, it } from 'vitest';
 import { CityDataStore } from '../../src/cities/city-data.store.ts';
 import { KPI_STATUSES } from '../../src/core/kpi/status.ts';
 import { walkPlanNodes } from '../../src/core/plan/plan.ts';
-import { openPlanPage } from '../../src/plans/plan-page.service.ts';
-import { parsePlanPageModel, planPageModelJson, planPageModelOf } from '../../src/plans/plan-page.model.ts';
+import { forgetPlanPageModels, openPlanPage, type PlanOutlineSource, type PlanPageSource } from '../../src/plans/plan-page.service.ts';
+import { fragments } from '../../src/web/views/fragment-cache.ts';
+import { parsePlanPageModel, planPageModelJson, planPageModelOf, planPageOutlineOf, type PlanPageOutline } from '../../src/plans/plan-page.model.ts';
 import { createApp } from '../../src/web/app.tsx';
 import { PLAN_ROWS_ON_ONE_PAGE } from '../../src/web/views/plan.view.tsx';
 import { largeCity } from '../fixtures/large-city.ts';
@@ -35,6 +36,12 @@ function apps(t: StaffTestApp) {
     data: createApp({ db: t.ctx.db, store: t.ctx.store, cityPages: 'data' }),
     summaries: createApp({ db: t.ctx.db, store: t.ctx.store, cityPages: 'summaries' }),
   };
+}
+
+/** The outline of a source read with `outline` (fails when it read the model). */
+function outlineOf(source: PlanPageSource | PlanOutlineSource): PlanPageOutline {
+  if (source.model) throw new Error(`plan ${source.model.plan.id}: the model was read, not the outline`);
+  return source.outline;
 }
 
 /** Every filter query the comparison requests ("" for none), values that are not choices among them. */
@@ -106,6 +113,68 @@ describeStaffApp(
       // Folded, and the archived policy hid some KPI rows.
       expect(source.model.rows.length).toBeGreaterThan(PLAN_ROWS_ON_ONE_PAGE);
       expect(source.model.rows.length).toBeLessThan(big.kpiIds.length);
+      expect(await compare(t(), [big.id])).toBeGreaterThan(150);
+    }, 600_000);
+
+    it('draws a folded plan’s page without filter nor node from its outline alone (a few kB, not the model), the same bytes; a row summarised before the outline reads the model', async () => {
+      const { ctx } = t();
+      const { data, summaries } = apps(t());
+      const other = new CityDataStore(ctx.db);
+      const outlined = (await openPlanPage(ctx.db, other, big.id, big.planId, { mode: 'summaries', outline: true }))!;
+      expect(outlined.from).toBe('summaries');
+      expect(outlined.model).toBeUndefined();
+      // What the summaries keep is the outline the full-city path computes from the same data.
+      const city = (await ctx.store.get(big.id))!;
+      const model = planPageModelOf(city, city.plans.find((p) => p.id === big.planId)!);
+      expect(outlineOf(outlined)).toStrictEqual(JSON.parse(JSON.stringify(planPageOutlineOf(model))));
+      expect(outlineOf(outlined).rowCount).toBe(model.rows.length);
+      const sizes = await sql<{ model: number; outline: number }>`select length(model_json) as model, length(outline_json) as outline from plan_page_summaries where city_id = ${big.id} and plan_id = ${big.planId}`.execute(ctx.db);
+      expect(Number(sizes.rows[0]!.outline) * 5).toBeLessThan(Number(sizes.rows[0]!.model));
+      // Plans shown whole (not folded) keep no outline: their page reads the model.
+      for (const cityId of SEEDS) {
+        for (const plan of (await ctx.store.get(cityId))!.plans) {
+          const source = (await openPlanPage(ctx.db, other, cityId, plan.id, { mode: 'summaries', outline: true }))!;
+          expect(source.from, plan.id).toBe('summaries');
+          expect(source.model?.plan.id, plan.id).toBe(plan.id);
+        }
+      }
+      const paths = [`/cities/${big.id}/plans/${big.planId}`, `/cities/${big.id}/plans/${big.planId}?lang=en`, `/cities/${big.id}/plans/${big.planId}?status=`];
+      expect(await expectSameAnswers(data, summaries, paths)).toBe(paths.length);
+      // A row summarised before the migration has no outline: the page reads the model, the same bytes, drawn again.
+      await sql`update plan_page_summaries set outline_json = null where city_id = ${big.id}`.execute(ctx.db);
+      fragments.clear();
+      forgetPlanPageModels(ctx.db);
+      const fallback = (await openPlanPage(ctx.db, other, big.id, big.planId, { mode: 'summaries', outline: true }))!;
+      expect(fallback.from).toBe('summaries');
+      expect(fallback.model?.rows.length).toBe(model.rows.length);
+      expect(await expectSameAnswers(data, summaries, paths)).toBe(paths.length);
+      // The city's next rebuild writes the outline.
+      ctx.store.invalidate(big.id);
+      await ctx.store.settled();
+      expect((await openPlanPage(ctx.db, other, big.id, big.planId, { mode: 'summaries', outline: true }))!.model).toBeUndefined();
+    });
+
+    it('shows a write to a folded plan at once, then from the rebuilt outline', async () => {
+      const { ctx } = t();
+      const { summaries } = apps(t());
+      const path = `/cities/${big.id}/plans/${big.planId}`;
+      // The outline's page and its fragment are kept first.
+      const before = await (await summaries.request(path)).text();
+      const top = (await ctx.store.get(big.id))!.plans.find((p) => p.id === big.planId)!.nodes[0]!;
+      expect(before).toContain(top.title);
+      const title = `${top.title}（折り畳みページの確認）`;
+      // A node edit as its command writes it, then the change signal.
+      await sql`update plan_nodes set title = ${title} where id = (select n.id from plan_nodes n join plans p on p.id = n.plan_id where p.city_id = ${big.id} and p.slug = ${big.planId} and n.slug = ${top.id})`.execute(ctx.db);
+      ctx.store.invalidate(big.id);
+      expect(ctx.store.summariesPending(big.id)).toBe(true);
+      expect((await openPlanPage(ctx.db, ctx.store, big.id, big.planId, { mode: 'summaries', outline: true }))!.from).toBe('data');
+      expect(await (await summaries.request(path)).text()).toContain(title);
+      await ctx.store.settled();
+      const after = (await openPlanPage(ctx.db, new CityDataStore(ctx.db), big.id, big.planId, { mode: 'summaries', outline: true }))!;
+      expect(after.model).toBeUndefined();
+      expect(outlineOf(after).plan.nodes[0]!.title).toBe(title);
+      expect(await (await summaries.request(`${path}?lang=en`)).text()).toContain(top.titleEn ?? title);
+      expect(await (await summaries.request(path)).text()).toContain(title);
       expect(await compare(t(), [big.id])).toBeGreaterThan(150);
     }, 600_000);
 

@@ -5,7 +5,7 @@ import { viewContextOf } from '../request-context.ts';
 import { CityView } from '../views/city.view.tsx';
 import { HomeView } from '../views/home.view.tsx';
 import { NotFoundView } from '../views/not-found.view.tsx';
-import { planPage } from '../views/plan.view.tsx';
+import { planOutlinePage, planPage } from '../views/plan.view.tsx';
 import { clockOf, type WebDeps } from '../web-deps.ts';
 import { z } from 'zod';
 import { KPI_STATUSES } from '../../core/kpi/status.ts';
@@ -42,7 +42,8 @@ export function publicRoutes(deps: WebDeps): Hono {
 
   app.get('/cities/:city', async (c) => {
     // From the city's summaries when they are fresh, else its loaded data (cities/city-pages.service.ts).
-    const pages = await openCityPages(db, store, c.req.param('city'), deps.cityPages);
+    // The HTML page's rows are read with the overview (one statement); a download reads its own.
+    const pages = await openCityPages(db, store, c.req.param('city'), deps.cityPages, { cityPage: requestedFormat(c) === 'html' });
     if (!pages) return notFound(c);
     // Only `lang` and `format`: the filters and pages of its KPI list live at /cities/:city/kpis (400 here, naming the parameter).
     checkCityPageQuery(c);
@@ -60,8 +61,11 @@ export function publicRoutes(deps: WebDeps): Hono {
     const format = requestedFormat(c);
     if (!format) return notFound(c);
     // From the plan's summary when the city's summaries are fresh, else the city's loaded data (plans/plan-page.service.ts).
-    const source = await openPlanPage(db, store, c.req.param('city'), c.req.param('plan'), { mode: deps.cityPages, table: format !== 'html' });
+    // The page without filter nor `?node=` (of a folded plan: most requests of a large plan) may be drawn from the plan's outline alone.
+    const outline = format === 'html' && c.req.query('node') === undefined && !c.req.query('side') && !c.req.query('goal') && !c.req.query('status');
+    const source = await openPlanPage(db, store, c.req.param('city'), c.req.param('plan'), { mode: deps.cityPages, table: format !== 'html', outline });
     if (!source) return notFound(c);
+    if (!source.model) return htmlPage(c, planOutlinePage({ ctx: viewContextOf(c), outline: source.outline, owner: source.owner }));
     const { model } = source;
     // `?node=` names the top-level node whose KPI tables a large plan's page shows (plan.view.tsx PLAN_ROWS_ON_ONE_PAGE).
     const unfolded = c.req.query('node');

@@ -7,7 +7,7 @@ import { localized, type ViewContext } from './view-context.ts';
 const SIDES = ['economy', 'society', 'environment'] as const;
 
 /** The plan page's filter form: a GET form (works without JavaScript) by side, SDG goal and status. */
-export function PlanFilterForm(props: { ctx: ViewContext; action: string; filter: PlanFilter; filtered: FilteredPlanPage }) {
+export function PlanFilterForm(props: { ctx: ViewContext; action: string; filter: PlanFilter; filtered: Pick<FilteredPlanPage, 'active' | 'matched' | 'total'> }) {
   const { ctx, filter, filtered } = props;
   return (
     <section aria-labelledby="filter-h" class="filter-panel">

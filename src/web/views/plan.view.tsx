@@ -2,8 +2,8 @@ import { sheetKindsOf } from '../../core/plan/plan.ts';
 import { UnpublishedYearsNote } from './unpublished-note.tsx';
 import { walkPlanNodes } from '../../core/plan/plan.ts';
 import { explainRollup } from '../../core/plan/rollup.ts';
-import { internationalSummary } from '../../plans/plan-report.service.ts';
-import type { PlanPageKpi, PlanPageModel, PlanPageNode, PlanPageRollup, PlanPageRow } from '../../plans/plan-page.model.ts';
+import type { InternationalSummary as InternationalSummaryCounts } from '../../plans/plan-report.service.ts';
+import { PLAN_ROWS_ON_ONE_PAGE, planPageOutlineOf, plansFolded, type PlanPageKpi, type PlanPageModel, type PlanPageNode, type PlanPageOutline, type PlanPageRollup, type PlanPageRow } from '../../plans/plan-page.model.ts';
 import { formatQuantity, formatRate } from './format.ts';
 import { cityBreadcrumbs, layoutPage, type PageParts } from './layout.tsx';
 import { fragments } from './fragment-cache.ts';
@@ -28,19 +28,7 @@ export interface PlanViewProps {
   unfolded?: string | undefined;
 }
 
-/**
- * A plan page shows every KPI table while the plan (as filtered) has at most this many KPI rows;
- * above it (a generated 272-KPI plan made a 352 kB page that nobody reads through), each
- * top-level node's KPI tables move to a page of their own (`?node=<id>`): the plan page keeps the
- * summary, every node's status, roll-up rule and an outline of the nodes below it, each linking
- * to its table. Every figure stays one link away without JavaScript; CSV and JSON stay whole.
- */
-export const PLAN_ROWS_ON_ONE_PAGE = 100;
-
-/** Whether a plan page folds its KPI tables by top-level node (see {@link PLAN_ROWS_ON_ONE_PAGE}). */
-export function plansFolded(report: { readonly rows: readonly unknown[] }): boolean {
-  return report.rows.length > PLAN_ROWS_ON_ONE_PAGE;
-}
+export { PLAN_ROWS_ON_ONE_PAGE, plansFolded };
 
 /**
  * `/cities/:city/plans/:plan`: the plan tree with each KPI's latest actual, target, rate, status
@@ -51,23 +39,57 @@ export function plansFolded(report: { readonly rows: readonly unknown[] }): bool
  * filter and the unfolded node.
  */
 export function planPage(props: PlanViewProps & { owner: object }): PageParts {
-  const { ctx } = props;
-  const report = props.filtered.page;
-  const unfolded = plansFolded(report) ? (props.unfolded ?? '') : '';
-  const main = fragments.get(props.owner, `plan\u0000${report.plan.id}\u0000${ctx.lang}\u0000${filterQuery(props.filter)}\u0000${unfolded}`, () => renderToString(<PlanMain {...props} />));
-  return layoutPage(ctx, planTitle(props), planBreadcrumbs(props), main);
+  const { ctx, filter, filtered } = props;
+  const page = filtered.page;
+  return planMainPage({ ctx, filter, counts: filtered, outline: outlineOf(page), page, unfolded: props.unfolded }, props.owner);
 }
 
-const planTitle = ({ ctx, filtered }: PlanViewProps) => localized(ctx, filtered.page.plan.title, filtered.page.plan.titleEn);
-const planBreadcrumbs = ({ ctx, filtered }: PlanViewProps) => cityBreadcrumbs(ctx, filtered.page.city);
+/**
+ * A folded plan page without filter nor `?node=` drawn from its outline alone
+ * (plan-page.model.ts `PlanPageOutline`, as the summaries keep it): the same bytes as
+ * {@link planPage} gives from the whole model, kept under the same fragment key.
+ */
+export function planOutlinePage(props: { ctx: ViewContext; outline: PlanPageOutline; owner: object }): PageParts {
+  const { outline } = props;
+  if (!plansFolded(outline)) throw new Error(`plan ${outline.plan.id}: an outline draws only a folded page`);
+  return planMainPage({ ctx: props.ctx, filter: {}, counts: { active: false, matched: outline.rowCount, total: outline.rowCount }, outline }, props.owner);
+}
+
+/** What the page's main content reads: the outline always; the (filtered) model where KPI tables are drawn. */
+interface PlanMainProps {
+  ctx: ViewContext;
+  filter: PlanFilter;
+  counts: Pick<FilteredPlanPage, 'active' | 'matched' | 'total'>;
+  outline: PlanPageOutline;
+  /** The filtered model: needed unless the page is folded with no node unfolded. */
+  page?: PlanPageModel | undefined;
+  unfolded?: string | undefined;
+}
+
+function planMainPage(props: PlanMainProps, owner: object): PageParts {
+  const { ctx, outline } = props;
+  const unfolded = plansFolded(outline) ? (props.unfolded ?? '') : '';
+  const main = fragments.get(owner, `plan\u0000${outline.plan.id}\u0000${ctx.lang}\u0000${filterQuery(props.filter)}\u0000${unfolded}`, () => renderToString(<PlanMain {...props} />));
+  return layoutPage(ctx, planTitle(props), cityBreadcrumbs(ctx, outline.city), main);
+}
+
+/** The outline of a (filtered) page model, computed once per model object. */
+const outlines = new WeakMap<PlanPageModel, PlanPageOutline>();
+function outlineOf(page: PlanPageModel): PlanPageOutline {
+  let outline = outlines.get(page);
+  if (!outline) outlines.set(page, (outline = planPageOutlineOf(page)));
+  return outline;
+}
+
+const planTitle = ({ ctx, outline }: PlanMainProps) => localized(ctx, outline.plan.title, outline.plan.titleEn);
 
 /** The plan page's main content: what the plan's data, the language and the filter decide. */
-function PlanMain(props: PlanViewProps) {
-  const { ctx } = props;
-  const report = props.filtered.page;
-  const city = report.city;
-  const overall = report.overall;
-  const plan = report.plan;
+function PlanMain(props: PlanMainProps) {
+  const { ctx, outline } = props;
+  const city = outline.city;
+  const overall = outline.overall;
+  const plan = outline.plan;
+  const folded = plansFolded(outline);
   const title = planTitle(props);
   const cityName = localized(ctx, city.name, city.nameEn);
   return (
@@ -76,14 +98,14 @@ function PlanMain(props: PlanViewProps) {
         {cityName} ・ {ctx.t(`plan.kind.${plan.kind}`)} ・ {ctx.t('plan.period')} {plan.periodStart}–{plan.periodEnd}
       </p>
       <h1>{title}</h1>
-      <UnpublishedYearsNote ctx={ctx} years={report.unpublishedYears} />
+      <UnpublishedYearsNote ctx={ctx} years={outline.unpublishedYears} />
       {plan.vision ? (
         <section aria-labelledby="vision-h">
           <h2 id="vision-h">{ctx.t('plan.vision')}</h2>
           <p class="prewrap">{plan.vision}</p>
         </section>
       ) : null}
-      {report.rows.length > 0 ? (
+      {outline.rowCount > 0 ? (
         <section aria-labelledby="summary-h">
           <h2 id="summary-h">{ctx.t('plan.summary')}</h2>
           <p>
@@ -97,26 +119,26 @@ function PlanMain(props: PlanViewProps) {
             ))}
           </p>
           <p class="muted small">{explainRollup(overall)[ctx.lang]}</p>
-          <InternationalSummary ctx={ctx} report={report} />
+          <InternationalSummary ctx={ctx} summary={outline.international} />
         </section>
       ) : null}
-      {props.filtered.total > 0 ? (
-        <PlanFilterForm ctx={ctx} action={`/cities/${city.id}/plans/${plan.id}`} filter={props.filter} filtered={props.filtered} />
+      {props.counts.total > 0 ? (
+        <PlanFilterForm ctx={ctx} action={`/cities/${city.id}/plans/${plan.id}`} filter={props.filter} filtered={props.counts} />
       ) : null}
       <section aria-labelledby="tree-h">
         <h2 id="tree-h">{ctx.t('plan.tree')}</h2>
-        {report.rows.length === 0 ? <p>{ctx.t('plan.noKpis')}</p> : <p class="muted small">{ctx.t('pub.plan.whyLead')}</p>}
-        {plansFolded(report) ? <p class="muted small">{fill(ctx.t('pub.plan.foldedLead'), { total: String(report.rows.length) })}</p> : null}
+        {outline.rowCount === 0 ? <p>{ctx.t('plan.noKpis')}</p> : <p class="muted small">{ctx.t('pub.plan.whyLead')}</p>}
+        {folded ? <p class="muted small">{fill(ctx.t('pub.plan.foldedLead'), { total: String(outline.rowCount) })}</p> : null}
         {plan.nodes.map((n) =>
-          plansFolded(report) && n.id !== props.unfolded ? (
-            <FoldedNodeSection ctx={ctx} node={n} report={report} href={(id) => ctx.href(`/cities/${city.id}/plans/${plan.id}${filterQuery(props.filter, n.id)}`) + `#node-${id}`} />
+          folded && n.id !== props.unfolded ? (
+            <FoldedNodeSection ctx={ctx} node={n} outline={outline} href={(id) => ctx.href(`/cities/${city.id}/plans/${plan.id}${filterQuery(props.filter, n.id)}`) + `#node-${id}`} />
           ) : (
-            <NodeSection ctx={ctx} node={n} depth={0} report={report} />
+            <NodeSection ctx={ctx} node={n} depth={0} report={modelOf(props)} />
           ),
         )}
       </section>
       <DownloadLinks ctx={ctx} base={ctx.href(`/cities/${city.id}/plans/${plan.id}${filterQuery(props.filter)}`)} />
-      {report.rows.length > 0 ? (
+      {outline.rowCount > 0 ? (
         <section aria-labelledby="sheet-h" class="sheet-downloads">
           <h2 id="sheet-h">{ctx.t('sheets.download.heading')}</h2>
           {sheetKindsOf(plan.sheetLayout).map((kind) => (
@@ -129,18 +151,23 @@ function PlanMain(props: PlanViewProps) {
           ))}
         </section>
       ) : null}
-      <PlanEvaluations ctx={ctx} report={report} />
+      <PlanEvaluations ctx={ctx} plan={plan} />
     </>
   );
+}
+
+/** The filtered model of a page that draws KPI tables (a folded page with no node unfolded reads only its outline). */
+function modelOf(props: PlanMainProps): PlanPageModel {
+  if (!props.page) throw new Error(`plan ${props.outline.plan.id}: KPI tables drawn without the model`);
+  return props.page;
 }
 
 /**
  * The plan's review narratives as printed, then the expert evaluation (有識者からの評価) by year,
  * newest first. Only published years reach here: the store's public view drops the rest.
  */
-function PlanEvaluations(props: { ctx: ViewContext; report: PlanPageModel }) {
-  const { ctx } = props;
-  const plan = props.report.plan;
+function PlanEvaluations(props: { ctx: ViewContext; plan: PlanPageOutline['plan'] }) {
+  const { ctx, plan } = props;
   const others = otherNarrativesOf(plan);
   const evaluations = expertEvaluationsOf(plan);
   return (
@@ -190,7 +217,11 @@ function indexOf(report: PlanPageModel) {
   }
   return index;
 }
-const kpiOfReport = (report: PlanPageModel, id: string) => indexOf(report).kpis.get(id);
+/** A roll-up part's KPI name as the page's rows have it (its id when no row holds it). */
+const kpiNameOf = (ctx: ViewContext, report: PlanPageModel, id: string) => {
+  const k = indexOf(report).kpis.get(id);
+  return k ? localized(ctx, k.name, k.nameEn) : id;
+};
 const rollupOf = (report: PlanPageModel, nodeId: string) => indexOf(report).rollups.get(nodeId);
 
 function NodeSection(props: { ctx: ViewContext; node: PlanPageNode; depth: number; report: PlanPageModel }) {
@@ -209,7 +240,7 @@ function NodeSection(props: { ctx: ViewContext; node: PlanPageNode; depth: numbe
       </Heading>
       {node.description ? <p class="prewrap node-description">{node.description}</p> : null}
       {rows.length > 0 ? <KpiRowsTable ctx={ctx} cityId={report.city.id} rows={rows} label={fill(ctx.t('pub.plan.kpiTable'), { node: heading })} /> : null}
-      {rollup && rollup.parts.length > 0 ? <RollupRule ctx={ctx} rollup={rollup} node={node} heading={heading} report={report} /> : null}
+      {rollup && rollup.parts.length > 0 ? <RollupRule ctx={ctx} rollup={rollup} node={node} heading={heading} kpiName={(id) => kpiNameOf(ctx, report, id)} /> : null}
       {node.children.map((c) => (
         <NodeSection ctx={ctx} node={c} depth={props.depth + 1} report={report} />
       ))}
@@ -223,13 +254,17 @@ function NodeSection(props: { ctx: ViewContext; node: PlanPageNode; depth: numbe
  * below it (each keeps its `node-…` anchor, so links from search and KPI pages still land here,
  * one link away from the table).
  */
-function FoldedNodeSection(props: { ctx: ViewContext; node: PlanPageNode; report: PlanPageModel; href: (nodeId: string) => string }) {
-  const { ctx, node, report } = props;
-  const byNode = indexOf(report).byNode;
-  const rowsUnder = (n: PlanPageNode): number => (byNode.get(n.id)?.length ?? 0) + n.children.reduce((sum, c) => sum + rowsUnder(c), 0);
-  const rollup = rollupOf(report, node.id);
+function FoldedNodeSection(props: { ctx: ViewContext; node: PlanPageNode; outline: PlanPageOutline; href: (nodeId: string) => string }) {
+  const { ctx, node, outline } = props;
+  const index = outlineIndexOf(outline);
+  const rowsUnder = (n: PlanPageNode): number => (index.nodes.get(n.id)?.[1] ?? 0) + n.children.reduce((sum, c) => sum + rowsUnder(c), 0);
+  const rollup = index.rollups.get(node.id);
   const heading = nodeHeading(ctx, node);
   const below = [...walkPlanNodes(node.children)];
+  const kpiName = (id: string) => {
+    const k = index.kpiNames.get(id);
+    return k ? localized(ctx, k[1], k[2] ?? undefined) : id;
+  };
   return (
     <section class="node depth-0 folded" id={`node-${node.id}`}>
       <h3>
@@ -240,12 +275,12 @@ function FoldedNodeSection(props: { ctx: ViewContext; node: PlanPageNode; report
       <p>
         {fill(ctx.t('pub.plan.folded'), { n: String(rowsUnder(node)) })} <a href={props.href(node.id)}>{ctx.t('pub.plan.unfold')}</a>
       </p>
-      {rollup && rollup.parts.length > 0 ? <RollupRule ctx={ctx} rollup={rollup} node={node} heading={heading} report={report} /> : null}
+      {rollup && rollup.parts.length > 0 ? <RollupRule ctx={ctx} rollup={rollup} node={node} heading={heading} kpiName={kpiName} /> : null}
       {below.length > 0 ? (
         <ul class="node-outline" aria-label={fill(ctx.t('pub.plan.outline'), { node: heading })}>
           {joinMarkup(
             below.map(({ node: n }) => {
-              const status = rollupOf(report, n.id)?.status;
+              const status = index.nodes.get(n.id)?.[2];
               return markup`<li id="node-${n.id}"><a href="${props.href(n.id)}">${nodeHeading(ctx, n)}</a>${fill(ctx.t('pub.plan.outlineCount'), { n: String(rowsUnder(n)) })}${status && status !== 'no-data' ? markup` ${statusBadge(ctx, status)}` : null}</li>`;
             }),
           )}
@@ -253,6 +288,17 @@ function FoldedNodeSection(props: { ctx: ViewContext; node: PlanPageNode; report
       ) : null}
     </section>
   );
+}
+
+/** An outline's nodes, top-level roll-ups and KPI names by id, indexed once per outline. */
+const outlineIndexes = new WeakMap<PlanPageOutline, { nodes: Map<string, PlanPageOutline['nodes'][number]>; rollups: Map<string, PlanPageRollup>; kpiNames: Map<string, PlanPageOutline['kpiNames'][number]> }>();
+function outlineIndexOf(outline: PlanPageOutline) {
+  let index = outlineIndexes.get(outline);
+  if (!index) {
+    index = { nodes: new Map(outline.nodes.map((n) => [n[0], n])), rollups: new Map(outline.topRollups.map((r) => [r.nodeId, r])), kpiNames: new Map(outline.kpiNames.map((k) => [k[0], k])) };
+    outlineIndexes.set(outline, index);
+  }
+  return index;
 }
 
 /** A node's heading: its code, then its title in the page's language. */
@@ -263,13 +309,9 @@ const nodeHeading = (ctx: ViewContext, node: PlanPageNode) => `${node.code ? `${
  * progress as counted, so a citizen can redo the node's status (a `details` element: works
  * without JavaScript).
  */
-function RollupRule(props: { ctx: ViewContext; rollup: PlanPageRollup; node: PlanPageNode; heading: string; report: PlanPageModel }) {
-  const { ctx, rollup, node, report } = props;
+function RollupRule(props: { ctx: ViewContext; rollup: PlanPageRollup; node: PlanPageNode; heading: string; kpiName: (kpiId: string) => string }) {
+  const { ctx, rollup, node, kpiName } = props;
   const childById = new Map(node.children.map((c) => [c.id, c]));
-  const kpiName = (id: string) => {
-    const k = kpiOfReport(report, id);
-    return k ? localized(ctx, k.name, k.nameEn) : id;
-  };
   const caption = fill(ctx.t('pub.plan.rollup.caption'), { node: props.heading });
   return (
     <details class="rollup-rule">
@@ -350,9 +392,9 @@ function KpiRowsTable(props: { ctx: ViewContext; cityId: string; rows: readonly 
 }
 
 /** Counts of the plan's KPI rows by the UN Progress Chart and Open SDG methods. */
-function InternationalSummary(props: { ctx: ViewContext; report: PlanPageModel }) {
+function InternationalSummary(props: { ctx: ViewContext; summary: InternationalSummaryCounts }) {
   const { ctx } = props;
-  const s = internationalSummary(props.report);
+  const s = props.summary;
   const un = (['on-track', 'moderate-progress', 'stagnation-or-regression', 'no-data'] as const).filter((k) => s.un[k] > 0);
   const os = (['target-achieved', 'on-track', 'acceleration-needed', 'limited-progress', 'deterioration', 'no-data'] as const).filter((k) => s.openSdg[k] > 0);
   return (
