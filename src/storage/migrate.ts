@@ -22,6 +22,7 @@ import * as m20261201_0710 from './migrations/2026_12_01_0710_goal_target_index.
 import * as m20261201_1201 from './migrations/2026_12_01_1201_city_page_summaries.ts';
 import * as m20261201_1301 from './migrations/2026_12_01_1301_compare_summaries.ts';
 import * as m20261202_1401 from './migrations/2026_12_02_1401_plan_page_summaries.ts';
+import * as m20261203_1001 from './migrations/2026_12_03_1001_national_reads.ts';
 
 /**
  * Every migration by name. Append a line for each new file in migrations/ (named
@@ -49,6 +50,7 @@ const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '2026_12_01_1201_city_page_summaries': m20261201_1201,
   '2026_12_01_1301_compare_summaries': m20261201_1301,
   '2026_12_02_1401_plan_page_summaries': m20261202_1401,
+  '2026_12_03_1001_national_reads': m20261203_1001,
 };
 
 /** The migrations from the static list above: no filesystem scanning, so bundling works. */
