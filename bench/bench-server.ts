@@ -14,13 +14,15 @@ import type { AddressInfo } from 'node:net';
 import { loadConfig } from '../src/config.ts';
 import { openAppContext } from '../src/app-context.ts';
 import { loadJapaneseAnalyser } from '../src/search/japanese-analyser.ts';
+import { prepareNumberFormats } from '../src/i18n/number-format.ts';
 import { createApp } from '../src/web/app.tsx';
 import { fragments } from '../src/web/views/fragment-cache.ts';
 
 const config = loadConfig();
 const ctx = await openAppContext(config, { purpose: 'serve', announce: () => {} });
-// As `michishirube serve`: the Japanese analyser is built before the server listens.
+// As `michishirube serve`: the Japanese analyser and the number formats are built before the server listens.
 await loadJapaneseAnalyser();
+prepareNumberFormats();
 const app = createApp({ db: ctx.db, store: ctx.store, staff: ctx.staff, web: config.web, clock: ctx.clock });
 
 const STATIC_PREFIX = '/__bench/static';

@@ -2,6 +2,7 @@ import { serve } from '@hono/node-server';
 import type { Config } from '../config.ts';
 import { openAppContext } from '../app-context.ts';
 import { loadJapaneseAnalyser } from '../search/japanese-analyser.ts';
+import { prepareNumberFormats } from '../i18n/number-format.ts';
 import { createApp } from '../web/app.tsx';
 import { DatabaseInUseError } from '../storage/database.ts';
 import { UserError } from './user-error.ts';
@@ -19,6 +20,8 @@ export async function serveCommand(config: Config, out: (s: string) => void): Pr
   // The Japanese analyser (search readings, 1.5–3 s to build) is built before the server listens,
   // so the first search after a restart answers as fast as any (issue 11.5: first request < 1 s).
   await loadJapaneseAnalyser();
+  // Likewise the locales' number formats, which the first page printing a figure would load.
+  prepareNumberFormats();
   const app = createApp({ db: ctx.db, store: ctx.store, staff: ctx.staff, web: config.web, clock: ctx.clock });
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
     out(`michishirube is serving at http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${info.port}/ (database: ${ctx.dialect})`);

@@ -8,7 +8,7 @@ import { indexToBaseline } from '../core/kpi/kpi-definition.ts';
 import type { SummaryTargetJson } from './summary.table.ts';
 import { cityFromRow } from '../cities/city-data.service.ts';
 import type { Executor } from '../storage/database.ts';
-import { cityCounts, goalCounts, goalStatusCounts, listCityRowsPaged, listKpiSummariesPaged, prefectureCounts, targetCounts, type KpiListFilter, type KpiSummaryListRow } from './summary.repository.ts';
+import { cityCounts, goalAndTargetCounts, goalCounts, goalStatusCounts, listCityRowsPaged, listKpiSummariesPaged, prefectureCounts, type KpiListFilter, type KpiSummaryListRow } from './summary.repository.ts';
 
 /**
  * The cross-city pages' reads (home, SDG goals, their APIs), answered from the summaries
@@ -144,6 +144,15 @@ export async function cityDirectory(db: Executor, filter: CityDirectoryFilter, p
   return { cities: page(cards, pageNo, pageSize, total), prefectures: inPrefectureOrder(prefectures) };
 }
 
+/**
+ * One page of the city directory's cities (its order and filters) without their counts, and every
+ * prefecture: the open data page, which links each city's downloads and shows no figure.
+ */
+export async function cityListPage(db: Executor, filter: CityDirectoryFilter, pageNo: number, pageSize = PAGE_SIZE): Promise<{ cities: Page<City>; prefectures: readonly PrefectureCount[] }> {
+  const [{ rows, total }, prefectures] = await Promise.all([listCityRowsPaged(db, filter, (pageNo - 1) * pageSize, pageSize, PREFECTURE_ORDER), prefectureCounts(db)]);
+  return { cities: page(rows.map(cityFromRow), pageNo, pageSize, total), prefectures: inPrefectureOrder(prefectures) };
+}
+
 /** Prefectures in JIS order (those unknown last, by name): how every prefecture filter lists them. */
 export function inPrefectureOrder(prefectures: readonly PrefectureCount[]): PrefectureCount[] {
   const order = (p: string) => {
@@ -197,9 +206,8 @@ export async function goalPage(db: Executor, goalId: string, filter: GoalKpiFilt
   if (!goal || String(goal.number) !== goalId) return null;
   if (filter.target !== undefined && findSdgTarget(filter.target)?.goal !== goal.id) return null;
   const kpiFilter: KpiListFilter = { goal: goal.number, target: filter.target, prefecture: filter.prefecture, status: filter.status };
-  const [perTarget, all, list, prefectures] = await Promise.all([
-    targetCounts(db, goal.number),
-    goalCounts(db),
+  const [{ goals: all, targets: perTarget }, list, prefectures] = await Promise.all([
+    goalAndTargetCounts(db, goal.number),
     listKpiSummariesPaged(db, kpiFilter, (pageNo - 1) * pageSize, pageSize, PREFECTURE_ORDER),
     prefectureCounts(db),
   ]);

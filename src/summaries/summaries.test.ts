@@ -8,6 +8,7 @@ import { testDatabases, useTestDatabase } from '../storage/test-databases.ts';
 import { goalCounts, goalStatusCounts, listCityRevisions, listKpiSummariesPaged, findSearchEntries, cityCounts } from './summary.repository.ts';
 import { searchNational } from './national-search.service.ts';
 import { summaryDb } from './summary.table.ts';
+import { keptSdgCounts, recountedSdgCounts } from '../../test/support/sdg-counts.ts';
 
 const PREFECTURES = ['岩手県', '茨城県', '石川県'];
 
@@ -135,6 +136,25 @@ for (const database of testDatabases()) {
       for (const { goal } of tagged) expect(goalsAfter.get(goal)?.kpis ?? 0, `goal ${goal}`).toBe(goalsBefore.get(goal)!.kpis - 1);
       const kanazawaCounts = await summaryDb(db()).selectFrom('goal_city_counts').selectAll().where('city_id', '=', 'kanazawa').orderBy(['goal', 'status']).execute();
       expect(kanazawaCounts.length).toBeGreaterThan(0);
+      expect(await recountedSdgCounts(db())).toEqual(await keptSdgCounts(db()));
+    });
+
+    it('keeps the national counts equal to a recount while rebuilds of every city race in two stores (issue 11.5)', async () => {
+      // Two stores stand for two processes: each rebuilds every city, three times over, at once.
+      // Rebuilds of one city take turns (its revision row is locked); those of different cities add
+      // to the same national rows, locked in one order, so none waits for another forever.
+      const other = new CityDataStore(db());
+      const cities = ['ichinoseki', 'tsukuba', 'kanazawa'];
+      for (let round = 0; round < 3; round++) {
+        for (const id of cities) {
+          store.invalidate(id);
+          other.invalidate(cities[(cities.indexOf(id) + round) % cities.length]!);
+        }
+      }
+      await Promise.all([store.settled(), other.settled()]);
+      const kept = await keptSdgCounts(db());
+      expect(kept.length).toBeGreaterThan(20);
+      expect(await recountedSdgCounts(db())).toEqual(kept);
     });
   });
 }

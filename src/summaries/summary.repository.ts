@@ -1,4 +1,4 @@
-import { sql, type RawBuilder, type SelectQueryBuilder } from 'kysely';
+import { sql, type ExpressionBuilder, type RawBuilder, type SelectQueryBuilder } from 'kysely';
 import type { CityRow } from '../cities/city.table.ts';
 import { inTransaction, type Executor } from '../storage/database.ts';
 import { StatementTemplates, templateMarker, usePreparedStatement } from '../storage/prepared-statements.ts';
@@ -99,6 +99,8 @@ export async function replaceCitySummaries(db: Executor, cityId: string, revisio
     const created = await t.insertInto('city_revisions').values({ city_id: cityId, revision: Math.max(revision, 1) }).onConflict((oc) => oc.column('city_id').doNothing()).returning('city_id').executeTakeFirst();
     const current = await t.selectFrom('city_revisions').select(['summarized_revision']).where('city_id', '=', cityId).forUpdate().executeTakeFirstOrThrow();
     if (Number(current.summarized_revision) >= revision && revision > 0) return false;
+    // What the city's summaries add to the national SDG counts now, to take away below.
+    const counted = await citySdgCounts(trx, cityId);
     await t.deleteFrom('kpi_summary_targets').where('city_id', '=', cityId).execute();
     await t.deleteFrom('kpi_summaries').where('city_id', '=', cityId).execute();
     await t.deleteFrom('search_entries').where('city_id', '=', cityId).execute();
@@ -115,17 +117,102 @@ export async function replaceCitySummaries(db: Executor, cityId: string, revisio
     // The SDG pages' counts (issue 11.1): per goal and status, this city's KPIs, each once per goal.
     await t.deleteFrom('goal_city_counts').where('city_id', '=', cityId).execute();
     await sql`
-      insert into goal_city_counts (goal, city_id, status, kpis)
-      select t.goal, t.city_id, s.status, count(distinct t.kpi_id)
+      insert into goal_city_counts (goal, city_id, status, kpis, prefecture)
+      select t.goal, t.city_id, s.status, count(distinct t.kpi_id), c.prefecture
       from kpi_summary_targets t
       join kpi_summaries s on s.city_id = t.city_id and s.kpi_id = t.kpi_id
+      join cities c on c.id = t.city_id
       where t.city_id = ${cityId}
-      group by t.goal, t.city_id, s.status`.execute(trx);
+      group by t.goal, t.city_id, s.status, c.prefecture`.execute(trx);
+    // The national counts (sdg_counts) move by the difference, last: their rows are shared by
+    // every city, so they stay locked only until the commit just after.
+    await addToSdgCounts(trx, sdgCountsChange(counted, await citySdgCounts(trx, cityId)));
     // A city never written since the summaries began (revision 0) gets its first revision here:
     // the rows are built from the data as it is at that revision, so they count as fresh.
     await t.updateTable('city_revisions').set({ summarized_revision: created ? Math.max(revision, 1) : revision }).where('city_id', '=', cityId).execute();
     return true;
   });
+}
+
+/** A city's share of `sdg_counts`: its `goal_city_counts` rows (with the prefecture they were counted under) and its KPIs per SDG target. */
+interface CitySdgCounts {
+  readonly goals: readonly { goal: number; status: string; kpis: number; prefecture: string }[];
+  readonly targets: readonly { goal: number; target: string; kpis: number }[];
+}
+
+/** What a city's summaries add to `sdg_counts` (two small indexed reads of its own rows). */
+async function citySdgCounts(db: Executor, cityId: string): Promise<CitySdgCounts> {
+  const t = summaryDb(db);
+  const [goals, targets] = await Promise.all([
+    t.selectFrom('goal_city_counts').select(['goal', 'status', 'kpis', 'prefecture']).where('city_id', '=', cityId).execute(),
+    t.selectFrom('kpi_summary_targets').select(['goal', 'target', (eb) => eb.fn.countAll<string | number>().as('n')]).where('city_id', '=', cityId).groupBy(['goal', 'target']).execute(),
+  ]);
+  return { goals: goals.map((g) => ({ ...g, kpis: Number(g.kpis) })), targets: targets.map((r) => ({ goal: Number(r.goal), target: r.target, kpis: Number(r.n) })) };
+}
+
+/** One row of `sdg_counts` or a change to it. */
+interface SdgCount {
+  readonly prefecture: string;
+  readonly goal: number;
+  readonly target: string;
+  readonly status: string;
+  readonly kpis: number;
+  readonly cities: number;
+}
+
+/** The `sdg_counts` rows one city's counts make (summary.table.ts SdgCountsTable): its goals per status and in all, in its prefecture and the whole country; its targets, country-wide. */
+function sdgCountRows(counts: CitySdgCounts): Map<string, SdgCount> {
+  const out = new Map<string, SdgCount>();
+  const add = (prefecture: string, goal: number, target: string, status: string, kpis: number) => {
+    const key = JSON.stringify([prefecture, goal, target, status]);
+    const was = out.get(key);
+    // Every call is for a different (goal, status) or target of the city, but the every-status row
+    // of a goal gets one call per status: the city counts once there.
+    out.set(key, { prefecture, goal, target, status, kpis: (was?.kpis ?? 0) + kpis, cities: 1 });
+  };
+  for (const g of counts.goals) {
+    for (const prefecture of [g.prefecture, '']) {
+      add(prefecture, g.goal, '', g.status, g.kpis);
+      add(prefecture, g.goal, '', '', g.kpis);
+    }
+  }
+  for (const t of counts.targets) add('', t.goal, t.target, '', t.kpis);
+  return out;
+}
+
+/** How `sdg_counts` moves when a city's counts go from `before` to `after`: the rows that change, in key order. */
+function sdgCountsChange(before: CitySdgCounts, after: CitySdgCounts): SdgCount[] {
+  const was = sdgCountRows(before);
+  const now = sdgCountRows(after);
+  const changes: SdgCount[] = [];
+  for (const key of new Set([...was.keys(), ...now.keys()])) {
+    const a = was.get(key);
+    const b = now.get(key);
+    const row = (b ?? a)!;
+    const change = { ...row, kpis: (b?.kpis ?? 0) - (a?.kpis ?? 0), cities: (b?.cities ?? 0) - (a?.cities ?? 0) };
+    if (change.kpis !== 0 || change.cities !== 0) changes.push(change);
+  }
+  const order = (r: SdgCount) => [r.prefecture, r.goal, r.target, r.status] as const;
+  return changes.sort((x, y) => {
+    const [a, b] = [order(x), order(y)];
+    for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i]! < b[i]! ? -1 : 1;
+    return 0;
+  });
+}
+
+/**
+ * Adds each change to its `sdg_counts` row (created when missing), in one statement. The rows
+ * come in key order, so two rebuilds of cities of one prefecture lock them in the same order and
+ * one waits for the other, never each for the other.
+ */
+async function addToSdgCounts(db: Executor, changes: readonly SdgCount[]): Promise<void> {
+  for (let i = 0; i < changes.length; i += BATCH) {
+    await summaryDb(db)
+      .insertInto('sdg_counts')
+      .values(changes.slice(i, i + BATCH))
+      .onConflict((oc) => oc.columns(['prefecture', 'goal', 'target', 'status']).doUpdateSet({ kpis: sql`sdg_counts.kpis + excluded.kpis`, cities: sql`sdg_counts.cities + excluded.cities` }))
+      .execute();
+  }
 }
 
 /** Filters of the paged city list (the home page). */
@@ -195,42 +282,63 @@ export async function cityCounts(db: Executor, cityIds: readonly string[]): Prom
   return out;
 }
 
-/** Per SDG goal: KPIs tagged with one of its targets and cities having such KPIs (of one prefecture's cities when given). */
+/**
+ * Per SDG goal: KPIs tagged with one of its targets and cities having such KPIs (of one
+ * prefecture's cities when given), from the 17 rows `sdg_counts` keeps of the goals (or of the
+ * prefecture's goals). Goals without any KPI are absent.
+ */
 export async function goalCounts(db: Executor, prefecture?: string): Promise<Map<number, { kpis: number; cities: number }>> {
   const rows = await summaryDb(db)
-    .selectFrom('goal_city_counts')
-    .$if(prefecture !== undefined, (q) => q.where('city_id', 'in', (eb) => eb.selectFrom('cities').select('cities.id').where('cities.prefecture', '=', prefecture!)))
-    .select(['goal', sql<string | number>`sum(kpis)`.as('kpis'), sql<string | number>`count(distinct city_id)`.as('cities')])
-    .groupBy('goal')
+    .selectFrom('sdg_counts')
+    .select(['goal', 'kpis', 'cities'])
+    .where('prefecture', '=', prefecture ?? '')
+    .where('target', '=', '')
+    .where('status', '=', '')
+    .where('kpis', '>', 0)
     .execute();
-  return new Map(rows.map((r) => [r.goal, { kpis: Number(r.kpis), cities: Number(r.cities) }]));
+  return new Map(rows.map((r) => [Number(r.goal), { kpis: Number(r.kpis), cities: Number(r.cities) }]));
 }
 
 /**
  * Per SDG goal, KPIs across every city counted by computed status (issue 15.1): a KPI tagged
- * with several targets of one goal counts once for that goal.
+ * with several targets of one goal counts once for that goal. From `sdg_counts` (at most 17 × 6
+ * rows); goals without any KPI are absent, and so are statuses without any.
  */
 export async function goalStatusCounts(db: Executor, prefecture?: string): Promise<Map<number, Record<string, number>>> {
   const rows = await summaryDb(db)
-    .selectFrom('goal_city_counts')
-    .$if(prefecture !== undefined, (q) => q.where('city_id', 'in', (eb) => eb.selectFrom('cities').select('cities.id').where('cities.prefecture', '=', prefecture!)))
-    .select(['goal', 'status', sql<string | number>`sum(kpis)`.as('n')])
-    .groupBy(['goal', 'status'])
+    .selectFrom('sdg_counts')
+    .select(['goal', 'status', 'kpis'])
+    .where('prefecture', '=', prefecture ?? '')
+    .where('target', '=', '')
+    .where('status', '<>', '')
+    .where('kpis', '>', 0)
     .execute();
   const out = new Map<number, Record<string, number>>();
-  for (const r of rows) out.set(r.goal, { ...(out.get(r.goal) ?? {}), [r.status]: Number(r.n) });
+  for (const r of rows) out.set(Number(r.goal), { ...(out.get(Number(r.goal)) ?? {}), [r.status]: Number(r.kpis) });
   return out;
 }
 
-/** Per target of a goal: how many KPIs are tagged with it. */
-export async function targetCounts(db: Executor, goal: number): Promise<Map<string, number>> {
+/**
+ * An SDG goal page's counts in one read of `sdg_counts` (some 30 rows): per goal, KPIs and cities
+ * over every city (as {@link goalCounts} without a prefecture), and per target of `goal`, how many
+ * KPIs are tagged with it. Goals and targets without any KPI are absent.
+ */
+export async function goalAndTargetCounts(db: Executor, goal: number): Promise<{ goals: Map<number, { kpis: number; cities: number }>; targets: Map<string, number> }> {
   const rows = await summaryDb(db)
-    .selectFrom('kpi_summary_targets')
-    .select(['target', (eb) => eb.fn.countAll<string | number>().as('n')])
-    .where('goal', '=', goal)
-    .groupBy('target')
+    .selectFrom('sdg_counts')
+    .select(['goal', 'target', 'kpis', 'cities'])
+    .where('prefecture', '=', '')
+    .where('status', '=', '')
+    .where('kpis', '>', 0)
+    .where((eb) => eb.or([eb('target', '=', ''), eb('goal', '=', goal)]))
     .execute();
-  return new Map(rows.map((r) => [r.target, Number(r.n)]));
+  const goals = new Map<number, { kpis: number; cities: number }>();
+  const targets = new Map<string, number>();
+  for (const r of rows) {
+    if (r.target === '') goals.set(Number(r.goal), { kpis: Number(r.kpis), cities: Number(r.cities) });
+    else targets.set(r.target, Number(r.kpis));
+  }
+  return { goals, targets };
 }
 
 /** Filters of a paged KPI list across cities. */
@@ -244,8 +352,14 @@ export interface KpiListFilter {
   readonly definitionKey?: string | undefined;
 }
 
-/** A summarised KPI with its city's names, population and its SDG targets. */
-export type KpiSummaryListRow = KpiSummaryRow & { city_name: string; city_name_en: string; prefecture: string; prefecture_en: string; population: number | null; targets: string[] };
+/** The columns of a summarised KPI the cross-city lists show (national.service.ts summarizedKpi): not its page rows' JSON, series, search or department columns. */
+const LIST_KPI_COLUMNS = [
+  'city_id', 'kpi_id', 'name', 'name_en', 'unit', 'latest_at', 'latest_value', 'latest_decimals', 'target_at', 'target_value', 'target_decimals', 'achievement_rate', 'display_rate',
+  'status', 'forecast', 'override_status', 'override_justification', 'override_decided_on', 'definition_key', 'baseline_at', 'baseline_value', 'baseline_decimals', 'targets_json',
+] as const satisfies readonly (keyof KpiSummaryRow)[];
+
+/** A summarised KPI as the cross-city lists show it, with its city's names, population and its SDG targets. */
+export type KpiSummaryListRow = Pick<KpiSummaryRow, (typeof LIST_KPI_COLUMNS)[number]> & { city_name: string; city_name_en: string; prefecture: string; prefecture_en: string; population: number | null; targets: string[] };
 
 /** One page of KPIs matching the filter (by prefecture order, city, position) and how many match. */
 export async function listKpiSummariesPaged(db: Executor, filter: KpiListFilter, offset: number, limit: number, prefectureOrder: readonly string[]): Promise<{ rows: KpiSummaryListRow[]; total: number }> {
@@ -287,16 +401,9 @@ function kpiSummaryQuery(db: Executor, filter: KpiListFilter) {
 async function kpiSummaryPage(base: ReturnType<typeof kpiSummaryQuery>, offset: number, limit: number, prefectureOrder: readonly string[]): Promise<KpiSummaryListRow[]> {
   const order = sql`array_position(${sql.val(prefectureOrder)}::text[], c.prefecture)`;
   const rows = await base
-    .selectAll('k')
+    .select(LIST_KPI_COLUMNS.map((c) => `k.${c}` as const))
     .select(['c.name as city_name', 'c.name_en as city_name_en', 'c.prefecture', 'c.prefecture_en', 'c.population'])
-    .select((eb) =>
-      eb
-        .selectFrom('kpi_summary_targets as t2')
-        .select(sql<string[]>`coalesce(array_agg(t2.target order by t2.target), '{}')`.as('ts'))
-        .whereRef('t2.city_id', '=', 'k.city_id')
-        .whereRef('t2.kpi_id', '=', 'k.kpi_id')
-        .as('targets'),
-    )
+    .select((eb) => targetsOfKpi(eb))
     .orderBy(sql`${order} nulls last`)
     .orderBy('k.city_id')
     .orderBy('k.position')
@@ -310,17 +417,20 @@ async function kpiSummaryPage(base: ReturnType<typeof kpiSummaryQuery>, offset: 
  * {@link listKpiSummariesPaged} for a goal (and status, prefecture): the per-city counts of
  * `goal_city_counts` say how many KPIs each city has on the list, so the page's few cities are
  * found in order without sorting every KPI of the goal (100,000 of them at 1,741 cities), and
- * only their KPIs are read. Same rows, same order, same total.
+ * only their KPIs are read. Same rows, same order, same total (the cities placed under the
+ * prefecture their summaries were built with, as the counts are). Two statements: every city's
+ * count on the list, then the page's KPIs in that order.
  */
 async function listGoalKpisPaged(db: Executor, filter: KpiListFilter & { goal: number }, offset: number, limit: number, prefectureOrder: readonly string[]): Promise<{ rows: KpiSummaryListRow[]; total: number }> {
+  // Per city, its KPIs on the list: an index-only read of the goal's counts (under the prefecture
+  // the city's summaries were built with, as sdg_counts counts them), some 1,700 short rows.
   const perCity = await summaryDb(db)
     .selectFrom('goal_city_counts as g')
-    .innerJoin('cities as c', 'c.id', 'g.city_id')
-    .select(['g.city_id', 'c.prefecture', sql<string | number>`sum(g.kpis)`.as('n')])
+    .select(['g.city_id', 'g.prefecture', sql<string | number>`sum(g.kpis)`.as('n')])
     .where('g.goal', '=', filter.goal)
     .$if(filter.status !== undefined, (q) => q.where('g.status', '=', filter.status!))
-    .$if(filter.prefecture !== undefined, (q) => q.where('c.prefecture', '=', filter.prefecture!))
-    .groupBy(['g.city_id', 'c.prefecture'])
+    .$if(filter.prefecture !== undefined, (q) => q.where('g.prefecture', '=', filter.prefecture!))
+    .groupBy(['g.city_id', 'g.prefecture'])
     .execute();
   // The list's order: prefectures in the given order (others after them), then city id.
   const rank = new Map(prefectureOrder.map((p, i) => [p, i]));
@@ -339,9 +449,42 @@ async function listGoalKpisPaged(db: Executor, filter: KpiListFilter & { goal: n
     seen += c.n;
   }
   if (onPage.length === 0) return { rows: [], total };
-  // Only the rows of those cities: the total is already known, so no count is run.
-  const rows = await kpiSummaryPage(kpiSummaryQuery(db, { ...filter, cityIds: onPage }), offset - before, limit, prefectureOrder);
-  return { rows, total };
+  // Only the rows of those cities, in that order (the total is already known, so no count is
+  // run): the page's KPIs found from the index of each city's KPIs in order (ids and statuses
+  // included) and the goal's tags, then only those read whole.
+  const d = summaryDb(db);
+  const cityRank = sql<number>`array_position(${sql.val(onPage)}::text[], p.city_id)`;
+  const keys = d
+    .selectFrom('kpi_summaries as p')
+    .select(['p.city_id', 'p.kpi_id', 'p.position', cityRank.as('city_rank')])
+    .where('p.city_id', 'in', onPage)
+    .$if(filter.status !== undefined, (q) => q.where('p.status', '=', filter.status!))
+    .where(({ exists, selectFrom }) => exists(selectFrom('kpi_summary_targets as t').select(sql`1`.as('one')).whereRef('t.city_id', '=', 'p.city_id').whereRef('t.kpi_id', '=', 'p.kpi_id').where('t.goal', '=', filter.goal)))
+    .orderBy(cityRank)
+    .orderBy('p.position')
+    .offset(offset - before)
+    .limit(limit);
+  const rows = await d
+    .selectFrom(keys.as('page'))
+    .innerJoin('kpi_summaries as k', (j) => j.onRef('k.city_id', '=', 'page.city_id').onRef('k.kpi_id', '=', 'page.kpi_id'))
+    .innerJoin('cities as c', 'c.id', 'k.city_id')
+    .select(LIST_KPI_COLUMNS.map((c) => `k.${c}` as const))
+    .select(['c.name as city_name', 'c.name_en as city_name_en', 'c.prefecture', 'c.prefecture_en', 'c.population'])
+    .select((eb) => targetsOfKpi(eb))
+    .orderBy('page.city_rank')
+    .orderBy('page.position')
+    .execute();
+  return { rows: rows.map((r) => ({ ...r, targets: (r.targets as string[] | null) ?? [] })) as KpiSummaryListRow[], total };
+}
+
+/** A summarised KPI's SDG targets in order, as the column `targets` (a subquery on the KPI `k`). */
+function targetsOfKpi(eb: ExpressionBuilder<SummaryDatabase & { k: KpiSummariesTable }, 'k'>) {
+  return eb
+    .selectFrom('kpi_summary_targets as t2')
+    .select(sql<string[]>`coalesce(array_agg(t2.target order by t2.target), '{}')`.as('ts'))
+    .whereRef('t2.city_id', '=', 'k.city_id')
+    .whereRef('t2.kpi_id', '=', 'k.kpi_id')
+    .as('targets');
 }
 
 /** A search entry with its city's names. */
@@ -355,24 +498,40 @@ export type SearchTermQuery = string | readonly (readonly string[])[];
 
 /**
  * Entries whose folded text holds every term (or, with `any`, at least one of them), at most
- * `limit`, in city and document order; and how many match in all.
+ * `limit`, in city and document order; and how many match in all. One statement, one pass over
+ * the matching entries: the index of their characters and pairs of characters
+ * (`search_grams`, migration 2026_12_03_1001) names the entries that hold every pair of a
+ * fragment's (a necessary condition, whatever the database's locale), the fragment itself is then
+ * matched on those only (LIKE, exactly as without the index), and only the page's entries are read
+ * whole.
  */
 export async function findSearchEntries(db: Executor, terms: readonly SearchTermQuery[], mode: 'all' | 'any', limit: number): Promise<{ rows: SearchEntryListRow[]; total: number }> {
   if (terms.length === 0) return { rows: [], total: 0 };
   const like = (t: string) => `%${t.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
-  const base = summaryDb(db)
+  const waysOf = (t: SearchTermQuery): readonly (readonly string[])[] => (typeof t === 'string' ? [[t]] : t);
+  // Kept apart from the LIKEs so that PostgreSQL checks it in the index only (a bitmap of the
+  // candidates); were it inside them, it would compute every candidate's grams again.
+  const indexed = (t: SearchTermQuery) => sql.join(waysOf(t).map((way) => sql`search_grams(e.folded) @> (${sql.join(way.map((f) => sql`search_query_grams(${f})`), sql` || `)})`), sql` or `);
+  const matches = summaryDb(db)
     .selectFrom('search_entries as e')
-    .innerJoin('cities as c', 'c.id', 'e.city_id')
+    .select(['e.city_id', 'e.position'])
+    .where(sql<boolean>`(${sql.join(terms.map((t) => sql`(${indexed(t)})`), mode === 'all' ? sql` and ` : sql` or `)})`)
     .where((eb) => {
-      const term = (t: SearchTermQuery) =>
-        typeof t === 'string' ? eb('e.folded', 'like', like(t)) : eb.or(t.map((way) => eb.and(way.map((f) => eb('e.folded', 'like', like(f))))));
+      const term = (t: SearchTermQuery) => eb.or(waysOf(t).map((way) => eb.and(way.map((f) => eb('e.folded', 'like', like(f))))));
       return mode === 'all' ? eb.and(terms.map(term)) : eb.or(terms.map(term));
     });
-  const [rows, count] = await Promise.all([
-    base.selectAll('e').select(['c.name as city_name', 'c.name_en as city_name_en', 'c.prefecture', 'c.prefecture_en']).orderBy('e.city_id').orderBy('e.position').limit(limit).execute(),
-    base.select((eb) => eb.fn.countAll<string | number>().as('n')).executeTakeFirstOrThrow(),
-  ]);
-  return { rows, total: Number(count.n) };
+  const rows = await summaryDb(db)
+    .with((cte) => cte('m').materialized(), () => matches)
+    .selectFrom((eb) => eb.selectFrom('m').select(['m.city_id', 'm.position']).orderBy('m.city_id').orderBy('m.position').limit(limit).as('p'))
+    .innerJoin('search_entries as e', (j) => j.onRef('e.city_id', '=', 'p.city_id').onRef('e.position', '=', 'p.position'))
+    .innerJoin('cities as c', 'c.id', 'e.city_id')
+    .selectAll('e')
+    .select(['c.name as city_name', 'c.name_en as city_name_en', 'c.prefecture', 'c.prefecture_en'])
+    .select((eb) => eb.selectFrom('m').select((e) => e.fn.countAll<string | number>().as('n')).as('total'))
+    .orderBy('e.city_id')
+    .orderBy('e.position')
+    .execute();
+  return { rows: rows.map(({ total: _total, ...r }) => r), total: rows.length > 0 ? Number(rows[0]!.total) : 0 };
 }
 
 /**

@@ -124,6 +124,24 @@ export interface GoalCityCountsTable {
   city_id: string;
   status: string;
   kpis: number;
+  /** The city's prefecture when these rows were built: the one whose {@link SdgCountsTable} rows they were added to (migration 2026_12_03_1001). */
+  prefecture: ColumnType<string, string | undefined, string>;
+}
+
+/**
+ * `sdg_counts` (migration 2026_12_03_1001): per prefecture ('' for every prefecture), SDG goal,
+ * target ('' for the goal itself) and computed status ('' for every status), how many summarised
+ * KPIs there are (each once per goal, once per target) and how many cities have any. Target rows
+ * exist for every prefecture and status only. The sum of every city's `goal_city_counts` and
+ * `kpi_summary_targets`, kept up to date by each city's rebuild (rows that fell to 0 stay, with 0).
+ */
+export interface SdgCountsTable {
+  prefecture: string;
+  goal: number;
+  target: string;
+  status: string;
+  kpis: number;
+  cities: number;
 }
 
 /** `search_entries`: a plan, plan node or KPI as the search finds and shows it. */
@@ -155,6 +173,7 @@ export interface SummaryTables {
   kpi_summaries: KpiSummariesTable;
   kpi_summary_targets: KpiSummaryTargetsTable;
   goal_city_counts: GoalCityCountsTable;
+  sdg_counts: SdgCountsTable;
   kpi_summary_nodes: KpiSummaryNodesTable;
   city_page_summaries: CityPageSummariesTable;
   plan_page_summaries: PlanPageSummariesTable;

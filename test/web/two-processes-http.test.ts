@@ -13,7 +13,7 @@ import { makeUser, StaffClient } from './staff-helpers.ts';
 /*
  * Issue 11.2: several app processes serve one PostgreSQL; a write through either is seen by the
  * other's pages, a city's own pages (its plan pages too) and the cross-city pages built from the summaries, even when
- * the other had them in its page cache. Two app contexts stand for the two processes: each has
+ * the other had them in its page cache: the SDG counts kept on write and the search (issue 11.5) too. Two app contexts stand for the two processes: each has
  * its own store, page cache version and LISTEN connection.
  */
 const postgres = testDatabases().find((d) => d.name === 'postgres');
@@ -79,6 +79,48 @@ describe.skipIf(!postgres || postgres.skipReason !== null)('two app processes be
       expect(reader.store.crossCityVersion).toBeGreaterThan(0);
     }
   });
+
+  it('a staff write through one process moves the other one’s cached SDG counts, goal lists, progress and search pages (issue 11.5)', async () => {
+    await makeUser(a, 'tq-agri', 'ichinoseki', 'department-editor', 'agriculture');
+    await makeUser(a, 'tq-sec', 'ichinoseki', 'secretariat');
+    const appA = createApp({ db: a.db, store: a.store, staff: a.staff, clock: a.clock });
+    const appB = createApp({ db: b.db, store: b.store, staff: b.staff, clock: b.clock });
+    const word = '別プロセス検索語';
+    const q = encodeURIComponent;
+    const pages = ['/progress', `/progress?prefecture=${q('岩手県')}`, '/sdgs/2?status=achieved', '/api/v1/sdgs/8?status=achieved', '/sdgs', '/', `/search?q=${q(word)}`, `/api/v1/search?q=${q(word)}`];
+    const before = new Map<string, string>();
+    for (const p of pages) {
+      await appB.request(p);
+      before.set(p, await (await appB.request(p)).text());
+    }
+    expect(before.get('/sdgs/2?status=achieved')).not.toContain('/cities/ichinoseki/kpis/new-farmers');
+    // Through process A: an actual beyond the target (a correction, approved), and a KPI renamed.
+    const client = async (user: string) => {
+      const c = new StaffClient(appA);
+      expect((await c.login(user)).status).toBe(303);
+      return c;
+    };
+    const base = '/staff/cities/ichinoseki/kpis';
+    const agri = await client('tq-agri');
+    const sec = await client('tq-sec');
+    const r = await agri.submit(`${base}/new-farmers/actuals/new`, `${base}/new-farmers/actuals`, { at: '2023年', value: '200 人', note: '確定値', source: '農政課', reason: '確定値への訂正', explanation: '目標を上回った' });
+    expect(r.status, r.text.slice(0, 300)).toBe(303);
+    await sec.get('/staff/cities/ichinoseki/review');
+    expect((await sec.post('/staff/cities/ichinoseki/review', { entity: 'actual', key: 'new-farmers@2023', action: 'approve' })).status).toBe(303);
+    const state = await loadKpiEditState(a.db, 'ichinoseki', 'fuel-wood-production');
+    const kpi = (await a.store.getStaff('ichinoseki'))!.data.kpis.find((k) => k.id === 'fuel-wood-production')!;
+    expect((await editKpiDefinition(a.db, a.store, { cityId: 'ichinoseki', actor: 'テスト 担当', kpiId: kpi.id, version: state!.version, input: { name: `${word}の量`, direction: kpi.direction ?? 'up' } })).ok).toBe(true);
+    await a.store.settled();
+    // Process B hears of it (NOTIFY, after A rebuilt the city's summaries) and drops its cached pages.
+    expect(await until(appB, '/sdgs/2?status=achieved', '/cities/ichinoseki/kpis/new-farmers')).toContain('/cities/ichinoseki/kpis/new-farmers');
+    expect(await until(appB, `/search?q=${q(word)}`, '/cities/ichinoseki/kpis/fuel-wood-production')).toContain('/cities/ichinoseki/kpis/fuel-wood-production');
+    const fresh = createApp({ db: b.db, store: b.store, clock: b.clock });
+    for (const p of pages) {
+      const now = await (await appB.request(p)).text();
+      expect(now, p).toBe(await (await fresh.request(p)).text());
+      if (p !== '/sdgs') expect(now, `${p} changed`).not.toBe(before.get(p));
+    }
+  }, 120_000);
 
   it('a staff write shows at once on the other process’s pages of a city it does not hold, though the writer is still rebuilding another city', async () => {
     // Once a write's response is back, the other process never reads the city's summaries from

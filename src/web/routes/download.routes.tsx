@@ -6,7 +6,7 @@ import { viewContextOf } from '../request-context.ts';
 import { ARCHIVE_FILES, OpenDataView } from '../views/open-data.view.tsx';
 import { clockOf, type WebDeps } from '../web-deps.ts';
 import { notFound } from './public.routes.tsx';
-import { cityDirectory } from '../../summaries/national.service.ts';
+import { cityListPage } from '../../summaries/national.service.ts';
 import { cityFilterOf, pagingOf } from './national-json.ts';
 
 /** The open data page and each city's archive of all its public data. */
@@ -15,11 +15,11 @@ export function downloadRoutes(deps: WebDeps): Hono {
   const app = new Hono();
 
   app.get('/data', async (c) => {
-    // One page of cities (by prefecture), never the whole country at once.
+    // One page of cities (by prefecture), never the whole country at once, without their counts (the page shows none).
     const filter = cityFilterOf(c);
     const { page } = pagingOf(c);
-    const { cities, prefectures } = await cityDirectory(db, filter, page);
-    return c.html(<OpenDataView ctx={viewContextOf(c)} cities={cities.items.map((x) => x.city)} page={cities} prefectures={prefectures} prefecture={filter.prefecture} />);
+    const { cities, prefectures } = await cityListPage(db, filter, page);
+    return c.html(<OpenDataView ctx={viewContextOf(c)} cities={cities.items} page={cities} prefectures={prefectures} prefecture={filter.prefecture} />);
   });
 
   app.get('/cities/:city/download.zip', async (c) => {
