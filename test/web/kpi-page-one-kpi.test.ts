@@ -18,6 +18,7 @@ import { testDatabases } from '../../src/storage/test-databases.ts';
 import { bumpCityRevision, citiesWithFreshSummaries } from '../../src/summaries/summary.repository.ts';
 import { createApp } from '../../src/web/app.tsx';
 import { startPostgresServer, type PostgresServer } from '../support/postgres-server.ts';
+import { countingStatements } from '../support/statement-count.ts';
 import { setUpPublicNotes, NOTES_CITY, OVERRIDDEN_KPI } from './public-notes-fixture.ts';
 
 /*
@@ -183,38 +184,32 @@ for (const database of testDatabases()) {
     }, 300_000);
 
     it('answers a made-up KPI id of a real city with a 404 after one statement', async () => {
-      let statements = 0;
-      const counted = ctx.db.withPlugin({
-        transformQuery: (args) => args.node,
-        transformResult: (args) => {
-          statements++;
-          return Promise.resolve(args.result);
-        },
-      });
+      const counter = countingStatements(ctx.db);
+      const counted = counter.db;
       // As the app runs: the partner platform's deriver (which reads the city's bound KPIs) attached.
       const store = new CityDataStore(counted);
       await attachPartnerPlatform(counted, store, false, CLOCK);
       const app = createApp({ db: ctx.db, store, clock: CLOCK });
       const cityId = GENERATED.id;
       // The city's first KPI page also reads which KPIs the platform feeds there (none), kept per city version.
-      statements = 0;
+      counter.reset();
       expect((await store.getKpi(cityId, reviewedKpi))!.kpis).toHaveLength(1);
-      expect(statements).toBe(2);
+      expect(counter.count()).toBe(2);
       for (const path of [`/cities/${cityId}/kpis/kpi-99999`, `/api/v1/cities/${cityId}/kpis/kpi-99999`]) {
-        statements = 0;
+        counter.reset();
         expect((await app.request(path)).status).toBe(404);
-        expect(statements).toBe(1);
+        expect(counter.count()).toBe(1);
       }
       // Another KPI of the city: one statement (its city's summaries are fresh).
       const other = (await ctx.store.get(cityId))!.kpis.find((k) => k.id !== reviewedKpi)!.id;
-      statements = 0;
+      counter.reset();
       expect((await store.getKpi(cityId, other))!.kpis).toHaveLength(1);
-      expect(statements).toBe(1);
+      expect(counter.count()).toBe(1);
       // A write bumps the city's version: the bound KPIs are read again with the next page.
       store.forget(cityId);
-      statements = 0;
+      counter.reset();
       await store.getKpi(cityId, other);
-      expect(statements).toBe(2);
+      expect(counter.count()).toBe(2);
     });
 
     it('answers an unknown city with a 404 page and a problem', async () => {
