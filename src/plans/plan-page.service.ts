@@ -142,18 +142,25 @@ export async function openPlanPage(db: Kysely<Database>, store: CityDataStore, c
  */
 export const PLAN_MODEL_BYTES = 16 * 1024 * 1024;
 
-const models = new WeakMap<object, LRUCache<string, { readonly revision: number; readonly model: PlanPageModel }>>();
+/** What is kept of a plan's page per summarised revision (a parsed model or outline). */
+type Kept<T> = LRUCache<string, { readonly revision: number } & T>;
 
-function modelCache(db: object): LRUCache<string, { readonly revision: number; readonly model: PlanPageModel }> {
-  let cache = models.get(db);
-  if (!cache) models.set(db, (cache = new LRUCache({ maxSize: PLAN_MODEL_BYTES, maxEntrySize: PLAN_MODEL_BYTES / 8 })));
-  return cache;
+/** Per database, a cache of `maxSize` bytes made on first use. */
+function perDatabase<T extends object>(maxSize: number): (db: object) => Kept<T> {
+  const caches = new WeakMap<object, Kept<T>>();
+  return (db) => {
+    let cache = caches.get(db);
+    if (!cache) caches.set(db, (cache = new LRUCache({ maxSize, maxEntrySize: maxSize / 8 })));
+    return cache;
+  };
 }
+
+const modelCache = perDatabase<{ readonly model: PlanPageModel }>(PLAN_MODEL_BYTES);
 
 /** Drops the plan page models and outlines kept for `db` (a profile's first read of a page after a write; tests). */
 export function forgetPlanPageModels(db: object): void {
-  models.get(db)?.clear();
-  outlines.get(db)?.clear();
+  modelCache(db).clear();
+  outlineCache(db).clear();
 }
 
 /**
@@ -163,13 +170,7 @@ export function forgetPlanPageModels(db: object): void {
  */
 export const PLAN_OUTLINE_BYTES = 8 * 1024 * 1024;
 
-const outlines = new WeakMap<object, LRUCache<string, { readonly revision: number; readonly outline: PlanPageOutline }>>();
-
-function outlineCache(db: object): LRUCache<string, { readonly revision: number; readonly outline: PlanPageOutline }> {
-  let cache = outlines.get(db);
-  if (!cache) outlines.set(db, (cache = new LRUCache({ maxSize: PLAN_OUTLINE_BYTES, maxEntrySize: PLAN_OUTLINE_BYTES / 8 })));
-  return cache;
-}
+const outlineCache = perDatabase<{ readonly outline: PlanPageOutline }>(PLAN_OUTLINE_BYTES);
 
 /**
  * Per database: one object per city and summarised revision, standing for the summaries of that

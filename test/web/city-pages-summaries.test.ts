@@ -10,6 +10,7 @@ import { largeCity } from '../fixtures/large-city.ts';
 import { describeStaffApp, type StaffTestApp } from '../support/staff-app.ts';
 import { answer, expectSameAnswers, setUpPublicStates } from './public-states-fixture.ts';
 import { StaffClient } from './staff-helpers.ts';
+import { countingStatements } from '../support/statement-counter.ts';
 
 /*
  * Issue 11 (national scale): a city's own pages — /cities/:city (HTML, CSV, JSON), its KPI list
@@ -120,34 +121,27 @@ describeStaffApp(
 
     it('read the city page from the summaries in one statement (overview, headline cards and first list page), its download as before', async () => {
       const { ctx } = t();
-      let statements = 0;
-      const counted = ctx.db.withPlugin({
-        transformQuery: (args) => args.node,
-        transformResult: (args) => {
-          statements++;
-          return Promise.resolve(args.result);
-        },
-      });
-      const app = createApp({ db: counted, store: new CityDataStore(counted), cityPages: 'summaries' });
+      const counter = countingStatements(ctx.db);
+      const app = createApp({ db: counter.db, store: new CityDataStore(counter.db), cityPages: 'summaries' });
       const data = createApp({ db: ctx.db, store: ctx.store, cityPages: 'data' });
       for (const cityId of [...SEEDS, big.id]) {
         for (const path of [`/cities/${cityId}`, `/cities/${cityId}?lang=en`]) {
-          statements = 0;
+          counter.reset();
           const [a, b] = [await answer(data, path), await answer(app, path)];
-          expect(statements, path).toBe(1);
+          expect(counter.count(), path).toBe(1);
           expect(b, path).toEqual(a);
           expect(b.status, path).toBe(200);
         }
         // A download reads the overview, then its rows.
         const csv = `/cities/${cityId}?format=csv`;
-        statements = 0;
+        counter.reset();
         expect(await answer(app, csv), csv).toEqual(await answer(data, csv));
-        expect(statements, csv).toBe(2);
+        expect(counter.count(), csv).toBe(2);
       }
-      statements = 0;
+      counter.reset();
       expect((await app.request('/cities/no-such-city')).status).toBe(404);
       // The one statement finds no fresh summaries; the full-city path then finds no city.
-      expect(statements).toBeGreaterThanOrEqual(1);
+      expect(counter.count()).toBeGreaterThanOrEqual(1);
     });
 
     it('answer 404 for an unknown city and another city’s KPI list filters with 400, on both paths', async () => {
