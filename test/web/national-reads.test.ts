@@ -11,7 +11,7 @@ import { prefecturesHostingCities } from '../../src/summaries/national.service.t
 import { createApp } from '../../src/web/app.tsx';
 import { largeCity } from '../fixtures/large-city.ts';
 import { describeStaffApp, type StaffTestApp } from '../support/staff-app.ts';
-import { keptSdgCounts, recountedSdgCounts, SDG_COUNTS_RECOUNT } from '../support/sdg-counts.ts';
+import { keptSdgCounts, recountedSdgCounts, SDG_COUNTS_RECOUNT } from '../../src/summaries/test-support/sdg-counts.ts';
 import { answer, setUpPublicStates } from './public-states-fixture.ts';
 import { enterApprovedActual, makeUser } from './staff-helpers.ts';
 
