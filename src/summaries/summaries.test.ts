@@ -8,7 +8,7 @@ import { testDatabases, useTestDatabase } from '../storage/test-databases.ts';
 import { goalCounts, goalStatusCounts, listCityRevisions, listKpiSummariesPaged, findSearchEntries, cityCounts } from './summary.repository.ts';
 import { searchNational } from './national-search.service.ts';
 import { summaryDb } from './summary.table.ts';
-import { keptSdgCounts, recountedSdgCounts } from '../../test/support/sdg-counts.ts';
+import { keptSdgCounts, recountedSdgCounts } from './test-support/sdg-counts.ts';
 
 const PREFECTURES = ['岩手県', '茨城県', '石川県'];
 

@@ -282,20 +282,25 @@ export async function cityCounts(db: Executor, cityIds: readonly string[]): Prom
   return out;
 }
 
+/** The goal rows of `sdg_counts` with KPIs, of one prefecture ('' for every one): each goal's over every status, or per status. */
+function goalCountRows(db: Executor, prefecture: string, statuses: 'every' | 'each') {
+  return summaryDb(db)
+    .selectFrom('sdg_counts')
+    .select(['goal', 'status', 'kpis', 'cities'])
+    .where('prefecture', '=', prefecture)
+    .where('target', '=', '')
+    .where('status', statuses === 'every' ? '=' : '<>', '')
+    .where('kpis', '>', 0)
+    .execute();
+}
+
 /**
  * Per SDG goal: KPIs tagged with one of its targets and cities having such KPIs (of one
  * prefecture's cities when given), from the 17 rows `sdg_counts` keeps of the goals (or of the
  * prefecture's goals). Goals without any KPI are absent.
  */
 export async function goalCounts(db: Executor, prefecture?: string): Promise<Map<number, { kpis: number; cities: number }>> {
-  const rows = await summaryDb(db)
-    .selectFrom('sdg_counts')
-    .select(['goal', 'kpis', 'cities'])
-    .where('prefecture', '=', prefecture ?? '')
-    .where('target', '=', '')
-    .where('status', '=', '')
-    .where('kpis', '>', 0)
-    .execute();
+  const rows = await goalCountRows(db, prefecture ?? '', 'every');
   return new Map(rows.map((r) => [Number(r.goal), { kpis: Number(r.kpis), cities: Number(r.cities) }]));
 }
 
@@ -305,14 +310,7 @@ export async function goalCounts(db: Executor, prefecture?: string): Promise<Map
  * rows); goals without any KPI are absent, and so are statuses without any.
  */
 export async function goalStatusCounts(db: Executor, prefecture?: string): Promise<Map<number, Record<string, number>>> {
-  const rows = await summaryDb(db)
-    .selectFrom('sdg_counts')
-    .select(['goal', 'status', 'kpis'])
-    .where('prefecture', '=', prefecture ?? '')
-    .where('target', '=', '')
-    .where('status', '<>', '')
-    .where('kpis', '>', 0)
-    .execute();
+  const rows = await goalCountRows(db, prefecture ?? '', 'each');
   const out = new Map<number, Record<string, number>>();
   for (const r of rows) out.set(Number(r.goal), { ...(out.get(Number(r.goal)) ?? {}), [r.status]: Number(r.kpis) });
   return out;

@@ -11,9 +11,9 @@ import { prefecturesHostingCities } from '../../src/summaries/national.service.t
 import { createApp } from '../../src/web/app.tsx';
 import { largeCity } from '../fixtures/large-city.ts';
 import { describeStaffApp, type StaffTestApp } from '../support/staff-app.ts';
-import { keptSdgCounts, recountedSdgCounts, SDG_COUNTS_RECOUNT } from '../support/sdg-counts.ts';
+import { keptSdgCounts, recountedSdgCounts, SDG_COUNTS_RECOUNT } from '../../src/summaries/test-support/sdg-counts.ts';
 import { answer, setUpPublicStates } from './public-states-fixture.ts';
-import { makeUser, StaffClient } from './staff-helpers.ts';
+import { enterApprovedActual, makeUser } from './staff-helpers.ts';
 
 /*
  * Issue 11.5 (national scale): the pages across cities — the SDG goals (/sdgs, /sdgs/:goal with
@@ -164,19 +164,7 @@ describeStaffApp(
       }
       expect(before.get('/sdgs/2?status=achieved')).not.toContain('/cities/ichinoseki/kpis/new-farmers');
       // An actual beyond the target, entered by the department and approved by the secretariat.
-      const client = async (user: string) => {
-        const c = new StaffClient(staffApp);
-        expect((await c.login(user)).status).toBe(303);
-        return c;
-      };
-      const base = '/staff/cities/ichinoseki/kpis';
-      const agri = await client('nr-agri');
-      const sec = await client('nr-sec');
-      await agri.get(`${base}/new-farmers/actuals/new`);
-      const r = await agri.submit(`${base}/new-farmers/actuals/new`, `${base}/new-farmers/actuals`, { at: '2023年', value: '200 人', note: '確定値', source: '農政課', reason: '確定値への訂正', explanation: '目標を上回った' });
-      expect(r.status, r.text.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').slice(0, 3000)).toBe(303);
-      await sec.get('/staff/cities/ichinoseki/review');
-      expect((await sec.post('/staff/cities/ichinoseki/review', { entity: 'actual', key: 'new-farmers@2023', action: 'approve' })).status).toBe(303);
+      await enterApprovedActual(staffApp, 'ichinoseki', 'new-farmers', { editor: 'nr-agri', secretariat: 'nr-sec' }, { at: '2023年', value: '200 人', note: '確定値', source: '農政課', reason: '確定値への訂正', explanation: '目標を上回った' }, 2023);
       // A KPI renamed to a word no entry held.
       const kpiId = 'fuel-wood-production';
       const state = await loadKpiEditState(t.ctx.db, 'ichinoseki', kpiId);

@@ -34,6 +34,27 @@ function decodeEntities(s: string): string {
   return s.replaceAll('&quot;', '"').replaceAll('&#39;', "'").replaceAll('&lt;', '<').replaceAll('&gt;', '>').replaceAll('&amp;', '&');
 }
 
+/**
+ * Enters an actual of a city's KPI through the staff forms as `editor` and approves it in review
+ * as `secretariat` (both users of the city), so it is public; `fields` are the entry form's (at,
+ * value, note, source, reason for a correction, explanation), `year` the review key's (the
+ * actual's year). Throws when either step is refused.
+ */
+export async function enterApprovedActual(app: Hono, cityId: string, kpiId: string, users: { readonly editor: string; readonly secretariat: string }, fields: Record<string, string>, year: number): Promise<void> {
+  const client = async (user: string) => {
+    const c = new StaffClient(app);
+    if ((await c.login(user)).status !== 303) throw new Error(`${user} cannot log in`);
+    return c;
+  };
+  const base = `/staff/cities/${cityId}/kpis/${kpiId}`;
+  const entered = await (await client(users.editor)).submit(`${base}/actuals/new`, `${base}/actuals`, fields);
+  if (entered.status !== 303) throw new Error(`the actual is refused (${entered.status}): ${entered.text.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').slice(0, 600)}`);
+  const secretariat = await client(users.secretariat);
+  await secretariat.get(`/staff/cities/${cityId}/review`);
+  const approved = await secretariat.post(`/staff/cities/${cityId}/review`, { entity: 'actual', key: `${kpiId}@${year}`, action: 'approve' });
+  if (approved.status !== 303) throw new Error(`the actual is not approved (${approved.status})`);
+}
+
 /** A browser-like client of the app: keeps cookies, reads the CSRF token from pages. */
 export class StaffClient {
   private readonly cookies = new Map<string, string>();

@@ -8,7 +8,7 @@ import { testDatabases } from '../../src/storage/test-databases.ts';
 import { openCityPages } from '../../src/cities/city-pages.service.ts';
 import { walkPlanNodes } from '../../src/core/plan/plan.ts';
 import { openPlanPage } from '../../src/plans/plan-page.service.ts';
-import { makeUser, StaffClient } from './staff-helpers.ts';
+import { enterApprovedActual, makeUser, StaffClient } from './staff-helpers.ts';
 
 /*
  * Issue 11.2: several app processes serve one PostgreSQL; a write through either is seen by the
@@ -33,11 +33,11 @@ describe.skipIf(!postgres || postgres.skipReason !== null)('two app processes be
     await server?.stop();
   });
 
-  /** Renames a Kanazawa KPI through the staff command in one process (as its form would). */
-  async function rename(writer: AppContext, kpiId: string, name: string): Promise<void> {
-    const state = await loadKpiEditState(writer.db, 'kanazawa', kpiId);
-    const kpi = (await writer.store.getStaff('kanazawa'))!.data.kpis.find((k) => k.id === kpiId)!;
-    const r = await editKpiDefinition(writer.db, writer.store, { cityId: 'kanazawa', actor: 'テスト 担当', kpiId, version: state!.version, input: { name, direction: kpi.direction ?? 'up' } });
+  /** Renames a city's KPI through the staff command in one process (as its form would). */
+  async function rename(writer: AppContext, kpiId: string, name: string, cityId = 'kanazawa'): Promise<void> {
+    const state = await loadKpiEditState(writer.db, cityId, kpiId);
+    const kpi = (await writer.store.getStaff(cityId))!.data.kpis.find((k) => k.id === kpiId)!;
+    const r = await editKpiDefinition(writer.db, writer.store, { cityId, actor: 'テスト 担当', kpiId, version: state!.version, input: { name, direction: kpi.direction ?? 'up' } });
     expect(r.ok).toBe(true);
     await writer.store.settled();
   }
@@ -95,22 +95,8 @@ describe.skipIf(!postgres || postgres.skipReason !== null)('two app processes be
     }
     expect(before.get('/sdgs/2?status=achieved')).not.toContain('/cities/ichinoseki/kpis/new-farmers');
     // Through process A: an actual beyond the target (a correction, approved), and a KPI renamed.
-    const client = async (user: string) => {
-      const c = new StaffClient(appA);
-      expect((await c.login(user)).status).toBe(303);
-      return c;
-    };
-    const base = '/staff/cities/ichinoseki/kpis';
-    const agri = await client('tq-agri');
-    const sec = await client('tq-sec');
-    const r = await agri.submit(`${base}/new-farmers/actuals/new`, `${base}/new-farmers/actuals`, { at: '2023年', value: '200 人', note: '確定値', source: '農政課', reason: '確定値への訂正', explanation: '目標を上回った' });
-    expect(r.status, r.text.slice(0, 300)).toBe(303);
-    await sec.get('/staff/cities/ichinoseki/review');
-    expect((await sec.post('/staff/cities/ichinoseki/review', { entity: 'actual', key: 'new-farmers@2023', action: 'approve' })).status).toBe(303);
-    const state = await loadKpiEditState(a.db, 'ichinoseki', 'fuel-wood-production');
-    const kpi = (await a.store.getStaff('ichinoseki'))!.data.kpis.find((k) => k.id === 'fuel-wood-production')!;
-    expect((await editKpiDefinition(a.db, a.store, { cityId: 'ichinoseki', actor: 'テスト 担当', kpiId: kpi.id, version: state!.version, input: { name: `${word}の量`, direction: kpi.direction ?? 'up' } })).ok).toBe(true);
-    await a.store.settled();
+    await enterApprovedActual(appA, 'ichinoseki', 'new-farmers', { editor: 'tq-agri', secretariat: 'tq-sec' }, { at: '2023年', value: '200 人', note: '確定値', source: '農政課', reason: '確定値への訂正', explanation: '目標を上回った' }, 2023);
+    await rename(a, 'fuel-wood-production', `${word}の量`, 'ichinoseki');
     // Process B hears of it (NOTIFY, after A rebuilt the city's summaries) and drops its cached pages.
     expect(await until(appB, '/sdgs/2?status=achieved', '/cities/ichinoseki/kpis/new-farmers')).toContain('/cities/ichinoseki/kpis/new-farmers');
     expect(await until(appB, `/search?q=${q(word)}`, '/cities/ichinoseki/kpis/fuel-wood-production')).toContain('/cities/ichinoseki/kpis/fuel-wood-production');

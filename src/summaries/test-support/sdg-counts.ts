@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import type { Database } from '../../src/storage/database.ts';
+import type { Database } from '../../storage/database.ts';
 
 /**
  * `sdg_counts` as the statements of before counted it (issue 11.5): per prefecture of the cities
