@@ -7,5 +7,5 @@
 'use strict';
 
 module.exports = {
-  SQL_HOLDERS: ['[.]repository[.]ts$', '^src/storage/', '[.]test[.]tsx?$', '^src/[^/]+/test-support/', '^test/support/'],
+  SQL_HOLDERS: ['[.]repository[.]ts$', '^src/storage/', '[.]test[.]tsx?$', '^src/[^/]+/test-support/'],
 };
