@@ -2,7 +2,7 @@ import type { PlanKind } from '../core/plan/plan.ts';
 import { loadJapaneseAnalyser } from '../search/japanese-analyser.ts';
 import { bigrams, localizedFields, searchCandidates, searchTerms, termPatterns, type SearchCandidate, type SearchResults } from '../search/search.service.ts';
 import type { Executor } from '../storage/database.ts';
-import { findSearchEntries, type SearchEntryListRow } from './summary.repository.ts';
+import { findNearSearchEntries, findSearchEntries, type SearchEntryListRow } from './summary.repository.ts';
 
 /** Entries ranked per search: enough for any page of hits people read; the total is still counted. */
 const RANKED = 500;
@@ -36,7 +36,7 @@ export async function searchNational(db: Executor, query: string, lang: 'ja' | '
   const analyser = await loadJapaneseAnalyser();
   const terms = searchTerms(query, analyser);
   const ways = terms.map((t) => termPatterns(t, analyser).map((p) => p.fragments));
-  const exact = await findSearchEntries(db, ways, 'all', RANKED);
+  const exact = await findSearchEntries(db, ways, RANKED);
   if (exact.total > 0) {
     const results = searchCandidates(exact.rows.map((r) => candidate(r, lang)), query, analyser);
     const truncated = exact.total > exact.rows.length;
@@ -47,6 +47,6 @@ export async function searchNational(db: Executor, query: string, lang: 'ja' | '
   }
   const compact = terms.join('');
   if (compact.length < 3) return searchCandidates([], query);
-  const near = await findSearchEntries(db, bigrams(compact), 'any', APPROXIMATE_POOL);
-  return searchCandidates(near.rows.map((r) => candidate(r, lang)), query, analyser);
+  const near = await findNearSearchEntries(db, bigrams(compact), APPROXIMATE_POOL);
+  return searchCandidates(near.map((r) => candidate(r, lang)), query, analyser);
 }

@@ -5,10 +5,11 @@ import { openAppContext, type AppContext } from '../app-context.ts';
 import { CityDataStore } from '../cities/city-data.store.ts';
 import { loadSeedCitiesIfEmpty } from '../cities/plan-data-import.service.ts';
 import { testDatabases, useTestDatabase } from '../storage/test-databases.ts';
-import { goalCounts, goalStatusCounts, listCityRevisions, listKpiSummariesPaged, findSearchEntries, cityCounts } from './summary.repository.ts';
+import { goalCounts, goalStatusCounts, listCityRevisions, listKpiSummariesPaged, findNearSearchEntries, findSearchEntries, cityCounts, type SearchTermQuery } from './summary.repository.ts';
 import { searchNational } from './national-search.service.ts';
 import { summaryDb } from './summary.table.ts';
 import { keptSdgCounts, recountedSdgCounts } from './test-support/sdg-counts.ts';
+import { countingStatements } from '../../test/support/statement-counter.ts';
 
 const PREFECTURES = ['岩手県', '茨城県', '石川県'];
 
@@ -40,10 +41,10 @@ for (const database of testDatabases()) {
       // By status per goal (issue 15.1): each goal's counts add up to its KPIs.
       const byStatus = await goalStatusCounts(db());
       for (const [goal, c] of goals) expect(Object.values(byStatus.get(goal) ?? {}).reduce((a, b) => a + b, 0), `goal ${goal}`).toBe(c.kpis);
-      const found = await findSearchEntries(db(), ['就農'], 'all', 10);
+      const found = await findSearchEntries(db(), ['就農'], 10);
       expect(found.rows.map((r) => r.city_id)).toContain('ichinoseki');
       expect(found.total).toBeGreaterThan(0);
-      expect((await findSearchEntries(db(), ['100%_\\'], 'all', 10)).total).toBe(0);
+      expect((await findSearchEntries(db(), ['100%_\\'], 10)).total).toBe(0);
     });
 
     it('counts and pages a goal from goal_city_counts exactly as from every tag, across page and city boundaries (issue 11.1)', async () => {
@@ -105,6 +106,42 @@ for (const database of testDatabases()) {
       }
     });
 
+    it('finds the entries LIKE alone finds, through the index of characters and pairs: every term, or the first of any pair (issue 11.5)', async () => {
+      // The statements of before: LIKE over every entry, no index.
+      const like = (t: string) => `%${t.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
+      const holds = (f: string) => sql`e.folded like ${like(f)}`;
+      const reference = async (where: ReturnType<typeof sql>, limit: number) => {
+        const { rows } = await sql<{ city_id: string; position: number }>`select e.city_id, e.position from search_entries e where ${where} order by e.city_id, e.position`.execute(db());
+        return { keys: rows.slice(0, limit).map((r) => `${r.city_id}/${r.position}`), total: rows.length };
+      };
+      const all: SearchTermQuery[][] = [
+        ['就農'], ['農'], ['数'], ['の'], ['人数', '目標'], [[['いじゅう'], ['移住']]], [[['ち', 'いき'], ['地域']]], ['energy'], ['e'], ['100%_\\'], ['%'], ['_'],
+        ['𠮷'], ['ぴょんぴょこ'], ['1-1'], ['\n'], [[['しゅうのう'], ['就', '農']], '者'],
+      ];
+      for (const terms of all) {
+        const ref = await reference(sql.join(terms.map((t) => (typeof t === 'string' ? holds(t) : sql`(${sql.join(t.map((way) => sql`(${sql.join(way.map(holds), sql` and `)})`), sql` or `)})`)), sql` and `), 7);
+        const found = await findSearchEntries(db(), terms, 7);
+        expect(found.rows.map((r) => `${r.city_id}/${r.position}`), JSON.stringify(terms)).toEqual(ref.keys);
+        expect(found.total, JSON.stringify(terms)).toBe(ref.total);
+      }
+      expect((await reference(holds('数'), 1)).total).toBeGreaterThan(20);
+      // Any of several pairs: the first entries in order, whether found among the first entries read
+      // in order (common pairs) or through the index (rare ones), whatever the length of that read.
+      for (const fragments of [['数値', '目標', 'ぴょ'], ['ぴょ', 'んぴ'], ['農業', 'のう', 'ぎょ'], ['en', 'rg'], ['%_'], ['の']]) {
+        for (const [limit, scan] of [[3, 5], [3, 500], [10, 40], [2000, 20_000], [5, 1]]) {
+          const ref = await reference(sql`(${sql.join(fragments.map(holds), sql` or `)})`, limit!);
+          const near = await findNearSearchEntries(db(), fragments, limit!, scan);
+          expect(near.map((r) => `${r.city_id}/${r.position}`), `${fragments.join(',')} ${limit} ${scan}`).toEqual(ref.keys);
+        }
+      }
+      // Both ways were taken: a common character found in the first entries read (one statement), a rare pair through the index (two).
+      const counted = countingStatements(db());
+      expect(await findNearSearchEntries(counted.db, ['の'], 3, 500)).toHaveLength(3);
+      expect(counted.count()).toBe(1);
+      expect(await findNearSearchEntries(counted.db, ['ぴょ', '就農'], 3, 5)).not.toHaveLength(0);
+      expect(counted.count()).toBe(3);
+    });
+
     it('rebuilds one city on a write to it, bumps its revision and leaves the others alone', async () => {
       const before = await listCityRevisions(db());
       const kpi = await summaryDb(db()).selectFrom('kpis').select(['id', 'slug']).where('city_id', '=', 'tsukuba').orderBy('position').executeTakeFirstOrThrow();
@@ -124,7 +161,7 @@ for (const database of testDatabases()) {
       expect(rev(after, 'tsukuba')!.revision).toBe((rev(before, 'tsukuba')?.revision ?? 0) + 1);
       expect(rev(after, 'tsukuba')!.summarizedRevision).toBe(rev(after, 'tsukuba')!.revision);
       expect(rev(after, 'kanazawa')).toEqual(rev(before, 'kanazawa'));
-      expect((await findSearchEntries(db(), ['改名した'], 'all', 5)).rows.map((r) => r.kpi_id)).toEqual([kpi.slug]);
+      expect((await findSearchEntries(db(), ['改名した'], 5)).rows.map((r) => r.kpi_id)).toEqual([kpi.slug]);
       // The goal counts follow the write: the KPI's SDG targets removed, its goals count one KPI less.
       const tagged = await summaryDb(db()).selectFrom('kpi_summary_targets').select('goal').distinct().where('city_id', '=', 'tsukuba').where('kpi_id', '=', kpi.slug).execute();
       expect(tagged.length).toBeGreaterThan(0);

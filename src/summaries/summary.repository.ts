@@ -494,30 +494,40 @@ export type SearchEntryListRow = SearchEntryRow & { city_name: string; city_name
  */
 export type SearchTermQuery = string | readonly (readonly string[])[];
 
-/**
- * Entries whose folded text holds every term (or, with `any`, at least one of them), at most
- * `limit`, in city and document order; and how many match in all. One statement, one pass over
- * the matching entries: the index of their characters and pairs of characters
- * (`search_grams`, migration 2026_12_03_1001) names the entries that hold every pair of a
- * fragment's (a necessary condition, whatever the database's locale), the fragment itself is then
- * matched on those only (LIKE, exactly as without the index), and only the page's entries are read
- * whole.
- */
-export async function findSearchEntries(db: Executor, terms: readonly SearchTermQuery[], mode: 'all' | 'any', limit: number): Promise<{ rows: SearchEntryListRow[]; total: number }> {
-  if (terms.length === 0) return { rows: [], total: 0 };
+/** `e.folded` holds a term: one of its ways, each of whose fragments it holds (LIKE, exactly). */
+function holdsTerm(eb: ExpressionBuilder<SummaryDatabase & { e: SearchEntriesTable }, 'e'>, term: SearchTermQuery) {
   const like = (t: string) => `%${t.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
-  const waysOf = (t: SearchTermQuery): readonly (readonly string[])[] => (typeof t === 'string' ? [[t]] : t);
-  // Kept apart from the LIKEs so that PostgreSQL checks it in the index only (a bitmap of the
-  // candidates); were it inside them, it would compute every candidate's grams again.
-  const indexed = (t: SearchTermQuery) => sql.join(waysOf(t).map((way) => sql`search_grams(e.folded) @> (${sql.join(way.map((f) => sql`search_query_grams(${f})`), sql` || `)})`), sql` or `);
+  return eb.or(waysOf(term).map((way) => eb.and(way.map((f) => eb('e.folded', 'like', like(f))))));
+}
+
+function waysOf(term: SearchTermQuery): readonly (readonly string[])[] {
+  return typeof term === 'string' ? [[term]] : term;
+}
+
+/**
+ * A necessary condition for `e.folded` to hold a term, answered by the index of the entries'
+ * characters and pairs of characters (`search_grams`, migration 2026_12_03_1001): for one of
+ * its ways, every pair of each fragment (or the fragment itself, one character long). Kept apart
+ * from the LIKEs so that PostgreSQL checks it in the index only (a bitmap of candidates): inside
+ * them, it would compute every candidate's grams again.
+ */
+function mayHoldTerm(term: SearchTermQuery) {
+  return sql.join(waysOf(term).map((way) => sql`search_grams(e.folded) @> (${sql.join(way.map((f) => sql`search_query_grams(${f})`), sql` || `)})`), sql` or `);
+}
+
+/**
+ * Entries whose folded text holds every term, at most `limit`, in city and document order; and
+ * how many match in all. One statement, one pass over the matching entries: the candidates from
+ * the index (see {@link mayHoldTerm}), the terms matched on those only (LIKE, exactly as without
+ * the index), and only the page's entries read whole.
+ */
+export async function findSearchEntries(db: Executor, terms: readonly SearchTermQuery[], limit: number): Promise<{ rows: SearchEntryListRow[]; total: number }> {
+  if (terms.length === 0) return { rows: [], total: 0 };
   const matches = summaryDb(db)
     .selectFrom('search_entries as e')
     .select(['e.city_id', 'e.position'])
-    .where(sql<boolean>`(${sql.join(terms.map((t) => sql`(${indexed(t)})`), mode === 'all' ? sql` and ` : sql` or `)})`)
-    .where((eb) => {
-      const term = (t: SearchTermQuery) => eb.or(waysOf(t).map((way) => eb.and(way.map((f) => eb('e.folded', 'like', like(f))))));
-      return mode === 'all' ? eb.and(terms.map(term)) : eb.or(terms.map(term));
-    });
+    .where(sql<boolean>`${sql.join(terms.map((t) => sql`(${mayHoldTerm(t)})`), sql` and `)}`)
+    .where((eb) => eb.and(terms.map((t) => holdsTerm(eb, t))));
   const rows = await summaryDb(db)
     .with((cte) => cte('m').materialized(), () => matches)
     .selectFrom((eb) => eb.selectFrom('m').select(['m.city_id', 'm.position']).orderBy('m.city_id').orderBy('m.position').limit(limit).as('p'))
@@ -530,6 +540,35 @@ export async function findSearchEntries(db: Executor, terms: readonly SearchTerm
     .orderBy('e.position')
     .execute();
   return { rows: rows.map(({ total: _total, ...r }) => r), total: rows.length > 0 ? Number(rows[0]!.total) : 0 };
+}
+
+/** Entries an approximate search reads in order before it looks its candidates up by the index instead. */
+const NEAR_SCAN = 20_000;
+
+/**
+ * Entries whose folded text holds at least one of `fragments` (an approximate search's pairs of
+ * characters), the first `limit` in city and document order (no count). Pairs common enough are
+ * found among the first `scan` entries in that order, read as they come (a bounded read, some
+ * milliseconds); else the candidates come from the index (see {@link mayHoldTerm}), which would
+ * have read every entry holding a common pair, most of them only to be left out.
+ */
+export async function findNearSearchEntries(db: Executor, fragments: readonly string[], limit: number, scan = NEAR_SCAN): Promise<SearchEntryListRow[]> {
+  if (fragments.length === 0) return [];
+  const d = summaryDb(db);
+  const near = (from: ReturnType<typeof nearestFirst>) =>
+    from
+      .innerJoin('cities as c', 'c.id', 'e.city_id')
+      .selectAll('e')
+      .select(['c.name as city_name', 'c.name_en as city_name_en', 'c.prefecture', 'c.prefecture_en'])
+      .where((eb) => eb.or(fragments.map((f) => holdsTerm(eb, f))))
+      .orderBy('e.city_id')
+      .orderBy('e.position')
+      .limit(limit);
+  const nearestFirst = () => d.selectFrom((eb) => eb.selectFrom('search_entries').selectAll().orderBy('city_id').orderBy('position').limit(scan).as('e'));
+  // The first `limit` matches among the first `scan` entries are the first `limit` of all.
+  const first = await near(nearestFirst()).execute();
+  if (first.length === limit) return first;
+  return near(d.selectFrom('search_entries as e').where(sql<boolean>`(${sql.join(fragments.map((f) => mayHoldTerm(f)), sql` or `)})`)).execute();
 }
 
 /**
