@@ -14,7 +14,7 @@ import { describeStaffApp, type StaffTestApp } from '../support/staff-app.ts';
 import { countingStatements } from '../support/statement-counter.ts';
 import { keptSdgCounts, recountedSdgCounts, SDG_COUNTS_RECOUNT } from '../../src/summaries/test-support/sdg-counts.ts';
 import { answer, setUpPublicStates } from './public-states-fixture.ts';
-import { enterApprovedActual, makeUser } from './staff-helpers.ts';
+import { cachedBodies, enterApprovedActual, makeUser } from './staff-helpers.ts';
 
 /*
  * Issue 11.5 (national scale): the pages across cities — the SDG goals (/sdgs, /sdgs/:goal with
@@ -158,11 +158,7 @@ describeStaffApp(
       const staffApp = createApp({ db: t.ctx.db, store: t.ctx.store, staff: t.ctx.staff, clock: t.ctx.clock });
       const word = 'ナショナル読取検査語';
       const pages = ['/progress', `/progress?prefecture=${encodeURIComponent(IWATE)}`, '/sdgs/2?status=achieved', '/sdgs/8?status=achieved', '/api/v1/sdgs/2', '/sdgs', '/', '/api/v1/cities', `/search?q=${encodeURIComponent(word)}`, `/api/v1/search?q=${encodeURIComponent(word)}`];
-      const before = new Map<string, string>();
-      for (const p of pages) {
-        await cached.request(p);
-        before.set(p, await (await cached.request(p)).text());
-      }
+      const before = await cachedBodies(cached, pages);
       expect(before.get('/sdgs/2?status=achieved')).not.toContain('/cities/ichinoseki/kpis/new-farmers');
       // An actual beyond the target, entered by the department and approved by the secretariat.
       await enterApprovedActual(staffApp, 'ichinoseki', 'new-farmers', { editor: 'nr-agri', secretariat: 'nr-sec' }, { at: '2023年', value: '200 人', note: '確定値', source: '農政課', reason: '確定値への訂正', explanation: '目標を上回った' }, 2023);

@@ -56,6 +56,19 @@ export async function enterApprovedActual(app: Hono, cityId: string, kpiId: stri
 }
 
 /** A browser-like client of the app: keeps cookies, reads the CSRF token from pages. */
+/**
+ * Each page requested twice (the second answer comes from the page cache once it is kept) and its
+ * cached body by path: what a test compares after a write to see the cache dropped what changed.
+ */
+export async function cachedBodies(app: Hono, pages: readonly string[]): Promise<Map<string, string>> {
+  const bodies = new Map<string, string>();
+  for (const p of pages) {
+    await app.request(p);
+    bodies.set(p, await (await app.request(p)).text());
+  }
+  return bodies;
+}
+
 export class StaffClient {
   private readonly cookies = new Map<string, string>();
   csrf = '';

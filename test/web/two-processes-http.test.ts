@@ -8,7 +8,7 @@ import { testDatabases } from '../../src/storage/test-databases.ts';
 import { openCityPages } from '../../src/cities/city-pages.service.ts';
 import { walkPlanNodes } from '../../src/core/plan/plan.ts';
 import { openPlanPage } from '../../src/plans/plan-page.service.ts';
-import { enterApprovedActual, makeUser, StaffClient } from './staff-helpers.ts';
+import { cachedBodies, enterApprovedActual, makeUser, StaffClient } from './staff-helpers.ts';
 
 /*
  * Issue 11.2: several app processes serve one PostgreSQL; a write through either is seen by the
@@ -88,11 +88,7 @@ describe.skipIf(!postgres || postgres.skipReason !== null)('two app processes be
     const word = '別プロセス検索語';
     const q = encodeURIComponent;
     const pages = ['/progress', `/progress?prefecture=${q('岩手県')}`, '/sdgs/2?status=achieved', '/api/v1/sdgs/8?status=achieved', '/sdgs', '/', `/search?q=${q(word)}`, `/api/v1/search?q=${q(word)}`];
-    const before = new Map<string, string>();
-    for (const p of pages) {
-      await appB.request(p);
-      before.set(p, await (await appB.request(p)).text());
-    }
+    const before = await cachedBodies(appB, pages);
     expect(before.get('/sdgs/2?status=achieved')).not.toContain('/cities/ichinoseki/kpis/new-farmers');
     // Through process A: an actual beyond the target (a correction, approved), and a KPI renamed.
     await enterApprovedActual(appA, 'ichinoseki', 'new-farmers', { editor: 'tq-agri', secretariat: 'tq-sec' }, { at: '2023年', value: '200 人', note: '確定値', source: '農政課', reason: '確定値への訂正', explanation: '目標を上回った' }, 2023);
