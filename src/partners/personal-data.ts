@@ -131,7 +131,7 @@ export const NO_PERSONAL_DATA: Readonly<Record<string, readonly string[]>> = {
   kpi_summaries: ['city_id', 'kpi_id', 'name', 'name_en', 'unit', 'direction', 'latest_at', 'target_at', 'status', 'forecast', 'override_status', 'override_justification', 'override_decided_on', 'baseline_at', 'definition_key', 'targets_json', 'department_key', 'name_folded', 'row_json', 'api_json', 'csv_json', 'series_json'],
   kpi_summary_nodes: ['city_id', 'node', 'kpi_id'],
   city_page_summaries: ['city_id', 'page_json'],
-  plan_page_summaries: ['city_id', 'plan_id', 'model_json', 'table_json'],
+  plan_page_summaries: ['city_id', 'plan_id', 'model_json', 'table_json', 'outline_json'],
   kpi_summary_targets: ['city_id', 'kpi_id', 'target'],
   goal_city_counts: ['city_id', 'status', 'prefecture'],
   sdg_counts: ['prefecture', 'target', 'status'],
