@@ -170,6 +170,37 @@ describe('PageCacheEntries: bounded in bytes', () => {
     expect(entries.bytes).toBeLessThanOrEqual(200 * 1024);
   });
 
+  it('through HTTP: a flood of made-up searches, compared cities, name fragments and repeated parameters leaves the pages across cities kept', async () => {
+    const store = { crossCityVersion: 0, cityVersion: () => 0 } as unknown as CityDataStore;
+    const entries = new PageCacheEntries({ maxBytes: 400 * 1024, maxEntryBytes: 64 * 1024 });
+    const renders = new Map<string, number>();
+    const render = (path: string) => {
+      renders.set(path, (renders.get(path) ?? 0) + 1);
+      return `${path} ${'x'.repeat(8 * 1024)}`;
+    };
+    const app = new Hono();
+    app.use('*', pageCache(store, entries));
+    for (const path of ['/', '/sdgs/:goal', '/search', '/compare', '/data']) app.get(path, (c) => c.body(render(new URL(c.req.url).pathname + new URL(c.req.url).search), 200, { 'content-type': 'text/plain' }));
+    const national = ['/', '/sdgs/3', '/sdgs/3?page=2', '/data?lang=en'];
+    for (const p of national) await app.request(p);
+    // Each is asked for once: 4 × 60 pages of 8 kB, more than the whole cache.
+    for (let i = 0; i < 60; i++) {
+      await app.request(`/search?q=${encodeURIComponent(`の${i}`)}`);
+      await app.request(`/compare?cities=c${i}&cities=d${i}`);
+      await app.request(`/?name=${i}`);
+      await app.request(`/sdgs/3${'?lang=en'}${'&lang=en'.repeat(i + 1)}`);
+    }
+    for (const p of national) await app.request(p);
+    // Each national page rendered once: the second asking was a hit.
+    expect(national.map((p) => renders.get(p))).toEqual([1, 1, 1, 1]);
+    expect(entries.bytesOn('crossCity')).toBeLessThanOrEqual(150 * 1024);
+    expect(entries.bytes).toBeLessThanOrEqual(400 * 1024);
+    // A search asked for again soon is still a hit (kept on the city shelf).
+    const search = `/search?q=${encodeURIComponent('の59')}`;
+    await app.request(search);
+    expect(renders.get(search)).toBe(1);
+  });
+
   it('through HTTP: large answers are served but the total stays under the bound', async () => {
     const { app, entries } = appWithCounter({ maxBytes: 200 * 1024, maxEntryBytes: 64 * 1024 });
     for (let i = 0; i < 20; i++) expect((await app.request(`/big/${30 + i}`)).status).toBe(200);

@@ -62,7 +62,8 @@ export type Encoding = 'br' | 'gzip' | 'identity';
 
 /**
  * Where a kept answer lives: `city` for a city's pages (and anything else), `crossCity` for pages
- * across cities. At national scale (issue 11.5) almost every city, plan and KPI page is asked for
+ * across cities not keyed by a typed value (see shelfOf: searches, compared cities and name
+ * fragments are asked for about once each, and stay off it). At national scale (issue 11.5) almost every city, plan and KPI page is asked for
  * once between writes, and with one shelf they pushed out the home, SDG goal, open data and
  * search pages, whose miss reads the summaries of every city (40–600 ms of PostgreSQL each, against
  * 2–3 ms for a city page): those were rendered again and again under a mixed load.
@@ -201,14 +202,36 @@ function keyOf(pathname: string, search: URLSearchParams, known: readonly string
   return { key: query ? `${pathname}?${query}` : pathname, unknown };
 }
 
-/** Where a cacheable request stands: its key and the city whose version it needs (null: across cities). */
+/** Where a cacheable request stands: its key, the city whose version it needs (null: across cities) and its shelf. */
 interface Lookup {
   readonly key: string;
   readonly cityId: string | null;
+  readonly shelf: PageShelf;
 }
 
-/** The shelf of a lookup's page: across cities, or a city's. */
-const shelfOf = (lookup: Lookup): PageShelf => (lookup.cityId === null ? 'crossCity' : 'city');
+/**
+ * Parameters whose values a visitor types or picks freely (a search, a name fragment, the cities
+ * compared): a page across cities keyed by one is, like a KPI page, asked for about once, and
+ * made-up values are free to send; it is kept on the city shelf, never pushing the SDG goal, home
+ * and open data pages off theirs.
+ */
+const TYPED_PARAMETERS: readonly string[] = ['q', 'name', 'cities', 'peers'];
+
+/**
+ * The shelf of a page: `crossCity` for a page across cities whose key holds no typed value
+ * ({@link TYPED_PARAMETERS}) and no parameter twice (`?lang=en&lang=en` is the page of
+ * `?lang=en` under another key), else `city`.
+ */
+function shelfOf(cityId: string | null, params: URLSearchParams | null): PageShelf {
+  if (cityId !== null) return 'city';
+  if (!params) return 'crossCity';
+  const seen = new Set<string>();
+  for (const name of params.keys()) {
+    if (seen.has(name) || TYPED_PARAMETERS.includes(name)) return 'city';
+    seen.add(name);
+  }
+  return 'crossCity';
+}
 
 /**
  * The key and scope of a request, or null when it is not cacheable. Runs on every request ahead
@@ -226,11 +249,15 @@ function lookupOf(req: Request, today: (() => string) | undefined): Lookup | nul
   // Pages show what is due after today (the next target, Open SDG #1318): a page kept from
   // yesterday is not served today (the Tokyo date from the one clock is part of the key).
   const day = today ? `${today()} ` : '';
-  if (queryStart === -1 || queryStart + 1 === (hashStart === -1 ? url.length : hashStart)) return { key: day + pathname, cityId: cityOfPath(pathname, null) };
+  if (queryStart === -1 || queryStart + 1 === (hashStart === -1 ? url.length : hashStart)) {
+    const cityId = cityOfPath(pathname, null);
+    return { key: day + pathname, cityId, shelf: shelfOf(cityId, null) };
+  }
   const params = new URLSearchParams(url.slice(queryStart + 1, hashStart === -1 ? url.length : hashStart));
   const { key, unknown } = keyOf(pathname, params, PAGE_QUERY_PARAMETERS);
   if (unknown) return null;
-  return { key: day + key, cityId: cityOfPath(pathname, params) };
+  const cityId = cityOfPath(pathname, params);
+  return { key: day + key, cityId, shelf: shelfOf(cityId, params) };
 }
 
 /** The data version a kept page must match: its city's, or the cross-city one. */
@@ -245,7 +272,7 @@ function versionOf(lookup: Lookup, store: Pick<CityDataStore, 'crossCityVersion'
  * guard would refuse: the app then answers it).
  */
 function hitFor(lookup: Lookup, version: number, req: Request, entries: PageCacheEntries): Response | Promise<Response> | null {
-  const hit = entries.get(lookup.key, version, shelfOf(lookup));
+  const hit = entries.get(lookup.key, version, lookup.shelf);
   if (!hit) return null;
   // A kept page answers only a request the app would have answered (two raw queries, one of
   // them malformed, can share a key once decoded).
@@ -253,7 +280,7 @@ function hitFor(lookup: Lookup, version: number, req: Request, entries: PageCach
   const missing = missingCoding(hit, req);
   if (!missing) return answer(hit, req);
   return withCoding(hit, missing).then((coded) => {
-    entries.addCoding(lookup.key, hit, coded, shelfOf(lookup));
+    entries.addCoding(lookup.key, hit, coded, lookup.shelf);
     return answer({ ...coded, answers: answerHeaders(coded) }, req);
   });
 }
@@ -351,7 +378,7 @@ async function keep(lookup: Lookup, version: number, res: Response, req: Request
   // Only the coding this client takes; another is made when a client first asks for it.
   const missing = missingCoding(plain, req);
   const page = missing ? await withCoding(plain, missing) : plain;
-  entries.set(lookup.key, page, shelfOf(lookup));
+  entries.set(lookup.key, page, lookup.shelf);
   // This first answer goes out as later ones will: with its validator and the client's coding.
   return answer({ ...page, answers: answerHeaders(page) }, req);
 }
