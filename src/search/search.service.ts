@@ -98,6 +98,8 @@ export interface SearchResults {
   readonly total: number;
   /** Only the first hits were ranked and listed (a very common word across many cities). */
   readonly truncated?: boolean;
+  /** More hits than were counted: {@link total} is a lower bound (the national search counts up to a bound). */
+  readonly more?: boolean;
 }
 
 /** The longest query searched; longer input is cut. */

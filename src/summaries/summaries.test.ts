@@ -7,6 +7,7 @@ import { loadSeedCitiesIfEmpty } from '../cities/plan-data-import.service.ts';
 import { testDatabases, useTestDatabase } from '../storage/test-databases.ts';
 import { goalCounts, goalStatusCounts, listCityRevisions, listKpiSummariesPaged, findNearSearchEntries, findSearchEntries, cityCounts, type SearchTermQuery } from './summary.repository.ts';
 import { searchNational } from './national-search.service.ts';
+import { searchJson } from '../web/routes/public-json.ts';
 import { summaryDb } from './summary.table.ts';
 import { keptSdgCounts, recountedSdgCounts } from './test-support/sdg-counts.ts';
 import { countingStatements } from '../../test/support/statement-counter.ts';
@@ -41,10 +42,10 @@ for (const database of testDatabases()) {
       // By status per goal (issue 15.1): each goal's counts add up to its KPIs.
       const byStatus = await goalStatusCounts(db());
       for (const [goal, c] of goals) expect(Object.values(byStatus.get(goal) ?? {}).reduce((a, b) => a + b, 0), `goal ${goal}`).toBe(c.kpis);
-      const found = await findSearchEntries(db(), ['就農'], 10);
+      const found = await findSearchEntries(db(), ['就農'], 10, 10_000);
       expect(found.rows.map((r) => r.city_id)).toContain('ichinoseki');
       expect(found.total).toBeGreaterThan(0);
-      expect((await findSearchEntries(db(), ['100%_\\'], 10)).total).toBe(0);
+      expect((await findSearchEntries(db(), ['100%_\\'], 10, 10_000)).total).toBe(0);
     });
 
     it('counts and pages a goal from goal_city_counts exactly as from every tag, across page and city boundaries (issue 11.1)', async () => {
@@ -106,6 +107,22 @@ for (const database of testDatabases()) {
       }
     });
 
+    it('counts the matches of a search up to a bound: a common character says "more than", a rarer word its count, as before (issue 11.5)', async () => {
+      for (const q of ['の', '数', 'e', '農業', '就農', 'ぴょんぴょこ', '1']) {
+        const all = await searchNational(db(), q, 'ja');
+        const bounded = await searchNational(db(), q, 'ja', 20);
+        if (all.total > 20) {
+          expect([bounded.total, bounded.more, bounded.truncated], q).toEqual([20, true, true]);
+          expect(searchJson(bounded), q).toMatchObject({ total: 20, total_more: true });
+        } else {
+          expect(bounded, q).toEqual(all);
+          expect(searchJson(bounded), q).not.toHaveProperty('total_more');
+        }
+        expect(all.more, q).toBeUndefined();
+      }
+      expect((await searchNational(db(), 'の', 'ja')).total).toBeGreaterThan(20);
+    });
+
     it('finds the entries LIKE alone finds, through the index of characters and pairs: every term, or the first of any pair (issue 11.5)', async () => {
       // The statements of before: LIKE over every entry, no index.
       const like = (t: string) => `%${t.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
@@ -120,9 +137,18 @@ for (const database of testDatabases()) {
       ];
       for (const terms of all) {
         const ref = await reference(sql.join(terms.map((t) => (typeof t === 'string' ? holds(t) : sql`(${sql.join(t.map((way) => sql`(${sql.join(way.map(holds), sql` and `)})`), sql` or `)})`)), sql` and `), 7);
-        const found = await findSearchEntries(db(), terms, 7);
+        const found = await findSearchEntries(db(), terms, 7, 10_000);
         expect(found.rows.map((r) => `${r.city_id}/${r.position}`), JSON.stringify(terms)).toEqual(ref.keys);
-        expect(found.total, JSON.stringify(terms)).toBe(ref.total);
+        expect([found.total, found.more], JSON.stringify(terms)).toEqual([ref.total, false]);
+        // Counted up to a bound, whether the matches are found among the first entries read in
+        // order (all of them, some, or none there) or through the index: the same first entries,
+        // the count up to the bound, and whether more match.
+        for (const [limit, cap, scan] of [[7, 7, 1], [7, 7, 40], [7, 20, 40], [7, 20, 500], [3, 3, 1_000_000], [7, 30, 2], [1, 1, 0]]) {
+          const capped = await findSearchEntries(db(), terms, limit!, cap!, scan);
+          const at = `${JSON.stringify(terms)} ${limit} ${cap} ${scan}`;
+          expect(capped.rows.map((r) => `${r.city_id}/${r.position}`), at).toEqual(ref.keys.slice(0, limit));
+          expect([capped.total, capped.more], at).toEqual([Math.min(ref.total, cap!), ref.total > cap!]);
+        }
       }
       expect((await reference(holds('数'), 1)).total).toBeGreaterThan(20);
       // Any of several pairs: the first entries in order, whether found among the first entries read
@@ -161,7 +187,7 @@ for (const database of testDatabases()) {
       expect(rev(after, 'tsukuba')!.revision).toBe((rev(before, 'tsukuba')?.revision ?? 0) + 1);
       expect(rev(after, 'tsukuba')!.summarizedRevision).toBe(rev(after, 'tsukuba')!.revision);
       expect(rev(after, 'kanazawa')).toEqual(rev(before, 'kanazawa'));
-      expect((await findSearchEntries(db(), ['改名した'], 5)).rows.map((r) => r.kpi_id)).toEqual([kpi.slug]);
+      expect((await findSearchEntries(db(), ['改名した'], 5, 10_000)).rows.map((r) => r.kpi_id)).toEqual([kpi.slug]);
       // The goal counts follow the write: the KPI's SDG targets removed, its goals count one KPI less.
       const tagged = await summaryDb(db()).selectFrom('kpi_summary_targets').select('goal').distinct().where('city_id', '=', 'tsukuba').where('kpi_id', '=', kpi.slug).execute();
       expect(tagged.length).toBeGreaterThan(0);

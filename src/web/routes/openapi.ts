@@ -557,7 +557,8 @@ export const openApiDocument = {
         required: ['query', 'total', 'kpis', 'plans', 'nodes'],
         properties: {
           query: { type: 'string' },
-          total: { type: 'integer' },
+          total: { type: 'integer', description: 'Hits in all, counted up to 1,000; a lower bound when total_more is true' },
+          total_more: { type: 'boolean', const: true, description: 'Present when more hits match than were counted (total is then 1,000)' },
           kpis: { type: 'array', items: { $ref: '#/components/schemas/SearchHit' } },
           plans: { type: 'array', items: { $ref: '#/components/schemas/SearchHit' } },
           nodes: { type: 'array', items: { $ref: '#/components/schemas/SearchHit' } },

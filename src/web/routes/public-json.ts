@@ -355,7 +355,8 @@ export function searchJson(s: SearchResults) {
     approximate: r.approximate,
     path: searchHitPath(r),
   });
-  return { query: s.query, total: s.total, kpis: s.kpis.map(hit), plans: s.plans.map(hit), nodes: s.nodes.map(hit) };
+  // `total_more`: more hits than counted, `total` being a lower bound (only then present: the answers of before are unchanged).
+  return { query: s.query, total: s.total, ...(s.more && { total_more: true }), kpis: s.kpis.map(hit), plans: s.plans.map(hit), nodes: s.nodes.map(hit) };
 }
 
 export function searchTable(s: SearchResults): DataTable {

@@ -44,7 +44,7 @@ export function SearchView(props: { ctx: ViewContext; results: SearchResults | n
           </div>
         ) : (
           <>
-            <p role="status">{fill(ctx.t(results.total === 1 ? 'pub.search.countOne' : 'pub.search.count'), { n: String(results.total), q })}</p>
+            <p role="status">{fill(ctx.t(results.more ? 'pub.search.countMore' : results.total === 1 ? 'pub.search.countOne' : 'pub.search.count'), { n: String(results.total), q })}</p>
             {results.truncated ? <p class="muted">{fill(ctx.t('nat.search.truncated'), { n: String(results.plans.length + results.kpis.length + results.nodes.length) })}</p> : null}
             <DownloadLinks ctx={ctx} base={ctx.href(`/search?q=${encodeURIComponent(q)}`)} json={`/api/v1/search?q=${encodeURIComponent(q)}`} />
             <Group ctx={ctx} id="r-kpis" title={ctx.t('pub.search.kpis')} items={results.kpis} />
