@@ -230,8 +230,9 @@ export class CityDataStore {
 
   /**
    * After a write to a city: forgets what was cached of it here, bumps its revision in the
-   * database at once ({@link revisionsBumped}), then, in the background and in write order,
-   * rebuilds its summaries and tells other processes (PostgreSQL NOTIFY on {@link CHANGE_CHANNEL}). Without a city, forgets
+   * database at once and tells other processes (PostgreSQL NOTIFY on {@link CHANGE_CHANNEL};
+   * {@link revisionsBumped}), then, in the background and in write order, rebuilds its summaries
+   * and tells other processes again (the pages across cities change then). Without a city, forgets
    * everything cached here (no database signal). {@link settled} waits for the signals.
    */
   invalidate(cityId?: string): void {
@@ -241,7 +242,8 @@ export class CityDataStore {
 
   /**
    * Forgets a city's cached data in this process only: after a write here, or one another
-   * process announced (PostgreSQL NOTIFY, its summaries already rebuilt). Without a city,
+   * process announced (PostgreSQL NOTIFY, once when its revision is bumped and again once its
+   * summaries are rebuilt). Without a city,
    * forgets everything (a lost notification connection may have lost changes).
    */
   forget(cityId?: string): void {
@@ -321,11 +323,16 @@ export class CityDataStore {
 
   private signal(cityId: string): void {
     // Every write bumps its city's revision at once (the data is committed already): other
-    // processes stop reading the city's summaries now, not after the rebuilds queued before it.
-    const bumped = bumpCityRevision(this.db, cityId).then(
-      () => undefined,
-      (e: unknown) => this.onSignalError(e),
-    );
+    // processes stop reading the city's summaries now, not after the rebuilds queued before it,
+    // and are told now too, so they drop the city and its pages they keep (their page cache
+    // knows nothing of the revision): a write's response waits for this (revisionsBumped).
+    // They are told again once the summaries are rebuilt (the pages across cities change then).
+    const bumped = bumpCityRevision(this.db, cityId)
+      .then(() => notifyCityChanged(this.db, CHANGE_CHANNEL, cityId))
+      .then(
+        () => undefined,
+        (e: unknown) => this.onSignalError(e),
+      );
     this.bumps = Promise.all([this.bumps, bumped]).then(() => undefined);
     // Several writes to one city before the signal runs need one rebuild.
     if (this.pendingCities.has(cityId)) return;

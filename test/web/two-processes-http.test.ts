@@ -144,4 +144,37 @@ describe.skipIf(!postgres || postgres.skipReason !== null)('two app processes be
     expect((await openPlanPage(b.db, b.store, 'ichinoseki', 'ichinoseki-sdgs-future-city-1'))!.from).toBe('summaries');
     expect(await (await createApp({ db: b.db, store: b.store }).request('/cities/ichinoseki/plans/ichinoseki-sdgs-future-city-1?lang=en')).text()).toContain('別プロセスの書き込み直後');
   }, 120_000);
+  it('a staff write shows at once on the other process’s cached pages of a city it holds, though the writer is still rebuilding another city', async () => {
+    // The other process has the city's pages in its page cache and the city in memory: it drops
+    // them when told of the write's revision (NOTIFY with the bump, before the response), not
+    // only once the writer has rebuilt the city's summaries, which may wait behind other cities.
+    await makeUser(a, 'tc-sec', 'ichinoseki', 'secretariat');
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    a.store.addDeriver(async (d) => {
+      if (d.city.id === 'tsukuba') await gate;
+      return d;
+    });
+    a.store.invalidate('tsukuba');
+    const pages = ['/cities/ichinoseki', '/cities/ichinoseki/kpis/women-on-councils', '/cities/ichinoseki/kpis?status=behind', '/api/v1/cities/ichinoseki/kpis', '/cities/ichinoseki/plans/ichinoseki-sdgs-future-city-1?format=json'];
+    const justification = '別プロセスが保持する市への書き込み直後の表示。';
+    try {
+      const appB = createApp({ db: b.db, store: b.store, staff: b.staff, clock: b.clock });
+      await b.store.get('ichinoseki');
+      const before = await cachedBodies(appB, pages);
+      for (const [p, body] of before) expect(body, p).not.toContain(justification);
+      const staff = new StaffClient(createApp({ db: a.db, store: a.store, staff: a.staff, clock: a.clock }));
+      expect((await staff.login('tc-sec')).status).toBe(303);
+      const base = '/staff/cities/ichinoseki/kpis/women-on-councils';
+      await staff.get(base);
+      const r = await staff.submit(base, `${base}/override`, { status: 'achieved', justification });
+      expect(r.status, r.text.slice(0, 300)).toBe(303);
+      // The notification travels asynchronously (some milliseconds); the writer's rebuild of the city is still held back.
+      for (const p of pages) expect(await until(appB, p, justification), `${p} in the other process`).toContain(justification);
+      expect(a.store.summariesPending('ichinoseki')).toBe(true);
+    } finally {
+      release();
+      await a.store.settled();
+    }
+  }, 120_000);
 });
