@@ -52,6 +52,28 @@ describe.skipIf(!postgres || postgres.skipReason !== null)('two app processes be
     }
   }
 
+  /** Holds the writer A's rebuild of another city (Tsukuba) back until the returned function is called: A's later rebuilds wait behind it. */
+  function holdWriterRebuilds(): () => void {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    a.store.addDeriver(async (d) => {
+      if (d.city.id === 'tsukuba') await gate;
+      return d;
+    });
+    a.store.invalidate('tsukuba');
+    return release;
+  }
+
+  /** A status override of Ichinoseki's women-on-councils with `justification`, through A's staff form as `user` (a secretariat). */
+  async function overrideThroughA(user: string, justification: string): Promise<void> {
+    const staff = new StaffClient(createApp({ db: a.db, store: a.store, staff: a.staff, clock: a.clock }));
+    expect((await staff.login(user)).status).toBe(303);
+    const base = '/staff/cities/ichinoseki/kpis/women-on-councils';
+    await staff.get(base);
+    const r = await staff.submit(base, `${base}/override`, { status: 'achieved', justification });
+    expect(r.status, r.text.slice(0, 300)).toBe(303);
+  }
+
   it('a KPI renamed through either process shows on the other one’s cached KPI, city, SDG goal and compare pages', async () => {
     const appA = createApp({ db: a.db, store: a.store, staff: a.staff, clock: a.clock });
     const appB = createApp({ db: b.db, store: b.store, staff: b.staff, clock: b.clock });
@@ -110,26 +132,15 @@ describe.skipIf(!postgres || postgres.skipReason !== null)('two app processes be
     // (one at a time) are busy with another city.
     await makeUser(a, 'tp-sec', 'ichinoseki', 'secretariat');
     // The writer's rebuild of another city is slow (held here until the test lets it go).
-    let release!: () => void;
-    const gate = new Promise<void>((r) => (release = r));
-    a.store.addDeriver(async (d) => {
-      if (d.city.id === 'tsukuba') await gate;
-      return d;
-    });
-    a.store.invalidate('tsukuba');
+    const release = holdWriterRebuilds();
     try {
       // The reader holds nothing of the city and its summaries are fresh: it would read them.
       expect(b.store.holds('ichinoseki')).toBe(false);
       expect((await openCityPages(b.db, b.store, 'ichinoseki'))!.from).toBe('summaries');
       expect((await openPlanPage(b.db, b.store, 'ichinoseki', 'ichinoseki-sdgs-future-city-1'))!.from).toBe('summaries');
       const appB = createApp({ db: b.db, store: b.store, staff: b.staff, clock: b.clock });
-      const staff = new StaffClient(createApp({ db: a.db, store: a.store, staff: a.staff, clock: a.clock }));
-      expect((await staff.login('tp-sec')).status).toBe(303);
-      const base = '/staff/cities/ichinoseki/kpis/women-on-councils';
-      await staff.get(base);
       const justification = '別プロセスの書き込み直後の表示を確かめる理由。';
-      const r = await staff.submit(base, `${base}/override`, { status: 'achieved', justification });
-      expect(r.status, r.text.slice(0, 300)).toBe(303);
+      await overrideThroughA('tp-sec', justification);
       // The response is back: the other process's pages show the write, on every page of the city.
       for (const path of ['/cities/ichinoseki', '/cities/ichinoseki/kpis?status=behind', '/cities/ichinoseki/kpis?format=csv', '/api/v1/cities/ichinoseki/kpis', '/cities/ichinoseki/plans/ichinoseki-sdgs-future-city-1', '/cities/ichinoseki/plans/ichinoseki-sdgs-future-city-1?format=json']) {
         expect((await (await appB.request(path)).text()).includes(justification), path).toBe(true);
@@ -144,18 +155,13 @@ describe.skipIf(!postgres || postgres.skipReason !== null)('two app processes be
     expect((await openPlanPage(b.db, b.store, 'ichinoseki', 'ichinoseki-sdgs-future-city-1'))!.from).toBe('summaries');
     expect(await (await createApp({ db: b.db, store: b.store }).request('/cities/ichinoseki/plans/ichinoseki-sdgs-future-city-1?lang=en')).text()).toContain('別プロセスの書き込み直後');
   }, 120_000);
+
   it('a staff write shows at once on the other process’s cached pages of a city it holds, though the writer is still rebuilding another city', async () => {
     // The other process has the city's pages in its page cache and the city in memory: it drops
     // them when told of the write's revision (NOTIFY with the bump, before the response), not
     // only once the writer has rebuilt the city's summaries, which may wait behind other cities.
     await makeUser(a, 'tc-sec', 'ichinoseki', 'secretariat');
-    let release!: () => void;
-    const gate = new Promise<void>((r) => (release = r));
-    a.store.addDeriver(async (d) => {
-      if (d.city.id === 'tsukuba') await gate;
-      return d;
-    });
-    a.store.invalidate('tsukuba');
+    const release = holdWriterRebuilds();
     const pages = ['/cities/ichinoseki', '/cities/ichinoseki/kpis/women-on-councils', '/cities/ichinoseki/kpis?status=behind', '/api/v1/cities/ichinoseki/kpis', '/cities/ichinoseki/plans/ichinoseki-sdgs-future-city-1?format=json'];
     const justification = '別プロセスが保持する市への書き込み直後の表示。';
     try {
@@ -163,12 +169,7 @@ describe.skipIf(!postgres || postgres.skipReason !== null)('two app processes be
       await b.store.get('ichinoseki');
       const before = await cachedBodies(appB, pages);
       for (const [p, body] of before) expect(body, p).not.toContain(justification);
-      const staff = new StaffClient(createApp({ db: a.db, store: a.store, staff: a.staff, clock: a.clock }));
-      expect((await staff.login('tc-sec')).status).toBe(303);
-      const base = '/staff/cities/ichinoseki/kpis/women-on-councils';
-      await staff.get(base);
-      const r = await staff.submit(base, `${base}/override`, { status: 'achieved', justification });
-      expect(r.status, r.text.slice(0, 300)).toBe(303);
+      await overrideThroughA('tc-sec', justification);
       // The notification travels asynchronously (some milliseconds); the writer's rebuild of the city is still held back.
       for (const p of pages) expect(await until(appB, p, justification), `${p} in the other process`).toContain(justification);
       expect(a.store.summariesPending('ichinoseki')).toBe(true);
