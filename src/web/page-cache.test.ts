@@ -151,8 +151,28 @@ describe('PageCacheEntries: bounded in bytes', () => {
     expect(cache.get('/cities/c99', 0)).toBeDefined();
     expect(cache.bytesOn('crossCity')).toBeLessThanOrEqual(40 * 1024);
     expect(cache.bytes).toBeLessThanOrEqual(100 * 1024);
-    // A key is looked up on its own shelf only.
-    expect(cache.get('/cities/c99', 0, 'crossCity')).toBeUndefined();
+    // Asked for on the city shelf, a page is looked up there only.
+    expect(cache.get('/search?q=99', 0)).toBeUndefined();
+  });
+
+  it('moves a page across cities kept on the city shelf to its own shelf when it is asked for again there', () => {
+    const cache = new PageCacheEntries({ maxBytes: 100 * 1024, maxEntryBytes: 40 * 1024, crossCityBytes: 40 * 1024 });
+    cache.set('/sdgs/3?page=2', page(10), 'city');
+    const onCity = cache.bytesOn('city');
+    expect([onCity > 0, cache.bytesOn('crossCity')]).toEqual([true, 0]);
+    expect(cache.get('/sdgs/3?page=2', 0, 'crossCity')).toBeDefined();
+    expect([cache.bytesOn('city'), cache.bytesOn('crossCity')]).toEqual([0, onCity]);
+    // Kept once: setting it again on either shelf leaves no copy on the other.
+    cache.set('/sdgs/3?page=2', page(10), 'city');
+    expect([cache.bytesOn('city'), cache.bytesOn('crossCity'), cache.size]).toEqual([onCity, 0, 1]);
+    // A version past moves nothing and is dropped.
+    expect(cache.get('/sdgs/3?page=2', 1, 'crossCity')).toBeUndefined();
+    expect(cache.size).toBe(0);
+    // Its own shelf too small (a cache without one): it stays on the city shelf.
+    const single = new PageCacheEntries({ maxBytes: 100 * 1024, maxEntryBytes: 40 * 1024, crossCityBytes: 0 });
+    single.set('/sdgs/3?page=2', page(10), 'city');
+    expect(single.get('/sdgs/3?page=2', 0, 'crossCity')).toBeDefined();
+    expect([single.bytesOn('city') > 0, single.size]).toEqual([true, 1]);
   });
 
   it('through HTTP: a city page flood leaves the pages across cities kept', async () => {
@@ -170,7 +190,7 @@ describe('PageCacheEntries: bounded in bytes', () => {
     expect(entries.bytes).toBeLessThanOrEqual(200 * 1024);
   });
 
-  it('through HTTP: a flood of made-up searches, compared cities, name fragments and repeated parameters leaves the pages across cities kept', async () => {
+  it('through HTTP: a flood of made-up searches, compared cities, name fragments, filters, pages past the end and repeated parameters leaves the pages across cities kept', async () => {
     const store = { crossCityVersion: 0, cityVersion: () => 0 } as unknown as CityDataStore;
     const entries = new PageCacheEntries({ maxBytes: 400 * 1024, maxEntryBytes: 64 * 1024 });
     const renders = new Map<string, number>();
@@ -180,22 +200,29 @@ describe('PageCacheEntries: bounded in bytes', () => {
     };
     const app = new Hono();
     app.use('*', pageCache(store, entries));
-    for (const path of ['/', '/sdgs/:goal', '/search', '/compare', '/data']) app.get(path, (c) => c.body(render(new URL(c.req.url).pathname + new URL(c.req.url).search), 200, { 'content-type': 'text/plain' }));
-    const national = ['/', '/sdgs/3', '/sdgs/3?page=2', '/data?lang=en'];
+    for (const path of ['/', '/sdgs/:goal', '/search', '/compare', '/data', '/cities/:city/kpis/:kpi']) app.get(path, (c) => c.body(render(new URL(c.req.url).pathname + new URL(c.req.url).search), 200, { 'content-type': 'text/plain' }));
+    // The national pages themselves are kept on their shelf at once; a page of a list, a filter
+    // or a search once asked for again.
+    const national = ['/', '/sdgs/3', '/data?lang=en'];
+    const askedAgain = ['/sdgs/3?page=2', '/sdgs/3?prefecture=%E5%B2%A9%E6%89%8B%E7%9C%8C', `/search?q=${encodeURIComponent('観光')}`];
     for (const p of national) await app.request(p);
-    // Each is asked for once: 4 × 60 pages of 8 kB, more than the whole cache.
+    for (const p of askedAgain) for (let i = 0; i < 2; i++) await app.request(p);
+    // Each flood page is asked for once: 7 × 60 pages of 8 kB, more than the whole cache.
     for (let i = 0; i < 60; i++) {
       await app.request(`/search?q=${encodeURIComponent(`の${i}`)}`);
       await app.request(`/compare?cities=c${i}&cities=d${i}`);
       await app.request(`/?name=${i}`);
       await app.request(`/sdgs/3${'?lang=en'}${'&lang=en'.repeat(i + 1)}`);
+      await app.request(`/sdgs/3?prefecture=x${i}`);
+      await app.request(`/data?page=${1000 + i}`);
+      await app.request(`/cities/c${i}/kpis/k`);
     }
-    for (const p of national) await app.request(p);
-    // Each national page rendered once: the second asking was a hit.
-    expect(national.map((p) => renders.get(p))).toEqual([1, 1, 1, 1]);
+    for (const p of [...national, ...askedAgain]) await app.request(p);
+    // Each national page rendered once, each page asked for again too: the later askings were hits.
+    expect([...national, ...askedAgain].map((p) => renders.get(p))).toEqual([1, 1, 1, 1, 1, 1]);
     expect(entries.bytesOn('crossCity')).toBeLessThanOrEqual(150 * 1024);
     expect(entries.bytes).toBeLessThanOrEqual(400 * 1024);
-    // A search asked for again soon is still a hit (kept on the city shelf).
+    // A made-up search asked for again soon is still a hit (kept on the city shelf meanwhile).
     const search = `/search?q=${encodeURIComponent('の59')}`;
     await app.request(search);
     expect(renders.get(search)).toBe(1);

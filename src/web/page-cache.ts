@@ -62,8 +62,7 @@ export type Encoding = 'br' | 'gzip' | 'identity';
 
 /**
  * Where a kept answer lives: `city` for a city's pages (and anything else), `crossCity` for pages
- * across cities not keyed by a typed value (see shelfOf: searches, compared cities and name
- * fragments are asked for about once each, and stay off it). At national scale (issue 11.5) almost every city, plan and KPI page is asked for
+ * across cities (those keyed by a query only once asked for twice: see placeOf). At national scale (issue 11.5) almost every city, plan and KPI page is asked for
  * once between writes, and with one shelf they pushed out the home, SDG goal, open data and
  * search pages, whose miss reads the summaries of every city (40–600 ms of PostgreSQL each, against
  * 2–3 ms for a city page): those were rendered again and again under a mixed load.
@@ -98,23 +97,38 @@ export class PageCacheEntries {
     return this.shelves.city.entries.size + this.shelves.crossCity.entries.size;
   }
 
-  /** The answer kept for a key at this data version (refreshing its place), or undefined. */
+  /**
+   * The answer kept for a key at this data version (refreshing its place), or undefined. Asked
+   * on the `crossCity` shelf, a page kept on the city shelf is found too and moved to its own
+   * shelf: a page across cities admitted on the city shelf (see {@link set}) is asked for again.
+   */
   get(key: string, version: number, shelf: PageShelf = 'city'): CachedPage | undefined {
-    return this.shelves[shelf].get(key, version);
+    const hit = this.shelves[shelf].get(key, version);
+    if (hit || shelf === 'city') return hit;
+    const first = this.shelves.city.take(key, version);
+    if (!first) return undefined;
+    // Kept on the city shelf still when its own shelf cannot hold it.
+    const moved = this.shelves.crossCity.set(key, first) ? 'crossCity' : 'city';
+    if (moved === 'city') this.shelves.city.set(key, first);
+    return this.shelves[moved].entries.get(key) ?? first;
   }
 
-  /** Keeps an answer, evicting the least recently used ones of its shelf until the total fits; false when it is too large to keep. */
+  /**
+   * Keeps an answer on a shelf (the key leaves the other one), evicting the least recently used
+   * ones of that shelf until the total fits; false when it is too large to keep.
+   */
   set(key: string, page: Omit<CachedPage, 'bytes' | 'answers'>, shelf: PageShelf = 'city'): boolean {
+    this.shelves[shelf === 'city' ? 'crossCity' : 'city'].take(key, null);
     return this.shelves[shelf].set(key, page);
   }
 
   /**
-   * Puts a page with a coding added in place of the kept one it was made from, if that one is
-   * still kept (a newer version or an eviction in the meantime wins); its place in the order is
-   * refreshed as a hit refreshes it.
+   * Puts a page with a coding added in place of the kept one it was made from, on the shelf that
+   * keeps it, if it is still kept (a newer version or an eviction in the meantime wins); its place
+   * in the order is refreshed as a hit refreshes it.
    */
-  addCoding(key: string, from: CachedPage, page: Omit<CachedPage, 'bytes' | 'answers'>, shelf: PageShelf = 'city'): void {
-    if (this.shelves[shelf].entries.get(key) === from) this.set(key, page, shelf);
+  addCoding(key: string, from: CachedPage, page: Omit<CachedPage, 'bytes' | 'answers'>): void {
+    for (const shelf of ['city', 'crossCity'] as const) if (this.shelves[shelf].entries.get(key) === from) this.shelves[shelf].set(key, page);
   }
 }
 
@@ -136,6 +150,14 @@ class LruShelf {
     this.entries.set(key, hit);
     this.total += hit.bytes;
     return hit;
+  }
+
+  /** Removes and returns the page kept for a key at this data version (any version: null); undefined when none. */
+  take(key: string, version: number | null): CachedPage | undefined {
+    const kept = this.entries.get(key);
+    if (!kept) return undefined;
+    this.delete(key);
+    return version === null || kept.version === version ? kept : undefined;
   }
 
   set(key: string, page: Omit<CachedPage, 'bytes' | 'answers'>): boolean {
@@ -202,35 +224,39 @@ function keyOf(pathname: string, search: URLSearchParams, known: readonly string
   return { key: query ? `${pathname}?${query}` : pathname, unknown };
 }
 
-/** Where a cacheable request stands: its key, the city whose version it needs (null: across cities) and its shelf. */
+/**
+ * Where a cacheable request stands: its key, the city whose version it needs (null: across
+ * cities), the shelf its page belongs on and the shelf a new page of it is first kept on.
+ */
 interface Lookup {
   readonly key: string;
   readonly cityId: string | null;
   readonly shelf: PageShelf;
+  readonly admit: PageShelf;
 }
 
-/**
- * Parameters whose values a visitor types or picks freely (a search, a name fragment, the cities
- * compared): a page across cities keyed by one is, like a KPI page, asked for about once, and
- * made-up values are free to send; it is kept on the city shelf, never pushing the SDG goal, home
- * and open data pages off theirs.
- */
-const TYPED_PARAMETERS: readonly string[] = ['q', 'name', 'cities', 'peers'];
+const CITY_PLACE = { shelf: 'city', admit: 'city' } as const;
+const NATIONAL_PLACE = { shelf: 'crossCity', admit: 'crossCity' } as const;
+const ASKED_TWICE_PLACE = { shelf: 'crossCity', admit: 'city' } as const;
 
 /**
- * The shelf of a page: `crossCity` for a page across cities whose key holds no typed value
- * ({@link TYPED_PARAMETERS}) and no parameter twice (`?lang=en&lang=en` is the page of
- * `?lang=en` under another key), else `city`.
+ * The shelves of a page. A city's page: the city shelf. A page across cities belongs on the
+ * `crossCity` shelf; it is kept there at once when it is a national page itself (no query, or
+ * only `lang=ja` or `lang=en`), else first on the city shelf and moved to its own when asked for
+ * again while kept there (see {@link PageCacheEntries.get}). Searches, compared cities, name
+ * fragments, filters and pages of lists are free to make up (unknown prefectures, pages past the
+ * end, a parameter twice, each a page of its own): asked for once each, they never push the SDG
+ * goal, home and open data pages off their shelf, while those asked for again (a common search,
+ * the next page of a goal) are kept beside them.
  */
-function shelfOf(cityId: string | null, params: URLSearchParams | null): PageShelf {
-  if (cityId !== null) return 'city';
-  if (!params) return 'crossCity';
-  const seen = new Set<string>();
-  for (const name of params.keys()) {
-    if (seen.has(name) || TYPED_PARAMETERS.includes(name)) return 'city';
-    seen.add(name);
+function placeOf(cityId: string | null, params: URLSearchParams | null): { readonly shelf: PageShelf; readonly admit: PageShelf } {
+  if (cityId !== null) return CITY_PLACE;
+  if (!params) return NATIONAL_PLACE;
+  let names = 0;
+  for (const [name, value] of params) {
+    if (++names > 1 || name !== 'lang' || (value !== 'ja' && value !== 'en')) return ASKED_TWICE_PLACE;
   }
-  return 'crossCity';
+  return NATIONAL_PLACE;
 }
 
 /**
@@ -251,13 +277,13 @@ function lookupOf(req: Request, today: (() => string) | undefined): Lookup | nul
   const day = today ? `${today()} ` : '';
   if (queryStart === -1 || queryStart + 1 === (hashStart === -1 ? url.length : hashStart)) {
     const cityId = cityOfPath(pathname, null);
-    return { key: day + pathname, cityId, shelf: shelfOf(cityId, null) };
+    return { key: day + pathname, cityId, ...placeOf(cityId, null) };
   }
   const params = new URLSearchParams(url.slice(queryStart + 1, hashStart === -1 ? url.length : hashStart));
   const { key, unknown } = keyOf(pathname, params, PAGE_QUERY_PARAMETERS);
   if (unknown) return null;
   const cityId = cityOfPath(pathname, params);
-  return { key: day + key, cityId, shelf: shelfOf(cityId, params) };
+  return { key: day + key, cityId, ...placeOf(cityId, params) };
 }
 
 /** The data version a kept page must match: its city's, or the cross-city one. */
@@ -280,7 +306,7 @@ function hitFor(lookup: Lookup, version: number, req: Request, entries: PageCach
   const missing = missingCoding(hit, req);
   if (!missing) return answer(hit, req);
   return withCoding(hit, missing).then((coded) => {
-    entries.addCoding(lookup.key, hit, coded, lookup.shelf);
+    entries.addCoding(lookup.key, hit, coded);
     return answer({ ...coded, answers: answerHeaders(coded) }, req);
   });
 }
@@ -378,7 +404,7 @@ async function keep(lookup: Lookup, version: number, res: Response, req: Request
   // Only the coding this client takes; another is made when a client first asks for it.
   const missing = missingCoding(plain, req);
   const page = missing ? await withCoding(plain, missing) : plain;
-  entries.set(lookup.key, page, lookup.shelf);
+  entries.set(lookup.key, page, lookup.admit);
   // This first answer goes out as later ones will: with its validator and the client's coding.
   return answer({ ...page, answers: answerHeaders(page) }, req);
 }
