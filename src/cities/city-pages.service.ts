@@ -11,7 +11,7 @@ import { statusOverridesByKpi } from '../staff/staff-notes.service.ts';
 import type { Database } from '../storage/database.ts';
 import { cityPageSummaryOf, nodeKpis, type CityPageSummary } from '../summaries/city-page.model.ts';
 import type { Page } from '../summaries/national.service.ts';
-import { cityKpiRowsById, freshCityPageSummary, freshCityPageWithRows, listCityKpiSummaries, type CityKpiSummaryFilter, type CityPageRows } from '../summaries/summary.repository.ts';
+import { cityKpiRowsById, freshCityKpiJsonPage, freshCityPageSummary, freshCityPageWithRows, listCityKpiSummaries, type CityKpiSummaryFilter, type CityPageRows } from '../summaries/summary.repository.ts';
 import { summarizeCity } from './city-summary.service.ts';
 import type { CityDataStore } from './city-data.store.ts';
 
@@ -123,6 +123,35 @@ export async function openCityPages(db: Kysely<Database>, store: CityDataStore, 
   }
   const data = await store.get(cityId);
   return data ? dataSource(data) : null;
+}
+
+/** One page of the API's list of a city's KPIs ({@link cityKpiJsonPage}). */
+export interface CityKpiJsonPage {
+  readonly cityId: string;
+  /** The years with data the city's public view withholds ([] when none). */
+  readonly unpublishedYears: readonly number[];
+  /** The page's KPIs as compact JSON texts with their ids ({@link CityPageSource.kpiJsonTexts}). */
+  readonly items: readonly { readonly kpiId: string; readonly json: string }[];
+  /** Every KPI of the city. */
+  readonly total: number;
+}
+
+/**
+ * A window of a city's KPIs as the API publishes them (`/api/v1/cities/:city/kpis`), or null for
+ * an unknown city: from the city's summaries in one statement while they are fresh and the store
+ * does not hold the city (summary.repository.ts `freshCityKpiJsonPage`: the overview's few
+ * fields, the page's rows, no count over the city), else from its loaded data as
+ * {@link openCityPages} reads it. Both give the same items and total.
+ */
+export async function cityKpiJsonPage(db: Kysely<Database>, store: CityDataStore, cityId: string, window: KpiWindow, mode: CityPagesMode = 'auto'): Promise<CityKpiJsonPage | null> {
+  if (mode !== 'data' && !(mode === 'auto' && store.holds(cityId))) {
+    const read = await store.whileSummarised([cityId], () => freshCityKpiJsonPage(db, cityId, window.offset, window.limit));
+    if (read !== undefined) return { cityId, unpublishedYears: read.unpublishedYears, items: read.rows, total: read.kpiCount };
+  }
+  const data = await store.get(cityId);
+  if (!data) return null;
+  const { items, total } = await dataSource(data).kpiJsonTexts({}, window);
+  return { cityId: data.city.id, unpublishedYears: data.unpublishedYears ?? [], items, total };
 }
 
 /** The KPI list filter as the summaries are queried. */

@@ -756,6 +756,44 @@ export async function freshCityPageWithRows(db: Executor, cityId: string, limit:
   return { pageJson: overview.page_json, headline, first };
 }
 
+/** What {@link freshCityKpiJsonPage} reads: the few overview fields the API's list of a city's KPIs writes, and one page of its KPIs. */
+export interface CityKpiJsonPageRows {
+  /** The overview's `unpublishedYears` ([] when absent). */
+  readonly unpublishedYears: readonly number[];
+  /** The overview's `kpiCount`: every KPI of the city's public view (one summary row each, written in the same transaction). */
+  readonly kpiCount: number;
+  /** The page's KPIs (`kpi_summaries.api_json`) with their ids, in the city's order. */
+  readonly rows: readonly { readonly kpiId: string; readonly json: string }[];
+}
+
+/**
+ * The API's page of a city's KPIs (`/api/v1/cities/:city/kpis`) in one prepared statement (issue
+ * 11.5), or undefined when the city's summaries are older than its data or missing (as
+ * {@link freshCityPageSummary}): the overview's unpublished years and KPI count, taken out of
+ * its JSON on the server (the overview itself is not sent), and the KPIs' API objects from
+ * `offset` (at most `limit`) by the city's position index. The total is the overview's count: a
+ * count over the city's rows in the same statement (`count(*) over ()`) read every row of the
+ * city, wide ones, where the page needs 50; and the statement was planned on every request, which
+ * cost the server more than running it.
+ */
+export async function freshCityKpiJsonPage(db: Executor, cityId: string, offset: number, limit: number): Promise<CityKpiJsonPageRows | undefined> {
+  const query = sql<{ years: string | null; total: number | string | null; kpi_id: string | null; json: string | null; part: number }>`
+    select coalesce(o.page -> 'unpublishedYears', '[]'::json)::text as years, (o.page ->> 'kpiCount')::int as total, null::text as kpi_id, null::text as json, 0 as part, 0 as ord
+      from (select p.page_json::json as page from city_page_summaries p join city_revisions r on r.city_id = p.city_id
+             where p.city_id = ${cityId} and r.summarized_revision >= r.revision) o
+    union all
+    select null, null, f.kpi_id, f.api_json, 1, f.position
+      from (select k.kpi_id, k.api_json, k.position from kpi_summaries k where k.city_id = ${cityId} order by k.position offset ${offset} limit ${limit}) f
+    order by part, ord`.compile(summaryDb(db));
+  usePreparedStatement(query.sql);
+  const rows = (await db.executeQuery(query)).rows;
+  const overview = rows[0];
+  if (overview?.part !== 0 || overview.years === null || overview.total === null) return undefined;
+  const page: { kpiId: string; json: string }[] = [];
+  for (let i = 1; i < rows.length; i++) page.push({ kpiId: rows[i]!.kpi_id!, json: rows[i]!.json! });
+  return { unpublishedYears: JSON.parse(overview.years) as number[], kpiCount: Number(overview.total), rows: page };
+}
+
 /** What {@link freshPlanPageSummary} reads of a plan's page while the city's summaries are fresh. */
 export interface PlanPageSummary {
   /** The revision of the city's data the summaries were built from. */

@@ -17,18 +17,28 @@ import { markSecured, securityHeadersFor } from './middleware/security-headers.t
 export async function htmlPage(c: Context, page: HtmlEscapedString | Promise<HtmlEscapedString> | PageParts, status: 200 | 404 = 200): Promise<Response> {
   // A JSX element renders on toString(); views here are synchronous, but await what it gives anyway.
   const body = Array.isArray(page) ? joinParts(page as PageParts) : encodeUtf8(String(await (await (page as HtmlEscapedString | Promise<HtmlEscapedString>)).toString()));
+  return bytesAnswer(c, body, 'text/html; charset=UTF-8', status);
+}
+
+/**
+ * An answer of bytes already made (a page, an API answer spliced as bytes) with its content type,
+ * length and the security headers of this request from the start, as {@link htmlPage} answers:
+ * the page cache keeps and compresses these bytes without reading the answer's stream
+ * ({@link htmlPageBody}). The bytes are the answer's own from then on: never change them.
+ */
+export function bytesAnswer(c: Context, body: Uint8Array, contentType: string, status: 200 | 404 = 200): Response {
   const security = securityHeadersFor(c.req.raw);
-  const headers: Record<string, string> = { ...security, 'content-type': 'text/html; charset=UTF-8', 'content-length': String(body.byteLength) };
+  const headers: Record<string, string> = { ...security, 'content-type': contentType, 'content-length': String(body.byteLength) };
   const res = new Response(body, { status, headers });
   bodies.set(res, body);
   return security ? markSecured(res) : res;
 }
 
-/** The bytes each answer of {@link htmlPage} was made of, until the answer is dropped. */
+/** The bytes each answer of {@link bytesAnswer} was made of, until the answer is dropped. */
 const bodies = new WeakMap<Response, Uint8Array>();
 
 /**
- * The body of an answer {@link htmlPage} made, without reading its stream (the page cache keeps
+ * The body of an answer {@link bytesAnswer} (or {@link htmlPage}) made, without reading its stream (the page cache keeps
  * and compresses it: reading a Response back through its stream cost some 5 % of a page miss's
  * main thread); undefined for any other answer. The bytes are the answer's own: never change them.
  */

@@ -1,10 +1,10 @@
-import { brotliDecompressSync, gunzipSync } from 'node:zlib';
+import { brotliCompressSync, brotliDecompressSync, constants as zlibConstants, gunzipSync, gzipSync } from 'node:zlib';
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
 import type { CityDataStore } from '../cities/city-data.store.ts';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { brotliWindowBits, PAGE_QUERY_PARAMETERS, pageCache, pageCacheKey, PageCacheEntries } from './page-cache.ts';
+import { brotliWindowBits, CODING_QUALITY, PAGE_QUERY_PARAMETERS, pageCache, pageCacheKey, PageCacheEntries } from './page-cache.ts';
 import { htmlPage, htmlPageBody } from './html-page.ts';
 
 function appWithCounter(limits = { maxBytes: 1024 * 1024, maxEntryBytes: 256 * 1024 }) {
@@ -98,6 +98,38 @@ describe('pageCache', () => {
       expect(res.headers.get('content-encoding'), String(kb)).toBe('br');
       expect(brotliDecompressSync(new Uint8Array(await res.arrayBuffer())).toString(), String(kb)).toBe('x'.repeat(kb * 1024));
     }
+  });
+
+  it('compresses a city’s own pages fast (asked for about once each) and pages across cities small (served many times), each decoding to the body', async () => {
+    expect(CODING_QUALITY.city.brotliQuality).toBeLessThan(CODING_QUALITY.crossCity.brotliQuality);
+    expect(CODING_QUALITY.city.gzipLevel).toBeLessThan(CODING_QUALITY.crossCity.gzipLevel);
+    const store = { version: 0, crossCityVersion: 0, cityVersion: () => 0 } as unknown as CityDataStore;
+    const app = new Hono();
+    app.use('*', pageCache(store, new PageCacheEntries({ maxBytes: 4 * 1024 * 1024, maxEntryBytes: 1024 * 1024 })));
+    // A page of varied text (compressing 'x' repeated is the same at every quality).
+    const body = Array.from({ length: 3000 }, (_, i) => `<tr><td>指標${(i * 7919) % 1000}</td><td>${((i * 104729) % 99991) / 10} 人</td></tr>`).join('');
+    const answer = () => new Response(body, { headers: { 'content-type': 'text/html; charset=UTF-8' } });
+    app.get('/cities/:city', answer);
+    app.get('/sdgs/:goal', answer);
+    const bytes = Buffer.from(body);
+    const made = (quality: { brotliQuality: number; gzipLevel: number }) => ({
+      br: brotliCompressSync(bytes, { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: quality.brotliQuality, [zlibConstants.BROTLI_PARAM_SIZE_HINT]: bytes.byteLength, [zlibConstants.BROTLI_PARAM_LGWIN]: brotliWindowBits(bytes.byteLength) } }),
+      gzip: gzipSync(bytes, { level: quality.gzipLevel }),
+    });
+    for (const [path, quality] of [['/cities/a', CODING_QUALITY.city], ['/sdgs/3', CODING_QUALITY.crossCity]] as const) {
+      for (const coding of ['br', 'gzip'] as const) {
+        // The miss and the hit alike.
+        for (const round of [1, 2]) {
+          const res = await app.request(path, { headers: { 'accept-encoding': coding } });
+          const got = Buffer.from(await res.arrayBuffer());
+          expect(res.headers.get('content-encoding'), `${path} ${coding} ${round}`).toBe(coding);
+          expect(got.equals(made(quality)[coding]), `${path} ${coding} ${round}`).toBe(true);
+          expect((coding === 'br' ? brotliDecompressSync(got) : gunzipSync(got)).toString()).toBe(body);
+        }
+      }
+    }
+    // The fast coding of a city page is the larger one.
+    expect(made(CODING_QUALITY.city).br.byteLength).toBeGreaterThan(made(CODING_QUALITY.crossCity).br.byteLength);
   });
 
   it('orders the key: the same known parameters in another order are the same page', () => {

@@ -305,7 +305,7 @@ function hitFor(lookup: Lookup, version: number, req: Request, entries: PageCach
   if (requestTargetProblem(req.url)) return null;
   const missing = missingCoding(hit, req);
   if (!missing) return answer(hit, req);
-  return withCoding(hit, missing).then((coded) => {
+  return withCoding(hit, missing, lookup.shelf).then((coded) => {
     entries.addCoding(lookup.key, hit, coded);
     return answer({ ...coded, answers: answerHeaders(coded) }, req);
   });
@@ -323,15 +323,34 @@ function missingCoding(page: Omit<CachedPage, 'bytes' | 'answers'>, req: Request
   return null;
 }
 
-/** The page with one more coding of its body. */
-async function withCoding<P extends Omit<CachedPage, 'bytes' | 'answers'>>(page: P, coding: 'br' | 'gzip'): Promise<P> {
+/**
+ * The page with one more coding of its body, at the quality of its shelf ({@link CODING_QUALITY}).
+ * Made off the main thread (zlib's thread pool).
+ */
+async function withCoding<P extends Omit<CachedPage, 'bytes' | 'answers'>>(page: P, coding: 'br' | 'gzip', shelf: PageShelf): Promise<P> {
+  const quality = CODING_QUALITY[shelf];
   if (coding === 'gzip') {
-    const z = await gzip(page.body, { level: 6 });
+    const z = await gzip(page.body, { level: quality.gzipLevel });
     return { ...page, gzipped: new Uint8Array(z.buffer, z.byteOffset, z.byteLength) };
   }
-  const b = await brotliCompress(page.body, BROTLI_OPTIONS(page.body.byteLength));
+  const b = await brotliCompress(page.body, brotliOptions(page.body.byteLength, quality.brotliQuality));
   return { ...page, brotli: new Uint8Array(b.buffer, b.byteOffset, b.byteLength) };
 }
+
+/**
+ * How hard each shelf's pages are compressed (issue 11.5). A city's own pages (city, plan, KPI,
+ * the API's city lists) are at national scale asked for about once between writes, so each is
+ * compressed about once per request: Brotli quality 5 took 0.5-0.95 ms of CPU for a 55-65 kB city
+ * page or API answer (0.1-0.2 ms of it on the main thread), quality 1 0.07-0.15 ms, for answers
+ * 20-30 % larger (city page 5.8 → 7.5 kB, API 7.1 → 8.5 kB) on a 2-core server whose CPU is the
+ * queue. Pages across cities (home, SDG goals, search, open data) are kept on their own shelf and
+ * served many times from one compression: there the smaller answer pays. gzip likewise (level 1
+ * against 6: 0.1 against 0.25-0.5 ms, 7.7 against 6.8 kB).
+ */
+export const CODING_QUALITY: Readonly<Record<PageShelf, { readonly brotliQuality: number; readonly gzipLevel: number }>> = {
+  city: { brotliQuality: 1, gzipLevel: 1 },
+  crossCity: { brotliQuality: 5, gzipLevel: 6 },
+};
 
 /**
  * Puts the whole app behind the page cache: hits are answered before any routing or middleware
@@ -403,7 +422,7 @@ async function keep(lookup: Lookup, version: number, res: Response, req: Request
   };
   // Only the coding this client takes; another is made when a client first asks for it.
   const missing = missingCoding(plain, req);
-  const page = missing ? await withCoding(plain, missing) : plain;
+  const page = missing ? await withCoding(plain, missing, lookup.shelf) : plain;
   entries.set(lookup.key, page, lookup.admit);
   // This first answer goes out as later ones will: with its validator and the client's coding.
   return answer({ ...page, answers: answerHeaders(page) }, req);
@@ -412,10 +431,11 @@ async function keep(lookup: Lookup, version: number, res: Response, req: Request
 const gzip = promisify(gzipCallback);
 const brotliCompress = promisify(brotliCompressCallback);
 /**
- * Brotli quality 5: within a few per cent of the best size at a small fraction of its time (once
- * per kept page), with a window just large enough for the body ({@link brotliWindowBits}).
+ * Brotli at `quality` ({@link CODING_QUALITY}: 5 is within a few per cent of the best size at a
+ * small fraction of its time, 1 a fifth of 5's time), with a window just large enough for the
+ * body ({@link brotliWindowBits}).
  */
-const BROTLI_OPTIONS = (size: number) => ({ params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 5, [zlibConstants.BROTLI_PARAM_SIZE_HINT]: size, [zlibConstants.BROTLI_PARAM_LGWIN]: brotliWindowBits(size) } });
+const brotliOptions = (size: number, quality: number) => ({ params: { [zlibConstants.BROTLI_PARAM_QUALITY]: quality, [zlibConstants.BROTLI_PARAM_SIZE_HINT]: size, [zlibConstants.BROTLI_PARAM_LGWIN]: brotliWindowBits(size) } });
 
 /**
  * The Brotli window (log2 of its bytes, 10 to the default 22) that holds a body of `size` bytes whole. The

@@ -1,7 +1,8 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { compareCities, MAX_COMPARED } from '../../summaries/city-comparison.service.ts';
-import { openCityPages } from '../../cities/city-pages.service.ts';
+import { cityKpiJsonPage, openCityPages } from '../../cities/city-pages.service.ts';
+import { bytesAnswer } from '../html-page.ts';
 import { buildKpiDetail } from '../../kpis/kpi-detail.service.ts';
 import { observationsTable, publishedRatesTable } from '../../open-data/open-data.service.ts';
 import { MAX_QUERY_LENGTH } from '../../search/search.service.ts';
@@ -40,12 +41,11 @@ export function publicApiRoutes(deps: WebDeps): Hono {
    */
   api.get('/cities/:city/kpis', async (c) => {
     const { page, pageSize } = pagingOf(c);
-    const pages = await openCityPages(deps.db, store, c.req.param('city'), deps.cityPages);
-    if (!pages) return unknownCity(c.req.param('city'));
-    const { city, unpublishedYears } = pages.overview;
-    const { items, total } = await pages.kpiJsonTexts({}, { offset: (page - 1) * pageSize, limit: pageSize });
-    // As c.json would write it, spliced from each KPI's JSON text (cityKpisJsonBytes).
-    return c.newResponse(cityKpisJsonBytes(city.id, unpublishedYears ?? [], pageOf(items, page, pageSize, total)), undefined, { 'Content-Type': 'application/json' });
+    // From the city's summaries in one statement when they are fresh, else its loaded data (cities/city-pages.service.ts).
+    const found = await cityKpiJsonPage(deps.db, store, c.req.param('city'), { offset: (page - 1) * pageSize, limit: pageSize }, deps.cityPages);
+    if (!found) return unknownCity(c.req.param('city'));
+    // As c.json would write it, spliced from each KPI's JSON text (cityKpisJsonBytes), handed to the page cache as bytes.
+    return bytesAnswer(c, cityKpisJsonBytes(found.cityId, found.unpublishedYears, pageOf(found.items, page, pageSize, found.total)), 'application/json');
   });
 
   api.get('/cities/:city/kpis/:kpi', async (c) => {
