@@ -144,6 +144,45 @@ describeStaffApp(
       expect(counter.count()).toBeGreaterThanOrEqual(1);
     });
 
+    it('read a page of the API’s list of a city’s KPIs from the summaries in one statement, the same bytes as the full-city path, every page and size', async () => {
+      const { ctx } = t();
+      const counter = countingStatements(ctx.db);
+      const app = createApp({ db: counter.db, store: new CityDataStore(counter.db), cityPages: 'summaries' });
+      const data = createApp({ db: ctx.db, store: ctx.store, cityPages: 'data' });
+      for (const cityId of [...SEEDS, big.id]) {
+        for (const q of ['', '?page=2', '?page=4', '?page_size=200', '?page=2&page_size=7', '?page=99', '?page=1000000&page_size=200']) {
+          const path = `/api/v1/cities/${cityId}/kpis${q}`;
+          counter.reset();
+          const b = await answer(app, path);
+          expect(counter.count(), path).toBe(1);
+          expect(b, path).toEqual(await answer(data, path));
+          expect(b.status, path).toBe(200);
+        }
+      }
+      // An unknown city: the statement finds no fresh summaries, the full-city path no city.
+      const [a, b] = [await answer(data, '/api/v1/cities/no-such-city/kpis'), await answer(app, '/api/v1/cities/no-such-city/kpis')];
+      expect(a.status).toBe(404);
+      expect(b).toEqual(a);
+    });
+
+    it('answer the API’s list of a city’s KPIs from its data while another process’s write is not summarised, then from the summaries again', async () => {
+      const { ctx } = t();
+      const counter = countingStatements(ctx.db);
+      const app = createApp({ db: counter.db, store: new CityDataStore(counter.db), cityPages: 'summaries' });
+      const data = createApp({ db: ctx.db, store: ctx.store, cityPages: 'data' });
+      const path = '/api/v1/cities/tsukuba/kpis?page=2&page_size=20';
+      await sql`update city_revisions set revision = revision + 1 where city_id = 'tsukuba'`.execute(ctx.db);
+      counter.reset();
+      expect(await answer(app, path)).toEqual(await answer(data, path));
+      // The summaries' statement, then the city's load.
+      expect(counter.count()).toBeGreaterThan(1);
+      expect(await ctx.store.catchUpSummaries()).toBeGreaterThanOrEqual(1);
+      const fresh = createApp({ db: counter.db, store: new CityDataStore(counter.db), cityPages: 'summaries' });
+      counter.reset();
+      expect(await answer(fresh, path)).toEqual(await answer(data, path));
+      expect(counter.count()).toBe(1);
+    });
+
     it('answer 404 for an unknown city and another city’s KPI list filters with 400, on both paths', async () => {
       const { data, summaries } = apps(t());
       for (const path of ['/cities/no-such-city', '/cities/no-such-city/kpis', '/cities/no-such-city/progress', '/cities/no-such-city?format=json', '/api/v1/cities/no-such-city', '/api/v1/cities/no-such-city/kpis']) {
