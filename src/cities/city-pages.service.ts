@@ -163,7 +163,8 @@ function summarySource(db: Kysely<Database>, overview: CityPageSummary, read?: C
   const cityId = overview.city.id;
   const choices = withFixedChoices(overview.choices);
   const nodes = new Set(overview.nodes);
-  const row = (json: string): KpiTableRow => ({ city: overview.city, ...(JSON.parse(json) as KpiTableRowJson) });
+  // The parsed object is this page's own: given its city in place rather than copied (a copy of every row's fields per request).
+  const row = (json: string): KpiTableRow => Object.assign(JSON.parse(json) as KpiTableRowJson, { city: overview.city });
   return {
     from: 'summaries',
     overview,

@@ -22,6 +22,8 @@ export interface DecimalShape {
 export function formatDecimal(value: number, lang: Lang, shape: DecimalShape): string {
   const min = shape.minDecimals ?? shape.maxDecimals;
   const grouping = shape.grouping ?? true;
+  const plain = plainDecimal(value, min, shape.maxDecimals, grouping);
+  if (plain !== undefined) return plain;
   const key = `${lang}|${min}|${shape.maxDecimals}|${grouping ? 1 : 0}`;
   let f = formatters.get(key);
   if (!f) {
@@ -54,4 +56,33 @@ export function formatDecimal(value: number, lang: Lang, shape: DecimalShape): s
  */
 export function prepareNumberFormats(): void {
   for (const lang of ['ja', 'en'] as const) formatDecimal(0, lang, { maxDecimals: 0 });
+}
+
+/**
+ * `value` as {@link formatDecimal} writes it when no digit needs rounding, written out by hand
+ * (issue 11.5): its shortest round-trip digits (`String(value)`, which is what ICU formats from),
+ * the integer part grouped by threes with "," and the fraction padded with zeros to `min` digits;
+ * ja-JP and en-GB write numbers alike ("-1,234.5"). Undefined whenever Intl must decide: more
+ * fraction digits than `max` (rounding), an exponent (below 1e-6, from 1e21), -0, NaN and the
+ * infinities. At national scale most figures of a page are formatted once, and Intl took 4-6 % of
+ * a city page's main thread; the result is the same text (number-format.test.ts compares it with
+ * Intl over many values and shapes).
+ */
+function plainDecimal(value: number, min: number, max: number, grouping: boolean): string | undefined {
+  if (!(Math.abs(value) < 1e15) || Object.is(value, -0)) return undefined;
+  const text = String(value);
+  if (text.includes('e')) return undefined;
+  const dot = text.indexOf('.');
+  const fractionLength = dot === -1 ? 0 : text.length - dot - 1;
+  if (fractionLength > max) return undefined;
+  const start = value < 0 ? 1 : 0;
+  const end = dot === -1 ? text.length : dot;
+  let out = start === 1 ? '-' : '';
+  if (grouping && end - start > 3) {
+    let at = start + ((end - start) % 3 || 3);
+    out += text.slice(start, at);
+    for (; at < end; at += 3) out += `,${text.slice(at, at + 3)}`;
+  } else out += text.slice(start, end);
+  if (fractionLength === 0 && min === 0) return out;
+  return `${out}.${dot === -1 ? '' : text.slice(dot + 1)}${fractionLength < min ? '0'.repeat(min - fractionLength) : ''}`;
 }
