@@ -340,12 +340,13 @@ async function withCoding<P extends Omit<CachedPage, 'bytes' | 'answers'>>(page:
 }
 
 /**
- * How hard each shelf's pages are compressed (issue 11.5). A city's own pages (city, plan, KPI,
- * the API's city lists) are at national scale asked for about once between writes, so each is
+ * How hard each shelf's pages are compressed (issue 11.5). The city shelf's pages (a city's own
+ * pages: city, plan, KPI, the API's city lists; and pages keyed by a typed value: searches,
+ * comparisons, see shelfOf) are at national scale asked for about once between writes, so each is
  * compressed about once per request: Brotli quality 5 took 0.5-0.95 ms of CPU for a 55-65 kB city
  * page or API answer (0.1-0.2 ms of it on the main thread), quality 1 0.07-0.15 ms, for answers
  * 20-30 % larger (city page 5.8 → 7.5 kB, API 7.1 → 8.5 kB) on a 2-core server whose CPU is the
- * queue. Pages across cities (home, SDG goals, search, open data) are kept on their own shelf and
+ * queue. Pages across cities (home, SDG goals, open data) are kept on their own shelf and
  * served many times from one compression: there the smaller answer pays. gzip likewise (level 1
  * against 6: 0.1 against 0.25-0.5 ms, 7.7 against 6.8 kB).
  *
