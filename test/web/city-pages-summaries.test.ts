@@ -67,6 +67,16 @@ function apps(t: StaffTestApp) {
   };
 }
 
+/** The summaries app on a store of its own whose statements are counted, and the full-city app to compare with. */
+function countedApps(t: StaffTestApp) {
+  const counter = countingStatements(t.ctx.db);
+  return {
+    counter,
+    app: createApp({ db: counter.db, store: new CityDataStore(counter.db), cityPages: 'summaries' }),
+    data: createApp({ db: t.ctx.db, store: t.ctx.store, cityPages: 'data' }),
+  };
+}
+
 /** Compares every address of the cities on both paths; returns how many answers were compared. */
 async function compare(t: StaffTestApp, cityIds: readonly string[]): Promise<number> {
   const { data, summaries } = apps(t);
@@ -121,9 +131,7 @@ describeStaffApp(
 
     it('read the city page from the summaries in one statement (overview, headline cards and first list page), its download as before', async () => {
       const { ctx } = t();
-      const counter = countingStatements(ctx.db);
-      const app = createApp({ db: counter.db, store: new CityDataStore(counter.db), cityPages: 'summaries' });
-      const data = createApp({ db: ctx.db, store: ctx.store, cityPages: 'data' });
+      const { counter, app, data } = countedApps(t());
       for (const cityId of [...SEEDS, big.id]) {
         for (const path of [`/cities/${cityId}`, `/cities/${cityId}?lang=en`]) {
           counter.reset();
@@ -146,9 +154,7 @@ describeStaffApp(
 
     it('read a page of the API’s list of a city’s KPIs from the summaries in one statement, the same bytes as the full-city path, every page and size', async () => {
       const { ctx } = t();
-      const counter = countingStatements(ctx.db);
-      const app = createApp({ db: counter.db, store: new CityDataStore(counter.db), cityPages: 'summaries' });
-      const data = createApp({ db: ctx.db, store: ctx.store, cityPages: 'data' });
+      const { counter, app, data } = countedApps(t());
       for (const cityId of [...SEEDS, big.id]) {
         for (const q of ['', '?page=2', '?page=4', '?page_size=200', '?page=2&page_size=7', '?page=99', '?page=1000000&page_size=200']) {
           const path = `/api/v1/cities/${cityId}/kpis${q}`;
@@ -167,9 +173,7 @@ describeStaffApp(
 
     it('answer the API’s list of a city’s KPIs from its data while another process’s write is not summarised, then from the summaries again', async () => {
       const { ctx } = t();
-      const counter = countingStatements(ctx.db);
-      const app = createApp({ db: counter.db, store: new CityDataStore(counter.db), cityPages: 'summaries' });
-      const data = createApp({ db: ctx.db, store: ctx.store, cityPages: 'data' });
+      const { counter, app, data } = countedApps(t());
       const path = '/api/v1/cities/tsukuba/kpis?page=2&page_size=20';
       await sql`update city_revisions set revision = revision + 1 where city_id = 'tsukuba'`.execute(ctx.db);
       counter.reset();
