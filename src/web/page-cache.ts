@@ -340,9 +340,9 @@ async function withCoding<P extends Omit<CachedPage, 'bytes' | 'answers'>>(page:
 }
 
 /**
- * How hard each shelf's pages are compressed (issue 11.5). The city shelf's pages (a city's own
- * pages: city, plan, KPI, the API's city lists; and pages keyed by a typed value: searches,
- * comparisons, see shelfOf) are at national scale asked for about once between writes, so each is
+ * How hard pages are compressed, by the shelf a page belongs on (issue 11.5; `Lookup.shelf`, not
+ * the one a page across cities is first admitted to). A city's own pages (city, plan, KPI, the
+ * API's city lists) are at national scale asked for about once between writes, so each is
  * compressed about once per request: Brotli quality 5 took 0.5-0.95 ms of CPU for a 55-65 kB city
  * page or API answer (0.1-0.2 ms of it on the main thread), quality 1 0.07-0.15 ms, for answers
  * 20-30 % larger (city page 5.8 → 7.5 kB, API 7.1 → 8.5 kB) on a 2-core server whose CPU is the
