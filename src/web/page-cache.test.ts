@@ -260,6 +260,40 @@ describe('PageCacheEntries: bounded in bytes', () => {
     expect(renders.get(search)).toBe(1);
   });
 
+  it('through HTTP: a flood of pages made up in the path (one KPI across cities, percent-encoded ids) leaves the pages across cities kept, and a city page with an encoded id is that city’s', async () => {
+    const versions = new Map<string, number>();
+    const store = { crossCityVersion: 0, cityVersion: (id: string) => versions.get(id) ?? 0 } as unknown as CityDataStore;
+    const entries = new PageCacheEntries({ maxBytes: 400 * 1024, maxEntryBytes: 64 * 1024 });
+    const renders = new Map<string, number>();
+    const render = (path: string) => {
+      renders.set(path, (renders.get(path) ?? 0) + 1);
+      return `${path} ${renders.get(path)} ${'x'.repeat(8 * 1024)}`;
+    };
+    const app = new Hono();
+    app.use('*', pageCache(store, entries));
+    for (const path of ['/', '/sdgs/:goal', '/data', '/compare/kpis/:city/:kpi', '/cities/:city', '/api/v1/cities/:city/kpis']) app.get(path, (c) => c.body(render(new URL(c.req.url).pathname), 200, { 'content-type': 'text/plain' }));
+    const national = ['/', '/sdgs/3', '/data'];
+    for (const p of national) await app.request(p);
+    // 4 × 60 pages of 8 kB asked for once each: one KPI of every city across cities (303,814 of
+    // them nationally), a goal and city pages with a letter of the path percent-encoded.
+    for (let i = 0; i < 60; i++) {
+      await app.request(`/compare/kpis/c${i}/k${i}`);
+      await app.request(i % 2 ? '/sdgs/%33' : '/sdgs/%34');
+      await app.request(`/cities/c${i}%61`);
+      await app.request(`/api/v1/cities/c${i}%61/kpis`);
+    }
+    for (const p of national) await app.request(p);
+    expect(national.map((p) => renders.get(p))).toEqual([1, 1, 1]);
+    expect(entries.bytesOn('crossCity')).toBeLessThanOrEqual(150 * 1024);
+    // A city's page asked for with its id encoded is that city's page: kept on the city shelf, and
+    // dropped when that city is written.
+    const encoded = '/cities/c7%61';
+    const before = await (await app.request(encoded)).text();
+    expect(before).toBe(await (await app.request(encoded)).text());
+    versions.set('c7a', 1);
+    expect(await (await app.request(encoded)).text()).not.toBe(before);
+  });
+
   it('through HTTP: large answers are served but the total stays under the bound', async () => {
     const { app, entries } = appWithCounter({ maxBytes: 200 * 1024, maxEntryBytes: 64 * 1024 });
     for (let i = 0; i < 20; i++) expect((await app.request(`/big/${30 + i}`)).status).toBe(200);

@@ -247,10 +247,15 @@ const ASKED_TWICE_PLACE = { shelf: 'crossCity', admit: 'city' } as const;
  * fragments, filters and pages of lists are free to make up (unknown prefectures, pages past the
  * end, a parameter twice, each a page of its own): asked for once each, they never push the SDG
  * goal, home and open data pages off their shelf, while those asked for again (a common search,
- * the next page of a goal) are kept beside them.
+ * the next page of a goal) are kept beside them. So are paths made up: one KPI across cities
+ * (`/compare/kpis/:city/:kpi`, some 300,000 of them nationally) and any path with a
+ * percent-encoded character (a route reads `/sdgs/%33` as goal 3; each spelling is a key).
  */
-function placeOf(cityId: string | null, params: URLSearchParams | null): { readonly shelf: PageShelf; readonly admit: PageShelf } {
+function placeOf(cityId: string | null, pathname: string, params: URLSearchParams | null): { readonly shelf: PageShelf; readonly admit: PageShelf } {
   if (cityId !== null) return CITY_PLACE;
+  // A path is made up as freely as a query: one KPI across cities (a page per KPI of the
+  // country) or any path with a percent-encoded letter (`/sdgs/%33`, each a key of its own).
+  if (pathname.includes('%') || ONE_KPI_ACROSS_CITIES.test(pathname)) return ASKED_TWICE_PLACE;
   if (!params) return NATIONAL_PLACE;
   let names = 0;
   for (const [name, value] of params) {
@@ -277,13 +282,13 @@ function lookupOf(req: Request, today: (() => string) | undefined): Lookup | nul
   const day = today ? `${today()} ` : '';
   if (queryStart === -1 || queryStart + 1 === (hashStart === -1 ? url.length : hashStart)) {
     const cityId = cityOfPath(pathname, null);
-    return { key: day + pathname, cityId, ...placeOf(cityId, null) };
+    return { key: day + pathname, cityId, ...placeOf(cityId, pathname, null) };
   }
   const params = new URLSearchParams(url.slice(queryStart + 1, hashStart === -1 ? url.length : hashStart));
   const { key, unknown } = keyOf(pathname, params, PAGE_QUERY_PARAMETERS);
   if (unknown) return null;
   const cityId = cityOfPath(pathname, params);
-  return { key: day + key, cityId, ...placeOf(cityId, params) };
+  return { key: day + key, cityId, ...placeOf(cityId, pathname, params) };
 }
 
 /** The data version a kept page must match: its city's, or the cross-city one. */
@@ -521,8 +526,27 @@ export function cityOfPage(url: URL): string | null {
 
 function cityOfPath(pathname: string, params: URLSearchParams | null): string | null {
   const m = CITY_PAGE.exec(pathname);
-  if (m) return m[1]!;
+  if (m) return cityIdOfSegment(m[1]!);
   if (pathname === '/api/v1/kpis') return params?.get('city') ?? null;
   return null;
 }
-const CITY_PAGE = /^\/(?:api\/v1\/)?cities\/([a-z0-9-]+)(?:\/|$)/;
+const CITY_PAGE = /^\/(?:api\/v1\/)?cities\/([^/]+)(?:\/|$)/;
+
+/**
+ * The city id a path segment names as the router reads it (percent-decoded: `/cities/%69chinoseki`
+ * is ichinoseki's page, kept and dropped with that city's pages), or null when it names none.
+ */
+function cityIdOfSegment(segment: string): string | null {
+  let id = segment;
+  if (id.includes('%')) {
+    try {
+      id = decodeURIComponent(id);
+    } catch {
+      return null;
+    }
+  }
+  return CITY_ID.test(id) ? id : null;
+}
+const CITY_ID = /^[a-z0-9-]+$/;
+/** The page of one KPI across cities (compare.routes.tsx): one per KPI of the country. */
+const ONE_KPI_ACROSS_CITIES = /^\/compare\/kpis\//;
