@@ -1,9 +1,7 @@
 import { expect, it } from 'vitest';
-import { actorName, type StaffUser } from '../../src/auth/user.ts';
-import { editKpiDefinition } from '../../src/kpis/kpi-edit.command.ts';
-import { loadKpiEditState } from '../../src/staff/edit-state.service.ts';
 import { createApp } from '../../src/web/app.tsx';
-import { describeStaffApp, type StaffTestApp } from '../support/staff-app.ts';
+import { renameNewFarmers } from '../support/kpi-rename.ts';
+import { describeStaffApp } from '../support/staff-app.ts';
 
 /*
  * Issue 11 (attack on 165f5e5): the API's list of a city's KPIs, answered from the summaries in
@@ -13,15 +11,7 @@ import { describeStaffApp, type StaffTestApp } from '../support/staff-app.ts';
  * writes in a row likewise. On PGlite and PostgreSQL.
  */
 
-const admin: StaffUser = { id: 0, username: 'api-writes', displayName: 'api writes', email: null, isSystemAdmin: true, mustChangePassword: false, memberships: [] };
 
-async function rename(t: StaffTestApp, name: string): Promise<void> {
-  const state = await loadKpiEditState(t.ctx.db, 'ichinoseki', 'new-farmers');
-  const kpi = (await t.ctx.store.getStaff('ichinoseki'))?.data.kpis.find((k) => k.id === 'new-farmers');
-  if (!state || !kpi) throw new Error('the seed KPI new-farmers is missing');
-  const r = await editKpiDefinition(t.ctx.db, t.ctx.store, { cityId: 'ichinoseki', actor: actorName(admin), kpiId: kpi.id, version: state.version, input: { name, direction: kpi.direction ?? 'up' } });
-  expect(r.ok).toBe(true);
-}
 
 describeStaffApp('the API list of a city’s KPIs after a write', [], (t) => {
   it('shows a KPI rename on the next request, cached pages and summaries alike, the same bytes as the full-city path, every page', async () => {
@@ -50,13 +40,13 @@ describeStaffApp('the API list of a city’s KPIs after a write', [], (t) => {
     await expectSame('before');
     // Cached now: a second round is answered from the page cache.
     await expectSame('cached');
-    await rename(t(), '新規就農者数（一回目）');
+    await renameNewFarmers(t(), '新規就農者数（一回目）');
     await expectSame('right after the write', '新規就農者数（一回目）');
     await ctx.store.settled();
     await expectSame('rebuilt', '新規就農者数（一回目）');
     // Two writes in a row, the first one's rebuild not run yet.
-    await rename(t(), '新規就農者数（二回目）');
-    await rename(t(), '新規就農者数（三回目）');
+    await renameNewFarmers(t(), '新規就農者数（二回目）');
+    await renameNewFarmers(t(), '新規就農者数（三回目）');
     await expectSame('after two writes', '新規就農者数（三回目）');
     await ctx.store.settled();
     await expectSame('both rebuilt', '新規就農者数（三回目）');

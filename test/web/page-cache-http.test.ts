@@ -1,29 +1,19 @@
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { actorName, type StaffUser } from '../../src/auth/user.ts';
 import { summarizeCity } from '../../src/cities/city-summary.service.ts';
-import { loadKpiEditState } from '../../src/staff/edit-state.service.ts';
-import { editKpiDefinition } from '../../src/kpis/kpi-edit.command.ts';
 import { testDatabases } from '../../src/storage/test-databases.ts';
 import { chooseEncoding } from '../../src/web/page-cache.ts';
+import { renameNewFarmers } from '../support/kpi-rename.ts';
 import { startStaffTestApp, type StaffTestApp } from '../support/staff-app.ts';
 
 /**
  * Issue 11.4: figures computed per city revision (city-view-memo.ts) never outlive a write, and
  * the page cache's hits (answered ahead of the app) carry validators and the client's coding.
  */
-const admin: StaffUser = { id: 0, username: 'cache-test', displayName: 'cache test', email: null, isSystemAdmin: true, mustChangePassword: false, memberships: [] };
 const CITY = '/cities/ichinoseki';
 const PLAN = '/cities/ichinoseki/plans/ichinoseki-sdgs-future-city-1';
 const KPI = '/cities/ichinoseki/kpis/new-farmers';
 
-async function rename(t: StaffTestApp, name: string): Promise<void> {
-  const state = await loadKpiEditState(t.ctx.db, 'ichinoseki', 'new-farmers');
-  const kpi = (await t.ctx.store.getStaff('ichinoseki'))?.data.kpis.find((k) => k.id === 'new-farmers');
-  if (!state || !kpi) throw new Error('the seed KPI new-farmers is missing');
-  const r = await editKpiDefinition(t.ctx.db, t.ctx.store, { cityId: 'ichinoseki', actor: actorName(admin), kpiId: kpi.id, version: state.version, input: { name, direction: kpi.direction ?? 'up' } });
-  expect(r.ok).toBe(true);
-}
 
 for (const database of testDatabases()) {
   describe.skipIf(database.skipReason !== null)(`per-revision view data on ${database.name}`, () => {
@@ -45,7 +35,7 @@ for (const database of testDatabases()) {
       let n = 0;
       const uncached = async (path: string) => (await t.app.request(`${path}?fresh=${n++}`)).text();
       for (const path of [CITY, PLAN, KPI]) expect(await uncached(path)).toContain('新規就農者数');
-      await rename(t, '新規就農者数（改訂後の名称）');
+      await renameNewFarmers(t, '新規就農者数（改訂後の名称）');
       for (const path of [CITY, PLAN, KPI]) expect(await uncached(path)).toContain('新規就農者数（改訂後の名称）');
       const after = await t.ctx.store.get('ichinoseki');
       expect(after).not.toBe(data);
@@ -96,7 +86,7 @@ describe('cache hits: bytes, codings, validators (issue 11.4)', () => {
     expect((await again.arrayBuffer()).byteLength).toBe(0);
     expect((await t.app.request(KPI, { headers: { 'if-none-match': `W/${etag}, "other"` } })).status).toBe(304);
     expect((await t.app.request(KPI, { headers: { 'if-none-match': '"other"' } })).status).toBe(200);
-    await rename(t, '新規就農者数（304の後）');
+    await renameNewFarmers(t, '新規就農者数（304の後）');
     const changed = await t.app.request(KPI, { headers: { 'accept-encoding': 'gzip', 'if-none-match': etag } });
     expect(changed.status).toBe(200);
     expect(changed.headers.get('etag')).not.toBe(etag);
