@@ -11,8 +11,6 @@ import { describeStaffApp } from '../support/staff-app.ts';
  * writes in a row likewise. On PGlite and PostgreSQL.
  */
 
-
-
 describeStaffApp('the API list of a city’s KPIs after a write', [], (t) => {
   it('shows a KPI rename on the next request, cached pages and summaries alike, the same bytes as the full-city path, every page', async () => {
     const { ctx } = t();
