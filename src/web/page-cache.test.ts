@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { CityDataStore } from '../cities/city-data.store.ts';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { brotliWindowBits, CODING_QUALITY, PAGE_QUERY_PARAMETERS, pageCache, pageCacheKey, PageCacheEntries } from './page-cache.ts';
+import { brotliWindowBits, CODING_QUALITY, compressesInline, INLINE_CODING_MAX_BYTES, PAGE_QUERY_PARAMETERS, pageCache, pageCacheKey, PageCacheEntries } from './page-cache.ts';
 import { htmlPage, htmlPageBody } from './html-page.ts';
 
 function appWithCounter(limits = { maxBytes: 1024 * 1024, maxEntryBytes: 256 * 1024 }) {
@@ -130,6 +130,25 @@ describe('pageCache', () => {
     }
     // The fast coding of a city page is the larger one.
     expect(made(CODING_QUALITY.city).br.byteLength).toBeGreaterThan(made(CODING_QUALITY.crossCity).br.byteLength);
+  });
+
+  it('compresses a large city page off the main thread (the loop waits for an inline coding in proportion to the body), decoding to the body', async () => {
+    expect(compressesInline('city', 65 * 1024)).toBe(true);
+    expect(compressesInline('city', INLINE_CODING_MAX_BYTES + 1)).toBe(false);
+    expect(compressesInline('city', 4 * 1024 * 1024)).toBe(false);
+    expect(compressesInline('crossCity', 10 * 1024)).toBe(false);
+    const store = { version: 0, crossCityVersion: 0, cityVersion: () => 0 } as unknown as CityDataStore;
+    const app = new Hono();
+    // A body whose codings do not fit beside it: never kept, compressed on every request.
+    app.use('*', pageCache(store, new PageCacheEntries({ maxBytes: 4 * 1024 * 1024, maxEntryBytes: INLINE_CODING_MAX_BYTES * 2 + 1024 })));
+    const body = Array.from({ length: 9000 }, (_, i) => `<tr><td>指標${(i * 7919) % 1000}</td><td>${((i * 104729) % 99991) / 10} 人</td></tr>`).join('').slice(0, INLINE_CODING_MAX_BYTES * 2);
+    app.get('/cities/:city', () => new Response(body, { headers: { 'content-type': 'text/html; charset=UTF-8' } }));
+    for (const coding of ['br', 'gzip', 'br'] as const) {
+      const res = await app.request('/cities/a', { headers: { 'accept-encoding': coding } });
+      const got = Buffer.from(await res.arrayBuffer());
+      expect([res.headers.get('content-encoding'), res.headers.get('content-length')]).toEqual([coding, String(got.byteLength)]);
+      expect((coding === 'br' ? brotliDecompressSync(got) : gunzipSync(got)).toString()).toBe(body);
+    }
   });
 
   it('orders the key: the same known parameters in another order are the same page', () => {

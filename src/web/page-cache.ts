@@ -334,13 +334,14 @@ function missingCoding(page: Omit<CachedPage, 'bytes' | 'answers'>, req: Request
  */
 async function withCoding<P extends Omit<CachedPage, 'bytes' | 'answers'>>(page: P, coding: 'br' | 'gzip', shelf: PageShelf): Promise<P> {
   const quality = CODING_QUALITY[shelf];
+  const inline = compressesInline(shelf, page.body.byteLength);
   if (coding === 'gzip') {
     const options = { level: quality.gzipLevel };
-    const z = quality.inline ? gzipSync(page.body, options) : await gzip(page.body, options);
+    const z = inline ? gzipSync(page.body, options) : await gzip(page.body, options);
     return { ...page, gzipped: new Uint8Array(z.buffer, z.byteOffset, z.byteLength) };
   }
   const options = brotliOptions(page.body.byteLength, quality.brotliQuality);
-  const b = quality.inline ? brotliCompressSync(page.body, options) : await brotliCompress(page.body, options);
+  const b = inline ? brotliCompressSync(page.body, options) : await brotliCompress(page.body, options);
   return { ...page, brotli: new Uint8Array(b.buffer, b.byteOffset, b.byteLength) };
 }
 
@@ -359,12 +360,27 @@ async function withCoding<P extends Omit<CachedPage, 'bytes' | 'answers'>>(page:
  * callbacks and a hand-over to the thread pool per answer: for a 65 kB page at quality 1 that was
  * 0.3-0.5 ms of the main thread and 1.6-2 ms of the process against 0.08 ms (main thread, all of
  * it) done at once, which blocks the event loop for less than a tenth of a millisecond. Quality 5
- * (0.5-1 ms) stays off the main thread.
+ * (0.5-1 ms) stays off the main thread, and so does a body over {@link INLINE_CODING_MAX_BYTES}
+ * ({@link compressesInline}).
  */
 export const CODING_QUALITY: Readonly<Record<PageShelf, { readonly brotliQuality: number; readonly gzipLevel: number; readonly inline: boolean }>> = {
   city: { brotliQuality: 1, gzipLevel: 1, inline: true },
   crossCity: { brotliQuality: 5, gzipLevel: 6, inline: false },
 };
+
+/**
+ * Whether a body of `bytes` on `shelf` is compressed at once on the main thread
+ * ({@link CODING_QUALITY}`.inline`): only up to {@link INLINE_CODING_MAX_BYTES}. The event loop
+ * waits for the whole coding, in proportion to the body: Brotli 1 took some 11 ms for a 2.7 MB
+ * page and gzip 1 8 ms, for every request to a page too large to keep (up to `maxEntryBytes`,
+ * whose codings would not fit beside it) while every other request waited.
+ */
+export function compressesInline(shelf: PageShelf, bytes: number): boolean {
+  return CODING_QUALITY[shelf].inline && bytes <= INLINE_CODING_MAX_BYTES;
+}
+
+/** Largest body compressed on the main thread (some 1 ms at Brotli 1); a larger one goes to zlib's thread pool. */
+export const INLINE_CODING_MAX_BYTES = 256 * 1024;
 
 /**
  * Puts the whole app behind the page cache: hits are answered before any routing or middleware
