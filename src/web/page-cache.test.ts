@@ -190,6 +190,20 @@ describe('PageCacheEntries: bounded in bytes', () => {
     expect(cache.bytes).toBe(0);
   });
 
+  it('never replaces a page of a newer data version by one rendered before it (a slow miss finishing after a write), on either shelf', () => {
+    const cache = new PageCacheEntries({ maxBytes: 100 * 1024, maxEntryBytes: 40 * 1024, crossCityBytes: 40 * 1024 });
+    // A miss rendered after the write, kept; then the one started before it finishes.
+    expect(cache.set('/sdgs/3?page=2', page(10, 2), 'city')).toBe(true);
+    expect(cache.get('/sdgs/3?page=2', 2, 'crossCity')).toBeDefined();
+    const bytes = cache.bytes;
+    expect(cache.set('/sdgs/3?page=2', page(10, 1), 'city')).toBe(false);
+    expect(cache.get('/sdgs/3?page=2', 2, 'crossCity')?.version).toBe(2);
+    expect([cache.bytes, cache.size]).toEqual([bytes, 1]);
+    expect(cache.set('/cities/a', page(10, 5))).toBe(true);
+    expect(cache.set('/cities/a', page(10, 4))).toBe(false);
+    expect(cache.get('/cities/a', 5)?.version).toBe(5);
+  });
+
   it('keeps pages across cities on their own shelf: city pages never evict them, nor they city pages', () => {
     const cache = new PageCacheEntries({ maxBytes: 100 * 1024, maxEntryBytes: 40 * 1024, crossCityBytes: 40 * 1024 });
     for (let i = 0; i < 3; i++) expect(cache.set(`/sdgs/${i}`, page(10), 'crossCity')).toBe(true);

@@ -115,9 +115,12 @@ export class PageCacheEntries {
 
   /**
    * Keeps an answer on a shelf (the key leaves the other one), evicting the least recently used
-   * ones of that shelf until the total fits; false when it is too large to keep.
+   * ones of that shelf until the total fits; false when it is too large to keep, or when a page
+   * of a newer data version is kept for the key (a miss rendered before a write finishing after
+   * one rendered since: a version only grows, so the older one would never be served again).
    */
   set(key: string, page: Omit<CachedPage, 'bytes' | 'answers'>, shelf: PageShelf = 'city'): boolean {
+    for (const kept of [this.shelves.city.entries.get(key), this.shelves.crossCity.entries.get(key)]) if (kept && kept.version > page.version) return false;
     this.shelves[shelf === 'city' ? 'crossCity' : 'city'].take(key, null);
     return this.shelves[shelf].set(key, page);
   }
