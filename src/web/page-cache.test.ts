@@ -307,8 +307,9 @@ describe('PageCacheEntries: bounded in bytes', () => {
     for (const path of ['/', '/sdgs/:goal', '/data', '/compare/kpis/:city/:kpi', '/cities/:city', '/api/v1/cities/:city/kpis']) app.get(path, (c) => c.body(render(new URL(c.req.url).pathname), 200, { 'content-type': 'text/plain' }));
     const national = ['/', '/sdgs/3', '/data'];
     for (const p of national) await app.request(p);
-    // 4 × 60 pages of 8 kB asked for once each: one KPI of every city across cities (303,814 of
-    // them nationally), a goal and city pages with a letter of the path percent-encoded.
+    // 3 × 60 pages of 8 kB asked for once each: one KPI of a city across cities (303,814 of them
+    // nationally), city pages and API lists with a letter of the id percent-encoded; and two goals
+    // spelt with a percent-encoded digit.
     for (let i = 0; i < 60; i++) {
       await app.request(`/compare/kpis/c${i}/k${i}`);
       await app.request(i % 2 ? '/sdgs/%33' : '/sdgs/%34');
