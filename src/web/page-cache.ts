@@ -259,12 +259,9 @@ function placeOf(cityId: string | null, pathname: string, params: URLSearchParam
   // A path is made up as freely as a query: one KPI across cities (a page per KPI of the
   // country) or any path with a percent-encoded letter (`/sdgs/%33`, each a key of its own).
   if (pathname.includes('%') || ONE_KPI_ACROSS_CITIES.test(pathname)) return ASKED_TWICE_PLACE;
-  if (!params) return NATIONAL_PLACE;
-  let names = 0;
-  for (const [name, value] of params) {
-    if (++names > 1 || name !== 'lang' || (value !== 'ja' && value !== 'en')) return ASKED_TWICE_PLACE;
-  }
-  return NATIONAL_PLACE;
+  if (!params || params.size === 0) return NATIONAL_PLACE;
+  const lang = params.size === 1 ? params.get('lang') : null;
+  return lang === 'ja' || lang === 'en' ? NATIONAL_PLACE : ASKED_TWICE_PLACE;
 }
 
 /**
