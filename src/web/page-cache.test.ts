@@ -36,6 +36,24 @@ describe('pageCache', () => {
     expect(await (await app.request('/page')).text()).toBe('<p>render 2</p>');
   });
 
+  it('answers a HEAD request from a kept page: the headers a GET gets (coding, validator, length), no body; a HEAD miss is rendered, not kept', async () => {
+    const { app, renders } = appWithCounter();
+    const head = await app.request('/big/4', { method: 'HEAD', headers: { 'accept-encoding': 'br' } });
+    expect(head.status).toBe(200);
+    expect(await head.text()).toBe('');
+    expect(renders()).toBe(1);
+    const get = await app.request('/big/4', { headers: { 'accept-encoding': 'br' } });
+    expect(renders()).toBe(2);
+    const bytes = new Uint8Array(await get.arrayBuffer());
+    const again = await app.request('/big/4', { method: 'HEAD', headers: { 'accept-encoding': 'br' } });
+    expect(renders()).toBe(2);
+    expect(await again.text()).toBe('');
+    for (const h of ['content-type', 'content-encoding', 'etag', 'vary']) expect(again.headers.get(h), h).toBe(get.headers.get(h));
+    expect(again.headers.get('content-length')).toBe(String(bytes.byteLength));
+    // A client holding it: 304, as for a GET.
+    expect((await app.request('/big/4', { method: 'HEAD', headers: { 'accept-encoding': 'br', 'if-none-match': get.headers.get('etag')! } })).status).toBe(304);
+  });
+
   it('never caches for a request with a cookie or a response setting one', async () => {
     const { app, renders } = appWithCounter();
     await app.request('/page', { headers: { cookie: 'session=x' } });

@@ -270,7 +270,9 @@ function placeOf(cityId: string | null, pathname: string, params: URLSearchParam
  * than parsing it again, and creates no closure.
  */
 function lookupOf(req: Request, today: (() => string) | undefined): Lookup | null {
-  if (req.method !== 'GET' || req.headers.get('cookie')) return null;
+  // A HEAD request reads the page a GET would get (monitors and link checkers ask so): the same
+  // headers, no body (RFC 9110 9.3.2).
+  if ((req.method !== 'GET' && req.method !== 'HEAD') || req.headers.get('cookie')) return null;
   const url = req.url;
   const pathStart = url.indexOf('/', url.indexOf('//') + 2);
   const queryStart = url.indexOf('?', pathStart);
@@ -396,12 +398,14 @@ export function serveWithPageCache(app: Hono, store: CityDataStore, entries: Pag
     const version = versionOf(lookup, store);
     const hit = hitFor(lookup, version, req, entries);
     if (hit) return hit;
+    // A HEAD miss is answered by the app (which reads the page and sends its headers) and keeps nothing.
+    if (req.method === 'HEAD') return inner(req, env, executionCtx);
     return fill(lookup, version, inner(req, env, executionCtx), req, entries);
   };
 }
 
 /**
- * Caches rendered public pages and API answers for anonymous GET requests until the next write
+ * Caches rendered public pages and API answers for anonymous GET requests (HEAD reads them too) until the next write
  * to the data (the store's version changes), bounded in bytes ({@link PageCacheLimits}) and keyed
  * by {@link pageCacheKey}; a request with an unknown query parameter passes by. A request carrying a cookie (a logged-in user), a response setting one
  * or a `private` or `no-store` response is never cached: those pages may be personal. Kept answers carry an ETag (a matching
@@ -417,7 +421,7 @@ export function pageCache(store: CityDataStore, entries = new PageCacheEntries()
     const hit = hitFor(lookup, version, c.req.raw, entries);
     if (hit) return hit;
     await next();
-    c.res = await keep(lookup, version, c.res, c.req.raw, entries);
+    if (c.req.method !== 'HEAD') c.res = await keep(lookup, version, c.res, c.req.raw, entries);
   };
 }
 
@@ -529,7 +533,7 @@ function answer(page: Omit<CachedPage, 'bytes'>, req: Request): Response {
   // No acceptable coding at all (identity;q=0 with none of ours): the plain bytes still (RFC 9110 12.5.3 allows it).
   const coding = encoding ?? 'identity';
   const body = coding === 'br' ? page.brotli! : coding === 'gzip' ? page.gzipped! : page.body;
-  return new Response(body, { status: page.status, headers: page.answers[coding]! });
+  return new Response(req.method === 'HEAD' ? null : body, { status: page.status, headers: page.answers[coding]! });
 }
 
 /**

@@ -93,6 +93,21 @@ describe('cache hits: bytes, codings, validators (issue 11.4)', () => {
     expect(gunzipSync(new Uint8Array(await changed.arrayBuffer())).toString('utf8')).toContain('新規就農者数（304の後）');
   });
 
+  it('answers HEAD with the headers of the GET it stands for and no body, from the kept page once there is one', async () => {
+    const path = `${KPI}?lang=en`;
+    const missed = await t.app.request(path, { method: 'HEAD' });
+    expect(missed.status).toBe(200);
+    expect(missed.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(await missed.text()).toBe('');
+    const get = await t.app.request(path, { headers: { 'accept-encoding': 'gzip' } });
+    const length = (await get.arrayBuffer()).byteLength;
+    const head = await t.app.request(path, { method: 'HEAD', headers: { 'accept-encoding': 'gzip' } });
+    expect(await head.text()).toBe('');
+    for (const h of ['content-type', 'content-encoding', 'etag', 'vary', 'content-security-policy']) expect(head.headers.get(h), h).toBe(get.headers.get(h));
+    expect(head.headers.get('content-length')).toBe(String(length));
+    expect((await t.app.request('/cities/atlantis', { method: 'HEAD' })).status).toBe(404);
+  });
+
   it('never answers from the cache what the app would refuse or keep private', async () => {
     // A query that is not UTF-8 decodes to the same key as U+FFFD: the kept page must not answer it.
     expect((await t.app.request('/search?q=%EF%BF%BD')).status).toBe(200);
