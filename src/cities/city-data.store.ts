@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { City, CityData, StatusOverride, YearlyCommentary } from '../core/city/city.ts';
 import { LRUCache } from 'lru-cache';
+import type { KpiPageParts } from '../summaries/kpi-page.model.ts';
 import type { Database } from '../storage/database.ts';
 import { bumpCityRevision, cityRevision, notifyCityChanged, staleSummaryCityIds } from '../summaries/summary.repository.ts';
 import { refreshCitySummaries } from '../summaries/summary.service.ts';
@@ -35,6 +36,15 @@ export interface CityDeriver {
   readonly derive: (data: CityData) => Promise<CityData>;
   readonly kpisOf?: (cityId: string) => Promise<readonly string[]>;
 }
+
+/**
+ * Renders a KPI's public page in every language from its city's public view, for the city's
+ * summaries (summaries/kpi-page.model.ts); none when the KPI is not in the view.
+ */
+export type KpiPageRenderer = (data: CityData, kpiId: string) => readonly KpiPageParts[];
+
+/** KPIs whose pages {@link CityDataStore.kpiPagesOf} renders before it lets other work run (some milliseconds). */
+const KPI_PAGES_PER_TURN = 4;
 
 /** The PostgreSQL notification channel on which a process announces a written city (payload: its id). */
 export const CHANGE_CHANNEL = 'michishirube_city_changed';
@@ -76,6 +86,8 @@ export class CityDataStore {
 
   /** Steps run on every load after the stored data is read (the partner platform's KPI counts). */
   private readonly derivers: CityDeriver[] = [];
+  /** What renders a KPI's page for the city's summaries ({@link renderKpiPagesWith}); none by default. */
+  private kpiPageRenderer: KpiPageRenderer | undefined;
   /**
    * One-KPI public views of cities not held here ({@link getKpi}), keyed by city, KPI and the
    * city's version (a write bumps the version, so an entry of older data is never asked for
@@ -124,6 +136,39 @@ export class CityDataStore {
    */
   addDeriver(derive: CityDeriver | ((data: CityData) => Promise<CityData>)): void {
     this.derivers.push(typeof derive === 'function' ? { derive } : derive);
+  }
+
+  /**
+   * Makes the summaries this store rebuilds keep each public KPI's page (summaries/kpi-page.model.ts):
+   * `render` gives a KPI's page in every language from the city's public view, or none for a KPI
+   * not in it. Set once by the app context (web and CLI alike), so every process that rebuilds a
+   * city's summaries writes its KPI pages; a store without one writes none (those pages are read
+   * as before).
+   */
+  renderKpiPagesWith(render: KpiPageRenderer): void {
+    this.kpiPageRenderer = render;
+  }
+
+  /**
+   * The pages of a city's public KPIs to keep with its summaries ({@link renderKpiPagesWith}),
+   * from its public view `data`: none without a renderer, or when a deriver may change any KPI;
+   * never those of KPIs a deriver feeds (the partner platform's bound KPIs count today's
+   * activities, so their pages are read as before). Renders a few KPIs at a time and lets other
+   * work run in between (a city of 300 KPIs is some 600 pages: the rebuild runs in the serving
+   * process after a write).
+   */
+  async kpiPagesOf(data: CityData): Promise<readonly KpiPageParts[]> {
+    const render = this.kpiPageRenderer;
+    if (!render || this.derivers.some((d) => !d.kpisOf)) return [];
+    const derived = await this.derivedKpisOf(data.city.id);
+    const pages: KpiPageParts[] = [];
+    let i = 0;
+    for (const kpi of data.kpis) {
+      if (derived.has(kpi.id)) continue;
+      pages.push(...render(data, kpi.id));
+      if (++i % KPI_PAGES_PER_TURN === 0) await new Promise((resolve) => setImmediate(resolve));
+    }
+    return pages;
   }
 
   listCities(): Promise<City[]> {

@@ -24,6 +24,7 @@ import * as m20261201_1301 from './migrations/2026_12_01_1301_compare_summaries.
 import * as m20261202_1401 from './migrations/2026_12_02_1401_plan_page_summaries.ts';
 import * as m20261203_1101 from './migrations/2026_12_03_1101_kpi_summaries_city_definition.ts';
 import * as m20261203_1201 from './migrations/2026_12_03_1201_plan_page_outline.ts';
+import * as m20261204_1101 from './migrations/2026_12_04_1101_kpi_page_summaries.ts';
 import * as m20261203_1001 from './migrations/2026_12_03_1001_national_reads.ts';
 import * as m20261203_1002 from './migrations/2026_12_03_1002_search_serial.ts';
 
@@ -55,6 +56,7 @@ const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '2026_12_02_1401_plan_page_summaries': m20261202_1401,
   '2026_12_03_1101_kpi_summaries_city_definition': m20261203_1101,
   '2026_12_03_1201_plan_page_outline': m20261203_1201,
+  '2026_12_04_1101_kpi_page_summaries': m20261204_1101,
   '2026_12_03_1001_national_reads': m20261203_1001,
   '2026_12_03_1002_search_serial': m20261203_1002,
 };

@@ -1,8 +1,10 @@
-import { sql, type ExpressionBuilder, type RawBuilder, type SelectQueryBuilder } from 'kysely';
+import type { Lang } from '../i18n/lang.ts';
+import type { KpiPageParts } from './kpi-page.model.ts';
+import { sql, type ExpressionBuilder, type RawBuilder, type SelectQueryBuilder, type Selectable } from 'kysely';
 import type { CityRow } from '../cities/city.table.ts';
 import { inTransaction, type Executor } from '../storage/database.ts';
 import { StatementTemplates, templateMarker, usePreparedStatement } from '../storage/prepared-statements.ts';
-import { summaryDb, type SummaryDatabase, type CityPageSummariesTable, type PlanPageSummariesTable, type KpiSummaryNodesTable, type KpiSummariesTable, type KpiSummaryRow, type KpiSummaryTargetsTable, type SearchEntriesTable, type SearchEntryRow } from './summary.table.ts';
+import { summaryDb, type SummaryDatabase, type CityPageSummariesTable, type PlanPageSummariesTable, type KpiPageSummariesTable, type KpiSummaryNodesTable, type KpiSummariesTable, type KpiSummaryRow, type KpiSummaryTargetsTable, type SearchEntriesTable, type SearchEntryRow } from './summary.table.ts';
 
 /**
  * All SQL of the national summaries (issue 11): city revisions, the per-KPI summaries the
@@ -11,6 +13,9 @@ import { summaryDb, type SummaryDatabase, type CityPageSummariesTable, type Plan
 
 /** Rows inserted per statement: well under PostgreSQL's 65,535 bind parameters. */
 const BATCH = 500;
+
+/** KPI page rows inserted per statement (each some 20 kB of HTML). */
+const KPI_PAGE_BATCH = 50;
 
 /** A city's revision and the revision its summaries were built from. */
 export interface CityRevision {
@@ -84,6 +89,8 @@ export interface CitySummaryRows {
   readonly page: CityPageSummariesTable;
   /** Each plan's public page (plans/plan-page.model.ts). */
   readonly plans: readonly PlanPageSummariesTable[];
+  /** Each public KPI's page per language (summaries/kpi-page.model.ts); none when the builder renders no pages. */
+  readonly kpiPages: readonly KpiPageSummariesTable[];
 }
 
 /**
@@ -114,6 +121,9 @@ export async function replaceCitySummaries(db: Executor, cityId: string, revisio
     await t.deleteFrom('plan_page_summaries').where('city_id', '=', cityId).execute();
     // One plan a statement: a plan's page model is some hundreds of kB for a plan of 300 KPIs.
     for (const plan of rows.plans) await t.insertInto('plan_page_summaries').values(plan).execute();
+    // Each KPI's page, some 20 kB a language: a few dozen rows a statement.
+    await t.deleteFrom('kpi_page_summaries').where('city_id', '=', cityId).execute();
+    for (let i = 0; i < rows.kpiPages.length; i += KPI_PAGE_BATCH) await t.insertInto('kpi_page_summaries').values(rows.kpiPages.slice(i, i + KPI_PAGE_BATCH)).execute();
     // The SDG pages' counts (issue 11.1): per goal and status, this city's KPIs, each once per goal.
     await t.deleteFrom('goal_city_counts').where('city_id', '=', cityId).execute();
     await sql`
@@ -874,6 +884,36 @@ export async function freshPlanPageSummary(
     ...(typeof kpiCsvJson === 'string' && { kpiCsvJson }),
   };
 }
+
+/**
+ * A KPI's page in one language (`kpi_page_summaries`) when the city's summaries are as new as its
+ * data (summarized_revision ≥ revision); undefined when they are older (a write not yet
+ * summarised, here or in another process), the city was never summarised, or the summaries hold
+ * no page for the KPI (not public, not the city's, unknown, fed by a deriver, or summarised
+ * before migration 2026_12_04_1101): the caller then reads the KPI's view. One indexed row,
+ * prepared on PostgreSQL.
+ */
+export async function freshKpiPageSummary(db: Executor, cityId: string, kpiId: string, lang: Lang): Promise<KpiPageParts | undefined> {
+  const query = kpiPageTemplates.get(db, 'page', () => kpiPageQuery(db, templateMarker('city'), templateMarker('kpi'), templateMarker('lang')).compile(), { city: cityId, kpi: kpiId, lang });
+  const row = (await db.executeQuery(query)).rows[0];
+  if (!row) return undefined;
+  return { cityId, kpiId, lang, title: row.title, cityName: row.city_name, embedTitle: row.embed_title, before: row.main_before, after: row.main_after };
+}
+
+/** The statement of {@link freshKpiPageSummary}. */
+function kpiPageQuery(db: Executor, cityId: string, kpiId: string, lang: string) {
+  return summaryDb(db)
+    .selectFrom('kpi_page_summaries as p')
+    .innerJoin('city_revisions as r', 'r.city_id', 'p.city_id')
+    .select(['p.title', 'p.city_name', 'p.embed_title', 'p.main_before', 'p.main_after'])
+    .where('p.city_id', '=', cityId)
+    .where('p.kpi_id', '=', kpiId)
+    .where('p.lang', '=', lang)
+    .whereRef('r.summarized_revision', '>=', 'r.revision');
+}
+
+/** {@link freshKpiPageSummary}'s statement compiled once per database handle (building it cost a tenth of the page's CPU). */
+const kpiPageTemplates = new StatementTemplates<Selectable<KpiPageSummariesTable>>(16 * 1024);
 
 /**
  * The years with data a city's public view withholds (`CityPageSummary.unpublishedYears`, [] when

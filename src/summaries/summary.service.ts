@@ -1,4 +1,5 @@
 import type { CityData } from '../core/city/city.ts';
+import type { KpiPageParts } from './kpi-page.model.ts';
 import { summarizeCity } from '../cities/city-summary.service.ts';
 import { departmentKey, normaliseNameFilter } from '../kpis/city-kpi-list.service.ts';
 import { kpiTableRowJson, kpiTableRowOf } from '../kpis/kpi-table-row.model.ts';
@@ -26,7 +27,7 @@ import type { KpiSummariesTable, KpiSummaryNodesTable, KpiSummaryTargetsTable, S
  * plans, nodes and KPIs with their texts folded as search.service.ts folds a query, and with the
  * analyser's readings and dictionary forms of their Japanese texts when it is given (issue 15.5).
  */
-export function citySummaryRows(data: CityData, analyser?: JapaneseAnalyser): CitySummaryRows {
+export function citySummaryRows(data: CityData, analyser?: JapaneseAnalyser, kpiPages: readonly KpiPageParts[] = []): CitySummaryRows {
   const cityId = data.city.id;
   const kpis: KpiSummariesTable[] = [];
   const targets: KpiSummaryTargetsTable[] = [];
@@ -100,7 +101,9 @@ export function citySummaryRows(data: CityData, analyser?: JapaneseAnalyser): Ci
     const model = planPageModelOf(data, plan);
     return { city_id: cityId, plan_id: plan.id, model_json: planPageModelJson(model), table_json: JSON.stringify(planPageOwnRowsOf(data, plan)), outline_json: plansFolded(model) ? JSON.stringify(planPageOutlineOf(model)) : null };
   });
-  return { kpis, targets, entries, nodes, page: { city_id: cityId, page_json: JSON.stringify(cityPageSummaryOf(data)) }, plans };
+  // Each KPI's page as rendered (kpi-page.model.ts), when the reader renders them.
+  const pages = kpiPages.map((p) => ({ city_id: cityId, kpi_id: p.kpiId, lang: p.lang, title: p.title, city_name: p.cityName, embed_title: p.embedTitle, main_before: p.before, main_after: p.after }));
+  return { kpis, targets, entries, nodes, page: { city_id: cityId, page_json: JSON.stringify(cityPageSummaryOf(data)) }, plans, kpiPages: pages };
 }
 
 /** The public actuals after the baseline, in time order (what the compare page indexes to the baseline). */
@@ -117,6 +120,12 @@ const finite = (x: number | null | undefined): number | null => (x === null || x
 export interface PublicCityReader {
   /** The city's public data holding every write up to `revision` (a view held from before it is read again); null for an unknown city. */
   getAtRevision(cityId: string, revision: number): Promise<CityData | null>;
+  /**
+   * The KPI pages of the city to keep with its summaries, rendered from that data (every public
+   * KPI whose page depends on nothing but it, in both languages); absent or none when this
+   * reader renders no pages (their KPI pages are then read as before).
+   */
+  kpiPagesOf?(data: CityData): Promise<readonly KpiPageParts[]>;
 }
 
 /**
@@ -130,5 +139,6 @@ export async function refreshCitySummaries(db: Executor, reader: PublicCityReade
   const revision = await cityRevision(db, cityId);
   const data = await reader.getAtRevision(cityId, revision);
   if (!data) return false;
-  return replaceCitySummaries(db, cityId, revision, citySummaryRows(data, await loadJapaneseAnalyser()));
+  const kpiPages = (await reader.kpiPagesOf?.(data)) ?? [];
+  return replaceCitySummaries(db, cityId, revision, citySummaryRows(data, await loadJapaneseAnalyser(), kpiPages));
 }

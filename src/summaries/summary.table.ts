@@ -97,6 +97,23 @@ export interface PlanPageSummariesTable {
   outline_json: string | null;
 }
 
+/**
+ * `kpi_page_summaries`: per public KPI of a city and language, its page's main content as
+ * rendered when the summaries were built (summaries/kpi-page.model.ts KpiPageParts; migration
+ * 2026_12_04_1101). KPIs fed by a deriver (the partner platform's bound ones) have none.
+ */
+export interface KpiPageSummariesTable {
+  city_id: string;
+  kpi_id: string;
+  /** 'ja' or 'en'. */
+  lang: string;
+  title: string;
+  city_name: string;
+  embed_title: string;
+  main_before: string;
+  main_after: string;
+}
+
 /** `kpi_summaries.series_json`: per actual [ISO time point, value] or [ISO time point, value, decimals]. */
 export type SummarySeriesJson = readonly (readonly [string, number] | readonly [string, number, number])[];
 
@@ -177,6 +194,7 @@ export interface SummaryTables {
   kpi_summary_nodes: KpiSummaryNodesTable;
   city_page_summaries: CityPageSummariesTable;
   plan_page_summaries: PlanPageSummariesTable;
+  kpi_page_summaries: KpiPageSummariesTable;
   search_entries: SearchEntriesTable;
 }
 

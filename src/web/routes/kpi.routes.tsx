@@ -12,7 +12,8 @@ import { kpiListQueryOf } from './kpi-list-query.ts';
 import { errors } from '../errors.ts';
 import { ProgressView } from '../views/progress.view.tsx';
 import { viewContextOf } from '../request-context.ts';
-import { kpiPage } from '../views/kpi.view.tsx';
+import { kpiPage, kpiPageFromSummary } from '../views/kpi.view.tsx';
+import { openKpiPageSummary } from '../../kpis/kpi-page.service.ts';
 import { KpiListView } from '../views/city-kpi-list.view.tsx';
 import { clockOf, type WebDeps } from '../web-deps.ts';
 import { notFound } from './public.routes.tsx';
@@ -61,6 +62,12 @@ export function kpiRoutes(deps: WebDeps): Hono {
   });
 
   app.get('/cities/:city/kpis/:kpi', async (c) => {
+    if (requestedFormat(c) === 'html') {
+      // The page as the city's summaries keep it, while they are as new as its data and the city is not in memory (issue 11.5).
+      const ctx = viewContextOf(c);
+      const kept = await openKpiPageSummary(deps.db, store, c.req.param('city'), c.req.param('kpi'), ctx.lang, deps.cityPages);
+      if (kept) return htmlPage(c, kpiPageFromSummary(ctx, kept, deps.web?.publicUrl));
+    }
     // The city's view for this KPI: read for it alone when the city is not in memory (national scale, issue 11).
     const data = await store.getKpi(c.req.param('city'), c.req.param('kpi'));
     const detail = data ? buildKpiDetail(data, c.req.param('kpi')) : null;

@@ -9,7 +9,8 @@ import type { PreciseValue } from '../../core/kpi/kpi.ts';
 import type { TimePoint } from '../../core/time/time-point.ts';
 import { formatTimePointWareki } from '../../core/notation/index.ts';
 import { timePointEnd } from '../../core/time/time-point.ts';
-import type { KpiDetail, PrintedFigure } from '../../kpis/kpi-detail.service.ts';
+import { buildKpiDetail, type KpiDetail, type PrintedFigure } from '../../kpis/kpi-detail.service.ts';
+import type { CityData } from '../../core/city/city.ts';
 import { formatTokyoDateTime } from '../../core/time/clock.ts';
 import { kpiChartSeries } from '../charts/kpi-chart-model.ts';
 import { renderKpiChart, type KpiChartInput } from '../charts/kpi-time-series.chart.ts';
@@ -19,7 +20,9 @@ import { cityBreadcrumbs, layoutPage, type PageParts } from './layout.tsx';
 import { fragments } from './fragment-cache.ts';
 import { DownloadLinks, GoalChip, goalPath, OverrideNote, quantityLabel, rateLabel, StatusWithOverride, timeLabel, yearLabel } from './public-parts.tsx';
 import { RateBar, statusBadge } from './status-badge.tsx';
-import { localized, type ViewContext } from './view-context.ts';
+import { localized, viewContext, type ViewContext } from './view-context.ts';
+import type { Lang } from '../../i18n/lang.ts';
+import type { KpiPageParts } from '../../summaries/kpi-page.model.ts';
 import { joinMarkup, markup, renderToString, type Markup } from './markup.ts';
 
 /** The keys of calculation records the page labels; others are shown as named in the record. */
@@ -49,19 +52,87 @@ export function kpiPage(props: KpiViewProps & { owner: object }): PageParts {
   const { ctx, detail } = props;
   const { kpi, data } = detail;
   const city = data.city;
-  const main = fragments.get(props.owner, `kpi\u0000${kpi.id}\u0000${ctx.lang}\u0000${props.publicUrl ?? ''}`, () => renderToString(<KpiMain {...props} />));
-  return layoutPage(ctx, localized(ctx, kpi.name, kpi.nameEn), [...cityBreadcrumbs(ctx, city), { href: ctx.href(`/cities/${city.id}/kpis`), label: ctx.t('pub.kpi.list') }], main);
+  const main = fragments.get(props.owner, `kpi\u0000${kpi.id}\u0000${ctx.lang}\u0000${props.publicUrl ?? ''}`, () => {
+    const parts = kpiMainParts(ctx, detail);
+    return parts.before + chartTakeAway(ctx, city.id, kpi.id, parts.embedTitle, props.publicUrl) + parts.after;
+  });
+  return layoutPage(ctx, localized(ctx, kpi.name, kpi.nameEn), kpiBreadcrumbs(ctx, city), main);
 }
 
-/** The KPI page's main content: what the city's data and the language decide. */
-function KpiMain(props: KpiViewProps) {
+/**
+ * The KPI page of a city as its summaries keep it (summaries/kpi-page.model.ts, one language):
+ * the frame rendered for this request around the kept main content, with the chart's take-away
+ * links (the only part that reads the site's public URL) drawn in between. The same bytes as
+ * {@link kpiPage} of the detail the parts were rendered from ({@link kpiPageSummaryParts}).
+ */
+export function kpiPageFromSummary(ctx: ViewContext, page: KpiPageParts, publicUrl: string | undefined): PageParts {
+  const city = { id: page.cityId, name: page.cityName };
+  return layoutPage(ctx, page.title, kpiBreadcrumbs(ctx, city), page.before + chartTakeAway(ctx, page.cityId, page.kpiId, page.embedTitle, publicUrl) + page.after);
+}
+
+/**
+ * The KPI page's parts in one language, for the city's summaries (built on write from the city's
+ * public view): what {@link kpiPageFromSummary} draws the page from.
+ */
+export function kpiPageSummaryParts(detail: KpiDetail, lang: Lang): KpiPageParts {
+  const ctx = viewContext(lang, '/');
+  const { kpi, data } = detail;
+  const parts = kpiMainParts(ctx, detail);
+  return { cityId: data.city.id, kpiId: kpi.id, lang, title: localized(ctx, kpi.name, kpi.nameEn), cityName: localized(ctx, data.city.name, data.city.nameEn), ...parts };
+}
+
+/**
+ * A KPI's page in both languages for its city's summaries, from the city's public view (none for
+ * a KPI not in it): the renderer the app context gives the store (cities/city-data.store.ts).
+ */
+export function renderKpiPageSummaries(data: CityData, kpiId: string): KpiPageParts[] {
+  const detail = buildKpiDetail(data, kpiId);
+  return detail ? (['ja', 'en'] as const).map((lang) => kpiPageSummaryParts(detail, lang)) : [];
+}
+
+/** The KPI page's trail: home, the city, its KPI list. */
+function kpiBreadcrumbs(ctx: ViewContext, city: { readonly id: string; readonly name: string; readonly nameEn?: string | undefined }) {
+  return [...cityBreadcrumbs(ctx, city), { href: ctx.href(`/cities/${city.id}/kpis`), label: ctx.t('pub.kpi.list') }];
+}
+
+/** The chart's take-away links of a KPI's page as HTML ({@link ChartTakeAway}). */
+function chartTakeAway(ctx: ViewContext, cityId: string, kpiId: string, title: string, publicUrl: string | undefined): string {
+  return renderToString(<ChartTakeAway ctx={ctx} base={`/cities/${cityId}/kpis/${kpiId}`} title={title} publicUrl={publicUrl} />);
+}
+
+/**
+ * The KPI page's main content as HTML, before and after the chart's take-away links (which read
+ * the site's public URL, so are drawn per process), with the embed title those links use: what
+ * the city's data and the language decide.
+ */
+function kpiMainParts(ctx: ViewContext, detail: KpiDetail): { before: string; embedTitle: string; after: string } {
+  const { kpi, data } = detail;
+  const city = data.city;
+  const name = localized(ctx, kpi.name, kpi.nameEn);
+  const cityName = localized(ctx, city.name, city.nameEn);
+  const base = `/cities/${city.id}/kpis/${kpi.id}`;
+  const before =
+    renderToString(<KpiMainHead ctx={ctx} detail={detail} />) +
+    markup`<section aria-labelledby="chart-h"><h2 id="chart-h">${ctx.t('pub.kpi.chart')}</h2>`.toString() +
+    renderToString(
+      <>
+        <KpiChartFigure ctx={ctx} detail={detail} />
+        <SeriesTable ctx={ctx} detail={detail} />
+        <DownloadLinks ctx={ctx} base={ctx.href(base)} json={`/api/v1/cities/${city.id}/kpis/${kpi.id}`} />
+      </>,
+    );
+  const after = '</section>' + renderToString(<KpiMainTail ctx={ctx} detail={detail} />);
+  return { before, embedTitle: fill(ctx.t('pub.embed.title'), { kpi: name, city: cityName }), after };
+}
+
+/** The KPI page's main content up to its chart: names, facts, where it stands now. */
+function KpiMainHead(props: { ctx: ViewContext; detail: KpiDetail }) {
   const { ctx, detail } = props;
   const { kpi, data, evaluation: e } = detail;
   const city = data.city;
   const name = localized(ctx, kpi.name, kpi.nameEn);
   const otherName = ctx.lang === 'ja' ? kpi.nameEn : kpi.name;
   const cityName = localized(ctx, city.name, city.nameEn);
-  const base = `/cities/${city.id}/kpis/${kpi.id}`;
   return (
     <>
       <p class="muted">
@@ -143,15 +214,17 @@ function KpiMain(props: KpiViewProps) {
         )}
         {detail.override ? <OverrideNote ctx={ctx} status={e?.status.status ?? 'no-data'} override={detail.override} /> : null}
       </section>
+    </>
+  );
+}
 
-      <section aria-labelledby="chart-h">
-        <h2 id="chart-h">{ctx.t('pub.kpi.chart')}</h2>
-        <KpiChartFigure ctx={ctx} detail={detail} />
-        <SeriesTable ctx={ctx} detail={detail} />
-        <DownloadLinks ctx={ctx} base={ctx.href(base)} json={`/api/v1/cities/${city.id}/kpis/${kpi.id}`} />
-        <ChartTakeAway ctx={ctx} base={base} title={fill(ctx.t('pub.embed.title'), { kpi: name, city: cityName })} publicUrl={props.publicUrl} />
-      </section>
-
+/** The KPI page's main content after its chart: how the status was reached, about, SDG targets, revisions, commentary, published rates, plans, sources. */
+function KpiMainTail(props: { ctx: ViewContext; detail: KpiDetail }) {
+  const { ctx, detail } = props;
+  const { kpi, data, evaluation: e } = detail;
+  const city = data.city;
+  return (
+    <>
       <section aria-labelledby="how-h">
         <h2 id="how-h">{ctx.t('pub.kpi.how')}</h2>
         {e ? <HowReached ctx={ctx} detail={detail} e={e} /> : <p>{ctx.t('pub.kpi.noTarget')}</p>}

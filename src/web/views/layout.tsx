@@ -44,9 +44,9 @@ export function Layout(props: { ctx: ViewContext; title: string; children: Child
 /**
  * A page of {@link Layout} as pieces to send: the frame rendered for this request (its header's
  * language switch links to this very URL) around a main content kept as UTF-8 bytes
- * (fragment-cache.ts). The same HTML as `<Layout>` with that content as its children.
+ * (fragment-cache.ts) or given as HTML text. The same HTML as `<Layout>` with that content as its children.
  */
-export function layoutPage(ctx: ViewContext, title: string, breadcrumbs: readonly { href: string; label: string }[] | undefined, main: Uint8Array): PageParts {
+export function layoutPage(ctx: ViewContext, title: string, breadcrumbs: readonly { href: string; label: string }[] | undefined, main: Uint8Array | string): PageParts {
   return [layoutOpening(ctx, title, breadcrumbs).toString(), main, closingBytes[ctx.lang]];
 }
 

@@ -1,0 +1,33 @@
+import type { Kysely } from 'kysely';
+
+/*
+ * Issue 11.5 (national scale): the public KPI page (/cities/:city/kpis/:kpi, Japanese and
+ * English) of a city not held in memory answered from a summary maintained on write: one indexed
+ * row holding the page's main content as rendered from the city's public view, instead of the
+ * KPI's rows read in one statement, decorated, evaluated, charted and rendered on every miss.
+ *
+ * - `kpi_page_summaries`: one row per public KPI of a city and language: the main content's HTML
+ *   before and after the chart's take-away links (drawn per process: they read its PUBLIC_URL),
+ *   the embed title those links use, the KPI's and the city's names in that language (the frame's
+ *   title and breadcrumbs). summaries/kpi-page.model.ts KpiPageParts.
+ *
+ * Existing summaries lack these rows: a KPI page without its row takes the path it took before
+ * (the KPI's view read for it alone) until the city's next rebuild writes them, so no city is
+ * rebuilt for it at start. Append-only: never edit this file once it has landed.
+ */
+
+/** Adds the table (empty). */
+export async function up(db: Kysely<unknown>): Promise<void> {
+  await db.schema
+    .createTable('kpi_page_summaries')
+    .addColumn('city_id', 'text', (c) => c.notNull())
+    .addColumn('kpi_id', 'text', (c) => c.notNull())
+    .addColumn('lang', 'text', (c) => c.notNull())
+    .addColumn('title', 'text', (c) => c.notNull())
+    .addColumn('city_name', 'text', (c) => c.notNull())
+    .addColumn('embed_title', 'text', (c) => c.notNull())
+    .addColumn('main_before', 'text', (c) => c.notNull())
+    .addColumn('main_after', 'text', (c) => c.notNull())
+    .addPrimaryKeyConstraint('kpi_page_summaries_pk', ['city_id', 'kpi_id', 'lang'])
+    .execute();
+}
