@@ -4,7 +4,7 @@ import { LRUCache } from 'lru-cache';
 import type { KpiPageParts } from '../summaries/kpi-page.model.ts';
 import type { Database } from '../storage/database.ts';
 import { bumpCityRevision, cityRevision, notifyCityChanged, staleSummaryCityIds } from '../summaries/summary.repository.ts';
-import { refreshCitySummaries } from '../summaries/summary.service.ts';
+import { refreshCitySummaries, type RenderedKpiPages } from '../summaries/summary.service.ts';
 import { listCities, loadCityView, loadKpiView } from './city-data.service.ts';
 import { markStable } from '../cities/city-view-memo.ts';
 import { approximateCityBytes } from '../core/city/city-size.ts';
@@ -86,8 +86,8 @@ export class CityDataStore {
 
   /** Steps run on every load after the stored data is read (the partner platform's KPI counts). */
   private readonly derivers: CityDeriver[] = [];
-  /** What renders a KPI's page for the city's summaries ({@link renderKpiPagesWith}); none by default. */
-  private kpiPageRenderer: KpiPageRenderer | undefined;
+  /** What renders a KPI's page for the city's summaries, and the version of the code that does ({@link renderKpiPagesWith}); none by default. */
+  private kpiPageRenderer: { readonly render: KpiPageRenderer; readonly version: string } | undefined;
   /**
    * One-KPI public views of cities not held here ({@link getKpi}), keyed by city, KPI and the
    * city's version (a write bumps the version, so an entry of older data is never asked for
@@ -143,23 +143,29 @@ export class CityDataStore {
    * `render` gives a KPI's page in every language from the city's public view, or none for a KPI
    * not in it. Set once by the app context (web and CLI alike), so every process that rebuilds a
    * city's summaries writes its KPI pages; a store without one writes none (those pages are read
-   * as before).
+   * as before). `version` names the code that renders (src/source-version.ts): pages are read
+   * only by processes of that version ({@link kpiPageVersion}).
    */
-  renderKpiPagesWith(render: KpiPageRenderer): void {
-    this.kpiPageRenderer = render;
+  renderKpiPagesWith(render: KpiPageRenderer, version: string): void {
+    this.kpiPageRenderer = { render, version };
+  }
+
+  /** The version of the code whose kept KPI pages this process may serve; undefined without a renderer (it serves none). */
+  get kpiPageVersion(): string | undefined {
+    return this.kpiPageRenderer?.version;
   }
 
   /**
    * The pages of a city's public KPIs to keep with its summaries ({@link renderKpiPagesWith}),
-   * from its public view `data`: none without a renderer, or when a deriver may change any KPI;
+   * from its public view `data`: undefined without a renderer, or when a deriver may change any KPI;
    * never those of KPIs a deriver feeds (the partner platform's bound KPIs count today's
    * activities, so their pages are read as before). Renders a few KPIs at a time and lets other
    * work run in between (a city of 300 KPIs is some 600 pages: the rebuild runs in the serving
    * process after a write).
    */
-  async kpiPagesOf(data: CityData): Promise<readonly KpiPageParts[]> {
-    const render = this.kpiPageRenderer;
-    if (!render || this.derivers.some((d) => !d.kpisOf)) return [];
+  async kpiPagesOf(data: CityData): Promise<RenderedKpiPages | undefined> {
+    if (!this.kpiPageRenderer || this.derivers.some((d) => !d.kpisOf)) return undefined;
+    const { render, version } = this.kpiPageRenderer;
     const derived = await this.derivedKpisOf(data.city.id);
     const pages: KpiPageParts[] = [];
     let i = 0;
@@ -168,7 +174,7 @@ export class CityDataStore {
       pages.push(...render(data, kpi.id));
       if (++i % KPI_PAGES_PER_TURN === 0) await new Promise((resolve) => setImmediate(resolve));
     }
-    return pages;
+    return { renderedBy: version, pages };
   }
 
   listCities(): Promise<City[]> {

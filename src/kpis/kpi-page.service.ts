@@ -13,11 +13,13 @@ import { freshKpiPageSummary } from '../summaries/summary.repository.ts';
  * - `mode` `data`, or `auto` while this process holds the city (its page costs no query then);
  * - a write of this process to the city not yet summarised (CityDataStore.whileSummarised), or
  *   another process's (`summarized_revision < revision`): the page shows the write at once;
- * - no page kept for the KPI: not public (unknown, another city's, hidden by an archived node:
+ * - a store that renders no pages (it reads none either: cities/city-data.store.ts renderKpiPagesWith);
+ * - no page kept for the KPI by this version of the code: not public (unknown, another city's, hidden by an archived node:
  *   the KPI's view answers 404), fed by a deriver (the partner platform's bound KPIs), or
- *   summarised before the table existed.
+ *   summarised before the table existed, or rendered by other code (a process of another version).
  */
 export async function openKpiPageSummary(db: Kysely<Database>, store: CityDataStore, cityId: string, kpiId: string, lang: Lang, mode: CityPagesMode = 'auto'): Promise<KpiPageParts | undefined> {
-  if (mode === 'data' || (mode === 'auto' && store.holds(cityId))) return undefined;
-  return store.whileSummarised([cityId], () => freshKpiPageSummary(db, cityId, kpiId, lang));
+  const version = store.kpiPageVersion;
+  if (version === undefined || mode === 'data' || (mode === 'auto' && store.holds(cityId))) return undefined;
+  return store.whileSummarised([cityId], () => freshKpiPageSummary(db, cityId, kpiId, lang, version));
 }

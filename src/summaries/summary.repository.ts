@@ -889,19 +889,19 @@ export async function freshPlanPageSummary(
  * A KPI's page in one language (`kpi_page_summaries`) when the city's summaries are as new as its
  * data (summarized_revision ≥ revision); undefined when they are older (a write not yet
  * summarised, here or in another process), the city was never summarised, or the summaries hold
- * no page for the KPI (not public, not the city's, unknown, fed by a deriver, or summarised
- * before migration 2026_12_04_1101): the caller then reads the KPI's view. One indexed row,
+ * no page for the KPI rendered by `renderedBy` (not public, not the city's, unknown, fed by a
+ * deriver, summarised before migration 2026_12_04_1101, or rendered by another version of the code): the caller then reads the KPI's view. One indexed row,
  * prepared on PostgreSQL.
  */
-export async function freshKpiPageSummary(db: Executor, cityId: string, kpiId: string, lang: Lang): Promise<KpiPageParts | undefined> {
-  const query = kpiPageTemplates.get(db, 'page', () => kpiPageQuery(db, templateMarker('city'), templateMarker('kpi'), templateMarker('lang')).compile(), { city: cityId, kpi: kpiId, lang });
+export async function freshKpiPageSummary(db: Executor, cityId: string, kpiId: string, lang: Lang, renderedBy: string): Promise<KpiPageParts | undefined> {
+  const query = kpiPageTemplates.get(db, 'page', () => kpiPageQuery(db, templateMarker('city'), templateMarker('kpi'), templateMarker('lang'), templateMarker('version')).compile(), { city: cityId, kpi: kpiId, lang, version: renderedBy });
   const row = (await db.executeQuery(query)).rows[0];
   if (!row) return undefined;
   return { cityId, kpiId, lang, title: row.title, cityName: row.city_name, embedTitle: row.embed_title, before: row.main_before, after: row.main_after };
 }
 
 /** The statement of {@link freshKpiPageSummary}. */
-function kpiPageQuery(db: Executor, cityId: string, kpiId: string, lang: string) {
+function kpiPageQuery(db: Executor, cityId: string, kpiId: string, lang: string, renderedBy: string) {
   return summaryDb(db)
     .selectFrom('kpi_page_summaries as p')
     .innerJoin('city_revisions as r', 'r.city_id', 'p.city_id')
@@ -909,6 +909,7 @@ function kpiPageQuery(db: Executor, cityId: string, kpiId: string, lang: string)
     .where('p.city_id', '=', cityId)
     .where('p.kpi_id', '=', kpiId)
     .where('p.lang', '=', lang)
+    .where('p.rendered_by', '=', renderedBy)
     .whereRef('r.summarized_revision', '>=', 'r.revision');
 }
 

@@ -27,7 +27,7 @@ import type { KpiSummariesTable, KpiSummaryNodesTable, KpiSummaryTargetsTable, S
  * plans, nodes and KPIs with their texts folded as search.service.ts folds a query, and with the
  * analyser's readings and dictionary forms of their Japanese texts when it is given (issue 15.5).
  */
-export function citySummaryRows(data: CityData, analyser?: JapaneseAnalyser, kpiPages: readonly KpiPageParts[] = []): CitySummaryRows {
+export function citySummaryRows(data: CityData, analyser?: JapaneseAnalyser, kpiPages?: RenderedKpiPages): CitySummaryRows {
   const cityId = data.city.id;
   const kpis: KpiSummariesTable[] = [];
   const targets: KpiSummaryTargetsTable[] = [];
@@ -102,7 +102,7 @@ export function citySummaryRows(data: CityData, analyser?: JapaneseAnalyser, kpi
     return { city_id: cityId, plan_id: plan.id, model_json: planPageModelJson(model), table_json: JSON.stringify(planPageOwnRowsOf(data, plan)), outline_json: plansFolded(model) ? JSON.stringify(planPageOutlineOf(model)) : null };
   });
   // Each KPI's page as rendered (kpi-page.model.ts), when the reader renders them.
-  const pages = kpiPages.map((p) => ({ city_id: cityId, kpi_id: p.kpiId, lang: p.lang, title: p.title, city_name: p.cityName, embed_title: p.embedTitle, main_before: p.before, main_after: p.after }));
+  const pages = (kpiPages?.pages ?? []).map((p) => ({ city_id: cityId, kpi_id: p.kpiId, lang: p.lang, title: p.title, city_name: p.cityName, embed_title: p.embedTitle, main_before: p.before, main_after: p.after, rendered_by: kpiPages!.renderedBy }));
   return { kpis, targets, entries, nodes, page: { city_id: cityId, page_json: JSON.stringify(cityPageSummaryOf(data)) }, plans, kpiPages: pages };
 }
 
@@ -125,7 +125,13 @@ export interface PublicCityReader {
    * KPI whose page depends on nothing but it, in both languages); absent or none when this
    * reader renders no pages (their KPI pages are then read as before).
    */
-  kpiPagesOf?(data: CityData): Promise<readonly KpiPageParts[]>;
+  kpiPagesOf?(data: CityData): Promise<RenderedKpiPages | undefined>;
+}
+
+/** A city's KPI pages as a reader rendered them, with the version of the code that did (src/source-version.ts). */
+export interface RenderedKpiPages {
+  readonly renderedBy: string;
+  readonly pages: readonly KpiPageParts[];
 }
 
 /**
@@ -139,6 +145,6 @@ export async function refreshCitySummaries(db: Executor, reader: PublicCityReade
   const revision = await cityRevision(db, cityId);
   const data = await reader.getAtRevision(cityId, revision);
   if (!data) return false;
-  const kpiPages = (await reader.kpiPagesOf?.(data)) ?? [];
+  const kpiPages = await reader.kpiPagesOf?.(data);
   return replaceCitySummaries(db, cityId, revision, citySummaryRows(data, await loadJapaneseAnalyser(), kpiPages));
 }

@@ -112,6 +112,8 @@ export interface KpiPageSummariesTable {
   embed_title: string;
   main_before: string;
   main_after: string;
+  /** The version of the code that rendered the page (src/source-version.ts): read only by processes running the same code. */
+  rendered_by: string;
 }
 
 /** `kpi_summaries.series_json`: per actual [ISO time point, value] or [ISO time point, value, decimals]. */

@@ -4,6 +4,8 @@ import { CityDataStore } from '../../src/cities/city-data.store.ts';
 import { openKpiPageSummary } from '../../src/kpis/kpi-page.service.ts';
 import { platformFedKpis } from '../../src/partners/partner-kpi.service.ts';
 import { createApp } from '../../src/web/app.tsx';
+import { renderKpiPageSummaries } from '../../src/web/views/kpi.view.tsx';
+import { sourceVersion } from '../../src/source-version.ts';
 import { largeCity } from '../fixtures/large-city.ts';
 import { describeStaffApp, type StaffTestApp } from '../support/staff-app.ts';
 import { COMMENTARY_PUBLISHED, COMMENTARY_UNPUBLISHED, JUSTIFICATION, OVERRIDDEN_KPI } from './public-notes-fixture.ts';
@@ -19,7 +21,8 @@ import { StaffClient } from './staff-helpers.ts';
  * KPIs, the seeds' partner-platform-bound KPIs, which keep no page and take the path of today);
  * unknown KPIs, another city's KPI, a hidden KPI and an unknown city answer 404 on both. A staff
  * write shows at once (the summaries are stale: the KPI's view answers), then from the rebuilt
- * summaries; another process's write likewise. On PGlite and PostgreSQL.
+ * summaries; another process's write likewise. Only pages the running code rendered are served.
+ * On PGlite and PostgreSQL.
  */
 
 const big = largeCity();
@@ -63,9 +66,11 @@ async function compare(t: StaffTestApp, cityIds: readonly string[]): Promise<num
   return n;
 }
 
-/** Whether the KPI's page in `lang` is read from the summaries by a process that holds nothing. */
+/** Whether the KPI's page in `lang` is read from the summaries by a process (of this code) that holds nothing. */
 async function fromSummaries(t: StaffTestApp, cityId: string, kpiId: string, lang: 'ja' | 'en' = 'ja'): Promise<boolean> {
-  return (await openKpiPageSummary(t.ctx.db, new CityDataStore(t.ctx.db), cityId, kpiId, lang)) !== undefined;
+  const other = new CityDataStore(t.ctx.db);
+  other.renderKpiPagesWith(renderKpiPageSummaries, sourceVersion());
+  return (await openKpiPageSummary(t.ctx.db, other, cityId, kpiId, lang)) !== undefined;
 }
 
 describeStaffApp(
@@ -169,11 +174,26 @@ describeStaffApp(
       expect(await fromSummaries(t(), 'tsukuba', kpiId)).toBe(true);
     });
 
-    it('keeps no pages when the store renders none (a store without a renderer)', async () => {
+    it('serves only pages the running code rendered (a page of another version is read as before); a store without a renderer keeps and serves none', async () => {
       const { ctx } = t();
+      const { data, summaries } = apps(t());
+      const kanazawa = (await ctx.store.get('kanazawa'))!;
+      const kept = (await ctx.store.kpiPagesOf(kanazawa))!;
+      expect(kept.renderedBy).toBe(sourceVersion());
+      expect(kept.pages.length).toBe(kanazawa.kpis.length * 2);
+      const kpiId = kanazawa.kpis[0]!.id;
+      const paths = addresses('kanazawa', [kpiId]);
+      expect(await fromSummaries(t(), 'kanazawa', kpiId)).toBe(true);
+      await sql`update kpi_page_summaries set rendered_by = 'another-version' where city_id = 'kanazawa'`.execute(ctx.db);
+      expect(await fromSummaries(t(), 'kanazawa', kpiId)).toBe(false);
+      expect(await expectSameAnswers(data, summaries, paths)).toBe(paths.length);
+      ctx.store.invalidate('kanazawa');
+      await ctx.store.settled();
+      expect(await fromSummaries(t(), 'kanazawa', kpiId)).toBe(true);
+      // A store without a renderer renders nothing and reads nothing.
       const bare = new CityDataStore(ctx.db);
-      expect(await bare.kpiPagesOf((await ctx.store.get('kanazawa'))!)).toEqual([]);
-      expect((await ctx.store.kpiPagesOf((await ctx.store.get('kanazawa'))!)).length).toBe((await publicKpis(t(), 'kanazawa')).length * 2);
+      expect(await bare.kpiPagesOf(kanazawa)).toBeUndefined();
+      expect(await openKpiPageSummary(ctx.db, bare, 'kanazawa', kpiId, 'ja', 'summaries')).toBeUndefined();
     });
   },
   async (t) => {

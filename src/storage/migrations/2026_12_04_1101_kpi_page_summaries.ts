@@ -9,7 +9,9 @@ import type { Kysely } from 'kysely';
  * - `kpi_page_summaries`: one row per public KPI of a city and language: the main content's HTML
  *   before and after the chart's take-away links (drawn per process: they read its PUBLIC_URL),
  *   the embed title those links use, the KPI's and the city's names in that language (the frame's
- *   title and breadcrumbs). summaries/kpi-page.model.ts KpiPageParts.
+ *   title and breadcrumbs), and `rendered_by`, the version of the code that rendered it
+ *   (src/source-version.ts): a process reads only pages its own code rendered.
+ *   summaries/kpi-page.model.ts KpiPageParts.
  *
  * Existing summaries lack these rows: a KPI page without its row takes the path it took before
  * (the KPI's view read for it alone) until the city's next rebuild writes them, so no city is
@@ -28,6 +30,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('embed_title', 'text', (c) => c.notNull())
     .addColumn('main_before', 'text', (c) => c.notNull())
     .addColumn('main_after', 'text', (c) => c.notNull())
+    .addColumn('rendered_by', 'text', (c) => c.notNull())
     .addPrimaryKeyConstraint('kpi_page_summaries_pk', ['city_id', 'kpi_id', 'lang'])
     .execute();
 }
