@@ -6,7 +6,7 @@ import { openDatabase, type DialectName } from './storage/database.ts';
 import type { Database } from './storage/database.ts';
 import { migrateToLatest } from './storage/migrate.ts';
 import { CityDataStore } from './cities/city-data.store.ts';
-import { renderKpiPageSummaries } from './web/views/kpi.view.tsx';
+import { kpiPageRenderer } from './web/kpi-page-renderer.ts';
 import { sourceVersion } from './source-version.ts';
 import { seedDepartmentsIfMissing } from './departments/department.service.ts';
 import { loadSeedCitiesIfEmpty } from './cities/plan-data-import.service.ts';
@@ -95,7 +95,7 @@ export async function openAppContext(
     }
     const store = new CityDataStore(opened.db);
     // Every process that rebuilds a city's summaries keeps its KPI pages with them (issue 11.5).
-    store.renderKpiPagesWith(renderKpiPageSummaries, sourceVersion());
+    store.renderKpiPagesWith(kpiPageRenderer, sourceVersion());
     await attachPartnerPlatform(opened.db, store, seed, clock);
     // The cross-city pages read summaries maintained on write; build those missing or older
     // than their city (first start, seed cities, a process that stopped before its rebuild).

@@ -39,9 +39,14 @@ export interface CityDeriver {
 
 /**
  * Renders a KPI's public page in every language from its city's public view, for the city's
- * summaries (summaries/kpi-page.model.ts); none when the KPI is not in the view.
+ * summaries (summaries/kpi-page.model.ts). `keyOf` names everything the page is rendered from
+ * (a hash: equal keys, equal pages, for one version of the code), undefined for a KPI not in the
+ * view; `render` gives its pages (none for such a KPI).
  */
-export type KpiPageRenderer = (data: CityData, kpiId: string) => readonly KpiPageParts[];
+export interface KpiPageRenderer {
+  keyOf(data: CityData, kpiId: string): string | undefined;
+  render(data: CityData, kpiId: string): readonly KpiPageParts[];
+}
 
 /** KPIs whose pages {@link CityDataStore.kpiPagesOf} renders before it lets other work run (some milliseconds). */
 const KPI_PAGES_PER_TURN = 4;
@@ -87,7 +92,7 @@ export class CityDataStore {
   /** Steps run on every load after the stored data is read (the partner platform's KPI counts). */
   private readonly derivers: CityDeriver[] = [];
   /** What renders a KPI's page for the city's summaries, and the version of the code that does ({@link renderKpiPagesWith}); none by default. */
-  private kpiPageRenderer: { readonly render: KpiPageRenderer; readonly version: string } | undefined;
+  private kpiPageRenderer: { readonly renderer: KpiPageRenderer; readonly version: string } | undefined;
   /**
    * One-KPI public views of cities not held here ({@link getKpi}), keyed by city, KPI and the
    * city's version (a write bumps the version, so an entry of older data is never asked for
@@ -146,8 +151,8 @@ export class CityDataStore {
    * as before). `version` names the code that renders (src/source-version.ts): pages are read
    * only by processes of that version ({@link kpiPageVersion}).
    */
-  renderKpiPagesWith(render: KpiPageRenderer, version: string): void {
-    this.kpiPageRenderer = { render, version };
+  renderKpiPagesWith(renderer: KpiPageRenderer, version: string): void {
+    this.kpiPageRenderer = { renderer, version };
   }
 
   /** The version of the code whose kept KPI pages this process may serve; undefined without a renderer (it serves none). */
@@ -157,24 +162,29 @@ export class CityDataStore {
 
   /**
    * The pages of a city's public KPIs to keep with its summaries ({@link renderKpiPagesWith}),
-   * from its public view `data`: undefined without a renderer, or when a deriver may change any KPI;
-   * never those of KPIs a deriver feeds (the partner platform's bound KPIs count today's
-   * activities, so their pages are read as before). Renders a few KPIs at a time and lets other
-   * work run in between (a city of 300 KPIs is some 600 pages: the rebuild runs in the serving
-   * process after a write).
+   * from its public view `data`: each KPI's input key, and the pages of those whose key is not
+   * the one in `previous` (the keys kept now), rendered; undefined without a renderer, or when a
+   * deriver may change any KPI; never those of KPIs a deriver feeds (the partner platform's bound
+   * KPIs count today's activities, so their pages are read as before). Renders a few KPIs at a
+   * time and lets other work run in between (a city of 300 KPIs is some 600 pages: the rebuild
+   * runs in the serving process after a write).
    */
-  async kpiPagesOf(data: CityData): Promise<RenderedKpiPages | undefined> {
+  async kpiPagesOf(data: CityData, previous: ReadonlyMap<string, string> = new Map()): Promise<RenderedKpiPages | undefined> {
     if (!this.kpiPageRenderer || this.derivers.some((d) => !d.kpisOf)) return undefined;
-    const { render, version } = this.kpiPageRenderer;
+    const { renderer, version } = this.kpiPageRenderer;
     const derived = await this.derivedKpisOf(data.city.id);
+    const keys = new Map<string, string>();
     const pages: KpiPageParts[] = [];
-    let i = 0;
+    let rendered = 0;
     for (const kpi of data.kpis) {
-      if (derived.has(kpi.id)) continue;
-      pages.push(...render(data, kpi.id));
-      if (++i % KPI_PAGES_PER_TURN === 0) await new Promise((resolve) => setImmediate(resolve));
+      const key = derived.has(kpi.id) ? undefined : renderer.keyOf(data, kpi.id);
+      if (key === undefined) continue;
+      keys.set(kpi.id, key);
+      if (previous.get(kpi.id) === key) continue;
+      pages.push(...renderer.render(data, kpi.id));
+      if (++rendered % KPI_PAGES_PER_TURN === 0) await new Promise((resolve) => setImmediate(resolve));
     }
-    return { renderedBy: version, pages };
+    return { renderedBy: version, keys, pages };
   }
 
   listCities(): Promise<City[]> {

@@ -17,6 +17,31 @@ const BATCH = 500;
 /** KPI page rows inserted per statement (each some 20 kB of HTML). */
 const KPI_PAGE_BATCH = 50;
 
+/** {@link replaceCitySummaries}' part for the KPI pages (see `CitySummaryRows.kpiPages`), in its transaction. */
+async function replaceKpiPages(trx: Executor, cityId: string, pages: CitySummaryRows['kpiPages']): Promise<void> {
+  const t = summaryDb(trx);
+  const kept = pages ? [...pages.keys] : [];
+  if (!pages || kept.length === 0) await t.deleteFrom('kpi_page_summaries').where('city_id', '=', cityId).execute();
+  else {
+    const current = sql.join(kept.map(([kpiId, key]) => sql`(${kpiId}, ${key})`));
+    await sql`delete from kpi_page_summaries p where p.city_id = ${cityId} and (p.rendered_by <> ${pages.renderedBy}
+      or not exists (select 1 from (values ${current}) as k(kpi_id, input_key) where k.kpi_id = p.kpi_id and k.input_key = p.input_key))`.execute(trx);
+  }
+  const rows = pages?.rows ?? [];
+  for (let i = 0; i < rows.length; i += KPI_PAGE_BATCH) {
+    await t.insertInto('kpi_page_summaries').values(rows.slice(i, i + KPI_PAGE_BATCH)).onConflict((oc) => oc.columns(['city_id', 'kpi_id', 'lang']).doNothing()).execute();
+  }
+}
+
+/**
+ * The input key (`kpi_page_summaries.input_key`) of each KPI page of a city that `renderedBy`
+ * code rendered, by KPI: what a rebuild compares to keep the pages whose input is unchanged.
+ */
+export async function kpiPageKeys(db: Executor, cityId: string, renderedBy: string): Promise<Map<string, string>> {
+  const rows = await summaryDb(db).selectFrom('kpi_page_summaries').select(['kpi_id', 'input_key']).where('city_id', '=', cityId).where('lang', '=', 'ja').where('rendered_by', '=', renderedBy).execute();
+  return new Map(rows.map((r) => [r.kpi_id, r.input_key]));
+}
+
 /** A city's revision and the revision its summaries were built from. */
 export interface CityRevision {
   readonly cityId: string;
@@ -89,8 +114,12 @@ export interface CitySummaryRows {
   readonly page: CityPageSummariesTable;
   /** Each plan's public page (plans/plan-page.model.ts). */
   readonly plans: readonly PlanPageSummariesTable[];
-  /** Each public KPI's page per language (summaries/kpi-page.model.ts); none when the builder renders no pages. */
-  readonly kpiPages: readonly KpiPageSummariesTable[];
+  /**
+   * The public KPIs' pages (summaries/kpi-page.model.ts): by `renderedBy` code, each KPI's input
+   * key (`keys`) and the rows rendered anew (those of KPIs whose key changed); the kept rows of
+   * other keys or code are dropped. Undefined when the builder renders no pages: every row goes.
+   */
+  readonly kpiPages: { readonly renderedBy: string; readonly keys: ReadonlyMap<string, string>; readonly rows: readonly KpiPageSummariesTable[] } | undefined;
 }
 
 /**
@@ -121,9 +150,10 @@ export async function replaceCitySummaries(db: Executor, cityId: string, revisio
     await t.deleteFrom('plan_page_summaries').where('city_id', '=', cityId).execute();
     // One plan a statement: a plan's page model is some hundreds of kB for a plan of 300 KPIs.
     for (const plan of rows.plans) await t.insertInto('plan_page_summaries').values(plan).execute();
-    // Each KPI's page, some 20 kB a language: a few dozen rows a statement.
-    await t.deleteFrom('kpi_page_summaries').where('city_id', '=', cityId).execute();
-    for (let i = 0; i < rows.kpiPages.length; i += KPI_PAGE_BATCH) await t.insertInto('kpi_page_summaries').values(rows.kpiPages.slice(i, i + KPI_PAGE_BATCH)).execute();
+    // Each KPI's page: the rows kept are those of the KPIs whose input key is unchanged (rendered
+    // by the same code); the others go, and the pages rendered anew come in (some 20 kB a language:
+    // a few dozen rows a statement). One another process wrote meanwhile with the same key is the same page.
+    await replaceKpiPages(trx, cityId, rows.kpiPages);
     // The SDG pages' counts (issue 11.1): per goal and status, this city's KPIs, each once per goal.
     await t.deleteFrom('goal_city_counts').where('city_id', '=', cityId).execute();
     await sql`

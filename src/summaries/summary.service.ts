@@ -16,7 +16,7 @@ import { loadJapaneseAnalyser, type JapaneseAnalyser } from '../search/japanese-
 import { foldForSearch, readingsOf } from '../search/search.service.ts';
 import { statusOverridesByKpi } from '../staff/staff-notes.service.ts';
 import type { Executor } from '../storage/database.ts';
-import { replaceCitySummaries, cityRevision, type CitySummaryRows } from './summary.repository.ts';
+import { replaceCitySummaries, cityRevision, kpiPageKeys, type CitySummaryRows } from './summary.repository.ts';
 import type { KpiSummariesTable, KpiSummaryNodesTable, KpiSummaryTargetsTable, SearchEntriesTable, SummarySeriesJson, SummaryTargetJson } from './summary.table.ts';
 
 /**
@@ -102,7 +102,11 @@ export function citySummaryRows(data: CityData, analyser?: JapaneseAnalyser, kpi
     return { city_id: cityId, plan_id: plan.id, model_json: planPageModelJson(model), table_json: JSON.stringify(planPageOwnRowsOf(data, plan)), outline_json: plansFolded(model) ? JSON.stringify(planPageOutlineOf(model)) : null };
   });
   // Each KPI's page as rendered (kpi-page.model.ts), when the reader renders them.
-  const pages = (kpiPages?.pages ?? []).map((p) => ({ city_id: cityId, kpi_id: p.kpiId, lang: p.lang, title: p.title, city_name: p.cityName, embed_title: p.embedTitle, main_before: p.before, main_after: p.after, rendered_by: kpiPages!.renderedBy }));
+  const pages = kpiPages && {
+    renderedBy: kpiPages.renderedBy,
+    keys: kpiPages.keys,
+    rows: kpiPages.pages.map((p) => ({ city_id: cityId, kpi_id: p.kpiId, lang: p.lang, title: p.title, city_name: p.cityName, embed_title: p.embedTitle, main_before: p.before, main_after: p.after, rendered_by: kpiPages.renderedBy, input_key: kpiPages.keys.get(p.kpiId)! })),
+  };
   return { kpis, targets, entries, nodes, page: { city_id: cityId, page_json: JSON.stringify(cityPageSummaryOf(data)) }, plans, kpiPages: pages };
 }
 
@@ -120,17 +124,23 @@ const finite = (x: number | null | undefined): number | null => (x === null || x
 export interface PublicCityReader {
   /** The city's public data holding every write up to `revision` (a view held from before it is read again); null for an unknown city. */
   getAtRevision(cityId: string, revision: number): Promise<CityData | null>;
+  /** The version of the code that renders the KPI pages ({@link kpiPagesOf}); undefined when this reader renders none. */
+  readonly kpiPageVersion?: string | undefined;
   /**
-   * The KPI pages of the city to keep with its summaries, rendered from that data (every public
-   * KPI whose page depends on nothing but it, in both languages); absent or none when this
-   * reader renders no pages (their KPI pages are then read as before).
+   * The KPI pages of the city to keep with its summaries, from that data (every public KPI whose
+   * page depends on nothing but it): each one's input key, and its pages in both languages
+   * rendered when its key is not the one in `previous` (the keys kept now, by KPI). Absent, or
+   * undefined, when this reader renders no pages (their KPI pages are then read as before).
    */
-  kpiPagesOf?(data: CityData): Promise<RenderedKpiPages | undefined>;
+  kpiPagesOf?(data: CityData, previous: ReadonlyMap<string, string>): Promise<RenderedKpiPages | undefined>;
 }
 
 /** A city's KPI pages as a reader rendered them, with the version of the code that did (src/source-version.ts). */
 export interface RenderedKpiPages {
   readonly renderedBy: string;
+  /** The input key of every KPI page to keep, by KPI. */
+  readonly keys: ReadonlyMap<string, string>;
+  /** The pages rendered anew (their keys changed). */
   readonly pages: readonly KpiPageParts[];
 }
 
@@ -145,6 +155,8 @@ export async function refreshCitySummaries(db: Executor, reader: PublicCityReade
   const revision = await cityRevision(db, cityId);
   const data = await reader.getAtRevision(cityId, revision);
   if (!data) return false;
-  const kpiPages = await reader.kpiPagesOf?.(data);
+  // The pages whose input is unchanged since the last rebuild are kept, not rendered again.
+  const version = reader.kpiPageVersion;
+  const kpiPages = version === undefined ? undefined : await reader.kpiPagesOf?.(data, await kpiPageKeys(db, cityId, version));
   return replaceCitySummaries(db, cityId, revision, citySummaryRows(data, await loadJapaneseAnalyser(), kpiPages));
 }

@@ -114,6 +114,8 @@ export interface KpiPageSummariesTable {
   main_after: string;
   /** The version of the code that rendered the page (src/source-version.ts): read only by processes running the same code. */
   rendered_by: string;
+  /** A hash of everything the page was rendered from (web/kpi-page-renderer.ts): a rebuild keeps the row while it is unchanged. */
+  input_key: string;
 }
 
 /** `kpi_summaries.series_json`: per actual [ISO time point, value] or [ISO time point, value, decimals]. */

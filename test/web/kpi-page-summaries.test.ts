@@ -2,9 +2,10 @@ import { sql } from 'kysely';
 import { expect, it } from 'vitest';
 import { CityDataStore } from '../../src/cities/city-data.store.ts';
 import { openKpiPageSummary } from '../../src/kpis/kpi-page.service.ts';
+import { kpiPageKeys } from '../../src/summaries/summary.repository.ts';
 import { platformFedKpis } from '../../src/partners/partner-kpi.service.ts';
 import { createApp } from '../../src/web/app.tsx';
-import { renderKpiPageSummaries } from '../../src/web/views/kpi.view.tsx';
+import { kpiPageRenderer } from '../../src/web/kpi-page-renderer.ts';
 import { sourceVersion } from '../../src/source-version.ts';
 import { largeCity } from '../fixtures/large-city.ts';
 import { describeStaffApp, type StaffTestApp } from '../support/staff-app.ts';
@@ -21,7 +22,8 @@ import { StaffClient } from './staff-helpers.ts';
  * KPIs, the seeds' partner-platform-bound KPIs, which keep no page and take the path of today);
  * unknown KPIs, another city's KPI, a hidden KPI and an unknown city answer 404 on both. A staff
  * write shows at once (the summaries are stale: the KPI's view answers), then from the rebuilt
- * summaries; another process's write likewise. Only pages the running code rendered are served.
+ * summaries, rendering again only the pages whose input changed; another process's write
+ * likewise. Only pages the running code rendered are served.
  * On PGlite and PostgreSQL.
  */
 
@@ -69,7 +71,7 @@ async function compare(t: StaffTestApp, cityIds: readonly string[]): Promise<num
 /** Whether the KPI's page in `lang` is read from the summaries by a process (of this code) that holds nothing. */
 async function fromSummaries(t: StaffTestApp, cityId: string, kpiId: string, lang: 'ja' | 'en' = 'ja'): Promise<boolean> {
   const other = new CityDataStore(t.ctx.db);
-  other.renderKpiPagesWith(renderKpiPageSummaries, sourceVersion());
+  other.renderKpiPagesWith(kpiPageRenderer, sourceVersion());
   return (await openKpiPageSummary(t.ctx.db, other, cityId, kpiId, lang)) !== undefined;
 }
 
@@ -135,6 +137,8 @@ describeStaffApp(
       for (const p of [path, `${path}?lang=en`]) expect(await (await summaries.request(p)).text()).toContain(JUSTIFICATION);
       const staff = new StaffClient(createApp({ db: ctx.db, store: ctx.store, staff: ctx.staff }));
       expect((await staff.login('cp-sec')).status).toBe(303);
+      const keysBefore = await kpiPageKeys(ctx.db, 'ichinoseki', sourceVersion());
+      expect(keysBefore.size).toBeGreaterThan(3);
       const kpiPage = `/staff/cities/ichinoseki/kpis/${OVERRIDDEN_KPI}`;
       await staff.get(kpiPage);
       const justification = 'KPIページで書き込み直後の表示を確かめる理由。';
@@ -151,6 +155,24 @@ describeStaffApp(
       // Rebuilt: the summaries answer, with the write, in both languages.
       expect(await fromSummaries(t(), 'ichinoseki', OVERRIDDEN_KPI)).toBe(true);
       for (const p of [path, `${path}?lang=en`]) expect(await (await summaries.request(p)).text()).toContain(justification);
+      expect(await compare(t(), ['ichinoseki'])).toBeGreaterThan(40);
+      // The rebuild rendered again only the written KPI's pages: every other key is unchanged.
+      const keysAfter = await kpiPageKeys(ctx.db, 'ichinoseki', sourceVersion());
+      expect([...keysAfter.keys()].filter((id) => keysAfter.get(id) !== keysBefore.get(id))).toEqual([OVERRIDDEN_KPI]);
+      const again = (await ctx.store.kpiPagesOf((await ctx.store.get('ichinoseki'))!, keysBefore))!;
+      expect(again.pages.map((p) => `${p.kpiId} ${p.lang}`)).toEqual([`${OVERRIDDEN_KPI} ja`, `${OVERRIDDEN_KPI} en`]);
+      // A plan title shows on the pages of the KPIs it holds: their keys change, the pages follow.
+      const plan = (await ctx.store.get('ichinoseki'))!.plans.find((p) => p.nodes.length > 0)!;
+      const planKpis = new Set([...JSON.stringify(plan).matchAll(/"kpiId":"([^"]+)"/g)].map((m) => m[1]!));
+      const planTitle = `${plan.title}（KPIページの確認）`;
+      await sql`update plans set title = ${planTitle} where city_id = 'ichinoseki' and slug = ${plan.id}`.execute(ctx.db);
+      ctx.store.invalidate('ichinoseki');
+      await ctx.store.settled();
+      const keysPlan = await kpiPageKeys(ctx.db, 'ichinoseki', sourceVersion());
+      const changed = [...keysPlan.keys()].filter((id) => keysPlan.get(id) !== keysAfter.get(id));
+      expect(changed.length).toBeGreaterThan(0);
+      for (const id of changed) expect(planKpis.has(id), id).toBe(true);
+      expect(await (await summaries.request(`/cities/ichinoseki/kpis/${changed[0]}`)).text()).toContain(planTitle);
       expect(await compare(t(), ['ichinoseki'])).toBeGreaterThan(40);
     }, 600_000);
 

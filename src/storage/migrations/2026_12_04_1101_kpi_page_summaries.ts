@@ -10,7 +10,9 @@ import type { Kysely } from 'kysely';
  *   before and after the chart's take-away links (drawn per process: they read its PUBLIC_URL),
  *   the embed title those links use, the KPI's and the city's names in that language (the frame's
  *   title and breadcrumbs), and `rendered_by`, the version of the code that rendered it
- *   (src/source-version.ts): a process reads only pages its own code rendered.
+ *   (src/source-version.ts): a process reads only pages its own code rendered; `input_key` a
+ *   hash of what the page was rendered from, so a rebuild renders again only the pages whose
+ *   data changed (a staff entry changes one KPI's page of some 300) and keeps the others.
  *   summaries/kpi-page.model.ts KpiPageParts.
  *
  * Existing summaries lack these rows: a KPI page without its row takes the path it took before
@@ -31,6 +33,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('main_before', 'text', (c) => c.notNull())
     .addColumn('main_after', 'text', (c) => c.notNull())
     .addColumn('rendered_by', 'text', (c) => c.notNull())
+    .addColumn('input_key', 'text', (c) => c.notNull())
     .addPrimaryKeyConstraint('kpi_page_summaries_pk', ['city_id', 'kpi_id', 'lang'])
     .execute();
 }

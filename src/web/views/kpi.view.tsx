@@ -9,8 +9,7 @@ import type { PreciseValue } from '../../core/kpi/kpi.ts';
 import type { TimePoint } from '../../core/time/time-point.ts';
 import { formatTimePointWareki } from '../../core/notation/index.ts';
 import { timePointEnd } from '../../core/time/time-point.ts';
-import { buildKpiDetail, type KpiDetail, type PrintedFigure } from '../../kpis/kpi-detail.service.ts';
-import type { CityData } from '../../core/city/city.ts';
+import type { KpiDetail, PrintedFigure } from '../../kpis/kpi-detail.service.ts';
 import { formatTokyoDateTime } from '../../core/time/clock.ts';
 import { kpiChartSeries } from '../charts/kpi-chart-model.ts';
 import { renderKpiChart, type KpiChartInput } from '../charts/kpi-time-series.chart.ts';
@@ -79,15 +78,6 @@ export function kpiPageSummaryParts(detail: KpiDetail, lang: Lang): KpiPageParts
   const { kpi, data } = detail;
   const parts = kpiMainParts(ctx, detail);
   return { cityId: data.city.id, kpiId: kpi.id, lang, title: localized(ctx, kpi.name, kpi.nameEn), cityName: localized(ctx, data.city.name, data.city.nameEn), ...parts };
-}
-
-/**
- * A KPI's page in both languages for its city's summaries, from the city's public view (none for
- * a KPI not in it): the renderer the app context gives the store (cities/city-data.store.ts).
- */
-export function renderKpiPageSummaries(data: CityData, kpiId: string): KpiPageParts[] {
-  const detail = buildKpiDetail(data, kpiId);
-  return detail ? (['ja', 'en'] as const).map((lang) => kpiPageSummaryParts(detail, lang)) : [];
 }
 
 /** The KPI page's trail: home, the city, its KPI list. */
