@@ -132,7 +132,7 @@ export const NO_PERSONAL_DATA: Readonly<Record<string, readonly string[]>> = {
   kpi_summary_nodes: ['city_id', 'node', 'kpi_id'],
   city_page_summaries: ['city_id', 'page_json'],
   plan_page_summaries: ['city_id', 'plan_id', 'model_json', 'table_json', 'outline_json'],
-  kpi_page_summaries: ['city_id', 'kpi_id', 'lang', 'title', 'city_name', 'embed_title', 'main_before', 'main_after', 'rendered_by'],
+  kpi_page_summaries: ['city_id', 'kpi_id', 'lang', 'title', 'city_name', 'embed_title', 'main_before', 'main_after', 'rendered_by', 'input_key'],
   kpi_summary_targets: ['city_id', 'kpi_id', 'target'],
   goal_city_counts: ['city_id', 'status', 'prefecture'],
   sdg_counts: ['prefecture', 'target', 'status'],
