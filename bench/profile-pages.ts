@@ -132,7 +132,7 @@ async function measured(file: string | null, n: number, request: (i: number) => 
 
 for (const [name, path] of Object.entries(pages)) {
   // `--only=kpi_N` names a generated city's page whatever its size.
-  if (only && !only.includes(name) && !only.includes(name.replace(/_\d+$/, "_N"))) continue;
+  if (only && !only.includes(name) && !only.includes(name.replace(/_\d+$/, '_N'))) continue;
   const first = await app.request(path);
   if (first.status !== 200) throw new Error(`${path}: ${first.status}`);
   const body = await first.text();
