@@ -105,9 +105,12 @@ export async function openAppContext(
       purpose === 'serve' && opened.dialect === 'postgres' && config.databaseUrl
         ? await listenForChanges(config.databaseUrl, (cityId) => store.forget(cityId), () => store.forget())
         : async () => {};
+    // Pages another version of the code rendered (a deploy) are rendered again meanwhile.
+    const stopKpiPages = purpose === 'serve' ? store.startKpiPageCatchUp((n, s) => announce(`michishirube: rendered the KPI pages of ${n} cities in ${s} s`)) : async () => {};
     const stopJob =
       purpose === 'serve' ? startReminderJob(opened.db, store, { reminderDays: staff.reminderDays, smtp: staff.smtp, log: announce, clock }) : async () => {};
     const close = async () => {
+      await stopKpiPages();
       await stopJob();
       await stopListening();
       // The last writes' revisions, summaries and notifications go out before the database closes.

@@ -3,8 +3,8 @@ import type { City, CityData, StatusOverride, YearlyCommentary } from '../core/c
 import { LRUCache } from 'lru-cache';
 import type { KpiPageParts } from '../summaries/kpi-page.model.ts';
 import type { Database } from '../storage/database.ts';
-import { bumpCityRevision, cityRevision, notifyCityChanged, staleSummaryCityIds } from '../summaries/summary.repository.ts';
-import { refreshCitySummaries, type RenderedKpiPages } from '../summaries/summary.service.ts';
+import { bumpCityRevision, cityRevision, kpiPagesStaleCityIds, notifyCityChanged, staleSummaryCityIds } from '../summaries/summary.repository.ts';
+import { refreshCitySummaries, refreshKpiPages, type RenderedKpiPages } from '../summaries/summary.service.ts';
 import { listCities, loadCityView, loadKpiView } from './city-data.service.ts';
 import { markStable } from '../cities/city-view-memo.ts';
 import { approximateCityBytes } from '../core/city/city-size.ts';
@@ -356,6 +356,45 @@ export class CityDataStore {
     for (const cityId of await staleSummaryCityIds(this.db)) if (await refreshCitySummaries(this.db, this, cityId)) n++;
     if (n > 0) this.crossCityVersion++;
     return n;
+  }
+
+  /**
+   * Renders the KPI pages of the cities whose summaries are as new as their data but whose pages
+   * another version of the code rendered, or none (after a deploy, or migration 2026_12_04_1101):
+   * until then their KPI pages are read from the KPI's view, as before. One city at a time, a few
+   * KPIs a turn, until `stopped()` is true. A city written meanwhile is left to its own rebuild.
+   * Returns how many cities got their pages.
+   */
+  async catchUpKpiPages(stopped: () => boolean = () => false): Promise<number> {
+    const version = this.kpiPageVersion;
+    if (version === undefined) return 0;
+    let n = 0;
+    for (const cityId of await kpiPagesStaleCityIds(this.db, version)) {
+      if (stopped()) break;
+      if (await refreshKpiPages(this.db, this, cityId)) n++;
+    }
+    return n;
+  }
+
+  /**
+   * Runs {@link catchUpKpiPages} in the background (a serving process, so a start never waits for
+   * some hundred thousand pages), telling `done` how many cities it rendered and in how many
+   * seconds when any; an error goes to the store's error report. The function returned stops it
+   * after the city in hand and resolves once it has stopped.
+   */
+  startKpiPageCatchUp(done: (cities: number, seconds: number) => void = () => {}): () => Promise<void> {
+    let stop = false;
+    const started = performance.now();
+    const running = this.catchUpKpiPages(() => stop).then(
+      (n) => {
+        if (n > 0) done(n, Math.round((performance.now() - started) / 100) / 10);
+      },
+      (e: unknown) => this.onSignalError(e),
+    );
+    return async () => {
+      stop = true;
+      await running;
+    };
   }
 
   /**

@@ -120,7 +120,7 @@ export const PERSONAL_DATA: readonly PersonalDataColumn[] = [
 export const NO_PERSONAL_DATA: Readonly<Record<string, readonly string[]>> = {
   change_log: ['action', 'entity', 'entity_id', 'city_id'],
   cities: ['id', 'name', 'name_en', 'prefecture', 'prefecture_en', 'description', 'local_government_code', 'open_data_licence'],
-  city_revisions: ['city_id'],
+  city_revisions: ['city_id', 'kpi_pages_by'],
   departments: ['city_id', 'slug', 'name', 'name_en'],
   entry_rounds: ['city_id', 'deadline'],
   kpi_commentaries: ['body'],

@@ -31,6 +31,37 @@ async function replaceKpiPages(trx: Executor, cityId: string, pages: CitySummary
   for (let i = 0; i < rows.length; i += KPI_PAGE_BATCH) {
     await t.insertInto('kpi_page_summaries').values(rows.slice(i, i + KPI_PAGE_BATCH)).onConflict((oc) => oc.columns(['city_id', 'kpi_id', 'lang']).doNothing()).execute();
   }
+  await t.updateTable('city_revisions').set({ kpi_pages_by: pages?.renderedBy ?? null }).where('city_id', '=', cityId).execute();
+}
+
+/**
+ * Replaces a city's KPI pages alone (see {@link replaceCitySummaries}), rendered from its data at
+ * `revision`, when its summaries are of that revision still; false, writing nothing, when they are
+ * not (a write came in meanwhile: its rebuild renders the pages with the rest).
+ */
+export async function replaceKpiPagesAt(db: Executor, cityId: string, revision: number, pages: NonNullable<CitySummaryRows['kpiPages']>): Promise<boolean> {
+  return inTransaction(db, async (trx) => {
+    const current = await summaryDb(trx).selectFrom('city_revisions').select(['revision', 'summarized_revision']).where('city_id', '=', cityId).forUpdate().executeTakeFirst();
+    if (!current || Number(current.revision) !== revision || Number(current.summarized_revision) !== revision) return false;
+    await replaceKpiPages(trx, cityId, pages);
+    return true;
+  });
+}
+
+/**
+ * Ids of cities whose summaries are as new as their data but whose KPI pages `version` (the
+ * code's, src/source-version.ts) did not render: rendered by another version, or never (a city
+ * summarised before migration 2026_12_04_1101, or by a process that renders none). In id order.
+ */
+export async function kpiPagesStaleCityIds(db: Executor, version: string): Promise<string[]> {
+  const rows = await summaryDb(db)
+    .selectFrom('city_revisions')
+    .select('city_id')
+    .whereRef('summarized_revision', '>=', 'revision')
+    .where((eb) => eb.or([eb('kpi_pages_by', 'is', null), eb('kpi_pages_by', '<>', version)]))
+    .orderBy('city_id')
+    .execute();
+  return rows.map((r) => r.city_id);
 }
 
 /**

@@ -16,7 +16,7 @@ import { loadJapaneseAnalyser, type JapaneseAnalyser } from '../search/japanese-
 import { foldForSearch, readingsOf } from '../search/search.service.ts';
 import { statusOverridesByKpi } from '../staff/staff-notes.service.ts';
 import type { Executor } from '../storage/database.ts';
-import { replaceCitySummaries, cityRevision, kpiPageKeys, type CitySummaryRows } from './summary.repository.ts';
+import { replaceCitySummaries, replaceKpiPagesAt, cityRevision, kpiPageKeys, type CitySummaryRows } from './summary.repository.ts';
 import type { KpiSummariesTable, KpiSummaryNodesTable, KpiSummaryTargetsTable, SearchEntriesTable, SummarySeriesJson, SummaryTargetJson } from './summary.table.ts';
 
 /**
@@ -101,13 +101,16 @@ export function citySummaryRows(data: CityData, analyser?: JapaneseAnalyser, kpi
     const model = planPageModelOf(data, plan);
     return { city_id: cityId, plan_id: plan.id, model_json: planPageModelJson(model), table_json: JSON.stringify(planPageOwnRowsOf(data, plan)), outline_json: plansFolded(model) ? JSON.stringify(planPageOutlineOf(model)) : null };
   });
-  // Each KPI's page as rendered (kpi-page.model.ts), when the reader renders them.
-  const pages = kpiPages && {
+  return { kpis, targets, entries, nodes, page: { city_id: cityId, page_json: JSON.stringify(cityPageSummaryOf(data)) }, plans, kpiPages: kpiPages && kpiPageRows(cityId, kpiPages) };
+}
+
+/** Each KPI's page as rendered (kpi-page.model.ts), as the summaries keep it. */
+function kpiPageRows(cityId: string, kpiPages: RenderedKpiPages): NonNullable<CitySummaryRows['kpiPages']> {
+  return {
     renderedBy: kpiPages.renderedBy,
     keys: kpiPages.keys,
     rows: kpiPages.pages.map((p) => ({ city_id: cityId, kpi_id: p.kpiId, lang: p.lang, title: p.title, city_name: p.cityName, embed_title: p.embedTitle, main_before: p.before, main_after: p.after, rendered_by: kpiPages.renderedBy, input_key: kpiPages.keys.get(p.kpiId)! })),
   };
-  return { kpis, targets, entries, nodes, page: { city_id: cityId, page_json: JSON.stringify(cityPageSummaryOf(data)) }, plans, kpiPages: pages };
 }
 
 /** The public actuals after the baseline, in time order (what the compare page indexes to the baseline). */
@@ -159,4 +162,20 @@ export async function refreshCitySummaries(db: Executor, reader: PublicCityReade
   const version = reader.kpiPageVersion;
   const kpiPages = version === undefined ? undefined : await reader.kpiPagesOf?.(data, await kpiPageKeys(db, cityId, version));
   return replaceCitySummaries(db, cityId, revision, citySummaryRows(data, await loadJapaneseAnalyser(), kpiPages));
+}
+
+/**
+ * Renders one city's KPI pages alone, from its public data at the revision its summaries hold,
+ * when the reader renders pages (the pages of KPIs whose input key this version of the code
+ * already kept are kept). Returns whether pages were written: false when the reader renders none,
+ * the city is unknown, or a write came in meanwhile (its rebuild renders them).
+ */
+export async function refreshKpiPages(db: Executor, reader: PublicCityReader, cityId: string): Promise<boolean> {
+  const version = reader.kpiPageVersion;
+  if (version === undefined || !reader.kpiPagesOf) return false;
+  const revision = await cityRevision(db, cityId);
+  const data = await reader.getAtRevision(cityId, revision);
+  if (!data) return false;
+  const pages = await reader.kpiPagesOf(data, await kpiPageKeys(db, cityId, version));
+  return pages !== undefined && (await replaceKpiPagesAt(db, cityId, revision, kpiPageRows(cityId, pages)));
 }

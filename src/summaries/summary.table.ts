@@ -10,6 +10,8 @@ export interface CityRevisionsTable {
   revision: ColumnType<string | number, number | undefined, number>;
   summarized_revision: ColumnType<string | number, number | undefined, number>;
   changed_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  /** The version of the code that last rendered the city's KPI pages (src/source-version.ts); null: never (kpi_page_summaries). */
+  kpi_pages_by: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 /** `kpi_summaries`: one public KPI as the cross-city pages list it. */

@@ -217,6 +217,50 @@ describeStaffApp(
       expect(await bare.kpiPagesOf(kanazawa)).toBeUndefined();
       expect(await openKpiPageSummary(ctx.db, bare, 'kanazawa', kpiId, 'ja', 'summaries')).toBeUndefined();
     });
+
+    it('renders in the background the pages another version of the code rendered, or none (a deploy, the migration), skipping a city written meanwhile; stops when told', async () => {
+      const { ctx } = t();
+      const { data, summaries } = apps(t());
+      const version = sourceVersion();
+      const rowsBy = async (cityId: string) => (await sql<{ rendered_by: string; n: number }>`select rendered_by, count(*)::int as n from kpi_page_summaries where city_id = ${cityId} group by rendered_by`.execute(ctx.db)).rows;
+      const pagesBy = async () => Object.fromEntries((await sql<{ city_id: string; kpi_pages_by: string | null }>`select city_id, kpi_pages_by from city_revisions order by city_id`.execute(ctx.db)).rows.map((r) => [r.city_id, r.kpi_pages_by]));
+      await ctx.store.settled();
+      // As built: every city's pages by this code; nothing to catch up.
+      expect(Object.values(await pagesBy()).every((v) => v === version)).toBe(true);
+      expect(await ctx.store.catchUpKpiPages()).toBe(0);
+      const kanazawaKpis = (await ctx.store.get('kanazawa'))!.kpis.length;
+      const kpiId = (await publicKpis(t(), 'kanazawa'))[0]!;
+      const tsukubaKpi = (await publicKpis(t(), 'tsukuba'))[0]!;
+      // Another version rendered kanazawa's pages (a deploy); ichinoseki's were never rendered (the migration); tsukuba too, but it is written meanwhile.
+      await sql`update kpi_page_summaries set rendered_by = 'another-version' where city_id = 'kanazawa'`.execute(ctx.db);
+      await sql`update city_revisions set kpi_pages_by = 'another-version' where city_id = 'kanazawa'`.execute(ctx.db);
+      await sql`delete from kpi_page_summaries where city_id in ('ichinoseki', 'tsukuba')`.execute(ctx.db);
+      await sql`update city_revisions set kpi_pages_by = null where city_id in ('ichinoseki', 'tsukuba')`.execute(ctx.db);
+      await sql`update city_revisions set revision = revision + 1 where city_id = 'tsukuba'`.execute(ctx.db);
+      expect(await fromSummaries(t(), 'kanazawa', kpiId)).toBe(false);
+      // Stopped at once: nothing rendered.
+      expect(await ctx.store.catchUpKpiPages(() => true)).toBe(0);
+      expect(await rowsBy('ichinoseki')).toEqual([]);
+      // Kanazawa and Ichinoseki get this code's pages, every public KPI in both languages; the pages give the same bytes.
+      expect(await ctx.store.catchUpKpiPages()).toBe(2);
+      expect(await rowsBy('kanazawa')).toEqual([{ rendered_by: version, n: kanazawaKpis * 2 }]);
+      expect((await rowsBy('ichinoseki'))[0]).toMatchObject({ rendered_by: version });
+      expect(await fromSummaries(t(), 'kanazawa', kpiId)).toBe(true);
+      expect(await expectSameAnswers(data, summaries, addresses('kanazawa', [kpiId]))).toBe(4);
+      // Tsukuba, written and not yet summarised, is left to its rebuild, which renders its pages.
+      expect(await rowsBy('tsukuba')).toEqual([]);
+      expect(await fromSummaries(t(), 'tsukuba', tsukubaKpi)).toBe(false);
+      expect(await ctx.store.catchUpSummaries()).toBe(1);
+      expect(await fromSummaries(t(), 'tsukuba', tsukubaKpi)).toBe(true);
+      expect(Object.values(await pagesBy()).every((v) => v === version)).toBe(true);
+      // In the background (as a serving process runs it): reports what it rendered; stopping waits for it.
+      await sql`update city_revisions set kpi_pages_by = null where city_id = 'kanazawa'`.execute(ctx.db);
+      let stop = async () => {};
+      const reported = new Promise<number>((resolve) => (stop = ctx.store.startKpiPageCatchUp((n) => resolve(n))));
+      expect(await reported).toBe(1);
+      await stop();
+      expect((await pagesBy())['kanazawa']).toBe(version);
+    });
   },
   async (t) => {
     await setUpPublicStates(t, big);

@@ -15,12 +15,16 @@ import type { Kysely } from 'kysely';
  *   data changed (a staff entry changes one KPI's page of some 300) and keeps the others.
  *   summaries/kpi-page.model.ts KpiPageParts.
  *
+ * - `city_revisions.kpi_pages_by`: the version of the code that last rendered the city's KPI
+ *   pages (null: never). A serving process renders in the background the pages of cities whose
+ *   pages another version rendered, or none (CityDataStore.catchUpKpiPages).
+ *
  * Existing summaries lack these rows: a KPI page without its row takes the path it took before
- * (the KPI's view read for it alone) until the city's next rebuild writes them, so no city is
- * rebuilt for it at start. Append-only: never edit this file once it has landed.
+ * (the KPI's view read for it alone) until the pages are rendered, so no start waits for them.
+ * Append-only: never edit this file once it has landed.
  */
 
-/** Adds the table (empty). */
+/** Adds the table (empty) and the column (null). */
 export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema
     .createTable('kpi_page_summaries')
@@ -36,4 +40,5 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('input_key', 'text', (c) => c.notNull())
     .addPrimaryKeyConstraint('kpi_page_summaries_pk', ['city_id', 'kpi_id', 'lang'])
     .execute();
+  await db.schema.alterTable('city_revisions').addColumn('kpi_pages_by', 'text').execute();
 }
