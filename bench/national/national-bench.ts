@@ -8,8 +8,12 @@
  * years → the change signal that bumps the city's revision and rebuilds its summaries), all in
  * one process (the bulk path), not one CLI process per file.
  */
+import { execFile } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
 import { startPostgresServer } from '../../test/support/postgres-server.ts';
@@ -137,6 +141,10 @@ async function measure(
   // first start after such an upgrade does, so the server start below is timed as a restart.
   const catchUp = await catchUpSummaries(pg.url);
   if (catchUp.cities > 0) log(`national: ${catchUp.cities} cities' summaries rebuilt in ${catchUp.seconds} s`);
+  // Likewise the KPI pages of another version of the code (a serving process renders them in the
+  // background: measured with them, the pages are those a server serves once it has caught up).
+  const kpiPageCatchUp = await catchUpKpiPages(pg.url);
+  if (kpiPageCatchUp.cities > 0) log(`national: ${kpiPageCatchUp.cities} cities' KPI pages rendered in ${kpiPageCatchUp.seconds} s`);
   // ---- Start (as after a restart: nothing cached, summaries already in the database)
   log('national: starting the app server…');
   const server = await startBenchServer({ DATABASE_URL: pg.url, SEED: 'false' });
@@ -234,6 +242,7 @@ async function measure(
       'national.import_ms_per_city': { mean: round(importMs.reduce((s, x) => s + x, 0) / n), p50: percentile(sortedImport, 50), p95: percentile(sortedImport, 95), max: round(sortedImport.at(-1) ?? NaN) },
       'national.server_start_ms': round(server.startMs),
       'national.summary_catch_up': catchUp,
+      'national.kpi_page_catch_up': kpiPageCatchUp,
       'national.first_request_ms': Math.max(...Object.values(firstRequests)),
       'national.first_requests_ms': firstRequests,
       'national.p50_ms_10': p50At10,
@@ -307,6 +316,20 @@ async function catchUpSummaries(databaseUrl: string): Promise<{ cities: number; 
   } finally {
     await ctx.close();
   }
+}
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const execFileAsync = promisify(execFile);
+
+/** {@link catchUpSummaries} for the KPI pages: bench/national/render-kpi-pages.ts, one process per core. */
+async function catchUpKpiPages(databaseUrl: string): Promise<{ cities: number; seconds: number }> {
+  const t = performance.now();
+  const count = availableParallelism();
+  const shares = await Promise.all(
+    Array.from({ length: count }, (_, i) => execFileAsync(process.execPath, ['bin/run-ts.mjs', 'bench/national/render-kpi-pages.ts', databaseUrl, String(i), String(count)], { cwd: ROOT, maxBuffer: 1 << 20 })),
+  );
+  const cities = shares.reduce((n, s) => n + (JSON.parse(s.stdout.trim().split('\n').pop()!) as { cities: number }).cities, 0);
+  return { cities, seconds: round((performance.now() - t) / 1000) };
 }
 
 async function analyzeDatabase(databaseUrl: string): Promise<void> {

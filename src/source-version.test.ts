@@ -1,0 +1,25 @@
+import { relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { sourceFilesOf, sourceVersion } from './source-version.ts';
+
+const SRC = fileURLToPath(new URL('.', import.meta.url));
+
+describe('the version of the code that renders the kept KPI pages', () => {
+  const files = sourceFilesOf('web/kpi-page-renderer.ts').map((f) => relative(SRC, f));
+
+  it('follows the imports that run: the view, its frame, the catalogs, the number writer and the KPI maths', () => {
+    for (const f of ['web/kpi-page-renderer.ts', 'web/views/kpi.view.tsx', 'web/views/layout.tsx', 'i18n/messages.ts', 'i18n/number-format.ts', 'core/kpi/achievement.ts']) expect(files).toContain(f);
+  });
+
+  it('leaves out what cannot change the page: the routes, the page cache, the commands, the migrations, and modules imported for their types only', () => {
+    for (const f of ['web/page-cache.ts', 'web/routes/kpi.routes.tsx', 'kpis/kpi-edit.command.ts', 'storage/migrate.ts', 'cities/city-data.store.ts']) expect(files).not.toContain(f);
+    expect(files.every((f) => !f.endsWith('.test.ts'))).toBe(true);
+  });
+
+  it('is one stable value per process', () => {
+    expect(sourceVersion()).toMatch(/^[\w-]{22}$/);
+    expect(sourceVersion()).toBe(sourceVersion('web/kpi-page-renderer.ts'));
+    expect(sourceVersion('web/page-cache.ts')).not.toBe(sourceVersion());
+  });
+});
