@@ -22,4 +22,12 @@ describe('the version of the code that renders the kept KPI pages', () => {
     expect(sourceVersion()).toBe(sourceVersion('web/kpi-page-renderer.ts'));
     expect(sourceVersion('web/page-cache.ts')).not.toBe(sourceVersion());
   });
+
+  it('names the runtime too: numbers and dates are written by Intl, whose output the ICU and CLDR data of the Node.js release decide', () => {
+    const runtime = { ...process.versions };
+    expect(sourceVersion('web/kpi-page-renderer.ts', runtime)).toBe(sourceVersion());
+    for (const part of ['node', 'icu', 'cldr', 'unicode', 'tz'] as const) {
+      expect(sourceVersion('web/kpi-page-renderer.ts', { ...runtime, [part]: `${runtime[part] ?? ''}-other` }), part).not.toBe(sourceVersion());
+    }
+  });
 });

@@ -5,25 +5,35 @@ import { fileURLToPath } from 'node:url';
 
 const SRC = fileURLToPath(new URL('.', import.meta.url));
 const LOCKFILE = join(SRC, '..', 'package-lock.json');
+const TSCONFIG = join(SRC, '..', 'tsconfig.json');
 
 const versions = new Map<string, string>();
+
+/** The parts of the Node.js release that decide what the renderer writes: Intl (numbers, dates) follows its ICU, CLDR, Unicode and time-zone data. */
+const RUNTIME_PARTS = ['node', 'icu', 'cldr', 'unicode', 'tz'] as const;
 
 /**
  * A fingerprint of the code that `entry` (a module under src/, e.g. `web/kpi-page-renderer.ts`)
  * runs: every source file it reaches through relative imports that run ({@link sourceFilesOf}:
- * code, views, message catalogs), and the locked versions of the dependencies (package-lock.json:
- * a new version of the JSX renderer may change the HTML). The same in every process running the same code; what rendered
- * output kept in the database is marked with (the KPI pages kept with a city's summaries), so a
- * process never serves HTML another version of that code rendered, while a change elsewhere (a
- * route, the page cache, a command) keeps the pages. Read once per process and entry (tens of ms).
+ * code, views, message catalogs), the locked versions of the dependencies (package-lock.json:
+ * a new version of the JSX renderer may change the HTML), the compiler's settings (tsconfig.json:
+ * how JSX is compiled) and the runtime (`runtime`, this process's `process.versions`: the Node.js
+ * release and its ICU/CLDR data, which write the numbers and dates through Intl). The same in
+ * every process running the same code on the same Node.js; what rendered output kept in the
+ * database is marked with (the KPI pages kept with a city's summaries), so a process never serves
+ * HTML another version of that code or runtime rendered, while a change elsewhere (a route, the
+ * page cache, a command) keeps the pages. Read once per process, entry and runtime (tens of ms).
  */
-export function sourceVersion(entry = 'web/kpi-page-renderer.ts'): string {
-  let version = versions.get(entry);
+export function sourceVersion(entry = 'web/kpi-page-renderer.ts', runtime: NodeJS.ProcessVersions = process.versions): string {
+  const runtimeKey = RUNTIME_PARTS.map((p) => `${p}=${runtime[p] ?? ''}`).join(' ');
+  const cacheKey = `${entry}\u0000${runtimeKey}`;
+  let version = versions.get(cacheKey);
   if (version === undefined) {
     const hash = createHash('sha256');
     for (const file of sourceFilesOf(entry)) hash.update(relative(SRC, file)).update('\u0000').update(readFileSync(file)).update('\u0000');
-    hash.update(existsSync(LOCKFILE) ? readFileSync(LOCKFILE) : 'no lockfile');
-    versions.set(entry, (version = hash.digest('base64url').slice(0, 22)));
+    for (const file of [LOCKFILE, TSCONFIG]) hash.update(existsSync(file) ? readFileSync(file) : `no ${relative(join(SRC, '..'), file)}`).update('\u0000');
+    hash.update(runtimeKey);
+    versions.set(cacheKey, (version = hash.digest('base64url').slice(0, 22)));
   }
   return version;
 }
