@@ -167,7 +167,8 @@ export class CityDataStore {
    * deriver may change any KPI; never those of KPIs a deriver feeds (the partner platform's bound
    * KPIs count today's activities, so their pages are read as before). Renders a few KPIs at a
    * time and lets other work run in between (a city of 300 KPIs is some 600 pages: the rebuild
-   * runs in the serving process after a write).
+   * runs in the serving process after a write). A KPI whose page fails to render is left out
+   * (no row: its page is read as before), the error given to {@link onSignalError}.
    */
   async kpiPagesOf(data: CityData, previous: ReadonlyMap<string, string> = new Map()): Promise<RenderedKpiPages | undefined> {
     if (!this.kpiPageRenderer || this.derivers.some((d) => !d.kpisOf)) return undefined;
@@ -177,12 +178,20 @@ export class CityDataStore {
     const pages: KpiPageParts[] = [];
     let rendered = 0;
     for (const kpi of data.kpis) {
-      const key = derived.has(kpi.id) ? undefined : renderer.keyOf(data, kpi.id);
-      if (key === undefined) continue;
-      keys.set(kpi.id, key);
-      if (previous.get(kpi.id) === key) continue;
-      pages.push(...renderer.render(data, kpi.id));
-      if (++rendered % KPI_PAGES_PER_TURN === 0) await new Promise((resolve) => setImmediate(resolve));
+      if (derived.has(kpi.id)) continue;
+      // A page that fails to render keeps no row (it is read as before, and fails there as it
+      // would have): the city's other pages and the rest of its summaries still land.
+      try {
+        const key = renderer.keyOf(data, kpi.id);
+        if (key === undefined) continue;
+        if (previous.get(kpi.id) !== key) {
+          pages.push(...renderer.render(data, kpi.id));
+          if (++rendered % KPI_PAGES_PER_TURN === 0) await new Promise((resolve) => setImmediate(resolve));
+        }
+        keys.set(kpi.id, key);
+      } catch (e) {
+        this.onSignalError(new Error(`michishirube: the KPI page of ${data.city.id}/${kpi.id} failed to render`, { cause: e }));
+      }
     }
     return { renderedBy: version, keys, pages };
   }
@@ -362,8 +371,9 @@ export class CityDataStore {
    * Renders the KPI pages of the cities whose summaries are as new as their data but whose pages
    * another version of the code rendered, or none (after a deploy, or migration 2026_12_04_1101):
    * until then their KPI pages are read from the KPI's view, as before. One city at a time, a few
-   * KPIs a turn, until `stopped()` is true. A city written meanwhile is left to its own rebuild.
-   * Returns how many cities got their pages.
+   * KPIs a turn, until `stopped()` is true. A city written meanwhile is left to its own rebuild;
+   * one that fails is reported ({@link onSignalError}) and the next taken. Returns how many cities
+   * got their pages.
    */
   async catchUpKpiPages(stopped: () => boolean = () => false): Promise<number> {
     const version = this.kpiPageVersion;
@@ -371,7 +381,12 @@ export class CityDataStore {
     let n = 0;
     for (const cityId of await kpiPagesStaleCityIds(this.db, version)) {
       if (stopped()) break;
-      if (await refreshKpiPages(this.db, this, cityId)) n++;
+      // One city that fails (reported) leaves the others to be caught up.
+      try {
+        if (await refreshKpiPages(this.db, this, cityId)) n++;
+      } catch (e) {
+        this.onSignalError(e);
+      }
     }
     return n;
   }
