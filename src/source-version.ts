@@ -9,11 +9,26 @@ const TSCONFIG = join(SRC, '..', 'tsconfig.json');
 
 const versions = new Map<string, string>();
 
+/**
+ * What a kept KPI page is a function of, besides the stored data: the renderer (the view, its
+ * frame, catalogs, number writers, KPI maths) and the code that builds the city's public view it
+ * renders from (cities/city-data.service.ts: which KPIs, actuals, years and notes the public sees).
+ * A fix to either changes the full path's page at once, so the kept pages must not outlive it.
+ */
+export const KPI_PAGE_SOURCES: readonly string[] = ['web/kpi-page-renderer.ts', 'cities/city-data.service.ts'];
+
+/**
+ * Modules the walk does not follow: the migrations run before any process serves, and one that
+ * changes public data marks the cities' summaries stale as any write does (else every summary
+ * would be stale, not the KPI pages alone); a new migration need not render every page again.
+ */
+const NOT_FOLLOWED = /^storage\/(?:migrate\.ts|migrations\/)/;
+
 /** The parts of the Node.js release that decide what the renderer writes: Intl (numbers, dates) follows its ICU, CLDR, Unicode and time-zone data. */
 const RUNTIME_PARTS = ['node', 'icu', 'cldr', 'unicode', 'tz'] as const;
 
 /**
- * A fingerprint of the code that `entry` (a module under src/, e.g. `web/kpi-page-renderer.ts`)
+ * A fingerprint of the code that `entry` (modules under src/; by default {@link KPI_PAGE_SOURCES})
  * runs: every source file it reaches through relative imports that run ({@link sourceFilesOf}:
  * code, views, message catalogs), the locked versions of the dependencies (package-lock.json:
  * a new version of the JSX renderer may change the HTML), the compiler's settings (tsconfig.json:
@@ -24,9 +39,9 @@ const RUNTIME_PARTS = ['node', 'icu', 'cldr', 'unicode', 'tz'] as const;
  * HTML another version of that code or runtime rendered, while a change elsewhere (a route, the
  * page cache, a command) keeps the pages. Read once per process, entry and runtime (tens of ms).
  */
-export function sourceVersion(entry = 'web/kpi-page-renderer.ts', runtime: NodeJS.ProcessVersions = process.versions): string {
+export function sourceVersion(entry: string | readonly string[] = KPI_PAGE_SOURCES, runtime: NodeJS.ProcessVersions = process.versions): string {
   const runtimeKey = RUNTIME_PARTS.map((p) => `${p}=${runtime[p] ?? ''}`).join(' ');
-  const cacheKey = `${entry}\u0000${runtimeKey}`;
+  const cacheKey = `${[entry].flat().join(' ')}\u0000${runtimeKey}`;
   let version = versions.get(cacheKey);
   if (version === undefined) {
     const hash = createHash('sha256');
@@ -44,15 +59,16 @@ const SPECIFIER = /(?:\bfrom\s*|\bimport\s*\(?\s*)['"](\.{1,2}\/[^'"]+)['"]/g;
 const TYPE_ONLY = /^\s*(?:import|export)\s+type\s[^;]*;/gm;
 
 /**
- * `entry` (a path under src/) and every file it reaches through relative imports, `import type`
- * left out (erased when compiled, such an import runs nothing): absolute paths, sorted.
+ * `entry` (paths under src/) and every file they reach through relative imports, `import type`
+ * left out (erased when compiled, such an import runs nothing), the migrations not followed
+ * ({@link NOT_FOLLOWED}): absolute paths, sorted.
  */
-export function sourceFilesOf(entry: string): string[] {
+export function sourceFilesOf(entry: string | readonly string[]): string[] {
   const seen = new Set<string>();
-  const pending = [resolve(SRC, entry)];
+  const pending = [entry].flat().map((e) => resolve(SRC, e));
   while (pending.length > 0) {
     const file = pending.pop()!;
-    if (seen.has(file) || !existsSync(file)) continue;
+    if (seen.has(file) || !existsSync(file) || NOT_FOLLOWED.test(relative(SRC, file))) continue;
     seen.add(file);
     for (const m of readFileSync(file, 'utf8').replace(TYPE_ONLY, '').matchAll(SPECIFIER)) pending.push(resolve(dirname(file), m[1]!));
   }
