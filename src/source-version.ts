@@ -10,12 +10,21 @@ const TSCONFIG = join(SRC, '..', 'tsconfig.json');
 const versions = new Map<string, string>();
 
 /**
+ * A module the version hashes, with every module it runs (a path under src/), or alone
+ * (`{ alone }`: the file's own text, not what it imports).
+ */
+export type SourceEntry = string | { readonly alone: string };
+
+/**
  * What a kept KPI page is a function of, besides the stored data: the renderer (the view, its
  * frame, catalogs, number writers, KPI maths) and the code that builds the city's public view it
- * renders from (cities/city-data.service.ts: which KPIs, actuals, years and notes the public sees).
- * A fix to either changes the full path's page at once, so the kept pages must not outlive it.
+ * renders from: the city's data (cities/city-data.service.ts), what the public sees of it
+ * (review/publication.service.ts: published years, reviews, notes) and the store's load, which
+ * puts these together (cities/city-data.store.ts, alone: the rest of what it runs is the
+ * summaries' and the caches'). A fix to any changes the full path's page at once, so the kept
+ * pages must not outlive it.
  */
-export const KPI_PAGE_SOURCES: readonly string[] = ['web/kpi-page-renderer.ts', 'cities/city-data.service.ts'];
+export const KPI_PAGE_SOURCES: readonly SourceEntry[] = ['web/kpi-page-renderer.ts', 'cities/city-data.service.ts', 'review/publication.service.ts', { alone: 'cities/city-data.store.ts' }];
 
 /**
  * Modules the walk does not follow: the migrations run before any process serves, and one that
@@ -39,9 +48,9 @@ const RUNTIME_PARTS = ['node', 'icu', 'cldr', 'unicode', 'tz'] as const;
  * HTML another version of that code or runtime rendered, while a change elsewhere (a route, the
  * page cache, a command) keeps the pages. Read once per process, entry and runtime (tens of ms).
  */
-export function sourceVersion(entry: string | readonly string[] = KPI_PAGE_SOURCES, runtime: NodeJS.ProcessVersions = process.versions): string {
+export function sourceVersion(entry: SourceEntry | readonly SourceEntry[] = KPI_PAGE_SOURCES, runtime: NodeJS.ProcessVersions = process.versions): string {
   const runtimeKey = RUNTIME_PARTS.map((p) => `${p}=${runtime[p] ?? ''}`).join(' ');
-  const cacheKey = `${[entry].flat().join(' ')}\u0000${runtimeKey}`;
+  const cacheKey = `${JSON.stringify(entry)}\u0000${runtimeKey}`;
   let version = versions.get(cacheKey);
   if (version === undefined) {
     const hash = createHash('sha256');
@@ -59,18 +68,21 @@ const SPECIFIER = /(?:\bfrom\s*|\bimport\s*\(?\s*)['"](\.{1,2}\/[^'"]+)['"]/g;
 const TYPE_ONLY = /^\s*(?:import|export)\s+type\s[^;]*;/gm;
 
 /**
- * `entry` (paths under src/) and every file they reach through relative imports, `import type`
- * left out (erased when compiled, such an import runs nothing), the migrations not followed
+ * `entry` (paths under src/) and every file they reach through relative imports (of those given
+ * `{ alone }`, the file only), `import type` left out (erased when compiled, such an import runs nothing), the migrations not followed
  * ({@link NOT_FOLLOWED}): absolute paths, sorted.
  */
-export function sourceFilesOf(entry: string | readonly string[]): string[] {
+export function sourceFilesOf(entry: SourceEntry | readonly SourceEntry[]): string[] {
   const seen = new Set<string>();
-  const pending = [entry].flat().map((e) => resolve(SRC, e));
+  const entries = (Array.isArray(entry) ? entry : [entry]) as readonly SourceEntry[];
+  const pending = entries.flatMap((e) => (typeof e === 'string' ? [resolve(SRC, e)] : []));
   while (pending.length > 0) {
     const file = pending.pop()!;
     if (seen.has(file) || !existsSync(file) || NOT_FOLLOWED.test(relative(SRC, file))) continue;
     seen.add(file);
     for (const m of readFileSync(file, 'utf8').replace(TYPE_ONLY, '').matchAll(SPECIFIER)) pending.push(resolve(dirname(file), m[1]!));
   }
+  // Added after the walk: a file given alone is still followed when a walked module runs it.
+  for (const e of entries) if (typeof e !== 'string' && existsSync(resolve(SRC, e.alone))) seen.add(resolve(SRC, e.alone));
   return [...seen].sort();
 }
