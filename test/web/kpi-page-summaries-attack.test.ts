@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { expect, it } from 'vitest';
 import { CityDataStore } from '../../src/cities/city-data.store.ts';
 import { kpiPageRenderer } from '../../src/web/kpi-page-renderer.ts';
+import { sourceVersion } from '../../src/source-version.ts';
 import { fixedClock } from '../../src/core/time/clock.ts';
 import { openKpiPageSummary } from '../../src/kpis/kpi-page.service.ts';
 import { createApp } from '../../src/web/app.tsx';
@@ -114,6 +115,45 @@ describeStaffApp('the KPI page from its summary, attacked with staff writes and 
     // Put back this code's pages (the app's store: with the partner platform's deriver) for the tests after this one.
     expect(await ctx.store.catchUpKpiPages()).toBe(stale.length);
     expect(await openKpiPageSummary(ctx.db, ctx.store, 'tsukuba', failing, 'ja', 'summaries')).toBeDefined();
+  });
+
+  it('leaves a city written while the catch-up renders it to the write’s rebuild: no page of the older data is kept as fresh', async () => {
+    const { ctx } = t();
+    await ctx.store.settled();
+    const city = 'kanazawa';
+    const kpis = (await ctx.store.get(city))!.kpis.map((k) => k.id);
+    const written = kpis.at(-1)!;
+    const name = 'キャッチアップ中に書かれた名前';
+    let write: Promise<void> | undefined;
+    // The write lands while the catch-up renders the city (after its first page; it yields every few pages).
+    ctx.store.renderKpiPagesWith(
+      {
+        keyOf: (data, kpiId) => kpiPageRenderer.keyOf(data, kpiId),
+        render: (data, kpiId) => {
+          write ??= (async () => {
+            await sql`update kpis set name = ${name} where city_id = ${city} and slug = ${written}`.execute(ctx.db);
+            ctx.store.invalidate(city);
+            await ctx.store.revisionsBumped();
+          })();
+          return kpiPageRenderer.render(data, kpiId);
+        },
+      },
+      sourceVersion(),
+    );
+    try {
+      await sql`update city_revisions set kpi_pages_by = null where city_id = ${city}`.execute(ctx.db);
+      await sql`delete from kpi_page_summaries where city_id = ${city}`.execute(ctx.db);
+      ctx.store.forget(city);
+      expect(await ctx.store.catchUpKpiPages()).toBe(0);
+      await write;
+      // Until the rebuild lands nothing is read from the summaries; then the pages show the write.
+      while (ctx.store.summariesPending(city)) await ctx.store.settled();
+    } finally {
+      ctx.store.renderKpiPagesWith(kpiPageRenderer, sourceVersion());
+    }
+    ctx.store.forget(city);
+    expect(await openKpiPageSummary(ctx.db, ctx.store, city, written, 'ja', 'summaries')).toMatchObject({ title: name });
+    expect(await differences(t(), [...kpiPaths(written).map((p) => p.replace(`/${CITY}/`, `/${city}/`)), `/cities/${city}/kpis/${kpis[0]}`])).toEqual([]);
   });
 
   it('gives the full path’s bytes right after each kind of staff write and once it has settled, the city held or not', async () => {
