@@ -48,10 +48,13 @@ function detailJson(detail: KpiDetail): string {
   });
 }
 
-/** A JSON replacer writing sets and maps as lists, and numbers JSON cannot hold (±Infinity, NaN) as text, so no two inputs share a key. */
+/**
+ * A JSON replacer writing sets and maps as lists, and numbers JSON cannot hold (±Infinity, NaN,
+ * and -0, which JSON writes as 0 but the page prints "-0") as text, so no two inputs share a key.
+ */
 function stable(_key: string, value: unknown): unknown {
   if (value instanceof Set) return { set: [...value] };
   if (value instanceof Map) return { map: [...value] };
-  if (typeof value === 'number' && !Number.isFinite(value)) return `number:${value}`;
+  if (typeof value === 'number' && (!Number.isFinite(value) || Object.is(value, -0))) return `number:${Object.is(value, -0) ? '-0' : value}`;
   return value;
 }

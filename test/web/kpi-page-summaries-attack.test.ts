@@ -156,6 +156,17 @@ describeStaffApp('the KPI page from its summary, attacked with staff writes and 
     expect(await differences(t(), [...kpiPaths(written).map((p) => p.replace(`/${CITY}/`, `/${city}/`)), `/cities/${city}/kpis/${kpis[0]}`])).toEqual([]);
   });
 
+  it('gives pages that differ different input keys: a figure of 0 and one of -0 (printed "-0") are not one input', async () => {
+    const { ctx } = t();
+    const data = (await ctx.store.get(CITY))!;
+    const kpi = data.kpis[0]!;
+    const withBaseline = (value: number) => ({ ...data, kpis: data.kpis.map((k) => (k === kpi ? { ...k, baseline: { ...k.baseline, value } } : k)) });
+    const [zero, minusZero] = [withBaseline(0), withBaseline(-0)];
+    const pages = (d: typeof data) => kpiPageRenderer.render(d, kpi.id).map((p) => p.before + p.after);
+    expect(pages(minusZero)).not.toEqual(pages(zero));
+    expect(kpiPageRenderer.keyOf(minusZero, kpi.id)).not.toBe(kpiPageRenderer.keyOf(zero, kpi.id));
+  });
+
   it('gives the full path’s bytes right after each kind of staff write and once it has settled, the city held or not', async () => {
     const { ctx } = t();
     const app = createApp({ db: ctx.db, store: ctx.store, staff: ctx.staff, clock: CLOCK });
