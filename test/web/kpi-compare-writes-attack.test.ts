@@ -6,7 +6,7 @@ import { generateCity } from '../../bench/national/generate.ts';
 import { importPlanData } from '../../src/cities/plan-data-import.service.ts';
 import { goalOfTarget } from '../../src/core/sdg/sdg-framework.ts';
 import { describeStaffApp } from '../support/staff-app.ts';
-import { hiddenFields, StaffClient } from './staff-helpers.ts';
+import { hiddenFields, StaffClient, yearlyCycleWrites, type StaffWrite } from './staff-helpers.ts';
 
 /*
  * Issue 11, attacked: a KPI's pages answered from a read of that KPI alone (CityDataStore.getKpi)
@@ -78,7 +78,7 @@ describeStaffApp('KPI pages and the compare page right after staff writes, attac
       return (await staff.post(action, { ...hiddenFields(page.text, action), ...fields })).status;
     };
     const nodeAction = (h: { plan: string; node: string }, what: string) => `/staff/cities/${CITY}/plans/${h.plan}/nodes/${h.node}/${what}`;
-    const writes: [what: string, kpis: string[], write: () => Promise<number>][] = [
+    const writes: StaffWrite[] = [
       ['actual entered in a year no KPI had (shown as unpublished on every KPI)', ['new-farmers', 'women-on-councils'], async () => (await staff.submit(`${kpiBase('new-farmers')}/actuals/new`, `${kpiBase('new-farmers')}/actuals`, { at: '2016年', value: '3 人', explanation: '攻撃テスト' })).status],
       [`KPI attached to a second node (${elsewhere.plan}/${elsewhere.node})`, ['new-farmers'], () => planForm(elsewhere.plan, nodeAction(elsewhere, 'kpis'), { kpi: 'new-farmers', no: '99' })],
       ['node holding women-on-councils archived', ['women-on-councils'], () => planForm(womenNode.plan, nodeAction(womenNode, 'archive'), { reason: '攻撃テスト' })],
@@ -89,13 +89,7 @@ describeStaffApp('KPI pages and the compare page right after staff writes, attac
         return planForm('', action, {});
       }],
       ['year 2024 published', ['new-farmers', 'women-on-councils'], async () => (await staff.get(`/staff/cities/${CITY}/publication`), await staff.post(`/staff/cities/${CITY}/publication`, { year: '2024', published: 'true', reason: '確認済み' })).status],
-      ['actual entered', ['new-farmers'], async () => (await staff.submit(`${kpiBase('new-farmers')}/actuals/new`, `${kpiBase('new-farmers')}/actuals`, { at: '2024年', value: '140 人', explanation: '攻撃テスト' })).status],
-      ['actual approved', ['new-farmers'], async () => (await staff.get(kpiBase('new-farmers')), await staff.post(`/staff/cities/${CITY}/review`, { entity: 'actual', key: 'new-farmers@2024', action: 'approve' })).status],
-      ['target revised', ['new-products-technologies'], async () => (await staff.submit(`${kpiBase('new-products-technologies')}/target`, `${kpiBase('new-products-technologies')}/target`, { target: '2025', newValue: '200 件', revisedOn: '2024-03-31', reason: '上方修正' })).status],
-      ['commentary', ['new-farmers'], async () => (await staff.submit(kpiBase('new-farmers'), `${kpiBase('new-farmers')}/commentary`, { year: '2024', body: '攻撃テストのコメント' })).status],
-      ['commentary approved', ['new-farmers'], async () => (await staff.get(kpiBase('new-farmers')), await staff.post(`/staff/cities/${CITY}/review`, { entity: 'commentary', key: 'new-farmers@2024', action: 'approve' })).status],
-      ['status override', ['new-farmers'], async () => (await staff.submit(kpiBase('new-farmers'), `${kpiBase('new-farmers')}/override`, { status: 'achieved', justification: '攻撃テストの理由' })).status],
-      ['KPI renamed', ['new-farmers'], async () => (await staff.submit(kpiBase('new-farmers'), `${kpiBase('new-farmers')}/edit`, { name: '攻撃テストの指標名', nameEn: 'Attack name', unit: '人', direction: 'up' })).status],
+      ...yearlyCycleWrites(staff, CITY),
       ['year 2024 held', ['new-farmers', 'women-on-councils'], async () => (await staff.get(`/staff/cities/${CITY}/publication`), await staff.post(`/staff/cities/${CITY}/publication`, { year: '2024', published: 'false', reason: '保留' })).status],
       ['year 2024 published again', ['new-farmers', 'women-on-councils'], async () => (await staff.get(`/staff/cities/${CITY}/publication`), await staff.post(`/staff/cities/${CITY}/publication`, { year: '2024', published: 'true', reason: '確認済み' })).status],
       ['KPI archived', ['sixth-industry-products'], () => archiveForm('sixth-industry-products', 'archive')],

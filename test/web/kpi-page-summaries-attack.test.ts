@@ -8,7 +8,7 @@ import { openKpiPageSummary } from '../../src/kpis/kpi-page.service.ts';
 import { createApp } from '../../src/web/app.tsx';
 import { describeStaffApp, type StaffTestApp } from '../support/staff-app.ts';
 import { answer } from './public-states-fixture.ts';
-import { hiddenFields, StaffClient } from './staff-helpers.ts';
+import { hiddenFields, StaffClient, yearlyCycleWrites, type StaffWrite } from './staff-helpers.ts';
 
 /*
  * Issue 11.5, attacked: the KPI page read from its summary row (kpi_page_summaries) against the
@@ -193,7 +193,7 @@ describeStaffApp('the KPI page from its summary, attacked with staff writes and 
       }
       throw new Error(`no plan page ${action}s ${id}`);
     };
-    const writes: [what: string, kpis: string[], write: () => Promise<number>][] = [
+    const writes: StaffWrite[] = [
       ['node title of new-farmers renamed', ['new-farmers'], () => planForm(farmers.plan.id, nodeAction(farmers, ''), { code: farmers.node.code ?? '', title: `${farmers.node.title}（攻撃）`, titleEn: 'Attacked node', description: farmers.node.description ?? '' })],
       ['plan of new-farmers renamed', ['new-farmers'], async () => {
         const url = `/staff/cities/${CITY}/plans/${farmers.plan.id}`;
@@ -202,13 +202,7 @@ describeStaffApp('the KPI page from its summary, attacked with staff writes and 
       }],
       ['actual entered in a year no KPI had', ['new-farmers', 'women-on-councils'], async () => (await staff.submit(`${kpiBase('new-farmers')}/actuals/new`, `${kpiBase('new-farmers')}/actuals`, { at: '2016年', value: '3 人', explanation: '攻撃テスト' })).status],
       ['year 2024 published', ['new-farmers', 'women-on-councils'], async () => (await staff.get(`/staff/cities/${CITY}/publication`), await staff.post(`/staff/cities/${CITY}/publication`, { year: '2024', published: 'true', reason: '確認済み' })).status],
-      ['actual entered', ['new-farmers'], async () => (await staff.submit(`${kpiBase('new-farmers')}/actuals/new`, `${kpiBase('new-farmers')}/actuals`, { at: '2024年', value: '140 人', explanation: '攻撃テスト' })).status],
-      ['actual approved', ['new-farmers'], async () => (await staff.get(kpiBase('new-farmers')), await staff.post(`/staff/cities/${CITY}/review`, { entity: 'actual', key: 'new-farmers@2024', action: 'approve' })).status],
-      ['target revised', ['new-products-technologies'], async () => (await staff.submit(`${kpiBase('new-products-technologies')}/target`, `${kpiBase('new-products-technologies')}/target`, { target: '2025', newValue: '200 件', revisedOn: '2024-03-31', reason: '上方修正' })).status],
-      ['commentary', ['new-farmers'], async () => (await staff.submit(kpiBase('new-farmers'), `${kpiBase('new-farmers')}/commentary`, { year: '2024', body: '攻撃テストのコメント' })).status],
-      ['commentary approved', ['new-farmers'], async () => (await staff.get(kpiBase('new-farmers')), await staff.post(`/staff/cities/${CITY}/review`, { entity: 'commentary', key: 'new-farmers@2024', action: 'approve' })).status],
-      ['status override', ['new-farmers'], async () => (await staff.submit(kpiBase('new-farmers'), `${kpiBase('new-farmers')}/override`, { status: 'achieved', justification: '攻撃テストの理由' })).status],
-      ['KPI renamed', ['new-farmers'], async () => (await staff.submit(kpiBase('new-farmers'), `${kpiBase('new-farmers')}/edit`, { name: '攻撃テストの指標名', nameEn: 'Attack name', unit: '人', direction: 'up' })).status],
+      ...yearlyCycleWrites(staff, CITY),
       ['node holding women-on-councils archived', ['women-on-councils'], () => planForm(women.plan.id, nodeAction(women, 'archive'), { reason: '攻撃テスト' })],
       ['node restored', ['women-on-councils'], () => planForm(women.plan.id, nodeAction(women, 'restore'), { reason: '攻撃テスト' })],
       ['year 2024 held', ['new-farmers', 'women-on-councils'], async () => (await staff.get(`/staff/cities/${CITY}/publication`), await staff.post(`/staff/cities/${CITY}/publication`, { year: '2024', published: 'false', reason: '保留' })).status],

@@ -136,3 +136,25 @@ export async function loggedInPage(browser: Browser, baseUrl: string, username: 
   await Promise.all([page.waitForURL(/\/staff(\?|$)/), page.click('button[type=submit]:has-text("ログイン")')]);
   return page;
 }
+
+/** A staff write of an attack test: what it does, the KPIs whose pages it changes, and the write (its HTTP status). */
+export type StaffWrite = readonly [what: string, kpis: string[], write: () => Promise<number>];
+
+/**
+ * The yearly cycle's writes on the seed city's `new-farmers` (and a target of
+ * `new-products-technologies`), through the staff forms as a secretariat user: a 2024 actual
+ * entered and approved, a target revised, a commentary entered and approved, a status override and
+ * the KPI renamed. Shared by the attack tests that compare public pages after each kind of write.
+ */
+export function yearlyCycleWrites(staff: StaffClient, cityId: string): StaffWrite[] {
+  const kpiBase = (id: string) => `/staff/cities/${cityId}/kpis/${id}`;
+  return [
+    ['actual entered', ['new-farmers'], async () => (await staff.submit(`${kpiBase('new-farmers')}/actuals/new`, `${kpiBase('new-farmers')}/actuals`, { at: '2024年', value: '140 人', explanation: '攻撃テスト' })).status],
+    ['actual approved', ['new-farmers'], async () => (await staff.get(kpiBase('new-farmers')), await staff.post(`/staff/cities/${cityId}/review`, { entity: 'actual', key: 'new-farmers@2024', action: 'approve' })).status],
+    ['target revised', ['new-products-technologies'], async () => (await staff.submit(`${kpiBase('new-products-technologies')}/target`, `${kpiBase('new-products-technologies')}/target`, { target: '2025', newValue: '200 件', revisedOn: '2024-03-31', reason: '上方修正' })).status],
+    ['commentary', ['new-farmers'], async () => (await staff.submit(kpiBase('new-farmers'), `${kpiBase('new-farmers')}/commentary`, { year: '2024', body: '攻撃テストのコメント' })).status],
+    ['commentary approved', ['new-farmers'], async () => (await staff.get(kpiBase('new-farmers')), await staff.post(`/staff/cities/${cityId}/review`, { entity: 'commentary', key: 'new-farmers@2024', action: 'approve' })).status],
+    ['status override', ['new-farmers'], async () => (await staff.submit(kpiBase('new-farmers'), `${kpiBase('new-farmers')}/override`, { status: 'achieved', justification: '攻撃テストの理由' })).status],
+    ['KPI renamed', ['new-farmers'], async () => (await staff.submit(kpiBase('new-farmers'), `${kpiBase('new-farmers')}/edit`, { name: '攻撃テストの指標名', nameEn: 'Attack name', unit: '人', direction: 'up' })).status],
+  ];
+}
