@@ -158,10 +158,16 @@ export async function refreshCitySummaries(db: Executor, reader: PublicCityReade
   const revision = await cityRevision(db, cityId);
   const data = await reader.getAtRevision(cityId, revision);
   if (!data) return false;
-  // The pages whose input is unchanged since the last rebuild are kept, not rendered again.
+  return replaceCitySummaries(db, cityId, revision, citySummaryRows(data, await loadJapaneseAnalyser(), await renderedKpiPages(db, reader, cityId, data)));
+}
+
+/**
+ * The city's KPI pages the reader renders from `data` (undefined when it renders none); those
+ * whose input is unchanged since the pages this version of the code kept are kept, not rendered again.
+ */
+async function renderedKpiPages(db: Executor, reader: PublicCityReader, cityId: string, data: CityData): Promise<RenderedKpiPages | undefined> {
   const version = reader.kpiPageVersion;
-  const kpiPages = version === undefined ? undefined : await reader.kpiPagesOf?.(data, await kpiPageKeys(db, cityId, version));
-  return replaceCitySummaries(db, cityId, revision, citySummaryRows(data, await loadJapaneseAnalyser(), kpiPages));
+  return version === undefined ? undefined : reader.kpiPagesOf?.(data, await kpiPageKeys(db, cityId, version));
 }
 
 /**
@@ -171,11 +177,10 @@ export async function refreshCitySummaries(db: Executor, reader: PublicCityReade
  * the city is unknown, or a write came in meanwhile (its rebuild renders them).
  */
 export async function refreshKpiPages(db: Executor, reader: PublicCityReader, cityId: string): Promise<boolean> {
-  const version = reader.kpiPageVersion;
-  if (version === undefined || !reader.kpiPagesOf) return false;
+  if (reader.kpiPageVersion === undefined || !reader.kpiPagesOf) return false;
   const revision = await cityRevision(db, cityId);
   const data = await reader.getAtRevision(cityId, revision);
   if (!data) return false;
-  const pages = await reader.kpiPagesOf(data, await kpiPageKeys(db, cityId, version));
+  const pages = await renderedKpiPages(db, reader, cityId, data);
   return pages !== undefined && (await replaceKpiPagesAt(db, cityId, revision, kpiPageRows(cityId, pages)));
 }

@@ -18,15 +18,26 @@ import { kpiPageSummaryParts } from './views/kpi.view.tsx';
  */
 export const kpiPageRenderer: KpiPageRenderer = {
   keyOf(data, kpiId) {
-    const detail = buildKpiDetail(data, kpiId);
+    const detail = detailOf(data, kpiId);
     if (!detail) return undefined;
     return createHash('sha256').update(cityKey(data)).update('\u0000').update(detailJson(detail)).digest('base64url');
   },
   render(data, kpiId) {
-    const detail = buildKpiDetail(data, kpiId);
+    const detail = detailOf(data, kpiId);
     return detail ? [kpiPageSummaryParts(detail, 'ja'), kpiPageSummaryParts(detail, 'en')] : [];
   },
 };
+
+/**
+ * The last KPI's detail: a rebuild asks for a KPI's key and then, when it changed, for its pages,
+ * so one detail serves both (building it is a good part of a page's cost). One entry: it holds
+ * one city view at most, until the next KPI is asked for.
+ */
+let last: { readonly data: CityData; readonly kpiId: string; readonly detail: ReturnType<typeof buildKpiDetail> } | undefined;
+function detailOf(data: CityData, kpiId: string): ReturnType<typeof buildKpiDetail> {
+  if (last?.data !== data || last.kpiId !== kpiId) last = { data, kpiId, detail: buildKpiDetail(data, kpiId) };
+  return last.detail;
+}
 
 /** The city-wide parts a KPI page shows, as JSON, once per city view (a view is never changed once handed out). */
 const cityKeys = new WeakMap<CityData, string>();
