@@ -398,9 +398,9 @@ export function serveWithPageCache(app: Hono, store: CityDataStore, entries: Pag
     const version = versionOf(lookup, store);
     const hit = hitFor(lookup, version, req, entries);
     if (hit) return hit;
-    // A HEAD miss is answered by the app (which reads the page and sends its headers) and keeps nothing.
-    if (req.method === 'HEAD') return inner(req, env, executionCtx);
-    return fill(lookup, version, inner(req, env, executionCtx), req, entries);
+    // A HEAD miss renders the GET it stands for and keeps it, so it gets the GET's headers (coding, validator, length).
+    const rendering = req.method === 'HEAD' ? inner(new Request(req.url, { method: 'GET', headers: req.headers }), env, executionCtx) : inner(req, env, executionCtx);
+    return fill(lookup, version, rendering, req, entries);
   };
 }
 
@@ -421,12 +421,14 @@ export function pageCache(store: CityDataStore, entries = new PageCacheEntries()
     const hit = hitFor(lookup, version, c.req.raw, entries);
     if (hit) return hit;
     await next();
-    if (c.req.method !== 'HEAD') c.res = await keep(lookup, version, c.res, c.req.raw, entries);
+    c.res = await keep(lookup, version, c.res, c.req.raw, entries);
   };
 }
 
 async function fill(lookup: Lookup, version: number, rendering: Response | Promise<Response>, req: Request, entries: PageCacheEntries): Promise<Response> {
-  return keep(lookup, version, await rendering, req, entries);
+  const res = await keep(lookup, version, await rendering, req, entries);
+  // A HEAD answer carries no body, kept or not (RFC 9110 9.3.2).
+  return req.method === 'HEAD' && res.body ? new Response(null, { status: res.status, headers: res.headers }) : res;
 }
 
 /**
