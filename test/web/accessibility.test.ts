@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import type { Browser } from 'playwright-core';
+import type { Browser, BrowserContext, ConsoleMessage, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../../src/formats/pdf/chromium.ts';
 import { axeViolations } from '../support/axe.ts';
@@ -25,9 +25,37 @@ beforeAll(async () => {
   browser = await launchChromium();
 }, 120_000);
 afterAll(async () => {
+  for (const context of contexts.values()) await context.close();
   await browser?.close();
   await server?.stop();
 });
+
+/**
+ * One page per viewport, reused by every check at that size: a fresh Chromium context per check
+ * cost half a second and axe-core's source compiled again in each (three seconds a check against
+ * about 0.6 reused, measured). Each check loads a new document, so nothing carries over but the
+ * context's cookies, which public pages do not set (the language comes from the URL; each check
+ * asserts `html[lang]`).
+ */
+const contexts = new Map<string, BrowserContext>();
+const pages = new Map<string, Page>();
+async function pageAt(viewport: { readonly width: number; readonly height: number }): Promise<Page> {
+  const key = `${viewport.width}x${viewport.height}`;
+  let page = pages.get(key);
+  if (!page) {
+    const context = await browser.newContext({ viewport: { width: viewport.width, height: viewport.height } });
+    contexts.set(key, context);
+    page = await context.newPage();
+    pages.set(key, page);
+  }
+  return page;
+}
+
+/**
+ * Full-page screenshots for a person to look at (test-artifacts/public/): taken on a developer's
+ * machine, skipped in CI, where nobody opens them (half a second a page, some 200 pages).
+ */
+const SCREENSHOTS = process.env['CI'] !== 'true';
 
 /** One URL of each public page type; areas add theirs. */
 const PAGES = ['/', '/?lang=en', '/cities/ichinoseki', '/cities/tsukuba/plans/tsukuba-sdgs-future-city-2', '/cities/ichinoseki/plans/ichinoseki-latter-basic-plan-2021', '/cities/atlantis'];
@@ -35,14 +63,10 @@ const PAGES = ['/', '/?lang=en', '/cities/ichinoseki', '/cities/tsukuba/plans/ts
 describe('JIS X 8341-3 AA (WCAG 2.1 AA): axe-core finds no violations', () => {
   for (const path of PAGES) {
     it(path, async () => {
-      const page = await browser.newPage();
-      try {
-        await page.goto(server.url + path);
-        const violations = await axeViolations(page);
-        expect(violations, JSON.stringify(violations, null, 2)).toEqual([]);
-      } finally {
-        await page.close();
-      }
+      const page = await pageAt({ width: 1280, height: 720 });
+      await page.goto(server.url + path);
+      const violations = await axeViolations(page);
+      expect(violations, JSON.stringify(violations, null, 2)).toEqual([]);
     });
   }
 });
@@ -119,23 +143,19 @@ describe('public page types: axe-clean in Japanese and English, on a desktop and
     for (const lang of ['ja', 'en'] as const) {
       for (const vp of VIEWPORTS) {
         it(`${name} ${lang} ${vp.label}`, async () => {
-          const page = await browser.newPage({ viewport: { width: vp.width, height: vp.height } });
-          try {
-            const res = await page.goto(server.url + withLang(path, lang));
-            expect(res?.status()).toBe(name === 'not-found' || name === 'sheet-year-outside-plan' || name === 'kpis-page-beyond' ? 404 : 200);
-            expect(await page.getAttribute('html', 'lang')).toBe(lang);
-            const violations = await axeViolations(page);
-            expect(violations, JSON.stringify(violations, null, 2)).toEqual([]);
-            // Nothing wider than the screen: tables scroll inside their own region.
-            const overflow = await page.evaluate(() => {
-              const d = (globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } }).document;
-              return d.documentElement.scrollWidth - d.documentElement.clientWidth;
-            });
-            expect(overflow, `${path} is wider than ${vp.width} px`).toBeLessThanOrEqual(0);
-            await page.screenshot({ path: new URL(`${name}-${lang}-${vp.label}.png`, ARTIFACTS).pathname, fullPage: true });
-          } finally {
-            await page.close();
-          }
+          const page = await pageAt(vp);
+          const res = await page.goto(server.url + withLang(path, lang));
+          expect(res?.status()).toBe(name === 'not-found' || name === 'sheet-year-outside-plan' || name === 'kpis-page-beyond' ? 404 : 200);
+          expect(await page.getAttribute('html', 'lang')).toBe(lang);
+          const violations = await axeViolations(page);
+          expect(violations, JSON.stringify(violations, null, 2)).toEqual([]);
+          // Nothing wider than the screen: tables scroll inside their own region.
+          const overflow = await page.evaluate(() => {
+            const d = (globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } }).document;
+            return d.documentElement.scrollWidth - d.documentElement.clientWidth;
+          });
+          expect(overflow, `${path} is wider than ${vp.width} px`).toBeLessThanOrEqual(0);
+          if (SCREENSHOTS) await page.screenshot({ path: new URL(`${name}-${lang}-${vp.label}.png`, ARTIFACTS).pathname, fullPage: true });
         });
       }
     }
@@ -170,23 +190,25 @@ describe('public page types: axe-clean in Japanese and English, on a desktop and
 describe('Content-Security-Policy: no page needs what the policy refuses', () => {
   it('loads every public page type, the sheet print view and a problem page without a CSP violation, styles applied', async () => {
     const paths = [...PUBLIC_PAGE_TYPES.map(([, p]) => p), '/cities/ichinoseki/plans/ichinoseki-sdgs-future-city-1/sheet', '/cities/a%00b', '/staff/login', '/cities/ichinoseki/partners/apply'];
-    for (const path of paths) {
-      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-      const refused: string[] = [];
-      page.on('console', (m) => {
-        if (/Content Security Policy|Refused to/i.test(m.text())) refused.push(m.text());
-      });
-      try {
+    const page = await pageAt(VIEWPORTS[0]);
+    const refused: string[] = [];
+    const listen = (m: ConsoleMessage) => {
+      if (/Content Security Policy|Refused to/i.test(m.text())) refused.push(m.text());
+    };
+    page.on('console', listen);
+    try {
+      for (const path of paths) {
+        refused.length = 0;
         const res = await page.goto(server.url + path);
         expect(res?.headers()['content-security-policy'], path).toContain("script-src 'none'");
         // The stylesheet applied: the body's font is not the browser default serif.
         const font = await page.evaluate(() => (globalThis as unknown as { getComputedStyle(e: unknown): { fontFamily: string }; document: { body: unknown } }).getComputedStyle((globalThis as unknown as { document: { body: unknown } }).document.body).fontFamily);
         expect(font, path).not.toMatch(/^"?(Times|serif)/);
         expect(refused, `${path}: ${refused.join('\n')}`).toEqual([]);
-      } finally {
-        await page.close();
       }
+    } finally {
+      page.off('console', listen);
     }
-  }, 180_000); // one Chromium page per page type (46 and more): past the 60 s default on a loaded 2-core machine
+  }, 180_000); // one load per page type (46 and more): past the 60 s default on a loaded 2-core machine
 });
 
