@@ -10,7 +10,7 @@ import { kpiPageRenderer } from './web/kpi-page-renderer.ts';
 import { sourceVersion } from './source-version.ts';
 import { seedDepartmentsIfMissing } from './departments/department.service.ts';
 import { loadSeedCitiesIfEmpty } from './cities/plan-data-import.service.ts';
-import { attachPartnerPlatform } from './partners/partner-platform.ts';
+import { attachPartnerPlatform, recountBoundCities } from './partners/partner-platform.ts';
 import { startReminderJob } from './review/round.service.ts';
 import { listenForChanges } from './summaries/change-listener.ts';
 import { ensureInitialAdmin, reissueExpiredAdminPasswords, seedDemoUsers, type OneTimeCredentials } from './auth/user.service.ts';
@@ -100,6 +100,8 @@ export async function openAppContext(
     // The cross-city pages read summaries maintained on write; build those missing or older
     // than their city (first start, seed cities, a process that stopped before its rebuild).
     if (setUp) await store.catchUpSummaries();
+    // Platform counts are by day: a serving process recounts the bound cities before it serves.
+    if (purpose === 'serve') await recountBoundCities(opened.db, store, clock.todayInTokyo());
     // Several processes behind one PostgreSQL: hear about the cities the others write.
     const stopListening =
       purpose === 'serve' && opened.dialect === 'postgres' && config.databaseUrl

@@ -40,11 +40,25 @@ export async function attachPartnerPlatform(db: Kysely<Database>, store: CityDat
 }
 
 /**
+ * Recounts every city with bound KPIs at the start of a serving process, before it serves or
+ * listens to other processes, and waits for their summaries: they may have been counted on an
+ * earlier day by any process. It was the first hourly run's job, ten seconds after the start,
+ * which then dropped those cities in the middle of the first requests (tests saw a PDF printed
+ * twice for one data version and a city read again between a form's check and its write).
+ * The hourly runs of the same day then have nothing to recount.
+ */
+export async function recountBoundCities(db: Executor, store: CityDataStore, today: string): Promise<void> {
+  for (const cityId of await citiesWithKpiBindings(db)) store.invalidate(cityId);
+  lastRunOn.set(store, today);
+  await store.settled();
+}
+
+/**
  * The partner platform's part of the hourly staff job: queues the renewal reminders due (once
  * per registration period, before the outbox is delivered), and drops a city's cached data when
  * its bound KPIs were counted on an earlier day (registrations run out at midnight without a
- * write to invalidate the cache). On the first run of a day (and the first of the process), every
- * city with bound KPIs is recounted, held here or not: its summaries (which the city's own pages
+ * write to invalidate the cache). On the first run of a day (or of a process that did not
+ * {@link recountBoundCities} at its start), every city with bound KPIs is recounted, held here or not: its summaries (which the city's own pages
  * and the cross-city pages read) may have been counted on an earlier day by any process.
  * Returns how many reminders were queued.
  */
