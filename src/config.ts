@@ -20,8 +20,12 @@ const envSchema = z.object({
   SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
   /** Staff sessions end this many hours after log-in, however active. */
   SESSION_ABSOLUTE_HOURS: z.coerce.number().int().min(1).max(24 * 7).default(12),
-  /** "true" when behind a reverse proxy: the client IP is taken from X-Forwarded-For (rate limits, logs). */
-  TRUST_PROXY: z.enum(['true', 'false']).default('false'),
+  /**
+   * Behind reverse proxies: how many of them add to X-Forwarded-For ("true" = 1; "false" = none,
+   * the socket's address is the client). The client IP (log-in throttling, rate limits, logs) is
+   * the entry that many places from the right: the left part is whatever the client sent.
+   */
+  TRUST_PROXY: z.union([z.enum(['true', 'false']), z.coerce.number().int().min(1).max(10)]).default('false'),
   /**
    * Strict-Transport-Security max-age in seconds, sent on every answer when the app is served over
    * TLS (directly or behind a TLS-terminating proxy); 0 (the default) sends no HSTS header, so a
@@ -69,7 +73,8 @@ export type SmtpConfig = { readonly url: string; readonly from: string } | { rea
 export interface StaffConfig {
   readonly sessionIdleMinutes: number;
   readonly sessionAbsoluteHours: number;
-  readonly trustProxy: boolean;
+  /** The reverse proxies in front that each add an X-Forwarded-For entry (0: none, the socket's address is the client). */
+  readonly trustProxy: number;
   /** Set when DEMO=true: create demo users with this password (random when DEMO_PASSWORD is unset). */
   readonly demo: { readonly password: string | undefined } | undefined;
   readonly smtp: SmtpConfig | undefined;
@@ -130,7 +135,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     staff: {
       sessionIdleMinutes: e.SESSION_IDLE_MINUTES,
       sessionAbsoluteHours: e.SESSION_ABSOLUTE_HOURS,
-      trustProxy: e.TRUST_PROXY === 'true',
+      trustProxy: e.TRUST_PROXY === 'true' ? 1 : e.TRUST_PROXY === 'false' ? 0 : e.TRUST_PROXY,
       demo: e.DEMO === 'true' ? { password: e.DEMO_PASSWORD } : undefined,
       smtp,
       reminderDays: [...new Set(e.REMINDER_DAYS.split(',').map(Number))].sort((a, b) => b - a),

@@ -65,6 +65,19 @@ describe('body limits', () => {
     }
   });
 
+  it('refuses an upload to the import paths without a session once it passes the form limit, not the 50 MB upload limit', async () => {
+    for (const path of ['/staff/cities/ichinoseki/import', '/staff/cities/ichinoseki/kpi-table']) {
+      const body = countingBody(100 * 1024 * 1024);
+      const res = await app.request(path, { method: 'POST', body: body.stream, duplex: 'half', headers: { 'content-type': 'multipart/form-data; boundary=x' } } as RequestInit);
+      expect(res.status, path).toBe(413);
+      expect(await res.text(), path).toContain('ログインしていないため、ファイルを受け付けませんでした');
+      expect(body.pulled(), path).toBeLessThanOrEqual(MAX_FORM_BODY_BYTES + 2 * 1024 * 1024);
+      // Declared too: refused by its length before a byte is read.
+      const declared = await app.request(path, { method: 'POST', body: 'x'.repeat(MAX_FORM_BODY_BYTES + 1), headers: { 'content-type': 'multipart/form-data; boundary=x' } });
+      expect(declared.status, path).toBe(413);
+    }
+  });
+
   it('answers the API and clients asking for JSON with a problem body', async () => {
     const res = await app.request('/staff/login', { method: 'POST', body: 'x'.repeat(MAX_FORM_BODY_BYTES + 1), headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' } });
     expect(res.status).toBe(413);

@@ -43,7 +43,7 @@ describe.each(testDatabases())('accounts on $name', (database) => {
   let app: ReturnType<typeof createApp>;
   let second: OpenedDatabase | null = null;
   let otherProcess: ReturnType<typeof createApp>;
-  const staff = { ...DEFAULT_STAFF_CONFIG, trustProxy: true };
+  const staff = { ...DEFAULT_STAFF_CONFIG, trustProxy: 1 };
 
   beforeAll(async () => {
     if (database.skipReason) return;
@@ -163,6 +163,19 @@ describe.each(testDatabases())('accounts on $name', (database) => {
     // An unknown user name is throttled the same way (no user enumeration).
     for (let i = 0; i < 5; i++) expect((await attacker.login('no-such-person', `guess ${i}`)).status).toBe(401);
     expect((await attacker.login('no-such-person', 'guess 6')).status).toBe(429);
+  });
+
+  it.skipIf(skip)('behind the proxy, the address it appended counts: a new made-up X-Forwarded-For entry each try on the left changes nothing', async () => {
+    // What a reverse proxy passes on: the client's own header, then the address it was reached from.
+    const proxied = new ClientAt(app, '');
+    const tryAs = (left: string, username: string, password: string) =>
+      proxied.request('/staff/login', { form: { username, password }, headers: { 'x-forwarded-for': `${left}, 192.0.2.150` } });
+    await proxied.get('/staff/login');
+    for (let i = 0; i < 5; i++) expect((await tryAs(`10.0.${i}.1`, 'victim2', `wrong ${i}`)).status).toBe(401);
+    expect((await tryAs('10.0.99.1', 'victim2', TEST_PASSWORD)).status).toBe(429);
+    expect((await tryAs('not an address', 'victim2', TEST_PASSWORD)).status).toBe(429);
+    // The owner, through the same proxy from another address, is not slowed down.
+    expect((await at('192.0.2.151').login('victim2')).status).toBe(303);
   });
 
   it.skipIf(skip)('password spraying from one address across accounts is slowed down too', async () => {

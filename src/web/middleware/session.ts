@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Context, MiddlewareHandler } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
@@ -52,11 +53,19 @@ export function isHttps(c: Context): boolean {
   return new URL(c.req.url).protocol === 'https:' || c.req.header('x-forwarded-proto') === 'https';
 }
 
-/** The client's IP: the socket's, or the first X-Forwarded-For entry behind a trusted proxy. */
-export function clientIp(c: Context, trustProxy: boolean): string {
-  if (trustProxy) {
-    const forwarded = c.req.header('x-forwarded-for')?.split(',')[0]?.trim();
-    if (forwarded) return forwarded.slice(0, 64);
+/**
+ * The client's IP: the socket's, or behind `trustProxy` trusted reverse proxies the X-Forwarded-For
+ * entry that many places from the right. Each proxy appends the address it was reached from, so
+ * the entries left of those are whatever the client sent: taking the first let one client throttle
+ * itself under a new made-up address each try (an attack on the log-in throttle found it). A
+ * header with fewer entries than proxies, or an entry that is no IP address, falls back to the
+ * socket's address.
+ */
+export function clientIp(c: Context, trustProxy: number): string {
+  if (trustProxy > 0) {
+    const entries = (c.req.header('x-forwarded-for') ?? '').split(',').map((e) => e.trim());
+    const forwarded = entries.length >= trustProxy ? entries[entries.length - trustProxy] : undefined;
+    if (forwarded && isIP(forwarded) !== 0) return forwarded;
   }
   try {
     return getConnInfo(c).remote.address ?? 'unknown';

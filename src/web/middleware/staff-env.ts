@@ -6,8 +6,8 @@ import type { SessionRow } from '../../storage/tables/staff.table.ts';
 /** Settings the staff middleware needs. */
 export interface StaffWebSettings {
   readonly session: SessionPolicy;
-  /** Take the client IP from X-Forwarded-For (only behind a trusted reverse proxy). */
-  readonly trustProxy: boolean;
+  /** The trusted reverse proxies in front, each adding an X-Forwarded-For entry (0: none; see {@link clientIp}). */
+  readonly trustProxy: number;
 }
 
 /** The Hono environment of the staff area: what the middleware puts on the context. */

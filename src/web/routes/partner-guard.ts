@@ -51,6 +51,6 @@ export function publicCsrfValid(c: Context, fields: Readonly<Record<string, unkn
 
 
 /** The client IP (behind a trusted proxy, the forwarded one). */
-export function ipOf(c: Context, trustProxy: boolean): string {
+export function ipOf(c: Context, trustProxy: number): string {
   return clientIp(c, trustProxy);
 }
