@@ -127,7 +127,32 @@ export const actualInputSchema = z.object({
  * which case the row holding the KPI's latest changed time point needs an explanation. Rows of
  * the same KPI and time point after the first are the caller's concern (the import reports them).
  */
-export function validateActuals(items: readonly { readonly kpi: Kpi; readonly input: ActualInput; readonly context?: ActualContext }[]): ActualValidation[] {
+export function validateActuals(items: readonly ValidationItem[]): ActualValidation[] {
+  const steps = validationSteps(items);
+  for (let step = steps.next(); ; step = steps.next()) if (step.done) return step.value;
+}
+
+/**
+ * {@link validateActuals} for a large batch (an import's 100,000 rows), giving the event loop a
+ * turn every {@link VALIDATION_SLICE} rows or KPIs: the same answer, without holding every other
+ * request of the server for the seconds the whole batch takes.
+ */
+export async function validateActualsYielding(items: readonly ValidationItem[]): Promise<ActualValidation[]> {
+  const steps = validationSteps(items);
+  for (let step = steps.next(); ; step = steps.next()) {
+    if (step.done) return step.value;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+}
+
+/** One input of {@link validateActuals}: the KPI it is for, what was typed, and what the writer may do. */
+export type ValidationItem = { readonly kpi: Kpi; readonly input: ActualInput; readonly context?: ActualContext };
+
+/** Rows (or KPIs) validated between two turns of the event loop in {@link validateActualsYielding}. */
+const VALIDATION_SLICE = 1000;
+
+/** The validation itself, pausing (a `yield`) after each {@link VALIDATION_SLICE} rows or KPIs; the drivers above run it. */
+function* validationSteps(items: readonly ValidationItem[]): Generator<void, ActualValidation[], void> {
   // A file repeats the same time points on many rows: each is read once per batch.
   const timePoints = new Map<string, ReturnType<typeof parseTimePoint>>();
   const readAt = (raw: string) => {
@@ -135,7 +160,11 @@ export function validateActuals(items: readonly { readonly kpi: Kpi; readonly in
     if (!p) timePoints.set(raw, (p = parseTimePoint(raw)));
     return p;
   };
-  const results: ActualValidation[] = items.map(({ kpi, input, context }) => validateOne(kpi, input, context ?? {}, readAt));
+  const results: ActualValidation[] = [];
+  for (const { kpi, input, context } of items) {
+    results.push(validateOne(kpi, input, context ?? {}, readAt));
+    if (results.length % VALIDATION_SLICE === 0) yield;
+  }
   // Per KPI: apply every valid change, compare the status before and after.
   const byKpi = new Map<string, number[]>();
   items.forEach((it, i) => {
@@ -145,7 +174,9 @@ export function validateActuals(items: readonly { readonly kpi: Kpi; readonly in
     if (!list) byKpi.set(it.kpi.id, (list = []));
     list.push(i);
   });
+  let kpisDone = 0;
   for (const [, indexes] of byKpi) {
+    if (++kpisDone % VALIDATION_SLICE === 0) yield;
     const kpi = items[indexes[0]!]!.kpi;
     const changes = new Map(indexes.map((i) => [(results[i] as { value: ValidActual }).value.atIso, (results[i] as { value: ValidActual }).value]));
     const after: Kpi = {

@@ -14,7 +14,7 @@ import { t, type MessageKey } from '../i18n/messages.ts';
 import { inTransaction, type Executor } from '../storage/database.ts';
 import { listKpiRows, lockKpisForKeyShare } from '../kpis/kpi.repository.ts';
 import type { ObservationChange } from '../actuals/observation.repository.ts';
-import { validateActuals, type ActualContext, type ActualField, type ActualInput, type ActualProblem, type ValidActual } from '../actuals/actual-input.ts';
+import { validateActualsYielding, type ActualContext, type ActualField, type ActualInput, type ActualProblem, type ValidActual } from '../actuals/actual-input.ts';
 import { actualContexts, writeValidatedActuals, type ChangeSignal } from '../actuals/record-actual.command.ts';
 
 import { loadCityData } from '../cities/city-data.service.ts';
@@ -423,7 +423,7 @@ async function validate(data: CityData, kpiRowIds: ReadonlyMap<string, number>, 
     items.push({ kpi, input, context, row: r, notes });
   }
 
-  const validated = validateActuals(items);
+  const validated = await validateActualsYielding(items);
   const seen = new Map<string, { row: number; sheet?: string; value: number }>();
   let unchanged = 0;
   validated.forEach((v, i) => {

@@ -23,12 +23,13 @@ export interface NewReviewEntry {
 }
 
 /**
- * Appends review steps: one statement per 20,000 steps, the rows bound as one JSON parameter
- * (an import of 100,000 actuals appends as many steps; see `jsonRows`).
+ * Appends review steps: one statement per 2,000 steps, the rows bound as one JSON parameter
+ * (an import of 100,000 actuals appends as many steps; see `jsonRows`). Small enough that, on
+ * PGlite, other requests get a turn between two statements (observation.repository.ts BULK_ROWS).
  */
 export async function appendReviewEntries(db: AnyExecutor, entries: readonly NewReviewEntry[]): Promise<void> {
-  for (let i = 0; i < entries.length; i += 20_000) {
-    const rows = entries.slice(i, i + 20_000).map((e) => ({
+  for (let i = 0; i < entries.length; i += 2_000) {
+    const rows = entries.slice(i, i + 2_000).map((e) => ({
       city_id: e.cityId,
       entity: e.entity,
       entity_key: e.key,
