@@ -362,6 +362,12 @@ async function validate(data: CityData, kpiRowIds: ReadonlyMap<string, number>, 
           problem('unit-mismatch', valueCell, `パーセント表示のセル（${value}%）ですが、この指標の単位は「${kpi.unit}」です`, `a percent-formatted cell (${value}%) for a KPI in "${kpi.unit}"`);
           bad = true;
         } else notes.push({ ja: `パーセント表示のセル（表示「${value.toFixed(decimals)}%」、セルの値 ${Number((value / 100).toPrecision(12))}）を ${value.toFixed(decimals)} % として読みました`, en: `a percent-formatted cell (shown ${value.toFixed(decimals)}%, stored ${Number((value / 100).toPrecision(12))}) read as ${value.toFixed(decimals)} %` });
+      } else if (valueCell.shownAs === 'literal-percent') {
+        // The format prints a % after the number as stored (「0.0"%"」「0.0\%」): 0.8 shows 「0.8%」, never 80 %.
+        if (!isPercent(kpi.unit)) {
+          problem('unit-mismatch', valueCell, `セルの表示「${valueCell.raw}」は % ですが、この指標の単位は「${kpi.unit}」です`, `the cell shows "${valueCell.raw}", in %, for a KPI in "${kpi.unit}"`);
+          bad = true;
+        } else notes.push({ ja: `セルの表示「${valueCell.raw}」（書式の % は文字で、値は100倍されません）を ${value.toFixed(decimals)} % として読みました`, en: `the cell shows "${valueCell.raw}" (its format prints % as text; the value is not multiplied by 100): read as ${value.toFixed(decimals)} %` });
       }
     } else {
       const q = figures(`${kpi.unit}\u0000${valueCell.raw}`);
@@ -378,7 +384,7 @@ async function validate(data: CityData, kpiRowIds: ReadonlyMap<string, number>, 
       }
     }
     // 0.901 for a percentage KPI whose figures are all above 1: 0.901 % or 90.1 %? Ask, never guess.
-    if (value !== null && value !== 0 && Math.abs(value) < 1 && valueCell && valueCell.shownAs !== 'percent' && isPercent(kpi.unit) && onlyWholePercents(kpi) && !normalizeNotation(valueCell.raw).includes('%')) {
+    if (value !== null && value !== 0 && Math.abs(value) < 1 && valueCell && valueCell.shownAs !== 'percent' && valueCell.shownAs !== 'literal-percent' && isPercent(kpi.unit) && onlyWholePercents(kpi) && !normalizeNotation(valueCell.raw).includes('%')) {
       const as100 = Number((value * 100).toPrecision(12));
       problem(
         'percent-as-fraction',

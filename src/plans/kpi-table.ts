@@ -428,7 +428,7 @@ function readRow(r: GridRow, layout: Layout, nameCol: number, todayYear: number,
     if (valueCell!.number !== undefined) {
       value = valueCell!.number;
       decimals = valueCell!.decimals ?? 0;
-      if (valueCell!.shownAs === 'percent') figureUnit = '%';
+      if (valueCell!.shownAs === 'percent' || valueCell!.shownAs === 'literal-percent') figureUnit = '%';
     } else {
       const f = parseFigure(valueText);
       if (!f.ok) {
@@ -468,7 +468,7 @@ function readRow(r: GridRow, layout: Layout, nameCol: number, todayYear: number,
   const rateCell = get(layout.roles.get('rate'));
   if (rateCell && rateCell.raw !== '') {
     if (rateCell.number !== undefined) {
-      rate = { value: rateCell.number, decimals: rateCell.decimals ?? 0, printed: rateCell.shownAs === 'percent' ? rateCell.raw : `${rateCell.raw}%` };
+      rate = { value: rateCell.number, decimals: rateCell.decimals ?? 0, printed: rateCell.shownAs === 'percent' || rateCell.shownAs === 'literal-percent' ? rateCell.raw : `${rateCell.raw}%` };
     } else {
       const p = parsePublishedRate(rateCell.raw);
       if (!p.ok) {

@@ -8,6 +8,7 @@ import { openAppContext, type AppContext } from '../../src/app-context.ts';
 import { createApp } from '../../src/web/app.tsx';
 import { makeUser, TEST_PASSWORD } from '../web/staff-helpers.ts';
 import { readFile, writeFile } from 'node:fs/promises';
+import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 
 /*
@@ -60,8 +61,8 @@ interface ImportJson {
   problems: { row: number; column: string; kind: string; message: string; cell: string }[];
 }
 
-async function importCli(name: string, city = 'tsukuba'): Promise<{ code: number; json: ImportJson }> {
-  const r = await run('import', fixture(name), '--city', city, '--dry-run', '--json');
+async function importCli(name: string, city = 'tsukuba', path = fixture(name)): Promise<{ code: number; json: ImportJson }> {
+  const r = await run('import', path, '--city', city, '--dry-run', '--json');
   expect(r.err).toBe('');
   return { code: r.code, json: JSON.parse(r.out) as ImportJson };
 }
@@ -89,11 +90,11 @@ class Staff {
     await this.send('/staff/login', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ _csrf: this.csrf, username, password: TEST_PASSWORD }).toString() });
     return this;
   }
-  async preview(city: string, name: string): Promise<{ html: string; json: ImportJson }> {
+  async preview(city: string, name: string, path = fixture(name)): Promise<{ html: string; json: ImportJson }> {
     await this.send(`/staff/cities/${city}/import`);
     const form = new FormData();
     form.set('_csrf', this.csrf);
-    form.set('file', new File([new Uint8Array(await readFile(fixture(name)))], name));
+    form.set('file', new File([new Uint8Array(await readFile(path))], name));
     const page = await this.send(`/staff/cities/${city}/import`, { method: 'POST', body: form });
     const id = /\/import\/([^/"]+)\/preview\.json/.exec(page.text)?.[1];
     expect(id, `${name}: the preview page links its JSON`).toBeDefined();
@@ -305,4 +306,43 @@ describe('import: spreadsheets as cities make them (CLI --json, and the web prev
       for (const p of cli.json.problems) expect(web.html).toContain(p.kind === 'formula-without-result' ? 'E2' : p.column);
     }, 60_000);
   }
+});
+
+describe('import: a % shown by a literal in the number format is the number as shown, never ×100', () => {
+  /** A template workbook with one actual of the % KPI sdgs-awareness, its 値 cell under `format`. */
+  async function percentWorkbook(name: string, stored: number, format: string): Promise<string> {
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('実績');
+    // A 説明 column: small percentages turn the KPI's status to 未達成, which asks for one.
+    ws.addRow(['指標ID', '時点', '値', '単位', '説明']);
+    ws.addRow(['sdgs-awareness', '2024年8月', stored, '%', '調査方法の変更による']).getCell(3).numFmt = format;
+    const path = join(dir, name);
+    await writeFile(path, new Uint8Array(await wb.xlsx.writeBuffer()));
+    return path;
+  }
+
+  it.each([
+    // Excel's escape: 0.8 shows 「0.8%」 (no ×100); ExcelJS drops the backslash when it reads styles.xml.
+    ['0.0\\%', 0.8, 0.8, '0.8%'],
+    ['0\\%', 90, 90, '90%'],
+    ['0.0"%"', 90.1, 90.1, '90.1%'],
+    ['#,##0.0\\%;[Red]-#,##0.0\\%', 45.5, 45.5, '45.5%'],
+    ['0.0\\ \\%', 12.5, 12.5, '12.5 %'],
+    ['0.00"%"', 0.75, 0.75, '0.75%'],
+    // Excel's percent format: the cell holds a fraction of 1 and shows it ×100.
+    ['0.0%', 0.901, 90.1, '90.1%'],
+    ['0.0"pt"%', 0.5, 50, '50.0%'],
+  ])('%s over %d: %d %% (CLI and web preview agree)', async (format, stored, value, shown) => {
+    const name = `pct-${Buffer.from(format).toString('hex')}.xlsx`;
+    const path = await percentWorkbook(name, stored, format);
+    const { code, json } = await importCli(name, 'tsukuba', path);
+    expect(json.problems).toEqual([]);
+    expect(code).toBe(0);
+    expect(json.rows).toEqual([expect.objectContaining({ kpi_id: 'sdgs-awareness', at: '2024-08', value, unit: '%', action: 'new' })]);
+    // A note says what the cell showed; only Excel's percent format says it multiplied by 100.
+    expect(json.rows[0]!.notes.join(' ')).toContain(`「${shown}」`);
+    expect(json.rows[0]!.notes.join(' ').includes('セルの値')).toBe(value !== stored);
+    const web = await (await new Staff().login('field-tsukuba')).preview('tsukuba', name, path);
+    expect(web.json).toEqual(json);
+  }, 60_000);
 });

@@ -58,8 +58,12 @@ export interface RawCell {
   readonly noCachedResult?: boolean;
   /** A date cell's text as Excel displays it (「令和6年3月」), when it differs from `raw` (2024年3月). */
   readonly shown?: string;
-  /** How the cell's number format made the reader interpret it: a percent cell, a date cell. */
-  readonly shownAs?: 'percent' | 'date';
+  /**
+   * How the cell's number format made the reader interpret it: a percent cell (0.901 shown
+   * 「90.1%」, `number` 90.1), a literal-% cell (0.8 under 「0.0"%"」 shown 「0.8%」, `number` 0.8,
+   * `raw` the text shown), a date cell.
+   */
+  readonly shownAs?: 'percent' | 'literal-percent' | 'date';
   /** What a date cell's format does not show (a time of day, no year): the date is not read. */
   readonly displayProblem?: BilingualText;
   /** For a 時点 cell: what the heading says a bare year is (「年度」 heading: a fiscal year). */

@@ -88,10 +88,70 @@ function splitSections(format: string): string[] {
   return out;
 }
 
-/** Whether a number format shows a percentage (「0%」「0.0%」「#,##0.00%」): the stored number is a fraction of 1. */
+/**
+ * Whether a number format shows a percentage (「0%」「0.0%」「#,##0.00%」): the stored number is a
+ * fraction of 1. A quoted or escaped % (「0.0"%"」「0.0\%」) is a literal, not a percent format
+ * (see {@link isLiteralPercentFormat}).
+ */
 export function isPercentFormat(format: string | undefined): boolean {
   if (!format) return false;
   return tokens(format).code.includes('%');
+}
+
+/**
+ * Whether a number format shows a % sign as a literal (「0.0"%"」, or Excel's escape 「0.0\%」,
+ * which the workbook reader quotes before ExcelJS drops its backslash): the cell shows its number as stored with a
+ * % after it (0.8 shows 「0.8%」), a common way to print a percentage without Excel's ×100.
+ * Never a percent format: the number is not a fraction of 1.
+ */
+export function isLiteralPercentFormat(format: string | undefined): boolean {
+  if (!format) return false;
+  const t = tokens(format);
+  return !t.code.includes('%') && t.literals.includes('%') && /[0#?]/.test(t.code);
+}
+
+/**
+ * The text Excel shows for a number under a number format (first section for a positive number
+ * or zero, second for a negative one when the format has it): digits with the format's decimals
+ * and thousands separator, literals in place, a percent format's ×100. For messages and notes
+ * (「0.8%」 for 0.8 under 「0.0"%"」); scaling commas, fractions and exponents are not rendered.
+ */
+export function renderNumber(value: number, format: string): string {
+  const sections = splitSections(format);
+  const negative = value < 0 && sections.length > 1;
+  const section = (negative ? sections[1] : sections[0]) ?? '';
+  const magnitude = negative ? -value : value;
+  const { code } = tokensOf(section);
+  const percent = code.includes('%');
+  const decimals = /0\.([0#?]+)/.exec(code)?.[1]!.length ?? 0;
+  const grouped = /[0#?],[0#?]/.test(code);
+  const shownValue = percent ? magnitude * 100 : magnitude;
+  const digits = shownValue.toLocaleString('en-US', { minimumFractionDigits: decimals, maximumFractionDigits: decimals, useGrouping: grouped });
+  let out = '';
+  let numberDone = false;
+  for (let i = 0; i < section.length; i++) {
+    const ch = section[i]!;
+    if (ch === '"') {
+      const end = section.indexOf('"', i + 1);
+      out += end < 0 ? section.slice(i + 1) : section.slice(i + 1, end);
+      i = end < 0 ? section.length : end;
+    } else if (ch === '\\') {
+      out += section[i + 1] ?? '';
+      i++;
+    } else if (ch === '[') {
+      const end = section.indexOf(']', i + 1);
+      i = end < 0 ? section.length : end;
+    } else if (ch === '_') {
+      out += ' ';
+      i++;
+    } else if (ch === '*') i++;
+    else if (/[0#?.,]/.test(ch)) {
+      if (!numberDone) out += digits;
+      numberDone = true;
+      while (i + 1 < section.length && /[0#?.,]/.test(section[i + 1]!)) i++;
+    } else out += ch;
+  }
+  return numberDone ? out : `${out}${digits}`;
 }
 
 /** Decimals a number format shows (「#,##0.0」 and 「0.0%」 → 1, 「0」 → 0), or undefined for a general format. */

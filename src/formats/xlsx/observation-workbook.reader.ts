@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { strToU8, unzipSync, zipSync } from 'fflate';
 import { columnName, headerScore, matchHeader, MAX_ROWS_BEFORE_HEADER, yearKindOfHeader, type ClosestRow, type RawCell, type RawFigure, type RawObservationRow, type TableHeader, type TemplateField } from '../csv/observation-rows.ts';
-import { dateFormatShows, decimalsOfFormat, isPercentFormat, JA_BUILTIN_NUMBER_FORMATS, readDateCell, serialOfDate } from './cell-format.ts';
+import { dateFormatShows, decimalsOfFormat, isLiteralPercentFormat, isPercentFormat, JA_BUILTIN_NUMBER_FORMATS, readDateCell, renderNumber, serialOfDate } from './cell-format.ts';
 import { SHEET_KEYWORD_PREFIX } from './progress-sheet.xlsx.ts';
 import type { ZipInspection } from './zip-guard.ts';
 import { unguardFormula } from '../formula-guard.ts';
@@ -201,8 +201,10 @@ function asciiXmlWorkbook(bytes: Uint8Array): Uint8Array {
   const decoder = new TextDecoder();
   const styles = files['xl/styles.xml'];
   if (styles) {
-    const patched = withJapaneseBuiltinFormats(decoder.decode(styles));
-    if (patched !== null) {
+    const xml = decoder.decode(styles);
+    const escapesQuoted = withEscapesQuoted(xml);
+    const patched = withJapaneseBuiltinFormats(escapesQuoted) ?? escapesQuoted;
+    if (patched !== xml) {
       files['xl/styles.xml'] = strToU8(patched);
       changed = true;
     }
@@ -228,6 +230,63 @@ function asciiXmlWorkbook(bytes: Uint8Array): Uint8Array {
     return zipSync(ordered, { level: 1 });
   }
   return changed ? zipSync(files, { level: 1 }) : bytes;
+}
+
+/**
+ * styles.xml with every backslash-escaped character of a number format code written as a quoted
+ * literal (`0.0\%` → `0.0"%"`, `#,##0\人` → `#,##0"人"`). ExcelJS drops the backslashes when
+ * it reads a format (lib/xlsx/xform/style/numfmt-xform.js: `formatCode.replace(/[\\](.)/g, '$1')`),
+ * so `0.0\%` — a common way to show 「0.8%」 over a cell holding 0.8 without Excel's ×100 —
+ * reached the cell reader as the percent format `0.0%` and 0.8 was imported as 80 %. A quoted
+ * literal means the same to Excel and survives ExcelJS. Text inside quotes is left as it is.
+ */
+function withEscapesQuoted(xml: string): string {
+  return xml.replace(/(<numFmt\b[^>]*?\bformatCode\s*=\s*)(?:"([^"]*)"|'([^']*)')/g, (whole, open: string, double?: string, single?: string) => {
+    const attr = double ?? single ?? '';
+    if (!attr.includes('\\')) return whole;
+    return `${open}"${encodeAttribute(quoteEscapes(decodeAttribute(attr)))}"`;
+  });
+}
+
+/**
+ * A format code with each `\x` outside quotes written `"x"` (consecutive ones joined:
+ * `\%\)` → `"%)"`). An escaped quote `\"` is left as it is: a quoted literal cannot hold one.
+ */
+export function quoteEscapes(code: string): string {
+  let out = '';
+  let literal = '';
+  const flush = () => {
+    if (literal !== '') out += `"${literal}"`;
+    literal = '';
+  };
+  for (let i = 0; i < code.length; i++) {
+    const ch = code[i]!;
+    if (ch === '\\' && i + 1 < code.length && code[i + 1] !== '"') {
+      literal += code[i + 1]!;
+      i++;
+      continue;
+    }
+    flush();
+    if (ch === '"') {
+      const end = code.indexOf('"', i + 1);
+      const stop = end < 0 ? code.length : end + 1;
+      out += code.slice(i, stop);
+      i = stop - 1;
+    } else out += ch;
+  }
+  flush();
+  return out;
+}
+
+function decodeAttribute(s: string): string {
+  return s.replace(/&(#x[0-9a-f]+|#\d+|quot|amp|lt|gt|apos);/gi, (_, e: string) => {
+    if (e[0] === '#') return String.fromCodePoint(e[1] === 'x' || e[1] === 'X' ? parseInt(e.slice(2), 16) : Number(e.slice(1)));
+    return ({ quot: '"', amp: '&', lt: '<', gt: '>', apos: "'" } as Record<string, string>)[e.toLowerCase()]!;
+  });
+}
+
+function encodeAttribute(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
 }
 
 /**
@@ -343,8 +402,9 @@ function rowTexts(row: ExcelJS.Row): string[] {
 
 /**
  * A cell as the import reads it: text as typed; a number as its format shows it (a percent
- * cell's fraction as a percentage, with the format's decimals; a date cell as the time point
- * its format displays); a formula by its saved result, or marked as having none.
+ * cell's fraction as a percentage, with the format's decimals; a cell whose format prints a
+ * literal % as its number with the text shown, 「0.8%」; a date cell as the time point its format
+ * displays); a formula by its saved result, or marked as having none.
  */
 function cellOf(cell: ExcelJS.Cell, col: number): RawCell {
   const column = columnName(col - 1);
@@ -373,6 +433,10 @@ function numberCell(v: number | Date, numFmt: string | undefined): Omit<RawCell,
     const decimals = decimalsOfFormat(numFmt) ?? 0;
     const percent = Number((serial * 100).toFixed(Math.min(decimals + 6, 15)));
     return { raw: `${percent}%`, number: percent, decimals, shownAs: 'percent' };
+  }
+  if (isLiteralPercentFormat(numFmt)) {
+    // 「0.0"%"」 or 「0.0\%」 over 0.8 shows 「0.8%」: the number as stored, with the % the user saw.
+    return { raw: renderNumber(serial, numFmt!), number: serial, decimals: decimalsOfFormat(numFmt) ?? decimalsOfNumber(serial), shownAs: 'literal-percent' };
   }
   return { raw: String(serial), number: serial, decimals: decimalsOfFormat(numFmt) ?? decimalsOfNumber(serial) };
 }
