@@ -245,7 +245,7 @@ function validateOne(kpi: Kpi, input: ActualInput, context: ActualContext, readA
         value = q.value.value;
         decimals = q.value.decimals;
       } else if (q.error.kind === 'unit-mismatch') {
-        problems.push(problem('value', 'unit-mismatch', { unit: valueText, kpiUnit: kpi.unit }));
+        problems.push(problem('value', 'unit-mismatch', { unit: q.error.unit ?? valueText, kpiUnit: kpi.unit }));
       } else {
         problems.push(problem('value', 'unreadable-value', { detail: q.error.messageJa }, { detail: q.error.message }));
       }

@@ -378,7 +378,9 @@ async function validate(data: CityData, kpiRowIds: ReadonlyMap<string, number>, 
       } else {
         const kind: ImportProblemKind = q.error.kind === 'unit-mismatch' ? 'unit-mismatch' : q.error.kind === 'empty' || q.error.kind === 'not-available' ? 'missing-value' : 'text-in-number-cell';
         // The validator's own words (src/actuals/actual-input.ts): the form and the API say the same.
-        if (kind === 'unit-mismatch') problem(kind, valueCell, fillMessage(t('ja', 'actual.problem.unit-mismatch'), { unit: valueCell.raw, kpiUnit: kpi.unit }), fillMessage(t('en', 'actual.problem.unit-mismatch'), { unit: valueCell.raw, kpiUnit: kpi.unit }));
+        // The unit as read (「人」 of 「1万人」), not the whole figure.
+        const unit = q.error.unit ?? valueCell.raw;
+        if (kind === 'unit-mismatch') problem(kind, valueCell, fillMessage(t('ja', 'actual.problem.unit-mismatch'), { unit, kpiUnit: kpi.unit }), fillMessage(t('en', 'actual.problem.unit-mismatch'), { unit, kpiUnit: kpi.unit }));
         else problem(kind, valueCell, fillMessage(t('ja', 'actual.problem.unreadable-value'), { detail: q.error.messageJa }), fillMessage(t('en', 'actual.problem.unreadable-value'), { detail: q.error.message }));
         bad = true;
       }

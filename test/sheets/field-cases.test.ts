@@ -188,11 +188,30 @@ describe('check: the same kinds beyond the given files', () => {
     expect(lines[2]).toMatchObject({ verdict: 'reproduced' });
   });
 
-  it('figures in different units are flagged, never computed across (exit 1)', async () => {
-    const { code, lines } = await checkText('units.csv', `${HEADER}\n観光客数,2019年,10万人,2023年,"123,000人",2025年,15万人,46%\n事業費,2019年,1億2000万円,2023年,1億5000万円,2025年,2億円,37.5%\n`);
+  it('one base unit under 万/億/千 is scaled, with a note: 2万人 = 20,000 人, 2億円 = 200,000,000 円', async () => {
+    const { code, lines } = await checkText(
+      'scaled.csv',
+      `${HEADER}\n観光客数,2019年,10万人,2023年,"123,000人",2025年,15万人,46%\n事業費,2019年,1億2000万円,2023年,1億5000万円,2025年,2億円,37.5%\n来場者数,2019年,1万人,2023年,1万5000人,2025年,2万人,50%\nCO2排出量,2013年度,3千t-CO2,2023年度,"2,500t-CO2",2030年度,2千t-CO2,50%\n利用者数,2019年,1.2万人,2023年,"13,500人",2025年,1.5万人,50%\n`,
+    );
+    expect(code).toBe(0);
+    expect(lines.map((l) => [l.verdict, l.rate])).toEqual([
+      ['reproduced', 46],
+      ['reproduced', 37.5],
+      ['reproduced', 50],
+      ['reproduced', 50],
+      ['reproduced', 50],
+    ]);
+    expect(lines[2].notes.join(' ')).toMatch(/「2万人」を 20,000人 として読みました|"2万人" read as 20,000 人/);
+    expect(lines[1].notes.join(' ')).toMatch(/2億円/);
+  });
+
+  it('figures in different base units are flagged, never computed across (exit 1); the message names the units read', async () => {
+    const { code, lines } = await checkText('units.csv', `${HEADER}\n参加者数,2019年,10人,2023年,12件,2025年,20人,20%\n来場者数,2019年,10万人,2023年,123000,2025年,"150,000人",46%\n`);
     expect(code).toBe(1);
-    expect(lines[0]).toMatchObject({ verdict: 'mixed-units', rate: null, problem: { kind: 'mixed-units' } });
-    expect(lines[1]).toMatchObject({ verdict: 'mixed-units', problem: { column: 'target' } });
+    expect(lines[0]).toMatchObject({ verdict: 'mixed-units', rate: null, problem: { kind: 'mixed-units', column: 'actual' } });
+    expect(JSON.stringify(lines[0].problem)).toMatch(/件/);
+    // A bare figure beside 10万人 and 150,000人: 123,000 人 or 123,000 万人 cannot be told.
+    expect(lines[1]).toMatchObject({ verdict: 'mixed-units', rate: null, problem: { kind: 'mixed-units', column: 'actual' } });
   });
 
   it('grades S/A/B and 100%超, a stated method, an era year past its end with a note', async () => {
@@ -344,5 +363,40 @@ describe('import: a % shown by a literal in the number format is the number as s
     expect(json.rows[0]!.notes.join(' ').includes('セルの値')).toBe(value !== stored);
     const web = await (await new Staff().login('field-tsukuba')).preview('tsukuba', name, path);
     expect(web.json).toEqual(json);
+  }, 60_000);
+});
+
+describe('import: a figure with 万/億/千 in the KPI\'s base unit is scaled, another unit is refused naming it', () => {
+  async function csv(name: string, text: string): Promise<string> {
+    const path = join(dir, name);
+    await writeFile(path, text);
+    return path;
+  }
+
+  it.each([
+    ['1万件', 10000],
+    ['1.05万件', 10500],
+    ['1万155件', 10155],
+    ['0.95万件', 9500],
+  ])('%s for a KPI in 件 is %d 件, with a note (CLI and web preview agree)', async (figure, value) => {
+    const name = `man-${value}.csv`;
+    const path = await csv(name, `指標ID,時点,値,単位\nsupport-centre-consultations,2025年3月,${figure},件\n`);
+    const { code, json } = await importCli(name, 'tsukuba', path);
+    expect(json.problems).toEqual([]);
+    expect(code).toBe(0);
+    expect(json.rows).toEqual([expect.objectContaining({ kpi_id: 'support-centre-consultations', at: '2025-03', value, unit: '件', action: 'new' })]);
+    if (!/万\d/.test(figure)) expect(json.rows[0]!.notes.join(' ')).toContain(`「${figure}」`);
+    const web = await (await new Staff().login('field-tsukuba')).preview('tsukuba', name, path);
+    expect(web.json).toEqual(json);
+  }, 60_000);
+
+  it('1万人 for a KPI in 件 is a unit-mismatch naming 「万人」, never the whole figure', async () => {
+    const name = 'man-mismatch.csv';
+    const path = await csv(name, `指標ID,時点,値\nsupport-centre-consultations,2025年3月,1万人\n`);
+    const { code, json } = await importCli(name, 'tsukuba', path);
+    expect(code).toBe(2);
+    expect(json.problems).toEqual([expect.objectContaining({ row: 2, column: '値', kind: 'unit-mismatch' })]);
+    expect(json.problems[0]!.message).toContain('単位「万人」');
+    expect(json.problems[0]!.message).not.toContain('「1万人」は');
   }, 60_000);
 });

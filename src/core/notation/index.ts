@@ -6,7 +6,7 @@
 export { fail, ok, type NotationError, type NotationErrorKind, type NotationNote, type Parsed } from './notation-error.ts';
 export { normalizeNotation } from './normalize.ts';
 export { isNotAvailable, parseNumber, type PrintedNumber } from './parse-number.ts';
-export { normalizeUnit, parseFigure, parsePublishedRate, parseQuantity, parseRate, type Figure, type ParseQuantityOptions, type PublishedRateReading } from './parse-quantity.ts';
+export { normalizeUnit, parseFigure, parsePublishedRate, parseQuantity, parseRate, scaledUnit, scaleQuantity, type Figure, type ParseQuantityOptions, type PublishedRateReading, type ScaledUnit } from './parse-quantity.ts';
 export { formatTimePointWareki, parsePeriodYear, parseTimePoint, parseTimePointNoted, type NotedTimePoint } from './parse-time-point.ts';
 export { parseSdgTargetList } from './parse-sdg-targets.ts';
 export { kpiNameKey, parseKpiName, type ParsedKpiName } from './parse-kpi-name.ts';

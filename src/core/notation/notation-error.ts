@@ -28,6 +28,8 @@ export interface NotationError {
   readonly message: string;
   /** Japanese, e.g. `時点「2024年13月」を読み取れません：月は1～12です`. */
   readonly messageJa: string;
+  /** For a 'unit-mismatch': the unit as read from the figure (「件」 of 「12件」), for messages that name it. */
+  readonly unit?: string;
 }
 
 /**
@@ -36,7 +38,7 @@ export interface NotationError {
  * `ja` and `en` quote the printed text.
  */
 export interface NotationNote {
-  readonly kind: 'approximate' | 'footnote' | 'bound' | 'era-year-past-end' | 'multiplier-inside';
+  readonly kind: 'approximate' | 'footnote' | 'bound' | 'era-year-past-end' | 'multiplier-inside' | 'scaled';
   readonly ja: string;
   readonly en: string;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { normalizeUnit, parseFigure, parseQuantity, parseRate, type ParseQuantityOptions } from './parse-quantity.ts';
+import { normalizeUnit, parseFigure, parseQuantity, parseRate, scaledUnit, type ParseQuantityOptions } from './parse-quantity.ts';
 
 function quantity(s: string, opts?: ParseQuantityOptions) {
   const r = parseQuantity(s, opts);
@@ -176,5 +176,41 @@ describe('parseQuantity / parseFigure: text after the number that continues it i
     expect(parseQuantity('3 km2')).toMatchObject({ ok: true, value: { unit: 'km²' } });
     expect(parseQuantity('25℃')).toMatchObject({ ok: true, value: { unit: '°C' } });
     expect(parseQuantity('4 人/日')).toMatchObject({ ok: true, value: { unit: '人/日' } });
+  });
+});
+
+describe('万/億/千 before the KPI\'s base unit: the figure is scaled, with a note', () => {
+  it.each([
+    ['1万件', '件', 10000, 0],
+    ['2.5万人', '人', 25000, 0],
+    ['1億2000万円', '円', 120000000, 0],
+    ['2億円', '円', 200000000, 0],
+    ['3百万円', '円', 3000000, 0],
+    ['2千t-CO2', 't-CO2', 2000, 0],
+    ['15,000人', '万人', 1.5, 1],
+    ['2,778千t-CO2', '千t-CO2', 2778, 0],
+    ['1.23456万人', '人', 12345.6, 1],
+  ])('%s in %s is %d (decimals %d)', (printed, unit, value, decimals) => {
+    const r = parseFigure(printed, { expectedUnit: unit });
+    expect(r.ok && { value: r.value.value, decimals: r.value.decimals, unit: r.value.unit }).toEqual({ value, decimals, unit });
+    const scaled = r.ok && r.value.notes.some((n) => n.kind === 'scaled');
+    // 1億2000万円 is read whole (万 inside the number); 2,778千t-CO2 is already in the KPI's unit.
+    expect(scaled).toBe(!['2,778千t-CO2', '1億2000万円'].includes(printed));
+  });
+
+  it('another base unit is a unit-mismatch that names the unit read', () => {
+    const r = parseQuantity('1万人', { expectedUnit: '件' });
+    expect(!r.ok && { kind: r.error.kind, unit: r.error.unit }).toEqual({ kind: 'unit-mismatch', unit: '万人' });
+  });
+
+  it.each([
+    ['万人', 4, '人'],
+    ['百万円', 6, '円'],
+    ['千t-CO2', 3, 't-CO2'],
+    ['十億円', 9, '円'],
+    ['百貨店', 0, '百貨店'],
+    ['人', 0, '人'],
+  ])('%s is 10^%d %s', (unit, power, base) => {
+    expect(scaledUnit(unit)).toMatchObject({ power, base });
   });
 });

@@ -91,17 +91,72 @@ function noteOf(kind: MarkerKind, marker: string): NotationNote {
   }
 }
 
-function withExpectedUnit<Q extends Quantity>(s: string, read: Parsed<Q>, opts: ParseQuantityOptions): Parsed<Q> {
+function withExpectedUnit<Q extends Quantity & { notes?: readonly NotationNote[] }>(s: string, read: Parsed<Q>, opts: ParseQuantityOptions): Parsed<Q> {
   if (!read.ok || opts.expectedUnit === undefined) return read;
   const expected = normalizeUnit(opts.expectedUnit);
   const printed = read.value.unit;
   if (printed === '' || printed === expected) return ok({ ...read.value, unit: expected });
-  return fail(
+  // 「1万件」 for a KPI in 件: the same base unit with a 万/億/千 prefix is the figure scaled, with a note.
+  const scaled = scaleQuantity(read.value, expected);
+  if (scaled) return ok({ ...read.value, ...scaled.quantity, notes: [...(read.value.notes ?? []), scaled.note(s)] });
+  const failed = fail(
     'unit-mismatch',
     s,
     `unit mismatch in ${quoteEn(s)}: the unit is "${printed}", expected "${expected}"`,
     `${quoteJa(s)}の単位「${printed}」は期待される単位「${expected}」と異なります`,
   );
+  return { ok: false, error: { ...failed.error, unit: printed } };
+}
+
+/** A unit read as a multiplier prefix and a base unit: 「万人」 is 10⁴ 人, 「百万円」 10⁶ 円, 「千t-CO2」 10³ t-CO2, 「人」 1 人. */
+export interface ScaledUnit {
+  readonly prefix: string;
+  readonly power: number;
+  readonly base: string;
+}
+
+const PREFIX_POWERS: Readonly<Record<string, number>> = { 十: 1, 百: 2, 千: 3, 万: 4, 億: 8, 兆: 12 };
+
+/**
+ * Splits a normalised unit into the Japanese multiplier printed before it (千, 万, 十万, 百万,
+ * 千万, 億, 十億…, 兆) and its base unit. A lone 十 or 百 is not taken as a prefix (「百貨店」):
+ * only 千 alone, or 十/百/千 before 万/億/兆.
+ */
+export function scaledUnit(unit: string): ScaledUnit {
+  const m = /^(?:([十百千]?)([万億兆])|(千))(.*)$/u.exec(unit);
+  if (!m) return { prefix: '', power: 0, base: unit };
+  if (m[3]) return { prefix: '千', power: 3, base: m[4] ?? '' };
+  const small = m[1] ? PREFIX_POWERS[m[1]]! : 0;
+  return { prefix: `${m[1] ?? ''}${m[2]}`, power: small + PREFIX_POWERS[m[2]!]!, base: m[4] ?? '' };
+}
+
+/**
+ * A quantity written in another unit of the same base: 2 万人 in 人 is 20,000 人, 15,000 人 in
+ * 万人 is 1.5 万人, 1 億円 in 円 is 100,000,000 円. The decimals follow the scale (2.5 万人 in 人
+ * has none; 15,000 人 in 万人 the fewest that write 1.5 exactly). null when the bases differ
+ * (人 and 件) or nothing is to scale. `note` says what was done, quoting the printed figure.
+ */
+export function scaleQuantity(q: Quantity, toUnit: string): { readonly quantity: Quantity; readonly note: (printed: string) => NotationNote } | null {
+  const from = scaledUnit(q.unit);
+  const to = scaledUnit(toUnit);
+  if (from.base !== to.base || from.power === to.power) return null;
+  const shift = from.power - to.power;
+  const decimals = shift > 0 ? Math.max(0, q.decimals - shift) : q.decimals - shift;
+  const exact = Number((q.value * 10 ** shift).toFixed(Math.min(decimals, 20)));
+  const trimmed = shift > 0 ? decimals : Math.min(decimals, decimalsOfValue(exact));
+  const quantity = { value: exact, decimals: trimmed, unit: toUnit };
+  const shownJa = `${exact.toLocaleString('ja-JP', { minimumFractionDigits: trimmed, maximumFractionDigits: trimmed })}${toUnit}`;
+  const shownEn = `${exact.toLocaleString('en-US', { minimumFractionDigits: trimmed, maximumFractionDigits: trimmed })} ${toUnit}`;
+  return {
+    quantity,
+    note: (printed) => ({ kind: 'scaled', ja: `「${printed}」を ${shownJa} として読みました（単位「${toUnit}」にそろえました）`, en: `"${printed}" read as ${shownEn} (scaled to the unit ${toUnit})` }),
+  };
+}
+
+function decimalsOfValue(value: number): number {
+  const s = String(value);
+  const dot = s.indexOf('.');
+  return dot < 0 || s.includes('e') ? 0 : s.length - dot - 1;
 }
 
 /** A published 達成度 as printed: a rate, or a grade (「◎」「A」「100%超」) printed instead of one. */

@@ -1,6 +1,6 @@
 import type { BilingualText } from '../../core/bilingual.ts';
 import { ok, type Result } from '../../core/result.ts';
-import { isNotAvailable, normalizeNotation, parseFigure, parsePublishedRate, parseTimePointNoted, type Figure, type NotationNote } from '../../core/notation/index.ts';
+import { isNotAvailable, normalizeNotation, parseFigure, parsePublishedRate, parseTimePointNoted, scaledUnit, scaleQuantity, type Figure, type NotationNote } from '../../core/notation/index.ts';
 import type { PublishedRow, StatedMethod } from '../../core/reconciliation/reconcile.ts';
 import type { TimePoint } from '../../core/time/time-point.ts';
 import { readCsv } from './read-csv.ts';
@@ -27,8 +27,10 @@ export interface CellNote extends NotationNote {
 
 /**
  * Why a row is reported without a check: a figure the table marks as not known (「－」「集計中」,
- * or an empty actual or target), or figures in different units (「10万人」 beside 「123,000人」),
- * which are never computed across.
+ * or an empty actual or target), or figures in different base units (「10人」 beside 「12件」),
+ * which are never computed across. The same base unit under 万/億/千 (「10万人」 beside
+ * 「123,000人」) is scaled instead, with a note; a figure without a unit beside such figures is
+ * mixed-units too (which of them it is in cannot be told).
  */
 export interface UncheckedRow {
   readonly kind: 'no-figure' | 'mixed-units';
@@ -65,7 +67,8 @@ export type PublishedKpiCsvResult = Result<readonly PublishedKpiLine[], CellErro
  * tab-separated; title rows above the header skipped), cells as printed: `2024年3月`,
  * `令和５年度`, `令和5(2023)年度`, `H30.3末現在`, `1,111 社`, `1万2600回`, `約1,200人`, `-21.7 ％`,
  * `▲3.2`, `65%`, `◎`. A figure printed without its unit takes the unit of another figure of the
- * row. No baseline (empty or 「－」) leaves the baseline out; 「－」 or 「集計中」 as actual or
+ * row; figures of one base unit printed with different 万/億/千 prefixes are scaled to the finest
+ * (「2万人」 beside 「1万5000人」 is 20,000 人), with a note. No baseline (empty or 「－」) leaves the baseline out; 「－」 or 「集計中」 as actual or
  * target reports the row as having no figure; 「－」 as rate is no published rate. The first
  * unreadable cell stops the read, with its line and column.
  */
@@ -121,17 +124,38 @@ export function readPublishedKpiCsv(bytes: Uint8Array): PublishedKpiCsvResult {
       notes.push(...q.value.notes.map((n) => ({ ...n, column: col })));
     }
     const printed = (['baseline', 'actual', 'target'] as const).flatMap((c) => (figures[c] && figures[c].unit !== '' ? [{ c, unit: figures[c].unit, text: cells[c] ?? '' }] : []));
-    const units = [...new Set(printed.map((p) => p.unit))];
+    let units = [...new Set(printed.map((p) => p.unit))];
     if (!unchecked && units.length > 1) {
-      const other = printed.find((p) => p.unit !== units[0])!;
-      unchecked = {
-        kind: 'mixed-units',
-        column: other.c,
-        message: {
-          ja: `数値の単位が異なります（${printed.map((p) => `「${p.text}」`).join('・')}）：単位をそろえないと達成度は計算できません`,
-          en: `the figures carry different units (${printed.map((p) => `"${p.text}"`).join(', ')}): the rate cannot be computed across them`,
-        },
-      };
+      // The same base unit under 万/億/千 (「2万人」 beside 「1万5000人」): scaled to the finest unit printed, with a note.
+      const bases = new Set(units.map((u) => scaledUnit(u).base));
+      const bare = (['baseline', 'actual', 'target'] as const).find((c) => figures[c] && figures[c].unit === '');
+      if (bases.size === 1 && bare === undefined) {
+        const finest = units.reduce((a, b) => (scaledUnit(b).power < scaledUnit(a).power ? b : a));
+        for (const p of printed) {
+          if (p.unit === finest) continue;
+          const scaled = scaleQuantity(figures[p.c]!, finest)!;
+          figures[p.c] = { ...figures[p.c]!, ...scaled.quantity };
+          notes.push({ ...scaled.note(p.text), column: p.c });
+        }
+        units = [finest];
+      } else {
+        const other = bare ?? printed.find((p) => p.unit !== units[0])!.c;
+        const list = (lang: 'ja' | 'en') => printed.map((p) => (lang === 'ja' ? `「${p.text}」（${p.unit}）` : `"${p.text}" (${p.unit})`)).join(lang === 'ja' ? '・' : ', ');
+        unchecked = {
+          kind: 'mixed-units',
+          column: other,
+          message:
+            bases.size === 1
+              ? {
+                  ja: `単位のない数値「${cells[other] ?? ''}」が、単位の異なる数値（${list('ja')}）と並んでいます：どの単位か分からないため達成度は計算できません`,
+                  en: `the figure "${cells[other] ?? ''}" has no unit beside figures in different units (${list('en')}): which unit it is in cannot be told, so the rate is not computed`,
+                }
+              : {
+                  ja: `数値の単位が異なります（${list('ja')}）：単位をそろえないと達成度は計算できません`,
+                  en: `the figures carry different units (${list('en')}): the rate cannot be computed across them`,
+                },
+        };
+      }
     }
     const unit = units[0] ?? '';
     const withUnit = (q: Figure) => ({ value: q.value, decimals: q.decimals, unit: q.unit || unit });
