@@ -288,7 +288,14 @@ async function validate(data: CityData, kpiRowIds: ReadonlyMap<string, number>, 
     const problem = (kind: ImportProblemKind, cell: RawCell | undefined, ja: string, en: string) =>
       problems.push({ kind, ...(r.sheet ? { sheet: r.sheet } : {}), row: r.row, column: cell?.column ?? '', ...(cell?.heading ? { heading: cell.heading } : {}), raw: cell?.raw ?? '', message: { ja, en } });
     const notes: ImportNote[] = [];
+    // A formula never calculated (written by a program, never opened in Excel) has no figure to
+    // read in any mapped column: say so and name the cell, whichever column it is in (指標ID too,
+    // which would otherwise be an unknown KPI with an empty cell).
+    const uncalculated = [...Object.values(r.cells), ...(r.checks ?? []).flatMap((c) => [c.at, c.value])].filter((c): c is RawCell => c?.noCachedResult === true);
+    for (const cell of uncalculated) problem('formula-without-result', cell, ...formulaMessage(place(cell), cell.formula));
     const { kpi: idCell, name: nameCell } = r.cells;
+    // No KPI to name when the cell that identifies it is the uncalculated one.
+    if ((!idCell || idCell.raw === '') && (!nameCell || nameCell.raw === '') && uncalculated.some((c) => c === idCell || c === nameCell)) continue;
     let kpi: Kpi | undefined;
     if (idCell && idCell.raw !== '') kpi = kpis.get(idCell.raw.normalize('NFKC').trim());
     else if (nameCell && nameCell.raw !== '') {
@@ -300,12 +307,11 @@ async function validate(data: CityData, kpiRowIds: ReadonlyMap<string, number>, 
       problem('unknown-kpi', cell, `この都市に該当する指標がありません（指標IDまたは指標名を確認してください）`, `no KPI of this city matches (check the KPI id or name)`);
       continue;
     }
-    let bad = false;
+    let bad = uncalculated.length > 0;
     const atCell = r.cells.at;
     let at: TimePoint | null = null;
     if (atCell?.noCachedResult) {
-      problem('formula-without-result', atCell, ...formulaMessage(place(atCell), atCell.formula));
-      bad = true;
+      // Reported above with the other uncalculated formulas.
     } else if (atCell?.displayProblem) {
       problem('unreadable-date', atCell, atCell.displayProblem.ja, atCell.displayProblem.en);
       bad = true;
@@ -349,8 +355,7 @@ async function validate(data: CityData, kpiRowIds: ReadonlyMap<string, number>, 
     let value: number | null = null;
     let decimals = 0;
     if (valueCell?.noCachedResult) {
-      problem('formula-without-result', valueCell, ...formulaMessage(place(valueCell), valueCell.formula));
-      bad = true;
+      // Reported above with the other uncalculated formulas.
     } else if (!valueCell || (valueCell.raw === '' && valueCell.number === undefined)) {
       problem('missing-value', valueCell, '値が空です', 'the value is empty');
       bad = true;

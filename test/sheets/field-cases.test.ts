@@ -400,3 +400,36 @@ describe('import: a figure with 万/億/千 in the KPI\'s base unit is scaled, a
     expect(json.problems[0]!.message).not.toContain('「1万人」は');
   }, 60_000);
 });
+
+describe('import: a formula with no saved result is named in whichever column it is', () => {
+  /** A template row whose cells in `formulas` (0-based) hold a formula never calculated. */
+  async function formulaWorkbook(name: string, formulas: number[]): Promise<string> {
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('実績');
+    ws.addRow(['指標ID', '時点', '値', '単位', '備考']);
+    const values: ExcelJS.CellValue[] = ['usable-open-data', '2025年3月', 210, '件', '速報値'];
+    const row = ws.addRow(values.map((v, i) => (formulas.includes(i) ? ({ formula: `Z${i + 1}` } as ExcelJS.CellFormulaValue) : v)));
+    row.commit();
+    const path = join(dir, name);
+    await writeFile(path, new Uint8Array(await wb.xlsx.writeBuffer()));
+    return path;
+  }
+
+  it.each([
+    [[0], [['指標ID', '実績!A2']]],
+    [[1], [['時点', '実績!B2']]],
+    [[2], [['値', '実績!C2']]],
+    [[4], [['備考', '実績!E2']]],
+    [[0, 2], [['指標ID', '実績!A2'], ['値', '実績!C2']]],
+  ])('formulas in columns %j: %j, nothing else (CLI and web preview agree)', async (formulas, expected) => {
+    const name = `formula-${formulas.join('-')}.xlsx`;
+    const path = await formulaWorkbook(name, formulas);
+    const { code, json } = await importCli(name, 'tsukuba', path);
+    expect(code).toBe(2);
+    expect(json.rows).toEqual([]);
+    expect(json.problems.map((p) => [p.column, p.cell, p.kind])).toEqual(expected.map(([column, cell]) => [column, cell, 'formula-without-result']));
+    for (const p of json.problems) expect(p.message).toMatch(/Excelでファイルを開いて保存し直す/);
+    const web = await (await new Staff().login('field-tsukuba')).preview('tsukuba', name, path);
+    expect(web.json).toEqual(json);
+  }, 60_000);
+});
