@@ -189,6 +189,19 @@ describe('parseTimePoint: what it rejects, and why', () => {
     expect(timeError('平成80年').message).toContain('write 2068年 or 令和50年');
   });
 
+  it('follows its own hint: the dual notation it offers is read at any distance, and a month or day stays in the advice', () => {
+    expect(time('平成80年度(2068年度)')).toEqual(fy(2068));
+    const dual = parseTimePointNoted('平成80年度(2068年度)');
+    expect(dual.ok && dual.value.notes).toEqual([]);
+    const e = timeError('平成80年3月');
+    expect(e.message).toBe(
+      'unreadable time point "平成80年3月": 平成 ended in its year 31 (2019); 平成80 would be 2068: write 2068年3月 or 令和50年3月, or both as "平成80年3月(2068年3月)"',
+    );
+    expect(time('平成80年3月(2068年3月)')).toEqual(month(2068, 3));
+    expect(timeError('平成80年3月31日').message).toContain('write 2068年3月31日 or 令和50年3月31日');
+    expect(time('平成80年3月31日(2068年3月31日)')).toEqual({ kind: 'day', year: 2068, month: 3, day: 31 });
+  });
+
   it('rejects era year 0', () => {
     expect(timeError('令和0年').message).toBe('unreadable time point "令和0年": 令和 years start at 1 (元年), not 0');
   });

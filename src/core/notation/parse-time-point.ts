@@ -355,15 +355,18 @@ function resolve(raw: RawPoint, confirmed: boolean, notes: NotationNote[]): Read
     const lastEraYear = era.end ? era.end.year - era.start.year + 1 : undefined;
     if (lastEraYear !== undefined && eraYear > lastEraYear) {
       pastEnd = true;
-      // The hint keeps the unit as printed: a fiscal year stays a fiscal year (年度), never 年.
+      // The hint keeps the unit as printed: a fiscal year stays a fiscal year (年度), never 年,
+      // and a month (or day) stays in it, so the advice names the same time point.
       const unitJa = raw.unit === 'fiscal-year' ? '年度' : '年';
+      const tailJa = raw.unit === 'fiscal-year' || raw.month === undefined ? '' : `${raw.month}月${raw.day !== undefined ? `${raw.day}日` : ''}`;
       const now = ERAS.find((e) => year >= e.start.year) ?? era;
       const nowYear = year - now.start.year + 1;
-      const nowName = `${now.name}${nowYear === 1 ? '元' : nowYear}${unitJa}`;
-      if (eraYear > lastEraYear + MAX_YEARS_PAST_ERA_END) {
+      const nowName = `${now.name}${nowYear === 1 ? '元' : nowYear}${unitJa}${tailJa}`;
+      // A western year printed beside it confirms the era year at any distance (the hint below offers that form).
+      if (eraYear > lastEraYear + MAX_YEARS_PAST_ERA_END && !confirmed) {
         return problem(
-          `${era.name} ended in its year ${lastEraYear} (${era.end?.year}); ${era.name}${eraYear} would be ${year}: write ${year}${unitJa} or ${nowName}, or both as "${era.name}${eraYear}${unitJa}(${year}${unitJa})"`,
-          `${era.name}は${lastEraYear}年（${era.end?.year}年）までです。${era.name}${eraYear}${unitJa}は${year}${unitJa}にあたります：「${year}${unitJa}」「${nowName}」または「${era.name}${eraYear}${unitJa}(${year}${unitJa})」と書いてください`,
+          `${era.name} ended in its year ${lastEraYear} (${era.end?.year}); ${era.name}${eraYear} would be ${year}: write ${year}${unitJa}${tailJa} or ${nowName}, or both as "${era.name}${eraYear}${unitJa}${tailJa}(${year}${unitJa}${tailJa})"`,
+          `${era.name}は${lastEraYear}年（${era.end?.year}年）までです。${era.name}${eraYear}${unitJa}${tailJa}は${year}${unitJa}${tailJa}にあたります：「${year}${unitJa}${tailJa}」「${nowName}」または「${era.name}${eraYear}${unitJa}${tailJa}(${year}${unitJa}${tailJa})」と書いてください`,
         );
       }
       if (!confirmed) {
