@@ -38,6 +38,7 @@ const LABELS: Readonly<Record<string, string>> = {
   target_id: '目標ID',
   title: '題名',
   reason: '理由',
+  platform_override: 'パートナー制度の自動集計を手入力で上書きした理由（上書きでない値は空）',
 };
 
 function fieldType(column: string, rows: DataTable['rows']): FieldType {

@@ -1,7 +1,8 @@
 import { zipSync, strToU8 } from 'fflate';
 import type { City, CityData, StatusOverride } from '../core/city/city.ts';
 import { evaluateKpi, sortedObservations, type KpiEvaluation } from '../core/kpi/kpi-evaluation.ts';
-import type { Kpi } from '../core/kpi/kpi.ts';
+import type { Kpi, Observation } from '../core/kpi/kpi.ts';
+import { observationSource, overrideLabel } from '../actuals/observation-source.ts';
 import { walkPlanNodes } from '../core/plan/plan.ts';
 import { formatTimePointWareki } from '../core/notation/index.ts';
 import { formatTimePointIso, type TimePoint } from '../core/time/time-point.ts';
@@ -104,7 +105,7 @@ export function planEvaluationsTable(data: CityData): DataTable {
 /** Every actual (実績) of the given KPIs, oldest first per KPI. */
 export function observationsTable(cityId: string, kpis: readonly Kpi[]): DataTable {
   return {
-    columns: ['city_id', 'kpi_id', 'kpi_name', 'at', 'at_wareki', 'value', 'decimals', 'unit', 'note', 'source'],
+    columns: ['city_id', 'kpi_id', 'kpi_name', 'at', 'at_wareki', 'value', 'decimals', 'unit', 'note', 'source', 'platform_override'],
     rows: kpis.flatMap((kpi) =>
       sortedObservations(kpi).map((o) => ({
         city_id: cityId,
@@ -116,7 +117,10 @@ export function observationsTable(cityId: string, kpis: readonly Kpi[]): DataTab
         decimals: o.decimals ?? null,
         unit: kpi.unit,
         note: o.note ?? null,
-        source: o.source ?? null,
+        // A value typed in over a partner-platform count says so in its source, with the reason
+        // (issue 10.3); the reason alone in its own column for machines.
+        source: observationSource(o, 'ja'),
+        platform_override: o.platformOverride ?? null,
       })),
     ),
   };
@@ -319,10 +323,16 @@ export function kpiSeriesTable(city: Pick<City, 'id' | 'localGovernmentCode'>, k
     columns: KPI_SERIES_COLUMNS,
     rows: kpis.flatMap((kpi) => [
       row(kpi, 'baseline', kpi.baseline.at, kpi.baseline.value),
-      ...sortedObservations(kpi).map((o) => row(kpi, 'actual', o.at, o.value, { decimals: o.decimals, note: o.note })),
+      ...sortedObservations(kpi).map((o) => row(kpi, 'actual', o.at, o.value, { decimals: o.decimals, note: seriesNote(o) })),
       ...kpi.targets.map((t) => row(kpi, 'target', t.at, t.value, { target_id: t.id })),
     ]),
   };
+}
+
+/** An actual's note in the series table: the override label of a value replacing a platform count first (issue 10.3). */
+function seriesNote(o: Observation): string | undefined {
+  const label = overrideLabel(o, 'ja');
+  return label === null ? o.note : o.note ? `${label}；${o.note}` : label;
 }
 
 /** An SDG target (2.3, 11.a) as an SDMX code id: the dot, the series key's separator, becomes "_" (2_3, 11_a). */

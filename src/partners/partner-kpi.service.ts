@@ -7,8 +7,6 @@ import { formatTimePointIso, formatTimePointJa, type TimePoint } from '../core/t
 import { registrationHistory } from './partner.repository.ts';
 import { programmeOfCity } from './partner.service.ts';
 import { kpiBindingSchema } from './programme.ts';
-import { fillMessage } from '../i18n/fill.ts';
-import { t } from '../i18n/messages.ts';
 import { listReviewStatuses } from '../review/review.repository.ts';
 import { actualKey } from '../review/review.ts';
 
@@ -27,9 +25,13 @@ export async function withPlatformObservations(db: Executor, data: CityData, tod
   const firstYear = Number(programme.startedOn.slice(0, 4));
   const specs = new Map(bindings.map((b) => [kpiBindingSchema.parse(b.spec).kpiId, kpiBindingSchema.parse(b.spec)]));
   const figures = [...specs.values()].some((b) => b.startFrom) ? await publishedFiguresOf(db, data.city.id) : [];
-  // Values entered by hand with a reason for overriding the count (src/actuals/): kept, labelled as such.
+  // Values entered by hand with a reason for overriding the count (src/actuals/): kept, marked with the reason.
   const overrides = new Map<string, string>();
-  for (const r of await listReviewStatuses(db, data.city.id, 'actual')) if (r.platformOverride) overrides.set(r.key, r.platformOverride);
+  // The latest step's reason, else the one approved (the public view shows the approved one).
+  for (const r of await listReviewStatuses(db, data.city.id, 'actual')) {
+    const reason = r.platformOverride || r.approvedPlatformOverride;
+    if (reason) overrides.set(r.key, reason);
+  }
   return {
     ...data,
     kpis: data.kpis.map((k) => {
@@ -40,7 +42,7 @@ export async function withPlatformObservations(db: Executor, data: CityData, tod
       const manual = new Map<string, string>();
       for (const o of k.observations) {
         const reason = overrides.get(actualKey(k.id, formatTimePointIso(o.at)));
-        if (reason) manual.set(formatTimePointIso(o.at), fillMessage(t('ja', 'actual.override.label'), { reason }));
+        if (reason) manual.set(formatTimePointIso(o.at), reason);
       }
       return { ...k, observations: mergePlatformObservations(k.observations, platformObservations(binding, records, firstYear, today, start), firstYear, manual) };
     }),

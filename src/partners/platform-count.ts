@@ -89,7 +89,8 @@ export function platformObservations(binding: KpiBinding, records: PlatformRecor
  * Merges platform observations into a KPI's stored ones: from the programme's first year on
  * the platform's figures replace what was typed in; earlier years keep the published record.
  * A stored value entered by hand with a reason for overriding the count (`manual`: its ISO time
- * point → the label to show as its source) is kept and replaces the count of its year.
+ * point → the reason) is kept with its own source, marked `platformOverride` with the reason, and
+ * replaces the count of its year.
  */
 export function mergePlatformObservations(stored: readonly Observation[], computed: readonly Observation[], firstYear: number, manual: ReadonlyMap<string, string> = new Map()): Observation[] {
   const kept = stored.filter((o) => startYear(o.at) < firstYear);
@@ -97,7 +98,7 @@ export function mergePlatformObservations(stored: readonly Observation[], comput
     .filter((o) => startYear(o.at) >= firstYear && manual.has(formatTimePointIso(o.at)))
     .map((o): Observation => {
       const replaces = computed.filter((c) => reportingYear(c.at) === reportingYear(o.at));
-      return { ...o, source: manual.get(formatTimePointIso(o.at))!, ...(replaces.length > 0 && { replaces }) };
+      return { ...o, platformOverride: manual.get(formatTimePointIso(o.at))!, ...(replaces.length > 0 && { replaces }) };
     });
   const years = new Set(overridden.map((o) => reportingYear(o.at)));
   return [...kept, ...overridden, ...computed.filter((o) => !years.has(reportingYear(o.at)))];

@@ -137,10 +137,10 @@ export function yearsWithData(data: CityData): Set<number> {
  */
 export function publicView(staff: StaffCityData): CityData {
   const published = (year: number) => staff.publishedYears.has(year);
-  const approvedOf = (entity: ReviewEntity, key: string): { show: boolean; content?: ActualContent | TextContent; approvedAt?: Date | null } => {
+  const approvedOf = (entity: ReviewEntity, key: string): { show: boolean; content?: ActualContent | TextContent; approvedAt?: Date | null; platformOverride?: string | null } => {
     const r = staff.reviews.get(reviewId(entity, key));
     if (!r) return { show: true };
-    return r.approved ? { show: true, content: r.approved, approvedAt: r.approvedAt } : { show: false };
+    return r.approved ? { show: true, content: r.approved, approvedAt: r.approvedAt, platformOverride: r.approvedPlatformOverride } : { show: false };
   };
   const hidden = staff.hiddenKpiIds ?? new Set<string>();
   const shown = (kpiId: string) => !hidden.has(kpiId);
@@ -159,10 +159,13 @@ export function publicView(staff: StaffCityData): CityData {
       if (!a.show) return instead();
       if (!a.content) return [o];
       const c = a.content as ActualContent;
-      const { decimals: _d, note: _n, source: _s, recordedAt: _r, ...rest } = o;
+      const { decimals: _d, note: _n, source: _s, recordedAt: _r, platformOverride: _p, ...rest } = o;
       // The time the public content was approved, never that of a correction still waiting.
       const recordedAt = a.approvedAt ? { recordedAt: a.approvedAt.toISOString() } : {};
-      return [{ ...rest, value: c.value, ...(c.decimals !== null && { decimals: c.decimals }), ...(c.note !== null && { note: c.note }), ...(c.source !== null && { source: c.source }), ...recordedAt }];
+      // An approved override of a platform count stays labelled with the reason approved with it
+      // (the reviewed content holds the figures only; the reason travels beside them in the step).
+      const override = o.platformOverride !== undefined && a.platformOverride ? { platformOverride: a.platformOverride } : {};
+      return [{ ...rest, value: c.value, ...(c.decimals !== null && { decimals: c.decimals }), ...(c.note !== null && { note: c.note }), ...(c.source !== null && { source: c.source }), ...override, ...recordedAt }];
     }),
   }));
   const plans = d.plans.map((p) => ({

@@ -131,6 +131,7 @@ export function foldReviewRows(rows: readonly ReviewEntryRow[]): ReviewStatus[] 
       explanation: r.explanation,
       reason: r.reason,
       platformOverride: r.platform_override,
+      approvedPlatformOverride: approvedNow ? r.platform_override : (before?.approvedPlatformOverride ?? null),
       actor: r.actor,
       recordedAt: new Date(r.recorded_at),
       step: r.id,

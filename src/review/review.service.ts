@@ -66,7 +66,7 @@ export async function decideReview(
     await appendStaffChangeLog(trx, [
       { actor: actorName(user), action: decision.action, entity: 'review', entityId: `${decision.entity}:${decision.key}`, cityId, old: { state: current.state }, new: { state }, reason },
     ]);
-    return { ok: true as const, status: { ...current, state, reason, actor: actorName(user), recordedAt: new Date(), ...(state === 'approved' && { approved: current.content, everApproved: true }) } };
+    return { ok: true as const, status: { ...current, state, reason, actor: actorName(user), recordedAt: new Date(), ...(state === 'approved' && { approved: current.content, approvedPlatformOverride: current.platformOverride, everApproved: true }) } };
   });
   if (result.ok) signal.invalidate(cityId);
   return result;

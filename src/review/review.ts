@@ -51,7 +51,10 @@ export interface ReviewStatus {
   readonly everApproved: boolean;
   readonly explanation: string | null;
   readonly reason: string | null;
+  /** The reason for overriding a platform count given with the latest step (null: not an override). */
   readonly platformOverride: string | null;
+  /** The override reason of the step last approved (what the public sees with the approved content). */
+  readonly approvedPlatformOverride: string | null;
   readonly actor: string;
   /** When the latest step was recorded (UTC instant). */
   readonly recordedAt: Date;

@@ -4,7 +4,9 @@ import { systemClock, tokyoDateOf } from '../../src/core/time/clock.ts';
 import { queueStaleReminders } from '../../src/review/round.service.ts';
 import { listOutbox } from '../../src/review/round.repository.ts';
 import { createApp } from '../../src/web/app.tsx';
-import { makeUser, StaffClient } from './staff-helpers.ts';
+import { strFromU8, unzipSync } from 'fflate';
+import { describeStaffApp } from '../support/staff-app.ts';
+import { enterApprovedActual, makeUser, StaffClient } from './staff-helpers.ts';
 
 /*
  * Issue 10, points 1–3 through the HTTP layer: nothing is public until the secretariat approves
@@ -266,5 +268,45 @@ describe('point 3: one way to write an actual', () => {
     expect(staff.observations.find((o) => o.at.kind === 'year' && o.at.year === 2031)?.value).toBe(3000);
     // With the current version the correction goes through.
     expect((await apiPost(sec, path, { at: '2031年', value: '3100', reason: '再集計', explanation: '検証', version: 1 })).status).toBe(200);
+  });
+});
+
+/*
+ * Issue 10.3, "an explicit override with a reason, shown as such": once the override of a
+ * platform count is approved and its year published, every public output labels it with its
+ * reason (the public view rebuilt the approved actual from its reviewed figures and dropped the
+ * label: the page showed "30 団体" alone and the API "source": null). On PGlite and PostgreSQL.
+ */
+describeStaffApp('point 3: an approved override of a platform count is labelled on every public output', [['po-sec', 'ichinoseki', 'secretariat']], (t) => {
+  const REASON = '登録簿の移行前の団体数を市の公表値で入力';
+  const JA = `手入力（自動集計を上書き）：${REASON}`;
+  const EN = `Entered by hand (overrides the platform count): ${REASON}`;
+  const KPI = '/cities/ichinoseki/kpis/sdgs-platform-groups';
+  const get = async (path: string) => (await t().app.request(path)).text();
+
+  it('page (ja, en), embed, KPI JSON and CSV, observations API and the open-data zip carry the label and reason', async () => {
+    const { app } = t();
+    const sec = new StaffClient(app);
+    expect((await sec.login('po-sec')).status).toBe(303);
+    await sec.get('/staff/cities/ichinoseki/publication');
+    expect((await sec.post('/staff/cities/ichinoseki/publication', { year: '2025', published: 'true' })).status).toBe(303);
+    await enterApprovedActual(app, 'ichinoseki', 'sdgs-platform-groups', { editor: 'po-sec', secretariat: 'po-sec' }, { at: '2025年', value: '30 団体', platformOverride: REASON, explanation: '移行中' }, 2025);
+
+    const ja = visible(await get(KPI));
+    expect(ja).toContain('30 団体');
+    expect(ja).toContain(JA);
+    expect(visible(await get(`${KPI}?lang=en`))).toContain(EN);
+    expect(visible(await get(`${KPI}/embed`))).toContain(JA);
+    const detail = JSON.parse(await get(`/api/v1${KPI}`)) as { observations: { at: string; value: number; source: string | null; platform_override: string | null }[] };
+    expect(detail.observations.find((o) => o.at === '2025')).toMatchObject({ value: 30, source: JA, platform_override: REASON });
+    expect(JSON.parse(await get(`${KPI}?format=json`))).toEqual(detail);
+    const csv = await get(`${KPI}?format=csv`);
+    expect(csv).toMatch(new RegExp(`actual,,2025,[^\\r\\n]*,30,0,${JA}`));
+    const api = JSON.parse(await get('/api/v1/cities/ichinoseki/observations')) as { observations: { kpi_id: string; at: string; value: number; source: string | null; platform_override: string | null }[] };
+    expect(api.observations.find((o) => o.kpi_id === 'sdgs-platform-groups' && o.at === '2025')).toMatchObject({ value: 30, source: JA, platform_override: REASON });
+    const zip = unzipSync(new Uint8Array(await (await app.request('/cities/ichinoseki/download.zip')).arrayBuffer()));
+    const file = (name: string) => strFromU8(zip[Object.keys(zip).find((k) => k.endsWith(`/${name}`) || k === name)!]!);
+    expect(file('observations.csv')).toContain(`,30,0,団体,,${JA},${REASON}`);
+    expect(file('kpi-series.csv')).toMatch(new RegExp(`actual,,2025,[^\r\n]*,30,0,${JA}`));
   });
 });

@@ -74,6 +74,13 @@ export interface Observation extends DatedValue {
    */
   readonly replaces?: readonly Observation[];
   /**
+   * On a value typed in to override a platform count: the reason the person gave (as entered,
+   * any language). Pages, the API and downloads label the value with it ("手入力（自動集計を上書き）：
+   * reason", src/actuals/observation-source.ts), so a citizen sees the count was replaced; the
+   * public view keeps the reason of the approved step (publication.service.ts).
+   */
+  readonly platformOverride?: string;
+  /**
    * ISO instant the shown content was recorded (the version's entry, or its approval when a
    * reviewed value is shown); filled by the loader with history, absent in data files.
    */

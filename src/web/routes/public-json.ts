@@ -4,6 +4,7 @@ import type { Context } from 'hono';
 import type { City } from '../../core/city/city.ts';
 import type { CalculationRecord } from '../../core/kpi/calculation-record.ts';
 import { formatTimePointIso } from '../../core/time/time-point.ts';
+import { observationSource } from '../../actuals/observation-source.ts';
 import { toCsv, type DataTable } from '../../formats/csv/write-csv.ts';
 import type { CityComparison, IndexedKpi } from '../../summaries/city-comparison.service.ts';
 import type { CityPageSummary } from '../../summaries/city-page.model.ts';
@@ -150,7 +151,8 @@ export function kpiDetailJson(d: KpiDetail) {
     aggregation: d.kpi.aggregation,
     method: d.kpi.method,
     department: d.kpi.department ?? null,
-    observations: d.observations.map((o) => ({ at: formatTimePointIso(o.at), value: o.value, precise: preciseJson(o.precise), note: o.note ?? null, source: o.source ?? null })),
+    // A value typed in over a partner-platform count is labelled in `source`, the reason alone in `platform_override` (issue 10.3).
+    observations: d.observations.map((o) => ({ at: formatTimePointIso(o.at), value: o.value, precise: preciseJson(o.precise), note: o.note ?? null, source: observationSource(o, 'ja'), platform_override: o.platformOverride ?? null })),
     targets: d.kpi.targets.map((t) => ({
       id: t.id,
       at: formatTimePointIso(t.at),

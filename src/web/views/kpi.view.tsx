@@ -5,7 +5,8 @@ import { raw } from 'hono/html';
 import { formatDecimal } from '../../i18n/number-format.ts';
 import type { CalculationRecord } from '../../core/kpi/calculation-record.ts';
 import type { KpiEvaluation } from '../../core/kpi/kpi-evaluation.ts';
-import type { PreciseValue } from '../../core/kpi/kpi.ts';
+import type { Observation, PreciseValue } from '../../core/kpi/kpi.ts';
+import { overrideLabel } from '../../actuals/observation-source.ts';
 import type { TimePoint } from '../../core/time/time-point.ts';
 import { formatTimePointWareki } from '../../core/notation/index.ts';
 import { timePointEnd } from '../../core/time/time-point.ts';
@@ -174,6 +175,7 @@ function KpiMainHead(props: { ctx: ViewContext; detail: KpiDetail }) {
               <p class="now-label">{ctx.t('kpi.latest')}</p>
               <p class="now-value">{quantityLabel(ctx, e.latest, kpi.unit)}</p>
               <p class="muted small">{e.latest ? timeLabel(e.latest.at, ctx.lang) : ctx.t('pub.kpi.noActual')}</p>
+              {e.latest?.platformOverride !== undefined ? <p class="muted small override">{overrideLabel(e.latest, ctx.lang)}</p> : null}
             </div>
             <div>
               <p class="now-label">{ctx.t('kpi.target')}</p>
@@ -343,7 +345,13 @@ export function chartSummary(ctx: ViewContext, detail: KpiDetail): string {
   return parts.join(ctx.lang === 'ja' ? '' : ' ');
 }
 
-type SeriesRow = { kind: 'baseline' | 'actual' | 'target'; at: TimePoint; value: number; decimals?: number; note?: string; precise?: PreciseValue };
+type SeriesRow = { kind: 'baseline' | 'actual' | 'target'; at: TimePoint; value: number; decimals?: number; note?: string; precise?: PreciseValue; override?: string };
+
+/** The label of an actual typed in over a partner-platform count, in the page's language (issue 10.3), as a row field. */
+function overrideOf(ctx: ViewContext, o: Observation): { override?: string } {
+  const label = overrideLabel(o, ctx.lang);
+  return label === null ? {} : { override: label };
+}
 
 /** The chart's data as a table: baseline, actuals and targets in time order. */
 export function SeriesTable(props: { ctx: ViewContext; detail: KpiDetail; captionId?: string }) {
@@ -351,7 +359,7 @@ export function SeriesTable(props: { ctx: ViewContext; detail: KpiDetail; captio
   const { kpi } = detail;
   const rows: SeriesRow[] = [
     { kind: 'baseline' as const, at: kpi.baseline.at, value: kpi.baseline.value, ...(kpi.baseline.decimals !== undefined ? { decimals: kpi.baseline.decimals } : {}), ...(kpi.baseline.precise ? { precise: kpi.baseline.precise } : {}) },
-    ...detail.observations.map((o): SeriesRow => ({ kind: 'actual', at: o.at, value: o.value, ...(o.decimals !== undefined ? { decimals: o.decimals } : {}), ...(o.source ? { note: o.source } : {}), ...(o.precise ? { precise: o.precise } : {}) })),
+    ...detail.observations.map((o): SeriesRow => ({ kind: 'actual', at: o.at, value: o.value, ...(o.decimals !== undefined ? { decimals: o.decimals } : {}), ...(o.source ? { note: o.source } : {}), ...(o.precise ? { precise: o.precise } : {}), ...overrideOf(ctx, o) })),
     ...kpi.targets.map((t): SeriesRow => ({ kind: 'target', at: t.at, value: t.value, ...(t.decimals !== undefined ? { decimals: t.decimals } : {}), ...(t.precise ? { precise: t.precise } : {}) })),
   ].sort((a, b) => timePointEnd(a.at) - timePointEnd(b.at) || order(a.kind) - order(b.kind));
   return (
@@ -370,7 +378,7 @@ export function SeriesTable(props: { ctx: ViewContext; detail: KpiDetail; captio
           {joinMarkup(
             rows.map(
               (r) =>
-                markup`<tr><th scope="row">${formatTime(r.at, ctx.lang)}</th>${ctx.lang === 'ja' ? markup`<td>${formatTimePointWareki(r.at)}</td>` : null}<td>${ctx.t(`pub.series.${r.kind}`)}</td><td class="num">${formatQuantity(r.value, r.decimals, kpi.unit, ctx.lang)}${r.precise ? preciseNote(ctx, r.precise, kpi.unit) : null}</td></tr>`,
+                markup`<tr><th scope="row">${formatTime(r.at, ctx.lang)}</th>${ctx.lang === 'ja' ? markup`<td>${formatTimePointWareki(r.at)}</td>` : null}<td>${ctx.t(`pub.series.${r.kind}`)}</td><td class="num">${formatQuantity(r.value, r.decimals, kpi.unit, ctx.lang)}${r.precise ? preciseNote(ctx, r.precise, kpi.unit) : null}${r.override ? markup`<span class="cell-note override">${r.override}</span>` : null}</td></tr>`,
             ),
           )}
         </tbody>

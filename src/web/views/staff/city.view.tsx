@@ -2,6 +2,7 @@ import type { City, StatusOverride } from '../../../core/city/city.ts';
 import { directionNeedsConfirmation, KPI_UPDATE_FREQUENCIES, targetBelowBaseline, type Kpi } from '../../../core/kpi/kpi.ts';
 import type { KpiStatus } from '../../../core/kpi/status.ts';
 import { sortedObservations } from '../../../core/kpi/kpi-evaluation.ts';
+import { observationSource } from '../../../actuals/observation-source.ts';
 import { formatTimePointWareki } from '../../../core/notation/index.ts';
 import { formatTimePointIso, reportingYear, type TimePoint } from '../../../core/time/time-point.ts';
 import type { MessageKey } from '../../../i18n/messages.ts';
@@ -297,7 +298,7 @@ export function KpiStaffView(props: KpiStaffProps) {
                     <td>{timeLabel(ctx, o.at)}</td>
                     <td class="num">{formatQuantity(o.value, o.decimals, kpi.unit, ctx.lang)}</td>
                     <td>{o.note ?? ''}</td>
-                    <td>{o.source ?? ''}</td>
+                    <td>{observationSource(o, ctx.lang) ?? ''}</td>
                     <td>{props.unpublishedYears.has(reportingYear(o.at)) ? <span class="tag tag-unpublished">{t('staff.kpi.no')}</span> : t('staff.kpi.yes')}</td>
                     {props.can.edit ? (
                       <td>
