@@ -154,6 +154,16 @@ export async function cityKpiJsonPage(db: Kysely<Database>, store: CityDataStore
   return { cityId: data.city.id, unpublishedYears: data.unpublishedYears ?? [], items, total };
 }
 
+/**
+ * The years with data a city's public view withholds ([] for an unknown city or none), as the
+ * city page and the API's `unpublished_years` give them: from the city's summaries in one
+ * statement while they are fresh, else from its loaded data (pages that list several cities,
+ * such as the search, say which of them hold back a year; issue 10.1).
+ */
+export async function cityUnpublishedYears(db: Kysely<Database>, store: CityDataStore, cityId: string): Promise<readonly number[]> {
+  return (await cityKpiJsonPage(db, store, cityId, { offset: 0, limit: 1 }))?.unpublishedYears ?? [];
+}
+
 /** The KPI list filter as the summaries are queried. */
 function summaryFilter(f: KpiListFilter): CityKpiSummaryFilter {
   return { status: f.status, goal: f.goal === undefined ? undefined : Number(f.goal), node: f.node, department: f.department, text: f.text };

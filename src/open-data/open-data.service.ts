@@ -400,7 +400,8 @@ export function cityTables(data: CityData): Record<string, DataTable> {
 /**
  * All public data of a city as one zip (issue 15.3): each table as CSV (UTF-8 with BOM, the
  * city code first) and as JSON; `datapackage.json` (Frictionless Tabular Data Package) and
- * `csv-metadata.json` (CSVW) describing the CSVs with their licence; the KPI series as SDMX-CSV
+ * `csv-metadata.json` (CSVW) describing the CSVs with their licence (`datapackage.json` also lists
+ * `unpublished_years`, the years held back until published); the KPI series as SDMX-CSV
  * (`kpi-series.sdmx.csv`); and a README (given by the caller, in both languages).
  */
 export function cityArchive(data: CityData, readme: string, modified: Date): Uint8Array {
@@ -412,7 +413,8 @@ export function cityArchive(data: CityData, readme: string, modified: Date): Uin
     add(`${name}.csv`, toCsv(table));
     add(`${name}.json`, JSON.stringify(table.rows, null, 2) + '\n');
   }
-  add('datapackage.json', JSON.stringify(dataPackage(data.city, tables, modified), null, 2) + '\n');
+  // The years left out until the secretariat publishes them (issue 10.1), as the API names them.
+  add('datapackage.json', JSON.stringify({ ...dataPackage(data.city, tables, modified), unpublished_years: data.unpublishedYears ?? [] }, null, 2) + '\n');
   add('csv-metadata.json', JSON.stringify(csvwMetadata(data.city, tables), null, 2) + '\n');
   add('kpi-series.sdmx.csv', toCsv(sdmxKpiSeriesTable(data.city, data.kpis)));
   add('LICENSE.txt', `${licenceOf(data.city).title.ja}\r\n${licenceOf(data.city).title.en}\r\n${licenceOf(data.city).url}\r\n`);

@@ -143,6 +143,12 @@ export interface ProgressSheet {
   readonly texts: Readonly<Partial<Record<NarrativeSection, readonly PlanNarrative[]>>>;
   /** Where the printed rates differ from the system's: the secretariat's review list. */
   readonly differences: readonly SheetDifference[];
+  /**
+   * Reporting years up to the sheet's year whose figures are held back until the secretariat
+   * publishes them (issue 10.1; `CityData.unpublishedYears` of the public view, none for staff):
+   * the sheet's year columns show the last published figures instead, so the sheet says so.
+   */
+  readonly unpublishedYears: readonly number[];
 }
 
 /** Options of {@link buildProgressSheet}. */
@@ -230,6 +236,7 @@ export function buildProgressSheet(data: CityData, plan: Plan, options: BuildShe
     overview,
     texts,
     differences,
+    unpublishedYears: (data.unpublishedYears ?? []).filter((y) => y <= year),
   };
 }
 

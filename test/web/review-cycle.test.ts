@@ -6,6 +6,7 @@ import { listOutbox } from '../../src/review/round.repository.ts';
 import { createApp } from '../../src/web/app.tsx';
 import { strFromU8, unzipSync } from 'fflate';
 import { describeStaffApp } from '../support/staff-app.ts';
+import { expectSameAnswers } from './public-states-fixture.ts';
 import { enterApprovedActual, makeUser, StaffClient } from './staff-helpers.ts';
 
 /*
@@ -308,5 +309,12 @@ describeStaffApp('point 3: an approved override of a platform count is labelled 
     const file = (name: string) => strFromU8(zip[Object.keys(zip).find((k) => k.endsWith(`/${name}`) || k === name)!]!);
     expect(file('observations.csv')).toContain(`,30,0,団体,,${JA},${REASON}`);
     expect(file('kpi-series.csv')).toMatch(new RegExp(`actual,,2025,[^\r\n]*,30,0,${JA}`));
+  });
+
+  it('the KPI page read from the summaries shows the same labelled override as the full-city path', async () => {
+    const { db, store } = t().ctx;
+    const [data, summaries] = [createApp({ db, store, cityPages: 'data' }), createApp({ db, store, cityPages: 'summaries' })];
+    expect(visible(await (await summaries.request(KPI)).text())).toContain(JA);
+    expect(await expectSameAnswers(data, summaries, [KPI, `${KPI}?lang=en`, `${KPI}?format=json`, `${KPI}?format=csv`, `${KPI}/embed`])).toBe(5);
   });
 });

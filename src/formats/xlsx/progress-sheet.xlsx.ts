@@ -1,4 +1,5 @@
 import type { Writable } from 'node:stream';
+import { fillMessage } from '../../i18n/fill.ts';
 import ExcelJS from 'exceljs';
 import { guardWorkbookText } from './guard-workbook.ts';
 import { findSdgGoal } from '../../core/sdg/sdg-framework.ts';
@@ -272,6 +273,9 @@ class FormWriter {
     if (this.sheet.kind !== 'summary') this.text(ws, `${t(this.lang, 'sheets.head.planName')}：${this.L.planTitle}`, { ...FONT, bold: true });
     if (this.sheet.kind === 'progress') this.text(ws, `${t(this.lang, 'sheets.head.modelProject')}：${this.L.modelProject}`, { ...FONT, bold: true });
     if (this.sheet.kind !== 'progress') this.text(ws, this.L.planLine, { ...FONT, bold: true });
+    // Years held back until published (issue 10.1): the year columns show earlier figures meanwhile.
+    const held = this.sheet.unpublishedYears;
+    if (held.length > 0) this.text(ws, fillMessage(t(this.lang, 'publication.unpublishedNote'), { years: held.join(this.lang === 'ja' ? '・' : ', ') }), { ...FONT, bold: true }, true);
     ws.addRow([]);
   }
 

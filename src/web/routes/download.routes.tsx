@@ -1,3 +1,4 @@
+import { fillMessage } from '../../i18n/fill.ts';
 import { Hono } from 'hono';
 import { cityArchive } from '../../open-data/open-data.service.ts';
 import { t } from '../../i18n/messages.ts';
@@ -31,6 +32,8 @@ export function downloadRoutes(deps: WebDeps): Hono {
         [
           `${lang === 'ja' ? data.city.name : data.city.nameEn} — ${t(lang, 'pub.data.title')}`,
           t(lang, 'pub.data.format'),
+          // Years held back until published (issue 10.1): said as the city page says it.
+          ...((data.unpublishedYears ?? []).length > 0 ? ['', fillMessage(t(lang, 'publication.unpublishedNote'), { years: data.unpublishedYears!.join(lang === 'ja' ? '・' : ', ') })] : []),
           '',
           ...ARCHIVE_FILES.map((f) => `${f}.csv / ${f}.json: ${t(lang, `pub.data.file.${f}`)}`),
           '',

@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { searchNational } from '../../summaries/national-search.service.ts';
 import { MAX_QUERY_LENGTH } from '../../search/search.service.ts';
+import { cityUnpublishedYears } from '../../cities/city-pages.service.ts';
 import { viewContextOf } from '../request-context.ts';
 import { SearchView } from '../views/search.view.tsx';
 import type { WebDeps } from '../web-deps.ts';
@@ -8,7 +9,7 @@ import { notFound } from './public.routes.tsx';
 import { csvResponse, jsonResponse, requestedFormat, searchJson, searchTable } from './public-json.ts';
 
 /** `/search?q=`: plans, KPIs and plan nodes of every city. */
-export function searchRoutes({ db }: WebDeps): Hono {
+export function searchRoutes({ db, store }: WebDeps): Hono {
   const app = new Hono();
   app.get('/search', async (c) => {
     const format = requestedFormat(c);
@@ -19,7 +20,10 @@ export function searchRoutes({ db }: WebDeps): Hono {
     const results = q ? await searchNational(db, q, ctx.lang) : null;
     if (format === 'csv' && results) return csvResponse(searchTable(results), 'search');
     if (format === 'json' && results) return jsonResponse(searchJson(results));
-    return c.html(<SearchView ctx={ctx} results={results} shortened={q.length > MAX_QUERY_LENGTH} />);
+    // The cities found that hold back a year (issue 10.1): their results leave its figures out.
+    const cities = results ? [...new Map([...results.kpis, ...results.plans, ...results.nodes].map((r) => [r.city.id, r.city])).values()] : [];
+    const held = (await Promise.all(cities.map(async (city) => ({ city, years: await cityUnpublishedYears(db, store, city.id) })))).filter((h) => h.years.length > 0);
+    return c.html(<SearchView ctx={ctx} results={results} shortened={q.length > MAX_QUERY_LENGTH} unpublished={held} />);
   });
   return app;
 }

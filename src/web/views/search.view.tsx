@@ -1,4 +1,4 @@
-import type { SearchResult, SearchResults, Segment } from '../../search/search.service.ts';
+import type { SearchCityRef, SearchResult, SearchResults, Segment } from '../../search/search.service.ts';
 import { MAX_QUERY_LENGTH } from '../../search/search.service.ts';
 import { fill } from './fill.ts';
 import { parens } from './format.ts';
@@ -11,7 +11,7 @@ import { localized, type ViewContext } from './view-context.ts';
  * marked. `shortened`: the query was longer than {@link MAX_QUERY_LENGTH} (a typed link; the form
  * stops there) and its first characters were searched, which the page says.
  */
-export function SearchView(props: { ctx: ViewContext; results: SearchResults | null; shortened?: boolean }) {
+export function SearchView(props: { ctx: ViewContext; results: SearchResults | null; shortened?: boolean; unpublished?: readonly { readonly city: SearchCityRef; readonly years: readonly number[] }[] }) {
   const { ctx, results } = props;
   const q = results?.query ?? '';
   const title = q ? fill(ctx.t('pub.search.titleFor'), { q }) : ctx.t('pub.search.title');
@@ -47,6 +47,11 @@ export function SearchView(props: { ctx: ViewContext; results: SearchResults | n
             <p role="status">{fill(ctx.t(results.more ? 'pub.search.countMore' : results.total === 1 ? 'pub.search.countOne' : 'pub.search.count'), { n: String(results.total), q })}</p>
             {results.truncated ? <p class="muted">{fill(ctx.t('nat.search.truncated'), { n: String(results.plans.length + results.kpis.length + results.nodes.length) })}</p> : null}
             <DownloadLinks ctx={ctx} base={ctx.href(`/search?q=${encodeURIComponent(q)}`)} json={`/api/v1/search?q=${encodeURIComponent(q)}`} />
+            {(props.unpublished ?? []).map((h) => (
+              <p class="notice unpublished-years" data-city={h.city.id} data-years={h.years.join(',')}>
+                {fill(ctx.t('pub.search.unpublished'), { city: ctx.lang === 'en' ? h.city.nameEn : h.city.name, note: fill(ctx.t('publication.unpublishedNote'), { years: h.years.join(ctx.lang === 'ja' ? '・' : ', ') }) })}
+              </p>
+            ))}
             <Group ctx={ctx} id="r-kpis" title={ctx.t('pub.search.kpis')} items={results.kpis} />
             <Group ctx={ctx} id="r-plans" title={ctx.t('pub.search.plans')} items={results.plans} />
             <Group ctx={ctx} id="r-nodes" title={ctx.t('pub.search.nodes')} items={results.nodes} />

@@ -69,6 +69,7 @@ h4 { font-size: 9.5pt; margin: 1.5mm 0 .5mm; break-after: avoid; }
 .toolbar { display: flex; flex-wrap: wrap; gap: 1rem; align-items: center; padding: .6rem 1rem; background: #f5f6f8; border-bottom: 3px solid #0b5394; font-family: sans-serif; font-size: 11pt; }
 .toolbar a { color: #0b5394; }
 .toolbar a:focus-visible, .toolbar button:focus-visible, .toolbar select:focus-visible { outline: 3px solid #e37400; outline-offset: 2px; }
+.unpublished-years { border: 1px solid #000; padding: 1.5mm 2mm; margin: 0 0 3mm; font-weight: bold; }
 @media screen { .sheet { padding: 6mm 4mm; } }
 @media print { .no-print { display: none !important; } }
 `;

@@ -11,6 +11,7 @@ import { nameWithTargets, sheetLabels, sheetTime } from '../../../sheets/sheet-t
 import { SHEET_CSS } from './sheet.css.ts';
 import { documentHead } from '../layout.tsx';
 import { markup } from '../markup.ts';
+import { UnpublishedYearsNote } from '../unpublished-note.tsx';
 
 /** Links shown above the sheet in the app (not printed); absent in the PDF and the CLI's HTML. */
 export interface SheetToolbar {
@@ -39,6 +40,8 @@ export function SheetView(props: { sheet: ProgressSheet; lang: Lang; toolbar?: S
       <body>
         {toolbar ? <Toolbar sheet={sheet} lang={lang} toolbar={toolbar} /> : null}
         <main class="sheet">
+          {/* Printed in the PDF too: a year held back shows earlier figures under its heading. */}
+          <UnpublishedYearsNote ctx={{ lang, t: (key) => t(lang, key) }} years={sheet.unpublishedYears} />
           {sheet.kind === 'progress' ? <ProgressForm sheet={sheet} lang={lang} L={L} /> : null}
           {sheet.kind === 'summary' ? <PeriodForm sheet={sheet} lang={lang} L={L} /> : null}
           {sheet.kind === 'report' ? (
