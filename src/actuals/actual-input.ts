@@ -12,8 +12,10 @@ import { t, type MessageKey } from '../i18n/messages.ts';
 
 /*
  * One validator for every way an actual is written (issue 10, point 3): the staff form, the
- * file import, the staff JSON API and the partner platform feed give it the same input and get
- * the same answer. It reads the time point and figure as printed, checks them against the KPI,
+ * file import and the staff JSON API give it the same input and get the same answer. The partner
+ * platform is not a writer: its counts are derived at read time (src/partners/platform-count.ts)
+ * and never stored, so they need no validation; what reaches here for a KPI the platform feeds
+ * is a person's override, which must give its reason. It reads the time point and figure as printed, checks them against the KPI,
  * decides new / correction / unchanged once, and says what else the write needs (a correction's
  * reason, an explanation when the status turns to behind or worsening, an override reason for a
  * KPI the platform feeds). Pure: the command hands in the KPI as stored (drafts included).

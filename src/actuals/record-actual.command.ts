@@ -12,8 +12,11 @@ import { appendObservationChanges, lockObservationSlot, type ObservationChange }
 import { validateActuals, type ActualContext, type ActualInput, type ActualProblem, type ActualValidation, type ValidActual } from './actual-input.ts';
 
 /*
- * The one command that writes actuals (issue 10, point 3). The staff form, the file import, the
- * staff JSON API call it; the partner platform feed runs the same validator. It owns the write
+ * The one command that writes actuals (issue 10, point 3). The staff form, the file import and
+ * the staff JSON API call it. The partner platform writes nothing: its counts are derived when a
+ * city is read (src/partners/partner-kpi.service.ts), so they never pass here; a value typed in
+ * for a KPI the platform feeds is an override with a reason, written and reviewed here like any
+ * other actual, and replaces the derived count of its year once public. It owns the write
  * transaction: it reads the city as stored inside it, validates every row with
  * `validateActuals` (nothing is written when any row has a problem), appends the observation
  * versions (with actor and reason, change log), records each changed actual's review step
