@@ -1,9 +1,9 @@
 import { defineCatalog } from './define-catalog.ts';
 
 /**
- * Writing actuals (one validator for the form, the import, the API and the platform feed), the
- * review before publishing, "my updates" and reminders (issue 10, points 1–3). Placeholders in
- * braces are filled by the caller.
+ * Writing actuals (one validator for the form, the import and the API; the partner platform's
+ * counts are derived, never written), the review before publishing, "my updates" and reminders
+ * (issue 10, points 1–3). Placeholders in braces are filled by the caller.
  */
 export const reviewCatalog = defineCatalog({
   ja: {
