@@ -317,4 +317,19 @@ describeStaffApp('point 3: an approved override of a platform count is labelled 
     expect(visible(await (await summaries.request(KPI)).text())).toContain(JA);
     expect(await expectSameAnswers(data, summaries, [KPI, `${KPI}?lang=en`, `${KPI}?format=json`, `${KPI}?format=csv`, `${KPI}/embed`])).toBe(5);
   });
+
+  it('a correction with another reason waits in review: the public keeps the approved value and its reason', async () => {
+    const sec = new StaffClient(t().app);
+    expect((await sec.login('po-sec')).status).toBe(303);
+    const base = '/staff/cities/ichinoseki/kpis/sdgs-platform-groups';
+    const corrected = await sec.submit(`${base}/actuals/new`, `${base}/actuals`, { at: '2025年', value: '31 団体', platformOverride: '別の理由', reason: '再集計', explanation: '移行中' });
+    expect(corrected.status).toBe(303);
+    expect(visible((await sec.get(base)).text)).toContain('手入力（自動集計を上書き）：別の理由');
+    const page = visible(await get(KPI));
+    expect(page).toContain('30 団体');
+    expect(page).toContain(JA);
+    expect(page).not.toContain('別の理由');
+    const detail = JSON.parse(await get(`/api/v1${KPI}`)) as { observations: { at: string; value: number; source: string | null; platform_override: string | null }[] };
+    expect(detail.observations.find((o) => o.at === '2025')).toMatchObject({ value: 30, source: JA, platform_override: REASON });
+  });
 });

@@ -1,6 +1,8 @@
 import ExcelJS from 'exceljs';
 import { strFromU8, unzipSync } from 'fflate';
 import { expect, it } from 'vitest';
+import { prepareSheet } from '../../src/sheets/progress-sheet.service.ts';
+import { sheetHtml } from '../../src/web/views/sheet/render.ts';
 import { describeStaffApp } from '../support/staff-app.ts';
 import { StaffClient } from './staff-helpers.ts';
 
@@ -38,6 +40,12 @@ describeStaffApp('the unpublished-years note on the sheet, the open-data zip and
     const file = (name: string) => strFromU8(files[`ichinoseki/${name}`]!);
     return { readme: file('README.txt'), unpublished: (JSON.parse(file('datapackage.json')) as { unpublished_years: number[] }).unpublished_years };
   };
+  /** The HTML the PDF of the sheet is printed from, built from the public view as the route builds it. */
+  const pdfHtml = async (year: number) => {
+    const r = prepareSheet((await t().ctx.store.get('ichinoseki'))!, { planId: 'ichinoseki-latter-basic-plan-2021', kind: undefined, year: String(year), today: new Date(), generatedOn: '2026-12-01' });
+    if (!r.ok) throw new Error(r.error.kind);
+    return sheetHtml(r.sheet, 'ja');
+  };
   const search = async () => html('/search?q=新規就農者数');
 
   it('says 2024 is not published on each output while it is not, and no more once it is', async () => {
@@ -48,6 +56,8 @@ describeStaffApp('the unpublished-years note on the sheet, the open-data zip and
     expect(await html(`${SHEET}?year=2024&lang=en`)).toContain(NOTE_EN);
     expect(await xlsxText(`${SHEET}.xlsx?year=2024`)).toContain(NOTE_JA);
     expect(await xlsxText(`${SHEET}.xlsx?year=2024&lang=en`)).toContain(NOTE_EN);
+    // The PDF route prints exactly this HTML (sheet.routes.tsx: sheetHtml without the toolbar).
+    expect(await pdfHtml(2024)).toContain(NOTE_JA);
     // A year before it shows nothing held back: no note.
     expect(notes(await html(`${SHEET}?year=2023`))).toEqual([]);
     expect(await xlsxText(`${SHEET}.xlsx?year=2023`)).not.toContain('事務局の確認・公開前');
@@ -67,6 +77,7 @@ describeStaffApp('the unpublished-years note on the sheet, the open-data zip and
 
     // Published: the 2024 sheet holds nothing back; 2024 leaves the zip's and the search's notes.
     expect(notes(await html(`${SHEET}?year=2024`))).toEqual([]);
+    expect(await pdfHtml(2024)).not.toContain('事務局の確認・公開前');
     expect(await xlsxText(`${SHEET}.xlsx?year=2024`)).not.toContain('事務局の確認・公開前');
     const after = await zip();
     expect(after.unpublished).not.toContain(2024);
