@@ -267,7 +267,7 @@ export const openApiDocument = {
               aggregation: { type: 'string' },
               method: { type: 'string' },
               department: nullable('string'),
-              observations: { type: 'array', items: { type: 'object', properties: { at: timePoint, value: { type: 'number' }, precise: precise, note: nullable('string'), source: nullable('string') } } },
+              observations: { type: 'array', items: { type: 'object', properties: { at: timePoint, value: { type: 'number' }, precise: precise, note: nullable('string'), source: nullable('string'), platform_override: nullable('string') } } },
               targets: {
                 type: 'array',
                 items: {
@@ -372,7 +372,8 @@ export const openApiDocument = {
           decimals: nullable('integer'),
           unit: { type: 'string' },
           note: nullable('string'),
-          source: nullable('string'),
+          source: { ...nullable('string'), description: 'Where the figure comes from; for a value typed in over a partner-platform count, the label 「手入力（自動集計を上書き）：reason」' },
+          platform_override: { ...nullable('string'), description: 'The reason a value typed in replaces the partner-platform count of its year; null for any other actual' },
         },
       },
       ObservationList: {
