@@ -18,6 +18,11 @@ describe('clientIp: the X-Forwarded-For entry the trusted proxies appended, neve
     [2, '203.0.113.5', 'unknown'],
     [1, '203.0.113.5, not-an-address', 'unknown'],
     [1, '', 'unknown'],
+    // Proxies that add the port (a load balancer writing address:port).
+    [1, '6.6.6.6, 1.2.3.4:5678', '1.2.3.4'],
+    [1, '[2001:db8::1]:443', '2001:db8::1'],
+    [1, '[2001:db8::1]', '2001:db8::1'],
+    [1, '1.2.3.4:port', 'unknown'],
     [1, undefined, 'unknown'],
   ] as const)('%i proxies, "%s" → %s', (proxies, header, ip) => {
     expect(clientIp(withForwarded(header), proxies)).toBe(ip);

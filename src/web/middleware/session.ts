@@ -54,6 +54,18 @@ export function isHttps(c: Context): boolean {
 }
 
 /**
+ * An X-Forwarded-For entry without the port some proxies add (`1.2.3.4:5678`, `[2001:db8::1]:443`,
+ * `[2001:db8::1]`): with it, no entry was an address and every client got the proxy's own, one
+ * key for everyone's log-in throttle. A bare IPv6 address (colons, no brackets) is left whole.
+ */
+function withoutPort(entry: string): string {
+  const bracketed = /^\[([^\]]+)\](?::\d+)?$/.exec(entry);
+  if (bracketed) return bracketed[1]!;
+  const v4 = /^(\d{1,3}(?:\.\d{1,3}){3}):\d+$/.exec(entry);
+  return v4 ? v4[1]! : entry;
+}
+
+/**
  * The client's IP: the socket's, or behind `trustProxy` trusted reverse proxies the X-Forwarded-For
  * entry that many places from the right. Each proxy appends the address it was reached from, so
  * the entries left of those are whatever the client sent: taking the first let one client throttle
@@ -64,8 +76,8 @@ export function isHttps(c: Context): boolean {
 export function clientIp(c: Context, trustProxy: number): string {
   if (trustProxy > 0) {
     const entries = (c.req.header('x-forwarded-for') ?? '').split(',').map((e) => e.trim());
-    const forwarded = entries.length >= trustProxy ? entries[entries.length - trustProxy] : undefined;
-    if (forwarded && isIP(forwarded) !== 0) return forwarded;
+    const forwarded = entries.length >= trustProxy ? withoutPort(entries[entries.length - trustProxy]!) : '';
+    if (isIP(forwarded) !== 0) return forwarded;
   }
   try {
     return getConnInfo(c).remote.address ?? 'unknown';
