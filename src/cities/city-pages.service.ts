@@ -11,7 +11,7 @@ import { statusOverridesByKpi } from '../staff/staff-notes.service.ts';
 import type { Database } from '../storage/database.ts';
 import { cityPageSummaryOf, nodeKpis, type CityPageSummary } from '../summaries/city-page.model.ts';
 import type { Page } from '../summaries/national.service.ts';
-import { cityKpiRowsById, freshCityKpiJsonPage, freshCityPageSummary, freshCityPageWithRows, listCityKpiSummaries, type CityKpiSummaryFilter, type CityPageRows } from '../summaries/summary.repository.ts';
+import { cityKpiRowsById, freshCityKpiJsonPage, freshCityPageSummary, freshCityPageWithRows, freshUnpublishedYearsOf, listCityKpiSummaries, type CityKpiSummaryFilter, type CityPageRows } from '../summaries/summary.repository.ts';
 import { summarizeCity } from './city-summary.service.ts';
 import type { CityDataStore } from './city-data.store.ts';
 
@@ -162,6 +162,18 @@ export async function cityKpiJsonPage(db: Kysely<Database>, store: CityDataStore
  */
 export async function cityUnpublishedYears(db: Kysely<Database>, store: CityDataStore, cityId: string): Promise<readonly number[]> {
   return (await cityKpiJsonPage(db, store, cityId, { offset: 0, limit: 1 }))?.unpublishedYears ?? [];
+}
+
+/**
+ * {@link cityUnpublishedYears} of several cities (those a search page lists): one statement for
+ * all whose summaries are fresh, the city's own read only for the others, never one statement a
+ * city (a national search lists cities by the dozen).
+ */
+export async function citiesUnpublishedYears(db: Kysely<Database>, store: CityDataStore, cityIds: readonly string[]): Promise<Map<string, readonly number[]>> {
+  const fresh = (await store.whileSummarised(cityIds, () => freshUnpublishedYearsOf(db, cityIds))) ?? new Map<string, number[]>();
+  const years = new Map<string, readonly number[]>();
+  for (const id of cityIds) years.set(id, fresh.get(id) ?? (await cityUnpublishedYears(db, store, id)));
+  return years;
 }
 
 /** The KPI list filter as the summaries are queried. */

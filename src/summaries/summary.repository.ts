@@ -978,10 +978,31 @@ function kpiPageQuery(db: Executor, cityId: string, kpiId: string, lang: string,
 const kpiPageTemplates = new StatementTemplates<Selectable<KpiPageSummariesTable>>(16 * 1024);
 
 /**
+ * The unpublished years of several cities (a page of search results) in one statement, from the
+ * summaries of those whose summaries are as new as their data (`city_page_summaries.page_json`
+ * unpublishedYears); a city with older or missing summaries is absent from the map.
+ */
+/**
  * The years with data a city's public view withholds (`CityPageSummary.unpublishedYears`, [] when
  * none) as its overview summary has them, read only when the summaries are as new as the data
  * (as {@link freshCityPageSummary}): a query of one row and one column, none when they are older
  * or missing, to nest in a larger read (a KPI page of a city not in memory, cities/kpi-view.repository.ts).
+ */
+export async function freshUnpublishedYearsOf(db: Executor, cityIds: readonly string[]): Promise<Map<string, number[]>> {
+  if (cityIds.length === 0) return new Map();
+  const rows = await summaryDb(db)
+    .selectFrom('city_page_summaries as p')
+    .innerJoin('city_revisions as r', 'r.city_id', 'p.city_id')
+    .select(['p.city_id', sql<number[] | string>`coalesce((p.page_json::json) -> 'unpublishedYears', '[]'::json)`.as('years')])
+    .where('p.city_id', 'in', [...cityIds])
+    .whereRef('r.summarized_revision', '>=', 'r.revision')
+    .execute();
+  return new Map(rows.map((r) => [r.city_id, typeof r.years === 'string' ? (JSON.parse(r.years) as number[]) : r.years]));
+}
+
+/**
+ * The unpublished years of one city from its summaries (see {@link freshUnpublishedYearsOf}) as a
+ * query of one row and one column, none when they are older or missing.
  */
 export function freshUnpublishedYearsQuery(db: Executor, cityId: string) {
   return summaryDb(db)

@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { searchNational } from '../../summaries/national-search.service.ts';
 import { MAX_QUERY_LENGTH } from '../../search/search.service.ts';
-import { cityUnpublishedYears } from '../../cities/city-pages.service.ts';
+import { citiesUnpublishedYears } from '../../cities/city-pages.service.ts';
 import { viewContextOf } from '../request-context.ts';
 import { SearchView } from '../views/search.view.tsx';
 import type { WebDeps } from '../web-deps.ts';
@@ -22,7 +22,8 @@ export function searchRoutes({ db, store }: WebDeps): Hono {
     if (format === 'json' && results) return jsonResponse(searchJson(results));
     // The cities found that hold back a year (issue 10.1): their results leave its figures out.
     const cities = results ? [...new Map([...results.kpis, ...results.plans, ...results.nodes].map((r) => [r.city.id, r.city])).values()] : [];
-    const held = (await Promise.all(cities.map(async (city) => ({ city, years: await cityUnpublishedYears(db, store, city.id) })))).filter((h) => h.years.length > 0);
+    const years = await citiesUnpublishedYears(db, store, cities.map((city) => city.id));
+    const held = cities.map((city) => ({ city, years: years.get(city.id) ?? [] })).filter((h) => h.years.length > 0);
     return c.html(<SearchView ctx={ctx} results={results} shortened={q.length > MAX_QUERY_LENGTH} unpublished={held} />);
   });
   return app;
