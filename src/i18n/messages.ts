@@ -11,6 +11,7 @@ import { plansCatalog } from './catalogs/plans.ts';
 import { planPeriodCatalog } from './catalogs/plan-period.ts';
 import { compareCatalog } from './catalogs/compare.ts';
 import { kpiEditCatalog } from './catalogs/kpi-edit.ts';
+import { fillMessage } from './fill.ts';
 import type { Lang } from './lang.ts';
 
 /**
@@ -36,3 +37,12 @@ export function t(lang: Lang, key: MessageKey): string {
 /** A translator bound to one language, for views. */
 export type Translate = (key: MessageKey) => string;
 export const translator = (lang: Lang): Translate => (key) => t(lang, key);
+
+/**
+ * The sentence saying which reporting years (年度 or 年, as the data name them) are not yet
+ * published (issue 10.1), in `lang`: the one wording of the pages, the sheet (HTML and .xlsx),
+ * the search page and the open-data README.
+ */
+export function unpublishedYearsText(lang: Lang, years: readonly number[]): string {
+  return fillMessage(t(lang, 'publication.unpublishedNote'), { years: years.join(lang === 'ja' ? '・' : ', ') });
+}

@@ -1,11 +1,10 @@
 import type { Writable } from 'node:stream';
-import { fillMessage } from '../../i18n/fill.ts';
 import ExcelJS from 'exceljs';
 import { guardWorkbookText } from './guard-workbook.ts';
 import { findSdgGoal } from '../../core/sdg/sdg-framework.ts';
 import { formatTimePointEn, formatTimePointJa } from '../../core/time/time-point.ts';
 import type { Lang } from '../../i18n/lang.ts';
-import { t } from '../../i18n/messages.ts';
+import { t, unpublishedYearsText } from '../../i18n/messages.ts';
 import type { PlanNarrative } from '../../core/plan/plan.ts';
 import type { ProgressSheet, SheetFigure, SheetRow, SheetTable } from '../../sheets/progress-sheet.ts';
 import { sheetLabels, nameWithTargets, preciseNoteText, rateNoteText } from '../../sheets/sheet-text.ts';
@@ -275,7 +274,7 @@ class FormWriter {
     if (this.sheet.kind !== 'progress') this.text(ws, this.L.planLine, { ...FONT, bold: true });
     // Years held back until published (issue 10.1): the year columns show earlier figures meanwhile.
     const held = this.sheet.unpublishedYears;
-    if (held.length > 0) this.text(ws, fillMessage(t(this.lang, 'publication.unpublishedNote'), { years: held.join(this.lang === 'ja' ? '・' : ', ') }), { ...FONT, bold: true }, true);
+    if (held.length > 0) this.text(ws, unpublishedYearsText(this.lang, held), { ...FONT, bold: true }, true);
     ws.addRow([]);
   }
 

@@ -1,7 +1,6 @@
-import { fillMessage } from '../../i18n/fill.ts';
 import { Hono } from 'hono';
 import { cityArchive } from '../../open-data/open-data.service.ts';
-import { t } from '../../i18n/messages.ts';
+import { t, unpublishedYearsText } from '../../i18n/messages.ts';
 import { licenceOf } from '../../open-data/licence.ts';
 import { viewContextOf } from '../request-context.ts';
 import { ARCHIVE_FILES, OpenDataView } from '../views/open-data.view.tsx';
@@ -33,7 +32,7 @@ export function downloadRoutes(deps: WebDeps): Hono {
           `${lang === 'ja' ? data.city.name : data.city.nameEn} — ${t(lang, 'pub.data.title')}`,
           t(lang, 'pub.data.format'),
           // Years held back until published (issue 10.1): said as the city page says it.
-          ...((data.unpublishedYears ?? []).length > 0 ? ['', fillMessage(t(lang, 'publication.unpublishedNote'), { years: data.unpublishedYears!.join(lang === 'ja' ? '・' : ', ') })] : []),
+          ...((data.unpublishedYears ?? []).length > 0 ? ['', unpublishedYearsText(lang, data.unpublishedYears!)] : []),
           '',
           ...ARCHIVE_FILES.map((f) => `${f}.csv / ${f}.json: ${t(lang, `pub.data.file.${f}`)}`),
           '',

@@ -1,3 +1,4 @@
+import { unpublishedYearsText } from '../../i18n/messages.ts';
 import type { SearchCityRef, SearchResult, SearchResults, Segment } from '../../search/search.service.ts';
 import { MAX_QUERY_LENGTH } from '../../search/search.service.ts';
 import { fill } from './fill.ts';
@@ -49,7 +50,7 @@ export function SearchView(props: { ctx: ViewContext; results: SearchResults | n
             <DownloadLinks ctx={ctx} base={ctx.href(`/search?q=${encodeURIComponent(q)}`)} json={`/api/v1/search?q=${encodeURIComponent(q)}`} />
             {(props.unpublished ?? []).map((h) => (
               <p class="notice unpublished-years" data-city={h.city.id} data-years={h.years.join(',')}>
-                {fill(ctx.t('pub.search.unpublished'), { city: ctx.lang === 'en' ? h.city.nameEn : h.city.name, note: fill(ctx.t('publication.unpublishedNote'), { years: h.years.join(ctx.lang === 'ja' ? '・' : ', ') }) })}
+                {fill(ctx.t('pub.search.unpublished'), { city: ctx.lang === 'en' ? h.city.nameEn : h.city.name, note: unpublishedYearsText(ctx.lang, h.years) })}
               </p>
             ))}
             <Group ctx={ctx} id="r-kpis" title={ctx.t('pub.search.kpis')} items={results.kpis} />

@@ -1,4 +1,4 @@
-import { fillMessage } from '../../i18n/fill.ts';
+import { unpublishedYearsText } from '../../i18n/messages.ts';
 import type { ViewContext } from './view-context.ts';
 
 /**
@@ -11,7 +11,7 @@ export function UnpublishedYearsNote(props: { ctx: Pick<ViewContext, 't' | 'lang
   if (years.length === 0) return null;
   return (
     <p class="notice unpublished-years" data-years={years.join(',')}>
-      {fillMessage(props.ctx.t('publication.unpublishedNote'), { years: years.join(props.ctx.lang === 'ja' ? '・' : ', ') })}
+      {unpublishedYearsText(props.ctx.lang, years)}
     </p>
   );
 }
